@@ -1,0 +1,55 @@
+/* util — small helpers every module uses: a growable string buffer, checked allocation,
+ * and MAC / IPv4 text forms. No I/O to the terminal here. */
+#ifndef PNB_CORE_UTIL_H
+#define PNB_CORE_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PNB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that cannot fail quietly: on out-of-memory the process prints one line and
+ * exits with status 2. Callers own what they get and release it with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* Returns a heap string the caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable NUL-terminated byte buffer. sbuf_init on an embedded struct, sbuf_done to
+ * release; sbuf_take hands the heap string to the caller (who frees it) and resets the buffer. */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t cap;
+};
+void sbuf_init(struct sbuf *b);
+void sbuf_done(struct sbuf *b);
+void sbuf_reset(struct sbuf *b);
+void sbuf_add(struct sbuf *b, const char *s);
+void sbuf_addn(struct sbuf *b, const char *s, size_t n);
+void sbuf_addc(struct sbuf *b, char c);
+void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
+char *sbuf_take(struct sbuf *b);
+
+/* MAC: parse "dc:a6:32:1c:6a:2a", "DC-A6-32-1C-6A-2A" or "dca6321c6a2a". */
+bool mac_parse(const char *s, uint8_t mac[6]);
+/* Writes "dc:a6:32:1c:6a:2a" (sep ':') or "dc-a6-32-1c-6a-2a" (sep '-') into out[18]. */
+void mac_format(const uint8_t mac[6], char sep, char out[18]);
+
+/* IPv4 in host byte order. ipv4_parse accepts only dotted quads of four decimal octets. */
+bool ipv4_parse(const char *s, uint32_t *addr);
+void ipv4_format(uint32_t addr, char out[16]);
+uint32_t ipv4_netmask(unsigned prefix);
+
+/* Trims ASCII white space at both ends, in place; returns s. */
+char *str_trim(char *s);
+bool str_startswith(const char *s, const char *prefix);
+bool str_endswith(const char *s, const char *suffix);
+
+#endif

@@ -1,0 +1,90 @@
+/* Unit tests: model table lookups and the util helpers. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/model.h"
+#include "core/util.h"
+
+static void test_model_names(void **state)
+{
+	(void)state;
+	assert_int_equal(model_from_name("4B"), PI_4B);
+	assert_int_equal(model_from_name("4b"), PI_4B);
+	assert_int_equal(model_from_name("3B+"), PI_3BPLUS);
+	assert_int_equal(model_from_name("3bplus"), PI_3BPLUS);
+	assert_int_equal(model_from_name("cm4"), PI_CM4);
+	assert_int_equal(model_from_name("5"), PI_5);
+	assert_int_equal(model_from_name("Pi5"), PI_5);
+	assert_int_equal(model_from_name("400"), PI_400);
+	assert_int_equal(model_from_name("zero"), PI_MODEL_UNKNOWN);
+	for (int m = 1; m < PI_MODEL_COUNT; m++)
+		assert_int_equal(model_from_name(model_info((enum pi_model)m)->name), m);
+}
+
+static void test_model_caps(void **state)
+{
+	(void)state;
+	assert_true(model_info(PI_3B)->needs_menu_spaces);
+	assert_false(model_info(PI_3BPLUS)->needs_menu_spaces);
+	assert_int_equal(model_info(PI_3APLUS)->enable, NETBOOT_NEVER);
+	assert_true(model_uses_eeprom(PI_5));
+	assert_true(model_is_pi3_family(PI_CM3));
+	assert_false(model_is_pi3_family(PI_4B));
+}
+
+static void test_mac(void **state)
+{
+	(void)state;
+	uint8_t m[6];
+	char out[18];
+	assert_true(mac_parse("DC-A6-32-1C-6A-2A", m));
+	mac_format(m, ':', out);
+	assert_string_equal(out, "dc:a6:32:1c:6a:2a");
+	assert_true(mac_parse("dca6321c6a2a", m));
+	assert_false(mac_parse("dc:a6:32:1c:6a", m));
+	assert_false(mac_parse("dc:a6-32:1c:6a:2a", m));
+	assert_false(mac_parse("zz:a6:32:1c:6a:2a", m));
+}
+
+static void test_ipv4(void **state)
+{
+	(void)state;
+	uint32_t a;
+	char out[16];
+	assert_true(ipv4_parse("192.168.20.1", &a));
+	ipv4_format(a, out);
+	assert_string_equal(out, "192.168.20.1");
+	assert_false(ipv4_parse("192.168.20", &a));
+	assert_false(ipv4_parse("192.168.20.256", &a));
+	assert_false(ipv4_parse("1.2.3.4x", &a));
+	assert_int_equal(ipv4_netmask(24), 0xffffff00u);
+}
+
+static void test_sbuf(void **state)
+{
+	(void)state;
+	struct sbuf b;
+	sbuf_init(&b);
+	for (int i = 0; i < 1000; i++)
+		sbuf_printf(&b, "%d,", i);
+	assert_true(str_startswith(b.buf, "0,1,2,"));
+	assert_true(str_endswith(b.buf, "999,"));
+	char *s = sbuf_take(&b);
+	free(s);
+	sbuf_done(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_model_names), cmocka_unit_test(test_model_caps),
+		cmocka_unit_test(test_mac),         cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_sbuf),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
