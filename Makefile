@@ -26,6 +26,9 @@ WFLAGS   := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno
 ifeq ($(WERROR),1)
 WFLAGS   += -Werror
 endif
+ifeq ($(FUZZ),1)
+CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined
+endif
 ifeq ($(SAN),1)
 CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 LDFLAGS  += -fsanitize=address,undefined
@@ -113,9 +116,19 @@ check-asan:
 bench: all
 	$(Q)for b in bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done
 
+# libFuzzer harnesses: tests/fuzz/fuzz_NAME.c, seed corpus in tests/fuzz/NAME/.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: fuzz-build
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/fuzz/run.sh
+
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang FUZZ=1 build-fuzz/libpinetboot.a $(FUZZ_BIN)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libpinetboot.a
+	$(Q)clang $(ALL_CFLAGS) -Wno-missing-prototypes -fsanitize=fuzzer,address,undefined $< -o $@ \
+		build-fuzz/libpinetboot.a $(PKG_LIBS)
 
 format:
 	$(Q)clang-format -i $(LIB_SRC) cli/main.c $(wildcard */*.h)
