@@ -1,0 +1,79 @@
+/* diagnose — per-Pi boot timelines from decoded events, and the rules that turn evidence into
+ * verdicts: which boot stage (DESIGN.md table, 1–8) each Pi reached, which failed, why, and the
+ * fix. Fed by capture/ events; read by the monitor's printers and the wizard's Monitor step. */
+#ifndef PNB_CORE_DIAGNOSE_H
+#define PNB_CORE_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "capture/event.h"
+#include "core/model.h"
+#include "core/profile.h"
+
+enum boot_stage {
+	STAGE_NONE = 0,
+	STAGE_DISCOVER = 1,     /* ROM DHCP discover */
+	STAGE_OFFER = 2,        /* boot offer with option 43 + TFTP server */
+	STAGE_BOUND = 3,        /* REQUEST/ACK (Pi 3 ROM: the usable offer) */
+	STAGE_TFTP_FIRMWARE = 4,
+	STAGE_TFTP_KERNEL = 5,
+	STAGE_KERNEL_NET = 6,   /* kernel/initramfs DHCP */
+	STAGE_ROOT_LOGIN = 7,   /* iSCSI login accepted / NFS MOUNT ok */
+	STAGE_ROOT_IN_USE = 8,  /* SCSI reads / NFS reads flowing */
+	STAGE_COUNT = 9
+};
+
+enum stage_state { STATE_NOT_SEEN, STATE_IN_PROGRESS, STATE_DONE, STATE_FAILED };
+
+extern const char *const boot_stage_names[STAGE_COUNT]; /* "ROM DHCP discover", … */
+
+struct diag_verdict {
+	enum boot_stage stage;
+	char *rule;        /* stable identifier, e.g. "no-option-43", for tests and JSON */
+	char *cause;       /* one sentence */
+	char *evidence;    /* what was seen, with packet numbers and times */
+	char *fix;         /* what to change */
+	uint64_t frames[4]; /* packets that show it (0 = unused) */
+	bool failure;      /* false for a warning that does not stop the boot */
+};
+
+struct diag_pi {
+	uint8_t mac[6];
+	char *name;                     /* from the profile, or NULL */
+	enum pi_model model;            /* learned from option 97, the profile or the OUI */
+	bool has_serial;
+	char serial[9];
+	uint32_t ip;                    /* last address offered/bound */
+	enum stage_state state[STAGE_COUNT];
+	uint64_t stage_frame[STAGE_COUNT]; /* packet that moved the stage */
+	struct timeval stage_time[STAGE_COUNT];
+	int reached;                    /* highest stage completed, 0–8 */
+	int failed;                     /* stage that failed, 0 = none */
+	struct diag_verdict *verdicts;
+	size_t n_verdicts;
+	char *verdict;                  /* one sentence summary */
+};
+
+struct diag;
+
+/* Creates an engine; site may be NULL (no cross-checks). The engine keeps a pointer to site,
+ * which must outlive it. Free with diag_free. */
+struct diag *diag_new(const struct site *site);
+void diag_free(struct diag *d);
+/* Feeds one event (in capture order). */
+void diag_event(struct diag *d, const struct pnb_event *ev);
+/* Advances time without an event (live capture idle), so timeouts can turn into verdicts. */
+void diag_tick(struct diag *d, struct timeval now);
+/* End of input (file read to the end): applies the end-of-capture rules. */
+void diag_finish(struct diag *d);
+size_t diag_pi_count(const struct diag *d);
+/* The i-th Pi, in order of first appearance; owned by the engine. */
+const struct diag_pi *diag_pi_at(const struct diag *d, size_t i);
+/* Non-Pi observations (rival DHCP servers, STP on the segment): verdicts not tied to a Pi. */
+size_t diag_site_verdict_count(const struct diag *d);
+const struct diag_verdict *diag_site_verdict_at(const struct diag *d, size_t i);
+
+#endif
