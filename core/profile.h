@@ -123,6 +123,7 @@ struct site {
 	int reply_delay;                 /* -1 = auto */
 	struct pi *pis;
 	size_t n_pis;
+	int line;                 /* line of the [server] header, 0 when absent */
 };
 
 /* Fills a site with the defaults (dhcp=proxy, tftp=dnsmasq, tftp_root=/srv/tftp, root=iscsi,
