@@ -82,6 +82,11 @@ static void validate_dhcp(const struct site *s, struct problems *ps)
 
 static void validate_server(const struct site *s, struct problems *ps)
 {
+	/* A loaded file without a [server] section already says so; its keys are not "missing"
+	 * one by one. */
+	bool server_absent = s->path && !s->line;
+	if (server_absent)
+		return;
 	if (!s->key_line[SK_INTERFACE] && s->interface[0] == '\0')
 		problems_add(ps, PROBLEM_ERROR, s->path, s->line, "[server]", "interface",
 			     "is missing (expected the interface the Pis are on, e.g. eth0)");
