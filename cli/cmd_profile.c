@@ -1,15 +1,22 @@
 /* cmd_profile — `pinetboot profile SUBCOMMAND`: tools for the site profile. import-csv turns
  * a fleet inventory into [pi] sections on stdout. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/profile.h"
 #include "core/profile_csv.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+	"       pinetboot profile keys [--man]\n"
+	"\n"
+	"keys lists every key of [server] and [pi \"NAME\"] with what it accepts (--man: as\n"
+	"pinetboot(1) source).\n"
+	"\n"
 	"Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
 	"  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
 	"adds them to a profile. The first row names the columns: name (required) and any\n"
@@ -64,16 +71,43 @@ static int import_csv(int argc, char **argv)
 	return rc;
 }
 
+/* The key tables of core/profile.h, as text or as man-page source (one source of truth). */
+static int list_keys(int argc, char **argv)
+{
+	bool man = argc == 2 && !strcmp(argv[1], "--man");
+	if (argc > 2 || (argc == 2 && !man))
+		return cli_usage_error("profile keys", "expected no argument or --man");
+	for (int sect = 0; sect < 2; sect++) {
+		const char *const *names = sect ? profile_pi_key_names : profile_server_key_names;
+		const char *const *help = sect ? profile_pi_key_help : profile_server_key_help;
+		int n = sect ? PK_COUNT : SK_COUNT;
+		const char *title = sect ? "[pi \"NAME\"]" : "[server]";
+		if (man)
+			printf(".SS %s\n", title);
+		else
+			printf("%s%s\n", sect ? "\n" : "", title);
+		for (int i = 0; i < n; i++) {
+			if (man)
+				printf(".TP\n.B %s\n%s\n", names[i], help[i]);
+			else
+				printf("  %-13s %s\n", names[i], help[i]);
+		}
+	}
+	return EXIT_OK;
+}
+
 int cmd_profile(int argc, char **argv)
 {
 	if (argc < 2)
-		return cli_usage_error("profile", "expected a subcommand (import-csv)");
+		return cli_usage_error("profile", "expected a subcommand (import-csv or keys)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "import-csv"))
 		return import_csv(argc - 1, argv + 1);
-	return cli_usage_error("profile", "'%s' is not a profile subcommand (expected import-csv)",
+	if (!strcmp(argv[1], "keys"))
+		return list_keys(argc - 1, argv + 1);
+	return cli_usage_error("profile", "'%s' is not a profile subcommand (expected import-csv or keys)",
 			       argv[1]);
 }

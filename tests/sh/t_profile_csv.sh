@@ -73,3 +73,8 @@ limit=2000; [[ -n "${PNB_ASAN:-}" ]] && limit=20000
 [[ $ms -lt $limit ]] || fail "1000-row import took ${ms} ms"
 cat "$T/site.conf" "$T/out" > "$T/fleet.conf"
 expect_exit 0 "$PINETBOOT" lint "$T/fleet.conf" --root "$T/empty"
+# the man page carries every key with its help text, generated from the key tables
+"$PINETBOOT" profile keys --man > "$T/keys.man"
+while IFS= read -r l; do
+  grep -qxF -- "$l" "$PNB_TOP/man/pinetboot.1" || fail "man/pinetboot.1 lacks '$l' (regenerate with pinetboot profile keys --man)"
+done < "$T/keys.man"
