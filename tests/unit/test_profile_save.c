@@ -72,6 +72,17 @@ static void assert_same_site(const struct site *a, const struct site *b)
 	}
 }
 
+/* Loads text, checks it holds the same values as s, and frees text and s. */
+static void reload_matches(struct site *s, char *text)
+{
+	struct site t;
+	load(text, &t);
+	assert_same_site(s, &t);
+	site_done(&t);
+	free(text);
+	site_done(s);
+}
+
 static void test_unchanged_is_byte_identical(void **state)
 {
 	(void)state;
@@ -81,6 +92,22 @@ static void test_unchanged_is_byte_identical(void **state)
 	assert_string_equal(text, hand_written);
 	free(text);
 	site_done(&s);
+}
+
+static void test_crlf_kept(void **state)
+{
+	(void)state;
+	const char *crlf = "[server]\r\ninterface = eth0\r\naddress = 192.168.20.1/24\r\n"
+			   "; Windows editor\r\n[pi \"a\"]\r\nmodel = 4B\r\nserial = 511e57f7\r\n";
+	struct site s;
+	load(crlf, &s);
+	char *text = profile_render_text(&s, crlf);
+	assert_string_equal(text, crlf);
+	free(text);
+	s.pis[0].size = 8ull << 30;
+	text = profile_render_text(&s, crlf);
+	assert_non_null(strstr(text, "serial = 511e57f7\r\nsize = 8G\n"));
+	reload_matches(&s, text);
 }
 
 static void test_edit_in_place_keeps_comments(void **state)
@@ -96,12 +123,7 @@ static void test_edit_in_place_keeps_comments(void **state)
 	assert_non_null(strstr(text, "size = 32G\n"));
 	assert_non_null(strstr(text, "; the kitchen Pi, bought 2025\n[pi \"kitchen\"]\n  model = 4b\n"));
 	assert_non_null(strstr(text, "serial = 10000000511E57F7\n"));
-	struct site t;
-	load(text, &t);
-	assert_same_site(&s, &t);
-	site_done(&t);
-	free(text);
-	site_done(&s);
+	reload_matches(&s, text);
 }
 
 static void test_new_key_at_end_of_section(void **state)
@@ -117,12 +139,7 @@ static void test_new_key_at_end_of_section(void **state)
 	assert_non_null(strstr(text, "dhcp = full            ; proxy | full | isc | kea | none\n"
 				     "iqn_base = iqn.2026-11.lan.example\nrouter = 192.168.20.2\n\n"));
 	assert_non_null(strstr(text, "serial = 2caf9c61\nmac = b8:27:eb:af:9c:61\n# no mac yet\n"));
-	struct site t;
-	load(text, &t);
-	assert_same_site(&s, &t);
-	site_done(&t);
-	free(text);
-	site_done(&s);
+	reload_matches(&s, text);
 }
 
 static void test_remove_and_add_pis(void **state)
@@ -142,12 +159,7 @@ static void test_remove_and_add_pis(void **state)
 	assert_null(strstr(text, "from the sticker"));
 	assert_non_null(strstr(text, "# no mac yet\n\n[pi \"hall\"]\nmodel = 5\nmac = 2c:cf:67:00:00:01\n"
 				     "tftp_prefix = mac\n"));
-	struct site t;
-	load(text, &t);
-	assert_same_site(&s, &t);
-	site_done(&t);
-	free(text);
-	site_done(&s);
+	reload_matches(&s, text);
 }
 
 static void test_fresh_file_round_trip(void **state)
@@ -212,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unchanged_is_byte_identical),
+		cmocka_unit_test(test_crlf_kept),
 		cmocka_unit_test(test_edit_in_place_keeps_comments),
 		cmocka_unit_test(test_new_key_at_end_of_section),
 		cmocka_unit_test(test_remove_and_add_pis),
