@@ -65,7 +65,7 @@ static void each_file_in(struct lint_ctx *c, const char *dir, const char *suffix
 	int n = scandir(d, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		bool skip = nm[0] == '.' || str_endswith(nm, "~") || strstr(nm, ".dpkg-") ||
+		bool skip = nm[0] == '.' || str_endswith(nm, "~") || str_startswith(nm, "dhclient") || strstr(nm, ".dpkg-") ||
 			    strstr(nm, ".pinetboot-") || (suffix && !str_endswith(nm, suffix));
 		if (!skip) {
 			char *p = xasprintf("%s/%s", d, nm);
@@ -387,9 +387,7 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 	each_line(&c, p, dnsmasq_line);
 	free(p);
 	each_file_in(&c, "/etc/dnsmasq.d", NULL, dnsmasq_line);
-	p = under_root(root, "/etc/dhcp/dhcpd.conf");
-	each_line(&c, p, dhcpd_line);
-	free(p);
+	each_file_in(&c, "/etc/dhcp", ".conf", dhcpd_line);
 	dhcp_verdicts(&c);
 	p = under_root(root, "/etc/exports");
 	each_line(&c, p, exports_line);

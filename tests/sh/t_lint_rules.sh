@@ -136,3 +136,18 @@ expect_grep 'cannot be read' "$T/err"
 expect_exit 2 "$PINETBOOT" lint "$T/ok.conf" --frob
 expect_exit 0 "$PINETBOOT" lint --help
 expect_grep 'Exit status' "$T/out"
+
+# what pinetboot itself installs lints clean (once `apply` exists): proxy, full, isc, lio, nfs
+if "$PINETBOOT" apply --help >/dev/null 2>&1; then
+  site "$T/base.conf"
+  variants=('s/^dhcp = proxy/dhcp = proxy/' 's/^dhcp = proxy/dhcp = full/' 's/^dhcp = proxy/dhcp = isc/'
+            's/^iqn_base/iscsi_target = lio\niqn_base/' 's/^iqn_base/tftp = tftpd-hpa\niqn_base/'
+            's/^iqn_base/root = nfs\niqn_base/')
+  for v in "${variants[@]}"; do
+    rm -rf "$T/applied"; mkdir "$T/applied"
+    sed "$v" "$T/base.conf" > "$T/v.conf"
+    expect_exit 0 "$PINETBOOT" apply "$T/v.conf" --root "$T/applied"
+    expect_exit 0 "$PINETBOOT" lint "$T/v.conf" --root "$T/applied"
+    expect_no_grep 'warning:' "$T/out"
+  done
+fi
