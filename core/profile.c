@@ -109,6 +109,23 @@ static void set_default(char **field, char *value)
 		*field = value;
 }
 
+void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t mask = ipv4_netmask(s->prefix_len);
+	uint32_t net = s->address & mask, bc = net | ~mask;
+	uint32_t hosts = bc - net - 1;
+	if (s->range_start) {
+		*lo = s->range_start;
+		*hi = s->range_end;
+	} else if (hosts >= 200) {
+		*lo = net + 100;
+		*hi = net + 199;
+	} else {
+		*lo = net + hosts / 2 + 1;
+		*hi = bc - 1;
+	}
+}
+
 /* iSCSI names are lower case (RFC 3722), Pi names need not be. */
 static char *lower_dup(const char *v)
 {

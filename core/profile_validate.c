@@ -51,29 +51,35 @@ static void validate_dhcp(const struct site *s, struct problems *ps)
 	}
 	if (!s->address)
 		return;
-	if (s->range_start) {
-		if (!in_subnet(s, s->range_start) || !in_subnet(s, s->range_end))
-			SERVER_ERR(SK_RANGE, "lies outside the server's subnet (expected addresses "
-					     "inside the subnet of address)");
-		else if (is_net_or_bcast(s, s->range_start) || is_net_or_bcast(s, s->range_end))
-			SERVER_ERR(SK_RANGE, "includes the network or broadcast address (expected "
-					     "host addresses only)");
-		else if (s->address >= s->range_start && s->address <= s->range_end) {
-			ipv4_format(s->address, a);
+	uint32_t lo, hi;
+	site_dhcp_range(s, &lo, &hi);
+	if (s->range_start && (!in_subnet(s, lo) || !in_subnet(s, hi)))
+		SERVER_ERR(SK_RANGE, "lies outside the server's subnet (expected addresses inside "
+				     "the subnet of address)");
+	else if (s->range_start && (is_net_or_bcast(s, lo) || is_net_or_bcast(s, hi)))
+		SERVER_ERR(SK_RANGE, "includes the network or broadcast address (expected host "
+				     "addresses only)");
+	else if (s->address >= lo && s->address <= hi) {
+		ipv4_format(s->address, a);
+		ipv4_format(lo, b);
+		if (s->range_start)
 			SERVER_ERR(SK_RANGE, "contains the server's own address %s (expected a range "
 					     "that leaves it out)",
 				   a);
-		}
+		else
+			SERVER_ERR(SK_ADDRESS, "%s lies inside the DHCP range derived from the subnet "
+					       "(%s-…), which would hand it out (fix: set range = FIRST-LAST "
+					       "without it)",
+				   a, b);
 	}
 	if (s->router && !in_subnet(s, s->router)) {
 		ipv4_format(s->router, a);
 		SERVER_ERR(SK_ROUTER, "%s is outside the server's subnet (expected a gateway the "
 				      "Pis can reach directly)",
 			   a);
-	} else if (s->router && s->range_start && s->router >= s->range_start &&
-		   s->router <= s->range_end) {
-		ipv4_format(s->range_start, a);
-		ipv4_format(s->range_end, b);
+	} else if (s->router && s->router >= lo && s->router <= hi) {
+		ipv4_format(lo, a);
+		ipv4_format(hi, b);
 		SERVER_ERR(SK_ROUTER, "lies inside the DHCP range %s-%s (expected an address "
 				      "outside it)",
 			   a, b);
@@ -196,6 +202,8 @@ static void validate_ip(const struct site *s, const struct pi *p, const char *la
 	}
 	if (!s->address)
 		return;
+	uint32_t lo, hi;
+	site_dhcp_range(s, &lo, &hi);
 	if (!in_subnet(s, p->ip))
 		PI_ERR(PK_IP, "is outside the server's subnet (expected an address in the subnet "
 			      "of [server] address)");
@@ -206,6 +214,9 @@ static void validate_ip(const struct site *s, const struct pi *p, const char *la
 		PI_ERR(PK_IP, "is the server's own address (expected an address of its own)");
 	else if (p->ip == s->router)
 		PI_ERR(PK_IP, "is the router's address (expected an address of its own)");
+	else if (p->ip >= lo && p->ip <= hi)
+		PI_WARN(PK_IP, "lies inside the DHCP range, which may hand it to another client "
+			       "first (fix: an address outside range)");
 }
 
 static void validate_root(const struct site *s, const struct pi *p, const char *label,
