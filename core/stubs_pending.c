@@ -1,4 +1,4 @@
-/* stubs_pending — placeholders so the tree links while diagnose and profile_save are
+/* stubs_pending — placeholders so the tree links while diagnose is
  * written on their own branches. Each branch deletes the stubs it replaces. */
 #include <errno.h>
 #include <stdlib.h>
@@ -6,14 +6,6 @@
 
 #include "core/diagnose.h"
 #include "core/profile.h"
-
-int profile_save(const struct site *s, const char *path)
-{
-	(void)s;
-	(void)path;
-	errno = ENOSYS;
-	return -1;
-}
 
 const char *const boot_stage_names[STAGE_COUNT] = {"none", "ROM DHCP discover", "boot offer",
 						   "address bound", "TFTP firmware", "TFTP kernel",
