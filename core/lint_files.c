@@ -112,6 +112,40 @@ static void check_menu_text(struct lint_ctx *c, const char *file, int line, cons
 		     model_info(p->model)->long_name, p->name);
 }
 
+static bool onlink_only(const struct pi *p)
+{
+	return model_info(p->model)->tftp_onlink_only;
+}
+
+/* A TFTP server named off the Pis' subnet (spec §4 row 8, FW#670): the Pi 3B ROM ARPs for it
+ * instead of using the router. Looks at every dotted quad in the directive. */
+static void check_tftp_server(struct lint_ctx *c, const char *file, int line, const char *val,
+			      const char *key)
+{
+	const struct pi *p = lint_first_pi(c->s, onlink_only);
+	if (!p || !c->s->address)
+		return;
+	uint32_t mask = ipv4_netmask(c->s->prefix_len);
+	char net[16];
+	ipv4_format(c->s->address & mask, net);
+	for (const char *q = val; *q;) {
+		size_t n = strspn(q, "0123456789.");
+		char ip[16];
+		uint32_t a;
+		if (n >= 7 && n < sizeof(ip)) {
+			snprintf(ip, sizeof(ip), "%.*s", (int)n, q);
+			if (ipv4_parse(ip, &a) && a && (a & mask) != (c->s->address & mask))
+				problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, key,
+					     "names TFTP server %s, outside the Pis' subnet: the %s "
+					     "([pi \"%s\"]) can only reach a TFTP server on its own "
+					     "subnet (fix: serve TFTP from an address in %s/%u)",
+					     ip, model_info(p->model)->long_name, p->name,
+					     net, c->s->prefix_len);
+		}
+		q += n ? n : 1;
+	}
+}
+
 static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *text)
 {
 	char *t = str_trim(text);
@@ -126,6 +160,9 @@ static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *t
 		check_menu_text(c, file, line, val, key);
 	if (!strcmp(key, "dhcp-reply-delay"))
 		c->has_reply_delay = true;
+	if (!strcmp(key, "pxe-service") || !strcmp(key, "dhcp-boot") ||
+	    (!strncmp(key, "dhcp-option", 11) && (strstr(val, "66,") || strstr(val, "tftp-server"))))
+		check_tftp_server(c, file, line, val, key);
 	if (!strcmp(key, "dhcp-range") && strstr(val, "proxy") && !c->proxy_file) {
 		c->proxy_file = xstrdup(file);
 		c->proxy_line = line;
@@ -145,6 +182,9 @@ static void dhcpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 		return;
 	if (strstr(t, "vendor-encapsulated-options") || strstr(t, "option 43"))
 		check_menu_text(c, file, line, t, "option 43");
+	if (!strncmp(t, "next-server", 11) || strstr(t, "tftp-server-name"))
+		check_tftp_server(c, file, line, t, !strncmp(t, "next-server", 11) ? "next-server"
+										 : "option 66");
 	if ((!strncmp(t, "filename", 8) || strstr(t, "bootfile-name")) && !c->boot_file) {
 		c->boot_file = xstrdup(file);
 		c->boot_line = line;

@@ -63,6 +63,17 @@ printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 expect_grep 'pinetboot.conf:2: boot file: the config relies on option 67' "$T/out"
 rm "$R/etc/dnsmasq.d/pinetboot.conf"
+# a TFTP server off the Pis' subnet for a Pi 3B (spec §4 row 8)
+printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24' "$T/out"
+printf 'next-server 192.168.20.1;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
+rm "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+printf 'next-server 10.1.1.5;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5' "$T/out"
+rm "$R/etc/dhcp/dhcpd-pinetboot.conf"
 # ISC dhcpd with the menu text lacking spaces
 printf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' > "$R/etc/dhcp/dhcpd.conf"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
