@@ -3,7 +3,7 @@
 (vendor class PXEClient:Arch:00000:UNDI:002001, options 93/94/97, the ROM's parameter list)
 from a given MAC on a given interface, waits for OFFERs (until half a second after the first,
 or the timeout), and prints what they carry as
-KEY=VALUE lines: offer, yiaddr, siaddr, opt54, router, opt60, opt43 (hex) and menu (sub-option 9's text,
+KEY=VALUE lines: offer, yiaddr, siaddr, opt54, router, opt66, opt60, opt43 (hex) and menu (sub-option 9's text,
 repr-quoted so trailing spaces show). Exit 0 when an offer arrived, 3 when none did.
 
 usage: dhcp_probe.py [--kernel] IFACE MAC [TIMEOUT_SECONDS]"""
@@ -104,6 +104,8 @@ def main() -> int:
             print(f"opt54={socket.inet_ntoa(o[54])}")
         if 3 in o:
             print(f"router={socket.inet_ntoa(o[3][:4])}")
+        if 66 in o:
+            print(f"opt66={o[66].decode('latin-1')}")
         if 60 in o:
             print(f"opt60={o[60].decode('latin-1')}")
         if 43 in o:
