@@ -87,7 +87,7 @@ static int do_diff(const struct render_set *rs, const char *dir)
 	struct problems ps;
 	problems_init(&ps);
 	char *b = xasprintf("%s/b", work);
-	int rc = export_write_tree(rs, b, &ps) == 0 ? run_diff(work, dir) : 2;
+	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
 	problems_print(&ps, stderr);
 	problems_done(&ps);
 	fs_remove_tree(work);
