@@ -53,8 +53,8 @@ int export_write_tree(const struct render_set *rs, const char *dir, bool durable
 		if ((!same && fs_mkdir_parents(path, 0755) != 0) ||
 		    fs_write_file(path, f->content, f->len, f->mode, durable) != 0) {
 			free(made);
-			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be written: %s",
-				     strerror(errno));
+			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
+				     "cannot be written: %s", strerror(errno));
 			free(path);
 			return -1;
 		}
@@ -124,10 +124,11 @@ static char *temp_beside(const char *dir)
 int export_commit(const struct render_set *rs, const char *dir, struct problems *ps)
 {
 	if (!export_dir_replaceable(dir)) {
-		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
-			     "exists and is not a pinetboot export (no README.txt starting \"%s\"); "
-			     "choose another -o DIR or remove it",
-			     EXPORT_MARK);
+		problems_add(
+		    ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
+		    "exists and is not a pinetboot export (no README.txt starting \"%s\"); "
+		    "choose another -o DIR or remove it",
+		    EXPORT_MARK);
 		return -1;
 	}
 	char *dircopy = xstrdup(dir);
