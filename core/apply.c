@@ -13,8 +13,8 @@
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a
  * server that is not ready. */
-static const char *const daemon_order[] = {"tgt", "lio", "nfs", "tftpd-hpa", "dnsmasq",
-					   "isc-dhcp", "kea"};
+static const char *const daemon_order[] = {"tgt",     "lio",	  "nfs", "tftpd-hpa",
+					   "dnsmasq", "isc-dhcp", "kea"};
 
 static bool has_line(const char *text, size_t len, const char *line, size_t n)
 {
@@ -72,8 +72,8 @@ static size_t order_of(const char *d)
 static void sort_daemons(struct apply_plan *plan)
 {
 	for (size_t i = 1; i < plan->n_daemons; i++)
-		for (size_t j = i; j > 0 && order_of(plan->daemons[j]) < order_of(plan->daemons[j - 1]);
-		     j--) {
+		for (size_t j = i;
+		     j > 0 && order_of(plan->daemons[j]) < order_of(plan->daemons[j - 1]); j--) {
 			const char *t = plan->daemons[j];
 			plan->daemons[j] = plan->daemons[j - 1];
 			plan->daemons[j - 1] = t;
@@ -122,8 +122,8 @@ int apply_plan(const struct render_set *rs, const char *root, struct apply_plan 
 			continue;
 		struct apply_item *it = &plan->items[plan->n++];
 		it->f = f;
-		it->target = slash ? xstrdup(f->install_path)
-				   : xasprintf("%s%s", root, f->install_path);
+		it->target =
+		    slash ? xstrdup(f->install_path) : xasprintf("%s%s", root, f->install_path);
 		if (plan_item(it, ps) != 0)
 			rc = -1;
 		if (it->change != APPLY_SAME)
@@ -192,7 +192,8 @@ char **apply_reload_argv(const char *daemon)
 	char **argv = xcalloc(8, sizeof(char *));
 	char *copy = xstrdup(cmd);
 	size_t n = 0;
-	for (char *save, *w = strtok_r(copy, " ", &save); w && n < 7; w = strtok_r(NULL, " ", &save))
+	for (char *save, *w = strtok_r(copy, " ", &save); w && n < 7;
+	     w = strtok_r(NULL, " ", &save))
 		argv[n++] = xstrdup(w);
 	free(copy);
 	return argv;

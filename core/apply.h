@@ -14,11 +14,11 @@ enum apply_change { APPLY_SAME, APPLY_NEW, APPLY_CHANGED };
 
 struct apply_item {
 	const struct rendered_file *f;
-	char *target;   /* root + install_path */
+	char *target; /* root + install_path */
 	enum apply_change change;
-	char *content;  /* what the target will hold (merged for merge_lines files) */
+	char *content; /* what the target will hold (merged for merge_lines files) */
 	size_t len;
-	char *backup;   /* set by apply_run when an existing file was kept as a backup */
+	char *backup; /* set by apply_run when an existing file was kept as a backup */
 };
 
 #define APPLY_MAX_DAEMONS 8

@@ -66,7 +66,7 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 	return rc;
 }
 
-int fs_write_file(const char *path, const char *data, size_t len, mode_t mode)
+int fs_write_file(const char *path, const char *data, size_t len, mode_t mode, bool writeback)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
@@ -77,6 +77,8 @@ int fs_write_file(const char *path, const char *data, size_t len, mode_t mode)
 		errno = saved;
 		return -1;
 	}
+	if (writeback)
+		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE); /* a hint; fsync later decides */
 	return close(fd);
 }
 
