@@ -123,6 +123,7 @@ struct site {
 	int reply_delay;                 /* -1 = auto */
 	struct pi *pis;
 	size_t n_pis;
+	int line;                 /* line of the [server] header, 0 when absent */
 };
 
 /* Fills a site with the defaults (dhcp=proxy, tftp=dnsmasq, tftp_root=/srv/tftp, root=iscsi,
@@ -164,6 +165,9 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key);
  * order are kept: changed keys are rewritten in place, new keys appended to their section,
  * removed Pis' sections dropped. Returns 0, or -1 with errno set. */
 int profile_save(const struct site *s, const char *path);
+/* The text profile_save would write: s merged into existing (the current file's text, or NULL
+ * for a fresh file). Heap string, caller frees. For the wizard's review and tests. */
+char *profile_render_text(const struct site *s, const char *existing);
 
 /* The low 8 hex digits of a serial written in the 8- or 16-digit form, lowercase, into
  * out[9]. Returns false when s is not such a serial. */

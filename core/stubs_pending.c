@@ -1,4 +1,4 @@
-/* stubs_pending — placeholders so the tree links while render, diagnose and profile_save are
+/* stubs_pending — placeholders so the tree links while render, diagnose are
  * written on their own branches. Each branch deletes the stubs it replaces. */
 #include <errno.h>
 #include <stdlib.h>
@@ -7,14 +7,6 @@
 #include "core/diagnose.h"
 #include "core/profile.h"
 #include "core/render.h"
-
-int profile_save(const struct site *s, const char *path)
-{
-	(void)s;
-	(void)path;
-	errno = ENOSYS;
-	return -1;
-}
 
 int render_site(const struct site *s, const struct render_opts *o, struct render_set *out,
 		struct problems *ps)
