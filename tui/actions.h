@@ -32,7 +32,7 @@
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                        \
 	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                     \
 	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                      \
-	  "quit (asks first when there are unsaved changes)")
+	"quit (asks when there are unsaved changes)")
 
 #define WIZ_ACTION_ENUM(id, name, k1, k2, label, bar, help) id,
 enum wiz_action { ACT_NONE = 0, WIZ_ACTIONS(WIZ_ACTION_ENUM) ACT_COUNT };

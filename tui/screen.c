@@ -157,7 +157,7 @@ static void draw_help_bar(const struct wiz *w)
 
 static void draw_help(void)
 {
-	struct rect r = {.y = 2, .x = 4, .h = LINES - 4, .w = COLS - 8};
+	struct rect r = {.y = 2, .x = 1, .h = LINES - 3, .w = COLS - 2};
 	draw_box(r, "Keys (any key closes)");
 	int y = r.y + 1;
 	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {

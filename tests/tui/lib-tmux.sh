@@ -74,3 +74,21 @@ tmux_wait_exit() {
   tmux_dump
   fail "the wizard did not exit"
 }
+# tmux_wizard_pid — the PID of the pinetboot process running in the pane.
+tmux_wizard_pid() {
+  local pids
+  pids=$(tm display-message -p -t w '#{pane_pid}')
+  while [[ -n $pids ]]; do
+    local next=""
+    for p in $pids; do
+      [[ $(ps -o comm= -p "$p" 2>/dev/null) == pinetboot ]] && { echo "$p"; return 0; }
+      next+=" $(ps -o pid= --ppid "$p" 2>/dev/null)"
+    done
+    pids=$(echo $next)
+  done
+  return 1
+}
+# demo_site FILE — the demo profile of `make run`, on a fixed interface and address.
+demo_site() {
+  sed -e 's|@IFACE@|eth0|' -e 's|@ADDR@|192.168.20.1/24|' "$PNB_TOP/tests/data/demo-site.conf.in" >"$1"
+}
