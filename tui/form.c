@@ -108,8 +108,8 @@ static int edit_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 	}
 	if (a == ACT_ENTER) {
 		if (f->msg) {
-			wiz_status(w, MSG_ERROR, "%s: %s (fix it, or Esc to cancel)",
-				   f->fields[f->sel].key_name, f->msg);
+			wiz_status(w, MSG_ERROR, "%s: not accepted (fix it, or Esc to cancel)",
+				   f->fields[f->sel].key_name);
 			return WIZ_REDRAW;
 		}
 		char value[sizeof(f->buf)];

@@ -173,6 +173,7 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 			return start_add(w, st);
 		st->mode = PIS_EDIT;
 		bind_form(w, st, st->sel);
+		st->form.sel = 0;
 		return WIZ_REDRAW;
 	case ACT_DELETE: {
 		if (!n)
