@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/secrets.h"
 #include "core/util.h"
 
 extern char **environ;
@@ -94,7 +95,7 @@ char *review_diff(const char *installed, const char *content, size_t len, int *s
 
 void review_prepare_site(const char *site_path, struct site *s, struct problems *ps)
 {
-	(void)site_path;
-	(void)s;
-	(void)ps;
+	char *sec = secrets_path_for(site_path);
+	secrets_ensure(s, sec, false, ps);
+	free(sec);
 }
