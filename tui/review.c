@@ -88,7 +88,7 @@ char *review_diff(const char *installed, const char *content, size_t len, int *s
 	*same = status == 0;
 	if (status == 0) {
 		free(out);
-		return xasprintf("(identical to the installed %s)", installed);
+		return xasprintf("(identical to %s)", installed);
 	}
 	return out;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fsutil.h"
 #include "core/render.h"
 #include "core/util.h"
 #include "tui/review.h"
@@ -19,11 +20,17 @@ struct view_text {
 	size_t n;
 };
 
+/* One row of the file list: the profile as it would be saved, then every generated file. */
+struct entry {
+	char *path;
+	enum file_state state;
+	struct view_text body, diff;
+};
+
 struct review_step {
 	bool ok;                 /* rendered */
-	struct render_set rs;
-	enum file_state *state;
-	struct view_text *body, *diff;
+	struct entry *e;
+	size_t n;
 	struct view_text problems;
 	size_t sel;
 	size_t scroll;
@@ -61,37 +68,69 @@ static void view_done(struct view_text *v)
 
 static void review_clear(struct review_step *st)
 {
-	for (size_t i = 0; st->body && i < st->rs.n; i++) {
-		view_done(&st->body[i]);
-		view_done(&st->diff[i]);
+	for (size_t i = 0; i < st->n; i++) {
+		free(st->e[i].path);
+		view_done(&st->e[i].body);
+		view_done(&st->e[i].diff);
 	}
-	free(st->body);
-	free(st->diff);
-	free(st->state);
-	st->body = st->diff = NULL;
-	st->state = NULL;
-	if (st->ok)
-		render_set_done(&st->rs);
+	free(st->e);
+	st->e = NULL;
+	st->n = 0;
 	st->ok = false;
 	view_done(&st->problems);
 }
 
-static void prepare_file(const struct wiz *w, struct review_step *st, size_t i)
+/* Fills e with content and its diff against the file at installed (NULL: not installed). */
+static void prepare_entry(struct entry *e, const char *installed, const char *content, size_t len)
 {
-	const struct rendered_file *f = &st->rs.files[i];
-	view_set(&st->body[i], xstrndup(f->content, f->len));
-	if (!f->install_path) {
-		st->state[i] = FS_NOT_INSTALLED;
-		view_set(&st->diff[i], xstrdup("(this file is not installed by pinetboot apply)"));
+	view_set(&e->body, xstrndup(content, len));
+	if (!installed) {
+		e->state = FS_NOT_INSTALLED;
+		view_set(&e->diff, xstrdup("(this file is not installed by pinetboot apply)"));
 		return;
 	}
-	char *installed = xasprintf("%s%s", strcmp(w->root_dir, "/") ? w->root_dir : "",
-				    f->install_path);
 	int same = 0;
-	char *d = review_diff(installed, f->content, f->len, &same);
-	st->state[i] = same < 0 ? FS_NEW : same ? FS_SAME : FS_CHANGED;
-	view_set(&st->diff[i], d);
-	free(installed);
+	view_set(&e->diff, review_diff(installed, content, len, &same));
+	e->state = same < 0 ? FS_NEW : same ? FS_SAME : FS_CHANGED;
+}
+
+static void add_profile_entry(const struct wiz *w, struct review_step *st, const struct site *s)
+{
+	size_t len = 0;
+	char *existing = fs_read_file(w->site_path, &len);
+	char *text = profile_render_text(s, existing);
+	struct entry *e = &st->e[st->n++];
+	e->path = xasprintf("%s (site profile)", w->site_path);
+	prepare_entry(e, w->site_path, text, strlen(text));
+	free(text);
+	free(existing);
+}
+
+static void add_rendered(const struct wiz *w, struct review_step *st, const struct render_set *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rendered_file *f = &rs->files[i];
+		struct entry *e = &st->e[st->n++];
+		e->path = xstrdup(f->path);
+		char *installed = f->install_path ? xasprintf("%s%s", strcmp(w->root_dir, "/") ? w->root_dir : "",
+							     f->install_path)
+						  : NULL;
+		prepare_entry(e, installed, f->content, f->len);
+		free(installed);
+	}
+}
+
+static void set_problems(struct review_step *st, const struct problems *ps)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "");
+	for (size_t i = 0; i < ps->n; i++) {
+		char *m = problem_format(&ps->items[i]);
+		sbuf_printf(&b, "%s\n", m);
+		free(m);
+	}
+	view_set(&st->problems, sbuf_take(&b));
 }
 
 static void review_enter(struct wiz *w, void *p)
@@ -99,32 +138,25 @@ static void review_enter(struct wiz *w, void *p)
 	struct review_step *st = p;
 	review_clear(st);
 	struct site s;
+	struct render_set rs = {0};
 	struct problems ps;
 	problems_init(&ps);
 	if (wsite_build(&w->site, w->site_path, &s, &ps) == 0) {
 		struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
 		review_prepare_site(w->site_path, &s, &ps);
-		st->ok = render_site(&s, &o, &st->rs, &ps) == 0;
+		st->ok = render_site(&s, &o, &rs, &ps) == 0;
 	}
-	site_done(&s);
-	struct sbuf b;
-	sbuf_init(&b);
-	for (size_t i = 0; i < ps.n; i++) {
-		char *m = problem_format(&ps.items[i]);
-		sbuf_printf(&b, "%s\n", m);
-		free(m);
-	}
-	view_set(&st->problems, sbuf_take(&b));
+	set_problems(st, &ps);
 	problems_done(&ps);
-	if (!st->ok)
-		return;
-	st->state = xcalloc(st->rs.n ? st->rs.n : 1, sizeof(*st->state));
-	st->body = xcalloc(st->rs.n ? st->rs.n : 1, sizeof(*st->body));
-	st->diff = xcalloc(st->rs.n ? st->rs.n : 1, sizeof(*st->diff));
-	for (size_t i = 0; i < st->rs.n; i++)
-		prepare_file(w, st, i);
-	if (st->sel >= st->rs.n)
-		st->sel = 0;
+	if (st->ok) {
+		st->e = xcalloc(rs.n + 1, sizeof(*st->e));
+		add_profile_entry(w, st, &s);
+		add_rendered(w, st, &rs);
+		if (st->sel >= st->n)
+			st->sel = 0;
+	}
+	render_set_done(&rs);
+	site_done(&s);
 	st->scroll = 0;
 }
 
@@ -144,15 +176,15 @@ static const struct view_text *current_view(const struct review_step *st)
 {
 	if (!st->ok)
 		return &st->problems;
-	if (!st->rs.n)
+	if (!st->n)
 		return NULL;
-	return st->show_diff ? &st->diff[st->sel] : &st->body[st->sel];
+	return st->show_diff ? &st->e[st->sel].diff : &st->e[st->sel].body;
 }
 
 static int list_rows(const struct review_step *st, struct rect r)
 {
 	int rows = r.h / 3;
-	return st->rs.n < (size_t)rows ? (int)st->rs.n : rows;
+	return st->n < (size_t)rows ? (int)st->n : rows;
 }
 
 static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
@@ -164,7 +196,7 @@ static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	switch (a) {
 	case ACT_UP: if (st->sel > 0) { st->sel--; st->scroll = 0; } return WIZ_REDRAW;
 	case ACT_DOWN:
-		if (st->ok && st->sel + 1 < st->rs.n) {
+		if (st->ok && st->sel + 1 < st->n) {
 			st->sel++;
 			st->scroll = 0;
 		}
@@ -205,9 +237,9 @@ static void draw_files(const struct wiz *w, const struct review_step *st, struct
 	int top = (int)st->sel >= rows ? (int)st->sel - rows + 1 : 0;
 	for (int i = 0; i < rows; i++) {
 		size_t k = (size_t)(top + i);
-		const struct rendered_file *f = &st->rs.files[k];
+		const struct entry *f = &st->e[k];
 		bool sel = k == st->sel;
-		enum file_state fs = st->state[k];
+		enum file_state fs = f->state;
 		if (sel)
 			draw_fill(r.y + i, r.x, r.w, CP_SELECT);
 		draw_text(r.y + i, r.x + 1, r.w - 12, sel ? CP_SELECT : CP_NORMAL, f->path);
@@ -224,8 +256,8 @@ static void review_draw(const struct wiz *w, const void *p, struct rect r)
 	if (st->ok) {
 		rows = list_rows(st, r);
 		draw_files(w, st, r, rows);
-		draw_textf(r.y + rows, r.x, r.w, CP_DIM, "-- %s%s (v: %s) ",
-			   st->rs.n ? st->rs.files[st->sel].path : "no files",
+		draw_textf(r.y + rows, r.x, r.w, CP_DIM, "-- %zu/%zu %s%s (v: %s) ", st->sel + 1, st->n,
+			   st->e[st->sel].path,
 			   st->show_diff ? ": diff against the installed file" : "",
 			   st->show_diff ? "show the file" : "show the diff");
 		rows++;
