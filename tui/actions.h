@@ -20,13 +20,14 @@
 	X(ACT_PAGE_UP, "page-up", KEY_PPAGE, 0, "PgUp", NULL, "scroll the viewer up a page")     \
 	X(ACT_PAGE_DOWN, "page-down", KEY_NPAGE, ' ', "PgDn/Space", NULL,                         \
 	  "scroll the viewer down a page")                                                       \
-	X(ACT_HOME, "home", KEY_HOME, 'g', "Home/g", NULL, "go to the first line")               \
-	X(ACT_END, "end", KEY_END, 'G', "End/G", NULL, "go to the last line")                   \
+	X(ACT_HOME, "home", KEY_HOME, 'g', "Home/g", NULL, "go to the first field or line")               \
+	X(ACT_END, "end", KEY_END, 'G', "End/G", NULL, "go to the last field or line")                   \
 	X(ACT_ENTER, "enter", '\n', KEY_ENTER, "Enter", "edit",                                  \
 	  "edit or choose the selected item; accept an edit")                                    \
 	X(ACT_CANCEL, "cancel", 27, 0, "Esc", NULL, "cancel an edit, close a list or go back")  \
 	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                   \
-	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove", "remove the selected Pi")           \
+	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                     \
+	  "remove the selected Pi; in a form, reset the field to its default")           \
 	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff") \
 	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")             \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                        \
