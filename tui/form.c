@@ -257,8 +257,11 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, f->msg);
 	else if (f->editing)
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_OK, "ok - Enter to accept, Esc to cancel");
-	else if (field_problem(w, f, fd))
-		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, field_problem(w, f, fd));
+	else if (field_problem(w, f, fd)) {
+		char *m = xasprintf("%s: %s", fd->key_name, field_problem(w, f, fd));
+		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, m);
+		free(m);
+	}
 	else if (section_problem(w, f))
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, section_problem(w, f));
 	else

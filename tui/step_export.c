@@ -37,6 +37,17 @@ static int do_export(struct wiz *w, struct form *f)
 	return r;
 }
 
+static char *check_path(const void *ctx, int key, const char *v)
+{
+	(void)ctx;
+	(void)key;
+	if (!*v)
+		return xstrdup("a path is required (expected e.g. site.conf or out/)");
+	if (strchr(v, '\n'))
+		return xstrdup("the path may not hold a line break");
+	return NULL;
+}
+
 static void *export_init(struct wiz *w)
 {
 	struct export_step *st = xcalloc(1, sizeof(*st));
@@ -44,13 +55,16 @@ static void *export_init(struct wiz *w)
 	struct form_field fields[] = {
 		{.label = "Profile", .key_name = "profile",
 		 .help = "the site profile is saved here (comments and key order are kept)",
-		 .kind = FIELD_TEXT, .slot = &w->site_path, .required = true, .local = true},
+		 .kind = FIELD_TEXT, .slot = &w->site_path, .check = check_path, .required = true,
+		 .local = true},
 		{.label = "Output dir", .key_name = "output",
 		 .help = "the generated files go here, as with pinetboot export -o DIR",
-		 .kind = FIELD_TEXT, .slot = &w->out_dir, .required = true, .local = true},
+		 .kind = FIELD_TEXT, .slot = &w->out_dir, .check = check_path, .required = true,
+		 .local = true},
 		{.label = "Export", .key_name = "export",
 		 .help = "saves the profile, then renders every file into the output directory",
-		 .kind = FIELD_TEXT, .slot = &st->button, .pick = do_export, .local = true},
+		 .kind = FIELD_TEXT, .slot = &st->button, .pick = do_export, .required = true,
+		 .local = true},
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");

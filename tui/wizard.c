@@ -245,8 +245,9 @@ static int handle_key(struct wiz *w, int ch)
 static int on_terminal(struct wiz *w, int fd, short revents, void *ctx)
 {
 	(void)fd;
-	(void)revents;
 	(void)ctx;
+	if (revents & (POLLERR | POLLHUP | POLLNVAL))
+		term_fatal("the terminal went away; unsaved changes to %s are lost", w->site_path);
 	int r = 0, ch;
 	while (!w->quitting && (ch = getch()) != ERR)
 		r |= handle_key(w, ch);

@@ -85,4 +85,24 @@ pid=$(tmux_wizard_pid) || fail "no wizard process"
 kill -TERM "$pid"
 [[ $(tmux_wait_exit) == 143 ]] || fail "exit status after SIGTERM: $(cat "$T/wizard.rc")"
 [[ $(tm display-message -p -t w '#{alternate_on}') == 0 ]] || fail "still in the alternate screen"
+
+# C-c: SIGINT, exit 130, terminal restored
+rm -f "$T/wizard.rc"
+tm kill-server
+tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf
+tmux_wait "1 Site"
+tm capture-pane -e -p -t w | grep -q $'\e\\[44m' || fail "no colours by default (blue title bar)"
+tmux_keys C-c
+[[ $(tmux_wait_exit) == 130 ]] || fail "exit status after C-c: $(cat "$T/wizard.rc")"
+[[ $(tm display-message -p -t w '#{alternate_on}') == 0 ]] || fail "still in the alternate screen"
+
+# --mono: attributes only, no colour
+rm -f "$T/wizard.rc"
+tm kill-server
+tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf --mono
+tmux_wait "1 Site"
+! tm capture-pane -e -p -t w | grep -q $'\e\[[0-9;]*\(3[0-7]\|38;5\|4[0-7]\|48;5\)[;m]' || fail "colours with --mono"
+tm capture-pane -e -p -t w | grep -q $'\e\[[0-9;]*7m' || fail "no reverse video with --mono"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 exit 0
