@@ -4,9 +4,8 @@
 #include "tui/actions.h"
 
 #define WIZ_ACTION_ROW(id, name, k1, k2, label, bar, help) {id, name, k1, k2, label, bar, help},
-static const struct wiz_action_info actions[ACT_COUNT] = {
-	{ACT_NONE, "none", 0, 0, "", NULL, ""},
-	WIZ_ACTIONS(WIZ_ACTION_ROW)};
+static const struct wiz_action_info actions[ACT_COUNT] = {{ACT_NONE, "none", 0, 0, "", NULL, ""},
+							  WIZ_ACTIONS(WIZ_ACTION_ROW)};
 #undef WIZ_ACTION_ROW
 
 const struct wiz_action_info *wiz_action_info(enum wiz_action a)

@@ -42,8 +42,9 @@ static void recheck(struct form *f)
 {
 	const struct form_field *fd = &f->fields[f->sel];
 	free(f->msg);
-	f->msg = fd->check && (f->buf[0] || fd->required) ? fd->check(fd->check_ctx, fd->key, f->buf)
-							   : NULL;
+	f->msg = fd->check && (f->buf[0] || fd->required)
+		     ? fd->check(fd->check_ctx, fd->key, f->buf)
+		     : NULL;
 }
 
 void form_begin_edit(struct wiz *w, struct form *f, const char *text)
@@ -182,7 +183,8 @@ int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 			return WIZ_HANDLED;
 		wiz_status(w, MSG_INFO, "%s reset to its default", f->fields[f->sel].label);
 		return form_set_value(w, f, NULL);
-	default: return WIZ_IGNORED;
+	default:
+		return WIZ_IGNORED;
 	}
 }
 
@@ -235,7 +237,10 @@ static void draw_field(const struct wiz *w, const struct form *f, unsigned i, in
 	enum wiz_colour c = sel ? CP_SELECT : v ? CP_NORMAL : CP_DIM;
 	if (sel)
 		draw_fill(y, vx - 1, vw + 1, CP_SELECT);
-	draw_textf(y, vx, vw, c, "%s%s", v ? v : fd->placeholder ? fd->placeholder : "",
+	draw_textf(y, vx, vw, c, "%s%s",
+		   v		     ? v
+		   : fd->placeholder ? fd->placeholder
+				     : "",
 		   fd->kind == FIELD_CHOICE && sel ? "  [Enter: choose]" : "");
 }
 
@@ -261,8 +266,7 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 		char *m = xasprintf("%s: %s", fd->key_name, field_problem(w, f, fd));
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, m);
 		free(m);
-	}
-	else if (section_problem(w, f))
+	} else if (section_problem(w, f))
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, section_problem(w, f));
 	else
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_DIM, fd->help);

@@ -12,30 +12,30 @@ struct form;
 
 struct form_field {
 	const char *label;
-	const char *key_name;        /* profile key, to find the loader's problems about it */
-	const char *help;            /* shown under the form when the field is selected */
+	const char *key_name; /* profile key, to find the loader's problems about it */
+	const char *help;     /* shown under the form when the field is selected */
 	enum form_kind kind;
-	const char *const *choices;  /* FIELD_CHOICE: NULL-terminated */
-	char **slot;                 /* the model string; NULL value = key absent */
-	const char *placeholder;     /* shown when absent, e.g. "proxy (default)" */
+	const char *const *choices; /* FIELD_CHOICE: NULL-terminated */
+	char **slot;		    /* the model string; NULL value = key absent */
+	const char *placeholder;    /* shown when absent, e.g. "proxy (default)" */
 	char *(*check)(const void *ctx, int key, const char *v); /* heap message or NULL */
 	int key;
 	/* Optional: Enter runs this instead of the default editor (e.g. an interface list). */
 	int (*pick)(struct wiz *w, struct form *f);
-	const void *check_ctx;       /* first argument of check */
-	bool required;               /* empty is checked too (and cannot unset the key) */
-	bool local;                  /* a wizard setting, not part of the profile */
+	const void *check_ctx; /* first argument of check */
+	bool required;	       /* empty is checked too (and cannot unset the key) */
+	bool local;	       /* a wizard setting, not part of the profile */
 };
 
 struct form {
 	struct form_field *fields;
 	unsigned n, sel;
 	int top;
-	char section[96];            /* "[server]" or "[pi \"NAME\"]" */
+	char section[96]; /* "[server]" or "[pi \"NAME\"]" */
 	bool editing;
 	char buf[256];
 	size_t cur;
-	char *msg;                   /* the check's message for buf while editing */
+	char *msg; /* the check's message for buf while editing */
 	/* Called after a field's value changed; returns result flags. */
 	int (*changed)(struct wiz *w, struct form *f, unsigned index);
 	void *ctx;

@@ -71,9 +71,10 @@ size_t ifaces_detect(struct iface *out, size_t max)
 			n++;
 		if (p->ifa_addr && p->ifa_addr->sa_family == AF_INET && !out[i].addr[0]) {
 			uint32_t a = ntohl(((struct sockaddr_in *)p->ifa_addr)->sin_addr.s_addr);
-			uint32_t m = p->ifa_netmask
-					     ? ntohl(((struct sockaddr_in *)p->ifa_netmask)->sin_addr.s_addr)
-					     : 0xffffff00u;
+			uint32_t m =
+			    p->ifa_netmask
+				? ntohl(((struct sockaddr_in *)p->ifa_netmask)->sin_addr.s_addr)
+				: 0xffffff00u;
 			char txt[16];
 			ipv4_format(a, txt);
 			snprintf(out[i].addr, sizeof(out[i].addr), "%s/%u", txt, mask_bits(m));

@@ -66,8 +66,8 @@ char *review_diff(const char *installed, const char *content, size_t len, int *s
 	char *tmp = xasprintf("%s/pinetboot-review.XXXXXX", tmpdir);
 	int fd = mkstemp(tmp);
 	if (fd < 0 || write(fd, content, len) != (ssize_t)len) {
-		char *m = xasprintf("(cannot write a temporary file in %s: %s)", tmpdir,
-				    strerror(errno));
+		char *m =
+		    xasprintf("(cannot write a temporary file in %s: %s)", tmpdir, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 			unlink(tmp);
@@ -78,8 +78,9 @@ char *review_diff(const char *installed, const char *content, size_t len, int *s
 	}
 	close(fd);
 	char *label_old = xasprintf("installed %s", installed);
-	char *argv[] = {"diff", "-u", "--label", label_old, "--label", "generated", (char *)installed,
-			tmp, NULL};
+	char *argv[] = {"diff",	   "-u",	"--label",	   label_old,
+			"--label", "generated", (char *)installed, tmp,
+			NULL};
 	int status;
 	char *out = run_capture(argv, &status);
 	unlink(tmp);

@@ -66,9 +66,15 @@ int popup_key(struct wiz *w, enum wiz_action a)
 		if (p->sel + 1 < p->n)
 			p->sel++;
 		return WIZ_REDRAW;
-	case ACT_HOME: p->sel = 0; return WIZ_REDRAW;
-	case ACT_END: p->sel = p->n ? p->n - 1 : 0; return WIZ_REDRAW;
-	case ACT_CANCEL: popup_close(w); return WIZ_REDRAW;
+	case ACT_HOME:
+		p->sel = 0;
+		return WIZ_REDRAW;
+	case ACT_END:
+		p->sel = p->n ? p->n - 1 : 0;
+		return WIZ_REDRAW;
+	case ACT_CANCEL:
+		popup_close(w);
+		return WIZ_REDRAW;
 	case ACT_ENTER: {
 		wiz_pick_fn pick = p->pick;
 		void *ctx = p->ctx;
@@ -76,8 +82,11 @@ int popup_key(struct wiz *w, enum wiz_action a)
 		popup_close(w);
 		return n ? pick(w, ctx, sel) | WIZ_REDRAW : WIZ_REDRAW;
 	}
-	case ACT_QUIT: popup_close(w); return WIZ_REDRAW;
-	default: return WIZ_HANDLED; /* modal: nothing else reaches the step */
+	case ACT_QUIT:
+		popup_close(w);
+		return WIZ_REDRAW;
+	default:
+		return WIZ_HANDLED; /* modal: nothing else reaches the step */
 	}
 }
 
@@ -103,7 +112,8 @@ static void draw_steps(const struct wiz *w)
 		const struct wiz_step_ops *s = wiz_steps[i];
 		char mark = s->mark ? s->mark(w, w->step_state[i]) : ' ';
 		char label[48];
-		snprintf(label, sizeof(label), " %u %s%c", i + 1, s->name, mark == ' ' ? ' ' : mark);
+		snprintf(label, sizeof(label), " %u %s%c", i + 1, s->name,
+			 mark == ' ' ? ' ' : mark);
 		int len = (int)strlen(label);
 		draw_text(1, x, COLS - x, i == w->cur ? CP_STEP_CUR : CP_STEP, label);
 		if (mark == '!')
@@ -177,8 +187,8 @@ static void draw_popup(const struct wiz_popup *p)
 	if (width > COLS - 4)
 		width = COLS - 4;
 	int rows = (int)p->n < LINES - 8 ? (int)p->n : LINES - 8;
-	struct rect r = {.y = (LINES - rows - 2) / 2, .x = (COLS - width) / 2, .h = rows + 2,
-			 .w = width};
+	struct rect r = {
+	    .y = (LINES - rows - 2) / 2, .x = (COLS - width) / 2, .h = rows + 2, .w = width};
 	draw_box(r, p->title);
 	int top = (int)p->sel >= rows ? (int)p->sel - rows + 1 : 0;
 	for (int i = 0; i < rows; i++) {
@@ -193,8 +203,9 @@ static void draw_too_small(void)
 {
 	draw_wrapped(0, 0, COLS, LINES, CP_ERROR, "terminal too small");
 	char msg[96];
-	snprintf(msg, sizeof(msg), "The wizard needs at least %dx%d; this one is %dx%d. "
-				   "Make the window larger (q quits).",
+	snprintf(msg, sizeof(msg),
+		 "The wizard needs at least %dx%d; this one is %dx%d. "
+		 "Make the window larger (q quits).",
 		 WIZ_MIN_COLS, WIZ_MIN_ROWS, COLS, LINES);
 	draw_wrapped(1, 0, COLS, LINES - 1, CP_NORMAL, msg);
 }

@@ -53,18 +53,30 @@ static void *export_init(struct wiz *w)
 	struct export_step *st = xcalloc(1, sizeof(*st));
 	st->button = xstrdup("Enter: save the profile and write the files");
 	struct form_field fields[] = {
-		{.label = "Profile", .key_name = "profile",
-		 .help = "the site profile is saved here (comments and key order are kept)",
-		 .kind = FIELD_TEXT, .slot = &w->site_path, .check = check_path, .required = true,
-		 .local = true},
-		{.label = "Output dir", .key_name = "output",
-		 .help = "the generated files go here, as with pinetboot export -o DIR",
-		 .kind = FIELD_TEXT, .slot = &w->out_dir, .check = check_path, .required = true,
-		 .local = true},
-		{.label = "Export", .key_name = "export",
-		 .help = "saves the profile, then renders every file into the output directory",
-		 .kind = FIELD_TEXT, .slot = &st->button, .pick = do_export, .required = true,
-		 .local = true},
+	    {.label = "Profile",
+	     .key_name = "profile",
+	     .help = "the site profile is saved here (comments and key order are kept)",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->site_path,
+	     .check = check_path,
+	     .required = true,
+	     .local = true},
+	    {.label = "Output dir",
+	     .key_name = "output",
+	     .help = "the generated files go here, as with pinetboot export -o DIR",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->out_dir,
+	     .check = check_path,
+	     .required = true,
+	     .local = true},
+	    {.label = "Export",
+	     .key_name = "export",
+	     .help = "saves the profile, then renders every file into the output directory",
+	     .kind = FIELD_TEXT,
+	     .slot = &st->button,
+	     .pick = do_export,
+	     .required = true,
+	     .local = true},
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");
@@ -109,11 +121,11 @@ static void export_draw(const struct wiz *w, const void *p, struct rect r)
 }
 
 const struct wiz_step_ops step_export = {
-	.name = "Export",
-	.title = "Export: save the profile and write the generated files",
-	.actions = WIZ_ACT_BIT(ACT_ENTER),
-	.init = export_init,
-	.done = export_done,
-	.key = export_key,
-	.draw = export_draw,
+    .name = "Export",
+    .title = "Export: save the profile and write the generated files",
+    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .init = export_init,
+    .done = export_done,
+    .key = export_key,
+    .draw = export_draw,
 };

@@ -13,13 +13,13 @@ enum pis_mode { PIS_LIST, PIS_ADD, PIS_EDIT };
 
 struct pis_step {
 	enum pis_mode mode;
-	size_t sel;       /* selected Pi in the list */
+	size_t sel; /* selected Pi in the list */
 	int top;
 	struct form form;
 	struct form_field fields[1 + PK_COUNT];
-	char *new_name;   /* the name being typed for a new Pi */
+	char *new_name; /* the name being typed for a new Pi */
 	const char *model_choices[PI_MODEL_COUNT];
-	struct wiz *w;    /* for the name check, which needs the other Pis' names */
+	struct wiz *w; /* for the name check, which needs the other Pis' names */
 };
 
 static const char *const yes_no[] = {"yes", "no", NULL};
@@ -50,16 +50,23 @@ static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 {
 	struct wsite_pi *p = &w->site.pis[i];
 	struct form_field *fd = st->fields;
-	fd[0] = (struct form_field){.label = "Name", .key_name = "name",
+	fd[0] = (struct form_field){.label = "Name",
+				    .key_name = "name",
 				    .help = "the Pi's name: letters, digits and '-'",
-				    .kind = FIELD_TEXT, .slot = &p->name, .check = check_name,
-				    .check_ctx = st, .required = true};
+				    .kind = FIELD_TEXT,
+				    .slot = &p->name,
+				    .check = check_name,
+				    .check_ctx = st,
+				    .required = true};
 	for (int k = 0; k < PK_COUNT; k++) {
 		struct form_field *x = &fd[1 + k];
 		*x = (struct form_field){.label = profile_pi_key_names[k],
 					 .key_name = profile_pi_key_names[k],
-					 .help = profile_pi_key_help[k], .kind = FIELD_TEXT,
-					 .slot = &p->val[k], .placeholder = "", .check = form_check_pi,
+					 .help = profile_pi_key_help[k],
+					 .kind = FIELD_TEXT,
+					 .slot = &p->val[k],
+					 .placeholder = "",
+					 .check = form_check_pi,
 					 .key = k};
 	}
 	fd[1 + PK_MODEL].kind = FIELD_CHOICE;
@@ -135,10 +142,14 @@ static int start_add(struct wiz *w, struct pis_step *st)
 			break;
 	}
 	wsite_set(&st->new_name, NULL);
-	st->fields[0] = (struct form_field){.label = "New Pi's name", .key_name = "name",
-					    .help = "letters, digits and '-'", .kind = FIELD_TEXT,
-					    .slot = &st->new_name, .check = check_name,
-					    .check_ctx = st, .required = true};
+	st->fields[0] = (struct form_field){.label = "New Pi's name",
+					    .key_name = "name",
+					    .help = "letters, digits and '-'",
+					    .kind = FIELD_TEXT,
+					    .slot = &st->new_name,
+					    .check = check_name,
+					    .check_ctx = st,
+					    .required = true};
 	form_reset(&st->form, st->fields, 1, "[pi]");
 	st->form.changed = add_named;
 	st->form.ctx = st;
@@ -163,11 +174,22 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 {
 	size_t n = w->site.n_pis;
 	switch (a) {
-	case ACT_UP: if (st->sel > 0) st->sel--; return WIZ_REDRAW;
-	case ACT_DOWN: if (st->sel + 1 < n) st->sel++; return WIZ_REDRAW;
-	case ACT_HOME: st->sel = 0; return WIZ_REDRAW;
-	case ACT_END: st->sel = n ? n - 1 : 0; return WIZ_REDRAW;
-	case ACT_ADD: return start_add(w, st);
+	case ACT_UP:
+		if (st->sel > 0)
+			st->sel--;
+		return WIZ_REDRAW;
+	case ACT_DOWN:
+		if (st->sel + 1 < n)
+			st->sel++;
+		return WIZ_REDRAW;
+	case ACT_HOME:
+		st->sel = 0;
+		return WIZ_REDRAW;
+	case ACT_END:
+		st->sel = n ? n - 1 : 0;
+		return WIZ_REDRAW;
+	case ACT_ADD:
+		return start_add(w, st);
 	case ACT_ENTER:
 		if (!n)
 			return start_add(w, st);
@@ -184,7 +206,8 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 		wiz_popup_open(w, title, items, 2, 1, remove_pick, st);
 		return WIZ_REDRAW;
 	}
-	default: return WIZ_IGNORED;
+	default:
+		return WIZ_IGNORED;
 	}
 }
 
@@ -235,8 +258,8 @@ static void draw_list(const struct wiz *w, const struct pis_step *st, struct rec
 	for (size_t i = 0; i < w->problems.n; i++) {
 		const struct problem *pr = &w->problems.items[i];
 		if (pr->section && !strcmp(pr->section, label)) {
-			draw_textf(r.y + r.h - 2, r.x + 1, r.w - 2, CP_ERROR, "%s%s%s", pr->key ? pr->key : "",
-				   pr->key ? ": " : "", pr->message);
+			draw_textf(r.y + r.h - 2, r.x + 1, r.w - 2, CP_ERROR, "%s%s%s",
+				   pr->key ? pr->key : "", pr->key ? ": " : "", pr->message);
 			break;
 		}
 	}
@@ -265,13 +288,13 @@ static char pis_mark(const struct wiz *w, const void *p)
 }
 
 const struct wiz_step_ops step_pis = {
-	.name = "Pis",
-	.title = "Pis: the Raspberry Pis that boot from this server",
-	.actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_ADD) | WIZ_ACT_BIT(ACT_DELETE),
-	.init = pis_init,
-	.done = pis_done,
-	.leave = pis_leave,
-	.key = pis_key,
-	.draw = pis_draw,
-	.mark = pis_mark,
+    .name = "Pis",
+    .title = "Pis: the Raspberry Pis that boot from this server",
+    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_ADD) | WIZ_ACT_BIT(ACT_DELETE),
+    .init = pis_init,
+    .done = pis_done,
+    .leave = pis_leave,
+    .key = pis_key,
+    .draw = pis_draw,
+    .mark = pis_mark,
 };

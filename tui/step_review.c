@@ -28,7 +28,7 @@ struct entry {
 };
 
 struct review_step {
-	bool ok;                 /* rendered */
+	bool ok; /* rendered */
 	struct entry *e;
 	size_t n;
 	struct view_text problems;
@@ -112,9 +112,10 @@ static void add_rendered(const struct wiz *w, struct review_step *st, const stru
 		const struct rendered_file *f = &rs->files[i];
 		struct entry *e = &st->e[st->n++];
 		e->path = xstrdup(f->path);
-		char *installed = f->install_path ? xasprintf("%s%s", strcmp(w->root_dir, "/") ? w->root_dir : "",
-							     f->install_path)
-						  : NULL;
+		char *installed =
+		    f->install_path ? xasprintf("%s%s", strcmp(w->root_dir, "/") ? w->root_dir : "",
+						f->install_path)
+				    : NULL;
 		prepare_entry(e, installed, f->content, f->len);
 		free(installed);
 	}
@@ -194,7 +195,12 @@ static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	const struct view_text *v = current_view(st);
 	size_t page = (size_t)(LINES > 16 ? LINES - 16 : 4);
 	switch (a) {
-	case ACT_UP: if (st->sel > 0) { st->sel--; st->scroll = 0; } return WIZ_REDRAW;
+	case ACT_UP:
+		if (st->sel > 0) {
+			st->sel--;
+			st->scroll = 0;
+		}
+		return WIZ_REDRAW;
 	case ACT_DOWN:
 		if (st->ok && st->sel + 1 < st->n) {
 			st->sel++;
@@ -205,18 +211,29 @@ static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 		if (v && st->scroll + page < v->n)
 			st->scroll += page;
 		return WIZ_REDRAW;
-	case ACT_PAGE_UP: st->scroll = st->scroll > page ? st->scroll - page : 0; return WIZ_REDRAW;
-	case ACT_HOME: st->scroll = 0; return WIZ_REDRAW;
-	case ACT_END: st->scroll = v && v->n > page ? v->n - page : 0; return WIZ_REDRAW;
+	case ACT_PAGE_UP:
+		st->scroll = st->scroll > page ? st->scroll - page : 0;
+		return WIZ_REDRAW;
+	case ACT_HOME:
+		st->scroll = 0;
+		return WIZ_REDRAW;
+	case ACT_END:
+		st->scroll = v && v->n > page ? v->n - page : 0;
+		return WIZ_REDRAW;
 	case ACT_TOGGLE:
 		st->show_diff = !st->show_diff;
 		st->scroll = 0;
-		wiz_status(w, MSG_INFO, st->show_diff ? "showing the diff against %s"
-						      : "showing the generated file (root %s)",
+		wiz_status(w, MSG_INFO,
+			   st->show_diff ? "showing the diff against %s"
+					 : "showing the generated file (root %s)",
 			   w->root_dir);
 		return WIZ_REDRAW;
-	case ACT_ENTER: review_enter(w, st); wiz_status(w, MSG_INFO, "rendered again"); return WIZ_REDRAW;
-	default: return WIZ_IGNORED;
+	case ACT_ENTER:
+		review_enter(w, st);
+		wiz_status(w, MSG_INFO, "rendered again");
+		return WIZ_REDRAW;
+	default:
+		return WIZ_IGNORED;
 	}
 }
 
@@ -244,7 +261,10 @@ static void draw_files(const struct wiz *w, const struct review_step *st, struct
 			draw_fill(r.y + i, r.x, r.w, CP_SELECT);
 		draw_text(r.y + i, r.x + 1, r.w - 12, sel ? CP_SELECT : CP_NORMAL, f->path);
 		draw_text(r.y + i, r.x + r.w - 9, 9,
-			  sel ? CP_SELECT : fs == FS_CHANGED ? CP_ERROR : fs == FS_NEW ? CP_ADD : CP_DIM,
+			  sel		     ? CP_SELECT
+			  : fs == FS_CHANGED ? CP_ERROR
+			  : fs == FS_NEW     ? CP_ADD
+					     : CP_DIM,
 			  file_state_names[fs]);
 	}
 }
@@ -256,8 +276,8 @@ static void review_draw(const struct wiz *w, const void *p, struct rect r)
 	if (st->ok) {
 		rows = list_rows(st, r);
 		draw_files(w, st, r, rows);
-		draw_textf(r.y + rows, r.x, r.w, CP_DIM, "-- %zu/%zu %s%s (v: %s) ", st->sel + 1, st->n,
-			   st->e[st->sel].path,
+		draw_textf(r.y + rows, r.x, r.w, CP_DIM, "-- %zu/%zu %s%s (v: %s) ", st->sel + 1,
+			   st->n, st->e[st->sel].path,
 			   st->show_diff ? ": diff against the installed file" : "",
 			   st->show_diff ? "show the file" : "show the diff");
 		rows++;
@@ -280,13 +300,13 @@ static char review_mark(const struct wiz *w, const void *p)
 }
 
 const struct wiz_step_ops step_review = {
-	.name = "Review",
-	.title = "Review: the generated files (Enter renders again)",
-	.actions = WIZ_ACT_BIT(ACT_TOGGLE),
-	.init = review_init,
-	.done = review_done,
-	.enter = review_enter,
-	.key = review_key,
-	.draw = review_draw,
-	.mark = review_mark,
+    .name = "Review",
+    .title = "Review: the generated files (Enter renders again)",
+    .actions = WIZ_ACT_BIT(ACT_TOGGLE),
+    .init = review_init,
+    .done = review_done,
+    .enter = review_enter,
+    .key = review_key,
+    .draw = review_draw,
+    .mark = review_mark,
 };

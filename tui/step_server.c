@@ -12,28 +12,34 @@ struct server_step {
 	struct form_field fields[9];
 };
 
-#define CHOICE(l, k, names, dflt)                                                              \
-	{.label = l, .key_name = profile_server_key_names[k], .help = profile_server_key_help[k],  \
-	 .kind = FIELD_CHOICE, .choices = names, .slot = &w->site.server[k],                     \
-	 .placeholder = dflt " (default)", .check = form_check_server, .key = k}
-#define TEXT(l, k, dflt)                                                                       \
-	{.label = l, .key_name = profile_server_key_names[k], .help = profile_server_key_help[k],  \
-	 .kind = FIELD_TEXT, .slot = &w->site.server[k], .placeholder = dflt,                     \
-	 .check = form_check_server, .key = k}
+#define CHOICE(l, k, names, dflt)                                                                  \
+	{                                                                                          \
+		.label = l, .key_name = profile_server_key_names[k],                               \
+		.help = profile_server_key_help[k], .kind = FIELD_CHOICE, .choices = names,        \
+		.slot = &w->site.server[k], .placeholder = dflt " (default)",                      \
+		.check = form_check_server, .key = k                                               \
+	}
+#define TEXT(l, k, dflt)                                                                           \
+	{                                                                                          \
+		.label = l, .key_name = profile_server_key_names[k],                               \
+		.help = profile_server_key_help[k], .kind = FIELD_TEXT,                            \
+		.slot = &w->site.server[k], .placeholder = dflt, .check = form_check_server,       \
+		.key = k                                                                           \
+	}
 
 static void *server_init(struct wiz *w)
 {
 	struct server_step *st = xcalloc(1, sizeof(*st));
 	struct form_field fields[] = {
-		CHOICE("DHCP mode", SK_DHCP, dhcp_mode_names, "proxy"),
-		CHOICE("TFTP server", SK_TFTP, tftp_server_names, "dnsmasq"),
-		CHOICE("Root on", SK_ROOT, root_kind_names, "iscsi"),
-		CHOICE("iSCSI target", SK_ISCSI_TARGET, iscsi_target_names, "tgt"),
-		CHOICE("Initramfs", SK_INITRAMFS, initramfs_names, "initramfs-tools"),
-		TEXT("Reply delay", SK_REPLY_DELAY, "auto (default)"),
-		TEXT("DHCP range", SK_RANGE, "(full DHCP: derived from the subnet)"),
-		TEXT("Router", SK_ROUTER, "(full DHCP: none)"),
-		TEXT("DNS", SK_DNS, "(full DHCP: none)"),
+	    CHOICE("DHCP mode", SK_DHCP, dhcp_mode_names, "proxy"),
+	    CHOICE("TFTP server", SK_TFTP, tftp_server_names, "dnsmasq"),
+	    CHOICE("Root on", SK_ROOT, root_kind_names, "iscsi"),
+	    CHOICE("iSCSI target", SK_ISCSI_TARGET, iscsi_target_names, "tgt"),
+	    CHOICE("Initramfs", SK_INITRAMFS, initramfs_names, "initramfs-tools"),
+	    TEXT("Reply delay", SK_REPLY_DELAY, "auto (default)"),
+	    TEXT("DHCP range", SK_RANGE, "(full DHCP: derived from the subnet)"),
+	    TEXT("Router", SK_ROUTER, "(full DHCP: none)"),
+	    TEXT("DNS", SK_DNS, "(full DHCP: none)"),
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[server]");
@@ -74,12 +80,12 @@ static char server_mark(const struct wiz *w, const void *p)
 }
 
 const struct wiz_step_ops step_server = {
-	.name = "Server",
-	.title = "Server: DHCP, TFTP, root file system, iSCSI target, initramfs",
-	.actions = WIZ_ACT_BIT(ACT_ENTER),
-	.init = server_init,
-	.done = server_done,
-	.key = server_key,
-	.draw = server_draw,
-	.mark = server_mark,
+    .name = "Server",
+    .title = "Server: DHCP, TFTP, root file system, iSCSI target, initramfs",
+    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .init = server_init,
+    .done = server_done,
+    .key = server_key,
+    .draw = server_draw,
+    .mark = server_mark,
 };

@@ -48,23 +48,31 @@ static int open_iface_list(struct wiz *w, struct form *f)
 	return WIZ_REDRAW;
 }
 
-#define SITE_TEXT(l, k, dflt)                                                                  \
-	{.label = l, .key_name = profile_server_key_names[k], .help = profile_server_key_help[k],  \
-	 .kind = FIELD_TEXT, .slot = &w->site.server[k], .placeholder = dflt,                     \
-	 .check = form_check_server, .key = k}
+#define SITE_TEXT(l, k, dflt)                                                                      \
+	{                                                                                          \
+		.label = l, .key_name = profile_server_key_names[k],                               \
+		.help = profile_server_key_help[k], .kind = FIELD_TEXT,                            \
+		.slot = &w->site.server[k], .placeholder = dflt, .check = form_check_server,       \
+		.key = k                                                                           \
+	}
 
 static void *site_step_init(struct wiz *w)
 {
 	struct site_step *st = xcalloc(1, sizeof(*st));
 	struct form_field fields[] = {
-		{.label = "Interface", .key_name = "interface",
-		 .help = "Enter: choose from the detected interfaces, or type one", .kind = FIELD_TEXT,
-		 .slot = &w->site.server[SK_INTERFACE], .placeholder = "(required)",
-		 .check = form_check_server, .key = SK_INTERFACE, .pick = open_iface_list},
-		SITE_TEXT("Address", SK_ADDRESS, "(required)"),
-		SITE_TEXT("IQN base", SK_IQN_BASE, "iqn.2026-11.lan.pinetboot (default)"),
-		SITE_TEXT("TFTP root", SK_TFTP_ROOT, "/srv/tftp (default)"),
-		SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
+	    {.label = "Interface",
+	     .key_name = "interface",
+	     .help = "Enter: choose from the detected interfaces, or type one",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->site.server[SK_INTERFACE],
+	     .placeholder = "(required)",
+	     .check = form_check_server,
+	     .key = SK_INTERFACE,
+	     .pick = open_iface_list},
+	    SITE_TEXT("Address", SK_ADDRESS, "(required)"),
+	    SITE_TEXT("IQN base", SK_IQN_BASE, "iqn.2026-11.lan.pinetboot (default)"),
+	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, "/srv/tftp (default)"),
+	    SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[server]");
@@ -122,12 +130,12 @@ static char site_mark(const struct wiz *w, const void *p)
 }
 
 const struct wiz_step_ops step_site = {
-	.name = "Site",
-	.title = "Site: the boot server's interface and address",
-	.actions = WIZ_ACT_BIT(ACT_ENTER),
-	.init = site_step_init,
-	.done = site_done_step,
-	.key = site_key,
-	.draw = site_draw,
-	.mark = site_mark,
+    .name = "Site",
+    .title = "Site: the boot server's interface and address",
+    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .init = site_step_init,
+    .done = site_done_step,
+    .key = site_key,
+    .draw = site_draw,
+    .mark = site_mark,
 };

@@ -45,8 +45,9 @@ static void install_signals(void)
 int term_start(bool mono, char err[256])
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, 256, "the wizard needs a terminal (use the headless commands in scripts; "
-				   "see 'pinetboot --help')");
+		snprintf(err, 256,
+			 "the wizard needs a terminal (use the headless commands in scripts; "
+			 "see 'pinetboot --help')");
 		return -1;
 	}
 	setlocale(LC_ALL, "");

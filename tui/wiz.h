@@ -16,13 +16,13 @@
 /* What a key or tick handler did; the main loop acts on these. */
 enum wiz_result {
 	WIZ_IGNORED = 0,
-	WIZ_HANDLED = 1 << 0,   /* consumed; nothing visible changed */
-	WIZ_REDRAW = 1 << 1,    /* the screen must be repainted */
+	WIZ_HANDLED = 1 << 0,	/* consumed; nothing visible changed */
+	WIZ_REDRAW = 1 << 1,	/* the screen must be repainted */
 	WIZ_NEXT_STEP = 1 << 2, /* go to the next step */
 	WIZ_PREV_STEP = 1 << 3,
-	WIZ_QUIT = 1 << 4,      /* leave (the loop asks about unsaved changes) */
-	WIZ_CHANGED = 1 << 5,   /* the site model changed: revalidate, mark unsaved */
-	WIZ_SAVED = 1 << 6,     /* the profile was written: clear the unsaved mark */
+	WIZ_QUIT = 1 << 4,    /* leave (the loop asks about unsaved changes) */
+	WIZ_CHANGED = 1 << 5, /* the site model changed: revalidate, mark unsaved */
+	WIZ_SAVED = 1 << 6,   /* the profile was written: clear the unsaved mark */
 };
 
 struct rect {
@@ -58,24 +58,24 @@ enum wiz_msg_kind { MSG_INFO, MSG_OK, MSG_ERROR };
 struct wiz_popup;
 
 struct wiz {
-	struct wsite site;        /* the profile being edited, as key = value strings */
-	char *site_path;          /* where it is saved; never NULL */
-	char *root_dir;           /* --root: where installed files are looked up ("/") */
-	char *out_dir;            /* export directory */
-	char *templates_dir;      /* --templates, or NULL */
-	bool dirty;               /* unsaved changes */
+	struct wsite site;	  /* the profile being edited, as key = value strings */
+	char *site_path;	  /* where it is saved; never NULL */
+	char *root_dir;		  /* --root: where installed files are looked up ("/") */
+	char *out_dir;		  /* export directory */
+	char *templates_dir;	  /* --templates, or NULL */
+	bool dirty;		  /* unsaved changes */
 	struct problems problems; /* of the whole site, refreshed after every change */
 	char status[256];
 	enum wiz_msg_kind status_kind;
-	bool text_mode;           /* a field is being edited: typed keys are text */
-	bool show_clock;          /* --clock; off by default so screens are deterministic */
-	bool mono;                /* no colours (NO_COLOR, --mono, or a terminal without) */
-	unsigned cur;             /* current step */
+	bool text_mode;	 /* a field is being edited: typed keys are text */
+	bool show_clock; /* --clock; off by default so screens are deterministic */
+	bool mono;	 /* no colours (NO_COLOR, --mono, or a terminal without) */
+	unsigned cur;	 /* current step */
 	void **step_state;
-	struct wiz_popup *popup;  /* a choice list over the screen, or NULL */
-	bool show_help;           /* the `?` screen is up */
-	bool quitting;            /* the loop ends after this turn */
-	struct iface ifaces[16];  /* detected at start (tui/ifaces.c) */
+	struct wiz_popup *popup; /* a choice list over the screen, or NULL */
+	bool show_help;		 /* the `?` screen is up */
+	bool quitting;		 /* the loop ends after this turn */
+	struct iface ifaces[16]; /* detected at start (tui/ifaces.c) */
 	size_t n_ifaces;
 };
 
@@ -88,7 +88,7 @@ int wiz_build_site(struct wiz *w, struct site *out);
 
 /* Status line message (printf-style). */
 void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Opens a choice list over the screen; on Enter, pick(w, ctx, index) runs and its flags go
  * to the loop; Esc closes it. items are copied. sel is the initially selected row. */
@@ -97,19 +97,19 @@ void wiz_popup_open(struct wiz *w, const char *title, const char *const *items, 
 		    unsigned sel, wiz_pick_fn pick, void *ctx);
 
 /* Colour pairs (tui/draw.c): X(id, fg, bg, attr in colour, attr in monochrome). */
-#define WIZ_COLOURS(X)                                                                         \
-	X(CP_NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                              \
-	X(CP_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE)                               \
-	X(CP_STEP, -1, -1, A_NORMAL, A_NORMAL)                                                \
-	X(CP_STEP_CUR, COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD)                   \
-	X(CP_SELECT, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                            \
-	X(CP_EDIT, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_UNDERLINE)                          \
-	X(CP_DIM, COLOR_BLUE, -1, A_BOLD, A_DIM)                                              \
-	X(CP_ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                            \
-	X(CP_OK, COLOR_GREEN, -1, A_BOLD, A_BOLD)                                             \
-	X(CP_KEY, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                               \
-	X(CP_ADD, COLOR_GREEN, -1, A_NORMAL, A_BOLD)                                          \
-	X(CP_DEL, COLOR_RED, -1, A_NORMAL, A_DIM)                                             \
+#define WIZ_COLOURS(X)                                                                             \
+	X(CP_NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                                   \
+	X(CP_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE)                                    \
+	X(CP_STEP, -1, -1, A_NORMAL, A_NORMAL)                                                     \
+	X(CP_STEP_CUR, COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD)                        \
+	X(CP_SELECT, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                                 \
+	X(CP_EDIT, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_UNDERLINE)                               \
+	X(CP_DIM, COLOR_BLUE, -1, A_BOLD, A_DIM)                                                   \
+	X(CP_ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                                 \
+	X(CP_OK, COLOR_GREEN, -1, A_BOLD, A_BOLD)                                                  \
+	X(CP_KEY, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                                    \
+	X(CP_ADD, COLOR_GREEN, -1, A_NORMAL, A_BOLD)                                               \
+	X(CP_DEL, COLOR_RED, -1, A_NORMAL, A_DIM)                                                  \
 	X(CP_HUNK, COLOR_CYAN, -1, A_NORMAL, A_UNDERLINE)
 
 #define WIZ_CP_ENUM(id, fg, bg, a, m) id,
@@ -121,7 +121,7 @@ void draw_init_colours(bool mono);
 int draw_attr(enum wiz_colour c);
 void draw_text(int y, int x, int width, enum wiz_colour c, const char *s);
 void draw_textf(int y, int x, int width, enum wiz_colour c, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 void draw_fill(int y, int x, int width, enum wiz_colour c);
 /* Word-wraps s into at most max_lines lines starting at y; returns lines used. */
 int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, const char *s);

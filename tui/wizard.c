@@ -25,27 +25,28 @@
 
 static void usage(FILE *f)
 {
-	fputs("Usage: pinetboot wizard [SITE] [OPTIONS]\n"
-	      "       pinetboot [OPTIONS]\n"
-	      "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
-	      "missing), its Pis and server choices, review the generated files with a diff\n"
-	      "against what is installed, and export them.\n\n"
-	      "Options:\n"
-	      "  -r, --root DIR        look for installed files under DIR (default /)\n"
-	      "  -o, --output DIR      export directory (default pinetboot-out)\n"
-	      "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
-	      "      --mono            no colours (also when NO_COLOR is set)\n"
-	      "      --clock           show the time in the title bar\n"
-	      "      --keys            print the key bindings and exit\n"
-	      "  -h, --help            this help\n\n"
-	      "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
-	      "detection (tests, demos).\n\n"
-	      "Examples:\n"
-	      "  pinetboot                          open site.conf in the current directory\n"
-	      "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
-	      "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
-	      "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
-	      f);
+	fputs(
+	    "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
+	    "       pinetboot [OPTIONS]\n"
+	    "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
+	    "missing), its Pis and server choices, review the generated files with a diff\n"
+	    "against what is installed, and export them.\n\n"
+	    "Options:\n"
+	    "  -r, --root DIR        look for installed files under DIR (default /)\n"
+	    "  -o, --output DIR      export directory (default pinetboot-out)\n"
+	    "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
+	    "      --mono            no colours (also when NO_COLOR is set)\n"
+	    "      --clock           show the time in the title bar\n"
+	    "      --keys            print the key bindings and exit\n"
+	    "  -h, --help            this help\n\n"
+	    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
+	    "detection (tests, demos).\n\n"
+	    "Examples:\n"
+	    "  pinetboot                          open site.conf in the current directory\n"
+	    "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
+	    "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
+	    "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
+	    f);
 }
 
 static void print_keys(void)
@@ -68,30 +69,45 @@ enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS };
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
 	static const struct option longopts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"output", required_argument, NULL, 'o'},
-		{"templates", required_argument, NULL, 't'},
-		{"mono", no_argument, NULL, OPT_MONO},
-		{"clock", no_argument, NULL, OPT_CLOCK},
-		{"keys", no_argument, NULL, OPT_KEYS},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"root", required_argument, NULL, 'r'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"templates", required_argument, NULL, 't'},
+	    {"mono", no_argument, NULL, OPT_MONO},
+	    {"clock", no_argument, NULL, OPT_CLOCK},
+	    {"keys", no_argument, NULL, OPT_KEYS},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:o:t:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'r': o->root = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 't': o->templates = optarg; break;
-		case OPT_MONO: o->mono = true; break;
-		case OPT_CLOCK: o->clock = true; break;
-		case OPT_KEYS: print_keys(); return 0;
-		case 'h': usage(stdout); return 0;
+		case 'r':
+			o->root = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 't':
+			o->templates = optarg;
+			break;
+		case OPT_MONO:
+			o->mono = true;
+			break;
+		case OPT_CLOCK:
+			o->clock = true;
+			break;
+		case OPT_KEYS:
+			print_keys();
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
-			fprintf(stderr, "pinetboot wizard: unknown or incomplete option '%s'\n"
-					"Try 'pinetboot wizard --help'.\n",
+			fprintf(stderr,
+				"pinetboot wizard: unknown or incomplete option '%s'\n"
+				"Try 'pinetboot wizard --help'.\n",
 				argv[optind - 1]);
 			return 2;
 		}
@@ -99,8 +115,9 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 	if (optind < argc)
 		o->site = argv[optind++];
 	if (optind < argc) {
-		fprintf(stderr, "pinetboot wizard: unexpected argument '%s' (one SITE at most)\n"
-				"Try 'pinetboot wizard --help'.\n",
+		fprintf(stderr,
+			"pinetboot wizard: unexpected argument '%s' (one SITE at most)\n"
+			"Try 'pinetboot wizard --help'.\n",
 			argv[optind]);
 		return 2;
 	}
@@ -184,8 +201,7 @@ static void ask_quit(struct wiz *w)
 		w->quitting = true;
 		return;
 	}
-	static const char *const items[] = {"Save and quit", "Quit without saving",
-					    "Keep editing"};
+	static const char *const items[] = {"Save and quit", "Quit without saving", "Keep editing"};
 	char title[160];
 	snprintf(title, sizeof(title), "Unsaved changes to %s", w->site_path);
 	wiz_popup_open(w, title, items, 3, 0, quit_pick, NULL);
@@ -212,13 +228,22 @@ static int apply(struct wiz *w, int r)
 static int global_key(struct wiz *w, enum wiz_action a)
 {
 	switch (a) {
-	case ACT_NEXT_STEP: return WIZ_NEXT_STEP;
-	case ACT_PREV_STEP: return WIZ_PREV_STEP;
-	case ACT_SAVE: return wiz_save(w);
-	case ACT_HELP: w->show_help = true; return WIZ_REDRAW;
-	case ACT_QUIT: return WIZ_QUIT;
-	case ACT_REDRAW: clearok(curscr, TRUE); return WIZ_REDRAW;
-	default: return WIZ_IGNORED;
+	case ACT_NEXT_STEP:
+		return WIZ_NEXT_STEP;
+	case ACT_PREV_STEP:
+		return WIZ_PREV_STEP;
+	case ACT_SAVE:
+		return wiz_save(w);
+	case ACT_HELP:
+		w->show_help = true;
+		return WIZ_REDRAW;
+	case ACT_QUIT:
+		return WIZ_QUIT;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return WIZ_REDRAW;
+	default:
+		return WIZ_IGNORED;
 	}
 }
 

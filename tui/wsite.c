@@ -184,8 +184,8 @@ char *wsite_check_pi_name(const struct wsite *ws, const char *name, size_t self)
 		if (i != self && !strcmp(ws->pis[i].name, name))
 			return xasprintf("the name \"%s\" is used by another Pi", name);
 	if (strchr(name, '"') || strchr(name, '\n') || strchr(name, ']'))
-		return xasprintf("\"%s\" is not a Pi name (expected 1 to 63 letters, digits or '-')",
-				 name);
+		return xasprintf(
+		    "\"%s\" is not a Pi name (expected 1 to 63 letters, digits or '-')", name);
 	/* Ask the loader, so the message is the one `pinetboot lint` prints. */
 	char *text = xasprintf("[server]\n[pi \"%s\"]\nmodel = 4B\nmac = 02:00:00:00:00:01\n"
 			       "tftp_prefix = mac\n",
