@@ -416,8 +416,9 @@ int wizard_main(int argc, char **argv)
 		wiz_steps[0]->enter(&w, w.step_state[0]);
 	rc = run_loop(&w);
 	term_restore();
-	if (rc == 0 && w.dirty)
-		fprintf(stderr, "pinetboot wizard: quit without saving %s\n", w.site_path);
+	if (w.dirty)
+		fprintf(stderr, "pinetboot wizard: %s without saving %s\n",
+			rc ? "interrupted" : "quit", w.site_path);
 	wiz_close(&w);
 	return rc;
 }
