@@ -22,10 +22,10 @@ int cli_wants_help(int argc, char **argv);
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/). */
 #define PNB_COMMANDS(X)                                                                            \
-	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
-	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
 	X("export", cmd_export, "render the boot server's files for a site profile")           \
 	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
+	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
+	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

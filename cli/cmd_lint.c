@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -84,7 +85,7 @@ int cmd_lint(int argc, char **argv)
 	int c;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'j': json = true; break;
@@ -98,8 +99,13 @@ int cmd_lint(int argc, char **argv)
 							      : "expected one site profile, got '%s' too",
 				       argv[argc - 1]);
 	const char *path = argv[optind];
-	if (access(path, R_OK) != 0) {
+	struct stat st;
+	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		cli_error("lint", "%s: is a directory (expected a site profile file)", path);
 		return EXIT_USAGE;
 	}
 	struct site s;

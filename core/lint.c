@@ -6,15 +6,13 @@
 
 #include "core/util.h"
 
-static bool any_pi(const struct site *s, bool (*pred)(const struct pi *), const struct pi **first)
+
+const struct pi *lint_first_pi(const struct site *s, bool (*pred)(const struct pi *))
 {
 	for (size_t i = 0; i < s->n_pis; i++)
-		if (pred(&s->pis[i])) {
-			if (first)
-				*first = &s->pis[i];
-			return true;
-		}
-	return false;
+		if (pred(&s->pis[i]))
+			return &s->pis[i];
+	return NULL;
 }
 
 static bool needs_delay(const struct pi *p)
@@ -42,7 +40,7 @@ static int at(int line, int fallback)
 static void rule_reply_delay(const struct site *s, struct problems *ps)
 {
 	const struct pi *p;
-	if (s->dhcp != DHCP_PROXY || s->reply_delay != 0 || !any_pi(s, needs_delay, &p))
+	if (s->dhcp != DHCP_PROXY || s->reply_delay != 0 || !(p = lint_first_pi(s, needs_delay)))
 		return;
 	problems_add(ps, PROBLEM_ERROR, s->path, at(s->key_line[SK_REPLY_DELAY], s->line),
 		     "[server]", "reply_delay",
@@ -56,7 +54,7 @@ static void rule_reply_delay(const struct site *s, struct problems *ps)
 static void rule_onlink(const struct site *s, struct problems *ps)
 {
 	const struct pi *p;
-	if (!any_pi(s, onlink_only, &p))
+	if (!(p = lint_first_pi(s, onlink_only)))
 		return;
 	if (s->dhcp == DHCP_NONE)
 		problems_add(ps, PROBLEM_WARNING, s->path, at(s->key_line[SK_DHCP], s->line),
@@ -80,7 +78,7 @@ static void rule_onlink(const struct site *s, struct problems *ps)
 static void rule_foreign_dhcp(const struct site *s, struct problems *ps)
 {
 	const struct pi *p;
-	if (s->dhcp != DHCP_NONE || !any_pi(s, eeprom_pi, &p))
+	if (s->dhcp != DHCP_NONE || !(p = lint_first_pi(s, eeprom_pi)))
 		return;
 	problems_add(ps, PROBLEM_NOTE, s->path, at(s->key_line[SK_DHCP], s->line), "[server]",
 		     "dhcp",

@@ -17,4 +17,7 @@ void lint_site(const struct site *s, struct problems *ps);
  * cmdline.txt and NFS-root fstab. Files that do not exist are skipped. */
 void lint_installed(const struct site *s, const char *root, struct problems *ps);
 
+/* The first Pi of s for which pred holds, or NULL (shared by the lint rule files). */
+const struct pi *lint_first_pi(const struct site *s, bool (*pred)(const struct pi *));
+
 #endif

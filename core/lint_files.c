@@ -65,7 +65,7 @@ static void each_file_in(struct lint_ctx *c, const char *dir, const char *suffix
 	int n = scandir(d, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		const char *nm = names[i]->d_name;
-		bool skip = nm[0] == '.' || str_endswith(nm, "~") || strstr(nm, ".dpkg-") ||
+		bool skip = nm[0] == '.' || str_endswith(nm, "~") || str_startswith(nm, "dhclient") || strstr(nm, ".dpkg-") ||
 			    strstr(nm, ".pinetboot-") || (suffix && !str_endswith(nm, suffix));
 		if (!skip) {
 			char *p = xasprintf("%s/%s", d, nm);
@@ -79,15 +79,6 @@ static void each_file_in(struct lint_ctx *c, const char *dir, const char *suffix
 	free(d);
 }
 
-static bool any_pi(const struct site *s, bool (*pred)(const struct pi *), const struct pi **first)
-{
-	for (size_t i = 0; i < s->n_pis; i++)
-		if (pred(&s->pis[i])) {
-			*first = &s->pis[i];
-			return true;
-		}
-	return false;
-}
 
 static bool needs_spaces(const struct pi *p)
 {
@@ -111,7 +102,8 @@ static void check_menu_text(struct lint_ctx *c, const char *file, int line, cons
 		return;
 	c->has_menu = true;
 	const struct pi *p;
-	if (strncmp(m + strlen(MENU_TEXT), "   ", 3) == 0 || !any_pi(c->s, needs_spaces, &p))
+	if (strncmp(m + strlen(MENU_TEXT), "   ", 3) == 0 ||
+	    !(p = lint_first_pi(c->s, needs_spaces)))
 		return;
 	problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, key,
 		     "the boot menu text \"" MENU_TEXT "\" lacks the 3 trailing spaces the %s "
@@ -162,7 +154,7 @@ static void dhcpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 static void dhcp_verdicts(struct lint_ctx *c)
 {
 	const struct pi *p;
-	if (c->proxy_file && !c->has_reply_delay && any_pi(c->s, needs_delay, &p))
+	if (c->proxy_file && !c->has_reply_delay && (p = lint_first_pi(c->s, needs_delay)) != NULL)
 		problems_add(c->ps, PROBLEM_ERROR, c->proxy_file, c->proxy_line, NULL, "dhcp-range",
 			     "proxy DHCP without dhcp-reply-delay while the %s ([pi \"%s\"]) "
 			     "boots here: its ROM loops when the proxy offer arrives with the main "
@@ -395,9 +387,7 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 	each_line(&c, p, dnsmasq_line);
 	free(p);
 	each_file_in(&c, "/etc/dnsmasq.d", NULL, dnsmasq_line);
-	p = under_root(root, "/etc/dhcp/dhcpd.conf");
-	each_line(&c, p, dhcpd_line);
-	free(p);
+	each_file_in(&c, "/etc/dhcp", ".conf", dhcpd_line);
 	dhcp_verdicts(&c);
 	p = under_root(root, "/etc/exports");
 	each_line(&c, p, exports_line);

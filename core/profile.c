@@ -430,7 +430,7 @@ static const char *examine_line(struct load_ctx *c, char *line, size_t max)
 		return p;
 	if (strlen(p) + 2 > max) {
 		problem(c, c->line, NULL, NULL,
-			xasprintf("is longer than %zu characters (expected shorter lines)", max - 2));
+			xasprintf("is longer than %zu characters, the most a profile line may hold (expected a shorter line)", max - 2));
 		return "";
 	}
 	if (*p == '[') {

@@ -27,6 +27,7 @@ struct save_line {
 	char *key;        /* key of a key = value line, else NULL */
 	char *value;      /* its value as the loader sees it (no inline comment, no quotes) */
 	size_t comment;   /* offset of the inline comment's leading blanks, or len */
+	bool crlf;        /* ended in \r\n: written back the same way */
 };
 
 struct save_section {
@@ -128,8 +129,10 @@ static void doc_parse(struct save_doc *d, const char *text)
 		d->lines = xrealloc(d->lines, (d->n + 1) * sizeof(*d->lines));
 		struct save_line *l = &d->lines[d->n++];
 		*l = (struct save_line){.text = p, .len = len, .section = section, .comment = len};
-		if (len && p[len - 1] == '\r')
+		if (len && p[len - 1] == '\r') {
 			l->len = l->comment = --len;
+			l->crlf = true;
+		}
 		const char *q = p;
 		while (q < p + len && isspace((unsigned char)*q))
 			q++;
@@ -252,6 +255,12 @@ static char *value_to_add(const struct site *s, const struct pi *p, int k, bool 
 
 /* ---- writing ---- */
 
+static void emit_raw(struct sbuf *out, const struct save_line *l)
+{
+	sbuf_addn(out, l->text, l->len);
+	sbuf_add(out, l->crlf ? "\r\n" : "\n");
+}
+
 static void emit_key(struct sbuf *out, const char *key, const char *value)
 {
 	sbuf_printf(out, "%s = %s\n", key, value);
@@ -262,8 +271,7 @@ static void emit_existing_key(struct sbuf *out, const struct site *s, const stru
 			      const struct save_line *l, int k, bool *done)
 {
 	if (k < 0) {
-		sbuf_addn(out, l->text, l->len);
-		sbuf_addc(out, '\n');
+		emit_raw(out, l);
 		return;
 	}
 	if (done[k])
@@ -273,15 +281,14 @@ static void emit_existing_key(struct sbuf *out, const struct site *s, const stru
 	char *old = p ? canonical_pi((enum profile_pi_key)k, l->value)
 		      : canonical_server((enum profile_server_key)k, l->value);
 	if (str_eq(now, old)) {
-		sbuf_addn(out, l->text, l->len);
-		sbuf_addc(out, '\n');
+		emit_raw(out, l);
 	} else if (now) {
 		const char *t = l->text;
 		while (isspace((unsigned char)*t) && t < l->text + l->len)
 			sbuf_addc(out, *t++);
 		sbuf_printf(out, "%s = %s", l->key, now);
 		sbuf_addn(out, l->text + l->comment, l->len - l->comment);
-		sbuf_addc(out, '\n');
+		sbuf_add(out, l->crlf ? "\r\n" : "\n");
 	}
 	free(now);
 	free(old);
@@ -381,8 +388,7 @@ static void emit_doc(struct save_state *st, const struct save_doc *d)
 			int k = pi ? profile_pi_key_find(l->key) : profile_server_key_find(l->key);
 			emit_existing_key(st->out, st->s, pi, l, k, done);
 		} else {
-			sbuf_addn(st->out, l->text, l->len);
-			sbuf_addc(st->out, '\n');
+			emit_raw(st->out, l);
 		}
 		if (keep && ours && l->section >= 0 && (int)i == d->sections[l->section].last_key)
 			emit_new_keys(st->out, st->s, pi, done, false);

@@ -82,6 +82,11 @@ static void validate_dhcp(const struct site *s, struct problems *ps)
 
 static void validate_server(const struct site *s, struct problems *ps)
 {
+	/* A loaded file without a [server] section already says so; its keys are not "missing"
+	 * one by one. */
+	bool server_absent = s->path && !s->line;
+	if (server_absent)
+		return;
 	if (!s->key_line[SK_INTERFACE] && s->interface[0] == '\0')
 		problems_add(ps, PROBLEM_ERROR, s->path, s->line, "[server]", "interface",
 			     "is missing (expected the interface the Pis are on, e.g. eth0)");
@@ -346,55 +351,97 @@ static const struct dup_rule dup_rules[] = {
 	{PK_HOSTNAME, get_hostname, true, PROBLEM_WARNING, true, true},
 };
 
+struct dup_entry {
+	char *value;
+	size_t index;
+};
+
+static bool dup_fold; /* qsort has no context argument */
+
+static int dup_cmp(const void *x, const void *y)
+{
+	const struct dup_entry *a = x, *b = y;
+	int c = dup_fold ? strcasecmp(a->value, b->value) : strcmp(a->value, b->value);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static void report_dup(const struct site *s, struct problems *ps, const struct dup_rule *r,
+		       const struct pi *p, const struct pi *q, const char *va)
+{
+	char *label = profile_pi_label(p->name);
+	if (r->key == PK_SERIAL)
+		report_serial_dup(s, p, serial_partner(s, p, (size_t)(p - s->pis), q), label, ps);
+	else
+		problems_add(ps, r->sev, s->path, line_or(p->key_line[r->key], p->line), label,
+			     profile_pi_key_names[r->key],
+			     "\"%s\" is also used by [pi \"%s\"] (line %d) (expected each Pi to "
+			     "have its own)",
+			     va, q->name, line_or(q->key_line[r->key], q->line));
+	free(label);
+}
+
+/* Sorts the values so a fleet of a thousand Pis costs n log n, then reports each repeat
+ * against the first Pi (in file order) that has the value. */
 static void dup_check(const struct site *s, struct problems *ps, const struct dup_rule *r)
 {
 	if ((s->root == ROOT_NFS && !r->when_nfs) || (s->root == ROOT_ISCSI && !r->when_iscsi))
 		return;
+	struct dup_entry *e = xmalloc((s->n_pis + 1) * sizeof(*e));
+	size_t n = 0;
 	for (size_t i = 0; i < s->n_pis; i++) {
-		char a[64];
-		const struct pi *p = &s->pis[i];
-		const char *va = r->get(p, a);
-		if (!va)
-			continue;
-		for (size_t j = 0; j < i; j++) {
-			char b[64];
-			const struct pi *q = &s->pis[j];
-			const char *vb = r->get(q, b);
-			if (!vb || (r->case_fold ? strcasecmp(va, vb) : strcmp(va, vb)) != 0)
-				continue;
-			if (r->key == PK_SERIAL)
-				q = serial_partner(s, p, i, q);
-			char *label = profile_pi_label(p->name);
-			if (r->key == PK_SERIAL)
-				report_serial_dup(s, p, q, label, ps);
-			else
-				problems_add(ps, r->sev, s->path, line_or(p->key_line[r->key], p->line),
-					     label, profile_pi_key_names[r->key],
-					     "\"%s\" is also used by [pi \"%s\"] (line %d) (expected "
-					     "each Pi to have its own)",
-					     va, q->name, line_or(q->key_line[r->key], q->line));
-			free(label);
-			break;
-		}
+		char buf[64];
+		const char *v = r->get(&s->pis[i], buf);
+		if (v)
+			e[n++] = (struct dup_entry){xstrdup(v), i};
 	}
+	dup_fold = r->case_fold;
+	qsort(e, n, sizeof(*e), dup_cmp);
+	for (size_t g = 0; g < n;) {
+		size_t end = g + 1;
+		while (end < n && (r->case_fold ? strcasecmp(e[g].value, e[end].value)
+						: strcmp(e[g].value, e[end].value)) == 0)
+			end++;
+		for (size_t k = g + 1; k < end; k++)
+			report_dup(s, ps, r, &s->pis[e[k].index], &s->pis[e[g].index], e[k].value);
+		g = end;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(e[i].value);
+	free(e);
+}
+
+static int str_ptr_cmp(const void *x, const void *y)
+{
+	return strcmp((*(const struct pi *const *)x)->target, (*(const struct pi *const *)y)->target);
 }
 
 /* An initiator name that is another Pi's target name would let that Pi log in as the other. */
 static void cross_iqn_check(const struct site *s, struct problems *ps)
 {
-	if (s->root != ROOT_ISCSI)
+	if (s->root != ROOT_ISCSI || s->n_pis < 2)
 		return;
+	const struct pi **by_target = xmalloc(s->n_pis * sizeof(*by_target));
+	size_t n = 0;
 	for (size_t i = 0; i < s->n_pis; i++)
-		for (size_t j = 0; j < s->n_pis; j++) {
-			const struct pi *p = &s->pis[i], *q = &s->pis[j];
-			if (i == j || !p->initiator || !q->target || strcmp(p->initiator, q->target))
-				continue;
-			char *label = profile_pi_label(p->name);
-			PI_ERR(PK_INITIATOR, "\"%s\" is the target name of [pi \"%s\"] (expected "
-					     "initiator and target names that differ)",
-			       p->initiator, q->name);
-			free(label);
-		}
+		if (s->pis[i].target)
+			by_target[n++] = &s->pis[i];
+	qsort(by_target, n, sizeof(*by_target), str_ptr_cmp);
+	for (size_t i = 0; i < s->n_pis; i++) {
+		const struct pi *p = &s->pis[i];
+		if (!p->initiator)
+			continue;
+		struct pi key = {.target = p->initiator};
+		const struct pi *kp = &key;
+		const struct pi **hit = bsearch(&kp, by_target, n, sizeof(*by_target), str_ptr_cmp);
+		if (!hit || *hit == p)
+			continue;
+		char *label = profile_pi_label(p->name);
+		PI_ERR(PK_INITIATOR, "\"%s\" is the target name of [pi \"%s\"] (expected "
+				     "initiator and target names that differ)",
+		       p->initiator, (*hit)->name);
+		free(label);
+	}
+	free(by_target);
 }
 
 void profile_validate(const struct site *s, struct problems *ps)

@@ -1,5 +1,5 @@
 /* stubs_pending — placeholders so the tree links while diagnose is
- * written on its own branch. Each branch deletes the stubs it replaces. */
+ * written on their own branches. Each branch deletes the stubs it replaces. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
