@@ -7,6 +7,11 @@ TMUX_TIMEOUT=${TMUX_TIMEOUT:-10}
 unset TMUX
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 on_exit 'tm kill-server 2>/dev/null'
+# Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long.
+( sleep "${TMUX_WATCHDOG:-120}"; echo "watchdog: no result after ${TMUX_WATCHDOG:-120}s" >&2
+  kill -TERM $$ 2>/dev/null ) &
+_tmux_watchdog=$!
+on_exit "kill $_tmux_watchdog 2>/dev/null"
 
 # tmux_start COLSxROWS CMD... — starts CMD in a detached session "w" of that size, in $T,
 # with TERM, locale, time zone and HOME pinned.
