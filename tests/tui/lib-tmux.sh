@@ -8,8 +8,9 @@ unset TMUX
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
 on_exit 'tm kill-server 2>/dev/null'
 # Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long.
-( sleep "${TMUX_WATCHDOG:-120}"; echo "watchdog: no result after ${TMUX_WATCHDOG:-120}s" >&2
-  kill -TERM $$ 2>/dev/null ) &
+( trap 'kill $sp 2>/dev/null; exit 0' TERM
+  sleep "${TMUX_WATCHDOG:-120}" & sp=$!
+  wait $sp && { echo "watchdog: no result after ${TMUX_WATCHDOG:-120}s" >&2; kill -TERM $$; } ) &
 _tmux_watchdog=$!
 on_exit "kill $_tmux_watchdog 2>/dev/null"
 
