@@ -19,7 +19,8 @@ struct pis_step {
 	struct form_field fields[1 + PK_COUNT];
 	char *new_name; /* the name being typed for a new Pi */
 	const char *model_choices[PI_MODEL_COUNT];
-	struct wiz *w; /* for the name check, which needs the other Pis' names */
+	char dflt[PK_COUNT][128]; /* "VALUE (default)" for keys the loader fills in */
+	struct wiz *w;		  /* for the name check, which needs the other Pis' names */
 };
 
 static const char *const yes_no[] = {"yes", "no", NULL};
@@ -37,11 +38,45 @@ static void set_section(struct form *f, const char *name)
 	snprintf(f->section, sizeof(f->section), "[pi \"%s\"]", name);
 }
 
+/* Uses the server's value of key for d when it is valid (else d keeps the loader's default). */
+static void take_server(const struct wiz *w, enum profile_server_key key, char **field)
+{
+	const char *v = w->site.server[key];
+	char *err = v ? profile_check_server_value(key, v) : NULL;
+	if (v && !err) {
+		free(*field);
+		*field = xstrdup(v);
+	}
+	free(err);
+}
+
+/* The values the loader would give the Pi's absent keys, computed by the loader's own
+ * site_apply_defaults, so the form shows what an export will use. */
+static void fill_defaults(const struct wiz *w, struct pis_step *st, const char *name)
+{
+	struct site d;
+	site_init(&d);
+	take_server(w, SK_IQN_BASE, &d.iqn_base);
+	take_server(w, SK_NFS_ROOT, &d.nfs_root);
+	site_add_pi(&d, name);
+	site_apply_defaults(&d);
+	for (int k = 0; k < PK_COUNT; k++) {
+		char *v = profile_pi_value(&d.pis[0], (enum profile_pi_key)k);
+		snprintf(st->dflt[k], sizeof(st->dflt[k]), "%s (default)", v ? v : "");
+		if (v)
+			st->fields[1 + k].placeholder = st->dflt[k];
+		free(v);
+	}
+	site_done(&d);
+}
+
 static int name_changed(struct wiz *w, struct form *f, unsigned index)
 {
 	struct pis_step *st = f->ctx;
-	if (index == 0 && st->mode == PIS_EDIT)
+	if (index == 0 && st->mode == PIS_EDIT) {
 		set_section(f, w->site.pis[st->sel].name);
+		fill_defaults(w, st, w->site.pis[st->sel].name);
+	}
 	return 0;
 }
 
@@ -74,16 +109,10 @@ static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 	fd[1 + PK_MODEL].placeholder = "(required)";
 	fd[1 + PK_CHAP].kind = FIELD_CHOICE;
 	fd[1 + PK_CHAP].choices = yes_no;
-	fd[1 + PK_CHAP].placeholder = "yes (default)";
-	fd[1 + PK_TFTP_PREFIX].placeholder = "serial (default)";
 	fd[1 + PK_SERIAL].placeholder = "(serial or mac required)";
 	fd[1 + PK_MAC].placeholder = "(serial or mac required)";
-	fd[1 + PK_BACKING].placeholder = "/srv/iscsi/NAME.img (default)";
 	fd[1 + PK_SIZE].placeholder = "(size of the image)";
-	fd[1 + PK_INITIATOR].placeholder = "IQN_BASE:NAME (default)";
-	fd[1 + PK_TARGET].placeholder = "IQN_BASE:root-NAME (default)";
-	fd[1 + PK_NFS_PATH].placeholder = "NFS_ROOT/NAME (default)";
-	fd[1 + PK_HOSTNAME].placeholder = "NAME (default)";
+	fill_defaults(w, st, p->name);
 	char section[96];
 	snprintf(section, sizeof(section), "[pi \"%s\"]", p->name);
 	form_reset(&st->form, st->fields, 1 + PK_COUNT, section);
