@@ -23,8 +23,12 @@ struct view_text {
 /* One row of the file list: the profile as it would be saved, then every generated file. */
 struct entry {
 	char *path;
+	char *installed; /* a changed file: the installed copy's path ... */
+	char *content;	 /* ... and the generated text, for diff(1) */
+	size_t len;
 	enum file_state state;
 	struct view_text body, diff;
+	bool diffed; /* diff holds the diff; it is made when first shown (diff(1) per file) */
 };
 
 struct review_step {
@@ -70,6 +74,8 @@ static void review_clear(struct review_step *st)
 {
 	for (size_t i = 0; i < st->n; i++) {
 		free(st->e[i].path);
+		free(st->e[i].installed);
+		free(st->e[i].content);
 		view_done(&st->e[i].body);
 		view_done(&st->e[i].diff);
 	}
@@ -84,14 +90,41 @@ static void review_clear(struct review_step *st)
 static void prepare_entry(struct entry *e, const char *installed, const char *content, size_t len)
 {
 	view_set(&e->body, xstrndup(content, len));
+	e->diffed = true;
 	if (!installed) {
 		e->state = FS_NOT_INSTALLED;
 		view_set(&e->diff, xstrdup("(this file is not installed by pinetboot apply)"));
 		return;
 	}
-	int same = 0;
-	view_set(&e->diff, review_diff(installed, content, len, &same));
-	e->state = same < 0 ? FS_NEW : same ? FS_SAME : FS_CHANGED;
+	size_t have_len = 0;
+	char *have = fs_read_file(installed, &have_len);
+	if (!have) {
+		e->state = FS_NEW;
+		view_set(&e->diff, xasprintf("(not installed: %s does not exist; the whole file is "
+					     "new)",
+					     installed));
+	} else if (have_len == len && !memcmp(have, content, len)) {
+		e->state = FS_SAME;
+		view_set(&e->diff, xasprintf("(identical to %s)", installed));
+	} else {
+		e->state = FS_CHANGED;
+		e->installed = xstrdup(installed);
+		e->content = xstrndup(content, len);
+		e->len = len;
+		e->diffed = false;
+	}
+	free(have);
+}
+
+/* Runs diff(1) for the selected entry when its diff is about to be shown. */
+static void ensure_diff(struct review_step *st)
+{
+	if (!st->ok || !st->show_diff || st->sel >= st->n || st->e[st->sel].diffed)
+		return;
+	struct entry *e = &st->e[st->sel];
+	int same;
+	view_set(&e->diff, review_diff(e->installed, e->content, e->len, &same));
+	e->diffed = true;
 }
 
 static void add_profile_entry(const struct wiz *w, struct review_step *st, const struct site *s)
@@ -159,6 +192,7 @@ static void review_enter(struct wiz *w, void *p)
 	render_set_done(&rs);
 	site_done(&s);
 	st->scroll = 0;
+	ensure_diff(st);
 }
 
 static void *review_init(struct wiz *w)
@@ -188,10 +222,8 @@ static int list_rows(const struct review_step *st, struct rect r)
 	return st->n < (size_t)rows ? (int)st->n : rows;
 }
 
-static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
+static int review_action(struct wiz *w, struct review_step *st, enum wiz_action a)
 {
-	struct review_step *st = p;
-	(void)ch;
 	const struct view_text *v = current_view(st);
 	size_t page = (size_t)(LINES > 16 ? LINES - 16 : 4);
 	switch (a) {
@@ -235,6 +267,13 @@ static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	default:
 		return WIZ_IGNORED;
 	}
+}
+
+static int review_key(struct wiz *w, void *p, enum wiz_action a, int ch)
+{
+	int r = review_action(w, p, a);
+	ensure_diff(p);
+	return r;
 }
 
 static enum wiz_colour line_colour(const struct review_step *st, const char *l)
