@@ -55,10 +55,24 @@ tmux_keys q
 tmux_wait "Unsaved changes to demo.conf"
 tmux_keys Down Down Enter
 tmux_wait_gone "Unsaved changes to demo.conf"
+# s saves: the edit lands, the hand-written comments and inline comments stay
+tmux_keys s
+tmux_wait "saved demo.conf"
+tmux_wait_gone "[modified]"
+expect_grep "address = 192.168.20.2/24" "$T/demo.conf"
+expect_grep "^# pinetboot demo site" "$T/demo.conf"
+expect_grep "^dhcp = proxy  *; proxy | full" "$T/demo.conf"
+# another edit, then quit without saving it
+tmux_keys BTab BTab BTab
+tmux_wait "Site: the boot server"
+tmux_keys Enter C-u
+tmux_type "192.168.20.1/24"
+tmux_keys Enter
+tmux_wait "[modified]"
 tmux_keys q
 tmux_wait "Unsaved changes to demo.conf"
 tmux_keys Down Enter
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 expect_grep "quit without saving demo.conf" "$T/wizard.err"
-expect_grep "address = 192.168.20.1/24" "$T/demo.conf"
+expect_grep "address = 192.168.20.2/24" "$T/demo.conf"
 exit 0
