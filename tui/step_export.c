@@ -18,12 +18,6 @@ struct export_step {
 static int do_export(struct wiz *w, struct form *f)
 {
 	(void)f;
-	struct site s;
-	if (wiz_build_site(w, &s) != 0) {
-		site_done(&s);
-		return WIZ_REDRAW;
-	}
-	site_done(&s);
 	int r = wiz_save(w);
 	if (!(r & WIZ_SAVED))
 		return r;

@@ -94,7 +94,16 @@ tmux_wait "Review: the generated files"
 tmux_keys Tab
 tmux_wait "Output dir"
 tmux_wait "ready to export"
-tmux_keys Down Down Enter
+# a directory that is not a pinetboot export is never replaced: the writer's message shows
+mkdir "$T/busy" && touch "$T/busy/mine.txt"
+tmux_keys Down Enter C-u
+tmux_type "busy"
+tmux_keys Enter Down Enter
+tmux_wait "export failed: busy: exists and is not a pinetboot export"
+[[ -f $T/busy/mine.txt && $(ls "$T/busy") == mine.txt ]] || fail "busy/ was touched"
+tmux_keys Up Enter C-u
+tmux_type "wiz-out"
+tmux_keys Enter Down Enter
 tmux_wait_gone "[modified]"
 expect_grep '^\[pi "kitchen"\]' "$T/site.conf"
 expect_grep '^\[pi "garage"\]' "$T/site.conf"
