@@ -37,7 +37,7 @@ static void usage(FILE *f)
 	    "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
 	    "      --mono            no colours (also when NO_COLOR is set)\n"
 	    "      --clock           show the time in the title bar\n"
-	    "      --keys            print the key bindings and exit\n"
+	    "      --keys            print the key bindings and exit (--keys-man: for man(7))\n"
 	    "  -h, --help            this help\n\n"
 	    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
 	    "detection (tests, demos).\n\n"
@@ -49,11 +49,22 @@ static void usage(FILE *f)
 	    f);
 }
 
-static void print_keys(void)
+/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
+static void print_keys(bool man)
 {
 	for (int a = 1; a < ACT_COUNT; a++) {
 		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
-		printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
+		if (!man) {
+			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
+			continue;
+		}
+		fputs(".TP\n.B ", stdout);
+		for (const char *c = ai->label; *c; c++) {
+			if (*c == '-')
+				putchar('\\');
+			putchar(*c);
+		}
+		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
 	}
 }
 
@@ -63,7 +74,7 @@ struct wiz_opts {
 	bool mono, clock;
 };
 
-enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS };
+enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN };
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
@@ -75,6 +86,7 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 	    {"mono", no_argument, NULL, OPT_MONO},
 	    {"clock", no_argument, NULL, OPT_CLOCK},
 	    {"keys", no_argument, NULL, OPT_KEYS},
+	    {"keys-man", no_argument, NULL, OPT_KEYS_MAN},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -99,7 +111,8 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 			o->clock = true;
 			break;
 		case OPT_KEYS:
-			print_keys();
+		case OPT_KEYS_MAN:
+			print_keys(c == OPT_KEYS_MAN);
 			return 0;
 		case 'h':
 			usage(stdout);
