@@ -4,6 +4,7 @@
 #ifndef PNB_TUI_LOOP_H
 #define PNB_TUI_LOOP_H
 
+#include <poll.h>
 #include <stdint.h>
 
 struct wiz;
@@ -21,6 +22,7 @@ struct loop_source {
 struct loop {
 	struct loop_source *src;
 	unsigned n, cap;
+	struct pollfd *pfd; /* poll()'s array, sized with src */
 };
 
 void loop_init(struct loop *l);

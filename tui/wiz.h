@@ -1,6 +1,12 @@
 /* wiz — the wizard frame: the state every step sees, the step ops table, result flags and
  * the drawing helpers steps share. Only the main loop (wizard.c) redraws or changes step;
- * steps say what happened through result flags. */
+ * steps say what happened through result flags.
+ *
+ * Adding a step (EEPROM, Flash, Monitor …): write tui/step_NAME.c ending with its
+ * `const struct wiz_step_ops step_NAME`, declare it in tui/steps.h and add a row to the table
+ * in tui/steps.c. Keys arrive as actions (tui/actions.h; add an action there and it appears in
+ * the help bar, the `?` screen, --keys and the man page). Drawing reads state only; do I/O in
+ * enter/key/tick or in a loop callback. */
 #ifndef PNB_TUI_WIZ_H
 #define PNB_TUI_WIZ_H
 
@@ -11,6 +17,7 @@
 #include "core/problems.h"
 #include "tui/actions.h"
 #include "tui/ifaces.h"
+#include "tui/loop.h"
 #include "tui/wsite.h"
 
 /* What a key or tick handler did; the main loop acts on these. */
@@ -47,6 +54,7 @@ struct wiz_step_ops {
 	int (*tick)(struct wiz *w, void *st);
 	/* ' ' nothing to say, '+' complete, '!' has problems. */
 	char (*mark)(const struct wiz *w, const void *st);
+	int tick_ms; /* how often tick runs while the step is shown; 0 = every second */
 };
 
 /* The step table (tui/steps.c): later issues add a row and a file. */
@@ -77,6 +85,10 @@ struct wiz {
 	bool quitting;		 /* the loop ends after this turn */
 	struct iface ifaces[16]; /* detected at start (tui/ifaces.c) */
 	size_t n_ifaces;
+	/* The one poll loop. The terminal is registered by the frame; a step registers its own
+	 * descriptors (pcap, udev monitor, a worker's pipe) with loop_add(&w->loop, …) in enter
+	 * and removes them in leave; their callbacks return result flags like key handlers. */
+	struct loop loop;
 };
 
 /* Saves the profile to w->site_path when the model is valid; says what happened on the status

@@ -300,33 +300,45 @@ static void clock_text(char out[16])
 	strftime(out, 16, "%H:%M:%S", &tm);
 }
 
+static int tick_ms(const struct wiz *w)
+{
+	int ms = wiz_steps[w->cur]->tick_ms;
+	return ms > 0 ? ms : TICK_MS;
+}
+
+/* Repaints when asked, at most every REDRAW_MIN_MS; returns the flags still pending and
+ * lowers *timeout so a throttled repaint happens in time. */
+static int maybe_draw(struct wiz *w, int flags, int64_t now, int64_t *last_draw, int *timeout)
+{
+	if (!(flags & WIZ_REDRAW))
+		return flags;
+	if (now - *last_draw < REDRAW_MIN_MS) {
+		if (*last_draw + REDRAW_MIN_MS - now < *timeout)
+			*timeout = (int)(*last_draw + REDRAW_MIN_MS - now);
+		return flags;
+	}
+	char clock[16];
+	if (w->show_clock)
+		clock_text(clock);
+	screen_draw(w, w->show_clock ? clock : NULL);
+	*last_draw = now;
+	return flags & ~WIZ_REDRAW;
+}
+
 static int run_loop(struct wiz *w)
 {
-	struct loop l;
-	loop_init(&l);
-	loop_add(&l, STDIN_FILENO, POLLIN, on_terminal, NULL);
+	loop_add(&w->loop, STDIN_FILENO, POLLIN, on_terminal, NULL);
 	int flags = WIZ_REDRAW;
 	int64_t last_draw = -REDRAW_MIN_MS, last_tick = loop_now_ms();
 	while (!w->quitting && !term_stop_signal()) {
 		if (term_check_resize())
 			flags |= WIZ_REDRAW;
 		int64_t now = loop_now_ms();
-		int timeout = (int)(last_tick + TICK_MS - now);
-		if (flags & WIZ_REDRAW) {
-			if (now - last_draw >= REDRAW_MIN_MS) {
-				char clock[16];
-				if (w->show_clock)
-					clock_text(clock);
-				screen_draw(w, w->show_clock ? clock : NULL);
-				last_draw = now;
-				flags &= ~WIZ_REDRAW;
-			} else if (last_draw + REDRAW_MIN_MS - now < timeout) {
-				timeout = (int)(last_draw + REDRAW_MIN_MS - now);
-			}
-		}
-		flags |= loop_poll(&l, w, timeout < 0 ? 0 : timeout);
+		int timeout = (int)(last_tick + tick_ms(w) - now);
+		flags = maybe_draw(w, flags, now, &last_draw, &timeout);
+		flags |= apply(w, loop_poll(&w->loop, w, timeout < 0 ? 0 : timeout));
 		now = loop_now_ms();
-		if (now - last_tick >= TICK_MS) {
+		if (now - last_tick >= tick_ms(w)) {
 			last_tick = now;
 			const struct wiz_step_ops *s = wiz_steps[w->cur];
 			if (s->tick)
@@ -335,7 +347,7 @@ static int run_loop(struct wiz *w)
 				flags |= WIZ_REDRAW;
 		}
 	}
-	loop_done(&l);
+	loop_remove(&w->loop, STDIN_FILENO);
 	int sig = term_stop_signal();
 	return sig ? 128 + sig : 0;
 }
@@ -357,6 +369,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 {
 	memset(w, 0, sizeof(*w));
 	problems_init(&w->problems);
+	loop_init(&w->loop);
 	w->site_path = xstrdup(o->site ? o->site : "site.conf");
 	w->root_dir = xstrdup(o->root ? o->root : "/");
 	w->out_dir = xstrdup(o->output ? o->output : "pinetboot-out");
@@ -400,6 +413,7 @@ static void wiz_close(struct wiz *w)
 			wiz_steps[i]->done(w->step_state[i]);
 	free(w->step_state);
 	popup_close(w);
+	loop_done(&w->loop);
 	wsite_done(&w->site);
 	problems_done(&w->problems);
 	free(w->site_path);

@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include "tui/actions.h"
+#include "tui/loop.h"
 #include "tui/wsite.h"
 
 static char *write_tmp(const char *text)
@@ -135,6 +137,48 @@ static void test_action_keys_unique(void **state)
 	assert_int_equal(wiz_action_for_key(27, true), ACT_CANCEL);
 }
 
+static int on_pipe(struct wiz *w, int fd, short revents, void *ctx)
+{
+	(void)w;
+	char c;
+	assert_true(revents & POLLIN);
+	assert_int_equal(read(fd, &c, 1), 1);
+	*(char *)ctx = c;
+	return 0x40;
+}
+
+/* Any descriptor can join the loop; its callback's flags come back from loop_poll. */
+static void test_loop_sources(void **state)
+{
+	(void)state;
+	int a[2], b[2];
+	assert_int_equal(pipe(a), 0);
+	assert_int_equal(pipe(b), 0);
+	struct loop l;
+	loop_init(&l);
+	char got_a = 0, got_b = 0;
+	loop_add(&l, a[0], POLLIN, on_pipe, &got_a);
+	loop_add(&l, b[0], POLLIN, on_pipe, &got_b);
+	int64_t t0 = loop_now_ms();
+	assert_int_equal(loop_poll(&l, NULL, 50), 0); /* nothing ready: times out */
+	assert_true(loop_now_ms() - t0 >= 40);
+	assert_int_equal(write(b[1], "x", 1), 1);
+	assert_int_equal(loop_poll(&l, NULL, 1000), 0x40);
+	assert_int_equal(got_b, 'x');
+	assert_int_equal(got_a, 0);
+	loop_remove(&l, b[0]);
+	assert_int_equal(write(b[1], "y", 1), 1);
+	assert_int_equal(loop_poll(&l, NULL, 20), 0); /* removed: not watched any more */
+	assert_int_equal(write(a[1], "z", 1), 1);
+	assert_int_equal(loop_poll(&l, NULL, 1000), 0x40);
+	assert_int_equal(got_a, 'z');
+	loop_done(&l);
+	close(a[0]);
+	close(a[1]);
+	close(b[0]);
+	close(b[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +186,7 @@ int main(void)
 		cmocka_unit_test(test_edit_and_build),
 		cmocka_unit_test(test_pi_names),
 		cmocka_unit_test(test_action_keys_unique),
+		cmocka_unit_test(test_loop_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
