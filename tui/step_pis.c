@@ -202,6 +202,7 @@ static int remove_pick(struct wiz *w, void *ctx, unsigned index)
 static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 {
 	size_t n = w->site.n_pis;
+	size_t page = LINES > 14 ? (size_t)LINES - 12 : 1; /* the list's height (draw_list) */
 	switch (a) {
 	case ACT_UP:
 		if (st->sel > 0)
@@ -216,6 +217,12 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 		return WIZ_REDRAW;
 	case ACT_END:
 		st->sel = n ? n - 1 : 0;
+		return WIZ_REDRAW;
+	case ACT_PAGE_UP:
+		st->sel = st->sel > page ? st->sel - page : 0;
+		return WIZ_REDRAW;
+	case ACT_PAGE_DOWN:
+		st->sel = st->sel + page < n ? st->sel + page : n ? n - 1 : 0;
 		return WIZ_REDRAW;
 	case ACT_ADD:
 		return start_add(w, st);
