@@ -27,6 +27,8 @@
 	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
+	X(ACT_FILTER, "filter", '/', 0, "/", "filter",                                             \
+	  "Pis: show those matching a name, MAC or serial")                                        \
 	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff")  \
 	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")                \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \

@@ -153,7 +153,7 @@ static void draw_help_bar(const struct wiz *w)
 			continue;
 		const char *key = ai->label;
 		char k[16];
-		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key, "/"), key);
+		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key + 1, "/") + 1, key); /* "s/F2": s */
 		const char *word = a == ACT_ENTER && w->text_mode ? "accept" : ai->bar;
 		int need = (int)strlen(k) + (int)strlen(word) + 2;
 		if (x + need > COLS)
