@@ -130,10 +130,9 @@ int cmd_apply(int argc, char **argv)
 					       argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("apply", "which site profile? (expected SITE, e.g. site.conf)");
-	if (optind + 1 < argc)
-		return cli_usage_error("apply", "unexpected argument '%s'", argv[optind + 1]);
+	const char *site = cli_site_arg("apply", argc, argv);
+	if (!site)
+		return EXIT_USAGE;
 	struct stat st;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
 		return cli_usage_error("apply", "--root %s is not a directory", root);
@@ -142,7 +141,7 @@ int cmd_apply(int argc, char **argv)
 	struct render_opts ro = {.format = RENDER_FILES};
 	struct site s;
 	struct render_set rs;
-	int rc = cli_render_site("apply", argv[optind], &ro, !dry, &s, &rs);
+	int rc = cli_render_site("apply", site, &ro, !dry, &s, &rs);
 	if (rc != EXIT_OK) {
 		free(rootc);
 		return rc;

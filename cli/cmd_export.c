@@ -130,15 +130,14 @@ int cmd_export(int argc, char **argv)
 					       argv[optind - 1]);
 		}
 	}
-	if (optind >= argc)
-		return cli_usage_error("export", "which site profile? (expected SITE, e.g. site.conf)");
-	if (optind + 1 < argc)
-		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	const char *site = cli_site_arg("export", argc, argv);
+	if (!site)
+		return EXIT_USAGE;
 	if (!out)
 		return cli_usage_error("export", "where to? (expected -o DIR)");
 	struct site s;
 	struct render_set rs;
-	int rc = cli_render_site("export", argv[optind], &ro, !diff, &s, &rs);
+	int rc = cli_render_site("export", site, &ro, !diff, &s, &rs);
 	if (rc != EXIT_OK)
 		return rc;
 	if (diff) {

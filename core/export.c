@@ -21,11 +21,21 @@ int export_write_tree(const struct render_set *rs, const char *dir, struct probl
 			     strerror(errno));
 		return -1;
 	}
+	/* files come grouped by directory: create each directory once, not once per file */
+	char *made = xstrdup("");
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
 		char *path = xasprintf("%s/%s", dir, f->path);
-		if (fs_mkdir_parents(path, 0755) != 0 ||
+		const char *slash = strrchr(f->path, '/');
+		size_t dl = slash ? (size_t)(slash - f->path) : 0;
+		bool same = strlen(made) == dl && strncmp(made, f->path, dl) == 0;
+		if (!same) {
+			free(made);
+			made = xstrndup(f->path, dl);
+		}
+		if ((!same && fs_mkdir_parents(path, 0755) != 0) ||
 		    fs_write_file(path, f->content, f->len, f->mode) != 0) {
+			free(made);
 			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be written: %s",
 				     strerror(errno));
 			free(path);
@@ -33,6 +43,7 @@ int export_write_tree(const struct render_set *rs, const char *dir, struct probl
 		}
 		free(path);
 	}
+	free(made);
 	return 0;
 }
 

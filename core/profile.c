@@ -74,7 +74,11 @@ void site_done(struct site *s)
 
 struct pi *site_add_pi(struct site *s, const char *name)
 {
-	s->pis = xrealloc(s->pis, (s->n_pis + 1) * sizeof(*s->pis));
+	/* The array doubles when n_pis reaches a power of two (struct site keeps no capacity):
+	 * a 1,000-Pi import does ten reallocs, not a thousand. */
+	size_t n = s->n_pis;
+	if (n == 0 || (n & (n - 1)) == 0)
+		s->pis = xrealloc(s->pis, (n ? 2 * n : 1) * sizeof(*s->pis));
 	struct pi *p = &s->pis[s->n_pis++];
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
@@ -107,6 +111,23 @@ static void set_default(char **field, char *value)
 		free(value);
 	else
 		*field = value;
+}
+
+void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t mask = ipv4_netmask(s->prefix_len);
+	uint32_t net = s->address & mask, bc = net | ~mask;
+	uint32_t hosts = bc - net - 1;
+	if (s->range_start) {
+		*lo = s->range_start;
+		*hi = s->range_end;
+	} else if (hosts >= 200) {
+		*lo = net + 100;
+		*hi = net + 199;
+	} else {
+		*lo = net + hosts / 2 + 1;
+		*hi = bc - 1;
+	}
 }
 
 /* iSCSI names are lower case (RFC 3722), Pi names need not be. */

@@ -156,6 +156,10 @@ struct pi *site_find_pi(const struct site *s, const char *name);
  * hostname). Idempotent; called by the loader and by the wizard after edits. */
 void site_apply_defaults(struct site *s);
 
+/* The DHCP range full DHCP hands out: range when set, otherwise derived from the subnet
+ * (.100-.199 of a subnet with 200 hosts or more, else its upper half). Host order. */
+void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi);
+
 /* Text value of a key as it would be written to the file (heap string, caller frees; NULL
  * when the key has no value). */
 char *profile_server_value(const struct site *s, enum profile_server_key key);

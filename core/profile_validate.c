@@ -51,29 +51,35 @@ static void validate_dhcp(const struct site *s, struct problems *ps)
 	}
 	if (!s->address)
 		return;
-	if (s->range_start) {
-		if (!in_subnet(s, s->range_start) || !in_subnet(s, s->range_end))
-			SERVER_ERR(SK_RANGE, "lies outside the server's subnet (expected addresses "
-					     "inside the subnet of address)");
-		else if (is_net_or_bcast(s, s->range_start) || is_net_or_bcast(s, s->range_end))
-			SERVER_ERR(SK_RANGE, "includes the network or broadcast address (expected "
-					     "host addresses only)");
-		else if (s->address >= s->range_start && s->address <= s->range_end) {
-			ipv4_format(s->address, a);
+	uint32_t lo, hi;
+	site_dhcp_range(s, &lo, &hi);
+	if (s->range_start && (!in_subnet(s, lo) || !in_subnet(s, hi)))
+		SERVER_ERR(SK_RANGE, "lies outside the server's subnet (expected addresses inside "
+				     "the subnet of address)");
+	else if (s->range_start && (is_net_or_bcast(s, lo) || is_net_or_bcast(s, hi)))
+		SERVER_ERR(SK_RANGE, "includes the network or broadcast address (expected host "
+				     "addresses only)");
+	else if (s->address >= lo && s->address <= hi) {
+		ipv4_format(s->address, a);
+		ipv4_format(lo, b);
+		if (s->range_start)
 			SERVER_ERR(SK_RANGE, "contains the server's own address %s (expected a range "
 					     "that leaves it out)",
 				   a);
-		}
+		else
+			SERVER_ERR(SK_ADDRESS, "%s lies inside the DHCP range derived from the subnet "
+					       "(%s-…), which would hand it out (fix: set range = FIRST-LAST "
+					       "without it)",
+				   a, b);
 	}
 	if (s->router && !in_subnet(s, s->router)) {
 		ipv4_format(s->router, a);
 		SERVER_ERR(SK_ROUTER, "%s is outside the server's subnet (expected a gateway the "
 				      "Pis can reach directly)",
 			   a);
-	} else if (s->router && s->range_start && s->router >= s->range_start &&
-		   s->router <= s->range_end) {
-		ipv4_format(s->range_start, a);
-		ipv4_format(s->range_end, b);
+	} else if (s->router && s->router >= lo && s->router <= hi) {
+		ipv4_format(lo, a);
+		ipv4_format(hi, b);
 		SERVER_ERR(SK_ROUTER, "lies inside the DHCP range %s-%s (expected an address "
 				      "outside it)",
 			   a, b);
@@ -196,6 +202,8 @@ static void validate_ip(const struct site *s, const struct pi *p, const char *la
 	}
 	if (!s->address)
 		return;
+	uint32_t lo, hi;
+	site_dhcp_range(s, &lo, &hi);
 	if (!in_subnet(s, p->ip))
 		PI_ERR(PK_IP, "is outside the server's subnet (expected an address in the subnet "
 			      "of [server] address)");
@@ -206,6 +214,9 @@ static void validate_ip(const struct site *s, const struct pi *p, const char *la
 		PI_ERR(PK_IP, "is the server's own address (expected an address of its own)");
 	else if (p->ip == s->router)
 		PI_ERR(PK_IP, "is the router's address (expected an address of its own)");
+	else if (p->ip >= lo && p->ip <= hi)
+		PI_WARN(PK_IP, "lies inside the DHCP range, which may hand it to another client "
+			       "first (fix: an address outside range)");
 }
 
 static void validate_root(const struct site *s, const struct pi *p, const char *label,
@@ -237,56 +248,12 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 
 /* ---- values that must differ between Pis ---- */
 
-typedef const char *(*pi_getter)(const struct pi *, char buf[64]);
-
-static const char *get_mac(const struct pi *p, char buf[64])
+/* The value of key k that must be unique, as written to the file (heap), or NULL. */
+static char *unique_value(const struct pi *p, enum profile_pi_key k)
 {
-	if (!p->has_mac)
-		return NULL;
-	mac_format(p->mac, ':', buf);
-	return buf;
-}
-static const char *get_serial(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->has_serial ? p->serial : NULL;
-}
-static const char *get_initiator(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->initiator;
-}
-static const char *get_target(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->target;
-}
-static const char *get_backing(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->backing;
-}
-static const char *get_nfs_path(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->nfs_path;
-}
-static const char *get_prefix_str(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->prefix == TFTP_PREFIX_STRING ? p->prefix_str : NULL;
-}
-static const char *get_hostname(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->hostname;
-}
-static const char *get_ip(const struct pi *p, char buf[64])
-{
-	if (!p->ip)
-		return NULL;
-	ipv4_format(p->ip, buf);
-	return buf;
+	if (k == PK_TFTP_PREFIX && p->prefix != TFTP_PREFIX_STRING)
+		return NULL; /* serial and mac directories differ by construction */
+	return profile_pi_value(p, k);
 }
 
 static bool pi5_family(const struct pi *p)
@@ -333,22 +300,21 @@ static const struct pi *serial_partner(const struct site *s, const struct pi *p,
 
 struct dup_rule {
 	enum profile_pi_key key;
-	pi_getter get;
 	bool case_fold;
 	enum problem_severity sev;
 	bool when_nfs, when_iscsi;
 };
 
 static const struct dup_rule dup_rules[] = {
-	{PK_MAC, get_mac, false, PROBLEM_ERROR, true, true},
-	{PK_SERIAL, get_serial, false, PROBLEM_ERROR, true, true},
-	{PK_INITIATOR, get_initiator, false, PROBLEM_ERROR, false, true},
-	{PK_TARGET, get_target, false, PROBLEM_ERROR, false, true},
-	{PK_BACKING, get_backing, false, PROBLEM_ERROR, false, true},
-	{PK_NFS_PATH, get_nfs_path, false, PROBLEM_ERROR, true, false},
-	{PK_IP, get_ip, false, PROBLEM_ERROR, true, true},
-	{PK_TFTP_PREFIX, get_prefix_str, true, PROBLEM_ERROR, true, true},
-	{PK_HOSTNAME, get_hostname, true, PROBLEM_WARNING, true, true},
+	{PK_MAC, false, PROBLEM_ERROR, true, true},
+	{PK_SERIAL, false, PROBLEM_ERROR, true, true},
+	{PK_INITIATOR, false, PROBLEM_ERROR, false, true},
+	{PK_TARGET, false, PROBLEM_ERROR, false, true},
+	{PK_BACKING, false, PROBLEM_ERROR, false, true},
+	{PK_NFS_PATH, false, PROBLEM_ERROR, true, false},
+	{PK_IP, false, PROBLEM_ERROR, true, true},
+	{PK_TFTP_PREFIX, true, PROBLEM_ERROR, true, true},
+	{PK_HOSTNAME, true, PROBLEM_WARNING, true, true},
 };
 
 struct dup_entry {
@@ -389,10 +355,9 @@ static void dup_check(const struct site *s, struct problems *ps, const struct du
 	struct dup_entry *e = xmalloc((s->n_pis + 1) * sizeof(*e));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_pis; i++) {
-		char buf[64];
-		const char *v = r->get(&s->pis[i], buf);
+		char *v = unique_value(&s->pis[i], r->key);
 		if (v)
-			e[n++] = (struct dup_entry){xstrdup(v), i};
+			e[n++] = (struct dup_entry){v, i};
 	}
 	dup_fold = r->case_fold;
 	qsort(e, n, sizeof(*e), dup_cmp);

@@ -216,23 +216,6 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 
 /* ---- site facts ---- */
 
-static void default_range(const struct site *s, uint32_t *lo, uint32_t *hi)
-{
-	uint32_t mask = ipv4_netmask(s->prefix_len);
-	uint32_t net = s->address & mask, bc = net | ~mask;
-	uint32_t hosts = bc - net - 1;
-	if (s->range_start) {
-		*lo = s->range_start;
-		*hi = s->range_end;
-	} else if (hosts >= 200) {
-		*lo = net + 100;
-		*hi = net + 199;
-	} else {
-		*lo = net + hosts / 2 + 1;
-		*hi = bc - 1;
-	}
-}
-
 static char *kea_test(const struct site *s)
 {
 	struct sbuf b;
@@ -289,7 +272,7 @@ static void site_values(const struct site *s, char **v)
 	v[R_IQN_BASE] = xstrdup(s->iqn_base ? s->iqn_base : "");
 	v[R_INITRAMFS] = xstrdup(initramfs_names[s->initramfs]);
 	v[R_NFS_ROOT] = xstrdup(s->nfs_root);
-	default_range(s, &lo, &hi);
+	site_dhcp_range(s, &lo, &hi);
 	v[R_RANGE_START] = ip_or_empty(lo);
 	v[R_RANGE_END] = ip_or_empty(hi);
 	v[R_ROUTER] = ip_or_empty(s->router);

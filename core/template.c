@@ -348,7 +348,9 @@ struct tmpl *tmpl_parse(const char *name, const char *text, size_t len,
 			const struct tmpl_schema *schema, struct problems *ps)
 {
 	struct tmpl *t = xcalloc(1, sizeof(*t));
-	t->text = xstrndup(text, len);
+	t->text = xmalloc(len + 1); /* not strndup: the text may hold NUL bytes */
+	memcpy(t->text, text, len);
+	t->text[len] = '\0';
 	t->sc = schema;
 	struct parser p = {.name = name, .s = t->text, .len = len, .line = 1, .sc = schema,
 			   .ps = ps, .cur_list = -1};

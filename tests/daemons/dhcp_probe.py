@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """A tiny DHCP client for the wire tests: sends one DISCOVER the way a Pi's boot ROM does
 (vendor class PXEClient:Arch:00000:UNDI:002001, options 93/94/97, the ROM's parameter list)
-from a given MAC on a given interface, waits for OFFERs, and prints what they carry as
-KEY=VALUE lines: offer, yiaddr, siaddr, opt54, opt60, opt43 (hex) and menu (sub-option 9's text,
+from a given MAC on a given interface, waits for OFFERs (until half a second after the first,
+or the timeout), and prints what they carry as
+KEY=VALUE lines: offer, yiaddr, siaddr, opt54, router, opt66, opt60, opt43 (hex) and menu (sub-option 9's text,
 repr-quoted so trailing spaces show). Exit 0 when an offer arrived, 3 when none did.
 
-usage: dhcp_probe.py IFACE MAC [TIMEOUT_SECONDS]"""
+usage: dhcp_probe.py [--kernel] IFACE MAC [TIMEOUT_SECONDS]"""
 import os
 import random
 import socket
@@ -14,6 +15,10 @@ import sys
 import time
 
 SO_BINDTODEVICE = 25
+# The boot ROM's parameter request list; with --kernel, the list a kernel or initramfs DHCP
+# client sends (mask, router, DNS, host name, …), which is when a server adds the router.
+PRL = [43, 60, 67, 128, 129, 130, 131, 132, 133, 134, 135, 66]
+KERNEL_PRL = [1, 3, 6, 12, 15, 28, 42, 43, 60, 66, 67]
 
 
 def discover(mac: bytes, xid: int) -> bytes:
@@ -21,7 +26,7 @@ def discover(mac: bytes, xid: int) -> bytes:
     pkt += mac + b"\0" * 10 + b"\0" * 192 + b"\x63\x82\x53\x63"
     opts = [
         (53, b"\x01"),
-        (55, bytes([43, 60, 67, 128, 129, 130, 131, 132, 133, 134, 135, 66])),
+        (55, bytes(PRL)),
         (93, b"\x00\x00"),
         (94, b"\x01\x02\x01"),
         (97, b"\x00" + b"\x44" * 16),
@@ -63,8 +68,13 @@ def menu_text(o43: bytes) -> str:
 
 
 def main() -> int:
-    iface, mac_s = sys.argv[1], sys.argv[2]
-    timeout = float(sys.argv[3]) if len(sys.argv) > 3 else 5.0
+    global PRL
+    args = sys.argv[1:]
+    if args and args[0] == "--kernel":
+        PRL = KERNEL_PRL
+        args = args[1:]
+    iface, mac_s = args[0], args[1]
+    timeout = float(args[2]) if len(args) > 2 else 5.0
     mac = bytes(int(x, 16) for x in mac_s.replace("-", ":").split(":"))
     xid = random.getrandbits(32)
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -92,12 +102,18 @@ def main() -> int:
         print(f"siaddr={socket.inet_ntoa(data[20:24])}")
         if 54 in o:
             print(f"opt54={socket.inet_ntoa(o[54])}")
+        if 3 in o:
+            print(f"router={socket.inet_ntoa(o[3][:4])}")
+        if 66 in o:
+            print(f"opt66={o[66].decode('latin-1')}")
         if 60 in o:
             print(f"opt60={o[60].decode('latin-1')}")
         if 43 in o:
             print(f"opt43={o[43].hex()}")
             print(f"menu={menu_text(o[43])!r}")
         sys.stdout.flush()
+        # a second offer (two servers answering) would arrive within a moment of the first
+        end = min(end, time.time() + 0.5)
     return 0 if got else 3
 
 

@@ -2,7 +2,8 @@
 # On the wire: real dnsmasq, started with the generated proxy-DHCP drop-in inside a test
 # namespace, answers a DISCOVER that carries the Pi vendor class (from a MAC in the profile)
 # with option 43 whose boot menu text is exactly "Raspberry Pi Boot   ", and does not answer
-# a Pi whose MAC is not in the profile. Two namespaces joined by a veth pair; the addresses
+# a Pi whose MAC is not in the profile. Then the full-DHCP drop-in: an address from the range,
+# the router, and the same menu for a known Pi only. Two namespaces joined by a veth pair; the addresses
 # exist only inside them. tshark, when installed, decodes the capture as a second opinion.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/mksite.sh"
@@ -26,15 +27,19 @@ ip -n "$cli" link set lo up
 mkdir -p "$T/tftp"
 PNB_IFACE=$vs mksite "$T/site.conf" dhcp=proxy "tftp_root=$T/tftp"
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
-ip netns exec "$srv" dnsmasq --keep-in-foreground --conf-file="$T/exp/dnsmasq.d/pinetboot.conf" \
-  --port=0 --user=root --pid-file="$T/dnsmasq.pid" --log-facility=- >"$T/dnsmasq.log" 2>&1 &
-dnsmasq_pid=$!
-on_exit "kill $dnsmasq_pid 2>/dev/null; wait $dnsmasq_pid 2>/dev/null"
-for _ in $(seq 50); do
-  ip netns exec "$srv" ss -uln 2>/dev/null | grep -q ':67 ' && break
-  sleep 0.1
-done
-kill -0 "$dnsmasq_pid" 2>/dev/null || { cat "$T/dnsmasq.log"; fail "dnsmasq did not start"; }
+start_dnsmasq() {
+  ip netns exec "$srv" dnsmasq --keep-in-foreground --conf-file="$T/exp/dnsmasq.d/pinetboot.conf" \
+    --port=0 --user=root --pid-file="$T/dnsmasq.pid" --dhcp-leasefile="$T/leases" \
+    --log-facility=- >"$T/dnsmasq.log" 2>&1 &
+  dnsmasq_pid=$!
+  on_exit "kill $dnsmasq_pid 2>/dev/null; wait $dnsmasq_pid 2>/dev/null"
+  for _ in $(seq 50); do
+    ip netns exec "$srv" ss -uln 2>/dev/null | grep -q ':67 ' && break
+    sleep 0.1
+  done
+  kill -0 "$dnsmasq_pid" 2>/dev/null || { cat "$T/dnsmasq.log"; fail "dnsmasq did not start"; }
+}
+start_dnsmasq
 
 if command -v tshark >/dev/null; then
   ip netns exec "$cli" tshark -q -i "$vc" -w "$T/wire.pcap" -f "udp port 67 or udp port 68" \
@@ -71,4 +76,22 @@ if [[ -n "${tshark_pid:-}" ]]; then
   expect_grep "dc:a6:32:1c:6a:2a	PXEClient" "$T/tshark.out"
   expect_no_grep "dc:a6:32:99:99:99" "$T/tshark.out"
 fi
+
+# full DHCP: the known Pi gets an address from the range, the router and the menu; an unknown
+# client may get an address but never the Pi boot menu
+kill "$dnsmasq_pid"; wait "$dnsmasq_pid" 2>/dev/null
+PNB_IFACE=$vs mksite "$T/site.conf" dhcp=full router=192.168.20.254 "tftp_root=$T/tftp"
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+start_dnsmasq
+ip netns exec "$cli" python3 "$probe" "$vc" dc:a6:32:1c:6a:2a 6 >"$T/full" ||
+  { cat "$T/dnsmasq.log"; fail "full DHCP: no offer for a Pi in the profile"; }
+cat "$T/full"
+expect_grep "^yiaddr=192.168.20.1[0-9][0-9]$" "$T/full"
+expect_grep "^menu='Raspberry Pi Boot   '$" "$T/full"
+# the kernel's own DHCP (ip=dhcp) asks for the router, and gets it
+ip netns exec "$cli" python3 "$probe" --kernel "$vc" dc:a6:32:1c:6a:2a 6 >"$T/kernel" ||
+  { cat "$T/dnsmasq.log"; fail "full DHCP: no offer for the kernel's DISCOVER"; }
+expect_grep "^router=192.168.20.254$" "$T/kernel"
+ip netns exec "$cli" python3 "$probe" "$vc" dc:a6:32:99:99:99 4 >"$T/full-unknown" || true
+expect_no_grep "Raspberry Pi Boot" "$T/full-unknown"
 exit 0
