@@ -32,7 +32,7 @@ static char *check_name(const void *ctx, int key, const char *v)
 	const struct pis_step *st = ctx;
 	(void)key;
 	size_t self = st->mode == PIS_EDIT ? st->sel : SIZE_MAX;
-	return wsite_check_pi_name(&st->w->site, v, self);
+	return draft_check_pi_name(&st->w->site, v, self);
 }
 
 static void set_section(struct form *f, const char *name)
@@ -85,7 +85,7 @@ static int name_changed(struct wiz *w, struct form *f, unsigned index)
 /* Binds the form to Pi number i (pointers into the model change when Pis are added). */
 static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 {
-	struct wsite_pi *p = &w->site.pis[i];
+	struct draft_pi *p = &w->site.pis[i];
 	struct form_field *fd = st->fields;
 	fd[0] = (struct form_field){.label = "Name",
 				    .key_name = "name",
@@ -153,7 +153,7 @@ static int add_named(struct wiz *w, struct form *f, unsigned index)
 {
 	struct pis_step *st = f->ctx;
 	(void)index;
-	wsite_add_pi(&w->site, st->new_name);
+	draft_add_pi(&w->site, st->new_name);
 	st->sel = w->site.n_pis - 1;
 	st->mode = PIS_EDIT;
 	bind_form(w, st, st->sel);
@@ -168,12 +168,12 @@ static int start_add(struct wiz *w, struct pis_step *st)
 	char name[32];
 	for (unsigned n = w->site.n_pis + 1;; n++) {
 		snprintf(name, sizeof(name), "pi%u", n);
-		char *bad = wsite_check_pi_name(&w->site, name, SIZE_MAX);
+		char *bad = draft_check_pi_name(&w->site, name, SIZE_MAX);
 		free(bad);
 		if (!bad)
 			break;
 	}
-	wsite_set(&st->new_name, NULL);
+	draft_set(&st->new_name, NULL);
 	st->fields[0] = (struct form_field){.label = "New Pi's name",
 					    .key_name = "name",
 					    .help = "letters, digits and '-'",
@@ -198,7 +198,7 @@ static const char *list_filter(const struct pis_step *st)
 	return st->filter ? st->filter : "";
 }
 
-static bool pi_matches(const struct wsite_pi *p, const char *f)
+static bool pi_matches(const struct draft_pi *p, const char *f)
 {
 	return !*f || strcasestr(p->name, f) || (p->val[PK_MAC] && strcasestr(p->val[PK_MAC], f)) ||
 	       (p->val[PK_SERIAL] && strcasestr(p->val[PK_SERIAL], f)) ||
@@ -243,7 +243,7 @@ static int remove_pick(struct wiz *w, void *ctx, unsigned index)
 	if (index != 0 || st->sel >= w->site.n_pis)
 		return WIZ_REDRAW;
 	wiz_status(w, MSG_INFO, "removed Pi \"%s\"", w->site.pis[st->sel].name);
-	wsite_remove_pi(&w->site, st->sel);
+	draft_remove_pi(&w->site, st->sel);
 	if (st->sel > 0 && st->sel >= w->site.n_pis)
 		st->sel--;
 	select_shown(w, st);
@@ -268,7 +268,7 @@ static int start_filter(struct wiz *w, struct pis_step *st)
 static int filter_key(struct wiz *w, struct pis_step *st, enum wiz_action a, int ch)
 {
 	if (a == ACT_CANCEL)
-		wsite_set(&st->filter, NULL);
+		draft_set(&st->filter, NULL);
 	int r = form_key(w, &st->form, a, ch);
 	if (!st->form.editing) {
 		st->mode = PIS_LIST;
@@ -367,10 +367,10 @@ static int pis_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	return r;
 }
 
-static void draw_pi_row(const struct wiz *w, const struct wsite_pi *p, bool sel, int y,
+static void draw_pi_row(const struct wiz *w, const struct draft_pi *p, bool sel, int y,
 			struct rect r)
 {
-	size_t np = wsite_pi_problem_count(&w->problems, p->name);
+	size_t np = draft_pi_problem_count(&w->problems, p->name);
 	if (sel)
 		draw_fill(y, r.x, r.w, CP_SELECT);
 	draw_textf(y, r.x + 1, r.w - 10, sel ? CP_SELECT : CP_NORMAL, "%c %-16s %-6s %-18s %-17s",
@@ -411,7 +411,7 @@ static void draw_list(const struct wiz *w, const struct pis_step *st, struct rec
 	}
 	if (!shown_count(w, st))
 		return;
-	const struct wsite_pi *p = &w->site.pis[st->sel];
+	const struct draft_pi *p = &w->site.pis[st->sel];
 	char *label = xasprintf("[pi \"%s\"]", p->name);
 	for (size_t i = 0; i < w->problems.n; i++) {
 		const struct problem *pr = &w->problems.items[i];
@@ -440,7 +440,7 @@ static char pis_mark(const struct wiz *w, const void *p)
 {
 	(void)p;
 	for (size_t i = 0; i < w->site.n_pis; i++)
-		if (wsite_pi_problem_count(&w->problems, w->site.pis[i].name))
+		if (draft_pi_problem_count(&w->problems, w->site.pis[i].name))
 			return '!';
 	return w->site.n_pis ? '+' : ' ';
 }

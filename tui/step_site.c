@@ -23,7 +23,7 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned index)
 	const struct iface *ifc = &w->ifaces[index];
 	int r = form_set_value(w, f, ifc->name);
 	if (ifc->addr[0]) {
-		wsite_set(&w->site.server[SK_ADDRESS], ifc->addr);
+		draft_set(&w->site.server[SK_ADDRESS], ifc->addr);
 		r |= WIZ_CHANGED;
 		wiz_status(w, MSG_INFO, "interface %s, address %s", ifc->name, ifc->addr);
 	}
