@@ -22,6 +22,7 @@ int cli_wants_help(int argc, char **argv);
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/). */
 #define PNB_COMMANDS(X)                                                                            \
+	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
 	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
 	X("version", cmd_version, "print the version")
 

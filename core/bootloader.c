@@ -157,15 +157,16 @@ int bootloader_check_features(const struct bootconf *bc, const struct bootconf_t
 			continue;
 		const char *k = e ? e->key : NULL;
 		int line = e ? e->line : 0;
+		const char *where = e ? bc->file : file; /* the line that asks for the feature */
 		if (first && build_ts + RELEASE_SLACK_S < date_ts(first)) {
-			problems_add(ps, PROBLEM_ERROR, file, line, NULL, k,
+			problems_add(ps, PROBLEM_ERROR, where, line, NULL, k,
 				     "%s needs a bootloader from %s or later; this one is from %s",
 				     f->name, first, have);
 			errors++;
 		} else if (rec && build_ts + RELEASE_SLACK_S < date_ts(rec))
-			problems_add(ps, PROBLEM_WARNING, file, line, NULL, k,
-				     "%s works best with a bootloader from %s or later (fixes since "
-				     "the first release); this one is from %s",
+			problems_add(ps, PROBLEM_WARNING, where, line, NULL, k,
+				     "%s: fixed in the bootloader of %s; this one is from %s "
+				     "(update it: sudo rpi-eeprom-update -a)",
 				     f->name, rec, have);
 	}
 	return errors;
