@@ -51,7 +51,7 @@ int bootloader_version_parse(const char *text, size_t len, const char *file,
 	char *copy = xstrndup(text, len), *save = NULL;
 	bool have_ts = false;
 	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		str_trim(line);
+		line = str_trim(line);
 		int64_t v;
 		if (str_startswith(line, "timestamp ") && parse_i64(line + 10, &v)) {
 			/* old firmware prints 0 for the first production release */

@@ -25,7 +25,8 @@ static size_t next_line(const char *text, size_t len, size_t pos, char *out, siz
 	for (size_t i = 0; i < n; i++)
 		if (out[i] == '\0')
 			out[i] = '?'; /* a NUL inside a line is garbage, not an end */
-	str_trim(out);
+	char *t = str_trim(out);
+	memmove(out, t, strlen(t) + 1);
 	return end < len ? end + 1 : end;
 }
 

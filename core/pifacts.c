@@ -224,8 +224,7 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 		const char *nl = memchr(p, '\n', (size_t)(out + len - p));
 		if (!nl)
 			break;
-		char *sec = xstrndup(p + 6, (size_t)(nl - p - 6));
-		str_trim(sec);
+		char *sec_raw = xstrndup(p + 6, (size_t)(nl - p - 6)), *sec = str_trim(sec_raw);
 		const char *body = nl + 1;
 		const char *next;
 		if (strncmp(body, "@@pnb ", 6) == 0)
@@ -235,7 +234,7 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 		else
 			next = end;
 		ssh_section(f, dest, sec, body, (size_t)(next - body));
-		free(sec);
+		free(sec_raw);
 		p = next;
 	}
 	free(out);
