@@ -187,6 +187,12 @@ static void judge_eeprom_model(struct readiness *r, const struct pi_facts *f,
 	}
 }
 
+/* "[pi \"NAME\"]" for messages about the profile; heap string, caller frees. */
+static char *pi_section(const struct pi *p)
+{
+	return xasprintf("[pi \"%s\"]", p->name);
+}
+
 static const char *prefix_kind_name(int k)
 {
 	return k == TFTP_PREFIX_MAC ? "MAC address" : k == TFTP_PREFIX_STRING ? "TFTP_PREFIX_STR"
@@ -197,9 +203,9 @@ static void judge_prefix(struct readiness *r, const struct site *s, const struct
 {
 	const char *file = s->path;
 	int line = p->key_line[PK_TFTP_PREFIX] ? p->key_line[PK_TFTP_PREFIX] : p->line;
-	char *cmd = bootstrap_cmd(r, s, p);
+	char *cmd = bootstrap_cmd(r, s, p), *sec = pi_section(p);
 	if (r->tftp_prefix != (int)p->prefix) {
-		problems_add(&r->ps, PROBLEM_ERROR, file, line, NULL, "tftp_prefix",
+		problems_add(&r->ps, PROBLEM_ERROR, file, line, sec, "tftp_prefix",
 			     "the Pi asks for files under its %s (TFTP_PREFIX=%d) but the profile "
 			     "lays them out by %s (TFTP_PREFIX=%d)",
 			     prefix_kind_name(r->tftp_prefix), r->tftp_prefix,
@@ -212,7 +218,7 @@ static void judge_prefix(struct readiness *r, const struct site *s, const struct
 	} else if (p->prefix == TFTP_PREFIX_STRING) {
 		char *want = xasprintf("%s/", p->prefix_str ? p->prefix_str : "");
 		if (strcmp(want, r->tftp_prefix_str) != 0) {
-			problems_add(&r->ps, PROBLEM_ERROR, file, line, NULL, "tftp_prefix",
+			problems_add(&r->ps, PROBLEM_ERROR, file, line, sec, "tftp_prefix",
 				     "TFTP_PREFIX_STR is \"%s\" but the profile's directory is \"%s\"",
 				     r->tftp_prefix_str, want);
 			not_ready(r, xstrdup("TFTP_PREFIX_STR does not match the server layout"),
@@ -221,14 +227,16 @@ static void judge_prefix(struct readiness *r, const struct site *s, const struct
 		free(want);
 	}
 	free(cmd);
+	free(sec);
 }
 
 static void judge_site(struct readiness *r, const struct bootconf *bc,
 		       const struct bootconf_target *tg, const struct site *s, const struct pi *p)
 {
 	const char *file = s->path;
+	char *sec = pi_section(p);
 	if (r->has_revision && r->model != PI_MODEL_UNKNOWN && p->model != r->model) {
-		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_MODEL], NULL, "model",
+		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_MODEL], sec, "model",
 			     "the profile says %s, the Pi is a %s", model_info(p->model)->name,
 			     model_info(r->model)->name);
 		not_ready(r, xstrdup("the profile has the wrong model for this Pi"),
@@ -236,7 +244,7 @@ static void judge_site(struct readiness *r, const struct bootconf *bc,
 				    p->name));
 	}
 	if (r->has_serial && p->has_serial && strcmp(r->serial, p->serial) != 0) {
-		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_SERIAL], NULL, "serial",
+		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_SERIAL], sec, "serial",
 			     "the profile says %s, the Pi's serial is %s", p->serial, r->serial);
 		not_ready(r, xstrdup("the profile has another serial number for this Pi"),
 			  xasprintf("set serial = %s in [pi \"%s\"]", r->serial, p->name));
@@ -245,11 +253,12 @@ static void judge_site(struct readiness *r, const struct bootconf *bc,
 		char a[18], b[18];
 		mac_format(p->mac, ':', a);
 		mac_format(r->mac, ':', b);
-		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_MAC], NULL, "mac",
+		problems_add(&r->ps, PROBLEM_ERROR, file, p->key_line[PK_MAC], sec, "mac",
 			     "the profile says %s, the Pi's MAC is %s", a, b);
 		not_ready(r, xstrdup("the profile has another MAC address for this Pi"),
 			  xasprintf("set mac = %s in [pi \"%s\"]", b, p->name));
 	}
+	free(sec);
 	if (!model_uses_eeprom(r->model) || !r->has_bootconf)
 		return;
 	judge_prefix(r, s, p);
