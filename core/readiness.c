@@ -147,13 +147,16 @@ static void judge_otp_model(struct readiness *r, const struct site *s, const str
 					  "--otp FILE"));
 		return;
 	}
-	if (r->otp.boot == OTP_BOOT_NOT_ENABLED)
+	if (r->otp.boot == OTP_BOOT_NOT_ENABLED) {
+		char *cmd = bootstrap_cmd(r, s, p);
 		not_ready(r,
 			  xasprintf("OTP row 17 is %08x: USB host (network) boot is not enabled",
 				    r->otp.row17),
 			  xasprintf("%s; boot the Pi once with that config.txt "
 				    "(program_usb_boot_mode=1), then remove the line",
-				    bootstrap_cmd(r, s, p)));
+				    cmd));
+		free(cmd);
+	}
 }
 
 static void judge_eeprom_model(struct readiness *r, const struct pi_facts *f,
