@@ -25,12 +25,15 @@ static const char usage_text[] =
 	"  --ssh-config FILE      passed to ssh as -F FILE (port, identity, known hosts)\n"
 	"  --otp FILE, --cpuinfo FILE, --bootconf FILE, --bootloader-version FILE, --mac MAC\n"
 	"                         saved outputs instead (offline: nothing is run); with --ssh they\n"
-	"                         replace what the Pi would say\n\n"
+	"                         replace what the Pi would say\n"
+	"  --facts DIR            saved outputs from a directory written by --save\n\n"
 	"Other options:\n"
 	"  --site SITE --pi NAME  also check against the profile: model, serial, MAC, TFTP_PREFIX\n"
 	"                         vs the Pi's tftp_prefix, TFTP_IP vs the server address\n"
 	"  --timeout N            ssh connect timeout in seconds (default 10)\n"
-	"  --json                 one JSON object\n\n"
+	"  --json                 one JSON object\n"
+	"  --save[=DIR]           keep what the Pi said in DIR (default: pis/NAME/ next to the\n"
+	"                         profile, where the wizard's Pi readiness step reads it)\n\n"
 	"Examples:\n"
 	"  pinetboot check\n"
 	"  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
@@ -39,7 +42,8 @@ static const char usage_text[] =
 	"2 bad usage or input (unreadable file, garbage output, ssh failed).\n";
 
 struct check_opts {
-	const char *ssh, *ssh_config, *site, *pi, *mac;
+	const char *ssh, *ssh_config, *site, *pi, *mac, *save, *facts;
+	bool save_default;
 	const char *file[FACT_COUNT];
 	int timeout;
 	bool json;
@@ -55,6 +59,7 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		{"bootloader-version", required_argument, NULL, 'v'},
 		{"mac", required_argument, NULL, 'm'},      {"timeout", required_argument, NULL, 't'},
 		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+		{"save", optional_argument, NULL, 'w'},     {"facts", required_argument, NULL, 'd'},
 		{NULL, 0, NULL, 0}};
 	int c;
 	o->timeout = 10;
@@ -71,6 +76,11 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		case 'v': o->file[FACT_BLVERSION] = optarg; break;
 		case 'm': o->mac = optarg; break;
 		case 'j': o->json = true; break;
+		case 'd': o->facts = optarg; break;
+		case 'w':
+			o->save = optarg;
+			o->save_default = !optarg;
+			break;
 		case 't':
 			o->timeout = atoi(optarg);
 			if (o->timeout < 1 || o->timeout > 600)
@@ -85,6 +95,9 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 		return cli_usage_error("check", "unexpected argument \"%s\"", argv[optind]);
 	if (!!o->site != !!o->pi)
 		return cli_usage_error("check", "--site and --pi go together");
+	if (o->save_default && !o->site)
+		return cli_usage_error("check", "--save without DIR needs --site and --pi (it saves "
+						"next to the profile, in pis/NAME/)");
 	if (o->ssh && (o->ssh[0] == '-' || !*o->ssh))
 		return cli_usage_error("check", "--ssh \"%s\" is not USER@HOST", o->ssh);
 	return 0;
@@ -223,9 +236,15 @@ static int gather(const struct check_opts *o, struct pi_facts *f)
 {
 	if (load_files(o, f) < 0)
 		return -1;
-	bool offline = false;
+	bool offline = o->facts != NULL;
 	for (int k = 0; k < FACT_COUNT; k++)
 		offline |= o->file[k] != NULL;
+	if (o->facts && pi_facts_load_dir(f, o->facts) == 0) {
+		cli_error("check", "%s: no saved outputs there (cpuinfo, otp_dump, "
+				   "bootloader_version, bootloader_config, mac)",
+			  o->facts);
+		return -1;
+	}
 	if (o->ssh) {
 		char *err = NULL;
 		if (pi_facts_collect_ssh(f, o->ssh, o->ssh_config, o->timeout, &err) < 0) {
@@ -265,6 +284,11 @@ int cmd_check(int argc, char **argv)
 	pi_facts_init(&f);
 	rc = EXIT_USAGE;
 	if (gather(&o, &f) == 0) {
+		char *dir = o.save ? xstrdup(o.save)
+			    : o.save_default ? pi_facts_default_dir(o.site, o.pi) : NULL;
+		if (dir && pi_facts_save_dir(&f, dir) < 0)
+			cli_error("check", "%s: %s", dir, strerror(errno));
+		free(dir);
 		struct readiness r;
 		rc = readiness_evaluate(&f, have_site ? &site : NULL, p, &r);
 		if (o.json)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +240,60 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 	}
 	free(out);
 	return 0;
+}
+
+static const char *const fact_files[FACT_COUNT] = {
+	[FACT_CPUINFO] = "cpuinfo", [FACT_OTP] = "otp_dump", [FACT_BLVERSION] = "bootloader_version",
+	[FACT_BOOTCONF] = "bootloader_config", [FACT_MAC] = "mac"};
+
+int pi_facts_load_dir(struct pi_facts *f, const char *dir)
+{
+	int n = 0;
+	for (int k = 0; k < FACT_COUNT; k++) {
+		if (f->t[k].text)
+			continue;
+		char *path = xasprintf("%s/%s", dir, fact_files[k]);
+		size_t len;
+		char *t = fileio_read(path, OUTPUT_MAX, &len);
+		if (t) {
+			pi_facts_set(f, (enum pi_fact)k, t, len, path);
+			n++;
+		}
+		free(path);
+	}
+	return n;
+}
+
+int pi_facts_save_dir(const struct pi_facts *f, const char *dir)
+{
+	char *copy = xstrdup(dir);
+	for (char *p = copy + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(copy, 0755);
+			*p = '/';
+		}
+	free(copy);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	for (int k = 0; k < FACT_COUNT; k++) {
+		if (!f->t[k].text)
+			continue;
+		char *path = xasprintf("%s/%s", dir, fact_files[k]);
+		int rc = fileio_write_atomic(path, f->t[k].text, f->t[k].len, 0644);
+		free(path);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+char *pi_facts_default_dir(const char *site_path, const char *pi_name)
+{
+	const char *slash = site_path ? strrchr(site_path, '/') : NULL;
+	if (!slash)
+		return xasprintf("pis/%s", pi_name);
+	return xasprintf("%.*s/pis/%s", (int)(slash - site_path), site_path, pi_name);
 }
 
 int cpuinfo_parse(const char *text, size_t len, const char *file, struct cpuinfo *ci,

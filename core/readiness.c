@@ -56,6 +56,17 @@ static void read_identity(const struct pi_facts *f, const struct pi *p, struct r
 	}
 }
 
+/* Pi 3 family and older: b8:27:eb + the low 24 bits of the serial (spec §4.4). */
+static void derive_pi3_mac(struct readiness *r)
+{
+	if (r->has_mac || !r->has_serial || !model_is_pi3_family(r->model))
+		return;
+	uint32_t s = (uint32_t)strtoul(r->serial, NULL, 16);
+	uint8_t mac[6] = {0xb8, 0x27, 0xeb, (uint8_t)(s >> 16), (uint8_t)(s >> 8), (uint8_t)s};
+	memcpy(r->mac, mac, 6);
+	r->has_mac = true;
+}
+
 static void read_otp(const struct pi_facts *f, struct readiness *r)
 {
 	const struct pi_text *t = &f->t[FACT_OTP];
@@ -318,6 +329,7 @@ int readiness_evaluate(const struct pi_facts *f, const struct site *s, const str
 				     f->t[k].name, f->t[k].missing);
 	read_identity(f, p, r);
 	read_otp(f, r);
+	derive_pi3_mac(r);
 	struct bootconf bc;
 	memset(&bc, 0, sizeof(bc));
 	struct bootconf_target tg = {r->model, r->has_revision ? r->rev.type : -1, false, 0};

@@ -44,6 +44,16 @@ void pi_facts_collect_local(struct pi_facts *f);
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err);
 
+/* Saved facts: one file per fact in dir (cpuinfo, mac, otp_dump, bootloader_version,
+ * bootloader_config). load reads those present (facts already set are kept) and returns how
+ * many it read; save writes every fact that has text, atomically, creating dir; it returns 0 or
+ * -1 with errno set. */
+int pi_facts_load_dir(struct pi_facts *f, const char *dir);
+int pi_facts_save_dir(const struct pi_facts *f, const char *dir);
+/* Where the wizard and `check --save` keep a Pi's facts: DIR_OF(site_path)/pis/NAME. Heap
+ * string, caller frees. */
+char *pi_facts_default_dir(const char *site_path, const char *pi_name);
+
 /* /proc/cpuinfo */
 struct cpuinfo {
 	bool has_revision;

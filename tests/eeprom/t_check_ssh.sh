@@ -98,6 +98,13 @@ expect_grep "Raspberry Pi 4 Model B rev 1.4" "$T/out"
 expect_grep "MAC:         dc:a6:32:2e:f8:ed" "$T/out"
 expect_grep "bootloader:  2023-01-11 (8ba17717), network boot capable" "$T/out"
 expect_grep "READY" "$T/out"
+# --save keeps what the Pi said; --facts checks it again offline
+cp "$S" "$T/site.conf"
+expect_exit 0 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$T/site.conf" --pi kitchen --save
+for f in cpuinfo mac otp_dump bootloader_version bootloader_config; do [[ -s "$T/pis/kitchen/$f" ]] || fail "--save wrote no $f"; done
+cmp "$T/pis/kitchen/bootloader_config" "$P/bootconf-net-mac.txt" || fail "saved bootloader_config differs"
+expect_exit 0 "$PINETBOOT" check --facts "$T/pis/kitchen" --site "$S" --pi kitchen
+expect_exit 2 "$PINETBOOT" check --facts "$T/nothing"
 expect_exit 1 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$S" --pi hall --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mac"]=="dc:a6:32:2e:f8:ed" and not d["ready"], d' "$T/out" || fail "JSON"
 
