@@ -83,5 +83,5 @@ expect_grep "from the factory" "$T/out"
 expect_exit 1 "$PINETBOOT" eeprom bootstrap --model 3A+ -o "$T/card3a"
 expect_exit 2 "$PINETBOOT" eeprom bootstrap --model 4B --site "$PNB_TOP/tests/eeprom/site.conf" --pi garage -o "$T/x"
 PINETBOOT_FIRMWARE_DIR="$T/none" expect_exit 2 "$PINETBOOT" eeprom bootstrap --model 4B -o "$T/x"
-expect_grep "give --eeprom FILE" "$T/err"
+expect_grep "with --eeprom FILE" "$T/err"
 exit 0
