@@ -224,7 +224,7 @@ enum bootstrap_status bootstrap_card(const struct bootstrap_opts *o, struct boot
 					 mi->long_name);
 		return BOOTSTRAP_NOT_NEEDED;
 	}
-	if (mkdir(o->out_dir, 0755) < 0 && errno != EEXIST) {
+	if (fileio_mkdir_p(o->out_dir) < 0) {
 		problems_add(ps, PROBLEM_ERROR, o->out_dir, 0, NULL, NULL, "%s", strerror(errno));
 		return BOOTSTRAP_FAILED;
 	}

@@ -91,3 +91,21 @@ int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t m
 	errno = e;
 	return rc;
 }
+
+int fileio_mkdir_p(const char *dir)
+{
+	char *copy = xstrdup(dir);
+	for (char *p = copy + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+				int e = errno;
+				free(copy);
+				errno = e;
+				return -1;
+			}
+			*p = '/';
+		}
+	free(copy);
+	return mkdir(dir, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}

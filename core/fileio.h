@@ -12,4 +12,7 @@ char *fileio_read(const char *path, size_t max, size_t *len);
 /* Writes len bytes to path atomically with the given mode. Returns 0, or -1 with errno set. */
 int fileio_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/* mkdir -p: creates dir and its missing parents (mode 0755). Returns 0, or -1 with errno set. */
+int fileio_mkdir_p(const char *dir);
+
 #endif

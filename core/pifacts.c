@@ -266,15 +266,7 @@ int pi_facts_load_dir(struct pi_facts *f, const char *dir)
 
 int pi_facts_save_dir(const struct pi_facts *f, const char *dir)
 {
-	char *copy = xstrdup(dir);
-	for (char *p = copy + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(copy, 0755);
-			*p = '/';
-		}
-	free(copy);
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (fileio_mkdir_p(dir) < 0)
 		return -1;
 	for (int k = 0; k < FACT_COUNT; k++) {
 		if (!f->t[k].text)
