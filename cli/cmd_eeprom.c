@@ -62,6 +62,30 @@ static void json_str(FILE *f, const char *s, size_t n)
 	fputc('"', f);
 }
 
+/* The unfiltered BOOT_ORDER in words, and what the validator says about the config. */
+static void show_config_summary(const uint8_t *conf, size_t conf_len)
+{
+	struct bootconf bc;
+	struct problems ps;
+	problems_init(&ps);
+	bootconf_parse((const char *)conf, conf_len, "bootconf.txt", &bc, &ps);
+	struct bootconf_target any = {PI_MODEL_UNKNOWN, -1, false, 0};
+	const struct bootconf_entry *e = bootconf_lookup(&bc, &any, "BOOT_ORDER");
+	struct boot_order bo;
+	if (boot_order_parse(e && e->value[0] ? e->value : BOOT_ORDER_DEFAULT, &bo)) {
+		char *w = boot_order_describe(&bo);
+		printf("boot order:  %s (0x%s%s)\n", w, bo.digits, e ? "" : ", the default");
+		free(w);
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		char *m = problem_format(&ps.items[i]);
+		printf("  %s\n", m);
+		free(m);
+	}
+	bootconf_done(&bc);
+	problems_done(&ps);
+}
+
 static void show_text(const struct eeprom_image *img, const char *path, const uint8_t *conf,
 		      size_t conf_len)
 {
@@ -96,6 +120,7 @@ static void show_text(const struct eeprom_image *img, const char *path, const ui
 	fwrite(conf, 1, conf_len, stdout);
 	if (conf_len && conf[conf_len - 1] != '\n')
 		putchar('\n');
+	show_config_summary(conf, conf_len);
 }
 
 static void show_json(const struct eeprom_image *img, const uint8_t *conf, size_t conf_len)
