@@ -156,6 +156,16 @@ static const char remote_script[] =
 	"if command -v vcgencmd >/dev/null 2>&1; then vcgencmd $c 2>&1; echo \"@@pnb-rc $?\"; "
 	"else echo '@@pnb-missing'; fi; done; echo '@@pnb end'";
 
+/* The decimal number at s (at most n bytes, not NUL-terminated); -1 when there is none. */
+static int bounded_int(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i = 0;
+	for (; i < n && i < 6 && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	return i ? v : -1;
+}
+
 static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, const char *body,
 			size_t n)
 {
@@ -172,13 +182,42 @@ static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, c
 		const char *rcmark = memmem(body, n, "@@pnb-rc ", 9);
 		if (memmem(body, n, "@@pnb-missing", 13))
 			pi_facts_set_missing(f, map[i].k, name, "vcgencmd is not installed on the Pi");
-		else if (rcmark && atoi(rcmark + 9) != 0)
+		else if (rcmark && bounded_int(rcmark + 9, (size_t)(body + n - rcmark - 9)) != 0)
 			pi_facts_set_missing(f, map[i].k, name, "vcgencmd failed on the Pi");
 		else if (map[i].k != FACT_MAC || n > 0) {
 			size_t len = rcmark ? (size_t)(rcmark - body) : n;
-			pi_facts_set(f, map[i].k, xstrndup(body, len), len, name);
+			char *copy = xmalloc(len + 1); /* not xstrndup: the text may hold NULs */
+			memcpy(copy, body, len);
+			copy[len] = '\0';
+			pi_facts_set(f, map[i].k, copy, len, name);
 		}
 		free(name);
+	}
+}
+
+void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out, size_t len)
+{
+	const char *end = memmem(out, len, "@@pnb end", 9);
+	if (!end)
+		end = out + len;
+	const char *p = memmem(out, len, "@@pnb ", 6);
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(out + len - p));
+		if (!nl)
+			break;
+		char *sec_raw = xstrndup(p + 6, (size_t)(nl - p - 6)), *sec = str_trim(sec_raw);
+		const char *body = nl + 1;
+		const char *next;
+		size_t left = (size_t)(out + len - body);
+		if (left >= 6 && memcmp(body, "@@pnb ", 6) == 0)
+			next = body; /* an empty section */
+		else if ((next = memmem(body, left, "\n@@pnb ", 7)))
+			next++;
+		else
+			next = end > body ? end : body;
+		ssh_section(f, dest, sec, body, (size_t)(next - body));
+		free(sec_raw);
+		p = next;
 	}
 }
 
@@ -220,24 +259,7 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 		free(out);
 		return -1;
 	}
-	const char *p = memmem(out, len, "@@pnb ", 6);
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(out + len - p));
-		if (!nl)
-			break;
-		char *sec_raw = xstrndup(p + 6, (size_t)(nl - p - 6)), *sec = str_trim(sec_raw);
-		const char *body = nl + 1;
-		const char *next;
-		if (strncmp(body, "@@pnb ", 6) == 0)
-			next = body; /* an empty section */
-		else if ((next = memmem(body, (size_t)(out + len - body), "\n@@pnb ", 7)))
-			next++;
-		else
-			next = end;
-		ssh_section(f, dest, sec, body, (size_t)(next - body));
-		free(sec_raw);
-		p = next;
-	}
+	pi_facts_parse_remote(f, dest, out, len);
 	free(out);
 	return 0;
 }

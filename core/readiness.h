@@ -44,6 +44,10 @@ void pi_facts_collect_local(struct pi_facts *f);
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err);
 
+/* Splits the output of the remote script (sections marked "@@pnb NAME") into f; facts already
+ * set are kept. Exposed for the fuzz harness: the output comes from another machine. */
+void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out, size_t len);
+
 /* Saved facts: one file per fact in dir (cpuinfo, mac, otp_dump, bootloader_version,
  * bootloader_config). load reads those present (facts already set are kept) and returns how
  * many it read; save writes every fact that has text, atomically, creating dir; it returns 0 or
