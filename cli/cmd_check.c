@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_json.h"
 #include "core/fileio.h"
 #include "core/readiness.h"
 #include "core/util.h"
@@ -166,70 +167,45 @@ static void print_text(const struct readiness *r)
 		printf("action:      %s\n", r->action);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_json(const struct readiness *r, int rc)
 {
-	static const char *const sev[] = {"error", "warning", "note"};
 	printf("{\"ready\":%s,\"exit\":%d,\"model\":", r->ready ? "true" : "false", rc);
 	if (r->model != PI_MODEL_UNKNOWN)
-		json_str(model_info(r->model)->name);
+		cli_json_str(stdout, model_info(r->model)->name);
 	else
 		printf("null");
 	if (r->has_revision) {
 		printf(",\"revision\":\"%06x\",\"board\":", r->rev.code);
-		json_str(r->rev.board);
+		cli_json_str(stdout, r->rev.board);
 		printf(",\"ram_mb\":%u,\"soc\":\"%s\",\"manufacturer\":", r->rev.ram_mb, r->rev.soc);
-		json_str(r->rev.manufacturer);
+		cli_json_str(stdout, r->rev.manufacturer);
 	}
 	printf(",\"serial\":");
-	r->has_serial ? json_str(r->serial) : (void)printf("null");
+	cli_json_str(stdout, r->has_serial ? r->serial : NULL);
 	char mac[18];
 	printf(",\"mac\":");
 	if (r->has_mac) {
 		mac_format(r->mac, ':', mac);
-		json_str(mac);
+		cli_json_str(stdout, mac);
 	} else
 		printf("null");
 	if (r->has_blv)
 		printf(",\"bootloader_timestamp\":%lld", (long long)r->blv.timestamp);
 	if (r->has_bootconf) {
 		printf(",\"boot_order\":\"%s\",\"boot_order_words\":", r->boot_order);
-		json_str(r->boot_order_words);
+		cli_json_str(stdout, r->boot_order_words);
 		printf(",\"tftp_prefix\":%d", r->tftp_prefix);
 	}
 	if (r->has_otp)
 		printf(",\"otp_row17\":\"%08x\",\"otp_netboot\":%s", r->otp.row17,
 		       r->otp.boot == OTP_BOOT_ENABLED ? "true" : "false");
 	printf(",\"verdict\":");
-	json_str(r->verdict);
+	cli_json_str(stdout, r->verdict);
 	printf(",\"action\":");
-	r->action ? json_str(r->action) : (void)printf("null");
-	printf(",\"problems\":[");
-	for (size_t i = 0; i < r->ps.n; i++) {
-		const struct problem *p = &r->ps.items[i];
-		printf("%s{\"severity\":\"%s\",\"file\":", i ? "," : "", sev[p->severity]);
-		p->file ? json_str(p->file) : (void)printf("null");
-		printf(",\"line\":%d,\"key\":", p->line);
-		p->key ? json_str(p->key) : (void)printf("null");
-		printf(",\"message\":");
-		json_str(p->message);
-		putchar('}');
-	}
-	printf("]}\n");
+	cli_json_str(stdout, r->action);
+	printf(",\"problems\":");
+	cli_json_problems(stdout, &r->ps);
+	printf("}\n");
 }
 
 static int gather(const struct check_opts *o, struct pi_facts *f)

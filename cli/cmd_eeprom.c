@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/cli_json.h"
 #include "cli/cmd_eeprom.h"
 #include "core/bootconf.h"
 #include "core/bootloader.h"
@@ -44,23 +45,6 @@ const char eeprom_usage_text[] =
 	"  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n\n"
 	"Exit status: 0 done; 1 the config does not fit in the image, or the Pi cannot network\n"
 	"boot; 2 bad usage, an unreadable or invalid image, config or value.\n";
-
-static void json_str(FILE *f, const char *s, size_t n)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20 || c >= 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 /* The unfiltered BOOT_ORDER in words, and what the validator says about the config. */
 static void show_config_summary(const uint8_t *conf, size_t conf_len)
@@ -132,7 +116,7 @@ static void show_json(const struct eeprom_image *img, const uint8_t *conf, size_
 	printf("{\"family\":\"%s\",\"size\":%zu,\"ab\":%s,\"build_timestamp\":%lld,\"version\":",
 	       eeprom_family(img), img->size, img->ab ? "true" : "false",
 	       (long long)v.build_timestamp);
-	json_str(stdout, v.version, strlen(v.version));
+	cli_json_strn(stdout, v.version, strlen(v.version));
 	printf(",\"mfg_ver\":%d,\"update_timestamp\":", v.mfg_ver);
 	if (has_ts)
 		printf("%u", ts);
@@ -143,11 +127,11 @@ static void show_json(const struct eeprom_image *img, const uint8_t *conf, size_
 		const struct eeprom_section *s = &img->sections[i];
 		printf("%s{\"offset\":%zu,\"magic\":\"%08x\",\"kind\":\"%s\",\"length\":%u,\"name\":",
 		       i ? "," : "", s->offset, s->magic, eeprom_magic_name(s->magic), s->length);
-		json_str(stdout, s->name, strlen(s->name));
+		cli_json_strn(stdout, s->name, strlen(s->name));
 		putchar('}');
 	}
 	printf("],\"bootconf\":");
-	json_str(stdout, (const char *)conf, conf_len);
+	cli_json_strn(stdout, (const char *)conf, conf_len);
 	printf("}\n");
 }
 

@@ -14,6 +14,7 @@ expect_grep "BUILD_TIMESTAMP=1779045198" "$T/out"
 expect_grep "0x072e00  55aaf11f  file            95  bootconf.txt" "$T/out"
 expect_exit 0 "$PINETBOOT" eeprom show --json "$I5"
 expect_grep '"ab":true' "$T/out"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["family"]=="2712" and d["sections"][-2]["kind"]=="pad", d["sections"][-2]' "$T/out" || fail "show --json"
 expect_grep '"bootconf":"\[all\]\\nBOOT_UART=1\\nBOOT_ORDER=0xf461' "$T/out"
 
 for img in "$I4" "$I5"; do
