@@ -9,7 +9,7 @@ mksite() {
     echo "interface = ${PNB_IFACE:-eth0}"
     echo "address = ${PNB_ADDR:-192.168.20.1/24}"
     echo "iqn_base = iqn.2026-11.lan.example"
-    echo "nfs_root = $T/nfs"
+    [[ " $* " == *" root=nfs "* ]] && echo "nfs_root = $T/nfs"
     for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
     cat <<EOP
 
