@@ -10,20 +10,7 @@
 . "$(dirname "$0")/mksite.sh"
 need_root
 need dnsmasq ip python3
-srv="pnb-ws-$$" cli="pnb-wc-$$"
-vs="pnbws$$" vc="pnbwc$$"
-ip netns add "$srv" || skip "cannot create a network namespace"
-on_exit "ip netns del $srv"
-ip netns add "$cli"
-on_exit "ip netns del $cli"
-ip link add "$vs" type veth peer name "$vc"
-ip link set "$vs" netns "$srv"
-ip link set "$vc" netns "$cli"
-ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"
-ip -n "$srv" link set "$vs" up
-ip -n "$srv" link set lo up
-ip -n "$cli" link set "$vc" up
-ip -n "$cli" link set lo up
+wire_pair w
 
 mkdir -p "$T/tftp"
 PNB_IFACE=$vs mksite "$T/site.conf" dhcp=proxy "tftp_root=$T/tftp"
