@@ -24,7 +24,8 @@ static void usage(void)
 	    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
 	    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
 	    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
-	    "changes nothing.\n"
+	    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
+	    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n"
 	    "\n"
 	    "Options:\n"
 	    "  -r, --root DIR   install under DIR instead of / (daemons are then never reloaded;\n"
@@ -76,8 +77,12 @@ static void report(const struct apply_plan *plan, bool dry)
 			same++;
 			continue;
 		}
-		const char *what = it->change == APPLY_NEW ? "new" : "changed";
-		if (dry)
+		const char *what = it->change == APPLY_NEW	 ? "new"
+				   : it->change == APPLY_REMOVED ? "removed"
+								 : "changed";
+		if (dry && it->change == APPLY_REMOVED)
+			printf("would remove %s (its Pi left the profile)\n", it->target);
+		else if (dry)
 			printf("would install (%s) %s\n", what, it->target);
 		else if (it->backup)
 			printf("%-8s %s (old file kept as %s)\n", what, it->target, it->backup);
@@ -158,7 +163,8 @@ int cmd_apply(int argc, char **argv)
 	struct apply_plan plan;
 	char stamp[32];
 	stamp_now(stamp);
-	if (apply_plan(&rs, rootc, &plan, &ps) != 0 ||
+	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
+	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
 	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
 		problems_print(&ps, stderr);
 		rc = EXIT_USAGE;

@@ -51,7 +51,7 @@ int export_write_tree(const struct render_set *rs, const char *dir, bool durable
 			made = xstrndup(f->path, dl);
 		}
 		if ((!same && fs_mkdir_parents(path, 0755) != 0) ||
-		    fs_write_file(path, f->content, f->len, f->mode, durable) != 0) {
+		    fs_write_file(path, f->content, f->len, f->mode) != 0) {
 			free(made);
 			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
 				     "cannot be written: %s", strerror(errno));

@@ -9,10 +9,9 @@
 /* Writes data to path atomically (temp file in the same directory, fsync, rename, fsync of the
  * directory) with the given mode. Returns 0, or -1 with errno set; path is untouched then. */
 int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
-/* Writes data to path (created or truncated, mode applied) without waiting for the disk; with
- * writeback, the kernel starts writing it out at once, so a later sync of the whole tree finds
- * little left to do. Returns 0 or -1 with errno set. */
-int fs_write_file(const char *path, const char *data, size_t len, mode_t mode, bool writeback);
+/* Writes data to path (created or truncated, mode applied) without syncing; for trees that are
+ * synced once as a whole. Returns 0 or -1 with errno set. */
+int fs_write_file(const char *path, const char *data, size_t len, mode_t mode);
 
 /* mkdir -p; existing directories are fine. Returns 0 or -1 with errno set. */
 int fs_mkdir_p(const char *path, mode_t mode);

@@ -159,7 +159,9 @@ char *secrets_text(const struct site *s)
 		    "# Keep this file private (mode 0600). The iSCSI target configuration and\n"
 		    "# the Pis' cmdline.txt are generated from it; pinetboot never changes an\n"
 		    "# existing secret, so re-exports produce the same files.\n",
-		    s->path ? s->path : "the site profile");
+		    !s->path		    ? "the site profile"
+		    : strrchr(s->path, '/') ? strrchr(s->path, '/') + 1
+					    : s->path);
 	for (size_t i = 0; i < s->n_pis; i++) {
 		const struct pi *p = &s->pis[i];
 		if (!p->chap_secret)
