@@ -235,9 +235,17 @@ void pi_facts_collect_local(struct pi_facts *f)
 static const char remote_script[] =
 	"echo '@@pnb cpuinfo'; cat /proc/cpuinfo; "
 	"echo '@@pnb mac'; cat /sys/class/net/eth0/address 2>/dev/null; "
+	/* the live config from the blconfig nvmem device, as rpi-eeprom-config reads it */
+	"b=/sys/firmware/devicetree/base; if [ -r $b/aliases/blconfig ]; then "
+	"n=$(realpath \"$b$(tr -d '\\000' <$b/aliases/blconfig)\" 2>/dev/null); "
+	"for d in /sys/bus/nvmem/devices/*; do "
+	"if [ -n \"$n\" ] && [ \"$(realpath $d/of_node 2>/dev/null)\" = \"$n\" ]; then "
+	"echo '@@pnb blconfig'; tr -d '\\000\\377' <$d/nvmem; echo; fi; done; fi; "
 	"for c in otp_dump bootloader_version bootloader_config; do echo \"@@pnb $c\"; "
 	"if command -v vcgencmd >/dev/null 2>&1; then vcgencmd $c 2>&1; echo \"@@pnb-rc $?\"; "
-	"else echo '@@pnb-missing'; fi; done; echo '@@pnb end'";
+	"else echo '@@pnb-missing'; fi; done; "
+	"t=/proc/device-tree/chosen/bootloader/build-timestamp; if [ -r $t ]; then "
+	"echo '@@pnb dt_build_ts'; od -An -tx1 $t; fi; echo '@@pnb end'";
 
 /* The decimal number at s (at most n bytes, not NUL-terminated); -1 when there is none. */
 static int bounded_int(const char *s, size_t n)
@@ -249,6 +257,30 @@ static int bounded_int(const char *s, size_t n)
 	return i ? v : -1;
 }
 
+/* "od -An -tx1" of the device tree's build-timestamp: 4 hex bytes, big-endian. */
+static void dt_build_ts(struct pi_facts *f, const char *dest, const char *body, size_t n)
+{
+	uint32_t v = 0;
+	int bytes = 0, digits = 0;
+	for (size_t i = 0; i < n && bytes < 4; i++) {
+		int c = body[i], x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (x < 0) {
+			if (digits)
+				bytes++, digits = 0;
+			continue;
+		}
+		v = v << 4 | (uint32_t)x;
+		if (++digits == 2)
+			bytes++, digits = 0;
+	}
+	if (bytes < 4)
+		return;
+	char *name = xasprintf("the device tree's bootloader build-timestamp on %s", dest);
+	char *t = xasprintf("timestamp %u\n", v);
+	pi_facts_set(f, FACT_BLVERSION, t, strlen(t), name);
+	free(name);
+}
+
 static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, const char *body,
 			size_t n)
 {
@@ -257,6 +289,19 @@ static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, c
 		enum pi_fact k;
 	} map[] = {{"cpuinfo", FACT_CPUINFO}, {"mac", FACT_MAC}, {"otp_dump", FACT_OTP},
 		   {"bootloader_version", FACT_BLVERSION}, {"bootloader_config", FACT_BOOTCONF}};
+	if (strcmp(sec, "blconfig") == 0 && !f->t[FACT_BOOTCONF].text) {
+		char *name = xasprintf("the blconfig nvmem device on %s", dest);
+		char *copy = xmalloc(n + 1);
+		memcpy(copy, body, n);
+		copy[n] = '\0';
+		pi_facts_set(f, FACT_BOOTCONF, copy, n, name);
+		free(name);
+		return;
+	}
+	if (strcmp(sec, "dt_build_ts") == 0 && !f->t[FACT_BLVERSION].text) {
+		dt_build_ts(f, dest, body, n);
+		return;
+	}
 	for (size_t i = 0; i < PNB_ARRAY_LEN(map); i++) {
 		if (strcmp(map[i].sec, sec) != 0 || f->t[map[i].k].text)
 			continue;
