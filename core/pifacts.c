@@ -2,6 +2,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -117,34 +119,115 @@ static int run_capture(char *const argv[], int timeout_s, char **out, size_t *le
 static const char *const vc_args[] = {"otp_dump", "bootloader_version", "bootloader_config"};
 static const enum pi_fact vc_facts[] = {FACT_OTP, FACT_BLVERSION, FACT_BOOTCONF};
 
+/* Paths under $PINETBOOT_SYSROOT when set (tests give a fake /proc and /sys), else as is.
+ * Heap string, caller frees. */
+static char *sys_path(const char *path)
+{
+	const char *root = getenv("PINETBOOT_SYSROOT");
+	return xasprintf("%s%s", root ? root : "", path);
+}
+
+static char *read_sys(const char *path, size_t max, size_t *len)
+{
+	char *p = sys_path(path);
+	char *t = fileio_read(p, max, len);
+	free(p);
+	return t;
+}
+
+/* The live config through the blconfig NVMEM device (spec §1.10), the way rpi-eeprom-config
+ * reads it first: the alias names a device-tree node; the nvmem device whose of_node is that
+ * node holds the text. Heap text or NULL. */
+static char *read_blconfig_nvmem(size_t *len)
+{
+	size_t n;
+	char *alias = read_sys("/sys/firmware/devicetree/base/aliases/blconfig", 4096, &n);
+	if (!alias)
+		return NULL;
+	char *node = sys_path("/sys/firmware/devicetree/base");
+	char *want_path = xasprintf("%s%s", node, alias);
+	char *want = realpath(want_path, NULL), *text = NULL;
+	char *pattern = sys_path("/sys/bus/nvmem/devices/*");
+	glob_t g;
+	if (want && glob(pattern, 0, NULL, &g) == 0) {
+		for (size_t i = 0; i < g.gl_pathc && !text; i++) {
+			char *of = xasprintf("%s/of_node", g.gl_pathv[i]);
+			char *real = realpath(of, NULL);
+			if (real && strcmp(real, want) == 0) {
+				char *nv = xasprintf("%s/nvmem", g.gl_pathv[i]);
+				text = fileio_read(nv, OUTPUT_MAX, len);
+				free(nv);
+			}
+			free(real);
+			free(of);
+		}
+		globfree(&g);
+	}
+	while (text && *len && (text[*len - 1] == '\0' || (unsigned char)text[*len - 1] == 0xff))
+		text[--*len] = '\0'; /* the reserved memory is padded */
+	free(pattern);
+	free(want);
+	free(want_path);
+	free(node);
+	free(alias);
+	return text;
+}
+
+/* "timestamp N" from the device tree's build-timestamp (big-endian u32), so the version check
+ * works without vcgencmd. Heap text or NULL. */
+static char *read_dt_bootloader_version(size_t *len)
+{
+	size_t n;
+	char *ts = read_sys("/proc/device-tree/chosen/bootloader/build-timestamp", 64, &n);
+	if (!ts || n < 4) {
+		free(ts);
+		return NULL;
+	}
+	const unsigned char *b = (const unsigned char *)ts;
+	uint32_t v = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+	free(ts);
+	char *t = xasprintf("timestamp %u\n", v);
+	*len = strlen(t);
+	return t;
+}
+
+static void collect_vcgencmd(struct pi_facts *f, size_t i)
+{
+	char *t;
+	size_t len;
+	char *name = xasprintf("vcgencmd %s", vc_args[i]);
+	char *argv[] = {"vcgencmd", (char *)vc_args[i], NULL};
+	int rc = run_capture(argv, 10, &t, &len);
+	if (rc == 0)
+		pi_facts_set(f, vc_facts[i], t, len, name);
+	else {
+		char *why = rc == 127 ? xstrdup("vcgencmd is not installed here")
+			    : rc < 0  ? xstrdup("vcgencmd did not answer within 10 s")
+				      : xasprintf("vcgencmd failed (exit %d): %.200s", rc,
+						  t ? str_trim(t) : "");
+		pi_facts_set_missing(f, vc_facts[i], name, why);
+		free(why);
+		free(t);
+	}
+	free(name);
+}
+
 void pi_facts_collect_local(struct pi_facts *f)
 {
 	size_t len;
 	char *t;
-	if (!f->t[FACT_CPUINFO].text && (t = fileio_read("/proc/cpuinfo", OUTPUT_MAX, &len)))
+	if (!f->t[FACT_CPUINFO].text && (t = read_sys("/proc/cpuinfo", OUTPUT_MAX, &len)))
 		pi_facts_set(f, FACT_CPUINFO, t, len, "/proc/cpuinfo");
-	if (!f->t[FACT_MAC].text &&
-	    (t = fileio_read("/sys/class/net/eth0/address", 64, &len)))
+	if (!f->t[FACT_MAC].text && (t = read_sys("/sys/class/net/eth0/address", 64, &len)))
 		pi_facts_set(f, FACT_MAC, t, len, "/sys/class/net/eth0/address");
-	for (size_t i = 0; i < PNB_ARRAY_LEN(vc_args); i++) {
-		if (f->t[vc_facts[i]].text)
-			continue;
-		char *name = xasprintf("vcgencmd %s", vc_args[i]);
-		char *argv[] = {"vcgencmd", (char *)vc_args[i], NULL};
-		int rc = run_capture(argv, 10, &t, &len);
-		if (rc == 0)
-			pi_facts_set(f, vc_facts[i], t, len, name);
-		else {
-			char *why = rc == 127 ? xstrdup("vcgencmd is not installed here")
-				    : rc < 0  ? xstrdup("vcgencmd did not answer within 10 s")
-					      : xasprintf("vcgencmd failed (exit %d): %.200s", rc,
-							  t ? str_trim(t) : "");
-			pi_facts_set_missing(f, vc_facts[i], name, why);
-			free(why);
-			free(t);
-		}
-		free(name);
-	}
+	if (!f->t[FACT_BOOTCONF].text && (t = read_blconfig_nvmem(&len)))
+		pi_facts_set(f, FACT_BOOTCONF, t, len, "the blconfig nvmem device");
+	for (size_t i = 0; i < PNB_ARRAY_LEN(vc_args); i++)
+		if (!f->t[vc_facts[i]].text)
+			collect_vcgencmd(f, i);
+	if (f->t[FACT_BLVERSION].missing && (t = read_dt_bootloader_version(&len)))
+		pi_facts_set(f, FACT_BLVERSION, t, len,
+			     "/proc/device-tree/chosen/bootloader/build-timestamp");
 }
 
 /* One fixed remote script: no part of it comes from user input. Sections are marked so the
@@ -152,9 +235,17 @@ void pi_facts_collect_local(struct pi_facts *f)
 static const char remote_script[] =
 	"echo '@@pnb cpuinfo'; cat /proc/cpuinfo; "
 	"echo '@@pnb mac'; cat /sys/class/net/eth0/address 2>/dev/null; "
+	/* the live config from the blconfig nvmem device, as rpi-eeprom-config reads it */
+	"b=/sys/firmware/devicetree/base; if [ -r $b/aliases/blconfig ]; then "
+	"n=$(realpath \"$b$(tr -d '\\000' <$b/aliases/blconfig)\" 2>/dev/null); "
+	"for d in /sys/bus/nvmem/devices/*; do "
+	"if [ -n \"$n\" ] && [ \"$(realpath $d/of_node 2>/dev/null)\" = \"$n\" ]; then "
+	"echo '@@pnb blconfig'; tr -d '\\000\\377' <$d/nvmem; echo; fi; done; fi; "
 	"for c in otp_dump bootloader_version bootloader_config; do echo \"@@pnb $c\"; "
 	"if command -v vcgencmd >/dev/null 2>&1; then vcgencmd $c 2>&1; echo \"@@pnb-rc $?\"; "
-	"else echo '@@pnb-missing'; fi; done; echo '@@pnb end'";
+	"else echo '@@pnb-missing'; fi; done; "
+	"t=/proc/device-tree/chosen/bootloader/build-timestamp; if [ -r $t ]; then "
+	"echo '@@pnb dt_build_ts'; od -An -tx1 $t; fi; echo '@@pnb end'";
 
 /* The decimal number at s (at most n bytes, not NUL-terminated); -1 when there is none. */
 static int bounded_int(const char *s, size_t n)
@@ -166,6 +257,30 @@ static int bounded_int(const char *s, size_t n)
 	return i ? v : -1;
 }
 
+/* "od -An -tx1" of the device tree's build-timestamp: 4 hex bytes, big-endian. */
+static void dt_build_ts(struct pi_facts *f, const char *dest, const char *body, size_t n)
+{
+	uint32_t v = 0;
+	int bytes = 0, digits = 0;
+	for (size_t i = 0; i < n && bytes < 4; i++) {
+		int c = body[i], x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (x < 0) {
+			if (digits)
+				bytes++, digits = 0;
+			continue;
+		}
+		v = v << 4 | (uint32_t)x;
+		if (++digits == 2)
+			bytes++, digits = 0;
+	}
+	if (bytes < 4)
+		return;
+	char *name = xasprintf("the device tree's bootloader build-timestamp on %s", dest);
+	char *t = xasprintf("timestamp %u\n", v);
+	pi_facts_set(f, FACT_BLVERSION, t, strlen(t), name);
+	free(name);
+}
+
 static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, const char *body,
 			size_t n)
 {
@@ -174,6 +289,19 @@ static void ssh_section(struct pi_facts *f, const char *dest, const char *sec, c
 		enum pi_fact k;
 	} map[] = {{"cpuinfo", FACT_CPUINFO}, {"mac", FACT_MAC}, {"otp_dump", FACT_OTP},
 		   {"bootloader_version", FACT_BLVERSION}, {"bootloader_config", FACT_BOOTCONF}};
+	if (strcmp(sec, "blconfig") == 0 && !f->t[FACT_BOOTCONF].text) {
+		char *name = xasprintf("the blconfig nvmem device on %s", dest);
+		char *copy = xmalloc(n + 1);
+		memcpy(copy, body, n);
+		copy[n] = '\0';
+		pi_facts_set(f, FACT_BOOTCONF, copy, n, name);
+		free(name);
+		return;
+	}
+	if (strcmp(sec, "dt_build_ts") == 0 && !f->t[FACT_BLVERSION].text) {
+		dt_build_ts(f, dest, body, n);
+		return;
+	}
 	for (size_t i = 0; i < PNB_ARRAY_LEN(map); i++) {
 		if (strcmp(map[i].sec, sec) != 0 || f->t[map[i].k].text)
 			continue;

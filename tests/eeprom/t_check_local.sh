@@ -22,4 +22,25 @@ expect_grep "bootloader:  2023-01-11 (8ba17717), network boot capable" "$T/out"
 expect_grep "/proc/cpuinfo: no 'Revision' line" "$T/out"
 PATH="/usr/bin:/bin" expect_exit 2 "$PINETBOOT" check --json
 expect_grep '"message":"vcgencmd otp_dump: vcgencmd is not installed here"' "$T/out"
+
+# A Pi 4 without vcgencmd (a fake /proc and /sys under PINETBOOT_SYSROOT): the config comes
+# from the blconfig nvmem device and the version from the device tree, as rpi-eeprom-config does.
+R="$T/root"
+mkdir -p "$R/proc/device-tree/chosen/bootloader" "$R/sys/class/net/eth0" \
+  "$R/sys/firmware/devicetree/base/aliases" "$R/sys/firmware/devicetree/base/reserved-memory/nvram@0" \
+  "$R/sys/bus/nvmem/devices/rmem0" "$R/sys/bus/nvmem/devices/rmem1"
+cp "$P/cpuinfo-4b.txt" "$R/proc/cpuinfo"
+echo dc:a6:32:2e:f8:ed >"$R/sys/class/net/eth0/address"
+printf '/reserved-memory/nvram@0\0' >"$R/sys/firmware/devicetree/base/aliases/blconfig"
+ln -s "$R/sys/firmware/devicetree/base/reserved-memory/nvram@0" "$R/sys/bus/nvmem/devices/rmem0/of_node"
+ln -s "$R/sys/firmware/devicetree/base/reserved-memory" "$R/sys/bus/nvmem/devices/rmem1/of_node"
+{ cat "$P/bootconf-net-mac.txt"; head -c 64 /dev/zero; } >"$R/sys/bus/nvmem/devices/rmem0/nvmem"
+echo "not this one" >"$R/sys/bus/nvmem/devices/rmem1/nvmem"
+printf '\x63\xbe\xe8\xa4' >"$R/proc/device-tree/chosen/bootloader/build-timestamp"   # 1673455780
+PATH="/usr/bin:/bin" PINETBOOT_SYSROOT="$R" expect_exit 0 "$PINETBOOT" check --site "$PNB_TOP/tests/eeprom/site.conf" --pi kitchen
+expect_grep "boot order:  SD card, then network, then restart (0xf21)" "$T/out"
+expect_grep "bootloader:  2023-01-11" "$T/out"
+expect_grep "MAC:         dc:a6:32:2e:f8:ed" "$T/out"
+expect_grep "note: vcgencmd otp_dump: vcgencmd is not installed here" "$T/out"
+expect_grep "READY: ready to network boot" "$T/out"
 exit 0
