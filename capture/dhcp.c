@@ -175,7 +175,8 @@ void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	memset(d, 0, sizeof(*d));
 	struct cur k = cur_make(p, len);
 	d->op = cur_u8(&k);
-	cur_skip(&k, 2); /* htype, hlen: chaddr is taken as Ethernet */
+	d->htype = cur_u8(&k);
+	d->hlen = cur_u8(&k);
 	d->hops = cur_u8(&k);
 	d->xid = cur_be32(&k);
 	d->secs = cur_be16(&k);
@@ -188,7 +189,8 @@ void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	const uint8_t *sname = p + 44, *file = p + 108;
 	struct dhcp_walk w = {&ev, NULL};
 	uint8_t overload = 0;
-	if (len >= BOOTP_FIXED + 4 && be32(p + BOOTP_FIXED) == DHCP_COOKIE)
+	d->cookie = len >= BOOTP_FIXED + 4 && be32(p + BOOTP_FIXED) == DHCP_COOKIE;
+	if (d->cookie)
 		overload = options_walk(&w, p + 240, len - 240);
 	if (overload & 1)
 		options_walk(&w, file, 128);

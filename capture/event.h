@@ -72,6 +72,9 @@ struct ev_dhcp {
 		struct pnb_bytes val;
 	} opts[64];
 	unsigned n_opts_stored;
+	/* additions (capture branch): */
+	uint8_t htype, hlen;                     /* hardware type / length of chaddr */
+	bool cookie;                             /* DHCP magic cookie present (else plain BOOTP) */
 };
 
 /* ---- ARP ---- */

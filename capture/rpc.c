@@ -122,15 +122,19 @@ static void call_decode(struct dctx *c, struct cur *k, struct pnb_event *ev)
 	r->prog = cur_be32(k);
 	r->vers = cur_be32(k);
 	r->proc = cur_be32(k);
+	if (rpcvers != 2 || !known_prog(r->prog)) {
+		ev->kind = EV_KIND_COUNT; /* not portmap/MOUNT/NFS (or not RPC): not ours */
+		return;
+	}
 	cur_skip(k, 4); /* cred flavor */
 	skip_opaque(k);
 	cur_skip(k, 4); /* verf flavor */
 	skip_opaque(k);
-	if (rpcvers != 2 || k->trunc) {
-		if (k->trunc)
-			ev->why = "RPC call header cut short";
+	if (k->trunc) {
+		ev->why = "RPC call header cut short";
 		return;
 	}
+
 	struct call cl = {r->prog, r->vers, r->proc, 0};
 	if (r->prog == PROG_MOUNT && (r->proc == 1 || r->proc == 3)) {
 		uint32_t n = cur_be32(k);
@@ -221,6 +225,8 @@ void rpc_decode(struct dctx *c, const uint8_t *p, size_t len)
 		reply_decode(c, &k, &ev);
 	const char *why = ev.why;
 	ev.why = NULL;
+	if (ev.kind != EV_RPC)
+		return;
 	dec_emit(c, &ev);
 	if (why)
 		dec_truncated(c, why);

@@ -349,11 +349,8 @@ void tftp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	case TFTP_WRQ:
 		if (zstr(&k, &t->filename) < 0 || zstr(&k, &t->mode) < 0 || !options_parse(&k, t))
 			why = "TFTP request: string not terminated";
-		if (c->pkt.dport != 69) {
-			if (!x)
-				return; /* a request not sent to port 69: not ours to guess */
-			break;
-		}
+		if (c->pkt.dport != 69)
+			break; /* a request not sent to port 69: decoded, not tracked */
 		x = xfer_start(c, t);
 		t->transfer_file = x->file;
 		t->to_server = true;
