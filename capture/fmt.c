@@ -7,6 +7,8 @@ static const char hexd[] = "0123456789abcdef";
 
 void put_mem(struct line *l, const char *s, size_t n)
 {
+	if (!n)
+		return;
 	size_t room = LINE_MAX_BYTES - 8 - l->n; /* keep space for "…" and the newline */
 	if (n > room) {
 		n = room;

@@ -26,6 +26,7 @@ struct source {
 	pcap_t *p;
 	pcap_dumper_t *dump;
 	bool live;
+	int pending;     /* SOURCE_EOF / SOURCE_ERROR met after packets: reported next call */
 	char err[PCAP_ERRBUF_SIZE + 128];
 };
 
@@ -126,6 +127,8 @@ int source_fd(const struct source *s)
 int source_dispatch(struct source *s, struct pnb_decoder *d, int max)
 {
 	int dlt = pcap_datalink(s->p), n = 0;
+	if (s->pending)
+		return s->pending;
 	while (n < max) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
@@ -138,9 +141,11 @@ int source_dispatch(struct source *s, struct pnb_decoder *d, int max)
 		} else if (rc == 0) {
 			break; /* live: nothing ready */
 		} else if (rc == PCAP_ERROR_BREAK) {
+			s->pending = SOURCE_EOF;
 			return n ? n : SOURCE_EOF;
 		} else {
 			snprintf(s->err, sizeof(s->err), "%s", pcap_geterr(s->p));
+			s->pending = SOURCE_ERROR;
 			return n ? n : SOURCE_ERROR;
 		}
 	}

@@ -42,6 +42,7 @@ struct monitor {
 	struct text_printer *text;
 	struct json_printer *jp;
 	struct pnb_out out;
+	char input_error[512];   /* the capture file ended in damage (truncated) */
 };
 
 static void usage(void)
@@ -69,7 +70,8 @@ static void usage(void)
 	     "  pinetboot monitor -r boot.pcap -q\n"
 	     "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
 	     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n\n"
-	     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage or unreadable input.");
+	     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
+	     "or damaged capture (a truncated file is still decoded up to the damage).");
 }
 
 static void on_event(const struct pnb_event *ev, void *user)
@@ -211,9 +213,15 @@ static void json_pi(struct line *l, const struct diag_pi *pi)
 static void print_json_summary(struct monitor *m, FILE *f)
 {
 	const struct decoder_stats *st = decoder_stats(m->dec);
-	fprintf(f, "{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, \"pis\": [",
+	fprintf(f, "{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, ",
 		(unsigned long long)st->packets, (unsigned long long)st->truncated);
 	struct line *l = xmalloc(sizeof(*l));
+	if (m->input_error[0]) {
+		line_reset(l);
+		put_json_cstr(l, m->input_error);
+		fprintf(f, "\"input_error\": %.*s, ", (int)l->n, l->b);
+	}
+	fputs("\"pis\": [", f);
 	for (size_t i = 0; i < diag_pi_count(m->diag); i++) {
 		line_reset(l);
 		json_pi(l, diag_pi_at(m->diag, i));
@@ -299,10 +307,11 @@ static int run_file(struct monitor *m, struct source *src)
 			return 0;
 		if (rc == SOURCE_ERROR) {
 			fflush(stdout);
+			snprintf(m->input_error, sizeof(m->input_error), "%s", source_error(src));
 			cli_error(CMD, "%s: %s (stopped after %llu packets; what was read is reported)",
-				  m->file, source_error(src),
+				  m->file, m->input_error,
 				  (unsigned long long)decoder_stats(m->dec)->packets);
-			return 0;
+			return -1;
 		}
 		left -= (uint64_t)rc;
 	}
@@ -432,7 +441,7 @@ int cmd_monitor(int argc, char **argv)
 	else
 		print_table(&m, stdout);
 	fflush(stdout);
-	rc = any_failed(&m) ? EXIT_PROBLEMS : EXIT_OK;
+	rc = any_failed(&m) ? EXIT_PROBLEMS : m.input_error[0] ? EXIT_USAGE : EXIT_OK;
 	decoder_free(m.dec);
 	diag_free(m.diag);
 	text_printer_free(m.text);
