@@ -70,7 +70,8 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 	const char *t_name = d->site && d->site->iscsi_target == TARGET_LIO ? "LIO (target.service)"
 									  : "tgtd";
 	pi_report(ps, R_ISCSI_RST, 0, ev->frame,
-		  xasprintf("nothing accepts iSCSI connections on %s:3260", ip), sbuf_take(&e),
+		  xasprintf("nothing accepts iSCSI connections on %s:3260", ev->src_ip ? ip : "the target"),
+		  sbuf_take(&e),
 		  xasprintf("start the iSCSI target (%s) and open TCP 3260 in the firewall", t_name));
 }
 

@@ -120,6 +120,8 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 {
 	char exp[40], buf[64];
 	const char *kind;
+	if (pi_fired(ps, R_PREFIX_MISMATCH) || pi_fired(ps, R_PREFIX_DIR_MISSING))
+		return; /* the first miss is the evidence; start.elf after start4.elf adds nothing */
 	if (!ps->prefix_missed) {
 		ps->prefix_missed = true;
 		ps->prefix_miss_frame = ev->frame;
@@ -160,6 +162,8 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 static void firmware_missing(struct diag *d, struct pistate *ps, const char *name,
 			     const struct pnb_event *ev, enum diag_rule r)
 {
+	if (pi_fired(ps, r) && ps->pub.verdicts[ps->fired[r] - 1].failure)
+		return; /* the first missing file tells; the Pi's fallbacks add nothing */
 	struct sbuf e;
 	sbuf_init(&e);
 	sbuf_printf(&e, "RRQ %s, ERROR 1 File not found ", name);
@@ -397,7 +401,9 @@ static void xfer_cut(struct diag *d, struct pistate *ps, const struct pnb_event 
 {
 	const struct ev_tftp_xfer *x = &ev->u.xfer;
 	int32_t bs = x->blksize > 0 ? x->blksize : 512;
-	bool wrap = x->blocks >= 65535 || (x->tsize > 0 && x->tsize > 65535LL * bs);
+	/* The counter wraps after block 65535: a transfer cut off right there, of a file that
+	 * needs more blocks (or of unknown size). */
+	bool wrap = x->blocks >= 65500 && (x->tsize <= 0 || x->tsize > 65535LL * bs);
 	bool timeout = x->end == XFER_TIMEOUT;
 	bool pi_gave_up = !timeout && x->error_from_client && x->duration >= 20.0 && x->blocks > 1;
 	if (!wrap && !timeout && !pi_gave_up)

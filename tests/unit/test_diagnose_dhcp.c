@@ -8,32 +8,6 @@
 
 #include "tests/unit/diag_fixture.h"
 
-#define PROFILE                                                                                    \
-	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n" \
-	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n"                  \
-	"tftp_prefix = serial\n"
-
-/* The Pi has fired rule (when given), failed at fail_stage and the summary names the rule. */
-static void expect(const struct diag_pi *p, const char *rule, int fail_stage)
-{
-	bool ok = p && p->failed == fail_stage;
-	if (ok && rule) {
-		ok = fx_verdict(p, rule) != NULL;
-		if (ok && fail_stage) {
-			char tag[64];
-			snprintf(tag, sizeof(tag), "[%s]", rule);
-			ok = p->verdict && strstr(p->verdict, tag);
-		}
-	}
-	if (getenv("PNB_DIAG_DUMP"))
-		fx_dump(p);
-	if (!ok) {
-		fprintf(stderr, "expected rule %s failing at %d\n", rule ? rule : "-", fail_stage);
-		fx_dump(p);
-		fail();
-	}
-}
-
 static void test_rule_table(void **state)
 {
 	(void)state;
