@@ -126,6 +126,7 @@ void decoder_tick(struct pnb_decoder *d, struct timeval now)
 {
 	memset(&d->ctx.pkt, 0, sizeof(d->ctx.pkt));
 	d->ctx.pkt.ts = now;
+	d->ctx.pkt.frame = d->stats.packets; /* events without a packet point at the last one */
 	tftp_expire(&d->ctx, &now, false);
 }
 
@@ -134,6 +135,7 @@ void decoder_finish(struct pnb_decoder *d)
 	struct timeval last = d->ctx.pkt.ts;
 	memset(&d->ctx.pkt, 0, sizeof(d->ctx.pkt));
 	d->ctx.pkt.ts = last;
+	d->ctx.pkt.frame = d->stats.packets;
 	tftp_expire(&d->ctx, &last, true);
 }
 

@@ -18,12 +18,16 @@ expect_grep '/nonexistent.pcap' "$T/err"
 echo "not a capture" >"$T/bad.pcap"
 expect_exit 2 "$PINETBOOT" monitor -r "$T/bad.pcap"
 expect_grep 'cannot read as a capture file' "$T/err"
-# truncated: decoded up to the damage, named on stderr, exit 2
-expect_exit 2 "$PINETBOOT" monitor -r "$caps/truncated-file.pcap"
+# truncated: decoded up to the damage, named on stderr; exit 2 when no Pi failed
+head -c 3000 "$caps/iscsi-framing.pcap" >"$T/trunc.pcap"
+expect_exit 2 "$PINETBOOT" monitor -r "$T/trunc.pcap"
 expect_grep 'truncated' "$T/err"
-expect_grep '#45 ' "$T/out"
+expect_grep '#4 ' "$T/out"
+# ... and 1 when a Pi failed in what could be read
+expect_exit 1 "$PINETBOOT" monitor -q -r "$caps/truncated-file.pcap"
 # -q: no packet lines
-expect_exit 0 "$PINETBOOT" monitor -q -r "$caps/pi4-boot.pcap"
+expect_exit 1 "$PINETBOOT" monitor -q -r "$caps/pi4-boot.pcap"
+expect_grep "initramfs8" "$T/out"
 expect_no_grep 'TFTP DATA' "$T/out"
 # --count
 expect_exit 0 "$PINETBOOT" monitor --count 3 -r "$caps/pi4-boot.pcap"
@@ -42,7 +46,7 @@ st = [o["status"] for o in objs if o.get("kind") == "iscsi" and o.get("opcode") 
 assert st == ["0x0000", "0x0201", "0x0203"], st
 PY
 # -w saves every packet read; the copy decodes the same
-expect_exit 0 "$PINETBOOT" monitor -q -r "$caps/pi4-boot.pcap" -w "$T/copy.pcap"
+expect_exit 1 "$PINETBOOT" monitor -q -r "$caps/pi4-boot.pcap" -w "$T/copy.pcap"
 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" >"$T/a" 2>&1
 "$PINETBOOT" monitor -r "$T/copy.pcap" >"$T/b" 2>&1
 cmp -s "$T/a" "$T/b" || fail "-w copy decodes differently"
