@@ -98,8 +98,8 @@ static bool offer_tftp_ip(const struct pistate *ps, struct offer_rec *o)
 		o->tftp_ip = ip66;
 	else if (o->siaddr)
 		o->tftp_ip = o->siaddr;
-	else if (o->server)
-		o->tftp_ip = o->server;
+	else if (o->sid)
+		o->tftp_ip = o->sid;
 	else
 		o->tftp_ip = ip66;
 	return o->tftp_ip != 0;
@@ -127,6 +127,7 @@ static void offer_record(struct pistate *ps, const struct pnb_event *ev, struct 
 	o->xid = h->xid;
 	o->src_ip = ev->src_ip;
 	o->server = h->server_id ? h->server_id : ev->src_ip;
+	o->sid = h->server_id;
 	o->yiaddr = h->yiaddr;
 	o->siaddr = h->siaddr;
 	o->giaddr = h->giaddr;

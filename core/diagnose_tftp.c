@@ -408,6 +408,8 @@ static void xfer_cut(struct diag *d, struct pistate *ps, const struct pnb_event 
 	bool pi_gave_up = !timeout && x->error_from_client && x->duration >= 20.0 && x->blocks > 1;
 	if (!wrap && !timeout && !pi_gave_up)
 		return; /* an existence probe: normal */
+	if (timeout && !x->blocks)
+		return; /* an RRQ nobody answered: tftp_unanswered's business */
 	struct sbuf e;
 	sbuf_init(&e);
 	sbuf_printf(&e, "%s: %u blocks (%llu bytes", x->filename, x->blocks,
