@@ -483,7 +483,7 @@ static void tftp_error(struct pi *pi, bool from_pi, uint16_t pport, uint16_t spo
 	tftp_pkt(pi, from_pi, pport, sport, &b);
 }
 
-enum { T_OPTS = 1, T_PROBE = 2, T_MISSING = 4, T_DENIED = 8, T_GIVE_UP = 16, T_STALL = 32 };
+enum { T_OPTS = 1, T_PROBE = 2, T_MISSING = 4, T_DENIED = 8, T_GIVE_UP = 16, T_STALL = 32, T_DUP = 64 };
 
 /* One RRQ and what follows. size: file size; blk: negotiated block size. T_GIVE_UP: the Pi
  * sends "Early terminate" after `stop` blocks spread over 30 s; T_STALL: the server goes
@@ -531,6 +531,10 @@ static void tftp(struct pi *pi, const char *name, uint32_t size, int flags, uint
 		for (uint32_t k = 0; k < len; k++)
 			b8(&d, (uint8_t)(k * 7 + i));
 		tftp_pkt(pi, false, pport, sport, &d);
+		if (flags & T_DUP) { /* the ACK got lost: the server sends the block again */
+			wait_s(0.05);
+			tftp_pkt(pi, false, pport, sport, &d);
+		}
 		if ((flags & T_STALL) && i == stop) {
 			for (int r = 0; r < 4; r++) { /* the Pi re-ACKs, nobody answers */
 				wait_s(2.0);
@@ -835,7 +839,7 @@ static void pi3_dhcp_round(struct pi *pi, const uint8_t *o43, size_t len, double
 	wait_s(0.3);
 }
 
-enum fault { OK, F_INITRAMFS, F_KERNEL, F_GIVE_UP, F_WRAP, F_STALL, F_ACCESS };
+enum fault { OK, F_INITRAMFS, F_KERNEL, F_GIVE_UP, F_WRAP, F_STALL, F_ACCESS, F_REPEAT, F_DUP };
 
 static bool kernel_files(struct pi *pi, const char *p, const char *dtb, const char *kernel,
 			 const char *initrd, enum fault f)
@@ -849,7 +853,10 @@ static bool kernel_files(struct pi *pi, const char *p, const char *dtb, const ch
 		missing(pi, P(kernel));
 		return false;
 	}
-	get(pi, P(kernel), 6000);
+	if (f == F_DUP)
+		tftp(pi, P(kernel), 30000, T_OPTS | T_DUP, 1024, 0);
+	else
+		get(pi, P(kernel), 6000);
 	switch (f) {
 	case F_INITRAMFS: missing(pi, P(initrd)); return false;
 	case F_GIVE_UP: tftp(pi, P(initrd), 98000000, T_OPTS | T_GIVE_UP, 512, 150); return false;
@@ -874,6 +881,10 @@ static bool pi4_files(struct pi *pi, const char *p, enum fault f)
 		return false;
 	}
 	get(pi, P("start4.elf"), 2300);
+	if (f == F_REPEAT) { /* a server without tsize/blksize: the Pi fetches it again */
+		get(pi, P("start4.elf"), 2300);
+		get(pi, P("start4.elf"), 2300);
+	}
 	get(pi, P("fixup4.dat"), 1500);
 	get(pi, P("config.txt"), 120);
 	missing(pi, P("dt-blob.bin"));
@@ -1273,6 +1284,40 @@ static void pi4_fault(enum fault f)
 }
 
 static void access_violation(void) { pi4_fault(F_ACCESS); }
+
+static void pi4_boot_with(enum fault f)
+{
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	if (pi4_files(&PI4, "511e57f7/", f))
+		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
+}
+
+static void tftp_repeat(void) { pi4_boot_with(F_REPEAT); }
+static void tftp_retransmits(void) { pi4_boot_with(F_DUP); }
+
+static void no_tftp_request(void)
+{
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	idle(50);
+}
+
+/* TFTP starts, then the Pi goes quiet for longer than TFTP_FILE_TIMEOUT. */
+static void tftp_silence(void)
+{
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	probe(&PI4, "511e57f7/start4.elf");
+	get(&PI4, "511e57f7/config.txt", 120);
+	idle(40);
+}
+
+/* Booted, then dhcpcd re-DHCPs eth0 under the iSCSI root and the root traffic stops. */
+static void root_lost(void)
+{
+	pi4_boot_with(OK);
+	wait_s(15);
+	kernel_dhcp(&PI4, true);
+	idle(40);
+}
 static void initramfs_missing(void) { pi4_fault(F_INITRAMFS); }
 static void kernel_missing(void) { pi4_fault(F_KERNEL); }
 static void file_timeout(void) { pi4_fault(F_GIVE_UP); }
@@ -1415,6 +1460,12 @@ static const struct scenario scenarios[] = {
 	{"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
 	{"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
 	{"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
+	{"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
+	{"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
+	{"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
+	{"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", tftp_retransmits, NULL},
+	{"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL},
+	{"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL},
 };
 
 static void reset(void)
