@@ -854,7 +854,7 @@ static bool kernel_files(struct pi *pi, const char *p, const char *dtb, const ch
 		return false;
 	}
 	if (f == F_DUP)
-		tftp(pi, P(kernel), 30000, T_OPTS | T_DUP, 1024, 0);
+		tftp(pi, P(kernel), 22000, T_OPTS | T_DUP, 1024, 0);
 	else
 		get(pi, P(kernel), 6000);
 	switch (f) {
