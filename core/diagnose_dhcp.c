@@ -268,14 +268,12 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 	ps->last_frame = ev->frame;
 	ps->last_ts = ev->ts;
 	learn_guid(d, ps, h);
-	/* A DHCP without PXEClient after the firmware phase is the kernel's (the Pi 4's REQUEST
-	 * may lack option 60, EE#87, so only DISCOVERs and post-kernel messages count). */
-	if (!pxe && (ps->kernel_started || (h->msg_type == 1 && ps->n_discover > 0 && ps->n_rrq))) {
+	/* A DHCP without PXEClient once the kernel files were asked for is the kernel's. Before
+	 * that it is firmware (the Pi 4's REQUEST may lack option 60, EE#87) — unless the capture
+	 * started after the firmware phase and this is all we see of the Pi. */
+	if (!pxe && (ps->kernel_started || (!ps->n_discover && !ps->n_request && !ps->n_rrq &&
+					     h->msg_type == 1))) {
 		kernel_dhcp(ps, ev);
-		return;
-	}
-	if (!pxe && !ps->n_discover && !ps->n_request && h->msg_type == 1) {
-		kernel_dhcp(ps, ev); /* capture started after the firmware phase */
 		return;
 	}
 	if (h->msg_type == 1) {
