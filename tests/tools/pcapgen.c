@@ -75,11 +75,21 @@ static bool kernel_files(struct pi *pi, const char *p, const char *dtb, const ch
 	else
 		get(pi, P(kernel), 6000);
 	switch (f) {
-	case F_INITRAMFS: missing(pi, P(initrd)); return false;
-	case F_GIVE_UP: tftp(pi, P(initrd), 98000000, T_OPTS | T_GIVE_UP, 512, 150); return false;
-	case F_STALL: tftp(pi, P(initrd), 60000, T_OPTS | T_STALL, 1024, 20); return false;
-	case F_WRAP: tftp(pi, P(initrd), 70000 * 8, T_OPTS | T_STALL, 8, 65535); return false;
-	default: get(pi, P(initrd), 5000); return true;
+	case F_INITRAMFS:
+		missing(pi, P(initrd));
+		return false;
+	case F_GIVE_UP:
+		tftp(pi, P(initrd), 98000000, T_OPTS | T_GIVE_UP, 512, 150);
+		return false;
+	case F_STALL:
+		tftp(pi, P(initrd), 60000, T_OPTS | T_STALL, 1024, 20);
+		return false;
+	case F_WRAP:
+		tftp(pi, P(initrd), 70000 * 8, T_OPTS | T_STALL, 8, 65535);
+		return false;
+	default:
+		get(pi, P(initrd), 5000);
+		return true;
 	}
 #undef P
 }
@@ -152,7 +162,8 @@ static bool pi3_files(struct pi *pi, bool serial_dir, enum fault f)
 	get(pi, P("config.txt"), 120);
 	missing(pi, P("dt-blob.bin"));
 #undef P
-	return kernel_files(pi, p, pi->fam == F_PI3B ? "bcm2710-rpi-3-b.dtb" : "bcm2710-rpi-3-b-plus.dtb",
+	return kernel_files(pi, p,
+			    pi->fam == F_PI3B ? "bcm2710-rpi-3-b.dtb" : "bcm2710-rpi-3-b-plus.dtb",
 			    "kernel8.img", "initrd.img", f);
 }
 
@@ -207,11 +218,23 @@ static void nfs_root(struct pi *pi, enum nfsfault f)
 	kernel_dhcp(pi, true);
 	wait_s(0.8);
 	switch (f) {
-	case N_NO_MOUNT: idle(70); return;
-	case N_V2: nfs_v2_rejected(pi); idle(40); return;
-	case N_NOENT: nfs_mount(pi, 2); idle(40); return;
-	case N_DENIED: nfs_mount(pi, 13); idle(40); return;
-	default: break;
+	case N_NO_MOUNT:
+		idle(70);
+		return;
+	case N_V2:
+		nfs_v2_rejected(pi);
+		idle(40);
+		return;
+	case N_NOENT:
+		nfs_mount(pi, 2);
+		idle(40);
+		return;
+	case N_DENIED:
+		nfs_mount(pi, 13);
+		idle(40);
+		return;
+	default:
+		break;
 	}
 	nfs_mount(pi, 0);
 	nfs_call(pi, 1, 0);
@@ -228,8 +251,8 @@ static void good_pi3b_proxy(void)
 	pi3_dhcp_round(&PI3B, OPT43_SPACES, sizeof(OPT43_SPACES), 1.2);
 	arp_req(&PI3B.h, SRV.ip);
 	if (pi3_files(&PI3B, false, OK))
-		iscsi_root(&PI3B, "iqn.2026-11.lan.example:garage", "iqn.2026-11.lan.example:root-garage",
-			   RF_OK, 0, 0);
+		iscsi_root(&PI3B, "iqn.2026-11.lan.example:garage",
+			   "iqn.2026-11.lan.example:root-garage", RF_OK, 0, 0);
 }
 
 static void good_pi3bplus_full(void)
@@ -305,16 +328,20 @@ static void no_option_43(void)
 
 static void no_menu(void)
 {
-	struct offer a = {.from = &SRV, .yiaddr = PI4.h.ip, .siaddr = SRV.ip, .o43 = OPT43_IPXE,
-			  .o43_len = sizeof(OPT43_IPXE), .o67 = "undionly.kpxe"};
+	struct offer a = {.from = &SRV,
+			  .yiaddr = PI4.h.ip,
+			  .siaddr = SRV.ip,
+			  .o43 = OPT43_IPXE,
+			  .o43_len = sizeof(OPT43_IPXE),
+			  .o67 = "undionly.kpxe"};
 	pi4_rounds(&a, NULL);
 }
 
 static void no_tftp_server(void)
 {
 	struct offer a = addr_offer(&PI4);
-	struct offer b = {.from = &SRV, .no_server_id = true, .o43 = OPT43_PI,
-			  .o43_len = sizeof(OPT43_PI)};
+	struct offer b = {
+	    .from = &SRV, .no_server_id = true, .o43 = OPT43_PI, .o43_len = sizeof(OPT43_PI)};
 	pi4_rounds(&a, &b);
 }
 
@@ -500,7 +527,10 @@ static void pi4_fault(enum fault f)
 		idle(40);
 }
 
-static void access_violation(void) { pi4_fault(F_ACCESS); }
+static void access_violation(void)
+{
+	pi4_fault(F_ACCESS);
+}
 
 static void pi4_boot_with(enum fault f)
 {
@@ -509,8 +539,14 @@ static void pi4_boot_with(enum fault f)
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
 
-static void tftp_repeat(void) { pi4_boot_with(F_REPEAT); }
-static void tftp_retransmits(void) { pi4_boot_with(F_DUP); }
+static void tftp_repeat(void)
+{
+	pi4_boot_with(F_REPEAT);
+}
+static void tftp_retransmits(void)
+{
+	pi4_boot_with(F_DUP);
+}
 
 static void no_tftp_request(void)
 {
@@ -535,11 +571,26 @@ static void root_lost(void)
 	kernel_dhcp(&PI4, true);
 	idle(40);
 }
-static void initramfs_missing(void) { pi4_fault(F_INITRAMFS); }
-static void kernel_missing(void) { pi4_fault(F_KERNEL); }
-static void file_timeout(void) { pi4_fault(F_GIVE_UP); }
-static void tftp_stall(void) { pi4_fault(F_STALL); }
-static void block_wrap(void) { pi4_fault(F_WRAP); }
+static void initramfs_missing(void)
+{
+	pi4_fault(F_INITRAMFS);
+}
+static void kernel_missing(void)
+{
+	pi4_fault(F_KERNEL);
+}
+static void file_timeout(void)
+{
+	pi4_fault(F_GIVE_UP);
+}
+static void tftp_stall(void)
+{
+	pi4_fault(F_STALL);
+}
+static void block_wrap(void)
+{
+	pi4_fault(F_WRAP);
+}
 
 static void pi4_root(enum rootfault f, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
 {
@@ -548,19 +599,46 @@ static void pi4_root(enum rootfault f, const char *ini, const char *tgt, uint8_t
 		iscsi_root(&PI4, ini, tgt, f, cls, det);
 }
 
-static void no_kernel_dhcp(void) { pi4_root(RF_NO_DHCP, INI, TGT, 0, 0); }
-static void no_iscsi_syn(void) { pi4_root(RF_NO_SYN, INI, TGT, 0, 0); }
-static void iscsi_rst(void) { pi4_root(RF_RST, INI, TGT, 0, 0); }
-static void iscsi_chap(void) { pi4_root(RF_LOGIN, INI, TGT, 2, 1); }
-static void iscsi_acl(void) { pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 2); }
-static void iscsi_nf_ini(void) { pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 3); }
+static void no_kernel_dhcp(void)
+{
+	pi4_root(RF_NO_DHCP, INI, TGT, 0, 0);
+}
+static void no_iscsi_syn(void)
+{
+	pi4_root(RF_NO_SYN, INI, TGT, 0, 0);
+}
+static void iscsi_rst(void)
+{
+	pi4_root(RF_RST, INI, TGT, 0, 0);
+}
+static void iscsi_chap(void)
+{
+	pi4_root(RF_LOGIN, INI, TGT, 2, 1);
+}
+static void iscsi_acl(void)
+{
+	pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 2);
+}
+static void iscsi_nf_ini(void)
+{
+	pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 3);
+}
 static void iscsi_nf_tgt(void)
 {
 	pi4_root(RF_LOGIN, INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3);
 }
-static void iscsi_login_error(void) { pi4_root(RF_LOGIN, INI, TGT, 3, 0); }
-static void root_no_reads(void) { pi4_root(RF_NO_READS, INI, TGT, 0, 0); }
-static void root_reads_stop(void) { pi4_root(RF_FEW_READS, INI, TGT, 0, 0); }
+static void iscsi_login_error(void)
+{
+	pi4_root(RF_LOGIN, INI, TGT, 3, 0);
+}
+static void root_no_reads(void)
+{
+	pi4_root(RF_NO_READS, INI, TGT, 0, 0);
+}
+static void root_reads_stop(void)
+{
+	pi4_root(RF_FEW_READS, INI, TGT, 0, 0);
+}
 
 static void pi5_nfs(enum nfsfault f)
 {
@@ -569,11 +647,26 @@ static void pi5_nfs(enum nfsfault f)
 		nfs_root(&PI5, f);
 }
 
-static void nfs_v2(void) { pi5_nfs(N_V2); }
-static void nfs_noent(void) { pi5_nfs(N_NOENT); }
-static void nfs_denied(void) { pi5_nfs(N_DENIED); }
-static void nfs_rofs(void) { pi5_nfs(N_ROFS); }
-static void no_nfs_mount(void) { pi5_nfs(N_NO_MOUNT); }
+static void nfs_v2(void)
+{
+	pi5_nfs(N_V2);
+}
+static void nfs_noent(void)
+{
+	pi5_nfs(N_NOENT);
+}
+static void nfs_denied(void)
+{
+	pi5_nfs(N_DENIED);
+}
+static void nfs_rofs(void)
+{
+	pi5_nfs(N_ROFS);
+}
+static void no_nfs_mount(void)
+{
+	pi5_nfs(N_NO_MOUNT);
+}
 
 /* A good Pi 4 boot interleaved with damaged packets of every layer. */
 static void malformed(void)
@@ -627,62 +720,67 @@ struct scenario {
 
 /* RULE "-" = no verdict at all; "~rule" = a warning the Pi got past. */
 static const struct scenario scenarios[] = {
-	{"good-pi3b-proxy", "-", M3, "8", "null", "-", good_pi3b_proxy, NULL},
-	{"good-pi3bplus-full", "-", M3P, "8", "null", "-", good_pi3bplus_full, NULL},
-	{"good-pi4-proxy-iscsi", "-", M4, "8", "null", "-", good_pi4_proxy, NULL},
-	{"good-pi4-full-iscsi", "kitchen.conf", M4, "8", "null", "-", good_pi4_full, NULL},
-	{"good-pi5-nfs", "-", M5, "8", "null", "-", good_pi5_nfs, NULL},
-	{"no-pi-seen", "-", "-", "-", "-", "no-pi-seen", no_pi_seen, NULL},
-	{"no-discover", "kitchen-garage.conf", M3, "0", "1", "no-discover", good_pi4_proxy, "otp_dump"},
-	{"stp-late-discover", "-", M4, "8", "null", "~stp-late-discover", stp_late, NULL},
-	{"no-option-43", "-", M4, "1", "2", "no-option-43", no_option_43, NULL},
-	{"no-pi-boot-menu", "-", M4, "1", "2", "no-pi-boot-menu", no_menu, NULL},
-	{"no-tftp-server", "-", M4, "1", "2", "no-tftp-server", no_tftp_server, NULL},
-	{"no-offer", "-", M4, "1", "2", "no-offer", no_offer, NULL},
-	{"menu-no-spaces", "-", M3, "1", "2", "menu-no-spaces", menu_no_spaces, "three"},
-	{"dhcp-relay-3b", "-", M3, "1", "2", "dhcp-relay-3b", relay_3b, NULL},
-	{"rival-dhcp-nak", "-", M4, "2", "3", "dhcp-nak", rival_nak, NULL},
-	{"proxy-no-delay", "-", M3, "2", "3", "proxy-no-delay", proxy_no_delay, "dhcp-reply-delay"},
-	{"pi3-offer-ignored", "-", M3, "2", "3", "pi3-offer-ignored", pi3_offer_ignored, NULL},
-	{"no-ack", "-", M4, "2", "3", "no-ack", no_ack, NULL},
-	{"tftp-wrong-server", "-", M3, "3", "4", "tftp-wrong-server", tftp_wrong_server, NULL},
-	{"tftp-no-answer", "-", M4, "3", "4", "tftp-no-answer", tftp_no_answer, NULL},
-	{"arp-garbage-ip", "-", M4, "3", "4", "arp-garbage-ip", arp_garbage, NULL},
-	{"tftp-offlink", "-", M3, "2", "4", "tftp-offlink", tftp_offlink, NULL},
-	{"bootcode-missing", "-", M3, "3", "4", "bootcode-missing", bootcode_missing, NULL},
-	{"tftp-prefix-mismatch", "kitchen.conf", M4, "3", "4", "tftp-prefix-mismatch", prefix_mismatch, "TFTP_PREFIX=0"},
-	{"tftp-prefix-dir-missing", "kitchen.conf", M4, "3", "4", "tftp-prefix-dir-missing",
-	 prefix_dir_missing, NULL},
-	{"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped, NULL},
-	{"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found, NULL},
-	{"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", access_violation, NULL},
-	{"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", initramfs_missing, NULL},
-	{"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", kernel_missing, NULL},
-	{"tftp-file-timeout", "-", M4, "4", "5", "tftp-file-timeout", file_timeout, "TFTP_FILE_TIMEOUT"},
-	{"tftp-stall", "-", M4, "4", "5", "tftp-stall", tftp_stall, NULL},
-	{"tftp-block-wrap", "-", M4, "4", "5", "tftp-block-wrap", block_wrap, NULL},
-	{"no-kernel-dhcp", "-", M4, "5", "6", "no-kernel-dhcp", no_kernel_dhcp, NULL},
-	{"no-iscsi-syn", "kitchen.conf", M4, "6", "7", "no-iscsi-syn", no_iscsi_syn, NULL},
-	{"iscsi-rst", "-", M4, "6", "7", "iscsi-rst", iscsi_rst, NULL},
-	{"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", iscsi_chap, NULL},
-	{"iscsi-acl", "kitchen.conf", M4, "6", "7", "iscsi-acl", iscsi_acl, "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen"},
-	{"iscsi-not-found-initiator", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_ini, "ACL"},
-	{"iscsi-not-found-target", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_tgt, "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen"},
-	{"iscsi-login-error", "-", M4, "6", "7", "iscsi-login-error", iscsi_login_error, NULL},
-	{"root-no-reads", "-", M4, "7", "8", "root-no-reads", root_no_reads, "LUN"},
-	{"root-reads-stop", "-", M4, "7", "8", "root-reads-stop", root_reads_stop, NULL},
-	{"no-nfs-mount", "pi5-nfs.conf", M5, "6", "7", "no-nfs-mount", no_nfs_mount, "nfsroot="},
-	{"nfs-v2", "-", M5, "6", "7", "nfs-v2", nfs_v2, "vers=3"},
-	{"nfs-mount-noent", "-", M5, "6", "7", "nfs-mount-noent", nfs_noent, NULL},
-	{"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
-	{"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
-	{"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
-	{"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
-	{"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
-	{"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
-	{"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", tftp_retransmits, NULL},
-	{"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL},
-	{"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL},
+    {"good-pi3b-proxy", "-", M3, "8", "null", "-", good_pi3b_proxy, NULL},
+    {"good-pi3bplus-full", "-", M3P, "8", "null", "-", good_pi3bplus_full, NULL},
+    {"good-pi4-proxy-iscsi", "-", M4, "8", "null", "-", good_pi4_proxy, NULL},
+    {"good-pi4-full-iscsi", "kitchen.conf", M4, "8", "null", "-", good_pi4_full, NULL},
+    {"good-pi5-nfs", "-", M5, "8", "null", "-", good_pi5_nfs, NULL},
+    {"no-pi-seen", "-", "-", "-", "-", "no-pi-seen", no_pi_seen, NULL},
+    {"no-discover", "kitchen-garage.conf", M3, "0", "1", "no-discover", good_pi4_proxy, "otp_dump"},
+    {"stp-late-discover", "-", M4, "8", "null", "~stp-late-discover", stp_late, NULL},
+    {"no-option-43", "-", M4, "1", "2", "no-option-43", no_option_43, NULL},
+    {"no-pi-boot-menu", "-", M4, "1", "2", "no-pi-boot-menu", no_menu, NULL},
+    {"no-tftp-server", "-", M4, "1", "2", "no-tftp-server", no_tftp_server, NULL},
+    {"no-offer", "-", M4, "1", "2", "no-offer", no_offer, NULL},
+    {"menu-no-spaces", "-", M3, "1", "2", "menu-no-spaces", menu_no_spaces, "three"},
+    {"dhcp-relay-3b", "-", M3, "1", "2", "dhcp-relay-3b", relay_3b, NULL},
+    {"rival-dhcp-nak", "-", M4, "2", "3", "dhcp-nak", rival_nak, NULL},
+    {"proxy-no-delay", "-", M3, "2", "3", "proxy-no-delay", proxy_no_delay, "dhcp-reply-delay"},
+    {"pi3-offer-ignored", "-", M3, "2", "3", "pi3-offer-ignored", pi3_offer_ignored, NULL},
+    {"no-ack", "-", M4, "2", "3", "no-ack", no_ack, NULL},
+    {"tftp-wrong-server", "-", M3, "3", "4", "tftp-wrong-server", tftp_wrong_server, NULL},
+    {"tftp-no-answer", "-", M4, "3", "4", "tftp-no-answer", tftp_no_answer, NULL},
+    {"arp-garbage-ip", "-", M4, "3", "4", "arp-garbage-ip", arp_garbage, NULL},
+    {"tftp-offlink", "-", M3, "2", "4", "tftp-offlink", tftp_offlink, NULL},
+    {"bootcode-missing", "-", M3, "3", "4", "bootcode-missing", bootcode_missing, NULL},
+    {"tftp-prefix-mismatch", "kitchen.conf", M4, "3", "4", "tftp-prefix-mismatch", prefix_mismatch,
+     "TFTP_PREFIX=0"},
+    {"tftp-prefix-dir-missing", "kitchen.conf", M4, "3", "4", "tftp-prefix-dir-missing",
+     prefix_dir_missing, NULL},
+    {"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped, NULL},
+    {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found, NULL},
+    {"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", access_violation, NULL},
+    {"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", initramfs_missing, NULL},
+    {"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", kernel_missing, NULL},
+    {"tftp-file-timeout", "-", M4, "4", "5", "tftp-file-timeout", file_timeout,
+     "TFTP_FILE_TIMEOUT"},
+    {"tftp-stall", "-", M4, "4", "5", "tftp-stall", tftp_stall, NULL},
+    {"tftp-block-wrap", "-", M4, "4", "5", "tftp-block-wrap", block_wrap, NULL},
+    {"no-kernel-dhcp", "-", M4, "5", "6", "no-kernel-dhcp", no_kernel_dhcp, NULL},
+    {"no-iscsi-syn", "kitchen.conf", M4, "6", "7", "no-iscsi-syn", no_iscsi_syn, NULL},
+    {"iscsi-rst", "-", M4, "6", "7", "iscsi-rst", iscsi_rst, NULL},
+    {"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", iscsi_chap, NULL},
+    {"iscsi-acl", "kitchen.conf", M4, "6", "7", "iscsi-acl", iscsi_acl,
+     "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen"},
+    {"iscsi-not-found-initiator", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_ini,
+     "ACL"},
+    {"iscsi-not-found-target", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_tgt,
+     "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen"},
+    {"iscsi-login-error", "-", M4, "6", "7", "iscsi-login-error", iscsi_login_error, NULL},
+    {"root-no-reads", "-", M4, "7", "8", "root-no-reads", root_no_reads, "LUN"},
+    {"root-reads-stop", "-", M4, "7", "8", "root-reads-stop", root_reads_stop, NULL},
+    {"no-nfs-mount", "pi5-nfs.conf", M5, "6", "7", "no-nfs-mount", no_nfs_mount, "nfsroot="},
+    {"nfs-v2", "-", M5, "6", "7", "nfs-v2", nfs_v2, "vers=3"},
+    {"nfs-mount-noent", "-", M5, "6", "7", "nfs-mount-noent", nfs_noent, NULL},
+    {"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
+    {"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
+    {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
+    {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
+    {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
+    {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
+    {"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", tftp_retransmits, NULL},
+    {"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL},
+    {"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL},
 };
 
 static void reset(void)

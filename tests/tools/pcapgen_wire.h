@@ -34,21 +34,33 @@ struct pi {
 	uint16_t port; /* next ephemeral UDP/TCP port */
 };
 
-static struct pi PI3B = {F_PI3B, {{0xb8, 0x27, 0xeb, 0xaf, 0x9c, 0x61}, IP(192, 168, 20, 61)},
-			 0x2caf9c61, 0xa02082, 49152};
-static struct pi PI3BP = {F_PI3BP, {{0xb8, 0x27, 0xeb, 0x12, 0x34, 0x56}, IP(192, 168, 20, 62)},
-			  0x3e123456, 0xa020d3, 49152};
-static struct pi PI4 = {F_PI4, {{0xdc, 0xa6, 0x32, 0x1c, 0x6a, 0x2a}, IP(192, 168, 20, 64)},
-			0x511e57f7, 0xc03111, 49152};
-static struct pi PI5 = {F_PI5, {{0x2c, 0xcf, 0x67, 0x01, 0x02, 0x03}, IP(192, 168, 20, 65)},
-			0x9ffefdef, 0xd04170, 49152};
+static struct pi PI3B = {F_PI3B,
+			 {{0xb8, 0x27, 0xeb, 0xaf, 0x9c, 0x61}, IP(192, 168, 20, 61)},
+			 0x2caf9c61,
+			 0xa02082,
+			 49152};
+static struct pi PI3BP = {F_PI3BP,
+			  {{0xb8, 0x27, 0xeb, 0x12, 0x34, 0x56}, IP(192, 168, 20, 62)},
+			  0x3e123456,
+			  0xa020d3,
+			  49152};
+static struct pi PI4 = {F_PI4,
+			{{0xdc, 0xa6, 0x32, 0x1c, 0x6a, 0x2a}, IP(192, 168, 20, 64)},
+			0x511e57f7,
+			0xc03111,
+			49152};
+static struct pi PI5 = {F_PI5,
+			{{0x2c, 0xcf, 0x67, 0x01, 0x02, 0x03}, IP(192, 168, 20, 65)},
+			0x9ffefdef,
+			0xd04170,
+			49152};
 
 /* ---- output ---- */
 
 struct gen {
 	pcap_t *dead;
 	pcap_dumper_t *d;
-	double t;        /* seconds since the capture's start */
+	double t; /* seconds since the capture's start */
 	uint16_t ip_id, srv_port;
 	uint32_t xid;
 };
@@ -61,15 +73,44 @@ struct buf {
 	size_t n;
 };
 
-static void b8(struct buf *b, uint8_t v) { b->b[b->n++] = v; }
-static void b16(struct buf *b, uint16_t v) { b8(b, (uint8_t)(v >> 8)); b8(b, (uint8_t)v); }
-static void b32(struct buf *b, uint32_t v) { b16(b, (uint16_t)(v >> 16)); b16(b, (uint16_t)v); }
-static void bput(struct buf *b, const void *p, size_t n) { memcpy(b->b + b->n, p, n); b->n += n; }
-static void bzeros(struct buf *b, size_t n) { memset(b->b + b->n, 0, n); b->n += n; }
-static void bstr0(struct buf *b, const char *s) { bput(b, s, strlen(s) + 1); }
-static void bpad4(struct buf *b) { while (b->n & 3) b8(b, 0); }
+static void b8(struct buf *b, uint8_t v)
+{
+	b->b[b->n++] = v;
+}
+static void b16(struct buf *b, uint16_t v)
+{
+	b8(b, (uint8_t)(v >> 8));
+	b8(b, (uint8_t)v);
+}
+static void b32(struct buf *b, uint32_t v)
+{
+	b16(b, (uint16_t)(v >> 16));
+	b16(b, (uint16_t)v);
+}
+static void bput(struct buf *b, const void *p, size_t n)
+{
+	memcpy(b->b + b->n, p, n);
+	b->n += n;
+}
+static void bzeros(struct buf *b, size_t n)
+{
+	memset(b->b + b->n, 0, n);
+	b->n += n;
+}
+static void bstr0(struct buf *b, const char *s)
+{
+	bput(b, s, strlen(s) + 1);
+}
+static void bpad4(struct buf *b)
+{
+	while (b->n & 3)
+		b8(b, 0);
+}
 
-static void wait_s(double s) { G.t += s; }
+static void wait_s(double s)
+{
+	G.t += s;
+}
 
 static void emit(const uint8_t *p, size_t n, size_t caplen)
 {
@@ -123,8 +164,8 @@ static void send_ip(const uint8_t *smac, const uint8_t *dmac, uint32_t sip, uint
 	size_t l4off = f.n;
 	bput(&f, l4->b, l4->n);
 	/* transport checksum over the pseudo header */
-	uint32_t ph = (sip >> 16) + (sip & 0xffff) + (dip >> 16) + (dip & 0xffff) + proto +
-		      (uint32_t)l4->n;
+	uint32_t ph =
+	    (sip >> 16) + (sip & 0xffff) + (dip >> 16) + (dip & 0xffff) + proto + (uint32_t)l4->n;
 	size_t co = l4off + (proto == 17 ? 6 : 16);
 	uint16_t tc = csum(f.b + l4off, l4->n, ph);
 	if (proto == 17 && tc == 0)
@@ -210,12 +251,12 @@ static void tcp_send(struct conn *k, bool from_c, const uint8_t *p, size_t n)
 
 /* ---- DHCP ---- */
 
-static const uint8_t OPT43_PI[] = {6, 1, 3, 10, 4, 0, 'P', 'X', 'E', 9, 20, 0, 0, 17,
-				   'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ', 'P', 'i', ' ',
-				   'B', 'o', 'o', 't', 255};
-static const uint8_t OPT43_SPACES[] = {6, 1, 3, 10, 4, 0, 'P', 'X', 'E', 9, 23, 0, 0, 20,
-				       'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ', 'P',
-				       'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ', 255};
+static const uint8_t OPT43_PI[] = {6,	1,   3,	  10,  4,   0,	 'P', 'X', 'E', 9,   20,
+				   0,	0,   17,  'R', 'a', 's', 'p', 'b', 'e', 'r', 'r',
+				   'y', ' ', 'P', 'i', ' ', 'B', 'o', 'o', 't', 255};
+static const uint8_t OPT43_SPACES[] = {6,   1,	 3,   10,  4,	0,   'P', 'X', 'E', 9,	 23,  0,
+				       0,   20,	 'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ',
+				       'P', 'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ', 255};
 static const uint8_t OPT43_IPXE[] = {6, 1, 8, 255}; /* pixiecore: discovery control only */
 
 static void opt(struct buf *b, uint8_t code, const void *v, size_t n)
@@ -274,7 +315,8 @@ static void pi_guid(struct buf *b, const struct pi *pi)
 static void pi_discover(struct pi *pi, uint8_t type, uint16_t secs)
 {
 	static const uint8_t prl3[] = {43, 60, 67, 128, 129, 130, 131, 132, 133, 134, 135, 66};
-	static const uint8_t prl4[] = {1, 3, 43, 60, 66, 67, 128, 129, 130, 131, 132, 133, 134, 135};
+	static const uint8_t prl4[] = {1,   3,	 43,  60,  66,	67,  128,
+				       129, 130, 131, 132, 133, 134, 135};
 	struct buf b = {.n = 0};
 	bootp(&b, 1, G.xid, secs, 0, 0, 0, pi->h.mac);
 	uint8_t t = type;
@@ -296,7 +338,7 @@ static void pi_discover(struct pi *pi, uint8_t type, uint16_t secs)
 }
 
 struct offer {
-	uint8_t type;                 /* 2 OFFER, 5 ACK, 6 NAK */
+	uint8_t type; /* 2 OFFER, 5 ACK, 6 NAK */
 	const struct host *from;
 	uint32_t yiaddr, siaddr, giaddr;
 	bool no_server_id;
@@ -353,8 +395,12 @@ static struct offer proxy_offer(const uint8_t *o43, size_t len)
 static struct offer full_offer(const struct pi *pi, const uint8_t *o43, size_t len)
 {
 	ADDR_SRV = &SRV;
-	return (struct offer){.from = &SRV, .yiaddr = pi->h.ip, .siaddr = SRV.ip, .o43 = o43,
-			      .o43_len = len, .o66 = "192.168.20.1"};
+	return (struct offer){.from = &SRV,
+			      .yiaddr = pi->h.ip,
+			      .siaddr = SRV.ip,
+			      .o43 = o43,
+			      .o43_len = len,
+			      .o66 = "192.168.20.1"};
 }
 
 /* The kernel's (klibc ipconfig) own DHCP: DISCOVER, OFFER, REQUEST, ACK without PXE. */
@@ -414,9 +460,9 @@ static void bpdu(uint8_t flags)
 	b8(&b, 0x42);
 	b8(&b, 0x42);
 	b8(&b, 0x03);
-	b16(&b, 0);     /* protocol id */
-	b8(&b, 0);      /* version: STP */
-	b8(&b, 0);      /* config BPDU */
+	b16(&b, 0); /* protocol id */
+	b8(&b, 0);  /* version: STP */
+	b8(&b, 0);  /* config BPDU */
 	b8(&b, flags);
 	b16(&b, 0x8000);
 	bput(&b, RTR.mac, 6); /* root id */
@@ -478,7 +524,15 @@ static void tftp_error(struct pi *pi, bool from_pi, uint16_t pport, uint16_t spo
 	tftp_pkt(pi, from_pi, pport, sport, &b);
 }
 
-enum { T_OPTS = 1, T_PROBE = 2, T_MISSING = 4, T_DENIED = 8, T_GIVE_UP = 16, T_STALL = 32, T_DUP = 64 };
+enum {
+	T_OPTS = 1,
+	T_PROBE = 2,
+	T_MISSING = 4,
+	T_DENIED = 8,
+	T_GIVE_UP = 16,
+	T_STALL = 32,
+	T_DUP = 64
+};
 
 /* One RRQ and what follows. size: file size; blk: negotiated block size. T_GIVE_UP: the Pi
  * sends "Early terminate" after `stop` blocks spread over 30 s; T_STALL: the server goes
@@ -554,12 +608,19 @@ static void tftp(struct pi *pi, const char *name, uint32_t size, int flags, uint
 
 static void get(struct pi *pi, const char *name, uint32_t size)
 {
-	bool pi3rom = (pi->fam == F_PI3B || pi->fam == F_PI3BP) && strcmp(name, "bootcode.bin") == 0;
+	bool pi3rom =
+	    (pi->fam == F_PI3B || pi->fam == F_PI3BP) && strcmp(name, "bootcode.bin") == 0;
 	tftp(pi, name, size, pi3rom ? 0 : T_OPTS, 1024, 0);
 }
 
-static void probe(struct pi *pi, const char *name) { tftp(pi, name, 4096, T_OPTS | T_PROBE, 1024, 0); }
-static void missing(struct pi *pi, const char *name) { tftp(pi, name, 0, T_OPTS | T_MISSING, 0, 0); }
+static void probe(struct pi *pi, const char *name)
+{
+	tftp(pi, name, 4096, T_OPTS | T_PROBE, 1024, 0);
+}
+static void missing(struct pi *pi, const char *name)
+{
+	tftp(pi, name, 0, T_OPTS | T_MISSING, 0, 0);
+}
 
 /* ---- iSCSI ---- */
 
@@ -585,13 +646,23 @@ static void bhs(struct buf *b, uint8_t op, uint8_t flags, uint32_t dlen)
 	b->b[7] = (uint8_t)dlen;
 }
 
-static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_t cls,
-			uint8_t det)
+static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
 {
 	struct buf b, text = {.n = 0};
-	const char *kv[] = {"InitiatorName=", ini, "TargetName=", tgt, "SessionType=Normal", "",
-			    "AuthMethod=None", "", "HeaderDigest=None", "", "DataDigest=None", "",
-			    "MaxRecvDataSegmentLength=262144", ""};
+	const char *kv[] = {"InitiatorName=",
+			    ini,
+			    "TargetName=",
+			    tgt,
+			    "SessionType=Normal",
+			    "",
+			    "AuthMethod=None",
+			    "",
+			    "HeaderDigest=None",
+			    "",
+			    "DataDigest=None",
+			    "",
+			    "MaxRecvDataSegmentLength=262144",
+			    ""};
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i += 2) {
 		bput(&text, kv[i], strlen(kv[i]));
 		bstr0(&text, kv[i + 1]);
@@ -599,8 +670,8 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 	bhs(&b, 0x43, 0x80 | 0x04 | 0x03, (uint32_t)text.n); /* T, CSG 1, NSG 3 */
 	static const uint8_t isid[6] = {0x00, 0x02, 0x3d, 0x00, 0x00, 0x01};
 	memcpy(b.b + 8, isid, 6);
-	put32(b.b + 16, 0x1);          /* ITT */
-	put32(b.b + 24, 1);            /* CmdSN */
+	put32(b.b + 16, 0x1); /* ITT */
+	put32(b.b + 24, 1);   /* CmdSN */
 	bput(&b, text.b, text.n);
 	bpad4(&b);
 	tcp_send(k, true, b.b, b.n);
@@ -608,14 +679,14 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 	struct buf r = {.n = 0};
 	if (!cls)
 		bstr0(&r, "HeaderDigest=None"), bstr0(&r, "DataDigest=None"),
-			bstr0(&r, "TargetPortalGroupTag=1");
+		    bstr0(&r, "TargetPortalGroupTag=1");
 	uint32_t dlen = (uint32_t)r.n;
 	bhs(&b, 0x23, cls ? 0x04 : (0x80 | 0x04 | 0x03), dlen);
 	memcpy(b.b + 8, isid, 6);
 	if (!cls)
-		b.b[15] = 1;               /* TSIH */
+		b.b[15] = 1; /* TSIH */
 	put32(b.b + 16, 0x1);
-	put32(b.b + 24, 1);            /* StatSN */
+	put32(b.b + 24, 1); /* StatSN */
 	put32(b.b + 28, 2);
 	put32(b.b + 32, 33);
 	b.b[36] = cls;
@@ -678,15 +749,15 @@ static void rpc_call_hdr(struct buf *b, uint32_t prog, uint32_t vers, uint32_t p
 	b32(b, prog);
 	b32(b, vers);
 	b32(b, proc);
-	b32(b, 1);           /* AUTH_UNIX */
+	b32(b, 1); /* AUTH_UNIX */
 	b32(b, 24);
-	b32(b, 0);           /* stamp */
+	b32(b, 0); /* stamp */
 	b32(b, 2);
 	bput(b, "pi\0\0", 4); /* machine name "pi" */
 	b32(b, 0);
 	b32(b, 0);
-	b32(b, 0);           /* no extra gids */
-	b32(b, 0);           /* verifier AUTH_NULL */
+	b32(b, 0); /* no extra gids */
+	b32(b, 0); /* verifier AUTH_NULL */
 	b32(b, 0);
 }
 
@@ -750,21 +821,21 @@ static void nfs_call(struct pi *pi, uint32_t proc, uint32_t status)
 		b32(&c, 512);
 	}
 	if (proc == 7) {
-		b32(&c, 0);      /* UNSTABLE */
+		b32(&c, 0); /* UNSTABLE */
 		b32(&c, 512);
 		bzeros(&c, 512);
 	}
 	rpc_reply_hdr(&r, 0);
 	b32(&r, status);
 	if (proc == 6 && !status) {
-		b32(&r, 0);      /* no post-op attributes */
+		b32(&r, 0); /* no post-op attributes */
 		b32(&r, 512);
 		b32(&r, 0);
 		b32(&r, 512);
 		for (int i = 0; i < 512; i++)
 			b8(&r, (uint8_t)i);
 	} else if (proc == 7) {
-		b32(&r, 0);      /* wcc_data: no pre/post attributes */
+		b32(&r, 0); /* wcc_data: no pre/post attributes */
 		b32(&r, 0);
 		if (!status) {
 			b32(&r, 512);
