@@ -80,10 +80,21 @@ static void learn_guid(struct diag *d, struct pistate *ps, const struct ev_dhcp 
 		if (all44) {
 			ps->pub.model = PI_3B;
 			ps->model_from_guid = true;
-		} else if (model_is_pi3_family(ps->pub.model) && !ps->model_from_guid &&
-			   !(ps->prof && ps->prof->model != PI_MODEL_UNKNOWN)) {
-			/* b8:27:eb with a real GUID: the 3B+ ROM puts its serial there. */
-			ps->pub.model = PI_3BPLUS;
+			return;
+		}
+		if (model_is_pi3_family(ps->pub.model) && !ps->model_from_guid &&
+		    !(ps->prof && ps->prof->model != PI_MODEL_UNKNOWN))
+			ps->pub.model = PI_3BPLUS; /* b8:27:eb with a real GUID: the 3B+ ROM */
+		/* The serial repeated four times (3B+ ROM; Pi 4/5 with DHCP_OPTION97=0), read
+		 * little-endian like the RPi4 layout; the byte order is UNCONFIRMED (spec §5.5). */
+		if (memcmp(g.p + 1, g.p + 5, 4) == 0 && memcmp(g.p + 1, g.p + 9, 4) == 0 &&
+		    memcmp(g.p + 1, g.p + 13, 4) == 0) {
+			char serial[9];
+			uint32_t v = (uint32_t)g.p[1] | (uint32_t)g.p[2] << 8 |
+				     (uint32_t)g.p[3] << 16 | (uint32_t)g.p[4] << 24;
+			snprintf(serial, sizeof(serial), "%08x", v);
+			if (v)
+				diag_pi_learn_serial(d, ps, serial);
 		}
 	}
 }

@@ -88,6 +88,32 @@ static void test_good_pi3_flat(void **state)
 	fx_end(&f);
 }
 
+/* The 3B+ ROM (and DHCP_OPTION97=0) sends the serial four times: model and serial from it. */
+static void test_guid_serial_repeated(void **state)
+{
+	(void)state;
+	static const uint8_t mac[6] = {0xb8, 0x27, 0xeb, 0x12, 0x34, 0x56};
+	static const uint8_t guid[17] = {0,    0x56, 0x34, 0x12, 0x3e, 0x56, 0x34, 0x12, 0x3e,
+					 0x56, 0x34, 0x12, 0x3e, 0x56, 0x34, 0x12, 0x3e};
+	struct fx f;
+	fx_start(&f, NULL);
+	struct pnb_event ev = fx_ev(&f, EV_DHCP, 1.0);
+	ev.u.dhcp.op = 1;
+	ev.u.dhcp.msg_type = 1;
+	memcpy(ev.u.dhcp.chaddr, mac, 6);
+	ev.u.dhcp.vendor_class.p = (const uint8_t *)"PXEClient:Arch:00000:UNDI:002001";
+	ev.u.dhcp.vendor_class.len = 32;
+	ev.u.dhcp.client_guid.p = guid;
+	ev.u.dhcp.client_guid.len = 17;
+	diag_event(f.d, &ev);
+	const struct diag_pi *p = fx_pi(&f, mac);
+	assert_non_null(p);
+	assert_int_equal(p->model, PI_3BPLUS);
+	assert_true(p->has_serial);
+	assert_string_equal(p->serial, "3e123456");
+	fx_end(&f);
+}
+
 static void test_good_pi5_nfs(void **state)
 {
 	(void)state;
@@ -450,27 +476,17 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rule_table),
-	    cmocka_unit_test(test_good_pi4_iscsi),
-	    cmocka_unit_test(test_good_pi3_flat),
-	    cmocka_unit_test(test_good_pi5_nfs),
-	    cmocka_unit_test(test_no_discover),
-	    cmocka_unit_test(test_no_pi_seen),
-	    cmocka_unit_test(test_stp_late),
-	    cmocka_unit_test(test_no_option_43),
-	    cmocka_unit_test(test_no_menu),
-	    cmocka_unit_test(test_no_tftp_server),
-	    cmocka_unit_test(test_no_offer),
-	    cmocka_unit_test(test_no_offer_live),
-	    cmocka_unit_test(test_in_progress_at_end),
-	    cmocka_unit_test(test_rival_dhcp),
-	    cmocka_unit_test(test_no_ack),
-	    cmocka_unit_test(test_no_tftp_request),
-	    cmocka_unit_test(test_menu_no_spaces),
-	    cmocka_unit_test(test_proxy_no_delay),
-	    cmocka_unit_test(test_pi3_offer_ignored),
-	    cmocka_unit_test(test_relay_3b),
-	    cmocka_unit_test(test_not_in_profile),
+	    cmocka_unit_test(test_rule_table),	    cmocka_unit_test(test_good_pi4_iscsi),
+	    cmocka_unit_test(test_good_pi3_flat),   cmocka_unit_test(test_guid_serial_repeated),
+	    cmocka_unit_test(test_good_pi5_nfs),    cmocka_unit_test(test_no_discover),
+	    cmocka_unit_test(test_no_pi_seen),	    cmocka_unit_test(test_stp_late),
+	    cmocka_unit_test(test_no_option_43),    cmocka_unit_test(test_no_menu),
+	    cmocka_unit_test(test_no_tftp_server),  cmocka_unit_test(test_no_offer),
+	    cmocka_unit_test(test_no_offer_live),   cmocka_unit_test(test_in_progress_at_end),
+	    cmocka_unit_test(test_rival_dhcp),	    cmocka_unit_test(test_no_ack),
+	    cmocka_unit_test(test_no_tftp_request), cmocka_unit_test(test_menu_no_spaces),
+	    cmocka_unit_test(test_proxy_no_delay),  cmocka_unit_test(test_pi3_offer_ignored),
+	    cmocka_unit_test(test_relay_3b),	    cmocka_unit_test(test_not_in_profile),
 	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
