@@ -361,7 +361,12 @@ void tftp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	case TFTP_DATA:
 	case TFTP_ACK:
 		t->block = cur_be16(&k);
-		t->data_len = (uint16_t)(cur_left(&k) > 65535 ? 65535 : cur_left(&k));
+		{ /* DATA cut by the snaplen still counts its full length */
+			size_t dl = cur_left(&k);
+			if (c->pkt.payload_len >= 4 && c->pkt.payload_len - 4u > dl)
+				dl = c->pkt.payload_len - 4u;
+			t->data_len = (uint16_t)(dl > 65535 ? 65535 : dl);
+		}
 		if (k.trunc)
 			why = "TFTP block number cut short";
 		break;
