@@ -269,10 +269,10 @@ static void data_track(struct dctx *c, struct xfer *x, struct ev_tftp *t)
 		t->block_full = x->epoch * 65536u + t->block;
 		return;
 	}
-	if (x->any_data && x->last_block == 65535 && t->block <= 1)
-		x->epoch++;
-	uint32_t full = x->epoch * 65536u + t->block;
 	uint32_t last = x->epoch * 65536u + x->last_block;
+	if (x->any_data && x->last_block == 65535 && t->block <= 1)
+		x->epoch++; /* the block number wrapped (to 0 or 1, servers differ) */
+	uint32_t full = x->epoch * 65536u + t->block;
 	t->block_full = full;
 	if (x->any_data && full <= last) {
 		t->retransmission = true;

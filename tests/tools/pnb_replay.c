@@ -78,5 +78,8 @@ int main(int argc, char **argv)
 	double dt = now() - t0;
 	printf("sent %llu frames in %.2f s (%.0f/s)\n", sent, dt, (double)sent / dt);
 	pcap_close(out);
+	for (size_t i = 0; i < n; i++)
+		free(fr[i].p);
+	free(fr);
 	return 0;
 }
