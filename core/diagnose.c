@@ -163,6 +163,7 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	memcpy(ps->pub.mac, mac, 6);
 	ps->pub.model = model_from_oui(mac);
 	ps->boot_offer = -1;
+	ps->pub.boots = 1;
 	ps->first_frame = ev->frame;
 	ps->first_ts = ev->ts;
 	ps->dirty = true;
@@ -182,6 +183,8 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	return ps;
 }
 
+static void pi_recount(struct pistate *ps);
+
 void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial)
 {
 	if (ps->pub.has_serial && strcmp(ps->pub.serial, serial) == 0)
@@ -194,6 +197,34 @@ void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial
 	for (size_t i = 0; !ps->prof && d->site && i < d->site->n_pis; i++)
 		if (d->site->pis[i].has_serial && strcmp(d->site->pis[i].serial, serial) == 0)
 			pi_bind_profile(ps, &d->site->pis[i]);
+}
+
+void diag_pi_new_boot(struct pistate *ps)
+{
+	struct pistate keep = *ps;
+	for (size_t i = 0; i < ps->n_files; i++)
+		free(ps->files[i].name);
+	free(ps->files);
+	free(ps->initiator);
+	free(ps->target);
+	memset(ps, 0, sizeof(*ps));
+	memcpy(ps->pub.mac, keep.pub.mac, 6);
+	ps->pub.name = keep.pub.name;
+	ps->pub.model = keep.pub.model;
+	ps->pub.has_serial = keep.pub.has_serial;
+	memcpy(ps->pub.serial, keep.pub.serial, sizeof(ps->pub.serial));
+	ps->pub.ip = keep.pub.ip;
+	ps->pub.verdicts = keep.pub.verdicts;
+	ps->pub.n_verdicts = keep.pub.n_verdicts;
+	ps->pub.verdict = keep.pub.verdict;
+	ps->pub.boots = keep.pub.boots + 1;
+	ps->prof = keep.prof;
+	ps->model_from_guid = keep.model_from_guid;
+	memcpy(ps->fired, keep.fired, sizeof(ps->fired));
+	ps->first_frame = keep.first_frame;
+	ps->first_ts = keep.first_ts;
+	ps->boot_offer = -1;
+	pi_recount(ps);
 }
 
 /* ---- stages ---- */

@@ -290,6 +290,9 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 		kernel_dhcp(ps, ev);
 		return;
 	}
+	if (pxe && h->msg_type == 1 && ps->kernel_started &&
+	    (st_is_done(ps, STAGE_KERNEL_NET) || ps->root_started))
+		diag_pi_new_boot(ps); /* Linux ran, and the ROM/EEPROM asks again: a reboot */
 	if (h->msg_type == 1) {
 		if (!ps->n_discover) {
 			ps->first_disc_frame = ev->frame;

@@ -237,6 +237,9 @@ struct diag {
 struct pistate *diag_pi_get(struct diag *d, const uint8_t mac[6]);
 /* Finds or creates the Pi for mac (creation also matches the profile). */
 struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev);
+/* A PXE DISCOVER after the Pi ran Linux: a reboot. Stages and per-boot evidence start over;
+ * identity and verdicts stay. */
+void diag_pi_new_boot(struct pistate *ps);
 /* Records the serial (option 97, a TFTP path); it may bind the Pi to its profile entry. */
 void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial);
 /* Marks stage s in progress (when not seen yet). */
