@@ -189,14 +189,23 @@ void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial
 {
 	if (ps->pub.has_serial && strcmp(ps->pub.serial, serial) == 0)
 		return;
-	if (!ps->pub.has_serial || !ps->prof || !ps->prof->has_serial) {
-		snprintf(ps->pub.serial, sizeof(ps->pub.serial), "%s", serial);
-		ps->pub.has_serial = true;
-		ps->dirty = true;
-	}
+	/* The wire is the truth for display; the profile's serial still decides the expected
+	 * TFTP directory, and the difference is reported. */
+	snprintf(ps->pub.serial, sizeof(ps->pub.serial), "%s", serial);
+	ps->pub.has_serial = true;
+	ps->dirty = true;
 	for (size_t i = 0; !ps->prof && d->site && i < d->site->n_pis; i++)
 		if (d->site->pis[i].has_serial && strcmp(d->site->pis[i].serial, serial) == 0)
 			pi_bind_profile(ps, &d->site->pis[i]);
+	if (ps->prof && ps->prof->has_serial && strcmp(ps->prof->serial, serial) != 0 &&
+	    !pi_fired(ps, R_PROFILE_MISMATCH))
+		pi_report(
+		    ps, R_PROFILE_MISMATCH, 0, 0,
+		    xasprintf("the profile gives Pi \"%s\" serial %s, but it reports %s",
+			      ps->prof->name, ps->prof->serial, serial),
+		    xasprintf("serial %s from option 97 or the TFTP path", serial),
+		    xasprintf("set serial = %s in [pi \"%s\"] (its TFTP directory follows it)",
+			      serial, ps->prof->name));
 }
 
 void diag_pi_new_boot(struct pistate *ps)
