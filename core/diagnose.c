@@ -340,6 +340,12 @@ void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, 
 		memset(v, 0, sizeof(*v));
 		ps->fired[r] = (int)ps->pub.n_verdicts;
 	}
+	if (rules[r].failure && ps->netcon_frame && evidence) {
+		char *e = xasprintf("%s; bootloader log #%llu: \"%s\"", evidence,
+				    (unsigned long long)ps->netcon_frame, ps->netcon);
+		free(evidence);
+		evidence = e;
+	}
 	verdict_fill(v, r, stage, frame, cause, evidence, fix);
 	/* A failure at a stage the Pi already got past is history, not the reason it stopped. */
 	if (v->failure && ps->pub.reached > (int)v->stage)
@@ -528,6 +534,20 @@ static void malformed(struct diag *d, const struct pnb_event *ev)
 		    xstrdup("capture with a snap length of 0 (tcpdump -s 0) and check the link"));
 }
 
+static void netconsole(struct diag *d, const struct pnb_event *ev)
+{
+	struct pistate *ps = diag_pi_get(d, ev->src_mac);
+	const struct pnb_bytes l = ev->u.netconsole.line;
+	if (!ps || !l.p || !l.len)
+		return;
+	size_t n = l.len < sizeof(ps->netcon) - 1 ? l.len : sizeof(ps->netcon) - 1;
+	for (size_t i = 0; i < n; i++)
+		ps->netcon[i] =
+		    (l.p[i] >= 0x20 && l.p[i] < 0x7f && l.p[i] != '"') ? (char)l.p[i] : ' ';
+	ps->netcon[n] = '\0';
+	ps->netcon_frame = ev->frame;
+}
+
 void diag_event(struct diag *d, const struct pnb_event *ev)
 {
 	if (!d || !ev)
@@ -569,6 +589,8 @@ void diag_event(struct diag *d, const struct pnb_event *ev)
 		malformed(d, ev);
 		break;
 	case EV_NETCONSOLE:
+		netconsole(d, ev);
+		break;
 	case EV_KIND_COUNT:
 		break;
 	}

@@ -214,6 +214,9 @@ struct pistate {
 	char *initiator, *target;
 	bool discovery_session;
 	bool nfs_seen, nfs_v2;
+	/* the bootloader's NETCONSOLE log: its last line backs up a failure's evidence */
+	char netcon[120];
+	uint64_t netcon_frame;
 	unsigned n_nfs, n_nfs_read;
 };
 

@@ -515,9 +515,19 @@ static void prefix_dropped(void)
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
 
+/* No firmware anywhere; the Pi 4's bootloader also logs over NETCONSOLE (6665 -> 6666). */
 static void firmware_not_found(void)
 {
-	prefix_dir_missing();
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	missing(&PI4, "511e57f7/start4.elf");
+	missing(&PI4, "511e57f7/start.elf");
+	struct buf b = {.n = 0};
+	static const char line[] = "TFTP_GET: dc:a6:32:1c:6a:2a 192.168.20.1 start4.elf\n";
+	bput(&b, line, sizeof(line) - 1);
+	udp(&PI4.h, BCAST, 0xffffffff, 6665, 6666, &b);
+	missing(&PI4, "start4.elf");
+	missing(&PI4, "start.elf");
+	idle(40);
 }
 
 static void pi4_fault(enum fault f)
@@ -748,7 +758,8 @@ static const struct scenario scenarios[] = {
     {"tftp-prefix-dir-missing", "kitchen.conf", M4, "3", "4", "tftp-prefix-dir-missing",
      prefix_dir_missing, NULL},
     {"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped, NULL},
-    {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found, NULL},
+    {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found,
+     "start4.elf"},
     {"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", access_violation, NULL},
     {"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", initramfs_missing, NULL},
     {"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", kernel_missing, NULL},
