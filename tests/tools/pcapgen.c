@@ -558,6 +558,15 @@ static void tftp_retransmits(void)
 	pi4_boot_with(F_DUP);
 }
 
+/* Booted, rebooted (sudo reboot), booted again: the stages start over and end at 8. */
+static void reboot_twice(void)
+{
+	pi4_boot_with(OK);
+	wait_s(10);
+	G.xid += 0x1000;
+	pi4_boot_with(OK);
+}
+
 static void no_tftp_request(void)
 {
 	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
@@ -786,6 +795,7 @@ static const struct scenario scenarios[] = {
     {"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
     {"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
     {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
+    {"reboot-twice", "-", M4, "8", "null", "-", reboot_twice, NULL},
     {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
     {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
     {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
