@@ -812,6 +812,8 @@ static void reset(void)
 	G.ip_id = 0x1000;
 	PI3B.port = PI3BP.port = PI4.port = PI5.port = 49152;
 	rpc_xid = 0x5a000000;
+	itt = 0x100;
+	cmdsn = statsn = 2;
 }
 
 static int write_one(const char *dir, const struct scenario *s)
