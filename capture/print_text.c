@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "capture/print.h"
 #include "core/util.h"
@@ -173,7 +174,9 @@ static void tftp_summary(struct line *l, const struct ev_tftp *t)
 		put_u64(l, t->error_code);
 		put_ch(l, ' ');
 		put_str(l, tftp_error_name(t->error_code));
-		if (t->error_msg.len) {
+		if (t->error_msg.len && (t->error_msg.len != strlen(tftp_error_name(t->error_code)) ||
+					 strncasecmp((const char *)t->error_msg.p,
+						     tftp_error_name(t->error_code), t->error_msg.len))) {
 			put_ch(l, ' ');
 			put_quoted(l, t->error_msg.p, t->error_msg.len);
 		}
