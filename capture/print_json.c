@@ -230,11 +230,27 @@ static void iscsi_json(struct line *l, const struct ev_iscsi *s)
 		khex(l, "cdb_opcode", s->cdb_opcode, 2);
 		kstr(l, "scsi_command", scsi_opcode_name(s->cdb_opcode));
 		kint(l, "lun", (int64_t)(s->lun >> 48 & 0x3fff));
+		kint(l, "expected_len", s->expected_len);
+		if (s->blocks) {
+			kint(l, "lba", (int64_t)s->lba);
+			kint(l, "blocks", s->blocks);
+		}
 	}
 	if (s->opcode == 0x21) {
 		kint(l, "response", s->response);
 		khex(l, "scsi_status", s->scsi_status, 2);
+		if (s->has_sense) {
+			khex(l, "sense_key", s->sense_key, 2);
+			khex(l, "asc", s->asc, 2);
+			khex(l, "ascq", s->ascq, 2);
+		}
 	}
+	if (s->opcode == 0x06)
+		kint(l, "logout_reason", s->logout_reason);
+	if (s->opcode == 0x26)
+		kint(l, "logout_response", s->logout_response);
+	if (s->opcode == 0x3f)
+		khex(l, "reject_reason", s->reject_reason, 2);
 	if (s->resynced)
 		kbool(l, "resynced", true);
 }

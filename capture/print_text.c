@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "capture/print.h"
 #include "core/util.h"
@@ -173,7 +174,9 @@ static void tftp_summary(struct line *l, const struct ev_tftp *t)
 		put_u64(l, t->error_code);
 		put_ch(l, ' ');
 		put_str(l, tftp_error_name(t->error_code));
-		if (t->error_msg.len) {
+		if (t->error_msg.len && (t->error_msg.len != strlen(tftp_error_name(t->error_code)) ||
+					 strncasecmp((const char *)t->error_msg.p,
+						     tftp_error_name(t->error_code), t->error_msg.len))) {
 			put_ch(l, ' ');
 			put_quoted(l, t->error_msg.p, t->error_msg.len);
 		}
@@ -226,6 +229,28 @@ static void xfer_summary(struct line *l, const struct ev_tftp_xfer *x)
 	}
 }
 
+/* key=value\0… as "key=value, key=value" (at most 160 bytes of it). */
+static void put_keys(struct line *l, struct pnb_bytes t)
+{
+	size_t n = t.len < 160 ? t.len : 160;
+	bool first = true;
+	put_ch(l, ' ');
+	for (size_t i = 0; i < n;) {
+		const uint8_t *z = memchr(t.p + i, 0, n - i);
+		size_t e = z ? (size_t)(z - t.p) : n;
+		if (e > i) {
+			if (!first)
+				put_str(l, ", ");
+			first = false;
+			for (size_t k = i; k < e; k++)
+				put_ch(l, t.p[k] >= 0x20 && t.p[k] < 0x7f ? (char)t.p[k] : '?');
+		}
+		i = e + 1;
+	}
+	if (t.len > n)
+		put_str(l, ", ...");
+}
+
 static void iscsi_summary(struct line *l, const struct ev_iscsi *s)
 {
 	put_str(l, "iSCSI ");
@@ -259,12 +284,43 @@ static void iscsi_summary(struct line *l, const struct ev_iscsi *s)
 		put_str(l, scsi_opcode_name(s->cdb_opcode));
 		put_str(l, " LUN ");
 		put_u64(l, s->lun >> 48 & 0x3fff);
+		if (s->blocks) {
+			put_str(l, " LBA ");
+			put_u64(l, s->lba);
+			put_str(l, " blocks ");
+			put_u64(l, s->blocks);
+		}
 		break;
 	case 0x21:
 		put_str(l, " response ");
 		put_u64(l, s->response);
 		put_str(l, " status 0x");
 		put_hex(l, s->scsi_status, 2);
+		if (s->has_sense) {
+			put_str(l, " sense ");
+			put_hex(l, s->sense_key, 2);
+			put_ch(l, '/');
+			put_hex(l, s->asc, 2);
+			put_ch(l, '/');
+			put_hex(l, s->ascq, 2);
+		}
+		break;
+	case 0x04:
+	case 0x24:
+		if (s->text.len)
+			put_keys(l, s->text);
+		break;
+	case 0x06:
+		put_str(l, " reason ");
+		put_u64(l, s->logout_reason);
+		break;
+	case 0x26:
+		put_str(l, " response ");
+		put_u64(l, s->logout_response);
+		break;
+	case 0x3f:
+		put_str(l, " reason 0x");
+		put_hex(l, s->reject_reason, 2);
 		break;
 	case 0x25:
 	case 0x05:

@@ -250,7 +250,7 @@ static struct xfer *xfer_start(struct dctx *c, const struct ev_tftp *t)
 	x->op = t->opcode;
 	x->start = x->last = p->ts;
 	x->blksize = 512;
-	x->tsize = t->tsize;
+	x->tsize = t->opcode == TFTP_WRQ ? t->tsize : -1; /* an RRQ's tsize=0 asks, it does not tell */
 	memcpy(x->file, file, n + 1);
 	return x;
 }

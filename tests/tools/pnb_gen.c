@@ -628,6 +628,39 @@ static void vec_iscsi(struct gen *g)
 	bhs(r, 0x25, 0x81, 512, c.itt++);
 	memset(r + 48, 0, 512);
 	send_stream(g, &c, false, r, sizeof(r), 1448);
+	/* READ CAPACITY(10) -> CHECK CONDITION, sense NOT READY / medium not present */
+	uint8_t rc[48 + 20];
+	bhs(rc, 0x01, 0x80 | 0x40 | 1, 0, c.itt);
+	put32(rc + 20, 8);
+	rc[32] = 0x25;
+	send_stream(g, &c, true, rc, 48, 1448);
+	bhs(rc, 0x21, 0x80, 20, c.itt++);
+	rc[3] = 0x02;
+	memset(rc + 48, 0, 20);
+	rc[49] = 18; /* SenseLength */
+	rc[50] = 0x70;
+	rc[52] = 0x02;
+	rc[57] = 10;
+	rc[62] = 0x3a;
+	send_stream(g, &c, false, rc, sizeof(rc), 1448);
+	/* Text: SendTargets=All and its answer */
+	static uint8_t tx[256];
+	const char *q[] = {"SendTargets=All", NULL};
+	size_t tl = add_text(tx + 48, q);
+	bhs(tx, 0x44, 0x80, (uint32_t)tl, c.itt);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	const char *a[] = {"TargetName=iqn.2026-11.lan.example:root-kitchen",
+			   "TargetAddress=192.168.20.1:3260,1", NULL};
+	tl = add_text(tx + 48, a);
+	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	/* Logout (close the session) */
+	bhs(tx, 0x46, 0x80, 0, c.itt);
+	send_stream(g, &c, true, tx, 48, 1448);
+	bhs(tx, 0x26, 0x80, 0, c.itt++);
+	send_stream(g, &c, false, tx, 48, 1448);
 	struct conn d;
 	conn_open(g, &d, &pi, 40002);
 	iscsi_login(g, &d, "iqn.2026-11.lan.example:kitchen", "iqn.2026-11.lan.example:root-kitchen",
