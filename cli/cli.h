@@ -28,6 +28,7 @@ int cli_wants_help(int argc, char **argv);
 	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
 	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
 	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
+	X("monitor", cmd_monitor, "decode netboot traffic (live or from a pcap), per-Pi boot stages")     \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/diagnose.h"
 #include "core/profile.h"
 
 const char *const boot_stage_names[STAGE_COUNT] = {"none", "ROM DHCP discover", "boot offer",
@@ -54,5 +53,34 @@ const struct diag_verdict *diag_site_verdict_at(const struct diag *d, size_t i)
 {
 	(void)d;
 	(void)i;
+#include "core/render.h"
+
+int profile_save(const struct site *s, const char *path)
+{
+	(void)s;
+	(void)path;
+	errno = ENOSYS;
+	return -1;
+}
+
+int render_site(const struct site *s, const struct render_opts *o, struct render_set *out,
+		struct problems *ps)
+{
+	(void)s;
+	(void)o;
+	memset(out, 0, sizeof(*out));
+	problems_add(ps, PROBLEM_ERROR, NULL, 0, NULL, NULL, "rendering is not built yet");
+	return -1;
+}
+
+void render_set_done(struct render_set *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+}
+
+const struct rendered_file *render_set_find(const struct render_set *rs, const char *path)
+{
+	(void)rs;
+	(void)path;
 	return NULL;
 }
