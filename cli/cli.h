@@ -22,6 +22,9 @@ int cli_wants_help(int argc, char **argv);
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/). */
 #define PNB_COMMANDS(X)                                                                            \
+	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
+	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
+	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
