@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/flash_progress.h"
 #include "core/customize.h"
 #include "core/drives.h"
 #include "core/flash.h"
@@ -63,41 +64,8 @@ struct flash_cli {
 	char **config;
 	size_t n_config;
 	bool yes, verify, force;
-	bool tty;
-	enum flash_phase last_phase;
+	struct cli_progress prog;
 };
-
-static void human(uint64_t b, char out[16])
-{
-	if (b >= (1ull << 30))
-		snprintf(out, 16, "%.2f GiB", (double)b / (1 << 30));
-	else
-		snprintf(out, 16, "%.1f MiB", (double)b / (1 << 20));
-}
-
-static void progress(const struct flash_progress *p, void *ud)
-{
-	struct flash_cli *fc = ud;
-	if (!fc->tty) {
-		if (p->phase != fc->last_phase && p->phase != FLASH_DONE)
-			fprintf(stderr, "%s…\n", flash_phase_names[p->phase]);
-		fc->last_phase = p->phase;
-		return;
-	}
-	char done[16], total[16], eta[24] = "";
-	human(p->done, done);
-	human(p->total, total);
-	if (p->eta >= 0)
-		snprintf(eta, sizeof(eta), "  ETA %d:%02d", (int)p->eta / 60, (int)p->eta % 60);
-	if (p->phase == FLASH_MAP || p->phase == FLASH_SYNC)
-		fprintf(stderr, "\r\033[K%s…", flash_phase_names[p->phase]);
-	else if (p->phase == FLASH_DONE)
-		fprintf(stderr, "\r\033[K");
-	else
-		fprintf(stderr, "\r\033[K%-9s %s%s%s  %.0f MiB/s%s", flash_phase_names[p->phase], done,
-			p->total ? " / " : "", p->total ? total : "", p->rate / (1 << 20), eta);
-	fc->last_phase = p->phase;
-}
 
 static bool confirm(const struct drive *d, const char *target)
 {
@@ -267,23 +235,23 @@ static int run_flash(struct flash_cli *fc)
 		rc = check_device(fc, isize);
 	if (rc != EXIT_OK)
 		goto out;
-	struct flash_opts o = {fc->image, fc->target, fc->verify, sha, progress, fc, &cancel_flag};
+	struct flash_opts o = {fc->image, fc->target, fc->verify, sha, cli_progress_cb, &fc->prog,
+			       &cancel_flag};
 	struct flash_result r;
-	fc->tty = isatty(2);
-	fc->last_phase = (enum flash_phase)-1;
+	cli_progress_init(&fc->prog);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (flash_run(&o, &r) < 0) {
-		if (fc->tty)
+		if (fc->prog.tty)
 			fputc('\n', stderr);
 		cli_error("flash", "%s", r.message);
 		rc = EXIT_PROBLEMS;
 		goto out;
 	}
 	char w[16], v[16], sz[16];
-	human(r.written, w);
-	human(r.verified, v);
-	human(r.image_size, sz);
+	cli_human_bytes(r.written, w);
+	cli_human_bytes(r.verified, v);
+	cli_human_bytes(r.image_size, sz);
 	printf("%s: %s image (%s, %s, %d decoder thread%s) → %s: wrote %s%s%s in %.1f s%s\n",
 	       fc->target, sz, r.format, fc->image, r.threads, r.threads == 1 ? "" : "s",
 	       r.device ? "disk" : "file", w, fc->verify ? ", verified " : "", fc->verify ? v : "",

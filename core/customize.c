@@ -190,28 +190,36 @@ static int write_str(const char *t, uint64_t off, const char *name, const char *
 	return customize_write_file(t, off, name, s, strlen(s), err, errlen);
 }
 
-/* config.txt keeps its lines; missing ones go at the end, under [all] when it has sections. */
-static char *edit_config(const char *old, const struct customize *c)
+/* The last [section] header of a config.txt, "all" when there is none. */
+static bool ends_in_all(const char *text)
+{
+	const char *last = NULL;
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (*p == '[')
+			last = p;
+	return !last || str_startswith(last, "[all]");
+}
+
+char *customize_config_edit(const char *old, char *const *lines, size_t n)
 {
 	struct sbuf b;
 	sbuf_init(&b);
 	sbuf_add(&b, old ? old : "");
 	if (b.len && b.buf[b.len - 1] != '\n')
 		sbuf_addc(&b, '\n');
-	bool sections = old && strchr(old, '[');
 	bool added = false;
-	for (size_t i = 0; i < c->n_config; i++) {
+	for (size_t i = 0; i < n; i++) {
 		bool present = false;
 		char *copy = xstrdup(old ? old : "");
 		for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l && !present; l = strtok_r(NULL, "\n", &save))
-			present = !strcmp(str_trim(l), c->config_lines[i]);
+			present = !strcmp(str_trim(l), lines[i]);
 		free(copy);
 		if (present)
 			continue;
-		if (!added && sections)
+		if (!added && !ends_in_all(old))
 			sbuf_add(&b, "[all]\n");
 		added = true;
-		sbuf_printf(&b, "%s\n", c->config_lines[i]);
+		sbuf_printf(&b, "%s\n", lines[i]);
 	}
 	return sbuf_take(&b);
 }
@@ -267,7 +275,7 @@ int customize_apply(const char *target, const struct customize *c, char *err, si
 	}
 	if (c->n_config) {
 		char *old = customize_read_file(target, off, "config.txt");
-		char *cfg = edit_config(old, c);
+		char *cfg = customize_config_edit(old, c->config_lines, c->n_config);
 		int r = write_str(target, off, "config.txt", cfg, err, errlen);
 		free(old);
 		free(cfg);

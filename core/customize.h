@@ -46,6 +46,10 @@ int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t 
 /* Applies c to the boot FAT of target. Returns 0, or -1 with err naming the step that failed. */
 int customize_apply(const char *target, const struct customize *c, char *err, size_t errlen);
 
+/* config.txt text with each of lines present: missing ones are appended, after an [all]
+ * header when the file ends inside a conditional section. Heap string, caller frees. */
+char *customize_config_edit(const char *old, char *const *lines, size_t n);
+
 /* Reads one file of the boot FAT into a heap string (caller frees), or NULL when missing. */
 char *customize_read_file(const char *target, uint64_t offset, const char *name);
 /* Writes data as file name in the boot FAT (replacing it). Returns 0 or -1. */
