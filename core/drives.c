@@ -206,8 +206,11 @@ static void check_member(struct drive *dr, const struct sysinfo *si, const char 
 		strv_add(&dr->mounts, &dr->n_mounts, s);
 		free(s);
 		dr->mounted = true;
-		if (is_system_mount(si->m[i].where) && !dr->system) {
+		int rank = !strcmp(si->m[i].where, "/") ? 3 : is_system_mount(si->m[i].where) ? 2 : 0;
+		if (rank > dr->system_rank) {
 			dr->system = true;
+			dr->system_rank = rank;
+			free(dr->system_why);
 			dr->system_why = xasprintf("%s holds %s", name, si->m[i].where);
 		}
 	}
@@ -217,6 +220,7 @@ static void check_member(struct drive *dr, const struct sysinfo *si, const char 
 		dr->mounted = true;
 		if (!dr->system) {
 			dr->system = true;
+			dr->system_rank = 1;
 			dr->system_why = xasprintf("%s is swap", name);
 		}
 	}

@@ -42,7 +42,8 @@ struct drive {
 	size_t n_mounts;
 	bool mounted;
 	bool system;
-	char *system_why; /* e.g. "sda2 holds /" or NULL */
+	char *system_why; /* e.g. "sda2 holds /" or NULL; a mount of / wins over others, swap last */
+	int system_rank;  /* how strong system_why is (internal) */
 	char *backing;    /* loop devices: the backing file, else NULL */
 };
 
