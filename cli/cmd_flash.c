@@ -257,7 +257,11 @@ static int run_flash(struct flash_cli *fc)
 	       r.device ? "disk" : "file", w, fc->verify ? ", verified " : "", fc->verify ? v : "",
 	       r.seconds, r.sha256_checked ? ", SHA-256 matches" : "");
 	if (r.device && r.map_note[0])
-		printf("  filesystems: %s\n", r.map_note);
+		printf("  filesystems: %s; %llu MiB needed\n", r.map_note,
+		       (unsigned long long)(r.mapped >> 20));
+	if (fc->verify && r.verify_seconds > 0)
+		printf("  read back %s in %.2f s (%.0f MiB/s)%s\n", v, r.verify_seconds,
+		       (double)r.verified / (1 << 20) / r.verify_seconds, r.direct ? ", O_DIRECT" : "");
 	if (!r.sha256_checked)
 		printf("  source SHA-256 %s\n", r.sha256);
 	if (any)

@@ -622,9 +622,11 @@ static int flash_steps(struct flash *f)
 	if (finish(f) < 0)
 		return -1;
 	test_flip_byte(f);
-	if (f->o->verify && verify(f) < 0)
-		return -1;
-	return 0;
+	struct timespec tv;
+	clock_gettime(CLOCK_MONOTONIC, &tv);
+	int rc = f->o->verify ? verify(f) : 0;
+	f->res->verify_seconds = since(&tv);
+	return rc;
 }
 
 int flash_run(const struct flash_opts *o, struct flash_result *r)

@@ -55,6 +55,7 @@ struct flash_result {
 	bool sha256_checked;     /* compared with opts.sha256 (and matched, when flash_run returned 0) */
 	char map_note[256];      /* devices: what the map found per partition */
 	double seconds;
+	double verify_seconds;   /* of seconds, the read-back */
 	char message[640];       /* on failure: what went wrong and what state the target is in */
 };
 
