@@ -402,10 +402,16 @@ int fatcard_build(const char *dir, const char *img, char *err, size_t errlen)
 		return -1;
 	}
 	close(fd);
-	char off[32], blocks[32], out[1024];
+	/* FAT32 by the cluster count (what mtools and the firmware go by) needs > 65524 clusters:
+	 * mkfs.vfat's default cluster size can fall below that for 128–512 MiB */
+	unsigned spc = 8;
+	while (spc > 1 && fat / 512 / spc < 70000)
+		spc /= 2;
+	char off[32], blocks[32], cl[8], out[1024];
 	snprintf(off, sizeof(off), "%llu", (unsigned long long)(start / 512));
 	snprintf(blocks, sizeof(blocks), "%llu", (unsigned long long)(fat / 1024));
-	char *mk[] = {"mkfs.vfat", "-F", "32", "-n", "BOOT", "--offset", off, (char *)img, blocks, NULL};
+	snprintf(cl, sizeof(cl), "%u", spc);
+	char *mk[] = {"mkfs.vfat", "-F", "32", "-s", cl, "-n", "BOOT", "--offset", off, (char *)img, blocks, NULL};
 	if (runcmd(mk, NULL, out, sizeof(out)) != 0) {
 		snprintf(err, errlen, "mkfs.vfat failed: %s", str_trim(out));
 		return -1;
