@@ -626,6 +626,8 @@ static int flash_steps(struct flash *f)
 	clock_gettime(CLOCK_MONOTONIC, &tv);
 	int rc = f->o->verify ? verify(f) : 0;
 	f->res->verify_seconds = since(&tv);
+	if (rc == 0 && f->res->device)
+		ioctl(f->fd, BLKRRPART); /* let the kernel see the new partitions (may be refused) */
 	return rc;
 }
 
