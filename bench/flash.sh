@@ -33,7 +33,7 @@ build_image() {
   head -c 8M /dev/urandom >"$D/boot/initramfs8"
   echo "console=serial0,115200 console=tty1 root=PARTUUID=12345678-02 rootfstype=ext4 rootwait" >"$D/boot/cmdline.txt"
   rm -f "$IMG"; truncate -s 2G "$IMG"
-  printf 'label: dos\nlabel-id: 0x12345678\nstart=8192, size=524288, type=c\nstart=528384, type=83\n' | sfdisk -q "$IMG"
+  printf 'label: dos\nlabel-id: 0x12345678\nstart=8192, size=524288, type=c\nstart=528384, size=3665920, type=83\n' | sfdisk -q "$IMG"
   mkfs.vfat -F 32 -s 4 --offset 8192 -n bootfs "$IMG" 262144 >/dev/null 2>&1
   mcopy -s -i "$IMG@@4M" "$D"/boot/* ::/ || { echo "mcopy into the FAT failed"; exit 1; }
   mkfs.ext4 -q -L rootfs -d "$D/root" -E offset=$P2 "$IMG" $(( 2 * 1024 * 1024 - 528384 / 2 ))k
@@ -42,7 +42,9 @@ build_image() {
   xz -6 -T2 -c "$IMG" >"$IMG.xz.tmp" && mv "$IMG.xz.tmp" "$IMG.xz"
   bmaptool create "$IMG" >"$IMG.bmap" 2>/dev/null
 }
-[[ -s "$IMG.xz" && -s "$IMG.bmap" && -s "$IMG" ]] || build_image
+# the cache is keyed on this script's image recipe
+stamp=$(sed -n '/^build_image()/,/^}/p' "$0" | sha256sum | cut -c1-16)
+[[ -s "$IMG.xz" && -s "$IMG.bmap" && -s "$IMG" && -f "$D/recipe.$stamp" ]] || { build_image; rm -f "$D"/recipe.*; touch "$D/recipe.$stamp"; }
 
 drop() { sync; echo 3 >/proc/sys/vm/drop_caches; }
 now() { date +%s.%N; }
@@ -67,7 +69,7 @@ rm -f "$OUT"; timeit t_pnbnv "$PNB" flash --no-verify "$IMG.xz" "$OUT"
 # block device: a loop device over a fresh sparse 2 GiB file
 rm -f "$D/loop.img"; truncate -s 2G "$D/loop.img"
 L=$(losetup -f --show "$D/loop.img"); trap 'losetup -d "$L"' EXIT
-st() { awk '{print $7 * 512}' "/sys/block/$(basename "$L")/stat"; }
+st() { echo $(( $(awk '{print $7}' "/sys/block/$(basename "$L")/stat") * 512 )); }
 w0=$(st); timeit t_lddd sh -c "xz -T2 -dc '$IMG.xz' | dd of='$L' bs=4M iflag=fullblock oflag=direct status=none"
 w_dd=$(( $(st) - w0 ))
 w0=$(st); timeit t_lpnb "$PNB" flash --yes "$IMG.xz" "$L"
@@ -75,7 +77,8 @@ w_pnb=$(( $(st) - w0 ))
 "$PNB" flash --yes "$IMG.xz" "$L" >"$D/pnb-loop.out" 2>&1
 vrate=$(sed -n 's/.*read back .* (\([0-9]*\) MiB\/s).*/\1/p' "$D/pnb-loop.out")
 vbytes=$(sed -n 's/.*read back \([0-9.]* [MG]iB\) in.*/\1/p' "$D/pnb-loop.out")
-drop; ddr=$(dd if="$L" of=/dev/null bs=4M iflag=direct 2>&1 | sed -n 's/.*, \([0-9.]* [MG]B\/s\)$/\1/p')
+# the same conditions as pinetboot's read-back: right after a write, caches not dropped
+ddr=$(dd if="$L" of=/dev/null bs=4M iflag=direct 2>&1 | sed -n 's/.*, \([0-9.]* [MG]B\/s\)$/\1/p')
 
 # source SHA-256: libcrypto (while reading) vs coreutils
 cat "$IMG" >/dev/null

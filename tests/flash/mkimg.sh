@@ -19,7 +19,7 @@ mkimg() {
   cp -r /usr/share/doc/bash "$d/root/data/doc"
   ln -s /etc/hostname "$d/root/data/link"
   truncate -s 128M "$img"
-  printf 'label: dos\nlabel-id: 0x5e3da3da\nstart=2048, size=131072, type=c\nstart=133120, type=83\n' | sfdisk -q "$img"
+  printf 'label: dos\nlabel-id: 0x5e3da3da\nstart=2048, size=131072, type=c\nstart=133120, size=129024, type=83\n' | sfdisk -q "$img"
   mkfs.vfat -F 32 -s 1 --offset 2048 -n BOOT "$img" 65536 >/dev/null 2>&1
   mcopy -s -i "$img@@$P1_OFF" "$d"/boot/* ::/
   mkfs.ext4 -q -L rootfs -d "$d/root" -E offset=$P2_OFF "$img" $(( (128 * 1024 - 133120 / 2) ))k

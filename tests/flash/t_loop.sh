@@ -15,7 +15,7 @@ newloop() { local -n _v=$1; shift; _v=$(losetup -f --show "$@") || fail "losetup
 # detach only devices still backed by our files (a number may have been reused by then)
 on_exit 'for l in "${loops[@]}"; do losetup -n -O BACK-FILE "$l" 2>/dev/null | grep -q "$T/" && losetup -d "$l"; done'
 on_exit 'mountpoint -q "$T/mnt" && umount "$T/mnt"'
-written() { awk '{print $7 * 512}' "/sys/block/$(basename "$1")/stat"; }
+written() { echo $(( $(awk '{print $7}' "/sys/block/$(basename "$1")/stat") * 512 )); }
 
 # 1. over old junk: only what the filesystems use is written, and the result is clean
 head -c 128M /dev/urandom >"$T/junk.img"
@@ -91,3 +91,11 @@ expect_grep "cannot be trusted" "$T/err"
 # 7. no terminal and no --yes: refuses rather than guessing
 expect_exit 1 setsid "$PINETBOOT" flash "$T/pi.img.xz" "$L" </dev/null
 expect_grep "pass --yes\|not confirmed" "$T/err"
+
+# 8. a full filesystem under a file target: ENOSPC named, and what is left
+mkdir -p "$T/tiny"
+mount -t tmpfs -o size=1M pnb-tiny "$T/tiny" || skip "cannot mount a tmpfs"
+on_exit 'mountpoint -q "$T/tiny" && umount "$T/tiny"'
+expect_exit 1 "$PINETBOOT" flash "$T/pi.img.zst" "$T/tiny/backing.img"
+expect_grep "no space left on the target" "$T/err"
+expect_grep "file is incomplete and has no partition table" "$T/err"
