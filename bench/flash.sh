@@ -17,7 +17,7 @@ done
 mkdir -p "$D"
 export MTOOLS_SKIP_CHECK=1
 IMG=$D/pi.img
-P2=$((528384 * 512))
+P2=$((532480 * 512))
 
 build_image() {
   echo "building the 2 GiB test image in $D (once)…"
@@ -33,10 +33,10 @@ build_image() {
   head -c 8M /dev/urandom >"$D/boot/initramfs8"
   echo "console=serial0,115200 console=tty1 root=PARTUUID=12345678-02 rootfstype=ext4 rootwait" >"$D/boot/cmdline.txt"
   rm -f "$IMG"; truncate -s 2G "$IMG"
-  printf 'label: dos\nlabel-id: 0x12345678\nstart=8192, size=524288, type=c\nstart=528384, size=3665920, type=83\n' | sfdisk -q "$IMG"
+  printf 'label: dos\nlabel-id: 0x12345678\nstart=8192, size=524288, type=c\nstart=532480, size=3661824, type=83\n' | sfdisk -q "$IMG"
   mkfs.vfat -F 32 -s 4 --offset 8192 -n bootfs "$IMG" 262144 >/dev/null 2>&1
   mcopy -s -i "$IMG@@4M" "$D"/boot/* ::/ || { echo "mcopy into the FAT failed"; exit 1; }
-  mkfs.ext4 -q -L rootfs -d "$D/root" -E offset=$P2 "$IMG" $(( 2 * 1024 * 1024 - 528384 / 2 ))k
+  mkfs.ext4 -q -L rootfs -d "$D/root" -E offset=$P2 "$IMG" $(( 3661824 / 2 ))k
   rm -rf "$D/root" "$D/boot"
   echo "compressing like pi-gen: xz -6 -T2 (multi-block)…"
   xz -6 -T2 -c "$IMG" >"$IMG.xz.tmp" && mv "$IMG.xz.tmp" "$IMG.xz"

@@ -147,6 +147,7 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 	if (fc->site) {
 		struct problems ps;
 		problems_init(&ps);
+		site_done(site); /* profile_load initialises it again */
 		int r = profile_load(fc->site, site, &ps);
 		problems_print(&ps, stderr);
 		problems_done(&ps);

@@ -407,7 +407,7 @@ int fatcard_build(const char *dir, const char *img, char *err, size_t errlen)
 	unsigned spc = 8;
 	while (spc > 1 && fat / 512 / spc < 70000)
 		spc /= 2;
-	char off[32], blocks[32], cl[8], out[1024];
+	char off[32], blocks[32], cl[16], out[1024];
 	snprintf(off, sizeof(off), "%llu", (unsigned long long)(start / 512));
 	snprintf(blocks, sizeof(blocks), "%llu", (unsigned long long)(fat / 1024));
 	snprintf(cl, sizeof(cl), "%u", spc);
