@@ -36,6 +36,10 @@ void cli_progress_cb(const struct flash_progress *p, void *ud)
 		fprintf(stderr, "\r\033[K%s…", flash_phase_names[p->phase]);
 	else if (p->phase == FLASH_DONE)
 		fprintf(stderr, "\r\033[K");
+	else if (!p->total && p->src_total) /* size unknown (.gz, .bz2): show the source's share */
+		fprintf(stderr, "\r\033[K%-9s %s (%.0f%% of the source)  %.0f MiB/s%s",
+			flash_phase_names[p->phase], done, 100.0 * (double)p->src_done / (double)p->src_total,
+			p->rate / (1 << 20), eta);
 	else
 		fprintf(stderr, "\r\033[K%-9s %s%s%s  %.0f MiB/s%s", flash_phase_names[p->phase], done,
 			p->total ? " / " : "", p->total ? total : "", p->rate / (1 << 20), eta);

@@ -54,6 +54,7 @@ struct flash {
 	bool eof, failed, stop;
 	char prod_msg[300];
 	uint64_t produced;
+	uint64_t src_pos, src_size; /* source bytes consumed when the last slot was queued */
 	uint8_t *first; /* the held first MiB */
 	size_t first_len;
 	struct extent *ext;
@@ -61,7 +62,7 @@ struct flash {
 	uint8_t *zero; /* BUF_SZ of zeros, aligned */
 	enum target_state state;
 	struct timespec t0, tphase, tlast;
-	enum flash_phase phase;
+	enum flash_phase phase, reported;
 };
 
 static double since(const struct timespec *a)
@@ -79,15 +80,24 @@ static void set_phase(struct flash *f, enum flash_phase ph)
 
 static void report(struct flash *f, uint64_t done, uint64_t total, bool force)
 {
-	if (!f->o->progress || (!force && since(&f->tlast) < 0.1))
+	if (!f->o->progress || (!force && f->phase == f->reported && since(&f->tlast) < 0.1))
 		return;
+	f->reported = f->phase; /* a new phase is always shown, however short */
 	clock_gettime(CLOCK_MONOTONIC, &f->tlast);
 	double dt = since(&f->tphase);
 	struct flash_progress p = {f->phase, done, total, f->res->written, f->res->verified, 0, -1,
-				   since(&f->t0)};
+				   since(&f->t0), 0, 0};
 	p.rate = dt > 0 ? (double)done / dt : 0;
+	if (f->phase == FLASH_WRITE) {
+		pthread_mutex_lock(&f->mu);
+		p.src_done = f->src_pos;
+		pthread_mutex_unlock(&f->mu);
+		p.src_total = f->src_size;
+	}
 	if (total && p.rate > 0 && done <= total)
 		p.eta = (double)(total - done) / p.rate;
+	else if (!total && p.src_done && p.src_total >= p.src_done)
+		p.eta = dt * (double)(p.src_total - p.src_done) / (double)p.src_done;
 	f->o->progress(&p, f->o->ud);
 }
 
@@ -220,6 +230,7 @@ static void *producer(void *arg)
 			s->len = got;
 			s->off = f->produced;
 			f->produced += got;
+			f->src_pos = image_source_pos(f->im);
 			f->head++;
 			f->count++;
 		}
@@ -601,6 +612,7 @@ static int flash_steps(struct flash *f)
 	if (!f->im)
 		return fail(f, "%s", err);
 	f->res->image_size = image_size(f->im);
+	f->src_size = image_source_size(f->im);
 	f->res->threads = image_threads(f->im);
 	snprintf(f->res->format, sizeof(f->res->format), "%s", image_format_names[image_format(f->im)]);
 	if (open_target(f) < 0)

@@ -28,6 +28,7 @@ struct flash_progress {
 	double rate;          /* bytes/s in this phase */
 	double eta;           /* seconds left in this phase, < 0 when unknown */
 	double elapsed;       /* seconds since the start */
+	uint64_t src_done, src_total; /* writing: compressed source bytes consumed / its size */
 };
 typedef void (*flash_progress_fn)(const struct flash_progress *p, void *ud);
 

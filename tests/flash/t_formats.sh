@@ -65,3 +65,11 @@ expect_grep "no such device" "$T/err"
 [[ ! -e /dev/pnb-no-such-device ]] || fail "created a file under /dev"
 expect_exit 0 "$PINETBOOT" flash --help
 expect_grep "Usage: pinetboot flash" "$T/out"
+# on a terminal: one redrawn progress line with bytes, rate and ETA
+if command -v script >/dev/null; then
+  script -qec "$PINETBOOT flash $T/pi.img.xz $T/tty.img" /dev/null >"$T/tty.out" 2>&1
+  expect_grep "writing .* MiB / 128.0 MiB .*MiB/s" "$T/tty.out"
+  expect_grep "verifying" "$T/tty.out"
+  script -qec "$PINETBOOT flash $T/pi.img.bz2 $T/tty.img" /dev/null >"$T/tty.out" 2>&1
+  expect_grep "writing .* MiB ([0-9]*% of the source) .*MiB/s  ETA [0-9]*:[0-9][0-9]" "$T/tty.out"
+fi

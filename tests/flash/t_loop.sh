@@ -99,3 +99,10 @@ on_exit 'mountpoint -q "$T/tiny" && umount "$T/tiny"'
 expect_exit 1 "$PINETBOOT" flash "$T/pi.img.zst" "$T/tiny/backing.img"
 expect_grep "no space left on the target" "$T/err"
 expect_grep "file is incomplete and has no partition table" "$T/err"
+
+# 9. customising a flashed device (mtools on the device at the partition offset)
+truncate -s 128M "$T/cust.img"
+newloop L "$T/cust.img"
+expect_exit 0 "$PINETBOOT" flash --yes --config program_usb_boot_mode=1 "$T/pi.img.zst" "$L"
+mtype -i "$L@@$P1_OFF" ::config.txt >"$T/cfg"
+expect_grep "^program_usb_boot_mode=1$" "$T/cfg"
