@@ -540,6 +540,9 @@ static int open_target(struct flash *f)
 	}
 	if (!S_ISREG(st.st_mode))
 		return fail(f, "%s is neither a block device nor a regular file", t);
+	struct stat ist;
+	if (stat(f->o->image, &ist) == 0 && ist.st_dev == st.st_dev && ist.st_ino == st.st_ino)
+		return fail(f, "%s is the image itself", t);
 	f->fd = open(t, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (f->fd < 0)
 		return fail(f, "cannot create %s: %s", t, strerror(errno));

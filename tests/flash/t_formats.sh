@@ -73,3 +73,8 @@ if command -v script >/dev/null; then
   script -qec "$PINETBOOT flash $T/pi.img.bz2 $T/tty.img" /dev/null >"$T/tty.out" 2>&1
   expect_grep "writing .* MiB ([0-9]*% of the source) .*MiB/s  ETA [0-9]*:[0-9][0-9]" "$T/tty.out"
 fi
+# the image itself as the target: refused, image intact
+cp "$T/pi.img.xz" "$T/self.img.xz"
+expect_exit 1 "$PINETBOOT" flash "$T/self.img.xz" "$T/self.img.xz"
+expect_grep "is the image itself" "$T/err"
+cmp "$T/self.img.xz" "$T/pi.img.xz" || fail "image destroyed"
