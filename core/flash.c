@@ -514,6 +514,7 @@ static int open_target(struct flash *f)
 	if (stat(t, &st) < 0) {
 		if (errno != ENOENT || str_startswith(t, "/dev/"))
 			return fail(f, "%s: %s", t, errno == ENOENT ? "no such device (is the card in?)" : strerror(errno));
+		memset(&st, 0, sizeof(st));
 		st.st_mode = S_IFREG;
 	}
 	if (S_ISBLK(st.st_mode)) {
