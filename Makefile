@@ -12,7 +12,7 @@ WERROR   ?= 1
 
 PKGS      := ncursesw libpcap libudev libiscsi inih liblzma zlib libzstd libarchive libcrypto \
              libxxhash ext2fs com_err
-TEST_PKGS := cmocka
+TEST_PKGS := cmocka umockdev-1.0
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 

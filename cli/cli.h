@@ -29,6 +29,9 @@ int cli_wants_help(int argc, char **argv);
 	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
 	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
 	X("monitor", cmd_monitor, "decode netboot traffic (live or from a pcap), per-Pi boot stages")     \
+	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
+	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
+	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
