@@ -175,7 +175,7 @@ static void test_no_discover(void **state)
 {
 	(void)state;
 	struct fx f;
-	fx_start(&f, PROFILE "[pi \"garage\"]\nmodel = 3B\nmac = b8:27:eb:af:9c:61\n");
+	fx_start(&f, PROFILE "[pi \"garage\"]\nmodel = 3B\nserial = 12af9c61\nmac = b8:27:eb:af:9c:61\n");
 	fx_pi4_dhcp(&f, MAC_PI4);
 	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.2026-11.lan.example:kitchen",
