@@ -154,6 +154,28 @@ static void pi_bind_profile(struct pistate *ps, const struct pi *p)
 	ps->dirty = true;
 }
 
+bool diag_mac_is_pi(const struct site *site, const uint8_t mac[6])
+{
+	static const uint8_t ouis[][3] = {
+	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
+	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
+	if (site)
+		return profile_by_mac(site, mac) != NULL;
+	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
+		if (memcmp(mac, ouis[i], 3) == 0)
+			return true;
+	return false;
+}
+
+struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev,
+			     bool by_oui)
+{
+	struct pistate *ps = diag_pi_get(d, mac);
+	if (ps || !((by_oui && diag_mac_is_pi(NULL, mac)) || (d->site && diag_mac_is_pi(d->site, mac))))
+		return ps;
+	return diag_pi_add(d, mac, ev);
+}
+
 struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev)
 {
 	struct pistate *ps = diag_pi_get(d, mac);

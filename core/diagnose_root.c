@@ -49,7 +49,8 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_tcp *t = &ev->u.tcp;
 	struct pistate *ps;
-	if (ev->dport == 3260 && t->syn && !t->ack && (ps = diag_pi_get(d, ev->src_mac))) {
+	if (ev->dport == 3260 && t->syn && !t->ack &&
+	    (ps = diag_pi_late(d, ev->src_mac, ev, false))) {
 		root_begin(ps, ev);
 		if (!ps->syn_frame)
 			ps->syn_frame = ev->frame;
@@ -189,8 +190,8 @@ static void iscsi_from_pi(struct pistate *ps, const struct pnb_event *ev)
 void dx_iscsi(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_iscsi *s = &ev->u.iscsi;
-	struct pistate *ps = diag_pi_get(d, ev->src_mac);
-	if (ps && !(s->opcode & 0x20)) {
+	struct pistate *ps = s->opcode & 0x20 ? NULL : diag_pi_late(d, ev->src_mac, ev, false);
+	if (ps) {
 		iscsi_from_pi(ps, ev);
 		return;
 	}
@@ -294,7 +295,7 @@ void dx_rpc(struct diag *d, const struct pnb_event *ev)
 			rpc_reply(d, ps, ev);
 		return;
 	}
-	if (!(ps = diag_pi_get(d, ev->src_mac)))
+	if (!(ps = diag_pi_late(d, ev->src_mac, ev, false)))
 		return;
 	if (c->prog != PROG_NFS && c->prog != PROG_MOUNT && c->prog != PROG_PORTMAP)
 		return;

@@ -303,7 +303,7 @@ static void prefix_dropped(struct diag *d, struct pistate *ps, const char *name,
 
 static void on_rrq(struct diag *d, const struct pnb_event *ev)
 {
-	struct pistate *ps = diag_pi_get(d, ev->src_mac);
+	struct pistate *ps = diag_pi_late(d, ev->src_mac, ev, true);
 	if (!ps)
 		return;
 	char name[256];
