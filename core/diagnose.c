@@ -4,6 +4,7 @@
  * diagnose_time.c. */
 #include "core/diagnose_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,17 @@ double tv_diff(struct timeval a, struct timeval b)
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts)
 {
 	sbuf_printf(b, "#%llu (%.3f s)", (unsigned long long)frame, tv_diff(ts, d->t0));
+}
+
+void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	sbuf_init(b);
+	va_start(ap, fmt);
+	sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	sbuf_addc(b, ' ');
+	ev_ref(d, b, ev->frame, ev->ts);
 }
 
 char *ip_str(uint32_t ip, char out[16])
@@ -171,7 +183,8 @@ struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct 
 			     bool by_oui)
 {
 	struct pistate *ps = diag_pi_get(d, mac);
-	if (ps || !((by_oui && diag_mac_is_pi(NULL, mac)) || (d->site && diag_mac_is_pi(d->site, mac))))
+	if (ps ||
+	    !((by_oui && diag_mac_is_pi(NULL, mac)) || (d->site && diag_mac_is_pi(d->site, mac))))
 		return ps;
 	return diag_pi_add(d, mac, ev);
 }

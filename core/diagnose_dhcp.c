@@ -316,10 +316,8 @@ static void nak(struct diag *d, struct pistate *ps, const struct pnb_event *ev, 
 			bytes_copy(h->opts[i].val, msg, sizeof(msg));
 	ps->nak_frame = ev->frame;
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "DHCPNAK from %s in ",
-		    ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "DHCPNAK from %s in",
+		ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
 	if (msg[0])
 		sbuf_printf(&e, ": \"%s\"", msg);
 	bool rival = pi_fired(ps, R_RIVAL_DHCP) || d->n_addr_servers > 1;

@@ -281,6 +281,9 @@ bool pi_fired(const struct pistate *ps, enum diag_rule r);
 /* Seconds between two times; and "#12 (3.512 s)" for evidence. */
 double tv_diff(struct timeval a, struct timeval b);
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts);
+/* Initialises b with fmt, then where ev happened: "RRQ x, ERROR 1 File not found #7 (0.708 s)". */
+void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 char *ip_str(uint32_t ip, char out[16]);
 /* The profile Pi's TFTP directory name (serial, MAC with dashes, or the string), into out. */
 bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **kind);
