@@ -149,6 +149,24 @@ static void vec_iscsi(struct gen *g)
 	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
 	put32(tx + 20, 0xffffffffu);
 	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	/* SendTargets answered in two Text Responses joined by the C bit */
+	tl = add_text(tx + 48, q);
+	bhs(tx, 0x44, 0x80, (uint32_t)tl, c.itt);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	const char *a1[] = {"TargetName=iqn.2026-11.lan.example:root-garage",
+			    "TargetAddress=192.168.20.1:3260,1", NULL};
+	tl = add_text(tx + 48, a1);
+	bhs(tx, 0x24, 0x40, (uint32_t)tl, c.itt);
+	put32(tx + 20, 0x1234u);
+	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	bhs(tx, 0x44, 0x80, 0, c.itt);
+	put32(tx + 20, 0x1234u);
+	send_stream(g, &c, true, tx, 48, 1448);
+	tl = add_text(tx + 48, a);
+	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
 	/* Logout (close the session) */
 	bhs(tx, 0x46, 0x80, 0, c.itt);
 	send_stream(g, &c, true, tx, 48, 1448);
