@@ -117,6 +117,25 @@ static void dhcp_json(struct line *l, const struct ev_dhcp *d)
 	kbytes(l, "pxe_prompt", d->pxe_prompt);
 	kbytes(l, "tftp_server", d->tftp_server);
 	kbytes(l, "bootfile", d->bootfile);
+	kbytes(l, "hostname", dhcp_option(d, 12));
+	kbytes(l, "root_path", dhcp_option(d, 17));
+	kbytes(l, "message", dhcp_option(d, 56));
+	khexbytes(l, "client_id", dhcp_option(d, 61));
+	struct pnb_bytes lease = dhcp_option(d, 51);
+	if (lease.len == 4)
+		kint(l, "lease_time", (uint32_t)lease.p[0] << 24 | (uint32_t)lease.p[1] << 16 |
+					       (uint32_t)lease.p[2] << 8 | lease.p[3]);
+	struct pnb_bytes prl = dhcp_option(d, 55);
+	if (prl.len) {
+		key(l, "param_list");
+		put_ch(l, '[');
+		for (unsigned i = 0; i < prl.len; i++) {
+			if (i)
+				put_ch(l, ',');
+			put_u64(l, prl.p[i]);
+		}
+		put_ch(l, ']');
+	}
 	kbytes(l, "sname", d->sname);
 	kbytes(l, "file", d->file);
 	if (d->has_arch)

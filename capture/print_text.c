@@ -59,6 +59,8 @@ static void put_ipf(struct line *l, const char *label, uint32_t ip)
 	put_ip(l, ip);
 }
 
+static uint32_t opt_u32(struct pnb_bytes b);
+
 static void dhcp_summary(struct line *l, const struct ev_dhcp *d)
 {
 	if (d->msg_type) {
@@ -98,6 +100,14 @@ static void dhcp_summary(struct line *l, const struct ev_dhcp *d)
 	}
 	put_b(l, "tftp-server", d->tftp_server);
 	put_b(l, "bootfile", d->bootfile);
+	put_b(l, "hostname", dhcp_option(d, 12));
+	put_b(l, "root-path", dhcp_option(d, 17));
+	put_b(l, "message", dhcp_option(d, 56));
+	struct pnb_bytes lease = dhcp_option(d, 51);
+	if (lease.len == 4) {
+		put_str(l, " lease ");
+		put_u64(l, opt_u32(lease));
+	}
 	put_b(l, "sname", d->sname);
 	put_b(l, "file", d->file);
 	if (d->pi_guid) {
@@ -442,6 +452,11 @@ static void packet_head(struct line *l, const struct pnb_packet *p)
 	put_str(l, " #");
 	put_u64(l, p->frame);
 	put_ch(l, ' ');
+	if (p->vlan) {
+		put_str(l, "vlan ");
+		put_u64(l, p->vlan);
+		put_ch(l, ' ');
+	}
 	if (p->ip) {
 		bool ports = !p->fragment && (p->ipproto == 6 || p->ipproto == 17);
 		put_endpoint(l, p->src_ip, p->sport, ports);
@@ -522,6 +537,22 @@ void text_printer_flush(struct text_printer *tp)
 {
 	if (tp->tail.n)
 		line_emit(&tp->tail, &tp->out);
+}
+
+struct pnb_bytes dhcp_option(const struct ev_dhcp *d, uint8_t code)
+{
+	for (unsigned i = 0; i < d->n_opts_stored; i++)
+		if (d->opts[i].code == code)
+			return d->opts[i].val;
+	struct pnb_bytes none = {NULL, 0};
+	return none;
+}
+
+static uint32_t opt_u32(struct pnb_bytes b)
+{
+	return b.len == 4 ? (uint32_t)b.p[0] << 24 | (uint32_t)b.p[1] << 16 |
+				    (uint32_t)b.p[2] << 8 | b.p[3]
+			  : 0;
 }
 
 const char *event_kind_name(enum pnb_event_kind k)
