@@ -796,6 +796,8 @@ static const struct scenario scenarios[] = {
     {"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
     {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
     {"reboot-twice", "-", M4, "8", "null", "-", reboot_twice, NULL},
+    {"profile-mismatch", "kitchen-typo.conf", M4, "8", "null", "~profile-mismatch", good_pi4_proxy,
+     "511e57f8"},
     {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
     {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
     {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
