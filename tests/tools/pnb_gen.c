@@ -1,5 +1,6 @@
 /* pnb_gen — writes synthetic netboot captures for the capture branch's tests and benchmark:
  *   pnb_gen vectors DIR     small captures for golden and tshark differential tests
+ *   pnb_gen dhcp OUT [N]    N packets (default 200,000) of DHCP only: 100 Pis' ROM exchanges
  *   pnb_gen wrap OUT        one TFTP transfer of 70,001 blocks (block numbers wrap)
  *   pnb_gen bench OUT [N]   N packets (default 1,000,000) of 100 Pis booting: DHCP (proxy +
  *                           full), TFTP firmware/kernel transfers with tsize probes, iSCSI
@@ -469,6 +470,22 @@ static int vectors(const char *dir)
 	return cooked(dir);
 }
 
+/* DHCP-heavy traffic: 100 Pis doing ROM DORA exchanges (proxy and full offers) over and over. */
+static int dhcp_storm(const char *out, uint64_t target)
+{
+	struct gen g;
+	if (open_out(&g, out) < 0)
+		return 1;
+	for (unsigned n = 0; g.count < target; n++) {
+		struct pi pi;
+		pi_make(&pi, n % 100, n % 3 != 0);
+		dhcp_rom(&g, &pi, 0x7000000u + n, n % 2 == 0);
+	}
+	close_out(&g);
+	printf("%llu packets\n", (unsigned long long)g.count);
+	return 0;
+}
+
 /* A transfer of more than 65535 blocks (the block number wraps) with a retransmission. */
 static int wrap(const char *out)
 {
@@ -487,10 +504,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "wrap"))
 		return wrap(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "dhcp"))
+		return dhcp_storm(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 200000);
 	if (argc >= 3 && !strcmp(argv[1], "vectors"))
 		return vectors(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "bench"))
 		return bench(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000000);
-	fprintf(stderr, "usage: pnb_gen vectors DIR | pnb_gen bench OUT [PACKETS] | pnb_gen wrap OUT\n");
+	fprintf(stderr, "usage: pnb_gen vectors DIR | bench OUT [PACKETS] | dhcp OUT [PACKETS] | wrap OUT\n");
 	return 2;
 }
