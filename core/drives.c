@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include "core/util.h"
 
@@ -418,7 +419,10 @@ struct drive_monitor *drive_monitor_new(char *err, size_t errlen)
 {
 	struct drive_monitor *m = xcalloc(1, sizeof(*m));
 	m->udev = udev_new();
-	m->mon = m->udev ? udev_monitor_new_from_netlink(m->udev, "udev") : NULL;
+	/* udevd rebroadcasts kernel events once it has processed them; where no udevd runs (a
+	 * container), listen to the kernel's own events instead. umockdev emulates udevd. */
+	bool udevd = access("/run/udev/control", F_OK) == 0 || getenv("UMOCKDEV_DIR");
+	m->mon = m->udev ? udev_monitor_new_from_netlink(m->udev, udevd ? "udev" : "kernel") : NULL;
 	if (!m->mon || udev_monitor_filter_add_match_subsystem_devtype(m->mon, "block", "disk") < 0 ||
 	    udev_monitor_enable_receiving(m->mon) < 0) {
 		snprintf(err, errlen, "cannot watch udev for drives: %s", strerror(errno));

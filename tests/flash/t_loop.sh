@@ -106,3 +106,16 @@ newloop L "$T/cust.img"
 expect_exit 0 "$PINETBOOT" flash --yes --config program_usb_boot_mode=1 "$T/pi.img.zst" "$L"
 mtype -i "$L@@$P1_OFF" ::config.txt >"$T/cfg"
 expect_grep "^program_usb_boot_mode=1$" "$T/cfg"
+
+# 10. devices --watch: a loop device set up and taken down shows as + and -
+truncate -s 16M "$T/hot.img"
+"$PINETBOOT" devices --all --watch --seconds 4 >"$T/watch.out" 2>&1 &
+wpid=$!
+on_exit "kill $wpid 2>/dev/null"
+sleep 1
+newloop H "$T/hot.img"
+sleep 0.5
+losetup -d "$H"
+wait $wpid
+expect_grep "^+ $H .*loop .*safe" "$T/watch.out"
+expect_grep "^- $H$" "$T/watch.out"
