@@ -11,8 +11,8 @@
 
 static const char *const stall_fix[STAGE_COUNT] = {
     "",
-    "check power, link and the capture interface; Pi 3B: OTP row 17 = 3020000a; Pi 4/5: "
-    "BOOT_ORDER with 2",
+    ("check power, link and the capture interface; Pi 3B: OTP row 17 = 3020000a; Pi 4/5: "
+     "BOOT_ORDER with 2"),
     "check that a DHCP server (or dnsmasq proxy) answers this MAC with option 43",
     "check the DHCP server's log for this MAC",
     "check the TFTP server is reachable from the Pi's address and its log for this Pi",
