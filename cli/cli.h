@@ -24,6 +24,10 @@ int cli_wants_help(int argc, char **argv);
 #define PNB_COMMANDS(X)                                                                            \
 	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
 	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
+	X("export", cmd_export, "render the boot server's files for a site profile")           \
+	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
+	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
+	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
