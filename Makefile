@@ -34,7 +34,7 @@ CFLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 LDFLAGS  += -fsanitize=address,undefined
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread -lcrypt
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread -lcrypt -lcsv
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)/gen \
               $(WFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 

@@ -25,6 +25,10 @@ int cli_wants_help(int argc, char **argv);
 	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
 	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
 	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
+	X("export", cmd_export, "render the boot server's files for a site profile")           \
+	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
+	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
+	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

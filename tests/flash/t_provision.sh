@@ -45,7 +45,7 @@ orig=$(dumpe2fs -h "$T/pi.img?offset=$P2_OFF" 2>/dev/null | awk '/^Filesystem UU
 dir="$T/tftp/dc-a6-32-1c-6a-2a"
 [[ -d "$dir" ]] || fail "no TFTP directory $dir"
 expect_grep "root=UUID=$uuid" "$dir/cmdline.txt"
-expect_grep "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen" "$dir/cmdline.txt"
+expect_grep "iscsi_initiator=iqn.2026-11.lan.example:kitchen" "$dir/cmdline.txt"
 expect_grep "^auto_initramfs=1$" "$dir/config.txt"
 # everything else equals the image's boot partition
 mkdir -p "$T/bootref"
