@@ -23,6 +23,12 @@ struct lint_ctx {
 	bool has_reply_delay, has_menu;
 	char *boot_file;
 	int boot_line;
+	/* the tgt <target> block being read */
+	const struct pi *tgt_pi;
+	char *tgt_file;
+	int tgt_line;
+	bool tgt_acl, tgt_acl_ok, tgt_chap, tgt_seen;
+	bool *tgt_found; /* per Pi */
 };
 
 static char *under_root(const char *root, const char *path)
@@ -112,6 +118,40 @@ static void check_menu_text(struct lint_ctx *c, const char *file, int line, cons
 		     model_info(p->model)->long_name, p->name);
 }
 
+static bool onlink_only(const struct pi *p)
+{
+	return model_info(p->model)->tftp_onlink_only;
+}
+
+/* A TFTP server named off the Pis' subnet (spec §4 row 8, FW#670): the Pi 3B ROM ARPs for it
+ * instead of using the router. Looks at every dotted quad in the directive. */
+static void check_tftp_server(struct lint_ctx *c, const char *file, int line, const char *val,
+			      const char *key)
+{
+	const struct pi *p = lint_first_pi(c->s, onlink_only);
+	if (!p || !c->s->address)
+		return;
+	uint32_t mask = ipv4_netmask(c->s->prefix_len);
+	char net[16];
+	ipv4_format(c->s->address & mask, net);
+	for (const char *q = val; *q;) {
+		size_t n = strspn(q, "0123456789.");
+		char ip[16];
+		uint32_t a;
+		if (n >= 7 && n < sizeof(ip)) {
+			snprintf(ip, sizeof(ip), "%.*s", (int)n, q);
+			if (ipv4_parse(ip, &a) && a && (a & mask) != (c->s->address & mask))
+				problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, key,
+					     "names TFTP server %s, outside the Pis' subnet: the %s "
+					     "([pi \"%s\"]) can only reach a TFTP server on its own "
+					     "subnet (fix: serve TFTP from an address in %s/%u)",
+					     ip, model_info(p->model)->long_name, p->name,
+					     net, c->s->prefix_len);
+		}
+		q += n ? n : 1;
+	}
+}
+
 static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *text)
 {
 	char *t = str_trim(text);
@@ -126,6 +166,9 @@ static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *t
 		check_menu_text(c, file, line, val, key);
 	if (!strcmp(key, "dhcp-reply-delay"))
 		c->has_reply_delay = true;
+	if (!strcmp(key, "pxe-service") || !strcmp(key, "dhcp-boot") ||
+	    (!strncmp(key, "dhcp-option", 11) && (strstr(val, "66,") || strstr(val, "tftp-server"))))
+		check_tftp_server(c, file, line, val, key);
 	if (!strcmp(key, "dhcp-range") && strstr(val, "proxy") && !c->proxy_file) {
 		c->proxy_file = xstrdup(file);
 		c->proxy_line = line;
@@ -145,6 +188,9 @@ static void dhcpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 		return;
 	if (strstr(t, "vendor-encapsulated-options") || strstr(t, "option 43"))
 		check_menu_text(c, file, line, t, "option 43");
+	if (!strncmp(t, "next-server", 11) || strstr(t, "tftp-server-name"))
+		check_tftp_server(c, file, line, t, !strncmp(t, "next-server", 11) ? "next-server"
+										 : "option 66");
 	if ((!strncmp(t, "filename", 8) || strstr(t, "bootfile-name")) && !c->boot_file) {
 		c->boot_file = xstrdup(file);
 		c->boot_line = line;
@@ -225,12 +271,67 @@ static void exports_line(struct lint_ctx *c, const char *file, int line, char *t
 
 /* ---- tgt: LUN 0 is the controller (spec §4, TGT targets.conf.example) ---- */
 
+static const struct pi *pi_by_target(const struct site *s, const char *iqn)
+{
+	for (size_t i = 0; i < s->n_pis; i++)
+		if (s->pis[i].target && !strcmp(s->pis[i].target, iqn))
+			return &s->pis[i];
+	return NULL;
+}
+
+/* A Pi's target must let its initiator in, and ask for CHAP exactly when the profile says
+ * (spec §4 rows 23–24; DESIGN: tgtd answers 0x0203 to an initiator outside its ACL). */
+static void tgt_block_verdict(struct lint_ctx *c)
+{
+	const struct pi *p = c->tgt_pi;
+	if (!p)
+		return;
+	c->tgt_found[p - c->s->pis] = true;
+	if (c->tgt_acl && !c->tgt_acl_ok)
+		problems_add(c->ps, PROBLEM_ERROR, c->tgt_file, c->tgt_line, NULL, "initiator-name",
+			     "the target of [pi \"%s\"] does not let in its initiator %s, so tgt "
+			     "answers the login with 0x0203 \"no such target\" (fix: initiator-name "
+			     "%s)",
+			     p->name, p->initiator, p->initiator);
+	if (!p->chap && c->tgt_chap)
+		problems_add(c->ps, PROBLEM_ERROR, c->tgt_file, c->tgt_line, NULL, "incominguser",
+			     "the target of [pi \"%s\"] requires CHAP but the profile says chap = "
+			     "no, so the Pi's login fails with 0x0201 (fix: chap = yes, or drop "
+			     "incominguser)",
+			     p->name);
+	else if (p->chap && !c->tgt_chap)
+		problems_add(c->ps, PROBLEM_WARNING, c->tgt_file, c->tgt_line, NULL, "incominguser",
+			     "the target of [pi \"%s\"] has no incominguser although the profile "
+			     "says chap = yes: any host allowed by the ACL logs in without a "
+			     "password (fix: pinetboot apply)",
+			     p->name);
+}
+
 static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 {
 	char *t = str_trim(text);
 	if (*t == '#')
 		return;
-	if (!strncasecmp(t, "lun", 3) && isspace((unsigned char)t[3])) {
+	if (!strncasecmp(t, "<target", 7) && isspace((unsigned char)t[7])) {
+		char *iqn = str_trim(t + 8);
+		char *gt = strchr(iqn, '>');
+		if (gt)
+			*gt = '\0';
+		c->tgt_seen = true;
+		c->tgt_pi = pi_by_target(c->s, str_trim(iqn));
+		free(c->tgt_file);
+		c->tgt_file = xstrdup(file);
+		c->tgt_line = line;
+		c->tgt_acl = c->tgt_acl_ok = c->tgt_chap = false;
+	} else if (!strncasecmp(t, "</target", 8)) {
+		tgt_block_verdict(c);
+		c->tgt_pi = NULL;
+	} else if (!strncasecmp(t, "initiator-name", 14) && c->tgt_pi) {
+		c->tgt_acl = true;
+		c->tgt_acl_ok |= !strcmp(str_trim(t + 14), c->tgt_pi->initiator);
+	} else if (!strncasecmp(t, "incominguser", 12)) {
+		c->tgt_chap = true;
+	} else if (!strncasecmp(t, "lun", 3) && isspace((unsigned char)t[3])) {
 		char *v = str_trim(t + 4);
 		if (!strcmp(v, "0"))
 			problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, "lun",
@@ -238,6 +339,22 @@ static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 				     "controller (fix: drop the lun line; tgt numbers backing stores "
 				     "from 1, and cmdline.txt must name that LUN)");
 	}
+}
+
+/* Pis with no target at all, once some tgt config is installed. */
+static void tgt_missing(struct lint_ctx *c)
+{
+	if (!c->tgt_seen || c->s->root != ROOT_ISCSI || c->s->iscsi_target != TARGET_TGT)
+		return;
+	for (size_t i = 0; i < c->s->n_pis; i++)
+		if (!c->tgt_found[i])
+			problems_add(c->ps, PROBLEM_WARNING, c->s->path,
+				     c->s->pis[i].key_line[PK_TARGET] ? c->s->pis[i].key_line[PK_TARGET]
+								       : c->s->pis[i].line,
+				     NULL, NULL,
+				     "[pi \"%s\"]: no installed tgt target is named %s, so its "
+				     "login gets 0x0203 (fix: pinetboot apply)",
+				     c->s->pis[i].name, c->s->pis[i].target);
 }
 
 /* ---- tftpd-hpa serves the directory the profile names ---- */
@@ -383,6 +500,7 @@ static void lint_pi_files(struct lint_ctx *c)
 void lint_installed(const struct site *s, const char *root, struct problems *ps)
 {
 	struct lint_ctx c = {.s = s, .root = root, .ps = ps};
+	c.tgt_found = xcalloc(s->n_pis + 1, sizeof(bool));
 	char *p = under_root(root, "/etc/dnsmasq.conf");
 	each_line(&c, p, dnsmasq_line);
 	free(p);
@@ -397,11 +515,14 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 	each_line(&c, p, tgt_line);
 	free(p);
 	each_file_in(&c, "/etc/tgt/conf.d", ".conf", tgt_line);
+	tgt_missing(&c);
 	p = under_root(root, "/etc/default/tftpd-hpa");
 	each_line(&c, p, tftpd_line);
 	free(p);
 	lint_pi_files(&c);
 	free(c.proxy_file);
 	free(c.boot_file);
+	free(c.tgt_file);
+	free(c.tgt_found);
 	problems_sort(ps);
 }

@@ -2,6 +2,7 @@
 #include "core/profile_csv.h"
 
 #include <csv.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +30,30 @@ struct csv_ctx {
 	size_t row_cap;
 };
 
+/* Spreadsheet headers: "TFTP Prefix" and "tftp-prefix" both name tftp_prefix. */
+static char *header_key(const char *name)
+{
+	char *k = xstrdup(name);
+	for (char *p = k; *p; p++)
+		*p = (*p == ' ' || *p == '-') ? '_' : (char)tolower((unsigned char)*p);
+	static const char *const alias[][2] = {{"mac_address", "mac"},
+						 {"serial_number", "serial"},
+						 {"ip_address", "ip"},
+						 {"pi", "name"}};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(alias); i++)
+		if (!strcmp(k, alias[i][0])) {
+			free(k);
+			return xstrdup(alias[i][1]);
+		}
+	return k;
+}
+
 static void add_header_column(struct csv_ctx *c, const char *name)
 {
 	c->cols = xrealloc(c->cols, (c->n_cols + 1) * sizeof(*c->cols));
-	int k = !strcasecmp(name, "name") ? COL_NAME : profile_pi_key_find(name);
+	char *key = header_key(name);
+	int k = !strcmp(key, "name") ? COL_NAME : profile_pi_key_find(key);
+	free(key);
 	if (k == COL_UNKNOWN) {
 		char *msg = profile_unknown_key_message(name, false);
 		problems_add(c->ps, PROBLEM_ERROR, c->file, c->row_line, NULL, NULL,
@@ -162,8 +183,17 @@ static int parse_file(struct csv_ctx *c, FILE *f)
 	ssize_t n;
 	int rc = 0;
 	while ((n = getline(&buf, &cap, f)) >= 0) {
-		c->line++;
-		if (csv_parse(&parser, buf, (size_t)n, on_field, on_row, c) != (size_t)n) {
+		char *p = buf;
+		if (++c->line == 1) {
+			/* spreadsheets write a UTF-8 byte order mark, and ';' in some locales */
+			if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
+				p += 3;
+				n -= 3;
+			}
+			if (strchr(p, ';') && !strchr(p, ','))
+				csv_set_delim(&parser, ';');
+		}
+		if (csv_parse(&parser, p, (size_t)n, on_field, on_row, c) != (size_t)n) {
 			rc = -1;
 			break;
 		}

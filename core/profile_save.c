@@ -122,11 +122,15 @@ static void parse_key(struct save_doc *d, struct save_line *l, const char *p)
 static void doc_parse(struct save_doc *d, const char *text)
 {
 	memset(d, 0, sizeof(*d));
+	size_t lines = 1;
+	for (const char *q = text; (q = strchr(q, '\n')); q++)
+		lines++;
+	d->lines = xmalloc(lines * sizeof(*d->lines));
 	int section = -1;
 	for (const char *p = text; *p;) {
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		d->lines = xrealloc(d->lines, (d->n + 1) * sizeof(*d->lines));
+		size_t advance = nl ? len + 1 : len; /* before the \r is taken off len */
 		struct save_line *l = &d->lines[d->n++];
 		*l = (struct save_line){.text = p, .len = len, .section = section, .comment = len};
 		if (len && p[len - 1] == '\r') {
@@ -143,7 +147,7 @@ static void doc_parse(struct save_doc *d, const char *text)
 		} else if (q < p + len && *q != ';' && *q != '#' && section >= 0) {
 			parse_key(d, l, q);
 		}
-		p += nl ? (size_t)(nl - p) + 1 : len;
+		p += advance;
 	}
 }
 

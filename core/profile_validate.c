@@ -248,56 +248,12 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 
 /* ---- values that must differ between Pis ---- */
 
-typedef const char *(*pi_getter)(const struct pi *, char buf[64]);
-
-static const char *get_mac(const struct pi *p, char buf[64])
+/* The value of key k that must be unique, as written to the file (heap), or NULL. */
+static char *unique_value(const struct pi *p, enum profile_pi_key k)
 {
-	if (!p->has_mac)
-		return NULL;
-	mac_format(p->mac, ':', buf);
-	return buf;
-}
-static const char *get_serial(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->has_serial ? p->serial : NULL;
-}
-static const char *get_initiator(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->initiator;
-}
-static const char *get_target(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->target;
-}
-static const char *get_backing(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->backing;
-}
-static const char *get_nfs_path(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->nfs_path;
-}
-static const char *get_prefix_str(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->prefix == TFTP_PREFIX_STRING ? p->prefix_str : NULL;
-}
-static const char *get_hostname(const struct pi *p, char buf[64])
-{
-	(void)buf;
-	return p->hostname;
-}
-static const char *get_ip(const struct pi *p, char buf[64])
-{
-	if (!p->ip)
-		return NULL;
-	ipv4_format(p->ip, buf);
-	return buf;
+	if (k == PK_TFTP_PREFIX && p->prefix != TFTP_PREFIX_STRING)
+		return NULL; /* serial and mac directories differ by construction */
+	return profile_pi_value(p, k);
 }
 
 static bool pi5_family(const struct pi *p)
@@ -344,22 +300,21 @@ static const struct pi *serial_partner(const struct site *s, const struct pi *p,
 
 struct dup_rule {
 	enum profile_pi_key key;
-	pi_getter get;
 	bool case_fold;
 	enum problem_severity sev;
 	bool when_nfs, when_iscsi;
 };
 
 static const struct dup_rule dup_rules[] = {
-	{PK_MAC, get_mac, false, PROBLEM_ERROR, true, true},
-	{PK_SERIAL, get_serial, false, PROBLEM_ERROR, true, true},
-	{PK_INITIATOR, get_initiator, false, PROBLEM_ERROR, false, true},
-	{PK_TARGET, get_target, false, PROBLEM_ERROR, false, true},
-	{PK_BACKING, get_backing, false, PROBLEM_ERROR, false, true},
-	{PK_NFS_PATH, get_nfs_path, false, PROBLEM_ERROR, true, false},
-	{PK_IP, get_ip, false, PROBLEM_ERROR, true, true},
-	{PK_TFTP_PREFIX, get_prefix_str, true, PROBLEM_ERROR, true, true},
-	{PK_HOSTNAME, get_hostname, true, PROBLEM_WARNING, true, true},
+	{PK_MAC, false, PROBLEM_ERROR, true, true},
+	{PK_SERIAL, false, PROBLEM_ERROR, true, true},
+	{PK_INITIATOR, false, PROBLEM_ERROR, false, true},
+	{PK_TARGET, false, PROBLEM_ERROR, false, true},
+	{PK_BACKING, false, PROBLEM_ERROR, false, true},
+	{PK_NFS_PATH, false, PROBLEM_ERROR, true, false},
+	{PK_IP, false, PROBLEM_ERROR, true, true},
+	{PK_TFTP_PREFIX, true, PROBLEM_ERROR, true, true},
+	{PK_HOSTNAME, true, PROBLEM_WARNING, true, true},
 };
 
 struct dup_entry {
@@ -400,10 +355,9 @@ static void dup_check(const struct site *s, struct problems *ps, const struct du
 	struct dup_entry *e = xmalloc((s->n_pis + 1) * sizeof(*e));
 	size_t n = 0;
 	for (size_t i = 0; i < s->n_pis; i++) {
-		char buf[64];
-		const char *v = r->get(&s->pis[i], buf);
+		char *v = unique_value(&s->pis[i], r->key);
 		if (v)
-			e[n++] = (struct dup_entry){xstrdup(v), i};
+			e[n++] = (struct dup_entry){v, i};
 	}
 	dup_fold = r->case_fold;
 	qsort(e, n, sizeof(*e), dup_cmp);

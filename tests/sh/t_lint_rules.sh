@@ -63,6 +63,17 @@ printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 expect_grep 'pinetboot.conf:2: boot file: the config relies on option 67' "$T/out"
 rm "$R/etc/dnsmasq.d/pinetboot.conf"
+# a TFTP server off the Pis' subnet for a Pi 3B (spec §4 row 8)
+printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24' "$T/out"
+printf 'next-server 192.168.20.1;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
+rm "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+printf 'next-server 10.1.1.5;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5' "$T/out"
+rm "$R/etc/dhcp/dhcpd-pinetboot.conf"
 # ISC dhcpd with the menu text lacking spaces
 printf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' > "$R/etc/dhcp/dhcpd.conf"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
@@ -86,6 +97,22 @@ expect_grep 'pinetboot.conf:3: lun: a backing store is set to LUN 0.*fix:' "$T/o
 expect_grep 'dc-a6-32-1c-6a-2a/cmdline.txt:1: root: names iSCSI LUN 0, but tgt.*fix: LUN 1' "$T/out"
 expect_grep '2caf9c61/cmdline.txt:1: root: "PARTUUID=1234abcd-02" names the SD card' "$T/out"
 expect_grep '2caf9c61/cmdline.txt:1: ISCSI_: note: upper-case' "$T/out"
+# the kitchen target lacks CHAP (warning) and garage has no target at all (warning)
+expect_grep 'pinetboot.conf:1: incominguser: warning: the target of \[pi "kitchen"\] has no incominguser' "$T/out"
+expect_grep 'ok.conf:8: warning: \[pi "garage"\]: no installed tgt target is named iqn.2026-11.lan.example:root-garage' "$T/out"
+# a target whose ACL names another initiator; one that wants CHAP from a chap = no Pi
+cat > "$R/etc/tgt/conf.d/acl.conf" <<'CONF'
+<target iqn.2026-11.lan.example:root-garage>
+    backing-store /srv/iscsi/garage.img
+    initiator-name iqn.2026-11.lan.example:someone-else
+    incominguser garage 0123456789abcd
+</target>
+CONF
+sed 's/^mac = b8:27:eb:af:9c:61/&\nchap = no/' "$T/ok.conf" > "$T/nochap.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/nochap.conf" --root "$R"
+expect_grep 'acl.conf:1: initiator-name: the target of \[pi "garage"\] does not let in its initiator iqn.2026-11.lan.example:garage.*0x0203.*fix: initiator-name iqn.2026-11.lan.example:garage' "$T/out"
+expect_grep 'acl.conf:1: incominguser: the target of \[pi "garage"\] requires CHAP but the profile says chap = no' "$T/out"
+rm "$R/etc/tgt/conf.d/acl.conf"
 # LIO numbers from 0: the same cmdline is right there
 rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61"
 site "$T/lio.conf" "iscsi_target = lio"

@@ -78,3 +78,8 @@ expect_exit 0 "$PINETBOOT" lint "$T/fleet.conf" --root "$T/empty"
 while IFS= read -r l; do
   grep -qxF -- "$l" "$PNB_TOP/man/pinetboot.1" || fail "man/pinetboot.1 lacks '$l' (regenerate with pinetboot profile keys --man)"
 done < "$T/keys.man"
+# a spreadsheet export: byte order mark, ';' separators, CRLF, headers in words
+printf '\xef\xbb\xbfName;Model;Serial Number;MAC Address;TFTP Prefix\r\nhall;5;12345678;2C:CF:67:00:00:01;mac\r\n' > "$T/sheet.csv"
+expect_exit 0 "$PINETBOOT" profile import-csv "$T/sheet.csv"
+expect_grep '^mac = 2c:cf:67:00:00:01$' "$T/out"
+expect_grep '^tftp_prefix = mac$' "$T/out"
