@@ -4,19 +4,8 @@
 . "$PNB_TOP/tests/flash/mkimg.sh"
 need mtype mdir
 mkimg "$T/pi.img"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 192.168.20.1/24
-iqn_base = iqn.2026-11.lan.example
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-root_uuid = 0b1c2d3e-aaaa-bbbb-cccc-123456789abc
-hostname = kitchen-pi
-CONF
+mksite "$T/site.conf" "" "root_uuid = 0b1c2d3e-aaaa-bbbb-cccc-123456789abc
+hostname = kitchen-pi"
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinetbootTestKey test@pinetboot" >"$T/key.pub"
 echo "s3cret pass" >"$T/pw"
 expect_exit 0 "$PINETBOOT" flash "$T/pi.img" "$T/card.img" --customize "$T/site.conf" --pi kitchen \

@@ -8,39 +8,34 @@
 need_root
 need losetup xz
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
-mkimg "$T/pi.img"
-xz -T2 --block-size=4MiB -c "$T/pi.img" >"$T/pi.img.xz"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 192.168.20.1/24
-iqn_base = iqn.2026-11.lan.example
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-image = $T/pi.img.xz
-CONF
+mkimg_xz "$T/pi.img"
+mksite "$T/site.conf" "" "image = $T/pi.img.xz"
+# to_flash_step — Tab until the Flash step shows
+to_flash_step() {
+  tmux_wait "1 Site"
+  for ((i = 0; i < 8; i++)); do
+    tmux_screen | grep -qF "Flash: write the image" && break
+    tmux_keys Tab; sleep 0.2
+  done
+  tmux_wait "Flash: write the image"
+}
+# select_drive DEV — moves the selection to DEV's row
+select_drive() {
+  for ((i = 0; i < 40; i++)); do
+    tmux_screen | grep -q "> $1 " && return 0
+    tmux_keys Down; sleep 0.1
+  done
+  tmux_dump; fail "cannot select $1"
+}
 truncate -s 128M "$T/card.img"
 tmux_start 120x30 "$PINETBOOT" wizard site.conf
-tmux_wait "1 Site"
-for ((i = 0; i < 8; i++)); do
-  tmux_screen | grep -qF "Flash: write the image" && break
-  tmux_keys Tab; sleep 0.2
-done
-tmux_wait "Flash: write the image"
+to_flash_step
 tmux_wait "Image of [pi \"kitchen\"]: $T/pi.img.xz"
 # the card appears while the step is shown (udev monitor, or kernel uevents without udevd)
 L=$(losetup -f --show "$T/card.img") || fail "losetup"
 on_exit "losetup -n -O BACK-FILE $L 2>/dev/null | grep -q '$T/' && losetup -d $L"
 tmux_wait "$L "
-# select the loop device
-for ((i = 0; i < 40; i++)); do
-  tmux_screen | grep -q "> $L " && break
-  tmux_keys Down; sleep 0.1
-done
-tmux_screen | grep -q "> $L " || { tmux_dump; fail "cannot select $L"; }
+select_drive "$L"
 tmux_keys Enter
 tmux_wait "Write: everything on $L is lost"
 tmux_keys Down Enter
@@ -65,16 +60,9 @@ tmux_keys q
 # a slow card: the progress bar moves, q does not quit mid-write, Esc cancels and says what
 # state the card is in
 tmux_start 120x30 env PNB_TEST_SLOW_WRITE=300 "$PINETBOOT" wizard site.conf
-tmux_wait "1 Site"
-for ((i = 0; i < 8; i++)); do
-  tmux_screen | grep -qF "Flash: write the image" && break
-  tmux_keys Tab; sleep 0.2
-done
+to_flash_step
 tmux_wait "$L "
-for ((i = 0; i < 40; i++)); do
-  tmux_screen | grep -q "> $L " && break
-  tmux_keys Down; sleep 0.1
-done
+select_drive "$L"
 tmux_keys Enter
 tmux_wait "Write: everything on $L is lost"
 tmux_keys Down Enter
