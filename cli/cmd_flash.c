@@ -145,14 +145,11 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 {
 	*any = fc->site || fc->ssh_key || fc->user || fc->n_config;
 	if (fc->site) {
-		struct problems ps;
-		problems_init(&ps);
-		site_done(site); /* profile_load initialises it again */
-		int r = profile_load(fc->site, site, &ps);
-		problems_print(&ps, stderr);
-		problems_done(&ps);
-		if (r < 0)
+		site_done(site); /* cli_load_site initialises it again */
+		if (cli_load_site("flash", fc->site, site) != EXIT_OK) {
+			site_init(site);
 			return EXIT_USAGE;
+		}
 		const struct pi *p = site_find_pi(site, fc->pi);
 		if (!p) {
 			cli_error("flash", "%s has no [pi \"%s\"]", fc->site, fc->pi);

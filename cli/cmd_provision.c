@@ -49,15 +49,11 @@ int cmd_provision(int argc, char **argv)
 	if (!name)
 		return cli_usage_error("provision", "--pi NAME is required");
 	struct site s;
-	struct problems ps;
-	problems_init(&ps);
-	int r = profile_load(argv[optind], &s, &ps);
-	problems_print(&ps, stderr);
-	problems_done(&ps);
-	const struct pi *p = r == 0 ? site_find_pi(&s, name) : NULL;
-	if (r == 0 && !p)
-		cli_error("provision", "%s has no [pi \"%s\"]", argv[optind], name);
+	if (cli_load_site("provision", argv[optind], &s) != EXIT_OK)
+		return EXIT_USAGE;
+	const struct pi *p = site_find_pi(&s, name);
 	if (!p) {
+		cli_error("provision", "%s has no [pi \"%s\"]", argv[optind], name);
 		site_done(&s);
 		return EXIT_USAGE;
 	}

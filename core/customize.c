@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/fsmap.h"
+#include "core/render.h"
 #include "core/runcmd.h"
 #include "core/util.h"
 
@@ -60,8 +61,8 @@ int customize_set_password(struct customize *c, const char *user, const char *pa
 /* ---- the network-root command line ---- */
 static bool dropped_token(const char *t)
 {
-	static const char *const keys[] = {"root=", "rootfstype=", "init=", "ip=", "ISCSI_", "netroot=",
-					   "rd.iscsi.", "rd.neednet", "nfsroot=", "systemd.run",
+	static const char *const keys[] = {"root=", "rootfstype=", "init=", "ip=", "ISCSI_", "iscsi_",
+					   "netroot=", "rd.iscsi.", "rd.neednet", "nfsroot=", "systemd.run",
 					   "systemd.unit=kernel-command-line", "resize"};
 	static const char *const words[] = {"rootwait", "rw", "ro"};
 	for (size_t i = 0; i < PNB_ARRAY_LEN(keys); i++)
@@ -83,29 +84,12 @@ char *customize_network_cmdline(const struct site *s, const struct pi *p, const 
 		if (!dropped_token(t))
 			sbuf_printf(&b, "%s ", t);
 	free(copy);
-	char server[16];
-	ipv4_format(s->address, server);
-	const char *uuid = root_uuid ? root_uuid : p->root_uuid;
-	char *root = uuid ? xasprintf("UUID=%s", uuid) : xstrdup("LABEL=rootfs");
-	if (s->root == ROOT_NFS) {
-		sbuf_printf(&b, "root=/dev/nfs nfsroot=%s:%s,vers=4.1,tcp rw ip=dhcp rootwait", server,
-			    p->nfs_path ? p->nfs_path : "/srv/nfs");
-	} else if (s->initramfs == INITRAMFS_TOOLS) {
-		sbuf_printf(&b, "root=%s rootfstype=ext4 ip=dhcp ISCSI_INITIATOR=%s ISCSI_TARGET_NAME=%s "
-				"ISCSI_TARGET_IP=%s ISCSI_TARGET_PORT=3260",
-			    root, p->initiator, p->target, server);
-		if (p->chap && p->chap_user && p->chap_secret)
-			sbuf_printf(&b, " ISCSI_USERNAME=%s ISCSI_PASSWORD=%s", p->chap_user, p->chap_secret);
-		sbuf_add(&b, " rw rootwait");
-	} else {
-		/* dracut, and RFC 4173 root paths: netroot=iscsi:[user:pass@]server::port::target */
-		sbuf_printf(&b, "root=%s rootfstype=ext4 ip=dhcp rd.neednet=1 rd.iscsi.initiator=%s "
-				"netroot=iscsi:",
-			    root, p->initiator);
-		if (p->chap && p->chap_user && p->chap_secret)
-			sbuf_printf(&b, "%s:%s@", p->chap_user, p->chap_secret);
-		sbuf_printf(&b, "%s::3260::%s rw rootwait", server, p->target);
-	}
+	/* the root words come from render, the same builder `pinetboot export` uses */
+	struct pi q = *p;
+	if (root_uuid)
+		q.root_uuid = (char *)root_uuid;
+	char *root = render_root_args(s, &q);
+	sbuf_printf(&b, "%s ip=dhcp rootwait", root);
 	free(root);
 	return sbuf_take(&b);
 }

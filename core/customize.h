@@ -31,11 +31,11 @@ void customize_add_config(struct customize *c, const char *line);
  * c->password_hash; returns 0 or -1. */
 int customize_set_password(struct customize *c, const char *user, const char *password);
 
-/* The kernel command line for a Pi whose root is on the site's iSCSI target or NFS export,
- * keeping the console= and other options of old (may be NULL) and replacing root=, rootfstype
- * etc. root_uuid names the root filesystem (NULL: the profile's root_uuid, else a PARTUUID-less
- * line with a note). Heap string, caller frees. (The render branch has its own builder; this
- * one function is the seam to swap.) */
+/* The kernel command line for a Pi whose root is on the site's iSCSI target or NFS export:
+ * the console= and other options of old (may be NULL) kept, root=, rootfstype, init=, ip= and
+ * any iSCSI/NFS words replaced by render_root_args (the export's own builder). root_uuid names
+ * the root filesystem (NULL: the profile's root_uuid, else the iSCSI by-path device).
+ * Heap string, caller frees. */
 char *customize_network_cmdline(const struct site *s, const struct pi *p, const char *old,
 				const char *root_uuid);
 

@@ -247,10 +247,24 @@ static void *producer(void *arg)
 	}
 }
 
+/* PNB_TEST_SLOW_WRITE=MS: the test suite's slow card (a pause per buffer), so that progress
+ * and cancellation can be watched. */
+static void test_slow_write(void)
+{
+	static long ms = -1;
+	if (ms < 0) {
+		const char *v = getenv("PNB_TEST_SLOW_WRITE");
+		ms = v ? strtol(v, NULL, 10) : 0;
+	}
+	if (ms > 0)
+		nanosleep(&(struct timespec){ms / 1000, (ms % 1000) * 1000000}, NULL);
+}
+
 /* Writes one decoded buffer: the part inside the first MiB is held back, the rest is written
  * as runs of non-zero 4 KiB blocks. */
 static int consume(struct flash *f, const struct slot *s)
 {
+	test_slow_write();
 	size_t i = 0;
 	if (s->off < HEAD) {
 		size_t n = HEAD - s->off < s->len ? HEAD - s->off : s->len;

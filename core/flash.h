@@ -63,8 +63,8 @@ struct flash_result {
 /* Writes opts->image to opts->target. Returns 0 when written (and verified, if asked), -1 with
  * result->message set. Refuses before writing anything when the target is a device smaller
  * than the image, is read-only, or cannot be opened exclusively (mounted or in use).
- * Test hook: PNB_TEST_FLIP_BYTE=OFFSET flips that byte of the target between the write and the
- * verification. */
+ * Test hooks: PNB_TEST_FLIP_BYTE=OFFSET flips that byte of the target between the write and the
+ * verification; PNB_TEST_SLOW_WRITE=MS pauses before each 4 MiB buffer (a slow card). */
 int flash_run(const struct flash_opts *opts, struct flash_result *result);
 
 #endif

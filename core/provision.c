@@ -12,6 +12,7 @@
 
 #include "core/customize.h"
 #include "core/fsmap.h"
+#include "core/fsutil.h"
 #include "core/runcmd.h"
 #include "core/util.h"
 
@@ -151,30 +152,10 @@ static size_t count_files(const char *dir)
 
 static int write_text(const char *path, const char *text, char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	int r = f && fputs(text, f) >= 0 && fclose(f) == 0 ? 0 : -1;
-	if (r == 0)
-		r = rename(tmp, path);
-	if (r < 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	free(tmp);
-	return r;
-}
-
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	struct sbuf b;
-	sbuf_init(&b);
-	char buf[4096];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sbuf_addn(&b, buf, n);
-	fclose(f);
-	return sbuf_take(&b);
+	if (fs_write_atomic(path, text, strlen(text), 0644) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return -1;
 }
 
 /* The boot FAT's files into dir, then cmdline.txt/config.txt edited for the network root. */
@@ -184,9 +165,10 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	uint64_t off;
 	if (customize_find_boot(backing, &off, err, errlen) < 0)
 		return -1;
-	char *mk[] = {"mkdir", "-p", (char *)dir, NULL};
-	if (run(mk, NULL, err, errlen) != 0)
+	if (fs_mkdir_p(dir, 0755) < 0) {
+		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
 		return -1;
+	}
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	char *spec = xasprintf("%s@@%llu", backing, (unsigned long long)off);
 	char *cp[] = {"mcopy", "-s", "-n", "-m", "-i", spec, "::/*", (char *)dir, NULL};
@@ -195,7 +177,8 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	if (rc != 0)
 		return -1;
 	char *cmdpath = xasprintf("%s/cmdline.txt", dir), *cfgpath = xasprintf("%s/config.txt", dir);
-	char *old = slurp(cmdpath);
+	size_t len;
+	char *old = fs_read_file(cmdpath, &len);
 	char *line = customize_network_cmdline(s, p, old, r->root_uuid);
 	char *withnl = xasprintf("%s\n", line);
 	rc = write_text(cmdpath, withnl, err, errlen);
@@ -204,7 +187,7 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	free(withnl);
 	if (rc == 0 && s->root == ROOT_ISCSI) {
 		/* the iSCSI login happens in the initramfs: make sure the firmware loads one */
-		char *cfg = slurp(cfgpath);
+		char *cfg = fs_read_file(cfgpath, &len);
 		if (!cfg || !strstr(cfg, "\ninitramfs ")) {
 			char *want[] = {"auto_initramfs=1"};
 			char *n = customize_config_edit(cfg, want, 1);

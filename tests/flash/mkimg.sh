@@ -46,3 +46,17 @@ with open(sys.argv[1], 'rb') as f:
 print(n)
 PY
 }
+# mksite FILE [SERVER-LINES [PI-LINES]] — a one-Pi site profile ([pi "kitchen"], a 4B) with
+# extra key = value lines (newline-separated) for [server] and for the Pi.
+mksite() {
+  { printf '[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n'
+    [[ -n "${2:-}" ]] && printf '%s\n' "$2"
+    printf '\n[pi "kitchen"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n'
+    [[ -n "${3:-}" ]] && printf '%s\n' "$3"
+  } >"$1"
+}
+# mkimg_xz IMG — mkimg, then IMG.xz (multi-block, like pi-gen).
+mkimg_xz() {
+  mkimg "$1"
+  xz -T2 --block-size=4MiB -c "$1" >"$1.xz"
+}

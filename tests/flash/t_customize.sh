@@ -4,19 +4,8 @@
 . "$PNB_TOP/tests/flash/mkimg.sh"
 need mtype mdir
 mkimg "$T/pi.img"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 192.168.20.1/24
-iqn_base = iqn.2026-11.lan.example
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-root_uuid = 0b1c2d3e-aaaa-bbbb-cccc-123456789abc
-hostname = kitchen-pi
-CONF
+mksite "$T/site.conf" "" "root_uuid = 0b1c2d3e-aaaa-bbbb-cccc-123456789abc
+hostname = kitchen-pi"
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinetbootTestKey test@pinetboot" >"$T/key.pub"
 echo "s3cret pass" >"$T/pw"
 expect_exit 0 "$PINETBOOT" flash "$T/pi.img" "$T/card.img" --customize "$T/site.conf" --pi kitchen \
@@ -41,8 +30,8 @@ expect_grep "^arm_boost=1$" "$T/cfg"
 mtype -i "$i" ::cmdline.txt >"$T/cmd"
 [[ $(wc -l <"$T/cmd") -eq 1 ]] || fail "cmdline.txt is not one line"
 expect_grep "root=UUID=0b1c2d3e-aaaa-bbbb-cccc-123456789abc" "$T/cmd"
-expect_grep "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen" "$T/cmd"
-expect_grep "ISCSI_TARGET_IP=192.168.20.1" "$T/cmd"
+expect_grep "iscsi_target_name=iqn.2026-11.lan.example:root-kitchen" "$T/cmd"
+expect_grep "iscsi_target_ip=192.168.20.1" "$T/cmd"
 expect_grep "console=tty1" "$T/cmd"
 expect_grep "systemd.run=/boot/firmware/firstrun.sh" "$T/cmd"
 expect_no_grep "PARTUUID=5e3da3da-02" "$T/cmd"
@@ -69,3 +58,18 @@ printf '::/bootcode.bin\n::/config.txt\n::/sub/\n::/sub/file.txt\n' | sort >"$T/
 diff "$T/want" "$T/list" || fail "card holds other files than the directory"
 mtype -i "$T/dircard.img@@4M" ::bootcode.bin | cmp - "$T/cardsrc/bootcode.bin" || fail "bootcode.bin differs"
 minfo -i "$T/dircard.img@@4M" :: | grep -q 'disk type="FAT32' || fail "not FAT32"
+# NFS root and dracut flavours come from the same builder as `pinetboot export`
+sed -i 's/^iqn_base = .*/&\nroot = nfs/' "$T/site.conf"
+expect_exit 0 "$PINETBOOT" flash "$T/pi.img" "$T/nfs.img" --customize "$T/site.conf" --pi kitchen
+mtype -i "$T/nfs.img@@$P1_OFF" ::cmdline.txt >"$T/cmd"
+expect_grep "root=/dev/nfs nfsroot=192.168.20.1:/srv/nfs/kitchen,vers=3" "$T/cmd"
+sed -i 's/^root = nfs/initramfs = dracut/' "$T/site.conf"
+expect_exit 0 "$PINETBOOT" flash "$T/pi.img" "$T/dracut.img" --customize "$T/site.conf" --pi kitchen
+mtype -i "$T/dracut.img@@$P1_OFF" ::cmdline.txt >"$T/cmd"
+expect_grep "netroot=iscsi:192.168.20.1::3260:1:iqn.2026-11.lan.example:root-kitchen" "$T/cmd"
+# CHAP: the credentials come from SITE.secrets (made once, 0600), as for `pinetboot export`
+sed -i 's/^initramfs = dracut//; s/^hostname = kitchen-pi/&\nchap = yes/' "$T/site.conf"
+expect_exit 0 "$PINETBOOT" flash "$T/pi.img" "$T/chap.img" --customize "$T/site.conf" --pi kitchen
+[[ -f "$T/site.secrets" && $(stat -c %a "$T/site.secrets") == 600 ]] || fail "no 0600 site.secrets"
+mtype -i "$T/chap.img@@$P1_OFF" ::cmdline.txt >"$T/cmd"
+expect_grep "iscsi_username=[^ ]* iscsi_password=[A-Za-z0-9]\{16\}" "$T/cmd"

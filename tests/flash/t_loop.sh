@@ -6,8 +6,7 @@
 need_root
 need losetup e2fsck debugfs fsck.vfat mount xz zstd
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
-mkimg "$T/pi.img"
-xz -T2 --block-size=4MiB -c "$T/pi.img" >"$T/pi.img.xz"
+mkimg_xz "$T/pi.img"
 zstd -q -c "$T/pi.img" >"$T/pi.img.zst"
 loops=()
 # newloop VAR [losetup options] FILE — sets VAR to the new device and remembers it for cleanup

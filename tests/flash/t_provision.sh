@@ -6,25 +6,12 @@
 need_root
 need losetup e2fsck dumpe2fs resize2fs sfdisk mcopy xz
 losetup -f >/dev/null 2>&1 || skip "no free loop device"
-mkimg "$T/pi.img"
-xz -T2 --block-size=4MiB -c "$T/pi.img" >"$T/pi.img.xz"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 192.168.20.1/24
-tftp_root = $T/tftp
-iqn_base = iqn.2026-11.lan.example
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = mac
+mkimg_xz "$T/pi.img"
+mksite "$T/site.conf" "tftp_root = $T/tftp" "tftp_prefix = mac
 image = $T/pi.img.xz
 backing = $T/iscsi/kitchen.img
 size = 1G
-chap = no
-CONF
+chap = no"
 mkdir -p "$T/iscsi"
 expect_exit 0 "$PINETBOOT" provision "$T/site.conf" --pi kitchen
 cat "$T/out"
@@ -45,7 +32,7 @@ orig=$(dumpe2fs -h "$T/pi.img?offset=$P2_OFF" 2>/dev/null | awk '/^Filesystem UU
 dir="$T/tftp/dc-a6-32-1c-6a-2a"
 [[ -d "$dir" ]] || fail "no TFTP directory $dir"
 expect_grep "root=UUID=$uuid" "$dir/cmdline.txt"
-expect_grep "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen" "$dir/cmdline.txt"
+expect_grep "iscsi_initiator=iqn.2026-11.lan.example:kitchen" "$dir/cmdline.txt"
 expect_grep "^auto_initramfs=1$" "$dir/config.txt"
 # everything else equals the image's boot partition
 mkdir -p "$T/bootref"

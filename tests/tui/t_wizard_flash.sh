@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The wizard's Flash step: the drive list (a loop device appears live when it is set up),
+# an unsafe drive only through an explicit override, and a real write with progress to a loop
+# device, checked byte for byte.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib-tmux.sh"
+. "$PNB_TOP/tests/flash/mkimg.sh"
+need_root
+need losetup xz
+losetup -f >/dev/null 2>&1 || skip "no free loop device"
+mkimg_xz "$T/pi.img"
+mksite "$T/site.conf" "" "image = $T/pi.img.xz"
+# to_flash_step — Tab until the Flash step shows
+to_flash_step() {
+  tmux_wait "1 Site"
+  for ((i = 0; i < 8; i++)); do
+    tmux_screen | grep -qF "Flash: write the image" && break
+    tmux_keys Tab; sleep 0.2
+  done
+  tmux_wait "Flash: write the image"
+}
+# select_drive DEV — moves the selection to DEV's row
+select_drive() {
+  for ((i = 0; i < 40; i++)); do
+    tmux_screen | grep -q "> $1 " && return 0
+    tmux_keys Down; sleep 0.1
+  done
+  tmux_dump; fail "cannot select $1"
+}
+truncate -s 128M "$T/card.img"
+tmux_start 120x30 "$PINETBOOT" wizard site.conf
+to_flash_step
+tmux_wait "Image of [pi \"kitchen\"]: $T/pi.img.xz"
+# the card appears while the step is shown (udev monitor, or kernel uevents without udevd)
+L=$(losetup -f --show "$T/card.img") || fail "losetup"
+on_exit "losetup -n -O BACK-FILE $L 2>/dev/null | grep -q '$T/' && losetup -d $L"
+tmux_wait "$L "
+select_drive "$L"
+tmux_keys Enter
+tmux_wait "Write: everything on $L is lost"
+tmux_keys Down Enter
+tmux_wait "written (" 60
+tmux_wait "verified"
+tmux_dump
+cmp "$T/card.img" "$T/pi.img" || fail "card differs from the image"
+# an unsafe drive (the system disk) needs the override; Esc leaves it untouched
+for ((i = 0; i < 40; i++)); do
+  tmux_screen | grep -q "> .*system disk" && break
+  tmux_keys Up; sleep 0.1
+done
+if tmux_screen | grep -q "> .*system disk"; then
+  tmux_keys Enter
+  tmux_wait "UNSAFE"
+  tmux_dump
+  tmux_keys Escape
+  tmux_wait_gone "UNSAFE"
+fi
+tmux_keys q
+
+# a slow card: the progress bar moves, q does not quit mid-write, Esc cancels and says what
+# state the card is in
+tmux_start 120x30 env PNB_TEST_SLOW_WRITE=300 "$PINETBOOT" wizard site.conf
+to_flash_step
+tmux_wait "$L "
+select_drive "$L"
+tmux_keys Enter
+tmux_wait "Write: everything on $L is lost"
+tmux_keys Down Enter
+tmux_wait "writing   [#"
+tmux_wait "(Esc cancels)"
+tmux_keys q
+tmux_wait "a write is running"
+tmux_dump
+tmux_keys Escape
+tmux_wait "cancelled" 20
+tmux_wait "no partition table"
+[[ $(head -c 512 "$T/card.img" | tr -d '\0' | wc -c) -eq 0 ]] || fail "partition table left after a cancel"
+tmux_keys q
