@@ -1,0 +1,94 @@
+# Lab helpers for tests/lab/t_*.sh: network namespaces joined by veth pairs, a tgtd of the
+# test's own, test disk images. Source after tests/lib.sh. Everything is named pnb-<short>-$$,
+# lives only inside the namespaces, and is removed by on_exit cleanups even when a test fails.
+need_root
+need ip tgtd tgtadm sfdisk mkfs.vfat mkfs.ext4
+ip netns add "pnb-probe-$$" 2>/dev/null || skip "cannot create network namespaces here"
+ip netns del "pnb-probe-$$"
+
+# /etc/resolv.conf must come out of every lab test unchanged.
+_lab_resolv=$(sha256sum /etc/resolv.conf 2>/dev/null || echo none)
+lab_check_resolv() {
+  local now; now=$(sha256sum /etc/resolv.conf 2>/dev/null || echo none)
+  [[ "$now" == "$_lab_resolv" ]] || fail "/etc/resolv.conf changed during the test"
+}
+on_exit lab_check_resolv
+
+# lab_ns SHORT — creates namespace pnb-SHORT-$$ with lo up; prints its name.
+lab_ns() {
+  local ns="pnb-$1-$$"
+  ip netns add "$ns" || fail "ip netns add $ns"
+  on_exit "ip netns del $ns 2>/dev/null"
+  ip -n "$ns" link set lo up
+  echo "$ns"
+}
+
+# lab_bridge NS — a bridge br0 inside NS (the lab's "switch").
+lab_bridge() {
+  ip -n "$1" link add br0 type bridge || fail "bridge in $1"
+  ip -n "$1" link set br0 type bridge forward_delay 0 stp_state 0 2>/dev/null
+  ip -n "$1" link set br0 up
+}
+
+# lab_plug SWITCH_NS NS IFNAME [ADDR/PREFIX] — a veth from NS (named IFNAME there) to the bridge
+# in SWITCH_NS; the address, if any, exists only inside NS.
+lab_plug() {
+  local sw=$1 ns=$2 ifn=$3 addr=${4:-} peer="pv${RANDOM}"
+  ip link add "$peer" netns "$sw" type veth peer name "$ifn" netns "$ns" || fail "veth $ns"
+  ip -n "$sw" link set "$peer" master br0 up
+  ip -n "$ns" link set "$ifn" up
+  [[ -n "$addr" ]] && ip -n "$ns" addr add "$addr" dev "$ifn"
+  return 0
+}
+
+# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT).
+TGT_PORT=$(( ($$ % 20000) + 1000 ))
+lab_tgtd() {
+  ip netns exec "$1" tgtd -C "$TGT_PORT" -f >"$T/tgtd.log" 2>&1 &
+  TGT_PID=$!
+  on_exit "lab_tgtd_stop"
+  for _ in $(seq 50); do
+    tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  cat "$T/tgtd.log"; fail "tgtd did not start"
+}
+lab_tgtd_stop() {
+  local tids
+  tids=$(tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target 2>/dev/null |
+         sed -n 's/^Target \([0-9]*\):.*/\1/p')
+  for t in $tids; do
+    tgtadm -C "$TGT_PORT" --lld iscsi --op delete --mode target --tid "$t" --force >/dev/null 2>&1
+  done
+  kill "$TGT_PID" 2>/dev/null; sleep 0.2; kill -9 "$TGT_PID" 2>/dev/null; wait "$TGT_PID" 2>/dev/null
+  return 0
+}
+tgt() { tgtadm -C "$TGT_PORT" --lld iscsi "$@" || fail "tgtadm $*"; }
+
+# lab_target TID IQN FILE [INITIATOR|ALL] [CHAPUSER CHAPSECRET] — a target with LUN 1 = FILE.
+lab_target() {
+  local tid=$1 iqn=$2 file=$3 ini=${4:-ALL}
+  tgt --op new --mode target --tid "$tid" -T "$iqn"
+  tgt --op new --mode logicalunit --tid "$tid" --lun 1 -b "$file"
+  if [[ "$ini" == ALL ]]; then tgt --op bind --mode target --tid "$tid" -I ALL
+  else tgt --op bind --mode target --tid "$tid" --initiator-name "$ini"; fi
+  if [[ $# -ge 6 ]]; then
+    tgt --op new --mode account --user "$5" --password "$6"
+    tgt --op bind --mode account --tid "$tid" --user "$5"
+  fi
+}
+
+# lab_image FILE SIZE_MIB FAT_VOLID ROOT_UUID — an MBR disk: p1 FAT32 "bootfs" 16 MiB at 1 MiB,
+# p2 ext4 "rootfs" (the rest), as a Raspberry Pi OS image is laid out.
+lab_image() {
+  local f=$1 mib=$2 volid=$3 uuid=$4 rootmib=$(( $2 - 17 - 1 ))
+  truncate -s "${mib}M" "$f"
+  printf 'label: dos\nlabel-id: 0x5eed1234\nstart=2048, size=32768, type=c\nstart=34816, size=%d, type=83\n' \
+    $(( rootmib * 2048 )) | sfdisk -q "$f" >/dev/null || fail "sfdisk"
+  truncate -s 16M "$T/p1.img"
+  mkfs.vfat -F 32 -i "$volid" -n bootfs "$T/p1.img" >/dev/null 2>&1 || mkfs.vfat -i "$volid" -n bootfs "$T/p1.img" >/dev/null || fail "mkfs.vfat"
+  mkfs.ext4 -q -F -U "$uuid" -L rootfs "$T/p2.img" "${rootmib}M" >/dev/null 2>&1 || fail "mkfs.ext4"
+  dd if="$T/p1.img" of="$f" bs=1M seek=1 conv=notrunc status=none
+  dd if="$T/p2.img" of="$f" bs=1M seek=17 conv=notrunc status=none
+  rm -f "$T/p1.img" "$T/p2.img"
+}
