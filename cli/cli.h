@@ -23,6 +23,7 @@ int cli_wants_help(int argc, char **argv);
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/). */
 #define PNB_COMMANDS(X)                                                                            \
 	X("iscsi-check", cmd_iscsi_check, "check a Pi's iSCSI root target as the Pi will use it")  \
+	X("simulate", cmd_simulate, "boot a virtual Pi of a profile's Pi against the real server")  \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

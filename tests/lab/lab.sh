@@ -92,3 +92,33 @@ lab_image() {
   dd if="$T/p2.img" of="$f" bs=1M seek=17 conv=notrunc status=none
   rm -f "$T/p1.img" "$T/p2.img"
 }
+
+# lab_dnsmasq NAME NS CONF — runs dnsmasq (no DNS, no default config, no lease script) in NS with
+# the hand-written config CONF; its pid is in $T/NAME.pid and it is stopped on exit.
+lab_dnsmasq() {
+  local name=$1 ns=$2 conf=$3
+  ip netns exec "$ns" dnsmasq --conf-file="$conf" --pid-file="$T/$name.pid" --port=0 \
+    --no-resolv --no-hosts --user=root --group=root --log-facility="$T/$name.log" \
+    --dhcp-leasefile="$T/$name.leases" || { cat "$T/$name.log" 2>/dev/null; fail "dnsmasq $name"; }
+  on_exit "lab_dnsmasq_stop $name"
+}
+lab_dnsmasq_stop() {
+  [[ -f "$T/$1.pid" ]] || return 0
+  local pid; pid=$(cat "$T/$1.pid")
+  kill "$pid" 2>/dev/null
+  for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$T/$1.pid"
+}
+
+# lab_tftp_tree DIR PREFIX — boot files of every model under DIR/PREFIX (bootcode.bin in DIR),
+# small random stand-ins for the real firmware, kernel and initramfs.
+lab_tftp_tree() {
+  local d=$1/$2 f
+  mkdir -p "$d" "$1"
+  head -c 51200 /dev/urandom >"$1/bootcode.bin"
+  for f in start.elf fixup.dat start4.elf fixup4.dat bcm2710-rpi-3-b.dtb bcm2710-rpi-3-b-plus.dtb \
+           bcm2711-rpi-4-b.dtb bcm2712-rpi-5-b.dtb kernel8.img kernel_2712.img initrd.img; do
+    head -c $(( (RANDOM % 40 + 3) * 1024 + RANDOM % 1000 )) /dev/urandom >"$d/$f"
+  done
+  printf '[all]\narm_64bit=1\ninitramfs initrd.img followkernel\n' >"$d/config.txt"
+}

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# simulate: a virtual Pi boots against real dnsmasq (proxy DHCP + TFTP, hand-written config) and
+# tgtd in a server namespace, with an ordinary DHCP server (dnsmasq) in a router namespace, all on
+# a bridge. Pi 4 good path to stage 8; Pi 3B with the menu text lacking the three spaces stops at
+# stage 2; a missing serial directory stops at stage 4 (Pi 3B and Pi 4); an initramfs named in
+# config.txt but absent stops at stage 5; a wrong CHAP secret in cmdline.txt stops at stage 7.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab.sh"
+need dnsmasq
+
+SW=$(lab_ns sw); lab_bridge "$SW"
+SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
+RTR=$(lab_ns rtr); lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
+PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0
+lab_tgtd "$SRV"
+
+BASE=iqn.2026-11.lan.example
+UUID=3d2f7a10-5b1c-4e8e-9a11-0c0ffee0beef
+lab_image "$T/kitchen.img" 64 1A2B3C4D "$UUID"
+lab_target 1 "$BASE:root-kitchen" "$T/kitchen.img" "$BASE:kitchen" kitchen s3cret-kitchen1
+lab_image "$T/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555
+lab_target 2 "$BASE:root-garage" "$T/garage.img" "$BASE:garage"
+
+TFTP=$T/tftp
+lab_tftp_tree "$TFTP" 511e57f7
+lab_tftp_tree "$TFTP" 2caf9c61
+echo "console=serial0,115200 ip=dhcp iscsi_initiator=$BASE:kitchen iscsi_target_name=$BASE:root-kitchen iscsi_target_ip=10.77.0.1 iscsi_username=kitchen iscsi_password=s3cret-kitchen1 root=UUID=$UUID rw rootwait" >"$TFTP/511e57f7/cmdline.txt"
+echo "console=serial0,115200 ip=dhcp root=iscsi:10.77.0.1::3260:1:$BASE:root-garage root=UUID=11111111-2222-3333-4444-555555555555 rw" >"$TFTP/2caf9c61/cmdline.txt"
+
+cat >"$T/site.conf" <<CONF
+[server]
+interface = eth0
+address = 10.77.0.1/24
+dhcp = proxy
+tftp_root = $TFTP
+iqn_base = $BASE
+initramfs = initramfs-tools
+[pi "kitchen"]
+model = 4B
+serial = 511e57f7
+mac = dc:a6:32:1c:6a:2a
+tftp_prefix = serial
+size = 64M
+chap = yes
+[pi "garage"]
+model = 3B
+serial = 2caf9c61
+mac = b8:27:eb:af:9c:61
+size = 64M
+chap = no
+CONF
+
+# the "router": an ordinary DHCP server
+cat >"$T/rtr.conf" <<CONF
+interface=eth0
+bind-interfaces
+dhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h
+dhcp-option=3,10.77.0.254
+CONF
+lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
+
+# the boot server: proxy DHCP + TFTP, as the render branch will generate it
+proxy_conf() { # MENU_TEXT REPLY_DELAY
+  cat <<CONF
+interface=eth0
+bind-interfaces
+dhcp-range=10.77.0.0,proxy
+pxe-service=0,"$1"
+enable-tftp
+tftp-root=$TFTP
+${2:+dhcp-reply-delay=$2}
+CONF
+}
+proxy() { lab_dnsmasq_stop srv; proxy_conf "$@" >"$T/srv.conf"; lab_dnsmasq srv "$SRV" "$T/srv.conf"; }
+show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"; }
+sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 60 "$@"; }
+
+# Pi 4 good path
+proxy "Raspberry Pi Boot   "
+expect_exit 0 sim --pi kitchen -v; show
+expect_grep 'reached stage 8 "root in use"' "$T/out"
+expect_grep "8 root in use .*ok .*UUID=$UUID" "$T/out"
+expect_grep "TFTP probe 511e57f7/start4.elf: exists" "$T/out"
+expect_grep "REQUEST/ACK for 10.77.0.1[0-9][0-9]" "$T/out"
+expect_grep "iSCSI login to $BASE:root-kitchen as $BASE:kitchen accepted" "$T/out"
+sim --pi kitchen --json >"$T/json" || fail "json run"
+expect_grep '"reached":8' "$T/json"
+
+# Pi 3B: the menu text without the three trailing spaces -> stage 2
+proxy "Raspberry Pi Boot" 1
+expect_exit 1 sim --pi garage --dhcp-timeout 6; show
+expect_grep 'stopped at stage 2 "boot offer"' "$T/out"
+expect_grep "lacks the three trailing spaces" "$T/out"
+
+# Pi 3B good path with the reply delay (ROM: no REQUEST; root=iscsi: RFC 4173 with LUN 1)
+proxy "Raspberry Pi Boot   " 1
+expect_exit 0 sim --pi garage -v; show
+expect_grep "never REQUESTs" "$T/out"
+expect_grep "TFTP RRQ bootcode.bin: complete" "$T/out"
+
+# Pi 3B, proxy without the reply delay: the firmware bug
+proxy "Raspberry Pi Boot   "
+expect_exit 1 sim --pi garage --dhcp-timeout 6 --json; show
+expect_grep '"rule":"pi3-simultaneous-offers"' "$T/out"
+
+# missing serial directory: stage 4 for both models
+proxy "Raspberry Pi Boot   " 1
+mv "$TFTP/2caf9c61" "$TFTP/garage-moved"
+expect_exit 1 sim --pi garage
+expect_grep 'stopped at stage 4 "TFTP firmware"' "$T/out"
+expect_grep "create the Pi's serial directory 2caf9c61/" "$T/out"
+mv "$TFTP/garage-moved" "$TFTP/2caf9c61"
+mv "$TFTP/511e57f7" "$TFTP/kitchen-moved"
+expect_exit 1 sim --pi kitchen -v; show
+expect_grep "clears its TFTP prefix" "$T/out"
+expect_grep 'stopped at stage 4 "TFTP firmware"' "$T/out"
+mv "$TFTP/kitchen-moved" "$TFTP/511e57f7"
+
+# initramfs named in config.txt but absent: stage 5
+mv "$TFTP/511e57f7/initrd.img" "$T/initrd.saved"
+expect_exit 1 sim --pi kitchen
+expect_grep 'stopped at stage 5 "TFTP kernel": config.txt names initramfs initrd.img but it is not there' "$T/out"
+mv "$T/initrd.saved" "$TFTP/511e57f7/initrd.img"
+
+# CHAP secret wrong in cmdline.txt: stage 7 with 0x0201
+sed -i 's/iscsi_password=s3cret-kitchen1/iscsi_password=wrong-secret-99/' "$TFTP/511e57f7/cmdline.txt"
+expect_exit 1 sim --pi kitchen
+expect_grep 'stopped at stage 7 "root login": CHAP failed' "$T/out"
+
+# bad input
+expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi nobody -i eth0
+expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen
+expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i nosuch0
+exit 0
