@@ -204,7 +204,7 @@ static void discovery(struct iscsi_check *c, const char *portal)
 		return;
 	}
 	struct iscsi_discovery_address *da = iscsi_discovery_sync(ctx), *d;
-	c->discovery_ok = da != NULL;
+	c->discovery_ok = true; /* an empty answer comes back as NULL too */
 	for (d = da; d; d = d->next) {
 		c->targets = xrealloc(c->targets, (c->n_targets + 1) * sizeof(char *));
 		c->targets[c->n_targets++] = xstrdup(d->target_name);
@@ -223,14 +223,6 @@ static void discovery(struct iscsi_check *c, const char *portal)
 	sbuf_done(&b);
 }
 
-static bool discovered(const struct iscsi_check *c, const char *name)
-{
-	for (size_t i = 0; i < c->n_targets; i++)
-		if (strcmp(c->targets[i], name) == 0)
-			return true;
-	return false;
-}
-
 /* libiscsi reports a refused login as "… Status: <text>(<class<<8|detail>)". */
 static int login_status_of(const char *err)
 {
@@ -239,69 +231,22 @@ static int login_status_of(const char *err)
 	return open ? atoi(open + 1) : -1;
 }
 
-/* Says which name or secret is wrong, in the terms of the target that answered. */
 static int explain_login(struct iscsi_check *c, const char *err)
 {
-	int st = c->login_status;
-	const char *t = c->o.target, *ini = c->o.initiator;
-	bool lio = c->o.target_kind == TARGET_LIO, tgt = c->o.target_kind == TARGET_TGT;
-	bool name_known = discovered(c, t) || (c->o.profile_target && !strcmp(c->o.profile_target, t));
-	bool ini_differs = c->o.profile_initiator && strcmp(c->o.profile_initiator, ini) != 0;
-	char extra[512] = "";
-	if (ini_differs)
-		snprintf(extra, sizeof(extra), " (the profile names the Pi's initiator %s)",
-			 c->o.profile_initiator);
-	if (st == 0x0201) {
-		if (!c->o.chap_user)
-			return stop(c, IC_LOGIN, "give the Pi the CHAP user and secret (iscsi_username= "
-						"and iscsi_password= in cmdline.txt) or remove "
-						"incominguser from the target",
-				    "the target requires CHAP for %s but the Pi sends no CHAP "
-				    "credentials (login status 0x0201, authentication failure)",
-				    t);
-		return stop(c, IC_LOGIN, "make the Pi's CHAP secret equal the target's incominguser "
-					 "secret (site.secrets and the target config come from the same "
-					 "export)",
-			    "CHAP failed: target %s rejected user \"%s\" with the secret the Pi uses "
-			    "(login status 0x0201): the secret, or the user name, differs from the "
-			    "target's incominguser",
-			    t, c->o.chap_user);
-	}
-	if (st == 0x0202 || (st == 0x0203 && name_known && !lio))
-		return stop(c, IC_LOGIN, "add the initiator to the target's ACL (tgt: initiator-name; "
-					 "LIO: tpg1/acls create) or fix the initiator name the Pi sends",
-			    "initiator IQN %s is not in the ACL of target %s%s%s", ini, t,
-			    st == 0x0203 ? " (tgt reports this as target-not-found, login status "
-					   "0x0203)"
-					 : " (login status 0x0202, authorization failure)",
-			    extra);
-	if (st == 0x0203 && !lio && c->n_targets == 0)
-		return stop(c, IC_LOGIN, "add the initiator to the target's ACL (tgt: initiator-name) "
-					 "or fix the initiator name the Pi sends; check the target name "
-					 "with tgtadm --op show",
-			    "initiator IQN %s is not in the ACL of target %s (tgt reports this as "
-			    "target-not-found, login status 0x0203), unless that target does not exist "
-			    "at all: SendTargets as this initiator lists no target, which is how tgt "
-			    "hides targets outside the ACL%s",
-			    ini, t, extra);
-	if (st == 0x0203) {
-		char near[400] = "";
-		if (c->n_targets)
-			snprintf(near, sizeof(near), "; the portal offers %s%s", c->targets[0],
-				 c->n_targets > 1 ? " and others" : "");
-		else if (c->o.profile_target && strcmp(c->o.profile_target, t))
-			snprintf(near, sizeof(near), "; the profile names %s", c->o.profile_target);
-		return stop(c, IC_LOGIN, "correct the target name in the Pi's cmdline.txt or in the "
-					 "target config so both are the same IQN",
-			    "target %s does not exist on %s:%d (login status 0x0203, target not "
-			    "found)%s%s",
-			    t, c->o.host, c->o.port, near,
-			    tgt ? "" : "; tgt also answers 0x0203 when the initiator is outside the ACL");
-	}
-	if (st > 0)
-		return stop(c, IC_LOGIN, NULL, "login to %s refused: status 0x%04x, %s", t, st,
-			    iscsi_login_status_text(st));
-	return stop(c, IC_LOGIN, NULL, "login to %s failed: %s", t, err ? err : "no answer");
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	struct iscsi_login_facts f = {
+		.status = c->login_status, .initiator = c->o.initiator, .target = c->o.target,
+		.profile_initiator = c->o.profile_initiator, .profile_target = c->o.profile_target,
+		.portal = portal, .target_kind = c->o.target_kind, .chap_user = c->o.chap_user,
+		.targets = (const char *const *)c->targets, .n_targets = c->n_targets,
+		.discovery_done = c->discovery_ok, .error = err,
+	};
+	const char *fix = NULL;
+	char *cause = iscsi_login_explain(&f, &fix);
+	stop(c, IC_LOGIN, fix, "%s", cause);
+	free(cause);
+	return -1;
 }
 
 int iscsi_check_login(struct iscsi_check *c)

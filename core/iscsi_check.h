@@ -121,6 +121,24 @@ char *pi_tftp_dir(const struct site *s, const struct pi *p);
  * *host and *target. Returns 0, or -1 with a heap message in *err. */
 int iscsi_url_parse(const char *url, char **host, int *port, char **target, int *lun, char **err);
 
+/* What a refused login means, for iscsi-check, the virtual Pi and the monitor: the status plus
+ * what is known about the names on both sides. */
+struct iscsi_login_facts {
+	int status;                    /* class<<8 | detail, -1 when there was no Login Response */
+	const char *initiator, *target; /* as sent in the Login Request */
+	const char *profile_initiator, *profile_target; /* what the profile says; may be NULL */
+	const char *portal;            /* "host:port", may be NULL */
+	int target_kind;               /* enum iscsi_target_kind, or -1 unknown */
+	const char *chap_user;         /* NULL when no CHAP was offered */
+	const char *const *targets;    /* SendTargets answer for this initiator, when known */
+	size_t n_targets;
+	bool discovery_done;           /* targets is a real answer (possibly empty) */
+	const char *error;             /* the initiator's own error text, for the fallback */
+};
+/* One sentence naming what is wrong in the target's terms (ACL, CHAP, name) rather than the
+ * status text; *fix is set to a static suggestion or NULL. Returns a heap string (caller frees). */
+char *iscsi_login_explain(const struct iscsi_login_facts *f, const char **fix);
+
 /* "0x0203" style meaning of a login status per RFC 7143, e.g. "target not found". */
 const char *iscsi_login_status_text(int status);
 
