@@ -75,19 +75,29 @@ void iscsi_check_free(struct iscsi_check *c)
 	free(c);
 }
 
+static char *vformat(const char *fmt, va_list ap)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_vprintf(&b, fmt, ap);
+	return sbuf_take(&b);
+}
+
+static void add_line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, char *text)
+{
+	c->lines = xrealloc(c->lines, (c->n_lines + 1) * sizeof(*c->lines));
+	c->lines[c->n_lines++] = (struct icheck_line){st, lv, text};
+}
+
 static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, const char *fmt,
 		 ...) __attribute__((format(printf, 4, 5)));
 static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, const char *fmt,
 		 ...)
 {
-	struct sbuf b;
 	va_list ap;
-	sbuf_init(&b);
 	va_start(ap, fmt);
-	sbuf_vprintf(&b, fmt, ap);
+	add_line(c, st, lv, vformat(fmt, ap));
 	va_end(ap);
-	c->lines = xrealloc(c->lines, (c->n_lines + 1) * sizeof(*c->lines));
-	c->lines[c->n_lines++] = (struct icheck_line){st, lv, sbuf_take(&b)};
 }
 
 /* Records the verdict and a FAIL line; returns -1 so steps can `return stop(…)`. */
@@ -95,19 +105,17 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 	__attribute__((format(printf, 4, 5)));
 static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, const char *fmt, ...)
 {
-	struct sbuf b;
 	va_list ap;
-	sbuf_init(&b);
 	va_start(ap, fmt);
-	sbuf_vprintf(&b, fmt, ap);
+	char *cause = vformat(fmt, ap);
 	va_end(ap);
 	c->ok = false;
 	c->failed_step = st;
 	free(c->cause);
-	c->cause = sbuf_take(&b);
+	c->cause = cause;
 	free(c->fix);
 	c->fix = dup_or_null(fix);
-	line(c, st, IC_FAIL, "%s", c->cause);
+	add_line(c, st, IC_FAIL, xstrdup(cause));
 	return -1;
 }
 

@@ -156,6 +156,14 @@ static bool probe(struct vpi *v, const char *file)
 	return r.found;
 }
 
+/* Probes a file under the prefix the firmware settled on. */
+static void probe_in(struct vpi *v, const char *file)
+{
+	char *p = xasprintf("%s%s", v->prefix_used, file);
+	probe(v, p);
+	free(p);
+}
+
 /* Fetches prefix+file; on failure marks stage st failed (required files). */
 static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep, char **data,
 		 const char *fix)
@@ -218,13 +226,9 @@ static int firmware_pi3(struct vpi *v, char *fw_fix)
 			 v->prefix_dir);
 	}
 	free(serial_probe);
-	char *p = xasprintf("%sautoboot.txt", v->prefix_used);
-	probe(v, p);
-	free(p);
+	probe_in(v, "autoboot.txt");
 	read_config(v);
-	p = xasprintf("%srecovery.elf", v->prefix_used);
-	probe(v, p);
-	free(p);
+	probe_in(v, "recovery.elf");
 	return 0;
 }
 
@@ -243,12 +247,8 @@ static int firmware_pi4(struct vpi *v, char *fw_fix)
 	free(a);
 	free(b);
 	read_config(v);
-	char *p = xasprintf("%srecover4.elf", v->prefix_used);
-	probe(v, p);
-	free(p);
-	p = xasprintf("%srecovery.elf", v->prefix_used);
-	probe(v, p);
-	free(p);
+	probe_in(v, "recover4.elf");
+	probe_in(v, "recovery.elf");
 	return 0;
 }
 
@@ -271,9 +271,7 @@ static int firmware_pi5(struct vpi *v, char *fw_fix)
 				"no config.txt under %s or in the TFTP root: the Pi 5 finds nothing "
 				"bootable",
 				v->prefix_dir);
-	char *p = xasprintf("%spieeprom.sig", v->prefix_used);
-	probe(v, p);
-	free(p);
+	probe_in(v, "pieeprom.sig");
 	vpi_stage_done(v, STAGE_TFTP_FIRMWARE, "config.txt from \"%s\" (firmware in the EEPROM)",
 		       v->prefix_used);
 	return 0;

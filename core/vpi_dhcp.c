@@ -127,34 +127,44 @@ static void printable(char *out, size_t cap, const uint8_t *p, size_t n)
 	out[o] = '\0';
 }
 
+/* Walks DHCP-style TLVs (pad 0, end 255) from *i; returns the next option's value, or NULL at
+ * the end or where a length would run past n. */
+static const uint8_t *tlv_next(const uint8_t *p, size_t n, size_t *i, uint8_t *code,
+			       uint8_t *len)
+{
+	while (*i < n && p[*i] == 0)
+		(*i)++;
+	if (*i + 2 > n || p[*i] == 255 || *i + 2 + p[*i + 1] > n)
+		return NULL;
+	*code = p[*i];
+	*len = p[*i + 1];
+	const uint8_t *val = p + *i + 2;
+	*i += 2 + (size_t)*len;
+	return val;
+}
+
+static void set_menu(const struct vpi *v, struct vpi_offer *o, const uint8_t *t, size_t n)
+{
+	o->menu_found = true;
+	printable(o->menu, sizeof(o->menu), t, n);
+	o->menu_ok = vpi_menu_accepted(v->model, (const char *)t, n);
+}
+
 /* Option 43 as PXE sub-options; the Pi 3 ROM also takes the raw string (community configs). */
 static void parse_43(const struct vpi *v, const uint8_t *p, size_t n, struct vpi_offer *o)
 {
 	o->has_43 = true;
 	size_t i = 0;
-	while (i < n && p[i] != 255) {
-		if (p[i] == 0) {
-			i++;
-			continue;
-		}
-		if (i + 2 > n || i + 2 + p[i + 1] > n)
-			break;
-		uint8_t code = p[i], len = p[i + 1];
-		const uint8_t *val = p + i + 2;
+	uint8_t code, len;
+	for (const uint8_t *val; (val = tlv_next(p, n, &i, &code, &len));) {
 		if (code == 9 && len >= 3 && 3 + (size_t)val[2] <= len) {
-			o->menu_found = true;
-			printable(o->menu, sizeof(o->menu), val + 3, val[2]);
-			o->menu_ok = vpi_menu_accepted(v->model, (const char *)val + 3, val[2]);
+			set_menu(v, o, val + 3, val[2]);
 			return;
 		}
-		i += 2 + (size_t)len;
 	}
-	if (model_is_pi3_family(v->model) && memmem(p, n, MENU_TEXT, strlen(MENU_TEXT))) {
-		o->menu_found = true;
-		printable(o->menu, sizeof(o->menu), p, n);
-		const char *s = memmem(p, n, MENU_TEXT, strlen(MENU_TEXT));
-		o->menu_ok = vpi_menu_accepted(v->model, s, n - (size_t)((const uint8_t *)s - p));
-	}
+	const uint8_t *s = memmem(p, n, MENU_TEXT, strlen(MENU_TEXT));
+	if (model_is_pi3_family(v->model) && s)
+		set_menu(v, o, s, n - (size_t)(s - p));
 }
 
 static uint32_t get32(const uint8_t *p)
@@ -172,15 +182,9 @@ bool vpi_dhcp_parse(const struct vpi *v, const uint8_t *p, size_t len, uint8_t *
 		return false;
 	o->yiaddr = get32(p + 16);
 	o->siaddr = get32(p + 20);
-	for (size_t i = 240; i < len && p[i] != 255;) {
-		if (p[i] == 0) {
-			i++;
-			continue;
-		}
-		if (i + 2 > len || i + 2 + p[i + 1] > len)
-			break;
-		uint8_t code = p[i], n = p[i + 1];
-		const uint8_t *val = p + i + 2;
+	size_t i = 240;
+	uint8_t code, n;
+	for (const uint8_t *val; (val = tlv_next(p, len, &i, &code, &n));) {
 		if (code == 53 && n == 1)
 			*msg_type = val[0];
 		else if (code == 54 && n == 4)
@@ -198,7 +202,6 @@ bool vpi_dhcp_parse(const struct vpi *v, const uint8_t *p, size_t len, uint8_t *
 			if (!ipv4_parse(o->tftp66_text, &o->tftp66))
 				o->tftp66 = 0;
 		}
-		i += 2 + (size_t)n;
 	}
 	gettimeofday(&o->t, NULL);
 	return *msg_type != 0;
@@ -344,30 +347,40 @@ static int offer_verdict(struct vpi *v, struct offers *of)
 	return 0;
 }
 
+/* Waits up to ms for a reply of one of the types in the mask (1 << type), from server when it is
+ * not 0, and with an address when need_addr. Returns the type, or -1 at the deadline. */
+static int await_reply(struct vpi *v, int ms, unsigned types, uint32_t server, bool need_addr,
+		       struct vpi_offer *out)
+{
+	uint8_t buf[1500];
+	struct timeval ts, now;
+	gettimeofday(&ts, NULL);
+	for (gettimeofday(&now, NULL); ms_between(&ts, &now) < ms; gettimeofday(&now, NULL)) {
+		uint32_t src;
+		uint8_t type;
+		int r = vpi_udp_recv(v, 68, ms - (int)ms_between(&ts, &now), buf, sizeof(buf), &src);
+		if (r > 0 && vpi_dhcp_parse(v, buf, (size_t)r, &type, out) && (types >> type & 1) &&
+		    (!server || out->server_id == server) && (!need_addr || out->yiaddr)) {
+			out->src_ip = src;
+			return type;
+		}
+	}
+	return -1;
+}
+
 static int request_ack(struct vpi *v, const struct vpi_offer *addr, enum vpi_dhcp_kind kind,
 		       struct vpi_offer *ack)
 {
-	uint8_t pkt[576], buf[1500];
+	uint8_t pkt[576];
 	for (int n = 0; n < 3; n++) {
 		size_t len = vpi_dhcp_build(v, kind, 3, addr->yiaddr, addr->server_id, pkt, sizeof(pkt));
 		vpi_udp_broadcast(v, 68, 67, pkt, len);
 		vpi_log(v, "REQUEST sent for the offered address");
-		struct timeval ts, now;
-		gettimeofday(&ts, NULL);
-		do {
-			uint32_t src;
-			uint8_t type;
-			gettimeofday(&now, NULL);
-			int r = vpi_udp_recv(v, 68, 4000 - (int)ms_between(&ts, &now), buf,
-					     sizeof(buf), &src);
-			if (r > 0 && vpi_dhcp_parse(v, buf, (size_t)r, &type, ack) &&
-			    (type == 5 || type == 6) &&
-			    (!addr->server_id || ack->server_id == addr->server_id)) {
-				vpi_log(v, "%s", type == 5 ? "ACK" : "NAK");
-				return type == 5 ? 0 : -2;
-			}
-			gettimeofday(&now, NULL);
-		} while (ms_between(&ts, &now) < 4000);
+		int type = await_reply(v, 4000, 1u << 5 | 1u << 6, addr->server_id, false, ack);
+		if (type > 0) {
+			vpi_log(v, "%s", type == 5 ? "ACK" : "NAK");
+			return type == 5 ? 0 : -2;
+		}
 	}
 	return -1;
 }
@@ -428,30 +441,15 @@ int vpi_rom_dhcp(struct vpi *v)
 
 int vpi_kernel_dhcp(struct vpi *v)
 {
-	uint8_t pkt[576], buf[1500];
-	struct vpi_offer o, got;
+	uint8_t pkt[576];
+	struct vpi_offer got;
 	bool have = false;
 	v->xid = (uint32_t)random();
 	for (int n = 0; n < 5 && !have; n++) {
 		size_t len = vpi_dhcp_build(v, VPI_DHCP_KERNEL, 1, 0, 0, pkt, sizeof(pkt));
 		vpi_udp_broadcast(v, 68, 67, pkt, len);
 		vpi_log(v, "kernel DISCOVER %d sent", n + 1);
-		struct timeval ts, now;
-		gettimeofday(&ts, NULL);
-		do {
-			uint32_t src;
-			uint8_t type;
-			gettimeofday(&now, NULL);
-			int r = vpi_udp_recv(v, 68, 3000 - (int)ms_between(&ts, &now), buf,
-					     sizeof(buf), &src);
-			if (r > 0 && vpi_dhcp_parse(v, buf, (size_t)r, &type, &o) && type == 2 &&
-			    o.yiaddr) {
-				got = o;
-				have = true;
-				break;
-			}
-			gettimeofday(&now, NULL);
-		} while (ms_between(&ts, &now) < 3000);
+		have = await_reply(v, 3000, 1u << 2, 0, true, &got) == 2;
 	}
 	if (!have)
 		return vpi_fail(v, STAGE_KERNEL_NET, "no-kernel-dhcp",
