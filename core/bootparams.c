@@ -161,6 +161,14 @@ int bootparams_parse(const char *cmdline, struct boot_params *bp, char **err)
 	return rc;
 }
 
+int bootparams_root_lun(const struct boot_params *bp)
+{
+	if (bp->root && (!strncasecmp(bp->root, "UUID=", 5) || !strncasecmp(bp->root, "PARTUUID=", 9) ||
+			 !strncasecmp(bp->root, "LABEL=", 6)))
+		return -1;
+	return bp->lun < 0 ? 0 : bp->lun;
+}
+
 void bootparams_done(struct boot_params *bp)
 {
 	free(bp->root);

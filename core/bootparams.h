@@ -28,6 +28,11 @@ struct boot_params {
 int bootparams_parse(const char *cmdline, struct boot_params *bp, char **err);
 void bootparams_done(struct boot_params *bp);
 
+/* The LUN the initramfs will take the root from: -1 (any LUN of the target: udev finds the
+ * filesystem) when root= names a filesystem by UUID/PARTUUID/LABEL, otherwise the LUN of the
+ * iscsi: root path (0 when not given: the Debian and dracut default, while tgt starts at 1). */
+int bootparams_root_lun(const struct boot_params *bp);
+
 /* Parses an RFC 4173 / dracut iscsi: root path ("iscsi:[user:pass@]server:proto:port:[…:]lun:
  * target", the "iscsi:" already removed) into bp. Returns 0 or -1 when it is malformed. */
 int bootparams_parse_iscsi_path(const char *path, struct boot_params *bp);

@@ -56,10 +56,7 @@ static void from_cmdline(const struct boot_params *bp, struct iscsi_check_opts *
 	if (bp->portal)
 		o->host = keep(hold, xstrdup(bp->portal));
 	o->port = bp->port;
-	if (strcmp(bp->flavour, "initramfs-tools") != 0)
-		o->lun = bp->lun < 0 ? 0 : bp->lun;
-	else
-		o->lun = -1; /* open-iscsi logs into the target and uses every LUN */
+	o->lun = bootparams_root_lun(bp);
 	if (bp->chap_user) {
 		o->chap_user = keep(hold, xstrdup(bp->chap_user));
 		o->chap_secret = keep(hold, xstrdup(bp->chap_password ? bp->chap_password : ""));

@@ -357,7 +357,7 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	o.port = bp->port;
 	o.target = bp->target;
 	o.initiator = bp->initiator ? bp->initiator : v->pi->initiator;
-	o.lun = strcmp(bp->flavour, "initramfs-tools") == 0 ? -1 : (bp->lun < 0 ? 0 : bp->lun);
+	o.lun = bootparams_root_lun(bp);
 	o.chap_user = bp->chap_user;
 	o.chap_secret = bp->chap_password;
 	o.root_spec = bp->root;
@@ -410,9 +410,46 @@ int vpi_root(struct vpi *v)
 	return rc;
 }
 
+/* ip=<client>:<server>:<gw>:<netmask>:… (kernel Documentation/admin-guide/nfs/nfsroot.rst)
+ * configures the address without DHCP; ip=dhcp, on, any or none given means DHCP. */
+int vpi_kernel_net(struct vpi *v)
+{
+	struct boot_params bp;
+	char *err = NULL;
+	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);
+	free(err);
+	uint32_t ip = 0, gw = 0, mask = 0;
+	char f[4][40] = {{0}};
+	for (int i = 0, k = 0; bp.ip && k < 4; i++) {
+		const char *colon = strchr(bp.ip + i, ':');
+		size_t n = colon ? (size_t)(colon - bp.ip - i) : strlen(bp.ip + i);
+		snprintf(f[k++], sizeof(f[0]), "%.*s", (int)n, bp.ip + i);
+		if (!colon)
+			break;
+		i += (int)n;
+	}
+	ipv4_parse(f[0], &ip);
+	int rc;
+	if (!ip) {
+		rc = vpi_kernel_dhcp(v);
+	} else if (!ipv4_parse(f[3], &mask) || (f[2][0] && !ipv4_parse(f[2], &gw))) {
+		rc = vpi_fail(v, STAGE_KERNEL_NET, "bad-static-ip",
+			      "write ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:eth0:off",
+			      "ip=%s in cmdline.txt has no usable netmask or gateway", bp.ip);
+	} else if (vpi_set_address(v, ip, mask, gw, &err) < 0) {
+		rc = vpi_fail(v, STAGE_KERNEL_NET, "local", NULL, "%s", err);
+		free(err);
+	} else {
+		vpi_stage_done(v, STAGE_KERNEL_NET, "static ip=%s from cmdline.txt (no DHCP)", f[0]);
+		rc = 0;
+	}
+	bootparams_done(&bp);
+	return rc;
+}
+
 int vpi_run(struct vpi *v)
 {
-	if (vpi_rom_dhcp(v) == 0 && vpi_tftp_boot(v) == 0 && vpi_kernel_dhcp(v) == 0)
+	if (vpi_rom_dhcp(v) == 0 && vpi_tftp_boot(v) == 0 && vpi_kernel_net(v) == 0)
 		vpi_root(v);
 	return v->reached == STAGE_ROOT_IN_USE ? 0 : 1;
 }

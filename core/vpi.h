@@ -8,8 +8,8 @@
  * when its thread or process ends. Namespaces are per thread: the lab starts many Pis as one
  * thread (or process) each, every thread calling vpi_new and the step functions.
  *
- * The steps, in boot order: vpi_rom_dhcp (stages 1–3), vpi_tftp_boot (4–5), vpi_kernel_dhcp (6),
- * vpi_root (7–8). Each returns 0 to go on or -1 when the boot stopped (v->failed, v->cause). */
+ * The steps, in boot order: vpi_rom_dhcp (stages 1–3), vpi_tftp_boot (4–5), vpi_kernel_net (6:
+ * cmdline.txt's static ip= or the kernel's DHCP), vpi_root (7–8). Each returns 0 to go on or -1 when the boot stopped (v->failed, v->cause). */
 #ifndef PNB_CORE_VPI_H
 #define PNB_CORE_VPI_H
 
@@ -90,6 +90,7 @@ int vpi_net_up(struct vpi *v, char **err);
 
 int vpi_rom_dhcp(struct vpi *v);
 int vpi_tftp_boot(struct vpi *v);
+int vpi_kernel_net(struct vpi *v);
 int vpi_kernel_dhcp(struct vpi *v);
 int vpi_root(struct vpi *v);
 /* All steps in order. Returns 0 when the Pi reached stage 8 ("root in use"), 1 otherwise. */

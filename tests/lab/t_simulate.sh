@@ -21,9 +21,17 @@ lab_target 1 "$BASE:root-kitchen" "$T/kitchen.img" "$BASE:kitchen" kitchen s3cre
 lab_image "$T/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555
 lab_target 2 "$BASE:root-garage" "$T/garage.img" "$BASE:garage"
 
+lab_image "$T/shed.img" 48 0000BEEF 22222222-3333-4444-5555-666666666666
+lab_target 3 "$BASE:root-shed" "$T/shed.img" ALL
+
 TFTP=$T/tftp
 lab_tftp_tree "$TFTP" 511e57f7
 lab_tftp_tree "$TFTP" 2caf9c61
+lab_tftp_tree "$TFTP" 2c-cf-67-00-11-22
+lab_tftp_tree "$TFTP" 0a1b2c3d
+# Pi 5: dracut's netroot= and a static ip= (no kernel DHCP); Pi 3B+: dracut's rd.iscsi.* names
+echo "console=serial0,115200 ip=10.77.0.60::10.77.0.254:255.255.255.0:shed:eth0:off netroot=iscsi:10.77.0.1::::1:$BASE:root-shed rd.iscsi.initiator=$BASE:shed root=LABEL=rootfs rw" >"$TFTP/2c-cf-67-00-11-22/cmdline.txt"
+echo "ip=dhcp rd.iscsi.initiator=$BASE:porch rd.iscsi.target.name=$BASE:root-shed rd.iscsi.target.ip=10.77.0.1 root=PARTUUID=5eed1234-02 rw" >"$TFTP/0a1b2c3d/cmdline.txt"
 echo "console=serial0,115200 ip=dhcp iscsi_initiator=$BASE:kitchen iscsi_target_name=$BASE:root-kitchen iscsi_target_ip=10.77.0.1 iscsi_username=kitchen iscsi_password=s3cret-kitchen1 root=UUID=$UUID rw rootwait" >"$TFTP/511e57f7/cmdline.txt"
 echo "console=serial0,115200 ip=dhcp root=iscsi:10.77.0.1::3260:1:$BASE:root-garage root=UUID=11111111-2222-3333-4444-555555555555 rw" >"$TFTP/2caf9c61/cmdline.txt"
 
@@ -48,6 +56,15 @@ serial = 2caf9c61
 mac = b8:27:eb:af:9c:61
 size = 64M
 chap = no
+[pi "shed"]
+model = 5
+serial = b7f44626
+mac = 2c:cf:67:00:11:22
+tftp_prefix = mac
+[pi "porch"]
+model = 3B+
+serial = 0a1b2c3d
+mac = b8:27:eb:1b:2c:3d
 CONF
 
 # the "router": an ordinary DHCP server
@@ -85,6 +102,18 @@ expect_grep "REQUEST/ACK for 10.77.0.1[0-9][0-9]" "$T/out"
 expect_grep "iSCSI login to $BASE:root-kitchen as $BASE:kitchen accepted" "$T/out"
 sim --pi kitchen --json >"$T/json" || fail "json run"
 expect_grep '"reached":8' "$T/json"
+python3 -m json.tool "$T/json" >/dev/null || fail "simulate --json is not JSON"
+
+# Pi 5 (MAC prefix, config.txt probe, kernel_2712.img, static ip=) and Pi 3B+ (rd.iscsi.*)
+expect_exit 0 sim --pi shed -v; show
+expect_grep "TFTP probe 2c-cf-67-00-11-22/config.txt: exists" "$T/out"
+expect_grep "TFTP RRQ 2c-cf-67-00-11-22/kernel_2712.img: complete" "$T/out"
+expect_grep "static ip=10.77.0.60 from cmdline.txt" "$T/out"
+expect_grep 'reached stage 8' "$T/out"
+proxy "Raspberry Pi Boot" 1
+expect_exit 0 sim --pi porch -v; show
+expect_grep "TFTP probe 0a1b2c3d/start.elf: exists" "$T/out"
+expect_grep 'reached stage 8' "$T/out"
 
 # Pi 3B: the menu text without the three trailing spaces -> stage 2
 proxy "Raspberry Pi Boot" 1
