@@ -79,7 +79,10 @@ static void print_text(const struct iscsi_check *c)
 		       c->root_part ? c->root_part->number : 0);
 		return;
 	}
-	printf("Result: the Pi would NOT find its root: %s\n", c->cause);
+	if (c->failed_step == IC_FSTAB)
+		printf("Result: the Pi would find its root but not finish booting: %s\n", c->cause);
+	else
+		printf("Result: the Pi would NOT find its root: %s\n", c->cause);
 	if (c->fix)
 		printf("Fix: %s\n", c->fix);
 }

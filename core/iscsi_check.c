@@ -16,6 +16,7 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
+#include "core/rootfs.h"
 #include "core/util.h"
 
 #define ICHECK_NAME(id, name) name,
@@ -477,8 +478,8 @@ int iscsi_check_root(struct iscsi_check *c)
 			return stop(c, IC_ROOT_MATCH, "write a Pi OS image (ext4 root) to the backing file",
 				    "no ext2/3/4 root filesystem on LUN %d", c->lun);
 		line(c, IC_ROOT_MATCH, IC_INFO,
-		     "root= not known (no served cmdline.txt, no root_uuid in the profile): "
-		     "partition %d would be the root",
+		     "root= not known (give --root, or a served cmdline.txt or root_uuid with "
+		     "--site): partition %d, the first ext filesystem, would be the root",
 		     root->number);
 	} else {
 		root = diskinfo_find(&c->disk, c->o.root_spec);
@@ -509,11 +510,81 @@ int iscsi_check_root(struct iscsi_check *c)
 	return 0;
 }
 
+static bool fstab_checked_mount(const char *mnt)
+{
+	return !strcmp(mnt, "/") || !strcmp(mnt, "/boot") || !strcmp(mnt, "/boot/firmware");
+}
+
+/* One fstab line; returns false when it would stop the boot. */
+static bool fstab_entry(struct iscsi_check *c, const char *spec, const char *mnt,
+			const char *opts)
+{
+	bool nofail = strstr(opts, "nofail") != NULL;
+	if (!strncmp(spec, "/dev/mmcblk", 11)) {
+		line(c, IC_FSTAB, nofail ? IC_WARN : IC_FAIL,
+		     "/etc/fstab mounts %s on %s: a diskless Pi has no SD card%s", spec, mnt,
+		     nofail ? " (nofail: skipped)" : "");
+		return nofail;
+	}
+	if (strncasecmp(spec, "UUID=", 5) && strncasecmp(spec, "PARTUUID=", 9) &&
+	    strncasecmp(spec, "LABEL=", 6))
+		return true; /* a device path or a network mount: not ours to judge */
+	const struct disk_part *p = diskinfo_find(&c->disk, spec);
+	if (p) {
+		line(c, IC_FSTAB, IC_OK, "/etc/fstab %s %s is partition %d", spec, mnt, p->number);
+		return true;
+	}
+	const struct disk_part *want = NULL;
+	for (int i = 0; i < c->disk.n_parts && !want; i++)
+		if ((c->disk.parts[i].fs.kind == FS_EXT) == (strcmp(mnt, "/") == 0))
+			want = &c->disk.parts[i];
+	line(c, IC_FSTAB, nofail ? IC_WARN : IC_FAIL,
+	     "/etc/fstab mounts %s on %s but no partition of LUN %d has it%s%s%s%s%s", spec, mnt,
+	     c->lun, want ? "; that partition is UUID=" : "", want ? want->fs.uuid : "",
+	     want ? " PARTUUID=" : "", want ? want->partuuid : "",
+	     nofail ? " (nofail: skipped)" : "");
+	return nofail;
+}
+
+int iscsi_check_fstab(struct iscsi_check *c)
+{
+	if (!c->root_part || c->root_part->fs.kind != FS_EXT)
+		return 0;
+	char *err = NULL;
+	char *text = rootfs_read_file(lun_read, c, c->root_part->start, c->root_part->size,
+				      "/etc/fstab", 65536, &err);
+	if (!text) {
+		line(c, IC_FSTAB, IC_INFO, "no fstab checked (%s)", err);
+		free(err);
+		return 0;
+	}
+	int bad = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char spec[256], mnt[256], type[64], opts[256] = "";
+		if (l[strspn(l, " \t")] == '#' ||
+		    sscanf(l, "%255s %255s %63s %255s", spec, mnt, type, opts) < 3)
+			continue;
+		if (fstab_checked_mount(mnt) && !fstab_entry(c, spec, mnt, opts))
+			bad++;
+	}
+	free(text);
+	if (bad)
+		return stop(c, IC_FSTAB,
+			    "make /etc/fstab on the LUN name the partitions by the UUIDs above (or "
+			    "drop the SD-card lines): pinetboot export renders a matching fstab",
+			    "%d /etc/fstab entr%s name%s what is not on LUN %d: the Pi mounts its root, "
+			    "then waits for %s and drops to the emergency shell",
+			    bad, bad == 1 ? "y" : "ies", bad == 1 ? "s" : "", c->lun,
+			    bad == 1 ? "that device" : "those devices");
+	return 0;
+}
+
 int iscsi_check_run(struct iscsi_check *c)
 {
 	c->ok = true;
-	if (iscsi_check_login(c) == 0 && iscsi_check_disk(c) == 0)
-		iscsi_check_root(c);
+	if (iscsi_check_login(c) == 0 && iscsi_check_disk(c) == 0 && iscsi_check_root(c) == 0)
+		iscsi_check_fstab(c);
 	if (c->ctx && c->logged_in) {
 		iscsi_logout_sync(c->ctx);
 		c->logged_in = false;

@@ -2,7 +2,7 @@
  * libiscsi: TCP reachability, discovery (SendTargets) with the Pi's initiator name, login (with
  * CHAP when configured), REPORT LUNS, READ CAPACITY against the profile size, the partition table,
  * partition 1's FAT volume and partition 2's root filesystem, and whether the root= the Pi will
- * get names what is really on the LUN. Failures are explained in the target's own terms (tgt
+ * get and the fstab inside its root name what is really on the LUN. Failures are explained in the target's own terms (tgt
  * answers an initiator outside its ACL with 0x0203 "not found", LIO with 0x0202).
  * Facts: shared/spec/netboot-servers-and-failures.md §4 rows 23–24 and §5, decoding.md §3.3.
  *
@@ -30,7 +30,8 @@
 	X(IC_PARTITIONS, "partitions")                                                             \
 	X(IC_BOOT_FS, "boot-fs")                                                                   \
 	X(IC_ROOT_FS, "root-fs")                                                                   \
-	X(IC_ROOT_MATCH, "root-match")
+	X(IC_ROOT_MATCH, "root-match")                                                             \
+	X(IC_FSTAB, "fstab")
 
 #define ICHECK_ENUM(id, name) id,
 enum icheck_step { ICHECK_STEPS(ICHECK_ENUM) IC_COUNT };
@@ -101,6 +102,11 @@ void iscsi_check_free(struct iscsi_check *c);
 int iscsi_check_login(struct iscsi_check *c);
 int iscsi_check_disk(struct iscsi_check *c);
 int iscsi_check_root(struct iscsi_check *c);
+/* The Pi's /etc/fstab, read from the root filesystem: every UUID=/PARTUUID=/LABEL= entry for
+ * /, /boot and /boot/firmware must name a partition of the LUN, and none may name the SD card
+ * (/dev/mmcblk…) a diskless Pi does not have. Returns 0, or -1 (c->ok false) when the Pi would
+ * stop in the emergency shell. */
+int iscsi_check_fstab(struct iscsi_check *c);
 /* All steps in order, then logout. Returns 0 when the Pi would find its root, 1 when not. */
 int iscsi_check_run(struct iscsi_check *c);
 

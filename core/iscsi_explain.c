@@ -42,27 +42,58 @@ static char *explain_chap(const struct iscsi_login_facts *f, const char **fix)
 			 f->target, f->chap_user);
 }
 
+/* Edit distance, capped: enough to tell a typo from a different name. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[256];
+	if (la > 255 || lb > 255)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+/* A listed or profile name within a few edits of the one asked for: a typo. */
+static const char *near_name(const struct iscsi_login_facts *f)
+{
+	for (size_t i = 0; i < f->n_targets; i++)
+		if (f->targets[i] && distance(f->targets[i], f->target) <= 3)
+			return f->targets[i];
+	if (f->profile_target && distance(f->profile_target, f->target) <= 3)
+		return f->profile_target;
+	return NULL;
+}
+
 static char *explain_not_found(const struct iscsi_login_facts *f, const char *extra,
 			       const char **fix)
 {
 	bool tgt = f->target_kind == TARGET_TGT;
-	if (f->discovery_done && f->n_targets == 0 && f->target_kind != TARGET_LIO) {
+	const char *near = near_name(f);
+	if (!near && f->discovery_done && f->target_kind != TARGET_LIO) {
 		*fix = fix_acl;
 		return xasprintf("initiator IQN %s is not in the ACL of target %s (tgt reports this "
 				 "as target-not-found, login status 0x0203), unless that target does "
-				 "not exist at all: SendTargets as this initiator lists no target, "
+				 "not exist at all: SendTargets as this initiator does not list it, "
 				 "which is how tgt hides targets outside the ACL%s",
 				 f->initiator, f->target, extra);
 	}
-	char near[400] = "";
-	if (f->n_targets)
-		snprintf(near, sizeof(near), "; the portal offers %s%s", f->targets[0],
-			 f->n_targets > 1 ? " and others" : "");
-	else if (f->profile_target && strcmp(f->profile_target, f->target))
-		snprintf(near, sizeof(near), "; the profile names %s", f->profile_target);
 	*fix = fix_name;
-	return xasprintf("target %s does not exist%s%s (login status 0x0203, target not found)%s%s",
-			 f->target, f->portal ? " on " : "", f->portal ? f->portal : "", near,
+	return xasprintf("target %s does not exist%s%s (login status 0x0203, target not found)%s%s%s",
+			 f->target, f->portal ? " on " : "", f->portal ? f->portal : "",
+			 near ? "; did you mean " : "", near ? near : "",
 			 tgt ? "" : "; tgt also answers 0x0203 when the initiator is outside the ACL");
 }
 

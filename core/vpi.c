@@ -379,9 +379,16 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	vpi_stage_done(v, STAGE_ROOT_LOGIN, "iSCSI login to %s as %s accepted", o.target, o.initiator);
 	if (iscsi_check_disk(v->ic) < 0 || iscsi_check_root(v->ic) < 0)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-not-found", v->ic->fix, "%s", v->ic->cause);
+	const struct disk_part *rp = v->ic->root_part;
+	if (iscsi_check_fstab(v->ic) < 0) {
+		vpi_log(v, "then: %s", v->ic->cause);
+		vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d "
+				"(UUID=%s) on LUN %d; warning: %s", rp->fs.type, rp->number,
+			       rp->fs.uuid, v->ic->lun, v->ic->cause);
+		return 0;
+	}
 	vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d (UUID=%s) on LUN %d",
-		       v->ic->root_part->fs.type, v->ic->root_part->number,
-		       v->ic->root_part->fs.uuid, v->ic->lun);
+		       rp->fs.type, rp->number, rp->fs.uuid, v->ic->lun);
 	return 0;
 }
 

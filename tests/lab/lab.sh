@@ -78,16 +78,20 @@ lab_target() {
   fi
 }
 
-# lab_image FILE SIZE_MIB FAT_VOLID ROOT_UUID — an MBR disk: p1 FAT32 "bootfs" 16 MiB at 1 MiB,
-# p2 ext4 "rootfs" (the rest), as a Raspberry Pi OS image is laid out.
+# lab_image FILE SIZE_MIB FAT_VOLID ROOT_UUID [FSTAB] — an MBR disk (id 5eed1234): p1 FAT32
+# "bootfs" 16 MiB at 1 MiB, p2 ext4 "rootfs" (the rest) holding /etc/fstab, as a Raspberry Pi OS
+# image is laid out. FSTAB defaults to the image's own PARTUUIDs.
 lab_image() {
   local f=$1 mib=$2 volid=$3 uuid=$4 rootmib=$(( $2 - 17 - 1 ))
+  rm -rf "$T/rootdir"; mkdir -p "$T/rootdir/etc"
+  printf '%s\n' "${5:-PARTUUID=5eed1234-01  /boot/firmware  vfat  defaults  0  2
+PARTUUID=5eed1234-02  /  ext4  defaults,noatime  0  1}" >"$T/rootdir/etc/fstab"
   truncate -s "${mib}M" "$f"
   printf 'label: dos\nlabel-id: 0x5eed1234\nstart=2048, size=32768, type=c\nstart=34816, size=%d, type=83\n' \
     $(( rootmib * 2048 )) | sfdisk -q "$f" >/dev/null || fail "sfdisk"
   truncate -s 16M "$T/p1.img"
   mkfs.vfat -F 32 -i "$volid" -n bootfs "$T/p1.img" >/dev/null 2>&1 || mkfs.vfat -i "$volid" -n bootfs "$T/p1.img" >/dev/null || fail "mkfs.vfat"
-  mkfs.ext4 -q -F -U "$uuid" -L rootfs "$T/p2.img" "${rootmib}M" >/dev/null 2>&1 || fail "mkfs.ext4"
+  mkfs.ext4 -q -F -U "$uuid" -L rootfs -d "$T/rootdir" "$T/p2.img" "${rootmib}M" >/dev/null 2>&1 || fail "mkfs.ext4"
   dd if="$T/p1.img" of="$f" bs=1M seek=1 conv=notrunc status=none
   dd if="$T/p2.img" of="$f" bs=1M seek=17 conv=notrunc status=none
   rm -f "$T/p1.img" "$T/p2.img"

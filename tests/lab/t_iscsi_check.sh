@@ -14,9 +14,13 @@ BASE=iqn.2026-11.lan.example
 UUID=3d2f7a10-5b1c-4e8e-9a11-0c0ffee0beef
 lab_image "$T/kitchen.img" 64 1A2B3C4D "$UUID"
 lab_image "$T/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555
+lab_image "$T/stale.img" 40 12345678 44444444-2222-3333-4444-555555555555 \
+  "PARTUUID=deadbeef-01 /boot/firmware vfat defaults 0 2
+/dev/mmcblk0p2 / ext4 defaults 0 1"
 echo "s3cret-kitchen1" >"$T/secret"; echo "wrong-secret-99" >"$T/badsecret"
 lab_target 1 "$BASE:root-kitchen" "$T/kitchen.img" "$BASE:kitchen" kitchen s3cret-kitchen1
 lab_target 2 "$BASE:root-garage" "$T/garage.img" "$BASE:garage"
+lab_target 3 "$BASE:root-stale" "$T/stale.img" ALL
 
 chk() { ip netns exec "$PI" "$PINETBOOT" iscsi-check --timeout 5 "$@"; }
 URL="iscsi://10.77.0.1/$BASE:root-kitchen/1"
@@ -28,6 +32,16 @@ expect_grep "would find its root" "$T/out"
 expect_grep "partition 1: vfat UUID=1A2B-3C4D LABEL=\"bootfs\" PARTUUID=5eed1234-01" "$T/out"
 expect_grep "partition 2: ext4 UUID=$UUID LABEL=\"rootfs\" PARTUUID=5eed1234-02" "$T/out"
 expect_grep "SendTargets as $BASE:kitchen lists" "$T/out"
+expect_grep "/etc/fstab PARTUUID=5eed1234-02 / is partition 2" "$T/out"
+expect_grep "/etc/fstab PARTUUID=5eed1234-01 /boot/firmware is partition 1" "$T/out"
+
+# the fstab inside the root still names the image's old disk id and the SD card (the
+# growpart/clone trap): the root is found, then the Pi stops in the emergency shell
+expect_exit 1 chk "iscsi://10.77.0.1/$BASE:root-stale/1" --initiator "$BASE:kitchen"
+[[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
+expect_grep "/etc/fstab mounts PARTUUID=deadbeef-01 on /boot/firmware but no partition of LUN 1 has it; that partition is UUID=1234-5678 PARTUUID=5eed1234-01" "$T/out"
+expect_grep "/etc/fstab mounts /dev/mmcblk0p2 on /: a diskless Pi has no SD card" "$T/out"
+expect_grep "emergency shell" "$T/out"
 # PARTUUID root works too
 expect_exit 0 chk "$URL" --initiator "$BASE:kitchen" "${CHAP[@]}" --root "PARTUUID=5eed1234-02"
 
@@ -45,7 +59,7 @@ expect_grep "initiator IQN $BASE:kitchen-typo is not in the ACL of target $BASE:
 
 # target name typo
 expect_exit 1 chk "iscsi://10.77.0.1/$BASE:root-kitchn/1" --initiator "$BASE:kitchen" "${CHAP[@]}" --target-kind tgt
-expect_grep "target $BASE:root-kitchn does not exist" "$T/out"
+expect_grep "target $BASE:root-kitchn does not exist on 10.77.0.1:3260 (login status 0x0203, target not found); did you mean $BASE:root-kitchen" "$T/out"
 expect_grep "0x0203" "$T/out"
 
 # LUN 0 (tgt's controller) instead of 1

@@ -248,7 +248,7 @@ static void test_login_explain(void **state)
 	f.discovery_done = true;
 	s = iscsi_login_explain(&f, &fix);
 	assert_non_null(strstr(s, "target iqn.2026-11.x:root-pj does not exist"));
-	assert_non_null(strstr(s, "the portal offers iqn.2026-11.x:root-pi"));
+	assert_non_null(strstr(s, "did you mean iqn.2026-11.x:root-pi"));
 	free(s);
 	f.status = 0x0201;
 	f.chap_user = "pi";
