@@ -130,6 +130,8 @@ static int parse_word(struct boot_params *bp, char *w, char **err)
 	if ((root || netroot) && !strncmp(val, "iscsi:", 6)) {
 		bp->flavour = netroot ? "dracut" : (bp->flavour ? bp->flavour : "rfc4173");
 		if (bootparams_parse_iscsi_path(val + 6, bp) < 0) {
+			if (*err)
+				return -1; /* the first malformed word is the one reported */
 			*err = xasprintf("%s=%s is not an iSCSI root path (expected "
 					 "iscsi:SERVER:PROTO:PORT:LUN:TARGET-IQN)",
 					 key, val);
