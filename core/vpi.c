@@ -62,7 +62,6 @@ struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 			 p->prefix_str ? p->prefix_str : p->name);
 	}
 	gettimeofday(&v->start, NULL);
-	srandom((unsigned)(v->start.tv_usec ^ getpid() ^ v->mac[5] << 8));
 	return v;
 }
 

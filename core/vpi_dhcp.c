@@ -207,6 +207,14 @@ bool vpi_dhcp_parse(const struct vpi *v, const uint8_t *p, size_t len, uint8_t *
 	return *msg_type != 0;
 }
 
+/* Fresh per exchange and distinct across many Pis started in the same microsecond. */
+static uint32_t new_xid(const struct vpi *v)
+{
+	uint32_t m = (uint32_t)v->mac[2] << 24 | (uint32_t)v->mac[3] << 16 |
+		     (uint32_t)v->mac[4] << 8 | v->mac[5];
+	return (uint32_t)random() ^ m * 2654435761u;
+}
+
 static long ms_between(const struct timeval *a, const struct timeval *b)
 {
 	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_usec - a->tv_usec) / 1000;
@@ -401,7 +409,7 @@ int vpi_rom_dhcp(struct vpi *v)
 {
 	struct offers of;
 	memset(&of, 0, sizeof(of));
-	v->xid = (uint32_t)random();
+	v->xid = new_xid(v);
 	collect_offers(v, &of);
 	if (offer_verdict(v, &of) < 0)
 		return -1;
@@ -444,7 +452,7 @@ int vpi_kernel_dhcp(struct vpi *v)
 	uint8_t pkt[576];
 	struct vpi_offer got;
 	bool have = false;
-	v->xid = (uint32_t)random();
+	v->xid = new_xid(v);
 	for (int n = 0; n < 5 && !have; n++) {
 		size_t len = vpi_dhcp_build(v, VPI_DHCP_KERNEL, 1, 0, 0, pkt, sizeof(pkt));
 		vpi_udp_broadcast(v, 68, 67, pkt, len);

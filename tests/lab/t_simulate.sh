@@ -156,6 +156,13 @@ sed -i 's/iscsi_password=s3cret-kitchen1/iscsi_password=wrong-secret-99/' "$TFTP
 expect_exit 1 sim --pi kitchen
 expect_grep 'stopped at stage 7 "root login": CHAP failed' "$T/out"
 
+# four Pis of three models at once, one thread and namespace each (the fleet storm's engine)
+sed -i 's/iscsi_password=wrong-secret-99/iscsi_password=s3cret-kitchen1/' "$TFTP/511e57f7/cmdline.txt"
+proxy "Raspberry Pi Boot   " 1
+ip netns exec "$PI" "$PNB_BUILD/tools/vpi_fleet" "$T/site.conf" eth0 >"$T/fleet" 2>&1 || { cat "$T/fleet"; fail "fleet"; }
+show_fleet() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/fleet"; }; show_fleet
+expect_grep "^4 Pis, 0 failed" "$T/fleet"
+
 # bad input
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi nobody -i eth0
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen
