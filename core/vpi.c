@@ -401,9 +401,12 @@ int vpi_root(struct vpi *v)
 	} else if (bp.iscsi) {
 		rc = root_iscsi(v, &bp);
 	} else if (bp.nfsroot || (bp.root && !strcmp(bp.root, "/dev/nfs"))) {
-		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "nfs-not-simulated", NULL,
-			      "NFS root (nfsroot=%s): the virtual Pi does not do the MOUNT call yet",
-			      bp.nfsroot ? bp.nfsroot : "?");
+		if (!bp.nfsroot)
+			rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-nfsroot",
+				      "add nfsroot=SERVER:/PATH,vers=3 to cmdline.txt",
+				      "root=/dev/nfs without nfsroot=");
+		else
+			rc = vpi_root_nfs(v, bp.nfsroot);
 	} else {
 		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-network-root",
 			      "render cmdline.txt for iSCSI or NFS root (pinetboot export)",

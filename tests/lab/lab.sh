@@ -126,3 +126,56 @@ lab_tftp_tree() {
   done
   printf '[all]\narm_64bit=1\ninitramfs initrd.img followkernel\n' >"$d/config.txt"
 }
+
+# lab_boot_net — the boot lab's network: a switch namespace with a bridge, the boot server
+# ($SRV, 10.77.0.1), a router with an ordinary DHCP server ($RTR, 10.77.0.254, dnsmasq handing
+# out 10.77.0.100-199) and the Pi side ($PI, eth0 without an address; simulate puts its
+# macvlans there).
+lab_boot_net() {
+  SW=$(lab_ns sw); lab_bridge "$SW"
+  SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
+  RTR=$(lab_ns rtr); lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
+  PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0
+  printf 'interface=eth0\nbind-interfaces\ndhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h\ndhcp-option=3,10.77.0.254\n' >"$T/rtr.conf"
+  lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
+}
+
+# lab_proxy TFTP_ROOT MENU_TEXT [REPLY_DELAY] — (re)starts the boot server's dnsmasq: proxy DHCP
+# with the PXE menu text, TFTP from TFTP_ROOT (hand-written until pinetboot export renders it).
+lab_proxy() {
+  lab_dnsmasq_stop srv
+  { printf 'interface=eth0\nbind-interfaces\ndhcp-range=10.77.0.0,proxy\n'
+    printf 'pxe-service=0,"%s"\nenable-tftp\ntftp-root=%s\n' "$2" "$1"
+    [[ -n "${3:-}" ]] && printf 'dhcp-reply-delay=%s\n' "$3"; } >"$T/srv.conf"
+  lab_dnsmasq srv "$SRV" "$T/srv.conf"
+}
+
+# lab_nfsd DIR — rpcbind and nfs-ganesha (NFS v3, MOUNT v3) in $SRV exporting DIR. rpcbind's
+# socket and lock under /run are removed again when this test created them.
+lab_nfsd() {
+  need rpcbind ganesha.nfsd
+  # rpcbind's unix socket lives in the shared /run: one rpcbind at a time on the machine
+  if [[ -S /run/rpcbind.sock ]] && rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
+    skip "an rpcbind is already running on this machine"
+  fi
+  ip netns exec "$SRV" rpcbind -f >"$T/rpcbind.log" 2>&1 &
+  local rp=$!
+  on_exit "kill $rp 2>/dev/null; wait $rp 2>/dev/null; rm -rf /run/rpcbind.sock /run/rpcbind.lock /run/rpcbind"
+  sleep 0.3
+  mkdir -p "$T/ganesha"
+  cat >"$T/ganesha/g.conf" <<CONF
+NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }
+NFSV4 { Graceless = true; }
+EXPORT { Export_Id = 1; Path = $1; Pseudo = $1; Access_Type = RW; Squash = No_Root_Squash;
+  Protocols = 3; Transports = UDP, TCP; FSAL { Name = VFS; }
+  CLIENT { Clients = 10.77.0.0/24; Access_Type = RW; } }
+CONF
+  ip netns exec "$SRV" ganesha.nfsd -F -f "$T/ganesha/g.conf" -L "$T/ganesha/log" -p "$T/ganesha/pid" &
+  local gp=$!
+  on_exit "kill $gp 2>/dev/null; sleep 0.5; kill -9 $gp 2>/dev/null; wait $gp 2>/dev/null"
+  for _ in $(seq 50); do
+    ip netns exec "$SRV" rpcinfo -p 127.0.0.1 2>/dev/null | grep -q mountd && return 0
+    sleep 0.2
+  done
+  tail "$T/ganesha/log"; fail "nfs-ganesha did not register mountd"
+}

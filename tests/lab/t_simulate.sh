@@ -8,10 +8,7 @@
 . "$(dirname "$0")/lab.sh"
 need dnsmasq
 
-SW=$(lab_ns sw); lab_bridge "$SW"
-SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
-RTR=$(lab_ns rtr); lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
-PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0
+lab_boot_net
 lab_tgtd "$SRV"
 
 BASE=iqn.2026-11.lan.example
@@ -67,28 +64,7 @@ serial = 0a1b2c3d
 mac = b8:27:eb:1b:2c:3d
 CONF
 
-# the "router": an ordinary DHCP server
-cat >"$T/rtr.conf" <<CONF
-interface=eth0
-bind-interfaces
-dhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h
-dhcp-option=3,10.77.0.254
-CONF
-lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
-
-# the boot server: proxy DHCP + TFTP, as the render branch will generate it
-proxy_conf() { # MENU_TEXT REPLY_DELAY
-  cat <<CONF
-interface=eth0
-bind-interfaces
-dhcp-range=10.77.0.0,proxy
-pxe-service=0,"$1"
-enable-tftp
-tftp-root=$TFTP
-${2:+dhcp-reply-delay=$2}
-CONF
-}
-proxy() { lab_dnsmasq_stop srv; proxy_conf "$@" >"$T/srv.conf"; lab_dnsmasq srv "$SRV" "$T/srv.conf"; }
+proxy() { lab_proxy "$TFTP" "$@"; }
 show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"; }
 sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 60 "$@"; }
 
