@@ -80,15 +80,20 @@ lab_target() {
 
 # lab_image FILE SIZE_MIB FAT_VOLID ROOT_UUID [FSTAB] — an MBR disk (id 5eed1234): p1 FAT32
 # "bootfs" 16 MiB at 1 MiB, p2 ext4 "rootfs" (the rest) holding /etc/fstab, as a Raspberry Pi OS
-# image is laid out. FSTAB defaults to the image's own PARTUUIDs.
+# image is laid out. FSTAB defaults to the image's own PARTUUIDs. LAB_GPT=1 makes a GPT instead.
 lab_image() {
   local f=$1 mib=$2 volid=$3 uuid=$4 rootmib=$(( $2 - 17 - 1 ))
   rm -rf "$T/rootdir"; mkdir -p "$T/rootdir/etc"
   printf '%s\n' "${5:-PARTUUID=5eed1234-01  /boot/firmware  vfat  defaults  0  2
 PARTUUID=5eed1234-02  /  ext4  defaults,noatime  0  1}" >"$T/rootdir/etc/fstab"
   truncate -s "${mib}M" "$f"
-  printf 'label: dos\nlabel-id: 0x5eed1234\nstart=2048, size=32768, type=c\nstart=34816, size=%d, type=83\n' \
-    $(( rootmib * 2048 )) | sfdisk -q "$f" >/dev/null || fail "sfdisk"
+  if [[ "${LAB_GPT:-}" == 1 ]]; then  # GPT: the same offsets, partition GUIDs chosen here
+    printf 'label: gpt\nlabel-id: 8F2A0C1E-0000-4000-8000-00000000D15C\nstart=2048, size=32768, type=C12A7328-F81F-11D2-BA4B-00A0C93EC93B, uuid=0B0071D5-0000-4000-8000-000000000001\nstart=34816, size=%d, type=0FC63DAF-8483-4772-8E79-3D69D8477DE4, uuid=0B0071D5-0000-4000-8000-000000000002\n' \
+      $(( rootmib * 2048 - 64 )) | sfdisk -q "$f" >/dev/null || fail "sfdisk gpt"
+  else
+    printf 'label: dos\nlabel-id: 0x5eed1234\nstart=2048, size=32768, type=c\nstart=34816, size=%d, type=83\n' \
+      $(( rootmib * 2048 )) | sfdisk -q "$f" >/dev/null || fail "sfdisk"
+  fi
   truncate -s 16M "$T/p1.img"
   mkfs.vfat -F 32 -i "$volid" -n bootfs "$T/p1.img" >/dev/null 2>&1 || mkfs.vfat -i "$volid" -n bootfs "$T/p1.img" >/dev/null || fail "mkfs.vfat"
   mkfs.ext4 -q -F -U "$uuid" -L rootfs -d "$T/rootdir" "$T/p2.img" "${rootmib}M" >/dev/null 2>&1 || fail "mkfs.ext4"

@@ -17,10 +17,14 @@ lab_image "$T/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555
 lab_image "$T/stale.img" 40 12345678 44444444-2222-3333-4444-555555555555 \
   "PARTUUID=deadbeef-01 /boot/firmware vfat defaults 0 2
 /dev/mmcblk0p2 / ext4 defaults 0 1"
+LAB_GPT=1 lab_image "$T/gpt.img" 96 CAFE0001 55555555-2222-3333-4444-555555555555 \
+  "LABEL=rootfs / ext4 defaults 0 1
+PARTUUID=0b0071d5-0000-4000-8000-000000000001 /boot/firmware vfat defaults,nofail 0 2"
 echo "s3cret-kitchen1" >"$T/secret"; echo "wrong-secret-99" >"$T/badsecret"
 lab_target 1 "$BASE:root-kitchen" "$T/kitchen.img" "$BASE:kitchen" kitchen s3cret-kitchen1
 lab_target 2 "$BASE:root-garage" "$T/garage.img" "$BASE:garage"
 lab_target 3 "$BASE:root-stale" "$T/stale.img" ALL
+lab_target 4 "$BASE:root-gpt" "$T/gpt.img" ALL
 
 chk() { ip netns exec "$PI" "$PINETBOOT" iscsi-check --timeout 5 "$@"; }
 URL="iscsi://10.77.0.1/$BASE:root-kitchen/1"
@@ -44,6 +48,28 @@ expect_grep "/etc/fstab mounts /dev/mmcblk0p2 on /: a diskless Pi has no SD card
 expect_grep "emergency shell" "$T/out"
 # PARTUUID root works too
 expect_exit 0 chk "$URL" --initiator "$BASE:kitchen" "${CHAP[@]}" --root "PARTUUID=5eed1234-02"
+
+# GPT disk, no CHAP, PARTUUID root, LABEL and GPT PARTUUID in its fstab; valid JSON
+expect_exit 0 chk "iscsi://10.77.0.1/$BASE:root-gpt/1" --initiator "$BASE:kitchen" --size 96M \
+  --root PARTUUID=0B0071D5-0000-4000-8000-000000000002 --json
+python3 -m json.tool "$T/out" >/dev/null || fail "iscsi-check --json is not JSON"
+expect_grep '"ok":true' "$T/out"
+expect_grep '"partuuid":"0b0071d5-0000-4000-8000-000000000002"' "$T/out"
+expect_grep '"uuid":"CAFE-0001","label":"bootfs"' "$T/out"
+expect_grep '/etc/fstab LABEL=rootfs / is partition 2' "$T/out"
+
+# TCP 3260 dropped by a firewall rule in the server namespace: told apart from "refused"
+ip netns exec "$SRV" nft -f - <<'NFT' || fail "nft"
+table inet pnbdrop {
+  chain input {
+    type filter hook input priority 0;
+    tcp dport 3260 drop
+  }
+}
+NFT
+expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" --timeout 2
+expect_grep "no answer from 10.77.0.1:3260 within 2 s: TCP 3260 is dropped" "$T/out"
+ip netns exec "$SRV" nft delete table inet pnbdrop
 
 # CHAP secret wrong -> 0x0201
 expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" --chap-user kitchen --chap-secret-file "$T/badsecret" --json
