@@ -94,6 +94,11 @@ long vpi_elapsed_ms(const struct vpi *v)
 	return (now.tv_sec - v->start.tv_sec) * 1000 + (now.tv_usec - v->start.tv_usec) / 1000;
 }
 
+long vpi_time_left_ms(const struct vpi *v)
+{
+	return (long)v->o.timeout * 1000 - vpi_elapsed_ms(v);
+}
+
 void vpi_log(struct vpi *v, const char *fmt, ...)
 {
 	struct sbuf b;
@@ -364,7 +369,8 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	o.profile_initiator = v->pi->initiator;
 	o.profile_target = v->pi->target;
 	o.target_kind = (int)v->site->iscsi_target;
-	o.timeout = 10;
+	long left = vpi_time_left_ms(v) / 1000;
+	o.timeout = left > 10 ? 10 : left < 1 ? 1 : (int)left;
 	if (!bp->target)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-target",
 				"add the target name to cmdline.txt", "cmdline.txt names no iSCSI target");
@@ -423,6 +429,9 @@ int vpi_root(struct vpi *v)
  * configures the address without DHCP; ip=dhcp, on, any or none given means DHCP. */
 int vpi_kernel_net(struct vpi *v)
 {
+	if (vpi_time_left_ms(v) <= 0)
+		return vpi_fail(v, STAGE_KERNEL_NET, "timeout", "raise --timeout",
+				"the --timeout of %d s ran out before the kernel started", v->o.timeout);
 	struct boot_params bp;
 	char *err = NULL;
 	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);

@@ -104,6 +104,8 @@ void vpi_stage_done(struct vpi *v, enum boot_stage s, const char *fmt, ...)
 int vpi_fail(struct vpi *v, enum boot_stage s, const char *rule, const char *fix,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 long vpi_elapsed_ms(const struct vpi *v);
+/* Milliseconds left of the --timeout budget (≤ 0 when used up). */
+long vpi_time_left_ms(const struct vpi *v);
 
 /* vpi_net.c */
 int vpi_raw_open(struct vpi *v, char **err);

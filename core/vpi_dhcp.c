@@ -255,7 +255,10 @@ static void collect_offers(struct vpi *v, struct offers *of)
 {
 	int interval = v->mi->discover_interval_ms ? v->mi->discover_interval_ms : 4000;
 	int tries = v->mi->discover_retries;
-	long budget = (long)(v->o.dhcp_timeout ? v->o.dhcp_timeout : (tries ? tries * interval / 1000 : 45)) * 1000;
+	long budget = (long)(v->o.dhcp_timeout ? v->o.dhcp_timeout
+					       : (tries ? tries * interval / 1000 : 45)) * 1000;
+	if (budget > vpi_time_left_ms(v))
+		budget = vpi_time_left_ms(v);
 	uint8_t pkt[576], buf[1500];
 	struct timeval t0;
 	gettimeofday(&t0, NULL);

@@ -186,6 +186,11 @@ int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool ke
 		 struct vpi_tftp_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	if (vpi_time_left_ms(v) <= 0) {
+		r->timeout = true;
+		vpi_log(v, "TFTP %s: not asked, the --timeout is used up", file);
+		return -1;
+	}
 	struct xfer x = {.server = v->tftp_server, .blksize = 512, .expect = 1, .keeping = keep};
 	sbuf_init(&x.keep);
 	x.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
