@@ -251,14 +251,21 @@ static void note_offer(struct vpi *v, struct offers *of, const struct vpi_offer 
 
 /* Sends DISCOVERs the model's way and gathers offers until one address and one acceptable PXE
  * offer are in (or the ROM gives up). */
-static void collect_offers(struct vpi *v, struct offers *of)
+/* How long the ROM / bootloader keeps at DHCP: 5 DISCOVERs 5 s apart on a Pi 3, DHCP_TIMEOUT
+ * (45 s) on a Pi 4/5, or --dhcp-timeout; never past --timeout. */
+static long dhcp_budget_ms(const struct vpi *v)
 {
 	int interval = v->mi->discover_interval_ms ? v->mi->discover_interval_ms : 4000;
 	int tries = v->mi->discover_retries;
 	long budget = (long)(v->o.dhcp_timeout ? v->o.dhcp_timeout
 					       : (tries ? tries * interval / 1000 : 45)) * 1000;
-	if (budget > vpi_time_left_ms(v))
-		budget = vpi_time_left_ms(v);
+	return budget < vpi_time_left_ms(v) ? budget : vpi_time_left_ms(v);
+}
+
+static void collect_offers(struct vpi *v, struct offers *of, long budget)
+{
+	int interval = v->mi->discover_interval_ms ? v->mi->discover_interval_ms : 4000;
+	int tries = v->mi->discover_retries;
 	uint8_t pkt[576], buf[1500];
 	struct timeval t0;
 	gettimeofday(&t0, NULL);
@@ -412,9 +419,10 @@ static int bind_address(struct vpi *v, const struct vpi_offer *o, enum boot_stag
 int vpi_rom_dhcp(struct vpi *v)
 {
 	struct offers of;
+	long deadline = vpi_elapsed_ms(v) + dhcp_budget_ms(v);
 	memset(&of, 0, sizeof(of));
 	v->xid = new_xid(v);
-	collect_offers(v, &of);
+	collect_offers(v, &of, deadline - vpi_elapsed_ms(v));
 	if (offer_verdict(v, &of) < 0)
 		return -1;
 	v->tftp_server = tftp_server_of(v, &of.pxe);
@@ -437,6 +445,17 @@ int vpi_rom_dhcp(struct vpi *v)
 	}
 	struct vpi_offer ack;
 	int rc = request_ack(v, &of.addr, VPI_DHCP_ROM, &ack);
+	/* no ACK: the bootloader starts over with a DISCOVER while its DHCP_TIMEOUT lasts */
+	while (rc == -1 && deadline - vpi_elapsed_ms(v) > 0) {
+		vpi_log(v, "no ACK: DISCOVER again");
+		memset(&of, 0, sizeof(of));
+		v->xid = new_xid(v);
+		collect_offers(v, &of, deadline - vpi_elapsed_ms(v));
+		if (!of.have_addr || !of.have_pxe)
+			break;
+		rc = request_ack(v, &of.addr, VPI_DHCP_ROM, &ack);
+		ipv4_format(of.addr.yiaddr, yi);
+	}
 	if (rc == -2)
 		return vpi_fail(v, STAGE_BOUND, "nak", "make sure only one DHCP server hands out "
 							"addresses on this segment",
