@@ -129,12 +129,23 @@ static u_short getport(struct vpi *v, uint32_t server, u_long prog, u_long vers)
 	return port;
 }
 
-int vpi_root_nfs(struct vpi *v, const char *nfsroot)
+/* One UDP call to prog/vers at server:port; the client is made and destroyed around it. */
+static enum clnt_stat call(uint32_t server, u_short port, u_long prog, u_long vers, u_long proc,
+			   xdrproc_t xargs, void *args, xdrproc_t xres, void *res)
 {
-	uint32_t server;
-	char path[512], srv[16];
-	split_nfsroot(v, nfsroot, &server, path, sizeof(path));
-	ipv4_format(server, srv);
+	CLIENT *c = udp_client(server, port, prog, vers);
+	if (!c)
+		return RPC_SYSTEMERROR;
+	struct timeval tmo = {10, 0};
+	enum clnt_stat cs = clnt_call(c, proc, xargs, (caddr_t)args, xres, (caddr_t)res, tmo);
+	clnt_destroy(c);
+	return cs;
+}
+
+/* Stage 7: portmap, then MOUNT v3 MNT of the export path. */
+static int mount_root(struct vpi *v, uint32_t server, const char *srv, char *path,
+		      struct mnt3res *res)
+{
 	u_short mport = getport(v, server, MOUNT_PROG, MOUNT_V3);
 	if (!mport)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-mountd",
@@ -143,36 +154,37 @@ int vpi_root_nfs(struct vpi *v, const char *nfsroot)
 				rpc_createerr.cf_stat == RPC_PROGNOTREGISTERED
 					? "answers, but no MOUNT v3 (mountd) is registered"
 					: "does not answer (no rpcbind / portmapper on port 111)");
-	CLIENT *c = udp_client(server, mport, MOUNT_PROG, MOUNT_V3);
-	struct mnt3res res;
-	memset(&res, 0, sizeof(res));
-	char *arg = path;
-	struct timeval tmo = {10, 0};
-	enum clnt_stat cs = c ? clnt_call(c, MOUNTPROC3_MNT, (xdrproc_t)xdr_path, (caddr_t)&arg, (xdrproc_t)xdr_mnt3res,
-					  (caddr_t)&res, tmo)
-			      : RPC_SYSTEMERROR;
-	if (c)
-		clnt_destroy(c);
+	memset(res, 0, sizeof(*res));
+	enum clnt_stat cs = call(server, mport, MOUNT_PROG, MOUNT_V3, MOUNTPROC3_MNT,
+				 (xdrproc_t)xdr_path, &path, (xdrproc_t)xdr_mnt3res, res);
 	if (cs != RPC_SUCCESS)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "mount-rpc", NULL, "MOUNT %s:%s: %s", srv, path,
 				clnt_sperrno(cs));
-	vpi_log(v, "MOUNT MNT %s: status %u", path, res.status);
-	if (res.status != 0)
-		return vpi_fail(v, STAGE_ROOT_LOGIN, res.status == 13 ? "nfs-access" : "nfs-mount",
-				res.status == 13 ? "export the Pi's root with that exact path to its address (rw, "
-						   "no_root_squash) and reload the exports"
-						 : "export the Pi's root directory with that exact path",
-				"MOUNT %s:%s refused: %u %s", srv, path, res.status,
-				mount_status_text(res.status));
+	vpi_log(v, "MOUNT MNT %s: status %u", path, res->status);
+	if (res->status != 0)
+		return vpi_fail(v, STAGE_ROOT_LOGIN, res->status == 13 ? "nfs-access" : "nfs-mount",
+				"export the Pi's root with that exact path to its address (rw, "
+				"no_root_squash) and reload the exports",
+				"MOUNT %s:%s refused: %u %s", srv, path, res->status,
+				mount_status_text(res->status));
 	vpi_stage_done(v, STAGE_ROOT_LOGIN, "NFS MOUNT %s:%s ok", srv, path);
+	return 0;
+}
+
+int vpi_root_nfs(struct vpi *v, const char *nfsroot)
+{
+	uint32_t server;
+	char path[512], srv[16];
+	struct mnt3res res;
+	split_nfsroot(v, nfsroot, &server, path, sizeof(path));
+	ipv4_format(server, srv);
+	if (mount_root(v, server, srv, path, &res) < 0)
+		return -1;
+	/* Stage 8: the first NFS call on the handle, as the kernel's first read of its root. */
 	u_short nport = getport(v, server, NFS_PROG, NFS_V3);
-	c = udp_client(server, nport ? nport : 2049, NFS_PROG, NFS_V3);
 	u_int st[2] = {99, 0};
-	cs = c ? clnt_call(c, NFSPROC3_GETATTR, (xdrproc_t)xdr_fh3_arg, (caddr_t)&res.fh, (xdrproc_t)xdr_getattr_head,
-			   (caddr_t)st, tmo)
-	       : RPC_SYSTEMERROR;
-	if (c)
-		clnt_destroy(c);
+	enum clnt_stat cs = call(server, nport ? nport : 2049, NFS_PROG, NFS_V3, NFSPROC3_GETATTR,
+				 (xdrproc_t)xdr_fh3_arg, &res.fh, (xdrproc_t)xdr_getattr_head, st);
 	if (cs != RPC_SUCCESS || st[0] != 0)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "nfs-getattr",
 				"check that the server speaks NFS v3 (vers=3 in nfsroot=)",
