@@ -63,9 +63,13 @@ static void print_text(const struct vpi *v, bool verbose)
 	mac_format(v->mac, ':', mac);
 	printf("simulate: %s (%s, %s, serial %s) on %s\n", v->name, v->mi->long_name, mac,
 	       v->serial, v->lower);
-	if (verbose)
+	if (verbose) {
 		for (size_t i = 0; i < v->n_log; i++)
 			printf("  %s\n", v->log[i]);
+		for (size_t i = 0; v->ic && i < v->ic->n_lines; i++)
+			printf("  iscsi %-8s %-11s %s\n", icheck_level_names[v->ic->lines[i].level],
+			       icheck_step_names[v->ic->lines[i].step], v->ic->lines[i].text);
+	}
 	for (int s = 1; s < STAGE_COUNT; s++)
 		printf("  %d %-18s %-7s %s\n", s, boot_stage_names[s], state_names[v->st[s].state],
 		       v->st[s].detail ? v->st[s].detail : "");
@@ -108,6 +112,16 @@ static void print_json(const struct vpi *v)
 		jsonw_kv(f, "state", state_names[v->st[s].state]);
 		fputc(',', f);
 		jsonw_kv(f, "detail", v->st[s].detail);
+		fputc('}', f);
+	}
+	fputs("],\"root_check\":[", f);
+	for (size_t i = 0; v->ic && i < v->ic->n_lines; i++) {
+		fprintf(f, "%s{", i ? "," : "");
+		jsonw_kv(f, "step", icheck_step_names[v->ic->lines[i].step]);
+		fputc(',', f);
+		jsonw_kv(f, "level", icheck_level_names[v->ic->lines[i].level]);
+		fputc(',', f);
+		jsonw_kv(f, "text", v->ic->lines[i].text);
 		fputc('}', f);
 	}
 	fputs("],\"log\":[", f);
