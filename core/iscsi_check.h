@@ -8,8 +8,8 @@
  *
  * The check is a sequence of steps over one struct iscsi_check, each a plain function that does
  * blocking libiscsi calls with a timeout: the CLI runs them in a row, the virtual Pi calls the
- * same steps from its own thread, and the wizard runs iscsi_check_run in a worker thread and
- * reads the result (plain data) when the worker signals its pipe. */
+ * same steps from its own thread, and the wizard runs iscsi_check_run under core/bgjob (a
+ * thread whose end is a readable fd in its poll loop) and then reads the result, plain data. */
 #ifndef PNB_CORE_ISCSI_CHECK_H
 #define PNB_CORE_ISCSI_CHECK_H
 

@@ -6,7 +6,9 @@
  * interface carrying the Pi's MAC, so it sends from the Pi's MAC, gets its own addresses and
  * leaves the host's network configuration untouched; the namespace (and the macvlan) vanish
  * when its thread or process ends. Namespaces are per thread: the lab starts many Pis as one
- * thread (or process) each, every thread calling vpi_new and the step functions.
+ * thread (or process) each, every thread calling vpi_new and the step functions
+ * (tests/tools/vpi_fleet.c); the wizard's "Test boot" runs vpi_net_up + vpi_run under
+ * core/bgjob.
  *
  * The steps, in boot order: vpi_rom_dhcp (stages 1–3), vpi_tftp_boot (4–5), vpi_kernel_net (6:
  * cmdline.txt's static ip= or the kernel's DHCP), vpi_root (7–8). Each returns 0 to go on or -1 when the boot stopped (v->failed, v->cause). */

@@ -6,9 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bgjob.h"
 #include "core/bootparams.h"
 #include "core/diskinfo.h"
 #include "core/iscsi_check.h"
@@ -257,6 +259,32 @@ static void test_login_explain(void **state)
 	free(s);
 }
 
+static void run_check(void *arg)
+{
+	iscsi_check_run(arg);
+}
+
+/* The wizard's way: the check on a thread, its end seen through poll(). Port 1 on loopback
+ * refuses at once, so this needs no target. */
+static void test_check_in_background(void **state)
+{
+	(void)state;
+	struct iscsi_check_opts o = {.host = "127.0.0.1", .port = 1, .target = "iqn.2026-11.x:t",
+				     .initiator = "iqn.2026-11.x:i", .lun = -1, .timeout = 2,
+				     .target_kind = -1};
+	struct iscsi_check *c = iscsi_check_new(&o);
+	struct bgjob *j = bgjob_start(run_check, c);
+	assert_non_null(j);
+	struct pollfd p = {.fd = bgjob_fd(j), .events = POLLIN};
+	assert_int_equal(poll(&p, 1, 5000), 1);
+	assert_true(bgjob_done(j));
+	bgjob_join(j);
+	assert_false(c->ok);
+	assert_int_equal(c->failed_step, IC_CONNECT);
+	assert_non_null(strstr(c->cause, "refused the connection"));
+	iscsi_check_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +296,7 @@ int main(void)
 		cmocka_unit_test(test_menu_rule),
 		cmocka_unit_test(test_dhcp_roundtrip),
 		cmocka_unit_test(test_login_explain),
+		cmocka_unit_test(test_check_in_background),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
