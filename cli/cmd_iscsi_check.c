@@ -248,6 +248,12 @@ int cmd_iscsi_check(int argc, char **argv)
 			goto out;
 		}
 		have_site = true;
+		if (s.root != ROOT_ISCSI) {
+			rc = cli_usage_error("iscsi-check", "%s has root = %s: its Pis do not boot "
+							    "from iSCSI (pinetboot simulate checks an NFS root)",
+					     a.site, root_kind_names[s.root]);
+			goto out;
+		}
 		if (iscsi_check_opts_from_site(&s, p, &o, hold, &err) < 0) {
 			cli_error("iscsi-check", "%s", err);
 			rc = EXIT_USAGE;

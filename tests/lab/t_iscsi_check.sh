@@ -133,4 +133,7 @@ expect_grep "(.*/tftp/511e57f7/cmdline.txt) is partition 2" "$T/out"
 echo "ip=dhcp iscsi_initiator=$BASE:garage iscsi_target_name=$BASE:root-garage iscsi_target_ip=10.77.0.1 root=UUID=99999999-2222-3333-4444-555555555555" >"$T/tftp/511e57f7/cmdline.txt"
 expect_exit 1 chk --site "$T/site.conf" --pi garage
 expect_grep "root=UUID=99999999-2222-3333-4444-555555555555 from .*cmdline.txt names nothing on LUN 1; the root partition there has UUID=11111111-2222-3333-4444-555555555555" "$T/out"
+sed 's/^\[server\]$/[server]\nroot = nfs/' "$T/site.conf" >"$T/nfs.conf"
+expect_exit 2 "$PINETBOOT" iscsi-check --site "$T/nfs.conf" --pi garage
+expect_grep "do not boot from iSCSI" "$T/err"
 exit 0
