@@ -163,8 +163,35 @@ int bootparams_parse(const char *cmdline, struct boot_params *bp, char **err)
 	return rc;
 }
 
+bool bootparams_by_path(const char *path, struct iscsi_by_path *bp)
+{
+	static const char pre[] = "/dev/disk/by-path/ip-";
+	memset(bp, 0, sizeof(*bp));
+	if (!path || strncmp(path, pre, sizeof(pre) - 1) != 0)
+		return false;
+	const char *p = path + sizeof(pre) - 1, *iscsi = strstr(p, "-iscsi-");
+	const char *lun = NULL;
+	for (const char *q = strstr(p, "-lun-"); q; q = strstr(q + 1, "-lun-"))
+		lun = q; /* the last one: an IQN may itself contain "-lun-" */
+	if (!iscsi || !lun || lun < iscsi + 7 || (size_t)(iscsi - p) >= sizeof(bp->portal) ||
+	    (size_t)(lun - iscsi - 7) >= sizeof(bp->target))
+		return false;
+	memcpy(bp->portal, p, (size_t)(iscsi - p));
+	memcpy(bp->target, iscsi + 7, (size_t)(lun - iscsi - 7));
+	char *end;
+	bp->lun = (int)strtol(lun + 5, &end, 10);
+	if (end == lun + 5)
+		return false;
+	if (!strncmp(end, "-part", 5))
+		bp->part = (int)strtol(end + 5, &end, 10);
+	return *end == '\0';
+}
+
 int bootparams_root_lun(const struct boot_params *bp)
 {
+	struct iscsi_by_path byp;
+	if (bootparams_by_path(bp->root, &byp))
+		return byp.lun;
 	if (bp->root && (!strncasecmp(bp->root, "UUID=", 5) || !strncasecmp(bp->root, "PARTUUID=", 9) ||
 			 !strncasecmp(bp->root, "LABEL=", 6)))
 		return -1;

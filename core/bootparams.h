@@ -28,9 +28,21 @@ struct boot_params {
 int bootparams_parse(const char *cmdline, struct boot_params *bp, char **err);
 void bootparams_done(struct boot_params *bp);
 
+/* A udev by-path name of an iSCSI disk, as open-iscsi's udev rules make it:
+ * /dev/disk/by-path/ip-PORTAL:PORT-iscsi-TARGET-IQN-lun-N[-partM]. */
+struct iscsi_by_path {
+	char portal[64];  /* "10.0.0.1:3260" */
+	char target[224];
+	int lun;
+	int part;         /* 0 when the whole disk is named */
+};
+/* Parses path; false when it is not such a name. */
+bool bootparams_by_path(const char *path, struct iscsi_by_path *bp);
+
 /* The LUN the initramfs will take the root from: -1 (any LUN of the target: udev finds the
- * filesystem) when root= names a filesystem by UUID/PARTUUID/LABEL, otherwise the LUN of the
- * iscsi: root path (0 when not given: the Debian and dracut default, while tgt starts at 1). */
+ * filesystem) when root= names a filesystem by UUID/PARTUUID/LABEL, the LUN in a by-path root=,
+ * otherwise the LUN of the iscsi: root path (0 when not given: the Debian and dracut default,
+ * while tgt starts at 1). */
 int bootparams_root_lun(const struct boot_params *bp);
 
 /* Parses an RFC 4173 / dracut iscsi: root path ("iscsi:[user:pass@]server:proto:port:[…:]lun:

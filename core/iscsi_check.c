@@ -16,6 +16,7 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
+#include "core/bootparams.h"
 #include "core/rootfs.h"
 #include "core/util.h"
 
@@ -467,8 +468,66 @@ int iscsi_check_disk(struct iscsi_check *c)
 	return 0;
 }
 
+static int root_found(struct iscsi_check *c, const struct disk_part *root)
+{
+	c->root_part = root;
+	/* The superblock was read to get here: that is the first thing the kernel reads. */
+	c->root_read = root->fs.kind == FS_EXT;
+	if (!c->root_read)
+		return stop(c, IC_ROOT_MATCH, NULL, "partition %d is %s, not a Linux root filesystem",
+			    root->number, root->fs.type[0] ? root->fs.type : "unformatted");
+	return 0;
+}
+
+/* root=/dev/disk/by-path/ip-…-iscsi-IQN-lun-N-partM: udev makes that name only for this exact
+ * portal, target and LUN, so each must be the one the Pi really uses. */
+static const struct disk_part *root_by_path(struct iscsi_check *c, const struct iscsi_by_path *bp)
+{
+	static const char fix[] = "make root= name the portal, target and LUN the Pi logs in to, "
+				  "or use root=UUID=… (pinetboot export with root_uuid set)";
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	const char *what = NULL;
+	char have[300] = "", want[300] = "";
+	if (strcmp(bp->target, c->o.target)) {
+		what = "target";
+		snprintf(have, sizeof(have), "%s", bp->target);
+		snprintf(want, sizeof(want), "%s", c->o.target);
+	} else if (strcmp(bp->portal, portal)) {
+		what = "portal";
+		snprintf(have, sizeof(have), "%s", bp->portal);
+		snprintf(want, sizeof(want), "%s", portal);
+	} else if (bp->lun != c->lun) {
+		what = "LUN";
+		snprintf(have, sizeof(have), "%d", bp->lun);
+		snprintf(want, sizeof(want), "%d", c->lun);
+	}
+	if (what) {
+		stop(c, IC_ROOT_MATCH, fix,
+		     "root=%s names %s %s but the Pi's disk is %s %s: that device never appears and "
+		     "the Pi waits for its root forever",
+		     c->o.root_spec, what, have, what, want);
+		return NULL;
+	}
+	for (int i = 0; i < c->disk.n_parts; i++)
+		if (c->disk.parts[i].number == bp->part)
+			return &c->disk.parts[i];
+	stop(c, IC_ROOT_MATCH, fix, "root=%s names partition %d, which LUN %d does not have",
+	     c->o.root_spec, bp->part, c->lun);
+	return NULL;
+}
+
 int iscsi_check_root(struct iscsi_check *c)
 {
+	struct iscsi_by_path byp;
+	if (c->o.root_spec && bootparams_by_path(c->o.root_spec, &byp)) {
+		const struct disk_part *root = root_by_path(c, &byp);
+		if (!root)
+			return -1;
+		line(c, IC_ROOT_MATCH, IC_OK, "root=%s (%s) is partition %d", c->o.root_spec,
+		     c->o.root_from ? c->o.root_from : "cmdline", root->number);
+		return root_found(c, root);
+	}
 	const struct disk_part *root = NULL;
 	if (!c->o.root_spec) {
 		for (int i = 0; i < c->disk.n_parts && !root; i++)
@@ -501,13 +560,7 @@ int iscsi_check_root(struct iscsi_check *c)
 		line(c, IC_ROOT_MATCH, IC_OK, "root=%s (%s) is partition %d", c->o.root_spec,
 		     c->o.root_from ? c->o.root_from : "cmdline", root->number);
 	}
-	c->root_part = root;
-	/* The superblock was read to get here: that is the first thing the kernel reads. */
-	c->root_read = root->fs.kind == FS_EXT;
-	if (!c->root_read)
-		return stop(c, IC_ROOT_MATCH, NULL, "partition %d is %s, not a Linux root filesystem",
-			    root->number, root->fs.type[0] ? root->fs.type : "unformatted");
-	return 0;
+	return root_found(c, root);
 }
 
 static bool fstab_checked_mount(const char *mnt)

@@ -84,7 +84,9 @@ static int read_served_cmdline(const char *path, struct iscsi_check_opts *o,
 	} else {
 		if (bp.iscsi)
 			from_cmdline(&bp, o, hold);
-		if (bp.root && strncmp(bp.root, "/dev/", 5) != 0) {
+		struct iscsi_by_path byp;
+		if (bp.root && (strncmp(bp.root, "/dev/", 5) != 0 ||
+				bootparams_by_path(bp.root, &byp))) {
 			o->root_spec = keep(hold, xstrdup(bp.root));
 			o->root_from = keep(hold, xstrdup(path));
 		}

@@ -61,6 +61,7 @@ lab_tgtd_stop() {
     tgtadm -C "$TGT_PORT" --lld iscsi --op delete --mode target --tid "$t" --force >/dev/null 2>&1
   done
   kill "$TGT_PID" 2>/dev/null; sleep 0.2; kill -9 "$TGT_PID" 2>/dev/null; wait "$TGT_PID" 2>/dev/null
+  rm -f "/var/run/tgtd/socket.$TGT_PORT" "/var/run/tgtd/socket.$TGT_PORT.lock"
   return 0
 }
 tgt() { tgtadm -C "$TGT_PORT" --lld iscsi "$@" || fail "tgtadm $*"; }

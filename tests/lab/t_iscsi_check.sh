@@ -71,6 +71,13 @@ expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" --timeout 2
 expect_grep "no answer from 10.77.0.1:3260 within 2 s: TCP 3260 is dropped" "$T/out"
 ip netns exec "$SRV" nft delete table inet pnbdrop
 
+# root= as the udev by-path name (what pinetboot export writes without root_uuid)
+BYPATH=/dev/disk/by-path/ip-10.77.0.1:3260-iscsi-$BASE:root-kitchen
+expect_exit 0 chk "$URL" --initiator "$BASE:kitchen" "${CHAP[@]}" --root "$BYPATH-lun-1-part2"
+expect_grep "root=$BYPATH-lun-1-part2 (--root) is partition 2" "$T/out"
+expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" "${CHAP[@]}" --root "$BYPATH-lun-0-part2"
+expect_grep "names LUN 0 but the Pi's disk is LUN 1" "$T/out"
+
 # CHAP secret wrong -> 0x0201
 expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" --chap-user kitchen --chap-secret-file "$T/badsecret" --json
 expect_grep '"login_status":"0x0201"' "$T/out"

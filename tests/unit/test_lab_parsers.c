@@ -74,6 +74,28 @@ static void test_cmdline_rfc4173_and_dracut(void **state)
 	bootparams_done(&bp);
 }
 
+static void test_by_path(void **state)
+{
+	(void)state;
+	struct iscsi_by_path b;
+	assert_true(bootparams_by_path("/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-"
+				       "iqn.2026-11.x:root-lun-a-lun-1-part2", &b));
+	assert_string_equal(b.portal, "10.0.0.1:3260");
+	assert_string_equal(b.target, "iqn.2026-11.x:root-lun-a");
+	assert_int_equal(b.lun, 1);
+	assert_int_equal(b.part, 2);
+	assert_false(bootparams_by_path("/dev/sda2", &b));
+	assert_false(bootparams_by_path("/dev/disk/by-path/ip-10.0.0.1:3260-iscsi-x-lun-z", &b));
+	struct boot_params bp;
+	char *err;
+	assert_int_equal(bootparams_parse("iscsi_target_name=iqn.2026-11.x:t root=/dev/disk/by-path/"
+					  "ip-10.0.0.1:3260-iscsi-iqn.2026-11.x:t-lun-1-part2",
+					  &bp, &err),
+			 0);
+	assert_int_equal(bootparams_root_lun(&bp), 1);
+	bootparams_done(&bp);
+}
+
 static void test_config_txt(void **state)
 {
 	(void)state;
@@ -290,6 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cmdline_initramfs_tools),
 		cmocka_unit_test(test_cmdline_rfc4173_and_dracut),
+		cmocka_unit_test(test_by_path),
 		cmocka_unit_test(test_config_txt),
 		cmocka_unit_test(test_mbr_fat_ext),
 		cmocka_unit_test(test_gpt),
