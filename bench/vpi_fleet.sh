@@ -18,7 +18,7 @@ BASE=iqn.2026-11.lan.example
 TFTP=$T/tftp
 lab_tftp_tree "$TFTP" common
 { printf '[server]\ninterface = eth0\naddress = 10.77.0.1/24\ntftp_root = %s\niqn_base = %s\n' "$TFTP" "$BASE"; } >"$T/site.conf"
-sed -i 's/10.77.0.100,10.77.0.199/10.77.0.10,10.77.0.250/' "$T/rtr.conf"; [[ -n "${PNB_FLEET_PING:-}" ]] || echo no-ping >>"$T/rtr.conf"  # dnsmasq's 3 s ping check runs one address at a time
+sed -i 's/10.77.0.100,10.77.0.199/10.77.0.10,10.77.0.250/' "$T/rtr.conf"; [[ -z "${PNB_FLEET_PING:-}" ]] || sed -i '/^no-ping$/d' "$T/rtr.conf"
 lab_dnsmasq_stop rtr; lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
 lab_image "$T/root.img" 40 0000F1EE 77777777-2222-3333-4444-555555555555
 for i in $(seq 1 "$N"); do

@@ -142,7 +142,8 @@ lab_boot_net() {
   SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
   RTR=$(lab_ns rtr); lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
   PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0
-  printf 'interface=eth0\nbind-interfaces\ndhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h\ndhcp-option=3,10.77.0.254\n' >"$T/rtr.conf"
+  # no-ping: dnsmasq's 3 s ping check of each new address runs one address at a time
+  printf 'interface=eth0\nbind-interfaces\nno-ping\ndhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h\ndhcp-option=3,10.77.0.254\n' >"$T/rtr.conf"
   lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
 }
 
