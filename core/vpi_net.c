@@ -85,6 +85,18 @@ static int create_macvlan(int lower, const uint8_t mac[6], int nsfd)
 	return rc;
 }
 
+static short if_flags(const char *name)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	short flags = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 ? ifr.ifr_flags : 0;
+	if (fd >= 0)
+		close(fd);
+	return flags;
+}
+
 static int if_up(const char *name)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -105,6 +117,11 @@ int vpi_net_up(struct vpi *v, char **err)
 	int lower = (int)if_nametoindex(v->lower);
 	if (lower == 0) {
 		*err = xasprintf("no interface called \"%s\" here", v->lower);
+		return -1;
+	}
+	if (!(if_flags(v->lower) & IFF_UP)) {
+		*err = xasprintf("interface %s is down: bring it up (ip link set %s up) first",
+				 v->lower, v->lower);
 		return -1;
 	}
 	int orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
