@@ -143,7 +143,7 @@ expect_grep "^4 Pis, 0 failed" "$T/fleet"
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi nobody -i eth0
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen
 expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i nosuch0
-ip -n "$PI" link add dummy9 type dummy
-expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i dummy9
-expect_grep "interface dummy9 is down" "$T/err"
+ip -n "$PI" link add down0 type veth peer name down1
+expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i down0
+expect_grep "interface down0 is down" "$T/err"
 exit 0
