@@ -6,21 +6,27 @@ need ip tgtd tgtadm sfdisk mkfs.vfat mkfs.ext4
 ip netns add "pnb-probe-$$" 2>/dev/null || skip "cannot create network namespaces here"
 ip netns del "pnb-probe-$$"
 
-# /etc/resolv.conf must come out of every lab test unchanged.
+# Checked after every other cleanup (registered first, so run last): /etc/resolv.conf is
+# unchanged, and no namespace of this test is left behind.
 _lab_resolv=$(sha256sum /etc/resolv.conf 2>/dev/null || echo none)
-lab_check_resolv() {
-  local now; now=$(sha256sum /etc/resolv.conf 2>/dev/null || echo none)
-  [[ "$now" == "$_lab_resolv" ]] || fail "/etc/resolv.conf changed during the test"
+_lab_final() {
+  local now left bad=0
+  now=$(sha256sum /etc/resolv.conf 2>/dev/null || echo none)
+  [[ "$now" == "$_lab_resolv" ]] || { echo "FAIL: /etc/resolv.conf changed during the test" >&2; bad=1; }
+  left=$(ip netns list 2>/dev/null | grep -E "^pnb-[a-z]+-$$"'( |$)' || true)
+  [[ -z "$left" ]] || { echo "FAIL: namespaces left behind: $left" >&2; bad=1; }
+  [[ $bad -eq 0 ]] || { rm -rf "$T"; exit 1; }
 }
-on_exit lab_check_resolv
+on_exit _lab_final
 
-# lab_ns SHORT — creates namespace pnb-SHORT-$$ with lo up; prints its name.
+# lab_ns VAR SHORT — creates namespace pnb-SHORT-$$ with lo up and stores its name in VAR.
+# (Not used as $(lab_ns …): a subshell would lose the cleanup registered here.)
 lab_ns() {
-  local ns="pnb-$1-$$"
+  local ns="pnb-$2-$$"
   ip netns add "$ns" || fail "ip netns add $ns"
   on_exit "ip netns del $ns 2>/dev/null"
   ip -n "$ns" link set lo up
-  echo "$ns"
+  printf -v "$1" '%s' "$ns"
 }
 
 # lab_bridge NS — a bridge br0 inside NS (the lab's "switch").
@@ -138,10 +144,10 @@ lab_tftp_tree() {
 # out 10.77.0.100-199) and the Pi side ($PI, eth0 without an address; simulate puts its
 # macvlans there).
 lab_boot_net() {
-  SW=$(lab_ns sw); lab_bridge "$SW"
-  SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
-  RTR=$(lab_ns rtr); lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
-  PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0
+  lab_ns SW sw; lab_bridge "$SW"
+  lab_ns SRV srv; lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
+  lab_ns RTR rtr; lab_plug "$SW" "$RTR" eth0 10.77.0.254/24
+  lab_ns PI pi; lab_plug "$SW" "$PI" eth0
   # no-ping: dnsmasq's 3 s ping check of each new address runs one address at a time
   printf 'interface=eth0\nbind-interfaces\nno-ping\ndhcp-range=10.77.0.100,10.77.0.199,255.255.255.0,1h\ndhcp-option=3,10.77.0.254\n' >"$T/rtr.conf"
   lab_dnsmasq rtr "$RTR" "$T/rtr.conf"
@@ -186,3 +192,4 @@ CONF
   done
   tail "$T/ganesha/log"; fail "nfs-ganesha did not register mountd"
 }
+

@@ -5,9 +5,9 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lab.sh"
 
-SW=$(lab_ns sw); lab_bridge "$SW"
-SRV=$(lab_ns srv); lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
-PI=$(lab_ns pi); lab_plug "$SW" "$PI" eth0 10.77.0.50/24
+lab_ns SW sw; lab_bridge "$SW"
+lab_ns SRV srv; lab_plug "$SW" "$SRV" eth0 10.77.0.1/24
+lab_ns PI pi; lab_plug "$SW" "$PI" eth0 10.77.0.50/24
 lab_tgtd "$SRV"
 
 BASE=iqn.2026-11.lan.example
