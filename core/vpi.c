@@ -377,6 +377,8 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	if (!bp->initiator)
 		vpi_log(v, "cmdline.txt names no initiator: assuming the initramfs's "
 			   "/etc/initiatorname.iscsi holds the profile's %s", o.initiator);
+	if (!bp->portal)
+		vpi_log(v, "cmdline.txt names no portal: trying the boot server %s", addr);
 	v->ic = iscsi_check_new(&o);
 	v->ic->ok = true;
 	if (iscsi_check_login(v->ic) < 0)
