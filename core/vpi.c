@@ -219,6 +219,8 @@ static int firmware_pi3(struct vpi *v, char *fw_fix)
 		  "put bootcode.bin in the TFTP root (not only in the Pi's directory)") < 0)
 		return -1;
 	probe(v, "bootsig.bin");
+	if (vpi_bootcode_dhcp(v) < 0)
+		return -1;
 	char *serial_probe = xasprintf("%sstart.elf", v->prefix_dir);
 	if (probe(v, serial_probe)) {
 		free(v->prefix_used);

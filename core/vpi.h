@@ -126,6 +126,8 @@ bool vpi_dhcp_parse(const struct vpi *v, const uint8_t *p, size_t len, uint8_t *
 		    struct vpi_offer *o);
 /* True when option-43 text t (len n) is accepted as the Raspberry Pi boot menu by model m. */
 bool vpi_menu_accepted(enum pi_model m, const char *t, size_t n);
+/* bootcode.bin's own DHCP round (Pi 3), failures charged to stage 4. */
+int vpi_bootcode_dhcp(struct vpi *v);
 
 /* vpi_nfs.c: portmap, MOUNT v3 MNT of nfsroot='s path, NFS v3 GETATTR (stages 7–8). */
 int vpi_root_nfs(struct vpi *v, const char *nfsroot);

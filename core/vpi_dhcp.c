@@ -319,17 +319,19 @@ static uint32_t tftp_server_of(const struct vpi *v, const struct vpi_offer *pxe)
 	return pxe->siaddr ? pxe->siaddr : pxe->server_id;
 }
 
-static int offer_verdict(struct vpi *v, struct offers *of)
+/* Judges the offers as the ROM does; a failure is charged to stage st (the ROM's DHCP is stage
+ * 2, bootcode.bin's own DHCP happens inside stage 4). */
+static int offer_verdict(struct vpi *v, struct offers *of, enum boot_stage st)
 {
 	if (!of->n)
-		return vpi_fail(v, STAGE_OFFER, "no-offer",
+		return vpi_fail(v, st, "no-offer",
 				"start the boot server's DHCP (proxy) and check the Pi's MAC is "
 				"answered (dnsmasq: dhcp-host / tag for the MAC)",
 				"no DHCP offer at all after %s", model_is_pi3_family(v->model)
 				? "5 DISCOVERs 5 s apart (the Pi 3 ROM now sleeps until power-cycled)"
 				: "the DHCP timeout");
 	if (!of->have_pxe && of->have_bad && of->bad_pxe.menu_found)
-		return vpi_fail(v, STAGE_OFFER,
+		return vpi_fail(v, st,
 				v->mi->needs_menu_spaces ? "menu-without-spaces" : "menu-mismatch",
 				v->mi->needs_menu_spaces
 					? "use pxe-service=0,\"Raspberry Pi Boot   \" (three trailing "
@@ -342,21 +344,21 @@ static int offer_verdict(struct vpi *v, struct offers *of)
 					  "(\"Raspberry Pi Boot   \")"
 					: "does not contain \"Raspberry Pi Boot\"");
 	if (!of->have_pxe)
-		return vpi_fail(v, STAGE_OFFER, "no-option-43",
+		return vpi_fail(v, st, "no-option-43",
 				"add the PXE service (dnsmasq: pxe-service=0,\"Raspberry Pi Boot   \") "
 				"so the offer carries option 43",
 				"%d offer%s but none carries option 43 with \"Raspberry Pi Boot\": the "
 				"Pi ignores them and keeps DISCOVERing",
 				of->n, of->n == 1 ? "" : "s");
 	if (!of->have_addr)
-		return vpi_fail(v, STAGE_OFFER, "no-address",
+		return vpi_fail(v, st, "no-address",
 				"with dhcp = proxy the network needs an ordinary DHCP server; or use "
 				"dhcp = full",
 				"a boot offer but no address offer: nothing gives the Pi an IP address");
 	long gap = labs(ms_between(&of->addr.t, &of->pxe.t));
 	if (v->mi->proxy_reply_delay && of->addr.server_id != of->pxe.server_id &&
 	    gap < PI3_OFFER_GAP_MS)
-		return vpi_fail(v, STAGE_OFFER, "pi3-simultaneous-offers",
+		return vpi_fail(v, st, "pi3-simultaneous-offers",
 				"set dhcp-reply-delay (1–2 s) on the proxy for this Pi's MAC "
 				"(reply_delay in the profile)",
 				"the address offer and the proxy's boot offer arrived %ld ms apart: "
@@ -423,7 +425,7 @@ int vpi_rom_dhcp(struct vpi *v)
 	memset(&of, 0, sizeof(of));
 	v->xid = new_xid(v);
 	collect_offers(v, &of, deadline - vpi_elapsed_ms(v));
-	if (offer_verdict(v, &of) < 0)
+	if (offer_verdict(v, &of, STAGE_OFFER) < 0)
 		return -1;
 	v->tftp_server = tftp_server_of(v, &of.pxe);
 	char srv[16], yi[16];
@@ -497,5 +499,29 @@ int vpi_kernel_dhcp(struct vpi *v)
 	if (bind_address(v, &got, STAGE_KERNEL_NET) < 0)
 		return -1;
 	vpi_stage_done(v, STAGE_KERNEL_NET, "kernel DHCP: %s", yi);
+	return 0;
+}
+
+/* bootcode.bin (Pi 3) does a DHCP round of its own after it is loaded, the ROM's way: DISCOVER,
+ * OFFER, no REQUEST; the same offer rules apply (spec netboot-servers-and-failures.md §3.5). */
+int vpi_bootcode_dhcp(struct vpi *v)
+{
+	struct offers of;
+	memset(&of, 0, sizeof(of));
+	v->xid = new_xid(v);
+	vpi_log(v, "bootcode.bin's own DHCP");
+	collect_offers(v, &of, dhcp_budget_ms(v));
+	if (offer_verdict(v, &of, STAGE_TFTP_FIRMWARE) < 0)
+		return -1;
+	uint32_t server = tftp_server_of(v, &of.pxe);
+	if (server && server != v->tftp_server) {
+		char a[16], b[16];
+		ipv4_format(v->tftp_server, a);
+		ipv4_format(server, b);
+		vpi_log(v, "bootcode.bin takes TFTP server %s (the ROM used %s)", b, a);
+		v->tftp_server = server;
+	}
+	if (of.addr.yiaddr != v->ip)
+		return bind_address(v, &of.addr, STAGE_TFTP_FIRMWARE);
 	return 0;
 }
