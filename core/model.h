@@ -74,4 +74,31 @@ const char *model_names_list(void);
 bool model_is_pi3_family(enum pi_model m);
 bool model_uses_eeprom(enum pi_model m);
 
+/* ---- Revision codes (spec eeprom-otp.md §4.1) ---------------------------------------------- */
+
+/* One decoded revision code, new style (bit 23 set) or old style (0002–0015, with an optional
+ * over-voltage "1000" prefix). Plain data; the strings point at static tables. */
+struct pi_revision {
+	uint32_t code;
+	bool new_style;
+	enum pi_model model;      /* the model-table entry; PI_MODEL_UNKNOWN for boards outside it */
+	uint8_t type;             /* new-style type field; 0xff for old style */
+	const char *board;        /* "4B", "Zero W", "B", "CM4S", … ("unknown type 0x2a") */
+	unsigned ram_mb;          /* 0 when not known */
+	const char *soc;          /* "BCM2711"; "BCM2835" for every old-style board */
+	const char *manufacturer; /* "Sony UK", "Embest", … */
+	char pcb_revision[8];     /* "1.4" */
+	bool overvoltage_disallowed, otp_program_disallowed, otp_read_disallowed;
+	bool warranty_voided;     /* new style bit 25, or the old-style 1000 prefix */
+};
+
+/* Decodes a revision code. Returns false (and fills what it can) for old-style codes outside
+ * 0002–0015 or new-style codes whose memory/maker/processor field is out of range. */
+bool revision_decode(uint32_t code, struct pi_revision *out);
+/* Parses the text form from /proc/cpuinfo ("c03111", "000e", "1000002", optionally "0x…"):
+ * 4–8 hex digits. Returns false for anything else. */
+bool revision_parse(const char *text, uint32_t *code);
+/* The model-table entry whose new-style type field is type (2B only with a BCM2837). */
+enum pi_model model_from_rev_type(uint8_t type, unsigned processor);
+
 #endif

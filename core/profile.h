@@ -123,6 +123,7 @@ struct site {
 	int reply_delay;                 /* -1 = auto */
 	struct pi *pis;
 	size_t n_pis;
+	int line;                 /* line of the [server] header, 0 when absent */
 };
 
 /* Fills a site with the defaults (dhcp=proxy, tftp=dnsmasq, tftp_root=/srv/tftp, root=iscsi,
@@ -155,6 +156,10 @@ struct pi *site_find_pi(const struct site *s, const char *name);
  * hostname). Idempotent; called by the loader and by the wizard after edits. */
 void site_apply_defaults(struct site *s);
 
+/* The DHCP range full DHCP hands out: range when set, otherwise derived from the subnet
+ * (.100-.199 of a subnet with 200 hosts or more, else its upper half). Host order. */
+void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi);
+
 /* Text value of a key as it would be written to the file (heap string, caller frees; NULL
  * when the key has no value). */
 char *profile_server_value(const struct site *s, enum profile_server_key key);
@@ -164,6 +169,9 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key);
  * order are kept: changed keys are rewritten in place, new keys appended to their section,
  * removed Pis' sections dropped. Returns 0, or -1 with errno set. */
 int profile_save(const struct site *s, const char *path);
+/* The text profile_save would write: s merged into existing (the current file's text, or NULL
+ * for a fresh file). Heap string, caller frees. For the wizard's review and tests. */
+char *profile_render_text(const struct site *s, const char *existing);
 
 /* The low 8 hex digits of a serial written in the 8- or 16-digit form, lowercase, into
  * out[9]. Returns false when s is not such a serial. */

@@ -24,7 +24,10 @@ struct rendered_file {
 	size_t len;
 	mode_t mode;        /* 0644, or 0600 for secrets */
 	char *install_path; /* absolute system path `apply` installs it to, NULL if not installed */
-	const char *daemon; /* "dnsmasq", "tftpd-hpa", "tgt", "nfs", "kea", "isc-dhcp", or NULL */
+	const char *daemon; /* "dnsmasq", "tftpd-hpa", "tgt", "lio", "nfs", "kea", "isc-dhcp", or
+			     * NULL */
+	bool merge_lines;   /* content is lines to add to the file at install_path (config.txt
+			     * additions): install adds the missing ones and keeps the rest */
 };
 
 struct render_set {
@@ -40,5 +43,19 @@ int render_site(const struct site *s, const struct render_opts *o, struct render
 void render_set_done(struct render_set *rs);
 /* The file at path in rs, or NULL. */
 const struct rendered_file *render_set_find(const struct render_set *rs, const char *path);
+
+/* The command that makes a daemon pick up its changed files ("systemctl restart dnsmasq",
+ * "tgt-admin --update ALL", "exportfs -ra", …), or NULL for an unknown name. */
+const char *render_daemon_reload(const char *daemon);
+/* DHCP option 43 as the Pi firmware parses it: PXE sub-options 6 (discovery control 3),
+ * 10 (prompt "PXE", timeout 0), 9 (boot menu type 0 with menu text), then 255 — the layout
+ * dnsmasq's pxe-service produces. Writes at most cap bytes to out; returns the full length. */
+size_t render_option43(const char *menu, unsigned char *out, size_t cap);
+/* The menu text every generated DHCP configuration sends ("Raspberry Pi Boot" and the three
+ * trailing spaces the Pi 3B ROM needs). */
+extern const char render_pxe_menu[];
+/* The kernel command-line words that put the Pi's root on iSCSI (in the site's initramfs
+ * flavour, with the LUN of the site's target) or NFS. Heap string, caller frees. */
+char *render_root_args(const struct site *s, const struct pi *p);
 
 #endif

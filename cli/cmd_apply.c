@@ -1,0 +1,181 @@
+/* apply — installs the rendered files of a site where they belong and reloads the daemons
+ * whose files changed. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_render.h"
+#include "core/apply.h"
+#include "core/util.h"
+
+static void usage(void)
+{
+	puts(
+	    "Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
+	    "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
+	    "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
+	    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
+	    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
+	    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
+	    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
+	    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -r, --root DIR   install under DIR instead of / (daemons are then never reloaded;\n"
+	    "                   the reload commands are only printed)\n"
+	    "  -n, --dry-run    print what would change and the reload commands; write nothing\n"
+	    "  -h, --help       this help\n"
+	    "\n"
+	    "Examples:\n"
+	    "  sudo pinetboot apply site.conf\n"
+	    "  pinetboot apply site.conf --dry-run\n"
+	    "  pinetboot apply site.conf --root /tmp/staging\n"
+	    "\n"
+	    "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
+	    "2 usage error, invalid profile, or a file could not be installed.");
+}
+
+static void stamp_now(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	localtime_r(&t, &tm);
+	strftime(out, 32, "%Y%m%d%H%M%S", &tm);
+}
+
+static int run_argv(char **argv)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "pinetboot apply: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void report(const struct apply_plan *plan, bool dry)
+{
+	size_t same = 0;
+	for (size_t i = 0; i < plan->n; i++) {
+		const struct apply_item *it = &plan->items[i];
+		if (it->change == APPLY_SAME) {
+			same++;
+			continue;
+		}
+		const char *what = it->change == APPLY_NEW	 ? "new"
+				   : it->change == APPLY_REMOVED ? "removed"
+								 : "changed";
+		if (dry && it->change == APPLY_REMOVED)
+			printf("would remove %s (its Pi left the profile)\n", it->target);
+		else if (dry)
+			printf("would install (%s) %s\n", what, it->target);
+		else if (it->backup)
+			printf("%-8s %s (old file kept as %s)\n", what, it->target, it->backup);
+		else
+			printf("%-8s %s\n", what, it->target);
+	}
+	printf("%zu file(s) changed, %zu unchanged\n", plan->n - same, same);
+}
+
+static int reload(const struct apply_plan *plan, bool dry, bool real_root)
+{
+	int rc = EXIT_OK;
+	for (size_t i = 0; i < plan->n_daemons; i++) {
+		const char *cmd = render_daemon_reload(plan->daemons[i]);
+		if (dry || !real_root) {
+			printf("%s: %s\n", dry ? "would run" : "not run (--root)", cmd);
+			continue;
+		}
+		printf("reload %s: %s\n", plan->daemons[i], cmd);
+		char **argv = apply_reload_argv(plan->daemons[i]);
+		int st = run_argv(argv);
+		apply_argv_free(argv);
+		if (st != 0) {
+			cli_error("apply", "'%s' failed (exit %d)", cmd, st);
+			rc = EXIT_PROBLEMS;
+		}
+	}
+	return rc;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"root", required_argument, NULL, 'r'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *root = "/";
+	bool dry = false;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:nh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			root = optarg;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return cli_usage_error("apply", "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	const char *site = cli_site_arg("apply", argc, argv);
+	if (!site)
+		return EXIT_USAGE;
+	struct stat st;
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return cli_usage_error("apply", "--root %s is not a directory", root);
+	char *rootc = realpath(root, NULL);
+	bool real_root = rootc && strcmp(rootc, "/") == 0;
+	struct render_opts ro = {.format = RENDER_FILES};
+	struct site s;
+	struct render_set rs;
+	int rc = cli_render_site("apply", site, &ro, !dry, &s, &rs);
+	if (rc != EXIT_OK) {
+		free(rootc);
+		return rc;
+	}
+	struct problems ps;
+	problems_init(&ps);
+	struct apply_plan plan;
+	char stamp[32];
+	stamp_now(stamp);
+	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
+	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
+	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
+		problems_print(&ps, stderr);
+		rc = EXIT_USAGE;
+	}
+	report(&plan, dry);
+	if (rc == EXIT_OK)
+		rc = reload(&plan, dry, real_root);
+	apply_plan_done(&plan);
+	problems_done(&ps);
+	render_set_done(&rs);
+	site_done(&s);
+	free(rootc);
+	return rc;
+}

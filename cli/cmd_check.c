@@ -1,0 +1,281 @@
+/* check — is this Pi ready to network boot? Locally, through ssh, or from pasted outputs. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/cli_json.h"
+#include "core/fileio.h"
+#include "core/readiness.h"
+#include "core/util.h"
+
+static const char usage_text[] =
+	"Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"
+	"                       [--json]\n"
+	"       pinetboot check --otp FILE --cpuinfo FILE --bootconf FILE\n"
+	"                       [--bootloader-version FILE] [--mac MAC] [--site SITE --pi NAME]\n"
+	"Tells whether a Raspberry Pi is ready to boot from the network, and if not, why and the\n"
+	"one action that fixes it.\n\n"
+	"Where the facts come from:\n"
+	"  (no option)            this machine: /proc/cpuinfo, the eth0 MAC, 'vcgencmd otp_dump',\n"
+	"                         'vcgencmd bootloader_version', 'vcgencmd bootloader_config'\n"
+	"  --ssh USER@HOST        the same on a Pi, through the system ssh client (BatchMode=yes,\n"
+	"                         key authentication only, --timeout seconds to connect)\n"
+	"  --ssh-config FILE      passed to ssh as -F FILE (port, identity, known hosts)\n"
+	"  --otp FILE, --cpuinfo FILE, --bootconf FILE, --bootloader-version FILE, --mac MAC\n"
+	"                         saved outputs instead (offline: nothing is run); with --ssh they\n"
+	"                         replace what the Pi would say\n"
+	"  --facts DIR            saved outputs from a directory written by --save\n\n"
+	"Other options:\n"
+	"  --site SITE --pi NAME  also check against the profile: model, serial, MAC, TFTP_PREFIX\n"
+	"                         vs the Pi's tftp_prefix, TFTP_IP vs the server address\n"
+	"  --timeout N            ssh connect timeout in seconds (default 10)\n"
+	"  --json                 one JSON object\n"
+	"  --save[=DIR]           keep what the Pi said in DIR (default: pis/NAME/ next to the\n"
+	"                         profile, where the wizard's Pi readiness step reads it)\n\n"
+	"Examples:\n"
+	"  pinetboot check\n"
+	"  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
+	"  pinetboot check --otp otp.txt --cpuinfo cpuinfo.txt --bootconf bootconf.txt\n\n"
+	"Exit status: 0 ready to network boot; 1 not ready (the reason and the fix are printed);\n"
+	"2 bad usage or input (unreadable file, garbage output, ssh failed).\n";
+
+struct check_opts {
+	const char *ssh, *ssh_config, *site, *pi, *mac, *save, *facts;
+	bool save_default;
+	const char *file[FACT_COUNT];
+	int timeout;
+	bool json;
+};
+
+static int parse_opts(int argc, char **argv, struct check_opts *o)
+{
+	static const struct option opts[] = {
+		{"ssh", required_argument, NULL, 's'},      {"ssh-config", required_argument, NULL, 'F'},
+		{"site", required_argument, NULL, 'S'},     {"pi", required_argument, NULL, 'p'},
+		{"otp", required_argument, NULL, 'o'},      {"cpuinfo", required_argument, NULL, 'c'},
+		{"bootconf", required_argument, NULL, 'b'},
+		{"bootloader-version", required_argument, NULL, 'v'},
+		{"mac", required_argument, NULL, 'm'},      {"timeout", required_argument, NULL, 't'},
+		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
+		{"save", optional_argument, NULL, 'w'},     {"facts", required_argument, NULL, 'd'},
+		{NULL, 0, NULL, 0}};
+	int c;
+	o->timeout = 10;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': o->ssh = optarg; break;
+		case 'F': o->ssh_config = optarg; break;
+		case 'S': o->site = optarg; break;
+		case 'p': o->pi = optarg; break;
+		case 'o': o->file[FACT_OTP] = optarg; break;
+		case 'c': o->file[FACT_CPUINFO] = optarg; break;
+		case 'b': o->file[FACT_BOOTCONF] = optarg; break;
+		case 'v': o->file[FACT_BLVERSION] = optarg; break;
+		case 'm': o->mac = optarg; break;
+		case 'j': o->json = true; break;
+		case 'd': o->facts = optarg; break;
+		case 'w':
+			o->save = optarg;
+			o->save_default = !optarg;
+			break;
+		case 't':
+			o->timeout = atoi(optarg);
+			if (o->timeout < 1 || o->timeout > 600)
+				return cli_usage_error("check", "--timeout %s: give 1 to 600 seconds",
+						       optarg);
+			break;
+		case 'h': fputs(usage_text, stdout); return -1;
+		default: return cli_usage_error("check", "unknown option");
+		}
+	}
+	if (optind != argc)
+		return cli_usage_error("check", "unexpected argument \"%s\"", argv[optind]);
+	if (!!o->site != !!o->pi)
+		return cli_usage_error("check", "--site and --pi go together");
+	if (o->save_default && !o->site)
+		return cli_usage_error("check", "--save without DIR needs --site and --pi (it saves "
+						"next to the profile, in pis/NAME/)");
+	if (o->ssh && (o->ssh[0] == '-' || !*o->ssh))
+		return cli_usage_error("check", "--ssh \"%s\" is not USER@HOST", o->ssh);
+	return 0;
+}
+
+/* Reads the given files into f. Returns -1 (after printing) when one cannot be read. */
+static int load_files(const struct check_opts *o, struct pi_facts *f)
+{
+	for (int k = 0; k < FACT_COUNT; k++) {
+		if (!o->file[k])
+			continue;
+		size_t len;
+		char *t = fileio_read(o->file[k], 1 << 20, &len);
+		if (!t) {
+			cli_error("check", "%s: %s", o->file[k], strerror(errno));
+			return -1;
+		}
+		pi_facts_set(f, (enum pi_fact)k, t, len, o->file[k]);
+	}
+	if (o->mac)
+		pi_facts_set(f, FACT_MAC, xstrdup(o->mac), strlen(o->mac), "--mac");
+	return 0;
+}
+
+static void print_text(const struct readiness *r)
+{
+	if (r->has_revision) {
+		const struct pi_revision *v = &r->rev;
+		printf("Pi:          %s%s rev %s, %u MB, %s, %s (revision %06x)\n",
+		       r->model != PI_MODEL_UNKNOWN ? model_info(r->model)->long_name : "Raspberry Pi ",
+		       r->model != PI_MODEL_UNKNOWN ? "" : v->board, v->pcb_revision, v->ram_mb, v->soc,
+		       v->manufacturer, v->code);
+	} else if (r->model != PI_MODEL_UNKNOWN)
+		printf("Pi:          %s (from the profile)\n", model_info(r->model)->long_name);
+	else
+		printf("Pi:          unknown\n");
+	printf("serial:      %s\n", r->has_serial ? r->serial : "unknown");
+	char mac[18] = "unknown";
+	if (r->has_mac)
+		mac_format(r->mac, ':', mac);
+	printf("MAC:         %s\n", mac);
+	if (r->has_blv) {
+		char d[11];
+		bootloader_date(r->blv.timestamp, d);
+		printf("bootloader:  %s (%.8s)%s\n", d, r->blv.hash[0] ? r->blv.hash : "?",
+		       r->blv.has_caps && (r->blv.capabilities & BOOTLOADER_CAP_NETWORK)
+			       ? ", network boot capable" : "");
+	}
+	if (r->has_bootconf) {
+		printf("boot order:  %s (%s)\n", r->boot_order_words ? r->boot_order_words : "?",
+		       r->boot_order);
+		printf("TFTP prefix: %s\n", r->tftp_prefix == 2   ? "MAC address (TFTP_PREFIX=2)"
+					    : r->tftp_prefix == 1 ? "TFTP_PREFIX_STR (TFTP_PREFIX=1)"
+								  : "serial number (TFTP_PREFIX=0)");
+	}
+	if (r->has_otp && !model_uses_eeprom(r->model))
+		printf("OTP row 17:  %08x (%s)\n", r->otp.row17,
+		       r->otp.boot == OTP_BOOT_ENABLED ? "network boot enabled" : "network boot off");
+	for (size_t i = 0; i < r->ps.n; i++) {
+		char *s = problem_format(&r->ps.items[i]);
+		printf("  %s\n", s);
+		free(s);
+	}
+	printf("verdict:     %s%s\n", r->ready ? "READY: " : "NOT READY: ", r->verdict);
+	if (r->action)
+		printf("action:      %s\n", r->action);
+}
+
+static void print_json(const struct readiness *r, int rc)
+{
+	printf("{\"ready\":%s,\"exit\":%d,\"model\":", r->ready ? "true" : "false", rc);
+	if (r->model != PI_MODEL_UNKNOWN)
+		cli_json_str(stdout, model_info(r->model)->name);
+	else
+		printf("null");
+	if (r->has_revision) {
+		printf(",\"revision\":\"%06x\",\"board\":", r->rev.code);
+		cli_json_str(stdout, r->rev.board);
+		printf(",\"ram_mb\":%u,\"soc\":\"%s\",\"manufacturer\":", r->rev.ram_mb, r->rev.soc);
+		cli_json_str(stdout, r->rev.manufacturer);
+	}
+	printf(",\"serial\":");
+	cli_json_str(stdout, r->has_serial ? r->serial : NULL);
+	char mac[18];
+	printf(",\"mac\":");
+	if (r->has_mac) {
+		mac_format(r->mac, ':', mac);
+		cli_json_str(stdout, mac);
+	} else
+		printf("null");
+	if (r->has_blv)
+		printf(",\"bootloader_timestamp\":%lld", (long long)r->blv.timestamp);
+	if (r->has_bootconf) {
+		printf(",\"boot_order\":\"%s\",\"boot_order_words\":", r->boot_order);
+		cli_json_str(stdout, r->boot_order_words);
+		printf(",\"tftp_prefix\":%d", r->tftp_prefix);
+	}
+	if (r->has_otp)
+		printf(",\"otp_row17\":\"%08x\",\"otp_netboot\":%s", r->otp.row17,
+		       r->otp.boot == OTP_BOOT_ENABLED ? "true" : "false");
+	printf(",\"verdict\":");
+	cli_json_str(stdout, r->verdict);
+	printf(",\"action\":");
+	cli_json_str(stdout, r->action);
+	printf(",\"problems\":");
+	cli_json_problems(stdout, &r->ps);
+	printf("}\n");
+}
+
+static int gather(const struct check_opts *o, struct pi_facts *f)
+{
+	if (load_files(o, f) < 0)
+		return -1;
+	bool offline = o->facts != NULL;
+	for (int k = 0; k < FACT_COUNT; k++)
+		offline |= o->file[k] != NULL;
+	if (o->facts && pi_facts_load_dir(f, o->facts) == 0) {
+		cli_error("check", "%s: no saved outputs there (cpuinfo, otp_dump, "
+				   "bootloader_version, bootloader_config, mac)",
+			  o->facts);
+		return -1;
+	}
+	if (o->ssh) {
+		char *err = NULL;
+		if (pi_facts_collect_ssh(f, o->ssh, o->ssh_config, o->timeout, &err) < 0) {
+			cli_error("check", "%s", err);
+			free(err);
+			return -1;
+		}
+	} else if (!offline)
+		pi_facts_collect_local(f);
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check_opts o;
+	memset(&o, 0, sizeof(o));
+	int rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? EXIT_OK : rc;
+	struct site site;
+	struct problems ps;
+	problems_init(&ps);
+	const struct pi *p = NULL;
+	bool have_site = false;
+	if (o.site) {
+		have_site = true;
+		if (profile_load(o.site, &site, &ps) < 0 || !(p = site_find_pi(&site, o.pi))) {
+			problems_print(&ps, stderr);
+			if (!p)
+				cli_error("check", "%s has no valid [pi \"%s\"]", o.site, o.pi);
+			site_done(&site);
+			problems_done(&ps);
+			return EXIT_USAGE;
+		}
+	}
+	struct pi_facts f;
+	pi_facts_init(&f);
+	rc = EXIT_USAGE;
+	if (gather(&o, &f) == 0) {
+		char *dir = o.save ? xstrdup(o.save)
+			    : o.save_default ? pi_facts_default_dir(o.site, o.pi) : NULL;
+		if (dir && pi_facts_save_dir(&f, dir) < 0)
+			cli_error("check", "%s: %s", dir, strerror(errno));
+		free(dir);
+		struct readiness r;
+		rc = readiness_evaluate(&f, have_site ? &site : NULL, p, &r);
+		if (o.json)
+			print_json(&r, rc);
+		else
+			print_text(&r);
+		readiness_done(&r);
+	}
+	pi_facts_done(&f);
+	if (have_site)
+		site_done(&site);
+	problems_done(&ps);
+	return rc;
+}

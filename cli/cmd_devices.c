@@ -1,0 +1,215 @@
+/* devices — the drive list with each drive's class (safe / system / mounted / read-only). */
+#include <getopt.h>
+#include <poll.h>
+#include <stdio.h>
+#include <time.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/drives.h"
+#include "core/profile.h"
+#include "core/util.h"
+
+static void usage(void)
+{
+	puts("Usage: pinetboot devices [--json] [--all]\n"
+	     "Lists whole disks that an image could be written to: device, size, bus, model, and\n"
+	     "whether it is safe to flash or why not (system disk, mounted, read-only).\n\n"
+	     "Options:\n"
+	     "  --json   one JSON object per drive, one per line\n"
+	     "  --all    also list system disks and loop devices (hidden by default)\n"
+	     "  --watch  keep running: print a line for every drive that appears (+), goes (-) or\n"
+	     "           changes (*), from the udev monitor\n"
+	     "  --seconds N  with --watch: stop after N seconds\n"
+	     "  -h, --help\n\n"
+	     "Examples:\n"
+	     "  pinetboot devices\n"
+	     "  pinetboot devices --json | jq 'select(.class==\"safe\")'\n\n"
+	     "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.");
+}
+
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static void json_strv(FILE *f, char **v, size_t n)
+{
+	fputc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', f);
+		json_str(f, v[i]);
+	}
+	fputc(']', f);
+}
+
+/* One object per line; event ("add", "change") is set by --watch. */
+static void print_json(const struct drive *d, const char *event)
+{
+	if (event)
+		printf("{\"event\":\"%s\",\"device\":", event);
+	else
+		printf("{\"device\":");
+	json_str(stdout, d->devnode);
+	printf(",\"size\":%llu,\"bus\":\"%s\",\"vendor\":", (unsigned long long)d->size,
+	       drive_bus_names[d->bus]);
+	json_str(stdout, d->vendor);
+	printf(",\"model\":");
+	json_str(stdout, d->model);
+	printf(",\"serial\":");
+	json_str(stdout, d->serial);
+	printf(",\"removable\":%s,\"readonly\":%s,\"mounted\":%s,\"system\":%s,\"class\":\"%s\"",
+	       d->removable ? "true" : "false", d->readonly ? "true" : "false",
+	       d->mounted ? "true" : "false", d->system ? "true" : "false",
+	       drive_class_names[drive_classify(d, 0)]);
+	char *why = drive_class_reason(d, 0);
+	printf(",\"reason\":");
+	json_str(stdout, why);
+	free(why);
+	printf(",\"partitions\":");
+	json_strv(stdout, d->parts, d->n_parts);
+	printf(",\"holders\":");
+	json_strv(stdout, d->holders, d->n_holders);
+	printf(",\"mounts\":");
+	json_strv(stdout, d->mounts, d->n_mounts);
+	if (d->backing) {
+		printf(",\"backing_file\":");
+		json_str(stdout, d->backing);
+	}
+	printf("}\n");
+}
+
+static void print_text(const struct drive *d)
+{
+	char size[24];
+	size_format(d->size, size);
+	char *why = drive_class_reason(d, 0);
+	char desc[160];
+	snprintf(desc, sizeof(desc), "%s%s%s", d->vendor, *d->vendor ? " " : "", *d->model ? d->model : "-");
+	printf("%-14s %8s  %-6s %-30.30s %s\n", d->devnode, size, drive_bus_names[d->bus], desc, why);
+	free(why);
+}
+
+static bool shown_drive(const struct drive *d, bool all)
+{
+	return all || (!d->system && d->bus != BUS_LOOP);
+}
+
+/* One line per difference between two scans: + added, - removed, * class or size changed. */
+static void print_changes(const struct drive_list *old, const struct drive_list *now, bool all, bool json)
+{
+	for (size_t i = 0; i < now->n; i++) {
+		const struct drive *d = &now->d[i], *o = drive_list_find(old, d->devnode);
+		if (!shown_drive(d, all))
+			continue;
+		bool changed = o && (o->size != d->size || drive_classify(o, 0) != drive_classify(d, 0));
+		if (o && !changed)
+			continue;
+		if (json) {
+			print_json(d, o ? "change" : "add");
+		} else {
+			printf("%c ", o ? '*' : '+');
+			print_text(d);
+		}
+	}
+	for (size_t i = 0; i < old->n; i++)
+		if (shown_drive(&old->d[i], all) && !drive_list_find(now, old->d[i].devnode)) {
+			if (json)
+				printf("{\"event\":\"remove\",\"device\":\"%s\"}\n", old->d[i].devnode);
+			else
+				printf("- %s\n", old->d[i].devnode);
+		}
+	fflush(stdout);
+}
+
+static int watch(struct drive_list *l, bool all, bool json, int seconds)
+{
+	char err[256];
+	struct drive_monitor *m = drive_monitor_new(err, sizeof(err));
+	if (!m) {
+		cli_error("devices", "%s", err);
+		return EXIT_USAGE;
+	}
+	time_t end = seconds > 0 ? time(NULL) + seconds : 0;
+	struct pollfd p = {drive_monitor_fd(m), POLLIN, 0};
+	while (!end || time(NULL) < end) {
+		if (poll(&p, 1, 250) <= 0)
+			continue;
+		struct drive_event ev;
+		bool any = false;
+		while (drive_monitor_next(m, &ev))
+			any = true;
+		struct drive_list now;
+		if (!any || drives_scan(&now, err, sizeof(err)) < 0)
+			continue;
+		print_changes(l, &now, all, json);
+		drive_list_done(l);
+		*l = now;
+	}
+	drive_monitor_free(m);
+	return EXIT_OK;
+}
+
+int cmd_devices(int argc, char **argv)
+{
+	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
+					     {"all", no_argument, NULL, 'a'},
+					     {"watch", no_argument, NULL, 'w'},
+					     {"seconds", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	bool json = false, all = false, watching = false;
+	int c, seconds = 0;
+	char *end;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'a': all = true; break;
+		case 'w': watching = true; break;
+		case 's':
+			seconds = (int)strtol(optarg, &end, 10);
+			if (*end || seconds <= 0)
+				return cli_usage_error("devices", "--seconds wants a positive number, got '%s'", optarg);
+			break;
+		case 'h': usage(); return EXIT_OK;
+		default: return cli_usage_error("devices", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("devices", "unexpected argument '%s'", argv[optind]);
+	struct drive_list l;
+	char err[256];
+	if (drives_scan(&l, err, sizeof(err)) < 0) {
+		cli_error("devices", "%s", err);
+		return EXIT_USAGE;
+	}
+	size_t shown = 0;
+	if (!json)
+		printf("%-14s %8s  %-6s %-30s %s\n", "DEVICE", "SIZE", "BUS", "MODEL", "STATUS");
+	for (size_t i = 0; i < l.n; i++) {
+		const struct drive *d = &l.d[i];
+		if (!shown_drive(d, all))
+			continue;
+		json ? print_json(d, NULL) : print_text(d);
+		shown++;
+	}
+	if (!json && shown == 0)
+		printf("(no drives; insert an SD card or USB disk, or use --all)\n");
+	fflush(stdout);
+	int rc = watching ? watch(&l, all, json, seconds) : EXIT_OK;
+	drive_list_done(&l);
+	return rc;
+}

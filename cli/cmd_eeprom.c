@@ -1,0 +1,342 @@
+/* eeprom — show and edit a Pi 4/5 bootloader image, and build bootstrap SD card files. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/cli_json.h"
+#include "cli/cmd_eeprom.h"
+#include "core/bootconf.h"
+#include "core/bootloader.h"
+#include "core/eeprom.h"
+#include "core/fileio.h"
+#include "core/util.h"
+
+const char eeprom_usage_text[] =
+	"Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
+	"       pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
+	"       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
+	"       pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
+	"                                  [--timestamp N] -o DIR\n"
+	"Reads and edits the Raspberry Pi 4/5 bootloader EEPROM image (pieeprom.bin).\n\n"
+	"  show       version, build date, update timestamp, sections and bootconf.txt;\n"
+	"             --config prints only bootconf.txt (like rpi-eeprom-config IMAGE)\n"
+	"  set        replaces bootconf.txt in place exactly as rpi-eeprom-config --config/--out\n"
+	"             does (same bytes for the same inputs). KEY=VALUE pairs edit the image's own\n"
+	"             config; --config FILE replaces it whole. Values are checked first.\n"
+	"  bootstrap  the files of an SD card that switches a Pi to network boot:\n"
+	"             Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt\n"
+	"             Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt\n\n"
+	"Options:\n"
+	"  -o, --out PATH      output image (set) or directory (bootstrap), written atomically\n"
+	"      --config        show: print only bootconf.txt; set: --config FILE, the new config\n"
+	"      --timestamp N   set the update timestamp (unix seconds) as rpi-eeprom-config does\n"
+	"      --sig FILE      also write FILE: sha256, 'ts: N' and 'target-soc:' lines\n"
+	"      --force         set: write even when the config has errors\n"
+	"      --json          show: one JSON object\n\n"
+	"Examples:\n"
+	"  pinetboot eeprom show pieeprom.bin\n"
+	"  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
+	"  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o new.bin\n"
+	"  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n\n"
+	"Exit status: 0 done; 1 the config does not fit in the image, or the Pi cannot network\n"
+	"boot; 2 bad usage, an unreadable or invalid image, config or value.\n";
+
+/* The unfiltered BOOT_ORDER in words, and what the validator says about the config. */
+static void show_config_summary(const uint8_t *conf, size_t conf_len)
+{
+	struct bootconf bc;
+	struct problems ps;
+	problems_init(&ps);
+	bootconf_parse((const char *)conf, conf_len, "bootconf.txt", &bc, &ps);
+	struct bootconf_target any = {PI_MODEL_UNKNOWN, -1, false, 0};
+	const struct bootconf_entry *e = bootconf_lookup(&bc, &any, "BOOT_ORDER");
+	struct boot_order bo;
+	if (boot_order_parse(e && e->value[0] ? e->value : BOOT_ORDER_DEFAULT, &bo)) {
+		char *w = boot_order_describe(&bo);
+		printf("boot order:  %s (0x%s%s)\n", w, bo.digits, e ? "" : ", the default");
+		free(w);
+	}
+	for (size_t i = 0; i < ps.n; i++) {
+		char *m = problem_format(&ps.items[i]);
+		printf("  %s\n", m);
+		free(m);
+	}
+	bootconf_done(&bc);
+	problems_done(&ps);
+}
+
+static void show_text(const struct eeprom_image *img, const char *path, const uint8_t *conf,
+		      size_t conf_len)
+{
+	struct eeprom_version v;
+	eeprom_get_version(img, &v);
+	char date[11];
+	uint32_t ts;
+	printf("image:       %s\n", path);
+	printf("family:      BCM%s (%s), %zu bytes%s\n", eeprom_family(img),
+	       img->size == EEPROM_SIZE_2712 ? "Pi 5, 500, CM5" : "Pi 4, 400, CM4", img->size,
+	       img->ab ? ", A/B layout" : "");
+	if (v.build_timestamp) {
+		bootloader_date(v.build_timestamp, date);
+		printf("build:       %s (BUILD_TIMESTAMP=%lld)\n", date, (long long)v.build_timestamp);
+	}
+	if (v.version[0])
+		printf("version:     %s\n", v.version);
+	if (v.mfg_ver >= 0)
+		printf("MFG_VER:     %d\n", v.mfg_ver);
+	if (eeprom_get_timestamp(img, &ts)) {
+		bootloader_date(ts, date);
+		printf("update ts:   %u (%s)\n", ts, date);
+	} else
+		printf("update ts:   not set\n");
+	printf("sections:\n");
+	for (size_t i = 0; i < img->n_sections; i++) {
+		const struct eeprom_section *s = &img->sections[i];
+		printf("  0x%06zx  %08x  %-9s %8u  %s\n", s->offset, s->magic,
+		       eeprom_magic_name(s->magic), s->length, s->name);
+	}
+	printf("bootconf.txt (%zu bytes):\n", conf_len);
+	fwrite(conf, 1, conf_len, stdout);
+	if (conf_len && conf[conf_len - 1] != '\n')
+		putchar('\n');
+	show_config_summary(conf, conf_len);
+}
+
+static void show_json(const struct eeprom_image *img, const uint8_t *conf, size_t conf_len)
+{
+	struct eeprom_version v;
+	eeprom_get_version(img, &v);
+	uint32_t ts;
+	bool has_ts = eeprom_get_timestamp(img, &ts);
+	printf("{\"family\":\"%s\",\"size\":%zu,\"ab\":%s,\"build_timestamp\":%lld,\"version\":",
+	       eeprom_family(img), img->size, img->ab ? "true" : "false",
+	       (long long)v.build_timestamp);
+	cli_json_strn(stdout, v.version, strlen(v.version));
+	printf(",\"mfg_ver\":%d,\"update_timestamp\":", v.mfg_ver);
+	if (has_ts)
+		printf("%u", ts);
+	else
+		printf("null");
+	printf(",\"sections\":[");
+	for (size_t i = 0; i < img->n_sections; i++) {
+		const struct eeprom_section *s = &img->sections[i];
+		printf("%s{\"offset\":%zu,\"magic\":\"%08x\",\"kind\":\"%s\",\"length\":%u,\"name\":",
+		       i ? "," : "", s->offset, s->magic, eeprom_magic_name(s->magic), s->length);
+		cli_json_strn(stdout, s->name, strlen(s->name));
+		putchar('}');
+	}
+	printf("],\"bootconf\":");
+	cli_json_strn(stdout, (const char *)conf, conf_len);
+	printf("}\n");
+}
+
+/* Loads an image and its bootconf.txt; prints the error and returns -1 on failure. */
+static int load_image(const char *cmd, const char *path, struct eeprom_image *img,
+		      const uint8_t **conf, size_t *conf_len)
+{
+	if (eeprom_load_file(img, path) < 0) {
+		cli_error(cmd, "%s", img->err);
+		return -1;
+	}
+	const struct eeprom_section *s = eeprom_find_file(img, "bootconf.txt");
+	if (!s || !(*conf = eeprom_file_content(img, s, conf_len))) {
+		cli_error(cmd, "%s: the image has no bootconf.txt section", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int eeprom_show(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", no_argument, NULL, 'c'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	bool only_conf = false, json = false;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'c')
+			only_conf = true;
+		else if (c == 'j')
+			json = true;
+		else if (c == 'h')
+			return fputs(eeprom_usage_text, stdout), EXIT_OK;
+		else
+			return cli_usage_error("eeprom", "unknown option for show");
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("eeprom", "show takes one IMAGE");
+	struct eeprom_image img;
+	const uint8_t *conf;
+	size_t conf_len;
+	if (load_image("eeprom", argv[optind], &img, &conf, &conf_len) < 0) {
+		eeprom_done(&img);
+		return EXIT_USAGE;
+	}
+	if (only_conf)
+		fwrite(conf, 1, conf_len, stdout);
+	else if (json)
+		show_json(&img, conf, conf_len);
+	else
+		show_text(&img, argv[optind], conf, conf_len);
+	eeprom_done(&img);
+	return EXIT_OK;
+}
+
+int64_t eeprom_cli_sig_ts(long long given)
+{
+	if (given >= 0)
+		return given;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde)
+		return strtoll(sde, NULL, 10);
+	return (int64_t)time(NULL);
+}
+
+struct set_opts {
+	const char *out, *config, *sig;
+	long long timestamp;
+	bool force;
+};
+
+int eeprom_cli_parse_ts(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || v > 0xfffffffeLL)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The new config text: the --config file, or the image's config with KEY=VALUE edits. */
+static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t conf_len,
+			char **assign, size_t n_assign, size_t *len)
+{
+	struct problems ps;
+	problems_init(&ps);
+	char *text;
+	if (o->config) {
+		text = fileio_read(o->config, 1 << 20, len);
+		if (!text)
+			cli_error("eeprom", "%s: %s", o->config, strerror(errno));
+	} else {
+		text = bootconf_edit((const char *)conf, conf_len, assign, n_assign, &ps);
+		if (text)
+			*len = strlen(text);
+	}
+	if (text) {
+		struct bootconf bc;
+		bootconf_parse(text, *len, o->config ? o->config : "bootconf.txt", &bc, &ps);
+		bootconf_done(&bc);
+	}
+	problems_print(&ps, stderr);
+	if (text && problems_has_errors(&ps) && !o->force) {
+		cli_error("eeprom", "the new config has errors; nothing written (--force writes it "
+				    "anyway)");
+		free(text);
+		text = NULL;
+	}
+	problems_done(&ps);
+	return text;
+}
+
+static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
+{
+	if (fileio_write_atomic(o->out, img->data, img->size, 0644) < 0) {
+		cli_error("eeprom", "%s: %s", o->out, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (o->sig) {
+		char *sig = eeprom_sig_text(img->data, img->size, eeprom_cli_sig_ts(o->timestamp),
+					    eeprom_family(img));
+		int rc = sig ? fileio_write_atomic(o->sig, sig, strlen(sig), 0644) : -1;
+		free(sig);
+		if (rc < 0) {
+			cli_error("eeprom", "%s: %s", o->sig, strerror(errno));
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
+
+static int eeprom_set(int argc, char **argv)
+{
+	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
+					     {"config", required_argument, NULL, 'c'},
+					     {"timestamp", required_argument, NULL, 't'},
+					     {"sig", required_argument, NULL, 's'},
+					     {"force", no_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	struct set_opts o = {.timestamp = -1};
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.out = optarg; break;
+		case 'c': o.config = optarg; break;
+		case 's': o.sig = optarg; break;
+		case 'f': o.force = true; break;
+		case 't':
+			if (eeprom_cli_parse_ts(optarg, &o.timestamp) < 0)
+				return cli_usage_error("eeprom", "--timestamp \"%s\" is not unix "
+								 "seconds (0 to 4294967294)",
+						       optarg);
+			break;
+		case 'h': return fputs(eeprom_usage_text, stdout), EXIT_OK;
+		default: return cli_usage_error("eeprom", "unknown option for set");
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("eeprom", "set needs an IMAGE");
+	if (!o.out)
+		return cli_usage_error("eeprom", "set needs -o OUT (the new image)");
+	const char *path = argv[optind++];
+	size_t n_assign = (size_t)(argc - optind);
+	if (!o.config && n_assign == 0)
+		return cli_usage_error("eeprom", "set needs KEY=VALUE pairs or --config FILE");
+	if (o.config && n_assign)
+		return cli_usage_error("eeprom", "give either KEY=VALUE pairs or --config, not both");
+	struct eeprom_image img;
+	const uint8_t *conf;
+	size_t conf_len, len;
+	int rc = EXIT_USAGE;
+	if (load_image("eeprom", path, &img, &conf, &conf_len) == 0) {
+		char *text = new_config(&o, conf, conf_len, argv + optind, n_assign, &len);
+		if (text && eeprom_replace_file(&img, "bootconf.txt", (const uint8_t *)text, len) < 0) {
+			cli_error("eeprom", "%s: %s", path, img.err);
+			rc = EXIT_PROBLEMS;
+		}
+		else if (text) {
+			if (o.timestamp >= 0)
+				eeprom_set_timestamp(&img, (uint32_t)o.timestamp);
+			rc = write_outputs(&img, &o);
+		}
+		free(text);
+	}
+	eeprom_done(&img);
+	return rc;
+}
+
+int cmd_eeprom(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(eeprom_usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (!strcmp(argv[1], "show"))
+		return eeprom_show(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "set"))
+		return eeprom_set(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bootstrap"))
+		return eeprom_bootstrap_main(argc - 1, argv + 1);
+	return cli_usage_error("eeprom", "\"%s\" is not show, set or bootstrap", argv[1]);
+}

@@ -1,0 +1,174 @@
+/* export — renders the server side of a site into a directory (plain files or an Ansible
+ * inventory and playbook), atomically; --diff shows what would change instead. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_render.h"
+#include "core/export.h"
+#include "core/fsutil.h"
+#include "core/util.h"
+
+static void usage(void)
+{
+	puts("Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] "
+	     "[--diff]\n"
+	     "Renders the boot server's configuration for the site profile SITE into DIR:\n"
+	     "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt and targetcli) or\n"
+	     "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with "
+	     "a\n"
+	     "README.txt saying where each file goes. CHAP secrets are generated once into\n"
+	     "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
+	     "an unchanged profile exports byte-identical files.\n"
+	     "\n"
+	     "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR "
+	     "or\n"
+	     "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n"
+	     "\n"
+	     "Options:\n"
+	     "  -o, --output DIR       where to write (required)\n"
+	     "  -f, --format FORMAT    files (default) or ansible (inventory.yml, playbook.yml,\n"
+	     "                         and the files under files/)\n"
+	     "  -t, --templates DIR    use DIR/NAME.tmpl instead of the built-in template NAME\n"
+	     "  -d, --diff             print a unified diff against DIR and write nothing\n"
+	     "  -h, --help             this help\n"
+	     "\n"
+	     "Examples:\n"
+	     "  pinetboot export site.conf -o out/\n"
+	     "  pinetboot export site.conf -o fleet/ --format ansible\n"
+	     "  pinetboot export site.conf -o out/ --diff\n"
+	     "\n"
+	     "Exit status: 0 written (or --diff: no differences), 1 --diff found differences,\n"
+	     "2 usage error, invalid profile or template, or DIR cannot be written.");
+}
+
+/* Runs `diff -ruN a b` in work, where a is DIR (or an empty directory) and b the new export,
+ * so the paths read a/… and b/…. Returns diff's exit status (0 same, 1 different). */
+static int run_diff(const char *work, const char *dir)
+{
+	char *a = xasprintf("%s/a", work);
+	struct stat st;
+	char *abs = realpath(dir, NULL);
+	int rc = (abs && stat(abs, &st) == 0) ? symlink(abs, a) : mkdir(a, 0700);
+	free(abs);
+	free(a);
+	if (rc != 0)
+		return 2;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0)
+		return 2;
+	if (pid == 0) {
+		if (chdir(work) != 0)
+			_exit(2);
+		execlp("diff", "diff", "-ruN", "a", "b", (char *)NULL);
+		fprintf(stderr, "pinetboot export: cannot run diff: %s\n", strerror(errno));
+		_exit(2);
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return 2;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+}
+
+static int do_diff(const struct render_set *rs, const char *dir)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	char *work = xasprintf("%s/pinetboot-diff-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	if (!mkdtemp(work)) {
+		cli_error("export", "cannot make a temporary directory: %s", strerror(errno));
+		free(work);
+		return EXIT_USAGE;
+	}
+	struct problems ps;
+	problems_init(&ps);
+	char *b = xasprintf("%s/b", work);
+	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
+	problems_print(&ps, stderr);
+	problems_done(&ps);
+	fs_remove_tree(work);
+	free(b);
+	free(work);
+	return rc == 0 ? EXIT_OK : rc == 1 ? EXIT_PROBLEMS : EXIT_USAGE;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"templates", required_argument, NULL, 't'},
+	    {"diff", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct render_opts ro = {.format = RENDER_FILES, .templates_dir = NULL};
+	const char *out = NULL;
+	bool diff = false;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:f:t:dh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			if (strcmp(optarg, "files") == 0)
+				ro.format = RENDER_FILES;
+			else if (strcmp(optarg, "ansible") == 0)
+				ro.format = RENDER_ANSIBLE;
+			else
+				return cli_usage_error("export",
+						       "--format %s is not a format "
+						       "(expected files or ansible)",
+						       optarg);
+			break;
+		case 't':
+			ro.templates_dir = optarg;
+			break;
+		case 'd':
+			diff = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
+		default:
+			return cli_usage_error("export", "unknown or incomplete option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	const char *site = cli_site_arg("export", argc, argv);
+	if (!site)
+		return EXIT_USAGE;
+	if (!out)
+		return cli_usage_error("export", "where to? (expected -o DIR)");
+	struct site s;
+	struct render_set rs;
+	int rc = cli_render_site("export", site, &ro, !diff, &s, &rs);
+	if (rc != EXIT_OK)
+		return rc;
+	if (diff) {
+		rc = do_diff(&rs, out);
+	} else {
+		struct problems ps;
+		problems_init(&ps);
+		if (export_commit(&rs, out, &ps) != 0) {
+			problems_print(&ps, stderr);
+			rc = EXIT_USAGE;
+		} else {
+			printf("wrote %zu files for %zu Pi(s) to %s\n", rs.n, s.n_pis, out);
+		}
+		problems_done(&ps);
+	}
+	render_set_done(&rs);
+	site_done(&s);
+	return rc;
+}

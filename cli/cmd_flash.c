@@ -1,0 +1,346 @@
+/* flash — write an image or a directory to a device or a file, with the safety checks, the
+ * confirmation, a progress line, and optional boot-partition customisation. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/flash_progress.h"
+#include "core/customize.h"
+#include "core/drives.h"
+#include "core/flash.h"
+#include "core/image.h"
+#include "core/profile.h"
+#include "core/util.h"
+
+static atomic_bool cancel_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&cancel_flag, true);
+}
+
+static void usage(void)
+{
+	puts("Usage: pinetboot flash IMAGE TARGET [OPTIONS]\n"
+	     "       pinetboot flash DIR TARGET [OPTIONS]\n"
+	     "Writes IMAGE (.img, .img.xz, .img.gz, .img.zst, .img.bz2, or a .zip holding an .img) to\n"
+	     "TARGET: a whole disk (/dev/sdX, /dev/mmcblkN, a loop device) or a regular file (an iSCSI\n"
+	     "backing store, written sparse). Only the blocks the image's filesystems use are written\n"
+	     "to a disk; the partition table goes last; everything written is read back and checked.\n"
+	     "With a directory DIR, TARGET becomes a FAT32 card holding exactly DIR's files.\n\n"
+	     "Options:\n"
+	     "  --yes               do not ask before overwriting a disk\n"
+	     "  --no-verify         skip reading the target back\n"
+	     "  --sha256 HEX        expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)\n"
+	     "  --customize SITE    edit the boot partition for a Pi of this site profile (with --pi):\n"
+	     "                      ssh on, host name, cmdline.txt for the network root\n"
+	     "  --pi NAME           the Pi of SITE\n"
+	     "  --ssh-key FILE      authorized public key to install (with --customize)\n"
+	     "  --user NAME         first-boot user (userconf.txt); password from --password-file\n"
+	     "  --password-file F   file whose first line is the user's password\n"
+	     "  --config LINE       a line config.txt must contain (repeatable),\n"
+	     "                      e.g. --config program_usb_boot_mode=1\n"
+	     "  --force             write even to a disk that is a system disk, mounted or read-only\n"
+	     "  -h, --help\n\n"
+	     "Examples:\n"
+	     "  pinetboot devices\n"
+	     "  pinetboot flash raspios-lite.img.xz /dev/sdb\n"
+	     "  pinetboot flash raspios-lite.img.xz /srv/iscsi/kitchen.img --customize site.conf --pi kitchen\n"
+	     "  pinetboot flash bootstrap-card/ /dev/mmcblk0 --yes\n\n"
+	     "Exit status: 0 written and verified; 1 refused, failed or verification mismatch (the\n"
+	     "message says what state the target is in); 2 usage or input error.");
+}
+
+struct flash_cli {
+	const char *image, *target, *sha256, *site, *pi, *ssh_key, *user, *password_file;
+	char **config;
+	size_t n_config;
+	bool yes, verify, force;
+	struct cli_progress prog;
+};
+
+static bool confirm(const struct drive *d, const char *target)
+{
+	char size[24];
+	size_format(d ? d->size : 0, size);
+	fprintf(stderr, "About to overwrite %s", target);
+	if (d)
+		fprintf(stderr, " (%s %s %s, %s, serial %s)", size, d->vendor, d->model,
+			drive_bus_names[d->bus], *d->serial ? d->serial : "-");
+	fprintf(stderr, ". Everything on it will be lost.\nType 'yes' to continue: ");
+	char line[32] = "";
+	FILE *tty = fopen("/dev/tty", "r");
+	if (!tty || !fgets(line, sizeof(line), tty)) {
+		if (tty)
+			fclose(tty);
+		return false;
+	}
+	fclose(tty);
+	return !strcmp(str_trim(line), "yes");
+}
+
+/* Safety before touching a device: the drive's class, with the reason when refused. */
+static int check_device(struct flash_cli *fc, uint64_t image_size)
+{
+	struct drive_list l;
+	char err[256];
+	if (drives_scan(&l, err, sizeof(err)) < 0) {
+		cli_error("flash", "%s", err);
+		return EXIT_PROBLEMS;
+	}
+	const struct drive *d = drive_list_find(&l, fc->target);
+	int rc = EXIT_OK;
+	if (!d) {
+		cli_error("flash", "%s is not a whole disk (a partition? write to the disk it belongs to)", fc->target);
+		rc = fc->force ? EXIT_OK : EXIT_PROBLEMS;
+	} else {
+		enum drive_class cls = drive_classify(d, image_size);
+		if (cls != DRIVE_SAFE) {
+			char *why = drive_class_reason(d, image_size);
+			if (cls == DRIVE_TOO_SMALL || !fc->force) {
+				cli_error("flash", "refusing %s: %s%s", fc->target, why,
+					  cls == DRIVE_TOO_SMALL ? "" : " (--force overrides)");
+				rc = EXIT_PROBLEMS;
+			} else {
+				fprintf(stderr, "warning: %s is %s; writing anyway (--force)\n", fc->target, why);
+			}
+			free(why);
+		}
+	}
+	if (rc == EXIT_OK && !fc->yes) {
+		if (!isatty(0) && access("/dev/tty", R_OK) != 0) {
+			cli_error("flash", "no terminal to confirm on; pass --yes to overwrite %s", fc->target);
+			rc = EXIT_PROBLEMS;
+		} else if (!confirm(d, fc->target)) {
+			cli_error("flash", "not confirmed; %s was not changed", fc->target);
+			rc = EXIT_PROBLEMS;
+		}
+	}
+	drive_list_done(&l);
+	return rc;
+}
+
+static char *read_first_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[4096];
+	char *r = NULL;
+	if (f && fgets(line, sizeof(line), f))
+		r = xstrdup(str_trim(line));
+	if (f)
+		fclose(f);
+	return r;
+}
+
+/* Builds the customisation from the options and the site profile; 0 when there is none. */
+static int build_customize(struct flash_cli *fc, struct site *site, struct customize *c, bool *any)
+{
+	*any = fc->site || fc->ssh_key || fc->user || fc->n_config;
+	if (fc->site) {
+		struct problems ps;
+		problems_init(&ps);
+		site_done(site); /* profile_load initialises it again */
+		int r = profile_load(fc->site, site, &ps);
+		problems_print(&ps, stderr);
+		problems_done(&ps);
+		if (r < 0)
+			return EXIT_USAGE;
+		const struct pi *p = site_find_pi(site, fc->pi);
+		if (!p) {
+			cli_error("flash", "%s has no [pi \"%s\"]", fc->site, fc->pi);
+			return EXIT_USAGE;
+		}
+		c->ssh = true;
+		c->hostname = xstrdup(p->hostname ? p->hostname : p->name);
+	}
+	if (fc->ssh_key && !(c->authorized_key = read_first_line(fc->ssh_key))) {
+		cli_error("flash", "cannot read the public key %s: %s", fc->ssh_key, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (fc->user) {
+		char *pw = fc->password_file ? read_first_line(fc->password_file) : NULL;
+		if (!pw) {
+			cli_error("flash", "--user needs --password-file with the password on its first line");
+			return EXIT_USAGE;
+		}
+		int r = customize_set_password(c, fc->user, pw);
+		free(pw);
+		if (r < 0) {
+			cli_error("flash", "crypt(3) could not hash the password");
+			return EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < fc->n_config; i++)
+		customize_add_config(c, fc->config[i]);
+	return EXIT_OK;
+}
+
+static int apply_customize(struct flash_cli *fc, struct site *site, struct customize *c)
+{
+	char err[512];
+	if (fc->site) {
+		const struct pi *p = site_find_pi(site, fc->pi);
+		uint64_t off;
+		char *old = NULL;
+		if (customize_find_boot(fc->target, &off, err, sizeof(err)) == 0)
+			old = customize_read_file(fc->target, off, "cmdline.txt");
+		c->cmdline = customize_network_cmdline(site, p, old, NULL);
+		free(old);
+	}
+	if (customize_apply(fc->target, c, err, sizeof(err)) < 0) {
+		cli_error("flash", "customising the boot partition failed: %s (the image itself was "
+				   "written and verified)", err);
+		return EXIT_PROBLEMS;
+	}
+	fprintf(stderr, "customised the boot partition of %s\n", fc->target);
+	return EXIT_OK;
+}
+
+static int run_flash(struct flash_cli *fc)
+{
+	struct stat st;
+	bool device = stat(fc->target, &st) == 0 && S_ISBLK(st.st_mode);
+	char sha_side[65], sha_arg[65];
+	const char *sha = NULL;
+	if (fc->sha256) {
+		if (!image_sha256_parse(fc->sha256, sha_arg))
+			return cli_usage_error("flash", "--sha256 wants 64 hex digits, got '%s'", fc->sha256);
+		sha = sha_arg;
+	} else if (image_sidecar_sha256(fc->image, sha_side)) {
+		sha = sha_side;
+		fprintf(stderr, "checking against %s.sha256\n", fc->image);
+	}
+	char err[300];
+	struct image *im = image_open(fc->image, err, sizeof(err));
+	if (!im) {
+		cli_error("flash", "%s", err);
+		return EXIT_USAGE;
+	}
+	uint64_t isize = image_size(im);
+	image_free(im);
+	struct site site;
+	site_init(&site);
+	struct customize c;
+	customize_init(&c);
+	bool any = false;
+	int rc = build_customize(fc, &site, &c, &any);
+	if (rc == EXIT_OK && device)
+		rc = check_device(fc, isize);
+	if (rc != EXIT_OK)
+		goto out;
+	struct flash_opts o = {fc->image, fc->target, fc->verify, sha, cli_progress_cb, &fc->prog,
+			       &cancel_flag};
+	struct flash_result r;
+	cli_progress_init(&fc->prog);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (flash_run(&o, &r) < 0) {
+		if (fc->prog.tty)
+			fputc('\n', stderr);
+		cli_error("flash", "%s", r.message);
+		rc = EXIT_PROBLEMS;
+		goto out;
+	}
+	char w[16], v[16], sz[16];
+	cli_human_bytes(r.written, w);
+	cli_human_bytes(r.verified, v);
+	cli_human_bytes(r.image_size, sz);
+	printf("%s: %s image (%s, %s, %d decoder thread%s) → %s: wrote %s%s%s in %.1f s%s\n",
+	       fc->target, sz, r.format, fc->image, r.threads, r.threads == 1 ? "" : "s",
+	       r.device ? "disk" : "file", w, fc->verify ? ", verified " : "", fc->verify ? v : "",
+	       r.seconds, r.sha256_checked ? ", SHA-256 matches" : "");
+	if (r.device && r.map_note[0])
+		printf("  filesystems: %s; %llu MiB needed\n", r.map_note,
+		       (unsigned long long)(r.mapped >> 20));
+	if (fc->verify && r.verify_seconds > 0)
+		printf("  read back %s in %.2f s (%.0f MiB/s)%s\n", v, r.verify_seconds,
+		       (double)r.verified / (1 << 20) / r.verify_seconds, r.direct ? ", O_DIRECT" : "");
+	if (!r.sha256_checked)
+		printf("  source SHA-256 %s\n", r.sha256);
+	if (any)
+		rc = apply_customize(fc, &site, &c);
+out:
+	customize_done(&c);
+	site_done(&site);
+	return rc;
+}
+
+static int flash_dir(struct flash_cli *fc)
+{
+	char tmpl[] = "/tmp/pinetboot-card.XXXXXX";
+	int fd = mkstemp(tmpl);
+	if (fd < 0) {
+		cli_error("flash", "cannot make a temporary file: %s", strerror(errno));
+		return EXIT_PROBLEMS;
+	}
+	close(fd);
+	char err[512];
+	if (fatcard_build(fc->image, tmpl, err, sizeof(err)) < 0) {
+		unlink(tmpl);
+		cli_error("flash", "%s", err);
+		return EXIT_USAGE;
+	}
+	fprintf(stderr, "made a FAT32 card image of %s\n", fc->image);
+	const char *dir = fc->image;
+	fc->image = tmpl;
+	int rc = run_flash(fc);
+	fc->image = dir;
+	unlink(tmpl);
+	return rc;
+}
+
+int cmd_flash(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"yes", no_argument, NULL, 'y'},	   {"no-verify", no_argument, NULL, 'n'},
+		{"sha256", required_argument, NULL, 's'},  {"customize", required_argument, NULL, 'c'},
+		{"pi", required_argument, NULL, 'p'},	   {"force", no_argument, NULL, 'f'},
+		{"ssh-key", required_argument, NULL, 'k'}, {"user", required_argument, NULL, 'u'},
+		{"password-file", required_argument, NULL, 'P'},
+		{"config", required_argument, NULL, 'C'},  {"help", no_argument, NULL, 'h'},
+		{0}};
+	struct flash_cli fc = {.verify = true};
+	char *config[64];
+	fc.config = config;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "hy", opts, NULL)) != -1) {
+		switch (c) {
+		case 'y': fc.yes = true; break;
+		case 'n': fc.verify = false; break;
+		case 's': fc.sha256 = optarg; break;
+		case 'c': fc.site = optarg; break;
+		case 'p': fc.pi = optarg; break;
+		case 'f': fc.force = true; break;
+		case 'k': fc.ssh_key = optarg; break;
+		case 'u': fc.user = optarg; break;
+		case 'P': fc.password_file = optarg; break;
+		case 'C':
+			if (fc.n_config == PNB_ARRAY_LEN(config))
+				return cli_usage_error("flash", "too many --config lines");
+			config[fc.n_config++] = optarg;
+			break;
+		case 'h': usage(); return EXIT_OK;
+		default: return cli_usage_error("flash", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 2)
+		return cli_usage_error("flash", "expected IMAGE and TARGET, got %d argument%s",
+				       argc - optind, argc - optind == 1 ? "" : "s");
+	fc.image = argv[optind];
+	fc.target = argv[optind + 1];
+	if (!fc.site != !fc.pi)
+		return cli_usage_error("flash", "--customize SITE and --pi NAME go together");
+	struct stat st;
+	if (stat(fc.image, &st) == 0 && S_ISDIR(st.st_mode))
+		return flash_dir(&fc);
+	return run_flash(&fc);
+}

@@ -1,0 +1,130 @@
+/* cmd_lint — `pinetboot lint SITE [--root DIR] [--json]`: the profile's own validation plus the
+ * rules of the trade, on the profile and on the server files installed under --root. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/lint.h"
+#include "core/profile.h"
+
+static const char usage_text[] =
+	"Usage: pinetboot lint SITE [--root DIR] [--json]\n"
+	"Validates the site profile SITE and lists every problem as FILE:LINE: [section] key:\n"
+	"what is wrong (what is accepted, or the fix). Then applies the rules of the trade:\n"
+	"proxy DHCP with a Pi 3 and no reply delay, a Pi 3B whose TFTP server may be off its\n"
+	"subnet, Pi 5 serial collisions, NFS root needs; and checks the server files installed\n"
+	"under DIR: dnsmasq and dhcpd (\"Raspberry Pi Boot   \" text, dhcp-reply-delay, option 67),\n"
+	"/etc/exports (root_squash, '*'), tgt (LUN 0), tftpd-hpa, and each Pi's cmdline.txt\n"
+	"(nfsroot vers=3, iSCSI LUN, SD-card root) and NFS-root fstab. Files that are not there\n"
+	"are skipped. When the profile itself has errors, lint lists them and stops there.\n"
+	"\n"
+	"Options:\n"
+	"  --root DIR   where the installed files are (default /)\n"
+	"  --json       one JSON object per problem and line: file, line, severity, section,\n"
+	"               key, message\n"
+	"  -h, --help   this help\n"
+	"\n"
+	"Examples:\n"
+	"  pinetboot lint site.conf\n"
+	"  pinetboot lint site.conf --root /mnt/server --json\n"
+	"\n"
+	"Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
+	"or the installed files), 2 usage error or SITE cannot be read.\n";
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(f, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", f);
+		else if (*p == '\t')
+			fputs("\\t", f);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void print_json(const struct problems *ps, FILE *f)
+{
+	static const char *const sev[] = {"error", "warning", "note"};
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct problem *p = &ps->items[i];
+		fputs("{\"file\":", f);
+		json_str(f, p->file);
+		fprintf(f, ",\"line\":%d,\"severity\":\"%s\",\"section\":", p->line, sev[p->severity]);
+		json_str(f, p->section);
+		fputs(",\"key\":", f);
+		json_str(f, p->key);
+		fputs(",\"message\":", f);
+		json_str(f, p->message);
+		fputs("}\n", f);
+	}
+}
+
+int cmd_lint(int argc, char **argv)
+{
+	static const struct option opts[] = {{"root", required_argument, NULL, 'r'},
+					     {"json", no_argument, NULL, 'j'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *root = "/";
+	bool json = false;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 'j': json = true; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default:
+			return cli_usage_error("lint", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("lint", optind >= argc ? "expected a site profile"
+							      : "expected one site profile, got '%s' too",
+				       argv[argc - 1]);
+	const char *path = argv[optind];
+	struct stat st;
+	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
+		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));
+		return EXIT_USAGE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		cli_error("lint", "%s: is a directory (expected a site profile file)", path);
+		return EXIT_USAGE;
+	}
+	struct site s;
+	struct problems ps;
+	problems_init(&ps);
+	int rc = profile_load(path, &s, &ps);
+	if (rc == 0) {
+		lint_site(&s, &ps);
+		lint_installed(&s, root, &ps);
+	}
+	if (json)
+		print_json(&ps, stdout);
+	else
+		problems_print(&ps, stdout);
+	int status = problems_has_errors(&ps) ? EXIT_PROBLEMS : EXIT_OK;
+	if (!json && status == EXIT_PROBLEMS)
+		fprintf(stderr, "pinetboot lint: %zu error(s), %zu warning(s) in %s\n",
+			problems_count(&ps, PROBLEM_ERROR), problems_count(&ps, PROBLEM_WARNING), path);
+	site_done(&s);
+	problems_done(&ps);
+	return status;
+}

@@ -1,0 +1,115 @@
+/* cmd_profile — `pinetboot profile SUBCOMMAND`: tools for the site profile. import-csv turns
+ * a fleet inventory into [pi] sections on stdout. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/profile.h"
+#include "core/profile_csv.h"
+
+static const char usage_text[] =
+	"Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+	"       pinetboot profile keys [--man]\n"
+	"\n"
+	"keys lists every key of [server] and [pi \"NAME\"] with what it accepts (--man: as\n"
+	"pinetboot(1) source).\n"
+	"\n"
+	"Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
+	"  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
+	"adds them to a profile. The first row names the columns: name (required) and any\n"
+	"[pi] key: model, serial, mac, tftp_prefix, image, backing, size, chap, ip, initiator,\n"
+	"target, root_uuid, nfs_path, hostname. Empty fields take the default. Fields holding\n"
+	"commas or quotes are written in double quotes, with \"\" for a quote. Headers ignore\n"
+	"case and take ' ' or '-' for '_' (\"MAC Address\", \"Serial Number\" work); a UTF-8\n"
+	"byte order mark and ';' separators (spreadsheet exports) are accepted.\n"
+	"Every row is validated with the profile's own checks; problems read\n"
+	"INVENTORY.csv:LINE: column KEY: what is wrong (what is accepted). When any row is\n"
+	"invalid nothing is printed on stdout.\n"
+	"\n"
+	"Options:\n"
+	"  --site SITE  check the rows against this profile too (duplicate names, MACs,\n"
+	"               serials, IQNs, backing files; addresses against its subnet)\n"
+	"  -h, --help   this help\n"
+	"\n"
+	"Example inventory:\n"
+	"  name,model,serial,mac,tftp_prefix,size\n"
+	"  kitchen,4B,10000000511e57f7,DC-A6-32-1C-6A-2A,mac,16G\n"
+	"  garage,3B,2caf9c61,b8:27:eb:af:9c:61,,8G\n"
+	"\n"
+	"Exit status: 0 sections printed, 2 usage error, unreadable file or an invalid row.\n";
+
+static int import_csv(int argc, char **argv)
+{
+	static const struct option opts[] = {{"site", required_argument, NULL, 's'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *site = NULL;
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': site = optarg; break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default:
+			return cli_usage_error("profile import-csv", "unknown option '%s'",
+					       argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("profile import-csv", "expected one CSV inventory");
+	struct problems ps;
+	problems_init(&ps);
+	char *text = profile_csv_import(argv[optind], site, &ps);
+	problems_print(&ps, stderr);
+	int rc = text ? EXIT_OK : EXIT_USAGE;
+	if (text)
+		fputs(text, stdout);
+	free(text);
+	problems_done(&ps);
+	return rc;
+}
+
+/* The key tables of core/profile.h, as text or as man-page source (one source of truth). */
+static int list_keys(int argc, char **argv)
+{
+	bool man = argc == 2 && !strcmp(argv[1], "--man");
+	if (argc > 2 || (argc == 2 && !man))
+		return cli_usage_error("profile keys", "expected no argument or --man");
+	for (int sect = 0; sect < 2; sect++) {
+		const char *const *names = sect ? profile_pi_key_names : profile_server_key_names;
+		const char *const *help = sect ? profile_pi_key_help : profile_server_key_help;
+		int n = sect ? PK_COUNT : SK_COUNT;
+		const char *title = sect ? "[pi \"NAME\"]" : "[server]";
+		if (man)
+			printf(".SS %s\n", title);
+		else
+			printf("%s%s\n", sect ? "\n" : "", title);
+		for (int i = 0; i < n; i++) {
+			if (man)
+				printf(".TP\n.B %s\n%s\n", names[i], help[i]);
+			else
+				printf("  %-13s %s\n", names[i], help[i]);
+		}
+	}
+	return EXIT_OK;
+}
+
+int cmd_profile(int argc, char **argv)
+{
+	if (argc < 2)
+		return cli_usage_error("profile", "expected a subcommand (import-csv or keys)");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[1], "import-csv"))
+		return import_csv(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "keys"))
+		return list_keys(argc - 1, argv + 1);
+	return cli_usage_error("profile", "'%s' is not a profile subcommand (expected import-csv or keys)",
+			       argv[1]);
+}

@@ -1,0 +1,85 @@
+/* provision — one Pi's server side from its image: backing file and TFTP directory. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "cli/flash_progress.h"
+#include "core/profile.h"
+#include "core/provision.h"
+
+static void usage(void)
+{
+	puts("Usage: pinetboot provision SITE --pi NAME [--tftp-root DIR]\n"
+	     "Makes the server side of one Pi from the image named in its [pi] section:\n"
+	     "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
+	     "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
+	     "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
+	     "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
+	     "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs.\n\n"
+	     "Options:\n"
+	     "  --pi NAME          the Pi (required)\n"
+	     "  --tftp-root DIR    write the TFTP directory under DIR instead of the profile's tftp_root\n"
+	     "  -h, --help\n\n"
+	     "Example:\n"
+	     "  pinetboot provision site.conf --pi kitchen\n\n"
+	     "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"
+	     "2 usage error or invalid profile.");
+}
+
+int cmd_provision(int argc, char **argv)
+{
+	static const struct option opts[] = {{"pi", required_argument, NULL, 'p'},
+					     {"tftp-root", required_argument, NULL, 't'},
+					     {"help", no_argument, NULL, 'h'},
+					     {0}};
+	const char *name = NULL, *tftp_root = NULL;
+	int c;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': name = optarg; break;
+		case 't': tftp_root = optarg; break;
+		case 'h': usage(); return EXIT_OK;
+		default: return cli_usage_error("provision", "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (argc - optind != 1)
+		return cli_usage_error("provision", "expected one SITE profile");
+	if (!name)
+		return cli_usage_error("provision", "--pi NAME is required");
+	struct site s;
+	struct problems ps;
+	problems_init(&ps);
+	int r = profile_load(argv[optind], &s, &ps);
+	problems_print(&ps, stderr);
+	problems_done(&ps);
+	const struct pi *p = r == 0 ? site_find_pi(&s, name) : NULL;
+	if (r == 0 && !p)
+		cli_error("provision", "%s has no [pi \"%s\"]", argv[optind], name);
+	if (!p) {
+		site_done(&s);
+		return EXIT_USAGE;
+	}
+	struct cli_progress cp;
+	cli_progress_init(&cp);
+	struct provision_result pr;
+	char err[640];
+	int rc = EXIT_OK;
+	if (provision_pi(&s, p, tftp_root, cli_progress_cb, &cp, &pr, err, sizeof(err)) < 0) {
+		if (cp.tty)
+			fputc('\n', stderr);
+		cli_error("provision", "%s", err);
+		rc = EXIT_PROBLEMS;
+	} else {
+		char w[16];
+		cli_human_bytes(pr.flash.written, w);
+		printf("%s: backing file %s (%s written, verified), %s; root UUID %s\n", p->name,
+		       pr.backing, w, pr.note, pr.root_uuid[0] ? pr.root_uuid : "unknown");
+		printf("%s: TFTP directory %s (%zu files; cmdline.txt set for the %s root)\n", p->name,
+		       pr.tftp_dir, pr.tftp_files, root_kind_names[s.root]);
+	}
+	provision_result_done(&pr);
+	site_done(&s);
+	return rc;
+}

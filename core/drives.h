@@ -1,0 +1,84 @@
+/* drives — whole disks a user could flash, found with libudev: vendor/model/serial, size, bus,
+ * removable, read-only, partitions and holders (dm/LVM/md), whether any of them is mounted
+ * (/proc/self/mountinfo) or backs the running system (/, /boot, /usr, swap, …), and a
+ * classification that the CLI and the wizard use to refuse unsafe targets. A udev monitor gives
+ * an fd for a poll loop so lists update as cards come and go.
+ *
+ * Test hooks: PNB_MOUNTINFO and PNB_SWAPS name files read instead of /proc/self/mountinfo and
+ * /proc/swaps (umockdev fakes /sys and /dev, not /proc). */
+#ifndef PNB_CORE_DRIVES_H
+#define PNB_CORE_DRIVES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define DRIVE_BUSES(X)                                                                             \
+	X(BUS_UNKNOWN, "unknown") X(BUS_USB, "usb") X(BUS_MMC, "mmc") X(BUS_SDIO, "sdio")           \
+	X(BUS_NVME, "nvme") X(BUS_ATA, "ata") X(BUS_SCSI, "scsi") X(BUS_VIRTIO, "virtio")           \
+	X(BUS_LOOP, "loop")
+#define DRIVE_ENUM(id, name) id,
+enum drive_bus { DRIVE_BUSES(DRIVE_ENUM) BUS_COUNT };
+#undef DRIVE_ENUM
+extern const char *const drive_bus_names[BUS_COUNT];
+
+enum drive_class { DRIVE_SAFE, DRIVE_SYSTEM, DRIVE_READONLY, DRIVE_MOUNTED, DRIVE_TOO_SMALL };
+extern const char *const drive_class_names[]; /* "safe", "system", "read-only", "mounted", "too small" */
+
+struct drive {
+	char *name;     /* "sda" */
+	char *devnode;  /* "/dev/sda" */
+	char *vendor, *model, *serial; /* "" when unknown, never NULL */
+	uint64_t size;  /* bytes */
+	enum drive_bus bus;
+	bool removable, readonly;
+	dev_t devnum;
+	char **parts;   /* partition names ("sda1"); n_parts */
+	size_t n_parts;
+	char **holders; /* dm/md/LVM devices stacked on it, recursively ("dm-0") */
+	size_t n_holders;
+	char **mounts;  /* "sda1 on /media/card", one per mount of the disk, a partition or holder */
+	size_t n_mounts;
+	bool mounted;
+	bool system;
+	char *system_why; /* e.g. "sda2 holds /" or NULL; a mount of / wins over others, swap last */
+	int system_rank;  /* how strong system_why is (internal) */
+	char *backing;    /* loop devices: the backing file, else NULL */
+};
+
+struct drive_list {
+	struct drive *d;
+	size_t n;
+};
+
+/* Enumerates whole disks (skipping ram, zram, empty loop devices, CD drives, eMMC boot areas
+ * and dm/md devices, which show up as holders instead). Returns 0, or -1 with err set. The
+ * caller releases out with drive_list_done. */
+int drives_scan(struct drive_list *out, char *err, size_t errlen);
+void drive_list_done(struct drive_list *l);
+/* The drive whose devnode is path (symlinks such as /dev/disk/by-id/… resolved), or NULL. */
+const struct drive *drive_list_find(const struct drive_list *l, const char *path);
+
+/* The first reason to refuse d as a target for an image of image_size bytes (0 = unknown), in
+ * the order system, read-only, mounted, too small; DRIVE_SAFE otherwise. */
+enum drive_class drive_classify(const struct drive *d, uint64_t image_size);
+/* One-line reason for the class, e.g. "sda2 is mounted on /media/x"; heap string, caller frees. */
+char *drive_class_reason(const struct drive *d, uint64_t image_size);
+
+/* Hotplug monitor over udev block events. */
+struct drive_monitor;
+enum drive_event_kind { DRIVE_EVENT_ADD, DRIVE_EVENT_REMOVE, DRIVE_EVENT_CHANGE };
+struct drive_event {
+	enum drive_event_kind kind;
+	char name[64];
+};
+/* Returns a monitor the caller frees with drive_monitor_free, or NULL with err set. */
+struct drive_monitor *drive_monitor_new(char *err, size_t errlen);
+void drive_monitor_free(struct drive_monitor *m);
+/* An fd that becomes readable when events wait (for poll). */
+int drive_monitor_fd(const struct drive_monitor *m);
+/* Takes one pending whole-disk event; returns 1 with ev filled, 0 when none is pending. */
+int drive_monitor_next(struct drive_monitor *m, struct drive_event *ev);
+
+#endif

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# On the wire, for the ISC dhcpd and Kea fragments: the real daemon, started inside a test
+# namespace with the generated fragment wrapped in a minimal configuration, offers a known Pi
+# an address with option 43 whose boot menu text is exactly "Raspberry Pi Boot   ", option 66
+# and next-server naming the server; a client not in the profile gets no Pi boot menu.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/mksite.sh"
+need_root
+need ip python3 jq
+wire_pair d
+probe="$(dirname "$0")/dhcp_probe.py"
+mksite "$T/site.conf" dhcp=isc
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+
+check_offers() { # LABEL
+  ip netns exec "$cli" python3 "$probe" "$vc" dc:a6:32:1c:6a:2a 8 >"$T/known" ||
+    { cat "$T/daemon.log"; fail "$1: no offer for a Pi in the profile"; }
+  cat "$T/known"
+  expect_grep "^menu='Raspberry Pi Boot   '$" "$T/known"
+  expect_grep "^siaddr=192.168.20.1$" "$T/known"
+  expect_grep "^opt66=192.168.20.1$" "$T/known"
+  expect_grep "^yiaddr=192.168.20.1[0-9][0-9]$" "$T/known"
+  ip netns exec "$cli" python3 "$probe" "$vc" dc:a6:32:99:99:99 4 >"$T/unknown" || true
+  expect_no_grep "Raspberry Pi Boot" "$T/unknown"
+}
+wait_port() {
+  for _ in $(seq 50); do
+    ip netns exec "$srv" ss -uln 2>/dev/null | grep -q ':67 ' && return 0
+    sleep 0.1
+  done
+  return 0 # raw-socket servers do not show a bound port; the probe waits long enough
+}
+
+ran=0
+if command -v dhcpd >/dev/null; then
+  dhcpd_wrap "$T/exp/dhcp/dhcpd-pinetboot.conf" "$T/dhcpd.conf"
+  touch "$T/dhcpd.leases"
+  ip netns exec "$srv" dhcpd -f -4 -cf "$T/dhcpd.conf" -lf "$T/dhcpd.leases" -pf "$T/dhcpd.pid" \
+    "$vs" >"$T/daemon.log" 2>&1 &
+  pid=$!
+  on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+  wait_port
+  check_offers "ISC dhcpd"
+  kill "$pid"; wait "$pid" 2>/dev/null
+  ran=$((ran + 1))
+fi
+if command -v kea-dhcp4 >/dev/null; then
+  kea="$T/exp/dhcp/kea-dhcp4-pinetboot.json"
+  jq -n --slurpfile f "$kea" --arg ifc "$vs" --arg leases "$T/kea.leases" '{Dhcp4: {
+    "interfaces-config": {interfaces: [$ifc]},
+    "lease-database": {type: "memfile", persist: true, name: $leases},
+    "client-classes": $f[0]."client-classes",
+    loggers: [{name: "kea-dhcp4", severity: "INFO", output_options: [{output: "stdout"}]}],
+    subnet4: [{id: 1, subnet: "192.168.20.0/24", pools: [{pool: "192.168.20.100 - 192.168.20.199"}],
+               reservations: $f[0].reservations}]}}' >"$T/kea.json"
+  mkdir -p "$T/kea-run"
+  KEA_LOCKFILE_DIR="$T/kea-run" KEA_PIDFILE_DIR="$T/kea-run" \
+    ip netns exec "$srv" kea-dhcp4 -c "$T/kea.json" >"$T/daemon.log" 2>&1 &
+  pid=$!
+  on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
+  sleep 1
+  kill -0 "$pid" 2>/dev/null || { cat "$T/daemon.log"; fail "kea-dhcp4 did not start"; }
+  check_offers "Kea"
+  ran=$((ran + 1))
+fi
+[[ $ran -gt 0 ]] || skip "neither dhcpd nor kea-dhcp4 is installed"
+exit 0

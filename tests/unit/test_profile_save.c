@@ -1,0 +1,235 @@
+/* Unit tests: saving the site profile — byte-for-byte round trips, in-place edits that keep
+ * comments, appended keys and Pis, dropped sections, fresh files, and the atomic write. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/profile.h"
+
+static const char *hand_written =
+	"# our lab: edited by hand and by the wizard\n"
+	"[server]\n"
+	"interface = eth0   ; the lab switch\n"
+	"address = 192.168.20.1/24\n"
+	"dhcp = proxy            ; proxy | full | isc | kea | none\n"
+	"iqn_base = iqn.2026-11.lan.example\n"
+	"\n"
+	"; the kitchen Pi, bought 2025\n"
+	"[pi \"kitchen\"]\n"
+	"  model = 4b\n"
+	"serial = 10000000511E57F7\n"
+	"mac = DC-A6-32-1C-6A-2A   ; from the sticker\n"
+	"tftp_prefix = mac\n"
+	"size = 16G\n"
+	"\n"
+	"[pi \"garage\"]\n"
+	"model = 3B\n"
+	"serial = 2caf9c61\n"
+	"# no mac yet\n";
+
+static void load(const char *text, struct site *s)
+{
+	struct problems ps;
+	problems_init(&ps);
+	int rc = profile_load_string("site.conf", text, s, &ps);
+	if (rc != 0) {
+		problems_print(&ps, stderr);
+		fail_msg("profile did not load");
+	}
+	problems_done(&ps);
+}
+
+static void assert_same_site(const struct site *a, const struct site *b)
+{
+	for (int k = 0; k < SK_COUNT; k++) {
+		char *x = profile_server_value(a, (enum profile_server_key)k);
+		char *y = profile_server_value(b, (enum profile_server_key)k);
+		if ((x || y) && (!x || !y || strcmp(x, y)))
+			fail_msg("server %s: %s vs %s", profile_server_key_names[k], x, y);
+		free(x);
+		free(y);
+	}
+	assert_int_equal(a->n_pis, b->n_pis);
+	for (size_t i = 0; i < a->n_pis; i++) {
+		assert_string_equal(a->pis[i].name, b->pis[i].name);
+		for (int k = 0; k < PK_COUNT; k++) {
+			char *x = profile_pi_value(&a->pis[i], (enum profile_pi_key)k);
+			char *y = profile_pi_value(&b->pis[i], (enum profile_pi_key)k);
+			if ((x || y) && (!x || !y || strcmp(x, y)))
+				fail_msg("pi %s %s: %s vs %s", a->pis[i].name, profile_pi_key_names[k],
+					 x, y);
+			free(x);
+			free(y);
+		}
+	}
+}
+
+/* Loads text, checks it holds the same values as s, and frees text and s. */
+static void reload_matches(struct site *s, char *text)
+{
+	struct site t;
+	load(text, &t);
+	assert_same_site(s, &t);
+	site_done(&t);
+	free(text);
+	site_done(s);
+}
+
+static void test_unchanged_is_byte_identical(void **state)
+{
+	(void)state;
+	struct site s;
+	load(hand_written, &s);
+	char *text = profile_render_text(&s, hand_written);
+	assert_string_equal(text, hand_written);
+	free(text);
+	site_done(&s);
+}
+
+static void test_crlf_kept(void **state)
+{
+	(void)state;
+	const char *crlf = "[server]\r\ninterface = eth0\r\naddress = 192.168.20.1/24\r\n"
+			   "; Windows editor\r\n[pi \"a\"]\r\nmodel = 4B\r\nserial = 511e57f7\r\n";
+	struct site s;
+	load(crlf, &s);
+	char *text = profile_render_text(&s, crlf);
+	assert_string_equal(text, crlf);
+	free(text);
+	s.pis[0].size = 8ull << 30;
+	text = profile_render_text(&s, crlf);
+	assert_non_null(strstr(text, "serial = 511e57f7\r\nsize = 8G\n"));
+	reload_matches(&s, text);
+}
+
+static void test_edit_in_place_keeps_comments(void **state)
+{
+	(void)state;
+	struct site s;
+	load(hand_written, &s);
+	struct pi *k = site_find_pi(&s, "kitchen");
+	k->mac[5] = 0x2b;
+	k->size = 32ull << 30;
+	char *text = profile_render_text(&s, hand_written);
+	assert_non_null(strstr(text, "mac = dc:a6:32:1c:6a:2b   ; from the sticker\n"));
+	assert_non_null(strstr(text, "size = 32G\n"));
+	assert_non_null(strstr(text, "; the kitchen Pi, bought 2025\n[pi \"kitchen\"]\n  model = 4b\n"));
+	assert_non_null(strstr(text, "serial = 10000000511E57F7\n"));
+	reload_matches(&s, text);
+}
+
+static void test_new_key_at_end_of_section(void **state)
+{
+	(void)state;
+	struct site s;
+	load(hand_written, &s);
+	s.dhcp = DHCP_FULL;
+	s.router = 0xc0a81401 + 1; /* 192.168.20.2 */
+	site_find_pi(&s, "garage")->has_mac = true;
+	memcpy(site_find_pi(&s, "garage")->mac, "\xb8\x27\xeb\xaf\x9c\x61", 6);
+	char *text = profile_render_text(&s, hand_written);
+	assert_non_null(strstr(text, "dhcp = full            ; proxy | full | isc | kea | none\n"
+				     "iqn_base = iqn.2026-11.lan.example\nrouter = 192.168.20.2\n\n"));
+	assert_non_null(strstr(text, "serial = 2caf9c61\nmac = b8:27:eb:af:9c:61\n# no mac yet\n"));
+	reload_matches(&s, text);
+}
+
+static void test_remove_and_add_pis(void **state)
+{
+	(void)state;
+	struct site s;
+	load(hand_written, &s);
+	site_remove_pi(&s, 0); /* kitchen */
+	struct pi *p = site_add_pi(&s, "hall");
+	p->model = PI_5;
+	p->has_mac = true;
+	memcpy(p->mac, "\x2c\xcf\x67\x00\x00\x01", 6);
+	p->prefix = TFTP_PREFIX_MAC;
+	site_apply_defaults(&s);
+	char *text = profile_render_text(&s, hand_written);
+	assert_null(strstr(text, "kitchen\"]"));
+	assert_null(strstr(text, "from the sticker"));
+	assert_non_null(strstr(text, "# no mac yet\n\n[pi \"hall\"]\nmodel = 5\nmac = 2c:cf:67:00:00:01\n"
+				     "tftp_prefix = mac\n"));
+	reload_matches(&s, text);
+}
+
+static void test_fresh_file_round_trip(void **state)
+{
+	(void)state;
+	struct site s;
+	load(hand_written, &s);
+	char *text = profile_render_text(&s, NULL);
+	assert_true(strncmp(text, "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n", 51) == 0);
+	struct site t;
+	load(text, &t);
+	assert_same_site(&s, &t);
+	char *again = profile_render_text(&t, NULL);
+	assert_string_equal(text, again);
+	free(again);
+	site_done(&t);
+	free(text);
+	site_done(&s);
+}
+
+static void test_save_atomic(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/pnb-save-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof(path), "%s/site.conf", dir);
+	FILE *f = fopen(path, "w");
+	fputs(hand_written, f);
+	fclose(f);
+	chmod(path, 0640);
+	struct site s;
+	struct problems ps;
+	problems_init(&ps);
+	assert_int_equal(profile_load(path, &s, &ps), 0);
+	site_find_pi(&s, "kitchen")->chap = false;
+	assert_int_equal(profile_save(&s, path), 0);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	struct site t;
+	assert_int_equal(profile_load(path, &t, &ps), 0);
+	assert_false(site_find_pi(&t, "kitchen")->chap);
+	assert_same_site(&s, &t);
+	DIR *d = opendir(dir);
+	int entries = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		entries += e->d_name[0] != '.';
+	closedir(d);
+	assert_int_equal(entries, 1); /* no temp file left behind */
+	char bad[80];
+	snprintf(bad, sizeof(bad), "%s/missing/site.conf", dir);
+	assert_int_equal(profile_save(&s, bad), -1);
+	unlink(path);
+	rmdir(dir);
+	site_done(&s);
+	site_done(&t);
+	problems_done(&ps);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unchanged_is_byte_identical),
+		cmocka_unit_test(test_crlf_kept),
+		cmocka_unit_test(test_edit_in_place_keeps_comments),
+		cmocka_unit_test(test_new_key_at_end_of_section),
+		cmocka_unit_test(test_remove_and_add_pis),
+		cmocka_unit_test(test_fresh_file_round_trip),
+		cmocka_unit_test(test_save_atomic),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
