@@ -120,17 +120,9 @@ static void print_json(const struct iscsi_check *c)
 		jsonw_kv(f, "partuuid", p->partuuid);
 		fputc('}', f);
 	}
-	fputs("],\"steps\":[", f);
-	for (size_t i = 0; i < c->n_lines; i++) {
-		fprintf(f, "%s{", i ? "," : "");
-		jsonw_kv(f, "step", icheck_step_names[c->lines[i].step]);
-		fputc(',', f);
-		jsonw_kv(f, "level", icheck_level_names[c->lines[i].level]);
-		fputc(',', f);
-		jsonw_kv(f, "text", c->lines[i].text);
-		fputc('}', f);
-	}
-	fputs("]}\n", f);
+	fputs("],\"steps\":", f);
+	jsonw_icheck_lines(f, c);
+	fputs("}\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct args *a)

@@ -114,17 +114,9 @@ static void print_json(const struct vpi *v)
 		jsonw_kv(f, "detail", v->st[s].detail);
 		fputc('}', f);
 	}
-	fputs("],\"root_check\":[", f);
-	for (size_t i = 0; v->ic && i < v->ic->n_lines; i++) {
-		fprintf(f, "%s{", i ? "," : "");
-		jsonw_kv(f, "step", icheck_step_names[v->ic->lines[i].step]);
-		fputc(',', f);
-		jsonw_kv(f, "level", icheck_level_names[v->ic->lines[i].level]);
-		fputc(',', f);
-		jsonw_kv(f, "text", v->ic->lines[i].text);
-		fputc('}', f);
-	}
-	fputs("],\"log\":[", f);
+	fputs("],\"root_check\":", f);
+	jsonw_icheck_lines(f, v->ic);
+	fputs(",\"log\":[", f);
 	for (size_t i = 0; i < v->n_log; i++) {
 		if (i)
 			fputc(',', f);

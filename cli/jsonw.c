@@ -1,31 +1,31 @@
-/* jsonw — JSON string escaping for --json output. */
+/* jsonw — key/value pairs for --json output, over cli_json's string escaping. */
 #include "cli/jsonw.h"
+
+#include "cli/cli_json.h"
 
 void jsonw_str(FILE *f, const char *s)
 {
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	cli_json_str(f, s);
 }
 
 void jsonw_kv(FILE *f, const char *key, const char *value)
 {
-	jsonw_str(f, key);
+	cli_json_str(f, key);
 	fputc(':', f);
-	jsonw_str(f, value);
+	cli_json_str(f, value);
+}
+
+void jsonw_icheck_lines(FILE *f, const struct iscsi_check *c)
+{
+	fputc('[', f);
+	for (size_t i = 0; c && i < c->n_lines; i++) {
+		fprintf(f, "%s{", i ? "," : "");
+		jsonw_kv(f, "step", icheck_step_names[c->lines[i].step]);
+		fputc(',', f);
+		jsonw_kv(f, "level", icheck_level_names[c->lines[i].level]);
+		fputc(',', f);
+		jsonw_kv(f, "text", c->lines[i].text);
+		fputc('}', f);
+	}
+	fputc(']', f);
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "core/problems.h"
+#include "core/secrets.h"
 #include "core/util.h"
 
 const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
@@ -19,6 +20,17 @@ const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char 
 	if (rc < 0) {
 		problems_print(&ps, stderr);
 		cli_error(cmd, "%s is not a valid site profile (see above)", path);
+		problems_done(&ps);
+		site_done(s);
+		return NULL;
+	}
+	/* the Pis' CHAP credentials live in SITE.secrets beside the profile (pinetboot export) */
+	char *sec = secrets_path_for(path);
+	rc = secrets_load(s, sec, &ps);
+	free(sec);
+	if (rc < 0) {
+		problems_print(&ps, stderr);
+		cli_error(cmd, "the secrets file beside %s cannot be used (see above)", path);
 		problems_done(&ps);
 		site_done(s);
 		return NULL;

@@ -5,7 +5,8 @@
 
 #include "core/profile.h"
 
-/* Loads path into s and returns the Pi called name (owned by s). On an invalid profile or an
+/* Loads path into s (and the CHAP credentials from SITE.secrets beside it, when there is one)
+ * and returns the Pi called name (owned by s). On an invalid profile or an
  * unknown Pi it prints the problems (or the Pi names there are) to stderr, leaves s released
  * and returns NULL: the caller exits with EXIT_USAGE. On success the caller site_done()s s. */
 const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
