@@ -32,6 +32,8 @@ int cli_wants_help(int argc, char **argv);
 	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
 	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
 	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
+	X("iscsi-check", cmd_iscsi_check, "check a Pi's iSCSI root target as the Pi will use it")  \
+	X("simulate", cmd_simulate, "boot a virtual Pi of a profile's Pi against the real server")  \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

@@ -1,0 +1,69 @@
+/* site_arg — --site/--pi handling shared by the per-Pi commands. */
+#include "cli/site_arg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/problems.h"
+#include "core/secrets.h"
+#include "core/util.h"
+
+const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
+				  struct site *s)
+{
+	struct problems ps;
+	problems_init(&ps);
+	int rc = profile_load(path, s, &ps);
+	if (rc < 0) {
+		problems_print(&ps, stderr);
+		cli_error(cmd, "%s is not a valid site profile (see above)", path);
+		problems_done(&ps);
+		site_done(s);
+		return NULL;
+	}
+	/* the Pis' CHAP credentials live in SITE.secrets beside the profile (pinetboot export) */
+	char *sec = secrets_path_for(path);
+	rc = secrets_load(s, sec, &ps);
+	free(sec);
+	if (rc < 0) {
+		problems_print(&ps, stderr);
+		cli_error(cmd, "the secrets file beside %s cannot be used (see above)", path);
+		problems_done(&ps);
+		site_done(s);
+		return NULL;
+	}
+	problems_done(&ps);
+	const struct pi *p = site_find_pi(s, name);
+	if (p)
+		return p;
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < s->n_pis; i++)
+		sbuf_printf(&b, "%s%s", i ? ", " : "", s->pis[i].name);
+	cli_error(cmd, "%s has no Pi called \"%s\" (it has: %s)", path, name,
+		  b.buf ? b.buf : "none");
+	sbuf_done(&b);
+	site_done(s);
+	return NULL;
+}
+
+char *cli_read_secret(const char *cmd, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		cli_error(cmd, "cannot read the secret file %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	char buf[512];
+	char *line = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	if (!line || !*str_trim(buf)) {
+		cli_error(cmd, "the secret file %s is empty (expected the secret on its first line)",
+			  path);
+		return NULL;
+	}
+	return xstrdup(buf);
+}

@@ -1,0 +1,77 @@
+/* libFuzzer harness for the virtual Pi's and iscsi-check's decoders: the first byte picks one —
+ * a DHCP reply (vpi_dhcp_parse, xid and chaddr taken from the input so deep paths are reached),
+ * a disk image (diskinfo_read over the bytes), a kernel command line, a config.txt. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/bootparams.h"
+#include "core/diskinfo.h"
+#include "core/vpi.h"
+
+struct mem {
+	const uint8_t *p;
+	size_t n;
+};
+
+static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	const struct mem *m = ctx;
+	if (off > m->n || len > m->n - off)
+		return -1;
+	memcpy(buf, m->p + off, len);
+	return 0;
+}
+
+static void dhcp(const uint8_t *p, size_t n)
+{
+	struct vpi v;
+	memset(&v, 0, sizeof(v));
+	v.model = n > 1 && (p[1] & 1) ? PI_3B : PI_4B;
+	v.mi = model_info(v.model);
+	if (n >= 34) {
+		v.xid = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+		memcpy(v.mac, p + 28, 6);
+	}
+	uint8_t type;
+	struct vpi_offer o;
+	vpi_dhcp_parse(&v, p, n, &type, &o);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 1)
+		return 0;
+	const uint8_t *p = data + 1;
+	size_t n = size - 1;
+	char *text = malloc(n + 1);
+	memcpy(text, p, n);
+	text[n] = '\0';
+	switch (data[0] % 4) {
+	case 0:
+		dhcp(p, n);
+		break;
+	case 1: {
+		struct mem m = {p, n};
+		struct disk_info info;
+		diskinfo_read(mem_read, &m, n, 512, &info);
+		break;
+	}
+	case 2: {
+		struct boot_params bp;
+		char *err = NULL;
+		bootparams_parse(text, &bp, &err);
+		bootparams_root_lun(&bp);
+		bootparams_done(&bp);
+		free(err);
+		break;
+	}
+	default: {
+		struct config_txt ct;
+		config_txt_parse(text, "pi4", &ct);
+		config_txt_done(&ct);
+	}
+	}
+	free(text);
+	return 0;
+}
