@@ -633,6 +633,21 @@ int iscsi_check_fstab(struct iscsi_check *c)
 	return 0;
 }
 
+int iscsi_check_use_root(struct iscsi_check *c, int n)
+{
+	if (!c->root_part)
+		return -1;
+	uint8_t buf[4096];
+	for (int i = 0; i < n; i++) {
+		uint64_t off = c->root_part->start + (uint64_t)i * sizeof(buf);
+		if (off + sizeof(buf) > c->root_part->start + c->root_part->size)
+			break; /* a tiny filesystem has fewer blocks */
+		if (lun_read(c, off, buf, sizeof(buf)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int iscsi_check_run(struct iscsi_check *c)
 {
 	c->ok = true;

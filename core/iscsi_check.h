@@ -107,6 +107,10 @@ int iscsi_check_root(struct iscsi_check *c);
  * (/dev/mmcblk…) a diskless Pi does not have. Returns 0, or -1 (c->ok false) when the Pi would
  * stop in the emergency shell. */
 int iscsi_check_fstab(struct iscsi_check *c);
+/* Reads the first n 4 KiB blocks of the root partition, one READ each, the way a kernel that
+ * mounts its root reads the filesystem's metadata (the monitor counts such reads as "root in
+ * use"). Returns 0, or -1 when a read fails or there is no root. */
+int iscsi_check_use_root(struct iscsi_check *c, int n);
 /* All steps in order, then logout. Returns 0 when the Pi would find its root, 1 when not. */
 int iscsi_check_run(struct iscsi_check *c);
 

@@ -389,6 +389,10 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	if (iscsi_check_disk(v->ic) < 0 || iscsi_check_root(v->ic) < 0)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-not-found", v->ic->fix, "%s", v->ic->cause);
 	const struct disk_part *rp = v->ic->root_part;
+	/* mounting reads the filesystem's metadata: enough READs for a monitor to see the root used */
+	if (iscsi_check_use_root(v->ic, 40) < 0)
+		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-read", NULL,
+				"reading the root filesystem on LUN %d failed", v->ic->lun);
 	if (iscsi_check_fstab(v->ic) < 0) {
 		vpi_log(v, "then: %s", v->ic->cause);
 		vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d "
