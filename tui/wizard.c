@@ -1,12 +1,451 @@
-/* wizard — placeholder until the wizard framework lands. */
+/* wizard — `pinetboot wizard [SITE]`: options, the model, and the one main loop. Steps report
+ * what happened through result flags; only this loop changes step and repaints (at most every
+ * 100 ms). */
 #include "tui/wizard.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "tui/loop.h"
+#include "tui/screen.h"
+#include "tui/term.h"
+#include "tui/wiz.h"
+
+#define REDRAW_MIN_MS 100
+#define TICK_MS 1000
+
+static void usage(FILE *f)
+{
+	fputs(
+	    "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
+	    "       pinetboot [OPTIONS]\n"
+	    "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
+	    "missing), its Pis and server choices, review the generated files with a diff\n"
+	    "against what is installed, and export them.\n\n"
+	    "Options:\n"
+	    "  -r, --root DIR        look for installed files under DIR (default /)\n"
+	    "  -o, --output DIR      export directory (default pinetboot-out)\n"
+	    "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
+	    "      --mono            no colours (also when NO_COLOR is set)\n"
+	    "      --clock           show the time in the title bar\n"
+	    "      --keys            print the key bindings and exit (--keys-man: for man(7))\n"
+	    "  -h, --help            this help\n\n"
+	    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
+	    "detection (tests, demos).\n\n"
+	    "Examples:\n"
+	    "  pinetboot                          open site.conf in the current directory\n"
+	    "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
+	    "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
+	    "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
+	    f);
+}
+
+/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
+static void print_keys(bool man)
+{
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
+		if (!man) {
+			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
+			continue;
+		}
+		fputs(".TP\n.B ", stdout);
+		for (const char *c = ai->label; *c; c++) {
+			if (*c == '-')
+				putchar('\\');
+			putchar(*c);
+		}
+		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
+	}
+}
+
+struct wiz_opts {
+	const char *site;
+	const char *root, *output, *templates;
+	bool mono, clock;
+};
+
+enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN };
+
+/* Returns -1 to go on, or an exit status. */
+static int parse_opts(int argc, char **argv, struct wiz_opts *o)
+{
+	static const struct option longopts[] = {
+	    {"root", required_argument, NULL, 'r'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"templates", required_argument, NULL, 't'},
+	    {"mono", no_argument, NULL, OPT_MONO},
+	    {"clock", no_argument, NULL, OPT_CLOCK},
+	    {"keys", no_argument, NULL, OPT_KEYS},
+	    {"keys-man", no_argument, NULL, OPT_KEYS_MAN},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "r:o:t:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->root = optarg;
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 't':
+			o->templates = optarg;
+			break;
+		case OPT_MONO:
+			o->mono = true;
+			break;
+		case OPT_CLOCK:
+			o->clock = true;
+			break;
+		case OPT_KEYS:
+		case OPT_KEYS_MAN:
+			print_keys(c == OPT_KEYS_MAN);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			fprintf(stderr,
+				"pinetboot wizard: unknown or incomplete option '%s'\n"
+				"Try 'pinetboot wizard --help'.\n",
+				argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		o->site = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr,
+			"pinetboot wizard: unexpected argument '%s' (one SITE at most)\n"
+			"Try 'pinetboot wizard --help'.\n",
+			argv[optind]);
+		return 2;
+	}
+	return -1;
+}
+
+int wiz_build_site(struct wiz *w, struct site *out)
+{
+	struct problems ps;
+	problems_init(&ps);
+	int rc = wsite_build(&w->site, w->site_path, out, &ps);
+	if (rc != 0) {
+		size_t n = problems_count(&ps, PROBLEM_ERROR);
+		char *first = NULL;
+		for (size_t i = 0; i < ps.n && !first; i++)
+			if (ps.items[i].severity == PROBLEM_ERROR)
+				first = problem_format(&ps.items[i]);
+		wiz_status(w, MSG_ERROR, "%zu problem%s: %s", n, n == 1 ? "" : "s",
+			   first ? first : "");
+		free(first);
+	}
+	problems_done(&ps);
+	return rc;
+}
+
+int wiz_save(struct wiz *w)
+{
+	struct site s;
+	if (wiz_build_site(w, &s) != 0) {
+		site_done(&s);
+		return WIZ_REDRAW;
+	}
+	int rc = profile_save(&s, w->site_path);
+	int err = errno;
+	site_done(&s);
+	if (rc != 0) {
+		wiz_status(w, MSG_ERROR, "cannot save %s: %s", w->site_path, strerror(err));
+		return WIZ_REDRAW;
+	}
+	wiz_status(w, MSG_OK, "saved %s", w->site_path);
+	return WIZ_SAVED | WIZ_REDRAW;
+}
+
+static void revalidate(struct wiz *w)
+{
+	problems_done(&w->problems);
+	struct site s;
+	wsite_build(&w->site, w->site_path, &s, &w->problems);
+	site_done(&s);
+}
+
+static void go_step(struct wiz *w, unsigned next)
+{
+	const struct wiz_step_ops *s = wiz_steps[w->cur];
+	if (s->leave)
+		s->leave(w, w->step_state[w->cur]);
+	w->text_mode = false;
+	w->cur = next;
+	s = wiz_steps[w->cur];
+	if (s->enter)
+		s->enter(w, w->step_state[w->cur]);
+}
+
+static int quit_pick(struct wiz *w, void *ctx, unsigned index)
+{
+	(void)ctx;
+	if (index == 0) {
+		int r = wiz_save(w);
+		if (r & WIZ_SAVED)
+			w->quitting = true;
+		return r;
+	}
+	if (index == 1)
+		w->quitting = true;
+	return WIZ_REDRAW;
+}
+
+static void ask_quit(struct wiz *w)
+{
+	if (!w->dirty) {
+		w->quitting = true;
+		return;
+	}
+	static const char *const items[] = {"Save and quit", "Quit without saving", "Keep editing"};
+	char title[160];
+	snprintf(title, sizeof(title), "Unsaved changes to %s", w->site_path);
+	wiz_popup_open(w, title, items, 3, 0, quit_pick, NULL);
+}
+
+/* Applies flags from a handler: the only place that changes step or asks to quit. */
+static int apply(struct wiz *w, int r)
+{
+	if (r & WIZ_CHANGED) {
+		w->dirty = true;
+		revalidate(w);
+	}
+	if (r & WIZ_SAVED)
+		w->dirty = false;
+	if ((r & WIZ_NEXT_STEP) && w->cur + 1 < wiz_n_steps)
+		go_step(w, w->cur + 1);
+	if ((r & WIZ_PREV_STEP) && w->cur > 0)
+		go_step(w, w->cur - 1);
+	if (r & WIZ_QUIT)
+		ask_quit(w);
+	return r & (WIZ_NEXT_STEP | WIZ_PREV_STEP | WIZ_QUIT | WIZ_CHANGED) ? WIZ_REDRAW : r;
+}
+
+static int global_key(struct wiz *w, enum wiz_action a)
+{
+	switch (a) {
+	case ACT_NEXT_STEP:
+		return WIZ_NEXT_STEP;
+	case ACT_PREV_STEP:
+		return WIZ_PREV_STEP;
+	case ACT_SAVE:
+		return wiz_save(w);
+	case ACT_HELP:
+		w->show_help = true;
+		return WIZ_REDRAW;
+	case ACT_QUIT:
+		return WIZ_QUIT;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		return WIZ_REDRAW;
+	default:
+		return WIZ_IGNORED;
+	}
+}
+
+static int handle_key(struct wiz *w, int ch)
+{
+	if (ch == KEY_RESIZE)
+		return WIZ_REDRAW;
+	enum wiz_action a = wiz_action_for_key(ch, w->text_mode);
+	if (w->show_help) {
+		w->show_help = false;
+		return WIZ_REDRAW;
+	}
+	if (w->popup)
+		return apply(w, popup_key(w, a));
+	if (COLS < 80 || LINES < 24) /* only quitting makes sense on the notice */
+		return a == ACT_QUIT ? apply(w, WIZ_QUIT) : WIZ_HANDLED;
+	const struct wiz_step_ops *s = wiz_steps[w->cur];
+	int r = s->key ? s->key(w, w->step_state[w->cur], a, ch) : WIZ_IGNORED;
+	if (r == WIZ_IGNORED)
+		r = global_key(w, a);
+	return apply(w, r);
+}
+
+static int on_terminal(struct wiz *w, int fd, short revents, void *ctx)
+{
+	(void)fd;
+	(void)ctx;
+	if (revents & (POLLERR | POLLHUP | POLLNVAL))
+		term_fatal("the terminal went away; unsaved changes to %s are lost", w->site_path);
+	int r = 0, ch;
+	while (!w->quitting && (ch = getch()) != ERR)
+		r |= handle_key(w, ch);
+	return r;
+}
+
+static void clock_text(char out[16])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%H:%M:%S", &tm);
+}
+
+static int tick_ms(const struct wiz *w)
+{
+	int ms = wiz_steps[w->cur]->tick_ms;
+	return ms > 0 ? ms : TICK_MS;
+}
+
+/* Repaints when asked, at most every REDRAW_MIN_MS; returns the flags still pending and
+ * lowers *timeout so a throttled repaint happens in time. */
+static int maybe_draw(struct wiz *w, int flags, int64_t now, int64_t *last_draw, int *timeout)
+{
+	if (!(flags & WIZ_REDRAW))
+		return flags;
+	if (now - *last_draw < REDRAW_MIN_MS) {
+		if (*last_draw + REDRAW_MIN_MS - now < *timeout)
+			*timeout = (int)(*last_draw + REDRAW_MIN_MS - now);
+		return flags;
+	}
+	char clock[16];
+	if (w->show_clock)
+		clock_text(clock);
+	screen_draw(w, w->show_clock ? clock : NULL);
+	*last_draw = now;
+	return flags & ~WIZ_REDRAW;
+}
+
+static int run_loop(struct wiz *w)
+{
+	loop_add(&w->loop, STDIN_FILENO, POLLIN, on_terminal, NULL);
+	int flags = WIZ_REDRAW;
+	int64_t last_draw = -REDRAW_MIN_MS, last_tick = loop_now_ms();
+	while (!w->quitting && !term_stop_signal()) {
+		if (term_check_resize())
+			flags |= WIZ_REDRAW;
+		int64_t now = loop_now_ms();
+		int timeout = (int)(last_tick + tick_ms(w) - now);
+		flags = maybe_draw(w, flags, now, &last_draw, &timeout);
+		flags |= apply(w, loop_poll(&w->loop, w, timeout < 0 ? 0 : timeout));
+		now = loop_now_ms();
+		if (now - last_tick >= tick_ms(w)) {
+			last_tick = now;
+			const struct wiz_step_ops *s = wiz_steps[w->cur];
+			if (s->tick)
+				flags |= apply(w, s->tick(w, w->step_state[w->cur]));
+			if (w->show_clock)
+				flags |= WIZ_REDRAW;
+		}
+	}
+	loop_remove(&w->loop, STDIN_FILENO);
+	int sig = term_stop_signal();
+	return sig ? 128 + sig : 0;
+}
+
+/* A new site: the first interface with an IPv4 address, or the first interface. */
+static void default_server(struct wiz *w)
+{
+	for (size_t i = 0; i < w->n_ifaces; i++)
+		if (w->ifaces[i].addr[0]) {
+			wsite_set(&w->site.server[SK_INTERFACE], w->ifaces[i].name);
+			wsite_set(&w->site.server[SK_ADDRESS], w->ifaces[i].addr);
+			return;
+		}
+	if (w->n_ifaces)
+		wsite_set(&w->site.server[SK_INTERFACE], w->ifaces[0].name);
+}
+
+static int wiz_open(struct wiz *w, const struct wiz_opts *o)
+{
+	memset(w, 0, sizeof(*w));
+	problems_init(&w->problems);
+	loop_init(&w->loop);
+	w->site_path = xstrdup(o->site ? o->site : "site.conf");
+	w->root_dir = xstrdup(o->root ? o->root : "/");
+	w->out_dir = xstrdup(o->output ? o->output : "pinetboot-out");
+	w->templates_dir = o->templates ? xstrdup(o->templates) : NULL;
+	w->show_clock = o->clock;
+	w->mono = o->mono || getenv("NO_COLOR");
+	w->n_ifaces = ifaces_detect(w->ifaces, PNB_ARRAY_LEN(w->ifaces));
+	struct stat st;
+	if (stat(w->site_path, &st) == 0) {
+		struct problems ps;
+		problems_init(&ps);
+		int rc = wsite_load(&w->site, w->site_path, &ps);
+		if (rc != 0) {
+			char *m = problem_format(&ps.items[0]);
+			fprintf(stderr, "pinetboot wizard: %s\n", m);
+			free(m);
+		}
+		problems_done(&ps);
+		if (rc != 0)
+			return -1;
+		wiz_status(w, MSG_INFO, "opened %s - Tab moves between steps, ? shows every key",
+			   w->site_path);
+	} else {
+		wsite_init(&w->site);
+		default_server(w);
+		w->dirty = true;
+		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
+			   w->site_path);
+	}
+	revalidate(w);
+	w->step_state = xcalloc(wiz_n_steps, sizeof(void *));
+	for (unsigned i = 0; i < wiz_n_steps; i++)
+		w->step_state[i] = wiz_steps[i]->init ? wiz_steps[i]->init(w) : NULL;
+	return 0;
+}
+
+static void wiz_close(struct wiz *w)
+{
+	for (unsigned i = 0; w->step_state && i < wiz_n_steps; i++)
+		if (wiz_steps[i]->done)
+			wiz_steps[i]->done(w->step_state[i]);
+	free(w->step_state);
+	popup_close(w);
+	loop_done(&w->loop);
+	wsite_done(&w->site);
+	problems_done(&w->problems);
+	free(w->site_path);
+	free(w->root_dir);
+	free(w->out_dir);
+	free(w->templates_dir);
+}
 
 int wizard_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fputs("pinetboot: the wizard is not built yet; try 'pinetboot --help'\n", stderr);
-	return 2;
+	struct wiz_opts o = {0};
+	int rc = parse_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	struct wiz w;
+	if (wiz_open(&w, &o) != 0) {
+		wiz_close(&w);
+		return 2;
+	}
+	char err[256];
+	if (term_start(w.mono, err) != 0) {
+		fprintf(stderr, "pinetboot wizard: %s\n", err);
+		wiz_close(&w);
+		return 2;
+	}
+	if (wiz_steps[0]->enter)
+		wiz_steps[0]->enter(&w, w.step_state[0]);
+	rc = run_loop(&w);
+	term_restore();
+	if (w.dirty)
+		fprintf(stderr, "pinetboot wizard: %s without saving %s\n",
+			rc ? "interrupted" : "quit", w.site_path);
+	wiz_close(&w);
+	return rc;
 }

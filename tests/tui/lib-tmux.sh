@@ -1,0 +1,100 @@
+# Helpers for wizard tests driven through tmux: source after tests/lib.sh.
+# Each test gets its own tmux server (-L pnb-PID), a pinned environment and a fixed window
+# size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
+need tmux
+TMUX_SOCK="pnb-$$"
+TMUX_TIMEOUT=${TMUX_TIMEOUT:-10}
+unset TMUX
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+on_exit 'tm kill-server 2>/dev/null'
+# Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long.
+( trap 'kill $sp 2>/dev/null; exit 0' TERM
+  sleep "${TMUX_WATCHDOG:-120}" & sp=$!
+  wait $sp && { echo "watchdog: no result after ${TMUX_WATCHDOG:-120}s" >&2; kill -TERM $$; } ) &
+_tmux_watchdog=$!
+on_exit "kill $_tmux_watchdog 2>/dev/null"
+
+# tmux_start COLSxROWS CMD... — starts CMD in a detached session "w" of that size, in $T,
+# with TERM, locale, time zone and HOME pinned.
+tmux_start() {
+  local size=$1; shift
+  local cols=${size%x*} rows=${size#*x}
+  printf '%q ' "$@" >"$T/cmd.sh"
+  tm new-session -d -s w -x "$cols" -y "$rows" -c "$T" \
+    "env -i PATH=$PATH TERM=screen-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC HOME=$T \
+     PNB_WIZARD_IFACES=${PNB_WIZARD_IFACES:-eth0=192.168.20.1/24,wlan0} \
+     ASAN_OPTIONS=${ASAN_OPTIONS:-} UBSAN_OPTIONS=${UBSAN_OPTIONS:-} \
+     bash -c '$(cat "$T/cmd.sh") 2>$T/wizard.err; echo \$? >$T/wizard.rc'; sleep 30"
+  tm set-option -t w remain-on-exit on >/dev/null
+}
+
+# tmux_keys KEY... — tmux send-keys (names like Enter, Tab, BTab, Escape, Down, C-u).
+tmux_keys() { tm send-keys -t w "$@"; }
+# tmux_type TEXT — types TEXT literally.
+tmux_type() { tm send-keys -t w -l "$1"; }
+
+_dump_n=0
+# tmux_dump — prints the screen (and keeps a copy in $T/screen-N.txt).
+tmux_dump() {
+  _dump_n=$((_dump_n + 1))
+  tm capture-pane -p -t w | tee "$T/screen-$_dump_n.txt"
+}
+tmux_screen() { tm capture-pane -p -t w; }
+
+# tmux_wait TEXT [SECONDS] — waits until the screen shows TEXT (fixed string); on timeout
+# prints the screen and fails.
+tmux_wait() {
+  local text=$1 limit=${2:-$TMUX_TIMEOUT} i
+  for ((i = 0; i < limit * 20; i++)); do
+    tmux_screen | grep -qF -- "$text" && return 0
+    sleep 0.05
+  done
+  echo "--- screen (waited ${limit}s for '$text'):"
+  tmux_dump
+  [[ -s $T/wizard.err ]] && { echo "--- stderr:"; cat "$T/wizard.err"; }
+  fail "timed out waiting for '$text'"
+}
+# tmux_wait_gone TEXT — waits until TEXT is no longer on the screen.
+tmux_wait_gone() {
+  local text=$1 i
+  for ((i = 0; i < TMUX_TIMEOUT * 20; i++)); do
+    tmux_screen | grep -qF -- "$text" || return 0
+    sleep 0.05
+  done
+  tmux_dump
+  fail "'$text' is still on the screen"
+}
+# tmux_expect_no TEXT — the screen does not show TEXT now.
+tmux_expect_no() {
+  if tmux_screen | grep -qF -- "$1"; then tmux_dump; fail "unexpected '$1' on the screen"; fi
+}
+# tmux_resize COLSxROWS
+tmux_resize() { tm resize-window -t w -x "${1%x*}" -y "${1#*x}"; }
+# tmux_wait_exit [SECONDS] — waits for the wizard to exit; prints its exit status.
+tmux_wait_exit() {
+  local limit=${1:-$TMUX_TIMEOUT} i
+  for ((i = 0; i < limit * 20; i++)); do
+    [[ -s $T/wizard.rc ]] && { cat "$T/wizard.rc"; return 0; }
+    sleep 0.05
+  done
+  tmux_dump
+  fail "the wizard did not exit"
+}
+# tmux_wizard_pid — the PID of the pinetboot process running in the pane.
+tmux_wizard_pid() {
+  local pids
+  pids=$(tm display-message -p -t w '#{pane_pid}')
+  while [[ -n $pids ]]; do
+    local next=""
+    for p in $pids; do
+      [[ $(ps -o comm= -p "$p" 2>/dev/null) == pinetboot ]] && { echo "$p"; return 0; }
+      next+=" $(ps -o pid= --ppid "$p" 2>/dev/null)"
+    done
+    pids=$(echo $next)
+  done
+  return 1
+}
+# demo_site FILE — the demo profile of `make run`, on a fixed interface and address.
+demo_site() {
+  sed -e 's|@IFACE@|eth0|' -e 's|@ADDR@|192.168.20.1/24|' "$PNB_TOP/tests/data/demo-site.conf.in" >"$1"
+}

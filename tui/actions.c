@@ -1,0 +1,33 @@
+/* actions — the action table and key lookup. */
+#include <curses.h>
+
+#include "tui/actions.h"
+
+#define WIZ_ACTION_ROW(id, name, k1, k2, label, bar, help) {id, name, k1, k2, label, bar, help},
+static const struct wiz_action_info actions[ACT_COUNT] = {{ACT_NONE, "none", 0, 0, "", NULL, ""},
+							  WIZ_ACTIONS(WIZ_ACTION_ROW)};
+#undef WIZ_ACTION_ROW
+
+const struct wiz_action_info *wiz_action_info(enum wiz_action a)
+{
+	return &actions[a < ACT_COUNT ? a : ACT_NONE];
+}
+
+static bool is_text_key(int ch)
+{
+	return (ch >= 32 && ch < 127) || ch == KEY_BACKSPACE || ch == 127 || ch == 8 ||
+	       ch == KEY_LEFT || ch == KEY_RIGHT || ch == KEY_HOME || ch == KEY_END ||
+	       ch == KEY_DC || ch == 1 || ch == 5 || ch == 21;
+}
+
+enum wiz_action wiz_action_for_key(int ch, bool text_mode)
+{
+	if (ch == '\r')
+		ch = '\n';
+	if (text_mode && is_text_key(ch))
+		return ACT_NONE;
+	for (int a = 1; a < ACT_COUNT; a++)
+		if (ch != 0 && (actions[a].key == ch || actions[a].key2 == ch))
+			return (enum wiz_action)a;
+	return ACT_NONE;
+}

@@ -1,0 +1,59 @@
+/* actions — every user action of the wizard, named once. The X-macro list generates the enum,
+ * the key bindings, the help bar, the `?` help screen and `pinetboot wizard --keys` (from which
+ * the man page's key table is written). */
+#ifndef PNB_TUI_ACTIONS_H
+#define PNB_TUI_ACTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* X(id, name, key, second key, key label, help bar label or NULL, help text).
+ * Keys are ncurses key codes; 0 = none. Actions bound to printable keys are not looked up
+ * while a text field is being edited (the key is typed instead). */
+#define WIZ_ACTIONS(X)                                                                             \
+	X(ACT_NEXT_STEP, "next-step", '\t', KEY_RIGHT, "Tab/Right", "next", "go to the next step") \
+	X(ACT_PREV_STEP, "prev-step", KEY_BTAB, KEY_LEFT, "S-Tab/Left", "prev",                    \
+	  "go to the previous step")                                                               \
+	X(ACT_UP, "up", KEY_UP, 'k', "Up/k", NULL, "move the selection up")                        \
+	X(ACT_DOWN, "down", KEY_DOWN, 'j', "Down/j", NULL, "move the selection down")              \
+	X(ACT_PAGE_UP, "page-up", KEY_PPAGE, 0, "PgUp", NULL, "scroll the viewer up a page")       \
+	X(ACT_PAGE_DOWN, "page-down", KEY_NPAGE, ' ', "PgDn/Space", NULL,                          \
+	  "scroll the viewer down a page")                                                         \
+	X(ACT_HOME, "home", KEY_HOME, 'g', "Home/g", NULL, "go to the first field or line")        \
+	X(ACT_END, "end", KEY_END, 'G', "End/G", NULL, "go to the last field or line")             \
+	X(ACT_ENTER, "enter", '\n', KEY_ENTER, "Enter", "edit",                                    \
+	  "edit or choose the selected item; accept an edit")                                      \
+	X(ACT_CANCEL, "cancel", 27, 0, "Esc", "cancel", "cancel an edit, close a list or go back") \
+	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
+	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
+	  "remove the selected Pi; in a form, reset the field to its default")                     \
+	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff")  \
+	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")                \
+	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \
+	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                       \
+	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                       \
+	  "quit (asks when there are unsaved changes)")
+
+#define WIZ_ACTION_ENUM(id, name, k1, k2, label, bar, help) id,
+enum wiz_action { ACT_NONE = 0, WIZ_ACTIONS(WIZ_ACTION_ENUM) ACT_COUNT };
+#undef WIZ_ACTION_ENUM
+
+#define WIZ_ACT_BIT(a) (UINT64_C(1) << (a))
+
+struct wiz_action_info {
+	enum wiz_action id;
+	const char *name;
+	int key, key2;
+	const char *label;
+	const char *bar;
+	const char *help;
+};
+
+/* The table, indexed by enum wiz_action (entry 0 is ACT_NONE). */
+const struct wiz_action_info *wiz_action_info(enum wiz_action a);
+/* The action bound to ncurses key ch; ACT_NONE when none. In text mode, printable keys and
+ * the editing keys (Backspace, Left, Right, Home, End, Delete) map to ACT_NONE so they are
+ * typed. */
+enum wiz_action wiz_action_for_key(int ch, bool text_mode);
+
+#endif

@@ -1,0 +1,57 @@
+/* form — a list of labelled fields bound to the wizard model's strings. Enter edits a text
+ * field (checked as you type with the profile loader's own checks) or opens the choice list of
+ * a choice field; the loader's message shows under the form. */
+#ifndef PNB_TUI_FORM_H
+#define PNB_TUI_FORM_H
+
+#include "tui/wiz.h"
+
+enum form_kind { FIELD_TEXT, FIELD_CHOICE };
+
+struct form;
+
+struct form_field {
+	const char *label;
+	const char *key_name; /* profile key, to find the loader's problems about it */
+	const char *help;     /* shown under the form when the field is selected */
+	enum form_kind kind;
+	const char *const *choices; /* FIELD_CHOICE: NULL-terminated */
+	char **slot;		    /* the model string; NULL value = key absent */
+	const char *placeholder;    /* shown when absent, e.g. "proxy (default)" */
+	char *(*check)(const void *ctx, int key, const char *v); /* heap message or NULL */
+	int key;
+	/* Optional: Enter runs this instead of the default editor (e.g. an interface list). */
+	int (*pick)(struct wiz *w, struct form *f);
+	const void *check_ctx; /* first argument of check */
+	bool required;	       /* empty is checked too (and cannot unset the key) */
+	bool local;	       /* a wizard setting, not part of the profile */
+};
+
+struct form {
+	struct form_field *fields;
+	unsigned n, sel;
+	int top;
+	char section[96]; /* "[server]" or "[pi \"NAME\"]" */
+	bool editing;
+	char buf[256];
+	size_t cur;
+	char *msg; /* the check's message for buf while editing */
+	/* Called after a field's value changed; returns result flags. */
+	int (*changed)(struct wiz *w, struct form *f, unsigned index);
+	void *ctx;
+};
+
+/* Adapters from the profile checks to the field signature. */
+char *form_check_server(const void *ctx, int key, const char *v);
+char *form_check_pi(const void *ctx, int key, const char *v);
+
+void form_reset(struct form *f, struct form_field *fields, unsigned n, const char *section);
+void form_done(struct form *f);
+/* Starts editing the selected text field with its current value (or with text). */
+void form_begin_edit(struct wiz *w, struct form *f, const char *text);
+int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch);
+void form_draw(const struct wiz *w, const struct form *f, struct rect r);
+/* Sets the selected field to v (NULL/"" = absent) and reports the change. */
+int form_set_value(struct wiz *w, struct form *f, const char *v);
+
+#endif

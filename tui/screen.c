@@ -1,0 +1,237 @@
+/* screen — shared chrome: title, step list, status, help bar, help screen, choice lists. */
+#include "tui/screen.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct wiz_popup {
+	char *title;
+	char **items;
+	unsigned n, sel;
+	wiz_pick_fn pick;
+	void *ctx;
+};
+
+void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->status, sizeof(w->status), fmt, ap);
+	va_end(ap);
+	w->status_kind = kind;
+}
+
+void wiz_popup_open(struct wiz *w, const char *title, const char *const *items, unsigned n,
+		    unsigned sel, wiz_pick_fn pick, void *ctx)
+{
+	popup_close(w);
+	struct wiz_popup *p = xcalloc(1, sizeof(*p));
+	p->title = xstrdup(title);
+	p->items = xcalloc(n ? n : 1, sizeof(char *));
+	for (unsigned i = 0; i < n; i++)
+		p->items[i] = xstrdup(items[i]);
+	p->n = n;
+	p->sel = sel < n ? sel : 0;
+	p->pick = pick;
+	p->ctx = ctx;
+	w->popup = p;
+}
+
+void popup_close(struct wiz *w)
+{
+	struct wiz_popup *p = w->popup;
+	if (!p)
+		return;
+	for (unsigned i = 0; i < p->n; i++)
+		free(p->items[i]);
+	free(p->items);
+	free(p->title);
+	free(p);
+	w->popup = NULL;
+}
+
+int popup_key(struct wiz *w, enum wiz_action a)
+{
+	struct wiz_popup *p = w->popup;
+	switch (a) {
+	case ACT_UP:
+		if (p->sel > 0)
+			p->sel--;
+		return WIZ_REDRAW;
+	case ACT_DOWN:
+		if (p->sel + 1 < p->n)
+			p->sel++;
+		return WIZ_REDRAW;
+	case ACT_HOME:
+		p->sel = 0;
+		return WIZ_REDRAW;
+	case ACT_END:
+		p->sel = p->n ? p->n - 1 : 0;
+		return WIZ_REDRAW;
+	case ACT_CANCEL:
+		popup_close(w);
+		return WIZ_REDRAW;
+	case ACT_ENTER: {
+		wiz_pick_fn pick = p->pick;
+		void *ctx = p->ctx;
+		unsigned sel = p->sel, n = p->n;
+		popup_close(w);
+		return n ? pick(w, ctx, sel) | WIZ_REDRAW : WIZ_REDRAW;
+	}
+	case ACT_QUIT:
+		popup_close(w);
+		return WIZ_REDRAW;
+	default:
+		return WIZ_HANDLED; /* modal: nothing else reaches the step */
+	}
+}
+
+struct rect screen_step_area(void)
+{
+	return (struct rect){.y = 3, .x = 1, .h = LINES - 5, .w = COLS - 2};
+}
+
+static void draw_title(const struct wiz *w, const char *clock)
+{
+	draw_fill(0, 0, COLS, CP_TITLE);
+	draw_textf(0, 1, COLS - 12, CP_TITLE, "pinetboot %s - site %s%s", PNB_VERSION, w->site_path,
+		   w->dirty ? " [modified]" : "");
+	if (clock)
+		draw_text(0, COLS - 9, 8, CP_TITLE, clock);
+}
+
+/* "1 Site+ > 2 Pis! > …": the step list with each step's mark and the current step lit. */
+static void draw_steps(const struct wiz *w)
+{
+	int x = 1;
+	for (unsigned i = 0; i < wiz_n_steps; i++) {
+		const struct wiz_step_ops *s = wiz_steps[i];
+		char mark = s->mark ? s->mark(w, w->step_state[i]) : ' ';
+		char label[48];
+		snprintf(label, sizeof(label), " %u %s%c", i + 1, s->name,
+			 mark == ' ' ? ' ' : mark);
+		int len = (int)strlen(label);
+		draw_text(1, x, COLS - x, i == w->cur ? CP_STEP_CUR : CP_STEP, label);
+		if (mark == '!')
+			draw_text(1, x + len - 1, 1, i == w->cur ? CP_STEP_CUR : CP_ERROR, "!");
+		x += len;
+		if (i + 1 < wiz_n_steps) {
+			draw_text(1, x, COLS - x, CP_DIM, " >");
+			x += 2;
+		}
+	}
+	attrset(draw_attr(CP_DIM));
+	mvhline(2, 0, ACS_HLINE, COLS);
+	attrset(A_NORMAL);
+}
+
+static void draw_status(const struct wiz *w)
+{
+	static const enum wiz_colour kind_colour[] = {CP_NORMAL, CP_OK, CP_ERROR};
+	draw_fill(LINES - 2, 0, COLS, CP_NORMAL);
+	draw_text(LINES - 2, 1, COLS - 2, kind_colour[w->status_kind], w->status);
+}
+
+/* Global actions plus the current step's, from the action table. */
+static void draw_help_bar(const struct wiz *w)
+{
+	static const uint64_t global = WIZ_ACT_BIT(ACT_NEXT_STEP) | WIZ_ACT_BIT(ACT_PREV_STEP) |
+				       WIZ_ACT_BIT(ACT_SAVE) | WIZ_ACT_BIT(ACT_HELP) |
+				       WIZ_ACT_BIT(ACT_QUIT);
+	uint64_t shown = global | wiz_steps[w->cur]->actions;
+	if (w->text_mode)
+		shown = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_CANCEL);
+	draw_fill(LINES - 1, 0, COLS, CP_NORMAL);
+	int x = 0;
+	for (int a = 1; a < ACT_COUNT && x < COLS; a++) {
+		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
+		if (!(shown & WIZ_ACT_BIT(a)) || !ai->bar)
+			continue;
+		const char *key = ai->label;
+		char k[16];
+		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key, "/"), key);
+		const char *word = a == ACT_ENTER && w->text_mode ? "accept" : ai->bar;
+		int need = (int)strlen(k) + (int)strlen(word) + 2;
+		if (x + need > COLS)
+			break;
+		draw_text(LINES - 1, x, COLS - x, CP_KEY, k);
+		x += (int)strlen(k);
+		draw_textf(LINES - 1, x, COLS - x, CP_NORMAL, " %s ", word);
+		x += (int)strlen(word) + 2;
+	}
+}
+
+static void draw_help(void)
+{
+	struct rect r = {.y = 2, .x = 1, .h = LINES - 3, .w = COLS - 2};
+	draw_box(r, "Keys (any key closes)");
+	int y = r.y + 1;
+	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {
+		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
+		draw_textf(y, r.x + 2, 12, CP_OK, "%s", ai->label);
+		draw_textf(y, r.x + 14, 12, CP_DIM, "%s", ai->name);
+		draw_text(y, r.x + 27, r.w - 29, CP_NORMAL, ai->help);
+	}
+}
+
+static void draw_popup(const struct wiz_popup *p)
+{
+	int width = (int)strlen(p->title) + 6;
+	for (unsigned i = 0; i < p->n; i++)
+		if ((int)strlen(p->items[i]) + 6 > width)
+			width = (int)strlen(p->items[i]) + 6;
+	if (width > COLS - 4)
+		width = COLS - 4;
+	int rows = (int)p->n < LINES - 8 ? (int)p->n : LINES - 8;
+	struct rect r = {
+	    .y = (LINES - rows - 2) / 2, .x = (COLS - width) / 2, .h = rows + 2, .w = width};
+	draw_box(r, p->title);
+	int top = (int)p->sel >= rows ? (int)p->sel - rows + 1 : 0;
+	for (int i = 0; i < rows; i++) {
+		unsigned k = (unsigned)(top + i);
+		enum wiz_colour c = k == p->sel ? CP_SELECT : CP_NORMAL;
+		draw_fill(r.y + 1 + i, r.x + 1, r.w - 2, c);
+		draw_text(r.y + 1 + i, r.x + 2, r.w - 4, c, p->items[k]);
+	}
+}
+
+static void draw_too_small(void)
+{
+	draw_wrapped(0, 0, COLS, LINES, CP_ERROR, "terminal too small");
+	char msg[96];
+	snprintf(msg, sizeof(msg),
+		 "The wizard needs at least %dx%d; this one is %dx%d. "
+		 "Make the window larger (q quits).",
+		 WIZ_MIN_COLS, WIZ_MIN_ROWS, COLS, LINES);
+	draw_wrapped(1, 0, COLS, LINES - 1, CP_NORMAL, msg);
+}
+
+void screen_draw(const struct wiz *w, const char *clock)
+{
+	erase();
+	if (COLS < WIZ_MIN_COLS || LINES < WIZ_MIN_ROWS) {
+		draw_too_small();
+		refresh();
+		return;
+	}
+	draw_title(w, clock);
+	draw_steps(w);
+	const struct wiz_step_ops *s = wiz_steps[w->cur];
+	struct rect area = screen_step_area();
+	draw_text(area.y, area.x, area.w, CP_OK, s->title);
+	area.y += 2;
+	area.h -= 2;
+	if (s->draw)
+		s->draw(w, w->step_state[w->cur], area);
+	draw_status(w);
+	draw_help_bar(w);
+	if (w->popup)
+		draw_popup(w->popup);
+	if (w->show_help)
+		draw_help();
+	refresh();
+}

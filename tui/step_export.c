@@ -1,0 +1,125 @@
+/* step_export — where the profile is saved and the files are written; Enter on "Export"
+ * saves the profile (profile_save) and writes the files with the code `pinetboot export`
+ * uses. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/export.h"
+#include "tui/form.h"
+#include "tui/steps.h"
+
+struct export_step {
+	struct form form;
+	struct form_field fields[3];
+	char *button;
+};
+
+static int do_export(struct wiz *w, struct form *f)
+{
+	(void)f;
+	int r = wiz_save(w);
+	if (!(r & WIZ_SAVED))
+		return r;
+	char err[512];
+	size_t n = 0;
+	if (wiz_export(w->site_path, w->out_dir, w->templates_dir, &n, err, sizeof(err)) != 0) {
+		wiz_status(w, MSG_ERROR, "export failed: %s", err);
+		return r;
+	}
+	wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, n, w->out_dir);
+	return r;
+}
+
+static char *check_path(const void *ctx, int key, const char *v)
+{
+	(void)ctx;
+	(void)key;
+	if (!*v)
+		return xstrdup("a path is required (expected e.g. site.conf or out/)");
+	if (strchr(v, '\n'))
+		return xstrdup("the path may not hold a line break");
+	return NULL;
+}
+
+static void *export_init(struct wiz *w)
+{
+	struct export_step *st = xcalloc(1, sizeof(*st));
+	st->button = xstrdup("Enter: save the profile and write the files");
+	struct form_field fields[] = {
+	    {.label = "Profile",
+	     .key_name = "profile",
+	     .help = "the site profile is saved here (comments and key order are kept)",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->site_path,
+	     .check = check_path,
+	     .required = true,
+	     .local = true},
+	    {.label = "Output dir",
+	     .key_name = "output",
+	     .help = "the generated files go here, as with pinetboot export -o DIR",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->out_dir,
+	     .check = check_path,
+	     .required = true,
+	     .local = true},
+	    {.label = "Export",
+	     .key_name = "export",
+	     .help = "saves the profile, then renders every file into the output directory",
+	     .kind = FIELD_TEXT,
+	     .slot = &st->button,
+	     .pick = do_export,
+	     .required = true,
+	     .local = true},
+	};
+	memcpy(st->fields, fields, sizeof(fields));
+	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");
+	return st;
+}
+
+static void export_done(void *p)
+{
+	struct export_step *st = p;
+	form_done(&st->form);
+	free(st->button);
+	free(st);
+}
+
+static int export_key(struct wiz *w, void *p, enum wiz_action a, int ch)
+{
+	struct export_step *st = p;
+	return form_key(w, &st->form, a, ch);
+}
+
+static void export_draw(const struct wiz *w, const void *p, struct rect r)
+{
+	const struct export_step *st = p;
+	struct rect fr = r;
+	fr.h = 8;
+	form_draw(w, &st->form, fr);
+	int y = r.y + fr.h;
+	size_t n = problems_count(&w->problems, PROBLEM_ERROR);
+	if (n) {
+		draw_textf(y++, r.x + 1, r.w - 2, CP_ERROR,
+			   "The profile has %zu problem%s; fix %s before exporting:", n,
+			   n == 1 ? "" : "s", n == 1 ? "it" : "them");
+		for (size_t i = 0; i < w->problems.n && y < r.y + r.h; i++) {
+			const struct problem *pr = &w->problems.items[i];
+			draw_textf(y++, r.x + 3, r.w - 4, CP_ERROR, "%s %s%s%s",
+				   pr->section ? pr->section : "", pr->key ? pr->key : "",
+				   pr->key ? ": " : "", pr->message);
+		}
+	} else {
+		draw_text(y, r.x + 1, r.w - 2, CP_OK, "The profile is valid and ready to export.");
+	}
+}
+
+const struct wiz_step_ops step_export = {
+    .name = "Export",
+    .title = "Export: save the profile and write the generated files",
+    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .init = export_init,
+    .done = export_done,
+    .key = export_key,
+    .draw = export_draw,
+};

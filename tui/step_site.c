@@ -1,0 +1,141 @@
+/* step_site — the boot server: the interface the Pis are on (picked from the detected ones or
+ * typed), its address, and the names and directories every Pi shares. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "tui/form.h"
+#include "tui/steps.h"
+
+struct site_step {
+	struct form form;
+	struct form_field fields[5];
+};
+
+static int pick_iface(struct wiz *w, void *ctx, unsigned index)
+{
+	struct form *f = ctx;
+	if (index >= w->n_ifaces) { /* "type a name" */
+		form_begin_edit(w, f, NULL);
+		return WIZ_REDRAW;
+	}
+	const struct iface *ifc = &w->ifaces[index];
+	int r = form_set_value(w, f, ifc->name);
+	if (ifc->addr[0]) {
+		wsite_set(&w->site.server[SK_ADDRESS], ifc->addr);
+		r |= WIZ_CHANGED;
+		wiz_status(w, MSG_INFO, "interface %s, address %s", ifc->name, ifc->addr);
+	}
+	return r;
+}
+
+static int open_iface_list(struct wiz *w, struct form *f)
+{
+	const char *items[17];
+	char text[16][64];
+	unsigned n = 0, sel = 0;
+	const char *cur = w->site.server[SK_INTERFACE];
+	for (; n < w->n_ifaces && n < 16; n++) {
+		snprintf(text[n], sizeof(text[n]), "%-12s %s", w->ifaces[n].name,
+			 w->ifaces[n].addr[0] ? w->ifaces[n].addr : "(no IPv4 address)");
+		items[n] = text[n];
+		if (cur && !strcmp(cur, w->ifaces[n].name))
+			sel = n;
+	}
+	items[n] = "other: type a name...";
+	wiz_popup_open(w, "Interface the Pis are on", items, n + 1, sel, pick_iface, f);
+	return WIZ_REDRAW;
+}
+
+#define SITE_TEXT(l, k, dflt)                                                                      \
+	{                                                                                          \
+		.label = l, .key_name = profile_server_key_names[k],                               \
+		.help = profile_server_key_help[k], .kind = FIELD_TEXT,                            \
+		.slot = &w->site.server[k], .placeholder = dflt, .check = form_check_server,       \
+		.key = k                                                                           \
+	}
+
+static void *site_step_init(struct wiz *w)
+{
+	struct site_step *st = xcalloc(1, sizeof(*st));
+	struct form_field fields[] = {
+	    {.label = "Interface",
+	     .key_name = "interface",
+	     .help = "Enter: choose from the detected interfaces, or type one",
+	     .kind = FIELD_TEXT,
+	     .slot = &w->site.server[SK_INTERFACE],
+	     .placeholder = "(required)",
+	     .check = form_check_server,
+	     .key = SK_INTERFACE,
+	     .pick = open_iface_list},
+	    SITE_TEXT("Address", SK_ADDRESS, "(required)"),
+	    SITE_TEXT("IQN base", SK_IQN_BASE, "iqn.2026-11.lan.pinetboot (default)"),
+	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, "/srv/tftp (default)"),
+	    SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
+	};
+	memcpy(st->fields, fields, sizeof(fields));
+	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[server]");
+	return st;
+}
+
+static void site_done_step(void *p)
+{
+	struct site_step *st = p;
+	form_done(&st->form);
+	free(st);
+}
+
+static int site_key(struct wiz *w, void *p, enum wiz_action a, int ch)
+{
+	struct site_step *st = p;
+	return form_key(w, &st->form, a, ch);
+}
+
+static void site_draw(const struct wiz *w, const void *p, struct rect r)
+{
+	const struct site_step *st = p;
+	struct rect fr = r;
+	fr.h = (int)st->form.n + 5;
+	form_draw(w, &st->form, fr);
+	int y = r.y + fr.h;
+	if (y + 2 >= r.y + r.h)
+		return;
+	draw_text(y++, r.x + 1, r.w - 2, CP_DIM, "Detected interfaces:");
+	for (size_t i = 0; i < w->n_ifaces && y < r.y + r.h; i++, y++)
+		draw_textf(y, r.x + 3, r.w - 4, CP_NORMAL, "%-12s %s", w->ifaces[i].name,
+			   w->ifaces[i].addr[0] ? w->ifaces[i].addr : "(no IPv4 address)");
+	if (w->n_ifaces == 0)
+		draw_text(y, r.x + 3, r.w - 4, CP_NORMAL, "(none found; type the name)");
+}
+
+static bool server_has_problem(const struct wiz *w, const char *key)
+{
+	for (size_t i = 0; i < w->problems.n; i++) {
+		const struct problem *p = &w->problems.items[i];
+		if (p->severity == PROBLEM_ERROR && p->section && !strcmp(p->section, "[server]") &&
+		    (!key || (p->key && !strcmp(p->key, key))))
+			return true;
+	}
+	return false;
+}
+
+static char site_mark(const struct wiz *w, const void *p)
+{
+	const struct site_step *st = p;
+	for (unsigned i = 0; i < st->form.n; i++)
+		if (server_has_problem(w, st->fields[i].key_name))
+			return '!';
+	return w->site.server[SK_INTERFACE] && w->site.server[SK_ADDRESS] ? '+' : ' ';
+}
+
+const struct wiz_step_ops step_site = {
+    .name = "Site",
+    .title = "Site: the boot server's interface and address",
+    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .init = site_step_init,
+    .done = site_done_step,
+    .key = site_key,
+    .draw = site_draw,
+    .mark = site_mark,
+};

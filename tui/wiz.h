@@ -1,0 +1,143 @@
+/* wiz — the wizard frame: the state every step sees, the step ops table, result flags and
+ * the drawing helpers steps share. Only the main loop (wizard.c) redraws or changes step;
+ * steps say what happened through result flags.
+ *
+ * Adding a step (EEPROM, Flash, Monitor …): write tui/step_NAME.c ending with its
+ * `const struct wiz_step_ops step_NAME`, declare it in tui/steps.h and add a row to the table
+ * in tui/steps.c. Keys arrive as actions (tui/actions.h; add an action there and it appears in
+ * the help bar, the `?` screen, --keys and the man page). Drawing reads state only; do I/O in
+ * enter/key/tick or in a loop callback. */
+#ifndef PNB_TUI_WIZ_H
+#define PNB_TUI_WIZ_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/problems.h"
+#include "tui/actions.h"
+#include "tui/ifaces.h"
+#include "tui/loop.h"
+#include "tui/wsite.h"
+
+/* What a key or tick handler did; the main loop acts on these. */
+enum wiz_result {
+	WIZ_IGNORED = 0,
+	WIZ_HANDLED = 1 << 0,	/* consumed; nothing visible changed */
+	WIZ_REDRAW = 1 << 1,	/* the screen must be repainted */
+	WIZ_NEXT_STEP = 1 << 2, /* go to the next step */
+	WIZ_PREV_STEP = 1 << 3,
+	WIZ_QUIT = 1 << 4,    /* leave (the loop asks about unsaved changes) */
+	WIZ_CHANGED = 1 << 5, /* the site model changed: revalidate, mark unsaved */
+	WIZ_SAVED = 1 << 6,   /* the profile was written: clear the unsaved mark */
+};
+
+struct rect {
+	int y, x, h, w;
+};
+
+struct wiz;
+
+/* A wizard step. Every callback but name is optional. `st` is the step's own state, made by
+ * init and released by done. draw paints from memory only (no I/O, no clock); key gets the
+ * action for the key (ACT_NONE for a typed character) and the raw key. */
+struct wiz_step_ops {
+	const char *name;  /* "Site": the step list */
+	const char *title; /* one line at the top of the step area */
+	uint64_t actions;  /* WIZ_ACT_BIT()s shown in the help bar besides the global ones */
+	void *(*init)(struct wiz *w);
+	void (*done)(void *st);
+	void (*enter)(struct wiz *w, void *st);
+	void (*leave)(struct wiz *w, void *st);
+	void (*draw)(const struct wiz *w, const void *st, struct rect area);
+	int (*key)(struct wiz *w, void *st, enum wiz_action a, int ch);
+	int (*tick)(struct wiz *w, void *st);
+	/* ' ' nothing to say, '+' complete, '!' has problems. */
+	char (*mark)(const struct wiz *w, const void *st);
+	int tick_ms; /* how often tick runs while the step is shown; 0 = every second */
+};
+
+/* The step table (tui/steps.c): later issues add a row and a file. */
+extern const struct wiz_step_ops *const wiz_steps[];
+extern const unsigned wiz_n_steps;
+
+enum wiz_msg_kind { MSG_INFO, MSG_OK, MSG_ERROR };
+
+struct wiz_popup;
+
+struct wiz {
+	struct wsite site;	  /* the profile being edited, as key = value strings */
+	char *site_path;	  /* where it is saved; never NULL */
+	char *root_dir;		  /* --root: where installed files are looked up ("/") */
+	char *out_dir;		  /* export directory */
+	char *templates_dir;	  /* --templates, or NULL */
+	bool dirty;		  /* unsaved changes */
+	struct problems problems; /* of the whole site, refreshed after every change */
+	char status[256];
+	enum wiz_msg_kind status_kind;
+	bool text_mode;	 /* a field is being edited: typed keys are text */
+	bool show_clock; /* --clock; off by default so screens are deterministic */
+	bool mono;	 /* no colours (NO_COLOR, --mono, or a terminal without) */
+	unsigned cur;	 /* current step */
+	void **step_state;
+	struct wiz_popup *popup; /* a choice list over the screen, or NULL */
+	bool show_help;		 /* the `?` screen is up */
+	bool quitting;		 /* the loop ends after this turn */
+	struct iface ifaces[16]; /* detected at start (tui/ifaces.c) */
+	size_t n_ifaces;
+	/* The one poll loop. The terminal is registered by the frame; a step registers its own
+	 * descriptors (pcap, udev monitor, a worker's pipe) with loop_add(&w->loop, …) in enter
+	 * and removes them in leave; their callbacks return result flags like key handlers. */
+	struct loop loop;
+};
+
+/* Saves the profile to w->site_path when the model is valid; says what happened on the status
+ * line. Returns WIZ_SAVED | WIZ_REDRAW, or WIZ_REDRAW when it could not save. */
+int wiz_save(struct wiz *w);
+/* Builds the site from the model (out is initialised; caller site_done()s it). Returns 0 when
+ * it is valid; otherwise puts the first problem on the status line. */
+int wiz_build_site(struct wiz *w, struct site *out);
+
+/* Status line message (printf-style). */
+void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Opens a choice list over the screen; on Enter, pick(w, ctx, index) runs and its flags go
+ * to the loop; Esc closes it. items are copied. sel is the initially selected row. */
+typedef int (*wiz_pick_fn)(struct wiz *w, void *ctx, unsigned index);
+void wiz_popup_open(struct wiz *w, const char *title, const char *const *items, unsigned n,
+		    unsigned sel, wiz_pick_fn pick, void *ctx);
+
+/* Colour pairs (tui/draw.c): X(id, fg, bg, attr in colour, attr in monochrome). */
+#define WIZ_COLOURS(X)                                                                             \
+	X(CP_NORMAL, -1, -1, A_NORMAL, A_NORMAL)                                                   \
+	X(CP_TITLE, COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE)                                    \
+	X(CP_STEP, -1, -1, A_NORMAL, A_NORMAL)                                                     \
+	X(CP_STEP_CUR, COLOR_BLACK, COLOR_CYAN, A_BOLD, A_REVERSE | A_BOLD)                        \
+	X(CP_SELECT, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                                 \
+	X(CP_EDIT, COLOR_BLACK, COLOR_YELLOW, A_NORMAL, A_UNDERLINE)                               \
+	X(CP_DIM, COLOR_BLUE, -1, A_BOLD, A_DIM)                                                   \
+	X(CP_ERROR, COLOR_RED, -1, A_BOLD, A_BOLD)                                                 \
+	X(CP_OK, COLOR_GREEN, -1, A_BOLD, A_BOLD)                                                  \
+	X(CP_KEY, COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                                    \
+	X(CP_ADD, COLOR_GREEN, -1, A_NORMAL, A_BOLD)                                               \
+	X(CP_DEL, COLOR_RED, -1, A_NORMAL, A_DIM)                                                  \
+	X(CP_HUNK, COLOR_CYAN, -1, A_NORMAL, A_UNDERLINE)
+
+#define WIZ_CP_ENUM(id, fg, bg, a, m) id,
+enum wiz_colour { WIZ_COLOURS(WIZ_CP_ENUM) CP_COUNT };
+#undef WIZ_CP_ENUM
+
+/* Drawing helpers (tui/draw.c). They clip to the given width and never do I/O. */
+void draw_init_colours(bool mono);
+int draw_attr(enum wiz_colour c);
+void draw_text(int y, int x, int width, enum wiz_colour c, const char *s);
+void draw_textf(int y, int x, int width, enum wiz_colour c, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void draw_fill(int y, int x, int width, enum wiz_colour c);
+/* Word-wraps s into at most max_lines lines starting at y; returns lines used. */
+int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, const char *s);
+/* A box with a title, cleared inside. */
+void draw_box(struct rect r, const char *title);
+
+#endif
