@@ -72,6 +72,9 @@ struct ev_dhcp {
 		struct pnb_bytes val;
 	} opts[64];
 	unsigned n_opts_stored;
+	/* additions (capture branch): */
+	uint8_t htype, hlen;                     /* hardware type / length of chaddr */
+	bool cookie;                             /* DHCP magic cookie present (else plain BOOTP) */
 };
 
 /* ---- ARP ---- */
@@ -98,6 +101,10 @@ struct ev_tftp {
 						     this packet belongs to (tracker-owned, valid
 						     during the callback), NULL if unknown */
 	bool retransmission;                      /* a DATA block seen before in this transfer */
+	/* additions (capture branch): */
+	struct pnb_bytes options;                 /* RRQ/WRQ/OACK: the raw name\0value\0… area */
+	uint32_t block_full;                      /* DATA/ACK: block number unwrapped (epochs) */
+	bool to_server;                           /* sent by the transfer's client (RRQ side) */
 };
 
 enum tftp_xfer_end { XFER_COMPLETE, XFER_ERROR, XFER_ABORTED, XFER_TIMEOUT };

@@ -26,6 +26,7 @@ int cli_wants_help(int argc, char **argv);
 	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
 	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
 	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
+	X("monitor", cmd_monitor, "decode netboot traffic (live or from a pcap), per-Pi boot stages")     \
 	X("version", cmd_version, "print the version")
 
 #define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);

@@ -76,4 +76,23 @@ const struct diag_pi *diag_pi_at(const struct diag *d, size_t i);
 size_t diag_site_verdict_count(const struct diag *d);
 const struct diag_verdict *diag_site_verdict_at(const struct diag *d, size_t i);
 
+/* The rule table (one X-macro in core/diagnose_int.h): every verdict's `rule` is one of these
+ * ids. Used by the man page generator, `monitor --help` and tests. stage is the stage the rule
+ * usually fails (STAGE_NONE: it varies, e.g. stage-timeout); failure false = a warning. */
+struct diag_rule_info {
+	const char *id;
+	enum boot_stage stage;
+	bool failure;
+	bool site;       /* reported as a site verdict, not tied to one Pi */
+	const char *meaning;
+};
+size_t diag_rule_count(void);
+const struct diag_rule_info *diag_rule_at(size_t i);
+/* NULL when id is not a rule. */
+const struct diag_rule_info *diag_rule_find(const char *id);
+/* "not seen", "in progress", "done", "failed". */
+const char *diag_state_name(enum stage_state s);
+/* The active failure verdict that explains p->failed (NULL when the Pi did not fail). */
+const struct diag_verdict *diag_pi_main_verdict(const struct diag_pi *p);
+
 #endif

@@ -1,0 +1,184 @@
+/* fmt — line building helpers for the printers. */
+#include "capture/fmt.h"
+
+#include <string.h>
+
+static const char hexd[] = "0123456789abcdef";
+
+void put_mem(struct line *l, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	size_t room = LINE_MAX_BYTES - 8 - l->n; /* keep space for "…" and the newline */
+	if (n > room) {
+		n = room;
+		l->cut = true;
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+void put_ch(struct line *l, char c)
+{
+	if (l->n < LINE_MAX_BYTES - 8)
+		l->b[l->n++] = c;
+	else
+		l->cut = true;
+}
+
+void put_u64(struct line *l, uint64_t v)
+{
+	char t[24];
+	int i = 24;
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put_mem(l, t + i, (size_t)(24 - i));
+}
+
+void put_i64(struct line *l, int64_t v)
+{
+	if (v < 0) {
+		put_ch(l, '-');
+		put_u64(l, (uint64_t)0 - (uint64_t)v);
+	} else {
+		put_u64(l, (uint64_t)v);
+	}
+}
+
+void put_hex(struct line *l, uint64_t v, int min_digits)
+{
+	char t[16];
+	int i = 16;
+	do {
+		t[--i] = hexd[v & 15];
+		v >>= 4;
+	} while (v || 16 - i < min_digits);
+	put_mem(l, t + i, (size_t)(16 - i));
+}
+
+void put_ip(struct line *l, uint32_t ip)
+{
+	for (int s = 24; s >= 0; s -= 8) {
+		put_u64(l, (ip >> s) & 0xff);
+		if (s)
+			put_ch(l, '.');
+	}
+}
+
+void put_mac(struct line *l, const uint8_t mac[6])
+{
+	char t[17];
+	for (int i = 0; i < 6; i++) {
+		t[i * 3] = hexd[mac[i] >> 4];
+		t[i * 3 + 1] = hexd[mac[i] & 15];
+		if (i < 5)
+			t[i * 3 + 2] = ':';
+	}
+	put_mem(l, t, 17);
+}
+
+void put_quoted(struct line *l, const uint8_t *p, size_t n)
+{
+	put_ch(l, '"');
+	for (size_t i = 0; i < n && !l->cut; i++) {
+		uint8_t c = p[i];
+		if (c == '"' || c == '\\') {
+			put_ch(l, '\\');
+			put_ch(l, (char)c);
+		} else if (c >= 0x20 && c < 0x7f) {
+			put_ch(l, (char)c);
+		} else {
+			char e[4] = {'\\', 'x', hexd[c >> 4], hexd[c & 15]};
+			put_mem(l, e, 4);
+		}
+	}
+	put_ch(l, '"');
+}
+
+void put_json_str(struct line *l, const uint8_t *p, size_t n)
+{
+	put_ch(l, '"');
+	for (size_t i = 0; i < n && !l->cut; i++) {
+		uint8_t c = p[i];
+		if (c == '"' || c == '\\') {
+			put_ch(l, '\\');
+			put_ch(l, (char)c);
+		} else if (c >= 0x20 && c < 0x7f) {
+			put_ch(l, (char)c);
+		} else {
+			char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
+			put_mem(l, e, 6);
+		}
+	}
+	put_ch(l, '"');
+}
+
+void put_json_cstr(struct line *l, const char *s)
+{
+	put_json_str(l, (const uint8_t *)s, strlen(s));
+}
+
+void put_hexbytes(struct line *l, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n && !l->cut; i++) {
+		put_ch(l, hexd[p[i] >> 4]);
+		put_ch(l, hexd[p[i] & 15]);
+	}
+}
+
+static void put2(struct line *l, unsigned v)
+{
+	char t[2] = {(char)('0' + v / 10), (char)('0' + v % 10)};
+	put_mem(l, t, 2);
+}
+
+void put_time(struct line *l, const struct timeval *tv)
+{
+	int64_t s = (int64_t)tv->tv_sec % 86400;
+	if (s < 0)
+		s += 86400;
+	put2(l, (unsigned)(s / 3600));
+	put_ch(l, ':');
+	put2(l, (unsigned)(s / 60 % 60));
+	put_ch(l, ':');
+	put2(l, (unsigned)(s % 60));
+	put_ch(l, '.');
+	char t[6];
+	long us = (long)tv->tv_usec;
+	if (us < 0 || us > 999999)
+		us = 0;
+	for (int i = 5; i >= 0; i--, us /= 10)
+		t[i] = (char)('0' + us % 10);
+	put_mem(l, t, 6);
+}
+
+void put_epoch(struct line *l, const struct timeval *tv)
+{
+	put_i64(l, (int64_t)tv->tv_sec);
+	put_ch(l, '.');
+	char t[6];
+	long us = (long)tv->tv_usec;
+	if (us < 0 || us > 999999)
+		us = 0;
+	for (int i = 5; i >= 0; i--, us /= 10)
+		t[i] = (char)('0' + us % 10);
+	put_mem(l, t, 6);
+}
+
+void line_emit(struct line *l, const struct pnb_out *out)
+{
+	if (l->cut) {
+		memcpy(l->b + l->n, "\xe2\x80\xa6", 3); /* … */
+		l->n += 3;
+	}
+	l->b[l->n++] = '\n';
+	out->write(l->b, l->n, out->user);
+	line_reset(l);
+}

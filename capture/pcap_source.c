@@ -1,0 +1,201 @@
+/* pcap_source — libpcap files and live interfaces. */
+#include "capture/pcap_source.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pcap/pcap.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/util.h"
+
+#define PNB_SNAPLEN 65535
+
+const char source_live_filter[] =
+	"arp or (ether dst 01:80:c2:00:00:00) or "
+	"(udp and not port 53 and not port 5353 and not port 123 and not port 137 and not port 138 "
+	"and not port 1900 and not port 5355) or "
+	"(tcp and (port 3260 or port 860 or port 2049 or port 111 or port 20048)) or "
+	"(vlan and (arp or udp or (tcp and (port 3260 or port 860 or port 2049 or port 111 "
+	"or port 20048))))";
+
+struct source {
+	pcap_t *p;
+	pcap_dumper_t *dump;
+	bool live;
+	int pending;     /* SOURCE_EOF / SOURCE_ERROR met after packets: reported next call */
+	char err[PCAP_ERRBUF_SIZE + 128];
+};
+
+struct source *source_open_file(const char *path, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, ebuf);
+	if (!p) {
+		snprintf(err, errlen, "%s: cannot read as a capture file (pcap or pcapng): %s", path,
+			 ebuf);
+		return NULL;
+	}
+	struct source *s = xcalloc(1, sizeof(*s));
+	s->p = p;
+	return s;
+}
+
+static int live_fail(pcap_t *p, const char *iface, const char *what, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: %s: %s", iface, what, pcap_geterr(p));
+	pcap_close(p);
+	return -1;
+}
+
+struct source *source_open_live(const char *iface, const char *filter, unsigned buffer_mb,
+				char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, ebuf);
+	if (!p) {
+		snprintf(err, errlen, "%s: %s", iface, ebuf);
+		return NULL;
+	}
+	pcap_set_snaplen(p, PNB_SNAPLEN);
+	pcap_set_promisc(p, 1);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, (int)(buffer_mb ? buffer_mb : 32) * 1024 * 1024);
+	int rc = pcap_activate(p);
+	if (rc < 0) {
+		const char *hint = rc == PCAP_ERROR_PERM_DENIED ? " (run as root or give the "
+								   "binary cap_net_raw)"
+								 : "";
+		snprintf(err, errlen, "%s: cannot capture: %s%s", iface,
+			 rc == PCAP_ERROR_NO_SUCH_DEVICE ? "no such interface" : pcap_geterr(p), hint);
+		pcap_close(p);
+		return NULL;
+	}
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter ? filter : source_live_filter, 1,
+			 PCAP_NETMASK_UNKNOWN) < 0) {
+		live_fail(p, iface, "capture filter", err, errlen);
+		return NULL;
+	}
+	rc = pcap_setfilter(p, &prog);
+	pcap_freecode(&prog);
+	if (rc < 0 || pcap_setnonblock(p, 1, ebuf) < 0) {
+		live_fail(p, iface, "setting up the handle", err, errlen);
+		return NULL;
+	}
+	struct source *s = xcalloc(1, sizeof(*s));
+	s->p = p;
+	s->live = true;
+	return s;
+}
+
+void source_close(struct source *s)
+{
+	if (!s)
+		return;
+	if (s->dump) {
+		pcap_dump_flush(s->dump);
+		pcap_dump_close(s->dump);
+	}
+	pcap_close(s->p);
+	free(s);
+}
+
+int source_save(struct source *s, const char *path, char *err, size_t errlen)
+{
+	s->dump = pcap_dump_open(s->p, path);
+	if (!s->dump) {
+		snprintf(err, errlen, "%s: cannot write the capture: %s", path, pcap_geterr(s->p));
+		return -1;
+	}
+	return 0;
+}
+
+int source_datalink(const struct source *s)
+{
+	return pcap_datalink(s->p);
+}
+
+int source_fd(const struct source *s)
+{
+	return s->live ? pcap_get_selectable_fd(s->p) : -1;
+}
+
+int source_dispatch(struct source *s, struct pnb_decoder *d, int max)
+{
+	int dlt = pcap_datalink(s->p), n = 0;
+	if (s->pending)
+		return s->pending;
+	while (n < max) {
+		struct pcap_pkthdr *h;
+		const u_char *data;
+		int rc = pcap_next_ex(s->p, &h, &data);
+		if (rc == 1) {
+			if (s->dump)
+				pcap_dump((u_char *)s->dump, h, data);
+			decoder_packet(d, dlt, &h->ts, h->caplen, h->len, data);
+			n++;
+		} else if (rc == 0) {
+			break; /* live: nothing ready */
+		} else if (rc == PCAP_ERROR_BREAK) {
+			s->pending = SOURCE_EOF;
+			return n ? n : SOURCE_EOF;
+		} else {
+			snprintf(s->err, sizeof(s->err), "%s", pcap_geterr(s->p));
+			s->pending = SOURCE_ERROR;
+			return n ? n : SOURCE_ERROR;
+		}
+	}
+	if (s->dump && s->live)
+		pcap_dump_flush(s->dump);
+	return n;
+}
+
+const char *source_error(const struct source *s)
+{
+	return s->err;
+}
+
+bool source_stats(struct source *s, uint64_t *received, uint64_t *dropped)
+{
+	struct pcap_stat st;
+	if (!s->live || pcap_stats(s->p, &st) < 0)
+		return false;
+	*received = st.ps_recv;
+	*dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;
+	return true;
+}
+
+int source_drop_root(char *err, size_t errlen)
+{
+	if (geteuid() != 0)
+		return 0;
+	uid_t uid;
+	gid_t gid;
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	if (su && sg && atoi(su) > 0) {
+		uid = (uid_t)atoi(su);
+		gid = (gid_t)atoi(sg);
+	} else {
+		struct passwd *pw = getpwnam("nobody");
+		if (!pw) {
+			snprintf(err, errlen, "cannot drop root: no user 'nobody'");
+			return -1;
+		}
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if (setgroups(0, NULL) < 0 || setgid(gid) < 0 || setuid(uid) < 0) {
+		snprintf(err, errlen, "cannot drop root to uid %u: %s", (unsigned)uid,
+			 strerror(errno));
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		snprintf(err, errlen, "dropped root but could get it back; refusing to go on");
+		return -1;
+	}
+	return 0;
+}

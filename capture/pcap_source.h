@@ -1,0 +1,48 @@
+/* pcap_source — where packets come from: a pcap/pcapng file or a live interface, through
+ * libpcap. Live capture is non-blocking with a selectable fd for the caller's poll loop, an
+ * immediate-mode handle with a large buffer and a BPF filter for what the monitor decodes.
+ * Optionally saves every packet it reads (-w). No printing: errors come back as text. */
+#ifndef PNB_CAPTURE_PCAP_SOURCE_H
+#define PNB_CAPTURE_PCAP_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+
+#include "capture/decode.h"
+
+/* The live capture filter: DHCP/BOOTP and proxyDHCP, TFTP (its transfers run between
+ * ephemeral ports, which BPF cannot follow, so all UDP except chatty well-known services;
+ * the decoder tracks the TIDs), ARP, iSCSI, NFS/MOUNT/portmap, NETCONSOLE and STP BPDUs,
+ * with or without an 802.1Q tag. */
+extern const char source_live_filter[];
+
+struct source;
+
+/* Opens a capture file (pcap or pcapng, any byte order / time resolution). NULL on error
+ * with a message in err. The caller owns the result; close with source_close. */
+struct source *source_open_file(const char *path, char *err, size_t errlen);
+/* Opens iface for live capture (needs CAP_NET_RAW): immediate mode, buffer_mb of kernel
+ * buffer, the filter above (or filter when not NULL), non-blocking. */
+struct source *source_open_live(const char *iface, const char *filter, unsigned buffer_mb,
+				char *err, size_t errlen);
+void source_close(struct source *s);
+/* Starts saving every packet read from now on to path (pcap format). 0 or -1 with err. */
+int source_save(struct source *s, const char *path, char *err, size_t errlen);
+int source_datalink(const struct source *s);
+/* The fd to poll for readability (live), or -1 (files). */
+int source_fd(const struct source *s);
+enum { SOURCE_EOF = -2, SOURCE_ERROR = -1 };
+/* Reads up to max packets into the decoder. Returns the number read (0: nothing ready on a
+ * live handle), SOURCE_EOF at the end of a file, SOURCE_ERROR with source_error() set (a
+ * truncated file ends this way after the packets before the damage were decoded). */
+int source_dispatch(struct source *s, struct pnb_decoder *d, int max);
+const char *source_error(const struct source *s);
+/* Kernel counters of a live capture; false for files. */
+bool source_stats(struct source *s, uint64_t *received, uint64_t *dropped);
+/* After opening as root: switch to SUDO_UID/SUDO_GID when set, else to `nobody`. No-op when
+ * not root. 0, or -1 with err (the caller must not go on as root). */
+int source_drop_root(char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,288 @@
+/* Unit tests: the diagnosis engine's kernel and root stages (6–8) on synthetic events: the
+ * kernel's DHCP, iSCSI logins (with the profile's IQNs to tell 0x0203 cases apart), NFS
+ * mounts, reads, and silence after each step. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "tests/unit/diag_fixture.h"
+
+#define INI "iqn.2026-11.lan.example:kitchen"
+#define TGT "iqn.2026-11.lan.example:root-kitchen"
+#define PROFILE_NFS                                                                                \
+	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\nroot = nfs\n"                       \
+	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n"
+
+/* Good Pi 4 boot up to the kernel files (stage 5 done). */
+static void to_kernel(struct fx *f, const char *profile)
+{
+	fx_start(f, profile);
+	fx_pi4_dhcp(f, MAC_PI4);
+	fx_pi4_files(f, MAC_PI4, "511e57f7/");
+}
+
+static void to_kernel_net(struct fx *f, const char *profile)
+{
+	to_kernel(f, profile);
+	fx_kernel_dhcp(f, MAC_PI4, 5.0);
+	fx_kernel_ack(f, MAC_PI4, 0.01);
+}
+
+static void to_login(struct fx *f, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
+{
+	to_kernel_net(f, PROFILE);
+	fx_tcp(f, MAC_PI4, MAC_SRV, 40000, 3260, true, false, false, 1.0);
+	fx_tcp(f, MAC_SRV, MAC_PI4, 3260, 40000, true, true, false, 0.001);
+	fx_login(f, MAC_PI4, ini, tgt, cls, det, 0.01);
+}
+
+static void test_no_kernel_dhcp(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel(&f, NULL);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	assert_int_equal(p->reached, 5);
+	struct timeval now = p->stage_time[STAGE_TFTP_KERNEL];
+	now.tv_sec += 70;
+	diag_tick(f.d, now);
+	expect(p, "no-kernel-dhcp", 6);
+	fx_end(&f);
+}
+
+static void test_kernel_stage_done(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, NULL);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	assert_int_equal(p->reached, 6);
+	assert_int_equal(p->state[STAGE_KERNEL_NET], STATE_DONE);
+	diag_finish(f.d);
+	expect(p, NULL, 0);
+	fx_end(&f);
+}
+
+static void test_no_iscsi_syn(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, PROFILE);
+	fx_bpdu(&f, 0, 65.0);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "no-iscsi-syn", 7);
+	assert_non_null(strstr(fx_verdict(p, "no-iscsi-syn")->fix, "iscsi.initramfs"));
+	fx_end(&f);
+}
+
+static void test_no_nfs_mount(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, PROFILE_NFS);
+	fx_bpdu(&f, 0, 65.0);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "no-nfs-mount", 7);
+	fx_end(&f);
+}
+
+static void test_iscsi_rst(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, PROFILE);
+	for (int i = 0; i < 3; i++) {
+		fx_tcp(&f, MAC_PI4, MAC_SRV, 40000, 3260, true, false, false, 1.0);
+		fx_tcp(&f, MAC_SRV, MAC_PI4, 3260, 40000, false, true, true, 0.001);
+	}
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "iscsi-rst", 7);
+	fx_end(&f);
+}
+
+static void test_iscsi_chap(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 2, 1);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "iscsi-chap", 7);
+	fx_end(&f);
+}
+
+static void test_iscsi_acl(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, "iqn.1993-08.org.debian:01:abcdef", TGT, 2, 2);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "iscsi-acl", 7);
+	assert_non_null(strstr(fx_verdict(p, "iscsi-acl")->fix, "ISCSI_INITIATOR=" INI));
+	fx_end(&f);
+}
+
+/* tgtd says "not found" to an initiator outside the ACL: the profile tells which case. */
+static void test_iscsi_not_found_initiator(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, "iqn.1993-08.org.debian:01:abcdef", TGT, 2, 3);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "iscsi-not-found", 7);
+	const struct diag_verdict *v = fx_verdict(p, "iscsi-not-found");
+	assert_non_null(strstr(v->cause, "outside the target's ACL"));
+	assert_non_null(strstr(v->cause, INI));
+	assert_non_null(strstr(v->evidence, "0x0203"));
+	fx_end(&f);
+}
+
+static void test_iscsi_not_found_target(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3);
+	diag_finish(f.d);
+	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-not-found");
+	expect(fx_pi(&f, MAC_PI4), "iscsi-not-found", 7);
+	assert_non_null(strstr(v->cause, "root-kitchn, which the server does not have"));
+	assert_non_null(strstr(v->fix, "ISCSI_TARGET_NAME=" TGT));
+	fx_end(&f);
+}
+
+static void test_iscsi_login_other(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 3, 1);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "iscsi-login-error", 7);
+	fx_end(&f);
+}
+
+static void test_root_no_reads(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 0, 0);
+	fx_bpdu(&f, 0, 40.0);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "root-no-reads", 8);
+	assert_int_equal(p->reached, 7);
+	assert_non_null(strstr(fx_verdict(p, "root-no-reads")->fix, "LUN 1"));
+	fx_end(&f);
+}
+
+static void test_root_reads_stop(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 0, 0);
+	fx_scsi(&f, MAC_PI4, 0x28, 6, 0.01);
+	fx_bpdu(&f, 0, 40.0);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "root-reads-stop", 8);
+	fx_end(&f);
+}
+
+static void test_root_in_use_then_lost(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 0, 0);
+	fx_scsi(&f, MAC_PI4, 0x28, 40, 0.01);
+	fx_scsi(&f, MAC_PI4, 0x2a, 2, 0.01);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	assert_int_equal(p->reached, 8);
+	fx_kernel_dhcp(&f, MAC_PI4, 20.0);
+	fx_bpdu(&f, 0, 40.0);
+	diag_finish(f.d);
+	expect(p, "root-lost-after-dhcp", 0);
+	assert_int_equal(p->reached, 8);
+	fx_end(&f);
+}
+
+/* NFS: portmap, then the given MOUNT status. */
+static void to_mount(struct fx *f, int mnt_status)
+{
+	to_kernel_net(f, PROFILE_NFS);
+	fx_rpc(f, MAC_PI4, 100000, 2, 3, 0, -1, 0.5);
+	fx_rpc(f, MAC_PI4, 100005, 3, 1, 0, mnt_status, 0.01);
+}
+
+static void test_nfs_v2(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, PROFILE_NFS);
+	fx_rpc(&f, MAC_PI4, 100003, 2, 0, 2, -1, 0.5);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "nfs-v2", 7);
+	assert_non_null(strstr(fx_verdict(p, "nfs-v2")->fix, "vers=3"));
+	fx_end(&f);
+}
+
+static void test_nfs_noent(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_mount(&f, 2);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "nfs-mount-noent", 7);
+	fx_end(&f);
+}
+
+static void test_nfs_denied(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_mount(&f, 13);
+	diag_finish(f.d);
+	expect(fx_pi(&f, MAC_PI4), "nfs-mount-denied", 7);
+	fx_end(&f);
+}
+
+static void test_nfs_access(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_mount(&f, 0);
+	for (int i = 0; i < 10; i++)
+		fx_rpc(&f, MAC_PI4, 100003, 3, 6, 0, 0, 0.01);
+	fx_rpc(&f, MAC_PI4, 100003, 3, 7, 0, 30, 0.01);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "nfs-access", 8);
+	assert_non_null(strstr(fx_verdict(p, "nfs-access")->cause, "ROFS"));
+	fx_end(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_kernel_dhcp),
+		cmocka_unit_test(test_kernel_stage_done),
+		cmocka_unit_test(test_no_iscsi_syn),
+		cmocka_unit_test(test_no_nfs_mount),
+		cmocka_unit_test(test_iscsi_rst),
+		cmocka_unit_test(test_iscsi_chap),
+		cmocka_unit_test(test_iscsi_acl),
+		cmocka_unit_test(test_iscsi_not_found_initiator),
+		cmocka_unit_test(test_iscsi_not_found_target),
+		cmocka_unit_test(test_iscsi_login_other),
+		cmocka_unit_test(test_root_no_reads),
+		cmocka_unit_test(test_root_reads_stop),
+		cmocka_unit_test(test_root_in_use_then_lost),
+		cmocka_unit_test(test_nfs_v2),
+		cmocka_unit_test(test_nfs_noent),
+		cmocka_unit_test(test_nfs_denied),
+		cmocka_unit_test(test_nfs_access),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
