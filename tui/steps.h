@@ -9,5 +9,6 @@ extern const struct wiz_step_ops step_pis;
 extern const struct wiz_step_ops step_server;
 extern const struct wiz_step_ops step_review;
 extern const struct wiz_step_ops step_export;
+extern const struct wiz_step_ops step_monitor;
 
 #endif
