@@ -232,7 +232,7 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 		draw_text(r.y + n - i, r.x, r.w, CP_NORMAL, shown[i]->text);
 }
 
-static void draw_no_feed(const struct mon_step *st, struct rect a)
+static void draw_no_feed(const struct wiz *w, const struct mon_step *st, struct rect a)
 {
 	if (!st->tried) {
 		draw_text(a.y, a.x, a.w, CP_DIM, "Starting the capture...");
@@ -241,6 +241,11 @@ static void draw_no_feed(const struct mon_step *st, struct rect a)
 	int y = a.y;
 	y += draw_wrapped(y, a.x, a.w, 3, CP_ERROR, st->err);
 	y++;
+	if (w->replay) {
+		draw_wrapped(y, a.x, a.w, 2, CP_NORMAL,
+			     "--replay reads pcap and pcapng files (tcpdump -w, tshark -w).");
+		return;
+	}
 	y += draw_wrapped(y, a.x, a.w, 4, CP_NORMAL,
 			  "Live capture needs root or CAP_NET_RAW (sudo pinetboot, or setcap "
 			  "cap_net_raw+ep on the binary) and the site's interface (Site step). "
@@ -250,10 +255,9 @@ static void draw_no_feed(const struct mon_step *st, struct rect a)
 
 void mon_draw(const struct wiz *w, const void *p, struct rect area)
 {
-	(void)w;
 	const struct mon_step *st = p;
 	if (!st->feed) {
-		draw_no_feed(st, area);
+		draw_no_feed(w, st, area);
 		return;
 	}
 	struct mon_layout l = mon_layout_for(area, mon_pi_count(st));
