@@ -27,8 +27,9 @@
 	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
-	X(ACT_TOGGLE, "toggle-view", 'v', 'f', "v/f", "view",                                      \
-	  "review: file/diff; monitor: this Pi/all packets")                                       \
+	X(ACT_FILTER, "filter", '/', 0, "/", "filter",                                             \
+	  "Pis: find a Pi; monitor: this Pi's packets/all")                                        \
+	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff")  \
 	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")                \
 	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
 	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \

@@ -73,7 +73,7 @@ int form_set_value(struct wiz *w, struct form *f, const char *v)
 		return WIZ_REDRAW;
 	if (v && *slot && !strcmp(v, *slot))
 		return WIZ_REDRAW;
-	wsite_set(slot, v);
+	draft_set(slot, v);
 	int r = WIZ_REDRAW | (f->fields[f->sel].local ? 0 : WIZ_CHANGED);
 	if (f->changed)
 		r |= f->changed(w, f, f->sel);

@@ -153,7 +153,7 @@ static void draw_help_bar(const struct wiz *w)
 			continue;
 		const char *key = ai->label;
 		char k[16];
-		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key, "/"), key);
+		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key + 1, "/") + 1, key); /* "s/F2": s */
 		const char *word = a == ACT_ENTER && w->text_mode ? "accept" : ai->bar;
 		int need = (int)strlen(k) + (int)strlen(word) + 2;
 		if (x + need > COLS)
@@ -167,7 +167,8 @@ static void draw_help_bar(const struct wiz *w)
 
 static void draw_help(void)
 {
-	struct rect r = {.y = 2, .x = 1, .h = LINES - 3, .w = COLS - 2};
+	/* from the title row down to the status line: 20 actions fit at 80x24 */
+	struct rect r = {.y = 1, .x = 1, .h = LINES - 2, .w = COLS - 2};
 	draw_box(r, "Keys (any key closes)");
 	int y = r.y + 1;
 	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {

@@ -55,7 +55,7 @@ static struct site *valid_site(struct wiz *w, struct site *out)
 {
 	struct problems ps;
 	problems_init(&ps);
-	int rc = wsite_build(&w->site, w->site_path, out, &ps);
+	int rc = draft_build(&w->site, w->site_path, out, &ps);
 	problems_done(&ps);
 	if (rc == 0)
 		return out;
@@ -219,7 +219,7 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	case ACT_END:
 		st->scroll = 0;
 		return WIZ_REDRAW;
-	case ACT_TOGGLE:
+	case ACT_FILTER:
 		st->all = !st->all;
 		st->scroll = 0;
 		wiz_status(w, MSG_INFO, "timeline: %s", st->all ? "every packet" : "the selected Pi");
@@ -253,7 +253,7 @@ static char monitor_mark(const struct wiz *w, const void *p)
 const struct wiz_step_ops step_monitor = {
     .name = "Monitor",
     .title = "Monitor: watch the Pis boot, stage by stage",
-    .actions = WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE),
+    .actions = WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) | WIZ_ACT_BIT(ACT_WRITE),
     .init = monitor_init,
     .done = monitor_done,
     .enter = monitor_enter,

@@ -4,12 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/util.h"
 #include "tui/form.h"
 #include "tui/steps.h"
 
-enum pis_mode { PIS_LIST, PIS_ADD, PIS_EDIT };
+enum pis_mode { PIS_LIST, PIS_ADD, PIS_EDIT, PIS_FILTER };
 
 struct pis_step {
 	enum pis_mode mode;
@@ -18,6 +19,7 @@ struct pis_step {
 	struct form form;
 	struct form_field fields[1 + PK_COUNT];
 	char *new_name; /* the name being typed for a new Pi */
+	char *filter;	/* the list shows only Pis matching this (NULL: all) */
 	const char *model_choices[PI_MODEL_COUNT];
 	char dflt[PK_COUNT][128]; /* "VALUE (default)" for keys the loader fills in */
 	struct wiz *w;		  /* for the name check, which needs the other Pis' names */
@@ -30,7 +32,7 @@ static char *check_name(const void *ctx, int key, const char *v)
 	const struct pis_step *st = ctx;
 	(void)key;
 	size_t self = st->mode == PIS_EDIT ? st->sel : SIZE_MAX;
-	return wsite_check_pi_name(&st->w->site, v, self);
+	return draft_check_pi_name(&st->w->site, v, self);
 }
 
 static void set_section(struct form *f, const char *name)
@@ -83,7 +85,7 @@ static int name_changed(struct wiz *w, struct form *f, unsigned index)
 /* Binds the form to Pi number i (pointers into the model change when Pis are added). */
 static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 {
-	struct wsite_pi *p = &w->site.pis[i];
+	struct draft_pi *p = &w->site.pis[i];
 	struct form_field *fd = st->fields;
 	fd[0] = (struct form_field){.label = "Name",
 				    .key_name = "name",
@@ -134,6 +136,7 @@ static void pis_done(void *p)
 	struct pis_step *st = p;
 	form_done(&st->form);
 	free(st->new_name);
+	free(st->filter);
 	free(st);
 }
 
@@ -150,7 +153,7 @@ static int add_named(struct wiz *w, struct form *f, unsigned index)
 {
 	struct pis_step *st = f->ctx;
 	(void)index;
-	wsite_add_pi(&w->site, st->new_name);
+	draft_add_pi(&w->site, st->new_name);
 	st->sel = w->site.n_pis - 1;
 	st->mode = PIS_EDIT;
 	bind_form(w, st, st->sel);
@@ -165,12 +168,12 @@ static int start_add(struct wiz *w, struct pis_step *st)
 	char name[32];
 	for (unsigned n = w->site.n_pis + 1;; n++) {
 		snprintf(name, sizeof(name), "pi%u", n);
-		char *bad = wsite_check_pi_name(&w->site, name, SIZE_MAX);
+		char *bad = draft_check_pi_name(&w->site, name, SIZE_MAX);
 		free(bad);
 		if (!bad)
 			break;
 	}
-	wsite_set(&st->new_name, NULL);
+	draft_set(&st->new_name, NULL);
 	st->fields[0] = (struct form_field){.label = "New Pi's name",
 					    .key_name = "name",
 					    .help = "letters, digits and '-'",
@@ -187,54 +190,153 @@ static int start_add(struct wiz *w, struct pis_step *st)
 	return WIZ_REDRAW;
 }
 
+/* The filter in force: the text being typed, or the accepted one. */
+static const char *list_filter(const struct pis_step *st)
+{
+	if (st->mode == PIS_FILTER)
+		return st->form.buf;
+	return st->filter ? st->filter : "";
+}
+
+static bool pi_matches(const struct draft_pi *p, const char *f)
+{
+	return !*f || strcasestr(p->name, f) || (p->val[PK_MAC] && strcasestr(p->val[PK_MAC], f)) ||
+	       (p->val[PK_SERIAL] && strcasestr(p->val[PK_SERIAL], f)) ||
+	       (p->val[PK_MODEL] && !strcasecmp(p->val[PK_MODEL], f));
+}
+
+/* Position of Pi idx among the shown ones, and the Pi shown at position pos (SIZE_MAX when
+ * there is none): the list moves over shown rows only. */
+static size_t shown_pos(const struct wiz *w, const struct pis_step *st, size_t idx)
+{
+	size_t pos = 0;
+	for (size_t i = 0; i < idx && i < w->site.n_pis; i++)
+		pos += pi_matches(&w->site.pis[i], list_filter(st));
+	return pos;
+}
+
+static size_t shown_at(const struct wiz *w, const struct pis_step *st, size_t pos)
+{
+	for (size_t i = 0; i < w->site.n_pis; i++)
+		if (pi_matches(&w->site.pis[i], list_filter(st)) && pos-- == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+static size_t shown_count(const struct wiz *w, const struct pis_step *st)
+{
+	return shown_pos(w, st, w->site.n_pis);
+}
+
+/* Keeps the selection on a shown Pi after the filter changed. */
+static void select_shown(const struct wiz *w, struct pis_step *st)
+{
+	if (st->sel < w->site.n_pis && pi_matches(&w->site.pis[st->sel], list_filter(st)))
+		return;
+	size_t first = shown_at(w, st, 0);
+	st->sel = first == SIZE_MAX ? 0 : first;
+}
+
 static int remove_pick(struct wiz *w, void *ctx, unsigned index)
 {
 	struct pis_step *st = ctx;
 	if (index != 0 || st->sel >= w->site.n_pis)
 		return WIZ_REDRAW;
 	wiz_status(w, MSG_INFO, "removed Pi \"%s\"", w->site.pis[st->sel].name);
-	wsite_remove_pi(&w->site, st->sel);
+	draft_remove_pi(&w->site, st->sel);
 	if (st->sel > 0 && st->sel >= w->site.n_pis)
 		st->sel--;
+	select_shown(w, st);
 	return WIZ_CHANGED | WIZ_REDRAW;
+}
+
+static int start_filter(struct wiz *w, struct pis_step *st)
+{
+	st->fields[0] = (struct form_field){.label = "Filter",
+					    .key_name = "filter",
+					    .help = "name, MAC or serial (part of it), or a model",
+					    .kind = FIELD_TEXT,
+					    .slot = &st->filter,
+					    .local = true};
+	form_reset(&st->form, st->fields, 1, "[filter]");
+	st->form.changed = NULL;
+	st->mode = PIS_FILTER;
+	form_begin_edit(w, &st->form, NULL);
+	return WIZ_REDRAW;
+}
+
+static int filter_key(struct wiz *w, struct pis_step *st, enum wiz_action a, int ch)
+{
+	if (a == ACT_CANCEL)
+		draft_set(&st->filter, NULL);
+	int r = form_key(w, &st->form, a, ch);
+	if (!st->form.editing) {
+		st->mode = PIS_LIST;
+		wiz_status(w, MSG_INFO,
+			   st->filter ? "showing %zu of %zu Pis (/ changes the filter, "
+					"Esc in it clears it)"
+				      : "showing all %zu Pis",
+			   shown_count(w, st), w->site.n_pis);
+	}
+	select_shown(w, st);
+	return r | WIZ_REDRAW;
+}
+
+/* Up/Down/Home/End/PgUp/PgDn over the shown rows; false for any other action. */
+static bool list_move(const struct wiz *w, struct pis_step *st, enum wiz_action a)
+{
+	size_t page = LINES > 14 ? (size_t)LINES - 12 : 1; /* the list's height (draw_list) */
+	size_t count = shown_count(w, st), pos = shown_pos(w, st, st->sel), to;
+	switch (a) {
+	case ACT_UP:
+		to = pos > 0 ? pos - 1 : 0;
+		break;
+	case ACT_DOWN:
+		to = pos + 1;
+		break;
+	case ACT_HOME:
+		to = 0;
+		break;
+	case ACT_END:
+		to = count;
+		break;
+	case ACT_PAGE_UP:
+		to = pos > page ? pos - page : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		to = pos + page;
+		break;
+	default:
+		return false;
+	}
+	if (to >= count)
+		to = count ? count - 1 : 0;
+	if (count)
+		st->sel = shown_at(w, st, to);
+	return true;
 }
 
 static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 {
-	size_t n = w->site.n_pis;
-	size_t page = LINES > 14 ? (size_t)LINES - 12 : 1; /* the list's height (draw_list) */
+	size_t n = w->site.n_pis, count = shown_count(w, st);
+	if (list_move(w, st, a))
+		return WIZ_REDRAW;
 	switch (a) {
-	case ACT_UP:
-		if (st->sel > 0)
-			st->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (st->sel + 1 < n)
-			st->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		st->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		st->sel = n ? n - 1 : 0;
-		return WIZ_REDRAW;
-	case ACT_PAGE_UP:
-		st->sel = st->sel > page ? st->sel - page : 0;
-		return WIZ_REDRAW;
-	case ACT_PAGE_DOWN:
-		st->sel = st->sel + page < n ? st->sel + page : n ? n - 1 : 0;
-		return WIZ_REDRAW;
+	case ACT_FILTER:
+		return start_filter(w, st);
 	case ACT_ADD:
 		return start_add(w, st);
 	case ACT_ENTER:
 		if (!n)
 			return start_add(w, st);
+		if (!count)
+			return WIZ_HANDLED;
 		st->mode = PIS_EDIT;
 		bind_form(w, st, st->sel);
 		st->form.sel = 0;
 		return WIZ_REDRAW;
 	case ACT_DELETE: {
-		if (!n)
+		if (!count)
 			return WIZ_HANDLED;
 		static const char *const items[] = {"Remove it", "Keep it"};
 		char title[96];
@@ -252,14 +354,32 @@ static int pis_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	struct pis_step *st = p;
 	if (st->mode == PIS_LIST)
 		return list_key(w, st, a);
+	if (st->mode == PIS_FILTER)
+		return filter_key(w, st, a, ch);
 	if (!st->form.editing && (a == ACT_CANCEL || (a == ACT_ADD && st->mode == PIS_EDIT))) {
 		st->mode = PIS_LIST;
+		select_shown(w, st);
 		return a == ACT_ADD ? start_add(w, st) : WIZ_REDRAW;
 	}
 	int r = form_key(w, &st->form, a, ch);
 	if (st->mode == PIS_ADD && !st->form.editing)
 		st->mode = PIS_LIST; /* the name was cancelled */
 	return r;
+}
+
+static void draw_pi_row(const struct wiz *w, const struct draft_pi *p, bool sel, int y,
+			struct rect r)
+{
+	size_t np = draft_pi_problem_count(&w->problems, p->name);
+	if (sel)
+		draw_fill(y, r.x, r.w, CP_SELECT);
+	draw_textf(y, r.x + 1, r.w - 10, sel ? CP_SELECT : CP_NORMAL, "%c %-16s %-6s %-18s %-17s",
+		   np ? '!' : ' ', p->name, p->val[PK_MODEL] ? p->val[PK_MODEL] : "?",
+		   p->val[PK_MAC] ? p->val[PK_MAC] : "-",
+		   p->val[PK_SERIAL] ? p->val[PK_SERIAL] : "-");
+	char state[32];
+	snprintf(state, sizeof(state), np ? "%zu problem%s" : "ok", np, np == 1 ? "" : "s");
+	draw_text(y, r.x + 64, r.w - 64, sel ? CP_SELECT : np ? CP_ERROR : CP_OK, state);
 }
 
 static void draw_list(const struct wiz *w, const struct pis_step *st, struct rect r)
@@ -271,25 +391,27 @@ static void draw_list(const struct wiz *w, const struct pis_step *st, struct rec
 	}
 	draw_textf(r.y, r.x + 1, r.w - 2, CP_DIM, "  %-16s %-6s %-18s %-17s %s", "name", "model",
 		   "mac", "serial", "state");
-	int rows = r.h - 4;
-	int top = (int)st->sel >= rows ? (int)st->sel - rows + 1 : 0;
-	for (int i = 0; i < rows && (size_t)(top + i) < n; i++) {
-		const struct wsite_pi *p = &w->site.pis[top + i];
-		bool sel = (size_t)(top + i) == st->sel;
-		size_t np = wsite_pi_problem_count(&w->problems, p->name);
-		int y = r.y + 1 + i;
-		if (sel)
-			draw_fill(y, r.x, r.w, CP_SELECT);
-		draw_textf(y, r.x + 1, r.w - 10, sel ? CP_SELECT : CP_NORMAL,
-			   "%c %-16s %-6s %-18s %-17s", np ? '!' : ' ', p->name,
-			   p->val[PK_MODEL] ? p->val[PK_MODEL] : "?",
-			   p->val[PK_MAC] ? p->val[PK_MAC] : "-",
-			   p->val[PK_SERIAL] ? p->val[PK_SERIAL] : "-");
-		char state[32];
-		snprintf(state, sizeof(state), np ? "%zu problem%s" : "ok", np, np == 1 ? "" : "s");
-		draw_text(y, r.x + 64, r.w - 64, sel ? CP_SELECT : np ? CP_ERROR : CP_OK, state);
+	int y0 = r.y + 1, rows = r.h - 4;
+	if (*list_filter(st)) {
+		draw_textf(r.y + r.h - 3, r.x + 1, r.w - 2,
+			   st->mode == PIS_FILTER ? CP_EDIT : CP_DIM,
+			   "filter: %s%s  (%zu of %zu Pis)", list_filter(st),
+			   st->mode == PIS_FILTER ? "_" : "", shown_count(w, st), n);
+	} else if (st->mode == PIS_FILTER) {
+		draw_text(r.y + r.h - 3, r.x + 1, r.w - 2, CP_EDIT,
+			  "filter: _  (type part of a name, MAC or serial)");
 	}
-	const struct wsite_pi *p = &w->site.pis[st->sel];
+	size_t pos = shown_pos(w, st, st->sel);
+	size_t top = pos >= (size_t)rows ? pos - (size_t)rows + 1 : 0;
+	for (int i = 0; i < rows; i++) {
+		size_t k = shown_at(w, st, top + (size_t)i);
+		if (k == SIZE_MAX)
+			break;
+		draw_pi_row(w, &w->site.pis[k], k == st->sel, y0 + i, r);
+	}
+	if (!shown_count(w, st))
+		return;
+	const struct draft_pi *p = &w->site.pis[st->sel];
 	char *label = xasprintf("[pi \"%s\"]", p->name);
 	for (size_t i = 0; i < w->problems.n; i++) {
 		const struct problem *pr = &w->problems.items[i];
@@ -305,7 +427,7 @@ static void draw_list(const struct wiz *w, const struct pis_step *st, struct rec
 static void pis_draw(const struct wiz *w, const void *p, struct rect r)
 {
 	const struct pis_step *st = p;
-	if (st->mode == PIS_LIST) {
+	if (st->mode == PIS_LIST || st->mode == PIS_FILTER) {
 		draw_list(w, st, r);
 		return;
 	}
@@ -318,7 +440,7 @@ static char pis_mark(const struct wiz *w, const void *p)
 {
 	(void)p;
 	for (size_t i = 0; i < w->site.n_pis; i++)
-		if (wsite_pi_problem_count(&w->problems, w->site.pis[i].name))
+		if (draft_pi_problem_count(&w->problems, w->site.pis[i].name))
 			return '!';
 	return w->site.n_pis ? '+' : ' ';
 }
@@ -326,7 +448,8 @@ static char pis_mark(const struct wiz *w, const void *p)
 const struct wiz_step_ops step_pis = {
     .name = "Pis",
     .title = "Pis: the Raspberry Pis that boot from this server",
-    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_ADD) | WIZ_ACT_BIT(ACT_DELETE),
+    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_ADD) | WIZ_ACT_BIT(ACT_DELETE) |
+	       WIZ_ACT_BIT(ACT_FILTER),
     .init = pis_init,
     .done = pis_done,
     .leave = pis_leave,

@@ -175,7 +175,7 @@ static void review_enter(struct wiz *w, void *p)
 	struct render_set rs = {0};
 	struct problems ps;
 	problems_init(&ps);
-	if (wsite_build(&w->site, w->site_path, &s, &ps) == 0) {
+	if (draft_build(&w->site, w->site_path, &s, &ps) == 0) {
 		struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
 		review_prepare_site(w->site_path, &s, &ps);
 		st->ok = render_site(&s, &o, &rs, &ps) == 0;

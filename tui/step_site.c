@@ -23,7 +23,7 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned index)
 	const struct iface *ifc = &w->ifaces[index];
 	int r = form_set_value(w, f, ifc->name);
 	if (ifc->addr[0]) {
-		wsite_set(&w->site.server[SK_ADDRESS], ifc->addr);
+		draft_set(&w->site.server[SK_ADDRESS], ifc->addr);
 		r |= WIZ_CHANGED;
 		wiz_status(w, MSG_INFO, "interface %s, address %s", ifc->name, ifc->addr);
 	}
@@ -92,6 +92,25 @@ static int site_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	return form_key(w, &st->form, a, ch);
 }
 
+/* A profile may describe another machine, so a mismatch with this one is a note, not a
+ * problem: the interface is not here, or has another address here. */
+static void site_note(const struct wiz *w, char *out, size_t len)
+{
+	const char *ifc = w->site.server[SK_INTERFACE], *addr = w->site.server[SK_ADDRESS];
+	out[0] = '\0';
+	if (!ifc || !w->n_ifaces)
+		return;
+	for (size_t i = 0; i < w->n_ifaces; i++) {
+		if (strcmp(w->ifaces[i].name, ifc))
+			continue;
+		if (addr && w->ifaces[i].addr[0] && strcmp(addr, w->ifaces[i].addr))
+			snprintf(out, len, "Note: %s has %s on this machine, not %s.", ifc,
+				 w->ifaces[i].addr, addr);
+		return;
+	}
+	snprintf(out, len, "Note: this machine has no interface %s.", ifc);
+}
+
 static void site_draw(const struct wiz *w, const void *p, struct rect r)
 {
 	const struct site_step *st = p;
@@ -101,12 +120,17 @@ static void site_draw(const struct wiz *w, const void *p, struct rect r)
 	int y = r.y + fr.h;
 	if (y + 2 >= r.y + r.h)
 		return;
+	const char *cur = w->site.server[SK_INTERFACE];
 	draw_text(y++, r.x + 1, r.w - 2, CP_DIM, "Detected interfaces:");
-	for (size_t i = 0; i < w->n_ifaces && y < r.y + r.h; i++, y++)
-		draw_textf(y, r.x + 3, r.w - 4, CP_NORMAL, "%-12s %s", w->ifaces[i].name,
+	for (size_t i = 0; i < w->n_ifaces && y < r.y + r.h - 1; i++, y++)
+		draw_textf(y, r.x + 1, r.w - 2, CP_NORMAL, "%c %-12s %s",
+			   cur && !strcmp(cur, w->ifaces[i].name) ? '*' : ' ', w->ifaces[i].name,
 			   w->ifaces[i].addr[0] ? w->ifaces[i].addr : "(no IPv4 address)");
 	if (w->n_ifaces == 0)
-		draw_text(y, r.x + 3, r.w - 4, CP_NORMAL, "(none found; type the name)");
+		draw_text(y++, r.x + 3, r.w - 4, CP_NORMAL, "(none found; type the name)");
+	char note[160];
+	site_note(w, note, sizeof(note));
+	draw_wrapped(y + 1, r.x + 1, r.w - 2, r.y + r.h - y - 1, CP_HUNK, note);
 }
 
 static bool server_has_problem(const struct wiz *w, const char *key)

@@ -18,7 +18,7 @@
 #include "tui/actions.h"
 #include "tui/ifaces.h"
 #include "tui/loop.h"
-#include "tui/wsite.h"
+#include "core/site_draft.h"
 
 /* What a key or tick handler did; the main loop acts on these. */
 enum wiz_result {
@@ -66,7 +66,7 @@ enum wiz_msg_kind { MSG_INFO, MSG_OK, MSG_ERROR };
 struct wiz_popup;
 
 struct wiz {
-	struct wsite site;	  /* the profile being edited, as key = value strings */
+	struct site_draft site;	  /* the profile being edited, as key = value strings */
 	char *site_path;	  /* where it is saved; never NULL */
 	char *root_dir;		  /* --root: where installed files are looked up ("/") */
 	char *out_dir;		  /* export directory */

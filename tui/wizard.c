@@ -171,7 +171,7 @@ int wiz_build_site(struct wiz *w, struct site *out)
 {
 	struct problems ps;
 	problems_init(&ps);
-	int rc = wsite_build(&w->site, w->site_path, out, &ps);
+	int rc = draft_build(&w->site, w->site_path, out, &ps);
 	if (rc != 0) {
 		size_t n = problems_count(&ps, PROBLEM_ERROR);
 		char *first = NULL;
@@ -208,7 +208,7 @@ static void revalidate(struct wiz *w)
 {
 	problems_done(&w->problems);
 	struct site s;
-	wsite_build(&w->site, w->site_path, &s, &w->problems);
+	draft_build(&w->site, w->site_path, &s, &w->problems);
 	site_done(&s);
 }
 
@@ -387,12 +387,12 @@ static void default_server(struct wiz *w)
 {
 	for (size_t i = 0; i < w->n_ifaces; i++)
 		if (w->ifaces[i].addr[0]) {
-			wsite_set(&w->site.server[SK_INTERFACE], w->ifaces[i].name);
-			wsite_set(&w->site.server[SK_ADDRESS], w->ifaces[i].addr);
+			draft_set(&w->site.server[SK_INTERFACE], w->ifaces[i].name);
+			draft_set(&w->site.server[SK_ADDRESS], w->ifaces[i].addr);
 			return;
 		}
 	if (w->n_ifaces)
-		wsite_set(&w->site.server[SK_INTERFACE], w->ifaces[0].name);
+		draft_set(&w->site.server[SK_INTERFACE], w->ifaces[0].name);
 }
 
 static int wiz_open(struct wiz *w, const struct wiz_opts *o)
@@ -413,7 +413,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	if (stat(w->site_path, &st) == 0) {
 		struct problems ps;
 		problems_init(&ps);
-		int rc = wsite_load(&w->site, w->site_path, &ps);
+		int rc = draft_load(&w->site, w->site_path, &ps);
 		if (rc != 0) {
 			char *m = problem_format(&ps.items[0]);
 			fprintf(stderr, "pinetboot wizard: %s\n", m);
@@ -425,7 +425,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 		wiz_status(w, MSG_INFO, "opened %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	} else {
-		wsite_init(&w->site);
+		draft_init(&w->site);
 		default_server(w);
 		w->dirty = true;
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
@@ -449,7 +449,7 @@ static void wiz_close(struct wiz *w)
 	free(w->step_state);
 	popup_close(w);
 	loop_done(&w->loop);
-	wsite_done(&w->site);
+	draft_done(&w->site);
 	problems_done(&w->problems);
 	free(w->site_path);
 	free(w->root_dir);

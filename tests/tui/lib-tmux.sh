@@ -1,12 +1,20 @@
 # Helpers for wizard tests driven through tmux: source after tests/lib.sh.
-# Each test gets its own tmux server (-L pnb-PID), a pinned environment and a fixed window
+# Each test gets its own tmux server (-L pnb-PID-N), a pinned environment and a fixed window
 # size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
 need tmux
-TMUX_SOCK="pnb-$$"
+# Every tmux_start gets a fresh server (pnb-PID-N): restarting on one socket races with the
+# old server's shutdown.
+_tmux_n=0
+TMUX_SOCK="pnb-$$-0"
 TMUX_TIMEOUT=${TMUX_TIMEOUT:-10}
 unset TMUX
 tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
-on_exit 'tm kill-server 2>/dev/null'
+_tmux_kill_all() {
+  local i
+  for ((i = 1; i <= _tmux_n; i++)); do tmux -L "pnb-$$-$i" kill-server 2>/dev/null; done
+  return 0
+}
+on_exit _tmux_kill_all
 # Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long.
 ( trap 'kill $sp 2>/dev/null; exit 0' TERM
   sleep "${TMUX_WATCHDOG:-120}" & sp=$!
@@ -18,6 +26,9 @@ on_exit "kill $_tmux_watchdog 2>/dev/null"
 # with TERM, locale, time zone and HOME pinned.
 tmux_start() {
   local size=$1; shift
+  [[ $_tmux_n -gt 0 ]] && tm kill-server 2>/dev/null
+  _tmux_n=$((_tmux_n + 1))
+  TMUX_SOCK="pnb-$$-$_tmux_n"
   local cols=${size%x*} rows=${size#*x}
   printf '%q ' "$@" >"$T/cmd.sh"
   tm new-session -d -s w -x "$cols" -y "$rows" -c "$T" \

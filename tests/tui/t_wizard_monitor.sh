@@ -85,9 +85,9 @@ tmux_wait "verdict: $verdict_start"
 tmux_wait "fix: "
 
 # keys: the all-packets filter, Pi selection, help, save
-tmux_keys v
+tmux_keys /
 tmux_wait "Packets: all"
-tmux_keys v
+tmux_keys /
 tmux_wait_gone "Packets: all"
 n_pis=$(tmux_screen | sed -n 's/.*Pi 1\/\([0-9]*\):.*/\1/p')
 if [[ ${n_pis:-1} -gt 1 ]]; then

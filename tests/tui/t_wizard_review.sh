@@ -44,6 +44,7 @@ tmux_keys Down Enter C-u
 tmux_type "192.168.20.2/24"
 tmux_keys Enter
 tmux_wait "[modified]"
+tmux_wait "Note: eth0 has 192.168.20.1/24 on this machine, not 192.168.20.2/24."
 tmux_keys Tab Tab Tab
 tmux_wait "Review: the generated files"
 tmux_keys Up v

@@ -78,7 +78,7 @@ tmux_keys q
 
 # SIGTERM: exits 143 and leaves the terminal usable (not in the alternate screen)
 rm -f "$T/wizard.rc"
-tm kill-server
+
 tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf
 tmux_wait "1 Site"
 pid=$(tmux_wizard_pid) || fail "no wizard process"
@@ -88,7 +88,7 @@ kill -TERM "$pid"
 
 # C-c: SIGINT, exit 130, terminal restored
 rm -f "$T/wizard.rc"
-tm kill-server
+
 tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf
 tmux_wait "1 Site"
 tm capture-pane -e -p -t w | grep -q $'\e\\[44m' || fail "no colours by default (blue title bar)"
@@ -98,7 +98,7 @@ tmux_keys C-c
 
 # --mono: attributes only, no colour
 rm -f "$T/wizard.rc"
-tm kill-server
+
 tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf --mono
 tmux_wait "1 Site"
 ! tm capture-pane -e -p -t w | grep -q $'\e\[[0-9;]*\(3[0-7]\|38;5\|4[0-7]\|48;5\)[;m]' || fail "colours with --mono"

@@ -1,5 +1,5 @@
-/* Unit tests: the wizard's model (tui/wsite) and its action table (tui/actions) — no terminal
- * needed. */
+/* Unit tests: the wizard's model (core/site_draft), its action table (tui/actions) and its poll
+ * loop (tui/loop) — no terminal needed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,12 +14,12 @@
 
 #include "tui/actions.h"
 #include "tui/loop.h"
-#include "tui/wsite.h"
+#include "core/site_draft.h"
 
 static char *write_tmp(const char *text)
 {
 	static char path[64];
-	snprintf(path, sizeof(path), "/tmp/pnb-wsite-%d.conf", (int)getpid());
+	snprintf(path, sizeof(path), "/tmp/pnb-draft-%d.conf", (int)getpid());
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -31,18 +31,19 @@ static char *write_tmp(const char *text)
 static void test_load_keeps_bad_values(void **state)
 {
 	(void)state;
-	char *path = write_tmp("# hand-written\n[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
-			       "colour = blue\n\n[pi \"kitchen\"]\nmodel = 4B\nmac = dc:a6:32:1c:6a\n");
-	struct wsite ws;
+	char *path =
+	    write_tmp("# hand-written\n[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+		      "colour = blue\n\n[pi \"kitchen\"]\nmodel = 4B\nmac = dc:a6:32:1c:6a\n");
+	struct site_draft ws;
 	struct problems ps;
 	problems_init(&ps);
-	assert_int_equal(wsite_load(&ws, path, &ps), 0);
+	assert_int_equal(draft_load(&ws, path, &ps), 0);
 	unlink(path);
 	assert_int_equal(ws.n_pis, 1);
 	assert_string_equal(ws.pis[0].val[PK_MAC], "dc:a6:32:1c:6a");
 	assert_null(ws.server[SK_DHCP]);
 	struct site s;
-	assert_int_equal(wsite_build(&ws, "site.conf", &s, &ps), -1);
+	assert_int_equal(draft_build(&ws, "site.conf", &s, &ps), -1);
 	site_done(&s);
 	bool mac = false, colour = false;
 	for (size_t i = 0; i < ps.n; i++) {
@@ -55,67 +56,67 @@ static void test_load_keeps_bad_values(void **state)
 	}
 	assert_true(mac);
 	assert_true(colour);
-	assert_int_equal(wsite_pi_problem_count(&ps, "kitchen"), 1);
+	assert_int_equal(draft_pi_problem_count(&ps, "kitchen"), 1);
 	problems_done(&ps);
-	wsite_done(&ws);
+	draft_done(&ws);
 }
 
 static void test_edit_and_build(void **state)
 {
 	(void)state;
-	struct wsite ws;
-	wsite_init(&ws);
-	wsite_set(&ws.server[SK_INTERFACE], "eth0");
-	wsite_set(&ws.server[SK_ADDRESS], "192.168.20.1/24");
-	struct wsite_pi *p = wsite_add_pi(&ws, "a");
-	wsite_set(&p->val[PK_MODEL], "3B");
-	wsite_set(&p->val[PK_SERIAL], "2caf9c61");
-	p = wsite_add_pi(&ws, "b");
-	wsite_set(&p->val[PK_MODEL], "4B");
-	wsite_set(&p->val[PK_MAC], "dc:a6:32:1c:6a:2a");
-	wsite_set(&p->val[PK_TFTP_PREFIX], "mac");
-	wsite_set(&p->val[PK_SIZE], ""); /* empty = absent */
+	struct site_draft ws;
+	draft_init(&ws);
+	draft_set(&ws.server[SK_INTERFACE], "eth0");
+	draft_set(&ws.server[SK_ADDRESS], "192.168.20.1/24");
+	struct draft_pi *p = draft_add_pi(&ws, "a");
+	draft_set(&p->val[PK_MODEL], "3B");
+	draft_set(&p->val[PK_SERIAL], "2caf9c61");
+	p = draft_add_pi(&ws, "b");
+	draft_set(&p->val[PK_MODEL], "4B");
+	draft_set(&p->val[PK_MAC], "dc:a6:32:1c:6a:2a");
+	draft_set(&p->val[PK_TFTP_PREFIX], "mac");
+	draft_set(&p->val[PK_SIZE], ""); /* empty = absent */
 	assert_null(p->val[PK_SIZE]);
 	struct site s;
 	struct problems ps;
 	problems_init(&ps);
-	assert_int_equal(wsite_build(&ws, "x.conf", &s, &ps), 0);
+	assert_int_equal(draft_build(&ws, "x.conf", &s, &ps), 0);
 	assert_int_equal(s.n_pis, 2);
 	assert_int_equal(s.pis[1].prefix, TFTP_PREFIX_MAC);
 	site_done(&s);
-	wsite_remove_pi(&ws, 0);
+	draft_remove_pi(&ws, 0);
 	assert_int_equal(ws.n_pis, 1);
 	assert_string_equal(ws.pis[0].name, "b");
-	char *ini = wsite_to_ini(&ws);
+	char *ini = draft_to_ini(&ws);
 	assert_non_null(strstr(ini, "[pi \"b\"]\nmodel = 4B\n"));
 	assert_null(strstr(ini, "[pi \"a\"]"));
 	free(ini);
 	problems_done(&ps);
-	wsite_done(&ws);
+	draft_done(&ws);
 }
 
 static void test_pi_names(void **state)
 {
 	(void)state;
-	struct wsite ws;
-	wsite_init(&ws);
-	wsite_add_pi(&ws, "kitchen");
-	assert_null(wsite_check_pi_name(&ws, "garage", SIZE_MAX));
-	assert_null(wsite_check_pi_name(&ws, "kitchen", 0)); /* its own name */
-	char *m = wsite_check_pi_name(&ws, "kitchen", SIZE_MAX);
+	struct site_draft ws;
+	draft_init(&ws);
+	draft_add_pi(&ws, "kitchen");
+	assert_null(draft_check_pi_name(&ws, "garage", SIZE_MAX));
+	assert_null(draft_check_pi_name(&ws, "kitchen", 0)); /* its own name */
+	char *m = draft_check_pi_name(&ws, "kitchen", SIZE_MAX);
 	assert_non_null(strstr(m, "is used by another Pi"));
 	free(m);
-	m = wsite_check_pi_name(&ws, "bad_name", SIZE_MAX);
+	m = draft_check_pi_name(&ws, "bad_name", SIZE_MAX);
 	assert_non_null(m);
 	assert_non_null(strstr(m, "is not a Pi name"));
 	free(m);
-	m = wsite_check_pi_name(&ws, "", SIZE_MAX);
+	m = draft_check_pi_name(&ws, "", SIZE_MAX);
 	assert_non_null(m);
 	free(m);
-	m = wsite_check_pi_name(&ws, "a\"]\n[server", SIZE_MAX);
+	m = draft_check_pi_name(&ws, "a\"]\n[server", SIZE_MAX);
 	assert_non_null(m);
 	free(m);
-	wsite_done(&ws);
+	draft_done(&ws);
 }
 
 /* Every bound key leads back to its own action: no key is bound twice. */
@@ -182,11 +183,11 @@ static void test_loop_sources(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_load_keeps_bad_values),
-		cmocka_unit_test(test_edit_and_build),
-		cmocka_unit_test(test_pi_names),
-		cmocka_unit_test(test_action_keys_unique),
-		cmocka_unit_test(test_loop_sources),
+	    cmocka_unit_test(test_load_keeps_bad_values),
+	    cmocka_unit_test(test_edit_and_build),
+	    cmocka_unit_test(test_pi_names),
+	    cmocka_unit_test(test_action_keys_unique),
+	    cmocka_unit_test(test_loop_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,6 @@
-/* wsite — the wizard's key = value model of a site profile, read with inih and validated by
+/* site_draft — a profile as typed: key = value text read with inih, validated by
  * the profile loader. */
-#include "tui/wsite.h"
+#include "core/site_draft.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -11,12 +11,12 @@
 
 #include "core/util.h"
 
-void wsite_init(struct wsite *ws)
+void draft_init(struct site_draft *ws)
 {
 	memset(ws, 0, sizeof(*ws));
 }
 
-static void pi_done(struct wsite_pi *p)
+static void pi_done(struct draft_pi *p)
 {
 	free(p->name);
 	for (int k = 0; k < PK_COUNT; k++)
@@ -24,7 +24,7 @@ static void pi_done(struct wsite_pi *p)
 	free(p->extra);
 }
 
-void wsite_done(struct wsite *ws)
+void draft_done(struct site_draft *ws)
 {
 	for (int k = 0; k < SK_COUNT; k++)
 		free(ws->server[k]);
@@ -35,23 +35,23 @@ void wsite_done(struct wsite *ws)
 	memset(ws, 0, sizeof(*ws));
 }
 
-void wsite_set(char **slot, const char *v)
+void draft_set(char **slot, const char *v)
 {
 	char *old = *slot;
 	*slot = v && *v ? xstrdup(v) : NULL;
 	free(old);
 }
 
-struct wsite_pi *wsite_add_pi(struct wsite *ws, const char *name)
+struct draft_pi *draft_add_pi(struct site_draft *ws, const char *name)
 {
 	ws->pis = xrealloc(ws->pis, (ws->n_pis + 1) * sizeof(*ws->pis));
-	struct wsite_pi *p = &ws->pis[ws->n_pis++];
+	struct draft_pi *p = &ws->pis[ws->n_pis++];
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name);
 	return p;
 }
 
-void wsite_remove_pi(struct wsite *ws, size_t index)
+void draft_remove_pi(struct site_draft *ws, size_t index)
 {
 	if (index >= ws->n_pis)
 		return;
@@ -91,7 +91,7 @@ static int lookup(const char *const *names, int n, const char *key)
 
 static int on_pair(void *user, const char *section, const char *key, const char *value)
 {
-	struct wsite *ws = user;
+	struct site_draft *ws = user;
 	if (!strcmp(section, "server")) {
 		int k = lookup(profile_server_key_names, SK_COUNT, key);
 		if (k >= 0 && !ws->server[k])
@@ -103,12 +103,12 @@ static int on_pair(void *user, const char *section, const char *key, const char 
 	char *name = pi_name(section);
 	if (!name)
 		return 1; /* the loader reports unknown sections when the model is built */
-	struct wsite_pi *p = NULL;
+	struct draft_pi *p = NULL;
 	for (size_t i = 0; i < ws->n_pis; i++)
 		if (!strcmp(ws->pis[i].name, name))
 			p = &ws->pis[i];
 	if (!p)
-		p = wsite_add_pi(ws, name);
+		p = draft_add_pi(ws, name);
 	free(name);
 	int k = lookup(profile_pi_key_names, PK_COUNT, key);
 	if (k >= 0 && !p->val[k])
@@ -120,9 +120,9 @@ static int on_pair(void *user, const char *section, const char *key, const char 
 
 /* Debian's inih does not report sections without keys (INI_CALL_HANDLER_ON_NEW_SECTION is 0),
  * so a [pi] section with no keys at all is not part of the model. */
-int wsite_load(struct wsite *ws, const char *path, struct problems *ps)
+int draft_load(struct site_draft *ws, const char *path, struct problems *ps)
 {
-	wsite_init(ws);
+	draft_init(ws);
 	int rc = ini_parse(path, on_pair, ws);
 	if (rc < 0) {
 		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
@@ -144,7 +144,7 @@ static void add_pairs(struct sbuf *b, const char *const *names, char *const *val
 			sbuf_printf(b, "%s = %s\n", names[k], vals[k]);
 }
 
-char *wsite_to_ini(const struct wsite *ws)
+char *draft_to_ini(const struct site_draft *ws)
 {
 	struct sbuf b;
 	sbuf_init(&b);
@@ -153,7 +153,7 @@ char *wsite_to_ini(const struct wsite *ws)
 	if (ws->extra)
 		sbuf_add(&b, ws->extra);
 	for (size_t i = 0; i < ws->n_pis; i++) {
-		const struct wsite_pi *p = &ws->pis[i];
+		const struct draft_pi *p = &ws->pis[i];
 		sbuf_printf(&b, "\n[pi \"%s\"]\n", p->name);
 		add_pairs(&b, profile_pi_key_names, p->val, PK_COUNT);
 		if (p->extra)
@@ -162,9 +162,10 @@ char *wsite_to_ini(const struct wsite *ws)
 	return sbuf_take(&b);
 }
 
-int wsite_build(const struct wsite *ws, const char *name, struct site *out, struct problems *ps)
+int draft_build(const struct site_draft *ws, const char *name, struct site *out,
+		struct problems *ps)
 {
-	char *text = wsite_to_ini(ws);
+	char *text = draft_to_ini(ws);
 	struct problems raw;
 	problems_init(&raw);
 	int rc = profile_load_string(name, text, out, &raw);
@@ -178,7 +179,7 @@ int wsite_build(const struct wsite *ws, const char *name, struct site *out, stru
 	return rc;
 }
 
-char *wsite_check_pi_name(const struct wsite *ws, const char *name, size_t self)
+char *draft_check_pi_name(const struct site_draft *ws, const char *name, size_t self)
 {
 	for (size_t i = 0; i < ws->n_pis; i++)
 		if (i != self && !strcmp(ws->pis[i].name, name))
@@ -204,7 +205,7 @@ char *wsite_check_pi_name(const struct wsite *ws, const char *name, size_t self)
 	return msg;
 }
 
-size_t wsite_pi_problem_count(const struct problems *ps, const char *name)
+size_t draft_pi_problem_count(const struct problems *ps, const char *name)
 {
 	char *label = xasprintf("[pi \"%s\"]", name);
 	size_t n = 0;
