@@ -33,7 +33,9 @@ struct pnb_packet {
 	uint16_t sport, dport;
 	uint8_t tcp_flags;         /* FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 */
 	uint32_t tcp_seq, tcp_ack;
-	uint32_t payload_len;      /* UDP / TCP payload bytes (per the headers) */
+	uint32_t payload_len;      /* UDP / TCP payload bytes on the wire (per the headers; may
+				      be more than was captured) */
+	uint32_t l4_wire_len;      /* IPv4 total length minus the IP header */
 	unsigned n_events;         /* events this packet produced */
 	const char *trunc_why;     /* set when the packet was cut short / malformed */
 	const char *dlt_unknown;   /* set when the link type is not decoded */

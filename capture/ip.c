@@ -29,6 +29,7 @@ void ipv4_decode(struct dctx *c, const uint8_t *p, size_t len)
 		return;
 	}
 	c->pkt.ip = true;
+	c->pkt.l4_wire_len = total - (uint32_t)ihl;
 	c->pkt.ipproto = proto;
 	c->pkt.src_ip = src;
 	c->pkt.dst_ip = dst;

@@ -116,7 +116,9 @@ static struct pnb_bytes text_value(const uint8_t *p, size_t n, const char *k)
 	size_t i = 0;
 	while (i < n) {
 		const uint8_t *z = memchr(p + i, 0, n - i);
-		size_t e = z ? (size_t)(z - p) : n;
+		if (!z)
+			break; /* a pair cut by the capture is not a value */
+		size_t e = (size_t)(z - p);
 		if (e - i > kl && p[i + kl] == '=' && !memcmp(p + i, k, kl)) {
 			r.p = p + i + kl + 1;
 			r.len = (uint16_t)(e - i - kl - 1);
@@ -297,6 +299,26 @@ static void stream_feed(struct dctx *c, struct stream *s, const uint8_t *p, size
 	}
 }
 
+/* Bytes of a segment the capture did not keep (snaplen): fine inside bulk data we do not keep;
+ * anywhere else the framing is lost. */
+static void stream_skip(struct dctx *c, struct stream *s, uint32_t n)
+{
+	if (!n || !s->synced)
+		return;
+	if (s->got >= BHS && s->pdu_len - s->got >= n) {
+		if (s->keep > s->got)
+			s->keep = s->got; /* the text is cut here: decode what was captured */
+		s->got += n;
+		if (s->got == s->pdu_len) {
+			pdu_emit(c, s);
+			s->got = s->pdu_len = s->keep = 0;
+		}
+		return;
+	}
+	s->synced = false;
+	s->got = s->pdu_len = s->keep = 0;
+}
+
 void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len)
 {
 	const struct pnb_packet *pk = &c->pkt;
@@ -328,7 +350,8 @@ void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len)
 		s->next_seq = seq + 1;
 		seq++;
 	}
-	if (!len)
+	uint32_t wire = pk->payload_len > len ? pk->payload_len : (uint32_t)len;
+	if (!wire)
 		return;
 	if (!s->seq_known) {
 		s->seq_known = true; /* joined mid-stream */
@@ -337,17 +360,24 @@ void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len)
 	}
 	int32_t off = (int32_t)(seq - s->next_seq);
 	if (off < 0) { /* retransmitted bytes we have already seen */
-		if ((size_t)-(int64_t)off >= len)
+		uint32_t dup = (uint32_t)-(int64_t)off;
+		if (dup >= wire)
 			return;
-		p += -off;
-		len -= (size_t)-(int64_t)off;
+		wire -= dup;
+		if (dup >= len) {
+			len = 0;
+		} else {
+			p += dup;
+			len -= dup;
+		}
 		seq = s->next_seq;
 	} else if (off > 0) { /* a gap: the framing is lost */
 		s->synced = false;
 		s->got = s->pdu_len = s->keep = 0;
 	}
-	s->next_seq = seq + (uint32_t)len;
+	s->next_seq = seq + wire;
 	stream_feed(c, s, p, len, to_target);
+	stream_skip(c, s, wire - (uint32_t)len);
 }
 
 const char *iscsi_opcode_name(uint8_t op)

@@ -115,36 +115,9 @@ static void skip_opaque(struct cur *k)
 	cur_skip(k, ((size_t)n + 3) & ~(size_t)3);
 }
 
-static void call_decode(struct dctx *c, struct cur *k, struct pnb_event *ev)
+/* Remembers a call so its reply can be named (even when the rest of the call was cut). */
+static struct call *call_remember(struct dctx *c, const struct ev_rpc *r)
 {
-	struct ev_rpc *r = &ev->u.rpc;
-	uint32_t rpcvers = cur_be32(k);
-	r->prog = cur_be32(k);
-	r->vers = cur_be32(k);
-	r->proc = cur_be32(k);
-	if (rpcvers != 2 || !known_prog(r->prog)) {
-		ev->kind = EV_KIND_COUNT; /* not portmap/MOUNT/NFS (or not RPC): not ours */
-		return;
-	}
-	cur_skip(k, 4); /* cred flavor */
-	skip_opaque(k);
-	cur_skip(k, 4); /* verf flavor */
-	skip_opaque(k);
-	if (k->trunc) {
-		ev->why = "RPC call header cut short";
-		return;
-	}
-
-	struct call cl = {r->prog, r->vers, r->proc, 0};
-	if (r->prog == PROG_MOUNT && (r->proc == 1 || r->proc == 3)) {
-		uint32_t n = cur_be32(k);
-		if (!k->trunc && n <= 1024 && cur_has(k, n)) {
-			r->path.p = n ? k->p : NULL;
-			r->path.len = (uint16_t)n;
-		}
-	} else if (r->prog == PROG_PORTMAP && r->vers == 2 && r->proc == 3) {
-		cl.getport_prog = cur_be32(k);
-	}
 	struct rpc_state *s = state(c);
 	struct flow_key key = call_key(r->xid, c->pkt.src_ip, c->pkt.sport);
 	struct call *slot = flow_get(s->calls, &key);
@@ -154,7 +127,40 @@ static void call_decode(struct dctx *c, struct cur *k, struct pnb_event *ev)
 		if (evicted)
 			c->stats->flows_evicted++;
 	}
+	struct call cl = {r->prog, r->vers, r->proc, 0};
 	*slot = cl;
+	return slot;
+}
+
+static void call_decode(struct dctx *c, struct cur *k, struct pnb_event *ev)
+{
+	struct ev_rpc *r = &ev->u.rpc;
+	uint32_t rpcvers = cur_be32(k);
+	r->prog = cur_be32(k);
+	r->vers = cur_be32(k);
+	r->proc = cur_be32(k);
+	if (rpcvers != 2 || !known_prog(r->prog) || k->trunc) {
+		ev->kind = EV_KIND_COUNT; /* not portmap/MOUNT/NFS (or not RPC): not ours */
+		return;
+	}
+	struct call *cl = call_remember(c, r);
+	cur_skip(k, 4); /* cred flavor */
+	skip_opaque(k);
+	cur_skip(k, 4); /* verf flavor */
+	skip_opaque(k);
+	if (k->trunc) {
+		ev->why = "RPC call header cut short";
+		return;
+	}
+	if (r->prog == PROG_MOUNT && (r->proc == 1 || r->proc == 3)) {
+		uint32_t n = cur_be32(k);
+		if (!k->trunc && n <= 1024 && cur_has(k, n)) {
+			r->path.p = n ? k->p : NULL;
+			r->path.len = (uint16_t)n;
+		}
+	} else if (r->prog == PROG_PORTMAP && r->vers == 2 && r->proc == 3) {
+		cl->getport_prog = cur_be32(k);
+	}
 }
 
 static bool has_result_status(uint32_t prog, uint32_t vers, uint32_t proc)
@@ -268,6 +274,21 @@ static void rstream_feed(struct dctx *c, struct rstream *s, const uint8_t *p, si
 	}
 }
 
+/* Bytes the capture did not keep: fine inside a record body, else the framing is lost. */
+static void rstream_skip(struct dctx *c, struct rstream *s, uint32_t n)
+{
+	if (!n || !s->synced)
+		return;
+	if (s->need && s->need >= n) {
+		s->need -= n;
+		if (!s->need)
+			rpc_decode(c, s->buf, s->have);
+		return;
+	}
+	s->synced = false;
+	s->need = 0;
+}
+
 void rpc_tcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 {
 	struct rpc_state *st = state(c);
@@ -286,17 +307,20 @@ void rpc_tcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 		s->seq_known = s->synced = true;
 		s->next_seq = ++seq;
 	}
-	if (!len)
+	uint32_t wire = pk->payload_len > len ? pk->payload_len : (uint32_t)len;
+	if (!wire)
 		return;
 	if (!s->seq_known || seq != s->next_seq) {
 		/* joined mid-stream, a gap or a retransmission: trust a segment that starts with
 		 * a plausible record mark followed by an RPC header, skip anything else */
 		int32_t off = (int32_t)(seq - s->next_seq);
 		if (s->seq_known && off < 0) {
-			if (!s->synced || (size_t)-(int64_t)off >= len)
+			uint32_t dup = (uint32_t)-(int64_t)off;
+			if (!s->synced || dup >= len)
 				return;
-			p += -off;
-			len -= (size_t)-(int64_t)off;
+			p += dup;
+			len -= dup;
+			wire -= dup;
 			seq = s->next_seq;
 		} else {
 			memset(s, 0, sizeof(*s));
@@ -305,9 +329,11 @@ void rpc_tcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 				    at_be32(p, len, 8) <= 1;
 		}
 	}
-	s->next_seq = seq + (uint32_t)len;
-	if (s->synced)
+	s->next_seq = seq + wire;
+	if (s->synced) {
 		rstream_feed(c, s, p, len);
+		rstream_skip(c, s, wire - (uint32_t)len);
+	}
 }
 
 const char *rpc_prog_name(uint32_t prog)

@@ -33,7 +33,9 @@ void tcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 		dec_truncated(c, "TCP header length invalid or cut short");
 		return;
 	}
-	pk->payload_len = (uint32_t)(len - hlen);
+	pk->payload_len = pk->l4_wire_len > hlen ? pk->l4_wire_len - (uint32_t)hlen : 0;
+	if (pk->payload_len < len - hlen)
+		pk->payload_len = (uint32_t)(len - hlen);
 	if (!watched(c, pk->sport) && !watched(c, pk->dport))
 		return;
 	if (pk->tcp_flags & 0x07) { /* FIN, SYN, RST */

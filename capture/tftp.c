@@ -269,10 +269,10 @@ static void data_track(struct dctx *c, struct xfer *x, struct ev_tftp *t)
 		t->block_full = x->epoch * 65536u + t->block;
 		return;
 	}
-	if (x->any_data && x->last_block == 65535 && t->block <= 1)
-		x->epoch++;
-	uint32_t full = x->epoch * 65536u + t->block;
 	uint32_t last = x->epoch * 65536u + x->last_block;
+	if (x->any_data && x->last_block == 65535 && t->block <= 1)
+		x->epoch++; /* the block number wrapped (to 0 or 1, servers differ) */
+	uint32_t full = x->epoch * 65536u + t->block;
 	t->block_full = full;
 	if (x->any_data && full <= last) {
 		t->retransmission = true;
@@ -361,7 +361,12 @@ void tftp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	case TFTP_DATA:
 	case TFTP_ACK:
 		t->block = cur_be16(&k);
-		t->data_len = (uint16_t)(cur_left(&k) > 65535 ? 65535 : cur_left(&k));
+		{ /* DATA cut by the snaplen still counts its full length */
+			size_t dl = cur_left(&k);
+			if (c->pkt.payload_len >= 4 && c->pkt.payload_len - 4u > dl)
+				dl = c->pkt.payload_len - 4u;
+			t->data_len = (uint16_t)(dl > 65535 ? 65535 : dl);
+		}
 		if (k.trunc)
 			why = "TFTP block number cut short";
 		break;

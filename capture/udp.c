@@ -25,7 +25,10 @@ void udp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	size_t n = cur_left(&k);
 	if (ulen >= 8 && (size_t)ulen - 8 < n)
 		n = (size_t)ulen - 8; /* the UDP length wins over trailing bytes */
-	c->pkt.payload_len = ulen >= 8 ? (uint32_t)ulen - 8 : (uint32_t)n;
+	uint32_t wire = ulen >= 8 ? (uint32_t)ulen - 8 : (uint32_t)n;
+	if (c->pkt.l4_wire_len >= 8 && wire > c->pkt.l4_wire_len - 8)
+		wire = c->pkt.l4_wire_len - 8; /* a UDP length beyond the IP packet is bogus */
+	c->pkt.payload_len = wire < n ? (uint32_t)n : wire;
 	const uint8_t *pl = k.p;
 	const struct pnb_packet *pk = &c->pkt;
 	if (port_is(pk, 67) || port_is(pk, 68) || port_is(pk, 4011))

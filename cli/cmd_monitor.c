@@ -321,19 +321,26 @@ static int run_file(struct monitor *m, struct source *src)
 static void run_live(struct monitor *m, struct source *src)
 {
 	struct pollfd pfd = {source_fd(src), POLLIN, 0};
-	double t0 = now_s(), next_table = t0 + LIVE_TABLE_EVERY;
+	double t0 = now_s(), next_table = t0 + LIVE_TABLE_EVERY, next_tick = 0;
 	uint64_t left = m->count ? m->count : UINT64_MAX;
 	while (!stop_flag && left) {
-		int pr = poll(&pfd, 1, 200);
-		if (pr > 0) {
+		int pr = poll(&pfd, 1, 100);
+		/* Drain what the kernel holds (bounded, so signals and ticks still get a turn). */
+		for (int round = 0; pr > 0 && round < 64 && left; round++) {
 			int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
 			if (rc == SOURCE_ERROR) {
 				cli_error(CMD, "%s: %s", m->iface, source_error(src));
+				stop_flag = 1;
 				break;
 			}
-			if (rc > 0)
-				left -= (uint64_t)rc;
+			if (rc <= 0)
+				break;
+			left -= (uint64_t)rc;
 		}
+		double t = now_s();
+		if (t < next_tick)
+			continue;
+		next_tick = t + 0.1; /* timeouts, printing and the table at most 10 times a second */
 		struct timeval tv;
 		gettimeofday(&tv, NULL);
 		decoder_tick(m->dec, tv);
@@ -341,7 +348,6 @@ static void run_live(struct monitor *m, struct source *src)
 		if (m->text)
 			text_printer_flush(m->text);
 		fflush(stdout);
-		double t = now_s();
 		if (m->duration > 0 && t - t0 >= m->duration)
 			break;
 		if (!m->json && !m->quiet && t >= next_table) {
@@ -359,7 +365,7 @@ static struct source *open_source(struct monitor *m)
 {
 	char err[512];
 	struct source *src = m->file ? source_open_file(m->file, err, sizeof(err))
-				     : source_open_live(m->iface, NULL, 32, err, sizeof(err));
+				     : source_open_live(m->iface, NULL, 64, err, sizeof(err));
 	if (!src) {
 		cli_error(CMD, "%s", err);
 		return NULL;

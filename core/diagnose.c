@@ -8,11 +8,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const boot_stage_names[STAGE_COUNT] = {"none", "ROM DHCP discover", "boot offer",
-						   "address bound", "TFTP firmware", "TFTP kernel",
-						   "kernel network", "root login", "root in use"};
+const char *const boot_stage_names[STAGE_COUNT] = {
+    "none",	   "ROM DHCP discover", "boot offer", "address bound", "TFTP firmware",
+    "TFTP kernel", "kernel network",	"root login", "root in use"};
 
-#define DIAG_RULE_INFO(e, id, stage, failure, site, meaning)                                      \
+const char *const boot_stage_help[STAGE_COUNT] = {
+    "",
+    "a DHCP DISCOVER with vendor class PXEClient:Arch:00000:UNDI:002001 (option 97 gives the "
+    "model and serial on Pi 4/5)",
+    "an offer with option 43 holding \"Raspberry Pi Boot\" and a TFTP server (option 66, "
+    "siaddr or option 54)",
+    "REQUEST/ACK; the Pi 3 ROM never requests, so the usable offer followed by TFTP counts",
+    "bootcode.bin (Pi 3), then start*.elf and fixup*.dat (config.txt on a Pi 5) under the "
+    "prefix",
+    "device tree, cmdline.txt, kernel and initramfs transferred completely",
+    "a second DHCP from the same MAC, without PXEClient: the kernel's or initramfs's",
+    "iSCSI login accepted (status 0x0000) or NFS MOUNT answered OK",
+    "SCSI READ/WRITE commands (or NFS READs) flowing",
+};
+
+#define DIAG_RULE_INFO(e, id, stage, failure, site, meaning)                                       \
 	{id, (enum boot_stage)(stage), failure, site, meaning},
 static const struct diag_rule_info rules[R_COUNT] = {DIAG_RULES(DIAG_RULE_INFO)};
 #undef DIAG_RULE_INFO
@@ -107,8 +122,10 @@ static enum pi_model model_from_oui(const uint8_t mac[6])
 	static const struct {
 		uint8_t oui[3];
 		enum pi_model m;
-	} ouis[] = {{{0xb8, 0x27, 0xeb}, PI_3B}, {{0xdc, 0xa6, 0x32}, PI_4B},
-		    {{0xe4, 0x5f, 0x01}, PI_4B}, {{0x2c, 0xcf, 0x67}, PI_5}};
+	} ouis[] = {{{0xb8, 0x27, 0xeb}, PI_3B},
+		    {{0xdc, 0xa6, 0x32}, PI_4B},
+		    {{0xe4, 0x5f, 0x01}, PI_4B},
+		    {{0x2c, 0xcf, 0x67}, PI_5}};
 	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
 		if (memcmp(mac, ouis[i].oui, 3) == 0)
 			return ouis[i].m;
@@ -389,8 +406,9 @@ static void pi_summarise(struct diag *d, struct pistate *ps, bool at_end)
 	} else {
 		int next = p->reached + 1;
 		sbuf_printf(&b, "reached stage %d (%s); %s stage %d (%s)", p->reached,
-			    boot_stage_names[p->reached], at_end ? "the capture ended in" : "now in",
-			    next, boot_stage_names[next]);
+			    boot_stage_names[p->reached],
+			    at_end ? "the capture ended in" : "now in", next,
+			    boot_stage_names[next]);
 	}
 	if (warnings)
 		sbuf_printf(&b, " with %zu warning%s [%s]", warnings, warnings == 1 ? "" : "s",
@@ -483,17 +501,36 @@ void diag_event(struct diag *d, const struct pnb_event *ev)
 		d->now = ev->ts;
 	d->touched = NULL;
 	switch (ev->kind) {
-	case EV_DHCP: dx_dhcp(d, ev); break;
-	case EV_ARP: dx_arp(d, ev); break;
-	case EV_STP: dx_stp(d, ev); break;
-	case EV_TFTP: dx_tftp(d, ev); break;
-	case EV_TFTP_XFER: dx_xfer(d, ev); break;
-	case EV_TCP: dx_tcp(d, ev); break;
-	case EV_ISCSI: dx_iscsi(d, ev); break;
-	case EV_RPC: dx_rpc(d, ev); break;
-	case EV_TRUNCATED: malformed(d, ev); break;
+	case EV_DHCP:
+		dx_dhcp(d, ev);
+		break;
+	case EV_ARP:
+		dx_arp(d, ev);
+		break;
+	case EV_STP:
+		dx_stp(d, ev);
+		break;
+	case EV_TFTP:
+		dx_tftp(d, ev);
+		break;
+	case EV_TFTP_XFER:
+		dx_xfer(d, ev);
+		break;
+	case EV_TCP:
+		dx_tcp(d, ev);
+		break;
+	case EV_ISCSI:
+		dx_iscsi(d, ev);
+		break;
+	case EV_RPC:
+		dx_rpc(d, ev);
+		break;
+	case EV_TRUNCATED:
+		malformed(d, ev);
+		break;
 	case EV_NETCONSOLE:
-	case EV_KIND_COUNT: break;
+	case EV_KIND_COUNT:
+		break;
 	}
 	/* Capture time drives the silence rules when reading a file; once a second is plenty. */
 	if (tv_diff(d->now, d->last_sweep) >= 1.0)

@@ -29,6 +29,8 @@ enum boot_stage {
 enum stage_state { STATE_NOT_SEEN, STATE_IN_PROGRESS, STATE_DONE, STATE_FAILED };
 
 extern const char *const boot_stage_names[STAGE_COUNT]; /* "ROM DHCP discover", … */
+/* What completes each stage on the wire (DESIGN.md's table), one sentence each. */
+extern const char *const boot_stage_help[STAGE_COUNT];
 
 struct diag_verdict {
 	enum boot_stage stage;

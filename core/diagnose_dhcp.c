@@ -28,9 +28,9 @@ static void bytes_copy(struct pnb_bytes b, char *out, size_t len)
 
 static bool is_pi_oui(const uint8_t mac[6])
 {
-	static const uint8_t ouis[][3] = {{0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01},
-					  {0x28, 0xcd, 0xc1}, {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67},
-					  {0x88, 0xa2, 0x9e}};
+	static const uint8_t ouis[][3] = {
+	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
+	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
 	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
 		if (memcmp(mac, ouis[i], 3) == 0)
 			return true;
@@ -80,10 +80,21 @@ static void learn_guid(struct diag *d, struct pistate *ps, const struct ev_dhcp 
 		if (all44) {
 			ps->pub.model = PI_3B;
 			ps->model_from_guid = true;
-		} else if (model_is_pi3_family(ps->pub.model) && !ps->model_from_guid &&
-			   !(ps->prof && ps->prof->model != PI_MODEL_UNKNOWN)) {
-			/* b8:27:eb with a real GUID: the 3B+ ROM puts its serial there. */
-			ps->pub.model = PI_3BPLUS;
+			return;
+		}
+		if (model_is_pi3_family(ps->pub.model) && !ps->model_from_guid &&
+		    !(ps->prof && ps->prof->model != PI_MODEL_UNKNOWN))
+			ps->pub.model = PI_3BPLUS; /* b8:27:eb with a real GUID: the 3B+ ROM */
+		/* The serial repeated four times (3B+ ROM; Pi 4/5 with DHCP_OPTION97=0), read
+		 * little-endian like the RPi4 layout; the byte order is UNCONFIRMED (spec §5.5). */
+		if (memcmp(g.p + 1, g.p + 5, 4) == 0 && memcmp(g.p + 1, g.p + 9, 4) == 0 &&
+		    memcmp(g.p + 1, g.p + 13, 4) == 0) {
+			char serial[9];
+			uint32_t v = (uint32_t)g.p[1] | (uint32_t)g.p[2] << 8 |
+				     (uint32_t)g.p[3] << 16 | (uint32_t)g.p[4] << 24;
+			snprintf(serial, sizeof(serial), "%08x", v);
+			if (v)
+				diag_pi_learn_serial(d, ps, serial);
 		}
 	}
 }
@@ -98,8 +109,8 @@ static bool offer_tftp_ip(const struct pistate *ps, struct offer_rec *o)
 		o->tftp_ip = ip66;
 	else if (o->siaddr)
 		o->tftp_ip = o->siaddr;
-	else if (o->server)
-		o->tftp_ip = o->server;
+	else if (o->sid)
+		o->tftp_ip = o->sid;
 	else
 		o->tftp_ip = ip66;
 	return o->tftp_ip != 0;
@@ -127,6 +138,7 @@ static void offer_record(struct pistate *ps, const struct pnb_event *ev, struct 
 	o->xid = h->xid;
 	o->src_ip = ev->src_ip;
 	o->server = h->server_id ? h->server_id : ev->src_ip;
+	o->sid = h->server_id;
 	o->yiaddr = h->yiaddr;
 	o->siaddr = h->siaddr;
 	o->giaddr = h->giaddr;
@@ -166,13 +178,14 @@ static void check_rival(struct diag *d, struct pistate *ps, const struct offer_r
 		ev_ref(d, &e, x->frame, x->ts);
 		sbuf_printf(&e, ", %s offered %s in ", ip_str(o->server, sb), ip_str(o->yiaddr, b));
 		ev_ref(d, &e, o->frame, o->ts);
-		pi_report(ps, R_RIVAL_DHCP, 0, o->frame,
-			  xasprintf("two DHCP servers (%s and %s) offered this Pi different addresses",
-				    sa, sb),
-			  sbuf_take(&e),
-			  xstrdup("keep one address server on the segment: run pinetboot's DHCP as "
-				  "proxy (dhcp = proxy) beside an existing server, or switch the "
-				  "other one off"));
+		pi_report(
+		    ps, R_RIVAL_DHCP, 0, o->frame,
+		    xasprintf("two DHCP servers (%s and %s) offered this Pi different addresses",
+			      sa, sb),
+		    sbuf_take(&e),
+		    xstrdup("keep one address server on the segment: run pinetboot's DHCP as "
+			    "proxy (dhcp = proxy) beside an existing server, or switch the "
+			    "other one off"));
 		return;
 	}
 }
@@ -223,12 +236,14 @@ static void stp_late(struct diag *d, struct pistate *ps, const struct pnb_event 
 	sbuf_printf(&e, "; first DISCOVER seen in ");
 	ev_ref(d, &e, ev->frame, ev->ts);
 	sbuf_printf(&e, " with secs = %u", secs);
-	pi_report(ps, R_STP_LATE, 0, ev->frame,
-		  xasprintf("the switch port held the Pi's first DISCOVERs while spanning tree "
-			    "listened and learned (forward delay %u s)", d->fwd_delay),
-		  sbuf_take(&e),
-		  xstrdup("enable portfast (or RSTP edge port) on the Pi's switch port; a Pi 3 gives "
-			  "up after 25 s"));
+	pi_report(
+	    ps, R_STP_LATE, 0, ev->frame,
+	    xasprintf("the switch port held the Pi's first DISCOVERs while spanning tree "
+		      "listened and learned (forward delay %u s)",
+		      d->fwd_delay),
+	    sbuf_take(&e),
+	    xstrdup("enable portfast (or RSTP edge port) on the Pi's switch port; a Pi 3 gives "
+		    "up after 25 s"));
 }
 
 /* The kernel's (or initramfs's) own DHCP: no PXEClient class, after the kernel files. */
@@ -267,14 +282,12 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 	ps->last_frame = ev->frame;
 	ps->last_ts = ev->ts;
 	learn_guid(d, ps, h);
-	/* A DHCP without PXEClient after the firmware phase is the kernel's (the Pi 4's REQUEST
-	 * may lack option 60, EE#87, so only DISCOVERs and post-kernel messages count). */
-	if (!pxe && (ps->kernel_started || (h->msg_type == 1 && ps->n_discover > 0 && ps->n_rrq))) {
+	/* A DHCP without PXEClient once the kernel files were asked for is the kernel's. Before
+	 * that it is firmware (the Pi 4's REQUEST may lack option 60, EE#87) — unless the capture
+	 * started after the firmware phase and this is all we see of the Pi. */
+	if (!pxe && (ps->kernel_started ||
+		     (!ps->n_discover && !ps->n_request && !ps->n_rrq && h->msg_type == 1))) {
 		kernel_dhcp(ps, ev);
-		return;
-	}
-	if (!pxe && !ps->n_discover && !ps->n_request && h->msg_type == 1) {
-		kernel_dhcp(ps, ev); /* capture started after the firmware phase */
 		return;
 	}
 	if (h->msg_type == 1) {
@@ -308,7 +321,8 @@ static void nak(struct diag *d, struct pistate *ps, const struct pnb_event *ev, 
 	ps->nak_frame = ev->frame;
 	struct sbuf e;
 	sbuf_init(&e);
-	sbuf_printf(&e, "DHCPNAK from %s in ", ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
+	sbuf_printf(&e, "DHCPNAK from %s in ",
+		    ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
 	ev_ref(d, &e, ev->frame, ev->ts);
 	if (msg[0])
 		sbuf_printf(&e, ": \"%s\"", msg);
@@ -397,8 +411,8 @@ static void offer_list(struct diag *d, const struct pistate *ps, struct sbuf *e,
 		const struct offer_rec *o = &ps->offers[i];
 		if (only43 && !o->has43)
 			continue;
-		sbuf_printf(e, "%s%s from %s ", shown ? "; " : "", o->msg_type == 5 ? "ACK" : "OFFER",
-			    ip_str(o->server, ip));
+		sbuf_printf(e, "%s%s from %s ", shown ? "; " : "",
+			    o->msg_type == 5 ? "ACK" : "OFFER", ip_str(o->server, ip));
 		ev_ref(d, e, o->frame, o->ts);
 		if (!o->has43)
 			sbuf_add(e, " without option 43");
@@ -412,7 +426,8 @@ static void offer_list(struct diag *d, const struct pistate *ps, struct sbuf *e,
 		sbuf_printf(e, " (%u replies in all)", ps->n_offers);
 }
 
-static const struct offer_rec *find_offer(const struct pistate *ps, bool (*pred)(const struct offer_rec *))
+static const struct offer_rec *find_offer(const struct pistate *ps,
+					  bool (*pred)(const struct offer_rec *))
 {
 	for (unsigned i = 0; i < ps->n_offers; i++)
 		if (pred(&ps->offers[i]))
@@ -420,11 +435,26 @@ static const struct offer_rec *find_offer(const struct pistate *ps, bool (*pred)
 	return NULL;
 }
 
-static bool o_has43(const struct offer_rec *o) { return o->has43; }
-static bool o_menu(const struct offer_rec *o) { return o->menu; }
-static bool o_spaces(const struct offer_rec *o) { return o->menu && o->menu_spaces; }
-static bool o_tftp(const struct offer_rec *o) { return o->menu && o->tftp_ip; }
-static bool o_direct(const struct offer_rec *o) { return !o->giaddr; }
+static bool o_has43(const struct offer_rec *o)
+{
+	return o->has43;
+}
+static bool o_menu(const struct offer_rec *o)
+{
+	return o->menu;
+}
+static bool o_spaces(const struct offer_rec *o)
+{
+	return o->menu && o->menu_spaces;
+}
+static bool o_tftp(const struct offer_rec *o)
+{
+	return o->menu && o->tftp_ip;
+}
+static bool o_direct(const struct offer_rec *o)
+{
+	return !o->giaddr;
+}
 
 /* Pi 3 proxy loop: an address offer and a boot offer from different servers within 2 s. */
 static bool proxy_burst(const struct pistate *ps, const struct offer_rec **a,
@@ -457,20 +487,22 @@ static bool explain_offers(struct diag *d, struct pistate *ps)
 		sbuf_printf(&e, "; relay agent %s", ip_str(ps->offers[0].giaddr, g));
 		pi_report(ps, R_RELAY_3B, 0, f,
 			  xasprintf("every offer came through a DHCP relay (%s), which the Pi 3B "
-				    "ROM rejects", g),
+				    "ROM rejects",
+				    g),
 			  sbuf_take(&e),
 			  xstrdup("put the boot server on the Pi's subnet, or give the Pi 3B an SD "
 				  "card holding only bootcode.bin"));
 		return true;
 	}
 	if (!find_offer(ps, o_has43)) {
-		pi_report(ps, R_NO_OPT43, 0, f,
-			  xstrdup("the offers carry no option 43 (PXE boot menu), so the Pi ignores "
-				  "them"),
-			  sbuf_take(&e),
-			  xstrdup("add pxe-service=0,\"Raspberry Pi Boot   \" (dnsmasq) or option 43 "
-				  "with sub-option 9 (ISC/Kea); check that tags keyed on Pi OUIs include "
-				  "this MAC"));
+		pi_report(
+		    ps, R_NO_OPT43, 0, f,
+		    xstrdup("the offers carry no option 43 (PXE boot menu), so the Pi ignores "
+			    "them"),
+		    sbuf_take(&e),
+		    xstrdup("add pxe-service=0,\"Raspberry Pi Boot   \" (dnsmasq) or option 43 "
+			    "with sub-option 9 (ISC/Kea); check that tags keyed on Pi OUIs include "
+			    "this MAC"));
 		return true;
 	}
 	if (!find_offer(ps, o_menu)) {
@@ -563,11 +595,12 @@ static bool explain_request(struct diag *d, struct pistate *ps)
 		ev_ref(d, &e, ps->ack_frame, ps->pub.stage_time[STAGE_BOUND]);
 		sbuf_printf(&e, ", boot offer named TFTP server %s, then no TFTP read request",
 			    ip_str(ps->tftp_ip, ip));
-		pi_report(ps, R_NO_TFTP_REQUEST, 0, ps->ack_frame,
-			  xstrdup("the Pi took its address but never asked for a file over TFTP"),
-			  sbuf_take(&e),
-			  xstrdup("check the TFTP server address in the offer (option 66/siaddr) is "
-				  "reachable, or set TFTP_IP in the EEPROM"));
+		pi_report(
+		    ps, R_NO_TFTP_REQUEST, 0, ps->ack_frame,
+		    xstrdup("the Pi took its address but never asked for a file over TFTP"),
+		    sbuf_take(&e),
+		    xstrdup("check the TFTP server address in the offer (option 66/siaddr) is "
+			    "reachable, or set TFTP_IP in the EEPROM"));
 		return true;
 	}
 	sbuf_printf(&e, "%u REQUEST%s from ", ps->n_request, ps->n_request == 1 ? "" : "s");
@@ -636,11 +669,13 @@ void dx_arp(struct diag *d, const struct pnb_event *ev)
 		ev_ref(d, &e, ev->frame, ev->ts);
 		sbuf_printf(&e, " after option 66 \"%s\" in ", bo->opt66);
 		ev_ref(d, &e, bo->frame, bo->ts);
-		pi_report(ps, R_ARP_GARBAGE, 0, ev->frame,
-			  xasprintf("the Pi ARPs for %s, an address no offer named: its EEPROM "
-				    "misread option 66 \"%s\"", ip, bo->opt66),
-			  sbuf_take(&e),
-			  xstrdup("update the bootloader EEPROM (rpi-eeprom-update), or set TFTP_IP"));
+		pi_report(
+		    ps, R_ARP_GARBAGE, 0, ev->frame,
+		    xasprintf("the Pi ARPs for %s, an address no offer named: its EEPROM "
+			      "misread option 66 \"%s\"",
+			      ip, bo->opt66),
+		    sbuf_take(&e),
+		    xstrdup("update the bootloader EEPROM (rpi-eeprom-update), or set TFTP_IP"));
 		return;
 	}
 	const struct pi_model_info *mi = model_info(ps->pub.model);
@@ -653,8 +688,10 @@ void dx_arp(struct diag *d, const struct pnb_event *ev)
 			    ip_str(ps->mask, (char[16]){0}));
 		pi_report(ps, R_TFTP_OFFLINK, 0, ev->frame,
 			  xasprintf("the Pi 3B ARPs for TFTP server %s on another subnet; its ROM "
-				    "does not route", ip),
-			  sbuf_take(&e), xstrdup("run TFTP on the Pi's own subnet (fixed in the 3B+)"));
+				    "does not route",
+				    ip),
+			  sbuf_take(&e),
+			  xstrdup("run TFTP on the Pi's own subnet (fixed in the 3B+)"));
 	}
 }
 
@@ -671,7 +708,8 @@ void dx_stp(struct diag *d, const struct pnb_event *ev)
 		sbuf_init(&e);
 		sbuf_printf(&e, "first BPDU ");
 		ev_ref(d, &e, ev->frame, ev->ts);
-		sbuf_printf(&e, ": %s, forward delay %u s", names[s->version & 3], s->forward_delay);
+		sbuf_printf(&e, ": %s, forward delay %u s", names[s->version & 3],
+			    s->forward_delay);
 		site_report(d, R_STP_BPDU, ev->frame,
 			    xasprintf("the switch runs spanning tree (%s) on this segment: a port "
 				      "that is not an edge port blocks for ~%u s after link-up",

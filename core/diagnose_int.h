@@ -132,7 +132,7 @@ struct offer_rec {
 	uint64_t frame;
 	struct timeval ts;
 	uint8_t msg_type; /* 2 OFFER, 5 ACK (dnsmasq can answer 4011 with ACK) */
-	uint32_t xid, src_ip, server, yiaddr, siaddr, giaddr, mask, router;
+	uint32_t xid, src_ip, server, sid, yiaddr, siaddr, giaddr, mask, router;
 	uint32_t tftp_ip;   /* what the Pi would use: option 66 (if an address), siaddr, option 54 */
 	uint8_t hops;
 	bool has43, menu, menu_spaces, raw43;

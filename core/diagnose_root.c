@@ -67,12 +67,14 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 	sbuf_printf(&e, "TCP RST from %s:3260 ", ip_str(ev->src_ip, ip));
 	ev_ref(d, &e, ev->frame, ev->ts);
 	sbuf_add(&e, " in answer to the Pi's connection");
-	const char *t_name = d->site && d->site->iscsi_target == TARGET_LIO ? "LIO (target.service)"
-									  : "tgtd";
-	pi_report(ps, R_ISCSI_RST, 0, ev->frame,
-		  xasprintf("nothing accepts iSCSI connections on %s:3260", ev->src_ip ? ip : "the target"),
-		  sbuf_take(&e),
-		  xasprintf("start the iSCSI target (%s) and open TCP 3260 in the firewall", t_name));
+	const char *t_name =
+	    d->site && d->site->iscsi_target == TARGET_LIO ? "LIO (target.service)" : "tgtd";
+	pi_report(
+	    ps, R_ISCSI_RST, 0, ev->frame,
+	    xasprintf("nothing accepts iSCSI connections on %s:3260",
+		      ev->src_ip ? ip : "the target"),
+	    sbuf_take(&e),
+	    xasprintf("start the iSCSI target (%s) and open TCP 3260 in the firewall", t_name));
 }
 
 static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
@@ -89,50 +91,66 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	sbuf_printf(&e, " to InitiatorName=%s TargetName=%s", ini, tgt);
 	if (status == 0x0201) {
 		bool no_chap = p && !p->chap;
-		pi_report(ps, R_ISCSI_CHAP, 0, ev->frame,
-			  no_chap ? xstrdup("the target demands CHAP (login status 0x0201) but the "
-					    "profile says chap = no")
-				  : xstrdup("CHAP authentication failed (login status 0x0201): user "
-					    "or secret differ between target and Pi"),
-			  sbuf_take(&e),
-			  xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli "
-				  "set auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
+		pi_report(
+		    ps, R_ISCSI_CHAP, 0, ev->frame,
+		    no_chap ? xstrdup("the target demands CHAP (login status 0x0201) but the "
+				      "profile says chap = no")
+			    : xstrdup("CHAP authentication failed (login status 0x0201): user "
+				      "or secret differ between target and Pi"),
+		    sbuf_take(&e),
+		    xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli "
+			    "set auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
 	} else if (status == 0x0202) {
 		bool other = p && p->initiator && ps->initiator && strcmp(p->initiator, ini) != 0;
 		pi_report(ps, R_ISCSI_ACL, 0, ev->frame,
-			  other ? xasprintf("the Pi logs in as %s but the target's ACL (the profile) "
-					    "allows %s (status 0x0202)", ini, p->initiator)
-				: xasprintf("initiator %s is not allowed to log in to %s (status "
-					    "0x0202)", ini, tgt),
+			  other
+			      ? xasprintf("the Pi logs in as %s but the target's ACL (the profile) "
+					  "allows %s (status 0x0202)",
+					  ini, p->initiator)
+			      : xasprintf("initiator %s is not allowed to log in to %s (status "
+					  "0x0202)",
+					  ini, tgt),
 			  sbuf_take(&e),
 			  other ? xasprintf("set ISCSI_INITIATOR=%s on the Pi (cmdline.txt or "
 					    "iscsi.initramfs), or initiator = %s in the profile",
 					    p->initiator, ini)
-				: xasprintf("add the ACL: targetcli /iscsi/%s/tpg1/acls create %s", tgt,
-					    ini));
+				: xasprintf("add the ACL: targetcli /iscsi/%s/tpg1/acls create %s",
+					    tgt, ini));
 	} else if (status == 0x0203) {
 		char *cause, *fix;
 		if (p && p->target && ps->target && strcmp(p->target, tgt) != 0) {
-			cause = xasprintf("the Pi asked for target %s, which the server does not have; "
-					  "the profile's target is %s (status 0x0203)", tgt, p->target);
-			fix = xasprintf("set ISCSI_TARGET_NAME=%s on the Pi (pinetboot export writes "
-					"it)", p->target);
+			cause =
+			    xasprintf("the Pi asked for target %s, which the server does not have; "
+				      "the profile's target is %s (status 0x0203)",
+				      tgt, p->target);
+			fix =
+			    xasprintf("set ISCSI_TARGET_NAME=%s on the Pi (pinetboot export writes "
+				      "it)",
+				      p->target);
 		} else if (p && p->initiator && ps->initiator && strcmp(p->initiator, ini) != 0) {
-			cause = xasprintf("the initiator %s is outside the target's ACL, which tgtd "
-					  "answers with 'not found' (0x0203); the profile's initiator is "
-					  "%s", ini, p->initiator);
-			fix = xasprintf("set ISCSI_INITIATOR=%s on the Pi, or initiator = %s in the "
-					"profile and re-apply the target", p->initiator, ini);
+			cause = xasprintf(
+			    "the initiator %s is outside the target's ACL, which tgtd "
+			    "answers with 'not found' (0x0203); the profile's initiator is "
+			    "%s",
+			    ini, p->initiator);
+			fix =
+			    xasprintf("set ISCSI_INITIATOR=%s on the Pi, or initiator = %s in the "
+				      "profile and re-apply the target",
+				      p->initiator, ini);
 		} else if (p) {
 			cause = xasprintf("target %s is not defined on the server although the "
-					  "profile has it (status 0x0203)", tgt);
+					  "profile has it (status 0x0203)",
+					  tgt);
 			fix = xstrdup("apply the target configuration (tgt-admin --execute, or the "
 				      "targetcli script) and check tgt-admin --show");
 		} else {
-			cause = xasprintf("no target named %s (status 0x0203; tgtd also says this to "
-					  "an initiator outside the target's ACL)", tgt);
-			fix = xstrdup("compare the Pi's TargetName and InitiatorName with the target's "
-				      "definition and ACL (tgt-admin --show)");
+			cause =
+			    xasprintf("no target named %s (status 0x0203; tgtd also says this to "
+				      "an initiator outside the target's ACL)",
+				      tgt);
+			fix = xstrdup(
+			    "compare the Pi's TargetName and InitiatorName with the target's "
+			    "definition and ACL (tgt-admin --show)");
 		}
 		pi_report(ps, R_ISCSI_NOT_FOUND, 0, ev->frame, cause, sbuf_take(&e), fix);
 	} else {
@@ -205,7 +223,8 @@ static void nfs_report(struct diag *d, struct pistate *ps, const struct pnb_even
 		    c->proc);
 	ev_ref(d, &e, ev->frame, ev->ts);
 	if (c->accept_stat == 2)
-		sbuf_printf(&e, ": PROG_MISMATCH, server supports %u–%u", c->low_vers, c->high_vers);
+		sbuf_printf(&e, ": PROG_MISMATCH, server supports %u–%u", c->low_vers,
+			    c->high_vers);
 	else if (c->has_status)
 		sbuf_printf(&e, ": status %u", c->status);
 	if (c->path.p)
@@ -217,8 +236,8 @@ static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event
 {
 	const struct ev_rpc *c = &ev->u.rpc;
 	ps->last_ts = ps->last_root_ts = ev->ts;
-	if (c->reply_stat == 0 && c->accept_stat == 2 && (c->prog == PROG_NFS || c->prog == PROG_MOUNT) &&
-	    (c->vers <= 2 || ps->nfs_v2)) {
+	if (c->reply_stat == 0 && c->accept_stat == 2 &&
+	    (c->prog == PROG_NFS || c->prog == PROG_MOUNT) && (c->vers <= 2 || ps->nfs_v2)) {
 		nfs_report(d, ps, ev, R_NFS_V2,
 			   xstrdup("the kernel asked for NFS version 2, which the server does not "
 				   "serve"),
@@ -235,11 +254,12 @@ static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event
 				   xstrdup("fix nfsroot= in cmdline.txt or create and export the "
 					   "directory"));
 		} else {
-			nfs_report(d, ps, ev, R_NFS_DENIED,
-				   xasprintf("the server refused to mount the root (MOUNT status %u)",
-					     c->status),
-				   xstrdup("export the path to this Pi in /etc/exports "
-					   "(rw,no_root_squash,no_subtree_check) and exportfs -ra"));
+			nfs_report(
+			    d, ps, ev, R_NFS_DENIED,
+			    xasprintf("the server refused to mount the root (MOUNT status %u)",
+				      c->status),
+			    xstrdup("export the path to this Pi in /etc/exports "
+				    "(rw,no_root_squash,no_subtree_check) and exportfs -ra"));
 		}
 		return;
 	}
@@ -248,13 +268,14 @@ static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event
 	if (c->vers == 4 && c->proc == 1 && c->accept_stat == 0)
 		st_done(ps, STAGE_ROOT_LOGIN, ev); /* NFSv4: no MOUNT protocol */
 	if (c->has_status && (c->status == 1 || c->status == 13 || c->status == 30)) {
-		nfs_report(d, ps, ev, R_NFS_ACCESS,
-			   xasprintf("the NFS root refuses changes (%s)",
-				     c->status == 30 ? "ROFS: read-only export"
-				     : c->status == 13 ? "ACCES: root_squash or permissions"
-						       : "PERM"),
-			   xstrdup("export the Pi's root rw,no_root_squash (one root per Pi), or use "
-				   "an overlay for a shared read-only root"));
+		nfs_report(
+		    d, ps, ev, R_NFS_ACCESS,
+		    xasprintf("the NFS root refuses changes (%s)",
+			      c->status == 30	? "ROFS: read-only export"
+			      : c->status == 13 ? "ACCES: root_squash or permissions"
+						: "PERM"),
+		    xstrdup("export the Pi's root rw,no_root_squash (one root per Pi), or use "
+			    "an overlay for a shared read-only root"));
 		return;
 	}
 	if (c->proc == 6 && c->has_status && c->status == 0 && ++ps->n_nfs_read >= 8)
@@ -281,6 +302,7 @@ void dx_rpc(struct diag *d, const struct pnb_event *ev)
 	root_begin(ps, ev);
 	if (c->prog == PROG_NFS && c->vers == 2)
 		ps->nfs_v2 = true;
-	if (c->prog == PROG_NFS && c->proc != 0 && (st_is_done(ps, STAGE_ROOT_LOGIN) || c->vers == 4))
+	if (c->prog == PROG_NFS && c->proc != 0 &&
+	    (st_is_done(ps, STAGE_ROOT_LOGIN) || c->vers == 4))
 		root_io(ps, ev, c->proc == 7);
 }

@@ -9,8 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum file_kind { FK_OTHER, FK_NOISE, FK_BOOTCODE, FK_START, FK_FIXUP, FK_CONFIG, FK_CMDLINE,
-		 FK_DTB, FK_KERNEL, FK_INITRAMFS };
+enum file_kind {
+	FK_OTHER,
+	FK_NOISE,
+	FK_BOOTCODE,
+	FK_START,
+	FK_FIXUP,
+	FK_CONFIG,
+	FK_CMDLINE,
+	FK_DTB,
+	FK_KERNEL,
+	FK_INITRAMFS
+};
 
 static const char *base_name(const char *path)
 {
@@ -20,11 +30,10 @@ static const char *base_name(const char *path)
 
 static enum file_kind file_kind(const char *path)
 {
-	static const char *const noise[] = {"bootsig.bin", "recovery.elf", "recover4.elf",
-					    "recovery.bin", "recovery5.elf", "pieeprom.sig",
-					    "pieeprom.upd", "vl805.sig", "vl805.bin",
-					    "overlay_map.dtb", "dt-blob.bin", "autoboot.txt",
-					    "bootcfg.txt", "usercfg.txt", "syscfg.txt"};
+	static const char *const noise[] = {
+	    "bootsig.bin",  "recovery.elf", "recover4.elf", "recovery.bin", "recovery5.elf",
+	    "pieeprom.sig", "pieeprom.upd", "vl805.sig",    "vl805.bin",    "overlay_map.dtb",
+	    "dt-blob.bin",  "autoboot.txt", "bootcfg.txt",  "usercfg.txt",  "syscfg.txt"};
 	const char *b = base_name(path);
 	for (size_t i = 0; i < PNB_ARRAY_LEN(noise); i++)
 		if (strcmp(b, noise[i]) == 0)
@@ -121,7 +130,8 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 	char exp[40], buf[64];
 	const char *kind;
 	if (pi_fired(ps, R_PREFIX_MISMATCH) || pi_fired(ps, R_PREFIX_DIR_MISSING))
-		return; /* the first miss is the evidence; start.elf after start4.elf adds nothing */
+		return; /* the first miss is the evidence; start.elf after start4.elf adds nothing
+			 */
 	if (!ps->prefix_missed) {
 		ps->prefix_missed = true;
 		ps->prefix_miss_frame = ev->frame;
@@ -141,21 +151,26 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 		int code = ps->prof->prefix == TFTP_PREFIX_SERIAL ? 0
 			   : ps->prof->prefix == TFTP_PREFIX_MAC  ? 2
 								  : 1;
-		pi_report(ps, R_PREFIX_MISMATCH, 0, ev->frame,
-			  xasprintf("asked for %s, got File not found; the profile lays this Pi out "
-				    "by %s %s", name, kind, exp),
-			  sbuf_take(&e),
-			  xasprintf("set TFTP_PREFIX=%d%s%s in the Pi's EEPROM, or tftp_prefix = %s in "
-				    "the profile (then export/apply)", code,
-				    code == 1 ? " with TFTP_PREFIX_STR=" : "", code == 1 ? exp : "", pk));
+		pi_report(
+		    ps, R_PREFIX_MISMATCH, 0, ev->frame,
+		    xasprintf("asked for %s, got File not found; the profile lays this Pi out "
+			      "by %s %s",
+			      name, kind, exp),
+		    sbuf_take(&e),
+		    xasprintf("set TFTP_PREFIX=%d%s%s in the Pi's EEPROM, or tftp_prefix = %s in "
+			      "the profile (then export/apply)",
+			      code, code == 1 ? " with TFTP_PREFIX_STR=" : "", code == 1 ? exp : "",
+			      pk));
 	} else {
-		pi_report(ps, R_PREFIX_DIR_MISSING, 0, ev->frame,
-			  xasprintf("asked for %s, got File not found: the Pi's own TFTP directory "
-				    "%s/ is missing or has no %s", name, exp, base_name(name)),
-			  sbuf_take(&e),
-			  xasprintf("copy the boot files to %s/%s/ (pinetboot apply)",
-				    d->site && d->site->tftp_root ? d->site->tftp_root : "TFTP_ROOT",
-				    exp));
+		pi_report(
+		    ps, R_PREFIX_DIR_MISSING, 0, ev->frame,
+		    xasprintf("asked for %s, got File not found: the Pi's own TFTP directory "
+			      "%s/ is missing or has no %s",
+			      name, exp, base_name(name)),
+		    sbuf_take(&e),
+		    xasprintf("copy the boot files to %s/%s/ (pinetboot apply)",
+			      d->site && d->site->tftp_root ? d->site->tftp_root : "TFTP_ROOT",
+			      exp));
 	}
 }
 
@@ -173,40 +188,48 @@ static void firmware_missing(struct diag *d, struct pistate *ps, const char *nam
 			    (unsigned long long)ps->prefix_miss_frame);
 	for (unsigned i = 0; i < ps->n_offers; i++)
 		if (ps->offers[i].has67) {
-			sbuf_printf(&e, "; the offer's boot file \"%s\" (option 67) is ignored by "
-					"the Pi", ps->offers[i].opt67);
+			sbuf_printf(&e,
+				    "; the offer's boot file \"%s\" (option 67) is ignored by "
+				    "the Pi",
+				    ps->offers[i].opt67);
 			break;
 		}
 	const char *root = d->site && d->site->tftp_root ? d->site->tftp_root : "the TFTP root";
 	switch (r) {
 	case R_BOOTCODE_MISSING:
-		pi_report(ps, r, 0, ev->frame,
-			  xstrdup("the Pi 3 ROM asked for bootcode.bin and the TFTP root has none"),
-			  sbuf_take(&e),
-			  xasprintf("put bootcode.bin (from the firmware's boot partition) in %s",
-				    root));
+		pi_report(
+		    ps, r, 0, ev->frame,
+		    xstrdup("the Pi 3 ROM asked for bootcode.bin and the TFTP root has none"),
+		    sbuf_take(&e),
+		    xasprintf("put bootcode.bin (from the firmware's boot partition) in %s", root));
 		break;
 	case R_FIRMWARE_NOT_FOUND:
-		pi_report(ps, r, 0, ev->frame,
-			  xasprintf("asked for %s, got File not found: no firmware where the Pi "
-				    "looks", name),
-			  sbuf_take(&e),
-			  xasprintf("copy the boot partition (start*.elf, fixup*.dat, config.txt) to "
-				    "%s under the Pi's directory (pinetboot apply)", root));
+		pi_report(
+		    ps, r, 0, ev->frame,
+		    xasprintf("asked for %s, got File not found: no firmware where the Pi "
+			      "looks",
+			      name),
+		    sbuf_take(&e),
+		    xasprintf("copy the boot partition (start*.elf, fixup*.dat, config.txt) to "
+			      "%s under the Pi's directory (pinetboot apply)",
+			      root));
 		break;
 	case R_INITRAMFS_MISSING:
-		pi_report(ps, r, 0, ev->frame,
-			  xasprintf("config.txt names the initramfs %s, which is not on the TFTP "
-				    "server", base_name(name)),
-			  sbuf_take(&e),
-			  xstrdup("build it (update-initramfs -c -k VERSION with iscsi.initramfs for "
-				  "iSCSI) and copy it next to the kernel, or fix the initramfs line"));
+		pi_report(
+		    ps, r, 0, ev->frame,
+		    xasprintf("config.txt names the initramfs %s, which is not on the TFTP "
+			      "server",
+			      base_name(name)),
+		    sbuf_take(&e),
+		    xstrdup("build it (update-initramfs -c -k VERSION with iscsi.initramfs for "
+			    "iSCSI) and copy it next to the kernel, or fix the initramfs line"));
 		break;
 	default:
-		pi_report(ps, R_KERNEL_MISSING, 0, ev->frame,
-			  xasprintf("asked for %s, got File not found", name), sbuf_take(&e),
-			  xstrdup("copy the whole boot partition (kernel, dtbs, cmdline.txt) to the "
-				  "Pi's TFTP directory"));
+		pi_report(
+		    ps, R_KERNEL_MISSING, 0, ev->frame,
+		    xasprintf("asked for %s, got File not found", name), sbuf_take(&e),
+		    xstrdup("copy the whole boot partition (kernel, dtbs, cmdline.txt) to the "
+			    "Pi's TFTP directory"));
 		break;
 	}
 }
@@ -223,11 +246,11 @@ static void file_error(struct diag *d, struct pistate *ps, const char *name, uin
 		sbuf_init(&e);
 		sbuf_printf(&e, "RRQ %s, ERROR 2 Access violation ", name);
 		ev_ref(d, &e, ev->frame, ev->ts);
-		pi_report(ps, R_ACCESS_VIOLATION, ps->kernel_started ? 5 : 4, ev->frame,
-			  xasprintf("the TFTP server refused %s (access violation)", name),
-			  sbuf_take(&e),
-			  xstrdup("make the file world-readable and inside the TFTP root (tftpd-hpa "
-				  "--secure serves only below it; check symlinks)"));
+		pi_report(
+		    ps, R_ACCESS_VIOLATION, ps->kernel_started ? 5 : 4, ev->frame,
+		    xasprintf("the TFTP server refused %s (access violation)", name), sbuf_take(&e),
+		    xstrdup("make the file world-readable and inside the TFTP root (tftpd-hpa "
+			    "--secure serves only below it; check symlinks)"));
 		return;
 	}
 	if (code != 1)
@@ -269,12 +292,13 @@ static void prefix_dropped(struct diag *d, struct pistate *ps, const char *name,
 	sbuf_printf(&e, "%s not found (#%llu), then RRQ %s ", ps->prefix_miss_file,
 		    (unsigned long long)ps->prefix_miss_frame, name);
 	ev_ref(d, &e, ev->frame, ev->ts);
-	pi_report(ps, R_PREFIX_DROPPED, 0, ev->frame,
-		  xasprintf("no firmware under %s/, so the Pi dropped the prefix and reads the TFTP "
-			    "root", p),
-		  sbuf_take(&e),
-		  xasprintf("put this Pi's boot files in %s/ (or keep the shared root on purpose)",
-			    p));
+	pi_report(
+	    ps, R_PREFIX_DROPPED, 0, ev->frame,
+	    xasprintf("no firmware under %s/, so the Pi dropped the prefix and reads the TFTP "
+		      "root",
+		      p),
+	    sbuf_take(&e),
+	    xasprintf("put this Pi's boot files in %s/ (or keep the shared root on purpose)", p));
 }
 
 static void on_rrq(struct diag *d, const struct pnb_event *ev)
@@ -283,8 +307,8 @@ static void on_rrq(struct diag *d, const struct pnb_event *ev)
 	if (!ps)
 		return;
 	char name[256];
-	size_t n = ev->u.tftp.filename.len < sizeof(name) - 1 ? ev->u.tftp.filename.len
-							       : sizeof(name) - 1;
+	size_t n =
+	    ev->u.tftp.filename.len < sizeof(name) - 1 ? ev->u.tftp.filename.len : sizeof(name) - 1;
 	if (n && ev->u.tftp.filename.p)
 		memcpy(name, ev->u.tftp.filename.p, n);
 	name[n] = '\0';
@@ -370,12 +394,13 @@ static void file_complete(struct diag *d, struct pistate *ps, const char *name,
 			sbuf_init(&e);
 			sbuf_printf(&e, "%s transferred completely 3 times, the last ", name);
 			ev_ref(d, &e, ev->frame, ev->ts);
-			pi_report(ps, R_TFTP_REPEAT, ps->kernel_started ? 5 : 4, ev->frame,
-				  xasprintf("the Pi keeps fetching %s again after complete transfers",
-					    name),
-				  sbuf_take(&e),
-				  xstrdup("use dnsmasq or tftpd-hpa (they negotiate tsize/blksize), "
-					  "not netkit tftpd"));
+			pi_report(
+			    ps, R_TFTP_REPEAT, ps->kernel_started ? 5 : 4, ev->frame,
+			    xasprintf("the Pi keeps fetching %s again after complete transfers",
+				      name),
+			    sbuf_take(&e),
+			    xstrdup("use dnsmasq or tftpd-hpa (they negotiate tsize/blksize), "
+				    "not netkit tftpd"));
 		}
 	}
 	const struct pi_model_info *mi = model_info(ps->pub.model);
@@ -408,6 +433,8 @@ static void xfer_cut(struct diag *d, struct pistate *ps, const struct pnb_event 
 	bool pi_gave_up = !timeout && x->error_from_client && x->duration >= 20.0 && x->blocks > 1;
 	if (!wrap && !timeout && !pi_gave_up)
 		return; /* an existence probe: normal */
+	if (timeout && !x->blocks)
+		return; /* an RRQ nobody answered: tftp_unanswered's business */
 	struct sbuf e;
 	sbuf_init(&e);
 	sbuf_printf(&e, "%s: %u blocks (%llu bytes", x->filename, x->blocks,
@@ -419,17 +446,20 @@ static void xfer_cut(struct diag *d, struct pistate *ps, const struct pnb_event 
 		sbuf_add(&e, "then silence");
 	else
 		sbuf_printf(&e, "then ERROR %u \"%s\" from %s", x->error_code,
-			    x->error_msg ? x->error_msg : "", x->error_from_client ? "the Pi" : "the server");
+			    x->error_msg ? x->error_msg : "",
+			    x->error_from_client ? "the Pi" : "the server");
 	sbuf_add(&e, ", ended ");
 	ev_ref(d, &e, ev->frame, ev->ts);
 	int stage = ps->kernel_started ? 5 : 4;
 	if (wrap) {
-		pi_report(ps, R_BLOCK_WRAP, stage, ev->frame,
-			  xasprintf("%s needs more than 65535 blocks of %d bytes and the transfer "
-				    "stopped at the block-number wrap", x->filename, bs),
-			  sbuf_take(&e),
-			  xstrdup("update the bootloader (2025-09-23 or later), raise blksize to 1468, "
-				  "or shrink the file"));
+		pi_report(
+		    ps, R_BLOCK_WRAP, stage, ev->frame,
+		    xasprintf("%s needs more than 65535 blocks of %d bytes and the transfer "
+			      "stopped at the block-number wrap",
+			      x->filename, bs),
+		    sbuf_take(&e),
+		    xstrdup("update the bootloader (2025-09-23 or later), raise blksize to 1468, "
+			    "or shrink the file"));
 	} else if (pi_gave_up) {
 		pi_report(ps, R_FILE_TIMEOUT, stage, ev->frame,
 			  xasprintf("the Pi gave up on %s after %.0f s (TFTP_FILE_TIMEOUT)",
@@ -438,11 +468,12 @@ static void xfer_cut(struct diag *d, struct pistate *ps, const struct pnb_event 
 			  xstrdup("raise TFTP_FILE_TIMEOUT in the EEPROM (e.g. 300000), shrink the "
 				  "initramfs, or use blksize 1468"));
 	} else {
-		pi_report(ps, R_TFTP_STALL, stage, ev->frame,
-			  xasprintf("the transfer of %s stopped and timed out", x->filename),
-			  sbuf_take(&e),
-			  xstrdup("check the TFTP server's load and the link (duplex, MTU); the Pi 3B "
-				  "stops answering ARP during long transfers"));
+		pi_report(
+		    ps, R_TFTP_STALL, stage, ev->frame,
+		    xasprintf("the transfer of %s stopped and timed out", x->filename),
+		    sbuf_take(&e),
+		    xstrdup("check the TFTP server's load and the link (duplex, MTU); the Pi 3B "
+			    "stops answering ARP during long transfers"));
 	}
 }
 
@@ -468,12 +499,13 @@ void dx_xfer(struct diag *d, const struct pnb_event *ev)
 		sbuf_printf(&e, "%s: %u of %u blocks sent again, ended ", x->filename,
 			    x->retransmissions, x->blocks);
 		ev_ref(d, &e, ev->frame, ev->ts);
-		pi_report(ps, R_TFTP_RETRANSMITS, ps->kernel_started ? 5 : 4, ev->frame,
-			  xasprintf("a quarter or more of the blocks of %s were retransmitted",
-				    x->filename),
-			  sbuf_take(&e),
-			  xstrdup("check the link (cabling, duplex, a busy switch) and the server's "
-				  "load"));
+		pi_report(
+		    ps, R_TFTP_RETRANSMITS, ps->kernel_started ? 5 : 4, ev->frame,
+		    xasprintf("a quarter or more of the blocks of %s were retransmitted",
+			      x->filename),
+		    sbuf_take(&e),
+		    xstrdup("check the link (cabling, duplex, a busy switch) and the server's "
+			    "load"));
 	}
 }
 
@@ -491,13 +523,13 @@ void tftp_unanswered(struct diag *d, struct pistate *ps, struct timeval now)
 	sbuf_add(&e, ", no DATA, OACK or ERROR back");
 	if (ps->tftp_ip && ps->rrq_dst != ps->tftp_ip) {
 		sbuf_printf(&e, "; the boot offer named TFTP server %s", ip_str(ps->tftp_ip, exp));
-		pi_report(ps, R_TFTP_WRONG_SERVER, 0, ps->first_rrq_frame,
-			  xasprintf("the Pi sends its TFTP requests to %s%s, not to the TFTP host %s",
-				    dst, ps->rrq_dst == ps->addr_server ? " (the DHCP server)" : "",
-				    exp),
-			  sbuf_take(&e),
-			  xstrdup("run TFTP on the host whose offer carries option 43 (the Pi 3 "
-				  "ignores siaddr), or set TFTP_IP in the Pi 4/5 EEPROM"));
+		pi_report(
+		    ps, R_TFTP_WRONG_SERVER, 0, ps->first_rrq_frame,
+		    xasprintf("the Pi sends its TFTP requests to %s%s, not to the TFTP host %s",
+			      dst, ps->rrq_dst == ps->addr_server ? " (the DHCP server)" : "", exp),
+		    sbuf_take(&e),
+		    xstrdup("run TFTP on the host whose offer carries option 43 (the Pi 3 "
+			    "ignores siaddr), or set TFTP_IP in the Pi 4/5 EEPROM"));
 		return;
 	}
 	pi_report(ps, R_TFTP_NO_ANSWER, 0, ps->first_rrq_frame,

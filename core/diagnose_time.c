@@ -10,16 +10,16 @@
 #include <string.h>
 
 static const char *const stall_fix[STAGE_COUNT] = {
-	"",
-	"check power, link and the capture interface; Pi 3B: OTP row 17 = 3020000a; Pi 4/5: "
-	"BOOT_ORDER with 2",
-	"check that a DHCP server (or dnsmasq proxy) answers this MAC with option 43",
-	"check the DHCP server's log for this MAC",
-	"check the TFTP server is reachable from the Pi's address and its log for this Pi",
-	"check the TFTP server's log and the files the Pi asked for last",
-	"check cmdline.txt (ip=dhcp) and attach a screen or NETCONSOLE for the kernel messages",
-	"check the root= / iSCSI / nfsroot parameters in cmdline.txt and the initramfs",
-	"check the root device (root=UUID, LUN) and the kernel modules match",
+    "",
+    "check power, link and the capture interface; Pi 3B: OTP row 17 = 3020000a; Pi 4/5: "
+    "BOOT_ORDER with 2",
+    "check that a DHCP server (or dnsmasq proxy) answers this MAC with option 43",
+    "check the DHCP server's log for this MAC",
+    "check the TFTP server is reachable from the Pi's address and its log for this Pi",
+    "check the TFTP server's log and the files the Pi asked for last",
+    "check cmdline.txt (ip=dhcp) and attach a screen or NETCONSOLE for the kernel messages",
+    "check the root= / iSCSI / nfsroot parameters in cmdline.txt and the initramfs",
+    "check the root device (root=UUID, LUN) and the kernel modules match",
 };
 
 static void stage_timeout(struct diag *d, struct pistate *ps, int stage, double quiet,
@@ -50,11 +50,12 @@ static void no_offer(struct diag *d, struct pistate *ps)
 		sbuf_add(&e, "; spanning-tree BPDUs on the segment");
 	pi_report(ps, R_NO_OFFER, 0, ps->first_disc_frame,
 		  xstrdup("no DHCP server answered the Pi's DISCOVERs"), sbuf_take(&e),
-		  xstrdup(d->n_bpdu ? "start dnsmasq (proxy or full DHCP) for this MAC, and set the "
-				      "switch port to portfast/edge"
-				    : "start dnsmasq (proxy or full DHCP) on this segment; check "
-				      "that it serves this MAC (dhcp-host/tags) and nothing filters "
-				      "DHCP"));
+		  xstrdup(d->n_bpdu
+			      ? "start dnsmasq (proxy or full DHCP) for this MAC, and set the "
+				"switch port to portfast/edge"
+			      : "start dnsmasq (proxy or full DHCP) on this segment; check "
+				"that it serves this MAC (dhcp-host/tags) and nothing filters "
+				"DHCP"));
 }
 
 /* Before any TFTP: the model's DHCP retry window decides. */
@@ -73,8 +74,8 @@ static void check_dhcp(struct diag *d, struct pistate *ps, struct timeval now, b
 	else
 		out = since >= T_DHCP;
 	/* At the end of a file, offers with a defect are evidence enough. */
-	bool evidence = at_end && ps->n_offers &&
-			tv_diff(now, ps->offers[ps->n_offers - 1].ts) >= 2.0;
+	bool evidence =
+	    at_end && ps->n_offers && tv_diff(now, ps->offers[ps->n_offers - 1].ts) >= 2.0;
 	if (!out && !evidence)
 		return;
 	if (dhcp_explain(d, ps, at_end) || !out)
@@ -104,12 +105,13 @@ static void no_root(struct diag *d, struct pistate *ps, struct timeval ref, doub
 			  xstrdup("check cmdline.txt: root=/dev/nfs nfsroot=SERVER:/path,vers=3 "
 				  "ip=dhcp rw"));
 	else
-		pi_report(ps, R_NO_ISCSI, 0, ps->kdhcp_frame,
-			  xstrdup("the initramfs never tried iSCSI (no TCP SYN to 3260): no iSCSI "
-				  "support in it, or no root=/ISCSI_* parameters"),
-			  sbuf_take(&e),
-			  xstrdup("touch /etc/iscsi/iscsi.initramfs, update-initramfs -u, copy the "
-				  "new initramfs to TFTP, and check cmdline.txt's iSCSI parameters"));
+		pi_report(
+		    ps, R_NO_ISCSI, 0, ps->kdhcp_frame,
+		    xstrdup("the initramfs never tried iSCSI (no TCP SYN to 3260): no iSCSI "
+			    "support in it, or no root=/ISCSI_* parameters"),
+		    sbuf_take(&e),
+		    xstrdup("touch /etc/iscsi/iscsi.initramfs, update-initramfs -u, copy the "
+			    "new initramfs to TFTP, and check cmdline.txt's iSCSI parameters"));
 }
 
 static void check_root(struct diag *d, struct pistate *ps, struct timeval now)
@@ -129,15 +131,16 @@ static void check_root(struct diag *d, struct pistate *ps, struct timeval now)
 		sbuf_printf(&e, ", then no %s for %.0f s", nfs ? "NFS READ" : "SCSI READ/WRITE",
 			    tv_diff(now, ok));
 		bool tgt = !d->site || d->site->iscsi_target == TARGET_TGT;
-		pi_report(ps, R_ROOT_NO_READS, 0, ps->pub.stage_frame[STAGE_ROOT_LOGIN],
-			  xstrdup(nfs ? "the root was mounted but never read"
-				      : "the iSCSI session has no disk the initramfs uses (wrong LUN, "
-					"or a target without a backing store)"),
-			  sbuf_take(&e),
-			  xstrdup(tgt && !nfs ? "tgt numbers the first backing store LUN 1: use "
-						"LUN 1 in root=iscsi:…:1:TARGET, or check the "
-						"backing-store line"
-					      : "check the export/target has the root filesystem"));
+		pi_report(
+		    ps, R_ROOT_NO_READS, 0, ps->pub.stage_frame[STAGE_ROOT_LOGIN],
+		    xstrdup(nfs ? "the root was mounted but never read"
+				: "the iSCSI session has no disk the initramfs uses (wrong LUN, "
+				  "or a target without a backing store)"),
+		    sbuf_take(&e),
+		    xstrdup(tgt && !nfs ? "tgt numbers the first backing store LUN 1: use "
+					  "LUN 1 in root=iscsi:…:1:TARGET, or check the "
+					  "backing-store line"
+					: "check the export/target has the root filesystem"));
 		return;
 	}
 	if (quiet < T_READS) {
@@ -154,7 +157,8 @@ static void check_root(struct diag *d, struct pistate *ps, struct timeval now)
 			  "find the root filesystem it was told to mount"),
 		  sbuf_take(&e),
 		  uuid ? xasprintf("check root=UUID=%s in cmdline.txt matches the disk (the UUID "
-				   "changes on re-imaging), the LUN, and the kernel modules", uuid)
+				   "changes on re-imaging), the LUN, and the kernel modules",
+				   uuid)
 		       : xstrdup("check root= in cmdline.txt (the UUID/PARTUUID changes on "
 				 "re-imaging), the LUN, and that the kernel matches /lib/modules"));
 }
@@ -210,12 +214,13 @@ void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool 
 		sbuf_add(&e, "kernel files loaded ");
 		ev_ref(d, &e, ps->pub.stage_frame[STAGE_TFTP_KERNEL], ps->kernel_done_ts);
 		sbuf_printf(&e, ", then no DHCP from this MAC for %.0f s", q);
-		pi_report(ps, R_NO_KERNEL_DHCP, 0, ps->pub.stage_frame[STAGE_TFTP_KERNEL],
-			  xstrdup("the kernel was loaded but never asked for an address: it "
-				  "panicked before the network came up, or ip= is wrong"),
-			  sbuf_take(&e),
-			  xstrdup("check cmdline.txt (ip=dhcp, console=), the dtb and initramfs match "
-				  "the kernel; NETCONSOLE or a screen shows the panic"));
+		pi_report(
+		    ps, R_NO_KERNEL_DHCP, 0, ps->pub.stage_frame[STAGE_TFTP_KERNEL],
+		    xstrdup("the kernel was loaded but never asked for an address: it "
+			    "panicked before the network came up, or ip= is wrong"),
+		    sbuf_take(&e),
+		    xstrdup("check cmdline.txt (ip=dhcp, console=), the dtb and initramfs match "
+			    "the kernel; NETCONSOLE or a screen shows the panic"));
 		return;
 	}
 	if (!ps->root_started) {
@@ -234,7 +239,8 @@ void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool 
 	if (!st_is_done(ps, STAGE_ROOT_LOGIN)) {
 		double q = tv_diff(now, ps->last_root_ts);
 		if (q >= T_READS)
-			stage_timeout(d, ps, STAGE_ROOT_LOGIN, q, ps->pub.stage_frame[STAGE_KERNEL_NET],
+			stage_timeout(d, ps, STAGE_ROOT_LOGIN, q,
+				      ps->pub.stage_frame[STAGE_KERNEL_NET],
 				      ps->pub.stage_time[STAGE_KERNEL_NET]);
 		return;
 	}

@@ -1,5 +1,6 @@
 /* pnb_gen — writes synthetic netboot captures for the capture branch's tests and benchmark:
  *   pnb_gen vectors DIR     small captures for golden and tshark differential tests
+ *   pnb_gen wrap OUT        one TFTP transfer of 70,001 blocks (block numbers wrap)
  *   pnb_gen bench OUT [N]   N packets (default 1,000,000) of 100 Pis booting: DHCP (proxy +
  *                           full), TFTP firmware/kernel transfers with tsize probes, iSCSI
  *                           logins and READs with Data-In split over segments
@@ -896,12 +897,28 @@ static int vectors(const char *dir)
 	return 0;
 }
 
+/* A transfer of more than 65535 blocks (the block number wraps) with a retransmission. */
+static int wrap(const char *out)
+{
+	struct gen g;
+	if (open_out(&g, out) < 0)
+		return 1;
+	struct pi pi;
+	pi_make(&pi, 2, true);
+	uint16_t port = 50000;
+	tftp_file(&g, &pi, &port, "initramfs8", 70000u * 512u + 100u, false, 66000);
+	close_out(&g);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && !strcmp(argv[1], "wrap"))
+		return wrap(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "vectors"))
 		return vectors(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "bench"))
 		return bench(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000000);
-	fprintf(stderr, "usage: pnb_gen vectors DIR | pnb_gen bench OUT [PACKETS]\n");
+	fprintf(stderr, "usage: pnb_gen vectors DIR | pnb_gen bench OUT [PACKETS] | pnb_gen wrap OUT\n");
 	return 2;
 }

@@ -24,12 +24,12 @@ static const uint8_t MAC_RTR[6] = {0x52, 0x54, 0x00, 0x00, 0x00, 0xfe};
 #define PI_IP IP(192, 168, 20, 50)
 
 /* dnsmasq pxe-service=0,"Raspberry Pi Boot" (spec/eeprom-otp.md §5.2) and the 3-space form. */
-static const uint8_t OPT43_PI[] = {6, 1, 3, 10, 4, 0, 'P', 'X', 'E', 9, 20, 0, 0, 17,
-				   'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ', 'P', 'i', ' ',
-				   'B', 'o', 'o', 't', 255};
-static const uint8_t OPT43_PI_SPACES[] = {6, 1, 3, 10, 4, 0, 'P', 'X', 'E', 9, 23, 0, 0, 20,
-					  'R', 'a', 's', 'p', 'b', 'e', 'r', 'r', 'y', ' ', 'P',
-					  'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ', 255};
+static const uint8_t OPT43_PI[] = {6,	1,   3,	  10,  4,   0,	 'P', 'X', 'E', 9,   20,
+				   0,	0,   17,  'R', 'a', 's', 'p', 'b', 'e', 'r', 'r',
+				   'y', ' ', 'P', 'i', ' ', 'B', 'o', 'o', 't', 255};
+static const uint8_t OPT43_PI_SPACES[] = {
+    6,	 1,   3,   10,	4,   0,	  'P', 'X', 'E', 9,   23,  0,	0,   20,  'R', 'a', 's', 'p',
+    'b', 'e', 'r', 'r', 'y', ' ', 'P', 'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ', 255};
 static const uint8_t OPT43_IPXE[] = {6, 1, 8, 255}; /* pixiecore: sub-option 6 only */
 
 struct fx {
@@ -112,8 +112,9 @@ static inline void fx_dump(const struct diag_pi *p)
 }
 
 #define PROFILE                                                                                    \
-	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n" \
-	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n"                  \
+	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = "                       \
+	"iqn.2026-11.lan.example\n"                                                                \
+	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n"               \
 	"tftp_prefix = serial\n"
 
 /* The Pi has fired rule (when given), failed at fail_stage and the summary names the rule. */
@@ -139,8 +140,8 @@ static inline void expect(const struct diag_pi *p, const char *rule, int fail_st
 
 /* ---- DHCP ---- */
 
-static inline void fx_discover(struct fx *f, const uint8_t mac[6], const char *fourcc,
-			       uint32_t rev, uint32_t serial, double dt)
+static inline void fx_discover(struct fx *f, const uint8_t mac[6], const char *fourcc, uint32_t rev,
+			       uint32_t serial, double dt)
 {
 	static uint8_t guid[17];
 	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
@@ -172,7 +173,7 @@ static inline void fx_discover(struct fx *f, const uint8_t mac[6], const char *f
 }
 
 struct fx_offer {
-	uint8_t type;            /* 2 OFFER, 5 ACK, 6 NAK */
+	uint8_t type; /* 2 OFFER, 5 ACK, 6 NAK */
 	uint32_t server, yiaddr, siaddr, giaddr, mask;
 	const uint8_t *opt43;
 	size_t opt43_len;
@@ -376,8 +377,12 @@ static inline void fx_probe(struct fx *f, const uint8_t mac[6], const char *name
 {
 	fx_rrq(f, mac, SRV, name, 0.05);
 	fx_tftp_reply(f, mac, TFTP_OACK, name, 0, 0.01);
-	struct fx_xfer x = {.end = XFER_ERROR, .code = 0, .from_client = true, .probe = true,
-			    .msg = "Early terminate", .blocks = 1};
+	struct fx_xfer x = {.end = XFER_ERROR,
+			    .code = 0,
+			    .from_client = true,
+			    .probe = true,
+			    .msg = "Early terminate",
+			    .blocks = 1};
 	fx_xfer(f, mac, name, &x, 0.01);
 }
 
@@ -531,7 +536,8 @@ static inline void fx_pi4_files(struct fx *f, const uint8_t mac[6], const char *
 #undef FX_PROBE
 }
 
-static inline void fx_iscsi_root(struct fx *f, const uint8_t mac[6], const char *ini, const char *tgt)
+static inline void fx_iscsi_root(struct fx *f, const uint8_t mac[6], const char *ini,
+				 const char *tgt)
 {
 	fx_kernel_dhcp(f, mac, 5.0);
 	fx_kernel_ack(f, mac, 0.01);

@@ -88,14 +88,44 @@ static void test_good_pi3_flat(void **state)
 	fx_end(&f);
 }
 
+/* The 3B+ ROM (and DHCP_OPTION97=0) sends the serial four times: model and serial from it. */
+static void test_guid_serial_repeated(void **state)
+{
+	(void)state;
+	static const uint8_t mac[6] = {0xb8, 0x27, 0xeb, 0x12, 0x34, 0x56};
+	static const uint8_t guid[17] = {0,    0x56, 0x34, 0x12, 0x3e, 0x56, 0x34, 0x12, 0x3e,
+					 0x56, 0x34, 0x12, 0x3e, 0x56, 0x34, 0x12, 0x3e};
+	struct fx f;
+	fx_start(&f, NULL);
+	struct pnb_event ev = fx_ev(&f, EV_DHCP, 1.0);
+	ev.u.dhcp.op = 1;
+	ev.u.dhcp.msg_type = 1;
+	memcpy(ev.u.dhcp.chaddr, mac, 6);
+	ev.u.dhcp.vendor_class.p = (const uint8_t *)"PXEClient:Arch:00000:UNDI:002001";
+	ev.u.dhcp.vendor_class.len = 32;
+	ev.u.dhcp.client_guid.p = guid;
+	ev.u.dhcp.client_guid.len = 17;
+	diag_event(f.d, &ev);
+	const struct diag_pi *p = fx_pi(&f, mac);
+	assert_non_null(p);
+	assert_int_equal(p->model, PI_3BPLUS);
+	assert_true(p->has_serial);
+	assert_string_equal(p->serial, "3e123456");
+	fx_end(&f);
+}
+
 static void test_good_pi5_nfs(void **state)
 {
 	(void)state;
 	struct fx f;
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI5, "RPi5", PI5_REV, 0x9ffefdef, 1.0);
-	struct fx_offer o = {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .opt43 = OPT43_PI,
-			     .opt43_len = sizeof(OPT43_PI), .opt66 = "192.168.20.1"};
+	struct fx_offer o = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI),
+			     .opt66 = "192.168.20.1"};
 	fx_reply(&f, MAC_PI5, &o, 0.01);
 	fx_request(&f, MAC_PI5, true, 0.5);
 	o.type = 5;
@@ -205,8 +235,12 @@ static void test_no_menu(void **state)
 	(void)state;
 	struct fx f;
 	fx_start(&f, NULL);
-	struct fx_offer a = {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .opt43 = OPT43_IPXE,
-			     .opt43_len = sizeof(OPT43_IPXE), .opt67 = "undionly.kpxe"};
+	struct fx_offer a = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .opt43 = OPT43_IPXE,
+			     .opt43_len = sizeof(OPT43_IPXE),
+			     .opt67 = "undionly.kpxe"};
 	pi4_offers(&f, &a, NULL);
 	diag_finish(f.d);
 	expect(fx_pi(&f, MAC_PI4), "no-pi-boot-menu", 2);
@@ -279,8 +313,11 @@ static void test_rival_dhcp(void **state)
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
 	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
-	struct fx_offer b = {.server = SRV, .yiaddr = IP(192, 168, 20, 120), .siaddr = SRV,
-			     .opt43 = OPT43_PI, .opt43_len = sizeof(OPT43_PI)};
+	struct fx_offer b = {.server = SRV,
+			     .yiaddr = IP(192, 168, 20, 120),
+			     .siaddr = SRV,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI)};
 	fx_reply(&f, MAC_PI4, &a, 0.01);
 	fx_reply(&f, MAC_PI4, &b, 0.01);
 	fx_request(&f, MAC_PI4, false, 0.5);
@@ -301,8 +338,12 @@ static void test_no_ack(void **state)
 	struct fx f;
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
-	struct fx_offer a = {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .giaddr = RTR,
-			     .opt43 = OPT43_PI, .opt43_len = sizeof(OPT43_PI)};
+	struct fx_offer a = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .giaddr = RTR,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI)};
 	fx_reply(&f, MAC_PI4, &a, 0.01);
 	for (int i = 0; i < 12; i++)
 		fx_request(&f, MAC_PI4, false, 4.0);
@@ -359,8 +400,8 @@ static void test_proxy_no_delay(void **state)
 	struct fx f;
 	fx_start(&f, NULL);
 	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
-	struct fx_offer b = {.server = SRV, .opt43 = OPT43_PI_SPACES,
-			     .opt43_len = sizeof(OPT43_PI_SPACES)};
+	struct fx_offer b = {
+	    .server = SRV, .opt43 = OPT43_PI_SPACES, .opt43_len = sizeof(OPT43_PI_SPACES)};
 	pi3_rounds(&f, &a, &b, 0.01);
 	diag_finish(f.d);
 	expect(fx_pi(&f, MAC_PI3), "proxy-no-delay", 3);
@@ -372,8 +413,11 @@ static void test_pi3_offer_ignored(void **state)
 	(void)state;
 	struct fx f;
 	fx_start(&f, NULL);
-	struct fx_offer a = {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV,
-			     .opt43 = OPT43_PI_SPACES, .opt43_len = sizeof(OPT43_PI_SPACES)};
+	struct fx_offer a = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .opt43 = OPT43_PI_SPACES,
+			     .opt43_len = sizeof(OPT43_PI_SPACES)};
 	pi3_rounds(&f, &a, NULL, 0);
 	diag_finish(f.d);
 	expect(fx_pi(&f, MAC_PI3), "pi3-offer-ignored", 3);
@@ -385,8 +429,12 @@ static void test_relay_3b(void **state)
 	(void)state;
 	struct fx f;
 	fx_start(&f, NULL);
-	struct fx_offer a = {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .giaddr = RTR,
-			     .opt43 = OPT43_PI_SPACES, .opt43_len = sizeof(OPT43_PI_SPACES)};
+	struct fx_offer a = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .giaddr = RTR,
+			     .opt43 = OPT43_PI_SPACES,
+			     .opt43_len = sizeof(OPT43_PI_SPACES)};
 	pi3_rounds(&f, &a, NULL, 0);
 	diag_finish(f.d);
 	expect(fx_pi(&f, MAC_PI3), "dhcp-relay-3b", 2);
@@ -428,28 +476,18 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rule_table),
-		cmocka_unit_test(test_good_pi4_iscsi),
-		cmocka_unit_test(test_good_pi3_flat),
-		cmocka_unit_test(test_good_pi5_nfs),
-		cmocka_unit_test(test_no_discover),
-		cmocka_unit_test(test_no_pi_seen),
-		cmocka_unit_test(test_stp_late),
-		cmocka_unit_test(test_no_option_43),
-		cmocka_unit_test(test_no_menu),
-		cmocka_unit_test(test_no_tftp_server),
-		cmocka_unit_test(test_no_offer),
-		cmocka_unit_test(test_no_offer_live),
-		cmocka_unit_test(test_in_progress_at_end),
-		cmocka_unit_test(test_rival_dhcp),
-		cmocka_unit_test(test_no_ack),
-		cmocka_unit_test(test_no_tftp_request),
-		cmocka_unit_test(test_menu_no_spaces),
-		cmocka_unit_test(test_proxy_no_delay),
-		cmocka_unit_test(test_pi3_offer_ignored),
-		cmocka_unit_test(test_relay_3b),
-		cmocka_unit_test(test_not_in_profile),
-		cmocka_unit_test(test_malformed),
+	    cmocka_unit_test(test_rule_table),	    cmocka_unit_test(test_good_pi4_iscsi),
+	    cmocka_unit_test(test_good_pi3_flat),   cmocka_unit_test(test_guid_serial_repeated),
+	    cmocka_unit_test(test_good_pi5_nfs),    cmocka_unit_test(test_no_discover),
+	    cmocka_unit_test(test_no_pi_seen),	    cmocka_unit_test(test_stp_late),
+	    cmocka_unit_test(test_no_option_43),    cmocka_unit_test(test_no_menu),
+	    cmocka_unit_test(test_no_tftp_server),  cmocka_unit_test(test_no_offer),
+	    cmocka_unit_test(test_no_offer_live),   cmocka_unit_test(test_in_progress_at_end),
+	    cmocka_unit_test(test_rival_dhcp),	    cmocka_unit_test(test_no_ack),
+	    cmocka_unit_test(test_no_tftp_request), cmocka_unit_test(test_menu_no_spaces),
+	    cmocka_unit_test(test_proxy_no_delay),  cmocka_unit_test(test_pi3_offer_ignored),
+	    cmocka_unit_test(test_relay_3b),	    cmocka_unit_test(test_not_in_profile),
+	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 #define INI "iqn.2026-11.lan.example:kitchen"
 #define TGT "iqn.2026-11.lan.example:root-kitchen"
 #define PROFILE_NFS                                                                                \
-	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\nroot = nfs\n"                       \
+	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\nroot = nfs\n"                      \
 	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n"
 
 /* Good Pi 4 boot up to the kernel files (stage 5 done). */
@@ -266,23 +266,23 @@ static void test_nfs_access(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_kernel_dhcp),
-		cmocka_unit_test(test_kernel_stage_done),
-		cmocka_unit_test(test_no_iscsi_syn),
-		cmocka_unit_test(test_no_nfs_mount),
-		cmocka_unit_test(test_iscsi_rst),
-		cmocka_unit_test(test_iscsi_chap),
-		cmocka_unit_test(test_iscsi_acl),
-		cmocka_unit_test(test_iscsi_not_found_initiator),
-		cmocka_unit_test(test_iscsi_not_found_target),
-		cmocka_unit_test(test_iscsi_login_other),
-		cmocka_unit_test(test_root_no_reads),
-		cmocka_unit_test(test_root_reads_stop),
-		cmocka_unit_test(test_root_in_use_then_lost),
-		cmocka_unit_test(test_nfs_v2),
-		cmocka_unit_test(test_nfs_noent),
-		cmocka_unit_test(test_nfs_denied),
-		cmocka_unit_test(test_nfs_access),
+	    cmocka_unit_test(test_no_kernel_dhcp),
+	    cmocka_unit_test(test_kernel_stage_done),
+	    cmocka_unit_test(test_no_iscsi_syn),
+	    cmocka_unit_test(test_no_nfs_mount),
+	    cmocka_unit_test(test_iscsi_rst),
+	    cmocka_unit_test(test_iscsi_chap),
+	    cmocka_unit_test(test_iscsi_acl),
+	    cmocka_unit_test(test_iscsi_not_found_initiator),
+	    cmocka_unit_test(test_iscsi_not_found_target),
+	    cmocka_unit_test(test_iscsi_login_other),
+	    cmocka_unit_test(test_root_no_reads),
+	    cmocka_unit_test(test_root_reads_stop),
+	    cmocka_unit_test(test_root_in_use_then_lost),
+	    cmocka_unit_test(test_nfs_v2),
+	    cmocka_unit_test(test_nfs_noent),
+	    cmocka_unit_test(test_nfs_denied),
+	    cmocka_unit_test(test_nfs_access),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

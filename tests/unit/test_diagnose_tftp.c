@@ -10,8 +10,10 @@
 #include "tests/unit/diag_fixture.h"
 
 #define PROFILE_MAC                                                                                \
-	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n" \
-	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\ntftp_prefix = mac\n"
+	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = "                       \
+	"iqn.2026-11.lan.example\n"                                                                \
+	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\ntftp_prefix = " \
+	"mac\n"
 
 /* Pi 4 up to the first firmware request, without any profile or with one. */
 static void pi4_to_tftp(struct fx *f, const char *profile)
@@ -39,8 +41,11 @@ static void test_noise_is_not_failure(void **state)
 	fx_missing(&f, MAC_PI4, "511e57f7/armstub8-gic.bin");
 	/* an Early terminate a second into a file is a probe too */
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/bcm2711-rpi-4-b.dtb", 0.05);
-	struct fx_xfer early = {.end = XFER_ERROR, .from_client = true, .msg = "Early terminate",
-				.blocks = 2, .duration = 0.5};
+	struct fx_xfer early = {.end = XFER_ERROR,
+				.from_client = true,
+				.msg = "Early terminate",
+				.blocks = 2,
+				.duration = 0.5};
 	fx_xfer(&f, MAC_PI4, "511e57f7/bcm2711-rpi-4-b.dtb", &early, 0.5);
 	fx_get(&f, MAC_PI4, "511e57f7/bcm2711-rpi-4-b.dtb");
 	fx_get(&f, MAC_PI4, "511e57f7/cmdline.txt");
@@ -68,7 +73,8 @@ static void test_prefix_mismatch(void **state)
 	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
 	expect(p, "tftp-prefix-mismatch", 4);
 	const struct diag_verdict *v = fx_verdict(p, "tftp-prefix-mismatch");
-	assert_non_null(strstr(v->cause, "asked for dc-a6-32-1c-6a-2a/start4.elf, got File not found"));
+	assert_non_null(
+	    strstr(v->cause, "asked for dc-a6-32-1c-6a-2a/start4.elf, got File not found"));
 	assert_non_null(strstr(v->cause, "by serial 511e57f7"));
 	assert_non_null(strstr(v->fix, "TFTP_PREFIX=0"));
 	assert_non_null(strstr(v->fix, "tftp_prefix = mac"));
@@ -224,8 +230,12 @@ static void test_file_timeout(void **state)
 	pi4_to_kernel(&f);
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/initramfs8", 0.05);
-	struct fx_xfer x = {.end = XFER_ERROR, .from_client = true, .msg = "Early terminate",
-			    .blocks = 25000, .tsize = 90000000, .duration = 30.1};
+	struct fx_xfer x = {.end = XFER_ERROR,
+			    .from_client = true,
+			    .msg = "Early terminate",
+			    .blocks = 25000,
+			    .tsize = 90000000,
+			    .duration = 30.1};
 	fx_xfer(&f, MAC_PI4, "511e57f7/initramfs8", &x, 30.1);
 	diag_finish(f.d);
 	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
@@ -241,8 +251,11 @@ static void test_block_wrap(void **state)
 	pi4_to_kernel(&f);
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/initramfs8", 0.05);
-	struct fx_xfer x = {.end = XFER_TIMEOUT, .blocks = 65535, .tsize = 120000000,
-			    .blksize = 1024, .duration = 25};
+	struct fx_xfer x = {.end = XFER_TIMEOUT,
+			    .blocks = 65535,
+			    .tsize = 120000000,
+			    .blksize = 1024,
+			    .duration = 25};
 	fx_xfer(&f, MAC_PI4, "511e57f7/initramfs8", &x, 25);
 	diag_finish(f.d);
 	expect(fx_pi(&f, MAC_PI4), "tftp-block-wrap", 5);
@@ -315,8 +328,11 @@ static void test_arp_garbage(void **state)
 	struct fx f;
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
-	struct fx_offer o = {.server = SRV, .yiaddr = PI_IP, .opt43 = OPT43_PI,
-			     .opt43_len = sizeof(OPT43_PI), .opt66 = "192.168.20.1"};
+	struct fx_offer o = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI),
+			     .opt66 = "192.168.20.1"};
 	fx_reply(&f, MAC_PI4, &o, 0.01);
 	fx_request(&f, MAC_PI4, false, 0.5);
 	o.type = 5;
@@ -334,8 +350,11 @@ static void test_tftp_offlink(void **state)
 	struct fx f;
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI3, NULL, 0, 0, 1.0);
-	struct fx_offer o = {.server = RTR, .yiaddr = PI_IP, .siaddr = IP(10, 0, 0, 5),
-			     .opt43 = OPT43_PI_SPACES, .opt43_len = sizeof(OPT43_PI_SPACES)};
+	struct fx_offer o = {.server = RTR,
+			     .yiaddr = PI_IP,
+			     .siaddr = IP(10, 0, 0, 5),
+			     .opt43 = OPT43_PI_SPACES,
+			     .opt43_len = sizeof(OPT43_PI_SPACES)};
 	fx_reply(&f, MAC_PI3, &o, 0.01);
 	fx_arp(&f, MAC_PI3, PI_IP, IP(10, 0, 0, 5), 0.1);
 	diag_finish(f.d);
@@ -358,26 +377,26 @@ static void test_tftp_stage_timeout(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_noise_is_not_failure),
-		cmocka_unit_test(test_prefix_mismatch),
-		cmocka_unit_test(test_prefix_mismatch_serial),
-		cmocka_unit_test(test_prefix_dir_missing),
-		cmocka_unit_test(test_prefix_dropped),
-		cmocka_unit_test(test_prefix_mismatch_recovered),
-		cmocka_unit_test(test_firmware_not_found),
-		cmocka_unit_test(test_bootcode_missing),
-		cmocka_unit_test(test_access_violation),
-		cmocka_unit_test(test_initramfs_missing),
-		cmocka_unit_test(test_kernel_missing),
-		cmocka_unit_test(test_file_timeout),
-		cmocka_unit_test(test_block_wrap),
-		cmocka_unit_test(test_tftp_stall),
-		cmocka_unit_test(test_retransmits_and_repeat),
-		cmocka_unit_test(test_tftp_wrong_server),
-		cmocka_unit_test(test_tftp_no_answer),
-		cmocka_unit_test(test_arp_garbage),
-		cmocka_unit_test(test_tftp_offlink),
-		cmocka_unit_test(test_tftp_stage_timeout),
+	    cmocka_unit_test(test_noise_is_not_failure),
+	    cmocka_unit_test(test_prefix_mismatch),
+	    cmocka_unit_test(test_prefix_mismatch_serial),
+	    cmocka_unit_test(test_prefix_dir_missing),
+	    cmocka_unit_test(test_prefix_dropped),
+	    cmocka_unit_test(test_prefix_mismatch_recovered),
+	    cmocka_unit_test(test_firmware_not_found),
+	    cmocka_unit_test(test_bootcode_missing),
+	    cmocka_unit_test(test_access_violation),
+	    cmocka_unit_test(test_initramfs_missing),
+	    cmocka_unit_test(test_kernel_missing),
+	    cmocka_unit_test(test_file_timeout),
+	    cmocka_unit_test(test_block_wrap),
+	    cmocka_unit_test(test_tftp_stall),
+	    cmocka_unit_test(test_retransmits_and_repeat),
+	    cmocka_unit_test(test_tftp_wrong_server),
+	    cmocka_unit_test(test_tftp_no_answer),
+	    cmocka_unit_test(test_arp_garbage),
+	    cmocka_unit_test(test_tftp_offlink),
+	    cmocka_unit_test(test_tftp_stage_timeout),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
