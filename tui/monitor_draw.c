@@ -107,7 +107,8 @@ static void draw_pis(const struct mon_step *st, const struct mon_layout *l)
 		const struct diag_pi *p = diag_pi_at(st->feed->diag, top + (size_t)i);
 		enum wiz_colour c = p == sel ? CP_SELECT : pi_colour(p);
 		draw_fill(r.y + 1 + i, r.x, r.w, c);
-		draw_text(r.y + 1 + i, r.x + 1, r.w - 1, c, pi_label(p, buf, sizeof(buf)));
+		draw_text(r.y + 1 + i, r.x, 2, c, p == sel ? ">" : " ");
+		draw_text(r.y + 1 + i, r.x + 2, r.w - 2, c, pi_label(p, buf, sizeof(buf)));
 	}
 }
 
