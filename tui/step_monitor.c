@@ -192,9 +192,26 @@ static int select_pi(struct mon_step *st, int delta)
 	return WIZ_REDRAW;
 }
 
-static int scroll_by(struct mon_step *st, long delta)
+/* Timeline lines the current filter shows. */
+static size_t shown_lines(const struct mon_step *st)
 {
-	long s = (long)st->scroll + delta;
+	const struct diag_pi *p = mon_sel_pi(st);
+	if (!st->feed)
+		return 0;
+	if (!p || st->all)
+		return st->feed->n_lines;
+	size_t n = 0;
+	for (size_t i = 0; i < st->feed->n_lines; i++)
+		n += monfeed_line_is_pi(monfeed_line(st->feed, i), p);
+	return n;
+}
+
+/* Scrolls by delta lines, never past the oldest page. */
+static int scroll_by(struct mon_step *st, long delta, int page)
+{
+	long s = (long)st->scroll + delta, max = (long)shown_lines(st) - page;
+	if (s > max)
+		s = max;
 	st->scroll = s < 0 ? 0 : (size_t)s;
 	return WIZ_REDRAW;
 }
@@ -203,19 +220,20 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
 	(void)ch;
 	struct mon_step *st = p;
-	int page = mon_layout_for(mon_area(), mon_pi_count(st)).timeline.h - 2;
+	int page = mon_layout_for(mon_area(), mon_pi_count(st)).timeline.h - 1;
+	if (page < 1)
+		page = 1;
 	switch (a) {
 	case ACT_UP:
 		return select_pi(st, -1);
 	case ACT_DOWN:
 		return select_pi(st, 1);
 	case ACT_PAGE_UP:
-		return scroll_by(st, page > 1 ? page : 1);
+		return scroll_by(st, page, page);
 	case ACT_PAGE_DOWN:
-		return scroll_by(st, -(page > 1 ? page : 1));
+		return scroll_by(st, -page, page);
 	case ACT_HOME:
-		st->scroll = st->feed ? st->feed->n_lines : 0;
-		return WIZ_REDRAW;
+		return scroll_by(st, (long)shown_lines(st), page);
 	case ACT_END:
 		st->scroll = 0;
 		return WIZ_REDRAW;

@@ -96,6 +96,16 @@ if [[ ${n_pis:-1} -gt 1 ]]; then
   tmux_keys k
   tmux_wait "Pi 1/$n_pis"
 fi
+# scrolling: Home shows the oldest packet, End follows the newest again
+first_packet_shown() { tmux_screen | grep -qE '\.[0-9]{6} #1 '; }
+! first_packet_shown || fail "the timeline does not follow the newest packets"
+tmux_keys Home
+tmux_wait "(scrolled; End follows)"
+first_packet_shown || { tmux_dump; fail "Home does not show the first packet"; }
+tmux_keys PageDown
+tmux_keys End
+tmux_wait_gone "(scrolled; End follows)"
+! first_packet_shown || fail "End does not follow the newest packets"
 tmux_keys '?'
 tmux_wait "pause or resume the capture"
 tmux_keys x
