@@ -165,10 +165,13 @@ static void draw_help_bar(const struct wiz *w)
 	}
 }
 
+/* The `?` screen: every action from the table, and what the step marks mean when it fits. */
 static void draw_help(void)
 {
-	/* from the title row down to the status line: 20 actions fit at 80x24 */
-	struct rect r = {.y = 1, .x = 1, .h = LINES - 2, .w = COLS - 2};
+	/* up to the title row and the status line, so every action fits at 80x24 */
+	int want = (ACT_COUNT - 1) + 2 + 2, h = want < LINES - 2 ? want : LINES - 2;
+	int wd = COLS - 2 < 100 ? COLS - 2 : 100;
+	struct rect r = {.y = 1 + (LINES - 2 - h) / 2, .x = (COLS - wd) / 2, .h = h, .w = wd};
 	draw_box(r, "Keys (any key closes)");
 	int y = r.y + 1;
 	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {
@@ -177,6 +180,10 @@ static void draw_help(void)
 		draw_textf(y, r.x + 14, 12, CP_DIM, "%s", ai->name);
 		draw_text(y, r.x + 27, r.w - 29, CP_NORMAL, ai->help);
 	}
+	if (y + 1 < r.y + r.h - 1)
+		draw_text(y + 1, r.x + 2, r.w - 4, CP_DIM,
+			  "Step marks: + complete, ! has problems (the loader's messages show "
+			  "under the fields)");
 }
 
 static void draw_popup(const struct wiz_popup *p)

@@ -79,6 +79,24 @@ tmux_wait "dc:a6:32:1c:6a:2a"
 add_pi garage 1 2caf9c61 b8:27:eb:af:9c:61
 tmux_wait "garage"
 tmux_expect_no "problem"
+# a third Pi, removed again: d asks first (Keep is the default answer)
+tmux_keys a
+tmux_wait "New Pi's name"
+tmux_keys C-u
+tmux_type "spare"
+tmux_keys Enter
+tmux_wait "added Pi \"spare\""
+tmux_keys Escape
+tmux_wait "2 problems" # a Pi without model, and without mac or serial
+tmux_keys d
+tmux_wait "Remove Pi \"spare\"?"
+tmux_keys Enter
+tmux_wait_gone "Remove Pi"
+tmux_wait "spare"
+tmux_keys d Up Enter
+tmux_wait "removed Pi \"spare\""
+tmux_expect_no "spare "
+tmux_expect_no "problem"
 
 # Server: full DHCP with a range, then back to proxy
 tmux_keys Tab
