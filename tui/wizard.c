@@ -427,7 +427,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	} else {
 		draft_init(&w->site);
 		default_server(w);
-		w->dirty = true;
+		w->dirty = !o->replay; /* a replay without a profile quits without asking */
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	}

@@ -136,6 +136,16 @@ tmux_keys q
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 tm kill-server
 
+# --- a replay without a profile: no cross-checks, and quitting asks nothing
+rm -f "$T/wizard.rc"
+tmux_start 80x24 "$PINETBOOT" wizard --replay bad.pcap --replay-speed 0
+wait_finished
+tmux_wait "[X] ${b[1]} ${stage_names[b[1]]}"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
+[[ ! -e $T/site.conf ]] || fail "a replay wrote site.conf"
+tm kill-server
+
 # --- a live capture that cannot start says why, in the step
 rm -f "$T/wizard.rc"
 sed -i 's/^interface *=.*/interface = pnbnope0/' "$T/demo-site.conf"
