@@ -13,7 +13,7 @@
 #include "capture/print.h"
 #include "core/util.h"
 
-#define LIVE_BUFFER_MB 32
+#define LIVE_BUFFER_MB 64
 
 static void cur_add_mac(struct mon_line *c, const uint8_t mac[6])
 {

@@ -15,8 +15,9 @@
 #include "tui/steps.h"
 
 #define MON_TICK_MS 50
-#define LIVE_BATCH 256	  /* packets per wake-up of the pcap fd: the terminal stays responsive */
-#define REPLAY_BATCH 2000 /* packets per tick when the replay runs as fast as possible */
+#define LIVE_BATCH 1024	  /* packets per wake-up of the pcap fd: the terminal stays responsive */
+#define REPLAY_BATCH 1000   /* packets per pump of a replay */
+#define REPLAY_SLICE_MS 30 /* at most this long per tick reading a replay */
 
 static bool monitor_shown(const struct wiz *w)
 {
@@ -123,7 +124,11 @@ static int monitor_tick(struct wiz *w, void *p)
 		return WIZ_REDRAW;
 	}
 	enum monfeed_state before = st->feed->state;
-	int n = monfeed_pump(st->feed, now, REPLAY_BATCH);
+	/* as fast as possible, but in slices: the terminal is read between ticks */
+	int n = 0, got;
+	do
+		n += got = monfeed_pump(st->feed, now, REPLAY_BATCH);
+	while (got == REPLAY_BATCH && loop_now_ms() - now < REPLAY_SLICE_MS);
 	if (st->feed->state != before)
 		wiz_status(w, st->feed->state == MONFEED_FAILED ? MSG_ERROR : MSG_OK, "%s",
 			   st->feed->message);
