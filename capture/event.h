@@ -149,6 +149,15 @@ struct ev_iscsi {
 	uint8_t cdb_opcode;                    /* SCSI Command: CDB byte 0 */
 	uint8_t scsi_status, response;         /* SCSI Response */
 	bool resynced;                         /* first PDU after joining mid-stream */
+	/* additions (capture branch): */
+	uint32_t expected_len;                 /* SCSI Command: expected data transfer length */
+	uint64_t lba;                          /* READ/WRITE(6/10/12/16): first block */
+	uint32_t blocks;                       /* READ/WRITE: transfer length in blocks */
+	bool has_sense;                        /* SCSI Response carried sense data */
+	uint8_t sense_key, asc, ascq;          /* e.g. 02/3a/00 NOT READY, medium not present */
+	uint8_t logout_reason;                 /* Logout Request: 0 close session, 1 connection… */
+	uint8_t logout_response;               /* Logout Response: 0 closed, 1 CID not found… */
+	uint8_t reject_reason;                 /* Reject: RFC 7143 §11.17.1 reason code */
 };
 
 /* ---- ONC RPC: portmap, MOUNT, NFS ---- */

@@ -147,6 +147,57 @@ static struct stream *reverse_stream(struct dctx *c)
 	return flow_get(c->iscsi->t, &k);
 }
 
+/* READ/WRITE CDBs (SBC-3): where and how much. */
+static void cdb_decode(struct ev_iscsi *e, const uint8_t *cdb)
+{
+	switch (cdb[0]) {
+	case 0x08: /* READ(6) / WRITE(6) */
+	case 0x0a:
+		e->lba = (uint32_t)(cdb[1] & 0x1f) << 16 | (uint32_t)cdb[2] << 8 | cdb[3];
+		e->blocks = cdb[4] ? cdb[4] : 256;
+		break;
+	case 0x28: /* READ(10) / WRITE(10) */
+	case 0x2a:
+		e->lba = at_be32(cdb, 16, 2);
+		e->blocks = at_be16(cdb, 16, 7);
+		break;
+	case 0xa8: /* READ(12) / WRITE(12) */
+	case 0xaa:
+		e->lba = at_be32(cdb, 16, 2);
+		e->blocks = at_be32(cdb, 16, 6);
+		break;
+	case 0x88: /* READ(16) / WRITE(16) */
+	case 0x8a:
+		e->lba = (uint64_t)at_be32(cdb, 16, 2) << 32 | at_be32(cdb, 16, 6);
+		e->blocks = at_be32(cdb, 16, 10);
+		break;
+	default:
+		break;
+	}
+}
+
+/* SCSI Response data: SenseLength(2) then fixed (0x70/0x71) or descriptor (0x72/0x73) sense. */
+static void sense_decode(struct ev_iscsi *e, const uint8_t *d, size_t n)
+{
+	size_t sl = at_be16(d, n, 0);
+	if (sl < 4 || n < 2 + 4)
+		return;
+	const uint8_t *s = d + 2;
+	size_t m = n - 2 < sl ? n - 2 : sl;
+	uint8_t code = s[0] & 0x7f;
+	if ((code == 0x70 || code == 0x71) && m >= 14) {
+		e->sense_key = s[2] & 0x0f;
+		e->asc = s[12];
+		e->ascq = s[13];
+		e->has_sense = true;
+	} else if (code == 0x72 || code == 0x73) {
+		e->sense_key = s[1] & 0x0f;
+		e->asc = s[2];
+		e->ascq = s[3];
+		e->has_sense = true;
+	}
+}
+
 static void pdu_emit(struct dctx *c, struct stream *s)
 {
 	const uint8_t *h = s->buf;
@@ -188,10 +239,22 @@ static void pdu_emit(struct dctx *c, struct stream *s)
 		break;
 	case 0x01:
 		e->cdb_opcode = h[32];
+		e->expected_len = at_be32(h, BHS, 20);
+		cdb_decode(e, h + 32);
 		break;
 	case 0x21:
 		e->response = h[2];
 		e->scsi_status = h[3];
+		sense_decode(e, data, dn);
+		break;
+	case 0x06:
+		e->logout_reason = h[1] & 0x7f;
+		break;
+	case 0x26:
+		e->logout_response = h[2];
+		break;
+	case 0x3f:
+		e->reject_reason = h[2];
 		break;
 	case 0x25:
 		if (h[1] & 0x01)
@@ -274,7 +337,7 @@ static void stream_feed(struct dctx *c, struct stream *s, const uint8_t *p, size
 			s->pdu_len = pdu_length(s, s->buf);
 			uint8_t op = s->buf[0] & 0x3f;
 			bool keep_data = op == 0x03 || op == 0x23 || op == 0x04 || op == 0x24 ||
-					 op == 0x3f;
+					 op == 0x3f || op == 0x21;
 			uint32_t hdr = BHS + 4u * s->buf[4];
 			s->keep = keep_data ? s->pdu_len : hdr;
 			if (s->keep > hdr + TEXT_KEEP)

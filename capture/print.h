@@ -30,6 +30,9 @@ struct json_printer *json_printer_new(const struct pnb_out *out);
 void json_printer_free(struct json_printer *jp);
 void json_printer_event(struct json_printer *jp, const struct pnb_event *ev);
 
+/* The first value of DHCP option code in d (as stored in d->opts), or an empty range. */
+struct pnb_bytes dhcp_option(const struct ev_dhcp *d, uint8_t code);
+
 /* The kind names used in both outputs: "dhcp", "arp", "tftp", "tftp_xfer", … */
 const char *event_kind_name(enum pnb_event_kind k);
 const char *xfer_end_name(enum tftp_xfer_end e); /* "complete", "error", "aborted", "timeout" */

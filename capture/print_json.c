@@ -117,6 +117,25 @@ static void dhcp_json(struct line *l, const struct ev_dhcp *d)
 	kbytes(l, "pxe_prompt", d->pxe_prompt);
 	kbytes(l, "tftp_server", d->tftp_server);
 	kbytes(l, "bootfile", d->bootfile);
+	kbytes(l, "hostname", dhcp_option(d, 12));
+	kbytes(l, "root_path", dhcp_option(d, 17));
+	kbytes(l, "message", dhcp_option(d, 56));
+	khexbytes(l, "client_id", dhcp_option(d, 61));
+	struct pnb_bytes lease = dhcp_option(d, 51);
+	if (lease.len == 4)
+		kint(l, "lease_time", (uint32_t)lease.p[0] << 24 | (uint32_t)lease.p[1] << 16 |
+					       (uint32_t)lease.p[2] << 8 | lease.p[3]);
+	struct pnb_bytes prl = dhcp_option(d, 55);
+	if (prl.len) {
+		key(l, "param_list");
+		put_ch(l, '[');
+		for (unsigned i = 0; i < prl.len; i++) {
+			if (i)
+				put_ch(l, ',');
+			put_u64(l, prl.p[i]);
+		}
+		put_ch(l, ']');
+	}
 	kbytes(l, "sname", d->sname);
 	kbytes(l, "file", d->file);
 	if (d->has_arch)
@@ -230,11 +249,27 @@ static void iscsi_json(struct line *l, const struct ev_iscsi *s)
 		khex(l, "cdb_opcode", s->cdb_opcode, 2);
 		kstr(l, "scsi_command", scsi_opcode_name(s->cdb_opcode));
 		kint(l, "lun", (int64_t)(s->lun >> 48 & 0x3fff));
+		kint(l, "expected_len", s->expected_len);
+		if (s->blocks) {
+			kint(l, "lba", (int64_t)s->lba);
+			kint(l, "blocks", s->blocks);
+		}
 	}
 	if (s->opcode == 0x21) {
 		kint(l, "response", s->response);
 		khex(l, "scsi_status", s->scsi_status, 2);
+		if (s->has_sense) {
+			khex(l, "sense_key", s->sense_key, 2);
+			khex(l, "asc", s->asc, 2);
+			khex(l, "ascq", s->ascq, 2);
+		}
 	}
+	if (s->opcode == 0x06)
+		kint(l, "logout_reason", s->logout_reason);
+	if (s->opcode == 0x26)
+		kint(l, "logout_response", s->logout_response);
+	if (s->opcode == 0x3f)
+		khex(l, "reject_reason", s->reject_reason, 2);
 	if (s->resynced)
 		kbool(l, "resynced", true);
 }

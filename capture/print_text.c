@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "capture/print.h"
 #include "core/util.h"
@@ -58,6 +59,8 @@ static void put_ipf(struct line *l, const char *label, uint32_t ip)
 	put_ip(l, ip);
 }
 
+static uint32_t opt_u32(struct pnb_bytes b);
+
 static void dhcp_summary(struct line *l, const struct ev_dhcp *d)
 {
 	if (d->msg_type) {
@@ -97,6 +100,14 @@ static void dhcp_summary(struct line *l, const struct ev_dhcp *d)
 	}
 	put_b(l, "tftp-server", d->tftp_server);
 	put_b(l, "bootfile", d->bootfile);
+	put_b(l, "hostname", dhcp_option(d, 12));
+	put_b(l, "root-path", dhcp_option(d, 17));
+	put_b(l, "message", dhcp_option(d, 56));
+	struct pnb_bytes lease = dhcp_option(d, 51);
+	if (lease.len == 4) {
+		put_str(l, " lease ");
+		put_u64(l, opt_u32(lease));
+	}
 	put_b(l, "sname", d->sname);
 	put_b(l, "file", d->file);
 	if (d->pi_guid) {
@@ -173,7 +184,9 @@ static void tftp_summary(struct line *l, const struct ev_tftp *t)
 		put_u64(l, t->error_code);
 		put_ch(l, ' ');
 		put_str(l, tftp_error_name(t->error_code));
-		if (t->error_msg.len) {
+		if (t->error_msg.len && (t->error_msg.len != strlen(tftp_error_name(t->error_code)) ||
+					 strncasecmp((const char *)t->error_msg.p,
+						     tftp_error_name(t->error_code), t->error_msg.len))) {
 			put_ch(l, ' ');
 			put_quoted(l, t->error_msg.p, t->error_msg.len);
 		}
@@ -226,6 +239,28 @@ static void xfer_summary(struct line *l, const struct ev_tftp_xfer *x)
 	}
 }
 
+/* key=value\0… as "key=value, key=value" (at most 160 bytes of it). */
+static void put_keys(struct line *l, struct pnb_bytes t)
+{
+	size_t n = t.len < 160 ? t.len : 160;
+	bool first = true;
+	put_ch(l, ' ');
+	for (size_t i = 0; i < n;) {
+		const uint8_t *z = memchr(t.p + i, 0, n - i);
+		size_t e = z ? (size_t)(z - t.p) : n;
+		if (e > i) {
+			if (!first)
+				put_str(l, ", ");
+			first = false;
+			for (size_t k = i; k < e; k++)
+				put_ch(l, t.p[k] >= 0x20 && t.p[k] < 0x7f ? (char)t.p[k] : '?');
+		}
+		i = e + 1;
+	}
+	if (t.len > n)
+		put_str(l, ", ...");
+}
+
 static void iscsi_summary(struct line *l, const struct ev_iscsi *s)
 {
 	put_str(l, "iSCSI ");
@@ -259,12 +294,43 @@ static void iscsi_summary(struct line *l, const struct ev_iscsi *s)
 		put_str(l, scsi_opcode_name(s->cdb_opcode));
 		put_str(l, " LUN ");
 		put_u64(l, s->lun >> 48 & 0x3fff);
+		if (s->blocks) {
+			put_str(l, " LBA ");
+			put_u64(l, s->lba);
+			put_str(l, " blocks ");
+			put_u64(l, s->blocks);
+		}
 		break;
 	case 0x21:
 		put_str(l, " response ");
 		put_u64(l, s->response);
 		put_str(l, " status 0x");
 		put_hex(l, s->scsi_status, 2);
+		if (s->has_sense) {
+			put_str(l, " sense ");
+			put_hex(l, s->sense_key, 2);
+			put_ch(l, '/');
+			put_hex(l, s->asc, 2);
+			put_ch(l, '/');
+			put_hex(l, s->ascq, 2);
+		}
+		break;
+	case 0x04:
+	case 0x24:
+		if (s->text.len)
+			put_keys(l, s->text);
+		break;
+	case 0x06:
+		put_str(l, " reason ");
+		put_u64(l, s->logout_reason);
+		break;
+	case 0x26:
+		put_str(l, " response ");
+		put_u64(l, s->logout_response);
+		break;
+	case 0x3f:
+		put_str(l, " reason 0x");
+		put_hex(l, s->reject_reason, 2);
 		break;
 	case 0x25:
 	case 0x05:
@@ -466,6 +532,22 @@ void text_printer_flush(struct text_printer *tp)
 {
 	if (tp->tail.n)
 		line_emit(&tp->tail, &tp->out);
+}
+
+struct pnb_bytes dhcp_option(const struct ev_dhcp *d, uint8_t code)
+{
+	for (unsigned i = 0; i < d->n_opts_stored; i++)
+		if (d->opts[i].code == code)
+			return d->opts[i].val;
+	struct pnb_bytes none = {NULL, 0};
+	return none;
+}
+
+static uint32_t opt_u32(struct pnb_bytes b)
+{
+	return b.len == 4 ? (uint32_t)b.p[0] << 24 | (uint32_t)b.p[1] << 16 |
+				    (uint32_t)b.p[2] << 8 | b.p[3]
+			  : 0;
 }
 
 const char *event_kind_name(enum pnb_event_kind k)

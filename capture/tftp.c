@@ -250,7 +250,7 @@ static struct xfer *xfer_start(struct dctx *c, const struct ev_tftp *t)
 	x->op = t->opcode;
 	x->start = x->last = p->ts;
 	x->blksize = 512;
-	x->tsize = t->tsize;
+	x->tsize = t->opcode == TFTP_WRQ ? t->tsize : -1; /* an RRQ's tsize=0 asks, it does not tell */
 	memcpy(x->file, file, n + 1);
 	return x;
 }
@@ -392,14 +392,15 @@ void tftp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	dec_emit(c, &ev);
 	struct pending_end *pe = c->tftp ? &c->tftp->pend : NULL;
 	if (pe && pe->x) {
-		char msg[128] = "";
-		if (pe->end == XFER_ERROR || pe->end == XFER_ABORTED) {
-			size_t n = t->error_msg.len < sizeof(msg) - 1 ? t->error_msg.len : sizeof(msg) - 1;
-			if (n)
-				memcpy(msg, t->error_msg.p, n);
-			msg[n] = 0;
+		/* the message as a C string, in the per-packet arena (valid for the callback) */
+		char *msg = NULL;
+		if ((pe->end == XFER_ERROR || pe->end == XFER_ABORTED) &&
+		    (msg = arena_alloc(c->arena, (size_t)t->error_msg.len + 1))) {
+			if (t->error_msg.len)
+				memcpy(msg, t->error_msg.p, t->error_msg.len);
+			msg[t->error_msg.len] = 0;
 		}
-		xfer_end(c, pe->x, pe->end, pe->code, pe->from_client, msg);
+		xfer_end(c, pe->x, pe->end, pe->code, pe->from_client, msg ? msg : "");
 		pe->x = NULL;
 	}
 	if (why)

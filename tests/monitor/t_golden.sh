@@ -7,6 +7,15 @@
 cd "$PNB_TOP/tests/monitor"
 public="$PNB_TOP/../shared/data/pcaps-public"
 export TZ=UTC LC_ALL=C.UTF-8
+# The committed vectors are what the generator writes (truncated-file: the first 20000 bytes
+# of pi4-boot; *-snap120: editcap -s 120).
+mkdir "$T/gen"
+"$PNB_BUILD/tools/pnb_gen" vectors "$T/gen" || fail "pnb_gen vectors"
+head -c 20000 "$T/gen/pi4-boot.pcap" >"$T/gen/truncated-file.pcap"
+for f in "$T"/gen/*.pcap; do
+  cmp -s "$f" "pcaps/$(basename "$f")" ||
+    fail "pcaps/$(basename "$f") differs from a fresh 'pnb_gen vectors' (regenerate and commit)"
+done
 n=0 bad=0 skipped=0
 while read -r name cap expected opts; do
   [[ -z "$name" || "$name" == \#* ]] && continue
