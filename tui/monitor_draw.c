@@ -65,8 +65,8 @@ static void draw_head(const struct mon_step *st, struct rect r)
 			   "live on %s - %llu packets - %llu dropped (pcap_stats)%s", f->what,
 			   (unsigned long long)f->packets, (unsigned long long)f->dropped, state);
 	else
-		draw_textf(r.y, r.x, r.w, CP_NORMAL, "replay %s %s - %llu packets%s", f->what, speed,
-			   (unsigned long long)f->packets, state);
+		draw_textf(r.y, r.x, r.w, CP_NORMAL, "replay %s %s - %llu packets%s", f->what,
+			   speed, (unsigned long long)f->packets, state);
 }
 
 static const char *pi_label(const struct diag_pi *p, char *buf, size_t n)
@@ -91,7 +91,8 @@ static void draw_pis(const struct mon_step *st, const struct mon_layout *l)
 	char buf[128];
 	struct rect r = l->pis;
 	if (!sel) {
-		draw_text(r.y, r.x, r.w, CP_DIM, "No Raspberry Pi seen yet (waiting for a DISCOVER)");
+		draw_text(r.y, r.x, r.w, CP_DIM,
+			  "No Raspberry Pi seen yet (waiting for a DISCOVER)");
 		return;
 	}
 	size_t si = st->sel < n ? st->sel : n - 1;
@@ -180,8 +181,8 @@ static void draw_diagnosis(const struct mon_step *st, const struct mon_layout *l
 	if (!v && p->n_verdicts)
 		v = &p->verdicts[0];
 	int cause_rows = 2;
-	y += labelled(y, r.x, r.w, cause_rows, p->failed ? CP_ERROR : CP_OK, "verdict: ",
-		      p->verdict ? p->verdict : "in progress");
+	y += labelled(y, r.x, r.w, cause_rows, p->failed ? CP_ERROR : CP_OK,
+		      "verdict: ", p->verdict ? p->verdict : "in progress");
 	if (!v)
 		return;
 	y += labelled(y, r.x, r.w, 1, CP_DIM, "evidence: ", v->evidence);
@@ -217,8 +218,8 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 	attrset(draw_attr(CP_DIM));
 	mvhline(r.y, r.x, ACS_HLINE, r.w);
 	attrset(A_NORMAL);
-	draw_textf(r.y, r.x + 1, r.w - 2, CP_OK, " Packets: %s%s ",
-		   p && !st->all ? mac : "all", st->scroll ? " (scrolled; End follows)" : "");
+	draw_textf(r.y, r.x + 1, r.w - 2, CP_OK, " Packets: %s%s ", p && !st->all ? mac : "all",
+		   st->scroll ? " (scrolled; End follows)" : "");
 	int rows = r.h - 1;
 	if (rows <= 0)
 		return;
@@ -227,8 +228,9 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 		rows = (int)PNB_ARRAY_LEN(shown);
 	int n = visible_lines(st, p, st->scroll, shown, rows);
 	if (n < rows && st->scroll) /* scrolled past the oldest: show the top page */
-		n = visible_lines(st, p, st->scroll > (size_t)(rows - n) ? st->scroll - (size_t)(rows - n) : 0,
-				  shown, rows);
+		n = visible_lines(
+		    st, p, st->scroll > (size_t)(rows - n) ? st->scroll - (size_t)(rows - n) : 0,
+		    shown, rows);
 	for (int i = 0; i < n; i++)
 		draw_text(r.y + n - i, r.x, r.w, CP_NORMAL, shown[i]->text);
 }

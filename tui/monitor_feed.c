@@ -114,8 +114,8 @@ static struct monfeed *feed_new(bool live, const char *what, struct site *site)
 	return f;
 }
 
-struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site,
-				    char *err, size_t errlen)
+struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site, char *err,
+				    size_t errlen)
 {
 	struct source *s = source_open_file(path, err, errlen);
 	if (!s) {
@@ -203,8 +203,9 @@ static void feed_finish(struct monfeed *f, int rc)
 	diag_finish(f->diag);
 	if (rc == SOURCE_ERROR) {
 		f->state = MONFEED_FAILED;
-		snprintf(f->message, sizeof(f->message), "%s: %s (the %llu packets before it are shown)",
-			 f->what, source_error(f->src), (unsigned long long)f->packets);
+		snprintf(f->message, sizeof(f->message),
+			 "%s: %s (the %llu packets before it are shown)", f->what,
+			 source_error(f->src), (unsigned long long)f->packets);
 	} else {
 		f->state = MONFEED_ENDED;
 		snprintf(f->message, sizeof(f->message), "replay of %s finished: %llu packets",

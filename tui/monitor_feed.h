@@ -31,7 +31,7 @@ enum monfeed_state { MONFEED_RUNNING, MONFEED_ENDED, MONFEED_FAILED };
 
 struct monfeed {
 	bool live;
-	char *what;  /* "eth0" or the file name */
+	char *what;   /* "eth0" or the file name */
 	double speed; /* replay: 0 = as fast as possible */
 	enum monfeed_state state;
 	char message[512]; /* why it ended or failed */
@@ -56,7 +56,7 @@ struct monfeed {
 	struct pnb_decoder *peek_dec;
 	bool have_next, peek_eof;
 	struct timeval next_ts;
-	int64_t start_ms;  /* monotonic ms when the first packet was due */
+	int64_t start_ms; /* monotonic ms when the first packet was due */
 	bool paused;
 	int64_t paused_at;
 	char *tmp_save; /* live: every packet is saved here so `w` can copy the whole capture */
@@ -65,11 +65,10 @@ struct monfeed {
 /* Opens a replay of path (pcap/pcapng). site may be NULL (no cross-checks); otherwise its
  * contents move into the feed, and on success as on failure the caller must not site_done it.
  * Returns NULL with a message in err. The caller owns the result (monfeed_free). */
-struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site,
-				    char *err, size_t errlen);
+struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site, char *err,
+				    size_t errlen);
 /* Opens iface for live capture (needs root or CAP_NET_RAW); as above. */
-struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err,
-				  size_t errlen);
+struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen);
 void monfeed_free(struct monfeed *f);
 /* The descriptor to poll (live), or -1. */
 int monfeed_fd(const struct monfeed *f);

@@ -15,8 +15,8 @@
 #include "tui/steps.h"
 
 #define MON_TICK_MS 50
-#define LIVE_BATCH 1024	  /* packets per wake-up of the pcap fd: the terminal stays responsive */
-#define REPLAY_BATCH 1000   /* packets per pump of a replay */
+#define LIVE_BATCH 1024	   /* packets per wake-up of the pcap fd: the terminal stays responsive */
+#define REPLAY_BATCH 1000  /* packets per pump of a replay */
 #define REPLAY_SLICE_MS 30 /* at most this long per tick reading a replay */
 
 static bool monitor_shown(const struct wiz *w)
@@ -26,15 +26,18 @@ static bool monitor_shown(const struct wiz *w)
 
 /* ---- the feed in the loop ---- */
 
+static void watch_fd(struct mon_step *st, bool on);
+
 static int on_pcap(struct wiz *w, int fd, short revents, void *ctx)
 {
 	(void)fd;
 	(void)revents;
 	struct mon_step *st = ctx;
 	int n = monfeed_pump(st->feed, loop_now_ms(), LIVE_BATCH);
-	if (st->feed->state != MONFEED_RUNNING && st->fd >= 0) {
-		loop_remove(&w->loop, st->fd);
-		st->fd = -1;
+	if (st->feed->state != MONFEED_RUNNING) { /* the interface went away */
+		watch_fd(st, false);
+		wiz_status(w, MSG_ERROR, "capture stopped: %s", st->feed->message);
+		return WIZ_REDRAW;
 	}
 	return n && monitor_shown(w) ? WIZ_REDRAW : WIZ_HANDLED;
 }
@@ -245,7 +248,8 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	case ACT_FILTER:
 		st->all = !st->all;
 		st->scroll = 0;
-		wiz_status(w, MSG_INFO, "timeline: %s", st->all ? "every packet" : "the selected Pi");
+		wiz_status(w, MSG_INFO, "timeline: %s",
+			   st->all ? "every packet" : "the selected Pi");
 		return WIZ_REDRAW;
 	case ACT_PAUSE:
 		return toggle_pause(w, st);
