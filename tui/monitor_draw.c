@@ -7,6 +7,8 @@
 #include "tui/monitor_step.h"
 #include "tui/screen.h"
 
+#define LEGEND "[+]done [~]running [X]failed"
+
 struct mon_layout mon_layout_for(struct rect a, size_t n_pis)
 {
 	struct mon_layout l;
@@ -97,8 +99,13 @@ static void draw_pis(const struct mon_step *st, const struct mon_layout *l)
 	}
 	size_t si = st->sel < n ? st->sel : n - 1;
 	if (!l->wide) {
-		draw_textf(r.y, r.x, r.w, pi_colour(sel), "Pi %zu/%zu: %s", si + 1, n,
-			   pi_label(sel, buf, sizeof(buf)));
+		char line[160];
+		snprintf(line, sizeof(line), "Pi %zu/%zu: %s", si + 1, n,
+			 pi_label(sel, buf, sizeof(buf)));
+		draw_text(r.y, r.x, r.w, pi_colour(sel), line);
+		if ((int)strlen(line) + 1 + (int)strlen(LEGEND) <= r.w)
+			draw_text(r.y, r.x + r.w - (int)strlen(LEGEND), (int)strlen(LEGEND), CP_DIM,
+				  LEGEND);
 		return;
 	}
 	draw_textf(r.y, r.x, r.w, CP_OK, "Pis (%zu) - Up/Down selects", n);
@@ -135,7 +142,7 @@ static void draw_checklist(const struct mon_step *st, const struct mon_layout *l
 	const struct diag_pi *p = mon_sel_pi(st);
 	struct rect r = l->check;
 	if (l->wide) {
-		draw_text(r.y, r.x, r.w, CP_OK, "Boot stages  [+]done [~]running [X]failed");
+		draw_text(r.y, r.x, r.w, CP_OK, "Boot stages  " LEGEND);
 		for (int s = 1; s < STAGE_COUNT; s++)
 			stage_cell(st, p, s, r.y + s, r.x, r.w);
 		return;
