@@ -187,13 +187,18 @@ static void draw_diagnosis(const struct mon_step *st, const struct mon_layout *l
 	const struct diag_verdict *v = diag_pi_main_verdict(p);
 	if (!v && p->n_verdicts)
 		v = &p->verdicts[0];
-	int cause_rows = 2;
-	y += labelled(y, r.x, r.w, cause_rows, p->failed ? CP_ERROR : CP_OK,
+	y += labelled(y, r.x, r.w, 2, p->failed ? CP_ERROR : CP_OK,
 		      "verdict: ", p->verdict ? p->verdict : "in progress");
-	if (!v)
+	if (!v) {
+		draw_site_verdicts(st, (struct rect){y, r.x, end - y, r.w}, y);
 		return;
+	}
+	if (!p->failed) /* a warning: the verdict sentence does not say it */
+		y += labelled(y, r.x, r.w, 1, CP_NORMAL, "warning: ", v->cause);
 	y += labelled(y, r.x, r.w, 1, CP_DIM, "evidence: ", v->evidence);
-	labelled(y, r.x, r.w, end - y, CP_OK, "fix: ", v->fix);
+	y += labelled(y, r.x, r.w, end - y, CP_OK, "fix: ", v->fix);
+	if (y < end) /* room left: what is wrong on the segment (rival DHCP, STP) */
+		draw_site_verdicts(st, (struct rect){y, r.x, end - y, r.w}, y);
 }
 
 /* Collects up to max matching lines, newest first, after skipping `skip` matches. */
