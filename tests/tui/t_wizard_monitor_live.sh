@@ -8,7 +8,7 @@
 need_root
 need ip
 ns="pnb-wml-$$"
-a="pnbw$$a" b="pnbw$$b"
+a="pnb-wl-$$a" b="pnb-wl-$$b"
 ip netns add "$ns" || skip "cannot create network namespaces"
 on_exit "ip netns del $ns 2>/dev/null"
 on_exit "ip link del $a 2>/dev/null"
