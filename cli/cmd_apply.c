@@ -17,27 +17,29 @@
 
 static void usage(void)
 {
-	puts("Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
-	     "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
-	     "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
-	     "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
-	     "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
-	     "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
-	     "changes nothing.\n"
-	     "\n"
-	     "Options:\n"
-	     "  -r, --root DIR   install under DIR instead of / (daemons are then never reloaded;\n"
-	     "                   the reload commands are only printed)\n"
-	     "  -n, --dry-run    print what would change and the reload commands; write nothing\n"
-	     "  -h, --help       this help\n"
-	     "\n"
-	     "Examples:\n"
-	     "  sudo pinetboot apply site.conf\n"
-	     "  pinetboot apply site.conf --dry-run\n"
-	     "  pinetboot apply site.conf --root /tmp/staging\n"
-	     "\n"
-	     "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
-	     "2 usage error, invalid profile, or a file could not be installed.");
+	puts(
+	    "Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
+	    "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
+	    "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
+	    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
+	    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
+	    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
+	    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
+	    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -r, --root DIR   install under DIR instead of / (daemons are then never reloaded;\n"
+	    "                   the reload commands are only printed)\n"
+	    "  -n, --dry-run    print what would change and the reload commands; write nothing\n"
+	    "  -h, --help       this help\n"
+	    "\n"
+	    "Examples:\n"
+	    "  sudo pinetboot apply site.conf\n"
+	    "  pinetboot apply site.conf --dry-run\n"
+	    "  pinetboot apply site.conf --root /tmp/staging\n"
+	    "\n"
+	    "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
+	    "2 usage error, invalid profile, or a file could not be installed.");
 }
 
 static void stamp_now(char out[32])
@@ -75,8 +77,12 @@ static void report(const struct apply_plan *plan, bool dry)
 			same++;
 			continue;
 		}
-		const char *what = it->change == APPLY_NEW ? "new" : "changed";
-		if (dry)
+		const char *what = it->change == APPLY_NEW	 ? "new"
+				   : it->change == APPLY_REMOVED ? "removed"
+								 : "changed";
+		if (dry && it->change == APPLY_REMOVED)
+			printf("would remove %s (its Pi left the profile)\n", it->target);
+		else if (dry)
 			printf("would install (%s) %s\n", what, it->target);
 		else if (it->backup)
 			printf("%-8s %s (old file kept as %s)\n", what, it->target, it->backup);
@@ -110,10 +116,10 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 int cmd_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"root", required_argument, NULL, 'r'},
-		{"dry-run", no_argument, NULL, 'n'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"root", required_argument, NULL, 'r'},
+	    {"dry-run", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *root = "/";
 	bool dry = false;
@@ -122,9 +128,15 @@ int cmd_apply(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "r:nh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'r': root = optarg; break;
-		case 'n': dry = true; break;
-		case 'h': usage(); return EXIT_OK;
+		case 'r':
+			root = optarg;
+			break;
+		case 'n':
+			dry = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
 		default:
 			return cli_usage_error("apply", "unknown or incomplete option '%s'",
 					       argv[optind - 1]);
@@ -151,7 +163,9 @@ int cmd_apply(int argc, char **argv)
 	struct apply_plan plan;
 	char stamp[32];
 	stamp_now(stamp);
-	if (apply_plan(&rs, rootc, &plan, &ps) != 0 || (!dry && apply_run(&plan, stamp, &ps) != 0)) {
+	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
+	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
+	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
 		problems_print(&ps, stderr);
 		rc = EXIT_USAGE;
 	}

@@ -17,15 +17,18 @@
 
 static void usage(void)
 {
-	puts("Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] [--diff]\n"
+	puts("Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] "
+	     "[--diff]\n"
 	     "Renders the boot server's configuration for the site profile SITE into DIR:\n"
 	     "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt and targetcli) or\n"
-	     "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with a\n"
+	     "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with "
+	     "a\n"
 	     "README.txt saying where each file goes. CHAP secrets are generated once into\n"
 	     "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
 	     "an unchanged profile exports byte-identical files.\n"
 	     "\n"
-	     "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR or\n"
+	     "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR "
+	     "or\n"
 	     "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n"
 	     "\n"
 	     "Options:\n"
@@ -87,7 +90,7 @@ static int do_diff(const struct render_set *rs, const char *dir)
 	struct problems ps;
 	problems_init(&ps);
 	char *b = xasprintf("%s/b", work);
-	int rc = export_write_tree(rs, b, &ps) == 0 ? run_diff(work, dir) : 2;
+	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
 	problems_print(&ps, stderr);
 	problems_done(&ps);
 	fs_remove_tree(work);
@@ -99,9 +102,12 @@ static int do_diff(const struct render_set *rs, const char *dir)
 int cmd_export(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"output", required_argument, NULL, 'o'},   {"format", required_argument, NULL, 'f'},
-		{"templates", required_argument, NULL, 't'}, {"diff", no_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"templates", required_argument, NULL, 't'},
+	    {"diff", no_argument, NULL, 'd'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct render_opts ro = {.format = RENDER_FILES, .templates_dir = NULL};
 	const char *out = NULL;
@@ -111,20 +117,29 @@ int cmd_export(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:f:t:dh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'o': out = optarg; break;
+		case 'o':
+			out = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "files") == 0)
 				ro.format = RENDER_FILES;
 			else if (strcmp(optarg, "ansible") == 0)
 				ro.format = RENDER_ANSIBLE;
 			else
-				return cli_usage_error("export", "--format %s is not a format "
-								 "(expected files or ansible)",
+				return cli_usage_error("export",
+						       "--format %s is not a format "
+						       "(expected files or ansible)",
 						       optarg);
 			break;
-		case 't': ro.templates_dir = optarg; break;
-		case 'd': diff = true; break;
-		case 'h': usage(); return EXIT_OK;
+		case 't':
+			ro.templates_dir = optarg;
+			break;
+		case 'd':
+			diff = true;
+			break;
+		case 'h':
+			usage();
+			return EXIT_OK;
 		default:
 			return cli_usage_error("export", "unknown or incomplete option '%s'",
 					       argv[optind - 1]);

@@ -13,8 +13,8 @@
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a
  * server that is not ready. */
-static const char *const daemon_order[] = {"tgt", "lio", "nfs", "tftpd-hpa", "dnsmasq",
-					   "isc-dhcp", "kea"};
+static const char *const daemon_order[] = {"tgt",     "lio",	  "nfs", "tftpd-hpa",
+					   "dnsmasq", "isc-dhcp", "kea"};
 
 static bool has_line(const char *text, size_t len, const char *line, size_t n)
 {
@@ -72,8 +72,8 @@ static size_t order_of(const char *d)
 static void sort_daemons(struct apply_plan *plan)
 {
 	for (size_t i = 1; i < plan->n_daemons; i++)
-		for (size_t j = i; j > 0 && order_of(plan->daemons[j]) < order_of(plan->daemons[j - 1]);
-		     j--) {
+		for (size_t j = i;
+		     j > 0 && order_of(plan->daemons[j]) < order_of(plan->daemons[j - 1]); j--) {
 			const char *t = plan->daemons[j];
 			plan->daemons[j] = plan->daemons[j - 1];
 			plan->daemons[j - 1] = t;
@@ -109,12 +109,86 @@ static int plan_item(struct apply_item *it, struct problems *ps)
 	return 0;
 }
 
-int apply_plan(const struct render_set *rs, const char *root, struct apply_plan *plan,
-	       struct problems *ps)
+static char *under_root(const char *root, const char *path)
+{
+	return strcmp(root, "/") == 0 ? xstrdup(path) : xasprintf("%s%s", root, path);
+}
+
+/* The daemon names are matched to the static table, so the plan can point at them. */
+static const char *known_daemon(const char *name)
+{
+	for (size_t i = 0; i < PNB_ARRAY_LEN(daemon_order); i++)
+		if (strcmp(daemon_order[i], name) == 0)
+			return daemon_order[i];
+	return NULL;
+}
+
+static bool rendered(const struct render_set *rs, const char *install_path)
+{
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->files[i].install_path &&
+		    strcmp(rs->files[i].install_path, install_path) == 0)
+			return true;
+	return false;
+}
+
+/* Manifest lines are "PATH<TAB>DAEMON" (DAEMON may be empty); config.txt-style line merges are
+ * not listed: pinetboot does not own those files. */
+static void plan_removals(const struct render_set *rs, const char *root, struct apply_plan *plan,
+			  size_t *cap)
+{
+	size_t len;
+	char *old = fs_read_file(plan->manifest, &len);
+	if (!old)
+		return;
+	for (char *save, *line = strtok_r(old, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *tab = strchr(line, '\t');
+		if (tab)
+			*tab = '\0';
+		if (line[0] != '/' || rendered(rs, line))
+			continue;
+		char *target = under_root(root, line);
+		if (access(target, F_OK) != 0) {
+			free(target);
+			continue;
+		}
+		if (plan->n == *cap) {
+			*cap *= 2;
+			plan->items = xrealloc(plan->items, *cap * sizeof(*plan->items));
+		}
+		struct apply_item *it = &plan->items[plan->n++];
+		memset(it, 0, sizeof(*it));
+		it->target = target;
+		it->change = APPLY_REMOVED;
+		it->daemon = tab ? known_daemon(tab + 1) : NULL;
+		note_daemon(plan, it->daemon);
+	}
+	free(old);
+}
+
+static char *manifest_text(const struct render_set *rs)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < rs->n; i++) {
+		const struct rendered_file *f = &rs->files[i];
+		if (f->install_path && !f->merge_lines)
+			sbuf_printf(&b, "%s\t%s\n", f->install_path, f->daemon ? f->daemon : "");
+	}
+	return sbuf_take(&b);
+}
+
+int apply_plan(const struct render_set *rs, const char *root, const char *site,
+	       struct apply_plan *plan, struct problems *ps)
 {
 	memset(plan, 0, sizeof(*plan));
-	plan->items = xcalloc(rs->n ? rs->n : 1, sizeof(*plan->items));
-	bool slash = strcmp(root, "/") == 0;
+	size_t cap = rs->n ? rs->n : 1;
+	plan->items = xcalloc(cap, sizeof(*plan->items));
+	char *mpath = xasprintf("/var/lib/pinetboot/%s.installed", site);
+	plan->manifest = under_root(root, mpath);
+	free(mpath);
+	plan->manifest_text = manifest_text(rs);
 	int rc = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
@@ -122,13 +196,14 @@ int apply_plan(const struct render_set *rs, const char *root, struct apply_plan 
 			continue;
 		struct apply_item *it = &plan->items[plan->n++];
 		it->f = f;
-		it->target = slash ? xstrdup(f->install_path)
-				   : xasprintf("%s%s", root, f->install_path);
+		it->daemon = f->daemon;
+		it->target = under_root(root, f->install_path);
 		if (plan_item(it, ps) != 0)
 			rc = -1;
 		if (it->change != APPLY_SAME)
 			note_daemon(plan, f->daemon);
 	}
+	plan_removals(rs, root, plan, &cap);
 	sort_daemons(plan);
 	return rc;
 }
@@ -143,12 +218,40 @@ static char *backup_name(const char *target, const char *stamp)
 	return b;
 }
 
+/* Rewritten only when it changes, so a second apply touches nothing at all. */
+static int write_manifest(const struct apply_plan *plan, struct problems *ps)
+{
+	size_t len;
+	char *old = fs_read_file(plan->manifest, &len);
+	bool same = old && strcmp(old, plan->manifest_text) == 0;
+	free(old);
+	if (same)
+		return 0;
+	if (fs_mkdir_parents(plan->manifest, 0755) != 0 ||
+	    fs_write_atomic(plan->manifest, plan->manifest_text, strlen(plan->manifest_text),
+			    0644) != 0) {
+		problems_add(ps, PROBLEM_ERROR, plan->manifest, 0, NULL, NULL,
+			     "cannot be written: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps)
 {
 	for (size_t i = 0; i < plan->n; i++) {
 		struct apply_item *it = &plan->items[i];
 		if (it->change == APPLY_SAME)
 			continue;
+		if (it->change == APPLY_REMOVED) {
+			it->backup = backup_name(it->target, stamp);
+			if (rename(it->target, it->backup) != 0) {
+				problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL,
+					     "cannot be moved aside: %s", strerror(errno));
+				return -1;
+			}
+			continue;
+		}
 		if (fs_mkdir_parents(it->target, 0755) != 0) {
 			problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL,
 				     "its directory cannot be created: %s", strerror(errno));
@@ -170,7 +273,7 @@ int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps)
 			return -1;
 		}
 	}
-	return 0;
+	return write_manifest(plan, ps);
 }
 
 void apply_plan_done(struct apply_plan *plan)
@@ -181,6 +284,8 @@ void apply_plan_done(struct apply_plan *plan)
 		free(plan->items[i].backup);
 	}
 	free(plan->items);
+	free(plan->manifest);
+	free(plan->manifest_text);
 	memset(plan, 0, sizeof(*plan));
 }
 
@@ -192,7 +297,8 @@ char **apply_reload_argv(const char *daemon)
 	char **argv = xcalloc(8, sizeof(char *));
 	char *copy = xstrdup(cmd);
 	size_t n = 0;
-	for (char *save, *w = strtok_r(copy, " ", &save); w && n < 7; w = strtok_r(NULL, " ", &save))
+	for (char *save, *w = strtok_r(copy, " ", &save); w && n < 7;
+	     w = strtok_r(NULL, " ", &save))
 		argv[n++] = xstrdup(w);
 	free(copy);
 	return argv;

@@ -14,7 +14,24 @@
 #include "core/fsutil.h"
 #include "core/util.h"
 
-int export_write_tree(const struct render_set *rs, const char *dir, struct problems *ps)
+/* One syncfs for the whole tree instead of an fsync per file: on ext4 every fsync ends in a
+ * disk cache flush, which for a 1,000-Pi site (3,700 files) costs seconds; syncfs flushes
+ * once. It also waits for other writers' dirty data on the same file system, which on a
+ * boot server is little. */
+static int sync_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = syncfs(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int export_write_tree(const struct render_set *rs, const char *dir, bool durable,
+		      struct problems *ps)
 {
 	if (fs_mkdir_p(dir, 0755) != 0) {
 		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL, "cannot be created: %s",
@@ -36,14 +53,19 @@ int export_write_tree(const struct render_set *rs, const char *dir, struct probl
 		if ((!same && fs_mkdir_parents(path, 0755) != 0) ||
 		    fs_write_file(path, f->content, f->len, f->mode) != 0) {
 			free(made);
-			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be written: %s",
-				     strerror(errno));
+			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
+				     "cannot be written: %s", strerror(errno));
 			free(path);
 			return -1;
 		}
 		free(path);
 	}
 	free(made);
+	if (durable && sync_tree(dir) != 0) {
+		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL, "cannot be synced: %s",
+			     strerror(errno));
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,23 +121,14 @@ static char *temp_beside(const char *dir)
 	return tmp;
 }
 
-static int sync_tree(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	int rc = syncfs(fd);
-	close(fd);
-	return rc;
-}
-
 int export_commit(const struct render_set *rs, const char *dir, struct problems *ps)
 {
 	if (!export_dir_replaceable(dir)) {
-		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
-			     "exists and is not a pinetboot export (no README.txt starting \"%s\"); "
-			     "choose another -o DIR or remove it",
-			     EXPORT_MARK);
+		problems_add(
+		    ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
+		    "exists and is not a pinetboot export (no README.txt starting \"%s\"); "
+		    "choose another -o DIR or remove it",
+		    EXPORT_MARK);
 		return -1;
 	}
 	char *dircopy = xstrdup(dir);
@@ -127,9 +140,9 @@ int export_commit(const struct render_set *rs, const char *dir, struct problems 
 			     "no temporary directory can be made beside it: %s", strerror(errno));
 		return -1;
 	}
-	if (chmod(tmp, 0755) != 0 || export_write_tree(rs, tmp, ps) != 0 || sync_tree(tmp) != 0) {
+	if (chmod(tmp, 0755) != 0 || export_write_tree(rs, tmp, true, ps) != 0) {
 		if (!problems_has_errors(ps))
-			problems_add(ps, PROBLEM_ERROR, tmp, 0, NULL, NULL, "cannot be synced: %s",
+			problems_add(ps, PROBLEM_ERROR, tmp, 0, NULL, NULL, "cannot be made: %s",
 				     strerror(errno));
 		fs_remove_tree(tmp);
 		free(tmp);

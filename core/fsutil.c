@@ -82,6 +82,11 @@ int fs_write_file(const char *path, const char *data, size_t len, mode_t mode)
 
 int fs_mkdir_p(const char *path, mode_t mode)
 {
+	/* usually only the last component is missing */
+	if (mkdir(path, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	char *p = xstrdup(path);
 	for (char *s = p + 1; *s; s++) {
 		if (*s != '/')
@@ -127,7 +132,9 @@ int fs_remove_tree(const char *path)
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		char *sub = xasprintf("%s/%s", path, e->d_name);
-		if (fs_remove_tree(sub) != 0)
+		/* d_type spares an lstat per file; DT_UNKNOWN file systems take the long way */
+		if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN ? unlink(sub) != 0
+								   : fs_remove_tree(sub) != 0)
 			rc = -1;
 		free(sub);
 	}

@@ -12,6 +12,7 @@ int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
 /* Writes data to path (created or truncated, mode applied) without syncing; for trees that are
  * synced once as a whole. Returns 0 or -1 with errno set. */
 int fs_write_file(const char *path, const char *data, size_t len, mode_t mode);
+
 /* mkdir -p; existing directories are fine. Returns 0 or -1 with errno set. */
 int fs_mkdir_p(const char *path, mode_t mode);
 /* Creates the parent directories of path. */

@@ -42,13 +42,13 @@ size_t render_option43(const char *menu, unsigned char *out, size_t cap)
 static const struct {
 	const char *daemon, *reload;
 } reloads[] = {
-	{"dnsmasq", "systemctl restart dnsmasq"},
-	{"tftpd-hpa", "systemctl restart tftpd-hpa"},
-	{"tgt", "tgt-admin --update ALL"},
-	{"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
-	{"nfs", "exportfs -ra"},
-	{"isc-dhcp", "systemctl restart isc-dhcp-server"},
-	{"kea", "systemctl restart kea-dhcp4-server"},
+    {"dnsmasq", "systemctl restart dnsmasq"},
+    {"tftpd-hpa", "systemctl restart tftpd-hpa"},
+    {"tgt", "tgt-admin --update ALL"},
+    {"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
+    {"nfs", "exportfs -ra"},
+    {"isc-dhcp", "systemctl restart isc-dhcp-server"},
+    {"kea", "systemctl restart kea-dhcp4-server"},
 };
 
 const char *render_daemon_reload(const char *daemon)
@@ -96,8 +96,9 @@ char *render_root_args(const struct site *s, const struct pi *p)
 	char *dev = root_dev(s, p);
 	switch (s->initramfs) {
 	case INITRAMFS_TOOLS:
-		sbuf_printf(&b, "iscsi_initiator=%s iscsi_target_name=%s iscsi_target_ip=%s "
-				"iscsi_target_port=3260",
+		sbuf_printf(&b,
+			    "iscsi_initiator=%s iscsi_target_name=%s iscsi_target_ip=%s "
+			    "iscsi_target_port=3260",
 			    p->initiator, p->target, a);
 		if (chap)
 			sbuf_printf(&b, " iscsi_username=%s iscsi_password=%s", u, p->chap_secret);
@@ -130,13 +131,15 @@ static char *tftp_dir(const struct pi *p)
 {
 	char m[18];
 	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL: return xstrdup(p->has_serial ? p->serial : "");
+	case TFTP_PREFIX_SERIAL:
+		return xstrdup(p->has_serial ? p->serial : "");
 	case TFTP_PREFIX_MAC:
 		if (!p->has_mac)
 			return xstrdup("");
 		mac_format(p->mac, '-', m);
 		return xstrdup(m);
-	case TFTP_PREFIX_STRING: return xstrdup(p->prefix_str ? p->prefix_str : "");
+	case TFTP_PREFIX_STRING:
+		return xstrdup(p->prefix_str ? p->prefix_str : "");
 	}
 	return xstrdup("");
 }
@@ -181,15 +184,15 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_MAC_DASH] = xstrdup(p->has_mac ? m : "");
 	v[P_IP] = ip_or_empty(p->ip);
 	v[P_TFTP_DIR] = tftp_dir(p);
-	v[P_TFTP_PATH] = *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR])
-					: xstrdup("");
-	const char *pk = p->prefix == TFTP_PREFIX_MAC ? "mac"
+	v[P_TFTP_PATH] =
+	    *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR]) : xstrdup("");
+	const char *pk = p->prefix == TFTP_PREFIX_MAC	   ? "mac"
 			 : p->prefix == TFTP_PREFIX_STRING ? "string"
 							   : "serial";
 	v[P_TFTP_PREFIX] = xstrdup(pk);
 	v[P_BOOTCONF_PREFIX] = xasprintf("%d", (int)p->prefix);
-	v[P_PREFIX_STR] = xstrdup(p->prefix == TFTP_PREFIX_STRING && p->prefix_str ? p->prefix_str
-										   : "");
+	v[P_PREFIX_STR] =
+	    xstrdup(p->prefix == TFTP_PREFIX_STRING && p->prefix_str ? p->prefix_str : "");
 	v[P_BOOT_ORDER] = xstrdup("0xf21");
 	v[P_TFTP_IP] = s->dhcp == DHCP_NONE ? ip_or_empty(s->address) : xstrdup("");
 	v[P_INITIATOR] = xstrdup(p->initiator ? p->initiator : "");
@@ -200,8 +203,8 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 		size_format(p->size, sz);
 	v[P_SIZE] = xstrdup(p->size ? sz : "");
 	v[P_CHAP] = yes(p->chap);
-	v[P_CHAP_USER] = xstrdup(p->chap && p->chap_secret ? (p->chap_user ? p->chap_user : p->name)
-							   : "");
+	v[P_CHAP_USER] =
+	    xstrdup(p->chap && p->chap_secret ? (p->chap_user ? p->chap_user : p->name) : "");
 	v[P_CHAP_SECRET] = xstrdup(p->chap && p->chap_secret ? p->chap_secret : "");
 	v[P_LUN] = xasprintf("%u", site_lun(s));
 	v[P_ROOT_UUID] = xstrdup(p->root_uuid ? p->root_uuid : "");

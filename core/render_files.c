@@ -19,13 +19,13 @@ static const char *const root_names[] = {RENDER_ROOT_FIELDS(FIELD_NAME)};
 static const char *const pi_names[] = {RENDER_PI_FIELDS(FIELD_NAME)};
 static const char *const file_names[] = {RENDER_FILE_FIELDS(FIELD_NAME)};
 static const char *const per_pi_names[] = {RENDER_ROOT_FIELDS(FIELD_NAME)
-						   RENDER_PI_FIELDS(FIELD_NAME)};
+					       RENDER_PI_FIELDS(FIELD_NAME)};
 #undef FIELD_NAME
 
 enum { LIST_PIS, LIST_FILES };
 static const struct tmpl_list_schema site_lists[] = {
-	[LIST_PIS] = {"pis", pi_names, P_COUNT},
-	[LIST_FILES] = {"files", file_names, F_COUNT},
+    [LIST_PIS] = {"pis", pi_names, P_COUNT},
+    [LIST_FILES] = {"files", file_names, F_COUNT},
 };
 /* Server-wide templates see the root fields and the lists; per-Pi templates see the root
  * fields and one Pi's fields directly ({{pi.mac}} without {{#pis}}). */
@@ -33,27 +33,40 @@ static const struct tmpl_schema site_schema = {root_names, R_COUNT, site_lists, 
 static const struct tmpl_schema pi_schema = {per_pi_names, R_COUNT + P_COUNT, NULL, 0};
 
 enum tmpl_id {
-	T_DNSMASQ, T_DHCPD, T_KEA, T_TFTPD, T_TGT, T_TARGETCLI, T_EXPORTS, T_README,
-	T_INVENTORY, T_PLAYBOOK, T_CMDLINE, T_CONFIG, T_FSTAB, T_BOOTCONF, T_COUNT
+	T_DNSMASQ,
+	T_DHCPD,
+	T_KEA,
+	T_TFTPD,
+	T_TGT,
+	T_TARGETCLI,
+	T_EXPORTS,
+	T_README,
+	T_INVENTORY,
+	T_PLAYBOOK,
+	T_CMDLINE,
+	T_CONFIG,
+	T_FSTAB,
+	T_BOOTCONF,
+	T_COUNT
 };
 static const struct {
 	const char *file;
 	bool per_pi;
 } tmpl_table[T_COUNT] = {
-	[T_DNSMASQ] = {"dnsmasq.conf.tmpl", false},
-	[T_DHCPD] = {"dhcpd.conf.tmpl", false},
-	[T_KEA] = {"kea-dhcp4.json.tmpl", false},
-	[T_TFTPD] = {"tftpd-hpa.tmpl", false},
-	[T_TGT] = {"tgt.conf.tmpl", false},
-	[T_TARGETCLI] = {"targetcli.sh.tmpl", false},
-	[T_EXPORTS] = {"exports.tmpl", false},
-	[T_README] = {"README.tmpl", false},
-	[T_INVENTORY] = {"inventory.yml.tmpl", false},
-	[T_PLAYBOOK] = {"playbook.yml.tmpl", false},
-	[T_CMDLINE] = {"cmdline.txt.tmpl", true},
-	[T_CONFIG] = {"config.txt.tmpl", true},
-	[T_FSTAB] = {"fstab.tmpl", true},
-	[T_BOOTCONF] = {"bootconf.txt.tmpl", true},
+    [T_DNSMASQ] = {"dnsmasq.conf.tmpl", false},
+    [T_DHCPD] = {"dhcpd.conf.tmpl", false},
+    [T_KEA] = {"kea-dhcp4.json.tmpl", false},
+    [T_TFTPD] = {"tftpd-hpa.tmpl", false},
+    [T_TGT] = {"tgt.conf.tmpl", false},
+    [T_TARGETCLI] = {"targetcli.sh.tmpl", false},
+    [T_EXPORTS] = {"exports.tmpl", false},
+    [T_README] = {"README.tmpl", false},
+    [T_INVENTORY] = {"inventory.yml.tmpl", false},
+    [T_PLAYBOOK] = {"playbook.yml.tmpl", false},
+    [T_CMDLINE] = {"cmdline.txt.tmpl", true},
+    [T_CONFIG] = {"config.txt.tmpl", true},
+    [T_FSTAB] = {"fstab.tmpl", true},
+    [T_BOOTCONF] = {"bootconf.txt.tmpl", true},
 };
 
 struct files_state {
@@ -181,8 +194,8 @@ static struct rendered_file *add_file(struct files_state *f, const char *path, s
 	return r;
 }
 
-static void render_site_file(struct files_state *f, enum tmpl_id id, const char *path,
-			     mode_t mode, const char *install, const char *daemon)
+static void render_site_file(struct files_state *f, enum tmpl_id id, const char *path, mode_t mode,
+			     const char *install, const char *daemon)
 {
 	struct sbuf b;
 	sbuf_init(&b);
@@ -232,13 +245,13 @@ static bool dir_clash(struct files_state *f, size_t i)
 		if (strcmp(d, f->c->pis[j * P_COUNT + P_TFTP_DIR]) == 0) {
 			const struct pi *p = &f->c->s->pis[i];
 			char *label = xasprintf("[pi \"%s\"]", p->name);
-			problems_add(f->c->ps, PROBLEM_ERROR, f->c->s->path,
-				     p->key_line[PK_TFTP_PREFIX] ? p->key_line[PK_TFTP_PREFIX]
-								 : p->line,
-				     label, "tftp_prefix",
-				     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi "
-				     "to have its own)",
-				     d, f->c->s->pis[j].name);
+			problems_add(
+			    f->c->ps, PROBLEM_ERROR, f->c->s->path,
+			    p->key_line[PK_TFTP_PREFIX] ? p->key_line[PK_TFTP_PREFIX] : p->line,
+			    label, "tftp_prefix",
+			    "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi "
+			    "to have its own)",
+			    d, f->c->s->pis[j].name);
 			free(label);
 			return true;
 		}
@@ -274,8 +287,8 @@ static int pi_files(struct files_state *f)
 			continue;
 		}
 		bool known = *pv[P_TFTP_DIR] != '\0';
-		char *dir = known ? xasprintf("tftp/%s", pv[P_TFTP_DIR])
-				  : xasprintf("pis/%s", p->name);
+		char *dir =
+		    known ? xasprintf("tftp/%s", pv[P_TFTP_DIR]) : xasprintf("pis/%s", p->name);
 		char *cmd = known ? xasprintf("%s/cmdline.txt", pv[P_TFTP_PATH]) : NULL;
 		char *cfg = known ? xasprintf("%s/config.txt", pv[P_TFTP_PATH]) : NULL;
 		char *fst = s->root == ROOT_NFS ? xasprintf("%s/etc/fstab", pv[P_NFS_PATH]) : NULL;
@@ -295,10 +308,13 @@ static int pi_files(struct files_state *f)
 static const char *handler_of(const char *daemon)
 {
 	static const char *const h[][2] = {
-		{"dnsmasq", "restart dnsmasq"},        {"tftpd-hpa", "restart tftpd-hpa"},
-		{"tgt", "reload tgt"},                 {"lio", "run targetcli script"},
-		{"nfs", "reexport nfs"},               {"isc-dhcp", "restart isc-dhcp-server"},
-		{"kea", "restart kea-dhcp4-server"},
+	    {"dnsmasq", "restart dnsmasq"},
+	    {"tftpd-hpa", "restart tftpd-hpa"},
+	    {"tgt", "reload tgt"},
+	    {"lio", "run targetcli script"},
+	    {"nfs", "reexport nfs"},
+	    {"isc-dhcp", "restart isc-dhcp-server"},
+	    {"kea", "restart kea-dhcp4-server"},
 	};
 	for (size_t i = 0; daemon && i < PNB_ARRAY_LEN(h); i++)
 		if (strcmp(h[i][0], daemon) == 0)

@@ -92,8 +92,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		p->chap_user = xstrdup(value);
 	} else if (strcmp(name, "secret") == 0) {
 		if (!secret_ok(value)) {
-			problems_add(c->ps, PROBLEM_ERROR, c->file, line, label, name,
-				     "is not a usable CHAP secret (expected 12 to 16 letters or digits)");
+			problems_add(
+			    c->ps, PROBLEM_ERROR, c->file, line, label, name,
+			    "is not a usable CHAP secret (expected 12 to 16 letters or digits)");
 			c->errors++;
 		} else {
 			free(p->chap_secret);
@@ -153,11 +154,14 @@ char *secrets_text(const struct site *s)
 {
 	struct sbuf b;
 	sbuf_init(&b);
-	sbuf_printf(&b, "# CHAP credentials of the Pis in %s, kept by pinetboot.\n"
-			"# Keep this file private (mode 0600). The iSCSI target configuration and\n"
-			"# the Pis' cmdline.txt are generated from it; pinetboot never changes an\n"
-			"# existing secret, so re-exports produce the same files.\n",
-		    s->path ? s->path : "the site profile");
+	sbuf_printf(&b,
+		    "# CHAP credentials of the Pis in %s, kept by pinetboot.\n"
+		    "# Keep this file private (mode 0600). The iSCSI target configuration and\n"
+		    "# the Pis' cmdline.txt are generated from it; pinetboot never changes an\n"
+		    "# existing secret, so re-exports produce the same files.\n",
+		    !s->path		    ? "the site profile"
+		    : strrchr(s->path, '/') ? strrchr(s->path, '/') + 1
+					    : s->path);
 	for (size_t i = 0; i < s->n_pis; i++) {
 		const struct pi *p = &s->pis[i];
 		if (!p->chap_secret)

@@ -51,7 +51,7 @@ struct parser {
 	const struct tmpl_schema *sc;
 	struct problems *ps;
 	int errors;
-	int cur_list; /* list we are inside, or -1 */
+	int cur_list;	 /* list we are inside, or -1 */
 	char closer[64]; /* name in the last closing tag */
 	int tag_line;
 };
@@ -186,7 +186,8 @@ static bool parse_cond(struct parser *p, struct tnode *n, char *expr)
 	char saved = *end;
 	*end = '\0';
 	if (!*expr) {
-		perr(p, p->tag_line, "{{#if}} needs a field name, e.g. {{#if pi.serial}}", "", NULL);
+		perr(p, p->tag_line, "{{#if}} needs a field name, e.g. {{#if pi.serial}}", "",
+		     NULL);
 		return false;
 	}
 	if (!resolve(p, expr, &n->ref))
@@ -196,7 +197,9 @@ static bool parse_cond(struct parser *p, struct tnode *n, char *expr)
 	if (!*rest)
 		return true;
 	if (n->cmp == TC_EMPTY || (strncmp(rest, "==", 2) != 0 && strncmp(rest, "!=", 2) != 0)) {
-		perr(p, p->tag_line, "cannot read condition \"%s\" (expected NAME, !NAME, NAME == \"text\" or NAME != \"text\")",
+		perr(p, p->tag_line,
+		     "cannot read condition \"%s\" (expected NAME, !NAME, NAME == \"text\" or NAME "
+		     "!= \"text\")",
 		     rest, NULL);
 		return false;
 	}
@@ -204,8 +207,8 @@ static bool parse_cond(struct parser *p, struct tnode *n, char *expr)
 	char *lit = str_trim(rest + 2);
 	size_t ll = strlen(lit);
 	if (ll < 2 || lit[0] != '"' || lit[ll - 1] != '"') {
-		perr(p, p->tag_line, "the text to compare with must be in double quotes, not %s", lit,
-		     NULL);
+		perr(p, p->tag_line, "the text to compare with must be in double quotes, not %s",
+		     lit, NULL);
 		return false;
 	}
 	n->lit = xstrndup(lit + 1, ll - 2);
@@ -237,8 +240,9 @@ static enum tend parse_list(struct parser *p, struct tblock *b, const char *name
 {
 	int li = find_list(p, name);
 	if (li < 0) {
-		perr(p, open_line, "unknown list {{#%s}} (expected {{#pis}}, {{#files}} or {{#if …}})",
-		     name, NULL);
+		perr(p, open_line,
+		     "unknown list {{#%s}} (expected {{#pis}}, {{#files}} or {{#if …}})", name,
+		     NULL);
 		return END_ERROR;
 	}
 	if (p->cur_list >= 0) {
@@ -275,11 +279,13 @@ static enum tend parse_if(struct parser *p, struct tblock *b, char *expr, int op
 	if (e == END_ELSE)
 		e = parse_block(p, &tmp.alt);
 	if (e == END_EOF)
-		perr(p, open_line, "{{#if}} opened here is never closed (expected {{/if}})", "", NULL);
+		perr(p, open_line, "{{#if}} opened here is never closed (expected {{/if}})", "",
+		     NULL);
 	else if (e == END_ELSE)
 		perr(p, p->tag_line, "a second {{else}} in one {{#if}}", "", NULL);
 	else if (e == END_CLOSE && strcmp(p->closer, "if") != 0)
-		perr(p, p->tag_line, "{{/%s}} closes an {{#if}} (expected {{/if}})", p->closer, NULL);
+		perr(p, p->tag_line, "{{/%s}} closes an {{#if}} (expected {{/if}})", p->closer,
+		     NULL);
 	*block_push(b, TN_IF) = tmp;
 	return e == END_CLOSE && strcmp(p->closer, "if") == 0 ? END_CLOSE : END_ERROR;
 }
@@ -313,7 +319,8 @@ static enum tend parse_block(struct parser *p, struct tblock *b)
 		size_t e = (size_t)(close - p->s) + 2;
 		char *tag = xstrndup(open + 2, (size_t)(close - open) - 2);
 		char *t = str_trim(tag);
-		bool block_tag = t[0] == '#' || t[0] == '/' || t[0] == '!' || strcmp(t, "else") == 0;
+		bool block_tag =
+		    t[0] == '#' || t[0] == '/' || t[0] == '!' || strcmp(t, "else") == 0;
 		size_t ls = a, next = e;
 		if (!block_tag || !standalone(p, a, e, &ls, &next))
 			ls = a, next = e;
@@ -352,8 +359,13 @@ struct tmpl *tmpl_parse(const char *name, const char *text, size_t len,
 	memcpy(t->text, text, len);
 	t->text[len] = '\0';
 	t->sc = schema;
-	struct parser p = {.name = name, .s = t->text, .len = len, .line = 1, .sc = schema,
-			   .ps = ps, .cur_list = -1};
+	struct parser p = {.name = name,
+			   .s = t->text,
+			   .len = len,
+			   .line = 1,
+			   .sc = schema,
+			   .ps = ps,
+			   .cur_list = -1};
 	enum tend e = parse_block(&p, &t->root);
 	if (e == END_ELSE)
 		perr(&p, p.tag_line, "{{else}} outside any {{#if}}", "", NULL);
@@ -421,10 +433,14 @@ static bool cond_true(const struct tnode *n, const struct rstate *st)
 {
 	const char *v = value_of(st->d, n->ref, st->row);
 	switch (n->cmp) {
-	case TC_SET: return *v != '\0';
-	case TC_EMPTY: return *v == '\0';
-	case TC_EQ: return strcmp(v, n->lit ? n->lit : "") == 0;
-	case TC_NE: return strcmp(v, n->lit ? n->lit : "") != 0;
+	case TC_SET:
+		return *v != '\0';
+	case TC_EMPTY:
+		return *v == '\0';
+	case TC_EQ:
+		return strcmp(v, n->lit ? n->lit : "") == 0;
+	case TC_NE:
+		return strcmp(v, n->lit ? n->lit : "") != 0;
 	}
 	return false;
 }
@@ -434,7 +450,9 @@ static void render_block(const struct tblock *b, const struct rstate *st, struct
 	for (size_t i = 0; i < b->n; i++) {
 		const struct tnode *n = &b->v[i];
 		switch (n->kind) {
-		case TN_TEXT: sbuf_addn(out, n->text, n->len); break;
+		case TN_TEXT:
+			sbuf_addn(out, n->text, n->len);
+			break;
 		case TN_FIELD: {
 			const char *v = value_of(st->d, n->ref, st->row);
 			if (n->filter == TF_JSON)
@@ -455,7 +473,9 @@ static void render_block(const struct tblock *b, const struct rstate *st, struct
 			}
 			break;
 		}
-		case TN_IF: render_block(cond_true(n, st) ? &n->body : &n->alt, st, out); break;
+		case TN_IF:
+			render_block(cond_true(n, st) ? &n->body : &n->alt, st, out);
+			break;
 		}
 	}
 }

@@ -25,7 +25,7 @@
 /* The names a template may use: the root fields and, per list, the list's name and its item
  * fields. The caller owns the arrays; they must outlive the parsed template. */
 struct tmpl_list_schema {
-	const char *name;          /* "pis" */
+	const char *name;	   /* "pis" */
 	const char *const *fields; /* "pi.name", … */
 	size_t n_fields;
 };

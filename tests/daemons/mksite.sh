@@ -1,5 +1,6 @@
-# Shared by the daemon tests (sourced, not a test): mksite FILE [KEY=VALUE…] writes a site
-# profile with three Pis (a 4B on a MAC directory, a 3B on its serial, a 5 on a string prefix)
+# Shared by the daemon tests (sourced, not a test).
+#
+# mksite FILE [KEY=VALUE…] writes a site profile with three Pis (a 4B on a MAC directory, a 3B on its serial, a 5 on a string prefix)
 # whose backing files live under $T/iscsi; KEY=VALUE lines go into [server].
 mksite() {
   local f=$1; shift
@@ -9,7 +10,7 @@ mksite() {
     echo "interface = ${PNB_IFACE:-eth0}"
     echo "address = ${PNB_ADDR:-192.168.20.1/24}"
     echo "iqn_base = iqn.2026-11.lan.example"
-    echo "nfs_root = $T/nfs"
+    [[ " $* " == *" root=nfs "* ]] && echo "nfs_root = $T/nfs"
     for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
     cat <<EOP
 
@@ -37,4 +38,36 @@ backing = $T/iscsi/studio.img
 chap = no
 EOP
   } >"$f"
+}
+
+# wire_pair TAG: two namespaces pnb-TAGs-PID (server, 192.168.20.1/24) and pnb-TAGc-PID (a Pi,
+# no address) joined by a veth pair; sets srv, cli, vs, vc. Everything is deleted on exit.
+wire_pair() {
+  srv="pnb-${1}s-$$" cli="pnb-${1}c-$$"
+  vs="pnb-${1}s-$$" vc="pnb-${1}c-$$" # links: at most 15 characters
+  ip netns add "$srv" || skip "cannot create a network namespace"
+  on_exit "ip netns del $srv"
+  ip netns add "$cli"
+  on_exit "ip netns del $cli"
+  ip link add "$vs" type veth peer name "$vc"
+  ip link set "$vs" netns "$srv"
+  ip link set "$vc" netns "$cli"
+  ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"
+  ip -n "$srv" link set "$vs" up
+  ip -n "$srv" link set lo up
+  ip -n "$cli" link set "$vc" up
+  ip -n "$cli" link set lo up
+}
+
+# dhcpd_wrap FRAGMENT OUT: the smallest dhcpd.conf that declares the subnet and includes the
+# generated fragment.
+dhcpd_wrap() {
+  cat >"$2" <<EOC
+ddns-update-style none;
+authoritative;
+subnet 192.168.20.0 netmask 255.255.255.0 {
+  range 192.168.20.100 192.168.20.199;
+}
+include "$1";
+EOC
 }

@@ -7,19 +7,7 @@
 . "$(dirname "$0")/mksite.sh"
 need_root
 need ip python3 jq
-srv="pnb-ds-$$" cli="pnb-dc-$$"
-vs="pnbds$$" vc="pnbdc$$"
-ip netns add "$srv" || skip "cannot create a network namespace"
-on_exit "ip netns del $srv"
-ip netns add "$cli"
-on_exit "ip netns del $cli"
-ip link add "$vs" type veth peer name "$vc"
-ip link set "$vs" netns "$srv"
-ip link set "$vc" netns "$cli"
-ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"
-ip -n "$srv" link set "$vs" up
-ip -n "$srv" link set lo up
-ip -n "$cli" link set "$vc" up
+wire_pair d
 probe="$(dirname "$0")/dhcp_probe.py"
 mksite "$T/site.conf" dhcp=isc
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
@@ -45,14 +33,7 @@ wait_port() {
 
 ran=0
 if command -v dhcpd >/dev/null; then
-  cat >"$T/dhcpd.conf" <<EOC
-ddns-update-style none;
-authoritative;
-subnet 192.168.20.0 netmask 255.255.255.0 {
-  range 192.168.20.100 192.168.20.199;
-}
-include "$T/exp/dhcp/dhcpd-pinetboot.conf";
-EOC
+  dhcpd_wrap "$T/exp/dhcp/dhcpd-pinetboot.conf" "$T/dhcpd.conf"
   touch "$T/dhcpd.leases"
   ip netns exec "$srv" dhcpd -f -4 -cf "$T/dhcpd.conf" -lf "$T/dhcpd.leases" -pf "$T/dhcpd.pid" \
     "$vs" >"$T/daemon.log" 2>&1 &

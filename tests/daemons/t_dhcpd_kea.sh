@@ -13,14 +13,7 @@ expect_grep 'next-server 192.168.20.1;' "$frag"
 expect_grep 'option tftp-server-name "192.168.20.1";' "$frag"
 [[ $(grep -c 'hardware ethernet' "$frag") -eq 3 ]] || fail "expected 3 host entries"
 if command -v dhcpd >/dev/null; then
-  cat >"$T/dhcpd.conf" <<EOC
-ddns-update-style none;
-authoritative;
-subnet 192.168.20.0 netmask 255.255.255.0 {
-  range 192.168.20.100 192.168.20.199;
-}
-include "$frag";
-EOC
+  dhcpd_wrap "$frag" "$T/dhcpd.conf"
   dhcpd -t -cf "$T/dhcpd.conf" >"$T/dhcpd.out" 2>&1 || { cat "$T/dhcpd.out"; fail "dhcpd -t"; }
 else
   echo "dhcpd not installed: ISC check skipped"

@@ -2,27 +2,15 @@
 # On the wire: real dnsmasq, started with the generated proxy-DHCP drop-in inside a test
 # namespace, answers a DISCOVER that carries the Pi vendor class (from a MAC in the profile)
 # with option 43 whose boot menu text is exactly "Raspberry Pi Boot   ", and does not answer
-# a Pi whose MAC is not in the profile. Then the full-DHCP drop-in: an address from the range,
+# a Pi whose MAC is not in the profile; its TFTP serves the per-Pi directories. Then the
+# full-DHCP drop-in: an address from the range,
 # the router, and the same menu for a known Pi only. Two namespaces joined by a veth pair; the addresses
 # exist only inside them. tshark, when installed, decodes the capture as a second opinion.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/mksite.sh"
 need_root
 need dnsmasq ip python3
-srv="pnb-ws-$$" cli="pnb-wc-$$"
-vs="pnbws$$" vc="pnbwc$$"
-ip netns add "$srv" || skip "cannot create a network namespace"
-on_exit "ip netns del $srv"
-ip netns add "$cli"
-on_exit "ip netns del $cli"
-ip link add "$vs" type veth peer name "$vc"
-ip link set "$vs" netns "$srv"
-ip link set "$vc" netns "$cli"
-ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"
-ip -n "$srv" link set "$vs" up
-ip -n "$srv" link set lo up
-ip -n "$cli" link set "$vc" up
-ip -n "$cli" link set lo up
+wire_pair w
 
 mkdir -p "$T/tftp"
 PNB_IFACE=$vs mksite "$T/site.conf" dhcp=proxy "tftp_root=$T/tftp"
@@ -76,6 +64,17 @@ if [[ -n "${tshark_pid:-}" ]]; then
   expect_grep "dc:a6:32:1c:6a:2a	PXEClient" "$T/tshark.out"
   expect_no_grep "dc:a6:32:99:99:99" "$T/tshark.out"
 fi
+
+# TFTP from the per-Pi directory, as the Pi 4 asks for it (<prefix>/file, blksize 1024)
+cp -r "$T/exp/tftp/." "$T/tftp/"
+ip -n "$cli" addr add 192.168.20.50/24 dev "$vc"
+tget="$(dirname "$0")/tftp_get.py"
+ip netns exec "$cli" python3 "$tget" 192.168.20.1 dc-a6-32-1c-6a-2a/cmdline.txt >"$T/got" ||
+  { cat "$T/dnsmasq.log"; fail "TFTP of dc-a6-32-1c-6a-2a/cmdline.txt"; }
+cmp "$T/got" "$T/exp/tftp/dc-a6-32-1c-6a-2a/cmdline.txt" || fail "TFTP served other bytes"
+ip netns exec "$cli" python3 "$tget" 192.168.20.1 2caf9c61/config.txt >"$T/got" || fail "TFTP, Pi 3 dir"
+cmp "$T/got" "$T/exp/tftp/2caf9c61/config.txt" || fail "TFTP served other bytes (Pi 3)"
+ip -n "$cli" addr del 192.168.20.50/24 dev "$vc"
 
 # full DHCP: the known Pi gets an address from the range, the router and the menu; an unknown
 # client may get an address but never the Pi boot menu

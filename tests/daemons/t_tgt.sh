@@ -16,6 +16,7 @@ ns="pnb-tgt-$$"
 port=$((20000 + $$ % 10000))
 ip netns add "$ns" || skip "cannot create a network namespace"
 on_exit "ip netns del $ns"
+on_exit "rm -f /var/run/tgtd/socket.$port /var/run/tgtd/socket.$port.lock"
 ip netns exec "$ns" ip link set lo up
 ip netns exec "$ns" tgtd -f -C "$port" --iscsi portal=127.0.0.1:3260 >"$T/tgtd.log" 2>&1 &
 tgtd_pid=$!

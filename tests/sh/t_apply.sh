@@ -50,6 +50,22 @@ expect_grep "^changed  $root/etc/tgt/conf.d/pinetboot.conf" "$T/out"
 expect_grep "^not run (--root): tgt-admin --update ALL" "$T/out"
 expect_no_grep "dnsmasq" "$T/out"
 
+# a Pi leaves the profile: its files go (kept as backups), config.txt (not ours) stays
+[[ -f "$root/var/lib/pinetboot/site.conf.installed" ]] || fail "no manifest of installed files"
+awk '/^\[pi "studio"\]/{skip=1} /^\[pi "/ && !/studio/{skip=0} !skip' "$T/site.conf" >"$T/site2.conf"
+mv "$T/site2.conf" "$T/site.conf"
+expect_exit 0 "$PINETBOOT" apply "$T/site.conf" --root "$root" --dry-run
+expect_grep "^would remove $root/srv/tftp/studio/cmdline.txt" "$T/out"
+[[ -f "$root/srv/tftp/studio/cmdline.txt" ]] || fail "--dry-run removed a file"
+expect_exit 0 "$PINETBOOT" apply "$T/site.conf" --root "$root"
+cat "$T/out"
+expect_grep "^removed  $root/srv/tftp/studio/cmdline.txt (old file kept as " "$T/out"
+expect_grep "^changed  $root/etc/tgt/conf.d/pinetboot.conf" "$T/out"
+[[ -e "$root/srv/tftp/studio/cmdline.txt" ]] && fail "studio's cmdline.txt is still there"
+[[ -f "$root/srv/tftp/studio/config.txt" ]] || fail "studio's config.txt was taken away"
+expect_exit 0 "$PINETBOOT" apply "$T/site.conf" --root "$root"
+expect_grep "^0 file(s) changed" "$T/out"
+
 expect_exit 2 "$PINETBOOT" apply "$T/site.conf" --root "$T/missing"
 expect_exit 2 "$PINETBOOT" apply
 exit 0

@@ -19,6 +19,9 @@ cp "$T/site.secrets" "$T/secrets.before"
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/b"
 diff -r "$T/a" "$T/b" || fail "a second export differs"
 cmp "$T/site.secrets" "$T/secrets.before" || fail "re-export changed the secrets"
+# the same profile named by a relative path gives the same bytes too
+(cd "$T" && "$PINETBOOT" export site.conf -o rel >/dev/null) || fail "relative export"
+diff -r "$T/a" "$T/rel" || fail "export through a relative path differs"
 # re-export over the same directory replaces it in place
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/a"
 diff -r "$T/a" "$T/b" || fail "re-export into the same directory differs"

@@ -77,7 +77,8 @@ static void test_lists_and_conditions(void **state)
 	(void)state;
 	expect("{{#pis}}{{pi.name}}@{{server.address}};{{/pis}}",
 	       "kitchen@192.168.20.1;garage@192.168.20.1;");
-	expect("{{#pis}}\n  {{#if pi.mac}}\nhost {{pi.mac}}\n  {{else}}\n# {{pi.name}}: none\n  {{/if}}\n{{/pis}}\n",
+	expect("{{#pis}}\n  {{#if pi.mac}}\nhost {{pi.mac}}\n  {{else}}\n# {{pi.name}}: none\n  "
+	       "{{/if}}\n{{/pis}}\n",
 	       "host dc:a6:32:1c:6a:2a\n# garage: none\n");
 	expect("{{#if server.dhcp == \"proxy\"}}P{{else}}F{{/if}}", "P");
 	expect("{{#if server.dhcp != \"proxy\"}}P{{else}}F{{/if}}", "F");
@@ -92,14 +93,17 @@ static void test_errors(void **state)
 		     "t.tmpl:2: unknown field {{server.adress}} (see TEMPLATES in pinetboot(1) for "
 		     "the fields)");
 	expect_error("{{pi.name}}", "t.tmpl:1: {{pi.name}} is only known inside {{#pis}} … {{/…}}");
-	expect_error("x\n{{#pis}}\n{{pi.name}}\n", "t.tmpl:2: {{#pis}} is never closed (expected {{/pis}})");
+	expect_error("x\n{{#pis}}\n{{pi.name}}\n",
+		     "t.tmpl:2: {{#pis}} is never closed (expected {{/pis}})");
 	expect_error("{{#if server.dhcp}}\n{{/pis}}\n",
 		     "t.tmpl:2: {{/pis}} closes an {{#if}} (expected {{/if}})");
 	expect_error("\n\n{{/if}}", "t.tmpl:3: {{/if}} closes nothing (no block is open)");
 	expect_error("{{server.address", "t.tmpl:1: \"{{\" is never closed (expected \"}}\")");
-	expect_error("{{#nodes}}{{/nodes}}",
-		     "t.tmpl:1: unknown list {{#nodes}} (expected {{#pis}}, {{#files}} or {{#if …}})");
-	expect_error("{{server.dhcp|upper}}", "t.tmpl:1: unknown filter |upper (expected |json or |yaml)");
+	expect_error(
+	    "{{#nodes}}{{/nodes}}",
+	    "t.tmpl:1: unknown list {{#nodes}} (expected {{#pis}}, {{#files}} or {{#if …}})");
+	expect_error("{{server.dhcp|upper}}",
+		     "t.tmpl:1: unknown filter |upper (expected |json or |yaml)");
 	expect_error("{{#if server.dhcp = proxy}}{{/if}}",
 		     "t.tmpl:1: cannot read condition \"= proxy\" (expected NAME, !NAME, NAME == "
 		     "\"text\" or NAME != \"text\")");
@@ -109,10 +113,10 @@ static void test_errors(void **state)
 static void test_option43(void **state)
 {
 	(void)state;
-	static const unsigned char want[] = {
-		0x06, 0x01, 0x03, 0x0a, 0x04, 0x00, 0x50, 0x58, 0x45, 0x09, 0x14, 0x00, 0x00, 0x11,
-		'R',  'a',  's',  'p',  'b',  'e',  'r',  'r',  'y',  ' ',  'P',  'i',  ' ',  'B',
-		'o',  'o',  't',  0xff};
+	static const unsigned char want[] = {0x06, 0x01, 0x03, 0x0a, 0x04, 0x00, 0x50, 0x58,
+					     0x45, 0x09, 0x14, 0x00, 0x00, 0x11, 'R',  'a',
+					     's',  'p',	 'b',  'e',  'r',  'r',	 'y',  ' ',
+					     'P',  'i',	 ' ',  'B',  'o',  'o',	 't',  0xff};
 	unsigned char got[64];
 	assert_int_equal(sizeof(want), 32);
 	assert_int_equal(render_option43("Raspberry Pi Boot", got, sizeof(got)), 32);
@@ -127,9 +131,9 @@ static void test_option43(void **state)
 }
 
 static const char *site_text =
-	"[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n"
-	"iscsi_target = %s\ninitramfs = %s\nroot = %s\n"
-	"[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\nchap = %s\n%s";
+    "[server]\ninterface = eth0\naddress = 192.168.20.1/24\niqn_base = iqn.2026-11.lan.example\n"
+    "iscsi_target = %s\ninitramfs = %s\nroot = %s\n"
+    "[pi \"kitchen\"]\nmodel = 4B\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\nchap = %s\n%s";
 
 static char *root_args_for(const char *target, const char *flavour, const char *root,
 			   const char *chap, const char *extra)
@@ -165,15 +169,18 @@ static void test_root_args(void **state)
 			       "root=/dev/disk/by-path/ip-192.168.20.1:3260-iscsi-"
 			       "iqn.2026-11.lan.example:root-kitchen-lun-1-part2 rw");
 	free(a);
-	a = root_args_for("lio", "rfc4173", "iscsi", "no", "root_uuid = 0b1e5c1a-1234-4cde-9f00-123456789abc\n");
-	assert_string_equal(a, "iscsi_initiator=iqn.2026-11.lan.example:kitchen "
-			       "root=iscsi:192.168.20.1:6:3260:0:iqn.2026-11.lan.example:root-kitchen "
-			       "root=UUID=0b1e5c1a-1234-4cde-9f00-123456789abc rw");
+	a = root_args_for("lio", "rfc4173", "iscsi", "no",
+			  "root_uuid = 0b1e5c1a-1234-4cde-9f00-123456789abc\n");
+	assert_string_equal(a,
+			    "iscsi_initiator=iqn.2026-11.lan.example:kitchen "
+			    "root=iscsi:192.168.20.1:6:3260:0:iqn.2026-11.lan.example:root-kitchen "
+			    "root=UUID=0b1e5c1a-1234-4cde-9f00-123456789abc rw");
 	free(a);
 	a = root_args_for("tgt", "dracut", "iscsi", "yes", "");
-	assert_non_null(strstr(a, "rd.iscsi.initiator=iqn.2026-11.lan.example:kitchen "
-				  "rd.iscsi.username=kitchen rd.iscsi.password=abcdefghijklmnop "
-				  "netroot=iscsi:192.168.20.1::3260:1:iqn.2026-11.lan.example:root-kitchen "));
+	assert_non_null(
+	    strstr(a, "rd.iscsi.initiator=iqn.2026-11.lan.example:kitchen "
+		      "rd.iscsi.username=kitchen rd.iscsi.password=abcdefghijklmnop "
+		      "netroot=iscsi:192.168.20.1::3260:1:iqn.2026-11.lan.example:root-kitchen "));
 	free(a);
 	a = root_args_for("tgt", "initramfs-tools", "nfs", "no", "");
 	assert_string_equal(a, "root=/dev/nfs nfsroot=192.168.20.1:/srv/nfs/kitchen,vers=3 rw");
@@ -199,9 +206,9 @@ static void test_secrets(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fields),        cmocka_unit_test(test_lists_and_conditions),
-		cmocka_unit_test(test_errors),        cmocka_unit_test(test_option43),
-		cmocka_unit_test(test_root_args),     cmocka_unit_test(test_secrets),
+	    cmocka_unit_test(test_fields),    cmocka_unit_test(test_lists_and_conditions),
+	    cmocka_unit_test(test_errors),    cmocka_unit_test(test_option43),
+	    cmocka_unit_test(test_root_args), cmocka_unit_test(test_secrets),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
