@@ -30,7 +30,7 @@ run() { # NAME CMD... — wall seconds and peak RSS (MB) of one run, output to /
   /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err"
   local rc=$?
   if [[ $rc -gt 1 ]]; then echo "  $name: exit $rc"; cat "$work/err"; fi
-  read -r w m <"$work/t"
+  read -r w m < <(tail -n 1 "$work/t")  # GNU time puts "Command exited …" first on exit 1
   wall[$name]=$w
   rss[$name]=$((m / 1024))
   printf '  %-34s %7.2f s %10.0f pkt/s %6d MB\n' "$name" "$w" "$(echo "$n / $w" | bc -l)" "${rss[$name]}"
@@ -52,3 +52,13 @@ echo "  monitor -q rate / read-only rate   = $q_vs_read (goal >= 0.5)   $(verdic
 echo "  monitor text rate / tshark rate    = $t_vs_tshark (goal >= 10)   $(verdict "$t_vs_tshark" 10)"
 echo "  monitor text rate / tcpdump -v     = $t_vs_tcpdump (goal >= 1)    $(verdict "$t_vs_tcpdump" 1)"
 echo "  monitor peak memory                = ${peak} MB (goal < 64)   $( [[ $peak -lt 64 ]] && echo ok || echo MISSED)"
+
+# DHCP-heavy traffic, where tcpdump -v prints every option: text output against tcpdump -nn -v
+dcap="$work/dhcp.pcap"
+dn=$("$gen" dhcp "$dcap" "${PNB_BENCH_DHCP_PACKETS:-200000}" | awk '{print $1}')
+echo "DHCP-heavy capture: $dn packets (pnb_gen dhcp)"
+n=$dn
+run "pinetboot monitor -r D"           "$bin" monitor -r "$dcap"
+run "tcpdump -nn -v -r D"              tcpdump -nn -v -r "$dcap"
+d_vs_tcpdump=$(ratio "${wall[tcpdump -nn -v -r D]}" "${wall[pinetboot monitor -r D]}")
+echo "  monitor text rate / tcpdump -v     = $d_vs_tcpdump on DHCP-heavy traffic (goal >= 1)   $(verdict "$d_vs_tcpdump" 1)"

@@ -27,6 +27,9 @@ struct stream {
 	uint32_t keep;             /* bytes of the current PDU to keep in buf */
 	uint8_t *buf;
 	uint32_t cap;
+	/* Login/Text key=value data continued over PDUs (C bit), joined before parsing */
+	uint8_t *txt;
+	uint32_t txt_len, txt_cap;
 };
 
 struct iscsi_state {
@@ -37,6 +40,7 @@ static void stream_drop(void *payload, void *user)
 {
 	(void)user;
 	free(((struct stream *)payload)->buf);
+	free(((struct stream *)payload)->txt);
 }
 
 void iscsi_state_free(struct iscsi_state *s)
@@ -198,6 +202,38 @@ static void sense_decode(struct ev_iscsi *e, const uint8_t *d, size_t n)
 	}
 }
 
+/* Text split over PDUs (C = 1) is joined first (RFC 7143 §6.1): a PDU with C set reports its
+ * own bytes and no keys; the last one reports the keys of the whole text. */
+static void text_join(struct stream *s, struct ev_iscsi *e, bool cont, const uint8_t *d,
+		      size_t n)
+{
+	if (cont || s->txt_len) {
+		if (s->txt_len + n > s->txt_cap && s->txt_len + n <= TEXT_KEEP) {
+			s->txt_cap = (uint32_t)(s->txt_len + n) * 2;
+			s->txt = xrealloc(s->txt, s->txt_cap);
+		}
+		if (s->txt_len + n <= s->txt_cap) {
+			if (n)
+				memcpy(s->txt + s->txt_len, d, n);
+			s->txt_len += (uint32_t)n;
+		}
+		if (cont) {
+			e->text.p = n ? d : NULL;
+			e->text.len = (uint16_t)(n > 65535 ? 65535 : n);
+			return;
+		}
+		d = s->txt;
+		n = s->txt_len;
+		s->txt_len = 0; /* the keys below point into txt, valid during the callback */
+	}
+	e->text.p = n ? d : NULL;
+	e->text.len = (uint16_t)(n > 65535 ? 65535 : n);
+	e->initiator_name = text_value(d, n, "InitiatorName");
+	e->target_name = text_value(d, n, "TargetName");
+	e->auth_method = text_value(d, n, "AuthMethod");
+	e->session_type = text_value(d, n, "SessionType");
+}
+
 static void pdu_emit(struct dctx *c, struct stream *s)
 {
 	const uint8_t *h = s->buf;
@@ -230,12 +266,7 @@ static void pdu_emit(struct dctx *c, struct stream *s)
 		/* fall through */
 	case 0x04:
 	case 0x24:
-		e->text.p = dn ? data : NULL;
-		e->text.len = (uint16_t)dn;
-		e->initiator_name = text_value(data, dn, "InitiatorName");
-		e->target_name = text_value(data, dn, "TargetName");
-		e->auth_method = text_value(data, dn, "AuthMethod");
-		e->session_type = text_value(data, dn, "SessionType");
+		text_join(s, e, h[1] & 0x40, data, dn);
 		break;
 	case 0x01:
 		e->cdb_opcode = h[32];
@@ -408,6 +439,7 @@ void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len)
 	uint32_t seq = pk->tcp_seq;
 	if (pk->tcp_flags & 0x02) { /* SYN: a new connection, framed from its first byte */
 		free(s->buf);
+		free(s->txt);
 		memset(s, 0, sizeof(*s));
 		s->seq_known = s->synced = true;
 		s->next_seq = seq + 1;

@@ -452,6 +452,11 @@ static void packet_head(struct line *l, const struct pnb_packet *p)
 	put_str(l, " #");
 	put_u64(l, p->frame);
 	put_ch(l, ' ');
+	if (p->vlan) {
+		put_str(l, "vlan ");
+		put_u64(l, p->vlan);
+		put_ch(l, ' ');
+	}
 	if (p->ip) {
 		bool ports = !p->fragment && (p->ipproto == 6 || p->ipproto == 17);
 		put_endpoint(l, p->src_ip, p->sport, ports);

@@ -163,6 +163,7 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	memcpy(ps->pub.mac, mac, 6);
 	ps->pub.model = model_from_oui(mac);
 	ps->boot_offer = -1;
+	ps->pub.boots = 1;
 	ps->first_frame = ev->frame;
 	ps->first_ts = ev->ts;
 	ps->dirty = true;
@@ -182,18 +183,57 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	return ps;
 }
 
+static void pi_recount(struct pistate *ps);
+
 void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial)
 {
 	if (ps->pub.has_serial && strcmp(ps->pub.serial, serial) == 0)
 		return;
-	if (!ps->pub.has_serial || !ps->prof || !ps->prof->has_serial) {
-		snprintf(ps->pub.serial, sizeof(ps->pub.serial), "%s", serial);
-		ps->pub.has_serial = true;
-		ps->dirty = true;
-	}
+	/* The wire is the truth for display; the profile's serial still decides the expected
+	 * TFTP directory, and the difference is reported. */
+	snprintf(ps->pub.serial, sizeof(ps->pub.serial), "%s", serial);
+	ps->pub.has_serial = true;
+	ps->dirty = true;
 	for (size_t i = 0; !ps->prof && d->site && i < d->site->n_pis; i++)
 		if (d->site->pis[i].has_serial && strcmp(d->site->pis[i].serial, serial) == 0)
 			pi_bind_profile(ps, &d->site->pis[i]);
+	if (ps->prof && ps->prof->has_serial && strcmp(ps->prof->serial, serial) != 0 &&
+	    !pi_fired(ps, R_PROFILE_MISMATCH))
+		pi_report(
+		    ps, R_PROFILE_MISMATCH, 0, 0,
+		    xasprintf("the profile gives Pi \"%s\" serial %s, but it reports %s",
+			      ps->prof->name, ps->prof->serial, serial),
+		    xasprintf("serial %s from option 97 or the TFTP path", serial),
+		    xasprintf("set serial = %s in [pi \"%s\"] (its TFTP directory follows it)",
+			      serial, ps->prof->name));
+}
+
+void diag_pi_new_boot(struct pistate *ps)
+{
+	struct pistate keep = *ps;
+	for (size_t i = 0; i < ps->n_files; i++)
+		free(ps->files[i].name);
+	free(ps->files);
+	free(ps->initiator);
+	free(ps->target);
+	memset(ps, 0, sizeof(*ps));
+	memcpy(ps->pub.mac, keep.pub.mac, 6);
+	ps->pub.name = keep.pub.name;
+	ps->pub.model = keep.pub.model;
+	ps->pub.has_serial = keep.pub.has_serial;
+	memcpy(ps->pub.serial, keep.pub.serial, sizeof(ps->pub.serial));
+	ps->pub.ip = keep.pub.ip;
+	ps->pub.verdicts = keep.pub.verdicts;
+	ps->pub.n_verdicts = keep.pub.n_verdicts;
+	ps->pub.verdict = keep.pub.verdict;
+	ps->pub.boots = keep.pub.boots + 1;
+	ps->prof = keep.prof;
+	ps->model_from_guid = keep.model_from_guid;
+	memcpy(ps->fired, keep.fired, sizeof(ps->fired));
+	ps->first_frame = keep.first_frame;
+	ps->first_ts = keep.first_ts;
+	ps->boot_offer = -1;
+	pi_recount(ps);
 }
 
 /* ---- stages ---- */
@@ -299,6 +339,12 @@ void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, 
 		v = &ps->pub.verdicts[ps->pub.n_verdicts++];
 		memset(v, 0, sizeof(*v));
 		ps->fired[r] = (int)ps->pub.n_verdicts;
+	}
+	if (rules[r].failure && ps->netcon_frame && evidence) {
+		char *e = xasprintf("%s; bootloader log #%llu: \"%s\"", evidence,
+				    (unsigned long long)ps->netcon_frame, ps->netcon);
+		free(evidence);
+		evidence = e;
 	}
 	verdict_fill(v, r, stage, frame, cause, evidence, fix);
 	/* A failure at a stage the Pi already got past is history, not the reason it stopped. */
@@ -488,6 +534,20 @@ static void malformed(struct diag *d, const struct pnb_event *ev)
 		    xstrdup("capture with a snap length of 0 (tcpdump -s 0) and check the link"));
 }
 
+static void netconsole(struct diag *d, const struct pnb_event *ev)
+{
+	struct pistate *ps = diag_pi_get(d, ev->src_mac);
+	const struct pnb_bytes l = ev->u.netconsole.line;
+	if (!ps || !l.p || !l.len)
+		return;
+	size_t n = l.len < sizeof(ps->netcon) - 1 ? l.len : sizeof(ps->netcon) - 1;
+	for (size_t i = 0; i < n; i++)
+		ps->netcon[i] =
+		    (l.p[i] >= 0x20 && l.p[i] < 0x7f && l.p[i] != '"') ? (char)l.p[i] : ' ';
+	ps->netcon[n] = '\0';
+	ps->netcon_frame = ev->frame;
+}
+
 void diag_event(struct diag *d, const struct pnb_event *ev)
 {
 	if (!d || !ev)
@@ -529,6 +589,8 @@ void diag_event(struct diag *d, const struct pnb_event *ev)
 		malformed(d, ev);
 		break;
 	case EV_NETCONSOLE:
+		netconsole(d, ev);
+		break;
 	case EV_KIND_COUNT:
 		break;
 	}

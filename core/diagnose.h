@@ -57,6 +57,9 @@ struct diag_pi {
 	struct diag_verdict *verdicts;
 	size_t n_verdicts;
 	char *verdict;                  /* one sentence summary */
+	unsigned boots;                 /* boot attempts: a PXE DISCOVER after Linux ran is a new
+					   one (stages start over; earlier failures stay until the
+					   Pi gets past them) */
 };
 
 struct diag;

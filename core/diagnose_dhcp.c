@@ -67,6 +67,18 @@ static void learn_guid(struct diag *d, struct pistate *ps, const struct ev_dhcp 
 			ps->dirty = true;
 		ps->pub.model = m;
 		ps->model_from_guid = true;
+		if (ps->prof && ps->prof->model != PI_MODEL_UNKNOWN && ps->prof->model != m &&
+		    !pi_fired(ps, R_PROFILE_MISMATCH))
+			pi_report(
+			    ps, R_PROFILE_MISMATCH, 0, 0,
+			    xasprintf("the profile says Pi \"%s\" is a %s, but it reports a %s",
+				      ps->prof->name, model_info(ps->prof->model)->name,
+				      model_info(m)->name),
+			    xasprintf("option 97: %s, board revision %06x", h->pi_fourcc,
+				      h->pi_revision),
+			    xasprintf("set model = %s in [pi \"%s\"] (the generated files depend "
+				      "on it)",
+				      model_info(m)->name, ps->prof->name));
 		char serial[9];
 		snprintf(serial, sizeof(serial), "%08x", h->pi_serial);
 		diag_pi_learn_serial(d, ps, serial);
@@ -290,6 +302,9 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 		kernel_dhcp(ps, ev);
 		return;
 	}
+	if (pxe && h->msg_type == 1 && ps->kernel_started &&
+	    (st_is_done(ps, STAGE_KERNEL_NET) || ps->root_started))
+		diag_pi_new_boot(ps); /* Linux ran, and the ROM/EEPROM asks again: a reboot */
 	if (h->msg_type == 1) {
 		if (!ps->n_discover) {
 			ps->first_disc_frame = ev->frame;

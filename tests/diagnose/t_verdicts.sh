@@ -47,6 +47,16 @@ while read -r name site mac reached failed rule words; do
   [[ "$name" == truncated-* ]] && want=2
   [[ $rc -eq $want ]] || { echo "--- $name: exit $rc, expected $want"; cat "$T/err"; bad=$((bad + 1)); }
 done < <("$gen" --list)
+# Site verdicts and the other Pi verdicts some captures must carry as well.
+while read -r name jqexpr; do
+  "$PINETBOOT" monitor -r "$T/$name.pcap" --json -q 2>/dev/null | tail -n 1 >"$T/summary"
+  check "$name" "$jqexpr"
+done <<'LIST'
+stp-late-discover any(.site[]; .rule == "stp-bpdu")
+rival-dhcp-nak any(.site[]; .rule == "rival-dhcp-servers") and any(.pis[].verdicts[]; .rule == "rival-dhcp")
+malformed-packets any(.site[]; .rule == "malformed-packets")
+good-pi4-proxy-iscsi (.site | length) == 0
+LIST
 echo "$n diagnosis captures, $bad failed"
 [[ $n -ge 40 ]] || fail "only $n captures listed"
 [[ $bad -eq 0 ]] || fail "$bad of $n diagnosis captures gave the wrong verdict"

@@ -100,7 +100,8 @@ def main():
             chunks.append((0x10 if to_srv else 0x11, pl))
     write(base + "/rpc", "nfs-root", records(chunks))
     os.makedirs(base + "/pcap", exist_ok=True)
-    for cap in ("link-mix.pcap", "nfs-root.pcap", "iscsi-framing.pcap", "pi3-boot.pcap"):
+    for cap in ("link-mix.pcap", "nfs-root.pcap", "iscsi-framing.pcap", "pi3-boot.pcap",
+                "pi4-boot-sll2.pcap"):
         shutil.copy(os.path.join(CAPS, cap), base + "/pcap/" + cap)
     pub = "../shared/data/pcaps-public/tcpdump"
     for cap in ("bootp_asan.pcap", "tftp-heapoverflow.pcap", "dhcp-option-108.pcapng",

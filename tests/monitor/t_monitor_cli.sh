@@ -50,3 +50,6 @@ expect_exit 1 "$PINETBOOT" monitor -q -r "$caps/pi4-boot.pcap" -w "$T/copy.pcap"
 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" >"$T/a" 2>&1
 "$PINETBOOT" monitor -r "$T/copy.pcap" >"$T/b" 2>&1
 cmp -s "$T/a" "$T/b" || fail "-w copy decodes differently"
+# live on an interface that does not exist: a clear message, exit 2
+expect_exit 2 "$PINETBOOT" monitor -i pnbnosuch0 --duration 1
+expect_grep 'pnbnosuch0' "$T/err"

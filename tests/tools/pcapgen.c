@@ -515,9 +515,19 @@ static void prefix_dropped(void)
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
 
+/* No firmware anywhere; the Pi 4's bootloader also logs over NETCONSOLE (6665 -> 6666). */
 static void firmware_not_found(void)
 {
-	prefix_dir_missing();
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	missing(&PI4, "511e57f7/start4.elf");
+	missing(&PI4, "511e57f7/start.elf");
+	struct buf b = {.n = 0};
+	static const char line[] = "TFTP_GET: dc:a6:32:1c:6a:2a 192.168.20.1 start4.elf\n";
+	bput(&b, line, sizeof(line) - 1);
+	udp(&PI4.h, BCAST, 0xffffffff, 6665, 6666, &b);
+	missing(&PI4, "start4.elf");
+	missing(&PI4, "start.elf");
+	idle(40);
 }
 
 static void pi4_fault(enum fault f)
@@ -546,6 +556,15 @@ static void tftp_repeat(void)
 static void tftp_retransmits(void)
 {
 	pi4_boot_with(F_DUP);
+}
+
+/* Booted, rebooted (sudo reboot), booted again: the stages start over and end at 8. */
+static void reboot_twice(void)
+{
+	pi4_boot_with(OK);
+	wait_s(10);
+	G.xid += 0x1000;
+	pi4_boot_with(OK);
 }
 
 static void no_tftp_request(void)
@@ -748,7 +767,8 @@ static const struct scenario scenarios[] = {
     {"tftp-prefix-dir-missing", "kitchen.conf", M4, "3", "4", "tftp-prefix-dir-missing",
      prefix_dir_missing, NULL},
     {"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped, NULL},
-    {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found, NULL},
+    {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found,
+     "start4.elf"},
     {"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", access_violation, NULL},
     {"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", initramfs_missing, NULL},
     {"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", kernel_missing, NULL},
@@ -775,6 +795,9 @@ static const struct scenario scenarios[] = {
     {"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
     {"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
     {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
+    {"reboot-twice", "-", M4, "8", "null", "-", reboot_twice, NULL},
+    {"profile-mismatch", "kitchen-typo.conf", M4, "8", "null", "~profile-mismatch", good_pi4_proxy,
+     "511e57f8"},
     {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
     {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
     {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
@@ -791,6 +814,8 @@ static void reset(void)
 	G.ip_id = 0x1000;
 	PI3B.port = PI3BP.port = PI4.port = PI5.port = 49152;
 	rpc_xid = 0x5a000000;
+	itt = 0x100;
+	cmdsn = statsn = 2;
 }
 
 static int write_one(const char *dir, const struct scenario *s)

@@ -696,10 +696,12 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 	tcp_send(k, false, b.b, b.n);
 }
 
+/* iSCSI task tags and sequence numbers; reset() restarts them for each capture. */
+static uint32_t itt, cmdsn, statsn;
+
 /* n READ(10) commands of 8 blocks each, answered by Data-In with status (S bit). */
 static void iscsi_reads(struct conn *k, int n, uint8_t lun, uint8_t cdb0)
 {
-	static uint32_t itt = 0x100, cmdsn = 2, statsn = 2;
 	for (int i = 0; i < n; i++, itt++) {
 		struct buf b;
 		bool wr = cdb0 == 0x2a;

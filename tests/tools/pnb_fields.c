@@ -133,15 +133,15 @@ static void iscsi(const struct ev_iscsi *s)
 	addhex(F_ISCSI_ITT, s->itt, 8);
 	if (s->opcode == 0x23)
 		addhex(F_ISCSI_STATUS, (uint32_t)s->status_class << 8 | s->status_detail, 4);
-	if (s->initiator_name.len) {
-		struct line *l = field(F_ISCSI_KV);
-		put_str(l, "InitiatorName=");
-		put_mem(l, (const char *)s->initiator_name.p, s->initiator_name.len);
-	}
-	if (s->target_name.len) {
-		struct line *l = field(F_ISCSI_KV);
-		put_str(l, "TargetName=");
-		put_mem(l, (const char *)s->target_name.p, s->target_name.len);
+	/* every InitiatorName= / TargetName= pair of the (joined) text */
+	for (size_t i = 0; i < s->text.len;) {
+		const uint8_t *z = memchr(s->text.p + i, 0, s->text.len - i);
+		size_t e = z ? (size_t)(z - s->text.p) : s->text.len;
+		const char *kv = (const char *)s->text.p + i;
+		if ((e - i > 14 && !strncmp(kv, "InitiatorName=", 14)) ||
+		    (e - i > 11 && !strncmp(kv, "TargetName=", 11)))
+			put_mem(field(F_ISCSI_KV), kv, e - i);
+		i = e + 1;
 	}
 	if (s->opcode == 0x01)
 		addhex(F_SCSI_CDB, s->cdb_opcode, 2);

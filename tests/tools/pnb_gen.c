@@ -1,5 +1,6 @@
 /* pnb_gen — writes synthetic netboot captures for the capture branch's tests and benchmark:
  *   pnb_gen vectors DIR     small captures for golden and tshark differential tests
+ *   pnb_gen dhcp OUT [N]    N packets (default 200,000) of DHCP only: 100 Pis' ROM exchanges
  *   pnb_gen wrap OUT        one TFTP transfer of 70,001 blocks (block numbers wrap)
  *   pnb_gen bench OUT [N]   N packets (default 1,000,000) of 100 Pis booting: DHCP (proxy +
  *                           full), TFTP firmware/kernel transfers with tsize probes, iSCSI
@@ -57,10 +58,11 @@ static void boot_pi4(struct gen *g, const struct pi *pi, unsigned n, unsigned re
 	tick(g, 50000);
 }
 
-static int open_out(struct gen *g, const char *path)
+static int open_out_dlt(struct gen *g, const char *path, int dlt)
 {
 	memset(g, 0, sizeof(*g));
-	g->dead = pcap_open_dead(DLT_EN10MB, 65535);
+	g->dlt = dlt;
+	g->dead = pcap_open_dead(dlt, 65535);
 	g->d = pcap_dump_open(g->dead, path);
 	if (!g->d) {
 		fprintf(stderr, "pnb_gen: %s: %s\n", path, pcap_geterr(g->dead));
@@ -68,6 +70,11 @@ static int open_out(struct gen *g, const char *path)
 	}
 	g->ts.tv_sec = 1795000000;
 	return 0;
+}
+
+static int open_out(struct gen *g, const char *path)
+{
+	return open_out_dlt(g, path, DLT_EN10MB);
 }
 
 static void close_out(struct gen *g)
@@ -139,6 +146,24 @@ static void vec_iscsi(struct gen *g)
 	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
 	const char *a[] = {"TargetName=iqn.2026-11.lan.example:root-kitchen",
 			   "TargetAddress=192.168.20.1:3260,1", NULL};
+	tl = add_text(tx + 48, a);
+	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	/* SendTargets answered in two Text Responses joined by the C bit */
+	tl = add_text(tx + 48, q);
+	bhs(tx, 0x44, 0x80, (uint32_t)tl, c.itt);
+	put32(tx + 20, 0xffffffffu);
+	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	const char *a1[] = {"TargetName=iqn.2026-11.lan.example:root-garage",
+			    "TargetAddress=192.168.20.1:3260,1", NULL};
+	tl = add_text(tx + 48, a1);
+	bhs(tx, 0x24, 0x40, (uint32_t)tl, c.itt);
+	put32(tx + 20, 0x1234u);
+	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	bhs(tx, 0x44, 0x80, 0, c.itt);
+	put32(tx + 20, 0x1234u);
+	send_stream(g, &c, true, tx, 48, 1448);
 	tl = add_text(tx + 48, a);
 	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
 	put32(tx + 20, 0xffffffffu);
@@ -361,6 +386,15 @@ static void vec_link(struct gen *g)
 	pad60(&f);
 	emit_raw(g, f.b, f.n, 65535);
 	tick(g, 1000);
+	/* a non-first IPv4 fragment (offset 1480): counted, not decoded */
+	static struct buf fr;
+	struct l4 fa = {SRV_MAC, pi.mac, SRV_IP, pi.ip, 0, 0, 0};
+	eth_ip(&fr, &fa, 17, 200);
+	fr.b[20] = 0x00;
+	fr.b[21] = 185; /* fragment offset 185 * 8 = 1480 */
+	bzero_(&fr, 200);
+	emit_raw(g, fr.b, fr.n, 65535);
+	tick(g, 1000);
 	/* DHCP cut by a 100-byte snaplen */
 	bootp_hdr(&b, 1, 0x5252, &pi, 0, 0, 0);
 	opt(&b, 53, "\x01", 1);
@@ -398,6 +432,25 @@ static void vec_link(struct gen *g)
 	tick(g, 1000);
 }
 
+/* The Pi 4 boot again, as `tcpdump -i any` writes it: Linux cooked v1 and v2. */
+static int cooked(const char *dir)
+{
+	static const struct {
+		const char *name;
+		int dlt;
+	} v[] = {{"pi4-boot-sll", DLT_LINUX_SLL}, {"pi4-boot-sll2", DLT_LINUX_SLL2}};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s.pcap", dir, v[i].name);
+		struct gen g;
+		if (open_out_dlt(&g, path, v[i].dlt) < 0)
+			return 1;
+		vec_pi4(&g);
+		close_out(&g);
+	}
+	return 0;
+}
+
 static int vectors(const char *dir)
 {
 	static const struct {
@@ -414,6 +467,22 @@ static int vectors(const char *dir)
 		v[i].fn(&g);
 		close_out(&g);
 	}
+	return cooked(dir);
+}
+
+/* DHCP-heavy traffic: 100 Pis doing ROM DORA exchanges (proxy and full offers) over and over. */
+static int dhcp_storm(const char *out, uint64_t target)
+{
+	struct gen g;
+	if (open_out(&g, out) < 0)
+		return 1;
+	for (unsigned n = 0; g.count < target; n++) {
+		struct pi pi;
+		pi_make(&pi, n % 100, n % 3 != 0);
+		dhcp_rom(&g, &pi, 0x7000000u + n, n % 2 == 0);
+	}
+	close_out(&g);
+	printf("%llu packets\n", (unsigned long long)g.count);
 	return 0;
 }
 
@@ -435,10 +504,12 @@ int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "wrap"))
 		return wrap(argv[2]);
+	if (argc >= 3 && !strcmp(argv[1], "dhcp"))
+		return dhcp_storm(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 200000);
 	if (argc >= 3 && !strcmp(argv[1], "vectors"))
 		return vectors(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "bench"))
 		return bench(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000000);
-	fprintf(stderr, "usage: pnb_gen vectors DIR | pnb_gen bench OUT [PACKETS] | pnb_gen wrap OUT\n");
+	fprintf(stderr, "usage: pnb_gen vectors DIR | bench OUT [PACKETS] | dhcp OUT [PACKETS] | wrap OUT\n");
 	return 2;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 struct gen {
+	int dlt;            /* DLT_EN10MB, or Linux cooked (frames rewritten in emit_raw) */
 	pcap_t *dead;
 	pcap_dumper_t *d;
 	struct timeval ts;
@@ -39,8 +40,35 @@ static void tick(struct gen *g, long us)
 	}
 }
 
+/* Writes one frame; Ethernet frames become Linux cooked ones (SLL / SLL2) when g->dlt says so:
+ * the 14-byte Ethernet header is replaced by the cooked header with the sender's address. */
 static void emit_raw(struct gen *g, const uint8_t *p, size_t n, size_t caplen)
 {
+	static uint8_t c[70000];
+	if (g->dlt == DLT_LINUX_SLL || g->dlt == DLT_LINUX_SLL2) {
+		size_t hl = g->dlt == DLT_LINUX_SLL ? 16 : 20;
+		memset(c, 0, hl);
+		bool bcast = p[0] == 0xff;
+		if (hl == 16) {
+			c[1] = bcast ? 1 : 0; /* packet type: broadcast / to us */
+			c[3] = 1;             /* ARPHRD_ETHER */
+			c[5] = 6;
+			memcpy(c + 6, p + 6, 6);
+			memcpy(c + 14, p + 12, 2);
+		} else {
+			memcpy(c, p + 12, 2);
+			c[7] = 2;  /* ifindex */
+			c[9] = 1;  /* ARPHRD_ETHER */
+			c[10] = bcast ? 1 : 0;
+			c[11] = 6;
+			memcpy(c + 12, p + 6, 6);
+		}
+		memcpy(c + hl, p + 14, n - 14);
+		p = c;
+		n = n - 14 + hl;
+		if (caplen != 65535)
+			caplen = caplen - 14 + hl;
+	}
 	struct pcap_pkthdr h;
 	h.ts = g->ts;
 	h.len = (bpf_u_int32)n;

@@ -114,6 +114,23 @@ static void test_guid_serial_repeated(void **state)
 	fx_end(&f);
 }
 
+static void test_profile_mismatch(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_start(&f, "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+		     "[pi \"kitchen\"]\nmodel = 3B+\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n");
+	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, 0x12345678, 1.0);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_verdict *v = fx_verdict(p, "profile-mismatch");
+	assert_non_null(v);
+	assert_false(v->failure);
+	assert_non_null(strstr(v->cause, "is a 3B+, but it reports a 4B"));
+	assert_string_equal(p->serial, "12345678");
+	assert_int_equal(p->model, PI_4B);
+	fx_end(&f);
+}
+
 static void test_good_pi5_nfs(void **state)
 {
 	(void)state;
@@ -476,17 +493,29 @@ static void test_malformed(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rule_table),	    cmocka_unit_test(test_good_pi4_iscsi),
-	    cmocka_unit_test(test_good_pi3_flat),   cmocka_unit_test(test_guid_serial_repeated),
-	    cmocka_unit_test(test_good_pi5_nfs),    cmocka_unit_test(test_no_discover),
-	    cmocka_unit_test(test_no_pi_seen),	    cmocka_unit_test(test_stp_late),
-	    cmocka_unit_test(test_no_option_43),    cmocka_unit_test(test_no_menu),
-	    cmocka_unit_test(test_no_tftp_server),  cmocka_unit_test(test_no_offer),
-	    cmocka_unit_test(test_no_offer_live),   cmocka_unit_test(test_in_progress_at_end),
-	    cmocka_unit_test(test_rival_dhcp),	    cmocka_unit_test(test_no_ack),
-	    cmocka_unit_test(test_no_tftp_request), cmocka_unit_test(test_menu_no_spaces),
-	    cmocka_unit_test(test_proxy_no_delay),  cmocka_unit_test(test_pi3_offer_ignored),
-	    cmocka_unit_test(test_relay_3b),	    cmocka_unit_test(test_not_in_profile),
+	    cmocka_unit_test(test_rule_table),
+	    cmocka_unit_test(test_good_pi4_iscsi),
+	    cmocka_unit_test(test_good_pi3_flat),
+	    cmocka_unit_test(test_guid_serial_repeated),
+	    cmocka_unit_test(test_profile_mismatch),
+	    cmocka_unit_test(test_good_pi5_nfs),
+	    cmocka_unit_test(test_no_discover),
+	    cmocka_unit_test(test_no_pi_seen),
+	    cmocka_unit_test(test_stp_late),
+	    cmocka_unit_test(test_no_option_43),
+	    cmocka_unit_test(test_no_menu),
+	    cmocka_unit_test(test_no_tftp_server),
+	    cmocka_unit_test(test_no_offer),
+	    cmocka_unit_test(test_no_offer_live),
+	    cmocka_unit_test(test_in_progress_at_end),
+	    cmocka_unit_test(test_rival_dhcp),
+	    cmocka_unit_test(test_no_ack),
+	    cmocka_unit_test(test_no_tftp_request),
+	    cmocka_unit_test(test_menu_no_spaces),
+	    cmocka_unit_test(test_proxy_no_delay),
+	    cmocka_unit_test(test_pi3_offer_ignored),
+	    cmocka_unit_test(test_relay_3b),
+	    cmocka_unit_test(test_not_in_profile),
 	    cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -263,6 +263,41 @@ static void test_nfs_access(void **state)
 	fx_end(&f);
 }
 
+/* A reboot after Linux ran starts the stages over; a second good boot ends at stage 8. */
+static void test_reboot_starts_over(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 0, 0);
+	fx_scsi(&f, MAC_PI4, 0x28, 40, 0.01);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	assert_int_equal(p->reached, 8);
+	fx_pi4_dhcp(&f, MAC_PI4);
+	assert_int_equal(p->boots, 2);
+	assert_int_equal(p->reached, 3);
+	assert_int_equal(p->state[STAGE_TFTP_FIRMWARE], STATE_NOT_SEEN);
+	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
+	fx_iscsi_root(&f, MAC_PI4, INI, TGT);
+	diag_finish(f.d);
+	expect(p, NULL, 0);
+	assert_int_equal(p->reached, 8);
+	fx_end(&f);
+}
+
+/* A failed login, a reboot, and the capture ends early in the new boot: the cause stays. */
+static void test_reboot_keeps_failure(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 2, 1);
+	fx_pi4_dhcp(&f, MAC_PI4);
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "iscsi-chap", 7);
+	assert_int_equal(p->boots, 2);
+	fx_end(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +318,8 @@ int main(void)
 	    cmocka_unit_test(test_nfs_noent),
 	    cmocka_unit_test(test_nfs_denied),
 	    cmocka_unit_test(test_nfs_access),
+	    cmocka_unit_test(test_reboot_starts_over),
+	    cmocka_unit_test(test_reboot_keeps_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

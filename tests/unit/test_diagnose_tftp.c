@@ -162,6 +162,29 @@ static void test_firmware_not_found(void **state)
 	fx_end(&f);
 }
 
+/* The bootloader's NETCONSOLE log line backs up the evidence. */
+static void test_netconsole_evidence(void **state)
+{
+	(void)state;
+	static const char line[] = "TFTP_GET: dc:a6:32:1c:6a:2a 192.168.20.1 start4.elf not found";
+	struct fx f;
+	pi4_to_tftp(&f, NULL);
+	fx_missing(&f, MAC_PI4, "511e57f7/start4.elf");
+	fx_missing(&f, MAC_PI4, "511e57f7/start.elf");
+	struct pnb_event ev = fx_ev(&f, EV_NETCONSOLE, 0.01);
+	memcpy(ev.src_mac, MAC_PI4, 6);
+	ev.u.netconsole.line.p = (const uint8_t *)line;
+	ev.u.netconsole.line.len = (uint16_t)strlen(line);
+	diag_event(f.d, &ev);
+	fx_missing(&f, MAC_PI4, "start4.elf");
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "firmware-not-found", 4);
+	assert_non_null(strstr(fx_verdict(p, "firmware-not-found")->evidence, "bootloader log #"));
+	assert_non_null(strstr(fx_verdict(p, "firmware-not-found")->evidence, "TFTP_GET"));
+	fx_end(&f);
+}
+
 static void test_bootcode_missing(void **state)
 {
 	(void)state;
@@ -384,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_prefix_dropped),
 	    cmocka_unit_test(test_prefix_mismatch_recovered),
 	    cmocka_unit_test(test_firmware_not_found),
+	    cmocka_unit_test(test_netconsole_evidence),
 	    cmocka_unit_test(test_bootcode_missing),
 	    cmocka_unit_test(test_access_violation),
 	    cmocka_unit_test(test_initramfs_missing),
