@@ -11,7 +11,7 @@ BUILD=${BUILD:-build}
 command -v tmux >/dev/null || { echo "bench/wizard_live.sh: needs tmux; skipped"; exit 0; }
 bin="$PWD/$BUILD/pinetboot"
 work=$(mktemp -d /tmp/pnb-wl.XXXXXX)
-ns="pnb-wl-$$" a="pnb-wb-$$a" b="pnb-wb-$$b" sock="pnb-wl-$$"
+ns="pnb-wb-$$" a="pnb-wb-$$a" b="pnb-wb-$$b" sock="pnb-wl-$$"
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null
   ip netns del "$ns" 2>/dev/null
