@@ -5,40 +5,27 @@
 
 static const char hexd[] = "0123456789abcdef";
 
-void put_mem(struct line *l, const char *s, size_t n)
-{
-	if (!n)
-		return;
-	size_t room = LINE_MAX_BYTES - 8 - l->n; /* keep space for "…" and the newline */
-	if (n > room) {
-		n = room;
-		l->cut = true;
-	}
-	memcpy(l->b + l->n, s, n);
-	l->n += n;
-}
-
-void put_str(struct line *l, const char *s)
-{
-	put_mem(l, s, strlen(s));
-}
-
-void put_ch(struct line *l, char c)
-{
-	if (l->n < LINE_MAX_BYTES - 8)
-		l->b[l->n++] = c;
-	else
-		l->cut = true;
-}
+/* "00".."99": two digits per division (the per-packet numbers are most of a line). */
+static const char digits2[201] = "00010203040506070809101112131415161718192021222324252627282930313233"
+				 "34353637383940414243444546474849505152535455565758596061626364656667"
+				 "6869707172737475767778798081828384858687888990919293949596979899";
 
 void put_u64(struct line *l, uint64_t v)
 {
 	char t[24];
 	int i = 24;
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+		v /= 100;
+		t[--i] = digits2[r * 2 + 1];
+		t[--i] = digits2[r * 2];
+	}
+	if (v >= 10) {
+		t[--i] = digits2[v * 2 + 1];
+		t[--i] = digits2[v * 2];
+	} else {
+		t[--i] = (char)('0' + v);
+	}
 	put_mem(l, t + i, (size_t)(24 - i));
 }
 
@@ -65,11 +52,23 @@ void put_hex(struct line *l, uint64_t v, int min_digits)
 
 void put_ip(struct line *l, uint32_t ip)
 {
-	for (int s = 24; s >= 0; s -= 8) {
-		put_u64(l, (ip >> s) & 0xff);
-		if (s)
-			put_ch(l, '.');
+	char t[16];
+	size_t n = 0;
+	for (int sh = 24; sh >= 0; sh -= 8) {
+		unsigned o = (ip >> sh) & 0xff;
+		if (o >= 100) {
+			t[n++] = (char)('0' + o / 100);
+			t[n++] = digits2[(o % 100) * 2];
+			t[n++] = digits2[(o % 100) * 2 + 1];
+		} else if (o >= 10) {
+			t[n++] = digits2[o * 2];
+			t[n++] = digits2[o * 2 + 1];
+		} else {
+			t[n++] = (char)('0' + o);
+		}
+		t[n++] = '.';
 	}
+	put_mem(l, t, n - 1);
 }
 
 void put_mac(struct line *l, const uint8_t mac[6])
@@ -133,30 +132,20 @@ void put_hexbytes(struct line *l, const uint8_t *p, size_t n)
 	}
 }
 
-static void put2(struct line *l, unsigned v)
-{
-	char t[2] = {(char)('0' + v / 10), (char)('0' + v % 10)};
-	put_mem(l, t, 2);
-}
-
 void put_time(struct line *l, const struct timeval *tv)
 {
 	int64_t s = (int64_t)tv->tv_sec % 86400;
 	if (s < 0)
 		s += 86400;
-	put2(l, (unsigned)(s / 3600));
-	put_ch(l, ':');
-	put2(l, (unsigned)(s / 60 % 60));
-	put_ch(l, ':');
-	put2(l, (unsigned)(s % 60));
-	put_ch(l, '.');
-	char t[6];
 	long us = (long)tv->tv_usec;
 	if (us < 0 || us > 999999)
 		us = 0;
-	for (int i = 5; i >= 0; i--, us /= 10)
+	unsigned h = (unsigned)(s / 3600), m = (unsigned)(s / 60 % 60), sec = (unsigned)(s % 60);
+	char t[15] = {digits2[h * 2], digits2[h * 2 + 1], ':', digits2[m * 2], digits2[m * 2 + 1],
+		      ':', digits2[sec * 2], digits2[sec * 2 + 1], '.'};
+	for (int i = 14; i >= 9; i--, us /= 10)
 		t[i] = (char)('0' + us % 10);
-	put_mem(l, t, 6);
+	put_mem(l, t, 15);
 }
 
 void put_epoch(struct line *l, const struct timeval *tv)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/time.h>
 
 #define LINE_MAX_BYTES 8192
@@ -29,9 +30,32 @@ static inline void line_reset(struct line *l)
 	l->cut = false;
 }
 
-void put_mem(struct line *l, const char *s, size_t n);
-void put_str(struct line *l, const char *s);
-void put_ch(struct line *l, char c);
+/* Inline: a text line is dozens of these per packet. */
+static inline void put_mem(struct line *l, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	size_t room = LINE_MAX_BYTES - 8 - l->n; /* keep space for "…" and the newline */
+	if (n > room) {
+		n = room;
+		l->cut = true;
+	}
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+static inline void put_str(struct line *l, const char *s)
+{
+	put_mem(l, s, strlen(s));
+}
+
+static inline void put_ch(struct line *l, char c)
+{
+	if (l->n < LINE_MAX_BYTES - 8)
+		l->b[l->n++] = c;
+	else
+		l->cut = true;
+}
 void put_u64(struct line *l, uint64_t v);
 void put_i64(struct line *l, int64_t v);
 void put_hex(struct line *l, uint64_t v, int min_digits); /* "0x" not included */

@@ -213,8 +213,11 @@ static void json_pi(struct line *l, const struct diag_pi *pi)
 static void print_json_summary(struct monitor *m, FILE *f)
 {
 	const struct decoder_stats *st = decoder_stats(m->dec);
-	fprintf(f, "{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, ",
-		(unsigned long long)st->packets, (unsigned long long)st->truncated);
+	fprintf(f,
+		"{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, \"fragments\": %llu, "
+		"\"flows_evicted\": %llu, ",
+		(unsigned long long)st->packets, (unsigned long long)st->truncated,
+		(unsigned long long)st->fragments, (unsigned long long)st->flows_evicted);
 	struct line *l = xmalloc(sizeof(*l));
 	if (m->input_error[0]) {
 		line_reset(l);

@@ -4,6 +4,7 @@
  * diagnose_time.c. */
 #include "core/diagnose_int.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +67,17 @@ double tv_diff(struct timeval a, struct timeval b)
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts)
 {
 	sbuf_printf(b, "#%llu (%.3f s)", (unsigned long long)frame, tv_diff(ts, d->t0));
+}
+
+void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	sbuf_init(b);
+	va_start(ap, fmt);
+	sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	sbuf_addc(b, ' ');
+	ev_ref(d, b, ev->frame, ev->ts);
 }
 
 char *ip_str(uint32_t ip, char out[16])
@@ -152,6 +164,29 @@ static void pi_bind_profile(struct pistate *ps, const struct pi *p)
 		ps->pub.has_serial = true;
 	}
 	ps->dirty = true;
+}
+
+bool diag_mac_is_pi(const struct site *site, const uint8_t mac[6])
+{
+	static const uint8_t ouis[][3] = {
+	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
+	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
+	if (site)
+		return profile_by_mac(site, mac) != NULL;
+	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
+		if (memcmp(mac, ouis[i], 3) == 0)
+			return true;
+	return false;
+}
+
+struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev,
+			     bool by_oui)
+{
+	struct pistate *ps = diag_pi_get(d, mac);
+	if (ps ||
+	    !((by_oui && diag_mac_is_pi(NULL, mac)) || (d->site && diag_mac_is_pi(d->site, mac))))
+		return ps;
+	return diag_pi_add(d, mac, ev);
 }
 
 struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev)

@@ -26,25 +26,6 @@ static void bytes_copy(struct pnb_bytes b, char *out, size_t len)
 	out[n] = '\0';
 }
 
-static bool is_pi_oui(const uint8_t mac[6])
-{
-	static const uint8_t ouis[][3] = {
-	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
-	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
-	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
-		if (memcmp(mac, ouis[i], 3) == 0)
-			return true;
-	return false;
-}
-
-static bool profile_has_mac(const struct site *s, const uint8_t mac[6])
-{
-	for (size_t i = 0; s && i < s->n_pis; i++)
-		if (s->pis[i].has_mac && memcmp(s->pis[i].mac, mac, 6) == 0)
-			return true;
-	return false;
-}
-
 static enum pi_model model_from_revision(uint32_t rev)
 {
 	if (!(rev & (1u << 23)))
@@ -286,8 +267,8 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 	bool pxe = bytes_prefix(h->vendor_class, "PXEClient");
 	struct pistate *ps = diag_pi_get(d, h->chaddr);
 	if (!ps) {
-		bool pi_like = (pxe && (is_pi_oui(h->chaddr) || h->pi_guid)) || h->pi_guid;
-		if (!pi_like && !profile_has_mac(d->site, h->chaddr))
+		bool pi_like = (pxe && diag_mac_is_pi(NULL, h->chaddr)) || h->pi_guid;
+		if (!pi_like && !diag_mac_is_pi(d->site, h->chaddr))
 			return;
 		ps = diag_pi_add(d, h->chaddr, ev);
 	}
@@ -335,10 +316,8 @@ static void nak(struct diag *d, struct pistate *ps, const struct pnb_event *ev, 
 			bytes_copy(h->opts[i].val, msg, sizeof(msg));
 	ps->nak_frame = ev->frame;
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "DHCPNAK from %s in ",
-		    ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "DHCPNAK from %s in",
+		ip_str(h->server_id ? h->server_id : ev->src_ip, ip));
 	if (msg[0])
 		sbuf_printf(&e, ": \"%s\"", msg);
 	bool rival = pi_fired(ps, R_RIVAL_DHCP) || d->n_addr_servers > 1;

@@ -248,7 +248,14 @@ struct diag {
 
 /* ---- diagnose.c: Pis, stages and verdicts ---- */
 struct pistate *diag_pi_get(struct diag *d, const uint8_t mac[6]);
-/* Finds or creates the Pi for mac (creation also matches the profile). */
+/* With site NULL: mac has a Raspberry Pi OUI; with a site: mac is one of its Pis. */
+bool diag_mac_is_pi(const struct site *site, const uint8_t mac[6]);
+/* The Pi for mac; created when the MAC is a profile Pi's (or, with by_oui, has a Pi OUI)
+ * though its DHCP was not seen: static TFTP_IP/CLIENT_IP boots, captures started late.
+ * by_oui only for TFTP: any Pi on the LAN may use NFS or iSCSI. Owned by the engine. */
+struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev,
+			     bool by_oui);
+/* Finds or creates the Pi for mac (creation also matches the profile); owned by the engine. */
 struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev);
 /* A PXE DISCOVER after the Pi ran Linux: a reboot. Stages and per-boot evidence start over;
  * identity and verdicts stay. */
@@ -274,6 +281,9 @@ bool pi_fired(const struct pistate *ps, enum diag_rule r);
 /* Seconds between two times; and "#12 (3.512 s)" for evidence. */
 double tv_diff(struct timeval a, struct timeval b);
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts);
+/* Initialises b with fmt, then where ev happened: "RRQ x, ERROR 1 File not found #7 (0.708 s)". */
+void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 char *ip_str(uint32_t ip, char out[16]);
 /* The profile Pi's TFTP directory name (serial, MAC with dashes, or the string), into out. */
 bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **kind);

@@ -49,7 +49,8 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_tcp *t = &ev->u.tcp;
 	struct pistate *ps;
-	if (ev->dport == 3260 && t->syn && !t->ack && (ps = diag_pi_get(d, ev->src_mac))) {
+	if (ev->dport == 3260 && t->syn && !t->ack &&
+	    (ps = diag_pi_late(d, ev->src_mac, ev, false))) {
 		root_begin(ps, ev);
 		if (!ps->syn_frame)
 			ps->syn_frame = ev->frame;
@@ -63,9 +64,7 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 		return; /* a target closes after a failed login: that login said why */
 	char ip[16];
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "TCP RST from %s:3260 ", ip_str(ev->src_ip, ip));
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "TCP RST from %s:3260", ip_str(ev->src_ip, ip));
 	sbuf_add(&e, " in answer to the Pi's connection");
 	const char *t_name =
 	    d->site && d->site->iscsi_target == TARGET_LIO ? "LIO (target.service)" : "tgtd";
@@ -85,9 +84,7 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	const char *tgt = ps->target ? ps->target : "(not captured)";
 	const struct pi *p = ps->prof;
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "Login Response status 0x%04x ", status);
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "Login Response status 0x%04x", status);
 	sbuf_printf(&e, " to InitiatorName=%s TargetName=%s", ini, tgt);
 	if (status == 0x0201) {
 		bool no_chap = p && !p->chap;
@@ -189,8 +186,8 @@ static void iscsi_from_pi(struct pistate *ps, const struct pnb_event *ev)
 void dx_iscsi(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_iscsi *s = &ev->u.iscsi;
-	struct pistate *ps = diag_pi_get(d, ev->src_mac);
-	if (ps && !(s->opcode & 0x20)) {
+	struct pistate *ps = s->opcode & 0x20 ? NULL : diag_pi_late(d, ev->src_mac, ev, false);
+	if (ps) {
 		iscsi_from_pi(ps, ev);
 		return;
 	}
@@ -218,10 +215,8 @@ static void nfs_report(struct diag *d, struct pistate *ps, const struct pnb_even
 {
 	const struct ev_rpc *c = &ev->u.rpc;
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "%s v%u proc %u reply ", c->prog == PROG_MOUNT ? "MOUNT" : "NFS", c->vers,
-		    c->proc);
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "%s v%u proc %u reply", c->prog == PROG_MOUNT ? "MOUNT" : "NFS", c->vers,
+		c->proc);
 	if (c->accept_stat == 2)
 		sbuf_printf(&e, ": PROG_MISMATCH, server supports %u–%u", c->low_vers,
 			    c->high_vers);
@@ -294,7 +289,7 @@ void dx_rpc(struct diag *d, const struct pnb_event *ev)
 			rpc_reply(d, ps, ev);
 		return;
 	}
-	if (!(ps = diag_pi_get(d, ev->src_mac)))
+	if (!(ps = diag_pi_late(d, ev->src_mac, ev, false)))
 		return;
 	if (c->prog != PROG_NFS && c->prog != PROG_MOUNT && c->prog != PROG_PORTMAP)
 		return;

@@ -143,9 +143,7 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 	if (pi3 && ps->prof->prefix != TFTP_PREFIX_SERIAL)
 		return; /* a Pi 3 always probes its serial; a flat or MAC layout is fine */
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "RRQ %s, ERROR 1 File not found ", name);
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "RRQ %s, ERROR 1 File not found", name);
 	if (strcmp(p, exp) != 0) {
 		const char *pk = prefix_kind_of(ps, p, buf, sizeof(buf));
 		int code = ps->prof->prefix == TFTP_PREFIX_SERIAL ? 0
@@ -180,9 +178,7 @@ static void firmware_missing(struct diag *d, struct pistate *ps, const char *nam
 	if (pi_fired(ps, r) && ps->pub.verdicts[ps->fired[r] - 1].failure)
 		return; /* the first missing file tells; the Pi's fallbacks add nothing */
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "RRQ %s, ERROR 1 File not found ", name);
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "RRQ %s, ERROR 1 File not found", name);
 	if (ps->prefix_missed)
 		sbuf_printf(&e, "; earlier %s was missing too (#%llu)", ps->prefix_miss_file,
 			    (unsigned long long)ps->prefix_miss_frame);
@@ -243,9 +239,7 @@ static void file_error(struct diag *d, struct pistate *ps, const char *name, uin
 	f->err_frame = ev->frame ? ev->frame : 1;
 	if (code == 2) {
 		struct sbuf e;
-		sbuf_init(&e);
-		sbuf_printf(&e, "RRQ %s, ERROR 2 Access violation ", name);
-		ev_ref(d, &e, ev->frame, ev->ts);
+		ev_text(d, &e, ev, "RRQ %s, ERROR 2 Access violation", name);
 		pi_report(
 		    ps, R_ACCESS_VIOLATION, ps->kernel_started ? 5 : 4, ev->frame,
 		    xasprintf("the TFTP server refused %s (access violation)", name), sbuf_take(&e),
@@ -288,10 +282,8 @@ static void prefix_dropped(struct diag *d, struct pistate *ps, const char *name,
 	char p[40];
 	path_prefix(ps->prefix_miss_file, p, sizeof(p));
 	struct sbuf e;
-	sbuf_init(&e);
-	sbuf_printf(&e, "%s not found (#%llu), then RRQ %s ", ps->prefix_miss_file,
-		    (unsigned long long)ps->prefix_miss_frame, name);
-	ev_ref(d, &e, ev->frame, ev->ts);
+	ev_text(d, &e, ev, "%s not found (#%llu), then RRQ %s", ps->prefix_miss_file,
+		(unsigned long long)ps->prefix_miss_frame, name);
 	pi_report(
 	    ps, R_PREFIX_DROPPED, 0, ev->frame,
 	    xasprintf("no firmware under %s/, so the Pi dropped the prefix and reads the TFTP "
@@ -303,7 +295,7 @@ static void prefix_dropped(struct diag *d, struct pistate *ps, const char *name,
 
 static void on_rrq(struct diag *d, const struct pnb_event *ev)
 {
-	struct pistate *ps = diag_pi_get(d, ev->src_mac);
+	struct pistate *ps = diag_pi_late(d, ev->src_mac, ev, true);
 	if (!ps)
 		return;
 	char name[256];
@@ -391,9 +383,7 @@ static void file_complete(struct diag *d, struct pistate *ps, const char *name,
 		f->not_found = false;
 		if (++f->n_complete == 3 && k != FK_CONFIG && k != FK_NOISE) {
 			struct sbuf e;
-			sbuf_init(&e);
-			sbuf_printf(&e, "%s transferred completely 3 times, the last ", name);
-			ev_ref(d, &e, ev->frame, ev->ts);
+			ev_text(d, &e, ev, "%s transferred completely 3 times, the last", name);
 			pi_report(
 			    ps, R_TFTP_REPEAT, ps->kernel_started ? 5 : 4, ev->frame,
 			    xasprintf("the Pi keeps fetching %s again after complete transfers",
@@ -495,10 +485,8 @@ void dx_xfer(struct diag *d, const struct pnb_event *ev)
 		xfer_cut(d, ps, ev);
 	if (x->retransmissions > 20 && x->retransmissions * 4 > x->blocks) {
 		struct sbuf e;
-		sbuf_init(&e);
-		sbuf_printf(&e, "%s: %u of %u blocks sent again, ended ", x->filename,
-			    x->retransmissions, x->blocks);
-		ev_ref(d, &e, ev->frame, ev->ts);
+		ev_text(d, &e, ev, "%s: %u of %u blocks sent again, ended", x->filename,
+			x->retransmissions, x->blocks);
 		pi_report(
 		    ps, R_TFTP_RETRANSMITS, ps->kernel_started ? 5 : 4, ev->frame,
 		    xasprintf("a quarter or more of the blocks of %s were retransmitted",

@@ -185,6 +185,27 @@ static void test_netconsole_evidence(void **state)
 	fx_end(&f);
 }
 
+/* EEPROM static TFTP_IP/CLIENT_IP: no DHCP at all; the Pi appears with its first RRQ. An
+ * SD-booted Pi using NFS is not a netbooting Pi and stays out. */
+static void test_static_ip_boot(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_start(&f, NULL);
+	fx_rpc(&f, MAC_PI5, 100005, 3, 1, 0, 0, 0.5);
+	assert_null(fx_pi(&f, MAC_PI5));
+	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
+	fx_iscsi_root(&f, MAC_PI4, "iqn.x:a", "iqn.x:b");
+	diag_finish(f.d);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, NULL, 0);
+	assert_int_equal(p->reached, 8);
+	assert_int_equal(p->state[STAGE_DISCOVER], STATE_DONE);
+	assert_string_equal(p->serial, "511e57f7");
+	assert_null(fx_pi(&f, MAC_PI5));
+	fx_end(&f);
+}
+
 static void test_bootcode_missing(void **state)
 {
 	(void)state;
@@ -408,6 +429,7 @@ int main(void)
 	    cmocka_unit_test(test_prefix_mismatch_recovered),
 	    cmocka_unit_test(test_firmware_not_found),
 	    cmocka_unit_test(test_netconsole_evidence),
+	    cmocka_unit_test(test_static_ip_boot),
 	    cmocka_unit_test(test_bootcode_missing),
 	    cmocka_unit_test(test_access_violation),
 	    cmocka_unit_test(test_initramfs_missing),
