@@ -28,9 +28,12 @@
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
 	X(ACT_FILTER, "filter", '/', 0, "/", "filter",                                             \
-	  "Pis: show those matching a name, MAC or serial")                                        \
+	  "Pis: find a Pi; monitor: this Pi's packets/all")                                        \
 	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff")  \
 	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")                \
+	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
+	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \
+	  "monitor: save the capture so far as a pcap file")                                       \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \
 	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                       \
 	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                       \

@@ -3,6 +3,6 @@
 
 const struct wiz_step_ops *const wiz_steps[] = {
     &step_site, &step_pis, &step_server, &step_review, &step_export, &step_readiness,
-    &step_flash,
+    &step_flash, &step_monitor,
 };
 const unsigned wiz_n_steps = sizeof(wiz_steps) / sizeof(wiz_steps[0]);

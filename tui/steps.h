@@ -11,5 +11,6 @@ extern const struct wiz_step_ops step_review;
 extern const struct wiz_step_ops step_export;
 extern const struct wiz_step_ops step_readiness;
 extern const struct wiz_step_ops step_flash;
+extern const struct wiz_step_ops step_monitor;
 
 #endif

@@ -89,6 +89,8 @@ struct wiz {
 	 * descriptors (pcap, udev monitor, a worker's pipe) with loop_add(&w->loop, …) in enter
 	 * and removes them in leave; their callbacks return result flags like key handlers. */
 	struct loop loop;
+	const char *replay; /* --replay FILE: the Monitor step reads it instead of capturing */
+	double replay_speed;
 };
 
 /* Saves the profile to w->site_path when the model is valid; says what happened on the status

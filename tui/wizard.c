@@ -37,6 +37,9 @@ static void usage(FILE *f)
 	    "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
 	    "      --mono            no colours (also when NO_COLOR is set)\n"
 	    "      --clock           show the time in the title bar\n"
+	    "      --replay FILE     open on the Monitor step, fed from the capture FILE\n"
+	    "      --replay-speed N  replay N times faster than captured (default 20; 0 = as\n"
+	    "                        fast as possible; waits over 2 s are shortened)\n"
 	    "      --keys            print the key bindings and exit (--keys-man: for man(7))\n"
 	    "  -h, --help            this help\n\n"
 	    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
@@ -72,9 +75,26 @@ struct wiz_opts {
 	const char *site;
 	const char *root, *output, *templates;
 	bool mono, clock;
+	const char *replay;
+	double replay_speed;
 };
 
-enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN };
+enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN, OPT_REPLAY, OPT_REPLAY_SPEED };
+
+static int parse_speed(const char *arg, double *out)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !(v >= 0 && v <= 1e6)) {
+		fprintf(stderr,
+			"pinetboot wizard: --replay-speed '%s' is not a factor (expected a number "
+			"from 0 to 1000000, 0 = as fast as possible)\n",
+			arg);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
@@ -87,12 +107,15 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 	    {"clock", no_argument, NULL, OPT_CLOCK},
 	    {"keys", no_argument, NULL, OPT_KEYS},
 	    {"keys-man", no_argument, NULL, OPT_KEYS_MAN},
+	    {"replay", required_argument, NULL, OPT_REPLAY},
+	    {"replay-speed", required_argument, NULL, OPT_REPLAY_SPEED},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
 	opterr = 0;
 	optind = 1;
+	o->replay_speed = 20;
 	while ((c = getopt_long(argc, argv, "r:o:t:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -109,6 +132,13 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 			break;
 		case OPT_CLOCK:
 			o->clock = true;
+			break;
+		case OPT_REPLAY:
+			o->replay = optarg;
+			break;
+		case OPT_REPLAY_SPEED:
+			if (parse_speed(optarg, &o->replay_speed) != 0)
+				return 2;
 			break;
 		case OPT_KEYS:
 		case OPT_KEYS_MAN:
@@ -377,6 +407,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	w->show_clock = o->clock;
 	w->mono = o->mono || getenv("NO_COLOR");
 	w->n_ifaces = ifaces_detect(w->ifaces, PNB_ARRAY_LEN(w->ifaces));
+	w->replay = o->replay;
+	w->replay_speed = o->replay_speed;
 	struct stat st;
 	if (stat(w->site_path, &st) == 0) {
 		struct problems ps;
@@ -395,14 +427,17 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	} else {
 		draft_init(&w->site);
 		default_server(w);
-		w->dirty = true;
+		w->dirty = !o->replay; /* a replay without a profile quits without asking */
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	}
 	revalidate(w);
 	w->step_state = xcalloc(wiz_n_steps, sizeof(void *));
-	for (unsigned i = 0; i < wiz_n_steps; i++)
+	for (unsigned i = 0; i < wiz_n_steps; i++) {
 		w->step_state[i] = wiz_steps[i]->init ? wiz_steps[i]->init(w) : NULL;
+		if (w->replay && !strcmp(wiz_steps[i]->name, "Monitor"))
+			w->cur = i; /* --replay opens on the Monitor step */
+	}
 	return 0;
 }
 
@@ -439,8 +474,8 @@ int wizard_main(int argc, char **argv)
 		wiz_close(&w);
 		return 2;
 	}
-	if (wiz_steps[0]->enter)
-		wiz_steps[0]->enter(&w, w.step_state[0]);
+	if (wiz_steps[w.cur]->enter)
+		wiz_steps[w.cur]->enter(&w, w.step_state[w.cur]);
 	rc = run_loop(&w);
 	term_restore();
 	if (w.dirty)

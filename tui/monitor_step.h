@@ -1,0 +1,40 @@
+/* monitor_step — the Monitor step's state and layout, shared by its key/feed half
+ * (tui/step_monitor.c) and its drawing half (tui/monitor_draw.c). */
+#ifndef PNB_TUI_MONITOR_STEP_H
+#define PNB_TUI_MONITOR_STEP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui/monitor_feed.h"
+#include "tui/wiz.h"
+
+struct mon_step {
+	struct wiz *w;
+	struct monfeed *feed;
+	bool tried;
+	char err[512]; /* why there is no feed */
+	size_t sel;    /* selected Pi */
+	bool all;      /* timeline of every packet, not only the selected Pi's */
+	size_t scroll; /* timeline lines hidden below the view; 0 = follow the newest */
+	int fd;	       /* registered in the loop, or -1 */
+	int64_t last_stats;
+};
+
+/* Where each panel goes: stacked and condensed at 80x24, side by side when there is room. */
+struct mon_layout {
+	struct rect head, pis, check, diag, timeline;
+	bool wide;
+};
+
+struct mon_layout mon_layout_for(struct rect area, size_t n_pis);
+/* The step's drawing area for the current terminal size (below the step title). */
+struct rect mon_area(void);
+size_t mon_pi_count(const struct mon_step *st);
+/* The selected Pi (clamped), or NULL before any Pi was seen. */
+const struct diag_pi *mon_sel_pi(const struct mon_step *st);
+/* The step's draw callback: reads st and the feed only. */
+void mon_draw(const struct wiz *w, const void *st, struct rect area);
+
+#endif

@@ -1,0 +1,292 @@
+/* step_monitor — the Monitor step: per-Pi boot-stage checklist, the decoded packet timeline of
+ * the selected Pi (or of all), and the diagnosis (cause, evidence, fix). Fed live from the
+ * site's interface through the wizard's poll loop, or from a file with --replay. Keys and the
+ * feed do the I/O (tui/monitor_feed.c); drawing reads memory only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "core/util.h"
+#include "tui/monitor_feed.h"
+#include "tui/monitor_step.h"
+#include "tui/screen.h"
+#include "tui/steps.h"
+
+#define MON_TICK_MS 50
+#define LIVE_BATCH 1024	   /* packets per wake-up of the pcap fd: the terminal stays responsive */
+#define REPLAY_BATCH 1000  /* packets per pump of a replay */
+#define REPLAY_SLICE_MS 30 /* at most this long per tick reading a replay */
+
+static bool monitor_shown(const struct wiz *w)
+{
+	return wiz_steps[w->cur] == &step_monitor;
+}
+
+/* ---- the feed in the loop ---- */
+
+static void watch_fd(struct mon_step *st, bool on);
+
+static int on_pcap(struct wiz *w, int fd, short revents, void *ctx)
+{
+	(void)fd;
+	(void)revents;
+	struct mon_step *st = ctx;
+	int n = monfeed_pump(st->feed, loop_now_ms(), LIVE_BATCH);
+	if (st->feed->state != MONFEED_RUNNING) { /* the interface went away */
+		watch_fd(st, false);
+		wiz_status(w, MSG_ERROR, "capture stopped: %s", st->feed->message);
+		return WIZ_REDRAW;
+	}
+	return n && monitor_shown(w) ? WIZ_REDRAW : WIZ_HANDLED;
+}
+
+static void watch_fd(struct mon_step *st, bool on)
+{
+	int fd = monfeed_fd(st->feed);
+	if (on && st->fd < 0 && fd >= 0) {
+		st->fd = fd;
+		loop_add(&st->w->loop, fd, POLLIN, on_pcap, st);
+	} else if (!on && st->fd >= 0) {
+		loop_remove(&st->w->loop, st->fd);
+		st->fd = -1;
+	}
+}
+
+/* The profile for cross-checks when it is valid (moved into the feed), else NULL. */
+static struct site *valid_site(struct wiz *w, struct site *out)
+{
+	struct problems ps;
+	problems_init(&ps);
+	int rc = draft_build(&w->site, w->site_path, out, &ps);
+	problems_done(&ps);
+	if (rc == 0)
+		return out;
+	site_done(out);
+	return NULL;
+}
+
+static void open_feed(struct wiz *w, struct mon_step *st)
+{
+	struct site site;
+	st->tried = true;
+	st->err[0] = 0;
+	if (w->replay) {
+		st->feed = monfeed_open_replay(w->replay, w->replay_speed, valid_site(w, &site),
+					       st->err, sizeof(st->err));
+		return;
+	}
+	const char *iface = w->site.server[SK_INTERFACE];
+	if (!iface) {
+		snprintf(st->err, sizeof(st->err),
+			 "no capture interface: set the interface in the Site step");
+		return;
+	}
+	st->feed = monfeed_open_live(iface, valid_site(w, &site), st->err, sizeof(st->err));
+	watch_fd(st, true);
+}
+
+/* ---- ops ---- */
+
+static void *monitor_init(struct wiz *w)
+{
+	struct mon_step *st = xcalloc(1, sizeof(*st));
+	st->w = w;
+	st->fd = -1;
+	return st;
+}
+
+static void monitor_done(void *p)
+{
+	struct mon_step *st = p;
+	watch_fd(st, false);
+	monfeed_free(st->feed);
+	free(st);
+}
+
+/* The capture keeps running when another step is shown: a Pi booting meanwhile is not lost. */
+static void monitor_enter(struct wiz *w, void *p)
+{
+	struct mon_step *st = p;
+	if (!st->tried)
+		open_feed(w, st);
+}
+
+static int monitor_tick(struct wiz *w, void *p)
+{
+	struct mon_step *st = p;
+	if (!st->feed)
+		return WIZ_IGNORED;
+	int64_t now = loop_now_ms();
+	if (st->feed->live) {
+		if (now - st->last_stats < 1000)
+			return WIZ_IGNORED;
+		st->last_stats = now;
+		monfeed_tick(st->feed);
+		return WIZ_REDRAW;
+	}
+	enum monfeed_state before = st->feed->state;
+	/* as fast as possible, but in slices: the terminal is read between ticks */
+	int n = 0, got;
+	do
+		n += got = monfeed_pump(st->feed, now, REPLAY_BATCH);
+	while (got == REPLAY_BATCH && loop_now_ms() - now < REPLAY_SLICE_MS);
+	if (st->feed->state != before)
+		wiz_status(w, st->feed->state == MONFEED_FAILED ? MSG_ERROR : MSG_OK, "%s",
+			   st->feed->message);
+	return n || st->feed->state != before ? WIZ_REDRAW : WIZ_IGNORED;
+}
+
+/* pinetboot-capture-YYYYMMDD-HHMMSS.pcap in the current directory, not overwriting. */
+static void save_name(char *out, size_t n)
+{
+	char stamp[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	struct stat sb;
+	snprintf(out, n, "pinetboot-capture-%s.pcap", stamp);
+	for (int i = 2; stat(out, &sb) == 0 && i < 100; i++)
+		snprintf(out, n, "pinetboot-capture-%s-%d.pcap", stamp, i);
+}
+
+static int save_capture(struct wiz *w, struct mon_step *st)
+{
+	if (!st->feed) {
+		wiz_status(w, MSG_ERROR, "nothing captured to save");
+		return WIZ_REDRAW;
+	}
+	char path[96], err[512];
+	save_name(path, sizeof(path));
+	if (monfeed_save(st->feed, path, err, sizeof(err)) != 0)
+		wiz_status(w, MSG_ERROR, "cannot save the capture: %s", err);
+	else
+		wiz_status(w, MSG_OK, "saved %llu packets to %s",
+			   (unsigned long long)st->feed->packets, path);
+	return WIZ_REDRAW;
+}
+
+static int toggle_pause(struct wiz *w, struct mon_step *st)
+{
+	if (!st->feed || st->feed->state != MONFEED_RUNNING)
+		return WIZ_HANDLED;
+	bool pause = !st->feed->paused;
+	monfeed_set_paused(st->feed, pause, loop_now_ms());
+	watch_fd(st, !pause);
+	if (pause)
+		wiz_status(w, MSG_INFO, "%s",
+			   st->feed->live ? "paused: packets wait in the kernel buffer (drops are "
+					    "counted); p resumes"
+					  : "replay paused; p resumes");
+	else
+		wiz_status(w, MSG_INFO, "resumed");
+	return WIZ_REDRAW;
+}
+
+static int select_pi(struct mon_step *st, int delta)
+{
+	size_t n = mon_pi_count(st);
+	if (!n)
+		return WIZ_HANDLED;
+	if (st->sel >= n)
+		st->sel = n - 1;
+	if (delta < 0 && st->sel > 0)
+		st->sel--;
+	else if (delta > 0 && st->sel + 1 < n)
+		st->sel++;
+	st->scroll = 0;
+	return WIZ_REDRAW;
+}
+
+/* Timeline lines the current filter shows. */
+static size_t shown_lines(const struct mon_step *st)
+{
+	const struct diag_pi *p = mon_sel_pi(st);
+	if (!st->feed)
+		return 0;
+	if (!p || st->all)
+		return st->feed->n_lines;
+	size_t n = 0;
+	for (size_t i = 0; i < st->feed->n_lines; i++)
+		n += monfeed_line_is_pi(monfeed_line(st->feed, i), p);
+	return n;
+}
+
+/* Scrolls by delta lines, never past the oldest page. */
+static int scroll_by(struct mon_step *st, long delta, int page)
+{
+	long s = (long)st->scroll + delta, max = (long)shown_lines(st) - page;
+	if (s > max)
+		s = max;
+	st->scroll = s < 0 ? 0 : (size_t)s;
+	return WIZ_REDRAW;
+}
+
+static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
+{
+	(void)ch;
+	struct mon_step *st = p;
+	int page = mon_layout_for(mon_area(), mon_pi_count(st)).timeline.h - 1;
+	if (page < 1)
+		page = 1;
+	switch (a) {
+	case ACT_UP:
+		return select_pi(st, -1);
+	case ACT_DOWN:
+		return select_pi(st, 1);
+	case ACT_PAGE_UP:
+		return scroll_by(st, page, page);
+	case ACT_PAGE_DOWN:
+		return scroll_by(st, -page, page);
+	case ACT_HOME:
+		return scroll_by(st, (long)shown_lines(st), page);
+	case ACT_END:
+		st->scroll = 0;
+		return WIZ_REDRAW;
+	case ACT_FILTER:
+		st->all = !st->all;
+		st->scroll = 0;
+		wiz_status(w, MSG_INFO, "timeline: %s",
+			   st->all ? "every packet" : "the selected Pi");
+		return WIZ_REDRAW;
+	case ACT_PAUSE:
+		return toggle_pause(w, st);
+	case ACT_WRITE:
+		return save_capture(w, st);
+	case ACT_ENTER:
+		if (st->feed)
+			return WIZ_HANDLED;
+		open_feed(w, st); /* retry, e.g. after fixing the interface or permissions */
+		return WIZ_REDRAW;
+	default:
+		return WIZ_IGNORED;
+	}
+}
+
+static char monitor_mark(const struct wiz *w, const void *p)
+{
+	(void)w;
+	const struct mon_step *st = p;
+	if (!st->feed)
+		return st->tried ? '!' : ' ';
+	for (size_t i = 0; i < mon_pi_count(st); i++)
+		if (diag_pi_at(st->feed->diag, i)->failed)
+			return '!';
+	return mon_pi_count(st) ? '+' : ' ';
+}
+
+const struct wiz_step_ops step_monitor = {
+    .name = "Monitor",
+    .title = "Monitor: watch the Pis boot, stage by stage",
+    .actions = WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) | WIZ_ACT_BIT(ACT_WRITE),
+    .init = monitor_init,
+    .done = monitor_done,
+    .enter = monitor_enter,
+    .draw = mon_draw,
+    .key = monitor_key,
+    .tick = monitor_tick,
+    .mark = monitor_mark,
+    .tick_ms = MON_TICK_MS,
+};
