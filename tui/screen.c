@@ -1,4 +1,6 @@
 /* screen — shared chrome: title, step list, status, help bar, help screen, choice lists. */
+#include <stdbool.h>
+
 #include "tui/screen.h"
 
 #include <stdarg.h>
@@ -104,22 +106,50 @@ static void draw_title(const struct wiz *w, const char *clock)
 		draw_text(0, COLS - 9, 8, CP_TITLE, clock);
 }
 
-/* "1 Site+ > 2 Pis! > …": the step list with each step's mark and the current step lit. */
+/* Writes step i's label (" 8 Monitor!") into out; returns its length. */
+static int step_label(const struct wiz *w, unsigned i, char *out, size_t n)
+{
+	const struct wiz_step_ops *s = wiz_steps[i];
+	char mark = s->mark ? s->mark(w, w->step_state[i]) : ' ';
+	snprintf(out, n, " %u %s%c", i + 1, s->name, mark);
+	return (int)strlen(out);
+}
+
+/* "1 Site+ > 2 Pis! > …": the step list with each step's mark and the current step lit. When
+ * the list is wider than the screen it scrolls like a tab bar, so the current step is always
+ * shown; "..." at either end says more steps are hidden there. */
 static void draw_steps(const struct wiz *w)
 {
+	char label[48];
+	int width[32];
+	unsigned n = wiz_n_steps < 32 ? wiz_n_steps : 32;
+	for (unsigned i = 0; i < n; i++)
+		width[i] = step_label(w, i, label, sizeof(label)) + 2;
+	unsigned start = 0;
+	for (;;) {
+		int need = start ? 5 : 1;
+		for (unsigned i = start; i <= w->cur && i < n; i++)
+			need += width[i];
+		if (need <= COLS - 2 || start >= w->cur)
+			break;
+		start++;
+	}
 	int x = 1;
-	for (unsigned i = 0; i < wiz_n_steps; i++) {
-		const struct wiz_step_ops *s = wiz_steps[i];
-		char mark = s->mark ? s->mark(w, w->step_state[i]) : ' ';
-		char label[48];
-		snprintf(label, sizeof(label), " %u %s%c", i + 1, s->name,
-			 mark == ' ' ? ' ' : mark);
-		int len = (int)strlen(label);
+	if (start) {
+		draw_text(1, 1, 4, CP_DIM, "... ");
+		x = 5;
+	}
+	for (unsigned i = start; i < n; i++) {
+		int len = step_label(w, i, label, sizeof(label));
+		if (x + len > COLS - 4 && i > w->cur) {
+			draw_text(1, x, COLS - x, CP_DIM, " ...");
+			break;
+		}
 		draw_text(1, x, COLS - x, i == w->cur ? CP_STEP_CUR : CP_STEP, label);
-		if (mark == '!')
+		if (label[len - 1] == '!')
 			draw_text(1, x + len - 1, 1, i == w->cur ? CP_STEP_CUR : CP_ERROR, "!");
 		x += len;
-		if (i + 1 < wiz_n_steps) {
+		if (i + 1 < n) {
 			draw_text(1, x, COLS - x, CP_DIM, " >");
 			x += 2;
 		}

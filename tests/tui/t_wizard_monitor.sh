@@ -151,7 +151,7 @@ rm -f "$T/wizard.rc"
 sed -i 's/^interface *=.*/interface = pnbnope0/' "$T/demo-site.conf"
 tmux_start 80x24 "$PINETBOOT" wizard demo-site.conf
 tmux_wait "1 Site"
-tmux_keys Tab Tab Tab Tab Tab
+tmux_keys Tab Tab Tab Tab Tab Tab Tab
 tmux_wait "Monitor: watch the Pis boot"
 tmux_wait "pnbnope0"
 tmux_wait "Live capture needs root or CAP_NET_RAW"

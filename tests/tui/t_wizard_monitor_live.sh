@@ -22,7 +22,7 @@ pcap="$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap"
 
 PNB_WIZARD_IFACES="$a=192.168.20.1/24" tmux_start 80x24 "$PINETBOOT" wizard site.conf
 tmux_wait "1 Site"
-tmux_keys Tab Tab Tab Tab Tab
+tmux_keys Tab Tab Tab Tab Tab Tab Tab
 tmux_wait "live on $a - 0 packets - 0 dropped (pcap_stats)"
 ip netns exec "$ns" "$PNB_BUILD/tools/pnb_replay" "$b" "$pcap" >"$T/replay" ||
   fail "replay: $(cat "$T/replay")"
