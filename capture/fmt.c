@@ -83,7 +83,9 @@ void put_mac(struct line *l, const uint8_t mac[6])
 	put_mem(l, t, 17);
 }
 
-void put_quoted(struct line *l, const uint8_t *p, size_t n)
+/* Quotes p[0..n) with " and \\ escaped; other bytes outside printable ASCII become \\xHH, or
+ * \\u00HH in JSON. */
+static void put_escaped(struct line *l, const uint8_t *p, size_t n, bool json)
 {
 	put_ch(l, '"');
 	for (size_t i = 0; i < n && !l->cut; i++) {
@@ -93,6 +95,9 @@ void put_quoted(struct line *l, const uint8_t *p, size_t n)
 			put_ch(l, (char)c);
 		} else if (c >= 0x20 && c < 0x7f) {
 			put_ch(l, (char)c);
+		} else if (json) {
+			char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
+			put_mem(l, e, 6);
 		} else {
 			char e[4] = {'\\', 'x', hexd[c >> 4], hexd[c & 15]};
 			put_mem(l, e, 4);
@@ -101,22 +106,14 @@ void put_quoted(struct line *l, const uint8_t *p, size_t n)
 	put_ch(l, '"');
 }
 
+void put_quoted(struct line *l, const uint8_t *p, size_t n)
+{
+	put_escaped(l, p, n, false);
+}
+
 void put_json_str(struct line *l, const uint8_t *p, size_t n)
 {
-	put_ch(l, '"');
-	for (size_t i = 0; i < n && !l->cut; i++) {
-		uint8_t c = p[i];
-		if (c == '"' || c == '\\') {
-			put_ch(l, '\\');
-			put_ch(l, (char)c);
-		} else if (c >= 0x20 && c < 0x7f) {
-			put_ch(l, (char)c);
-		} else {
-			char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
-			put_mem(l, e, 6);
-		}
-	}
-	put_ch(l, '"');
+	put_escaped(l, p, n, true);
 }
 
 void put_json_cstr(struct line *l, const char *s)

@@ -4,12 +4,18 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* "pinetboot CMD: MESSAGE" on stderr, without the newline. */
+static void vreport(const char *cmd, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "pinetboot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	vfprintf(stderr, fmt, ap);
+}
+
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "pinetboot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(cmd, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'pinetboot%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
@@ -18,9 +24,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 void cli_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "pinetboot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vreport(cmd, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

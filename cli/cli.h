@@ -20,18 +20,21 @@ void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(prin
 int cli_wants_help(int argc, char **argv);
 
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
- * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/). */
+ * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/).
+ * Order = the order a user meets them (`pinetboot --help` lists them so): check, eeprom,
+ * devices, flash, provision, export, apply, lint, profile, monitor, iscsi-check, simulate,
+ * version. Keep it when adding or merging a command. */
 #define PNB_COMMANDS(X)                                                                            \
+	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
+	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
+	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
+	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
+	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
 	X("export", cmd_export, "render the boot server's files for a site profile")           \
 	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
 	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
 	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
-	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
-	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
 	X("monitor", cmd_monitor, "decode netboot traffic (live or from a pcap), per-Pi boot stages")     \
-	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
-	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
-	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
 	X("iscsi-check", cmd_iscsi_check, "check a Pi's iSCSI root target as the Pi will use it")  \
 	X("simulate", cmd_simulate, "boot a virtual Pi of a profile's Pi against the real server")  \
 	X("version", cmd_version, "print the version")

@@ -7,7 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
-#include "core/fileio.h"
+#include "core/fsutil.h"
 #include "core/readiness.h"
 #include "core/util.h"
 
@@ -111,7 +111,7 @@ static int load_files(const struct check_opts *o, struct pi_facts *f)
 		if (!o->file[k])
 			continue;
 		size_t len;
-		char *t = fileio_read(o->file[k], 1 << 20, &len);
+		char *t = fs_read_file_max(o->file[k], 1 << 20, &len);
 		if (!t) {
 			cli_error("check", "%s: %s", o->file[k], strerror(errno));
 			return -1;

@@ -13,7 +13,7 @@
 #include "core/bootconf.h"
 #include "core/bootloader.h"
 #include "core/eeprom.h"
-#include "core/fileio.h"
+#include "core/fsutil.h"
 #include "core/util.h"
 
 const char eeprom_usage_text[] =
@@ -224,7 +224,7 @@ static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t co
 	problems_init(&ps);
 	char *text;
 	if (o->config) {
-		text = fileio_read(o->config, 1 << 20, len);
+		text = fs_read_file_max(o->config, 1 << 20, len);
 		if (!text)
 			cli_error("eeprom", "%s: %s", o->config, strerror(errno));
 	} else {
@@ -250,14 +250,14 @@ static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t co
 
 static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
 {
-	if (fileio_write_atomic(o->out, img->data, img->size, 0644) < 0) {
+	if (fs_write_atomic(o->out, img->data, img->size, 0644) < 0) {
 		cli_error("eeprom", "%s: %s", o->out, strerror(errno));
 		return EXIT_USAGE;
 	}
 	if (o->sig) {
 		char *sig = eeprom_sig_text(img->data, img->size, eeprom_cli_sig_ts(o->timestamp),
 					    eeprom_family(img));
-		int rc = sig ? fileio_write_atomic(o->sig, sig, strlen(sig), 0644) : -1;
+		int rc = sig ? fs_write_atomic(o->sig, sig, strlen(sig), 0644) : -1;
 		free(sig);
 		if (rc < 0) {
 			cli_error("eeprom", "%s: %s", o->sig, strerror(errno));

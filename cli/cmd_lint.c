@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/cli_json.h"
 #include "core/lint.h"
 #include "core/profile.h"
 
@@ -35,41 +36,19 @@ static const char usage_text[] =
 	"Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
 	"or the installed files), 2 usage error or SITE cannot be read.\n";
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p == '\n')
-			fputs("\\n", f);
-		else if (*p == '\t')
-			fputs("\\t", f);
-		else if (*p < 0x20)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
-}
-
 static void print_json(const struct problems *ps, FILE *f)
 {
 	static const char *const sev[] = {"error", "warning", "note"};
 	for (size_t i = 0; i < ps->n; i++) {
 		const struct problem *p = &ps->items[i];
 		fputs("{\"file\":", f);
-		json_str(f, p->file);
+		cli_json_str(f, p->file);
 		fprintf(f, ",\"line\":%d,\"severity\":\"%s\",\"section\":", p->line, sev[p->severity]);
-		json_str(f, p->section);
+		cli_json_str(f, p->section);
 		fputs(",\"key\":", f);
-		json_str(f, p->key);
+		cli_json_str(f, p->key);
 		fputs(",\"message\":", f);
-		json_str(f, p->message);
+		cli_json_str(f, p->message);
 		fputs("}\n", f);
 	}
 }

@@ -10,14 +10,14 @@
 
 #include "core/bootconf.h"
 #include "core/eeprom.h"
-#include "core/fileio.h"
+#include "core/fsutil.h"
 #include "core/util.h"
 
 static int write_file(const char *dir, const char *name, const void *data, size_t len,
 		      struct bootstrap_result *res, struct problems *ps)
 {
 	char *path = xasprintf("%s/%s", dir, name);
-	if (fileio_write_atomic(path, data, len, 0644) < 0) {
+	if (fs_write_atomic(path, data, len, 0644) < 0) {
 		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot write: %s",
 			     strerror(errno));
 		free(path);
@@ -155,7 +155,7 @@ static int prepare(const struct bootstrap_opts *o, const struct pi_model_info *m
 		problems_add(ps, PROBLEM_ERROR, image, 0, NULL, NULL,
 			     "is a BCM%s image; a %s needs a BCM%s one", eeprom_family(img),
 			     mi->long_name, mi->eeprom_family);
-	else if (!(*rec = fileio_read(rec_path, 1 << 20, rec_len)))
+	else if (!(*rec = fs_read_file_max(rec_path, 1 << 20, rec_len)))
 		problems_add(ps, PROBLEM_ERROR, rec_path, 0, NULL, NULL,
 			     "%s (recovery.bin must sit next to the image)", strerror(errno));
 	else if (!(s = eeprom_find_file(img, "bootconf.txt")) ||
@@ -224,7 +224,7 @@ enum bootstrap_status bootstrap_card(const struct bootstrap_opts *o, struct boot
 					 mi->long_name);
 		return BOOTSTRAP_NOT_NEEDED;
 	}
-	if (fileio_mkdir_p(o->out_dir) < 0) {
+	if (fs_mkdir_p(o->out_dir, 0755) < 0) {
 		problems_add(ps, PROBLEM_ERROR, o->out_dir, 0, NULL, NULL, "%s", strerror(errno));
 		return BOOTSTRAP_FAILED;
 	}

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,9 @@
 
 #include "core/util.h"
 
-static int write_all(int fd, const char *data, size_t len)
+static int write_all(int fd, const void *buf, size_t len)
 {
+	const char *data = buf;
 	while (len > 0) {
 		ssize_t w = write(fd, data, len);
 		if (w < 0) {
@@ -40,7 +42,7 @@ int fs_sync_parent(const char *path)
 	return rc;
 }
 
-int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char *tmp = xasprintf("%s.tmpXXXXXX", path);
 	int fd = mkstemp(tmp);
@@ -144,30 +146,46 @@ int fs_remove_tree(const char *path)
 	return rc;
 }
 
-char *fs_read_file(const char *path, size_t *len)
+char *fs_read_file_max(const char *path, size_t max, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	struct sbuf b;
-	sbuf_init(&b);
-	char buf[65536];
+	size_t cap = 65536, n = 0;
+	char *buf = xmalloc(cap + 1);
 	for (;;) {
-		ssize_t r = read(fd, buf, sizeof(buf));
+		if (n == cap) {
+			if (n > max)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t r = read(fd, buf + n, cap - n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			int saved = errno;
+			free(buf);
 			close(fd);
-			sbuf_done(&b);
 			errno = saved;
 			return NULL;
 		}
 		if (r == 0)
 			break;
-		sbuf_addn(&b, buf, (size_t)r);
+		n += (size_t)r;
 	}
 	close(fd);
-	*len = b.len;
-	return sbuf_take(&b);
+	if (n > max) {
+		free(buf);
+		errno = EFBIG;
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+char *fs_read_file(const char *path, size_t *len)
+{
+	return fs_read_file_max(path, SIZE_MAX - 1, len);
 }

@@ -8,7 +8,7 @@
 
 /* Writes data to path atomically (temp file in the same directory, fsync, rename, fsync of the
  * directory) with the given mode. Returns 0, or -1 with errno set; path is untouched then. */
-int fs_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 /* Writes data to path (created or truncated, mode applied) without syncing; for trees that are
  * synced once as a whole. Returns 0 or -1 with errno set. */
 int fs_write_file(const char *path, const char *data, size_t len, mode_t mode);
@@ -22,6 +22,9 @@ int fs_remove_tree(const char *path);
 /* Reads a whole file. Returns a heap buffer (NUL-terminated, caller frees) and its length in
  * *len, or NULL with errno set. */
 char *fs_read_file(const char *path, size_t *len);
+/* Same, for files that must stay small: errno EFBIG (and NULL) when path holds more than max
+ * bytes. */
+char *fs_read_file_max(const char *path, size_t max, size_t *len);
 /* fsync of the directory holding path (so a rename in it is durable). */
 int fs_sync_parent(const char *path);
 

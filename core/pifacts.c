@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/fileio.h"
+#include "core/fsutil.h"
 #include "core/readiness.h"
 #include "core/util.h"
 
@@ -130,7 +130,7 @@ static char *sys_path(const char *path)
 static char *read_sys(const char *path, size_t max, size_t *len)
 {
 	char *p = sys_path(path);
-	char *t = fileio_read(p, max, len);
+	char *t = fs_read_file_max(p, max, len);
 	free(p);
 	return t;
 }
@@ -155,7 +155,7 @@ static char *read_blconfig_nvmem(size_t *len)
 			char *real = realpath(of, NULL);
 			if (real && strcmp(real, want) == 0) {
 				char *nv = xasprintf("%s/nvmem", g.gl_pathv[i]);
-				text = fileio_read(nv, OUTPUT_MAX, len);
+				text = fs_read_file_max(nv, OUTPUT_MAX, len);
 				free(nv);
 			}
 			free(real);
@@ -404,7 +404,7 @@ int pi_facts_load_dir(struct pi_facts *f, const char *dir)
 			continue;
 		char *path = xasprintf("%s/%s", dir, fact_files[k]);
 		size_t len;
-		char *t = fileio_read(path, OUTPUT_MAX, &len);
+		char *t = fs_read_file_max(path, OUTPUT_MAX, &len);
 		if (t) {
 			pi_facts_set(f, (enum pi_fact)k, t, len, path);
 			n++;
@@ -416,13 +416,13 @@ int pi_facts_load_dir(struct pi_facts *f, const char *dir)
 
 int pi_facts_save_dir(const struct pi_facts *f, const char *dir)
 {
-	if (fileio_mkdir_p(dir) < 0)
+	if (fs_mkdir_p(dir, 0755) < 0)
 		return -1;
 	for (int k = 0; k < FACT_COUNT; k++) {
 		if (!f->t[k].text)
 			continue;
 		char *path = xasprintf("%s/%s", dir, fact_files[k]);
-		int rc = fileio_write_atomic(path, f->t[k].text, f->t[k].len, 0644);
+		int rc = fs_write_atomic(path, f->t[k].text, f->t[k].len, 0644);
 		free(path);
 		if (rc < 0)
 			return -1;

@@ -183,8 +183,7 @@ char *profile_pi_label(const char *name)
 	return xasprintf("[pi \"%s\"]", name);
 }
 
-/* Parses `pi "NAME"` → NAME (heap), or NULL. */
-static char *pi_section_name(const char *section)
+char *profile_pi_section_name(const char *section)
 {
 	if (strncmp(section, "pi", 2) != 0 || !isspace((unsigned char)section[2]))
 		return NULL;
@@ -199,7 +198,7 @@ static char *pi_section_name(const char *section)
 
 static void begin_pi_section(struct load_ctx *c, const char *section, const char *label)
 {
-	char *name = pi_section_name(section);
+	char *name = profile_pi_section_name(section);
 	char *bad = name ? profile_check_name("Pi name", name) : NULL;
 	if (!name) {
 		problem(c, c->line, label, NULL,

@@ -141,6 +141,9 @@ int profile_load_string(const char *name, const char *text, struct site *s, stru
 /* Cross-key and cross-Pi validation (duplicates, unknown models, missing required keys),
  * run by profile_load; exposed for the wizard, which edits a site in memory. */
 void profile_validate(const struct site *s, struct problems *ps);
+/* The NAME of an ini section header `pi "NAME"` (heap, caller frees), or NULL when section is
+ * not a Pi section. */
+char *profile_pi_section_name(const char *section);
 
 /* Validates one value the way the loader does, for the wizard's as-you-type checks. Returns
  * NULL when the value is fine, otherwise a heap message (caller frees) with the same wording

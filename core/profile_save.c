@@ -4,14 +4,12 @@
  * removed Pis are dropped, new Pis are appended. A fresh file gets a tidy layout. */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/profile_priv.h"
 #include "core/util.h"
 
@@ -430,87 +428,19 @@ char *profile_render_text(const struct site *s, const char *existing)
 	return sbuf_take(&out);
 }
 
-static char *read_all(const char *path, mode_t *mode)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	struct stat stt;
-	if (fstat(fileno(f), &stt) == 0)
-		*mode = stt.st_mode & 07777;
-	struct sbuf b;
-	sbuf_init(&b);
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		sbuf_addn(&b, chunk, n);
-	int err = ferror(f);
-	fclose(f);
-	if (err) {
-		sbuf_done(&b);
-		errno = EIO;
-		return NULL;
-	}
-	if (!b.buf)
-		sbuf_add(&b, "");
-	return sbuf_take(&b);
-}
-
-/* Writes data to path through a temp file in the same directory: fsync, rename, fsync dir. */
-static int write_atomic(const char *path, const char *data, size_t len, mode_t mode)
-{
-	char *tmp = xasprintf("%s.tmp-XXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return -1;
-	}
-	int rc = fchmod(fd, mode) == 0 ? 0 : -1;
-	for (size_t off = 0; rc == 0 && off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			rc = -1;
-		else
-			off += (size_t)w;
-	}
-	if (rc == 0 && fsync(fd) != 0)
-		rc = -1;
-	int saved = errno;
-	if (close(fd) != 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc == 0 && rename(tmp, path) != 0) {
-		rc = -1;
-		saved = errno;
-	}
-	if (rc != 0)
-		unlink(tmp);
-	free(tmp);
-	if (rc == 0) {
-		char *dcopy = xstrdup(path);
-		int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY);
-		if (dfd >= 0) {
-			fsync(dfd);
-			close(dfd);
-		}
-		free(dcopy);
-	}
-	errno = saved;
-	return rc;
-}
-
 int profile_save(const struct site *s, const char *path)
 {
 	mode_t mode = 0644;
 	errno = 0;
-	char *existing = read_all(path, &mode);
+	struct stat st;
+	if (stat(path, &st) == 0)
+		mode = st.st_mode & 07777;
+	size_t len;
+	char *existing = fs_read_file(path, &len);
 	if (!existing && errno != ENOENT)
 		return -1;
 	char *text = profile_render_text(s, existing);
-	int rc = write_atomic(path, text, strlen(text), mode);
+	int rc = fs_write_atomic(path, text, strlen(text), mode);
 	int saved = errno;
 	free(text);
 	free(existing);

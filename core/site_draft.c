@@ -2,7 +2,6 @@
  * the profile loader. */
 #include "core/site_draft.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdint.h>
@@ -67,20 +66,6 @@ static void add_extra(char **extra, const char *key, const char *value)
 	*extra = line;
 }
 
-/* `pi "NAME"` → NAME (heap), or NULL. */
-static char *pi_name(const char *section)
-{
-	if (strncmp(section, "pi", 2) != 0 || !isspace((unsigned char)section[2]))
-		return NULL;
-	const char *p = section + 2;
-	while (isspace((unsigned char)*p))
-		p++;
-	size_t n = strlen(p);
-	if (n < 2 || p[0] != '"' || p[n - 1] != '"')
-		return NULL;
-	return xstrndup(p + 1, n - 2);
-}
-
 static int lookup(const char *const *names, int n, const char *key)
 {
 	for (int i = 0; i < n; i++)
@@ -100,7 +85,7 @@ static int on_pair(void *user, const char *section, const char *key, const char 
 			add_extra(&ws->extra, key, value);
 		return 1;
 	}
-	char *name = pi_name(section);
+	char *name = profile_pi_section_name(section);
 	if (!name)
 		return 1; /* the loader reports unknown sections when the model is built */
 	struct draft_pi *p = NULL;

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/eeprom.h"
-#include "core/fileio.h"
+#include "core/fsutil.h"
 
 #define IMG_2711 "firmware-2711/pieeprom-2026-05-17.bin"
 #define IMG_2712 "firmware-2712/pieeprom-2026-05-26.bin"
@@ -21,7 +21,7 @@ static uint8_t *raw(const char *name, size_t *len)
 	const char *top = getenv("PNB_TOP");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/../shared/data/eeprom/%s", top ? top : ".", name);
-	uint8_t *d = (uint8_t *)fileio_read(path, 4u << 20, len);
+	uint8_t *d = (uint8_t *)fs_read_file_max(path, 4u << 20, len);
 	if (!d)
 		skip();
 	return d;

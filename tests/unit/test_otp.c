@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fileio.h"
+#include "core/fsutil.h"
 #include "core/otp.h"
 
 static char *data(const char *name, size_t *len)
@@ -17,7 +17,7 @@ static char *data(const char *name, size_t *len)
 	const char *top = getenv("PNB_TOP");
 	char path[512];
 	snprintf(path, sizeof(path), "%s/tests/data/pi/%s", top ? top : ".", name);
-	char *t = fileio_read(path, 1 << 20, len);
+	char *t = fs_read_file_max(path, 1 << 20, len);
 	assert_non_null(t);
 	return t;
 }
