@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include "core/ext2io.h"
 #include "core/util.h"
 
 const char *const part_fs_names[] = {"unknown", "fat", "ext"};
@@ -227,86 +228,6 @@ static int fat_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct ra
 	return 0;
 }
 
-/* ---- ext2/3/4 through libext2fs, with an io manager that reads via our callback ---- */
-struct ext_io {
-	fsmap_read_fn rd;
-	void *ctx;
-	uint64_t base;
-};
-
-static errcode_t eio_open(const char *name, int flags, io_channel *chan);
-static errcode_t eio_close(io_channel c)
-{
-	if (--c->refcount > 0)
-		return 0;
-	free(c->name);
-	free(c);
-	return 0;
-}
-static errcode_t eio_set_blksize(io_channel c, int bs)
-{
-	c->block_size = bs;
-	return 0;
-}
-static errcode_t eio_read64(io_channel c, unsigned long long blk, int count, void *data)
-{
-	struct ext_io *x = c->private_data;
-	size_t len = count < 0 ? (size_t)-count : (size_t)count * (size_t)c->block_size;
-	if (x->rd(x->ctx, x->base + blk * (uint64_t)c->block_size, data, len) < 0)
-		return EXT2_ET_SHORT_READ;
-	return 0;
-}
-static errcode_t eio_read(io_channel c, unsigned long blk, int count, void *data)
-{
-	return eio_read64(c, blk, count, data);
-}
-static errcode_t eio_write(io_channel c, unsigned long blk, int count, const void *data)
-{
-	return EXT2_ET_RO_FILSYS;
-}
-static errcode_t eio_write64(io_channel c, unsigned long long blk, int count, const void *data)
-{
-	return EXT2_ET_RO_FILSYS;
-}
-static errcode_t eio_flush(io_channel c) { return 0; }
-static errcode_t eio_set_option(io_channel c, const char *opt, const char *arg)
-{
-	return EXT2_ET_INVALID_ARGUMENT;
-}
-
-static struct struct_io_manager ext_io_manager = {
-	.magic = EXT2_ET_MAGIC_IO_MANAGER,
-	.name = "pinetboot callback I/O",
-	.open = eio_open,
-	.close = eio_close,
-	.set_blksize = eio_set_blksize,
-	.read_blk = eio_read,
-	.write_blk = eio_write,
-	.flush = eio_flush,
-	.set_option = eio_set_option,
-	.read_blk64 = eio_read64,
-	.write_blk64 = eio_write64,
-};
-
-/* The "name" libext2fs passes to open is the address of our struct ext_io, in %p form. */
-static errcode_t eio_open(const char *name, int flags, io_channel *chan)
-{
-	void *p = NULL;
-	if (sscanf(name, "%p", &p) != 1 || !p)
-		return EXT2_ET_BAD_DEVICE_NAME;
-	io_channel c = calloc(1, sizeof(*c));
-	if (!c)
-		return EXT2_ET_NO_MEMORY;
-	c->magic = EXT2_ET_MAGIC_IO_CHANNEL;
-	c->manager = &ext_io_manager;
-	c->name = strdup(name);
-	c->block_size = 1024;
-	c->refcount = 1;
-	c->private_data = p;
-	*chan = c;
-	return 0;
-}
-
 /* Inode-table blocks past a group's last used inode need not be written when the kernel will
  * zero them itself (group descriptor checksums on, INODE_ZEROED not yet set). */
 static void ext_skip_lazy_itables(ext2_filsys fs)
@@ -328,11 +249,9 @@ static void ext_skip_lazy_itables(ext2_filsys fs)
 static int ext_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct range_list *out,
 		    uint64_t *used)
 {
-	struct ext_io x = {rd, ctx, p->offset};
-	char name[32];
-	snprintf(name, sizeof(name), "%p", (void *)&x);
+	struct ext2io_src x = {rd, ctx, p->offset, 0};
 	ext2_filsys fs = NULL;
-	if (ext2fs_open2(name, NULL, EXT2_FLAG_64BITS, 0, 0, &ext_io_manager, &fs) != 0)
+	if (ext2io_open(&x, &fs) != 0)
 		return 1;
 	if (ext2fs_read_block_bitmap(fs) != 0 || (uint64_t)ext2fs_blocks_count(fs->super) * fs->blocksize > p->length) {
 		ext2fs_close_free(&fs);
