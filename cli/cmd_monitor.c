@@ -43,6 +43,8 @@ struct monitor {
 	struct json_printer *jp;
 	struct pnb_out out;
 	char input_error[512];   /* the capture file ended in damage (truncated) */
+	bool have_stats;         /* live: the kernel's counts, for the summary */
+	uint64_t recv, drop;
 };
 
 static void usage(void)
@@ -218,6 +220,9 @@ static void print_json_summary(struct monitor *m, FILE *f)
 		"\"flows_evicted\": %llu, ",
 		(unsigned long long)st->packets, (unsigned long long)st->truncated,
 		(unsigned long long)st->fragments, (unsigned long long)st->flows_evicted);
+	if (m->have_stats)
+		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)m->recv,
+			(unsigned long long)m->drop);
 	struct line *l = xmalloc(sizeof(*l));
 	if (m->input_error[0]) {
 		line_reset(l);
@@ -358,10 +363,9 @@ static void run_live(struct monitor *m, struct source *src)
 			next_table = t + LIVE_TABLE_EVERY;
 		}
 	}
-	uint64_t recv, drop;
-	if (source_stats(src, &recv, &drop))
+	if ((m->have_stats = source_stats(src, &m->recv, &m->drop)))
 		fprintf(stderr, "%llu packets received by the filter, %llu dropped by the kernel\n",
-			(unsigned long long)recv, (unsigned long long)drop);
+			(unsigned long long)m->recv, (unsigned long long)m->drop);
 }
 
 static struct source *open_source(struct monitor *m)
@@ -386,6 +390,9 @@ static struct source *open_source(struct monitor *m)
 		source_close(src);
 		return NULL;
 	}
+	/* Scripts (and people) wait for this line before starting what they want captured. */
+	if (m->iface)
+		fprintf(stderr, "listening on %s\n", m->iface);
 	return src;
 }
 

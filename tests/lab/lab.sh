@@ -193,3 +193,37 @@ CONF
   tail "$T/ganesha/log"; fail "nfs-ganesha did not register mountd"
 }
 
+
+# lab_monitor_start [ARGS…] — `pinetboot monitor` live on the switch's bridge (it sees every
+# frame of the lab), JSON lines into $T/mon.json, returning once the capture is open.
+# lab_monitor_stop ends it with SIGINT (the summary line is written then) and checks it ended.
+lab_monitor_start() {
+  : >"$T/mon.err"
+  ip netns exec "$SW" "$PINETBOOT" monitor -i br0 --json "$@" >"$T/mon.json" 2>"$T/mon.err" &
+  MON_PID=$!
+  on_exit "lab_monitor_kill"
+  for _ in $(seq 100); do
+    grep -q "^listening on br0" "$T/mon.err" && return 0
+    kill -0 "$MON_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  cat "$T/mon.err"; fail "monitor did not start on the lab bridge"
+}
+lab_monitor_kill() { [[ -n "${MON_PID:-}" ]] && kill -9 "$MON_PID" 2>/dev/null; return 0; }
+lab_monitor_stop() {
+  kill -INT "$MON_PID" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$MON_PID" 2>/dev/null || break; sleep 0.05; done
+  wait "$MON_PID" 2>/dev/null
+  MON_PID=
+  tail -n 1 "$T/mon.json" | grep -q '^{"summary": true' || { cat "$T/mon.err"; fail "monitor wrote no summary"; }
+  tail -n 1 "$T/mon.json" >"$T/mon.summary"
+}
+
+# lab_monitor_pi MAC — the monitor summary's entry for the Pi with MAC (one JSON object, or
+# nothing), from $T/mon.summary, for expect_grep or jq-free asserting with python3.
+lab_monitor_pi() {
+  python3 -c 'import json,sys
+s=json.load(open(sys.argv[1]))
+for p in s["pis"]:
+    if p["mac"]==sys.argv[2].lower(): print(json.dumps(p, separators=(",", ":")))' "$T/mon.summary" "$1"
+}

@@ -62,11 +62,19 @@ lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 chk() { ip netns exec "$RTR" "$PINETBOOT" iscsi-check --timeout 5 --site "$T/site.conf" "$@"; }
 sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 60 "$@"; }
 show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"; }
+lab_monitor_start --site "$T/site.conf"
 for p in kitchen garage; do
   expect_exit 0 chk --pi "$p"; show
   expect_grep "would find its root" "$T/out"
   expect_exit 0 sim --pi "$p" -v; show
   expect_grep 'reached stage 8 "root in use"' "$T/out"
+done
+# the monitor on the bridge followed both Pis to the end
+lab_monitor_stop
+for mac in dc:a6:32:1c:6a:2a b8:27:eb:af:9c:61; do
+  lab_monitor_pi $mac >"$T/pi.json"; [[ -z "${PNB_SHOW:-}" ]] || cat "$T/pi.json"
+  expect_grep '"reached":8' "$T/pi.json"
+  expect_grep '"failed":null' "$T/pi.json"
 done
 # without a served cmdline.txt iscsi-check takes the login from the profile, and the CHAP
 # secret from site.secrets beside it
