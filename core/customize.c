@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fsmap.h"
+#include "core/parttable.h"
 #include "core/render.h"
 #include "core/runcmd.h"
 #include "core/util.h"
@@ -105,12 +105,12 @@ int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t 
 {
 	struct part_table pt;
 	if (part_table_read_path(target, &pt) < 0) {
-		snprintf(err, errlen, "cannot read the partition table of %s", target);
+		snprintf(err, errlen, "cannot read the partition table of %s: %s", target, pt.error);
 		return -1;
 	}
 	for (int i = 0; i < pt.n; i++)
-		if (pt.parts[i].fs == PART_FS_FAT) {
-			*offset = pt.parts[i].offset;
+		if (pt.parts[i].fs.kind == FS_FAT) {
+			*offset = pt.parts[i].start;
 			return 0;
 		}
 	if (pt.n == 0) {

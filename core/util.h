@@ -10,6 +10,28 @@
 
 #define PNB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Little- and big-endian fields of on-disk and on-wire structures; p must hold the bytes. */
+static inline uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64_at(const uint8_t *p)
+{
+	return (uint64_t)le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
+}
+static inline uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+static inline void le32_store(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
 /* Allocation that cannot fail quietly: on out-of-memory the process prints one line and
  * exits with status 2. Callers own what they get and release it with free(). */
 void *xmalloc(size_t n);
