@@ -3,27 +3,19 @@
 
 #include <string.h>
 
+#include "core/util.h"
+
 void cli_json_strn(FILE *f, const char *s, size_t n)
 {
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f); /* UTF-8 passes through */
-	}
-	fputc('"', f);
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add_json(&b, s, n);
+	fwrite(b.buf, 1, b.len, f);
+	sbuf_done(&b);
 }
 
 void cli_json_str(FILE *f, const char *s)

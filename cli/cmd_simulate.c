@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_json.h"
 #include "cli/jsonw.h"
 #include "cli/site_arg.h"
 #include "core/util.h"
@@ -120,7 +121,7 @@ static void print_json(const struct vpi *v)
 	for (size_t i = 0; i < v->n_log; i++) {
 		if (i)
 			fputc(',', f);
-		jsonw_str(f, v->log[i]);
+		cli_json_str(f, v->log[i]);
 	}
 	fputs("]}\n", f);
 }

@@ -58,6 +58,10 @@ void sbuf_addc(struct sbuf *b, char c);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 char *sbuf_take(struct sbuf *b);
+/* Appends s[0..n) as a JSON string literal, quotes included: " and \\ escaped, \\n and \\t by
+ * name, other control bytes and DEL as \\u00XX; UTF-8 passes through. The one JSON escaper of
+ * the CLI and the templates (capture/fmt.c escapes packet bytes, which are not UTF-8). */
+void sbuf_add_json(struct sbuf *b, const char *s, size_t n);
 
 /* MAC: parse "dc:a6:32:1c:6a:2a", "DC-A6-32-1C-6A-2A" or "dca6321c6a2a". */
 bool mac_parse(const char *s, uint8_t mac[6]);
