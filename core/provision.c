@@ -83,20 +83,18 @@ static int grow_root(const char *backing, struct provision_result *r, char *err,
 		if (run(rel, NULL, err, errlen) != 0)
 			return -1;
 	}
-	char tmp[] = "/tmp/pinetboot-sfdisk.XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd < 0 || write(fd, ", +\n", 4) != 4) {
-		snprintf(err, errlen, "cannot write a temporary file: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd), unlink(tmp);
+	char *tmp = fs_temp_file("sfdisk", ", +\n", 4);
+	if (!tmp) {
+		snprintf(err, errlen, "cannot write a temporary file in %s: %s", fs_tmpdir(),
+			 strerror(errno));
 		return -1;
 	}
-	close(fd);
 	char num[16];
 	snprintf(num, sizeof(num), "%d", last->number);
 	char *sf[] = {"sfdisk", "--no-reread", "--no-tell-kernel", "-N", num, (char *)backing, NULL};
 	int rc = run(sf, tmp, err, errlen);
 	unlink(tmp);
+	free(tmp);
 	if (rc != 0 || part_table_read_path(backing, &pt) < 0)
 		return -1;
 	uint64_t len = 0;
