@@ -82,6 +82,7 @@ struct wiz {
 	void **step_state;
 	struct wiz_popup *popup; /* a choice list over the screen, or NULL */
 	bool show_help;		 /* the `?` screen is up */
+	int help_top;		 /* its first row shown, when it has more rows than fit */
 	bool quitting;		 /* the loop ends after this turn */
 	struct iface ifaces[16]; /* detected at start (tui/ifaces.c) */
 	size_t n_ifaces;

@@ -279,6 +279,7 @@ static int global_key(struct wiz *w, enum wiz_action a)
 		return wiz_save(w);
 	case ACT_HELP:
 		w->show_help = true;
+		w->help_top = 0;
 		return WIZ_REDRAW;
 	case ACT_QUIT:
 		return WIZ_QUIT;
@@ -296,7 +297,8 @@ static int handle_key(struct wiz *w, int ch)
 		return WIZ_REDRAW;
 	enum wiz_action a = wiz_action_for_key(ch, w->text_mode);
 	if (w->show_help) {
-		w->show_help = false;
+		if (!screen_help_key(w, a))
+			w->show_help = false;
 		return WIZ_REDRAW;
 	}
 	if (w->popup)
