@@ -23,21 +23,27 @@ void cli_json_str(FILE *f, const char *s)
 	cli_json_strn(f, s, s ? strlen(s) : 0);
 }
 
-void cli_json_problems(FILE *f, const struct problems *ps)
+void cli_json_problem(FILE *f, const struct problem *p)
 {
 	static const char *const sev[] = {"error", "warning", "note"};
+	fprintf(f, "{\"severity\":\"%s\",\"file\":", sev[p->severity]);
+	cli_json_str(f, p->file);
+	fprintf(f, ",\"line\":%d,\"section\":", p->line);
+	cli_json_str(f, p->section);
+	fputs(",\"key\":", f);
+	cli_json_str(f, p->key);
+	fputs(",\"message\":", f);
+	cli_json_str(f, p->message);
+	fputc('}', f);
+}
+
+void cli_json_problems(FILE *f, const struct problems *ps)
+{
 	fputc('[', f);
 	for (size_t i = 0; i < ps->n; i++) {
-		const struct problem *p = &ps->items[i];
-		fprintf(f, "%s{\"severity\":\"%s\",\"file\":", i ? "," : "", sev[p->severity]);
-		cli_json_str(f, p->file);
-		fprintf(f, ",\"line\":%d,\"section\":", p->line);
-		cli_json_str(f, p->section);
-		fputs(",\"key\":", f);
-		cli_json_str(f, p->key);
-		fputs(",\"message\":", f);
-		cli_json_str(f, p->message);
-		fputc('}', f);
+		if (i)
+			fputc(',', f);
+		cli_json_problem(f, &ps->items[i]);
 	}
 	fputc(']', f);
 }

@@ -77,14 +77,6 @@ void iscsi_check_free(struct iscsi_check *c)
 	free(c);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	struct sbuf b;
-	sbuf_init(&b);
-	sbuf_vprintf(&b, fmt, ap);
-	return sbuf_take(&b);
-}
-
 static void add_line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, char *text)
 {
 	c->lines = xrealloc(c->lines, (c->n_lines + 1) * sizeof(*c->lines));
@@ -98,7 +90,7 @@ static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level l
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_line(c, st, lv, vformat(fmt, ap));
+	add_line(c, st, lv, xvasprintf(fmt, ap));
 	va_end(ap);
 }
 
@@ -109,7 +101,7 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *cause = vformat(fmt, ap);
+	char *cause = xvasprintf(fmt, ap);
 	va_end(ap);
 	c->ok = false;
 	c->failed_step = st;

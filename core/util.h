@@ -41,6 +41,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a heap string the caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable NUL-terminated byte buffer. sbuf_init on an embedded struct, sbuf_done to
  * release; sbuf_take hands the heap string to the caller (who frees it) and resets the buffer. */

@@ -5,6 +5,7 @@
 #define PNB_TUI_ACTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* X(id, name, key, second key, key label, help bar label or NULL, help text).
@@ -60,5 +61,10 @@ const struct wiz_action_info *wiz_action_info(enum wiz_action a);
  * the editing keys (Backspace, Left, Right, Home, End, Delete) map to ACT_NONE so they are
  * typed. */
 enum wiz_action wiz_action_for_key(int ch, bool text_mode);
+
+/* Moves a cursor *pos over n rows for Up/Down (one), PgUp/PgDn (page; not handled when page
+ * is 0) and Home/End, clamped to the rows (0 when there are none). Returns false, *pos
+ * untouched, for any other action. The one cursor rule of every list and scrolled box. */
+bool wiz_list_move(enum wiz_action a, size_t n, size_t page, size_t *pos);
 
 #endif

@@ -154,21 +154,12 @@ int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 {
 	if (f->editing)
 		return edit_key(w, f, a, ch);
+	size_t sel = f->sel;
+	if (wiz_list_move(a, f->n, 0, &sel)) {
+		f->sel = (unsigned)sel;
+		return WIZ_REDRAW;
+	}
 	switch (a) {
-	case ACT_UP:
-		if (f->sel > 0)
-			f->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (f->sel + 1 < f->n)
-			f->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		f->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		f->sel = f->n - 1;
-		return WIZ_REDRAW;
 	case ACT_ENTER: {
 		const struct form_field *fd = &f->fields[f->sel];
 		if (fd->pick)

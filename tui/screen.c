@@ -59,21 +59,12 @@ void popup_close(struct wiz *w)
 int popup_key(struct wiz *w, enum wiz_action a)
 {
 	struct wiz_popup *p = w->popup;
+	size_t cur = p->sel;
+	if (wiz_list_move(a, p->n, 0, &cur)) {
+		p->sel = (unsigned)cur;
+		return WIZ_REDRAW;
+	}
 	switch (a) {
-	case ACT_UP:
-		if (p->sel > 0)
-			p->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (p->sel + 1 < p->n)
-			p->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		p->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		p->sel = p->n ? p->n - 1 : 0;
-		return WIZ_REDRAW;
 	case ACT_CANCEL:
 		popup_close(w);
 		return WIZ_REDRAW;
@@ -298,19 +289,11 @@ bool screen_help_key(struct wiz *w, enum wiz_action a)
 {
 	struct help_row rows[HELP_MAX_ROWS];
 	int n, max_top;
-	int page = help_geometry(rows, &n, &max_top).h - 3, top = w->help_top;
-	if (max_top == 0)
+	int page = help_geometry(rows, &n, &max_top).h - 3;
+	size_t top = w->help_top > 0 ? (size_t)w->help_top : 0;
+	if (max_top == 0 || !wiz_list_move(a, (size_t)max_top + 1, (size_t)page, &top))
 		return false;
-	switch (a) {
-	case ACT_UP: top--; break;
-	case ACT_DOWN: top++; break;
-	case ACT_PAGE_UP: top -= page; break;
-	case ACT_PAGE_DOWN: top += page; break;
-	case ACT_HOME: top = 0; break;
-	case ACT_END: top = max_top; break;
-	default: return false;
-	}
-	w->help_top = top < 0 ? 0 : top > max_top ? max_top : top;
+	w->help_top = (int)top;
 	return true;
 }
 

@@ -75,6 +75,10 @@ tmux_wait "Keys $((total - 19))-$total of $total"
 tmux_keys x
 tmux_wait_gone "other keys close"
 tmux_wait "Site: the boot server"
+tmux_keys q
+rc=$(tmux_wait_exit)
+[[ $rc == 0 ]] || fail "the wizard exited with $rc"
+rm -f "$T/wizard.rc" # the next session writes its own
 
 # 120x40 from the start
 tmux_start 120x40 "$PINETBOOT" wizard demo-site.conf
@@ -93,5 +97,6 @@ else
   tmux_wait_gone "other keys close"
 fi
 tmux_keys q
-[[ $(tmux_wait_exit) == 0 ]] || fail "the wizard did not quit cleanly"
+rc=$(tmux_wait_exit)
+[[ $rc == 0 ]] || { tmux_dump; cat "$T/wizard.err"; fail "the wizard exited with $rc"; }
 echo "ok"
