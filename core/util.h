@@ -31,6 +31,10 @@ static inline void le32_store(uint8_t *p, uint32_t v)
 {
 	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
 }
+static inline void be32_store(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
 
 /* Allocation that cannot fail quietly: on out-of-memory the process prints one line and
  * exits with status 2. Callers own what they get and release it with free(). */
