@@ -262,3 +262,19 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 	else
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_DIM, fd->help);
 }
+
+int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch)
+{
+	return form_key(w, (struct form *)st, a, ch);
+}
+
+void form_step_draw(const struct wiz *w, const void *st, struct rect r)
+{
+	form_draw(w, (const struct form *)st, r);
+}
+
+void form_step_done(void *st)
+{
+	form_done((struct form *)st);
+	free(st);
+}
