@@ -198,10 +198,10 @@ static void draw_help_bar(const struct wiz *w)
 /* The `?` screen: every action from the table, and what the step marks mean when it fits. */
 static void draw_help(void)
 {
-	/* up to the title row and the status line, so every action fits at 80x24 */
-	int want = (ACT_COUNT - 1) + 2 + 2, h = want < LINES - 2 ? want : LINES - 2;
+	/* the whole height when needed (over the title and the help bar): every action fits at 80x24 */
+	int want = (ACT_COUNT - 1) + 2 + 2, h = want < LINES ? want : LINES;
 	int wd = COLS - 2 < 100 ? COLS - 2 : 100;
-	struct rect r = {.y = 1 + (LINES - 2 - h) / 2, .x = (COLS - wd) / 2, .h = h, .w = wd};
+	struct rect r = {.y = (LINES - h) / 2, .x = (COLS - wd) / 2, .h = h, .w = wd};
 	draw_box(r, "Keys (any key closes)");
 	int y = r.y + 1;
 	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {
