@@ -71,6 +71,8 @@ void vpi_free(struct vpi *v)
 		return;
 	if (v->raw >= 0)
 		close(v->raw);
+	iscsi_check_free(v->ic); /* logs out while the Pi's link is still there */
+	v->ic = NULL;
 	vpi_local_down(v);
 	for (int i = 0; i < STAGE_COUNT; i++)
 		free(v->st[i].detail);
@@ -84,7 +86,6 @@ void vpi_free(struct vpi *v)
 	free(v->prefix_used);
 	free(v->config_txt);
 	free(v->cmdline_txt);
-	iscsi_check_free(v->ic);
 	free(v);
 }
 

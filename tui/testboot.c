@@ -44,6 +44,8 @@ static void job_run(void *arg)
 		close(t->v->raw);
 		t->v->raw = -1;
 	}
+	iscsi_check_free(t->v->ic); /* the iSCSI logout needs the Pi's link */
+	t->v->ic = NULL;
 	vpi_local_down(t->v);
 }
 
