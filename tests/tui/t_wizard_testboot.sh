@@ -15,7 +15,7 @@ lab_tgtd "$SRV"
 lab_export_site
 TMUX_TIMEOUT=20
 
-wizard() { tmux_start "$1" ip netns exec "$SRV" "$PINETBOOT" wizard site.conf; tmux_wait "1 Site"; }
+wizard() { rm -f "$T/wizard.rc"; tmux_start "$1" ip netns exec "$SRV" "$PINETBOOT" wizard site.conf; tmux_wait "1 Site"; }
 to_review() { tmux_keys Tab Tab Tab; tmux_wait "Review: the generated files"; }
 # test_boot N — t, then the Nth Pi of the list (0 = kitchen, 1 = garage)
 test_boot() {
