@@ -28,6 +28,7 @@
 #include <net/ethernet.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,13 +47,18 @@
 struct vpi_local {
 	int orig_ns;	       /* where IFACE lives */
 	char host[IF_NAMESIZE]; /* the veth's host end */
-	bool veth, added_clsact;
+	bool veth;
 	unsigned pref;	 /* first of our 3 preferences on IFACE, 0 none added */
 	int n_filters[2]; /* added on IFACE ingress [0] and egress [1] */
 	int member_fd;	 /* holds the Pi's MAC in IFACE's unicast filter */
 };
 
 static const char *const dirs[2] = {"ingress", "egress"};
+/* Picking free preferences and taking them is one step for the Pis of one process (a fleet
+ * runs a thread each), and so is giving them back with the qdisc; another process racing
+ * for the same ones is unlikely (the start slot depends on the thread id). */
+static pthread_mutex_t pref_lock = PTHREAD_MUTEX_INITIALIZER;
+static char clsact_added_on[IF_NAMESIZE]; /* by a Pi of this process; the last one removes it */
 
 bool vpi_iface_is_local(const char *ifname)
 {
@@ -114,7 +120,7 @@ static bool pref_free(const char *iface, unsigned pref)
 
 static int pick_prefs(struct vpi_local *l, const char *iface, char **err)
 {
-	unsigned start = (unsigned)getpid() % PREF_SLOTS;
+	unsigned start = (unsigned)gettid() % PREF_SLOTS;
 	for (unsigned k = 0; k < PREF_SLOTS; k++) {
 		unsigned base = PREF_BASE + ((start + k) % PREF_SLOTS) * 4;
 		if (pref_free(iface, base) && pref_free(iface, base + 1) && pref_free(iface, base + 2)) {
@@ -128,11 +134,11 @@ static int pick_prefs(struct vpi_local *l, const char *iface, char **err)
 }
 
 /* clsact on IFACE, unless one is there already (then it is used, and kept). */
-static int clsact_on(struct vpi_local *l, const char *iface, char **err)
+static int clsact_on(const char *iface, char **err)
 {
 	char *add[] = {"tc", "qdisc", "add", "dev", (char *)iface, "clsact", NULL};
 	if (tool(add, NULL, NULL) == 0) {
-		l->added_clsact = true;
+		snprintf(clsact_added_on, sizeof(clsact_added_on), "%s", iface);
 		return 0;
 	}
 	char out[2048];
@@ -234,10 +240,16 @@ int vpi_local_up(struct vpi *v, int pi_ns, char **err)
 	}
 	mac_format(m, ':', ifmac);
 	mac_format(v->mac, ':', pimac);
-	if (make_veth(l, ifmac, pimac, pi_ns, err) < 0 || host_filters(l, v->lower, ifmac, err) < 0 ||
-	    clsact_on(l, v->lower, err) < 0 || pick_prefs(l, v->lower, err) < 0 ||
-	    iface_filters(l, v->lower, 0, pimac, err) < 0 ||
-	    iface_filters(l, v->lower, 1, pimac, err) < 0) {
+	int rc = make_veth(l, ifmac, pimac, pi_ns, err) < 0 ||
+		 host_filters(l, v->lower, ifmac, err) < 0;
+	if (rc == 0) {
+		pthread_mutex_lock(&pref_lock);
+		rc = clsact_on(v->lower, err) < 0 || pick_prefs(l, v->lower, err) < 0 ||
+		     iface_filters(l, v->lower, 0, pimac, err) < 0 ||
+		     iface_filters(l, v->lower, 1, pimac, err) < 0;
+		pthread_mutex_unlock(&pref_lock);
+	}
+	if (rc) {
 		vpi_local_down(v);
 		return -1;
 	}
@@ -267,6 +279,7 @@ void vpi_local_down(struct vpi *v)
 		setns(l->orig_ns, CLONE_NEWNET);
 	if (l->member_fd >= 0)
 		close(l->member_fd);
+	pthread_mutex_lock(&pref_lock);
 	for (int d = 0; d < 2; d++)
 		for (int i = 0; i < l->n_filters[d]; i++) {
 			char p[16];
@@ -275,10 +288,12 @@ void vpi_local_down(struct vpi *v)
 				       "pref", p, NULL};
 			tool(del, NULL, NULL);
 		}
-	if (l->added_clsact && !iface_has_filters(v->lower)) {
+	if (!strcmp(clsact_added_on, v->lower) && !iface_has_filters(v->lower)) {
 		char *del[] = {"tc", "qdisc", "del", "dev", v->lower, "clsact", NULL};
 		tool(del, NULL, NULL);
+		clsact_added_on[0] = 0;
 	}
+	pthread_mutex_unlock(&pref_lock);
 	if (l->veth) {
 		char *del[] = {"ip", "link", "del", l->host, NULL};
 		tool(del, NULL, NULL);
