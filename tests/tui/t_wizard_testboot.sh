@@ -4,7 +4,7 @@
 # Pi, and a virtual Pi boots from this very server (the local attachment) while the Monitor step
 # captures on eth0: its checklist reaches "root in use" and simulate's report says so. A Pi
 # whose serial directory is missing shows the failed stage with its fix; Esc stops a boot that
-# hangs; at 80x24 and at 120x40; nothing of the attachment is left afterwards.
+# hangs, and so does quitting; at 80x24 and at 120x40; nothing of the attachment is left.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/../lab/lab-export.sh"
@@ -76,5 +76,13 @@ tmux_wait "Test boot of kitchen: FAILED" 10
 tmux_wait "cancelled by the user"
 tmux_keys Escape q
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc") after a cancel"
+no_leftovers
+# quitting while a test boot runs stops it and removes the attachment before the wizard exits
+wizard 80x24
+to_review
+test_boot 0
+tmux_wait "Esc stops it"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc") when quitting during a test boot"
 no_leftovers
 exit 0
