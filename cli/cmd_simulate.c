@@ -1,5 +1,6 @@
 /* simulate — boot a virtual Pi of the profile's model against the real server. */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +23,26 @@ static const char usage_text[] =
 	"and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
 	"cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
 	"MOUNT v3, NFS v3 GETATTR of the root).\n"
-	"The virtual Pi runs in a network namespace of its own with a macvlan on IFACE carrying the\n"
-	"Pi's MAC: the host's addresses and routes are not touched. Needs root.\n"
+	"The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
+	"the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
+	"  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"
+	"           talk to IFACE's own host, so this is for testing a server elsewhere.\n"
+	"  local    for the boot server itself (IFACE holds an address of this host): a veth pair\n"
+	"           spliced onto IFACE with tc (clsact, u32, mirred; needs ip and tc): frames from\n"
+	"           the Pi go into this host's stack and out on the wire, frames to the Pi's MAC\n"
+	"           and broadcasts come back, so the local dnsmasq/tgtd, the site's router and a\n"
+	"           capture on IFACE (pinetboot monitor -i IFACE) see it as if it were plugged in.\n"
+	"           An existing clsact qdisc and its filters are left as they are; the filters\n"
+	"           (preferences 0x7100-0x71ff) and the veth are removed when simulate ends, also\n"
+	"           on Ctrl-C or SIGTERM.\n"
+	"  auto     (default) local when IFACE holds an IPv4 address here, macvlan otherwise.\n"
 	"\n"
 	"Options:\n"
 	"  --site SITE      site profile\n"
 	"  --pi NAME        the Pi to be\n"
 	"  -i, --interface IFACE  the interface the Pis are on\n"
 	"  --timeout S      give up after S seconds (default 90)\n"
+	"  --attach HOW     auto, macvlan or local (see above)\n"
 	"  --dhcp-timeout S how long the ROM keeps DISCOVERing (default: the model's rule,\n"
 	"                   25 s for a Pi 3, 45 s for a Pi 4/5)\n"
 	"  -v, --verbose    print every exchange (DHCP, TFTP, iSCSI) with its time\n"
@@ -38,11 +51,12 @@ static const char usage_text[] =
 	"\n"
 	"Example:\n"
 	"  pinetboot simulate --site site.conf --pi kitchen -i eth0\n"
+	"      on the boot server: a virtual kitchen boots from this host's own daemons\n"
 	"\n"
 	"Exit status: 0 the Pi reached stage 8 \"root in use\" (it read its root filesystem's\n"
 	"superblock), 1 it stopped earlier (the output names the stage and the cause), 2 bad input.\n";
 
-enum { O_SITE = 256, O_PI, O_TIMEOUT, O_DHCP_TIMEOUT, O_JSON };
+enum { O_SITE = 256, O_PI, O_TIMEOUT, O_DHCP_TIMEOUT, O_JSON, O_ATTACH };
 
 static const struct option longopts[] = {
 	{"site", required_argument, NULL, O_SITE},
@@ -50,6 +64,7 @@ static const struct option longopts[] = {
 	{"interface", required_argument, NULL, 'i'},
 	{"timeout", required_argument, NULL, O_TIMEOUT},
 	{"dhcp-timeout", required_argument, NULL, O_DHCP_TIMEOUT},
+	{"attach", required_argument, NULL, O_ATTACH},
 	{"verbose", no_argument, NULL, 'v'},
 	{"json", no_argument, NULL, O_JSON},
 	{"help", no_argument, NULL, 'h'},
@@ -62,8 +77,8 @@ static void print_text(const struct vpi *v, bool verbose)
 {
 	char mac[18];
 	mac_format(v->mac, ':', mac);
-	printf("simulate: %s (%s, %s, serial %s) on %s\n", v->name, v->mi->long_name, mac,
-	       v->serial, v->lower);
+	printf("simulate: %s (%s, %s, serial %s) on %s (%s)\n", v->name, v->mi->long_name, mac,
+	       v->serial, v->lower, v->local ? "local attachment" : "macvlan");
 	if (verbose) {
 		for (size_t i = 0; i < v->n_log; i++)
 			printf("  %s\n", v->log[i]);
@@ -155,6 +170,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 		case 'i': a->iface = optarg; break;
 		case O_TIMEOUT: rc = seconds("--timeout", optarg, &a->o.timeout); break;
 		case O_DHCP_TIMEOUT: rc = seconds("--dhcp-timeout", optarg, &a->o.dhcp_timeout); break;
+		case O_ATTACH:
+			if (!strcmp(optarg, "auto") || !strcmp(optarg, "macvlan") ||
+			    !strcmp(optarg, "local"))
+				a->o.attach = optarg[0] == 'a'	 ? VPI_ATTACH_AUTO
+					      : optarg[0] == 'm' ? VPI_ATTACH_MACVLAN
+								 : VPI_ATTACH_LOCAL;
+			else
+				rc = cli_usage_error("simulate", "--attach %s: expected auto, "
+								 "macvlan or local", optarg);
+			break;
 		case 'v': a->verbose = true; break;
 		case O_JSON: a->json = true; break;
 		case 'h': fputs(usage_text, stdout); return -1;
@@ -172,6 +197,25 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return 0;
 }
 
+static volatile sig_atomic_t cancel_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	cancel_flag = 1;
+}
+
+/* Ctrl-C / SIGTERM stop the boot at its next wait, so the local attachment is undone. */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 int cmd_simulate(int argc, char **argv)
 {
 	struct args a = {0};
@@ -183,6 +227,8 @@ int cmd_simulate(int argc, char **argv)
 	if (!p)
 		return EXIT_USAGE;
 	char *err = NULL;
+	a.o.cancel = &cancel_flag;
+	catch_stop_signals();
 	struct vpi *v = vpi_new(&s, p, a.iface, &a.o, &err);
 	if (!v || vpi_net_up(v, &err) < 0) {
 		cli_error("simulate", "%s", err);

@@ -292,7 +292,7 @@ static void collect_offers(struct vpi *v, struct offers *of, long budget)
 			/* once both kinds are in, stay a moment to see a second offer arrive */
 			if (of->have_addr && of->have_pxe)
 				return;
-			if (wait <= 0)
+			if (wait <= 0 || vpi_cancelled(v))
 				break;
 			uint32_t src;
 			int r = vpi_udp_recv(v, 68, (int)wait, buf, sizeof(buf), &src);
@@ -305,7 +305,7 @@ static void collect_offers(struct vpi *v, struct offers *of, long budget)
 		}
 		struct timeval now;
 		gettimeofday(&now, NULL);
-		if (ms_between(&t0, &now) >= budget)
+		if (ms_between(&t0, &now) >= budget || vpi_cancelled(v))
 			return;
 	}
 }
@@ -376,7 +376,8 @@ static int await_reply(struct vpi *v, int ms, unsigned types, uint32_t server, b
 	uint8_t buf[1500];
 	struct timeval ts, now;
 	gettimeofday(&ts, NULL);
-	for (gettimeofday(&now, NULL); ms_between(&ts, &now) < ms; gettimeofday(&now, NULL)) {
+	for (gettimeofday(&now, NULL); ms_between(&ts, &now) < ms && !vpi_cancelled(v);
+	     gettimeofday(&now, NULL)) {
 		uint32_t src;
 		uint8_t type;
 		int r = vpi_udp_recv(v, 68, ms - (int)ms_between(&ts, &now), buf, sizeof(buf), &src);

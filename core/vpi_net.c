@@ -122,6 +122,8 @@ int vpi_net_up(struct vpi *v, char **err)
 				 v->lower, v->lower);
 		return -1;
 	}
+	v->local = v->o.attach == VPI_ATTACH_LOCAL ||
+		   (v->o.attach == VPI_ATTACH_AUTO && vpi_iface_is_local(v->lower));
 	int orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig < 0 || unshare(CLONE_NEWNET) < 0) {
 		*err = xasprintf("cannot create a network namespace for the virtual Pi: %s (needs "
@@ -132,13 +134,27 @@ int vpi_net_up(struct vpi *v, char **err)
 		return -1;
 	}
 	int ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int saved = 0;
 	int rc = setns(orig, CLONE_NEWNET);
-	if (rc == 0)
-		rc = create_macvlan(lower, v->mac, ns);
-	int saved = errno;
-	setns(ns, CLONE_NEWNET);
-	close(orig);
-	close(ns);
+	if (rc == 0 && v->local) {
+		rc = vpi_local_up(v, ns, err);
+		if (rc == 0 && setns(ns, CLONE_NEWNET) < 0) {
+			*err = xasprintf("cannot enter the virtual Pi's namespace: %s",
+					 strerror(errno));
+			rc = -1;
+		}
+		close(orig);
+		close(ns);
+		if (rc < 0)
+			return -1;
+	} else {
+		if (rc == 0)
+			rc = create_macvlan(lower, v->mac, ns);
+		saved = errno;
+		setns(ns, CLONE_NEWNET);
+		close(orig);
+		close(ns);
+	}
 	if (rc < 0) {
 		*err = xasprintf("cannot add a macvlan with the Pi's MAC on %s: %s", v->lower,
 				 strerror(saved));
@@ -217,8 +233,10 @@ int vpi_udp_recv(struct vpi *v, uint16_t dport, int timeout_ms, uint8_t *buf, si
 					  (now.tv_usec - t0.tv_usec) / 1000);
 		if (left <= 0)
 			return -1;
+		if (vpi_cancelled(v))
+			return -1;
 		struct pollfd p = {.fd = v->raw, .events = POLLIN};
-		if (poll(&p, 1, (int)left) <= 0)
+		if (poll(&p, 1, left > 200 ? 200 : (int)left) <= 0)
 			continue;
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);

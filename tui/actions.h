@@ -35,6 +35,9 @@
 	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
 	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \
 	  "monitor: save the capture so far as a pcap file")                                       \
+	X(ACT_WRAP, "wrap", 'W', 0, "W", "wrap", "review: wrap long lines or cut them")           \
+	X(ACT_TEST_BOOT, "test-boot", 't', 0, "t", "test boot",                                    \
+	  "review: boot a virtual Pi against this server")                                         \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \
 	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                       \
 	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                       \
