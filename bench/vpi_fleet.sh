@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fleet boot: N virtual Pis (default 50; PNB_FLEET=N) boot at once through the lab — router
 # DHCP (no-ping unless PNB_FLEET_PING=1), proxy DHCP + TFTP (dnsmasq), one tgtd target per Pi
-# with its own ACL — each in its own thread and network namespace (build/tools/vpi_fleet).
+# with its own ACL — each in its own thread and network namespace (`pinetboot simulate --all`).
 # Prints the wall time and Pis per second.
 set -u
 cd "$(dirname "$0")/.."
@@ -32,11 +32,11 @@ for i in $(seq 1 "$N"); do
 done
 lab_proxy "$TFTP" "Raspberry Pi Boot   "
 t0=$(date +%s.%N)
-ip netns exec "$PI" "$PNB_BUILD/tools/vpi_fleet" "$T/site.conf" eth0 >"$T/fleet" 2>&1
+ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --all -i eth0 --timeout 60 >"$T/fleet" 2>&1
 rc=$?
 t1=$(date +%s.%N)
 
 tail -n 1 "$T/fleet"
-grep -v ': reached 8$' "$T/fleet" | grep -v ' Pis, ' | head -5
+grep -v 'reached 8 "root in use"' "$T/fleet" | grep -v ' Pis' | head -5
 awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "fleet: %d virtual Pis to \"root in use\" in %.2f s (%.1f Pis/s)\n", n, b - a, n / (b - a) }'
 exit $rc
