@@ -38,7 +38,8 @@ CONF
 declare -A MODEL MAC DIR
 for i in $(seq 1 "$N"); do
   serial=$(printf '5e%06x' $((0xa10000 + i))) lo=${serial:2:2}:${serial:4:2}:${serial:6:2}
-  if (( i % 20 == 0 )); then m=3B mac=b8:27:eb:$lo prefix=serial
+  if [[ -n "${PNB_STORM_NO_PI3:-}" ]] && (( i % 10 == 0 )); then m=4B mac=dc:a6:32:$lo prefix=serial
+  elif (( i % 20 == 0 )); then m=3B mac=b8:27:eb:$lo prefix=serial
   elif (( i % 20 == 10 )); then m=3B+ mac=b8:27:eb:$lo prefix=serial
   elif (( i % 3 == 0 )); then m=5 mac=2c:cf:67:$lo prefix=mac
   else m=4B mac=dc:a6:32:$lo prefix=$([[ $((i % 2)) == 0 ]] && echo serial || echo mac); fi
@@ -89,6 +90,7 @@ for i in $(seq 1 "$N"); do
   cp --remove-destination "$T/exp/tftp/${DIR[$i]}/"* "$T/tftp/${DIR[$i]}/"
 done
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
+[[ -z "${PNB_DEBUGLOG:-}" ]] || on_exit "cp $T/srv.log $T/rtr.log /tmp/ 2>/dev/null"
 echo "setup of $N Pis: $((SECONDS - t_setup)) s"
 
 # the storm, watched from the bridge
