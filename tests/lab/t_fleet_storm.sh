@@ -5,14 +5,13 @@
 # disk image per Pi with its own root UUID), boots all at once with `pinetboot simulate --all`
 # while `pinetboot monitor` watches the bridge. Every Pi must reach stage 8, and the monitor
 # must have followed all of them to stage 8 without a failure or a dropped packet.
-# PNB_STORM=N changes the fleet size (under ASan+UBSan it is 30: every thread runs ~3x slower
-# and the storm's fixed timeouts would measure the sanitizer, not the product).
+# PNB_STORM=N changes the fleet size; PNB_STORM_NO_PI3=1 makes the Pi 3s Pi 4s (bench/fleet.sh
+# compares: dnsmasq waits out the Pi 3s' dhcp-reply-delay before it answers anyone else).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lab.sh"
 need dnsmasq tgt-admin tune2fs python3
 N=${PNB_STORM:-100}
 (( N >= 1 && N <= 200 )) || fail "PNB_STORM=$N: the lab's /24 holds 1 to 200 Pis"
-[[ -n "${PNB_ASAN:-}" && -z "${PNB_STORM:-}" ]] && N=30
 show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$@"; }
 t_setup=$SECONDS
 
@@ -73,12 +72,9 @@ for i in $(seq 1 "$N"); do
     fail "tune2fs pi$i"
 done
 tick images
-tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
-  { cat "$T/admin.out"; fail "tgt-admin --execute"; }
-[[ $(tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target | grep -c '^Target ') == "$N" ]] ||
-  fail "tgt-admin did not create $N targets"
-
-tick targets
+# tgt-admin (a tgtadm call per target, LUN, ACL and account) runs while the TFTP tree is built
+tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 &
+admin=$!
 # stand-in firmware once, hard-linked into every Pi's directory; the exported files replace
 # the links (never written through them)
 lab_tftp_tree "$T/tftp" proto
@@ -90,7 +86,11 @@ for i in $(seq 1 "$N"); do
   cp --remove-destination "$T/exp/tftp/${DIR[$i]}/"* "$T/tftp/${DIR[$i]}/"
 done
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
-[[ -z "${PNB_DEBUGLOG:-}" ]] || on_exit "cp $T/srv.log $T/rtr.log /tmp/ 2>/dev/null"
+tick tftp
+wait "$admin" || { cat "$T/admin.out"; fail "tgt-admin --execute"; }
+[[ $(tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target | grep -c '^Target ') == "$N" ]] ||
+  fail "tgt-admin did not create $N targets"
+tick targets
 echo "setup of $N Pis: $((SECONDS - t_setup)) s"
 
 # the storm, watched from the bridge
@@ -119,5 +119,6 @@ assert not missing and not bad
 assert s.get("dropped") == 0, "pcap dropped %s packets" % s.get("dropped")
 assert s.get("received", 0) > 0
 PY
-awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "storm: %d Pis to \"root in use\" in %.2f s (simulate run, wall)\n", n, b - a }'
+n3=$(grep -c '^  pi[0-9]* 3B' "$T/out")
+echo "storm: $N Pis ($n3 Pi 3) reached root in use: $(sed -n 's/.*, wall \(.*\)$/\1/p' "$T/out") by simulate's clock, $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f s", b - a }') for the whole command"
 exit 0
