@@ -96,7 +96,7 @@ echo "setup of $N Pis: $((SECONDS - t_setup)) s"
 # the storm, watched from the bridge
 lab_monitor_start --site "$T/site.conf"
 t0=$(date +%s.%N)
-expect_exit 0 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --all -i eth0 --timeout 60 -v
+expect_exit 0 ip netns exec "$PI" ${PNB_STORM_WRAP:-} "$PINETBOOT" simulate --site "$T/site.conf" --all -i eth0 --timeout 60 -v
 t1=$(date +%s.%N)
 show "$T/out"
 tail -n 1 "$T/out"
