@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 
 #include "cli/cli.h"
@@ -346,6 +347,13 @@ static int fleet_run(const struct site *s, const struct args *a)
 	if (rc) {
 		free(fl.pis);
 		return rc;
+	}
+	/* each Pi holds a few sockets at once (packet, TFTP, iSCSI): past ~250 Pis the usual soft
+	 * limit of 1024 descriptors would fail the last ones */
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	pthread_mutex_init(&fl.out, NULL);
 	pthread_t *th = xcalloc(fl.n, sizeof(*th));

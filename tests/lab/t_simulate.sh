@@ -155,6 +155,8 @@ mv "$TFTP/kitchen-moved" "$TFTP/511e57f7"
 expect_exit 2 sim --pi 'x*'
 expect_grep 'no Pi of .* is called "x\*"' "$T/err"
 expect_exit 2 sim --all --pi shed
+expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --all -i nosuch0
+expect_grep 'no interface called "nosuch0"' "$T/err"
 
 # bad input
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi nobody -i eth0
