@@ -272,6 +272,7 @@ static void *fleet_run_one(void *arg)
 	}
 	return NULL;
 }
+
 /* Picks the Pis of --all / --pi NAME|GLOB (each once, in profile order) into fl->pis. Returns 0,
  * or EXIT_USAGE after saying which pattern matched nothing or which Pi cannot be simulated. */
 static int fleet_select(struct fleet *fl)
