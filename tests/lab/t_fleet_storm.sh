@@ -5,8 +5,10 @@
 # disk image per Pi with its own root UUID), boots all at once with `pinetboot simulate --all`
 # while `pinetboot monitor` watches the bridge. Every Pi must reach stage 8, and the monitor
 # must have followed all of them to stage 8 without a failure or a dropped packet.
-# PNB_STORM=N changes the fleet size; PNB_STORM_NO_PI3=1 makes the Pi 3s Pi 4s (bench/fleet.sh
-# compares: dnsmasq waits out the Pi 3s' dhcp-reply-delay before it answers anyone else).
+# PNB_STORM=N changes the fleet size; PNB_STORM_NO_PI3=1 makes the Pi 3s Pi 4s (dnsmasq waits
+# out the Pi 3s' dhcp-reply-delay before it answers anyone else); PNB_STORM_FULL=1 serves
+# dhcp = full (the router's DHCP off), PNB_STORM_FULL=ip also gives every Pi an ip =.
+# bench/fleet.sh compares them. PNB_SHOW=1 prints the setup's steps and every output.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lab.sh"
 need dnsmasq tgt-admin tune2fs python3
@@ -14,7 +16,6 @@ N=${PNB_STORM:-100}
 (( N >= 1 && N <= 200 )) || fail "PNB_STORM=$N: the lab's /24 holds 1 to 200 Pis"
 show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$@"; }
 t_setup=$SECONDS
-
 tick() { [[ -z "${PNB_SHOW:-}" ]] || echo "+$((SECONDS - t_setup)) s: $*"; }
 lab_boot_net
 lab_tgtd "$SRV"
