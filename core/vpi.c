@@ -494,5 +494,12 @@ int vpi_run(struct vpi *v)
 		v->cause = xstrdup("cancelled by the user before the boot was over");
 		v->fix = NULL;
 	}
+	/* No DHCP after this. Closing a packet socket waits out an RCU grace period (~15 ms): here
+	 * a fleet's Pis do it in parallel, each in its thread, rather than one after another in
+	 * vpi_free (1.5 s for 100 Pis). */
+	if (v->raw >= 0) {
+		close(v->raw);
+		v->raw = -1;
+	}
 	return v->reached == STAGE_ROOT_IN_USE ? 0 : 1;
 }

@@ -11,7 +11,7 @@
  * onto the interface with tc, so the host's daemons and a capture on the interface see the
  * Pi as if it were on the wire). Namespaces are per thread: the lab starts many Pis as one
  * thread (or process) each, every thread calling vpi_new and the step functions
- * (tests/tools/vpi_fleet.c); the wizard's "Test boot" runs vpi_net_up + vpi_run under
+ * (`simulate --all`, cli/cmd_simulate.c); the wizard's "Test boot" runs vpi_net_up + vpi_run under
  * core/bgjob.
  *
  * The steps, in boot order: vpi_rom_dhcp (stages 1–3), vpi_tftp_boot (4–5), vpi_kernel_net (6:
@@ -112,7 +112,8 @@ int vpi_tftp_boot(struct vpi *v);
 int vpi_kernel_net(struct vpi *v);
 int vpi_kernel_dhcp(struct vpi *v);
 int vpi_root(struct vpi *v);
-/* All steps in order. Returns 0 when the Pi reached stage 8 ("root in use"), 1 otherwise. */
+/* All steps in order, then the packet socket is closed. Returns 0 when the Pi reached stage 8
+ * ("root in use"), 1 otherwise. */
 int vpi_run(struct vpi *v);
 
 /* ---- shared by the vpi_*.c files ---- */
