@@ -394,10 +394,17 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-read", NULL,
 				"reading the root filesystem on LUN %d failed", v->ic->lun);
 	if (iscsi_check_fstab(v->ic) < 0) {
+		/* name the entries, with what the disk has instead: the summary alone hides them */
+		struct sbuf w;
+		sbuf_init(&w);
+		for (size_t i = 0; i < v->ic->n_lines; i++)
+			if (v->ic->lines[i].step == IC_FSTAB && v->ic->lines[i].level == IC_FAIL)
+				sbuf_printf(&w, "%s; ", v->ic->lines[i].text);
 		vpi_log(v, "then: %s", v->ic->cause);
 		vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d "
-				"(UUID=%s) on LUN %d; warning: %s", rp->fs.type, rp->number,
-			       rp->fs.uuid, v->ic->lun, v->ic->cause);
+				"(UUID=%s) on LUN %d; warning: %s%s", rp->fs.type, rp->number,
+			       rp->fs.uuid, v->ic->lun, w.buf ? w.buf : "", v->ic->cause);
+		sbuf_done(&w);
 		return 0;
 	}
 	vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d (UUID=%s) on LUN %d",

@@ -6,6 +6,10 @@
 #  (b) `pinetboot monitor -i br0 --site` live on the bridge, watching that same boot, names the
 #      stage and the cause in the target's terms (ACL, CHAP, name, LUN, root UUID, firewall),
 #  (c) `pinetboot iscsi-check --site` finds it beforehand.
+# Faults the Pi boots past (a LUN smaller than the profile's size, an fstab naming the old disk
+# id, a target without incominguser although the Pi uses CHAP) reach stage 8: simulate warns
+# where the Pi would stop later, iscsi-check finds each. The good check also shows that tgt
+# admits any initiator name from the exported initiator-address subnet (CHAP still guards it).
 # Each fault restores the good state after itself (checked with iscsi-check), so the table is
 # order-independent. PNB_SHOW=1 prints every output; PNB_FAULTS=name,name runs only those rows.
 . "$(dirname "$0")/../lib.sh"
@@ -42,6 +46,9 @@ expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 D=dc-a6-32-1c-6a-2a
 CMD=$T/tftp/$D/cmdline.txt
 lab_image "$T/iscsi/kitchen.img" 64 1A2B3C4D "$UUID" "$(cat "$T/exp/tftp/$D/fstab")"
+lab_image "$T/iscsi/small.img" 48 1A2B3C4D "$UUID" "$(cat "$T/exp/tftp/$D/fstab")"
+lab_image "$T/iscsi/fstab.img" 64 1A2B3C4D "$UUID" "PARTUUID=deadbeef-01 /boot/firmware vfat defaults 0 2
+UUID=$UUID / ext4 defaults,noatime 0 1"
 tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
   { cat "$T/admin.out"; fail "tgt-admin --execute"; }
 lab_tftp_tree "$T/tftp" "$D"
@@ -107,6 +114,26 @@ table inet pnbdrop {
 NFT
 }
 restore_drop() { ip netns exec "$SRV" nft delete table inet pnbdrop; }
+# the Pi's disk swapped for another file as LUN 1 (the target stays, sessions are closed)
+swap_lun() {
+  tgt --op delete --mode logicalunit --tid "$TID" --lun 1
+  tgt --op new --mode logicalunit --tid "$TID" --lun 1 -b "$1"
+}
+# LUN smaller than the profile's size: a 48 MiB copy of the disk with the same UUIDs
+inject_small() { swap_lun "$T/iscsi/small.img"; }
+restore_small() { swap_lun "$T/iscsi/kitchen.img"; }
+# the fstab inside the root names the image's old disk id for /boot/firmware (the clone trap)
+inject_fstab() { swap_lun "$T/iscsi/fstab.img"; }
+restore_fstab() { swap_lun "$T/iscsi/kitchen.img"; }
+# CHAP expected (the profile and cmdline.txt have it) but the target has no incominguser
+inject_noauth() {
+  tgt --op unbind --mode account --tid "$TID" --user kitchen
+  tgt --op delete --mode account --user kitchen
+}
+restore_noauth() {
+  tgt --op new --mode account --user kitchen --password "$SECRET"
+  tgt --op bind --mode account --tid "$TID" --user kitchen
+}
 restore_cmdline() { cp "$T/cmdline.good" "$CMD"; }
 for f in nochap name lun uuid; do eval "restore_$f() { restore_cmdline; }"; done
 
@@ -139,9 +166,35 @@ PY
   [[ -z "${PNB_SHOW:-}" ]] || echo "=== $name: $((SECONDS - t0)) s"
 }
 
-# good path first: the baseline every fault starts from
+# late FAULT SIM_RE CHK_EXIT CHK_RE — a fault the Pi boots past (root in use, stage 8) that
+# bites later or weakens the site: simulate warns (SIM_RE; "-" none), the monitor sees a boot,
+# iscsi-check finds it (exit CHK_EXIT)
+late() {
+  local name=$1 sim_re=$2 chk_rc=$3 chk_re=$4
+  if [[ -n "${PNB_FAULTS:-}" && ",$PNB_FAULTS," != *",$name,"* ]]; then return 0; fi
+  local t0=$SECONDS
+  "inject_$name"
+  expect_exit "$chk_rc" chk; show "$name: iscsi-check" "$T/out"
+  expect_grep "$chk_re" "$T/out"
+  lab_monitor_start --site "$T/site.conf"
+  expect_exit 0 sim; show "$name: simulate" "$T/out"
+  expect_grep 'reached stage 8 "root in use"' "$T/out"
+  [[ "$sim_re" == - ]] || expect_grep "$sim_re" "$T/out"
+  lab_monitor_stop
+  lab_monitor_pi "$MAC" >"$T/pi.json"; show "$name: monitor" "$T/pi.json"
+  expect_grep '"reached":8,"failed":null' "$T/pi.json"
+  "restore_$name"
+  expect_exit 0 chk
+  [[ -z "${PNB_SHOW:-}" ]] || echo "=== $name: $((SECONDS - t0)) s"
+}
+
+# good path first: the baseline every fault starts from. tgt admits a login whose address OR
+# name is in the ACL: the exported initiator-address (the subnet) lets any initiator name in,
+# and iscsi-check says so (CHAP still guards the target)
 expect_exit 0 chk; show "good: iscsi-check" "$T/out"
 expect_grep "would find its root" "$T/out"
+expect_grep "also admits initiator iqn.2026-11.invalid.pinetboot:acl-probe: its ACL does not hold other initiator names out.*CHAP still guards it" "$T/out"
+expect_no_grep "without CHAP" "$T/out"
 
 #     name   stage simulate                           monitor rule / cause                               iscsi-check
 fault acl    7 "not in the ACL of target"             iscsi-not-found "ACL does not let initiator $BASE:kitchen in, or no such target"                           "initiator IQN $BASE:kitchen is not in the ACL of target $BASE:root-kitchen"
@@ -151,6 +204,12 @@ fault name   7 "target $BASE:root-kitchn does not exist" iscsi-not-found "asked 
 fault lun    8 "LUN 0 is not a disk (tgt's LUN 0 is its controller); the disk is LUN 1" root-no-reads "wants its root on LUN 0 .*lun-0-part2.*, which tgt gives its own controller: the disk is LUN 1" "LUN 0 is not a disk (tgt's LUN 0 is its controller); the disk is LUN 1"
 fault uuid   8 "root=UUID=$BADUUID from .*names nothing on LUN 1.*UUID=$UUID" root-reads-stop "root UUID=$BADUUID .*did not find it: the profile's root_uuid.* is $UUID" "root=UUID=$BADUUID from .*cmdline.txt names nothing on LUN 1; the root partition there has UUID=$UUID"
 fault drop   7 "TCP 3260 is dropped"                  iscsi-dropped "nothing answers the Pi's connection to 10.77.0.1:3260: a firewall"                         "TCP 3260 is dropped"
+
+#    name   simulate                                iscsi-check exit / finding
+late small  -                                       1 "LUN 1 is 48M, smaller than the profile's 64M"
+late fstab  "warning: /etc/fstab mounts PARTUUID=deadbeef-01 on /boot/firmware" \
+            1 "/etc/fstab mounts PARTUUID=deadbeef-01 on /boot/firmware but no partition of LUN 1 has it; that partition is UUID=1A2B-3C4D PARTUUID=5eed1234-01"
+late noauth -                                       0 "also lets $BASE:kitchen in without CHAP: the target has no incominguser"
 
 # after every fault: the good state is back, and the Pi boots to its root
 lab_monitor_start --site "$T/site.conf"
