@@ -197,7 +197,7 @@ expect_grep "also admits initiator iqn.2026-11.invalid.pinetboot:acl-probe: its 
 expect_no_grep "without CHAP" "$T/out"
 
 #     name   stage simulate                           monitor rule / cause                               iscsi-check
-fault acl    7 "not in the ACL of target"             iscsi-not-found "ACL does not let initiator $BASE:kitchen in, or no such target"                           "initiator IQN $BASE:kitchen is not in the ACL of target $BASE:root-kitchen"
+fault acl    7 "not in the ACL of target $BASE:root-kitchen, or that target is not defined on the server"           iscsi-not-found "ACL does not let initiator $BASE:kitchen in, or no such target"                           "initiator IQN $BASE:kitchen is not in the ACL of target $BASE:root-kitchen, or that target is not defined on the server: tgt answers both"
 fault chap   7 "CHAP failed"                          iscsi-chap "CHAP user or secret differs from the target's incominguser"                               "CHAP failed: target $BASE:root-kitchen rejected user \"kitchen\""
 fault nochap 7 "sends no CHAP credentials"            iscsi-chap "no CHAP credentials.*lacks iscsi_username"                            "the Pi sends no CHAP credentials"
 fault name   7 "target $BASE:root-kitchn does not exist" iscsi-not-found "asked for target $BASE:root-kitchn, which the server does not have"                "did you mean $BASE:root-kitchen"
