@@ -489,10 +489,11 @@ int iscsi_check_disk(struct iscsi_check *c)
 		     "the profile's size is %s but the LUN is %s: the backing file was not "
 		     "written or grown to the profile size",
 		     want, have);
+		/* a failure, but the Pi may still boot from what is there: go on and say so */
 		if (c->o.expect_size > c->capacity)
-			return stop(c, IC_CAPACITY, "re-create the backing file at the profile size "
-						    "(pinetboot flash --backing) and restart the target",
-				    "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
+			stop(c, IC_CAPACITY, "re-create the backing file at the profile size "
+					     "(pinetboot flash --backing) and restart the target",
+			     "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
 	}
 	if (diskinfo_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
 		return stop(c, IC_PARTITIONS, NULL, "reading LUN %d failed: %s", c->lun,

@@ -206,7 +206,7 @@ fault uuid   8 "root=UUID=$BADUUID from .*names nothing on LUN 1.*UUID=$UUID" ro
 fault drop   7 "TCP 3260 is dropped"                  iscsi-dropped "nothing answers the Pi's connection to 10.77.0.1:3260: a firewall"                         "TCP 3260 is dropped"
 
 #    name   simulate                                iscsi-check exit / finding
-late small  -                                       1 "LUN 1 is 48M, smaller than the profile's 64M"
+late small  -                                       1 "Result: the Pi would find its root, but its disk is not the profile.s: LUN 1 is 48M, smaller than the profile.s 64M"
 late fstab  "warning: /etc/fstab mounts PARTUUID=deadbeef-01 on /boot/firmware" \
             1 "/etc/fstab mounts PARTUUID=deadbeef-01 on /boot/firmware but no partition of LUN 1 has it; that partition is UUID=1A2B-3C4D PARTUUID=5eed1234-01"
 late noauth -                                       0 "also lets $BASE:kitchen in without CHAP: the target has no incominguser"
