@@ -1,0 +1,139 @@
+# Shared by tests/lab/t_goodpaths_*.sh: one Pi of each model (3B, 3B+, 4B, 5) booted end to end
+# from `pinetboot export` output, installed the way README.txt of the export tells a user:
+# dnsmasq runs the exported config, tgtd is loaded with `tgt-admin --conf` on the exported tgt
+# file, each Pi's TFTP directory is the stand-in boot partition plus the exported cmdline.txt
+# (replacing the image's) and config.txt lines (appended), and each disk carries the exported
+# fstab. Then per Pi: iscsi-check and simulate exit 0, and the monitor on the bridge saw every
+# Pi reach stage 8 with nothing failed. Source after lib.sh and lab.sh; call gp_run MODE.
+
+GP_BASE=iqn.2026-11.lan.example
+# name model serial mac — the four Pis (the Pi 3s' MACs end in their serials' last 6 digits)
+GP_PIS=("p3 3B 2caf9c61 b8:27:eb:af:9c:61"
+        "p3p 3B+ 3cfe0001 b8:27:eb:fe:00:01"
+        "p4 4B 511e57f7 dc:a6:32:1c:6a:2a"
+        "p5 5 b7f44626 2c:cf:67:00:11:22")
+
+# gp_site MODE — $T/site.conf for MODE (proxy | full). Per mode the Pis differ in TFTP prefix,
+# CHAP and root= form (root_uuid set: root=UUID=…, else the by-path name), and the initramfs
+# flavour differs between the modes (a profile has one).
+gp_site() {
+  local mode=$1
+  { printf '[server]\ninterface = eth0\naddress = 10.77.0.1/24\ndhcp = %s\n' "$mode"
+    printf 'tftp_root = %s\nroot = iscsi\niscsi_target = tgt\niqn_base = %s\n' "$T/tftp" "$GP_BASE"
+    if [[ $mode == full ]]; then
+      printf 'initramfs = dracut\nrouter = 10.77.0.254\nrange = 10.77.0.100-10.77.0.150\n'
+    else
+      printf 'initramfs = initramfs-tools\n'
+    fi
+    local e name model serial mac
+    for e in "${GP_PIS[@]}"; do
+      read -r name model serial mac <<<"$e"
+      printf '\n[pi "%s"]\nmodel = %s\nserial = %s\nmac = %s\n' "$name" "$model" "$serial" "$mac"
+      printf 'backing = %s\nsize = 64M\n' "$T/iscsi/$name.img"
+      case "$mode:$name" in
+        proxy:p3)  printf 'chap = no\n' ;;
+        proxy:p3p) printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        proxy:p4)  printf 'chap = yes\ntftp_prefix = mac\n' ;;
+        proxy:p5)  printf 'chap = no\ntftp_prefix = string:pi5-root\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        full:p3)   printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        full:p3p)  printf 'chap = no\n' ;;
+        full:p4)   printf 'chap = no\ntftp_prefix = serial\nip = 10.77.0.44\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        full:p5)   printf 'chap = yes\ntftp_prefix = mac\n' ;;
+      esac
+    done
+  } >"$T/site.conf"
+}
+
+# A root filesystem UUID per Pi, fixed so that a failure is reproducible.
+gp_uuid() {
+  case $1 in
+    p3) echo 3a3a3a3a-0000-4000-8000-000000000003 ;;
+    p3p) echo 3b3b3b3b-0000-4000-8000-00000000003b ;;
+    p4) echo 4a4a4a4a-0000-4000-8000-000000000004 ;;
+    p5) echo 5a5a5a5a-0000-4000-8000-000000000005 ;;
+  esac
+}
+
+# gp_dir NAME — the TFTP directory export made for NAME (from its README.txt's list of Pis).
+gp_dir() { sed -n "s/^  $1: .*TFTP directory \(.*\)$/\1/p" "$T/exp/README.txt"; }
+
+# gp_install — the export's files put in place as its README.txt says.
+gp_install() {
+  local e name model serial mac d f initramfs
+  mkdir -p "$T/iscsi" "$T/tftp"
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    d=$(gp_dir "$name")
+    [[ -n "$d" && -f "$T/exp/tftp/$d/cmdline.txt" ]] || { ls -R "$T/exp"; fail "export wrote no cmdline.txt for $name"; }
+    # the disk: the Pi's OS with the exported fstab as /etc/fstab
+    lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
+      "$(cat "$T/exp/tftp/$d/fstab")"
+    # the boot partition's files (Raspberry Pi OS config.txt: no initramfs line of its own) …
+    lab_tftp_tree "$T/tftp" "$d"
+    printf '[all]\narm_64bit=1\n' >"$T/tftp/$d/config.txt"
+    # … then the exported cmdline.txt (replaces the image's) and config.txt lines (appended)
+    cp "$T/exp/tftp/$d/cmdline.txt" "$T/tftp/$d/cmdline.txt"
+    cat "$T/exp/tftp/$d/config.txt" >>"$T/tftp/$d/config.txt"
+    # the initramfs the user built with the iSCSI hooks, under the name config.txt gives it
+    initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/$d/config.txt")
+    [[ -n "$initramfs" ]] || fail "exported config.txt of $name loads no initramfs"
+    mv "$T/tftp/$d/initrd.img" "$T/tftp/$d/$initramfs"
+  done
+  tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
+    { cat "$T/admin.out"; fail "tgt-admin --execute on the exported tgt config"; }
+  lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
+}
+
+# gp_run MODE — the whole good path in MODE; prints one result line per Pi.
+gp_run() {
+  local mode=$1 e name model serial mac pids=() rc bad=0
+  need dnsmasq tgt-admin python3
+  lab_boot_net
+  # full DHCP: the boot server is the only DHCP server (the router keeps its address)
+  [[ $mode == full ]] && lab_dnsmasq_stop rtr
+  lab_tgtd "$SRV"
+  gp_site "$mode"
+  expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+  gp_install
+  lab_monitor_start --site "$T/site.conf"
+  # iscsi-check from the router namespace (an address on the LAN), as the Pi would log in
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    ip netns exec "$RTR" "$PINETBOOT" iscsi-check --timeout 10 --site "$T/site.conf" --pi "$name" \
+      >"$T/chk.$name" 2>&1
+    echo $? >"$T/chk.$name.rc"
+  done
+  # the four virtual Pis boot at the same time, as a fleet does after a power cut
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi "$name" -i eth0 \
+      --timeout 60 -v >"$T/sim.$name" 2>&1 &
+    pids+=($!)
+  done
+  local i=0
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    wait "${pids[$i]}"; echo $? >"$T/sim.$name.rc"; i=$((i + 1))
+  done
+  lab_monitor_stop
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    local c s m
+    c=$(cat "$T/chk.$name.rc") s=$(cat "$T/sim.$name.rc")
+    m=$(lab_monitor_pi "$mac" | python3 -c 'import json,sys
+t=sys.stdin.read().strip()
+p=json.loads(t) if t else {}
+print("reached=%s failed=%s" % (p.get("reached"), p.get("failed")))')
+    grep -q 'reached stage 8 "root in use"' "$T/sim.$name" || s="$s(no stage 8)"
+    grep -q "would find its root" "$T/chk.$name" || c="$c(no root)"
+    printf 'RESULT %-5s %-3s %-5s iscsi-check=%s simulate=%s monitor %s\n' "$mode" "$model" "$name" "$c" "$s" "$m"
+    if [[ $c != 0 || $s != 0 || $m != "reached=8 failed=None" || -n "${PNB_SHOW:-}" ]]; then
+      [[ $c == 0 && $s == 0 && $m == "reached=8 failed=None" ]] || bad=1
+      echo "--- iscsi-check $name"; cat "$T/chk.$name"
+      echo "--- simulate $name"; cat "$T/sim.$name"
+      echo "--- monitor $name"; lab_monitor_pi "$mac"
+    fi
+  done
+  [[ $bad -eq 0 ]] || { echo "--- monitor stderr"; cat "$T/mon.err"; fail "good path in $mode mode failed (RESULT lines above)"; }
+  return 0
+}
