@@ -13,32 +13,36 @@ GP_PIS=("p3 3B 2caf9c61 b8:27:eb:af:9c:61"
         "p4 4B 511e57f7 dc:a6:32:1c:6a:2a"
         "p5 5 b7f44626 2c:cf:67:00:11:22")
 
-# gp_site MODE — $T/site.conf for MODE (proxy | full). Per mode the Pis differ in TFTP prefix,
-# CHAP and root= form (root_uuid set: root=UUID=…, else the by-path name), and the initramfs
-# flavour differs between the modes (a profile has one).
+# gp_site MODE ROOT — $T/site.conf for MODE (proxy | full) and ROOT (iscsi | nfs). Per mode the
+# Pis differ in TFTP prefix, CHAP and root= form (root_uuid set: root=UUID=…, else the by-path
+# name), and the initramfs flavour differs between the modes (a profile has one).
 gp_site() {
-  local mode=$1
+  local mode=$1 root=$2
   { printf '[server]\ninterface = eth0\naddress = 10.77.0.1/24\ndhcp = %s\n' "$mode"
-    printf 'tftp_root = %s\nroot = iscsi\niscsi_target = tgt\niqn_base = %s\n' "$T/tftp" "$GP_BASE"
-    if [[ $mode == full ]]; then
-      printf 'initramfs = dracut\nrouter = 10.77.0.254\nrange = 10.77.0.100-10.77.0.150\n'
+    printf 'tftp_root = %s\nroot = %s\n' "$T/tftp" "$root"
+    [[ $mode == full ]] && printf 'router = 10.77.0.254\nrange = 10.77.0.100-10.77.0.150\n'
+    if [[ $root == nfs ]]; then
+      printf 'nfs_root = %s\n' "$T/nfs"
     else
-      printf 'initramfs = initramfs-tools\n'
+      printf 'iscsi_target = tgt\niqn_base = %s\n' "$GP_BASE"
+      [[ $mode == full ]] && printf 'initramfs = dracut\n' || printf 'initramfs = initramfs-tools\n'
     fi
     local e name model serial mac
     for e in "${GP_PIS[@]}"; do
       read -r name model serial mac <<<"$e"
       printf '\n[pi "%s"]\nmodel = %s\nserial = %s\nmac = %s\n' "$name" "$model" "$serial" "$mac"
-      printf 'backing = %s\nsize = 64M\n' "$T/iscsi/$name.img"
-      case "$mode:$name" in
-        proxy:p3)  printf 'chap = no\n' ;;
-        proxy:p3p) printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        proxy:p4)  printf 'chap = yes\ntftp_prefix = mac\n' ;;
-        proxy:p5)  printf 'chap = no\ntftp_prefix = string:pi5-root\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        full:p3)   printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        full:p3p)  printf 'chap = no\n' ;;
-        full:p4)   printf 'chap = no\ntftp_prefix = serial\nip = 10.77.0.44\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        full:p5)   printf 'chap = yes\ntftp_prefix = mac\n' ;;
+      [[ $root == iscsi ]] && printf 'backing = %s\nsize = 64M\n' "$T/iscsi/$name.img"
+      case "$root:$mode:$name" in
+        nfs:*:p4)  printf 'tftp_prefix = mac\n' ;;
+        nfs:*:p5)  printf 'tftp_prefix = string:pi5-root\n' ;;
+        iscsi:proxy:p3)  printf 'chap = no\n' ;;
+        iscsi:proxy:p3p) printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:proxy:p4)  printf 'chap = yes\ntftp_prefix = mac\n' ;;
+        iscsi:proxy:p5)  printf 'chap = no\ntftp_prefix = string:pi5-root\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:full:p3)   printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:full:p3p)  printf 'chap = no\n' ;;
+        iscsi:full:p4)   printf 'chap = no\ntftp_prefix = serial\nip = 10.77.0.44\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:full:p5)   printf 'chap = yes\ntftp_prefix = mac\n' ;;
       esac
     done
   } >"$T/site.conf"
@@ -57,17 +61,21 @@ gp_uuid() {
 # gp_dir NAME — the TFTP directory export made for NAME (from its README.txt's list of Pis).
 gp_dir() { sed -n "s/^  $1: .*TFTP directory \(.*\)$/\1/p" "$T/exp/README.txt"; }
 
-# gp_install — the export's files put in place as its README.txt says.
+# gp_install ROOT — the export's files put in place as its README.txt says.
 gp_install() {
-  local e name model serial mac d f initramfs
+  local root=$1 e name model serial mac d initramfs
   mkdir -p "$T/iscsi" "$T/tftp"
   for e in "${GP_PIS[@]}"; do
     read -r name model serial mac <<<"$e"
     d=$(gp_dir "$name")
     [[ -n "$d" && -f "$T/exp/tftp/$d/cmdline.txt" ]] || { ls -R "$T/exp"; fail "export wrote no cmdline.txt for $name"; }
-    # the disk: the Pi's OS with the exported fstab as /etc/fstab
-    lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
-      "$(cat "$T/exp/tftp/$d/fstab")"
+    # the root: the Pi's OS with the exported fstab as /etc/fstab (a disk, or a directory)
+    if [[ $root == iscsi ]]; then
+      lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
+        "$(cat "$T/exp/tftp/$d/fstab")"
+    else
+      mkdir -p "$T/nfs/$name/etc" && cp "$T/exp/tftp/$d/fstab" "$T/nfs/$name/etc/fstab"
+    fi
     # the boot partition's files (Raspberry Pi OS config.txt: no initramfs line of its own) …
     lab_tftp_tree "$T/tftp" "$d"
     printf '[all]\narm_64bit=1\n' >"$T/tftp/$d/config.txt"
@@ -79,29 +87,39 @@ gp_install() {
     [[ -n "$initramfs" ]] || fail "exported config.txt of $name loads no initramfs"
     mv "$T/tftp/$d/initrd.img" "$T/tftp/$d/$initramfs"
   done
-  tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
-    { cat "$T/admin.out"; fail "tgt-admin --execute on the exported tgt config"; }
+  if [[ $root == iscsi ]]; then
+    tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
+      { cat "$T/admin.out"; fail "tgt-admin --execute on the exported tgt config"; }
+  else
+    lab_nfsd "$T/exp/nfs/pinetboot.exports"
+  fi
   lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 }
 
-# gp_run MODE — the whole good path in MODE; prints one result line per Pi.
+# gp_run MODE [ROOT] — the whole good path in MODE (proxy | full) with ROOT (iscsi, the default,
+# or nfs); prints one RESULT line per Pi.
 gp_run() {
-  local mode=$1 e name model serial mac pids=() rc bad=0
-  need dnsmasq tgt-admin python3
+  local mode=$1 root=${2:-iscsi} e name model serial mac pids=() bad=0
+  need dnsmasq python3
+  [[ $root == iscsi ]] && need tgt-admin
   lab_boot_net
   # full DHCP: the boot server is the only DHCP server (the router keeps its address)
   [[ $mode == full ]] && lab_dnsmasq_stop rtr
-  lab_tgtd "$SRV"
-  gp_site "$mode"
+  [[ $root == iscsi ]] && lab_tgtd "$SRV"
+  gp_site "$mode" "$root"
   expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
-  gp_install
+  gp_install "$root"
   lab_monitor_start --site "$T/site.conf"
   # iscsi-check from the router namespace (an address on the LAN), as the Pi would log in
   for e in "${GP_PIS[@]}"; do
     read -r name model serial mac <<<"$e"
-    ip netns exec "$RTR" "$PINETBOOT" iscsi-check --timeout 10 --site "$T/site.conf" --pi "$name" \
-      >"$T/chk.$name" 2>&1
-    echo $? >"$T/chk.$name.rc"
+    if [[ $root == iscsi ]]; then
+      ip netns exec "$RTR" "$PINETBOOT" iscsi-check --timeout 10 --site "$T/site.conf" --pi "$name" \
+        >"$T/chk.$name" 2>&1
+      echo $? >"$T/chk.$name.rc"
+    else
+      echo "(NFS root: no iSCSI to check) would find its root" >"$T/chk.$name"; echo - >"$T/chk.$name.rc"
+    fi
   done
   # the four virtual Pis boot at the same time, as a fleet does after a power cut
   for e in "${GP_PIS[@]}"; do
@@ -126,14 +144,15 @@ p=json.loads(t) if t else {}
 print("reached=%s failed=%s" % (p.get("reached"), p.get("failed")))')
     grep -q 'reached stage 8 "root in use"' "$T/sim.$name" || s="$s(no stage 8)"
     grep -q "would find its root" "$T/chk.$name" || c="$c(no root)"
-    printf 'RESULT %-5s %-3s %-5s iscsi-check=%s simulate=%s monitor %s\n' "$mode" "$model" "$name" "$c" "$s" "$m"
-    if [[ $c != 0 || $s != 0 || $m != "reached=8 failed=None" || -n "${PNB_SHOW:-}" ]]; then
-      [[ $c == 0 && $s == 0 && $m == "reached=8 failed=None" ]] || bad=1
+    printf 'RESULT %-5s %-5s %-3s %-5s iscsi-check=%s simulate=%s monitor %s\n' "$root" "$mode" "$model" \
+      "$name" "$c" "$s" "$m"
+    if [[ $c != [0-] || $s != 0 || $m != "reached=8 failed=None" || -n "${PNB_SHOW:-}" ]]; then
+      [[ $c == [0-] && $s == 0 && $m == "reached=8 failed=None" ]] || bad=1
       echo "--- iscsi-check $name"; cat "$T/chk.$name"
       echo "--- simulate $name"; cat "$T/sim.$name"
       echo "--- monitor $name"; lab_monitor_pi "$mac"
     fi
   done
-  [[ $bad -eq 0 ]] || { echo "--- monitor stderr"; cat "$T/mon.err"; fail "good path in $mode mode failed (RESULT lines above)"; }
+  [[ $bad -eq 0 ]] || { echo "--- monitor stderr"; cat "$T/mon.err"; fail "good path ($root root, $mode DHCP) failed: RESULT lines above"; }
   return 0
 }
