@@ -32,6 +32,7 @@ gp_site() {
       read -r name model serial mac <<<"$e"
       printf '\n[pi "%s"]\nmodel = %s\nserial = %s\nmac = %s\n' "$name" "$model" "$serial" "$mac"
       [[ $root == iscsi ]] && printf 'backing = %s\nsize = 64M\n' "$T/iscsi/$name.img"
+      [[ -n "${GP_PROVISION:-}" ]] && printf 'image = %s\n' "$T/img/$name.img"
       case "$root:$mode:$name" in
         nfs:*:p4)  printf 'tftp_prefix = mac\n' ;;
         nfs:*:p5)  printf 'tftp_prefix = string:pi5-root\n' ;;
@@ -61,14 +62,63 @@ gp_uuid() {
 # gp_dir NAME — the TFTP directory export made for NAME (from its README.txt's list of Pis).
 gp_dir() { sed -n "s/^  $1: .*TFTP directory \(.*\)$/\1/p" "$T/exp/README.txt"; }
 
-# gp_install ROOT — the export's files put in place as its README.txt says.
+# gp_os_image NAME DIR — $T/img/NAME.img, a 48 MiB stand-in Raspberry Pi OS image: the boot
+# partition holds the stand-in firmware, kernels and initramfs files (as the OS ships them:
+# initramfs8, initramfs_2712), the root the exported fstab of NAME (TFTP directory DIR).
+gp_os_image() {
+  local name=$1 d=$2 b=$T/bootfs
+  mkdir -p "$T/img"
+  lab_image "$T/img/$name.img" 48 "$(printf '%08X' $((0x2000 + ${#name})))" "$(gp_uuid "$name")" \
+    "$(cat "$T/exp/tftp/$d/fstab")"
+  # mtools rejects a 16 MiB FAT32 (too few clusters): the boot partition becomes FAT16
+  mkfs.vfat -F 16 -i "$(printf '%08X' $((0x2000 + ${#name})))" -n bootfs --offset 2048 \
+    "$T/img/$name.img" 16384 >/dev/null 2>&1 || fail "mkfs.vfat -F 16 in $name.img"
+  rm -rf "$b"; lab_tftp_tree "$b" fw
+  mv "$b/bootcode.bin" "$b/fw/"
+  cp "$b/fw/initrd.img" "$b/fw/initramfs8"; mv "$b/fw/initrd.img" "$b/fw/initramfs_2712"
+  printf '[all]\narm_64bit=1\n' >"$b/fw/config.txt"
+  echo "console=serial0,115200 console=tty1 root=PARTUUID=5eed1234-02 rootfstype=ext4 rootwait" >"$b/fw/cmdline.txt"
+  MTOOLS_SKIP_CHECK=1 mcopy -s -i "$T/img/$name.img@@1048576" "$b"/fw/* ::/ || fail "mcopy into $name.img"
+}
+
+# gp_provision — each Pi's backing file and TFTP directory written by `pinetboot provision`
+# from its OS image (the backing file grown from 48 to 64 MiB with a loop device).
+gp_provision() {
+  local e name model serial mac d
+  for e in "${GP_PIS[@]}"; do
+    read -r name model serial mac <<<"$e"
+    d=$(gp_dir "$name")
+    gp_os_image "$name" "$d"
+    expect_exit 0 "$PINETBOOT" provision "$T/site.conf" --pi "$name"
+    [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
+    [[ -f "$T/tftp/$d/start.elf" ]] || { ls -R "$T/tftp"; fail "provision filled no $T/tftp/$d"; }
+  done
+  # README.txt: Pi 3s also need bootcode.bin in the TFTP root itself
+  cp "$T/tftp/$(gp_dir p3)/bootcode.bin" "$T/tftp/bootcode.bin"
+}
+
+# gp_install ROOT — the export's files put in place as its README.txt says (after provision
+# when GP_PROVISION is set: then the disks and boot files are provision's).
 gp_install() {
   local root=$1 e name model serial mac d initramfs
   mkdir -p "$T/iscsi" "$T/tftp"
+  [[ -n "${GP_PROVISION:-}" ]] && gp_provision
   for e in "${GP_PIS[@]}"; do
     read -r name model serial mac <<<"$e"
     d=$(gp_dir "$name")
     [[ -n "$d" && -f "$T/exp/tftp/$d/cmdline.txt" ]] || { ls -R "$T/exp"; fail "export wrote no cmdline.txt for $name"; }
+    if [[ -n "${GP_PROVISION:-}" ]]; then
+      # the 3B+ and the 5 boot with provision's own cmdline.txt (root=UUID= of the disk it
+      # wrote) and config.txt (auto_initramfs=1); the others get the exported files over them
+      if [[ $name == p3p || $name == p5 ]]; then
+        expect_grep " root=UUID=$(gp_uuid "$name") " "$T/tftp/$d/cmdline.txt"
+        expect_grep "^auto_initramfs=1" "$T/tftp/$d/config.txt"
+      else
+        cp "$T/exp/tftp/$d/cmdline.txt" "$T/tftp/$d/cmdline.txt"
+        cat "$T/exp/tftp/$d/config.txt" >>"$T/tftp/$d/config.txt"
+      fi
+      continue
+    fi
     # the root: the Pi's OS with the exported fstab as /etc/fstab (a disk, or a directory)
     if [[ $root == iscsi ]]; then
       lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
