@@ -20,12 +20,16 @@ gp_site() {
   local mode=$1 root=$2
   { printf '[server]\ninterface = eth0\naddress = 10.77.0.1/24\ndhcp = %s\n' "$mode"
     printf 'tftp_root = %s\nroot = %s\n' "$T/tftp" "$root"
-    [[ $mode == full ]] && printf 'router = 10.77.0.254\nrange = 10.77.0.100-10.77.0.150\n'
+    [[ $mode != proxy ]] && printf 'router = 10.77.0.254\nrange = 10.77.0.100-10.77.0.150\n'
     if [[ $root == nfs ]]; then
       printf 'nfs_root = %s\n' "$T/nfs"
     else
       printf 'iscsi_target = tgt\niqn_base = %s\n' "$GP_BASE"
-      [[ $mode == full ]] && printf 'initramfs = dracut\n' || printf 'initramfs = initramfs-tools\n'
+      case $mode in
+        proxy) printf 'initramfs = initramfs-tools\n' ;;
+        full) printf 'initramfs = dracut\n' ;;
+        *) printf 'initramfs = rfc4173\n' ;;
+      esac
     fi
     local e name model serial mac
     for e in "${GP_PIS[@]}"; do
@@ -40,11 +44,14 @@ gp_site() {
         iscsi:proxy:p3p) printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
         iscsi:proxy:p4)  printf 'chap = yes\ntftp_prefix = mac\n' ;;
         iscsi:proxy:p5)  printf 'chap = no\ntftp_prefix = string:pi5-root\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        iscsi:full:p3)   printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        iscsi:full:p3p)  printf 'chap = no\n' ;;
-        iscsi:full:p4)   printf 'chap = no\ntftp_prefix = serial\nip = 10.77.0.44\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
-        iscsi:full:p5)   printf 'chap = yes\ntftp_prefix = mac\n' ;;
+        iscsi:*:p3)   printf 'chap = yes\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:*:p3p)  printf 'chap = no\n' ;;
+        iscsi:*:p4)   printf 'chap = no\ntftp_prefix = serial\nip = 10.77.0.44\nroot_uuid = %s\n' "$(gp_uuid "$name")" ;;
+        iscsi:*:p5)   printf 'chap = yes\ntftp_prefix = mac\nip = 10.77.0.45\n' ;;
       esac
+      # ISC dhcpd and Kea: fixed addresses for all (fixed-address, reservations with an
+      # address); dnsmasq and dhcpd ping each dynamic address first, one at a time
+      [[ $mode == isc || $mode == kea ]] && [[ $name == p3* ]] && printf 'ip = 10.77.0.%d\n' $((40 + ${#name}))
     done
   } >"$T/site.conf"
 }
@@ -146,19 +153,35 @@ gp_install() {
   lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 }
 
-# gp_run MODE [ROOT] — the whole good path in MODE (proxy | full) with ROOT (iscsi, the default,
-# or nfs); prints one RESULT line per Pi.
+# gp_run MODE [ROOT] — the whole good path in MODE (proxy | full | isc | kea) with ROOT (iscsi,
+# the default, or nfs); prints one RESULT line per Pi.
 gp_run() {
-  local mode=$1 root=${2:-iscsi} e name model serial mac pids=() bad=0
+  local t0=$SECONDS
+  gp_setup "$@"
+  local t1=$SECONDS
+  gp_boot "$@"
+  echo "TIME setup $((t1 - t0))s, boot $((SECONDS - t1))s"
+}
+
+# gp_setup MODE [ROOT] — the lab, the profile, its export, and the export installed.
+gp_setup() {
+  local mode=$1 root=${2:-iscsi}
   need dnsmasq python3
   [[ $root == iscsi ]] && need tgt-admin
   lab_boot_net
   # full DHCP: the boot server is the only DHCP server (the router keeps its address)
-  [[ $mode == full ]] && lab_dnsmasq_stop rtr
+  [[ $mode != proxy ]] && lab_dnsmasq_stop rtr
   [[ $root == iscsi ]] && lab_tgtd "$SRV"
   gp_site "$mode" "$root"
   expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
   gp_install "$root"
+  return 0
+}
+
+# gp_boot MODE [ROOT] — iscsi-check and simulate for every Pi with the monitor on the bridge;
+# fails unless all of them reach stage 8.
+gp_boot() {
+  local mode=$1 root=${2:-iscsi} e name model serial mac pids=() bad=0
   lab_monitor_start --site "$T/site.conf"
   # iscsi-check from the router namespace (an address on the LAN), as the Pi would log in
   for e in "${GP_PIS[@]}"; do
@@ -205,4 +228,51 @@ print("reached=%s failed=%s" % (p.get("reached"), p.get("failed")))')
   done
   [[ $bad -eq 0 ]] || { echo "--- monitor stderr"; cat "$T/mon.err"; fail "good path ($root root, $mode DHCP) failed: RESULT lines above"; }
   return 0
+}
+
+# gp_dhcpd — ISC dhcpd in $SRV: the smallest dhcpd.conf that declares the lab's subnet and
+# includes the exported fragment, as README.txt of the export says.
+gp_dhcpd() {
+  need dhcpd
+  cat >"$T/dhcpd.conf" <<EOC
+ddns-update-style none;
+authoritative;
+subnet 10.77.0.0 netmask 255.255.255.0 {
+  range 10.77.0.100 10.77.0.150;
+  option routers 10.77.0.254;
+}
+include "$T/exp/dhcp/dhcpd-pinetboot.conf";
+EOC
+  touch "$T/dhcpd.leases"
+  ip netns exec "$SRV" dhcpd -f -4 -cf "$T/dhcpd.conf" -lf "$T/dhcpd.leases" -pf "$T/dhcpd.pid" \
+    eth0 >"$T/dhcpd.log" 2>&1 &
+  GP_DHCP_PID=$!
+  on_exit "gp_dhcp_stop"
+  for _ in $(seq 50); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && return 0; sleep 0.1; done
+  cat "$T/dhcpd.log"; fail "dhcpd did not start"
+}
+gp_dhcp_stop() {
+  [[ -n "${GP_DHCP_PID:-}" ]] || return 0
+  kill "$GP_DHCP_PID" 2>/dev/null; wait "$GP_DHCP_PID" 2>/dev/null; GP_DHCP_PID=
+}
+
+# gp_kea — kea-dhcp4 in $SRV: the exported client class and reservations merged into a Dhcp4
+# configuration with the lab's subnet.
+gp_kea() {
+  need kea-dhcp4 jq
+  jq -n --slurpfile f "$T/exp/dhcp/kea-dhcp4-pinetboot.json" --arg leases "$T/kea.leases" '{Dhcp4: {
+    "interfaces-config": {interfaces: ["eth0"]},
+    "lease-database": {type: "memfile", persist: true, name: $leases},
+    "client-classes": $f[0]."client-classes",
+    loggers: [{name: "kea-dhcp4", severity: "INFO", output_options: [{output: "stdout"}]}],
+    subnet4: [{id: 1, subnet: "10.77.0.0/24", pools: [{pool: "10.77.0.100 - 10.77.0.150"}],
+               "option-data": [{name: "routers", data: "10.77.0.254"}],
+               reservations: $f[0].reservations}]}}' >"$T/kea.json"
+  mkdir -p "$T/kea-run"
+  KEA_LOCKFILE_DIR="$T/kea-run" KEA_PIDFILE_DIR="$T/kea-run" \
+    ip netns exec "$SRV" kea-dhcp4 -c "$T/kea.json" >"$T/kea.log" 2>&1 &
+  GP_DHCP_PID=$!
+  on_exit "gp_dhcp_stop"
+  for _ in $(seq 100); do grep -q "DHCP4_STARTED" "$T/kea.log" && return 0; sleep 0.1; done
+  cat "$T/kea.log"; fail "kea-dhcp4 did not start"
 }
