@@ -3,8 +3,9 @@
 # dnsmasq runs the exported config, tgtd is loaded with `tgt-admin --conf` on the exported tgt
 # file, each Pi's TFTP directory is the stand-in boot partition plus the exported cmdline.txt
 # (replacing the image's) and config.txt lines (appended), and each disk carries the exported
-# fstab. Then per Pi: iscsi-check and simulate exit 0, and the monitor on the bridge saw every
-# Pi reach stage 8 with nothing failed. Source after lib.sh and lab.sh; call gp_run MODE.
+# fstab. `lint --root` over the installed files says nothing; then per Pi: iscsi-check and
+# simulate exit 0, and the monitor on the bridge saw every Pi reach stage 8 with nothing failed
+# and no verdicts. Source after lib.sh and lab.sh; call gp_run MODE [ROOT].
 
 GP_BASE=iqn.2026-11.lan.example
 # name model serial mac — the four Pis (the Pi 3s' MACs end in their serials' last 6 digits)
@@ -153,6 +154,25 @@ gp_install() {
   lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 }
 
+# gp_lint — `pinetboot lint --root` over the export installed at its system paths (README.txt)
+# in a tree of the test, the TFTP and NFS directories linked in: no errors, no warnings.
+gp_lint() {
+  local r=$T/sysroot
+  rm -rf "$r"; mkdir -p "$r/etc/dnsmasq.d" "$r/etc/dhcp" "$r/etc/exports.d" "$r/etc/tgt/conf.d" "$r$T"
+  cp "$T/exp/dnsmasq.d/pinetboot.conf" "$r/etc/dnsmasq.d/"
+  case $(sed -n 's/^dhcp = //p' "$T/site.conf") in
+    isc) cp "$T/exp/dhcp/dhcpd-pinetboot.conf" "$r/etc/dhcp/" ;;
+  esac
+  [[ -f "$T/exp/iscsi/tgt-pinetboot.conf" ]] && cp "$T/exp/iscsi/tgt-pinetboot.conf" "$r/etc/tgt/conf.d/pinetboot.conf"
+  [[ -f "$T/exp/nfs/pinetboot.exports" ]] && cp "$T/exp/nfs/pinetboot.exports" "$r/etc/exports.d/"
+  ln -s "$T/tftp" "$r$T/tftp"
+  [[ -d "$T/nfs" ]] && ln -s "$T/nfs" "$r$T/nfs"
+  expect_exit 0 "$PINETBOOT" lint "$T/site.conf" --root "$r"
+  [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out" "$T/err"
+  if grep -q 'warning' "$T/out" "$T/err"; then cat "$T/out" "$T/err"; fail "lint warns about the good path"; fi
+  return 0
+}
+
 # gp_run MODE [ROOT] — the whole good path in MODE (proxy | full | isc | kea) with ROOT (iscsi,
 # the default, or nfs); prints one RESULT line per Pi.
 gp_run() {
@@ -182,6 +202,7 @@ gp_setup() {
 # fails unless all of them reach stage 8.
 gp_boot() {
   local mode=$1 root=${2:-iscsi} e name model serial mac pids=() bad=0
+  gp_lint
   lab_monitor_start --site "$T/site.conf"
   # iscsi-check from the router namespace (an address on the LAN), as the Pi would log in
   for e in "${GP_PIS[@]}"; do
@@ -214,7 +235,8 @@ gp_boot() {
     m=$(lab_monitor_pi "$mac" | python3 -c 'import json,sys
 t=sys.stdin.read().strip()
 p=json.loads(t) if t else {}
-print("reached=%s failed=%s" % (p.get("reached"), p.get("failed")))')
+print("reached=%s failed=%s" % (p.get("reached"), p.get("failed")) +
+      ("" if not p.get("verdicts") else " verdicts=%d" % len(p["verdicts"])))')
     grep -q 'reached stage 8 "root in use"' "$T/sim.$name" || s="$s(no stage 8)"
     grep -q "would find its root" "$T/chk.$name" || c="$c(no root)"
     printf 'RESULT %-5s %-5s %-3s %-5s iscsi-check=%s simulate=%s monitor %s\n' "$root" "$mode" "$model" \
