@@ -226,6 +226,7 @@ struct pistate {
 	uint64_t scsi_luns;            /* bit n: a SCSI command went to LUN n (n < 64) */
 	bool disc_seen;                /* a SendTargets answer reached the Pi */
 	char disc_targets[200];        /* the TargetName= values it listed, ", "-separated */
+	char mnt_path[200];            /* the path of the Pi's last MOUNT MNT call */
 	bool nfs_seen, nfs_v2;
 	/* the bootloader's NETCONSOLE log: its last line backs up a failure's evidence */
 	char netcon[120];

@@ -401,6 +401,33 @@ static void nfs_report(struct diag *d, struct pistate *ps, const struct pnb_even
 	pi_report(ps, r, 0, ev->frame, cause, sbuf_take(&e), fix);
 }
 
+/* MOUNT refused (ACCES, PERM): either nfsroot= names a path other than the Pi's root, or the
+ * server does not export the Pi's root to it; the profile's nfs_path tells which. */
+static void nfs_denied(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
+{
+	const struct ev_rpc *c = &ev->u.rpc;
+	char *path = c->path.p ? bytes_dup(c->path) : ps->mnt_path[0] ? xstrdup(ps->mnt_path) : NULL;
+	const char *want = ps->prof ? ps->prof->nfs_path : NULL;
+	char *cause, *fix;
+	if (path && want && strcmp(path, want) != 0) {
+		cause = xasprintf("the Pi asked to mount %s, which the server does not export to it; "
+				  "the profile's root for this Pi is %s: nfsroot= in cmdline.txt names "
+				  "the wrong directory",
+				  path, want);
+		fix = xasprintf("set nfsroot=SERVER:%s,vers=3 in cmdline.txt (pinetboot export "
+				"writes it)",
+				want);
+	} else {
+		cause = xasprintf("the server does not export %s to this Pi: the export is missing, "
+				  "or its client list leaves the Pi's address out",
+				  path ? path : "the root");
+		fix = xstrdup("export the path to the Pis' subnet in /etc/exports "
+			      "(rw,sync,no_subtree_check,no_root_squash) and exportfs -ra");
+	}
+	free(path);
+	nfs_report(d, ps, ev, R_NFS_DENIED, cause, fix);
+}
+
 static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
 {
 	const struct ev_rpc *c = &ev->u.rpc;
@@ -423,12 +450,7 @@ static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event
 				   xstrdup("fix nfsroot= in cmdline.txt or create and export the "
 					   "directory"));
 		} else {
-			nfs_report(
-			    d, ps, ev, R_NFS_DENIED,
-			    xasprintf("the server refused to mount the root (MOUNT status %u)",
-				      c->status),
-			    xstrdup("export the path to this Pi in /etc/exports "
-				    "(rw,no_root_squash,no_subtree_check) and exportfs -ra"));
+			nfs_denied(d, ps, ev);
 		}
 		return;
 	}
@@ -469,6 +491,9 @@ void dx_rpc(struct diag *d, const struct pnb_event *ev)
 		return;
 	ps->nfs_seen = true;
 	root_begin(ps, ev);
+	if (c->prog == PROG_MOUNT && c->proc == 1 && c->path.p)
+		snprintf(ps->mnt_path, sizeof(ps->mnt_path), "%.*s", (int)c->path.len,
+			 (const char *)c->path.p);
 	if (c->prog == PROG_NFS && c->vers == 2)
 		ps->nfs_v2 = true;
 	if (c->prog == PROG_NFS && c->proc != 0 &&
