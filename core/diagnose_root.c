@@ -140,6 +140,30 @@ static char *not_found_tgt(const struct pistate *ps, const char *ini, const char
 			 tgt, ini, why);
 }
 
+/* 0x0201: a Pi that offered no CHAP at all (a login starting in the operational stage, or
+ * AuthMethod=None) lacks credentials; one that did has the wrong user or secret. */
+static void chap_failed(struct pistate *ps, const struct pnb_event *ev, struct sbuf *e)
+{
+	bool no_chap = ps->prof && !ps->prof->chap, none = ps->auth_seen && !ps->auth_chap;
+	if (none)
+		sbuf_add(e, "; the Pi's Login Request offered no AuthMethod=CHAP");
+	pi_report(
+	    ps, R_ISCSI_CHAP, 0, ev->frame,
+	    none ? xasprintf("the target wants CHAP but the Pi has no CHAP credentials to offer "
+			     "(its login offered no AuthMethod=CHAP)%s",
+			     no_chap ? "; the profile says chap = no"
+				     : ": its cmdline.txt lacks iscsi_username=/iscsi_password=")
+	    : no_chap ? xstrdup("the target demands CHAP but the profile says chap = no")
+		      : xstrdup("CHAP authentication failed: the Pi's CHAP user or secret differs "
+				"from the target's incominguser"),
+	    sbuf_take(e),
+	    none ? xstrdup("give the Pi its CHAP user and secret (pinetboot export writes "
+			   "iscsi_username=/iscsi_password= into cmdline.txt), or remove "
+			   "incominguser from the target")
+		 : xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli set "
+			   "auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
+}
+
 static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
 {
 	const struct ev_iscsi *s = &ev->u.iscsi;
@@ -151,25 +175,7 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	ev_text(d, &e, ev, "Login Response status 0x%04x", status);
 	sbuf_printf(&e, " to InitiatorName=%s TargetName=%s", ini, tgt);
 	if (status == 0x0201) {
-		bool no_chap = p && !p->chap, none = ps->auth_seen && !ps->auth_chap;
-		if (none)
-			sbuf_add(&e, "; the Pi's Login Request offered no AuthMethod=CHAP");
-		pi_report(
-		    ps, R_ISCSI_CHAP, 0, ev->frame,
-		    none ? xasprintf("the target wants CHAP but the Pi has no CHAP credentials to "
-				     "offer (its login offered no AuthMethod=CHAP)%s",
-				     no_chap ? "; the profile says chap = no"
-					     : ": its cmdline.txt lacks iscsi_username=/"
-					       "iscsi_password=")
-		    : no_chap ? xstrdup("the target demands CHAP but the profile says chap = no")
-			      : xstrdup("CHAP authentication failed: the Pi's CHAP user or secret "
-					"differs from the target's incominguser"),
-		    sbuf_take(&e),
-		    none ? xstrdup("give the Pi its CHAP user and secret (pinetboot export writes "
-				   "iscsi_username=/iscsi_password= into cmdline.txt), or remove "
-				   "incominguser from the target")
-			 : xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli "
-				   "set auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
+		chap_failed(ps, ev, &e);
 	} else if (status == 0x0202) {
 		bool other = p && p->initiator && ps->initiator && strcmp(p->initiator, ini) != 0;
 		pi_report(ps, R_ISCSI_ACL, 0, ev->frame,

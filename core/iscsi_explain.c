@@ -113,9 +113,11 @@ char *iscsi_login_explain(const struct iscsi_login_facts *f, const char **fix)
 	*fix = NULL;
 	if (st == 0x0201)
 		return explain_chap(f, fix);
-	if (st == 0x0203 && name_known && !name_listed && !lio) {
-		/* the profile's name, not seen on the server: tgt hides a target from an initiator
-		 * outside its ACL and says "not found" to its login, as for a missing target */
+	bool other_ini = f->profile_initiator && strcmp(f->profile_initiator, f->initiator) != 0;
+	if (st == 0x0203 && name_known && !name_listed && !lio && !other_ini) {
+		/* the profile's names, the target not seen on the server: tgt hides a target from
+		 * an initiator outside its ACL and says "not found" to its login, as for a missing
+		 * target (a Pi sending another initiator than the profile's is the ACL case) */
 		*fix = fix_acl_or_missing;
 		return xasprintf("initiator IQN %s is not in the ACL of target %s, or that target is "
 				 "not defined on the server: tgt answers both with login status 0x0203 "
