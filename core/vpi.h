@@ -48,6 +48,11 @@ struct vpi_stage {
 struct vpi_opts {
 	int timeout;         /* seconds for the whole boot; 0: 90 */
 	int dhcp_timeout;    /* seconds the ROM keeps trying DHCP; 0: the model's rule */
+	/* The Pi's EEPROM TFTP_PREFIX when it is not what the profile says (Pi 4/5 only):
+	 * prefix_set false = the profile's. prefix_str (TFTP_PREFIX_STR) is borrowed. */
+	bool prefix_set;
+	enum tftp_prefix_kind prefix;
+	const char *prefix_str;
 };
 
 struct vpi {
@@ -59,6 +64,7 @@ struct vpi {
 	char serial[9];
 	uint32_t revision;
 	char prefix_dir[80];     /* the Pi's TFTP prefix as its EEPROM/bootcode.bin forms it, "" none */
+	char profile_dir[80];    /* the directory the profile lays the Pi's files out in */
 	const struct site *site;
 	const struct pi *pi;
 	struct vpi_opts o;
@@ -68,6 +74,8 @@ struct vpi {
 	int raw;                 /* AF_PACKET socket for DHCP */
 	uint32_t ip, mask, router, tftp_server;
 	uint32_t xid;
+	uint32_t tftp_silent;    /* a TFTP server that never answered a request (0: none) */
+	bool tftp_answered;      /* the TFTP server answered something */
 	struct timeval start;
 	/* boot progress */
 	struct vpi_stage st[STAGE_COUNT];

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# The boot half of the lab's fault matrix (issue 6, stages 1-5): the server is what
+# `pinetboot export` renders (dnsmasq proxy config, each Pi's cmdline.txt/config.txt) over
+# stand-in firmware, run by a real dnsmasq in the lab. Each row breaks one thing and asserts
+#   (a) `pinetboot simulate` stops at the row's stage, with its cause words and rule id;
+#   (b) `pinetboot monitor -i br0` on the lab's bridge, watching that same boot, fails the Pi
+#       at the same stage with the same rule id (its one-sentence verdict names the cause);
+#   (c) `pinetboot lint --root` finds it in the installed files beforehand, or the row says why
+#       lint cannot (the fault is not in any file lint reads).
+# Every row starts from a fresh copy of the good state, so the rows are order-independent.
+# PNB_SHOW=1 prints every output; PNB_FAULTS=name,name runs only those rows.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab.sh"
+need dnsmasq python3
+T0=$SECONDS
+lab_boot_net
+
+BASE=iqn.2026-11.lan.example
+R=$T/root                       # the installed server as lint --root sees it
+TFTP=$T/tftp
+CONF=$R/etc/dnsmasq.d/pinetboot.conf
+cat >"$T/site.conf" <<CONF
+[server]
+interface = eth0
+address = 10.77.0.1/24
+dhcp = proxy
+tftp_root = $TFTP
+root = iscsi
+iscsi_target = tgt
+iqn_base = $BASE
+initramfs = initramfs-tools
+
+[pi "garage"]
+model = 3B
+serial = 2caf9c61
+mac = b8:27:eb:af:9c:61
+size = 64M
+chap = no
+
+[pi "kitchen"]
+model = 4B
+serial = 511e57f7
+mac = dc:a6:32:1c:6a:2a
+tftp_prefix = serial
+size = 64M
+chap = no
+
+[pi "porch"]
+model = 4B
+serial = 5b154510
+mac = dc:a6:32:2e:f8:ed
+tftp_prefix = mac
+size = 64M
+chap = no
+CONF
+declare -A MAC=([garage]=b8:27:eb:af:9c:61 [kitchen]=dc:a6:32:1c:6a:2a [porch]=dc:a6:32:2e:f8:ed)
+declare -A DIR=([garage]=2caf9c61 [kitchen]=511e57f7 [porch]=dc-a6-32-2e-f8-ed)
+
+# install the export: dnsmasq and tgt configs under $R/etc, the TFTP tree over stand-in firmware
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+mkdir -p "$R/etc/dnsmasq.d" "$R/etc/tgt/conf.d" "$R$(dirname "$TFTP")"
+cp "$T/exp/dnsmasq.d/pinetboot.conf" "$CONF"
+cp "$T/exp/iscsi/tgt-pinetboot.conf" "$R/etc/tgt/conf.d/"
+for d in "${DIR[@]}"; do
+  lab_tftp_tree "$TFTP" "$d"
+  cp "$T/exp/tftp/$d/"* "$TFTP/$d/"
+  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$TFTP/$d/config.txt")
+  [[ -n "$initramfs" ]] && mv "$TFTP/$d/initrd.img" "$TFTP/$d/$initramfs"
+done
+ln -s "$TFTP" "$R$TFTP"         # tftp_root is absolute: lint --root R reads R/$TFTP
+cp -a "$TFTP" "$T/good-tftp"
+cp "$CONF" "$T/good.conf"
+srv_restart() { lab_dnsmasq_stop srv; lab_dnsmasq srv "$SRV" "$CONF"; }
+srv_restart
+
+show() { [[ -z "${PNB_SHOW:-}" ]] || { echo "--- $1"; cat "$2"; }; }
+sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 30 "$@"; }
+lint() { "$PINETBOOT" lint "$T/site.conf" --root "$R" "$@"; }
+
+# the good state: lint finds no error, and every Pi gets through stages 1-6 (no iSCSI target
+# runs here: the root half of the matrix is t_faults_root.sh)
+expect_exit 0 lint; show lint "$T/out"
+expect_no_grep 'error' "$T/out"
+for p in garage kitchen porch; do
+  expect_exit 1 sim --pi "$p"; show "good $p" "$T/out"
+  expect_grep 'stopped at stage 7 "root login"' "$T/out"
+done
+
+restore() {
+  rm -rf "$TFTP"; cp -a "$T/good-tftp" "$TFTP"
+  if ! cmp -s "$CONF" "$T/good.conf" || [[ ! -f "$T/srv.pid" ]]; then
+    cp "$T/good.conf" "$CONF"; srv_restart
+  fi
+}
+
+# row NAME PI STAGE SIM_CAUSE RULE LINT SIM_OPTS INJECT
+#   SIM_CAUSE  words of simulate's cause (grep regex); RULE the rule id both tools name;
+#   LINT       words lint must report as an error, or "-" and why lint cannot see the fault;
+#   INJECT     shell run against the good state ($CONF, $TFTP, srv_restart).
+# The monitor's DHCP verdicts wait until the offers are 2 s old (the Pi may still act on them).
+ROWS=0
+row() {
+  local name=$1 pi=$2 stage=$3 cause=$4 rule=$5 lintre=$6 opts=$7 inject=$8
+  if [[ -n "${PNB_FAULTS:-}" && ",$PNB_FAULTS," != *",$name,"* ]]; then return; fi
+  local t=$SECONDS
+  restore
+  eval "$inject"
+  # (c) lint, before the boot
+  if [[ "$lintre" == -* ]]; then
+    expect_exit 0 lint; show "$name lint" "$T/out"
+  else
+    expect_exit 1 lint --json; show "$name lint" "$T/out"
+    expect_grep "\"severity\":\"error\".*$lintre" "$T/out"
+  fi
+  # (a) simulate, with (b) the monitor on the bridge watching it
+  lab_monitor_start --site "$T/site.conf"
+  # shellcheck disable=SC2086
+  expect_exit 1 sim --pi "$pi" $opts; show "$name simulate" "$T/out"
+  local simdone=$SECONDS
+  expect_grep "stopped at stage $stage \".*\": .*$cause.* \[$rule\]" "$T/out"
+  if [[ $stage -le 3 ]]; then sleep 2.2; fi
+  lab_monitor_stop
+  lab_monitor_pi "${MAC[$pi]}" >"$T/pi.json"; show "$name monitor" "$T/pi.json"
+  expect_grep "\"failed\":$stage," "$T/pi.json"
+  expect_grep "\"verdict\":\"failed at stage $stage .*\[$rule\]\"" "$T/pi.json"
+  ROWS=$((ROWS + 1))
+  echo "row $name: ${pi} stops at stage $stage [$rule] ($((SECONDS - t)) s)"
+  : "$simdone"
+}
+
+#   name            pi      stage simulate's cause words            rule id
+#     lint finds (or "-" why it cannot)                              simulate options
+#     the fault
+row menu-spaces     garage  2 'lacks the three trailing spaces'     menu-no-spaces \
+    'lacks the 3 trailing spaces'                                    '--dhcp-timeout 4' \
+    'sed -i "s/Raspberry Pi Boot   /Raspberry Pi Boot/" "$CONF"; srv_restart'
+row no-reply-delay  garage  3 'arrived .* ms apart'                 proxy-no-delay \
+    'proxy DHCP without dhcp-reply-delay'                            '--dhcp-timeout 4' \
+    'sed -i "/^dhcp-reply-delay/d" "$CONF"; srv_restart'
+row no-option-43    kitchen 2 'none carries option 43'              no-option-43 \
+    'no .Raspberry Pi Boot. menu'                                    '--dhcp-timeout 3' \
+    'sed -i "/^pxe-service/d" "$CONF"; srv_restart'
+row serial-dir      kitchen 4 'TFTP directory 511e57f7/ is missing' tftp-prefix-dir-missing \
+    'TFTP directory .*511e57f7 is missing'                           '' \
+    'rm -rf "$TFTP/511e57f7"'
+row prefix-mismatch porch   4 'asks under 5b154510/'                tftp-prefix-mismatch \
+    "-the Pi's EEPROM TFTP_PREFIX is not in a server file (pinetboot check reads it)" \
+    '--tftp-prefix serial' \
+    ':'
+row bootcode        garage  4 'bootcode.bin'                        bootcode-missing \
+    'no bootcode.bin'                                                '' \
+    'rm "$TFTP/bootcode.bin"'
+row initramfs       kitchen 5 'names initramfs initramfs8 but it is not there' initramfs-missing \
+    'initramfs8.*not there'                                          '' \
+    'rm "$TFTP/511e57f7/initramfs8"'
+row fixup           porch   4 'fixup4.dat'                          firmware-not-found \
+    'no fixup4.dat'                                                  '' \
+    'rm "$TFTP/dc-a6-32-2e-f8-ed/fixup4.dat"'
+row cmdline         kitchen 5 'cmdline.txt'                         kernel-files-missing \
+    'no cmdline.txt'                                                 '' \
+    'rm "$TFTP/511e57f7/cmdline.txt"'
+row kernel          porch   5 'kernel8.img'                         kernel-files-missing \
+    'no kernel8.img'                                                 '' \
+    'rm "$TFTP/dc-a6-32-2e-f8-ed/kernel8.img"'
+row tftp-down       kitchen 4 'nothing answers TFTP'                tftp-no-answer \
+    'enable-tftp'                                                    '' \
+    'sed -i "/^enable-tftp/d" "$CONF"; srv_restart'
+row server-down     kitchen 2 'none carries option 43'              no-option-43 \
+    '-every file is right: the boot server is simply not running' '--dhcp-timeout 3' \
+    'lab_dnsmasq_stop srv'
+
+# the prefix mismatch is on the Pi: `pinetboot check` with the Pi's bootloader config sees it
+D=$PNB_TOP/tests/data/pi
+expect_exit 1 "$PINETBOOT" check --cpuinfo "$D/cpuinfo-4b.txt" --bootconf "$D/bootconf-net-serial.txt" \
+  --mac dc:a6:32:2e:f8:ed --site "$T/site.conf" --pi porch
+show "check porch" "$T/out"
+expect_grep "TFTP_PREFIX=0 does not match the server layout" "$T/out"
+
+echo "$ROWS faults in $((SECONDS - T0)) s"
+exit 0
