@@ -199,7 +199,9 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 			vpi_fail(v, st, "tftp-no-answer",
 				 "start the TFTP server (dnsmasq: enable-tftp) on the address the "
 				 "offer names, and open UDP 69 and the transfer ports",
-				 "nothing answers TFTP on %s: RRQ %s got no answer", srv, path);
+				 "nothing answers TFTP on %s: the read request for %s got no answer "
+				 "in 5 tries",
+				 srv, v->tftp_silent_file[0] ? v->tftp_silent_file : path);
 		else if (r.timeout)
 			vpi_fail(v, st, "tftp-stall", "check the TFTP server's log and load",
 				 "TFTP %s from %s: no answer", path, srv);
@@ -250,9 +252,14 @@ static const char *prefix_lost(struct vpi *v, const char *probed, char *fix, siz
 			 (int)v->pi->prefix, v->name);
 		return "tftp-prefix-mismatch";
 	}
-	snprintf(fix, len, "create %s in the TFTP root with the boot files (pinetboot apply)%s",
-		 v->prefix_dir, v->mi->tftp_prefix_settable ? "; the EEPROM's TFTP_PREFIX must "
-							       "match the layout" : "");
+	const char *kind = model_is_pi3_family(v->model) || v->pi->prefix == TFTP_PREFIX_SERIAL
+				   ? "serial "
+			   : v->pi->prefix == TFTP_PREFIX_MAC ? "MAC "
+							      : "";
+	snprintf(fix, len, "create the Pi's %sdirectory %s in the TFTP root with the boot files "
+			   "(pinetboot apply and provision)%s",
+		 kind, v->prefix_dir, v->mi->tftp_prefix_settable ? "; the EEPROM's TFTP_PREFIX "
+								     "must match the layout" : "");
 	(void)probed;
 	return "tftp-prefix-dir-missing";
 }
@@ -261,8 +268,8 @@ static const char *prefix_lost(struct vpi *v, const char *probed, char *fix, siz
  * the TFTP root at all. */
 static void firmware_cause(struct vpi *v, const char *probed)
 {
-	if (!prefix_dropped(v) || !v->cause)
-		return;
+	if (!prefix_dropped(v) || !v->cause || !v->tftp_answered)
+		return; /* a silent server explains everything by itself */
 	char *c;
 	if (strcmp(v->prefix_dir, v->profile_dir) != 0)
 		c = xasprintf("the Pi asks under %s (its EEPROM's TFTP_PREFIX) but the profile "

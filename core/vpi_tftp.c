@@ -211,8 +211,10 @@ int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool ke
 	close(x.fd);
 	if (x.tid)
 		v->tftp_answered = true;
-	else if (r->timeout && !v->tftp_answered)
+	else if (r->timeout && !v->tftp_answered && !v->tftp_silent) {
 		v->tftp_silent = v->tftp_server;
+		snprintf(v->tftp_silent_file, sizeof(v->tftp_silent_file), "%s", file);
+	}
 	const char *how_s = how == TFTP_PROBE ? "probe" : "RRQ";
 	if (rc == 0) {
 		vpi_log(v, "TFTP %s %s: %s, %llu bytes", how_s, file,

@@ -56,8 +56,16 @@ cat > "$R/etc/dnsmasq.d/pinetboot.conf" <<'CONF'
 dhcp-range=192.168.20.0,proxy
 dhcp-reply-delay=1
 pxe-service=0,"Raspberry Pi Boot   "
+enable-tftp
+tftp-root=/srv/tftp/
 CONF
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+# no menu at all (no option 43), no TFTP, another TFTP root
+printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\ntftp-root=/var/lib/tftpboot\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'pinetboot.conf:1: dhcp-range: dnsmasq answers DHCP here but sends no "Raspberry Pi Boot" menu.*fix: pxe-service' "$T/out"
+expect_grep 'pinetboot.conf:1: enable-tftp: dnsmasq answers the Pis. DHCP but does not serve TFTP' "$T/out"
+expect_grep 'pinetboot.conf:3: tftp-root: is /var/lib/tftpboot but the profile.s tftp_root is /srv/tftp' "$T/out"
 # only option 67 / dhcp-boot, no menu
 printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
@@ -114,7 +122,7 @@ expect_grep 'acl.conf:1: initiator-name: the target of \[pi "garage"\] does not 
 expect_grep 'acl.conf:1: incominguser: the target of \[pi "garage"\] requires CHAP but the profile says chap = no' "$T/out"
 rm "$R/etc/tgt/conf.d/acl.conf"
 # LIO numbers from 0: the same cmdline is right there
-rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61"
+rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61/cmdline.txt"
 site "$T/lio.conf" "iscsi_target = lio"
 expect_exit 0 "$PINETBOOT" lint "$T/lio.conf" --root "$R"
 rm -r "$R/srv/tftp"
