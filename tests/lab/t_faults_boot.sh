@@ -52,9 +52,19 @@ mac = dc:a6:32:2e:f8:ed
 tftp_prefix = mac
 size = 64M
 chap = no
+
+[pi "shed"]
+model = 5
+serial = b7f44626
+mac = 2c:cf:67:00:11:22
+tftp_prefix = mac
+size = 64M
+chap = no
 CONF
-declare -A MAC=([garage]=b8:27:eb:af:9c:61 [kitchen]=dc:a6:32:1c:6a:2a [porch]=dc:a6:32:2e:f8:ed)
-declare -A DIR=([garage]=2caf9c61 [kitchen]=511e57f7 [porch]=dc-a6-32-2e-f8-ed)
+declare -A MAC=([garage]=b8:27:eb:af:9c:61 [kitchen]=dc:a6:32:1c:6a:2a [porch]=dc:a6:32:2e:f8:ed
+                [shed]=2c:cf:67:00:11:22)
+declare -A DIR=([garage]=2caf9c61 [kitchen]=511e57f7 [porch]=dc-a6-32-2e-f8-ed
+                [shed]=2c-cf-67-00-11-22)
 
 # install the export: dnsmasq and tgt configs under $R/etc, the TFTP tree over stand-in firmware
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
@@ -87,7 +97,7 @@ lint() { "$PINETBOOT" lint "$T/site.conf" --root "$R" "$@"; }
 # runs here: the root half of the matrix is t_faults_root.sh)
 expect_exit 0 lint; show lint "$T/out"
 expect_no_grep 'error' "$T/out"
-for p in garage kitchen porch; do
+for p in garage kitchen porch shed; do
   expect_exit 1 sim --pi "$p"; show "good $p" "$T/out"
   expect_grep 'stopped at stage 7 "root login"' "$T/out"
 done
@@ -148,6 +158,12 @@ row generic-menu    kitchen 2 'does not contain .Raspberry Pi Boot' no-pi-boot-m
 row serial-dir      kitchen 4 'TFTP directory 511e57f7/ is missing' tftp-prefix-dir-missing \
     'TFTP directory 511e57f7/ is missing'                           '' \
     'rm -rf "$TFTP/511e57f7"'
+row serial-dir-3b   garage  4 'TFTP directory 2caf9c61/ is missing' tftp-prefix-dir-missing \
+    'TFTP directory 2caf9c61/ is missing'                           '' \
+    'rm -rf "$TFTP/2caf9c61"'
+row pi5-config      shed    4 'TFTP directory 2c-cf-67-00-11-22/ is missing or has no config.txt' tftp-prefix-dir-missing \
+    'no config.txt'                                                  '' \
+    'rm "$TFTP/2c-cf-67-00-11-22/config.txt"'
 row prefix-mismatch porch   4 'asks under 5b154510/'                tftp-prefix-mismatch \
     "-the Pi's EEPROM TFTP_PREFIX is not in a server file (pinetboot check reads it)" \
     '--tftp-prefix serial' \
@@ -180,6 +196,10 @@ expect_exit 1 "$PINETBOOT" check --cpuinfo "$D/cpuinfo-4b.txt" --bootconf "$D/bo
   --mac dc:a6:32:2e:f8:ed --site "$T/site.conf" --pi porch
 show "check porch" "$T/out"
 expect_grep "TFTP_PREFIX=0 does not match the server layout" "$T/out"
+
+# --tftp-prefix takes the profile's spellings only
+expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi porch -i eth0 --tftp-prefix 2
+expect_grep "expected serial, mac or string:NAME" "$T/err"
 
 echo "$ROWS faults in $((SECONDS - T0)) s"
 exit 0

@@ -125,6 +125,29 @@ rm "$R/etc/tgt/conf.d/acl.conf"
 rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61/cmdline.txt"
 site "$T/lio.conf" "iscsi_target = lio"
 expect_exit 0 "$PINETBOOT" lint "$T/lio.conf" --root "$R"
+expect_grep '2caf9c61: \[pi "garage"\] note: holds no boot files yet' "$T/out"
+rm -r "$R/srv/tftp"
+
+# the TFTP tree: each Pi's directory holds what its model asks for, bootcode.bin is in the root
+K="$R/srv/tftp/dc-a6-32-1c-6a-2a" G="$R/srv/tftp/2caf9c61"
+mkdir -p "$K" "$G"
+touch "$K"/{start4.elf,fixup4.dat,bcm2711-rpi-4-b.dtb,kernel8.img,cmdline.txt,initramfs8} \
+      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt} "$R/srv/tftp/bootcode.bin"
+printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+[[ ! -s "$T/out" ]] || { cat "$T/out"; fail "a complete TFTP tree printed findings"; }
+rm -r "$K/fixup4.dat" "$K/initramfs8" "$K/cmdline.txt" "$R/srv/tftp/bootcode.bin" "$G"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'dc-a6-32-1c-6a-2a: \[pi "kitchen"\] fixup4.dat: the Pi.s TFTP directory has no fixup4.dat' "$T/out"
+expect_grep 'dc-a6-32-1c-6a-2a: \[pi "kitchen"\] cmdline.txt: the Pi.s TFTP directory has no cmdline.txt' "$T/out"
+expect_grep 'dc-a6-32-1c-6a-2a/config.txt: \[pi "kitchen"\] initramfs: config.txt names initramfs initramfs8, which is not there' "$T/out"
+expect_grep 'srv/tftp: \[pi "garage"\] tftp_prefix: its TFTP directory 2caf9c61/ is missing, so the Pi finds no start.elf' "$T/out"
+expect_grep 'srv/tftp: bootcode.bin: there is no bootcode.bin in the TFTP root, which the Raspberry Pi 3 Model B ROM' "$T/out"
+# a Pi 3B whose directory is missing while the root holds the firmware boots the shared files
+touch "$R/srv/tftp"/{start.elf,fixup.dat,bootcode.bin}
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'tftp_prefix: warning: its TFTP directory 2caf9c61/ is missing.*boots the shared files' "$T/out"
+expect_no_grep 'bootcode.bin:' "$T/out"
 rm -r "$R/srv/tftp"
 
 # NFS root: exports with * and root_squash, cmdline without vers=3, fstab with mmcblk
