@@ -144,7 +144,17 @@ int vpi_net_up(struct vpi *v, char **err)
 				 strerror(saved));
 		return -1;
 	}
-	if (if_up("lo") < 0 || if_up("eth0") < 0) {
+	int up = if_up("lo");
+	/* The namespace of an earlier boot of this Pi may still hold a macvlan with the same MAC
+	 * while the kernel tears it down (slowly on a busy machine): until then bringing eth0 up
+	 * fails with EADDRINUSE. Wait for it, up to 5 s. */
+	for (int i = 0; up == 0; i++) {
+		up = if_up("eth0");
+		if (up == 0 || errno != EADDRINUSE || i == 100)
+			break;
+		usleep(50 * 1000);
+	}
+	if (up < 0) {
 		*err = xasprintf("cannot bring the virtual Pi's eth0 up: %s", strerror(errno));
 		return -1;
 	}
