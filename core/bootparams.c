@@ -248,6 +248,8 @@ void config_txt_parse(const char *text, const char *filter, struct config_txt *c
 			set(&ct->kernel, str_trim(l + 7));
 		} else if (!strncmp(l, "start_file=", 11)) {
 			set(&ct->start_file, str_trim(l + 11));
+		} else if (!strncmp(l, "auto_initramfs=", 15)) {
+			ct->auto_initramfs = atoi(l + 15) != 0;
 		}
 	}
 	free(copy);

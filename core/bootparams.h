@@ -53,6 +53,7 @@ struct config_txt {
 	char *kernel;     /* kernel= (NULL: the model's default) */
 	char *initramfs;  /* initramfs FILE [followkernel|ADDR] */
 	char *start_file; /* start_file= */
+	bool auto_initramfs; /* auto_initramfs=1: the initramfs named after the kernel */
 };
 
 /* Parses config.txt text (conditional [sections] are applied naively: [all], [pi4], [pi5] …

@@ -378,6 +378,41 @@ static int firmware(struct vpi *v)
 	return 0;
 }
 
+/* auto_initramfs=1: the firmware loads the initramfs named after the kernel (kernel8.img →
+ * initramfs8, kernel_2712.img → initramfs_2712) when it is there, and boots without one when it
+ * is not, which an iSCSI root cannot survive: the kernel alone has no iSCSI initiator.
+ * Sets *name (heap) when the file is there; -1 when its absence stops the boot. */
+static int auto_initramfs(struct vpi *v, const char *kernel, char **name)
+{
+	const char *rest = strncmp(kernel, "kernel", 6) ? kernel : kernel + 6;
+	char *file = xasprintf("initramfs%.*s", (int)strcspn(rest, "."), rest);
+	char *path = xasprintf("%s%s", v->prefix_used, file);
+	bool there = probe(v, path);
+	free(path);
+	if (there) {
+		*name = file;
+		return 0;
+	}
+	struct boot_params bp;
+	char *err = NULL;
+	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);
+	bool iscsi = bp.iscsi;
+	bootparams_done(&bp);
+	free(err);
+	vpi_log(v, "auto_initramfs=1 but no %s%s: the firmware starts the kernel without an initramfs",
+		v->prefix_used, file);
+	int rc = 0;
+	if (iscsi)
+		rc = vpi_fail(v, STAGE_TFTP_KERNEL, "initramfs-missing",
+			      "build the initramfs with the iSCSI hooks (update-initramfs -u) and copy it "
+			      "next to the kernel",
+			      "config.txt has auto_initramfs=1 but there is no %s%s next to the kernel: "
+			      "without an initramfs the kernel cannot log in to its iSCSI root",
+			      v->prefix_used, file);
+	free(file);
+	return rc;
+}
+
 static int kernel_files(struct vpi *v)
 {
 	read_config(v); /* start*.elf reads it again */
@@ -398,6 +433,8 @@ static int kernel_files(struct vpi *v)
 	}
 	if (fetch(v, STAGE_TFTP_KERNEL, kernel, false, NULL, "kernel-files-missing",
 		  "copy the kernel from the image's boot partition") < 0)
+		goto out;
+	if (!ct.initramfs && ct.auto_initramfs && auto_initramfs(v, kernel, &ct.initramfs) < 0)
 		goto out;
 	if (ct.initramfs &&
 	    fetch(v, STAGE_TFTP_KERNEL, ct.initramfs, false, NULL, "initramfs-missing",

@@ -163,8 +163,10 @@ lab_proxy() {
   lab_dnsmasq srv "$SRV" "$T/srv.conf"
 }
 
-# lab_nfsd DIR — rpcbind and nfs-ganesha (NFS v3, MOUNT v3) in $SRV exporting DIR. rpcbind's
-# socket and lock under /run are removed again when this test created them.
+# lab_nfsd DIR|EXPORTS — rpcbind and nfs-ganesha (NFS v3, MOUNT v3) in $SRV exporting DIR to the
+# lab, or every line of the exports(5) file EXPORTS (path, client, rw/ro, root squash) as
+# `exportfs` would. rpcbind's socket and lock under /run are removed again when this test
+# created them.
 lab_nfsd() {
   need rpcbind ganesha.nfsd
   # rpcbind's unix socket lives in the shared /run: one rpcbind at a time on the machine
@@ -176,13 +178,15 @@ lab_nfsd() {
   on_exit "kill $rp 2>/dev/null; wait $rp 2>/dev/null; rm -rf /run/rpcbind.sock /run/rpcbind.lock /run/rpcbind"
   sleep 0.3
   mkdir -p "$T/ganesha"
-  cat >"$T/ganesha/g.conf" <<CONF
-NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }
-NFSV4 { Graceless = true; }
-EXPORT { Export_Id = 1; Path = $1; Pseudo = $1; Access_Type = RW; Squash = No_Root_Squash;
-  Protocols = 3; Transports = UDP, TCP; FSAL { Name = VFS; }
-  CLIENT { Clients = 10.77.0.0/24; Access_Type = RW; } }
-CONF
+  { printf 'NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }\n'
+    printf 'NFSV4 { Graceless = true; }\n'
+    if [[ -f "$1" ]]; then sed -e 's/#.*//' "$1"; else echo "$1 10.77.0.0/24(rw,no_root_squash)"; fi |
+      awk 'NF >= 2 { split($2, c, "[()]"); acc = c[2] ~ /(^|,)rw(,|$)/ ? "RW" : "RO"
+        sq = c[2] ~ /no_root_squash/ ? "No_Root_Squash" : "Root_Squash"
+        printf "EXPORT { Export_Id = %d; Path = %s; Pseudo = %s; Access_Type = None; Squash = %s;\n", ++n, $1, $1, sq
+        printf "  Protocols = 3; Transports = UDP, TCP; FSAL { Name = VFS; }\n"
+        printf "  CLIENT { Clients = %s; Access_Type = %s; } }\n", c[1], acc }'
+  } >"$T/ganesha/g.conf"
   ip netns exec "$SRV" ganesha.nfsd -F -f "$T/ganesha/g.conf" -L "$T/ganesha/log" -p "$T/ganesha/pid" &
   local gp=$!
   on_exit "kill $gp 2>/dev/null; sleep 0.5; kill -9 $gp 2>/dev/null; wait $gp 2>/dev/null"

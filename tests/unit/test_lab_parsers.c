@@ -108,6 +108,10 @@ static void test_config_txt(void **state)
 	config_txt_done(&ct);
 	config_txt_parse("[pi5]\ninitramfs x\n", "pi4", &ct);
 	assert_null(ct.initramfs);
+	assert_false(ct.auto_initramfs);
+	config_txt_done(&ct);
+	config_txt_parse("[all]\nauto_initramfs=1\n[pi3]\nauto_initramfs=0\n", "pi4", &ct);
+	assert_true(ct.auto_initramfs);
 	config_txt_done(&ct);
 }
 
