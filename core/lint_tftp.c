@@ -34,6 +34,7 @@ struct pi_files {
 	const char *dtb;
 	char *kernel, *alt_kernel, *initramfs;
 	bool config; /* config.txt is required (Pi 5: it decides the prefix) */
+	bool auto_initramfs; /* initramfs is the one auto_initramfs=1 names after the kernel */
 };
 
 static void pi_files_init(struct pi_files *f, const struct pi_model_info *mi, const char *dir)
@@ -59,6 +60,12 @@ static void pi_files_init(struct pi_files *f, const struct pi_model_info *mi, co
 	if (!ct.kernel && !strcmp(mi->kernel, "kernel_2712.img"))
 		f->alt_kernel = xstrdup("kernel8.img"); /* the Pi 5 falls back to it */
 	f->initramfs = ct.initramfs ? xstrdup(ct.initramfs) : NULL;
+	if (!f->initramfs && ct.auto_initramfs) {
+		/* kernel8.img → initramfs8, kernel_2712.img → initramfs_2712 */
+		const char *rest = strncmp(f->kernel, "kernel", 6) ? f->kernel : f->kernel + 6;
+		f->initramfs = xasprintf("initramfs%.*s", (int)strcspn(rest, "."), rest);
+		f->auto_initramfs = true;
+	}
 	config_txt_done(&ct);
 }
 
@@ -89,7 +96,8 @@ static void missing(struct problems *ps, const char *dir, const char *section, c
 
 /* Checks one Pi's directory; returns true when the Pi needs bootcode.bin in the root (a Pi 3
  * whose files are there, or whose directory is missing). */
-static bool check_pi_dir(const struct pi *p, const char *top, struct problems *ps)
+static bool check_pi_dir(const struct site *s, const struct pi *p, const char *top,
+			 struct problems *ps)
 {
 	const struct pi_model_info *mi = model_info(p->model);
 	if (model_is_pi3_family(p->model) && p->prefix != TFTP_PREFIX_SERIAL)
@@ -132,7 +140,19 @@ static bool check_pi_dir(const struct pi *p, const char *top, struct problems *p
 			missing(ps, dir, section, "cmdline.txt", "the firmware");
 		if (!has_file(dir, f.kernel) && !(f.alt_kernel && has_file(dir, f.alt_kernel)))
 			missing(ps, dir, section, f.kernel, "the firmware");
-		if (f.initramfs && !has_file(dir, f.initramfs)) {
+		if (f.initramfs && f.auto_initramfs && !has_file(dir, f.initramfs)) {
+			/* the firmware boots without it, which only an iSCSI root cannot survive */
+			if (s->root == ROOT_ISCSI) {
+				char *cfg = xasprintf("%s/config.txt", dir);
+				problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "auto_initramfs",
+					     "config.txt has auto_initramfs=1 but there is no %s "
+					     "next to %s: the kernel starts without an initramfs and "
+					     "cannot log in to its iSCSI root (fix: build it with the "
+					     "iSCSI hooks, update-initramfs -u, and copy it there)",
+					     f.initramfs, f.kernel);
+				free(cfg);
+			}
+		} else if (f.initramfs && !has_file(dir, f.initramfs)) {
 			char *cfg = xasprintf("%s/config.txt", dir);
 			problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "initramfs",
 				     "config.txt names initramfs %s, which is not there: the "
@@ -179,7 +199,7 @@ void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps)
 		top[--n] = '\0';
 	const struct pi *pi3 = NULL;
 	for (size_t i = 0; is_dir(top) && i < s->n_pis; i++)
-		if (check_pi_dir(&s->pis[i], top, ps) && !pi3)
+		if (check_pi_dir(s, &s->pis[i], top, ps) && !pi3)
 			pi3 = &s->pis[i];
 	if (pi3)
 		check_bootcode(pi3, top, ps);

@@ -136,6 +136,14 @@ touch "$K"/{start4.elf,fixup4.dat,bcm2711-rpi-4-b.dtb,kernel8.img,cmdline.txt,in
 printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 [[ ! -s "$T/out" ]] || { cat "$T/out"; fail "a complete TFTP tree printed findings"; }
+# auto_initramfs=1 (what provision writes): the initramfs named after the kernel must be there
+printf 'auto_initramfs=1\n' > "$K/config.txt"
+mv "$K/initramfs8" "$T/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'config.txt: \[pi "kitchen"\] auto_initramfs: config.txt has auto_initramfs=1 but there is no initramfs8 next to kernel8.img' "$T/out"
+mv "$T/initramfs8" "$K/initramfs8"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
 rm -r "$K/fixup4.dat" "$K/initramfs8" "$K/cmdline.txt" "$R/srv/tftp/bootcode.bin" "$G"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 expect_grep 'dc-a6-32-1c-6a-2a: \[pi "kitchen"\] fixup4.dat: the Pi.s TFTP directory has no fixup4.dat' "$T/out"
