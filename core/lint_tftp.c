@@ -94,6 +94,32 @@ static void missing(struct problems *ps, const char *dir, const char *section, c
 		     name, who);
 }
 
+/* The initramfs config.txt names must be there (the firmware stops without it); the one
+ * auto_initramfs=1 names after the kernel only matters to an iSCSI root (the firmware boots
+ * the kernel alone, which has no iSCSI initiator). */
+static void check_initramfs(const struct site *s, const struct pi_files *f, const char *dir,
+			    const char *section, struct problems *ps)
+{
+	if (!f->initramfs || has_file(dir, f->initramfs) ||
+	    (f->auto_initramfs && s->root != ROOT_ISCSI))
+		return;
+	char *cfg = xasprintf("%s/config.txt", dir);
+	if (f->auto_initramfs)
+		problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "auto_initramfs",
+			     "config.txt has auto_initramfs=1 but there is no %s next to %s: the "
+			     "kernel starts without an initramfs and cannot log in to its iSCSI root "
+			     "(fix: build it with the iSCSI hooks, update-initramfs -u, and copy it "
+			     "there)",
+			     f->initramfs, f->kernel);
+	else
+		problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "initramfs",
+			     "config.txt names initramfs %s, which is not there: the firmware stops "
+			     "before the kernel starts (fix: build it with update-initramfs and copy "
+			     "it next to the kernel, or fix the initramfs line)",
+			     f->initramfs);
+	free(cfg);
+}
+
 /* Checks one Pi's directory; returns true when the Pi needs bootcode.bin in the root (a Pi 3
  * whose files are there, or whose directory is missing). */
 static bool check_pi_dir(const struct site *s, const struct pi *p, const char *top,
@@ -140,28 +166,7 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 			missing(ps, dir, section, "cmdline.txt", "the firmware");
 		if (!has_file(dir, f.kernel) && !(f.alt_kernel && has_file(dir, f.alt_kernel)))
 			missing(ps, dir, section, f.kernel, "the firmware");
-		if (f.initramfs && f.auto_initramfs && !has_file(dir, f.initramfs)) {
-			/* the firmware boots without it, which only an iSCSI root cannot survive */
-			if (s->root == ROOT_ISCSI) {
-				char *cfg = xasprintf("%s/config.txt", dir);
-				problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "auto_initramfs",
-					     "config.txt has auto_initramfs=1 but there is no %s "
-					     "next to %s: the kernel starts without an initramfs and "
-					     "cannot log in to its iSCSI root (fix: build it with the "
-					     "iSCSI hooks, update-initramfs -u, and copy it there)",
-					     f.initramfs, f.kernel);
-				free(cfg);
-			}
-		} else if (f.initramfs && !has_file(dir, f.initramfs)) {
-			char *cfg = xasprintf("%s/config.txt", dir);
-			problems_add(ps, PROBLEM_ERROR, cfg, 0, section, "initramfs",
-				     "config.txt names initramfs %s, which is not there: the "
-				     "firmware stops before the kernel starts (fix: build it with "
-				     "update-initramfs and copy it next to the kernel, or fix the "
-				     "initramfs line)",
-				     f.initramfs);
-			free(cfg);
-		}
+		check_initramfs(s, &f, dir, section, ps);
 	}
 	pi_files_done(&f);
 	free(section);
