@@ -150,10 +150,10 @@ row no-reply-delay  garage  3 'arrived .* ms apart'                 proxy-no-del
     'proxy DHCP without dhcp-reply-delay'                            '--dhcp-timeout 4' \
     'sed -i "/^dhcp-reply-delay/d" "$CONF"'
 row no-option-43    kitchen 2 'none carries option 43'              no-option-43 \
-    'sends no .*menu in option 43'                                   '--dhcp-timeout 3' \
+    'sends no .*menu in option 43'                                   '--dhcp-timeout 4' \
     'sed -i "/^pxe-service/d" "$CONF"'
 row generic-menu    kitchen 2 'does not contain .Raspberry Pi Boot' no-pi-boot-menu \
-    'sends no .*menu in option 43'                                   '--dhcp-timeout 3' \
+    'sends no .*menu in option 43'                                   '--dhcp-timeout 4' \
     'sed -i "s/Raspberry Pi Boot   /Network Boot/" "$CONF"'
 row serial-dir      kitchen 4 'TFTP directory 511e57f7/ is missing' tftp-prefix-dir-missing \
     'TFTP directory 511e57f7/ is missing'                           '' \
@@ -187,7 +187,7 @@ row tftp-down       kitchen 4 'nothing answers TFTP'                tftp-no-answ
     'enable-tftp'                                                    '' \
     'sed -i "/^enable-tftp/d" "$CONF"'
 row server-down     kitchen 2 'none carries option 43'              no-option-43 \
-    '-every file is right: the boot server is simply not running' '--dhcp-timeout 3' \
+    '-every file is right: the boot server is simply not running' '--dhcp-timeout 4' \
     'SRV_DOWN=1'
 
 # the prefix mismatch is on the Pi: `pinetboot check` with the Pi's bootloader config sees it
