@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/secrets.h"
+#include "core/fsutil.h"
 #include "core/util.h"
 
 extern char **environ;
@@ -62,21 +63,12 @@ char *review_diff(const char *installed, const char *content, size_t len, int *s
 		return xasprintf("(not installed: %s does not exist; the whole file is new)",
 				 installed);
 	}
-	const char *tmpdir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-	char *tmp = xasprintf("%s/pinetboot-review.XXXXXX", tmpdir);
-	int fd = mkstemp(tmp);
-	if (fd < 0 || write(fd, content, len) != (ssize_t)len) {
-		char *m =
-		    xasprintf("(cannot write a temporary file in %s: %s)", tmpdir, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
-		free(tmp);
+	char *tmp = fs_temp_file("review", content, len);
+	if (!tmp) {
 		*same = 0;
-		return m;
+		return xasprintf("(cannot write a temporary file in %s: %s)", fs_tmpdir(),
+				 strerror(errno));
 	}
-	close(fd);
 	char *label_old = xasprintf("installed %s", installed);
 	char *argv[] = {"diff",	   "-u",	"--label",	   label_old,
 			"--label", "generated", (char *)installed, tmp,
