@@ -34,16 +34,6 @@ static struct pnb_bytes fixed_string(const uint8_t *p, size_t n)
 	return bytes_of(p, i);
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
 /* Option 97 the Pi way: type 0, then either FourCC "RPi4"/"RPi5", board revision (LE), the
  * MAC's low 4 bytes, serial (LE); or (DHCP_OPTION97=0, 3B+) the serial repeated four times. */
 static void pi_guid_decode(struct ev_dhcp *d)
@@ -55,12 +45,12 @@ static void pi_guid_decode(struct ev_dhcp *d)
 	if (g[0] == 'R' && g[1] == 'P' && g[2] == 'i' && g[3] >= '0' && g[3] <= '9') {
 		memcpy(d->pi_fourcc, g, 4);
 		d->pi_fourcc[4] = 0;
-		d->pi_revision = le32(g + 4);
-		d->pi_serial = le32(g + 12);
+		d->pi_revision = le32_at(g + 4);
+		d->pi_serial = le32_at(g + 12);
 		d->pi_guid = true;
 	} else if (!memcmp(g, g + 4, 4) && !memcmp(g, g + 8, 4) && !memcmp(g, g + 12, 4) &&
-		   le32(g) != 0x44444444u && le32(g) != 0) {
-		d->pi_serial = le32(g);
+		   le32_at(g) != 0x44444444u && le32_at(g) != 0) {
+		d->pi_serial = le32_at(g);
 		d->pi_guid = true;
 	}
 }
@@ -115,13 +105,13 @@ static void option_store(struct ev_dhcp *d, uint8_t code, const uint8_t *v, uint
 			d->field = b; \
 	} while (0)
 	switch (code) {
-	case 1: if (n == 4 && !d->subnet_mask) d->subnet_mask = be32(v); break;
-	case 3: if (n >= 4 && !d->router) d->router = be32(v); break;
+	case 1: if (n == 4 && !d->subnet_mask) d->subnet_mask = be32_at(v); break;
+	case 3: if (n >= 4 && !d->router) d->router = be32_at(v); break;
 	case 43: FIRST(vendor_opts); break;
-	case 50: if (n == 4 && !d->requested_ip) d->requested_ip = be32(v); break;
+	case 50: if (n == 4 && !d->requested_ip) d->requested_ip = be32_at(v); break;
 	case 52: d->overload_used = true; break;
 	case 53: if (n >= 1 && !d->msg_type) d->msg_type = v[0]; break;
-	case 54: if (n == 4 && !d->server_id) d->server_id = be32(v); break;
+	case 54: if (n == 4 && !d->server_id) d->server_id = be32_at(v); break;
 	case 55: FIRST(param_list); break;
 	case 60: FIRST(vendor_class); break;
 	case 66: FIRST(tftp_server); break;
@@ -189,7 +179,7 @@ void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	const uint8_t *sname = p + 44, *file = p + 108;
 	struct dhcp_walk w = {&ev, NULL};
 	uint8_t overload = 0;
-	d->cookie = len >= BOOTP_FIXED + 4 && be32(p + BOOTP_FIXED) == DHCP_COOKIE;
+	d->cookie = len >= BOOTP_FIXED + 4 && be32_at(p + BOOTP_FIXED) == DHCP_COOKIE;
 	if (d->cookie)
 		overload = options_walk(&w, p + 240, len - 240);
 	if (overload & 1)

@@ -3,27 +3,19 @@
 
 #include <string.h>
 
+#include "core/util.h"
+
 void cli_json_strn(FILE *f, const char *s, size_t n)
 {
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f); /* UTF-8 passes through */
-	}
-	fputc('"', f);
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add_json(&b, s, n);
+	fwrite(b.buf, 1, b.len, f);
+	sbuf_done(&b);
 }
 
 void cli_json_str(FILE *f, const char *s)
@@ -31,21 +23,27 @@ void cli_json_str(FILE *f, const char *s)
 	cli_json_strn(f, s, s ? strlen(s) : 0);
 }
 
-void cli_json_problems(FILE *f, const struct problems *ps)
+void cli_json_problem(FILE *f, const struct problem *p)
 {
 	static const char *const sev[] = {"error", "warning", "note"};
+	fprintf(f, "{\"severity\":\"%s\",\"file\":", sev[p->severity]);
+	cli_json_str(f, p->file);
+	fprintf(f, ",\"line\":%d,\"section\":", p->line);
+	cli_json_str(f, p->section);
+	fputs(",\"key\":", f);
+	cli_json_str(f, p->key);
+	fputs(",\"message\":", f);
+	cli_json_str(f, p->message);
+	fputc('}', f);
+}
+
+void cli_json_problems(FILE *f, const struct problems *ps)
+{
 	fputc('[', f);
 	for (size_t i = 0; i < ps->n; i++) {
-		const struct problem *p = &ps->items[i];
-		fprintf(f, "%s{\"severity\":\"%s\",\"file\":", i ? "," : "", sev[p->severity]);
-		cli_json_str(f, p->file);
-		fprintf(f, ",\"line\":%d,\"section\":", p->line);
-		cli_json_str(f, p->section);
-		fputs(",\"key\":", f);
-		cli_json_str(f, p->key);
-		fputs(",\"message\":", f);
-		cli_json_str(f, p->message);
-		fputc('}', f);
+		if (i)
+			fputc(',', f);
+		cli_json_problem(f, &ps->items[i]);
 	}
 	fputc(']', f);
 }

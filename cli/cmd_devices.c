@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_json.h"
 #include "core/drives.h"
 #include "core/profile.h"
 #include "core/util.h"
@@ -29,19 +30,10 @@ static void usage(void)
 	     "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.");
 }
 
+/* Absent udev properties print as "" (not null): scripts filter on them as strings. */
 static void json_str(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
+	cli_json_str(f, s ? s : "");
 }
 
 static void json_strv(FILE *f, char **v, size_t n)

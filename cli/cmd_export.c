@@ -80,8 +80,7 @@ static int run_diff(const char *work, const char *dir)
 
 static int do_diff(const struct render_set *rs, const char *dir)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *work = xasprintf("%s/pinetboot-diff-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	char *work = xasprintf("%s/pinetboot-diff-XXXXXX", fs_tmpdir());
 	if (!mkdtemp(work)) {
 		cli_error("export", "cannot make a temporary directory: %s", strerror(errno));
 		free(work);

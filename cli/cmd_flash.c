@@ -14,6 +14,7 @@
 #include "cli/flash_progress.h"
 #include "core/customize.h"
 #include "core/drives.h"
+#include "core/fsutil.h"
 #include "core/flash.h"
 #include "core/image.h"
 #include "core/profile.h"
@@ -272,16 +273,16 @@ out:
 
 static int flash_dir(struct flash_cli *fc)
 {
-	char tmpl[] = "/tmp/pinetboot-card.XXXXXX";
-	int fd = mkstemp(tmpl);
-	if (fd < 0) {
-		cli_error("flash", "cannot make a temporary file: %s", strerror(errno));
+	char *tmpl = fs_temp_file("card", NULL, 0);
+	if (!tmpl) {
+		cli_error("flash", "cannot make a temporary file in %s: %s", fs_tmpdir(),
+			  strerror(errno));
 		return EXIT_PROBLEMS;
 	}
-	close(fd);
 	char err[512];
 	if (fatcard_build(fc->image, tmpl, err, sizeof(err)) < 0) {
 		unlink(tmpl);
+		free(tmpl);
 		cli_error("flash", "%s", err);
 		return EXIT_USAGE;
 	}
@@ -291,6 +292,7 @@ static int flash_dir(struct flash_cli *fc)
 	int rc = run_flash(fc);
 	fc->image = dir;
 	unlink(tmpl);
+	free(tmpl);
 	return rc;
 }
 

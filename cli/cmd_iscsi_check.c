@@ -107,7 +107,7 @@ static void print_json(const struct iscsi_check *c)
 	fputc(',', f);
 	jsonw_kv(f, "fix", c->fix);
 	fputs(",\"partitions\":[", f);
-	for (int i = 0; c->have_disk && i < c->disk.n_parts; i++) {
+	for (int i = 0; c->have_disk && i < c->disk.n; i++) {
 		const struct disk_part *p = &c->disk.parts[i];
 		fprintf(f, "%s{\"number\":%d,\"start\":%llu,\"size\":%llu,", i ? "," : "",
 			p->number, (unsigned long long)p->start, (unsigned long long)p->size);

@@ -36,20 +36,12 @@ static const char usage_text[] =
 	"Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
 	"or the installed files), 2 usage error or SITE cannot be read.\n";
 
+/* One problem object per line (the other commands' --json put them in an array). */
 static void print_json(const struct problems *ps, FILE *f)
 {
-	static const char *const sev[] = {"error", "warning", "note"};
 	for (size_t i = 0; i < ps->n; i++) {
-		const struct problem *p = &ps->items[i];
-		fputs("{\"file\":", f);
-		cli_json_str(f, p->file);
-		fprintf(f, ",\"line\":%d,\"severity\":\"%s\",\"section\":", p->line, sev[p->severity]);
-		cli_json_str(f, p->section);
-		fputs(",\"key\":", f);
-		cli_json_str(f, p->key);
-		fputs(",\"message\":", f);
-		cli_json_str(f, p->message);
-		fputs("}\n", f);
+		cli_json_problem(f, &ps->items[i]);
+		fputc('\n', f);
 	}
 }
 

@@ -3,11 +3,6 @@
 
 #include "cli/cli_json.h"
 
-void jsonw_str(FILE *f, const char *s)
-{
-	cli_json_str(f, s);
-}
-
 void jsonw_kv(FILE *f, const char *key, const char *value)
 {
 	cli_json_str(f, key);

@@ -7,8 +7,6 @@
 
 #include "core/iscsi_check.h"
 
-/* Writes s as a JSON string (with quotes), or null when s is NULL. */
-void jsonw_str(FILE *f, const char *s);
 /* Writes "key": and then the string value (or null). */
 void jsonw_kv(FILE *f, const char *key, const char *value);
 

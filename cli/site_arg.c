@@ -11,8 +11,7 @@
 #include "core/secrets.h"
 #include "core/util.h"
 
-const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
-				  struct site *s)
+int cli_site_read(const char *cmd, const char *path, struct site *s)
 {
 	struct problems ps;
 	problems_init(&ps);
@@ -22,7 +21,7 @@ const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char 
 		cli_error(cmd, "%s is not a valid site profile (see above)", path);
 		problems_done(&ps);
 		site_done(s);
-		return NULL;
+		return -1;
 	}
 	/* the Pis' CHAP credentials live in SITE.secrets beside the profile (pinetboot export) */
 	char *sec = secrets_path_for(path);
@@ -33,9 +32,17 @@ const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char 
 		cli_error(cmd, "the secrets file beside %s cannot be used (see above)", path);
 		problems_done(&ps);
 		site_done(s);
-		return NULL;
+		return -1;
 	}
 	problems_done(&ps);
+	return 0;
+}
+
+const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
+				  struct site *s)
+{
+	if (cli_site_read(cmd, path, s) < 0)
+		return NULL;
 	const struct pi *p = site_find_pi(s, name);
 	if (p)
 		return p;

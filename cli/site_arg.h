@@ -5,6 +5,11 @@
 
 #include "core/profile.h"
 
+/* Loads path into s and the CHAP credentials from SITE.secrets beside it (read only; unlike
+ * flash_progress.h's cli_load_site it creates no secrets). Returns 0 (the caller
+ * site_done()s s) or -1 after printing the problems to stderr, with s released. */
+int cli_site_read(const char *cmd, const char *path, struct site *s);
+
 /* Loads path into s (and the CHAP credentials from SITE.secrets beside it, when there is one)
  * and returns the Pi called name (owned by s). On an invalid profile or an
  * unknown Pi it prints the problems (or the Pi names there are) to stderr, leaves s released

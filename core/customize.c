@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/fsmap.h"
+#include "core/fsutil.h"
+#include "core/parttable.h"
 #include "core/render.h"
 #include "core/runcmd.h"
 #include "core/util.h"
@@ -105,12 +106,12 @@ int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t 
 {
 	struct part_table pt;
 	if (part_table_read_path(target, &pt) < 0) {
-		snprintf(err, errlen, "cannot read the partition table of %s", target);
+		snprintf(err, errlen, "cannot read the partition table of %s: %s", target, pt.error);
 		return -1;
 	}
 	for (int i = 0; i < pt.n; i++)
-		if (pt.parts[i].fs == PART_FS_FAT) {
-			*offset = pt.parts[i].offset;
+		if (pt.parts[i].fs.kind == FS_FAT) {
+			*offset = pt.parts[i].start;
 			return 0;
 		}
 	if (pt.n == 0) {
@@ -146,22 +147,18 @@ char *customize_read_file(const char *target, uint64_t offset, const char *name)
 int customize_write_file(const char *target, uint64_t offset, const char *name, const char *data,
 			 size_t len, char *err, size_t errlen)
 {
-	char tmp[] = "/tmp/pinetboot-fat.XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd < 0 || (len && write(fd, data, len) != (ssize_t)len)) {
-		snprintf(err, errlen, "cannot write a temporary file: %s", strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(tmp);
-		}
+	char *tmp = fs_temp_file("fat", data, len);
+	if (!tmp) {
+		snprintf(err, errlen, "cannot write a temporary file in %s: %s", fs_tmpdir(),
+			 strerror(errno));
 		return -1;
 	}
-	close(fd);
 	char *spec = mspec(target, offset), *path = xasprintf("::%s", name);
 	char *argv[] = {"mcopy", "-o", "-i", spec, tmp, path, NULL};
 	char out[512];
 	int r = runcmd(argv, NULL, out, sizeof(out));
 	unlink(tmp);
+	free(tmp);
 	if (r != 0)
 		snprintf(err, errlen, "mcopy %s into %s failed: %s", name, spec, str_trim(out));
 	free(spec);

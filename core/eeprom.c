@@ -20,25 +20,6 @@
 #define FILE_HDR_TOOL 20u /* what the official tool calls the file header (the quirk in §1.3) */
 #define FILE_CONTENT_OFF 24u
 
-static uint32_t be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8),
-	p[3] = (uint8_t)v;
-}
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16),
-	p[3] = (uint8_t)(v >> 24);
-}
-
 static int fail(struct eeprom_image *img, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int fail(struct eeprom_image *img, const char *fmt, ...)
@@ -77,7 +58,7 @@ static int walk(struct eeprom_image *img)
 {
 	size_t off = 0, cap = 0;
 	while (off + SEC_HDR <= img->size) {
-		uint32_t magic = be32(img->data + off), len = be32(img->data + off + 4);
+		uint32_t magic = be32_at(img->data + off), len = be32_at(img->data + off + 4);
 		if (magic == 0 || magic == 0xffffffffu)
 			break; /* erased flash: the end of the chain */
 		if ((magic & EEPROM_MAGIC_MASK) != EEPROM_MAGIC)
@@ -248,7 +229,7 @@ int eeprom_replace_file(struct eeprom_image *img, const char *name, const uint8_
 	if (off + len + FILE_HDR_TOOL > limit)
 		return fail(img, "%s (%zu bytes) is larger than its section (%zu bytes up to 0x%06zx)",
 			    name, len, limit - off - FILE_HDR_TOOL, limit);
-	put_be32(img->data + off + 4, (uint32_t)(len + FILE_NAME_LEN + 4));
+	be32_store(img->data + off + 4, (uint32_t)(len + FILE_NAME_LEN + 4));
 	memcpy(img->data + off + FILE_CONTENT_OFF, content, len);
 	size_t pad_start = off + FILE_CONTENT_OFF + len;
 	while (pad_start % 8)
@@ -258,8 +239,8 @@ int eeprom_replace_file(struct eeprom_image *img, const char *name, const uint8_
 	 * file is not the last section; the last one is just erased up to the limit. */
 	if (pad > SEC_HDR && !is_last) {
 		pad -= SEC_HDR;
-		put_be32(img->data + pad_start, EEPROM_PAD_MAGIC);
-		put_be32(img->data + pad_start + 4, (uint32_t)pad);
+		be32_store(img->data + pad_start, EEPROM_PAD_MAGIC);
+		be32_store(img->data + pad_start + 4, (uint32_t)pad);
 		pad_start += SEC_HDR;
 	}
 	memset(img->data + pad_start, 0xff, pad);
@@ -289,7 +270,7 @@ bool eeprom_get_timestamp(const struct eeprom_image *img, uint32_t *ts)
 {
 	const struct eeprom_section *s = ro_updatetime(img);
 	const uint8_t *p = s ? img->data + s->offset + FILE_CONTENT_OFF : img->data + img->size - 8;
-	uint32_t inv = le32(p), v = le32(p + 4);
+	uint32_t inv = le32_at(p), v = le32_at(p + 4);
 	if (v == 0xffffffffu || inv != (uint32_t)~v)
 		return false;
 	*ts = v;
@@ -299,8 +280,8 @@ bool eeprom_get_timestamp(const struct eeprom_image *img, uint32_t *ts)
 void eeprom_set_timestamp(struct eeprom_image *img, uint32_t ts)
 {
 	if (!ro_updatetime(img)) {
-		put_le32(img->data + img->size - 8, ~ts);
-		put_le32(img->data + img->size - 4, ts);
+		le32_store(img->data + img->size - 8, ~ts);
+		le32_store(img->data + img->size - 4, ts);
 		return;
 	}
 	for (size_t i = 0; i < img->n_sections; i++) {
@@ -310,8 +291,8 @@ void eeprom_set_timestamp(struct eeprom_image *img, uint32_t ts)
 		if (s->magic != EEPROM_FILE_MAGIC || strcmp(s->name, "updatetime") != 0 ||
 		    s->length < 16 + 8)
 			continue;
-		put_le32(img->data + s->offset + FILE_CONTENT_OFF, ~ts);
-		put_le32(img->data + s->offset + FILE_CONTENT_OFF + 4, ts);
+		le32_store(img->data + s->offset + FILE_CONTENT_OFF, ~ts);
+		le32_store(img->data + s->offset + FILE_CONTENT_OFF + 4, ts);
 	}
 }
 

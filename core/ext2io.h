@@ -8,11 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Reads len bytes at byte offset off into buf; returns 0, or -1 on failure. */
-typedef int (*ext2io_read_fn)(void *ctx, uint64_t off, void *buf, size_t len);
+#include "core/diskread.h"
 
 struct ext2io_src {
-	ext2io_read_fn rd;
+	disk_read_fn rd;
 	void *ctx;
 	uint64_t off;  /* where the filesystem starts on the disk */
 	uint64_t size; /* bytes the filesystem may span; reads past it fail (0 = no limit) */

@@ -1,28 +1,17 @@
-/* fsmap — partition tables and used-block maps (ext via libext2fs through our own io manager,
- * FAT from its allocation table). */
+/* fsmap — used-block maps of an image's partitions (ext via libext2fs through our own io
+ * manager, FAT from its allocation table). */
 #include "core/fsmap.h"
 
-#include <errno.h>
 #include <ext2fs/ext2fs.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <linux/fs.h>
 
 #include "core/ext2io.h"
+#include "core/parttable.h"
 #include "core/util.h"
 
-const char *const part_fs_names[] = {"unknown", "fat", "ext"};
-
 #define MIB (1ull << 20)
-
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 void range_list_add(struct range_list *l, uint64_t off, uint64_t len)
 {
@@ -74,125 +63,19 @@ uint64_t range_list_bytes(const struct range_list *l)
 	return t;
 }
 
-static bool is_fat_boot(const uint8_t *b)
-{
-	uint16_t bps = le16(b + 11);
-	if (b[510] != 0x55 || b[511] != 0xAA)
-		return false;
-	if (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096)
-		return false;
-	return !memcmp(b + 54, "FAT", 3) || !memcmp(b + 82, "FAT32", 5);
-}
-
-static enum part_fs detect_fs(fsmap_read_fn rd, void *ctx, uint64_t off, uint64_t len)
-{
-	uint8_t b[2048];
-	if (len < sizeof(b) || rd(ctx, off, b, sizeof(b)) < 0)
-		return PART_FS_UNKNOWN;
-	if (le16(b + 1024 + 56) == 0xEF53)
-		return PART_FS_EXT;
-	if (is_fat_boot(b))
-		return PART_FS_FAT;
-	return PART_FS_UNKNOWN;
-}
-
-static int read_gpt(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct part_table *pt)
-{
-	uint8_t h[512];
-	if (rd(ctx, 512, h, sizeof(h)) < 0 || memcmp(h, "EFI PART", 8))
-		return -1;
-	uint64_t lba = le64(h + 72);
-	uint32_t count = le32(h + 80), esz = le32(h + 84);
-	if (esz < 128 || esz > 4096 || count > 1024)
-		return -1;
-	uint8_t *e = xmalloc(esz);
-	pt->gpt = true;
-	for (uint32_t i = 0; i < count && pt->n < (int)PNB_ARRAY_LEN(pt->parts); i++) {
-		if (rd(ctx, lba * 512 + (uint64_t)i * esz, e, esz) < 0)
-			break;
-		static const uint8_t zero[16];
-		uint64_t first = le64(e + 32), last = le64(e + 40);
-		if (!memcmp(e, zero, 16) || last < first || (last + 1) * 512 > disk_size)
-			continue;
-		pt->parts[pt->n++] = (struct part){(int)i + 1, first * 512, (last - first + 1) * 512, 0, 0};
-	}
-	free(e);
-	return 0;
-}
-
-int part_table_read(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct part_table *pt)
-{
-	uint8_t b[512];
-	memset(pt, 0, sizeof(*pt));
-	if (disk_size < 512 || rd(ctx, 0, b, sizeof(b)) < 0)
-		return -1;
-	if (b[510] != 0x55 || b[511] != 0xAA || is_fat_boot(b))
-		return 0;
-	if (b[446 + 4] == 0xEE) {
-		if (read_gpt(rd, ctx, disk_size, pt) < 0)
-			pt->n = 0;
-	} else {
-		pt->mbr_id = le32(b + 440);
-		for (int i = 0; i < 4; i++) {
-			const uint8_t *e = b + 446 + 16 * i;
-			uint64_t start = (uint64_t)le32(e + 8) * 512, len = (uint64_t)le32(e + 12) * 512;
-			if (e[4] == 0 || len == 0 || start + len > disk_size)
-				continue;
-			pt->parts[pt->n++] = (struct part){i + 1, start, len, e[4], 0};
-		}
-	}
-	for (int i = 0; i < pt->n; i++) {
-		struct part *p = &pt->parts[i];
-		bool extended = p->mbr_type == 0x05 || p->mbr_type == 0x0f || p->mbr_type == 0x85;
-		p->fs = extended ? PART_FS_UNKNOWN : detect_fs(rd, ctx, p->offset, p->length);
-	}
-	return 0;
-}
-
-static int fd_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	int fd = *(int *)ctx;
-	size_t got = 0;
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-int part_table_read_path(const char *path, struct part_table *pt)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	struct stat st;
-	uint64_t size = 0;
-	if (fstat(fd, &st) == 0)
-		size = (uint64_t)st.st_size;
-	if (S_ISBLK(st.st_mode))
-		ioctl(fd, BLKGETSIZE64, &size);
-	int r = part_table_read(fd_read, &fd, size, pt);
-	close(fd);
-	return r;
-}
-
 /* ---- FAT: reserved sectors, FATs and root directory, then every allocated cluster ---- */
-static int fat_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct range_list *out,
+static int fat_used(disk_read_fn rd, void *ctx, const struct disk_part *p, struct range_list *out,
 		    uint64_t *used)
 {
 	uint8_t b[512];
-	if (rd(ctx, p->offset, b, sizeof(b)) < 0)
+	if (rd(ctx, p->start, b, sizeof(b)) < 0)
 		return -1;
-	uint32_t bps = le16(b + 11), spc = b[13], res = le16(b + 14), nfats = b[16];
-	uint32_t root = le16(b + 17), tot = le16(b + 19) ? le16(b + 19) : le32(b + 32);
-	uint32_t fatsz = le16(b + 22) ? le16(b + 22) : le32(b + 36);
+	uint32_t bps = le16_at(b + 11), spc = b[13], res = le16_at(b + 14), nfats = b[16];
+	uint32_t root = le16_at(b + 17), tot = le16_at(b + 19) ? le16_at(b + 19) : le32_at(b + 32);
+	uint32_t fatsz = le16_at(b + 22) ? le16_at(b + 22) : le32_at(b + 36);
 	uint32_t rootsecs = (root * 32 + bps - 1) / bps;
 	uint64_t data = res + (uint64_t)nfats * fatsz + rootsecs;
-	if (spc == 0 || data >= tot || (uint64_t)tot * bps > p->length)
+	if (spc == 0 || data >= tot || (uint64_t)tot * bps > p->size)
 		return 1;
 	uint64_t clusters = (tot - data) / spc;
 	if (clusters < 4085) /* FAT12: small enough to write in full */
@@ -200,11 +83,11 @@ static int fat_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct ra
 	bool fat32 = clusters >= 65525;
 	size_t fatbytes = (size_t)fatsz * bps;
 	uint8_t *fat = xmalloc(fatbytes);
-	if (rd(ctx, p->offset + (uint64_t)res * bps, fat, fatbytes) < 0) {
+	if (rd(ctx, p->start + (uint64_t)res * bps, fat, fatbytes) < 0) {
 		free(fat);
 		return -1;
 	}
-	range_list_add(out, p->offset, data * bps);
+	range_list_add(out, p->start, data * bps);
 	*used = data * bps;
 	uint64_t csize = (uint64_t)spc * bps, run = 0, start = 0;
 	for (uint64_t c = 2; c <= clusters + 2; c++) {
@@ -212,14 +95,14 @@ static int fat_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct ra
 		if (c == clusters + 2)
 			v = 0; /* flushes the last run */
 		else if (fat32 && (c + 1) * 4 <= fatbytes)
-			v = le32(fat + c * 4) & 0x0FFFFFFF;
+			v = le32_at(fat + c * 4) & 0x0FFFFFFF;
 		else if (!fat32 && (c + 1) * 2 <= fatbytes)
-			v = le16(fat + c * 2);
+			v = le16_at(fat + c * 2);
 		if (v) {
 			if (run++ == 0)
 				start = c;
 		} else if (run) {
-			range_list_add(out, p->offset + data * bps + (start - 2) * csize, run * csize);
+			range_list_add(out, p->start + data * bps + (start - 2) * csize, run * csize);
 			*used += run * csize;
 			run = 0;
 		}
@@ -246,21 +129,21 @@ static void ext_skip_lazy_itables(ext2_filsys fs)
 	}
 }
 
-static int ext_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct range_list *out,
+static int ext_used(disk_read_fn rd, void *ctx, const struct disk_part *p, struct range_list *out,
 		    uint64_t *used)
 {
-	struct ext2io_src x = {rd, ctx, p->offset, 0};
+	struct ext2io_src x = {rd, ctx, p->start, 0};
 	ext2_filsys fs = NULL;
 	if (ext2io_open(&x, &fs) != 0)
 		return 1;
-	if (ext2fs_read_block_bitmap(fs) != 0 || (uint64_t)ext2fs_blocks_count(fs->super) * fs->blocksize > p->length) {
+	if (ext2fs_read_block_bitmap(fs) != 0 || (uint64_t)ext2fs_blocks_count(fs->super) * fs->blocksize > p->size) {
 		ext2fs_close_free(&fs);
 		return 1;
 	}
 	ext_skip_lazy_itables(fs);
 	uint64_t bs = fs->blocksize;
 	blk64_t end = ext2fs_blocks_count(fs->super) - 1, b = fs->super->s_first_data_block;
-	range_list_add(out, p->offset, 4096); /* boot block and primary superblock */
+	range_list_add(out, p->start, 4096); /* boot block and primary superblock */
 	*used = 0;
 	while (b <= end) {
 		blk64_t s, e;
@@ -268,7 +151,7 @@ static int ext_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct ra
 			break;
 		if (ext2fs_find_first_zero_block_bitmap2(fs->block_map, s, end, &e) != 0)
 			e = end + 1;
-		range_list_add(out, p->offset + s * bs, (e - s) * bs);
+		range_list_add(out, p->start + s * bs, (e - s) * bs);
 		*used += (e - s) * bs;
 		b = e;
 	}
@@ -276,18 +159,19 @@ static int ext_used(fsmap_read_fn rd, void *ctx, const struct part *p, struct ra
 	return 0;
 }
 
-int fsmap_needed(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct range_list *out,
+int fsmap_needed(disk_read_fn rd, void *ctx, uint64_t disk_size, struct range_list *out,
 		 char *note, size_t notelen)
 {
 	struct part_table pt;
-	if (part_table_read(rd, ctx, disk_size, &pt) < 0)
+	if (part_table_read(rd, ctx, disk_size, 512, &pt) < 0)
 		return -1;
+	part_table_drop_past_end(&pt); /* their bytes are written in full, as outside partitions */
 	struct sbuf s;
 	sbuf_init(&s);
 	/* outside partitions: the gaps between them, written in full */
 	struct range_list inside = {0};
 	for (int i = 0; i < pt.n; i++)
-		range_list_add(&inside, pt.parts[i].offset, pt.parts[i].length);
+		range_list_add(&inside, pt.parts[i].start, pt.parts[i].size);
 	range_list_normalise(&inside);
 	uint64_t at = 0;
 	for (size_t i = 0; i < inside.n; i++) {
@@ -300,24 +184,24 @@ int fsmap_needed(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct range_l
 	range_list_done(&inside);
 	range_list_add(out, 0, disk_size < MIB ? disk_size : MIB);
 	for (int i = 0; i < pt.n; i++) {
-		const struct part *p = &pt.parts[i];
-		uint64_t used = p->length;
+		const struct disk_part *p = &pt.parts[i];
+		uint64_t used = p->size;
 		int r = 1;
-		if (p->fs == PART_FS_FAT)
+		if (p->fs.kind == FS_FAT)
 			r = fat_used(rd, ctx, p, out, &used);
-		else if (p->fs == PART_FS_EXT)
+		else if (p->fs.kind == FS_EXT)
 			r = ext_used(rd, ctx, p, out, &used);
 		if (r < 0) {
 			sbuf_done(&s);
 			return -1;
 		}
 		if (r > 0) {
-			used = p->length;
-			range_list_add(out, p->offset, p->length);
+			used = p->size;
+			range_list_add(out, p->start, p->size);
 		}
 		sbuf_printf(&s, "%sp%d %s %llu MiB of %llu", s.len ? ", " : "", p->number,
-			    r > 0 ? "written in full" : part_fs_names[p->fs],
-			    (unsigned long long)(used >> 20), (unsigned long long)(p->length >> 20));
+			    r > 0 ? "written in full" : part_fs_name(p->fs.kind),
+			    (unsigned long long)(used >> 20), (unsigned long long)(p->size >> 20));
 	}
 	if (note)
 		snprintf(note, notelen, "%s", pt.n ? s.buf : "no partition table: written in full");

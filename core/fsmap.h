@@ -11,33 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum part_fs { PART_FS_UNKNOWN, PART_FS_FAT, PART_FS_EXT };
-extern const char *const part_fs_names[]; /* "unknown", "fat", "ext" */
+#include "core/diskread.h"
 
-struct part {
-	int number;        /* 1-based, as the kernel numbers them */
-	uint64_t offset;   /* bytes from the start of the disk */
-	uint64_t length;   /* bytes */
-	unsigned mbr_type; /* MBR type byte, 0 for GPT */
-	enum part_fs fs;
-};
-
-struct part_table {
-	bool gpt;
-	uint32_t mbr_id;  /* MBR disk identifier (PARTUUID prefix), 0 for GPT */
-	struct part parts[16];
-	int n;
-};
-
-/* Reads len bytes at off into buf; returns 0 or -1. */
-typedef int (*fsmap_read_fn)(void *ctx, uint64_t off, void *buf, size_t len);
-
-/* Parses the partition table of a disk of disk_size bytes. Returns 0 (a disk without a table
- * gives n = 0) or -1 when reading fails. Each partition's fs is detected from its magic. */
-int part_table_read(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct part_table *pt);
-/* Same, over a file or device path. */
-int part_table_read_path(const char *path, struct part_table *pt);
-
+/* The partition table itself: core/parttable.h. */
 /* A growable list of byte ranges, kept sorted and merged by range_list_normalise. */
 struct range {
 	uint64_t off, len;
@@ -55,7 +31,7 @@ uint64_t range_list_bytes(const struct range_list *l);
  * outside partitions, the used blocks of FAT and ext partitions, and all of every other
  * partition. Appends to out (not normalised). note (may be NULL) receives a one-line summary
  * such as "p1 fat 12 MiB used, p2 ext 690 MiB used". Returns 0 or -1 on a read error. */
-int fsmap_needed(fsmap_read_fn rd, void *ctx, uint64_t disk_size, struct range_list *out,
+int fsmap_needed(disk_read_fn rd, void *ctx, uint64_t disk_size, struct range_list *out,
 		 char *note, size_t notelen);
 
 #endif

@@ -68,6 +68,31 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 	return rc;
 }
 
+const char *fs_tmpdir(void)
+{
+	const char *d = getenv("TMPDIR");
+	return d && *d ? d : "/tmp";
+}
+
+char *fs_temp_file(const char *tag, const void *data, size_t len)
+{
+	char *path = xasprintf("%s/pinetboot-%s.XXXXXX", fs_tmpdir(), tag);
+	int fd = mkstemp(path);
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	int rc = write_all(fd, data, len), saved = errno;
+	if (close(fd) != 0 && rc == 0)
+		rc = -1, saved = errno;
+	if (rc == 0)
+		return path;
+	unlink(path);
+	free(path);
+	errno = saved;
+	return NULL;
+}
+
 int fs_write_file(const char *path, const char *data, size_t len, mode_t mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);

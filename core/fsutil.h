@@ -13,6 +13,13 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
  * synced once as a whole. Returns 0 or -1 with errno set. */
 int fs_write_file(const char *path, const char *data, size_t len, mode_t mode);
 
+/* $TMPDIR when it is set and not empty, else "/tmp". */
+const char *fs_tmpdir(void);
+/* A private (0600) temporary file $TMPDIR/pinetboot-TAG.XXXXXX holding data[0..len) — for a
+ * tool that takes a file (mcopy, sfdisk, diff) or a writer that needs a path. Returns the heap
+ * path (the caller unlinks and frees it), or NULL with errno set and nothing left behind. */
+char *fs_temp_file(const char *tag, const void *data, size_t len);
+
 /* mkdir -p; existing directories are fine. Returns 0 or -1 with errno set. */
 int fs_mkdir_p(const char *path, mode_t mode);
 /* Creates the parent directories of path. */

@@ -77,14 +77,6 @@ void iscsi_check_free(struct iscsi_check *c)
 	free(c);
 }
 
-static char *vformat(const char *fmt, va_list ap)
-{
-	struct sbuf b;
-	sbuf_init(&b);
-	sbuf_vprintf(&b, fmt, ap);
-	return sbuf_take(&b);
-}
-
 static void add_line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, char *text)
 {
 	c->lines = xrealloc(c->lines, (c->n_lines + 1) * sizeof(*c->lines));
@@ -98,7 +90,7 @@ static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level l
 {
 	va_list ap;
 	va_start(ap, fmt);
-	add_line(c, st, lv, vformat(fmt, ap));
+	add_line(c, st, lv, xvasprintf(fmt, ap));
 	va_end(ap);
 }
 
@@ -109,7 +101,7 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *cause = vformat(fmt, ap);
+	char *cause = xvasprintf(fmt, ap);
 	va_end(ap);
 	c->ok = false;
 	c->failed_step = st;
@@ -448,19 +440,24 @@ int iscsi_check_disk(struct iscsi_check *c)
 						    "(pinetboot flash --backing) and restart the target",
 				    "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
 	}
-	if (diskinfo_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
+	if (part_table_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
 		return stop(c, IC_PARTITIONS, NULL, "reading LUN %d failed: %s", c->lun,
 			    c->disk.error);
 	c->have_disk = true;
-	if (c->disk.table == PT_NONE || c->disk.n_parts == 0)
+	if (c->disk.kind == PT_NONE && strstr(c->disk.error, "GPT"))
+		return stop(c, IC_PARTITIONS, "write the Pi OS image to the backing file again",
+			    "LUN %d: %s", c->lun, c->disk.error);
+	if (c->disk.kind == PT_NONE || c->disk.n == 0)
 		return stop(c, IC_PARTITIONS, "write the Pi OS image to the backing file",
 			    "LUN %d has no partition table: the backing file holds no image", c->lun);
+	if (c->disk.error[0]) /* a damaged primary GPT, read from its backup */
+		line(c, IC_PARTITIONS, IC_WARN, "LUN %d: %s", c->lun, c->disk.error);
 	line(c, IC_PARTITIONS, IC_OK, "%s partition table, disk id %s, %d partition%s",
-	     c->disk.table == PT_GPT ? "GPT" : "MBR", c->disk.disk_id, c->disk.n_parts,
-	     c->disk.n_parts == 1 ? "" : "s");
-	for (int i = 0; i < c->disk.n_parts; i++) {
+	     c->disk.kind == PT_GPT ? "GPT" : "MBR", c->disk.disk_id, c->disk.n,
+	     c->disk.n == 1 ? "" : "s");
+	for (int i = 0; i < c->disk.n; i++) {
 		const struct disk_part *p = &c->disk.parts[i];
-		if (p->start + p->size > c->capacity)
+		if (p->past_end)
 			line(c, IC_PARTITIONS, IC_WARN, "partition %d ends past the end of the LUN",
 			     p->number);
 		describe_fs(c, i == 0 ? IC_BOOT_FS : IC_ROOT_FS, p);
@@ -509,7 +506,7 @@ static const struct disk_part *root_by_path(struct iscsi_check *c, const struct 
 		     c->o.root_spec, what, have, what, want);
 		return NULL;
 	}
-	for (int i = 0; i < c->disk.n_parts; i++)
+	for (int i = 0; i < c->disk.n; i++)
 		if (c->disk.parts[i].number == bp->part)
 			return &c->disk.parts[i];
 	stop(c, IC_ROOT_MATCH, fix, "root=%s names partition %d, which LUN %d does not have",
@@ -530,7 +527,7 @@ int iscsi_check_root(struct iscsi_check *c)
 	}
 	const struct disk_part *root = NULL;
 	if (!c->o.root_spec) {
-		for (int i = 0; i < c->disk.n_parts && !root; i++)
+		for (int i = 0; i < c->disk.n && !root; i++)
 			if (c->disk.parts[i].fs.kind == FS_EXT)
 				root = &c->disk.parts[i];
 		if (!root)
@@ -541,10 +538,10 @@ int iscsi_check_root(struct iscsi_check *c)
 		     "--site): partition %d, the first ext filesystem, would be the root",
 		     root->number);
 	} else {
-		root = diskinfo_find(&c->disk, c->o.root_spec);
+		root = part_table_find(&c->disk, c->o.root_spec);
 		if (!root) {
 			const struct disk_part *ext = NULL;
-			for (int i = 0; i < c->disk.n_parts && !ext; i++)
+			for (int i = 0; i < c->disk.n && !ext; i++)
 				if (c->disk.parts[i].fs.kind == FS_EXT)
 					ext = &c->disk.parts[i];
 			return stop(c, IC_ROOT_MATCH,
@@ -582,13 +579,13 @@ static bool fstab_entry(struct iscsi_check *c, const char *spec, const char *mnt
 	if (strncasecmp(spec, "UUID=", 5) && strncasecmp(spec, "PARTUUID=", 9) &&
 	    strncasecmp(spec, "LABEL=", 6))
 		return true; /* a device path or a network mount: not ours to judge */
-	const struct disk_part *p = diskinfo_find(&c->disk, spec);
+	const struct disk_part *p = part_table_find(&c->disk, spec);
 	if (p) {
 		line(c, IC_FSTAB, IC_OK, "/etc/fstab %s %s is partition %d", spec, mnt, p->number);
 		return true;
 	}
 	const struct disk_part *want = NULL;
-	for (int i = 0; i < c->disk.n_parts && !want; i++)
+	for (int i = 0; i < c->disk.n && !want; i++)
 		if ((c->disk.parts[i].fs.kind == FS_EXT) == (strcmp(mnt, "/") == 0))
 			want = &c->disk.parts[i];
 	line(c, IC_FSTAB, nofail ? IC_WARN : IC_FAIL,

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/diskinfo.h"
+#include "core/parttable.h"
 #include "core/profile.h"
 
 /* X(id, name) — the steps, in order. */
@@ -81,7 +81,7 @@ struct iscsi_check {
 	uint64_t capacity;             /* bytes */
 	uint32_t block_size;
 	bool have_disk;
-	struct disk_info disk;
+	struct part_table disk;
 	const struct disk_part *root_part; /* into disk, when root_spec matched */
 	bool root_read;                /* the root filesystem's superblock was read */
 	/* verdict */

@@ -33,18 +33,15 @@ void problems_add(struct problems *ps, enum problem_severity sev, const char *fi
 		ps->items = xrealloc(ps->items, ps->cap * sizeof(*ps->items));
 	}
 	struct problem *p = &ps->items[ps->n++];
-	struct sbuf b;
 	va_list ap;
-	sbuf_init(&b);
 	va_start(ap, fmt);
-	sbuf_vprintf(&b, fmt, ap);
+	p->message = xvasprintf(fmt, ap);
 	va_end(ap);
 	p->severity = sev;
 	p->file = file ? xstrdup(file) : NULL;
 	p->line = line;
 	p->section = section ? xstrdup(section) : NULL;
 	p->key = key ? xstrdup(key) : NULL;
-	p->message = sbuf_take(&b);
 }
 
 size_t problems_count(const struct problems *ps, enum problem_severity sev)

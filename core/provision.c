@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "core/customize.h"
-#include "core/fsmap.h"
+#include "core/parttable.h"
 #include "core/fsutil.h"
 #include "core/runcmd.h"
 #include "core/util.h"
@@ -68,41 +68,39 @@ static int grow_root(const char *backing, struct provision_result *r, char *err,
 		snprintf(err, errlen, "%s has no partition table to grow", backing);
 		return -1;
 	}
-	const struct part *last = &pt.parts[0];
+	const struct disk_part *last = &pt.parts[0];
 	for (int i = 1; i < pt.n; i++)
-		if (pt.parts[i].offset > last->offset)
+		if (pt.parts[i].start > last->start)
 			last = &pt.parts[i];
 	r->root_part = last->number;
-	if (last->fs != PART_FS_EXT) {
+	if (last->fs.kind != FS_EXT) {
 		snprintf(err, errlen, "partition %d of %s is not ext2/3/4; cannot grow it", last->number, backing);
 		return -1;
 	}
-	uint64_t old = last->length, off = last->offset;
-	if (pt.gpt) { /* the backup GPT header must move to the new end first */
+	uint64_t old = last->size, off = last->start;
+	if (pt.kind == PT_GPT) { /* the backup GPT header must move to the new end first */
 		char *rel[] = {"sfdisk", "--relocate", "gpt-bak-std", (char *)backing, NULL};
 		if (run(rel, NULL, err, errlen) != 0)
 			return -1;
 	}
-	char tmp[] = "/tmp/pinetboot-sfdisk.XXXXXX";
-	int fd = mkstemp(tmp);
-	if (fd < 0 || write(fd, ", +\n", 4) != 4) {
-		snprintf(err, errlen, "cannot write a temporary file: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd), unlink(tmp);
+	char *tmp = fs_temp_file("sfdisk", ", +\n", 4);
+	if (!tmp) {
+		snprintf(err, errlen, "cannot write a temporary file in %s: %s", fs_tmpdir(),
+			 strerror(errno));
 		return -1;
 	}
-	close(fd);
 	char num[16];
 	snprintf(num, sizeof(num), "%d", last->number);
 	char *sf[] = {"sfdisk", "--no-reread", "--no-tell-kernel", "-N", num, (char *)backing, NULL};
 	int rc = run(sf, tmp, err, errlen);
 	unlink(tmp);
+	free(tmp);
 	if (rc != 0 || part_table_read_path(backing, &pt) < 0)
 		return -1;
 	uint64_t len = 0;
 	for (int i = 0; i < pt.n; i++)
 		if (pt.parts[i].number == r->root_part)
-			len = pt.parts[i].length;
+			len = pt.parts[i].size;
 	/* resize2fs on a regular file truncates it to the filesystem's end (ignoring ?offset=),
 	 * cutting off the grown partition's tail: give it a loop device over the partition. */
 	char offs[32], lens[32], loopdev[64] = "";
@@ -237,7 +235,7 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 		struct part_table pt;
 		if (part_table_read_path(p->backing, &pt) == 0)
 			for (int i = 0; i < pt.n; i++)
-				if (pt.parts[i].fs == PART_FS_EXT && provision_ext_uuid(p->backing, pt.parts[i].offset, r->root_uuid) == 0)
+				if (pt.parts[i].fs.kind == FS_EXT && provision_ext_uuid(p->backing, pt.parts[i].start, r->root_uuid) == 0)
 					r->root_part = pt.parts[i].number;
 		snprintf(r->note, sizeof(r->note), "kept the image's size (profile size %s)",
 			 p->size ? "is not larger" : "not set");

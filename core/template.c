@@ -387,22 +387,6 @@ void tmpl_free(struct tmpl *t)
 	free(t);
 }
 
-static void put_json(struct sbuf *out, const char *v)
-{
-	sbuf_addc(out, '"');
-	for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-		if (*c == '"' || *c == '\\') {
-			sbuf_addc(out, '\\');
-			sbuf_addc(out, (char)*c);
-		} else if (*c < 0x20) {
-			sbuf_printf(out, "\\u%04x", *c);
-		} else {
-			sbuf_addc(out, (char)*c);
-		}
-	}
-	sbuf_addc(out, '"');
-}
-
 static void put_yaml(struct sbuf *out, const char *v)
 {
 	sbuf_addc(out, '\'');
@@ -456,7 +440,7 @@ static void render_block(const struct tblock *b, const struct rstate *st, struct
 		case TN_FIELD: {
 			const char *v = value_of(st->d, n->ref, st->row);
 			if (n->filter == TF_JSON)
-				put_json(out, v);
+				sbuf_add_json(out, v, strlen(v));
 			else if (n->filter == TF_YAML)
 				put_yaml(out, v);
 			else

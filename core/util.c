@@ -50,15 +50,21 @@ char *xstrndup(const char *s, size_t n)
 	return p;
 }
 
-char *xasprintf(const char *fmt, ...)
+char *xvasprintf(const char *fmt, va_list ap)
 {
 	struct sbuf b;
-	va_list ap;
 	sbuf_init(&b);
-	va_start(ap, fmt);
 	sbuf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	return sbuf_take(&b);
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	return s;
 }
 
 void sbuf_init(struct sbuf *b)
@@ -130,6 +136,27 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	sbuf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+void sbuf_add_json(struct sbuf *b, const char *s, size_t n)
+{
+	sbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			sbuf_addc(b, '\\');
+			sbuf_addc(b, (char)c);
+		} else if (c == '\n') {
+			sbuf_add(b, "\\n");
+		} else if (c == '\t') {
+			sbuf_add(b, "\\t");
+		} else if (c < 0x20 || c == 0x7f) {
+			sbuf_printf(b, "\\u%04x", c);
+		} else {
+			sbuf_addc(b, (char)c);
+		}
+	}
+	sbuf_addc(b, '"');
 }
 
 char *sbuf_take(struct sbuf *b)

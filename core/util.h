@@ -10,6 +10,32 @@
 
 #define PNB_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Little- and big-endian fields of on-disk and on-wire structures; p must hold the bytes. */
+static inline uint16_t le16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+static inline uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t le64_at(const uint8_t *p)
+{
+	return (uint64_t)le32_at(p) | (uint64_t)le32_at(p + 4) << 32;
+}
+static inline uint32_t be32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+static inline void le32_store(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+static inline void be32_store(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+}
+
 /* Allocation that cannot fail quietly: on out-of-memory the process prints one line and
  * exits with status 2. Callers own what they get and release it with free(). */
 void *xmalloc(size_t n);
@@ -19,6 +45,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 /* Returns a heap string the caller frees. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* A growable NUL-terminated byte buffer. sbuf_init on an embedded struct, sbuf_done to
  * release; sbuf_take hands the heap string to the caller (who frees it) and resets the buffer. */
@@ -36,6 +63,10 @@ void sbuf_addc(struct sbuf *b, char c);
 void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 char *sbuf_take(struct sbuf *b);
+/* Appends s[0..n) as a JSON string literal, quotes included: " and \\ escaped, \\n and \\t by
+ * name, other control bytes and DEL as \\u00XX; UTF-8 passes through. The one JSON escaper of
+ * the CLI and the templates (capture/fmt.c escapes packet bytes, which are not UTF-8). */
+void sbuf_add_json(struct sbuf *b, const char *s, size_t n);
 
 /* MAC: parse "dc:a6:32:1c:6a:2a", "DC-A6-32-1C-6A-2A" or "dca6321c6a2a". */
 bool mac_parse(const char *s, uint8_t mac[6]);

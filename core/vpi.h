@@ -2,12 +2,16 @@
  * EEPROM bootloader, firmware and initramfs do, and reports the boot stages (core/diagnose.h)
  * it reached. Facts: shared/spec/eeprom-otp.md §5, netboot-servers-and-failures.md §3–5.
  *
- * Each virtual Pi lives in a network namespace of its own with a macvlan "eth0" on the given
- * interface carrying the Pi's MAC, so it sends from the Pi's MAC, gets its own addresses and
- * leaves the host's network configuration untouched; the namespace (and the macvlan) vanish
- * when its thread or process ends. Namespaces are per thread: the lab starts many Pis as one
+ * Each virtual Pi lives in a network namespace of its own with an "eth0" carrying the Pi's MAC,
+ * so it sends from the Pi's MAC, gets its own addresses and leaves the host's addresses and
+ * routes untouched; the namespace vanishes when its thread or process ends. Two attachments:
+ * a macvlan of the given interface (the Pi is another station on that wire), or, when the
+ * interface holds an address of this host (the boot server itself: a macvlan cannot talk to
+ * its lower device's own stack), the "local" attachment of core/vpi_local.c (a veth spliced
+ * onto the interface with tc, so the host's daemons and a capture on the interface see the
+ * Pi as if it were on the wire). Namespaces are per thread: the lab starts many Pis as one
  * thread (or process) each, every thread calling vpi_new and the step functions
- * (tests/tools/vpi_fleet.c); the wizard's "Test boot" runs vpi_net_up + vpi_run under
+ * (`simulate --all`, cli/cmd_simulate.c); the wizard's "Test boot" runs vpi_net_up + vpi_run under
  * core/bgjob.
  *
  * The steps, in boot order: vpi_rom_dhcp (stages 1–3), vpi_tftp_boot (4–5), vpi_kernel_net (6:
@@ -16,6 +20,7 @@
 #define PNB_CORE_VPI_H
 
 #include <net/if.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,10 +50,18 @@ struct vpi_stage {
 	char *detail;        /* what was seen (last word on the stage) */
 };
 
+enum vpi_attach { VPI_ATTACH_AUTO, VPI_ATTACH_MACVLAN, VPI_ATTACH_LOCAL };
+
 struct vpi_opts {
 	int timeout;         /* seconds for the whole boot; 0: 90 */
 	int dhcp_timeout;    /* seconds the ROM keeps trying DHCP; 0: the model's rule */
+	enum vpi_attach attach; /* AUTO: local when the interface holds an IPv4 address here */
+	/* when *cancel becomes non-zero (a signal handler, the wizard's Esc) the boot stops at
+	 * the next wait, within about 0.2 s, as if the time had run out; may be NULL */
+	const volatile sig_atomic_t *cancel;
 };
+
+struct vpi_local;
 
 struct vpi {
 	/* identity, from the profile */
@@ -64,6 +77,8 @@ struct vpi {
 	struct vpi_opts o;
 	/* network */
 	char lower[IF_NAMESIZE];
+	bool local;              /* attached with core/vpi_local.c, not a macvlan */
+	struct vpi_local *loc;   /* its links and filters, removed by vpi_free */
 	int ifindex;             /* of eth0 inside the Pi's namespace */
 	int raw;                 /* AF_PACKET socket for DHCP */
 	uint32_t ip, mask, router, tftp_server;
@@ -87,7 +102,9 @@ struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 void vpi_free(struct vpi *v);
 
 /* Moves the calling thread into a new network namespace holding eth0 (a macvlan of lower with
- * the Pi's MAC). Returns 0 or -1 with a heap message in *err (e.g. no such interface). */
+ * the Pi's MAC, or the local attachment). Returns 0 or -1 with a heap message in *err (e.g. no
+ * such interface). vpi_free undoes the local attachment (and returns the thread to the
+ * namespace it came from). */
 int vpi_net_up(struct vpi *v, char **err);
 
 int vpi_rom_dhcp(struct vpi *v);
@@ -95,7 +112,8 @@ int vpi_tftp_boot(struct vpi *v);
 int vpi_kernel_net(struct vpi *v);
 int vpi_kernel_dhcp(struct vpi *v);
 int vpi_root(struct vpi *v);
-/* All steps in order. Returns 0 when the Pi reached stage 8 ("root in use"), 1 otherwise. */
+/* All steps in order, then the packet socket is closed. Returns 0 when the Pi reached stage 8
+ * ("root in use"), 1 otherwise. */
 int vpi_run(struct vpi *v);
 
 /* ---- shared by the vpi_*.c files ---- */
@@ -117,6 +135,16 @@ int vpi_udp_broadcast(struct vpi *v, uint16_t sport, uint16_t dport, const void 
 int vpi_udp_recv(struct vpi *v, uint16_t dport, int timeout_ms, uint8_t *buf, size_t cap,
 		 uint32_t *src_ip);
 int vpi_set_address(struct vpi *v, uint32_t ip, uint32_t mask, uint32_t router, char **err);
+
+/* vpi_local.c: true when ifname holds an IPv4 address in the calling thread's namespace. */
+bool vpi_iface_is_local(const char *ifname);
+/* Called by vpi_net_up in the original namespace: a veth whose far end "eth0" (the Pi's MAC)
+ * is created inside the namespace pi_ns, spliced onto v->lower. 0, or -1 with *err. */
+int vpi_local_up(struct vpi *v, int pi_ns, char **err);
+/* Removes every filter and link vpi_local_up made (the thread ends in the original
+ * namespace). Safe to call twice. */
+void vpi_local_down(struct vpi *v);
+bool vpi_cancelled(const struct vpi *v);
 
 /* vpi_dhcp.c: one DHCP exchange in the ROM's (rom = true) or the kernel's way. Fills offers. */
 enum vpi_dhcp_kind { VPI_DHCP_ROM, VPI_DHCP_KERNEL };

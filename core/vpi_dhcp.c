@@ -292,7 +292,7 @@ static void collect_offers(struct vpi *v, struct offers *of, long budget)
 			/* once both kinds are in, stay a moment to see a second offer arrive */
 			if (of->have_addr && of->have_pxe)
 				return;
-			if (wait <= 0)
+			if (wait <= 0 || vpi_cancelled(v))
 				break;
 			uint32_t src;
 			int r = vpi_udp_recv(v, 68, (int)wait, buf, sizeof(buf), &src);
@@ -305,7 +305,7 @@ static void collect_offers(struct vpi *v, struct offers *of, long budget)
 		}
 		struct timeval now;
 		gettimeofday(&now, NULL);
-		if (ms_between(&t0, &now) >= budget)
+		if (ms_between(&t0, &now) >= budget || vpi_cancelled(v))
 			return;
 	}
 }
@@ -376,7 +376,8 @@ static int await_reply(struct vpi *v, int ms, unsigned types, uint32_t server, b
 	uint8_t buf[1500];
 	struct timeval ts, now;
 	gettimeofday(&ts, NULL);
-	for (gettimeofday(&now, NULL); ms_between(&ts, &now) < ms; gettimeofday(&now, NULL)) {
+	for (gettimeofday(&now, NULL); ms_between(&ts, &now) < ms && !vpi_cancelled(v);
+	     gettimeofday(&now, NULL)) {
 		uint32_t src;
 		uint8_t type;
 		int r = vpi_udp_recv(v, 68, ms - (int)ms_between(&ts, &now), buf, sizeof(buf), &src);
@@ -447,9 +448,11 @@ int vpi_rom_dhcp(struct vpi *v)
 	}
 	struct vpi_offer ack;
 	int rc = request_ack(v, &of.addr, VPI_DHCP_ROM, &ack);
-	/* no ACK: the bootloader starts over with a DISCOVER while its DHCP_TIMEOUT lasts */
-	while (rc == -1 && deadline - vpi_elapsed_ms(v) > 0) {
-		vpi_log(v, "no ACK: DISCOVER again");
+	/* no ACK, or a NAK (another client REQUESTed the same offered address first, as happens
+	 * when a fleet boots at once; RFC 2131 §3.1): the bootloader starts over with a DISCOVER
+	 * while its DHCP_TIMEOUT lasts */
+	while (rc < 0 && deadline - vpi_elapsed_ms(v) > 0) {
+		vpi_log(v, "%s: DISCOVER again", rc == -2 ? "NAK" : "no ACK");
 		memset(&of, 0, sizeof(of));
 		v->xid = new_xid(v);
 		collect_offers(v, &of, deadline - vpi_elapsed_ms(v));
@@ -475,22 +478,27 @@ int vpi_rom_dhcp(struct vpi *v)
 int vpi_kernel_dhcp(struct vpi *v)
 {
 	uint8_t pkt[576];
-	struct vpi_offer got;
-	bool have = false;
-	v->xid = new_xid(v);
-	for (int n = 0; n < 5 && !have; n++) {
-		size_t len = vpi_dhcp_build(v, VPI_DHCP_KERNEL, 1, 0, 0, pkt, sizeof(pkt));
-		vpi_udp_broadcast(v, 68, 67, pkt, len);
-		vpi_log(v, "kernel DISCOVER %d sent", n + 1);
-		have = await_reply(v, 3000, 1u << 2, 0, true, &got) == 2;
+	struct vpi_offer got, ack;
+	int rc = -1;
+	/* a NAK sends the kernel's (and the initramfs's) DHCP client back to DISCOVER */
+	for (int round = 0; round < 3 && rc < 0; round++) {
+		bool have = false;
+		v->xid = new_xid(v);
+		for (int n = 0; n < 5 && !have; n++) {
+			size_t len = vpi_dhcp_build(v, VPI_DHCP_KERNEL, 1, 0, 0, pkt, sizeof(pkt));
+			vpi_udp_broadcast(v, 68, 67, pkt, len);
+			vpi_log(v, "kernel DISCOVER %d sent", n + 1);
+			have = await_reply(v, 3000, 1u << 2, 0, true, &got) == 2;
+		}
+		if (!have)
+			return vpi_fail(v, STAGE_KERNEL_NET, "no-kernel-dhcp",
+					"the kernel's DHCP needs an ordinary DHCP server (a proxy gives "
+					"no address), or put a static ip= in cmdline.txt",
+					"the kernel's DHCP got no address offer");
+		rc = request_ack(v, &got, VPI_DHCP_KERNEL, &ack);
+		if (rc == -2)
+			vpi_log(v, "NAK: kernel DISCOVER again");
 	}
-	if (!have)
-		return vpi_fail(v, STAGE_KERNEL_NET, "no-kernel-dhcp",
-				"the kernel's DHCP needs an ordinary DHCP server (a proxy gives no "
-				"address), or put a static ip= in cmdline.txt",
-				"the kernel's DHCP got no address offer");
-	struct vpi_offer ack;
-	int rc = request_ack(v, &got, VPI_DHCP_KERNEL, &ack);
 	char yi[16];
 	ipv4_format(got.yiaddr, yi);
 	if (rc < 0)

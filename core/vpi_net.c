@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_link.h>
 #include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
@@ -122,6 +123,8 @@ int vpi_net_up(struct vpi *v, char **err)
 				 v->lower, v->lower);
 		return -1;
 	}
+	v->local = v->o.attach == VPI_ATTACH_LOCAL ||
+		   (v->o.attach == VPI_ATTACH_AUTO && vpi_iface_is_local(v->lower));
 	int orig = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (orig < 0 || unshare(CLONE_NEWNET) < 0) {
 		*err = xasprintf("cannot create a network namespace for the virtual Pi: %s (needs "
@@ -132,13 +135,27 @@ int vpi_net_up(struct vpi *v, char **err)
 		return -1;
 	}
 	int ns = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int saved = 0;
 	int rc = setns(orig, CLONE_NEWNET);
-	if (rc == 0)
-		rc = create_macvlan(lower, v->mac, ns);
-	int saved = errno;
-	setns(ns, CLONE_NEWNET);
-	close(orig);
-	close(ns);
+	if (rc == 0 && v->local) {
+		rc = vpi_local_up(v, ns, err);
+		if (rc == 0 && setns(ns, CLONE_NEWNET) < 0) {
+			*err = xasprintf("cannot enter the virtual Pi's namespace: %s",
+					 strerror(errno));
+			rc = -1;
+		}
+		close(orig);
+		close(ns);
+		if (rc < 0)
+			return -1;
+	} else {
+		if (rc == 0)
+			rc = create_macvlan(lower, v->mac, ns);
+		saved = errno;
+		setns(ns, CLONE_NEWNET);
+		close(orig);
+		close(ns);
+	}
 	if (rc < 0) {
 		*err = xasprintf("cannot add a macvlan with the Pi's MAC on %s: %s", v->lower,
 				 strerror(saved));
@@ -152,12 +169,33 @@ int vpi_net_up(struct vpi *v, char **err)
 	return vpi_raw_open(v, err);
 }
 
+/* Only UDP to port 68 (DHCP replies) reaches the packet socket. Without this filter the
+ * socket also queues the Pi's own TFTP and iSCSI traffic, which nobody reads between the DHCP
+ * rounds: in a fleet storm the queue fills and the kernel DHCP's OFFER is dropped. */
+static int raw_filter_dhcp(int fd)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 9),             /* IP protocol */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, IPPROTO_UDP, 0, 5),
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 6),             /* fragment offset */
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x1fff, 3, 0),
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),            /* X = IP header length */
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 2),             /* UDP destination port */
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 68, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffff),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+	};
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]), .filter = code};
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
+}
+
 int vpi_raw_open(struct vpi *v, char **err)
 {
 	v->raw = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IP));
 	struct sockaddr_ll sll = {.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
 				  .sll_ifindex = v->ifindex};
-	if (v->raw < 0 || bind(v->raw, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
+	if (v->raw < 0 || raw_filter_dhcp(v->raw) < 0 ||
+	    bind(v->raw, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
 		*err = xasprintf("cannot open a packet socket on eth0: %s", strerror(errno));
 		return -1;
 	}
@@ -217,8 +255,10 @@ int vpi_udp_recv(struct vpi *v, uint16_t dport, int timeout_ms, uint8_t *buf, si
 					  (now.tv_usec - t0.tv_usec) / 1000);
 		if (left <= 0)
 			return -1;
+		if (vpi_cancelled(v))
+			return -1;
 		struct pollfd p = {.fd = v->raw, .events = POLLIN};
-		if (poll(&p, 1, (int)left) <= 0)
+		if (poll(&p, 1, left > 200 ? 200 : (int)left) <= 0)
 			continue;
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);

@@ -31,3 +31,27 @@ enum wiz_action wiz_action_for_key(int ch, bool text_mode)
 			return (enum wiz_action)a;
 	return ACT_NONE;
 }
+
+bool wiz_list_move(enum wiz_action a, size_t n, size_t page, size_t *pos)
+{
+	size_t p = *pos;
+	switch (a) {
+	case ACT_UP: p = p > 0 ? p - 1 : 0; break;
+	case ACT_DOWN: p++; break;
+	case ACT_HOME: p = 0; break;
+	case ACT_END: p = n; break;
+	case ACT_PAGE_UP:
+		if (!page)
+			return false;
+		p = p > page ? p - page : 0;
+		break;
+	case ACT_PAGE_DOWN:
+		if (!page)
+			return false;
+		p += page;
+		break;
+	default: return false;
+	}
+	*pos = p < n ? p : n ? n - 1 : 0;
+	return true;
+}

@@ -5,6 +5,7 @@
 #define PNB_TUI_ACTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* X(id, name, key, second key, key label, help bar label or NULL, help text).
@@ -34,6 +35,9 @@
 	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
 	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \
 	  "monitor: save the capture so far as a pcap file")                                       \
+	X(ACT_WRAP, "wrap", 'W', 0, "W", "wrap", "review: wrap long lines or cut them")           \
+	X(ACT_TEST_BOOT, "test-boot", 't', 0, "t", "test boot",                                    \
+	  "review: boot a virtual Pi against this server")                                         \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \
 	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                       \
 	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                       \
@@ -60,5 +64,10 @@ const struct wiz_action_info *wiz_action_info(enum wiz_action a);
  * the editing keys (Backspace, Left, Right, Home, End, Delete) map to ACT_NONE so they are
  * typed. */
 enum wiz_action wiz_action_for_key(int ch, bool text_mode);
+
+/* Moves a cursor *pos over n rows for Up/Down (one), PgUp/PgDn (page; not handled when page
+ * is 0) and Home/End, clamped to the rows (0 when there are none). Returns false, *pos
+ * untouched, for any other action. The one cursor rule of every list and scrolled box. */
+bool wiz_list_move(enum wiz_action a, size_t n, size_t page, size_t *pos);
 
 #endif

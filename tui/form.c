@@ -154,21 +154,12 @@ int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 {
 	if (f->editing)
 		return edit_key(w, f, a, ch);
+	size_t sel = f->sel;
+	if (wiz_list_move(a, f->n, 0, &sel)) {
+		f->sel = (unsigned)sel;
+		return WIZ_REDRAW;
+	}
 	switch (a) {
-	case ACT_UP:
-		if (f->sel > 0)
-			f->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (f->sel + 1 < f->n)
-			f->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		f->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		f->sel = f->n - 1;
-		return WIZ_REDRAW;
 	case ACT_ENTER: {
 		const struct form_field *fd = &f->fields[f->sel];
 		if (fd->pick)
@@ -270,4 +261,20 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, section_problem(w, f));
 	else
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_DIM, fd->help);
+}
+
+int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch)
+{
+	return form_key(w, (struct form *)st, a, ch);
+}
+
+void form_step_draw(const struct wiz *w, const void *st, struct rect r)
+{
+	form_draw(w, (const struct form *)st, r);
+}
+
+void form_step_done(void *st)
+{
+	form_done((struct form *)st);
+	free(st);
 }

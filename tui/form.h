@@ -51,6 +51,11 @@ void form_done(struct form *f);
 void form_begin_edit(struct wiz *w, struct form *f, const char *text);
 int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch);
 void form_draw(const struct wiz *w, const struct form *f, struct rect r);
+/* Step ops for a step whose heap state (xcalloc'ed) begins with its struct form: keys go to
+ * the form, the form fills the step area, done releases the form and the state. */
+int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch);
+void form_step_draw(const struct wiz *w, const void *st, struct rect r);
+void form_step_done(void *st);
 /* Sets the selected field to v (NULL/"" = absent) and reports the change. */
 int form_set_value(struct wiz *w, struct form *f, const char *v);
 

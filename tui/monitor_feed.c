@@ -11,6 +11,7 @@
 #include "capture/decode.h"
 #include "capture/pcap_source.h"
 #include "capture/print.h"
+#include "core/fsutil.h"
 #include "core/util.h"
 
 #define LIVE_BUFFER_MB 64
@@ -137,19 +138,14 @@ struct monfeed *monfeed_open_replay(const char *path, double speed, struct site 
  * whole capture and not only what follows the key. */
 static void live_start_tmp_save(struct monfeed *f)
 {
-	const char *dir = getenv("TMPDIR");
-	char *path = xasprintf("%s/pinetboot-monitor-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
+	char *path = fs_temp_file("monitor", NULL, 0);
 	char err[256];
-	if (fd < 0 || source_save(f->src, path, err, sizeof(err)) != 0) {
-		if (fd >= 0)
-			unlink(path);
+	if (path && source_save(f->src, path, err, sizeof(err)) != 0) {
+		unlink(path);
 		free(path);
-	} else {
-		f->tmp_save = path;
+		path = NULL;
 	}
-	if (fd >= 0)
-		close(fd);
+	f->tmp_save = path;
 }
 
 struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen)

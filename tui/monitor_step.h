@@ -20,6 +20,7 @@ struct mon_step {
 	size_t scroll; /* timeline lines hidden below the view; 0 = follow the newest */
 	int fd;	       /* registered in the loop, or -1 */
 	int64_t last_stats;
+	unsigned tb_gen; /* the test boot whose Pi was last selected */
 };
 
 /* Where each panel goes: stacked and condensed at 80x24, side by side when there is room. */

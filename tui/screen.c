@@ -59,21 +59,12 @@ void popup_close(struct wiz *w)
 int popup_key(struct wiz *w, enum wiz_action a)
 {
 	struct wiz_popup *p = w->popup;
+	size_t cur = p->sel;
+	if (wiz_list_move(a, p->n, 0, &cur)) {
+		p->sel = (unsigned)cur;
+		return WIZ_REDRAW;
+	}
 	switch (a) {
-	case ACT_UP:
-		if (p->sel > 0)
-			p->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (p->sel + 1 < p->n)
-			p->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		p->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		p->sel = p->n ? p->n - 1 : 0;
-		return WIZ_REDRAW;
 	case ACT_CANCEL:
 		popup_close(w);
 		return WIZ_REDRAW;
@@ -195,25 +186,115 @@ static void draw_help_bar(const struct wiz *w)
 	}
 }
 
-/* The `?` screen: every action from the table, and what the step marks mean when it fits. */
-static void draw_help(void)
+/* The `?` box: the actions from the table (help text wrapped under itself), a blank row, the
+ * step marks. It is as tall as the screen allows (title row to status line) and scrolls when
+ * the rows do not fit, so the action list can grow without a size limit. */
+#define HELP_NAME_X 14 /* columns inside the box: label at 2, name, help text */
+#define HELP_TEXT_X 29
+#define HELP_MAX_ROWS (4 * ACT_COUNT + 2)
+
+struct help_row {
+	int action;     /* 0: not an action row (blank, or the marks when text is set) */
+	const char *text; /* this row's part of the help text, or the marks line */
+	int len;
+};
+
+static struct rect help_rect(int rows)
 {
-	/* up to the title row and the status line, so every action fits at 80x24 */
-	int want = (ACT_COUNT - 1) + 2 + 2, h = want < LINES - 2 ? want : LINES - 2;
+	int h = rows + 2 < LINES - 2 ? rows + 2 : LINES - 2;
 	int wd = COLS - 2 < 100 ? COLS - 2 : 100;
-	struct rect r = {.y = 1 + (LINES - 2 - h) / 2, .x = (COLS - wd) / 2, .h = h, .w = wd};
-	draw_box(r, "Keys (any key closes)");
-	int y = r.y + 1;
-	for (int a = 1; a < ACT_COUNT && y < r.y + r.h - 1; a++, y++) {
-		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
-		draw_textf(y, r.x + 2, 12, CP_OK, "%s", ai->label);
-		draw_textf(y, r.x + 14, 12, CP_DIM, "%s", ai->name);
-		draw_text(y, r.x + 27, r.w - 29, CP_NORMAL, ai->help);
+	return (struct rect){.y = 1 + (LINES - 2 - h) / 2, .x = (COLS - wd) / 2, .h = h, .w = wd};
+}
+
+/* The box's rows for a box w columns wide; returns how many. */
+static int help_layout(int w, struct help_row *rows)
+{
+	int width = w - HELP_TEXT_X - 2 < 10 ? 10 : w - HELP_TEXT_X - 2, n = 0;
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const char *t = wiz_action_info((enum wiz_action)a)->help;
+		do {
+			int len = (int)strlen(t);
+			if (len > width) { /* break at the last space that fits */
+				int cut = width;
+				while (cut > 0 && t[cut] != ' ')
+					cut--;
+				len = cut > 0 ? cut : width;
+			}
+			rows[n++] = (struct help_row){a, t, len};
+			t += len;
+			while (*t == ' ')
+				t++;
+		} while (*t && n < HELP_MAX_ROWS - 2);
 	}
-	if (y + 1 < r.y + r.h - 1)
-		draw_text(y + 1, r.x + 2, r.w - 4, CP_DIM,
-			  "Step marks: + complete, ! has problems (the loader's messages show "
-			  "under the fields)");
+	rows[n++] = (struct help_row){0, NULL, 0};
+	static const char marks[] = "Step marks: + complete, ! has problems (messages show under "
+				    "the fields)";
+	rows[n++] = (struct help_row){0, marks, (int)strlen(marks)};
+	return n;
+}
+
+/* The box for the current size, its rows and the largest first row (0 when all fit). */
+static struct rect help_geometry(struct help_row *rows, int *n, int *max_top)
+{
+	*n = help_layout(help_rect(0).w, rows);
+	struct rect r = help_rect(*n);
+	*max_top = *n > r.h - 2 ? *n - (r.h - 2) : 0;
+	return r;
+}
+
+static void draw_help_row(struct rect r, int y, const struct help_row *row, bool first)
+{
+	if (!row->action) {
+		if (row->text)
+			draw_textf(y, r.x + 2, r.w - 4, CP_DIM, "%.*s", row->len, row->text);
+		return;
+	}
+	const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)row->action);
+	if (first) {
+		draw_textf(y, r.x + 2, HELP_NAME_X - 2, CP_OK, "%s", ai->label);
+		draw_textf(y, r.x + HELP_NAME_X, HELP_TEXT_X - HELP_NAME_X - 1, CP_DIM, "%s",
+			   ai->name);
+	}
+	draw_textf(y, r.x + HELP_TEXT_X, r.w - HELP_TEXT_X - 2, CP_NORMAL, "%.*s", row->len,
+		   row->text);
+}
+
+static void draw_help(const struct wiz *w)
+{
+	struct help_row rows[HELP_MAX_ROWS];
+	int n, max_top;
+	struct rect r = help_geometry(rows, &n, &max_top);
+	int shown = r.h - 2;
+	int top = w->help_top < 0 ? 0 : w->help_top > max_top ? max_top : w->help_top;
+	if (max_top == 0) {
+		draw_box(r, "Keys (any key closes)");
+	} else {
+		char title[80];
+		snprintf(title, sizeof(title), "Keys %d-%d of %d (arrows scroll, other keys close)",
+			 top + 1, top + shown, n);
+		draw_box(r, title);
+	}
+	for (int i = 0; i < shown && top + i < n; i++) {
+		const struct help_row *row = &rows[top + i];
+		bool first = top + i == 0 || rows[top + i - 1].action != row->action;
+		draw_help_row(r, r.y + 1 + i, row, first || i == 0);
+	}
+	if (top < max_top)
+		draw_text(r.y + r.h - 1, r.x + r.w - 12, 10, CP_DIM, " v more ");
+	if (top > 0)
+		draw_text(r.y, r.x + r.w - 12, 10, CP_DIM, " ^ more ");
+}
+
+bool screen_help_key(struct wiz *w, enum wiz_action a)
+{
+	struct help_row rows[HELP_MAX_ROWS];
+	int n, max_top;
+	int page = help_geometry(rows, &n, &max_top).h - 3;
+	size_t top = w->help_top > 0 ? (size_t)w->help_top : 0;
+	if (max_top == 0 || !wiz_list_move(a, (size_t)max_top + 1, (size_t)page, &top))
+		return false;
+	w->help_top = (int)top;
+	return true;
 }
 
 static void draw_popup(const struct wiz_popup *p)
@@ -270,6 +351,6 @@ void screen_draw(const struct wiz *w, const char *clock)
 	if (w->popup)
 		draw_popup(w->popup);
 	if (w->show_help)
-		draw_help();
+		draw_help(w);
 	refresh();
 }

@@ -13,6 +13,11 @@ void screen_draw(const struct wiz *w, const char *clock);
 /* The step area for the current terminal size. */
 struct rect screen_step_area(void);
 
+/* A key while the `?` box is up: when the box has more rows than fit, the scrolling actions
+ * (Up/Down, PgUp/PgDn/Space, Home/End) move it and return true; any other key returns false
+ * and the caller closes the box. */
+bool screen_help_key(struct wiz *w, enum wiz_action a);
+
 /* Choice list keys; returns result flags. */
 int popup_key(struct wiz *w, enum wiz_action a);
 void popup_close(struct wiz *w);

@@ -10,7 +10,7 @@
 #include "tui/steps.h"
 
 struct export_step {
-	struct form form;
+	struct form form; /* first: the form_step_* ops take the state as its form */
 	struct form_field fields[3];
 	char *button;
 };
@@ -85,12 +85,6 @@ static void export_done(void *p)
 	free(st);
 }
 
-static int export_key(struct wiz *w, void *p, enum wiz_action a, int ch)
-{
-	struct export_step *st = p;
-	return form_key(w, &st->form, a, ch);
-}
-
 static void export_draw(const struct wiz *w, const void *p, struct rect r)
 {
 	const struct export_step *st = p;
@@ -120,6 +114,6 @@ const struct wiz_step_ops step_export = {
     .actions = WIZ_ACT_BIT(ACT_ENTER),
     .init = export_init,
     .done = export_done,
-    .key = export_key,
+    .key = form_step_key,
     .draw = export_draw,
 };

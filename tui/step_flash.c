@@ -204,15 +204,12 @@ static int flash_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
 	(void)ch;
 	struct flash_step *st = p;
+	size_t sel = st->sel;
+	if (wiz_list_move(a, st->drives.n, 0, &sel)) {
+		st->sel = (unsigned)sel;
+		return WIZ_REDRAW;
+	}
 	switch (a) {
-	case ACT_UP:
-		if (st->sel > 0)
-			st->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (st->sel + 1 < st->drives.n)
-			st->sel++;
-		return WIZ_REDRAW;
 	case ACT_ENTER: return choose(w, st);
 	case ACT_QUIT:
 		if (st->job) {

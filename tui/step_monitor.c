@@ -13,6 +13,7 @@
 #include "tui/monitor_step.h"
 #include "tui/screen.h"
 #include "tui/steps.h"
+#include "tui/testboot.h"
 
 #define MON_TICK_MS 50
 #define LIVE_BATCH 1024	   /* packets per wake-up of the pcap fd: the terminal stays responsive */
@@ -113,15 +114,33 @@ static void monitor_enter(struct wiz *w, void *p)
 		open_feed(w, st);
 }
 
+/* Selects the Pi of a new test boot (tui/testboot.c) once the capture has seen it. */
+static int follow_test_boot(struct wiz *w, struct mon_step *st)
+{
+	unsigned gen = 0;
+	const uint8_t *mac = testboot_mac(w, &gen);
+	if (!mac || gen == st->tb_gen)
+		return WIZ_IGNORED;
+	for (size_t i = 0; i < mon_pi_count(st); i++)
+		if (!memcmp(diag_pi_at(st->feed->diag, i)->mac, mac, 6)) {
+			st->sel = i;
+			st->scroll = 0;
+			st->tb_gen = gen;
+			return WIZ_REDRAW;
+		}
+	return WIZ_IGNORED;
+}
+
 static int monitor_tick(struct wiz *w, void *p)
 {
 	struct mon_step *st = p;
 	if (!st->feed)
 		return WIZ_IGNORED;
+	int followed = follow_test_boot(w, st);
 	int64_t now = loop_now_ms();
 	if (st->feed->live) {
 		if (now - st->last_stats < 1000)
-			return WIZ_IGNORED;
+			return followed;
 		st->last_stats = now;
 		monfeed_tick(st->feed);
 		return WIZ_REDRAW;
@@ -135,7 +154,7 @@ static int monitor_tick(struct wiz *w, void *p)
 	if (st->feed->state != before)
 		wiz_status(w, st->feed->state == MONFEED_FAILED ? MSG_ERROR : MSG_OK, "%s",
 			   st->feed->message);
-	return n || st->feed->state != before ? WIZ_REDRAW : WIZ_IGNORED;
+	return n || st->feed->state != before ? WIZ_REDRAW : followed;
 }
 
 /* pinetboot-capture-YYYYMMDD-HHMMSS.pcap in the current directory, not overwriting. */

@@ -286,31 +286,9 @@ static int filter_key(struct wiz *w, struct pis_step *st, enum wiz_action a, int
 static bool list_move(const struct wiz *w, struct pis_step *st, enum wiz_action a)
 {
 	size_t page = LINES > 14 ? (size_t)LINES - 12 : 1; /* the list's height (draw_list) */
-	size_t count = shown_count(w, st), pos = shown_pos(w, st, st->sel), to;
-	switch (a) {
-	case ACT_UP:
-		to = pos > 0 ? pos - 1 : 0;
-		break;
-	case ACT_DOWN:
-		to = pos + 1;
-		break;
-	case ACT_HOME:
-		to = 0;
-		break;
-	case ACT_END:
-		to = count;
-		break;
-	case ACT_PAGE_UP:
-		to = pos > page ? pos - page : 0;
-		break;
-	case ACT_PAGE_DOWN:
-		to = pos + page;
-		break;
-	default:
+	size_t count = shown_count(w, st), to = shown_pos(w, st, st->sel);
+	if (!wiz_list_move(a, count, page, &to))
 		return false;
-	}
-	if (to >= count)
-		to = count ? count - 1 : 0;
 	if (count)
 		st->sel = shown_at(w, st, to);
 	return true;

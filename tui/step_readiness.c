@@ -136,21 +136,9 @@ static int ready_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
 	struct ready_step *st = p;
 	(void)ch;
+	if (wiz_list_move(a, st->n, 0, &st->sel))
+		return WIZ_REDRAW;
 	switch (a) {
-	case ACT_UP:
-		if (st->sel > 0)
-			st->sel--;
-		return WIZ_REDRAW;
-	case ACT_DOWN:
-		if (st->sel + 1 < st->n)
-			st->sel++;
-		return WIZ_REDRAW;
-	case ACT_HOME:
-		st->sel = 0;
-		return WIZ_REDRAW;
-	case ACT_END:
-		st->sel = st->n ? st->n - 1 : 0;
-		return WIZ_REDRAW;
 	case ACT_ENTER:
 		return write_card(w, st);
 	default:

@@ -10,6 +10,7 @@
 #include "core/util.h"
 #include "tui/review.h"
 #include "tui/steps.h"
+#include "tui/testboot.h"
 
 enum file_state { FS_NOT_INSTALLED, FS_NEW, FS_SAME, FS_CHANGED };
 static const char *const file_state_names[] = {"", "new", "same", "changed"};
@@ -39,6 +40,7 @@ struct review_step {
 	size_t sel;
 	size_t scroll;
 	bool show_diff;
+	bool wrap; /* long lines go on below instead of being cut at the edge */
 };
 
 static void view_set(struct view_text *v, char *owned)
@@ -216,6 +218,15 @@ static const struct view_text *current_view(const struct review_step *st)
 	return st->show_diff ? &st->e[st->sel].diff : &st->e[st->sel].body;
 }
 
+/* Generated files that apply would change on this host (the profile itself not counted). */
+static unsigned differing(const struct review_step *st)
+{
+	unsigned n = 0;
+	for (size_t i = 1; st->ok && i < st->n; i++)
+		n += st->e[i].state == FS_CHANGED || st->e[i].state == FS_NEW;
+	return n;
+}
+
 static int list_rows(const struct review_step *st, struct rect r)
 {
 	int rows = r.h / 3;
@@ -260,6 +271,12 @@ static int review_action(struct wiz *w, struct review_step *st, enum wiz_action 
 					 : "showing the generated file (root %s)",
 			   w->root_dir);
 		return WIZ_REDRAW;
+	case ACT_WRAP:
+		st->wrap = !st->wrap;
+		wiz_status(w, MSG_INFO, "long lines %s", st->wrap ? "wrapped" : "cut at the edge");
+		return WIZ_REDRAW;
+	case ACT_TEST_BOOT:
+		return testboot_ask(w, differing(st));
 	case ACT_ENTER:
 		review_enter(w, st);
 		wiz_status(w, MSG_INFO, "rendered again");
@@ -326,9 +343,14 @@ static void review_draw(const struct wiz *w, const void *p, struct rect r)
 		rows = 1;
 	}
 	const struct view_text *v = current_view(st);
-	for (int y = 0; v && r.y + rows + y < r.y + r.h && st->scroll + (size_t)y < v->n; y++) {
-		const char *l = v->lines[st->scroll + (size_t)y];
-		draw_text(r.y + rows + y, r.x + 1, r.w - 2, line_colour(st, l), l);
+	int y = r.y + rows, width = r.w - 2;
+	for (size_t k = st->scroll; v && k < v->n && y < r.y + r.h; k++) {
+		const char *l = v->lines[k];
+		size_t len = strlen(l), off = 0;
+		do {
+			draw_text(y++, r.x + 1, width, line_colour(st, l), l + off);
+			off += (size_t)width;
+		} while (st->wrap && off < len && y < r.y + r.h);
 	}
 }
 
@@ -340,8 +362,8 @@ static char review_mark(const struct wiz *w, const void *p)
 
 const struct wiz_step_ops step_review = {
     .name = "Review",
-    .title = "Review: the generated files (Enter renders again)",
-    .actions = WIZ_ACT_BIT(ACT_TOGGLE),
+    .title = "Review: the generated files (Enter renders again, t test-boots a Pi)",
+    .actions = WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRAP) | WIZ_ACT_BIT(ACT_TEST_BOOT),
     .init = review_init,
     .done = review_done,
     .enter = review_enter,

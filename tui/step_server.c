@@ -8,7 +8,7 @@
 #include "tui/steps.h"
 
 struct server_step {
-	struct form form;
+	struct form form; /* first: the form_step_* ops take the state as its form */
 	struct form_field fields[9];
 };
 
@@ -46,24 +46,6 @@ static void *server_init(struct wiz *w)
 	return st;
 }
 
-static void server_done(void *p)
-{
-	struct server_step *st = p;
-	form_done(&st->form);
-	free(st);
-}
-
-static int server_key(struct wiz *w, void *p, enum wiz_action a, int ch)
-{
-	struct server_step *st = p;
-	return form_key(w, &st->form, a, ch);
-}
-
-static void server_draw(const struct wiz *w, const void *p, struct rect r)
-{
-	const struct server_step *st = p;
-	form_draw(w, &st->form, r);
-}
 
 static char server_mark(const struct wiz *w, const void *p)
 {
@@ -84,8 +66,8 @@ const struct wiz_step_ops step_server = {
     .title = "Server: DHCP, TFTP, root file system, iSCSI target, initramfs",
     .actions = WIZ_ACT_BIT(ACT_ENTER),
     .init = server_init,
-    .done = server_done,
-    .key = server_key,
-    .draw = server_draw,
+    .done = form_step_done,
+    .key = form_step_key,
+    .draw = form_step_draw,
     .mark = server_mark,
 };

@@ -9,7 +9,7 @@
 #include "tui/steps.h"
 
 struct site_step {
-	struct form form;
+	struct form form; /* first: the form_step_* ops take the state as its form */
 	struct form_field fields[5];
 };
 
@@ -79,19 +79,6 @@ static void *site_step_init(struct wiz *w)
 	return st;
 }
 
-static void site_done_step(void *p)
-{
-	struct site_step *st = p;
-	form_done(&st->form);
-	free(st);
-}
-
-static int site_key(struct wiz *w, void *p, enum wiz_action a, int ch)
-{
-	struct site_step *st = p;
-	return form_key(w, &st->form, a, ch);
-}
-
 /* A profile may describe another machine, so a mismatch with this one is a note, not a
  * problem: the interface is not here, or has another address here. */
 static void site_note(const struct wiz *w, char *out, size_t len)
@@ -158,8 +145,8 @@ const struct wiz_step_ops step_site = {
     .title = "Site: the boot server's interface and address",
     .actions = WIZ_ACT_BIT(ACT_ENTER),
     .init = site_step_init,
-    .done = site_done_step,
-    .key = site_key,
+    .done = form_step_done,
+    .key = form_step_key,
     .draw = site_draw,
     .mark = site_mark,
 };

@@ -30,6 +30,7 @@ enum wiz_result {
 	WIZ_QUIT = 1 << 4,    /* leave (the loop asks about unsaved changes) */
 	WIZ_CHANGED = 1 << 5, /* the site model changed: revalidate, mark unsaved */
 	WIZ_SAVED = 1 << 6,   /* the profile was written: clear the unsaved mark */
+	WIZ_GOTO_STEP = 1 << 7, /* go to step w->goto_step */
 };
 
 struct rect {
@@ -64,6 +65,7 @@ extern const unsigned wiz_n_steps;
 enum wiz_msg_kind { MSG_INFO, MSG_OK, MSG_ERROR };
 
 struct wiz_popup;
+struct testboot;
 
 struct wiz {
 	struct site_draft site;	  /* the profile being edited, as key = value strings */
@@ -82,6 +84,7 @@ struct wiz {
 	void **step_state;
 	struct wiz_popup *popup; /* a choice list over the screen, or NULL */
 	bool show_help;		 /* the `?` screen is up */
+	int help_top;		 /* its first row shown, when it has more rows than fit */
 	bool quitting;		 /* the loop ends after this turn */
 	struct iface ifaces[16]; /* detected at start (tui/ifaces.c) */
 	size_t n_ifaces;
@@ -89,6 +92,8 @@ struct wiz {
 	 * descriptors (pcap, udev monitor, a worker's pipe) with loop_add(&w->loop, …) in enter
 	 * and removes them in leave; their callbacks return result flags like key handlers. */
 	struct loop loop;
+	unsigned goto_step;	     /* with WIZ_GOTO_STEP */
+	struct testboot *testboot; /* the Review step's Test boot (tui/testboot.c), or NULL */
 	const char *replay; /* --replay FILE: the Monitor step reads it instead of capturing */
 	double replay_speed;
 };

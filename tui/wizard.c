@@ -18,6 +18,7 @@
 #include "tui/loop.h"
 #include "tui/screen.h"
 #include "tui/term.h"
+#include "tui/testboot.h"
 #include "tui/wiz.h"
 
 #define REDRAW_MIN_MS 100
@@ -263,9 +264,13 @@ static int apply(struct wiz *w, int r)
 		go_step(w, w->cur + 1);
 	if ((r & WIZ_PREV_STEP) && w->cur > 0)
 		go_step(w, w->cur - 1);
+	if ((r & WIZ_GOTO_STEP) && w->goto_step < wiz_n_steps && w->goto_step != w->cur)
+		go_step(w, w->goto_step);
 	if (r & WIZ_QUIT)
 		ask_quit(w);
-	return r & (WIZ_NEXT_STEP | WIZ_PREV_STEP | WIZ_QUIT | WIZ_CHANGED) ? WIZ_REDRAW : r;
+	return r & (WIZ_NEXT_STEP | WIZ_PREV_STEP | WIZ_GOTO_STEP | WIZ_QUIT | WIZ_CHANGED)
+		   ? WIZ_REDRAW
+		   : r;
 }
 
 static int global_key(struct wiz *w, enum wiz_action a)
@@ -279,6 +284,7 @@ static int global_key(struct wiz *w, enum wiz_action a)
 		return wiz_save(w);
 	case ACT_HELP:
 		w->show_help = true;
+		w->help_top = 0;
 		return WIZ_REDRAW;
 	case ACT_QUIT:
 		return WIZ_QUIT;
@@ -296,13 +302,16 @@ static int handle_key(struct wiz *w, int ch)
 		return WIZ_REDRAW;
 	enum wiz_action a = wiz_action_for_key(ch, w->text_mode);
 	if (w->show_help) {
-		w->show_help = false;
+		if (!screen_help_key(w, a))
+			w->show_help = false;
 		return WIZ_REDRAW;
 	}
 	if (w->popup)
 		return apply(w, popup_key(w, a));
 	if (COLS < 80 || LINES < 24) /* only quitting makes sense on the notice */
 		return a == ACT_QUIT ? apply(w, WIZ_QUIT) : WIZ_HANDLED;
+	if (a == ACT_CANCEL && !w->text_mode && testboot_running(w)) /* Esc stops it anywhere */
+		return apply(w, testboot_cancel(w));
 	const struct wiz_step_ops *s = wiz_steps[w->cur];
 	int r = s->key ? s->key(w, w->step_state[w->cur], a, ch) : WIZ_IGNORED;
 	if (r == WIZ_IGNORED)
@@ -443,6 +452,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 
 static void wiz_close(struct wiz *w)
 {
+	testboot_free(w); /* before the steps: its descriptor is in the loop */
 	for (unsigned i = 0; w->step_state && i < wiz_n_steps; i++)
 		if (wiz_steps[i]->done)
 			wiz_steps[i]->done(w->step_state[i]);

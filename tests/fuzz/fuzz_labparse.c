@@ -1,27 +1,13 @@
 /* libFuzzer harness for the virtual Pi's and iscsi-check's decoders: the first byte picks one —
  * a DHCP reply (vpi_dhcp_parse, xid and chaddr taken from the input so deep paths are reached),
- * a disk image (diskinfo_read over the bytes), a kernel command line, a config.txt. */
+ * a disk image (part_table_read over the bytes; more in fuzz_parttable), a kernel command line, a config.txt. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bootparams.h"
-#include "core/diskinfo.h"
+#include "core/parttable.h"
 #include "core/vpi.h"
-
-struct mem {
-	const uint8_t *p;
-	size_t n;
-};
-
-static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	const struct mem *m = ctx;
-	if (off > m->n || len > m->n - off)
-		return -1;
-	memcpy(buf, m->p + off, len);
-	return 0;
-}
 
 static void dhcp(const uint8_t *p, size_t n)
 {
@@ -52,9 +38,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		dhcp(p, n);
 		break;
 	case 1: {
-		struct mem m = {p, n};
-		struct disk_info info;
-		diskinfo_read(mem_read, &m, n, 512, &info);
+		struct disk_mem m = {p, n};
+		struct part_table pt;
+		part_table_read(disk_mem_read, &m, n, 512, &pt);
 		break;
 	}
 	case 2: {

@@ -135,9 +135,28 @@ expect_grep 'stopped at stage 7 "root login": CHAP failed' "$T/out"
 # four Pis of three models at once, one thread and namespace each (the fleet storm's engine)
 sed -i 's/iscsi_password=wrong-secret-99/iscsi_password=s3cret-kitchen1/' "$TFTP/511e57f7/cmdline.txt"
 proxy "Raspberry Pi Boot   " 1
-ip netns exec "$PI" "$PNB_BUILD/tools/vpi_fleet" "$T/site.conf" eth0 >"$T/fleet" 2>&1 || { cat "$T/fleet"; fail "fleet"; }
-show_fleet() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/fleet"; }; show_fleet
-expect_grep "^4 Pis, 0 failed" "$T/fleet"
+expect_exit 0 sim --all; show
+expect_grep '^4 Pis: 4 reached root in use, 0 failed, wall [0-9.]* s$' "$T/out"
+expect_grep '^  garage  3B  b8:27:eb:af:9c:61  reached 8 "root in use"' "$T/out"
+# a glob and a name; a Pi that stops is named with its stage, cause and fix (exit 1)
+mv "$TFTP/511e57f7" "$TFTP/kitchen-moved"
+expect_exit 1 sim --pi 'k*' --pi shed --json; show
+python3 - "$T/out" <<'PY' || fail "fleet --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [p["pi"] for p in d["pis"]] == ["kitchen", "shed"], d["pis"]
+assert d["pis"][0]["failed"] == 4 and d["pis"][1]["reached"] == 8
+assert d["summary"]["pis"] == 2 and d["summary"]["reached_root"] == 1 and d["summary"]["failed"] == 1
+PY
+expect_exit 1 sim --pi 'k*' --pi shed
+expect_grep '^  kitchen 4B  dc:a6:32:1c:6a:2a  stopped at 4 "TFTP firmware"' "$T/out"
+expect_grep "^          fix: create 511e57f7/ in the TFTP root" "$T/out"
+mv "$TFTP/kitchen-moved" "$TFTP/511e57f7"
+expect_exit 2 sim --pi 'x*'
+expect_grep 'no Pi of .* is called "x\*"' "$T/err"
+expect_exit 2 sim --all --pi shed
+expect_exit 2 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --all -i nosuch0
+expect_grep 'no interface called "nosuch0"' "$T/err"
 
 # bad input
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi nobody -i eth0

@@ -109,7 +109,7 @@ tmux_wait_gone "(scrolled; End follows)"
 tmux_keys '?'
 tmux_wait "pause or resume the capture"
 tmux_keys x
-tmux_wait_gone "Keys (any key closes)"
+tmux_wait_gone "pause or resume the capture"
 tmux_keys w
 tmux_wait "saved "
 saved=$(tmux_screen | sed -n 's/.*saved [0-9]* packets to \(pinetboot-capture-[0-9-]*\.pcap\).*/\1/p')

@@ -33,13 +33,14 @@ tmux_wait "DHCP mode"
 tmux_keys BTab BTab
 tmux_wait "Site: the boot server"
 
-# help screen from the action table
+# help screen from the action table (scrolls at 80x24; t_wizard_help.sh has the rest)
 tmux_keys '?'
-tmux_wait "Keys (any key closes)"
+tmux_wait "(arrows scroll, other keys close)"
 tmux_wait "next-step"
+tmux_keys End
 tmux_wait "quit (asks when there are unsaved changes)"
 tmux_keys x
-tmux_wait_gone "Keys (any key closes)"
+tmux_wait_gone "(arrows scroll, other keys close)"
 
 # resize to 120x40: everything laid out on the new size
 tmux_resize 120x40

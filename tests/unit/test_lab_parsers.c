@@ -1,6 +1,6 @@
 /* Unit tests: the virtual Pi's and iscsi-check's parsers — kernel command lines in the three
- * iSCSI flavours, config.txt, partition tables and filesystem signatures, the option-43 menu
- * rule per model, and a DHCP DISCOVER/OFFER round trip. */
+ * iSCSI flavours, config.txt, the option-43 menu rule per model (partition tables:
+ * test_parttable), and a DHCP DISCOVER/OFFER round trip. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +12,6 @@
 
 #include "core/bgjob.h"
 #include "core/bootparams.h"
-#include "core/diskinfo.h"
 #include "core/iscsi_check.h"
 #include "core/util.h"
 #include "core/vpi.h"
@@ -113,83 +112,6 @@ static void test_config_txt(void **state)
 	config_txt_parse("[all]\nauto_initramfs=1\n[pi3]\nauto_initramfs=0\n", "pi4", &ct);
 	assert_true(ct.auto_initramfs);
 	config_txt_done(&ct);
-}
-
-static uint8_t disk[4 << 20];
-
-static int mem_read(void *ctx, uint64_t off, void *buf, size_t len)
-{
-	(void)ctx;
-	if (off + len > sizeof(disk))
-		return -1;
-	memcpy(buf, disk + off, len);
-	return 0;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void test_mbr_fat_ext(void **state)
-{
-	(void)state;
-	memset(disk, 0, sizeof(disk));
-	put_le32(disk + 0x1b8, 0x5eed1234);
-	uint8_t *e = disk + 0x1be;
-	e[4] = 0x0c, put_le32(e + 8, 2048), put_le32(e + 12, 2048);
-	e += 16;
-	e[4] = 0x83, put_le32(e + 8, 4096), put_le32(e + 12, 4096);
-	disk[510] = 0x55, disk[511] = 0xaa;
-	/* FAT32 boot sector at 1 MiB */
-	uint8_t *b = disk + (1 << 20);
-	b[0] = 0xeb, b[11] = 0x00, b[12] = 0x02, b[13] = 1;
-	b[0x42] = 0x29, put_le32(b + 0x43, 0x1a2b3c4d);
-	memcpy(b + 0x47, "BOOTFS     ", 11);
-	b[510] = 0x55, b[511] = 0xaa;
-	/* ext4 superblock at 2 MiB + 1024 */
-	uint8_t *sb = disk + (2 << 20) + 1024;
-	sb[0x38] = 0x53, sb[0x39] = 0xef, sb[0x60] = 0x40;
-	for (int i = 0; i < 16; i++)
-		sb[0x68 + i] = (uint8_t)(0x10 + i);
-	memcpy(sb + 0x78, "rootfs", 6);
-	struct disk_info info;
-	assert_int_equal(diskinfo_read(mem_read, NULL, sizeof(disk), 512, &info), 0);
-	assert_int_equal(info.table, PT_MBR);
-	assert_int_equal(info.n_parts, 2);
-	assert_string_equal(info.parts[0].fs.uuid, "1A2B-3C4D");
-	assert_string_equal(info.parts[0].fs.label, "BOOTFS");
-	assert_string_equal(info.parts[1].fs.type, "ext4");
-	assert_string_equal(info.parts[1].fs.uuid, "10111213-1415-1617-1819-1a1b1c1d1e1f");
-	assert_string_equal(info.parts[1].partuuid, "5eed1234-02");
-	assert_ptr_equal(diskinfo_find(&info, "UUID=10111213-1415-1617-1819-1A1B1C1D1E1F"),
-			 &info.parts[1]);
-	assert_ptr_equal(diskinfo_find(&info, "PARTUUID=5eed1234-02"), &info.parts[1]);
-	assert_ptr_equal(diskinfo_find(&info, "LABEL=rootfs"), &info.parts[1]);
-	assert_null(diskinfo_find(&info, "UUID=nope"));
-	assert_null(diskinfo_find(&info, "/dev/sda2"));
-}
-
-static void test_gpt(void **state)
-{
-	(void)state;
-	memset(disk, 0, sizeof(disk));
-	disk[0x1be + 4] = 0xee, disk[510] = 0x55, disk[511] = 0xaa;
-	uint8_t *h = disk + 512;
-	memcpy(h, "EFI PART", 8);
-	put_le32(h + 72, 2), put_le32(h + 80, 128), put_le32(h + 84, 128);
-	uint8_t *ent = disk + 1024;
-	ent[0] = 1; /* any non-zero type GUID */
-	for (int i = 0; i < 16; i++)
-		ent[16 + i] = (uint8_t)i;
-	put_le32(ent + 32, 2048), put_le32(ent + 40, 4095);
-	struct disk_info info;
-	assert_int_equal(diskinfo_read(mem_read, NULL, sizeof(disk), 512, &info), 0);
-	assert_int_equal(info.table, PT_GPT);
-	assert_int_equal(info.n_parts, 1);
-	assert_string_equal(info.parts[0].partuuid, "03020100-0504-0706-0809-0a0b0c0d0e0f");
-	assert_int_equal(info.parts[0].size, 2048 * 512);
 }
 
 static void test_menu_rule(void **state)
@@ -318,8 +240,6 @@ int main(void)
 		cmocka_unit_test(test_cmdline_rfc4173_and_dracut),
 		cmocka_unit_test(test_by_path),
 		cmocka_unit_test(test_config_txt),
-		cmocka_unit_test(test_mbr_fat_ext),
-		cmocka_unit_test(test_gpt),
 		cmocka_unit_test(test_menu_rule),
 		cmocka_unit_test(test_dhcp_roundtrip),
 		cmocka_unit_test(test_login_explain),
