@@ -81,6 +81,9 @@ static void print_text(const struct iscsi_check *c)
 	}
 	if (c->failed_step == IC_FSTAB)
 		printf("Result: the Pi would find its root but not finish booting: %s\n", c->cause);
+	else if (c->failed_step == IC_CAPACITY && c->root_part)
+		printf("Result: the Pi would find its root, but its disk is not the profile's: %s\n",
+		       c->cause);
 	else
 		printf("Result: the Pi would NOT find its root: %s\n", c->cause);
 	if (c->fix)

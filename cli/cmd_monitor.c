@@ -363,6 +363,14 @@ static void run_live(struct monitor *m, struct source *src)
 			next_table = t + LIVE_TABLE_EVERY;
 		}
 	}
+	/* Stopped by a signal: what the kernel already holds was on the wire before it (a busy
+	 * machine may deliver the signal first); decode it before the summary. */
+	for (int round = 0; stop_flag && round < 64 && left && poll(&pfd, 1, 0) > 0; round++) {
+		int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
+		if (rc <= 0)
+			break;
+		left -= (uint64_t)rc;
+	}
 	if ((m->have_stats = source_stats(src, &m->recv, &m->drop)))
 		fprintf(stderr, "%llu packets received by the filter, %llu dropped by the kernel\n",
 			(unsigned long long)m->recv, (unsigned long long)m->drop);

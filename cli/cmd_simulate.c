@@ -59,6 +59,9 @@ static const char usage_text[] =
 	"  --attach HOW     auto, macvlan or local (see above)\n"
 	"  --dhcp-timeout S how long the ROM keeps DISCOVERing (default: the model's rule,\n"
 	"                   25 s for a Pi 3, 45 s for a Pi 4/5)\n"
+	"  --tftp-prefix serial|mac|string:NAME\n"
+	"                   the Pi's EEPROM TFTP_PREFIX when it is not the profile's tftp_prefix\n"
+	"                   (Pi 4/5): what happens to a Pi whose EEPROM was never set\n"
 	"  -v, --verbose    print every exchange (DHCP, TFTP, iSCSI) with its time\n"
 	"  --json           one JSON object instead of text\n"
 	"  -h, --help       this help\n"
@@ -68,12 +71,13 @@ static const char usage_text[] =
 	"      on the boot server: a virtual kitchen boots from this host's own daemons\n"
 	"  pinetboot simulate --site site.conf --all -i eth0\n"
 	"  pinetboot simulate --site site.conf --pi 'rack1-*' --pi kitchen -i eth0 --json\n"
+	"  pinetboot simulate --site site.conf --pi kitchen -i eth0 --tftp-prefix serial\n"
 	"\n"
 	"Exit status: 0 the Pi (every Pi of a fleet) reached stage 8 \"root in use\" (it read its\n"
 	"root filesystem's superblock), 1 a Pi stopped earlier (the output names the stage and the\n"
 	"cause), 2 bad input (no such Pi or interface, a Pi without mac or serial).\n";
 
-enum { O_SITE = 256, O_PI, O_TIMEOUT, O_DHCP_TIMEOUT, O_JSON, O_ATTACH };
+enum { O_SITE = 256, O_PI, O_TIMEOUT, O_DHCP_TIMEOUT, O_JSON, O_ATTACH, O_PREFIX };
 
 static const struct option longopts[] = {
 	{"site", required_argument, NULL, O_SITE},
@@ -83,6 +87,7 @@ static const struct option longopts[] = {
 	{"timeout", required_argument, NULL, O_TIMEOUT},
 	{"dhcp-timeout", required_argument, NULL, O_DHCP_TIMEOUT},
 	{"attach", required_argument, NULL, O_ATTACH},
+	{"tftp-prefix", required_argument, NULL, O_PREFIX},
 	{"verbose", no_argument, NULL, 'v'},
 	{"json", no_argument, NULL, O_JSON},
 	{"help", no_argument, NULL, 'h'},
@@ -111,8 +116,9 @@ static void print_text(const struct vpi *v, bool verbose)
 		printf("Result: reached stage 8 \"root in use\".\n");
 		return;
 	}
-	printf("Result: stopped at stage %d \"%s\": %s\n", v->failed, boot_stage_names[v->failed],
-	       v->cause ? v->cause : "no cause recorded");
+	printf("Result: stopped at stage %d \"%s\": %s [%s]\n", v->failed,
+	       boot_stage_names[v->failed], v->cause ? v->cause : "no cause recorded",
+	       v->rule ? v->rule : "?");
 	if (v->fix)
 		printf("Fix: %s\n", v->fix);
 }
@@ -177,6 +183,25 @@ static int seconds(const char *opt, const char *val, int *out)
 	return 0;
 }
 
+/* --tftp-prefix: the profile's spellings (serial, mac, string:NAME). */
+static int tftp_prefix(const char *val, struct vpi_opts *o)
+{
+	o->prefix_set = true;
+	if (!strcmp(val, "serial")) {
+		o->prefix = TFTP_PREFIX_SERIAL;
+	} else if (!strcmp(val, "mac")) {
+		o->prefix = TFTP_PREFIX_MAC;
+	} else if (!strncmp(val, "string:", 7) && val[7] && val[7] != '/') {
+		o->prefix = TFTP_PREFIX_STRING;
+		o->prefix_str = val + 7;
+	} else {
+		return cli_usage_error("simulate", "--tftp-prefix %s: expected serial, mac or "
+						   "string:NAME",
+				       val);
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	int ch;
@@ -204,6 +229,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 				rc = cli_usage_error("simulate", "--attach %s: expected auto, "
 								 "macvlan or local", optarg);
 			break;
+		case O_PREFIX: rc = tftp_prefix(optarg, &a->o); break;
 		case 'v': a->verbose = true; break;
 		case O_JSON: a->json = true; break;
 		case 'h': fputs(usage_text, stdout); return -1;

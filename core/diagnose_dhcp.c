@@ -541,8 +541,8 @@ static bool explain_pi3_loop(struct diag *d, struct pistate *ps)
 		ev_ref(d, &e, a->frame, a->ts);
 		sbuf_printf(&e, " and OFFER from %s ", ip_str(b->server, ip));
 		ev_ref(d, &e, b->frame, b->ts);
-		sbuf_printf(&e, " %.2f s apart, then %u DISCOVERs and no TFTP",
-			    tv_diff(b->ts, a->ts), ps->n_discover);
+		sbuf_printf(&e, " %.2f s apart, then %u DISCOVER%s and no TFTP",
+			    tv_diff(b->ts, a->ts), ps->n_discover, ps->n_discover == 1 ? "" : "s");
 		pi_report(ps, R_PROXY_NO_DELAY, 0, b->frame,
 			  xstrdup("the address offer and the proxy boot offer reached the Pi 3 "
 				  "within 2 s, which locks its ROM into a DISCOVER loop"),
@@ -566,7 +566,8 @@ static bool explain_pi3_loop(struct diag *d, struct pistate *ps)
 	}
 	sbuf_printf(&e, "usable boot offer ");
 	ev_ref(d, &e, bo->frame, bo->ts);
-	sbuf_printf(&e, ", then %u DISCOVERs and no TFTP read request", ps->n_discover);
+	sbuf_printf(&e, ", then %u DISCOVER%s and no TFTP read request", ps->n_discover,
+		    ps->n_discover == 1 ? "" : "s");
 	pi_report(ps, R_PI3_IGNORED, 0, bo->frame,
 		  xstrdup("the Pi 3 got a usable boot offer but never asked for bootcode.bin"),
 		  sbuf_take(&e),

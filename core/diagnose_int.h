@@ -90,6 +90,8 @@
 	  "the kernel was loaded but never sent its own DHCP (panic before network, wrong ip=)")   \
 	X(R_ISCSI_RST, "iscsi-rst", 7, true, false,                                                \
 	  "TCP port 3260 answered with RST: no iSCSI target listening, or a firewall")             \
+	X(R_ISCSI_DROPPED, "iscsi-dropped", 7, true, false,                                        \
+	  "the Pi's TCP SYNs to port 3260 get no answer at all: a firewall drops them")            \
 	X(R_ISCSI_CHAP, "iscsi-chap", 7, true, false,                                              \
 	  "iSCSI login status 0x0201: CHAP authentication failed")                                 \
 	X(R_ISCSI_ACL, "iscsi-acl", 7, true, false,                                                \
@@ -213,6 +215,18 @@ struct pistate {
 	unsigned login_replies, n_io, n_write;
 	char *initiator, *target;
 	bool discovery_session;
+	/* root: what the Pi offered and asked for, for explaining a refusal or a root not found */
+	bool auth_seen, auth_chap;     /* the normal session's Login AuthMethod; CHAP offered */
+	bool syn_pending;              /* a SYN to 3260 not answered yet (SYN-ACK or RST) */
+	uint16_t syn_sport;
+	uint32_t syn_seq;
+	unsigned n_syn_retx;
+	uint64_t syn_pending_frame;
+	struct timeval syn_pending_ts;
+	uint64_t scsi_luns;            /* bit n: a SCSI command went to LUN n (n < 64) */
+	bool disc_seen;                /* a SendTargets answer reached the Pi */
+	char disc_targets[200];        /* the TargetName= values it listed, ", "-separated */
+	char mnt_path[200];            /* the path of the Pi's last MOUNT MNT call */
 	bool nfs_seen, nfs_v2;
 	/* the bootloader's NETCONSOLE log: its last line backs up a failure's evidence */
 	char netcon[120];
@@ -299,6 +313,10 @@ void dx_iscsi(struct diag *d, const struct pnb_event *ev);
 void dx_rpc(struct diag *d, const struct pnb_event *ev);
 /* RRQs nobody answers: tftp-wrong-server or tftp-no-answer (diagnose_tftp.c). */
 void tftp_unanswered(struct diag *d, struct pistate *ps, struct timeval now);
+/* Why a Pi that logged in did not use its root, from the LUNs it addressed and the root= of
+ * its served cmdline.txt against the profile (diagnose_root.c); NULL when nothing specific.
+ * Heap strings: the cause returned, and *fix. */
+char *root_explain(struct diag *d, struct pistate *ps, char **fix);
 /* Stage 2/3 failure cause from the offers seen (diagnose_dhcp.c); false: none specific. */
 bool dhcp_explain(struct diag *d, struct pistate *ps, bool at_end);
 /* Silence rules (diagnose_time.c). */

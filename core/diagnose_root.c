@@ -5,8 +5,11 @@
 #include "core/diagnose_int.h"
 
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/iscsi_check.h"
 
 #define PROG_PORTMAP 100000u
 #define PROG_NFS 100003u
@@ -45,6 +48,43 @@ static void root_io(struct pistate *ps, const struct pnb_event *ev, bool write)
 		st_done(ps, STAGE_ROOT_IN_USE, ev);
 }
 
+/* A SYN to 3260 sent again (same port and sequence number) with neither SYN-ACK nor RST in
+ * between: the kernel retransmits after 1 s and 3 s, so two retransmissions mean nothing
+ * answers — a firewall that drops, not one that rejects (that would be an RST). */
+static void syn_sent(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
+{
+	const struct ev_tcp *t = &ev->u.tcp;
+	if (!ps->syn_pending || t->seq != ps->syn_seq || ev->sport != ps->syn_sport) {
+		ps->syn_pending = true;
+		ps->syn_seq = t->seq;
+		ps->syn_sport = ev->sport;
+		ps->syn_pending_frame = ev->frame;
+		ps->syn_pending_ts = ev->ts;
+		ps->n_syn_retx = 0;
+		return;
+	}
+	if (++ps->n_syn_retx < 2 || st_is_done(ps, STAGE_ROOT_LOGIN))
+		return;
+	char ip[16];
+	ip_str(ev->dst_ip, ip);
+	struct sbuf e;
+	sbuf_init(&e);
+	sbuf_printf(&e, "%u SYNs from port %u to %s:3260, the first ", ps->n_syn_retx + 1,
+		    ev->sport, ip);
+	ev_ref(d, &e, ps->syn_pending_frame, ps->syn_pending_ts);
+	sbuf_add(&e, ", the last ");
+	ev_ref(d, &e, ev->frame, ev->ts);
+	sbuf_add(&e, ", and neither SYN-ACK nor RST");
+	pi_report(ps, R_ISCSI_DROPPED, 0, ev->frame,
+		  xasprintf("nothing answers the Pi's connection to %s:3260: a firewall on the "
+			    "server (or on the way) silently drops iSCSI, or the host is down",
+			    ip),
+		  sbuf_take(&e),
+		  xstrdup("allow TCP 3260 from the Pis in the server's firewall (nft list "
+			  "ruleset, iptables -S) and check the target listens (ss -ltn sport = "
+			  ":3260)"));
+}
+
 void dx_tcp(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_tcp *t = &ev->u.tcp;
@@ -55,9 +95,14 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 		if (!ps->syn_frame)
 			ps->syn_frame = ev->frame;
 		ps->login_replies = 0;
+		syn_sent(d, ps, ev);
 		return;
 	}
-	if (ev->sport != 3260 || !t->rst || !(ps = diag_pi_get(d, ev->dst_mac)))
+	if (ev->sport != 3260 || !(ps = diag_pi_get(d, ev->dst_mac)))
+		return;
+	if (t->syn || t->rst)
+		ps->syn_pending = false;
+	if (!t->rst)
 		return;
 	ps->last_ts = ev->ts;
 	if (ps->login_replies || st_is_done(ps, STAGE_ROOT_LOGIN))
@@ -76,6 +121,49 @@ void dx_tcp(struct diag *d, const struct pnb_event *ev)
 	    xasprintf("start the iSCSI target (%s) and open TCP 3260 in the firewall", t_name));
 }
 
+/* tgtd answers 0x0203 to a target it does not have and to an initiator outside the target's
+ * ACL alike; when the Pi sends the profile's names, the server side differs from the profile in
+ * one of the two ways, and a SendTargets answer seen before may tell which. */
+static char *not_found_tgt(const struct pistate *ps, const char *ini, const char *tgt)
+{
+	const char *why = "";
+	if (ps->disc_seen && ps->target && strstr(ps->disc_targets, ps->target))
+		why = "; SendTargets listed the target, so it exists and its ACL is what "
+		      "shuts the Pi out";
+	else if (ps->disc_seen)
+		why = "; SendTargets as this initiator did not list it, which tgt does both "
+		      "for a missing target and for one whose ACL excludes the initiator";
+	return xasprintf("the Pi sends the profile's names, but tgtd says it has no target %s "
+			 "for it: either the target's ACL does not let initiator %s in, or no "
+			 "such target is defined on the server (tgtd answers both with \"not "
+			 "found\", 0x0203)%s",
+			 tgt, ini, why);
+}
+
+/* 0x0201: a Pi that offered no CHAP at all (a login starting in the operational stage, or
+ * AuthMethod=None) lacks credentials; one that did has the wrong user or secret. */
+static void chap_failed(struct pistate *ps, const struct pnb_event *ev, struct sbuf *e)
+{
+	bool no_chap = ps->prof && !ps->prof->chap, none = ps->auth_seen && !ps->auth_chap;
+	if (none)
+		sbuf_add(e, "; the Pi's Login Request offered no AuthMethod=CHAP");
+	pi_report(
+	    ps, R_ISCSI_CHAP, 0, ev->frame,
+	    none ? xasprintf("the target wants CHAP but the Pi has no CHAP credentials to offer "
+			     "(its login offered no AuthMethod=CHAP)%s",
+			     no_chap ? "; the profile says chap = no"
+				     : ": its cmdline.txt lacks iscsi_username=/iscsi_password=")
+	    : no_chap ? xstrdup("the target demands CHAP but the profile says chap = no")
+		      : xstrdup("CHAP authentication failed: the Pi's CHAP user or secret differs "
+				"from the target's incominguser"),
+	    sbuf_take(e),
+	    none ? xstrdup("give the Pi its CHAP user and secret (pinetboot export writes "
+			   "iscsi_username=/iscsi_password= into cmdline.txt), or remove "
+			   "incominguser from the target")
+		 : xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli set "
+			   "auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
+}
+
 static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
 {
 	const struct ev_iscsi *s = &ev->u.iscsi;
@@ -87,16 +175,7 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	ev_text(d, &e, ev, "Login Response status 0x%04x", status);
 	sbuf_printf(&e, " to InitiatorName=%s TargetName=%s", ini, tgt);
 	if (status == 0x0201) {
-		bool no_chap = p && !p->chap;
-		pi_report(
-		    ps, R_ISCSI_CHAP, 0, ev->frame,
-		    no_chap ? xstrdup("the target demands CHAP (login status 0x0201) but the "
-				      "profile says chap = no")
-			    : xstrdup("CHAP authentication failed (login status 0x0201): user "
-				      "or secret differ between target and Pi"),
-		    sbuf_take(&e),
-		    xstrdup("make the CHAP user/secret match: tgt incominguser or targetcli "
-			    "set auth on the target, ISCSI_USERNAME/ISCSI_PASSWORD on the Pi"));
+		chap_failed(ps, ev, &e);
 	} else if (status == 0x0202) {
 		bool other = p && p->initiator && ps->initiator && strcmp(p->initiator, ini) != 0;
 		pi_report(ps, R_ISCSI_ACL, 0, ev->frame,
@@ -134,12 +213,19 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 			    xasprintf("set ISCSI_INITIATOR=%s on the Pi, or initiator = %s in the "
 				      "profile and re-apply the target",
 				      p->initiator, ini);
-		} else if (p) {
+		} else if (p && d->site && d->site->iscsi_target == TARGET_LIO) {
 			cause = xasprintf("target %s is not defined on the server although the "
 					  "profile has it (status 0x0203)",
 					  tgt);
-			fix = xstrdup("apply the target configuration (tgt-admin --execute, or the "
-				      "targetcli script) and check tgt-admin --show");
+			fix = xstrdup("apply the target configuration (the targetcli script) and "
+				      "check targetcli ls");
+		} else if (p) {
+			cause = not_found_tgt(ps, ini, tgt);
+			fix = xasprintf("tgt-admin --show: target %s must exist and admit "
+					"initiator-name %s (tgt lets a login in when its address OR "
+					"its name is listed); re-apply the exported config with "
+					"tgt-admin --update ALL",
+					tgt, ini);
 		} else {
 			cause =
 			    xasprintf("no target named %s (status 0x0203; tgtd also says this to "
@@ -157,7 +243,71 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	}
 }
 
-static void iscsi_from_pi(struct pistate *ps, const struct pnb_event *ev)
+char *root_explain(struct diag *d, struct pistate *ps, char **fix)
+{
+	bool tgt = !d->site || d->site->iscsi_target == TARGET_TGT;
+	struct iscsi_check_opts o = {.lun = -1};
+	char *hold[ICHECK_HOLD] = {NULL}, *err = NULL, *cause = NULL;
+	bool served = d->site && ps->prof && d->site->root == ROOT_ISCSI;
+	if (served)
+		iscsi_check_opts_from_site(d->site, ps->prof, &o, hold, &err);
+	const char *uuid = served ? ps->prof->root_uuid : NULL, *spec = o.root_spec;
+	*fix = NULL;
+	if (tgt && (ps->scsi_luns == 1 || (served && o.lun == 0))) {
+		cause = xasprintf("the Pi wants its root on LUN 0%s%s%s, which tgt gives its own "
+				  "controller: the disk is LUN 1 (tgt numbers backing stores from "
+				  "1, LIO from 0)",
+				  spec ? " (" : "", spec ? spec : "", spec ? ")" : "");
+		*fix = xstrdup("ask for LUN 1 in cmdline.txt (root=/dev/disk/by-path/…-lun-1-part2 "
+			       "or root=iscsi:…:1:TARGET; pinetboot export writes it)");
+	} else if (spec && uuid && !strncasecmp(spec, "UUID=", 5) &&
+		   strcasecmp(spec + 5, uuid) != 0) {
+		cause = xasprintf("the Pi looked for its root %s (from %s) and did not find it: the "
+				  "profile's root_uuid, the UUID of the Pi's root filesystem, is %s",
+				  spec, o.root_from, uuid);
+		*fix = xasprintf("write root=UUID=%s into cmdline.txt (pinetboot export does), or "
+				 "check what the disk holds: pinetboot iscsi-check --site … --pi %s",
+				 uuid, ps->prof->name);
+	} else if (spec) {
+		cause = xasprintf("the Pi looked for its root %s (from %s) and did not find it on "
+				  "the disk it logged in to",
+				  spec, o.root_from);
+		*fix = xasprintf("compare root= with the disk's UUIDs: pinetboot iscsi-check --site "
+				 "… --pi %s (a re-made or grown image gets new ones)",
+				 ps->prof->name);
+	}
+	for (int i = 0; i < ICHECK_HOLD; i++)
+		free(hold[i]);
+	free(err);
+	return cause;
+}
+
+/* The Pi logged out of its root session before using the disk: the initramfs gave up on it,
+ * which says as much as the silence diagnose_time.c waits for. */
+static void root_gave_up(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
+{
+	char *fix = NULL, *cause = root_explain(d, ps, &fix);
+	struct sbuf e;
+	ev_text(d, &e, ev, "Logout Request");
+	sbuf_printf(&e, " after %u SCSI READ/WRITE commands", ps->n_io);
+	if (ps->scsi_luns)
+		sbuf_printf(&e, " (LUN %s)",
+			    ps->scsi_luns == 1 ? "0" : ps->scsi_luns == 2 ? "1" : "0 and others");
+	bool none = !ps->n_io;
+	if (!cause)
+		cause = xstrdup(none ? "the Pi logged in and left again without reading its disk: "
+				       "the session has no disk it can use (wrong LUN, or a target "
+				       "without a backing store)"
+				     : "the Pi read a few blocks of its disk and logged out: it did "
+				       "not find the root filesystem it was told to mount");
+	if (!fix)
+		fix = xstrdup("check root= and the LUN in cmdline.txt against the disk (pinetboot "
+			      "iscsi-check)");
+	pi_report(ps, none ? R_ROOT_NO_READS : R_ROOT_READS_STOP, 0, ev->frame, cause,
+		  sbuf_take(&e), fix);
+}
+
+static void iscsi_from_pi(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
 {
 	const struct ev_iscsi *s = &ev->u.iscsi;
 	root_begin(ps, ev);
@@ -174,12 +324,40 @@ static void iscsi_from_pi(struct pistate *ps, const struct pnb_event *ev)
 		if (s->session_type.p)
 			ps->discovery_session = s->session_type.len == 9 &&
 						memcmp(s->session_type.p, "Discovery", 9) == 0;
+		/* a login that starts in the operational stage (CSG 1) skips security: no CHAP */
+		if (!ps->login_replies && !ps->discovery_session) {
+			ps->auth_seen = true;
+			ps->auth_chap = s->csg == 0 && s->auth_method.p &&
+					memmem(s->auth_method.p, s->auth_method.len, "CHAP", 4);
+		}
 	} else if (s->opcode == 0x01) {
 		uint8_t op = s->cdb_opcode;
 		bool rd = op == 0x08 || op == 0x28 || op == 0xa8 || op == 0x88;
 		bool wr = op == 0x0a || op == 0x2a || op == 0xaa || op == 0x8a;
+		unsigned lun = (unsigned)(s->lun >> 48) & 0x3fff; /* SAM peripheral/flat address */
+		if (lun < 64)
+			ps->scsi_luns |= 1ull << lun;
 		if (rd || wr)
 			root_io(ps, ev, wr);
+	} else if (s->opcode == 0x06 && ps->login_ok_frame && !ps->discovery_session &&
+		   !st_is_done(ps, STAGE_ROOT_IN_USE)) {
+		root_gave_up(d, ps, ev);
+	}
+}
+
+/* The TargetName= values of a SendTargets answer, kept for explaining a later 0x0203. */
+static void discovery_answer(struct pistate *ps, const struct ev_iscsi *s)
+{
+	const char *p = (const char *)s->text.p, *end = p ? p + s->text.len : NULL;
+	ps->disc_seen = true;
+	while (p && p < end) {
+		size_t n = strnlen(p, (size_t)(end - p));
+		size_t have = strlen(ps->disc_targets);
+		if (n > 11 && !memcmp(p, "TargetName=", 11) &&
+		    have + n + 2 < sizeof(ps->disc_targets))
+			snprintf(ps->disc_targets + have, sizeof(ps->disc_targets) - have, "%s%.*s",
+				 have ? ", " : "", (int)(n - 11), p + 11);
+		p += n + 1;
 	}
 }
 
@@ -188,7 +366,7 @@ void dx_iscsi(struct diag *d, const struct pnb_event *ev)
 	const struct ev_iscsi *s = &ev->u.iscsi;
 	struct pistate *ps = s->opcode & 0x20 ? NULL : diag_pi_late(d, ev->src_mac, ev, false);
 	if (ps) {
-		iscsi_from_pi(ps, ev);
+		iscsi_from_pi(d, ps, ev);
 		return;
 	}
 	ps = diag_pi_get(d, ev->dst_mac);
@@ -196,6 +374,8 @@ void dx_iscsi(struct diag *d, const struct pnb_event *ev)
 		return;
 	ps->last_ts = ps->last_root_ts = ev->ts;
 	ps->last_frame = ev->frame;
+	if (s->opcode == 0x24 && ps->discovery_session)
+		discovery_answer(ps, s);
 	if (s->opcode != 0x23)
 		return;
 	ps->login_replies++;
@@ -227,6 +407,33 @@ static void nfs_report(struct diag *d, struct pistate *ps, const struct pnb_even
 	pi_report(ps, r, 0, ev->frame, cause, sbuf_take(&e), fix);
 }
 
+/* MOUNT refused (ACCES, PERM): either nfsroot= names a path other than the Pi's root, or the
+ * server does not export the Pi's root to it; the profile's nfs_path tells which. */
+static void nfs_denied(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
+{
+	const struct ev_rpc *c = &ev->u.rpc;
+	char *path = c->path.p ? bytes_dup(c->path) : ps->mnt_path[0] ? xstrdup(ps->mnt_path) : NULL;
+	const char *want = ps->prof ? ps->prof->nfs_path : NULL;
+	char *cause, *fix;
+	if (path && want && strcmp(path, want) != 0) {
+		cause = xasprintf("the Pi asked to mount %s, which the server does not export to it; "
+				  "the profile's root for this Pi is %s: nfsroot= in cmdline.txt names "
+				  "the wrong directory",
+				  path, want);
+		fix = xasprintf("set nfsroot=SERVER:%s,vers=3 in cmdline.txt (pinetboot export "
+				"writes it)",
+				want);
+	} else {
+		cause = xasprintf("the server does not export %s to this Pi: the export is missing, "
+				  "or its client list leaves the Pi's address out",
+				  path ? path : "the root");
+		fix = xstrdup("export the path to the Pis' subnet in /etc/exports "
+			      "(rw,sync,no_subtree_check,no_root_squash) and exportfs -ra");
+	}
+	free(path);
+	nfs_report(d, ps, ev, R_NFS_DENIED, cause, fix);
+}
+
 static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event *ev)
 {
 	const struct ev_rpc *c = &ev->u.rpc;
@@ -249,12 +456,7 @@ static void rpc_reply(struct diag *d, struct pistate *ps, const struct pnb_event
 				   xstrdup("fix nfsroot= in cmdline.txt or create and export the "
 					   "directory"));
 		} else {
-			nfs_report(
-			    d, ps, ev, R_NFS_DENIED,
-			    xasprintf("the server refused to mount the root (MOUNT status %u)",
-				      c->status),
-			    xstrdup("export the path to this Pi in /etc/exports "
-				    "(rw,no_root_squash,no_subtree_check) and exportfs -ra"));
+			nfs_denied(d, ps, ev);
 		}
 		return;
 	}
@@ -295,6 +497,9 @@ void dx_rpc(struct diag *d, const struct pnb_event *ev)
 		return;
 	ps->nfs_seen = true;
 	root_begin(ps, ev);
+	if (c->prog == PROG_MOUNT && c->proc == 1 && c->path.p)
+		snprintf(ps->mnt_path, sizeof(ps->mnt_path), "%.*s", (int)c->path.len,
+			 (const char *)c->path.p);
 	if (c->prog == PROG_NFS && c->vers == 2)
 		ps->nfs_v2 = true;
 	if (c->prog == PROG_NFS && c->proc != 0 &&

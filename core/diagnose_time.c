@@ -131,16 +131,19 @@ static void check_root(struct diag *d, struct pistate *ps, struct timeval now)
 		sbuf_printf(&e, ", then no %s for %.0f s", nfs ? "NFS READ" : "SCSI READ/WRITE",
 			    tv_diff(now, ok));
 		bool tgt = !d->site || d->site->iscsi_target == TARGET_TGT;
+		char *fix = NULL, *cause = nfs ? NULL : root_explain(d, ps, &fix);
 		pi_report(
 		    ps, R_ROOT_NO_READS, 0, ps->pub.stage_frame[STAGE_ROOT_LOGIN],
-		    xstrdup(nfs ? "the root was mounted but never read"
-				: "the iSCSI session has no disk the initramfs uses (wrong LUN, "
-				  "or a target without a backing store)"),
+		    cause ? cause
+		    : nfs ? xstrdup("the root was mounted but never read")
+			  : xstrdup("the iSCSI session has no disk the initramfs uses (wrong LUN, "
+				    "or a target without a backing store)"),
 		    sbuf_take(&e),
-		    xstrdup(tgt && !nfs ? "tgt numbers the first backing store LUN 1: use "
-					  "LUN 1 in root=iscsi:…:1:TARGET, or check the "
-					  "backing-store line"
-					: "check the export/target has the root filesystem"));
+		    fix ? fix
+		    : tgt && !nfs ? xstrdup("tgt numbers the first backing store LUN 1: use "
+					    "LUN 1 in root=iscsi:…:1:TARGET, or check the "
+					    "backing-store line")
+				  : xstrdup("check the export/target has the root filesystem"));
 		return;
 	}
 	if (quiet < T_READS) {
@@ -152,11 +155,14 @@ static void check_root(struct diag *d, struct pistate *ps, struct timeval now)
 	ev_ref(d, &e, ps->first_io_frame, ps->first_io_ts);
 	sbuf_printf(&e, ", then %.0f s of silence", quiet);
 	const char *uuid = ps->prof && ps->prof->root_uuid ? ps->prof->root_uuid : NULL;
+	char *fix = NULL, *cause = nfs ? NULL : root_explain(d, ps, &fix);
 	pi_report(ps, R_ROOT_READS_STOP, 0, ps->first_io_frame,
-		  xstrdup("the kernel read a few blocks of the root disk and stopped: it did not "
-			  "find the root filesystem it was told to mount"),
+		  cause ? cause
+			: xstrdup("the kernel read a few blocks of the root disk and stopped: it "
+				  "did not find the root filesystem it was told to mount"),
 		  sbuf_take(&e),
-		  uuid ? xasprintf("check root=UUID=%s in cmdline.txt matches the disk (the UUID "
+		  fix ? fix
+		  : uuid ? xasprintf("check root=UUID=%s in cmdline.txt matches the disk (the UUID "
 				   "changes on re-imaging), the LUN, and the kernel modules",
 				   uuid)
 		       : xstrdup("check root= in cmdline.txt (the UUID/PARTUUID changes on "

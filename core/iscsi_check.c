@@ -287,6 +287,52 @@ int iscsi_check_login(struct iscsi_check *c)
 	return 0;
 }
 
+/* Logs in to the checked target as initiator ini, with the check's CHAP credentials or
+ * without; true when the target lets the login in (the session is closed again at once). */
+static bool login_accepted(struct iscsi_check *c, const char *ini, bool chap)
+{
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	struct iscsi_context *ctx = iscsi_create_context(ini);
+	if (!ctx)
+		return false;
+	iscsi_set_session_type(ctx, ISCSI_SESSION_NORMAL);
+	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
+	iscsi_set_timeout(ctx, c->o.timeout);
+	iscsi_set_targetname(ctx, c->o.target);
+	if (chap && c->o.chap_user)
+		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
+						 c->o.chap_secret ? c->o.chap_secret : "");
+	bool ok = iscsi_connect_sync(ctx, portal) == 0 && iscsi_login_sync(ctx) == 0;
+	if (ok)
+		iscsi_logout_sync(ctx);
+	iscsi_destroy_context(ctx);
+	return ok;
+}
+
+#define ICHECK_PROBE_IQN "iqn.2026-11.invalid.pinetboot:acl-probe"
+
+/* What the Pi's own login cannot show: whether the target lets others in as well. tgt admits a
+ * login whose source address OR initiator name is in the target's ACL, and a target without
+ * incominguser accepts a login that offers CHAP without doing it. */
+static void open_doors(struct iscsi_check *c)
+{
+	if (c->o.chap_user && login_accepted(c, c->o.initiator, false))
+		line(c, IC_LOGIN, IC_WARN,
+		     "%s also lets %s in without CHAP: the target has no incominguser, so the "
+		     "Pi's CHAP secret protects nothing (add incominguser %s SECRET to the target)",
+		     c->o.target, c->o.initiator, c->o.chap_user);
+	if (!login_accepted(c, ICHECK_PROBE_IQN, true))
+		return;
+	line(c, IC_LOGIN, c->o.chap_user ? IC_INFO : IC_WARN,
+	     "%s also admits initiator %s: its ACL does not hold other initiator names out (tgt "
+	     "admits a login whose address OR name is listed, so an initiator-address line "
+	     "covering the Pis lets every name in)%s",
+	     c->o.target, ICHECK_PROBE_IQN,
+	     c->o.chap_user ? "; CHAP still guards it"
+			    : "; without CHAP any host there can use this Pi's root");
+}
+
 static int report_luns(struct iscsi_check *c)
 {
 	struct scsi_task *task = iscsi_reportluns_sync(c->ctx, 0, 1024);
@@ -435,10 +481,11 @@ int iscsi_check_disk(struct iscsi_check *c)
 		     "the profile's size is %s but the LUN is %s: the backing file was not "
 		     "written or grown to the profile size",
 		     want, have);
+		/* a failure, but the Pi may still boot from what is there: go on and say so */
 		if (c->o.expect_size > c->capacity)
-			return stop(c, IC_CAPACITY, "re-create the backing file at the profile size "
-						    "(pinetboot flash --backing) and restart the target",
-				    "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
+			stop(c, IC_CAPACITY, "re-create the backing file at the profile size "
+					     "(pinetboot flash --backing) and restart the target",
+			     "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
 	}
 	if (part_table_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
 		return stop(c, IC_PARTITIONS, NULL, "reading LUN %d failed: %s", c->lun,
@@ -648,8 +695,11 @@ int iscsi_check_use_root(struct iscsi_check *c, int n)
 int iscsi_check_run(struct iscsi_check *c)
 {
 	c->ok = true;
-	if (iscsi_check_login(c) == 0 && iscsi_check_disk(c) == 0 && iscsi_check_root(c) == 0)
-		iscsi_check_fstab(c);
+	if (iscsi_check_login(c) == 0) {
+		open_doors(c);
+		if (iscsi_check_disk(c) == 0 && iscsi_check_root(c) == 0)
+			iscsi_check_fstab(c);
+	}
 	if (c->ctx && c->logged_in) {
 		iscsi_logout_sync(c->ctx);
 		c->logged_in = false;

@@ -16,6 +16,9 @@ static const char fix_chap[] = "make the Pi's CHAP secret equal the target's inc
 			       "(site.secrets and the target config come from the same export)";
 static const char fix_acl[] = "add the initiator to the target's ACL (tgt: initiator-name; LIO: "
 			      "tpg1/acls create) or fix the initiator name the Pi sends";
+static const char fix_acl_or_missing[] = "tgt-admin --show: the target must exist and its ACL "
+					 "must list the Pi's initiator-name (or its address); "
+					 "re-apply the exported config (tgt-admin --update ALL)";
 static const char fix_name[] = "correct the target name in the Pi's cmdline.txt or in the target "
 			       "config so both are the same IQN";
 
@@ -101,8 +104,8 @@ char *iscsi_login_explain(const struct iscsi_login_facts *f, const char **fix)
 {
 	int st = f->status;
 	bool lio = f->target_kind == TARGET_LIO;
-	bool name_known = listed(f, f->target) ||
-			  (f->profile_target && !strcmp(f->profile_target, f->target));
+	bool name_listed = listed(f, f->target);
+	bool name_known = name_listed || (f->profile_target && !strcmp(f->profile_target, f->target));
 	char extra[512] = "";
 	if (f->profile_initiator && strcmp(f->profile_initiator, f->initiator) != 0)
 		snprintf(extra, sizeof(extra), " (the profile names the Pi's initiator %s)",
@@ -110,6 +113,21 @@ char *iscsi_login_explain(const struct iscsi_login_facts *f, const char **fix)
 	*fix = NULL;
 	if (st == 0x0201)
 		return explain_chap(f, fix);
+	bool other_ini = f->profile_initiator && strcmp(f->profile_initiator, f->initiator) != 0;
+	if (st == 0x0203 && name_known && !name_listed && !lio && !other_ini) {
+		/* the profile's names, the target not seen on the server: tgt hides a target from
+		 * an initiator outside its ACL and says "not found" to its login, as for a missing
+		 * target (a Pi sending another initiator than the profile's is the ACL case) */
+		*fix = fix_acl_or_missing;
+		return xasprintf("initiator IQN %s is not in the ACL of target %s, or that target is "
+				 "not defined on the server: tgt answers both with login status 0x0203 "
+				 "(target not found)%s%s",
+				 f->initiator, f->target,
+				 f->discovery_done ? ", and SendTargets as this initiator does not "
+						     "list it"
+						   : "",
+				 extra);
+	}
 	if (st == 0x0202 || (st == 0x0203 && name_known && !lio)) {
 		*fix = fix_acl;
 		return xasprintf("initiator IQN %s is not in the ACL of target %s%s%s", f->initiator,

@@ -57,6 +57,9 @@ static void from_cmdline(const struct boot_params *bp, struct iscsi_check_opts *
 		o->host = keep(hold, xstrdup(bp->portal));
 	o->port = bp->port;
 	o->lun = bootparams_root_lun(bp);
+	/* the initramfs offers CHAP only with credentials on its command line: without them the
+	 * Pi logs in with AuthMethod=None whatever the profile says */
+	o->chap_user = o->chap_secret = NULL;
 	if (bp->chap_user) {
 		o->chap_user = keep(hold, xstrdup(bp->chap_user));
 		o->chap_secret = keep(hold, xstrdup(bp->chap_password ? bp->chap_password : ""));

@@ -17,6 +17,17 @@ void lint_site(const struct site *s, struct problems *ps);
  * cmdline.txt and NFS-root fstab. Files that do not exist are skipped. */
 void lint_installed(const struct site *s, const char *root, struct problems *ps);
 
+/* Rules about the TFTP tree under root + the profile's tftp_root: each Pi's directory, the
+ * firmware, device tree, kernel, cmdline.txt and initramfs its model asks for, bootcode.bin
+ * for the Pi 3 family (core/lint_tftp.c). Skipped when the TFTP root is not there. */
+void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps);
+
+/* ---- shared by the lint rule files ---- */
+/* root + path ("/" = the live system). Heap string, caller frees. */
+char *lint_under_root(const char *root, const char *path);
+/* The directory the Pi asks for under the TFTP root ("511e57f7", "dc-a6-32-1c-6a-2a"), or NULL
+ * when the profile lacks what the prefix needs. Heap string, caller frees. */
+char *lint_pi_tftp_dir(const struct pi *p);
 /* The first Pi of s for which pred holds, or NULL (shared by the lint rule files). */
 const struct pi *lint_first_pi(const struct site *s, bool (*pred)(const struct pi *));
 

@@ -21,6 +21,9 @@ struct lint_ctx {
 	char *proxy_file;
 	int proxy_line;
 	bool has_reply_delay, has_menu;
+	bool dnsmasq_menu, enable_tftp;
+	char *range_file; /* the first dnsmasq dhcp-range of any kind */
+	int range_line;
 	char *boot_file;
 	int boot_line;
 	/* the tgt <target> block being read */
@@ -30,14 +33,6 @@ struct lint_ctx {
 	bool tgt_acl, tgt_acl_ok, tgt_chap, tgt_seen;
 	bool *tgt_found; /* per Pi */
 };
-
-static char *under_root(const char *root, const char *path)
-{
-	if (!root || !strcmp(root, "/") || !*root)
-		return xstrdup(path);
-	size_t n = strlen(root);
-	return xasprintf("%.*s%s", (int)(root[n - 1] == '/' ? n - 1 : n), root, path);
-}
 
 typedef void (*line_fn)(struct lint_ctx *c, const char *file, int line, char *text);
 
@@ -66,7 +61,7 @@ static bool each_line(struct lint_ctx *c, const char *path, line_fn fn)
  * leftovers), and on the single files given. */
 static void each_file_in(struct lint_ctx *c, const char *dir, const char *suffix, line_fn fn)
 {
-	char *d = under_root(c->root, dir);
+	char *d = lint_under_root(c->root, dir);
 	struct dirent **names;
 	int n = scandir(d, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
@@ -152,6 +147,24 @@ static void check_tftp_server(struct lint_ctx *c, const char *file, int line, co
 	}
 }
 
+/* tftp-root=DIR[,INTERFACE] must be the profile's tftp_root (trailing '/' aside). */
+static void check_tftp_root(struct lint_ctx *c, const char *file, int line, const char *val)
+{
+	size_t n = strcspn(val, ",");
+	while (n > 1 && (val[n - 1] == '/' || isspace((unsigned char)val[n - 1])))
+		n--;
+	const char *want = c->s->tftp_root;
+	size_t wn = strlen(want);
+	while (wn > 1 && want[wn - 1] == '/')
+		wn--;
+	if (n == wn && !strncmp(val, want, n))
+		return;
+	problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, "tftp-root",
+		     "is %.*s but the profile's tftp_root is %s, so the Pis' files are not served "
+		     "(fix: tftp-root=%s)",
+		     (int)n, val, want, want);
+}
+
 static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *text)
 {
 	char *t = str_trim(text);
@@ -162,8 +175,18 @@ static void dnsmasq_line(struct lint_ctx *c, const char *file, int line, char *t
 	char key[64];
 	snprintf(key, sizeof(key), "%.*s", (int)(kn < 63 ? kn : 63), t);
 	const char *val = eq ? eq + 1 : "";
-	if (!strcmp(key, "pxe-service") || !strncmp(key, "dhcp-option", 11))
+	if (!strcmp(key, "pxe-service") || !strncmp(key, "dhcp-option", 11)) {
 		check_menu_text(c, file, line, val, key);
+		c->dnsmasq_menu |= strstr(val, MENU_TEXT) != NULL;
+	}
+	if (!strcmp(key, "enable-tftp"))
+		c->enable_tftp = true;
+	if (!strcmp(key, "tftp-root") && c->s->tftp == TFTP_DNSMASQ && c->s->tftp_root)
+		check_tftp_root(c, file, line, val);
+	if (!strcmp(key, "dhcp-range") && !c->range_file) {
+		c->range_file = xstrdup(file);
+		c->range_line = line;
+	}
 	if (!strcmp(key, "dhcp-reply-delay"))
 		c->has_reply_delay = true;
 	if (!strcmp(key, "pxe-service") || !strcmp(key, "dhcp-boot") ||
@@ -206,6 +229,21 @@ static void dhcp_verdicts(struct lint_ctx *c)
 			     "boots here: its ROM loops when the proxy offer arrives with the main "
 			     "one (fix: add dhcp-reply-delay=1)",
 			     model_info(p->model)->long_name, p->name);
+	/* Spec §4 row 3: offers without the menu are ignored by every Pi. */
+	bool dnsmasq_dhcp = c->s->dhcp == DHCP_PROXY || c->s->dhcp == DHCP_FULL;
+	if (dnsmasq_dhcp && c->range_file && !c->dnsmasq_menu && c->s->n_pis &&
+	    !(c->boot_file && !c->has_menu))
+		problems_add(c->ps, PROBLEM_ERROR, c->range_file, c->range_line, NULL, "dhcp-range",
+			     "dnsmasq answers DHCP here but sends no \"" MENU_TEXT "\" menu in option "
+			     "43 (pxe-service), so every Pi ignores its offers (fix: "
+			     "pxe-service=0,\"" MENU_TEXT "   \")");
+	if (dnsmasq_dhcp && c->range_file && !c->enable_tftp && c->s->tftp == TFTP_DNSMASQ &&
+	    c->s->n_pis)
+		problems_add(c->ps, PROBLEM_ERROR, c->range_file, c->range_line, NULL, "enable-tftp",
+			     "dnsmasq answers the Pis' DHCP but does not serve TFTP (no enable-tftp), "
+			     "while the profile says tftp = dnsmasq: their read requests go "
+			     "unanswered (fix: enable-tftp and tftp-root=%s)",
+			     c->s->tftp_root ? c->s->tftp_root : "/srv/tftp");
 	if (c->boot_file && c->s->n_pis)
 		problems_add(c->ps, c->has_menu ? PROBLEM_NOTE : PROBLEM_ERROR, c->boot_file,
 			     c->boot_line, NULL, "boot file",
@@ -379,22 +417,6 @@ static void tftpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 
 /* ---- each Pi's cmdline.txt (spec §3.6, §4 rows 17, 18, 21; §5 LUN numbering) ---- */
 
-/* The directory the Pi asks for under the TFTP root, or NULL when it cannot be known. */
-static char *pi_tftp_dir(const struct pi *p)
-{
-	char mac[18];
-	switch (p->prefix) {
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			return NULL;
-		mac_format(p->mac, '-', mac);
-		return xstrdup(mac);
-	case TFTP_PREFIX_STRING: return p->prefix_str ? xstrdup(p->prefix_str) : NULL;
-	case TFTP_PREFIX_SERIAL: break;
-	}
-	return p->has_serial ? xstrdup(p->serial) : NULL;
-}
-
 static void check_nfsroot(struct lint_ctx *c, const char *file, const char *word)
 {
 	const char *opts = strchr(word, ',');
@@ -478,10 +500,10 @@ static void lint_pi_files(struct lint_ctx *c)
 {
 	for (size_t i = 0; i < c->s->n_pis; i++) {
 		const struct pi *p = &c->s->pis[i];
-		char *dir = pi_tftp_dir(p);
+		char *dir = lint_pi_tftp_dir(p);
 		if (dir) {
 			char *rel = xasprintf("%s/%s/cmdline.txt", c->s->tftp_root, dir);
-			char *path = under_root(c->root, rel);
+			char *path = lint_under_root(c->root, rel);
 			each_line(c, path, cmdline_line);
 			free(path);
 			free(rel);
@@ -489,7 +511,7 @@ static void lint_pi_files(struct lint_ctx *c)
 		}
 		if (c->s->root == ROOT_NFS && p->nfs_path) {
 			char *rel = xasprintf("%s/etc/fstab", p->nfs_path);
-			char *path = under_root(c->root, rel);
+			char *path = lint_under_root(c->root, rel);
 			each_line(c, path, fstab_line);
 			free(path);
 			free(rel);
@@ -501,26 +523,28 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 {
 	struct lint_ctx c = {.s = s, .root = root, .ps = ps};
 	c.tgt_found = xcalloc(s->n_pis + 1, sizeof(bool));
-	char *p = under_root(root, "/etc/dnsmasq.conf");
+	char *p = lint_under_root(root, "/etc/dnsmasq.conf");
 	each_line(&c, p, dnsmasq_line);
 	free(p);
 	each_file_in(&c, "/etc/dnsmasq.d", NULL, dnsmasq_line);
 	each_file_in(&c, "/etc/dhcp", ".conf", dhcpd_line);
 	dhcp_verdicts(&c);
-	p = under_root(root, "/etc/exports");
+	p = lint_under_root(root, "/etc/exports");
 	each_line(&c, p, exports_line);
 	free(p);
 	each_file_in(&c, "/etc/exports.d", ".exports", exports_line);
-	p = under_root(root, "/etc/tgt/targets.conf");
+	p = lint_under_root(root, "/etc/tgt/targets.conf");
 	each_line(&c, p, tgt_line);
 	free(p);
 	each_file_in(&c, "/etc/tgt/conf.d", ".conf", tgt_line);
 	tgt_missing(&c);
-	p = under_root(root, "/etc/default/tftpd-hpa");
+	p = lint_under_root(root, "/etc/default/tftpd-hpa");
 	each_line(&c, p, tftpd_line);
 	free(p);
 	lint_pi_files(&c);
+	lint_tftp_tree(s, root, ps);
 	free(c.proxy_file);
+	free(c.range_file);
 	free(c.boot_file);
 	free(c.tgt_file);
 	free(c.tgt_found);

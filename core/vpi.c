@@ -19,6 +19,23 @@ static uint32_t revision_of(const struct pi_model_info *mi)
 	return 1u << 23 | 2u << 20 | proc << 12 | (uint32_t)mi->rev_type << 4 | 1;
 }
 
+/* The directory the Pi asks under ("511e57f7/"): the Pi 3 family always probes its serial. */
+static void prefix_dir(const struct pi *p, enum tftp_prefix_kind k, const char *str, char *out,
+		       size_t len)
+{
+	char mac[18];
+	if (model_is_pi3_family(p->model) || k == TFTP_PREFIX_SERIAL) {
+		snprintf(out, len, "%s/", p->serial);
+	} else if (k == TFTP_PREFIX_MAC) {
+		mac_format(p->mac, '-', mac);
+		snprintf(out, len, "%s/", mac);
+	} else {
+		const char *n = str ? str : p->name;
+		size_t l = strlen(n);
+		snprintf(out, len, "%.*s/", (int)(l && n[l - 1] == '/' ? l - 1 : l), n);
+	}
+}
+
 struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 		    const struct vpi_opts *o, char **err)
 {
@@ -51,16 +68,11 @@ struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 		v->o.timeout = 90;
 	snprintf(v->lower, sizeof(v->lower), "%s", lower);
 	v->raw = -1;
-	char mac[18];
-	if (model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL) {
-		snprintf(v->prefix_dir, sizeof(v->prefix_dir), "%s/", p->serial);
-	} else if (p->prefix == TFTP_PREFIX_MAC) {
-		mac_format(p->mac, '-', mac);
-		snprintf(v->prefix_dir, sizeof(v->prefix_dir), "%s/", mac);
-	} else {
-		snprintf(v->prefix_dir, sizeof(v->prefix_dir), "%s/",
-			 p->prefix_str ? p->prefix_str : p->name);
-	}
+	prefix_dir(p, p->prefix, p->prefix_str, v->profile_dir, sizeof(v->profile_dir));
+	if (o->prefix_set)
+		prefix_dir(p, o->prefix, o->prefix_str, v->prefix_dir, sizeof(v->prefix_dir));
+	else
+		memcpy(v->prefix_dir, v->profile_dir, sizeof(v->prefix_dir));
 	gettimeofday(&v->start, NULL);
 	return v;
 }
@@ -177,9 +189,10 @@ static void probe_in(struct vpi *v, const char *file)
 	free(p);
 }
 
-/* Fetches prefix+file; on failure marks stage st failed (required files). */
+/* Fetches prefix+file; on failure marks stage st failed (required files) with rule (the
+ * monitor's rule id for a file the server does not have). */
 static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep, char **data,
-		 const char *fix)
+		 const char *rule, const char *fix)
 {
 	char *path = xasprintf("%s%s", v->prefix_used, file);
 	struct vpi_tftp_result r;
@@ -191,12 +204,18 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 	if (rc < 0) {
 		char srv[16];
 		ipv4_format(v->tftp_server, srv);
-		if (r.timeout)
-			vpi_fail(v, st, "tftp-timeout", "check the TFTP server runs on the address the "
-							"offer names and that UDP 69 is open",
+		if (r.timeout && !v->tftp_answered)
+			vpi_fail(v, st, "tftp-no-answer",
+				 "start the TFTP server (dnsmasq: enable-tftp) on the address the "
+				 "offer names, and open UDP 69 and the transfer ports",
+				 "nothing answers TFTP on %s: the read request for %s got no answer "
+				 "in 5 tries",
+				 srv, v->tftp_silent_file[0] ? v->tftp_silent_file : path);
+		else if (r.timeout)
+			vpi_fail(v, st, "tftp-stall", "check the TFTP server's log and load",
 				 "TFTP %s from %s: no answer", path, srv);
 		else
-			vpi_fail(v, st, r.error_code == 1 ? "tftp-not-found" : "tftp-error", fix,
+			vpi_fail(v, st, r.error_code == 1 ? rule : "tftp-access-violation", fix,
 				 "TFTP %s from %s: error %u \"%s\"", path, srv, r.error_code,
 				 r.error_msg);
 	}
@@ -220,11 +239,65 @@ static void read_config(struct vpi *v)
 	free(path);
 }
 
+/* The Pi found no firmware under its prefix and cleared it (it now reads the TFTP root). */
+static bool prefix_dropped(const struct vpi *v)
+{
+	return v->prefix_dir[0] && v->prefix_used && !v->prefix_used[0];
+}
+
+/* Why the Pi reads the TFTP root: its EEPROM's prefix is not the profile's layout (rule
+ * tftp-prefix-mismatch), or its own directory is missing (tftp-prefix-dir-missing). Fills fix. */
+static const char *prefix_lost(struct vpi *v, const char *probed, char *fix, size_t len)
+{
+	if (strcmp(v->prefix_dir, v->profile_dir) != 0) {
+		const char *kind = v->pi->prefix == TFTP_PREFIX_MAC      ? "MAC"
+				   : v->pi->prefix == TFTP_PREFIX_SERIAL ? "serial"
+									 : "name";
+		vpi_log(v, "the Pi asks under %s but the profile lays it out by %s under %s",
+			v->prefix_dir, kind, v->profile_dir);
+		snprintf(fix, len, "set TFTP_PREFIX=%d in the Pi's EEPROM (pinetboot eeprom "
+				   "bootstrap --site SITE --pi %s), or change tftp_prefix in the "
+				   "profile to the Pi's and export again",
+			 (int)v->pi->prefix, v->name);
+		return "tftp-prefix-mismatch";
+	}
+	const char *kind = model_is_pi3_family(v->model) || v->pi->prefix == TFTP_PREFIX_SERIAL
+				   ? "serial "
+			   : v->pi->prefix == TFTP_PREFIX_MAC ? "MAC "
+							      : "";
+	snprintf(fix, len, "create the Pi's %sdirectory %s in the TFTP root with the boot files "
+			   "(pinetboot apply and provision)%s",
+		 kind, v->prefix_dir, v->mi->tftp_prefix_settable ? "; the EEPROM's TFTP_PREFIX "
+								     "must match the layout" : "");
+	(void)probed;
+	return "tftp-prefix-dir-missing";
+}
+
+/* A firmware file missing: after a dropped prefix the cause starts with why the Pi looked in
+ * the TFTP root at all. */
+static void firmware_cause(struct vpi *v, const char *probed)
+{
+	if (!prefix_dropped(v) || !v->cause || !v->tftp_answered)
+		return; /* a silent server explains everything by itself */
+	char *c;
+	if (strcmp(v->prefix_dir, v->profile_dir) != 0)
+		c = xasprintf("the Pi asks under %s (its EEPROM's TFTP_PREFIX) but the profile "
+			      "lays its files out under %s; with no %s there it cleared its prefix: "
+			      "%s",
+			      v->prefix_dir, v->profile_dir, probed, v->cause);
+	else
+		c = xasprintf("the Pi's TFTP directory %s is missing or has no %s, so it cleared "
+			      "its prefix and read the TFTP root: %s",
+			      v->prefix_dir, probed, v->cause);
+	free(v->cause);
+	v->cause = c;
+}
+
 /* Pi 3: bootcode.bin from the root, then the serial probe decides the prefix (§5.4). */
-static int firmware_pi3(struct vpi *v, char *fw_fix)
+static int firmware_pi3(struct vpi *v)
 {
 	v->prefix_used = xstrdup("");
-	if (fetch(v, STAGE_TFTP_FIRMWARE, "bootcode.bin", false, NULL,
+	if (fetch(v, STAGE_TFTP_FIRMWARE, "bootcode.bin", false, NULL, "bootcode-missing",
 		  "put bootcode.bin in the TFTP root (not only in the Pi's directory)") < 0)
 		return -1;
 	probe(v, "bootsig.bin");
@@ -236,9 +309,6 @@ static int firmware_pi3(struct vpi *v, char *fw_fix)
 		v->prefix_used = xstrdup(v->prefix_dir);
 	} else {
 		vpi_log(v, "no %s: bootcode.bin uses the TFTP root", serial_probe);
-		snprintf(fw_fix, 256, "create the Pi's serial directory %s in the TFTP root with "
-				      "the boot files",
-			 v->prefix_dir);
 	}
 	free(serial_probe);
 	probe_in(v, "autoboot.txt");
@@ -248,17 +318,13 @@ static int firmware_pi3(struct vpi *v, char *fw_fix)
 }
 
 /* Pi 4: start4.elf / start.elf under the prefix, or the prefix is cleared (§5.6). */
-static int firmware_pi4(struct vpi *v, char *fw_fix)
+static int firmware_pi4(struct vpi *v)
 {
 	char *a = xasprintf("%sstart4.elf", v->prefix_dir), *b = xasprintf("%sstart.elf", v->prefix_dir);
 	bool found = probe(v, a) || probe(v, b);
 	v->prefix_used = xstrdup(found ? v->prefix_dir : "");
-	if (!found) {
+	if (!found)
 		vpi_log(v, "neither %s nor %s: the bootloader clears its TFTP prefix", a, b);
-		snprintf(fw_fix, 256, "create %s in the TFTP root with the boot files (the "
-				      "EEPROM's TFTP_PREFIX must match the layout)",
-			 v->prefix_dir);
-	}
 	free(a);
 	free(b);
 	read_config(v);
@@ -268,24 +334,26 @@ static int firmware_pi4(struct vpi *v, char *fw_fix)
 }
 
 /* Pi 5: the firmware is in the EEPROM; <prefix>config.txt decides the prefix (§5.7). */
-static int firmware_pi5(struct vpi *v, char *fw_fix)
+static int firmware_pi5(struct vpi *v)
 {
 	char *a = xasprintf("%sconfig.txt", v->prefix_dir);
 	bool found = probe(v, a);
 	v->prefix_used = xstrdup(found ? v->prefix_dir : "");
-	if (!found) {
+	if (!found)
 		vpi_log(v, "no %s: the bootloader clears its TFTP prefix", a);
-		snprintf(fw_fix, 256, "create %s in the TFTP root with config.txt and the boot "
-				      "files (the EEPROM's TFTP_PREFIX must match the layout)",
-			 v->prefix_dir);
-	}
 	free(a);
 	read_config(v);
-	if (!v->config_txt)
-		return vpi_fail(v, STAGE_TFTP_FIRMWARE, "tftp-not-found", fw_fix,
-				"no config.txt under %s or in the TFTP root: the Pi 5 finds nothing "
-				"bootable",
-				v->prefix_dir);
+	if (!v->config_txt) {
+		char fix[256] = "put config.txt and the boot files into the Pi's TFTP directory";
+		const char *rule = found ? "firmware-not-found" : prefix_lost(v, "config.txt", fix,
+									     sizeof(fix));
+		if (!v->tftp_answered)
+			return fetch(v, STAGE_TFTP_FIRMWARE, "config.txt", false, NULL, rule, fix);
+		vpi_fail(v, STAGE_TFTP_FIRMWARE, rule, fix,
+			 "no config.txt in the TFTP root either: the Pi 5 finds nothing bootable");
+		firmware_cause(v, "config.txt");
+		return -1;
+	}
 	probe_in(v, "pieeprom.sig");
 	vpi_stage_done(v, STAGE_TFTP_FIRMWARE, "config.txt from \"%s\" (firmware in the EEPROM)",
 		       v->prefix_used);
@@ -294,11 +362,10 @@ static int firmware_pi5(struct vpi *v, char *fw_fix)
 
 static int firmware(struct vpi *v)
 {
-	char fw_fix[256] = "put the firmware files into the Pi's TFTP directory";
 	bool pi5 = !strcmp(v->mi->soc, "BCM2712");
 	if (pi5)
-		return firmware_pi5(v, fw_fix);
-	if ((v->mi->fetches_bootcode ? firmware_pi3 : firmware_pi4)(v, fw_fix) < 0)
+		return firmware_pi5(v);
+	if ((v->mi->fetches_bootcode ? firmware_pi3 : firmware_pi4)(v) < 0)
 		return -1;
 	struct config_txt ct;
 	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
@@ -307,9 +374,15 @@ static int firmware(struct vpi *v)
 	snprintf(start, sizeof(start), "%s", ct.start_file ? ct.start_file : pi3 ? "start.elf" : "start4.elf");
 	snprintf(fixup, sizeof(fixup), "%s", pi3 ? "fixup.dat" : "fixup4.dat");
 	config_txt_done(&ct);
-	if (fetch(v, STAGE_TFTP_FIRMWARE, start, false, NULL, fw_fix) < 0 ||
-	    fetch(v, STAGE_TFTP_FIRMWARE, fixup, false, NULL, fw_fix) < 0)
+	char fix[256] = "copy the firmware (start*.elf, fixup*.dat) from the image's boot "
+			"partition into the Pi's TFTP directory (pinetboot apply)";
+	const char *rule = prefix_dropped(v) ? prefix_lost(v, start, fix, sizeof(fix))
+					     : "firmware-not-found";
+	if (fetch(v, STAGE_TFTP_FIRMWARE, start, false, NULL, rule, fix) < 0 ||
+	    fetch(v, STAGE_TFTP_FIRMWARE, fixup, false, NULL, rule, fix) < 0) {
+		firmware_cause(v, pi3 ? "start.elf" : "start4.elf");
 		return -1;
+	}
 	vpi_stage_done(v, STAGE_TFTP_FIRMWARE, "%s%s and %s", v->prefix_used, start, fixup);
 	return 0;
 }
@@ -356,10 +429,10 @@ static int kernel_files(struct vpi *v)
 	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
 	int rc = -1;
 	const char *kernel = ct.kernel ? ct.kernel : v->mi->kernel;
-	if (fetch(v, STAGE_TFTP_KERNEL, v->mi->dtb, false, NULL,
+	if (fetch(v, STAGE_TFTP_KERNEL, v->mi->dtb, false, NULL, "kernel-files-missing",
 		  "copy the device tree from the image's boot partition") < 0 ||
 	    fetch(v, STAGE_TFTP_KERNEL, "cmdline.txt", true, &v->cmdline_txt,
-		  "write the Pi's cmdline.txt (pinetboot export renders it)") < 0)
+		  "kernel-files-missing", "write the Pi's cmdline.txt (pinetboot export renders it)") < 0)
 		goto out;
 	if (!ct.kernel && !strcmp(kernel, "kernel_2712.img")) {
 		char *p = xasprintf("%s%s", v->prefix_used, kernel);
@@ -367,20 +440,20 @@ static int kernel_files(struct vpi *v)
 			kernel = "kernel8.img"; /* Pi 5 falls back to the generic arm64 kernel */
 		free(p);
 	}
-	if (fetch(v, STAGE_TFTP_KERNEL, kernel, false, NULL,
+	if (fetch(v, STAGE_TFTP_KERNEL, kernel, false, NULL, "kernel-files-missing",
 		  "copy the kernel from the image's boot partition") < 0)
 		goto out;
 	if (!ct.initramfs && ct.auto_initramfs && auto_initramfs(v, kernel, &ct.initramfs) < 0)
 		goto out;
 	if (ct.initramfs &&
-	    fetch(v, STAGE_TFTP_KERNEL, ct.initramfs, false, NULL,
+	    fetch(v, STAGE_TFTP_KERNEL, ct.initramfs, false, NULL, "initramfs-missing",
 		  "build the initramfs (update-initramfs) and copy it next to the kernel, or fix "
 		  "the initramfs line in config.txt") < 0) {
-		free(v->cause);
-		v->cause = xasprintf("config.txt names initramfs %s but it is not there: %s",
-				     ct.initramfs, v->st[STAGE_TFTP_KERNEL].detail);
-		free(v->rule);
-		v->rule = xstrdup("initramfs-missing");
+		if (!strcmp(v->rule, "initramfs-missing")) {
+			free(v->cause);
+			v->cause = xasprintf("config.txt names initramfs %s but it is not there: %s",
+					     ct.initramfs, v->st[STAGE_TFTP_KERNEL].detail);
+		}
 		goto out;
 	}
 	vpi_stage_done(v, STAGE_TFTP_KERNEL, "%s, %s, cmdline.txt%s%s", kernel, v->mi->dtb,
@@ -440,10 +513,17 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-read", NULL,
 				"reading the root filesystem on LUN %d failed", v->ic->lun);
 	if (iscsi_check_fstab(v->ic) < 0) {
+		/* name the entries, with what the disk has instead: the summary alone hides them */
+		struct sbuf w;
+		sbuf_init(&w);
+		for (size_t i = 0; i < v->ic->n_lines; i++)
+			if (v->ic->lines[i].step == IC_FSTAB && v->ic->lines[i].level == IC_FAIL)
+				sbuf_printf(&w, "%s; ", v->ic->lines[i].text);
 		vpi_log(v, "then: %s", v->ic->cause);
 		vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d "
-				"(UUID=%s) on LUN %d; warning: %s", rp->fs.type, rp->number,
-			       rp->fs.uuid, v->ic->lun, v->ic->cause);
+				"(UUID=%s) on LUN %d; warning: %s%s", rp->fs.type, rp->number,
+			       rp->fs.uuid, v->ic->lun, w.buf ? w.buf : "", v->ic->cause);
+		sbuf_done(&w);
 		return 0;
 	}
 	vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d (UUID=%s) on LUN %d",

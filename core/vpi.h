@@ -59,6 +59,11 @@ struct vpi_opts {
 	/* when *cancel becomes non-zero (a signal handler, the wizard's Esc) the boot stops at
 	 * the next wait, within about 0.2 s, as if the time had run out; may be NULL */
 	const volatile sig_atomic_t *cancel;
+	/* The Pi's EEPROM TFTP_PREFIX when it is not what the profile says (Pi 4/5 only):
+	 * prefix_set false = the profile's. prefix_str (TFTP_PREFIX_STR) is borrowed. */
+	bool prefix_set;
+	enum tftp_prefix_kind prefix;
+	const char *prefix_str;
 };
 
 struct vpi_local;
@@ -72,6 +77,7 @@ struct vpi {
 	char serial[9];
 	uint32_t revision;
 	char prefix_dir[80];     /* the Pi's TFTP prefix as its EEPROM/bootcode.bin forms it, "" none */
+	char profile_dir[80];    /* the directory the profile lays the Pi's files out in */
 	const struct site *site;
 	const struct pi *pi;
 	struct vpi_opts o;
@@ -83,6 +89,9 @@ struct vpi {
 	int raw;                 /* AF_PACKET socket for DHCP */
 	uint32_t ip, mask, router, tftp_server;
 	uint32_t xid;
+	uint32_t tftp_silent;    /* a TFTP server that never answered a request (0: none) */
+	bool tftp_answered;      /* the TFTP server answered something */
+	char tftp_silent_file[96]; /* the first request it left unanswered */
 	struct timeval start;
 	/* boot progress */
 	struct vpi_stage st[STAGE_COUNT];

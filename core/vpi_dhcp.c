@@ -332,7 +332,7 @@ static int offer_verdict(struct vpi *v, struct offers *of, enum boot_stage st)
 				: "the DHCP timeout");
 	if (!of->have_pxe && of->have_bad && of->bad_pxe.menu_found)
 		return vpi_fail(v, st,
-				v->mi->needs_menu_spaces ? "menu-without-spaces" : "menu-mismatch",
+				v->mi->needs_menu_spaces ? "menu-no-spaces" : "no-pi-boot-menu",
 				v->mi->needs_menu_spaces
 					? "use pxe-service=0,\"Raspberry Pi Boot   \" (three trailing "
 					  "spaces) for Pi 3B clients"
@@ -357,14 +357,21 @@ static int offer_verdict(struct vpi *v, struct offers *of, enum boot_stage st)
 				"a boot offer but no address offer: nothing gives the Pi an IP address");
 	long gap = labs(ms_between(&of->addr.t, &of->pxe.t));
 	if (v->mi->proxy_reply_delay && of->addr.server_id != of->pxe.server_id &&
-	    gap < PI3_OFFER_GAP_MS)
-		return vpi_fail(v, st, "pi3-simultaneous-offers",
+	    gap < PI3_OFFER_GAP_MS) {
+		/* The boot offer itself was fine (stage 2 on the wire); the ROM fails to use it,
+		 * which the monitor charges to stage 3 (rule proxy-no-delay) as well. */
+		if (st == STAGE_OFFER) {
+			vpi_stage_done(v, STAGE_OFFER, "boot offer with menu \"%s\"", of->pxe.menu);
+			st = STAGE_BOUND;
+		}
+		return vpi_fail(v, st, "proxy-no-delay",
 				"set dhcp-reply-delay (1–2 s) on the proxy for this Pi's MAC "
 				"(reply_delay in the profile)",
 				"the address offer and the proxy's boot offer arrived %ld ms apart: "
 				"the Pi 3 ROM firmware bug (two offers at once) locks it in a "
 				"DISCOVER loop",
 				gap);
+	}
 	return 0;
 }
 
@@ -462,7 +469,7 @@ int vpi_rom_dhcp(struct vpi *v)
 		ipv4_format(of.addr.yiaddr, yi);
 	}
 	if (rc == -2)
-		return vpi_fail(v, STAGE_BOUND, "nak", "make sure only one DHCP server hands out "
+		return vpi_fail(v, STAGE_BOUND, "dhcp-nak", "make sure only one DHCP server hands out "
 							"addresses on this segment",
 				"the DHCP server answered the REQUEST for %s with a NAK", yi);
 	if (rc < 0)

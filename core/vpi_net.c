@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -111,6 +112,21 @@ static int if_up(const char *name)
 	return rc;
 }
 
+/* A macvlan cannot come up while another one on the same lower device has its MAC, and the
+ * one of the same Pi's previous run goes away only when the kernel gets round to dismantling
+ * that run's namespace (asynchronously, after the run ended): wait for it, up to 5 s. */
+static int eth0_up(void)
+{
+	for (int i = 0;; i++) {
+		if (if_up("eth0") == 0)
+			return 0;
+		if (errno != EADDRINUSE || i == 100)
+			return -1;
+		struct timespec ts = {0, 50 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int vpi_net_up(struct vpi *v, char **err)
 {
 	int lower = (int)if_nametoindex(v->lower);
@@ -161,7 +177,7 @@ int vpi_net_up(struct vpi *v, char **err)
 				 strerror(saved));
 		return -1;
 	}
-	if (if_up("lo") < 0 || if_up("eth0") < 0) {
+	if (if_up("lo") < 0 || eth0_up() < 0) {
 		*err = xasprintf("cannot bring the virtual Pi's eth0 up: %s", strerror(errno));
 		return -1;
 	}

@@ -191,6 +191,12 @@ int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool ke
 		vpi_log(v, "TFTP %s: not asked, the --timeout is used up", file);
 		return -1;
 	}
+	if (v->tftp_silent && v->tftp_silent == v->tftp_server) {
+		/* The real Pi would go on asking; its answer would be the same silence. */
+		r->timeout = true;
+		vpi_log(v, "TFTP %s: not asked, the server answered nothing before", file);
+		return -1;
+	}
 	struct xfer x = {.server = v->tftp_server, .blksize = 512, .expect = 1, .keeping = keep};
 	sbuf_init(&x.keep);
 	x.fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -203,6 +209,12 @@ int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool ke
 	}
 	int rc = transfer(v, &x, file, how, r);
 	close(x.fd);
+	if (x.tid)
+		v->tftp_answered = true;
+	else if (r->timeout && !v->tftp_answered && !v->tftp_silent) {
+		v->tftp_silent = v->tftp_server;
+		snprintf(v->tftp_silent_file, sizeof(v->tftp_silent_file), "%s", file);
+	}
 	const char *how_s = how == TFTP_PROBE ? "probe" : "RRQ";
 	if (rc == 0) {
 		vpi_log(v, "TFTP %s %s: %s, %llu bytes", how_s, file,

@@ -106,7 +106,7 @@ expect_grep "TFTP RRQ bootcode.bin: complete" "$T/out"
 # Pi 3B, proxy without the reply delay: the firmware bug
 proxy "Raspberry Pi Boot   "
 expect_exit 1 sim --pi garage --dhcp-timeout 6 --json; show
-expect_grep '"rule":"pi3-simultaneous-offers"' "$T/out"
+expect_grep '"rule":"proxy-no-delay"' "$T/out"
 
 # missing serial directory: stage 4 for both models
 proxy "Raspberry Pi Boot   " 1

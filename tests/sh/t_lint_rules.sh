@@ -56,8 +56,16 @@ cat > "$R/etc/dnsmasq.d/pinetboot.conf" <<'CONF'
 dhcp-range=192.168.20.0,proxy
 dhcp-reply-delay=1
 pxe-service=0,"Raspberry Pi Boot   "
+enable-tftp
+tftp-root=/srv/tftp/
 CONF
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+# no menu at all (no option 43), no TFTP, another TFTP root
+printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\ntftp-root=/var/lib/tftpboot\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'pinetboot.conf:1: dhcp-range: dnsmasq answers DHCP here but sends no "Raspberry Pi Boot" menu.*fix: pxe-service' "$T/out"
+expect_grep 'pinetboot.conf:1: enable-tftp: dnsmasq answers the Pis. DHCP but does not serve TFTP' "$T/out"
+expect_grep 'pinetboot.conf:3: tftp-root: is /var/lib/tftpboot but the profile.s tftp_root is /srv/tftp' "$T/out"
 # only option 67 / dhcp-boot, no menu
 printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
@@ -114,9 +122,40 @@ expect_grep 'acl.conf:1: initiator-name: the target of \[pi "garage"\] does not 
 expect_grep 'acl.conf:1: incominguser: the target of \[pi "garage"\] requires CHAP but the profile says chap = no' "$T/out"
 rm "$R/etc/tgt/conf.d/acl.conf"
 # LIO numbers from 0: the same cmdline is right there
-rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61"
+rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61/cmdline.txt"
 site "$T/lio.conf" "iscsi_target = lio"
 expect_exit 0 "$PINETBOOT" lint "$T/lio.conf" --root "$R"
+expect_grep '2caf9c61: \[pi "garage"\] note: holds no boot files yet' "$T/out"
+rm -r "$R/srv/tftp"
+
+# the TFTP tree: each Pi's directory holds what its model asks for, bootcode.bin is in the root
+K="$R/srv/tftp/dc-a6-32-1c-6a-2a" G="$R/srv/tftp/2caf9c61"
+mkdir -p "$K" "$G"
+touch "$K"/{start4.elf,fixup4.dat,bcm2711-rpi-4-b.dtb,kernel8.img,cmdline.txt,initramfs8} \
+      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt} "$R/srv/tftp/bootcode.bin"
+printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+[[ ! -s "$T/out" ]] || { cat "$T/out"; fail "a complete TFTP tree printed findings"; }
+# auto_initramfs=1 (what provision writes): the initramfs named after the kernel must be there
+printf 'auto_initramfs=1\n' > "$K/config.txt"
+mv "$K/initramfs8" "$T/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'config.txt: \[pi "kitchen"\] auto_initramfs: config.txt has auto_initramfs=1 but there is no initramfs8 next to kernel8.img' "$T/out"
+mv "$T/initramfs8" "$K/initramfs8"
+expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
+rm -r "$K/fixup4.dat" "$K/initramfs8" "$K/cmdline.txt" "$R/srv/tftp/bootcode.bin" "$G"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'dc-a6-32-1c-6a-2a: \[pi "kitchen"\] fixup4.dat: the Pi.s TFTP directory has no fixup4.dat' "$T/out"
+expect_grep 'dc-a6-32-1c-6a-2a: \[pi "kitchen"\] cmdline.txt: the Pi.s TFTP directory has no cmdline.txt' "$T/out"
+expect_grep 'dc-a6-32-1c-6a-2a/config.txt: \[pi "kitchen"\] initramfs: config.txt names initramfs initramfs8, which is not there' "$T/out"
+expect_grep 'srv/tftp: \[pi "garage"\] tftp_prefix: its TFTP directory 2caf9c61/ is missing, so the Pi finds no start.elf' "$T/out"
+expect_grep 'srv/tftp: bootcode.bin: there is no bootcode.bin in the TFTP root, which the Raspberry Pi 3 Model B ROM' "$T/out"
+# a Pi 3B whose directory is missing while the root holds the firmware boots the shared files
+touch "$R/srv/tftp"/{start.elf,fixup.dat,bootcode.bin}
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'tftp_prefix: warning: its TFTP directory 2caf9c61/ is missing.*boots the shared files' "$T/out"
+expect_no_grep 'bootcode.bin:' "$T/out"
 rm -r "$R/srv/tftp"
 
 # NFS root: exports with * and root_squash, cmdline without vers=3, fstab with mmcblk

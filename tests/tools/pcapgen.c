@@ -167,7 +167,17 @@ static bool pi3_files(struct pi *pi, bool serial_dir, enum fault f)
 			    "kernel8.img", "initrd.img", f);
 }
 
-enum rootfault { RF_OK, RF_NO_DHCP, RF_NO_SYN, RF_RST, RF_LOGIN, RF_NO_READS, RF_FEW_READS };
+enum rootfault {
+	RF_OK,
+	RF_NO_DHCP,
+	RF_NO_SYN,
+	RF_RST,
+	RF_LOGIN,
+	RF_NO_READS,
+	RF_FEW_READS,
+	RF_DROPPED, /* a firewall drops TCP 3260: SYNs at 0, 1, 3 and 7 s, nothing back */
+	RF_LUN0,    /* logged in, INQUIRY to LUN 0 (tgt's controller) only, then logout */
+};
 
 static void iscsi_root(struct pi *pi, const char *ini, const char *tgt, enum rootfault f,
 		       uint8_t cls, uint8_t det)
@@ -184,6 +194,19 @@ static void iscsi_root(struct pi *pi, const char *ini, const char *tgt, enum roo
 		return;
 	}
 	struct conn k;
+	if (f == RF_DROPPED) {
+		k.c = &pi->h;
+		k.s = &SRV;
+		k.cport = pi->port++;
+		k.sport = 3260;
+		for (int i = 0; i < 4; i++) {
+			k.cseq = 0x10000000u + k.cport; /* the same SYN again */
+			tcp_seg(&k, true, SYN, NULL, 0);
+			wait_s(i == 0 ? 1.0 : i == 1 ? 2.0 : 4.0);
+		}
+		idle(20);
+		return;
+	}
 	if (f == RF_RST) {
 		for (int i = 0; i < 3; i++) {
 			tcp_open(&k, pi, 3260, true);
@@ -201,6 +224,14 @@ static void iscsi_root(struct pi *pi, const char *ini, const char *tgt, enum roo
 	}
 	if (f == RF_NO_READS) {
 		idle(40);
+		return;
+	}
+	if (f == RF_LUN0) {
+		iscsi_nodata_cmd(&k, 0, 0x12);
+		iscsi_nodata_cmd(&k, 0, 0x00);
+		wait_s(0.5);
+		iscsi_logout(&k);
+		idle(5);
 		return;
 	}
 	iscsi_reads(&k, f == RF_FEW_READS ? 5 : 40, 1, 0x28);
@@ -646,6 +677,23 @@ static void iscsi_nf_tgt(void)
 {
 	pi4_root(RF_LOGIN, INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3);
 }
+static void iscsi_chap_wrong(void)
+{
+	login_chap = true;
+	pi4_root(RF_LOGIN, INI, TGT, 2, 1);
+}
+static void iscsi_acl_or_name(void)
+{
+	pi4_root(RF_LOGIN, INI, TGT, 2, 3);
+}
+static void iscsi_dropped(void)
+{
+	pi4_root(RF_DROPPED, INI, TGT, 0, 0);
+}
+static void root_lun0(void)
+{
+	pi4_root(RF_LUN0, INI, TGT, 0, 0);
+}
 static void iscsi_login_error(void)
 {
 	pi4_root(RF_LOGIN, INI, TGT, 3, 0);
@@ -779,7 +827,7 @@ static const struct scenario scenarios[] = {
     {"no-kernel-dhcp", "-", M4, "5", "6", "no-kernel-dhcp", no_kernel_dhcp, NULL},
     {"no-iscsi-syn", "kitchen.conf", M4, "6", "7", "no-iscsi-syn", no_iscsi_syn, NULL},
     {"iscsi-rst", "-", M4, "6", "7", "iscsi-rst", iscsi_rst, NULL},
-    {"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", iscsi_chap, NULL},
+    {"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", iscsi_chap, "AuthMethod=CHAP"},
     {"iscsi-acl", "kitchen.conf", M4, "6", "7", "iscsi-acl", iscsi_acl,
      "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen"},
     {"iscsi-not-found-initiator", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_ini,
@@ -787,6 +835,11 @@ static const struct scenario scenarios[] = {
     {"iscsi-not-found-target", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_tgt,
      "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen"},
     {"iscsi-login-error", "-", M4, "6", "7", "iscsi-login-error", iscsi_login_error, NULL},
+    {"iscsi-chap-wrong", "-", M4, "6", "7", "iscsi-chap", iscsi_chap_wrong, "incominguser"},
+    {"iscsi-acl-or-name", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_acl_or_name,
+     "initiator-name"},
+    {"iscsi-dropped", "-", M4, "6", "7", "iscsi-dropped", iscsi_dropped, "firewall"},
+    {"root-lun0-logout", "-", M4, "7", "8", "root-no-reads", root_lun0, "controller"},
     {"root-no-reads", "-", M4, "7", "8", "root-no-reads", root_no_reads, "LUN"},
     {"root-reads-stop", "-", M4, "7", "8", "root-reads-stop", root_reads_stop, NULL},
     {"no-nfs-mount", "pi5-nfs.conf", M5, "6", "7", "no-nfs-mount", no_nfs_mount, "nfsroot="},
@@ -814,6 +867,7 @@ static void reset(void)
 	G.ip_id = 0x1000;
 	PI3B.port = PI3BP.port = PI4.port = PI5.port = 49152;
 	rpc_xid = 0x5a000000;
+	login_chap = false;
 	itt = 0x100;
 	cmdsn = statsn = 2;
 }

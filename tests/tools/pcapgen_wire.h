@@ -646,6 +646,9 @@ static void bhs(struct buf *b, uint8_t op, uint8_t flags, uint32_t dlen)
 	b->b[7] = (uint8_t)dlen;
 }
 
+/* Set by a scenario: the Pi's login starts in the security stage offering CHAP (CSG 0). */
+static bool login_chap;
+
 static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
 {
 	struct buf b, text = {.n = 0};
@@ -655,7 +658,7 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 			    tgt,
 			    "SessionType=Normal",
 			    "",
-			    "AuthMethod=None",
+			    login_chap ? "AuthMethod=CHAP,None" : "AuthMethod=None",
 			    "",
 			    "HeaderDigest=None",
 			    "",
@@ -667,7 +670,8 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 		bput(&text, kv[i], strlen(kv[i]));
 		bstr0(&text, kv[i + 1]);
 	}
-	bhs(&b, 0x43, 0x80 | 0x04 | 0x03, (uint32_t)text.n); /* T, CSG 1, NSG 3 */
+	/* T, CSG 1, NSG 3; with CHAP: T, CSG 0, NSG 1 */
+	bhs(&b, 0x43, login_chap ? 0x80 | 0x01 : 0x80 | 0x04 | 0x03, (uint32_t)text.n);
 	static const uint8_t isid[6] = {0x00, 0x02, 0x3d, 0x00, 0x00, 0x01};
 	memcpy(b.b + 8, isid, 6);
 	put32(b.b + 16, 0x1); /* ITT */
@@ -698,6 +702,44 @@ static void iscsi_login(struct conn *k, const char *ini, const char *tgt, uint8_
 
 /* iSCSI task tags and sequence numbers; reset() restarts them for each capture. */
 static uint32_t itt, cmdsn, statsn;
+
+/* One SCSI command without data (INQUIRY, TEST UNIT READY) to lun, answered with GOOD. */
+static void iscsi_nodata_cmd(struct conn *k, uint8_t lun, uint8_t cdb0)
+{
+	struct buf b;
+	bhs(&b, 0x01, 0x80 | 0x01, 0);
+	b.b[9] = lun;
+	put32(b.b + 16, itt);
+	put32(b.b + 24, cmdsn++);
+	put32(b.b + 28, statsn);
+	b.b[32] = cdb0;
+	tcp_send(k, true, b.b, b.n);
+	wait_s(0.001);
+	bhs(&b, 0x21, 0x80, 0);
+	put32(b.b + 16, itt++);
+	put32(b.b + 24, statsn++);
+	put32(b.b + 28, cmdsn);
+	put32(b.b + 32, cmdsn + 32);
+	tcp_send(k, false, b.b, b.n);
+	wait_s(0.001);
+}
+
+/* Logout Request (close the session) and its response. */
+static void iscsi_logout(struct conn *k)
+{
+	struct buf b;
+	bhs(&b, 0x46, 0x80, 0);
+	put32(b.b + 16, itt);
+	put32(b.b + 24, cmdsn++);
+	put32(b.b + 28, statsn);
+	tcp_send(k, true, b.b, b.n);
+	wait_s(0.001);
+	bhs(&b, 0x26, 0x80, 0);
+	put32(b.b + 16, itt++);
+	put32(b.b + 24, statsn++);
+	tcp_send(k, false, b.b, b.n);
+	tcp_seg(k, true, FIN | ACK, NULL, 0);
+}
 
 /* n READ(10) commands of 8 blocks each, answered by Data-In with status (S bit). */
 static void iscsi_reads(struct conn *k, int n, uint8_t lun, uint8_t cdb0)

@@ -154,6 +154,80 @@ static void test_iscsi_not_found_target(void **state)
 	fx_end(&f);
 }
 
+/* The Pi sends the profile's names and tgtd still says "not found": its ACL or a missing
+ * target, which only the server can tell apart; the verdict names both. */
+static void test_iscsi_not_found_acl_or_name(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 2, 3);
+	diag_finish(f.d);
+	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-not-found");
+	expect(fx_pi(&f, MAC_PI4), "iscsi-not-found", 7);
+	assert_non_null(strstr(v->cause, "ACL does not let initiator " INI " in"));
+	assert_non_null(strstr(v->cause, "no such target"));
+	assert_non_null(strstr(v->fix, "initiator-name " INI));
+	fx_end(&f);
+}
+
+/* A login that starts in the operational stage offered no CHAP at all. */
+static void test_iscsi_chap_not_offered(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 2, 1);
+	diag_finish(f.d);
+	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-chap");
+	assert_non_null(strstr(v->cause, "no CHAP credentials"));
+	assert_non_null(strstr(v->evidence, "offered no AuthMethod=CHAP"));
+	fx_end(&f);
+}
+
+/* SYNs to 3260 sent again and again without SYN-ACK or RST: dropped. One answered SYN and
+ * a retransmission that is answered are not. */
+static void test_iscsi_dropped(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_kernel_net(&f, PROFILE);
+	fx_tcp(&f, MAC_PI4, MAC_SRV, 40000, 3260, true, false, false, 1.0);
+	fx_tcp(&f, MAC_PI4, MAC_SRV, 40000, 3260, true, false, false, 1.0);
+	fx_tcp(&f, MAC_SRV, MAC_PI4, 3260, 40000, true, true, false, 0.001);
+	fx_tcp(&f, MAC_PI4, MAC_SRV, 40001, 3260, true, false, false, 1.0);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	assert_null(fx_verdict(p, "iscsi-dropped"));
+	fx_tcp(&f, MAC_PI4, MAC_SRV, 40001, 3260, true, false, false, 1.0);
+	fx_tcp(&f, MAC_PI4, MAC_SRV, 40001, 3260, true, false, false, 2.0);
+	expect(p, "iscsi-dropped", 7);
+	assert_non_null(strstr(fx_verdict(p, "iscsi-dropped")->evidence, "neither SYN-ACK nor RST"));
+	fx_end(&f);
+}
+
+static void fx_logout(struct fx *f)
+{
+	struct pnb_event ev = fx_ev(f, EV_ISCSI, 0.1);
+	memcpy(ev.src_mac, MAC_PI4, 6);
+	memcpy(ev.dst_mac, MAC_SRV, 6);
+	ev.dport = 3260;
+	ev.u.iscsi.opcode = 0x06;
+	diag_event(f->d, &ev);
+}
+
+/* Logged in, asked LUN 0 (tgt's controller) only, logged out: stage 8 at once, no silence. */
+static void test_root_logout_lun0(void **state)
+{
+	(void)state;
+	struct fx f;
+	to_login(&f, INI, TGT, 0, 0);
+	fx_scsi(&f, MAC_PI4, 0x12, 2, 0.01);
+	fx_logout(&f);
+	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	expect(p, "root-no-reads", 8);
+	assert_non_null(strstr(fx_verdict(p, "root-no-reads")->cause, "the disk is LUN 1"));
+	assert_non_null(strstr(fx_verdict(p, "root-no-reads")->evidence, "Logout Request"));
+	fx_end(&f);
+}
+
 static void test_iscsi_login_other(void **state)
 {
 	(void)state;
@@ -310,6 +384,10 @@ int main(void)
 	    cmocka_unit_test(test_iscsi_acl),
 	    cmocka_unit_test(test_iscsi_not_found_initiator),
 	    cmocka_unit_test(test_iscsi_not_found_target),
+	    cmocka_unit_test(test_iscsi_not_found_acl_or_name),
+	    cmocka_unit_test(test_iscsi_chap_not_offered),
+	    cmocka_unit_test(test_iscsi_dropped),
+	    cmocka_unit_test(test_root_logout_lun0),
 	    cmocka_unit_test(test_iscsi_login_other),
 	    cmocka_unit_test(test_root_no_reads),
 	    cmocka_unit_test(test_root_reads_stop),
