@@ -150,7 +150,7 @@ assert d["summary"]["pis"] == 2 and d["summary"]["reached_root"] == 1 and d["sum
 PY
 expect_exit 1 sim --pi 'k*' --pi shed
 expect_grep '^  kitchen 4B  dc:a6:32:1c:6a:2a  stopped at 4 "TFTP firmware"' "$T/out"
-expect_grep "^          fix: create 511e57f7/ in the TFTP root" "$T/out"
+expect_grep "^          fix: create the Pi's serial directory 511e57f7/ in the TFTP root" "$T/out"
 mv "$TFTP/kitchen-moved" "$TFTP/511e57f7"
 expect_exit 2 sim --pi 'x*'
 expect_grep 'no Pi of .* is called "x\*"' "$T/err"
