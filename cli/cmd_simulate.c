@@ -29,7 +29,7 @@ static const char usage_text[] =
 	"never REQUESTs); the TFTP requests in the model's order with its prefix rule; config.txt\n"
 	"and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
 	"cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
-	"MOUNT v3, NFS v3 GETATTR of the root).\n"
+	"MOUNT v3, NFS v3 GETATTR of the root, READs of its /etc/fstab).\n"
 	"The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
 	"the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
 	"  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"

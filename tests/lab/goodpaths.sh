@@ -127,9 +127,11 @@ gp_install() {
       fi
       continue
     fi
-    # the root: the Pi's OS with the exported fstab as /etc/fstab (a disk, or a directory)
+    # the root: the Pi's OS with the exported fstab as /etc/fstab (a disk, or a directory);
+    # the Pi 4's disk has a GPT, the others an MBR
     if [[ $root == iscsi ]]; then
-      lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
+      LAB_GPT=$([[ $name == p4 ]] && echo 1) \
+        lab_image "$T/iscsi/$name.img" 64 "$(printf '%08X' $((0x1000 + ${#name})))" "$(gp_uuid "$name")" \
         "$(cat "$T/exp/tftp/$d/fstab")"
     else
       mkdir -p "$T/nfs/$name/etc" && cp "$T/exp/tftp/$d/fstab" "$T/nfs/$name/etc/fstab"

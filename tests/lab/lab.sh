@@ -165,18 +165,11 @@ lab_proxy() {
 
 # lab_nfsd DIR|EXPORTS — rpcbind and nfs-ganesha (NFS v3, MOUNT v3) in $SRV exporting DIR to the
 # lab, or every line of the exports(5) file EXPORTS (path, client, rw/ro, root squash) as
-# `exportfs` would. rpcbind's socket and lock under /run are removed again when this test
-# created them.
+# `exportfs` would. Both run in a mount namespace of their own with a private /run: rpcbind's
+# unix socket (/run/rpcbind.sock, where ganesha registers) would otherwise be shared by every
+# NFS test on the machine, and a ganesha of another test could register its ports with ours.
 lab_nfsd() {
-  need rpcbind ganesha.nfsd
-  # rpcbind's unix socket lives in the shared /run: one rpcbind at a time on the machine
-  if [[ -S /run/rpcbind.sock ]] && rpcinfo -p 127.0.0.1 >/dev/null 2>&1; then
-    skip "an rpcbind is already running on this machine"
-  fi
-  ip netns exec "$SRV" rpcbind -f >"$T/rpcbind.log" 2>&1 &
-  local rp=$!
-  on_exit "kill $rp 2>/dev/null; wait $rp 2>/dev/null; rm -rf /run/rpcbind.sock /run/rpcbind.lock /run/rpcbind"
-  sleep 0.3
+  need rpcbind ganesha.nfsd unshare
   mkdir -p "$T/ganesha"
   { printf 'NFS_CORE_PARAM { Protocols = 3; Enable_NLM = false; Enable_RQUOTA = false; }\n'
     printf 'NFSV4 { Graceless = true; }\n'
@@ -187,16 +180,25 @@ lab_nfsd() {
         printf "  Protocols = 3; Transports = UDP, TCP; FSAL { Name = VFS; }\n"
         printf "  CLIENT { Clients = %s; Access_Type = %s; } }\n", c[1], acc }'
   } >"$T/ganesha/g.conf"
-  ip netns exec "$SRV" ganesha.nfsd -F -f "$T/ganesha/g.conf" -L "$T/ganesha/log" -p "$T/ganesha/pid" &
+  # the shell becomes ganesha (exec); rpcbind's pid is in rpcbind.pid
+  ip netns exec "$SRV" unshare --mount --propagation private sh -c '
+    mount -t tmpfs -o mode=0755 pnb-run /run || exit 1
+    rpcbind -f >"$1/rpcbind.log" 2>&1 & echo $! >"$1/rpcbind.pid"
+    for i in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+    exec ganesha.nfsd -F -f "$1/g.conf" -L "$1/log" -p "$1/pid"' sh "$T/ganesha" &
   local gp=$!
-  on_exit "kill $gp 2>/dev/null; sleep 0.5; kill -9 $gp 2>/dev/null; wait $gp 2>/dev/null"
+  on_exit "lab_nfsd_stop $gp"
   for _ in $(seq 50); do
     ip netns exec "$SRV" rpcinfo -p 127.0.0.1 2>/dev/null | grep -q mountd && return 0
     sleep 0.2
   done
-  tail "$T/ganesha/log"; fail "nfs-ganesha did not register mountd"
+  tail "$T/ganesha/log" "$T/ganesha/rpcbind.log"; fail "nfs-ganesha did not register mountd"
 }
-
+lab_nfsd_stop() {
+  kill "$1" 2>/dev/null; sleep 0.5; kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null
+  [[ -f "$T/ganesha/rpcbind.pid" ]] && kill "$(cat "$T/ganesha/rpcbind.pid")" 2>/dev/null
+  return 0
+}
 
 # lab_monitor_start [ARGS…] — `pinetboot monitor` live on the switch's bridge (it sees every
 # frame of the lab), JSON lines into $T/mon.json, returning once the capture is open.

@@ -55,7 +55,7 @@ for size in 80x24 120x40; do
   test_boot 1
   tmux_wait "Test boot of garage: FAILED at stage 4" 60
   tmux_wait 'Result: stopped at stage 4 "TFTP firmware"'
-  tmux_wait "Fix: create 6a7b8c9d/ in the TFTP root"
+  tmux_wait "Fix: create the Pi's serial directory 6a7b8c9d/ in the TFTP root"
   shown
   tmux_keys Escape
   tmux_wait "[X] 4 TFTP firmware"   # the Monitor selected garage
