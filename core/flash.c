@@ -26,6 +26,11 @@ const char *const flash_phase_names[] = {"writing", "mapping", "filling", "synci
 #define NBUF 8
 #define BLK 4096u
 #define HEAD (1u << 20)
+/* Devices: a flush after every SYNC_EVERY bytes written, from the syncer thread. A loop device
+ * over a file (or a buffered write) otherwise leaves all the data dirty in a page cache for the
+ * final fsync to write out while nothing else runs; flushing as we go overlaps that with
+ * decoding, and on a card it keeps "written" honest. */
+#define SYNC_EVERY (128ull << 20)
 
 struct slot {
 	uint8_t *buf;
@@ -72,6 +77,12 @@ struct flash {
 	uint64_t v_total;
 	int v_err;                    /* the lowest failed read: errno, or -1 for a short read */
 	uint64_t v_err_off;
+	/* the syncer thread (devices) */
+	pthread_t syncer;
+	bool syncer_on, sync_req, sync_quit;
+	pthread_cond_t scv;
+	uint64_t unsynced; /* bytes written since the last flush request (writer thread only) */
+	int sync_err;
 };
 
 static double since(const struct timespec *a)
@@ -186,7 +197,55 @@ static int pwrite_all(struct flash *f, const uint8_t *buf, size_t len, uint64_t 
 	if (unal)
 		set_direct(f, true);
 	f->res->written += len;
+	f->unsynced += len;
+	if (f->syncer_on && f->unsynced >= SYNC_EVERY) {
+		f->unsynced = 0;
+		pthread_mutex_lock(&f->mu);
+		f->sync_req = true;
+		pthread_cond_signal(&f->scv);
+		pthread_mutex_unlock(&f->mu);
+	}
 	return 0;
+}
+
+static void *syncer_run(void *arg)
+{
+	struct flash *f = arg;
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (!f->sync_req && !f->sync_quit)
+			pthread_cond_wait(&f->scv, &f->mu);
+		if (f->sync_quit)
+			break;
+		f->sync_req = false;
+		pthread_mutex_unlock(&f->mu);
+		int r = fdatasync(f->fd);
+		int e = errno;
+		pthread_mutex_lock(&f->mu);
+		if (r < 0 && !f->sync_err)
+			f->sync_err = e;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+static void syncer_start(struct flash *f)
+{
+	f->syncer_on = pthread_create(&f->syncer, NULL, syncer_run, f) == 0;
+}
+
+/* Waits for a flush in progress; returns its errno, 0 when every flush succeeded. */
+static int syncer_stop(struct flash *f)
+{
+	if (!f->syncer_on)
+		return f->sync_err;
+	pthread_mutex_lock(&f->mu);
+	f->sync_quit = true;
+	pthread_cond_signal(&f->scv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->syncer, NULL);
+	f->syncer_on = false;
+	return f->sync_err;
 }
 
 static void add_extent(struct flash *f, uint64_t off, uint64_t len, XXH64_hash_t d)
@@ -684,8 +743,9 @@ static int finish(struct flash *f)
 		return -1;
 	set_phase(f, FLASH_SYNC);
 	report(f, 0, 0, true);
-	if (fsync(f->fd) < 0)
-		return fail(f, "flushing %s: %s", f->o->target, write_errno_text(errno));
+	int e = syncer_stop(f);
+	if (e || fsync(f->fd) < 0)
+		return fail(f, "flushing %s: %s", f->o->target, write_errno_text(e ? e : errno));
 	f->state = ST_WRITTEN;
 	return 0;
 }
@@ -699,6 +759,7 @@ static void flash_init(struct flash *f, const struct flash_opts *o, struct flash
 	f->fd = -1;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
+	pthread_cond_init(&f->scv, NULL);
 	for (int i = 0; i < NBUF; i++)
 		if (posix_memalign((void **)&f->slots[i].buf, BLK, BUF_SZ) != 0)
 			abort();
@@ -712,6 +773,7 @@ static void flash_init(struct flash *f, const struct flash_opts *o, struct flash
 
 static void flash_done(struct flash *f)
 {
+	syncer_stop(f);
 	if (f->fd >= 0)
 		close(f->fd);
 	image_free(f->im);
@@ -723,6 +785,7 @@ static void flash_done(struct flash *f)
 	free(f->v_state);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
+	pthread_cond_destroy(&f->scv);
 }
 
 static int flash_steps(struct flash *f)
@@ -746,6 +809,7 @@ static int flash_steps(struct flash *f)
 		if (pwrite_all(f, f->zero, f->tsize < HEAD ? f->tsize : HEAD, 0) < 0)
 			return -1;
 		f->state = ST_PARTIAL;
+		syncer_start(f);
 	}
 	if (stream(f) < 0)
 		return -1;
