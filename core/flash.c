@@ -31,6 +31,7 @@ const char *const flash_phase_names[] = {"writing", "mapping", "filling", "synci
  * final fsync to write out while nothing else runs; flushing as we go overlaps that with
  * decoding, and on a card it keeps "written" honest. */
 #define SYNC_EVERY (128ull << 20)
+#define SYNC_IDLE (8ull << 20) /* …or at the first all-free buffer after this much */
 
 struct slot {
 	uint8_t *buf;
@@ -175,6 +176,18 @@ static void set_direct(struct flash *f, bool on)
 /* O_DIRECT needs block-aligned offsets and lengths; anything else goes through the cache. */
 static bool aligned(uint64_t off, uint64_t len) { return off % BLK == 0 && len % BLK == 0; }
 
+/* Asks the syncer for a flush (coalesced with one already asked for). */
+static void sync_request(struct flash *f)
+{
+	if (!f->syncer_on || f->unsynced == 0)
+		return;
+	f->unsynced = 0;
+	pthread_mutex_lock(&f->mu);
+	f->sync_req = true;
+	pthread_cond_signal(&f->scv);
+	pthread_mutex_unlock(&f->mu);
+}
+
 static int pwrite_all(struct flash *f, const uint8_t *buf, size_t len, uint64_t off)
 {
 	bool unal = f->direct && !aligned(off, len);
@@ -198,13 +211,8 @@ static int pwrite_all(struct flash *f, const uint8_t *buf, size_t len, uint64_t 
 		set_direct(f, true);
 	f->res->written += len;
 	f->unsynced += len;
-	if (f->syncer_on && f->unsynced >= SYNC_EVERY) {
-		f->unsynced = 0;
-		pthread_mutex_lock(&f->mu);
-		f->sync_req = true;
-		pthread_cond_signal(&f->scv);
-		pthread_mutex_unlock(&f->mu);
-	}
+	if (f->unsynced >= SYNC_EVERY)
+		sync_request(f);
 	return 0;
 }
 
@@ -422,10 +430,14 @@ static int stream(struct flash *f)
 		}
 		if (!have)
 			break;
+		uint64_t before = f->res->written;
 		if (consume(f, s) < 0) {
 			rc = -1;
 			break;
 		}
+		/* a buffer of free space: the device is idle, a good time to flush what came before */
+		if (f->res->written == before && f->unsynced >= SYNC_IDLE)
+			sync_request(f);
 		if (f->res->written)
 			f->state = ST_PARTIAL;
 		uint64_t done = s->off + s->len;
