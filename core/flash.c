@@ -6,6 +6,7 @@
 #include <linux/fs.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,12 @@ const char *const flash_phase_names[] = {"writing", "mapping", "filling", "synci
 #define NBUF 8
 #define BLK 4096u
 #define HEAD (1u << 20)
+/* Devices: a flush after every SYNC_EVERY bytes written, from the syncer thread. A loop device
+ * over a file (or a buffered write) otherwise leaves all the data dirty in a page cache for the
+ * final fsync to write out while nothing else runs; flushing as we go overlaps that with
+ * decoding, and on a card it keeps "written" honest. */
+#define SYNC_EVERY (128ull << 20)
+#define SYNC_IDLE (8ull << 20) /* …or at the first all-free buffer after this much */
 
 struct slot {
 	uint8_t *buf;
@@ -63,6 +70,20 @@ struct flash {
 	enum target_state state;
 	struct timespec t0, tphase, tlast;
 	enum flash_phase phase, reported;
+	/* verification: shared by the readers */
+	atomic_size_t v_next;         /* next range to take */
+	atomic_uint_fast64_t v_done;  /* bytes matched */
+	atomic_bool v_stop;           /* an error or a cancel: readers stop taking ranges */
+	uint8_t *v_state;             /* per range: V_TODO, V_OK, V_BAD, V_UNALIGNED */
+	uint64_t v_total;
+	int v_err;                    /* the lowest failed read: errno, or -1 for a short read */
+	uint64_t v_err_off;
+	/* the syncer thread (devices) */
+	pthread_t syncer;
+	bool syncer_on, sync_req, sync_quit;
+	pthread_cond_t scv;
+	uint64_t unsynced; /* bytes written since the last flush request (writer thread only) */
+	int sync_err;
 };
 
 static double since(const struct timespec *a)
@@ -155,6 +176,18 @@ static void set_direct(struct flash *f, bool on)
 /* O_DIRECT needs block-aligned offsets and lengths; anything else goes through the cache. */
 static bool aligned(uint64_t off, uint64_t len) { return off % BLK == 0 && len % BLK == 0; }
 
+/* Asks the syncer for a flush (coalesced with one already asked for). */
+static void sync_request(struct flash *f)
+{
+	if (!f->syncer_on || f->unsynced == 0)
+		return;
+	f->unsynced = 0;
+	pthread_mutex_lock(&f->mu);
+	f->sync_req = true;
+	pthread_cond_signal(&f->scv);
+	pthread_mutex_unlock(&f->mu);
+}
+
 static int pwrite_all(struct flash *f, const uint8_t *buf, size_t len, uint64_t off)
 {
 	bool unal = f->direct && !aligned(off, len);
@@ -177,7 +210,50 @@ static int pwrite_all(struct flash *f, const uint8_t *buf, size_t len, uint64_t 
 	if (unal)
 		set_direct(f, true);
 	f->res->written += len;
+	f->unsynced += len;
+	if (f->unsynced >= SYNC_EVERY)
+		sync_request(f);
 	return 0;
+}
+
+static void *syncer_run(void *arg)
+{
+	struct flash *f = arg;
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		while (!f->sync_req && !f->sync_quit)
+			pthread_cond_wait(&f->scv, &f->mu);
+		if (f->sync_quit)
+			break;
+		f->sync_req = false;
+		pthread_mutex_unlock(&f->mu);
+		int r = fdatasync(f->fd);
+		int e = errno;
+		pthread_mutex_lock(&f->mu);
+		if (r < 0 && !f->sync_err)
+			f->sync_err = e;
+	}
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+static void syncer_start(struct flash *f)
+{
+	f->syncer_on = pthread_create(&f->syncer, NULL, syncer_run, f) == 0;
+}
+
+/* Waits for a flush in progress; returns its errno, 0 when every flush succeeded. */
+static int syncer_stop(struct flash *f)
+{
+	if (!f->syncer_on)
+		return f->sync_err;
+	pthread_mutex_lock(&f->mu);
+	f->sync_quit = true;
+	pthread_cond_signal(&f->scv);
+	pthread_mutex_unlock(&f->mu);
+	pthread_join(f->syncer, NULL);
+	f->syncer_on = false;
+	return f->sync_err;
 }
 
 static void add_extent(struct flash *f, uint64_t off, uint64_t len, XXH64_hash_t d)
@@ -195,6 +271,27 @@ static int write_extent(struct flash *f, const uint8_t *buf, size_t len, uint64_
 		return -1;
 	add_extent(f, off, len, XXH3_64bits(buf, len));
 	return 0;
+}
+
+/* Zeroes a block-aligned range of a device in place (BLKZEROOUT: the device's own write-zeroes
+ * command where it has one — a loop device punches its backing file, an NVMe or SCSI disk zeroes
+ * without a data transfer — and the kernel writes zero pages where it has none). Falls back to
+ * writing zeros when the ioctl is not offered. The digest kept is that of zeros, so the read-back
+ * still proves the range reads as zeros. */
+static int zero_extent(struct flash *f, uint64_t off, size_t len)
+{
+	if (f->res->device && aligned(off, len)) {
+		uint64_t r[2] = {off, len};
+		if (ioctl(f->fd, BLKZEROOUT, r) == 0) {
+			f->res->written += len;
+			add_extent(f, off, len, XXH3_64bits(f->zero, len));
+			return 0;
+		}
+		if (errno != ENOTTY && errno != EOPNOTSUPP && errno != EINVAL)
+			return fail(f, "zeroing %s at byte %llu: %s", f->o->target,
+				    (unsigned long long)off, write_errno_text(errno));
+	}
+	return write_extent(f, f->zero, len, off);
 }
 
 static bool is_zero(const uint8_t *p, size_t n)
@@ -333,10 +430,14 @@ static int stream(struct flash *f)
 		}
 		if (!have)
 			break;
+		uint64_t before = f->res->written;
 		if (consume(f, s) < 0) {
 			rc = -1;
 			break;
 		}
+		/* a buffer of free space: the device is idle, a good time to flush what came before */
+		if (f->res->written == before && f->unsynced >= SYNC_IDLE)
+			sync_request(f);
 		if (f->res->written)
 			f->state = ST_PARTIAL;
 		uint64_t done = s->off + s->len;
@@ -434,7 +535,7 @@ static int fill(struct flash *f)
 	for (size_t i = 0; i < miss.n && rc == 0; i++) {
 		for (uint64_t o = 0; o < miss.r[i].len && rc == 0; o += BUF_SZ) {
 			uint64_t n = miss.r[i].len - o < BUF_SZ ? miss.r[i].len - o : BUF_SZ;
-			rc = write_extent(f, f->zero, n, miss.r[i].off + o);
+			rc = zero_extent(f, miss.r[i].off + o, n);
 			done += n;
 			report(f, done, total, false);
 			if (rc == 0 && cancelled(f))
@@ -452,45 +553,116 @@ static int ext_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
+/* The read-back runs in VERIFY_THREADS readers (the caller's thread is one of them, so progress
+ * and cancellation stay on it): two reads in flight keep a disk busy while the other range is
+ * hashed. Each takes the next written range, reads it into its own buffer and marks it good or
+ * bad; ranges that O_DIRECT cannot read (unaligned) are left to the caller afterwards. */
+#define VERIFY_THREADS 2
+enum { V_TODO, V_OK, V_BAD, V_UNALIGNED };
+
+struct vreader {
+	struct flash *f;
+	uint8_t *buf;
+	bool main; /* the caller's thread: reports progress, watches for cancellation */
+};
+
+static void verify_error(struct flash *f, uint64_t off, int err)
+{
+	pthread_mutex_lock(&f->mu);
+	if (!f->v_err || off < f->v_err_off) {
+		f->v_err = err ? err : -1;
+		f->v_err_off = off;
+	}
+	pthread_mutex_unlock(&f->mu);
+	atomic_store(&f->v_stop, true);
+}
+
+static bool verify_one(struct flash *f, size_t i, uint8_t *buf)
+{
+	const struct extent *e = &f->ext[i];
+	ssize_t n = pread(f->fd, buf, e->len, (off_t)e->off);
+	if (n != (ssize_t)e->len) {
+		verify_error(f, e->off, n < 0 ? errno : 0);
+		return false;
+	}
+	bool ok = XXH3_64bits(buf, e->len) == e->digest;
+	f->v_state[i] = ok ? V_OK : V_BAD;
+	if (ok)
+		atomic_fetch_add(&f->v_done, e->len);
+	return true;
+}
+
+static void *vreader_run(void *arg)
+{
+	struct vreader *r = arg;
+	struct flash *f = r->f;
+	while (!atomic_load(&f->v_stop)) {
+		size_t i = atomic_fetch_add(&f->v_next, 1);
+		if (i >= f->n_ext)
+			break;
+		if (f->direct && !aligned(f->ext[i].off, f->ext[i].len))
+			f->v_state[i] = V_UNALIGNED;
+		else if (!verify_one(f, i, r->buf))
+			break;
+		if (r->main) {
+			f->res->verified = atomic_load(&f->v_done);
+			report(f, f->res->verified, f->v_total, false);
+			if (cancelled(f))
+				atomic_store(&f->v_stop, true);
+		}
+	}
+	return NULL;
+}
+
+/* What O_DIRECT could not read: through the page cache, dropped first so the device is read. */
+static void verify_unaligned(struct flash *f)
+{
+	for (size_t i = 0; i < f->n_ext && !atomic_load(&f->v_stop); i++) {
+		if (f->v_state[i] != V_UNALIGNED)
+			continue;
+		set_direct(f, false);
+		posix_fadvise(f->fd, (off_t)f->ext[i].off, (off_t)f->ext[i].len, POSIX_FADV_DONTNEED);
+		verify_one(f, i, f->slots[0].buf);
+		set_direct(f, true);
+	}
+	f->res->verified = atomic_load(&f->v_done);
+}
+
 static int verify(struct flash *f)
 {
 	set_phase(f, FLASH_VERIFY);
 	qsort(f->ext, f->n_ext, sizeof(*f->ext), ext_cmp);
-	uint64_t total = 0, bad = 0, first_bad = 0;
-	size_t bad_ranges = 0;
+	f->v_total = 0;
 	for (size_t i = 0; i < f->n_ext; i++)
-		total += f->ext[i].len;
+		f->v_total += f->ext[i].len;
+	f->v_state = xcalloc(f->n_ext ? f->n_ext : 1, 1);
 	posix_fadvise(f->fd, 0, 0, POSIX_FADV_DONTNEED);
-	uint8_t *buf = f->slots[0].buf;
-	for (size_t i = 0; i < f->n_ext; i++) {
-		const struct extent *e = &f->ext[i];
-		bool unal = f->direct && !aligned(e->off, e->len);
-		if (unal) {
-			set_direct(f, false);
-			posix_fadvise(f->fd, (off_t)e->off, (off_t)e->len, POSIX_FADV_DONTNEED);
-		}
-		ssize_t n = pread(f->fd, buf, e->len, (off_t)e->off);
-		int err = errno;
-		if (unal)
-			set_direct(f, true);
-		if (n != (ssize_t)e->len) {
-			f->state = ST_WRITTEN;
-			return fail(f, "reading back %s at byte %llu: %s", f->o->target,
-				    (unsigned long long)e->off, n < 0 ? write_errno_text(err) : "short read");
-		}
-		if (XXH3_64bits(buf, e->len) != e->digest) {
-			if (!bad++)
-				first_bad = e->off;
-			bad_ranges++;
-		} else {
-			f->res->verified += e->len;
-		}
-		report(f, f->res->verified, total, false);
-		if (cancelled(f)) {
-			f->state = ST_WRITTEN;
-			return fail(f, "verification cancelled");
-		}
-	}
+	struct vreader rd[VERIFY_THREADS];
+	pthread_t th[VERIFY_THREADS];
+	int started = 0;
+	for (int k = 0; k < VERIFY_THREADS; k++)
+		rd[k] = (struct vreader){f, f->slots[k].buf, k == 0};
+	for (int k = 1; k < VERIFY_THREADS; k++)
+		if (pthread_create(&th[k], NULL, vreader_run, &rd[k]) == 0)
+			started = k;
+	vreader_run(&rd[0]);
+	for (int k = 1; k <= started; k++)
+		pthread_join(th[k], NULL);
+	verify_unaligned(f);
+	report(f, f->res->verified, f->v_total, true);
+	if (f->v_err || cancelled(f))
+		f->state = ST_WRITTEN;
+	if (f->v_err)
+		return fail(f, "reading back %s at byte %llu: %s", f->o->target,
+			    (unsigned long long)f->v_err_off,
+			    f->v_err > 0 ? write_errno_text(f->v_err) : "short read");
+	if (cancelled(f))
+		return fail(f, "verification cancelled");
+	size_t bad_ranges = 0;
+	uint64_t first_bad = 0;
+	for (size_t i = 0; i < f->n_ext; i++)
+		if (f->v_state[i] == V_BAD && !bad_ranges++)
+			first_bad = f->ext[i].off;
 	if (bad_ranges) {
 		f->state = ST_WRITTEN;
 		return fail(f, "verification failed: %zu of %zu written ranges read back differently, the "
@@ -583,8 +755,9 @@ static int finish(struct flash *f)
 		return -1;
 	set_phase(f, FLASH_SYNC);
 	report(f, 0, 0, true);
-	if (fsync(f->fd) < 0)
-		return fail(f, "flushing %s: %s", f->o->target, write_errno_text(errno));
+	int e = syncer_stop(f);
+	if (e || fsync(f->fd) < 0)
+		return fail(f, "flushing %s: %s", f->o->target, write_errno_text(e ? e : errno));
 	f->state = ST_WRITTEN;
 	return 0;
 }
@@ -598,6 +771,7 @@ static void flash_init(struct flash *f, const struct flash_opts *o, struct flash
 	f->fd = -1;
 	pthread_mutex_init(&f->mu, NULL);
 	pthread_cond_init(&f->cv, NULL);
+	pthread_cond_init(&f->scv, NULL);
 	for (int i = 0; i < NBUF; i++)
 		if (posix_memalign((void **)&f->slots[i].buf, BLK, BUF_SZ) != 0)
 			abort();
@@ -611,6 +785,7 @@ static void flash_init(struct flash *f, const struct flash_opts *o, struct flash
 
 static void flash_done(struct flash *f)
 {
+	syncer_stop(f);
 	if (f->fd >= 0)
 		close(f->fd);
 	image_free(f->im);
@@ -619,8 +794,10 @@ static void flash_done(struct flash *f)
 	free(f->first);
 	free(f->zero);
 	free(f->ext);
+	free(f->v_state);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
+	pthread_cond_destroy(&f->scv);
 }
 
 static int flash_steps(struct flash *f)
@@ -644,6 +821,7 @@ static int flash_steps(struct flash *f)
 		if (pwrite_all(f, f->zero, f->tsize < HEAD ? f->tsize : HEAD, 0) < 0)
 			return -1;
 		f->state = ST_PARTIAL;
+		syncer_start(f);
 	}
 	if (stream(f) < 0)
 		return -1;

@@ -4,12 +4,14 @@
  * aligned buffers. All-zero blocks are skipped while streaming. A regular file target is
  * truncated and sized, so skipped blocks are holes (a thin iSCSI backing file). On a device the
  * filesystems' used blocks are then found (fsmap: partition table, ext bitmaps, FAT) from what
- * was written, and the used blocks that were all zero are written as zeros; free space is never
- * written. The first MiB (the partition table) is zeroed first and written last, after the
- * source checksum matched, so an interrupted or failed write leaves no half-valid disk. At the
- * end: fsync, then every written range is read back past the page cache (O_DIRECT) and
- * compared with the xxh3 digest kept from the write. No terminal output: progress goes to a
- * callback, and every failure ends in a message saying what state the target is in. */
+ * was written, and the used blocks that were all zero are zeroed (BLKZEROOUT, the device's own
+ * write-zeroes where it has one); free space is never written. Devices are flushed every 128 MiB
+ * from a syncer thread, so the data is on the medium while decoding goes on. The first MiB (the
+ * partition table) is zeroed first and written last, after the source checksum matched, so an
+ * interrupted or failed write leaves no half-valid disk. At the end: fsync, then every written
+ * range is read back past the page cache (O_DIRECT, two reads in flight) and compared with the
+ * xxh3 digest kept from the write. No terminal output: progress goes to a callback, and every
+ * failure ends in a message saying what state the target is in. */
 #ifndef PNB_CORE_FLASH_H
 #define PNB_CORE_FLASH_H
 
