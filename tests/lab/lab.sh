@@ -217,6 +217,10 @@ lab_monitor_start() {
 }
 lab_monitor_kill() { [[ -n "${MON_PID:-}" ]] && kill -9 "$MON_PID" 2>/dev/null; return 0; }
 lab_monitor_stop() {
+  # The monitor is a process of its own and, under ASan on a loaded machine, may still be
+  # decoding the last frames of the boot the test just watched: a person's Ctrl-C comes
+  # seconds later, so give it a moment rather than race it.
+  sleep 0.3
   kill -INT "$MON_PID" 2>/dev/null
   for _ in $(seq 100); do kill -0 "$MON_PID" 2>/dev/null || break; sleep 0.05; done
   wait "$MON_PID" 2>/dev/null
