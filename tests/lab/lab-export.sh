@@ -41,12 +41,7 @@ CONF
   local k=$T/exp/tftp/dc-a6-32-1c-6a-2a
   lab_image "$T/iscsi/kitchen.img" 64 1A2B3C4D "$uuid" "$(cat "$k/fstab")"
   lab_image "$T/iscsi/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555
-  tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
-    { cat "$T/admin.out"; fail "tgt-admin --execute"; }
-  lab_tftp_tree "$T/tftp" dc-a6-32-1c-6a-2a
-  cp "$k/"* "$T/tftp/dc-a6-32-1c-6a-2a/"
-  local initramfs
-  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/dc-a6-32-1c-6a-2a/config.txt")
-  [[ -n "$initramfs" ]] && cp "$T/tftp/dc-a6-32-1c-6a-2a/initrd.img" "$T/tftp/dc-a6-32-1c-6a-2a/$initramfs"
+  lab_tgt_exported
+  lab_served_dir "$T/tftp" dc-a6-32-1c-6a-2a
   lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 }

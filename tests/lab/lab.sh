@@ -237,3 +237,21 @@ s=json.load(open(sys.argv[1]))
 for p in s["pis"]:
     if p["mac"]==sys.argv[2].lower(): print(json.dumps(p, separators=(",", ":")))' "$T/mon.summary" "$1"
 }
+
+# lab_served_dir TFTP_ROOT DIR — the Pi directory DIR as a user serves it: the stand-in firmware
+# (lab_tftp_tree), the files `pinetboot export` wrote for it ($T/exp/tftp/DIR) over that, and
+# the initramfs its config.txt names (a copy of the stand-in initrd.img).
+lab_served_dir() {
+  local d=$1/$2 initramfs
+  lab_tftp_tree "$1" "$2"
+  cp "$T/exp/tftp/$2/"* "$d/"
+  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$d/config.txt")
+  [[ -n "$initramfs" ]] && cp "$d/initrd.img" "$d/$initramfs"
+  return 0
+}
+
+# lab_tgt_exported — the exported tgt config ($T/exp/iscsi) loaded into this test's tgtd.
+lab_tgt_exported() {
+  tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
+    { cat "$T/admin.out"; fail "tgt-admin --execute"; }
+}

@@ -47,15 +47,9 @@ K=$T/exp/tftp/dc-a6-32-1c-6a-2a G=$T/exp/tftp/2caf9c61
 # the disks carry the fstab export rendered for them
 lab_image "$T/iscsi/kitchen.img" 64 1A2B3C4D "$UUID" "$(cat "$K/fstab")"
 lab_image "$T/iscsi/garage.img" 64 0BADF00D 11111111-2222-3333-4444-555555555555 "$(cat "$G/fstab")"
-tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
-  { cat "$T/admin.out"; fail "tgt-admin --execute"; }
+lab_tgt_exported
 # stand-in firmware under each Pi's directory, then the exported files over it
-for d in dc-a6-32-1c-6a-2a 2caf9c61; do
-  lab_tftp_tree "$T/tftp" "$d"
-  cp "$T/exp/tftp/$d/"* "$T/tftp/$d/"
-  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/$d/config.txt")
-  [[ -n "$initramfs" ]] && cp "$T/tftp/$d/initrd.img" "$T/tftp/$d/$initramfs"
-done
+for d in dc-a6-32-1c-6a-2a 2caf9c61; do lab_served_dir "$T/tftp" "$d"; done
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 
 # iscsi-check runs from the router (an address on the LAN); simulate brings its own

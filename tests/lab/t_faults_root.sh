@@ -49,12 +49,8 @@ lab_image "$T/iscsi/kitchen.img" 64 1A2B3C4D "$UUID" "$(cat "$T/exp/tftp/$D/fsta
 lab_image "$T/iscsi/small.img" 48 1A2B3C4D "$UUID" "$(cat "$T/exp/tftp/$D/fstab")"
 lab_image "$T/iscsi/fstab.img" 64 1A2B3C4D "$UUID" "PARTUUID=deadbeef-01 /boot/firmware vfat defaults 0 2
 UUID=$UUID / ext4 defaults,noatime 0 1"
-tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
-  { cat "$T/admin.out"; fail "tgt-admin --execute"; }
-lab_tftp_tree "$T/tftp" "$D"
-cp "$T/exp/tftp/$D/"* "$T/tftp/$D/"
-initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/$D/config.txt")
-[[ -n "$initramfs" ]] && cp "$T/tftp/$D/initrd.img" "$T/tftp/$D/$initramfs"
+lab_tgt_exported
+lab_served_dir "$T/tftp" "$D"
 cp "$CMD" "$T/cmdline.good"
 SECRET=$(sed -n 's/^secret = //p' "$T/site.secrets")
 [[ -n "$SECRET" ]] || fail "export wrote no CHAP secret to site.secrets"

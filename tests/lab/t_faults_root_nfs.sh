@@ -35,10 +35,7 @@ CMD=$T/tftp/$D/cmdline.txt
 for r in kitchen other star; do
   mkdir -p "$T/nfs/$r/etc" && cp "$T/exp/tftp/$D/fstab" "$T/nfs/$r/etc/fstab"
 done
-lab_tftp_tree "$T/tftp" "$D"
-cp "$T/exp/tftp/$D/"* "$T/tftp/$D/"
-initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/$D/config.txt")
-[[ -n "$initramfs" ]] && cp "$T/tftp/$D/initrd.img" "$T/tftp/$D/$initramfs"
+lab_served_dir "$T/tftp" "$D"
 cp "$CMD" "$T/cmdline.good"
 expect_grep "nfsroot=10.77.0.1:$T/nfs/kitchen,vers=3" "$CMD"
 { cat "$T/exp/nfs/pinetboot.exports"
