@@ -53,9 +53,16 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 TEMPLATES := $(sort $(wildcard templates/*))
 
-.PHONY: all deps run check check-asan unit bench fuzz fuzz-build install uninstall clean help format
+.PHONY: all deps run check check-asan unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
 
-all: $(BIN) $(TOOL_BIN)
+all: pkgcheck $(BIN) $(TOOL_BIN)
+
+# A plain `make` on a machine without the -dev packages says what to do instead of failing
+# on the first missing header.
+pkgcheck:
+	@pkg-config --exists $(PKGS) 2>/dev/null || { echo "pinetboot: missing build libraries:" \
+	  $$(for p in $(PKGS); do pkg-config --exists $$p 2>/dev/null || printf '%s ' $$p; done); \
+	  echo "run 'make deps' (or 'make run' / 'make check', which install them first)"; exit 2; }
 
 help:
 	@echo "make            build $(BIN)"
@@ -100,11 +107,16 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBA)
 
 unit: $(UNIT_BIN)
 
-run: deps all
+# run and check install missing packages first, then build in a sub-make: this make already
+# expanded pkg-config when it read this file, before the -dev packages were there, so only a
+# fresh make sees their flags (a fresh Debian machine otherwise fails on its first run).
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bash scripts/run-demo.sh $(BIN)
 
 # One runner for everything: unit binaries and shell tests; it prints "N passed, N failed".
-check: deps all unit
+check: deps
+	$(Q)$(MAKE) --no-print-directory all unit
 	$(Q)BUILD=$(BUILD) bash tests/run.sh
 	$(Q)$(MAKE) --no-print-directory check-asan
 

@@ -2,7 +2,7 @@
 # pinetboot eeprom show/set/bootstrap on the real release images: byte-exact round trips,
 # the .sig against sha256sum, refusals, and the bootstrap card files.
 . "$(dirname "$0")/../lib.sh"
-D="$PNB_TOP/../shared/data/eeprom"
+D="$PNB_TOP/tests/data/eeprom"
 I4="$D/firmware-2711/pieeprom-2026-05-17.bin"
 I5="$D/firmware-2712/pieeprom-2026-05-26.bin"
 [[ -f "$I4" && -f "$I5" ]] || skip "no EEPROM test images in $D"

@@ -103,7 +103,7 @@ def main():
     for cap in ("link-mix.pcap", "nfs-root.pcap", "iscsi-framing.pcap", "pi3-boot.pcap",
                 "pi4-boot-sll2.pcap"):
         shutil.copy(os.path.join(CAPS, cap), base + "/pcap/" + cap)
-    pub = "../shared/data/pcaps-public/tcpdump"
+    pub = "tests/data/pcaps-public/tcpdump"
     for cap in ("bootp_asan.pcap", "tftp-heapoverflow.pcap", "dhcp-option-108.pcapng",
                 "unaligned-nfs-1.pcap"):
         if os.path.exists(os.path.join(pub, cap)):

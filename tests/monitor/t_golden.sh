@@ -5,7 +5,7 @@
 # capture with AddressSanitizer + UBSan.
 . "$(dirname "$0")/../lib.sh"
 cd "$PNB_TOP/tests/monitor"
-public="$PNB_TOP/../shared/data/pcaps-public"
+public="$PNB_TOP/tests/data/pcaps-public"
 export TZ=UTC LC_ALL=C.UTF-8
 # The committed vectors are what the generator writes (truncated-file: the first 20000 bytes
 # of pi4-boot; *-snap120: editcap -s 120).

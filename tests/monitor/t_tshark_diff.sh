@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Differential test against tshark: every test capture (tests/monitor/pcaps, tests/data/pcaps)
-# and every public capture (../shared/data/pcaps-public) decoded by both; for each packet the
+# and every public capture (tests/data/pcaps-public) decoded by both; for each packet the
 # DHCP/TFTP/iSCSI/RPC fields both decode must agree, 100%. Under ASan the decoder side runs
 # with AddressSanitizer + UBSan.
 . "$(dirname "$0")/../lib.sh"
@@ -9,7 +9,7 @@ tool="$PNB_BUILD/tools/pnb_fields"
 [[ -x "$tool" ]] || fail "$tool not built (make)"
 caps=()
 for f in "$PNB_TOP"/tests/monitor/pcaps/*.pcap "$PNB_TOP"/tests/data/pcaps/*.pcap \
-         "$PNB_TOP"/../shared/data/pcaps-public/*/*.pcap*; do
+         "$PNB_TOP"/tests/data/pcaps-public/*/*.pcap*; do
   [[ -f "$f" ]] && caps+=("$f")
 done
 [[ ${#caps[@]} -gt 0 ]] || skip "no captures"

@@ -53,7 +53,7 @@ vg 0 check --otp "$P/otp-3b-enabled.txt" --cpuinfo "$P/cpuinfo-3b.txt" --json
 vg 1 check --cpuinfo "$P/cpuinfo-4b.txt" --bootconf "$P/bootconf-factory-4.txt" \
   --bootloader-version "$P/blversion-2023.txt"
 
-E="$PNB_TOP/../shared/data/eeprom/firmware-2711/pieeprom-2026-05-17.bin"
+E="$PNB_TOP/tests/data/eeprom/firmware-2711/pieeprom-2026-05-17.bin"
 if [[ -f "$E" ]]; then
   vg 0 eeprom show "$E"
   vg 0 eeprom show "$E" --json

@@ -5,7 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 P="$PNB_TOP/tests/data/pi"
-D="$PNB_TOP/../shared/data/eeprom"
+D="$PNB_TOP/tests/data/eeprom"
 cp "$PNB_TOP/tests/eeprom/site.conf" "$T/site.conf"
 mkdir -p "$T/pis/kitchen" "$T/pis/garage"
 cp "$P/cpuinfo-4b.txt" "$T/pis/kitchen/cpuinfo"

@@ -1,4 +1,4 @@
-/* Unit tests: pieeprom.bin on the real release images in ../shared/data/eeprom (walk, extract,
+/* Unit tests: pieeprom.bin on the real release images in tests/data/eeprom (walk, extract,
  * in-place replace, round trips, PAD sections, timestamp, version, .sig) and on damaged copies
  * (spec eeprom-otp.md §1). */
 #include <setjmp.h>
@@ -20,7 +20,7 @@ static uint8_t *raw(const char *name, size_t *len)
 {
 	const char *top = getenv("PNB_TOP");
 	char path[512];
-	snprintf(path, sizeof(path), "%s/../shared/data/eeprom/%s", top ? top : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/data/eeprom/%s", top ? top : ".", name);
 	uint8_t *d = (uint8_t *)fs_read_file_max(path, 4u << 20, len);
 	if (!d)
 		skip();
