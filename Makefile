@@ -39,7 +39,7 @@ ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)
               $(WFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Sources: every .c in the four code folders; cli/main.c is the only entry point.
-LIB_SRC  := $(sort $(wildcard core/*.c capture/*.c tui/*.c cli/*.c))
+LIB_SRC  := $(sort $(wildcard core/*/*.c capture/*.c tui/*.c cli/*.c))
 LIB_SRC  := $(filter-out cli/main.c,$(LIB_SRC))
 GEN_SRC  := $(BUILD)/gen/templates_data.c
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/templates_data.o
@@ -143,7 +143,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libpinetboot.a
 		build-fuzz/libpinetboot.a $(PKG_LIBS)
 
 format:
-	$(Q)clang-format -i $(LIB_SRC) cli/main.c $(wildcard */*.h)
+	$(Q)clang-format -i $(LIB_SRC) cli/main.c $(wildcard */*.h core/*/*.h)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

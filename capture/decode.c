@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "capture/dec.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 struct pnb_decoder {
 	struct dctx ctx;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "capture/dec.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #define BOOTP_FIXED 236
 #define DHCP_COOKIE 0x63825363u

@@ -13,7 +13,7 @@
 
 #include "capture/dec.h"
 #include "capture/flow.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #define ISCSI_FLOWS 512
 #define BHS 48

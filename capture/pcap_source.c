@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 
 /* Live snaplen: jumbo frames fit. libpcap gives an immediate-mode handle fixed-size ring
  * slots of about this size, so a smaller snaplen means more packets buffered per MB (65535

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "capture/print.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 struct json_printer {
 	struct pnb_out out;

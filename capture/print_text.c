@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "capture/print.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 struct text_printer {
 	struct pnb_out out;

@@ -12,7 +12,7 @@
 
 #include "capture/dec.h"
 #include "capture/flow.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #define RPC_CALLS 2048
 #define RPC_STREAMS 256

@@ -14,7 +14,7 @@
 
 #include "capture/dec.h"
 #include "capture/flow.h"
-#include "core/util.h"
+#include "core/base/util.h"
 
 #define TFTP_FLOWS 1024
 #define TFTP_IDLE_OPEN 30   /* seconds: an open transfer with no packet is over */

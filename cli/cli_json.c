@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 
 void cli_json_strn(FILE *f, const char *s, size_t n)
 {

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "core/problems.h"
+#include "core/base/problems.h"
 
 /* Writes n bytes of s as a JSON string (quotes, escapes; NULL writes null). */
 void cli_json_strn(FILE *f, const char *s, size_t n);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/secrets.h"
+#include "core/site/secrets.h"
 
 const char *cli_site_arg(const char *cmd, int argc, char **argv)
 {

@@ -5,8 +5,8 @@
 
 #include <stdbool.h>
 
-#include "core/profile.h"
-#include "core/render.h"
+#include "core/site/profile.h"
+#include "core/server/render.h"
 
 /* The one SITE operand left after getopt (argv[optind]), or NULL after printing a usage error
  * (none, or more than one). */

@@ -12,8 +12,8 @@
 
 #include "cli/cli.h"
 #include "cli/cli_render.h"
-#include "core/apply.h"
-#include "core/util.h"
+#include "core/server/apply.h"
+#include "core/base/util.h"
 
 static void usage(void)
 {

@@ -7,9 +7,9 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
-#include "core/fsutil.h"
-#include "core/readiness.h"
-#include "core/util.h"
+#include "core/base/fsutil.h"
+#include "core/pi/readiness.h"
+#include "core/base/util.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"

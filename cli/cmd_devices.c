@@ -8,9 +8,9 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
-#include "core/drives.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "core/disk/drives.h"
+#include "core/site/profile.h"
+#include "core/base/util.h"
 
 static void usage(void)
 {

@@ -10,11 +10,11 @@
 #include "cli/cli.h"
 #include "cli/cli_json.h"
 #include "cli/cmd_eeprom.h"
-#include "core/bootconf.h"
-#include "core/bootloader.h"
-#include "core/eeprom.h"
-#include "core/fsutil.h"
-#include "core/util.h"
+#include "core/pi/bootconf.h"
+#include "core/pi/bootloader.h"
+#include "core/pi/eeprom.h"
+#include "core/base/fsutil.h"
+#include "core/base/util.h"
 
 const char eeprom_usage_text[] =
 	"Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"

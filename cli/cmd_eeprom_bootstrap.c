@@ -8,9 +8,9 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_eeprom.h"
-#include "core/bootstrap.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "core/pi/bootstrap.h"
+#include "core/site/profile.h"
+#include "core/base/util.h"
 
 #define CMD "eeprom bootstrap"
 

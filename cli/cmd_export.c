@@ -11,9 +11,9 @@
 
 #include "cli/cli.h"
 #include "cli/cli_render.h"
-#include "core/export.h"
-#include "core/fsutil.h"
-#include "core/util.h"
+#include "core/server/export.h"
+#include "core/base/fsutil.h"
+#include "core/base/util.h"
 
 static void usage(void)
 {

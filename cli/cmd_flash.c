@@ -12,13 +12,13 @@
 
 #include "cli/cli.h"
 #include "cli/flash_progress.h"
-#include "core/customize.h"
-#include "core/drives.h"
-#include "core/fsutil.h"
-#include "core/flash.h"
-#include "core/image.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "core/disk/customize.h"
+#include "core/disk/drives.h"
+#include "core/base/fsutil.h"
+#include "core/disk/flash.h"
+#include "core/disk/image.h"
+#include "core/site/profile.h"
+#include "core/base/util.h"
 
 static atomic_bool cancel_flag;
 

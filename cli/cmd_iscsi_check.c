@@ -7,8 +7,8 @@
 #include "cli/cli.h"
 #include "cli/jsonw.h"
 #include "cli/site_arg.h"
-#include "core/iscsi_check.h"
-#include "core/util.h"
+#include "core/lab/iscsi_check.h"
+#include "core/base/util.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot iscsi-check --site SITE --pi NAME [OPTIONS]\n"

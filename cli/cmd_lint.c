@@ -9,8 +9,8 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
-#include "core/lint.h"
-#include "core/profile.h"
+#include "core/server/lint.h"
+#include "core/site/profile.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot lint SITE [--root DIR] [--json]\n"

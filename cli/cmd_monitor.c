@@ -15,9 +15,9 @@
 #include "capture/pcap_source.h"
 #include "capture/print.h"
 #include "cli/cli.h"
-#include "core/diagnose.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "core/monitor/diagnose.h"
+#include "core/site/profile.h"
+#include "core/base/util.h"
 
 #define CMD "monitor"
 #define LIVE_TABLE_EVERY 60 /* seconds between stage tables in a live text capture */

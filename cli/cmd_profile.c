@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/profile.h"
-#include "core/profile_csv.h"
+#include "core/site/profile.h"
+#include "core/site/profile_csv.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
@@ -73,7 +73,7 @@ static int import_csv(int argc, char **argv)
 	return rc;
 }
 
-/* The key tables of core/profile.h, as text or as man-page source (one source of truth). */
+/* The key tables of core/site/profile.h, as text or as man-page source (one source of truth). */
 static int list_keys(int argc, char **argv)
 {
 	bool man = argc == 2 && !strcmp(argv[1], "--man");

@@ -5,8 +5,8 @@
 
 #include "cli/cli.h"
 #include "cli/flash_progress.h"
-#include "core/profile.h"
-#include "core/provision.h"
+#include "core/site/profile.h"
+#include "core/disk/provision.h"
 
 static void usage(void)
 {

@@ -15,8 +15,8 @@
 #include "cli/cli_json.h"
 #include "cli/jsonw.h"
 #include "cli/site_arg.h"
-#include "core/util.h"
-#include "core/vpi.h"
+#include "core/base/util.h"
+#include "core/lab/vpi.h"
 
 static const char usage_text[] =
 	"Usage: pinetboot simulate --site SITE --pi NAME -i IFACE [OPTIONS]\n"

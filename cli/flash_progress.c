@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "core/secrets.h"
+#include "core/site/secrets.h"
 
 void cli_progress_init(struct cli_progress *cp)
 {

@@ -6,8 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/flash.h"
-#include "core/profile.h"
+#include "core/disk/flash.h"
+#include "core/site/profile.h"
 
 struct cli_progress {
 	bool tty;     /* redraw one line with \r; else one line per phase */

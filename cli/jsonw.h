@@ -5,7 +5,7 @@
 
 #include <stdio.h>
 
-#include "core/iscsi_check.h"
+#include "core/lab/iscsi_check.h"
 
 /* Writes "key": and then the string value (or null). */
 void jsonw_kv(FILE *f, const char *key, const char *value);

@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "core/problems.h"
-#include "core/secrets.h"
-#include "core/util.h"
+#include "core/base/problems.h"
+#include "core/site/secrets.h"
+#include "core/base/util.h"
 
 int cli_site_read(const char *cmd, const char *path, struct site *s)
 {

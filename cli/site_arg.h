@@ -3,7 +3,7 @@
 #ifndef PNB_CLI_SITE_ARG_H
 #define PNB_CLI_SITE_ARG_H
 
-#include "core/profile.h"
+#include "core/site/profile.h"
 
 /* Loads path into s and the CHAP credentials from SITE.secrets beside it (read only; unlike
  * flash_progress.h's cli_load_site it creates no secrets). Returns 0 (the caller

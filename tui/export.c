@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/export.h"
-#include "core/profile.h"
-#include "core/render.h"
-#include "core/secrets.h"
+#include "core/server/export.h"
+#include "core/site/profile.h"
+#include "core/server/render.h"
+#include "core/site/secrets.h"
 
 static void first_problem(const struct problems *ps, char *err, size_t errlen)
 {

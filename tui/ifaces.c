@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 
 static size_t find_or_add(struct iface *out, size_t n, size_t max, const char *name)
 {

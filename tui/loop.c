@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 
 void loop_init(struct loop *l)
 {

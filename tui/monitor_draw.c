@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 #include "tui/monitor_step.h"
 #include "tui/screen.h"
 

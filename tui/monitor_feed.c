@@ -11,8 +11,8 @@
 #include "capture/decode.h"
 #include "capture/pcap_source.h"
 #include "capture/print.h"
-#include "core/fsutil.h"
-#include "core/util.h"
+#include "core/base/fsutil.h"
+#include "core/base/util.h"
 
 #define LIVE_BUFFER_MB 64
 

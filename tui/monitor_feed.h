@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <sys/time.h>
 
-#include "core/diagnose.h"
-#include "core/profile.h"
+#include "core/monitor/diagnose.h"
+#include "core/site/profile.h"
 
 #define MONFEED_MAX_GAP_MS 2000
 #define MONFEED_MAX_LINES 50000 /* oldest timeline lines are dropped beyond this */

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "core/secrets.h"
-#include "core/fsutil.h"
-#include "core/util.h"
+#include "core/site/secrets.h"
+#include "core/base/fsutil.h"
+#include "core/base/util.h"
 
 extern char **environ;
 

@@ -6,8 +6,8 @@
 
 #include <stddef.h>
 
-#include "core/problems.h"
-#include "core/profile.h"
+#include "core/base/problems.h"
+#include "core/site/profile.h"
 
 /* `diff -u` of the file at installed against content. *same is 1 when they are equal, 0 when
  * they differ, -1 when installed does not exist. Returns a heap text (caller frees): the diff,

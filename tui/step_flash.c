@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/drives.h"
-#include "core/flash_job.h"
-#include "core/image.h"
-#include "core/util.h"
+#include "core/disk/drives.h"
+#include "core/disk/flash_job.h"
+#include "core/disk/image.h"
+#include "core/base/util.h"
 #include "tui/steps.h"
 
 struct flash_step {

@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 #include "tui/monitor_feed.h"
 #include "tui/monitor_step.h"
 #include "tui/screen.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 #include "tui/form.h"
 #include "tui/steps.h"
 

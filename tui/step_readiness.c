@@ -7,9 +7,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/bootstrap.h"
-#include "core/readiness.h"
-#include "core/util.h"
+#include "core/pi/bootstrap.h"
+#include "core/pi/readiness.h"
+#include "core/base/util.h"
 #include "tui/steps.h"
 
 struct ready_row {

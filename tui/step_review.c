@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
-#include "core/render.h"
-#include "core/util.h"
+#include "core/base/fsutil.h"
+#include "core/server/render.h"
+#include "core/base/util.h"
 #include "tui/review.h"
 #include "tui/steps.h"
 #include "tui/testboot.h"

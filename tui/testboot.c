@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/bgjob.h"
-#include "core/util.h"
-#include "core/vpi.h"
+#include "core/base/bgjob.h"
+#include "core/base/util.h"
+#include "core/lab/vpi.h"
 #include "tui/steps.h"
 
 #define TB_TIMEOUT_S 90

@@ -1,7 +1,7 @@
 /* testboot — the Review step's "Test boot": a virtual Pi of the chosen profile Pi (core/vpi, the
  * engine of `pinetboot simulate`) boots on a background thread (core/bgjob) against the server
  * that is installed and running on this host now, attached to the site's interface (locally
- * when the interface holds an address here, see core/vpi_local.c), while the Monitor step
+ * when the interface holds an address here, see core/lab/vpi_local.c), while the Monitor step
  * captures on that interface; when it ends, simulate's own stage report opens over the
  * screen. Esc cancels it from any step. */
 #ifndef PNB_TUI_TESTBOOT_H

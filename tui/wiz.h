@@ -14,11 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/problems.h"
+#include "core/base/problems.h"
 #include "tui/actions.h"
 #include "tui/ifaces.h"
 #include "tui/loop.h"
-#include "core/site_draft.h"
+#include "core/site/site_draft.h"
 
 /* What a key or tick handler did; the main loop acts on these. */
 enum wiz_result {

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/util.h"
+#include "core/base/util.h"
 #include "tui/loop.h"
 #include "tui/screen.h"
 #include "tui/term.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bootconf.h"
+#include "core/pi/bootconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/diagnose.h"
-#include "core/profile.h"
+#include "core/monitor/diagnose.h"
+#include "core/site/profile.h"
 
 struct rd {
 	const uint8_t *p;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eeprom.h"
+#include "core/pi/eeprom.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bootparams.h"
-#include "core/parttable.h"
-#include "core/vpi.h"
+#include "core/server/bootparams.h"
+#include "core/disk/parttable.h"
+#include "core/lab/vpi.h"
 
 static void dhcp(const uint8_t *p, size_t n)
 {

@@ -4,8 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/otp.h"
-#include "core/readiness.h"
+#include "core/pi/otp.h"
+#include "core/pi/readiness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/parttable.h"
+#include "core/disk/parttable.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

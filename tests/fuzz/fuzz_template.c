@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/template.h"
+#include "core/server/template.h"
 
 static const char *const root_f[] = {"server.address", "server.dhcp", "site.empty"};
 static const char *const pi_f[] = {"pi.name", "pi.mac"};

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/image.h"
+#include "core/disk/image.h"
 
 int main(int argc, char **argv)
 {

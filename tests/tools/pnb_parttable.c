@@ -7,7 +7,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#include "core/parttable.h"
+#include "core/disk/parttable.h"
 
 static void upper(char *s)
 {

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/diagnose.h"
-#include "core/profile.h"
-#include "core/util.h"
+#include "core/monitor/diagnose.h"
+#include "core/site/profile.h"
+#include "core/base/util.h"
 
 #define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bootconf.h"
-#include "core/bootloader.h"
+#include "core/pi/bootconf.h"
+#include "core/pi/bootloader.h"
 
 static int parse(const char *text, struct bootconf *bc, struct problems *ps)
 {

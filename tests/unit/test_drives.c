@@ -14,7 +14,7 @@
 #include <cmocka.h>
 #include <umockdev.h>
 
-#include "core/drives.h"
+#include "core/disk/drives.h"
 
 static UMockdevTestbed *tb;
 

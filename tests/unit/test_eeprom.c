@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/eeprom.h"
-#include "core/fsutil.h"
+#include "core/pi/eeprom.h"
+#include "core/base/fsutil.h"
 
 #define IMG_2711 "firmware-2711/pieeprom-2026-05-17.bin"
 #define IMG_2712 "firmware-2712/pieeprom-2026-05-26.bin"

@@ -11,11 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/flash_job.h"
-#include "core/fsmap.h"
-#include "core/image.h"
-#include "core/parttable.h"
-#include "core/util.h"
+#include "core/disk/flash_job.h"
+#include "core/disk/fsmap.h"
+#include "core/disk/image.h"
+#include "core/disk/parttable.h"
+#include "core/base/util.h"
 
 struct mem {
 	uint8_t *b;

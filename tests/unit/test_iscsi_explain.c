@@ -14,9 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/iscsi_check.h"
-#include "core/problems.h"
-#include "core/profile.h"
+#include "core/lab/iscsi_check.h"
+#include "core/base/problems.h"
+#include "core/site/profile.h"
 
 #define INI "iqn.2026-11.lan.example:kitchen"
 #define TGT "iqn.2026-11.lan.example:root-kitchen"

@@ -10,11 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/bgjob.h"
-#include "core/bootparams.h"
-#include "core/iscsi_check.h"
-#include "core/util.h"
-#include "core/vpi.h"
+#include "core/base/bgjob.h"
+#include "core/server/bootparams.h"
+#include "core/lab/iscsi_check.h"
+#include "core/base/util.h"
+#include "core/lab/vpi.h"
 
 static void test_cmdline_initramfs_tools(void **state)
 {

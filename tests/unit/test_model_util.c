@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/model.h"
-#include "core/util.h"
+#include "core/site/model.h"
+#include "core/base/util.h"
 
 static void test_model_names(void **state)
 {

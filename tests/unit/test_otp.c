@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/fsutil.h"
-#include "core/otp.h"
+#include "core/base/fsutil.h"
+#include "core/pi/otp.h"
 
 static char *data(const char *name, size_t *len)
 {

@@ -13,8 +13,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "core/parttable.h"
-#include "core/util.h"
+#include "core/disk/parttable.h"
+#include "core/base/util.h"
 
 #define DISK (4u << 20)
 #define SECTORS (DISK / 512)

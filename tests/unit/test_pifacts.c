@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/readiness.h"
+#include "core/pi/readiness.h"
 
 static void test_remote_sections(void **state)
 {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/profile.h"
+#include "core/site/profile.h"
 
 static const char *good =
 	"[server]\n"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/profile.h"
+#include "core/site/profile.h"
 
 static void ok_pi(enum profile_pi_key k, const char *v)
 {

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/profile.h"
+#include "core/site/profile.h"
 
 static const char *hand_written =
 	"# our lab: edited by hand and by the wizard\n"

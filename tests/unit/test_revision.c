@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "core/model.h"
+#include "core/site/model.h"
 
 struct want {
 	uint32_t code;

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/render.h"
-#include "core/secrets.h"
-#include "core/template.h"
+#include "core/server/render.h"
+#include "core/site/secrets.h"
+#include "core/server/template.h"
 
 static const char *const root_f[] = {"server.address", "server.dhcp", "site.empty"};
 static const char *const pi_f[] = {"pi.name", "pi.mac"};

@@ -14,7 +14,7 @@
 
 #include "tui/actions.h"
 #include "tui/loop.h"
-#include "core/site_draft.h"
+#include "core/site/site_draft.h"
 
 static char *write_tmp(const char *text)
 {

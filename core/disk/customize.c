@@ -1,0 +1,404 @@
+/* customize — boot-FAT edits through mtools at an offset; FAT32 cards from a directory. */
+#include "core/disk/customize.h"
+
+#include <crypt.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/base/fsutil.h"
+#include "core/disk/parttable.h"
+#include "core/server/render.h"
+#include "core/base/runcmd.h"
+#include "core/base/util.h"
+
+#define FILE_MAX (1u << 20)
+
+void customize_init(struct customize *c) { memset(c, 0, sizeof(*c)); }
+
+void customize_done(struct customize *c)
+{
+	free(c->hostname);
+	free(c->user);
+	free(c->password_hash);
+	free(c->authorized_key);
+	for (size_t i = 0; i < c->n_config; i++)
+		free(c->config_lines[i]);
+	free(c->config_lines);
+	free(c->cmdline);
+	memset(c, 0, sizeof(*c));
+}
+
+void customize_add_config(struct customize *c, const char *line)
+{
+	c->config_lines = xrealloc(c->config_lines, (c->n_config + 1) * sizeof(char *));
+	c->config_lines[c->n_config++] = xstrdup(line);
+}
+
+int customize_set_password(struct customize *c, const char *user, const char *password)
+{
+	/* SHA-512 crypt: every Raspberry Pi OS release's libcrypt reads it */
+	char *salt = crypt_gensalt_ra("$6$", 0, NULL, 0);
+	struct crypt_data cd;
+	memset(&cd, 0, sizeof(cd));
+	const char *h = salt ? crypt_r(password, salt, &cd) : NULL;
+	free(salt);
+	if (!h || h[0] == '*')
+		return -1;
+	free(c->user);
+	free(c->password_hash);
+	c->user = xstrdup(user);
+	c->password_hash = xstrdup(h);
+	return 0;
+}
+
+/* ---- the network-root command line ---- */
+static bool dropped_token(const char *t)
+{
+	static const char *const keys[] = {"root=", "rootfstype=", "init=", "ip=", "ISCSI_", "iscsi_",
+					   "netroot=", "rd.iscsi.", "rd.neednet", "nfsroot=", "systemd.run",
+					   "systemd.unit=kernel-command-line", "resize"};
+	static const char *const words[] = {"rootwait", "rw", "ro"};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(keys); i++)
+		if (str_startswith(t, keys[i]))
+			return true;
+	for (size_t i = 0; i < PNB_ARRAY_LEN(words); i++)
+		if (!strcmp(t, words[i]))
+			return true;
+	return false;
+}
+
+char *customize_network_cmdline(const struct site *s, const struct pi *p, const char *old,
+				const char *root_uuid)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	char *copy = xstrdup(old ? old : "console=serial0,115200 console=tty1");
+	for (char *save = NULL, *t = strtok_r(copy, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save))
+		if (!dropped_token(t))
+			sbuf_printf(&b, "%s ", t);
+	free(copy);
+	/* the root words come from render, the same builder `pinetboot export` uses */
+	struct pi q = *p;
+	if (root_uuid)
+		q.root_uuid = (char *)root_uuid;
+	char *root = render_root_args(s, &q);
+	sbuf_printf(&b, "%s ip=dhcp rootwait", root);
+	free(root);
+	return sbuf_take(&b);
+}
+
+/* ---- mtools on target@@offset ---- */
+static char *mspec(const char *target, uint64_t off)
+{
+	setenv("MTOOLS_SKIP_CHECK", "1", 1); /* images have no floppy geometry */
+	return xasprintf("%s@@%llu", target, (unsigned long long)off);
+}
+
+int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t errlen)
+{
+	struct part_table pt;
+	if (part_table_read_path(target, &pt) < 0) {
+		snprintf(err, errlen, "cannot read the partition table of %s: %s", target, pt.error);
+		return -1;
+	}
+	for (int i = 0; i < pt.n; i++)
+		if (pt.parts[i].fs.kind == FS_FAT) {
+			*offset = pt.parts[i].start;
+			return 0;
+		}
+	if (pt.n == 0) {
+		char *spec = mspec(target, 0);
+		char *argv[] = {"minfo", "-i", spec, "::", NULL};
+		int r = runcmd(argv, NULL, NULL, 0);
+		free(spec);
+		if (r == 0) {
+			*offset = 0;
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "%s has no FAT boot partition (%d partition%s, none FAT)", target, pt.n,
+		 pt.n == 1 ? "" : "s");
+	return -1;
+}
+
+char *customize_read_file(const char *target, uint64_t offset, const char *name)
+{
+	char *spec = mspec(target, offset), *path = xasprintf("::%s", name);
+	char *argv[] = {"mtype", "-i", spec, path, NULL};
+	char *out = xmalloc(FILE_MAX);
+	int r = runcmd_split(argv, out, FILE_MAX, NULL, 0);
+	free(spec);
+	free(path);
+	if (r != 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+int customize_write_file(const char *target, uint64_t offset, const char *name, const char *data,
+			 size_t len, char *err, size_t errlen)
+{
+	char *tmp = fs_temp_file("fat", data, len);
+	if (!tmp) {
+		snprintf(err, errlen, "cannot write a temporary file in %s: %s", fs_tmpdir(),
+			 strerror(errno));
+		return -1;
+	}
+	char *spec = mspec(target, offset), *path = xasprintf("::%s", name);
+	char *argv[] = {"mcopy", "-o", "-i", spec, tmp, path, NULL};
+	char out[512];
+	int r = runcmd(argv, NULL, out, sizeof(out));
+	unlink(tmp);
+	free(tmp);
+	if (r != 0)
+		snprintf(err, errlen, "mcopy %s into %s failed: %s", name, spec, str_trim(out));
+	free(spec);
+	free(path);
+	return r == 0 ? 0 : -1;
+}
+
+static int write_str(const char *t, uint64_t off, const char *name, const char *s, char *err, size_t errlen)
+{
+	return customize_write_file(t, off, name, s, strlen(s), err, errlen);
+}
+
+/* The last [section] header of a config.txt, "all" when there is none. */
+static bool ends_in_all(const char *text)
+{
+	const char *last = NULL;
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (*p == '[')
+			last = p;
+	return !last || str_startswith(last, "[all]");
+}
+
+char *customize_config_edit(const char *old, char *const *lines, size_t n)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, old ? old : "");
+	if (b.len && b.buf[b.len - 1] != '\n')
+		sbuf_addc(&b, '\n');
+	bool added = false;
+	for (size_t i = 0; i < n; i++) {
+		bool present = false;
+		char *copy = xstrdup(old ? old : "");
+		for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l && !present; l = strtok_r(NULL, "\n", &save))
+			present = !strcmp(str_trim(l), lines[i]);
+		free(copy);
+		if (present)
+			continue;
+		if (!added && !ends_in_all(old))
+			sbuf_add(&b, "[all]\n");
+		added = true;
+		sbuf_printf(&b, "%s\n", lines[i]);
+	}
+	return sbuf_take(&b);
+}
+
+/* Host name and key need the root filesystem: a one-shot script run by systemd at first boot
+ * (rpi-imager's firstrun.sh mechanism), which removes itself and its cmdline.txt trigger. */
+static char *firstrun_script(const struct customize *c)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "#!/bin/bash\n# written by pinetboot flash --customize; runs once\nset +e\n");
+	if (c->hostname)
+		sbuf_printf(&b, "NEW='%s'\nOLD=$(tr -d ' \\t\\n\\r' </etc/hostname)\n"
+				"echo \"$NEW\" >/etc/hostname\n"
+				"sed -i \"s/127.0.1.1.*$OLD/127.0.1.1\\t$NEW/g\" /etc/hosts\n"
+				"hostname \"$NEW\" 2>/dev/null\n",
+			    c->hostname);
+	if (c->authorized_key)
+		sbuf_printf(&b, "U=$(getent passwd 1000 | cut -d: -f1)\nH=$(getent passwd 1000 | cut -d: -f6)\n"
+				"if [ -n \"$U\" ]; then install -d -m 700 -o \"$U\" -g \"$U\" \"$H/.ssh\"\n"
+				"  echo '%s' >>\"$H/.ssh/authorized_keys\"\n"
+				"  chown \"$U:$U\" \"$H/.ssh/authorized_keys\"; chmod 600 \"$H/.ssh/authorized_keys\"\nfi\n"
+				"systemctl enable ssh 2>/dev/null\n",
+			    c->authorized_key);
+	sbuf_add(&b, "rm -f /boot/firmware/firstrun.sh /boot/firstrun.sh\n"
+		     "sed -i 's| systemd.run.*||g' /boot/firmware/cmdline.txt /boot/cmdline.txt 2>/dev/null\n"
+		     "exit 0\n");
+	return sbuf_take(&b);
+}
+
+static bool safe_text(const char *s)
+{
+	return !s || !strpbrk(s, "'\n\r");
+}
+
+int customize_apply(const char *target, const struct customize *c, char *err, size_t errlen)
+{
+	uint64_t off;
+	if (customize_find_boot(target, &off, err, errlen) < 0)
+		return -1;
+	if (!safe_text(c->hostname) || !safe_text(c->authorized_key)) {
+		snprintf(err, errlen, "host name and key must not contain quotes or line breaks");
+		return -1;
+	}
+	if (c->ssh && write_str(target, off, "ssh", "", err, errlen) < 0)
+		return -1;
+	if (c->user) {
+		char *uc = xasprintf("%s:%s\n", c->user, c->password_hash);
+		int r = write_str(target, off, "userconf.txt", uc, err, errlen);
+		free(uc);
+		if (r < 0)
+			return -1;
+	}
+	if (c->n_config) {
+		char *old = customize_read_file(target, off, "config.txt");
+		char *cfg = customize_config_edit(old, c->config_lines, c->n_config);
+		int r = write_str(target, off, "config.txt", cfg, err, errlen);
+		free(old);
+		free(cfg);
+		if (r < 0)
+			return -1;
+	}
+	bool firstrun = c->hostname || c->authorized_key;
+	char *cmd = c->cmdline ? xstrdup(c->cmdline) : NULL;
+	if (firstrun) {
+		char *fr = firstrun_script(c);
+		int r = write_str(target, off, "firstrun.sh", fr, err, errlen);
+		free(fr);
+		if (r < 0) {
+			free(cmd);
+			return -1;
+		}
+		if (!cmd)
+			cmd = customize_read_file(target, off, "cmdline.txt");
+		if (!cmd)
+			cmd = xstrdup("console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 rootwait");
+		str_trim(cmd);
+		char *with = xasprintf("%s systemd.run=/boot/firmware/firstrun.sh "
+				       "systemd.run_success_action=reboot systemd.unit=kernel-command-line.target",
+				       cmd);
+		free(cmd);
+		cmd = with;
+	}
+	int r = 0;
+	if (cmd) {
+		str_trim(cmd);
+		char *line = xasprintf("%s\n", cmd);
+		r = write_str(target, off, "cmdline.txt", line, err, errlen);
+		free(line);
+	}
+	free(cmd);
+	return r;
+}
+
+/* ---- a FAT32 card from a directory ---- */
+static uint64_t dir_bytes;
+static int add_size(const char *p, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)p;
+	(void)ftw;
+	if (flag == FTW_F)
+		dir_bytes += (uint64_t)st->st_size + 4096;
+	else
+		dir_bytes += 4096;
+	return 0;
+}
+
+static int write_mbr(int fd, uint64_t start_lba, uint64_t sectors)
+{
+	uint8_t mbr[512] = {0};
+	uint32_t id;
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		id = (uint32_t)getpid();
+	memcpy(mbr + 440, &id, 4);
+	uint8_t *e = mbr + 446;
+	e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff, e[5] = 0xfe, e[6] = 0xff, e[7] = 0xff; /* LBA-only CHS */
+	e[4] = 0x0c; /* FAT32 LBA */
+	for (int i = 0; i < 4; i++) {
+		e[8 + i] = (uint8_t)(start_lba >> (8 * i));
+		e[12 + i] = (uint8_t)(sectors >> (8 * i));
+	}
+	mbr[510] = 0x55;
+	mbr[511] = 0xaa;
+	return pwrite(fd, mbr, sizeof(mbr), 0) == sizeof(mbr) ? 0 : -1;
+}
+
+static int copy_entries(const char *dir, const char *spec, char *err, size_t errlen)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	char **argv = xcalloc(8, sizeof(char *));
+	size_t n = 0, cap = 8;
+	const char *head[] = {"mcopy", "-s", "-Q", "-i", spec};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(head); i++)
+		argv[n++] = xstrdup(head[i]);
+	size_t files = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (n + 3 > cap)
+			argv = xrealloc(argv, (cap *= 2) * sizeof(char *));
+		argv[n++] = xasprintf("%s/%s", dir, e->d_name);
+		files++;
+	}
+	closedir(d);
+	argv[n++] = xstrdup("::/");
+	argv[n] = NULL;
+	int r = 0;
+	char out[1024];
+	if (files && runcmd(argv, NULL, out, sizeof(out)) != 0) {
+		snprintf(err, errlen, "mcopy into the card image failed: %s", str_trim(out));
+		r = -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
+	return r;
+}
+
+int fatcard_build(const char *dir, const char *img, char *err, size_t errlen)
+{
+	dir_bytes = 0;
+	if (nftw(dir, add_size, 16, FTW_PHYS) != 0) {
+		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	const uint64_t start = 4u << 20;
+	uint64_t fat = (dir_bytes + dir_bytes / 4 + (16u << 20)) & ~((1ull << 20) - 1);
+	if (fat < (64u << 20))
+		fat = 64u << 20; /* FAT32 needs 65525 clusters */
+	int fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || ftruncate(fd, (off_t)(start + fat)) < 0 || write_mbr(fd, start / 512, fat / 512) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", img, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	/* FAT32 by the cluster count (what mtools and the firmware go by) needs > 65524 clusters:
+	 * mkfs.vfat's default cluster size can fall below that for 128–512 MiB */
+	unsigned spc = 8;
+	while (spc > 1 && fat / 512 / spc < 70000)
+		spc /= 2;
+	char off[32], blocks[32], cl[16], out[1024];
+	snprintf(off, sizeof(off), "%llu", (unsigned long long)(start / 512));
+	snprintf(blocks, sizeof(blocks), "%llu", (unsigned long long)(fat / 1024));
+	snprintf(cl, sizeof(cl), "%u", spc);
+	char *mk[] = {"mkfs.vfat", "-F", "32", "-s", cl, "-n", "BOOT", "--offset", off, (char *)img, blocks, NULL};
+	if (runcmd(mk, NULL, out, sizeof(out)) != 0) {
+		snprintf(err, errlen, "mkfs.vfat failed: %s", str_trim(out));
+		return -1;
+	}
+	char *spec = mspec(img, start);
+	int r = copy_entries(dir, spec, err, errlen);
+	free(spec);
+	return r;
+}

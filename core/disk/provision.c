@@ -1,0 +1,251 @@
+/* provision — backing file, grown root, TFTP directory. */
+#include "core/disk/provision.h"
+
+#include <errno.h>
+#include <ext2fs/ext2fs.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/disk/customize.h"
+#include "core/disk/parttable.h"
+#include "core/base/fsutil.h"
+#include "core/base/runcmd.h"
+#include "core/base/util.h"
+
+char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
+{
+	const char *root = s->tftp_root ? s->tftp_root : "/srv/tftp";
+	switch (p->prefix) {
+	case TFTP_PREFIX_SERIAL:
+		if (!p->has_serial)
+			break;
+		return xasprintf("%s/%s", root, p->serial);
+	case TFTP_PREFIX_MAC:
+		if (!p->has_mac)
+			break;
+		char mac[18];
+		mac_format(p->mac, '-', mac);
+		return xasprintf("%s/%s", root, mac);
+	case TFTP_PREFIX_STRING: return xasprintf("%s/%s", root, p->prefix_str ? p->prefix_str : p->name);
+	}
+	snprintf(err, errlen, "[pi \"%s\"] needs a %s for its TFTP directory (tftp_prefix)", p->name,
+		 p->prefix == TFTP_PREFIX_MAC ? "mac" : "serial");
+	return NULL;
+}
+
+int provision_ext_uuid(const char *path, uint64_t offset, char out[40])
+{
+	char opts[64];
+	snprintf(opts, sizeof(opts), "offset=%llu", (unsigned long long)offset);
+	ext2_filsys fs = NULL;
+	if (ext2fs_open2(path, opts, EXT2_FLAG_64BITS, 0, 0, unix_io_manager, &fs) != 0)
+		return -1;
+	const uint8_t *u = fs->super->s_uuid;
+	snprintf(out, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", u[0],
+		 u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	ext2fs_close_free(&fs);
+	return 0;
+}
+
+static int run(char *const argv[], const char *in, char *err, size_t errlen)
+{
+	char out[2048];
+	int r = runcmd(argv, in, out, sizeof(out));
+	if (r != 0)
+		snprintf(err, errlen, "%s failed (exit %d): %s", argv[0], r, str_trim(out));
+	return r;
+}
+
+/* Grows the last partition to the end of the file and its ext filesystem to fill it. */
+static int grow_root(const char *backing, struct provision_result *r, char *err, size_t errlen)
+{
+	struct part_table pt;
+	if (part_table_read_path(backing, &pt) < 0 || pt.n == 0) {
+		snprintf(err, errlen, "%s has no partition table to grow", backing);
+		return -1;
+	}
+	const struct disk_part *last = &pt.parts[0];
+	for (int i = 1; i < pt.n; i++)
+		if (pt.parts[i].start > last->start)
+			last = &pt.parts[i];
+	r->root_part = last->number;
+	if (last->fs.kind != FS_EXT) {
+		snprintf(err, errlen, "partition %d of %s is not ext2/3/4; cannot grow it", last->number, backing);
+		return -1;
+	}
+	uint64_t old = last->size, off = last->start;
+	if (pt.kind == PT_GPT) { /* the backup GPT header must move to the new end first */
+		char *rel[] = {"sfdisk", "--relocate", "gpt-bak-std", (char *)backing, NULL};
+		if (run(rel, NULL, err, errlen) != 0)
+			return -1;
+	}
+	char *tmp = fs_temp_file("sfdisk", ", +\n", 4);
+	if (!tmp) {
+		snprintf(err, errlen, "cannot write a temporary file in %s: %s", fs_tmpdir(),
+			 strerror(errno));
+		return -1;
+	}
+	char num[16];
+	snprintf(num, sizeof(num), "%d", last->number);
+	char *sf[] = {"sfdisk", "--no-reread", "--no-tell-kernel", "-N", num, (char *)backing, NULL};
+	int rc = run(sf, tmp, err, errlen);
+	unlink(tmp);
+	free(tmp);
+	if (rc != 0 || part_table_read_path(backing, &pt) < 0)
+		return -1;
+	uint64_t len = 0;
+	for (int i = 0; i < pt.n; i++)
+		if (pt.parts[i].number == r->root_part)
+			len = pt.parts[i].size;
+	/* resize2fs on a regular file truncates it to the filesystem's end (ignoring ?offset=),
+	 * cutting off the grown partition's tail: give it a loop device over the partition. */
+	char offs[32], lens[32], loopdev[64] = "";
+	snprintf(offs, sizeof(offs), "%llu", (unsigned long long)off);
+	snprintf(lens, sizeof(lens), "%llu", (unsigned long long)len);
+	char *lo[] = {"losetup", "--find", "--show", "--offset", offs, "--sizelimit", lens,
+		      (char *)backing, NULL};
+	if (runcmd_split(lo, loopdev, sizeof(loopdev), NULL, 0) != 0 || !*str_trim(loopdev)) {
+		snprintf(err, errlen, "growing the filesystem needs a loop device (losetup, as root): "
+				      "partition %d was grown, its filesystem not", r->root_part);
+		return -1;
+	}
+	char *dev = loopdev;
+	char *fsck[] = {"e2fsck", "-fy", dev, NULL};
+	char *rs[] = {"resize2fs", dev, NULL};
+	char out[2048];
+	rc = runcmd(fsck, NULL, out, sizeof(out));
+	if (rc > 1) { /* 1 = errors corrected, which a fresh image should not have but is fine */
+		snprintf(err, errlen, "e2fsck of partition %d failed (exit %d): %s", r->root_part, rc, str_trim(out));
+		rc = -1;
+	} else {
+		rc = run(rs, NULL, err, errlen) ? -1 : 0;
+	}
+	char *det[] = {"losetup", "-d", dev, NULL};
+	runcmd(det, NULL, NULL, 0);
+	if (rc == 0)
+		snprintf(r->note, sizeof(r->note), "partition %d grown from %llu MiB to %llu MiB", r->root_part,
+			 (unsigned long long)(old >> 20), (unsigned long long)(len >> 20));
+	if (rc == 0 && provision_ext_uuid(backing, off, r->root_uuid) < 0) {
+		snprintf(err, errlen, "cannot read the grown filesystem of partition %d", r->root_part);
+		rc = -1;
+	}
+	return rc;
+}
+
+static size_t count_files(const char *dir)
+{
+	char *argv[] = {"find", (char *)dir, "-type", "f", NULL};
+	char out[65536];
+	if (runcmd(argv, NULL, out, sizeof(out)) != 0)
+		return 0;
+	size_t n = 0;
+	for (char *p = out; *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static int write_text(const char *path, const char *text, char *err, size_t errlen)
+{
+	if (fs_write_atomic(path, text, strlen(text), 0644) == 0)
+		return 0;
+	snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return -1;
+}
+
+/* The boot FAT's files into dir, then cmdline.txt/config.txt edited for the network root. */
+static int fill_tftp(const struct site *s, const struct pi *p, const char *backing, const char *dir,
+		     struct provision_result *r, char *err, size_t errlen)
+{
+	uint64_t off;
+	if (customize_find_boot(backing, &off, err, errlen) < 0)
+		return -1;
+	if (fs_mkdir_p(dir, 0755) < 0) {
+		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	setenv("MTOOLS_SKIP_CHECK", "1", 1);
+	char *spec = xasprintf("%s@@%llu", backing, (unsigned long long)off);
+	char *cp[] = {"mcopy", "-s", "-n", "-m", "-i", spec, "::/*", (char *)dir, NULL};
+	int rc = run(cp, NULL, err, errlen);
+	free(spec);
+	if (rc != 0)
+		return -1;
+	char *cmdpath = xasprintf("%s/cmdline.txt", dir), *cfgpath = xasprintf("%s/config.txt", dir);
+	size_t len;
+	char *old = fs_read_file(cmdpath, &len);
+	char *line = customize_network_cmdline(s, p, old, r->root_uuid);
+	char *withnl = xasprintf("%s\n", line);
+	rc = write_text(cmdpath, withnl, err, errlen);
+	free(old);
+	free(line);
+	free(withnl);
+	if (rc == 0 && s->root == ROOT_ISCSI) {
+		/* the iSCSI login happens in the initramfs: make sure the firmware loads one */
+		char *cfg = fs_read_file(cfgpath, &len);
+		if (!cfg || !strstr(cfg, "\ninitramfs ")) {
+			char *want[] = {"auto_initramfs=1"};
+			char *n = customize_config_edit(cfg, want, 1);
+			rc = write_text(cfgpath, n, err, errlen);
+			free(n);
+		}
+		free(cfg);
+	}
+	free(cmdpath);
+	free(cfgpath);
+	r->tftp_files = count_files(dir);
+	return rc;
+}
+
+int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root,
+		 flash_progress_fn progress, void *ud, struct provision_result *r, char *err,
+		 size_t errlen)
+{
+	memset(r, 0, sizeof(*r));
+	if (!p->image) {
+		snprintf(err, errlen, "[pi \"%s\"] has no image = … to provision from", p->name);
+		return -1;
+	}
+	struct site tmp = *s;
+	if (tftp_root)
+		tmp.tftp_root = (char *)tftp_root;
+	r->tftp_dir = provision_tftp_dir(&tmp, p, err, errlen);
+	if (!r->tftp_dir)
+		return -1;
+	r->backing = xstrdup(p->backing);
+	struct flash_opts fo = {p->image, p->backing, true, NULL, progress, ud, NULL};
+	if (flash_run(&fo, &r->flash) < 0) {
+		snprintf(err, errlen, "%s", r->flash.message);
+		return -1;
+	}
+	r->size = r->flash.image_size;
+	if (p->size > r->size) {
+		if (truncate(p->backing, (off_t)p->size) < 0) {
+			snprintf(err, errlen, "cannot grow %s to %llu bytes: %s", p->backing,
+				 (unsigned long long)p->size, strerror(errno));
+			return -1;
+		}
+		r->size = p->size;
+		if (grow_root(p->backing, r, err, errlen) < 0)
+			return -1;
+	} else {
+		struct part_table pt;
+		if (part_table_read_path(p->backing, &pt) == 0)
+			for (int i = 0; i < pt.n; i++)
+				if (pt.parts[i].fs.kind == FS_EXT && provision_ext_uuid(p->backing, pt.parts[i].start, r->root_uuid) == 0)
+					r->root_part = pt.parts[i].number;
+		snprintf(r->note, sizeof(r->note), "kept the image's size (profile size %s)",
+			 p->size ? "is not larger" : "not set");
+	}
+	return fill_tftp(s, p, p->backing, r->tftp_dir, r, err, errlen);
+}
+
+void provision_result_done(struct provision_result *r)
+{
+	free(r->backing);
+	free(r->tftp_dir);
+	memset(r, 0, sizeof(*r));
+}

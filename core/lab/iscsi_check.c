@@ -1,0 +1,741 @@
+/* iscsi_check — an iSCSI root target as the Pi's initramfs sees it (libiscsi). */
+#include "core/lab/iscsi_check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <iscsi/iscsi.h>
+#include <iscsi/scsi-lowlevel.h>
+
+#include "core/server/bootparams.h"
+#include "core/disk/rootfs.h"
+#include "core/base/util.h"
+
+#define ICHECK_NAME(id, name) name,
+const char *const icheck_step_names[IC_COUNT] = {ICHECK_STEPS(ICHECK_NAME)};
+#undef ICHECK_NAME
+const char *const icheck_level_names[] = {"ok", "info", "warning", "FAIL"};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+struct iscsi_check *iscsi_check_new(const struct iscsi_check_opts *o)
+{
+	struct iscsi_check *c = xcalloc(1, sizeof(*c));
+	c->o = *o;
+	c->o.host = dup_or_null(o->host);
+	c->o.target = dup_or_null(o->target);
+	c->o.initiator = dup_or_null(o->initiator);
+	c->o.chap_user = dup_or_null(o->chap_user);
+	c->o.chap_secret = dup_or_null(o->chap_secret);
+	c->o.root_spec = dup_or_null(o->root_spec);
+	c->o.root_from = dup_or_null(o->root_from);
+	c->o.profile_initiator = dup_or_null(o->profile_initiator);
+	c->o.profile_target = dup_or_null(o->profile_target);
+	if (c->o.port <= 0)
+		c->o.port = 3260;
+	if (c->o.timeout <= 0)
+		c->o.timeout = 10;
+	c->login_status = -1;
+	c->lun = -1;
+	return c;
+}
+
+void iscsi_check_free(struct iscsi_check *c)
+{
+	if (!c)
+		return;
+	if (c->ctx) {
+		if (c->logged_in)
+			iscsi_logout_sync(c->ctx);
+		iscsi_destroy_context(c->ctx);
+	}
+	const char *owned[] = {c->o.host,      c->o.target,    c->o.initiator,
+			       c->o.chap_user, c->o.chap_secret, c->o.root_spec,
+			       c->o.root_from, c->o.profile_initiator, c->o.profile_target};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(owned); i++)
+		free((char *)owned[i]);
+	for (size_t i = 0; i < c->n_lines; i++)
+		free(c->lines[i].text);
+	free(c->lines);
+	for (size_t i = 0; i < c->n_targets; i++)
+		free(c->targets[i]);
+	free(c->targets);
+	free(c->cause);
+	free(c->fix);
+	free(c);
+}
+
+static void add_line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, char *text)
+{
+	c->lines = xrealloc(c->lines, (c->n_lines + 1) * sizeof(*c->lines));
+	c->lines[c->n_lines++] = (struct icheck_line){st, lv, text};
+}
+
+static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
+static void line(struct iscsi_check *c, enum icheck_step st, enum icheck_level lv, const char *fmt,
+		 ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(c, st, lv, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+/* Records the verdict and a FAIL line; returns -1 so steps can `return stop(…)`. */
+static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *cause = xvasprintf(fmt, ap);
+	va_end(ap);
+	c->ok = false;
+	c->failed_step = st;
+	free(c->cause);
+	c->cause = cause;
+	free(c->fix);
+	c->fix = dup_or_null(fix);
+	add_line(c, st, IC_FAIL, xstrdup(cause));
+	return -1;
+}
+
+const char *iscsi_login_status_text(int status)
+{
+	switch (status) {
+	case 0x0000: return "success";
+	case 0x0101: return "target moved temporarily";
+	case 0x0102: return "target moved permanently";
+	case 0x0200: return "initiator error";
+	case 0x0201: return "authentication failure";
+	case 0x0202: return "authorization failure";
+	case 0x0203: return "target not found";
+	case 0x0204: return "target removed";
+	case 0x0205: return "unsupported version";
+	case 0x0206: return "too many connections";
+	case 0x0207: return "missing parameter";
+	case 0x0208: return "can't include in session";
+	case 0x0209: return "session type not supported";
+	case 0x020a: return "session does not exist";
+	case 0x020b: return "invalid request during login";
+	case 0x0300: return "target error";
+	case 0x0301: return "service unavailable";
+	case 0x0302: return "out of resources";
+	default: return "unknown status";
+	}
+}
+
+/* A non-blocking connect with a deadline, so a dropped SYN (a firewall) is told apart from a
+ * refused one and never waits for the kernel's two-minute TCP timeout. */
+static int tcp_probe(const char *host, int port, int timeout, char *why, size_t whylen)
+{
+	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;
+	char ports[8];
+	snprintf(ports, sizeof(ports), "%d", port);
+	int rc = getaddrinfo(host, ports, &hints, &ai);
+	if (rc != 0) {
+		snprintf(why, whylen, "cannot resolve %s: %s", host, gai_strerror(rc));
+		return -1;
+	}
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	rc = fd < 0 ? -1 : connect(fd, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	if (rc < 0 && errno == EINPROGRESS) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int err = 0;
+		socklen_t el = sizeof(err);
+		if (poll(&p, 1, timeout * 1000) == 1 &&
+		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0) {
+			rc = err ? -1 : 0;
+			errno = err;
+		} else {
+			errno = ETIMEDOUT;
+		}
+	}
+	if (rc < 0) {
+		if (errno == ETIMEDOUT)
+			snprintf(why, whylen,
+				 "no answer from %s:%d within %d s: TCP %d is dropped on the way "
+				 "(a firewall rule) or the host is down",
+				 host, port, timeout, port);
+		else if (errno == ECONNREFUSED)
+			snprintf(why, whylen,
+				 "%s:%d refused the connection: no iSCSI target is listening there",
+				 host, port);
+		else
+			snprintf(why, whylen, "cannot connect to %s:%d: %s", host, port,
+				 strerror(errno));
+	}
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+static struct iscsi_context *new_ctx(struct iscsi_check *c, enum iscsi_session_type type)
+{
+	struct iscsi_context *ctx = iscsi_create_context(c->o.initiator);
+	if (!ctx)
+		return NULL;
+	iscsi_set_session_type(ctx, type);
+	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
+	iscsi_set_timeout(ctx, c->o.timeout);
+	return ctx;
+}
+
+static void discovery(struct iscsi_check *c, const char *portal)
+{
+	struct iscsi_context *ctx = new_ctx(c, ISCSI_SESSION_DISCOVERY);
+	if (!ctx)
+		return;
+	if (iscsi_connect_sync(ctx, portal) != 0 || iscsi_login_sync(ctx) != 0) {
+		line(c, IC_DISCOVERY, IC_WARN, "discovery login refused: %s", iscsi_get_error(ctx));
+		iscsi_destroy_context(ctx);
+		return;
+	}
+	struct iscsi_discovery_address *da = iscsi_discovery_sync(ctx), *d;
+	c->discovery_ok = true; /* an empty answer comes back as NULL too */
+	for (d = da; d; d = d->next) {
+		c->targets = xrealloc(c->targets, (c->n_targets + 1) * sizeof(char *));
+		c->targets[c->n_targets++] = xstrdup(d->target_name);
+	}
+	if (da)
+		iscsi_free_discovery_data(ctx, da);
+	iscsi_logout_sync(ctx);
+	iscsi_destroy_context(ctx);
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < c->n_targets; i++)
+		sbuf_printf(&b, "%s%s", i ? ", " : "", c->targets[i]);
+	line(c, IC_DISCOVERY, IC_INFO, "SendTargets as %s lists %zu target%s%s%s", c->o.initiator,
+	     c->n_targets, c->n_targets == 1 ? "" : "s", c->n_targets ? ": " : "",
+	     b.buf ? b.buf : "");
+	sbuf_done(&b);
+}
+
+/* libiscsi reports a refused login as "… Status: <text>(<class<<8|detail>)". */
+static int login_status_of(const char *err)
+{
+	const char *s = err ? strstr(err, "Status: ") : NULL;
+	const char *open = s ? strrchr(s, '(') : NULL;
+	return open ? atoi(open + 1) : -1;
+}
+
+static int explain_login(struct iscsi_check *c, const char *err)
+{
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	struct iscsi_login_facts f = {
+		.status = c->login_status, .initiator = c->o.initiator, .target = c->o.target,
+		.profile_initiator = c->o.profile_initiator, .profile_target = c->o.profile_target,
+		.portal = portal, .target_kind = c->o.target_kind, .chap_user = c->o.chap_user,
+		.targets = (const char *const *)c->targets, .n_targets = c->n_targets,
+		.discovery_done = c->discovery_ok, .error = err,
+	};
+	const char *fix = NULL;
+	char *cause = iscsi_login_explain(&f, &fix);
+	stop(c, IC_LOGIN, fix, "%s", cause);
+	free(cause);
+	return -1;
+}
+
+int iscsi_check_login(struct iscsi_check *c)
+{
+	char why[300], portal[300];
+	if (tcp_probe(c->o.host, c->o.port, c->o.timeout, why, sizeof(why)) < 0)
+		return stop(c, IC_CONNECT, "start the target (tgtd) and allow TCP 3260 from the Pis",
+			    "%s", why);
+	c->reachable = true;
+	line(c, IC_CONNECT, IC_OK, "TCP %s:%d accepts connections", c->o.host, c->o.port);
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	discovery(c, portal);
+	struct iscsi_context *ctx = new_ctx(c, ISCSI_SESSION_NORMAL);
+	if (!ctx)
+		return stop(c, IC_LOGIN, NULL, "libiscsi could not create a context for %s",
+			    c->o.initiator);
+	c->ctx = ctx;
+	iscsi_set_targetname(ctx, c->o.target);
+	if (c->o.chap_user)
+		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
+						 c->o.chap_secret ? c->o.chap_secret : "");
+	if (iscsi_connect_sync(ctx, portal) != 0)
+		return stop(c, IC_LOGIN, NULL, "connect to %s failed: %s", portal,
+			    iscsi_get_error(ctx));
+	if (iscsi_login_sync(ctx) != 0) {
+		char *err = xstrdup(iscsi_get_error(ctx));
+		c->login_status = login_status_of(err);
+		explain_login(c, err);
+		free(err);
+		return -1;
+	}
+	c->login_status = 0;
+	c->logged_in = true;
+	line(c, IC_LOGIN, IC_OK, "logged in to %s as %s%s", c->o.target, c->o.initiator,
+	     c->o.chap_user ? " with CHAP" : "");
+	return 0;
+}
+
+/* Logs in to the checked target as initiator ini, with the check's CHAP credentials or
+ * without; true when the target lets the login in (the session is closed again at once). */
+static bool login_accepted(struct iscsi_check *c, const char *ini, bool chap)
+{
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	struct iscsi_context *ctx = iscsi_create_context(ini);
+	if (!ctx)
+		return false;
+	iscsi_set_session_type(ctx, ISCSI_SESSION_NORMAL);
+	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
+	iscsi_set_timeout(ctx, c->o.timeout);
+	iscsi_set_targetname(ctx, c->o.target);
+	if (chap && c->o.chap_user)
+		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
+						 c->o.chap_secret ? c->o.chap_secret : "");
+	bool ok = iscsi_connect_sync(ctx, portal) == 0 && iscsi_login_sync(ctx) == 0;
+	if (ok)
+		iscsi_logout_sync(ctx);
+	iscsi_destroy_context(ctx);
+	return ok;
+}
+
+#define ICHECK_PROBE_IQN "iqn.2026-11.invalid.pinetboot:acl-probe"
+
+/* What the Pi's own login cannot show: whether the target lets others in as well. tgt admits a
+ * login whose source address OR initiator name is in the target's ACL, and a target without
+ * incominguser accepts a login that offers CHAP without doing it. */
+static void open_doors(struct iscsi_check *c)
+{
+	if (c->o.chap_user && login_accepted(c, c->o.initiator, false))
+		line(c, IC_LOGIN, IC_WARN,
+		     "%s also lets %s in without CHAP: the target has no incominguser, so the "
+		     "Pi's CHAP secret protects nothing (add incominguser %s SECRET to the target)",
+		     c->o.target, c->o.initiator, c->o.chap_user);
+	if (!login_accepted(c, ICHECK_PROBE_IQN, true))
+		return;
+	line(c, IC_LOGIN, c->o.chap_user ? IC_INFO : IC_WARN,
+	     "%s also admits initiator %s: its ACL does not hold other initiator names out (tgt "
+	     "admits a login whose address OR name is listed, so an initiator-address line "
+	     "covering the Pis lets every name in)%s",
+	     c->o.target, ICHECK_PROBE_IQN,
+	     c->o.chap_user ? "; CHAP still guards it"
+			    : "; without CHAP any host there can use this Pi's root");
+}
+
+static int report_luns(struct iscsi_check *c)
+{
+	struct scsi_task *task = iscsi_reportluns_sync(c->ctx, 0, 1024);
+	struct scsi_reportluns_list *l = NULL;
+	if (task && task->status == SCSI_STATUS_GOOD)
+		l = scsi_datain_unmarshall(task);
+	if (!l) {
+		if (task)
+			scsi_free_scsi_task(task);
+		return stop(c, IC_LUNS, NULL, "REPORT LUNS failed: %s", iscsi_get_error(c->ctx));
+	}
+	struct sbuf b;
+	sbuf_init(&b);
+	for (uint32_t i = 0; i < l->num && c->n_luns < (int)PNB_ARRAY_LEN(c->luns); i++) {
+		c->luns[c->n_luns++] = l->luns[i];
+		sbuf_printf(&b, "%s%u", i ? ", " : "", l->luns[i]);
+	}
+	scsi_free_scsi_task(task);
+	line(c, IC_LUNS, IC_INFO, "the target reports LUN%s %s", c->n_luns == 1 ? "" : "s",
+	     b.buf ? b.buf : "(none)");
+	sbuf_done(&b);
+	return 0;
+}
+
+/* A fresh session sees UNIT ATTENTION (power on / reset) on its first command to each LUN, as
+ * the kernel does; it clears after being reported, so a few TEST UNIT READYs consume it. */
+static void clear_unit_attention(struct iscsi_check *c, int lun)
+{
+	for (int i = 0; i < 4; i++) {
+		struct scsi_task *t = iscsi_testunitready_sync(c->ctx, lun);
+		bool ua = t && t->status == SCSI_STATUS_CHECK_CONDITION &&
+			  t->sense.key == SCSI_SENSE_UNIT_ATTENTION;
+		if (t)
+			scsi_free_scsi_task(t);
+		if (!ua)
+			return;
+	}
+}
+
+/* READ CAPACITY(16); a LUN that is not a disk (tgt's LUN 0 is the controller) fails here. */
+static int capacity_of(struct iscsi_check *c, int lun, uint64_t *bytes, uint32_t *block)
+{
+	clear_unit_attention(c, lun);
+	struct scsi_task *task = iscsi_readcapacity16_sync(c->ctx, lun);
+	struct scsi_readcapacity16 *rc16 = NULL;
+	if (task && task->status == SCSI_STATUS_GOOD)
+		rc16 = scsi_datain_unmarshall(task);
+	if (rc16) {
+		*block = rc16->block_length;
+		*bytes = (rc16->returned_lba + 1) * (uint64_t)rc16->block_length;
+	}
+	if (task)
+		scsi_free_scsi_task(task);
+	if (!rc16 || *block == 0)
+		return -1;
+	return 0;
+}
+
+static bool has_lun(const struct iscsi_check *c, int lun)
+{
+	for (int i = 0; i < c->n_luns; i++)
+		if (c->luns[i] == lun)
+			return true;
+	return false;
+}
+
+static int pick_lun(struct iscsi_check *c)
+{
+	if (c->o.lun >= 0) {
+		if (capacity_of(c, c->o.lun, &c->capacity, &c->block_size) == 0) {
+			c->lun = c->o.lun;
+			return 0;
+		}
+		int disk = -1;
+		for (int i = 0; i < c->n_luns && disk < 0; i++)
+			if (c->luns[i] != c->o.lun &&
+			    capacity_of(c, c->luns[i], &c->capacity, &c->block_size) == 0)
+				disk = c->luns[i];
+		if (disk >= 0)
+			return stop(c, IC_CAPACITY,
+				    "use the LUN the target really has: tgt numbers backing stores "
+				    "from 1, LIO from 0 (root=iscsi:…:LUN:… / the LUN in the URL)",
+				    "LUN %d %s; the disk is LUN %d%s", c->o.lun,
+				    has_lun(c, c->o.lun) ? "is not a disk (tgt's LUN 0 is its "
+							   "controller)"
+							 : "does not exist",
+				    disk,
+				    c->o.lun == 0 && disk == 1 ? " (tgt starts at LUN 1, root=iscsi: "
+								 "defaults to LUN 0)"
+							       : "");
+		return stop(c, IC_CAPACITY, "add a backing-store to the target",
+			    "LUN %d has no readable disk and the target exports no other", c->o.lun);
+	}
+	for (int i = 0; i < c->n_luns; i++)
+		if (capacity_of(c, c->luns[i], &c->capacity, &c->block_size) == 0) {
+			c->lun = c->luns[i];
+			return 0;
+		}
+	return stop(c, IC_CAPACITY, "add a backing-store to the target",
+		    "target %s has no disk LUN (only the controller)", c->o.target);
+}
+
+static int lun_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct iscsi_check *c = ctx;
+	uint32_t bs = c->block_size;
+	uint64_t first = off / bs, last = (off + len - 1) / bs;
+	if ((last + 1) * bs > c->capacity)
+		return -1;
+	uint32_t n = (uint32_t)(last - first + 1);
+	struct scsi_task *task =
+		iscsi_read16_sync(c->ctx, c->lun, first, n * bs, (int)bs, 0, 0, 0, 0, 0);
+	int rc = -1;
+	if (task && task->status == SCSI_STATUS_GOOD && task->datain.size >= (int)(n * bs)) {
+		memcpy(buf, task->datain.data + (off - first * bs), len);
+		rc = 0;
+	}
+	if (task)
+		scsi_free_scsi_task(task);
+	return rc;
+}
+
+static void describe_fs(struct iscsi_check *c, enum icheck_step st, const struct disk_part *p)
+{
+	char size[24];
+	size_format(p->size, size);
+	if (p->fs.kind == FS_UNKNOWN)
+		line(c, st, IC_WARN, "partition %d (%s) holds no FAT or ext filesystem", p->number,
+		     size);
+	else
+		line(c, st, IC_OK, "partition %d: %s UUID=%s LABEL=\"%s\" PARTUUID=%s (%s)",
+		     p->number, p->fs.type, p->fs.uuid, p->fs.label, p->partuuid, size);
+}
+
+int iscsi_check_disk(struct iscsi_check *c)
+{
+	if (report_luns(c) < 0 || pick_lun(c) < 0)
+		return -1;
+	char have[24], want[24];
+	size_format(c->capacity, have);
+	line(c, IC_CAPACITY, IC_OK, "LUN %d: %s (%llu bytes, %u-byte blocks)", c->lun, have,
+	     (unsigned long long)c->capacity, c->block_size);
+	if (c->o.expect_size && c->o.expect_size != c->capacity) {
+		size_format(c->o.expect_size, want);
+		line(c, IC_CAPACITY, c->o.expect_size > c->capacity ? IC_FAIL : IC_WARN,
+		     "the profile's size is %s but the LUN is %s: the backing file was not "
+		     "written or grown to the profile size",
+		     want, have);
+		/* a failure, but the Pi may still boot from what is there: go on and say so */
+		if (c->o.expect_size > c->capacity)
+			stop(c, IC_CAPACITY, "re-create the backing file at the profile size "
+					     "(pinetboot flash --backing) and restart the target",
+			     "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
+	}
+	if (part_table_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
+		return stop(c, IC_PARTITIONS, NULL, "reading LUN %d failed: %s", c->lun,
+			    c->disk.error);
+	c->have_disk = true;
+	if (c->disk.kind == PT_NONE && strstr(c->disk.error, "GPT"))
+		return stop(c, IC_PARTITIONS, "write the Pi OS image to the backing file again",
+			    "LUN %d: %s", c->lun, c->disk.error);
+	if (c->disk.kind == PT_NONE || c->disk.n == 0)
+		return stop(c, IC_PARTITIONS, "write the Pi OS image to the backing file",
+			    "LUN %d has no partition table: the backing file holds no image", c->lun);
+	if (c->disk.error[0]) /* a damaged primary GPT, read from its backup */
+		line(c, IC_PARTITIONS, IC_WARN, "LUN %d: %s", c->lun, c->disk.error);
+	line(c, IC_PARTITIONS, IC_OK, "%s partition table, disk id %s, %d partition%s",
+	     c->disk.kind == PT_GPT ? "GPT" : "MBR", c->disk.disk_id, c->disk.n,
+	     c->disk.n == 1 ? "" : "s");
+	for (int i = 0; i < c->disk.n; i++) {
+		const struct disk_part *p = &c->disk.parts[i];
+		if (p->past_end)
+			line(c, IC_PARTITIONS, IC_WARN, "partition %d ends past the end of the LUN",
+			     p->number);
+		describe_fs(c, i == 0 ? IC_BOOT_FS : IC_ROOT_FS, p);
+	}
+	return 0;
+}
+
+static int root_found(struct iscsi_check *c, const struct disk_part *root)
+{
+	c->root_part = root;
+	/* The superblock was read to get here: that is the first thing the kernel reads. */
+	c->root_read = root->fs.kind == FS_EXT;
+	if (!c->root_read)
+		return stop(c, IC_ROOT_MATCH, NULL, "partition %d is %s, not a Linux root filesystem",
+			    root->number, root->fs.type[0] ? root->fs.type : "unformatted");
+	return 0;
+}
+
+/* root=/dev/disk/by-path/ip-…-iscsi-IQN-lun-N-partM: udev makes that name only for this exact
+ * portal, target and LUN, so each must be the one the Pi really uses. */
+static const struct disk_part *root_by_path(struct iscsi_check *c, const struct iscsi_by_path *bp)
+{
+	static const char fix[] = "make root= name the portal, target and LUN the Pi logs in to, "
+				  "or use root=UUID=… (pinetboot export with root_uuid set)";
+	char portal[300];
+	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	const char *what = NULL;
+	char have[300] = "", want[300] = "";
+	if (strcmp(bp->target, c->o.target)) {
+		what = "target";
+		snprintf(have, sizeof(have), "%s", bp->target);
+		snprintf(want, sizeof(want), "%s", c->o.target);
+	} else if (strcmp(bp->portal, portal)) {
+		what = "portal";
+		snprintf(have, sizeof(have), "%s", bp->portal);
+		snprintf(want, sizeof(want), "%s", portal);
+	} else if (bp->lun != c->lun) {
+		what = "LUN";
+		snprintf(have, sizeof(have), "%d", bp->lun);
+		snprintf(want, sizeof(want), "%d", c->lun);
+	}
+	if (what) {
+		stop(c, IC_ROOT_MATCH, fix,
+		     "root=%s names %s %s but the Pi's disk is %s %s: that device never appears and "
+		     "the Pi waits for its root forever",
+		     c->o.root_spec, what, have, what, want);
+		return NULL;
+	}
+	for (int i = 0; i < c->disk.n; i++)
+		if (c->disk.parts[i].number == bp->part)
+			return &c->disk.parts[i];
+	stop(c, IC_ROOT_MATCH, fix, "root=%s names partition %d, which LUN %d does not have",
+	     c->o.root_spec, bp->part, c->lun);
+	return NULL;
+}
+
+int iscsi_check_root(struct iscsi_check *c)
+{
+	struct iscsi_by_path byp;
+	if (c->o.root_spec && bootparams_by_path(c->o.root_spec, &byp)) {
+		const struct disk_part *root = root_by_path(c, &byp);
+		if (!root)
+			return -1;
+		line(c, IC_ROOT_MATCH, IC_OK, "root=%s (%s) is partition %d", c->o.root_spec,
+		     c->o.root_from ? c->o.root_from : "cmdline", root->number);
+		return root_found(c, root);
+	}
+	const struct disk_part *root = NULL;
+	if (!c->o.root_spec) {
+		for (int i = 0; i < c->disk.n && !root; i++)
+			if (c->disk.parts[i].fs.kind == FS_EXT)
+				root = &c->disk.parts[i];
+		if (!root)
+			return stop(c, IC_ROOT_MATCH, "write a Pi OS image (ext4 root) to the backing file",
+				    "no ext2/3/4 root filesystem on LUN %d", c->lun);
+		line(c, IC_ROOT_MATCH, IC_INFO,
+		     "root= not known (give --root, or a served cmdline.txt or root_uuid with "
+		     "--site): partition %d, the first ext filesystem, would be the root",
+		     root->number);
+	} else {
+		root = part_table_find(&c->disk, c->o.root_spec);
+		if (!root) {
+			const struct disk_part *ext = NULL;
+			for (int i = 0; i < c->disk.n && !ext; i++)
+				if (c->disk.parts[i].fs.kind == FS_EXT)
+					ext = &c->disk.parts[i];
+			return stop(c, IC_ROOT_MATCH,
+				    "put the LUN's real UUID into cmdline.txt and fstab (re-export "
+				    "with root_uuid set), or re-create the filesystem with the old UUID",
+				    "root=%s from %s names nothing on LUN %d; the root partition "
+				    "there has %s%s (PARTUUID=%s): the Pi will wait for its root "
+				    "forever",
+				    c->o.root_spec, c->o.root_from ? c->o.root_from : "the Pi's cmdline",
+				    c->lun, ext ? "UUID=" : "no ext filesystem",
+				    ext ? ext->fs.uuid : "", ext ? ext->partuuid : "-");
+		}
+		line(c, IC_ROOT_MATCH, IC_OK, "root=%s (%s) is partition %d", c->o.root_spec,
+		     c->o.root_from ? c->o.root_from : "cmdline", root->number);
+	}
+	return root_found(c, root);
+}
+
+static bool fstab_checked_mount(const char *mnt)
+{
+	return !strcmp(mnt, "/") || !strcmp(mnt, "/boot") || !strcmp(mnt, "/boot/firmware");
+}
+
+/* One fstab line; returns false when it would stop the boot. */
+static bool fstab_entry(struct iscsi_check *c, const char *spec, const char *mnt,
+			const char *opts)
+{
+	bool nofail = strstr(opts, "nofail") != NULL;
+	if (!strncmp(spec, "/dev/mmcblk", 11)) {
+		line(c, IC_FSTAB, nofail ? IC_WARN : IC_FAIL,
+		     "/etc/fstab mounts %s on %s: a diskless Pi has no SD card%s", spec, mnt,
+		     nofail ? " (nofail: skipped)" : "");
+		return nofail;
+	}
+	if (strncasecmp(spec, "UUID=", 5) && strncasecmp(spec, "PARTUUID=", 9) &&
+	    strncasecmp(spec, "LABEL=", 6))
+		return true; /* a device path or a network mount: not ours to judge */
+	const struct disk_part *p = part_table_find(&c->disk, spec);
+	if (p) {
+		line(c, IC_FSTAB, IC_OK, "/etc/fstab %s %s is partition %d", spec, mnt, p->number);
+		return true;
+	}
+	const struct disk_part *want = NULL;
+	for (int i = 0; i < c->disk.n && !want; i++)
+		if ((c->disk.parts[i].fs.kind == FS_EXT) == (strcmp(mnt, "/") == 0))
+			want = &c->disk.parts[i];
+	line(c, IC_FSTAB, nofail ? IC_WARN : IC_FAIL,
+	     "/etc/fstab mounts %s on %s but no partition of LUN %d has it%s%s%s%s%s", spec, mnt,
+	     c->lun, want ? "; that partition is UUID=" : "", want ? want->fs.uuid : "",
+	     want ? " PARTUUID=" : "", want ? want->partuuid : "",
+	     nofail ? " (nofail: skipped)" : "");
+	return nofail;
+}
+
+int iscsi_check_fstab(struct iscsi_check *c)
+{
+	if (!c->root_part || c->root_part->fs.kind != FS_EXT)
+		return 0;
+	char *err = NULL;
+	char *text = rootfs_read_file(lun_read, c, c->root_part->start, c->root_part->size,
+				      "/etc/fstab", 65536, &err);
+	if (!text) {
+		line(c, IC_FSTAB, IC_INFO, "no fstab checked (%s)", err);
+		free(err);
+		return 0;
+	}
+	int bad = 0;
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char spec[256], mnt[256], type[64], opts[256] = "";
+		if (l[strspn(l, " \t")] == '#' ||
+		    sscanf(l, "%255s %255s %63s %255s", spec, mnt, type, opts) < 3)
+			continue;
+		if (fstab_checked_mount(mnt) && !fstab_entry(c, spec, mnt, opts))
+			bad++;
+	}
+	free(text);
+	if (bad)
+		return stop(c, IC_FSTAB,
+			    "make /etc/fstab on the LUN name the partitions by the UUIDs above (or "
+			    "drop the SD-card lines): pinetboot export renders a matching fstab",
+			    "%d /etc/fstab entr%s name%s what is not on LUN %d: the Pi mounts its root, "
+			    "then waits for %s and drops to the emergency shell",
+			    bad, bad == 1 ? "y" : "ies", bad == 1 ? "s" : "", c->lun,
+			    bad == 1 ? "that device" : "those devices");
+	return 0;
+}
+
+int iscsi_check_use_root(struct iscsi_check *c, int n)
+{
+	if (!c->root_part)
+		return -1;
+	uint8_t buf[4096];
+	for (int i = 0; i < n; i++) {
+		uint64_t off = c->root_part->start + (uint64_t)i * sizeof(buf);
+		if (off + sizeof(buf) > c->root_part->start + c->root_part->size)
+			break; /* a tiny filesystem has fewer blocks */
+		if (lun_read(c, off, buf, sizeof(buf)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int iscsi_check_run(struct iscsi_check *c)
+{
+	c->ok = true;
+	if (iscsi_check_login(c) == 0) {
+		open_doors(c);
+		if (iscsi_check_disk(c) == 0 && iscsi_check_root(c) == 0)
+			iscsi_check_fstab(c);
+	}
+	if (c->ctx && c->logged_in) {
+		iscsi_logout_sync(c->ctx);
+		c->logged_in = false;
+	}
+	return c->ok ? 0 : 1;
+}
+
+int iscsi_url_parse(const char *url, char **host, int *port, char **target, int *lun, char **err)
+{
+	*host = *target = *err = NULL;
+	if (strncmp(url, "iscsi://", 8) != 0) {
+		*err = xasprintf("\"%s\" is not an iSCSI URL (expected "
+				 "iscsi://HOST[:PORT]/TARGET-IQN/LUN)",
+				 url);
+		return -1;
+	}
+	struct iscsi_context *ctx = iscsi_create_context("iqn.2026-11.invalid:url-parser");
+	struct iscsi_url *u = ctx ? iscsi_parse_full_url(ctx, url) : NULL;
+	if (!u) {
+		*err = xasprintf("\"%s\" is not a valid iSCSI URL: %s (expected "
+				 "iscsi://HOST[:PORT]/TARGET-IQN/LUN)",
+				 url, ctx ? iscsi_get_error(ctx) : "out of memory");
+		if (ctx)
+			iscsi_destroy_context(ctx);
+		return -1;
+	}
+	char *portal = xstrdup(u->portal), *colon = strrchr(portal, ':');
+	*port = 3260;
+	if (colon && !strchr(colon, ']')) {
+		*colon = '\0';
+		*port = atoi(colon + 1);
+	}
+	*host = portal;
+	*target = xstrdup(u->target);
+	*lun = u->lun;
+	iscsi_destroy_url(u);
+	iscsi_destroy_context(ctx);
+	return 0;
+}

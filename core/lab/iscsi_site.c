@@ -1,0 +1,134 @@
+/* iscsi_site — the iSCSI login a Pi of the site profile will make, taken from what the server
+ * really serves it (cmdline.txt in its TFTP directory) with the profile as the fallback. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/server/bootparams.h"
+#include "core/lab/iscsi_check.h"
+#include "core/base/util.h"
+
+char *pi_tftp_dir(const struct site *s, const struct pi *p)
+{
+	const char *root = s->tftp_root ? s->tftp_root : "/srv/tftp";
+	char mac[18];
+	/* bootcode.bin on a Pi 3 only ever probes the serial directory */
+	if (model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL)
+		return xasprintf("%s/%s", root, p->serial);
+	if (p->prefix == TFTP_PREFIX_MAC) {
+		mac_format(p->mac, '-', mac);
+		return xasprintf("%s/%s", root, mac);
+	}
+	return xasprintf("%s/%s", root, p->prefix_str ? p->prefix_str : p->name);
+}
+
+static char *slurp(const char *path, size_t max)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	char *buf = xmalloc(max + 1);
+	size_t n = fread(buf, 1, max, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Stores a heap string in the caller's hold list (freed by the caller) and returns it. */
+static char *keep(char *hold[ICHECK_HOLD], char *str)
+{
+	for (int i = 0; i < ICHECK_HOLD; i++)
+		if (!hold[i])
+			return hold[i] = str;
+	abort(); /* more strings than slots: a programming error */
+}
+
+/* Takes the Pi's own login parameters from its cmdline.txt: that, not the profile, is what the
+ * initramfs will send. */
+static void from_cmdline(const struct boot_params *bp, struct iscsi_check_opts *o,
+			 char *hold[ICHECK_HOLD])
+{
+	if (bp->initiator)
+		o->initiator = keep(hold, xstrdup(bp->initiator));
+	if (bp->target)
+		o->target = keep(hold, xstrdup(bp->target));
+	if (bp->portal)
+		o->host = keep(hold, xstrdup(bp->portal));
+	o->port = bp->port;
+	o->lun = bootparams_root_lun(bp);
+	/* the initramfs offers CHAP only with credentials on its command line: without them the
+	 * Pi logs in with AuthMethod=None whatever the profile says */
+	o->chap_user = o->chap_secret = NULL;
+	if (bp->chap_user) {
+		o->chap_user = keep(hold, xstrdup(bp->chap_user));
+		o->chap_secret = keep(hold, xstrdup(bp->chap_password ? bp->chap_password : ""));
+	}
+}
+
+/* Reads the served cmdline.txt when there is one; fills root= and the login parameters. */
+static int read_served_cmdline(const char *path, struct iscsi_check_opts *o,
+			       char *hold[ICHECK_HOLD], char **err)
+{
+	char *text = slurp(path, 4096);
+	if (!text) {
+		if (errno == ENOENT)
+			return 0;
+		*err = xasprintf("cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	struct boot_params bp;
+	char *perr = NULL;
+	int rc = 0;
+	if (bootparams_parse(text, &bp, &perr) < 0) {
+		*err = xasprintf("%s: %s", path, perr);
+		free(perr);
+		rc = -1;
+	} else {
+		if (bp.iscsi)
+			from_cmdline(&bp, o, hold);
+		struct iscsi_by_path byp;
+		if (bp.root && (strncmp(bp.root, "/dev/", 5) != 0 ||
+				bootparams_by_path(bp.root, &byp))) {
+			o->root_spec = keep(hold, xstrdup(bp.root));
+			o->root_from = keep(hold, xstrdup(path));
+		}
+	}
+	bootparams_done(&bp);
+	free(text);
+	return rc;
+}
+
+int iscsi_check_opts_from_site(const struct site *s, const struct pi *p,
+			       struct iscsi_check_opts *o, char *hold[ICHECK_HOLD], char **err)
+{
+	char addr[16];
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < ICHECK_HOLD; i++)
+		hold[i] = NULL;
+	*err = NULL;
+	ipv4_format(s->address, addr);
+	o->host = keep(hold, xstrdup(addr));
+	o->port = 3260;
+	o->target = p->target;
+	o->initiator = p->initiator;
+	o->profile_initiator = p->initiator;
+	o->profile_target = p->target;
+	o->target_kind = (int)s->iscsi_target;
+	o->lun = s->iscsi_target == TARGET_TGT ? 1 : 0;
+	o->expect_size = p->size;
+	if (p->chap) {
+		o->chap_user = p->chap_user;
+		o->chap_secret = p->chap_secret;
+	}
+	char *dir = pi_tftp_dir(s, p);
+	char *path = xasprintf("%s/cmdline.txt", dir);
+	free(dir);
+	int rc = read_served_cmdline(path, o, hold, err);
+	free(path);
+	if (!o->root_spec && p->root_uuid) {
+		o->root_spec = keep(hold, xasprintf("UUID=%s", p->root_uuid));
+		o->root_from = "the profile's root_uuid";
+	}
+	return rc;
+}

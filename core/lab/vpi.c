@@ -1,0 +1,622 @@
+/* vpi — the virtual Pi's boot: identity, stage bookkeeping, the model's TFTP sequence and the
+ * kernel stage (root login and first read). */
+#include "core/lab/vpi.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/server/bootparams.h"
+#include "core/base/util.h"
+
+/* A plausible new-style revision code for the model (bit 23 set, 2 GB, Sony UK, the model's
+ * SoC and type), sent in option 97 the way the EEPROM bootloader does. */
+static uint32_t revision_of(const struct pi_model_info *mi)
+{
+	uint32_t proc = !strcmp(mi->soc, "BCM2711") ? 3 : !strcmp(mi->soc, "BCM2712") ? 4 : 2;
+	return 1u << 23 | 2u << 20 | proc << 12 | (uint32_t)mi->rev_type << 4 | 1;
+}
+
+/* The directory the Pi asks under ("511e57f7/"): the Pi 3 family always probes its serial. */
+static void prefix_dir(const struct pi *p, enum tftp_prefix_kind k, const char *str, char *out,
+		       size_t len)
+{
+	char mac[18];
+	if (model_is_pi3_family(p->model) || k == TFTP_PREFIX_SERIAL) {
+		snprintf(out, len, "%s/", p->serial);
+	} else if (k == TFTP_PREFIX_MAC) {
+		mac_format(p->mac, '-', mac);
+		snprintf(out, len, "%s/", mac);
+	} else {
+		const char *n = str ? str : p->name;
+		size_t l = strlen(n);
+		snprintf(out, len, "%.*s/", (int)(l && n[l - 1] == '/' ? l - 1 : l), n);
+	}
+}
+
+struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
+		    const struct vpi_opts *o, char **err)
+{
+	*err = NULL;
+	const struct pi_model_info *mi = model_info(p->model);
+	if (!mi->ethernet || mi->enable == NETBOOT_NEVER) {
+		*err = xasprintf("a %s cannot boot from the network", mi->long_name);
+		return NULL;
+	}
+	if (!p->has_mac || !p->has_serial) {
+		*err = xasprintf("Pi \"%s\" needs mac and serial in the profile to be simulated",
+				 p->name);
+		return NULL;
+	}
+	if (strlen(lower) >= IF_NAMESIZE) {
+		*err = xasprintf("\"%s\" is not an interface name", lower);
+		return NULL;
+	}
+	struct vpi *v = xcalloc(1, sizeof(*v));
+	v->name = xstrdup(p->name);
+	v->model = p->model;
+	v->mi = mi;
+	memcpy(v->mac, p->mac, 6);
+	memcpy(v->serial, p->serial, 9);
+	v->revision = revision_of(mi);
+	v->site = s;
+	v->pi = p;
+	v->o = *o;
+	if (v->o.timeout <= 0)
+		v->o.timeout = 90;
+	snprintf(v->lower, sizeof(v->lower), "%s", lower);
+	v->raw = -1;
+	prefix_dir(p, p->prefix, p->prefix_str, v->profile_dir, sizeof(v->profile_dir));
+	if (o->prefix_set)
+		prefix_dir(p, o->prefix, o->prefix_str, v->prefix_dir, sizeof(v->prefix_dir));
+	else
+		memcpy(v->prefix_dir, v->profile_dir, sizeof(v->prefix_dir));
+	gettimeofday(&v->start, NULL);
+	return v;
+}
+
+void vpi_free(struct vpi *v)
+{
+	if (!v)
+		return;
+	if (v->raw >= 0)
+		close(v->raw);
+	iscsi_check_free(v->ic); /* logs out while the Pi's link is still there */
+	v->ic = NULL;
+	vpi_local_down(v);
+	for (int i = 0; i < STAGE_COUNT; i++)
+		free(v->st[i].detail);
+	for (size_t i = 0; i < v->n_log; i++)
+		free(v->log[i]);
+	free(v->log);
+	free(v->name);
+	free(v->rule);
+	free(v->cause);
+	free(v->fix);
+	free(v->prefix_used);
+	free(v->config_txt);
+	free(v->cmdline_txt);
+	free(v);
+}
+
+long vpi_elapsed_ms(const struct vpi *v)
+{
+	struct timeval now;
+	gettimeofday(&now, NULL);
+	return (now.tv_sec - v->start.tv_sec) * 1000 + (now.tv_usec - v->start.tv_usec) / 1000;
+}
+
+bool vpi_cancelled(const struct vpi *v)
+{
+	return v->o.cancel && *v->o.cancel;
+}
+
+long vpi_time_left_ms(const struct vpi *v)
+{
+	if (vpi_cancelled(v))
+		return 0;
+	return (long)v->o.timeout * 1000 - vpi_elapsed_ms(v);
+}
+
+void vpi_log(struct vpi *v, const char *fmt, ...)
+{
+	struct sbuf b;
+	va_list ap;
+	sbuf_init(&b);
+	long ms = vpi_elapsed_ms(v);
+	sbuf_printf(&b, "+%ld.%03ld ", ms / 1000, ms % 1000);
+	va_start(ap, fmt);
+	sbuf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	v->log = xrealloc(v->log, (v->n_log + 1) * sizeof(char *));
+	v->log[v->n_log++] = sbuf_take(&b);
+}
+
+static void set_detail(struct vpi *v, enum boot_stage s, const char *fmt, va_list ap)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_vprintf(&b, fmt, ap);
+	free(v->st[s].detail);
+	v->st[s].detail = sbuf_take(&b);
+}
+
+void vpi_stage_done(struct vpi *v, enum boot_stage s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_detail(v, s, fmt, ap);
+	va_end(ap);
+	v->st[s].state = STATE_DONE;
+	if ((int)s > v->reached)
+		v->reached = (int)s;
+}
+
+int vpi_fail(struct vpi *v, enum boot_stage s, const char *rule, const char *fix,
+	     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	set_detail(v, s, fmt, ap);
+	va_end(ap);
+	v->st[s].state = STATE_FAILED;
+	v->failed = (int)s;
+	free(v->rule);
+	free(v->cause);
+	free(v->fix);
+	v->rule = xstrdup(rule);
+	v->cause = xstrdup(v->st[s].detail);
+	v->fix = fix ? xstrdup(fix) : NULL;
+	return -1;
+}
+
+/* ---- TFTP stages ---- */
+
+static bool probe(struct vpi *v, const char *file)
+{
+	struct vpi_tftp_result r;
+	vpi_tftp_get(v, file, TFTP_PROBE, false, &r);
+	return r.found;
+}
+
+/* Probes a file under the prefix the firmware settled on. */
+static void probe_in(struct vpi *v, const char *file)
+{
+	char *p = xasprintf("%s%s", v->prefix_used, file);
+	probe(v, p);
+	free(p);
+}
+
+/* Fetches prefix+file; on failure marks stage st failed (required files) with rule (the
+ * monitor's rule id for a file the server does not have). */
+static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep, char **data,
+		 const char *rule, const char *fix)
+{
+	char *path = xasprintf("%s%s", v->prefix_used, file);
+	struct vpi_tftp_result r;
+	int rc = vpi_tftp_get(v, path, TFTP_FETCH, keep, &r);
+	if (rc == 0 && data)
+		*data = r.data;
+	else
+		free(r.data);
+	if (rc < 0) {
+		char srv[16];
+		ipv4_format(v->tftp_server, srv);
+		if (r.timeout && !v->tftp_answered)
+			vpi_fail(v, st, "tftp-no-answer",
+				 "start the TFTP server (dnsmasq: enable-tftp) on the address the "
+				 "offer names, and open UDP 69 and the transfer ports",
+				 "nothing answers TFTP on %s: the read request for %s got no answer "
+				 "in 5 tries",
+				 srv, v->tftp_silent_file[0] ? v->tftp_silent_file : path);
+		else if (r.timeout)
+			vpi_fail(v, st, "tftp-stall", "check the TFTP server's log and load",
+				 "TFTP %s from %s: no answer", path, srv);
+		else
+			vpi_fail(v, st, r.error_code == 1 ? rule : "tftp-access-violation", fix,
+				 "TFTP %s from %s: error %u \"%s\"", path, srv, r.error_code,
+				 r.error_msg);
+	}
+	free(path);
+	return rc;
+}
+
+static const char *filter_of(const struct vpi *v)
+{
+	return v->mi->bootconf_filter ? v->mi->bootconf_filter : "pi3";
+}
+
+static void read_config(struct vpi *v)
+{
+	char *path = xasprintf("%sconfig.txt", v->prefix_used);
+	struct vpi_tftp_result r;
+	if (vpi_tftp_get(v, path, TFTP_FETCH, true, &r) == 0) {
+		free(v->config_txt);
+		v->config_txt = r.data;
+	}
+	free(path);
+}
+
+/* The Pi found no firmware under its prefix and cleared it (it now reads the TFTP root). */
+static bool prefix_dropped(const struct vpi *v)
+{
+	return v->prefix_dir[0] && v->prefix_used && !v->prefix_used[0];
+}
+
+/* Why the Pi reads the TFTP root: its EEPROM's prefix is not the profile's layout (rule
+ * tftp-prefix-mismatch), or its own directory is missing (tftp-prefix-dir-missing). Fills fix. */
+static const char *prefix_lost(struct vpi *v, const char *probed, char *fix, size_t len)
+{
+	if (strcmp(v->prefix_dir, v->profile_dir) != 0) {
+		const char *kind = v->pi->prefix == TFTP_PREFIX_MAC      ? "MAC"
+				   : v->pi->prefix == TFTP_PREFIX_SERIAL ? "serial"
+									 : "name";
+		vpi_log(v, "the Pi asks under %s but the profile lays it out by %s under %s",
+			v->prefix_dir, kind, v->profile_dir);
+		snprintf(fix, len, "set TFTP_PREFIX=%d in the Pi's EEPROM (pinetboot eeprom "
+				   "bootstrap --site SITE --pi %s), or change tftp_prefix in the "
+				   "profile to the Pi's and export again",
+			 (int)v->pi->prefix, v->name);
+		return "tftp-prefix-mismatch";
+	}
+	const char *kind = model_is_pi3_family(v->model) || v->pi->prefix == TFTP_PREFIX_SERIAL
+				   ? "serial "
+			   : v->pi->prefix == TFTP_PREFIX_MAC ? "MAC "
+							      : "";
+	snprintf(fix, len, "create the Pi's %sdirectory %s in the TFTP root with the boot files "
+			   "(pinetboot apply and provision)%s",
+		 kind, v->prefix_dir, v->mi->tftp_prefix_settable ? "; the EEPROM's TFTP_PREFIX "
+								     "must match the layout" : "");
+	(void)probed;
+	return "tftp-prefix-dir-missing";
+}
+
+/* A firmware file missing: after a dropped prefix the cause starts with why the Pi looked in
+ * the TFTP root at all. */
+static void firmware_cause(struct vpi *v, const char *probed)
+{
+	if (!prefix_dropped(v) || !v->cause || !v->tftp_answered)
+		return; /* a silent server explains everything by itself */
+	char *c;
+	if (strcmp(v->prefix_dir, v->profile_dir) != 0)
+		c = xasprintf("the Pi asks under %s (its EEPROM's TFTP_PREFIX) but the profile "
+			      "lays its files out under %s; with no %s there it cleared its prefix: "
+			      "%s",
+			      v->prefix_dir, v->profile_dir, probed, v->cause);
+	else
+		c = xasprintf("the Pi's TFTP directory %s is missing or has no %s, so it cleared "
+			      "its prefix and read the TFTP root: %s",
+			      v->prefix_dir, probed, v->cause);
+	free(v->cause);
+	v->cause = c;
+}
+
+/* Pi 3: bootcode.bin from the root, then the serial probe decides the prefix (§5.4). */
+static int firmware_pi3(struct vpi *v)
+{
+	v->prefix_used = xstrdup("");
+	if (fetch(v, STAGE_TFTP_FIRMWARE, "bootcode.bin", false, NULL, "bootcode-missing",
+		  "put bootcode.bin in the TFTP root (not only in the Pi's directory)") < 0)
+		return -1;
+	probe(v, "bootsig.bin");
+	if (vpi_bootcode_dhcp(v) < 0)
+		return -1;
+	char *serial_probe = xasprintf("%sstart.elf", v->prefix_dir);
+	if (probe(v, serial_probe)) {
+		free(v->prefix_used);
+		v->prefix_used = xstrdup(v->prefix_dir);
+	} else {
+		vpi_log(v, "no %s: bootcode.bin uses the TFTP root", serial_probe);
+	}
+	free(serial_probe);
+	probe_in(v, "autoboot.txt");
+	read_config(v);
+	probe_in(v, "recovery.elf");
+	return 0;
+}
+
+/* Pi 4: start4.elf / start.elf under the prefix, or the prefix is cleared (§5.6). */
+static int firmware_pi4(struct vpi *v)
+{
+	char *a = xasprintf("%sstart4.elf", v->prefix_dir), *b = xasprintf("%sstart.elf", v->prefix_dir);
+	bool found = probe(v, a) || probe(v, b);
+	v->prefix_used = xstrdup(found ? v->prefix_dir : "");
+	if (!found)
+		vpi_log(v, "neither %s nor %s: the bootloader clears its TFTP prefix", a, b);
+	free(a);
+	free(b);
+	read_config(v);
+	probe_in(v, "recover4.elf");
+	probe_in(v, "recovery.elf");
+	return 0;
+}
+
+/* Pi 5: the firmware is in the EEPROM; <prefix>config.txt decides the prefix (§5.7). */
+static int firmware_pi5(struct vpi *v)
+{
+	char *a = xasprintf("%sconfig.txt", v->prefix_dir);
+	bool found = probe(v, a);
+	v->prefix_used = xstrdup(found ? v->prefix_dir : "");
+	if (!found)
+		vpi_log(v, "no %s: the bootloader clears its TFTP prefix", a);
+	free(a);
+	read_config(v);
+	if (!v->config_txt) {
+		char fix[256] = "put config.txt and the boot files into the Pi's TFTP directory";
+		const char *rule = found ? "firmware-not-found" : prefix_lost(v, "config.txt", fix,
+									     sizeof(fix));
+		if (!v->tftp_answered)
+			return fetch(v, STAGE_TFTP_FIRMWARE, "config.txt", false, NULL, rule, fix);
+		vpi_fail(v, STAGE_TFTP_FIRMWARE, rule, fix,
+			 "no config.txt in the TFTP root either: the Pi 5 finds nothing bootable");
+		firmware_cause(v, "config.txt");
+		return -1;
+	}
+	probe_in(v, "pieeprom.sig");
+	vpi_stage_done(v, STAGE_TFTP_FIRMWARE, "config.txt from \"%s\" (firmware in the EEPROM)",
+		       v->prefix_used);
+	return 0;
+}
+
+static int firmware(struct vpi *v)
+{
+	bool pi5 = !strcmp(v->mi->soc, "BCM2712");
+	if (pi5)
+		return firmware_pi5(v);
+	if ((v->mi->fetches_bootcode ? firmware_pi3 : firmware_pi4)(v) < 0)
+		return -1;
+	struct config_txt ct;
+	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
+	char start[64], fixup[64];
+	bool pi3 = v->mi->fetches_bootcode;
+	snprintf(start, sizeof(start), "%s", ct.start_file ? ct.start_file : pi3 ? "start.elf" : "start4.elf");
+	snprintf(fixup, sizeof(fixup), "%s", pi3 ? "fixup.dat" : "fixup4.dat");
+	config_txt_done(&ct);
+	char fix[256] = "copy the firmware (start*.elf, fixup*.dat) from the image's boot "
+			"partition into the Pi's TFTP directory (pinetboot apply)";
+	const char *rule = prefix_dropped(v) ? prefix_lost(v, start, fix, sizeof(fix))
+					     : "firmware-not-found";
+	if (fetch(v, STAGE_TFTP_FIRMWARE, start, false, NULL, rule, fix) < 0 ||
+	    fetch(v, STAGE_TFTP_FIRMWARE, fixup, false, NULL, rule, fix) < 0) {
+		firmware_cause(v, pi3 ? "start.elf" : "start4.elf");
+		return -1;
+	}
+	vpi_stage_done(v, STAGE_TFTP_FIRMWARE, "%s%s and %s", v->prefix_used, start, fixup);
+	return 0;
+}
+
+/* auto_initramfs=1: the firmware loads the initramfs named after the kernel (kernel8.img →
+ * initramfs8, kernel_2712.img → initramfs_2712) when it is there, and boots without one when it
+ * is not, which an iSCSI root cannot survive: the kernel alone has no iSCSI initiator.
+ * Sets *name (heap) when the file is there; -1 when its absence stops the boot. */
+static int auto_initramfs(struct vpi *v, const char *kernel, char **name)
+{
+	const char *rest = strncmp(kernel, "kernel", 6) ? kernel : kernel + 6;
+	char *file = xasprintf("initramfs%.*s", (int)strcspn(rest, "."), rest);
+	char *path = xasprintf("%s%s", v->prefix_used, file);
+	bool there = probe(v, path);
+	free(path);
+	if (there) {
+		*name = file;
+		return 0;
+	}
+	struct boot_params bp;
+	char *err = NULL;
+	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);
+	bool iscsi = bp.iscsi;
+	bootparams_done(&bp);
+	free(err);
+	vpi_log(v, "auto_initramfs=1 but no %s%s: the firmware starts the kernel without an initramfs",
+		v->prefix_used, file);
+	int rc = 0;
+	if (iscsi)
+		rc = vpi_fail(v, STAGE_TFTP_KERNEL, "initramfs-missing",
+			      "build the initramfs with the iSCSI hooks (update-initramfs -u) and copy it "
+			      "next to the kernel",
+			      "config.txt has auto_initramfs=1 but there is no %s%s next to the kernel: "
+			      "without an initramfs the kernel cannot log in to its iSCSI root",
+			      v->prefix_used, file);
+	free(file);
+	return rc;
+}
+
+static int kernel_files(struct vpi *v)
+{
+	read_config(v); /* start*.elf reads it again */
+	struct config_txt ct;
+	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
+	int rc = -1;
+	const char *kernel = ct.kernel ? ct.kernel : v->mi->kernel;
+	if (fetch(v, STAGE_TFTP_KERNEL, v->mi->dtb, false, NULL, "kernel-files-missing",
+		  "copy the device tree from the image's boot partition") < 0 ||
+	    fetch(v, STAGE_TFTP_KERNEL, "cmdline.txt", true, &v->cmdline_txt,
+		  "kernel-files-missing", "write the Pi's cmdline.txt (pinetboot export renders it)") < 0)
+		goto out;
+	if (!ct.kernel && !strcmp(kernel, "kernel_2712.img")) {
+		char *p = xasprintf("%s%s", v->prefix_used, kernel);
+		if (!probe(v, p))
+			kernel = "kernel8.img"; /* Pi 5 falls back to the generic arm64 kernel */
+		free(p);
+	}
+	if (fetch(v, STAGE_TFTP_KERNEL, kernel, false, NULL, "kernel-files-missing",
+		  "copy the kernel from the image's boot partition") < 0)
+		goto out;
+	if (!ct.initramfs && ct.auto_initramfs && auto_initramfs(v, kernel, &ct.initramfs) < 0)
+		goto out;
+	if (ct.initramfs &&
+	    fetch(v, STAGE_TFTP_KERNEL, ct.initramfs, false, NULL, "initramfs-missing",
+		  "build the initramfs (update-initramfs) and copy it next to the kernel, or fix "
+		  "the initramfs line in config.txt") < 0) {
+		if (!strcmp(v->rule, "initramfs-missing")) {
+			free(v->cause);
+			v->cause = xasprintf("config.txt names initramfs %s but it is not there: %s",
+					     ct.initramfs, v->st[STAGE_TFTP_KERNEL].detail);
+		}
+		goto out;
+	}
+	vpi_stage_done(v, STAGE_TFTP_KERNEL, "%s, %s, cmdline.txt%s%s", kernel, v->mi->dtb,
+		       ct.initramfs ? ", " : "", ct.initramfs ? ct.initramfs : "");
+	rc = 0;
+out:
+	config_txt_done(&ct);
+	return rc;
+}
+
+int vpi_tftp_boot(struct vpi *v)
+{
+	if (firmware(v) < 0)
+		return -1;
+	return kernel_files(v);
+}
+
+/* ---- kernel stage: root ---- */
+
+static int root_iscsi(struct vpi *v, const struct boot_params *bp)
+{
+	struct iscsi_check_opts o = {0};
+	char addr[16];
+	ipv4_format(v->site->address, addr);
+	o.host = bp->portal ? bp->portal : addr;
+	o.port = bp->port;
+	o.target = bp->target;
+	o.initiator = bp->initiator ? bp->initiator : v->pi->initiator;
+	o.lun = bootparams_root_lun(bp);
+	o.chap_user = bp->chap_user;
+	o.chap_secret = bp->chap_password;
+	o.root_spec = bp->root;
+	o.root_from = "cmdline.txt";
+	o.profile_initiator = v->pi->initiator;
+	o.profile_target = v->pi->target;
+	o.target_kind = (int)v->site->iscsi_target;
+	long left = vpi_time_left_ms(v) / 1000;
+	o.timeout = left > 10 ? 10 : left < 1 ? 1 : (int)left;
+	if (!bp->target)
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-target",
+				"add the target name to cmdline.txt", "cmdline.txt names no iSCSI target");
+	if (!bp->initiator)
+		vpi_log(v, "cmdline.txt names no initiator: assuming the initramfs's "
+			   "/etc/initiatorname.iscsi holds the profile's %s", o.initiator);
+	if (!bp->portal)
+		vpi_log(v, "cmdline.txt names no portal: trying the boot server %s", addr);
+	v->ic = iscsi_check_new(&o);
+	v->ic->ok = true;
+	if (iscsi_check_login(v->ic) < 0)
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "iscsi-login", v->ic->fix, "%s", v->ic->cause);
+	vpi_stage_done(v, STAGE_ROOT_LOGIN, "iSCSI login to %s as %s accepted", o.target, o.initiator);
+	if (iscsi_check_disk(v->ic) < 0 || iscsi_check_root(v->ic) < 0)
+		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-not-found", v->ic->fix, "%s", v->ic->cause);
+	const struct disk_part *rp = v->ic->root_part;
+	/* mounting reads the filesystem's metadata: enough READs for a monitor to see the root used */
+	if (iscsi_check_use_root(v->ic, 40) < 0)
+		return vpi_fail(v, STAGE_ROOT_IN_USE, "root-read", NULL,
+				"reading the root filesystem on LUN %d failed", v->ic->lun);
+	if (iscsi_check_fstab(v->ic) < 0) {
+		/* name the entries, with what the disk has instead: the summary alone hides them */
+		struct sbuf w;
+		sbuf_init(&w);
+		for (size_t i = 0; i < v->ic->n_lines; i++)
+			if (v->ic->lines[i].step == IC_FSTAB && v->ic->lines[i].level == IC_FAIL)
+				sbuf_printf(&w, "%s; ", v->ic->lines[i].text);
+		vpi_log(v, "then: %s", v->ic->cause);
+		vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d "
+				"(UUID=%s) on LUN %d; warning: %s%s", rp->fs.type, rp->number,
+			       rp->fs.uuid, v->ic->lun, w.buf ? w.buf : "", v->ic->cause);
+		sbuf_done(&w);
+		return 0;
+	}
+	vpi_stage_done(v, STAGE_ROOT_IN_USE, "read the %s superblock of partition %d (UUID=%s) on LUN %d",
+		       rp->fs.type, rp->number, rp->fs.uuid, v->ic->lun);
+	return 0;
+}
+
+int vpi_root(struct vpi *v)
+{
+	struct boot_params bp;
+	char *err = NULL;
+	int rc;
+	if (bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err) < 0) {
+		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "cmdline-malformed", "fix cmdline.txt", "%s", err);
+	} else if (bp.iscsi) {
+		rc = root_iscsi(v, &bp);
+	} else if (bp.nfsroot || (bp.root && !strcmp(bp.root, "/dev/nfs"))) {
+		if (!bp.nfsroot)
+			rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-nfsroot",
+				      "add nfsroot=SERVER:/PATH,vers=3 to cmdline.txt",
+				      "root=/dev/nfs without nfsroot=");
+		else
+			rc = vpi_root_nfs(v, bp.nfsroot);
+	} else {
+		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-network-root",
+			      "render cmdline.txt for iSCSI or NFS root (pinetboot export)",
+			      "cmdline.txt has no network root (root=%s): a diskless Pi waits for a "
+			      "local disk forever",
+			      bp.root ? bp.root : "none");
+	}
+	bootparams_done(&bp);
+	free(err);
+	return rc;
+}
+
+/* ip=<client>:<server>:<gw>:<netmask>:… (kernel Documentation/admin-guide/nfs/nfsroot.rst)
+ * configures the address without DHCP; ip=dhcp, on, any or none given means DHCP. */
+int vpi_kernel_net(struct vpi *v)
+{
+	if (vpi_time_left_ms(v) <= 0)
+		return vpi_fail(v, STAGE_KERNEL_NET, "timeout", "raise --timeout",
+				"the --timeout of %d s ran out before the kernel started", v->o.timeout);
+	struct boot_params bp;
+	char *err = NULL;
+	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);
+	free(err);
+	uint32_t ip = 0, gw = 0, mask = 0;
+	char f[4][40] = {{0}};
+	for (int i = 0, k = 0; bp.ip && k < 4; i++) {
+		const char *colon = strchr(bp.ip + i, ':');
+		size_t n = colon ? (size_t)(colon - bp.ip - i) : strlen(bp.ip + i);
+		snprintf(f[k++], sizeof(f[0]), "%.*s", (int)n, bp.ip + i);
+		if (!colon)
+			break;
+		i += (int)n;
+	}
+	ipv4_parse(f[0], &ip);
+	int rc;
+	if (!ip) {
+		rc = vpi_kernel_dhcp(v);
+	} else if (!ipv4_parse(f[3], &mask) || (f[2][0] && !ipv4_parse(f[2], &gw))) {
+		rc = vpi_fail(v, STAGE_KERNEL_NET, "bad-static-ip",
+			      "write ip=CLIENT:SERVER:GATEWAY:NETMASK:HOSTNAME:eth0:off",
+			      "ip=%s in cmdline.txt has no usable netmask or gateway", bp.ip);
+	} else if (vpi_set_address(v, ip, mask, gw, &err) < 0) {
+		rc = vpi_fail(v, STAGE_KERNEL_NET, "local", NULL, "%s", err);
+		free(err);
+	} else {
+		vpi_stage_done(v, STAGE_KERNEL_NET, "static ip=%s from cmdline.txt (no DHCP)", f[0]);
+		rc = 0;
+	}
+	bootparams_done(&bp);
+	return rc;
+}
+
+int vpi_run(struct vpi *v)
+{
+	if (vpi_rom_dhcp(v) == 0 && vpi_tftp_boot(v) == 0 && vpi_kernel_net(v) == 0)
+		vpi_root(v);
+	if (vpi_cancelled(v) && v->failed) {
+		free(v->rule);
+		free(v->cause);
+		free(v->fix);
+		v->rule = xstrdup("cancelled");
+		v->cause = xstrdup("cancelled by the user before the boot was over");
+		v->fix = NULL;
+	}
+	/* No DHCP after this. Closing a packet socket waits out an RCU grace period (~15 ms): here
+	 * a fleet's Pis do it in parallel, each in its thread, rather than one after another in
+	 * vpi_free (1.5 s for 100 Pis). */
+	if (v->raw >= 0) {
+		close(v->raw);
+		v->raw = -1;
+	}
+	return v->reached == STAGE_ROOT_IN_USE ? 0 : 1;
+}

@@ -1,0 +1,658 @@
+/* diagnose — the engine: one timeline per Pi keyed by MAC, the boot-stage machine of
+ * DESIGN.md, the verdict store and the one-sentence summary. The protocol-specific evidence is
+ * gathered in diagnose_dhcp.c, diagnose_tftp.c and diagnose_root.c; silence is judged in
+ * diagnose_time.c. */
+#include "core/monitor/diagnose_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIAG_RULE_INFO(e, id, stage, failure, site, meaning)                                       \
+	{id, (enum boot_stage)(stage), failure, site, meaning},
+static const struct diag_rule_info rules[R_COUNT] = {DIAG_RULES(DIAG_RULE_INFO)};
+#undef DIAG_RULE_INFO
+
+size_t diag_rule_count(void)
+{
+	return R_COUNT;
+}
+
+const struct diag_rule_info *diag_rule_at(size_t i)
+{
+	return i < R_COUNT ? &rules[i] : NULL;
+}
+
+const struct diag_rule_info *diag_rule_find(const char *id)
+{
+	for (size_t i = 0; id && i < R_COUNT; i++)
+		if (strcmp(rules[i].id, id) == 0)
+			return &rules[i];
+	return NULL;
+}
+
+const char *diag_state_name(enum stage_state s)
+{
+	static const char *const names[] = {"not seen", "in progress", "done", "failed"};
+	return (unsigned)s < PNB_ARRAY_LEN(names) ? names[s] : "?";
+}
+
+/* ---- small helpers shared by the rule files ---- */
+
+double tv_diff(struct timeval a, struct timeval b)
+{
+	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
+}
+
+void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts)
+{
+	sbuf_printf(b, "#%llu (%.3f s)", (unsigned long long)frame, tv_diff(ts, d->t0));
+}
+
+void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
+{
+	va_list ap;
+	sbuf_init(b);
+	va_start(ap, fmt);
+	sbuf_vprintf(b, fmt, ap);
+	va_end(ap);
+	sbuf_addc(b, ' ');
+	ev_ref(d, b, ev->frame, ev->ts);
+}
+
+char *ip_str(uint32_t ip, char out[16])
+{
+	ipv4_format(ip, out);
+	return out;
+}
+
+/* ---- the Pi table ---- */
+
+static size_t mac_hash(const uint8_t mac[6])
+{
+	/* The low three bytes vary per board; the OUI does not. */
+	uint32_t h = (uint32_t)mac[3] << 16 | (uint32_t)mac[4] << 8 | mac[5];
+	return (size_t)(h * 2654435761u);
+}
+
+static void hash_insert(struct diag *d, size_t idx)
+{
+	size_t mask = d->hash_cap - 1;
+	size_t h = mac_hash(d->pis[idx]->pub.mac) & mask;
+	while (d->hash[h])
+		h = (h + 1) & mask;
+	d->hash[h] = idx + 1;
+}
+
+static void hash_grow(struct diag *d)
+{
+	free(d->hash);
+	d->hash_cap = d->hash_cap ? d->hash_cap * 2 : 64;
+	d->hash = xcalloc(d->hash_cap, sizeof(*d->hash));
+	for (size_t i = 0; i < d->n_pis; i++)
+		hash_insert(d, i);
+}
+
+struct pistate *diag_pi_get(struct diag *d, const uint8_t mac[6])
+{
+	if (!d->hash_cap)
+		return NULL;
+	size_t mask = d->hash_cap - 1;
+	for (size_t h = mac_hash(mac) & mask; d->hash[h]; h = (h + 1) & mask) {
+		struct pistate *ps = d->pis[d->hash[h] - 1];
+		if (memcmp(ps->pub.mac, mac, 6) == 0) {
+			d->touched = ps;
+			return ps;
+		}
+	}
+	return NULL;
+}
+
+/* The model a Pi's OUI suggests before option 97 says more. */
+static enum pi_model model_from_oui(const uint8_t mac[6])
+{
+	static const struct {
+		uint8_t oui[3];
+		enum pi_model m;
+	} ouis[] = {{{0xb8, 0x27, 0xeb}, PI_3B},
+		    {{0xdc, 0xa6, 0x32}, PI_4B},
+		    {{0xe4, 0x5f, 0x01}, PI_4B},
+		    {{0x2c, 0xcf, 0x67}, PI_5}};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
+		if (memcmp(mac, ouis[i].oui, 3) == 0)
+			return ouis[i].m;
+	return PI_MODEL_UNKNOWN;
+}
+
+static const struct pi *profile_by_mac(const struct site *s, const uint8_t mac[6])
+{
+	for (size_t i = 0; s && i < s->n_pis; i++)
+		if (s->pis[i].has_mac && memcmp(s->pis[i].mac, mac, 6) == 0)
+			return &s->pis[i];
+	return NULL;
+}
+
+static void pi_bind_profile(struct pistate *ps, const struct pi *p)
+{
+	ps->prof = p;
+	free(ps->pub.name);
+	ps->pub.name = xstrdup(p->name);
+	if (!ps->model_from_guid && p->model != PI_MODEL_UNKNOWN)
+		ps->pub.model = p->model;
+	if (!ps->pub.has_serial && p->has_serial) {
+		memcpy(ps->pub.serial, p->serial, sizeof(ps->pub.serial));
+		ps->pub.has_serial = true;
+	}
+	ps->dirty = true;
+}
+
+bool diag_mac_is_pi(const struct site *site, const uint8_t mac[6])
+{
+	static const uint8_t ouis[][3] = {
+	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
+	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
+	if (site)
+		return profile_by_mac(site, mac) != NULL;
+	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
+		if (memcmp(mac, ouis[i], 3) == 0)
+			return true;
+	return false;
+}
+
+struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev,
+			     bool by_oui)
+{
+	struct pistate *ps = diag_pi_get(d, mac);
+	if (ps ||
+	    !((by_oui && diag_mac_is_pi(NULL, mac)) || (d->site && diag_mac_is_pi(d->site, mac))))
+		return ps;
+	return diag_pi_add(d, mac, ev);
+}
+
+struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev)
+{
+	struct pistate *ps = diag_pi_get(d, mac);
+	if (ps)
+		return ps;
+	ps = xcalloc(1, sizeof(*ps));
+	memcpy(ps->pub.mac, mac, 6);
+	ps->pub.model = model_from_oui(mac);
+	ps->boot_offer = -1;
+	ps->pub.boots = 1;
+	ps->first_frame = ev->frame;
+	ps->first_ts = ev->ts;
+	ps->dirty = true;
+	const struct pi *p = profile_by_mac(d->site, mac);
+	if (p)
+		pi_bind_profile(ps, p);
+	if (d->n_pis == d->cap_pis) {
+		d->cap_pis = d->cap_pis ? d->cap_pis * 2 : 16;
+		d->pis = xrealloc(d->pis, d->cap_pis * sizeof(*d->pis));
+	}
+	d->pis[d->n_pis++] = ps;
+	if (d->n_pis * 2 > d->hash_cap)
+		hash_grow(d);
+	else
+		hash_insert(d, d->n_pis - 1);
+	d->touched = ps;
+	return ps;
+}
+
+static void pi_recount(struct pistate *ps);
+
+void diag_pi_learn_serial(struct diag *d, struct pistate *ps, const char *serial)
+{
+	if (ps->pub.has_serial && strcmp(ps->pub.serial, serial) == 0)
+		return;
+	/* The wire is the truth for display; the profile's serial still decides the expected
+	 * TFTP directory, and the difference is reported. */
+	snprintf(ps->pub.serial, sizeof(ps->pub.serial), "%s", serial);
+	ps->pub.has_serial = true;
+	ps->dirty = true;
+	for (size_t i = 0; !ps->prof && d->site && i < d->site->n_pis; i++)
+		if (d->site->pis[i].has_serial && strcmp(d->site->pis[i].serial, serial) == 0)
+			pi_bind_profile(ps, &d->site->pis[i]);
+	if (ps->prof && ps->prof->has_serial && strcmp(ps->prof->serial, serial) != 0 &&
+	    !pi_fired(ps, R_PROFILE_MISMATCH))
+		pi_report(
+		    ps, R_PROFILE_MISMATCH, 0, 0,
+		    xasprintf("the profile gives Pi \"%s\" serial %s, but it reports %s",
+			      ps->prof->name, ps->prof->serial, serial),
+		    xasprintf("serial %s from option 97 or the TFTP path", serial),
+		    xasprintf("set serial = %s in [pi \"%s\"] (its TFTP directory follows it)",
+			      serial, ps->prof->name));
+}
+
+void diag_pi_new_boot(struct pistate *ps)
+{
+	struct pistate keep = *ps;
+	for (size_t i = 0; i < ps->n_files; i++)
+		free(ps->files[i].name);
+	free(ps->files);
+	free(ps->initiator);
+	free(ps->target);
+	memset(ps, 0, sizeof(*ps));
+	memcpy(ps->pub.mac, keep.pub.mac, 6);
+	ps->pub.name = keep.pub.name;
+	ps->pub.model = keep.pub.model;
+	ps->pub.has_serial = keep.pub.has_serial;
+	memcpy(ps->pub.serial, keep.pub.serial, sizeof(ps->pub.serial));
+	ps->pub.ip = keep.pub.ip;
+	ps->pub.verdicts = keep.pub.verdicts;
+	ps->pub.n_verdicts = keep.pub.n_verdicts;
+	ps->pub.verdict = keep.pub.verdict;
+	ps->pub.boots = keep.pub.boots + 1;
+	ps->prof = keep.prof;
+	ps->model_from_guid = keep.model_from_guid;
+	memcpy(ps->fired, keep.fired, sizeof(ps->fired));
+	ps->first_frame = keep.first_frame;
+	ps->first_ts = keep.first_ts;
+	ps->boot_offer = -1;
+	pi_recount(ps);
+}
+
+/* ---- stages ---- */
+
+static void pi_recount(struct pistate *ps)
+{
+	ps->pub.reached = 0;
+	for (int s = STAGE_COUNT - 1; s > 0; s--)
+		if (ps->pub.state[s] == STATE_DONE) {
+			ps->pub.reached = s;
+			break;
+		}
+	ps->pub.failed = 0;
+	for (size_t i = 0; i < ps->pub.n_verdicts; i++) {
+		const struct diag_verdict *v = &ps->pub.verdicts[i];
+		if (v->failure && (!ps->pub.failed || (int)v->stage < ps->pub.failed))
+			ps->pub.failed = (int)v->stage;
+	}
+	ps->dirty = true;
+}
+
+bool st_is_done(const struct pistate *ps, int s)
+{
+	return ps->pub.state[s] == STATE_DONE;
+}
+
+void st_progress(struct pistate *ps, int s, const struct pnb_event *ev)
+{
+	if (ps->pub.state[s] != STATE_NOT_SEEN)
+		return;
+	ps->pub.state[s] = STATE_IN_PROGRESS;
+	ps->pub.stage_frame[s] = ev->frame;
+	ps->pub.stage_time[s] = ev->ts;
+	ps->dirty = true;
+}
+
+void st_done_at(struct pistate *ps, int s, uint64_t frame, struct timeval ts)
+{
+	if (ps->pub.state[s] == STATE_DONE)
+		return;
+	ps->pub.state[s] = STATE_DONE;
+	ps->pub.stage_frame[s] = frame;
+	ps->pub.stage_time[s] = ts;
+	/* Earlier stages not seen (capture started late, static IP): done by implication, with
+	 * the packet that proved it. */
+	for (int e = 1; e < s; e++)
+		if (ps->pub.state[e] != STATE_DONE) {
+			ps->pub.state[e] = STATE_DONE;
+			if (!ps->pub.stage_frame[e]) {
+				ps->pub.stage_frame[e] = frame;
+				ps->pub.stage_time[e] = ts;
+			}
+		}
+	/* The Pi got past earlier failures: they were transient, keep them as warnings. */
+	for (size_t i = 0; i < ps->pub.n_verdicts; i++)
+		if (ps->pub.verdicts[i].failure && (int)ps->pub.verdicts[i].stage < s)
+			ps->pub.verdicts[i].failure = false;
+	pi_recount(ps);
+}
+
+void st_done(struct pistate *ps, int s, const struct pnb_event *ev)
+{
+	st_done_at(ps, s, ev->frame, ev->ts);
+}
+
+/* ---- verdicts ---- */
+
+static void verdict_done(struct diag_verdict *v)
+{
+	free(v->rule);
+	free(v->cause);
+	free(v->evidence);
+	free(v->fix);
+}
+
+static void verdict_fill(struct diag_verdict *v, enum diag_rule r, int stage, uint64_t frame,
+			 char *cause, char *evidence, char *fix)
+{
+	verdict_done(v);
+	v->stage = (enum boot_stage)(stage ? stage : (int)rules[r].stage);
+	v->rule = xstrdup(rules[r].id);
+	v->cause = cause ? cause : xstrdup(rules[r].meaning);
+	v->evidence = evidence ? evidence : xstrdup("");
+	v->fix = fix ? fix : xstrdup("");
+	v->failure = rules[r].failure;
+	if (frame) {
+		size_t k = 0;
+		while (k < PNB_ARRAY_LEN(v->frames) - 1 && v->frames[k] && v->frames[k] != frame)
+			k++;
+		v->frames[k] = frame;
+	}
+}
+
+void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, char *cause,
+	       char *evidence, char *fix)
+{
+	struct diag_verdict *v;
+	if (ps->fired[r]) {
+		v = &ps->pub.verdicts[ps->fired[r] - 1];
+	} else {
+		ps->pub.verdicts = xrealloc(ps->pub.verdicts,
+					    (ps->pub.n_verdicts + 1) * sizeof(*ps->pub.verdicts));
+		v = &ps->pub.verdicts[ps->pub.n_verdicts++];
+		memset(v, 0, sizeof(*v));
+		ps->fired[r] = (int)ps->pub.n_verdicts;
+	}
+	if (rules[r].failure && ps->netcon_frame && evidence) {
+		char *e = xasprintf("%s; bootloader log #%llu: \"%s\"", evidence,
+				    (unsigned long long)ps->netcon_frame, ps->netcon);
+		free(evidence);
+		evidence = e;
+	}
+	verdict_fill(v, r, stage, frame, cause, evidence, fix);
+	/* A failure at a stage the Pi already got past is history, not the reason it stopped. */
+	if (v->failure && ps->pub.reached > (int)v->stage)
+		v->failure = false;
+	if (v->failure)
+		ps->pub.state[v->stage] = STATE_FAILED;
+	pi_recount(ps);
+}
+
+void site_report(struct diag *d, enum diag_rule r, uint64_t frame, char *cause, char *evidence,
+		 char *fix)
+{
+	struct diag_verdict *v;
+	if (d->site_fired[r]) {
+		v = &d->site_v[d->site_fired[r] - 1];
+	} else {
+		d->site_v = xrealloc(d->site_v, (d->n_site_v + 1) * sizeof(*d->site_v));
+		v = &d->site_v[d->n_site_v++];
+		memset(v, 0, sizeof(*v));
+		d->site_fired[r] = (int)d->n_site_v;
+	}
+	verdict_fill(v, r, 0, frame, cause, evidence, fix);
+}
+
+bool pi_fired(const struct pistate *ps, enum diag_rule r)
+{
+	return ps->fired[r] != 0;
+}
+
+bool pi_has_failure(const struct pistate *ps)
+{
+	return ps->pub.failed != 0;
+}
+
+const struct diag_verdict *diag_pi_main_verdict(const struct diag_pi *p)
+{
+	const struct diag_verdict *best = NULL;
+	size_t best_rule = R_COUNT;
+	for (size_t i = 0; p->failed && i < p->n_verdicts; i++) {
+		const struct diag_verdict *v = &p->verdicts[i];
+		if (!v->failure || (int)v->stage != p->failed)
+			continue;
+		const struct diag_rule_info *ri = diag_rule_find(v->rule);
+		size_t idx = ri ? (size_t)(ri - rules) : R_COUNT;
+		if (!best || idx < best_rule) {
+			best = v;
+			best_rule = idx;
+		}
+	}
+	return best;
+}
+
+bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **kind)
+{
+	const struct pi *p = ps->prof;
+	if (!p)
+		return false;
+	switch (p->prefix) {
+	case TFTP_PREFIX_SERIAL:
+		if (!p->has_serial && !ps->pub.has_serial)
+			return false;
+		snprintf(out, len, "%s", p->has_serial ? p->serial : ps->pub.serial);
+		*kind = "serial";
+		return true;
+	case TFTP_PREFIX_MAC: {
+		char m[18];
+		mac_format(ps->pub.mac, '-', m);
+		snprintf(out, len, "%s", m);
+		*kind = "MAC";
+		return true;
+	}
+	case TFTP_PREFIX_STRING:
+		snprintf(out, len, "%s", p->prefix_str ? p->prefix_str : "");
+		*kind = "name";
+		return true;
+	}
+	return false;
+}
+
+/* The one sentence: what the Pi reached, and why it stopped. */
+static void pi_summarise(struct diag *d, struct pistate *ps, bool at_end)
+{
+	struct diag_pi *p = &ps->pub;
+	free(p->verdict);
+	const struct diag_verdict *v = diag_pi_main_verdict(p);
+	if (v) {
+		p->verdict = xasprintf("failed at stage %d (%s): %s [%s]", p->failed,
+				       boot_stage_names[p->failed], v->cause, v->rule);
+		return;
+	}
+	size_t warnings = 0;
+	const char *first_warning = NULL;
+	for (size_t i = 0; i < p->n_verdicts; i++)
+		if (!p->verdicts[i].failure) {
+			if (!first_warning)
+				first_warning = p->verdicts[i].rule;
+			warnings++;
+		}
+	struct sbuf b;
+	sbuf_init(&b);
+	if (p->reached == STAGE_ROOT_IN_USE) {
+		sbuf_printf(&b, "booted: root in use (stage 8, %s)",
+			    ps->nfs_seen ? "NFS reads flowing" : "iSCSI reads flowing");
+	} else {
+		int next = p->reached + 1;
+		sbuf_printf(&b, "reached stage %d (%s); %s stage %d (%s)", p->reached,
+			    boot_stage_names[p->reached],
+			    at_end ? "the capture ended in" : "now in", next,
+			    boot_stage_names[next]);
+	}
+	if (warnings)
+		sbuf_printf(&b, " with %zu warning%s [%s]", warnings, warnings == 1 ? "" : "s",
+			    first_warning);
+	(void)d;
+	p->verdict = sbuf_take(&b);
+}
+
+/* ---- the public engine ---- */
+
+struct diag *diag_new(const struct site *site)
+{
+	struct diag *d = xcalloc(1, sizeof(*d));
+	d->site = site;
+	return d;
+}
+
+static void pistate_free(struct pistate *ps)
+{
+	for (size_t i = 0; i < ps->pub.n_verdicts; i++)
+		verdict_done(&ps->pub.verdicts[i]);
+	free(ps->pub.verdicts);
+	free(ps->pub.name);
+	free(ps->pub.verdict);
+	for (size_t i = 0; i < ps->n_files; i++)
+		free(ps->files[i].name);
+	free(ps->files);
+	free(ps->initiator);
+	free(ps->target);
+	free(ps);
+}
+
+void diag_free(struct diag *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_pis; i++)
+		pistate_free(d->pis[i]);
+	free(d->pis);
+	free(d->hash);
+	for (size_t i = 0; i < d->n_site_v; i++)
+		verdict_done(&d->site_v[i]);
+	free(d->site_v);
+	free(d);
+}
+
+static void sweep(struct diag *d, struct timeval now, bool at_end)
+{
+	for (size_t i = 0; i < d->n_pis; i++) {
+		struct pistate *ps = d->pis[i];
+		pi_check_time(d, ps, now, at_end);
+		if (ps->dirty || at_end) {
+			pi_summarise(d, ps, at_end);
+			ps->dirty = false;
+		}
+	}
+	d->last_sweep = now;
+}
+
+static void malformed(struct diag *d, const struct pnb_event *ev)
+{
+	if (!d->n_malformed++) {
+		d->malformed_frame = ev->frame;
+		d->malformed_why = NULL;
+	}
+	struct sbuf e;
+	sbuf_init(&e);
+	sbuf_printf(&e, "%llu packet%s cut short or malformed, the first ",
+		    (unsigned long long)d->n_malformed, d->n_malformed == 1 ? "" : "s");
+	ev_ref(d, &e, d->malformed_frame, d->t0);
+	if (d->n_malformed == 1 && ev->why)
+		sbuf_printf(&e, ": %s", ev->why);
+	site_report(d, R_MALFORMED, ev->frame,
+		    xasprintf("%llu truncated or malformed packet%s in the capture",
+			      (unsigned long long)d->n_malformed, d->n_malformed == 1 ? "" : "s"),
+		    sbuf_take(&e),
+		    xstrdup("capture with a snap length of 0 (tcpdump -s 0) and check the link"));
+}
+
+static void netconsole(struct diag *d, const struct pnb_event *ev)
+{
+	struct pistate *ps = diag_pi_get(d, ev->src_mac);
+	const struct pnb_bytes l = ev->u.netconsole.line;
+	if (!ps || !l.p || !l.len)
+		return;
+	size_t n = l.len < sizeof(ps->netcon) - 1 ? l.len : sizeof(ps->netcon) - 1;
+	for (size_t i = 0; i < n; i++)
+		ps->netcon[i] =
+		    (l.p[i] >= 0x20 && l.p[i] < 0x7f && l.p[i] != '"') ? (char)l.p[i] : ' ';
+	ps->netcon[n] = '\0';
+	ps->netcon_frame = ev->frame;
+}
+
+void diag_event(struct diag *d, const struct pnb_event *ev)
+{
+	if (!d || !ev)
+		return;
+	if (!d->have_t0) {
+		d->t0 = ev->ts;
+		d->last_sweep = ev->ts;
+		d->have_t0 = true;
+	}
+	if (tv_diff(ev->ts, d->now) > 0)
+		d->now = ev->ts;
+	d->touched = NULL;
+	switch (ev->kind) {
+	case EV_DHCP:
+		dx_dhcp(d, ev);
+		break;
+	case EV_ARP:
+		dx_arp(d, ev);
+		break;
+	case EV_STP:
+		dx_stp(d, ev);
+		break;
+	case EV_TFTP:
+		dx_tftp(d, ev);
+		break;
+	case EV_TFTP_XFER:
+		dx_xfer(d, ev);
+		break;
+	case EV_TCP:
+		dx_tcp(d, ev);
+		break;
+	case EV_ISCSI:
+		dx_iscsi(d, ev);
+		break;
+	case EV_RPC:
+		dx_rpc(d, ev);
+		break;
+	case EV_TRUNCATED:
+		malformed(d, ev);
+		break;
+	case EV_NETCONSOLE:
+		netconsole(d, ev);
+		break;
+	case EV_KIND_COUNT:
+		break;
+	}
+	/* Capture time drives the silence rules when reading a file; once a second is plenty. */
+	if (tv_diff(d->now, d->last_sweep) >= 1.0)
+		sweep(d, d->now, false);
+	else if (d->touched && d->touched->dirty) {
+		pi_summarise(d, d->touched, false);
+		d->touched->dirty = false;
+	}
+}
+
+void diag_tick(struct diag *d, struct timeval now)
+{
+	if (!d || !d->have_t0)
+		return;
+	if (tv_diff(now, d->now) > 0)
+		d->now = now;
+	sweep(d, d->now, false);
+}
+
+void diag_finish(struct diag *d)
+{
+	if (!d || d->finished)
+		return;
+	d->finished = true;
+	diag_finish_site(d);
+	sweep(d, d->now, true);
+}
+
+size_t diag_pi_count(const struct diag *d)
+{
+	return d ? d->n_pis : 0;
+}
+
+const struct diag_pi *diag_pi_at(const struct diag *d, size_t i)
+{
+	return d && i < d->n_pis ? &d->pis[i]->pub : NULL;
+}
+
+size_t diag_site_verdict_count(const struct diag *d)
+{
+	return d ? d->n_site_v : 0;
+}
+
+const struct diag_verdict *diag_site_verdict_at(const struct diag *d, size_t i)
+{
+	return d && i < d->n_site_v ? &d->site_v[i] : NULL;
+}

@@ -1,0 +1,55 @@
+/* apply — installs rendered files at their system paths (under a root directory), keeping a
+ * backup of every file it replaces, and says which daemons need a reload. Installing the same
+ * set twice changes nothing the second time. A manifest of what it installed
+ * (/var/lib/pinetboot/SITE.installed, SITE being the profile's file name) lets it take away the
+ * files of a Pi that left the profile (kept as backups too). No printing here: the CLI reports the
+ * plan. */
+#ifndef PNB_CORE_APPLY_H
+#define PNB_CORE_APPLY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/base/problems.h"
+#include "core/server/render.h"
+
+enum apply_change { APPLY_SAME, APPLY_NEW, APPLY_CHANGED, APPLY_REMOVED };
+
+struct apply_item {
+	const struct rendered_file *f; /* NULL for APPLY_REMOVED */
+	const char *daemon;	       /* to reload when this item changes, or NULL */
+	char *target;		       /* root + install_path */
+	enum apply_change change;
+	char *content; /* what the target will hold (merged for merge_lines files) */
+	size_t len;
+	char *backup; /* set by apply_run when an existing file was kept as a backup */
+};
+
+#define APPLY_MAX_DAEMONS 8
+struct apply_plan {
+	struct apply_item *items;
+	size_t n;
+	const char *daemons[APPLY_MAX_DAEMONS]; /* daemons with a changed file, fixed order */
+	size_t n_daemons;
+	char *manifest;	     /* root + /var/lib/pinetboot/SITE.installed */
+	char *manifest_text; /* what it will hold after apply_run */
+};
+
+/* Compares every installable file of rs with what is under root, and finds the files an earlier
+ * apply of the same site (named by site, the profile's file name) installed that rs no longer
+ * has. Returns 0, or -1 with problems (an unreadable target). The caller releases plan with
+ * apply_plan_done. */
+int apply_plan(const struct render_set *rs, const char *root, const char *site,
+	       struct apply_plan *plan, struct problems *ps);
+/* Installs the new and changed items and takes away the removed ones: the old file is kept as
+ * TARGET.pinetboot-STAMP (STAMP is YYYYmmddHHMMSS), the new one is written atomically; then the
+ * manifest is updated. Returns 0, or -1 with problems (items
+ * before the failing one stay installed). */
+int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps);
+void apply_plan_done(struct apply_plan *plan);
+/* The reload command of a daemon split into argv (heap, NULL-terminated; free with
+ * apply_argv_free), or NULL. */
+char **apply_reload_argv(const char *daemon);
+void apply_argv_free(char **argv);
+
+#endif

@@ -1,0 +1,620 @@
+/* profile — the site in memory (defaults, Pis, values as text) and loading it with inih,
+ * with file:line:key problems for everything that is wrong. Value checks are in
+ * profile_check.c, cross-key checks in profile_validate.c, saving in profile_save.c. */
+#include "core/site/profile.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/site/profile_priv.h"
+#include "core/base/util.h"
+
+#define KEY_NAME(id, name, help) name,
+#define KEY_HELP(id, name, help) help,
+const char *const profile_server_key_names[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_NAME)};
+const char *const profile_server_key_help[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_HELP)};
+const char *const profile_pi_key_names[PK_COUNT] = {PROFILE_PI_KEYS(KEY_NAME)};
+const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_PI_KEYS(KEY_HELP)};
+#undef KEY_NAME
+#undef KEY_HELP
+
+const char *const dhcp_mode_names[] = {"proxy", "full", "isc", "kea", "none", NULL};
+const char *const tftp_server_names[] = {"dnsmasq", "tftpd-hpa", NULL};
+const char *const root_kind_names[] = {"iscsi", "nfs", NULL};
+const char *const iscsi_target_names[] = {"tgt", "lio", NULL};
+const char *const initramfs_names[] = {"initramfs-tools", "dracut", "rfc4173", NULL};
+
+void site_init(struct site *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->prefix_len = 24;
+	s->dhcp = DHCP_PROXY;
+	s->tftp = TFTP_DNSMASQ;
+	s->tftp_root = xstrdup("/srv/tftp");
+	s->root = ROOT_ISCSI;
+	s->iscsi_target = TARGET_TGT;
+	s->iqn_base = xstrdup("iqn.2026-11.lan.pinetboot");
+	s->initramfs = INITRAMFS_TOOLS;
+	s->nfs_root = xstrdup("/srv/nfs");
+	s->reply_delay = -1;
+}
+
+static void pi_done(struct pi *p)
+{
+	free(p->name);
+	free(p->prefix_str);
+	free(p->image);
+	free(p->backing);
+	free(p->initiator);
+	free(p->target);
+	free(p->root_uuid);
+	free(p->nfs_path);
+	free(p->hostname);
+	free(p->chap_user);
+	free(p->chap_secret);
+	memset(p, 0, sizeof(*p));
+}
+
+void site_done(struct site *s)
+{
+	for (size_t i = 0; i < s->n_pis; i++)
+		pi_done(&s->pis[i]);
+	free(s->pis);
+	free(s->path);
+	free(s->tftp_root);
+	free(s->iqn_base);
+	free(s->nfs_root);
+	memset(s, 0, sizeof(*s));
+}
+
+struct pi *site_add_pi(struct site *s, const char *name)
+{
+	/* The array doubles when n_pis reaches a power of two (struct site keeps no capacity):
+	 * a 1,000-Pi import does ten reallocs, not a thousand. */
+	size_t n = s->n_pis;
+	if (n == 0 || (n & (n - 1)) == 0)
+		s->pis = xrealloc(s->pis, (n ? 2 * n : 1) * sizeof(*s->pis));
+	struct pi *p = &s->pis[s->n_pis++];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(name);
+	p->model = PI_MODEL_UNKNOWN;
+	p->prefix = TFTP_PREFIX_SERIAL;
+	p->chap = true;
+	return p;
+}
+
+void site_remove_pi(struct site *s, size_t index)
+{
+	if (index >= s->n_pis)
+		return;
+	pi_done(&s->pis[index]);
+	memmove(&s->pis[index], &s->pis[index + 1], (s->n_pis - index - 1) * sizeof(*s->pis));
+	s->n_pis--;
+}
+
+struct pi *site_find_pi(const struct site *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_pis; i++)
+		if (strcmp(s->pis[i].name, name) == 0)
+			return &s->pis[i];
+	return NULL;
+}
+
+static void set_default(char **field, char *value)
+{
+	if (*field)
+		free(value);
+	else
+		*field = value;
+}
+
+void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t mask = ipv4_netmask(s->prefix_len);
+	uint32_t net = s->address & mask, bc = net | ~mask;
+	uint32_t hosts = bc - net - 1;
+	if (s->range_start) {
+		*lo = s->range_start;
+		*hi = s->range_end;
+	} else if (hosts >= 200) {
+		*lo = net + 100;
+		*hi = net + 199;
+	} else {
+		*lo = net + hosts / 2 + 1;
+		*hi = bc - 1;
+	}
+}
+
+/* iSCSI names are lower case (RFC 3722), Pi names need not be. */
+static char *lower_dup(const char *v)
+{
+	char *r = xstrdup(v);
+	for (char *p = r; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return r;
+}
+
+void site_apply_defaults(struct site *s)
+{
+	for (size_t i = 0; i < s->n_pis; i++) {
+		struct pi *p = &s->pis[i];
+		char *lname = lower_dup(p->name);
+		set_default(&p->initiator, xasprintf("%s:%s", s->iqn_base, lname));
+		set_default(&p->target, xasprintf("%s:root-%s", s->iqn_base, lname));
+		free(lname);
+		set_default(&p->backing, xasprintf("/srv/iscsi/%s.img", p->name));
+		set_default(&p->nfs_path, xasprintf("%s/%s", s->nfs_root, p->name));
+		set_default(&p->hostname, xstrdup(p->name));
+	}
+}
+
+/* ---- loading ---- */
+
+struct load_ctx {
+	const char *file;
+	struct site *s;
+	struct problems *ps;
+	int line;              /* line of the text inih is handling now */
+	const char *text;      /* for load from string */
+	size_t pos;
+	FILE *fp;
+	char *buf;             /* getline buffer */
+	size_t bufcap;
+	char cur_section[256];
+	int cur_section_line;
+	bool section_ok;
+	struct pi *cur_pi;
+};
+
+static void problem(struct load_ctx *c, int line, const char *section, const char *key,
+		    char *msg_owned)
+{
+	problems_add(c->ps, PROBLEM_ERROR, c->file, line, section, key, "%s", msg_owned);
+	free(msg_owned);
+}
+
+char *profile_pi_label(const char *name)
+{
+	return xasprintf("[pi \"%s\"]", name);
+}
+
+char *profile_pi_section_name(const char *section)
+{
+	if (strncmp(section, "pi", 2) != 0 || !isspace((unsigned char)section[2]))
+		return NULL;
+	const char *p = section + 2;
+	while (isspace((unsigned char)*p))
+		p++;
+	size_t n = strlen(p);
+	if (n < 2 || p[0] != '"' || p[n - 1] != '"')
+		return NULL;
+	return xstrndup(p + 1, n - 2);
+}
+
+static void begin_pi_section(struct load_ctx *c, const char *section, const char *label)
+{
+	char *name = profile_pi_section_name(section);
+	char *bad = name ? profile_check_name("Pi name", name) : NULL;
+	if (!name) {
+		problem(c, c->line, label, NULL,
+			xstrdup("is not a known section (expected [server] or [pi \"NAME\"])"));
+	} else if (bad) {
+		problem(c, c->line, label, NULL, bad);
+	} else {
+		for (size_t i = 0; i < c->s->n_pis; i++)
+			if (strcasecmp(c->s->pis[i].name, name) == 0) {
+				problem(c, c->line, label, NULL,
+					xasprintf("the name \"%s\" is already used by the [pi \"%s\"] "
+						  "section on line %d (expected each Pi to have its "
+						  "own name; case does not count)",
+						  name, c->s->pis[i].name, c->s->pis[i].line));
+				free(name);
+				return;
+			}
+		c->cur_pi = site_add_pi(c->s, name);
+		c->cur_pi->line = c->line;
+		c->section_ok = true;
+	}
+	free(name);
+}
+
+static void begin_section(struct load_ctx *c, const char *section)
+{
+	snprintf(c->cur_section, sizeof(c->cur_section), "%s", section);
+	c->cur_section_line = c->line;
+	c->cur_pi = NULL;
+	c->section_ok = false;
+	char *label = xasprintf("[%s]", section);
+	if (strcmp(section, "server") == 0) {
+		if (c->s->line)
+			problem(c, c->line, label, NULL,
+				xasprintf("appears twice (first on line %d; expected one [server] "
+					  "section)",
+					  c->s->line));
+		else
+			c->s->line = c->line;
+		c->section_ok = c->s->line == c->line;
+	} else {
+		begin_pi_section(c, section, label);
+	}
+	free(label);
+}
+
+static void set_str(char **field, const char *v)
+{
+	free(*field);
+	*field = xstrdup(v);
+}
+
+void profile_store_server(struct site *s, enum profile_server_key k, const char *v)
+{
+	switch (k) {
+	case SK_INTERFACE: snprintf(s->interface, sizeof(s->interface), "%s", v); break;
+	case SK_ADDRESS: free(profile_parse_cidr(v, &s->address, &s->prefix_len)); break;
+	case SK_DHCP: s->dhcp = (enum dhcp_mode)profile_enum_lookup(dhcp_mode_names, v); break;
+	case SK_TFTP: s->tftp = (enum tftp_server)profile_enum_lookup(tftp_server_names, v); break;
+	case SK_TFTP_ROOT: set_str(&s->tftp_root, v); break;
+	case SK_ROOT: s->root = (enum root_kind)profile_enum_lookup(root_kind_names, v); break;
+	case SK_ISCSI_TARGET:
+		s->iscsi_target = (enum iscsi_target_kind)profile_enum_lookup(iscsi_target_names, v);
+		break;
+	case SK_IQN_BASE: set_str(&s->iqn_base, v); break;
+	case SK_INITRAMFS:
+		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
+		break;
+	case SK_NFS_ROOT: set_str(&s->nfs_root, v); break;
+	case SK_RANGE: free(profile_parse_range(v, &s->range_start, &s->range_end)); break;
+	case SK_ROUTER: ipv4_parse(v, &s->router); break;
+	case SK_DNS: ipv4_parse(v, &s->dns); break;
+	case SK_REPLY_DELAY: s->reply_delay = strcasecmp(v, "auto") ? atoi(v) : -1; break;
+	case SK_COUNT: break;
+	}
+}
+
+void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
+{
+	const char *str = NULL;
+	switch (k) {
+	case PK_MODEL: p->model = model_from_name(v); break;
+	case PK_SERIAL: p->has_serial = serial_normalise(v, p->serial); break;
+	case PK_MAC: p->has_mac = mac_parse(v, p->mac); break;
+	case PK_TFTP_PREFIX:
+		free(profile_parse_prefix(v, &p->prefix, &str));
+		if (str) {
+			set_str(&p->prefix_str, str);
+			size_t n = strlen(p->prefix_str);
+			if (n && p->prefix_str[n - 1] == '/')
+				p->prefix_str[n - 1] = '\0';
+		}
+		break;
+	case PK_IMAGE: set_str(&p->image, v); break;
+	case PK_BACKING: set_str(&p->backing, v); break;
+	case PK_SIZE: size_parse(v, &p->size); break;
+	case PK_CHAP: profile_parse_yes_no(v, &p->chap); break;
+	case PK_IP: ipv4_parse(v, &p->ip); break;
+	case PK_INITIATOR: set_str(&p->initiator, v); break;
+	case PK_TARGET: set_str(&p->target, v); break;
+	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
+	case PK_NFS_PATH: set_str(&p->nfs_path, v); break;
+	case PK_HOSTNAME: set_str(&p->hostname, v); break;
+	case PK_COUNT: break;
+	}
+}
+
+static int key_find(const char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int profile_server_key_find(const char *name)
+{
+	return key_find(profile_server_key_names, SK_COUNT, name);
+}
+
+int profile_pi_key_find(const char *name)
+{
+	return key_find(profile_pi_key_names, PK_COUNT, name);
+}
+
+/* Levenshtein distance, capped: enough to suggest "serial" for "seriel". */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 30 || lb > 30)
+		return 99;
+	size_t d[32];
+	for (size_t j = 0; j <= lb; j++)
+		d[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t prev = d[0];
+		d[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t t = d[j];
+			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+			size_t m = prev + cost;
+			if (d[j] + 1 < m)
+				m = d[j] + 1;
+			if (d[j - 1] + 1 < m)
+				m = d[j - 1] + 1;
+			d[j] = m;
+			prev = t;
+		}
+	}
+	return d[lb];
+}
+
+char *profile_unknown_key_message(const char *name, bool server)
+{
+	const char *const *names = server ? profile_server_key_names : profile_pi_key_names;
+	int n = server ? SK_COUNT : PK_COUNT;
+	const char *best = NULL;
+	size_t best_d = 3;
+	struct sbuf b;
+	sbuf_init(&b);
+	for (int i = 0; i < n; i++) {
+		size_t d = edit_distance(name, names[i]);
+		if (d < best_d) {
+			best_d = d;
+			best = names[i];
+		}
+	}
+	if (best)
+		sbuf_printf(&b, "is not a known key; did you mean %s? (accepted: ", best);
+	else
+		sbuf_add(&b, "is not a known key (accepted: ");
+	for (int i = 0; i < n; i++)
+		sbuf_printf(&b, "%s%s", i ? ", " : "", names[i]);
+	sbuf_add(&b, ")");
+	return sbuf_take(&b);
+}
+
+static int on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *c = user;
+	(void)section;
+	if (!c->section_ok)
+		return 1;
+	bool server = c->cur_pi == NULL;
+	char *label = xasprintf("[%s]", c->cur_section);
+	int k = server ? profile_server_key_find(name) : profile_pi_key_find(name);
+	int *lines = server ? c->s->key_line : c->cur_pi->key_line;
+	char *err = NULL;
+	/* "value" in double quotes is taken without them: people write paths that way. */
+	size_t vn = strlen(value);
+	char *v = (vn >= 2 && value[0] == '"' && value[vn - 1] == '"') ? xstrndup(value + 1, vn - 2)
+								       : xstrdup(value);
+	if (k < 0) {
+		problem(c, c->line, label, name, profile_unknown_key_message(name, server));
+	} else if (lines[k]) {
+		problem(c, c->line, label, name,
+			xasprintf("is set twice (first on line %d; expected each key once per "
+				  "section)",
+				  lines[k]));
+	} else {
+		lines[k] = c->line;
+		err = server ? profile_check_server_value((enum profile_server_key)k, v)
+			     : profile_check_pi_value((enum profile_pi_key)k, v);
+		if (err)
+			problem(c, c->line, label, name, err);
+		else if (server)
+			profile_store_server(c->s, (enum profile_server_key)k, v);
+		else
+			profile_store_pi(c->cur_pi, (enum profile_pi_key)k, v);
+	}
+	free(v);
+	free(label);
+	return 1;
+}
+
+/* One whole line of the input into c->buf (without the limit inih's own buffer has);
+ * returns its length, or -1 at the end. */
+static ssize_t next_line(struct load_ctx *c)
+{
+	if (c->fp)
+		return getline(&c->buf, &c->bufcap, c->fp);
+	if (!c->text[c->pos])
+		return -1;
+	const char *start = c->text + c->pos;
+	const char *nl = strchr(start, '\n');
+	size_t n = nl ? (size_t)(nl - start) + 1 : strlen(start);
+	if (n + 1 > c->bufcap) {
+		c->bufcap = n + 1;
+		c->buf = xrealloc(c->buf, c->bufcap);
+	}
+	memcpy(c->buf, start, n);
+	c->buf[n] = '\0';
+	c->pos += n;
+	return (ssize_t)n;
+}
+
+/* Looks at one line before inih does: counts lines (inih does not tell the handler the line),
+ * notices section headers (inih does not report sections without keys), and reports every
+ * line inih could not parse, not just the first. Indentation is dropped, because inih would
+ * take an indented line for the continuation of the previous value. Returns the text inih
+ * should see ("" for a line already reported). */
+static const char *examine_line(struct load_ctx *c, char *line, size_t max)
+{
+	if (c->line == 1 && (unsigned char)line[0] == 0xef && (unsigned char)line[1] == 0xbb &&
+	    (unsigned char)line[2] == 0xbf)
+		line += 3;
+	char *p = str_trim(line);
+	if (*p == '\0' || *p == ';' || *p == '#')
+		return p;
+	if (strlen(p) + 2 > max) {
+		problem(c, c->line, NULL, NULL,
+			xasprintf("is longer than %zu characters, the most a profile line may hold (expected a shorter line)", max - 2));
+		return "";
+	}
+	if (*p == '[') {
+		char *e = strchr(p, ']');
+		char *after = e ? str_trim(e + 1) : NULL;
+		if (!e || (*after && *after != ';' && *after != '#')) {
+			problem(c, c->line, NULL, NULL,
+				xstrdup("is not a section header (expected [server] or [pi \"NAME\"])"));
+			c->section_ok = false;
+			c->cur_section_line = c->line;
+			return "";
+		}
+		*e = '\0';
+		char *sect = str_trim(p + 1);
+		begin_section(c, sect);
+		*e = ']';
+		e[1] = '\0';
+		return p;
+	}
+	char *eq = strchr(p, '=');
+	char *colon = strchr(p, ':');
+	if (!eq || (colon && colon < eq) || eq == p) {
+		problem(c, c->line, NULL, NULL,
+			xstrdup("cannot be parsed (expected key = value, [section] or a ; comment)"));
+		return "";
+	}
+	if (c->cur_section_line == 0) {
+		*eq = '\0';
+		problem(c, c->line, NULL, str_trim(p),
+			xstrdup("comes before any section (expected it under [server] or [pi "
+				"\"NAME\"])"));
+		return "";
+	}
+	return p;
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct load_ctx *c = stream;
+	if (next_line(c) < 0)
+		return NULL;
+	c->line++;
+	snprintf(str, (size_t)num, "%s\n", examine_line(c, c->buf, (size_t)num));
+	return str;
+}
+
+static int finish_load(struct load_ctx *c, int rc)
+{
+	free(c->buf);
+	if (rc > 0)
+		problems_add(c->ps, PROBLEM_ERROR, c->file, rc, NULL, NULL,
+			     "cannot be parsed (expected [section] or key = value)");
+	if (!c->s->line)
+		problems_add(c->ps, PROBLEM_ERROR, c->file, 0, "[server]", NULL,
+			     "is missing (expected a [server] section with interface and address)");
+	site_apply_defaults(c->s);
+	profile_validate(c->s, c->ps);
+	problems_sort(c->ps);
+	return problems_has_errors(c->ps) ? -1 : 0;
+}
+
+int profile_load(const char *path, struct site *s, struct problems *ps)
+{
+	site_init(s);
+	s->path = xstrdup(path);
+	struct load_ctx c = {.file = path, .s = s, .ps = ps};
+	c.fp = fopen(path, "r");
+	if (!c.fp) {
+		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
+			     strerror(errno));
+		return -1;
+	}
+	int rc = ini_parse_stream(reader, &c, on_key, &c);
+	bool read_err = ferror(c.fp);
+	fclose(c.fp);
+	if (read_err)
+		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read to the end");
+	return finish_load(&c, rc);
+}
+
+int profile_load_string(const char *name, const char *text, struct site *s, struct problems *ps)
+{
+	site_init(s);
+	s->path = xstrdup(name);
+	struct load_ctx c = {.file = name, .s = s, .ps = ps, .text = text};
+	int rc = ini_parse_stream(reader, &c, on_key, &c);
+	return finish_load(&c, rc);
+}
+
+char *profile_server_value(const struct site *s, enum profile_server_key key)
+{
+	char a[16], b[16];
+	switch (key) {
+	case SK_INTERFACE: return s->interface[0] ? xstrdup(s->interface) : NULL;
+	case SK_ADDRESS:
+		if (!s->address)
+			return NULL;
+		ipv4_format(s->address, a);
+		return xasprintf("%s/%u", a, s->prefix_len);
+	case SK_DHCP: return xstrdup(dhcp_mode_names[s->dhcp]);
+	case SK_TFTP: return xstrdup(tftp_server_names[s->tftp]);
+	case SK_TFTP_ROOT: return xstrdup(s->tftp_root);
+	case SK_ROOT: return xstrdup(root_kind_names[s->root]);
+	case SK_ISCSI_TARGET: return xstrdup(iscsi_target_names[s->iscsi_target]);
+	case SK_IQN_BASE: return xstrdup(s->iqn_base);
+	case SK_INITRAMFS: return xstrdup(initramfs_names[s->initramfs]);
+	case SK_NFS_ROOT: return xstrdup(s->nfs_root);
+	case SK_RANGE:
+		if (!s->range_start)
+			return NULL;
+		ipv4_format(s->range_start, a);
+		ipv4_format(s->range_end, b);
+		return xasprintf("%s-%s", a, b);
+	case SK_ROUTER:
+		if (!s->router)
+			return NULL;
+		ipv4_format(s->router, a);
+		return xstrdup(a);
+	case SK_DNS:
+		if (!s->dns)
+			return NULL;
+		ipv4_format(s->dns, a);
+		return xstrdup(a);
+	case SK_REPLY_DELAY:
+		return s->reply_delay < 0 ? xstrdup("auto") : xasprintf("%d", s->reply_delay);
+	case SK_COUNT: break;
+	}
+	return NULL;
+}
+
+char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
+{
+	char buf[24];
+	switch (key) {
+	case PK_MODEL: return p->model ? xstrdup(model_info(p->model)->name) : NULL;
+	case PK_SERIAL: return p->has_serial ? xstrdup(p->serial) : NULL;
+	case PK_MAC:
+		if (!p->has_mac)
+			return NULL;
+		mac_format(p->mac, ':', buf);
+		return xstrdup(buf);
+	case PK_TFTP_PREFIX:
+		return p->prefix == TFTP_PREFIX_MAC    ? xstrdup("mac")
+		       : p->prefix == TFTP_PREFIX_STRING ? xasprintf("string:%s", p->prefix_str)
+							 : xstrdup("serial");
+	case PK_IMAGE: return p->image ? xstrdup(p->image) : NULL;
+	case PK_BACKING: return p->backing ? xstrdup(p->backing) : NULL;
+	case PK_SIZE:
+		if (!p->size)
+			return NULL;
+		size_format(p->size, buf);
+		return xstrdup(buf);
+	case PK_CHAP: return xstrdup(p->chap ? "yes" : "no");
+	case PK_IP:
+		if (!p->ip)
+			return NULL;
+		ipv4_format(p->ip, buf);
+		return xstrdup(buf);
+	case PK_INITIATOR: return p->initiator ? xstrdup(p->initiator) : NULL;
+	case PK_TARGET: return p->target ? xstrdup(p->target) : NULL;
+	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
+	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
+	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
+	case PK_COUNT: break;
+	}
+	return NULL;
+}

@@ -1,0 +1,202 @@
+/* site_draft — a profile as typed: key = value text read with inih, validated by
+ * the profile loader. */
+#include "core/site/site_draft.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/util.h"
+
+void draft_init(struct site_draft *ws)
+{
+	memset(ws, 0, sizeof(*ws));
+}
+
+static void pi_done(struct draft_pi *p)
+{
+	free(p->name);
+	for (int k = 0; k < PK_COUNT; k++)
+		free(p->val[k]);
+	free(p->extra);
+}
+
+void draft_done(struct site_draft *ws)
+{
+	for (int k = 0; k < SK_COUNT; k++)
+		free(ws->server[k]);
+	for (size_t i = 0; i < ws->n_pis; i++)
+		pi_done(&ws->pis[i]);
+	free(ws->pis);
+	free(ws->extra);
+	memset(ws, 0, sizeof(*ws));
+}
+
+void draft_set(char **slot, const char *v)
+{
+	char *old = *slot;
+	*slot = v && *v ? xstrdup(v) : NULL;
+	free(old);
+}
+
+struct draft_pi *draft_add_pi(struct site_draft *ws, const char *name)
+{
+	ws->pis = xrealloc(ws->pis, (ws->n_pis + 1) * sizeof(*ws->pis));
+	struct draft_pi *p = &ws->pis[ws->n_pis++];
+	memset(p, 0, sizeof(*p));
+	p->name = xstrdup(name);
+	return p;
+}
+
+void draft_remove_pi(struct site_draft *ws, size_t index)
+{
+	if (index >= ws->n_pis)
+		return;
+	pi_done(&ws->pis[index]);
+	memmove(&ws->pis[index], &ws->pis[index + 1], (ws->n_pis - index - 1) * sizeof(*ws->pis));
+	ws->n_pis--;
+}
+
+static void add_extra(char **extra, const char *key, const char *value)
+{
+	char *line = xasprintf("%s%s = %s\n", *extra ? *extra : "", key, value);
+	free(*extra);
+	*extra = line;
+}
+
+static int lookup(const char *const *names, int n, const char *key)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(names[i], key))
+			return i;
+	return -1;
+}
+
+static int on_pair(void *user, const char *section, const char *key, const char *value)
+{
+	struct site_draft *ws = user;
+	if (!strcmp(section, "server")) {
+		int k = lookup(profile_server_key_names, SK_COUNT, key);
+		if (k >= 0 && !ws->server[k])
+			ws->server[k] = xstrdup(value);
+		else
+			add_extra(&ws->extra, key, value);
+		return 1;
+	}
+	char *name = profile_pi_section_name(section);
+	if (!name)
+		return 1; /* the loader reports unknown sections when the model is built */
+	struct draft_pi *p = NULL;
+	for (size_t i = 0; i < ws->n_pis; i++)
+		if (!strcmp(ws->pis[i].name, name))
+			p = &ws->pis[i];
+	if (!p)
+		p = draft_add_pi(ws, name);
+	free(name);
+	int k = lookup(profile_pi_key_names, PK_COUNT, key);
+	if (k >= 0 && !p->val[k])
+		p->val[k] = xstrdup(value);
+	else
+		add_extra(&p->extra, key, value);
+	return 1;
+}
+
+/* Debian's inih does not report sections without keys (INI_CALL_HANDLER_ON_NEW_SECTION is 0),
+ * so a [pi] section with no keys at all is not part of the model. */
+int draft_load(struct site_draft *ws, const char *path, struct problems *ps)
+{
+	draft_init(ws);
+	int rc = ini_parse(path, on_pair, ws);
+	if (rc < 0) {
+		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
+			     strerror(errno));
+		return -1;
+	}
+	if (rc > 0) {
+		problems_add(ps, PROBLEM_ERROR, path, rc, NULL, NULL,
+			     "cannot be parsed (expected [section] or key = value)");
+		return -1;
+	}
+	return 0;
+}
+
+static void add_pairs(struct sbuf *b, const char *const *names, char *const *vals, int n)
+{
+	for (int k = 0; k < n; k++)
+		if (vals[k])
+			sbuf_printf(b, "%s = %s\n", names[k], vals[k]);
+}
+
+char *draft_to_ini(const struct site_draft *ws)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, "[server]\n");
+	add_pairs(&b, profile_server_key_names, ws->server, SK_COUNT);
+	if (ws->extra)
+		sbuf_add(&b, ws->extra);
+	for (size_t i = 0; i < ws->n_pis; i++) {
+		const struct draft_pi *p = &ws->pis[i];
+		sbuf_printf(&b, "\n[pi \"%s\"]\n", p->name);
+		add_pairs(&b, profile_pi_key_names, p->val, PK_COUNT);
+		if (p->extra)
+			sbuf_add(&b, p->extra);
+	}
+	return sbuf_take(&b);
+}
+
+int draft_build(const struct site_draft *ws, const char *name, struct site *out,
+		struct problems *ps)
+{
+	char *text = draft_to_ini(ws);
+	struct problems raw;
+	problems_init(&raw);
+	int rc = profile_load_string(name, text, out, &raw);
+	free(text);
+	/* Lines refer to the generated text, not to the user's file: drop them. */
+	for (size_t i = 0; i < raw.n; i++) {
+		const struct problem *p = &raw.items[i];
+		problems_add(ps, p->severity, NULL, 0, p->section, p->key, "%s", p->message);
+	}
+	problems_done(&raw);
+	return rc;
+}
+
+char *draft_check_pi_name(const struct site_draft *ws, const char *name, size_t self)
+{
+	for (size_t i = 0; i < ws->n_pis; i++)
+		if (i != self && !strcmp(ws->pis[i].name, name))
+			return xasprintf("the name \"%s\" is used by another Pi", name);
+	if (strchr(name, '"') || strchr(name, '\n') || strchr(name, ']'))
+		return xasprintf(
+		    "\"%s\" is not a Pi name (expected 1 to 63 letters, digits or '-')", name);
+	/* Ask the loader, so the message is the one `pinetboot lint` prints. */
+	char *text = xasprintf("[server]\n[pi \"%s\"]\nmodel = 4B\nmac = 02:00:00:00:00:01\n"
+			       "tftp_prefix = mac\n",
+			       name);
+	struct site s;
+	struct problems ps;
+	problems_init(&ps);
+	profile_load_string("name", text, &s, &ps);
+	char *msg = NULL;
+	for (size_t i = 0; i < ps.n && !msg; i++)
+		if (ps.items[i].line == 2 && !ps.items[i].key)
+			msg = xstrdup(ps.items[i].message);
+	problems_done(&ps);
+	site_done(&s);
+	free(text);
+	return msg;
+}
+
+size_t draft_pi_problem_count(const struct problems *ps, const char *name)
+{
+	char *label = xasprintf("[pi \"%s\"]", name);
+	size_t n = 0;
+	for (size_t i = 0; i < ps->n; i++)
+		n += ps->items[i].section && !strcmp(ps->items[i].section, label) &&
+		     ps->items[i].severity == PROBLEM_ERROR;
+	free(label);
+	return n;
+}
