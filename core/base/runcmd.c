@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -94,7 +95,59 @@ int runcmd(char *const argv[], const char *in, char *out, size_t outlen)
 	return run(argv, in, out, outlen, NULL, 0, 0);
 }
 
+int runcmd_err(char *const argv[], const char *in, char *err, size_t errlen)
+{
+	char out[2048];
+	int r = runcmd(argv, in, out, sizeof(out));
+	if (r != 0) {
+		size_t n = strlen(out);
+		while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+			out[--n] = '\0';
+		snprintf(err, errlen, "%s failed (exit %d): %s", argv[0], r, out);
+	}
+	return r;
+}
+
 int runcmd_split(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 {
 	return run(argv, NULL, out, outlen, err, errlen, 1);
+}
+
+int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid)
+{
+	int po[2];
+	if (pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	pid_t c = fork();
+	if (c < 0) {
+		close(po[0]);
+		close(po[1]);
+		return -1;
+	}
+	if (c == 0) {
+		int fd = open(in ? in : "/dev/null", O_RDONLY);
+		int ef = errpath ? open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600)
+				 : open("/dev/null", O_WRONLY);
+		if (fd < 0 || ef < 0)
+			_exit(127);
+		dup2(fd, 0);
+		dup2(po[1], 1);
+		dup2(ef, 2);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(po[1]);
+	*pid = (int)c;
+	return po[0];
+}
+
+int runcmd_wait(int pid)
+{
+	int st;
+	while (waitpid((pid_t)pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return WEXITSTATUS(st);
 }
