@@ -116,9 +116,19 @@ bool log_parse_kea(struct log_src *s, struct log_line *l)
 		return true;
 	}
 	if ((q = strstr(p, ": lease "))) {
+		/* At INFO, Kea logs only what it decided: an address advertised answers a
+		 * DISCOVER (an OFFER), one allocated answers a REQUEST (an ACK). */
 		q += 8;
-		if (log_ip(&q, &ip))
+		if (!log_ip(&q, &ip))
+			return false;
+		bool advert = strstr(q, "will be advertised") != NULL;
+		bool alloc = strstr(q, "has been allocated") != NULL;
+		if (advert || alloc) {
+			dhcp_msg(s, advert ? 1 : 3, mac, alloc ? ip : 0, 0);
+			dhcp_msg(s, advert ? 2 : 5, mac, ip, 0);
+		} else {
 			log_ip_learn(s->set, ip, mac);
+		}
 		return true;
 	}
 	return true;

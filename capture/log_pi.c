@@ -364,7 +364,7 @@ bool log_parse_uart(struct log_src *s, struct log_line *l)
 		file_end(s, XFER_ERROR, (uint16_t)n, p, 0);
 		return true;
 	}
-	if (log_word(&p, "Read ")) {
+	if (strncmp(p, "Read File: ", 11) != 0 && log_word(&p, "Read ")) {
 		/* "Read b7f44626/config.txt bytes     1540 hnd 0x0" — the file arrived. */
 		char name[256];
 		log_token(&p, name, sizeof(name), NULL);

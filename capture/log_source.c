@@ -262,7 +262,7 @@ void log_guess_class(struct log_src *s, struct ev_dhcp *h)
 	if (!set->noted_class) {
 		set->noted_class = true;
 		log_note(set, "%s: the DHCP lines do not show the vendor class (dnsmasq without "
-			      "log-dhcp): a request before the Pi's kernel was sent is taken as its "
+			      "log-dhcp, dhcpd, Kea): a request before the Pi's kernel was sent is taken as its "
 			      "boot ROM's",
 			 s->name);
 	}
