@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/site/tftp_dir.h"
+
 #define DIAG_RULE_INFO(e, id, stage, failure, site, meaning)                                       \
 	{id, (enum boot_stage)(stage), failure, site, meaning},
 static const struct diag_rule_info rules[R_COUNT] = {DIAG_RULES(DIAG_RULE_INFO)};
@@ -45,9 +47,23 @@ double tv_diff(struct timeval a, struct timeval b)
 	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
 }
 
+const char *frame_name(const struct diag *d, uint64_t frame, char out[160])
+{
+	if (!d || !d->namer || !d->namer(d->namer_user, frame, out, 160))
+		snprintf(out, 160, "#%llu", (unsigned long long)frame);
+	return out;
+}
+
+void diag_set_frame_namer(struct diag *d, diag_frame_namer fn, const void *user)
+{
+	d->namer = fn;
+	d->namer_user = user;
+}
+
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts)
 {
-	sbuf_printf(b, "#%llu (%.3f s)", (unsigned long long)frame, tv_diff(ts, d->t0));
+	char f[160];
+	sbuf_printf(b, "%s (%.3f s)", frame_name(d, frame, f), tv_diff(ts, d->t0));
 }
 
 void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
@@ -176,6 +192,7 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	if (ps)
 		return ps;
 	ps = xcalloc(1, sizeof(*ps));
+	ps->diag = d;
 	memcpy(ps->pub.mac, mac, 6);
 	ps->pub.model = model_from_oui(mac);
 	ps->boot_offer = -1;
@@ -357,8 +374,9 @@ void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, 
 		ps->fired[r] = (int)ps->pub.n_verdicts;
 	}
 	if (rules[r].failure && ps->netcon_frame && evidence) {
-		char *e = xasprintf("%s; bootloader log #%llu: \"%s\"", evidence,
-				    (unsigned long long)ps->netcon_frame, ps->netcon);
+		char f[160];
+		char *e = xasprintf("%s; bootloader log %s: \"%s\"", evidence,
+				    frame_name(ps->diag, ps->netcon_frame, f), ps->netcon);
 		free(evidence);
 		evidence = e;
 	}
@@ -419,26 +437,22 @@ bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **k
 	const struct pi *p = ps->prof;
 	if (!p)
 		return false;
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		if (!p->has_serial && !ps->pub.has_serial)
-			return false;
-		snprintf(out, len, "%s", p->has_serial ? p->serial : ps->pub.serial);
-		*kind = "serial";
-		return true;
-	case TFTP_PREFIX_MAC: {
-		char m[18];
-		mac_format(ps->pub.mac, '-', m);
-		snprintf(out, len, "%s", m);
-		*kind = "MAC";
-		return true;
+	/* what the Pi itself sent fills in what the profile left out */
+	struct pi seen = *p;
+	if (!seen.has_serial && ps->pub.has_serial) {
+		memcpy(seen.serial, ps->pub.serial, sizeof(seen.serial));
+		seen.has_serial = true;
 	}
-	case TFTP_PREFIX_STRING:
-		snprintf(out, len, "%s", p->prefix_str ? p->prefix_str : "");
-		*kind = "name";
-		return true;
-	}
-	return false;
+	memcpy(seen.mac, ps->pub.mac, sizeof(seen.mac));
+	seen.has_mac = true;
+	char dir[PI_TFTP_DIR_MAX];
+	if (!pi_tftp_dir_name(&seen, dir))
+		return false;
+	snprintf(out, len, "%s", dir);
+	*kind = model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL ? "serial"
+		: p->prefix == TFTP_PREFIX_MAC					 ? "MAC"
+										 : "name";
+	return true;
 }
 
 /* The one sentence: what the Pi reached, and why it stopped. */

@@ -14,6 +14,7 @@
 #include "core/server/template.h"
 #include "core/server/templates.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 const char render_pxe_menu[] = "Raspberry Pi Boot   ";
 
@@ -37,26 +38,6 @@ size_t render_option43(const char *menu, unsigned char *out, size_t cap)
 	buf[n++] = 255;
 	memcpy(out, buf, n < cap ? n : cap);
 	return n;
-}
-
-static const struct {
-	const char *daemon, *reload;
-} reloads[] = {
-    {"dnsmasq", "systemctl restart dnsmasq"},
-    {"tftpd-hpa", "systemctl restart tftpd-hpa"},
-    {"tgt", "tgt-admin --update ALL"},
-    {"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
-    {"nfs", "exportfs -ra"},
-    {"isc-dhcp", "systemctl restart isc-dhcp-server"},
-    {"kea", "systemctl restart kea-dhcp4-server"},
-};
-
-const char *render_daemon_reload(const char *daemon)
-{
-	for (size_t i = 0; daemon && i < PNB_ARRAY_LEN(reloads); i++)
-		if (strcmp(reloads[i].daemon, daemon) == 0)
-			return reloads[i].reload;
-	return NULL;
 }
 
 /* ---- per-Pi facts ---- */
@@ -129,19 +110,9 @@ char *render_root_args(const struct site *s, const struct pi *p)
 /* The Pi's TFTP directory name ("" when the profile lacks what the prefix needs). */
 static char *tftp_dir(const struct pi *p)
 {
-	char m[18];
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		return xstrdup(p->has_serial ? p->serial : "");
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			return xstrdup("");
-		mac_format(p->mac, '-', m);
-		return xstrdup(m);
-	case TFTP_PREFIX_STRING:
-		return xstrdup(p->prefix_str ? p->prefix_str : "");
-	}
-	return xstrdup("");
+	char d[PI_TFTP_DIR_MAX];
+	pi_tftp_dir_name(p, d);
+	return xstrdup(d);
 }
 
 /* initramfs8 for kernel8.img, initramfs_2712 for kernel_2712.img, initramfs7 for kernel7.img
