@@ -1,5 +1,4 @@
 /* adopt — the face of core/pi/adopt: options, the steps as text or JSON lines, the questions. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,48 +6,59 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
+#include "core/base/cliopt.h"
 #include "core/pi/adopt.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot adopt --ssh USER@HOST --site SITE --pi NAME [--ssh-config FILE]\n"
-	"                       [--dry-run] [--yes] [--restart] [--timeout N] [--json]\n"
-	"Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
-	"ssh, in six steps, each shown before it runs:\n"
-	"  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
-	"                    free space; checked against [pi NAME] (the facts go to pis/NAME/)\n"
-	"  2 network client  iSCSI root: open-iscsi on the Pi and an initramfs with it, built into\n"
-	"                    /var/tmp (mkinitramfs, or dracut --add iscsi); /boot is not touched\n"
-	"  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
-	"                    xattrs): into a disk image (boot FAT + ext4, new UUID) written to the\n"
-	"                    backing by the flash engine with its verify, or into the NFS root;\n"
-	"                    in the copy only, the network manager leaves eth0 (the root's link)\n"
-	"                    alone and /etc/fstab is the one `export` renders\n"
-	"  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
-	"                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
-	"                    read back from the backing)\n"
-	"  5 check           iscsi-check of the new root (NFS: the copied tree)\n"
-	"  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
-	"                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
-	"                    time, --yes does not cover it)\n"
-	"Nothing that decides how the SD card boots changes before step 5 passed. Steps done are\n"
-	"kept in SITE.adopt/NAME/state: run the same command again after an interruption and it\n"
-	"resumes. Remote commands run through the system ssh (BatchMode: keys, known hosts as ssh\n"
-	"checks them); as root, or with sudo -n for a user allowed sudo without a password.\n\n"
-	"Options:\n"
-	"  --ssh USER@HOST    the Pi\n"
-	"  --ssh-config FILE  passed to ssh as -F FILE\n"
-	"  --site SITE --pi NAME  the profile and its [pi NAME] (must exist)\n"
-	"  --dry-run          show every step and every remote command; change nothing\n"
-	"  --yes              confirm the EEPROM boot order change without asking\n"
-	"  --restart          forget what an earlier run did and start at step 1\n"
-	"  --timeout N        ssh connect timeout in seconds (default 10)\n"
-	"  --json             one JSON object a line per event (step, command, info, progress,\n"
-	"                     done, skip, fail)\n\n"
-	"Examples:\n"
-	"  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
-	"  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n\n"
-	"Exit status: 0 adopted (reboot the Pi); 1 stopped (not confirmed, or the new root did not\n"
-	"check out: run again once fixed); 2 bad usage, ssh or a step failed.\n";
+enum { OPT_SSH = CLIOPT_LONG, OPT_SSH_CONFIG, OPT_PI, OPT_DRY_RUN, OPT_YES, OPT_RESTART, OPT_TIMEOUT };
+
+static const struct cli_opt adopt_opts[] = {
+    {"ssh", OPT_SSH, "USER@HOST", "the Pi"},
+    {"ssh-config", OPT_SSH_CONFIG, "FILE", "passed to ssh as -F FILE"},
+    {"site", 's', "SITE", "the site profile (or give it as the operand)"},
+    {"pi", OPT_PI, "NAME", "its [pi NAME] (must exist)"},
+    {"dry-run", OPT_DRY_RUN, NULL, "show every step and every remote command; change nothing"},
+    {"yes", OPT_YES, NULL, "confirm the EEPROM boot order change without asking (not OTP)"},
+    {"restart", OPT_RESTART, NULL,
+     "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
+    {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"json", 'j', NULL,
+     "one JSON object a line per event (step, command, info, progress, done, skip, fail)"},
+    {0}};
+
+const struct cli_cmd cmd_adopt_spec = {
+    "adopt",
+    "Usage: pinetboot adopt --ssh USER@HOST --site SITE --pi NAME [--ssh-config FILE]\n"
+    "                       [--dry-run] [--yes] [--restart] [--timeout N] [--json]\n"
+    "Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
+    "ssh, in six steps, each shown before it runs:\n"
+    "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
+    "                    free space; checked against [pi NAME] (the facts go to pis/NAME/)\n"
+    "  2 network client  iSCSI root: open-iscsi on the Pi and an initramfs with it, built into\n"
+    "                    /var/tmp (mkinitramfs, or dracut --add iscsi); /boot is not touched\n"
+    "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
+    "                    xattrs): into a disk image (boot FAT + ext4, new UUID) written to the\n"
+    "                    backing by the flash engine with its verify, or into the NFS root;\n"
+    "                    in the copy only, the network manager leaves eth0 (the root's link)\n"
+    "                    alone and /etc/fstab is the one `export` renders\n"
+    "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
+    "                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
+    "                    read back from the backing)\n"
+    "  5 check           iscsi-check of the new root (NFS: the copied tree)\n"
+    "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
+    "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
+    "                    time, --yes does not cover it)\n"
+    "Nothing that decides how the SD card boots changes before step 5 passed. Steps done are\n"
+    "kept in SITE.adopt/NAME/state: run the same command again after an interruption and it\n"
+    "resumes. Remote commands run through the system ssh (BatchMode: keys, known hosts as ssh\n"
+    "checks them); as root, or with sudo -n for a user allowed sudo without a password.\n",
+    adopt_opts,
+    "\nExamples:\n"
+    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
+    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n\n"
+    "Exit status: 0 adopted (reboot the Pi); 1 stopped (not confirmed, or the new root did not\n"
+    "check out: run again once fixed); 2 bad usage, ssh or a step failed.\n",
+    "file",
+    NULL};
 
 static const char *const kind_names[] = {"step", "command", "info", "progress", "done", "skip", "fail"};
 
@@ -115,38 +125,34 @@ static bool confirm(const char *question, bool permanent, void *ud)
 
 int cmd_adopt(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"ssh", required_argument, NULL, 's'},     {"ssh-config", required_argument, NULL, 'F'},
-		{"site", required_argument, NULL, 'S'},    {"pi", required_argument, NULL, 'p'},
-		{"dry-run", no_argument, NULL, 'n'},       {"yes", no_argument, NULL, 'y'},
-		{"restart", no_argument, NULL, 'r'},       {"timeout", required_argument, NULL, 't'},
-		{"json", no_argument, NULL, 'j'},          {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
 	struct adopt_opts o;
 	memset(&o, 0, sizeof(o));
 	struct face f = {false, -1};
 	o.timeout = 10;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_adopt_spec, "adopt", argc, argv);
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
-		case 's': o.dest = optarg; break;
-		case 'F': o.ssh_config = optarg; break;
-		case 'S': o.site_path = optarg; break;
-		case 'p': o.pi_name = optarg; break;
-		case 'n': o.dry_run = true; break;
-		case 'y': o.yes = true; break;
-		case 'r': o.restart = true; break;
+		case OPT_SSH: o.dest = optarg; break;
+		case OPT_SSH_CONFIG: o.ssh_config = optarg; break;
+		case 's': o.site_path = optarg; break;
+		case OPT_PI: o.pi_name = optarg; break;
+		case OPT_DRY_RUN: o.dry_run = true; break;
+		case OPT_YES: o.yes = true; break;
+		case OPT_RESTART: o.restart = true; break;
 		case 'j': f.json = true; break;
-		case 't':
+		case OPT_TIMEOUT:
 			o.timeout = atoi(optarg);
 			if (o.timeout < 1 || o.timeout > 600)
 				return cli_usage_error("adopt", "--timeout %s: give 1 to 600 seconds", optarg);
 			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: return cli_usage_error("adopt", "unknown option");
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	if (!o.site_path && optind < argc)
+		o.site_path = argv[optind++];
 	if (optind != argc)
 		return cli_usage_error("adopt", "unexpected argument \"%s\"", argv[optind]);
 	if (!o.dest || !o.site_path || !o.pi_name)
