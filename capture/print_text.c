@@ -533,6 +533,24 @@ void text_printer_packet(struct text_printer *tp, const struct pnb_packet *pkt)
 	text_printer_flush(tp);
 }
 
+void text_printer_event_line(struct text_printer *tp, const struct pnb_event *ev,
+			     const char *origin)
+{
+	if (ev->kind == EV_TFTP_XFER) {
+		text_printer_event(tp, ev);
+		text_printer_flush(tp);
+		return;
+	}
+	struct line l;
+	line_reset(&l);
+	put_time(&l, &ev->ts);
+	put_ch(&l, ' ');
+	put_str(&l, origin && *origin ? origin : "event");
+	put_str(&l, ": ");
+	text_event_summary(&l, ev);
+	line_emit(&l, &tp->out);
+}
+
 void text_printer_flush(struct text_printer *tp)
 {
 	if (tp->tail.n)
