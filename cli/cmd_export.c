@@ -18,7 +18,7 @@
 static const struct cli_opt cmd_export_opts[] = {
     {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
     {"output", 'o', "DIR", "where to write (required)"},
-    {"format", 'f', "FORMAT",
+    {"format", 'f', "files|ansible",
      "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)"},
     {"templates", 't', "DIR", "use DIR/NAME.tmpl instead of the built-in template NAME"},
     {"diff", 'd', NULL, "print a unified diff against DIR and write nothing"},

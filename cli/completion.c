@@ -143,6 +143,10 @@ static void bash(const struct cli_cmd *const *specs)
 		printf("%s ", specs[i]->name);
 	puts("help --help --version\" -- \"$cur\"))\n\t\t[[ $cur == -* ]] && cmd=wizard || return\n"
 	     "\tfi");
+	fputs("\tif [[ $cmd == help ]]; then\n\t\t((COMP_CWORD == 2)) && COMPREPLY=($(compgen -W \"", stdout);
+	for (size_t i = 0; specs[i]; i++)
+		printf("%s ", specs[i]->name);
+	puts("\" -- \"$cur\"))\n\t\treturn\n\tfi");
 	for (size_t i = 0; specs[i]; i++) {
 		if (!specs[i]->subs)
 			continue;
