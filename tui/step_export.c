@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/base/util.h"
-#include "tui/export.h"
+#include "core/server/export.h"
 #include "tui/form.h"
 #include "tui/steps.h"
 
@@ -21,13 +21,23 @@ static int do_export(struct wiz *w, struct form *f)
 	int r = wiz_save(w);
 	if (!(r & WIZ_SAVED))
 		return r;
-	char err[512];
-	size_t n = 0;
-	if (wiz_export(w->site_path, w->out_dir, w->templates_dir, &n, err, sizeof(err)) != 0) {
-		wiz_status(w, MSG_ERROR, "export failed: %s", err);
-		return r;
+	struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
+	struct site s;
+	struct render_set rs;
+	struct problems ps;
+	problems_init(&ps);
+	if (export_site(w->site_path, &o, true, w->out_dir, &s, &rs, &ps) == 0) {
+		wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, rs.n,
+			   w->out_dir);
+		render_set_done(&rs);
+		site_done(&s);
+	} else {
+		const struct problem *e = problems_first_error(&ps);
+		char *m = e ? problem_format(e) : xstrdup("unknown error");
+		wiz_status(w, MSG_ERROR, "export failed: %s", m);
+		free(m);
 	}
-	wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, n, w->out_dir);
+	problems_done(&ps);
 	return r;
 }
 
