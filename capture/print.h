@@ -20,7 +20,7 @@ void text_printer_free(struct text_printer *tp);
 void text_printer_event(struct text_printer *tp, const struct pnb_event *ev);
 void text_printer_packet(struct text_printer *tp, const struct pnb_packet *pkt);
 /* One event that came without a packet (a log line): its own line,
- *   HH:MM:SS.uuuuuu ORIGIN: SUMMARY
+ *   HH:MM:SS.uuuuuu ORIGIN SUMMARY
  * origin says where it came from ("dnsmasq.log:12"; NULL: "event"). */
 void text_printer_event_line(struct text_printer *tp, const struct pnb_event *ev,
 			     const char *origin);

@@ -536,18 +536,14 @@ void text_printer_packet(struct text_printer *tp, const struct pnb_packet *pkt)
 void text_printer_event_line(struct text_printer *tp, const struct pnb_event *ev,
 			     const char *origin)
 {
-	if (ev->kind == EV_TFTP_XFER) {
-		text_printer_event(tp, ev);
-		text_printer_flush(tp);
-		return;
-	}
 	struct line l;
 	line_reset(&l);
 	put_time(&l, &ev->ts);
 	put_ch(&l, ' ');
 	put_str(&l, origin && *origin ? origin : "event");
-	put_str(&l, ": ");
+	put_ch(&l, ' ');
 	text_event_summary(&l, ev);
+	text_printer_flush(tp); /* transfer ends already found come first */
 	line_emit(&l, &tp->out);
 }
 

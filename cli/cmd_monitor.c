@@ -1,7 +1,8 @@
 /* cmd_monitor — `pinetboot monitor`: decode netboot traffic from a capture file or a live
- * interface, print it (text lines or JSON lines), feed the boot-stage diagnosis and end with
- * the per-Pi stage table (or the JSON summary). Exit status for -r: 0 no Pi failed, 1 one
- * did, 2 bad input. */
+ * interface (and/or logs), print it (text lines or JSON lines), feed the boot-stage diagnosis
+ * and end with the per-Pi stage table (or the JSON summary) — all through one monitor session
+ * (core/monitor/session); this file keeps the options and the run loop. Exit status: 0 no Pi
+ * failed, 1 one did, 2 bad input. */
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,8 @@ struct monitor {
 	double duration;
 	struct site site;
 	bool has_site;
+	const char *logs[SESSION_MAX_LOGS]; /* --log FILE|- */
+	size_t n_logs;
 	struct session *ses;
 };
 
@@ -49,12 +52,19 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
     {"count", 'c', "N", "stop after N packets"},
     {"duration", 'd', "S", "live: stop after S seconds"},
+    {"log", 'l', "LOG",
+     "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
+     "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
+     "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
+     "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
+     "short/short-precise/short-iso/json. Evidence names lines FILE:LINE; other lines are counted "
+     "and skipped"},
     {0}};
 
 const struct cli_cmd cmd_monitor_spec = {
     "monitor",
-    "Usage: pinetboot monitor (-r FILE | -i IFACE) [[--site] SITE] [--json] [-q] [-w SAVE]\n"
-    "                         [--count N] [--duration S]\n"
+    "Usage: pinetboot monitor (-r FILE | -i IFACE | --log LOG...) [[--site] SITE] [--json] [-q]\n"
+    "                         [-w SAVE] [--count N] [--duration S]\n"
     "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
     "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
     "failed, why, and what to change.\n",
@@ -65,6 +75,8 @@ const struct cli_cmd cmd_monitor_spec = {
     "  pinetboot monitor -r boot.pcap -q\n"
     "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
+    "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
+    "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
     "\n"
     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
     "or damaged capture (a truncated file is still decoded up to the damage).\n",
@@ -97,6 +109,11 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
 						       optarg);
 			break;
+		case 'l':
+			if (m->n_logs == SESSION_MAX_LOGS)
+				return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
+			m->logs[m->n_logs++] = optarg;
+			break;
 		}
 	}
 	if (o == CLIOPT_EXIT)
@@ -106,8 +123,12 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		    argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (!m->file == !m->iface)
-		return cli_usage_error(CMD, "give exactly one of -r FILE or -i IFACE");
+	if (m->file && m->iface)
+		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
+	if (!m->file && !m->iface && !m->n_logs)
+		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
+	if (m->save && !m->file && !m->iface)
+		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
 	return 0;
 }
 
@@ -238,7 +259,17 @@ int cmd_monitor(int argc, char **argv)
 		.out = session_out_file(stdout),
 	};
 	m.ses = session_new(&so);
-	if (open_capture(&m) < 0) {
+	for (size_t i = 0; i < m.n_logs; i++) {
+		char err[512];
+		if (session_add_log(m.ses, m.logs[i], err, sizeof(err)) < 0) {
+			cli_error(CMD, "%s", err);
+			session_free(m.ses);
+			if (m.has_site)
+				site_done(&m.site);
+			return EXIT_USAGE;
+		}
+	}
+	if ((m.file || m.iface) && open_capture(&m) < 0) {
 		session_free(m.ses);
 		if (m.has_site)
 			site_done(&m.site);
@@ -253,8 +284,10 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	if (m.file)
 		run_file(&m);
-	else
+	else if (m.iface)
 		run_live(&m);
+	if (stop_flag)
+		session_stop(m.ses);
 	session_finish(m.ses);
 	if (m.json)
 		session_print_json_summary(m.ses, stdout);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "capture/decode.h"
+#include "capture/log.h"
 #include "capture/pcap_source.h"
 #include "capture/print.h"
 #include "core/base/util.h"
@@ -36,6 +37,11 @@ struct session {
 	struct extra *extras;
 	size_t n_extras;
 	const char *cur_origin;      /* name of the extra source whose event is being fed */
+	struct log_set *ls;          /* --log sources (capture/log.h), merged by time among
+					themselves and with a capture file's packets */
+	const char *log_ref;         /* JSON: the FILE:LINE of the log event being written */
+	bool stopped;                /* session_stop: do not wait for more log lines */
+	struct pnb_out face_out;     /* the face's output, behind json_write */
 	struct session_stats st;
 	char err[768];
 	char input_error[512];
@@ -60,6 +66,9 @@ static void take_event(struct session *s, const struct pnb_event *ev)
 static void on_event(const struct pnb_event *ev, void *user)
 {
 	struct session *s = user;
+	/* A packet's event: the log lines written before it come first (merge by time). */
+	if (s->ls && !s->live)
+		log_set_pump(s->ls, &ev->ts);
 	take_event(s, ev);
 	if (s->jp)
 		json_printer_event(s->jp, ev);
@@ -88,15 +97,34 @@ struct pnb_out session_out_file(FILE *f)
 	return pnb_out_file(f);
 }
 
+/* JSON lines pass through here: a log event's object gets "log":"FILE:LINE" first. */
+static void json_write(const char *str, size_t n, void *user)
+{
+	struct session *s = user;
+	if (s->log_ref && n > 1 && str[0] == '{') {
+		struct line *l = &(struct line){0};
+		put_str(l, "{\"log\":");
+		put_json_cstr(l, s->log_ref);
+		put_ch(l, ',');
+		s->face_out.write(l->b, l->n, s->face_out.user);
+		s->face_out.write(str + 1, n - 1, s->face_out.user);
+		return;
+	}
+	s->face_out.write(str, n, s->face_out.user);
+}
+
 struct session *session_new(const struct session_opts *o)
 {
 	struct session *s = xcalloc(1, sizeof(*s));
 	s->o = *o;
+	s->face_out = o->out;
 	s->diag = diag_new(o->site);
-	if (o->print == SESSION_PRINT_TEXT)
+	if (o->print == SESSION_PRINT_TEXT) {
 		s->tp = text_printer_new(&s->o.out);
-	else if (o->print == SESSION_PRINT_JSON)
-		s->jp = json_printer_new(&s->o.out);
+	} else if (o->print == SESSION_PRINT_JSON) {
+		struct pnb_out jo = {json_write, s};
+		s->jp = json_printer_new(&jo);
+	}
 	s->dec = decoder_new(on_event, on_packet, s);
 	s->cap_done = true; /* until a capture is opened */
 	return s;
@@ -111,6 +139,7 @@ void session_free(struct session *s)
 		if (s->extras[i].ops->close)
 			s->extras[i].ops->close(s->extras[i].src);
 	free(s->extras);
+	log_set_free(s->ls);
 	decoder_free(s->dec);
 	diag_free(s->diag);
 	text_printer_free(s->tp);
@@ -245,10 +274,45 @@ void session_event(struct session *s, const struct pnb_event *ev)
 {
 	note_time(s, &ev->ts);
 	take_event(s, ev);
-	if (s->jp)
+	char ref[300];
+	const char *origin = s->cur_origin;
+	if (s->ls && log_frame_ref(s->ls, ev->frame, ref, sizeof(ref)))
+		origin = ref;
+	if (s->jp) {
+		s->log_ref = origin;
 		json_printer_event(s->jp, ev);
-	else if (s->tp)
-		text_printer_event_line(s->tp, ev, s->cur_origin);
+		s->log_ref = NULL;
+	} else if (s->tp) {
+		text_printer_event_line(s->tp, ev, origin);
+	}
+}
+
+static void on_log_event(const struct pnb_event *ev, void *user)
+{
+	session_event(user, ev);
+}
+
+static bool name_frame(const void *user, uint64_t frame, char *out, size_t n)
+{
+	return log_frame_ref(user, frame, out, n);
+}
+
+int session_add_log(struct session *s, const char *path, char *err, size_t errlen)
+{
+	if (!s->ls) {
+		s->ls = log_set_new(on_log_event, s, s->o.site ? s->o.site->tftp_root : NULL);
+		diag_set_frame_namer(s->diag, name_frame, s->ls);
+	}
+	if (log_set_count(s->ls) >= SESSION_MAX_LOGS) {
+		snprintf(err, errlen, "at most %d logs", SESSION_MAX_LOGS);
+		return -1;
+	}
+	return log_set_add(s->ls, path, err, errlen);
+}
+
+void session_stop(struct session *s)
+{
+	s->stopped = true;
 }
 
 static void emit_extra(const struct pnb_event *ev, void *ctx)
@@ -278,6 +342,8 @@ static int pump_capture(struct session *s, int max)
 	if (!s->cap || s->cap_done)
 		return s->cap_failed ? SESSION_ERROR : SESSION_EOF;
 	int rc = source_dispatch(s->cap, s->dec, max);
+	if (s->ls && s->live)
+		log_set_pump_ready(s->ls); /* a journal followed beside the capture */
 	if (rc == SOURCE_EOF) {
 		s->cap_done = true;
 		return SESSION_EOF;
@@ -391,6 +457,12 @@ void session_tick(struct session *s, struct timeval now)
 
 void session_finish(struct session *s)
 {
+	/* What the logs hold after the last packet (or all of it, when there are only logs);
+	 * a live run the user stopped does not wait for a followed log to end. */
+	if (s->ls && !(s->live && s->stopped)) {
+		log_set_pump(s->ls, NULL);
+		log_set_finish(s->ls);
+	}
 	decoder_finish(s->dec);
 	diag_finish(s->diag);
 	if (s->tp)
@@ -426,6 +498,11 @@ bool session_live_stats(struct session *s, uint64_t *received, uint64_t *dropped
 const struct diag *session_diag(const struct session *s)
 {
 	return s->diag;
+}
+
+const struct log_set *session_logs(const struct session *s)
+{
+	return s->ls;
 }
 
 bool session_any_failed(const struct session *s)

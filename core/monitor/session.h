@@ -84,6 +84,7 @@ struct session_stats {
 };
 
 struct session;
+struct log_set;
 
 /* An output that writes to a stdio stream (buffered by the caller as it likes). */
 struct pnb_out session_out_file(FILE *f);
@@ -106,6 +107,17 @@ int session_save_as(struct session *s, const char *path, char *err, size_t errle
  * live capture's copy (session_save_as must have been called: the wizard points it at a
  * temporary file). 0, or -1 with err. */
 int session_save(struct session *s, const char *path, char *err, size_t errlen);
+
+/* Adds a log (a path, or "-" for stdin) read by capture/log.h's parsers: its lines become
+ * events merged by time with the other logs and with a capture file's packets (a live
+ * capture: what has arrived, in arrival order). Evidence names log lines FILE:LINE. 0, or -1
+ * with err. */
+#define SESSION_MAX_LOGS 64
+int session_add_log(struct session *s, const char *path, char *err, size_t errlen);
+/* The logs added so far (counts, notes, FILE:LINE names), or NULL when none. */
+const struct log_set *session_logs(const struct session *s);
+/* The user stopped a live run: session_finish does not wait for followed logs to end. */
+void session_stop(struct session *s);
 
 /* Adds an event source; the session takes ownership of src (ops->close frees it). */
 void session_add_source(struct session *s, const struct session_source_ops *ops, void *src);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "capture/fmt.h"
+#include "capture/log.h"
 #include "core/base/util.h"
 #include "core/monitor/session.h"
 
@@ -56,12 +57,23 @@ void session_print_table(const struct session *s, FILE *f)
 		if (dv->fix)
 			fprintf(f, "  fix: %s\n", dv->fix);
 	}
+	const struct log_set *ls = session_logs(s);
+	if (ls) {
+		struct log_stats lst;
+		log_set_stats(ls, &lst);
+		fprintf(f, "logs: %llu lines, %llu understood, %llu skipped (not about a netboot, or "
+			   "in a format not read)\n",
+			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
+			(unsigned long long)lst.skipped);
+		for (size_t i = 0; i < log_set_note_count(ls); i++)
+			fprintf(f, "log: %s\n", log_set_note(ls, i));
+	}
 	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
 		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
 		   "(+ done, ~ in progress, X failed, . not seen)\n");
 }
 
-static void json_verdict(struct line *l, const struct diag_verdict *dv)
+static void json_verdict(struct line *l, const struct diag_verdict *dv, const struct log_set *ls)
 {
 	put_str(l, "{\"stage\":");
 	put_u64(l, (uint64_t)dv->stage);
@@ -76,16 +88,31 @@ static void json_verdict(struct line *l, const struct diag_verdict *dv)
 	put_str(l, ",\"fix\":");
 	put_json_cstr(l, dv->fix ? dv->fix : "");
 	put_str(l, ",\"frames\":[");
+	bool logref = false;
 	for (int i = 0, k = 0; i < 4; i++)
 		if (dv->frames[i]) {
 			if (k++)
 				put_ch(l, ',');
 			put_u64(l, dv->frames[i]);
+			logref = logref || (dv->frames[i] & LOG_FRAME_BIT);
 		}
-	put_str(l, "]}");
+	put_ch(l, ']');
+	if (logref && ls) {
+		/* Log lines by name: "refs":["dnsmasq.log:12"] */
+		put_str(l, ",\"refs\":[");
+		char ref[300];
+		for (int i = 0, k = 0; i < 4; i++)
+			if (dv->frames[i] && log_frame_ref(ls, dv->frames[i], ref, sizeof(ref))) {
+				if (k++)
+					put_ch(l, ',');
+				put_json_cstr(l, ref);
+			}
+		put_ch(l, ']');
+	}
+	put_ch(l, '}');
 }
 
-static void json_pi(struct line *l, const struct diag_pi *pi)
+static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_set *ls)
 {
 	char mac[18];
 	mac_format(pi->mac, ':', mac);
@@ -118,7 +145,7 @@ static void json_pi(struct line *l, const struct diag_pi *pi)
 	for (size_t v = 0; v < pi->n_verdicts; v++) {
 		if (v)
 			put_ch(l, ',');
-		json_verdict(l, &pi->verdicts[v]);
+		json_verdict(l, &pi->verdicts[v], ls);
 	}
 	put_str(l, "]}");
 }
@@ -138,6 +165,21 @@ void session_print_json_summary(struct session *s, FILE *f)
 		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)recv,
 			(unsigned long long)drop);
 	struct line *l = xmalloc(sizeof(*l));
+	const struct log_set *ls = session_logs(s);
+	if (ls) {
+		struct log_stats lst;
+		log_set_stats(ls, &lst);
+		fprintf(f, "\"log\": {\"lines\": %llu, \"understood\": %llu, \"skipped\": %llu, "
+			   "\"events\": %llu, \"notes\": [",
+			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
+			(unsigned long long)lst.skipped, (unsigned long long)lst.events);
+		for (size_t i = 0; i < log_set_note_count(ls); i++) {
+			line_reset(l);
+			put_json_cstr(l, log_set_note(ls, i));
+			fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+		}
+		fputs("]}, ", f);
+	}
 	if (session_input_error(s)) {
 		line_reset(l);
 		put_json_cstr(l, session_input_error(s));
@@ -146,13 +188,13 @@ void session_print_json_summary(struct session *s, FILE *f)
 	fputs("\"pis\": [", f);
 	for (size_t i = 0; i < diag_pi_count(d); i++) {
 		line_reset(l);
-		json_pi(l, diag_pi_at(d, i));
+		json_pi(l, diag_pi_at(d, i), ls);
 		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
 	}
 	fputs("], \"site\": [", f);
 	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
 		line_reset(l);
-		json_verdict(l, diag_site_verdict_at(d, i));
+		json_verdict(l, diag_site_verdict_at(d, i), ls);
 		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
 	}
 	fputs("]}\n", f);

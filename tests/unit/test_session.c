@@ -125,7 +125,7 @@ static void test_merge_by_time(void **state)
 	assert_int_equal(ts.tv_sec, f.base - 1);
 	assert_int_equal(drain(s), 78);
 	assert_int_equal(session_stats(s)->packets, 75);
-	const char *early = strstr(o.buf, "fake.log: NETCONSOLE"), *one = strstr(o.buf, "#1 ");
+	const char *early = strstr(o.buf, "fake.log NETCONSOLE"), *one = strstr(o.buf, "#1 ");
 	const char *three = strstr(o.buf, "#3 "), *four = strstr(o.buf, "#4 ");
 	const char *middle = strstr(o.buf, "\"middle\""), *late = strstr(o.buf, "\"late\"");
 	assert_non_null(early);
