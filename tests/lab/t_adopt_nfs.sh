@@ -21,9 +21,7 @@ ln -s ../keep/file "$T/pi/srv/keep/sym"
 python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.pnb", b"kept")' "$T/pi/srv/keep/file" ||
   skip "no user xattrs on $T"
 
-lab_boot_net
-lab_ns PIA pia; lab_plug "$SW" "$PIA" eth0 10.77.0.60/24
-ap_sshd "$PIA" 10.77.0.60 "$T/pi"
+ap_lab
 
 mkdir -p "$T/tftp" "$T/nfs"
 cat >"$T/site.conf" <<EOF
@@ -42,8 +40,6 @@ mac = dc:a6:32:2e:f8:ed
 tftp_prefix = mac
 EOF
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
-adopt() { ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
-            --site "$T/site.conf" --pi kitchen "$@"; }
 
 # a directory that is not empty and not adopt's is left alone
 mkdir -p "$T/nfs/kitchen" && echo mine >"$T/nfs/kitchen/notes"
