@@ -12,7 +12,7 @@ allowed() {
     capture)      echo "core/base" ;;
     core/site)    echo "core/base" ;;
     core/server)  echo "core/site core/base" ;;
-    core/pi)      echo "core/site core/base" ;;
+    core/pi)      echo "core/lab core/disk core/server core/site core/base" ;;
     core/disk)    echo "core/server core/site core/base" ;;
     core/lab)     echo "core/disk core/server core/site core/base" ;;
     core/monitor) echo "core/lab core/disk core/server core/site core/base capture" ;;
