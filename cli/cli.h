@@ -24,7 +24,7 @@ int cli_wants_help(int argc, char **argv);
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/).
  * Order = the order a user meets them (`pinetboot --help` lists them so): check, eeprom,
- * devices, flash, provision, export, apply, lint, profile, monitor, iscsi-check, simulate,
+ * devices, flash, provision, adopt, export, apply, lint, profile, monitor, iscsi-check, simulate,
  * version. Keep it when adding or merging a command. */
 #define PNB_COMMANDS(X)                                                                            \
 	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
@@ -32,6 +32,7 @@ int cli_wants_help(int argc, char **argv);
 	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
 	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
 	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
+	X("adopt", cmd_adopt, "move a running Pi (over ssh) to a network root, step by step")      \
 	X("export", cmd_export, "render the boot server's files for a site profile")           \
 	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
 	X("lint", cmd_lint, "validate a site profile and the installed server files")              \

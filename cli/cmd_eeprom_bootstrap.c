@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_eeprom.h"
 #include "core/pi/bootstrap.h"
+#include "core/pi/eeprom.h"
 #include "core/site/profile.h"
 #include "core/base/util.h"
 
@@ -65,7 +66,7 @@ static int parse_opts(int argc, char **argv, struct bs_opts *o)
 			break;
 		case 'o': o->out = optarg; break;
 		case OPT_TIMESTAMP:
-			if (eeprom_cli_parse_ts(optarg, &o->timestamp) < 0)
+			if (eeprom_parse_timestamp(optarg, &o->timestamp) < 0)
 				return cli_usage_error(CMD, "--timestamp \"%s\" is not unix seconds",
 						       optarg);
 			break;
@@ -96,7 +97,7 @@ static int run(const struct bs_opts *o, const struct pi *p)
 	if (p && o->model && p->model != m)
 		return cli_usage_error(CMD, "--model %s but the profile says Pi \"%s\" is a %s",
 				       o->model, p->name, model_info(p->model)->name);
-	struct bootstrap_opts bo = {m, p, o->eeprom, NULL, eeprom_cli_sig_ts(o->timestamp), o->out};
+	struct bootstrap_opts bo = {m, p, o->eeprom, NULL, eeprom_sig_timestamp(o->timestamp), o->out};
 	struct bootstrap_result res;
 	struct problems ps;
 	problems_init(&ps);
