@@ -146,12 +146,12 @@ int cmd_apply(int argc, char **argv)
 	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
 	bool planned = apply_plan(&rs, rootc, base, &plan, &ps) == 0;
 	bool ran = planned && (dry || apply_run(&plan, stamp, &ps) == 0);
-	problems_print(&ps, stderr);
+	cli_problems("apply", &ps);
 	if (!ran) {
 		/* apply_run put back whatever it had done: say only what happened */
 		rc = EXIT_USAGE;
-		fprintf(stderr, "pinetboot apply: nothing was changed%s\n",
-			planned && !dry ? " (what had been installed was put back)" : "");
+		cli_error("apply", "nothing was changed%s",
+			  planned && !dry ? " (what had been installed was put back)" : "");
 	} else {
 		report(&plan, dry);
 	}
