@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/server/export.h"
 #include "core/site/profile.h"
@@ -23,31 +24,45 @@ static void first_problem(const struct problems *ps, char *err, size_t errlen)
 	snprintf(err, errlen, "unknown error");
 }
 
-int wiz_export(const char *site_path, const char *out_dir, const char *templates_dir, size_t *n,
-	       char *err, size_t errlen)
+int wiz_render(const char *site_path, const char *templates_dir, struct site *s,
+	       struct render_set *rs, char *err, size_t errlen)
 {
 	struct render_opts o = {.format = RENDER_FILES, .templates_dir = templates_dir};
-	struct site s;
-	struct render_set rs = {0};
 	struct problems ps;
 	problems_init(&ps);
-	*n = 0;
-	int rc = profile_load(site_path, &s, &ps);
+	memset(rs, 0, sizeof(*rs));
+	int rc = profile_load(site_path, s, &ps);
 	if (rc == 0) {
 		char *sec = secrets_path_for(site_path);
-		rc = secrets_ensure(&s, sec, true, &ps);
+		rc = secrets_ensure(s, sec, true, &ps);
 		free(sec);
 	}
 	if (rc == 0)
-		rc = render_site(&s, &o, &rs, &ps);
-	if (rc == 0)
-		rc = export_commit(&rs, out_dir, &ps);
-	if (rc == 0)
-		*n = rs.n;
-	else
+		rc = render_site(s, &o, rs, &ps);
+	if (rc != 0)
 		first_problem(&ps, err, errlen);
+	problems_done(&ps);
+	return rc;
+}
+
+int wiz_export(const char *site_path, const char *out_dir, const char *templates_dir, size_t *n,
+	       char *err, size_t errlen)
+{
+	struct site s;
+	struct render_set rs;
+	*n = 0;
+	int rc = wiz_render(site_path, templates_dir, &s, &rs, err, errlen);
+	if (rc == 0) {
+		struct problems ps;
+		problems_init(&ps);
+		rc = export_commit(&rs, out_dir, &ps);
+		if (rc == 0)
+			*n = rs.n;
+		else
+			first_problem(&ps, err, errlen);
+		problems_done(&ps);
+	}
 	render_set_done(&rs);
 	site_done(&s);
-	problems_done(&ps);
 	return rc;
 }
