@@ -4,6 +4,8 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
@@ -46,6 +48,8 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/templates_data.
 MAIN_OBJ := $(BUILD)/cli/main.o
 BIN      := $(BUILD)/pinetboot
 LIBA     := $(BUILD)/libpinetboot.a
+# Shell completions, generated from the commands' option tables by the binary itself.
+COMPLETIONS := $(BUILD)/completion/pinetboot $(BUILD)/completion/_pinetboot
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -55,7 +59,7 @@ TEMPLATES := $(sort $(wildcard templates/*))
 
 .PHONY: all deps run check check-asan unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
 
-all: pkgcheck $(BIN) $(TOOL_BIN)
+all: pkgcheck $(BIN) $(TOOL_BIN) $(COMPLETIONS)
 
 # A plain `make` on a machine without the -dev packages says what to do instead of failing
 # on the first missing header.
@@ -105,6 +109,14 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP $< -o $@ $(LDFLAGS) $(LIBA) $(PKG_LIBS)
 
+$(BUILD)/completion/pinetboot: $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/completion/_pinetboot: $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) completion zsh > $@.tmp && mv $@.tmp $@
+
 unit: $(UNIT_BIN)
 
 # run and check install missing packages first, then build in a sub-make: this make already
@@ -145,13 +157,17 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libpinetboot.a
 format:
 	$(Q)clang-format -i $(LIB_SRC) cli/main.c $(wildcard */*.h core/*/*.h)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: $(BIN) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pinetboot
 	install -m 644 man/pinetboot.1 $(DESTDIR)$(MANDIR)/man1/pinetboot.1
+	install -m 644 $(BUILD)/completion/pinetboot $(DESTDIR)$(BASHCOMPDIR)/pinetboot
+	install -m 644 $(BUILD)/completion/_pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/pinetboot $(DESTDIR)$(MANDIR)/man1/pinetboot.1
+	rm -f $(DESTDIR)$(BINDIR)/pinetboot $(DESTDIR)$(MANDIR)/man1/pinetboot.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
 
 clean:
 	rm -rf build build-asan build-fuzz

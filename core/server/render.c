@@ -14,6 +14,7 @@
 #include "core/server/template.h"
 #include "core/server/templates.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 const char render_pxe_menu[] = "Raspberry Pi Boot   ";
 
@@ -129,19 +130,9 @@ char *render_root_args(const struct site *s, const struct pi *p)
 /* The Pi's TFTP directory name ("" when the profile lacks what the prefix needs). */
 static char *tftp_dir(const struct pi *p)
 {
-	char m[18];
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		return xstrdup(p->has_serial ? p->serial : "");
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			return xstrdup("");
-		mac_format(p->mac, '-', m);
-		return xstrdup(m);
-	case TFTP_PREFIX_STRING:
-		return xstrdup(p->prefix_str ? p->prefix_str : "");
-	}
-	return xstrdup("");
+	char d[PI_TFTP_DIR_MAX];
+	pi_tftp_dir_name(p, d);
+	return xstrdup(d);
 }
 
 /* initramfs8 for kernel8.img, initramfs_2712 for kernel_2712.img, initramfs7 for kernel7.img
