@@ -182,6 +182,7 @@ int wiz_save(struct wiz *w)
 		wiz_status(w, MSG_ERROR, "cannot save %s: %s", w->site_path, strerror(err));
 		return WIZ_REDRAW;
 	}
+	draft_read_lines(&w->site, w->site_path); /* messages cite the lines as saved */
 	wiz_status(w, MSG_OK, "saved %s", w->site_path);
 	return WIZ_SAVED | WIZ_REDRAW;
 }
