@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "cli/cli_render.h"
 #include "cli/site_arg.h"
 #include "core/server/apply.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 
 static const struct cli_opt cmd_apply_opts[] = {
@@ -53,24 +53,6 @@ static void stamp_now(char out[32])
 	strftime(out, 32, "%Y%m%d%H%M%S", &tm);
 }
 
-static int run_argv(char **argv)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "pinetboot apply: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void report(const struct apply_plan *plan, bool dry)
 {
 	size_t same = 0;
@@ -106,7 +88,9 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 		}
 		printf("reload %s: %s\n", plan->daemons[i], cmd);
 		char **argv = apply_reload_argv(plan->daemons[i]);
-		int st = run_argv(argv);
+		int st = runcmd_inherit(argv, NULL);
+		if (st == 127)
+			cli_error("apply", "cannot run %s: %s", argv[0], strerror(errno));
 		apply_argv_free(argv);
 		if (st != 0) {
 			cli_error("apply", "'%s' failed (exit %d)", cmd, st);

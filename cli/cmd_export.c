@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -13,6 +12,7 @@
 #include "cli/site_arg.h"
 #include "core/server/export.h"
 #include "core/base/fsutil.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 
 static const struct cli_opt cmd_export_opts[] = {
@@ -60,22 +60,11 @@ static int run_diff(const char *work, const char *dir)
 	free(a);
 	if (rc != 0)
 		return 2;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return 2;
-	if (pid == 0) {
-		if (chdir(work) != 0)
-			_exit(2);
-		execlp("diff", "diff", "-ruN", "a", "b", (char *)NULL);
+	char *argv[] = {"diff", "-ruN", "a", "b", NULL};
+	rc = runcmd_inherit(argv, work);
+	if (rc == 127)
 		fprintf(stderr, "pinetboot export: cannot run diff: %s\n", strerror(errno));
-		_exit(2);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 2;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+	return rc <= 1 ? rc : 2;
 }
 
 static int do_diff(const struct render_set *rs, const char *dir)

@@ -11,6 +11,7 @@
 
 #include "capture/decode.h"
 #include "capture/fmt.h"
+#include "capture/log.h"
 #include "capture/pcap_source.h"
 #include "capture/print.h"
 #include "cli/cli.h"
@@ -42,6 +43,11 @@ struct monitor {
 	struct json_printer *jp;
 	struct pnb_out out;
 	char input_error[512];   /* the capture file ended in damage (truncated) */
+	const char *logs[LOG_MAX_SOURCES]; /* --log FILE|- */
+	size_t n_logs;
+	struct log_set *ls;
+	const char *log_ref;     /* JSON: the FILE:LINE of the event being written */
+	struct pnb_out stdout_out;
 	bool have_stats;         /* live: the kernel's counts, for the summary */
 	uint64_t recv, drop;
 };
@@ -61,12 +67,19 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
     {"count", 'c', "N", "stop after N packets"},
     {"duration", 'd', "S", "live: stop after S seconds"},
+    {"log", 'l', "LOG",
+     "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
+     "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
+     "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
+     "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
+     "short/short-precise/short-iso/json. Evidence names lines FILE:LINE; other lines are counted "
+     "and skipped"},
     {0}};
 
 const struct cli_cmd cmd_monitor_spec = {
     "monitor",
-    "Usage: pinetboot monitor (-r FILE | -i IFACE) [[--site] SITE] [--json] [-q] [-w SAVE]\n"
-    "                         [--count N] [--duration S]\n"
+    "Usage: pinetboot monitor (-r FILE | -i IFACE | --log LOG...) [[--site] SITE] [--json] [-q]\n"
+    "                         [-w SAVE] [--count N] [--duration S]\n"
     "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
     "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
     "failed, why, and what to change.\n",
@@ -77,6 +90,8 @@ const struct cli_cmd cmd_monitor_spec = {
     "  pinetboot monitor -r boot.pcap -q\n"
     "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
+    "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
+    "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
     "\n"
     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
     "or damaged capture (a truncated file is still decoded up to the damage).\n",
@@ -86,13 +101,58 @@ const struct cli_cmd cmd_monitor_spec = {
 static void on_event(const struct pnb_event *ev, void *user)
 {
 	struct monitor *m = user;
+	bool from_log = (ev->frame & LOG_FRAME_BIT) != 0;
+	/* A packet's event: the log lines written before it come first (merge by time). */
+	if (!from_log && m->ls && m->file)
+		log_set_pump(m->ls, &ev->ts);
 	diag_event(m->diag, ev);
 	if (m->quiet)
 		return;
+	char ref[300];
+	if (from_log && log_frame_ref(m->ls, ev->frame, ref, sizeof(ref))) {
+		if (m->jp) {
+			m->log_ref = ref;
+			json_printer_event(m->jp, ev);
+			m->log_ref = NULL;
+			return;
+		}
+		/* Text: the packet printer's shape, the log line in place of the frame number. */
+		struct line *l = &(struct line){0};
+		put_time(l, &ev->ts);
+		put_ch(l, ' ');
+		put_str(l, ref);
+		put_ch(l, ' ');
+		text_event_summary(l, ev);
+		put_ch(l, '\n');
+		text_printer_flush(m->text);
+		m->out.write(l->b, l->n, m->out.user);
+		return;
+	}
 	if (m->jp)
 		json_printer_event(m->jp, ev);
 	else
 		text_printer_event(m->text, ev);
+}
+
+/* JSON lines pass through here: a log event's object gets "log":"FILE:LINE" first. */
+static void json_write(const char *s, size_t n, void *user)
+{
+	struct monitor *m = user;
+	if (m->log_ref && n > 1 && s[0] == '{') {
+		struct line *l = &(struct line){0};
+		put_str(l, "{\"log\":");
+		put_json_cstr(l, m->log_ref);
+		put_ch(l, ',');
+		m->stdout_out.write(l->b, l->n, m->stdout_out.user);
+		m->stdout_out.write(s + 1, n - 1, m->stdout_out.user);
+		return;
+	}
+	m->stdout_out.write(s, n, m->stdout_out.user);
+}
+
+static bool name_frame(const void *user, uint64_t frame, char *out, size_t n)
+{
+	return log_frame_ref(user, frame, out, n);
 }
 
 static void on_packet(const struct pnb_packet *pkt, void *user)
@@ -150,12 +210,22 @@ static void print_table(struct monitor *m, FILE *f)
 		if (dv->fix)
 			fprintf(f, "  fix: %s\n", dv->fix);
 	}
+	if (m->ls) {
+		struct log_stats ls;
+		log_set_stats(m->ls, &ls);
+		fprintf(f, "logs: %llu lines, %llu understood, %llu skipped (not about a netboot, or "
+			   "in a format not read)\n",
+			(unsigned long long)ls.lines, (unsigned long long)ls.understood,
+			(unsigned long long)ls.skipped);
+		for (size_t i = 0; i < log_set_note_count(m->ls); i++)
+			fprintf(f, "log: %s\n", log_set_note(m->ls, i));
+	}
 	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
 		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
 		   "(+ done, ~ in progress, X failed, . not seen)\n");
 }
 
-static void json_verdict(struct line *l, const struct diag_verdict *dv)
+static void json_verdict(struct line *l, const struct diag_verdict *dv, const struct log_set *ls)
 {
 	put_str(l, "{\"stage\":");
 	put_u64(l, (uint64_t)dv->stage);
@@ -170,16 +240,31 @@ static void json_verdict(struct line *l, const struct diag_verdict *dv)
 	put_str(l, ",\"fix\":");
 	put_json_cstr(l, dv->fix ? dv->fix : "");
 	put_str(l, ",\"frames\":[");
+	bool logref = false;
 	for (int i = 0, k = 0; i < 4; i++)
 		if (dv->frames[i]) {
 			if (k++)
 				put_ch(l, ',');
 			put_u64(l, dv->frames[i]);
+			logref = logref || (dv->frames[i] & LOG_FRAME_BIT);
 		}
-	put_str(l, "]}");
+	put_ch(l, ']');
+	if (logref && ls) {
+		/* Log lines by name: "refs":["dnsmasq.log:12"] */
+		put_str(l, ",\"refs\":[");
+		char ref[300];
+		for (int i = 0, k = 0; i < 4; i++)
+			if (dv->frames[i] && log_frame_ref(ls, dv->frames[i], ref, sizeof(ref))) {
+				if (k++)
+					put_ch(l, ',');
+				put_json_cstr(l, ref);
+			}
+		put_ch(l, ']');
+	}
+	put_ch(l, '}');
 }
 
-static void json_pi(struct line *l, const struct diag_pi *pi)
+static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_set *ls)
 {
 	char mac[18];
 	mac_format(pi->mac, ':', mac);
@@ -212,7 +297,7 @@ static void json_pi(struct line *l, const struct diag_pi *pi)
 	for (size_t v = 0; v < pi->n_verdicts; v++) {
 		if (v)
 			put_ch(l, ',');
-		json_verdict(l, &pi->verdicts[v]);
+		json_verdict(l, &pi->verdicts[v], ls);
 	}
 	put_str(l, "]}");
 }
@@ -231,6 +316,20 @@ static void print_json_summary(struct monitor *m, FILE *f)
 		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)m->recv,
 			(unsigned long long)m->drop);
 	struct line *l = xmalloc(sizeof(*l));
+	if (m->ls) {
+		struct log_stats ls;
+		log_set_stats(m->ls, &ls);
+		fprintf(f, "\"log\": {\"lines\": %llu, \"understood\": %llu, \"skipped\": %llu, "
+			   "\"events\": %llu, \"notes\": [",
+			(unsigned long long)ls.lines, (unsigned long long)ls.understood,
+			(unsigned long long)ls.skipped, (unsigned long long)ls.events);
+		for (size_t i = 0; i < log_set_note_count(m->ls); i++) {
+			line_reset(l);
+			put_json_cstr(l, log_set_note(m->ls, i));
+			fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+		}
+		fputs("]}, ", f);
+	}
 	if (m->input_error[0]) {
 		line_reset(l);
 		put_json_cstr(l, m->input_error);
@@ -239,13 +338,13 @@ static void print_json_summary(struct monitor *m, FILE *f)
 	fputs("\"pis\": [", f);
 	for (size_t i = 0; i < diag_pi_count(m->diag); i++) {
 		line_reset(l);
-		json_pi(l, diag_pi_at(m->diag, i));
+		json_pi(l, diag_pi_at(m->diag, i), m->ls);
 		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
 	}
 	fputs("], \"site\": [", f);
 	for (size_t i = 0; i < diag_site_verdict_count(m->diag); i++) {
 		line_reset(l);
-		json_verdict(l, diag_site_verdict_at(m->diag, i));
+		json_verdict(l, diag_site_verdict_at(m->diag, i), m->ls);
 		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
 	}
 	fputs("]}\n", f);
@@ -286,6 +385,11 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
 						       optarg);
 			break;
+		case 'l':
+			if (m->n_logs == LOG_MAX_SOURCES)
+				return cli_usage_error(CMD, "at most %d --log sources", LOG_MAX_SOURCES);
+			m->logs[m->n_logs++] = optarg;
+			break;
 		}
 	}
 	if (o == CLIOPT_EXIT)
@@ -295,8 +399,12 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		    argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (!m->file == !m->iface)
-		return cli_usage_error(CMD, "give exactly one of -r FILE or -i IFACE");
+	if (m->file && m->iface)
+		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
+	if (!m->file && !m->iface && !m->n_logs)
+		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
+	if (m->save && !m->file && !m->iface)
+		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
 	return 0;
 }
 
@@ -348,6 +456,8 @@ static void run_live(struct monitor *m, struct source *src)
 				break;
 			left -= (uint64_t)rc;
 		}
+		if (m->ls)
+			log_set_pump_ready(m->ls); /* a journal followed beside the capture */
 		double t = now_s();
 		if (t < next_tick)
 			continue;
@@ -435,8 +545,21 @@ int cmd_monitor(int argc, char **argv)
 		site_done(&m.site);
 		return EXIT_USAGE;
 	}
-	struct source *src = open_source(&m);
-	if (!src) {
+	if (m.n_logs) {
+		char err[512];
+		m.ls = log_set_new(on_event, &m, m.has_site ? m.site.tftp_root : NULL);
+		for (size_t i = 0; i < m.n_logs; i++)
+			if (log_set_add(m.ls, m.logs[i], err, sizeof(err)) < 0) {
+				cli_error(CMD, "%s", err);
+				log_set_free(m.ls);
+				if (m.has_site)
+					site_done(&m.site);
+				return EXIT_USAGE;
+			}
+	}
+	struct source *src = m.file || m.iface ? open_source(&m) : NULL;
+	if (!src && (m.file || m.iface)) {
+		log_set_free(m.ls);
 		if (m.has_site)
 			site_done(&m.site);
 		return EXIT_USAGE;
@@ -449,16 +572,27 @@ int cmd_monitor(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	m.out = pnb_out_file(stdout);
-	if (m.json)
+	m.stdout_out = m.out;
+	if (m.json) {
+		m.out.write = json_write;
+		m.out.user = &m;
 		m.jp = json_printer_new(&m.out);
+	}
 	else
 		m.text = text_printer_new(&m.out);
 	m.diag = diag_new(m.has_site ? &m.site : NULL);
 	m.dec = decoder_new(on_event, on_packet, &m);
+	if (m.ls)
+		diag_set_frame_namer(m.diag, name_frame, m.ls);
 	if (m.file)
 		run_file(&m, src);
-	else
+	else if (m.iface)
 		run_live(&m, src);
+	/* What the logs hold after the last packet (or all of it, when there are only logs). */
+	if (m.ls && !(m.iface && stop_flag)) {
+		log_set_pump(m.ls, NULL);
+		log_set_finish(m.ls);
+	}
 	decoder_finish(m.dec);
 	diag_finish(m.diag);
 	if (m.text && !m.quiet)
@@ -473,7 +607,9 @@ int cmd_monitor(int argc, char **argv)
 	diag_free(m.diag);
 	text_printer_free(m.text);
 	json_printer_free(m.jp);
-	source_close(src);
+	if (src)
+		source_close(src);
+	log_set_free(m.ls);
 	if (m.has_site)
 		site_done(&m.site);
 	return rc;

@@ -1,5 +1,5 @@
 /* apply — the wizard's Apply: render the saved profile as `pinetboot export` does, plan the
- * install with core/server/apply, show the plan with diffs (tui/review.c's diff), and run it. */
+ * install with core/server/apply, show the plan with each item's diff, and run it. */
 #include "tui/apply.h"
 
 #include <stdio.h>
@@ -10,8 +10,7 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 #include "core/server/apply.h"
-#include "tui/export.h"
-#include "tui/review.h"
+#include "core/server/export.h"
 
 static const char *const change_names[] = {"same", "new", "changed", "removed"};
 
@@ -21,8 +20,20 @@ static int plan_for(const char *site_path, const char *root, const char *templat
 		    size_t errlen)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (wiz_render(site_path, templates_dir, s, rs, err, errlen) != 0)
+	struct render_opts o = {.format = RENDER_FILES, .templates_dir = templates_dir};
+	struct problems eps;
+	problems_init(&eps);
+	if (export_site(site_path, &o, true, NULL, s, rs, &eps) != 0) {
+		const struct problem *e = problems_first_error(&eps);
+		char *m = e ? problem_format(e) : xstrdup("cannot render the profile");
+		snprintf(err, errlen, "%s", m);
+		free(m);
+		problems_done(&eps);
+		site_init(s);
+		*rs = (struct render_set){0};
 		return -1;
+	}
+	problems_done(&eps);
 	char *rootc = realpath(root, NULL);
 	if (!rootc) {
 		snprintf(err, errlen, "root %s: not a directory", root);
@@ -72,8 +83,7 @@ char *wiz_apply_preview(const char *site_path, const char *root, const char *tem
 			free(line);
 			if (it->change == APPLY_REMOVED)
 				continue;
-			int same;
-			char *d = review_diff(it->target, it->content, it->len, &same);
+			char *d = apply_item_diff(it);
 			add(&t, &len, d);
 			add(&t, &len, len && t[len - 1] == '\n' ? "\n" : "\n\n");
 			free(d);

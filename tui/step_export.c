@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "core/base/util.h"
+#include "core/server/export.h"
 #include "tui/apply.h"
-#include "tui/export.h"
 #include "tui/form.h"
 #include "tui/steps.h"
 
@@ -21,20 +21,29 @@ struct export_step {
 
 static int do_export(struct wiz *w, struct form *f)
 {
-	(void)f;
 	int r = wiz_save(w);
 	if (!(r & WIZ_SAVED))
 		return r;
-	char err[512];
-	size_t n = 0;
-	if (wiz_export(w->site_path, w->out_dir, w->templates_dir, &n, err, sizeof(err)) != 0) {
-		wiz_status(w, MSG_ERROR, "export failed: %s", err);
-		return r;
+	struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
+	struct site s;
+	struct render_set rs;
+	struct problems ps;
+	problems_init(&ps);
+	if (export_site(w->site_path, &o, true, w->out_dir, &s, &rs, &ps) == 0) {
+		wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, rs.n,
+			   w->out_dir);
+		render_set_done(&rs);
+		site_done(&s);
+		w->exported = true;
+		w->exported_at = w->changes;
+		f->sel = FIELD_APPLY; /* what comes next: the Next line says so */
+	} else {
+		const struct problem *e = problems_first_error(&ps);
+		char *m = e ? problem_format(e) : xstrdup("unknown error");
+		wiz_status(w, MSG_ERROR, "export failed: %s", m);
+		free(m);
 	}
-	wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, n, w->out_dir);
-	w->exported = true;
-	w->exported_at = w->changes;
-	f->sel = FIELD_APPLY; /* what comes next: the Next line says so */
+	problems_done(&ps);
 	return r;
 }
 

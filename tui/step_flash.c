@@ -145,10 +145,9 @@ static void flash_leave(struct wiz *w, void *p)
 
 static int start(struct wiz *w, struct flash_step *st, const struct drive *d)
 {
-	char sha[65];
-	const char *want = image_sidecar_sha256(st->image, sha) ? sha : NULL;
 	snprintf(st->target, sizeof(st->target), "%s", d->devnode);
-	st->job = flash_job_start(st->image, d->devnode, true, want);
+	/* no expected hash: the writer checks against IMAGE.sha256 when there is one */
+	st->job = flash_job_start(st->image, d->devnode, true, NULL);
 	if (!st->job) {
 		wiz_status(w, MSG_ERROR, "cannot start the writer thread");
 		return WIZ_REDRAW;
@@ -180,17 +179,17 @@ static int choose(struct wiz *w, struct flash_step *st)
 		return WIZ_REDRAW;
 	}
 	const struct drive *d = &st->drives.d[st->sel];
-	enum drive_class c = drive_classify(d, st->image_size);
-	char *why = drive_class_reason(d, st->image_size);
+	char *why;
+	enum drive_verdict v = drive_verdict(d, st->image_size, &why);
 	char size[24];
 	size_format(d->size, size);
-	if (c == DRIVE_TOO_SMALL) {
+	if (v == DRIVE_REFUSE) {
 		wiz_status(w, MSG_ERROR, "%s: %s", d->devnode, why);
 		free(why);
 		return WIZ_REDRAW;
 	}
 	char *title = xasprintf("Write %s to %s (%s %s %s)?", st->image, d->devnode, size, d->vendor, d->model);
-	char *yes = c == DRIVE_SAFE ? xasprintf("Write: everything on %s is lost", d->devnode)
+	char *yes = v == DRIVE_CONFIRM ? xasprintf("Write: everything on %s is lost", d->devnode)
 				    : xasprintf("Override: %s is UNSAFE (%s); write anyway", d->devnode, why);
 	const char *items[] = {"Cancel", yes};
 	wiz_popup_open(w, title, items, 2, 0, on_confirm, st);
@@ -230,11 +229,11 @@ static int flash_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 
 static void draw_drive(const struct flash_step *st, const struct drive *d, bool sel, int y, struct rect r)
 {
-	enum drive_class c = drive_classify(d, st->image_size);
+	char *why;
+	bool safe = drive_verdict(d, st->image_size, &why) == DRIVE_CONFIRM;
 	char size[24];
 	size_format(d->size, size);
-	char *why = drive_class_reason(d, st->image_size);
-	enum wiz_colour col = sel ? CP_SELECT : c == DRIVE_SAFE ? CP_NORMAL : CP_DIM;
+	enum wiz_colour col = sel ? CP_SELECT : safe ? CP_NORMAL : CP_DIM;
 	if (sel)
 		draw_fill(y, r.x, r.w, CP_SELECT);
 	char desc[96];
@@ -242,7 +241,7 @@ static void draw_drive(const struct flash_step *st, const struct drive *d, bool 
 	draw_textf(y, r.x + 1, r.w - 2, col, "%c %-14s %7s %-6s %-26.26s", sel ? '>' : ' ', d->devnode,
 		   size, drive_bus_names[d->bus], desc);
 	if (r.w > 62)
-		draw_text(y, r.x + 60, r.w - 61, sel ? CP_SELECT : c == DRIVE_SAFE ? CP_OK : CP_ERROR, why);
+		draw_text(y, r.x + 60, r.w - 61, sel ? CP_SELECT : safe ? CP_OK : CP_ERROR, why);
 	free(why);
 }
 

@@ -57,6 +57,14 @@ bool problems_has_errors(const struct problems *ps)
 	return problems_count(ps, PROBLEM_ERROR) > 0;
 }
 
+const struct problem *problems_first_error(const struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->items[i].severity == PROBLEM_ERROR)
+			return &ps->items[i];
+	return NULL;
+}
+
 static int cmp_problem(const struct problem *x, const struct problem *y)
 {
 	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");

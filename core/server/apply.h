@@ -47,6 +47,10 @@ int apply_plan(const struct render_set *rs, const char *root, const char *site,
  * before the failing one stay installed). */
 int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps);
 void apply_plan_done(struct apply_plan *plan);
+/* What applying it would do to it->target: `diff -u` of the installed file against the content
+ * it will hold, or a one-line note for a new, unchanged or removed file. Heap text, caller
+ * frees. */
+char *apply_item_diff(const struct apply_item *it);
 /* The reload command of a daemon split into argv (heap, NULL-terminated; free with
  * apply_argv_free), or NULL. */
 char **apply_reload_argv(const char *daemon);
