@@ -76,6 +76,16 @@ for size in 80x24 120x40; do
   tmux_keys x
   # resize keeps it all
   if [[ $size == 80x24 ]]; then tmux_resize 120x40; tmux_wait "6 Readiness  > 7 Flash"; tmux_resize 80x24; tmux_wait "6 Ready "; fi
+  # Flash: the source is checked before any question (the demo image does not exist here)
+  tmux_keys 7
+  tmux_wait "Source: image of kitchen: /srv/images/raspios-lite.img.xz"
+  tmux_expect_no "Enter edit"
+  tmux_keys v
+  tmux_wait "safe only"
+  tmux_keys End Enter
+  tmux_wait "cannot write the source: /srv/images/raspios-lite.img.xz"
+  tmux_wait "No such file or"
+  tmux_expect_no "UNSAFE"
   # y/n: quitting with unsaved changes; n quits without saving
   tmux_keys q
   tmux_wait "n  Quit without saving"
