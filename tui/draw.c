@@ -137,6 +137,29 @@ int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, cons
 	return used;
 }
 
+int draw_paragraphs(int y, int x, int width, int rows, const struct wiz_para *p, size_t n,
+		    const char *more)
+{
+	int need = 0, used = 0;
+	for (size_t i = 0; i < n; i++)
+		need += p[i].text ? draw_wrapped_count(width, p[i].text) : 0;
+	bool fits = need <= rows;
+	int room = fits ? rows : rows - 1;
+	for (size_t i = 0; i < n && room > 0; i++) {
+		if (!p[i].text)
+			continue;
+		int rows_i = draw_wrapped_count(width, p[i].text);
+		if (!fits && rows_i > room)
+			break; /* not half a paragraph: the pointer below says where the rest is */
+		int u = draw_wrapped(y + used, x, width, room, p[i].c, p[i].text);
+		used += u;
+		room -= u;
+	}
+	if (!fits && rows > 0)
+		draw_text(y + used++, x, width, CP_DIM, more);
+	return used;
+}
+
 void draw_box(struct rect r, const char *title)
 {
 	for (int i = 0; i < r.h; i++)

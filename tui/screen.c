@@ -341,6 +341,8 @@ static void draw_help_bar(const struct wiz *w)
 	int x = 0;
 	for (int a = 1; a < ACT_COUNT; a++)
 		hits.bar_x0[a] = hits.bar_x1[a] = 0;
+	/* ? help and q quit always show: a step's own keys give way first */
+	int reserve = (shown & WIZ_ACT_BIT(ACT_HELP) ? 7 : 0) + (shown & WIZ_ACT_BIT(ACT_QUIT) ? 7 : 0);
 	for (int a = 1; a < ACT_COUNT && x < COLS; a++) {
 		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
 		if (!(shown & WIZ_ACT_BIT(a)) || !ai->bar)
@@ -354,8 +356,11 @@ static void draw_help_bar(const struct wiz *w)
 		else if (!w->text_mode && s->bar_word && s->bar_word(w, w->step_state[w->cur], a))
 			word = s->bar_word(w, w->step_state[w->cur], a);
 		int need = (int)strlen(k) + (int)strlen(word) + 2;
-		if (x + need > COLS)
-			break;
+		bool kept = a == ACT_HELP || a == ACT_QUIT;
+		if (x + need > COLS - (kept ? 0 : reserve))
+			continue;
+		if (kept)
+			reserve -= 7;
 		hits.bar_x0[a] = x;
 		draw_text(LINES - 1, x, COLS - x, CP_KEY, k);
 		x += (int)strlen(k);

@@ -286,35 +286,31 @@ static int list_height(const struct ready_step *st, struct rect r)
 
 /* The details of a Pi as coloured paragraphs; returns how many (at most max). The texts are
  * heap strings the caller frees. */
-struct para {
-	enum wiz_colour c;
-	char *text;
-};
-
-static size_t details(const struct ready_row *row, struct para *out, size_t max)
+static size_t details(const struct ready_row *row, struct wiz_para *out, size_t max)
 {
 	const struct readiness *rd = &row->r;
 	size_t n = 0;
 	if (rd->has_revision && n < max)
-		out[n++] = (struct para){CP_NORMAL, xasprintf("%s: %s rev %s, %u MB, %s, %s",
-							      row->name, rd->rev.board,
-							      rd->rev.pcb_revision, rd->rev.ram_mb,
-							      rd->rev.soc, rd->rev.manufacturer)};
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("%s: %s rev %s, %u MB, %s, %s",
+								  row->name, rd->rev.board,
+								  rd->rev.pcb_revision, rd->rev.ram_mb,
+								  rd->rev.soc, rd->rev.manufacturer)};
 	if (rd->has_bootconf && n < max)
-		out[n++] = (struct para){CP_NORMAL,
-					 xasprintf("Boot order: %s (%s), TFTP_PREFIX=%d",
-						   rd->boot_order_words, rd->boot_order,
-						   rd->tftp_prefix)};
+		out[n++] = (struct wiz_para){CP_NORMAL,
+					     xasprintf("Boot order: %s (%s), TFTP_PREFIX=%d",
+						       rd->boot_order_words, rd->boot_order,
+						       rd->tftp_prefix)};
 	if (rd->has_otp && !model_uses_eeprom(rd->model) && n < max)
-		out[n++] = (struct para){CP_NORMAL, xasprintf("OTP row 17: %08x", rd->otp.row17)};
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("OTP row 17: %08x", rd->otp.row17)};
 	if (n < max)
-		out[n++] = (struct para){!row->checked ? CP_DIM : rd->ready ? CP_OK : CP_ERROR,
-					 xstrdup(row->verdict)};
+		out[n++] = (struct wiz_para){!row->checked ? CP_DIM : rd->ready ? CP_OK : CP_ERROR,
+					     xstrdup(row->verdict)};
 	if (row->action && n < max)
-		out[n++] = (struct para){CP_NORMAL, xasprintf("Action: %s", row->action)};
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("Action: %s", row->action)};
 	for (size_t i = 0; row->checked && i < rd->ps.n && n < max; i++)
-		out[n++] = (struct para){rd->ps.items[i].severity == PROBLEM_ERROR ? CP_ERROR : CP_DIM,
-					 problem_format(&rd->ps.items[i])};
+		out[n++] = (struct wiz_para){rd->ps.items[i].severity == PROBLEM_ERROR ? CP_ERROR
+										       : CP_DIM,
+					     problem_format(&rd->ps.items[i])};
 	return n;
 }
 
@@ -322,23 +318,10 @@ static size_t details(const struct ready_row *row, struct para *out, size_t max)
  * row says so and `v` shows them all. */
 static void draw_details(const struct ready_row *row, struct rect r, int y)
 {
-	struct para ps[64];
+	struct wiz_para ps[64];
 	size_t n = details(row, ps, PNB_ARRAY_LEN(ps));
-	int bottom = r.y + r.h - 1, need = 0;
-	for (size_t i = 0; i < n; i++)
-		need += draw_wrapped_count(r.w - 2, ps[i].text);
-	bool fits = need <= bottom - y;
-	int room = fits ? bottom - y : bottom - y - 1;
-	for (size_t i = 0; i < n && room > 0; i++) {
-		int need_i = draw_wrapped_count(r.w - 2, ps[i].text);
-		if (!fits && need_i > room)
-			break; /* not half a paragraph: the pointer below says where the rest is */
-		int used = draw_wrapped(y, r.x + 1, r.w - 2, room, ps[i].c, ps[i].text);
-		y += used;
-		room -= used;
-	}
-	if (!fits)
-		draw_text(y, r.x + 1, r.w - 2, CP_DIM, "... more: v shows the full details");
+	draw_paragraphs(y, r.x + 1, r.w - 2, r.y + r.h - 1 - y, ps, n,
+			"... more: v shows the full details");
 	for (size_t i = 0; i < n; i++)
 		free(ps[i].text);
 }
@@ -347,7 +330,7 @@ static int show_details(struct wiz *w, const struct ready_step *st)
 {
 	if (!st->n)
 		return WIZ_HANDLED;
-	struct para ps[64];
+	struct wiz_para ps[64];
 	size_t n = details(&st->rows[st->sel], ps, PNB_ARRAY_LEN(ps));
 	char *text = xstrdup("");
 	for (size_t i = 0; i < n; i++) {

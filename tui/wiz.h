@@ -203,6 +203,16 @@ int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, cons
 int draw_wrapped_count(int width, const char *s);
 const char *draw_wrapped_skip(int width, int rows, const char *s);
 size_t draw_wrap_next(const char *s, int width);
+/* A paragraph for draw_paragraphs: its colour and its text (heap; the caller frees). */
+struct wiz_para {
+	enum wiz_colour c;
+	char *text;
+};
+/* Draws the paragraphs word-wrapped from row y in at most rows rows, never half a paragraph:
+ * when they do not all fit, the ones that do are drawn and the last row says `more` (dim).
+ * Returns the rows used. */
+int draw_paragraphs(int y, int x, int width, int rows, const struct wiz_para *p, size_t n,
+		    const char *more);
 /* A box with a title, cleared inside. */
 void draw_box(struct rect r, const char *title);
 

@@ -46,7 +46,10 @@ const struct cli_cmd wizard_spec = {
     "       pinetboot [OPTIONS]\n"
     "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
     "missing), its Pis and server choices, review the generated files with a diff\n"
-    "against what is installed, and export them.\n",
+    "against what is installed, export and apply them, write bootstrap cards and flash\n"
+    "drives, and watch a fleet of Pis boot. Each step says what to do next; Tab or the\n"
+    "digits 1-8 move between steps, ? shows the step's help and every key, m the last\n"
+    "messages, and the mouse selects steps, rows and keys.\n",
     wizard_opts,
     "\n"
     "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,...\" replaces interface\n"
