@@ -146,7 +146,7 @@ int cmd_apply(int argc, char **argv)
 	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
 	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
 	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
-		problems_print(&ps, stderr);
+		cli_problems("apply", &ps);
 		rc = EXIT_USAGE;
 	}
 	report(&plan, dry);

@@ -13,6 +13,7 @@
 #include "cli/flash_progress.h"
 #include "cli/site_arg.h"
 #include "core/disk/customize.h"
+#include "core/disk/fatcard.h"
 #include "core/disk/drives.h"
 #include "core/base/fsutil.h"
 #include "core/disk/flash.h"

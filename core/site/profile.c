@@ -13,6 +13,8 @@
 #include <strings.h>
 
 #include "core/site/profile_priv.h"
+#include "core/base/fsutil.h"
+#include "core/base/place.h"
 #include "core/base/util.h"
 
 /* ---- loading ---- */
@@ -108,6 +110,13 @@ static void set_str(char **field, const char *v)
 	*field = xstrdup(v);
 }
 
+/* Paths are kept in their lexical normal form, the form they were checked in. */
+static void set_path(char **field, const char *v)
+{
+	free(*field);
+	*field = place_path_normalise(v);
+}
+
 void profile_store_server(struct site *s, enum profile_server_key k, const char *v)
 {
 	switch (k) {
@@ -115,7 +124,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 	case SK_ADDRESS: free(profile_parse_cidr(v, &s->address, &s->prefix_len)); break;
 	case SK_DHCP: s->dhcp = (enum dhcp_mode)profile_enum_lookup(dhcp_mode_names, v); break;
 	case SK_TFTP: s->tftp = (enum tftp_server)profile_enum_lookup(tftp_server_names, v); break;
-	case SK_TFTP_ROOT: set_str(&s->tftp_root, v); break;
+	case SK_TFTP_ROOT: set_path(&s->tftp_root, v); break;
 	case SK_ROOT: s->root = (enum root_kind)profile_enum_lookup(root_kind_names, v); break;
 	case SK_ISCSI_TARGET:
 		s->iscsi_target = (enum iscsi_target_kind)profile_enum_lookup(iscsi_target_names, v);
@@ -124,7 +133,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 	case SK_INITRAMFS:
 		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
 		break;
-	case SK_NFS_ROOT: set_str(&s->nfs_root, v); break;
+	case SK_NFS_ROOT: set_path(&s->nfs_root, v); break;
 	case SK_RANGE: free(profile_parse_range(v, &s->range_start, &s->range_end)); break;
 	case SK_ROUTER: ipv4_parse(v, &s->router); break;
 	case SK_DNS: ipv4_parse(v, &s->dns); break;
@@ -149,15 +158,15 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 				p->prefix_str[n - 1] = '\0';
 		}
 		break;
-	case PK_IMAGE: set_str(&p->image, v); break;
-	case PK_BACKING: set_str(&p->backing, v); break;
+	case PK_IMAGE: set_path(&p->image, v); break;
+	case PK_BACKING: set_path(&p->backing, v); break;
 	case PK_SIZE: size_parse(v, &p->size); break;
 	case PK_CHAP: profile_parse_yes_no(v, &p->chap); break;
 	case PK_IP: ipv4_parse(v, &p->ip); break;
 	case PK_INITIATOR: set_str(&p->initiator, v); break;
 	case PK_TARGET: set_str(&p->target, v); break;
 	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
-	case PK_NFS_PATH: set_str(&p->nfs_path, v); break;
+	case PK_NFS_PATH: set_path(&p->nfs_path, v); break;
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
 	case PK_COUNT: break;
 	}
@@ -306,8 +315,14 @@ static const char *examine_line(struct load_ctx *c, char *line, size_t max)
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return p;
 	if (strlen(p) + 2 > max) {
-		problem(c, c->line, NULL, NULL,
+		/* name the key when the line has one, so the message says what is too long */
+		char *eq = strchr(p, '=');
+		char *key = eq && *p != '[' && eq - p < 64 ? xstrndup(p, (size_t)(eq - p)) : NULL;
+		char *label = key && c->cur_section_line ? xasprintf("[%s]", c->cur_section) : NULL;
+		problem(c, c->line, label, key ? str_trim(key) : NULL,
 			xasprintf("is longer than %zu characters, the most a profile line may hold (expected a shorter line)", max - 2));
+		free(label);
+		free(key);
 		return "";
 	}
 	if (*p == '[') {
@@ -347,9 +362,18 @@ static const char *examine_line(struct load_ctx *c, char *line, size_t max)
 static char *reader(char *str, int num, void *stream)
 {
 	struct load_ctx *c = stream;
-	if (next_line(c) < 0)
+	ssize_t n = next_line(c);
+	if (n < 0)
 		return NULL;
 	c->line++;
+	/* a NUL would end the value early and hide what follows it from every check */
+	if (memchr(c->buf, '\0', (size_t)n)) {
+		problem(c, c->line, NULL, NULL,
+			xstrdup("holds a NUL byte (expected text; the rest of the line would be "
+				"silently dropped)"));
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
 	snprintf(str, (size_t)num, "%s\n", examine_line(c, c->buf, (size_t)num));
 	return str;
 }
@@ -369,15 +393,30 @@ static int finish_load(struct load_ctx *c, int rc)
 	return problems_has_errors(c->ps) ? -1 : 0;
 }
 
+/* The profile's file name lands in every generated file ({{site.profile}}: comments, the
+ * secrets header, the apply manifest's name): one line of printable text. */
+static bool name_ok(const char *path, struct problems *ps)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (place_line_ok(base))
+		return true;
+	problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
+		     "the file name holds a line break, a control character or bytes that are "
+		     "not UTF-8 (expected a plain name such as site.conf)");
+	return false;
+}
+
 int profile_load(const char *path, struct site *s, struct problems *ps)
 {
 	site_init(s);
 	s->path = xstrdup(path);
 	struct load_ctx c = {.file = path, .s = s, .ps = ps};
-	c.fp = fopen(path, "r");
+	if (!name_ok(path, ps))
+		return -1;
+	c.fp = fs_fopen_regular(path);
 	if (!c.fp) {
 		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
-			     strerror(errno));
+			     fs_strerror(errno));
 		return -1;
 	}
 	int rc = ini_parse_stream(reader, &c, on_key, &c);
@@ -393,6 +432,8 @@ int profile_load_string(const char *name, const char *text, struct site *s, stru
 	site_init(s);
 	s->path = xstrdup(name);
 	struct load_ctx c = {.file = name, .s = s, .ps = ps, .text = text};
+	if (!name_ok(name, ps))
+		return -1;
 	int rc = ini_parse_stream(reader, &c, on_key, &c);
 	return finish_load(&c, rc);
 }

@@ -322,12 +322,12 @@ struct dup_entry {
 	size_t index;
 };
 
-static bool dup_fold; /* qsort has no context argument */
-
-static int dup_cmp(const void *x, const void *y)
+/* ctx points at the rule's case_fold (qsort_r passes it along; no global needed). */
+static int dup_cmp(const void *x, const void *y, void *ctx)
 {
 	const struct dup_entry *a = x, *b = y;
-	int c = dup_fold ? strcasecmp(a->value, b->value) : strcmp(a->value, b->value);
+	bool fold = *(const bool *)ctx;
+	int c = fold ? strcasecmp(a->value, b->value) : strcmp(a->value, b->value);
 	return c ? c : (a->index > b->index) - (a->index < b->index);
 }
 
@@ -359,8 +359,8 @@ static void dup_check(const struct site *s, struct problems *ps, const struct du
 		if (v)
 			e[n++] = (struct dup_entry){v, i};
 	}
-	dup_fold = r->case_fold;
-	qsort(e, n, sizeof(*e), dup_cmp);
+	bool fold = r->case_fold;
+	qsort_r(e, n, sizeof(*e), dup_cmp, &fold);
 	for (size_t g = 0; g < n;) {
 		size_t end = g + 1;
 		while (end < n && (r->case_fold ? strcasecmp(e[g].value, e[end].value)
