@@ -11,7 +11,7 @@
 
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
-#include "core/disk/customize.h"
+#include "core/disk/fatcard.h"
 #include "core/disk/image.h"
 
 static void add(struct flash_sources *l, char *label, const char *path, bool dir)
