@@ -18,6 +18,10 @@ enum {
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "pinetboot CMD: MESSAGE" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct problems;
+/* Prints the problems to stderr: those with a FILE:LINE as they are (the compilers' and lint's
+ * convention), every other one as "pinetboot CMD: MESSAGE", like the command's own errors. */
+void cli_problems(const char *cmd, const struct problems *ps);
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 

@@ -256,7 +256,7 @@ static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t co
 		bootconf_parse(text, *len, o->config ? o->config : "bootconf.txt", &bc, &ps);
 		bootconf_done(&bc);
 	}
-	problems_print(&ps, stderr);
+	cli_problems("eeprom", &ps);
 	if (text && problems_has_errors(&ps) && !o->force) {
 		cli_error("eeprom", "the new config has errors; nothing written (--force writes it "
 				    "anyway)");

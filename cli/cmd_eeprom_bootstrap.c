@@ -104,7 +104,7 @@ static int run(const struct bs_opts *o, const struct pi *p)
 	enum bootstrap_status st = bootstrap_card(&bo, &res, &ps);
 	for (size_t i = 0; i < res.n; i++)
 		printf("wrote %s (%zu bytes)\n", res.files[i], res.sizes[i]);
-	problems_print(&ps, stderr);
+	cli_problems(CMD, &ps);
 	int rc = st == BOOTSTRAP_WRITTEN || st == BOOTSTRAP_NOT_NEEDED ? EXIT_OK
 		 : st == BOOTSTRAP_IMPOSSIBLE			       ? EXIT_PROBLEMS
 								       : EXIT_USAGE;
@@ -128,7 +128,7 @@ int eeprom_bootstrap_main(int argc, char **argv)
 	const struct pi *p = NULL;
 	if (o.site) {
 		if (profile_load(o.site, &site, &ps) < 0) {
-			problems_print(&ps, stderr);
+			cli_problems(CMD, &ps);
 			site_done(&site);
 			problems_done(&ps);
 			return EXIT_USAGE;

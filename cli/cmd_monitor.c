@@ -232,7 +232,7 @@ static int load_site(struct monitor *m)
 	struct problems ps;
 	problems_init(&ps);
 	int rc = profile_load(m->site_path, &m->site, &ps);
-	problems_print(&ps, stderr);
+	cli_problems(CMD, &ps);
 	problems_done(&ps);
 	m->has_site = true;
 	if (rc < 0) {

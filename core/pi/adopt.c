@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
@@ -524,14 +525,26 @@ static int step_check(struct adopt *a)
 		return 0;
 	}
 	if (a->s.root == ROOT_NFS) {
+		/* the kernel mounts the export itself; then it runs the first of these it finds */
+		static const char *const inits[] = {"sbin/init", "etc/init", "bin/init", "bin/sh"};
 		char *fst = xasprintf("%s/etc/fstab", a->p->nfs_path);
-		char *init = xasprintf("%s/sbin/init", a->p->nfs_path);
-		bool ok = access(fst, R_OK) == 0 && faccessat(AT_FDCWD, init, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-		adopt_emit(a, ok ? ADOPT_EV_INFO : ADOPT_EV_FAIL, "%s: /etc/fstab and /sbin/init %s", a->p->nfs_path,
-			   ok ? "present" : "missing");
+		bool ok = access(fst, R_OK) == 0;
+		const char *found = NULL;
+		struct stat st;
+		for (size_t i = 0; i < PNB_ARRAY_LEN(inits) && !found; i++) {
+			char *path = xasprintf("%s/%s", a->p->nfs_path, inits[i]);
+			if (lstat(path, &st) == 0)
+				found = inits[i];
+			free(path);
+		}
+		if (ok && found)
+			adopt_emit(a, ADOPT_EV_INFO, "%s has /etc/fstab and /%s (what the kernel starts)",
+				   a->p->nfs_path, found);
+		else
+			adopt_emit(a, ADOPT_EV_FAIL, "%s lacks %s", a->p->nfs_path,
+				   !ok ? "/etc/fstab" : "an init (/sbin/init, /bin/sh)");
 		free(fst);
-		free(init);
-		return ok ? 0 : 1;
+		return ok && found ? 0 : 1;
 	}
 	struct iscsi_check_opts io;
 	char *hold[ICHECK_HOLD] = {0}, *err = NULL;

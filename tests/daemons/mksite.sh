@@ -23,9 +23,8 @@ wire_pair() {
   on_exit "ip netns del $srv"
   ip netns add "$cli"
   on_exit "ip netns del $cli"
-  ip link add "$vs" type veth peer name "$vc"
-  ip link set "$vs" netns "$srv"
-  ip link set "$vc" netns "$cli"
+  # made inside the namespaces: no end ever exists in the host's own namespace
+  ip -n "$srv" link add "$vs" type veth peer name "$vc" netns "$cli"
   ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"
   ip -n "$srv" link set "$vs" up
   ip -n "$srv" link set lo up

@@ -129,3 +129,17 @@ EOF
   done
   cat "$T/sshd.log"; fail "sshd did not start"
 }
+
+# ap_lab — the boot lab (lab_boot_net) with the Pi's sshd on 10.77.0.60 in a namespace of its own
+# ($PIA) on the lab's switch, serving the root in $T/pi.
+ap_lab() {
+  lab_boot_net
+  lab_ns PIA pia; lab_plug "$SW" "$PIA" eth0 10.77.0.60/24
+  ap_sshd "$PIA" 10.77.0.60 "$T/pi"
+}
+
+# adopt ARGS… — pinetboot adopt of [pi "kitchen"] of $T/site.conf from the boot server's namespace.
+adopt() {
+  ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
+    --site "$T/site.conf" --pi kitchen "$@"
+}

@@ -16,9 +16,7 @@ ap_build_root "$T/pi"
 ap_setup_pi "$T/pi" 5b154510 dc:a6:32:2e:f8:ed "$PNB_TOP/tests/data/pi/bootconf-factory-4.txt"
 t_root=$((SECONDS - t0))
 
-lab_boot_net
-lab_ns PIA pia; lab_plug "$SW" "$PIA" eth0 10.77.0.60/24
-ap_sshd "$PIA" 10.77.0.60 "$T/pi"
+ap_lab
 lab_tgtd "$SRV"
 
 mkdir -p "$T/tftp" "$T/iscsi"
@@ -47,8 +45,6 @@ expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 truncate -s 512M "$T/iscsi/kitchen.img"
 lab_tgt_exported
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
-adopt() { ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
-            --site "$T/site.conf" --pi kitchen "$@"; }
 
 # --dry-run: every step and remote command shown, nothing changed
 sha_pi=$(cd "$T/pi" && find . -xdev -newer "$T/site.conf" -type f | sort | sha256sum)
