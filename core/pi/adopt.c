@@ -698,7 +698,6 @@ static int load(struct adopt *a)
 {
 	struct problems ps;
 	problems_init(&ps);
-	site_init(&a->s);
 	int rc = profile_load(a->o->site_path, &a->s, &ps);
 	if (rc == 0) {
 		char *sec = secrets_path_for(a->o->site_path);
