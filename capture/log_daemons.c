@@ -37,6 +37,8 @@ static void dhcp_msg(struct log_src *s, int type, const uint8_t mac[6], uint32_t
 	}
 	if (ip && type != 6)
 		log_ip_learn(s->set, ip, mac);
+	if (type == 2 || type == 5)
+		log_note_undumped(s);
 }
 
 bool log_parse_dhcpd(struct log_src *s, struct log_line *l)

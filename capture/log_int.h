@@ -77,6 +77,8 @@ struct log_src {
 	uint8_t client_vclass_len;
 	uint32_t err_ip;          /* dnsmasq-tftp: "error N … received from IP" waiting for its
 				     file */
+	struct timeval prev_tftp_ts; /* dnsmasq-tftp: the client's previous file ended then */
+	uint32_t prev_tftp_ip;
 	uint16_t err_code;
 	char err_msg[64];
 	uint8_t pi_mac[6];        /* the Pi this file is about (UART / kernel console) */
@@ -107,7 +109,7 @@ struct log_set {
 	bool has_last_boot;
 	char *notes[16];
 	size_t n_notes;
-	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_rel, noted_class;
+	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_rel, noted_class, noted_opts;
 	uint8_t ksent[64][6];               /* Pis whose kernel was sent: later DHCP is Linux's */
 	size_t n_ksent;
 };
@@ -125,6 +127,8 @@ bool log_ip_mac(struct log_set *set, uint32_t ip, uint8_t mac[6]);
  * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
 void log_guess_class(struct log_src *s, struct ev_dhcp *h);
 void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file);
+/* An offer the log shows without its options (said once in the notes). */
+void log_note_undumped(struct log_src *s);
 /* Strips the TFTP root (given, or learned from the first path that shows it). */
 const char *log_tftp_rel(struct log_set *set, const char *path);
 

@@ -262,6 +262,10 @@ static bool nfs(struct log_src *s, const char *p)
 		mount_reply(s, 0, NULL);
 		return say(s, p);
 	}
+	if (strstr(p, "Unable to mount root fs via NFS")) {
+		mount_call(s, NULL); /* the kernel tried; why it failed is not on this line */
+		return say(s, p);
+	}
 	if (strstr(p, "Unable to mount root fs") || strstr(p, "nfsmount") || strstr(p, "Root-NFS") ||
 	    strstr(p, "NFS: bad mount option") || strstr(p, "nfs: server") ||
 	    strstr(p, "rpcbind: server"))
@@ -278,14 +282,13 @@ static bool iscsi(struct log_src *s, const char *p)
 		uint64_t e;
 		if (!log_uint(&q, &e))
 			return false;
-		/* open-iscsi's numbers: 24 = the target refused on authorization grounds, which
-		 * covers both 0x0201 (CHAP) and 0x0202 (ACL) on the wire: the log cannot tell
-		 * which; 19 = a non-retryable login failure (0x0203 no such target, among
-		 * others); 8 / 4 = no connection at all. */
-		if (e == 24)
-			iscsi_login(s, 2, 1);
-		else if (e == 19)
-			iscsi_login(s, 2, 3);
+		/* open-iscsi's numbers: 24 (authorization failure) and 19 (non-retryable login
+		 * failure) each cover several Login Response statuses (0x0201 CHAP, 0x0202 ACL,
+		 * 0x0203 no such target; spec §4 rows 23-24): the console cannot tell which, so
+		 * the login is refused with class 2 (initiator error) and no detail, and the
+		 * target's log or a capture says which. 8 / 4 = no connection at all. */
+		if (e == 24 || e == 19)
+			iscsi_login(s, 2, 0);
 		else if (e == 8)
 			iscsi_tcp(s, 0, true, false);
 		else if (e == 4) {

@@ -337,8 +337,14 @@ bool log_parse_uart(struct log_src *s, struct log_line *l)
 		if (!log_mac(&p, smac))
 			return false;
 		p = log_skip_ws(p);
-		if (log_ip(&p, &ip))
+		if (log_ip(&p, &ip)) {
 			s->tftp_ip = ip;
+		} else {
+			/* IPv6 netboot ("TFTP_GET: mac fd49::1 path"): the address is not ours
+			 * to decode; the file still is. */
+			char skip[64];
+			log_token(&p, skip, sizeof(skip), NULL);
+		}
 		p = log_skip_ws(p);
 		log_token(&p, name, sizeof(name), NULL);
 		if (!name[0])

@@ -268,6 +268,17 @@ void log_guess_class(struct log_src *s, struct ev_dhcp *h)
 	}
 }
 
+void log_note_undumped(struct log_src *s)
+{
+	if (s->set->noted_opts)
+		return;
+	s->set->noted_opts = true;
+	log_note(s->set, "%s: offers are logged without their options: an offer is taken to carry "
+			 "no PXE menu (option 43) unless the log says it did; a Pi that ignores it "
+			 "agrees, one that acts on it overrules",
+		 s->name);
+}
+
 /* ---- events ---- */
 
 struct pnb_event *log_ev(struct log_src *s, enum pnb_event_kind kind)
@@ -383,6 +394,10 @@ void log_ev_dhcp_flush(struct log_src *s)
 		}
 	}
 	h->log_partial = a->opt43_cut || h->log_partial;
+	if (a->menu_len)
+		h->log_opt43 = false; /* shown in full */
+	if (h->log_opt43)
+		h->pxe_valid = true; /* dnsmasq's PXE replies carry PXE sub-options */
 	if (h->op == 2 && h->yiaddr)
 		log_ip_learn(s->set, h->yiaddr, h->chaddr);
 }
@@ -929,6 +944,8 @@ static bool prog_is(const char *prog, const char *p)
 static bool dispatch(struct log_src *s, struct log_line *l)
 {
 	const char *pg = l->prog;
+	if (strcmp(l->msg, "-- MARK --") == 0)
+		return true; /* syslog's heartbeat: only its time matters */
 	if (pg[0]) {
 		if (prog_is(pg, "dnsmasq"))
 			return log_parse_dnsmasq(s, l);
@@ -1040,6 +1057,19 @@ static int tv_cmp(const struct timeval *a, const struct timeval *b)
 	return a->tv_usec < b->tv_usec ? -1 : a->tv_usec > b->tv_usec;
 }
 
+/* Two logs' events in the same second (syslog has no finer time): a boot asks for its address
+ * before its files, so DHCP goes first, then ARP, then the rest. */
+static int kind_rank(enum pnb_event_kind k)
+{
+	return k == EV_DHCP ? 0 : k == EV_ARP ? 1 : 2;
+}
+
+static int ev_cmp(const struct pnb_event *a, const struct pnb_event *b)
+{
+	int c = tv_cmp(&a->ts, &b->ts);
+	return c ? c : kind_rank(a->kind) - kind_rank(b->kind);
+}
+
 uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 {
 	uint64_t n = 0;
@@ -1051,7 +1081,7 @@ uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 			struct log_src *r = s->src[i];
 			if (!fill(r))
 				continue;
-			if (!best || tv_cmp(&r->q[r->qhead].ts, &best->q[best->qhead].ts) < 0)
+			if (!best || ev_cmp(&r->q[r->qhead], &best->q[best->qhead]) < 0)
 				best = r;
 		}
 		if (!best || (until && tv_cmp(&best->q[best->qhead].ts, until) > 0))
@@ -1073,6 +1103,19 @@ uint64_t log_set_pump_ready(struct log_set *s)
 			n += deliver_head(r);
 	}
 	return n;
+}
+
+bool log_set_end_time(const struct log_set *s, struct timeval *out)
+{
+	bool have = false;
+	for (size_t i = 0; s && i < s->n; i++) {
+		const struct log_src *r = s->src[i];
+		if (r->have_ts && (!have || tv_cmp(&r->last_ts, out) > 0)) {
+			*out = r->last_ts;
+			have = true;
+		}
+	}
+	return have;
 }
 
 void log_set_finish(struct log_set *s)

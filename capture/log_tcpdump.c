@@ -45,11 +45,96 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 	uint32_t sip, dip;
 	uint16_t sp, dp;
 	struct log_dhcp_acc *a = &s->acc;
+	bool cont = l->msg[0] == ' ' || l->msg[0] == '\t';
+	/* an address line of its own (after "IP (tos …)" with -v) starts a packet */
+	const char *gt = strstr(p, " > ");
+	bool addr_line = gt && gt > p && (gt[-1] >= '0' && gt[-1] <= '9' ? true : strchr(p, '.') < gt);
 	/* -v continuation lines of a BOOTP packet */
-	if (a->open && l->msg[0] == ' ') {
+	if (a->open && cont && !addr_line) {
 		const char *q;
-		if ((q = strstr(p, "DHCP-Message (53), length 1: "))) {
-			q += 29;
+		/* "DHCP-Message (53), length 1: Offer" (tcpdump 4.9+), "DHCP-Message Option 53,
+		 * length 1: Discover" (4.x), "DHCP:OFFER" (3.x). */
+		if ((q = strstr(p, "DHCP-Message (53), length 1: ")) ||
+		    (q = strstr(p, "DHCP-Message Option 53, length 1: "))) {
+			q = strstr(q, ": ") + 2;
+			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
+							"ACK", "NACK", "Release", "Inform"};
+			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
+				if (strncmp(q, t[i], strlen(t[i])) == 0)
+					a->h.msg_type = (uint8_t)i;
+			return true;
+		}
+		if ((q = strstr(p, "DHCP:"))) {
+			q += 5;
+			static const char *const t[] = {"", "DISCOVER", "OFFER", "REQUEST", "DECLINE",
+							"ACK", "NACK", "RELEASE", "INFORM"};
+			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
+				if (strncmp(q, t[i], strlen(t[i])) == 0)
+					a->h.msg_type = (uint8_t)i;
+			return true;
+		}
+		if ((q = strstr(p, "VO:"))) {
+			/* 3.x prints option 43 in full, as dotted decimal bytes */
+			q += 3;
+			uint64_t v;
+			a->opt43_len = 0;
+			while (log_uint(&q, &v) && v < 256 && a->opt43_len < sizeof(a->opt43)) {
+				a->opt43[a->opt43_len++] = (uint8_t)v;
+				if (*q != '.')
+					break;
+				q++;
+			}
+			a->h.log_partial = false;
+			return true;
+		}
+		if ((q = strstr(p, "VC:\"")) || (q = strstr(p, "Vendor-Class Option 60"))) {
+			q = strchr(q, '"') + 1;
+			const char *e = strchr(q, '"');
+			size_t n = e ? (size_t)(e - q) : 0;
+			if (n > sizeof(a->vclass))
+				n = sizeof(a->vclass);
+			memcpy(a->vclass, q, n);
+			a->vclass_len = (uint8_t)n;
+			return true;
+		}
+		if ((q = strstr(p, "Your IP: ")) || (q = strstr(p, "Your-IP "))) {
+			q = strchr(q, ' ') + 1;
+			if (*q == ' ' || *q == 'I')
+				q = log_skip_ws(strchr(q, ' ') ? strchr(q, ' ') : q);
+			log_ip(&q, &a->h.yiaddr);
+			return true;
+		}
+		if ((q = strstr(p, "Server IP: ")) || (q = strstr(p, "Server-IP "))) {
+			q = log_skip_ws(strchr(q, ' ') + 1);
+			if (*q == 'I' || *q == ':')
+				q = log_skip_ws(strchr(q, ' ') + 1);
+			log_ip(&q, &a->h.siaddr);
+			return true;
+		}
+		if ((q = strstr(p, "Gateway IP: ")) || (q = strstr(p, "Gateway-IP "))) {
+			q = log_skip_ws(strchr(q, ' ') + 1);
+			if (*q == 'I' || *q == ':')
+				q = log_skip_ws(strchr(q, ' ') + 1);
+			log_ip(&q, &a->h.giaddr);
+			return true;
+		}
+		if ((q = strstr(p, "SID:"))) {
+			q += 4;
+			log_ip(&q, &a->h.server_id);
+			return true;
+		}
+		if ((q = strstr(p, "Client Ethernet Address: "))) {
+			q += 25;
+			if (log_mac(&q, mac)) {
+				memcpy(a->h.chaddr, mac, 6);
+				if (a->h.op == 2)
+					memcpy(a->dst_mac, mac, 6);
+				else
+					memcpy(a->src_mac, mac, 6);
+			}
+			return true;
+		}
+		if (false) {
 			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
 							"ACK", "NACK", "Release", "Inform"};
 			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
@@ -126,11 +211,16 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		}
 		return true;
 	}
-	if (!log_word(&p, "IP "))
-		return false;
-	if (*p == '(') { /* -v: the IP header, then the addresses on the next line */
-		return true;
+	bool ip = log_word(&p, "IP ");
+	if (*p == '(') { /* -v: the IP header, then the addresses here or on the next line */
+		const char *e = strstr(p, ") ");
+		if (!e || !strstr(e, " > "))
+			return strncmp(p, "(tos", 4) == 0;
+		p = e + 2;
+		ip = true;
 	}
+	if (!ip && !(cont && addr_line))
+		return false;
 	if (!endpoint(&p, &sip, &sp) || !log_word(&p, " > ") || !endpoint(&p, &dip, &dp))
 		return false;
 	if (*p == ':')
@@ -160,6 +250,15 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			memcpy(a->src_mac, smac, 6);
 		if (!req)
 			a->h.server_id = sip;
+		const char *hp = strstr(p, "hops:");
+		if (!hp)
+			hp = strstr(p, "hops ");
+		uint64_t hv;
+		if (hp) {
+			hp = log_skip_ws(hp + 5);
+			if (log_uint(&hp, &hv) && hv < 256)
+				a->h.hops = (uint8_t)hv;
+		}
 		return true;
 	}
 	const char *r = strstr(p, "RRQ \"");

@@ -592,6 +592,10 @@ int cmd_monitor(int argc, char **argv)
 	if (m.ls && !(m.iface && stop_flag)) {
 		log_set_pump(m.ls, NULL);
 		log_set_finish(m.ls);
+		/* Lines after a Pi's last event show it was quiet until then. */
+		struct timeval end;
+		if (!m.iface && log_set_end_time(m.ls, &end))
+			diag_tick(m.diag, end);
 	}
 	decoder_finish(m.dec);
 	diag_finish(m.diag);
