@@ -6,6 +6,7 @@ BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+DATADIR     ?= $(PREFIX)/share
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
@@ -37,7 +38,7 @@ LDFLAGS  += -fsanitize=address,undefined
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread -lcrypt -lcsv
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)/gen \
+ALL_CFLAGS := $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)/gen \
               $(WFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Sources: every .c in the four code folders; cli/main.c is the only entry point.
@@ -57,7 +58,7 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 TEMPLATES := $(sort $(wildcard templates/*))
 
-.PHONY: all deps run check check-asan unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
+.PHONY: all deps run check check-asan check-deb deb unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
 
 all: pkgcheck $(BIN) $(TOOL_BIN) $(COMPLETIONS)
 
@@ -76,6 +77,8 @@ help:
 	@echo "make bench      benchmarks against tshark/tcpdump/dd/bmaptool (prints ratios)"
 	@echo "make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=…"
+	@echo "make deb        a Debian package (debhelper) in $(BUILD)/deb/, checked by lintian"
+	@echo "make check-deb  make deb, then install it, run it and remove it (needs root)"
 
 deps:
 	$(Q)bash scripts/install-deps.sh
@@ -137,6 +140,16 @@ check-asan:
 	$(Q)BUILD=build-asan PNB_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run.sh
 
+# The Debian package: built from a copy of the tree in $(BUILD)/deb (debhelper, lintian and
+# fakeroot are installed first when missing; they are not needed for make check).
+deb: deps
+	$(Q)bash scripts/install-deps.sh mk/debian-packages-deb.txt
+	$(Q)bash scripts/make-deb.sh $(BUILD)/deb
+
+check-deb: deb
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)PNB_DEB_DIR=$(BUILD)/deb bash tests/pkg/deb_install.sh
+
 bench: all
 	$(Q)for b in bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done
 
@@ -159,15 +172,17 @@ format:
 
 install: $(BIN) $(COMPLETIONS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
-		$(DESTDIR)$(ZSHCOMPDIR)
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/pinetboot/templates
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pinetboot
 	install -m 644 man/pinetboot.1 $(DESTDIR)$(MANDIR)/man1/pinetboot.1
 	install -m 644 $(BUILD)/completion/pinetboot $(DESTDIR)$(BASHCOMPDIR)/pinetboot
 	install -m 644 $(BUILD)/completion/_pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/pinetboot/templates/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pinetboot $(DESTDIR)$(MANDIR)/man1/pinetboot.1 \
 		$(DESTDIR)$(BASHCOMPDIR)/pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
+	rm -rf $(DESTDIR)$(DATADIR)/pinetboot/templates
 
 clean:
 	rm -rf build build-asan build-fuzz

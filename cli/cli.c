@@ -2,13 +2,22 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/base/place.h"
+#include "core/base/util.h"
 
 /* "pinetboot CMD: MESSAGE" on stderr, without the newline. */
 static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "pinetboot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	vfprintf(stderr, fmt, ap);
+	/* messages quote file names and values: no control byte reaches the terminal */
+	char *msg = xvasprintf(fmt, ap);
+	char *shown = place_term(msg);
+	fputs(shown, stderr);
+	free(shown);
+	free(msg);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)

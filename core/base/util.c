@@ -1,6 +1,8 @@
 /* util — checked allocation, string buffers, address text forms. */
 #include "core/base/util.h"
 
+#include "core/base/place.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,8 +154,18 @@ void sbuf_add_json(struct sbuf *b, const char *s, size_t n)
 			sbuf_add(b, "\\t");
 		} else if (c < 0x20 || c == 0x7f) {
 			sbuf_printf(b, "\\u%04x", c);
-		} else {
+		} else if (c < 0x80) {
 			sbuf_addc(b, (char)c);
+		} else {
+			/* JSON is UTF-8: a byte that is not (a file name, a profile value) becomes
+			 * U+FFFD instead of making the whole document unreadable */
+			size_t l = place_utf8_seq((const unsigned char *)s + i, n - i);
+			if (l) {
+				sbuf_addn(b, s + i, l);
+				i += l - 1;
+			} else {
+				sbuf_add(b, "\\ufffd");
+			}
 		}
 	}
 	sbuf_addc(b, '"');

@@ -64,7 +64,8 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(pri
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 char *sbuf_take(struct sbuf *b);
 /* Appends s[0..n) as a JSON string literal, quotes included: " and \\ escaped, \\n and \\t by
- * name, other control bytes and DEL as \\u00XX; UTF-8 passes through. The one JSON escaper of
+ * name, other control bytes and DEL as \\u00XX; UTF-8 passes through, bytes that are not UTF-8 become
+ * \\ufffd. The one JSON escaper of
  * the CLI and the templates (capture/fmt.c escapes packet bytes, which are not UTF-8). */
 void sbuf_add_json(struct sbuf *b, const char *s, size_t n);
 

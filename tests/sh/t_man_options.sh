@@ -13,10 +13,10 @@ diff -u "$T/fresh" "$T/inpage" ||
   fail "the OPTIONS section of man/pinetboot.1 is stale: run bash scripts/update-man-options.sh"
 
 # The prose: every --name must be an option of some command. Options of other programs the
-# page quotes: tgt-admin --update, tftpd's --secure.
+# page quotes: tgt-admin --update, tftpd's --secure, systemctl --now; and --help, which every command takes.
 "$PINETBOOT" completion options | cut -f3 | sort -u >"$T/known"
 [[ $("$PINETBOOT" completion options | wc -l) -ge 80 ]] || fail "fewer than 80 options in the tables"
-printf '%s\n' --update --secure >>"$T/known"
+printf '%s\n' --update --secure --now --help >>"$T/known"
 sort -u -o "$T/known" "$T/known"
 awk -v b="$begin" -v e="$end" 'index($0, b) {f = 1} !f {print} index($0, e) {f = 0}' "$man" |
   grep -oE '\\-\\-[a-z0-9]([a-z0-9]|\\-|-)*' | sed 's/\\-/-/g' | sort -u >"$T/named"
