@@ -330,6 +330,8 @@ bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 	bool tftp = strncmp(l->prog, "dnsmasq-tftp", 12) == 0;
 	if (tftp || !l->prog[0] || strcmp(l->prog, "dnsmasq") == 0) {
 		const char *q = p;
+		if (tftp)
+			log_ev_dhcp_flush(s); /* the reply went out before this file was asked for */
 		if (tftp_line(s, q))
 			return true;
 		if (tftp)

@@ -169,6 +169,9 @@ static void iscsi_read(struct log_src *s)
 
 static bool say(struct log_src *s, const char *p)
 {
+	/* The boot stops at these (the initramfs retries the NFS mount forever). */
+	s->terminal = strstr(p, "Kernel panic") || strstr(p, "Dropping to a shell") ||
+		      strstr(p, "Gave up waiting for root") || strstr(p, "Retrying nfs mount");
 	if (!s->has_pi_mac)
 		return true;
 	struct pnb_event *ev = log_ev(s, EV_NETCONSOLE);
@@ -209,6 +212,23 @@ static bool ipconfig(struct log_src *s, const char *p)
 		q += 7;
 		if (log_ip(&q, &ip) && s->pi_ip != ip)
 			kdhcp(s, ip, 0);
+		return true;
+	}
+	/* klibc ipconfig (initramfs): "IP-Config: eth0 hardware address MAC mtu 1500 DHCP",
+	 * "IP-Config: eth0 complete (dhcp from SERVER):", then " address: IP  broadcast: …" */
+	if ((q = strstr(p, "hardware address "))) {
+		uint8_t mac[6];
+		q += 17;
+		if (log_mac(&q, mac)) {
+			memcpy(s->pi_mac, mac, 6);
+			s->has_pi_mac = true;
+		}
+		kdhcp(s, 0, 0);
+		return true;
+	}
+	if ((q = strstr(p, "complete (dhcp from "))) {
+		q += 20;
+		log_ip(&q, &s->iscsi_ip); /* kept until the address line that follows */
 		return true;
 	}
 	if (strstr(p, "Sending DHCP requests") || strstr(p, "Sending DHCP and RARP")) {
@@ -267,6 +287,7 @@ static bool nfs(struct log_src *s, const char *p)
 		return say(s, p);
 	}
 	if (strstr(p, "Unable to mount root fs") || strstr(p, "nfsmount") || strstr(p, "Root-NFS") ||
+	    strstr(p, "Retrying nfs mount") ||
 	    strstr(p, "NFS: bad mount option") || strstr(p, "nfs: server") ||
 	    strstr(p, "rpcbind: server"))
 		return say(s, p);
@@ -326,10 +347,17 @@ static bool iscsi(struct log_src *s, const char *p)
 bool log_parse_kernel(struct log_src *s, struct log_line *l)
 {
 	const char *p = log_skip_ws(l->msg);
+	const char *q;
+	uint32_t ip;
+	if (strncmp(p, "address: ", 9) == 0 && s->has_pi_mac && (q = p + 9) && log_ip(&q, &ip)) {
+		kdhcp(s, ip, s->iscsi_ip); /* klibc ipconfig's result line */
+		s->iscsi_ip = 0;
+		return true;
+	}
 	if (strstr(p, "hwaddr=") || strstr(p, "smsc95xx") || strstr(p, "lan78xx"))
 		learn_mac(s, p);
 	if (strstr(p, "IP-Config") || strstr(p, "hwaddr=") || strstr(p, "ipaddr=") ||
-	    strstr(p, "Sending DHCP"))
+	    strstr(p, "Sending DHCP") || strstr(p, "hardware address "))
 		return ipconfig(s, p);
 	if (nfs(s, p) || iscsi(s, p))
 		return true;

@@ -73,9 +73,13 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 					a->h.msg_type = (uint8_t)i;
 			return true;
 		}
-		if ((q = strstr(p, "VO:"))) {
-			/* 3.x prints option 43 in full, as dotted decimal bytes */
-			q += 3;
+		if ((q = strstr(p, "VO:")) || (q = strstr(p, "Vendor-Option Option 43, length "))) {
+			/* 3.x and 4.x print option 43 in full, as dotted decimal bytes */
+			q = *q == 'V' && q[1] == 'O' ? q + 3 : strstr(q, ": ");
+			if (!q)
+				return true;
+			if (*q == ':')
+				q += 2;
 			uint64_t v;
 			a->opt43_len = 0;
 			while (log_uint(&q, &v) && v < 256 && a->opt43_len < sizeof(a->opt43)) {
@@ -121,6 +125,18 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		if ((q = strstr(p, "SID:"))) {
 			q += 4;
 			log_ip(&q, &a->h.server_id);
+			return true;
+		}
+		if ((q = strstr(p, "Server-ID Option 54, length 4: ")) ||
+		    (q = strstr(p, "Server-ID (54), length 4: "))) {
+			q = strstr(q, ": ") + 2;
+			log_ip(&q, &a->h.server_id); /* a host name stays unknown */
+			return true;
+		}
+		if ((q = strstr(p, "Subnet-Mask Option 1, length 4: ")) ||
+		    (q = strstr(p, "Subnet-Mask (1), length 4: ")) || (q = strstr(p, "SM:"))) {
+			q = q[0] == 'S' && q[1] == 'M' ? q + 3 : strstr(q, ": ") + 2;
+			log_ip(&q, &a->h.subnet_mask);
 			return true;
 		}
 		if ((q = strstr(p, "Client Ethernet Address: "))) {
@@ -173,9 +189,21 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			}
 			return true;
 		}
-		if (strstr(p, "Vendor-Option (43)")) {
-			a->h.log_partial = true; /* tcpdump prints its length, not the bytes */
-			a->opt43_len = 0;
+		if (strstr(p, "Vendor-Option (43)") || strstr(p, "Vendor-Option Option 43")) {
+			/* tcpdump -v prints its length, not the bytes */
+			a->h.log_partial = a->h.log_opt43 = true;
+			return true;
+		}
+		if (((q = strstr(p, "TFTP (66)")) || (q = strstr(p, "TFTP Option 66")) ||
+		     (q = strstr(p, "TFTP:\""))) &&
+		    (q = strchr(q, '"'))) {
+			q++;
+			const char *e = strchr(q, '"');
+			size_t n = e ? (size_t)(e - q) : 0;
+			if (n > sizeof(a->opt66))
+				n = sizeof(a->opt66);
+			memcpy(a->opt66, q, n);
+			a->opt66_len = (uint8_t)n;
 			return true;
 		}
 		return strchr(p, ':') != NULL || strchr(p, '(') != NULL;
