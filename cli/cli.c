@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/base/place.h"
+#include "core/base/problems.h"
 #include "core/base/util.h"
 
 /* "pinetboot CMD: MESSAGE" on stderr, without the newline. */
@@ -48,4 +49,16 @@ int cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+}
+
+void cli_problems(const char *cmd, const struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		char *s = problem_format(&ps->items[i]);
+		if (ps->items[i].line > 0)
+			fprintf(stderr, "%s\n", s);
+		else
+			cli_error(cmd, "%s", s);
+		free(s);
+	}
 }

@@ -79,7 +79,7 @@ static int do_diff(const struct render_set *rs, const char *dir)
 	problems_init(&ps);
 	char *b = xasprintf("%s/b", work);
 	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
-	problems_print(&ps, stderr);
+	cli_problems("export", &ps);
 	problems_done(&ps);
 	fs_remove_tree(work);
 	free(b);
@@ -140,7 +140,7 @@ int cmd_export(int argc, char **argv)
 		struct problems ps;
 		problems_init(&ps);
 		if (export_commit(&rs, out, &ps) != 0) {
-			problems_print(&ps, stderr);
+			cli_problems("export", &ps);
 			rc = EXIT_USAGE;
 		} else {
 			printf("wrote %zu files for %zu Pi(s) to %s\n", rs.n, s.n_pis, out);

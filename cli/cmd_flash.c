@@ -13,6 +13,7 @@
 #include "cli/flash_progress.h"
 #include "cli/site_arg.h"
 #include "core/disk/customize.h"
+#include "core/disk/fatcard.h"
 #include "core/disk/drives.h"
 #include "core/base/fsutil.h"
 #include "core/disk/flash.h"
@@ -127,7 +128,7 @@ static int check_device(struct flash_cli *fc, uint64_t image_size)
 			  v == DRIVE_OVERRIDE ? " (--force overrides)" : "");
 		rc = EXIT_PROBLEMS;
 	} else if (v == DRIVE_OVERRIDE) {
-		fprintf(stderr, "warning: %s is %s; writing anyway (--force)\n", fc->target, why);
+		cli_error("flash", "warning: %s is %s; writing anyway (--force)", fc->target, why);
 	}
 	free(why);
 	if (rc == EXIT_OK && !fc->yes) {

@@ -1,7 +1,8 @@
 /* cmd_monitor — `pinetboot monitor`: decode netboot traffic from a capture file or a live
- * interface, print it (text lines or JSON lines), feed the boot-stage diagnosis and end with
- * the per-Pi stage table (or the JSON summary). Exit status for -r: 0 no Pi failed, 1 one
- * did, 2 bad input. */
+ * interface (and/or logs), print it (text lines or JSON lines), feed the boot-stage diagnosis
+ * and end with the per-Pi stage table (or the JSON summary) — all through one monitor session
+ * (core/monitor/session); this file keeps the options and the run loop. Exit status: 0 no Pi
+ * failed, 1 one did, 2 bad input. */
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,15 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture/decode.h"
-#include "capture/fmt.h"
-#include "capture/log.h"
-#include "capture/pcap_source.h"
-#include "capture/print.h"
 #include "cli/cli.h"
-#include "core/monitor/diagnose.h"
+#include "core/monitor/session.h"
 #include "core/site/profile.h"
-#include "core/base/util.h"
 
 #define CMD "monitor"
 #define LIVE_TABLE_EVERY 60 /* seconds between stage tables in a live text capture */
@@ -37,19 +32,9 @@ struct monitor {
 	double duration;
 	struct site site;
 	bool has_site;
-	struct diag *diag;
-	struct pnb_decoder *dec;
-	struct text_printer *text;
-	struct json_printer *jp;
-	struct pnb_out out;
-	char input_error[512];   /* the capture file ended in damage (truncated) */
-	const char *logs[LOG_MAX_SOURCES]; /* --log FILE|- */
+	const char *logs[SESSION_MAX_LOGS]; /* --log FILE|- */
 	size_t n_logs;
-	struct log_set *ls;
-	const char *log_ref;     /* JSON: the FILE:LINE of the event being written */
-	struct pnb_out stdout_out;
-	bool have_stats;         /* live: the kernel's counts, for the summary */
-	uint64_t recv, drop;
+	struct session *ses;
 };
 
 static const struct cli_opt cmd_monitor_opts[] = {
@@ -98,267 +83,6 @@ const struct cli_cmd cmd_monitor_spec = {
     "file",
     NULL};
 
-static void on_event(const struct pnb_event *ev, void *user)
-{
-	struct monitor *m = user;
-	bool from_log = (ev->frame & LOG_FRAME_BIT) != 0;
-	/* A packet's event: the log lines written before it come first (merge by time). */
-	if (!from_log && m->ls && m->file)
-		log_set_pump(m->ls, &ev->ts);
-	diag_event(m->diag, ev);
-	if (m->quiet)
-		return;
-	char ref[300];
-	if (from_log && log_frame_ref(m->ls, ev->frame, ref, sizeof(ref))) {
-		if (m->jp) {
-			m->log_ref = ref;
-			json_printer_event(m->jp, ev);
-			m->log_ref = NULL;
-			return;
-		}
-		/* Text: the packet printer's shape, the log line in place of the frame number. */
-		struct line *l = &(struct line){0};
-		put_time(l, &ev->ts);
-		put_ch(l, ' ');
-		put_str(l, ref);
-		put_ch(l, ' ');
-		text_event_summary(l, ev);
-		put_ch(l, '\n');
-		text_printer_flush(m->text);
-		m->out.write(l->b, l->n, m->out.user);
-		return;
-	}
-	if (m->jp)
-		json_printer_event(m->jp, ev);
-	else
-		text_printer_event(m->text, ev);
-}
-
-/* JSON lines pass through here: a log event's object gets "log":"FILE:LINE" first. */
-static void json_write(const char *s, size_t n, void *user)
-{
-	struct monitor *m = user;
-	if (m->log_ref && n > 1 && s[0] == '{') {
-		struct line *l = &(struct line){0};
-		put_str(l, "{\"log\":");
-		put_json_cstr(l, m->log_ref);
-		put_ch(l, ',');
-		m->stdout_out.write(l->b, l->n, m->stdout_out.user);
-		m->stdout_out.write(s + 1, n - 1, m->stdout_out.user);
-		return;
-	}
-	m->stdout_out.write(s, n, m->stdout_out.user);
-}
-
-static bool name_frame(const void *user, uint64_t frame, char *out, size_t n)
-{
-	return log_frame_ref(user, frame, out, n);
-}
-
-static void on_packet(const struct pnb_packet *pkt, void *user)
-{
-	struct monitor *m = user;
-	if (m->text && !m->quiet)
-		text_printer_packet(m->text, pkt);
-}
-
-static char stage_mark(enum stage_state s)
-{
-	switch (s) {
-	case STATE_DONE: return '+';
-	case STATE_FAILED: return 'X';
-	case STATE_IN_PROGRESS: return '~';
-	default: return '.';
-	}
-}
-
-static const char *pi_model_name(const struct diag_pi *pi)
-{
-	return pi->model == PI_MODEL_UNKNOWN ? "?" : model_info(pi->model)->name;
-}
-
-static void print_table(struct monitor *m, FILE *f)
-{
-	size_t n = diag_pi_count(m->diag);
-	fprintf(f, "\n%-17s %-5s %-8s 1 2 3 4 5 6 7 8  verdict\n", "Pi", "model", "serial");
-	for (size_t i = 0; i < n; i++) {
-		const struct diag_pi *pi = diag_pi_at(m->diag, i);
-		char mac[18], marks[17];
-		mac_format(pi->mac, ':', mac);
-		for (int s = 1; s < STAGE_COUNT; s++) {
-			marks[(s - 1) * 2] = stage_mark(pi->state[s]);
-			marks[(s - 1) * 2 + 1] = ' ';
-		}
-		marks[15] = 0;
-		fprintf(f, "%-17s %-5s %-8s %s  %s\n", mac, pi_model_name(pi),
-			pi->has_serial ? pi->serial : "-", marks, pi->verdict ? pi->verdict : "");
-		for (size_t v = 0; v < pi->n_verdicts; v++) {
-			const struct diag_verdict *dv = &pi->verdicts[v];
-			fprintf(f, "    stage %d %s: %s\n", dv->stage, dv->failure ? "FAILED" : "warning",
-				dv->cause ? dv->cause : "");
-			if (dv->evidence)
-				fprintf(f, "      evidence: %s\n", dv->evidence);
-			if (dv->fix)
-				fprintf(f, "      fix: %s\n", dv->fix);
-		}
-	}
-	if (!n)
-		fprintf(f, "(no Raspberry Pi seen)\n");
-	for (size_t i = 0; i < diag_site_verdict_count(m->diag); i++) {
-		const struct diag_verdict *dv = diag_site_verdict_at(m->diag, i);
-		fprintf(f, "site: %s\n", dv->cause ? dv->cause : "");
-		if (dv->fix)
-			fprintf(f, "  fix: %s\n", dv->fix);
-	}
-	if (m->ls) {
-		struct log_stats ls;
-		log_set_stats(m->ls, &ls);
-		fprintf(f, "logs: %llu lines, %llu understood, %llu skipped (not about a netboot, or "
-			   "in a format not read)\n",
-			(unsigned long long)ls.lines, (unsigned long long)ls.understood,
-			(unsigned long long)ls.skipped);
-		for (size_t i = 0; i < log_set_note_count(m->ls); i++)
-			fprintf(f, "log: %s\n", log_set_note(m->ls, i));
-	}
-	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
-		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
-		   "(+ done, ~ in progress, X failed, . not seen)\n");
-}
-
-static void json_verdict(struct line *l, const struct diag_verdict *dv, const struct log_set *ls)
-{
-	put_str(l, "{\"stage\":");
-	put_u64(l, (uint64_t)dv->stage);
-	put_str(l, ",\"rule\":");
-	put_json_cstr(l, dv->rule ? dv->rule : "");
-	put_str(l, ",\"failure\":");
-	put_str(l, dv->failure ? "true" : "false");
-	put_str(l, ",\"cause\":");
-	put_json_cstr(l, dv->cause ? dv->cause : "");
-	put_str(l, ",\"evidence\":");
-	put_json_cstr(l, dv->evidence ? dv->evidence : "");
-	put_str(l, ",\"fix\":");
-	put_json_cstr(l, dv->fix ? dv->fix : "");
-	put_str(l, ",\"frames\":[");
-	bool logref = false;
-	for (int i = 0, k = 0; i < 4; i++)
-		if (dv->frames[i]) {
-			if (k++)
-				put_ch(l, ',');
-			put_u64(l, dv->frames[i]);
-			logref = logref || (dv->frames[i] & LOG_FRAME_BIT);
-		}
-	put_ch(l, ']');
-	if (logref && ls) {
-		/* Log lines by name: "refs":["dnsmasq.log:12"] */
-		put_str(l, ",\"refs\":[");
-		char ref[300];
-		for (int i = 0, k = 0; i < 4; i++)
-			if (dv->frames[i] && log_frame_ref(ls, dv->frames[i], ref, sizeof(ref))) {
-				if (k++)
-					put_ch(l, ',');
-				put_json_cstr(l, ref);
-			}
-		put_ch(l, ']');
-	}
-	put_ch(l, '}');
-}
-
-static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_set *ls)
-{
-	char mac[18];
-	mac_format(pi->mac, ':', mac);
-	put_str(l, "{\"mac\":\"");
-	put_str(l, mac);
-	put_str(l, "\",\"model\":");
-	if (pi->model == PI_MODEL_UNKNOWN)
-		put_str(l, "null");
-	else
-		put_json_cstr(l, model_info(pi->model)->name);
-	put_str(l, ",\"serial\":");
-	if (pi->has_serial)
-		put_json_cstr(l, pi->serial);
-	else
-		put_str(l, "null");
-	if (pi->name) {
-		put_str(l, ",\"name\":");
-		put_json_cstr(l, pi->name);
-	}
-	put_str(l, ",\"reached\":");
-	put_u64(l, (uint64_t)pi->reached);
-	put_str(l, ",\"failed\":");
-	if (pi->failed)
-		put_u64(l, (uint64_t)pi->failed);
-	else
-		put_str(l, "null");
-	put_str(l, ",\"verdict\":");
-	put_json_cstr(l, pi->verdict ? pi->verdict : "");
-	put_str(l, ",\"verdicts\":[");
-	for (size_t v = 0; v < pi->n_verdicts; v++) {
-		if (v)
-			put_ch(l, ',');
-		json_verdict(l, &pi->verdicts[v], ls);
-	}
-	put_str(l, "]}");
-}
-
-/* The last line of --json: {"summary": true, "pis": [...], ...}. Built in a heap buffer (a
- * fleet summary is bigger than one line buffer). */
-static void print_json_summary(struct monitor *m, FILE *f)
-{
-	const struct decoder_stats *st = decoder_stats(m->dec);
-	fprintf(f,
-		"{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, \"fragments\": %llu, "
-		"\"flows_evicted\": %llu, ",
-		(unsigned long long)st->packets, (unsigned long long)st->truncated,
-		(unsigned long long)st->fragments, (unsigned long long)st->flows_evicted);
-	if (m->have_stats)
-		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)m->recv,
-			(unsigned long long)m->drop);
-	struct line *l = xmalloc(sizeof(*l));
-	if (m->ls) {
-		struct log_stats ls;
-		log_set_stats(m->ls, &ls);
-		fprintf(f, "\"log\": {\"lines\": %llu, \"understood\": %llu, \"skipped\": %llu, "
-			   "\"events\": %llu, \"notes\": [",
-			(unsigned long long)ls.lines, (unsigned long long)ls.understood,
-			(unsigned long long)ls.skipped, (unsigned long long)ls.events);
-		for (size_t i = 0; i < log_set_note_count(m->ls); i++) {
-			line_reset(l);
-			put_json_cstr(l, log_set_note(m->ls, i));
-			fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-		}
-		fputs("]}, ", f);
-	}
-	if (m->input_error[0]) {
-		line_reset(l);
-		put_json_cstr(l, m->input_error);
-		fprintf(f, "\"input_error\": %.*s, ", (int)l->n, l->b);
-	}
-	fputs("\"pis\": [", f);
-	for (size_t i = 0; i < diag_pi_count(m->diag); i++) {
-		line_reset(l);
-		json_pi(l, diag_pi_at(m->diag, i), m->ls);
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-	}
-	fputs("], \"site\": [", f);
-	for (size_t i = 0; i < diag_site_verdict_count(m->diag); i++) {
-		line_reset(l);
-		json_verdict(l, diag_site_verdict_at(m->diag, i), m->ls);
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-	}
-	fputs("]}\n", f);
-	free(l);
-}
-
-static bool any_failed(struct monitor *m)
-{
-	for (size_t i = 0; i < diag_pi_count(m->diag); i++)
-		if (diag_pi_at(m->diag, i)->failed)
-			return true;
-	return false;
-}
-
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
 	int o;
@@ -386,8 +110,8 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 						       optarg);
 			break;
 		case 'l':
-			if (m->n_logs == LOG_MAX_SOURCES)
-				return cli_usage_error(CMD, "at most %d --log sources", LOG_MAX_SOURCES);
+			if (m->n_logs == SESSION_MAX_LOGS)
+				return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
 			m->logs[m->n_logs++] = optarg;
 			break;
 		}
@@ -415,40 +139,36 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run_file(struct monitor *m, struct source *src)
+static void run_file(struct monitor *m)
 {
-	int rc;
 	uint64_t left = m->count ? m->count : UINT64_MAX;
 	while (!stop_flag && left) {
-		int max = left < 4096 ? (int)left : 4096;
-		rc = source_dispatch(src, m->dec, max);
-		if (rc == SOURCE_EOF)
-			return 0;
-		if (rc == SOURCE_ERROR) {
+		int rc = session_pump(m->ses, left < 4096 ? (int)left : 4096);
+		if (rc == SESSION_EOF)
+			return;
+		if (rc == SESSION_ERROR) {
 			fflush(stdout);
-			snprintf(m->input_error, sizeof(m->input_error), "%s", source_error(src));
 			cli_error(CMD, "%s: %s (stopped after %llu packets; what was read is reported)",
-				  m->file, m->input_error,
-				  (unsigned long long)decoder_stats(m->dec)->packets);
-			return -1;
+				  m->file, session_error(m->ses),
+				  (unsigned long long)session_stats(m->ses)->packets);
+			return;
 		}
 		left -= (uint64_t)rc;
 	}
-	return 0;
 }
 
-static void run_live(struct monitor *m, struct source *src)
+static void run_live(struct monitor *m)
 {
-	struct pollfd pfd = {source_fd(src), POLLIN, 0};
+	struct pollfd pfd = {session_fd(m->ses), POLLIN, 0};
 	double t0 = now_s(), next_table = t0 + LIVE_TABLE_EVERY, next_tick = 0;
 	uint64_t left = m->count ? m->count : UINT64_MAX;
 	while (!stop_flag && left) {
 		int pr = poll(&pfd, 1, 100);
 		/* Drain what the kernel holds (bounded, so signals and ticks still get a turn). */
 		for (int round = 0; pr > 0 && round < 64 && left; round++) {
-			int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
-			if (rc == SOURCE_ERROR) {
-				cli_error(CMD, "%s: %s", m->iface, source_error(src));
+			int rc = session_pump(m->ses, left < 1024 ? (int)left : 1024);
+			if (rc == SESSION_ERROR) {
+				cli_error(CMD, "%s: %s", m->iface, session_error(m->ses));
 				stop_flag = 1;
 				break;
 			}
@@ -456,65 +176,53 @@ static void run_live(struct monitor *m, struct source *src)
 				break;
 			left -= (uint64_t)rc;
 		}
-		if (m->ls)
-			log_set_pump_ready(m->ls); /* a journal followed beside the capture */
 		double t = now_s();
 		if (t < next_tick)
 			continue;
 		next_tick = t + 0.1; /* timeouts, printing and the table at most 10 times a second */
 		struct timeval tv;
 		gettimeofday(&tv, NULL);
-		decoder_tick(m->dec, tv);
-		diag_tick(m->diag, tv);
-		if (m->text)
-			text_printer_flush(m->text);
+		session_tick(m->ses, tv);
 		fflush(stdout);
 		if (m->duration > 0 && t - t0 >= m->duration)
 			break;
 		if (!m->json && !m->quiet && t >= next_table) {
-			print_table(m, stdout);
+			session_print_table(m->ses, stdout);
 			next_table = t + LIVE_TABLE_EVERY;
 		}
 	}
 	/* Stopped by a signal: what the kernel already holds was on the wire before it (a busy
 	 * machine may deliver the signal first); decode it before the summary. */
 	for (int round = 0; stop_flag && round < 64 && left && poll(&pfd, 1, 0) > 0; round++) {
-		int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
+		int rc = session_pump(m->ses, left < 1024 ? (int)left : 1024);
 		if (rc <= 0)
 			break;
 		left -= (uint64_t)rc;
 	}
-	if ((m->have_stats = source_stats(src, &m->recv, &m->drop)))
+	uint64_t recv, drop;
+	if (session_live_stats(m->ses, &recv, &drop))
 		fprintf(stderr, "%llu packets received by the filter, %llu dropped by the kernel\n",
-			(unsigned long long)m->recv, (unsigned long long)m->drop);
+			(unsigned long long)recv, (unsigned long long)drop);
 }
 
-static struct source *open_source(struct monitor *m)
+/* Opens the capture (and the -w copy); complaints go to stderr. */
+static int open_capture(struct monitor *m)
 {
-	char err[512];
-	struct source *src = m->file ? source_open_file(m->file, err, sizeof(err))
-				     : source_open_live(m->iface, NULL, 64, err, sizeof(err));
-	if (!src) {
+	char err[768];
+	int rc = m->file ? session_open_file(m->ses, m->file, err, sizeof(err))
+			 : session_open_live(m->ses, m->iface, 64, true, err, sizeof(err));
+	if (rc != 0)
+		cli_error(CMD, "%s", err); /* rc 1: a warning, the capture is open */
+	if (rc < 0)
+		return -1;
+	if (m->save && session_save_as(m->ses, m->save, err, sizeof(err)) < 0) {
 		cli_error(CMD, "%s", err);
-		return NULL;
-	}
-	if (m->iface && source_drop_root(err, sizeof(err)) < 0) {
-		cli_error(CMD, "%s", err);
-		source_close(src);
-		return NULL;
-	}
-	if (!decoder_dlt_supported(source_datalink(src)))
-		cli_error(CMD, "%s: link type %d is not decoded (Ethernet, Linux cooked SLL/SLL2 are)",
-			  m->file ? m->file : m->iface, source_datalink(src));
-	if (m->save && source_save(src, m->save, err, sizeof(err)) < 0) {
-		cli_error(CMD, "%s", err);
-		source_close(src);
-		return NULL;
+		return -1;
 	}
 	/* Scripts (and people) wait for this line before starting what they want captured. */
 	if (m->iface)
 		fprintf(stderr, "listening on %s\n", m->iface);
-	return src;
+	return 0;
 }
 
 static int load_site(struct monitor *m)
@@ -524,7 +232,7 @@ static int load_site(struct monitor *m)
 	struct problems ps;
 	problems_init(&ps);
 	int rc = profile_load(m->site_path, &m->site, &ps);
-	problems_print(&ps, stderr);
+	cli_problems(CMD, &ps);
 	problems_done(&ps);
 	m->has_site = true;
 	if (rc < 0) {
@@ -545,21 +253,24 @@ int cmd_monitor(int argc, char **argv)
 		site_done(&m.site);
 		return EXIT_USAGE;
 	}
-	if (m.n_logs) {
+	struct session_opts so = {
+		.site = m.has_site ? &m.site : NULL,
+		.print = m.quiet ? SESSION_PRINT_NONE : m.json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
+		.out = session_out_file(stdout),
+	};
+	m.ses = session_new(&so);
+	for (size_t i = 0; i < m.n_logs; i++) {
 		char err[512];
-		m.ls = log_set_new(on_event, &m, m.has_site ? m.site.tftp_root : NULL);
-		for (size_t i = 0; i < m.n_logs; i++)
-			if (log_set_add(m.ls, m.logs[i], err, sizeof(err)) < 0) {
-				cli_error(CMD, "%s", err);
-				log_set_free(m.ls);
-				if (m.has_site)
-					site_done(&m.site);
-				return EXIT_USAGE;
-			}
+		if (session_add_log(m.ses, m.logs[i], err, sizeof(err)) < 0) {
+			cli_error(CMD, "%s", err);
+			session_free(m.ses);
+			if (m.has_site)
+				site_done(&m.site);
+			return EXIT_USAGE;
+		}
 	}
-	struct source *src = m.file || m.iface ? open_source(&m) : NULL;
-	if (!src && (m.file || m.iface)) {
-		log_set_free(m.ls);
+	if ((m.file || m.iface) && open_capture(&m) < 0) {
+		session_free(m.ses);
 		if (m.has_site)
 			site_done(&m.site);
 		return EXIT_USAGE;
@@ -571,49 +282,22 @@ int cmd_monitor(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	m.out = pnb_out_file(stdout);
-	m.stdout_out = m.out;
-	if (m.json) {
-		m.out.write = json_write;
-		m.out.user = &m;
-		m.jp = json_printer_new(&m.out);
-	}
-	else
-		m.text = text_printer_new(&m.out);
-	m.diag = diag_new(m.has_site ? &m.site : NULL);
-	m.dec = decoder_new(on_event, on_packet, &m);
-	if (m.ls)
-		diag_set_frame_namer(m.diag, name_frame, m.ls);
 	if (m.file)
-		run_file(&m, src);
+		run_file(&m);
 	else if (m.iface)
-		run_live(&m, src);
-	/* What the logs hold after the last packet (or all of it, when there are only logs). */
-	if (m.ls && !(m.iface && stop_flag)) {
-		log_set_pump(m.ls, NULL);
-		log_set_finish(m.ls);
-		/* Lines after a Pi's last event show it was quiet until then. */
-		struct timeval end;
-		if (!m.iface && log_set_end_time(m.ls, &end))
-			diag_tick(m.diag, end);
-	}
-	decoder_finish(m.dec);
-	diag_finish(m.diag);
-	if (m.text && !m.quiet)
-		text_printer_flush(m.text);
+		run_live(&m);
+	if (stop_flag)
+		session_stop(m.ses);
+	session_finish(m.ses);
 	if (m.json)
-		print_json_summary(&m, stdout);
+		session_print_json_summary(m.ses, stdout);
 	else
-		print_table(&m, stdout);
+		session_print_table(m.ses, stdout);
 	fflush(stdout);
-	rc = any_failed(&m) ? EXIT_PROBLEMS : m.input_error[0] ? EXIT_USAGE : EXIT_OK;
-	decoder_free(m.dec);
-	diag_free(m.diag);
-	text_printer_free(m.text);
-	json_printer_free(m.jp);
-	if (src)
-		source_close(src);
-	log_set_free(m.ls);
+	rc = session_any_failed(m.ses)	  ? EXIT_PROBLEMS
+	     : session_input_error(m.ses) ? EXIT_USAGE
+					  : EXIT_OK;
+	session_free(m.ses);
 	if (m.has_site)
 		site_done(&m.site);
 	return rc;

@@ -374,6 +374,24 @@ static char review_mark(const struct wiz *w, const void *p)
 	return problems_has_errors(&w->problems) ? '!' : ' ';
 }
 
+static void review_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	const struct review_step *st = p;
+	if (!st->ok)
+		snprintf(out, n, "fix the problems listed (steps 1-3); the files render once they are gone");
+	else if (differing(st))
+		snprintf(out, n, "v shows each file's diff against %s; Tab or 5: export", w->root_dir);
+	else
+		snprintf(out, n, "Tab or 5: export the files (they match what is installed)");
+}
+
+static const char *review_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	(void)w;
+	(void)p;
+	return a == ACT_ENTER ? "render" : NULL;
+}
+
 const struct wiz_step_ops step_review = {
     .name = "Review",
     .title = "Review: the generated files (Enter renders again, t test-boots a Pi)",
@@ -384,4 +402,10 @@ const struct wiz_step_ops step_review = {
     .key = review_key,
     .draw = review_draw,
     .mark = review_mark,
+    .help = "Every file this profile generates, and whether it is new, changed or the same as "
+	    "the one installed under the root directory. v switches between the file and its "
+	    "diff, W wraps long lines, t boots a virtual Pi against this server (root only: it "
+	    "attaches to the site's interface).",
+    .next = review_next,
+    .bar_word = review_bar_word,
 };

@@ -115,6 +115,19 @@ int runcmd(char *const argv[], const char *in, char *out, size_t outlen)
 	return run(argv, in, out, outlen, NULL, 0, false);
 }
 
+int runcmd_err(char *const argv[], const char *in, char *err, size_t errlen)
+{
+	char out[2048];
+	int r = runcmd(argv, in, out, sizeof(out));
+	if (r != 0) {
+		size_t n = strlen(out);
+		while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+			out[--n] = '\0';
+		snprintf(err, errlen, "%s failed (exit %d): %s", argv[0], r, out);
+	}
+	return r;
+}
+
 int runcmd_split(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 {
 	return run(argv, NULL, out, outlen, err, errlen, true);
@@ -178,4 +191,27 @@ int runcmd_inherit(char *const argv[], const char *cwd)
 	fflush(stderr);
 	pid_t pid = spawn(argv, "-", cwd, -1, -1);
 	return pid < 0 ? 127 : reap(pid);
+}
+
+int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid)
+{
+	int po[2];
+	if (pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	int ef = open(errpath ? errpath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t c = ef < 0 ? -1 : spawn(argv, in, NULL, po[1], ef);
+	if (ef >= 0)
+		close(ef);
+	close(po[1]);
+	if (c < 0) {
+		close(po[0]);
+		return -1;
+	}
+	*pid = (int)c;
+	return po[0];
+}
+
+int runcmd_wait(int pid)
+{
+	return reap((pid_t)pid);
 }

@@ -84,4 +84,9 @@ char *str_trim(char *s);
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
 
+/* Parses "16G", "512M", "1T", "1048576" (bytes). */
+bool size_parse(const char *s, uint64_t *bytes);
+/* "16G" style, exact when possible; out must hold 24 bytes. */
+void size_format(uint64_t bytes, char out[24]);
+
 #endif

@@ -187,6 +187,11 @@ static const char remote_script[] =
 	"t=/proc/device-tree/chosen/bootloader/build-timestamp; if [ -r $t ]; then "
 	"echo '@@pnb dt_build_ts'; od -An -tx1 $t; fi; echo '@@pnb end'";
 
+const char *pi_facts_remote_script(void)
+{
+	return remote_script;
+}
+
 /* The decimal number at s (at most n bytes, not NUL-terminated); -1 when there is none. */
 static int bounded_int(const char *s, size_t n)
 {
@@ -289,6 +294,28 @@ void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out
 	}
 }
 
+void pi_ssh_argv(char *argv[16], char cto[32], const char *dest, const char *ssh_config,
+		 int timeout_s, const char *script)
+{
+	int n = 0;
+	snprintf(cto, 32, "ConnectTimeout=%d", timeout_s);
+	argv[n++] = "ssh";
+	if (ssh_config) {
+		argv[n++] = "-F";
+		argv[n++] = (char *)ssh_config;
+	}
+	/* BatchMode: keys only, and an unknown or changed host key fails as ssh decides */
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = "-o";
+	argv[n++] = cto;
+	argv[n++] = "-T";
+	argv[n++] = "--";
+	argv[n++] = (char *)dest;
+	argv[n++] = (char *)script;
+	argv[n] = NULL;
+}
+
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err)
 {
@@ -297,24 +324,8 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 		*err = xasprintf("\"%s\" is not USER@HOST", dest ? dest : "");
 		return -1;
 	}
-	char cto[32];
-	snprintf(cto, sizeof(cto), "ConnectTimeout=%d", timeout_s);
-	char *argv[16];
-	int n = 0;
-	argv[n++] = "ssh";
-	if (ssh_config) {
-		argv[n++] = "-F";
-		argv[n++] = (char *)ssh_config;
-	}
-	argv[n++] = "-o";
-	argv[n++] = "BatchMode=yes";
-	argv[n++] = "-o";
-	argv[n++] = cto;
-	argv[n++] = "-T";
-	argv[n++] = "--";
-	argv[n++] = (char *)dest;
-	argv[n++] = (char *)remote_script;
-	argv[n] = NULL;
+	char cto[32], *argv[16];
+	pi_ssh_argv(argv, cto, dest, ssh_config, timeout_s, remote_script);
 	char *out;
 	size_t len;
 	int rc = runcmd_capture(argv, NULL, timeout_s + 30, &out, &len);

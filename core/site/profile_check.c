@@ -57,53 +57,6 @@ bool serial_normalise(const char *s, char out[9])
 	return true;
 }
 
-bool size_parse(const char *s, uint64_t *bytes)
-{
-	char *end;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	unsigned shift = 0;
-	switch (toupper((unsigned char)*end)) {
-	case '\0': break;
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
-	case 'T': shift = 40; break;
-	default: return false;
-	}
-	if (*end) {
-		end++;
-		if (*end == 'i' || *end == 'I')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-		if (*end)
-			return false;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return false;
-	*bytes = (uint64_t)v << shift;
-	return true;
-}
-
-void size_format(uint64_t b, char out[24])
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-	while (u < 3 && b && (b & 1023) == 0) {
-		b >>= 10;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, 24, "%llu", (unsigned long long)b);
-	else
-		snprintf(out, 24, "%llu%c", (unsigned long long)b, units[u]);
-}
-
 /* RFC 3720 §3.2.6.3.1 with the RFC 3722 profile: after stringprep an ASCII iSCSI name holds
  * only a-z, 0-9, '-', '.' and ':'; we take names as written, so upper case is refused rather
  * than silently folded (tgt and LIO compare the bytes). */

@@ -36,6 +36,11 @@ comp pinetboot monitor -i "" | grep -qw lo || fail "monitor -i does not complete
 mkdir "$T/d"; touch "$T/d/site.conf"
 (cd "$T/d" && comp pinetboot lint "") | grep -q "site.conf" || fail "lint SITE does not complete files"
 (cd "$T/d" && comp pinetboot devices "") | grep -q "site.conf" && fail "devices takes no operand"
+# --pi completes the Pis of the profile given earlier on the line (--site or the operand)
+printf '[server]\ninterface = eth0\n\n[pi "kitchen"]\nmodel = 4B\n\n[pi "garage"]\n' >"$T/d/site.conf"
+want "garage kitchen " pinetboot simulate --site "$T/d/site.conf" --pi ""
+want "kitchen " pinetboot provision "$T/d/site.conf" --pi k
+want " " pinetboot check --pi ""  # no profile on the line: nothing to offer
 # every option of every table is offered somewhere in each script
 "$PINETBOOT" completion options | cut -f3 | sort -u | while read -r o; do
   grep -q -- "$o" "$T/bash" || fail "$o missing from the bash completion"

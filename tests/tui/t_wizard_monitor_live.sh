@@ -21,8 +21,7 @@ tmux_keys Tab Tab Tab Tab Tab Tab Tab
 tmux_wait "live on $a - 0 packets - 0 dropped (pcap_stats)"
 ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$pcap" >"$T/replay" ||
   fail "replay: $(cat "$T/replay")"
-tmux_wait "[+] 4 TFTP firmware"
-tmux_wait "[X] 5 TFTP kernel" 15 # the verdict needs the transfer's end
+tmux_wait "+ + + + X . . .  FAILED at 5 TFTP kernel" 15 # the verdict needs the transfer's end
 tmux_wait "verdict: failed at stage 5 (TFTP kernel)"
 tmux_wait "live on $a - 75 packets - 0 dropped"
 tmux_keys w

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/site/profile.h"
+#include "core/base/util.h"
 
 static void ok_pi(enum profile_pi_key k, const char *v)
 {
