@@ -109,6 +109,7 @@ const char *log_tftp_rel(struct log_set *set, const char *path)
 		log_note(set, "TFTP root taken as %.*s (from the file names; --site gives it)",
 			 (int)(best - path - 1), path);
 		/* The same root for every later path of the set. */
+		free(set->tftp_root);
 		set->tftp_root = xstrndup(path, (size_t)(best - path - 1));
 		set->root_len = strlen(set->tftp_root);
 	}

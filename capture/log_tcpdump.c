@@ -37,6 +37,13 @@ static bool endpoint(const char **pp, uint32_t *ip, uint16_t *port)
 	return true;
 }
 
+/* Past the next word and the blanks after it (the end of the text when there is none). */
+static const char *next_word(const char *q)
+{
+	const char *sp = strchr(q, ' ');
+	return sp ? log_skip_ws(sp + 1) : q + strlen(q);
+}
+
 bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 {
 	const char *p = log_skip_ws(l->msg);
@@ -91,8 +98,9 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			a->h.log_partial = false;
 			return true;
 		}
-		if ((q = strstr(p, "VC:\"")) || (q = strstr(p, "Vendor-Class Option 60"))) {
-			q = strchr(q, '"') + 1;
+		if (((q = strstr(p, "VC:\"")) || (q = strstr(p, "Vendor-Class Option 60"))) &&
+		    (q = strchr(q, '"'))) {
+			q++;
 			const char *e = strchr(q, '"');
 			size_t n = e ? (size_t)(e - q) : 0;
 			if (n > sizeof(a->vclass))
@@ -102,23 +110,23 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			return true;
 		}
 		if ((q = strstr(p, "Your IP: ")) || (q = strstr(p, "Your-IP "))) {
-			q = strchr(q, ' ') + 1;
-			if (*q == ' ' || *q == 'I')
-				q = log_skip_ws(strchr(q, ' ') ? strchr(q, ' ') : q);
+			q = next_word(q);
+			if (*q == 'I')
+				q = next_word(q);
 			log_ip(&q, &a->h.yiaddr);
 			return true;
 		}
 		if ((q = strstr(p, "Server IP: ")) || (q = strstr(p, "Server-IP "))) {
-			q = log_skip_ws(strchr(q, ' ') + 1);
+			q = next_word(q);
 			if (*q == 'I' || *q == ':')
-				q = log_skip_ws(strchr(q, ' ') + 1);
+				q = next_word(q);
 			log_ip(&q, &a->h.siaddr);
 			return true;
 		}
 		if ((q = strstr(p, "Gateway IP: ")) || (q = strstr(p, "Gateway-IP "))) {
-			q = log_skip_ws(strchr(q, ' ') + 1);
+			q = next_word(q);
 			if (*q == 'I' || *q == ':')
-				q = log_skip_ws(strchr(q, ' ') + 1);
+				q = next_word(q);
 			log_ip(&q, &a->h.giaddr);
 			return true;
 		}
