@@ -144,12 +144,17 @@ int cmd_apply(int argc, char **argv)
 	char stamp[32];
 	stamp_now(stamp);
 	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
-	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
-	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
-		cli_problems("apply", &ps);
+	bool planned = apply_plan(&rs, rootc, base, &plan, &ps) == 0;
+	bool ran = planned && (dry || apply_run(&plan, stamp, &ps) == 0);
+	cli_problems("apply", &ps);
+	if (!ran) {
+		/* apply_run put back whatever it had done: say only what happened */
 		rc = EXIT_USAGE;
+		cli_error("apply", "nothing was changed%s",
+			  planned && !dry ? " (what had been installed was put back)" : "");
+	} else {
+		report(&plan, dry);
 	}
-	report(&plan, dry);
 	if (rc == EXIT_OK)
 		rc = reload(&plan, dry, real_root);
 	apply_plan_done(&plan);

@@ -17,6 +17,7 @@ struct adopt {
 	char *dir;        /* state and staging directory */
 	bool done[ADOPT_NSTEPS];
 	enum adopt_step cur;
+	bool skipped;     /* the current step said it had nothing to do */
 	/* what step 1 found, kept in the state file */
 	char uuid[40];    /* root filesystem UUID of the copy */
 	char bootdir[16]; /* "/boot/firmware" or "/boot" */
