@@ -256,8 +256,8 @@ static void untar_progress(uint64_t bytes, uint64_t entries, void *ud)
 		adopt_test_kill("root-stream");
 }
 
-int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, char *err,
-		       size_t errlen)
+int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, bool plain_only,
+		       char *err, size_t errlen)
 {
 	show(a, script);
 	if (a->o->dry_run)
@@ -272,7 +272,7 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, cha
 		return -1;
 	}
 	struct untar_ud ud = {a};
-	int rc = rootcopy_untar(fd, dir, untar_progress, &ud, err, errlen);
+	int rc = rootcopy_untar(fd, dir, plain_only, untar_progress, &ud, err, errlen);
 	close(fd);
 	int st = runcmd_wait(pid);
 	if (st != 0 && rc == 0) {
@@ -698,7 +698,6 @@ static int load(struct adopt *a)
 {
 	struct problems ps;
 	problems_init(&ps);
-	site_init(&a->s);
 	int rc = profile_load(a->o->site_path, &a->s, &ps);
 	if (rc == 0) {
 		char *sec = secrets_path_for(a->o->site_path);

@@ -31,6 +31,11 @@ mkdir -p "$T/nfs/kitchen" && echo mine >"$T/nfs/kitchen/notes"
 expect_exit 2 adopt --yes
 expect_grep "is not empty and adopt did not make it" "$T/out"
 rm -r "$T/nfs/kitchen"
+# a boot file that is a link (a FAT has none; TFTP would serve what it points at) is refused
+ln -s /etc/shadow "$T/pi/boot/firmware/overlays.txt"
+expect_exit 2 adopt --yes
+expect_grep 'refused "./overlays.txt": boot files are plain files' "$T/out"
+rm "$T/pi/boot/firmware/overlays.txt"
 
 expect_exit 0 adopt --yes --json
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
