@@ -76,6 +76,7 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	setvbuf(f, NULL, _IOFBF, 1 << 18); /* big reads: a journal is read once, front to back */
 	return log_set_add_stream(s, f, path, true);
 }
 
@@ -141,7 +142,7 @@ static bool prog_is(const char *prog, const char *p)
 static bool dispatch(struct log_src *s, struct log_line *l)
 {
 	const char *pg = l->prog;
-	if (strcmp(l->msg, "-- MARK --") == 0)
+	if (l->msg[0] == '-' && strcmp(l->msg, "-- MARK --") == 0)
 		return true; /* syslog's heartbeat: only its time matters */
 	if (pg[0]) {
 		if (prog_is(pg, "dnsmasq"))
