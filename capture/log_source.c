@@ -36,6 +36,7 @@ void log_set_free(struct log_set *s)
 		struct log_src *r = s->src[i];
 		if (r->close_it && r->f)
 			fclose(r->f);
+		log_remote_close(r);
 		free(r->buf);
 		free(r->name);
 		free(r);
@@ -71,6 +72,8 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 	}
 	if (strcmp(path, "-") == 0)
 		return log_set_add_stream(s, stdin, "stdin", false);
+	if (log_remote_is(path))
+		return log_remote_open(s, path, err, errlen);
 	FILE *f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
