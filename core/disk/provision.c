@@ -15,6 +15,7 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/server/bootparams.h"
 
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
 {
@@ -183,15 +184,17 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	free(old);
 	free(line);
 	free(withnl);
-	if (rc == 0 && s->root == ROOT_ISCSI) {
-		/* the iSCSI login happens in the initramfs: make sure the firmware loads one */
+	if (rc == 0) {
+		/* the OS's config.txt decides the kernel and initramfs; the profile's lines (the
+		 * same export and apply add) go where the firmware applies them to this Pi */
 		char *cfg = fs_read_file(cfgpath, &len);
-		if (!cfg || !strstr(cfg, "\ninitramfs ")) {
-			char *want[] = {"auto_initramfs=1"};
-			char *n = customize_config_edit(cfg, want, 1);
-			rc = write_text(cfgpath, n, err, errlen);
-			free(n);
-		}
+		char *add = config_txt_profile_lines(p);
+		size_t n;
+		char *merged = config_txt_merge(cfg ? cfg : "", cfg ? len : 0, add, &n);
+		if (cfg ? n != len || memcmp(merged, cfg, n) != 0 : n > 0)
+			rc = write_text(cfgpath, merged, err, errlen);
+		free(merged);
+		free(add);
 		free(cfg);
 	}
 	free(cmdpath);

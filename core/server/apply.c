@@ -9,46 +9,13 @@
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
+#include "core/server/bootparams.h"
 #include "core/base/util.h"
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a
  * server that is not ready. */
 static const char *const daemon_order[] = {"tgt",     "lio",	  "nfs", "tftpd-hpa",
 					   "dnsmasq", "isc-dhcp", "kea"};
-
-static bool has_line(const char *text, size_t len, const char *line, size_t n)
-{
-	const char *p = text, *end = text + len;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (l == n && memcmp(p, line, n) == 0)
-			return true;
-		p += l + 1;
-	}
-	return false;
-}
-
-/* The existing text plus every line of add it lacks. Heap string, caller frees. */
-static char *merge_lines(const char *old, size_t old_len, const char *add, size_t *out_len)
-{
-	struct sbuf b;
-	sbuf_init(&b);
-	sbuf_addn(&b, old, old_len);
-	const char *p = add;
-	while (*p) {
-		size_t l = strcspn(p, "\n");
-		if (l > 0 && !has_line(old, old_len, p, l)) {
-			if (b.len > 0 && b.buf[b.len - 1] != '\n')
-				sbuf_addc(&b, '\n');
-			sbuf_addn(&b, p, l);
-			sbuf_addc(&b, '\n');
-		}
-		p += l + (p[l] == '\n');
-	}
-	*out_len = b.len;
-	return sbuf_take(&b);
-}
 
 static void note_daemon(struct apply_plan *plan, const char *d)
 {
@@ -91,13 +58,15 @@ static int plan_item(struct apply_item *it, struct problems *ps)
 		return -1;
 	}
 	if (f->merge_lines) {
-		it->content = merge_lines(old ? old : "", old_len, f->content, &it->len);
+		it->content = config_txt_merge(old ? old : "", old_len, f->content, &it->len);
 	} else {
 		it->content = xstrndup(f->content, f->len);
 		it->len = f->len;
 	}
 	struct stat st;
-	if (!old)
+	if (!old && f->merge_lines && it->len == 0)
+		it->change = APPLY_SAME; /* no line to add: no empty file either */
+	else if (!old)
 		it->change = APPLY_NEW;
 	else if (old_len != it->len || memcmp(old, it->content, it->len) != 0)
 		it->change = APPLY_CHANGED;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/base/fsutil.h"
+#include "core/server/bootparams.h"
 #include "core/server/render_fields.h"
 #include "core/server/template.h"
 #include "core/server/templates.h"
@@ -144,15 +145,6 @@ static char *tftp_dir(const struct pi *p)
 	return xstrdup("");
 }
 
-/* initramfs8 for kernel8.img, initramfs_2712 for kernel_2712.img, initramfs7 for kernel7.img
- * (the names Raspberry Pi OS's initramfs hook writes). */
-static char *initramfs_for(const char *kernel)
-{
-	const char *k = str_startswith(kernel, "kernel") ? kernel + 6 : kernel;
-	size_t n = strcspn(k, ".");
-	return xasprintf("initramfs%.*s", (int)n, k);
-}
-
 static char *ip_or_empty(uint32_t ip)
 {
 	char b[16];
@@ -212,7 +204,11 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_BOOT_DEV] = by_path(s, p, 1);
 	v[P_NFS_PATH] = xstrdup(p->nfs_path ? p->nfs_path : "");
 	v[P_KERNEL] = xstrdup(mi->kernel);
-	v[P_INITRAMFS_FILE] = initramfs_for(mi->kernel);
+	/* auto: the OS's own config.txt names its kernel and initramfs (or says auto_initramfs=1);
+	 * pinetboot adds a line only for a name the profile gives */
+	v[P_INITRAMFS_FILE] = xstrdup(p->initramfs ? p->initramfs : "");
+	v[P_KERNEL_FILE] = xstrdup(p->kernel ? p->kernel : "");
+	v[P_CONFIG_LINES] = config_txt_profile_lines(p);
 	v[P_ROOT_ARGS] = render_root_args(s, p);
 	v[P_JSON_SEP] = xstrdup(last_mac ? "" : ",");
 }

@@ -72,6 +72,8 @@
 	X(P_NFS_PATH, "pi.nfs_path")                                                              \
 	X(P_KERNEL, "pi.kernel")                                                                  \
 	X(P_INITRAMFS_FILE, "pi.initramfs_file")                                                  \
+	X(P_KERNEL_FILE, "pi.kernel_file")                                                        \
+	X(P_CONFIG_LINES, "pi.config_lines")                                                      \
 	X(P_ROOT_ARGS, "pi.root_args")         /* cmdline words for the root */                  \
 	X(P_JSON_SEP, "pi.json_sep")           /* "," except after the last Pi with a MAC */
 

@@ -53,6 +53,8 @@ static void pi_done(struct pi *p)
 	free(p->initiator);
 	free(p->target);
 	free(p->root_uuid);
+	free(p->kernel);
+	free(p->initramfs);
 	free(p->nfs_path);
 	free(p->hostname);
 	free(p->chap_user);
@@ -302,6 +304,15 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
 	case PK_NFS_PATH: set_str(&p->nfs_path, v); break;
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
+	case PK_KERNEL:
+		free(p->kernel);
+		p->kernel = strcasecmp(v, "auto") ? xstrdup(v) : NULL;
+		break;
+	case PK_INITRAMFS:
+		free(p->initramfs);
+		p->initramfs_none = !strcasecmp(v, "none");
+		p->initramfs = strcasecmp(v, "auto") && !p->initramfs_none ? xstrdup(v) : NULL;
+		break;
 	case PK_COUNT: break;
 	}
 }
@@ -614,6 +625,9 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
 	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
 	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
+	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
+	case PK_INITRAMFS:
+		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;
 	case PK_COUNT: break;
 	}
 	return NULL;

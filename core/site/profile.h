@@ -6,7 +6,7 @@
  *   [server]          interface, address (CIDR), dhcp, tftp, tftp_root, root, iscsi_target,
  *                     iqn_base, initramfs, nfs_root, range, router, dns, reply_delay
  *   [pi "NAME"]       model, serial, mac, tftp_prefix, image, backing, size, chap, ip,
- *                     initiator, target, root_uuid, nfs_path, hostname
+ *                     initiator, target, root_uuid, nfs_path, hostname, kernel, initramfs
  */
 #ifndef PNB_CORE_PROFILE_H
 #define PNB_CORE_PROFILE_H
@@ -53,7 +53,11 @@
 	X(PK_TARGET, "target", "the Pi's iSCSI target IQN (default IQN_BASE:root-NAME)")          \
 	X(PK_ROOT_UUID, "root_uuid", "filesystem UUID of the Pi's root partition, when known")    \
 	X(PK_NFS_PATH, "nfs_path", "NFS root directory of this Pi (default NFS_ROOT/NAME)")       \
-	X(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)")
+	X(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)")                           \
+	X(PK_KERNEL, "kernel", "auto | FILE: the kernel config.txt loads (auto: the OS's own "    \
+			       "choice)")                                                          \
+	X(PK_INITRAMFS, "initramfs", "auto | none | FILE: the initramfs config.txt loads "        \
+				     "(auto: the OS's own line or auto_initramfs)")
 
 #define PROFILE_KEY_ENUM(id, name, help) id,
 enum profile_server_key { PROFILE_SERVER_KEYS(PROFILE_KEY_ENUM) SK_COUNT };
@@ -98,6 +102,10 @@ struct pi {
 	char *root_uuid;          /* may be NULL */
 	char *nfs_path;           /* default nfs_root/NAME */
 	char *hostname;           /* default NAME */
+	char *kernel;             /* kernel= pinetboot adds to config.txt; NULL: auto (the OS's) */
+	char *initramfs;          /* initramfs line pinetboot adds; NULL: auto (the OS's) */
+	bool initramfs_none;      /* initramfs = none: the Pi boots without one (NFS root, or a
+				   * kernel that carries its own) and nothing asks for one */
 	/* CHAP credentials, from the secrets file (never from the profile itself). NULL until
 	 * secrets_load/secrets_ensure fills them. */
 	char *chap_user;

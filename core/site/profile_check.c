@@ -414,6 +414,26 @@ static char *check_size(const char *v)
 	return NULL;
 }
 
+/* kernel = / initramfs = land on a config.txt line as a file of the Pi's TFTP directory: a
+ * relative name without "..", whitespace, '#' (a comment there), ',' (an initramfs list) or
+ * anything outside the portable file-name characters. */
+static char *check_boot_file(const char *v, bool none_ok)
+{
+	if (!strcasecmp(v, "auto") || (none_ok && !strcasecmp(v, "none")))
+		return NULL;
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 64 && v[0] != '/' && v[0] != '.' && !strstr(v, "..");
+	for (const char *c = v; ok && *c; c++)
+		ok = isalnum((unsigned char)*c) || strchr("._+-/", *c);
+	if (!ok)
+		return xasprintf("\"%s\" is not a boot file name (expected auto%s or a file of the "
+				 "Pi's TFTP directory such as %s: letters, digits, '.', '_', '+', "
+				 "'-', '/', no \"..\", at most 64 characters)",
+				 v, none_ok ? ", none" : "",
+				 none_ok ? "initrd.img-6.6.31-v7+" : "kernel7.img");
+	return NULL;
+}
+
 char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 {
 	char serial[9];
@@ -453,6 +473,8 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 		return NULL;
 	case PK_ROOT_UUID: return check_uuid(v);
 	case PK_HOSTNAME: return profile_check_name("host name", v);
+	case PK_KERNEL: return check_boot_file(v, false);
+	case PK_INITRAMFS: return check_boot_file(v, true);
 	case PK_COUNT: break;
 	}
 	return xstrdup("unknown key");
