@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "core/base/cliopt.h"
+
 /* Exit codes: every command uses these. */
 enum {
 	EXIT_OK = 0,       /* done, nothing wrong */
@@ -39,7 +41,11 @@ int cli_wants_help(int argc, char **argv);
 	X("simulate", cmd_simulate, "boot a virtual Pi of a profile's Pi against the real server")  \
 	X("version", cmd_version, "print the version")
 
-#define PNB_CMD_DECL(name, fn, summary) int fn(int argc, char **argv);
+/* Each command also defines its option table, fn##_spec (core/base/cliopt.h): --help, the
+ * completions and the man page test are made from it. */
+#define PNB_CMD_DECL(name, fn, summary)                                                            \
+	int fn(int argc, char **argv);                                                             \
+	extern const struct cli_cmd fn##_spec;
 PNB_COMMANDS(PNB_CMD_DECL)
 #undef PNB_CMD_DECL
 

@@ -1,4 +1,4 @@
-/* cli_json — JSON strings and problem lists for --json output. */
+/* cli_json — JSON strings, key/value pairs, problem lists and check lines for --json output. */
 #include "cli/cli_json.h"
 
 #include <string.h>
@@ -44,6 +44,28 @@ void cli_json_problems(FILE *f, const struct problems *ps)
 		if (i)
 			fputc(',', f);
 		cli_json_problem(f, &ps->items[i]);
+	}
+	fputc(']', f);
+}
+
+void cli_json_kv(FILE *f, const char *key, const char *value)
+{
+	cli_json_str(f, key);
+	fputc(':', f);
+	cli_json_str(f, value);
+}
+
+void cli_json_icheck_lines(FILE *f, const struct iscsi_check *c)
+{
+	fputc('[', f);
+	for (size_t i = 0; c && i < c->n_lines; i++) {
+		fprintf(f, "%s{", i ? "," : "");
+		cli_json_kv(f, "step", icheck_step_names[c->lines[i].step]);
+		fputc(',', f);
+		cli_json_kv(f, "level", icheck_level_names[c->lines[i].level]);
+		fputc(',', f);
+		cli_json_kv(f, "text", c->lines[i].text);
+		fputc('}', f);
 	}
 	fputc(']', f);
 }

@@ -1,5 +1,5 @@
-/* cli_json — JSON output shared by the commands' --json modes (check, eeprom show; others can
- * move their private copies here). */
+/* cli_json — JSON output shared by the commands' --json modes (strings, "key":"value" pairs,
+ * problem lists, the lines of an iSCSI root check); everything else is printed by the caller. */
 #ifndef PNB_CLI_CLI_JSON_H
 #define PNB_CLI_CLI_JSON_H
 
@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "core/base/problems.h"
+#include "core/lab/iscsi_check.h"
 
 /* Writes n bytes of s as a JSON string (quotes, escapes; NULL writes null). */
 void cli_json_strn(FILE *f, const char *s, size_t n);
@@ -15,5 +16,10 @@ void cli_json_str(FILE *f, const char *s);
 void cli_json_problem(FILE *f, const struct problem *p);
 /* [{"severity":…,"file":…,"line":…,"section":…,"key":…,"message":…}, …] */
 void cli_json_problems(FILE *f, const struct problems *ps);
+
+/* Writes "key": and then the string value (or null). */
+void cli_json_kv(FILE *f, const char *key, const char *value);
+/* [{"step":…,"level":…,"text":…}, …] — the lines of an iSCSI root check (c may be NULL: []). */
+void cli_json_icheck_lines(FILE *f, const struct iscsi_check *c);
 
 #endif

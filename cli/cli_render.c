@@ -1,26 +1,12 @@
 /* cli_render — profile → secrets → rendered files, with the problems printed. */
 #include "cli/cli_render.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/site/secrets.h"
-
-const char *cli_site_arg(const char *cmd, int argc, char **argv)
-{
-	if (optind >= argc) {
-		cli_usage_error(cmd, "which site profile? (expected SITE, e.g. site.conf)");
-		return NULL;
-	}
-	if (optind + 1 < argc) {
-		cli_usage_error(cmd, "unexpected argument '%s'", argv[optind + 1]);
-		return NULL;
-	}
-	return argv[optind];
-}
 
 int cli_render_site(const char *cmd, const char *profile, const struct render_opts *o,
 		    bool write_secrets, struct site *s, struct render_set *rs)

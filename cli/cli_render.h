@@ -8,9 +8,6 @@
 #include "core/site/profile.h"
 #include "core/server/render.h"
 
-/* The one SITE operand left after getopt (argv[optind]), or NULL after printing a usage error
- * (none, or more than one). */
-const char *cli_site_arg(const char *cmd, int argc, char **argv);
 /* Returns EXIT_OK with s and rs filled (the caller site_done()s and render_set_done()s them),
  * or EXIT_USAGE after printing the problems (s and rs are then already released). Secrets are
  * written beside the profile only when write_secrets is true. */

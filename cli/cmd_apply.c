@@ -1,7 +1,6 @@
 /* apply — installs the rendered files of a site where they belong and reloads the daemons
  * whose files changed. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,35 +11,39 @@
 
 #include "cli/cli.h"
 #include "cli/cli_render.h"
+#include "cli/site_arg.h"
 #include "core/server/apply.h"
 #include "core/base/util.h"
 
-static void usage(void)
-{
-	puts(
-	    "Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
-	    "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
-	    "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
-	    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
-	    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
-	    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
-	    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
-	    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n"
-	    "\n"
-	    "Options:\n"
-	    "  -r, --root DIR   install under DIR instead of / (daemons are then never reloaded;\n"
-	    "                   the reload commands are only printed)\n"
-	    "  -n, --dry-run    print what would change and the reload commands; write nothing\n"
-	    "  -h, --help       this help\n"
-	    "\n"
-	    "Examples:\n"
-	    "  sudo pinetboot apply site.conf\n"
-	    "  pinetboot apply site.conf --dry-run\n"
-	    "  pinetboot apply site.conf --root /tmp/staging\n"
-	    "\n"
-	    "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
-	    "2 usage error, invalid profile, or a file could not be installed.");
-}
+static const struct cli_opt cmd_apply_opts[] = {
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
+    {"root", 'r', "DIR",
+     "install under DIR instead of / (daemons are then never reloaded; the reload commands are "
+     "only printed)"},
+    {"dry-run", 'n', NULL, "print what would change and the reload commands; write nothing"},
+    {0}};
+
+const struct cli_cmd cmd_apply_spec = {
+    "apply",
+    "Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
+    "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
+    "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
+    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
+    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
+    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
+    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
+    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n",
+    cmd_apply_opts,
+    "\n"
+    "Examples:\n"
+    "  sudo pinetboot apply site.conf\n"
+    "  pinetboot apply site.conf --dry-run\n"
+    "  pinetboot apply site.conf --root /tmp/staging\n"
+    "\n"
+    "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
+    "2 usage error, invalid profile, or a file could not be installed.\n",
+    "file",
+    NULL};
 
 static void stamp_now(char out[32])
 {
@@ -115,34 +118,27 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 
 int cmd_apply(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"root", required_argument, NULL, 'r'},
-	    {"dry-run", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *root = "/";
+	const char *root = "/", *site = NULL;
 	bool dry = false;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_apply_spec, "apply", argc, argv);
 	int c;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "r:nh", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
+		case 's':
+			site = optarg;
+			break;
 		case 'r':
 			root = optarg;
 			break;
 		case 'n':
 			dry = true;
 			break;
-		case 'h':
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("apply", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
 		}
 	}
-	const char *site = cli_site_arg("apply", argc, argv);
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	site = cli_site_arg("apply", site, argc, argv);
 	if (!site)
 		return EXIT_USAGE;
 	struct stat st;

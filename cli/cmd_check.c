@@ -1,6 +1,5 @@
 /* check — is this Pi ready to network boot? Locally, through ssh, or from pasted outputs. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,36 +10,67 @@
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"
-	"                       [--json]\n"
-	"       pinetboot check --otp FILE --cpuinfo FILE --bootconf FILE\n"
-	"                       [--bootloader-version FILE] [--mac MAC] [--site SITE --pi NAME]\n"
-	"Tells whether a Raspberry Pi is ready to boot from the network, and if not, why and the\n"
-	"one action that fixes it.\n\n"
-	"Where the facts come from:\n"
-	"  (no option)            this machine: /proc/cpuinfo, the eth0 MAC, 'vcgencmd otp_dump',\n"
-	"                         'vcgencmd bootloader_version', 'vcgencmd bootloader_config'\n"
-	"  --ssh USER@HOST        the same on a Pi, through the system ssh client (BatchMode=yes,\n"
-	"                         key authentication only, --timeout seconds to connect)\n"
-	"  --ssh-config FILE      passed to ssh as -F FILE (port, identity, known hosts)\n"
-	"  --otp FILE, --cpuinfo FILE, --bootconf FILE, --bootloader-version FILE, --mac MAC\n"
-	"                         saved outputs instead (offline: nothing is run); with --ssh they\n"
-	"                         replace what the Pi would say\n"
-	"  --facts DIR            saved outputs from a directory written by --save\n\n"
-	"Other options:\n"
-	"  --site SITE --pi NAME  also check against the profile: model, serial, MAC, TFTP_PREFIX\n"
-	"                         vs the Pi's tftp_prefix, TFTP_IP vs the server address\n"
-	"  --timeout N            ssh connect timeout in seconds (default 10)\n"
-	"  --json                 one JSON object\n"
-	"  --save[=DIR]           keep what the Pi said in DIR (default: pis/NAME/ next to the\n"
-	"                         profile, where the wizard's Pi readiness step reads it)\n\n"
-	"Examples:\n"
-	"  pinetboot check\n"
-	"  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
-	"  pinetboot check --otp otp.txt --cpuinfo cpuinfo.txt --bootconf bootconf.txt\n\n"
-	"Exit status: 0 ready to network boot; 1 not ready (the reason and the fix are printed);\n"
-	"2 bad usage or input (unreadable file, garbage output, ssh failed).\n";
+enum {
+	OPT_SSH = CLIOPT_LONG,
+	OPT_SSH_CONFIG,
+	OPT_PI,
+	OPT_OTP,
+	OPT_CPUINFO,
+	OPT_BOOTCONF,
+	OPT_BLVERSION,
+	OPT_MAC,
+	OPT_TIMEOUT,
+	OPT_SAVE,
+	OPT_FACTS
+};
+
+static const struct cli_opt check_opts[] = {
+    {NULL, 0, NULL,
+     "Where the facts come from (no option: this machine's /proc/cpuinfo, eth0 MAC, "
+     "'vcgencmd otp_dump', 'vcgencmd bootloader_version' and "
+     "'vcgencmd bootloader_config'):"},
+    {"ssh", OPT_SSH, "USER@HOST",
+     "the same on a Pi, through the system ssh client (BatchMode=yes, key authentication only, "
+     "--timeout seconds to connect)"},
+    {"ssh-config", OPT_SSH_CONFIG, "FILE",
+     "passed to ssh as -F FILE (port, identity, known hosts)"},
+    {"otp", OPT_OTP, "FILE",
+     "saved 'vcgencmd otp_dump' output instead (offline: nothing is run; with --ssh it replaces "
+     "what the Pi would say)"},
+    {"cpuinfo", OPT_CPUINFO, "FILE", "saved /proc/cpuinfo"},
+    {"bootconf", OPT_BOOTCONF, "FILE", "saved 'vcgencmd bootloader_config' output"},
+    {"bootloader-version", OPT_BLVERSION, "FILE", "saved 'vcgencmd bootloader_version' output"},
+    {"mac", OPT_MAC, "MAC", "the Pi's eth0 MAC"},
+    {"facts", OPT_FACTS, "DIR", "saved outputs from a directory written by --save"},
+    {NULL, 0, NULL, "Other options:"},
+    {"site", 's', "SITE",
+     "also check against the profile (or give it as the operand): model, serial, MAC, TFTP_PREFIX "
+     "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi"},
+    {"pi", OPT_PI, "NAME", "the Pi of --site"},
+    {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"json", 'j', NULL, "one JSON object"},
+    {"save", OPT_SAVE, "[DIR]",
+     "keep what the Pi said in DIR (default: pis/NAME/ next to the profile, where the wizard's Pi "
+     "readiness step reads it)"},
+    {0}};
+
+const struct cli_cmd cmd_check_spec = {
+    "check",
+    "Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"
+    "                       [--json]\n"
+    "       pinetboot check --otp FILE --cpuinfo FILE --bootconf FILE\n"
+    "                       [--bootloader-version FILE] [--mac MAC] [--site SITE --pi NAME]\n"
+    "Tells whether a Raspberry Pi is ready to boot from the network, and if not, why and the\n"
+    "one action that fixes it.\n",
+    check_opts,
+    "\nExamples:\n"
+    "  pinetboot check\n"
+    "  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
+    "  pinetboot check --otp otp.txt --cpuinfo cpuinfo.txt --bootconf bootconf.txt\n\n"
+    "Exit status: 0 ready to network boot; 1 not ready (the reason and the fix are printed);\n"
+    "2 bad usage or input (unreadable file, garbage output, ssh failed).\n",
+    "file",
+    NULL};
 
 struct check_opts {
 	const char *ssh, *ssh_config, *site, *pi, *mac, *save, *facts;
@@ -52,46 +82,59 @@ struct check_opts {
 
 static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
-	static const struct option opts[] = {
-		{"ssh", required_argument, NULL, 's'},      {"ssh-config", required_argument, NULL, 'F'},
-		{"site", required_argument, NULL, 'S'},     {"pi", required_argument, NULL, 'p'},
-		{"otp", required_argument, NULL, 'o'},      {"cpuinfo", required_argument, NULL, 'c'},
-		{"bootconf", required_argument, NULL, 'b'},
-		{"bootloader-version", required_argument, NULL, 'v'},
-		{"mac", required_argument, NULL, 'm'},      {"timeout", required_argument, NULL, 't'},
-		{"json", no_argument, NULL, 'j'},           {"help", no_argument, NULL, 'h'},
-		{"save", optional_argument, NULL, 'w'},     {"facts", required_argument, NULL, 'd'},
-		{NULL, 0, NULL, 0}};
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_check_spec, "check", argc, argv);
 	int c;
 	o->timeout = 10;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
-		case 's': o->ssh = optarg; break;
-		case 'F': o->ssh_config = optarg; break;
-		case 'S': o->site = optarg; break;
-		case 'p': o->pi = optarg; break;
-		case 'o': o->file[FACT_OTP] = optarg; break;
-		case 'c': o->file[FACT_CPUINFO] = optarg; break;
-		case 'b': o->file[FACT_BOOTCONF] = optarg; break;
-		case 'v': o->file[FACT_BLVERSION] = optarg; break;
-		case 'm': o->mac = optarg; break;
+		case OPT_SSH:
+			o->ssh = optarg;
+			break;
+		case OPT_SSH_CONFIG:
+			o->ssh_config = optarg;
+			break;
+		case 's':
+			o->site = optarg;
+			break;
+		case OPT_PI:
+			o->pi = optarg;
+			break;
+		case OPT_OTP:
+			o->file[FACT_OTP] = optarg;
+			break;
+		case OPT_CPUINFO:
+			o->file[FACT_CPUINFO] = optarg;
+			break;
+		case OPT_BOOTCONF:
+			o->file[FACT_BOOTCONF] = optarg;
+			break;
+		case OPT_BLVERSION:
+			o->file[FACT_BLVERSION] = optarg;
+			break;
+		case OPT_MAC:
+			o->mac = optarg;
+			break;
 		case 'j': o->json = true; break;
-		case 'd': o->facts = optarg; break;
-		case 'w':
+		case OPT_FACTS:
+			o->facts = optarg;
+			break;
+		case OPT_SAVE:
 			o->save = optarg;
 			o->save_default = !optarg;
 			break;
-		case 't':
+		case OPT_TIMEOUT:
 			o->timeout = atoi(optarg);
 			if (o->timeout < 1 || o->timeout > 600)
 				return cli_usage_error("check", "--timeout %s: give 1 to 600 seconds",
 						       optarg);
 			break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		default: return cli_usage_error("check", "unknown option");
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status ? p.status : -1;
+	if (!o->site && optind < argc)
+		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind != argc)
 		return cli_usage_error("check", "unexpected argument \"%s\"", argv[optind]);
 	if (!!o->site != !!o->pi)

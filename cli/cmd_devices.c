@@ -1,5 +1,4 @@
 /* devices — the drive list with each drive's class (safe / system / mounted / read-only). */
-#include <getopt.h>
 #include <poll.h>
 #include <stdio.h>
 #include <time.h>
@@ -12,23 +11,30 @@
 #include "core/site/profile.h"
 #include "core/base/util.h"
 
-static void usage(void)
-{
-	puts("Usage: pinetboot devices [--json] [--all]\n"
-	     "Lists whole disks that an image could be written to: device, size, bus, model, and\n"
-	     "whether it is safe to flash or why not (system disk, mounted, read-only).\n\n"
-	     "Options:\n"
-	     "  --json   one JSON object per drive, one per line\n"
-	     "  --all    also list system disks and loop devices (hidden by default)\n"
-	     "  --watch  keep running: print a line for every drive that appears (+), goes (-) or\n"
-	     "           changes (*), from the udev monitor\n"
-	     "  --seconds N  with --watch: stop after N seconds\n"
-	     "  -h, --help\n\n"
-	     "Examples:\n"
-	     "  pinetboot devices\n"
-	     "  pinetboot devices --json | jq 'select(.class==\"safe\")'\n\n"
-	     "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.");
-}
+enum { OPT_ALL = CLIOPT_LONG, OPT_WATCH, OPT_SECONDS };
+static const struct cli_opt cmd_devices_opts[] = {
+    {"json", 'j', NULL, "one JSON object per drive, one per line"},
+    {"all", OPT_ALL, NULL, "also list system disks and loop devices (hidden by default)"},
+    {"watch", OPT_WATCH, NULL,
+     "keep running: print a line for every drive that appears (+), goes (-) or changes (*), from "
+     "the udev monitor"},
+    {"seconds", OPT_SECONDS, "N", "with --watch: stop after N seconds"},
+    {0}};
+
+const struct cli_cmd cmd_devices_spec = {
+    "devices",
+    "Usage: pinetboot devices [--json] [--all] [--watch [--seconds N]]\n"
+    "Lists whole disks that an image could be written to: device, size, bus, model, and\n"
+    "whether it is safe to flash or why not (system disk, mounted, read-only).\n",
+    cmd_devices_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot devices\n"
+    "  pinetboot devices --json | jq 'select(.class==\"safe\")'\n"
+    "\n"
+    "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.\n",
+    "none",
+    NULL};
 
 /* Absent udev properties print as "" (not null): scripts filter on them as strings. */
 static void json_str(FILE *f, const char *s)
@@ -156,30 +162,29 @@ static int watch(struct drive_list *l, bool all, bool json, int seconds)
 
 int cmd_devices(int argc, char **argv)
 {
-	static const struct option opts[] = {{"json", no_argument, NULL, 'j'},
-					     {"all", no_argument, NULL, 'a'},
-					     {"watch", no_argument, NULL, 'w'},
-					     {"seconds", required_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
 	bool json = false, all = false, watching = false;
 	int c, seconds = 0;
 	char *end;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_devices_spec, "devices", argc, argv);
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
 		case 'j': json = true; break;
-		case 'a': all = true; break;
-		case 'w': watching = true; break;
-		case 's':
+		case OPT_ALL:
+			all = true;
+			break;
+		case OPT_WATCH:
+			watching = true;
+			break;
+		case OPT_SECONDS:
 			seconds = (int)strtol(optarg, &end, 10);
 			if (*end || seconds <= 0)
 				return cli_usage_error("devices", "--seconds wants a positive number, got '%s'", optarg);
 			break;
-		case 'h': usage(); return EXIT_OK;
-		default: return cli_usage_error("devices", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (optind < argc)
 		return cli_usage_error("devices", "unexpected argument '%s'", argv[optind]);
 	struct drive_list l;

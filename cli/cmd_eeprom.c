@@ -1,6 +1,5 @@
 /* eeprom — show and edit a Pi 4/5 bootloader image, and build bootstrap SD card files. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,35 +15,81 @@
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
 
-const char eeprom_usage_text[] =
-	"Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
-	"       pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
-	"       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
-	"       pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
-	"                                  [--timestamp N] -o DIR\n"
-	"Reads and edits the Raspberry Pi 4/5 bootloader EEPROM image (pieeprom.bin).\n\n"
-	"  show       version, build date, update timestamp, sections and bootconf.txt;\n"
-	"             --config prints only bootconf.txt (like rpi-eeprom-config IMAGE)\n"
-	"  set        replaces bootconf.txt in place exactly as rpi-eeprom-config --config/--out\n"
-	"             does (same bytes for the same inputs). KEY=VALUE pairs edit the image's own\n"
-	"             config; --config FILE replaces it whole. Values are checked first.\n"
-	"  bootstrap  the files of an SD card that switches a Pi to network boot:\n"
-	"             Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt\n"
-	"             Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt\n\n"
-	"Options:\n"
-	"  -o, --out PATH      output image (set) or directory (bootstrap), written atomically\n"
-	"      --config        show: print only bootconf.txt; set: --config FILE, the new config\n"
-	"      --timestamp N   set the update timestamp (unix seconds) as rpi-eeprom-config does\n"
-	"      --sig FILE      also write FILE: sha256, 'ts: N' and 'target-soc:' lines\n"
-	"      --force         set: write even when the config has errors\n"
-	"      --json          show: one JSON object\n\n"
-	"Examples:\n"
-	"  pinetboot eeprom show pieeprom.bin\n"
-	"  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
-	"  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o new.bin\n"
-	"  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n\n"
-	"Exit status: 0 done; 1 the config does not fit in the image, or the Pi cannot network\n"
-	"boot; 2 bad usage, an unreadable or invalid image, config or value.\n";
+#define EEPROM_EXIT                                                                                \
+	"\nExit status: 0 done; 1 the config does not fit in the image, or the Pi cannot "         \
+	"network\n"                                                                                \
+	"boot; 2 bad usage, an unreadable or invalid image, config or value.\n"
+
+enum { OPT_CONFIG = CLIOPT_LONG, OPT_TIMESTAMP, OPT_SIG, OPT_FORCE };
+
+static const struct cli_opt show_opts[] = {
+    {"config", OPT_CONFIG, NULL, "print only bootconf.txt (like rpi-eeprom-config IMAGE)"},
+    {"json", 'j', NULL, "one JSON object"},
+    {0}};
+
+static const struct cli_cmd show_spec = {
+    "eeprom show",
+    "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
+    "Shows a Pi 4/5 bootloader image: version, build date, update timestamp, sections and\n"
+    "bootconf.txt.\n",
+    show_opts,
+    "\nExample:\n  pinetboot eeprom show pieeprom.bin\n" EEPROM_EXIT,
+    "file",
+    NULL};
+
+static const struct cli_opt set_opts[] = {
+    {"out", 'o', "OUT", "the new image, written atomically (required)"},
+    {"config", OPT_CONFIG, "FILE", "the new config, replacing the image's own whole"},
+    {"timestamp", OPT_TIMESTAMP, "N",
+     "set the update timestamp (unix seconds) as rpi-eeprom-config does"},
+    {"sig", OPT_SIG, "FILE", "also write FILE: sha256, 'ts: N' and 'target-soc:' lines"},
+    {"force", OPT_FORCE, NULL, "write even when the config has errors"},
+    {0}};
+
+static const struct cli_cmd set_spec = {
+    "eeprom set",
+    "Usage: pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
+    "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
+    "Replaces bootconf.txt in a Pi 4/5 bootloader image exactly as rpi-eeprom-config\n"
+    "--config/--out does (same bytes for the same inputs). KEY=VALUE pairs edit the image's\n"
+    "own config; --config FILE replaces it whole. Values are checked first.\n",
+    set_opts,
+    "\nExamples:\n"
+    "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
+    "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o "
+    "new.bin\n" EEPROM_EXIT,
+    "file",
+    NULL};
+
+static const struct cli_cmd *const eeprom_subs[] = {&show_spec, &set_spec, &eeprom_bootstrap_spec,
+						    NULL};
+static const struct cli_opt eeprom_opts[] = {{0}};
+
+const struct cli_cmd cmd_eeprom_spec = {
+    "eeprom",
+    "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
+    "       pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
+    "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
+    "       pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
+    "                                  [--timestamp N] -o DIR\n"
+    "Reads and edits the Raspberry Pi 4/5 bootloader EEPROM image (pieeprom.bin).\n\n"
+    "  show       version, build date, update timestamp, sections and bootconf.txt;\n"
+    "             --config prints only bootconf.txt (like rpi-eeprom-config IMAGE)\n"
+    "  set        replaces bootconf.txt in place exactly as rpi-eeprom-config --config/--out\n"
+    "             does (same bytes for the same inputs). KEY=VALUE pairs edit the image's own\n"
+    "             config; --config FILE replaces it whole. Values are checked first.\n"
+    "  bootstrap  the files of an SD card that switches a Pi to network boot:\n"
+    "             Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt\n"
+    "             Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt\n"
+    "'pinetboot eeprom show|set|bootstrap --help' lists each one's options.\n",
+    eeprom_opts,
+    "\nExamples:\n"
+    "  pinetboot eeprom show pieeprom.bin\n"
+    "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
+    "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o new.bin\n"
+    "  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n" EEPROM_EXIT,
+    "none",
+    eeprom_subs};
 
 /* The unfiltered BOOT_ORDER in words, and what the validator says about the config. */
 static void show_config_summary(const uint8_t *conf, size_t conf_len)
@@ -153,23 +198,18 @@ static int load_image(const char *cmd, const char *path, struct eeprom_image *im
 
 static int eeprom_show(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", no_argument, NULL, 'c'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	bool only_conf = false, json = false;
+	struct cli_parse p;
+	cliopt_init(&p, &show_spec, "eeprom show", argc, argv);
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'c')
+	while ((c = cliopt_next(&p)) > 0) {
+		if (c == OPT_CONFIG)
 			only_conf = true;
 		else if (c == 'j')
 			json = true;
-		else if (c == 'h')
-			return fputs(eeprom_usage_text, stdout), EXIT_OK;
-		else
-			return cli_usage_error("eeprom", "unknown option for show");
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (argc - optind != 1)
 		return cli_usage_error("eeprom", "show takes one IMAGE");
 	struct eeprom_image img;
@@ -269,32 +309,32 @@ static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
 
 static int eeprom_set(int argc, char **argv)
 {
-	static const struct option opts[] = {{"out", required_argument, NULL, 'o'},
-					     {"config", required_argument, NULL, 'c'},
-					     {"timestamp", required_argument, NULL, 't'},
-					     {"sig", required_argument, NULL, 's'},
-					     {"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	struct set_opts o = {.timestamp = -1};
+	struct cli_parse p;
+	cliopt_init(&p, &set_spec, "eeprom set", argc, argv);
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
 		case 'o': o.out = optarg; break;
-		case 'c': o.config = optarg; break;
-		case 's': o.sig = optarg; break;
-		case 'f': o.force = true; break;
-		case 't':
+		case OPT_CONFIG:
+			o.config = optarg;
+			break;
+		case OPT_SIG:
+			o.sig = optarg;
+			break;
+		case OPT_FORCE:
+			o.force = true;
+			break;
+		case OPT_TIMESTAMP:
 			if (eeprom_cli_parse_ts(optarg, &o.timestamp) < 0)
 				return cli_usage_error("eeprom", "--timestamp \"%s\" is not unix "
 								 "seconds (0 to 4294967294)",
 						       optarg);
 			break;
-		case 'h': return fputs(eeprom_usage_text, stdout), EXIT_OK;
-		default: return cli_usage_error("eeprom", "unknown option for set");
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (optind >= argc)
 		return cli_usage_error("eeprom", "set needs an IMAGE");
 	if (!o.out)
@@ -329,7 +369,7 @@ static int eeprom_set(int argc, char **argv)
 int cmd_eeprom(int argc, char **argv)
 {
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(eeprom_usage_text, argc < 2 ? stderr : stdout);
+		cliopt_help(&cmd_eeprom_spec, argc < 2 ? stderr : stdout);
 		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	if (!strcmp(argv[1], "show"))

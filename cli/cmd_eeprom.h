@@ -5,7 +5,9 @@
 
 #include <stdint.h>
 
-extern const char eeprom_usage_text[];
+#include "core/base/cliopt.h"
+
+extern const struct cli_cmd eeprom_bootstrap_spec;
 int eeprom_bootstrap_main(int argc, char **argv);
 /* ts for a .sig: given when >= 0, else $SOURCE_DATE_EPOCH, else now (as rpi-eeprom-digest). */
 int64_t eeprom_cli_sig_ts(long long given);

@@ -1,7 +1,6 @@
 /* eeprom bootstrap — the command line of core/bootstrap: the files of an SD card that switches
  * one Pi to network boot. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,34 +18,63 @@ struct bs_opts {
 	long long timestamp;
 };
 
+enum { OPT_MODEL = CLIOPT_LONG, OPT_PI, OPT_EEPROM, OPT_TIMESTAMP };
+
+static const struct cli_opt bootstrap_opts[] = {
+    {"model", OPT_MODEL, "M", "the Pi's model (4B, 5, 3B...; taken from the profile with --site)"},
+    {"site", 's', "SITE",
+     "the site profile (or give it as the operand): the Pi's model and TFTP_PREFIX"},
+    {"pi", OPT_PI, "NAME", "the Pi of --site"},
+    {"eeprom", OPT_EEPROM, "IMAGE",
+     "the bootloader image to start from (default: the newest under "
+     "/lib/firmware/raspberrypi/bootloader-2711|2712/ or $PINETBOOT_FIRMWARE_DIR)"},
+    {"timestamp", OPT_TIMESTAMP, "N",
+     "the update timestamp (unix seconds; default $SOURCE_DATE_EPOCH, else now)"},
+    {"out", 'o', "DIR", "where to write the card's files (required)"},
+    {0}};
+
+const struct cli_cmd eeprom_bootstrap_spec = {
+    "eeprom bootstrap",
+    "Usage: pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
+    "                                  [--timestamp N] -o DIR\n"
+    "Writes the files of an SD card that switches a Pi to network boot:\n"
+    "Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt;\n"
+    "Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt.\n",
+    bootstrap_opts,
+    "\nExample:\n  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n"
+    "\nExit status: 0 written; 1 the Pi cannot network boot; 2 bad usage or input.\n",
+    "file",
+    NULL};
+
 static int parse_opts(int argc, char **argv, struct bs_opts *o)
 {
-	static const struct option opts[] = {{"model", required_argument, NULL, 'm'},
-					     {"site", required_argument, NULL, 's'},
-					     {"pi", required_argument, NULL, 'p'},
-					     {"eeprom", required_argument, NULL, 'e'},
-					     {"timestamp", required_argument, NULL, 't'},
-					     {"out", required_argument, NULL, 'o'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	struct cli_parse p;
+	cliopt_init(&p, &eeprom_bootstrap_spec, CMD, argc, argv);
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
-		case 'm': o->model = optarg; break;
+		case OPT_MODEL:
+			o->model = optarg;
+			break;
 		case 's': o->site = optarg; break;
-		case 'p': o->pi = optarg; break;
-		case 'e': o->eeprom = optarg; break;
+		case OPT_PI:
+			o->pi = optarg;
+			break;
+		case OPT_EEPROM:
+			o->eeprom = optarg;
+			break;
 		case 'o': o->out = optarg; break;
-		case 't':
+		case OPT_TIMESTAMP:
 			if (eeprom_cli_parse_ts(optarg, &o->timestamp) < 0)
 				return cli_usage_error(CMD, "--timestamp \"%s\" is not unix seconds",
 						       optarg);
 			break;
-		case 'h': fputs(eeprom_usage_text, stdout); return -1;
-		default: return cli_usage_error(CMD, "unknown option");
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status ? p.status : -1;
+	if (!o->site && optind < argc)
+		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind != argc)
 		return cli_usage_error(CMD, "unexpected argument \"%s\"", argv[optind]);
 	if (!o->out)

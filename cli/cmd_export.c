@@ -1,7 +1,6 @@
 /* export — renders the server side of a site into a directory (plain files or an Ansible
  * inventory and playbook), atomically; --diff shows what would change instead. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,42 +10,43 @@
 
 #include "cli/cli.h"
 #include "cli/cli_render.h"
+#include "cli/site_arg.h"
 #include "core/server/export.h"
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
 
-static void usage(void)
-{
-	puts("Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] "
-	     "[--diff]\n"
-	     "Renders the boot server's configuration for the site profile SITE into DIR:\n"
-	     "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt and targetcli) or\n"
-	     "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with "
-	     "a\n"
-	     "README.txt saying where each file goes. CHAP secrets are generated once into\n"
-	     "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
-	     "an unchanged profile exports byte-identical files.\n"
-	     "\n"
-	     "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR "
-	     "or\n"
-	     "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n"
-	     "\n"
-	     "Options:\n"
-	     "  -o, --output DIR       where to write (required)\n"
-	     "  -f, --format FORMAT    files (default) or ansible (inventory.yml, playbook.yml,\n"
-	     "                         and the files under files/)\n"
-	     "  -t, --templates DIR    use DIR/NAME.tmpl instead of the built-in template NAME\n"
-	     "  -d, --diff             print a unified diff against DIR and write nothing\n"
-	     "  -h, --help             this help\n"
-	     "\n"
-	     "Examples:\n"
-	     "  pinetboot export site.conf -o out/\n"
-	     "  pinetboot export site.conf -o fleet/ --format ansible\n"
-	     "  pinetboot export site.conf -o out/ --diff\n"
-	     "\n"
-	     "Exit status: 0 written (or --diff: no differences), 1 --diff found differences,\n"
-	     "2 usage error, invalid profile or template, or DIR cannot be written.");
-}
+static const struct cli_opt cmd_export_opts[] = {
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
+    {"output", 'o', "DIR", "where to write (required)"},
+    {"format", 'f', "FORMAT",
+     "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)"},
+    {"templates", 't', "DIR", "use DIR/NAME.tmpl instead of the built-in template NAME"},
+    {"diff", 'd', NULL, "print a unified diff against DIR and write nothing"},
+    {0}};
+
+const struct cli_cmd cmd_export_spec = {
+    "export",
+    "Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] [--diff]\n"
+    "Renders the boot server's configuration for the site profile SITE into DIR:\n"
+    "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt and targetcli) or\n"
+    "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with a\n"
+    "README.txt saying where each file goes. CHAP secrets are generated once into\n"
+    "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
+    "an unchanged profile exports byte-identical files.\n"
+    "\n"
+    "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR or\n"
+    "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n",
+    cmd_export_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot export site.conf -o out/\n"
+    "  pinetboot export site.conf -o fleet/ --format ansible\n"
+    "  pinetboot export site.conf -o out/ --diff\n"
+    "\n"
+    "Exit status: 0 written (or --diff: no differences), 1 --diff found differences,\n"
+    "2 usage error, invalid profile or template, or DIR cannot be written.\n",
+    "file",
+    NULL};
 
 /* Runs `diff -ruN a b` in work, where a is DIR (or an empty directory) and b the new export,
  * so the paths read a/… and b/…. Returns diff's exit status (0 same, 1 different). */
@@ -100,22 +100,17 @@ static int do_diff(const struct render_set *rs, const char *dir)
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"templates", required_argument, NULL, 't'},
-	    {"diff", no_argument, NULL, 'd'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
 	struct render_opts ro = {.format = RENDER_FILES, .templates_dir = NULL};
-	const char *out = NULL;
+	const char *out = NULL, *site = NULL;
 	bool diff = false;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_export_spec, "export", argc, argv);
 	int c;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:f:t:dh", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
+		case 's':
+			site = optarg;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -136,15 +131,11 @@ int cmd_export(int argc, char **argv)
 		case 'd':
 			diff = true;
 			break;
-		case 'h':
-			usage();
-			return EXIT_OK;
-		default:
-			return cli_usage_error("export", "unknown or incomplete option '%s'",
-					       argv[optind - 1]);
 		}
 	}
-	const char *site = cli_site_arg("export", argc, argv);
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	site = cli_site_arg("export", site, argc, argv);
 	if (!site)
 		return EXIT_USAGE;
 	if (!out)

@@ -1,7 +1,6 @@
 /* flash — write an image or a directory to a device or a file, with the safety checks, the
  * confirmation, a progress line, and optional boot-partition customisation. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/flash_progress.h"
+#include "cli/site_arg.h"
 #include "core/disk/customize.h"
 #include "core/disk/drives.h"
 #include "core/base/fsutil.h"
@@ -28,37 +28,58 @@ static void on_signal(int sig)
 	atomic_store(&cancel_flag, true);
 }
 
-static void usage(void)
-{
-	puts("Usage: pinetboot flash IMAGE TARGET [OPTIONS]\n"
-	     "       pinetboot flash DIR TARGET [OPTIONS]\n"
-	     "Writes IMAGE (.img, .img.xz, .img.gz, .img.zst, .img.bz2, or a .zip holding an .img) to\n"
-	     "TARGET: a whole disk (/dev/sdX, /dev/mmcblkN, a loop device) or a regular file (an iSCSI\n"
-	     "backing store, written sparse). Only the blocks the image's filesystems use are written\n"
-	     "to a disk; the partition table goes last; everything written is read back and checked.\n"
-	     "With a directory DIR, TARGET becomes a FAT32 card holding exactly DIR's files.\n\n"
-	     "Options:\n"
-	     "  --yes               do not ask before overwriting a disk\n"
-	     "  --no-verify         skip reading the target back\n"
-	     "  --sha256 HEX        expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)\n"
-	     "  --customize SITE    edit the boot partition for a Pi of this site profile (with --pi):\n"
-	     "                      ssh on, host name, cmdline.txt for the network root\n"
-	     "  --pi NAME           the Pi of SITE\n"
-	     "  --ssh-key FILE      authorized public key to install (with --customize)\n"
-	     "  --user NAME         first-boot user (userconf.txt); password from --password-file\n"
-	     "  --password-file F   file whose first line is the user's password\n"
-	     "  --config LINE       a line config.txt must contain (repeatable),\n"
-	     "                      e.g. --config program_usb_boot_mode=1\n"
-	     "  --force             write even to a disk that is a system disk, mounted or read-only\n"
-	     "  -h, --help\n\n"
-	     "Examples:\n"
-	     "  pinetboot devices\n"
-	     "  pinetboot flash raspios-lite.img.xz /dev/sdb\n"
-	     "  pinetboot flash raspios-lite.img.xz /srv/iscsi/kitchen.img --customize site.conf --pi kitchen\n"
-	     "  pinetboot flash bootstrap-card/ /dev/mmcblk0 --yes\n\n"
-	     "Exit status: 0 written and verified; 1 refused, failed or verification mismatch (the\n"
-	     "message says what state the target is in); 2 usage or input error.");
-}
+enum {
+	OPT_YES = 'y',
+	OPT_NO_VERIFY = CLIOPT_LONG,
+	OPT_SHA256,
+	OPT_CUSTOMIZE,
+	OPT_PI,
+	OPT_FORCE,
+	OPT_SSH_KEY,
+	OPT_USER,
+	OPT_PASSWORD_FILE,
+	OPT_CONFIG
+};
+static const struct cli_opt cmd_flash_opts[] = {
+    {"yes", 'y', NULL, "do not ask before overwriting a disk"},
+    {"no-verify", OPT_NO_VERIFY, NULL, "skip reading the target back"},
+    {"sha256", OPT_SHA256, "HEX", "expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)"},
+    {"customize", OPT_CUSTOMIZE, "SITE",
+     "edit the boot partition for a Pi of this site profile (with --pi): ssh on, host name, "
+     "cmdline.txt for the network root"},
+    {"site", 's', "SITE", "the same as --customize SITE"},
+    {"pi", OPT_PI, "NAME", "the Pi of SITE"},
+    {"ssh-key", OPT_SSH_KEY, "FILE",
+     "authorized public key to install (with or without --customize)"},
+    {"user", OPT_USER, "NAME", "first-boot user (userconf.txt); password from --password-file"},
+    {"password-file", OPT_PASSWORD_FILE, "FILE", "file whose first line is the user's password"},
+    {"config", OPT_CONFIG, "LINE",
+     "a line config.txt must contain (repeatable), e.g. --config program_usb_boot_mode=1"},
+    {"force", OPT_FORCE, NULL, "write even to a disk that is a system disk, mounted or read-only"},
+    {0}};
+
+const struct cli_cmd cmd_flash_spec = {
+    "flash",
+    "Usage: pinetboot flash IMAGE TARGET [OPTIONS]\n"
+    "       pinetboot flash DIR TARGET [OPTIONS]\n"
+    "Writes IMAGE (.img, .img.xz, .img.gz, .img.zst, .img.bz2, or a .zip holding an .img) to\n"
+    "TARGET: a whole disk (/dev/sdX, /dev/mmcblkN, a loop device) or a regular file (an iSCSI\n"
+    "backing store, written sparse). Only the blocks the image's filesystems use are written\n"
+    "to a disk; the partition table goes last; everything written is read back and checked.\n"
+    "With a directory DIR, TARGET becomes a FAT32 card holding exactly DIR's files.\n",
+    cmd_flash_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot devices\n"
+    "  pinetboot flash raspios-lite.img.xz /dev/sdb\n"
+    "  pinetboot flash raspios-lite.img.xz /srv/iscsi/kitchen.img --customize site.conf --pi "
+    "kitchen\n"
+    "  pinetboot flash bootstrap-card/ /dev/mmcblk0 --yes\n"
+    "\n"
+    "Exit status: 0 written and verified; 1 refused, failed or verification mismatch (the\n"
+    "message says what state the target is in); 2 usage or input error.\n",
+    "file",
+    NULL};
 
 struct flash_cli {
 	const char *image, *target, *sha256, *site, *pi, *ssh_key, *user, *password_file;
@@ -298,39 +319,51 @@ static int flash_dir(struct flash_cli *fc)
 
 int cmd_flash(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"yes", no_argument, NULL, 'y'},	   {"no-verify", no_argument, NULL, 'n'},
-		{"sha256", required_argument, NULL, 's'},  {"customize", required_argument, NULL, 'c'},
-		{"pi", required_argument, NULL, 'p'},	   {"force", no_argument, NULL, 'f'},
-		{"ssh-key", required_argument, NULL, 'k'}, {"user", required_argument, NULL, 'u'},
-		{"password-file", required_argument, NULL, 'P'},
-		{"config", required_argument, NULL, 'C'},  {"help", no_argument, NULL, 'h'},
-		{0}};
 	struct flash_cli fc = {.verify = true};
 	char *config[64];
 	fc.config = config;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_flash_spec, "flash", argc, argv);
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "hy", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
-		case 'y': fc.yes = true; break;
-		case 'n': fc.verify = false; break;
-		case 's': fc.sha256 = optarg; break;
-		case 'c': fc.site = optarg; break;
-		case 'p': fc.pi = optarg; break;
-		case 'f': fc.force = true; break;
-		case 'k': fc.ssh_key = optarg; break;
-		case 'u': fc.user = optarg; break;
-		case 'P': fc.password_file = optarg; break;
-		case 'C':
+		case OPT_YES:
+			fc.yes = true;
+			break;
+		case OPT_NO_VERIFY:
+			fc.verify = false;
+			break;
+		case OPT_SHA256:
+			fc.sha256 = optarg;
+			break;
+		case 's':
+		case OPT_CUSTOMIZE:
+			fc.site = optarg;
+			break;
+		case OPT_PI:
+			fc.pi = optarg;
+			break;
+		case OPT_FORCE:
+			fc.force = true;
+			break;
+		case OPT_SSH_KEY:
+			fc.ssh_key = optarg;
+			break;
+		case OPT_USER:
+			fc.user = optarg;
+			break;
+		case OPT_PASSWORD_FILE:
+			fc.password_file = optarg;
+			break;
+		case OPT_CONFIG:
 			if (fc.n_config == PNB_ARRAY_LEN(config))
 				return cli_usage_error("flash", "too many --config lines");
 			config[fc.n_config++] = optarg;
 			break;
-		case 'h': usage(); return EXIT_OK;
-		default: return cli_usage_error("flash", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (argc - optind != 2)
 		return cli_usage_error("flash", "expected IMAGE and TARGET, got %d argument%s",
 				       argc - optind, argc - optind == 1 ? "" : "s");

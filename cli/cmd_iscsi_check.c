@@ -1,65 +1,62 @@
 /* iscsi-check — check a Pi's iSCSI root target the way the Pi will use it. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/jsonw.h"
+#include "cli/cli_json.h"
 #include "cli/site_arg.h"
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot iscsi-check --site SITE --pi NAME [OPTIONS]\n"
-	"       pinetboot iscsi-check iscsi://HOST[:PORT]/TARGET-IQN/LUN --initiator IQN [OPTIONS]\n"
-	"Checks an iSCSI root target as the Pi's initramfs will use it: TCP 3260, discovery\n"
-	"(SendTargets) with the Pi's initiator name, login (CHAP when configured), REPORT LUNS,\n"
-	"READ CAPACITY against the profile size, the partition table (MBR or GPT), partition 1's\n"
-	"FAT volume and partition 2's root filesystem, and whether the root= the Pi gets (its served\n"
-	"cmdline.txt, or the profile's root_uuid) names what is really on the LUN.\n"
-	"Login refusals are explained in the target's terms: tgt answers an initiator outside its\n"
-	"ACL with 0x0203 (target not found), LIO with 0x0202; CHAP failures are 0x0201.\n"
-	"\n"
-	"Options:\n"
-	"  --site SITE             site profile; with --pi, every parameter comes from it and from\n"
-	"                          the Pi's served cmdline.txt under tftp_root\n"
-	"  --pi NAME               the Pi of the site to check as\n"
-	"  --initiator IQN         the initiator name to log in with (URL form: required)\n"
-	"  --chap-user USER        CHAP user name\n"
-	"  --chap-secret-file F    file whose first line is the CHAP secret\n"
-	"  --size SIZE             expected LUN size, e.g. 16G\n"
-	"  --root SPEC             the root= the Pi gets, e.g. UUID=… or PARTUUID=…\n"
-	"  --target-kind tgt|lio   which target software answers (explains login statuses)\n"
-	"  --timeout S             seconds per network step (default 10)\n"
-	"  --json                  one JSON object instead of text\n"
-	"  -h, --help              this help\n"
-	"\n"
-	"Examples:\n"
-	"  pinetboot iscsi-check --site site.conf --pi kitchen\n"
-	"  pinetboot iscsi-check iscsi://10.0.0.1/iqn.2026-11.lan.example:root-kitchen/1 \\\n"
-	"      --initiator iqn.2026-11.lan.example:kitchen --chap-user kitchen --chap-secret-file s\n"
-	"\n"
-	"Exit status: 0 the Pi would find its root, 1 it would not (the output says why),\n"
-	"2 bad input.\n";
-
-enum { O_SITE = 256, O_PI, O_INITIATOR, O_CHAP_USER, O_CHAP_FILE, O_SIZE, O_ROOT, O_KIND,
-       O_TIMEOUT, O_JSON };
-
-static const struct option longopts[] = {
-	{"site", required_argument, NULL, O_SITE},
-	{"pi", required_argument, NULL, O_PI},
-	{"initiator", required_argument, NULL, O_INITIATOR},
-	{"chap-user", required_argument, NULL, O_CHAP_USER},
-	{"chap-secret-file", required_argument, NULL, O_CHAP_FILE},
-	{"size", required_argument, NULL, O_SIZE},
-	{"root", required_argument, NULL, O_ROOT},
-	{"target-kind", required_argument, NULL, O_KIND},
-	{"timeout", required_argument, NULL, O_TIMEOUT},
-	{"json", no_argument, NULL, O_JSON},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+enum {
+	O_PI = CLIOPT_LONG,
+	O_INITIATOR,
+	O_CHAP_USER,
+	O_CHAP_FILE,
+	O_SIZE,
+	O_ROOT,
+	O_KIND,
+	O_TIMEOUT
 };
+
+static const struct cli_opt cmd_iscsi_check_opts[] = {
+    {"site", 's', "SITE",
+     "site profile (or give it as the operand); with --pi, every parameter comes from it and from "
+     "the Pi's served cmdline.txt under tftp_root"},
+    {"pi", O_PI, "NAME", "the Pi of the site to check as"},
+    {"initiator", O_INITIATOR, "IQN", "the initiator name to log in with (URL form: required)"},
+    {"chap-user", O_CHAP_USER, "USER", "CHAP user name"},
+    {"chap-secret-file", O_CHAP_FILE, "FILE", "file whose first line is the CHAP secret"},
+    {"size", O_SIZE, "SIZE", "expected LUN size, e.g. 16G"},
+    {"root", O_ROOT, "SPEC", "the root= the Pi gets, e.g. UUID=... or PARTUUID=..."},
+    {"target-kind", O_KIND, "tgt|lio", "which target software answers (explains login statuses)"},
+    {"timeout", O_TIMEOUT, "S", "seconds per network step (default 10)"},
+    {"json", 'j', NULL, "one JSON object instead of text"},
+    {0}};
+
+const struct cli_cmd cmd_iscsi_check_spec = {
+    "iscsi-check",
+    "Usage: pinetboot iscsi-check [--site] SITE --pi NAME [OPTIONS]\n"
+    "       pinetboot iscsi-check iscsi://HOST[:PORT]/TARGET-IQN/LUN --initiator IQN [OPTIONS]\n"
+    "Checks an iSCSI root target as the Pi's initramfs will use it: TCP 3260, discovery\n"
+    "(SendTargets) with the Pi's initiator name, login (CHAP when configured), REPORT LUNS,\n"
+    "READ CAPACITY against the profile size, the partition table (MBR or GPT), partition 1's\n"
+    "FAT volume and partition 2's root filesystem, and whether the root= the Pi gets (its served\n"
+    "cmdline.txt, or the profile's root_uuid) names what is really on the LUN.\n"
+    "Login refusals are explained in the target's terms: tgt answers an initiator outside its\n"
+    "ACL with 0x0203 (target not found), LIO with 0x0202; CHAP failures are 0x0201.\n",
+    cmd_iscsi_check_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot iscsi-check --site site.conf --pi kitchen\n"
+    "  pinetboot iscsi-check iscsi://10.0.0.1/iqn.2026-11.lan.example:root-kitchen/1 \\\n"
+    "      --initiator iqn.2026-11.lan.example:kitchen --chap-user kitchen --chap-secret-file s\n"
+    "\n"
+    "Exit status: 0 the Pi would find its root, 1 it would not (the output says why),\n"
+    "2 bad input.\n",
+    "file",
+    NULL};
 
 struct args {
 	const char *site, *pi, *initiator, *chap_user, *chap_file, *size, *root, *kind, *url;
@@ -96,46 +93,48 @@ static void print_json(const struct iscsi_check *c)
 	char st[8];
 	snprintf(st, sizeof(st), "0x%04x", c->login_status);
 	fprintf(f, "{\"ok\":%s,", c->ok ? "true" : "false");
-	jsonw_kv(f, "portal", c->o.host);
+	cli_json_kv(f, "portal", c->o.host);
 	fprintf(f, ",\"port\":%d,", c->o.port);
-	jsonw_kv(f, "target", c->o.target);
+	cli_json_kv(f, "target", c->o.target);
 	fputc(',', f);
-	jsonw_kv(f, "initiator", c->o.initiator);
+	cli_json_kv(f, "initiator", c->o.initiator);
 	fputc(',', f);
-	jsonw_kv(f, "login_status", c->login_status >= 0 ? st : NULL);
+	cli_json_kv(f, "login_status", c->login_status >= 0 ? st : NULL);
 	fprintf(f, ",\"lun\":%d,\"capacity\":%llu,", c->lun, (unsigned long long)c->capacity);
-	jsonw_kv(f, "failed_step", c->ok ? NULL : icheck_step_names[c->failed_step]);
+	cli_json_kv(f, "failed_step", c->ok ? NULL : icheck_step_names[c->failed_step]);
 	fputc(',', f);
-	jsonw_kv(f, "cause", c->cause);
+	cli_json_kv(f, "cause", c->cause);
 	fputc(',', f);
-	jsonw_kv(f, "fix", c->fix);
+	cli_json_kv(f, "fix", c->fix);
 	fputs(",\"partitions\":[", f);
 	for (int i = 0; c->have_disk && i < c->disk.n; i++) {
 		const struct disk_part *p = &c->disk.parts[i];
 		fprintf(f, "%s{\"number\":%d,\"start\":%llu,\"size\":%llu,", i ? "," : "",
 			p->number, (unsigned long long)p->start, (unsigned long long)p->size);
-		jsonw_kv(f, "type", p->fs.type);
+		cli_json_kv(f, "type", p->fs.type);
 		fputc(',', f);
-		jsonw_kv(f, "uuid", p->fs.uuid);
+		cli_json_kv(f, "uuid", p->fs.uuid);
 		fputc(',', f);
-		jsonw_kv(f, "label", p->fs.label);
+		cli_json_kv(f, "label", p->fs.label);
 		fputc(',', f);
-		jsonw_kv(f, "partuuid", p->partuuid);
+		cli_json_kv(f, "partuuid", p->partuuid);
 		fputc('}', f);
 	}
 	fputs("],\"steps\":", f);
-	jsonw_icheck_lines(f, c);
+	cli_json_icheck_lines(f, c);
 	fputs("}\n", f);
 }
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_iscsi_check_spec, "iscsi-check", argc, argv);
+	while ((ch = cliopt_next(&p)) > 0) {
 		switch (ch) {
-		case O_SITE: a->site = optarg; break;
+		case 's':
+			a->site = optarg;
+			break;
 		case O_PI: a->pi = optarg; break;
 		case O_INITIATOR: a->initiator = optarg; break;
 		case O_CHAP_USER: a->chap_user = optarg; break;
@@ -149,12 +148,16 @@ static int parse_args(int argc, char **argv, struct args *a)
 				return cli_usage_error("iscsi-check", "--timeout %s: expected seconds, "
 								      "1 to 3600", optarg);
 			break;
-		case O_JSON: a->json = true; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		default:
-			return cli_usage_error("iscsi-check", "unknown option '%s'", argv[optind - 1]);
+		case 'j':
+			a->json = true;
+			break;
 		}
 	}
+	if (ch == CLIOPT_EXIT)
+		return p.status ? p.status : -1;
+	/* the operand is the URL form, or the site profile as the other commands take it */
+	if (!a->site && optind < argc && !strstr(argv[optind], "://"))
+		a->site = argv[optind++];
 	if (optind < argc)
 		a->url = argv[optind++];
 	if (optind < argc)

@@ -8,35 +8,41 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/site_arg.h"
 #include "cli/cli_json.h"
 #include "core/server/lint.h"
 #include "core/site/profile.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot lint SITE [--root DIR] [--json]\n"
-	"Validates the site profile SITE and lists every problem as FILE:LINE: [section] key:\n"
-	"what is wrong (what is accepted, or the fix). Then applies the rules of the trade:\n"
-	"proxy DHCP with a Pi 3 and no reply delay, a Pi 3B whose TFTP server may be off its\n"
-	"subnet, Pi 5 serial collisions, NFS root needs; and checks the server files installed\n"
-	"under DIR: dnsmasq and dhcpd (\"Raspberry Pi Boot   \" text, dhcp-reply-delay, option 67,\n"
-	"enable-tftp, tftp-root), /etc/exports (root_squash, '*'), tgt (LUN 0), tftpd-hpa, each\n"
-	"Pi's cmdline.txt (nfsroot vers=3, iSCSI LUN, SD-card root) and NFS-root fstab, and the\n"
-	"TFTP tree (each Pi's directory with its model's firmware, device tree, kernel,\n"
-	"cmdline.txt and initramfs; bootcode.bin for a Pi 3). Files that are not there are\n"
-	"skipped. When the profile itself has errors, lint lists them and stops there.\n"
-	"\n"
-	"Options:\n"
-	"  --root DIR   where the installed files are (default /)\n"
-	"  --json       one JSON object per problem and line: file, line, severity, section,\n"
-	"               key, message\n"
-	"  -h, --help   this help\n"
-	"\n"
-	"Examples:\n"
-	"  pinetboot lint site.conf\n"
-	"  pinetboot lint site.conf --root /mnt/server --json\n"
-	"\n"
-	"Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
-	"or the installed files), 2 usage error or SITE cannot be read.\n";
+static const struct cli_opt lint_opts[] = {
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
+    {"root", 'r', "DIR", "where the installed files are (default /)"},
+    {"json", 'j', NULL,
+     "one JSON object per problem and line: file, line, severity, section, key, message"},
+    {0}};
+
+const struct cli_cmd cmd_lint_spec = {
+    "lint",
+    "Usage: pinetboot lint SITE [--root DIR] [--json]\n"
+    "Validates the site profile SITE and lists every problem as FILE:LINE: [section] key:\n"
+    "what is wrong (what is accepted, or the fix). Then applies the rules of the trade:\n"
+    "proxy DHCP with a Pi 3 and no reply delay, a Pi 3B whose TFTP server may be off its\n"
+    "subnet, Pi 5 serial collisions, NFS root needs; and checks the server files installed\n"
+    "under DIR: dnsmasq and dhcpd (\"Raspberry Pi Boot   \" text, dhcp-reply-delay, option 67,\n"
+    "enable-tftp, tftp-root), /etc/exports (root_squash, '*'), tgt (LUN 0), tftpd-hpa, each\n"
+    "Pi's cmdline.txt (nfsroot vers=3, iSCSI LUN, SD-card root) and NFS-root fstab, and the\n"
+    "TFTP tree (each Pi's directory with its model's firmware, device tree, kernel,\n"
+    "cmdline.txt and initramfs; bootcode.bin for a Pi 3). Files that are not there are\n"
+    "skipped. When the profile itself has errors, lint lists them and stops there.\n",
+    lint_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot lint site.conf\n"
+    "  pinetboot lint site.conf --root /mnt/server --json\n"
+    "\n"
+    "Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
+    "or the installed files), 2 usage error or SITE cannot be read.\n",
+    "file",
+    NULL};
 
 /* One problem object per line (the other commands' --json put them in an array). */
 static void print_json(const struct problems *ps, FILE *f)
@@ -49,29 +55,27 @@ static void print_json(const struct problems *ps, FILE *f)
 
 int cmd_lint(int argc, char **argv)
 {
-	static const struct option opts[] = {{"root", required_argument, NULL, 'r'},
-					     {"json", no_argument, NULL, 'j'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
-	const char *root = "/";
+	const char *root = "/", *site = NULL;
 	bool json = false;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_lint_spec, "lint", argc, argv);
 	int c;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
+		case 's':
+			site = optarg;
+			break;
 		case 'r': root = optarg; break;
-		case 'j': json = true; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default:
-			return cli_usage_error("lint", "unknown option '%s'", argv[optind - 1]);
+		case 'j':
+			json = true;
+			break;
 		}
 	}
-	if (optind != argc - 1)
-		return cli_usage_error("lint", optind >= argc ? "expected a site profile"
-							      : "expected one site profile, got '%s' too",
-				       argv[argc - 1]);
-	const char *path = argv[optind];
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	const char *path = cli_site_arg("lint", site, argc, argv);
+	if (!path)
+		return EXIT_USAGE;
 	struct stat st;
 	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));

@@ -2,7 +2,6 @@
  * interface, print it (text lines or JSON lines), feed the boot-stage diagnosis and end with
  * the per-Pi stage table (or the JSON summary). Exit status for -r: 0 no Pi failed, 1 one
  * did, 2 bad input. */
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,34 +46,42 @@ struct monitor {
 	uint64_t recv, drop;
 };
 
-static void usage(void)
-{
-	puts("Usage: pinetboot monitor (-r FILE | -i IFACE) [--site SITE] [--json] [-q] [-w SAVE]\n"
-	     "                         [--count N] [--duration S]\n"
-	     "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
-	     "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
-	     "failed, why, and what to change.\n\n"
-	     "Options:\n"
-	     "  -r, --read FILE      read a capture file (pcap or pcapng, from tcpdump/tshark)\n"
-	     "  -i, --interface IF   capture live on IF (needs root or cap_net_raw; root is\n"
-	     "                       dropped after opening, to SUDO_UID or nobody)\n"
-	     "  -s, --site SITE      cross-check against the site profile (names, MACs, serials,\n"
-	     "                       TFTP layout, IQNs)\n"
-	     "  -j, --json           JSON lines: one object per event, the last line is the summary\n"
-	     "                       {\"summary\": true, \"pis\": [...]} (see pinetboot(1))\n"
-	     "  -q, --quiet          no packet lines: only the per-Pi stage table (or the summary)\n"
-	     "  -w, --write SAVE     also save every packet read to SAVE (pcap)\n"
-	     "  -c, --count N        stop after N packets\n"
-	     "  -d, --duration S     live: stop after S seconds\n"
-	     "  -h, --help           this help\n\n"
-	     "Examples:\n"
-	     "  sudo pinetboot monitor -i eth0 --site site.conf\n"
-	     "  pinetboot monitor -r boot.pcap -q\n"
-	     "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
-	     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n\n"
-	     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
-	     "or damaged capture (a truncated file is still decoded up to the damage).");
-}
+static const struct cli_opt cmd_monitor_opts[] = {
+    {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)"},
+    {"interface", 'i', "IF",
+     "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
+     "nobody)"},
+    {"site", 's', "SITE",
+     "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
+     "be given as the operand"},
+    {"json", 'j', NULL,
+     "JSON lines: one object per event, the last line is the summary {\"summary\": true, \"pis\": "
+     "[...]} (see pinetboot(1))"},
+    {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)"},
+    {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
+    {"count", 'c', "N", "stop after N packets"},
+    {"duration", 'd', "S", "live: stop after S seconds"},
+    {0}};
+
+const struct cli_cmd cmd_monitor_spec = {
+    "monitor",
+    "Usage: pinetboot monitor (-r FILE | -i IFACE) [[--site] SITE] [--json] [-q] [-w SAVE]\n"
+    "                         [--count N] [--duration S]\n"
+    "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
+    "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
+    "failed, why, and what to change.\n",
+    cmd_monitor_opts,
+    "\n"
+    "Examples:\n"
+    "  sudo pinetboot monitor -i eth0 --site site.conf\n"
+    "  pinetboot monitor -r boot.pcap -q\n"
+    "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
+    "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
+    "\n"
+    "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
+    "or damaged capture (a truncated file is still decoded up to the damage).\n",
+    "file",
+    NULL};
 
 static void on_event(const struct pnb_event *ev, void *user)
 {
@@ -255,17 +262,11 @@ static bool any_failed(struct monitor *m)
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"read", required_argument, NULL, 'r'},   {"interface", required_argument, NULL, 'i'},
-		{"site", required_argument, NULL, 's'},   {"json", no_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},        {"write", required_argument, NULL, 'w'},
-		{"count", required_argument, NULL, 'c'},  {"duration", required_argument, NULL, 'd'},
-		{"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int o;
 	char *end;
-	optind = 1;
-	opterr = 0;
-	while ((o = getopt_long(argc, argv, "+r:i:s:jqw:c:d:h", opts, NULL)) != -1) {
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_monitor_spec, CMD, argc, argv);
+	while ((o = cliopt_next(&p)) > 0) {
 		switch (o) {
 		case 'r': m->file = optarg; break;
 		case 'i': m->iface = optarg; break;
@@ -285,11 +286,13 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
 						       optarg);
 			break;
-		case 'h': usage(); return -1;
-		default:
-			return cli_usage_error(CMD, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (o == CLIOPT_EXIT)
+		return p.status ? p.status : -1;
+	if (!m->site_path && optind < argc)
+		m->site_path =
+		    argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (!m->file == !m->iface)

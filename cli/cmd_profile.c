@@ -1,6 +1,5 @@
 /* cmd_profile — `pinetboot profile SUBCOMMAND`: tools for the site profile. import-csv turns
  * a fleet inventory into [pi] sections on stdout. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,55 +9,77 @@
 #include "core/site/profile.h"
 #include "core/site/profile_csv.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
-	"       pinetboot profile keys [--man]\n"
-	"\n"
-	"keys lists every key of [server] and [pi \"NAME\"] with what it accepts (--man: as\n"
-	"pinetboot(1) source).\n"
-	"\n"
-	"Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
-	"  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
-	"adds them to a profile. The first row names the columns: name (required) and any\n"
-	"[pi] key: model, serial, mac, tftp_prefix, image, backing, size, chap, ip, initiator,\n"
-	"target, root_uuid, nfs_path, hostname. Empty fields take the default. Fields holding\n"
-	"commas or quotes are written in double quotes, with \"\" for a quote. Headers ignore\n"
-	"case and take ' ' or '-' for '_' (\"MAC Address\", \"Serial Number\" work); a UTF-8\n"
-	"byte order mark and ';' separators (spreadsheet exports) are accepted.\n"
-	"Every row is validated with the profile's own checks; problems read\n"
-	"INVENTORY.csv:LINE: column KEY: what is wrong (what is accepted). When any row is\n"
-	"invalid nothing is printed on stdout.\n"
-	"\n"
-	"Options:\n"
-	"  --site SITE  check the rows against this profile too (duplicate names, MACs,\n"
-	"               serials, IQNs, backing files; addresses against its subnet)\n"
-	"  -h, --help   this help\n"
-	"\n"
-	"Example inventory:\n"
-	"  name,model,serial,mac,tftp_prefix,size\n"
-	"  kitchen,4B,10000000511e57f7,DC-A6-32-1C-6A-2A,mac,16G\n"
-	"  garage,3B,2caf9c61,b8:27:eb:af:9c:61,,8G\n"
-	"\n"
-	"Exit status: 0 sections printed, 2 usage error, unreadable file or an invalid row.\n";
+static const struct cli_opt import_opts[] = {
+    {"site", 's', "SITE",
+     "check the rows against this profile too (duplicate names, MACs, serials, IQNs, backing "
+     "files; addresses against its subnet)"},
+    {0}};
+
+static const struct cli_cmd import_spec = {
+    "profile import-csv",
+    "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+    "Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
+    "  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
+    "adds them to a profile. The first row names the columns: name (required) and any\n"
+    "[pi] key: model, serial, mac, tftp_prefix, image, backing, size, chap, ip, initiator,\n"
+    "target, root_uuid, nfs_path, hostname. Empty fields take the default. Fields holding\n"
+    "commas or quotes are written in double quotes, with \"\" for a quote. Headers ignore\n"
+    "case and take ' ' or '-' for '_' (\"MAC Address\", \"Serial Number\" work); a UTF-8\n"
+    "byte order mark and ';' separators (spreadsheet exports) are accepted.\n"
+    "Every row is validated with the profile's own checks; problems read\n"
+    "INVENTORY.csv:LINE: column KEY: what is wrong (what is accepted). When any row is\n"
+    "invalid nothing is printed on stdout. (The operand is the inventory, so the profile is\n"
+    "always --site here.)\n",
+    import_opts,
+    "\n"
+    "Example inventory:\n"
+    "  name,model,serial,mac,tftp_prefix,size\n"
+    "  kitchen,4B,10000000511e57f7,DC-A6-32-1C-6A-2A,mac,16G\n"
+    "  garage,3B,2caf9c61,b8:27:eb:af:9c:61,,8G\n"
+    "\n"
+    "Exit status: 0 sections printed, 2 usage error, unreadable file or an invalid row.\n",
+    "file",
+    NULL};
+
+enum { OPT_MAN = CLIOPT_LONG };
+static const struct cli_opt keys_opts[] = {
+    {"man", OPT_MAN, NULL, "print them as pinetboot(1) source"}, {0}};
+
+static const struct cli_cmd keys_spec = {
+    "profile keys",
+    "Usage: pinetboot profile keys [--man]\n"
+    "Lists every key of [server] and [pi \"NAME\"] with what it accepts.\n",
+    keys_opts,
+    "\nExit status: 0 listed, 2 usage error.\n",
+    "none",
+    NULL};
+
+static const struct cli_cmd *const profile_subs[] = {&import_spec, &keys_spec, NULL};
+static const struct cli_opt profile_opts[] = {{0}};
+
+const struct cli_cmd cmd_profile_spec = {
+    "profile",
+    "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+    "       pinetboot profile keys [--man]\n"
+    "Site profile tools. import-csv turns a fleet inventory (CSV) into [pi \"NAME\"]\n"
+    "sections on stdout; keys lists every key of [server] and [pi \"NAME\"] with what it\n"
+    "accepts. 'pinetboot profile import-csv|keys --help' lists each one's options.\n",
+    profile_opts,
+    "\nExit status: 0 done, 2 usage error, unreadable file or an invalid row.\n",
+    "none",
+    profile_subs};
 
 static int import_csv(int argc, char **argv)
 {
-	static const struct option opts[] = {{"site", required_argument, NULL, 's'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *site = NULL;
+	struct cli_parse p;
+	cliopt_init(&p, &import_spec, "profile import-csv", argc, argv);
 	int c;
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': site = optarg; break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default:
-			return cli_usage_error("profile import-csv", "unknown option '%s'",
-					       argv[optind - 1]);
-		}
-	}
+	while ((c = cliopt_next(&p)) > 0)
+		if (c == 's')
+			site = optarg;
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (optind != argc - 1)
 		return cli_usage_error("profile import-csv", "expected one CSV inventory");
 	struct problems ps;
@@ -76,8 +97,15 @@ static int import_csv(int argc, char **argv)
 /* The key tables of core/site/profile.h, as text or as man-page source (one source of truth). */
 static int list_keys(int argc, char **argv)
 {
-	bool man = argc == 2 && !strcmp(argv[1], "--man");
-	if (argc > 2 || (argc == 2 && !man))
+	bool man = false;
+	struct cli_parse p;
+	cliopt_init(&p, &keys_spec, "profile keys", argc, argv);
+	int c;
+	while ((c = cliopt_next(&p)) > 0)
+		man = c == OPT_MAN;
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	if (optind < argc)
 		return cli_usage_error("profile keys", "expected no argument or --man");
 	for (int sect = 0; sect < 2; sect++) {
 		const char *const *names = sect ? profile_pi_key_names : profile_server_key_names;
@@ -103,7 +131,7 @@ int cmd_profile(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage_error("profile", "expected a subcommand (import-csv or keys)");
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fputs(usage_text, stdout);
+		cliopt_help(&cmd_profile_spec, stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(argv[1], "import-csv"))

@@ -1,59 +1,69 @@
 /* provision — one Pi's server side from its image: backing file and TFTP directory. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cli/cli.h"
 #include "cli/flash_progress.h"
+#include "cli/site_arg.h"
 #include "core/site/profile.h"
 #include "core/disk/provision.h"
 
-static void usage(void)
-{
-	puts("Usage: pinetboot provision SITE --pi NAME [--tftp-root DIR]\n"
-	     "Makes the server side of one Pi from the image named in its [pi] section:\n"
-	     "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
-	     "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
-	     "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
-	     "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
-	     "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs.\n\n"
-	     "Options:\n"
-	     "  --pi NAME          the Pi (required)\n"
-	     "  --tftp-root DIR    write the TFTP directory under DIR instead of the profile's tftp_root\n"
-	     "  -h, --help\n\n"
-	     "Example:\n"
-	     "  pinetboot provision site.conf --pi kitchen\n\n"
-	     "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"
-	     "2 usage error or invalid profile.");
-}
+enum { OPT_PI = CLIOPT_LONG, OPT_TFTP_ROOT };
+static const struct cli_opt cmd_provision_opts[] = {
+    {"site", 's', "SITE", "the site profile (or give it as the operand)"},
+    {"pi", OPT_PI, "NAME", "the Pi (required)"},
+    {"tftp-root", OPT_TFTP_ROOT, "DIR",
+     "write the TFTP directory under DIR instead of the profile's tftp_root"},
+    {0}};
+
+const struct cli_cmd cmd_provision_spec = {
+    "provision",
+    "Usage: pinetboot provision [--site] SITE --pi NAME [--tftp-root DIR]\n"
+    "Makes the server side of one Pi from the image named in its [pi] section:\n"
+    "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
+    "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
+    "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
+    "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
+    "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs.\n",
+    cmd_provision_opts,
+    "\n"
+    "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"
+    "2 usage error or invalid profile.\n",
+    "file",
+    NULL};
 
 int cmd_provision(int argc, char **argv)
 {
-	static const struct option opts[] = {{"pi", required_argument, NULL, 'p'},
-					     {"tftp-root", required_argument, NULL, 't'},
-					     {"help", no_argument, NULL, 'h'},
-					     {0}};
-	const char *name = NULL, *tftp_root = NULL;
+	const char *name = NULL, *tftp_root = NULL, *site = NULL;
+	struct cli_parse op;
+	cliopt_init(&op, &cmd_provision_spec, "provision", argc, argv);
 	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cliopt_next(&op)) > 0) {
 		switch (c) {
-		case 'p': name = optarg; break;
-		case 't': tftp_root = optarg; break;
-		case 'h': usage(); return EXIT_OK;
-		default: return cli_usage_error("provision", "unknown option '%s'", argv[optind - 1]);
+		case 's':
+			site = optarg;
+			break;
+		case OPT_PI:
+			name = optarg;
+			break;
+		case OPT_TFTP_ROOT:
+			tftp_root = optarg;
+			break;
 		}
 	}
-	if (argc - optind != 1)
-		return cli_usage_error("provision", "expected one SITE profile");
+	if (c == CLIOPT_EXIT)
+		return op.status;
+	site = cli_site_arg("provision", site, argc, argv);
+	if (!site)
+		return EXIT_USAGE;
 	if (!name)
 		return cli_usage_error("provision", "--pi NAME is required");
 	struct site s;
-	if (cli_load_site("provision", argv[optind], &s) != EXIT_OK)
+	if (cli_load_site("provision", site, &s) != EXIT_OK)
 		return EXIT_USAGE;
 	const struct pi *p = site_find_pi(&s, name);
 	if (!p) {
-		cli_error("provision", "%s has no [pi \"%s\"]", argv[optind], name);
+		cli_error("provision", "%s has no [pi \"%s\"]", site, name);
 		site_done(&s);
 		return EXIT_USAGE;
 	}

@@ -1,7 +1,6 @@
 /* simulate — boot a virtual Pi of the profile's model against the real server; or a fleet of
  * them at once (--all, a repeated or glob --pi), one thread and network namespace each. */
 #include <fnmatch.h>
-#include <getopt.h>
 #include <signal.h>
 #include <net/if.h>
 #include <pthread.h>
@@ -13,86 +12,76 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
-#include "cli/jsonw.h"
 #include "cli/site_arg.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
 
-static const char usage_text[] =
-	"Usage: pinetboot simulate --site SITE --pi NAME -i IFACE [OPTIONS]\n"
-	"       pinetboot simulate --site SITE (--all | --pi PATTERN...) -i IFACE [OPTIONS]\n"
-	"Boots a virtual Pi of that Pi's model (its MAC, serial and TFTP prefix from the profile)\n"
-	"on IFACE against the real boot server, the way the model's boot ROM / EEPROM bootloader,\n"
-	"firmware and initramfs do: the PXE DHCP DISCOVER with the model's options; its rules for\n"
-	"accepting an offer (Pi 3B: the menu text needs three trailing spaces; an address offer\n"
-	"and a boot offer less than 0.75 s apart trip the Pi 3 ROM's firmware bug; the Pi 3 ROM\n"
-	"never REQUESTs); the TFTP requests in the model's order with its prefix rule; config.txt\n"
-	"and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
-	"cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
-	"MOUNT v3, NFS v3 GETATTR of the root, READs of its /etc/fstab).\n"
-	"The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
-	"the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
-	"  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"
-	"           talk to IFACE's own host, so this is for testing a server elsewhere.\n"
-	"  local    for the boot server itself (IFACE holds an address of this host): a veth pair\n"
-	"           spliced onto IFACE with tc (clsact, u32, mirred; needs ip and tc): frames from\n"
-	"           the Pi go into this host's stack and out on the wire, frames to the Pi's MAC\n"
-	"           and broadcasts come back, so the local dnsmasq/tgtd, the site's router and a\n"
-	"           capture on IFACE (pinetboot monitor -i IFACE) see it as if it were plugged in.\n"
-	"           An existing clsact qdisc and its filters are left as they are; the filters\n"
-	"           (preferences 0x7100-0x71ff) and the veth are removed when simulate ends, also\n"
-	"           on Ctrl-C or SIGTERM.\n"
-	"  auto     (default) local when IFACE holds an IPv4 address here, macvlan otherwise.\n"
-	"\n"
-	"A fleet: --all, several --pi, or a --pi glob (quote it: --pi 'rack1-*') boots all those\n"
-	"Pis at the same moment, as a power cut coming back does, each in a thread and namespace\n"
-	"of its own. It prints one line per Pi as it finishes (the stage it reached, its time, and\n"
-	"for a Pi that stopped the cause and the fix) and a summary line with the wall time;\n"
-	"--json gives one object with every Pi's full report and the summary.\n"
-	"\n"
-	"Options:\n"
-	"  --site SITE      site profile\n"
-	"  --pi NAME        the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet\n"
-	"  -a, --all        every Pi of the profile at once\n"
-	"  -i, --interface IFACE  the interface the Pis are on\n"
-	"  --timeout S      give up after S seconds (default 90)\n"
-	"  --attach HOW     auto, macvlan or local (see above)\n"
-	"  --dhcp-timeout S how long the ROM keeps DISCOVERing (default: the model's rule,\n"
-	"                   25 s for a Pi 3, 45 s for a Pi 4/5)\n"
-	"  --tftp-prefix serial|mac|string:NAME\n"
-	"                   the Pi's EEPROM TFTP_PREFIX when it is not the profile's tftp_prefix\n"
-	"                   (Pi 4/5): what happens to a Pi whose EEPROM was never set\n"
-	"  -v, --verbose    print every exchange (DHCP, TFTP, iSCSI) with its time\n"
-	"  --json           one JSON object instead of text\n"
-	"  -h, --help       this help\n"
-	"\n"
-	"Examples:\n"
-	"  pinetboot simulate --site site.conf --pi kitchen -i eth0\n"
-	"      on the boot server: a virtual kitchen boots from this host's own daemons\n"
-	"  pinetboot simulate --site site.conf --all -i eth0\n"
-	"  pinetboot simulate --site site.conf --pi 'rack1-*' --pi kitchen -i eth0 --json\n"
-	"  pinetboot simulate --site site.conf --pi kitchen -i eth0 --tftp-prefix serial\n"
-	"\n"
-	"Exit status: 0 the Pi (every Pi of a fleet) reached stage 8 \"root in use\" (it read its\n"
-	"root filesystem's superblock), 1 a Pi stopped earlier (the output names the stage and the\n"
-	"cause), 2 bad input (no such Pi or interface, a Pi without mac or serial).\n";
+enum { O_PI = CLIOPT_LONG, O_TIMEOUT, O_DHCP_TIMEOUT, O_ATTACH, O_PREFIX };
 
-enum { O_SITE = 256, O_PI, O_TIMEOUT, O_DHCP_TIMEOUT, O_JSON, O_ATTACH, O_PREFIX };
+static const struct cli_opt cmd_simulate_opts[] = {
+    {"site", 's', "SITE", "site profile (or give it as the operand)"},
+    {"pi", O_PI, "NAME", "the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet"},
+    {"all", 'a', NULL, "every Pi of the profile at once"},
+    {"interface", 'i', "IFACE", "the interface the Pis are on"},
+    {"timeout", O_TIMEOUT, "S", "give up after S seconds (default 90)"},
+    {"attach", O_ATTACH, "auto|macvlan|local",
+     "how the virtual Pi is attached to IFACE (see above; default auto)"},
+    {"dhcp-timeout", O_DHCP_TIMEOUT, "S",
+     "how long the ROM keeps DISCOVERing (default: the model's rule, 25 s for a Pi 3, 45 s for a "
+     "Pi 4/5)"},
+    {"tftp-prefix", O_PREFIX, "serial|mac|string:NAME",
+     "the Pi's EEPROM TFTP_PREFIX when it is not the profile's tftp_prefix (Pi 4/5): what happens "
+     "to a Pi whose EEPROM was never set"},
+    {"verbose", 'v', NULL, "print every exchange (DHCP, TFTP, iSCSI) with its time"},
+    {"json", 'j', NULL, "one JSON object instead of text"},
+    {0}};
 
-static const struct option longopts[] = {
-	{"site", required_argument, NULL, O_SITE},
-	{"pi", required_argument, NULL, O_PI},
-	{"all", no_argument, NULL, 'a'},
-	{"interface", required_argument, NULL, 'i'},
-	{"timeout", required_argument, NULL, O_TIMEOUT},
-	{"dhcp-timeout", required_argument, NULL, O_DHCP_TIMEOUT},
-	{"attach", required_argument, NULL, O_ATTACH},
-	{"tftp-prefix", required_argument, NULL, O_PREFIX},
-	{"verbose", no_argument, NULL, 'v'},
-	{"json", no_argument, NULL, O_JSON},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
-};
+const struct cli_cmd cmd_simulate_spec = {
+    "simulate",
+    "Usage: pinetboot simulate [--site] SITE --pi NAME -i IFACE [OPTIONS]\n"
+    "       pinetboot simulate [--site] SITE (--all | --pi PATTERN...) -i IFACE [OPTIONS]\n"
+    "Boots a virtual Pi of that Pi's model (its MAC, serial and TFTP prefix from the profile)\n"
+    "on IFACE against the real boot server, the way the model's boot ROM / EEPROM bootloader,\n"
+    "firmware and initramfs do: the PXE DHCP DISCOVER with the model's options; its rules for\n"
+    "accepting an offer (Pi 3B: the menu text needs three trailing spaces; an address offer\n"
+    "and a boot offer less than 0.75 s apart trip the Pi 3 ROM's firmware bug; the Pi 3 ROM\n"
+    "never REQUESTs); the TFTP requests in the model's order with its prefix rule; config.txt\n"
+    "and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
+    "cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
+    "MOUNT v3, NFS v3 GETATTR of the root, READs of its /etc/fstab).\n"
+    "The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
+    "the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
+    "  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"
+    "           talk to IFACE's own host, so this is for testing a server elsewhere.\n"
+    "  local    for the boot server itself (IFACE holds an address of this host): a veth pair\n"
+    "           spliced onto IFACE with tc (clsact, u32, mirred; needs ip and tc): frames from\n"
+    "           the Pi go into this host's stack and out on the wire, frames to the Pi's MAC\n"
+    "           and broadcasts come back, so the local dnsmasq/tgtd, the site's router and a\n"
+    "           capture on IFACE (pinetboot monitor -i IFACE) see it as if it were plugged in.\n"
+    "           An existing clsact qdisc and its filters are left as they are; the filters\n"
+    "           (preferences 0x7100-0x71ff) and the veth are removed when simulate ends, also\n"
+    "           on Ctrl-C or SIGTERM.\n"
+    "  auto     (default) local when IFACE holds an IPv4 address here, macvlan otherwise.\n"
+    "\n"
+    "A fleet: --all, several --pi, or a --pi glob (quote it: --pi 'rack1-*') boots all those\n"
+    "Pis at the same moment, as a power cut coming back does, each in a thread and namespace\n"
+    "of its own. It prints one line per Pi as it finishes (the stage it reached, its time, and\n"
+    "for a Pi that stopped the cause and the fix) and a summary line with the wall time;\n"
+    "--json gives one object with every Pi's full report and the summary.\n",
+    cmd_simulate_opts,
+    "\n"
+    "Examples:\n"
+    "  pinetboot simulate --site site.conf --pi kitchen -i eth0\n"
+    "      on the boot server: a virtual kitchen boots from this host's own daemons\n"
+    "  pinetboot simulate --site site.conf --all -i eth0\n"
+    "  pinetboot simulate --site site.conf --pi 'rack1-*' --pi kitchen -i eth0 --json\n"
+    "  pinetboot simulate --site site.conf --pi kitchen -i eth0 --tftp-prefix serial\n"
+    "\n"
+    "Exit status: 0 the Pi (every Pi of a fleet) reached stage 8 \"root in use\" (it read its\n"
+    "root filesystem's superblock), 1 a Pi stopped earlier (the output names the stage and the\n"
+    "cause), 2 bad input (no such Pi or interface, a Pi without mac or serial).\n",
+    "file",
+    NULL};
 
 static const char *const state_names[] = {"-", "running", "ok", "FAILED"};
 
@@ -129,33 +118,33 @@ static void json_pi(FILE *f, const struct vpi *v)
 	char mac[18];
 	mac_format(v->mac, ':', mac);
 	fputc('{', f);
-	jsonw_kv(f, "pi", v->name);
+	cli_json_kv(f, "pi", v->name);
 	fputc(',', f);
-	jsonw_kv(f, "model", v->mi->name);
+	cli_json_kv(f, "model", v->mi->name);
 	fputc(',', f);
-	jsonw_kv(f, "mac", mac);
+	cli_json_kv(f, "mac", mac);
 	fprintf(f, ",\"reached\":%d,\"failed\":%d,", v->reached, v->failed);
-	jsonw_kv(f, "failed_stage", v->failed ? boot_stage_names[v->failed] : NULL);
+	cli_json_kv(f, "failed_stage", v->failed ? boot_stage_names[v->failed] : NULL);
 	fputc(',', f);
-	jsonw_kv(f, "rule", v->rule);
+	cli_json_kv(f, "rule", v->rule);
 	fputc(',', f);
-	jsonw_kv(f, "cause", v->cause);
+	cli_json_kv(f, "cause", v->cause);
 	fputc(',', f);
-	jsonw_kv(f, "fix", v->fix);
+	cli_json_kv(f, "fix", v->fix);
 	fputc(',', f);
-	jsonw_kv(f, "tftp_prefix", v->prefix_used);
+	cli_json_kv(f, "tftp_prefix", v->prefix_used);
 	fputs(",\"stages\":[", f);
 	for (int s = 1; s < STAGE_COUNT; s++) {
 		fprintf(f, "%s{\"stage\":%d,", s > 1 ? "," : "", s);
-		jsonw_kv(f, "name", boot_stage_names[s]);
+		cli_json_kv(f, "name", boot_stage_names[s]);
 		fputc(',', f);
-		jsonw_kv(f, "state", state_names[v->st[s].state]);
+		cli_json_kv(f, "state", state_names[v->st[s].state]);
 		fputc(',', f);
-		jsonw_kv(f, "detail", v->st[s].detail);
+		cli_json_kv(f, "detail", v->st[s].detail);
 		fputc('}', f);
 	}
 	fputs("],\"root_check\":", f);
-	jsonw_icheck_lines(f, v->ic);
+	cli_json_icheck_lines(f, v->ic);
 	fputs(",\"log\":[", f);
 	for (size_t i = 0; i < v->n_log; i++) {
 		if (i)
@@ -205,12 +194,14 @@ static int tftp_prefix(const char *val, struct vpi_opts *o)
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	int ch;
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "ahi:v", longopts, NULL)) != -1) {
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_simulate_spec, "simulate", argc, argv);
+	while ((ch = cliopt_next(&p)) > 0) {
 		int rc = 0;
 		switch (ch) {
-		case O_SITE: a->site = optarg; break;
+		case 's':
+			a->site = optarg;
+			break;
 		case O_PI:
 			a->pis = xrealloc(a->pis, (a->n_pis + 1) * sizeof(*a->pis));
 			a->pis[a->n_pis++] = optarg;
@@ -231,14 +222,17 @@ static int parse_args(int argc, char **argv, struct args *a)
 			break;
 		case O_PREFIX: rc = tftp_prefix(optarg, &a->o); break;
 		case 'v': a->verbose = true; break;
-		case O_JSON: a->json = true; break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		default:
-			return cli_usage_error("simulate", "unknown option '%s'", argv[optind - 1]);
+		case 'j':
+			a->json = true;
+			break;
 		}
 		if (rc)
 			return rc;
 	}
+	if (ch == CLIOPT_EXIT)
+		return p.status ? p.status : -1;
+	if (!a->site && optind < argc)
+		a->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
 	if (a->all && a->n_pis)
@@ -395,9 +389,9 @@ static void fleet_json(const struct fleet *fl, size_t ok, double wall)
 			fputc(',', f);
 		if (j->err) {
 			fputc('{', f);
-			jsonw_kv(f, "pi", j->p->name);
+			cli_json_kv(f, "pi", j->p->name);
 			fputc(',', f);
-			jsonw_kv(f, "error", j->err);
+			cli_json_kv(f, "error", j->err);
 			fputc('}', f);
 		} else {
 			json_pi(f, j->v);

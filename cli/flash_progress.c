@@ -2,11 +2,7 @@
 #include "cli/flash_progress.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-#include "cli/cli.h"
-#include "core/site/secrets.h"
 
 void cli_progress_init(struct cli_progress *cp)
 {
@@ -48,24 +44,4 @@ void cli_progress_cb(const struct flash_progress *p, void *ud)
 		fprintf(stderr, "\r\033[K%-9s %s%s%s  %.0f MiB/s%s", flash_phase_names[p->phase], done,
 			p->total ? " / " : "", p->total ? total : "", p->rate / (1 << 20), eta);
 	cp->last_phase = (int)p->phase;
-}
-
-int cli_load_site(const char *cmd, const char *profile, struct site *s)
-{
-	struct problems ps;
-	problems_init(&ps);
-	int r = profile_load(profile, s, &ps);
-	if (r == 0) {
-		char *sp = secrets_path_for(profile);
-		r = secrets_ensure(s, sp, true, &ps);
-		free(sp);
-	}
-	problems_print(&ps, stderr);
-	problems_done(&ps);
-	if (r < 0) {
-		cli_error(cmd, "%s is not usable; nothing was written", profile);
-		site_done(s);
-		return EXIT_USAGE;
-	}
-	return EXIT_OK;
 }

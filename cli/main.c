@@ -4,15 +4,17 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/completion.h"
 #include "tui/wizard.h"
 
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 	const char *summary;
+	const struct cli_cmd *spec;
 };
 
-#define PNB_CMD_ENTRY(name, fn, summary) {name, fn, summary},
+#define PNB_CMD_ENTRY(name, fn, summary) {name, fn, summary, &fn##_spec},
 static const struct command commands[] = {PNB_COMMANDS(PNB_CMD_ENTRY)};
 #undef PNB_CMD_ENTRY
 
@@ -33,14 +35,59 @@ static void usage(FILE *f)
 	      f);
 }
 
+static const struct cli_opt cmd_version_opts[] = {{0}};
+const struct cli_cmd cmd_version_spec = {
+    "version",	      "Usage: pinetboot version\nPrints the version of pinetboot.\n",
+    cmd_version_opts, NULL,
+    "none",	      NULL};
+
 int cmd_version(int argc, char **argv)
 {
-	if (cli_wants_help(argc, argv)) {
-		puts("Usage: pinetboot version\nPrints the version of pinetboot.");
-		return EXIT_OK;
-	}
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_version_spec, "version", argc, argv);
+	int c = cliopt_next(&p);
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	if (optind < argc)
+		return cli_usage_error("version", "unexpected argument '%s'", argv[optind]);
 	printf("pinetboot %s\n", PNB_VERSION);
 	return EXIT_OK;
+}
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+/* "'expotr' is not a command" with the nearest ones, as git does. */
+static int not_a_command(const char *cmd)
+{
+	fprintf(stderr, "pinetboot: '%s' is not a command.", cmd);
+	int best = 3;
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		int d = cliopt_distance(cmd, commands[i].name);
+		if (d < best)
+			best = d;
+	}
+	if (best < 3 && (size_t)best < strlen(cmd)) {
+		fputs(" The most similar:", stderr);
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			if (cliopt_distance(cmd, commands[i].name) == best)
+				fprintf(stderr, " %s", commands[i].name);
+		fputc('.', stderr);
+	}
+	fputs("\nTry 'pinetboot --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+/* The hidden `pinetboot completion bash|zsh|options`: every command's table, the wizard's
+ * included. */
+static int completion(int argc, char **argv)
+{
+	const struct cli_cmd *specs[N_COMMANDS + 2];
+	size_t n = 0;
+	specs[n++] = &wizard_spec;
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		specs[n++] = commands[i].spec;
+	specs[n] = NULL;
+	return cli_completion(argc, argv, specs);
 }
 
 int main(int argc, char **argv)
@@ -51,24 +98,29 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
 		if (argc > 2 && strcmp(cmd, "help") == 0) {
 			char *sub[] = {argv[2], "--help", NULL};
-			for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (!strcmp(argv[2], "wizard"))
+				return wizard_main(2, sub);
+			for (size_t i = 0; i < N_COMMANDS; i++)
 				if (!strcmp(commands[i].name, argv[2]))
 					return commands[i].fn(2, sub);
+			return not_a_command(argv[2]);
 		}
 		usage(stdout);
 		return EXIT_OK;
 	}
 	if (!strcmp(cmd, "wizard"))
 		return wizard_main(argc - 1, argv + 1);
+	if (!strcmp(cmd, "completion"))
+		return completion(argc - 1, argv + 1);
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
 		return cmd_version(argc - 1, argv + 1);
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		if (!strcmp(commands[i].name, cmd))
 			return commands[i].fn(argc - 1, argv + 1);
 	if (cmd[0] == '-') {
-		/* options before a command belong to the wizard (e.g. --replay) */
+		/* options before a command belong to the wizard (e.g. --replay); its errors then
+		 * name "pinetboot" alone, as the user never typed "wizard" */
 		return wizard_main(argc, argv);
 	}
-	fprintf(stderr, "pinetboot: '%s' is not a command.\nTry 'pinetboot --help'.\n", cmd);
-	return EXIT_USAGE;
+	return not_a_command(cmd);
 }

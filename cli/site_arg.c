@@ -1,7 +1,9 @@
-/* site_arg — --site/--pi handling shared by the per-Pi commands. */
+/* site_arg — every way a command gets its site profile: SITE or --site, loading it with its
+ * secrets, picking --pi NAME. */
 #include "cli/site_arg.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,44 @@
 #include "core/base/problems.h"
 #include "core/site/secrets.h"
 #include "core/base/util.h"
+
+const char *cli_site_arg(const char *cmd, const char *site_opt, int argc, char **argv)
+{
+	const char *site = site_opt;
+	if (!site && optind < argc)
+		site = argv[optind++];
+	if (!site) {
+		cli_usage_error(cmd, "which site profile? (expected SITE or --site SITE, e.g. "
+				     "site.conf)");
+		return NULL;
+	}
+	if (optind < argc) {
+		cli_usage_error(cmd, "unexpected argument '%s'%s", argv[optind],
+				site_opt ? " (the site profile is --site's)" : "");
+		return NULL;
+	}
+	return site;
+}
+
+int cli_load_site(const char *cmd, const char *profile, struct site *s)
+{
+	struct problems ps;
+	problems_init(&ps);
+	int r = profile_load(profile, s, &ps);
+	if (r == 0) {
+		char *sp = secrets_path_for(profile);
+		r = secrets_ensure(s, sp, true, &ps);
+		free(sp);
+	}
+	problems_print(&ps, stderr);
+	problems_done(&ps);
+	if (r < 0) {
+		cli_error(cmd, "%s is not usable; nothing was written", profile);
+		site_done(s);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
 
 int cli_site_read(const char *cmd, const char *path, struct site *s)
 {

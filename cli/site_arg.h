@@ -1,12 +1,22 @@
-/* site_arg — loading the --site profile and picking --pi NAME, shared by the commands that act
- * as one Pi (iscsi-check, simulate). */
+/* site_arg — every way a command gets its site profile: the SITE operand or --site SITE (both
+ * are accepted by every command that takes one), loading it with its CHAP secrets, and picking
+ * --pi NAME. */
 #ifndef PNB_CLI_SITE_ARG_H
 #define PNB_CLI_SITE_ARG_H
 
 #include "core/site/profile.h"
 
+/* The site profile: site_opt (--site) or else the next operand (argv[optind], consumed). Prints
+ * a usage error and returns NULL when there is none, or when operands are left over. */
+const char *cli_site_arg(const char *cmd, const char *site_opt, int argc, char **argv);
+
+/* Loads and validates profile into s (initialised here; the caller site_done()s it) and its
+ * CHAP secrets (created beside it, as `pinetboot export` does, when a Pi with chap = yes has
+ * none). Prints problems; returns EXIT_OK, or EXIT_USAGE with s already released. */
+int cli_load_site(const char *cmd, const char *profile, struct site *s);
+
 /* Loads path into s and the CHAP credentials from SITE.secrets beside it (read only; unlike
- * flash_progress.h's cli_load_site it creates no secrets). Returns 0 (the caller
+ * cli_load_site it creates no secrets). Returns 0 (the caller
  * site_done()s s) or -1 after printing the problems to stderr, with s released. */
 int cli_site_read(const char *cmd, const char *path, struct site *s);
 

@@ -4,7 +4,6 @@
 #include "tui/wizard.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,34 +23,40 @@
 #define REDRAW_MIN_MS 100
 #define TICK_MS 1000
 
-static void usage(FILE *f)
-{
-	fputs(
-	    "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
-	    "       pinetboot [OPTIONS]\n"
-	    "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
-	    "missing), its Pis and server choices, review the generated files with a diff\n"
-	    "against what is installed, and export them.\n\n"
-	    "Options:\n"
-	    "  -r, --root DIR        look for installed files under DIR (default /)\n"
-	    "  -o, --output DIR      export directory (default pinetboot-out)\n"
-	    "  -t, --templates DIR   template overrides, as for 'pinetboot export'\n"
-	    "      --mono            no colours (also when NO_COLOR is set)\n"
-	    "      --clock           show the time in the title bar\n"
-	    "      --replay FILE     open on the Monitor step, fed from the capture FILE\n"
-	    "      --replay-speed N  replay N times faster than captured (default 20; 0 = as\n"
-	    "                        fast as possible; waits over 2 s are shortened)\n"
-	    "      --keys            print the key bindings and exit (--keys-man: for man(7))\n"
-	    "  -h, --help            this help\n\n"
-	    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,…\" replaces interface\n"
-	    "detection (tests, demos).\n\n"
-	    "Examples:\n"
-	    "  pinetboot                          open site.conf in the current directory\n"
-	    "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
-	    "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
-	    "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
-	    f);
-}
+enum { OPT_MONO = CLIOPT_LONG, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN, OPT_REPLAY, OPT_REPLAY_SPEED };
+
+static const struct cli_opt wizard_opts[] = {
+    {"root", 'r', "DIR", "look for installed files under DIR (default /)"},
+    {"output", 'o', "DIR", "export directory (default pinetboot-out)"},
+    {"templates", 't', "DIR", "template overrides, as for 'pinetboot export'"},
+    {"mono", OPT_MONO, NULL, "no colours (also when NO_COLOR is set)"},
+    {"clock", OPT_CLOCK, NULL, "show the time in the title bar"},
+    {"replay", OPT_REPLAY, "FILE", "open on the Monitor step, fed from the capture FILE"},
+    {"replay-speed", OPT_REPLAY_SPEED, "N",
+     "replay N times faster than captured (default 20; 0 = as fast as possible; waits over 2 s "
+     "are shortened)"},
+    {"keys", OPT_KEYS, NULL, "print the key bindings and exit"},
+    {"keys-man", OPT_KEYS_MAN, NULL, "print the key bindings as man(7) source and exit"},
+    {0}};
+
+const struct cli_cmd wizard_spec = {
+    "wizard",
+    "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
+    "       pinetboot [OPTIONS]\n"
+    "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
+    "missing), its Pis and server choices, review the generated files with a diff\n"
+    "against what is installed, and export them.\n",
+    wizard_opts,
+    "\n"
+    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,...\" replaces interface\n"
+    "detection (tests, demos); see ENVIRONMENT in pinetboot(1).\n\n"
+    "Examples:\n"
+    "  pinetboot                          open site.conf in the current directory\n"
+    "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
+    "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
+    "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
+    "file",
+    NULL};
 
 /* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
 static void print_keys(bool man)
@@ -80,8 +85,6 @@ struct wiz_opts {
 	double replay_speed;
 };
 
-enum { OPT_MONO = 256, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN, OPT_REPLAY, OPT_REPLAY_SPEED };
-
 static int parse_speed(const char *arg, double *out)
 {
 	char *end;
@@ -100,24 +103,12 @@ static int parse_speed(const char *arg, double *out)
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"root", required_argument, NULL, 'r'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"templates", required_argument, NULL, 't'},
-	    {"mono", no_argument, NULL, OPT_MONO},
-	    {"clock", no_argument, NULL, OPT_CLOCK},
-	    {"keys", no_argument, NULL, OPT_KEYS},
-	    {"keys-man", no_argument, NULL, OPT_KEYS_MAN},
-	    {"replay", required_argument, NULL, OPT_REPLAY},
-	    {"replay-speed", required_argument, NULL, OPT_REPLAY_SPEED},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
+	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
+	struct cli_parse p;
+	cliopt_init(&p, &wizard_spec, strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL, argc, argv);
 	int c;
-	opterr = 0;
-	optind = 1;
 	o->replay_speed = 20;
-	while ((c = getopt_long(argc, argv, "r:o:t:h", longopts, NULL)) != -1) {
+	while ((c = cliopt_next(&p)) > 0) {
 		switch (c) {
 		case 'r':
 			o->root = optarg;
@@ -145,26 +136,15 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 		case OPT_KEYS_MAN:
 			print_keys(c == OPT_KEYS_MAN);
 			return 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			fprintf(stderr,
-				"pinetboot wizard: unknown or incomplete option '%s'\n"
-				"Try 'pinetboot wizard --help'.\n",
-				argv[optind - 1]);
-			return 2;
 		}
 	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
 	if (optind < argc)
 		o->site = argv[optind++];
-	if (optind < argc) {
-		fprintf(stderr,
-			"pinetboot wizard: unexpected argument '%s' (one SITE at most)\n"
-			"Try 'pinetboot wizard --help'.\n",
-			argv[optind]);
-		return 2;
-	}
+	if (optind < argc)
+		return cliopt_error(&p, "unexpected argument '%s' (one SITE at most)",
+				    argv[optind]);
 	return -1;
 }
 

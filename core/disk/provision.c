@@ -15,27 +15,19 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
+#include "core/site/tftp_dir.h"
 
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
 {
-	const char *root = s->tftp_root ? s->tftp_root : "/srv/tftp";
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		if (!p->has_serial)
-			break;
-		return xasprintf("%s/%s", root, p->serial);
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			break;
-		char mac[18];
-		mac_format(p->mac, '-', mac);
-		return xasprintf("%s/%s", root, mac);
-	case TFTP_PREFIX_STRING: return xasprintf("%s/%s", root, p->prefix_str ? p->prefix_str : p->name);
-	}
-	snprintf(err, errlen, "[pi \"%s\"] needs a %s for its TFTP directory (tftp_prefix)", p->name,
-		 p->prefix == TFTP_PREFIX_MAC ? "mac" : "serial");
-	return NULL;
+	char *dir = pi_tftp_dir_path(s, p);
+	if (!dir)
+		snprintf(err, errlen, "[pi \"%s\"] needs a %s for its TFTP directory (tftp_prefix)",
+			 p->name,
+			 p->prefix == TFTP_PREFIX_MAC	   ? "mac"
+			 : p->prefix == TFTP_PREFIX_STRING ? "string"
+							   : "serial");
+	return dir;
 }
 
 int provision_ext_uuid(const char *path, uint64_t offset, char out[40])

@@ -16,7 +16,7 @@
 #include <iscsi/iscsi.h>
 #include <iscsi/scsi-lowlevel.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/disk/rootfs.h"
 #include "core/base/util.h"
 

@@ -124,9 +124,6 @@ int iscsi_check_run(struct iscsi_check *c);
 int iscsi_check_opts_from_site(const struct site *s, const struct pi *p,
 			       struct iscsi_check_opts *o, char *hold[ICHECK_HOLD], char **err);
 
-/* The Pi's TFTP directory under tftp_root ("/srv/tftp/dc-a6-32-…"), heap string. */
-char *pi_tftp_dir(const struct site *s, const struct pi *p);
-
 /* Parses iscsi://HOST[:PORT]/TARGET-IQN/LUN with libiscsi's own URL parser. The caller frees
  * *host and *target. Returns 0, or -1 with a heap message in *err. */
 int iscsi_url_parse(const char *url, char **host, int *port, char **target, int *lun, char **err);

@@ -5,23 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
-
-char *pi_tftp_dir(const struct site *s, const struct pi *p)
-{
-	const char *root = s->tftp_root ? s->tftp_root : "/srv/tftp";
-	char mac[18];
-	/* bootcode.bin on a Pi 3 only ever probes the serial directory */
-	if (model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL)
-		return xasprintf("%s/%s", root, p->serial);
-	if (p->prefix == TFTP_PREFIX_MAC) {
-		mac_format(p->mac, '-', mac);
-		return xasprintf("%s/%s", root, mac);
-	}
-	return xasprintf("%s/%s", root, p->prefix_str ? p->prefix_str : p->name);
-}
+#include "core/site/tftp_dir.h"
 
 static char *slurp(const char *path, size_t max)
 {
@@ -121,11 +108,14 @@ int iscsi_check_opts_from_site(const struct site *s, const struct pi *p,
 		o->chap_user = p->chap_user;
 		o->chap_secret = p->chap_secret;
 	}
-	char *dir = pi_tftp_dir(s, p);
-	char *path = xasprintf("%s/cmdline.txt", dir);
-	free(dir);
-	int rc = read_served_cmdline(path, o, hold, err);
-	free(path);
+	char *dir = pi_tftp_dir_path(s, p);
+	int rc = 0;
+	if (dir) {
+		char *path = xasprintf("%s/cmdline.txt", dir);
+		rc = read_served_cmdline(path, o, hold, err);
+		free(path);
+		free(dir);
+	}
 	if (!o->root_spec && p->root_uuid) {
 		o->root_spec = keep(hold, xasprintf("UUID=%s", p->root_uuid));
 		o->root_from = "the profile's root_uuid";

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/site/tftp_dir.h"
+
 #define DIAG_RULE_INFO(e, id, stage, failure, site, meaning)                                       \
 	{id, (enum boot_stage)(stage), failure, site, meaning},
 static const struct diag_rule_info rules[R_COUNT] = {DIAG_RULES(DIAG_RULE_INFO)};
@@ -419,26 +421,22 @@ bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **k
 	const struct pi *p = ps->prof;
 	if (!p)
 		return false;
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		if (!p->has_serial && !ps->pub.has_serial)
-			return false;
-		snprintf(out, len, "%s", p->has_serial ? p->serial : ps->pub.serial);
-		*kind = "serial";
-		return true;
-	case TFTP_PREFIX_MAC: {
-		char m[18];
-		mac_format(ps->pub.mac, '-', m);
-		snprintf(out, len, "%s", m);
-		*kind = "MAC";
-		return true;
+	/* what the Pi itself sent fills in what the profile left out */
+	struct pi seen = *p;
+	if (!seen.has_serial && ps->pub.has_serial) {
+		memcpy(seen.serial, ps->pub.serial, sizeof(seen.serial));
+		seen.has_serial = true;
 	}
-	case TFTP_PREFIX_STRING:
-		snprintf(out, len, "%s", p->prefix_str ? p->prefix_str : "");
-		*kind = "name";
-		return true;
-	}
-	return false;
+	memcpy(seen.mac, ps->pub.mac, sizeof(seen.mac));
+	seen.has_mac = true;
+	char dir[PI_TFTP_DIR_MAX];
+	if (!pi_tftp_dir_name(&seen, dir))
+		return false;
+	snprintf(out, len, "%s", dir);
+	*kind = model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL ? "serial"
+		: p->prefix == TFTP_PREFIX_MAC					 ? "MAC"
+										 : "name";
+	return true;
 }
 
 /* The one sentence: what the Pi reached, and why it stopped. */

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/base/util.h"
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a

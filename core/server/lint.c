@@ -15,21 +15,6 @@ char *lint_under_root(const char *root, const char *path)
 	return xasprintf("%.*s%s", (int)(root[n - 1] == '/' ? n - 1 : n), root, path);
 }
 
-char *lint_pi_tftp_dir(const struct pi *p)
-{
-	char mac[18];
-	switch (p->prefix) {
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			return NULL;
-		mac_format(p->mac, '-', mac);
-		return xstrdup(mac);
-	case TFTP_PREFIX_STRING: return p->prefix_str ? xstrdup(p->prefix_str) : NULL;
-	case TFTP_PREFIX_SERIAL: break;
-	}
-	return p->has_serial ? xstrdup(p->serial) : NULL;
-}
-
 const struct pi *lint_first_pi(const struct site *s, bool (*pred)(const struct pi *))
 {
 	for (size_t i = 0; i < s->n_pis; i++)

@@ -27,7 +27,6 @@ void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps)
 char *lint_under_root(const char *root, const char *path);
 /* The directory the Pi asks for under the TFTP root ("511e57f7", "dc-a6-32-1c-6a-2a"), or NULL
  * when the profile lacks what the prefix needs. Heap string, caller frees. */
-char *lint_pi_tftp_dir(const struct pi *p);
 /* The first Pi of s for which pred holds, or NULL (shared by the lint rule files). */
 const struct pi *lint_first_pi(const struct site *s, bool (*pred)(const struct pi *));
 

@@ -10,6 +10,7 @@
 
 #include "core/server/lint.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 #define MENU_TEXT "Raspberry Pi Boot"
 
@@ -243,7 +244,7 @@ static void dhcp_verdicts(struct lint_ctx *c)
 			     "dnsmasq answers the Pis' DHCP but does not serve TFTP (no enable-tftp), "
 			     "while the profile says tftp = dnsmasq: their read requests go "
 			     "unanswered (fix: enable-tftp and tftp-root=%s)",
-			     c->s->tftp_root ? c->s->tftp_root : "/srv/tftp");
+			     site_tftp_root(c->s));
 	if (c->boot_file && c->s->n_pis)
 		problems_add(c->ps, c->has_menu ? PROBLEM_NOTE : PROBLEM_ERROR, c->boot_file,
 			     c->boot_line, NULL, "boot file",
@@ -500,9 +501,9 @@ static void lint_pi_files(struct lint_ctx *c)
 {
 	for (size_t i = 0; i < c->s->n_pis; i++) {
 		const struct pi *p = &c->s->pis[i];
-		char *dir = lint_pi_tftp_dir(p);
+		char *dir = pi_tftp_dir_path(c->s, p);
 		if (dir) {
-			char *rel = xasprintf("%s/%s/cmdline.txt", c->s->tftp_root, dir);
+			char *rel = xasprintf("%s/cmdline.txt", dir);
 			char *path = lint_under_root(c->root, rel);
 			each_line(c, path, cmdline_line);
 			free(path);

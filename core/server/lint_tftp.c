@@ -8,11 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/server/initramfs.h"
 #include "core/base/fsutil.h"
 #include "core/server/lint.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 static bool is_dir(const char *path)
 {
@@ -199,8 +200,8 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 	const struct pi_model_info *mi = model_info(p->model);
 	if (model_is_pi3_family(p->model) && p->prefix != TFTP_PREFIX_SERIAL)
 		return false; /* bootcode.bin only ever probes the serial directory */
-	char *name = lint_pi_tftp_dir(p);
-	if (!name)
+	char name[PI_TFTP_DIR_MAX];
+	if (!pi_tftp_dir_name(p, name))
 		return false;
 	bool ready = true;
 	char *dir = xasprintf("%s/%s", top, name);
@@ -242,7 +243,6 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 	pi_files_done(&f);
 	free(section);
 	free(dir);
-	free(name);
 	return ready && mi->fetches_bootcode;
 }
 
@@ -251,18 +251,18 @@ static void check_bootcode(const struct pi *p, const char *top, struct problems 
 {
 	if (has_file(top, "bootcode.bin"))
 		return;
-	char *name = lint_pi_tftp_dir(p);
-	char *dir = xasprintf("%s/%s", top, name ? name : "");
+	char name[PI_TFTP_DIR_MAX];
+	bool named = pi_tftp_dir_name(p, name);
+	char *dir = xasprintf("%s/%s", top, name);
 	problems_add(ps, PROBLEM_ERROR, top, 0, NULL, "bootcode.bin",
 		     "there is no bootcode.bin in the TFTP root, which the %s ROM ([pi \"%s\"]) asks "
 		     "for first, before its own directory (fix: copy %s from the boot partition to "
 		     "%s)",
 		     model_info(p->model)->long_name, p->name,
-		     name && has_file(dir, "bootcode.bin") ? "its directory's bootcode.bin"
+		     named && has_file(dir, "bootcode.bin") ? "its directory's bootcode.bin"
 							    : "bootcode.bin",
 		     top);
 	free(dir);
-	free(name);
 }
 
 void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps)

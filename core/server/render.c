@@ -10,11 +10,12 @@
 #include <sys/stat.h>
 
 #include "core/base/fsutil.h"
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/server/render_fields.h"
 #include "core/server/template.h"
 #include "core/server/templates.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 const char render_pxe_menu[] = "Raspberry Pi Boot   ";
 
@@ -130,19 +131,9 @@ char *render_root_args(const struct site *s, const struct pi *p)
 /* The Pi's TFTP directory name ("" when the profile lacks what the prefix needs). */
 static char *tftp_dir(const struct pi *p)
 {
-	char m[18];
-	switch (p->prefix) {
-	case TFTP_PREFIX_SERIAL:
-		return xstrdup(p->has_serial ? p->serial : "");
-	case TFTP_PREFIX_MAC:
-		if (!p->has_mac)
-			return xstrdup("");
-		mac_format(p->mac, '-', m);
-		return xstrdup(m);
-	case TFTP_PREFIX_STRING:
-		return xstrdup(p->prefix_str ? p->prefix_str : "");
-	}
-	return xstrdup("");
+	char d[PI_TFTP_DIR_MAX];
+	pi_tftp_dir_name(p, d);
+	return xstrdup(d);
 }
 
 static char *ip_or_empty(uint32_t ip)

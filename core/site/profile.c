@@ -13,6 +13,7 @@
 
 #include "core/site/profile_priv.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 #define KEY_NAME(id, name, help) name,
 #define KEY_HELP(id, name, help) help,
@@ -35,7 +36,7 @@ void site_init(struct site *s)
 	s->prefix_len = 24;
 	s->dhcp = DHCP_PROXY;
 	s->tftp = TFTP_DNSMASQ;
-	s->tftp_root = xstrdup("/srv/tftp");
+	s->tftp_root = xstrdup(SITE_DEFAULT_TFTP_ROOT);
 	s->root = ROOT_ISCSI;
 	s->iscsi_target = TARGET_TGT;
 	s->iqn_base = xstrdup("iqn.2026-11.lan.pinetboot");

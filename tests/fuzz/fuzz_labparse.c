@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/disk/parttable.h"
 #include "core/lab/vpi.h"
 

@@ -6,7 +6,7 @@ expect_exit 0 "$PINETBOOT" wizard --help
 expect_grep "Usage: pinetboot wizard \[SITE\]" "$T/out"
 expect_grep "Exit status" "$T/out"
 expect_exit 2 "$PINETBOOT" wizard --frobnicate
-expect_grep "unknown or incomplete option '--frobnicate'" "$T/err"
+expect_grep "^pinetboot wizard: unknown option '--frobnicate'" "$T/err"
 expect_grep "Try 'pinetboot wizard --help'" "$T/err"
 expect_exit 2 "$PINETBOOT" wizard a.conf b.conf
 expect_grep "unexpected argument 'b.conf'" "$T/err"

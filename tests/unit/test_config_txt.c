@@ -1,4 +1,4 @@
-/* Unit tests: config.txt read the way the firmware reads it (core/server/bootparams.c) — the
+/* Unit tests: config.txt read the way the firmware reads it (core/server/bootfiles.c) — the
  * last value wins, conditional sections, arm_64bit and the kernel a model looks for, the
  * initramfs line and auto_initramfs, and the lines pinetboot adds landing where every board
  * applies them. The texts are shaped like the config.txt files of the OSes the seed setups run:
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 
 static const struct config_board pi3 = {PI_3B, "a1b2c3d4"}, pi4 = {PI_4B, "511e57f7"},
 				 cm4 = {PI_CM4, NULL}, pi5 = {PI_5, NULL};

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/base/bgjob.h"
-#include "core/server/bootparams.h"
+#include "core/server/bootfiles.h"
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"

@@ -9,6 +9,7 @@
 
 #include "core/site/model.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 
 static void test_model_names(void **state)
 {
@@ -79,12 +80,59 @@ static void test_sbuf(void **state)
 	sbuf_done(&b);
 }
 
+/* The one TFTP directory rule, edge cases included: the Pi 3 family always asks under its
+ * serial; a prefix whose value the profile lacks gives no directory. */
+static void test_tftp_dir(void **state)
+{
+	(void)state;
+	static const struct {
+		enum pi_model model;
+		enum tftp_prefix_kind kind;
+		const char *str;
+		bool has_serial, has_mac;
+		const char *want; /* NULL: no directory */
+	} cases[] = {
+	    {PI_4B, TFTP_PREFIX_SERIAL, NULL, true, true, "511e57f7"},
+	    {PI_4B, TFTP_PREFIX_MAC, NULL, true, true, "dc-a6-32-01-02-03"},
+	    {PI_5, TFTP_PREFIX_STRING, "lab/", true, true, "lab"},
+	    {PI_3B, TFTP_PREFIX_MAC, NULL, true, true, "511e57f7"},
+	    {PI_4B, TFTP_PREFIX_SERIAL, NULL, false, true, NULL},
+	    {PI_4B, TFTP_PREFIX_MAC, NULL, true, false, NULL},
+	    {PI_5, TFTP_PREFIX_STRING, NULL, true, true, NULL},
+	    {PI_5, TFTP_PREFIX_STRING, "/", true, true, NULL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct pi p = {.model = cases[i].model,
+			       .prefix = cases[i].kind,
+			       .prefix_str = (char *)cases[i].str,
+			       .has_serial = cases[i].has_serial,
+			       .serial = "511e57f7",
+			       .has_mac = cases[i].has_mac,
+			       .mac = {0xdc, 0xa6, 0x32, 1, 2, 3}};
+		char d[PI_TFTP_DIR_MAX];
+		bool ok = pi_tftp_dir_name(&p, d);
+		assert_int_equal(ok, cases[i].want != NULL);
+		assert_string_equal(d, cases[i].want ? cases[i].want : "");
+	}
+	struct site s = {.tftp_root = NULL};
+	assert_string_equal(site_tftp_root(&s), "/srv/tftp");
+	struct pi p = {.model = PI_4B, .prefix = TFTP_PREFIX_SERIAL, .has_serial = true,
+		       .serial = "511e57f7"};
+	char *path = pi_tftp_dir_path(&s, &p);
+	assert_string_equal(path, "/srv/tftp/511e57f7");
+	free(path);
+	s.tftp_root = "/";
+	path = pi_tftp_dir_path(&s, &p);
+	assert_string_equal(path, "/511e57f7");
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model_names), cmocka_unit_test(test_model_caps),
 		cmocka_unit_test(test_mac),         cmocka_unit_test(test_ipv4),
-		cmocka_unit_test(test_sbuf),
+		cmocka_unit_test(test_sbuf),       cmocka_unit_test(test_tftp_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

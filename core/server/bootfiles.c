@@ -1,5 +1,5 @@
-/* bootparams — kernel command line and config.txt, as the Pi's initramfs and firmware read them. */
-#include "core/server/bootparams.h"
+/* bootfiles — kernel command line and config.txt, as the Pi's initramfs and firmware read them. */
+#include "core/server/bootfiles.h"
 
 #include <ctype.h>
 #include <stddef.h>

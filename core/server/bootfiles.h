@@ -1,10 +1,11 @@
-/* bootparams — what a Pi's kernel command line (cmdline.txt) and config.txt tell the kernel and
- * initramfs: the root device, the iSCSI login parameters in any of the three flavours the
- * initramfs understands (initramfs-tools iscsi_*=, dracut rd.iscsi.* / netroot=iscsi:,
- * RFC 4173 root=iscsi:), NFS root, ip=; and config.txt's kernel/initramfs lines.
+/* bootfiles — the boot files a Pi reads from its TFTP directory, as its firmware and
+ * initramfs read them: what cmdline.txt tells the kernel and initramfs (the root device, the
+ * iSCSI login parameters in any of the three flavours the initramfs understands:
+ * initramfs-tools iscsi_*=, dracut rd.iscsi.* / netroot=iscsi:, RFC 4173 root=iscsi:; NFS root,
+ * ip=) and config.txt's kernel/initramfs lines.
  * Facts: shared/spec/netboot-servers-and-failures.md §3.6 and §5. */
-#ifndef PNB_CORE_BOOTPARAMS_H
-#define PNB_CORE_BOOTPARAMS_H
+#ifndef PNB_CORE_BOOTFILES_H
+#define PNB_CORE_BOOTFILES_H
 
 #include <stdbool.h>
 #include <stddef.h>
