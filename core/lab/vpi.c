@@ -40,6 +40,7 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 		*data = r.data;
 	else
 		free(r.data);
+	v->fetched_bytes = r.bytes;
 	if (rc < 0) {
 		char srv[16];
 		ipv4_format(v->tftp_server, srv);
@@ -297,8 +298,9 @@ static int kernel_files(struct vpi *v)
 			initramfs = NULL;
 		}
 	}
+	char *ird = NULL;
 	if (initramfs &&
-	    fetch(v, STAGE_TFTP_KERNEL, initramfs, false, NULL, "initramfs-missing",
+	    fetch(v, STAGE_TFTP_KERNEL, initramfs, true, &ird, "initramfs-missing",
 		  "build the initramfs (update-initramfs) and copy it next to the kernel, or fix "
 		  "the initramfs line in config.txt") < 0) {
 		if (!strcmp(v->rule, "initramfs-missing")) {
@@ -307,6 +309,18 @@ static int kernel_files(struct vpi *v)
 					     initramfs, v->st[STAGE_TFTP_KERNEL].detail);
 		}
 		goto out;
+	}
+	if (ird) {
+		/* what the kernel will unpack: later, the root stage asks it for iSCSI or NFS */
+		char err[256];
+		v->initramfs_name = xstrdup(initramfs);
+		v->initramfs_ok = initramfs_inspect(ird, v->fetched_bytes, &v->initramfs, err,
+						    sizeof(err)) == 0;
+		vpi_log(v, "initramfs %s: %s", initramfs,
+			v->initramfs_ok ? (v->initramfs.iscsi ? "can log in to iSCSI"
+							      : "has no iSCSI initiator")
+					: err);
+		free(ird);
 	}
 	vpi_stage_done(v, STAGE_TFTP_KERNEL, "%s, %s, cmdline.txt%s%s", kernel, v->mi->dtb,
 		       initramfs ? ", " : "", initramfs ? initramfs : "");
@@ -330,7 +344,10 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 {
 	struct iscsi_check_opts o = {0};
 	char addr[16];
-	ipv4_format(v->site->address, addr);
+	uint32_t ip;
+	uint16_t port;
+	site_pi_portal(v->site, v->pi, &ip, &port);
+	ipv4_format(ip, addr);
 	o.host = bp->portal ? bp->portal : addr;
 	o.port = bp->port;
 	o.target = bp->target;
@@ -384,6 +401,36 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	return 0;
 }
 
+/* The kernel hands the root to the initramfs: without one that can log in (or with none at
+ * all) no iSCSI login ever leaves the Pi, which the monitor sees as no SYN after the kernel's
+ * DHCP (stage 7, no-iscsi-syn). */
+static int initramfs_iscsi(struct vpi *v)
+{
+	if (!v->initramfs_name) {
+		if (v->pi->initramfs_none)
+			return 0; /* initramfs = none: the kernel carries its own initiator */
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn",
+				"build an initramfs with the iSCSI hooks and name it in config.txt "
+				"(or [pi] initramfs = FILE); initramfs = none when the kernel carries "
+				"its own",
+				"config.txt loads no initramfs: the kernel alone has no iSCSI "
+				"initiator, so no login to the root is ever sent");
+	}
+	if (!v->initramfs_ok)
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn",
+				"rebuild the initramfs (update-initramfs or dracut) and copy it again",
+				"the initramfs %s is not a cpio archive the kernel can unpack, so no "
+				"login to the root is ever sent",
+				v->initramfs_name);
+	if (v->initramfs.iscsi)
+		return 0;
+	char *gap = initramfs_iscsi_gap(&v->initramfs);
+	int rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn", initramfs_iscsi_fix(&v->initramfs),
+			  "the initramfs %s cannot log in to iSCSI: %s", v->initramfs_name, gap);
+	free(gap);
+	return rc;
+}
+
 int vpi_root(struct vpi *v)
 {
 	struct boot_params bp;
@@ -392,7 +439,7 @@ int vpi_root(struct vpi *v)
 	if (bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err) < 0) {
 		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "cmdline-malformed", "fix cmdline.txt", "%s", err);
 	} else if (bp.iscsi) {
-		rc = root_iscsi(v, &bp);
+		rc = initramfs_iscsi(v) < 0 ? -1 : root_iscsi(v, &bp);
 	} else if (bp.nfsroot || (bp.root && !strcmp(bp.root, "/dev/nfs"))) {
 		if (!bp.nfsroot)
 			rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-nfsroot",

@@ -63,17 +63,23 @@ const char *render_daemon_reload(const char *daemon)
 
 /* ---- per-Pi facts ---- */
 
-static unsigned site_lun(const struct site *s)
+/* The portal as the initramfs takes it: "192.168.1.10" and the port apart. */
+static void portal_of(const struct site *s, const struct pi *p, char a[16], unsigned *port)
 {
-	return s->iscsi_target == TARGET_TGT ? 1 : 0; /* tgt: LUN 0 is its controller */
+	uint32_t ip;
+	uint16_t pt;
+	site_pi_portal(s, p, &ip, &pt);
+	ipv4_format(ip, a);
+	*port = pt;
 }
 
 static char *by_path(const struct site *s, const struct pi *p, int part)
 {
 	char a[16];
-	ipv4_format(s->address, a);
-	return xasprintf("/dev/disk/by-path/ip-%s:3260-iscsi-%s-lun-%u-part%d", a, p->target,
-			 site_lun(s), part);
+	unsigned port;
+	portal_of(s, p, a, &port);
+	return xasprintf("/dev/disk/by-path/ip-%s:%u-iscsi-%s-lun-%u-part%d", a, port, p->target,
+			 site_pi_lun(s, p), part);
 }
 
 static char *root_dev(const struct site *s, const struct pi *p)
@@ -86,13 +92,15 @@ static char *root_dev(const struct site *s, const struct pi *p)
 char *render_root_args(const struct site *s, const struct pi *p)
 {
 	char a[16];
-	ipv4_format(s->address, a);
+	unsigned port;
 	struct sbuf b;
 	sbuf_init(&b);
 	if (s->root == ROOT_NFS) {
+		ipv4_format(s->address, a);
 		sbuf_printf(&b, "root=/dev/nfs nfsroot=%s:%s,vers=3 rw", a, p->nfs_path);
 		return sbuf_take(&b);
 	}
+	portal_of(s, p, a, &port);
 	bool chap = p->chap && p->chap_secret;
 	const char *u = p->chap_user ? p->chap_user : p->name;
 	char *dev = root_dev(s, p);
@@ -100,8 +108,8 @@ char *render_root_args(const struct site *s, const struct pi *p)
 	case INITRAMFS_TOOLS:
 		sbuf_printf(&b,
 			    "iscsi_initiator=%s iscsi_target_name=%s iscsi_target_ip=%s "
-			    "iscsi_target_port=3260",
-			    p->initiator, p->target, a);
+			    "iscsi_target_port=%u",
+			    p->initiator, p->target, a, port);
 		if (chap)
 			sbuf_printf(&b, " iscsi_username=%s iscsi_password=%s", u, p->chap_secret);
 		sbuf_printf(&b, " root=%s rw", dev);
@@ -111,14 +119,14 @@ char *render_root_args(const struct site *s, const struct pi *p)
 		if (chap)
 			sbuf_printf(&b, " rd.iscsi.username=%s rd.iscsi.password=%s", u,
 				    p->chap_secret);
-		sbuf_printf(&b, " netroot=iscsi:%s::3260:%u:%s root=%s rw rd.neednet=1", a,
-			    site_lun(s), p->target, dev);
+		sbuf_printf(&b, " netroot=iscsi:%s::%u:%u:%s root=%s rw rd.neednet=1", a, port,
+			    site_pi_lun(s, p), p->target, dev);
 		break;
 	case INITRAMFS_RFC4173:
 		sbuf_printf(&b, "iscsi_initiator=%s root=iscsi:", p->initiator);
 		if (chap)
 			sbuf_printf(&b, "%s:%s@", u, p->chap_secret);
-		sbuf_printf(&b, "%s:6:3260:%u:%s", a, site_lun(s), p->target);
+		sbuf_printf(&b, "%s:6:%u:%u:%s", a, port, site_pi_lun(s, p), p->target);
 		if (p->root_uuid)
 			sbuf_printf(&b, " root=UUID=%s", p->root_uuid);
 		sbuf_add(&b, " rw");
@@ -189,7 +197,12 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_CHAP_USER] =
 	    xstrdup(p->chap && p->chap_secret ? (p->chap_user ? p->chap_user : p->name) : "");
 	v[P_CHAP_SECRET] = xstrdup(p->chap && p->chap_secret ? p->chap_secret : "");
-	v[P_LUN] = xasprintf("%u", site_lun(s));
+	v[P_LUN] = xasprintf("%u", site_pi_lun(s, p));
+	v[P_LUN_SET] = yes(p->lun >= 0);
+	char pa[16];
+	unsigned pport;
+	portal_of(s, p, pa, &pport);
+	v[P_PORTAL] = xasprintf("%s:%u", pa, pport);
 	v[P_ROOT_UUID] = xstrdup(p->root_uuid ? p->root_uuid : "");
 	v[P_ROOT_DEV] = root_dev(s, p);
 	v[P_BOOT_DEV] = by_path(s, p, 1);
@@ -281,7 +294,7 @@ static void site_values(const struct site *s, char **v)
 	}
 	v[R_OPT43_HEX] = sbuf_take(&hex);
 	v[R_OPT43_DATA] = sbuf_take(&data);
-	v[R_LUN] = xasprintf("%u", site_lun(s));
+	v[R_LUN] = xasprintf("%u", site_pi_lun(s, NULL));
 	v[R_KEA_TEST] = kea_test(s);
 }
 

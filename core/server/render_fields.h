@@ -24,7 +24,7 @@
 	X(R_TFTP, "server.tftp")                                                                  \
 	X(R_TFTP_ROOT, "server.tftp_root")                                                        \
 	X(R_ROOT, "server.root")               /* iscsi | nfs */                                 \
-	X(R_TARGET, "server.iscsi_target")     /* tgt | lio */                                   \
+	X(R_TARGET, "server.iscsi_target")     /* tgt | lio | external */                      \
 	X(R_IQN_BASE, "server.iqn_base")                                                          \
 	X(R_INITRAMFS, "server.initramfs")                                                        \
 	X(R_NFS_ROOT, "server.nfs_root")                                                          \
@@ -66,6 +66,8 @@
 	X(P_CHAP_USER, "pi.chap_user")                                                            \
 	X(P_CHAP_SECRET, "pi.chap_secret")                                                        \
 	X(P_LUN, "pi.lun")                                                                        \
+	X(P_LUN_SET, "pi.lun_set")   /* the profile gives the LUN: the target config sets it */   \
+	X(P_PORTAL, "pi.portal")     /* IPV4:PORT the Pi logs in to */                           \
 	X(P_ROOT_UUID, "pi.root_uuid")                                                            \
 	X(P_ROOT_DEV, "pi.root_dev")           /* UUID=… or the iSCSI by-path partition 2 */     \
 	X(P_BOOT_DEV, "pi.boot_dev")                                                              \

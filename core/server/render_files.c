@@ -219,13 +219,13 @@ static void server_files(struct files_state *f)
 	if (s->tftp == TFTP_HPA)
 		render_site_file(f, T_TFTPD, "default/tftpd-hpa", 0644, "/etc/default/tftpd-hpa",
 				 "tftpd-hpa");
-	if (s->root == ROOT_ISCSI) {
+	if (s->root == ROOT_ISCSI && s->iscsi_target != TARGET_EXTERNAL) {
 		bool tgt = s->iscsi_target == TARGET_TGT;
 		render_site_file(f, T_TGT, "iscsi/tgt-pinetboot.conf", 0600,
 				 tgt ? "/etc/tgt/conf.d/pinetboot.conf" : NULL, "tgt");
 		render_site_file(f, T_TARGETCLI, "iscsi/targetcli-pinetboot.sh", 0700,
 				 tgt ? NULL : "/etc/pinetboot/targetcli-pinetboot.sh", "lio");
-	} else {
+	} else if (s->root == ROOT_NFS) {
 		render_site_file(f, T_EXPORTS, "nfs/pinetboot.exports", 0644,
 				 "/etc/exports.d/pinetboot.exports", "nfs");
 	}

@@ -27,7 +27,7 @@ const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_PI_KEYS(KEY_HELP)};
 const char *const dhcp_mode_names[] = {"proxy", "full", "isc", "kea", "none", NULL};
 const char *const tftp_server_names[] = {"dnsmasq", "tftpd-hpa", NULL};
 const char *const root_kind_names[] = {"iscsi", "nfs", NULL};
-const char *const iscsi_target_names[] = {"tgt", "lio", NULL};
+const char *const iscsi_target_names[] = {"tgt", "lio", "external", NULL};
 const char *const initramfs_names[] = {"initramfs-tools", "dracut", "rfc4173", NULL};
 
 void site_init(struct site *s)
@@ -88,6 +88,7 @@ struct pi *site_add_pi(struct site *s, const char *name)
 	p->model = PI_MODEL_UNKNOWN;
 	p->prefix = TFTP_PREFIX_SERIAL;
 	p->chap = true;
+	p->lun = -1;
 	return p;
 }
 
@@ -267,6 +268,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 		s->iscsi_target = (enum iscsi_target_kind)profile_enum_lookup(iscsi_target_names, v);
 		break;
 	case SK_IQN_BASE: set_str(&s->iqn_base, v); break;
+	case SK_ISCSI_PORTAL: portal_parse(v, &s->portal_ip, &s->portal_port); break;
 	case SK_INITRAMFS:
 		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
 		break;
@@ -305,6 +307,8 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
 	case PK_NFS_PATH: set_str(&p->nfs_path, v); break;
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
+	case PK_ISCSI_PORTAL: portal_parse(v, &p->portal_ip, &p->portal_port); break;
+	case PK_LUN: p->lun = atoi(v); break;
 	case PK_KERNEL:
 		free(p->kernel);
 		p->kernel = strcasecmp(v, "auto") ? xstrdup(v) : NULL;
@@ -552,6 +556,30 @@ int profile_load_string(const char *name, const char *text, struct site *s, stru
 	return finish_load(&c, rc);
 }
 
+static char *portal_text(uint32_t ip, uint16_t port)
+{
+	char a[16];
+	if (!ip)
+		return NULL;
+	ipv4_format(ip, a);
+	return port ? xasprintf("%s:%u", a, (unsigned)port) : xstrdup(a);
+}
+
+void site_pi_portal(const struct site *s, const struct pi *p, uint32_t *ip, uint16_t *port)
+{
+	*ip = p && p->portal_ip ? p->portal_ip : s->portal_ip ? s->portal_ip : s->address;
+	*port = p && p->portal_ip ? p->portal_port : s->portal_ip ? s->portal_port : 0;
+	if (!*port)
+		*port = 3260;
+}
+
+unsigned site_pi_lun(const struct site *s, const struct pi *p)
+{
+	if (p && p->lun >= 0)
+		return (unsigned)p->lun;
+	return s->iscsi_target == TARGET_TGT ? 1 : 0; /* tgt: LUN 0 is its controller */
+}
+
 char *profile_server_value(const struct site *s, enum profile_server_key key)
 {
 	char a[16], b[16];
@@ -568,6 +596,7 @@ char *profile_server_value(const struct site *s, enum profile_server_key key)
 	case SK_ROOT: return xstrdup(root_kind_names[s->root]);
 	case SK_ISCSI_TARGET: return xstrdup(iscsi_target_names[s->iscsi_target]);
 	case SK_IQN_BASE: return xstrdup(s->iqn_base);
+	case SK_ISCSI_PORTAL: return portal_text(s->portal_ip, s->portal_port);
 	case SK_INITRAMFS: return xstrdup(initramfs_names[s->initramfs]);
 	case SK_NFS_ROOT: return xstrdup(s->nfs_root);
 	case SK_RANGE:
@@ -626,6 +655,8 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
 	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
 	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
+	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
+	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
 	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
 	case PK_INITRAMFS:
 		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;

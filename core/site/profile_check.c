@@ -104,11 +104,65 @@ void size_format(uint64_t b, char out[24])
 }
 
 /* RFC 3720 §3.2.6.3.1 with the RFC 3722 profile: after stringprep an ASCII iSCSI name holds
- * only a-z, 0-9, '-', '.' and ':'; we take names as written, so upper case is refused rather
- * than silently folded (tgt and LIO compare the bytes). */
+ * only a-z, 0-9, '-', '.' and ':'. Upper case is what the stringprep step folds: NAS vendors
+ * show names with it (iqn.2000-01.com.synology:BlackSyno.PiTarget), and the Pi must send the
+ * name exactly as the target shows it, so it is taken as written. */
 static bool iqn_char(char c)
 {
-	return islower((unsigned char)c) || isdigit((unsigned char)c) || c == '-' || c == '.';
+	return isalnum((unsigned char)c) || c == '-' || c == '.';
+}
+
+bool iqn_equal(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+bool portal_parse(const char *v, uint32_t *ip, uint16_t *port)
+{
+	char host[16];
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	if (n == 0 || n >= sizeof(host))
+		return false;
+	memcpy(host, v, n);
+	host[n] = '\0';
+	uint32_t a;
+	if (!ipv4_parse(host, &a) || !a)
+		return false;
+	unsigned long pt = 0;
+	if (colon) {
+		char *end;
+		if (!colon[1] || colon[1] == '-' || colon[1] == '+')
+			return false;
+		pt = strtoul(colon + 1, &end, 10);
+		if (*end || pt < 1 || pt > 65535)
+			return false;
+	}
+	*ip = a;
+	*port = (uint16_t)pt;
+	return true;
+}
+
+/* "IPV4[:PORT]": it lands in cmdline.txt words (iscsi_target_ip=, netroot=iscsi:…), so only
+ * a dotted quad and a decimal port get through. */
+static char *check_portal(const char *v)
+{
+	uint32_t ip;
+	uint16_t port;
+	if (!portal_parse(v, &ip, &port))
+		return xasprintf("\"%s\" is not an iSCSI portal (expected IPV4 or IPV4:PORT, e.g. "
+				 "192.168.1.10 or 192.168.1.10:3260)",
+				 v);
+	return NULL;
+}
+
+static char *check_lun(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || !isdigit((unsigned char)v[0]) || n < 0 || n > 16383)
+		return xasprintf("\"%s\" is not a LUN (expected a number from 0 to 16383, e.g. 1)", v);
+	return NULL;
 }
 
 bool iqn_valid(const char *iqn)
@@ -287,10 +341,11 @@ char *profile_check_server_value(enum profile_server_key key, const char *v)
 	case SK_IQN_BASE:
 		if (!iqn_valid(v) || strchr(v, ':'))
 			return xasprintf("\"%s\" is not an IQN prefix (expected "
-					 "iqn.yyyy-mm.reversed.domain in lowercase, e.g. "
+					 "iqn.yyyy-mm.reversed.domain, e.g. "
 					 "iqn.2026-11.lan.example)",
 					 v);
 		return NULL;
+	case SK_ISCSI_PORTAL: return check_portal(v);
 	case SK_RANGE: return profile_parse_range(v, NULL, NULL);
 	case SK_ROUTER:
 	case SK_DNS: return check_ipv4(v);
@@ -467,12 +522,14 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 	case PK_TARGET:
 		if (!iqn_valid(v))
 			return xasprintf("\"%s\" is not an iSCSI name (expected "
-					 "iqn.yyyy-mm.reversed.domain:identifier in lowercase, e.g. "
+					 "iqn.yyyy-mm.reversed.domain:identifier, e.g. "
 					 "iqn.2026-11.lan.example:kitchen)",
 					 v);
 		return NULL;
 	case PK_ROOT_UUID: return check_uuid(v);
 	case PK_HOSTNAME: return profile_check_name("host name", v);
+	case PK_ISCSI_PORTAL: return check_portal(v);
+	case PK_LUN: return check_lun(v);
 	case PK_KERNEL: return check_boot_file(v, false);
 	case PK_INITRAMFS: return check_boot_file(v, true);
 	case PK_COUNT: break;
