@@ -16,6 +16,7 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 #include "core/server/bootfiles.h"
+#include "core/server/initramfs.h"
 #include "core/site/tftp_dir.h"
 
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
@@ -149,6 +150,73 @@ static int write_text(const char *path, const char *text, char *err, size_t errl
 	return -1;
 }
 
+static void note_add(struct provision_result *r, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(r->boot_note);
+	snprintf(r->boot_note + n, sizeof(r->boot_note) - n, fmt, n ? "; " : "", a, b);
+}
+
+/* A Pi 3's ROM asks for bootcode.bin in the TFTP root before its own directory: copied there
+ * from the image unless one is there already. Then the initramfs config.txt loads, looked
+ * into (an iSCSI root needs one that can log in). */
+static void boot_files_note(const struct site *s, const struct pi *p, const char *dir,
+			    struct provision_result *r)
+{
+	const char *top = s->tftp_root;
+	if (model_info(p->model)->fetches_bootcode && top) {
+		char *want = xasprintf("%s/bootcode.bin", top), *have = xasprintf("%s/bootcode.bin", dir);
+		size_t len;
+		char *data = access(want, F_OK) != 0 ? fs_read_file(have, &len) : NULL;
+		if (data && fs_write_atomic(want, data, len, 0644) == 0)
+			note_add(r, "%scopied %s to %s", "bootcode.bin", top);
+		free(data);
+		free(want);
+		free(have);
+	}
+	if (s->root != ROOT_ISCSI || p->initramfs_none)
+		return;
+	char *cfgpath = xasprintf("%s/config.txt", dir);
+	size_t len;
+	char *cfg = fs_read_file(cfgpath, &len);
+	struct config_board b = {p->model, p->has_serial ? p->serial : NULL};
+	struct config_txt ct;
+	config_txt_parse(cfg ? cfg : "", &b, &ct);
+	const char *k[4];
+	size_t nk = config_txt_kernels(&ct, p->model, k), i = 0;
+	for (char *kp = NULL; i < nk; i++, free(kp)) {
+		kp = xasprintf("%s/%s", dir, k[i]);
+		if (access(kp, F_OK) == 0) {
+			free(kp);
+			break;
+		}
+	}
+	bool automatic;
+	char *ird = config_txt_initramfs(&ct, k[i < nk ? i : 0], &automatic);
+	if (!ird) {
+		note_add(r, "%sconfig.txt loads no initramfs%s%s: the kernel cannot log in to iSCSI "
+			    "(build one with open-iscsi on the Pi and set [pi] initramfs = FILE)",
+			 "", "");
+	} else {
+		char *path = xasprintf("%s/%s", dir, ird), err[256];
+		struct initramfs_info in;
+		if (initramfs_inspect_file(path, &in, err, sizeof(err)) < 0) {
+			note_add(r, "%sinitramfs %s: %s", ird, err);
+		} else if (!in.iscsi) {
+			char *gap = initramfs_iscsi_gap(&in);
+			note_add(r, "%sinitramfs %s cannot log in to iSCSI: %s", ird, gap);
+			note_add(r, "%sfix: %s%s", initramfs_iscsi_fix(&in), "");
+			free(gap);
+		} else {
+			note_add(r, "%sinitramfs %s can log in to iSCSI%s", ird, "");
+		}
+		free(path);
+	}
+	free(ird);
+	config_txt_done(&ct);
+	free(cfg);
+	free(cfgpath);
+}
+
 /* The boot FAT's files into dir, then cmdline.txt/config.txt edited for the network root. */
 static int fill_tftp(const struct site *s, const struct pi *p, const char *backing, const char *dir,
 		     struct provision_result *r, char *err, size_t errlen)
@@ -192,6 +260,8 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	free(cmdpath);
 	free(cfgpath);
 	r->tftp_files = count_files(dir);
+	if (rc == 0)
+		boot_files_note(s, p, dir, r);
 	return rc;
 }
 

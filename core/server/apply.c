@@ -17,6 +17,52 @@
 static const char *const daemon_order[] = {"tgt",     "lio",	  "nfs", "tftpd-hpa",
 					   "dnsmasq", "isc-dhcp", "kea"};
 
+/* A line of text equal to line once blanks are ignored (an admin may indent the include). */
+static bool has_line_loose(const char *text, size_t len, const char *line)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		const char *a = p, *b = line;
+		while (a < p + l || *b) {
+			while (a < p + l && (*a == ' ' || *a == '\t'))
+				a++;
+			while (*b == ' ' || *b == '\t')
+				b++;
+			if (a == p + l || !*b || *a != *b)
+				break;
+			a++;
+			b++;
+		}
+		if (a == p + l && !*b)
+			return true;
+		p += l + 1;
+	}
+	return false;
+}
+
+/* old plus add's non-comment line (with its comments) when old lacks it. Heap, caller frees. */
+static char *include_merge(const char *old, size_t old_len, const char *add, size_t *out_len)
+{
+	const char *line = add;
+	while (*line == '#')
+		line += strcspn(line, "\n") + 1;
+	char *want = xstrndup(line, strcspn(line, "\n"));
+	struct sbuf b;
+	sbuf_init(&b);
+	if (old_len)
+		sbuf_addn(&b, old, old_len);
+	if (!old || !has_line_loose(old, old_len, want)) {
+		if (b.len && b.buf[b.len - 1] != '\n')
+			sbuf_addc(&b, '\n');
+		sbuf_add(&b, add);
+	}
+	free(want);
+	*out_len = b.len;
+	return sbuf_take(&b);
+}
+
 static void note_daemon(struct apply_plan *plan, const char *d)
 {
 	if (!d)
@@ -57,20 +103,24 @@ static int plan_item(struct apply_item *it, struct problems *ps)
 			     strerror(errno));
 		return -1;
 	}
-	if (f->merge_lines) {
+	if (f->merge_include) {
+		it->content = include_merge(old, old_len, f->content, &it->len);
+	} else if (f->merge_lines) {
 		it->content = config_txt_merge(old ? old : "", old_len, f->content, &it->len);
 	} else {
 		it->content = xstrndup(f->content, f->len);
 		it->len = f->len;
 	}
 	struct stat st;
-	if (!old && f->merge_lines && it->len == 0)
-		it->change = APPLY_SAME; /* no line to add: no empty file either */
+	if (!old && (f->merge_lines || f->merge_include) && (it->len == 0 || f->merge_include))
+		it->change = APPLY_SAME; /* no line to add: no empty file either; no dhcpd.conf of
+					  * ours (the subnet is the admin's): lint says so */
 	else if (!old)
 		it->change = APPLY_NEW;
 	else if (old_len != it->len || memcmp(old, it->content, it->len) != 0)
 		it->change = APPLY_CHANGED;
-	else if (!f->merge_lines && stat(it->target, &st) == 0 && (st.st_mode & 07777) != f->mode)
+	else if (!f->merge_lines && !f->merge_include && stat(it->target, &st) == 0 &&
+		 (st.st_mode & 07777) != f->mode)
 		it->change = APPLY_CHANGED;
 	else
 		it->change = APPLY_SAME;
@@ -142,7 +192,7 @@ static char *manifest_text(const struct render_set *rs)
 	sbuf_init(&b);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
-		if (f->install_path && !f->merge_lines)
+		if (f->install_path && !f->merge_lines && !f->merge_include)
 			sbuf_printf(&b, "%s\t%s\n", f->install_path, f->daemon ? f->daemon : "");
 	}
 	return sbuf_take(&b);

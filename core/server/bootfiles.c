@@ -470,6 +470,9 @@ char *config_txt_profile_lines(const struct pi *p)
 	if (p->kernel)
 		sbuf_printf(&b, "# pinetboot: the kernel [pi \"%s\"] names\nkernel=%s\n", p->name,
 			    p->kernel);
+	if (p->config_extra)
+		sbuf_printf(&b, "# pinetboot: config_extra of [pi \"%s\"]\n%s\n", p->name,
+			    p->config_extra);
 	if (p->initramfs)
 		sbuf_printf(&b,
 			    "# pinetboot: the initramfs [pi \"%s\"] names (it reaches the network "

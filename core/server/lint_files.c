@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/server/lint.h"
+#include "core/server/render.h"
 #include "core/base/util.h"
 #include "core/site/tftp_dir.h"
 
@@ -35,6 +37,7 @@ struct lint_ctx {
 	char tgt_addr[64]; /* the first initiator-address of the block ("" none) */
 	bool tgt_any_addr; /* the block has an initiator-address line at all */
 	bool *tgt_found; /* per Pi */
+	bool dhcpd_includes; /* some .conf in /etc/dhcp includes pinetboot's fragment */
 };
 
 typedef void (*line_fn)(struct lint_ctx *c, const char *file, int line, char *text);
@@ -212,6 +215,8 @@ static void dhcpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 	char *t = str_trim(text);
 	if (*t == '#' || !*t)
 		return;
+	if (!strncmp(t, "include", 7) && strstr(t, RENDER_DHCPD_FRAGMENT))
+		c->dhcpd_includes = true;
 	if (strstr(t, "vendor-encapsulated-options") || strstr(t, "option 43"))
 		check_menu_text(c, file, line, t, "option 43");
 	if (!strncmp(t, "next-server", 11) || strstr(t, "tftp-server-name"))
@@ -554,6 +559,24 @@ static void lint_pi_files(struct lint_ctx *c)
 	}
 }
 
+/* dhcpd reads dhcpd.conf only: an installed fragment nothing includes sends no Pi anything. */
+static void dhcpd_included(struct lint_ctx *c)
+{
+	if (c->s->dhcp != DHCP_ISC || c->dhcpd_includes)
+		return;
+	char *frag = lint_under_root(c->root, RENDER_DHCPD_FRAGMENT);
+	char *conf = lint_under_root(c->root, RENDER_DHCPD_CONF);
+	if (access(frag, F_OK) == 0)
+		problems_add(c->ps, PROBLEM_ERROR, conf, 0, NULL, "include",
+			     "%s does not include " RENDER_DHCPD_FRAGMENT ", so dhcpd never reads "
+			     "the Pis' hosts and boot options and no Pi gets a boot offer (stage 2) "
+			     "(fix: add the line '" RENDER_DHCPD_INCLUDE "' at the end of it, as "
+			     "pinetboot apply does)",
+			     access(conf, F_OK) == 0 ? "it" : "it is missing, so it");
+	free(frag);
+	free(conf);
+}
+
 void lint_installed(const struct site *s, const char *root, struct problems *ps)
 {
 	struct lint_ctx c = {.s = s, .root = root, .ps = ps};
@@ -564,6 +587,7 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 	each_file_in(&c, "/etc/dnsmasq.d", NULL, dnsmasq_line);
 	each_file_in(&c, "/etc/dhcp", ".conf", dhcpd_line);
 	dhcp_verdicts(&c);
+	dhcpd_included(&c);
 	p = lint_under_root(root, "/etc/exports");
 	each_line(&c, p, exports_line);
 	free(p);

@@ -98,6 +98,8 @@ char *render_root_args(const struct site *s, const struct pi *p)
 	if (s->root == ROOT_NFS) {
 		ipv4_format(s->address, a);
 		sbuf_printf(&b, "root=/dev/nfs nfsroot=%s:%s,vers=3 rw", a, p->nfs_path);
+		if (p->cmdline_extra)
+			sbuf_printf(&b, " %s", p->cmdline_extra);
 		return sbuf_take(&b);
 	}
 	portal_of(s, p, a, &port);
@@ -133,6 +135,8 @@ char *render_root_args(const struct site *s, const struct pi *p)
 		break;
 	}
 	free(dev);
+	if (p->cmdline_extra) /* after the root words: export and provision both take them here */
+		sbuf_printf(&b, " %s", p->cmdline_extra);
 	return sbuf_take(&b);
 }
 
@@ -199,6 +203,9 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_CHAP_SECRET] = xstrdup(p->chap && p->chap_secret ? p->chap_secret : "");
 	v[P_LUN] = xasprintf("%u", site_pi_lun(s, p));
 	v[P_LUN_SET] = yes(p->lun >= 0);
+	v[P_BOOT_MOUNT] = xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
+	/* the boot files the Pi updates are its TFTP directory, over NFS (NFS roots always) */
+	v[P_BOOT_NFS] = yes((s->root == ROOT_NFS || s->boot_writeback) && *v[P_TFTP_DIR]);
 	char pa[16];
 	unsigned pport;
 	portal_of(s, p, pa, &pport);

@@ -68,6 +68,8 @@
 	X(P_LUN, "pi.lun")                                                                        \
 	X(P_LUN_SET, "pi.lun_set")   /* the profile gives the LUN: the target config sets it */   \
 	X(P_PORTAL, "pi.portal")     /* IPV4:PORT the Pi logs in to */                           \
+	X(P_BOOT_MOUNT, "pi.boot_mount") /* /boot/firmware or /boot */                           \
+	X(P_BOOT_NFS, "pi.boot_nfs") /* its TFTP directory is mounted there over NFS */          \
 	X(P_ROOT_UUID, "pi.root_uuid")                                                            \
 	X(P_ROOT_DEV, "pi.root_dev")           /* UUID=… or the iSCSI by-path partition 2 */     \
 	X(P_BOOT_DEV, "pi.boot_dev")                                                              \

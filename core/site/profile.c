@@ -43,6 +43,7 @@ void site_init(struct site *s)
 	s->initramfs = INITRAMFS_TOOLS;
 	s->nfs_root = xstrdup("/srv/nfs");
 	s->reply_delay = -1;
+	s->boot_writeback = true;
 }
 
 static void pi_done(struct pi *p)
@@ -56,6 +57,8 @@ static void pi_done(struct pi *p)
 	free(p->root_uuid);
 	free(p->kernel);
 	free(p->initramfs);
+	free(p->cmdline_extra);
+	free(p->config_extra);
 	free(p->nfs_path);
 	free(p->hostname);
 	free(p->chap_user);
@@ -269,6 +272,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 		break;
 	case SK_IQN_BASE: set_str(&s->iqn_base, v); break;
 	case SK_ISCSI_PORTAL: portal_parse(v, &s->portal_ip, &s->portal_port); break;
+	case SK_BOOT_WRITEBACK: s->boot_writeback = strcasecmp(v, "none") != 0; break;
 	case SK_INITRAMFS:
 		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
 		break;
@@ -309,6 +313,9 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
 	case PK_ISCSI_PORTAL: portal_parse(v, &p->portal_ip, &p->portal_port); break;
 	case PK_LUN: p->lun = atoi(v); break;
+	case PK_CMDLINE_EXTRA: set_str(&p->cmdline_extra, v); break;
+	case PK_CONFIG_EXTRA: set_str(&p->config_extra, v); break;
+	case PK_BOOT_MOUNT: p->boot_mount_old = !strcmp(v, "/boot") || !strcmp(v, "/boot/"); break;
 	case PK_KERNEL:
 		free(p->kernel);
 		p->kernel = strcasecmp(v, "auto") ? xstrdup(v) : NULL;
@@ -597,6 +604,7 @@ char *profile_server_value(const struct site *s, enum profile_server_key key)
 	case SK_ISCSI_TARGET: return xstrdup(iscsi_target_names[s->iscsi_target]);
 	case SK_IQN_BASE: return xstrdup(s->iqn_base);
 	case SK_ISCSI_PORTAL: return portal_text(s->portal_ip, s->portal_port);
+	case SK_BOOT_WRITEBACK: return xstrdup(s->boot_writeback ? "nfs" : "none");
 	case SK_INITRAMFS: return xstrdup(initramfs_names[s->initramfs]);
 	case SK_NFS_ROOT: return xstrdup(s->nfs_root);
 	case SK_RANGE:
@@ -657,6 +665,9 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
 	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
 	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
+	case PK_CMDLINE_EXTRA: return p->cmdline_extra ? xstrdup(p->cmdline_extra) : NULL;
+	case PK_CONFIG_EXTRA: return p->config_extra ? xstrdup(p->config_extra) : NULL;
+	case PK_BOOT_MOUNT: return xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
 	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
 	case PK_INITRAMFS:
 		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;

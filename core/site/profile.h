@@ -35,6 +35,9 @@
 	X(SK_INITRAMFS, "initramfs", "initramfs-tools | dracut | rfc4173 (how the Pi's initramfs " \
 				     "finds its iSCSI root)")                                     \
 	X(SK_NFS_ROOT, "nfs_root", "absolute directory holding one NFS root per Pi")              \
+	X(SK_BOOT_WRITEBACK, "boot_writeback", "nfs | none: each Pi's TFTP directory exported "  \
+					       "over NFS and mounted at its boot mount, so kernel "  \
+					       "upgrades on the Pi reach TFTP (default nfs)")        \
 	X(SK_RANGE, "range", "full DHCP: first-last address, e.g. 192.168.20.100-192.168.20.199") \
 	X(SK_ROUTER, "router", "full DHCP: default gateway handed to the Pis")                    \
 	X(SK_DNS, "dns", "full DHCP: DNS server handed to the Pis")                               \
@@ -60,6 +63,13 @@
 	X(PK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] of this Pi's target (default: the "        \
 					   "server's iscsi_portal)")                               \
 	X(PK_LUN, "lun", "the LUN of this Pi's root disk (default: tgt 1, lio 0, external 0)")     \
+	X(PK_BOOT_MOUNT, "boot_mount", "/boot/firmware | /boot: where the Pi's OS keeps its boot "   \
+				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
+				       "/boot)")                                                    \
+	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
+					     "\"console=ttyAMA0 earlycon\"")                       \
+	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \
+					   "under [all], e.g. enable_uart=1")                       \
 	X(PK_KERNEL, "kernel", "auto | FILE: the kernel config.txt loads (auto: the OS's own "    \
 			       "choice)")                                                          \
 	X(PK_INITRAMFS, "initramfs", "auto | none | FILE: the initramfs config.txt loads "        \
@@ -111,6 +121,9 @@ struct pi {
 	uint32_t portal_ip;       /* iscsi_portal (0: the server's) */
 	uint16_t portal_port;     /* 0: the server's, else 3260 */
 	int lun;                  /* -1: the target kind's default */
+	bool boot_mount_old;      /* boot_mount = /boot (else /boot/firmware) */
+	char *cmdline_extra;      /* words appended to cmdline.txt (validated), or NULL */
+	char *config_extra;       /* KEY=VALUE line added to config.txt (validated), or NULL */
 	char *kernel;             /* kernel= pinetboot adds to config.txt; NULL: auto (the OS's) */
 	char *initramfs;          /* initramfs line pinetboot adds; NULL: auto (the OS's) */
 	bool initramfs_none;      /* initramfs = none: the Pi boots without one (NFS root, or a
@@ -132,6 +145,7 @@ struct site {
 	char *tftp_root;
 	enum root_kind root;
 	enum iscsi_target_kind iscsi_target;
+	bool boot_writeback;      /* boot_writeback = nfs (the default) */
 	uint32_t portal_ip;       /* iscsi_portal (0: address) */
 	uint16_t portal_port;     /* 0: 3260 */
 	char *iqn_base;

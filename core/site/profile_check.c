@@ -156,6 +156,56 @@ static char *check_portal(const char *v)
 	return NULL;
 }
 
+/* Characters a cmdline.txt word or a config.txt value may hold here: the initramfs reads the
+ * command line with shell scripts and config.txt has '#' comments, so no quote, '$', '`', '\\',
+ * ';', '&', '|', '#', '<', '>' or control character gets through. */
+static bool plain_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._:/=,+@%-", c);
+}
+
+static char *check_cmdline_extra(const char *v)
+{
+	static const char *const owned[] = {"root=", "ip=", "nfsroot=", "netroot=", "iscsi_",
+					    "ISCSI_", "rd.iscsi.", "rootwait", NULL};
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 512;
+	for (const char *c = v; ok && *c; c++)
+		ok = plain_char(*c) || (*c == ' ' && c[1] != ' ');
+	if (!ok)
+		return xasprintf("\"%s\" is not a list of kernel command-line words (expected words "
+				 "of letters, digits and ._:/=,+@%%- separated by single spaces, at "
+				 "most 512 characters, e.g. console=ttyAMA0 earlycon)",
+				 v);
+	for (const char *w = v; *w; w += strcspn(w, " "), w += *w == ' ')
+		for (size_t i = 0; owned[i]; i++)
+			if (!strncmp(w, owned[i], strlen(owned[i])))
+				return xasprintf("\"%s\" sets %s, which pinetboot writes from the "
+						 "profile (expected other words; the root and network "
+						 "words follow root, iscsi_target, initramfs and the Pi's "
+						 "keys)",
+						 v, owned[i]);
+	return NULL;
+}
+
+static char *check_config_extra(const char *v)
+{
+	size_t k = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	bool ok = k > 0 && v[k] == '=' && strlen(v) <= 200;
+	for (const char *c = v + k + 1; ok && k && *c; c++)
+		ok = plain_char(*c) || *c == ' ';
+	if (!ok)
+		return xasprintf("\"%s\" is not a config.txt setting (expected one KEY=VALUE line, "
+				 "e.g. enable_uart=1; the value of letters, digits, spaces and "
+				 "._:/=,+@%%-)",
+				 v);
+	if ((k == 6 && !strncmp(v, "kernel", 6)) || (k == 9 && !strncmp(v, "ramfsfile", 9)))
+		return xasprintf("\"%s\": set the kernel and initramfs with the kernel and "
+				 "initramfs keys",
+				 v);
+	return NULL;
+}
+
 static char *check_lun(const char *v)
 {
 	char *end;
@@ -346,6 +396,10 @@ char *profile_check_server_value(enum profile_server_key key, const char *v)
 					 v);
 		return NULL;
 	case SK_ISCSI_PORTAL: return check_portal(v);
+	case SK_BOOT_WRITEBACK:
+		if (strcmp(v, "nfs") && strcmp(v, "none"))
+			return xasprintf("\"%s\" is not accepted (expected nfs or none)", v);
+		return NULL;
 	case SK_RANGE: return profile_parse_range(v, NULL, NULL);
 	case SK_ROUTER:
 	case SK_DNS: return check_ipv4(v);
@@ -530,6 +584,12 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 	case PK_HOSTNAME: return profile_check_name("host name", v);
 	case PK_ISCSI_PORTAL: return check_portal(v);
 	case PK_LUN: return check_lun(v);
+	case PK_CMDLINE_EXTRA: return check_cmdline_extra(v);
+	case PK_CONFIG_EXTRA: return check_config_extra(v);
+	case PK_BOOT_MOUNT:
+		if (strcmp(v, "/boot") && strcmp(v, "/boot/firmware"))
+			return xasprintf("\"%s\" is not accepted (expected /boot/firmware or /boot)", v);
+		return NULL;
 	case PK_KERNEL: return check_boot_file(v, false);
 	case PK_INITRAMFS: return check_boot_file(v, true);
 	case PK_COUNT: break;

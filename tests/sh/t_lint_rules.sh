@@ -221,7 +221,8 @@ if "$PINETBOOT" apply --help >/dev/null 2>&1; then
             's/^iqn_base/iscsi_target = lio\niqn_base/' 's/^iqn_base/tftp = tftpd-hpa\niqn_base/'
             's/^iqn_base/root = nfs\niqn_base/')
   for v in "${variants[@]}"; do
-    rm -rf "$T/applied"; mkdir "$T/applied"
+    rm -rf "$T/applied"; mkdir -p "$T/applied/etc/dhcp"
+    echo 'authoritative;' > "$T/applied/etc/dhcp/dhcpd.conf"  # the admin's, as Debian installs it
     sed "$v" "$T/base.conf" > "$T/v.conf"
     expect_exit 0 "$PINETBOOT" apply "$T/v.conf" --root "$T/applied"
     expect_exit 0 "$PINETBOOT" lint "$T/v.conf" --root "$T/applied"
