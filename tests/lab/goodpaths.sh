@@ -165,7 +165,8 @@ gp_lint() {
   rm -rf "$r"; mkdir -p "$r/etc/dnsmasq.d" "$r/etc/dhcp" "$r/etc/exports.d" "$r/etc/tgt/conf.d" "$r$T"
   cp "$T/exp/dnsmasq.d/pinetboot.conf" "$r/etc/dnsmasq.d/"
   case $(sed -n 's/^dhcp = //p' "$T/site.conf") in
-    isc) cp "$T/exp/dhcp/dhcpd-pinetboot.conf" "$r/etc/dhcp/" ;;
+    isc) cp "$T/exp/dhcp/dhcpd-pinetboot.conf" "$r/etc/dhcp/"  # and the line README.txt gives
+         printf 'authoritative;\ninclude "/etc/dhcp/dhcpd-pinetboot.conf";\n' >"$r/etc/dhcp/dhcpd.conf" ;;
   esac
   [[ -f "$T/exp/iscsi/tgt-pinetboot.conf" ]] && cp "$T/exp/iscsi/tgt-pinetboot.conf" "$r/etc/tgt/conf.d/pinetboot.conf"
   [[ -f "$T/exp/nfs/pinetboot.exports" ]] && cp "$T/exp/nfs/pinetboot.exports" "$r/etc/exports.d/"
