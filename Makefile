@@ -4,6 +4,9 @@
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+DATADIR     ?= $(PREFIX)/share
 DESTDIR  ?=
 BUILD    ?= build
 CC       ?= cc
@@ -35,7 +38,7 @@ LDFLAGS  += -fsanitize=address,undefined
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2 -lpthread -lcrypt -lcsv
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)/gen \
+ALL_CFLAGS := $(CPPFLAGS) -std=c11 -D_GNU_SOURCE -DPNB_VERSION=\"$(VERSION)\" -I. -I$(BUILD)/gen \
               $(WFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 
 # Sources: every .c in the four code folders; cli/main.c is the only entry point.
@@ -46,6 +49,8 @@ LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/templates_data.
 MAIN_OBJ := $(BUILD)/cli/main.o
 BIN      := $(BUILD)/pinetboot
 LIBA     := $(BUILD)/libpinetboot.a
+# Shell completions, generated from the commands' option tables by the binary itself.
+COMPLETIONS := $(BUILD)/completion/pinetboot $(BUILD)/completion/_pinetboot
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
@@ -53,9 +58,9 @@ TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOL_BIN := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 TEMPLATES := $(sort $(wildcard templates/*))
 
-.PHONY: all deps run check check-asan unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
+.PHONY: all deps run check check-asan check-deb deb unit bench fuzz fuzz-build install uninstall clean help format pkgcheck
 
-all: pkgcheck $(BIN) $(TOOL_BIN)
+all: pkgcheck $(BIN) $(TOOL_BIN) $(COMPLETIONS)
 
 # A plain `make` on a machine without the -dev packages says what to do instead of failing
 # on the first missing header.
@@ -72,6 +77,8 @@ help:
 	@echo "make bench      benchmarks against tshark/tcpdump/dd/bmaptool (prints ratios)"
 	@echo "make fuzz       libFuzzer harnesses, FUZZ_SECONDS each (default 60)"
 	@echo "make install    PREFIX=$(PREFIX) DESTDIR=…"
+	@echo "make deb        a Debian package (debhelper) in $(BUILD)/deb/, checked by lintian"
+	@echo "make check-deb  make deb, then install it, run it and remove it (needs root)"
 
 deps:
 	$(Q)bash scripts/install-deps.sh
@@ -105,6 +112,14 @@ $(BUILD)/tools/%: tests/tools/%.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -MMD -MP $< -o $@ $(LDFLAGS) $(LIBA) $(PKG_LIBS)
 
+$(BUILD)/completion/pinetboot: $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/completion/_pinetboot: $(BIN)
+	@mkdir -p $(dir $@)
+	$(Q)$(BIN) completion zsh > $@.tmp && mv $@.tmp $@
+
 unit: $(UNIT_BIN)
 
 # run and check install missing packages first, then build in a sub-make: this make already
@@ -124,6 +139,16 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-asan SAN=1 all unit
 	$(Q)BUILD=build-asan PNB_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run.sh
+
+# The Debian package: built from a copy of the tree in $(BUILD)/deb (debhelper, lintian and
+# fakeroot are installed first when missing; they are not needed for make check).
+deb: deps
+	$(Q)bash scripts/install-deps.sh mk/debian-packages-deb.txt
+	$(Q)bash scripts/make-deb.sh $(BUILD)/deb
+
+check-deb: deb
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)PNB_DEB_DIR=$(BUILD)/deb bash tests/pkg/deb_install.sh
 
 bench: all
 	$(Q)for b in bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done
@@ -145,13 +170,19 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c build-fuzz/libpinetboot.a
 format:
 	$(Q)clang-format -i $(LIB_SRC) cli/main.c $(wildcard */*.h core/*/*.h)
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+install: $(BIN) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/pinetboot/templates
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/pinetboot
 	install -m 644 man/pinetboot.1 $(DESTDIR)$(MANDIR)/man1/pinetboot.1
+	install -m 644 $(BUILD)/completion/pinetboot $(DESTDIR)$(BASHCOMPDIR)/pinetboot
+	install -m 644 $(BUILD)/completion/_pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/pinetboot/templates/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/pinetboot $(DESTDIR)$(MANDIR)/man1/pinetboot.1
+	rm -f $(DESTDIR)$(BINDIR)/pinetboot $(DESTDIR)$(MANDIR)/man1/pinetboot.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/pinetboot $(DESTDIR)$(ZSHCOMPDIR)/_pinetboot
+	rm -rf $(DESTDIR)$(DATADIR)/pinetboot/templates
 
 clean:
 	rm -rf build build-asan build-fuzz

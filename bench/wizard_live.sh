@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench/wizard_live.sh — the wizard's Monitor step under load: pnb_replay sends generated
-# netboot traffic through a veth pair (other end in a test network namespace) for N s at
-# PNB_LIVE_PPS (default 100,000/s) while the wizard, in tmux at 80x24, captures on the near end
-# with its pcap fd in the poll loop (bounded dispatch, redraws <= 10/s). Prints the packets the
+# netboot traffic through a veth pair for N s at PNB_LIVE_PPS (default 100,000/s) while the
+# wizard, in tmux at 80x24 and inside a network namespace made here, captures on its end (the
+# other end is in a second namespace: nothing reaches the host) with its pcap fd in the poll loop (bounded dispatch, redraws <= 10/s). Prints the packets the
 # step decoded and the kernel drops it shows (pcap_stats). Needs root and tmux.
 set -u
 cd "$(dirname "$0")/.."
@@ -11,27 +11,39 @@ BUILD=${BUILD:-build}
 command -v tmux >/dev/null || { echo "bench/wizard_live.sh: needs tmux; skipped"; exit 0; }
 bin="$PWD/$BUILD/pinetboot"
 work=$(mktemp -d /tmp/pnb-wl.XXXXXX)
-ns="pnb-wb-$$" a="pnb-wb-$$a" b="pnb-wb-$$b" sock="pnb-wl-$$"
+nsm="pnb-wbm-$$" ns="pnb-wb-$$" a="pnb-wb-$$a" b="pnb-wb-$$b" sock="pnb-wl-$$"
 cleanup() {
   tmux -L "$sock" kill-server 2>/dev/null
   ip netns del "$ns" 2>/dev/null
-  ip link del "$a" 2>/dev/null
+  ip netns del "$nsm" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
 "$PWD/$BUILD/tools/pnb_gen" bench "$work/x.pcap" 200000 >/dev/null
-ip netns add "$ns" && ip link add "$a" type veth peer name "$b" && ip link set "$b" netns "$ns" &&
-  ip link set "$a" up && ip netns exec "$ns" ip link set "$b" up || { echo "veth setup failed"; exit 1; }
+ip netns add "$nsm" && ip netns add "$ns" && ip -n "$nsm" link add "$a" type veth peer name "$b" netns "$ns" &&
+  ip -n "$nsm" link set "$a" up && ip -n "$ns" link set "$b" up || { echo "veth setup failed"; exit 1; }
 printf '[server]\ninterface = %s\naddress = 192.168.20.1/24\n' "$a" >"$work/site.conf"
 secs=${PNB_LIVE_SECONDS:-5} pps=${PNB_LIVE_PPS:-100000}
 tmux -L "$sock" -f /dev/null new-session -d -s w -x 80 -y 24 -c "$work" \
-  "env TERM=screen-256color LANG=C.UTF-8 PNB_WIZARD_IFACES=$a=192.168.20.1/24 $bin wizard site.conf; sleep 60"
-sleep 1
-tmux -L "$sock" send-keys -t w Tab Tab Tab Tab Tab
-sleep 1
+  "env TERM=screen-256color LANG=C.UTF-8 PNB_WIZARD_IFACES=$a=192.168.20.1/24 ip netns exec $nsm $bin wizard site.conf; sleep 60"
+screen() { tmux -L "$sock" capture-pane -p -t w; }
+# readiness, not sleeps: the wizard is up, then Tab until the Monitor step captures live
+for _ in $(seq 100); do screen | grep -q "1 Site" && break; sleep 0.1; done
+for _ in $(seq 8); do
+  screen | grep -q "live on $a" && break
+  tmux -L "$sock" send-keys -t w Tab
+  for _ in $(seq 10); do screen | grep -q "live on $a" && break; sleep 0.1; done
+done
+screen | grep -q "live on $a" || { echo "bench/wizard_live.sh: the Monitor step did not start"; exit 1; }
 ip netns exec "$ns" "$PWD/$BUILD/tools/pnb_replay" "$b" "$work/x.pcap" "$secs" "$pps" >"$work/replay"
-sleep 3 # the queue drains, drop counters refresh (1 s)
-line=$(tmux -L "$sock" capture-pane -p -t w | grep -m1 'live on')
+# the queue drains and the drop counters refresh (every 1 s): wait until the count stops moving
+line=$(screen | grep -m1 'live on') prev=
+for _ in $(seq 30); do
+  sleep 0.5
+  line=$(screen | grep -m1 'live on')
+  [[ $line == "$prev" ]] && break
+  prev=$line
+done
 rate=$(sed -n 's/.*(\([0-9]*\)\/s).*/\1/p' "$work/replay")
 sent=$(sed -n 's/^sent \([0-9]*\) frames.*/\1/p' "$work/replay")
 got=$(sed -n 's/.* - \([0-9]*\) packets - \([0-9]*\) dropped.*/\1/p' <<<"$line")

@@ -35,6 +35,7 @@ struct dctx {
 	pnb_event_fn ev_fn;
 	void *user;
 	struct decoder_stats *stats;
+	bool trunc_emitted; /* EV_TRUNCATED already sent for this packet */
 };
 
 /* Fills an event's common header (frame, time, addresses, ports) from the packet so far. */

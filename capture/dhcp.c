@@ -105,13 +105,13 @@ static void option_store(struct ev_dhcp *d, uint8_t code, const uint8_t *v, uint
 			d->field = b; \
 	} while (0)
 	switch (code) {
-	case 1: if (n == 4 && !d->subnet_mask) d->subnet_mask = be32_at(v); break;
-	case 3: if (n >= 4 && !d->router) d->router = be32_at(v); break;
+	case 1: if (n == 4 && !d->subnet_mask) d->subnet_mask = at_be32(v, n, 0); break;
+	case 3: if (n >= 4 && !d->router) d->router = at_be32(v, n, 0); break;
 	case 43: FIRST(vendor_opts); break;
-	case 50: if (n == 4 && !d->requested_ip) d->requested_ip = be32_at(v); break;
+	case 50: if (n == 4 && !d->requested_ip) d->requested_ip = at_be32(v, n, 0); break;
 	case 52: d->overload_used = true; break;
 	case 53: if (n >= 1 && !d->msg_type) d->msg_type = v[0]; break;
-	case 54: if (n == 4 && !d->server_id) d->server_id = be32_at(v); break;
+	case 54: if (n == 4 && !d->server_id) d->server_id = at_be32(v, n, 0); break;
 	case 55: FIRST(param_list); break;
 	case 60: FIRST(vendor_class); break;
 	case 66: FIRST(tftp_server); break;
@@ -179,7 +179,7 @@ void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	const uint8_t *sname = p + 44, *file = p + 108;
 	struct dhcp_walk w = {&ev, NULL};
 	uint8_t overload = 0;
-	d->cookie = len >= BOOTP_FIXED + 4 && be32_at(p + BOOTP_FIXED) == DHCP_COOKIE;
+	d->cookie = at_be32(p, len, BOOTP_FIXED) == DHCP_COOKIE;
 	if (d->cookie)
 		overload = options_walk(&w, p + 240, len - 240);
 	if (overload & 1)

@@ -75,6 +75,11 @@ struct ev_dhcp {
 	/* additions (capture branch): */
 	uint8_t htype, hlen;                     /* hardware type / length of chaddr */
 	bool cookie;                             /* DHCP magic cookie present (else plain BOOTP) */
+	/* additions (logs branch): */
+	bool log_partial;                        /* read from a log that shows only some options,
+						    or only their first bytes (dnsmasq without
+						    log-dhcp, or its "..."): an option absent here
+						    may have been sent */
 };
 
 /* ---- ARP ---- */

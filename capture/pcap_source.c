@@ -31,6 +31,10 @@ struct source {
 	pcap_dumper_t *dump;
 	bool live;
 	int pending;     /* SOURCE_EOF / SOURCE_ERROR met after packets: reported next call */
+	bool held;       /* source_peek read the next packet; hh/hd stay valid until the next
+			    pcap_next_ex, which only source_dispatch calls after consuming it */
+	struct pcap_pkthdr *hh;
+	const u_char *hd;
 	char err[PCAP_ERRBUF_SIZE + 128];
 };
 
@@ -128,30 +132,59 @@ int source_fd(const struct source *s)
 	return s->live ? pcap_get_selectable_fd(s->p) : -1;
 }
 
+/* The next packet from libpcap: 1 and h/data, 0 nothing ready (live), or a SOURCE_ code
+ * (also remembered in pending, for the call after the packets already counted). */
+static int next_packet(struct source *s, struct pcap_pkthdr **h, const u_char **data)
+{
+	if (s->held) {
+		s->held = false;
+		*h = s->hh;
+		*data = s->hd;
+		return 1;
+	}
+	int rc = pcap_next_ex(s->p, h, data);
+	if (rc == 1 || rc == 0)
+		return rc;
+	if (rc == PCAP_ERROR_BREAK) {
+		s->pending = SOURCE_EOF;
+	} else {
+		snprintf(s->err, sizeof(s->err), "%s", pcap_geterr(s->p));
+		s->pending = SOURCE_ERROR;
+	}
+	return s->pending;
+}
+
+int source_peek(struct source *s, struct timeval *ts)
+{
+	if (!s->held && !s->pending) {
+		int rc = next_packet(s, &s->hh, &s->hd);
+		if (rc != 1)
+			return rc;
+		s->held = true;
+	}
+	if (!s->held)
+		return s->pending;
+	*ts = s->hh->ts;
+	return 1;
+}
+
 int source_dispatch(struct source *s, struct pnb_decoder *d, int max)
 {
 	int dlt = pcap_datalink(s->p), n = 0;
-	if (s->pending)
+	if (s->pending && !s->held)
 		return s->pending;
 	while (n < max) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
-		int rc = pcap_next_ex(s->p, &h, &data);
-		if (rc == 1) {
-			if (s->dump)
-				pcap_dump((u_char *)s->dump, h, data);
-			decoder_packet(d, dlt, &h->ts, h->caplen, h->len, data);
-			n++;
-		} else if (rc == 0) {
+		int rc = next_packet(s, &h, &data);
+		if (rc == 0)
 			break; /* live: nothing ready */
-		} else if (rc == PCAP_ERROR_BREAK) {
-			s->pending = SOURCE_EOF;
-			return n ? n : SOURCE_EOF;
-		} else {
-			snprintf(s->err, sizeof(s->err), "%s", pcap_geterr(s->p));
-			s->pending = SOURCE_ERROR;
-			return n ? n : SOURCE_ERROR;
-		}
+		if (rc < 0)
+			return n ? n : rc;
+		if (s->dump)
+			pcap_dump((u_char *)s->dump, h, data);
+		decoder_packet(d, dlt, &h->ts, h->caplen, h->len, data);
+		n++;
 	}
 	if (s->dump && s->live)
 		pcap_dump_flush(s->dump);

@@ -38,6 +38,10 @@ enum { SOURCE_EOF = -2, SOURCE_ERROR = -1 };
  * live handle), SOURCE_EOF at the end of a file, SOURCE_ERROR with source_error() set (a
  * truncated file ends this way after the packets before the damage were decoded). */
 int source_dispatch(struct source *s, struct pnb_decoder *d, int max);
+/* The time of the next packet, read ahead and kept for the next source_dispatch (so sources
+ * can be merged by time and a replay paced): 1 with ts set, 0 nothing ready (live), or
+ * SOURCE_EOF / SOURCE_ERROR. */
+int source_peek(struct source *s, struct timeval *ts);
 const char *source_error(const struct source *s);
 /* Kernel counters of a live capture; false for files. */
 bool source_stats(struct source *s, uint64_t *received, uint64_t *dropped);

@@ -19,6 +19,11 @@ struct text_printer *text_printer_new(const struct pnb_out *out);
 void text_printer_free(struct text_printer *tp);
 void text_printer_event(struct text_printer *tp, const struct pnb_event *ev);
 void text_printer_packet(struct text_printer *tp, const struct pnb_packet *pkt);
+/* One event that came without a packet (a log line): its own line,
+ *   HH:MM:SS.uuuuuu ORIGIN SUMMARY
+ * origin says where it came from ("dnsmasq.log:12"; NULL: "event"). */
+void text_printer_event_line(struct text_printer *tp, const struct pnb_event *ev,
+			     const char *origin);
 /* Writes what is pending (transfer ends from decoder_finish / decoder_tick). */
 void text_printer_flush(struct text_printer *tp);
 /* The summary part of one event ("DHCP Offer xid 0x… …"), for the wizard's timeline. */

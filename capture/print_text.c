@@ -533,6 +533,20 @@ void text_printer_packet(struct text_printer *tp, const struct pnb_packet *pkt)
 	text_printer_flush(tp);
 }
 
+void text_printer_event_line(struct text_printer *tp, const struct pnb_event *ev,
+			     const char *origin)
+{
+	struct line l;
+	line_reset(&l);
+	put_time(&l, &ev->ts);
+	put_ch(&l, ' ');
+	put_str(&l, origin && *origin ? origin : "event");
+	put_ch(&l, ' ');
+	text_event_summary(&l, ev);
+	text_printer_flush(tp); /* transfer ends already found come first */
+	line_emit(&l, &tp->out);
+}
+
 void text_printer_flush(struct text_printer *tp)
 {
 	if (tp->tail.n)

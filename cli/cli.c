@@ -2,13 +2,23 @@
 #include "cli/cli.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/base/place.h"
+#include "core/base/problems.h"
+#include "core/base/util.h"
 
 /* "pinetboot CMD: MESSAGE" on stderr, without the newline. */
 static void vreport(const char *cmd, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "pinetboot%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	vfprintf(stderr, fmt, ap);
+	/* messages quote file names and values: no control byte reaches the terminal */
+	char *msg = xvasprintf(fmt, ap);
+	char *shown = place_term(msg);
+	fputs(shown, stderr);
+	free(shown);
+	free(msg);
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -39,4 +49,16 @@ int cli_wants_help(int argc, char **argv)
 			return 1;
 	}
 	return 0;
+}
+
+void cli_problems(const char *cmd, const struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++) {
+		char *s = problem_format(&ps->items[i]);
+		if (ps->items[i].line > 0)
+			fprintf(stderr, "%s\n", s);
+		else
+			cli_error(cmd, "%s", s);
+		free(s);
+	}
 }

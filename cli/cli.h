@@ -18,13 +18,17 @@ enum {
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "pinetboot CMD: MESSAGE" to stderr. */
 void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct problems;
+/* Prints the problems to stderr: those with a FILE:LINE as they are (the compilers' and lint's
+ * convention), every other one as "pinetboot CMD: MESSAGE", like the command's own errors. */
+void cli_problems(const char *cmd, const struct problems *ps);
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 
 /* X(name, function, one-line summary) — every headless subcommand; each lives in
  * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/).
  * Order = the order a user meets them (`pinetboot --help` lists them so): check, eeprom,
- * devices, flash, provision, export, apply, lint, profile, monitor, iscsi-check, simulate,
+ * devices, flash, provision, adopt, export, apply, lint, profile, monitor, iscsi-check, simulate,
  * version. Keep it when adding or merging a command. */
 #define PNB_COMMANDS(X)                                                                            \
 	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
@@ -32,6 +36,7 @@ int cli_wants_help(int argc, char **argv);
 	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
 	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
 	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
+	X("adopt", cmd_adopt, "move a running Pi (over ssh) to a network root, step by step")      \
 	X("export", cmd_export, "render the boot server's files for a site profile")           \
 	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
 	X("lint", cmd_lint, "validate a site profile and the installed server files")              \

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +12,7 @@
 #include "cli/cli_render.h"
 #include "cli/site_arg.h"
 #include "core/server/apply.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 
 static const struct cli_opt cmd_apply_opts[] = {
@@ -56,24 +56,6 @@ static void stamp_now(char out[32])
 	strftime(out, 32, "%Y%m%d%H%M%S", &tm);
 }
 
-static int run_argv(char **argv)
-{
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "pinetboot apply: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void report(const struct apply_plan *plan, bool dry)
 {
 	size_t same = 0;
@@ -109,7 +91,9 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 		}
 		printf("reload %s: %s\n", plan->daemons[i], cmd);
 		char **argv = apply_reload_argv(plan->daemons[i]);
-		int st = run_argv(argv);
+		int st = runcmd_inherit(argv, NULL);
+		if (st == 127)
+			cli_error("apply", "cannot run %s: %s", argv[0], strerror(errno));
 		apply_argv_free(argv);
 		if (st != 0) {
 			cli_error("apply", "'%s' failed (exit %d)", cmd, st);
@@ -172,12 +156,17 @@ int cmd_apply(int argc, char **argv)
 	char stamp[32];
 	stamp_now(stamp);
 	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
-	if (apply_plan(&rs, rootc, base, &plan, &ps) != 0 ||
-	    (!dry && apply_run(&plan, stamp, &ps) != 0)) {
-		problems_print(&ps, stderr);
+	bool planned = apply_plan(&rs, rootc, base, &plan, &ps) == 0;
+	bool ran = planned && (dry || apply_run(&plan, stamp, &ps) == 0);
+	cli_problems("apply", &ps);
+	if (!ran) {
+		/* apply_run put back whatever it had done: say only what happened */
 		rc = EXIT_USAGE;
+		cli_error("apply", "nothing was changed%s",
+			  planned && !dry ? " (what had been installed was put back)" : "");
+	} else {
+		report(&plan, dry);
 	}
-	report(&plan, dry);
 	if (rc == EXIT_OK)
 		rc = reload(&plan, dry, real_root);
 	apply_plan_done(&plan);

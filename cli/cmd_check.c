@@ -291,7 +291,7 @@ int cmd_check(int argc, char **argv)
 	if (o.site) {
 		have_site = true;
 		if (profile_load(o.site, &site, &ps) < 0 || !(p = site_find_pi(&site, o.pi))) {
-			problems_print(&ps, stderr);
+			cli_problems("check", &ps);
 			if (!p)
 				cli_error("check", "%s has no valid [pi \"%s\"]", o.site, o.pi);
 			site_done(&site);

@@ -229,32 +229,11 @@ static int eeprom_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
-int64_t eeprom_cli_sig_ts(long long given)
-{
-	if (given >= 0)
-		return given;
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	if (sde && *sde)
-		return strtoll(sde, NULL, 10);
-	return (int64_t)time(NULL);
-}
-
 struct set_opts {
 	const char *out, *config, *sig;
 	long long timestamp;
 	bool force;
 };
-
-int eeprom_cli_parse_ts(const char *s, long long *out)
-{
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 0 || v > 0xfffffffeLL)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* The new config text: the --config file, or the image's config with KEY=VALUE edits. */
 static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t conf_len,
@@ -277,7 +256,7 @@ static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t co
 		bootconf_parse(text, *len, o->config ? o->config : "bootconf.txt", &bc, &ps);
 		bootconf_done(&bc);
 	}
-	problems_print(&ps, stderr);
+	cli_problems("eeprom", &ps);
 	if (text && problems_has_errors(&ps) && !o->force) {
 		cli_error("eeprom", "the new config has errors; nothing written (--force writes it "
 				    "anyway)");
@@ -295,7 +274,7 @@ static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
 		return EXIT_USAGE;
 	}
 	if (o->sig) {
-		char *sig = eeprom_sig_text(img->data, img->size, eeprom_cli_sig_ts(o->timestamp),
+		char *sig = eeprom_sig_text(img->data, img->size, eeprom_sig_timestamp(o->timestamp),
 					    eeprom_family(img));
 		int rc = sig ? fs_write_atomic(o->sig, sig, strlen(sig), 0644) : -1;
 		free(sig);
@@ -326,7 +305,7 @@ static int eeprom_set(int argc, char **argv)
 			o.force = true;
 			break;
 		case OPT_TIMESTAMP:
-			if (eeprom_cli_parse_ts(optarg, &o.timestamp) < 0)
+			if (eeprom_parse_timestamp(optarg, &o.timestamp) < 0)
 				return cli_usage_error("eeprom", "--timestamp \"%s\" is not unix "
 								 "seconds (0 to 4294967294)",
 						       optarg);

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/cmd_eeprom.h"
 #include "core/pi/bootstrap.h"
+#include "core/pi/eeprom.h"
 #include "core/site/profile.h"
 #include "core/base/util.h"
 
@@ -65,7 +66,7 @@ static int parse_opts(int argc, char **argv, struct bs_opts *o)
 			break;
 		case 'o': o->out = optarg; break;
 		case OPT_TIMESTAMP:
-			if (eeprom_cli_parse_ts(optarg, &o->timestamp) < 0)
+			if (eeprom_parse_timestamp(optarg, &o->timestamp) < 0)
 				return cli_usage_error(CMD, "--timestamp \"%s\" is not unix seconds",
 						       optarg);
 			break;
@@ -96,14 +97,14 @@ static int run(const struct bs_opts *o, const struct pi *p)
 	if (p && o->model && p->model != m)
 		return cli_usage_error(CMD, "--model %s but the profile says Pi \"%s\" is a %s",
 				       o->model, p->name, model_info(p->model)->name);
-	struct bootstrap_opts bo = {m, p, o->eeprom, NULL, eeprom_cli_sig_ts(o->timestamp), o->out};
+	struct bootstrap_opts bo = {m, p, o->eeprom, NULL, eeprom_sig_timestamp(o->timestamp), o->out};
 	struct bootstrap_result res;
 	struct problems ps;
 	problems_init(&ps);
 	enum bootstrap_status st = bootstrap_card(&bo, &res, &ps);
 	for (size_t i = 0; i < res.n; i++)
 		printf("wrote %s (%zu bytes)\n", res.files[i], res.sizes[i]);
-	problems_print(&ps, stderr);
+	cli_problems(CMD, &ps);
 	int rc = st == BOOTSTRAP_WRITTEN || st == BOOTSTRAP_NOT_NEEDED ? EXIT_OK
 		 : st == BOOTSTRAP_IMPOSSIBLE			       ? EXIT_PROBLEMS
 								       : EXIT_USAGE;
@@ -127,7 +128,7 @@ int eeprom_bootstrap_main(int argc, char **argv)
 	const struct pi *p = NULL;
 	if (o.site) {
 		if (profile_load(o.site, &site, &ps) < 0) {
-			problems_print(&ps, stderr);
+			cli_problems(CMD, &ps);
 			site_done(&site);
 			problems_done(&ps);
 			return EXIT_USAGE;

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -13,12 +12,13 @@
 #include "cli/site_arg.h"
 #include "core/server/export.h"
 #include "core/base/fsutil.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 
 static const struct cli_opt cmd_export_opts[] = {
     {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
     {"output", 'o', "DIR", "where to write (required)"},
-    {"format", 'f', "FORMAT",
+    {"format", 'f', "files|ansible",
      "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)"},
     {"templates", 't', "DIR", "use DIR/NAME.tmpl instead of the built-in template NAME"},
     {"diff", 'd', NULL, "print a unified diff against DIR and write nothing"},
@@ -60,22 +60,11 @@ static int run_diff(const char *work, const char *dir)
 	free(a);
 	if (rc != 0)
 		return 2;
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid < 0)
-		return 2;
-	if (pid == 0) {
-		if (chdir(work) != 0)
-			_exit(2);
-		execlp("diff", "diff", "-ruN", "a", "b", (char *)NULL);
+	char *argv[] = {"diff", "-ruN", "a", "b", NULL};
+	rc = runcmd_inherit(argv, work);
+	if (rc == 127)
 		fprintf(stderr, "pinetboot export: cannot run diff: %s\n", strerror(errno));
-		_exit(2);
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 2;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+	return rc <= 1 ? rc : 2;
 }
 
 static int do_diff(const struct render_set *rs, const char *dir)
@@ -90,7 +79,7 @@ static int do_diff(const struct render_set *rs, const char *dir)
 	problems_init(&ps);
 	char *b = xasprintf("%s/b", work);
 	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
-	problems_print(&ps, stderr);
+	cli_problems("export", &ps);
 	problems_done(&ps);
 	fs_remove_tree(work);
 	free(b);
@@ -151,7 +140,7 @@ int cmd_export(int argc, char **argv)
 		struct problems ps;
 		problems_init(&ps);
 		if (export_commit(&rs, out, &ps) != 0) {
-			problems_print(&ps, stderr);
+			cli_problems("export", &ps);
 			rc = EXIT_USAGE;
 		} else {
 			printf("wrote %zu files for %zu Pi(s) to %s\n", rs.n, s.n_pis, out);

@@ -13,6 +13,7 @@
 #include "cli/flash_progress.h"
 #include "cli/site_arg.h"
 #include "core/disk/customize.h"
+#include "core/disk/fatcard.h"
 #include "core/disk/drives.h"
 #include "core/base/fsutil.h"
 #include "core/disk/flash.h"
@@ -120,23 +121,16 @@ static int check_device(struct flash_cli *fc, uint64_t image_size)
 	}
 	const struct drive *d = drive_list_find(&l, fc->target);
 	int rc = EXIT_OK;
-	if (!d) {
-		cli_error("flash", "%s is not a whole disk (a partition? write to the disk it belongs to)", fc->target);
-		rc = fc->force ? EXIT_OK : EXIT_PROBLEMS;
-	} else {
-		enum drive_class cls = drive_classify(d, image_size);
-		if (cls != DRIVE_SAFE) {
-			char *why = drive_class_reason(d, image_size);
-			if (cls == DRIVE_TOO_SMALL || !fc->force) {
-				cli_error("flash", "refusing %s: %s%s", fc->target, why,
-					  cls == DRIVE_TOO_SMALL ? "" : " (--force overrides)");
-				rc = EXIT_PROBLEMS;
-			} else {
-				fprintf(stderr, "warning: %s is %s; writing anyway (--force)\n", fc->target, why);
-			}
-			free(why);
-		}
+	char *why;
+	enum drive_verdict v = drive_verdict(d, image_size, &why);
+	if (v == DRIVE_REFUSE || (v == DRIVE_OVERRIDE && !fc->force)) {
+		cli_error("flash", "refusing %s: %s%s", fc->target, why,
+			  v == DRIVE_OVERRIDE ? " (--force overrides)" : "");
+		rc = EXIT_PROBLEMS;
+	} else if (v == DRIVE_OVERRIDE) {
+		cli_error("flash", "warning: %s is %s; writing anyway (--force)", fc->target, why);
 	}
+	free(why);
 	if (rc == EXIT_OK && !fc->yes) {
 		if (!isatty(0) && access("/dev/tty", R_OK) != 0) {
 			cli_error("flash", "no terminal to confirm on; pass --yes to overwrite %s", fc->target);
@@ -227,15 +221,12 @@ static int run_flash(struct flash_cli *fc)
 {
 	struct stat st;
 	bool device = stat(fc->target, &st) == 0 && S_ISBLK(st.st_mode);
-	char sha_side[65], sha_arg[65];
-	const char *sha = NULL;
+	char sha_arg[65];
+	const char *sha = NULL; /* NULL: flash_run checks against IMAGE.sha256 when present */
 	if (fc->sha256) {
 		if (!image_sha256_parse(fc->sha256, sha_arg))
 			return cli_usage_error("flash", "--sha256 wants 64 hex digits, got '%s'", fc->sha256);
 		sha = sha_arg;
-	} else if (image_sidecar_sha256(fc->image, sha_side)) {
-		sha = sha_side;
-		fprintf(stderr, "checking against %s.sha256\n", fc->image);
 	}
 	char err[300];
 	struct image *im = image_open(fc->image, err, sizeof(err));
@@ -272,10 +263,11 @@ static int run_flash(struct flash_cli *fc)
 	cli_human_bytes(r.written, w);
 	cli_human_bytes(r.verified, v);
 	cli_human_bytes(r.image_size, sz);
-	printf("%s: %s image (%s, %s, %d decoder thread%s) → %s: wrote %s%s%s in %.1f s%s\n",
+	printf("%s: %s image (%s, %s, %d decoder thread%s) → %s: wrote %s%s%s in %.1f s%s%s\n",
 	       fc->target, sz, r.format, fc->image, r.threads, r.threads == 1 ? "" : "s",
 	       r.device ? "disk" : "file", w, fc->verify ? ", verified " : "", fc->verify ? v : "",
-	       r.seconds, r.sha256_checked ? ", SHA-256 matches" : "");
+	       r.seconds, r.sha256_checked ? ", SHA-256 matches" : "",
+	       r.sha256_sidecar ? " its .sha256 file" : "");
 	if (r.device && r.map_note[0])
 		printf("  filesystems: %s; %llu MiB needed\n", r.map_note,
 		       (unsigned long long)(r.mapped >> 20));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "cli/cli_json.h"
 #include "core/server/lint.h"
 #include "core/site/profile.h"
+#include "core/site/secrets.h"
 
 static const struct cli_opt lint_opts[] = {
     {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
@@ -89,6 +91,12 @@ int cmd_lint(int argc, char **argv)
 	struct problems ps;
 	problems_init(&ps);
 	int rc = profile_load(path, &s, &ps);
+	/* the secrets file beside it is read (never written) with the same checks export makes:
+	 * lint and export judge the same input the same way */
+	char *spath = secrets_path_for(path);
+	if (secrets_load(&s, spath, &ps) != 0)
+		rc = -1;
+	free(spath);
 	if (rc == 0) {
 		lint_site(&s, &ps);
 		lint_installed(&s, root, &ps);

@@ -1,7 +1,8 @@
 /* cmd_monitor — `pinetboot monitor`: decode netboot traffic from a capture file or a live
- * interface, print it (text lines or JSON lines), feed the boot-stage diagnosis and end with
- * the per-Pi stage table (or the JSON summary). Exit status for -r: 0 no Pi failed, 1 one
- * did, 2 bad input. */
+ * interface (and/or logs), print it (text lines or JSON lines), feed the boot-stage diagnosis
+ * and end with the per-Pi stage table (or the JSON summary) — all through one monitor session
+ * (core/monitor/session); this file keeps the options and the run loop. Exit status: 0 no Pi
+ * failed, 1 one did, 2 bad input. */
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,14 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture/decode.h"
-#include "capture/fmt.h"
-#include "capture/pcap_source.h"
-#include "capture/print.h"
 #include "cli/cli.h"
-#include "core/monitor/diagnose.h"
+#include "core/monitor/session.h"
 #include "core/site/profile.h"
-#include "core/base/util.h"
 
 #define CMD "monitor"
 #define LIVE_TABLE_EVERY 60 /* seconds between stage tables in a live text capture */
@@ -36,14 +32,9 @@ struct monitor {
 	double duration;
 	struct site site;
 	bool has_site;
-	struct diag *diag;
-	struct pnb_decoder *dec;
-	struct text_printer *text;
-	struct json_printer *jp;
-	struct pnb_out out;
-	char input_error[512];   /* the capture file ended in damage (truncated) */
-	bool have_stats;         /* live: the kernel's counts, for the summary */
-	uint64_t recv, drop;
+	const char *logs[SESSION_MAX_LOGS]; /* --log FILE|- */
+	size_t n_logs;
+	struct session *ses;
 };
 
 static const struct cli_opt cmd_monitor_opts[] = {
@@ -61,12 +52,19 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
     {"count", 'c', "N", "stop after N packets"},
     {"duration", 'd', "S", "live: stop after S seconds"},
+    {"log", 'l', "LOG",
+     "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
+     "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
+     "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
+     "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
+     "short/short-precise/short-iso/json. Evidence names lines FILE:LINE; other lines are counted "
+     "and skipped"},
     {0}};
 
 const struct cli_cmd cmd_monitor_spec = {
     "monitor",
-    "Usage: pinetboot monitor (-r FILE | -i IFACE) [[--site] SITE] [--json] [-q] [-w SAVE]\n"
-    "                         [--count N] [--duration S]\n"
+    "Usage: pinetboot monitor (-r FILE | -i IFACE | --log LOG...) [[--site] SITE] [--json] [-q]\n"
+    "                         [-w SAVE] [--count N] [--duration S]\n"
     "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
     "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
     "failed, why, and what to change.\n",
@@ -77,188 +75,13 @@ const struct cli_cmd cmd_monitor_spec = {
     "  pinetboot monitor -r boot.pcap -q\n"
     "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
+    "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
+    "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
     "\n"
     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
     "or damaged capture (a truncated file is still decoded up to the damage).\n",
     "file",
     NULL};
-
-static void on_event(const struct pnb_event *ev, void *user)
-{
-	struct monitor *m = user;
-	diag_event(m->diag, ev);
-	if (m->quiet)
-		return;
-	if (m->jp)
-		json_printer_event(m->jp, ev);
-	else
-		text_printer_event(m->text, ev);
-}
-
-static void on_packet(const struct pnb_packet *pkt, void *user)
-{
-	struct monitor *m = user;
-	if (m->text && !m->quiet)
-		text_printer_packet(m->text, pkt);
-}
-
-static char stage_mark(enum stage_state s)
-{
-	switch (s) {
-	case STATE_DONE: return '+';
-	case STATE_FAILED: return 'X';
-	case STATE_IN_PROGRESS: return '~';
-	default: return '.';
-	}
-}
-
-static const char *pi_model_name(const struct diag_pi *pi)
-{
-	return pi->model == PI_MODEL_UNKNOWN ? "?" : model_info(pi->model)->name;
-}
-
-static void print_table(struct monitor *m, FILE *f)
-{
-	size_t n = diag_pi_count(m->diag);
-	fprintf(f, "\n%-17s %-5s %-8s 1 2 3 4 5 6 7 8  verdict\n", "Pi", "model", "serial");
-	for (size_t i = 0; i < n; i++) {
-		const struct diag_pi *pi = diag_pi_at(m->diag, i);
-		char mac[18], marks[17];
-		mac_format(pi->mac, ':', mac);
-		for (int s = 1; s < STAGE_COUNT; s++) {
-			marks[(s - 1) * 2] = stage_mark(pi->state[s]);
-			marks[(s - 1) * 2 + 1] = ' ';
-		}
-		marks[15] = 0;
-		fprintf(f, "%-17s %-5s %-8s %s  %s\n", mac, pi_model_name(pi),
-			pi->has_serial ? pi->serial : "-", marks, pi->verdict ? pi->verdict : "");
-		for (size_t v = 0; v < pi->n_verdicts; v++) {
-			const struct diag_verdict *dv = &pi->verdicts[v];
-			fprintf(f, "    stage %d %s: %s\n", dv->stage, dv->failure ? "FAILED" : "warning",
-				dv->cause ? dv->cause : "");
-			if (dv->evidence)
-				fprintf(f, "      evidence: %s\n", dv->evidence);
-			if (dv->fix)
-				fprintf(f, "      fix: %s\n", dv->fix);
-		}
-	}
-	if (!n)
-		fprintf(f, "(no Raspberry Pi seen)\n");
-	for (size_t i = 0; i < diag_site_verdict_count(m->diag); i++) {
-		const struct diag_verdict *dv = diag_site_verdict_at(m->diag, i);
-		fprintf(f, "site: %s\n", dv->cause ? dv->cause : "");
-		if (dv->fix)
-			fprintf(f, "  fix: %s\n", dv->fix);
-	}
-	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
-		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
-		   "(+ done, ~ in progress, X failed, . not seen)\n");
-}
-
-static void json_verdict(struct line *l, const struct diag_verdict *dv)
-{
-	put_str(l, "{\"stage\":");
-	put_u64(l, (uint64_t)dv->stage);
-	put_str(l, ",\"rule\":");
-	put_json_cstr(l, dv->rule ? dv->rule : "");
-	put_str(l, ",\"failure\":");
-	put_str(l, dv->failure ? "true" : "false");
-	put_str(l, ",\"cause\":");
-	put_json_cstr(l, dv->cause ? dv->cause : "");
-	put_str(l, ",\"evidence\":");
-	put_json_cstr(l, dv->evidence ? dv->evidence : "");
-	put_str(l, ",\"fix\":");
-	put_json_cstr(l, dv->fix ? dv->fix : "");
-	put_str(l, ",\"frames\":[");
-	for (int i = 0, k = 0; i < 4; i++)
-		if (dv->frames[i]) {
-			if (k++)
-				put_ch(l, ',');
-			put_u64(l, dv->frames[i]);
-		}
-	put_str(l, "]}");
-}
-
-static void json_pi(struct line *l, const struct diag_pi *pi)
-{
-	char mac[18];
-	mac_format(pi->mac, ':', mac);
-	put_str(l, "{\"mac\":\"");
-	put_str(l, mac);
-	put_str(l, "\",\"model\":");
-	if (pi->model == PI_MODEL_UNKNOWN)
-		put_str(l, "null");
-	else
-		put_json_cstr(l, model_info(pi->model)->name);
-	put_str(l, ",\"serial\":");
-	if (pi->has_serial)
-		put_json_cstr(l, pi->serial);
-	else
-		put_str(l, "null");
-	if (pi->name) {
-		put_str(l, ",\"name\":");
-		put_json_cstr(l, pi->name);
-	}
-	put_str(l, ",\"reached\":");
-	put_u64(l, (uint64_t)pi->reached);
-	put_str(l, ",\"failed\":");
-	if (pi->failed)
-		put_u64(l, (uint64_t)pi->failed);
-	else
-		put_str(l, "null");
-	put_str(l, ",\"verdict\":");
-	put_json_cstr(l, pi->verdict ? pi->verdict : "");
-	put_str(l, ",\"verdicts\":[");
-	for (size_t v = 0; v < pi->n_verdicts; v++) {
-		if (v)
-			put_ch(l, ',');
-		json_verdict(l, &pi->verdicts[v]);
-	}
-	put_str(l, "]}");
-}
-
-/* The last line of --json: {"summary": true, "pis": [...], ...}. Built in a heap buffer (a
- * fleet summary is bigger than one line buffer). */
-static void print_json_summary(struct monitor *m, FILE *f)
-{
-	const struct decoder_stats *st = decoder_stats(m->dec);
-	fprintf(f,
-		"{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, \"fragments\": %llu, "
-		"\"flows_evicted\": %llu, ",
-		(unsigned long long)st->packets, (unsigned long long)st->truncated,
-		(unsigned long long)st->fragments, (unsigned long long)st->flows_evicted);
-	if (m->have_stats)
-		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)m->recv,
-			(unsigned long long)m->drop);
-	struct line *l = xmalloc(sizeof(*l));
-	if (m->input_error[0]) {
-		line_reset(l);
-		put_json_cstr(l, m->input_error);
-		fprintf(f, "\"input_error\": %.*s, ", (int)l->n, l->b);
-	}
-	fputs("\"pis\": [", f);
-	for (size_t i = 0; i < diag_pi_count(m->diag); i++) {
-		line_reset(l);
-		json_pi(l, diag_pi_at(m->diag, i));
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-	}
-	fputs("], \"site\": [", f);
-	for (size_t i = 0; i < diag_site_verdict_count(m->diag); i++) {
-		line_reset(l);
-		json_verdict(l, diag_site_verdict_at(m->diag, i));
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-	}
-	fputs("]}\n", f);
-	free(l);
-}
-
-static bool any_failed(struct monitor *m)
-{
-	for (size_t i = 0; i < diag_pi_count(m->diag); i++)
-		if (diag_pi_at(m->diag, i)->failed)
-			return true;
-	return false;
-}
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
@@ -286,6 +109,11 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
 						       optarg);
 			break;
+		case 'l':
+			if (m->n_logs == SESSION_MAX_LOGS)
+				return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
+			m->logs[m->n_logs++] = optarg;
+			break;
 		}
 	}
 	if (o == CLIOPT_EXIT)
@@ -295,8 +123,12 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		    argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
-	if (!m->file == !m->iface)
-		return cli_usage_error(CMD, "give exactly one of -r FILE or -i IFACE");
+	if (m->file && m->iface)
+		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
+	if (!m->file && !m->iface && !m->n_logs)
+		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
+	if (m->save && !m->file && !m->iface)
+		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
 	return 0;
 }
 
@@ -307,40 +139,36 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int run_file(struct monitor *m, struct source *src)
+static void run_file(struct monitor *m)
 {
-	int rc;
 	uint64_t left = m->count ? m->count : UINT64_MAX;
 	while (!stop_flag && left) {
-		int max = left < 4096 ? (int)left : 4096;
-		rc = source_dispatch(src, m->dec, max);
-		if (rc == SOURCE_EOF)
-			return 0;
-		if (rc == SOURCE_ERROR) {
+		int rc = session_pump(m->ses, left < 4096 ? (int)left : 4096);
+		if (rc == SESSION_EOF)
+			return;
+		if (rc == SESSION_ERROR) {
 			fflush(stdout);
-			snprintf(m->input_error, sizeof(m->input_error), "%s", source_error(src));
 			cli_error(CMD, "%s: %s (stopped after %llu packets; what was read is reported)",
-				  m->file, m->input_error,
-				  (unsigned long long)decoder_stats(m->dec)->packets);
-			return -1;
+				  m->file, session_error(m->ses),
+				  (unsigned long long)session_stats(m->ses)->packets);
+			return;
 		}
 		left -= (uint64_t)rc;
 	}
-	return 0;
 }
 
-static void run_live(struct monitor *m, struct source *src)
+static void run_live(struct monitor *m)
 {
-	struct pollfd pfd = {source_fd(src), POLLIN, 0};
+	struct pollfd pfd = {session_fd(m->ses), POLLIN, 0};
 	double t0 = now_s(), next_table = t0 + LIVE_TABLE_EVERY, next_tick = 0;
 	uint64_t left = m->count ? m->count : UINT64_MAX;
 	while (!stop_flag && left) {
 		int pr = poll(&pfd, 1, 100);
 		/* Drain what the kernel holds (bounded, so signals and ticks still get a turn). */
 		for (int round = 0; pr > 0 && round < 64 && left; round++) {
-			int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
-			if (rc == SOURCE_ERROR) {
-				cli_error(CMD, "%s: %s", m->iface, source_error(src));
+			int rc = session_pump(m->ses, left < 1024 ? (int)left : 1024);
+			if (rc == SESSION_ERROR) {
+				cli_error(CMD, "%s: %s", m->iface, session_error(m->ses));
 				stop_flag = 1;
 				break;
 			}
@@ -354,57 +182,47 @@ static void run_live(struct monitor *m, struct source *src)
 		next_tick = t + 0.1; /* timeouts, printing and the table at most 10 times a second */
 		struct timeval tv;
 		gettimeofday(&tv, NULL);
-		decoder_tick(m->dec, tv);
-		diag_tick(m->diag, tv);
-		if (m->text)
-			text_printer_flush(m->text);
+		session_tick(m->ses, tv);
 		fflush(stdout);
 		if (m->duration > 0 && t - t0 >= m->duration)
 			break;
 		if (!m->json && !m->quiet && t >= next_table) {
-			print_table(m, stdout);
+			session_print_table(m->ses, stdout);
 			next_table = t + LIVE_TABLE_EVERY;
 		}
 	}
 	/* Stopped by a signal: what the kernel already holds was on the wire before it (a busy
 	 * machine may deliver the signal first); decode it before the summary. */
 	for (int round = 0; stop_flag && round < 64 && left && poll(&pfd, 1, 0) > 0; round++) {
-		int rc = source_dispatch(src, m->dec, left < 1024 ? (int)left : 1024);
+		int rc = session_pump(m->ses, left < 1024 ? (int)left : 1024);
 		if (rc <= 0)
 			break;
 		left -= (uint64_t)rc;
 	}
-	if ((m->have_stats = source_stats(src, &m->recv, &m->drop)))
+	uint64_t recv, drop;
+	if (session_live_stats(m->ses, &recv, &drop))
 		fprintf(stderr, "%llu packets received by the filter, %llu dropped by the kernel\n",
-			(unsigned long long)m->recv, (unsigned long long)m->drop);
+			(unsigned long long)recv, (unsigned long long)drop);
 }
 
-static struct source *open_source(struct monitor *m)
+/* Opens the capture (and the -w copy); complaints go to stderr. */
+static int open_capture(struct monitor *m)
 {
-	char err[512];
-	struct source *src = m->file ? source_open_file(m->file, err, sizeof(err))
-				     : source_open_live(m->iface, NULL, 64, err, sizeof(err));
-	if (!src) {
+	char err[768];
+	int rc = m->file ? session_open_file(m->ses, m->file, err, sizeof(err))
+			 : session_open_live(m->ses, m->iface, 64, true, err, sizeof(err));
+	if (rc != 0)
+		cli_error(CMD, "%s", err); /* rc 1: a warning, the capture is open */
+	if (rc < 0)
+		return -1;
+	if (m->save && session_save_as(m->ses, m->save, err, sizeof(err)) < 0) {
 		cli_error(CMD, "%s", err);
-		return NULL;
-	}
-	if (m->iface && source_drop_root(err, sizeof(err)) < 0) {
-		cli_error(CMD, "%s", err);
-		source_close(src);
-		return NULL;
-	}
-	if (!decoder_dlt_supported(source_datalink(src)))
-		cli_error(CMD, "%s: link type %d is not decoded (Ethernet, Linux cooked SLL/SLL2 are)",
-			  m->file ? m->file : m->iface, source_datalink(src));
-	if (m->save && source_save(src, m->save, err, sizeof(err)) < 0) {
-		cli_error(CMD, "%s", err);
-		source_close(src);
-		return NULL;
+		return -1;
 	}
 	/* Scripts (and people) wait for this line before starting what they want captured. */
 	if (m->iface)
 		fprintf(stderr, "listening on %s\n", m->iface);
-	return src;
+	return 0;
 }
 
 static int load_site(struct monitor *m)
@@ -414,7 +232,7 @@ static int load_site(struct monitor *m)
 	struct problems ps;
 	problems_init(&ps);
 	int rc = profile_load(m->site_path, &m->site, &ps);
-	problems_print(&ps, stderr);
+	cli_problems(CMD, &ps);
 	problems_done(&ps);
 	m->has_site = true;
 	if (rc < 0) {
@@ -435,8 +253,24 @@ int cmd_monitor(int argc, char **argv)
 		site_done(&m.site);
 		return EXIT_USAGE;
 	}
-	struct source *src = open_source(&m);
-	if (!src) {
+	struct session_opts so = {
+		.site = m.has_site ? &m.site : NULL,
+		.print = m.quiet ? SESSION_PRINT_NONE : m.json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
+		.out = session_out_file(stdout),
+	};
+	m.ses = session_new(&so);
+	for (size_t i = 0; i < m.n_logs; i++) {
+		char err[512];
+		if (session_add_log(m.ses, m.logs[i], err, sizeof(err)) < 0) {
+			cli_error(CMD, "%s", err);
+			session_free(m.ses);
+			if (m.has_site)
+				site_done(&m.site);
+			return EXIT_USAGE;
+		}
+	}
+	if ((m.file || m.iface) && open_capture(&m) < 0) {
+		session_free(m.ses);
 		if (m.has_site)
 			site_done(&m.site);
 		return EXIT_USAGE;
@@ -448,32 +282,22 @@ int cmd_monitor(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	m.out = pnb_out_file(stdout);
-	if (m.json)
-		m.jp = json_printer_new(&m.out);
-	else
-		m.text = text_printer_new(&m.out);
-	m.diag = diag_new(m.has_site ? &m.site : NULL);
-	m.dec = decoder_new(on_event, on_packet, &m);
 	if (m.file)
-		run_file(&m, src);
-	else
-		run_live(&m, src);
-	decoder_finish(m.dec);
-	diag_finish(m.diag);
-	if (m.text && !m.quiet)
-		text_printer_flush(m.text);
+		run_file(&m);
+	else if (m.iface)
+		run_live(&m);
+	if (stop_flag)
+		session_stop(m.ses);
+	session_finish(m.ses);
 	if (m.json)
-		print_json_summary(&m, stdout);
+		session_print_json_summary(m.ses, stdout);
 	else
-		print_table(&m, stdout);
+		session_print_table(m.ses, stdout);
 	fflush(stdout);
-	rc = any_failed(&m) ? EXIT_PROBLEMS : m.input_error[0] ? EXIT_USAGE : EXIT_OK;
-	decoder_free(m.dec);
-	diag_free(m.diag);
-	text_printer_free(m.text);
-	json_printer_free(m.jp);
-	source_close(src);
+	rc = session_any_failed(m.ses)	  ? EXIT_PROBLEMS
+	     : session_input_error(m.ses) ? EXIT_USAGE
+					  : EXIT_OK;
+	session_free(m.ses);
 	if (m.has_site)
 		site_done(&m.site);
 	return rc;

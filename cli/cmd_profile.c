@@ -85,7 +85,7 @@ static int import_csv(int argc, char **argv)
 	struct problems ps;
 	problems_init(&ps);
 	char *text = profile_csv_import(argv[optind], site, &ps);
-	problems_print(&ps, stderr);
+	cli_problems("profile import-csv", &ps);
 	int rc = text ? EXIT_OK : EXIT_USAGE;
 	if (text)
 		fputs(text, stdout);

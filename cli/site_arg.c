@@ -41,7 +41,7 @@ int cli_load_site(const char *cmd, const char *profile, struct site *s)
 		r = secrets_ensure(s, sp, true, &ps);
 		free(sp);
 	}
-	problems_print(&ps, stderr);
+	cli_problems(cmd, &ps);
 	problems_done(&ps);
 	if (r < 0) {
 		cli_error(cmd, "%s is not usable; nothing was written", profile);
@@ -57,7 +57,7 @@ int cli_site_read(const char *cmd, const char *path, struct site *s)
 	problems_init(&ps);
 	int rc = profile_load(path, s, &ps);
 	if (rc < 0) {
-		problems_print(&ps, stderr);
+		cli_problems(cmd, &ps);
 		cli_error(cmd, "%s is not a valid site profile (see above)", path);
 		problems_done(&ps);
 		site_done(s);
@@ -68,7 +68,7 @@ int cli_site_read(const char *cmd, const char *path, struct site *s)
 	rc = secrets_load(s, sec, &ps);
 	free(sec);
 	if (rc < 0) {
-		problems_print(&ps, stderr);
+		cli_problems(cmd, &ps);
 		cli_error(cmd, "the secrets file beside %s cannot be used (see above)", path);
 		problems_done(&ps);
 		site_done(s);

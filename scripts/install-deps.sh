@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages in mk/debian-packages.txt that are not installed yet.
+# Installs the Debian packages in mk/debian-packages.txt (or in the list given as the first
+# argument, e.g. mk/debian-packages-deb.txt for make deb) that are not installed yet.
 # Quiet when nothing is missing, so `make check` costs nothing on a prepared machine.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-list="$here/mk/debian-packages.txt"
+list="${1:-$here/mk/debian-packages.txt}"
 missing=()
 while read -r pkg _; do
   [[ -z "$pkg" || "$pkg" == \#* ]] && continue

@@ -14,6 +14,31 @@ _pnb_exit() {
 trap _pnb_exit EXIT
 trap 'exit 130' INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The one site-profile writer the shell tests share (lab, daemons, lint).
+# site_server FILE [KEY=VALUE ...] — starts FILE with [server]: interface eth0 and address
+# 10.77.0.1/24 (the lab's) unless given, then each KEY = VALUE in order.
+site_server() {
+  local f=$1 kv; shift
+  {
+    echo "[server]"
+    [[ " $* " == *" interface="* ]] || echo "interface = eth0"
+    [[ " $* " == *" address="* ]] || echo "address = 10.77.0.1/24"
+    for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
+  } >"$f"
+}
+# site_pi FILE NAME MODEL SERIAL MAC [KEY=VALUE ...] — appends [pi "NAME"] with those keys.
+site_pi() {
+  local f=$1 kv
+  printf '\n[pi "%s"]\nmodel = %s\nserial = %s\nmac = %s\n' "$2" "$3" "$4" "$5" >>"$f"
+  shift 5
+  for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done >>"$f"
+}
+# The Pis the tests boot, as NAME MODEL SERIAL MAC for site_pi (a Pi 3's MAC is b8:27:eb and the
+# low 24 bits of its serial).
+PI_KITCHEN="kitchen 4B 511e57f7 dc:a6:32:1c:6a:2a"
+PI_GARAGE="garage 3B 2caf9c61 b8:27:eb:af:9c:61"
+PI_SHED="shed 5 b7f44626 2c:cf:67:00:11:22"
 skip() { echo "skip: $*"; exit 77; }
 # expect_exit CODE CMD... — runs CMD, output to $T/out and $T/err, checks the exit status.
 expect_exit() {
@@ -29,3 +54,25 @@ expect_grep() { grep -q -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "no '$1
 expect_no_grep() { ! grep -q -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "unexpected '$1' in $2"; }; }
 need() { for c in "$@"; do command -v "$c" >/dev/null 2>&1 || skip "$c not installed"; done; }
 need_root() { [[ $(id -u) -eq 0 ]] || skip "needs root"; }
+# wait_grep PATTERN FILE [SECONDS] [PID] — polls until FILE holds PATTERN (returns 1 after
+# SECONDS, default 20, or as soon as PID has exited): a readiness wait instead of a sleep.
+wait_grep() {
+  local pat=$1 file=$2 secs=${3:-20} pid=${4:-} i
+  for ((i = 0; i < secs * 20; i++)); do
+    grep -q -- "$pat" "$file" 2>/dev/null && return 0
+    [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null && { grep -q -- "$pat" "$file" 2>/dev/null; return; }
+    sleep 0.05
+  done
+  return 1
+}
+# netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
+# by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
+# namespace, so frames sent into it never reach the host. Skips when namespaces are refused.
+netns_veth() {
+  ip netns add "$1" || skip "cannot create network namespaces"
+  on_exit "ip netns del $1 2>/dev/null"
+  ip netns add "$3" || fail "netns $3"
+  on_exit "ip netns del $3 2>/dev/null"
+  ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || fail "veth $2/$4"
+  ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || fail "veth up"
+}

@@ -28,9 +28,10 @@
 	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
-	X(ACT_FILTER, "filter", '/', 0, "/", "filter",                                             \
-	  "Pis: find a Pi; monitor: this Pi's packets/all")                                        \
-	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view", "review: switch between file and diff")  \
+	X(ACT_FILTER, "search", '/', 0, "/", "search",                                             \
+	  "Pis and Monitor: find Pis by name, MAC, serial (Monitor: or IP address)")               \
+	X(ACT_TOGGLE, "toggle-view", 'v', 0, "v", "view",                                          \
+	  "review: file or diff; monitor: one Pi's packets or all; readiness: full details")       \
 	X(ACT_SAVE, "save", 's', KEY_F(2), "s/F2", "save", "save the site profile")                \
 	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
 	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \
@@ -38,6 +39,9 @@
 	X(ACT_WRAP, "wrap", 'W', 0, "W", "wrap", "review: wrap long lines or cut them")           \
 	X(ACT_TEST_BOOT, "test-boot", 't', 0, "t", "test boot",                                    \
 	  "review: boot a virtual Pi against this server")                                         \
+	X(ACT_MESSAGES, "messages", 'm', 0, "m", NULL,                                             \
+	  "show the last messages in full (a long message ends in ... on the status line)")       \
+	X(ACT_JUMP, "jump", 0, 0, "1-8", NULL, "go to step 1 to 8 (or click a step in the bar)")   \
 	X(ACT_REDRAW, "redraw", 12, 0, "C-l", NULL, "redraw the screen")                           \
 	X(ACT_HELP, "help", '?', KEY_F(1), "?/F1", "help", "show every key")                       \
 	X(ACT_QUIT, "quit", 'q', KEY_F(10), "q/F10", "quit",                                       \

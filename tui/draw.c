@@ -80,26 +80,83 @@ void draw_fill(int y, int x, int width, enum wiz_colour c)
 	attrset(A_NORMAL);
 }
 
+size_t draw_wrap_next(const char *s, int width)
+{
+	size_t n = fit_bytes(s, width);
+	size_t nl = strcspn(s, "\n");
+	if (nl <= n)
+		return nl; /* a line break in the text ends the row */
+	if (s[n]) {
+		size_t cut = n;
+		while (cut > 0 && s[cut] != ' ')
+			cut--;
+		if (cut > 0)
+			n = cut;
+	}
+	return n;
+}
+
+/* Past row n's text: the spaces (and one line break) that the row break swallows. */
+static const char *wrap_skip_gap(const char *s)
+{
+	while (*s == ' ')
+		s++;
+	if (*s == '\n')
+		s++;
+	return s;
+}
+
+int draw_wrapped_count(int width, const char *s)
+{
+	int rows = 0;
+	while (*s && width > 0) {
+		s = wrap_skip_gap(s + draw_wrap_next(s, width));
+		rows++;
+	}
+	return rows;
+}
+
+const char *draw_wrapped_skip(int width, int rows, const char *s)
+{
+	while (*s && width > 0 && rows-- > 0)
+		s = wrap_skip_gap(s + draw_wrap_next(s, width));
+	return s;
+}
+
 int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, const char *s)
 {
 	int used = 0;
 	while (*s && used < max_lines && width > 0) {
-		size_t n = fit_bytes(s, width);
-		if (s[n]) {
-			size_t cut = n;
-			while (cut > 0 && s[cut] != ' ')
-				cut--;
-			if (cut > 0)
-				n = cut;
-		}
+		size_t n = draw_wrap_next(s, width);
 		char line[1024];
 		snprintf(line, sizeof(line), "%.*s", (int)n, s);
 		draw_text(y + used, x, width, c, line);
 		used++;
-		s += n;
-		while (*s == ' ')
-			s++;
+		s = wrap_skip_gap(s + n);
 	}
+	return used;
+}
+
+int draw_paragraphs(int y, int x, int width, int rows, const struct wiz_para *p, size_t n,
+		    const char *more)
+{
+	int need = 0, used = 0;
+	for (size_t i = 0; i < n; i++)
+		need += p[i].text ? draw_wrapped_count(width, p[i].text) : 0;
+	bool fits = need <= rows;
+	int room = fits ? rows : rows - 1;
+	for (size_t i = 0; i < n && room > 0; i++) {
+		if (!p[i].text)
+			continue;
+		int rows_i = draw_wrapped_count(width, p[i].text);
+		if (!fits && rows_i > room)
+			break; /* not half a paragraph: the pointer below says where the rest is */
+		int u = draw_wrapped(y + used, x, width, room, p[i].c, p[i].text);
+		used += u;
+		room -= u;
+	}
+	if (!fits && rows > 0)
+		draw_text(y + used++, x, width, CP_DIM, more);
 	return used;
 }
 

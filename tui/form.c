@@ -1,5 +1,6 @@
 /* form — labelled fields over the wizard model, with as-you-type checks. */
 #include "tui/form.h"
+#include "tui/screen.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,33 @@
 #include "core/base/util.h"
 
 #define LABEL_W 15
+
+static bool server_is(const struct wiz *w, enum profile_server_key k, const char *v, bool dflt)
+{
+	const char *cur = w->site.server[k];
+	return cur ? !strcmp(cur, v) : dflt;
+}
+
+bool form_root_iscsi(const struct wiz *w)
+{
+	return server_is(w, SK_ROOT, "iscsi", true);
+}
+
+bool form_root_nfs(const struct wiz *w)
+{
+	return server_is(w, SK_ROOT, "nfs", false);
+}
+
+bool form_dhcp_full(const struct wiz *w)
+{
+	return server_is(w, SK_DHCP, "full", false) || server_is(w, SK_DHCP, "isc", false) ||
+	       server_is(w, SK_DHCP, "kea", false);
+}
+
+bool form_dhcp_proxy(const struct wiz *w)
+{
+	return server_is(w, SK_DHCP, "proxy", true);
+}
 
 char *form_check_server(const void *ctx, int key, const char *v)
 {
@@ -101,7 +129,6 @@ static int open_choices(struct wiz *w, struct form *f)
 
 static int edit_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 {
-	size_t len = strlen(f->buf);
 	if (a == ACT_CANCEL) {
 		end_edit(w, f);
 		wiz_status(w, MSG_INFO, "edit cancelled");
@@ -119,44 +146,47 @@ static int edit_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 		wiz_status(w, MSG_INFO, "%s set", f->fields[f->sel].label);
 		return form_set_value(w, f, value);
 	}
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		if (f->cur > 0) {
-			memmove(f->buf + f->cur - 1, f->buf + f->cur, len - f->cur + 1);
-			f->cur--;
-		}
-	} else if (ch == KEY_DC) {
-		if (f->cur < len)
-			memmove(f->buf + f->cur, f->buf + f->cur + 1, len - f->cur);
-	} else if (ch == KEY_LEFT) {
-		if (f->cur > 0)
-			f->cur--;
-	} else if (ch == KEY_RIGHT) {
-		if (f->cur < len)
-			f->cur++;
-	} else if (ch == KEY_HOME || ch == 1) {
-		f->cur = 0;
-	} else if (ch == KEY_END || ch == 5) {
-		f->cur = len;
-	} else if (ch == 21) { /* C-u */
-		f->buf[0] = '\0';
-		f->cur = 0;
-	} else if (ch >= 32 && ch < 127 && len + 1 < sizeof(f->buf)) {
-		memmove(f->buf + f->cur + 1, f->buf + f->cur, len - f->cur + 1);
-		f->buf[f->cur++] = (char)ch;
-	} else {
+	if (!wiz_line_edit(f->buf, sizeof(f->buf), &f->cur, ch))
 		return WIZ_HANDLED;
-	}
 	recheck(f);
 	return WIZ_REDRAW;
+}
+
+static const char *field_problem(const struct wiz *w, const struct form *f,
+				 const struct form_field *fd);
+
+bool form_shown(const struct wiz *w, const struct form *f, unsigned i)
+{
+	const struct form_field *fd = &f->fields[i];
+	return !fd->applies || fd->applies(w) || *fd->slot || field_problem(w, f, fd) || i == f->sel;
+}
+
+/* The shown fields' indexes in order; returns how many. */
+static unsigned shown_fields(const struct wiz *w, const struct form *f, unsigned *out)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < f->n && i < 64; i++)
+		if (form_shown(w, f, i))
+			out[n++] = i;
+	return n;
+}
+
+static unsigned pos_of(const unsigned *idx, unsigned n, unsigned sel)
+{
+	for (unsigned k = 0; k < n; k++)
+		if (idx[k] == sel)
+			return k;
+	return 0;
 }
 
 int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 {
 	if (f->editing)
 		return edit_key(w, f, a, ch);
-	size_t sel = f->sel;
-	if (wiz_list_move(a, f->n, 0, &sel)) {
-		f->sel = (unsigned)sel;
+	unsigned idx[64], n = shown_fields(w, f, idx);
+	size_t pos = pos_of(idx, n, f->sel);
+	if (wiz_list_move(a, n, 0, &pos)) {
+		f->sel = n ? idx[pos] : 0;
 		return WIZ_REDRAW;
 	}
 	switch (a) {
@@ -235,19 +265,26 @@ static void draw_field(const struct wiz *w, const struct form *f, unsigned i, in
 		   fd->kind == FIELD_CHOICE && sel ? "  [Enter: choose]" : "");
 }
 
+/* The first shown row for the selection at position pos of n, with rows rows. */
+static int form_top(unsigned pos, int rows)
+{
+	return (int)pos >= rows ? (int)pos - rows + 1 : 0;
+}
+
 void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 {
 	int rows = r.h - 4;
-	if (rows < 1 || f->n == 0)
+	unsigned idx[64], n = shown_fields(w, f, idx);
+	if (rows < 1 || n == 0)
 		return;
-	int top = f->top;
-	if ((int)f->sel < top)
-		top = (int)f->sel;
-	if ((int)f->sel >= top + rows)
-		top = (int)f->sel - rows + 1;
-	for (int i = 0; i < rows && top + i < (int)f->n; i++)
-		draw_field(w, f, (unsigned)(top + i), r.y + i, r);
-	int my = r.y + (rows < (int)f->n ? rows : (int)f->n) + 1;
+	int top = form_top(pos_of(idx, n, f->sel), rows);
+	for (int i = 0; i < rows && top + i < (int)n; i++)
+		draw_field(w, f, idx[top + i], r.y + i, r);
+	if (top > 0)
+		draw_text(r.y, r.x + r.w - 8, 8, CP_DIM, "^ more");
+	if (top + rows < (int)n)
+		draw_text(r.y + rows - 1, r.x + r.w - 8, 8, CP_DIM, "v more");
+	int my = r.y + (rows < (int)n ? rows : (int)n) + 1;
 	const struct form_field *fd = &f->fields[f->sel];
 	if (f->editing && f->msg)
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_ERROR, f->msg);
@@ -263,6 +300,21 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 		draw_wrapped(my, r.x + 1, r.w - 2, 3, CP_DIM, fd->help);
 }
 
+int form_click(struct wiz *w, struct form *f, struct rect r, int y)
+{
+	int rows = r.h - 4;
+	unsigned idx[64], n = shown_fields(w, f, idx);
+	if (f->editing || rows < 1 || !n)
+		return WIZ_HANDLED;
+	int top = form_top(pos_of(idx, n, f->sel), rows), k = top + y - r.y;
+	if (y < r.y || y >= r.y + rows || k >= (int)n)
+		return WIZ_HANDLED;
+	if (idx[k] == f->sel)
+		return form_key(w, f, ACT_ENTER, '\n');
+	f->sel = idx[k];
+	return WIZ_REDRAW;
+}
+
 int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch)
 {
 	return form_key(w, (struct form *)st, a, ch);
@@ -271,6 +323,12 @@ int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch)
 void form_step_draw(const struct wiz *w, const void *st, struct rect r)
 {
 	form_draw(w, (const struct form *)st, r);
+}
+
+int form_step_click(struct wiz *w, void *st, int y, int x)
+{
+	(void)x;
+	return form_click(w, (struct form *)st, screen_step_body(), y);
 }
 
 void form_step_done(void *st)

@@ -25,6 +25,10 @@ struct form_field {
 	const void *check_ctx; /* first argument of check */
 	bool required;	       /* empty is checked too (and cannot unset the key) */
 	bool local;	       /* a wizard setting, not part of the profile */
+	/* Optional: false when the field does not apply to the chosen setup (the iSCSI target
+	 * when the root is on NFS). Such a field is hidden unless it holds a value, which then
+	 * shows with its problem so it can be reset. */
+	bool (*applies)(const struct wiz *w);
 };
 
 struct form {
@@ -41,6 +45,12 @@ struct form {
 	void *ctx;
 };
 
+/* form_field.applies predicates for the server's choices (an absent key is its default). */
+bool form_root_iscsi(const struct wiz *w);
+bool form_root_nfs(const struct wiz *w);
+bool form_dhcp_full(const struct wiz *w); /* full, isc or kea: the server hands out addresses */
+bool form_dhcp_proxy(const struct wiz *w);
+
 /* Adapters from the profile checks to the field signature. */
 char *form_check_server(const void *ctx, int key, const char *v);
 char *form_check_pi(const void *ctx, int key, const char *v);
@@ -51,10 +61,16 @@ void form_done(struct form *f);
 void form_begin_edit(struct wiz *w, struct form *f, const char *text);
 int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch);
 void form_draw(const struct wiz *w, const struct form *f, struct rect r);
+/* A click at screen row y on a form drawn in r: selects the field there; a click on the
+ * selected field acts as Enter. */
+int form_click(struct wiz *w, struct form *f, struct rect r, int y);
+/* True when field i is shown (see form_field.applies). */
+bool form_shown(const struct wiz *w, const struct form *f, unsigned i);
 /* Step ops for a step whose heap state (xcalloc'ed) begins with its struct form: keys go to
  * the form, the form fills the step area, done releases the form and the state. */
 int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch);
 void form_step_draw(const struct wiz *w, const void *st, struct rect r);
+int form_step_click(struct wiz *w, void *st, int y, int x);
 void form_step_done(void *st);
 /* Sets the selected field to v (NULL/"" = absent) and reports the change. */
 int form_set_value(struct wiz *w, struct form *f, const char *v);

@@ -1,7 +1,9 @@
 /* monitor_draw — paints the Monitor step from memory: the feed line, the Pi selector, the
  * stage checklist, the diagnosis and the timeline. No I/O, no clock. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/base/util.h"
 #include "tui/monitor_step.h"
@@ -15,16 +17,23 @@ struct mon_layout mon_layout_for(struct rect a, size_t n_pis)
 	l.wide = a.w >= 110 && a.h >= 26;
 	l.head = (struct rect){a.y, a.x, 1, a.w};
 	if (!l.wide) {
-		l.pis = (struct rect){a.y + 1, a.x, 1, a.w};
-		l.check = (struct rect){a.y + 2, a.x, 4, a.w};
-		l.diag = (struct rect){a.y + 6, a.x, 5, a.w};
-		l.timeline = (struct rect){a.y + 11, a.x, a.h - 11, a.w};
+		/* head 1, fleet (header + 3 rows, whose stage marks are the checklist), the
+		 * diagnosis 7, the timeline the rest; taller screens give the fleet more rows */
+		int extra = a.h - 17 > 0 ? (a.h - 17) / 2 : 0;
+		int rows = n_pis < 1 ? 1 : n_pis < (size_t)(3 + extra) ? (int)n_pis : 3 + extra;
+		l.pis = (struct rect){a.y + 1, a.x, 1 + rows, a.w};
+		int y = a.y + 1 + l.pis.h;
+		l.check = (struct rect){y, a.x, 0, a.w};
+		l.diag = (struct rect){y, a.x, 7, a.w};
+		l.timeline = (struct rect){y + 7, a.x, a.y + a.h - (y + 7), a.w};
 		return l;
 	}
-	int left = 46, diag_h = 7;
-	int pis_h = 1 + (n_pis == 0 ? 1 : n_pis < 6 ? (int)n_pis : 6);
-	l.pis = (struct rect){a.y + 2, a.x, pis_h, left};
-	l.check = (struct rect){a.y + 3 + pis_h, a.x, 9, left};
+	int left = 58, diag_h = 7;
+	int rows = n_pis < 1 ? 1 : n_pis < 10 ? (int)n_pis : 10;
+	if (a.h - diag_h - 14 < rows)
+		rows = a.h - diag_h - 14 > 1 ? a.h - diag_h - 14 : 1;
+	l.pis = (struct rect){a.y + 2, a.x, 1 + rows, left};
+	l.check = (struct rect){a.y + 3 + l.pis.h, a.x, 9, left};
 	l.diag = (struct rect){a.y + a.h - diag_h, a.x, diag_h, a.w};
 	l.timeline = (struct rect){a.y + 2, a.x + left + 2, a.h - diag_h - 3, a.w - left - 2};
 	return l;
@@ -32,21 +41,43 @@ struct mon_layout mon_layout_for(struct rect a, size_t n_pis)
 
 struct rect mon_area(void)
 {
-	struct rect a = screen_step_area();
-	a.y += 2;
-	a.h -= 2;
-	return a;
+	return screen_step_body();
+}
+
+size_t mon_fleet(const struct mon_step *st, struct fleet *fl)
+{
+	fleet_build(st->feed, st->find, fl);
+	return fleet_find_key(fl, st->sel_key);
+}
+
+bool mon_line_shown(const struct mon_step *st, const struct diag_pi *p, const struct mon_line *l)
+{
+	if (st->all || !p)
+		return !st->all || !st->find || strcasestr(l->text, st->find);
+	return monfeed_line_is_pi(l, p);
+}
+
+size_t mon_fleet_top(size_t sel, int rows)
+{
+	return rows > 0 && sel >= (size_t)rows ? sel - (size_t)rows + 1 : 0;
 }
 
 size_t mon_pi_count(const struct mon_step *st)
 {
-	return st->feed ? diag_pi_count(st->feed->diag) : 0;
+	struct fleet fl;
+	mon_fleet(st, &fl);
+	size_t n = fl.n;
+	fleet_done(&fl);
+	return n;
 }
 
 const struct diag_pi *mon_sel_pi(const struct mon_step *st)
 {
-	size_t n = mon_pi_count(st);
-	return n ? diag_pi_at(st->feed->diag, st->sel < n ? st->sel : n - 1) : NULL;
+	struct fleet fl;
+	size_t sel = mon_fleet(st, &fl);
+	const struct diag_pi *p = fl.n ? fl.rows[sel].p : NULL;
+	fleet_done(&fl);
+	return p;
 }
 
 static void draw_head(const struct mon_step *st, struct rect r)
@@ -71,53 +102,71 @@ static void draw_head(const struct mon_step *st, struct rect r)
 			   speed, (unsigned long long)f->packets, state);
 }
 
-static const char *pi_label(const struct diag_pi *p, char *buf, size_t n)
+static enum wiz_colour row_colour(const struct fleet_row *r)
 {
-	char mac[18];
-	mac_format(p->mac, ':', mac);
-	snprintf(buf, n, "%s %-4s %-8s %s", mac,
-		 p->model == PI_MODEL_UNKNOWN ? "?" : model_info(p->model)->name,
-		 p->has_serial ? p->serial : "-", p->name ? p->name : "");
-	return buf;
+	static const enum wiz_colour c[] = {CP_ERROR, CP_NORMAL, CP_OK, CP_DIM};
+	return c[r->state];
 }
 
-static enum wiz_colour pi_colour(const struct diag_pi *p)
+/* One row of the fleet table, as wide as w allows: the MAC from 74 columns, the IP from 100. */
+static void fleet_row_text(const struct fleet_row *r, int w, char *out, size_t n)
 {
-	return p->failed ? CP_ERROR : p->reached == STAGE_COUNT - 1 ? CP_OK : CP_NORMAL;
+	static const char mark[] = {'X', '~', '+', '.'};
+	char stages[16], sh[96], mac[18], ip[16];
+	fleet_stages(r, stages);
+	fleet_short(r, sh, sizeof(sh));
+	fleet_mac(r, mac);
+	fleet_ip(r, ip);
+	if (w >= 100)
+		snprintf(out, n, "%c %-12.12s %-17s %-15s %s  %s", mark[r->state], fleet_name(r), mac,
+			 ip, stages, sh);
+	else if (w >= 74)
+		snprintf(out, n, "%c %-12.12s %-17s %s  %s", mark[r->state], fleet_name(r), mac,
+			 stages, sh);
+	else {
+		snprintf(out, n, "%c %-12.12s %s  %s", mark[r->state], fleet_name(r), stages, sh);
+	}
 }
 
+/* The fleet table: a header with the counts, then the rows (failures first); the selected
+ * row lit. */
 static void draw_pis(const struct mon_step *st, const struct mon_layout *l)
 {
-	size_t n = mon_pi_count(st);
-	const struct diag_pi *sel = mon_sel_pi(st);
-	char buf[128];
+	struct fleet fl;
+	size_t si = mon_fleet(st, &fl);
 	struct rect r = l->pis;
-	if (!sel) {
+	if (!fl.total) {
 		draw_text(r.y, r.x, r.w, CP_DIM,
 			  "No Raspberry Pi seen yet (waiting for a DISCOVER)");
+		fleet_done(&fl);
 		return;
 	}
-	size_t si = st->sel < n ? st->sel : n - 1;
-	if (!l->wide) {
-		char line[160];
-		snprintf(line, sizeof(line), "Pi %zu/%zu: %s", si + 1, n,
-			 pi_label(sel, buf, sizeof(buf)));
-		draw_text(r.y, r.x, r.w, pi_colour(sel), line);
-		if ((int)strlen(line) + 1 + (int)strlen(LEGEND) <= r.w)
-			draw_text(r.y, r.x + r.w - (int)strlen(LEGEND), (int)strlen(LEGEND), CP_DIM,
-				  LEGEND);
-		return;
-	}
-	draw_textf(r.y, r.x, r.w, CP_OK, "Pis (%zu) - Up/Down selects", n);
+	char head[200];
+	int len = snprintf(head, sizeof(head), "Pi %zu/%zu", fl.n ? si + 1 : 0, fl.n);
+	if (st->find)
+		len += snprintf(head + len, sizeof(head) - (size_t)len, " matching \"%s\" of %zu",
+				st->find, fl.total);
+	snprintf(head + len, sizeof(head) - (size_t)len,
+		 ": %zu failed, %zu booting, %zu booted, %zu not seen",
+		 fl.count[FLEET_FAILED], fl.count[FLEET_BOOTING], fl.count[FLEET_DONE],
+		 fl.count[FLEET_NOT_SEEN]);
+	draw_text(r.y, r.x, r.w, CP_OK, head);
 	int rows = r.h - 1;
-	size_t top = si >= (size_t)rows ? si - (size_t)rows + 1 : 0;
-	for (int i = 0; i < rows && top + (size_t)i < n; i++) {
-		const struct diag_pi *p = diag_pi_at(st->feed->diag, top + (size_t)i);
-		enum wiz_colour c = p == sel ? CP_SELECT : pi_colour(p);
-		draw_fill(r.y + 1 + i, r.x, r.w, c);
-		draw_text(r.y + 1 + i, r.x, 2, c, p == sel ? ">" : " ");
-		draw_text(r.y + 1 + i, r.x + 2, r.w - 2, c, pi_label(p, buf, sizeof(buf)));
+	size_t top = mon_fleet_top(si, rows);
+	char buf[256];
+	for (int i = 0; i < rows && top + (size_t)i < fl.n; i++) {
+		const struct fleet_row *row = &fl.rows[top + (size_t)i];
+		bool sel = top + (size_t)i == si;
+		enum wiz_colour c = sel ? CP_SELECT : row_colour(row);
+		if (sel)
+			draw_fill(r.y + 1 + i, r.x, r.w, c);
+		fleet_row_text(row, r.w, buf, sizeof(buf));
+		draw_text(r.y + 1 + i, r.x, r.w, c, buf);
 	}
+	if (top + (size_t)rows < fl.n)
+		draw_textf(r.y + r.h - 1, r.x + r.w - 12, 12, CP_DIM, " v %zu more", fl.n - top -
+										   (size_t)rows);
+	fleet_done(&fl);
 }
 
 static void stage_cell(const struct mon_step *st, const struct diag_pi *p, int s, int y, int x,
@@ -147,58 +196,55 @@ static void draw_checklist(const struct mon_step *st, const struct mon_layout *l
 			stage_cell(st, p, s, r.y + s, r.x, r.w);
 		return;
 	}
-	int half = r.w / 2;
-	for (int s = 1; s < STAGE_COUNT; s++)
-		stage_cell(st, p, s, r.y + (s - 1) % 4, r.x + (s > 4 ? half : 0), half - 1);
+	/* stacked: the fleet row's marks are the checklist */
 }
 
-/* "label: text", wrapped; returns the rows used. */
-static int labelled(int y, int x, int w, int max, enum wiz_colour c, const char *label,
-		    const char *text)
-{
-	if (!text || !*text || max <= 0)
-		return 0;
-	char buf[1024];
-	snprintf(buf, sizeof(buf), "%s%s", label, text);
-	return draw_wrapped(y, x, w, max, c, buf);
-}
-
-static void draw_site_verdicts(const struct mon_step *st, struct rect r, int y)
-{
-	const struct diag *d = st->feed->diag;
-	for (size_t i = 0; i < diag_site_verdict_count(d) && y < r.y + r.h; i++) {
-		const struct diag_verdict *v = diag_site_verdict_at(d, i);
-		y += labelled(y, r.x, r.w, r.y + r.h - y, CP_ERROR, "site: ", v->cause);
-		y += labelled(y, r.x + 2, r.w - 2, r.y + r.h - y, CP_NORMAL, "fix: ", v->fix);
-	}
-}
-
+/* The diagnosis panel: the verdict, then the fix, then the evidence, each whole or not at
+ * all (a cut sentence misleads); what does not fit is one Enter away. Then the segment's
+ * findings (rival DHCP, STP) when there is room. */
 static void draw_diagnosis(const struct mon_step *st, const struct mon_layout *l)
 {
 	struct rect r = l->diag;
-	const struct diag_pi *p = mon_sel_pi(st);
-	int y = r.y, end = r.y + r.h;
+	int y = r.y;
 	if (l->wide)
-		draw_text(y++, r.x, r.w, CP_OK, "Diagnosis");
-	if (!p) {
-		draw_site_verdicts(st, (struct rect){y, r.x, end - y, r.w}, y);
-		return;
+		draw_text(y++, r.x, r.w, CP_OK, "Diagnosis (Enter: in full, with every packet)");
+	struct fleet fl;
+	size_t si = mon_fleet(st, &fl);
+	struct wiz_para ps[8];
+	size_t n = 0;
+	const struct fleet_row *row = fl.n ? &fl.rows[si] : NULL;
+	const struct diag_pi *p = row ? row->p : NULL;
+	if (row && row->state == FLEET_NOT_SEEN)
+		ps[n++] = (struct wiz_para){CP_DIM, xasprintf("%s: not seen yet - no DHCP DISCOVER "
+							      "from it so far (no failure while it "
+							      "is off)",
+							      fleet_name(row))};
+	else if (p) {
+		const struct diag_verdict *v = diag_pi_main_verdict(p);
+		if (!v && p->n_verdicts)
+			v = &p->verdicts[0];
+		ps[n++] = (struct wiz_para){p->failed ? CP_ERROR : CP_OK,
+					    xasprintf("verdict: %s",
+						      p->verdict ? p->verdict : "in progress")};
+		if (v && !p->failed)
+			ps[n++] = (struct wiz_para){CP_NORMAL, xasprintf("warning: %s", v->cause)};
+		if (v && v->fix)
+			ps[n++] = (struct wiz_para){CP_OK, xasprintf("fix: %s", v->fix)};
+		if (v && v->evidence)
+			ps[n++] = (struct wiz_para){CP_DIM, xasprintf("evidence: %s", v->evidence)};
 	}
-	const struct diag_verdict *v = diag_pi_main_verdict(p);
-	if (!v && p->n_verdicts)
-		v = &p->verdicts[0];
-	y += labelled(y, r.x, r.w, 2, p->failed ? CP_ERROR : CP_OK,
-		      "verdict: ", p->verdict ? p->verdict : "in progress");
-	if (!v) {
-		draw_site_verdicts(st, (struct rect){y, r.x, end - y, r.w}, y);
-		return;
+	const struct diag *d = st->feed->diag;
+	for (size_t i = 0; i < diag_site_verdict_count(d) && n + 2 <= PNB_ARRAY_LEN(ps); i++) {
+		const struct diag_verdict *v = diag_site_verdict_at(d, i);
+		ps[n++] = (struct wiz_para){CP_ERROR, xasprintf("site: %s", v->cause)};
+		if (v->fix)
+			ps[n++] = (struct wiz_para){CP_NORMAL, xasprintf("  fix: %s", v->fix)};
 	}
-	if (!p->failed) /* a warning: the verdict sentence does not say it */
-		y += labelled(y, r.x, r.w, 1, CP_NORMAL, "warning: ", v->cause);
-	y += labelled(y, r.x, r.w, 1, CP_DIM, "evidence: ", v->evidence);
-	y += labelled(y, r.x, r.w, end - y, CP_OK, "fix: ", v->fix);
-	if (y < end) /* room left: what is wrong on the segment (rival DHCP, STP) */
-		draw_site_verdicts(st, (struct rect){y, r.x, end - y, r.w}, y);
+	draw_paragraphs(y, r.x, r.w, r.y + r.h - y, ps, n,
+			"... Enter: the full diagnosis (evidence, fix, packets)");
+	for (size_t i = 0; i < n; i++)
+		free(ps[i].text);
+	fleet_done(&fl);
 }
 
 /* Collects up to max matching lines, newest first, after skipping `skip` matches. */
@@ -209,7 +255,7 @@ static int visible_lines(const struct mon_step *st, const struct diag_pi *p, siz
 	int n = 0;
 	for (size_t i = f->n_lines; i-- > 0 && n < max;) {
 		const struct mon_line *ml = monfeed_line(f, i);
-		if (p && !st->all && !monfeed_line_is_pi(ml, p))
+		if (!mon_line_shown(st, p, ml))
 			continue;
 		if (skip) {
 			skip--;

@@ -1,16 +1,11 @@
-/* monitor_feed — capture source → decoder → diagnosis + text printer → timeline lines. */
+/* monitor_feed — a monitor session's printed lines → the timeline, paced replays. */
 #include "tui/monitor_feed.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "capture/decode.h"
-#include "capture/pcap_source.h"
-#include "capture/print.h"
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
 
@@ -66,20 +61,19 @@ static void on_text(const char *s, size_t n, void *user)
 	}
 }
 
+/* Session hooks: who the packet being printed concerns, for the lines it prints. */
 static void on_event(const struct pnb_event *ev, void *user)
 {
 	struct monfeed *f = user;
-	diag_event(f->diag, ev);
 	if (ev->kind == EV_DHCP)
 		cur_add_mac(&f->cur, ev->u.dhcp.chaddr);
 	if (ev->kind == EV_TFTP_XFER) {
 		cur_add_mac(&f->cur, ev->u.xfer.client_mac);
 		cur_add_ip(&f->cur, ev->u.xfer.client_ip);
 	}
-	text_printer_event(f->tp, ev);
 }
 
-static void on_packet(const struct pnb_packet *pkt, void *user)
+static void on_packet(const struct session_packet *pkt, void *user)
 {
 	struct monfeed *f = user;
 	if (f->packets++ == 0)
@@ -88,14 +82,12 @@ static void on_packet(const struct pnb_packet *pkt, void *user)
 	cur_add_mac(&f->cur, pkt->dst_mac);
 	cur_add_ip(&f->cur, pkt->src_ip);
 	cur_add_ip(&f->cur, pkt->dst_ip);
-	text_printer_packet(f->tp, pkt);
-	memset(&f->cur, 0, sizeof(f->cur));
 }
 
-static void on_peek(const struct pnb_packet *pkt, void *user)
+static void on_packet_printed(void *user)
 {
 	struct monfeed *f = user;
-	f->next_ts = pkt->ts;
+	memset(&f->cur, 0, sizeof(f->cur));
 }
 
 /* The parts both kinds of feed share; takes over site. */
@@ -108,30 +100,34 @@ static struct monfeed *feed_new(bool live, const char *what, struct site *site)
 		f->site = *site;
 		f->has_site = true;
 	}
-	f->diag = diag_new(f->has_site ? &f->site : NULL);
-	struct pnb_out out = {on_text, f};
-	f->tp = text_printer_new(&out);
-	f->dec = decoder_new(on_event, on_packet, f);
+	struct session_opts so = {
+		.site = f->has_site ? &f->site : NULL,
+		.print = SESSION_PRINT_TEXT,
+		.out = {on_text, f},
+		.event = on_event,
+		.packet = on_packet,
+		.packet_printed = on_packet_printed,
+		.user = f,
+	};
+	f->ses = session_new(&so);
+	f->diag = session_diag(f->ses);
 	return f;
+}
+
+/* A session that would not open: the feed goes, the reason stays in err. */
+static struct monfeed *feed_failed(struct monfeed *f)
+{
+	monfeed_free(f);
+	return NULL;
 }
 
 struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site, char *err,
 				    size_t errlen)
 {
-	struct source *s = source_open_file(path, err, errlen);
-	if (!s) {
-		if (site)
-			site_done(site);
-		return NULL;
-	}
 	struct monfeed *f = feed_new(false, path, site);
-	f->src = s;
 	f->speed = speed;
-	if (speed > 0) {
-		f->peek_src = source_open_file(path, err, errlen);
-		f->peek_dec = decoder_new(NULL, on_peek, f);
-	}
-	return f;
+	/* a link type that is not decoded still replays: its packets say so in the timeline */
+	return session_open_file(f->ses, path, err, errlen) < 0 ? feed_failed(f) : f;
 }
 
 /* Live: every packet also goes to an unlinked-on-free temporary file, so `w` saves the
@@ -140,7 +136,7 @@ static void live_start_tmp_save(struct monfeed *f)
 {
 	char *path = fs_temp_file("monitor", NULL, 0);
 	char err[256];
-	if (path && source_save(f->src, path, err, sizeof(err)) != 0) {
+	if (path && session_save_as(f->ses, path, err, sizeof(err)) != 0) {
 		unlink(path);
 		free(path);
 		path = NULL;
@@ -150,14 +146,9 @@ static void live_start_tmp_save(struct monfeed *f)
 
 struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen)
 {
-	struct source *s = source_open_live(iface, NULL, LIVE_BUFFER_MB, err, errlen);
-	if (!s) {
-		if (site)
-			site_done(site);
-		return NULL;
-	}
 	struct monfeed *f = feed_new(true, iface, site);
-	f->src = s;
+	if (session_open_live(f->ses, iface, LIVE_BUFFER_MB, false, err, errlen) < 0)
+		return feed_failed(f);
 	live_start_tmp_save(f);
 	return f;
 }
@@ -166,12 +157,7 @@ void monfeed_free(struct monfeed *f)
 {
 	if (!f)
 		return;
-	source_close(f->src);
-	source_close(f->peek_src);
-	decoder_free(f->peek_dec);
-	decoder_free(f->dec);
-	text_printer_free(f->tp);
-	diag_free(f->diag);
+	session_free(f->ses);
 	if (f->has_site)
 		site_done(&f->site);
 	for (size_t i = 0; i < f->n_lines; i++)
@@ -187,21 +173,19 @@ void monfeed_free(struct monfeed *f)
 
 int monfeed_fd(const struct monfeed *f)
 {
-	return f && f->live && f->state == MONFEED_RUNNING ? source_fd(f->src) : -1;
+	return f && f->live && f->state == MONFEED_RUNNING ? session_fd(f->ses) : -1;
 }
 
 /* End of input: open transfers end, end-of-capture rules run. */
 static void feed_finish(struct monfeed *f, int rc)
 {
 	memset(&f->cur, 0, sizeof(f->cur));
-	decoder_finish(f->dec);
-	text_printer_flush(f->tp);
-	diag_finish(f->diag);
-	if (rc == SOURCE_ERROR) {
+	session_finish(f->ses);
+	if (rc == SESSION_ERROR) {
 		f->state = MONFEED_FAILED;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: %s (the %llu packets before it are shown)", f->what,
-			 source_error(f->src), (unsigned long long)f->packets);
+			 session_error(f->ses), (unsigned long long)f->packets);
 	} else {
 		f->state = MONFEED_ENDED;
 		snprintf(f->message, sizeof(f->message), "replay of %s finished: %llu packets",
@@ -221,12 +205,12 @@ static int64_t next_due(const struct monfeed *f)
 	return f->start_ms + (gap < 0 ? 0 : gap);
 }
 
-/* Reads the next packet's timestamp from the look-ahead handle. */
+/* Learns the next packet's timestamp (the session reads it ahead). */
 static void peek_next(struct monfeed *f, int64_t now_ms)
 {
 	if (f->have_next || f->peek_eof)
 		return;
-	if (!f->peek_src || source_dispatch(f->peek_src, f->peek_dec, 1) <= 0) {
+	if (session_next_time(f->ses, &f->next_ts) != 1) {
 		f->peek_eof = true;
 		return;
 	}
@@ -243,8 +227,8 @@ static void peek_next(struct monfeed *f, int64_t now_ms)
 
 static int pump_one(struct monfeed *f, int max)
 {
-	int rc = source_dispatch(f->src, f->dec, max);
-	if (rc == SOURCE_EOF || rc == SOURCE_ERROR)
+	int rc = session_pump(f->ses, max);
+	if (rc == SESSION_EOF || rc == SESSION_ERROR)
 		feed_finish(f, rc);
 	return rc < 0 ? 0 : rc;
 }
@@ -297,61 +281,17 @@ void monfeed_tick(struct monfeed *f)
 	struct timeval now;
 	gettimeofday(&now, NULL);
 	memset(&f->cur, 0, sizeof(f->cur));
-	decoder_tick(f->dec, now);
-	text_printer_flush(f->tp);
-	diag_tick(f->diag, now);
-	f->have_stats = source_stats(f->src, &f->received, &f->dropped);
-}
-
-static int copy_file(const char *from, const char *to, char *err, size_t errlen)
-{
-	int in = open(from, O_RDONLY | O_CLOEXEC);
-	int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = in < 0 || out < 0 ? -1 : 0;
-	char buf[65536];
-	ssize_t n;
-	while (rc == 0 && (n = read(in, buf, sizeof(buf))) != 0)
-		if (n < 0 || write(out, buf, (size_t)n) != n)
-			rc = -1;
-	if (rc != 0)
-		snprintf(err, errlen, "%s: %s", in < 0 ? from : to, strerror(errno));
-	if (out >= 0 && close(out) != 0 && rc == 0) {
-		snprintf(err, errlen, "%s: %s", to, strerror(errno));
-		rc = -1;
-	}
-	if (in >= 0)
-		close(in);
-	return rc;
-}
-
-/* Replay: the first f->packets packets of the file, read again through a second handle. */
-static int save_replayed(struct monfeed *f, const char *path, char *err, size_t errlen)
-{
-	struct source *s = source_open_file(f->what, err, errlen);
-	if (!s)
-		return -1;
-	int rc = source_save(s, path, err, errlen);
-	struct pnb_decoder *d = decoder_new(NULL, NULL, NULL);
-	for (uint64_t left = f->packets; rc == 0 && left > 0;) {
-		int got = source_dispatch(s, d, left > 4096 ? 4096 : (int)left);
-		if (got <= 0)
-			break;
-		left -= (uint64_t)got;
-	}
-	decoder_free(d);
-	source_close(s);
-	return rc;
+	session_tick(f->ses, now);
+	f->have_stats = session_live_stats(f->ses, &f->received, &f->dropped);
 }
 
 int monfeed_save(struct monfeed *f, const char *path, char *err, size_t errlen)
 {
-	if (!f->live)
-		return save_replayed(f, path, err, errlen);
-	if (!f->tmp_save) {
+	if (f->live && !f->tmp_save) {
 		snprintf(err, errlen, "no temporary capture file could be made (TMPDIR)");
 		return -1;
 	}
-	return copy_file(f->tmp_save, path, err, errlen);
+	return session_save(f->ses, path, err, errlen);
 }
 
 const struct mon_line *monfeed_line(const struct monfeed *f, size_t i)

@@ -1,10 +1,11 @@
-/* monitor_feed — the Monitor step's model, without curses: a capture source (live interface or
- * a replayed file), the decoder, the boot-stage diagnosis and the timeline of printed packet
- * lines. The step's draw function reads this; only the pump/key paths do I/O.
+/* monitor_feed — the Monitor step's model, without curses: what the wizard adds to a monitor
+ * session (core/monitor/session, which owns capture, decoder and diagnosis): replay pacing,
+ * the timeline of printed packet lines and who each line concerns (the per-Pi filter). The
+ * step's draw function reads this; only the pump/key paths do I/O.
  *
- * Replay is paced by the capture timestamps: a second handle on the same file decodes one
- * packet ahead to learn when the next packet is due, so each packet appears at its own time
- * (divided by the speed factor; waits longer than MONFEED_MAX_GAP_MS are shortened). */
+ * Replay is paced by the capture timestamps: the session reads one packet ahead to learn when
+ * the next packet is due, so each packet appears at its own time (divided by the speed
+ * factor; waits longer than MONFEED_MAX_GAP_MS are shortened). */
 #ifndef PNB_TUI_MONITOR_FEED_H
 #define PNB_TUI_MONITOR_FEED_H
 
@@ -14,6 +15,7 @@
 #include <sys/time.h>
 
 #include "core/monitor/diagnose.h"
+#include "core/monitor/session.h"
 #include "core/site/profile.h"
 
 #define MONFEED_MAX_GAP_MS 2000
@@ -35,10 +37,8 @@ struct monfeed {
 	double speed; /* replay: 0 = as fast as possible */
 	enum monfeed_state state;
 	char message[512]; /* why it ended or failed */
-	struct source *src;
-	struct pnb_decoder *dec;
-	struct text_printer *tp;
-	struct diag *diag;
+	struct session *ses;
+	const struct diag *diag; /* the session's */
 	struct site site;
 	bool has_site;
 	/* the timeline ring */
@@ -52,8 +52,6 @@ struct monfeed {
 	uint64_t received, dropped; /* live: pcap_stats */
 	bool have_stats;
 	/* replay pacing */
-	struct source *peek_src;
-	struct pnb_decoder *peek_dec;
 	bool have_next, peek_eof;
 	struct timeval next_ts;
 	int64_t start_ms; /* monotonic ms when the first packet was due */

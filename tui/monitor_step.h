@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "tui/monitor_feed.h"
+#include "tui/monitor_fleet.h"
 #include "tui/wiz.h"
 
 struct mon_step {
@@ -15,26 +16,35 @@ struct mon_step {
 	struct monfeed *feed;
 	bool tried;
 	char err[512]; /* why there is no feed */
-	size_t sel;    /* selected Pi */
-	bool all;      /* timeline of every packet, not only the selected Pi's */
+	char sel_key[64]; /* the selected Pi's fleet_key; "" = the first row */
+	char *find;	  /* the search (/): rows and packet lines that hold it, or NULL */
+	bool all;	  /* timeline of every packet, not only the selected Pi's */
 	size_t scroll; /* timeline lines hidden below the view; 0 = follow the newest */
 	int fd;	       /* registered in the loop, or -1 */
 	int64_t last_stats;
 	unsigned tb_gen; /* the test boot whose Pi was last selected */
 };
 
-/* Where each panel goes: stacked and condensed at 80x24, side by side when there is room. */
+/* Where each panel goes: stacked and condensed at 80x24, side by side when there is room. pis
+ * is the fleet table (a header row, then one row per Pi). */
 struct mon_layout {
 	struct rect head, pis, check, diag, timeline;
 	bool wide;
 };
 
 struct mon_layout mon_layout_for(struct rect area, size_t n_pis);
+/* The fleet as shown now (search applied) and the selected row in it. fleet_done(fl) after. */
+size_t mon_fleet(const struct mon_step *st, struct fleet *fl);
+/* The first fleet row shown for the selected row sel in a table of rows rows. */
+size_t mon_fleet_top(size_t sel, int rows);
 /* The step's drawing area for the current terminal size (below the step title). */
 struct rect mon_area(void);
 size_t mon_pi_count(const struct mon_step *st);
-/* The selected Pi (clamped), or NULL before any Pi was seen. */
+/* The selected Pi as the capture saw it, or NULL (none yet, or a profile Pi not seen yet). */
 const struct diag_pi *mon_sel_pi(const struct mon_step *st);
+/* True when the timeline shows line l with Pi p selected (p may be NULL): p's packets, or
+ * with `all` every packet (those holding the search, when there is one). */
+bool mon_line_shown(const struct mon_step *st, const struct diag_pi *p, const struct mon_line *l);
 /* The step's draw callback: reads st and the feed only. */
 void mon_draw(const struct wiz *w, const void *st, struct rect area);
 

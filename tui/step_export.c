@@ -5,30 +5,84 @@
 #include <string.h>
 
 #include "core/base/util.h"
-#include "tui/export.h"
+#include "core/server/export.h"
+#include "tui/apply.h"
 #include "tui/form.h"
 #include "tui/steps.h"
 
 struct export_step {
 	struct form form; /* first: the form_step_* ops take the state as its form */
-	struct form_field fields[3];
-	char *button;
+	struct form_field fields[4];
+	char *button, *apply_button;
 };
 
+#define FIELD_EXPORT 2
+#define FIELD_APPLY 3
+
 static int do_export(struct wiz *w, struct form *f)
+{
+	int r = wiz_save(w);
+	if (!(r & WIZ_SAVED))
+		return r;
+	struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
+	struct site s;
+	struct render_set rs;
+	struct problems ps;
+	problems_init(&ps);
+	if (export_site(w->site_path, &o, true, w->out_dir, &s, &rs, &ps) == 0) {
+		wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, rs.n,
+			   w->out_dir);
+		render_set_done(&rs);
+		site_done(&s);
+		w->exported = true;
+		w->exported_at = w->changes;
+		f->sel = FIELD_APPLY; /* what comes next: the Next line says so */
+	} else {
+		const struct problem *e = problems_first_error(&ps);
+		char *m = e ? problem_format(e) : xstrdup("unknown error");
+		wiz_status(w, MSG_ERROR, "export failed: %s", m);
+		free(m);
+	}
+	problems_done(&ps);
+	return r;
+}
+
+static int run_apply(struct wiz *w, void *ctx, const char *typed)
+{
+	(void)ctx;
+	(void)typed;
+	char msg[1024];
+	int rc = wiz_apply_run(w->site_path, w->root_dir, w->templates_dir, msg, sizeof(msg));
+	wiz_status(w, rc == 0 ? MSG_OK : MSG_ERROR, "%s", msg);
+	return WIZ_REDRAW;
+}
+
+/* Apply: the dry run first (what changes, with diffs and reloads) in the viewer; y there
+ * installs. */
+static int do_apply(struct wiz *w, struct form *f)
 {
 	(void)f;
 	int r = wiz_save(w);
 	if (!(r & WIZ_SAVED))
 		return r;
 	char err[512];
-	size_t n = 0;
-	if (wiz_export(w->site_path, w->out_dir, w->templates_dir, &n, err, sizeof(err)) != 0) {
-		wiz_status(w, MSG_ERROR, "export failed: %s", err);
+	size_t changes = 0;
+	char *text = wiz_apply_preview(w->site_path, w->root_dir, w->templates_dir, &changes, err,
+				       sizeof(err));
+	if (!text) {
+		wiz_status(w, MSG_ERROR, "apply: %s", err);
 		return r;
 	}
-	wiz_status(w, MSG_OK, "saved %s and exported %zu files to %s", w->site_path, n, w->out_dir);
-	return r;
+	char title[300];
+	snprintf(title, sizeof(title), "Dry run: pinetboot apply %s --root %s", w->site_path,
+		 w->root_dir);
+	wiz_viewer_open(w, title, changes ? text : "Nothing to change: the installed files "
+						    "already match this profile.");
+	if (changes)
+		wiz_viewer_ask(w, "Install these files now (the old ones are kept as backups)?",
+			       run_apply, NULL);
+	free(text);
+	return r | WIZ_REDRAW;
 }
 
 static char *check_path(const void *ctx, int key, const char *v)
@@ -46,6 +100,7 @@ static void *export_init(struct wiz *w)
 {
 	struct export_step *st = xcalloc(1, sizeof(*st));
 	st->button = xstrdup("Enter: save the profile and write the files");
+	st->apply_button = xstrdup("Enter: show what apply changes on this machine, then apply");
 	struct form_field fields[] = {
 	    {.label = "Profile",
 	     .key_name = "profile",
@@ -71,6 +126,15 @@ static void *export_init(struct wiz *w)
 	     .pick = do_export,
 	     .required = true,
 	     .local = true},
+	    {.label = "Apply",
+	     .key_name = "apply",
+	     .help = "installs the files at their system paths, as sudo pinetboot apply SITE: "
+		     "the dry run with every diff comes first, y there installs",
+	     .kind = FIELD_TEXT,
+	     .slot = &st->apply_button,
+	     .pick = do_apply,
+	     .required = true,
+	     .local = true},
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");
@@ -82,6 +146,7 @@ static void export_done(void *p)
 	struct export_step *st = p;
 	form_done(&st->form);
 	free(st->button);
+	free(st->apply_button);
 	free(st);
 }
 
@@ -89,7 +154,7 @@ static void export_draw(const struct wiz *w, const void *p, struct rect r)
 {
 	const struct export_step *st = p;
 	struct rect fr = r;
-	fr.h = 8;
+	fr.h = 9;
 	form_draw(w, &st->form, fr);
 	int y = r.y + fr.h;
 	size_t n = problems_count(&w->problems, PROBLEM_ERROR);
@@ -108,6 +173,37 @@ static void export_draw(const struct wiz *w, const void *p, struct rect r)
 	}
 }
 
+static bool up_to_date(const struct wiz *w)
+{
+	return w->exported && w->exported_at == w->changes;
+}
+
+static char export_mark(const struct wiz *w, const void *p)
+{
+	(void)p;
+	return problems_has_errors(&w->problems) ? '!' : up_to_date(w) ? '+' : ' ';
+}
+
+static void export_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	(void)p;
+	if (problems_has_errors(&w->problems))
+		snprintf(out, n, "fix the problems listed below, then Enter on Export");
+	else if (!up_to_date(w))
+		snprintf(out, n, "Enter on Export writes the files into %s", w->out_dir);
+	else
+		snprintf(out, n, "Enter on Apply: see what changes here (dry run), then y installs");
+}
+
+static const char *export_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	const struct export_step *st = p;
+	(void)w;
+	if (a != ACT_ENTER)
+		return NULL;
+	return st->form.sel == FIELD_EXPORT ? "export" : st->form.sel == FIELD_APPLY ? "apply" : NULL;
+}
+
 const struct wiz_step_ops step_export = {
     .name = "Export",
     .title = "Export: save the profile and write the generated files",
@@ -116,4 +212,11 @@ const struct wiz_step_ops step_export = {
     .done = export_done,
     .key = form_step_key,
     .draw = export_draw,
+    .mark = export_mark,
+    .help = "Saves the profile and writes the generated files into the output directory, as "
+	    "pinetboot export SITE -o DIR. Apply then installs them on this machine, as sudo "
+	    "pinetboot apply SITE: it shows the dry run (each file's diff and the reloads) first.",
+    .next = export_next,
+    .bar_word = export_bar_word,
+    .click = form_step_click,
 };

@@ -103,6 +103,7 @@ static void monitor_done(void *p)
 	struct mon_step *st = p;
 	watch_fd(st, false);
 	monfeed_free(st->feed);
+	free(st->find);
 	free(st);
 }
 
@@ -121,14 +122,18 @@ static int follow_test_boot(struct wiz *w, struct mon_step *st)
 	const uint8_t *mac = testboot_mac(w, &gen);
 	if (!mac || gen == st->tb_gen)
 		return WIZ_IGNORED;
-	for (size_t i = 0; i < mon_pi_count(st); i++)
-		if (!memcmp(diag_pi_at(st->feed->diag, i)->mac, mac, 6)) {
-			st->sel = i;
+	struct fleet fl;
+	mon_fleet(st, &fl);
+	int r = WIZ_IGNORED;
+	for (size_t i = 0; i < fl.n && r == WIZ_IGNORED; i++)
+		if (fl.rows[i].p && !memcmp(fl.rows[i].p->mac, mac, 6)) {
+			fleet_key(&fl.rows[i], st->sel_key, sizeof(st->sel_key));
 			st->scroll = 0;
 			st->tb_gen = gen;
-			return WIZ_REDRAW;
+			r = WIZ_REDRAW;
 		}
-	return WIZ_IGNORED;
+	fleet_done(&fl);
+	return r;
 }
 
 static int monitor_tick(struct wiz *w, void *p)
@@ -204,18 +209,60 @@ static int toggle_pause(struct wiz *w, struct mon_step *st)
 	return WIZ_REDRAW;
 }
 
+/* Moves the selection to row `to` of the fleet (clamped); it follows the Pi, not the row, as
+ * rows move when Pis change state. */
+static int select_row(struct mon_step *st, long to)
+{
+	struct fleet fl;
+	mon_fleet(st, &fl);
+	if (fl.n) {
+		size_t k = to < 0 ? 0 : (size_t)to >= fl.n ? fl.n - 1 : (size_t)to;
+		fleet_key(&fl.rows[k], st->sel_key, sizeof(st->sel_key));
+		st->scroll = 0;
+	}
+	fleet_done(&fl);
+	return WIZ_REDRAW;
+}
+
 static int select_pi(struct mon_step *st, int delta)
 {
-	size_t n = mon_pi_count(st);
-	if (!n)
-		return WIZ_HANDLED;
-	if (st->sel >= n)
-		st->sel = n - 1;
-	if (delta < 0 && st->sel > 0)
-		st->sel--;
-	else if (delta > 0 && st->sel + 1 < n)
-		st->sel++;
+	struct fleet fl;
+	long cur = (long)mon_fleet(st, &fl);
+	fleet_done(&fl);
+	return select_row(st, cur + delta);
+}
+
+/* Enter: the selected Pi's whole diagnosis in the viewer (wrapped, scrolled). */
+static int show_diagnosis(struct wiz *w, struct mon_step *st)
+{
+	struct fleet fl;
+	size_t si = mon_fleet(st, &fl);
+	if (fl.n) {
+		char *text = fleet_diagnosis(st->feed, &fl.rows[si]);
+		char title[96];
+		snprintf(title, sizeof(title), "Diagnosis of %s", fleet_name(&fl.rows[si]));
+		wiz_viewer_open(w, title, text);
+		free(text);
+	}
+	fleet_done(&fl);
+	return WIZ_REDRAW;
+}
+
+static int search(struct wiz *w, void *ctx, const char *typed)
+{
+	struct mon_step *st = ctx;
+	free(st->find);
+	st->find = *typed ? xstrdup(typed) : NULL;
+	st->sel_key[0] = 0; /* the first match */
 	st->scroll = 0;
+	struct fleet fl;
+	mon_fleet(st, &fl);
+	if (st->find)
+		wiz_status(w, fl.n ? MSG_INFO : MSG_ERROR,
+			   "%zu of %zu Pis match \"%s\" (name, MAC, serial or IP); with v, the "
+			   "packets that hold it; Esc shows all again",
+			   fl.n, fl.total, st->find);
+	fleet_done(&fl);
 	return WIZ_REDRAW;
 }
 
@@ -225,11 +272,9 @@ static size_t shown_lines(const struct mon_step *st)
 	const struct diag_pi *p = mon_sel_pi(st);
 	if (!st->feed)
 		return 0;
-	if (!p || st->all)
-		return st->feed->n_lines;
 	size_t n = 0;
 	for (size_t i = 0; i < st->feed->n_lines; i++)
-		n += monfeed_line_is_pi(monfeed_line(st->feed, i), p);
+		n += mon_line_shown(st, p, monfeed_line(st->feed, i));
 	return n;
 }
 
@@ -255,6 +300,13 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 		return select_pi(st, -1);
 	case ACT_DOWN:
 		return select_pi(st, 1);
+	case ACT_CANCEL:
+		if (!st->find)
+			return WIZ_IGNORED;
+		free(st->find);
+		st->find = NULL;
+		wiz_status(w, MSG_INFO, "showing every Pi");
+		return WIZ_REDRAW;
 	case ACT_PAGE_UP:
 		return scroll_by(st, page, page);
 	case ACT_PAGE_DOWN:
@@ -265,10 +317,18 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 		st->scroll = 0;
 		return WIZ_REDRAW;
 	case ACT_FILTER:
+		wiz_prompt_open(w, "Find Pis",
+				"Part of a name, MAC, serial or IP address: the fleet shows the Pis "
+				"that match, and with v (every packet) the timeline shows the "
+				"packets that hold it. Empty shows everything.",
+				st->find, search, st);
+		return WIZ_REDRAW;
+	case ACT_TOGGLE:
 		st->all = !st->all;
 		st->scroll = 0;
 		wiz_status(w, MSG_INFO, "timeline: %s",
-			   st->all ? "every packet" : "the selected Pi");
+			   st->all ? (st->find ? "every packet that holds the search" : "every packet")
+				   : "the selected Pi");
 		return WIZ_REDRAW;
 	case ACT_PAUSE:
 		return toggle_pause(w, st);
@@ -276,7 +336,7 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 		return save_capture(w, st);
 	case ACT_ENTER:
 		if (st->feed)
-			return WIZ_HANDLED;
+			return show_diagnosis(w, st);
 		open_feed(w, st); /* retry, e.g. after fixing the interface or permissions */
 		return WIZ_REDRAW;
 	default:
@@ -284,22 +344,78 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	}
 }
 
+/* ! when a Pi failed (not when a Pi was not seen: it may be off), + when every Pi seen
+ * booted. */
 static char monitor_mark(const struct wiz *w, const void *p)
 {
 	(void)w;
 	const struct mon_step *st = p;
 	if (!st->feed)
 		return st->tried ? '!' : ' ';
-	for (size_t i = 0; i < mon_pi_count(st); i++)
-		if (diag_pi_at(st->feed->diag, i)->failed)
-			return '!';
-	return mon_pi_count(st) ? '+' : ' ';
+	struct fleet fl;
+	fleet_build(st->feed, NULL, &fl);
+	char m = fl.count[FLEET_FAILED] ? '!'
+		 : fl.count[FLEET_DONE] && !fl.count[FLEET_BOOTING] ? '+'
+								     : ' ';
+	fleet_done(&fl);
+	return m;
+}
+
+static void monitor_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	(void)w;
+	const struct mon_step *st = p;
+	struct fleet fl;
+	fleet_build(st->feed, NULL, &fl);
+	if (!st->feed)
+		snprintf(out, n, "fix what stops the capture (below), then Enter tries again");
+	else if (fl.count[FLEET_FAILED])
+		snprintf(out, n, "%zu Pi%s failed (listed first): Enter shows the diagnosis and the fix",
+			 fl.count[FLEET_FAILED], fl.count[FLEET_FAILED] == 1 ? "" : "s");
+	else if (!fl.total || fl.count[FLEET_NOT_SEEN] == fl.total)
+		snprintf(out, n, "power a Pi on: it appears when it sends its first DHCP DISCOVER");
+	else
+		snprintf(out, n, "Up/Down selects a Pi, Enter shows its diagnosis, / finds one");
+	fleet_done(&fl);
+}
+
+static const char *monitor_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	(void)w;
+	const struct mon_step *st = p;
+	if (a == ACT_ENTER)
+		return st->feed ? "diagnosis" : "retry";
+	if (a == ACT_TOGGLE)
+		return st->all ? "this Pi" : "all pkts";
+	return NULL;
+}
+
+/* A click on a fleet row selects the Pi; on the selected one, its diagnosis. */
+static int monitor_click(struct wiz *w, void *p, int y, int x)
+{
+	struct mon_step *st = p;
+	(void)x;
+	if (!st->feed)
+		return WIZ_HANDLED;
+	struct fleet fl;
+	size_t si = mon_fleet(st, &fl);
+	struct mon_layout l = mon_layout_for(mon_area(), fl.n);
+	int rows = l.pis.h - 1, i = y - (l.pis.y + 1);
+	size_t k = mon_fleet_top(si, rows) + (size_t)i;
+	bool hit = i >= 0 && i < rows && k < fl.n && x >= l.pis.x && x < l.pis.x + l.pis.w;
+	fleet_done(&fl);
+	if (!hit)
+		return WIZ_HANDLED;
+	if (k == si)
+		return show_diagnosis(w, st);
+	return select_row(st, (long)k);
 }
 
 const struct wiz_step_ops step_monitor = {
     .name = "Monitor",
     .title = "Monitor: watch the Pis boot, stage by stage",
-    .actions = WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) | WIZ_ACT_BIT(ACT_WRITE),
+    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) |
+	       WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE),
     .init = monitor_init,
     .done = monitor_done,
     .enter = monitor_enter,
@@ -307,5 +423,15 @@ const struct wiz_step_ops step_monitor = {
     .key = monitor_key,
     .tick = monitor_tick,
     .mark = monitor_mark,
+    .help = "Watches the Pis boot, live on the site's interface or from --replay FILE. The fleet "
+	    "table has a row per Pi, failures first, then Pis booting, booted, and the profile's "
+	    "Pis not seen yet (grey: no failure while a Pi is off), with its eight stages "
+	    "(+ done, ~ running, X failed, . not seen). Enter shows the selected Pi's whole "
+	    "diagnosis: the verdict, every finding with its evidence and fix, and its packets. / "
+	    "finds Pis by name, MAC, serial or IP (Esc shows all), v switches the timeline "
+	    "between this Pi and every packet, p pauses, w saves the capture as a pcap file.",
+    .next = monitor_next,
+    .bar_word = monitor_bar_word,
+    .click = monitor_click,
     .tick_ms = MON_TICK_MS,
 };

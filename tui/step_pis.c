@@ -8,6 +8,7 @@
 
 #include "core/base/util.h"
 #include "tui/form.h"
+#include "tui/screen.h"
 #include "tui/steps.h"
 
 enum pis_mode { PIS_LIST, PIS_ADD, PIS_EDIT, PIS_FILTER };
@@ -114,6 +115,12 @@ static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 	fd[1 + PK_SERIAL].placeholder = "(serial or mac required)";
 	fd[1 + PK_MAC].placeholder = "(serial or mac required)";
 	fd[1 + PK_SIZE].placeholder = "(size of the image)";
+	static const enum profile_pi_key iscsi_only[] = {PK_BACKING, PK_SIZE, PK_CHAP,
+							 PK_INITIATOR, PK_TARGET};
+	for (size_t j = 0; j < PNB_ARRAY_LEN(iscsi_only); j++)
+		fd[1 + iscsi_only[j]].applies = form_root_iscsi;
+	fd[1 + PK_NFS_PATH].applies = form_root_nfs;
+	fd[1 + PK_IP].applies = form_dhcp_full;
 	fill_defaults(w, st, p->name);
 	char section[96];
 	snprintf(section, sizeof(section), "[pi \"%s\"]", p->name);
@@ -300,6 +307,12 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 	if (list_move(w, st, a))
 		return WIZ_REDRAW;
 	switch (a) {
+	case ACT_CANCEL: /* as in htop and less: Esc clears a search */
+		if (!st->filter)
+			return WIZ_IGNORED;
+		draft_set(&st->filter, NULL);
+		wiz_status(w, MSG_INFO, "showing all %zu Pis", n);
+		return WIZ_REDRAW;
 	case ACT_FILTER:
 		return start_filter(w, st);
 	case ACT_ADD:
@@ -409,8 +422,6 @@ static void pis_draw(const struct wiz *w, const void *p, struct rect r)
 		draw_list(w, st, r);
 		return;
 	}
-	if (st->mode == PIS_EDIT)
-		draw_textf(r.y - 1, r.x + 40, r.w - 40, CP_DIM, "Esc: back to the list");
 	form_draw(w, &st->form, r);
 }
 
@@ -421,6 +432,53 @@ static char pis_mark(const struct wiz *w, const void *p)
 		if (draft_pi_problem_count(&w->problems, w->site.pis[i].name))
 			return '!';
 	return w->site.n_pis ? '+' : ' ';
+}
+
+static void pis_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	const struct pis_step *st = p;
+	if (!w->site.n_pis)
+		snprintf(out, n, "a: add the first Pi (a name, its model, and its MAC or serial)");
+	else if (st->mode == PIS_EDIT)
+		snprintf(out, n, "Enter edits a field, d resets it; Esc: back to the list");
+	else if (pis_mark(w, p) == '!')
+		snprintf(out, n, "open a Pi marked ! (Enter) and fix the field marked !");
+	else
+		snprintf(out, n, "Tab or 3: choose how the server answers (DHCP, TFTP, root)");
+}
+
+static const char *pis_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	const struct pis_step *st = p;
+	(void)w;
+	if (a == ACT_DELETE && st->mode == PIS_EDIT)
+		return "reset";
+	if (a == ACT_ENTER && st->mode == PIS_LIST)
+		return w->site.n_pis ? "open" : "add";
+	return NULL;
+}
+
+/* The list's rows start one below the header (draw_list); a click selects, a click on the
+ * selected Pi opens it. In the form, the form's own click. */
+static int pis_click(struct wiz *w, void *p, int y, int x)
+{
+	struct pis_step *st = p;
+	(void)x;
+	struct rect r = screen_step_body();
+	if (st->mode != PIS_LIST)
+		return st->mode == PIS_EDIT ? form_click(w, &st->form, r, y) : WIZ_HANDLED;
+	int rows = r.h - 4, i = y - (r.y + 1);
+	size_t pos = shown_pos(w, st, st->sel);
+	size_t top = pos >= (size_t)rows ? pos - (size_t)rows + 1 : 0;
+	if (i < 0 || i >= rows)
+		return WIZ_HANDLED;
+	size_t k = shown_at(w, st, top + (size_t)i);
+	if (k == SIZE_MAX)
+		return WIZ_HANDLED;
+	if (k == st->sel)
+		return list_key(w, st, ACT_ENTER);
+	st->sel = k;
+	return WIZ_REDRAW;
 }
 
 const struct wiz_step_ops step_pis = {
@@ -434,4 +492,11 @@ const struct wiz_step_ops step_pis = {
     .key = pis_key,
     .draw = pis_draw,
     .mark = pis_mark,
+    .help = "The Raspberry Pis that boot from this server: a name, the model, and the MAC or "
+	    "serial that identifies it on the network (the serial is on the Pi's /proc/cpuinfo; "
+	    "the MAC is printed on the box of a 4B or 5). Fields that do not apply to the "
+	    "server's choices are hidden. / finds a Pi by name, MAC or serial; Esc clears it.",
+    .next = pis_next,
+    .bar_word = pis_bar_word,
+    .click = pis_click,
 };

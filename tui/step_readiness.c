@@ -1,15 +1,19 @@
 /* step_readiness — "Pi readiness": per Pi, the model, serial, MAC, bootloader version and the
  * OTP/EEPROM verdict from what the Pi said (saved by `pinetboot check --save` in pis/NAME/ next
  * to the profile), and the one action that fixes what is missing. Enter writes the bootstrap SD
- * card files for the selected Pi (core/bootstrap) into OUT/card-NAME/. */
+ * card files for the selected Pi (core/bootstrap) where the user says: cards/NAME beside the
+ * profile by default, never inside the export directory (an export replaces it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/pi/bootstrap.h"
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
+#include "tui/screen.h"
 #include "tui/steps.h"
 
 struct ready_row {
@@ -74,12 +78,20 @@ static void evaluate_row(const struct wiz *w, const struct site *s, const struct
 	row->action = row->r.action ? xstrdup(row->r.action) : NULL;
 }
 
-static void ready_enter(struct wiz *w, void *p)
+/* Re-reads the facts of every Pi. quiet: a profile with problems is not reported on the
+ * status line (at start-up, where the step only needs its mark). */
+static void reload_rows(struct wiz *w, struct ready_step *st, bool quiet)
 {
-	struct ready_step *st = p;
 	rows_free(st);
 	struct site s;
-	st->site_ok = wiz_build_site(w, &s) == 0;
+	if (quiet) {
+		struct problems ps;
+		problems_init(&ps);
+		st->site_ok = draft_build(&w->site, w->site_path, &s, &ps) == 0;
+		problems_done(&ps);
+	} else {
+		st->site_ok = wiz_build_site(w, &s) == 0;
+	}
 	if (st->site_ok) {
 		st->rows = xcalloc(s.n_pis ? s.n_pis : 1, sizeof(*st->rows));
 		for (size_t i = 0; i < s.n_pis; i++)
@@ -91,10 +103,17 @@ static void ready_enter(struct wiz *w, void *p)
 		st->sel = st->n ? st->n - 1 : 0;
 }
 
+static void ready_enter(struct wiz *w, void *p)
+{
+	reload_rows(w, p, false);
+}
+
+/* The facts are read at start-up too, so the step bar's mark is true before a visit. */
 static void *ready_init(struct wiz *w)
 {
-	(void)w;
-	return xcalloc(1, sizeof(struct ready_step));
+	struct ready_step *st = xcalloc(1, sizeof(struct ready_step));
+	reload_rows(w, st, true);
+	return st;
 }
 
 static void ready_done(void *p)
@@ -103,17 +122,65 @@ static void ready_done(void *p)
 	free(p);
 }
 
-static int write_card(struct wiz *w, struct ready_step *st)
+/* The default place for a Pi's bootstrap card: cards/NAME beside the profile, outside the
+ * export directory (which an export replaces). Heap string. */
+static char *default_card_dir(const struct wiz *w, const char *name)
 {
-	if (!st->n)
-		return WIZ_HANDLED;
+	const char *slash = strrchr(w->site_path, '/');
+	if (!slash)
+		return xasprintf("cards/%s", name);
+	return xasprintf("%.*s/cards/%s", (int)(slash - w->site_path), w->site_path, name);
+}
+
+/* True when dir is the export directory or lies inside it (compared as written and, for the
+ * parts that exist, as resolved). */
+static bool inside_export(const struct wiz *w, const char *dir)
+{
+	size_t n = strlen(w->out_dir);
+	while (n > 1 && w->out_dir[n - 1] == '/')
+		n--;
+	const char *d = !strncmp(dir, "./", 2) ? dir + 2 : dir;
+	const char *o = !strncmp(w->out_dir, "./", 2) ? w->out_dir + 2 : w->out_dir;
+	if (o != w->out_dir)
+		n -= 2;
+	if (!strncmp(d, o, n) && (d[n] == '/' || !d[n]))
+		return true;
+	char *ro = realpath(w->out_dir, NULL), *parent = xstrdup(dir), *rp = NULL;
+	for (char *cut; ro && !rp && (cut = strrchr(parent, '/'));) {
+		*cut = 0;
+		rp = realpath(*parent ? parent : "/", NULL);
+	}
+	if (ro && !rp)
+		rp = realpath(".", NULL);
+	bool in = ro && rp && !strncmp(rp, ro, strlen(ro)) &&
+		  (rp[strlen(ro)] == '/' || !rp[strlen(ro)]);
+	free(ro);
+	free(rp);
+	free(parent);
+	return in;
+}
+
+static int card_to(struct wiz *w, void *ctx, const char *dir)
+{
+	struct ready_step *st = ctx;
+	if (!*dir) {
+		wiz_status(w, MSG_INFO, "no card written");
+		return WIZ_REDRAW;
+	}
+	if (inside_export(w, dir)) {
+		wiz_status(w, MSG_ERROR,
+			   "%s is inside the export directory %s, which every export replaces: "
+			   "choose a directory outside it (the default is cards/NAME beside the "
+			   "profile)",
+			   dir, w->out_dir);
+		return WIZ_REDRAW;
+	}
 	struct site s;
-	if (wiz_build_site(w, &s) != 0) {
+	if (st->sel >= st->n || wiz_build_site(w, &s) != 0) {
 		site_done(&s);
 		return WIZ_REDRAW;
 	}
 	const struct pi *p = site_find_pi(&s, st->rows[st->sel].name);
-	char *dir = xasprintf("%s/card-%s", w->out_dir, p->name);
 	struct bootstrap_opts o = {p->model, p, NULL, NULL, (int64_t)time(NULL), dir};
 	struct bootstrap_result res;
 	struct problems ps;
@@ -123,14 +190,39 @@ static int write_card(struct wiz *w, struct ready_step *st)
 		char *m = ps.n ? problem_format(&ps.items[0]) : xstrdup("failed");
 		wiz_status(w, MSG_ERROR, "bootstrap card for %s: %s", p->name, m);
 		free(m);
-	} else
-		wiz_status(w, bs == BOOTSTRAP_WRITTEN ? MSG_OK : MSG_INFO, "%s", res.message);
+		rmdir(dir); /* only when the failure left it empty */
+	} else if (bs == BOOTSTRAP_WRITTEN) {
+		wiz_status(w, MSG_OK, "%s. Next: insert an SD card; 7 (Flash) writes this card to it",
+			   res.message);
+		free(w->card_dir);
+		w->card_dir = xstrdup(dir);
+	} else {
+		wiz_status(w, MSG_INFO, "%s", res.message);
+	}
 	bootstrap_result_done(&res);
 	problems_done(&ps);
-	free(dir);
 	site_done(&s);
 	return WIZ_REDRAW;
 }
+
+/* Enter: asks where the card's files go (cards/NAME beside the profile by default). */
+static int write_card(struct wiz *w, struct ready_step *st)
+{
+	if (!st->n)
+		return WIZ_HANDLED;
+	char *dflt = default_card_dir(w, st->rows[st->sel].name);
+	char *explain = xasprintf(
+	    "The bootstrap SD card for %s: the files that make it network-boot (EEPROM update "
+	    "and settings). Boot the Pi once from this card. Directory (created when missing; "
+	    "not inside the export directory %s):",
+	    st->rows[st->sel].name, w->out_dir);
+	wiz_prompt_open(w, "Write the bootstrap card", explain, dflt, card_to, st);
+	free(dflt);
+	free(explain);
+	return WIZ_REDRAW;
+}
+
+static int show_details(struct wiz *w, const struct ready_step *st);
 
 static int ready_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
@@ -141,60 +233,122 @@ static int ready_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 	switch (a) {
 	case ACT_ENTER:
 		return write_card(w, st);
+	case ACT_TOGGLE:
+		return show_details(w, st);
 	default:
 		return WIZ_IGNORED;
 	}
 }
 
-static void draw_row(const struct ready_row *row, int y, int x, int w, bool sel)
+/* The profile's value of key for Pi name, or NULL. */
+static const char *profile_value(const struct wiz *w, const char *name, enum profile_pi_key key)
 {
-	const struct readiness *r = &row->r;
-	char mac[18] = "-", bl[11] = "-";
-	if (r->has_mac)
-		mac_format(r->mac, ':', mac);
-	if (r->has_blv)
-		bootloader_date(r->blv.timestamp, bl);
-	enum wiz_colour c = sel ? CP_SELECT : !row->checked ? CP_DIM : r->ready ? CP_OK : CP_ERROR;
-	if (sel)
-		draw_fill(y, x, w, CP_SELECT);
-	draw_textf(y, x, w, c, "%-10.10s %-5.5s %-8.8s %-17.17s %-10.10s %s", row->name,
-		   model_info(r->model)->name, r->has_serial ? r->serial : "-", mac, bl,
-		   !row->checked ? "not checked" : r->ready ? "READY" : "NOT READY");
+	for (size_t i = 0; i < w->site.n_pis; i++)
+		if (w->site.pis[i].name && !strcmp(w->site.pis[i].name, name))
+			return w->site.pis[i].val[key];
+	return NULL;
 }
 
+/* Serial and MAC: what the Pi said, else the profile's (dim, in parentheses' place: "~"), so an
+ * unchecked Pi does not read as one without them. */
+static void draw_row(const struct wiz *w, const struct ready_row *row, int y, int x, int width,
+		     bool sel)
+{
+	const struct readiness *r = &row->r;
+	char mac[18] = "-", bl[11] = "-", serial[20] = "-";
+	const char *pserial = profile_value(w, row->name, PK_SERIAL);
+	const char *pmac = profile_value(w, row->name, PK_MAC);
+	if (r->has_mac)
+		mac_format(r->mac, ':', mac);
+	else if (pmac)
+		snprintf(mac, sizeof(mac), "%s", pmac);
+	if (r->has_serial)
+		snprintf(serial, sizeof(serial), "%s", r->serial);
+	else if (pserial)
+		snprintf(serial, sizeof(serial), "%s", pserial);
+	if (r->has_blv)
+		bootloader_date(r->blv.timestamp, bl);
+	bool serial_differs = r->has_serial && pserial && strcasecmp(pserial, r->serial);
+	enum wiz_colour c = sel ? CP_SELECT : !row->checked ? CP_DIM : r->ready ? CP_OK : CP_ERROR;
+	if (sel)
+		draw_fill(y, x, width, CP_SELECT);
+	draw_textf(y, x, width, c, "%-10.10s %-5.5s %-8.8s %-17.17s %-10.10s %s", row->name,
+		   model_info(r->model)->name, serial, mac, bl,
+		   !row->checked ? "not checked" : r->ready ? "READY" : "NOT READY");
+	if (serial_differs) /* the profile names another Pi: say it where the eye is */
+		draw_text(y, x + 25, 1, sel ? CP_SELECT : CP_ERROR, "!");
+}
+
+static int list_height(const struct ready_step *st, struct rect r)
+{
+	return (int)st->n < r.h / 2 ? (int)st->n : r.h / 2;
+}
+
+/* The details of a Pi as coloured paragraphs; returns how many (at most max). The texts are
+ * heap strings the caller frees. */
+static size_t details(const struct ready_row *row, struct wiz_para *out, size_t max)
+{
+	const struct readiness *rd = &row->r;
+	size_t n = 0;
+	if (rd->has_revision && n < max)
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("%s: %s rev %s, %u MB, %s, %s",
+								  row->name, rd->rev.board,
+								  rd->rev.pcb_revision, rd->rev.ram_mb,
+								  rd->rev.soc, rd->rev.manufacturer)};
+	if (rd->has_bootconf && n < max)
+		out[n++] = (struct wiz_para){CP_NORMAL,
+					     xasprintf("Boot order: %s (%s), TFTP_PREFIX=%d",
+						       rd->boot_order_words, rd->boot_order,
+						       rd->tftp_prefix)};
+	if (rd->has_otp && !model_uses_eeprom(rd->model) && n < max)
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("OTP row 17: %08x", rd->otp.row17)};
+	if (n < max)
+		out[n++] = (struct wiz_para){!row->checked ? CP_DIM : rd->ready ? CP_OK : CP_ERROR,
+					     xstrdup(row->verdict)};
+	if (row->action && n < max)
+		out[n++] = (struct wiz_para){CP_NORMAL, xasprintf("Action: %s", row->action)};
+	for (size_t i = 0; row->checked && i < rd->ps.n && n < max; i++)
+		out[n++] = (struct wiz_para){rd->ps.items[i].severity == PROBLEM_ERROR ? CP_ERROR
+										       : CP_DIM,
+					     problem_format(&rd->ps.items[i])};
+	return n;
+}
+
+/* Wrapped, never cut mid-sentence: when the paragraphs need more rows than there are, the last
+ * row says so and `v` shows them all. */
 static void draw_details(const struct ready_row *row, struct rect r, int y)
 {
-	int bottom = r.y + r.h;
-	const struct readiness *rd = &row->r;
-	if (y < bottom && rd->has_revision)
-		draw_textf(y++, r.x + 1, r.w - 2, CP_NORMAL, "%s: %s rev %s, %u MB, %s, %s", row->name,
-			   rd->rev.board, rd->rev.pcb_revision, rd->rev.ram_mb, rd->rev.soc,
-			   rd->rev.manufacturer);
-	if (y < bottom && rd->has_bootconf)
-		draw_textf(y++, r.x + 1, r.w - 2, CP_NORMAL, "Boot order: %s (%s), TFTP_PREFIX=%d",
-			   rd->boot_order_words, rd->boot_order, rd->tftp_prefix);
-	if (y < bottom && rd->has_otp && !model_uses_eeprom(rd->model))
-		draw_textf(y++, r.x + 1, r.w - 2, CP_NORMAL, "OTP row 17: %08x", rd->otp.row17);
-	if (y < bottom)
-		y += draw_wrapped(y, r.x + 1, r.w - 2, bottom - y,
-				  !row->checked ? CP_DIM : rd->ready ? CP_OK : CP_ERROR, row->verdict);
-	if (y < bottom && row->action) {
-		char *a = xasprintf("Action: %s", row->action);
-		y += draw_wrapped(y, r.x + 1, r.w - 2, bottom - y, CP_NORMAL, a);
-		free(a);
+	struct wiz_para ps[64];
+	size_t n = details(row, ps, PNB_ARRAY_LEN(ps));
+	draw_paragraphs(y, r.x + 1, r.w - 2, r.y + r.h - 1 - y, ps, n,
+			"... more: v shows the full details");
+	for (size_t i = 0; i < n; i++)
+		free(ps[i].text);
+}
+
+static int show_details(struct wiz *w, const struct ready_step *st)
+{
+	if (!st->n)
+		return WIZ_HANDLED;
+	struct wiz_para ps[64];
+	size_t n = details(&st->rows[st->sel], ps, PNB_ARRAY_LEN(ps));
+	char *text = xstrdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *t = xasprintf("%s%s\n", text, ps[i].text);
+		free(text);
+		free(ps[i].text);
+		text = t;
 	}
-	for (size_t i = 0; row->checked && i < rd->ps.n && y < bottom; i++) {
-		char *m = problem_format(&rd->ps.items[i]);
-		draw_text(y++, r.x + 3, r.w - 4, rd->ps.items[i].severity == PROBLEM_ERROR ? CP_ERROR : CP_DIM,
-			  m);
-		free(m);
-	}
+	char title[96];
+	snprintf(title, sizeof(title), "Readiness of %s", st->rows[st->sel].name);
+	wiz_viewer_open(w, title, text);
+	free(text);
+	return WIZ_REDRAW;
 }
 
 static void ready_draw(const struct wiz *w, const void *p, struct rect r)
 {
 	const struct ready_step *st = p;
-	(void)w;
 	int y = r.y;
 	if (!st->site_ok) {
 		draw_text(y, r.x + 1, r.w - 2, CP_ERROR,
@@ -207,14 +361,16 @@ static void ready_draw(const struct wiz *w, const void *p, struct rect r)
 	}
 	draw_textf(y++, r.x + 1, r.w - 2, CP_DIM, "%-10s %-5s %-8s %-17s %-10s %s", "Pi", "Model",
 		   "Serial", "MAC", "Bootloader", "Verdict");
-	int list_h = (int)st->n < r.h / 2 ? (int)st->n : r.h / 2;
+	int list_h = list_height(st, r);
 	int top = (int)st->sel >= list_h ? (int)st->sel - list_h + 1 : 0;
 	for (int i = 0; i < list_h; i++)
-		draw_row(&st->rows[top + i], y++, r.x + 1, r.w - 2, (size_t)(top + i) == st->sel);
+		draw_row(w, &st->rows[top + i], y++, r.x + 1, r.w - 2, (size_t)(top + i) == st->sel);
 	y++;
 	draw_details(&st->rows[st->sel], r, y);
-	draw_text(r.y + r.h - 1, r.x + 1, r.w - 2, CP_DIM,
-		  "Enter: write the bootstrap SD card files for this Pi into OUT/card-NAME/");
+	char *dflt = default_card_dir(w, st->rows[st->sel].name);
+	draw_textf(r.y + r.h - 1, r.x + 1, r.w - 2, CP_DIM,
+		   "Enter: write the bootstrap SD card files for this Pi (into %s/)", dflt);
+	free(dflt);
 }
 
 static char ready_mark(const struct wiz *w, const void *p)
@@ -230,14 +386,71 @@ static char ready_mark(const struct wiz *w, const void *p)
 	return all ? '+' : ' ';
 }
 
+/* A click on a Pi's row selects it; on the selected row, Enter. */
+static int ready_click(struct wiz *w, void *p, int y, int x)
+{
+	struct ready_step *st = p;
+	(void)x;
+	struct rect r = screen_step_body();
+	int list_h = list_height(st, r), i = y - (r.y + 1);
+	int top = (int)st->sel >= list_h ? (int)st->sel - list_h + 1 : 0;
+	if (!st->site_ok || i < 0 || i >= list_h)
+		return WIZ_HANDLED;
+	if ((size_t)(top + i) == st->sel)
+		return write_card(w, st);
+	st->sel = (size_t)(top + i);
+	return WIZ_REDRAW;
+}
+
+static void ready_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	const struct ready_step *st = p;
+	size_t unchecked = 0, not_ready = 0;
+	const char *name = NULL;
+	for (size_t i = 0; i < st->n; i++) {
+		if (!st->rows[i].checked)
+			unchecked++;
+		else if (!st->rows[i].r.ready && !not_ready++)
+			name = st->rows[i].name;
+	}
+	if (!st->site_ok || !st->n)
+		snprintf(out, n, "add the Pis (step 2) and fix any problems first");
+	else if (not_ready)
+		snprintf(out, n, "Enter writes a bootstrap card for %s; boot it once from the card",
+			 name);
+	else if (unchecked)
+		snprintf(out, n, "check a Pi: pinetboot check --ssh USER@PI --site %s --save",
+			 w->site_path);
+	else
+		snprintf(out, n, "every Pi is ready: 8 (Monitor) watches them boot");
+}
+
+static const char *ready_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	(void)w;
+	(void)p;
+	return a == ACT_ENTER ? "card" : a == ACT_TOGGLE ? "details" : NULL;
+}
+
 const struct wiz_step_ops step_readiness = {
     .name = "Readiness",
     .title = "Pi readiness: can each Pi boot from the network, and what fixes it",
-    .actions = WIZ_ACT_BIT(ACT_UP) | WIZ_ACT_BIT(ACT_DOWN) | WIZ_ACT_BIT(ACT_ENTER),
+    .actions = WIZ_ACT_BIT(ACT_UP) | WIZ_ACT_BIT(ACT_DOWN) | WIZ_ACT_BIT(ACT_ENTER) |
+	       WIZ_ACT_BIT(ACT_TOGGLE),
     .init = ready_init,
     .done = ready_done,
     .enter = ready_enter,
     .key = ready_key,
     .draw = ready_draw,
     .mark = ready_mark,
+    .short_name = "Ready",
+    .help = "Can each Pi boot from the network? From what a Pi said (pinetboot check --ssh "
+	    "USER@PI --site SITE --save stores it in pis/NAME/ beside the profile): the model, "
+	    "serial, MAC, bootloader and the OTP/EEPROM settings, with a verdict and the action "
+	    "that fixes it. Enter writes a bootstrap SD card for the selected Pi (into cards/NAME "
+	    "beside the profile, or where you say); 7 (Flash) writes it to a card. v shows all "
+	    "details.",
+    .next = ready_next,
+    .bar_word = ready_bar_word,
+    .click = ready_click,
 };

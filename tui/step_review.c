@@ -1,19 +1,22 @@
 /* step_review — the generated files: a file list over a viewer showing either a file or its
- * diff against the installed copy under --root. Everything is rendered and diffed when the
- * step is entered; drawing only reads what was prepared. */
+ * diff against the installed copy under --root. Each file's state and diff come from apply's
+ * own plan (apply_plan), so Review shows exactly what `pinetboot apply --dry-run` would do,
+ * config.txt line merges and files of Pis that left the profile included. Everything is
+ * rendered and planned when the step is entered; drawing only reads what was prepared. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/base/fsutil.h"
+#include "core/server/apply.h"
+#include "core/server/export.h"
 #include "core/server/render.h"
 #include "core/base/util.h"
-#include "tui/review.h"
 #include "tui/steps.h"
 #include "tui/testboot.h"
 
-enum file_state { FS_NOT_INSTALLED, FS_NEW, FS_SAME, FS_CHANGED };
-static const char *const file_state_names[] = {"", "new", "same", "changed"};
+enum file_state { FS_NOT_INSTALLED, FS_NEW, FS_SAME, FS_CHANGED, FS_REMOVED };
+static const char *const file_state_names[] = {"", "new", "same", "changed", "removed"};
 
 struct view_text {
 	char *text;
@@ -24,16 +27,17 @@ struct view_text {
 /* One row of the file list: the profile as it would be saved, then every generated file. */
 struct entry {
 	char *path;
-	char *installed; /* a changed file: the installed copy's path ... */
-	char *content;	 /* ... and the generated text, for diff(1) */
-	size_t len;
+	struct apply_item *item; /* its item in the plan (NULL: apply does not install it) */
 	enum file_state state;
 	struct view_text body, diff;
 	bool diffed; /* diff holds the diff; it is made when first shown (diff(1) per file) */
 };
 
 struct review_step {
-	bool ok; /* rendered */
+	bool ok;		 /* rendered */
+	struct apply_plan plan;	 /* what apply would do with the rendered files */
+	struct render_set files; /* what the plan's items point into */
+	struct apply_item profile; /* the site profile as it would be saved */
 	struct entry *e;
 	size_t n;
 	struct view_text problems;
@@ -76,46 +80,37 @@ static void review_clear(struct review_step *st)
 {
 	for (size_t i = 0; i < st->n; i++) {
 		free(st->e[i].path);
-		free(st->e[i].installed);
-		free(st->e[i].content);
 		view_done(&st->e[i].body);
 		view_done(&st->e[i].diff);
 	}
 	free(st->e);
 	st->e = NULL;
 	st->n = 0;
+	apply_plan_done(&st->plan);
+	render_set_done(&st->files);
+	free(st->profile.target);
+	free(st->profile.content);
+	memset(&st->profile, 0, sizeof(st->profile));
 	st->ok = false;
 	view_done(&st->problems);
 }
 
-/* Fills e with content and its diff against the file at installed (NULL: not installed). */
-static void prepare_entry(struct entry *e, const char *installed, const char *content, size_t len)
+static const enum file_state state_of[] = {
+    [APPLY_SAME] = FS_SAME, [APPLY_NEW] = FS_NEW, [APPLY_CHANGED] = FS_CHANGED,
+    [APPLY_REMOVED] = FS_REMOVED};
+
+/* Fills e with body as its text and it (NULL: not installed by apply) as its plan item; the
+ * diff is made when first shown. */
+static void set_entry(struct entry *e, char *path, const char *body, size_t len,
+		      struct apply_item *it)
 {
-	view_set(&e->body, xstrndup(content, len));
-	e->diffed = true;
-	if (!installed) {
-		e->state = FS_NOT_INSTALLED;
+	e->path = path;
+	e->item = it;
+	view_set(&e->body, xstrndup(body, len));
+	e->state = it ? state_of[it->change] : FS_NOT_INSTALLED;
+	e->diffed = !it;
+	if (!it)
 		view_set(&e->diff, xstrdup("(this file is not installed by pinetboot apply)"));
-		return;
-	}
-	size_t have_len = 0;
-	char *have = fs_read_file(installed, &have_len);
-	if (!have) {
-		e->state = FS_NEW;
-		view_set(&e->diff, xasprintf("(not installed: %s does not exist; the whole file is "
-					     "new)",
-					     installed));
-	} else if (have_len == len && !memcmp(have, content, len)) {
-		e->state = FS_SAME;
-		view_set(&e->diff, xasprintf("(identical to %s)", installed));
-	} else {
-		e->state = FS_CHANGED;
-		e->installed = xstrdup(installed);
-		e->content = xstrndup(content, len);
-		e->len = len;
-		e->diffed = false;
-	}
-	free(have);
 }
 
 /* Runs diff(1) for the selected entry when its diff is about to be shown. */
@@ -124,35 +119,47 @@ static void ensure_diff(struct review_step *st)
 	if (!st->ok || !st->show_diff || st->sel >= st->n || st->e[st->sel].diffed)
 		return;
 	struct entry *e = &st->e[st->sel];
-	int same;
-	view_set(&e->diff, review_diff(e->installed, e->content, e->len, &same));
+	view_set(&e->diff, apply_item_diff(e->item));
 	e->diffed = true;
 }
 
+/* The profile as the wizard would save it, compared as apply compares a plain file. */
 static void add_profile_entry(const struct wiz *w, struct review_step *st, const struct site *s)
 {
 	size_t len = 0;
 	char *existing = fs_read_file(w->site_path, &len);
-	char *text = profile_render_text(s, existing);
-	struct entry *e = &st->e[st->n++];
-	e->path = xasprintf("%s (site profile)", w->site_path);
-	prepare_entry(e, w->site_path, text, strlen(text));
-	free(text);
+	struct apply_item *it = &st->profile;
+	it->target = xstrdup(w->site_path);
+	it->content = profile_render_text(s, existing);
+	it->len = strlen(it->content);
+	it->change = !existing				      ? APPLY_NEW
+		     : len == it->len && !memcmp(existing, it->content, len) ? APPLY_SAME
+									      : APPLY_CHANGED;
 	free(existing);
+	set_entry(&st->e[st->n++], xasprintf("%s (site profile)", w->site_path), it->content,
+		  it->len, it);
 }
 
-static void add_rendered(const struct wiz *w, struct review_step *st, const struct render_set *rs)
+static struct apply_item *item_of(struct apply_plan *plan, const struct rendered_file *f)
 {
-	for (size_t i = 0; i < rs->n; i++) {
-		const struct rendered_file *f = &rs->files[i];
-		struct entry *e = &st->e[st->n++];
-		e->path = xstrdup(f->path);
-		char *installed =
-		    f->install_path ? xasprintf("%s%s", strcmp(w->root_dir, "/") ? w->root_dir : "",
-						f->install_path)
-				    : NULL;
-		prepare_entry(e, installed, f->content, f->len);
-		free(installed);
+	for (size_t i = 0; i < plan->n; i++)
+		if (plan->items[i].f == f)
+			return &plan->items[i];
+	return NULL;
+}
+
+/* Every generated file, then the files apply would take away. */
+static void add_planned(struct review_step *st)
+{
+	for (size_t i = 0; i < st->files.n; i++) {
+		const struct rendered_file *f = &st->files.files[i];
+		set_entry(&st->e[st->n++], xstrdup(f->path), f->content, f->len,
+			  item_of(&st->plan, f));
+	}
+	for (size_t i = 0; i < st->plan.n; i++) {
+		struct apply_item *it = &st->plan.items[i];
+		if (it->change == APPLY_REMOVED)
+			set_entry(&st->e[st->n++], xasprintf("%s (removed)", it->target), "", 0, it);
 	}
 }
 
@@ -169,29 +176,35 @@ static void set_problems(struct review_step *st, const struct problems *ps)
 	view_set(&st->problems, sbuf_take(&b));
 }
 
+/* The profile's file name, as apply names the site in its manifest. */
+static const char *site_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
 static void review_enter(struct wiz *w, void *p)
 {
 	struct review_step *st = p;
 	review_clear(st);
 	struct site s;
-	struct render_set rs = {0};
 	struct problems ps;
 	problems_init(&ps);
 	if (draft_build(&w->site, w->site_path, &s, &ps) == 0) {
 		struct render_opts o = {.format = RENDER_FILES, .templates_dir = w->templates_dir};
-		review_prepare_site(w->site_path, &s, &ps);
-		st->ok = render_site(&s, &o, &rs, &ps) == 0;
+		st->ok = export_render(&s, w->site_path, &o, false, &st->files, &ps) == 0 &&
+			 apply_plan(&st->files, w->root_dir, site_name(w->site_path), &st->plan,
+				    &ps) == 0;
 	}
 	set_problems(st, &ps);
 	problems_done(&ps);
 	if (st->ok) {
-		st->e = xcalloc(rs.n + 1, sizeof(*st->e));
+		st->e = xcalloc(st->files.n + st->plan.n + 1, sizeof(*st->e));
 		add_profile_entry(w, st, &s);
-		add_rendered(w, st, &rs);
+		add_planned(st);
 		if (st->sel >= st->n)
 			st->sel = 0;
 	}
-	render_set_done(&rs);
 	site_done(&s);
 	st->scroll = 0;
 	ensure_diff(st);
@@ -223,7 +236,8 @@ static unsigned differing(const struct review_step *st)
 {
 	unsigned n = 0;
 	for (size_t i = 1; st->ok && i < st->n; i++)
-		n += st->e[i].state == FS_CHANGED || st->e[i].state == FS_NEW;
+		n += st->e[i].state == FS_CHANGED || st->e[i].state == FS_NEW ||
+		     st->e[i].state == FS_REMOVED;
 	return n;
 }
 
@@ -318,7 +332,7 @@ static void draw_files(const struct wiz *w, const struct review_step *st, struct
 		draw_text(r.y + i, r.x + 1, r.w - 12, sel ? CP_SELECT : CP_NORMAL, f->path);
 		draw_text(r.y + i, r.x + r.w - 9, 9,
 			  sel		     ? CP_SELECT
-			  : fs == FS_CHANGED ? CP_ERROR
+			  : fs == FS_CHANGED || fs == FS_REMOVED ? CP_ERROR
 			  : fs == FS_NEW     ? CP_ADD
 					     : CP_DIM,
 			  file_state_names[fs]);
@@ -360,6 +374,24 @@ static char review_mark(const struct wiz *w, const void *p)
 	return problems_has_errors(&w->problems) ? '!' : ' ';
 }
 
+static void review_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	const struct review_step *st = p;
+	if (!st->ok)
+		snprintf(out, n, "fix the problems listed (steps 1-3); the files render once they are gone");
+	else if (differing(st))
+		snprintf(out, n, "v shows each file's diff against %s; Tab or 5: export", w->root_dir);
+	else
+		snprintf(out, n, "Tab or 5: export the files (they match what is installed)");
+}
+
+static const char *review_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
+{
+	(void)w;
+	(void)p;
+	return a == ACT_ENTER ? "render" : NULL;
+}
+
 const struct wiz_step_ops step_review = {
     .name = "Review",
     .title = "Review: the generated files (Enter renders again, t test-boots a Pi)",
@@ -370,4 +402,10 @@ const struct wiz_step_ops step_review = {
     .key = review_key,
     .draw = review_draw,
     .mark = review_mark,
+    .help = "Every file this profile generates, and whether it is new, changed or the same as "
+	    "the one installed under the root directory. v switches between the file and its "
+	    "diff, W wraps long lines, t boots a virtual Pi against this server (root only: it "
+	    "attaches to the site's interface).",
+    .next = review_next,
+    .bar_word = review_bar_word,
 };

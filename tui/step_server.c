@@ -27,6 +27,27 @@ struct server_step {
 		.key = k                                                                           \
 	}
 
+/* After DHCP mode or Root on changed: the fields that no longer apply are emptied (they would
+ * only be ignored, with a warning) and hidden; the status line names them. */
+static int server_changed(struct wiz *w, struct form *f, unsigned index)
+{
+	if (f->fields[index].key != SK_ROOT && f->fields[index].key != SK_DHCP)
+		return 0;
+	char names[160] = "";
+	for (unsigned i = 0; i < f->n; i++) {
+		struct form_field *fd = &f->fields[i];
+		if (!fd->applies || fd->applies(w) || !*fd->slot)
+			continue;
+		draft_set(fd->slot, NULL);
+		size_t len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "", fd->label);
+	}
+	if (names[0])
+		wiz_status(w, MSG_INFO, "%s = %s; cleared what no longer applies: %s",
+			   f->fields[index].key_name, *f->fields[index].slot, names);
+	return names[0] ? WIZ_CHANGED : 0;
+}
+
 static void *server_init(struct wiz *w)
 {
 	struct server_step *st = xcalloc(1, sizeof(*st));
@@ -41,8 +62,12 @@ static void *server_init(struct wiz *w)
 	    TEXT("Router", SK_ROUTER, "(full DHCP: none)"),
 	    TEXT("DNS", SK_DNS, "(full DHCP: none)"),
 	};
+	fields[3].applies = fields[4].applies = form_root_iscsi;
+	fields[5].applies = form_dhcp_proxy;
+	fields[6].applies = fields[7].applies = fields[8].applies = form_dhcp_full;
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[server]");
+	st->form.changed = server_changed;
 	return st;
 }
 
@@ -58,7 +83,15 @@ static char server_mark(const struct wiz *w, const void *p)
 			if (!strcmp(pr->key, st->fields[k].key_name))
 				return '!';
 	}
-	return ' ';
+	return '+';
+}
+
+static void server_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	if (server_mark(w, p) == '!')
+		snprintf(out, n, "fix the field marked ! (its message shows under the form)");
+	else
+		snprintf(out, n, "Tab or 4: review the files this profile generates");
 }
 
 const struct wiz_step_ops step_server = {
@@ -70,4 +103,12 @@ const struct wiz_step_ops step_server = {
     .key = form_step_key,
     .draw = form_step_draw,
     .mark = server_mark,
+    .help = "How the server answers the Pis. DHCP mode: proxy (your router keeps handing out "
+	    "addresses; pinetboot only adds the boot menu - the usual choice), full (pinetboot's "
+	    "dnsmasq hands out addresses too: only when no other DHCP server is on the segment), "
+	    "isc or kea (files for those servers), none (you configure DHCP yourself). Root on: "
+	    "iscsi (a disk image per Pi) or nfs (a directory per Pi). Fields that do not apply to "
+	    "these choices are hidden.",
+    .next = server_next,
+    .click = form_step_click,
 };

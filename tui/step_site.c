@@ -6,6 +6,7 @@
 
 #include "core/base/util.h"
 #include "tui/form.h"
+#include "tui/screen.h"
 #include "tui/steps.h"
 
 struct site_step {
@@ -74,6 +75,8 @@ static void *site_step_init(struct wiz *w)
 	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, "/srv/tftp (default)"),
 	    SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
 	};
+	fields[2].applies = form_root_iscsi;
+	fields[4].applies = form_root_nfs;
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[server]");
 	return st;
@@ -140,6 +143,19 @@ static char site_mark(const struct wiz *w, const void *p)
 	return w->site.server[SK_INTERFACE] && w->site.server[SK_ADDRESS] ? '+' : ' ';
 }
 
+static void site_next(const struct wiz *w, const void *p, char *out, size_t n)
+{
+	if (site_mark(w, p) == '!')
+		snprintf(out, n, "fix the field marked ! (its message shows under the form)");
+	else if (!w->site.server[SK_INTERFACE])
+		snprintf(out, n, "Enter on Interface: choose the interface the Pis are on");
+	else if (!w->site.server[SK_ADDRESS])
+		snprintf(out, n, "set the server's address on %s, with its prefix (/24)",
+			 w->site.server[SK_INTERFACE]);
+	else
+		snprintf(out, n, "Tab or 2: add the Raspberry Pis that boot from this server");
+}
+
 const struct wiz_step_ops step_site = {
     .name = "Site",
     .title = "Site: the boot server's interface and address",
@@ -149,4 +165,9 @@ const struct wiz_step_ops step_site = {
     .key = form_step_key,
     .draw = site_draw,
     .mark = site_mark,
+    .help = "The boot server: the interface the Pis are cabled to, this server's address on "
+	    "it, and the directories every Pi shares. Enter edits the selected field; d resets "
+	    "it to its default.",
+    .next = site_next,
+    .click = form_step_click,
 };

@@ -68,6 +68,14 @@ int term_start(bool mono, char err[256])
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
+	/* Clicks select steps, rows and buttons; presses, not clicks, so nothing waits for the
+	 * release (mouseinterval 0). The wheel scrolls. */
+	mmask_t mask = BUTTON1_PRESSED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+	mask |= BUTTON5_PRESSED;
+#endif
+	mousemask(mask, NULL);
+	mouseinterval(0);
 	draw_init_colours(mono);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include <curses.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/base/problems.h"
@@ -56,6 +57,17 @@ struct wiz_step_ops {
 	/* ' ' nothing to say, '+' complete, '!' has problems. */
 	char (*mark)(const struct wiz *w, const void *st);
 	int tick_ms; /* how often tick runs while the step is shown; 0 = every second */
+	/* Guidance. short_name: the step bar's label when the full names do not fit ("Ready").
+	 * help: what the step is for, first in the `?` box. next: the "Next:" line under the
+	 * title (what to do now, and why), written into out. bar_word: the help bar's word for
+	 * action a on this step ("write" for Enter on Flash), or NULL for the table's. */
+	const char *short_name;
+	const char *help;
+	void (*next)(const struct wiz *w, const void *st, char *out, size_t n);
+	const char *(*bar_word)(const struct wiz *w, const void *st, enum wiz_action a);
+	/* A mouse click (button 1) at screen row y, column x inside the step area; returns
+	 * result flags like key. Clicking a selected row usually acts as Enter on it. */
+	int (*click)(struct wiz *w, void *st, int y, int x);
 };
 
 /* The step table (tui/steps.c): later issues add a row and a file. */
@@ -64,7 +76,11 @@ extern const unsigned wiz_n_steps;
 
 enum wiz_msg_kind { MSG_INFO, MSG_OK, MSG_ERROR };
 
+#define WIZ_LOG_N 40
+
 struct wiz_popup;
+struct wiz_viewer;
+struct wiz_prompt;
 struct testboot;
 
 struct wiz {
@@ -75,8 +91,17 @@ struct wiz {
 	char *templates_dir;	  /* --templates, or NULL */
 	bool dirty;		  /* unsaved changes */
 	struct problems problems; /* of the whole site, refreshed after every change */
-	char status[256];
+	char status[1024];
 	enum wiz_msg_kind status_kind;
+	unsigned status_seq;  /* counts wiz_status calls */
+	unsigned status_mark; /* status_seq when the current key arrived */
+	/* The message log (`m`): the last WIZ_LOG_N status messages, oldest first, so a
+	 * message that was replaced or did not fit can still be read in full. */
+	char *log[WIZ_LOG_N];
+	enum wiz_msg_kind log_kind[WIZ_LOG_N];
+	unsigned log_n;
+	struct wiz_viewer *viewer; /* a scrolled text box over the screen (log, details), or NULL */
+	struct wiz_prompt *prompt; /* a one-line text question over the screen, or NULL */
 	bool text_mode;	 /* a field is being edited: typed keys are text */
 	bool show_clock; /* --clock; off by default so screens are deterministic */
 	bool mono;	 /* no colours (NO_COLOR, --mono, or a terminal without) */
@@ -94,6 +119,10 @@ struct wiz {
 	struct loop loop;
 	unsigned goto_step;	     /* with WIZ_GOTO_STEP */
 	struct testboot *testboot; /* the Review step's Test boot (tui/testboot.c), or NULL */
+	unsigned changes;	   /* model changes so far (WIZ_CHANGED) */
+	unsigned exported_at;	   /* the value of changes at the last export */
+	bool exported;		   /* an export succeeded in this session */
+	char *card_dir;	    /* the bootstrap card Readiness wrote last (Flash offers it), or NULL */
 	const char *replay; /* --replay FILE: the Monitor step reads it instead of capturing */
 	double replay_speed;
 };
@@ -104,6 +133,9 @@ int wiz_save(struct wiz *w);
 /* Builds the site from the model (out is initialised; caller site_done()s it). Returns 0 when
  * it is valid; otherwise puts the first problem on the status line. */
 int wiz_build_site(struct wiz *w, struct site *out);
+/* True when there are problems (errors) in section sect ("[server]"), about one of keys
+ * (NULL-terminated) or, with keys NULL, about any key. */
+bool wiz_section_has_errors(const struct wiz *w, const char *sect, const char *const *keys);
 
 /* Status line message (printf-style). */
 void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)
@@ -114,6 +146,28 @@ void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)
 typedef int (*wiz_pick_fn)(struct wiz *w, void *ctx, unsigned index);
 void wiz_popup_open(struct wiz *w, const char *title, const char *const *items, unsigned n,
 		    unsigned sel, wiz_pick_fn pick, void *ctx);
+/* Hot keys for the open list, one character per item in order ("yn": y picks the first, n the
+ * second; ' ' none), as dialog(1) takes y/n. Without it the first letter of an item picks it
+ * when no other item starts with that letter. */
+void wiz_popup_hotkeys(struct wiz *w, const char *keys);
+
+/* Opens a scrolled, word-wrapped text box over the screen (text is copied; lines break at
+ * '\n'). Up/Down/PgUp/PgDn/Home/End and the mouse wheel scroll; Esc, q or Enter close it. */
+void wiz_viewer_open(struct wiz *w, const char *title, const char *text);
+/* Gives the open viewer a y/n question at its foot (e.g. "apply these changes now?"): y closes
+ * it and runs accept(w, ctx, NULL); n, Esc or q close it. */
+typedef int (*wiz_accept_fn)(struct wiz *w, void *ctx, const char *typed);
+void wiz_viewer_ask(struct wiz *w, const char *question, wiz_accept_fn accept, void *ctx);
+/* Opens a one-line question over the screen: explain is wrapped above the input line, text is
+ * the starting value. Enter runs accept(w, ctx, typed) and its flags go to the loop; Esc
+ * closes it and runs nothing. */
+void wiz_prompt_open(struct wiz *w, const char *title, const char *explain, const char *text,
+		     wiz_accept_fn accept, void *ctx);
+
+/* The editing keys of a one-line text field (Backspace, Delete, Left, Right, Home/C-a,
+ * End/C-e, C-u, printable characters) on buf (size bytes, *cur the cursor). Returns false for
+ * any other key. (tui/overlay.c) */
+bool wiz_line_edit(char *buf, size_t size, size_t *cur, int ch);
 
 /* Colour pairs (tui/draw.c): X(id, fg, bg, attr in colour, attr in monochrome). */
 #define WIZ_COLOURS(X)                                                                             \
@@ -142,8 +196,23 @@ void draw_text(int y, int x, int width, enum wiz_colour c, const char *s);
 void draw_textf(int y, int x, int width, enum wiz_colour c, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 void draw_fill(int y, int x, int width, enum wiz_colour c);
-/* Word-wraps s into at most max_lines lines starting at y; returns lines used. */
+/* Word-wraps s into at most max_lines lines starting at y ('\n' breaks a line); returns lines
+ * used. draw_wrapped_count: the rows s needs at that width; draw_wrapped_skip: the text left
+ * after the first rows rows; draw_wrap_next: the bytes of s that go on its first row. */
 int draw_wrapped(int y, int x, int width, int max_lines, enum wiz_colour c, const char *s);
+int draw_wrapped_count(int width, const char *s);
+const char *draw_wrapped_skip(int width, int rows, const char *s);
+size_t draw_wrap_next(const char *s, int width);
+/* A paragraph for draw_paragraphs: its colour and its text (heap; the caller frees). */
+struct wiz_para {
+	enum wiz_colour c;
+	char *text;
+};
+/* Draws the paragraphs word-wrapped from row y in at most rows rows, never half a paragraph:
+ * when they do not all fit, the ones that do are drawn and the last row says `more` (dim).
+ * Returns the rows used. */
+int draw_paragraphs(int y, int x, int width, int rows, const struct wiz_para *p, size_t n,
+		    const char *more);
 /* A box with a title, cleared inside. */
 void draw_box(struct rect r, const char *title);
 

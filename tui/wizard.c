@@ -15,6 +15,7 @@
 
 #include "core/base/util.h"
 #include "tui/loop.h"
+#include "tui/overlay.h"
 #include "tui/screen.h"
 #include "tui/term.h"
 #include "tui/testboot.h"
@@ -45,7 +46,10 @@ const struct cli_cmd wizard_spec = {
     "       pinetboot [OPTIONS]\n"
     "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
     "missing), its Pis and server choices, review the generated files with a diff\n"
-    "against what is installed, and export them.\n",
+    "against what is installed, export and apply them, write bootstrap cards and flash\n"
+    "drives, and watch a fleet of Pis boot. Each step says what to do next; Tab or the\n"
+    "digits 1-8 move between steps, ? shows the step's help and every key, m the last\n"
+    "messages, and the mouse selects steps, rows and keys.\n",
     wizard_opts,
     "\n"
     "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,...\" replaces interface\n"
@@ -181,8 +185,24 @@ int wiz_save(struct wiz *w)
 		wiz_status(w, MSG_ERROR, "cannot save %s: %s", w->site_path, strerror(err));
 		return WIZ_REDRAW;
 	}
+	draft_read_lines(&w->site, w->site_path); /* messages cite the lines as saved */
 	wiz_status(w, MSG_OK, "saved %s", w->site_path);
 	return WIZ_SAVED | WIZ_REDRAW;
+}
+
+bool wiz_section_has_errors(const struct wiz *w, const char *sect, const char *const *keys)
+{
+	for (size_t i = 0; i < w->problems.n; i++) {
+		const struct problem *p = &w->problems.items[i];
+		if (p->severity != PROBLEM_ERROR || !p->section || strcmp(p->section, sect))
+			continue;
+		if (!keys)
+			return true;
+		for (size_t k = 0; keys[k] && p->key; k++)
+			if (!strcmp(p->key, keys[k]))
+				return true;
+	}
+	return false;
 }
 
 static void revalidate(struct wiz *w)
@@ -199,6 +219,8 @@ static void go_step(struct wiz *w, unsigned next)
 	if (s->leave)
 		s->leave(w, w->step_state[w->cur]);
 	w->text_mode = false;
+	if (w->status_seq == w->status_mark) /* an old message would read as one about the new */
+		w->status[0] = 0;		     /* step; one the key just set is news */
 	w->cur = next;
 	s = wiz_steps[w->cur];
 	if (s->enter)
@@ -225,10 +247,12 @@ static void ask_quit(struct wiz *w)
 		w->quitting = true;
 		return;
 	}
-	static const char *const items[] = {"Save and quit", "Quit without saving", "Keep editing"};
+	static const char *const items[] = {"y  Save and quit", "n  Quit without saving",
+					    "Esc  Keep editing"};
 	char title[160];
 	snprintf(title, sizeof(title), "Unsaved changes to %s", w->site_path);
 	wiz_popup_open(w, title, items, 3, 0, quit_pick, NULL);
+	wiz_popup_hotkeys(w, "yn");
 }
 
 /* Applies flags from a handler: the only place that changes step or asks to quit. */
@@ -236,6 +260,7 @@ static int apply(struct wiz *w, int r)
 {
 	if (r & WIZ_CHANGED) {
 		w->dirty = true;
+		w->changes++;
 		revalidate(w);
 	}
 	if (r & WIZ_SAVED)
@@ -253,7 +278,7 @@ static int apply(struct wiz *w, int r)
 		   : r;
 }
 
-static int global_key(struct wiz *w, enum wiz_action a)
+static int global_key(struct wiz *w, enum wiz_action a, int ch)
 {
 	switch (a) {
 	case ACT_NEXT_STEP:
@@ -266,37 +291,100 @@ static int global_key(struct wiz *w, enum wiz_action a)
 		w->show_help = true;
 		w->help_top = 0;
 		return WIZ_REDRAW;
+	case ACT_MESSAGES:
+		wiz_show_log(w);
+		return WIZ_REDRAW;
 	case ACT_QUIT:
 		return WIZ_QUIT;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		return WIZ_REDRAW;
+	case ACT_NONE:
+		if (ch >= '1' && ch < '1' + (int)wiz_n_steps && ch <= '9') { /* digits jump */
+			w->goto_step = (unsigned)(ch - '1');
+			return WIZ_GOTO_STEP;
+		}
+		return WIZ_IGNORED;
 	default:
 		return WIZ_IGNORED;
 	}
 }
 
-static int handle_key(struct wiz *w, int ch)
+static int handle_action(struct wiz *w, enum wiz_action a, int ch)
 {
-	if (ch == KEY_RESIZE)
-		return WIZ_REDRAW;
-	enum wiz_action a = wiz_action_for_key(ch, w->text_mode);
+	w->status_mark = w->status_seq;
 	if (w->show_help) {
 		if (!screen_help_key(w, a))
 			w->show_help = false;
 		return WIZ_REDRAW;
 	}
+	if (overlay_up(w))
+		return apply(w, overlay_key(w, a, ch));
 	if (w->popup)
-		return apply(w, popup_key(w, a));
+		return apply(w, popup_key(w, a, ch));
 	if (COLS < 80 || LINES < 24) /* only quitting makes sense on the notice */
 		return a == ACT_QUIT ? apply(w, WIZ_QUIT) : WIZ_HANDLED;
 	if (a == ACT_CANCEL && !w->text_mode && testboot_running(w)) /* Esc stops it anywhere */
 		return apply(w, testboot_cancel(w));
 	const struct wiz_step_ops *s = wiz_steps[w->cur];
 	int r = s->key ? s->key(w, w->step_state[w->cur], a, ch) : WIZ_IGNORED;
-	if (r == WIZ_IGNORED)
-		r = global_key(w, a);
+	if (r == WIZ_IGNORED && !w->text_mode)
+		r = global_key(w, a, ch);
 	return apply(w, r);
+}
+
+/* Button 1 selects what is under it (a step in the bar, a key in the help bar, a row or a
+ * button of the step, an item of a list); the wheel moves like Up/Down. */
+static int handle_mouse(struct wiz *w)
+{
+	MEVENT ev;
+	w->status_mark = w->status_seq;
+	if (getmouse(&ev) != OK)
+		return WIZ_HANDLED;
+	int wheel = ev.bstate & BUTTON4_PRESSED ? -1 : 0;
+#ifdef BUTTON5_PRESSED
+	if (ev.bstate & BUTTON5_PRESSED)
+		wheel = 1;
+#endif
+	bool click = ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED);
+	if (!wheel && !click)
+		return WIZ_HANDLED;
+	if (w->show_help) {
+		if (!wheel || !screen_help_key(w, wheel < 0 ? ACT_UP : ACT_DOWN))
+			w->show_help = false;
+		return WIZ_REDRAW;
+	}
+	if (overlay_up(w))
+		return apply(w, overlay_click(w, ev.y, ev.x, wheel));
+	if (w->popup)
+		return apply(w, wheel ? popup_key(w, wheel < 0 ? ACT_UP : ACT_DOWN, 0)
+				      : popup_click(w, ev.y, ev.x));
+	if (COLS < 80 || LINES < 24 || w->text_mode) /* clicks do not end an edit */
+		return WIZ_HANDLED;
+	if (wheel)
+		return handle_action(w, wheel < 0 ? ACT_UP : ACT_DOWN, 0);
+	int step = screen_step_at(ev.y, ev.x);
+	if (step >= 0) {
+		w->goto_step = (unsigned)step;
+		return apply(w, WIZ_GOTO_STEP);
+	}
+	enum wiz_action a = screen_bar_at(ev.y, ev.x);
+	if (a != ACT_NONE)
+		return handle_action(w, a, wiz_action_info(a)->key);
+	const struct wiz_step_ops *s = wiz_steps[w->cur];
+	struct rect area = screen_step_area();
+	if (s->click && ev.y >= area.y + 2 && ev.y < area.y + area.h)
+		return apply(w, s->click(w, w->step_state[w->cur], ev.y, ev.x));
+	return WIZ_HANDLED;
+}
+
+static int handle_key(struct wiz *w, int ch)
+{
+	if (ch == KEY_RESIZE)
+		return WIZ_REDRAW;
+	if (ch == KEY_MOUSE)
+		return handle_mouse(w);
+	return handle_action(w, wiz_action_for_key(ch, w->text_mode), ch);
 }
 
 static int on_terminal(struct wiz *w, int fd, short revents, void *ctx)
@@ -433,6 +521,9 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 static void wiz_close(struct wiz *w)
 {
 	testboot_free(w); /* before the steps: its descriptor is in the loop */
+	overlay_close(w);
+	for (unsigned i = 0; i < w->log_n; i++)
+		free(w->log[i]);
 	for (unsigned i = 0; w->step_state && i < wiz_n_steps; i++)
 		if (wiz_steps[i]->done)
 			wiz_steps[i]->done(w->step_state[i]);
@@ -445,6 +536,7 @@ static void wiz_close(struct wiz *w)
 	free(w->root_dir);
 	free(w->out_dir);
 	free(w->templates_dir);
+	free(w->card_dir);
 }
 
 int wizard_main(int argc, char **argv)

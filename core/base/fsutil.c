@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -171,11 +173,9 @@ int fs_remove_tree(const char *path)
 	return rc;
 }
 
-char *fs_read_file_max(const char *path, size_t max, size_t *len)
+/* Reads fd (a regular file) into a heap buffer; EFBIG past max. Closes fd. */
+static char *read_fd_max(int fd, size_t max, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
 	size_t cap = 65536, n = 0;
 	char *buf = xmalloc(cap + 1);
 	for (;;) {
@@ -210,7 +210,271 @@ char *fs_read_file_max(const char *path, size_t max, size_t *len)
 	return buf;
 }
 
+char *fs_read_file_max(const char *path, size_t max, size_t *len)
+{
+	int fd = fs_open_regular(path);
+	if (fd < 0)
+		return NULL;
+	return read_fd_max(fd, max, len);
+}
+
 char *fs_read_file(const char *path, size_t *len)
 {
-	return fs_read_file_max(path, SIZE_MAX - 1, len);
+	return fs_read_file_max(path, FS_READ_MAX, len);
+}
+
+int fs_open_regular(const char *path)
+{
+	/* O_NONBLOCK: opening a FIFO for reading must not wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		int saved = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : FS_ENOTREG;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+FILE *fs_fopen_regular(const char *path)
+{
+	int fd = fs_open_regular(path);
+	if (fd < 0)
+		return NULL;
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return f;
+}
+
+const char *fs_strerror(int e)
+{
+	if (e == FS_ENOTREG)
+		return "not a regular file (a FIFO, a device or a socket is never read or replaced)";
+	if (e == ELOOP)
+		return "a symbolic link is in the way (pinetboot does not write through links)";
+	return strerror(e);
+}
+
+/* ---- beneath a root: component by component, no symbolic link followed ---- */
+
+/* The next component of *p (advanced past it); its length in *n, 0 at the end. */
+static const char *next_component(const char **p, size_t *n)
+{
+	while (**p == '/')
+		(*p)++;
+	const char *c = *p;
+	*n = strcspn(c, "/");
+	*p += *n;
+	return c;
+}
+
+int fs_open_dir_beneath(int base, const char *rel, bool create, mode_t mode)
+{
+	int fd = openat(base, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	const char *p = rel;
+	size_t n;
+	for (const char *c = next_component(&p, &n); n; c = next_component(&p, &n)) {
+		char name[NAME_MAX + 1];
+		if (n > NAME_MAX || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
+			close(fd);
+			errno = n > NAME_MAX ? ENAMETOOLONG : EXDEV;
+			return -1;
+		}
+		memcpy(name, c, n);
+		name[n] = '\0';
+		int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT && create) {
+			if (mkdirat(fd, name, mode) != 0 && errno != EEXIST) {
+				int saved = errno;
+				close(fd);
+				errno = saved;
+				return -1;
+			}
+			sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (sub < 0) {
+			struct stat st;
+			int saved = errno;
+			if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+				saved = ELOOP;
+			close(fd);
+			errno = saved;
+			return -1;
+		}
+		close(fd);
+		fd = sub;
+	}
+	return fd;
+}
+
+int fs_beneath(const char *root, const char *path, bool create, int *dirfd, char **name)
+{
+	const char *slash = strrchr(path, '/');
+	const char *last = slash ? slash + 1 : path;
+	if (!*last || !strcmp(last, ".") || !strcmp(last, "..")) {
+		errno = EXDEV;
+		return -1;
+	}
+	int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		return -1;
+	char *dir = xstrndup(path, slash ? (size_t)(slash - path) : 0);
+	int fd = fs_open_dir_beneath(rootfd, dir, create, 0755);
+	int saved = errno;
+	free(dir);
+	close(rootfd);
+	if (fd < 0) {
+		errno = saved;
+		return -1;
+	}
+	*dirfd = fd;
+	*name = xstrdup(last);
+	return 0;
+}
+
+char *fs_read_beneath(const char *root, const char *path, size_t max, size_t *len)
+{
+	int dfd;
+	char *name;
+	if (fs_beneath(root, path, false, &dfd, &name) != 0)
+		return NULL;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int saved = errno;
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) != 0) {
+		saved = errno;
+		close(fd);
+		fd = -1;
+	} else if (fd >= 0 && !S_ISREG(st.st_mode)) {
+		saved = S_ISDIR(st.st_mode) ? EISDIR : FS_ENOTREG;
+		close(fd);
+		fd = -1;
+	}
+	close(dfd);
+	free(name);
+	if (fd < 0) {
+		errno = saved;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return read_fd_max(fd, max, len);
+}
+
+int fs_lstat_beneath(const char *root, const char *path, struct stat *st)
+{
+	int dfd;
+	char *name;
+	if (fs_beneath(root, path, false, &dfd, &name) != 0)
+		return -1;
+	int rc = fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+	int saved = errno;
+	close(dfd);
+	free(name);
+	errno = saved;
+	return rc;
+}
+
+char *fs_stage_beneath(const char *root, const char *path, const void *data, size_t len,
+		       mode_t mode)
+{
+	int dfd;
+	char *name;
+	if (fs_beneath(root, path, true, &dfd, &name) != 0)
+		return NULL;
+	char *tmp = NULL;
+	int fd = -1, saved = 0;
+	for (int i = 0; i < 100 && fd < 0; i++) {
+		unsigned r;
+		if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			break;
+		free(tmp);
+		tmp = xasprintf("%s.tmp%08x", name, r);
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	saved = errno;
+	if (fd >= 0 && (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)) {
+		saved = errno;
+		close(fd);
+		unlinkat(dfd, tmp, 0);
+		fd = -1;
+	} else if (fd >= 0 && close(fd) != 0) {
+		saved = errno;
+		unlinkat(dfd, tmp, 0);
+		fd = -1;
+	} else if (fd >= 0) {
+		fd = 0;
+	}
+	close(dfd);
+	char *dir = xstrndup(path, strlen(path) - strlen(name));
+	char *out = fd == 0 ? xasprintf("%s%s", dir, tmp) : NULL;
+	free(dir);
+	free(tmp);
+	free(name);
+	if (!out)
+		errno = saved;
+	return out;
+}
+
+/* Runs op on the directory holding both paths (they must share it). */
+static int same_dir_op(const char *root, const char *a, const char *b, int op)
+{
+	int dfd;
+	char *na, *nb;
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	if (!sa || !sb || sa - a != sb - b || strncmp(a, b, (size_t)(sa - a)) != 0) {
+		errno = EXDEV;
+		return -1;
+	}
+	if (fs_beneath(root, a, false, &dfd, &na) != 0)
+		return -1;
+	nb = xstrdup(sb + 1);
+	int rc;
+	if (op == 0)
+		rc = renameat(dfd, na, dfd, nb);
+	else
+		rc = linkat(dfd, na, dfd, nb, 0); /* 0: a link is linked, not its target */
+	int saved = errno;
+	if (rc == 0)
+		fsync(dfd);
+	close(dfd);
+	free(na);
+	free(nb);
+	errno = saved;
+	return rc;
+}
+
+int fs_rename_beneath(const char *root, const char *from, const char *to)
+{
+	return same_dir_op(root, from, to, 0);
+}
+
+int fs_link_beneath(const char *root, const char *from, const char *to)
+{
+	return same_dir_op(root, from, to, 1);
+}
+
+int fs_unlink_beneath(const char *root, const char *path)
+{
+	int dfd;
+	char *name;
+	if (fs_beneath(root, path, false, &dfd, &name) != 0)
+		return -1;
+	int rc = unlinkat(dfd, name, 0);
+	int saved = errno;
+	close(dfd);
+	free(name);
+	errno = saved;
+	return rc;
 }

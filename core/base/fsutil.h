@@ -2,9 +2,17 @@
 #ifndef PNB_CORE_FSUTIL_H
 #define PNB_CORE_FSUTIL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+
+/* errno of a read that found a FIFO, a device or a socket where a file was expected. */
+#define FS_ENOTREG EMEDIUMTYPE
+/* What the readers below read at most by default (a whole-file read is never unbounded). */
+#define FS_READ_MAX ((size_t)256 << 20)
 
 /* Writes data to path atomically (temp file in the same directory, fsync, rename, fsync of the
  * directory) with the given mode. Returns 0, or -1 with errno set; path is untouched then. */
@@ -26,12 +34,46 @@ int fs_mkdir_p(const char *path, mode_t mode);
 int fs_mkdir_parents(const char *path, mode_t mode);
 /* rm -r (does not follow symlinks). Returns 0 or -1 with errno set. */
 int fs_remove_tree(const char *path);
-/* Reads a whole file. Returns a heap buffer (NUL-terminated, caller frees) and its length in
+/* Reads a whole regular file (at most FS_READ_MAX bytes). Returns a heap buffer (NUL-terminated, caller frees) and its length in
  * *len, or NULL with errno set. */
 char *fs_read_file(const char *path, size_t *len);
 /* Same, for files that must stay small: errno EFBIG (and NULL) when path holds more than max
  * bytes. */
 char *fs_read_file_max(const char *path, size_t max, size_t *len);
+/* Opens path for reading when it is a regular file: a FIFO is never waited on, a device or a
+ * socket never read (errno FS_ENOTREG, EISDIR for a directory). Returns the fd or -1. The
+ * same as a stdio stream: fs_fopen_regular (NULL with errno). */
+int fs_open_regular(const char *path);
+FILE *fs_fopen_regular(const char *path);
+/* strerror, with words of our own for FS_ENOTREG and ELOOP. */
+const char *fs_strerror(int e);
+
+/* Beneath a root: every path below is relative to root (a leading '/' is ignored), is opened
+ * component by component with O_NOFOLLOW, and never leaves root: a symbolic link anywhere on
+ * the way is ELOOP, a "." or ".." component EXDEV. Only the root itself is resolved as the
+ * kernel does. */
+/* An O_DIRECTORY fd of rel beneath the directory fd base; with create, missing directories
+ * are made (mode). */
+int fs_open_dir_beneath(int base, const char *rel, bool create, mode_t mode);
+/* The directory holding path (fd in *dirfd, caller closes) and path's last component (heap,
+ * caller frees). With create, the directories on the way are made (0755). */
+int fs_beneath(const char *root, const char *path, bool create, int *dirfd, char **name);
+/* Reads a regular file beneath root (not a link, FIFO or device: ELOOP, FS_ENOTREG), EFBIG
+ * past max. Heap buffer (NUL-terminated) the caller frees, length in *len. */
+char *fs_read_beneath(const char *root, const char *path, size_t max, size_t *len);
+/* lstat beneath root. */
+int fs_lstat_beneath(const char *root, const char *path, struct stat *st);
+/* Writes data (synced, mode) to a new temporary file beside path, making the directories on
+ * the way. Returns its path (relative to root like path; heap, caller frees), to be put in
+ * place with fs_rename_beneath, or NULL with errno. */
+char *fs_stage_beneath(const char *root, const char *path, const void *data, size_t len,
+		       mode_t mode);
+/* rename / hard link (of the entry itself, never a link's target) between two names of one
+ * directory beneath root; the directory is synced after a rename. */
+int fs_rename_beneath(const char *root, const char *from, const char *to);
+int fs_link_beneath(const char *root, const char *from, const char *to);
+int fs_unlink_beneath(const char *root, const char *path);
+
 /* fsync of the directory holding path (so a rename in it is durable). */
 int fs_sync_parent(const char *path);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/place.h"
 #include "core/base/util.h"
 
 void problems_init(struct problems *ps)
@@ -35,13 +36,18 @@ void problems_add(struct problems *ps, enum problem_severity sev, const char *fi
 	struct problem *p = &ps->items[ps->n++];
 	va_list ap;
 	va_start(ap, fmt);
-	p->message = xvasprintf(fmt, ap);
+	char *msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* Messages quote what the user or a file wrote: control bytes (a terminal escape, a line
+	 * break) and broken UTF-8 are kept as \xHH so no problem list can drive a terminal or
+	 * split a line, wherever it is shown. */
+	p->message = place_term(msg);
+	free(msg);
 	p->severity = sev;
-	p->file = file ? xstrdup(file) : NULL;
+	p->file = file ? place_term(file) : NULL;
 	p->line = line;
-	p->section = section ? xstrdup(section) : NULL;
-	p->key = key ? xstrdup(key) : NULL;
+	p->section = section ? place_term(section) : NULL;
+	p->key = key ? place_term(key) : NULL;
 }
 
 size_t problems_count(const struct problems *ps, enum problem_severity sev)
@@ -55,6 +61,14 @@ size_t problems_count(const struct problems *ps, enum problem_severity sev)
 bool problems_has_errors(const struct problems *ps)
 {
 	return problems_count(ps, PROBLEM_ERROR) > 0;
+}
+
+const struct problem *problems_first_error(const struct problems *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->items[i].severity == PROBLEM_ERROR)
+			return &ps->items[i];
+	return NULL;
 }
 
 static int cmp_problem(const struct problem *x, const struct problem *y)

@@ -34,6 +34,8 @@ void problems_add(struct problems *ps, enum problem_severity sev, const char *fi
 	__attribute__((format(printf, 7, 8)));
 size_t problems_count(const struct problems *ps, enum problem_severity sev);
 bool problems_has_errors(const struct problems *ps);
+/* The first error, or NULL. */
+const struct problem *problems_first_error(const struct problems *ps);
 /* Sorts by file then line (stable), so output follows the file. */
 void problems_sort(struct problems *ps);
 /* Formats one as `site.conf:14: [pi "kitchen"] mac: <message>` (with "warning: " before the

@@ -1,100 +1,217 @@
-/* runcmd — fork/exec with captured output. */
+/* runcmd — posix_spawn with captured or inherited output, and an optional deadline. */
 #include "core/base/runcmd.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-static void drain(int fd, char *out, size_t outlen, size_t *len)
+#include "core/base/util.h"
+
+extern char **environ;
+
+/* Starts argv with stdin from `in` (NULL: /dev/null; "-": inherited), stdout to out_fd and
+ * stderr to err_fd (-1: inherited), in cwd (NULL: here). Returns the pid, or -1 with errno. */
+static pid_t spawn(char *const argv[], const char *in, const char *cwd, int out_fd, int err_fd)
 {
-	char tmp[4096];
-	ssize_t n;
-	while ((n = read(fd, tmp, sizeof(tmp))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if (out && *len + 1 < outlen) {
-			size_t k = (size_t)n < outlen - 1 - *len ? (size_t)n : outlen - 1 - *len;
-			memcpy(out + *len, tmp, k);
-			*len += k;
-			out[*len] = 0;
-		}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	if (!in || strcmp(in, "-") != 0)
+		posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, in ? in : "/dev/null", O_RDONLY,
+						 0);
+	if (out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+	if (err_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
+	if (cwd)
+		posix_spawn_file_actions_addchdir_np(&fa, cwd);
+	pid_t pid;
+	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		errno = rc;
+		return -1;
 	}
+	return pid;
+}
+
+static int reap(pid_t pid)
+{
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return 127;
+	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+/* Appends n bytes of tmp to dst (capacity cap, NUL-terminated, *len used), dropping the rest. */
+static void keep(char *dst, size_t cap, size_t *len, const char *tmp, size_t n)
+{
+	if (!dst || *len + 1 >= cap)
+		return;
+	size_t k = n < cap - 1 - *len ? n : cap - 1 - *len;
+	memcpy(dst + *len, tmp, k);
+	*len += k;
+	dst[*len] = 0;
 }
 
 static int run(char *const argv[], const char *in, char *out, size_t outlen, char *err,
-	       size_t errlen, int split)
+	       size_t errlen, bool split)
 {
 	int po[2], pe[2] = {-1, -1};
 	if (out && outlen)
 		out[0] = 0;
-	if (pipe2(po, O_CLOEXEC) < 0 || (split && pipe2(pe, O_CLOEXEC) < 0))
+	if (pipe2(po, O_CLOEXEC) < 0)
 		return 127;
-	pid_t pid = fork();
-	if (pid < 0)
+	if (split && pipe2(pe, O_CLOEXEC) < 0) {
+		close(po[0]);
+		close(po[1]);
 		return 127;
-	if (pid == 0) {
-		int fd = open(in ? in : "/dev/null", O_RDONLY);
-		if (fd >= 0)
-			dup2(fd, 0);
-		dup2(po[1], 1);
-		dup2(split ? pe[1] : po[1], 2);
-		execvp(argv[0], argv);
-		_exit(127);
 	}
+	pid_t pid = spawn(argv, in, NULL, po[1], split ? pe[1] : po[1]);
 	close(po[1]);
 	if (split)
 		close(pe[1]);
 	size_t ol = 0, el = err ? strlen(err) : 0;
-	if (split) {
-		/* read both without deadlocking: poll until both are closed */
-		struct pollfd p[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
-		int open_fds = 2;
-		while (open_fds > 0 && poll(p, 2, -1) >= 0) {
-			for (int i = 0; i < 2; i++) {
-				if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-					continue;
-				char tmp[4096];
-				ssize_t n = read(p[i].fd, tmp, sizeof(tmp));
-				if (n <= 0) {
-					close(p[i].fd);
-					p[i].fd = -1;
-					open_fds--;
-					continue;
-				}
-				char *dst = i == 0 ? out : err;
-				size_t cap = i == 0 ? outlen : errlen, *len = i == 0 ? &ol : &el;
-				if (dst && *len + 1 < cap) {
-					size_t k = (size_t)n < cap - 1 - *len ? (size_t)n : cap - 1 - *len;
-					memcpy(dst + *len, tmp, k);
-					*len += k;
-					dst[*len] = 0;
-				}
+	/* read both without deadlocking: poll until both are closed */
+	struct pollfd p[2] = {{po[0], POLLIN, 0}, {pe[0], POLLIN, 0}};
+	int open_fds = split ? 2 : 1;
+	while (pid >= 0 && open_fds > 0 && poll(p, (nfds_t)(split ? 2 : 1), -1) >= 0) {
+		for (int i = 0; i < 2; i++) {
+			if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			char tmp[4096];
+			ssize_t n = read(p[i].fd, tmp, sizeof(tmp));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(p[i].fd);
+				p[i].fd = -1;
+				open_fds--;
+				continue;
 			}
+			if (i == 0)
+				keep(out, outlen, &ol, tmp, (size_t)n);
+			else
+				keep(err, errlen, &el, tmp, (size_t)n);
 		}
-	} else {
-		drain(po[0], out, outlen, &ol);
-		close(po[0]);
 	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return WEXITSTATUS(st);
+	for (int i = 0; i < 2; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
+	return pid < 0 ? 127 : reap(pid);
 }
 
 int runcmd(char *const argv[], const char *in, char *out, size_t outlen)
 {
-	return run(argv, in, out, outlen, NULL, 0, 0);
+	return run(argv, in, out, outlen, NULL, 0, false);
+}
+
+int runcmd_err(char *const argv[], const char *in, char *err, size_t errlen)
+{
+	char out[2048];
+	int r = runcmd(argv, in, out, sizeof(out));
+	if (r != 0) {
+		size_t n = strlen(out);
+		while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
+			out[--n] = '\0';
+		snprintf(err, errlen, "%s failed (exit %d): %s", argv[0], r, out);
+	}
+	return r;
 }
 
 int runcmd_split(char *const argv[], char *out, size_t outlen, char *err, size_t errlen)
 {
-	return run(argv, NULL, out, outlen, err, errlen, 1);
+	return run(argv, NULL, out, outlen, err, errlen, true);
+}
+
+int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **out, size_t *len)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	*len = 0;
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		*out = sbuf_take(&b);
+		return 127;
+	}
+	pid_t pid = spawn(argv, NULL, cwd, pfd[1], pfd[1]);
+	int saved = errno;
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		*out = sbuf_take(&b);
+		errno = saved;
+		return 127;
+	}
+	time_t deadline = time(NULL) + timeout_s;
+	bool timed_out = false;
+	for (;;) {
+		struct pollfd p = {pfd[0], POLLIN, 0};
+		int wait_ms = -1;
+		if (timeout_s > 0) {
+			time_t left = deadline - time(NULL);
+			wait_ms = left > 0 ? (int)left * 1000 : 0;
+		}
+		int pr = poll(&p, 1, wait_ms);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0) {
+			timed_out = true;
+			kill(pid, SIGKILL);
+			break;
+		}
+		char buf[4096];
+		ssize_t r = read(pfd[0], buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (b.len < RUNCMD_CAPTURE_MAX)
+			sbuf_addn(&b, buf, (size_t)r);
+	}
+	close(pfd[0]);
+	int rc = reap(pid);
+	*len = b.len;
+	*out = sbuf_take(&b);
+	return timed_out ? -1 : rc;
+}
+
+int runcmd_inherit(char *const argv[], const char *cwd)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = spawn(argv, "-", cwd, -1, -1);
+	return pid < 0 ? 127 : reap(pid);
+}
+
+int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid)
+{
+	int po[2];
+	if (pipe2(po, O_CLOEXEC) < 0)
+		return -1;
+	int ef = open(errpath ? errpath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	pid_t c = ef < 0 ? -1 : spawn(argv, in, NULL, po[1], ef);
+	if (ef >= 0)
+		close(ef);
+	close(po[1]);
+	if (c < 0) {
+		close(po[0]);
+		return -1;
+	}
+	*pid = (int)c;
+	return po[0];
+}
+
+int runcmd_wait(int pid)
+{
+	return reap((pid_t)pid);
 }

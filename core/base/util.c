@@ -1,7 +1,10 @@
 /* util — checked allocation, string buffers, address text forms. */
 #include "core/base/util.h"
 
+#include "core/base/place.h"
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,8 +155,18 @@ void sbuf_add_json(struct sbuf *b, const char *s, size_t n)
 			sbuf_add(b, "\\t");
 		} else if (c < 0x20 || c == 0x7f) {
 			sbuf_printf(b, "\\u%04x", c);
-		} else {
+		} else if (c < 0x80) {
 			sbuf_addc(b, (char)c);
+		} else {
+			/* JSON is UTF-8: a byte that is not (a file name, a profile value) becomes
+			 * U+FFFD instead of making the whole document unreadable */
+			size_t l = place_utf8_seq((const unsigned char *)s + i, n - i);
+			if (l) {
+				sbuf_addn(b, s + i, l);
+				i += l - 1;
+			} else {
+				sbuf_add(b, "\\ufffd");
+			}
 		}
 	}
 	sbuf_addc(b, '"');
@@ -265,4 +278,51 @@ bool str_endswith(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+bool size_parse(const char *s, uint64_t *bytes)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno)
+		return false;
+	unsigned shift = 0;
+	switch (toupper((unsigned char)*end)) {
+	case '\0': break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: return false;
+	}
+	if (*end) {
+		end++;
+		if (*end == 'i' || *end == 'I')
+			end++;
+		if (*end == 'B' || *end == 'b')
+			end++;
+		if (*end)
+			return false;
+	}
+	if (shift && v > (UINT64_MAX >> shift))
+		return false;
+	*bytes = (uint64_t)v << shift;
+	return true;
+}
+
+void size_format(uint64_t b, char out[24])
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	while (u < 3 && b && (b & 1023) == 0) {
+		b >>= 10;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, 24, "%llu", (unsigned long long)b);
+	else
+		snprintf(out, 24, "%llu%c", (unsigned long long)b, units[u]);
 }

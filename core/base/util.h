@@ -64,7 +64,8 @@ void sbuf_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(pri
 void sbuf_vprintf(struct sbuf *b, const char *fmt, va_list ap);
 char *sbuf_take(struct sbuf *b);
 /* Appends s[0..n) as a JSON string literal, quotes included: " and \\ escaped, \\n and \\t by
- * name, other control bytes and DEL as \\u00XX; UTF-8 passes through. The one JSON escaper of
+ * name, other control bytes and DEL as \\u00XX; UTF-8 passes through, bytes that are not UTF-8 become
+ * \\ufffd. The one JSON escaper of
  * the CLI and the templates (capture/fmt.c escapes packet bytes, which are not UTF-8). */
 void sbuf_add_json(struct sbuf *b, const char *s, size_t n);
 
@@ -82,5 +83,10 @@ uint32_t ipv4_netmask(unsigned prefix);
 char *str_trim(char *s);
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
+
+/* Parses "16G", "512M", "1T", "1048576" (bytes). */
+bool size_parse(const char *s, uint64_t *bytes);
+/* "16G" style, exact when possible; out must hold 24 bytes. */
+void size_format(uint64_t bytes, char out[24]);
 
 #endif

@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +95,7 @@ char *customize_network_cmdline(const struct site *s, const struct pi *p, const 
 }
 
 /* ---- mtools on target@@offset ---- */
-static char *mspec(const char *target, uint64_t off)
+char *customize_mtools_spec(const char *target, uint64_t off)
 {
 	setenv("MTOOLS_SKIP_CHECK", "1", 1); /* images have no floppy geometry */
 	return xasprintf("%s@@%llu", target, (unsigned long long)off);
@@ -115,7 +114,7 @@ int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t 
 			return 0;
 		}
 	if (pt.n == 0) {
-		char *spec = mspec(target, 0);
+		char *spec = customize_mtools_spec(target, 0);
 		char *argv[] = {"minfo", "-i", spec, "::", NULL};
 		int r = runcmd(argv, NULL, NULL, 0);
 		free(spec);
@@ -131,7 +130,7 @@ int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t 
 
 char *customize_read_file(const char *target, uint64_t offset, const char *name)
 {
-	char *spec = mspec(target, offset), *path = xasprintf("::%s", name);
+	char *spec = customize_mtools_spec(target, offset), *path = xasprintf("::%s", name);
 	char *argv[] = {"mtype", "-i", spec, path, NULL};
 	char *out = xmalloc(FILE_MAX);
 	int r = runcmd_split(argv, out, FILE_MAX, NULL, 0);
@@ -153,7 +152,7 @@ int customize_write_file(const char *target, uint64_t offset, const char *name, 
 			 strerror(errno));
 		return -1;
 	}
-	char *spec = mspec(target, offset), *path = xasprintf("::%s", name);
+	char *spec = customize_mtools_spec(target, offset), *path = xasprintf("::%s", name);
 	char *argv[] = {"mcopy", "-o", "-i", spec, tmp, path, NULL};
 	char out[512];
 	int r = runcmd(argv, NULL, out, sizeof(out));
@@ -292,113 +291,5 @@ int customize_apply(const char *target, const struct customize *c, char *err, si
 		free(line);
 	}
 	free(cmd);
-	return r;
-}
-
-/* ---- a FAT32 card from a directory ---- */
-static uint64_t dir_bytes;
-static int add_size(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)p;
-	(void)ftw;
-	if (flag == FTW_F)
-		dir_bytes += (uint64_t)st->st_size + 4096;
-	else
-		dir_bytes += 4096;
-	return 0;
-}
-
-static int write_mbr(int fd, uint64_t start_lba, uint64_t sectors)
-{
-	uint8_t mbr[512] = {0};
-	uint32_t id;
-	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint32_t)getpid();
-	memcpy(mbr + 440, &id, 4);
-	uint8_t *e = mbr + 446;
-	e[1] = 0xfe, e[2] = 0xff, e[3] = 0xff, e[5] = 0xfe, e[6] = 0xff, e[7] = 0xff; /* LBA-only CHS */
-	e[4] = 0x0c; /* FAT32 LBA */
-	for (int i = 0; i < 4; i++) {
-		e[8 + i] = (uint8_t)(start_lba >> (8 * i));
-		e[12 + i] = (uint8_t)(sectors >> (8 * i));
-	}
-	mbr[510] = 0x55;
-	mbr[511] = 0xaa;
-	return pwrite(fd, mbr, sizeof(mbr), 0) == sizeof(mbr) ? 0 : -1;
-}
-
-static int copy_entries(const char *dir, const char *spec, char *err, size_t errlen)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	char **argv = xcalloc(8, sizeof(char *));
-	size_t n = 0, cap = 8;
-	const char *head[] = {"mcopy", "-s", "-Q", "-i", spec};
-	for (size_t i = 0; i < PNB_ARRAY_LEN(head); i++)
-		argv[n++] = xstrdup(head[i]);
-	size_t files = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (n + 3 > cap)
-			argv = xrealloc(argv, (cap *= 2) * sizeof(char *));
-		argv[n++] = xasprintf("%s/%s", dir, e->d_name);
-		files++;
-	}
-	closedir(d);
-	argv[n++] = xstrdup("::/");
-	argv[n] = NULL;
-	int r = 0;
-	char out[1024];
-	if (files && runcmd(argv, NULL, out, sizeof(out)) != 0) {
-		snprintf(err, errlen, "mcopy into the card image failed: %s", str_trim(out));
-		r = -1;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(argv[i]);
-	free(argv);
-	return r;
-}
-
-int fatcard_build(const char *dir, const char *img, char *err, size_t errlen)
-{
-	dir_bytes = 0;
-	if (nftw(dir, add_size, 16, FTW_PHYS) != 0) {
-		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	const uint64_t start = 4u << 20;
-	uint64_t fat = (dir_bytes + dir_bytes / 4 + (16u << 20)) & ~((1ull << 20) - 1);
-	if (fat < (64u << 20))
-		fat = 64u << 20; /* FAT32 needs 65525 clusters */
-	int fd = open(img, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || ftruncate(fd, (off_t)(start + fat)) < 0 || write_mbr(fd, start / 512, fat / 512) < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", img, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	close(fd);
-	/* FAT32 by the cluster count (what mtools and the firmware go by) needs > 65524 clusters:
-	 * mkfs.vfat's default cluster size can fall below that for 128–512 MiB */
-	unsigned spc = 8;
-	while (spc > 1 && fat / 512 / spc < 70000)
-		spc /= 2;
-	char off[32], blocks[32], cl[16], out[1024];
-	snprintf(off, sizeof(off), "%llu", (unsigned long long)(start / 512));
-	snprintf(blocks, sizeof(blocks), "%llu", (unsigned long long)(fat / 1024));
-	snprintf(cl, sizeof(cl), "%u", spc);
-	char *mk[] = {"mkfs.vfat", "-F", "32", "-s", cl, "-n", "BOOT", "--offset", off, (char *)img, blocks, NULL};
-	if (runcmd(mk, NULL, out, sizeof(out)) != 0) {
-		snprintf(err, errlen, "mkfs.vfat failed: %s", str_trim(out));
-		return -1;
-	}
-	char *spec = mspec(img, start);
-	int r = copy_entries(dir, spec, err, errlen);
-	free(spec);
 	return r;
 }

@@ -56,8 +56,8 @@ char *customize_read_file(const char *target, uint64_t offset, const char *name)
 int customize_write_file(const char *target, uint64_t offset, const char *name, const char *data,
 			 size_t len, char *err, size_t errlen);
 
-/* Builds img_path: an MBR disk image with one FAT32 partition (at 4 MiB) holding exactly the
- * files under dir (mkfs.vfat --offset + mcopy). Returns 0 or -1 with err. */
-int fatcard_build(const char *dir, const char *img_path, char *err, size_t errlen);
+/* The mtools image spec for the FAT at byte offset off of target ("IMG@@OFF"; heap string,
+ * caller frees); also tells mtools not to check floppy geometry. */
+char *customize_mtools_spec(const char *target, uint64_t off);
 
 #endif

@@ -410,6 +410,30 @@ char *drive_class_reason(const struct drive *d, uint64_t image_size)
 	return xstrdup("safe");
 }
 
+enum drive_verdict drive_verdict(const struct drive *d, uint64_t image_size, char **why)
+{
+	if (!d) {
+		*why = xstrdup("not a whole disk (a partition? write to the disk it belongs to)");
+		return DRIVE_OVERRIDE;
+	}
+	enum drive_class c = drive_classify(d, image_size);
+	*why = drive_class_reason(d, image_size);
+	return c == DRIVE_SAFE ? DRIVE_CONFIRM : c == DRIVE_TOO_SMALL ? DRIVE_REFUSE : DRIVE_OVERRIDE;
+}
+
+enum drive_verdict drive_verdict_path(const char *path, uint64_t image_size, char **why)
+{
+	struct drive_list l;
+	char err[256];
+	if (drives_scan(&l, err, sizeof(err)) < 0) {
+		*why = xstrdup(err);
+		return DRIVE_REFUSE;
+	}
+	enum drive_verdict v = drive_verdict(drive_list_find(&l, path), image_size, why);
+	drive_list_done(&l);
+	return v;
+}
+
 struct drive_monitor {
 	struct udev *udev;
 	struct udev_monitor *mon;

@@ -66,6 +66,19 @@ enum drive_class drive_classify(const struct drive *d, uint64_t image_size);
 /* One-line reason for the class, e.g. "sda2 is mounted on /media/x"; heap string, caller frees. */
 char *drive_class_reason(const struct drive *d, uint64_t image_size);
 
+/* The one drive-safety rule both faces (flash, the wizard's Flash step) and provision follow. */
+enum drive_verdict {
+	DRIVE_CONFIRM,	/* safe: write after the operator confirms */
+	DRIVE_OVERRIDE, /* unsafe (system, read-only, mounted, not a whole disk): only an explicit
+			 * override (--force, the wizard's "Override") writes */
+	DRIVE_REFUSE,	/* never: the image does not fit, or the drives cannot be read */
+};
+/* The verdict on d (NULL: the path named no whole disk) for an image of image_size bytes
+ * (0 = unknown), with the reason in *why (heap string, caller frees; "safe" for CONFIRM). */
+enum drive_verdict drive_verdict(const struct drive *d, uint64_t image_size, char **why);
+/* The same for the block device at path: scans the drives and finds it first. */
+enum drive_verdict drive_verdict_path(const char *path, uint64_t image_size, char **why);
+
 /* Hotplug monitor over udev block events. */
 struct drive_monitor;
 enum drive_event_kind { DRIVE_EVENT_ADD, DRIVE_EVENT_REMOVE, DRIVE_EVENT_CHANGE };

@@ -50,6 +50,8 @@ enum target_state { ST_UNTOUCHED, ST_PARTIAL, ST_NO_TABLE, ST_WRITTEN };
 struct flash {
 	const struct flash_opts *o;
 	struct flash_result *res;
+	const char *want_sha;  /* o->sha256, or the sidecar's in want_buf, or NULL */
+	char want_buf[65];
 	struct image *im;
 	int fd;
 	uint64_t tsize; /* devices: capacity */
@@ -741,12 +743,13 @@ static int open_target(struct flash *f)
 
 static int finish(struct flash *f)
 {
-	if (f->o->sha256) {
+	if (f->want_sha) {
 		f->res->sha256_checked = true;
-		if (strcmp(f->o->sha256, f->res->sha256) != 0) {
+		if (strcmp(f->want_sha, f->res->sha256) != 0) {
 			f->state = ST_NO_TABLE;
-			return fail(f, "the image's SHA-256 is %s, expected %s (a damaged download or the "
-				       "wrong file)", f->res->sha256, f->o->sha256);
+			return fail(f, "the image's SHA-256 is %s, expected %s%s (a damaged download or "
+				       "the wrong file)", f->res->sha256, f->want_sha,
+				    f->res->sha256_sidecar ? " by its .sha256 file" : "");
 		}
 	}
 	if (!f->res->device && ftruncate(f->fd, (off_t)f->produced) < 0)
@@ -843,6 +846,11 @@ int flash_run(const struct flash_opts *o, struct flash_result *r)
 {
 	struct flash f;
 	flash_init(&f, o, r);
+	f.want_sha = o->sha256;
+	if (!f.want_sha && image_sidecar_sha256(o->image, f.want_buf)) {
+		f.want_sha = f.want_buf;
+		r->sha256_sidecar = true;
+	}
 	int rc = flash_steps(&f);
 	r->seconds = since(&f.t0);
 	if (rc == 0) {

@@ -38,7 +38,7 @@ struct flash_opts {
 	const char *image;
 	const char *target;     /* block device or regular file (created when missing) */
 	bool verify;
-	const char *sha256;     /* expected source SHA-256 (hex), or NULL */
+	const char *sha256;     /* expected source SHA-256 (hex); NULL: IMAGE.sha256 when present */
 	flash_progress_fn progress; /* called at most ~10 times a second, from the caller's thread */
 	void *ud;
 	atomic_bool *cancel;    /* set to true (any thread, a signal handler) to stop; may be NULL */
@@ -55,7 +55,8 @@ struct flash_result {
 	bool direct;             /* O_DIRECT writes */
 	char format[8];          /* "xz", … */
 	char sha256[65];         /* source SHA-256 */
-	bool sha256_checked;     /* compared with opts.sha256 (and matched, when flash_run returned 0) */
+	bool sha256_checked;     /* compared with the expected one (and matched, when flash_run returned 0) */
+	bool sha256_sidecar;     /* the expected one came from IMAGE.sha256 */
 	char map_note[256];      /* devices: what the map found per partition */
 	double seconds;
 	double verify_seconds;   /* of seconds, the read-back */

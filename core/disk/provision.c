@@ -45,14 +45,6 @@ int provision_ext_uuid(const char *path, uint64_t offset, char out[40])
 	return 0;
 }
 
-static int run(char *const argv[], const char *in, char *err, size_t errlen)
-{
-	char out[2048];
-	int r = runcmd(argv, in, out, sizeof(out));
-	if (r != 0)
-		snprintf(err, errlen, "%s failed (exit %d): %s", argv[0], r, str_trim(out));
-	return r;
-}
 
 /* Grows the last partition to the end of the file and its ext filesystem to fill it. */
 static int grow_root(const char *backing, struct provision_result *r, char *err, size_t errlen)
@@ -74,7 +66,7 @@ static int grow_root(const char *backing, struct provision_result *r, char *err,
 	uint64_t old = last->size, off = last->start;
 	if (pt.kind == PT_GPT) { /* the backup GPT header must move to the new end first */
 		char *rel[] = {"sfdisk", "--relocate", "gpt-bak-std", (char *)backing, NULL};
-		if (run(rel, NULL, err, errlen) != 0)
+		if (runcmd_err(rel, NULL, err, errlen) != 0)
 			return -1;
 	}
 	char *tmp = fs_temp_file("sfdisk", ", +\n", 4);
@@ -86,7 +78,7 @@ static int grow_root(const char *backing, struct provision_result *r, char *err,
 	char num[16];
 	snprintf(num, sizeof(num), "%d", last->number);
 	char *sf[] = {"sfdisk", "--no-reread", "--no-tell-kernel", "-N", num, (char *)backing, NULL};
-	int rc = run(sf, tmp, err, errlen);
+	int rc = runcmd_err(sf, tmp, err, errlen);
 	unlink(tmp);
 	free(tmp);
 	if (rc != 0 || part_table_read_path(backing, &pt) < 0)
@@ -116,7 +108,7 @@ static int grow_root(const char *backing, struct provision_result *r, char *err,
 		snprintf(err, errlen, "e2fsck of partition %d failed (exit %d): %s", r->root_part, rc, str_trim(out));
 		rc = -1;
 	} else {
-		rc = run(rs, NULL, err, errlen) ? -1 : 0;
+		rc = runcmd_err(rs, NULL, err, errlen) ? -1 : 0;
 	}
 	char *det[] = {"losetup", "-d", dev, NULL};
 	runcmd(det, NULL, NULL, 0);
@@ -231,7 +223,7 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	char *spec = xasprintf("%s@@%llu", backing, (unsigned long long)off);
 	char *cp[] = {"mcopy", "-s", "-n", "-m", "-i", spec, "::/*", (char *)dir, NULL};
-	int rc = run(cp, NULL, err, errlen);
+	int rc = runcmd_err(cp, NULL, err, errlen);
 	free(spec);
 	if (rc != 0)
 		return -1;

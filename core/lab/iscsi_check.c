@@ -113,31 +113,6 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 	return -1;
 }
 
-const char *iscsi_login_status_text(int status)
-{
-	switch (status) {
-	case 0x0000: return "success";
-	case 0x0101: return "target moved temporarily";
-	case 0x0102: return "target moved permanently";
-	case 0x0200: return "initiator error";
-	case 0x0201: return "authentication failure";
-	case 0x0202: return "authorization failure";
-	case 0x0203: return "target not found";
-	case 0x0204: return "target removed";
-	case 0x0205: return "unsupported version";
-	case 0x0206: return "too many connections";
-	case 0x0207: return "missing parameter";
-	case 0x0208: return "can't include in session";
-	case 0x0209: return "session type not supported";
-	case 0x020a: return "session does not exist";
-	case 0x020b: return "invalid request during login";
-	case 0x0300: return "target error";
-	case 0x0301: return "service unavailable";
-	case 0x0302: return "out of resources";
-	default: return "unknown status";
-	}
-}
-
 /* A non-blocking connect with a deadline, so a dropped SYN (a firewall) is told apart from a
  * refused one and never waits for the kernel's two-minute TCP timeout. */
 static int tcp_probe(const char *host, int port, int timeout, char *why, size_t whylen)

@@ -1,6 +1,8 @@
 /* iscsi_explain — a refused iSCSI login in the target's own terms. tgtd answers an initiator
  * outside a target's ACL with 0x0203 "not found" (the same as for a wrong name), LIO with 0x0202;
  * a wrong CHAP secret is 0x0201 on both. The names on the wire and the profile tell them apart.
+ * iscsi_check.c calls down into this file (the status names and the explanation); nothing here
+ * calls back up.
  * Facts: shared/spec/netboot-servers-and-failures.md §4 rows 23–24, §5; decoding.md §3.3. */
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,6 +24,32 @@ static const char fix_acl_or_missing[] = "tgt-admin --show: the target must exis
 					 "re-apply the exported config (tgt-admin --update ALL)";
 static const char fix_name[] = "correct the target name in the Pi's cmdline.txt or in the target "
 			       "config so both are the same IQN";
+
+/* RFC 7143 §11.13.5 login status classes and details. */
+const char *iscsi_login_status_text(int status)
+{
+	switch (status) {
+	case 0x0000: return "success";
+	case 0x0101: return "target moved temporarily";
+	case 0x0102: return "target moved permanently";
+	case 0x0200: return "initiator error";
+	case 0x0201: return "authentication failure";
+	case 0x0202: return "authorization failure";
+	case 0x0203: return "target not found";
+	case 0x0204: return "target removed";
+	case 0x0205: return "unsupported version";
+	case 0x0206: return "too many connections";
+	case 0x0207: return "missing parameter";
+	case 0x0208: return "can't include in session";
+	case 0x0209: return "session type not supported";
+	case 0x020a: return "session does not exist";
+	case 0x020b: return "invalid request during login";
+	case 0x0300: return "target error";
+	case 0x0301: return "service unavailable";
+	case 0x0302: return "out of resources";
+	default: return "unknown status";
+	}
+}
 
 static bool listed(const struct iscsi_login_facts *f, const char *name)
 {

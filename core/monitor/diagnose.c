@@ -47,9 +47,23 @@ double tv_diff(struct timeval a, struct timeval b)
 	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
 }
 
+const char *frame_name(const struct diag *d, uint64_t frame, char out[160])
+{
+	if (!d || !d->namer || !d->namer(d->namer_user, frame, out, 160))
+		snprintf(out, 160, "#%llu", (unsigned long long)frame);
+	return out;
+}
+
+void diag_set_frame_namer(struct diag *d, diag_frame_namer fn, const void *user)
+{
+	d->namer = fn;
+	d->namer_user = user;
+}
+
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts)
 {
-	sbuf_printf(b, "#%llu (%.3f s)", (unsigned long long)frame, tv_diff(ts, d->t0));
+	char f[160];
+	sbuf_printf(b, "%s (%.3f s)", frame_name(d, frame, f), tv_diff(ts, d->t0));
 }
 
 void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
@@ -178,6 +192,7 @@ struct pistate *diag_pi_add(struct diag *d, const uint8_t mac[6], const struct p
 	if (ps)
 		return ps;
 	ps = xcalloc(1, sizeof(*ps));
+	ps->diag = d;
 	memcpy(ps->pub.mac, mac, 6);
 	ps->pub.model = model_from_oui(mac);
 	ps->boot_offer = -1;
@@ -359,8 +374,9 @@ void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, 
 		ps->fired[r] = (int)ps->pub.n_verdicts;
 	}
 	if (rules[r].failure && ps->netcon_frame && evidence) {
-		char *e = xasprintf("%s; bootloader log #%llu: \"%s\"", evidence,
-				    (unsigned long long)ps->netcon_frame, ps->netcon);
+		char f[160];
+		char *e = xasprintf("%s; bootloader log %s: \"%s\"", evidence,
+				    frame_name(ps->diag, ps->netcon_frame, f), ps->netcon);
 		free(evidence);
 		evidence = e;
 	}

@@ -50,6 +50,10 @@ struct diag;
  * which must outlive it. Free with diag_free. */
 struct diag *diag_new(const struct site *site);
 void diag_free(struct diag *d);
+/* How evidence names a frame: "#N" by default; a log source names its lines "FILE:LINE"
+ * (capture/log.h). fn fills out (n bytes) and returns true when it named the frame. */
+typedef bool (*diag_frame_namer)(const void *user, uint64_t frame, char *out, size_t n);
+void diag_set_frame_namer(struct diag *d, diag_frame_namer fn, const void *user);
 /* Feeds one event (in capture order). */
 void diag_event(struct diag *d, const struct pnb_event *ev);
 /* Advances time without an event (live capture idle), so timeouts can turn into verdicts. */

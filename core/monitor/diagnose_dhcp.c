@@ -112,7 +112,7 @@ static bool offer_tftp_ip(const struct pistate *ps, struct offer_rec *o)
 static bool offer_usable(const struct pistate *ps, const struct offer_rec *o)
 {
 	const struct pi_model_info *mi = model_info(ps->pub.model);
-	if (!o->menu || !o->tftp_ip)
+	if (!o->menu || (!o->tftp_ip && !o->partial))
 		return false;
 	if (mi->needs_menu_spaces && !o->menu_spaces)
 		return false;
@@ -151,11 +151,21 @@ static void offer_record(struct pistate *ps, const struct pnb_event *ev, struct 
 		if (h->has_pxe_menu)
 			bytes_copy(h->pxe_menu_text, o->menu_text, sizeof(o->menu_text));
 	}
+	o->partial = h->log_partial;
+	if (h->log_partial && !o->menu) {
+		/* A log shows only the first bytes of option 43, or no options at all: what it
+		 * cannot show is not taken as missing (the Pi's own behaviour then decides). */
+		o->menu = o->menu_spaces = true;
+		if (!o->has43)
+			o->has43 = true;
+	}
 	o->has66 = h->tftp_server.p && h->tftp_server.len;
 	bytes_copy(h->tftp_server, o->opt66, sizeof(o->opt66));
 	o->has67 = h->bootfile.p && h->bootfile.len;
 	bytes_copy(h->bootfile, o->opt67, sizeof(o->opt67));
 	offer_tftp_ip(ps, o);
+	if (h->log_partial && !o->tftp_ip)
+		o->tftp_ip = o->server; /* may be 0: the log did not name the server either */
 }
 
 static void check_rival(struct diag *d, struct pistate *ps, const struct offer_rec *o)
@@ -200,8 +210,9 @@ static void site_rival(struct diag *d, const struct pnb_event *ev, uint32_t serv
 	char ip[16];
 	for (size_t i = 0; i < d->n_addr_servers; i++) {
 		sbuf_printf(&c, "%s%s", i ? ", " : "", ip_str(d->addr_servers[i], ip));
-		sbuf_printf(&e, "%s%s first offered an address in #%llu", i ? "; " : "", ip,
-			    (unsigned long long)d->addr_server_frame[i]);
+		char f[160];
+		sbuf_printf(&e, "%s%s first offered an address in %s", i ? "; " : "", ip,
+			    frame_name(d, d->addr_server_frame[i], f));
 	}
 	site_report(d, R_RIVAL_DHCP_SITE, ev->frame,
 		    xasprintf("%zu DHCP servers hand out addresses on this segment (%s)",
@@ -443,7 +454,7 @@ static bool o_spaces(const struct offer_rec *o)
 }
 static bool o_tftp(const struct offer_rec *o)
 {
-	return o->menu && o->tftp_ip;
+	return o->menu && (o->tftp_ip || o->partial);
 }
 static bool o_direct(const struct offer_rec *o)
 {

@@ -146,6 +146,7 @@ struct offer_rec {
 	uint8_t msg_type; /* 2 OFFER, 5 ACK (dnsmasq can answer 4011 with ACK) */
 	uint32_t xid, src_ip, server, sid, yiaddr, siaddr, giaddr, mask, router;
 	uint32_t tftp_ip; /* what the Pi would use: option 66 (if an address), siaddr, option 54 */
+	bool partial;     /* read from a log that does not show every option */
 	uint8_t hops;
 	bool has43, menu, menu_spaces, raw43;
 	bool has66, has67;
@@ -167,6 +168,7 @@ enum pi_phase { PH_FIRMWARE, PH_KERNEL };
 /* Everything the engine keeps per Pi: the public part first. */
 struct pistate {
 	struct diag_pi pub;
+	const struct diag *diag; /* its engine (how evidence names frames) */
 	const struct pi *prof;
 	bool model_from_guid, dirty;
 	int fired[R_COUNT]; /* verdict index + 1, 0 = not reported */
@@ -258,6 +260,8 @@ struct diag {
 	const char *malformed_why;
 	struct pistate *touched; /* the Pi the current event was about */
 	bool finished;
+	diag_frame_namer namer;  /* NULL: frames are "#N" */
+	const void *namer_user;
 };
 
 /* ---- diagnose.c: Pis, stages and verdicts ---- */
@@ -295,6 +299,8 @@ bool pi_fired(const struct pistate *ps, enum diag_rule r);
 /* Seconds between two times; and "#12 (3.512 s)" for evidence. */
 double tv_diff(struct timeval a, struct timeval b);
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts);
+/* "#N", or "FILE:LINE" for a log line; returns out. */
+const char *frame_name(const struct diag *d, uint64_t frame, char out[160]);
 /* Initialises b with fmt, then where ev happened: "RRQ x, ERROR 1 File not found #7 (0.708 s)". */
 void ev_text(const struct diag *d, struct sbuf *b, const struct pnb_event *ev, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

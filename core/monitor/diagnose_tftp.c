@@ -180,8 +180,8 @@ static void firmware_missing(struct diag *d, struct pistate *ps, const char *nam
 	struct sbuf e;
 	ev_text(d, &e, ev, "RRQ %s, ERROR 1 File not found", name);
 	if (ps->prefix_missed)
-		sbuf_printf(&e, "; earlier %s was missing too (#%llu)", ps->prefix_miss_file,
-			    (unsigned long long)ps->prefix_miss_frame);
+		sbuf_printf(&e, "; earlier %s was missing too (%s)", ps->prefix_miss_file,
+			    frame_name(d, ps->prefix_miss_frame, (char[160]){0}));
 	for (unsigned i = 0; i < ps->n_offers; i++)
 		if (ps->offers[i].has67) {
 			sbuf_printf(&e,
@@ -282,8 +282,8 @@ static void prefix_dropped(struct diag *d, struct pistate *ps, const char *name,
 	char p[40];
 	path_prefix(ps->prefix_miss_file, p, sizeof(p));
 	struct sbuf e;
-	ev_text(d, &e, ev, "%s not found (#%llu), then RRQ %s", ps->prefix_miss_file,
-		(unsigned long long)ps->prefix_miss_frame, name);
+	ev_text(d, &e, ev, "%s not found (%s), then RRQ %s", ps->prefix_miss_file,
+		frame_name(d, ps->prefix_miss_frame, (char[160]){0}), name);
 	pi_report(
 	    ps, R_PREFIX_DROPPED, 0, ev->frame,
 	    xasprintf("no firmware under %s/, so the Pi dropped the prefix and reads the TFTP "

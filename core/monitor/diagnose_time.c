@@ -311,7 +311,7 @@ void diag_finish_site(struct diag *d)
 			  xasprintf("Pi %s%s%s is not in the site profile", mac,
 				    ps->pub.has_serial ? " serial " : "",
 				    ps->pub.has_serial ? ps->pub.serial : ""),
-			  xasprintf("first seen in #%llu", (unsigned long long)ps->first_frame),
+			  xasprintf("first seen in %s", frame_name(d, ps->first_frame, (char[160]){0})),
 			  xasprintf("add [pi \"NAME\"] with mac = %s to the profile", mac));
 	}
 	if (!d->n_pis && !(s && s->n_pis))

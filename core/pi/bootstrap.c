@@ -77,7 +77,7 @@ static int bootstrap_otp(const struct bootstrap_opts *o, const struct pi_model_i
 		"# Remove this line after the first boot: the OTP bit is permanent.\n"
 		"program_usb_boot_mode=1\n";
 	char *readme = xasprintf(
-		"Network boot bootstrap for a Raspberry Pi %s\n\n"
+		"Network boot bootstrap for a %s\n\n"
 		"1. Put a Raspberry Pi OS SD card in this computer and add the line\n"
 		"      program_usb_boot_mode=1\n"
 		"   to the end of config.txt on its boot partition (the config.txt here has it).\n"

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -344,4 +345,25 @@ char *eeprom_sig_text(const uint8_t *data, size_t size, int64_t ts, const char *
 	if (soc)
 		return xasprintf("%s\nts: %lld\ntarget-soc: %s\n", hex, (long long)ts, soc);
 	return xasprintf("%s\nts: %lld\n", hex, (long long)ts);
+}
+
+int64_t eeprom_sig_timestamp(long long given)
+{
+	if (given >= 0)
+		return given;
+	const char *sde = getenv("SOURCE_DATE_EPOCH");
+	if (sde && *sde)
+		return strtoll(sde, NULL, 10);
+	return (int64_t)time(NULL);
+}
+
+int eeprom_parse_timestamp(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 0 || v > 0xfffffffeLL)
+		return -1;
+	*out = v;
+	return 0;
 }

@@ -77,6 +77,11 @@ void eeprom_get_version(const struct eeprom_image *img, struct eeprom_version *v
 /* The .sig text for data (§1.11): sha256 hex, "ts: N", and "target-soc: SOC" when soc is not
  * NULL. Heap string, caller frees. */
 char *eeprom_sig_text(const uint8_t *data, size_t size, int64_t ts, const char *soc);
+/* The ts of a .sig: given when >= 0, else $SOURCE_DATE_EPOCH, else now (rpi-eeprom-digest's
+ * rule, so a rebuilt .sig is reproducible). */
+int64_t eeprom_sig_timestamp(long long given);
+/* Parses unix seconds 0..4294967294 into *out; -1 when s is not that. */
+int eeprom_parse_timestamp(const char *s, long long *out);
 /* Lowercase hex SHA-256 of data into out[65] (OpenSSL EVP). Returns 0 or -1. */
 int eeprom_sha256_hex(const uint8_t *data, size_t size, char out[65]);
 

@@ -4,22 +4,17 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
+#include "core/base/runcmd.h"
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
-
-extern char **environ;
 
 #define OUTPUT_MAX (1u << 20)
 
@@ -59,61 +54,6 @@ void pi_facts_set_missing(struct pi_facts *f, enum pi_fact k, const char *name, 
 	fact_clear(&f->t[k]);
 	f->t[k].name = xstrdup(name);
 	f->t[k].missing = xstrdup(why);
-}
-
-/* Runs argv (no shell), stdout+stderr into a heap buffer, killing it after timeout_s.
- * Returns the exit status (0–255), 127 when it cannot be started, -1 on timeout. */
-static int run_capture(char *const argv[], int timeout_s, char **out, size_t *len)
-{
-	int pfd[2];
-	*out = NULL;
-	*len = 0;
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return 127;
-	posix_spawn_file_actions_t fa;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 1);
-	posix_spawn_file_actions_adddup2(&fa, pfd[1], 2);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	pid_t pid;
-	int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(pfd[1]);
-	if (rc != 0) {
-		close(pfd[0]);
-		return 127;
-	}
-	struct sbuf b;
-	sbuf_init(&b);
-	time_t deadline = time(NULL) + timeout_s;
-	bool timed_out = false;
-	for (;;) {
-		struct pollfd p = {pfd[0], POLLIN, 0};
-		int left = (int)(deadline - time(NULL));
-		if (left <= 0 || poll(&p, 1, left * 1000) == 0) {
-			timed_out = true;
-			kill(pid, SIGKILL);
-			break;
-		}
-		char buf[4096];
-		ssize_t r = read(pfd[0], buf, sizeof(buf));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (b.len < OUTPUT_MAX)
-			sbuf_addn(&b, buf, (size_t)r);
-	}
-	close(pfd[0]);
-	int st = 0;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	*len = b.len;
-	*out = sbuf_take(&b);
-	sbuf_done(&b);
-	if (timed_out)
-		return -1;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 static const char *const vc_args[] = {"otp_dump", "bootloader_version", "bootloader_config"};
@@ -197,7 +137,7 @@ static void collect_vcgencmd(struct pi_facts *f, size_t i)
 	size_t len;
 	char *name = xasprintf("vcgencmd %s", vc_args[i]);
 	char *argv[] = {"vcgencmd", (char *)vc_args[i], NULL};
-	int rc = run_capture(argv, 10, &t, &len);
+	int rc = runcmd_capture(argv, NULL, 10, &t, &len);
 	if (rc == 0)
 		pi_facts_set(f, vc_facts[i], t, len, name);
 	else {
@@ -246,6 +186,11 @@ static const char remote_script[] =
 	"else echo '@@pnb-missing'; fi; done; "
 	"t=/proc/device-tree/chosen/bootloader/build-timestamp; if [ -r $t ]; then "
 	"echo '@@pnb dt_build_ts'; od -An -tx1 $t; fi; echo '@@pnb end'";
+
+const char *pi_facts_remote_script(void)
+{
+	return remote_script;
+}
 
 /* The decimal number at s (at most n bytes, not NUL-terminated); -1 when there is none. */
 static int bounded_int(const char *s, size_t n)
@@ -349,6 +294,28 @@ void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out
 	}
 }
 
+void pi_ssh_argv(char *argv[16], char cto[32], const char *dest, const char *ssh_config,
+		 int timeout_s, const char *script)
+{
+	int n = 0;
+	snprintf(cto, 32, "ConnectTimeout=%d", timeout_s);
+	argv[n++] = "ssh";
+	if (ssh_config) {
+		argv[n++] = "-F";
+		argv[n++] = (char *)ssh_config;
+	}
+	/* BatchMode: keys only, and an unknown or changed host key fails as ssh decides */
+	argv[n++] = "-o";
+	argv[n++] = "BatchMode=yes";
+	argv[n++] = "-o";
+	argv[n++] = cto;
+	argv[n++] = "-T";
+	argv[n++] = "--";
+	argv[n++] = (char *)dest;
+	argv[n++] = (char *)script;
+	argv[n] = NULL;
+}
+
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err)
 {
@@ -357,27 +324,11 @@ int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_c
 		*err = xasprintf("\"%s\" is not USER@HOST", dest ? dest : "");
 		return -1;
 	}
-	char cto[32];
-	snprintf(cto, sizeof(cto), "ConnectTimeout=%d", timeout_s);
-	char *argv[16];
-	int n = 0;
-	argv[n++] = "ssh";
-	if (ssh_config) {
-		argv[n++] = "-F";
-		argv[n++] = (char *)ssh_config;
-	}
-	argv[n++] = "-o";
-	argv[n++] = "BatchMode=yes";
-	argv[n++] = "-o";
-	argv[n++] = cto;
-	argv[n++] = "-T";
-	argv[n++] = "--";
-	argv[n++] = (char *)dest;
-	argv[n++] = (char *)remote_script;
-	argv[n] = NULL;
+	char cto[32], *argv[16];
+	pi_ssh_argv(argv, cto, dest, ssh_config, timeout_s, remote_script);
 	char *out;
 	size_t len;
-	int rc = run_capture(argv, timeout_s + 30, &out, &len);
+	int rc = runcmd_capture(argv, NULL, timeout_s + 30, &out, &len);
 	const char *end = out ? memmem(out, len, "@@pnb end", 9) : NULL;
 	if (rc != 0 || !end) {
 		*err = rc == 127 ? xstrdup("the ssh client is not installed")

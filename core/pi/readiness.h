@@ -44,6 +44,13 @@ void pi_facts_collect_local(struct pi_facts *f);
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err);
 
+/* argv for `ssh [-F ssh_config] -o BatchMode=yes -o ConnectTimeout=N -T -- dest script`, the one
+ * way pinetboot reaches a Pi; cto holds the timeout option's text. */
+void pi_ssh_argv(char *argv[16], char cto[32], const char *dest, const char *ssh_config,
+		 int timeout_s, const char *script);
+/* The fixed script pi_facts_collect_ssh runs on the Pi (shown to the user before it runs). */
+const char *pi_facts_remote_script(void);
+
 /* Splits the output of the remote script (sections marked "@@pnb NAME") into f; facts already
  * set are kept. Exposed for the fuzz harness: the output comes from another machine. */
 void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out, size_t len);

@@ -2,6 +2,7 @@
 #include "core/server/apply.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
+#include "core/base/place.h"
 #include "core/server/bootfiles.h"
 #include "core/base/util.h"
 
@@ -93,14 +95,23 @@ static void sort_daemons(struct apply_plan *plan)
 		}
 }
 
-static int plan_item(struct apply_item *it, struct problems *ps)
+/* The most apply reads of a file it merges into or compares with: the files it installs are
+ * small, and a target that grew past this is not one of them. */
+#define APPLY_READ_MAX ((size_t)16 << 20)
+
+static void io_problem(struct problems *ps, const char *target, const char *what, int e)
+{
+	problems_add(ps, PROBLEM_ERROR, target, 0, NULL, NULL, "%s: %s", what, fs_strerror(e));
+}
+
+static int plan_item(struct apply_item *it, const char *root, struct problems *ps)
 {
 	const struct rendered_file *f = it->f;
 	size_t old_len = 0;
-	char *old = fs_read_file(it->target, &old_len);
+	/* beneath the root, no link followed, only a regular file read (M3, M4) */
+	char *old = fs_read_beneath(root, it->rel, APPLY_READ_MAX, &old_len);
 	if (!old && errno != ENOENT) {
-		problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL, "cannot be read: %s",
-			     strerror(errno));
+		io_problem(ps, it->target, "cannot be read", errno);
 		return -1;
 	}
 	if (f->merge_include) {
@@ -119,7 +130,7 @@ static int plan_item(struct apply_item *it, struct problems *ps)
 		it->change = APPLY_NEW;
 	else if (old_len != it->len || memcmp(old, it->content, it->len) != 0)
 		it->change = APPLY_CHANGED;
-	else if (!f->merge_lines && !f->merge_include && stat(it->target, &st) == 0 &&
+	else if (!f->merge_lines && !f->merge_include && fs_lstat_beneath(root, it->rel, &st) == 0 &&
 		 (st.st_mode & 07777) != f->mode)
 		it->change = APPLY_CHANGED;
 	else
@@ -151,34 +162,57 @@ static bool rendered(const struct render_set *rs, const char *install_path)
 	return false;
 }
 
+static struct apply_item *push_item(struct apply_plan *plan, size_t *cap)
+{
+	if (plan->n == *cap) {
+		*cap *= 2;
+		plan->items = xrealloc(plan->items, *cap * sizeof(*plan->items));
+	}
+	struct apply_item *it = &plan->items[plan->n++];
+	memset(it, 0, sizeof(*it));
+	return it;
+}
+
 /* Manifest lines are "PATH<TAB>DAEMON" (DAEMON may be empty); config.txt-style line merges are
- * not listed: pinetboot does not own those files. */
+ * not listed: pinetboot does not own those files. The manifest is input like any other: a line
+ * that is not a plain absolute path in normal form ("/../outside", "//x", "a/b") is ignored with
+ * a warning, and only regular files are taken away. */
 static void plan_removals(const struct render_set *rs, const char *root, struct apply_plan *plan,
-			  size_t *cap)
+			  size_t *cap, struct problems *ps)
 {
 	size_t len;
-	char *old = fs_read_file(plan->manifest, &len);
-	if (!old)
+	char *old = fs_read_beneath(root, plan->manifest_rel, APPLY_READ_MAX, &len);
+	if (!old) {
+		if (errno != ENOENT)
+			io_problem(ps, plan->manifest, "cannot be read", errno);
 		return;
-	for (char *save, *line = strtok_r(old, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char *tab = strchr(line, '\t');
+	}
+	int lineno = 0;
+	for (char *p = old, *nl; *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		lineno++;
+		char *tab = strchr(p, '\t');
 		if (tab)
 			*tab = '\0';
-		if (line[0] != '/' || rendered(rs, line))
+		if (!*p || rendered(rs, p))
 			continue;
-		char *target = under_root(root, line);
-		if (access(target, F_OK) != 0) {
-			free(target);
+		char *norm = place_path_normalise(p);
+		bool plain = p[0] == '/' && strcmp(norm, p) == 0 && strcmp(p, "/") != 0;
+		free(norm);
+		if (!plain) {
+			problems_add(ps, PROBLEM_WARNING, plan->manifest, lineno, NULL, NULL,
+				     "is not a plain absolute path (ignored: apply takes away only "
+				     "files it installed, beneath the root)");
 			continue;
 		}
-		if (plan->n == *cap) {
-			*cap *= 2;
-			plan->items = xrealloc(plan->items, *cap * sizeof(*plan->items));
-		}
-		struct apply_item *it = &plan->items[plan->n++];
-		memset(it, 0, sizeof(*it));
-		it->target = target;
+		struct stat st;
+		if (fs_lstat_beneath(root, p, &st) != 0 || !S_ISREG(st.st_mode))
+			continue;
+		struct apply_item *it = push_item(plan, cap);
+		it->rel = xstrdup(p);
+		it->target = under_root(root, p);
 		it->change = APPLY_REMOVED;
 		it->daemon = tab ? known_daemon(tab + 1) : NULL;
 		note_daemon(plan, it->daemon);
@@ -204,105 +238,220 @@ int apply_plan(const struct render_set *rs, const char *root, const char *site,
 	memset(plan, 0, sizeof(*plan));
 	size_t cap = rs->n ? rs->n : 1;
 	plan->items = xcalloc(cap, sizeof(*plan->items));
-	char *mpath = xasprintf("/var/lib/pinetboot/%s.installed", site);
-	plan->manifest = under_root(root, mpath);
-	free(mpath);
+	plan->root = xstrdup(root);
+	plan->manifest_rel = xasprintf("/var/lib/pinetboot/%s.installed", site);
+	plan->manifest = under_root(root, plan->manifest_rel);
 	plan->manifest_text = manifest_text(rs);
 	int rc = 0;
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
 		if (!f->install_path)
 			continue;
-		struct apply_item *it = &plan->items[plan->n++];
+		struct apply_item *it = push_item(plan, &cap);
 		it->f = f;
 		it->daemon = f->daemon;
+		it->rel = xstrdup(f->install_path);
 		it->target = under_root(root, f->install_path);
-		if (plan_item(it, ps) != 0)
+		if (plan_item(it, root, ps) != 0)
 			rc = -1;
 		if (it->change != APPLY_SAME)
 			note_daemon(plan, f->daemon);
 	}
-	plan_removals(rs, root, plan, &cap);
+	plan_removals(rs, root, plan, &cap, ps);
 	sort_daemons(plan);
 	return rc;
 }
 
-static char *backup_name(const char *target, const char *stamp)
+static char *backup_name(const char *root, const char *rel, const char *stamp)
 {
-	char *b = xasprintf("%s.pinetboot-%s", target, stamp);
-	for (int i = 1; access(b, F_OK) == 0; i++) {
+	struct stat st;
+	char *b = xasprintf("%s.pinetboot-%s", rel, stamp);
+	for (int i = 1; fs_lstat_beneath(root, b, &st) == 0; i++) {
 		free(b);
-		b = xasprintf("%s.pinetboot-%s-%d", target, stamp, i);
+		b = xasprintf("%s.pinetboot-%s-%d", rel, stamp, i);
 	}
 	return b;
 }
 
+/* Puts every item done so far back as it was, newest first: a replaced file comes back from
+ * its backup, a new one goes, a removed one returns. */
+static void roll_back(struct apply_plan *plan)
+{
+	for (size_t i = plan->n; i-- > 0;) {
+		struct apply_item *it = &plan->items[i];
+		if (it->staged) {
+			fs_unlink_beneath(plan->root, it->staged);
+			free(it->staged);
+			it->staged = NULL;
+		}
+		if (!it->done) {
+			if (it->backup_rel && it->change == APPLY_CHANGED)
+				fs_unlink_beneath(plan->root, it->backup_rel); /* the link made */
+		} else if (it->change == APPLY_NEW) {
+			fs_unlink_beneath(plan->root, it->rel);
+		} else if (it->backup_rel) {
+			fs_rename_beneath(plan->root, it->backup_rel, it->rel);
+		}
+		it->done = false;
+		free(it->backup);
+		free(it->backup_rel);
+		it->backup = it->backup_rel = NULL;
+	}
+}
+
 /* Rewritten only when it changes, so a second apply touches nothing at all. */
-static int write_manifest(const struct apply_plan *plan, struct problems *ps)
+static int write_manifest(struct apply_plan *plan, struct problems *ps)
 {
 	size_t len;
-	char *old = fs_read_file(plan->manifest, &len);
+	char *old = fs_read_beneath(plan->root, plan->manifest_rel, APPLY_READ_MAX, &len);
 	bool same = old && strcmp(old, plan->manifest_text) == 0;
 	free(old);
 	if (same)
 		return 0;
-	if (fs_mkdir_parents(plan->manifest, 0755) != 0 ||
-	    fs_write_atomic(plan->manifest, plan->manifest_text, strlen(plan->manifest_text),
-			    0644) != 0) {
-		problems_add(ps, PROBLEM_ERROR, plan->manifest, 0, NULL, NULL,
-			     "cannot be written: %s", strerror(errno));
+	char *tmp = fs_stage_beneath(plan->root, plan->manifest_rel, plan->manifest_text,
+				     strlen(plan->manifest_text), 0644);
+	if (!tmp || fs_rename_beneath(plan->root, tmp, plan->manifest_rel) != 0) {
+		io_problem(ps, plan->manifest, "cannot be written", errno);
+		if (tmp)
+			fs_unlink_beneath(plan->root, tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static int run_item(struct apply_plan *plan, struct apply_item *it, const char *stamp,
+		    struct problems *ps)
+{
+	if (it->change == APPLY_CHANGED || it->change == APPLY_REMOVED) {
+		it->backup_rel = backup_name(plan->root, it->rel, stamp);
+		it->backup = under_root(plan->root, it->backup_rel);
+	}
+	if (it->change == APPLY_REMOVED) {
+		if (fs_rename_beneath(plan->root, it->rel, it->backup_rel) != 0) {
+			io_problem(ps, it->target, "cannot be moved aside", errno);
+			return -1;
+		}
+		return 0;
+	}
+	/* a hard link keeps the old file, mode and owner, at no copying cost */
+	if (it->change == APPLY_CHANGED && fs_link_beneath(plan->root, it->rel, it->backup_rel) != 0) {
+		problems_add(ps, PROBLEM_ERROR, it->backup, 0, NULL, NULL,
+			     "cannot be made (backup of %s): %s", it->target, fs_strerror(errno));
+		free(it->backup_rel);
+		free(it->backup);
+		it->backup_rel = it->backup = NULL;
+		return -1;
+	}
+	if (fs_rename_beneath(plan->root, it->staged, it->rel) != 0) {
+		io_problem(ps, it->target, "cannot be replaced", errno);
+		return -1;
+	}
+	free(it->staged);
+	it->staged = NULL;
+	return 0;
+}
+
+static int apply_run_items(struct apply_plan *plan, const char *stamp, struct problems *ps)
+{
+	/* 1. every new text written beside its target: a full disk, a read-only or immutable
+	 * directory or a link in the way stops apply here, before anything changed */
+	for (size_t i = 0; i < plan->n; i++) {
+		struct apply_item *it = &plan->items[i];
+		if (it->change != APPLY_NEW && it->change != APPLY_CHANGED)
+			continue;
+		it->staged = fs_stage_beneath(plan->root, it->rel, it->content, it->len, it->f->mode);
+		if (!it->staged) {
+			io_problem(ps, it->target, "cannot be written", errno);
+			roll_back(plan);
+			return -1;
+		}
+	}
+	/* 2. each put in place (the old one kept as a backup); 3. the manifest. Any failure puts
+	 * everything back. */
+	for (size_t i = 0; i < plan->n; i++) {
+		struct apply_item *it = &plan->items[i];
+		if (it->change == APPLY_SAME)
+			continue;
+		if (run_item(plan, it, stamp, ps) != 0) {
+			roll_back(plan);
+			return -1;
+		}
+		it->done = true;
+	}
+	if (write_manifest(plan, ps) != 0) {
+		roll_back(plan);
 		return -1;
 	}
 	return 0;
 }
 
-int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps)
+/* The directories on the way to the items that do not exist yet, deepest last: staging makes
+ * them, and a roll-back takes them away again (rmdir: only while empty). */
+static void note_missing_dirs(struct apply_plan *plan, struct sbuf *dirs)
 {
 	for (size_t i = 0; i < plan->n; i++) {
-		struct apply_item *it = &plan->items[i];
-		if (it->change == APPLY_SAME)
+		if (plan->items[i].change == APPLY_SAME || plan->items[i].change == APPLY_REMOVED)
 			continue;
-		if (it->change == APPLY_REMOVED) {
-			it->backup = backup_name(it->target, stamp);
-			if (rename(it->target, it->backup) != 0) {
-				problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL,
-					     "cannot be moved aside: %s", strerror(errno));
-				return -1;
-			}
-			continue;
+		char *d = xstrdup(plan->items[i].rel);
+		for (char *slash = strchr(d + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			struct stat st;
+			bool listed = false;
+			for (size_t o = 0; o < dirs->len; o += strlen(dirs->buf + o) + 1)
+				listed = listed || strcmp(dirs->buf + o, d) == 0;
+			if (!listed && fs_lstat_beneath(plan->root, d, &st) != 0 && errno == ENOENT)
+				sbuf_addn(dirs, d, strlen(d) + 1);
+			*slash = '/';
 		}
-		if (fs_mkdir_parents(it->target, 0755) != 0) {
-			problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL,
-				     "its directory cannot be created: %s", strerror(errno));
-			return -1;
-		}
-		if (it->change == APPLY_CHANGED) {
-			it->backup = backup_name(it->target, stamp);
-			/* a hard link keeps the old file, mode and owner, at no copying cost */
-			if (link(it->target, it->backup) != 0) {
-				problems_add(ps, PROBLEM_ERROR, it->backup, 0, NULL, NULL,
-					     "cannot be made (backup of %s): %s", it->target,
-					     strerror(errno));
-				return -1;
-			}
-		}
-		if (fs_write_atomic(it->target, it->content, it->len, it->f->mode) != 0) {
-			problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL,
-				     "cannot be written: %s", strerror(errno));
-			return -1;
-		}
+		free(d);
 	}
-	return write_manifest(plan, ps);
+}
+
+static void remove_made_dirs(struct apply_plan *plan, const struct sbuf *dirs)
+{
+	/* the list is in creation order per item: walk it backwards, deepest first */
+	for (size_t end = dirs->len; end > 0;) {
+		size_t start = end - 1;
+		while (start > 0 && dirs->buf[start - 1] != '\0')
+			start--;
+		int fd;
+		char *name;
+		if (fs_beneath(plan->root, dirs->buf + start, false, &fd, &name) == 0) {
+			unlinkat(fd, name, AT_REMOVEDIR);
+			close(fd);
+			free(name);
+		}
+		end = start;
+	}
+}
+
+int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps)
+{
+	struct sbuf dirs;
+	sbuf_init(&dirs);
+	note_missing_dirs(plan, &dirs);
+	int rc = apply_run_items(plan, stamp, ps);
+	if (rc != 0)
+		remove_made_dirs(plan, &dirs);
+	sbuf_done(&dirs);
+	return rc;
 }
 
 void apply_plan_done(struct apply_plan *plan)
 {
 	for (size_t i = 0; i < plan->n; i++) {
 		free(plan->items[i].target);
+		free(plan->items[i].rel);
 		free(plan->items[i].content);
 		free(plan->items[i].backup);
+		free(plan->items[i].backup_rel);
+		free(plan->items[i].staged);
 	}
 	free(plan->items);
+	free(plan->root);
+	free(plan->manifest_rel);
 	free(plan->manifest);
 	free(plan->manifest_text);
 	memset(plan, 0, sizeof(*plan));

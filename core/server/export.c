@@ -13,6 +13,7 @@
 
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
+#include "core/site/secrets.h"
 
 /* One syncfs for the whole tree instead of an fsync per file: on ext4 every fsync ends in a
  * disk cache flush, which for a 1,000-Pi site (3,700 files) costs seconds; syncfs flushes
@@ -173,5 +174,35 @@ int export_commit(const struct render_set *rs, const char *dir, struct problems 
 	}
 	fs_remove_tree(tmp);
 	free(tmp);
+	return rc == 0 ? 0 : -1;
+}
+
+int export_render(struct site *s, const char *profile_path, const struct render_opts *o,
+		  bool write_secrets, struct render_set *rs, struct problems *ps)
+{
+	memset(rs, 0, sizeof(*rs));
+	char *sec = secrets_path_for(profile_path);
+	int rc = secrets_ensure(s, sec, write_secrets, ps);
+	free(sec);
+	if (rc == 0)
+		rc = render_site(s, o, rs, ps);
+	if (rc != 0)
+		render_set_done(rs);
+	return rc == 0 ? 0 : -1;
+}
+
+int export_site(const char *profile_path, const struct render_opts *o, bool write_secrets,
+		const char *out_dir, struct site *s, struct render_set *rs, struct problems *ps)
+{
+	memset(rs, 0, sizeof(*rs));
+	int rc = profile_load(profile_path, s, ps);
+	if (rc == 0)
+		rc = export_render(s, profile_path, o, write_secrets, rs, ps);
+	if (rc == 0 && out_dir)
+		rc = export_commit(rs, out_dir, ps);
+	if (rc != 0) {
+		render_set_done(rs);
+		site_done(s);
+	}
 	return rc == 0 ? 0 : -1;
 }

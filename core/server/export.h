@@ -12,6 +12,18 @@
 /* The first line of README.txt in every export; how export recognises its own directories. */
 #define EXPORT_MARK "pinetboot export of "
 
+/* The export pipeline both faces run, after the profile is loaded: the CHAP secrets from the
+ * file beside profile_path (when write_secrets, missing ones are made and written there; else
+ * they are made up in memory), then every file rendered. Returns 0 with rs filled (the caller
+ * render_set_done()s it), or -1 with problems and rs empty. */
+int export_render(struct site *s, const char *profile_path, const struct render_opts *o,
+		  bool write_secrets, struct render_set *rs, struct problems *ps);
+/* profile_load(profile_path) → export_render → export_commit into out_dir (skipped when out_dir
+ * is NULL): what `pinetboot export` and the wizard's Export run. Returns 0 with s and rs filled
+ * (the caller site_done()s and render_set_done()s them), or -1 with problems (s and rs are then
+ * released). */
+int export_site(const char *profile_path, const struct render_opts *o, bool write_secrets,
+		const char *out_dir, struct site *s, struct render_set *rs, struct problems *ps);
 /* Writes every file of rs under dir (created if needed; parents too); with durable, the
  * tree is on disk (syncfs) before it returns. Returns 0, or -1 with a problem naming the
  * file. */

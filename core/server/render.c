@@ -41,26 +41,6 @@ size_t render_option43(const char *menu, unsigned char *out, size_t cap)
 	return n;
 }
 
-static const struct {
-	const char *daemon, *reload;
-} reloads[] = {
-    {"dnsmasq", "systemctl restart dnsmasq"},
-    {"tftpd-hpa", "systemctl restart tftpd-hpa"},
-    {"tgt", "tgt-admin --update ALL"},
-    {"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
-    {"nfs", "exportfs -ra"},
-    {"isc-dhcp", "systemctl restart isc-dhcp-server"},
-    {"kea", "systemctl restart kea-dhcp4-server"},
-};
-
-const char *render_daemon_reload(const char *daemon)
-{
-	for (size_t i = 0; daemon && i < PNB_ARRAY_LEN(reloads); i++)
-		if (strcmp(reloads[i].daemon, daemon) == 0)
-			return reloads[i].reload;
-	return NULL;
-}
-
 /* ---- per-Pi facts ---- */
 
 /* The portal as the initramfs takes it: "192.168.1.10" and the port apart. */

@@ -1,5 +1,6 @@
-/* render_files — which files a site gets, where each one is installed, and the templates they
- * are rendered from (built in, or overridden with --templates DIR). */
+/* render_files — which files a site gets, where each one is installed, the daemon reloads they
+ * need, and the templates they are rendered from (built in, or overridden with --templates DIR).
+ * render.c fills the fields and calls down into render_files; nothing here calls back up. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -314,6 +315,28 @@ static int pi_files(struct files_state *f)
 		free(fst);
 	}
 	return clashes ? -1 : 0;
+}
+
+/* The command that makes a daemon read its changed files (apply runs it; the notes and the
+ * Ansible handlers name it). */
+static const struct {
+	const char *daemon, *reload;
+} reloads[] = {
+    {"dnsmasq", "systemctl restart dnsmasq"},
+    {"tftpd-hpa", "systemctl restart tftpd-hpa"},
+    {"tgt", "tgt-admin --update ALL"},
+    {"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
+    {"nfs", "exportfs -ra"},
+    {"isc-dhcp", "systemctl restart isc-dhcp-server"},
+    {"kea", "systemctl restart kea-dhcp4-server"},
+};
+
+const char *render_daemon_reload(const char *daemon)
+{
+	for (size_t i = 0; daemon && i < PNB_ARRAY_LEN(reloads); i++)
+		if (strcmp(reloads[i].daemon, daemon) == 0)
+			return reloads[i].reload;
+	return NULL;
 }
 
 static const char *handler_of(const char *daemon)

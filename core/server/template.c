@@ -3,12 +3,14 @@
  * string lookups. */
 #include "core/server/template.h"
 
+#include "core/base/place.h"
+
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum tnode_kind { TN_TEXT, TN_FIELD, TN_LIST, TN_IF };
-enum tfilter { TF_NONE, TF_JSON, TF_YAML };
+enum tfilter { TF_NONE, TF_JSON, TF_YAML, TF_SH };
 enum tcmp { TC_SET, TC_EMPTY, TC_EQ, TC_NE };
 
 struct tref {
@@ -54,7 +56,13 @@ struct parser {
 	int cur_list;	 /* list we are inside, or -1 */
 	char closer[64]; /* name in the last closing tag */
 	int tag_line;
+	int depth; /* blocks open around the current position */
 };
+
+/* Blocks nest at most this deep: parsing and rendering recurse once per level, and a
+ * --templates file is input like any other (50,000 nested {{#if}} must be an error, not a
+ * stack overflow). */
+#define TMPL_MAX_DEPTH 64
 
 static void perr(struct parser *p, int line, const char *fmt, const char *a, const char *b)
 {
@@ -157,8 +165,10 @@ static void parse_field(struct parser *p, struct tblock *b, char *tag)
 			f = TF_JSON;
 		else if (strcmp(fname, "yaml") == 0)
 			f = TF_YAML;
+		else if (strcmp(fname, "sh") == 0)
+			f = TF_SH;
 		else {
-			perr(p, p->tag_line, "unknown filter |%s (expected |json or |yaml)", fname,
+			perr(p, p->tag_line, "unknown filter |%s (expected |json, |yaml or |sh)", fname,
 			     NULL);
 			return;
 		}
@@ -291,7 +301,22 @@ static enum tend parse_if(struct parser *p, struct tblock *b, char *expr, int op
 }
 
 /* Parses text and tags into b until the end of the text, {{else}} or a closing tag. */
+static enum tend parse_block_in(struct parser *p, struct tblock *b);
+
 static enum tend parse_block(struct parser *p, struct tblock *b)
+{
+	if (p->depth >= TMPL_MAX_DEPTH) {
+		perr(p, p->tag_line, "blocks nest deeper than %s levels here (expected at most that)",
+		     "64", NULL);
+		return END_ERROR;
+	}
+	p->depth++;
+	enum tend e = parse_block_in(p, b);
+	p->depth--;
+	return e;
+}
+
+static enum tend parse_block_in(struct parser *p, struct tblock *b)
 {
 	while (p->pos < p->len) {
 		const char *open = memmem(p->s + p->pos, p->len - p->pos, "{{", 2);
@@ -443,6 +468,8 @@ static void render_block(const struct tblock *b, const struct rstate *st, struct
 				sbuf_add_json(out, v, strlen(v));
 			else if (n->filter == TF_YAML)
 				put_yaml(out, v);
+			else if (n->filter == TF_SH)
+				sbuf_add_sh(out, v);
 			else
 				sbuf_add(out, v);
 			break;

@@ -3,7 +3,7 @@
  *   {{server.address}}            a field (names are resolved when the template is parsed, so a
  *                                 typo is a file:line error, not an empty string at run time)
  *   {{pi.name|json}}              a field as a JSON string ("…"); |yaml gives a single-quoted
- *                                 YAML scalar
+ *                                 YAML scalar, |sh a single-quoted shell word
  *   {{#pis}} … {{/pis}}           repeat for every item of a list; inside, the item's fields
  *                                 (pi.*) and the root fields are visible
  *   {{#if NAME}} … {{else}} … {{/if}}    NAME is non-empty ("!NAME": is empty);
@@ -13,7 +13,8 @@
  *
  * A block tag ({{#…}}, {{/…}}, {{else}}, {{! …}}) alone on its line takes the whole line with it,
  * so templates can be indented and commented without leaving blank lines in the output.
- * Values are inserted verbatim (configuration files, not HTML). */
+ * Values are inserted verbatim (configuration files, not HTML): the profile checks every value
+ * for the places it lands (core/base/place); blocks nest at most 64 deep. */
 #ifndef PNB_CORE_TEMPLATE_H
 #define PNB_CORE_TEMPLATE_H
 

@@ -1,6 +1,7 @@
-/* profile — the site in memory (defaults, Pis, values as text) and loading it with inih,
- * with file:line:key problems for everything that is wrong. Value checks are in
- * profile_check.c, cross-key checks in profile_validate.c, saving in profile_save.c. */
+/* profile — loading a site profile with inih, with file:line:key problems for everything that
+ * is wrong. The site in memory (tables, defaults, Pis, values as text) is in site.c below it;
+ * value checks are in profile_check.c, cross-key checks in profile_validate.c, saving in
+ * profile_save.c. */
 #include "core/site/profile.h"
 
 #include <ctype.h>
@@ -12,153 +13,9 @@
 #include <strings.h>
 
 #include "core/site/profile_priv.h"
+#include "core/base/fsutil.h"
+#include "core/base/place.h"
 #include "core/base/util.h"
-#include "core/site/tftp_dir.h"
-
-#define KEY_NAME(id, name, help) name,
-#define KEY_HELP(id, name, help) help,
-const char *const profile_server_key_names[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_NAME)};
-const char *const profile_server_key_help[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_HELP)};
-const char *const profile_pi_key_names[PK_COUNT] = {PROFILE_PI_KEYS(KEY_NAME)};
-const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_PI_KEYS(KEY_HELP)};
-#undef KEY_NAME
-#undef KEY_HELP
-
-const char *const dhcp_mode_names[] = {"proxy", "full", "isc", "kea", "none", NULL};
-const char *const tftp_server_names[] = {"dnsmasq", "tftpd-hpa", NULL};
-const char *const root_kind_names[] = {"iscsi", "nfs", NULL};
-const char *const iscsi_target_names[] = {"tgt", "lio", "external", NULL};
-const char *const initramfs_names[] = {"initramfs-tools", "dracut", "rfc4173", NULL};
-
-void site_init(struct site *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->prefix_len = 24;
-	s->dhcp = DHCP_PROXY;
-	s->tftp = TFTP_DNSMASQ;
-	s->tftp_root = xstrdup(SITE_DEFAULT_TFTP_ROOT);
-	s->root = ROOT_ISCSI;
-	s->iscsi_target = TARGET_TGT;
-	s->iqn_base = xstrdup("iqn.2026-11.lan.pinetboot");
-	s->initramfs = INITRAMFS_TOOLS;
-	s->nfs_root = xstrdup("/srv/nfs");
-	s->reply_delay = -1;
-	s->boot_writeback = true;
-}
-
-static void pi_done(struct pi *p)
-{
-	free(p->name);
-	free(p->prefix_str);
-	free(p->image);
-	free(p->backing);
-	free(p->initiator);
-	free(p->target);
-	free(p->root_uuid);
-	free(p->kernel);
-	free(p->initramfs);
-	free(p->cmdline_extra);
-	free(p->config_extra);
-	free(p->nfs_path);
-	free(p->hostname);
-	free(p->chap_user);
-	free(p->chap_secret);
-	memset(p, 0, sizeof(*p));
-}
-
-void site_done(struct site *s)
-{
-	for (size_t i = 0; i < s->n_pis; i++)
-		pi_done(&s->pis[i]);
-	free(s->pis);
-	free(s->path);
-	free(s->tftp_root);
-	free(s->iqn_base);
-	free(s->nfs_root);
-	memset(s, 0, sizeof(*s));
-}
-
-struct pi *site_add_pi(struct site *s, const char *name)
-{
-	/* The array doubles when n_pis reaches a power of two (struct site keeps no capacity):
-	 * a 1,000-Pi import does ten reallocs, not a thousand. */
-	size_t n = s->n_pis;
-	if (n == 0 || (n & (n - 1)) == 0)
-		s->pis = xrealloc(s->pis, (n ? 2 * n : 1) * sizeof(*s->pis));
-	struct pi *p = &s->pis[s->n_pis++];
-	memset(p, 0, sizeof(*p));
-	p->name = xstrdup(name);
-	p->model = PI_MODEL_UNKNOWN;
-	p->prefix = TFTP_PREFIX_SERIAL;
-	p->chap = true;
-	p->lun = -1;
-	return p;
-}
-
-void site_remove_pi(struct site *s, size_t index)
-{
-	if (index >= s->n_pis)
-		return;
-	pi_done(&s->pis[index]);
-	memmove(&s->pis[index], &s->pis[index + 1], (s->n_pis - index - 1) * sizeof(*s->pis));
-	s->n_pis--;
-}
-
-struct pi *site_find_pi(const struct site *s, const char *name)
-{
-	for (size_t i = 0; i < s->n_pis; i++)
-		if (strcmp(s->pis[i].name, name) == 0)
-			return &s->pis[i];
-	return NULL;
-}
-
-static void set_default(char **field, char *value)
-{
-	if (*field)
-		free(value);
-	else
-		*field = value;
-}
-
-void site_dhcp_range(const struct site *s, uint32_t *lo, uint32_t *hi)
-{
-	uint32_t mask = ipv4_netmask(s->prefix_len);
-	uint32_t net = s->address & mask, bc = net | ~mask;
-	uint32_t hosts = bc - net - 1;
-	if (s->range_start) {
-		*lo = s->range_start;
-		*hi = s->range_end;
-	} else if (hosts >= 200) {
-		*lo = net + 100;
-		*hi = net + 199;
-	} else {
-		*lo = net + hosts / 2 + 1;
-		*hi = bc - 1;
-	}
-}
-
-/* iSCSI names are lower case (RFC 3722), Pi names need not be. */
-static char *lower_dup(const char *v)
-{
-	char *r = xstrdup(v);
-	for (char *p = r; *p; p++)
-		*p = (char)tolower((unsigned char)*p);
-	return r;
-}
-
-void site_apply_defaults(struct site *s)
-{
-	for (size_t i = 0; i < s->n_pis; i++) {
-		struct pi *p = &s->pis[i];
-		char *lname = lower_dup(p->name);
-		set_default(&p->initiator, xasprintf("%s:%s", s->iqn_base, lname));
-		set_default(&p->target, xasprintf("%s:root-%s", s->iqn_base, lname));
-		free(lname);
-		set_default(&p->backing, xasprintf("/srv/iscsi/%s.img", p->name));
-		set_default(&p->nfs_path, xasprintf("%s/%s", s->nfs_root, p->name));
-		set_default(&p->hostname, xstrdup(p->name));
-	}
-}
 
 /* ---- loading ---- */
 
@@ -183,11 +40,6 @@ static void problem(struct load_ctx *c, int line, const char *section, const cha
 {
 	problems_add(c->ps, PROBLEM_ERROR, c->file, line, section, key, "%s", msg_owned);
 	free(msg_owned);
-}
-
-char *profile_pi_label(const char *name)
-{
-	return xasprintf("[pi \"%s\"]", name);
 }
 
 char *profile_pi_section_name(const char *section)
@@ -258,6 +110,13 @@ static void set_str(char **field, const char *v)
 	*field = xstrdup(v);
 }
 
+/* Paths are kept in their lexical normal form, the form they were checked in. */
+static void set_path(char **field, const char *v)
+{
+	free(*field);
+	*field = place_path_normalise(v);
+}
+
 void profile_store_server(struct site *s, enum profile_server_key k, const char *v)
 {
 	switch (k) {
@@ -265,7 +124,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 	case SK_ADDRESS: free(profile_parse_cidr(v, &s->address, &s->prefix_len)); break;
 	case SK_DHCP: s->dhcp = (enum dhcp_mode)profile_enum_lookup(dhcp_mode_names, v); break;
 	case SK_TFTP: s->tftp = (enum tftp_server)profile_enum_lookup(tftp_server_names, v); break;
-	case SK_TFTP_ROOT: set_str(&s->tftp_root, v); break;
+	case SK_TFTP_ROOT: set_path(&s->tftp_root, v); break;
 	case SK_ROOT: s->root = (enum root_kind)profile_enum_lookup(root_kind_names, v); break;
 	case SK_ISCSI_TARGET:
 		s->iscsi_target = (enum iscsi_target_kind)profile_enum_lookup(iscsi_target_names, v);
@@ -276,7 +135,7 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 	case SK_INITRAMFS:
 		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
 		break;
-	case SK_NFS_ROOT: set_str(&s->nfs_root, v); break;
+	case SK_NFS_ROOT: set_path(&s->nfs_root, v); break;
 	case SK_RANGE: free(profile_parse_range(v, &s->range_start, &s->range_end)); break;
 	case SK_ROUTER: ipv4_parse(v, &s->router); break;
 	case SK_DNS: ipv4_parse(v, &s->dns); break;
@@ -301,15 +160,15 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 				p->prefix_str[n - 1] = '\0';
 		}
 		break;
-	case PK_IMAGE: set_str(&p->image, v); break;
-	case PK_BACKING: set_str(&p->backing, v); break;
+	case PK_IMAGE: set_path(&p->image, v); break;
+	case PK_BACKING: set_path(&p->backing, v); break;
 	case PK_SIZE: size_parse(v, &p->size); break;
 	case PK_CHAP: profile_parse_yes_no(v, &p->chap); break;
 	case PK_IP: ipv4_parse(v, &p->ip); break;
 	case PK_INITIATOR: set_str(&p->initiator, v); break;
 	case PK_TARGET: set_str(&p->target, v); break;
 	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
-	case PK_NFS_PATH: set_str(&p->nfs_path, v); break;
+	case PK_NFS_PATH: set_path(&p->nfs_path, v); break;
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
 	case PK_ISCSI_PORTAL: portal_parse(v, &p->portal_ip, &p->portal_port); break;
 	case PK_LUN: p->lun = atoi(v); break;
@@ -472,8 +331,14 @@ static const char *examine_line(struct load_ctx *c, char *line, size_t max)
 	if (*p == '\0' || *p == ';' || *p == '#')
 		return p;
 	if (strlen(p) + 2 > max) {
-		problem(c, c->line, NULL, NULL,
+		/* name the key when the line has one, so the message says what is too long */
+		char *eq = strchr(p, '=');
+		char *key = eq && *p != '[' && eq - p < 64 ? xstrndup(p, (size_t)(eq - p)) : NULL;
+		char *label = key && c->cur_section_line ? xasprintf("[%s]", c->cur_section) : NULL;
+		problem(c, c->line, label, key ? str_trim(key) : NULL,
 			xasprintf("is longer than %zu characters, the most a profile line may hold (expected a shorter line)", max - 2));
+		free(label);
+		free(key);
 		return "";
 	}
 	if (*p == '[') {
@@ -513,9 +378,18 @@ static const char *examine_line(struct load_ctx *c, char *line, size_t max)
 static char *reader(char *str, int num, void *stream)
 {
 	struct load_ctx *c = stream;
-	if (next_line(c) < 0)
+	ssize_t n = next_line(c);
+	if (n < 0)
 		return NULL;
 	c->line++;
+	/* a NUL would end the value early and hide what follows it from every check */
+	if (memchr(c->buf, '\0', (size_t)n)) {
+		problem(c, c->line, NULL, NULL,
+			xstrdup("holds a NUL byte (expected text; the rest of the line would be "
+				"silently dropped)"));
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
 	snprintf(str, (size_t)num, "%s\n", examine_line(c, c->buf, (size_t)num));
 	return str;
 }
@@ -535,15 +409,30 @@ static int finish_load(struct load_ctx *c, int rc)
 	return problems_has_errors(c->ps) ? -1 : 0;
 }
 
+/* The profile's file name lands in every generated file ({{site.profile}}: comments, the
+ * secrets header, the apply manifest's name): one line of printable text. */
+static bool name_ok(const char *path, struct problems *ps)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	if (place_line_ok(base))
+		return true;
+	problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
+		     "the file name holds a line break, a control character or bytes that are "
+		     "not UTF-8 (expected a plain name such as site.conf)");
+	return false;
+}
+
 int profile_load(const char *path, struct site *s, struct problems *ps)
 {
 	site_init(s);
 	s->path = xstrdup(path);
 	struct load_ctx c = {.file = path, .s = s, .ps = ps};
-	c.fp = fopen(path, "r");
+	if (!name_ok(path, ps))
+		return -1;
+	c.fp = fs_fopen_regular(path);
 	if (!c.fp) {
 		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
-			     strerror(errno));
+			     fs_strerror(errno));
 		return -1;
 	}
 	int rc = ini_parse_stream(reader, &c, on_key, &c);
@@ -559,119 +448,8 @@ int profile_load_string(const char *name, const char *text, struct site *s, stru
 	site_init(s);
 	s->path = xstrdup(name);
 	struct load_ctx c = {.file = name, .s = s, .ps = ps, .text = text};
+	if (!name_ok(name, ps))
+		return -1;
 	int rc = ini_parse_stream(reader, &c, on_key, &c);
 	return finish_load(&c, rc);
-}
-
-static char *portal_text(uint32_t ip, uint16_t port)
-{
-	char a[16];
-	if (!ip)
-		return NULL;
-	ipv4_format(ip, a);
-	return port ? xasprintf("%s:%u", a, (unsigned)port) : xstrdup(a);
-}
-
-void site_pi_portal(const struct site *s, const struct pi *p, uint32_t *ip, uint16_t *port)
-{
-	*ip = p && p->portal_ip ? p->portal_ip : s->portal_ip ? s->portal_ip : s->address;
-	*port = p && p->portal_ip ? p->portal_port : s->portal_ip ? s->portal_port : 0;
-	if (!*port)
-		*port = 3260;
-}
-
-unsigned site_pi_lun(const struct site *s, const struct pi *p)
-{
-	if (p && p->lun >= 0)
-		return (unsigned)p->lun;
-	return s->iscsi_target == TARGET_TGT ? 1 : 0; /* tgt: LUN 0 is its controller */
-}
-
-char *profile_server_value(const struct site *s, enum profile_server_key key)
-{
-	char a[16], b[16];
-	switch (key) {
-	case SK_INTERFACE: return s->interface[0] ? xstrdup(s->interface) : NULL;
-	case SK_ADDRESS:
-		if (!s->address)
-			return NULL;
-		ipv4_format(s->address, a);
-		return xasprintf("%s/%u", a, s->prefix_len);
-	case SK_DHCP: return xstrdup(dhcp_mode_names[s->dhcp]);
-	case SK_TFTP: return xstrdup(tftp_server_names[s->tftp]);
-	case SK_TFTP_ROOT: return xstrdup(s->tftp_root);
-	case SK_ROOT: return xstrdup(root_kind_names[s->root]);
-	case SK_ISCSI_TARGET: return xstrdup(iscsi_target_names[s->iscsi_target]);
-	case SK_IQN_BASE: return xstrdup(s->iqn_base);
-	case SK_ISCSI_PORTAL: return portal_text(s->portal_ip, s->portal_port);
-	case SK_BOOT_WRITEBACK: return xstrdup(s->boot_writeback ? "nfs" : "none");
-	case SK_INITRAMFS: return xstrdup(initramfs_names[s->initramfs]);
-	case SK_NFS_ROOT: return xstrdup(s->nfs_root);
-	case SK_RANGE:
-		if (!s->range_start)
-			return NULL;
-		ipv4_format(s->range_start, a);
-		ipv4_format(s->range_end, b);
-		return xasprintf("%s-%s", a, b);
-	case SK_ROUTER:
-		if (!s->router)
-			return NULL;
-		ipv4_format(s->router, a);
-		return xstrdup(a);
-	case SK_DNS:
-		if (!s->dns)
-			return NULL;
-		ipv4_format(s->dns, a);
-		return xstrdup(a);
-	case SK_REPLY_DELAY:
-		return s->reply_delay < 0 ? xstrdup("auto") : xasprintf("%d", s->reply_delay);
-	case SK_COUNT: break;
-	}
-	return NULL;
-}
-
-char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
-{
-	char buf[24];
-	switch (key) {
-	case PK_MODEL: return p->model ? xstrdup(model_info(p->model)->name) : NULL;
-	case PK_SERIAL: return p->has_serial ? xstrdup(p->serial) : NULL;
-	case PK_MAC:
-		if (!p->has_mac)
-			return NULL;
-		mac_format(p->mac, ':', buf);
-		return xstrdup(buf);
-	case PK_TFTP_PREFIX:
-		return p->prefix == TFTP_PREFIX_MAC    ? xstrdup("mac")
-		       : p->prefix == TFTP_PREFIX_STRING ? xasprintf("string:%s", p->prefix_str)
-							 : xstrdup("serial");
-	case PK_IMAGE: return p->image ? xstrdup(p->image) : NULL;
-	case PK_BACKING: return p->backing ? xstrdup(p->backing) : NULL;
-	case PK_SIZE:
-		if (!p->size)
-			return NULL;
-		size_format(p->size, buf);
-		return xstrdup(buf);
-	case PK_CHAP: return xstrdup(p->chap ? "yes" : "no");
-	case PK_IP:
-		if (!p->ip)
-			return NULL;
-		ipv4_format(p->ip, buf);
-		return xstrdup(buf);
-	case PK_INITIATOR: return p->initiator ? xstrdup(p->initiator) : NULL;
-	case PK_TARGET: return p->target ? xstrdup(p->target) : NULL;
-	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
-	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
-	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
-	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
-	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
-	case PK_CMDLINE_EXTRA: return p->cmdline_extra ? xstrdup(p->cmdline_extra) : NULL;
-	case PK_CONFIG_EXTRA: return p->config_extra ? xstrdup(p->config_extra) : NULL;
-	case PK_BOOT_MOUNT: return xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
-	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
-	case PK_INITRAMFS:
-		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;
-	case PK_COUNT: break;
-	}
-	return NULL;
 }

@@ -212,10 +212,6 @@ char *profile_render_text(const struct site *s, const char *existing);
 /* The low 8 hex digits of a serial written in the 8- or 16-digit form, lowercase, into
  * out[9]. Returns false when s is not such a serial. */
 bool serial_normalise(const char *s, char out[9]);
-/* Parses "16G", "512M", "1T", "1048576" (bytes). */
-bool size_parse(const char *s, uint64_t *bytes);
-/* "16G" style, exact when possible; out must hold 24 bytes. */
-void size_format(uint64_t bytes, char out[24]);
 /* RFC 3720 iqn.yyyy-mm.reversed.domain[:identifier] syntax check; upper case is accepted (NAS
  * vendors write it) since RFC 3722 folds it away. */
 bool iqn_valid(const char *iqn);

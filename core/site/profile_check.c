@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "core/site/profile_priv.h"
+#include "core/base/place.h"
 #include "core/base/util.h"
 
 #define MAC_EXAMPLE "dc:a6:32:1c:6a:2a"
@@ -54,53 +55,6 @@ bool serial_normalise(const char *s, char out[9])
 		out[i] = (char)tolower((unsigned char)p[n - 8 + i]);
 	out[8] = '\0';
 	return true;
-}
-
-bool size_parse(const char *s, uint64_t *bytes)
-{
-	char *end;
-	if (!isdigit((unsigned char)*s))
-		return false;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno)
-		return false;
-	unsigned shift = 0;
-	switch (toupper((unsigned char)*end)) {
-	case '\0': break;
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
-	case 'T': shift = 40; break;
-	default: return false;
-	}
-	if (*end) {
-		end++;
-		if (*end == 'i' || *end == 'I')
-			end++;
-		if (*end == 'B' || *end == 'b')
-			end++;
-		if (*end)
-			return false;
-	}
-	if (shift && v > (UINT64_MAX >> shift))
-		return false;
-	*bytes = (uint64_t)v << shift;
-	return true;
-}
-
-void size_format(uint64_t b, char out[24])
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-	while (u < 3 && b && (b & 1023) == 0) {
-		b >>= 10;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, 24, "%llu", (unsigned long long)b);
-	else
-		snprintf(out, 24, "%llu%c", (unsigned long long)b, units[u]);
 }
 
 /* RFC 3720 §3.2.6.3.1 with the RFC 3722 profile: after stringprep an ASCII iSCSI name holds
@@ -282,21 +236,48 @@ char *profile_parse_cidr(const char *v, uint32_t *addr, unsigned *plen)
 	return NULL;
 }
 
+/* Paths are judged in their lexical normal form (so "//", "/./" and "/x/.." cannot slip past a
+ * rule), with the characters every generated file can carry (core/base/place). The loader
+ * stores the same normal form (profile_store_*), so comparisons between Pis see one spelling. */
 static char *check_abs_path(const char *v)
 {
 	if (v[0] != '/')
 		return xasprintf("\"%s\" is not an absolute path (expected e.g. /srv/tftp)", v);
-	if (strstr(v, "/../") || str_endswith(v, "/..") || strstr(v, "/./") ||
-	    str_endswith(v, "/."))
-		return xasprintf("\"%s\" contains \".\" or \"..\" (expected a plain absolute path)", v);
-	if (strlen(v) > 1024)
-		return xasprintf("\"%.40s…\" is longer than 1024 characters (expected a shorter path)", v);
-	for (const char *p = v; *p; p++)
-		if (iscntrl((unsigned char)*p) || isspace((unsigned char)*p) || strchr("\"'$`\\;#,", *p))
-			return xasprintf("\"%s\" contains characters the generated config files cannot "
-					 "carry safely (spaces, quotes, $, `, \\, ;, #, comma)",
-					 v);
+	char *n = place_path_normalise(v);
+	char *why = place_path_check(n);
+	free(n);
+	if (why) {
+		char *m = xasprintf("\"%.80s%s\" %s", v, strlen(v) > 80 ? "…" : "", why);
+		free(why);
+		return m;
+	}
 	return NULL;
+}
+
+/* A directory pinetboot serves or exports (tftp_root, nfs_root, nfs_path) or a file it writes
+ * (backing): never a system directory or inside one. */
+static char *check_site_path(const char *v, bool allow_dev)
+{
+	char *err = check_abs_path(v);
+	if (err)
+		return err;
+	char *n = place_path_normalise(v);
+	const char *sys = place_path_system(n, allow_dev);
+	if (sys) {
+		err = strcmp(n, "/") == 0
+			  ? xasprintf("\"%s\" is the whole file system (expected a directory of its "
+				      "own, e.g. /srv/tftp)",
+				      v)
+		      : strcmp(n, sys) == 0
+			  ? xasprintf("\"%s\" is the system directory %s (expected a directory of "
+				      "its own, e.g. /srv/tftp or /srv/nfs/NAME)",
+				      v, sys)
+			  : xasprintf("\"%s\" lies inside %s, which belongs to the system (expected "
+				      "a place of its own, e.g. under /srv)",
+				      v, sys);
+	}
+	free(n);
+	return err;
 }
 
 static char *check_image(const char *v)
@@ -351,12 +332,10 @@ bad:
 
 static char *check_interface(const char *v)
 {
-	bool ok = *v && strlen(v) <= 15 && strcmp(v, ".") && strcmp(v, "..");
-	for (const char *p = v; ok && *p; p++)
-		ok = isgraph((unsigned char)*p) && !strchr("/:\"'", *p);
-	if (!ok)
-		return xasprintf("\"%s\" is not an interface name (expected 1 to 15 characters "
-				 "without /, : or spaces, e.g. eth0)",
+	if (!place_ifname_ok(v))
+		return xasprintf("\"%s\" is not an interface name (expected one name of 1 to 15 "
+				 "letters, digits, '_', '.', '@' or '-', e.g. eth0; no lists or "
+				 "wildcards)",
 				 v);
 	return NULL;
 }
@@ -383,11 +362,7 @@ char *profile_check_server_value(enum profile_server_key key, const char *v)
 	case SK_ISCSI_TARGET: return check_enum(iscsi_target_names, v);
 	case SK_INITRAMFS: return check_enum(initramfs_names, v);
 	case SK_TFTP_ROOT:
-	case SK_NFS_ROOT:
-		if (!strcmp(v, "/"))
-			return xasprintf("\"/\" is the whole file system (expected a directory of its "
-					 "own, e.g. /srv/tftp)");
-		return check_abs_path(v);
+	case SK_NFS_ROOT: return check_site_path(v, false);
 	case SK_IQN_BASE:
 		if (!iqn_valid(v) || strchr(v, ':'))
 			return xasprintf("\"%s\" is not an IQN prefix (expected "
@@ -564,8 +539,8 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 	case PK_MAC: return check_mac(v);
 	case PK_TFTP_PREFIX: return profile_parse_prefix(v, &k, &str);
 	case PK_IMAGE: return check_image(v);
-	case PK_BACKING:
-	case PK_NFS_PATH: return check_abs_path(v);
+	case PK_BACKING: return check_site_path(v, true);
+	case PK_NFS_PATH: return check_site_path(v, false);
 	case PK_SIZE: return check_size(v);
 	case PK_CHAP:
 		if (!profile_parse_yes_no(v, &b))

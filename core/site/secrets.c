@@ -1,12 +1,15 @@
 /* secrets — CHAP credentials beside the profile (INI, parsed with inih). */
 #include "core/site/secrets.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
@@ -50,15 +53,30 @@ struct load_ctx {
 	FILE *fp;
 	int line; /* lines read so far: inih calls the handler for the last line read */
 	int errors;
+	char *buf; /* getline's */
+	size_t cap;
 };
 
 static char *reader(char *str, int num, void *stream)
 {
 	struct load_ctx *c = stream;
-	char *r = fgets(str, num, c->fp);
-	if (r)
-		c->line++;
-	return r;
+	ssize_t n = getline(&c->buf, &c->cap, c->fp);
+	if (n < 0)
+		return NULL;
+	c->line++;
+	/* a NUL would end a value early and hide the rest from the checks; an over-long line
+	 * would be split by inih into two */
+	if (memchr(c->buf, '\0', (size_t)n) || n >= num - 1) {
+		problems_add(c->ps, PROBLEM_ERROR, c->file, c->line, NULL, NULL,
+			     "holds a NUL byte or is longer than %d characters (expected "
+			     "user = NAME or secret = SECRET)",
+			     num - 2);
+		c->errors++;
+		snprintf(str, (size_t)num, "\n");
+		return str;
+	}
+	snprintf(str, (size_t)num, "%s", c->buf);
+	return str;
 }
 
 static bool secret_ok(const char *v)
@@ -68,6 +86,20 @@ static bool secret_ok(const char *v)
 		return false;
 	for (; *v; v++)
 		if (!strchr(alphabet, *v))
+			return false;
+	return true;
+}
+
+/* The CHAP name (RFC 7143 §12.1.3 leaves its form open): it lands unquoted in tgt's
+ * incominguser line, LIO's userid and the Pi's kernel command line (iscsi_username=), so it
+ * must stay one token in all three: 1 to 64 letters, digits, '.', '_', ':' or '-' (an IQN fits). */
+static bool user_ok(const char *v)
+{
+	size_t n = strlen(v);
+	if (n < 1 || n > 64)
+		return false;
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && !strchr("._:-", *v))
 			return false;
 	return true;
 }
@@ -88,8 +120,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		return 1; /* a Pi no longer in the profile: ignored, dropped on the next save */
 	char *label = xasprintf("[pi \"%s\"]", pname);
 	if (strcmp(name, "user") == 0) {
-		free(p->chap_user);
-		p->chap_user = xstrdup(value);
+		if (!user_ok(value)) {
+			problems_add(c->ps, PROBLEM_ERROR, c->file, line, label, name,
+				     "is not a usable CHAP user name (expected 1 to 64 letters, "
+				     "digits, '.', '_', ':' or '-')");
+			c->errors++;
+		} else {
+			free(p->chap_user);
+			p->chap_user = xstrdup(value);
+		}
 	} else if (strcmp(name, "secret") == 0) {
 		if (!secret_ok(value)) {
 			problems_add(
@@ -111,16 +150,33 @@ static int on_key(void *user, const char *section, const char *name, const char 
 
 int secrets_load(struct site *s, const char *path, struct problems *ps)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fs_fopen_regular(path);
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
 		problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL, "cannot be read: %s",
-			     strerror(errno));
+			     fs_strerror(errno));
 		return -1;
+	}
+	/* CHAP secrets readable by others are no secrets: take the others' rights away (a file
+	 * of someone else's is only reported) and say so. */
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & 077)) {
+		if (st.st_uid == geteuid() && fchmod(fileno(f), st.st_mode & 07700) == 0)
+			problems_add(ps, PROBLEM_WARNING, path, 0, NULL, NULL,
+				     "was readable by others (mode %04o); its mode is now %04o",
+				     (unsigned)(st.st_mode & 07777), (unsigned)(st.st_mode & 07700));
+		else {
+			problems_add(ps, PROBLEM_ERROR, path, 0, NULL, NULL,
+				     "is readable by others (mode %04o; expected 0600: chmod 600 %s)",
+				     (unsigned)(st.st_mode & 07777), path);
+			fclose(f);
+			return -1;
+		}
 	}
 	struct load_ctx c = {.s = s, .file = path, .ps = ps, .fp = f};
 	int rc = ini_parse_stream(reader, &c, on_key, &c);
+	free(c.buf);
 	fclose(f);
 	if (rc > 0) {
 		problems_add(ps, PROBLEM_ERROR, path, rc, NULL, NULL,

@@ -2,6 +2,7 @@
  * the profile loader. */
 #include "core/site/site_draft.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdint.h>
@@ -119,48 +120,154 @@ int draft_load(struct site_draft *ws, const char *path, struct problems *ps)
 			     "cannot be parsed (expected [section] or key = value)");
 		return -1;
 	}
+	draft_read_lines(ws, path);
 	return 0;
 }
 
-static void add_pairs(struct sbuf *b, const char *const *names, char *const *vals, int n)
+void draft_read_lines(struct site_draft *ws, const char *path)
+{
+	struct site s;
+	struct problems ps;
+	problems_init(&ps);
+	profile_load(path, &s, &ps); /* lines are set for what was read, valid or not */
+	problems_done(&ps);
+	ws->line = s.line;
+	memcpy(ws->key_line, s.key_line, sizeof(ws->key_line));
+	for (size_t i = 0; i < ws->n_pis; i++) {
+		struct draft_pi *p = &ws->pis[i];
+		const struct pi *sp = site_find_pi(&s, p->name);
+		p->line = sp ? sp->line : 0;
+		for (int k = 0; k < PK_COUNT; k++)
+			p->key_line[k] = sp ? sp->key_line[k] : 0;
+	}
+	site_done(&s);
+}
+
+/* The generated text and, per generated line, the file's line (0: not in the file). */
+struct gen {
+	struct sbuf b;
+	int *map; /* map[generated line] */
+	int n, cap;
+};
+
+/* Appends text, whose first line is the file's line `file_line`. */
+static void emit(struct gen *g, int file_line, const char *text)
+{
+	sbuf_add(&g->b, text);
+	for (const char *c = text; *c; c++) {
+		if (*c != '\n')
+			continue;
+		if (g->n + 2 > g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 64;
+			g->map = xrealloc(g->map, (size_t)g->cap * sizeof(int));
+		}
+		g->map[++g->n] = file_line;
+		file_line = 0; /* a value's own line breaks are no file line */
+	}
+}
+
+static void add_pairs(struct gen *g, const char *const *names, char *const *vals,
+		      const int *lines, int n)
 {
 	for (int k = 0; k < n; k++)
-		if (vals[k])
-			sbuf_printf(b, "%s = %s\n", names[k], vals[k]);
+		if (vals[k]) {
+			char *l = xasprintf("%s = %s\n", names[k], vals[k]);
+			emit(g, lines[k], l);
+			free(l);
+		}
+}
+
+static char *render(const struct site_draft *ws, struct gen *g)
+{
+	memset(g, 0, sizeof(*g));
+	sbuf_init(&g->b);
+	emit(g, ws->line, "[server]\n");
+	add_pairs(g, profile_server_key_names, ws->server, ws->key_line, SK_COUNT);
+	if (ws->extra)
+		emit(g, 0, ws->extra);
+	for (size_t i = 0; i < ws->n_pis; i++) {
+		const struct draft_pi *p = &ws->pis[i];
+		emit(g, 0, "\n");
+		char *h = xasprintf("[pi \"%s\"]\n", p->name);
+		emit(g, p->line, h);
+		free(h);
+		add_pairs(g, profile_pi_key_names, p->val, p->key_line, PK_COUNT);
+		if (p->extra)
+			emit(g, 0, p->extra);
+	}
+	return sbuf_take(&g->b);
 }
 
 char *draft_to_ini(const struct site_draft *ws)
 {
+	struct gen g;
+	char *text = render(ws, &g);
+	free(g.map);
+	return text;
+}
+
+static int file_line(const struct gen *g, int gen_line)
+{
+	return gen_line > 0 && gen_line <= g->n ? g->map[gen_line] : 0;
+}
+
+/* "… (line 14) …" in a message names a generated line: the file's instead, when known. */
+static char *remap_message(const struct gen *g, const char *m)
+{
 	struct sbuf b;
 	sbuf_init(&b);
-	sbuf_add(&b, "[server]\n");
-	add_pairs(&b, profile_server_key_names, ws->server, SK_COUNT);
-	if (ws->extra)
-		sbuf_add(&b, ws->extra);
-	for (size_t i = 0; i < ws->n_pis; i++) {
-		const struct draft_pi *p = &ws->pis[i];
-		sbuf_printf(&b, "\n[pi \"%s\"]\n", p->name);
-		add_pairs(&b, profile_pi_key_names, p->val, PK_COUNT);
-		if (p->extra)
-			sbuf_add(&b, p->extra);
+	const char *c = m;
+	for (const char *hit; (hit = strstr(c, "line ")) != NULL;) {
+		const char *d = hit + 5;
+		char *end;
+		long n = strtol(d, &end, 10);
+		sbuf_addn(&b, c, (size_t)(d - c));
+		bool word = hit == m || !isalpha((unsigned char)hit[-1]); /* not "pipeline 3" */
+		if (word && end > d && *d >= '0' && *d <= '9' && n > 0 && n < INT32_MAX &&
+		    file_line(g, (int)n)) {
+			sbuf_printf(&b, "%d", file_line(g, (int)n));
+			c = end;
+		} else {
+			c = d;
+		}
 	}
+	sbuf_add(&b, c);
 	return sbuf_take(&b);
+}
+
+static void remap_site(const struct gen *g, struct site *s)
+{
+	s->line = file_line(g, s->line);
+	for (int k = 0; k < SK_COUNT; k++)
+		s->key_line[k] = file_line(g, s->key_line[k]);
+	for (size_t i = 0; i < s->n_pis; i++) {
+		struct pi *p = &s->pis[i];
+		p->line = file_line(g, p->line);
+		for (int k = 0; k < PK_COUNT; k++)
+			p->key_line[k] = file_line(g, p->key_line[k]);
+	}
 }
 
 int draft_build(const struct site_draft *ws, const char *name, struct site *out,
 		struct problems *ps)
 {
-	char *text = draft_to_ini(ws);
+	struct gen g;
+	char *text = render(ws, &g);
 	struct problems raw;
 	problems_init(&raw);
 	int rc = profile_load_string(name, text, out, &raw);
 	free(text);
-	/* Lines refer to the generated text, not to the user's file: drop them. */
+	remap_site(&g, out);
+	/* The problems' own lines refer to the generated text: drop them (the wizard shows
+	 * section and key); lines inside the messages become the file's. */
 	for (size_t i = 0; i < raw.n; i++) {
 		const struct problem *p = &raw.items[i];
-		problems_add(ps, p->severity, NULL, 0, p->section, p->key, "%s", p->message);
+		char *m = remap_message(&g, p->message);
+		problems_add(ps, p->severity, NULL, 0, p->section, p->key, "%s", m);
+		free(m);
 	}
 	problems_done(&raw);
+	free(g.map);
 	return rc;
 }
 

@@ -14,11 +14,13 @@ struct draft_pi {
 	char *name;
 	char *val[PK_COUNT];
 	char *extra; /* "key = value\n" lines of keys the loader does not know, or NULL */
+	int line, key_line[PK_COUNT]; /* where the header and keys are in the file, 0: not there */
 };
 
 struct site_draft {
 	char *server[SK_COUNT];
 	char *extra;
+	int line, key_line[SK_COUNT]; /* [server] and its keys in the file, 0: not there */
 	struct draft_pi *pis;
 	size_t n_pis;
 };
@@ -32,9 +34,15 @@ int draft_load(struct site_draft *ws, const char *path, struct problems *ps);
 /* The profile as INI text (heap, caller frees). */
 char *draft_to_ini(const struct site_draft *ws);
 /* Builds out (initialised here; caller site_done()s it) with profile_load_string; problems go
- * to ps without file or line (the wizard shows section and key). Returns 0 when valid. */
+ * to ps without file or line (the wizard shows section and key). The line numbers in out and in
+ * the messages ("also used by [pi "x"] (line 14)") are the file's, as `pinetboot lint` gives
+ * them (draft_read_lines), not the generated text's. Returns 0 when valid. */
 int draft_build(const struct site_draft *ws, const char *name, struct site *out,
 		struct problems *ps);
+
+/* Notes where each header and key of ws is in the profile at path (after loading or saving
+ * it), so draft_build cites the file's lines. Keys and Pis not in the file get 0. */
+void draft_read_lines(struct site_draft *ws, const char *path);
 
 /* Replaces *slot with a copy of v, or NULL when v is NULL or empty. */
 void draft_set(char **slot, const char *v);

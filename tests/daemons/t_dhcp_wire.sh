@@ -58,8 +58,7 @@ if command -v kea-dhcp4 >/dev/null; then
     ip netns exec "$srv" kea-dhcp4 -c "$T/kea.json" >"$T/daemon.log" 2>&1 &
   pid=$!
   on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-  sleep 1
-  kill -0 "$pid" 2>/dev/null || { cat "$T/daemon.log"; fail "kea-dhcp4 did not start"; }
+  wait_grep "DHCP4_STARTED" "$T/daemon.log" 20 "$pid" || { cat "$T/daemon.log"; fail "kea-dhcp4 did not start"; }
   check_offers "Kea"
   ran=$((ran + 1))
 fi

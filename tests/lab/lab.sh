@@ -47,17 +47,23 @@ lab_plug() {
   return 0
 }
 
-# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT).
+# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT), and
+# returns once it is ready: its control socket answers AND the iSCSI portal listens on 3260 in
+# NS (a Pi that logs in earlier gets a TCP reset: seen once under ASan on a loaded machine).
 TGT_PORT=$(( ($$ % 20000) + 1000 ))
 lab_tgtd() {
   ip netns exec "$1" tgtd -C "$TGT_PORT" -f >"$T/tgtd.log" 2>&1 &
   TGT_PID=$!
   on_exit "lab_tgtd_stop"
-  for _ in $(seq 50); do
-    tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target >/dev/null 2>&1 && return 0
-    sleep 0.1
+  for _ in $(seq 200); do
+    kill -0 "$TGT_PID" 2>/dev/null || break
+    if tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target >/dev/null 2>&1 &&
+       [[ -n $(ip netns exec "$1" ss -ltnH 'sport = :3260' 2>/dev/null) ]]; then
+      return 0
+    fi
+    sleep 0.05
   done
-  cat "$T/tgtd.log"; fail "tgtd did not start"
+  cat "$T/tgtd.log"; fail "tgtd did not start (control port $TGT_PORT, portal 3260 in $1)"
 }
 lab_tgtd_stop() {
   local tids
@@ -66,7 +72,9 @@ lab_tgtd_stop() {
   for t in $tids; do
     tgtadm -C "$TGT_PORT" --lld iscsi --op delete --mode target --tid "$t" --force >/dev/null 2>&1
   done
-  kill "$TGT_PID" 2>/dev/null; sleep 0.2; kill -9 "$TGT_PID" 2>/dev/null; wait "$TGT_PID" 2>/dev/null
+  kill "$TGT_PID" 2>/dev/null
+  for _ in $(seq 40); do kill -0 "$TGT_PID" 2>/dev/null || break; sleep 0.05; done
+  kill -9 "$TGT_PID" 2>/dev/null; wait "$TGT_PID" 2>/dev/null
   rm -f "/var/run/tgtd/socket.$TGT_PORT" "/var/run/tgtd/socket.$TGT_PORT.lock"
   return 0
 }
@@ -199,7 +207,9 @@ lab_nfsd() {
   tail "$T/ganesha/log" "$T/ganesha/rpcbind.log"; fail "nfs-ganesha did not register mountd"
 }
 lab_nfsd_stop() {
-  kill "$1" 2>/dev/null; sleep 0.5; kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null
+  kill "$1" 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+  kill -9 "$1" 2>/dev/null; wait "$1" 2>/dev/null
   [[ -f "$T/ganesha/rpcbind.pid" ]] && kill "$(cat "$T/ganesha/rpcbind.pid")" 2>/dev/null
   return 0
 }
@@ -262,3 +272,17 @@ lab_tgt_exported() {
   tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
     { cat "$T/admin.out"; fail "tgt-admin --execute"; }
 }
+
+# lab_drop_iscsi — a firewall rule in the server namespace (only there) that drops TCP 3260, so
+# a login sees silence rather than a refusal; lab_undrop_iscsi takes it away.
+lab_drop_iscsi() {
+  ip netns exec "$SRV" nft -f - <<'NFT' || fail "nft"
+table inet pnbdrop {
+  chain input {
+    type filter hook input priority 0;
+    tcp dport 3260 drop
+  }
+}
+NFT
+}
+lab_undrop_iscsi() { ip netns exec "$SRV" nft delete table inet pnbdrop; }

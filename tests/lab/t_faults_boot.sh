@@ -19,48 +19,11 @@ BASE=iqn.2026-11.lan.example
 R=$T/root                       # the installed server as lint --root sees it
 TFTP=$T/tftp
 CONF=$R/etc/dnsmasq.d/pinetboot.conf
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $TFTP
-root = iscsi
-iscsi_target = tgt
-iqn_base = $BASE
-initramfs = initramfs-tools
-
-[pi "garage"]
-model = 3B
-serial = 2caf9c61
-mac = b8:27:eb:af:9c:61
-size = 64M
-chap = no
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = serial
-size = 64M
-chap = no
-
-[pi "porch"]
-model = 4B
-serial = 5b154510
-mac = dc:a6:32:2e:f8:ed
-tftp_prefix = mac
-size = 64M
-chap = no
-
-[pi "shed"]
-model = 5
-serial = b7f44626
-mac = 2c:cf:67:00:11:22
-tftp_prefix = mac
-size = 64M
-chap = no
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$TFTP" root=iscsi iscsi_target=tgt iqn_base="$BASE" initramfs=initramfs-tools
+site_pi "$T/site.conf" $PI_GARAGE size=64M chap=no
+site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=serial size=64M chap=no
+site_pi "$T/site.conf" porch 4B 5b154510 dc:a6:32:2e:f8:ed tftp_prefix=mac size=64M chap=no
+site_pi "$T/site.conf" $PI_SHED tftp_prefix=mac size=64M chap=no
 declare -A MAC=([garage]=b8:27:eb:af:9c:61 [kitchen]=dc:a6:32:1c:6a:2a [porch]=dc:a6:32:2e:f8:ed
                 [shed]=2c:cf:67:00:11:22)
 declare -A DIR=([garage]=2caf9c61 [kitchen]=511e57f7 [porch]=dc-a6-32-2e-f8-ed

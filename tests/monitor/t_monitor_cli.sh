@@ -7,8 +7,11 @@ expect_exit 0 "$PINETBOOT" monitor --help
 expect_grep 'Usage: pinetboot monitor' "$T/out"
 expect_grep 'Exit status' "$T/out"
 expect_exit 2 "$PINETBOOT" monitor
-expect_grep 'exactly one of -r FILE or -i IFACE' "$T/err"
+expect_grep 'give -r FILE, -i IFACE or --log LOG' "$T/err"
 expect_exit 2 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" -i lo
+expect_grep 'not both' "$T/err"
+expect_exit 2 "$PINETBOOT" monitor --log "$T/no-such.log"
+expect_grep 'no-such.log' "$T/err"
 expect_exit 2 "$PINETBOOT" monitor --bogus
 expect_grep "unknown option" "$T/err"
 expect_exit 2 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" extra

@@ -1,27 +1,22 @@
 #!/usr/bin/env bash
-# Live capture: `pinetboot monitor -i` on one end of a veth pair whose other end sits in a test
-# network namespace, where pnb_replay sends the Pi 4 boot capture. Checks the decoded lines,
-# the kernel drop counters on exit, that -w saved the packets, and that root was dropped
-# before the save file was opened (it belongs to nobody).
+# Live capture: `pinetboot monitor -i`, run inside a test network namespace, on one end of a
+# veth pair whose other end sits in a second test namespace, where pnb_replay sends the Pi 4
+# boot capture (neither end is in the host's namespace). Checks the decoded lines, the kernel
+# drop counters on exit, that -w saved the packets, and that root was dropped before the save
+# file was opened (it belongs to nobody).
 . "$(dirname "$0")/../lib.sh"
 need_root
 need ip
-ns="pnb-mon-$$"
+nsm="pnb-monm-$$" nsp="pnb-monp-$$"
 a="pnbm$$a" b="pnbm$$b"
-ip netns add "$ns" || skip "cannot create network namespaces"
-on_exit "ip netns del $ns 2>/dev/null"
-on_exit "ip link del $a 2>/dev/null"
-ip link add "$a" type veth peer name "$b" || fail "veth"
-ip link set "$b" netns "$ns"
-ip link set "$a" up
-ip netns exec "$ns" ip link set "$b" up
+netns_veth "$nsm" "$a" "$nsp" "$b"
 chmod 0711 "$T"
 mkdir -m 0777 "$T/save"
-"$PINETBOOT" monitor -i "$a" --duration 5 -w "$T/save/live.pcap" >"$T/out" 2>"$T/err" &
+ip netns exec "$nsm" "$PINETBOOT" monitor -i "$a" --duration 5 -w "$T/save/live.pcap" >"$T/out" 2>"$T/err" &
 mon=$!
 on_exit "kill $mon 2>/dev/null"
-sleep 1.5
-ip netns exec "$ns" "$PNB_BUILD/tools/pnb_replay" "$b" "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" \
+wait_grep "^listening on $a" "$T/err" 20 "$mon" || { cat "$T/err"; fail "monitor -i did not start"; }
+ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" \
   >"$T/replay" || fail "replay: $(cat "$T/replay")"
 wait $mon
 rc=$?

@@ -55,6 +55,10 @@ for form in "$T/site.conf" "--site $T/site.conf"; do
   # shellcheck disable=SC2086
   expect_exit 0 "$PINETBOOT" apply $form --root "$T" --dry-run
 done
+# problems without a line of a file are the command's own errors too
+mkdir "$T/notexp"; touch "$T/notexp/x"
+expect_exit 2 "$PINETBOOT" export "$T/site.conf" -o "$T/notexp"
+expect_grep "^pinetboot export: $T/notexp: exists and is not a pinetboot export" "$T/err"
 expect_exit 2 "$PINETBOOT" lint
 expect_grep "^pinetboot lint: which site profile? (expected SITE or --site SITE" "$T/err"
 exit 0

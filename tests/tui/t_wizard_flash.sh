@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The wizard's Flash step: the drive list (a loop device appears live when it is set up),
-# an unsafe drive only through an explicit override, and a real write with progress to a loop
-# device, checked byte for byte.
+# The wizard's Flash step: safe by default (loop devices and the system disk hidden until v
+# shows them; a hidden or unsafe drive is written only after its device name is typed: a wrong
+# name writes nothing), the drive list follows hotplug (a loop device appears live when it is
+# set up), and a real write with progress to a loop device, checked byte for byte.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 . "$PNB_TOP/tests/flash/mkimg.sh"
@@ -14,10 +15,10 @@ mksite "$T/site.conf" "" "image = $T/pi.img.xz"
 to_flash_step() {
   tmux_wait "1 Site"
   for ((i = 0; i < 8; i++)); do
-    tmux_screen | grep -qF "Flash: write the image" && break
+    tmux_screen | grep -qF "Flash: write an image or a bootstrap card" && break
     tmux_keys Tab; sleep 0.2
   done
-  tmux_wait "Flash: write the image"
+  tmux_wait "Flash: write an image or a bootstrap card"
 }
 # select_drive DEV — moves the selection to DEV's row
 select_drive() {
@@ -30,15 +31,25 @@ select_drive() {
 truncate -s 128M "$T/card.img"
 tmux_start 120x30 "$PINETBOOT" wizard site.conf
 to_flash_step
-tmux_wait "Image of [pi \"kitchen\"]: $T/pi.img.xz"
-# the card appears while the step is shown (udev monitor, or kernel uevents without udevd)
+tmux_wait "Source: image of kitchen: $T/pi.img.xz"
+# the card appears while the step is shown (udev monitor, or kernel uevents without udevd);
+# a loop device is hidden until v shows every drive
 L=$(losetup -f --show "$T/card.img") || fail "losetup"
 on_exit "losetup -n -O BACK-FILE $L 2>/dev/null | grep -q '$T/' && losetup -d $L"
+tmux_wait "more hidden (system disks, loop devices"
+tmux_expect_no "$L "
+tmux_keys v
 tmux_wait "$L "
 select_drive "$L"
+tmux_wait "Enter write"        # the footer says what Enter does here
+tmux_expect_no "Enter edit"
 tmux_keys Enter
-tmux_wait "Write: everything on $L is lost"
-tmux_keys Down Enter
+tmux_wait "$L is UNSAFE"
+tmux_type "sda"; tmux_keys Enter
+tmux_wait "nothing written: \"sda\" is not $L"
+tmux_keys Enter
+tmux_wait "$L is UNSAFE"
+tmux_type "$L"; tmux_keys Enter
 tmux_wait "written (" 60
 tmux_wait "verified"
 tmux_dump
@@ -51,9 +62,34 @@ done
 if tmux_screen | grep -q "> .*system disk"; then
   tmux_keys Enter
   tmux_wait "UNSAFE"
+  tmux_wait "anything else writes nothing"
   tmux_dump
   tmux_keys Escape
   tmux_wait_gone "UNSAFE"
+fi
+# a bootstrap card directory (cards/NAME beside the profile, as Readiness writes it) is a
+# source too: chosen on the Source row, made into a FAT32 card, written and verified
+tmux_keys q
+tmux_wait_exit >/dev/null
+mkdir -p "$T/cards/garage"
+echo "program_usb_boot_mode=1" >"$T/cards/garage/config.txt"
+rm -f "$T/wizard.rc"
+tmux_start 120x30 "$PINETBOOT" wizard site.conf
+to_flash_step
+tmux_keys v
+tmux_wait "$L "
+tmux_keys Home Enter
+tmux_wait "Write what?"
+tmux_wait "bootstrap card cards/garage"
+tmux_keys End Enter
+tmux_wait "Source: bootstrap card cards/garage"
+select_drive "$L"
+tmux_keys Enter
+tmux_wait "$L is UNSAFE"
+tmux_type "$L"; tmux_keys Enter
+tmux_wait "written (" 60
+if command -v mtype >/dev/null; then
+  mtype -i "$T/card.img@@4M" ::config.txt | grep -q program_usb_boot_mode=1 || fail "the card's config.txt is not on the drive"
 fi
 tmux_keys q
 
@@ -61,11 +97,12 @@ tmux_keys q
 # state the card is in
 tmux_start 120x30 env PNB_TEST_SLOW_WRITE=300 "$PINETBOOT" wizard site.conf
 to_flash_step
+tmux_keys v
 tmux_wait "$L "
 select_drive "$L"
 tmux_keys Enter
-tmux_wait "Write: everything on $L is lost"
-tmux_keys Down Enter
+tmux_wait "$L is UNSAFE"
+tmux_type "$L"; tmux_keys Enter
 tmux_wait "writing   [#"
 tmux_wait "(Esc cancels)"
 tmux_keys q

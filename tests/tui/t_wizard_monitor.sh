@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The wizard's Monitor step fed by --replay: a good-path capture and a failing one, at 80x24, at
-# 120x40 and after a resize: the checklist shows the stages each reached (the same as
-# `pinetboot monitor -r --json` says), the failing one shows its verdict and fix. Then the keys:
-# Pi selection, the all-packets filter, pause/resume, saving the capture (w), help; and a live
-# capture that cannot start says why in the step.
+# 120x40 and after a resize: the fleet row's stage marks (80x24) and the checklist (120x40) show
+# the stages each reached (the same as `pinetboot monitor -r --json` says), the failing one
+# shows its verdict and fix, and the profile's Pi absent from a good capture is "not seen yet",
+# not failed (the step is marked +). Then the keys: Pi selection, the all-packets view (v),
+# pause/resume, saving the capture (w), help; and a live capture that cannot start says why.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 need python3
@@ -26,9 +27,17 @@ print(p["reached"]); print(p["failed"] or 0); print(p["verdict"])'
 }
 stage_names=("" "ROM DHCP discover" "boot offer" "address bound" "TFTP firmware" "TFTP kernel"
              "kernel network" "root login" "root in use")
-# check_stages REACHED FAILED — the checklist marks of the selected Pi.
+# check_stages REACHED FAILED — the checklist marks of the selected Pi (stacked at 80x24: the
+# fleet row's marks "+ + + X . . . .").
 check_stages() {
-  local reached=$1 failed=$2 s
+  local reached=$1 failed=$2 s marks=""
+  if [[ $(tm display-message -p -t w '#{window_width}') -lt 110 ]]; then
+    for ((s = 1; s <= 8; s++)); do
+      if ((s <= reached)); then marks+="+ "; elif ((s == failed)); then marks+="X "; else marks+=". "; fi
+    done
+    tmux_wait "${marks% } " 2
+    return 0
+  fi
   for ((s = 1; s <= 8; s++)); do
     if ((s <= reached)); then tmux_wait "[+] $s ${stage_names[s]}" 2
     elif ((s == failed)); then tmux_wait "[X] $s ${stage_names[s]}" 2
@@ -54,7 +63,9 @@ tmux_wait "Monitor: watch the Pis boot"
 wait_finished
 check_stages "${g[0]}" 0
 tmux_wait "Pi 1/"
-! tmux_screen | grep -qE '\[X\] [1-8] ' || { tmux_dump; fail "a stage failed on the good path"; }
+! tmux_screen | grep -qE '\[X\] [1-8] |FAILED at' || { tmux_dump; fail "a stage failed on the good path"; }
+tmux_wait "not seen yet"      # garage, in the profile, is off: not a failure
+tmux_wait "8 Monitor+"
 [[ $(tmux_screen | wc -l) -eq 24 ]] || fail "expected 24 lines"
 # resize to 120x40 and back: side-by-side panels, then stacked again
 tmux_resize 120x40
@@ -84,10 +95,10 @@ check_stages "${b[0]}" "${b[1]}"
 tmux_wait "verdict: $verdict_start"
 tmux_wait "fix: "
 
-# keys: the all-packets filter, Pi selection, help, save
-tmux_keys /
+# keys: the all-packets view, Pi selection, help, save
+tmux_keys v
 tmux_wait "Packets: all"
-tmux_keys /
+tmux_keys v
 tmux_wait_gone "Packets: all"
 n_pis=$(tmux_screen | sed -n 's/.*Pi 1\/\([0-9]*\):.*/\1/p')
 if [[ ${n_pis:-1} -gt 1 ]]; then
@@ -140,7 +151,7 @@ tm kill-server
 rm -f "$T/wizard.rc"
 tmux_start 80x24 "$PINETBOOT" wizard --replay bad.pcap --replay-speed 0
 wait_finished
-tmux_wait "[X] ${b[1]} ${stage_names[b[1]]}"
+tmux_wait "FAILED at ${b[1]} ${stage_names[b[1]]}"
 tmux_keys q
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 [[ ! -e $T/site.conf ]] || fail "a replay wrote site.conf"

@@ -1,33 +1,27 @@
 #!/usr/bin/env bash
-# The Monitor step capturing live: the wizard watches one end of a veth pair (its pcap fd in the
-# wizard's poll loop) while pnb_replay sends the Pi 4 boot capture from a test namespace into
-# the other end; the checklist, the verdict and the drop counter appear, and `w` saves a capture
+# The Monitor step capturing live: the wizard, run inside a test network namespace, watches one
+# end of a veth pair (its pcap fd in the wizard's poll loop) while pnb_replay sends the Pi 4
+# boot capture from a second test namespace into the other end (neither end is in the host's
+# namespace); the checklist, the verdict and the drop counter appear, and `w` saves a capture
 # that `pinetboot monitor -r` diagnoses the same way.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 need_root
 need ip
-ns="pnb-wml-$$"
+nsm="pnb-wmlm-$$" nsp="pnb-wmlp-$$"
 a="pnb-wl-$$a" b="pnb-wl-$$b"
-ip netns add "$ns" || skip "cannot create network namespaces"
-on_exit "ip netns del $ns 2>/dev/null"
-on_exit "ip link del $a 2>/dev/null"
-ip link add "$a" type veth peer name "$b" || fail "veth"
-ip link set "$b" netns "$ns"
-ip link set "$a" up
-ip netns exec "$ns" ip link set "$b" up
+netns_veth "$nsm" "$a" "$nsp" "$b"
 demo_site "$T/site.conf"
 sed -i "s/^interface *=.*/interface = $a/" "$T/site.conf"
 pcap="$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap"
 
-PNB_WIZARD_IFACES="$a=192.168.20.1/24" tmux_start 80x24 "$PINETBOOT" wizard site.conf
+PNB_WIZARD_IFACES="$a=192.168.20.1/24" tmux_start 80x24 ip netns exec "$nsm" "$PINETBOOT" wizard site.conf
 tmux_wait "1 Site"
 tmux_keys Tab Tab Tab Tab Tab Tab Tab
 tmux_wait "live on $a - 0 packets - 0 dropped (pcap_stats)"
-ip netns exec "$ns" "$PNB_BUILD/tools/pnb_replay" "$b" "$pcap" >"$T/replay" ||
+ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$pcap" >"$T/replay" ||
   fail "replay: $(cat "$T/replay")"
-tmux_wait "[+] 4 TFTP firmware"
-tmux_wait "[X] 5 TFTP kernel" 15 # the verdict needs the transfer's end
+tmux_wait "+ + + + X . . .  FAILED at 5 TFTP kernel" 15 # the verdict needs the transfer's end
 tmux_wait "verdict: failed at stage 5 (TFTP kernel)"
 tmux_wait "live on $a - 75 packets - 0 dropped"
 tmux_keys w

@@ -43,6 +43,7 @@ tmux_keys x
 tmux_wait_gone "(arrows scroll, other keys close)"
 
 # resize to 120x40: everything laid out on the new size
+before=$(tmux_screen)
 tmux_resize 120x40
 tmux_wait "1 Site"
 for ((i = 0; i < 40; i++)); do

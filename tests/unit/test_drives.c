@@ -69,6 +69,22 @@ static void test_enumerate_classify(void **state)
 	assert_int_equal(sd->size, 62333952ull * 512);
 	assert_int_equal(drive_classify(sd, 2ull << 30), DRIVE_SAFE);
 	assert_int_equal(drive_classify(sd, 64ull << 30), DRIVE_TOO_SMALL);
+	/* the verdict both faces follow: safe → confirm, too small → refuse, else override */
+	static const struct {
+		const char *name;
+		uint64_t size;
+		enum drive_verdict v;
+	} verdicts[] = {{"sdb", 2ull << 30, DRIVE_CONFIRM},
+			{"sdb", 64ull << 30, DRIVE_REFUSE},
+			{"sdc", 0, DRIVE_OVERRIDE},
+			{NULL, 0, DRIVE_OVERRIDE}};
+	for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++) {
+		char *reason;
+		const struct drive *vd = verdicts[i].name ? find(&l, verdicts[i].name) : NULL;
+		assert_int_equal(drive_verdict(vd, verdicts[i].size, &reason), verdicts[i].v);
+		assert_non_null(reason);
+		free(reason);
+	}
 
 	const struct drive *stick = find(&l, "sdc"); /* USB stick, partition mounted */
 	assert_non_null(stick);

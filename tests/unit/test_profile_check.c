@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/site/profile.h"
+#include "core/base/util.h"
 
 static void ok_pi(enum profile_pi_key k, const char *v)
 {
@@ -143,9 +144,23 @@ static void test_paths_and_names(void **state)
 	ok_pi(PK_IMAGE, "/srv/images/a.zip");
 	bad_pi(PK_IMAGE, "/srv/images/a.iso", "OS image name");
 	bad_pi(PK_BACKING, "srv/x.img", "absolute path");
-	bad_pi(PK_BACKING, "/srv/../etc/x.img", "\"..\"");
+	/* judged after lexical normalisation (//, ., ..) */
+	bad_pi(PK_BACKING, "/srv/../etc/x.img", "inside /etc");
 	bad_pi(PK_BACKING, "/srv/a b.img", "cannot carry safely");
+	bad_pi(PK_BACKING, "/srv/x.img|/tmp/evil", "holds '|'");
+	bad_pi(PK_BACKING, "/srv/x.img>/etc/passwd", "holds '>'");
+	bad_pi(PK_BACKING, "/srv/caf\xc3\xa9.img", "\\xc3");
+	ok_pi(PK_BACKING, "/dev/disk/by-id/usb-x");
+	ok_pi(PK_BACKING, "/srv//iscsi/./a.img");
+	bad_pi(PK_NFS_PATH, "/", "whole file system");
+	bad_pi(PK_NFS_PATH, "//", "whole file system");
+	bad_pi(PK_NFS_PATH, "/srv/nfs/..", "system directory /srv");
 	bad_server(SK_TFTP_ROOT, "/", "whole file system");
+	bad_server(SK_TFTP_ROOT, "//", "whole file system");
+	bad_server(SK_TFTP_ROOT, "///", "whole file system");
+	bad_server(SK_TFTP_ROOT, "/etc/x", "inside /etc");
+	bad_server(SK_NFS_ROOT, "/home", "system directory /home");
+	ok_server(SK_TFTP_ROOT, "/var/lib/tftpboot");
 	ok_pi(PK_HOSTNAME, "kitchen-pi");
 	bad_pi(PK_HOSTNAME, "-kitchen", "start or end");
 	ok_pi(PK_ROOT_UUID, "3b1c7e36-9d2f-4a5e-8a41-6c0d2f7b9e10");
@@ -165,6 +180,9 @@ static void test_server_values(void **state)
 	ok_server(SK_INTERFACE, "eth0");
 	ok_server(SK_INTERFACE, "enp1s0.20");
 	bad_server(SK_INTERFACE, "eth0:1", "interface name");
+	bad_server(SK_INTERFACE, "eth0,lo", "no lists");
+	bad_server(SK_INTERFACE, "eth*", "no lists");
+	bad_server(SK_INTERFACE, "$(reboot)", "interface name");
 	bad_server(SK_INTERFACE, "0123456789abcdefg", "1 to 15");
 	ok_server(SK_ADDRESS, "10.1.2.3/8");
 	bad_server(SK_ADDRESS, "192.168.20.255/24", "broadcast");

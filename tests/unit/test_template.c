@@ -103,7 +103,19 @@ static void test_errors(void **state)
 	    "{{#nodes}}{{/nodes}}",
 	    "t.tmpl:1: unknown list {{#nodes}} (expected {{#pis}}, {{#files}} or {{#if …}})");
 	expect_error("{{server.dhcp|upper}}",
-		     "t.tmpl:1: unknown filter |upper (expected |json or |yaml)");
+		     "t.tmpl:1: unknown filter |upper (expected |json, |yaml or |sh)");
+	/* a --templates file is input too: deep nesting is an error, not a stack overflow */
+	struct sbuf deep;
+	sbuf_init(&deep);
+	for (int i = 0; i < 50000; i++)
+		sbuf_add(&deep, "{{#if server.dhcp}}");
+	char *err = NULL;
+	char *got = render(deep.buf, &err);
+	assert_null(got);
+	assert_non_null(strstr(err, "nest deeper than 64"));
+	free(err);
+	sbuf_done(&deep);
+	expect("{{server.dhcp|sh}}", "'proxy'");
 	expect_error("{{#if server.dhcp = proxy}}{{/if}}",
 		     "t.tmpl:1: cannot read condition \"= proxy\" (expected NAME, !NAME, NAME == "
 		     "\"text\" or NAME != \"text\")");

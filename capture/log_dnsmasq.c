@@ -1,0 +1,355 @@
+/* log_dnsmasq — dnsmasq's DHCP and TFTP messages (dnsmasq, dnsmasq-dhcp, dnsmasq-tftp tags).
+ *   DHCPDISCOVER(eth0) [IP] MAC [text]      a request; OFFER/ACK/NAK name IP then MAC
+ *   PXE(eth0) [IP] MAC proxy|FILE           a proxy (or port 4011) boot reply to a DISCOVER
+ * With log-dhcp every line of a transaction starts with its xid and the reply's options are
+ * dumped one per line ("sent size: 35 option: 43 vendor-encap  06:01:03:…") — shortened to
+ * the first bytes with "..." — after the client's ("vendor class: PXEClient…"). TFTP:
+ *   sent PATH to IP | file PATH not found [for IP] | error N TEXT received from IP |
+ *   failed sending PATH to IP | cannot access PATH: REASON | TFTP root is PATH */
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/log_int.h"
+#include "core/base/util.h"
+
+static const struct {
+	const char *name;
+	uint8_t type;
+} msgs[] = {{"DHCPDISCOVER", 1}, {"DHCPOFFER", 2},   {"DHCPREQUEST", 3}, {"DHCPDECLINE", 4},
+	    {"DHCPACK", 5},      {"DHCPNAK", 6},     {"DHCPRELEASE", 7}, {"DHCPINFORM", 8},
+	    {"BOOTP", 0}};
+
+/* "aa:bb:cc..." → bytes; cut set when dnsmasq shortened it. Returns the count. */
+static size_t hexbytes(const char *p, uint8_t *out, size_t n, bool *cut)
+{
+	size_t k = 0;
+	*cut = false;
+	while (*p && k < n) {
+		int a = -1, b = -1;
+		char c0 = p[0], c1 = p[1];
+		if (c0 >= '0' && c0 <= '9')
+			a = c0 - '0';
+		else if (c0 >= 'a' && c0 <= 'f')
+			a = c0 - 'a' + 10;
+		if (c1 >= '0' && c1 <= '9')
+			b = c1 - '0';
+		else if (c1 >= 'a' && c1 <= 'f')
+			b = c1 - 'a' + 10;
+		if (a < 0 || b < 0)
+			break;
+		out[k++] = (uint8_t)(a << 4 | b);
+		p += 2;
+		if (*p == ':')
+			p++;
+		else
+			break;
+	}
+	if (strncmp(p, "...", 3) == 0)
+		*cut = true;
+	return k;
+}
+
+static void open_reply(struct log_src *s, uint8_t type, const uint8_t mac[6], uint32_t yiaddr,
+		       uint32_t xid, bool dump)
+{
+	log_ev_dhcp_flush(s);
+	struct log_dhcp_acc *a = &s->acc;
+	memset(a, 0, sizeof(*a));
+	a->open = true;
+	a->frame = s->frame;
+	a->ts = s->ts;
+	a->xid = xid;
+	a->h.msg_type = type;
+	a->h.xid = xid;
+	a->h.yiaddr = yiaddr;
+	memcpy(a->h.chaddr, mac, 6);
+	memcpy(a->dst_mac, mac, 6);
+	a->dst_ip = yiaddr ? yiaddr : 0xffffffffu;
+	/* Without log-dhcp no option is shown: say the options are unknown, not absent. */
+	a->h.log_partial = !dump;
+}
+
+/* One "sent size: N option: K name  value" line into the open reply. */
+static void reply_option(struct log_src *s, const char *p)
+{
+	struct log_dhcp_acc *a = &s->acc;
+	uint64_t size, code;
+	p = log_skip_ws(p);
+	if (!log_uint(&p, &size) || !log_word(&p, " option: "))
+		return;
+	p = log_skip_ws(p);
+	if (!log_uint(&p, &code) || code > 255)
+		return;
+	p = log_skip_ws(p);
+	while (*p && *p != ' ')
+		p++; /* the option's name */
+	p = log_skip_ws(p);
+	uint32_t ip;
+	const char *q = p;
+	bool cut;
+	switch (code) {
+	case 54:
+		if (log_ip(&q, &ip)) {
+			a->h.server_id = ip;
+			a->src_ip = ip;
+		}
+		break;
+	case 1:
+		if (log_ip(&q, &ip))
+			a->h.subnet_mask = ip;
+		break;
+	case 3:
+		if (log_ip(&q, &ip))
+			a->h.router = ip;
+		break;
+	case 43:
+		a->opt43_len = (uint8_t)hexbytes(p, a->opt43, sizeof(a->opt43), &cut);
+		if (cut || a->opt43_len < size)
+			a->opt43_cut = 1;
+		break;
+	case 60:
+		a->vclass_len = (uint8_t)hexbytes(p, a->vclass, sizeof(a->vclass), &cut);
+		break;
+	default:
+		break;
+	}
+	a->h.n_options++;
+}
+
+static bool tftp_line(struct log_src *s, const char *p)
+{
+	char path[512];
+	uint32_t ip = 0;
+	uint8_t mac[6];
+	const char *rel;
+	uint64_t code;
+	if (log_word(&p, "TFTP root is ")) {
+		if (!s->set->tftp_root) {
+			log_token(&p, path, sizeof(path), NULL);
+			s->set->tftp_root = xstrdup(path);
+			s->set->root_len = strlen(path);
+		}
+		return true;
+	}
+	if (log_word(&p, "error ")) {
+		/* The client's ERROR (a Pi's "Early terminate" after the tsize probe): its file is
+		 * on the "sent"/"failed sending" line that follows. */
+		if (!log_uint(&p, &code))
+			return false;
+		const char *from = strstr(p, " received from ");
+		if (!from)
+			return false;
+		const char *q = from + 15;
+		if (!log_ip(&q, &ip))
+			return false;
+		size_t n = (size_t)(from - p);
+		while (n && *p == ' ')
+			p++, n--;
+		snprintf(s->err_msg, sizeof(s->err_msg), "%.*s", (int)n, p);
+		s->err_ip = ip;
+		s->err_code = (uint16_t)code;
+		return true;
+	}
+	bool sent = log_word(&p, "sent "), failed = !sent && log_word(&p, "failed sending ");
+	if (sent || failed) {
+		const char *to = strstr(p, " to ");
+		if (!to)
+			return false;
+		const char *q = to + 4;
+		if (!log_ip(&q, &ip) || (size_t)(to - p) >= sizeof(path))
+			return false;
+		snprintf(path, sizeof(path), "%.*s", (int)(to - p), p);
+		rel = log_tftp_rel(s->set, path);
+		if (!log_ip_mac(s->set, ip, mac))
+			return true;
+		bool client_err = s->err_ip == ip;
+		if (sent)
+			log_kernel_sent(s->set, mac, rel);
+		log_ev_rrq(s, mac, ip, 0, rel);
+		if (client_err)
+			log_ev_xfer(s, mac, ip, 0, rel, XFER_ABORTED, s->err_code, s->err_msg, true,
+				    0);
+		else
+			log_ev_xfer(s, mac, ip, 0, rel, sent ? XFER_COMPLETE : XFER_TIMEOUT, 0, NULL,
+				    false, 0);
+		s->err_ip = 0;
+		s->pi_ip = ip;
+		return true;
+	}
+	if (log_word(&p, "file ")) {
+		const char *nf = strstr(p, " not found");
+		if (!nf || (size_t)(nf - p) >= sizeof(path))
+			return false;
+		snprintf(path, sizeof(path), "%.*s", (int)(nf - p), p);
+		const char *q = nf + 10;
+		if (log_word(&q, " for ") && !log_ip(&q, &ip))
+			return false;
+		if (!ip)
+			ip = s->pi_ip; /* dnsmasq before 2.86 did not name the client */
+		rel = log_tftp_rel(s->set, path);
+		if (!ip || !log_ip_mac(s->set, ip, mac))
+			return true;
+		s->pi_ip = ip;
+		log_ev_rrq(s, mac, ip, 0, rel);
+		log_ev_xfer(s, mac, ip, 0, rel, XFER_ERROR, 1, "File not found", false, 0);
+		return true;
+	}
+	if (log_word(&p, "cannot access ") || log_word(&p, "cannot read ")) {
+		const char *c = strstr(p, ": ");
+		if (!c || (size_t)(c - p) >= sizeof(path) || !s->pi_ip ||
+		    !log_ip_mac(s->set, s->pi_ip, mac))
+			return c != NULL;
+		snprintf(path, sizeof(path), "%.*s", (int)(c - p), p);
+		rel = log_tftp_rel(s->set, path);
+		log_ev_rrq(s, mac, s->pi_ip, 0, rel);
+		log_ev_xfer(s, mac, s->pi_ip, 0, rel, XFER_ERROR, 2, c + 2, false, 0);
+		return true;
+	}
+	return false;
+}
+
+/* "DHCPxxx(iface) [IP] MAC …" or "PXE(iface) …". */
+static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool dump)
+{
+	int type = -1;
+	bool pxe = false;
+	if (p[0] != 'D' && p[0] != 'P' && p[0] != 'B')
+		return false;
+	for (size_t i = 0; i < PNB_ARRAY_LEN(msgs); i++)
+		if (log_word(&p, msgs[i].name)) {
+			type = msgs[i].type;
+			break;
+		}
+	if (type < 0 && log_word(&p, "PXE"))
+		pxe = true;
+	else if (type < 0)
+		return false;
+	if (*p == '(') {
+		const char *e = strchr(p, ')');
+		if (!e)
+			return false;
+		p = e + 1;
+	}
+	p = log_skip_ws(p);
+	uint32_t ip = 0;
+	uint8_t mac[6];
+	const char *q = p;
+	if (log_ip(&q, &ip))
+		p = log_skip_ws(q);
+	if (!log_mac(&p, mac)) {
+		/* "DHCPINFORM(eth0) 10.0.0.5 01:..." client-id forms and "no address" lines
+		 * without a MAC: understood, nothing to say per Pi. */
+		return true;
+	}
+	p = log_skip_ws(p);
+	if (pxe) {
+		/* dnsmasq answers a PXE DISCOVER (proxy on 67, or the boot server on 4011). */
+		struct pnb_event *ev;
+		log_ev_dhcp_flush(s);
+		if ((ev = log_ev_dhcp(s, ip ? 3 : 1, mac, 0, 0))) {
+			ev->u.dhcp.xid = xid;
+			ev->u.dhcp.requested_ip = ip;
+			ev->u.dhcp.vendor_class = log_keep(s, "PXEClient", 9);
+			if (s->client_xid == xid && s->client_vclass_len)
+				ev->u.dhcp.vendor_class =
+				    log_keep(s, s->client_vclass, s->client_vclass_len);
+			ev->u.dhcp.log_partial = true;
+		}
+		open_reply(s, ip ? 5 : 2, mac, ip, xid, dump);
+		s->acc.h.siaddr = 0;
+		memcpy(s->set->last_boot_mac, mac, 6);
+		s->set->has_last_boot = true;
+		if (ip)
+			log_ip_learn(s->set, ip, mac);
+		return true;
+	}
+	if (type == 1 || type == 3 || type == 4 || type == 7 || type == 8 || type == 0) {
+		log_ev_dhcp_flush(s);
+		/* "DHCPDISCOVER(eth0) MAC ignored" / "no address available": no reply follows. */
+		struct pnb_event *ev = log_ev_dhcp(s, (uint8_t)type, mac, 0, 0);
+		if (ev) {
+			ev->u.dhcp.xid = xid;
+			ev->u.dhcp.requested_ip = ip;
+			if (type == 3 || type == 8)
+				ev->u.dhcp.ciaddr = 0;
+			if (dump && s->client_xid == xid && s->client_vclass_len)
+				ev->u.dhcp.vendor_class =
+				    log_keep(s, s->client_vclass, s->client_vclass_len);
+			else if (!dump)
+				log_guess_class(s, &ev->u.dhcp);
+			ev->u.dhcp.log_partial = true;
+		}
+		if (ip && (type == 3 || type == 8))
+			log_ip_learn(s->set, ip, mac);
+		return true;
+	}
+	open_reply(s, (uint8_t)type, mac, ip, xid, dump);
+	if (ip)
+		log_ip_learn(s->set, ip, mac);
+	return true;
+}
+
+bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
+{
+	const char *p = l->msg;
+	bool tftp = strncmp(l->prog, "dnsmasq-tftp", 12) == 0;
+	if (tftp || !l->prog[0] || strcmp(l->prog, "dnsmasq") == 0) {
+		const char *q = p;
+		if (tftp_line(s, q))
+			return true;
+		if (tftp)
+			return false;
+	}
+	/* log-dhcp: "<xid> …" */
+	uint64_t xid64 = 0;
+	const char *q = p;
+	bool dump = false;
+	if (log_uint(&q, &xid64) && *q == ' ' && xid64 <= 0xffffffffu) {
+		p = q + 1;
+		dump = true;
+	}
+	uint32_t xid = (uint32_t)xid64;
+	struct log_dhcp_acc *a = &s->acc;
+	bool same = a->open && dump && a->xid == xid;
+	if (log_word(&p, "sent size:")) {
+		if (!same)
+			return true;
+		if (!a->sent_seen)
+			a->ts = s->ts;
+		a->sent_seen = true;
+		reply_option(s, p);
+		return true;
+	}
+	if (log_word(&p, "broadcast response") || log_word(&p, "reply delay:")) {
+		if (same) {
+			a->ts = s->ts; /* the reply leaves now (after dhcp-reply-delay) */
+			a->sent_seen = true;
+		}
+		return dump;
+	}
+	if (log_word(&p, "next server: ")) {
+		uint32_t ip;
+		if (same && log_ip(&p, &ip))
+			a->h.siaddr = ip;
+		return dump;
+	}
+	if (log_word(&p, "tags: ") || log_word(&p, "bootfile name: ") ||
+	    log_word(&p, "server name: ") || log_word(&p, "requested options: ") ||
+	    log_word(&p, "client provides name: ") || log_word(&p, "available DHCP ") ||
+	    log_word(&p, "user class: "))
+		return dump;
+	if (log_word(&p, "vendor class: ")) {
+		log_ev_dhcp_flush(s);
+		size_t n = strlen(p);
+		if (n > sizeof(s->client_vclass))
+			n = sizeof(s->client_vclass);
+		memcpy(s->client_vclass, p, n);
+		s->client_vclass_len = (uint8_t)n;
+		s->client_xid = xid;
+		return true;
+	}
+	if (message_line(s, p, xid, dump))
+		return true;
+	/* Startup and DNS lines of dnsmasq: not about a boot. */
+	return false;
+}

@@ -1,0 +1,163 @@
+/* log_int — what the log parsers share (internal to capture/log_*.c): one source's state, the
+ * split line (time, program, message), the queue of events a line produced and the helpers
+ * that build events. Every parser reads only the NUL-terminated message it is given and writes
+ * events through log_ev(); bytes an event points at live in the line or in the source's
+ * per-line scratch, both valid until the line's events are delivered. */
+#ifndef PNB_CAPTURE_LOG_INT_H
+#define PNB_CAPTURE_LOG_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture/event.h"
+#include "capture/log.h"
+
+#define LOG_QMAX 16
+#define LOG_SCRATCH 8192
+#define LOG_IPMAP 4096 /* power of two; cleared when 3/4 full (bounded memory) */
+
+struct log_line {
+	char *msg;            /* message after the prefix, NUL-terminated, may be edited */
+	char prog[32];        /* syslog tag without [pid]: "dnsmasq-dhcp", "" when none */
+	struct timeval ts;
+	bool has_ts;
+};
+
+/* A DHCP reply (or request) being gathered over several lines: dnsmasq's log-dhcp block keyed
+ * by xid, or the Pi 4/5 bootloader's "DHCP src:" dump. Flushed into one EV_DHCP. */
+struct log_dhcp_acc {
+	bool open;
+	uint64_t frame;
+	struct timeval ts;
+	uint32_t xid;
+	struct ev_dhcp h;
+	uint8_t src_mac[6], dst_mac[6];
+	uint32_t src_ip, dst_ip;
+	uint8_t opt43[255];
+	uint8_t opt43_len;
+	uint8_t vclass[64];
+	uint8_t vclass_len;
+	uint8_t menu[64];
+	uint8_t menu_len;
+	uint8_t hex_sub;       /* UART: the PXE sub-option whose hex dump follows */
+	uint8_t hex_left;
+	uint8_t opt43_cut;     /* dnsmasq: option 43 shown shortened ("...") */
+	bool sent_seen;        /* dnsmasq: the reply's send time is known */
+};
+
+struct log_src {
+	struct log_set *set;
+	unsigned idx;
+	char *name;
+	FILE *f;
+	bool close_it, eof;
+	char *buf;
+	size_t cap;
+	uint64_t lineno;
+	struct log_stats st;
+	/* time */
+	struct timeval last_ts;
+	bool have_ts;
+	int year;                 /* syslog lines without a year */
+	int c_mon, c_day, c_hour, c_min; /* cache of the last syslog minute */
+	time_t c_base;
+	/* the events of the current line, delivered before the next line is read */
+	struct pnb_event q[LOG_QMAX];
+	unsigned nq, qhead;
+	uint8_t scratch[LOG_SCRATCH];
+	size_t scratch_used;
+	/* parser state */
+	uint64_t frame;           /* frame of the current line */
+	struct timeval ts;        /* time of the current line */
+	struct log_dhcp_acc acc;  /* dnsmasq xid block / UART offer dump */
+	uint32_t client_xid;      /* dnsmasq: xid of the client facts gathered below */
+	uint8_t client_vclass[64];
+	uint8_t client_vclass_len;
+	uint32_t err_ip;          /* dnsmasq-tftp: "error N … received from IP" waiting for its
+				     file */
+	uint16_t err_code;
+	char err_msg[64];
+	uint8_t pi_mac[6];        /* the Pi this file is about (UART / kernel console) */
+	bool has_pi_mac;
+	uint32_t pi_ip, tftp_ip;  /* UART: the address the Pi took and its TFTP server */
+	uint8_t tftp_mac[6];
+	char uart_file[256];      /* UART: the file of the last TFTP_GET */
+	bool uart_dhcp_started;
+	bool kernel_dhcp_sent;
+	uint32_t iscsi_ip;
+};
+
+struct log_ipmap {
+	uint32_t ip;
+	uint8_t mac[6];
+};
+
+struct log_set {
+	pnb_event_fn fn;
+	void *user;
+	char *tftp_root;
+	size_t root_len;
+	struct log_src *src[LOG_MAX_SOURCES];
+	size_t n;
+	struct log_ipmap ipmap[LOG_IPMAP];  /* client IP → MAC from DHCP lines (open hash) */
+	size_t n_ip;
+	uint8_t last_boot_mac[6];           /* the Pi that got the last boot offer */
+	bool has_last_boot;
+	char *notes[16];
+	size_t n_notes;
+	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_rel, noted_class;
+	uint8_t ksent[64][6];               /* Pis whose kernel was sent: later DHCP is Linux's */
+	size_t n_ksent;
+};
+
+/* A fresh event of the current line, queued in order (NULL when the queue is full). */
+struct pnb_event *log_ev(struct log_src *s, enum pnb_event_kind kind);
+/* Copies n bytes into the line's scratch (NULL range when full). */
+struct pnb_bytes log_keep(struct log_src *s, const void *p, size_t n);
+void log_note(struct log_set *set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* IP ↔ MAC learned from DHCP lines; a lookup falls back to the Pi that got the last boot offer
+ * (said once in the notes). */
+void log_ip_learn(struct log_set *set, uint32_t ip, const uint8_t mac[6]);
+bool log_ip_mac(struct log_set *set, uint32_t ip, uint8_t mac[6]);
+/* A DHCP request whose vendor class the log does not show: the boot ROM's (PXEClient) until
+ * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
+void log_guess_class(struct log_src *s, struct ev_dhcp *h);
+void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file);
+/* Strips the TFTP root (given, or learned from the first path that shows it). */
+const char *log_tftp_rel(struct log_set *set, const char *path);
+
+/* Events in the decoders' shape. */
+void log_ev_dhcp_flush(struct log_src *s);  /* the gathered DHCP message, if any */
+void log_ev_rrq(struct log_src *s, const uint8_t mac[6], uint32_t cip, uint32_t sip,
+		const char *file);
+void log_ev_xfer(struct log_src *s, const uint8_t mac[6], uint32_t cip, uint32_t sip,
+		 const char *file, enum tftp_xfer_end end, uint16_t code, const char *msg,
+		 bool from_client, uint64_t bytes);
+/* A DHCP message without an option dump: type, client MAC, addresses. */
+struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac[6],
+			      uint32_t yiaddr, uint32_t server);
+
+/* Small scanners over NUL-terminated text. */
+const char *log_skip_ws(const char *p);
+bool log_word(const char **p, const char *w);          /* p starts with w: advance past it */
+bool log_mac(const char **p, uint8_t mac[6]);           /* aa:bb:cc:dd:ee:ff (or 1-digit) */
+bool log_ip(const char **p, uint32_t *ip);              /* dotted quad */
+bool log_uint(const char **p, uint64_t *v);
+const char *log_find(const char *hay, const char *needle);
+/* Copies the next token (up to space or one of stop) into out. */
+size_t log_token(const char **p, char *out, size_t n, const char *stop);
+
+/* The parsers: true when the line was understood (it produced or fed an event). */
+bool log_parse_dnsmasq(struct log_src *s, struct log_line *l);
+bool log_parse_dhcpd(struct log_src *s, struct log_line *l);
+bool log_parse_kea(struct log_src *s, struct log_line *l);
+bool log_parse_tftpd(struct log_src *s, struct log_line *l);
+bool log_parse_tgtd(struct log_src *s, struct log_line *l);
+bool log_parse_nfsd(struct log_src *s, struct log_line *l);
+bool log_parse_uart(struct log_src *s, struct log_line *l);
+bool log_parse_kernel(struct log_src *s, struct log_line *l);
+bool log_parse_tcpdump(struct log_src *s, struct log_line *l);
+
+#endif

@@ -1,0 +1,166 @@
+/* adopt — the face of core/pi/adopt: options, the steps as text or JSON lines, the questions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/cli_json.h"
+#include "core/base/cliopt.h"
+#include "core/pi/adopt.h"
+
+enum { OPT_SSH = CLIOPT_LONG, OPT_SSH_CONFIG, OPT_PI, OPT_DRY_RUN, OPT_YES, OPT_RESTART, OPT_TIMEOUT };
+
+static const struct cli_opt adopt_opts[] = {
+    {"ssh", OPT_SSH, "USER@HOST", "the Pi"},
+    {"ssh-config", OPT_SSH_CONFIG, "FILE", "passed to ssh as -F FILE"},
+    {"site", 's', "SITE", "the site profile (or give it as the operand)"},
+    {"pi", OPT_PI, "NAME", "its [pi NAME] (must exist)"},
+    {"dry-run", OPT_DRY_RUN, NULL, "show every step and every remote command; change nothing"},
+    {"yes", OPT_YES, NULL, "confirm the EEPROM boot order change without asking (not OTP)"},
+    {"restart", OPT_RESTART, NULL,
+     "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
+    {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"json", 'j', NULL,
+     "one JSON object a line per event (step, command, info, progress, done, skip, fail)"},
+    {0}};
+
+const struct cli_cmd cmd_adopt_spec = {
+    "adopt",
+    "Usage: pinetboot adopt --ssh USER@HOST --site SITE --pi NAME [--ssh-config FILE]\n"
+    "                       [--dry-run] [--yes] [--restart] [--timeout N] [--json]\n"
+    "Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
+    "ssh, in six steps, each shown before it runs:\n"
+    "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
+    "                    free space; checked against [pi NAME] (the facts go to pis/NAME/)\n"
+    "  2 network client  iSCSI root: open-iscsi on the Pi and an initramfs with it, built into\n"
+    "                    /var/tmp (mkinitramfs, or dracut --add iscsi); /boot is not touched\n"
+    "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
+    "                    xattrs): into a disk image (boot FAT + ext4, new UUID) written to the\n"
+    "                    backing by the flash engine with its verify, or into the NFS root;\n"
+    "                    in the copy only, the network manager leaves eth0 (the root's link)\n"
+    "                    alone and /etc/fstab is the one `export` renders\n"
+    "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
+    "                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
+    "                    read back from the backing)\n"
+    "  5 check           iscsi-check of the new root (NFS: the copied tree)\n"
+    "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
+    "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
+    "                    time, --yes does not cover it)\n"
+    "Nothing that decides how the SD card boots changes before step 5 passed. Steps done are\n"
+    "kept in SITE.adopt/NAME/state: run the same command again after an interruption and it\n"
+    "resumes. Remote commands run through the system ssh (BatchMode: keys, known hosts as ssh\n"
+    "checks them); as root, or with sudo -n for a user allowed sudo without a password.\n",
+    adopt_opts,
+    "\nExamples:\n"
+    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
+    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n\n"
+    "Exit status: 0 adopted (reboot the Pi); 1 stopped (not confirmed, or the new root did not\n"
+    "check out: run again once fixed); 2 bad usage, ssh or a step failed.\n",
+    "file",
+    NULL};
+
+static const char *const kind_names[] = {"step", "command", "info", "progress", "done", "skip", "fail"};
+
+struct face {
+	bool json;
+	int last_pct;
+};
+
+static void event(const struct adopt_event *e, void *ud)
+{
+	struct face *f = ud;
+	if (f->json) {
+		printf("{\"event\":\"%s\",\"step\":%d,\"name\":\"%s\"", kind_names[e->kind], (int)e->step + 1,
+		       adopt_step_keys[e->step]);
+		if (e->kind == ADOPT_EV_PROGRESS)
+			printf(",\"done\":%llu,\"total\":%llu", (unsigned long long)e->done,
+			       (unsigned long long)e->total);
+		else {
+			printf(",\"text\":");
+			cli_json_str(stdout, e->text);
+		}
+		printf("}\n");
+		fflush(stdout);
+		return;
+	}
+	switch (e->kind) {
+	case ADOPT_EV_STEP:
+		f->last_pct = -1;
+		printf("\n[%d/%d] %s: %s\n", (int)e->step + 1, ADOPT_NSTEPS, adopt_step_names[e->step], e->text);
+		break;
+	case ADOPT_EV_COMMAND: printf("  $ %s\n", e->text); break;
+	case ADOPT_EV_INFO: printf("  %s\n", e->text); break;
+	case ADOPT_EV_PROGRESS:
+		if (e->total) {
+			int pct = (int)(e->done * 100 / e->total);
+			if (pct / 10 != f->last_pct / 10)
+				printf("  %d%% (%llu MiB)\n", pct, (unsigned long long)(e->done >> 20));
+			f->last_pct = pct;
+		}
+		break;
+	case ADOPT_EV_DONE: printf("  = %s\n", e->text); break;
+	case ADOPT_EV_SKIP:
+		printf("\n[%d/%d] %s: skipped, %s\n", (int)e->step + 1, ADOPT_NSTEPS, adopt_step_names[e->step],
+		       e->text);
+		break;
+	case ADOPT_EV_FAIL: printf("  ! %s\n", e->text); break;
+	}
+	fflush(stdout);
+}
+
+static bool confirm(const char *question, bool permanent, void *ud)
+{
+	(void)ud;
+	if (!isatty(0))
+		return false;
+	const char *want = permanent ? "PERMANENT" : "yes";
+	fprintf(stderr, "%s Type %s to go on: ", question, want);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin))
+		return false;
+	line[strcspn(line, "\n")] = '\0';
+	return strcmp(line, want) == 0;
+}
+
+int cmd_adopt(int argc, char **argv)
+{
+	struct adopt_opts o;
+	memset(&o, 0, sizeof(o));
+	struct face f = {false, -1};
+	o.timeout = 10;
+	struct cli_parse p;
+	cliopt_init(&p, &cmd_adopt_spec, "adopt", argc, argv);
+	int c;
+	while ((c = cliopt_next(&p)) > 0) {
+		switch (c) {
+		case OPT_SSH: o.dest = optarg; break;
+		case OPT_SSH_CONFIG: o.ssh_config = optarg; break;
+		case 's': o.site_path = optarg; break;
+		case OPT_PI: o.pi_name = optarg; break;
+		case OPT_DRY_RUN: o.dry_run = true; break;
+		case OPT_YES: o.yes = true; break;
+		case OPT_RESTART: o.restart = true; break;
+		case 'j': f.json = true; break;
+		case OPT_TIMEOUT:
+			o.timeout = atoi(optarg);
+			if (o.timeout < 1 || o.timeout > 600)
+				return cli_usage_error("adopt", "--timeout %s: give 1 to 600 seconds", optarg);
+			break;
+		}
+	}
+	if (c == CLIOPT_EXIT)
+		return p.status;
+	if (!o.site_path && optind < argc)
+		o.site_path = argv[optind++];
+	if (optind != argc)
+		return cli_usage_error("adopt", "unexpected argument \"%s\"", argv[optind]);
+	if (!o.dest || !o.site_path || !o.pi_name)
+		return cli_usage_error("adopt", "--ssh, --site and --pi are all needed");
+	if (o.dest[0] == '-' || !*o.dest)
+		return cli_usage_error("adopt", "--ssh \"%s\" is not USER@HOST", o.dest);
+	o.event = event;
+	o.confirm = confirm;
+	o.ud = &f;
+	return adopt_run(&o);
+}

@@ -1,0 +1,202 @@
+/* session_summary — how a monitor run ends on a terminal or in a pipe: the per-Pi stage table
+ * (text) and the last JSON line {"summary": true, …}. Both faces of the command line use them;
+ * the wizard draws its own table. */
+#include <stdlib.h>
+
+#include "capture/fmt.h"
+#include "capture/log.h"
+#include "core/base/util.h"
+#include "core/monitor/session.h"
+
+static char stage_mark(enum stage_state s)
+{
+	switch (s) {
+	case STATE_DONE: return '+';
+	case STATE_FAILED: return 'X';
+	case STATE_IN_PROGRESS: return '~';
+	default: return '.';
+	}
+}
+
+static const char *pi_model_name(const struct diag_pi *pi)
+{
+	return pi->model == PI_MODEL_UNKNOWN ? "?" : model_info(pi->model)->name;
+}
+
+void session_print_table(const struct session *s, FILE *f)
+{
+	const struct diag *d = session_diag(s);
+	size_t n = diag_pi_count(d);
+	fprintf(f, "\n%-17s %-5s %-8s 1 2 3 4 5 6 7 8  verdict\n", "Pi", "model", "serial");
+	for (size_t i = 0; i < n; i++) {
+		const struct diag_pi *pi = diag_pi_at(d, i);
+		char mac[18], marks[17];
+		mac_format(pi->mac, ':', mac);
+		for (int st = 1; st < STAGE_COUNT; st++) {
+			marks[(st - 1) * 2] = stage_mark(pi->state[st]);
+			marks[(st - 1) * 2 + 1] = ' ';
+		}
+		marks[15] = 0;
+		fprintf(f, "%-17s %-5s %-8s %s  %s\n", mac, pi_model_name(pi),
+			pi->has_serial ? pi->serial : "-", marks, pi->verdict ? pi->verdict : "");
+		for (size_t v = 0; v < pi->n_verdicts; v++) {
+			const struct diag_verdict *dv = &pi->verdicts[v];
+			fprintf(f, "    stage %d %s: %s\n", dv->stage, dv->failure ? "FAILED" : "warning",
+				dv->cause ? dv->cause : "");
+			if (dv->evidence)
+				fprintf(f, "      evidence: %s\n", dv->evidence);
+			if (dv->fix)
+				fprintf(f, "      fix: %s\n", dv->fix);
+		}
+	}
+	if (!n)
+		fprintf(f, "(no Raspberry Pi seen)\n");
+	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
+		const struct diag_verdict *dv = diag_site_verdict_at(d, i);
+		fprintf(f, "site: %s\n", dv->cause ? dv->cause : "");
+		if (dv->fix)
+			fprintf(f, "  fix: %s\n", dv->fix);
+	}
+	const struct log_set *ls = session_logs(s);
+	if (ls) {
+		struct log_stats lst;
+		log_set_stats(ls, &lst);
+		fprintf(f, "logs: %llu lines, %llu understood, %llu skipped (not about a netboot, or "
+			   "in a format not read)\n",
+			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
+			(unsigned long long)lst.skipped);
+		for (size_t i = 0; i < log_set_note_count(ls); i++)
+			fprintf(f, "log: %s\n", log_set_note(ls, i));
+	}
+	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
+		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
+		   "(+ done, ~ in progress, X failed, . not seen)\n");
+}
+
+static void json_verdict(struct line *l, const struct diag_verdict *dv, const struct log_set *ls)
+{
+	put_str(l, "{\"stage\":");
+	put_u64(l, (uint64_t)dv->stage);
+	put_str(l, ",\"rule\":");
+	put_json_cstr(l, dv->rule ? dv->rule : "");
+	put_str(l, ",\"failure\":");
+	put_str(l, dv->failure ? "true" : "false");
+	put_str(l, ",\"cause\":");
+	put_json_cstr(l, dv->cause ? dv->cause : "");
+	put_str(l, ",\"evidence\":");
+	put_json_cstr(l, dv->evidence ? dv->evidence : "");
+	put_str(l, ",\"fix\":");
+	put_json_cstr(l, dv->fix ? dv->fix : "");
+	put_str(l, ",\"frames\":[");
+	bool logref = false;
+	for (int i = 0, k = 0; i < 4; i++)
+		if (dv->frames[i]) {
+			if (k++)
+				put_ch(l, ',');
+			put_u64(l, dv->frames[i]);
+			logref = logref || (dv->frames[i] & LOG_FRAME_BIT);
+		}
+	put_ch(l, ']');
+	if (logref && ls) {
+		/* Log lines by name: "refs":["dnsmasq.log:12"] */
+		put_str(l, ",\"refs\":[");
+		char ref[300];
+		for (int i = 0, k = 0; i < 4; i++)
+			if (dv->frames[i] && log_frame_ref(ls, dv->frames[i], ref, sizeof(ref))) {
+				if (k++)
+					put_ch(l, ',');
+				put_json_cstr(l, ref);
+			}
+		put_ch(l, ']');
+	}
+	put_ch(l, '}');
+}
+
+static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_set *ls)
+{
+	char mac[18];
+	mac_format(pi->mac, ':', mac);
+	put_str(l, "{\"mac\":\"");
+	put_str(l, mac);
+	put_str(l, "\",\"model\":");
+	if (pi->model == PI_MODEL_UNKNOWN)
+		put_str(l, "null");
+	else
+		put_json_cstr(l, model_info(pi->model)->name);
+	put_str(l, ",\"serial\":");
+	if (pi->has_serial)
+		put_json_cstr(l, pi->serial);
+	else
+		put_str(l, "null");
+	if (pi->name) {
+		put_str(l, ",\"name\":");
+		put_json_cstr(l, pi->name);
+	}
+	put_str(l, ",\"reached\":");
+	put_u64(l, (uint64_t)pi->reached);
+	put_str(l, ",\"failed\":");
+	if (pi->failed)
+		put_u64(l, (uint64_t)pi->failed);
+	else
+		put_str(l, "null");
+	put_str(l, ",\"verdict\":");
+	put_json_cstr(l, pi->verdict ? pi->verdict : "");
+	put_str(l, ",\"verdicts\":[");
+	for (size_t v = 0; v < pi->n_verdicts; v++) {
+		if (v)
+			put_ch(l, ',');
+		json_verdict(l, &pi->verdicts[v], ls);
+	}
+	put_str(l, "]}");
+}
+
+/* Built one Pi at a time in a heap line buffer: a fleet summary is bigger than one line. */
+void session_print_json_summary(struct session *s, FILE *f)
+{
+	const struct session_stats *st = session_stats(s);
+	const struct diag *d = session_diag(s);
+	uint64_t recv, drop;
+	fprintf(f,
+		"{\"summary\": true, \"packets\": %llu, \"truncated\": %llu, \"fragments\": %llu, "
+		"\"flows_evicted\": %llu, ",
+		(unsigned long long)st->packets, (unsigned long long)st->truncated,
+		(unsigned long long)st->fragments, (unsigned long long)st->flows_evicted);
+	if (session_live_stats(s, &recv, &drop))
+		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)recv,
+			(unsigned long long)drop);
+	struct line *l = xmalloc(sizeof(*l));
+	const struct log_set *ls = session_logs(s);
+	if (ls) {
+		struct log_stats lst;
+		log_set_stats(ls, &lst);
+		fprintf(f, "\"log\": {\"lines\": %llu, \"understood\": %llu, \"skipped\": %llu, "
+			   "\"events\": %llu, \"notes\": [",
+			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
+			(unsigned long long)lst.skipped, (unsigned long long)lst.events);
+		for (size_t i = 0; i < log_set_note_count(ls); i++) {
+			line_reset(l);
+			put_json_cstr(l, log_set_note(ls, i));
+			fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+		}
+		fputs("]}, ", f);
+	}
+	if (session_input_error(s)) {
+		line_reset(l);
+		put_json_cstr(l, session_input_error(s));
+		fprintf(f, "\"input_error\": %.*s, ", (int)l->n, l->b);
+	}
+	fputs("\"pis\": [", f);
+	for (size_t i = 0; i < diag_pi_count(d); i++) {
+		line_reset(l);
+		json_pi(l, diag_pi_at(d, i), ls);
+		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+	}
+	fputs("], \"site\": [", f);
+	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
+		line_reset(l);
+		json_verdict(l, diag_site_verdict_at(d, i), ls);
+		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+	}
+	fputs("]}\n", f);
+	free(l);
+}

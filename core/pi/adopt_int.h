@@ -1,0 +1,53 @@
+/* adopt_int — what the adopt steps share (core/pi/adopt*.c only). */
+#ifndef PNB_CORE_ADOPT_INT_H
+#define PNB_CORE_ADOPT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/base/problems.h"
+#include "core/pi/adopt.h"
+#include "core/pi/readiness.h"
+#include "core/site/profile.h"
+
+struct adopt {
+	const struct adopt_opts *o;
+	struct site s;
+	struct pi *p;
+	char *dir;        /* state and staging directory */
+	bool done[ADOPT_NSTEPS];
+	enum adopt_step cur;
+	/* what step 1 found, kept in the state file */
+	char uuid[40];    /* root filesystem UUID of the copy */
+	char bootdir[16]; /* "/boot/firmware" or "/boot" */
+	char arch[16];    /* uname -m */
+	char sudo[12];    /* "root", "nopasswd", "password" */
+	bool dracut;      /* the Pi builds its initramfs with dracut */
+	bool nfs_owned;   /* the NFS root directory was made by adopt */
+	bool staged;      /* step 3 has the whole root and boot files here (iSCSI) */
+	char root_off[24];/* byte offset of the root partition in the backing */
+	struct pi_facts facts; /* what the Pi said in step 1 of this run */
+};
+
+void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void adopt_progress(struct adopt *a, unsigned long long done, unsigned long long total);
+int adopt_state_save(struct adopt *a);
+/* The sudo prefix for the Pi's commands: "" as root, else "sudo -n ". */
+const char *adopt_sudo(const struct adopt *a);
+/* Shows script (as `ssh DEST 'script'`) and, unless dry_run, runs it; its stdout streams into
+ * the file `to` (when not NULL) or into *out (heap, caller frees; may be NULL). Returns the
+ * remote exit status (255: ssh failed), 0 under dry_run. */
+int adopt_remote(struct adopt *a, const char *script, const char *to, char **out);
+/* Same, its stdout unpacked as a tar stream into dir. Returns 0, or -1 with err. */
+int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, char *err,
+		       size_t errlen);
+/* Test hook: PNB_TEST_ADOPT_KILL=KEY kills this process at the named point of a step (an
+ * interrupted run), so a test can show the next run resumes. */
+void adopt_test_kill(const char *key);
+
+/* Steps 3 and 4 (adopt_copy.c). Return 0 done, 1 stopped, 2 failed. */
+int adopt_step_root(struct adopt *a);
+int adopt_step_boot(struct adopt *a);
+
+#endif

@@ -1,0 +1,145 @@
+# The "Pi" that tests/lab/t_adopt*.sh adopt: a Debian root (debootstrap minbase with the real
+# initramfs-tools and open-iscsi packages) behind a real sshd in a namespace of the lab. Each
+# login runs in a private mount namespace chrooted into that root, with /proc mounted, and
+# /proc/cpuinfo and /sys/class/net/eth0/address answering as the Pi 4 whose outputs
+# tests/eeprom/t_check_ssh.sh uses; vcgencmd prints the saved outputs of that Pi; the boot
+# partition holds stand-in firmware and kernel (random bytes, as the lab's other Pis) with Raspberry
+# Pi OS's config.txt and cmdline.txt. rpi-eeprom-config (not in Debian) keeps what --apply gives
+# it as the config vcgencmd reports from then on. Source after lib.sh and lab.sh.
+
+# ap_root_cache — path of the cached root tarball, built once per package versions (under build/).
+ap_root_cache() {
+  local key
+  key=$( (apt-cache policy initramfs-tools open-iscsi klibc-utils 2>/dev/null | grep Candidate
+          echo v1) | sha256sum | cut -c1-16)
+  echo "$PNB_TOP/build/adopt-cache/pi-root-$key.tar"
+}
+
+# ap_build_root DIR — the Pi's root in DIR (from the cache, else debootstrap into the cache).
+ap_build_root() {
+  local d=$1 cache
+  cache=$(ap_root_cache)
+  if [[ ! -s $cache ]]; then
+    need debootstrap
+    mkdir -p "${cache%/*}"
+    local b=$T/debootstrap
+    debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod bookworm "$b" \
+      http://deb.debian.org/debian >"$T/debootstrap.log" 2>&1 ||
+      { tail -5 "$T/debootstrap.log"; skip "debootstrap from the Debian mirror failed"; }
+    # what a Pi image does not need for this: documentation, locales, apt's caches
+    rm -rf "$b"/usr/share/doc/* "$b"/usr/share/locale/* "$b"/usr/share/man/* "$b"/var/cache/apt/* \
+      "$b"/var/lib/apt/lists/*
+    tar -C "$b" --numeric-owner -cpf "$cache.tmp" . && mv "$cache.tmp" "$cache"
+    rm -rf "$b"
+  fi
+  mkdir -p "$d"
+  tar -C "$d" --numeric-owner -xpf "$cache" || fail "unpacking the cached Pi root"
+}
+
+# ap_setup_pi DIR SERIAL MAC BOOTCONF — the Pi's own parts inside the root.
+ap_setup_pi() {
+  local r=$1 serial=$2 mac=$3 bootconf=$4 P="$PNB_TOP/tests/data/pi" kv
+  kv=$(uname -r)
+  mkdir -p "$r/usr/share/pnb-pi" "$r/lib/modules/$kv" "$r/boot/firmware" "$r/etc/NetworkManager/conf.d"
+  sed "s/^Serial.*/Serial\t\t: 10000000$serial/" "$P/cpuinfo-4b.txt" >"$r/usr/share/pnb-pi/cpuinfo"
+  echo "$mac" >"$r/usr/share/pnb-pi/mac"
+  cp "$P/otp-4b.txt" "$r/usr/share/pnb-pi/otp_dump"
+  cp "$P/blversion-2023.txt" "$r/usr/share/pnb-pi/bootloader_version"
+  cp "$bootconf" "$r/usr/share/pnb-pi/bootloader_config"
+  cat >"$r/usr/local/bin/vcgencmd" <<'SH'
+#!/bin/sh
+case "$1" in
+  otp_dump|bootloader_version|bootloader_config) exec cat "/usr/share/pnb-pi/$1" ;;
+  *) echo "error=1 error_msg=\"Command not registered\""; exit 255 ;;
+esac
+SH
+  cat >"$r/usr/local/bin/rpi-eeprom-config" <<'SH'
+#!/bin/sh
+[ "$1" = --apply ] && [ -f "$2" ] || { echo "usage: rpi-eeprom-config --apply FILE" >&2; exit 1; }
+cp "$2" /usr/share/pnb-pi/bootloader_config && echo "EEPROM update pending: reboot to apply"
+SH
+  chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config"
+  # the kernel's modules directory and config, as a Pi kernel package leaves them
+  printf 'CONFIG_RD_GZIP=y\nCONFIG_BLK_DEV_INITRD=y\nCONFIG_ISCSI_TCP=m\n' >"$r/boot/config-$kv"
+  # the boot partition: stand-in firmware and kernel, Raspberry Pi OS's config and cmdline
+  local f
+  for f in start4.elf fixup4.dat bcm2711-rpi-4-b.dtb kernel8.img bootcode.bin initramfs8; do
+    head -c $(( (RANDOM % 40 + 3) * 1024 )) /dev/urandom >"$r/boot/firmware/$f"
+  done
+  printf '[all]\narm_64bit=1\nauto_initramfs=1\ndtoverlay=vc4-kms-v3d\n' >"$r/boot/firmware/config.txt"
+  echo "console=serial0,115200 console=tty1 root=PARTUUID=5eed1234-02 rootfstype=ext4 fsck.repair=yes rootwait" \
+    >"$r/boot/firmware/cmdline.txt"
+}
+
+# ap_sshd NS ADDR ROOT — sshd in NS on ADDR:22 for the key $T/pikey, every login chrooted into
+# ROOT as described above. Writes $T/ssh_config for the client (known_hosts holds the host key:
+# checked as ssh checks it).
+ap_sshd() {
+  local ns=$1 addr=$2 r=$3
+  ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
+  ssh-keygen -q -t ed25519 -N '' -f "$T/pikey"
+  cat >"$T/pi-login" <<SH
+#!/bin/sh
+# one login to the Pi: a private mount namespace, chrooted into its root
+exec unshare --mount --propagation private sh -c '
+  r=\$1
+  mount -t proc proc "\$r/proc" || exit 255
+  mount --bind "\$r/usr/share/pnb-pi/cpuinfo" "\$r/proc/cpuinfo"
+  mount -t tmpfs -o mode=0755 pnb-sys "\$r/sys"
+  mkdir -p "\$r/sys/class/net/eth0" && cp "\$r/usr/share/pnb-pi/mac" "\$r/sys/class/net/eth0/address"
+  exec chroot "\$r" /usr/bin/env -i HOME=/root LANG=C \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/sh -c "\$SSH_ORIGINAL_COMMAND"
+' pi-login "$r"
+SH
+  chmod +x "$T/pi-login"
+  printf 'command="%s" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")" >"$T/authorized_keys"
+  cat >"$T/sshd_config" <<EOF
+Port 22
+ListenAddress $addr
+HostKey $T/hostkey
+PidFile $T/sshd.pid
+AuthorizedKeysFile $T/authorized_keys
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+LogLevel ERROR
+EOF
+  # its own /run (privilege separation directory): other tests' sshds make and remove /run/sshd
+  ip netns exec "$ns" unshare --mount --propagation private sh -c '
+    mount -t tmpfs -o mode=0755 pnb-run /run && mkdir -m 0755 /run/sshd || exit 1
+    exec /usr/sbin/sshd -D -e -f "$1"' sh "$T/sshd_config" 2>"$T/sshd.log" &
+  AP_SSHD=$!
+  on_exit "kill $AP_SSHD 2>/dev/null; wait $AP_SSHD 2>/dev/null"
+  printf '%s %s\n' "$addr" "$(cut -d' ' -f1,2 "$T/hostkey.pub")" >"$T/known_hosts"
+  cat >"$T/ssh_config" <<EOF
+Host *
+  IdentityFile $T/pikey
+  IdentitiesOnly yes
+  UserKnownHostsFile $T/known_hosts
+  GlobalKnownHostsFile /dev/null
+  LogLevel ERROR
+EOF
+  for _ in $(seq 50); do
+    ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q "$addr:22" && return 0
+    kill -0 "$AP_SSHD" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$T/sshd.log"; fail "sshd did not start"
+}
+
+# ap_lab — the boot lab (lab_boot_net) with the Pi's sshd on 10.77.0.60 in a namespace of its own
+# ($PIA) on the lab's switch, serving the root in $T/pi.
+ap_lab() {
+  lab_boot_net
+  lab_ns PIA pia; lab_plug "$SW" "$PIA" eth0 10.77.0.60/24
+  ap_sshd "$PIA" 10.77.0.60 "$T/pi"
+}
+
+# adopt ARGS… — pinetboot adopt of [pi "kitchen"] of $T/site.conf from the boot server's namespace.
+adopt() {
+  ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
+    --site "$T/site.conf" --pi kitchen "$@"
+}

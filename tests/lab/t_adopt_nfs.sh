@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# pinetboot adopt to an NFS root, against the same "Pi" as t_adopt.sh (a Debian root behind a
+# real sshd, adopt-pi.sh) whose EEPROM already network boots: the root lands in the Pi's NFS
+# directory with owners, modes, hard links, symlinks and xattrs as they were, fstab is the
+# export's, a directory adopt did not make is refused, and a virtual Pi 4 boots from the copied
+# boot files and the NFS root served by nfs-ganesha to stage 8.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lab.sh"
+. "$(dirname "$0")/adopt-pi.sh"
+need ssh ssh-keygen dnsmasq unshare chroot python3
+[[ -x /usr/sbin/sshd ]] || skip "openssh-server not installed"
+
+ap_build_root "$T/pi"
+ap_setup_pi "$T/pi" 5b154510 dc:a6:32:2e:f8:ed "$PNB_TOP/tests/data/pi/bootconf-net-mac.txt"
+# what a file-level copy must keep
+mkdir -p "$T/pi/srv/keep"
+echo data >"$T/pi/srv/keep/file"
+chown 1234:5678 "$T/pi/srv/keep/file"; chmod 4750 "$T/pi/srv/keep/file"
+ln "$T/pi/srv/keep/file" "$T/pi/srv/keep/hard"
+ln -s ../keep/file "$T/pi/srv/keep/sym"
+python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.pnb", b"kept")' "$T/pi/srv/keep/file" ||
+  skip "no user xattrs on $T"
+
+ap_lab
+
+mkdir -p "$T/tftp" "$T/nfs"
+cat >"$T/site.conf" <<EOF
+[server]
+interface = eth0
+address = 10.77.0.1/24
+dhcp = proxy
+tftp_root = $T/tftp
+root = nfs
+nfs_root = $T/nfs
+
+[pi "kitchen"]
+model = 4B
+serial = 5b154510
+mac = dc:a6:32:2e:f8:ed
+tftp_prefix = mac
+EOF
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+
+# a directory that is not empty and not adopt's is left alone
+mkdir -p "$T/nfs/kitchen" && echo mine >"$T/nfs/kitchen/notes"
+expect_exit 2 adopt --yes
+expect_grep "is not empty and adopt did not make it" "$T/out"
+rm -r "$T/nfs/kitchen"
+
+expect_exit 0 adopt --yes --json
+[[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
+python3 - "$T/out" <<'PY' || fail "--json progress"
+import json, sys
+ev = [json.loads(l) for l in open(sys.argv[1])]
+steps = {e["name"] for e in ev if e["event"] in ("done", "skip")}
+assert steps == {"readiness", "client", "root", "boot", "check", "order"}, steps
+assert any(e["event"] == "command" and "tar -C / --one-file-system" in e["text"] for e in ev)
+assert any(e["event"] == "skip" and e["name"] == "order" for e in ev)  # the EEPROM already tries the network
+PY
+r=$T/nfs/kitchen/srv/keep
+[[ $(stat -c '%u:%g %a %h' "$r/file") == "1234:5678 4750 2" ]] || fail "owner/mode/links: $(stat -c '%u:%g %a %h' "$r/file")"
+[[ $(stat -c %i "$r/file") == $(stat -c %i "$r/hard") ]] || fail "hard link not kept"
+[[ $(readlink "$r/sym") == ../keep/file ]] || fail "symlink not kept"
+[[ $(python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "user.pnb").decode())' "$r/file") == kept ]] ||
+  fail "xattr not kept"
+cmp "$T/nfs/kitchen/etc/fstab" "$T/exp/tftp/dc-a6-32-2e-f8-ed/fstab" || fail "fstab is not the export's"
+grep -q "root=/dev/nfs nfsroot=10.77.0.1:$T/nfs/kitchen" "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt" ||
+  fail "cmdline.txt: $(cat "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt")"
+
+# the adopted Pi boots from the NFS root
+lab_nfsd "$T/exp/nfs/pinetboot.exports"
+lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
+expect_exit 0 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i eth0 --timeout 60
+[[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
+expect_grep 'reached stage 8 "root in use"' "$T/out"
+exit 0

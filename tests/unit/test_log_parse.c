@@ -1,0 +1,327 @@
+/* Unit tests: the log parsers (capture/log_*.c) — each format's real line shapes become the
+ * decoders' events, with FILE:LINE frames, times from every prefix variant, and lines not
+ * understood counted and skipped. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture/log.h"
+
+struct rec {
+	enum pnb_event_kind kind;
+	uint8_t type;          /* DHCP message type, TFTP opcode, xfer end */
+	uint8_t mac[6];        /* chaddr / src / client */
+	char text[64];         /* filename, vendor class or menu text */
+	uint64_t frame;
+	long sec;
+	bool partial, menu;
+	uint32_t ip;           /* yiaddr / server / status */
+};
+
+static struct rec recs[64];
+static size_t n_recs;
+
+static void on_ev(const struct pnb_event *ev, void *user)
+{
+	(void)user;
+	if (n_recs == 64)
+		return;
+	struct rec *r = &recs[n_recs++];
+	memset(r, 0, sizeof(*r));
+	r->kind = ev->kind;
+	r->frame = ev->frame;
+	r->sec = (long)ev->ts.tv_sec;
+	switch (ev->kind) {
+	case EV_DHCP:
+		r->type = ev->u.dhcp.msg_type;
+		memcpy(r->mac, ev->u.dhcp.chaddr, 6);
+		r->partial = ev->u.dhcp.log_partial;
+		r->menu = ev->u.dhcp.has_pxe_menu;
+		r->ip = ev->u.dhcp.op == 2 ? ev->u.dhcp.server_id : 0;
+		if (ev->u.dhcp.has_pxe_menu)
+			snprintf(r->text, sizeof(r->text), "%.*s", ev->u.dhcp.pxe_menu_text.len,
+				 (const char *)ev->u.dhcp.pxe_menu_text.p);
+		else
+			snprintf(r->text, sizeof(r->text), "%.*s", ev->u.dhcp.vendor_class.len,
+				 (const char *)ev->u.dhcp.vendor_class.p);
+		break;
+	case EV_TFTP:
+		r->type = (uint8_t)ev->u.tftp.opcode;
+		memcpy(r->mac, ev->src_mac, 6);
+		snprintf(r->text, sizeof(r->text), "%.*s", ev->u.tftp.filename.len,
+			 (const char *)ev->u.tftp.filename.p);
+		break;
+	case EV_TFTP_XFER:
+		r->type = (uint8_t)ev->u.xfer.end;
+		memcpy(r->mac, ev->u.xfer.client_mac, 6);
+		snprintf(r->text, sizeof(r->text), "%s", ev->u.xfer.filename);
+		r->ip = ev->u.xfer.error_code;
+		break;
+	case EV_ISCSI:
+		r->type = ev->u.iscsi.opcode;
+		r->ip = (uint32_t)ev->u.iscsi.status_class << 8 | ev->u.iscsi.status_detail;
+		break;
+	case EV_RPC:
+		r->type = ev->u.rpc.reply;
+		r->ip = ev->u.rpc.status;
+		break;
+	case EV_NETCONSOLE:
+		memcpy(r->mac, ev->src_mac, 6);
+		snprintf(r->text, sizeof(r->text), "%.*s", ev->u.netconsole.line.len,
+			 (const char *)ev->u.netconsole.line.p);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Reads text as a log named name (through the set's stream entry), returns the set. */
+static struct log_set *run(const char *name, const char *text, const char *root)
+{
+	n_recs = 0;
+	struct log_set *s = log_set_new(on_ev, NULL, root);
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(f);
+	assert_int_equal(log_set_add_stream(s, f, name, true), 0);
+	log_set_pump(s, NULL);
+	log_set_finish(s);
+	return s;
+}
+
+static const struct rec *find(enum pnb_event_kind k, int nth)
+{
+	for (size_t i = 0; i < n_recs; i++)
+		if (recs[i].kind == k && nth-- == 0)
+			return &recs[i];
+	return NULL;
+}
+
+static const uint8_t pi4[6] = {0xdc, 0xa6, 0x32, 0x1c, 0x6a, 0x2a};
+
+static void test_dnsmasq_log_dhcp_proxy(void **state)
+{
+	(void)state;
+	const char *t =
+	    "Dec  7 12:42:57 dnsmasq-dhcp[9044]: 2773615725 available DHCP subnet: "
+	    "10.77.0.0/255.255.255.0\n"
+	    "Dec  7 12:42:57 dnsmasq-dhcp[9044]: 2773615725 vendor class: "
+	    "PXEClient:Arch:00000:UNDI:002001\n"
+	    "Dec  7 12:42:57 dnsmasq-dhcp[9044]: 2773615725 PXE(eth0) dc:a6:32:1c:6a:2a proxy\n"
+	    "Dec  7 12:42:57 dnsmasq-dhcp[9044]: 2773615725 tags: pinetboot, known, eth0\n"
+	    "Dec  7 12:42:58 dnsmasq-dhcp[9044]: 2773615725 broadcast response\n"
+	    "Dec  7 12:42:58 dnsmasq-dhcp[9044]: 2773615725 sent size:  1 option: 53 message-type  "
+	    "2\n"
+	    "Dec  7 12:42:58 dnsmasq-dhcp[9044]: 2773615725 sent size:  4 option: 54 "
+	    "server-identifier  10.77.0.1\n"
+	    "Dec  7 12:42:58 dnsmasq-dhcp[9044]: 2773615725 sent size: 35 option: 43 vendor-encap  "
+	    "06:01:03:0a:04:00:50:58:45:09:17:00:00:14...\n"
+	    "Dec  7 12:42:59 dnsmasq-tftp[9044]: file /srv/tftp/511e57f7/start4.elf not found for "
+	    "10.77.0.108\n"
+	    "Dec  7 12:42:59 dnsmasq-tftp[9044]: error 0 Early terminate received from 10.77.0.108\n"
+	    "Dec  7 12:42:59 dnsmasq-tftp[9044]: sent /srv/tftp/511e57f7/start4.elf to 10.77.0.108\n"
+	    "Dec  7 12:43:00 dnsmasq-tftp[9044]: sent /srv/tftp/511e57f7/start4.elf to 10.77.0.108\n"
+	    "Dec  7 12:43:00 dnsmasq[9044]: query[A] example.com from 10.77.0.9\n";
+	struct log_set *s = run("dnsmasq.log", t, "/srv/tftp");
+	const struct rec *d = find(EV_DHCP, 0), *o = find(EV_DHCP, 1);
+	assert_non_null(d);
+	assert_non_null(o);
+	assert_int_equal(d->type, 1);
+	assert_memory_equal(d->mac, pi4, 6);
+	assert_string_equal(d->text, "PXEClient:Arch:00000:UNDI:002001");
+	assert_int_equal(o->type, 2);
+	assert_int_equal(o->ip, 0x0a4d0001);
+	assert_true(o->partial); /* option 43 shown cut: its menu is not known */
+	assert_int_equal(o->sec - d->sec, 1); /* the reply leaves at "broadcast response" */
+	char ref[64];
+	assert_true(log_frame_ref(s, o->frame, ref, sizeof(ref)));
+	assert_string_equal(ref, "dnsmasq.log:3");
+	const struct rec *rrq = find(EV_TFTP, 0), *x = find(EV_TFTP_XFER, 0);
+	assert_string_equal(rrq->text, "511e57f7/start4.elf");
+	assert_memory_equal(rrq->mac, pi4, 6); /* the Pi of the last boot offer: noted */
+	assert_int_equal(x->type, XFER_ERROR);
+	assert_int_equal(x->ip, 1);
+	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_ABORTED); /* the tsize probe */
+	assert_int_equal(find(EV_TFTP_XFER, 2)->type, XFER_COMPLETE);
+	struct log_stats st;
+	log_set_stats(s, &st);
+	assert_int_equal(st.lines, 13);
+	assert_int_equal(st.skipped, 1); /* the DNS query */
+	assert_true(log_set_note_count(s) >= 2); /* no year; the IP's MAC guessed */
+	log_set_free(s);
+}
+
+/* One DHCPACK in every prefix people paste: the same event, the same second. */
+static void test_prefix_variants(void **state)
+{
+	(void)state;
+	static const char *const v[] = {
+	    "Dec  7 12:00:05 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a pi\n",
+	    "Dec  7 12:00:05 dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a pi\n",
+	    "Dec 07 12:00:05.123456 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 "
+	    "dc:a6:32:1c:6a:2a\n",
+	    "Dec  7 12:00:05 boot dnsmasq-dhcp: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a\n",
+	    "2026-12-07T12:00:05+0000 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 "
+	    "dc:a6:32:1c:6a:2a\n",
+	    "2026-12-07T12:00:05.5+00:00 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 "
+	    "dc:a6:32:1c:6a:2a\n",
+	    "{\"__REALTIME_TIMESTAMP\" : \"1796644805000000\", \"SYSLOG_IDENTIFIER\" : "
+	    "\"dnsmasq-dhcp\", \"MESSAGE\" : \"DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a\"}\n",
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		setenv("TZ", "UTC", 1);
+		struct log_set *s = run("x", v[i], NULL);
+		const struct rec *a = find(EV_DHCP, 0);
+		assert_non_null(a);
+		assert_int_equal(a->type, 5);
+		assert_memory_equal(a->mac, pi4, 6);
+		assert_int_equal(a->sec % 86400, 12 * 3600 + 5);
+		log_set_free(s);
+	}
+}
+
+static void test_pi4_uart(void **state)
+{
+	(void)state;
+	const char *t = "Boot mode: NETWORK (02) order f21\n"
+			"NET_BOOT: dc:a6:32:1c:6a:2a wait for link TFTP: 0.0.0.0\n"
+			"LINK STATUS: speed: 1000 full duplex\n"
+			"Link ready\n"
+			"DHCP src: 00:15:5d:01:02:06 192.168.1.3\n"
+			"OPTIONS:-\n"
+			"\top: 53 len:   1 DHCP recv OFFER (2) expect OFFER\n"
+			"\top: 54 len:   4 192.168.1.3\n"
+			"\top: 43 len:  32 \n"
+			"\t\tPXE op:  6 len:   1 \n"
+			"\t\tPXE op:  9 len:  20 \n"
+			"00000000  52 61 73 70 62 65 72 72  79 20 50 69 20 42 6f 6f |Raspberry Pi Boo|\n"
+			"00000010  74 ff ff 1b                                      |t...            |\n"
+			"NET 192.168.1.17 255.255.255.0 gw 0.0.0.0 tftp 192.168.1.3\n"
+			"TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 511e57f7/start4.elf\n"
+			"TFTP 1: File not found\n"
+			"TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 start4.elf\n"
+			"TFTP 1: file /srv/tftp/start4.elf not found\n"
+			"Firmware not found\n";
+	struct log_set *s = run("uart.txt", t, NULL);
+	assert_int_equal(find(EV_DHCP, 0)->type, 1);
+	const struct rec *o = find(EV_DHCP, 1);
+	assert_non_null(o);
+	assert_int_equal(o->type, 2);
+	assert_true(o->menu);
+	assert_string_equal(o->text, "Raspberry Pi Boot");
+	assert_string_equal(find(EV_TFTP, 0)->text, "511e57f7/start4.elf");
+	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_ERROR);
+	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_ERROR);
+	const struct rec *n = find(EV_NETCONSOLE, 2);
+	assert_non_null(n);
+	struct log_stats st;
+	log_set_stats(s, &st);
+	assert_int_equal(st.skipped, 0);
+	log_set_free(s);
+}
+
+static void test_pi3_uart_and_kernel(void **state)
+{
+	(void)state;
+	const char *t =
+	    "Raspberry Pi Bootcode\n"
+	    "Initialise ethernet with MAC b8:27:eb:77:df:95\n"
+	    "Sending DHCP request\n"
+	    "Waiting for dhcp_reply\n"
+	    "ARP request: my IP addr 192.168.2.196 my eth_addr b8:27:eb:77:df:95 ARP for addr "
+	    "192.168.2.1\n"
+	    "Read File: config.txt, 1784 (bytes)\n"
+	    "MESS:00:00:19.050536:0: brfs: File read: /mfs/sd/kernel7.img\n"
+	    "[    3.101234] IP-Config: Got DHCP answer from 192.168.2.1, my address is 192.168.2.196\n"
+	    "[    3.200000] iscsistart: initiator reported error (24 - iSCSI login failed due to "
+	    "authorization failure)\n"
+	    "[    4.000000] Root-NFS: Server returned error -13 while mounting /srv/nfs/pi\n";
+	struct log_set *s = run("console.txt", t, NULL);
+	assert_int_equal(find(EV_DHCP, 0)->type, 1);
+	assert_non_null(find(EV_ARP, 0));
+	assert_string_equal(find(EV_TFTP, 0)->text, "config.txt");
+	assert_string_equal(find(EV_TFTP, 1)->text, "kernel7.img");
+	const struct rec *k = find(EV_DHCP, 1);
+	assert_string_equal(k->text, "Linux ipconfig");
+	assert_int_equal(find(EV_DHCP, 2)->type, 5);
+	assert_int_equal(find(EV_ISCSI, 1)->ip, 0x0201);
+	const struct rec *m = find(EV_RPC, 1);
+	assert_int_equal(m->type, 1);
+	assert_int_equal(m->ip, 13);
+	log_set_free(s);
+}
+
+static void test_other_daemons_and_tcpdump(void **state)
+{
+	(void)state;
+	const char *t =
+	    "Dec  7 12:00:01 srv dhcpd[99]: DHCPDISCOVER from dc:a6:32:1c:6a:2a via eth0\n"
+	    "Dec  7 12:00:01 srv dhcpd[99]: DHCPOFFER on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
+	    "Dec  7 12:00:02 srv dhcpd[99]: DHCPREQUEST for 10.0.0.5 (10.0.0.1) from "
+	    "dc:a6:32:1c:6a:2a via eth0\n"
+	    "Dec  7 12:00:02 srv dhcpd[99]: DHCPACK on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
+	    "Dec  7 12:00:03 srv in.tftpd[100]: RRQ from 10.0.0.5 filename start4.elf\n"
+	    "Dec  7 12:00:03 srv in.tftpd[101]: RRQ from 10.0.0.5 filename fixup4.dat\n"
+	    "Dec  7 12:00:03 srv in.tftpd[101]: sending NAK (1, File not found) to 10.0.0.5\n"
+	    "2026-12-07 12:00:04.123 INFO  [kea-dhcp4.packets/7.1] DHCP4_PACKET_SEND [hwtype=1 "
+	    "dc:a6:32:1c:6a:2a], cid=[no info], tid=0x1: trying to send packet DHCPOFFER (type 2) "
+	    "from 10.0.0.1:67 to 10.0.0.5:68 on interface eth0\n"
+	    "12:00:05.000001 IP 10.0.0.5.49152 > 10.0.0.1.69:  48 RRQ \"cmdline.txt\" octet tsize 0\n"
+	    "this line is not a log line at all\n";
+	struct log_set *s = run("mixed.log", t, NULL);
+	assert_int_equal(find(EV_DHCP, 1)->type, 2);
+	assert_int_equal(find(EV_DHCP, 3)->type, 5);
+	assert_string_equal(find(EV_TFTP, 0)->text, "start4.elf");
+	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_COMPLETE);
+	assert_string_equal(find(EV_TFTP_XFER, 1)->text, "fixup4.dat");
+	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_ERROR);
+	assert_int_equal(find(EV_DHCP, 4)->type, 2); /* Kea */
+	assert_string_equal(find(EV_TFTP, 2)->text, "cmdline.txt");
+	struct log_stats st;
+	log_set_stats(s, &st);
+	assert_int_equal(st.skipped, 1);
+	log_set_free(s);
+}
+
+/* Two logs are merged by time, whatever order they were given in. */
+static void test_merge(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	n_recs = 0;
+	struct log_set *s = log_set_new(on_ev, NULL, NULL);
+	const char *a = "2026-12-07T12:00:03+0000 h dnsmasq-dhcp[1]: DHCPACK(eth0) 10.0.0.5 "
+			"dc:a6:32:1c:6a:2a\n";
+	const char *b = "2026-12-07T12:00:01+0000 h dnsmasq-dhcp[1]: DHCPDISCOVER(eth0) "
+			"dc:a6:32:1c:6a:2a\n"
+			"2026-12-07T12:00:02+0000 h dnsmasq-dhcp[1]: DHCPOFFER(eth0) 10.0.0.5 "
+			"dc:a6:32:1c:6a:2a\n";
+	log_set_add_stream(s, fmemopen((void *)a, strlen(a), "r"), "a", true);
+	log_set_add_stream(s, fmemopen((void *)b, strlen(b), "r"), "b", true);
+	struct timeval until = {1796644802, 0};
+	log_set_pump(s, &until);
+	assert_int_equal(n_recs, 2);
+	log_set_pump(s, NULL);
+	assert_int_equal(n_recs, 3);
+	assert_int_equal(recs[0].type, 1);
+	assert_int_equal(recs[1].type, 2);
+	assert_int_equal(recs[2].type, 5);
+	log_set_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
+	    cmocka_unit_test(test_prefix_variants),
+	    cmocka_unit_test(test_pi4_uart),
+	    cmocka_unit_test(test_pi3_uart_and_kernel),
+	    cmocka_unit_test(test_other_daemons_and_tcpdump),
+	    cmocka_unit_test(test_merge),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
