@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -45,6 +47,20 @@ int provision_ext_uuid(const char *path, uint64_t offset, char out[40])
 	return 0;
 }
 
+
+/* The size of path when it is a block device (0 = it is one); -1 for anything else. */
+static int block_size(const char *path, uint64_t *size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = ioctl(fd, BLKGETSIZE64, size) == 0 ? 0 : -1;
+	close(fd);
+	return rc;
+}
 
 /* Grows the last partition to the end of the file and its ext filesystem to fill it. */
 static int grow_root(const char *backing, struct provision_result *r, char *err, size_t errlen)
@@ -279,7 +295,25 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 		return -1;
 	}
 	r->size = r->flash.image_size;
-	if (p->size > r->size) {
+	uint64_t dev = 0;
+	if (block_size(p->backing, &dev) == 0) {
+		/* a block device (a ZFS zvol, an LVM volume): its size is set where it was made;
+		 * truncate() cannot change it, so the root grows to its end */
+		if (p->size > dev) {
+			snprintf(err, errlen,
+				 "%s holds %llu bytes, less than size = %llu: grow the volume first "
+				 "(zfs set volsize=…, lvextend) or lower size",
+				 p->backing, (unsigned long long)dev, (unsigned long long)p->size);
+			return -1;
+		}
+		if (dev > r->size) {
+			r->size = dev;
+			if (grow_root(p->backing, r, err, errlen) < 0)
+				return -1;
+			return fill_tftp(s, p, p->backing, r->tftp_dir, r, err, errlen);
+		}
+	}
+	if (p->size > r->size && dev == 0) {
 		if (truncate(p->backing, (off_t)p->size) < 0) {
 			snprintf(err, errlen, "cannot grow %s to %llu bytes: %s", p->backing,
 				 (unsigned long long)p->size, strerror(errno));

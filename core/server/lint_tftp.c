@@ -281,3 +281,26 @@ void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps)
 		check_bootcode(pi3, top, ps);
 	free(top);
 }
+
+void lint_initramfs(const struct site *s, const char *root, struct problems *ps)
+{
+	if (!s->tftp_root)
+		return;
+	char *top = lint_under_root(root, s->tftp_root);
+	for (size_t i = 0; i < s->n_pis; i++) {
+		const struct pi *p = &s->pis[i];
+		char name[PI_TFTP_DIR_MAX];
+		if (!pi_tftp_dir_name(p, name))
+			continue;
+		char *dir = xasprintf("%s/%s", top, name);
+		char *section = xasprintf("[pi \"%s\"]", p->name);
+		struct pi_files f;
+		pi_files_init(&f, p, dir);
+		if (is_dir(dir) && has_kernel(dir, &f))
+			check_initramfs(s, p, &f, dir, section, ps);
+		pi_files_done(&f);
+		free(section);
+		free(dir);
+	}
+	free(top);
+}

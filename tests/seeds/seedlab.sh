@@ -97,8 +97,15 @@ sl_setup() {
   return 0
 }
 
-# sl_lint — lint --root over the export installed at its system paths: no error, no warning.
+# sl_sysroot — $T/sysroot: the export installed at its system paths, for lint --root.
+# sl_lint — lint --root over it: no error, no warning.
 sl_lint() {
+  sl_sysroot
+  expect_exit 0 "$PINETBOOT" lint "$T/site.conf" --root "$T/sysroot"
+  if grep -q 'warning' "$T/out" "$T/err"; then cat "$T/out" "$T/err"; fail "lint warns about the seed's working setup"; fi
+  return 0
+}
+sl_sysroot() {
   local r=$T/sysroot
   rm -rf "$r"; mkdir -p "$r/etc/dnsmasq.d" "$r/etc/dhcp" "$r/etc/exports.d" "$r/etc/tgt/conf.d" "$r$T"
   cp "$T/exp/dnsmasq.d/pinetboot.conf" "$r/etc/dnsmasq.d/"
@@ -106,9 +113,6 @@ sl_lint() {
   [[ -f "$T/exp/iscsi/tgt-pinetboot.conf" ]] && cp "$T/exp/iscsi/tgt-pinetboot.conf" "$r/etc/tgt/conf.d/pinetboot.conf"
   [[ -f "$T/exp/nfs/pinetboot.exports" ]] && cp "$T/exp/nfs/pinetboot.exports" "$r/etc/exports.d/"
   ln -s "$T/tftp" "$r$T/tftp"; ln -s "$T/nfs" "$r$T/nfs"
-  expect_exit 0 "$PINETBOOT" lint "$T/site.conf" --root "$r"
-  if grep -q 'warning' "$T/out" "$T/err"; then cat "$T/out" "$T/err"; fail "lint warns about the seed's working setup"; fi
-  return 0
 }
 
 # sl_boot NAME MAC KERNEL [INITRAMFS] — the Pi NAME boots to stage 8 loading KERNEL (and

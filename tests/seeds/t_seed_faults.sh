@@ -18,8 +18,7 @@ lab_boot_net
 sl_setup 000 raspbian2019
 D=$T/tftp/a1b2c3d4
 sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 30 "$@"; }
-lint_root() { sl_lint_tree; "$PINETBOOT" lint "$T/site.conf" --root "$T/sysroot" >"$T/lint" 2>&1; }
-sl_lint_tree() { sl_lint >/dev/null 2>&1 || true; }
+lint_root() { sl_sysroot; "$PINETBOOT" lint "$T/site.conf" --root "$T/sysroot" >"$T/lint" 2>&1; }
 
 # stage 5: the user's initramfs line names a file that is not there
 mv "$D/initrd.img-4.19.57-v7+" "$T/saved-initrd"
@@ -40,7 +39,7 @@ python3 "$PNB_TOP/tests/lab/mkinitramfs.py" "$D/initrd.img-4.19.57-v7+" tools-st
 lint_root; expect_grep "initrd.img-4.19.57-v7+: \[pi \"rpi-blog\"\] initramfs: the initramfs config.txt loads cannot log in to the iSCSI root: it has neither iscsistart" "$T/lint"
 expect_exit 1 sim --pi rpi-blog
 expect_grep 'stopped at stage 7 "root login": the initramfs initrd.img-4.19.57-v7+ cannot log in to iSCSI: it has neither iscsistart.*\[no-iscsi-syn\]' "$T/out"
-expect_grep 'fix: on the Pi: apt install open-iscsi, touch /etc/iscsi/iscsi.initramfs, update-initramfs -u' "$T/out"
+expect_grep 'Fix: on the Pi: apt install open-iscsi, touch /etc/iscsi/iscsi.initramfs, update-initramfs -u' "$T/out"
 cp "$T/saved-initrd" "$D/initrd.img-4.19.57-v7+"
 echo "fault: stock initramfs -> stage 7"
 
