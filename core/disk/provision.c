@@ -191,12 +191,12 @@ static void boot_files_note(const struct site *s, const struct pi *p, const char
 	config_txt_parse(cfg ? cfg : "", &b, &ct);
 	const char *k[4];
 	size_t nk = config_txt_kernels(&ct, p->model, k), i = 0;
-	for (char *kp = NULL; i < nk; i++, free(kp)) {
-		kp = xasprintf("%s/%s", dir, k[i]);
-		if (access(kp, F_OK) == 0) {
-			free(kp);
+	for (; i < nk; i++) { /* the kernel the firmware takes: the first that is there */
+		char *kp = xasprintf("%s/%s", dir, k[i]);
+		bool there = access(kp, F_OK) == 0;
+		free(kp);
+		if (there)
 			break;
-		}
 	}
 	bool automatic;
 	char *ird = config_txt_initramfs(&ct, k[i < nk ? i : 0], &automatic);

@@ -393,11 +393,12 @@ static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 	} else if (!strncasecmp(t, "initiator-name", 14) && c->tgt_pi) {
 		c->tgt_acl = true;
 		c->tgt_acl_ok |= iqn_equal(str_trim(t + 14), c->tgt_pi->initiator);
-	} else if (!strncasecmp(t, "initiator-address", 17) && c->tgt_pi &&
-		   (c->tgt_any_addr = true) && !c->tgt_addr[0] &&
-		   strcmp(str_trim(t + 17), "0.0.0.0/32") != 0) {
+	} else if (!strncasecmp(t, "initiator-address", 17) && c->tgt_pi) {
+		c->tgt_any_addr = true;
 		/* 0.0.0.0/32 (what pinetboot writes) only keeps tgt-admin from binding ALL */
-		snprintf(c->tgt_addr, sizeof(c->tgt_addr), "%s", str_trim(t + 17));
+		const char *a = str_trim(t + 17);
+		if (!c->tgt_addr[0] && strcmp(a, "0.0.0.0/32") != 0)
+			snprintf(c->tgt_addr, sizeof(c->tgt_addr), "%s", a);
 	} else if (!strncasecmp(t, "incominguser", 12)) {
 		c->tgt_chap = true;
 	} else if (!strncasecmp(t, "lun", 3) && isspace((unsigned char)t[3])) {
