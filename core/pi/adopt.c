@@ -39,6 +39,8 @@ void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
 		t = NULL;
 	va_end(ap);
 	struct adopt_event e = {k, a->cur, t ? t : "", 0, 0};
+	if (k == ADOPT_EV_SKIP)
+		a->skipped = true;
 	if (a->o->event)
 		a->o->event(&e, a->o->ud);
 	free(t);
@@ -254,8 +256,8 @@ static void untar_progress(uint64_t bytes, uint64_t entries, void *ud)
 		adopt_test_kill("root-stream");
 }
 
-int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, char *err,
-		       size_t errlen)
+int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, bool plain_only,
+		       char *err, size_t errlen)
 {
 	show(a, script);
 	if (a->o->dry_run)
@@ -270,7 +272,7 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, cha
 		return -1;
 	}
 	struct untar_ud ud = {a};
-	int rc = rootcopy_untar(fd, dir, untar_progress, &ud, err, errlen);
+	int rc = rootcopy_untar(fd, dir, plain_only, untar_progress, &ud, err, errlen);
 	close(fd);
 	int st = runcmd_wait(pid);
 	if (st != 0 && rc == 0) {
@@ -429,8 +431,11 @@ static int step_readiness(struct adopt *a)
 	}
 	(void)files;
 	char *fdir = pi_facts_default_dir(a->o->site_path, a->p->name);
-	if (!a->o->dry_run && pi_facts_save_dir(&f, fdir) == 0)
+	if (!a->o->dry_run && pi_facts_save_dir(&f, fdir) == 0) {
+		/* and how it was reached: the wizard's Readiness step offers Adopt for it */
+		pi_facts_save_ssh(fdir, a->o->dest);
 		adopt_emit(a, ADOPT_EV_INFO, "what the Pi said is kept in %s (check --facts reads it)", fdir);
+	}
 	free(fdir);
 	if (bad && !r.bad_input)
 		adopt_emit(a, ADOPT_EV_FAIL, "the Pi does not match [pi \"%s\"] of %s, or cannot be "
@@ -693,7 +698,6 @@ static int load(struct adopt *a)
 {
 	struct problems ps;
 	problems_init(&ps);
-	site_init(&a->s);
 	int rc = profile_load(a->o->site_path, &a->s, &ps);
 	if (rc == 0) {
 		char *sec = secrets_path_for(a->o->site_path);
@@ -765,12 +769,13 @@ int adopt_run(const struct adopt_opts *o)
 			continue;
 		}
 		adopt_emit(&a, ADOPT_EV_STEP, "%s", what[i]);
+		a.skipped = false;
 		rc = run[i](&a);
 		if (rc == 0) {
 			a.done[i] = true;
 			if (adopt_state_save(&a) < 0)
 				rc = 2;
-			else
+			else if (!a.skipped) /* a skip already said how it ended */
 				adopt_emit(&a, ADOPT_EV_DONE, "%s", o->dry_run ? "(dry run: nothing changed)" : "done");
 		}
 	}

@@ -23,22 +23,7 @@ python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.pnb", b"kept")' "$T/pi
 
 ap_lab
 
-mkdir -p "$T/tftp" "$T/nfs"
-cat >"$T/site.conf" <<EOF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = nfs
-nfs_root = $T/nfs
-
-[pi "kitchen"]
-model = 4B
-serial = 5b154510
-mac = dc:a6:32:2e:f8:ed
-tftp_prefix = mac
-EOF
+ap_site_nfs 10.77.0.1
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 
 # a directory that is not empty and not adopt's is left alone
@@ -46,6 +31,11 @@ mkdir -p "$T/nfs/kitchen" && echo mine >"$T/nfs/kitchen/notes"
 expect_exit 2 adopt --yes
 expect_grep "is not empty and adopt did not make it" "$T/out"
 rm -r "$T/nfs/kitchen"
+# a boot file that is a link (a FAT has none; TFTP would serve what it points at) is refused
+ln -s /etc/shadow "$T/pi/boot/firmware/overlays.txt"
+expect_exit 2 adopt --yes
+expect_grep 'refused "./overlays.txt": boot files are plain files' "$T/out"
+rm "$T/pi/boot/firmware/overlays.txt"
 
 expect_exit 0 adopt --yes --json
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
