@@ -215,14 +215,13 @@ static void server_files(struct files_state *f)
 				 "/etc/dnsmasq.d/pinetboot.conf", "dnsmasq");
 	render_site_file(f, T_DHCPD, "dhcp/dhcpd-pinetboot.conf", 0644,
 			 s->dhcp == DHCP_ISC ? RENDER_DHCPD_FRAGMENT : NULL, "isc-dhcp");
-	{
-		/* dhcpd reads only dhcpd.conf: without this line the fragment does nothing (exported
-		 * always, like the fragment; installed with dhcp = isc) */
+	if (s->dhcp == DHCP_ISC) {
+		/* dhcpd reads only dhcpd.conf: without this line the fragment does nothing */
 		struct sbuf b;
 		sbuf_init(&b);
 		sbuf_add(&b, "# pinetboot: the Pis' hosts and boot options\n" RENDER_DHCPD_INCLUDE "\n");
 		struct rendered_file *r = add_file(f, "dhcp/dhcpd.conf-include", &b, 0644);
-		r->install_path = s->dhcp == DHCP_ISC ? xstrdup(RENDER_DHCPD_CONF) : NULL;
+		r->install_path = xstrdup(RENDER_DHCPD_CONF);
 		r->daemon = "isc-dhcp";
 		r->merge_include = true;
 	}
