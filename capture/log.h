@@ -36,7 +36,9 @@ struct log_set;
  * The caller owns the set: free with log_set_free. */
 struct log_set *log_set_new(pnb_event_fn fn, void *user, const char *tftp_root);
 void log_set_free(struct log_set *s);
-/* Adds a log: a path, or "-" for stdin. Returns 0, or -1 with err filled. */
+/* Adds a log: a path, "-" for stdin, or ssh://USER@HOST[:PORT]/journal/UNIT (that unit's
+ * journal on the boot server, followed over ssh; PINETBOOT_SSH names another ssh program).
+ * Returns 0, or -1 with err filled. */
 int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen);
 /* Adds an already open stream under a display name (tests, remote sources); the set closes
  * it when close_it. */
@@ -52,6 +54,10 @@ uint64_t log_set_pump_ready(struct log_set *s);
 int log_set_fd(const struct log_set *s, size_t i);
 /* End of input: transactions still open (a dnsmasq reply block, a UART offer dump) end now. */
 void log_set_finish(struct log_set *s);
+/* The time of the last line of any log (understood or not): a log that goes on after a Pi
+ * went quiet shows the silence (rsyslog's "-- MARK --" lines are for that). False when no
+ * line had a time. */
+bool log_set_end_time(const struct log_set *s, struct timeval *out);
 /* "FILE:LINE" for a log frame; false (out untouched) for a pcap frame. */
 bool log_frame_ref(const struct log_set *s, uint64_t frame, char *out, size_t n);
 /* Totals over every log, and per log. */

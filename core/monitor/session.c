@@ -274,6 +274,8 @@ void session_event(struct session *s, const struct pnb_event *ev)
 {
 	note_time(s, &ev->ts);
 	take_event(s, ev);
+	if (!s->jp && !s->tp)
+		return; /* -q: nothing printed, no FILE:LINE to format */
 	char ref[300];
 	const char *origin = s->cur_origin;
 	if (s->ls && log_frame_ref(s->ls, ev->frame, ref, sizeof(ref)))
@@ -462,6 +464,11 @@ void session_finish(struct session *s)
 	if (s->ls && !(s->live && s->stopped)) {
 		log_set_pump(s->ls, NULL);
 		log_set_finish(s->ls);
+		/* Lines after a Pi's last event show it was quiet until then (or, after a panic,
+		 * for good): the silence rules see that time pass. */
+		struct timeval end;
+		if (!s->live && log_set_end_time(s->ls, &end))
+			diag_tick(s->diag, end);
 	}
 	decoder_finish(s->dec);
 	diag_finish(s->diag);

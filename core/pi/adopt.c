@@ -18,7 +18,9 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 #include "core/disk/rootcopy.h"
+#include "core/base/bgjob.h"
 #include "core/lab/iscsi_check.h"
+#include "core/lab/vpi.h"
 #include "core/pi/adopt_int.h"
 #include "core/pi/bootconf.h"
 #include "core/site/secrets.h"
@@ -522,6 +524,71 @@ static int step_client(struct adopt *a)
 
 /* ---- step 5: the new root, checked the way the Pi will use it ---- */
 
+struct sim {
+	struct adopt *a;
+	struct vpi *v;
+	char *err;
+};
+
+/* What `pinetboot simulate` does, on a thread of its own: vpi_net_up moves the calling thread
+ * into the virtual Pi's namespace. */
+static void sim_run(void *arg)
+{
+	struct sim *x = arg;
+	struct vpi_opts o = {.timeout = 60};
+	x->v = vpi_new(&x->a->s, x->a->p, x->a->s.interface, &o, &x->err);
+	if (!x->v)
+		return;
+	if (vpi_net_up(x->v, &x->err) == 0)
+		vpi_run(x->v);
+	if (x->v->raw >= 0) {
+		close(x->v->raw);
+		x->v->raw = -1;
+	}
+	iscsi_check_free(x->v->ic); /* the iSCSI logout needs the Pi's link */
+	x->v->ic = NULL;
+	vpi_local_down(x->v);
+}
+
+/* Where the server is this host (its interface holds an address here): a virtual Pi of this
+ * model boots from what adopt wrote, through the daemons running now. */
+static int simulate_here(struct adopt *a)
+{
+	if (a->o->no_simulate || !vpi_iface_is_local(a->s.interface)) {
+		adopt_emit(a, ADOPT_EV_INFO, "%s: pinetboot simulate --site %s --pi %s -i IFACE from a "
+					     "machine on the Pi's LAN boots it virtually",
+			   a->o->no_simulate ? "no virtual Pi (--no-simulate)"
+					     : "the server is not this host",
+			   a->o->site_path, a->p->name);
+		return 0;
+	}
+	adopt_emit(a, ADOPT_EV_COMMAND, "pinetboot simulate --site %s --pi %s -i %s", a->o->site_path,
+		   a->p->name, a->s.interface);
+	struct sim x = {a, NULL, NULL};
+	struct bgjob *j = bgjob_start(sim_run, &x);
+	if (!j) {
+		adopt_emit(a, ADOPT_EV_FAIL, "cannot start the virtual Pi's thread");
+		return 2;
+	}
+	bgjob_join(j);
+	int rc = 0;
+	if (!x.v || x.err) {
+		adopt_emit(a, ADOPT_EV_FAIL, "the virtual Pi could not start: %s", x.err ? x.err : "?");
+		rc = 1;
+	} else if (x.v->reached == STAGE_ROOT_IN_USE)
+		adopt_emit(a, ADOPT_EV_INFO, "a virtual %s reached stage 8 \"root in use\"",
+			   model_info(a->p->model)->long_name);
+	else {
+		adopt_emit(a, ADOPT_EV_FAIL, "a virtual Pi stopped at stage %d \"%s\": %s%s%s", x.v->failed,
+			   boot_stage_names[x.v->failed], x.v->cause ? x.v->cause : "",
+			   x.v->fix ? "; " : "", x.v->fix ? x.v->fix : "");
+		rc = 1;
+	}
+	vpi_free(x.v);
+	free(x.err);
+	return rc;
+}
+
 static int step_check(struct adopt *a)
 {
 	if (a->o->dry_run) {
@@ -549,7 +616,7 @@ static int step_check(struct adopt *a)
 			adopt_emit(a, ADOPT_EV_FAIL, "%s lacks %s", a->p->nfs_path,
 				   !ok ? "/etc/fstab" : "an init (/sbin/init, /bin/sh)");
 		free(fst);
-		return ok && found ? 0 : 1;
+		return ok && found ? simulate_here(a) : 1;
 	}
 	struct iscsi_check_opts io;
 	char *hold[ICHECK_HOLD] = {0}, *err = NULL;
@@ -571,7 +638,7 @@ static int step_check(struct adopt *a)
 	iscsi_check_free(c);
 	for (int i = 0; i < ICHECK_HOLD; i++)
 		free(hold[i]);
-	return rc ? 1 : 0;
+	return rc ? 1 : simulate_here(a);
 }
 
 /* ---- step 6: boot order, last ---- */
