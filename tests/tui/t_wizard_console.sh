@@ -37,7 +37,7 @@ for size in 80x24 120x40; do
   tmux_wait "Next: Tab or 4: review"
   tmux_expect_no "DHCP range"
   tmux_keys Enter
-  tmux_wait "full"
+  tmux_wait "your router keeps handing out addresses"   # each choice says what it means
   tmux_keys Down Enter           # full
   tmux_wait "DHCP range"
   tmux_wait "[modified]"
