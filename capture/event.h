@@ -80,6 +80,11 @@ struct ev_dhcp {
 						    or only their first bytes (dnsmasq without
 						    log-dhcp, or its "..."): an option absent here
 						    may have been sent */
+	bool log_opt43;                          /* the log says option 43 was sent (a dnsmasq
+						    PXE reply) without showing it */
+	uint8_t log_menu_len;                    /* bytes of menu text PXE sub-option 9 holds (its
+						    length less type and length bytes) when the log
+						    shows that but not the text (0 = unknown) */
 };
 
 /* ---- ARP ---- */

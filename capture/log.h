@@ -52,6 +52,10 @@ uint64_t log_set_pump_ready(struct log_set *s);
 int log_set_fd(const struct log_set *s, size_t i);
 /* End of input: transactions still open (a dnsmasq reply block, a UART offer dump) end now. */
 void log_set_finish(struct log_set *s);
+/* The time of the last line of any log (understood or not): a log that goes on after a Pi
+ * went quiet shows the silence (rsyslog's "-- MARK --" lines are for that). False when no
+ * line had a time. */
+bool log_set_end_time(const struct log_set *s, struct timeval *out);
 /* "FILE:LINE" for a log frame; false (out untouched) for a pcap frame. */
 bool log_frame_ref(const struct log_set *s, uint64_t frame, char *out, size_t n);
 /* Totals over every log, and per log. */

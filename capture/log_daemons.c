@@ -23,13 +23,13 @@ static int dhcp_type(const char **p)
 	return -1;
 }
 
-static void dhcp_msg(struct log_src *s, int type, const uint8_t mac[6], uint32_t ip,
-		     uint32_t server)
+static struct pnb_event *dhcp_msg(struct log_src *s, int type, const uint8_t mac[6], uint32_t ip,
+				   uint32_t server)
 {
 	bool req = type == 1 || type == 3 || type == 4 || type == 7 || type == 8;
 	struct pnb_event *ev = log_ev_dhcp(s, (uint8_t)type, mac, req ? 0 : ip, server);
 	if (!ev)
-		return;
+		return NULL;
 	ev->u.dhcp.log_partial = true;
 	if (req) {
 		ev->u.dhcp.requested_ip = ip;
@@ -37,6 +37,9 @@ static void dhcp_msg(struct log_src *s, int type, const uint8_t mac[6], uint32_t
 	}
 	if (ip && type != 6)
 		log_ip_learn(s->set, ip, mac);
+	if (type == 2 || type == 5)
+		log_note_undumped(s);
+	return ev;
 }
 
 bool log_parse_dhcpd(struct log_src *s, struct log_line *l)
@@ -71,7 +74,15 @@ bool log_parse_dhcpd(struct log_src *s, struct log_line *l)
 		return false;
 	if (!log_mac(&p, mac))
 		return false;
-	dhcp_msg(s, type, mac, ip, type == 3 ? 0 : srv);
+	struct pnb_event *ev = dhcp_msg(s, type, mac, ip, type == 3 ? 0 : srv);
+	/* "via 10.1.2.1": the packet came through that relay agent (an interface name when
+	 * it came directly). */
+	const char *v = strstr(p, " via ");
+	uint32_t relay;
+	if (ev && v && (v += 5) && log_ip(&v, &relay)) {
+		ev->u.dhcp.giaddr = relay;
+		ev->u.dhcp.hops = 1;
+	}
 	return true;
 }
 
@@ -166,6 +177,25 @@ bool log_parse_tftpd(struct log_src *s, struct log_line *l)
 			return true;
 		log_ev_rrq(s, mac, ip, 0, rel);
 		snprintf(s->uart_file, sizeof(s->uart_file), "%s", rel);
+		return true;
+	}
+	if (log_word(&p, "Client ")) {
+		/* tftpd-hpa -v -v: "Client ::ffff:192.168.1.63 finished bootcode.bin" */
+		log_word(&p, "::ffff:");
+		if (!log_ip(&p, &ip) || !log_word(&p, " finished "))
+			return false;
+		log_token(&p, name, sizeof(name), NULL);
+		const char *rel = log_tftp_rel(s->set, name);
+		if (s->uart_file[0] && s->pi_ip == ip && strcmp(s->uart_file, rel) == 0) {
+			tftpd_end(s, XFER_COMPLETE, 0, NULL);
+			return true;
+		}
+		if (!log_ip_mac(s->set, ip, mac))
+			return true;
+		s->pi_ip = ip;
+		log_ev_rrq(s, mac, ip, 0, rel);
+		snprintf(s->uart_file, sizeof(s->uart_file), "%s", rel);
+		tftpd_end(s, XFER_COMPLETE, 0, NULL);
 		return true;
 	}
 	if (log_word(&p, "sending NAK (")) {

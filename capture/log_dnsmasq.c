@@ -104,8 +104,20 @@ static void reply_option(struct log_src *s, const char *p)
 		break;
 	case 43:
 		a->opt43_len = (uint8_t)hexbytes(p, a->opt43, sizeof(a->opt43), &cut);
-		if (cut || a->opt43_len < size)
+		if (cut || a->opt43_len < size) {
 			a->opt43_cut = 1;
+			a->h.log_opt43 = true;
+			/* The PXE sub-options as far as shown: sub-option 9 is type(2), text
+			 * length, text; its length byte is often among the first 14 shown. */
+			for (size_t i = 0; i + 1 < a->opt43_len;) {
+				uint8_t c = a->opt43[i], n = a->opt43[i + 1];
+				if (c == 255 || c == 0)
+					break;
+				if (c == 9 && n >= 3)
+					a->h.log_menu_len = (uint8_t)(n - 3);
+				i += 2u + n;
+			}
+		}
 		break;
 	case 60:
 		a->vclass_len = (uint8_t)hexbytes(p, a->vclass, sizeof(a->vclass), &cut);
@@ -166,14 +178,31 @@ static bool tftp_line(struct log_src *s, const char *p)
 		if (sent)
 			log_kernel_sent(s->set, mac, rel);
 		log_ev_rrq(s, mac, ip, 0, rel);
-		if (client_err)
+		if (client_err) {
 			log_ev_xfer(s, mac, ip, 0, rel, XFER_ABORTED, s->err_code, s->err_msg, true,
 				    0);
+			/* dnsmasq logs a transfer only when it ends. A Pi breaks off its tsize
+			 * probe at once; one broken off long after the client's previous file
+			 * was a transfer under way (TFTP_FILE_TIMEOUT): the time between is the
+			 * longest it can have run, and it had sent more than one block. */
+			double since = s->prev_tftp_ip == ip
+					   ? (double)(s->ts.tv_sec - s->prev_tftp_ts.tv_sec) +
+						 (double)(s->ts.tv_usec - s->prev_tftp_ts.tv_usec) / 1e6
+					   : 0;
+			struct pnb_event *x = &s->q[s->nq - 1];
+			if (since >= 5 && x->kind == EV_TFTP_XFER) {
+				x->u.xfer.probe = false;
+				x->u.xfer.duration = since;
+				x->u.xfer.blocks = 2;
+			}
+		}
 		else
 			log_ev_xfer(s, mac, ip, 0, rel, sent ? XFER_COMPLETE : XFER_TIMEOUT, 0, NULL,
 				    false, 0);
 		s->err_ip = 0;
 		s->pi_ip = ip;
+		s->prev_tftp_ip = ip;
+		s->prev_tftp_ts = s->ts;
 		return true;
 	}
 	if (log_word(&p, "file ")) {
@@ -190,6 +219,8 @@ static bool tftp_line(struct log_src *s, const char *p)
 		if (!ip || !log_ip_mac(s->set, ip, mac))
 			return true;
 		s->pi_ip = ip;
+		s->prev_tftp_ip = ip;
+		s->prev_tftp_ts = s->ts;
 		log_ev_rrq(s, mac, ip, 0, rel);
 		log_ev_xfer(s, mac, ip, 0, rel, XFER_ERROR, 1, "File not found", false, 0);
 		return true;
@@ -257,6 +288,8 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 		}
 		open_reply(s, ip ? 5 : 2, mac, ip, xid, dump);
 		s->acc.h.siaddr = 0;
+		s->acc.h.log_opt43 = true; /* dnsmasq answers PXE only with its PXE menu */
+		s->acc.h.log_partial = true;
 		memcpy(s->set->last_boot_mac, mac, 6);
 		s->set->has_last_boot = true;
 		if (ip)
@@ -284,6 +317,8 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 		return true;
 	}
 	open_reply(s, (uint8_t)type, mac, ip, xid, dump);
+	if (!dump && (type == 2 || type == 5))
+		log_note_undumped(s);
 	if (ip)
 		log_ip_learn(s->set, ip, mac);
 	return true;
@@ -295,6 +330,8 @@ bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 	bool tftp = strncmp(l->prog, "dnsmasq-tftp", 12) == 0;
 	if (tftp || !l->prog[0] || strcmp(l->prog, "dnsmasq") == 0) {
 		const char *q = p;
+		if (tftp)
+			log_ev_dhcp_flush(s); /* the reply went out before this file was asked for */
 		if (tftp_line(s, q))
 			return true;
 		if (tftp)

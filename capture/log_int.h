@@ -23,6 +23,8 @@ struct log_line {
 	char prog[32];        /* syslog tag without [pid]: "dnsmasq-dhcp", "" when none */
 	struct timeval ts;
 	bool has_ts;
+	bool abs_ts;          /* a wall-clock time (not seconds since boot, not none) */
+	bool kernel_ts;       /* "[ 1.234]": seconds since the kernel started */
 };
 
 /* A DHCP reply (or request) being gathered over several lines: dnsmasq's log-dhcp block keyed
@@ -41,6 +43,8 @@ struct log_dhcp_acc {
 	uint8_t vclass_len;
 	uint8_t menu[64];
 	uint8_t menu_len;
+	uint8_t opt66[64];     /* TFTP server name, as text */
+	uint8_t opt66_len;
 	uint8_t hex_sub;       /* UART: the PXE sub-option whose hex dump follows */
 	uint8_t hex_left;
 	uint8_t opt43_cut;     /* dnsmasq: option 43 shown shortened ("...") */
@@ -77,6 +81,8 @@ struct log_src {
 	uint8_t client_vclass_len;
 	uint32_t err_ip;          /* dnsmasq-tftp: "error N … received from IP" waiting for its
 				     file */
+	struct timeval prev_tftp_ts; /* dnsmasq-tftp: the client's previous file ended then */
+	uint32_t prev_tftp_ip;
 	uint16_t err_code;
 	char err_msg[64];
 	uint8_t pi_mac[6];        /* the Pi this file is about (UART / kernel console) */
@@ -85,6 +91,15 @@ struct log_src {
 	uint8_t tftp_mac[6];
 	char uart_file[256];      /* UART: the file of the last TFTP_GET */
 	bool uart_dhcp_started;
+	bool uart_acked;          /* UART: an ACK was printed since the last offer */
+	uint32_t uart_srv;        /* UART: the server whose offer carried an address */
+	bool decided, relative;   /* its first event's line had no wall-clock time */
+	bool late;                /* ... and was the kernel's ("[ 1.234]"): it runs after the
+				     boot files, so it goes after the other logs */
+	bool anchored;
+	bool terminal;            /* its last Pi line ended the boot attempt (a kernel panic,
+				     "NETBOOT init failed"): the time after it is silence */
+	struct timeval anchor;    /* added to its times once placed among the others */
 	bool kernel_dhcp_sent;
 	uint32_t iscsi_ip;
 };
@@ -107,7 +122,8 @@ struct log_set {
 	bool has_last_boot;
 	char *notes[16];
 	size_t n_notes;
-	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_rel, noted_class;
+	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_class, noted_opts;
+	struct timeval last_delivered;
 	uint8_t ksent[64][6];               /* Pis whose kernel was sent: later DHCP is Linux's */
 	size_t n_ksent;
 };
@@ -125,6 +141,8 @@ bool log_ip_mac(struct log_set *set, uint32_t ip, uint8_t mac[6]);
  * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
 void log_guess_class(struct log_src *s, struct ev_dhcp *h);
 void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file);
+/* An offer the log shows without its options (said once in the notes). */
+void log_note_undumped(struct log_src *s);
 /* Strips the TFTP root (given, or learned from the first path that shows it). */
 const char *log_tftp_rel(struct log_set *set, const char *path);
 
@@ -138,6 +156,12 @@ void log_ev_xfer(struct log_src *s, const uint8_t mac[6], uint32_t cip, uint32_t
 /* A DHCP message without an option dump: type, client MAC, addresses. */
 struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac[6],
 			      uint32_t yiaddr, uint32_t server);
+
+/* log_prefix.c: a line split into time, program and message (msgbuf holds a JSON message);
+ * seconds since boot or a time of day at the start of a message. */
+void log_split(struct log_src *s, char *line, struct log_line *l, char *msgbuf, size_t mlen);
+bool log_rel_time(char **pp, struct timeval *tv);
+bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv);
 
 /* Small scanners over NUL-terminated text. */
 const char *log_skip_ws(const char *p);

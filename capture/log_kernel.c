@@ -169,6 +169,9 @@ static void iscsi_read(struct log_src *s)
 
 static bool say(struct log_src *s, const char *p)
 {
+	/* The boot stops at these (the initramfs retries the NFS mount forever). */
+	s->terminal = strstr(p, "Kernel panic") || strstr(p, "Dropping to a shell") ||
+		      strstr(p, "Gave up waiting for root") || strstr(p, "Retrying nfs mount");
 	if (!s->has_pi_mac)
 		return true;
 	struct pnb_event *ev = log_ev(s, EV_NETCONSOLE);
@@ -209,6 +212,23 @@ static bool ipconfig(struct log_src *s, const char *p)
 		q += 7;
 		if (log_ip(&q, &ip) && s->pi_ip != ip)
 			kdhcp(s, ip, 0);
+		return true;
+	}
+	/* klibc ipconfig (initramfs): "IP-Config: eth0 hardware address MAC mtu 1500 DHCP",
+	 * "IP-Config: eth0 complete (dhcp from SERVER):", then " address: IP  broadcast: …" */
+	if ((q = strstr(p, "hardware address "))) {
+		uint8_t mac[6];
+		q += 17;
+		if (log_mac(&q, mac)) {
+			memcpy(s->pi_mac, mac, 6);
+			s->has_pi_mac = true;
+		}
+		kdhcp(s, 0, 0);
+		return true;
+	}
+	if ((q = strstr(p, "complete (dhcp from "))) {
+		q += 20;
+		log_ip(&q, &s->iscsi_ip); /* kept until the address line that follows */
 		return true;
 	}
 	if (strstr(p, "Sending DHCP requests") || strstr(p, "Sending DHCP and RARP")) {
@@ -262,7 +282,12 @@ static bool nfs(struct log_src *s, const char *p)
 		mount_reply(s, 0, NULL);
 		return say(s, p);
 	}
+	if (strstr(p, "Unable to mount root fs via NFS")) {
+		mount_call(s, NULL); /* the kernel tried; why it failed is not on this line */
+		return say(s, p);
+	}
 	if (strstr(p, "Unable to mount root fs") || strstr(p, "nfsmount") || strstr(p, "Root-NFS") ||
+	    strstr(p, "Retrying nfs mount") ||
 	    strstr(p, "NFS: bad mount option") || strstr(p, "nfs: server") ||
 	    strstr(p, "rpcbind: server"))
 		return say(s, p);
@@ -278,14 +303,13 @@ static bool iscsi(struct log_src *s, const char *p)
 		uint64_t e;
 		if (!log_uint(&q, &e))
 			return false;
-		/* open-iscsi's numbers: 24 = the target refused on authorization grounds, which
-		 * covers both 0x0201 (CHAP) and 0x0202 (ACL) on the wire: the log cannot tell
-		 * which; 19 = a non-retryable login failure (0x0203 no such target, among
-		 * others); 8 / 4 = no connection at all. */
-		if (e == 24)
-			iscsi_login(s, 2, 1);
-		else if (e == 19)
-			iscsi_login(s, 2, 3);
+		/* open-iscsi's numbers: 24 (authorization failure) and 19 (non-retryable login
+		 * failure) each cover several Login Response statuses (0x0201 CHAP, 0x0202 ACL,
+		 * 0x0203 no such target; spec §4 rows 23-24): the console cannot tell which, so
+		 * the login is refused with class 2 (initiator error) and no detail, and the
+		 * target's log or a capture says which. 8 / 4 = no connection at all. */
+		if (e == 24 || e == 19)
+			iscsi_login(s, 2, 0);
 		else if (e == 8)
 			iscsi_tcp(s, 0, true, false);
 		else if (e == 4) {
@@ -323,10 +347,17 @@ static bool iscsi(struct log_src *s, const char *p)
 bool log_parse_kernel(struct log_src *s, struct log_line *l)
 {
 	const char *p = log_skip_ws(l->msg);
+	const char *q;
+	uint32_t ip;
+	if (strncmp(p, "address: ", 9) == 0 && s->has_pi_mac && (q = p + 9) && log_ip(&q, &ip)) {
+		kdhcp(s, ip, s->iscsi_ip); /* klibc ipconfig's result line */
+		s->iscsi_ip = 0;
+		return true;
+	}
 	if (strstr(p, "hwaddr=") || strstr(p, "smsc95xx") || strstr(p, "lan78xx"))
 		learn_mac(s, p);
 	if (strstr(p, "IP-Config") || strstr(p, "hwaddr=") || strstr(p, "ipaddr=") ||
-	    strstr(p, "Sending DHCP"))
+	    strstr(p, "Sending DHCP") || strstr(p, "hardware address "))
 		return ipconfig(s, p);
 	if (nfs(s, p) || iscsi(s, p))
 		return true;

@@ -62,8 +62,10 @@ static bool offer_line(struct log_src *s, const char *p)
 	uint32_t ip;
 	uint64_t code, len;
 	if (log_word(&p, "YI_ADDR ")) {
-		if (a->open && log_ip(&p, &ip))
+		if (a->open && log_ip(&p, &ip)) {
 			a->h.yiaddr = ip;
+			s->uart_srv = a->src_ip;
+		}
 		return true;
 	}
 	if (log_word(&p, "SI_ADDR ")) {
@@ -99,8 +101,10 @@ static bool offer_line(struct log_src *s, const char *p)
 		if (code == 53) {
 			if (strstr(p, "OFFER"))
 				a->h.msg_type = 2;
-			else if (strstr(p, "recv ACK"))
+			else if (strstr(p, "recv ACK")) {
 				a->h.msg_type = 5;
+				s->uart_acked = true;
+			}
 			else if (strstr(p, "recv NAK"))
 				a->h.msg_type = 6;
 		} else if (code == 54 && log_ip(&p, &ip)) {
@@ -266,6 +270,7 @@ static bool say(struct log_src *s, const char *p)
 					    "Trying partition", "Boot mode:"};
 	for (size_t i = 0; i < PNB_ARRAY_LEN(keys); i++)
 		if (strstr(p, keys[i])) {
+			s->terminal = i < 3; /* the network boot mode gave up */
 			if (!s->has_pi_mac)
 				return true;
 			struct pnb_event *ev = log_ev(s, EV_NETCONSOLE);
@@ -306,6 +311,7 @@ bool log_parse_uart(struct log_src *s, struct log_line *l)
 		log_ip(&p, &ip);
 		discover(s);
 		log_ev_dhcp_flush(s);
+		s->uart_acked = false;
 		struct log_dhcp_acc *a = &s->acc;
 		memset(a, 0, sizeof(*a));
 		a->open = true;
@@ -327,8 +333,14 @@ bool log_parse_uart(struct log_src *s, struct log_line *l)
 		log_ev_dhcp_flush(s);
 		s->pi_ip = ip;
 		s->tftp_ip = tftp;
-		if (s->has_pi_mac)
+		if (s->has_pi_mac) {
 			log_ip_learn(s->set, ip, s->pi_mac);
+			/* "NET" is printed once DHCP is done: a Pi 4/5 got its ACK even where the
+			 * dump of it is not in the log. */
+			if (!s->uart_acked)
+				log_ev_dhcp(s, 5, s->pi_mac, ip, s->uart_srv);
+		}
+		s->uart_acked = false;
 		return true;
 	}
 	if (log_word(&p, "TFTP_GET: ")) {
@@ -337,8 +349,14 @@ bool log_parse_uart(struct log_src *s, struct log_line *l)
 		if (!log_mac(&p, smac))
 			return false;
 		p = log_skip_ws(p);
-		if (log_ip(&p, &ip))
+		if (log_ip(&p, &ip)) {
 			s->tftp_ip = ip;
+		} else {
+			/* IPv6 netboot ("TFTP_GET: mac fd49::1 path"): the address is not ours
+			 * to decode; the file still is. */
+			char skip[64];
+			log_token(&p, skip, sizeof(skip), NULL);
+		}
 		p = log_skip_ws(p);
 		log_token(&p, name, sizeof(name), NULL);
 		if (!name[0])

@@ -37,6 +37,13 @@ static bool endpoint(const char **pp, uint32_t *ip, uint16_t *port)
 	return true;
 }
 
+/* Past the next word and the blanks after it (the end of the text when there is none). */
+static const char *next_word(const char *q)
+{
+	const char *sp = strchr(q, ' ');
+	return sp ? log_skip_ws(sp + 1) : q + strlen(q);
+}
+
 bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 {
 	const char *p = log_skip_ws(l->msg);
@@ -45,11 +52,113 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 	uint32_t sip, dip;
 	uint16_t sp, dp;
 	struct log_dhcp_acc *a = &s->acc;
+	bool cont = l->msg[0] == ' ' || l->msg[0] == '\t';
+	/* an address line of its own (after "IP (tos …)" with -v) starts a packet */
+	const char *gt = strstr(p, " > ");
+	bool addr_line = gt && gt > p && (gt[-1] >= '0' && gt[-1] <= '9' ? true : strchr(p, '.') < gt);
 	/* -v continuation lines of a BOOTP packet */
-	if (a->open && l->msg[0] == ' ') {
+	if (a->open && cont && !addr_line) {
 		const char *q;
-		if ((q = strstr(p, "DHCP-Message (53), length 1: "))) {
-			q += 29;
+		/* "DHCP-Message (53), length 1: Offer" (tcpdump 4.9+), "DHCP-Message Option 53,
+		 * length 1: Discover" (4.x), "DHCP:OFFER" (3.x). */
+		if ((q = strstr(p, "DHCP-Message (53), length 1: ")) ||
+		    (q = strstr(p, "DHCP-Message Option 53, length 1: "))) {
+			q = strstr(q, ": ") + 2;
+			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
+							"ACK", "NACK", "Release", "Inform"};
+			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
+				if (strncmp(q, t[i], strlen(t[i])) == 0)
+					a->h.msg_type = (uint8_t)i;
+			return true;
+		}
+		if ((q = strstr(p, "DHCP:"))) {
+			q += 5;
+			static const char *const t[] = {"", "DISCOVER", "OFFER", "REQUEST", "DECLINE",
+							"ACK", "NACK", "RELEASE", "INFORM"};
+			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
+				if (strncmp(q, t[i], strlen(t[i])) == 0)
+					a->h.msg_type = (uint8_t)i;
+			return true;
+		}
+		if ((q = strstr(p, "VO:")) || (q = strstr(p, "Vendor-Option Option 43, length "))) {
+			/* 3.x and 4.x print option 43 in full, as dotted decimal bytes */
+			q = *q == 'V' && q[1] == 'O' ? q + 3 : strstr(q, ": ");
+			if (!q)
+				return true;
+			if (*q == ':')
+				q += 2;
+			uint64_t v;
+			a->opt43_len = 0;
+			while (log_uint(&q, &v) && v < 256 && a->opt43_len < sizeof(a->opt43)) {
+				a->opt43[a->opt43_len++] = (uint8_t)v;
+				if (*q != '.')
+					break;
+				q++;
+			}
+			a->h.log_partial = false;
+			return true;
+		}
+		if (((q = strstr(p, "VC:\"")) || (q = strstr(p, "Vendor-Class Option 60"))) &&
+		    (q = strchr(q, '"'))) {
+			q++;
+			const char *e = strchr(q, '"');
+			size_t n = e ? (size_t)(e - q) : 0;
+			if (n > sizeof(a->vclass))
+				n = sizeof(a->vclass);
+			memcpy(a->vclass, q, n);
+			a->vclass_len = (uint8_t)n;
+			return true;
+		}
+		if ((q = strstr(p, "Your IP: ")) || (q = strstr(p, "Your-IP "))) {
+			q = next_word(q);
+			if (*q == 'I')
+				q = next_word(q);
+			log_ip(&q, &a->h.yiaddr);
+			return true;
+		}
+		if ((q = strstr(p, "Server IP: ")) || (q = strstr(p, "Server-IP "))) {
+			q = next_word(q);
+			if (*q == 'I' || *q == ':')
+				q = next_word(q);
+			log_ip(&q, &a->h.siaddr);
+			return true;
+		}
+		if ((q = strstr(p, "Gateway IP: ")) || (q = strstr(p, "Gateway-IP "))) {
+			q = next_word(q);
+			if (*q == 'I' || *q == ':')
+				q = next_word(q);
+			log_ip(&q, &a->h.giaddr);
+			return true;
+		}
+		if ((q = strstr(p, "SID:"))) {
+			q += 4;
+			log_ip(&q, &a->h.server_id);
+			return true;
+		}
+		if ((q = strstr(p, "Server-ID Option 54, length 4: ")) ||
+		    (q = strstr(p, "Server-ID (54), length 4: "))) {
+			q = strstr(q, ": ") + 2;
+			log_ip(&q, &a->h.server_id); /* a host name stays unknown */
+			return true;
+		}
+		if ((q = strstr(p, "Subnet-Mask Option 1, length 4: ")) ||
+		    (q = strstr(p, "Subnet-Mask (1), length 4: ")) || (q = strstr(p, "SM:"))) {
+			q = q[0] == 'S' && q[1] == 'M' ? q + 3 : strstr(q, ": ") + 2;
+			log_ip(&q, &a->h.subnet_mask);
+			return true;
+		}
+		if ((q = strstr(p, "Client Ethernet Address: "))) {
+			q += 25;
+			if (log_mac(&q, mac)) {
+				memcpy(a->h.chaddr, mac, 6);
+				if (a->h.op == 2)
+					memcpy(a->dst_mac, mac, 6);
+				else
+					memcpy(a->src_mac, mac, 6);
+			}
+			return true;
+		}
+		if (false) {
 			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
 							"ACK", "NACK", "Release", "Inform"};
 			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
@@ -88,9 +197,21 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			}
 			return true;
 		}
-		if (strstr(p, "Vendor-Option (43)")) {
-			a->h.log_partial = true; /* tcpdump prints its length, not the bytes */
-			a->opt43_len = 0;
+		if (strstr(p, "Vendor-Option (43)") || strstr(p, "Vendor-Option Option 43")) {
+			/* tcpdump -v prints its length, not the bytes */
+			a->h.log_partial = a->h.log_opt43 = true;
+			return true;
+		}
+		if (((q = strstr(p, "TFTP (66)")) || (q = strstr(p, "TFTP Option 66")) ||
+		     (q = strstr(p, "TFTP:\""))) &&
+		    (q = strchr(q, '"'))) {
+			q++;
+			const char *e = strchr(q, '"');
+			size_t n = e ? (size_t)(e - q) : 0;
+			if (n > sizeof(a->opt66))
+				n = sizeof(a->opt66);
+			memcpy(a->opt66, q, n);
+			a->opt66_len = (uint8_t)n;
 			return true;
 		}
 		return strchr(p, ':') != NULL || strchr(p, '(') != NULL;
@@ -126,11 +247,16 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		}
 		return true;
 	}
-	if (!log_word(&p, "IP "))
-		return false;
-	if (*p == '(') { /* -v: the IP header, then the addresses on the next line */
-		return true;
+	bool ip = log_word(&p, "IP ");
+	if (*p == '(') { /* -v: the IP header, then the addresses here or on the next line */
+		const char *e = strstr(p, ") ");
+		if (!e || !strstr(e, " > "))
+			return strncmp(p, "(tos", 4) == 0;
+		p = e + 2;
+		ip = true;
 	}
+	if (!ip && !(cont && addr_line))
+		return false;
 	if (!endpoint(&p, &sip, &sp) || !log_word(&p, " > ") || !endpoint(&p, &dip, &dp))
 		return false;
 	if (*p == ':')
@@ -160,6 +286,15 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			memcpy(a->src_mac, smac, 6);
 		if (!req)
 			a->h.server_id = sip;
+		const char *hp = strstr(p, "hops:");
+		if (!hp)
+			hp = strstr(p, "hops ");
+		uint64_t hv;
+		if (hp) {
+			hp = log_skip_ws(hp + 5);
+			if (log_uint(&hp, &hv) && hv < 256)
+				a->h.hops = (uint8_t)hv;
+		}
 		return true;
 	}
 	const char *r = strstr(p, "RRQ \"");

@@ -9,7 +9,16 @@
 #include "core/base/cliopt.h"
 #include "core/pi/adopt.h"
 
-enum { OPT_SSH = CLIOPT_LONG, OPT_SSH_CONFIG, OPT_PI, OPT_DRY_RUN, OPT_YES, OPT_RESTART, OPT_TIMEOUT };
+enum {
+	OPT_SSH = CLIOPT_LONG,
+	OPT_SSH_CONFIG,
+	OPT_PI,
+	OPT_DRY_RUN,
+	OPT_YES,
+	OPT_RESTART,
+	OPT_TIMEOUT,
+	OPT_NO_SIMULATE
+};
 
 static const struct cli_opt adopt_opts[] = {
     {"ssh", OPT_SSH, "USER@HOST", "the Pi"},
@@ -21,6 +30,8 @@ static const struct cli_opt adopt_opts[] = {
     {"restart", OPT_RESTART, NULL,
      "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
     {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"no-simulate", OPT_NO_SIMULATE, NULL,
+     "skip the virtual Pi of step 5 (it boots where the site's interface is on this host)"},
     {"json", 'j', NULL,
      "one JSON object a line per event (step, command, info, progress, done, skip, fail)"},
     {0}};
@@ -43,7 +54,8 @@ const struct cli_cmd cmd_adopt_spec = {
     "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
     "                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
     "                    read back from the backing)\n"
-    "  5 check           iscsi-check of the new root (NFS: the copied tree)\n"
+    "  5 check           iscsi-check of the new root (NFS: the copied tree); where the site's\n"
+    "                    interface is on this host, a virtual Pi boots it (as simulate)\n"
     "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
     "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
     "                    time, --yes does not cover it)\n"
@@ -141,6 +153,7 @@ int cmd_adopt(int argc, char **argv)
 		case OPT_DRY_RUN: o.dry_run = true; break;
 		case OPT_YES: o.yes = true; break;
 		case OPT_RESTART: o.restart = true; break;
+		case OPT_NO_SIMULATE: o.no_simulate = true; break;
 		case 'j': f.json = true; break;
 		case OPT_TIMEOUT:
 			o.timeout = atoi(optarg);

@@ -305,7 +305,7 @@ int cmd_check(int argc, char **argv)
 	if (gather(&o, &f) == 0) {
 		char *dir = o.save ? xstrdup(o.save)
 			    : o.save_default ? pi_facts_default_dir(o.site, o.pi) : NULL;
-		if (dir && pi_facts_save_dir(&f, dir) < 0)
+		if (dir && (pi_facts_save_dir(&f, dir) < 0 || (o.ssh && pi_facts_save_ssh(dir, o.ssh) < 0)))
 			cli_error("check", "%s: %s", dir, strerror(errno));
 		free(dir);
 		struct readiness r;

@@ -14,6 +14,31 @@ _pnb_exit() {
 trap _pnb_exit EXIT
 trap 'exit 130' INT TERM
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# The one site-profile writer the shell tests share (lab, daemons, lint).
+# site_server FILE [KEY=VALUE ...] — starts FILE with [server]: interface eth0 and address
+# 10.77.0.1/24 (the lab's) unless given, then each KEY = VALUE in order.
+site_server() {
+  local f=$1 kv; shift
+  {
+    echo "[server]"
+    [[ " $* " == *" interface="* ]] || echo "interface = eth0"
+    [[ " $* " == *" address="* ]] || echo "address = 10.77.0.1/24"
+    for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done
+  } >"$f"
+}
+# site_pi FILE NAME MODEL SERIAL MAC [KEY=VALUE ...] — appends [pi "NAME"] with those keys.
+site_pi() {
+  local f=$1 kv
+  printf '\n[pi "%s"]\nmodel = %s\nserial = %s\nmac = %s\n' "$2" "$3" "$4" "$5" >>"$f"
+  shift 5
+  for kv in "$@"; do echo "${kv%%=*} = ${kv#*=}"; done >>"$f"
+}
+# The Pis the tests boot, as NAME MODEL SERIAL MAC for site_pi (a Pi 3's MAC is b8:27:eb and the
+# low 24 bits of its serial).
+PI_KITCHEN="kitchen 4B 511e57f7 dc:a6:32:1c:6a:2a"
+PI_GARAGE="garage 3B 2caf9c61 b8:27:eb:af:9c:61"
+PI_SHED="shed 5 b7f44626 2c:cf:67:00:11:22"
 skip() { echo "skip: $*"; exit 77; }
 # expect_exit CODE CMD... — runs CMD, output to $T/out and $T/err, checks the exit status.
 expect_exit() {

@@ -13,12 +13,15 @@
 #include "core/pi/bootstrap.h"
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
+#include "core/base/fsutil.h"
+#include "tui/adopt_job.h"
 #include "tui/screen.h"
 #include "tui/steps.h"
 
 struct ready_row {
 	char *name;
 	bool checked; /* facts were found for this Pi */
+	char *ssh;    /* USER@HOST it was read through (pis/NAME/ssh), or NULL: no Adopt */
 	struct readiness r;
 	char *verdict, *action; /* what the step shows */
 };
@@ -28,6 +31,7 @@ struct ready_step {
 	size_t n, sel;
 	int top;
 	bool site_ok;
+	struct adopt_job *adopt; /* the last Adopt started here */
 };
 
 static void rows_free(struct ready_step *st)
@@ -36,6 +40,7 @@ static void rows_free(struct ready_step *st)
 		free(st->rows[i].name);
 		free(st->rows[i].verdict);
 		free(st->rows[i].action);
+		free(st->rows[i].ssh);
 		readiness_done(&st->rows[i].r);
 	}
 	free(st->rows);
@@ -67,6 +72,14 @@ static void evaluate_row(const struct wiz *w, const struct site *s, const struct
 	pi_facts_init(&f);
 	char *dir = pi_facts_default_dir(w->site_path, p->name);
 	row->checked = pi_facts_load_dir(&f, dir) > 0;
+	/* where adopt or check --save reached it: a USER@HOST that ssh cannot take as an option */
+	char *sp = xasprintf("%s/ssh", dir);
+	size_t len;
+	char *ssh = fs_read_file_max(sp, 256, &len);
+	if (ssh && *str_trim(ssh) && ssh[0] != '-' && !strpbrk(str_trim(ssh), " \t\n'\"\\;$`"))
+		row->ssh = xstrdup(str_trim(ssh));
+	free(ssh);
+	free(sp);
 	free(dir);
 	readiness_evaluate(&f, s, p, &row->r);
 	pi_facts_done(&f);
@@ -118,8 +131,34 @@ static void *ready_init(struct wiz *w)
 
 static void ready_done(void *p)
 {
-	rows_free(p);
-	free(p);
+	struct ready_step *st = p;
+	adopt_job_free(NULL, st->adopt);
+	rows_free(st);
+	free(st);
+}
+
+/* A: adopt the selected Pi over ssh (only one adoption at a time). */
+static int start_adopt(struct wiz *w, struct ready_step *st)
+{
+	if (!st->n)
+		return WIZ_HANDLED;
+	const struct ready_row *row = &st->rows[st->sel];
+	if (!row->ssh) {
+		wiz_status(w, MSG_ERROR, "%s: not read over ssh yet (pinetboot check --ssh USER@HOST "
+					 "--site %s --pi %s --save)",
+			   row->name, w->site_path, row->name);
+		return WIZ_REDRAW;
+	}
+	if (adopt_job_running(st->adopt)) {
+		wiz_status(w, MSG_ERROR, "adopting %s: one at a time", adopt_job_pi(st->adopt));
+		return WIZ_REDRAW;
+	}
+	struct adopt_job *j = adopt_job_start(w, row->name, row->ssh);
+	if (j) {
+		adopt_job_free(w, st->adopt);
+		st->adopt = j;
+	}
+	return WIZ_REDRAW;
 }
 
 /* The default place for a Pi's bootstrap card: cards/NAME beside the profile, outside the
@@ -227,7 +266,8 @@ static int show_details(struct wiz *w, const struct ready_step *st);
 static int ready_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
 	struct ready_step *st = p;
-	(void)ch;
+	if (a == ACT_NONE && ch == 'A')
+		return start_adopt(w, st);
 	if (wiz_list_move(a, st->n, 0, &st->sel))
 		return WIZ_REDRAW;
 	switch (a) {
@@ -366,10 +406,16 @@ static void ready_draw(const struct wiz *w, const void *p, struct rect r)
 	for (int i = 0; i < list_h; i++)
 		draw_row(w, &st->rows[top + i], y++, r.x + 1, r.w - 2, (size_t)(top + i) == st->sel);
 	y++;
-	draw_details(&st->rows[st->sel], r, y);
+	const struct ready_row *row = &st->rows[st->sel];
+	if (row->ssh)
+		draw_textf(y++, r.x + 1, r.w - 2, CP_NORMAL, "Adopt (A): over ssh to %s", row->ssh);
+	if (st->adopt && !strcmp(adopt_job_pi(st->adopt), row->name))
+		y = adopt_job_draw(st->adopt, r, y);
+	draw_details(row, r, y);
 	char *dflt = default_card_dir(w, st->rows[st->sel].name);
 	draw_textf(r.y + r.h - 1, r.x + 1, r.w - 2, CP_DIM,
-		   "Enter: write the bootstrap SD card files for this Pi (into %s/)", dflt);
+		   "Enter: write the bootstrap SD card files for this Pi (into %s/)%s", dflt,
+		   row->ssh ? "   A: adopt" : "");
 	free(dflt);
 }
 

@@ -132,21 +132,22 @@ static int unknown_long(struct cli_parse *p, const char *typed)
 		len = sizeof(name) - 1;
 	memcpy(name, typed + 2, len);
 	name[len] = 0;
-	const char *best = NULL, *second = NULL;
-	int best_d = 3;
-	size_t prefixed = 0;
+	/* getopt_long took a unique prefix already; two or more names starting so are ambiguous */
+	const char *first = NULL, *second = NULL;
 	for (int i = 0; p->longopts[i].name; i++) {
 		const char *n = p->longopts[i].name;
-		if (len && strncmp(n, name, len) == 0) {
-			second = prefixed++ ? n : NULL;
-			if (prefixed == 1)
-				best = n;
-		}
+		if (!len || strncmp(n, name, len) != 0)
+			continue;
+		if (!first)
+			first = n;
+		else if (!second)
+			second = n;
 	}
-	if (prefixed > 1)
-		return cliopt_error(p, "option '--%s' is ambiguous (--%s, --%s...)", name, best,
+	if (second)
+		return cliopt_error(p, "option '--%s' is ambiguous (--%s, --%s...)", name, first,
 				    second);
-	best = NULL;
+	const char *best = NULL;
+	int best_d = 3;
 	for (int i = 0; p->longopts[i].name; i++) {
 		int d = cliopt_distance(name, p->longopts[i].name);
 		if (d < best_d) {

@@ -35,8 +35,8 @@ static bool member_ok(const char *p)
 	return true;
 }
 
-int rootcopy_untar(int fd, const char *dir, rootcopy_progress_fn progress, void *ud, char *err,
-		   size_t errlen)
+int rootcopy_untar(int fd, const char *dir, bool plain_only, rootcopy_progress_fn progress,
+		   void *ud, char *err, size_t errlen)
 {
 	err[0] = '\0';
 	if (fs_mkdir_p(dir, 0755) < 0) {
@@ -79,6 +79,14 @@ int rootcopy_untar(int fd, const char *dir, rootcopy_progress_fn progress, void 
 		if (!member_ok(name) || (hl && !member_ok(hl))) {
 			snprintf(err, errlen, "refused member \"%.200s\": it points outside the copy",
 				 name ? name : "");
+			rc = -1;
+			break;
+		}
+		mode_t type = archive_entry_filetype(e);
+		if (plain_only && (hl || (type != AE_IFREG && type != AE_IFDIR))) {
+			snprintf(err, errlen, "refused \"%.200s\": boot files are plain files and "
+					      "directories (a link would let TFTP serve what it points at)",
+				 name);
 			rc = -1;
 			break;
 		}

@@ -14,10 +14,12 @@
 typedef void (*rootcopy_progress_fn)(uint64_t bytes, uint64_t entries, void *ud);
 
 /* Unpacks the tar stream on fd into dir (created if missing), as root keeps numeric owners.
- * Refuses entries that climb out of dir (.., absolute paths, through symlinks). Returns 0, or -1
- * with err saying which entry failed. Reads fd to its end either way. */
-int rootcopy_untar(int fd, const char *dir, rootcopy_progress_fn progress, void *ud, char *err,
-		   size_t errlen);
+ * Refuses entries that climb out of dir (.., absolute paths, through symlinks); with plain_only
+ * (boot files: a FAT has nothing else, and the TFTP server would follow a link anywhere) also
+ * anything that is not a regular file or a directory. Returns 0, or -1 with err saying which
+ * entry failed. Reads fd to its end either way. */
+int rootcopy_untar(int fd, const char *dir, bool plain_only, rootcopy_progress_fn progress,
+		   void *ud, char *err, size_t errlen);
 
 /* Bytes the files under dir use (du's apparent size rounded to 4 KiB blocks), or 0. */
 uint64_t rootcopy_tree_bytes(const char *dir);

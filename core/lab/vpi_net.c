@@ -87,29 +87,36 @@ static int create_macvlan(int lower, const uint8_t mac[6], int nsfd)
 	return rc;
 }
 
-static short if_flags(const char *name)
+/* SIOCGIFFLAGS or SIOCSIFFLAGS (req) on the interface name: *flags in, the flags out. Returns 0,
+ * or -1 with errno. */
+static int if_flags_io(const char *name, unsigned long req, short *flags)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	short flags = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 ? ifr.ifr_flags : 0;
-	if (fd >= 0)
-		close(fd);
-	return flags;
+	ifr.ifr_flags = *flags;
+	int rc = ioctl(fd, req, &ifr);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	if (rc == 0)
+		*flags = ifr.ifr_flags;
+	return rc;
+}
+
+static short if_flags(const char *name)
+{
+	short f = 0;
+	return if_flags_io(name, SIOCGIFFLAGS, &f) == 0 ? f : 0;
 }
 
 static int if_up(const char *name)
 {
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	ifr.ifr_flags = (short)(if_flags(name) | IFF_UP);
-	int rc = fd < 0 ? -1 : ioctl(fd, SIOCSIFFLAGS, &ifr);
-	if (fd >= 0)
-		close(fd);
-	return rc;
+	short f = (short)(if_flags(name) | IFF_UP);
+	return if_flags_io(name, SIOCSIFFLAGS, &f);
 }
 
 /* A macvlan cannot come up while another one on the same lower device has its MAC, and the

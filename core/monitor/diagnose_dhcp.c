@@ -152,12 +152,13 @@ static void offer_record(struct pistate *ps, const struct pnb_event *ev, struct 
 			bytes_copy(h->pxe_menu_text, o->menu_text, sizeof(o->menu_text));
 	}
 	o->partial = h->log_partial;
-	if (h->log_partial && !o->menu) {
-		/* A log shows only the first bytes of option 43, or no options at all: what it
-		 * cannot show is not taken as missing (the Pi's own behaviour then decides). */
-		o->menu = o->menu_spaces = true;
-		if (!o->has43)
-			o->has43 = true;
+	if (h->log_opt43)
+		o->has43 = true;
+	if (h->log_partial && o->has43 && !o->menu) {
+		/* A log that shows option 43 only in part: its menu is not taken as missing; a
+		 * text length it does show still tells a Pi 3B's three spaces. */
+		o->menu = !h->log_menu_len || h->log_menu_len >= sizeof(PI_MENU) - 1;
+		o->menu_spaces = !h->log_menu_len || h->log_menu_len >= sizeof(PI_MENU) - 1 + 3;
 	}
 	o->has66 = h->tftp_server.p && h->tftp_server.len;
 	bytes_copy(h->tftp_server, o->opt66, sizeof(o->opt66));

@@ -462,6 +462,11 @@ void session_finish(struct session *s)
 	if (s->ls && !(s->live && s->stopped)) {
 		log_set_pump(s->ls, NULL);
 		log_set_finish(s->ls);
+		/* Lines after a Pi's last event show it was quiet until then (or, after a panic,
+		 * for good): the silence rules see that time pass. */
+		struct timeval end;
+		if (!s->live && log_set_end_time(s->ls, &end))
+			diag_tick(s->diag, end);
 	}
 	decoder_finish(s->dec);
 	diag_finish(s->diag);

@@ -18,7 +18,9 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 #include "core/disk/rootcopy.h"
+#include "core/base/bgjob.h"
 #include "core/lab/iscsi_check.h"
+#include "core/lab/vpi.h"
 #include "core/pi/adopt_int.h"
 #include "core/pi/bootconf.h"
 #include "core/site/secrets.h"
@@ -39,6 +41,8 @@ void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
 		t = NULL;
 	va_end(ap);
 	struct adopt_event e = {k, a->cur, t ? t : "", 0, 0};
+	if (k == ADOPT_EV_SKIP)
+		a->skipped = true;
 	if (a->o->event)
 		a->o->event(&e, a->o->ud);
 	free(t);
@@ -254,8 +258,8 @@ static void untar_progress(uint64_t bytes, uint64_t entries, void *ud)
 		adopt_test_kill("root-stream");
 }
 
-int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, char *err,
-		       size_t errlen)
+int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, bool plain_only,
+		       char *err, size_t errlen)
 {
 	show(a, script);
 	if (a->o->dry_run)
@@ -270,7 +274,7 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, cha
 		return -1;
 	}
 	struct untar_ud ud = {a};
-	int rc = rootcopy_untar(fd, dir, untar_progress, &ud, err, errlen);
+	int rc = rootcopy_untar(fd, dir, plain_only, untar_progress, &ud, err, errlen);
 	close(fd);
 	int st = runcmd_wait(pid);
 	if (st != 0 && rc == 0) {
@@ -429,8 +433,11 @@ static int step_readiness(struct adopt *a)
 	}
 	(void)files;
 	char *fdir = pi_facts_default_dir(a->o->site_path, a->p->name);
-	if (!a->o->dry_run && pi_facts_save_dir(&f, fdir) == 0)
+	if (!a->o->dry_run && pi_facts_save_dir(&f, fdir) == 0) {
+		/* and how it was reached: the wizard's Readiness step offers Adopt for it */
+		pi_facts_save_ssh(fdir, a->o->dest);
 		adopt_emit(a, ADOPT_EV_INFO, "what the Pi said is kept in %s (check --facts reads it)", fdir);
+	}
 	free(fdir);
 	if (bad && !r.bad_input)
 		adopt_emit(a, ADOPT_EV_FAIL, "the Pi does not match [pi \"%s\"] of %s, or cannot be "
@@ -517,6 +524,71 @@ static int step_client(struct adopt *a)
 
 /* ---- step 5: the new root, checked the way the Pi will use it ---- */
 
+struct sim {
+	struct adopt *a;
+	struct vpi *v;
+	char *err;
+};
+
+/* What `pinetboot simulate` does, on a thread of its own: vpi_net_up moves the calling thread
+ * into the virtual Pi's namespace. */
+static void sim_run(void *arg)
+{
+	struct sim *x = arg;
+	struct vpi_opts o = {.timeout = 60};
+	x->v = vpi_new(&x->a->s, x->a->p, x->a->s.interface, &o, &x->err);
+	if (!x->v)
+		return;
+	if (vpi_net_up(x->v, &x->err) == 0)
+		vpi_run(x->v);
+	if (x->v->raw >= 0) {
+		close(x->v->raw);
+		x->v->raw = -1;
+	}
+	iscsi_check_free(x->v->ic); /* the iSCSI logout needs the Pi's link */
+	x->v->ic = NULL;
+	vpi_local_down(x->v);
+}
+
+/* Where the server is this host (its interface holds an address here): a virtual Pi of this
+ * model boots from what adopt wrote, through the daemons running now. */
+static int simulate_here(struct adopt *a)
+{
+	if (a->o->no_simulate || !vpi_iface_is_local(a->s.interface)) {
+		adopt_emit(a, ADOPT_EV_INFO, "%s: pinetboot simulate --site %s --pi %s -i IFACE from a "
+					     "machine on the Pi's LAN boots it virtually",
+			   a->o->no_simulate ? "no virtual Pi (--no-simulate)"
+					     : "the server is not this host",
+			   a->o->site_path, a->p->name);
+		return 0;
+	}
+	adopt_emit(a, ADOPT_EV_COMMAND, "pinetboot simulate --site %s --pi %s -i %s", a->o->site_path,
+		   a->p->name, a->s.interface);
+	struct sim x = {a, NULL, NULL};
+	struct bgjob *j = bgjob_start(sim_run, &x);
+	if (!j) {
+		adopt_emit(a, ADOPT_EV_FAIL, "cannot start the virtual Pi's thread");
+		return 2;
+	}
+	bgjob_join(j);
+	int rc = 0;
+	if (!x.v || x.err) {
+		adopt_emit(a, ADOPT_EV_FAIL, "the virtual Pi could not start: %s", x.err ? x.err : "?");
+		rc = 1;
+	} else if (x.v->reached == STAGE_ROOT_IN_USE)
+		adopt_emit(a, ADOPT_EV_INFO, "a virtual %s reached stage 8 \"root in use\"",
+			   model_info(a->p->model)->long_name);
+	else {
+		adopt_emit(a, ADOPT_EV_FAIL, "a virtual Pi stopped at stage %d \"%s\": %s%s%s", x.v->failed,
+			   boot_stage_names[x.v->failed], x.v->cause ? x.v->cause : "",
+			   x.v->fix ? "; " : "", x.v->fix ? x.v->fix : "");
+		rc = 1;
+	}
+	vpi_free(x.v);
+	free(x.err);
+	return rc;
+}
+
 static int step_check(struct adopt *a)
 {
 	if (a->o->dry_run) {
@@ -544,7 +616,7 @@ static int step_check(struct adopt *a)
 			adopt_emit(a, ADOPT_EV_FAIL, "%s lacks %s", a->p->nfs_path,
 				   !ok ? "/etc/fstab" : "an init (/sbin/init, /bin/sh)");
 		free(fst);
-		return ok && found ? 0 : 1;
+		return ok && found ? simulate_here(a) : 1;
 	}
 	struct iscsi_check_opts io;
 	char *hold[ICHECK_HOLD] = {0}, *err = NULL;
@@ -566,7 +638,7 @@ static int step_check(struct adopt *a)
 	iscsi_check_free(c);
 	for (int i = 0; i < ICHECK_HOLD; i++)
 		free(hold[i]);
-	return rc ? 1 : 0;
+	return rc ? 1 : simulate_here(a);
 }
 
 /* ---- step 6: boot order, last ---- */
@@ -693,7 +765,6 @@ static int load(struct adopt *a)
 {
 	struct problems ps;
 	problems_init(&ps);
-	site_init(&a->s);
 	int rc = profile_load(a->o->site_path, &a->s, &ps);
 	if (rc == 0) {
 		char *sec = secrets_path_for(a->o->site_path);
@@ -765,12 +836,13 @@ int adopt_run(const struct adopt_opts *o)
 			continue;
 		}
 		adopt_emit(&a, ADOPT_EV_STEP, "%s", what[i]);
+		a.skipped = false;
 		rc = run[i](&a);
 		if (rc == 0) {
 			a.done[i] = true;
 			if (adopt_state_save(&a) < 0)
 				rc = 2;
-			else
+			else if (!a.skipped) /* a skip already said how it ended */
 				adopt_emit(&a, ADOPT_EV_DONE, "%s", o->dry_run ? "(dry run: nothing changed)" : "done");
 		}
 	}

@@ -58,6 +58,7 @@ struct adopt_opts {
 	bool dry_run;           /* show every step and command; change nothing */
 	bool yes;               /* confirm the boot order change (not OTP: that is asked each time) */
 	bool restart;           /* forget the state of an earlier run */
+	bool no_simulate;       /* skip the virtual Pi of step 5 where the server is this host */
 	int timeout;            /* ssh ConnectTimeout, seconds */
 	adopt_event_fn event;
 	adopt_confirm_fn confirm; /* NULL: nothing can be confirmed (the boot order step stops) */

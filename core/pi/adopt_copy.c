@@ -150,8 +150,8 @@ static int copy_iscsi(struct adopt *a)
 			fs_remove_tree(root);
 			fs_remove_tree(boot);
 		}
-		if (adopt_remote_untar(a, tar_root, root, err, sizeof(err)) < 0 ||
-		    adopt_remote_untar(a, tar_boot, boot, err, sizeof(err)) < 0) {
+		if (adopt_remote_untar(a, tar_root, root, false, err, sizeof(err)) < 0 ||
+		    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
 			adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 			goto out;
 		}
@@ -250,8 +250,8 @@ static int copy_nfs(struct adopt *a)
 	int rc = 0;
 	if (!a->o->dry_run)
 		fs_remove_tree(boot);
-	if (adopt_remote_untar(a, tar_root, dst, err, sizeof(err)) < 0 ||
-	    adopt_remote_untar(a, tar_boot, boot, err, sizeof(err)) < 0) {
+	if (adopt_remote_untar(a, tar_root, dst, false, err, sizeof(err)) < 0 ||
+	    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 		rc = 2;
 	} else if (!a->o->dry_run) {

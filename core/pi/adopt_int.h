@@ -17,6 +17,7 @@ struct adopt {
 	char *dir;        /* state and staging directory */
 	bool done[ADOPT_NSTEPS];
 	enum adopt_step cur;
+	bool skipped;     /* the current step said it had nothing to do */
 	/* what step 1 found, kept in the state file */
 	char uuid[40];    /* root filesystem UUID of the copy */
 	char bootdir[16]; /* "/boot/firmware" or "/boot" */
@@ -39,9 +40,10 @@ const char *adopt_sudo(const struct adopt *a);
  * the file `to` (when not NULL) or into *out (heap, caller frees; may be NULL). Returns the
  * remote exit status (255: ssh failed), 0 under dry_run. */
 int adopt_remote(struct adopt *a, const char *script, const char *to, char **out);
-/* Same, its stdout unpacked as a tar stream into dir. Returns 0, or -1 with err. */
-int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, char *err,
-		       size_t errlen);
+/* Same, its stdout unpacked as a tar stream into dir (plain_only: rootcopy_untar's). Returns 0,
+ * or -1 with err. */
+int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, bool plain_only,
+		       char *err, size_t errlen);
 /* Test hook: PNB_TEST_ADOPT_KILL=KEY kills this process at the named point of a step (an
  * interrupted run), so a test can show the next run resumes. */
 void adopt_test_kill(const char *key);

@@ -381,6 +381,15 @@ int pi_facts_save_dir(const struct pi_facts *f, const char *dir)
 	return 0;
 }
 
+int pi_facts_save_ssh(const char *dir, const char *dest)
+{
+	char *path = xasprintf("%s/ssh", dir), *text = xasprintf("%s\n", dest);
+	int rc = fs_write_atomic(path, text, strlen(text), 0644);
+	free(path);
+	free(text);
+	return rc;
+}
+
 char *pi_facts_default_dir(const char *site_path, const char *pi_name)
 {
 	const char *slash = site_path ? strrchr(site_path, '/') : NULL;

@@ -61,6 +61,9 @@ void pi_facts_parse_remote(struct pi_facts *f, const char *dest, const char *out
  * -1 with errno set. */
 int pi_facts_load_dir(struct pi_facts *f, const char *dir);
 int pi_facts_save_dir(const struct pi_facts *f, const char *dir);
+/* Beside saved facts: the USER@HOST they were read through (file "ssh"), so the wizard can
+ * offer to adopt that Pi. Returns 0 or -1 with errno. */
+int pi_facts_save_ssh(const char *dir, const char *dest);
 /* Where the wizard and `check --save` keep a Pi's facts: DIR_OF(site_path)/pis/NAME. Heap
  * string, caller frees. */
 char *pi_facts_default_dir(const char *site_path, const char *pi_name);

@@ -30,6 +30,23 @@ static bool full_dhcp(const struct site *s)
 	return s->dhcp == DHCP_FULL || s->dhcp == DHCP_ISC || s->dhcp == DHCP_KEA;
 }
 
+/* The DHCP range the address checks compare with; false when they do not apply (the server
+ * has no address yet). */
+static bool dhcp_range_of(const struct site *s, uint32_t *lo, uint32_t *hi)
+{
+	if (!s->address)
+		return false;
+	site_dhcp_range(s, lo, hi);
+	return true;
+}
+
+/* Where a lies: 0 a host address in the server's subnet, 1 outside it, 2 its network or
+ * broadcast address. */
+static int subnet_fault(const struct site *s, uint32_t a)
+{
+	return !in_subnet(s, a) ? 1 : is_net_or_bcast(s, a) ? 2 : 0;
+}
+
 #define SERVER_ERR(key, ...) \
 	problems_add(ps, PROBLEM_ERROR, s->path, line_or(s->key_line[key], s->line), "[server]", \
 		     profile_server_key_names[key], __VA_ARGS__)
@@ -49,14 +66,15 @@ static void validate_dhcp(const struct site *s, struct problems *ps)
 					    dhcp_mode_names[s->dhcp]);
 		return;
 	}
-	if (!s->address)
-		return;
 	uint32_t lo, hi;
-	site_dhcp_range(s, &lo, &hi);
-	if (s->range_start && (!in_subnet(s, lo) || !in_subnet(s, hi)))
+	if (!dhcp_range_of(s, &lo, &hi))
+		return;
+	int flo = s->range_start ? subnet_fault(s, lo) : 0;
+	int fhi = s->range_start ? subnet_fault(s, hi) : 0;
+	if (flo == 1 || fhi == 1)
 		SERVER_ERR(SK_RANGE, "lies outside the server's subnet (expected addresses inside "
 				     "the subnet of address)");
-	else if (s->range_start && (is_net_or_bcast(s, lo) || is_net_or_bcast(s, hi)))
+	else if (flo || fhi)
 		SERVER_ERR(SK_RANGE, "includes the network or broadcast address (expected host "
 				     "addresses only)");
 	else if (s->address >= lo && s->address <= hi) {
@@ -200,14 +218,14 @@ static void validate_ip(const struct site *s, const struct pi *p, const char *la
 			dhcp_mode_names[s->dhcp]);
 		return;
 	}
-	if (!s->address)
-		return;
 	uint32_t lo, hi;
-	site_dhcp_range(s, &lo, &hi);
-	if (!in_subnet(s, p->ip))
+	if (!dhcp_range_of(s, &lo, &hi))
+		return;
+	int fault = subnet_fault(s, p->ip);
+	if (fault == 1)
 		PI_ERR(PK_IP, "is outside the server's subnet (expected an address in the subnet "
 			      "of [server] address)");
-	else if (is_net_or_bcast(s, p->ip))
+	else if (fault == 2)
 		PI_ERR(PK_IP, "is the network or broadcast address of the subnet (expected a host "
 			      "address)");
 	else if (p->ip == s->address)

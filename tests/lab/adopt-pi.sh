@@ -143,3 +143,24 @@ adopt() {
   ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
     --site "$T/site.conf" --pi kitchen "$@"
 }
+
+# ap_site_nfs ADDRESS — $T/site.conf: proxy DHCP on ADDRESS/24, an NFS root under $T/nfs, TFTP
+# under $T/tftp, and [pi "kitchen"], the Pi 4 of ap_setup_pi (TFTP directory by MAC).
+ap_site_nfs() {
+  mkdir -p "$T/tftp" "$T/nfs"
+  cat >"$T/site.conf" <<EOC
+[server]
+interface = eth0
+address = $1/24
+dhcp = proxy
+tftp_root = $T/tftp
+root = nfs
+nfs_root = $T/nfs
+
+[pi "kitchen"]
+model = 4B
+serial = 5b154510
+mac = dc:a6:32:2e:f8:ed
+tftp_prefix = mac
+EOC
+}

@@ -7,36 +7,9 @@ lab_export_site() {
   need dnsmasq tgt-admin
   local base=iqn.2026-11.lan.example uuid=3d2f7a10-5b1c-4e8e-9a11-0c0ffee0beef
   mkdir -p "$T/iscsi" "$T/tftp"
-  cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = iscsi
-iscsi_target = tgt
-iqn_base = $base
-initramfs = initramfs-tools
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = mac
-backing = $T/iscsi/kitchen.img
-size = 64M
-chap = yes
-root_uuid = $uuid
-
-[pi "garage"]
-model = 4B
-serial = 6a7b8c9d
-mac = dc:a6:32:00:9c:61
-tftp_prefix = serial
-backing = $T/iscsi/garage.img
-size = 64M
-chap = no
-CONF
+  site_server "$T/site.conf" dhcp=proxy tftp_root="$T/tftp" root=iscsi iscsi_target=tgt iqn_base="$base" initramfs=initramfs-tools
+  site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=mac backing="$T/iscsi/kitchen.img" size=64M chap=yes root_uuid="$uuid"
+  site_pi "$T/site.conf" garage 4B 6a7b8c9d dc:a6:32:00:9c:61 tftp_prefix=serial backing="$T/iscsi/garage.img" size=64M chap=no
   "$PINETBOOT" export "$T/site.conf" -o "$T/exp" >"$T/export.out" 2>&1 || { cat "$T/export.out"; fail "export"; }
   local k=$T/exp/tftp/dc-a6-32-1c-6a-2a
   lab_image "$T/iscsi/kitchen.img" 64 1A2B3C4D "$uuid" "$(cat "$k/fstab")"

@@ -265,3 +265,17 @@ lab_tgt_exported() {
   tgt-admin -C "$TGT_PORT" --conf "$T/exp/iscsi/tgt-pinetboot.conf" --execute >"$T/admin.out" 2>&1 ||
     { cat "$T/admin.out"; fail "tgt-admin --execute"; }
 }
+
+# lab_drop_iscsi — a firewall rule in the server namespace (only there) that drops TCP 3260, so
+# a login sees silence rather than a refusal; lab_undrop_iscsi takes it away.
+lab_drop_iscsi() {
+  ip netns exec "$SRV" nft -f - <<'NFT' || fail "nft"
+table inet pnbdrop {
+  chain input {
+    type filter hook input priority 0;
+    tcp dport 3260 drop
+  }
+}
+NFT
+}
+lab_undrop_iscsi() { ip netns exec "$SRV" nft delete table inet pnbdrop; }

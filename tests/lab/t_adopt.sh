@@ -62,7 +62,7 @@ expect_grep "rpi-eeprom-config --apply" "$T/out"
 
 # interrupted at each step in turn (SIGKILL: no cleanup of its own), then run again
 for k in readiness client root-stream root-copied boot order; do
-  s0=$SECONDS; PNB_TEST_ADOPT_KILL=$k adopt --yes >"$T/kill.$k" 2>&1
+  s0=$SECONDS; PNB_TEST_ADOPT_KILL=$k adopt --yes --no-simulate >"$T/kill.$k" 2>&1
   rc=$?
   echo "TIME kill at $k: $((SECONDS - s0)) s"; [[ $rc -eq 137 ]] || { cat "$T/kill.$k"; fail "adopt was not killed at $k (exit $rc)"; }
 done
@@ -73,6 +73,7 @@ cp "$T/out" "$T/adopt1.out"
 cat "$T"/kill.* >"$T/all.out"
 expect_grep "the initramfs carries iscsistart" "$T/all.out"
 expect_grep "the new boot order takes effect at the next reboot" "$T/out"
+expect_grep 'a virtual Raspberry Pi 4 Model B reached stage 8 "root in use"' "$T/out"
 expect_grep "adopted: reboot the Pi" "$T/out"
 # the Pi: its SD card's boot files unchanged, the new boot order applied through rpi-eeprom-config
 grep -q "root=PARTUUID=5eed1234-02" "$T/pi/boot/firmware/cmdline.txt" || fail "the SD card's cmdline.txt changed"

@@ -23,29 +23,24 @@ python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.pnb", b"kept")' "$T/pi
 
 ap_lab
 
-mkdir -p "$T/tftp" "$T/nfs"
-cat >"$T/site.conf" <<EOF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = nfs
-nfs_root = $T/nfs
-
-[pi "kitchen"]
-model = 4B
-serial = 5b154510
-mac = dc:a6:32:2e:f8:ed
-tftp_prefix = mac
-EOF
+ap_site_nfs 10.77.0.1
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
+# the server runs before the adoption (its check boots a virtual Pi here, on the site's eth0):
+# the Pi's NFS directory exists, empty, when the NFS server starts and exports it
+mkdir -p "$T/nfs/kitchen"
+lab_nfsd "$T/exp/nfs/pinetboot.exports"
+lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 
 # a directory that is not empty and not adopt's is left alone
-mkdir -p "$T/nfs/kitchen" && echo mine >"$T/nfs/kitchen/notes"
+echo mine >"$T/nfs/kitchen/notes"
 expect_exit 2 adopt --yes
 expect_grep "is not empty and adopt did not make it" "$T/out"
-rm -r "$T/nfs/kitchen"
+rm "$T/nfs/kitchen/notes"
+# a boot file that is a link (a FAT has none; TFTP would serve what it points at) is refused
+ln -s /etc/shadow "$T/pi/boot/firmware/overlays.txt"
+expect_exit 2 adopt --yes
+expect_grep 'refused "./overlays.txt": boot files are plain files' "$T/out"
+rm "$T/pi/boot/firmware/overlays.txt"
 
 expect_exit 0 adopt --yes --json
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
@@ -67,9 +62,8 @@ cmp "$T/nfs/kitchen/etc/fstab" "$T/exp/tftp/dc-a6-32-2e-f8-ed/fstab" || fail "fs
 grep -q "root=/dev/nfs nfsroot=10.77.0.1:$T/nfs/kitchen" "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt" ||
   fail "cmdline.txt: $(cat "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt")"
 
-# the adopted Pi boots from the NFS root
-lab_nfsd "$T/exp/nfs/pinetboot.exports"
-lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
+grep -q 'reached stage 8' "$T/out" || fail "adopt's own virtual Pi did not boot the new root"
+# the adopted Pi boots from the NFS root, on the Pi's side of the lab
 expect_exit 0 ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi kitchen -i eth0 --timeout 60
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
 expect_grep 'reached stage 8 "root in use"' "$T/out"

@@ -12,35 +12,9 @@ lab_tgtd "$SRV"
 BASE=iqn.2026-11.lan.example
 UUID=3d2f7a10-5b1c-4e8e-9a11-0c0ffee0beef
 mkdir -p "$T/iscsi" "$T/tftp"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = iscsi
-iscsi_target = tgt
-iqn_base = $BASE
-initramfs = initramfs-tools
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = mac
-backing = $T/iscsi/kitchen.img
-size = 64M
-chap = yes
-root_uuid = $UUID
-
-[pi "garage"]
-model = 3B
-serial = 2caf9c61
-mac = b8:27:eb:af:9c:61
-backing = $T/iscsi/garage.img
-size = 64M
-chap = no
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$T/tftp" root=iscsi iscsi_target=tgt iqn_base="$BASE" initramfs=initramfs-tools
+site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=mac backing="$T/iscsi/kitchen.img" size=64M chap=yes root_uuid="$UUID"
+site_pi "$T/site.conf" $PI_GARAGE backing="$T/iscsi/garage.img" size=64M chap=no
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 K=$T/exp/tftp/dc-a6-32-1c-6a-2a G=$T/exp/tftp/2caf9c61
 [[ -f "$K/cmdline.txt" && -f "$G/cmdline.txt" ]] || { ls -R "$T/exp"; fail "export wrote no cmdline.txt"; }

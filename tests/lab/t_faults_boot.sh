@@ -6,7 +6,9 @@
 #   (b) `pinetboot monitor -i br0` on the lab's bridge, watching that same boot, fails the Pi
 #       at the same stage with the same rule id (its one-sentence verdict names the cause);
 #   (c) `pinetboot lint --root` finds it in the installed files beforehand, or the row says why
-#       lint cannot (the fault is not in any file lint reads).
+#       lint cannot (the fault is not in any file lint reads);
+#   (d) `pinetboot monitor --log` on the two dnsmasq logs of that boot alone names the same stage
+#       and rule, or LOGV says what it names instead and why a log cannot show more.
 # Every row starts from a fresh copy of the good state, so the rows are order-independent.
 # PNB_SHOW=1 prints every output; PNB_FAULTS=name,name runs only those rows.
 . "$(dirname "$0")/../lib.sh"
@@ -19,48 +21,11 @@ BASE=iqn.2026-11.lan.example
 R=$T/root                       # the installed server as lint --root sees it
 TFTP=$T/tftp
 CONF=$R/etc/dnsmasq.d/pinetboot.conf
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $TFTP
-root = iscsi
-iscsi_target = tgt
-iqn_base = $BASE
-initramfs = initramfs-tools
-
-[pi "garage"]
-model = 3B
-serial = 2caf9c61
-mac = b8:27:eb:af:9c:61
-size = 64M
-chap = no
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = serial
-size = 64M
-chap = no
-
-[pi "porch"]
-model = 4B
-serial = 5b154510
-mac = dc:a6:32:2e:f8:ed
-tftp_prefix = mac
-size = 64M
-chap = no
-
-[pi "shed"]
-model = 5
-serial = b7f44626
-mac = 2c:cf:67:00:11:22
-tftp_prefix = mac
-size = 64M
-chap = no
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$TFTP" root=iscsi iscsi_target=tgt iqn_base="$BASE" initramfs=initramfs-tools
+site_pi "$T/site.conf" $PI_GARAGE size=64M chap=no
+site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=serial size=64M chap=no
+site_pi "$T/site.conf" porch 4B 5b154510 dc:a6:32:2e:f8:ed tftp_prefix=mac size=64M chap=no
+site_pi "$T/site.conf" $PI_SHED tftp_prefix=mac size=64M chap=no
 declare -A MAC=([garage]=b8:27:eb:af:9c:61 [kitchen]=dc:a6:32:1c:6a:2a [porch]=dc:a6:32:2e:f8:ed
                 [shed]=2c:cf:67:00:11:22)
 declare -A DIR=([garage]=2caf9c61 [kitchen]=511e57f7 [porch]=dc-a6-32-2e-f8-ed
@@ -109,6 +74,13 @@ restore() { rm -rf "$TFTP"; cp -a "$T/good-tftp" "$TFTP"; cp "$T/good.conf" "$CO
 #   LINT       words lint must report as an error, or "-" and why lint cannot see the fault;
 #   INJECT     shell run against the good state ($CONF, $TFTP; SRV_DOWN=1 stops the server).
 # The monitor's DHCP verdicts wait until the offers are 2 s old (the Pi may still act on them).
+# Where the verdict from the daemons' logs alone differs from the capture's, what it names
+# instead, and why a log cannot show more:
+declare -A LOGV=(
+  # With TFTP off nothing is listening, so nothing logs the Pi's read requests; the logs show
+  # a Pi that took its address and never asked for a file.
+  [tftp-down]="4 no-tftp-request"
+)
 ROWS=0
 row() {
   local name=$1 pi=$2 stage=$3 cause=$4 rule=$5 lintre=$6 opts=$7 inject=$8
@@ -126,7 +98,9 @@ row() {
   fi
   # (a) simulate, with (b) the monitor on the bridge watching it
   lab_monitor_start --site "$T/site.conf"
-  local t1=$EPOCHREALTIME
+  local t1=$EPOCHREALTIME from_srv from_rtr
+  from_srv=$(( $(cat "$T/srv.log" 2>/dev/null | wc -l) + 1 ))
+  from_rtr=$(( $(wc -l <"$T/rtr.log") + 1 ))
   # shellcheck disable=SC2086
   expect_exit 1 sim --pi "$pi" $opts; show "$name simulate" "$T/out"
   expect_grep "stopped at stage $stage \".*\": .*$cause.* \[$rule\]" "$T/out"
@@ -134,10 +108,25 @@ row() {
   if [[ $stage -le 3 ]] && (( ${EPOCHREALTIME/./} - ${t1/./} < 2500000 )); then sleep 2.2; fi
   lab_monitor_stop
   lab_monitor_pi "${MAC[$pi]}" >"$T/pi.json"; show "$name monitor" "$T/pi.json"
+  # (d) the same boot from the daemons' logs alone: the boot server's dnsmasq (log-dhcp) and the
+  # router's (without), cut to this row, and a syslog "-- MARK --" at the time the capture
+  # stopped (the time that passed after the last line, which a log shows only by later lines).
+  tail -n +"$from_srv" "$T/srv.log" >"$T/row-srv.log" 2>/dev/null
+  tail -n +"$from_rtr" "$T/rtr.log" >"$T/row-rtr.log"
+  printf '%s lab rsyslogd: -- MARK --\n' "$(date '+%b %e %H:%M:%S')" >"$T/row-mark.log"
+  [[ -z "${PNB_KEEP_LOGS:-}" ]] || cp "$T/row-srv.log" "$T/row-rtr.log" "$T/mon.summary" "$PNB_KEEP_LOGS/" 2>/dev/null
+  local lstage=$stage lrule=$rule
+  [[ -n "${LOGV[$name]:-}" ]] && read -r lstage lrule <<<"${LOGV[$name]}"
+  "$PINETBOOT" monitor --site "$T/site.conf" --log "$T/row-srv.log" --log "$T/row-rtr.log" \
+    --log "$T/row-mark.log" --json -q >"$T/log.json" 2>"$T/err"
+  tail -n 1 "$T/log.json" >"$T/mon.summary"
+  lab_monitor_pi "${MAC[$pi]}" >"$T/logpi.json"; show "$name from the logs" "$T/logpi.json"
+  expect_grep "\"failed\":$lstage," "$T/logpi.json"
+  expect_grep "\"verdict\":\"failed at stage $lstage .*\[$lrule\]\"" "$T/logpi.json"
   expect_grep "\"failed\":$stage," "$T/pi.json"
   expect_grep "\"verdict\":\"failed at stage $stage .*\[$rule\]\"" "$T/pi.json"
   ROWS=$((ROWS + 1))
-  echo "row $name: $pi stops at stage $stage [$rule]; lint: ${lintre#-} ($((SECONDS - t)) s)"
+  echo "row $name: $pi stops at stage $stage [$rule]; from the logs: stage $lstage [$lrule]; lint: ${lintre#-} ($((SECONDS - t)) s)"
 }
 
 #   name            pi      stage simulate's cause words            rule id

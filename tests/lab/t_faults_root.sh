@@ -21,27 +21,8 @@ BASE=iqn.2026-11.lan.example
 UUID=3d2f7a10-5b1c-4e8e-9a11-0c0ffee0beef
 MAC=dc:a6:32:1c:6a:2a
 mkdir -p "$T/iscsi" "$T/tftp"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = iscsi
-iscsi_target = tgt
-iqn_base = $BASE
-initramfs = initramfs-tools
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = $MAC
-tftp_prefix = mac
-backing = $T/iscsi/kitchen.img
-size = 64M
-chap = yes
-root_uuid = $UUID
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$T/tftp" root=iscsi iscsi_target=tgt iqn_base="$BASE" initramfs=initramfs-tools
+site_pi "$T/site.conf" kitchen 4B 511e57f7 "$MAC" tftp_prefix=mac backing="$T/iscsi/kitchen.img" size=64M chap=yes root_uuid="$UUID"
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 D=dc-a6-32-1c-6a-2a
 CMD=$T/tftp/$D/cmdline.txt
@@ -99,17 +80,8 @@ inject_lun() { cmdline_sed "s|root=UUID=$UUID|root=/dev/disk/by-path/ip-10.77.0.
 BADUUID=0badc0de-1111-4222-8333-444455556666
 inject_uuid() { cmdline_sed "s/root=UUID=$UUID/root=UUID=$BADUUID/"; }
 # TCP 3260 dropped by a firewall rule inside the server namespace (only there)
-inject_drop() {
-  ip netns exec "$SRV" nft -f - <<'NFT' || fail "nft"
-table inet pnbdrop {
-  chain input {
-    type filter hook input priority 0;
-    tcp dport 3260 drop
-  }
-}
-NFT
-}
-restore_drop() { ip netns exec "$SRV" nft delete table inet pnbdrop; }
+inject_drop() { lab_drop_iscsi; }
+restore_drop() { lab_undrop_iscsi; }
 # the Pi's disk swapped for another file as LUN 1 (the target stays, sessions are closed)
 swap_lun() {
   tgt --op delete --mode logicalunit --tid "$TID" --lun 1

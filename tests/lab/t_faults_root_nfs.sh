@@ -15,21 +15,8 @@
 need dnsmasq rpcinfo python3
 lab_boot_net
 MAC=dc:a6:32:1c:6a:2a D=dc-a6-32-1c-6a-2a
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $T/tftp
-root = nfs
-nfs_root = $T/nfs
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = $MAC
-tftp_prefix = mac
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$T/tftp" root=nfs nfs_root="$T/nfs"
+site_pi "$T/site.conf" kitchen 4B 511e57f7 "$MAC" tftp_prefix=mac
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/exp"
 CMD=$T/tftp/$D/cmdline.txt
 for r in kitchen other star; do

@@ -59,17 +59,10 @@ expect_grep '"uuid":"CAFE-0001","label":"bootfs"' "$T/out"
 expect_grep '/etc/fstab LABEL=rootfs / is partition 2' "$T/out"
 
 # TCP 3260 dropped by a firewall rule in the server namespace: told apart from "refused"
-ip netns exec "$SRV" nft -f - <<'NFT' || fail "nft"
-table inet pnbdrop {
-  chain input {
-    type filter hook input priority 0;
-    tcp dport 3260 drop
-  }
-}
-NFT
+lab_drop_iscsi
 expect_exit 1 chk "$URL" --initiator "$BASE:kitchen" --timeout 2
 expect_grep "no answer from 10.77.0.1:3260 within 2 s: TCP 3260 is dropped" "$T/out"
-ip netns exec "$SRV" nft delete table inet pnbdrop
+lab_undrop_iscsi
 
 # root= as the udev by-path name (what pinetboot export writes without root_uuid)
 BYPATH=/dev/disk/by-path/ip-10.77.0.1:3260-iscsi-$BASE:root-kitchen
@@ -120,20 +113,8 @@ expect_exit 2 "$PINETBOOT" iscsi-check --site "$T/nope.conf" --pi kitchen
 
 # --site form: the served cmdline.txt (initramfs-tools flavour, root=UUID with a stale value)
 mkdir -p "$T/tftp/511e57f7"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-tftp_root = $T/tftp
-iqn_base = $BASE
-[pi "garage"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = serial
-size = 64M
-chap = no
-CONF
+site_server "$T/site.conf" tftp_root="$T/tftp" iqn_base="$BASE"
+site_pi "$T/site.conf" garage 4B 511e57f7 dc:a6:32:1c:6a:2a tftp_prefix=serial size=64M chap=no
 echo "console=tty1 ip=dhcp iscsi_initiator=$BASE:garage iscsi_target_name=$BASE:root-garage iscsi_target_ip=10.77.0.1 root=UUID=11111111-2222-3333-4444-555555555555 rw" >"$T/tftp/511e57f7/cmdline.txt"
 expect_exit 0 chk --site "$T/site.conf" --pi garage
 expect_grep "(.*/tftp/511e57f7/cmdline.txt) is partition 2" "$T/out"

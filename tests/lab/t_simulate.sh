@@ -32,37 +32,11 @@ echo "ip=dhcp rd.iscsi.initiator=$BASE:porch rd.iscsi.target.name=$BASE:root-she
 echo "console=serial0,115200 ip=dhcp iscsi_initiator=$BASE:kitchen iscsi_target_name=$BASE:root-kitchen iscsi_target_ip=10.77.0.1 iscsi_username=kitchen iscsi_password=s3cret-kitchen1 root=UUID=$UUID rw rootwait" >"$TFTP/511e57f7/cmdline.txt"
 echo "console=serial0,115200 ip=dhcp root=iscsi:10.77.0.1::3260:1:$BASE:root-garage root=UUID=11111111-2222-3333-4444-555555555555 rw" >"$TFTP/2caf9c61/cmdline.txt"
 
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-dhcp = proxy
-tftp_root = $TFTP
-iqn_base = $BASE
-initramfs = initramfs-tools
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = serial
-size = 64M
-chap = yes
-[pi "garage"]
-model = 3B
-serial = 2caf9c61
-mac = b8:27:eb:af:9c:61
-size = 64M
-chap = no
-[pi "shed"]
-model = 5
-serial = b7f44626
-mac = 2c:cf:67:00:11:22
-tftp_prefix = mac
-[pi "porch"]
-model = 3B+
-serial = 0a1b2c3d
-mac = b8:27:eb:1b:2c:3d
-CONF
+site_server "$T/site.conf" dhcp=proxy tftp_root="$TFTP" iqn_base="$BASE" initramfs=initramfs-tools
+site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=serial size=64M chap=yes
+site_pi "$T/site.conf" $PI_GARAGE size=64M chap=no
+site_pi "$T/site.conf" $PI_SHED tftp_prefix=mac
+site_pi "$T/site.conf" porch 3B+ 0a1b2c3d b8:27:eb:1b:2c:3d
 
 proxy() { lab_proxy "$TFTP" "$@"; }
 show() { [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"; }

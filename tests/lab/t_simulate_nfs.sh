@@ -12,19 +12,8 @@ lab_nfsd "$T/nfs"
 TFTP=$T/tftp
 lab_tftp_tree "$TFTP" dc-a6-32-1c-6a-2a
 echo "console=serial0,115200 root=/dev/nfs nfsroot=10.77.0.1:$T/nfs,vers=3 rw ip=dhcp rootwait" >"$TFTP/dc-a6-32-1c-6a-2a/cmdline.txt"
-cat >"$T/site.conf" <<CONF
-[server]
-interface = eth0
-address = 10.77.0.1/24
-tftp_root = $TFTP
-root = nfs
-nfs_root = $T/nfs
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = mac
-CONF
+site_server "$T/site.conf" tftp_root="$TFTP" root=nfs nfs_root="$T/nfs"
+site_pi "$T/site.conf" $PI_KITCHEN tftp_prefix=mac
 lab_proxy "$TFTP" "Raspberry Pi Boot   "
 sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --timeout 60 "$@"; }
 expect_exit 0 sim --pi kitchen -v

@@ -59,6 +59,11 @@ done
 mkdir "$T/notexp"; touch "$T/notexp/x"
 expect_exit 2 "$PINETBOOT" export "$T/site.conf" -o "$T/notexp"
 expect_grep "^pinetboot export: $T/notexp: exists and is not a pinetboot export" "$T/err"
+# monitor takes it the same two ways, with the same result
+pcap="$PNB_TOP/tests/data/pcaps/good-pi4-proxy-iscsi.pcap"
+"$PINETBOOT" monitor -r "$pcap" -q --site "$T/site.conf" >"$T/m1" 2>&1
+"$PINETBOOT" monitor -r "$pcap" -q "$T/site.conf" >"$T/m2" 2>&1
+cmp -s "$T/m1" "$T/m2" || { diff "$T/m1" "$T/m2"; fail "monitor SITE and monitor --site SITE differ"; }
 expect_exit 2 "$PINETBOOT" lint
 expect_grep "^pinetboot lint: which site profile? (expected SITE or --site SITE" "$T/err"
 exit 0

@@ -5,25 +5,10 @@
 R="$T/root"
 mkdir -p "$R/etc/dnsmasq.d" "$R/etc/tgt/conf.d" "$R/etc/default" "$R/etc/dhcp"
 site() { # site FILE [extra server lines] — a proxy site with a Pi 3B and a Pi 4
-  cat > "$1" <<CONF
-[server]
-interface = eth0
-address = 192.168.20.1/24
-dhcp = proxy
-iqn_base = iqn.2026-11.lan.example
-${2:-}
-
-[pi "garage"]
-model = 3B
-serial = 2caf9c61
-mac = b8:27:eb:af:9c:61
-
-[pi "kitchen"]
-model = 4B
-serial = 511e57f7
-mac = dc:a6:32:1c:6a:2a
-tftp_prefix = mac
-CONF
+  site_server "$1" address=192.168.20.1/24 dhcp=proxy iqn_base=iqn.2026-11.lan.example
+  echo "${2:-}" >>"$1" # one line either way: the tests name lines by number
+  site_pi "$1" $PI_GARAGE
+  site_pi "$1" $PI_KITCHEN tftp_prefix=mac
 }
 # clean profile, nothing installed: exit 0
 site "$T/ok.conf"

@@ -103,84 +103,52 @@ static void test_iscsi_rst(void **state)
 	fx_end(&f);
 }
 
-static void test_iscsi_chap(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_login(&f, INI, TGT, 2, 1);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "iscsi-chap", 7);
-	fx_end(&f);
-}
+/* Refused logins, one row each: the names the Pi sends, the login status (class, detail), the
+ * verdict, and words its cause (c), fix (f) or evidence (e) must hold. tgtd says "not found"
+ * to an initiator outside the ACL, so the profile tells which case; with the profile's own
+ * names it is the ACL or a missing target, which only the server can tell apart. A login that
+ * starts in the operational stage offered no CHAP at all. */
+static const struct login_case {
+	const char *ini, *tgt;
+	int cls, detail;
+	const char *rule;
+	struct {
+		char field;
+		const char *text;
+	} want[3];
+} login_cases[] = {
+    {INI, TGT, 2, 1, "iscsi-chap",
+     {{'c', "no CHAP credentials"}, {'e', "offered no AuthMethod=CHAP"}}},
+    {"iqn.1993-08.org.debian:01:abcdef", TGT, 2, 2, "iscsi-acl", {{'f', "ISCSI_INITIATOR=" INI}}},
+    {"iqn.1993-08.org.debian:01:abcdef", TGT, 2, 3, "iscsi-not-found",
+     {{'c', "outside the target's ACL"}, {'c', INI}, {'e', "0x0203"}}},
+    {INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3, "iscsi-not-found",
+     {{'c', "root-kitchn, which the server does not have"}, {'f', "ISCSI_TARGET_NAME=" TGT}}},
+    {INI, TGT, 2, 3, "iscsi-not-found",
+     {{'c', "ACL does not let initiator " INI " in"}, {'c', "no such target"},
+      {'f', "initiator-name " INI}}},
+};
 
-static void test_iscsi_acl(void **state)
+static void test_iscsi_refused(void **state)
 {
 	(void)state;
-	struct fx f;
-	to_login(&f, "iqn.1993-08.org.debian:01:abcdef", TGT, 2, 2);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
-	expect(p, "iscsi-acl", 7);
-	assert_non_null(strstr(fx_verdict(p, "iscsi-acl")->fix, "ISCSI_INITIATOR=" INI));
-	fx_end(&f);
-}
-
-/* tgtd says "not found" to an initiator outside the ACL: the profile tells which case. */
-static void test_iscsi_not_found_initiator(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_login(&f, "iqn.1993-08.org.debian:01:abcdef", TGT, 2, 3);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
-	expect(p, "iscsi-not-found", 7);
-	const struct diag_verdict *v = fx_verdict(p, "iscsi-not-found");
-	assert_non_null(strstr(v->cause, "outside the target's ACL"));
-	assert_non_null(strstr(v->cause, INI));
-	assert_non_null(strstr(v->evidence, "0x0203"));
-	fx_end(&f);
-}
-
-static void test_iscsi_not_found_target(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_login(&f, INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3);
-	diag_finish(f.d);
-	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-not-found");
-	expect(fx_pi(&f, MAC_PI4), "iscsi-not-found", 7);
-	assert_non_null(strstr(v->cause, "root-kitchn, which the server does not have"));
-	assert_non_null(strstr(v->fix, "ISCSI_TARGET_NAME=" TGT));
-	fx_end(&f);
-}
-
-/* The Pi sends the profile's names and tgtd still says "not found": its ACL or a missing
- * target, which only the server can tell apart; the verdict names both. */
-static void test_iscsi_not_found_acl_or_name(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_login(&f, INI, TGT, 2, 3);
-	diag_finish(f.d);
-	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-not-found");
-	expect(fx_pi(&f, MAC_PI4), "iscsi-not-found", 7);
-	assert_non_null(strstr(v->cause, "ACL does not let initiator " INI " in"));
-	assert_non_null(strstr(v->cause, "no such target"));
-	assert_non_null(strstr(v->fix, "initiator-name " INI));
-	fx_end(&f);
-}
-
-/* A login that starts in the operational stage offered no CHAP at all. */
-static void test_iscsi_chap_not_offered(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_login(&f, INI, TGT, 2, 1);
-	diag_finish(f.d);
-	const struct diag_verdict *v = fx_verdict(fx_pi(&f, MAC_PI4), "iscsi-chap");
-	assert_non_null(strstr(v->cause, "no CHAP credentials"));
-	assert_non_null(strstr(v->evidence, "offered no AuthMethod=CHAP"));
-	fx_end(&f);
+	for (size_t i = 0; i < sizeof(login_cases) / sizeof(login_cases[0]); i++) {
+		const struct login_case *c = &login_cases[i];
+		struct fx f;
+		to_login(&f, c->ini, c->tgt, c->cls, c->detail);
+		diag_finish(f.d);
+		const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+		print_message("case %zu: %s\n", i, c->rule);
+		expect(p, c->rule, 7);
+		const struct diag_verdict *v = fx_verdict(p, c->rule);
+		for (size_t k = 0; k < 3 && c->want[k].text; k++) {
+			const char *in = c->want[k].field == 'c'   ? v->cause
+					 : c->want[k].field == 'f' ? v->fix
+								   : v->evidence;
+			assert_non_null(strstr(in, c->want[k].text));
+		}
+		fx_end(&f);
+	}
 }
 
 /* SYNs to 3260 sent again and again without SYN-ACK or RST: dropped. One answered SYN and
@@ -302,24 +270,21 @@ static void test_nfs_v2(void **state)
 	fx_end(&f);
 }
 
-static void test_nfs_noent(void **state)
+/* The MOUNT status and the verdict it gives. */
+static void test_nfs_mount_refused(void **state)
 {
 	(void)state;
-	struct fx f;
-	to_mount(&f, 2);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "nfs-mount-noent", 7);
-	fx_end(&f);
-}
-
-static void test_nfs_denied(void **state)
-{
-	(void)state;
-	struct fx f;
-	to_mount(&f, 13);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "nfs-mount-denied", 7);
-	fx_end(&f);
+	static const struct {
+		int status;
+		const char *rule;
+	} cases[] = {{2, "nfs-mount-noent"}, {13, "nfs-mount-denied"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fx f;
+		to_mount(&f, cases[i].status);
+		diag_finish(f.d);
+		expect(fx_pi(&f, MAC_PI4), cases[i].rule, 7);
+		fx_end(&f);
+	}
 }
 
 static void test_nfs_access(void **state)
@@ -380,12 +345,7 @@ int main(void)
 	    cmocka_unit_test(test_no_iscsi_syn),
 	    cmocka_unit_test(test_no_nfs_mount),
 	    cmocka_unit_test(test_iscsi_rst),
-	    cmocka_unit_test(test_iscsi_chap),
-	    cmocka_unit_test(test_iscsi_acl),
-	    cmocka_unit_test(test_iscsi_not_found_initiator),
-	    cmocka_unit_test(test_iscsi_not_found_target),
-	    cmocka_unit_test(test_iscsi_not_found_acl_or_name),
-	    cmocka_unit_test(test_iscsi_chap_not_offered),
+	    cmocka_unit_test(test_iscsi_refused),
 	    cmocka_unit_test(test_iscsi_dropped),
 	    cmocka_unit_test(test_root_logout_lun0),
 	    cmocka_unit_test(test_iscsi_login_other),
@@ -393,8 +353,7 @@ int main(void)
 	    cmocka_unit_test(test_root_reads_stop),
 	    cmocka_unit_test(test_root_in_use_then_lost),
 	    cmocka_unit_test(test_nfs_v2),
-	    cmocka_unit_test(test_nfs_noent),
-	    cmocka_unit_test(test_nfs_denied),
+	    cmocka_unit_test(test_nfs_mount_refused),
 	    cmocka_unit_test(test_nfs_access),
 	    cmocka_unit_test(test_reboot_starts_over),
 	    cmocka_unit_test(test_reboot_keeps_failure),

@@ -248,7 +248,7 @@ static void test_pi3_uart_and_kernel(void **state)
 	const struct rec *k = find(EV_DHCP, 1);
 	assert_string_equal(k->text, "Linux ipconfig");
 	assert_int_equal(find(EV_DHCP, 2)->type, 5);
-	assert_int_equal(find(EV_ISCSI, 1)->ip, 0x0201);
+	assert_int_equal(find(EV_ISCSI, 1)->ip, 0x0200);
 	const struct rec *m = find(EV_RPC, 1);
 	assert_int_equal(m->type, 1);
 	assert_int_equal(m->ip, 13);

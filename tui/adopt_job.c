@@ -1,0 +1,169 @@
+/* adopt_job — an adoption on a thread, progress per step. */
+#include "tui/adopt_job.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/base/bgjob.h"
+#include "core/base/util.h"
+#include "core/pi/adopt.h"
+
+enum { JS_WAIT, JS_RUN, JS_DONE, JS_SKIP, JS_FAIL };
+static const char *const js_names[] = {"", "running", "done", "skipped", "FAILED"};
+
+struct job_step {
+	int state;
+	unsigned long long done, total;
+	char text[200];
+};
+
+struct adopt_job {
+	char *pi, *dest, *site_path;
+	struct bgjob *job; /* non-NULL while the thread runs */
+	int wake[2];
+	pthread_mutex_t mu; /* guards s[] and rc between the thread and the drawing */
+	struct job_step s[ADOPT_NSTEPS];
+	int rc;
+};
+
+static void on_event(const struct adopt_event *e, void *ud)
+{
+	struct adopt_job *j = ud;
+	pthread_mutex_lock(&j->mu);
+	struct job_step *s = &j->s[e->step];
+	switch (e->kind) {
+	case ADOPT_EV_STEP: s->state = JS_RUN; break;
+	case ADOPT_EV_PROGRESS:
+		s->done = e->done;
+		s->total = e->total;
+		break;
+	case ADOPT_EV_DONE: s->state = JS_DONE; break;
+	case ADOPT_EV_SKIP: s->state = JS_SKIP; break;
+	case ADOPT_EV_FAIL: s->state = JS_FAIL; break;
+	default: break;
+	}
+	if (e->kind != ADOPT_EV_PROGRESS && e->kind != ADOPT_EV_DONE)
+		snprintf(s->text, sizeof(s->text), "%s", e->text);
+	pthread_mutex_unlock(&j->mu);
+	ssize_t n = write(j->wake[1], "x", 1); /* a full pipe already wakes the loop */
+	(void)n;
+}
+
+static void run(void *arg)
+{
+	struct adopt_job *j = arg;
+	struct adopt_opts o = {.dest = j->dest, .site_path = j->site_path, .pi_name = j->pi,
+			       .timeout = 10, .event = on_event, .ud = j};
+	int rc = adopt_run(&o);
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	pthread_mutex_unlock(&j->mu);
+}
+
+static int on_wake(struct wiz *w, int fd, short revents, void *ctx)
+{
+	(void)w, (void)revents, (void)ctx;
+	char buf[256];
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	return WIZ_REDRAW;
+}
+
+static int on_done(struct wiz *w, int fd, short revents, void *ctx)
+{
+	(void)revents;
+	struct adopt_job *j = ctx;
+	loop_remove(&w->loop, fd);
+	loop_remove(&w->loop, j->wake[0]);
+	bgjob_join(j->job);
+	j->job = NULL;
+	wiz_status(w, j->rc == 0 ? MSG_OK : MSG_ERROR, "adopt %s: %s", j->pi,
+		   j->rc == 0 ? "done; reboot the Pi"
+		   : j->rc == 1 ? "stopped (see the step); `pinetboot adopt ... --yes` at a terminal goes on"
+				: "failed (see the step)");
+	return WIZ_REDRAW;
+}
+
+struct adopt_job *adopt_job_start(struct wiz *w, const char *pi, const char *dest)
+{
+	if (w->dirty) {
+		wiz_status(w, MSG_ERROR, "adopt reads the saved profile: save it first (s)");
+		return NULL;
+	}
+	struct adopt_job *j = xcalloc(1, sizeof(*j));
+	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+		wiz_status(w, MSG_ERROR, "adopt: %s", strerror(errno));
+		free(j);
+		return NULL;
+	}
+	pthread_mutex_init(&j->mu, NULL);
+	j->pi = xstrdup(pi);
+	j->dest = xstrdup(dest);
+	j->site_path = xstrdup(w->site_path);
+	j->job = bgjob_start(run, j);
+	if (!j->job) {
+		wiz_status(w, MSG_ERROR, "adopt: cannot start a thread");
+		adopt_job_free(w, j);
+		return NULL;
+	}
+	loop_add(&w->loop, j->wake[0], POLLIN, on_wake, j);
+	loop_add(&w->loop, bgjob_fd(j->job), POLLIN, on_done, j);
+	wiz_status(w, MSG_INFO, "adopting %s over ssh to %s", pi, dest);
+	return j;
+}
+
+bool adopt_job_running(const struct adopt_job *j)
+{
+	return j && j->job;
+}
+
+const char *adopt_job_pi(const struct adopt_job *j)
+{
+	return j ? j->pi : NULL;
+}
+
+int adopt_job_draw(const struct adopt_job *j, struct rect r, int y)
+{
+	struct adopt_job *m = (struct adopt_job *)j; /* the lock only */
+	pthread_mutex_lock(&m->mu);
+	for (int i = 0; i < ADOPT_NSTEPS && y < r.y + r.h - 1; i++) {
+		const struct job_step *s = &j->s[i];
+		char bar[21];
+		int fill = s->state == JS_DONE || s->state == JS_SKIP ? 20
+			   : s->total ? (int)(s->done * 20 / s->total) : 0;
+		for (int k = 0; k < 20; k++)
+			bar[k] = k < fill ? '#' : s->state == JS_RUN && !s->total && k == (int)(s->done >> 22) % 20 ? '>' : '.';
+		bar[20] = '\0';
+		draw_textf(y++, r.x + 1, r.w - 2,
+			   s->state == JS_FAIL ? CP_ERROR : s->state == JS_DONE || s->state == JS_SKIP ? CP_OK
+			   : s->state == JS_RUN ? CP_NORMAL : CP_DIM,
+			   "%d %-15s [%s] %-8s %s", i + 1, adopt_step_names[i], bar, js_names[s->state], s->text);
+	}
+	pthread_mutex_unlock(&m->mu);
+	return y;
+}
+
+void adopt_job_free(struct wiz *w, struct adopt_job *j)
+{
+	if (!j)
+		return;
+	if (j->job) {
+		if (w) {
+			loop_remove(&w->loop, bgjob_fd(j->job));
+			loop_remove(&w->loop, j->wake[0]);
+		}
+		bgjob_join(j->job);
+	}
+	close(j->wake[0]);
+	close(j->wake[1]);
+	pthread_mutex_destroy(&j->mu);
+	free(j->pi);
+	free(j->dest);
+	free(j->site_path);
+	free(j);
+}
