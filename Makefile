@@ -148,7 +148,8 @@ deb: deps
 
 check-deb: deb
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)PNB_DEB_DIR=$(BUILD)/deb bash tests/pkg/deb_install.sh
+	$(Q)PNB_DEB_DIR=$(BUILD)/deb PNB_TOP=$(CURDIR) PNB_BUILD=$(abspath $(BUILD)) \
+		bash tests/pkg/deb_install.sh
 
 bench: all
 	$(Q)for b in bench/*.sh; do echo "== $$b"; BUILD=$(BUILD) bash $$b || exit 1; done

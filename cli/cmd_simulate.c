@@ -238,7 +238,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	if (a->all && a->n_pis)
 		return cli_usage_error("simulate", "--all and --pi exclude each other");
 	if (!a->site || !(a->n_pis || a->all) || !a->iface)
-		return cli_usage_error("simulate", "--site SITE, --pi NAME (or --all) and -i IFACE "
+		return cli_usage_error("simulate", "SITE (or --site SITE), --pi NAME (or --all) and -i IFACE "
 						   "are all needed");
 	return 0;
 }

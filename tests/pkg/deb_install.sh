@@ -6,6 +6,8 @@
 # ExecStart (for an interface in a test namespace: the monitor logs the per-Pi stage table
 # with the verdict when stopped with the unit's KillSignal), then dpkg --purge leaves nothing.
 PINETBOOT=/usr/bin/pinetboot
+PNB_TOP=${PNB_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+PNB_BUILD=${PNB_BUILD:-$PNB_TOP/build}
 . "$(dirname "$0")/../lib.sh"
 need_root
 need dpkg ip
