@@ -36,7 +36,9 @@ struct log_set;
  * The caller owns the set: free with log_set_free. */
 struct log_set *log_set_new(pnb_event_fn fn, void *user, const char *tftp_root);
 void log_set_free(struct log_set *s);
-/* Adds a log: a path, or "-" for stdin. Returns 0, or -1 with err filled. */
+/* Adds a log: a path, "-" for stdin, or ssh://USER@HOST[:PORT]/journal/UNIT (that unit's
+ * journal on the boot server, followed over ssh; PINETBOOT_SSH names another ssh program).
+ * Returns 0, or -1 with err filled. */
 int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen);
 /* Adds an already open stream under a display name (tests, remote sources); the set closes
  * it when close_it. */

@@ -324,9 +324,23 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 	return true;
 }
 
+/* dnsmasq's DNS lines, most of a busy journal: nothing about a boot. */
+static bool dns_line(const char *p)
+{
+	switch (p[0]) {
+	case 'q': return strncmp(p, "query[", 6) == 0;
+	case 'f': return strncmp(p, "forwarded ", 10) == 0;
+	case 'r': return strncmp(p, "reply ", 6) == 0;
+	case 'c': return strncmp(p, "cached ", 7) == 0 || strncmp(p, "config ", 7) == 0;
+	default: return false;
+	}
+}
+
 bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 {
 	const char *p = l->msg;
+	if (l->prog[0] && dns_line(p))
+		return false;
 	bool tftp = strncmp(l->prog, "dnsmasq-tftp", 12) == 0;
 	if (tftp || !l->prog[0] || strcmp(l->prog, "dnsmasq") == 0) {
 		const char *q = p;

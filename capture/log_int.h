@@ -54,6 +54,7 @@ struct log_dhcp_acc {
 struct log_src {
 	struct log_set *set;
 	unsigned idx;
+	int child;                /* ssh:// sources: the ssh process, ended on free */
 	char *name;
 	FILE *f;
 	bool close_it, eof;
@@ -172,6 +173,11 @@ bool log_uint(const char **p, uint64_t *v);
 const char *log_find(const char *hay, const char *needle);
 /* Copies the next token (up to space or one of stop) into out. */
 size_t log_token(const char **p, char *out, size_t n, const char *stop);
+
+/* log_remote.c: ssh://USER@HOST[:PORT]/journal/UNIT sources. */
+bool log_remote_is(const char *spec);
+int log_remote_open(struct log_set *set, const char *spec, char *err, size_t errlen);
+void log_remote_close(struct log_src *r);
 
 /* The parsers: true when the line was understood (it produced or fed an event). */
 bool log_parse_dnsmasq(struct log_src *s, struct log_line *l);

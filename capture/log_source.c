@@ -36,6 +36,7 @@ void log_set_free(struct log_set *s)
 		struct log_src *r = s->src[i];
 		if (r->close_it && r->f)
 			fclose(r->f);
+		log_remote_close(r);
 		free(r->buf);
 		free(r->name);
 		free(r);
@@ -71,11 +72,14 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 	}
 	if (strcmp(path, "-") == 0)
 		return log_set_add_stream(s, stdin, "stdin", false);
+	if (log_remote_is(path))
+		return log_remote_open(s, path, err, errlen);
 	FILE *f = fopen(path, "re");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	setvbuf(f, NULL, _IOFBF, 1 << 18); /* big reads: a journal is read once, front to back */
 	return log_set_add_stream(s, f, path, true);
 }
 
@@ -141,7 +145,7 @@ static bool prog_is(const char *prog, const char *p)
 static bool dispatch(struct log_src *s, struct log_line *l)
 {
 	const char *pg = l->prog;
-	if (strcmp(l->msg, "-- MARK --") == 0)
+	if (l->msg[0] == '-' && strcmp(l->msg, "-- MARK --") == 0)
 		return true; /* syslog's heartbeat: only its time matters */
 	if (pg[0]) {
 		if (prog_is(pg, "dnsmasq"))

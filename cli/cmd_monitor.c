@@ -58,8 +58,9 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
      "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
      "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
-     "short/short-precise/short-iso/json. Evidence names lines FILE:LINE; other lines are counted "
-     "and skipped"},
+     "short/short-precise/short-iso/json; ssh://USER@HOST[:PORT]/journal/UNIT follows a unit's "
+     "journal on the boot server. Evidence names lines FILE:LINE; other lines are counted and "
+     "skipped"},
     {0}};
 
 const struct cli_cmd cmd_monitor_spec = {
@@ -78,6 +79,7 @@ const struct cli_cmd cmd_monitor_spec = {
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
     "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
     "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
+    "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
     "\n"
     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
     "or damaged capture (a truncated file is still decoded up to the damage).\n",

@@ -274,6 +274,8 @@ void session_event(struct session *s, const struct pnb_event *ev)
 {
 	note_time(s, &ev->ts);
 	take_event(s, ev);
+	if (!s->jp && !s->tp)
+		return; /* -q: nothing printed, no FILE:LINE to format */
 	char ref[300];
 	const char *origin = s->cur_origin;
 	if (s->ls && log_frame_ref(s->ls, ev->frame, ref, sizeof(ref)))

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# monitor --log ssh://USER@HOST[:PORT]/journal/UNIT against a real sshd in a namespace of this
+# test: the operator's namespace reaches the boot server's over a bridge, ssh runs the journal
+# command there (sshd's ForceCommand stands in for journalctl and checks the command it got)
+# and its lines are diagnosed as a local log would be. Also: a hostile spec is refused.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../lab/lab.sh"
+need_root
+need ssh ssh-keygen ip
+[[ -x /usr/sbin/sshd ]] || skip "sshd not installed"
+lab_ns SW sw; lab_bridge "$SW"
+lab_ns SRV srv; lab_plug "$SW" "$SRV" eth0 10.88.0.1/24
+lab_ns OP op; lab_plug "$SW" "$OP" eth0 10.88.0.2/24
+
+ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" || fail "host key"
+ssh-keygen -q -t ed25519 -N '' -f "$T/id" || fail "client key"
+cp "$T/id.pub" "$T/authorized_keys"
+cp "$PNB_TOP/tests/data/logs/tbt11-short-iso/journal.txt" "$T/journal.txt"
+cat >"$T/fake-journal.sh" <<SH
+#!/bin/sh
+printf '%s\n' "\$SSH_ORIGINAL_COMMAND" >"$T/got"
+exec cat "$T/journal.txt"
+SH
+chmod 755 "$T/fake-journal.sh"
+cat >"$T/sshd_config" <<CONF
+Port 2222
+ListenAddress 10.88.0.1
+HostKey $T/hostkey
+PidFile $T/sshd.pid
+AuthorizedKeysFile $T/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+ForceCommand $T/fake-journal.sh
+CONF
+mkdir -p /run/sshd
+ip netns exec "$SRV" /usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
+SSHD=$!
+on_exit "kill $SSHD 2>/dev/null; wait $SSHD 2>/dev/null"
+for _ in $(seq 100); do
+  ip netns exec "$SRV" ss -ltn 2>/dev/null | grep -q '10.88.0.1:2222' && break
+  kill -0 "$SSHD" 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
+  sleep 0.05
+done
+cat >"$T/ssh_config" <<CONF
+IdentityFile $T/id
+StrictHostKeyChecking no
+UserKnownHostsFile /dev/null
+LogLevel ERROR
+ConnectTimeout 10
+CONF
+printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$T/ssh_config" >"$T/ssh"
+chmod 755 "$T/ssh"
+
+spec=ssh://root@10.88.0.1:2222/journal/dnsmasq
+expect_exit 1 ip netns exec "$OP" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monitor --log "$spec" --json -q
+[[ $(cat "$T/got") == "journalctl --no-pager -n 2000 -f -o short-iso -u dnsmasq" ]] ||
+  fail "the remote side ran: $(cat "$T/got")"
+tail -n 1 "$T/out" >"$T/sum"
+expect_grep '"mac":"b8:27:eb:81:0b:bc".*"failed":4,.*\[bootcode-missing\]' "$T/sum"
+expect_grep "\"refs\":\[\"$spec:[0-9]*\"" "$T/sum"
+
+# what reaches the remote shell is checked here: no option, no shell words
+for bad in 'ssh://root@10.88.0.1/journal/dnsmasq;id' 'ssh://-oProxyCommand=id@h/journal/x' \
+           'ssh://root@h:99999/journal/x' 'ssh://root@h/file/etc/passwd' 'ssh://root@h/journal/-x'; do
+  expect_exit 2 "$PINETBOOT" monitor --log "$bad" -q
+  expect_grep 'expected ssh://USER@HOST' "$T/err"
+done
+exit 0
