@@ -51,27 +51,25 @@ expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 expect_grep 'pinetboot.conf:1: dhcp-range: dnsmasq answers DHCP here but sends no "Raspberry Pi Boot" menu.*fix: pxe-service' "$T/out"
 expect_grep 'pinetboot.conf:1: enable-tftp: dnsmasq answers the Pis. DHCP but does not serve TFTP' "$T/out"
 expect_grep 'pinetboot.conf:3: tftp-root: is /var/lib/tftpboot but the profile.s tftp_root is /srv/tftp' "$T/out"
+# lint_finds FILE TEXT PATTERN — with FILE (under the root) holding TEXT (backslash escapes
+# expanded), lint exits 1 and says PATTERN; FILE is removed afterwards.
+lint_finds() {
+  printf '%b' "$2" >"$R/$1"
+  expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+  expect_grep "$3" "$T/out"
+  rm "$R/$1"
+}
 # only option 67 / dhcp-boot, no menu
-printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'pinetboot.conf:2: boot file: the config relies on option 67' "$T/out"
-rm "$R/etc/dnsmasq.d/pinetboot.conf"
+lint_finds etc/dnsmasq.d/pinetboot.conf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' \
+  'pinetboot.conf:2: boot file: the config relies on option 67'
 # a TFTP server off the Pis' subnet for a Pi 3B (spec §4 row 8)
-printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24' "$T/out"
+lint_finds etc/dnsmasq.d/pinetboot.conf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' \
+  'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24'
 printf 'next-server 192.168.20.1;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
-rm "$R/etc/dnsmasq.d/pinetboot.conf"
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-printf 'next-server 10.1.1.5;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5' "$T/out"
-rm "$R/etc/dhcp/dhcpd-pinetboot.conf"
+lint_finds etc/dhcp/dhcpd-pinetboot.conf 'next-server 10.1.1.5;\n' 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5'
 # ISC dhcpd with the menu text lacking spaces
-printf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' > "$R/etc/dhcp/dhcpd.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'dhcpd.conf:1: option 43: the boot menu text' "$T/out"
-rm "$R/etc/dhcp/dhcpd.conf"
+lint_finds etc/dhcp/dhcpd.conf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' 'dhcpd.conf:1: option 43: the boot menu text'
 
 # tgt with LUN 0; cmdline.txt naming LUN 0 for tgt; SD-card root
 cat > "$R/etc/tgt/conf.d/pinetboot.conf" <<'CONF'
