@@ -1,12 +1,15 @@
 /* adopt — the face of core/pi/adopt: options, the steps as text or JSON lines, the questions. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
 #include "core/base/cliopt.h"
+#include "core/base/util.h"
 #include "core/pi/adopt.h"
 
 enum {
@@ -17,7 +20,8 @@ enum {
 	OPT_YES,
 	OPT_RESTART,
 	OPT_TIMEOUT,
-	OPT_NO_SIMULATE
+	OPT_NO_SIMULATE,
+	OPT_SUDO_PASSWORD_FILE
 };
 
 static const struct cli_opt adopt_opts[] = {
@@ -30,6 +34,9 @@ static const struct cli_opt adopt_opts[] = {
     {"restart", OPT_RESTART, NULL,
      "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
     {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"sudo-password-file", OPT_SUDO_PASSWORD_FILE, "FILE",
+     "the remote user's sudo password, first line of FILE (else it is asked at the terminal, "
+     "once, when sudo wants one)"},
     {"no-simulate", OPT_NO_SIMULATE, NULL,
      "skip the virtual Pi of step 5 (it boots where the site's interface is on this host)"},
     {"json", 'j', NULL,
@@ -62,7 +69,8 @@ const struct cli_cmd cmd_adopt_spec = {
     "Nothing that decides how the SD card boots changes before step 5 passed. Steps done are\n"
     "kept in SITE.adopt/NAME/state: run the same command again after an interruption and it\n"
     "resumes. Remote commands run through the system ssh (BatchMode: keys, known hosts as ssh\n"
-    "checks them); as root, or with sudo -n for a user allowed sudo without a password.\n",
+    "checks them); as root, else through sudo (its password, when it wants one, is asked once\n"
+    "and given to sudo on stdin, never on a command line).\n",
     adopt_opts,
     "\nExamples:\n"
     "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
@@ -77,6 +85,7 @@ static const char *const kind_names[] = {"step", "command", "info", "progress", 
 struct face {
 	bool json;
 	int last_pct;
+	const char *password_file;
 };
 
 static void event(const struct adopt_event *e, void *ud)
@@ -135,11 +144,53 @@ static bool confirm(const char *question, bool permanent, void *ud)
 	return strcmp(line, want) == 0;
 }
 
+/* The sudo password: the first line of --sudo-password-file, else typed at the terminal with
+ * the echo off. Heap string or NULL. */
+static char *password(const char *prompt, void *ud)
+{
+	struct face *f = ud;
+	char line[512] = "";
+	if (f->password_file) {
+		FILE *in = fopen(f->password_file, "re");
+		bool ok = in && fgets(line, sizeof(line), in);
+		if (in)
+			fclose(in);
+		if (!ok) {
+			cli_error("adopt", "%s: cannot read a password from it", f->password_file);
+			return NULL;
+		}
+	} else {
+		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			return NULL;
+		struct termios old, quiet;
+		bool tty = tcgetattr(fd, &old) == 0;
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		if (tty)
+			tcsetattr(fd, TCSAFLUSH, &quiet);
+		ssize_t w = write(fd, prompt, strlen(prompt));
+		ssize_t n = w < 0 ? -1 : read(fd, line, sizeof(line) - 1);
+		if (tty)
+			tcsetattr(fd, TCSAFLUSH, &old);
+		w = write(fd, "\n", 1);
+		(void)w;
+		close(fd);
+		if (n <= 0)
+			return NULL;
+		line[n] = '\0';
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	char *r = xstrdup(line);
+	explicit_bzero(line, sizeof(line));
+	return r;
+}
+
 int cmd_adopt(int argc, char **argv)
 {
 	struct adopt_opts o;
 	memset(&o, 0, sizeof(o));
-	struct face f = {false, -1};
+	struct face f = {false, -1, NULL};
 	o.timeout = 10;
 	struct cli_parse p;
 	cliopt_init(&p, &cmd_adopt_spec, "adopt", argc, argv);
@@ -154,6 +205,7 @@ int cmd_adopt(int argc, char **argv)
 		case OPT_YES: o.yes = true; break;
 		case OPT_RESTART: o.restart = true; break;
 		case OPT_NO_SIMULATE: o.no_simulate = true; break;
+		case OPT_SUDO_PASSWORD_FILE: f.password_file = optarg; break;
 		case 'j': f.json = true; break;
 		case OPT_TIMEOUT:
 			o.timeout = atoi(optarg);
@@ -174,6 +226,7 @@ int cmd_adopt(int argc, char **argv)
 		return cli_usage_error("adopt", "--ssh \"%s\" is not USER@HOST", o.dest);
 	o.event = event;
 	o.confirm = confirm;
+	o.password = password;
 	o.ud = &f;
 	return adopt_run(&o);
 }

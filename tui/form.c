@@ -123,7 +123,18 @@ static int open_choices(struct wiz *w, struct form *f)
 			sel = n;
 		n++;
 	}
-	wiz_popup_open(w, fd->label, fd->choices, n, sel, pick_choice, f);
+	if (!fd->choice_help) {
+		wiz_popup_open(w, fd->label, fd->choices, n, sel, pick_choice, f);
+		return WIZ_REDRAW;
+	}
+	/* "proxy   your router keeps…": what each choice means, as dialog/rpi-imager show it */
+	char **items = xcalloc(n, sizeof(char *));
+	for (unsigned i = 0; i < n; i++)
+		items[i] = xasprintf("%-16s %s", fd->choices[i], fd->choice_help[i]);
+	wiz_popup_open(w, fd->label, (const char *const *)items, n, sel, pick_choice, f);
+	for (unsigned i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
 	return WIZ_REDRAW;
 }
 

@@ -16,6 +16,7 @@ struct form_field {
 	const char *help;     /* shown under the form when the field is selected */
 	enum form_kind kind;
 	const char *const *choices; /* FIELD_CHOICE: NULL-terminated */
+	const char *const *choice_help; /* optional: one line per choice, shown in the list */
 	char **slot;		    /* the model string; NULL value = key absent */
 	const char *placeholder;    /* shown when absent, e.g. "proxy (default)" */
 	char *(*check)(const void *ctx, int key, const char *v); /* heap message or NULL */

@@ -19,14 +19,18 @@ static enum fleet_state state_of(const struct diag_pi *p)
 	return p->reached == STAGE_COUNT - 1 ? FLEET_DONE : FLEET_BOOTING;
 }
 
-static bool seen_by_name(const struct diag *d, const char *name)
+/* The profile's Pis sorted by name, so matching a fleet of N Pis costs N log N, not N^2. */
+static int by_name(const void *a, const void *b)
 {
-	for (size_t i = 0; i < diag_pi_count(d); i++) {
-		const struct diag_pi *p = diag_pi_at(d, i);
-		if (p->name && !strcmp(p->name, name))
-			return true;
-	}
-	return false;
+	return strcmp((*(const struct pi *const *)a)->name, (*(const struct pi *const *)b)->name);
+}
+
+static const struct pi *find_sorted(const struct pi **sorted, size_t n, const char *name)
+{
+	struct pi key = {.name = (char *)name};
+	const struct pi *k = &key;
+	const struct pi **hit = bsearch(&k, sorted, n, sizeof(*sorted), by_name);
+	return hit ? *hit : NULL;
 }
 
 const char *fleet_name(const struct fleet_row *r)
@@ -81,16 +85,24 @@ void fleet_build(const struct monfeed *f, const char *find, struct fleet *out)
 		return;
 	size_t nd = diag_pi_count(f->diag), np = f->has_site ? f->site.n_pis : 0;
 	struct fleet_row *all = xcalloc(nd + np + 1, sizeof(*all));
+	const struct pi **sorted = xcalloc(np + 1, sizeof(*sorted));
+	bool *seen = xcalloc(np + 1, sizeof(*seen));
+	for (size_t i = 0; i < np; i++)
+		sorted[i] = &f->site.pis[i];
+	qsort(sorted, np, sizeof(*sorted), by_name);
 	size_t n = 0;
 	for (size_t i = 0; i < nd; i++) {
 		const struct diag_pi *p = diag_pi_at(f->diag, i);
-		all[n++] = (struct fleet_row){p, p->name && f->has_site ? site_find_pi(&f->site, p->name)
-									 : NULL,
-					      state_of(p)};
+		const struct pi *prof = p->name ? find_sorted(sorted, np, p->name) : NULL;
+		if (prof)
+			seen[prof - f->site.pis] = true;
+		all[n++] = (struct fleet_row){p, prof, state_of(p)};
 	}
 	for (size_t i = 0; i < np; i++)
-		if (!seen_by_name(f->diag, f->site.pis[i].name))
+		if (!seen[i])
 			all[n++] = (struct fleet_row){NULL, &f->site.pis[i], FLEET_NOT_SEEN};
+	free(sorted);
+	free(seen);
 	out->rows = xcalloc(n + 1, sizeof(*out->rows));
 	out->total = n;
 	/* failures first, then booting, done, not seen; the capture's order within each */
@@ -176,7 +188,7 @@ static void add_verdict(struct sbuf *b, const struct diag_verdict *v)
 	add(b, "  fix: ", v->fix);
 }
 
-static bool is_evidence(const struct diag_pi *p, const char *line)
+bool fleet_is_evidence(const struct diag_pi *p, const char *line)
 {
 	for (size_t i = 0; i < p->n_verdicts; i++)
 		for (size_t k = 0; k < PNB_ARRAY_LEN(p->verdicts[i].frames); k++) {
@@ -239,7 +251,8 @@ char *fleet_diagnosis(const struct monfeed *f, const struct fleet_row *r)
 	for (size_t i = 0; i < f->n_lines; i++) {
 		const struct mon_line *l = monfeed_line(f, i);
 		if (monfeed_line_is_pi(l, p))
-			sbuf_printf(&b, "%c %s\n", is_evidence(p, l->text) ? '>' : ' ', l->text);
+			sbuf_printf(&b, "%c %s\n", fleet_is_evidence(p, l->text) ? '>' : ' ',
+				    l->text);
 	}
 	return sbuf_take(&b);
 }

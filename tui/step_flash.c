@@ -399,6 +399,11 @@ static int flash_click(struct wiz *w, void *p, int y, int x)
 	return WIZ_REDRAW;
 }
 
+static int model_width(struct rect r)
+{
+	return r.w >= 100 ? 22 : 0;
+}
+
 static void draw_drive(const struct flash_step *st, const struct drive *d, bool sel, int y,
 		       struct rect r)
 {
@@ -411,13 +416,15 @@ static void draw_drive(const struct flash_step *st, const struct drive *d, bool 
 		draw_fill(y, r.x, r.w, CP_SELECT);
 	char desc[96];
 	snprintf(desc, sizeof(desc), "%s %s", d->vendor, d->model);
-	draw_textf(y, r.x + 1, r.w - 2, col, "%c %-14s %7s %-6s %-22.22s", sel ? '>' : ' ',
-		   d->devnode, size, drive_bus_names[d->bus], desc);
+	int mw = model_width(r); /* narrow: the status, which says why, before the model */
+	draw_textf(y, r.x + 1, r.w - 2, col, "%c %-14s %7s %-6s %-*.*s", sel ? '>' : ' ',
+		   d->devnode, size, drive_bus_names[d->bus], mw, mw, desc);
 	const char *shown = v == DRIVE_CONFIRM ? "safe" : why;
 	char *text = v == DRIVE_OVERRIDE && st->show_all ? xasprintf("%s (type its name)", shown)
 							  : xstrdup(shown);
-	draw_text(y, r.x + 56, r.w - 57, sel ? CP_SELECT : v == DRIVE_CONFIRM ? CP_OK : CP_ERROR,
-		  text);
+	int sx = 33 + (mw ? mw + 1 : 0);
+	draw_text(y, r.x + sx, r.w - sx - 1,
+		  sel ? CP_SELECT : v == DRIVE_CONFIRM ? CP_OK : CP_ERROR, text);
 	free(text);
 	free(why);
 }
@@ -465,8 +472,9 @@ static void flash_draw(const struct wiz *w, const void *p, struct rect r)
 	if (!st->mon)
 		draw_textf(r.y + 1, r.x + 1, r.w - 2, CP_ERROR, "No live updates: %s", st->mon_err);
 	int y = r.y + LIST_Y - 1;
-	draw_textf(y++, r.x + 1, r.w - 2, CP_DIM, "  %-14s %7s %-6s %-22s %s", "device", "size",
-		   "bus", "model", "status");
+	draw_textf(y++, r.x + 1, r.w - 2, CP_DIM, "  %-14s %7s %-6s %-*s%s", "device", "size",
+		   "bus", model_width(r) + (model_width(r) ? 1 : 0), model_width(r) ? "model" : "",
+		   "status");
 	int rows = list_rows(r);
 	if (!st->n_shown)
 		draw_text(y, r.x + 1, r.w - 2, CP_DIM, "No drives. Insert an SD card or a USB disk.");

@@ -329,10 +329,11 @@ static int list_key(struct wiz *w, struct pis_step *st, enum wiz_action a)
 	case ACT_DELETE: {
 		if (!count)
 			return WIZ_HANDLED;
-		static const char *const items[] = {"Remove it", "Keep it"};
+		static const char *const items[] = {"y  Remove it", "n  Keep it"};
 		char title[96];
 		snprintf(title, sizeof(title), "Remove Pi \"%s\"?", w->site.pis[st->sel].name);
 		wiz_popup_open(w, title, items, 2, 1, remove_pick, st);
+		wiz_popup_hotkeys(w, "yn");
 		return WIZ_REDRAW;
 	}
 	default:

@@ -9,6 +9,7 @@
 
 #include "core/base/fsutil.h"
 #include "core/server/apply.h"
+#include "core/server/lint.h"
 #include "core/server/export.h"
 #include "core/server/render.h"
 #include "core/base/util.h"
@@ -35,6 +36,7 @@ struct entry {
 
 struct review_step {
 	bool ok;		 /* rendered */
+	unsigned rendered_at;	 /* w->changes when rendered: an older render says nothing */
 	struct apply_plan plan;	 /* what apply would do with the rendered files */
 	struct render_set files; /* what the plan's items point into */
 	struct apply_item profile; /* the site profile as it would be saved */
@@ -187,6 +189,7 @@ static void review_enter(struct wiz *w, void *p)
 {
 	struct review_step *st = p;
 	review_clear(st);
+	st->rendered_at = w->changes;
 	struct site s;
 	struct problems ps;
 	problems_init(&ps);
@@ -195,6 +198,8 @@ static void review_enter(struct wiz *w, void *p)
 		st->ok = export_render(&s, w->site_path, &o, false, &st->files, &ps) == 0 &&
 			 apply_plan(&st->files, w->root_dir, site_name(w->site_path), &st->plan,
 				    &ps) == 0;
+		/* the initramfs each Pi will load, looked into: one line when it cannot log in */
+		lint_initramfs(&s, w->root_dir, &ps);
 	}
 	set_problems(st, &ps);
 	problems_done(&ps);
@@ -368,10 +373,13 @@ static void review_draw(const struct wiz *w, const void *p, struct rect r)
 	}
 }
 
+/* + once the files rendered and every one matches what is installed (nothing left to apply). */
 static char review_mark(const struct wiz *w, const void *p)
 {
-	(void)p;
-	return problems_has_errors(&w->problems) ? '!' : ' ';
+	const struct review_step *st = p;
+	if (problems_has_errors(&w->problems))
+		return '!';
+	return st->ok && st->n && st->rendered_at == w->changes && !differing(st) ? '+' : ' ';
 }
 
 static void review_next(const struct wiz *w, const void *p, char *out, size_t n)

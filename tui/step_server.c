@@ -48,6 +48,32 @@ static int server_changed(struct wiz *w, struct form *f, unsigned index)
 	return names[0] ? WIZ_CHANGED : 0;
 }
 
+/* One line per choice, in the order of the profile's name tables. */
+static const char *const dhcp_help[] = {
+    "your router keeps handing out addresses; pinetboot adds the boot menu (usual)",
+    "pinetboot's dnsmasq hands out addresses: only with no other DHCP server here",
+    "files for an ISC dhcpd you run",
+    "files for a Kea DHCP server you run",
+    "you configure DHCP yourself",
+};
+static const char *const tftp_help[] = {
+    "dnsmasq serves TFTP too (one daemon for DHCP and TFTP)",
+    "a separate tftpd-hpa serves the boot files",
+};
+static const char *const root_help[] = {
+    "a disk image per Pi, over iSCSI",
+    "a directory per Pi, over NFS",
+};
+static const char *const target_help[] = {
+    "tgt, the userspace iSCSI target",
+    "LIO, the kernel's iSCSI target (targetcli)",
+};
+static const char *const initramfs_help[] = {
+    "Raspberry Pi OS / Debian initramfs-tools (iscsi_* on the command line)",
+    "dracut (rd.iscsi.* and netroot=iscsi:...)",
+    "an initramfs that reads an RFC 4173 root=iscsi:... path",
+};
+
 static void *server_init(struct wiz *w)
 {
 	struct server_step *st = xcalloc(1, sizeof(*st));
@@ -62,6 +88,11 @@ static void *server_init(struct wiz *w)
 	    TEXT("Router", SK_ROUTER, "(full DHCP: none)"),
 	    TEXT("DNS", SK_DNS, "(full DHCP: none)"),
 	};
+	fields[0].choice_help = dhcp_help;
+	fields[1].choice_help = tftp_help;
+	fields[2].choice_help = root_help;
+	fields[3].choice_help = target_help;
+	fields[4].choice_help = initramfs_help;
 	fields[3].applies = fields[4].applies = form_root_iscsi;
 	fields[5].applies = form_dhcp_proxy;
 	fields[6].applies = fields[7].applies = fields[8].applies = form_dhcp_full;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 #include "tui/form.h"
 #include "tui/screen.h"
 #include "tui/steps.h"
@@ -72,7 +73,7 @@ static void *site_step_init(struct wiz *w)
 	     .pick = open_iface_list},
 	    SITE_TEXT("Address", SK_ADDRESS, "(required)"),
 	    SITE_TEXT("IQN base", SK_IQN_BASE, "iqn.2026-11.lan.pinetboot (default)"),
-	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, "/srv/tftp (default)"),
+	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, SITE_DEFAULT_TFTP_ROOT " (default)"),
 	    SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
 	};
 	fields[2].applies = form_root_iscsi;

@@ -64,7 +64,9 @@ void adopt_test_kill(const char *key)
 
 const char *adopt_sudo(const struct adopt *a)
 {
-	return strcmp(a->sudo, "root") == 0 ? "" : "sudo -n ";
+	return !strcmp(a->sudo, "root")	    ? ""
+	       : !strcmp(a->sudo, "password") ? "sudo -S -p '' "
+					      : "sudo -n ";
 }
 
 char *adopt_state_dir(const char *site_path, const char *pi_name)
@@ -183,6 +185,35 @@ static char *err_tail(const char *path)
 }
 
 /* read_only: the script only reads (step 1), so it runs under dry_run too */
+/* A 0600 file holding the sudo password once for every sudo of script (each may ask: the
+ * credential cache is per terminal and there is none), or NULL when nothing asks. The caller
+ * unlinks and frees it. */
+static char *password_file(const struct adopt *a, const char *script)
+{
+	if (!a->password)
+		return NULL;
+	size_t n = 0;
+	for (const char *p = script; (p = strstr(p, "sudo -S")); p++)
+		n++;
+	if (!n)
+		return NULL;
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s\n", a->password);
+	char *path = fs_temp_file("adopt-pw", b.buf, b.len);
+	explicit_bzero(b.buf, b.len);
+	sbuf_done(&b);
+	return path;
+}
+
+static void unlink_free(char *path)
+{
+	if (path)
+		unlink(path);
+	free(path);
+}
+
 static int remote(struct adopt *a, const char *script, const char *to, char **out, bool read_only)
 {
 	if (out)
@@ -192,8 +223,9 @@ static int remote(struct adopt *a, const char *script, const char *to, char **ou
 		return 0;
 	char *argv[16], cto[32];
 	ssh_argv(a, script, argv, cto);
-	char *errp = fs_temp_file("adopt-ssh", "", 0);
-	int pid, fd = runcmd_spawn_reader(argv, NULL, errp, &pid);
+	char *errp = fs_temp_file("adopt-ssh", "", 0), *pw = password_file(a, script);
+	int pid, fd = runcmd_spawn_reader(argv, pw, errp, &pid);
+	unlink_free(pw); /* the child has it open */
 	if (fd < 0) {
 		free(errp);
 		return 255;
@@ -266,8 +298,9 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, boo
 		return 0;
 	char *argv[16], cto[32];
 	ssh_argv(a, script, argv, cto);
-	char *errp = fs_temp_file("adopt-ssh", "", 0);
-	int pid, fd = runcmd_spawn_reader(argv, NULL, errp, &pid);
+	char *errp = fs_temp_file("adopt-ssh", "", 0), *pw = password_file(a, script);
+	int pid, fd = runcmd_spawn_reader(argv, pw, errp, &pid);
+	unlink_free(pw);
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot start ssh");
 		free(errp);
@@ -404,10 +437,23 @@ static int step_readiness(struct adopt *a)
 	snprintf(a->arch, sizeof(a->arch), "%s", word_ok(arch, "_") ? arch : "");
 	a->dracut = !has_line(tools, "mkinitramfs") && has_line(tools, "dracut");
 	if (!strcmp(sudo, "password")) {
-		adopt_emit(a, ADOPT_EV_FAIL, "%s needs a password for sudo: log in as root, or allow "
-					     "this user sudo without a password for the adoption",
-			   a->o->dest);
-		bad++;
+		if (!a->password && a->o->password) {
+			char *prompt = xasprintf("sudo password for %s: ", a->o->dest);
+			a->password = a->o->password(prompt, a->o->ud);
+			free(prompt);
+		}
+		snprintf(a->sudo, sizeof(a->sudo), "password");
+		/* a password with a line break would feed sudo two answers */
+		if (!a->password || strpbrk(a->password, "\r\n")) {
+			adopt_emit(a, ADOPT_EV_FAIL, "%s needs a password for sudo and none was given: "
+						     "run at a terminal, give --sudo-password-file, or log in as root",
+				   a->o->dest);
+			bad++;
+		} else if (remote(a, "sudo -S -p '' true", NULL, NULL, true) != 0) {
+			adopt_emit(a, ADOPT_EV_FAIL, "sudo on %s did not take the password", a->o->dest);
+			bad++;
+		} else
+			adopt_emit(a, ADOPT_EV_INFO, "sudo with the password given (asked once, fed on stdin)");
 	} else
 		snprintf(a->sudo, sizeof(a->sudo), "%s", !strcmp(sudo, "root") ? "root" : "nopasswd");
 	if (!has_line(tools, "tar")) {
@@ -853,6 +899,10 @@ int adopt_run(const struct adopt_opts *o)
 			   o->dest);
 	}
 	free(a.dir);
+	if (a.password) {
+		explicit_bzero(a.password, strlen(a.password));
+		free(a.password);
+	}
 	pi_facts_done(&a.facts);
 	site_done(&a.s);
 	return rc;

@@ -3,6 +3,10 @@
  * boot files into the Pi's TFTP directory with cmdline.txt/config.txt/fstab for the new root,
  * a check of the new root, and last the boot order (EEPROM, or OTP on a Pi 3: permanent).
  *
+ * sudo is used where root is needed: as root not at all, else sudo -n, or, when sudo wants a
+ * password, sudo -S with the password asked once and fed on stdin from a 0600 file (never on
+ * a command line).
+ *
  * Every remote command is a fixed script shown through the event callback before it runs (and
  * only shown under dry_run). Nothing on the Pi's SD card that decides how it boots changes
  * before the new root has been checked: step 2 adds the iSCSI client and builds an initramfs
@@ -49,6 +53,9 @@ struct adopt_event {
 typedef void (*adopt_event_fn)(const struct adopt_event *e, void *ud);
 /* Asks the user; returns true for yes. permanent: the change cannot be undone (OTP). */
 typedef bool (*adopt_confirm_fn)(const char *question, bool permanent, void *ud);
+/* Asks for the remote user's sudo password (once a run); a heap string the engine wipes and
+ * frees, or NULL when there is no one to ask. */
+typedef char *(*adopt_password_fn)(const char *prompt, void *ud);
 
 struct adopt_opts {
 	const char *dest;       /* USER@HOST */
@@ -62,6 +69,7 @@ struct adopt_opts {
 	int timeout;            /* ssh ConnectTimeout, seconds */
 	adopt_event_fn event;
 	adopt_confirm_fn confirm; /* NULL: nothing can be confirmed (the boot order step stops) */
+	adopt_password_fn password; /* NULL: a user whose sudo wants a password cannot adopt */
 	void *ud;
 };
 

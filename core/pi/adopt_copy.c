@@ -11,6 +11,7 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/site/tftp_dir.h"
 #include "core/disk/customize.h"
 #include "core/disk/flash.h"
 #include "core/disk/provision.h"
@@ -413,7 +414,7 @@ int adopt_step_boot(struct adopt *a)
 	/* a Pi 3's ROM asks for bootcode.bin in the TFTP root itself */
 	if (rc == 0 && model_info(a->p->model)->fetches_bootcode) {
 		char *bc = xasprintf("%s/bootcode.bin", boot);
-		char *root_bc = xasprintf("%s/bootcode.bin", a->s.tftp_root ? a->s.tftp_root : "/srv/tftp");
+		char *root_bc = xasprintf("%s/bootcode.bin", site_tftp_root(&a->s));
 		size_t n;
 		char *data = access(root_bc, F_OK) ? fs_read_file(bc, &n) : NULL;
 		if (data && fs_write_atomic(root_bc, data, n, 0644) == 0)

@@ -23,6 +23,7 @@ struct adopt {
 	char bootdir[16]; /* "/boot/firmware" or "/boot" */
 	char arch[16];    /* uname -m */
 	char sudo[12];    /* "root", "nopasswd", "password" */
+	char *password;   /* sudo's, asked once this run (heap, wiped when done), or NULL */
 	bool dracut;      /* the Pi builds its initramfs with dracut */
 	bool nfs_owned;   /* the NFS root directory was made by adopt */
 	bool staged;      /* step 3 has the whole root and boot files here (iSCSI) */
@@ -34,7 +35,8 @@ void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void adopt_progress(struct adopt *a, unsigned long long done, unsigned long long total);
 int adopt_state_save(struct adopt *a);
-/* The sudo prefix for the Pi's commands: "" as root, else "sudo -n ". */
+/* The sudo prefix for the Pi's commands: "" as root, "sudo -S -p '' " when it takes the
+ * password on stdin, else "sudo -n ". */
 const char *adopt_sudo(const struct adopt *a);
 /* Shows script (as `ssh DEST 'script'`) and, unless dry_run, runs it; its stdout streams into
  * the file `to` (when not NULL) or into *out (heap, caller frees; may be NULL). Returns the

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/base/util.h"
 
@@ -274,8 +275,10 @@ int draft_build(const struct site_draft *ws, const char *name, struct site *out,
 char *draft_check_pi_name(const struct site_draft *ws, const char *name, size_t self)
 {
 	for (size_t i = 0; i < ws->n_pis; i++)
-		if (i != self && !strcmp(ws->pis[i].name, name))
-			return xasprintf("the name \"%s\" is used by another Pi", name);
+		if (i != self && !strcasecmp(ws->pis[i].name, name)) /* as the loader: case does
+									   not count */
+			return xasprintf("the name \"%s\" is used by another Pi (case does not count)",
+					 name);
 	if (strchr(name, '"') || strchr(name, '\n') || strchr(name, ']'))
 		return xasprintf(
 		    "\"%s\" is not a Pi name (expected 1 to 63 letters, digits or '-')", name);

@@ -11,7 +11,7 @@
 ap_root_cache() {
   local key
   key=$( (apt-cache policy initramfs-tools open-iscsi klibc-utils 2>/dev/null | grep Candidate
-          echo v1) | sha256sum | cut -c1-16)
+          echo v2 sudo) | sha256sum | cut -c1-16)
   echo "$PNB_TOP/build/adopt-cache/pi-root-$key.tar"
 }
 
@@ -23,7 +23,7 @@ ap_build_root() {
     need debootstrap
     mkdir -p "${cache%/*}"
     local b=$T/debootstrap
-    debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod bookworm "$b" \
+    debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod,sudo bookworm "$b" \
       http://deb.debian.org/debian >"$T/debootstrap.log" 2>&1 ||
       { tail -5 "$T/debootstrap.log"; skip "debootstrap from the Debian mirror failed"; }
     # what a Pi image does not need for this: documentation, locales, apt's caches
@@ -59,6 +59,11 @@ SH
 cp "$2" /usr/share/pnb-pi/bootloader_config && echo "EEPROM update pending: reboot to apply"
 SH
   chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config"
+  # the user "pi", whose sudo wants its password (raspberry), as on a Raspberry Pi OS that asks
+  chroot "$r" useradd -m -u 1000 -U -s /bin/sh pi || fail "useradd pi"
+  echo pi:raspberry | chroot "$r" chpasswd || fail "chpasswd"
+  echo 'pi ALL=(ALL:ALL) ALL' >"$r/etc/sudoers.d/pi" && chmod 0440 "$r/etc/sudoers.d/pi"
+  echo "127.0.1.1 $(hostname)" >>"$r/etc/hosts"
   # the kernel's modules directory and config, as a Pi kernel package leaves them
   printf 'CONFIG_RD_GZIP=y\nCONFIG_BLK_DEV_INITRD=y\nCONFIG_ISCSI_TCP=m\n' >"$r/boot/config-$kv"
   # the boot partition: stand-in firmware and kernel, Raspberry Pi OS's config and cmdline
@@ -71,28 +76,31 @@ SH
     >"$r/boot/firmware/cmdline.txt"
 }
 
-# ap_sshd NS ADDR ROOT — sshd in NS on ADDR:22 for the key $T/pikey, every login chrooted into
-# ROOT as described above. Writes $T/ssh_config for the client (known_hosts holds the host key:
-# checked as ssh checks it).
+# ap_sshd NS ADDR ROOT — sshd in NS on ADDR:22, every login chrooted into ROOT as described
+# above: as root with the key $T/pikey ($T/ssh_config), as the user pi with $T/pikey-pi
+# ($T/ssh_config_pi). known_hosts holds the host key: checked as ssh checks it.
 ap_sshd() {
   local ns=$1 addr=$2 r=$3
   ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
   ssh-keygen -q -t ed25519 -N '' -f "$T/pikey"
+  ssh-keygen -q -t ed25519 -N '' -f "$T/pikey-pi"
   cat >"$T/pi-login" <<SH
 #!/bin/sh
 # one login to the Pi: a private mount namespace, chrooted into its root
 exec unshare --mount --propagation private sh -c '
-  r=\$1
+  r=\$1 user=\$2
   mount -t proc proc "\$r/proc" || exit 255
   mount --bind "\$r/usr/share/pnb-pi/cpuinfo" "\$r/proc/cpuinfo"
   mount -t tmpfs -o mode=0755 pnb-sys "\$r/sys"
   mkdir -p "\$r/sys/class/net/eth0" && cp "\$r/usr/share/pnb-pi/mac" "\$r/sys/class/net/eth0/address"
-  exec chroot "\$r" /usr/bin/env -i HOME=/root LANG=C \
+  home=/root spec=0:0; [ "\$user" = root ] || home=/home/\$user spec=1000:1000
+  exec chroot --userspec=\$spec "\$r" /usr/bin/env -i HOME=\$home LANG=C \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin /bin/sh -c "\$SSH_ORIGINAL_COMMAND"
-' pi-login "$r"
+' pi-login "$r" "\$1"
 SH
   chmod +x "$T/pi-login"
-  printf 'command="%s" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")" >"$T/authorized_keys"
+  { printf 'command="%s root" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")"
+    printf 'command="%s pi" %s\n' "$T/pi-login" "$(cat "$T/pikey-pi.pub")"; } >"$T/authorized_keys"
   cat >"$T/sshd_config" <<EOF
 Port 22
 ListenAddress $addr
@@ -122,6 +130,7 @@ Host *
   GlobalKnownHostsFile /dev/null
   LogLevel ERROR
 EOF
+  sed "s|IdentityFile .*|IdentityFile $T/pikey-pi|" "$T/ssh_config" >"$T/ssh_config_pi"
   for _ in $(seq 50); do
     ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q "$addr:22" && return 0
     kill -0 "$AP_SSHD" 2>/dev/null || break
@@ -140,7 +149,7 @@ ap_lab() {
 
 # adopt ARGS… — pinetboot adopt of [pi "kitchen"] of $T/site.conf from the boot server's namespace.
 adopt() {
-  ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
+  ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "${AP_SSH_CONFIG:-$T/ssh_config}" \
     --site "$T/site.conf" --pi kitchen "$@"
 }
 

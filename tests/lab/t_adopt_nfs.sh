@@ -42,7 +42,14 @@ expect_exit 2 adopt --yes
 expect_grep 'refused "./overlays.txt": boot files are plain files' "$T/out"
 rm "$T/pi/boot/firmware/overlays.txt"
 
-expect_exit 0 adopt --yes --json
+# as the user pi, whose sudo wants a password: asked once (here from a 0600 file), on stdin
+# (setsid: no terminal to ask at)
+expect_exit 2 setsid -w ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 \
+  --ssh-config "$T/ssh_config_pi" --site "$T/site.conf" --pi kitchen --yes
+expect_grep "needs a password for sudo and none was given" "$T/out"
+printf 'raspberry\n' >"$T/pw" && chmod 0600 "$T/pw"
+AP_SSH_CONFIG=$T/ssh_config_pi
+expect_exit 0 adopt --yes --json --sudo-password-file "$T/pw"
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
 python3 - "$T/out" <<'PY' || fail "--json progress"
 import json, sys
@@ -51,6 +58,8 @@ steps = {e["name"] for e in ev if e["event"] in ("done", "skip")}
 assert steps == {"readiness", "client", "root", "boot", "check", "order"}, steps
 assert any(e["event"] == "command" and "tar -C / --one-file-system" in e["text"] for e in ev)
 assert any(e["event"] == "skip" and e["name"] == "order" for e in ev)  # the EEPROM already tries the network
+assert any(e["event"] == "command" and "sudo -S -p '' tar -C /" in e["text"] for e in ev)
+assert not any("raspberry" in json.dumps(e) for e in ev)
 PY
 r=$T/nfs/kitchen/srv/keep
 [[ $(stat -c '%u:%g %a %h' "$r/file") == "1234:5678 4750 2" ]] || fail "owner/mode/links: $(stat -c '%u:%g %a %h' "$r/file")"

@@ -51,27 +51,25 @@ expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 expect_grep 'pinetboot.conf:1: dhcp-range: dnsmasq answers DHCP here but sends no "Raspberry Pi Boot" menu.*fix: pxe-service' "$T/out"
 expect_grep 'pinetboot.conf:1: enable-tftp: dnsmasq answers the Pis. DHCP but does not serve TFTP' "$T/out"
 expect_grep 'pinetboot.conf:3: tftp-root: is /var/lib/tftpboot but the profile.s tftp_root is /srv/tftp' "$T/out"
+# lint_finds FILE TEXT PATTERN — with FILE (under the root) holding TEXT (backslash escapes
+# expanded), lint exits 1 and says PATTERN; FILE is removed afterwards.
+lint_finds() {
+  printf '%b' "$2" >"$R/$1"
+  expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+  expect_grep "$3" "$T/out"
+  rm "$R/$1"
+}
 # only option 67 / dhcp-boot, no menu
-printf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'pinetboot.conf:2: boot file: the config relies on option 67' "$T/out"
-rm "$R/etc/dnsmasq.d/pinetboot.conf"
+lint_finds etc/dnsmasq.d/pinetboot.conf 'dhcp-range=192.168.20.100,192.168.20.200\ndhcp-boot=bootcode.bin\n' \
+  'pinetboot.conf:2: boot file: the config relies on option 67'
 # a TFTP server off the Pis' subnet for a Pi 3B (spec §4 row 8)
-printf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' > "$R/etc/dnsmasq.d/pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24' "$T/out"
+lint_finds etc/dnsmasq.d/pinetboot.conf 'dhcp-range=192.168.20.0,proxy\ndhcp-reply-delay=1\npxe-service=0,"Raspberry Pi Boot   ",10.1.1.5\n' \
+  'pinetboot.conf:3: pxe-service: names TFTP server 10.1.1.5, outside the Pis. subnet.*fix: serve TFTP from an address in 192.168.20.0/24'
 printf 'next-server 192.168.20.1;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
-rm "$R/etc/dnsmasq.d/pinetboot.conf"
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-printf 'next-server 10.1.1.5;\n' > "$R/etc/dhcp/dhcpd-pinetboot.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5' "$T/out"
-rm "$R/etc/dhcp/dhcpd-pinetboot.conf"
+lint_finds etc/dhcp/dhcpd-pinetboot.conf 'next-server 10.1.1.5;\n' 'dhcpd-pinetboot.conf:1: next-server: names TFTP server 10.1.1.5'
 # ISC dhcpd with the menu text lacking spaces
-printf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' > "$R/etc/dhcp/dhcpd.conf"
-expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
-expect_grep 'dhcpd.conf:1: option 43: the boot menu text' "$T/out"
-rm "$R/etc/dhcp/dhcpd.conf"
+lint_finds etc/dhcp/dhcpd.conf 'option vendor-encapsulated-options "Raspberry Pi Boot";\n' 'dhcpd.conf:1: option 43: the boot menu text'
 
 # tgt with LUN 0; cmdline.txt naming LUN 0 for tgt; SD-card root
 cat > "$R/etc/tgt/conf.d/pinetboot.conf" <<'CONF'
@@ -117,11 +115,22 @@ rm -r "$R/srv/tftp"
 K="$R/srv/tftp/dc-a6-32-1c-6a-2a" G="$R/srv/tftp/2caf9c61"
 mkdir -p "$K" "$G"
 touch "$K"/{start4.elf,fixup4.dat,bcm2711-rpi-4-b.dtb,kernel8.img,cmdline.txt,initramfs8} \
-      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt} "$R/srv/tftp/bootcode.bin"
+      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt,initramfs8} "$R/srv/tftp/bootcode.bin"
 printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
+printf 'arm_64bit=1\nauto_initramfs=1\n' > "$G/config.txt"
+MKI="python3 $PNB_TOP/tests/lab/mkinitramfs.py"
+$MKI "$K/initramfs8" tools-iscsi zstd && $MKI "$G/initramfs8" dracut-iscsi xz --early || fail "mkinitramfs"
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 [[ ! -s "$T/out" ]] || { cat "$T/out"; fail "a complete TFTP tree printed findings"; }
-# auto_initramfs=1 (what provision writes): the initramfs named after the kernel must be there
+# a stock initramfs (no open-iscsi in it) cannot log in: the boot would stop at stage 7
+$MKI "$T/stock" tools-stock gzip && cp "$K/initramfs8" "$T/good-initramfs" && cp "$T/stock" "$K/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'initramfs8: \[pi "kitchen"\] initramfs: the initramfs config.txt loads cannot log in to the iSCSI root: it has neither iscsistart.*stage 7 (fix: on the Pi: apt install open-iscsi' "$T/out"
+head -c 3000 /dev/urandom > "$K/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'initramfs8: \[pi "kitchen"\] initramfs: the initramfs config.txt loads is unreadable as one' "$T/out"
+cp "$T/good-initramfs" "$K/initramfs8"
+# auto_initramfs=1 (Bookworm's config.txt): the initramfs named after the kernel must be there
 printf 'auto_initramfs=1\n' > "$K/config.txt"
 mv "$K/initramfs8" "$T/initramfs8"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
@@ -195,7 +204,8 @@ if "$PINETBOOT" apply --help >/dev/null 2>&1; then
             's/^iqn_base/iscsi_target = lio\niqn_base/' 's/^iqn_base/tftp = tftpd-hpa\niqn_base/'
             's/^iqn_base/root = nfs\niqn_base/')
   for v in "${variants[@]}"; do
-    rm -rf "$T/applied"; mkdir "$T/applied"
+    rm -rf "$T/applied"; mkdir -p "$T/applied/etc/dhcp"
+    echo 'authoritative;' > "$T/applied/etc/dhcp/dhcpd.conf"  # the admin's, as Debian installs it
     sed "$v" "$T/base.conf" > "$T/v.conf"
     expect_exit 0 "$PINETBOOT" apply "$T/v.conf" --root "$T/applied"
     expect_exit 0 "$PINETBOOT" lint "$T/v.conf" --root "$T/applied"

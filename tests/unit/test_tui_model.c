@@ -119,7 +119,8 @@ static void test_pi_names(void **state)
 	draft_done(&ws);
 }
 
-/* Every bound key leads back to its own action: no key is bound twice. */
+/* Every bound key leads back to its own action: no key is bound twice. (An action without a
+ * key, such as the digits' jump, is handled from the raw key.) */
 static void test_action_keys_unique(void **state)
 {
 	(void)state;
@@ -127,6 +128,8 @@ static void test_action_keys_unique(void **state)
 		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
 		assert_int_equal(ai->id, a);
 		assert_non_null(ai->help);
+		if (!ai->key)
+			continue;
 		assert_int_equal(wiz_action_for_key(ai->key, false), a);
 		if (ai->key2)
 			assert_int_equal(wiz_action_for_key(ai->key2, false), a);
