@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -260,20 +261,15 @@ static void test_default_iqn_lowercase(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mac),
-		cmocka_unit_test(test_serial),
-		cmocka_unit_test(test_model),
-		cmocka_unit_test(test_iqn),
-		cmocka_unit_test(test_size),
-		cmocka_unit_test(test_paths_and_names),
-		cmocka_unit_test(test_server_values),
-		cmocka_unit_test(test_all_errors_in_order),
-		cmocka_unit_test(test_indented_and_quoted),
-		cmocka_unit_test(test_pi3_mac_serial_mismatch_warns),
-		cmocka_unit_test(test_default_iqn_lowercase),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_mac),
+	cmocka_unit_test(test_serial),
+	cmocka_unit_test(test_model),
+	cmocka_unit_test(test_iqn),
+	cmocka_unit_test(test_size),
+	cmocka_unit_test(test_paths_and_names),
+	cmocka_unit_test(test_server_values),
+	cmocka_unit_test(test_all_errors_in_order),
+	cmocka_unit_test(test_indented_and_quoted),
+	cmocka_unit_test(test_pi3_mac_serial_mismatch_warns),
+	cmocka_unit_test(test_default_iqn_lowercase))
