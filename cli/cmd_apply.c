@@ -21,11 +21,14 @@ static const struct cli_opt cmd_apply_opts[] = {
      "install under DIR instead of / (daemons are then never reloaded; the reload commands are "
      "only printed)"},
     {"dry-run", 'n', NULL, "print what would change and the reload commands; write nothing"},
+    {"no-edit", 'E', NULL,
+     "install only pinetboot's own files: leave files it would add a line to (dhcpd.conf's "
+     "include) alone; lint then names the missing line"},
     {0}};
 
 const struct cli_cmd cmd_apply_spec = {
     "apply",
-    "Usage: pinetboot apply SITE [--root DIR] [--dry-run]\n"
+    "Usage: pinetboot apply SITE [--root DIR] [--dry-run] [--no-edit]\n"
     "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
     "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
     "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
@@ -103,7 +106,7 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 int cmd_apply(int argc, char **argv)
 {
 	const char *root = "/", *site = NULL;
-	bool dry = false;
+	bool dry = false, no_edit = false;
 	struct cli_parse p;
 	cliopt_init(&p, &cmd_apply_spec, "apply", argc, argv);
 	int c;
@@ -117,6 +120,9 @@ int cmd_apply(int argc, char **argv)
 			break;
 		case 'n':
 			dry = true;
+			break;
+		case 'E':
+			no_edit = true;
 			break;
 		}
 	}
@@ -138,6 +144,12 @@ int cmd_apply(int argc, char **argv)
 		free(rootc);
 		return rc;
 	}
+	if (no_edit) /* the admin's own files stay as they are */
+		for (size_t i = 0; i < rs.n; i++)
+			if (rs.files[i].merge_include) {
+				free(rs.files[i].install_path);
+				rs.files[i].install_path = NULL;
+			}
 	struct problems ps;
 	problems_init(&ps);
 	struct apply_plan plan;

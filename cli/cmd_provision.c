@@ -84,6 +84,8 @@ int cmd_provision(int argc, char **argv)
 		       pr.backing, w, pr.note, pr.root_uuid[0] ? pr.root_uuid : "unknown");
 		printf("%s: TFTP directory %s (%zu files; cmdline.txt set for the %s root)\n", p->name,
 		       pr.tftp_dir, pr.tftp_files, root_kind_names[s.root]);
+		if (pr.boot_note[0])
+			printf("%s: boot files: %s\n", p->name, pr.boot_note);
 	}
 	provision_result_done(&pr);
 	site_done(&s);

@@ -289,8 +289,10 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 		n = visible_lines(
 		    st, p, st->scroll > (size_t)(rows - n) ? st->scroll - (size_t)(rows - n) : 0,
 		    shown, rows);
-	for (int i = 0; i < n; i++)
-		draw_text(r.y + n - i, r.x, r.w, CP_NORMAL, shown[i]->text);
+	for (int i = 0; i < n; i++) /* the evidence packets stand out */
+		draw_text(r.y + n - i, r.x, r.w,
+			  p && fleet_is_evidence(p, shown[i]->text) ? CP_HUNK : CP_NORMAL,
+			  shown[i]->text);
 }
 
 static void draw_no_feed(const struct wiz *w, const struct mon_step *st, struct rect a)

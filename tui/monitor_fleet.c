@@ -188,7 +188,7 @@ static void add_verdict(struct sbuf *b, const struct diag_verdict *v)
 	add(b, "  fix: ", v->fix);
 }
 
-static bool is_evidence(const struct diag_pi *p, const char *line)
+bool fleet_is_evidence(const struct diag_pi *p, const char *line)
 {
 	for (size_t i = 0; i < p->n_verdicts; i++)
 		for (size_t k = 0; k < PNB_ARRAY_LEN(p->verdicts[i].frames); k++) {
@@ -251,7 +251,8 @@ char *fleet_diagnosis(const struct monfeed *f, const struct fleet_row *r)
 	for (size_t i = 0; i < f->n_lines; i++) {
 		const struct mon_line *l = monfeed_line(f, i);
 		if (monfeed_line_is_pi(l, p))
-			sbuf_printf(&b, "%c %s\n", is_evidence(p, l->text) ? '>' : ' ', l->text);
+			sbuf_printf(&b, "%c %s\n", fleet_is_evidence(p, l->text) ? '>' : ' ',
+				    l->text);
 	}
 	return sbuf_take(&b);
 }

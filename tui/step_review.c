@@ -9,6 +9,7 @@
 
 #include "core/base/fsutil.h"
 #include "core/server/apply.h"
+#include "core/server/lint.h"
 #include "core/server/export.h"
 #include "core/server/render.h"
 #include "core/base/util.h"
@@ -197,6 +198,8 @@ static void review_enter(struct wiz *w, void *p)
 		st->ok = export_render(&s, w->site_path, &o, false, &st->files, &ps) == 0 &&
 			 apply_plan(&st->files, w->root_dir, site_name(w->site_path), &st->plan,
 				    &ps) == 0;
+		/* the initramfs each Pi will load, looked into: one line when it cannot log in */
+		lint_initramfs(&s, w->root_dir, &ps);
 	}
 	set_problems(st, &ps);
 	problems_done(&ps);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +17,8 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/server/bootfiles.h"
+#include "core/server/initramfs.h"
 #include "core/site/tftp_dir.h"
 
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
@@ -43,6 +47,20 @@ int provision_ext_uuid(const char *path, uint64_t offset, char out[40])
 	return 0;
 }
 
+
+/* The size of path when it is a block device (0 = it is one); -1 for anything else. */
+static int block_size(const char *path, uint64_t *size)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc = ioctl(fd, BLKGETSIZE64, size) == 0 ? 0 : -1;
+	close(fd);
+	return rc;
+}
 
 /* Grows the last partition to the end of the file and its ext filesystem to fill it. */
 static int grow_root(const char *backing, struct provision_result *r, char *err, size_t errlen)
@@ -140,6 +158,73 @@ static int write_text(const char *path, const char *text, char *err, size_t errl
 	return -1;
 }
 
+static void note_add(struct provision_result *r, const char *fmt, const char *a, const char *b)
+{
+	size_t n = strlen(r->boot_note);
+	snprintf(r->boot_note + n, sizeof(r->boot_note) - n, fmt, n ? "; " : "", a, b);
+}
+
+/* A Pi 3's ROM asks for bootcode.bin in the TFTP root before its own directory: copied there
+ * from the image unless one is there already. Then the initramfs config.txt loads, looked
+ * into (an iSCSI root needs one that can log in). */
+static void boot_files_note(const struct site *s, const struct pi *p, const char *dir,
+			    struct provision_result *r)
+{
+	const char *top = s->tftp_root;
+	if (model_info(p->model)->fetches_bootcode && top) {
+		char *want = xasprintf("%s/bootcode.bin", top), *have = xasprintf("%s/bootcode.bin", dir);
+		size_t len;
+		char *data = access(want, F_OK) != 0 ? fs_read_file(have, &len) : NULL;
+		if (data && fs_write_atomic(want, data, len, 0644) == 0)
+			note_add(r, "%scopied %s to %s", "bootcode.bin", top);
+		free(data);
+		free(want);
+		free(have);
+	}
+	if (s->root != ROOT_ISCSI || p->initramfs_none)
+		return;
+	char *cfgpath = xasprintf("%s/config.txt", dir);
+	size_t len;
+	char *cfg = fs_read_file(cfgpath, &len);
+	struct config_board b = {p->model, p->has_serial ? p->serial : NULL};
+	struct config_txt ct;
+	config_txt_parse(cfg ? cfg : "", &b, &ct);
+	const char *k[4];
+	size_t nk = config_txt_kernels(&ct, p->model, k), i = 0;
+	for (; i < nk; i++) { /* the kernel the firmware takes: the first that is there */
+		char *kp = xasprintf("%s/%s", dir, k[i]);
+		bool there = access(kp, F_OK) == 0;
+		free(kp);
+		if (there)
+			break;
+	}
+	bool automatic;
+	char *ird = config_txt_initramfs(&ct, k[i < nk ? i : 0], &automatic);
+	if (!ird) {
+		note_add(r, "%sconfig.txt loads no initramfs%s%s: the kernel cannot log in to iSCSI "
+			    "(build one with open-iscsi on the Pi and set [pi] initramfs = FILE)",
+			 "", "");
+	} else {
+		char *path = xasprintf("%s/%s", dir, ird), err[256];
+		struct initramfs_info in;
+		if (initramfs_inspect_file(path, &in, err, sizeof(err)) < 0) {
+			note_add(r, "%sinitramfs %s: %s", ird, err);
+		} else if (!in.iscsi) {
+			char *gap = initramfs_iscsi_gap(&in);
+			note_add(r, "%sinitramfs %s cannot log in to iSCSI: %s", ird, gap);
+			note_add(r, "%sfix: %s%s", initramfs_iscsi_fix(&in), "");
+			free(gap);
+		} else {
+			note_add(r, "%sinitramfs %s can log in to iSCSI%s", ird, "");
+		}
+		free(path);
+	}
+	free(ird);
+	config_txt_done(&ct);
+	free(cfg);
+	free(cfgpath);
+}
+
 /* The boot FAT's files into dir, then cmdline.txt/config.txt edited for the network root. */
 static int fill_tftp(const struct site *s, const struct pi *p, const char *backing, const char *dir,
 		     struct provision_result *r, char *err, size_t errlen)
@@ -167,20 +252,24 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	free(old);
 	free(line);
 	free(withnl);
-	if (rc == 0 && s->root == ROOT_ISCSI) {
-		/* the iSCSI login happens in the initramfs: make sure the firmware loads one */
+	if (rc == 0) {
+		/* the OS's config.txt decides the kernel and initramfs; the profile's lines (the
+		 * same export and apply add) go where the firmware applies them to this Pi */
 		char *cfg = fs_read_file(cfgpath, &len);
-		if (!cfg || !strstr(cfg, "\ninitramfs ")) {
-			char *want[] = {"auto_initramfs=1"};
-			char *n = customize_config_edit(cfg, want, 1);
-			rc = write_text(cfgpath, n, err, errlen);
-			free(n);
-		}
+		char *add = config_txt_profile_lines(p);
+		size_t n;
+		char *merged = config_txt_merge(cfg ? cfg : "", cfg ? len : 0, add, &n);
+		if (cfg ? n != len || memcmp(merged, cfg, n) != 0 : n > 0)
+			rc = write_text(cfgpath, merged, err, errlen);
+		free(merged);
+		free(add);
 		free(cfg);
 	}
 	free(cmdpath);
 	free(cfgpath);
 	r->tftp_files = count_files(dir);
+	if (rc == 0)
+		boot_files_note(s, p, dir, r);
 	return rc;
 }
 
@@ -206,7 +295,25 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 		return -1;
 	}
 	r->size = r->flash.image_size;
-	if (p->size > r->size) {
+	uint64_t dev = 0;
+	if (block_size(p->backing, &dev) == 0) {
+		/* a block device (a ZFS zvol, an LVM volume): its size is set where it was made;
+		 * truncate() cannot change it, so the root grows to its end */
+		if (p->size > dev) {
+			snprintf(err, errlen,
+				 "%s holds %llu bytes, less than size = %llu: grow the volume first "
+				 "(zfs set volsize=…, lvextend) or lower size",
+				 p->backing, (unsigned long long)dev, (unsigned long long)p->size);
+			return -1;
+		}
+		if (dev > r->size) {
+			r->size = dev;
+			if (grow_root(p->backing, r, err, errlen) < 0)
+				return -1;
+			return fill_tftp(s, p, p->backing, r->tftp_dir, r, err, errlen);
+		}
+	}
+	if (p->size > r->size && dev == 0) {
 		if (truncate(p->backing, (off_t)p->size) < 0) {
 			snprintf(err, errlen, "cannot grow %s to %llu bytes: %s", p->backing,
 				 (unsigned long long)p->size, strerror(errno));

@@ -22,6 +22,8 @@ struct provision_result {
 	size_t tftp_files;  /* files copied there */
 	struct flash_result flash;
 	char note[512];     /* e.g. "partition 2 grown from 1.7 GiB to 15.7 GiB" */
+	char boot_note[768]; /* what the boot files say: bootcode.bin copied to the TFTP root,
+			      * the initramfs config.txt loads and whether it can reach the root */
 };
 
 /* The Pi's TFTP directory under the site's tftp_root ("511e57f7", "dc-a6-32-1c-6a-2a", or the

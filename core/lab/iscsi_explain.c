@@ -10,6 +10,7 @@
 
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
+#include "core/site/profile.h"
 
 static const char fix_chap_missing[] = "give the Pi the CHAP user and secret (iscsi_username= and "
 				       "iscsi_password= in cmdline.txt) or remove incominguser "
@@ -56,6 +57,16 @@ static bool listed(const struct iscsi_login_facts *f, const char *name)
 		if (f->targets[i] && strcmp(f->targets[i], name) == 0)
 			return true;
 	return false;
+}
+
+/* A name the target reports that is the same iSCSI name only after RFC 3722's case folding. */
+static const char *listed_other_case(const struct iscsi_login_facts *f, const char *name)
+{
+	for (size_t i = 0; i < f->n_targets; i++)
+		if (f->targets[i] && strcmp(f->targets[i], name) != 0 &&
+		    iqn_equal(f->targets[i], name))
+			return f->targets[i];
+	return NULL;
 }
 
 static char *explain_chap(const struct iscsi_login_facts *f, const char **fix)
@@ -141,6 +152,15 @@ char *iscsi_login_explain(const struct iscsi_login_facts *f, const char **fix)
 	*fix = NULL;
 	if (st == 0x0201)
 		return explain_chap(f, fix);
+	const char *spelt = st == 0x0203 ? listed_other_case(f, f->target) : NULL;
+	if (spelt) {
+		*fix = "write the target name in the profile (target =) exactly as the target "
+		       "reports it";
+		return xasprintf("the target reports itself as %s and the Pi asks for %s: the same "
+				 "iSCSI name under RFC 3722's case folding, but the target compares "
+				 "the names as written (login status 0x0203)",
+				 spelt, f->target);
+	}
 	bool other_ini = f->profile_initiator && strcmp(f->profile_initiator, f->initiator) != 0;
 	if (st == 0x0203 && name_known && !name_listed && !lio && !other_ini) {
 		/* the profile's names, the target not seen on the server: tgt hides a target from

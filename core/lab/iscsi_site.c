@@ -94,15 +94,18 @@ int iscsi_check_opts_from_site(const struct site *s, const struct pi *p,
 	for (int i = 0; i < ICHECK_HOLD; i++)
 		hold[i] = NULL;
 	*err = NULL;
-	ipv4_format(s->address, addr);
+	uint32_t ip;
+	uint16_t port;
+	site_pi_portal(s, p, &ip, &port); /* an external target is checked where the Pi logs in */
+	ipv4_format(ip, addr);
 	o->host = keep(hold, xstrdup(addr));
-	o->port = 3260;
+	o->port = port;
 	o->target = p->target;
 	o->initiator = p->initiator;
 	o->profile_initiator = p->initiator;
 	o->profile_target = p->target;
 	o->target_kind = (int)s->iscsi_target;
-	o->lun = s->iscsi_target == TARGET_TGT ? 1 : 0;
+	o->lun = (int)site_pi_lun(s, p);
 	o->expect_size = p->size;
 	if (p->chap) {
 		o->chap_user = p->chap_user;

@@ -40,6 +40,7 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 		*data = r.data;
 	else
 		free(r.data);
+	v->fetched_bytes = r.bytes;
 	if (rc < 0) {
 		char srv[16];
 		ipv4_format(v->tftp_server, srv);
@@ -62,9 +63,10 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 	return rc;
 }
 
-static const char *filter_of(const struct vpi *v)
+/* The board the firmware reads config.txt for: this Pi's model and serial. */
+static struct config_board board_of(const struct vpi *v)
 {
-	return v->mi->bootconf_filter ? v->mi->bootconf_filter : "pi3";
+	return (struct config_board){v->model, v->serial[0] ? v->serial : NULL};
 }
 
 static void read_config(struct vpi *v)
@@ -207,7 +209,8 @@ static int firmware(struct vpi *v)
 	if ((v->mi->fetches_bootcode ? firmware_pi3 : firmware_pi4)(v) < 0)
 		return -1;
 	struct config_txt ct;
-	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
+	struct config_board b = board_of(v);
+	config_txt_parse(v->config_txt ? v->config_txt : "", &b, &ct);
 	char start[64], fixup[64];
 	bool pi3 = v->mi->fetches_bootcode;
 	snprintf(start, sizeof(start), "%s", ct.start_file ? ct.start_file : pi3 ? "start.elf" : "start4.elf");
@@ -226,21 +229,11 @@ static int firmware(struct vpi *v)
 	return 0;
 }
 
-/* auto_initramfs=1: the firmware loads the initramfs named after the kernel (kernel8.img →
- * initramfs8, kernel_2712.img → initramfs_2712) when it is there, and boots without one when it
- * is not, which an iSCSI root cannot survive: the kernel alone has no iSCSI initiator.
- * Sets *name (heap) when the file is there; -1 when its absence stops the boot. */
-static int auto_initramfs(struct vpi *v, const char *kernel, char **name)
+/* auto_initramfs=1 and no file by that name: the firmware starts the kernel without an
+ * initramfs, which an iSCSI root cannot survive (the kernel alone has no iSCSI initiator).
+ * Returns -1 when that stops the boot. */
+static int auto_initramfs_absent(struct vpi *v, const char *file)
 {
-	const char *rest = strncmp(kernel, "kernel", 6) ? kernel : kernel + 6;
-	char *file = xasprintf("initramfs%.*s", (int)strcspn(rest, "."), rest);
-	char *path = xasprintf("%s%s", v->prefix_used, file);
-	bool there = probe(v, path);
-	free(path);
-	if (there) {
-		*name = file;
-		return 0;
-	}
 	struct boot_params bp;
 	char *err = NULL;
 	bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err);
@@ -249,56 +242,91 @@ static int auto_initramfs(struct vpi *v, const char *kernel, char **name)
 	free(err);
 	vpi_log(v, "auto_initramfs=1 but no %s%s: the firmware starts the kernel without an initramfs",
 		v->prefix_used, file);
-	int rc = 0;
-	if (iscsi)
-		rc = vpi_fail(v, STAGE_TFTP_KERNEL, "initramfs-missing",
-			      "build the initramfs with the iSCSI hooks (update-initramfs -u) and copy it "
-			      "next to the kernel",
-			      "config.txt has auto_initramfs=1 but there is no %s%s next to the kernel: "
-			      "without an initramfs the kernel cannot log in to its iSCSI root",
-			      v->prefix_used, file);
-	free(file);
-	return rc;
+	if (!iscsi)
+		return 0;
+	return vpi_fail(v, STAGE_TFTP_KERNEL, "initramfs-missing",
+			"build the initramfs with the iSCSI hooks (update-initramfs -u) and copy it "
+			"next to the kernel",
+			"config.txt has auto_initramfs=1 but there is no %s%s next to the kernel: "
+			"without an initramfs the kernel cannot log in to its iSCSI root",
+			v->prefix_used, file);
+}
+
+/* The kernel the firmware takes: the first of config.txt's candidates that is there (the
+ * firmware probes them in that order); the first when none is. */
+static const char *pick_kernel(struct vpi *v, const char *const *k, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		char *p = xasprintf("%s%s", v->prefix_used, k[i]);
+		bool there = probe(v, p);
+		free(p);
+		if (there)
+			return k[i];
+	}
+	return k[n - 1];
 }
 
 static int kernel_files(struct vpi *v)
 {
 	read_config(v); /* start*.elf reads it again */
 	struct config_txt ct;
-	config_txt_parse(v->config_txt ? v->config_txt : "", filter_of(v), &ct);
+	struct config_board b = board_of(v);
+	config_txt_parse(v->config_txt ? v->config_txt : "", &b, &ct);
 	int rc = -1;
-	const char *kernel = ct.kernel ? ct.kernel : v->mi->kernel;
+	char *initramfs = NULL;
 	if (fetch(v, STAGE_TFTP_KERNEL, v->mi->dtb, false, NULL, "kernel-files-missing",
 		  "copy the device tree from the image's boot partition") < 0 ||
 	    fetch(v, STAGE_TFTP_KERNEL, "cmdline.txt", true, &v->cmdline_txt,
 		  "kernel-files-missing", "write the Pi's cmdline.txt (pinetboot export renders it)") < 0)
 		goto out;
-	if (!ct.kernel && !strcmp(kernel, "kernel_2712.img")) {
-		char *p = xasprintf("%s%s", v->prefix_used, kernel);
-		if (!probe(v, p))
-			kernel = "kernel8.img"; /* Pi 5 falls back to the generic arm64 kernel */
-		free(p);
-	}
+	const char *names[4];
+	size_t n = config_txt_kernels(&ct, v->model, names);
+	const char *kernel = pick_kernel(v, names, n);
 	if (fetch(v, STAGE_TFTP_KERNEL, kernel, false, NULL, "kernel-files-missing",
 		  "copy the kernel from the image's boot partition") < 0)
 		goto out;
-	if (!ct.initramfs && ct.auto_initramfs && auto_initramfs(v, kernel, &ct.initramfs) < 0)
-		goto out;
-	if (ct.initramfs &&
-	    fetch(v, STAGE_TFTP_KERNEL, ct.initramfs, false, NULL, "initramfs-missing",
+	bool automatic;
+	initramfs = config_txt_initramfs(&ct, kernel, &automatic);
+	if (initramfs && automatic) {
+		char *p = xasprintf("%s%s", v->prefix_used, initramfs);
+		bool there = probe(v, p);
+		free(p);
+		if (!there) {
+			if (auto_initramfs_absent(v, initramfs) < 0)
+				goto out;
+			free(initramfs);
+			initramfs = NULL;
+		}
+	}
+	char *ird = NULL;
+	if (initramfs &&
+	    fetch(v, STAGE_TFTP_KERNEL, initramfs, true, &ird, "initramfs-missing",
 		  "build the initramfs (update-initramfs) and copy it next to the kernel, or fix "
 		  "the initramfs line in config.txt") < 0) {
 		if (!strcmp(v->rule, "initramfs-missing")) {
 			free(v->cause);
 			v->cause = xasprintf("config.txt names initramfs %s but it is not there: %s",
-					     ct.initramfs, v->st[STAGE_TFTP_KERNEL].detail);
+					     initramfs, v->st[STAGE_TFTP_KERNEL].detail);
 		}
 		goto out;
 	}
+	if (ird) {
+		/* what the kernel will unpack: later, the root stage asks it for iSCSI or NFS */
+		char err[256];
+		v->initramfs_name = xstrdup(initramfs);
+		v->initramfs_ok = initramfs_inspect(ird, v->fetched_bytes, &v->initramfs, err,
+						    sizeof(err)) == 0;
+		vpi_log(v, "initramfs %s: %s", initramfs,
+			v->initramfs_ok ? (v->initramfs.iscsi ? "can log in to iSCSI"
+							      : "has no iSCSI initiator")
+					: err);
+		free(ird);
+	}
 	vpi_stage_done(v, STAGE_TFTP_KERNEL, "%s, %s, cmdline.txt%s%s", kernel, v->mi->dtb,
-		       ct.initramfs ? ", " : "", ct.initramfs ? ct.initramfs : "");
+		       initramfs ? ", " : "", initramfs ? initramfs : "");
 	rc = 0;
 out:
+	free(initramfs);
 	config_txt_done(&ct);
 	return rc;
 }
@@ -316,7 +344,10 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 {
 	struct iscsi_check_opts o = {0};
 	char addr[16];
-	ipv4_format(v->site->address, addr);
+	uint32_t ip;
+	uint16_t port;
+	site_pi_portal(v->site, v->pi, &ip, &port);
+	ipv4_format(ip, addr);
 	o.host = bp->portal ? bp->portal : addr;
 	o.port = bp->port;
 	o.target = bp->target;
@@ -370,6 +401,36 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	return 0;
 }
 
+/* The kernel hands the root to the initramfs: without one that can log in (or with none at
+ * all) no iSCSI login ever leaves the Pi, which the monitor sees as no SYN after the kernel's
+ * DHCP (stage 7, no-iscsi-syn). */
+static int initramfs_iscsi(struct vpi *v)
+{
+	if (!v->initramfs_name) {
+		if (v->pi->initramfs_none)
+			return 0; /* initramfs = none: the kernel carries its own initiator */
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn",
+				"build an initramfs with the iSCSI hooks and name it in config.txt "
+				"(or [pi] initramfs = FILE); initramfs = none when the kernel carries "
+				"its own",
+				"config.txt loads no initramfs: the kernel alone has no iSCSI "
+				"initiator, so no login to the root is ever sent");
+	}
+	if (!v->initramfs_ok)
+		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn",
+				"rebuild the initramfs (update-initramfs or dracut) and copy it again",
+				"the initramfs %s is not a cpio archive the kernel can unpack, so no "
+				"login to the root is ever sent",
+				v->initramfs_name);
+	if (v->initramfs.iscsi)
+		return 0;
+	char *gap = initramfs_iscsi_gap(&v->initramfs);
+	int rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-syn", initramfs_iscsi_fix(&v->initramfs),
+			  "the initramfs %s cannot log in to iSCSI: %s", v->initramfs_name, gap);
+	free(gap);
+	return rc;
+}
+
 int vpi_root(struct vpi *v)
 {
 	struct boot_params bp;
@@ -378,7 +439,7 @@ int vpi_root(struct vpi *v)
 	if (bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err) < 0) {
 		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "cmdline-malformed", "fix cmdline.txt", "%s", err);
 	} else if (bp.iscsi) {
-		rc = root_iscsi(v, &bp);
+		rc = initramfs_iscsi(v) < 0 ? -1 : root_iscsi(v, &bp);
 	} else if (bp.nfsroot || (bp.root && !strcmp(bp.root, "/dev/nfs"))) {
 		if (!bp.nfsroot)
 			rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-nfsroot",

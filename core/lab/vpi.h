@@ -28,6 +28,7 @@
 
 #include "core/site/stages.h"
 #include "core/lab/iscsi_check.h"
+#include "core/server/initramfs.h"
 #include "core/site/model.h"
 #include "core/site/profile.h"
 
@@ -99,6 +100,10 @@ struct vpi {
 	char *rule, *cause, *fix; /* why it stopped */
 	char *prefix_used;       /* the prefix the firmware ended up with */
 	char *config_txt, *cmdline_txt;
+	uint64_t fetched_bytes;  /* size of the last file fetched */
+	char *initramfs_name;    /* the initramfs the firmware loaded (NULL: none) */
+	bool initramfs_ok;       /* it is one (initramfs holds what it can do) */
+	struct initramfs_info initramfs;
 	char **log;              /* one line per exchange, "+0.123 DISCOVER sent …" */
 	size_t n_log;
 	struct iscsi_check *ic;  /* the root login, when there was one */

@@ -95,6 +95,7 @@ void vpi_free(struct vpi *v)
 	free(v->prefix_used);
 	free(v->config_txt);
 	free(v->cmdline_txt);
+	free(v->initramfs_name);
 	free(v);
 }
 

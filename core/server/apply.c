@@ -11,6 +11,7 @@
 
 #include "core/base/fsutil.h"
 #include "core/base/place.h"
+#include "core/server/bootfiles.h"
 #include "core/base/util.h"
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a
@@ -18,36 +19,48 @@
 static const char *const daemon_order[] = {"tgt",     "lio",	  "nfs", "tftpd-hpa",
 					   "dnsmasq", "isc-dhcp", "kea"};
 
-static bool has_line(const char *text, size_t len, const char *line, size_t n)
+/* A line of text equal to line once blanks are ignored (an admin may indent the include). */
+static bool has_line_loose(const char *text, size_t len, const char *line)
 {
 	const char *p = text, *end = text + len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (l == n && memcmp(p, line, n) == 0)
+		const char *a = p, *b = line;
+		while (a < p + l || *b) {
+			while (a < p + l && (*a == ' ' || *a == '\t'))
+				a++;
+			while (*b == ' ' || *b == '\t')
+				b++;
+			if (a == p + l || !*b || *a != *b)
+				break;
+			a++;
+			b++;
+		}
+		if (a == p + l && !*b)
 			return true;
 		p += l + 1;
 	}
 	return false;
 }
 
-/* The existing text plus every line of add it lacks. Heap string, caller frees. */
-static char *merge_lines(const char *old, size_t old_len, const char *add, size_t *out_len)
+/* old plus add's non-comment line (with its comments) when old lacks it. Heap, caller frees. */
+static char *include_merge(const char *old, size_t old_len, const char *add, size_t *out_len)
 {
+	const char *line = add;
+	while (*line == '#')
+		line += strcspn(line, "\n") + 1;
+	char *want = xstrndup(line, strcspn(line, "\n"));
 	struct sbuf b;
 	sbuf_init(&b);
-	sbuf_addn(&b, old, old_len);
-	const char *p = add;
-	while (*p) {
-		size_t l = strcspn(p, "\n");
-		if (l > 0 && !has_line(old, old_len, p, l)) {
-			if (b.len > 0 && b.buf[b.len - 1] != '\n')
-				sbuf_addc(&b, '\n');
-			sbuf_addn(&b, p, l);
+	if (old_len)
+		sbuf_addn(&b, old, old_len);
+	if (!old || !has_line_loose(old, old_len, want)) {
+		if (b.len && b.buf[b.len - 1] != '\n')
 			sbuf_addc(&b, '\n');
-		}
-		p += l + (p[l] == '\n');
+		sbuf_add(&b, add);
 	}
+	free(want);
 	*out_len = b.len;
 	return sbuf_take(&b);
 }
@@ -101,18 +114,23 @@ static int plan_item(struct apply_item *it, const char *root, struct problems *p
 		io_problem(ps, it->target, "cannot be read", errno);
 		return -1;
 	}
-	if (f->merge_lines) {
-		it->content = merge_lines(old ? old : "", old_len, f->content, &it->len);
+	if (f->merge_include) {
+		it->content = include_merge(old, old_len, f->content, &it->len);
+	} else if (f->merge_lines) {
+		it->content = config_txt_merge(old ? old : "", old_len, f->content, &it->len);
 	} else {
 		it->content = xstrndup(f->content, f->len);
 		it->len = f->len;
 	}
 	struct stat st;
-	if (!old)
+	if (!old && (f->merge_lines || f->merge_include) && (it->len == 0 || f->merge_include))
+		it->change = APPLY_SAME; /* no line to add: no empty file either; no dhcpd.conf of
+					  * ours (the subnet is the admin's): lint says so */
+	else if (!old)
 		it->change = APPLY_NEW;
 	else if (old_len != it->len || memcmp(old, it->content, it->len) != 0)
 		it->change = APPLY_CHANGED;
-	else if (!f->merge_lines && fs_lstat_beneath(root, it->rel, &st) == 0 &&
+	else if (!f->merge_lines && !f->merge_include && fs_lstat_beneath(root, it->rel, &st) == 0 &&
 		 (st.st_mode & 07777) != f->mode)
 		it->change = APPLY_CHANGED;
 	else
@@ -208,7 +226,7 @@ static char *manifest_text(const struct render_set *rs)
 	sbuf_init(&b);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
-		if (f->install_path && !f->merge_lines)
+		if (f->install_path && !f->merge_lines && !f->merge_include)
 			sbuf_printf(&b, "%s\t%s\n", f->install_path, f->daemon ? f->daemon : "");
 	}
 	return sbuf_take(&b);

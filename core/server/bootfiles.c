@@ -1,7 +1,9 @@
 /* bootfiles — kernel command line and config.txt, as the Pi's initramfs and firmware read them. */
 #include "core/server/bootfiles.h"
 
+#include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -211,22 +213,108 @@ void bootparams_done(struct boot_params *bp)
 	memset(bp, 0, sizeof(*bp));
 }
 
-static bool section_applies(const char *sec, const char *filter)
+/* The model filters a board answers to. [pi4] covers the 400 and the CM4, [pi5] the 500 and
+ * the CM5, [pi3] every BCM2837 board but the 2B v1.2, which is a [pi2]. */
+static bool model_filter_matches(const char *f, enum pi_model m)
 {
-	if (!strcasecmp(sec, "all") || !strcasecmp(sec, "none"))
-		return strcasecmp(sec, "all") == 0;
-	if (filter && !strcasecmp(sec, filter))
-		return true;
-	/* [pi4] also covers the 400 and CM4 the way the firmware's model filters do */
-	return filter && strlen(sec) == 3 && !strncasecmp(filter, sec, 3);
+	static const struct {
+		enum pi_model m;
+		const char *filters;
+	} tab[] = {
+	    {PI_2B, " pi2 "},
+	    {PI_3B, " pi3 "},
+	    {PI_3BPLUS, " pi3 pi3+ "},
+	    {PI_3APLUS, " pi3 pi3+ "},
+	    {PI_CM3, " pi3 cm3 "},
+	    {PI_CM3PLUS, " pi3 cm3 cm3+ "},
+	    {PI_4B, " pi4 "},
+	    {PI_400, " pi4 pi400 "},
+	    {PI_CM4, " pi4 cm4 "},
+	    {PI_5, " pi5 "},
+	    {PI_500, " pi5 pi500 "},
+	    {PI_CM5, " pi5 cm5 "},
+	};
+	char key[16];
+	if (strlen(f) > sizeof(key) - 3)
+		return false;
+	snprintf(key, sizeof(key), " %s ", f);
+	for (char *k = key; *k; k++)
+		*k = (char)tolower((unsigned char)*k);
+	for (size_t i = 0; i < PNB_ARRAY_LEN(tab); i++)
+		if (tab[i].m == m)
+			return strstr(tab[i].filters, key) != NULL;
+	return false;
 }
 
-void config_txt_parse(const char *text, const char *filter, struct config_txt *ct)
+static bool is_model_filter(const char *f)
+{
+	static const char *const names[] = {"pi0",   "pi0w", "pi02", "pi1",   "pi2",   "pi3",
+					    "pi3+",  "pi4",  "pi400", "pi5",  "pi500", "cm1",
+					    "cm3",   "cm3+", "cm4",   "cm4s", "cm5"};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(names); i++)
+		if (!strcasecmp(f, names[i]))
+			return true;
+	return false;
+}
+
+/* The state of the conditional filters while reading. Each slot is 0 (no filter of that kind
+ * open), 1 (open and matching) or -1 (open and not matching). */
+struct filters {
+	int model, serial, board, other;
+	bool none;
+};
+
+static bool filters_apply(const struct filters *f)
+{
+	return !f->none && f->model >= 0 && f->serial >= 0 && f->board >= 0 && f->other >= 0;
+}
+
+static bool filters_open(const struct filters *f)
+{
+	return f->none || f->model || f->serial || f->board || f->other;
+}
+
+static void filter_enter(struct filters *f, const char *sec, const struct config_board *b)
+{
+	if (!strcasecmp(sec, "all")) {
+		memset(f, 0, sizeof(*f));
+	} else if (!strcasecmp(sec, "none")) {
+		f->none = true;
+	} else if (is_model_filter(sec)) {
+		f->model = b && model_filter_matches(sec, b->model) ? 1 : -1;
+	} else if (!strncasecmp(sec, "0x", 2)) {
+		/* the serial filter compares the low 8 hex digits */
+		const char *hex = sec + 2;
+		size_t n = strlen(hex);
+		bool ok = b && b->serial && n >= 8 && !strcasecmp(hex + n - 8, b->serial);
+		f->serial = ok ? 1 : -1;
+	} else if (!strncasecmp(sec, "board-type=", 11)) {
+		unsigned long t = strtoul(sec + 11, NULL, 16);
+		f->board = b && t == model_info(b->model)->rev_type ? 1 : -1;
+	} else {
+		/* [gpioN=…], [EDID=…], [HDMI:N], [tryboot], [partition=…]: what they test is not
+		 * known here; the lines after them are taken as not applying */
+		f->other = -1;
+	}
+}
+
+/* "initramfs FILE[ followkernel|ADDR]": FILE */
+static void initramfs_line(struct config_txt *ct, char *rest)
+{
+	char *f = str_trim(rest), *sp = strpbrk(f, " \t");
+	if (sp)
+		*sp = '\0';
+	if (*f)
+		set(&ct->initramfs, f);
+}
+
+void config_txt_parse(const char *text, const struct config_board *b, struct config_txt *ct)
 {
 	memset(ct, 0, sizeof(*ct));
+	ct->arm_64bit = -1;
 	char *copy = xstrdup(text), *save = NULL;
-	bool on = true;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+	struct filters f = {0};
+	for (char *l = strtok_r(copy, "\r\n", &save); l; l = strtok_r(NULL, "\r\n", &save)) {
 		char *hash = strchr(l, '#');
 		if (hash)
 			*hash = '\0';
@@ -234,24 +322,32 @@ void config_txt_parse(const char *text, const char *filter, struct config_txt *c
 		size_t n = strlen(l);
 		if (n > 2 && l[0] == '[' && l[n - 1] == ']') {
 			l[n - 1] = '\0';
-			on = section_applies(l + 1, filter);
+			filter_enter(&f, str_trim(l + 1), b);
 			continue;
 		}
-		if (!on || !*l)
+		if (!*l || !filters_apply(&f))
 			continue;
+		char *eq = strchr(l, '=');
 		if (!strncmp(l, "initramfs", 9) && (l[9] == ' ' || l[9] == '\t')) {
-			char *f = str_trim(l + 10), *sp = strpbrk(f, " \t");
-			if (sp)
-				*sp = '\0';
-			set(&ct->initramfs, f);
-		} else if (!strncmp(l, "kernel=", 7)) {
-			set(&ct->kernel, str_trim(l + 7));
-		} else if (!strncmp(l, "start_file=", 11)) {
-			set(&ct->start_file, str_trim(l + 11));
-		} else if (!strncmp(l, "auto_initramfs=", 15)) {
-			ct->auto_initramfs = atoi(l + 15) != 0;
+			initramfs_line(ct, l + 10);
+			continue;
 		}
+		if (!eq)
+			continue;
+		*eq = '\0';
+		char *key = str_trim(l), *val = str_trim(eq + 1);
+		if (!strcmp(key, "kernel"))
+			set(&ct->kernel, val);
+		else if (!strcmp(key, "ramfsfile"))
+			set(&ct->initramfs, val);
+		else if (!strcmp(key, "start_file"))
+			set(&ct->start_file, val);
+		else if (!strcmp(key, "auto_initramfs"))
+			ct->auto_initramfs = atoi(val) != 0;
+		else if (!strcmp(key, "arm_64bit"))
+			ct->arm_64bit = atoi(val) != 0;
 	}
+	ct->ends_filtered = filters_open(&f);
 	free(copy);
 }
 
@@ -261,4 +357,128 @@ void config_txt_done(struct config_txt *ct)
 	free(ct->initramfs);
 	free(ct->start_file);
 	memset(ct, 0, sizeof(*ct));
+}
+
+size_t config_txt_kernels(const struct config_txt *ct, enum pi_model m, const char *out[4])
+{
+	if (ct->kernel && *ct->kernel) {
+		out[0] = ct->kernel;
+		return 1;
+	}
+	const char *soc = model_info(m)->soc;
+	size_t n = 0;
+	if (!strcmp(soc, "BCM2712")) { /* 64-bit only; the generic arm64 kernel is the fallback */
+		out[n++] = "kernel_2712.img";
+		out[n++] = "kernel8.img";
+	} else if (!strcmp(soc, "BCM2711")) {
+		if (ct->arm_64bit != 0)
+			out[n++] = "kernel8.img";
+		if (ct->arm_64bit != 1) {
+			out[n++] = "kernel7l.img";
+			out[n++] = "kernel7.img";
+		}
+	} else {
+		if (ct->arm_64bit == 1)
+			out[n++] = "kernel8.img";
+		else {
+			out[n++] = "kernel7.img";
+			if (ct->arm_64bit < 0)
+				out[n++] = "kernel8.img";
+			out[n++] = "kernel.img";
+		}
+	}
+	return n;
+}
+
+char *config_txt_initramfs(const struct config_txt *ct, const char *kernel, bool *automatic)
+{
+	*automatic = false;
+	if (ct->initramfs)
+		return xstrdup(ct->initramfs);
+	if (!ct->auto_initramfs || !kernel || strncmp(kernel, "kernel", 6) != 0 ||
+	    !str_endswith(kernel, ".img"))
+		return NULL;
+	/* kernel8.img → initramfs8, kernel_2712.img → initramfs_2712, kernel.img → initramfs */
+	*automatic = true;
+	return xasprintf("initramfs%.*s", (int)(strlen(kernel) - 10), kernel + 6);
+}
+
+char *config_txt_kernel_list(const char *const names[], size_t n)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		sbuf_printf(&b, "%s%s", i == 0 ? "" : i + 1 == n ? " or " : ", ", names[i]);
+	return sbuf_take(&b);
+}
+
+static bool has_line(const char *text, size_t len, const char *line, size_t n)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		if (l == n && memcmp(p, line, n) == 0)
+			return true;
+		p += l + 1;
+	}
+	return false;
+}
+
+char *config_txt_merge(const char *old, size_t old_len, const char *add, size_t *out_len)
+{
+	struct sbuf b, pending;
+	sbuf_init(&b);
+	sbuf_init(&pending);
+	sbuf_addn(&b, old, old_len);
+	char *text = xstrndup(old, old_len);
+	struct config_txt ct;
+	config_txt_parse(text, NULL, &ct);
+	free(text);
+	bool need_all = ct.ends_filtered, added = false;
+	config_txt_done(&ct);
+	for (const char *p = add; *p;) {
+		size_t l = strcspn(p, "\n");
+		bool comment = p[0] == '#';
+		if (l > 0 && comment) {
+			sbuf_addn(&pending, p, l); /* kept only if a setting follows */
+			sbuf_addc(&pending, '\n');
+		} else if (l > 0 && !has_line(old, old_len, p, l)) {
+			if (b.len > 0 && b.buf[b.len - 1] != '\n')
+				sbuf_addc(&b, '\n');
+			if (need_all && !added)
+				sbuf_add(&b, "[all]\n");
+			if (pending.len)
+				sbuf_addn(&b, pending.buf, pending.len);
+			sbuf_addn(&b, p, l);
+			sbuf_addc(&b, '\n');
+			added = true;
+		}
+		if (!comment && l > 0)
+			sbuf_reset(&pending);
+		p += l + (p[l] == '\n');
+	}
+	sbuf_done(&pending);
+	*out_len = b.len;
+	return sbuf_take(&b);
+}
+
+char *config_txt_profile_lines(const struct pi *p)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	if (p->kernel)
+		sbuf_printf(&b, "# pinetboot: the kernel [pi \"%s\"] names\nkernel=%s\n", p->name,
+			    p->kernel);
+	if (p->config_extra)
+		sbuf_printf(&b, "# pinetboot: config_extra of [pi \"%s\"]\n%s\n", p->name,
+			    p->config_extra);
+	if (p->initramfs)
+		sbuf_printf(&b,
+			    "# pinetboot: the initramfs [pi \"%s\"] names (it reaches the network "
+			    "root)\ninitramfs %s followkernel\n",
+			    p->name, p->initramfs);
+	if (!b.len)
+		sbuf_add(&b, "");
+	return sbuf_take(&b);
 }

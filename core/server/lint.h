@@ -21,6 +21,9 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
  * firmware, device tree, kernel, cmdline.txt and initramfs its model asks for, bootcode.bin
  * for the Pi 3 family (core/server/lint_tftp.c). Skipped when the TFTP root is not there. */
 void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps);
+/* Of those, only the initramfs each Pi's config.txt loads (named, there, and able to reach the
+ * root: iSCSI login or NFS), for Pis whose directory holds a kernel: the wizard's Review. */
+void lint_initramfs(const struct site *s, const char *root, struct problems *ps);
 
 /* ---- shared by the lint rule files ---- */
 /* root + path ("/" = the live system). Heap string, caller frees. */

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "core/server/lint.h"
+#include "core/server/render.h"
 #include "core/base/util.h"
 #include "core/site/tftp_dir.h"
 
@@ -32,7 +34,10 @@ struct lint_ctx {
 	char *tgt_file;
 	int tgt_line;
 	bool tgt_acl, tgt_acl_ok, tgt_chap, tgt_seen;
+	char tgt_addr[64]; /* the first initiator-address of the block ("" none) */
+	bool tgt_any_addr; /* the block has an initiator-address line at all */
 	bool *tgt_found; /* per Pi */
+	bool dhcpd_includes; /* some .conf in /etc/dhcp includes pinetboot's fragment */
 };
 
 typedef void (*line_fn)(struct lint_ctx *c, const char *file, int line, char *text);
@@ -210,6 +215,8 @@ static void dhcpd_line(struct lint_ctx *c, const char *file, int line, char *tex
 	char *t = str_trim(text);
 	if (*t == '#' || !*t)
 		return;
+	if (!strncmp(t, "include", 7) && strstr(t, RENDER_DHCPD_FRAGMENT))
+		c->dhcpd_includes = true;
 	if (strstr(t, "vendor-encapsulated-options") || strstr(t, "option 43"))
 		check_menu_text(c, file, line, t, "option 43");
 	if (!strncmp(t, "next-server", 11) || strstr(t, "tftp-server-name"))
@@ -313,7 +320,7 @@ static void exports_line(struct lint_ctx *c, const char *file, int line, char *t
 static const struct pi *pi_by_target(const struct site *s, const char *iqn)
 {
 	for (size_t i = 0; i < s->n_pis; i++)
-		if (s->pis[i].target && !strcmp(s->pis[i].target, iqn))
+		if (s->pis[i].target && iqn_equal(s->pis[i].target, iqn))
 			return &s->pis[i];
 	return NULL;
 }
@@ -332,6 +339,22 @@ static void tgt_block_verdict(struct lint_ctx *c)
 			     "answers the login with 0x0203 \"no such target\" (fix: initiator-name "
 			     "%s)",
 			     p->name, p->initiator, p->initiator);
+	if (!c->tgt_any_addr && !c->tgt_chap)
+		problems_add(c->ps, PROBLEM_WARNING, c->tgt_file, c->tgt_line, NULL,
+			     "initiator-address",
+			     "the target of [pi \"%s\"] has no initiator-address, so tgt-admin binds "
+			     "ALL and every initiator logs in whatever its name (fix: "
+			     "initiator-address 0.0.0.0/32 with initiator-name %s, as pinetboot "
+			     "export writes it)",
+			     p->name, p->initiator);
+	else if (c->tgt_addr[0] && !c->tgt_chap)
+		problems_add(c->ps, PROBLEM_WARNING, c->tgt_file, c->tgt_line, NULL,
+			     "initiator-address",
+			     "the target of [pi \"%s\"] admits every initiator from %s: tgt lets a "
+			     "login in when its address or its name is listed, and without CHAP "
+			     "nothing else guards the root (fix: drop initiator-address and keep "
+			     "initiator-name %s)",
+			     p->name, c->tgt_addr, p->initiator);
 	if (!p->chap && c->tgt_chap)
 		problems_add(c->ps, PROBLEM_ERROR, c->tgt_file, c->tgt_line, NULL, "incominguser",
 			     "the target of [pi \"%s\"] requires CHAP but the profile says chap = "
@@ -362,12 +385,20 @@ static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 		c->tgt_file = xstrdup(file);
 		c->tgt_line = line;
 		c->tgt_acl = c->tgt_acl_ok = c->tgt_chap = false;
+		c->tgt_addr[0] = '\0';
+		c->tgt_any_addr = false;
 	} else if (!strncasecmp(t, "</target", 8)) {
 		tgt_block_verdict(c);
 		c->tgt_pi = NULL;
 	} else if (!strncasecmp(t, "initiator-name", 14) && c->tgt_pi) {
 		c->tgt_acl = true;
-		c->tgt_acl_ok |= !strcmp(str_trim(t + 14), c->tgt_pi->initiator);
+		c->tgt_acl_ok |= iqn_equal(str_trim(t + 14), c->tgt_pi->initiator);
+	} else if (!strncasecmp(t, "initiator-address", 17) && c->tgt_pi) {
+		c->tgt_any_addr = true;
+		/* 0.0.0.0/32 (what pinetboot writes) only keeps tgt-admin from binding ALL */
+		const char *a = str_trim(t + 17);
+		if (!c->tgt_addr[0] && strcmp(a, "0.0.0.0/32") != 0)
+			snprintf(c->tgt_addr, sizeof(c->tgt_addr), "%s", a);
 	} else if (!strncasecmp(t, "incominguser", 12)) {
 		c->tgt_chap = true;
 	} else if (!strncasecmp(t, "lun", 3) && isspace((unsigned char)t[3])) {
@@ -435,6 +466,15 @@ static void check_nfsroot(struct lint_ctx *c, const char *file, const char *word
 			     "sets proto=, which Bookworm's klibc nfsmount rejects (fix: drop it)");
 }
 
+/* A Pi sets its own lun: LUN numbers other than the target kind's are then meant. */
+static bool any_lun_set(const struct site *s)
+{
+	for (size_t i = 0; i < s->n_pis; i++)
+		if (s->pis[i].lun >= 0)
+			return true;
+	return false;
+}
+
 /* root=iscsi:[user:pass[:inuser:inpass]@]server:proto:port[:iface:netdev]:lun:target —
  * the LUN is the field before the target name (which may hold colons). */
 static void check_iscsi_lun(struct lint_ctx *c, const char *file, const char *spec)
@@ -452,7 +492,7 @@ static void check_iscsi_lun(struct lint_ctx *c, const char *file, const char *sp
 			     "names iSCSI LUN 0, but tgt keeps LUN 0 for its controller and puts "
 			     "the disk on LUN 1: the login works and no root is found (fix: LUN 1 "
 			     "in the root=iscsi: field before the target name)");
-	else if (c->s->iscsi_target == TARGET_LIO && lun != 0)
+	else if (c->s->iscsi_target == TARGET_LIO && lun != 0 && !any_lun_set(c->s))
 		problems_add(c->ps, PROBLEM_ERROR, file, 1, NULL, "root",
 			     "names iSCSI LUN %ld, but LIO numbers LUNs from 0 (fix: LUN 0)", lun);
 }
@@ -520,6 +560,24 @@ static void lint_pi_files(struct lint_ctx *c)
 	}
 }
 
+/* dhcpd reads dhcpd.conf only: an installed fragment nothing includes sends no Pi anything. */
+static void dhcpd_included(struct lint_ctx *c)
+{
+	if (c->s->dhcp != DHCP_ISC || c->dhcpd_includes)
+		return;
+	char *frag = lint_under_root(c->root, RENDER_DHCPD_FRAGMENT);
+	char *conf = lint_under_root(c->root, RENDER_DHCPD_CONF);
+	if (access(frag, F_OK) == 0)
+		problems_add(c->ps, PROBLEM_ERROR, conf, 0, NULL, "include",
+			     "%s does not include " RENDER_DHCPD_FRAGMENT ", so dhcpd never reads "
+			     "the Pis' hosts and boot options and no Pi gets a boot offer (stage 2) "
+			     "(fix: add the line '" RENDER_DHCPD_INCLUDE "' at the end of it, as "
+			     "pinetboot apply does)",
+			     access(conf, F_OK) == 0 ? "it" : "it is missing, so it");
+	free(frag);
+	free(conf);
+}
+
 void lint_installed(const struct site *s, const char *root, struct problems *ps)
 {
 	struct lint_ctx c = {.s = s, .root = root, .ps = ps};
@@ -530,6 +588,7 @@ void lint_installed(const struct site *s, const char *root, struct problems *ps)
 	each_file_in(&c, "/etc/dnsmasq.d", NULL, dnsmasq_line);
 	each_file_in(&c, "/etc/dhcp", ".conf", dhcpd_line);
 	dhcp_verdicts(&c);
+	dhcpd_included(&c);
 	p = lint_under_root(root, "/etc/exports");
 	each_line(&c, p, exports_line);
 	free(p);

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/server/bootfiles.h"
+#include "core/server/initramfs.h"
 #include "core/base/fsutil.h"
 #include "core/server/lint.h"
 #include "core/base/util.h"
@@ -29,61 +30,88 @@ static bool has_file(const char *dir, const char *name)
 	return ok;
 }
 
-/* The files the model's loaders fetch from its directory, kernel stage included. */
+/* The files the model's loaders fetch from its directory, kernel stage included, as the
+ * firmware picks them from config.txt. */
 struct pi_files {
 	char *start, *fixup; /* NULL on a Pi 5 (firmware in the EEPROM) */
 	const char *dtb;
-	char *kernel, *alt_kernel, *initramfs;
+	struct config_txt ct;
+	const char *kernels[4]; /* the names the firmware tries, best first */
+	size_t n_kernels;
+	const char *kernel;     /* the first of them that is there (else the first) */
+	char *initramfs;
 	bool config; /* config.txt is required (Pi 5: it decides the prefix) */
 	bool auto_initramfs; /* initramfs is the one auto_initramfs=1 names after the kernel */
 };
 
-static void pi_files_init(struct pi_files *f, const struct pi_model_info *mi, const char *dir)
+static void pi_files_init(struct pi_files *f, const struct pi *p, const char *dir)
 {
+	const struct pi_model_info *mi = model_info(p->model);
 	memset(f, 0, sizeof(*f));
 	char *path = xasprintf("%s/config.txt", dir);
 	size_t len;
 	char *text = fs_read_file_max(path, 1 << 20, &len);
 	free(path);
-	struct config_txt ct;
-	config_txt_parse(text ? text : "", mi->bootconf_filter ? mi->bootconf_filter : "pi3", &ct);
+	struct config_board b = {p->model, p->has_serial ? p->serial : NULL};
+	config_txt_parse(text ? text : "", &b, &f->ct);
 	free(text);
 	char fw[64];
 	snprintf(fw, sizeof(fw), "%s", mi->firmware ? mi->firmware : "");
 	char *save = NULL, *start = strtok_r(fw, " ", &save), *fixup = strtok_r(NULL, " ", &save);
 	if (start)
-		f->start = xstrdup(ct.start_file ? ct.start_file : start);
+		f->start = xstrdup(f->ct.start_file ? f->ct.start_file : start);
 	if (fixup)
 		f->fixup = xstrdup(fixup);
 	f->config = !start;
 	f->dtb = mi->dtb;
-	f->kernel = xstrdup(ct.kernel ? ct.kernel : mi->kernel);
-	if (!ct.kernel && !strcmp(mi->kernel, "kernel_2712.img"))
-		f->alt_kernel = xstrdup("kernel8.img"); /* the Pi 5 falls back to it */
-	f->initramfs = ct.initramfs ? xstrdup(ct.initramfs) : NULL;
-	if (!f->initramfs && ct.auto_initramfs) {
-		/* kernel8.img → initramfs8, kernel_2712.img → initramfs_2712 */
-		const char *rest = strncmp(f->kernel, "kernel", 6) ? f->kernel : f->kernel + 6;
-		f->initramfs = xasprintf("initramfs%.*s", (int)strcspn(rest, "."), rest);
-		f->auto_initramfs = true;
-	}
-	config_txt_done(&ct);
+	f->n_kernels = config_txt_kernels(&f->ct, p->model, f->kernels);
+	f->kernel = f->kernels[0];
+	for (size_t i = 0; i < f->n_kernels; i++)
+		if (has_file(dir, f->kernels[i])) {
+			f->kernel = f->kernels[i];
+			break;
+		}
+	f->initramfs = config_txt_initramfs(&f->ct, f->kernel, &f->auto_initramfs);
 }
 
 static void pi_files_done(struct pi_files *f)
 {
 	free(f->start);
 	free(f->fixup);
-	free(f->kernel);
-	free(f->alt_kernel);
 	free(f->initramfs);
+	config_txt_done(&f->ct);
+}
+
+static bool has_kernel(const char *dir, const struct pi_files *f)
+{
+	for (size_t i = 0; i < f->n_kernels; i++)
+		if (has_file(dir, f->kernels[i]))
+			return true;
+	return false;
 }
 
 /* Boot files copied from an image are there (not only what apply renders). */
 static bool provisioned(const char *dir, const struct pi_files *f)
 {
 	return (f->start && has_file(dir, f->start)) || has_file(dir, f->dtb) ||
-	       has_file(dir, f->kernel) || (f->alt_kernel && has_file(dir, f->alt_kernel));
+	       has_kernel(dir, f);
+}
+
+/* The kernel: the message names every file the firmware would take, and why. */
+static void missing_kernel(struct problems *ps, const char *dir, const char *section,
+			   const struct pi_files *f)
+{
+	char *names = config_txt_kernel_list(f->kernels, f->n_kernels);
+	const char *why = f->ct.kernel		  ? "config.txt's kernel= line"
+			  : f->ct.arm_64bit == 1 ? "arm_64bit=1 in config.txt"
+			  : f->ct.arm_64bit == 0 ? "arm_64bit=0 in config.txt"
+						 : "the model, with no kernel= or arm_64bit= in config.txt";
+	problems_add(ps, PROBLEM_ERROR, dir, 0, section, "kernel",
+		     "the Pi's TFTP directory has no %s, the kernel %s names: the boot stops "
+		     "there (fix: copy it from the image's boot partition, or set kernel= in "
+		     "config.txt)",
+		     names, why);
+	free(names);
 }
 
 static void missing(struct problems *ps, const char *dir, const char *section, const char *name,
@@ -95,14 +123,57 @@ static void missing(struct problems *ps, const char *dir, const char *section, c
 		     name, who);
 }
 
+/* What the initramfs the Pi will load can do: log in to the iSCSI root, or mount the NFS one. */
+static void check_initramfs_content(const struct site *s, const struct pi_files *f,
+				    const char *dir, const char *section, struct problems *ps)
+{
+	char *path = xasprintf("%s/%s", dir, f->initramfs), err[256];
+	struct initramfs_info in;
+	if (initramfs_inspect_file(path, &in, err, sizeof(err)) < 0) {
+		problems_add(ps, PROBLEM_ERROR, path, 0, section, "initramfs",
+			     "the initramfs config.txt loads is unreadable as one (%s): the kernel "
+			     "cannot unpack it (fix: rebuild it with update-initramfs or dracut and "
+			     "copy it again)",
+			     err);
+	} else if (s->root == ROOT_ISCSI && !in.iscsi) {
+		char *gap = initramfs_iscsi_gap(&in);
+		problems_add(ps, PROBLEM_ERROR, path, 0, section, "initramfs",
+			     "the initramfs config.txt loads cannot log in to the iSCSI root: %s; "
+			     "the boot stops at stage 7 (fix: %s)",
+			     gap, initramfs_iscsi_fix(&in));
+		free(gap);
+	} else if (s->root == ROOT_NFS && !in.nfs) {
+		problems_add(ps, PROBLEM_WARNING, path, 0, section, "initramfs",
+			     "the initramfs config.txt loads has no NFS root support (initramfs-tools' "
+			     "scripts/nfs and nfsmount, or dracut's nfs module): the root may not "
+			     "mount (fix: rebuild it with NFS support, or boot without an initramfs: "
+			     "initramfs = none and no initramfs line)");
+	}
+	free(path);
+}
+
 /* The initramfs config.txt names must be there (the firmware stops without it); the one
  * auto_initramfs=1 names after the kernel only matters to an iSCSI root (the firmware boots
  * the kernel alone, which has no iSCSI initiator). */
-static void check_initramfs(const struct site *s, const struct pi_files *f, const char *dir,
-			    const char *section, struct problems *ps)
+static void check_initramfs(const struct site *s, const struct pi *p, const struct pi_files *f,
+			    const char *dir, const char *section, struct problems *ps)
 {
-	if (!f->initramfs || has_file(dir, f->initramfs) ||
-	    (f->auto_initramfs && s->root != ROOT_ISCSI))
+	if (!f->initramfs && s->root == ROOT_ISCSI && !p->initramfs_none) {
+		char *cfg = xasprintf("%s/config.txt", dir);
+		problems_add(ps, PROBLEM_WARNING, cfg, 0, section, "initramfs",
+			     "config.txt loads no initramfs with %s: the kernel reaches its iSCSI "
+			     "root only if it carries an initiator of its own (fix: build an "
+			     "initramfs with the iSCSI hooks and name it in config.txt or with "
+			     "[pi] initramfs = FILE; initramfs = none says the kernel needs none)",
+			     f->kernel);
+		free(cfg);
+		return;
+	}
+	if (f->initramfs && has_file(dir, f->initramfs)) {
+		check_initramfs_content(s, f, dir, section, ps);
+		return;
+	}
+	if (!f->initramfs || (f->auto_initramfs && s->root != ROOT_ISCSI))
 		return;
 	char *cfg = xasprintf("%s/config.txt", dir);
 	if (f->auto_initramfs)
@@ -136,7 +207,7 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 	char *dir = xasprintf("%s/%s", top, name);
 	char *section = xasprintf("[pi \"%s\"]", p->name);
 	struct pi_files f;
-	pi_files_init(&f, mi, dir);
+	pi_files_init(&f, p, dir);
 	if (!is_dir(dir)) {
 		bool shared = f.start ? has_file(top, f.start) : has_file(top, "config.txt");
 		problems_add(ps, shared ? PROBLEM_WARNING : PROBLEM_ERROR, top, 0, section,
@@ -165,9 +236,9 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 			missing(ps, dir, section, f.dtb, "the firmware");
 		if (!has_file(dir, "cmdline.txt"))
 			missing(ps, dir, section, "cmdline.txt", "the firmware");
-		if (!has_file(dir, f.kernel) && !(f.alt_kernel && has_file(dir, f.alt_kernel)))
-			missing(ps, dir, section, f.kernel, "the firmware");
-		check_initramfs(s, &f, dir, section, ps);
+		if (!has_kernel(dir, &f))
+			missing_kernel(ps, dir, section, &f);
+		check_initramfs(s, p, &f, dir, section, ps);
 	}
 	pi_files_done(&f);
 	free(section);
@@ -208,5 +279,28 @@ void lint_tftp_tree(const struct site *s, const char *root, struct problems *ps)
 			pi3 = &s->pis[i];
 	if (pi3)
 		check_bootcode(pi3, top, ps);
+	free(top);
+}
+
+void lint_initramfs(const struct site *s, const char *root, struct problems *ps)
+{
+	if (!s->tftp_root)
+		return;
+	char *top = lint_under_root(root, s->tftp_root);
+	for (size_t i = 0; i < s->n_pis; i++) {
+		const struct pi *p = &s->pis[i];
+		char name[PI_TFTP_DIR_MAX];
+		if (!pi_tftp_dir_name(p, name))
+			continue;
+		char *dir = xasprintf("%s/%s", top, name);
+		char *section = xasprintf("[pi \"%s\"]", p->name);
+		struct pi_files f;
+		pi_files_init(&f, p, dir);
+		if (is_dir(dir) && has_kernel(dir, &f))
+			check_initramfs(s, p, &f, dir, section, ps);
+		pi_files_done(&f);
+		free(section);
+		free(dir);
+	}
 	free(top);
 }

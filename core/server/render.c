@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "core/base/fsutil.h"
+#include "core/server/bootfiles.h"
 #include "core/server/render_fields.h"
 #include "core/server/template.h"
 #include "core/server/templates.h"
@@ -42,17 +43,23 @@ size_t render_option43(const char *menu, unsigned char *out, size_t cap)
 
 /* ---- per-Pi facts ---- */
 
-static unsigned site_lun(const struct site *s)
+/* The portal as the initramfs takes it: "192.168.1.10" and the port apart. */
+static void portal_of(const struct site *s, const struct pi *p, char a[16], unsigned *port)
 {
-	return s->iscsi_target == TARGET_TGT ? 1 : 0; /* tgt: LUN 0 is its controller */
+	uint32_t ip;
+	uint16_t pt;
+	site_pi_portal(s, p, &ip, &pt);
+	ipv4_format(ip, a);
+	*port = pt;
 }
 
 static char *by_path(const struct site *s, const struct pi *p, int part)
 {
 	char a[16];
-	ipv4_format(s->address, a);
-	return xasprintf("/dev/disk/by-path/ip-%s:3260-iscsi-%s-lun-%u-part%d", a, p->target,
-			 site_lun(s), part);
+	unsigned port;
+	portal_of(s, p, a, &port);
+	return xasprintf("/dev/disk/by-path/ip-%s:%u-iscsi-%s-lun-%u-part%d", a, port, p->target,
+			 site_pi_lun(s, p), part);
 }
 
 static char *root_dev(const struct site *s, const struct pi *p)
@@ -65,13 +72,17 @@ static char *root_dev(const struct site *s, const struct pi *p)
 char *render_root_args(const struct site *s, const struct pi *p)
 {
 	char a[16];
-	ipv4_format(s->address, a);
+	unsigned port;
 	struct sbuf b;
 	sbuf_init(&b);
 	if (s->root == ROOT_NFS) {
+		ipv4_format(s->address, a);
 		sbuf_printf(&b, "root=/dev/nfs nfsroot=%s:%s,vers=3 rw", a, p->nfs_path);
+		if (p->cmdline_extra)
+			sbuf_printf(&b, " %s", p->cmdline_extra);
 		return sbuf_take(&b);
 	}
+	portal_of(s, p, a, &port);
 	bool chap = p->chap && p->chap_secret;
 	const char *u = p->chap_user ? p->chap_user : p->name;
 	char *dev = root_dev(s, p);
@@ -79,8 +90,8 @@ char *render_root_args(const struct site *s, const struct pi *p)
 	case INITRAMFS_TOOLS:
 		sbuf_printf(&b,
 			    "iscsi_initiator=%s iscsi_target_name=%s iscsi_target_ip=%s "
-			    "iscsi_target_port=3260",
-			    p->initiator, p->target, a);
+			    "iscsi_target_port=%u",
+			    p->initiator, p->target, a, port);
 		if (chap)
 			sbuf_printf(&b, " iscsi_username=%s iscsi_password=%s", u, p->chap_secret);
 		sbuf_printf(&b, " root=%s rw", dev);
@@ -90,20 +101,22 @@ char *render_root_args(const struct site *s, const struct pi *p)
 		if (chap)
 			sbuf_printf(&b, " rd.iscsi.username=%s rd.iscsi.password=%s", u,
 				    p->chap_secret);
-		sbuf_printf(&b, " netroot=iscsi:%s::3260:%u:%s root=%s rw rd.neednet=1", a,
-			    site_lun(s), p->target, dev);
+		sbuf_printf(&b, " netroot=iscsi:%s::%u:%u:%s root=%s rw rd.neednet=1", a, port,
+			    site_pi_lun(s, p), p->target, dev);
 		break;
 	case INITRAMFS_RFC4173:
 		sbuf_printf(&b, "iscsi_initiator=%s root=iscsi:", p->initiator);
 		if (chap)
 			sbuf_printf(&b, "%s:%s@", u, p->chap_secret);
-		sbuf_printf(&b, "%s:6:3260:%u:%s", a, site_lun(s), p->target);
+		sbuf_printf(&b, "%s:6:%u:%u:%s", a, port, site_pi_lun(s, p), p->target);
 		if (p->root_uuid)
 			sbuf_printf(&b, " root=UUID=%s", p->root_uuid);
 		sbuf_add(&b, " rw");
 		break;
 	}
 	free(dev);
+	if (p->cmdline_extra) /* after the root words: export and provision both take them here */
+		sbuf_printf(&b, " %s", p->cmdline_extra);
 	return sbuf_take(&b);
 }
 
@@ -113,15 +126,6 @@ static char *tftp_dir(const struct pi *p)
 	char d[PI_TFTP_DIR_MAX];
 	pi_tftp_dir_name(p, d);
 	return xstrdup(d);
-}
-
-/* initramfs8 for kernel8.img, initramfs_2712 for kernel_2712.img, initramfs7 for kernel7.img
- * (the names Raspberry Pi OS's initramfs hook writes). */
-static char *initramfs_for(const char *kernel)
-{
-	const char *k = str_startswith(kernel, "kernel") ? kernel + 6 : kernel;
-	size_t n = strcspn(k, ".");
-	return xasprintf("initramfs%.*s", (int)n, k);
 }
 
 static char *ip_or_empty(uint32_t ip)
@@ -177,13 +181,25 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_CHAP_USER] =
 	    xstrdup(p->chap && p->chap_secret ? (p->chap_user ? p->chap_user : p->name) : "");
 	v[P_CHAP_SECRET] = xstrdup(p->chap && p->chap_secret ? p->chap_secret : "");
-	v[P_LUN] = xasprintf("%u", site_lun(s));
+	v[P_LUN] = xasprintf("%u", site_pi_lun(s, p));
+	v[P_LUN_SET] = yes(p->lun >= 0);
+	v[P_BOOT_MOUNT] = xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
+	/* the boot files the Pi updates are its TFTP directory, over NFS (NFS roots always) */
+	v[P_BOOT_NFS] = yes((s->root == ROOT_NFS || s->boot_writeback) && *v[P_TFTP_DIR]);
+	char pa[16];
+	unsigned pport;
+	portal_of(s, p, pa, &pport);
+	v[P_PORTAL] = xasprintf("%s:%u", pa, pport);
 	v[P_ROOT_UUID] = xstrdup(p->root_uuid ? p->root_uuid : "");
 	v[P_ROOT_DEV] = root_dev(s, p);
 	v[P_BOOT_DEV] = by_path(s, p, 1);
 	v[P_NFS_PATH] = xstrdup(p->nfs_path ? p->nfs_path : "");
 	v[P_KERNEL] = xstrdup(mi->kernel);
-	v[P_INITRAMFS_FILE] = initramfs_for(mi->kernel);
+	/* auto: the OS's own config.txt names its kernel and initramfs (or says auto_initramfs=1);
+	 * pinetboot adds a line only for a name the profile gives */
+	v[P_INITRAMFS_FILE] = xstrdup(p->initramfs ? p->initramfs : "");
+	v[P_KERNEL_FILE] = xstrdup(p->kernel ? p->kernel : "");
+	v[P_CONFIG_LINES] = config_txt_profile_lines(p);
 	v[P_ROOT_ARGS] = render_root_args(s, p);
 	v[P_JSON_SEP] = xstrdup(last_mac ? "" : ",");
 }
@@ -265,7 +281,7 @@ static void site_values(const struct site *s, char **v)
 	}
 	v[R_OPT43_HEX] = sbuf_take(&hex);
 	v[R_OPT43_DATA] = sbuf_take(&data);
-	v[R_LUN] = xasprintf("%u", site_lun(s));
+	v[R_LUN] = xasprintf("%u", site_pi_lun(s, NULL));
 	v[R_KEA_TEST] = kea_test(s);
 }
 

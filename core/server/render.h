@@ -28,6 +28,8 @@ struct rendered_file {
 			     * NULL */
 	bool merge_lines;   /* content is lines to add to the file at install_path (config.txt
 			     * additions): install adds the missing ones and keeps the rest */
+	bool merge_include; /* content is one line the file at install_path must hold (dhcpd.conf's
+			     * include of the fragment): added once at its end, never a new file */
 };
 
 struct render_set {
@@ -44,6 +46,11 @@ void render_set_done(struct render_set *rs);
 /* The file at path in rs, or NULL. */
 const struct rendered_file *render_set_find(const struct render_set *rs, const char *path);
 
+/* Where apply installs the ISC dhcpd fragment, and the line dhcpd.conf includes it with. */
+#define RENDER_DHCPD_FRAGMENT "/etc/dhcp/dhcpd-pinetboot.conf"
+#define RENDER_DHCPD_CONF "/etc/dhcp/dhcpd.conf"
+#define RENDER_DHCPD_INCLUDE "include \"" RENDER_DHCPD_FRAGMENT "\";"
+
 /* The command that makes a daemon pick up its changed files ("systemctl restart dnsmasq",
  * "tgt-admin --update ALL", "exportfs -ra", …), or NULL for an unknown name. */
 const char *render_daemon_reload(const char *daemon);
@@ -55,7 +62,8 @@ size_t render_option43(const char *menu, unsigned char *out, size_t cap);
  * trailing spaces the Pi 3B ROM needs). */
 extern const char render_pxe_menu[];
 /* The kernel command-line words that put the Pi's root on iSCSI (in the site's initramfs
- * flavour, with the LUN of the site's target) or NFS. Heap string, caller frees. */
+ * flavour, at the Pi's portal and LUN) or NFS, then the Pi's cmdline_extra. Heap string,
+ * caller frees. */
 char *render_root_args(const struct site *s, const struct pi *p);
 
 #endif

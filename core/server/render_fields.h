@@ -24,7 +24,7 @@
 	X(R_TFTP, "server.tftp")                                                                  \
 	X(R_TFTP_ROOT, "server.tftp_root")                                                        \
 	X(R_ROOT, "server.root")               /* iscsi | nfs */                                 \
-	X(R_TARGET, "server.iscsi_target")     /* tgt | lio */                                   \
+	X(R_TARGET, "server.iscsi_target")     /* tgt | lio | external */                      \
 	X(R_IQN_BASE, "server.iqn_base")                                                          \
 	X(R_INITRAMFS, "server.initramfs")                                                        \
 	X(R_NFS_ROOT, "server.nfs_root")                                                          \
@@ -66,12 +66,18 @@
 	X(P_CHAP_USER, "pi.chap_user")                                                            \
 	X(P_CHAP_SECRET, "pi.chap_secret")                                                        \
 	X(P_LUN, "pi.lun")                                                                        \
+	X(P_LUN_SET, "pi.lun_set")   /* the profile gives the LUN: the target config sets it */   \
+	X(P_PORTAL, "pi.portal")     /* IPV4:PORT the Pi logs in to */                           \
+	X(P_BOOT_MOUNT, "pi.boot_mount") /* /boot/firmware or /boot */                           \
+	X(P_BOOT_NFS, "pi.boot_nfs") /* its TFTP directory is mounted there over NFS */          \
 	X(P_ROOT_UUID, "pi.root_uuid")                                                            \
 	X(P_ROOT_DEV, "pi.root_dev")           /* UUID=… or the iSCSI by-path partition 2 */     \
 	X(P_BOOT_DEV, "pi.boot_dev")                                                              \
 	X(P_NFS_PATH, "pi.nfs_path")                                                              \
 	X(P_KERNEL, "pi.kernel")                                                                  \
 	X(P_INITRAMFS_FILE, "pi.initramfs_file")                                                  \
+	X(P_KERNEL_FILE, "pi.kernel_file")                                                        \
+	X(P_CONFIG_LINES, "pi.config_lines")                                                      \
 	X(P_ROOT_ARGS, "pi.root_args")         /* cmdline words for the root */                  \
 	X(P_JSON_SEP, "pi.json_sep")           /* "," except after the last Pi with a MAC */
 

@@ -214,19 +214,30 @@ static void server_files(struct files_state *f)
 		render_site_file(f, T_DNSMASQ, "dnsmasq.d/pinetboot.conf", 0644,
 				 "/etc/dnsmasq.d/pinetboot.conf", "dnsmasq");
 	render_site_file(f, T_DHCPD, "dhcp/dhcpd-pinetboot.conf", 0644,
-			 s->dhcp == DHCP_ISC ? "/etc/dhcp/dhcpd-pinetboot.conf" : NULL, "isc-dhcp");
+			 s->dhcp == DHCP_ISC ? RENDER_DHCPD_FRAGMENT : NULL, "isc-dhcp");
+	if (s->dhcp == DHCP_ISC) {
+		/* dhcpd reads only dhcpd.conf: without this line the fragment does nothing */
+		struct sbuf b;
+		sbuf_init(&b);
+		sbuf_add(&b, "# pinetboot: the Pis' hosts and boot options\n" RENDER_DHCPD_INCLUDE "\n");
+		struct rendered_file *r = add_file(f, "dhcp/dhcpd.conf-include", &b, 0644);
+		r->install_path = xstrdup(RENDER_DHCPD_CONF);
+		r->daemon = "isc-dhcp";
+		r->merge_include = true;
+	}
 	render_site_file(f, T_KEA, "dhcp/kea-dhcp4-pinetboot.json", 0644,
 			 s->dhcp == DHCP_KEA ? "/etc/kea/kea-dhcp4-pinetboot.json" : NULL, "kea");
 	if (s->tftp == TFTP_HPA)
 		render_site_file(f, T_TFTPD, "default/tftpd-hpa", 0644, "/etc/default/tftpd-hpa",
 				 "tftpd-hpa");
-	if (s->root == ROOT_ISCSI) {
+	if (s->root == ROOT_ISCSI && s->iscsi_target != TARGET_EXTERNAL) {
 		bool tgt = s->iscsi_target == TARGET_TGT;
 		render_site_file(f, T_TGT, "iscsi/tgt-pinetboot.conf", 0600,
 				 tgt ? "/etc/tgt/conf.d/pinetboot.conf" : NULL, "tgt");
 		render_site_file(f, T_TARGETCLI, "iscsi/targetcli-pinetboot.sh", 0700,
 				 tgt ? NULL : "/etc/pinetboot/targetcli-pinetboot.sh", "lio");
-	} else {
+	}
+	if (s->root == ROOT_NFS || s->boot_writeback) {
 		render_site_file(f, T_EXPORTS, "nfs/pinetboot.exports", 0644,
 				 "/etc/exports.d/pinetboot.exports", "nfs");
 	}
@@ -349,6 +360,8 @@ static const char *note_of(const struct rendered_file *r)
 {
 	if (str_endswith(r->path, ".secrets"))
 		return "the CHAP credentials, a copy of the site's secrets file";
+	if (strstr(r->path, "dhcpd.conf-include"))
+		return "the line dhcp = isc adds to /etc/dhcp/dhcpd.conf";
 	if (strstr(r->path, "dhcpd"))
 		return "the ISC dhcpd alternative (dhcp = isc)";
 	if (strstr(r->path, "kea"))
@@ -374,7 +387,7 @@ static void files_list(struct files_state *f, char ***strs, size_t *n_strs)
 		row[F_INSTALL] = r->install_path ? r->install_path : "";
 		row[F_DAEMON] = r->daemon ? r->daemon : "";
 		row[F_MODE] = own[i * 2] = xasprintf("0%o", (unsigned)r->mode);
-		row[F_LINES] = r->merge_lines ? "yes" : "";
+		row[F_LINES] = r->merge_lines || r->merge_include ? "yes" : "";
 		const char *reload = render_daemon_reload(r->daemon);
 		row[F_RELOAD] = reload ? reload : "";
 		row[F_HANDLER] = handler_of(r->daemon);

@@ -130,6 +130,8 @@ void profile_store_server(struct site *s, enum profile_server_key k, const char 
 		s->iscsi_target = (enum iscsi_target_kind)profile_enum_lookup(iscsi_target_names, v);
 		break;
 	case SK_IQN_BASE: set_str(&s->iqn_base, v); break;
+	case SK_ISCSI_PORTAL: portal_parse(v, &s->portal_ip, &s->portal_port); break;
+	case SK_BOOT_WRITEBACK: s->boot_writeback = strcasecmp(v, "none") != 0; break;
 	case SK_INITRAMFS:
 		s->initramfs = (enum initramfs_kind)profile_enum_lookup(initramfs_names, v);
 		break;
@@ -168,6 +170,20 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 	case PK_ROOT_UUID: set_str(&p->root_uuid, v); break;
 	case PK_NFS_PATH: set_path(&p->nfs_path, v); break;
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
+	case PK_ISCSI_PORTAL: portal_parse(v, &p->portal_ip, &p->portal_port); break;
+	case PK_LUN: p->lun = atoi(v); break;
+	case PK_CMDLINE_EXTRA: set_str(&p->cmdline_extra, v); break;
+	case PK_CONFIG_EXTRA: set_str(&p->config_extra, v); break;
+	case PK_BOOT_MOUNT: p->boot_mount_old = !strcmp(v, "/boot") || !strcmp(v, "/boot/"); break;
+	case PK_KERNEL:
+		free(p->kernel);
+		p->kernel = strcasecmp(v, "auto") ? xstrdup(v) : NULL;
+		break;
+	case PK_INITRAMFS:
+		free(p->initramfs);
+		p->initramfs_none = !strcasecmp(v, "none");
+		p->initramfs = strcasecmp(v, "auto") && !p->initramfs_none ? xstrdup(v) : NULL;
+		break;
 	case PK_COUNT: break;
 	}
 }

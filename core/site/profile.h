@@ -6,7 +6,7 @@
  *   [server]          interface, address (CIDR), dhcp, tftp, tftp_root, root, iscsi_target,
  *                     iqn_base, initramfs, nfs_root, range, router, dns, reply_delay
  *   [pi "NAME"]       model, serial, mac, tftp_prefix, image, backing, size, chap, ip,
- *                     initiator, target, root_uuid, nfs_path, hostname
+ *                     initiator, target, root_uuid, nfs_path, hostname, kernel, initramfs
  */
 #ifndef PNB_CORE_PROFILE_H
 #define PNB_CORE_PROFILE_H
@@ -27,11 +27,17 @@
 	X(SK_TFTP, "tftp", "dnsmasq | tftpd-hpa")                                                 \
 	X(SK_TFTP_ROOT, "tftp_root", "absolute directory served over TFTP, e.g. /srv/tftp")       \
 	X(SK_ROOT, "root", "iscsi | nfs")                                                         \
-	X(SK_ISCSI_TARGET, "iscsi_target", "tgt | lio")                                           \
+	X(SK_ISCSI_TARGET, "iscsi_target", "tgt | lio | external (a NAS or another host: "        \
+					   "pinetboot writes no target config)")                   \
+	X(SK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] where the Pis log in (default: this "     \
+					   "server's address, port 3260)")                         \
 	X(SK_IQN_BASE, "iqn_base", "RFC 3720 name prefix, e.g. iqn.2026-11.lan.example")          \
 	X(SK_INITRAMFS, "initramfs", "initramfs-tools | dracut | rfc4173 (how the Pi's initramfs " \
 				     "finds its iSCSI root)")                                     \
 	X(SK_NFS_ROOT, "nfs_root", "absolute directory holding one NFS root per Pi")              \
+	X(SK_BOOT_WRITEBACK, "boot_writeback", "nfs | none: each Pi's TFTP directory exported "  \
+					       "over NFS and mounted at its boot mount, so kernel "  \
+					       "upgrades on the Pi reach TFTP (default nfs)")        \
 	X(SK_RANGE, "range", "full DHCP: first-last address, e.g. 192.168.20.100-192.168.20.199") \
 	X(SK_ROUTER, "router", "full DHCP: default gateway handed to the Pis")                    \
 	X(SK_DNS, "dns", "full DHCP: DNS server handed to the Pis")                               \
@@ -53,7 +59,21 @@
 	X(PK_TARGET, "target", "the Pi's iSCSI target IQN (default IQN_BASE:root-NAME)")          \
 	X(PK_ROOT_UUID, "root_uuid", "filesystem UUID of the Pi's root partition, when known")    \
 	X(PK_NFS_PATH, "nfs_path", "NFS root directory of this Pi (default NFS_ROOT/NAME)")       \
-	X(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)")
+	X(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)")                           \
+	X(PK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] of this Pi's target (default: the "        \
+					   "server's iscsi_portal)")                               \
+	X(PK_LUN, "lun", "the LUN of this Pi's root disk (default: tgt 1, lio 0, external 0)")     \
+	X(PK_BOOT_MOUNT, "boot_mount", "/boot/firmware | /boot: where the Pi's OS keeps its boot "   \
+				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
+				       "/boot)")                                                    \
+	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
+					     "\"console=ttyAMA0 earlycon\"")                       \
+	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \
+					   "under [all], e.g. enable_uart=1")                       \
+	X(PK_KERNEL, "kernel", "auto | FILE: the kernel config.txt loads (auto: the OS's own "    \
+			       "choice)")                                                          \
+	X(PK_INITRAMFS, "initramfs", "auto | none | FILE: the initramfs config.txt loads "        \
+				     "(auto: the OS's own line or auto_initramfs)")
 
 #define PROFILE_KEY_ENUM(id, name, help) id,
 enum profile_server_key { PROFILE_SERVER_KEYS(PROFILE_KEY_ENUM) SK_COUNT };
@@ -68,13 +88,13 @@ extern const char *const profile_pi_key_help[PK_COUNT];
 enum dhcp_mode { DHCP_PROXY, DHCP_FULL, DHCP_ISC, DHCP_KEA, DHCP_NONE };
 enum tftp_server { TFTP_DNSMASQ, TFTP_HPA };
 enum root_kind { ROOT_ISCSI, ROOT_NFS };
-enum iscsi_target_kind { TARGET_TGT, TARGET_LIO };
+enum iscsi_target_kind { TARGET_TGT, TARGET_LIO, TARGET_EXTERNAL };
 enum initramfs_kind { INITRAMFS_TOOLS, INITRAMFS_DRACUT, INITRAMFS_RFC4173 };
 
 extern const char *const dhcp_mode_names[];     /* "proxy", "full", "isc", "kea", "none" */
 extern const char *const tftp_server_names[];   /* "dnsmasq", "tftpd-hpa" */
 extern const char *const root_kind_names[];     /* "iscsi", "nfs" */
-extern const char *const iscsi_target_names[];  /* "tgt", "lio" */
+extern const char *const iscsi_target_names[];  /* "tgt", "lio", "external" */
 extern const char *const initramfs_names[];     /* "initramfs-tools", "dracut", "rfc4173" */
 
 struct pi {
@@ -98,6 +118,16 @@ struct pi {
 	char *root_uuid;          /* may be NULL */
 	char *nfs_path;           /* default nfs_root/NAME */
 	char *hostname;           /* default NAME */
+	uint32_t portal_ip;       /* iscsi_portal (0: the server's) */
+	uint16_t portal_port;     /* 0: the server's, else 3260 */
+	int lun;                  /* -1: the target kind's default */
+	bool boot_mount_old;      /* boot_mount = /boot (else /boot/firmware) */
+	char *cmdline_extra;      /* words appended to cmdline.txt (validated), or NULL */
+	char *config_extra;       /* KEY=VALUE line added to config.txt (validated), or NULL */
+	char *kernel;             /* kernel= pinetboot adds to config.txt; NULL: auto (the OS's) */
+	char *initramfs;          /* initramfs line pinetboot adds; NULL: auto (the OS's) */
+	bool initramfs_none;      /* initramfs = none: the Pi boots without one (NFS root, or a
+				   * kernel that carries its own) and nothing asks for one */
 	/* CHAP credentials, from the secrets file (never from the profile itself). NULL until
 	 * secrets_load/secrets_ensure fills them. */
 	char *chap_user;
@@ -115,6 +145,9 @@ struct site {
 	char *tftp_root;
 	enum root_kind root;
 	enum iscsi_target_kind iscsi_target;
+	bool boot_writeback;      /* boot_writeback = nfs (the default) */
+	uint32_t portal_ip;       /* iscsi_portal (0: address) */
+	uint16_t portal_port;     /* 0: 3260 */
 	char *iqn_base;
 	enum initramfs_kind initramfs;
 	char *nfs_root;
@@ -179,7 +212,18 @@ char *profile_render_text(const struct site *s, const char *existing);
 /* The low 8 hex digits of a serial written in the 8- or 16-digit form, lowercase, into
  * out[9]. Returns false when s is not such a serial. */
 bool serial_normalise(const char *s, char out[9]);
-/* RFC 3720 iqn.yyyy-mm.reversed.domain[:identifier] syntax check. */
+/* RFC 3720 iqn.yyyy-mm.reversed.domain[:identifier] syntax check; upper case is accepted (NAS
+ * vendors write it) since RFC 3722 folds it away. */
 bool iqn_valid(const char *iqn);
+/* Two iSCSI names are the same name: RFC 3722 compares them after folding to lower case. */
+bool iqn_equal(const char *a, const char *b);
+/* Parses "IPV4[:PORT]" (port 1-65535; 0 when not given). */
+bool portal_parse(const char *v, uint32_t *ip, uint16_t *port);
+/* Where Pi p logs in to its root: its iscsi_portal, else the server's, else the server's
+ * address; port 3260 unless one of them gives it. The one place the portal is decided. */
+void site_pi_portal(const struct site *s, const struct pi *p, uint32_t *ip, uint16_t *port);
+/* The LUN of Pi p's root disk: its lun, else tgt 1 (LUN 0 is tgt's controller), LIO 0,
+ * external 0. The one place the LUN is decided. */
+unsigned site_pi_lun(const struct site *s, const struct pi *p);
 
 #endif

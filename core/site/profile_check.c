@@ -58,11 +58,115 @@ bool serial_normalise(const char *s, char out[9])
 }
 
 /* RFC 3720 §3.2.6.3.1 with the RFC 3722 profile: after stringprep an ASCII iSCSI name holds
- * only a-z, 0-9, '-', '.' and ':'; we take names as written, so upper case is refused rather
- * than silently folded (tgt and LIO compare the bytes). */
+ * only a-z, 0-9, '-', '.' and ':'. Upper case is what the stringprep step folds: NAS vendors
+ * show names with it (iqn.2000-01.com.synology:BlackSyno.PiTarget), and the Pi must send the
+ * name exactly as the target shows it, so it is taken as written. */
 static bool iqn_char(char c)
 {
-	return islower((unsigned char)c) || isdigit((unsigned char)c) || c == '-' || c == '.';
+	return isalnum((unsigned char)c) || c == '-' || c == '.';
+}
+
+bool iqn_equal(const char *a, const char *b)
+{
+	return a && b && strcasecmp(a, b) == 0;
+}
+
+bool portal_parse(const char *v, uint32_t *ip, uint16_t *port)
+{
+	char host[16];
+	const char *colon = strchr(v, ':');
+	size_t n = colon ? (size_t)(colon - v) : strlen(v);
+	if (n == 0 || n >= sizeof(host))
+		return false;
+	memcpy(host, v, n);
+	host[n] = '\0';
+	uint32_t a;
+	if (!ipv4_parse(host, &a) || !a)
+		return false;
+	unsigned long pt = 0;
+	if (colon) {
+		char *end;
+		if (!colon[1] || colon[1] == '-' || colon[1] == '+')
+			return false;
+		pt = strtoul(colon + 1, &end, 10);
+		if (*end || pt < 1 || pt > 65535)
+			return false;
+	}
+	*ip = a;
+	*port = (uint16_t)pt;
+	return true;
+}
+
+/* "IPV4[:PORT]": it lands in cmdline.txt words (iscsi_target_ip=, netroot=iscsi:…), so only
+ * a dotted quad and a decimal port get through. */
+static char *check_portal(const char *v)
+{
+	uint32_t ip;
+	uint16_t port;
+	if (!portal_parse(v, &ip, &port))
+		return xasprintf("\"%s\" is not an iSCSI portal (expected IPV4 or IPV4:PORT, e.g. "
+				 "192.168.1.10 or 192.168.1.10:3260)",
+				 v);
+	return NULL;
+}
+
+/* Characters a cmdline.txt word or a config.txt value may hold here: the initramfs reads the
+ * command line with shell scripts and config.txt has '#' comments, so no quote, '$', '`', '\\',
+ * ';', '&', '|', '#', '<', '>' or control character gets through. */
+static bool plain_char(char c)
+{
+	return isalnum((unsigned char)c) || strchr("._:/=,+@%-", c);
+}
+
+static char *check_cmdline_extra(const char *v)
+{
+	static const char *const owned[] = {"root=", "ip=", "nfsroot=", "netroot=", "iscsi_",
+					    "ISCSI_", "rd.iscsi.", "rootwait", NULL};
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 512;
+	for (const char *c = v; ok && *c; c++)
+		ok = plain_char(*c) || (*c == ' ' && c[1] != ' ');
+	if (!ok)
+		return xasprintf("\"%s\" is not a list of kernel command-line words (expected words "
+				 "of letters, digits and ._:/=,+@%%- separated by single spaces, at "
+				 "most 512 characters, e.g. console=ttyAMA0 earlycon)",
+				 v);
+	for (const char *w = v; *w; w += strcspn(w, " "), w += *w == ' ')
+		for (size_t i = 0; owned[i]; i++)
+			if (!strncmp(w, owned[i], strlen(owned[i])))
+				return xasprintf("\"%s\" sets %s, which pinetboot writes from the "
+						 "profile (expected other words; the root and network "
+						 "words follow root, iscsi_target, initramfs and the Pi's "
+						 "keys)",
+						 v, owned[i]);
+	return NULL;
+}
+
+static char *check_config_extra(const char *v)
+{
+	size_t k = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
+	bool ok = k > 0 && v[k] == '=' && strlen(v) <= 200;
+	for (const char *c = v + k + 1; ok && k && *c; c++)
+		ok = plain_char(*c) || *c == ' ';
+	if (!ok)
+		return xasprintf("\"%s\" is not a config.txt setting (expected one KEY=VALUE line, "
+				 "e.g. enable_uart=1; the value of letters, digits, spaces and "
+				 "._:/=,+@%%-)",
+				 v);
+	if ((k == 6 && !strncmp(v, "kernel", 6)) || (k == 9 && !strncmp(v, "ramfsfile", 9)))
+		return xasprintf("\"%s\": set the kernel and initramfs with the kernel and "
+				 "initramfs keys",
+				 v);
+	return NULL;
+}
+
+static char *check_lun(const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || !isdigit((unsigned char)v[0]) || n < 0 || n > 16383)
+		return xasprintf("\"%s\" is not a LUN (expected a number from 0 to 16383, e.g. 1)", v);
+	return NULL;
 }
 
 bool iqn_valid(const char *iqn)
@@ -262,9 +366,14 @@ char *profile_check_server_value(enum profile_server_key key, const char *v)
 	case SK_IQN_BASE:
 		if (!iqn_valid(v) || strchr(v, ':'))
 			return xasprintf("\"%s\" is not an IQN prefix (expected "
-					 "iqn.yyyy-mm.reversed.domain in lowercase, e.g. "
+					 "iqn.yyyy-mm.reversed.domain, e.g. "
 					 "iqn.2026-11.lan.example)",
 					 v);
+		return NULL;
+	case SK_ISCSI_PORTAL: return check_portal(v);
+	case SK_BOOT_WRITEBACK:
+		if (strcmp(v, "nfs") && strcmp(v, "none"))
+			return xasprintf("\"%s\" is not accepted (expected nfs or none)", v);
 		return NULL;
 	case SK_RANGE: return profile_parse_range(v, NULL, NULL);
 	case SK_ROUTER:
@@ -389,6 +498,26 @@ static char *check_size(const char *v)
 	return NULL;
 }
 
+/* kernel = / initramfs = land on a config.txt line as a file of the Pi's TFTP directory: a
+ * relative name without "..", whitespace, '#' (a comment there), ',' (an initramfs list) or
+ * anything outside the portable file-name characters. */
+static char *check_boot_file(const char *v, bool none_ok)
+{
+	if (!strcasecmp(v, "auto") || (none_ok && !strcasecmp(v, "none")))
+		return NULL;
+	size_t n = strlen(v);
+	bool ok = n > 0 && n <= 64 && v[0] != '/' && v[0] != '.' && !strstr(v, "..");
+	for (const char *c = v; ok && *c; c++)
+		ok = isalnum((unsigned char)*c) || strchr("._+-/", *c);
+	if (!ok)
+		return xasprintf("\"%s\" is not a boot file name (expected auto%s or a file of the "
+				 "Pi's TFTP directory such as %s: letters, digits, '.', '_', '+', "
+				 "'-', '/', no \"..\", at most 64 characters)",
+				 v, none_ok ? ", none" : "",
+				 none_ok ? "initrd.img-6.6.31-v7+" : "kernel7.img");
+	return NULL;
+}
+
 char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 {
 	char serial[9];
@@ -422,12 +551,22 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 	case PK_TARGET:
 		if (!iqn_valid(v))
 			return xasprintf("\"%s\" is not an iSCSI name (expected "
-					 "iqn.yyyy-mm.reversed.domain:identifier in lowercase, e.g. "
+					 "iqn.yyyy-mm.reversed.domain:identifier, e.g. "
 					 "iqn.2026-11.lan.example:kitchen)",
 					 v);
 		return NULL;
 	case PK_ROOT_UUID: return check_uuid(v);
 	case PK_HOSTNAME: return profile_check_name("host name", v);
+	case PK_ISCSI_PORTAL: return check_portal(v);
+	case PK_LUN: return check_lun(v);
+	case PK_CMDLINE_EXTRA: return check_cmdline_extra(v);
+	case PK_CONFIG_EXTRA: return check_config_extra(v);
+	case PK_BOOT_MOUNT:
+		if (strcmp(v, "/boot") && strcmp(v, "/boot/firmware"))
+			return xasprintf("\"%s\" is not accepted (expected /boot/firmware or /boot)", v);
+		return NULL;
+	case PK_KERNEL: return check_boot_file(v, false);
+	case PK_INITRAMFS: return check_boot_file(v, true);
 	case PK_COUNT: break;
 	}
 	return xstrdup("unknown key");

@@ -122,7 +122,8 @@ static void validate_server(const struct site *s, struct problems *ps)
 	if (s->key_line[SK_REPLY_DELAY] && s->dhcp != DHCP_PROXY)
 		SERVER_WARN(SK_REPLY_DELAY, "is used only when dhcp = proxy (ignored here)");
 	if (s->root == ROOT_NFS) {
-		static const enum profile_server_key iscsi_only[] = {SK_ISCSI_TARGET, SK_INITRAMFS};
+		static const enum profile_server_key iscsi_only[] = {SK_ISCSI_TARGET, SK_INITRAMFS,
+								     SK_ISCSI_PORTAL};
 		for (size_t i = 0; i < PNB_ARRAY_LEN(iscsi_only); i++)
 			if (s->key_line[iscsi_only[i]])
 				SERVER_WARN(iscsi_only[i], "is used only when root = iscsi (root is "
@@ -242,7 +243,8 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 {
 	if (s->root == ROOT_NFS) {
 		static const enum profile_pi_key iscsi_only[] = {PK_BACKING, PK_SIZE, PK_CHAP,
-								 PK_INITIATOR, PK_TARGET};
+								 PK_INITIATOR, PK_TARGET,
+								 PK_ISCSI_PORTAL, PK_LUN};
 		for (size_t i = 0; i < PNB_ARRAY_LEN(iscsi_only); i++)
 			if (p->key_line[iscsi_only[i]])
 				PI_WARN(iscsi_only[i], "is used only when root = iscsi (root is nfs "
@@ -259,7 +261,15 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 		PI_ERR(PK_BACKING, "lies inside tftp_root %s (expected a file outside it: TFTP "
 				   "would serve the whole root disk to anyone)",
 		       s->tftp_root);
-	if (p->initiator && p->target && !strcmp(p->initiator, p->target))
+	if (s->iscsi_target == TARGET_EXTERNAL) {
+		/* the NAS owns the disk: pinetboot neither creates nor grows it */
+		if (p->key_line[PK_BACKING])
+			PI_WARN(PK_BACKING, "is not used with iscsi_target = external (the target "
+					    "host owns the disk)");
+	} else if (p->lun == 0 && s->iscsi_target == TARGET_TGT) {
+		PI_ERR(PK_LUN, "is 0, which tgt keeps for its controller (expected 1 or more)");
+	}
+	if (p->initiator && p->target && iqn_equal(p->initiator, p->target))
 		PI_ERR(PK_TARGET, "is the same name as the initiator (expected the target and the "
 				  "initiator to have names of their own)");
 }
@@ -326,8 +336,8 @@ struct dup_rule {
 static const struct dup_rule dup_rules[] = {
 	{PK_MAC, false, PROBLEM_ERROR, true, true},
 	{PK_SERIAL, false, PROBLEM_ERROR, true, true},
-	{PK_INITIATOR, false, PROBLEM_ERROR, false, true},
-	{PK_TARGET, false, PROBLEM_ERROR, false, true},
+	{PK_INITIATOR, true, PROBLEM_ERROR, false, true}, /* RFC 3722: one name in any case */
+	{PK_TARGET, true, PROBLEM_ERROR, false, true},
 	{PK_BACKING, false, PROBLEM_ERROR, false, true},
 	{PK_NFS_PATH, false, PROBLEM_ERROR, true, false},
 	{PK_IP, false, PROBLEM_ERROR, true, true},

@@ -24,7 +24,7 @@ const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_PI_KEYS(KEY_HELP)};
 const char *const dhcp_mode_names[] = {"proxy", "full", "isc", "kea", "none", NULL};
 const char *const tftp_server_names[] = {"dnsmasq", "tftpd-hpa", NULL};
 const char *const root_kind_names[] = {"iscsi", "nfs", NULL};
-const char *const iscsi_target_names[] = {"tgt", "lio", NULL};
+const char *const iscsi_target_names[] = {"tgt", "lio", "external", NULL};
 const char *const initramfs_names[] = {"initramfs-tools", "dracut", "rfc4173", NULL};
 
 void site_init(struct site *s)
@@ -40,6 +40,7 @@ void site_init(struct site *s)
 	s->initramfs = INITRAMFS_TOOLS;
 	s->nfs_root = xstrdup("/srv/nfs");
 	s->reply_delay = -1;
+	s->boot_writeback = true;
 }
 
 static void pi_done(struct pi *p)
@@ -51,6 +52,10 @@ static void pi_done(struct pi *p)
 	free(p->initiator);
 	free(p->target);
 	free(p->root_uuid);
+	free(p->kernel);
+	free(p->initramfs);
+	free(p->cmdline_extra);
+	free(p->config_extra);
 	free(p->nfs_path);
 	free(p->hostname);
 	free(p->chap_user);
@@ -83,6 +88,7 @@ struct pi *site_add_pi(struct site *s, const char *name)
 	p->model = PI_MODEL_UNKNOWN;
 	p->prefix = TFTP_PREFIX_SERIAL;
 	p->chap = true;
+	p->lun = -1;
 	return p;
 }
 
@@ -156,6 +162,30 @@ char *profile_pi_label(const char *name)
 	return xasprintf("[pi \"%s\"]", name);
 }
 
+static char *portal_text(uint32_t ip, uint16_t port)
+{
+	char a[16];
+	if (!ip)
+		return NULL;
+	ipv4_format(ip, a);
+	return port ? xasprintf("%s:%u", a, (unsigned)port) : xstrdup(a);
+}
+
+void site_pi_portal(const struct site *s, const struct pi *p, uint32_t *ip, uint16_t *port)
+{
+	*ip = p && p->portal_ip ? p->portal_ip : s->portal_ip ? s->portal_ip : s->address;
+	*port = p && p->portal_ip ? p->portal_port : s->portal_ip ? s->portal_port : 0;
+	if (!*port)
+		*port = 3260;
+}
+
+unsigned site_pi_lun(const struct site *s, const struct pi *p)
+{
+	if (p && p->lun >= 0)
+		return (unsigned)p->lun;
+	return s->iscsi_target == TARGET_TGT ? 1 : 0; /* tgt: LUN 0 is its controller */
+}
+
 char *profile_server_value(const struct site *s, enum profile_server_key key)
 {
 	char a[16], b[16];
@@ -172,6 +202,8 @@ char *profile_server_value(const struct site *s, enum profile_server_key key)
 	case SK_ROOT: return xstrdup(root_kind_names[s->root]);
 	case SK_ISCSI_TARGET: return xstrdup(iscsi_target_names[s->iscsi_target]);
 	case SK_IQN_BASE: return xstrdup(s->iqn_base);
+	case SK_ISCSI_PORTAL: return portal_text(s->portal_ip, s->portal_port);
+	case SK_BOOT_WRITEBACK: return xstrdup(s->boot_writeback ? "nfs" : "none");
 	case SK_INITRAMFS: return xstrdup(initramfs_names[s->initramfs]);
 	case SK_NFS_ROOT: return xstrdup(s->nfs_root);
 	case SK_RANGE:
@@ -230,6 +262,14 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
 	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
 	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
+	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
+	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
+	case PK_CMDLINE_EXTRA: return p->cmdline_extra ? xstrdup(p->cmdline_extra) : NULL;
+	case PK_CONFIG_EXTRA: return p->config_extra ? xstrdup(p->config_extra) : NULL;
+	case PK_BOOT_MOUNT: return xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
+	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
+	case PK_INITRAMFS:
+		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;
 	case PK_COUNT: break;
 	}
 	return NULL;

@@ -54,7 +54,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	default: {
 		struct config_txt ct;
-		config_txt_parse(text, "pi4", &ct);
+		struct config_board b = {PI_CM4, "511e57f7"};
+		config_txt_parse(text, &b, &ct);
+		const char *k[4];
+		size_t n = config_txt_kernels(&ct, b.model, k);
+		bool automatic;
+		free(config_txt_initramfs(&ct, k[n - 1], &automatic));
+		size_t len;
+		free(config_txt_merge(text, strlen(text), "# c\nkernel=x\n", &len));
 		config_txt_done(&ct);
 	}
 	}

@@ -84,7 +84,7 @@ gp_os_image() {
   rm -rf "$b"; lab_tftp_tree "$b" fw
   mv "$b/bootcode.bin" "$b/fw/"
   cp "$b/fw/initrd.img" "$b/fw/initramfs8"; mv "$b/fw/initrd.img" "$b/fw/initramfs_2712"
-  printf '[all]\narm_64bit=1\n' >"$b/fw/config.txt"
+  printf '[all]\narm_64bit=1\nauto_initramfs=1\n' >"$b/fw/config.txt"  # as Bookworm ships it
   echo "console=serial0,115200 console=tty1 root=PARTUUID=5eed1234-02 rootfstype=ext4 rootwait" >"$b/fw/cmdline.txt"
   MTOOLS_SKIP_CHECK=1 mcopy -s -i "$T/img/$name.img@@1048576" "$b"/fw/* ::/ || fail "mcopy into $name.img"
 }
@@ -117,7 +117,8 @@ gp_install() {
     [[ -n "$d" && -f "$T/exp/tftp/$d/cmdline.txt" ]] || { ls -R "$T/exp"; fail "export wrote no cmdline.txt for $name"; }
     if [[ -n "${GP_PROVISION:-}" ]]; then
       # the 3B+ and the 5 boot with provision's own cmdline.txt (root=UUID= of the disk it
-      # wrote) and config.txt (auto_initramfs=1); the others get the exported files over them
+      # wrote) and the OS's config.txt (auto_initramfs=1); the others get the exported files
+      # over them
       if [[ $name == p3p || $name == p5 ]]; then
         expect_grep " root=UUID=$(gp_uuid "$name") " "$T/tftp/$d/cmdline.txt"
         expect_grep "^auto_initramfs=1" "$T/tftp/$d/config.txt"
@@ -136,15 +137,16 @@ gp_install() {
     else
       mkdir -p "$T/nfs/$name/etc" && cp "$T/exp/tftp/$d/fstab" "$T/nfs/$name/etc/fstab"
     fi
-    # the boot partition's files (Raspberry Pi OS config.txt: no initramfs line of its own) …
+    # the boot partition's files (Raspberry Pi OS Bookworm's config.txt: auto_initramfs=1, no
+    # initramfs line of its own) …
     lab_tftp_tree "$T/tftp" "$d"
-    printf '[all]\narm_64bit=1\n' >"$T/tftp/$d/config.txt"
-    # … then the exported cmdline.txt (replaces the image's) and config.txt lines (appended)
+    printf '[all]\narm_64bit=1\nauto_initramfs=1\n' >"$T/tftp/$d/config.txt"
+    # … then the exported cmdline.txt (replaces the image's) and config.txt lines (appended;
+    # none here: the profile leaves kernel and initramfs to the OS)
     cp "$T/exp/tftp/$d/cmdline.txt" "$T/tftp/$d/cmdline.txt"
     cat "$T/exp/tftp/$d/config.txt" >>"$T/tftp/$d/config.txt"
-    # the initramfs the user built with the iSCSI hooks, under the name config.txt gives it
-    initramfs=$(awk '$1 == "initramfs" { print $2 }' "$T/tftp/$d/config.txt")
-    [[ -n "$initramfs" ]] || fail "exported config.txt of $name loads no initramfs"
+    # the initramfs the user built with the iSCSI hooks, under the name auto_initramfs gives it
+    initramfs=initramfs8; [[ $model == 5 ]] && initramfs=initramfs_2712
     mv "$T/tftp/$d/initrd.img" "$T/tftp/$d/$initramfs"
   done
   if [[ $root == iscsi ]]; then
@@ -163,7 +165,8 @@ gp_lint() {
   rm -rf "$r"; mkdir -p "$r/etc/dnsmasq.d" "$r/etc/dhcp" "$r/etc/exports.d" "$r/etc/tgt/conf.d" "$r$T"
   cp "$T/exp/dnsmasq.d/pinetboot.conf" "$r/etc/dnsmasq.d/"
   case $(sed -n 's/^dhcp = //p' "$T/site.conf") in
-    isc) cp "$T/exp/dhcp/dhcpd-pinetboot.conf" "$r/etc/dhcp/" ;;
+    isc) cp "$T/exp/dhcp/dhcpd-pinetboot.conf" "$r/etc/dhcp/"  # and the line README.txt gives
+         printf 'authoritative;\ninclude "/etc/dhcp/dhcpd-pinetboot.conf";\n' >"$r/etc/dhcp/dhcpd.conf" ;;
   esac
   [[ -f "$T/exp/iscsi/tgt-pinetboot.conf" ]] && cp "$T/exp/iscsi/tgt-pinetboot.conf" "$r/etc/tgt/conf.d/pinetboot.conf"
   [[ -f "$T/exp/nfs/pinetboot.exports" ]] && cp "$T/exp/nfs/pinetboot.exports" "$r/etc/exports.d/"

@@ -135,15 +135,19 @@ lab_dnsmasq_stop() {
 }
 
 # lab_tftp_tree DIR PREFIX — boot files of every model under DIR/PREFIX (bootcode.bin in DIR),
-# small random stand-ins for the real firmware, kernel and initramfs.
+# small random stand-ins for the real firmware and kernel, and a small real initramfs that can
+# log in to iSCSI (mkinitramfs.py).
 lab_tftp_tree() {
   local d=$1/$2 f
   mkdir -p "$d" "$1"
   head -c 51200 /dev/urandom >"$1/bootcode.bin"
   for f in start.elf fixup.dat start4.elf fixup4.dat bcm2710-rpi-3-b.dtb bcm2710-rpi-3-b-plus.dtb \
-           bcm2711-rpi-4-b.dtb bcm2712-rpi-5-b.dtb kernel8.img kernel_2712.img initrd.img; do
+           bcm2711-rpi-4-b.dtb bcm2712-rpi-5-b.dtb kernel8.img kernel_2712.img; do
     head -c $(( (RANDOM % 40 + 3) * 1024 + RANDOM % 1000 )) /dev/urandom >"$d/$f"
   done
+  # an initramfs built with open-iscsi's hook (the file names of one, gzip-compressed)
+  python3 "$PNB_TOP/tests/lab/mkinitramfs.py" "$d/initrd.img" tools-iscsi gzip --early ||
+    fail "mkinitramfs.py"
   printf '[all]\narm_64bit=1\ninitramfs initrd.img followkernel\n' >"$d/config.txt"
 }
 
@@ -249,14 +253,17 @@ for p in s["pis"]:
 }
 
 # lab_served_dir TFTP_ROOT DIR — the Pi directory DIR as a user serves it: the stand-in firmware
-# (lab_tftp_tree), the files `pinetboot export` wrote for it ($T/exp/tftp/DIR) over that, and
-# the initramfs its config.txt names (a copy of the stand-in initrd.img).
+# (lab_tftp_tree, whose config.txt names initrd.img as the OS's does), the files `pinetboot
+# export` wrote for it ($T/exp/tftp/DIR) over that with its config.txt lines appended, and the
+# initramfs config.txt then names (a copy of the stand-in initrd.img).
 lab_served_dir() {
-  local d=$1/$2 initramfs
+  local d=$1/$2 initramfs f
   lab_tftp_tree "$1" "$2"
-  cp "$T/exp/tftp/$2/"* "$d/"
-  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$d/config.txt")
-  [[ -n "$initramfs" ]] && cp "$d/initrd.img" "$d/$initramfs"
+  for f in "$T/exp/tftp/$2/"*; do
+    if [[ ${f##*/} == config.txt ]]; then cat "$f" >>"$d/config.txt"; else cp "$f" "$d/"; fi
+  done
+  initramfs=$(awk '$1 == "initramfs" { f = $2 } END { print f }' "$d/config.txt")
+  [[ -n "$initramfs" && ! -e "$d/$initramfs" ]] && cp "$d/initrd.img" "$d/$initramfs"
   return 0
 }
 

@@ -37,10 +37,10 @@ mkdir -p "$R/etc/dnsmasq.d" "$R/etc/tgt/conf.d" "$R$(dirname "$TFTP")"
 cp "$T/exp/dnsmasq.d/pinetboot.conf" "$CONF"
 cp "$T/exp/iscsi/tgt-pinetboot.conf" "$R/etc/tgt/conf.d/"
 for d in "${DIR[@]}"; do
+  # the OS's config.txt names its initramfs (initrd.img); the export's lines are appended
   lab_tftp_tree "$TFTP" "$d"
-  cp "$T/exp/tftp/$d/"* "$TFTP/$d/"
-  initramfs=$(awk '$1 == "initramfs" { print $2 }' "$TFTP/$d/config.txt")
-  [[ -n "$initramfs" ]] && mv "$TFTP/$d/initrd.img" "$TFTP/$d/$initramfs"
+  cp "$T/exp/tftp/$d/cmdline.txt" "$TFTP/$d/"
+  cat "$T/exp/tftp/$d/config.txt" >>"$TFTP/$d/config.txt"
 done
 ln -s "$TFTP" "$R$TFTP"         # tftp_root is absolute: lint --root R reads R/$TFTP
 cp -a "$TFTP" "$T/good-tftp"
@@ -160,9 +160,9 @@ row prefix-mismatch porch   4 'asks under 5b154510/'                tftp-prefix-
 row bootcode        garage  4 'bootcode.bin'                        bootcode-missing \
     'no bootcode.bin'                                                '' \
     'rm "$TFTP/bootcode.bin"'
-row initramfs       kitchen 5 'names initramfs initramfs8 but it is not there' initramfs-missing \
-    'initramfs8.*not there'                                          '' \
-    'rm "$TFTP/511e57f7/initramfs8"'
+row initramfs       kitchen 5 'names initramfs initrd.img but it is not there' initramfs-missing \
+    'initrd.img.*not there'                                          '' \
+    'rm "$TFTP/511e57f7/initrd.img"'
 row fixup           porch   4 'fixup4.dat'                          firmware-not-found \
     'no fixup4.dat'                                                  '' \
     'rm "$TFTP/dc-a6-32-2e-f8-ed/fixup4.dat"'

@@ -97,6 +97,8 @@ done
 for i in $(seq 1 "$N"); do
   cp -al "$T/tftp/proto" "$T/tftp/${DIR[$i]}"
   cp --remove-destination "$T/exp/tftp/${DIR[$i]}/"* "$T/tftp/${DIR[$i]}/"
+  # the export's config.txt lines go after the OS's own (lab_tftp_tree: initrd.img)
+  cat "$T/tftp/proto/config.txt" "$T/exp/tftp/${DIR[$i]}/config.txt" >"$T/tftp/${DIR[$i]}/config.txt"
 done
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 tick tftp

@@ -5,10 +5,12 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../daemons/mksite.sh"
 mksite "$T/site.conf"
+# kitchen names its initramfs; the others leave kernel and initramfs to the OS (auto)
+sed -i '/^tftp_prefix = mac$/a initramfs = initramfs8' "$T/site.conf"
 root="$T/root"
 mkdir -p "$root/etc/dnsmasq.d" "$root/srv/tftp/dc-a6-32-1c-6a-2a"
 echo "# the admin's old file" >"$root/etc/dnsmasq.d/pinetboot.conf"
-printf 'arm_64bit=1\nkernel=kernel8.img\n' >"$root/srv/tftp/dc-a6-32-1c-6a-2a/config.txt"
+printf 'arm_64bit=1\nkernel=kernel8.img\n[cm4]\notg_mode=1\n' >"$root/srv/tftp/dc-a6-32-1c-6a-2a/config.txt"
 
 expect_exit 0 "$PINETBOOT" apply "$T/site.conf" --root "$root" --dry-run
 expect_grep "would install (changed) $root/etc/dnsmasq.d/pinetboot.conf" "$T/out"
@@ -24,10 +26,13 @@ expect_grep "^not run (--root): systemctl restart dnsmasq" "$T/out"
 cmp "$root/etc/dnsmasq.d/pinetboot.conf" <("$PINETBOOT" export "$T/site.conf" -o "$T/x" >/dev/null && cat "$T/x/dnsmasq.d/pinetboot.conf") ||
   fail "installed file differs from the export"
 [[ $(stat -c %a "$root/etc/tgt/conf.d/pinetboot.conf") == 600 ]] || fail "tgt file not 0600"
-# config.txt kept its lines and gained the initramfs line
+# config.txt kept its lines and gained the initramfs line after an [all] of its own (the file
+# ended inside [cm4]); the Pis left at auto got no config.txt at all
 cfg="$root/srv/tftp/dc-a6-32-1c-6a-2a/config.txt"
 expect_grep '^arm_64bit=1$' "$cfg"
+[[ $(tail -n 4 "$cfg" | head -n 2) == $'otg_mode=1\n[all]' ]] || { cat "$cfg"; fail "no [all] before the added line"; }
 expect_grep '^initramfs initramfs8 followkernel$' "$cfg"
+[[ -e "$root/srv/tftp/2caf9c61/config.txt" ]] && fail "an empty config.txt was made for garage"
 expect_grep 'iscsi_target_name=iqn.2026-11.lan.example:root-kitchen' "$root/srv/tftp/dc-a6-32-1c-6a-2a/cmdline.txt"
 [[ -f "$root/srv/tftp/2caf9c61/cmdline.txt" ]] || fail "Pi 3 cmdline.txt not installed"
 backups=$(find "$root" -name '*.pinetboot-*' | wc -l)
@@ -62,7 +67,7 @@ cat "$T/out"
 expect_grep "^removed  $root/srv/tftp/studio/cmdline.txt (old file kept as " "$T/out"
 expect_grep "^changed  $root/etc/tgt/conf.d/pinetboot.conf" "$T/out"
 [[ -e "$root/srv/tftp/studio/cmdline.txt" ]] && fail "studio's cmdline.txt is still there"
-[[ -f "$root/srv/tftp/studio/config.txt" ]] || fail "studio's config.txt was taken away"
+[[ -f "$cfg" ]] || fail "kitchen's config.txt was taken away"
 expect_exit 0 "$PINETBOOT" apply "$T/site.conf" --root "$root"
 expect_grep "^0 file(s) changed" "$T/out"
 

@@ -115,11 +115,22 @@ rm -r "$R/srv/tftp"
 K="$R/srv/tftp/dc-a6-32-1c-6a-2a" G="$R/srv/tftp/2caf9c61"
 mkdir -p "$K" "$G"
 touch "$K"/{start4.elf,fixup4.dat,bcm2711-rpi-4-b.dtb,kernel8.img,cmdline.txt,initramfs8} \
-      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt} "$R/srv/tftp/bootcode.bin"
+      "$G"/{start.elf,fixup.dat,bcm2710-rpi-3-b.dtb,kernel8.img,cmdline.txt,initramfs8} "$R/srv/tftp/bootcode.bin"
 printf '[all]\ninitramfs initramfs8 followkernel\n' > "$K/config.txt"
+printf 'arm_64bit=1\nauto_initramfs=1\n' > "$G/config.txt"
+MKI="python3 $PNB_TOP/tests/lab/mkinitramfs.py"
+$MKI "$K/initramfs8" tools-iscsi zstd && $MKI "$G/initramfs8" dracut-iscsi xz --early || fail "mkinitramfs"
 expect_exit 0 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
 [[ ! -s "$T/out" ]] || { cat "$T/out"; fail "a complete TFTP tree printed findings"; }
-# auto_initramfs=1 (what provision writes): the initramfs named after the kernel must be there
+# a stock initramfs (no open-iscsi in it) cannot log in: the boot would stop at stage 7
+$MKI "$T/stock" tools-stock gzip && cp "$K/initramfs8" "$T/good-initramfs" && cp "$T/stock" "$K/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'initramfs8: \[pi "kitchen"\] initramfs: the initramfs config.txt loads cannot log in to the iSCSI root: it has neither iscsistart.*stage 7 (fix: on the Pi: apt install open-iscsi' "$T/out"
+head -c 3000 /dev/urandom > "$K/initramfs8"
+expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
+expect_grep 'initramfs8: \[pi "kitchen"\] initramfs: the initramfs config.txt loads is unreadable as one' "$T/out"
+cp "$T/good-initramfs" "$K/initramfs8"
+# auto_initramfs=1 (Bookworm's config.txt): the initramfs named after the kernel must be there
 printf 'auto_initramfs=1\n' > "$K/config.txt"
 mv "$K/initramfs8" "$T/initramfs8"
 expect_exit 1 "$PINETBOOT" lint "$T/ok.conf" --root "$R"
@@ -193,7 +204,8 @@ if "$PINETBOOT" apply --help >/dev/null 2>&1; then
             's/^iqn_base/iscsi_target = lio\niqn_base/' 's/^iqn_base/tftp = tftpd-hpa\niqn_base/'
             's/^iqn_base/root = nfs\niqn_base/')
   for v in "${variants[@]}"; do
-    rm -rf "$T/applied"; mkdir "$T/applied"
+    rm -rf "$T/applied"; mkdir -p "$T/applied/etc/dhcp"
+    echo 'authoritative;' > "$T/applied/etc/dhcp/dhcpd.conf"  # the admin's, as Debian installs it
     sed "$v" "$T/base.conf" > "$T/v.conf"
     expect_exit 0 "$PINETBOOT" apply "$T/v.conf" --root "$T/applied"
     expect_exit 0 "$PINETBOOT" lint "$T/v.conf" --root "$T/applied"

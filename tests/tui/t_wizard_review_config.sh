@@ -7,6 +7,8 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 demo_site "$T/demo.conf"
+# garage names its initramfs, so pinetboot has a config.txt line to merge (auto adds none)
+sed -i '/^\[pi "garage"\]/a initramfs = initramfs8' "$T/demo.conf"
 cfg="$T/root/srv/tftp/2caf9c61/config.txt"
 mkdir -p "${cfg%/*}"
 printf '# the operator'"'"'s own settings\ndtparam=audio=on\n' >"$cfg"

@@ -100,17 +100,18 @@ static void test_config_txt(void **state)
 {
 	(void)state;
 	struct config_txt ct;
+	struct config_board pi4 = {PI_4B, NULL};
 	config_txt_parse("# boot\n[pi3]\nkernel=k3.img\n[pi4]\nkernel=k4.img\n[all]\n"
 			 "initramfs  initrd.img followkernel # comment\n",
-			 "pi4", &ct);
+			 &pi4, &ct);
 	assert_string_equal(ct.kernel, "k4.img");
 	assert_string_equal(ct.initramfs, "initrd.img");
 	config_txt_done(&ct);
-	config_txt_parse("[pi5]\ninitramfs x\n", "pi4", &ct);
+	config_txt_parse("[pi5]\ninitramfs x\n", &pi4, &ct);
 	assert_null(ct.initramfs);
 	assert_false(ct.auto_initramfs);
 	config_txt_done(&ct);
-	config_txt_parse("[all]\nauto_initramfs=1\n[pi3]\nauto_initramfs=0\n", "pi4", &ct);
+	config_txt_parse("[all]\nauto_initramfs=1\n[pi3]\nauto_initramfs=0\n", &pi4, &ct);
 	assert_true(ct.auto_initramfs);
 	config_txt_done(&ct);
 }

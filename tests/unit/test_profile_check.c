@@ -97,7 +97,12 @@ static void test_iqn(void **state)
 	assert_false(iqn_valid("iqn.2026-13.lan.example:k"));
 	assert_false(iqn_valid("iqn.2026-00.lan.example:k"));
 	assert_false(iqn_valid("iqn.26-11.lan.example:k"));
-	assert_false(iqn_valid("iqn.2026-11.lan.Example:k"));
+	/* a NAS's spelling (RFC 3722 folds case: the same name) */
+	assert_true(iqn_valid("iqn.2000-01.com.synology:BlackSyno.PiTarget"));
+	assert_true(iqn_equal("iqn.2000-01.com.synology:BlackSyno.PiTarget",
+			      "iqn.2000-01.com.synology:blacksyno.pitarget"));
+	assert_false(iqn_equal("iqn.2026-11.lan.example:a", "iqn.2026-11.lan.example:b"));
+	assert_false(iqn_valid("iqn.2026-11.lan.ex_ample:k"));
 	assert_false(iqn_valid("iqn.2026-11.lan.example:"));
 	assert_false(iqn_valid("iqn.2026-11..example:k"));
 	assert_false(iqn_valid("iqn.2026-11.lan.example:my disk"));
