@@ -245,7 +245,13 @@ static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t co
 	if (o->config) {
 		text = fs_read_file_max(o->config, 1 << 20, len);
 		if (!text)
-			cli_error("eeprom", "%s: %s", o->config, strerror(errno));
+			cli_error("eeprom", "%s: %s", o->config, fs_strerror(errno));
+		else if (memchr(text, '\0', *len)) {
+			/* the bootloader's parser would stop at the NUL; what follows is hidden */
+			cli_error("eeprom", "%s: holds a NUL byte (expected text)", o->config);
+			free(text);
+			text = NULL;
+		}
 	} else {
 		text = bootconf_edit((const char *)conf, conf_len, assign, n_assign, &ps);
 		if (text)
@@ -319,6 +325,10 @@ static int eeprom_set(int argc, char **argv)
 	if (!o.out)
 		return cli_usage_error("eeprom", "set needs -o OUT (the new image)");
 	const char *path = argv[optind++];
+	if (o.sig && (fs_same_file(o.sig, path) || fs_same_file(o.sig, o.out)))
+		return cli_usage_error("eeprom", "--sig %s is the %s image (expected a file of its own, "
+						 "e.g. pieeprom.sig)",
+				       o.sig, fs_same_file(o.sig, path) ? "input" : "output");
 	size_t n_assign = (size_t)(argc - optind);
 	if (!o.config && n_assign == 0)
 		return cli_usage_error("eeprom", "set needs KEY=VALUE pairs or --config FILE");

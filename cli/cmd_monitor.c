@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/base/fsutil.h"
 #include "core/monitor/session.h"
 #include "core/site/profile.h"
 
@@ -131,6 +132,9 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
 	if (m->save && !m->file && !m->iface)
 		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
+	if (m->save && m->file && fs_same_file(m->save, m->file))
+		return cli_usage_error(CMD, "-w %s is the capture being read (expected another file)",
+				       m->save);
 	return 0;
 }
 

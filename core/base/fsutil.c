@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/base/place.h"
 #include "core/base/util.h"
 
 static int write_all(int fd, const void *buf, size_t len)
@@ -477,4 +478,15 @@ int fs_unlink_beneath(const char *root, const char *path)
 	free(name);
 	errno = saved;
 	return rc;
+}
+
+bool fs_same_file(const char *a, const char *b)
+{
+	char *na = place_path_normalise(a), *nb = place_path_normalise(b);
+	bool same = strcmp(na, nb) == 0;
+	free(na);
+	free(nb);
+	struct stat sa, sb;
+	return same || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+			sa.st_ino == sb.st_ino);
 }

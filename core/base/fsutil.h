@@ -74,6 +74,10 @@ int fs_rename_beneath(const char *root, const char *from, const char *to);
 int fs_link_beneath(const char *root, const char *from, const char *to);
 int fs_unlink_beneath(const char *root, const char *path);
 
+/* a and b name one file: the same path in normal form, or (through links and hard links) the
+ * same inode. For "do not write the output over the input" checks. */
+bool fs_same_file(const char *a, const char *b);
+
 /* fsync of the directory holding path (so a rename in it is durable). */
 int fs_sync_parent(const char *path);
 

@@ -159,6 +159,14 @@ static int tcp_probe(const char *host, int port, int timeout, char *why, size_t 
 	return rc;
 }
 
+/* A target that accepts the login and then drops the connection must end the check, not make
+ * libiscsi reconnect and retry the command for ever (M7). */
+static void no_reconnect(struct iscsi_context *ctx)
+{
+	iscsi_set_noautoreconnect(ctx, 1);
+	iscsi_set_reconnect_max_retries(ctx, 0);
+}
+
 static struct iscsi_context *new_ctx(struct iscsi_check *c, enum iscsi_session_type type)
 {
 	struct iscsi_context *ctx = iscsi_create_context(c->o.initiator);
@@ -166,6 +174,7 @@ static struct iscsi_context *new_ctx(struct iscsi_check *c, enum iscsi_session_t
 		return NULL;
 	iscsi_set_session_type(ctx, type);
 	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
+	no_reconnect(ctx);
 	iscsi_set_timeout(ctx, c->o.timeout);
 	return ctx;
 }
@@ -273,6 +282,7 @@ static bool login_accepted(struct iscsi_check *c, const char *ini, bool chap)
 		return false;
 	iscsi_set_session_type(ctx, ISCSI_SESSION_NORMAL);
 	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
+	no_reconnect(ctx);
 	iscsi_set_timeout(ctx, c->o.timeout);
 	iscsi_set_targetname(ctx, c->o.target);
 	if (chap && c->o.chap_user)

@@ -460,6 +460,11 @@ static void pi_summarise(struct diag *d, struct pistate *ps, bool at_end)
 {
 	struct diag_pi *p = &ps->pub;
 	free(p->verdict);
+	if (p->os_dhcp) {
+		p->verdict = xasprintf("not network booting: an operating system's DHCP client (%s)",
+				       p->dhcp_client);
+		return;
+	}
 	const struct diag_verdict *v = diag_pi_main_verdict(p);
 	if (v) {
 		p->verdict = xasprintf("failed at stage %d (%s): %s [%s]", p->failed,

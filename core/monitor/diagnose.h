@@ -39,6 +39,10 @@ struct diag_pi {
 	struct diag_verdict *verdicts;
 	size_t n_verdicts;
 	char *verdict;                  /* one sentence summary */
+	bool os_dhcp;                   /* seen only as an operating system's own DHCP client
+					   (booted from SD/USB, a lease renewal, a server): not
+					   network booting, so no stage applies and it never fails */
+	char dhcp_client[64];           /* os_dhcp: what told (vendor class, or how it asked) */
 	unsigned boots;                 /* boot attempts: a PXE DISCOVER after Linux ran is a new
 					   one (stages start over; earlier failures stay until the
 					   Pi gets past them) */

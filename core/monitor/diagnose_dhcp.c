@@ -273,19 +273,85 @@ static void kernel_dhcp(struct pistate *ps, const struct pnb_event *ev)
 	st_progress(ps, STAGE_KERNEL_NET, ev);
 }
 
+static bool has_option(const struct ev_dhcp *h, uint8_t code)
+{
+	for (unsigned i = 0; i < h->n_opts_stored; i++)
+		if (h->opts[i].code == code)
+			return true;
+	return false;
+}
+
+/* A DHCP message without PXEClient: the netbooting Pi's kernel or initramfs, or an operating
+ * system's own client (a Pi booted from SD/USB, a lease renewal, a Pi that serves). The
+ * kernel's ipconfig sends no vendor class (klibc's in the initramfs sends "Linux ipconfig"),
+ * no client identifier and no hostname unless ip= names one, never renews and never asks for
+ * an address it had; every OS client does at least one of those (dhcpcd-…, "udhcp …", MSFT,
+ * android-dhcp classes; dhclient's hostname; NetworkManager's and systemd-networkd's client
+ * identifier). A parameter list asking for the root path (17) is the kernel's. Returns true
+ * for an OS client, with what told it in what. */
+static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
+{
+	struct pnb_bytes vc = h->vendor_class;
+	if (vc.p && vc.len) {
+		if (bytes_prefix(vc, "PXEClient") || bytes_prefix(vc, "Linux ipconfig"))
+			return false;
+		char cls[48];
+		bytes_copy(vc, cls, sizeof(cls));
+		snprintf(what, n, "vendor class \"%s\"", cls);
+		return true;
+	}
+	bool root_path = false;
+	for (unsigned i = 0; h->param_list.p && i < h->param_list.len; i++)
+		root_path |= h->param_list.p[i] == 17;
+	char ip[16];
+	if (h->msg_type == 3 && h->ciaddr)
+		snprintf(what, n, "renews its lease of %s (ciaddr)", ip_str(h->ciaddr, ip));
+	else if (h->requested_ip && !h->server_id)
+		snprintf(what, n, "asks again for %s, an address it had (option 50)",
+			 ip_str(h->requested_ip, ip));
+	else if (has_option(h, 61) && !root_path)
+		snprintf(what, n, "sends a client identifier (option 61)");
+	else if (has_option(h, 12) && !root_path)
+		snprintf(what, n, "sends its host name (option 12)");
+	else
+		return false;
+	return true;
+}
+
+/* The Pi shows itself as an OS client: listed as not network booting, no stage. */
+static void os_client_seen(struct pistate *ps, const char *what)
+{
+	if (!ps->pub.os_dhcp || !ps->pub.dhcp_client[0])
+		snprintf(ps->pub.dhcp_client, sizeof(ps->pub.dhcp_client), "%s", what);
+	ps->pub.os_dhcp = true;
+	ps->dirty = true;
+}
+
 static void client_msg(struct diag *d, const struct pnb_event *ev)
 {
 	const struct ev_dhcp *h = &ev->u.dhcp;
 	bool pxe = bytes_prefix(h->vendor_class, "PXEClient");
+	char what[64];
+	bool os = !pxe && !h->pi_guid && os_client(h, what, sizeof(what));
 	struct pistate *ps = diag_pi_get(d, h->chaddr);
 	if (!ps) {
 		bool pi_like = (pxe && diag_mac_is_pi(NULL, h->chaddr)) || h->pi_guid;
 		if (!pi_like && !diag_mac_is_pi(d->site, h->chaddr))
 			return;
 		ps = diag_pi_add(d, h->chaddr, ev);
+		if (os)
+			os_client_seen(ps, what);
+	} else if (os && !ps->n_discover && !ps->n_request && !ps->n_rrq && !ps->kernel_started) {
+		os_client_seen(ps, what);
 	}
 	ps->last_frame = ev->frame;
 	ps->last_ts = ev->ts;
+	if (ps->pub.os_dhcp) {
+		if (!pxe && !h->pi_guid)
+			return;
+		ps->pub.os_dhcp = false; /* its boot ROM asks now: a network boot after all */
+		ps->pub.dhcp_client[0] = 0;
+	}
 	learn_guid(d, ps, h);
 	/* A DHCP without PXEClient once the kernel files were asked for is the kernel's. Before
 	 * that it is firmware (the Pi 4's REQUEST may lack option 60, EE#87) — unless the capture
@@ -349,8 +415,8 @@ static void server_msg(struct diag *d, const struct pnb_event *ev)
 	if (h->msg_type == 2 && h->yiaddr)
 		site_rival(d, ev, server);
 	struct pistate *ps = diag_pi_get(d, h->chaddr);
-	if (!ps)
-		return;
+	if (!ps || ps->pub.os_dhcp)
+		return; /* an OS client's lease, NAK or renewal is no boot stage */
 	ps->last_frame = ev->frame;
 	ps->last_ts = ev->ts;
 	bool boot = h->vendor_opts.p && h->vendor_opts.len;

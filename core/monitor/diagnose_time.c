@@ -189,6 +189,8 @@ static void check_root_lost(struct diag *d, struct pistate *ps, struct timeval n
 
 void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool at_end)
 {
+	if (ps->pub.os_dhcp)
+		return; /* not network booting: no stage can time out */
 	if (pi_has_failure(ps))
 		return; /* an active failure already says why the Pi stopped */
 	if (st_is_done(ps, STAGE_ROOT_IN_USE)) {
@@ -303,7 +305,7 @@ void diag_finish_site(struct diag *d)
 			expected_missing(d, &s->pis[i]);
 	for (size_t i = 0; s && s->n_pis && i < seen; i++) {
 		struct pistate *ps = d->pis[i];
-		if (ps->prof)
+		if (ps->prof || ps->pub.os_dhcp)
 			continue;
 		char mac[18];
 		mac_format(ps->pub.mac, ':', mac);
@@ -314,7 +316,10 @@ void diag_finish_site(struct diag *d)
 			  xasprintf("first seen in %s", frame_name(d, ps->first_frame, (char[160]){0})),
 			  xasprintf("add [pi \"NAME\"] with mac = %s to the profile", mac));
 	}
-	if (!d->n_pis && !(s && s->n_pis))
+	size_t netbooting = 0;
+	for (size_t i = 0; i < d->n_pis; i++)
+		netbooting += !d->pis[i]->pub.os_dhcp;
+	if (!netbooting && !(s && s->n_pis))
 		site_report(d, R_NO_PI_SEEN, 0,
 			    xstrdup("no Raspberry Pi DHCP DISCOVER in the capture"),
 			    xasprintf("%.0f s of capture without a PXEClient DISCOVER from a Pi",

@@ -132,6 +132,10 @@ static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_s
 		put_str(l, ",\"name\":");
 		put_json_cstr(l, pi->name);
 	}
+	if (pi->os_dhcp) {
+		put_str(l, ",\"netboot\":false,\"dhcp_client\":");
+		put_json_cstr(l, pi->dhcp_client);
+	}
 	put_str(l, ",\"reached\":");
 	put_u64(l, (uint64_t)pi->reached);
 	put_str(l, ",\"failed\":");

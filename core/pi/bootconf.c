@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/base/place.h"
 #include "core/base/util.h"
 
 enum bc_type {
@@ -555,6 +556,10 @@ char *bootconf_check_value(const char *key, const char *value)
 		return xasprintf("unknown key \"%s\" (the bootloader keys are upper case, e.g. "
 				 "BOOT_ORDER, TFTP_PREFIX, TFTP_IP)",
 				 key);
+	/* a value is one line of bootconf.txt: a line break would add a key of its own */
+	if (!place_line_ok(value))
+		return xstrdup("holds a line break, a control character or bytes that are not "
+			       "UTF-8 (expected one line)");
 	return check_value(k, value);
 }
 
@@ -649,7 +654,10 @@ char *bootconf_edit(const char *text, size_t len, char *const *assign, size_t n,
 			return NULL;
 		}
 		char *key = xstrndup(assign[i], (size_t)(eq - assign[i]));
-		char *msg = bootconf_check_value(key, eq + 1);
+		/* BOOT_ORDER= sets no boot mode at all: a mistake, not a request for the default */
+		char *msg = !eq[1] && !strcmp(key, "BOOT_ORDER")
+				? xstrdup("is empty (expected boot modes, e.g. BOOT_ORDER=0xf21)")
+				: bootconf_check_value(key, eq + 1);
 		if (msg)
 			problems_add(ps, PROBLEM_ERROR, NULL, 0, NULL, key, "%s", msg);
 		free(key);

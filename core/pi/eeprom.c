@@ -14,6 +14,7 @@
 
 #include <openssl/evp.h>
 
+#include "core/base/fsutil.h"
 #include "core/base/util.h"
 
 #define SEC_HDR 8u
@@ -83,6 +84,36 @@ static int walk(struct eeprom_image *img)
 	return 0;
 }
 
+/* The family the bootloader code names itself (its SDRAM and AVS drivers carry the SoC in
+ * their names), or NULL when it names none. */
+static const char *family_in_code(const struct eeprom_image *img)
+{
+	static const char *const mark2711[] = {"sdram_init_2711"};
+	static const char *const mark2712[] = {"avs_2712", "sdram_init_2712"};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(mark2712); i++)
+		if (memmem(img->data, img->size, mark2712[i], strlen(mark2712[i])))
+			return "2712";
+	for (size_t i = 0; i < PNB_ARRAY_LEN(mark2711); i++)
+		if (memmem(img->data, img->size, mark2711[i], strlen(mark2711[i])))
+			return "2711";
+	return NULL;
+}
+
+/* Identify by content, not by size: a Pi 4 bootloader padded or repeated to 2 MiB is not a Pi
+ * 5 image (L7). When the code names no SoC, the size decides (older images: uncertain). */
+static int check_family(struct eeprom_image *img)
+{
+	const char *by_size = img->size == EEPROM_SIZE_2712 ? "2712" : "2711";
+	const char *by_code = family_in_code(img);
+	if (by_code && strcmp(by_code, by_size) != 0)
+		return fail(img,
+			    "holds a BCM%s bootloader (%s) but is %zu bytes, the size of a BCM%s "
+			    "image: not a bootloader image of either family",
+			    by_code, strcmp(by_code, "2712") ? "Pi 4 family" : "Pi 5 family", img->size,
+			    by_size);
+	return 0;
+}
+
 int eeprom_load_buffer(struct eeprom_image *img, const uint8_t *data, size_t size)
 {
 	memset(img, 0, sizeof(*img));
@@ -94,19 +125,21 @@ int eeprom_load_buffer(struct eeprom_image *img, const uint8_t *data, size_t siz
 	img->data = xmalloc(size);
 	memcpy(img->data, data, size);
 	img->size = size;
-	return walk(img);
+	if (walk(img) < 0)
+		return -1;
+	return check_family(img);
 }
 
 int eeprom_load_file(struct eeprom_image *img, const char *path)
 {
 	memset(img, 0, sizeof(*img));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = fs_open_regular(path); /* a FIFO or device never hangs it (L10) */
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		return fail(img, "%s: %s", path, strerror(e));
+		return fail(img, "%s: %s", path, fs_strerror(e));
 	}
 	if (!S_ISREG(st.st_mode) ||
 	    ((size_t)st.st_size != EEPROM_SIZE_2711 && (size_t)st.st_size != EEPROM_SIZE_2712)) {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
+#include "core/base/place.h"
 #include "core/base/util.h"
 #include "core/site/secrets.h"
 
@@ -29,6 +30,18 @@ static int sync_tree(const char *dir)
 	close(fd);
 	errno = saved;
 	return rc;
+}
+
+/* The list of files an export holds, written into it: what a later export may replace. */
+#define EXPORT_LIST ".pinetboot-files"
+
+static char *list_text(const struct render_set *rs)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < rs->n; i++)
+		sbuf_printf(&b, "%s\n", rs->files[i].path);
+	return sbuf_take(&b);
 }
 
 int export_write_tree(const struct render_set *rs, const char *dir, bool durable,
@@ -62,6 +75,17 @@ int export_write_tree(const struct render_set *rs, const char *dir, bool durable
 		free(path);
 	}
 	free(made);
+	char *list = list_text(rs);
+	char *lpath = xasprintf("%s/%s", dir, EXPORT_LIST);
+	int lrc = fs_write_file(lpath, list, strlen(list), 0644);
+	free(list);
+	if (lrc != 0) {
+		problems_add(ps, PROBLEM_ERROR, lpath, 0, NULL, NULL, "cannot be written: %s",
+			     strerror(errno));
+		free(lpath);
+		return -1;
+	}
+	free(lpath);
 	if (durable && sync_tree(dir) != 0) {
 		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL, "cannot be synced: %s",
 			     strerror(errno));
@@ -84,24 +108,115 @@ static bool dir_empty(const char *dir)
 	return empty;
 }
 
-bool export_dir_replaceable(const char *dir)
+/* The lines of a file list, sorted for bsearch. */
+struct flist {
+	char **v;
+	size_t n;
+	char *text;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void flist_make(struct flist *l, char *text_owned)
+{
+	l->text = text_owned;
+	l->n = 0;
+	size_t cap = 16;
+	l->v = xmalloc(cap * sizeof(*l->v));
+	for (char *save, *t = strtok_r(l->text, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+		if (l->n == cap)
+			l->v = xrealloc(l->v, (cap *= 2) * sizeof(*l->v));
+		l->v[l->n++] = t;
+	}
+	qsort(l->v, l->n, sizeof(*l->v), cmp_str);
+}
+
+static bool listed(const struct flist *l, const char *rel)
+{
+	return bsearch(&rel, l->v, l->n, sizeof(*l->v), cmp_str) != NULL;
+}
+
+/* Every entry beneath dir (rel is the path so far) is a directory or a name in list; the first
+ * one that is not goes to *stray (heap). Links are looked at, never followed. */
+static bool only_listed(const char *dir, const char *rel, const struct flist *list,
+			char **stray)
+{
+	char *path = *rel ? xasprintf("%s/%s", dir, rel) : xstrdup(dir);
+	DIR *d = opendir(path);
+	free(path);
+	if (!d) {
+		*stray = xstrdup(*rel ? rel : ".");
+		return false;
+	}
+	bool ok = true;
+	struct dirent *e;
+	while (ok && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		char *sub = *rel ? xasprintf("%s/%s", rel, e->d_name) : xstrdup(e->d_name);
+		struct stat st;
+		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+			ok = only_listed(dir, sub, list, stray);
+		else if (!listed(list, sub) && strcmp(sub, EXPORT_LIST) != 0) {
+			*stray = xstrdup(sub);
+			ok = false;
+		}
+		free(sub);
+	}
+	closedir(d);
+	return ok;
+}
+
+/* NULL when dir may be replaced (absent, empty, or an earlier export holding only files an
+ * export writes), else why not (heap). The profile, its secrets or the operator's notes in a
+ * directory that was an export are never deleted with it (M9). */
+static char *why_not_replaceable(const struct render_set *rs, const char *dir)
 {
 	struct stat st;
 	if (lstat(dir, &st) != 0)
-		return errno == ENOENT;
+		return errno == ENOENT ? NULL : xasprintf("cannot be looked at: %s", strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return false;
+		return xstrdup("exists and is not a directory; choose another -o DIR");
 	if (dir_empty(dir))
-		return true;
+		return NULL;
 	char *readme = xasprintf("%s/README.txt", dir);
-	FILE *f = fopen(readme, "r");
+	int fd = open(readme, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	free(readme);
-	if (!f)
-		return false;
-	char line[256] = "";
-	bool ours = fgets(line, sizeof(line), f) && str_startswith(line, EXPORT_MARK);
-	fclose(f);
-	return ours;
+	char line[64] = "";
+	ssize_t n = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)
+			    ? read(fd, line, sizeof(line) - 1)
+			    : -1;
+	if (fd >= 0)
+		close(fd);
+	bool ours = n > 0 && (line[n] = '\0', str_startswith(line, EXPORT_MARK));
+	/* what it may hold: the files its own list names (an earlier export may have had more
+	 * Pis) and the files this export writes */
+	char *lpath = xasprintf("%s/%s", dir, EXPORT_LIST);
+	size_t len;
+	char *old = fs_read_file_max(lpath, 64 << 20, &len);
+	free(lpath);
+	char *now = list_text(rs);
+	struct flist list;
+	flist_make(&list, xasprintf("%s%s", now, old ? old : ""));
+	free(now);
+	free(old);
+	char *stray = NULL;
+	bool only = only_listed(dir, "", &list, &stray);
+	free(list.v);
+	free(list.text);
+	char *why = NULL;
+	if (!ours)
+		why = xstrdup("exists and is not a pinetboot export (no README.txt starting \"" EXPORT_MARK
+			      "\"); choose another -o DIR or remove it");
+	else if (!only)
+		why = xasprintf("holds %s, which no pinetboot export writes (the profile, its secrets "
+				"or notes of yours?); move it out of the way or choose another -o DIR",
+				stray ? stray : "files");
+	free(stray);
+	return why;
 }
 
 /* A temp directory beside dir, so the final rename stays on one file system. */
@@ -122,14 +237,35 @@ static char *temp_beside(const char *dir)
 	return tmp;
 }
 
+static int export_commit_norm(const struct render_set *rs, const char *dir,
+			      struct problems *ps);
+
 int export_commit(const struct render_set *rs, const char *dir, struct problems *ps)
 {
-	if (!export_dir_replaceable(dir)) {
-		problems_add(
-		    ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
-		    "exists and is not a pinetboot export (no README.txt starting \"%s\"); "
-		    "choose another -o DIR or remove it",
-		    EXPORT_MARK);
+	if (!*dir) {
+		problems_add(ps, PROBLEM_ERROR, "-o", 0, NULL, NULL,
+			     "is empty (expected a directory for the export)");
+		return -1;
+	}
+	/* judged and used in normal form: "sub/.." is ".", which is not replaced (L15) */
+	char *norm = place_path_normalise(dir);
+	int rc = export_commit_norm(rs, norm, ps);
+	free(norm);
+	return rc;
+}
+
+static int export_commit_norm(const struct render_set *rs, const char *dir, struct problems *ps)
+{
+	if (!strcmp(dir, ".") || !strcmp(dir, "..") || !strcmp(dir, "/") || str_endswith(dir, "/..")) {
+		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL,
+			     "is the current, a parent or the root directory (expected a directory "
+			     "of its own for the export)");
+		return -1;
+	}
+	char *why = why_not_replaceable(rs, dir);
+	if (why) {
+		problems_add(ps, PROBLEM_ERROR, dir, 0, NULL, NULL, "%s", why);
+		free(why);
 		return -1;
 	}
 	char *dircopy = xstrdup(dir);

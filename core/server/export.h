@@ -29,9 +29,11 @@ int export_site(const char *profile_path, const struct render_opts *o, bool writ
  * file. */
 int export_write_tree(const struct render_set *rs, const char *dir, bool durable,
 		      struct problems *ps);
-/* Atomically makes dir hold exactly rs. Returns 0, or -1 with problems (dir untouched). */
+/* Atomically makes dir hold exactly rs (and .pinetboot-files, the list of them). dir is taken
+ * in its lexical normal form; it is replaced only when absent, empty, or an earlier export
+ * (a regular README.txt starting EXPORT_MARK) holding nothing but files an export writes: the
+ * ones its list names or rs holds. Returns 0, or -1 with problems (dir untouched). */
 int export_commit(const struct render_set *rs, const char *dir, struct problems *ps);
-/* True when dir does not exist, is empty, or holds a previous pinetboot export. */
-bool export_dir_replaceable(const char *dir);
+
 
 #endif

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# capture-real-clients.sh OUTDIR — captures of REAL DHCP clients that carry Raspberry Pi MAC
+# addresses but are not network booting (an SD-booted Pi running dhcpcd, udhcpc or dhclient, a
+# lease renewal, a NAK for a stale address, the boot server itself on a Pi), each answered by
+# a real dnsmasq configured as a Pi netboot server (PXE menu "Raspberry Pi Boot", TFTP on).
+# tests/monitor/t_real_clients.sh reads the results (tests/data/pcaps/real-clients/): no such
+# host may be called a failing netboot.
+#
+# Needs root, ip netns, dnsmasq, tcpdump, dhcpcd (dhcpcd-base), udhcpc, dhclient
+# (isc-dhcp-client). Every interface lives in namespaces made here (pnb-rc*-PID), removed on
+# exit; dhcpcd and dhclient get /etc/netns/NS/resolv.conf so nothing outside changes.
+# renew-65s waits 70 s on purpose (a lease renewed after the monitor's 60 s timeouts).
+set -eu
+out=${1:?usage: capture-real-clients.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+T=$(mktemp -d /tmp/pnb-rc.XXXXXX)
+ns_s="pnb-rcs-$$" ns_c="pnb-rcc-$$"
+cleanup() {
+  for p in "$T"/*.pid; do [[ -f $p ]] && kill "$(cat "$p")" 2>/dev/null || true; done
+  ip netns del "$ns_s" 2>/dev/null || true
+  ip netns del "$ns_c" 2>/dev/null || true
+  rm -rf "/etc/netns/$ns_c" "$T"
+}
+trap cleanup EXIT
+
+# Background daemons are started with `ip netns exec` itself (it execs them, so $! is their
+# PID to kill); S and C are for commands that run to their end.
+S() { ip netns exec "$ns_s" "$@"; }
+C() { ip netns exec "$ns_c" "$@"; }
+
+# One scenario: SERVER-MAC CLIENT-MAC NAME, then the client commands run by the caller.
+setup() { # server_mac client_mac
+  ip netns del "$ns_s" 2>/dev/null || true
+  ip netns del "$ns_c" 2>/dev/null || true
+  ip netns add "$ns_s"
+  ip netns add "$ns_c"
+  mkdir -p "/etc/netns/$ns_c"
+  : >"/etc/netns/$ns_c/resolv.conf"
+  ip -n "$ns_s" link add srv0 type veth peer name cli0 netns "$ns_c"
+  ip -n "$ns_s" link set srv0 address "$1"
+  ip -n "$ns_c" link set cli0 address "$2"
+  ip -n "$ns_s" addr add 10.77.0.1/24 dev srv0
+  ip -n "$ns_s" link set srv0 up
+  ip -n "$ns_c" link set cli0 up
+  ip -n "$ns_c" link set lo up
+  mkdir -p "$T/tftp"
+  rm -f "$T/leases"
+  ip netns exec "$ns_s" tcpdump -U -i srv0 -w "$T/cap.pcap" -s 1500 udp port 67 or udp port 68 or arp \
+    2>"$T/tcpdump.err" & echo $! >"$T/tcpdump.pid"
+  ip netns exec "$ns_s" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=srv0 --bind-interfaces \
+    --dhcp-range=10.77.0.100,10.77.0.200,255.255.255.0,2m --dhcp-authoritative \
+    --dhcp-leasefile="$T/leases" --pid-file="$T/dnsmasq.pidfile" \
+    --pxe-service=0,"Raspberry Pi Boot" --enable-tftp --tftp-root="$T/tftp" \
+    --log-facility="$T/dnsmasq.log" & echo $! >"$T/dnsmasq.pid"
+  for _ in $(seq 50); do grep -q 'listening on' "$T/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
+  sleep 0.5
+}
+
+finish() { # name
+  sleep 1
+  kill "$(cat "$T/dnsmasq.pid")" 2>/dev/null || true
+  kill -TERM "$(cat "$T/tcpdump.pid")" 2>/dev/null || true
+  wait "$(cat "$T/tcpdump.pid")" 2>/dev/null || true
+  rm -f "$T/dnsmasq.pid" "$T/tcpdump.pid"
+  cp "$T/cap.pcap" "$out/$1.pcap"
+  echo "$1: $(tcpdump -nr "$out/$1.pcap" 2>/dev/null | wc -l) packets"
+}
+
+# A script for udhcpc that only sets the address (inside the namespace), so a renewal can
+# go out by unicast as on a real host; no resolv.conf, no routes elsewhere.
+cat >"$T/udhcpc.sh" <<'EOF'
+#!/bin/sh
+[ "$1" = bound ] || [ "$1" = renew ] || exit 0
+ip addr replace "$ip/24" dev "$interface"
+EOF
+chmod +x "$T/udhcpc.sh"
+
+# 1. An SD-booted Pi 4 running dhcpcd (Raspberry Pi OS up to bullseye): DORA, hostname,
+#    vendor class dhcpcd-….
+setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:01
+C dhcpcd -4 -1 -B -t 20 -c /bin/true -h raspberrypi cli0 >"$T/c.log" 2>&1 || true
+finish dhcpcd-pi4
+
+# 2. A Pi 3 running busybox udhcpc (vendor class "udhcp 1.35.0", no hostname).
+setup 02:00:0a:4d:00:01 b8:27:eb:aa:00:02
+C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
+finish udhcpc-pi3
+
+# 3. A Pi 5 running udhcpc with a hostname, its lease renewed twice by unicast.
+setup 02:00:0a:4d:00:01 2c:cf:67:aa:00:03
+ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" -x hostname:pi5 >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
+for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+sleep 1; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 1
+kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
+finish udhcpc-renew-pi5
+
+# 4. dhclient on a Pi 4 MAC (no vendor class, ISC parameter list).
+setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:04
+ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" -pf "$T/dhclient.pidfile" cli0 \
+  >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
+for _ in $(seq 100); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
+finish dhclient-pi4
+
+# 5. A Pi that asks for its old address from another network (INIT-REBOOT): dnsmasq NAKs it,
+#    and the client starts over with a DISCOVER.
+setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:05
+C dhcpcd -4 -1 -B -t 20 -c /bin/true -r 192.168.1.57 cli0 >"$T/c.log" 2>&1 || true
+finish dhcpcd-nak-pi4
+
+# 6. The boot server is itself a Pi (its MAC answers); the client is an ordinary PC.
+setup dc:a6:32:00:00:99 52:54:00:aa:00:06
+C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
+finish server-is-pi
+
+# 7. A renewal after more than 60 s (the monitor's timeouts run out in between).
+setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:07
+ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
+for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+sleep 70; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2
+kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
+finish udhcpc-renew-65s
+
+# 8. dhclient on a Pi 4 MAC with a lease it still holds from another network: INIT-REBOOT
+#    REQUEST for it, dnsmasq (authoritative) NAKs, the client starts over.
+setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:08
+cat >"$T/dhclient.lease" <<LEASE
+lease {
+  interface "cli0";
+  fixed-address 192.168.1.57;
+  option subnet-mask 255.255.255.0;
+  option dhcp-server-identifier 192.168.1.1;
+  renew 4 2037/01/01 00:00:00;
+  rebind 4 2037/01/01 00:00:00;
+  expire 4 2037/01/01 00:00:00;
+}
+LEASE
+ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" \
+  -pf "$T/dhclient.pidfile" cli0 >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
+for _ in $(seq 150); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
+finish dhclient-nak-pi4

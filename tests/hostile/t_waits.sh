@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Rules 4, 7 and 8 at the command line: every wait has an end (a target that accepts the login
+# then drops the connection, FIFOs where a file is expected, 50,000 nested template blocks),
+# nothing is destroyed that pinetboot did not write (export into a directory holding the
+# profile or notes, -o sub/.., monitor -r X -w X, eeprom set --sig over an image), and
+# identification by content (a Pi 4 image repeated to 2 MiB, an empty BOOT_ORDER, a NUL in a
+# bootloader config).
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_hostile.sh"
+need python3
+sentinel_make "$T/sentinel"
+cases=0
+ok() { cases=$((cases + 1)); }
+tmo=(timeout 30)
+
+# M7: iscsi-check ends against a target that logs in and then closes
+python3 "$(dirname "$0")/fake_iscsi_target.py" >"$T/port" &
+tpid=$!
+on_exit "kill $tpid"
+for _ in $(seq 50); do [[ -s $T/port ]] && break; sleep 0.1; done
+port=$(cat "$T/port")
+start=$SECONDS
+expect_exit 1 "${tmo[@]}" "$PINETBOOT" iscsi-check "iscsi://127.0.0.1:$port/iqn.2026-11.a:b/1" \
+	--initiator iqn.2026-11.a:c --timeout 3
+[[ $((SECONDS - start)) -le 20 ]] || fail "iscsi-check took $((SECONDS - start)) s with --timeout 3"
+expect_grep "FAIL" "$T/out"; ok
+
+# L10: FIFOs where a file is expected never hang
+mkfifo "$T/fifo"
+printf '[server]\ninterface = eth0\naddress = 192.168.20.1/24\n[pi "a"]\nmodel = 4B\nserial = 511e57f7\nchap = yes\n' >"$T/site.conf"
+for cmd in "lint $T/fifo" "export $T/fifo -o $T/o1" "eeprom show $T/fifo" \
+	"eeprom set $(ls "$PNB_TOP"/tests/data/eeprom/firmware-2711/pieeprom-*.bin) --config $T/fifo -o $T/o.bin"; do
+	"${tmo[@]}" "$PINETBOOT" $cmd >"$T/out" 2>&1
+	rc=$?
+	[[ $rc -ne 124 && $rc -ne 0 ]] || { cat "$T/out"; fail "$cmd: exit $rc (hung or accepted a FIFO)"; }
+	expect_grep "not a regular file" "$T/out"; ok
+done
+mkfifo "$T/site.secrets"
+"${tmo[@]}" "$PINETBOOT" export "$T/site.conf" -o "$T/o2" >"$T/out" 2>&1
+[[ $? -eq 2 ]] || { cat "$T/out"; fail "export with a FIFO as secrets file"; }
+expect_grep "site.secrets: cannot be read: not a regular file" "$T/out"; ok
+rm "$T/site.secrets"
+
+# L11: 50,000 nested blocks in a --templates file are an error, not a crash
+mkdir "$T/tmpl"
+for _ in $(seq 50000); do printf '{{#if server.address}}'; done >"$T/tmpl/dnsmasq.conf.tmpl"
+expect_exit 2 "${tmo[@]}" "$PINETBOOT" export "$T/site.conf" -o "$T/o3" --templates "$T/tmpl"
+expect_grep "nest deeper than 64" "$T/err"; ok
+
+# L12: secrets readable by others are repaired with a warning, and never printed
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/e1"
+chmod 644 "$T/site.secrets"
+expect_exit 0 "$PINETBOOT" lint "$T/site.conf"
+expect_grep "site.secrets: warning: was readable by others (mode 0644); its mode is now 0600" "$T/out" 
+[[ $(stat -c %a "$T/site.secrets") == 600 ]] || fail "site.secrets was not made 0600"; ok
+secret=$(awk '/^secret/{print $3}' "$T/site.secrets")
+"$PINETBOOT" lint "$T/site.conf" --json >"$T/out" 2>&1
+expect_no_grep "$secret" "$T/out"; ok
+
+# M9: export into a directory that holds the profile, its secrets or notes deletes nothing
+cp "$T/site.conf" "$T/e1/mysite.conf"
+echo notes >"$T/e1/NOTES.md"
+expect_exit 2 "$PINETBOOT" export "$T/e1/mysite.conf" -o "$T/e1"
+expect_grep "holds .*which no pinetboot export writes" "$T/err"
+[[ -f $T/e1/mysite.conf && -f $T/e1/NOTES.md ]] || fail "export deleted the profile or notes"; ok
+rm "$T/e1/mysite.conf" "$T/e1/NOTES.md" "$T/e1/mysite.secrets"
+expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/e1"; ok   # a plain re-export still works
+# a README.txt that is a link to a file starting "pinetboot export of" proves nothing
+mkdir "$T/notexp"; echo "mine" >"$T/notexp/data"
+ln -s "$T/e1/README.txt" "$T/notexp/README.txt"
+expect_exit 2 "$PINETBOOT" export "$T/site.conf" -o "$T/notexp"
+[[ -f $T/notexp/data ]] || fail "export wiped a directory with a linked README.txt"; ok
+
+# L15: -o sub/.. and -o out/. leave nothing behind; -o '' is refused
+(cd "$T" && expect_exit 2 "$PINETBOOT" export site.conf -o sub/..)
+[[ -e $T/sub ]] && fail "-o sub/.. left sub behind"; ok
+(cd "$T" && expect_exit 0 "$PINETBOOT" export site.conf -o outdir/.)
+[[ -f $T/outdir/README.txt ]] || fail "-o outdir/. did not export into outdir"; ok
+expect_exit 2 "$PINETBOOT" export "$T/site.conf" -o ""
+expect_grep "is empty" "$T/err"; ok
+
+# L9: monitor -r X -w X is refused (also through a link)
+cp "$PNB_TOP/tests/data/pcaps/good-pi3b-proxy.pcap" "$T/same.pcap"
+sum=$(sha256sum <"$T/same.pcap")
+expect_exit 2 "$PINETBOOT" monitor -r "$T/same.pcap" -q -w "$T/same.pcap"
+ln -s same.pcap "$T/link.pcap"
+expect_exit 2 "$PINETBOOT" monitor -r "$T/same.pcap" -q -w "$T/link.pcap"
+[[ $(sha256sum <"$T/same.pcap") == "$sum" ]] || fail "monitor -w overwrote the capture it read"; ok
+
+# L8: eeprom set --sig never overwrites the input or the output image
+img=$(ls "$PNB_TOP"/tests/data/eeprom/firmware-2711/pieeprom-*.bin)
+cp "$img" "$T/in.bin"
+sum=$(sha256sum <"$T/in.bin")
+expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" BOOT_ORDER=0xf21 -o "$T/out.bin" --sig "$T/in.bin"
+expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" BOOT_ORDER=0xf21 -o "$T/out.bin" --sig "$T/out.bin"
+[[ $(sha256sum <"$T/in.bin") == "$sum" && ! -e $T/out.bin ]] || fail "--sig overwrote an image"; ok
+
+# L7: a Pi 4 image repeated to 2 MiB is no Pi 5 image; BOOT_ORDER= and NUL are refused
+cat "$img" "$img" "$img" "$img" >"$T/p4x.bin"
+expect_exit 2 "$PINETBOOT" eeprom show "$T/p4x.bin"
+expect_grep "holds a BCM2711 bootloader" "$T/err"; ok
+expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" BOOT_ORDER= -o "$T/out.bin"
+expect_grep "is empty" "$T/err"; ok
+printf 'BOOT_ORDER=0xf21\0TFTP_PREFIX=9\n' >"$T/nul.conf"
+expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" --config "$T/nul.conf" -o "$T/out.bin"
+expect_grep "NUL byte" "$T/err"; ok
+expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" $'TFTP_PREFIX_STR=a\nBOOT_ORDER=0x1' -o "$T/out.bin"
+expect_grep "line break" "$T/err"; ok
+[[ ! -e $T/out.bin ]] || fail "a refused eeprom set wrote its output"
+
+sentinel_check "$T/sentinel"
+echo "$cases cases held"

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# t_real_clients — captures of REAL DHCP clients with Raspberry Pi MAC addresses that are not
+# network booting (dhcpcd, udhcpc, dhclient, lease renewals, an INIT-REBOOT NAK, a renewal
+# after 65 s, the boot server itself on a Pi MAC), answered by a real dnsmasq configured as a
+# netboot server (tests/data/pcaps/real-clients/, made by scripts/capture-real-clients.sh):
+# none of them may fail a boot stage; each Pi-MAC client is listed as not network booting.
+source "$(dirname "$0")/../lib.sh"
+dir="$PNB_TOP/tests/data/pcaps/real-clients"
+n=0
+for cap in "$dir"/*.pcap; do
+  name=$(basename "$cap" .pcap)
+  "$PINETBOOT" monitor -r "$cap" --json >"$T/$name.json" 2>"$T/$name.err"
+  rc=$?
+  [[ $rc -eq 0 ]] || fail "$name: exit $rc (a host doing ordinary DHCP failed): $(tail -n 1 "$T/$name.json")"
+  sum=$(tail -n 1 "$T/$name.json")
+  grep -q '"summary": true' <<<"$sum" || fail "$name: no JSON summary"
+  grep -q '"failed":[0-9]' <<<"$sum" && fail "$name: a Pi failed: $sum"
+  # every Pi listed is listed as an OS client, not as a netbooting Pi
+  pis=$(grep -o '"mac":"[0-9a-f:]*"' <<<"$sum" | wc -l)
+  os=$(grep -o '"netboot":false' <<<"$sum" | wc -l)
+  [[ $pis -eq $os ]] || fail "$name: $pis Pis listed, $os as not network booting: $sum"
+  n=$((n + 1))
+done
+[[ $n -ge 7 ]] || fail "only $n captures in $dir"
+# What told them apart is said in the table.
+"$PINETBOOT" monitor -r "$dir/udhcpc-pi3.pcap" -q >"$T/table" || fail "udhcpc-pi3 table"
+expect_grep 'not network booting: .*vendor class "udhcp 1.35.0"' "$T/table"
+"$PINETBOOT" monitor -r "$dir/udhcpc-renew-65s.pcap" -q >"$T/table" || fail "renew-65s table"
+expect_grep 'dc:a6:32:aa:00:07 .* not network booting' "$T/table"
