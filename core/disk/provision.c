@@ -1,7 +1,6 @@
 /* provision — backing file, grown root, TFTP directory. */
 #include "core/disk/provision.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <ext2fs/ext2fs.h>
 #include <fcntl.h>
@@ -295,26 +294,11 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
  * root filesystem copied into nfs_path with libext2fs (owners, modes, links, devices and
  * xattrs kept; nothing mounted), its boot partition into the TFTP directory; then the scratch
  * file goes. */
-static int provision_nfs(const struct site *s, const struct pi *p, bool force,
-			 flash_progress_fn progress, void *ud, struct provision_result *r, char *err,
-			 size_t errlen)
+static int provision_nfs(const struct site *s, const struct pi *p, flash_progress_fn progress,
+			 void *ud, struct provision_result *r, char *err, size_t errlen)
 {
 	if (!p->nfs_path) {
 		snprintf(err, errlen, "[pi \"%s\"] has no nfs_path", p->name);
-		return -1;
-	}
-	/* an NFS root that holds files is a Pi's live root: replaced only with force (H4) */
-	DIR *d = opendir(p->nfs_path);
-	struct dirent *e;
-	bool holds = false;
-	while (d && !holds && (e = readdir(d)) != NULL)
-		holds = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
-	if (d)
-		closedir(d);
-	if (holds && !force) {
-		snprintf(err, errlen, "refusing %s: it holds files, which provision would replace "
-				      "(--force overwrites them); nothing was written",
-			 p->nfs_path);
 		return -1;
 	}
 	char *scratch = xasprintf("%s.pinetboot-image", p->nfs_path);
@@ -368,7 +352,7 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 	if (!r->tftp_dir)
 		return -1;
 	if (s->root == ROOT_NFS)
-		return provision_nfs(s, p, force, progress, ud, r, err, errlen);
+		return provision_nfs(s, p, progress, ud, r, err, errlen);
 	r->backing = xstrdup(p->backing);
 	/* the drive-safety verdict flash follows: a system or mounted disk, a link or a hard-linked
 	 * file is written only with force, and so is a backing that already holds a root (H4) */
