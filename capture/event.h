@@ -168,6 +168,9 @@ struct ev_iscsi {
 	uint8_t logout_reason;                 /* Logout Request: 0 close session, 1 connection… */
 	uint8_t logout_response;               /* Logout Response: 0 closed, 1 CID not found… */
 	uint8_t reject_reason;                 /* Reject: RFC 7143 §11.17.1 reason code */
+	/* additions (logs branch): */
+	bool log_class_only;                   /* Login Response read from an initiator's log
+						  that says refused, not which detail */
 };
 
 /* ---- ONC RPC: portmap, MOUNT, NFS ---- */

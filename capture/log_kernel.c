@@ -139,6 +139,7 @@ static void iscsi_login(struct log_src *s, uint8_t cls, uint8_t detail)
 	ev->u.iscsi.final = true;
 	ev->u.iscsi.status_class = cls;
 	ev->u.iscsi.status_detail = detail;
+	ev->u.iscsi.log_class_only = cls == 2 && detail == 0;
 	ev->u.iscsi.transit = cls == 0;
 	ev->u.iscsi.csg = 1;
 	ev->u.iscsi.nsg = 3;

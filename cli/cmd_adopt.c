@@ -28,7 +28,9 @@ static const struct cli_opt adopt_opts[] = {
     {"ssh", OPT_SSH, "USER@HOST", "the Pi"},
     {"ssh-config", OPT_SSH_CONFIG, "FILE", "passed to ssh as -F FILE"},
     {"site", 's', "SITE", "the site profile (or give it as the operand)"},
-    {"pi", OPT_PI, "NAME", "its [pi NAME] (must exist)"},
+    {"pi", OPT_PI, "NAME",
+     "its [pi NAME]; when the profile has none, step 1 adds it with the model, serial and MAC "
+     "the Pi reports"},
     {"dry-run", OPT_DRY_RUN, NULL, "show every step and every remote command; change nothing"},
     {"yes", OPT_YES, NULL, "confirm the EEPROM boot order change without asking (not OTP)"},
     {"restart", OPT_RESTART, NULL,
@@ -50,7 +52,8 @@ const struct cli_cmd cmd_adopt_spec = {
     "Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
     "ssh, in six steps, each shown before it runs:\n"
     "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
-    "                    free space; checked against [pi NAME] (the facts go to pis/NAME/)\n"
+    "                    free space; checked against [pi NAME], or [pi NAME] added from them\n"
+    "                    (the facts go to pis/NAME/)\n"
     "  2 network client  iSCSI root: open-iscsi on the Pi and an initramfs with it, built into\n"
     "                    /var/tmp (mkinitramfs, or dracut --add iscsi); /boot is not touched\n"
     "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"

@@ -13,6 +13,7 @@
 #include "core/server/export.h"
 #include "core/server/render.h"
 #include "core/base/util.h"
+#include "tui/screen.h"
 #include "tui/steps.h"
 #include "tui/testboot.h"
 
@@ -393,6 +394,25 @@ static void review_next(const struct wiz *w, const void *p, char *out, size_t n)
 		snprintf(out, n, "Tab or 5: export the files (they match what is installed)");
 }
 
+/* A click on a file selects it (its text or diff shows below). */
+static int review_click(struct wiz *w, void *p, int y, int x)
+{
+	struct review_step *st = p;
+	(void)w;
+	(void)x;
+	struct rect r = screen_step_body();
+	if (!st->ok)
+		return WIZ_HANDLED;
+	int rows = list_rows(st, r), i = y - r.y;
+	int top = (int)st->sel >= rows ? (int)st->sel - rows + 1 : 0;
+	if (i < 0 || i >= rows || (size_t)(top + i) >= st->n)
+		return WIZ_HANDLED;
+	st->sel = (size_t)(top + i);
+	st->scroll = 0;
+	ensure_diff(st);
+	return WIZ_REDRAW;
+}
+
 static const char *review_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
 {
 	(void)w;
@@ -416,4 +436,5 @@ const struct wiz_step_ops step_review = {
 	    "attaches to the site's interface).",
     .next = review_next,
     .bar_word = review_bar_word,
+    .click = review_click,
 };

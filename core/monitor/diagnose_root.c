@@ -172,9 +172,18 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 	const char *tgt = ps->target ? ps->target : "(not captured)";
 	const struct pi *p = ps->prof;
 	struct sbuf e;
-	ev_text(d, &e, ev, "Login Response status 0x%04x", status);
+	if (s->log_class_only)
+		ev_text(d, &e, ev, "login refused (the initiator's log gives no status detail)");
+	else
+		ev_text(d, &e, ev, "Login Response status 0x%04x", status);
 	sbuf_printf(&e, " to InitiatorName=%s TargetName=%s", ini, tgt);
-	if (status == 0x0201) {
+	if (s->log_class_only) {
+		pi_report(ps, R_ISCSI_LOGIN, 0, ev->frame,
+			  xstrdup("the target refused the login; the initiator's log does not say "
+				  "whether for CHAP (0x0201), the ACL (0x0202) or the target name "
+				  "(0x0203)"),
+			  sbuf_take(&e), xstrdup("read the target's log for this initiator"));
+	} else if (status == 0x0201) {
 		chap_failed(ps, ev, &e);
 	} else if (status == 0x0202) {
 		bool other = p && p->initiator && ps->initiator && strcmp(p->initiator, ini) != 0;

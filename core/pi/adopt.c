@@ -24,6 +24,7 @@
 #include "core/pi/adopt_int.h"
 #include "core/pi/bootconf.h"
 #include "core/site/secrets.h"
+#include "core/site/site_draft.h"
 
 const char *const adopt_step_names[ADOPT_NSTEPS] = {
 	"readiness", "network client", "root filesystem", "boot files", "check", "boot order"};
@@ -371,6 +372,60 @@ static bool has_line(const char *text, const char *word)
 	return false;
 }
 
+/* The profile has no [pi NAME]: it gets one with the model, serial and MAC the Pi reported (the
+ * rest stays at the defaults), written the way the wizard saves (site_draft), then the site is
+ * loaded again from it. Under dry_run only said. Returns 0 or -1. */
+static int create_entry(struct adopt *a, const struct readiness *r)
+{
+	if (r->model == PI_MODEL_UNKNOWN || !r->has_serial || !r->has_mac) {
+		adopt_emit(a, ADOPT_EV_FAIL, "the Pi did not say its model, serial and MAC: [pi \"%s\"] "
+					     "cannot be added from it",
+			   a->o->pi_name);
+		return -1;
+	}
+	char mac[18];
+	mac_format(r->mac, ':', mac);
+	struct problems ps;
+	problems_init(&ps);
+	struct site_draft d;
+	int rc = draft_load(&d, a->o->site_path, &ps);
+	char *ini = NULL;
+	if (rc == 0) {
+		struct draft_pi *dp = draft_add_pi(&d, a->o->pi_name);
+		draft_set(&dp->val[PK_MODEL], model_info(r->model)->name);
+		draft_set(&dp->val[PK_SERIAL], r->serial);
+		draft_set(&dp->val[PK_MAC], mac);
+		ini = draft_to_ini(&d);
+		struct site ns;
+		rc = profile_load_string(a->o->site_path, ini, &ns, &ps);
+		if (rc == 0) {
+			char *sec = secrets_path_for(a->o->site_path);
+			rc = secrets_ensure(&ns, sec, !a->o->dry_run, &ps);
+			free(sec);
+		}
+		if (rc == 0) {
+			site_done(&a->s);
+			a->s = ns;
+			a->p = site_find_pi(&a->s, a->o->pi_name);
+		} else
+			site_done(&ns);
+	}
+	draft_done(&d);
+	if (rc == 0 && !a->o->dry_run && fs_write_atomic(a->o->site_path, ini, strlen(ini), 0644) < 0)
+		rc = -1;
+	if (rc == 0)
+		adopt_emit(a, ADOPT_EV_INFO, "%s [pi \"%s\"] to %s: model = %s, serial = %s, mac = %s "
+					     "(export and apply the profile so the server serves it)",
+			   a->o->dry_run ? "would add" : "added", a->o->pi_name, a->o->site_path,
+			   model_info(r->model)->name, r->serial, mac);
+	else
+		adopt_emit(a, ADOPT_EV_FAIL, "[pi \"%s\"] could not be added to %s%s%s", a->o->pi_name,
+			   a->o->site_path, ps.n ? ": " : "", ps.n ? ps.items[0].message : "");
+	free(ini);
+	problems_done(&ps);
+	return rc == 0 && a->p ? 0 : -1;
+}
+
 static int step_readiness(struct adopt *a)
 {
 	struct pi_facts f;
@@ -393,6 +448,17 @@ static int step_readiness(struct adopt *a)
 	}
 	struct readiness r;
 	readiness_evaluate(&f, &a->s, a->p, &r);
+	if (a->creating) {
+		if (create_entry(a, &r) < 0) {
+			readiness_done(&r);
+			pi_facts_done(&f);
+			free(out);
+			return 2;
+		}
+		a->creating = false;
+		readiness_done(&r);
+		readiness_evaluate(&f, &a->s, a->p, &r);
+	}
 	char mac[18] = "unknown";
 	if (r.has_mac)
 		mac_format(r.mac, ':', mac);
@@ -829,12 +895,24 @@ static int load(struct adopt *a)
 		return -1;
 	a->p = site_find_pi(&a->s, a->o->pi_name);
 	if (!a->p) {
-		adopt_emit(a, ADOPT_EV_FAIL, "%s has no [pi \"%s\"]: add it (model, serial, mac) first; "
-					     "pinetboot check --ssh %s shows them",
-			   a->o->site_path, a->o->pi_name, a->o->dest);
-		return -1;
+		/* step 1 adds it from what the Pi says; the name must be one the profile takes */
+		struct site_draft d;
+		struct problems dps;
+		problems_init(&dps);
+		char *why = draft_load(&d, a->o->site_path, &dps) == 0
+				    ? draft_check_pi_name(&d, a->o->pi_name, SIZE_MAX)
+				    : xstrdup("the profile cannot be read");
+		draft_done(&d);
+		problems_done(&dps);
+		if (why) {
+			adopt_emit(a, ADOPT_EV_FAIL, "[pi \"%s\"]: %s", a->o->pi_name, why);
+			free(why);
+			return -1;
+		}
+		a->creating = true;
+		return 0;
 	}
-	if (a->s.root == ROOT_ISCSI && !a->p->backing) {
+	if (a->s.root == ROOT_ISCSI && a->p && !a->p->backing) {
 		adopt_emit(a, ADOPT_EV_FAIL, "[pi \"%s\"] has no backing file", a->p->name);
 		return -1;
 	}
@@ -855,7 +933,7 @@ int adopt_run(const struct adopt_opts *o)
 		site_done(&a.s);
 		return 2;
 	}
-	a.dir = adopt_state_dir(o->site_path, a.p->name);
+	a.dir = adopt_state_dir(o->site_path, o->pi_name);
 	state_load(&a, o->restart);
 	if (!o->dry_run && fs_mkdir_p(a.dir, 0700) < 0) {
 		adopt_emit(&a, ADOPT_EV_FAIL, "cannot make %s: %s", a.dir, strerror(errno));

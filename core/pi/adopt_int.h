@@ -18,6 +18,7 @@ struct adopt {
 	bool done[ADOPT_NSTEPS];
 	enum adopt_step cur;
 	bool skipped;     /* the current step said it had nothing to do */
+	bool creating;    /* the profile has no [pi NAME] yet: step 1 adds it from the facts */
 	/* what step 1 found, kept in the state file */
 	char uuid[40];    /* root filesystem UUID of the copy */
 	char bootdir[16]; /* "/boot/firmware" or "/boot" */

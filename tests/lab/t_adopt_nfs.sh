@@ -31,6 +31,17 @@ mkdir -p "$T/nfs/kitchen"
 lab_nfsd "$T/exp/nfs/pinetboot.exports"
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 
+# a profile without [pi "kitchen"]: step 1 adds it from what the Pi says (--dry-run: says so)
+sed '/^\[pi "kitchen"\]/,$d' "$T/site.conf" >"$T/bare.conf"
+cp "$T/bare.conf" "$T/bare.orig"
+bare() { ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
+           --site "$T/bare.conf" --pi kitchen "$@"; }
+expect_exit 0 bare --dry-run
+expect_grep 'would add \[pi "kitchen"\] to .*bare.conf: model = 4B, serial = 5b154510, mac = dc:a6:32:2e:f8:ed' "$T/out"
+cmp -s "$T/bare.conf" "$T/bare.orig" || fail "--dry-run changed the profile"
+PNB_TEST_ADOPT_KILL=readiness bare >"$T/out" 2>&1
+grep -A3 '^\[pi "kitchen"\]' "$T/bare.conf" | grep -q '^mac = dc:a6:32:2e:f8:ed' || { cat "$T/bare.conf"; fail "[pi] not added"; }
+
 # a directory that is not empty and not adopt's is left alone
 echo mine >"$T/nfs/kitchen/notes"
 expect_exit 2 adopt --yes

@@ -79,6 +79,11 @@ for size in 80x24 120x40; do
   click "$(col_of "? help" $(( ${size#*x} - 1 )))" $(( ${size#*x} - 1 ))
   tmux_wait "Step 2, Pis"
   tmux_keys x
+  # a click on a file in Review selects it
+  tmux_keys 4
+  tmux_wait "dnsmasq.d/pinetboot.conf"
+  click 10 "$(row_of "dnsmasq.d/pinetboot.conf")"
+  tmux_wait "-- 2/"
   # resize keeps it all
   if [[ $size == 80x24 ]]; then tmux_resize 120x40; tmux_wait "6 Readiness  > 7 Flash"; tmux_resize 80x24; tmux_wait "6 Ready "; fi
   # Flash: the source is checked before any question (the demo image does not exist here)

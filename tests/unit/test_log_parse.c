@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,15 +314,10 @@ static void test_merge(void **state)
 	log_set_free(s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
-	    cmocka_unit_test(test_prefix_variants),
-	    cmocka_unit_test(test_pi4_uart),
-	    cmocka_unit_test(test_pi3_uart_and_kernel),
-	    cmocka_unit_test(test_other_daemons_and_tcpdump),
-	    cmocka_unit_test(test_merge),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
+	cmocka_unit_test(test_prefix_variants),
+	cmocka_unit_test(test_pi4_uart),
+	cmocka_unit_test(test_pi3_uart_and_kernel),
+	cmocka_unit_test(test_other_daemons_and_tcpdump),
+	cmocka_unit_test(test_merge))
