@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,13 +251,12 @@ static void test_versions(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),           cmocka_unit_test(test_every_key_out_of_range),
-		cmocka_unit_test(test_unknown_keys),    cmocka_unit_test(test_filters),
-		cmocka_unit_test(test_long_line),       cmocka_unit_test(test_boot_order_words),
-		cmocka_unit_test(test_edit),            cmocka_unit_test(test_versions),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_valid),
+	cmocka_unit_test(test_every_key_out_of_range),
+	cmocka_unit_test(test_unknown_keys),
+	cmocka_unit_test(test_filters),
+	cmocka_unit_test(test_long_line),
+	cmocka_unit_test(test_boot_order_words),
+	cmocka_unit_test(test_edit),
+	cmocka_unit_test(test_versions))

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,13 +179,8 @@ static void test_tftp_probe_then_transfer(void **state)
 	decoder_free(d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cursor_bounds),
-		cmocka_unit_test(test_flow_lru),
-		cmocka_unit_test(test_dhcp_pi_guid_and_overload),
-		cmocka_unit_test(test_tftp_probe_then_transfer),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_cursor_bounds),
+	cmocka_unit_test(test_flow_lru),
+	cmocka_unit_test(test_dhcp_pi_guid_and_overload),
+	cmocka_unit_test(test_tftp_probe_then_transfer))

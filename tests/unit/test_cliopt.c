@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,12 +102,7 @@ static void test_distance(void **state)
 	assert_int_equal(cliopt_distance("", "abc"), 3);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_help),
-		cmocka_unit_test(test_distance),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_parse),
+	cmocka_unit_test(test_help),
+	cmocka_unit_test(test_distance))

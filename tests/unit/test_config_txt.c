@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,13 +163,8 @@ static void test_merge(void **state)
 	free(m);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_kernel_by_model_and_arm_64bit),
-	    cmocka_unit_test(test_sections),
-	    cmocka_unit_test(test_initramfs_names),
-	    cmocka_unit_test(test_merge),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_kernel_by_model_and_arm_64bit),
+	cmocka_unit_test(test_sections),
+	cmocka_unit_test(test_initramfs_names),
+	cmocka_unit_test(test_merge))

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "tests/unit/diag_fixture.h"
 
@@ -465,29 +466,25 @@ static void test_malformed(void **state)
 	fx_end(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_rule_table),
-	    cmocka_unit_test(test_good_pi4_iscsi),
-	    cmocka_unit_test(test_good_pi3_flat),
-	    cmocka_unit_test(test_guid_serial_repeated),
-	    cmocka_unit_test(test_profile_mismatch),
-	    cmocka_unit_test(test_good_pi5_nfs),
-	    cmocka_unit_test(test_no_discover),
-	    cmocka_unit_test(test_no_pi_seen),
-	    cmocka_unit_test(test_stp_late),
-	    cmocka_unit_test(test_no_option_43),
-	    cmocka_unit_test(test_no_menu),
-	    cmocka_unit_test(test_no_tftp_server),
-	    cmocka_unit_test(test_no_offer),
-	    cmocka_unit_test(test_no_offer_live),
-	    cmocka_unit_test(test_in_progress_at_end),
-	    cmocka_unit_test(test_rival_dhcp),
-	    cmocka_unit_test(test_no_ack),
-	    cmocka_unit_test(test_no_tftp_request),
-	    cmocka_unit_test(test_pi3_offers), cmocka_unit_test(test_not_in_profile),
-	    cmocka_unit_test(test_malformed),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_rule_table),
+	cmocka_unit_test(test_good_pi4_iscsi),
+	cmocka_unit_test(test_good_pi3_flat),
+	cmocka_unit_test(test_guid_serial_repeated),
+	cmocka_unit_test(test_profile_mismatch),
+	cmocka_unit_test(test_good_pi5_nfs),
+	cmocka_unit_test(test_no_discover),
+	cmocka_unit_test(test_no_pi_seen),
+	cmocka_unit_test(test_stp_late),
+	cmocka_unit_test(test_no_option_43),
+	cmocka_unit_test(test_no_menu),
+	cmocka_unit_test(test_no_tftp_server),
+	cmocka_unit_test(test_no_offer),
+	cmocka_unit_test(test_no_offer_live),
+	cmocka_unit_test(test_in_progress_at_end),
+	cmocka_unit_test(test_rival_dhcp),
+	cmocka_unit_test(test_no_ack),
+	cmocka_unit_test(test_no_tftp_request),
+	cmocka_unit_test(test_pi3_offers),
+	cmocka_unit_test(test_not_in_profile),
+	cmocka_unit_test(test_malformed))

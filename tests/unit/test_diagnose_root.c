@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "tests/unit/diag_fixture.h"
 
@@ -337,26 +338,21 @@ static void test_reboot_keeps_failure(void **state)
 	fx_end(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_no_kernel_dhcp),
-	    cmocka_unit_test(test_kernel_stage_done),
-	    cmocka_unit_test(test_no_iscsi_syn),
-	    cmocka_unit_test(test_no_nfs_mount),
-	    cmocka_unit_test(test_iscsi_rst),
-	    cmocka_unit_test(test_iscsi_refused),
-	    cmocka_unit_test(test_iscsi_dropped),
-	    cmocka_unit_test(test_root_logout_lun0),
-	    cmocka_unit_test(test_iscsi_login_other),
-	    cmocka_unit_test(test_root_no_reads),
-	    cmocka_unit_test(test_root_reads_stop),
-	    cmocka_unit_test(test_root_in_use_then_lost),
-	    cmocka_unit_test(test_nfs_v2),
-	    cmocka_unit_test(test_nfs_mount_refused),
-	    cmocka_unit_test(test_nfs_access),
-	    cmocka_unit_test(test_reboot_starts_over),
-	    cmocka_unit_test(test_reboot_keeps_failure),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_no_kernel_dhcp),
+	cmocka_unit_test(test_kernel_stage_done),
+	cmocka_unit_test(test_no_iscsi_syn),
+	cmocka_unit_test(test_no_nfs_mount),
+	cmocka_unit_test(test_iscsi_rst),
+	cmocka_unit_test(test_iscsi_refused),
+	cmocka_unit_test(test_iscsi_dropped),
+	cmocka_unit_test(test_root_logout_lun0),
+	cmocka_unit_test(test_iscsi_login_other),
+	cmocka_unit_test(test_root_no_reads),
+	cmocka_unit_test(test_root_reads_stop),
+	cmocka_unit_test(test_root_in_use_then_lost),
+	cmocka_unit_test(test_nfs_v2),
+	cmocka_unit_test(test_nfs_mount_refused),
+	cmocka_unit_test(test_nfs_access),
+	cmocka_unit_test(test_reboot_starts_over),
+	cmocka_unit_test(test_reboot_keeps_failure))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include "tests/unit/diag_fixture.h"
 
@@ -411,29 +412,24 @@ static void test_tftp_stage_timeout(void **state)
 	fx_end(&f);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_noise_is_not_failure),
-	    cmocka_unit_test(test_prefix_mismatch),
-	    cmocka_unit_test(test_firmware_missing),
-	    cmocka_unit_test(test_prefix_dropped),
-	    cmocka_unit_test(test_prefix_mismatch_recovered),
-	    cmocka_unit_test(test_netconsole_evidence),
-	    cmocka_unit_test(test_static_ip_boot),
-	    cmocka_unit_test(test_bootcode_missing),
-	    cmocka_unit_test(test_access_violation),
-	    cmocka_unit_test(test_initramfs_missing),
-	    cmocka_unit_test(test_kernel_missing),
-	    cmocka_unit_test(test_file_timeout),
-	    cmocka_unit_test(test_block_wrap),
-	    cmocka_unit_test(test_tftp_stall),
-	    cmocka_unit_test(test_retransmits_and_repeat),
-	    cmocka_unit_test(test_tftp_wrong_server),
-	    cmocka_unit_test(test_tftp_no_answer),
-	    cmocka_unit_test(test_arp_garbage),
-	    cmocka_unit_test(test_tftp_offlink),
-	    cmocka_unit_test(test_tftp_stage_timeout),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_noise_is_not_failure),
+	cmocka_unit_test(test_prefix_mismatch),
+	cmocka_unit_test(test_firmware_missing),
+	cmocka_unit_test(test_prefix_dropped),
+	cmocka_unit_test(test_prefix_mismatch_recovered),
+	cmocka_unit_test(test_netconsole_evidence),
+	cmocka_unit_test(test_static_ip_boot),
+	cmocka_unit_test(test_bootcode_missing),
+	cmocka_unit_test(test_access_violation),
+	cmocka_unit_test(test_initramfs_missing),
+	cmocka_unit_test(test_kernel_missing),
+	cmocka_unit_test(test_file_timeout),
+	cmocka_unit_test(test_block_wrap),
+	cmocka_unit_test(test_tftp_stall),
+	cmocka_unit_test(test_retransmits_and_repeat),
+	cmocka_unit_test(test_tftp_wrong_server),
+	cmocka_unit_test(test_tftp_no_answer),
+	cmocka_unit_test(test_arp_garbage),
+	cmocka_unit_test(test_tftp_offlink),
+	cmocka_unit_test(test_tftp_stage_timeout))

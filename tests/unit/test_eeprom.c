@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,8 @@
 
 static uint8_t *raw(const char *name, size_t *len)
 {
-	const char *top = getenv("PNB_TOP");
 	char path[512];
-	snprintf(path, sizeof(path), "%s/tests/data/eeprom/%s", top ? top : ".", name);
+	unit_path(path, sizeof(path), "tests/data/eeprom/", name);
 	uint8_t *d = (uint8_t *)fs_read_file_max(path, 4u << 20, len);
 	if (!d)
 		skip();
@@ -242,13 +242,12 @@ static void test_timestamp_and_sig(void **state)
 	free(orig);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_walk_2711),        cmocka_unit_test(test_walk_2712),
-		cmocka_unit_test(test_round_trip_2711),  cmocka_unit_test(test_round_trip_2712),
-		cmocka_unit_test(test_pad_section_2712), cmocka_unit_test(test_limits),
-		cmocka_unit_test(test_damaged),          cmocka_unit_test(test_timestamp_and_sig),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_walk_2711),
+	cmocka_unit_test(test_walk_2712),
+	cmocka_unit_test(test_round_trip_2711),
+	cmocka_unit_test(test_round_trip_2712),
+	cmocka_unit_test(test_pad_section_2712),
+	cmocka_unit_test(test_limits),
+	cmocka_unit_test(test_damaged),
+	cmocka_unit_test(test_timestamp_and_sig))

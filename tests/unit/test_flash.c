@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,13 +219,8 @@ static void test_flash_job(void **state)
 	free(m.b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_range_list),
-		cmocka_unit_test(test_part_table_and_fat_map),
-		cmocka_unit_test(test_sha256_sidecar),
-		cmocka_unit_test(test_flash_job),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_range_list),
+	cmocka_unit_test(test_part_table_and_fat_map),
+	cmocka_unit_test(test_sha256_sidecar),
+	cmocka_unit_test(test_flash_job))

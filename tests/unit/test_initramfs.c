@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdlib.h>
@@ -183,13 +184,8 @@ static void test_not_an_initramfs(void **state)
 	assert_non_null(strstr(err, "cannot read"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_initramfs_tools_iscsi),
-	    cmocka_unit_test(test_stock_concatenated),
-	    cmocka_unit_test(test_dracut),
-	    cmocka_unit_test(test_not_an_initramfs),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_initramfs_tools_iscsi),
+	cmocka_unit_test(test_stock_concatenated),
+	cmocka_unit_test(test_dracut),
+	cmocka_unit_test(test_not_an_initramfs))

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,15 +141,10 @@ static void test_opts_chap_from_cmdline(void **state)
 	site_done(&s);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_chap),
-	    cmocka_unit_test(test_lio_acl),
-	    cmocka_unit_test(test_tgt_acl_or_missing),
-	    cmocka_unit_test(test_tgt_acl_listed),
-	    cmocka_unit_test(test_tgt_typo),
-	    cmocka_unit_test(test_opts_chap_from_cmdline),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_chap),
+	cmocka_unit_test(test_lio_acl),
+	cmocka_unit_test(test_tgt_acl_or_missing),
+	cmocka_unit_test(test_tgt_acl_listed),
+	cmocka_unit_test(test_tgt_typo),
+	cmocka_unit_test(test_opts_chap_from_cmdline))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,17 +235,12 @@ static void test_check_in_background(void **state)
 	iscsi_check_free(c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmdline_initramfs_tools),
-		cmocka_unit_test(test_cmdline_rfc4173_and_dracut),
-		cmocka_unit_test(test_by_path),
-		cmocka_unit_test(test_config_txt),
-		cmocka_unit_test(test_menu_rule),
-		cmocka_unit_test(test_dhcp_roundtrip),
-		cmocka_unit_test(test_login_explain),
-		cmocka_unit_test(test_check_in_background),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_cmdline_initramfs_tools),
+	cmocka_unit_test(test_cmdline_rfc4173_and_dracut),
+	cmocka_unit_test(test_by_path),
+	cmocka_unit_test(test_config_txt),
+	cmocka_unit_test(test_menu_rule),
+	cmocka_unit_test(test_dhcp_roundtrip),
+	cmocka_unit_test(test_login_explain),
+	cmocka_unit_test(test_check_in_background))

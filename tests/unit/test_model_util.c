@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,12 +128,10 @@ static void test_tftp_dir(void **state)
 	free(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_model_names), cmocka_unit_test(test_model_caps),
-		cmocka_unit_test(test_mac),         cmocka_unit_test(test_ipv4),
-		cmocka_unit_test(test_sbuf),       cmocka_unit_test(test_tftp_dir),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_model_names),
+	cmocka_unit_test(test_model_caps),
+	cmocka_unit_test(test_mac),
+	cmocka_unit_test(test_ipv4),
+	cmocka_unit_test(test_sbuf),
+	cmocka_unit_test(test_tftp_dir))

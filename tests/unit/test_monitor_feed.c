@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +15,11 @@
 
 static char pcap[512];
 
-static void find_pcap(void)
+static int find_pcap(void **state)
 {
-	const char *top = getenv("PNB_TOP");
-	snprintf(pcap, sizeof(pcap), "%s/tests/monitor/pcaps/pi4-boot.pcap", top ? top : ".");
+	(void)state;
+	unit_path(pcap, sizeof(pcap), "tests/monitor/pcaps/", "pi4-boot.pcap");
+	return 0;
 }
 
 static struct monfeed *open_or_fail(double speed)
@@ -105,14 +107,8 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/boot.pcap"));
 }
 
-int main(void)
-{
-	find_pcap();
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fast_replay),
-	    cmocka_unit_test(test_paced_replay),
-	    cmocka_unit_test(test_save_so_far),
-	    cmocka_unit_test(test_missing_file),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN_SETUP(find_pcap,
+	cmocka_unit_test(test_fast_replay),
+	cmocka_unit_test(test_paced_replay),
+	cmocka_unit_test(test_save_so_far),
+	cmocka_unit_test(test_missing_file))

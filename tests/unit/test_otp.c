@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,8 @@
 
 static char *data(const char *name, size_t *len)
 {
-	const char *top = getenv("PNB_TOP");
 	char path[512];
-	snprintf(path, sizeof(path), "%s/tests/data/pi/%s", top ? top : ".", name);
+	unit_path(path, sizeof(path), "tests/data/pi/", name);
 	char *t = fs_read_file_max(path, 1 << 20, len);
 	assert_non_null(t);
 	return t;
@@ -133,12 +133,9 @@ static void test_serial_and_row18(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_factory),       cmocka_unit_test(test_enabled_crlf_chatter),
-		cmocka_unit_test(test_garbage),       cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_serial_and_row18),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_factory),
+	cmocka_unit_test(test_enabled_crlf_chatter),
+	cmocka_unit_test(test_garbage),
+	cmocka_unit_test(test_truncated),
+	cmocka_unit_test(test_serial_and_row18))

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,18 +333,13 @@ static void test_path(void **state)
 	assert_non_null(strstr(pt.error, "No such file"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mbr_fat_ext),
-		cmocka_unit_test(test_mbr_extended_empty_past_end),
-		cmocka_unit_test(test_no_table),
-		cmocka_unit_test(test_gpt),
-		cmocka_unit_test(test_gpt_corrupt_primary_uses_backup),
-		cmocka_unit_test(test_gpt_both_bad),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_4k_sectors),
-		cmocka_unit_test(test_path),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_mbr_fat_ext),
+	cmocka_unit_test(test_mbr_extended_empty_past_end),
+	cmocka_unit_test(test_no_table),
+	cmocka_unit_test(test_gpt),
+	cmocka_unit_test(test_gpt_corrupt_primary_uses_backup),
+	cmocka_unit_test(test_gpt_both_bad),
+	cmocka_unit_test(test_truncated),
+	cmocka_unit_test(test_4k_sectors),
+	cmocka_unit_test(test_path))

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "core/pi/readiness.h"
@@ -75,12 +76,7 @@ static void test_cpuinfo(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_remote_sections),
-		cmocka_unit_test(test_remote_fallbacks),
-		cmocka_unit_test(test_cpuinfo),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_remote_sections),
+	cmocka_unit_test(test_remote_fallbacks),
+	cmocka_unit_test(test_cpuinfo))

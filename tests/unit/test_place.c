@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,12 +93,7 @@ static void test_text_places(void **state)
 	sbuf_done(&b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_normalise),
-	    cmocka_unit_test(test_path_check_and_system),
-	    cmocka_unit_test(test_text_places),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_normalise),
+	cmocka_unit_test(test_path_check_and_system),
+	cmocka_unit_test(test_text_places))

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -61,11 +62,6 @@ static void test_bad_mac_line(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_bad_mac_line),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_good),
+	cmocka_unit_test(test_bad_mac_line))

@@ -5,44 +5,45 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/site/profile.h"
 #include "core/base/util.h"
 
+/* One value's check: a [pi] key (server false) or a [server] key; fragment NULL means the value
+ * is accepted, else it is refused with a message holding fragment. */
+struct value_case {
+	bool server;
+	int key;
+	const char *value;
+	const char *fragment;
+};
+
+static void check_value(const struct value_case *c)
+{
+	const char *name = c->server ? profile_server_key_names[c->key]
+				     : profile_pi_key_names[c->key];
+	char *err = c->server ? profile_check_server_value((enum profile_server_key)c->key, c->value)
+			      : profile_check_pi_value((enum profile_pi_key)c->key, c->value);
+	if (!c->fragment && err)
+		fail_msg("%s = %s refused: %s", name, c->value, err);
+	if (c->fragment && !err)
+		fail_msg("%s = %s accepted", name, c->value);
+	if (c->fragment && !strstr(err, c->fragment))
+		fail_msg("%s = %s: \"%s\" lacks \"%s\"", name, c->value, err, c->fragment);
+	free(err);
+}
+
 static void ok_pi(enum profile_pi_key k, const char *v)
 {
-	char *err = profile_check_pi_value(k, v);
-	if (err)
-		fail_msg("%s = %s refused: %s", profile_pi_key_names[k], v, err);
+	check_value(&(struct value_case){false, (int)k, v, NULL});
 }
 
 static void bad_pi(enum profile_pi_key k, const char *v, const char *fragment)
 {
-	char *err = profile_check_pi_value(k, v);
-	if (!err)
-		fail_msg("%s = %s accepted", profile_pi_key_names[k], v);
-	if (!strstr(err, fragment))
-		fail_msg("%s = %s: \"%s\" lacks \"%s\"", profile_pi_key_names[k], v, err, fragment);
-	free(err);
-}
-
-static void ok_server(enum profile_server_key k, const char *v)
-{
-	char *err = profile_check_server_value(k, v);
-	if (err)
-		fail_msg("%s = %s refused: %s", profile_server_key_names[k], v, err);
-}
-
-static void bad_server(enum profile_server_key k, const char *v, const char *fragment)
-{
-	char *err = profile_check_server_value(k, v);
-	if (!err)
-		fail_msg("%s = %s accepted", profile_server_key_names[k], v);
-	if (!strstr(err, fragment))
-		fail_msg("%s = %s: \"%s\" lacks \"%s\"", profile_server_key_names[k], v, err, fragment);
-	free(err);
+	check_value(&(struct value_case){false, (int)k, v, fragment});
 }
 
 static void test_mac(void **state)
@@ -111,8 +112,8 @@ static void test_iqn(void **state)
 	memcpy(big, "iqn.2026-11.x:", 14);
 	big[299] = '\0';
 	assert_false(iqn_valid(big));
-	bad_server(SK_IQN_BASE, "iqn.2026-11.lan.example:x", "IQN prefix");
-	ok_server(SK_IQN_BASE, "iqn.2026-11.lan.example");
+	check_value(&(struct value_case){true, SK_IQN_BASE, "iqn.2026-11.lan.example:x", "IQN prefix"});
+	check_value(&(struct value_case){true, SK_IQN_BASE, "iqn.2026-11.lan.example", NULL});
 	bad_pi(PK_INITIATOR, "kitchen", "iqn.yyyy-mm");
 }
 
@@ -137,66 +138,67 @@ static void test_size(void **state)
 	bad_pi(PK_SIZE, "100T", "larger than 64T");
 }
 
-static void test_paths_and_names(void **state)
-{
-	(void)state;
-	ok_pi(PK_IMAGE, "/srv/images/raspios-lite.img.xz");
-	ok_pi(PK_IMAGE, "/srv/images/a.zip");
-	bad_pi(PK_IMAGE, "/srv/images/a.iso", "OS image name");
-	bad_pi(PK_BACKING, "srv/x.img", "absolute path");
+/* Paths, names and the server's values: one row a value, in the order the keys are read. */
+static const struct value_case value_cases[] = {
+	{false, PK_IMAGE, "/srv/images/raspios-lite.img.xz", NULL},
+	{false, PK_IMAGE, "/srv/images/a.zip", NULL},
+	{false, PK_IMAGE, "/srv/images/a.iso", "OS image name"},
+	{false, PK_BACKING, "srv/x.img", "absolute path"},
 	/* judged after lexical normalisation (//, ., ..) */
-	bad_pi(PK_BACKING, "/srv/../etc/x.img", "inside /etc");
-	bad_pi(PK_BACKING, "/srv/a b.img", "cannot carry safely");
-	bad_pi(PK_BACKING, "/srv/x.img|/tmp/evil", "holds '|'");
-	bad_pi(PK_BACKING, "/srv/x.img>/etc/passwd", "holds '>'");
-	bad_pi(PK_BACKING, "/srv/caf\xc3\xa9.img", "\\xc3");
-	ok_pi(PK_BACKING, "/dev/disk/by-id/usb-x");
-	ok_pi(PK_BACKING, "/srv//iscsi/./a.img");
-	bad_pi(PK_NFS_PATH, "/", "whole file system");
-	bad_pi(PK_NFS_PATH, "//", "whole file system");
-	bad_pi(PK_NFS_PATH, "/srv/nfs/..", "system directory /srv");
-	bad_server(SK_TFTP_ROOT, "/", "whole file system");
-	bad_server(SK_TFTP_ROOT, "//", "whole file system");
-	bad_server(SK_TFTP_ROOT, "///", "whole file system");
-	bad_server(SK_TFTP_ROOT, "/etc/x", "inside /etc");
-	bad_server(SK_NFS_ROOT, "/home", "system directory /home");
-	ok_server(SK_TFTP_ROOT, "/var/lib/tftpboot");
-	ok_pi(PK_HOSTNAME, "kitchen-pi");
-	bad_pi(PK_HOSTNAME, "-kitchen", "start or end");
-	ok_pi(PK_ROOT_UUID, "3b1c7e36-9d2f-4a5e-8a41-6c0d2f7b9e10");
-	ok_pi(PK_ROOT_UUID, "1A2B-3C4D");
-	bad_pi(PK_ROOT_UUID, "3b1c7e369d2f4a5e8a416c0d2f7b9e10abcd", "filesystem UUID");
-	ok_pi(PK_TFTP_PREFIX, "string:pis/");
-	bad_pi(PK_TFTP_PREFIX, "string:", "no usable directory name");
-	bad_pi(PK_TFTP_PREFIX, "string:.hidden", "may not start with '.'");
-	ok_pi(PK_CHAP, "Yes");
-	ok_pi(PK_CHAP, "off");
-	bad_pi(PK_CHAP, "maybe", "yes or no");
-}
+	{false, PK_BACKING, "/srv/../etc/x.img", "inside /etc"},
+	{false, PK_BACKING, "/srv/a b.img", "cannot carry safely"},
+	{false, PK_BACKING, "/srv/x.img|/tmp/evil", "holds '|'"},
+	{false, PK_BACKING, "/srv/x.img>/etc/passwd", "holds '>'"},
+	{false, PK_BACKING, "/srv/caf\xc3\xa9.img", "\\xc3"},
+	{false, PK_BACKING, "/dev/disk/by-id/usb-x", NULL},
+	{false, PK_BACKING, "/srv//iscsi/./a.img", NULL},
+	{false, PK_NFS_PATH, "/", "whole file system"},
+	{false, PK_NFS_PATH, "//", "whole file system"},
+	{false, PK_NFS_PATH, "/srv/nfs/..", "system directory /srv"},
+	{true, SK_TFTP_ROOT, "/", "whole file system"},
+	{true, SK_TFTP_ROOT, "//", "whole file system"},
+	{true, SK_TFTP_ROOT, "///", "whole file system"},
+	{true, SK_TFTP_ROOT, "/etc/x", "inside /etc"},
+	{true, SK_NFS_ROOT, "/home", "system directory /home"},
+	{true, SK_TFTP_ROOT, "/var/lib/tftpboot", NULL},
+	{false, PK_HOSTNAME, "kitchen-pi", NULL},
+	{false, PK_HOSTNAME, "-kitchen", "start or end"},
+	{false, PK_ROOT_UUID, "3b1c7e36-9d2f-4a5e-8a41-6c0d2f7b9e10", NULL},
+	{false, PK_ROOT_UUID, "1A2B-3C4D", NULL},
+	{false, PK_ROOT_UUID, "3b1c7e369d2f4a5e8a416c0d2f7b9e10abcd", "filesystem UUID"},
+	{false, PK_TFTP_PREFIX, "string:pis/", NULL},
+	{false, PK_TFTP_PREFIX, "string:", "no usable directory name"},
+	{false, PK_TFTP_PREFIX, "string:.hidden", "may not start with '.'"},
+	{false, PK_CHAP, "Yes", NULL},
+	{false, PK_CHAP, "off", NULL},
+	{false, PK_CHAP, "maybe", "yes or no"},
+	{true, SK_INTERFACE, "eth0", NULL},
+	{true, SK_INTERFACE, "enp1s0.20", NULL},
+	{true, SK_INTERFACE, "eth0:1", "interface name"},
+	{true, SK_INTERFACE, "eth0,lo", "no lists"},
+	{true, SK_INTERFACE, "eth*", "no lists"},
+	{true, SK_INTERFACE, "$(reboot)", "interface name"},
+	{true, SK_INTERFACE, "0123456789abcdefg", "1 to 15"},
+	{true, SK_ADDRESS, "10.1.2.3/8", NULL},
+	{true, SK_ADDRESS, "192.168.20.255/24", "broadcast"},
+	{true, SK_ADDRESS, "127.0.0.1/8", "unicast"},
+	{true, SK_ADDRESS, "192.168.20.1/33", "prefix length"},
+	{true, SK_ADDRESS, "192.168.020.1/24x", "prefix length"},
+	{true, SK_DHCP, "Full", NULL},
+	{true, SK_DHCP, "dnsmasq", "expected proxy, full, isc, kea or none"},
+	{true, SK_RANGE, "192.168.20.100 - 192.168.20.199", NULL},
+	{true, SK_RANGE, "192.168.20.100", "first-last"},
+	{true, SK_REPLY_DELAY, "auto", NULL},
+	{true, SK_REPLY_DELAY, "2", NULL},
+	{true, SK_REPLY_DELAY, "-1", "0 to 5"},
+	{true, SK_ROUTER, "224.0.0.1", "unicast"},
+};
 
-static void test_server_values(void **state)
+static void test_values(void **state)
 {
 	(void)state;
-	ok_server(SK_INTERFACE, "eth0");
-	ok_server(SK_INTERFACE, "enp1s0.20");
-	bad_server(SK_INTERFACE, "eth0:1", "interface name");
-	bad_server(SK_INTERFACE, "eth0,lo", "no lists");
-	bad_server(SK_INTERFACE, "eth*", "no lists");
-	bad_server(SK_INTERFACE, "$(reboot)", "interface name");
-	bad_server(SK_INTERFACE, "0123456789abcdefg", "1 to 15");
-	ok_server(SK_ADDRESS, "10.1.2.3/8");
-	bad_server(SK_ADDRESS, "192.168.20.255/24", "broadcast");
-	bad_server(SK_ADDRESS, "127.0.0.1/8", "unicast");
-	bad_server(SK_ADDRESS, "192.168.20.1/33", "prefix length");
-	bad_server(SK_ADDRESS, "192.168.020.1/24x", "prefix length");
-	ok_server(SK_DHCP, "Full");
-	bad_server(SK_DHCP, "dnsmasq", "expected proxy, full, isc, kea or none");
-	ok_server(SK_RANGE, "192.168.20.100 - 192.168.20.199");
-	bad_server(SK_RANGE, "192.168.20.100", "first-last");
-	ok_server(SK_REPLY_DELAY, "auto");
-	ok_server(SK_REPLY_DELAY, "2");
-	bad_server(SK_REPLY_DELAY, "-1", "0 to 5");
-	bad_server(SK_ROUTER, "224.0.0.1", "unicast");
+	for (size_t i = 0; i < sizeof(value_cases) / sizeof(value_cases[0]); i++)
+		check_value(&value_cases[i]);
 }
 
 static int load(const char *text, struct site *s, struct problems *ps)
@@ -265,20 +267,14 @@ static void test_default_iqn_lowercase(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_mac),
-		cmocka_unit_test(test_serial),
-		cmocka_unit_test(test_model),
-		cmocka_unit_test(test_iqn),
-		cmocka_unit_test(test_size),
-		cmocka_unit_test(test_paths_and_names),
-		cmocka_unit_test(test_server_values),
-		cmocka_unit_test(test_all_errors_in_order),
-		cmocka_unit_test(test_indented_and_quoted),
-		cmocka_unit_test(test_pi3_mac_serial_mismatch_warns),
-		cmocka_unit_test(test_default_iqn_lowercase),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_mac),
+	cmocka_unit_test(test_serial),
+	cmocka_unit_test(test_model),
+	cmocka_unit_test(test_iqn),
+	cmocka_unit_test(test_size),
+	cmocka_unit_test(test_values),
+	cmocka_unit_test(test_all_errors_in_order),
+	cmocka_unit_test(test_indented_and_quoted),
+	cmocka_unit_test(test_pi3_mac_serial_mismatch_warns),
+	cmocka_unit_test(test_default_iqn_lowercase))

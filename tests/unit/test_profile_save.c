@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,16 +221,11 @@ static void test_save_atomic(void **state)
 	problems_done(&ps);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_unchanged_is_byte_identical),
-		cmocka_unit_test(test_crlf_kept),
-		cmocka_unit_test(test_edit_in_place_keeps_comments),
-		cmocka_unit_test(test_new_key_at_end_of_section),
-		cmocka_unit_test(test_remove_and_add_pis),
-		cmocka_unit_test(test_fresh_file_round_trip),
-		cmocka_unit_test(test_save_atomic),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_unchanged_is_byte_identical),
+	cmocka_unit_test(test_crlf_kept),
+	cmocka_unit_test(test_edit_in_place_keeps_comments),
+	cmocka_unit_test(test_new_key_at_end_of_section),
+	cmocka_unit_test(test_remove_and_add_pis),
+	cmocka_unit_test(test_fresh_file_round_trip),
+	cmocka_unit_test(test_save_atomic))

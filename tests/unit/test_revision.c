@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <string.h>
 
 #include "core/site/model.h"
@@ -166,13 +167,8 @@ static void test_parse(void **state)
 	assert_false(revision_parse(NULL, &c));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_new_style),
-		cmocka_unit_test(test_old_style),
-		cmocka_unit_test(test_overvoltage_and_flags),
-		cmocka_unit_test(test_parse),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_new_style),
+	cmocka_unit_test(test_old_style),
+	cmocka_unit_test(test_overvoltage_and_flags),
+	cmocka_unit_test(test_parse))

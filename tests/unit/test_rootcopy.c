@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <archive.h>
 #include <archive_entry.h>
 #include <stdio.h>
@@ -140,10 +141,7 @@ static void test_no_follow(void **state)
 	free(out);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_keeps_tree),
-					   cmocka_unit_test(test_refuses),
-					   cmocka_unit_test(test_no_follow)};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_keeps_tree),
+	cmocka_unit_test(test_refuses),
+	cmocka_unit_test(test_no_follow))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,7 @@ static void test_timeout_and_cwd(void **state)
 	assert_int_equal(runcmd_inherit(sig, "/"), 128 + 15);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {cmocka_unit_test(test_capture_status),
-					   cmocka_unit_test(test_cannot_start),
-					   cmocka_unit_test(test_timeout_and_cwd)};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_capture_status),
+	cmocka_unit_test(test_cannot_start),
+	cmocka_unit_test(test_timeout_and_cwd))

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,15 +179,15 @@ static void test_missing_file(void **state)
 	session_free(s);
 }
 
-int main(void)
+static int find_pcap(void **state)
 {
-	const char *top = getenv("PNB_TOP");
-	snprintf(pcap, sizeof(pcap), "%s/tests/monitor/pcaps/pi4-boot.pcap", top ? top : ".");
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_capture_alone),
-	    cmocka_unit_test(test_merge_by_time),
-	    cmocka_unit_test(test_sources_without_capture),
-	    cmocka_unit_test(test_missing_file),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	(void)state;
+	unit_path(pcap, sizeof(pcap), "tests/monitor/pcaps/", "pi4-boot.pcap");
+	return 0;
 }
+
+UNIT_MAIN_SETUP(find_pcap,
+	cmocka_unit_test(test_capture_alone),
+	cmocka_unit_test(test_merge_by_time),
+	cmocka_unit_test(test_sources_without_capture),
+	cmocka_unit_test(test_missing_file))

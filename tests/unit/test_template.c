@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,12 +216,10 @@ static void test_secrets(void **state)
 	free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_fields),    cmocka_unit_test(test_lists_and_conditions),
-	    cmocka_unit_test(test_errors),    cmocka_unit_test(test_option43),
-	    cmocka_unit_test(test_root_args), cmocka_unit_test(test_secrets),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_fields),
+	cmocka_unit_test(test_lists_and_conditions),
+	cmocka_unit_test(test_errors),
+	cmocka_unit_test(test_option43),
+	cmocka_unit_test(test_root_args),
+	cmocka_unit_test(test_secrets))

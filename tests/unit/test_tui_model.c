@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include "unit.h"
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,14 +184,9 @@ static void test_loop_sources(void **state)
 	close(b[1]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_load_keeps_bad_values),
-	    cmocka_unit_test(test_edit_and_build),
-	    cmocka_unit_test(test_pi_names),
-	    cmocka_unit_test(test_action_keys_unique),
-	    cmocka_unit_test(test_loop_sources),
-	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(
+	cmocka_unit_test(test_load_keeps_bad_values),
+	cmocka_unit_test(test_edit_and_build),
+	cmocka_unit_test(test_pi_names),
+	cmocka_unit_test(test_action_keys_unique),
+	cmocka_unit_test(test_loop_sources))
