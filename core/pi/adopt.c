@@ -37,11 +37,9 @@ void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *t = NULL;
-	if (vasprintf(&t, fmt, ap) < 0)
-		t = NULL;
+	char *t = xvasprintf(fmt, ap);
 	va_end(ap);
-	struct adopt_event e = {k, a->cur, t ? t : "", 0, 0};
+	struct adopt_event e = {k, a->cur, t, 0, 0};
 	if (k == ADOPT_EV_SKIP)
 		a->skipped = true;
 	if (a->o->event)
