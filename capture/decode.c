@@ -40,7 +40,21 @@ void decoder_free(struct pnb_decoder *d)
 
 bool decoder_dlt_supported(int dlt)
 {
-	return dlt == PNB_DLT_EN10MB || dlt == PNB_DLT_LINUX_SLL || dlt == PNB_DLT_LINUX_SLL2;
+	return dlt == PNB_DLT_EN10MB || dlt == PNB_DLT_LINUX_SLL || dlt == PNB_DLT_LINUX_SLL2 ||
+	       dlt == PNB_DLT_RAW || dlt == PNB_DLT_RAW_BSD || dlt == PNB_DLT_IPV4;
+}
+
+/* Raw IP, no link header (tcpdump -i on a tun device, some routers' exports): the version
+ * nibble says what follows. There are no MAC addresses: the packet line shows IPs only. */
+static void raw_decode(struct dctx *c, const uint8_t *p, size_t len)
+{
+	c->pkt.raw = true;
+	if (len && p[0] >> 4 == 4)
+		ethertype_decode(c, 0x0800, p, len);
+	else if (len && p[0] >> 4 == 6)
+		c->pkt.ethertype = 0x86dd; /* IPv6: counted, not decoded */
+	else
+		dec_truncated(c, "raw IP packet without an IPv4 or IPv6 header");
 }
 
 void decoder_packet(struct pnb_decoder *d, int dlt, const struct timeval *ts, uint32_t caplen,
@@ -65,6 +79,11 @@ void decoder_packet(struct pnb_decoder *d, int dlt, const struct timeval *ts, ui
 		break;
 	case PNB_DLT_LINUX_SLL2:
 		sll2_decode(c, bytes, caplen);
+		break;
+	case PNB_DLT_RAW:
+	case PNB_DLT_RAW_BSD:
+	case PNB_DLT_IPV4:
+		raw_decode(c, bytes, caplen);
 		break;
 	default:
 		c->pkt.dlt_unknown = "link type not decoded";

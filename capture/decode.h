@@ -14,7 +14,14 @@
 #include "capture/event.h"
 
 /* Link types we decode (values of pcap_datalink()). */
-enum { PNB_DLT_EN10MB = 1, PNB_DLT_LINUX_SLL = 113, PNB_DLT_LINUX_SLL2 = 276 };
+enum {
+	PNB_DLT_EN10MB = 1,
+	PNB_DLT_RAW = 12,     /* raw IP (libpcap maps LINKTYPE_RAW 101 to this on Linux) */
+	PNB_DLT_RAW_BSD = 14, /* DLT_RAW on OpenBSD */
+	PNB_DLT_LINUX_SLL = 113,
+	PNB_DLT_IPV4 = 228,
+	PNB_DLT_LINUX_SLL2 = 276
+};
 
 /* What the decoder learned about one packet; handed to the packet callback after the
  * packet's events, so a printer can write one line per packet. Pointers are valid only during
@@ -39,6 +46,7 @@ struct pnb_packet {
 	unsigned n_events;         /* events this packet produced */
 	const char *trunc_why;     /* set when the packet was cut short / malformed */
 	const char *dlt_unknown;   /* set when the link type is not decoded */
+	bool raw;                  /* raw IP link type: there are no MAC addresses */
 };
 
 typedef void (*pnb_packet_fn)(const struct pnb_packet *pkt, void *user);

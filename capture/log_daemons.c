@@ -148,8 +148,9 @@ bool log_parse_kea(struct log_src *s, struct log_line *l)
 static void tftpd_end(struct log_src *s, enum tftp_xfer_end end, uint16_t code, const char *msg)
 {
 	uint8_t mac[6];
-	if (!s->uart_file[0] || !log_ip_mac(s->set, s->pi_ip, mac))
+	if (!s->uart_file[0])
 		return;
+	log_mac_later(s, s->pi_ip, mac);
 	log_ev_xfer(s, mac, s->pi_ip, 0, s->uart_file, end, code, msg, false, 0);
 	if (end == XFER_COMPLETE)
 		log_kernel_sent(s->set, mac, s->uart_file);
@@ -173,8 +174,7 @@ bool log_parse_tftpd(struct log_src *s, struct log_line *l)
 			tftpd_end(s, XFER_COMPLETE, 0, NULL);
 		s->pi_ip = ip;
 		const char *rel = log_tftp_rel(s->set, name);
-		if (!log_ip_mac(s->set, ip, mac))
-			return true;
+		log_mac_later(s, ip, mac);
 		log_ev_rrq(s, mac, ip, 0, rel);
 		snprintf(s->uart_file, sizeof(s->uart_file), "%s", rel);
 		return true;
@@ -190,8 +190,7 @@ bool log_parse_tftpd(struct log_src *s, struct log_line *l)
 			tftpd_end(s, XFER_COMPLETE, 0, NULL);
 			return true;
 		}
-		if (!log_ip_mac(s->set, ip, mac))
-			return true;
+		log_mac_later(s, ip, mac);
 		s->pi_ip = ip;
 		log_ev_rrq(s, mac, ip, 0, rel);
 		snprintf(s->uart_file, sizeof(s->uart_file), "%s", rel);
@@ -231,8 +230,7 @@ bool log_parse_nfsd(struct log_src *s, struct log_line *l)
 		f += 5;
 		log_token(&f, path, sizeof(path), NULL);
 	}
-	if (!log_ip_mac(s->set, ip, mac))
-		return true;
+	log_mac_later(s, ip, mac);
 	struct pnb_event *ev = log_ev(s, EV_RPC);
 	if (ev) {
 		memcpy(ev->src_mac, mac, 6);

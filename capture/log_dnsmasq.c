@@ -172,8 +172,7 @@ static bool tftp_line(struct log_src *s, const char *p)
 			return false;
 		snprintf(path, sizeof(path), "%.*s", (int)(to - p), p);
 		rel = log_tftp_rel(s->set, path);
-		if (!log_ip_mac(s->set, ip, mac))
-			return true;
+		log_mac_later(s, ip, mac);
 		bool client_err = s->err_ip == ip;
 		if (sent)
 			log_kernel_sent(s->set, mac, rel);
@@ -216,8 +215,9 @@ static bool tftp_line(struct log_src *s, const char *p)
 		if (!ip)
 			ip = s->pi_ip; /* dnsmasq before 2.86 did not name the client */
 		rel = log_tftp_rel(s->set, path);
-		if (!ip || !log_ip_mac(s->set, ip, mac))
+		if (!ip)
 			return true;
+		log_mac_later(s, ip, mac);
 		s->pi_ip = ip;
 		s->prev_tftp_ip = ip;
 		s->prev_tftp_ts = s->ts;
@@ -227,9 +227,9 @@ static bool tftp_line(struct log_src *s, const char *p)
 	}
 	if (log_word(&p, "cannot access ") || log_word(&p, "cannot read ")) {
 		const char *c = strstr(p, ": ");
-		if (!c || (size_t)(c - p) >= sizeof(path) || !s->pi_ip ||
-		    !log_ip_mac(s->set, s->pi_ip, mac))
+		if (!c || (size_t)(c - p) >= sizeof(path) || !s->pi_ip)
 			return c != NULL;
+		log_mac_later(s, s->pi_ip, mac);
 		snprintf(path, sizeof(path), "%.*s", (int)(c - p), p);
 		rel = log_tftp_rel(s->set, path);
 		log_ev_rrq(s, mac, s->pi_ip, 0, rel);

@@ -12,6 +12,7 @@ struct pnb_event *log_ev(struct log_src *s, enum pnb_event_kind kind)
 {
 	if (s->nq == LOG_QMAX)
 		return NULL;
+	s->q_ip[s->nq] = s->defer_ip;
 	struct pnb_event *ev = &s->q[s->nq++];
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = kind;
@@ -109,7 +110,12 @@ void log_ev_dhcp_flush(struct log_src *s)
 		log_guess_class(s, h);
 	if (a->opt43_len) {
 		h->vendor_opts = log_keep(s, a->opt43, a->opt43_len);
-		h->pxe_valid = !a->opt43_cut;
+		/* PXE sub-options, or a raw string (ISC dhcpd's option 43 "Raspberry Pi Boot   ")? */
+		size_t i = 0;
+		while (i + 1 < a->opt43_len && a->opt43[i] != 255 && a->opt43[i] != 0)
+			i += 2u + a->opt43[i + 1];
+		h->pxe_valid = !a->opt43_cut && (i == a->opt43_len ||
+						 (i < a->opt43_len && a->opt43[i] == 255));
 	}
 	if (a->opt66_len)
 		h->tftp_server = log_keep(s, a->opt66, a->opt66_len);

@@ -44,6 +44,41 @@ void log_ip_learn(struct log_set *set, uint32_t ip, const uint8_t mac[6])
 	memcpy(m->mac, mac, 6);
 }
 
+void log_mac_later(struct log_src *s, uint32_t ip, uint8_t mac[6])
+{
+	struct log_ipmap *m = ip ? ip_slot(s->set, ip) : NULL;
+	if (m && m->ip) {
+		memcpy(mac, m->mac, 6);
+		return;
+	}
+	memset(mac, 0, 6);
+	s->defer_ip = ip;
+}
+
+bool log_resolve(struct log_src *s, struct pnb_event *ev, uint32_t ip)
+{
+	uint8_t mac[6];
+	if (!log_ip_mac(s->set, ip, mac))
+		return false;
+	switch (ev->kind) {
+	case EV_TFTP_XFER:
+		memcpy(ev->u.xfer.client_mac, mac, 6);
+		memcpy(ev->dst_mac, mac, 6);
+		break;
+	case EV_ARP:
+		memcpy(ev->u.arp.sha, mac, 6);
+		memcpy(ev->src_mac, mac, 6);
+		break;
+	case EV_RPC:
+		memcpy(ev->u.rpc.reply ? ev->dst_mac : ev->src_mac, mac, 6);
+		break;
+	default:
+		memcpy(ev->src_mac, mac, 6);
+		break;
+	}
+	return true;
+}
+
 bool log_ip_mac(struct log_set *set, uint32_t ip, uint8_t mac[6])
 {
 	struct log_ipmap *m = ip ? ip_slot(set, ip) : NULL;
@@ -114,6 +149,9 @@ const char *log_tftp_rel(struct log_set *set, const char *path)
 
 void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file)
 {
+	static const uint8_t zero[6];
+	if (!memcmp(mac, zero, 6))
+		return; /* not known yet (see log_mac_later) */
 	const char *b = strrchr(file, '/');
 	b = b ? b + 1 : file;
 	if (strncmp(b, "kernel", 6) != 0 && strncmp(b, "vmlinuz", 7) != 0 &&

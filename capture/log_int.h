@@ -49,6 +49,7 @@ struct log_dhcp_acc {
 	uint8_t hex_left;
 	uint8_t opt43_cut;     /* dnsmasq: option 43 shown shortened ("...") */
 	bool sent_seen;        /* dnsmasq: the reply's send time is known */
+	bool dump43, in43;     /* dhcpdump: a block is open / option 43's hex goes on */
 };
 
 struct log_src {
@@ -70,7 +71,9 @@ struct log_src {
 	time_t c_base;
 	/* the events of the current line, delivered before the next line is read */
 	struct pnb_event q[LOG_QMAX];
+	uint32_t q_ip[LOG_QMAX];  /* the client address whose MAC an event still needs */
 	unsigned nq, qhead;
+	uint32_t defer_ip;        /* events of this line wait for that address's MAC */
 	uint8_t scratch[LOG_SCRATCH];
 	size_t scratch_used;
 	/* parser state */
@@ -94,7 +97,8 @@ struct log_src {
 	bool uart_dhcp_started;
 	bool uart_acked;          /* UART: an ACK was printed since the last offer */
 	uint32_t uart_srv;        /* UART: the server whose offer carried an address */
-	bool decided, relative;   /* its first event's line had no wall-clock time */
+	bool decided, relative;   /* no wall-clock time up to its first event's line */
+	bool have_abs;            /* a line so far had a wall-clock time */
 	bool late;                /* ... and was the kernel's ("[ 1.234]"): it runs after the
 				     boot files, so it goes after the other logs */
 	bool anchored;
@@ -125,6 +129,7 @@ struct log_set {
 	size_t n_notes;
 	bool noted_year, noted_ipguess, noted_tod, noted_root, noted_class, noted_opts;
 	struct timeval last_delivered;
+	int year_hint;                      /* the year of a dated line of another log */
 	uint8_t ksent[64][6];               /* Pis whose kernel was sent: later DHCP is Linux's */
 	size_t n_ksent;
 };
@@ -138,6 +143,12 @@ void log_note(struct log_set *set, const char *fmt, ...) __attribute__((format(p
  * (said once in the notes). */
 void log_ip_learn(struct log_set *set, uint32_t ip, const uint8_t mac[6]);
 bool log_ip_mac(struct log_set *set, uint32_t ip, uint8_t mac[6]);
+/* The MAC of ip as learned so far; when no line of any log named it yet, the events this line
+ * makes wait: another log's DHCP line of the same moment may be read later (logs are read
+ * ahead), so the MAC is looked up when they are delivered (log_ip_mac then). */
+void log_mac_later(struct log_src *s, uint32_t ip, uint8_t mac[6]);
+/* At delivery: fills the MAC of an event that waited; false when none is known. */
+bool log_resolve(struct log_src *s, struct pnb_event *ev, uint32_t ip);
 /* A DHCP request whose vendor class the log does not show: the boot ROM's (PXEClient) until
  * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
 void log_guess_class(struct log_src *s, struct ev_dhcp *h);
@@ -189,5 +200,6 @@ bool log_parse_nfsd(struct log_src *s, struct log_line *l);
 bool log_parse_uart(struct log_src *s, struct log_line *l);
 bool log_parse_kernel(struct log_src *s, struct log_line *l);
 bool log_parse_tcpdump(struct log_src *s, struct log_line *l);
+bool log_parse_dhcpdump(struct log_src *s, struct log_line *l);
 
 #endif

@@ -74,9 +74,10 @@ static void note_year(struct log_src *s)
 	set->noted_year = true;
 	const char *tz = getenv("TZ");
 	log_note(set,
-		 "%s: syslog times carry no year or time zone: read as %d, local time (%s); set TZ "
-		 "to the server's zone when merging with a capture from elsewhere",
-		 s->name, s->year, tz && *tz ? tz : "the system zone");
+		 "%s: syslog times carry no year or time zone: read as %d%s, local time (%s); set "
+		 "TZ to the server's zone when merging with a capture from elsewhere",
+		 s->name, s->year, set->year_hint == s->year ? " (the year of the other logs)" : "",
+		 tz && *tz ? tz : "the system zone");
 }
 
 /* "Dec  7 12:42:35[.frac] " → local time; the year is guessed once per source. */
@@ -111,6 +112,10 @@ static bool syslog_time(struct log_src *s, const char **pp, struct timeval *tv)
 		/* A December log read in January is last year's. */
 		if (mon > tm.tm_mon + 2)
 			s->year--;
+		/* Read beside a log whose lines carry a year (journalctl -o short-iso, dhcpdump,
+		 * tcpdump -tttt): that year, so the two merge. */
+		if (s->set->year_hint)
+			s->year = s->set->year_hint;
 		note_year(s);
 	}
 	if (mon != s->c_mon || day != s->c_day || hh != s->c_hour || mm != s->c_min) {
@@ -164,6 +169,8 @@ static bool iso_time(struct log_src *s, const char **pp, struct timeval *tv)
 	}
 	if (*p != ' ')
 		return false;
+	if (!s->set->year_hint)
+		s->set->year_hint = y;
 	if (zone) {
 		tv->tv_sec = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 				      hh * 3600 + mm * 60 + ss - off);

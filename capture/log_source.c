@@ -183,7 +183,8 @@ static bool dispatch(struct log_src *s, struct log_line *l)
 			l->has_ts = true;
 		}
 	}
-	if (log_parse_uart(s, l) || log_parse_kernel(s, l) || log_parse_tcpdump(s, l))
+	if (log_parse_dhcpdump(s, l) || log_parse_uart(s, l) || log_parse_kernel(s, l) ||
+	    log_parse_tcpdump(s, l))
 		return true;
 	return log_parse_kea(s, l);
 }
@@ -195,6 +196,7 @@ static bool fill(struct log_src *s)
 	while (s->qhead >= s->nq && !s->eof) {
 		s->nq = s->qhead = 0;
 		s->scratch_used = 0;
+		s->defer_ip = 0;
 		ssize_t n = getline(&s->buf, &s->cap, s->f);
 		if (n < 0) {
 			if (ferror(s->f) && errno == EAGAIN) {
@@ -222,9 +224,10 @@ static bool fill(struct log_src *s)
 		if (l.has_ts)
 			s->ts = l.ts;
 		bool ok = dispatch(s, &l);
+		s->have_abs = s->have_abs || l.abs_ts;
 		if (!s->decided && s->nq) {
 			s->decided = true;
-			s->relative = !l.abs_ts;
+			s->relative = !s->have_abs;
 			s->late = s->relative && l.kernel_ts;
 		}
 		if (s->relative && s->anchored)
@@ -246,8 +249,11 @@ static uint64_t deliver_head(struct log_src *s)
 {
 	uint64_t n = 0;
 	while (s->qhead < s->nq) {
-		s->set->last_delivered = s->q[s->qhead].ts;
-		s->set->fn(&s->q[s->qhead++], s->set->user);
+		unsigned i = s->qhead++;
+		if (s->q_ip[i] && !log_resolve(s, &s->q[i], s->q_ip[i]))
+			continue; /* no log named this address's MAC: not tied to a Pi */
+		s->set->last_delivered = s->q[i].ts;
+		s->set->fn(&s->q[i], s->set->user);
 		s->st.events++;
 		n++;
 	}

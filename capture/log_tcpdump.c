@@ -235,8 +235,8 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		t += 6;
 		if (!log_ip(&t, &spa))
 			return false;
-		if (!have_smac && !log_ip_mac(s->set, spa, smac))
-			return true;
+		if (!have_smac)
+			log_mac_later(s, spa, smac);
 		struct pnb_event *ev = log_ev(s, EV_ARP);
 		if (ev) {
 			memcpy(ev->src_mac, smac, 6);
@@ -306,8 +306,8 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			return false;
 		char name[256];
 		snprintf(name, sizeof(name), "%.*s", (int)(e - r), r);
-		if (!have_smac && !log_ip_mac(s->set, sip, smac))
-			return true;
+		if (!have_smac)
+			log_mac_later(s, sip, smac);
 		log_ev_rrq(s, smac, sip, dip, name);
 		return true;
 	}

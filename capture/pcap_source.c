@@ -127,6 +127,12 @@ int source_datalink(const struct source *s)
 	return pcap_datalink(s->p);
 }
 
+const char *source_datalink_name(const struct source *s)
+{
+	const char *n = pcap_datalink_val_to_name(pcap_datalink(s->p));
+	return n ? n : "unknown";
+}
+
 int source_fd(const struct source *s)
 {
 	return s->live ? pcap_get_selectable_fd(s->p) : -1;

@@ -31,6 +31,8 @@ void source_close(struct source *s);
 /* Starts saving every packet read from now on to path (pcap format). 0 or -1 with err. */
 int source_save(struct source *s, const char *path, char *err, size_t errlen);
 int source_datalink(const struct source *s);
+/* libpcap's name for it ("EN10MB", "RAW", "IEEE802_11"…), never NULL. */
+const char *source_datalink_name(const struct source *s);
 /* The fd to poll for readability (live), or -1 (files). */
 int source_fd(const struct source *s);
 enum { SOURCE_EOF = -2, SOURCE_ERROR = -1 };

@@ -354,7 +354,9 @@ void json_printer_event(struct json_printer *jp, const struct pnb_event *ev)
 	put_str(l, ",\"time\":");
 	put_epoch(l, &ev->ts);
 	kstr(l, "kind", event_kind_name(ev->kind));
-	kmac(l, "src_mac", ev->src_mac);
+	static const uint8_t none[6];
+	if (memcmp(ev->src_mac, none, 6)) /* raw IP and most log lines carry no MAC: none is made up */
+		kmac(l, "src_mac", ev->src_mac);
 	if (ev->src_ip || ev->dst_ip) {
 		kip(l, "src", ev->src_ip);
 		kip(l, "dst", ev->dst_ip);

@@ -462,10 +462,12 @@ static void packet_head(struct line *l, const struct pnb_packet *p)
 		put_endpoint(l, p->src_ip, p->sport, ports);
 		put_str(l, " > ");
 		put_endpoint(l, p->dst_ip, p->dport, ports);
-	} else {
+	} else if (!p->dlt_unknown && !p->raw) {
 		put_mac(l, p->src_mac);
 		put_str(l, " > ");
 		put_mac(l, p->dst_mac);
+	} else {
+		put_ch(l, '-'); /* no addresses were decoded: none are made up */
 	}
 	put_str(l, ": ");
 }
@@ -490,6 +492,8 @@ static void generic_summary(struct line *l, const struct pnb_packet *p)
 	} else if (p->ip) {
 		put_str(l, "IPv4 protocol ");
 		put_u64(l, p->ipproto);
+	} else if (p->ethertype == 0x86dd && p->raw) {
+		put_str(l, "IPv6 (not decoded)");
 	} else if (p->ethertype) {
 		put_str(l, "ethertype 0x");
 		put_hex(l, p->ethertype, 4);

@@ -80,8 +80,12 @@ int cmd_provision(int argc, char **argv)
 	} else {
 		char w[16];
 		cli_human_bytes(pr.flash.written, w);
-		printf("%s: backing file %s (%s written, verified), %s; root UUID %s\n", p->name,
-		       pr.backing, w, pr.note, pr.root_uuid[0] ? pr.root_uuid : "unknown");
+		if (s.root == ROOT_NFS)
+			printf("%s: image unpacked (%s written, verified); %s\n", p->name, w, pr.note);
+		else
+			printf("%s: backing file %s (%s written, verified), %s; root UUID %s\n",
+			       p->name, pr.backing, w, pr.note,
+			       pr.root_uuid[0] ? pr.root_uuid : "unknown");
 		printf("%s: TFTP directory %s (%zu files; cmdline.txt set for the %s root)\n", p->name,
 		       pr.tftp_dir, pr.tftp_files, root_kind_names[s.root]);
 		if (pr.boot_note[0])

@@ -36,7 +36,8 @@
 	X(ACT_PAUSE, "pause", 'p', 0, "p", "pause", "monitor: pause or resume the capture")        \
 	X(ACT_WRITE, "write-capture", 'w', 0, "w", "write",                                        \
 	  "monitor: save the capture so far as a pcap file")                                       \
-	X(ACT_WRAP, "wrap", 'W', 0, "W", "wrap", "review: wrap long lines or cut them")           \
+	X(ACT_WRAP, "wrap", 'W', 0, "W", "wrap",                                                   \
+	  "review and monitor: wrap long lines or cut them")                                       \
 	X(ACT_TEST_BOOT, "test-boot", 't', 0, "t", "test boot",                                    \
 	  "review: boot a virtual Pi against this server")                                         \
 	X(ACT_MESSAGES, "messages", 'm', 0, "m", NULL,                                             \

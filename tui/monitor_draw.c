@@ -289,10 +289,23 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 		n = visible_lines(
 		    st, p, st->scroll > (size_t)(rows - n) ? st->scroll - (size_t)(rows - n) : 0,
 		    shown, rows);
-	for (int i = 0; i < n; i++) /* the evidence packets stand out */
-		draw_text(r.y + n - i, r.x, r.w,
-			  p && fleet_is_evidence(p, shown[i]->text) ? CP_HUNK : CP_NORMAL,
-			  shown[i]->text);
+	if (!st->wrap) {
+		for (int i = 0; i < n; i++) /* the evidence packets stand out */
+			draw_text(r.y + n - i, r.x, r.w,
+				  p && fleet_is_evidence(p, shown[i]->text) ? CP_HUNK : CP_NORMAL,
+				  shown[i]->text);
+		return;
+	}
+	/* W: whole lines, wrapped; the newest at the bottom, as many as fit */
+	int need = 0, k = 0;
+	while (k < n && need + draw_wrapped_count(r.w, shown[k]->text) <= rows)
+		need += draw_wrapped_count(r.w, shown[k++]->text);
+	int y = r.y + 1 + (need < rows && k == n ? 0 : rows - need);
+	for (int i = k; i-- > 0;)
+		y += draw_wrapped(y, r.x, r.w, rows, p && fleet_is_evidence(p, shown[i]->text)
+							  ? CP_HUNK
+							  : CP_NORMAL,
+				  shown[i]->text);
 }
 
 static void draw_no_feed(const struct wiz *w, const struct mon_step *st, struct rect a)

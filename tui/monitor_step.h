@@ -19,6 +19,7 @@ struct mon_step {
 	char sel_key[64]; /* the selected Pi's fleet_key; "" = the first row */
 	char *find;	  /* the search (/): rows and packet lines that hold it, or NULL */
 	bool all;	  /* timeline of every packet, not only the selected Pi's */
+	bool wrap;	  /* W: timeline lines wrapped, not cut at the edge */
 	size_t scroll; /* timeline lines hidden below the view; 0 = follow the newest */
 	int fd;	       /* registered in the loop, or -1 */
 	int64_t last_stats;

@@ -330,6 +330,10 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 			   st->all ? (st->find ? "every packet that holds the search" : "every packet")
 				   : "the selected Pi");
 		return WIZ_REDRAW;
+	case ACT_WRAP:
+		st->wrap = !st->wrap;
+		wiz_status(w, MSG_INFO, "packet lines %s", st->wrap ? "wrapped" : "cut at the edge");
+		return WIZ_REDRAW;
 	case ACT_PAUSE:
 		return toggle_pause(w, st);
 	case ACT_WRITE:
@@ -415,7 +419,7 @@ const struct wiz_step_ops step_monitor = {
     .name = "Monitor",
     .title = "Monitor: watch the Pis boot, stage by stage",
     .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) |
-	       WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE),
+	       WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE) | WIZ_ACT_BIT(ACT_WRAP),
     .init = monitor_init,
     .done = monitor_done,
     .enter = monitor_enter,
@@ -429,7 +433,8 @@ const struct wiz_step_ops step_monitor = {
 	    "(+ done, ~ running, X failed, . not seen). Enter shows the selected Pi's whole "
 	    "diagnosis: the verdict, every finding with its evidence and fix, and its packets. / "
 	    "finds Pis by name, MAC, serial or IP (Esc shows all), v switches the timeline "
-	    "between this Pi and every packet, p pauses, w saves the capture as a pcap file.",
+	    "between this Pi and every packet, W wraps the packet lines, p pauses, w saves the "
+	    "capture as a pcap file.",
     .next = monitor_next,
     .bar_word = monitor_bar_word,
     .click = monitor_click,

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/disk/customize.h"
+#include "core/disk/ext2tree.h"
 #include "core/disk/parttable.h"
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
@@ -273,6 +274,52 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	return rc;
 }
 
+/* root = nfs: the image is written to a sparse scratch file beside the Pi's NFS root, its ext
+ * root filesystem copied into nfs_path with libext2fs (owners, modes, links, devices and
+ * xattrs kept; nothing mounted), its boot partition into the TFTP directory; then the scratch
+ * file goes. */
+static int provision_nfs(const struct site *s, const struct pi *p, flash_progress_fn progress,
+			 void *ud, struct provision_result *r, char *err, size_t errlen)
+{
+	if (!p->nfs_path) {
+		snprintf(err, errlen, "[pi \"%s\"] has no nfs_path", p->name);
+		return -1;
+	}
+	char *scratch = xasprintf("%s.pinetboot-image", p->nfs_path);
+	r->backing = xstrdup(p->nfs_path);
+	struct flash_opts fo = {p->image, scratch, true, NULL, progress, ud, NULL};
+	int rc = -1;
+	struct part_table pt;
+	if (flash_run(&fo, &r->flash) < 0) {
+		snprintf(err, errlen, "%s", r->flash.message);
+	} else if (part_table_read_path(scratch, &pt) < 0) {
+		snprintf(err, errlen, "%s has no partition table", p->image);
+	} else {
+		r->size = r->flash.image_size;
+		const struct disk_part *root = NULL;
+		for (int i = 0; i < pt.n; i++)
+			if (pt.parts[i].fs.kind == FS_EXT)
+				root = &pt.parts[i];
+		struct ext2tree_stats st;
+		if (!root) {
+			snprintf(err, errlen, "%s has no ext2/3/4 root partition", p->image);
+		} else if (ext2tree_copy(scratch, root->start, p->nfs_path, &st, err, errlen) == 0) {
+			r->root_part = root->number;
+			provision_ext_uuid(scratch, root->start, r->root_uuid);
+			snprintf(r->note, sizeof(r->note),
+				 "root tree copied into %s: %llu files, %llu directories, %llu hard "
+				 "links, %llu special files, %llu MiB",
+				 p->nfs_path, (unsigned long long)st.files, (unsigned long long)st.dirs,
+				 (unsigned long long)st.links, (unsigned long long)st.specials,
+				 (unsigned long long)(st.bytes >> 20));
+			rc = fill_tftp(s, p, scratch, r->tftp_dir, r, err, errlen);
+		}
+	}
+	unlink(scratch);
+	free(scratch);
+	return rc;
+}
+
 int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root,
 		 flash_progress_fn progress, void *ud, struct provision_result *r, char *err,
 		 size_t errlen)
@@ -288,6 +335,8 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 	r->tftp_dir = provision_tftp_dir(&tmp, p, err, errlen);
 	if (!r->tftp_dir)
 		return -1;
+	if (s->root == ROOT_NFS)
+		return provision_nfs(s, p, progress, ud, r, err, errlen);
 	r->backing = xstrdup(p->backing);
 	struct flash_opts fo = {p->image, p->backing, true, NULL, progress, ud, NULL};
 	if (flash_run(&fo, &r->flash) < 0) {

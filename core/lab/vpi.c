@@ -41,6 +41,7 @@ static int fetch(struct vpi *v, enum boot_stage st, const char *file, bool keep,
 	else
 		free(r.data);
 	v->fetched_bytes = r.bytes;
+	v->fetched_kept = r.kept;
 	if (rc < 0) {
 		char srv[16];
 		ipv4_format(v->tftp_server, srv);
@@ -314,7 +315,7 @@ static int kernel_files(struct vpi *v)
 		/* what the kernel will unpack: later, the root stage asks it for iSCSI or NFS */
 		char err[256];
 		v->initramfs_name = xstrdup(initramfs);
-		v->initramfs_ok = initramfs_inspect(ird, v->fetched_bytes, &v->initramfs, err,
+		v->initramfs_ok = initramfs_inspect(ird, v->fetched_kept, &v->initramfs, err,
 						    sizeof(err)) == 0;
 		vpi_log(v, "initramfs %s: %s", initramfs,
 			v->initramfs_ok ? (v->initramfs.iscsi ? "can log in to iSCSI"

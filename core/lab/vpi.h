@@ -101,6 +101,7 @@ struct vpi {
 	char *prefix_used;       /* the prefix the firmware ended up with */
 	char *config_txt, *cmdline_txt;
 	uint64_t fetched_bytes;  /* size of the last file fetched */
+	uint64_t fetched_kept;   /* of it, the bytes kept in memory (a keep is capped) */
 	char *initramfs_name;    /* the initramfs the firmware loaded (NULL: none) */
 	bool initramfs_ok;       /* it is one (initramfs holds what it can do) */
 	struct initramfs_info initramfs;
@@ -182,7 +183,9 @@ struct vpi_tftp_result {
 	uint16_t error_code;  /* ERROR from the server, 0 none */
 	char error_msg[128];
 	uint64_t bytes;
-	char *data;           /* TFTP_FETCH with keep: the whole file, NUL-terminated (caller frees) */
+	char *data;           /* TFTP_FETCH with keep: the file (its first KEEP_MAX bytes),
+			       * NUL-terminated (caller frees) */
+	uint64_t kept;        /* bytes in data */
 };
 int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool keep,
 		 struct vpi_tftp_result *r);

@@ -17,7 +17,8 @@
 
 #define TFTP_TRIES 5
 #define TFTP_WAIT_MS 1000
-#define KEEP_MAX (256 * 1024)
+/* an initramfs is kept whole to be looked into: Raspberry Pi OS's are 10 to 30 MiB */
+#define KEEP_MAX (128 * 1024 * 1024)
 
 static size_t put_str(uint8_t *p, size_t at, size_t cap, const char *s)
 {
@@ -219,8 +220,10 @@ int vpi_tftp_get(struct vpi *v, const char *file, enum vpi_tftp_how how, bool ke
 	if (rc == 0) {
 		vpi_log(v, "TFTP %s %s: %s, %llu bytes", how_s, file,
 			how == TFTP_PROBE ? "exists" : "complete", (unsigned long long)r->bytes);
-		if (keep)
+		if (keep) {
+			r->kept = x.keep.len;
 			r->data = x.keep.buf ? sbuf_take(&x.keep) : xstrdup("");
+		}
 	} else if (r->timeout) {
 		vpi_log(v, "TFTP %s %s: no answer", how_s, file);
 	} else {

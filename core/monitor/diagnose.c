@@ -583,10 +583,45 @@ static void netconsole(struct diag *d, const struct pnb_event *ev)
 	ps->netcon_frame = ev->frame;
 }
 
+/* The Pi that holds ip (offered/bound), or NULL. */
+static const struct pistate *pi_by_ip(const struct diag *d, uint32_t ip)
+{
+	for (size_t i = 0; ip && i < d->n_pis; i++)
+		if (d->pis[i]->pub.ip == ip)
+			return d->pis[i];
+	return NULL;
+}
+
+/* A raw IP capture has no MAC addresses: the Pis are keyed by MAC, so an event between known
+ * addresses gets the MACs their DHCP showed (into copy). Returns the event to use. */
+static const struct pnb_event *macs_from_ips(const struct diag *d, const struct pnb_event *ev,
+					     struct pnb_event *copy)
+{
+	static const uint8_t none[6];
+	bool xfer = ev->kind == EV_TFTP_XFER && !memcmp(ev->u.xfer.client_mac, none, 6);
+	if (!xfer && (memcmp(ev->src_mac, none, 6) || memcmp(ev->dst_mac, none, 6)))
+		return ev;
+	const struct pistate *src = pi_by_ip(d, ev->src_ip), *dst = pi_by_ip(d, ev->dst_ip);
+	const struct pistate *cl = xfer ? pi_by_ip(d, ev->u.xfer.client_ip) : NULL;
+	if (!src && !dst && !cl)
+		return ev;
+	*copy = *ev;
+	if (src)
+		memcpy(copy->src_mac, src->pub.mac, 6);
+	if (dst)
+		memcpy(copy->dst_mac, dst->pub.mac, 6);
+	if (cl)
+		memcpy(copy->u.xfer.client_mac, cl->pub.mac, 6);
+	return copy;
+}
+
 void diag_event(struct diag *d, const struct pnb_event *ev)
 {
 	if (!d || !ev)
 		return;
+	struct pnb_event copy;
+	if (ev->kind != EV_DHCP && ev->kind != EV_ARP && ev->kind != EV_STP)
+		ev = macs_from_ips(d, ev, &copy);
 	if (!d->have_t0) {
 		d->t0 = ev->ts;
 		d->last_sweep = ev->ts;

@@ -159,8 +159,10 @@ static int opened(struct session *s, struct source *src, const char *name, bool 
 	s->cap_done = false;
 	if (decoder_dlt_supported(source_datalink(src)))
 		return 0;
-	snprintf(err, errlen, "%s: link type %d is not decoded (Ethernet, Linux cooked SLL/SLL2 are)",
-		 name, source_datalink(src));
+	snprintf(err, errlen,
+		 "%s: link type %d (%s) is not decoded (Ethernet, Linux cooked SLL/SLL2 and raw IP "
+		 "are)",
+		 name, source_datalink(src), source_datalink_name(src));
 	return 1;
 }
 
@@ -457,8 +459,22 @@ void session_tick(struct session *s, struct timeval now)
 		text_printer_flush(s->tp);
 }
 
+/* A capture file whose link type is not decoded held nothing the diagnosis could read: said
+ * as an input error (the summary carries it, the command exits 2), not as "no Pi seen". */
+static void nothing_decodable(struct session *s)
+{
+	if (!s->cap || s->live || s->input_error[0] || decoder_dlt_supported(source_datalink(s->cap)))
+		return;
+	snprintf(s->input_error, sizeof(s->input_error),
+		 "link type %d (%s) is not decoded: none of the %llu packets could be read "
+		 "(Ethernet, Linux cooked SLL/SLL2 and raw IP are)",
+		 source_datalink(s->cap), source_datalink_name(s->cap),
+		 (unsigned long long)decoder_stats(s->dec)->packets);
+}
+
 void session_finish(struct session *s)
 {
+	nothing_decodable(s);
 	/* What the logs hold after the last packet (or all of it, when there are only logs);
 	 * a live run the user stopped does not wait for a followed log to end. */
 	if (s->ls && !(s->live && s->stopped)) {

@@ -1,8 +1,6 @@
 /* adopt — the steps, their state, the remote side; root and boot files are in adopt_copy.c. */
 #include "core/pi/adopt.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +21,7 @@
 #include "core/lab/vpi.h"
 #include "core/pi/adopt_int.h"
 #include "core/pi/bootconf.h"
+#include "core/server/initramfs.h"
 #include "core/site/secrets.h"
 #include "core/site/site_draft.h"
 
@@ -565,32 +564,6 @@ static int step_readiness(struct adopt *a)
 
 /* ---- step 2: the initramfs's iSCSI client ---- */
 
-/* Does the initramfs at path carry an iSCSI initiator and the script that logs in at boot? */
-static bool initramfs_has_iscsi(const char *path, bool dracut, char *why, size_t cap)
-{
-	struct archive *ar = archive_read_new();
-	archive_read_support_format_cpio(ar);
-	archive_read_support_filter_all(ar);
-	bool tool = false, script = false;
-	if (archive_read_open_filename(ar, path, 1 << 16) != ARCHIVE_OK) {
-		snprintf(why, cap, "%s is not an initramfs: %s", path, archive_error_string(ar));
-		archive_read_free(ar);
-		return false;
-	}
-	struct archive_entry *e;
-	while (archive_read_next_header(ar, &e) == ARCHIVE_OK) {
-		const char *n = archive_entry_pathname(e);
-		size_t l = strlen(n);
-		if (l >= 10 && !strcmp(n + l - 10, "iscsistart"))
-			tool = true;
-		if (strstr(n, dracut ? "iscsiroot" : "scripts/local-top/iscsi"))
-			script = true;
-	}
-	archive_read_free(ar);
-	snprintf(why, cap, "%s", !tool ? "it has no iscsistart" : !script ? "it has no iSCSI boot script" : "");
-	return tool && script;
-}
-
 static int step_client(struct adopt *a)
 {
 	if (a->s.root != ROOT_ISCSI) {
@@ -617,17 +590,29 @@ static int step_client(struct adopt *a)
 	adopt_test_kill("client");
 	char *local = xasprintf("%s/initrd.img", a->dir);
 	rc = adopt_remote(a, "cat /var/tmp/pinetboot-initrd.img", local, NULL);
-	char why[256] = "";
-	if (rc == 0 && !a->o->dry_run && !initramfs_has_iscsi(local, a->dracut, why, sizeof(why))) {
-		adopt_emit(a, ADOPT_EV_FAIL, "the initramfs the Pi built cannot log in to iSCSI: %s", why);
-		rc = 2;
-	} else if (rc != 0) {
+	if (rc != 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "cannot fetch the initramfs from the Pi");
 		rc = 2;
-	} else if (!a->o->dry_run)
-		adopt_emit(a, ADOPT_EV_INFO, "the initramfs carries iscsistart and the %s iSCSI login "
-					     "(checked in its cpio listing)",
-			   a->dracut ? "dracut" : "initramfs-tools");
+	} else if (!a->o->dry_run) {
+		/* what the kernel will unpack, every cpio segment of it (core/server/initramfs) */
+		struct initramfs_info ii = {0};
+		char err[256];
+		char *gap = NULL;
+		if (initramfs_inspect_file(local, &ii, err, sizeof(err)) < 0)
+			gap = xasprintf("%s", err);
+		else
+			gap = initramfs_iscsi_gap(&ii);
+		if (gap) {
+			adopt_emit(a, ADOPT_EV_FAIL, "the initramfs the Pi built cannot log in to iSCSI: %s%s%s",
+				   gap, ii.generator ? "; " : "", ii.generator ? initramfs_iscsi_fix(&ii) : "");
+			rc = 2;
+		} else
+			adopt_emit(a, ADOPT_EV_INFO, "the initramfs carries iscsistart and the %s iSCSI login "
+						     "(%d cpio segment%s, %s; %zu files)",
+				   ii.generator, ii.segments, ii.segments == 1 ? "" : "s", ii.compression,
+				   ii.files);
+		free(gap);
+	}
 	free(local);
 	return rc;
 }

@@ -67,22 +67,38 @@ static void derive_pi3_mac(struct readiness *r)
 	r->has_mac = true;
 }
 
+/* True (with a note) when the Pi is a 5: its OTP layout is not the one read here. */
+static bool pi5_otp(struct readiness *r, const struct pi_text *t)
+{
+	if (!model_info(r->model)->eeprom_family ||
+	    strcmp(model_info(r->model)->eeprom_family, "2712") != 0)
+		return false;
+	problems_add(&r->ps, PROBLEM_NOTE, t->name, 0, NULL, NULL,
+		     "the Pi 5 OTP layout differs and is not interpreted; the EEPROM config "
+		     "decides network boot");
+	return true;
+}
+
 static void read_otp(const struct pi_facts *f, struct readiness *r)
 {
 	const struct pi_text *t = &f->t[FACT_OTP];
-	if (!t->text)
+	if (!t->text || pi5_otp(r, t))
 		return;
-	if (model_info(r->model)->eeprom_family &&
-	    strcmp(model_info(r->model)->eeprom_family, "2712") == 0) {
-		problems_add(&r->ps, PROBLEM_NOTE, t->name, 0, NULL, NULL,
-			     "the Pi 5 OTP layout differs and is not interpreted; the EEPROM "
-			     "config decides network boot");
-		return;
-	}
 	struct otp_dump d;
 	if (otp_parse(t->text, t->len, t->name, &d, &r->ps) < 0) {
 		r->bad_input = true;
 		return;
+	}
+	/* Row 30 is the board revision code (as in /proc/cpuinfo): without cpuinfo it tells the
+	 * model, so a dump alone says whether row 17 matters (spec eeprom-otp.md §3). */
+	struct pi_revision rev;
+	if (!r->has_revision && d.line[30] && revision_decode(d.row[30], &rev) &&
+	    rev.model != PI_MODEL_UNKNOWN) {
+		r->has_revision = true;
+		r->rev = rev;
+		r->model = rev.model;
+		if (pi5_otp(r, t))
+			return;
 	}
 	r->has_otp = true;
 	/* Row 17 matters on the Pi 3 family only; the 2711 boots by its EEPROM config. */

@@ -381,6 +381,14 @@ static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 			*gt = '\0';
 		c->tgt_seen = true;
 		c->tgt_pi = pi_by_target(c->s, str_trim(iqn));
+		if (c->tgt_pi && strcmp(c->tgt_pi->target, str_trim(iqn)) != 0)
+			/* one name under RFC 3722, but tgt looks the Pi's spelling up byte for byte */
+			problems_add(c->ps, PROBLEM_ERROR, file, line, NULL, "target",
+				     "names %s, and [pi \"%s\"] logs in as %s: the same iSCSI name "
+				     "once case is folded (RFC 3722), but tgt compares them as written "
+				     "and answers 0x0203 (fix: one spelling in both; pinetboot apply "
+				     "writes the profile's)",
+				     str_trim(iqn), c->tgt_pi->name, c->tgt_pi->target);
 		free(c->tgt_file);
 		c->tgt_file = xstrdup(file);
 		c->tgt_line = line;

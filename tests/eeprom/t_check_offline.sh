@@ -12,6 +12,11 @@ expect_grep "action:      pinetboot eeprom bootstrap --model 3B -o card/" "$T/ou
 c 0 --otp "$P/otp-3b-enabled.txt" --cpuinfo "$P/cpuinfo-3b.txt"
 expect_grep "READY: ready to network boot" "$T/out"
 expect_grep "Raspberry Pi 3 Model B rev 1.2, 1024 MB, BCM2837, Sony UK" "$T/out"
+# the OTP dump alone: row 30 is the revision code, so it names the model
+c 0 --otp "$P/otp-3b-enabled.txt"
+expect_grep "Raspberry Pi 3 Model B rev 1.2, 1024 MB, BCM2837, Sony UK (revision a02082)" "$T/out"
+c 1 --otp "$P/otp-3b-factory.txt"
+expect_grep "NOT READY: OTP row 17 is 1020000a" "$T/out"
 c 2 --otp "$P/otp-garbage.txt" --cpuinfo "$P/cpuinfo-3b.txt"
 expect_grep "no OTP rows found" "$T/out"
 c 2 --otp "$P/otp-3b-truncated.txt" --cpuinfo "$P/cpuinfo-3b.txt"

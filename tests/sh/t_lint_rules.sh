@@ -104,6 +104,12 @@ expect_exit 1 "$PINETBOOT" lint "$T/nochap.conf" --root "$R"
 expect_grep 'acl.conf:1: initiator-name: the target of \[pi "garage"\] does not let in its initiator iqn.2026-11.lan.example:garage.*0x0203.*fix: initiator-name iqn.2026-11.lan.example:garage' "$T/out"
 expect_grep 'acl.conf:1: incominguser: the target of \[pi "garage"\] requires CHAP but the profile says chap = no' "$T/out"
 rm "$R/etc/tgt/conf.d/acl.conf"
+# a target written in another case than the profile's: one name under RFC 3722, but tgt
+# looks it up as written
+printf '<target iqn.2026-11.lan.example:Root-Garage>\n    backing-store /srv/iscsi/garage.img\n    initiator-address 0.0.0.0/32\n    initiator-name iqn.2026-11.lan.example:garage\n</target>\n' >"$R/etc/tgt/conf.d/case.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/nochap.conf" --root "$R"
+expect_grep 'case.conf:1: target: names iqn.2026-11.lan.example:Root-Garage, and \[pi "garage"\] logs in as iqn.2026-11.lan.example:root-garage: the same iSCSI name once case is folded' "$T/out"
+rm "$R/etc/tgt/conf.d/case.conf"
 # LIO numbers from 0: the same cmdline is right there
 rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61/cmdline.txt"
 site "$T/lio.conf" "iscsi_target = lio"

@@ -54,6 +54,13 @@ for size in 80x24 120x40; do
   tmux_keys v                   # every packet that holds the address
   tmux_wait "Packets: all"
   tmux_keys v Escape
+  # W wraps the packet lines instead of cutting them at the edge
+  if [[ $size == 80x24 ]]; then
+    tmux_expect_no "status 0x0201 Authentication failure"
+    tmux_keys W
+    tmux_wait "status 0x0201 Authentication failure"
+    tmux_keys W
+  fi
   # Enter: the whole diagnosis, the evidence packet marked
   tmux_keys Enter
   tmux_wait "Diagnosis of kitchen"

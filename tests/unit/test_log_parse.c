@@ -314,10 +314,35 @@ static void test_merge(void **state)
 	log_set_free(s);
 }
 
+/* A TFTP log given before the DHCP log of the same second: the file request still finds its
+ * Pi, whose MAC only the other log names (looked up when delivered, not when read). */
+static void test_mac_from_another_log(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	n_recs = 0;
+	struct log_set *s = log_set_new(on_ev, NULL, "/srv/tftp");
+	const char *tftp = "2026-12-07T12:00:01+0000 h dnsmasq-tftp[1]: sent /srv/tftp/start4.elf to "
+			   "10.0.0.5\n";
+	const char *dhcp = "2026-12-07T12:00:01+0000 h dhcpd[2]: DHCPACK on 10.0.0.5 to "
+			   "dc:a6:32:1c:6a:2a via eth0\n";
+	log_set_add_stream(s, fmemopen((void *)tftp, strlen(tftp), "r"), "tftp", true);
+	log_set_add_stream(s, fmemopen((void *)dhcp, strlen(dhcp), "r"), "dhcp", true);
+	log_set_pump(s, NULL);
+	const struct rec *r = find(EV_TFTP, 0);
+	assert_non_null(r);
+	assert_memory_equal(r->mac, pi4, 6);
+	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_COMPLETE);
+	for (size_t i = 0; i < log_set_note_count(s); i++) /* no guess was needed */
+		assert_null(strstr(log_set_note(s, i), "taken as"));
+	log_set_free(s);
+}
+
 UNIT_MAIN(
 	cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
 	cmocka_unit_test(test_prefix_variants),
 	cmocka_unit_test(test_pi4_uart),
 	cmocka_unit_test(test_pi3_uart_and_kernel),
 	cmocka_unit_test(test_other_daemons_and_tcpdump),
-	cmocka_unit_test(test_merge))
+	cmocka_unit_test(test_merge),
+	cmocka_unit_test(test_mac_from_another_log))
