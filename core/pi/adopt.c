@@ -636,13 +636,7 @@ static void sim_run(void *arg)
 		return;
 	if (vpi_net_up(x->v, &x->err) == 0)
 		vpi_run(x->v);
-	if (x->v->raw >= 0) {
-		close(x->v->raw);
-		x->v->raw = -1;
-	}
-	iscsi_check_free(x->v->ic); /* the iSCSI logout needs the Pi's link */
-	x->v->ic = NULL;
-	vpi_local_down(x->v);
+	vpi_net_down(x->v);
 }
 
 /* Where the server is this host (its interface holds an address here): a virtual Pi of this
