@@ -134,22 +134,14 @@ bool log_parse_dhcpdump(struct log_src *s, struct log_line *l)
 			if (log_ip(&q, &ip))
 				a->h.subnet_mask = ip;
 			break;
-		case 60: {
-			size_t n = strcspn(val, " ");
-			if (n > sizeof(a->vclass))
-				n = sizeof(a->vclass);
-			memcpy(a->vclass, val, n);
-			a->vclass_len = (uint8_t)n;
+		case 60:
+			a->vclass_len =
+			    log_field_set(a->vclass, sizeof(a->vclass), val, strcspn(val, " "));
 			break;
-		}
-		case 66: {
-			size_t n = strcspn(val, " ");
-			if (n > sizeof(a->opt66))
-				n = sizeof(a->opt66);
-			memcpy(a->opt66, val, n);
-			a->opt66_len = (uint8_t)n;
+		case 66:
+			a->opt66_len =
+			    log_field_set(a->opt66, sizeof(a->opt66), val, strcspn(val, " "));
 			break;
-		}
 		case 43:
 			a->in43 = true;
 			a->opt43_len = 0;

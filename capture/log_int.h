@@ -184,6 +184,9 @@ bool log_uint(const char **p, uint64_t *v);
 const char *log_find(const char *hay, const char *needle);
 /* Copies the next token (up to space or one of stop) into out. */
 size_t log_token(const char **p, char *out, size_t n, const char *stop);
+/* Keeps n bytes of text (at most cap: the rest is cut) in a byte field of a packet being read
+ * (the vendor class, the TFTP server name); returns the length kept. cap is at most 255. */
+uint8_t log_field_set(uint8_t *field, size_t cap, const char *text, size_t n);
 
 /* log_remote.c: ssh://USER@HOST[:PORT]/journal/UNIT sources. */
 bool log_remote_is(const char *spec);
