@@ -174,6 +174,9 @@ struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac
 void log_split(struct log_src *s, char *line, struct log_line *l, char *msgbuf, size_t mlen);
 bool log_rel_time(char **pp, struct timeval *tv);
 bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv);
+/* A date and time of day read from a log without a zone, as this host's local time (its
+ * daylight saving time as mktime finds it). */
+time_t log_local_time(int year, int mon, int day, int hour, int min, int sec);
 
 /* Small scanners over NUL-terminated text. */
 const char *log_skip_ws(const char *p);
