@@ -150,21 +150,29 @@ static inline void expect(const struct diag_pi *p, const char *rule, int fail_st
 
 /* ---- DHCP ---- */
 
+/* A DHCP message from the Pi (op 1, its MAC as chaddr); the caller adds the rest. */
+static inline struct pnb_event fx_client_dhcp(struct fx *f, const uint8_t mac[6],
+					      uint8_t msg_type, double dt)
+{
+	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	memcpy(ev.src_mac, mac, 6);
+	ev.u.dhcp.op = 1;
+	ev.u.dhcp.msg_type = msg_type;
+	memcpy(ev.u.dhcp.chaddr, mac, 6);
+	return ev;
+}
+
 static inline void fx_discover(struct fx *f, const uint8_t mac[6], const char *fourcc, uint32_t rev,
 			       uint32_t serial, double dt)
 {
 	static uint8_t guid[17];
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 1, dt);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
 	memset(ev.dst_mac, 0xff, 6);
 	ev.dst_ip = 0xffffffff;
 	ev.sport = 68;
 	ev.dport = 67;
-	h->op = 1;
-	h->msg_type = 1;
 	h->xid = 0x26f30339;
-	memcpy(h->chaddr, mac, 6);
 	h->vendor_class.p = (const uint8_t *)"PXEClient:Arch:00000:UNDI:002001";
 	h->vendor_class.len = 32;
 	h->has_arch = true;
@@ -232,12 +240,8 @@ static inline void fx_reply(struct fx *f, const uint8_t mac[6], const struct fx_
 
 static inline void fx_request(struct fx *f, const uint8_t mac[6], bool pxe, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 3, dt);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
-	h->op = 1;
-	h->msg_type = 3;
-	memcpy(h->chaddr, mac, 6);
 	h->requested_ip = PI_IP;
 	h->server_id = SRV;
 	if (pxe) {
@@ -250,12 +254,7 @@ static inline void fx_request(struct fx *f, const uint8_t mac[6], bool pxe, doub
 /* The kernel's own DISCOVER (no PXEClient class). */
 static inline void fx_kernel_dhcp(struct fx *f, const uint8_t mac[6], double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
-	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
-	h->op = 1;
-	h->msg_type = 1;
-	memcpy(h->chaddr, mac, 6);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 1, dt);
 	diag_event(f->d, &ev);
 }
 
