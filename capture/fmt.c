@@ -106,6 +106,18 @@ static void put_escaped(struct line *l, const uint8_t *p, size_t n, bool json)
 	put_ch(l, '"');
 }
 
+void put_safe(struct line *l, const char *s)
+{
+	struct line *t = l;
+	size_t start = t->n;
+	put_escaped(t, (const uint8_t *)s, strlen(s), false);
+	/* drop the quotes put_escaped adds: the caller frames the text itself */
+	if (t->n >= start + 2 && !t->cut) {
+		memmove(t->b + start, t->b + start + 1, t->n - start - 2);
+		t->n -= 2;
+	}
+}
+
 void put_quoted(struct line *l, const uint8_t *p, size_t n)
 {
 	put_escaped(l, p, n, false);

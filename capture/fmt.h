@@ -63,6 +63,9 @@ void put_ip(struct line *l, uint32_t ip);
 void put_mac(struct line *l, const uint8_t mac[6]);
 /* Bytes as a quoted C-like string: printable ASCII kept, \" \\ and \xNN escapes. */
 void put_quoted(struct line *l, const uint8_t *p, size_t n);
+/* A peer-supplied C string without quotes: printable ASCII kept, \\ and \" escaped, other
+ * bytes as \xNN (control characters never reach the terminal). */
+void put_safe(struct line *l, const char *s);
 /* Bytes as a JSON string (with quotes): control and non-ASCII bytes as \u00NN. */
 void put_json_str(struct line *l, const uint8_t *p, size_t n);
 void put_json_cstr(struct line *l, const char *s);

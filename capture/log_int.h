@@ -61,6 +61,9 @@ struct log_src {
 	bool close_it, eof;
 	char *buf;
 	size_t cap;
+	const char *map;          /* a regular file, mapped: lines are copied out of it (no read
+				     syscalls or stdio buffer copies on a journal of millions) */
+	size_t map_len, map_pos;
 	uint64_t lineno;
 	struct log_stats st;
 	/* time */

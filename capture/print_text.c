@@ -114,7 +114,7 @@ static void dhcp_summary(struct line *l, const struct ev_dhcp *d)
 		put_str(l, " pi-guid");
 		if (d->pi_fourcc[0]) {
 			put_ch(l, ' ');
-			put_str(l, d->pi_fourcc);
+			put_safe(l, d->pi_fourcc);
 			put_str(l, " rev ");
 			put_hex(l, d->pi_revision, 6);
 		}
@@ -199,7 +199,7 @@ static void tftp_summary(struct line *l, const struct ev_tftp *t)
 	}
 	if (t->transfer_file) {
 		put_str(l, " [");
-		put_str(l, t->transfer_file);
+		put_safe(l, t->transfer_file);
 		put_ch(l, ']');
 	}
 }

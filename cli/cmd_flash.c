@@ -144,6 +144,29 @@ static int check_device(struct flash_cli *fc, uint64_t image_size)
 	return rc;
 }
 
+/* A file target follows the same verdict (core/disk/drives): a link or a hard-linked file
+ * only with --force (L5), a file holding data only after a confirmation or --yes. */
+static int check_file(struct flash_cli *fc, uint64_t image_size)
+{
+	if (fs_same_file(fc->image, fc->target))
+		return EXIT_OK; /* flash_run says "is the image itself" */
+	bool data;
+	char *why;
+	enum drive_verdict v = drive_verdict_target(fc->target, image_size, &data, &why);
+	int rc = EXIT_OK;
+	if (v == DRIVE_REFUSE || (v == DRIVE_OVERRIDE && !fc->force)) {
+		cli_error("flash", "refusing %s: %s%s; it was not changed", fc->target, why,
+			  v == DRIVE_OVERRIDE ? " (--force overrides)" : "");
+		rc = EXIT_PROBLEMS;
+	} else if (data && !fc->yes) {
+		cli_error("flash", "%s is %s; pass --yes to overwrite it (it was not changed)",
+			  fc->target, why);
+		rc = EXIT_PROBLEMS;
+	}
+	free(why);
+	return rc;
+}
+
 static char *read_first_line(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -244,6 +267,8 @@ static int run_flash(struct flash_cli *fc)
 	int rc = build_customize(fc, &site, &c, &any);
 	if (rc == EXIT_OK && device)
 		rc = check_device(fc, isize);
+	else if (rc == EXIT_OK)
+		rc = check_file(fc, isize);
 	if (rc != EXIT_OK)
 		goto out;
 	struct flash_opts o = {fc->image, fc->target, fc->verify, sha, cli_progress_cb, &fc->prog,

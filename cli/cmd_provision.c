@@ -1,4 +1,5 @@
 /* provision — one Pi's server side from its image: backing file and TFTP directory. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,17 +9,20 @@
 #include "core/site/profile.h"
 #include "core/disk/provision.h"
 
-enum { OPT_PI = CLIOPT_LONG, OPT_TFTP_ROOT };
+enum { OPT_PI = CLIOPT_LONG, OPT_TFTP_ROOT, OPT_FORCE };
 static const struct cli_opt cmd_provision_opts[] = {
     {"site", 's', "SITE", "the site profile (or give it as the operand)"},
     {"pi", OPT_PI, "NAME", "the Pi (required)"},
     {"tftp-root", OPT_TFTP_ROOT, "DIR",
      "write the TFTP directory under DIR instead of the profile's tftp_root"},
+    {"force", OPT_FORCE, NULL,
+     "overwrite a backing that holds data (an earlier root, a disk) or is unsafe (a system or "
+     "mounted disk, a link, a hard-linked file)"},
     {0}};
 
 const struct cli_cmd cmd_provision_spec = {
     "provision",
-    "Usage: pinetboot provision [--site] SITE --pi NAME [--tftp-root DIR]\n"
+    "Usage: pinetboot provision [--site] SITE --pi NAME [--tftp-root DIR] [--force]\n"
     "Makes the server side of one Pi from the image named in its [pi] section:\n"
     "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
     "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
@@ -35,6 +39,7 @@ const struct cli_cmd cmd_provision_spec = {
 int cmd_provision(int argc, char **argv)
 {
 	const char *name = NULL, *tftp_root = NULL, *site = NULL;
+	bool force = false;
 	struct cli_parse op;
 	cliopt_init(&op, &cmd_provision_spec, "provision", argc, argv);
 	int c;
@@ -48,6 +53,9 @@ int cmd_provision(int argc, char **argv)
 			break;
 		case OPT_TFTP_ROOT:
 			tftp_root = optarg;
+			break;
+		case OPT_FORCE:
+			force = true;
 			break;
 		}
 	}
@@ -72,7 +80,7 @@ int cmd_provision(int argc, char **argv)
 	struct provision_result pr;
 	char err[640];
 	int rc = EXIT_OK;
-	if (provision_pi(&s, p, tftp_root, cli_progress_cb, &cp, &pr, err, sizeof(err)) < 0) {
+	if (provision_pi(&s, p, tftp_root, force, cli_progress_cb, &cp, &pr, err, sizeof(err)) < 0) {
 		if (cp.tty)
 			fputc('\n', stderr);
 		cli_error("provision", "%s", err);

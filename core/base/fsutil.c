@@ -490,3 +490,76 @@ bool fs_same_file(const char *a, const char *b)
 	return same || (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
 			sa.st_ino == sb.st_ino);
 }
+
+/* Moves the entries of the directory fd from into the directory fd to (see fs_move_tree). */
+static int move_entries(int from, int to)
+{
+	DIR *d = fdopendir(dup(from));
+	if (!d)
+		return -1;
+	int rc = 0;
+	struct dirent *e;
+	while (rc == 0 && (e = readdir(d)) != NULL) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		struct stat st, dst;
+		if (fstatat(from, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+			rc = -1;
+		} else if (!S_ISDIR(st.st_mode)) {
+			if (fstatat(to, e->d_name, &dst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(dst.st_mode))
+				rc = (errno = EISDIR, -1);
+			else /* replaces a file or a planted link; never writes through it */
+				rc = renameat(from, e->d_name, to, e->d_name);
+		} else {
+			if (mkdirat(to, e->d_name, st.st_mode & 07777) != 0 && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			int sf = openat(from, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int st2 = openat(to, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sf < 0 || st2 < 0) {
+				int saved = errno;
+				if (st2 < 0 && fstatat(to, e->d_name, &dst, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISLNK(dst.st_mode))
+					saved = ELOOP;
+				rc = -1;
+				errno = saved;
+			} else {
+				rc = move_entries(sf, st2);
+			}
+			if (sf >= 0)
+				close(sf);
+			if (st2 >= 0)
+				close(st2);
+		}
+	}
+	int saved = errno;
+	closedir(d);
+	errno = saved;
+	return rc;
+}
+
+int fs_move_tree(const char *from, const char *to)
+{
+	int f = open(from, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (f < 0)
+		return -1;
+	int t = open(to, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t < 0) {
+		int saved = errno;
+		struct stat st;
+		if (lstat(to, &st) == 0 && S_ISLNK(st.st_mode))
+			saved = ELOOP;
+		close(f);
+		errno = saved;
+		return -1;
+	}
+	int rc = move_entries(f, t);
+	int saved = errno;
+	if (rc == 0)
+		fsync(t);
+	close(f);
+	close(t);
+	errno = saved;
+	return rc;
+}

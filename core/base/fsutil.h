@@ -74,6 +74,12 @@ int fs_rename_beneath(const char *root, const char *from, const char *to);
 int fs_link_beneath(const char *root, const char *from, const char *to);
 int fs_unlink_beneath(const char *root, const char *path);
 
+/* Moves every entry of the directory from into the directory to (same file system): a file
+ * replaces what is there by rename, so a symbolic link planted in to is replaced, never written
+ * through; directories are merged, and one that is a link in to is ELOOP. from is left with
+ * (empty) directories. Returns 0 or -1 with errno. */
+int fs_move_tree(const char *from, const char *to);
+
 /* a and b name one file: the same path in normal form, or (through links and hard links) the
  * same inode. For "do not write the output over the input" checks. */
 bool fs_same_file(const char *a, const char *b);

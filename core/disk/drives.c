@@ -434,6 +434,47 @@ enum drive_verdict drive_verdict_path(const char *path, uint64_t image_size, cha
 	return v;
 }
 
+enum drive_verdict drive_verdict_target(const char *path, uint64_t image_size, bool *holds_data,
+					char **why)
+{
+	struct stat st;
+	*holds_data = false;
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			*why = xasprintf("cannot be looked at: %s", strerror(errno));
+			return DRIVE_REFUSE;
+		}
+		*why = xstrdup("safe: a new file");
+		return DRIVE_CONFIRM;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		char to[4096];
+		ssize_t n = readlink(path, to, sizeof(to) - 1);
+		to[n > 0 ? n : 0] = '\0';
+		struct stat t;
+		*holds_data = stat(path, &t) == 0 && (S_ISBLK(t.st_mode) || t.st_size > 0);
+		*why = xasprintf("a symbolic link to %s: writing it writes that file", to);
+		return DRIVE_OVERRIDE;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		*holds_data = true;
+		return drive_verdict_path(path, image_size, why);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = xstrdup("not a file or a disk (a directory, FIFO, socket or character device)");
+		return DRIVE_REFUSE;
+	}
+	*holds_data = st.st_size > 0;
+	if (st.st_nlink > 1) {
+		*why = xasprintf("a file with %lu names (hard links): writing it changes the others too",
+				 (unsigned long)st.st_nlink);
+		return DRIVE_OVERRIDE;
+	}
+	*why = st.st_size > 0 ? xasprintf("a file holding %llu bytes", (unsigned long long)st.st_size)
+			      : xstrdup("safe: an empty file");
+	return DRIVE_CONFIRM;
+}
+
 struct drive_monitor {
 	struct udev *udev;
 	struct udev_monitor *mon;

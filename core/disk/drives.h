@@ -79,6 +79,14 @@ enum drive_verdict drive_verdict(const struct drive *d, uint64_t image_size, cha
 /* The same for the block device at path: scans the drives and finds it first. */
 enum drive_verdict drive_verdict_path(const char *path, uint64_t image_size, char **why);
 
+/* The same rule for any target path a writer (flash, provision) is given: a block device gets
+ * drive_verdict_path; a regular file is CONFIRM, but OVERRIDE when it is a symbolic link or has
+ * other names (hard links: writing it changes them too); a directory, FIFO, socket or
+ * character device is REFUSE. *holds_data says whether writing destroys something (a disk, a
+ * non-empty file), so the caller asks or wants --yes/--force. why as drive_verdict. */
+enum drive_verdict drive_verdict_target(const char *path, uint64_t image_size, bool *holds_data,
+					char **why);
+
 /* Hotplug monitor over udev block events. */
 struct drive_monitor;
 enum drive_event_kind { DRIVE_EVENT_ADD, DRIVE_EVENT_REMOVE, DRIVE_EVENT_CHANGE };

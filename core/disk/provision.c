@@ -20,6 +20,7 @@
 #include "core/base/util.h"
 #include "core/server/bootfiles.h"
 #include "core/server/initramfs.h"
+#include "core/disk/drives.h"
 #include "core/site/tftp_dir.h"
 
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen)
@@ -237,11 +238,26 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 		snprintf(err, errlen, "cannot make %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	/* mcopy writes through whatever it finds: it fills a fresh directory beside dir, whose
+	 * files are then renamed into dir, replacing (never following) a link planted there (H5) */
+	char *stage = xasprintf("%s.pinetboot-XXXXXX", dir);
+	if (!mkdtemp(stage)) {
+		snprintf(err, errlen, "cannot make a directory beside %s: %s", dir, strerror(errno));
+		free(stage);
+		return -1;
+	}
 	setenv("MTOOLS_SKIP_CHECK", "1", 1);
 	char *spec = xasprintf("%s@@%llu", backing, (unsigned long long)off);
-	char *cp[] = {"mcopy", "-s", "-n", "-m", "-i", spec, "::/*", (char *)dir, NULL};
+	char *cp[] = {"mcopy", "-s", "-n", "-m", "-i", spec, "::/*", stage, NULL};
 	int rc = runcmd_err(cp, NULL, err, errlen);
 	free(spec);
+	if (rc == 0 && (chmod(stage, 0755) != 0 || fs_move_tree(stage, dir) != 0)) {
+		snprintf(err, errlen, "cannot put the boot files into %s: %s", dir,
+			 fs_strerror(errno));
+		rc = -1;
+	}
+	fs_remove_tree(stage);
+	free(stage);
 	if (rc != 0)
 		return -1;
 	char *cmdpath = xasprintf("%s/cmdline.txt", dir), *cfgpath = xasprintf("%s/config.txt", dir);
@@ -320,7 +336,7 @@ static int provision_nfs(const struct site *s, const struct pi *p, flash_progres
 	return rc;
 }
 
-int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root,
+int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root, bool force,
 		 flash_progress_fn progress, void *ud, struct provision_result *r, char *err,
 		 size_t errlen)
 {
@@ -338,6 +354,22 @@ int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root
 	if (s->root == ROOT_NFS)
 		return provision_nfs(s, p, progress, ud, r, err, errlen);
 	r->backing = xstrdup(p->backing);
+	/* the drive-safety verdict flash follows: a system or mounted disk, a link or a hard-linked
+	 * file is written only with force, and so is a backing that already holds a root (H4) */
+	bool data;
+	char *why;
+	enum drive_verdict v = drive_verdict_target(p->backing, 0, &data, &why);
+	if (v == DRIVE_REFUSE || ((v == DRIVE_OVERRIDE || data) && !force)) {
+		/* a safe disk still holds whatever is on it */
+		const char *what = strncmp(why, "safe", 4) ? why : "a disk";
+		snprintf(err, errlen, "refusing %s: %s%s; nothing was written", p->backing, what,
+			 v == DRIVE_REFUSE ? ""
+			 : v == DRIVE_OVERRIDE ? " (--force overrides)"
+					       : ", which provision would replace (--force overwrites it)");
+		free(why);
+		return -1;
+	}
+	free(why);
 	struct flash_opts fo = {p->image, p->backing, true, NULL, progress, ud, NULL};
 	if (flash_run(&fo, &r->flash) < 0) {
 		snprintf(err, errlen, "%s", r->flash.message);

@@ -31,10 +31,12 @@ struct provision_result {
  * or MAC the prefix needs. */
 char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, size_t errlen);
 
-/* Does it all for p. tftp_root overrides s->tftp_root when not NULL (tests, staging).
+/* Does it all for p. tftp_root overrides s->tftp_root when not NULL (tests, staging). The
+ * backing passes drive_verdict_target first: one that holds data (a disk, an earlier root) or
+ * is unsafe (a system or mounted disk, a link, a hard-linked file) is written only with force.
  * Returns 0, or -1 with err saying which step failed and what was left behind. The caller
  * releases r with provision_result_done. */
-int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root,
+int provision_pi(const struct site *s, const struct pi *p, const char *tftp_root, bool force,
 		 flash_progress_fn progress, void *ud, struct provision_result *r, char *err,
 		 size_t errlen);
 void provision_result_done(struct provision_result *r);

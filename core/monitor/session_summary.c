@@ -8,6 +8,38 @@
 #include "core/base/util.h"
 #include "core/monitor/session.h"
 
+/* Length of the valid UTF-8 sequence (2-4 bytes, not overlong, no surrogates) at p, or 0. */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned c = p[0];
+	size_t n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
+	    (c == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+/* Verdict texts quote what peers sent (file names, messages): control characters and bytes
+ * that are not UTF-8 are written as \xNN, so they never drive the terminal. */
+static void put_text(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	while (*p) {
+		size_t n = *p >= 0x80 ? utf8_seq(p) : 0;
+		if (n) {
+			fwrite(p, 1, n, f);
+			p += n;
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			fprintf(f, "\\x%02x", *p++);
+		} else {
+			fputc(*p++, f);
+		}
+	}
+}
+
 static char stage_mark(enum stage_state s)
 {
 	switch (s) {
@@ -37,25 +69,39 @@ void session_print_table(const struct session *s, FILE *f)
 			marks[(st - 1) * 2 + 1] = ' ';
 		}
 		marks[15] = 0;
-		fprintf(f, "%-17s %-5s %-8s %s  %s\n", mac, pi_model_name(pi),
-			pi->has_serial ? pi->serial : "-", marks, pi->verdict ? pi->verdict : "");
+		fprintf(f, "%-17s %-5s %-8s %s  ", mac, pi_model_name(pi),
+			pi->has_serial ? pi->serial : "-", marks);
+		put_text(f, pi->verdict);
+		fputc('\n', f);
 		for (size_t v = 0; v < pi->n_verdicts; v++) {
 			const struct diag_verdict *dv = &pi->verdicts[v];
-			fprintf(f, "    stage %d %s: %s\n", dv->stage, dv->failure ? "FAILED" : "warning",
-				dv->cause ? dv->cause : "");
-			if (dv->evidence)
-				fprintf(f, "      evidence: %s\n", dv->evidence);
-			if (dv->fix)
-				fprintf(f, "      fix: %s\n", dv->fix);
+			fprintf(f, "    stage %d %s: ", dv->stage, dv->failure ? "FAILED" : "warning");
+			put_text(f, dv->cause);
+			fputc('\n', f);
+			if (dv->evidence) {
+				fputs("      evidence: ", f);
+				put_text(f, dv->evidence);
+				fputc('\n', f);
+			}
+			if (dv->fix) {
+				fputs("      fix: ", f);
+				put_text(f, dv->fix);
+				fputc('\n', f);
+			}
 		}
 	}
 	if (!n)
 		fprintf(f, "(no Raspberry Pi seen)\n");
 	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
 		const struct diag_verdict *dv = diag_site_verdict_at(d, i);
-		fprintf(f, "site: %s\n", dv->cause ? dv->cause : "");
-		if (dv->fix)
-			fprintf(f, "  fix: %s\n", dv->fix);
+		fputs("site: ", f);
+		put_text(f, dv->cause);
+		fputc('\n', f);
+		if (dv->fix) {
+			fputs("  fix: ", f);
+			put_text(f, dv->fix);
+			fputc('\n', f);
+		}
 	}
 	const struct log_set *ls = session_logs(s);
 	if (ls) {
@@ -65,8 +111,11 @@ void session_print_table(const struct session *s, FILE *f)
 			   "in a format not read)\n",
 			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
 			(unsigned long long)lst.skipped);
-		for (size_t i = 0; i < log_set_note_count(ls); i++)
-			fprintf(f, "log: %s\n", log_set_note(ls, i));
+		for (size_t i = 0; i < log_set_note_count(ls); i++) {
+			fputs("log: ", f);
+			put_text(f, log_set_note(ls, i));
+			fputc('\n', f);
+		}
 	}
 	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
 		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "

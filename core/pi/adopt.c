@@ -278,12 +278,15 @@ int adopt_remote(struct adopt *a, const char *script, const char *to, char **out
 
 struct untar_ud {
 	struct adopt *a;
+	unsigned long long total;
 };
 
 static void untar_progress(uint64_t bytes, uint64_t entries, void *ud)
 {
 	(void)entries;
-	adopt_progress(((struct untar_ud *)ud)->a, bytes, 0);
+	const struct untar_ud *u = ud;
+	/* df's figure is an estimate: never report more than all of it before the end */
+	adopt_progress(u->a, u->total && bytes > u->total ? u->total : bytes, u->total);
 	if (entries >= 512)
 		adopt_test_kill("root-stream");
 }
@@ -304,7 +307,8 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, boo
 		free(errp);
 		return -1;
 	}
-	struct untar_ud ud = {a};
+	/* the root's stream: about what df said it uses; the boot files: unknown */
+	struct untar_ud ud = {a, plain_only ? 0 : a->root_used};
 	int rc = rootcopy_untar(fd, dir, plain_only, untar_progress, &ud, err, errlen);
 	close(fd);
 	int st = runcmd_wait(pid);
@@ -491,6 +495,7 @@ static int step_readiness(struct adopt *a)
 	sscanf(df, "%*s %*s %llu %llu", &used_k, &avail_k);
 	adopt_emit(a, ADOPT_EV_INFO, "OS: %s, kernel %s (%s), boot files in %s, root uses %llu MiB",
 		   osname, kver, arch, *bd ? bd : "(none found)", used_k / 1024);
+	a->root_used = used_k * 1024;
 	if (strcmp(bd, "/boot") && strcmp(bd, "/boot/firmware")) {
 		adopt_emit(a, ADOPT_EV_FAIL, "no config.txt in /boot/firmware or /boot: is this a "
 					     "Raspberry Pi OS (or Ubuntu/Debian for the Pi)?");

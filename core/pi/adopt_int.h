@@ -30,6 +30,7 @@ struct adopt {
 	bool staged;      /* step 3 has the whole root and boot files here (iSCSI) */
 	char root_off[24];/* byte offset of the root partition in the backing */
 	struct pi_facts facts; /* what the Pi said in step 1 of this run */
+	unsigned long long root_used; /* bytes df said the Pi's root uses (the copy's progress total) */
 };
 
 void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)

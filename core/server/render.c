@@ -128,6 +128,33 @@ static char *tftp_dir(const struct pi *p)
 	return xstrdup(d);
 }
 
+static char *yes(bool v)
+{
+	return xstrdup(v ? "yes" : "");
+}
+
+/* The Pi's dhcp_option keys (validated "CODE,VALUE") as dnsmasq lines for its own tag and as
+ * dhcpd host-block lines (code 17, root-path, the one ISC and Kea know by name; profile
+ * validation refuses the others there). */
+static void dhcp_option_lines(const struct pi *p, char **v)
+{
+	struct sbuf d, i;
+	sbuf_init(&d);
+	sbuf_init(&i);
+	for (int k = 0; k < p->n_dhcp_options; k++) {
+		const char *o = p->dhcp_option[k], *val = strchr(o, ',') + 1;
+		int code = atoi(o);
+		sbuf_printf(&d, "dhcp-option-force=tag:pnb-%s,%d,\"%s\"\n", p->name, code, val);
+		if (code == 17)
+			sbuf_printf(&i, "    option root-path \"%s\";\n", val);
+	}
+	v[P_DHCP_OPTS] = yes(p->n_dhcp_options > 0);
+	v[P_DNSMASQ_OPTS] = d.len ? sbuf_take(&d) : xstrdup("");
+	v[P_DHCPD_OPTS] = i.len ? sbuf_take(&i) : xstrdup("");
+	sbuf_done(&d);
+	sbuf_done(&i);
+}
+
 static char *ip_or_empty(uint32_t ip)
 {
 	char b[16];
@@ -135,11 +162,6 @@ static char *ip_or_empty(uint32_t ip)
 		return xstrdup("");
 	ipv4_format(ip, b);
 	return xstrdup(b);
-}
-
-static char *yes(bool v)
-{
-	return xstrdup(v ? "yes" : "");
 }
 
 static void pi_values(const struct site *s, const struct pi *p, bool last_mac, char **v)
@@ -200,6 +222,7 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_INITRAMFS_FILE] = xstrdup(p->initramfs ? p->initramfs : "");
 	v[P_KERNEL_FILE] = xstrdup(p->kernel ? p->kernel : "");
 	v[P_CONFIG_LINES] = config_txt_profile_lines(p);
+	dhcp_option_lines(p, v);
 	v[P_ROOT_ARGS] = render_root_args(s, p);
 	v[P_JSON_SEP] = xstrdup(last_mac ? "" : ",");
 }

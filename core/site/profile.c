@@ -172,6 +172,10 @@ void profile_store_pi(struct pi *p, enum profile_pi_key k, const char *v)
 	case PK_HOSTNAME: set_str(&p->hostname, v); break;
 	case PK_ISCSI_PORTAL: portal_parse(v, &p->portal_ip, &p->portal_port); break;
 	case PK_LUN: p->lun = atoi(v); break;
+	case PK_DHCP_OPTION:
+		if (p->n_dhcp_options < PI_MAX_DHCP_OPTIONS)
+			p->dhcp_option[p->n_dhcp_options++] = xstrdup(v);
+		break;
 	case PK_CMDLINE_EXTRA: set_str(&p->cmdline_extra, v); break;
 	case PK_CONFIG_EXTRA: set_str(&p->config_extra, v); break;
 	case PK_BOOT_MOUNT: p->boot_mount_old = !strcmp(v, "/boot") || !strcmp(v, "/boot/"); break;
@@ -275,7 +279,12 @@ static int on_key(void *user, const char *section, const char *name, const char 
 								       : xstrdup(value);
 	if (k < 0) {
 		problem(c, c->line, label, name, profile_unknown_key_message(name, server));
-	} else if (lines[k]) {
+	} else if (!server && k == PK_DHCP_OPTION &&
+		   c->cur_pi->n_dhcp_options == PI_MAX_DHCP_OPTIONS) {
+		problem(c, c->line, label, name,
+			xasprintf("is set more than %d times (expected at most %d options per Pi)",
+				  PI_MAX_DHCP_OPTIONS, PI_MAX_DHCP_OPTIONS));
+	} else if (lines[k] && !(!server && k == PK_DHCP_OPTION)) { /* dhcp_option repeats */
 		problem(c, c->line, label, name,
 			xasprintf("is set twice (first on line %d; expected each key once per "
 				  "section)",

@@ -66,6 +66,8 @@
 	X(PK_BOOT_MOUNT, "boot_mount", "/boot/firmware | /boot: where the Pi's OS keeps its boot "   \
 				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
 				       "/boot)")                                                    \
+	X(PK_DHCP_OPTION, "dhcp_option", "CODE,VALUE: a DHCP option sent to this Pi (repeat the "  \
+					 "key for more; dnsmasq; ISC dhcpd and Kea: code 17 only)")  \
 	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
 					     "\"console=ttyAMA0 earlycon\"")                       \
 	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \
@@ -122,6 +124,9 @@ struct pi {
 	uint16_t portal_port;     /* 0: the server's, else 3260 */
 	int lun;                  /* -1: the target kind's default */
 	bool boot_mount_old;      /* boot_mount = /boot (else /boot/firmware) */
+#define PI_MAX_DHCP_OPTIONS 8
+	char *dhcp_option[PI_MAX_DHCP_OPTIONS]; /* "CODE,VALUE" (validated), dhcp_option keys */
+	int n_dhcp_options;
 	char *cmdline_extra;      /* words appended to cmdline.txt (validated), or NULL */
 	char *config_extra;       /* KEY=VALUE line added to config.txt (validated), or NULL */
 	char *kernel;             /* kernel= pinetboot adds to config.txt; NULL: auto (the OS's) */

@@ -142,6 +142,32 @@ static char *check_cmdline_extra(const char *v)
 	return NULL;
 }
 
+/* "CODE,VALUE": the value goes into dnsmasq's dhcp-option-force and dhcpd's option root-path
+ * as a quoted string, so no quote, backslash or control character; the codes pinetboot (or DHCP
+ * itself) sets are refused so the boot offer stays pinetboot's. */
+static char *check_dhcp_option(const char *v)
+{
+	static const int owned[] = {0, 1, 3, 6, 12, 28, 43, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+				    59, 60, 61, 66, 67, 93, 94, 97, 255};
+	char *end;
+	long code = strtol(v, &end, 10);
+	bool ok = isdigit((unsigned char)v[0]) && *end == ',' && code >= 1 && code <= 254 &&
+		  end[1] && strlen(end + 1) <= 200;
+	for (const char *c = ok ? end + 1 : ""; ok && *c; c++)
+		ok = plain_char(*c) || *c == '|' || *c == ' ';
+	if (!ok)
+		return xasprintf("\"%s\" is not a DHCP option (expected CODE,VALUE with a code from 1 "
+				 "to 254 and a text value of letters, digits, spaces and "
+				 "._:/=,+@%%|-, e.g. 17,iscsi:192.168.1.10:::1:iqn.2024-01.local:pi4)",
+				 v);
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		if (code == owned[i])
+			return xasprintf("\"%s\": option %ld is set by pinetboot or by DHCP itself "
+					 "(expected another code, e.g. 17 or 224-254)",
+					 v, code);
+	return NULL;
+}
+
 static char *check_config_extra(const char *v)
 {
 	size_t k = strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_");
@@ -559,6 +585,7 @@ char *profile_check_pi_value(enum profile_pi_key key, const char *v)
 	case PK_HOSTNAME: return profile_check_name("host name", v);
 	case PK_ISCSI_PORTAL: return check_portal(v);
 	case PK_LUN: return check_lun(v);
+	case PK_DHCP_OPTION: return check_dhcp_option(v);
 	case PK_CMDLINE_EXTRA: return check_cmdline_extra(v);
 	case PK_CONFIG_EXTRA: return check_config_extra(v);
 	case PK_BOOT_MOUNT:

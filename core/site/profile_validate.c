@@ -269,6 +269,12 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 	} else if (p->lun == 0 && s->iscsi_target == TARGET_TGT) {
 		PI_ERR(PK_LUN, "is 0, which tgt keeps for its controller (expected 1 or more)");
 	}
+	for (int k = 0; k < p->n_dhcp_options; k++)
+		if ((s->dhcp == DHCP_ISC && atoi(p->dhcp_option[k]) != 17) || s->dhcp == DHCP_KEA ||
+		    s->dhcp == DHCP_NONE)
+			PI_ERR(PK_DHCP_OPTION, "\"%s\" cannot be sent with dhcp = %s (expected dnsmasq, "
+					       "dhcp = proxy or full; ISC dhcpd takes code 17 only)",
+			       p->dhcp_option[k], dhcp_mode_names[s->dhcp]);
 	if (p->initiator && p->target && iqn_equal(p->initiator, p->target))
 		PI_ERR(PK_TARGET, "is the same name as the initiator (expected the target and the "
 				  "initiator to have names of their own)");

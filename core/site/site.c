@@ -55,6 +55,8 @@ static void pi_done(struct pi *p)
 	free(p->kernel);
 	free(p->initramfs);
 	free(p->cmdline_extra);
+	for (int i = 0; i < p->n_dhcp_options; i++)
+		free(p->dhcp_option[i]);
 	free(p->config_extra);
 	free(p->nfs_path);
 	free(p->hostname);
@@ -264,6 +266,17 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
 	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
 	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
+	case PK_DHCP_OPTION: {
+		/* a repeated key: the saver writes "dhcp_option = " before the first value, the
+		 * joint carries the key for the others */
+		if (!p->n_dhcp_options)
+			return NULL;
+		struct sbuf b;
+		sbuf_init(&b);
+		for (int i = 0; i < p->n_dhcp_options; i++)
+			sbuf_printf(&b, "%s%s", i ? "\ndhcp_option = " : "", p->dhcp_option[i]);
+		return sbuf_take(&b);
+	}
 	case PK_CMDLINE_EXTRA: return p->cmdline_extra ? xstrdup(p->cmdline_extra) : NULL;
 	case PK_CONFIG_EXTRA: return p->config_extra ? xstrdup(p->config_extra) : NULL;
 	case PK_BOOT_MOUNT: return xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");

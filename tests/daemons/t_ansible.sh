@@ -23,7 +23,8 @@ for root in iscsi nfs; do
     fail "$root: server group vars"
   diff -r -x README.txt -x .pinetboot-files "$T/plain" "$T/ans/files" || fail "$root: ansible files differ from the export"
   expect_grep 'ansible.builtin.copy:' "$T/ans/playbook.yml"
-  expect_grep 'ansible.builtin.lineinfile:' "$T/ans/playbook.yml"
+  # config.txt lines (only where the profile names a kernel or initramfs) as one marked block
+  expect_grep 'ansible.builtin.blockinfile:' "$T/ans/playbook.yml"
   if [[ $root == nfs ]]; then
     expect_grep "dest: '/etc/exports.d/pinetboot.exports'" "$T/ans/playbook.yml"
     expect_grep 'notify: reexport nfs' "$T/ans/playbook.yml"

@@ -45,10 +45,13 @@ truncate -s 256M "$T/vol.img"
 vol=$(losetup -f --show "$T/vol.img") || fail "losetup"
 on_exit "losetup -d $vol"
 sed -e "s|^backing = .*|backing = $vol|" -e "s|^size = .*|size = 512M|" "$T/site.conf" >"$T/vol.conf"
+# a disk is overwritten only with --force (the drive-safety verdict flash follows)
 expect_exit 1 "$PINETBOOT" provision "$T/vol.conf" --pi kitchen
+expect_grep "refusing $vol: a disk, which provision would replace (--force overwrites it)" "$T/err"
+expect_exit 1 "$PINETBOOT" provision "$T/vol.conf" --pi kitchen --force
 expect_grep "holds 268435456 bytes, less than size = 536870912: grow the volume first" "$T/err"
 sed -i "s|^size = .*||" "$T/vol.conf"
-expect_exit 0 "$PINETBOOT" provision "$T/vol.conf" --pi kitchen
+expect_exit 0 "$PINETBOOT" provision "$T/vol.conf" --pi kitchen --force
 expect_grep "partition 2 grown from 63 MiB to 191 MiB" "$T/out"
 [[ $(stat -c %s "$T/vol.img") -eq $((256 << 20)) ]] || fail "the volume's file changed size"
 e2fsck -fn "$vol?offset=$P2_OFF" >"$T/fsck" 2>&1 || { cat "$T/fsck"; fail "e2fsck -fn on the volume"; }

@@ -18,4 +18,9 @@ expect_grep "console=ttyAMA0 earlycon" "$T/tftp/5b154510/cmdline.txt"
 expect_grep "^enable_uart=1$" "$T/tftp/5b154510/config.txt"
 sl_nas iqn.2024-01.local:pi4-root 1 "$T/iscsi/pi4.img"
 sl_boot pi4 dc:a6:32:2e:f8:ed Image.gz
+# dnsmasq sent the shim's own options to this Pi (its log-dhcp lines)
+grep -q "sent size: *[0-9]* option: 17 root-path  *iscsi:10.77.0.2:::1:iqn.2024-01.local:pi4-root" "$T/srv.log" ||
+  { grep option "$T/srv.log" | tail -20; fail "option 17 not sent"; }
+grep -q "sent size: *[0-9]* option:224 .*70:69:76:6f:74" "$T/srv.log" ||
+  { grep option "$T/srv.log" | tail -20; fail "option 224 not sent"; }
 exit 0

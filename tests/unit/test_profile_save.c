@@ -95,6 +95,23 @@ static void test_unchanged_is_byte_identical(void **state)
 	site_done(&s);
 }
 
+/* dhcp_option repeats: all of its lines come back, in order, and a fresh save writes each */
+static void test_repeated_dhcp_option(void **state)
+{
+	(void)state;
+	static const char text[] = "[server]\ninterface = eth0\naddress = 10.0.0.1/24\ndhcp = full\n"
+				   "\n[pi \"a\"]\nmodel = 4B\nserial = 511e57f7\n"
+				   "dhcp_option = 17,iscsi:10.0.0.2:::1:iqn.2024-01.local:a\n"
+				   "dhcp_option = 224,pivot\n";
+	struct site s;
+	load(text, &s);
+	assert_int_equal(s.pis[0].n_dhcp_options, 2);
+	char *kept = profile_render_text(&s, text);
+	assert_string_equal(kept, text);
+	free(kept);
+	reload_matches(&s, profile_render_text(&s, NULL));
+}
+
 static void test_crlf_kept(void **state)
 {
 	(void)state;
@@ -223,6 +240,7 @@ static void test_save_atomic(void **state)
 
 UNIT_MAIN(
 	cmocka_unit_test(test_unchanged_is_byte_identical),
+	cmocka_unit_test(test_repeated_dhcp_option),
 	cmocka_unit_test(test_crlf_kept),
 	cmocka_unit_test(test_edit_in_place_keeps_comments),
 	cmocka_unit_test(test_new_key_at_end_of_section),
