@@ -927,8 +927,8 @@ int adopt_run(const struct adopt_opts *o)
 		"read the Pi's model, serial, MAC, bootloader and OS; check them against the profile",
 		"give the Pi's initramfs the iSCSI client (built into /var/tmp, /boot untouched)",
 		"copy the running root (tar over ssh) into the network root",
-		"copy the boot files into the Pi's TFTP directory; cmdline.txt, config.txt and fstab "
-		"for the new root",
+		("copy the boot files into the Pi's TFTP directory; cmdline.txt, config.txt and fstab "
+		 "for the new root"),
 		"check the new root the way the Pi will use it",
 		"let the Pi try the network first (the SD card stays after it); asks first"};
 	int (*const run[ADOPT_NSTEPS])(struct adopt *) = {step_readiness, step_client, adopt_step_root,

@@ -24,7 +24,7 @@ ap_build_root() {
     mkdir -p "${cache%/*}"
     local b=$T/debootstrap
     debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod,sudo bookworm "$b" \
-      http://deb.debian.org/debian >"$T/debootstrap.log" 2>&1 ||
+      >"$T/debootstrap.log" 2>&1 ||
       { tail -5 "$T/debootstrap.log"; skip "debootstrap from the Debian mirror failed"; }
     # what a Pi image does not need for this: documentation, locales, apt's caches
     rm -rf "$b"/usr/share/doc/* "$b"/usr/share/locale/* "$b"/usr/share/man/* "$b"/var/cache/apt/* \
