@@ -38,12 +38,10 @@ bool log_parse_dhcpdump(struct log_src *s, struct log_line *l)
 		int y, mo, d, h, mi, sec, ms = 0;
 		if (sscanf(p, "%d-%d-%d %d:%d:%d.%d", &y, &mo, &d, &h, &mi, &sec, &ms) < 6)
 			return false;
-		struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-				.tm_min = mi, .tm_sec = sec, .tm_isdst = -1};
 		log_ev_dhcp_flush(s);
 		if (!s->set->year_hint)
 			s->set->year_hint = y;
-		s->ts.tv_sec = mktime(&tm);
+		s->ts.tv_sec = log_local_time(y, mo, d, h, mi, sec);
 		s->ts.tv_usec = ms >= 0 && ms < 1000 ? ms * 1000 : 0;
 		l->ts = s->ts;
 		l->has_ts = l->abs_ts = true; /* a dated line like syslog's */
@@ -134,22 +132,14 @@ bool log_parse_dhcpdump(struct log_src *s, struct log_line *l)
 			if (log_ip(&q, &ip))
 				a->h.subnet_mask = ip;
 			break;
-		case 60: {
-			size_t n = strcspn(val, " ");
-			if (n > sizeof(a->vclass))
-				n = sizeof(a->vclass);
-			memcpy(a->vclass, val, n);
-			a->vclass_len = (uint8_t)n;
+		case 60:
+			a->vclass_len =
+			    log_field_set(a->vclass, sizeof(a->vclass), val, strcspn(val, " "));
 			break;
-		}
-		case 66: {
-			size_t n = strcspn(val, " ");
-			if (n > sizeof(a->opt66))
-				n = sizeof(a->opt66);
-			memcpy(a->opt66, val, n);
-			a->opt66_len = (uint8_t)n;
+		case 66:
+			a->opt66_len =
+			    log_field_set(a->opt66, sizeof(a->opt66), val, strcspn(val, " "));
 			break;
-		}
 		case 43:
 			a->in43 = true;
 			a->opt43_len = 0;

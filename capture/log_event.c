@@ -304,3 +304,10 @@ size_t log_token(const char **p, char *out, size_t n, const char *stop)
 	return k;
 }
 
+uint8_t log_field_set(uint8_t *field, size_t cap, const char *text, size_t n)
+{
+	if (n > cap)
+		n = cap;
+	memcpy(field, text, n);
+	return (uint8_t)n;
+}

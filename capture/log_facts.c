@@ -16,12 +16,8 @@ void log_note(struct log_set *set, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	char *m = NULL;
-	if (vasprintf(&m, fmt, ap) < 0)
-		m = NULL;
+	set->notes[set->n_notes++] = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (m)
-		set->notes[set->n_notes++] = m;
 }
 static struct log_ipmap *ip_slot(struct log_set *set, uint32_t ip)
 {

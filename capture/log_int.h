@@ -177,6 +177,9 @@ struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac
 void log_split(struct log_src *s, char *line, struct log_line *l, char *msgbuf, size_t mlen);
 bool log_rel_time(char **pp, struct timeval *tv);
 bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv);
+/* A date and time of day read from a log without a zone, as this host's local time (its
+ * daylight saving time as mktime finds it). */
+time_t log_local_time(int year, int mon, int day, int hour, int min, int sec);
 
 /* Small scanners over NUL-terminated text. */
 const char *log_skip_ws(const char *p);
@@ -187,6 +190,9 @@ bool log_uint(const char **p, uint64_t *v);
 const char *log_find(const char *hay, const char *needle);
 /* Copies the next token (up to space or one of stop) into out. */
 size_t log_token(const char **p, char *out, size_t n, const char *stop);
+/* Keeps n bytes of text (at most cap: the rest is cut) in a byte field of a packet being read
+ * (the vendor class, the TFTP server name); returns the length kept. cap is at most 255. */
+uint8_t log_field_set(uint8_t *field, size_t cap, const char *text, size_t n);
 
 /* log_remote.c: ssh://USER@HOST[:PORT]/journal/UNIT sources. */
 bool log_remote_is(const char *spec);

@@ -81,6 +81,20 @@ static void note_year(struct log_src *s)
 }
 
 /* "Dec  7 12:42:35[.frac] " → local time; the year is guessed once per source. */
+time_t log_local_time(int year, int mon, int day, int hour, int min, int sec)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = hour;
+	tm.tm_min = min;
+	tm.tm_sec = sec;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
 static bool syslog_time(struct log_src *s, const char **pp, struct timeval *tv)
 {
 	const char *p = *pp;
@@ -119,15 +133,7 @@ static bool syslog_time(struct log_src *s, const char **pp, struct timeval *tv)
 		note_year(s);
 	}
 	if (mon != s->c_mon || day != s->c_day || hh != s->c_hour || mm != s->c_min) {
-		struct tm tm;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = s->year - 1900;
-		tm.tm_mon = mon - 1;
-		tm.tm_mday = day;
-		tm.tm_hour = hh;
-		tm.tm_min = mm;
-		tm.tm_isdst = -1;
-		s->c_base = mktime(&tm);
+		s->c_base = log_local_time(s->year, mon, day, hh, mm, 0);
 		s->c_mon = mon;
 		s->c_day = day;
 		s->c_hour = hh;
@@ -175,16 +181,7 @@ static bool iso_time(struct log_src *s, const char **pp, struct timeval *tv)
 		tv->tv_sec = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 				      hh * 3600 + mm * 60 + ss - off);
 	} else {
-		struct tm tm;
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = hh;
-		tm.tm_min = mm;
-		tm.tm_sec = ss;
-		tm.tm_isdst = -1;
-		tv->tv_sec = mktime(&tm);
+		tv->tv_sec = log_local_time(y, mo, d, hh, mm, ss);
 	}
 	tv->tv_usec = us;
 	*pp = p + 1;
@@ -368,13 +365,10 @@ bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv)
 	if (*q != ' ')
 		return false;
 	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	tm.tm_hour = hh;
-	tm.tm_min = mm;
-	tm.tm_sec = ss;
-	tm.tm_isdst = -1;
-	tv->tv_sec = mktime(&tm);
+	struct tm today;
+	localtime_r(&now, &today);
+	tv->tv_sec =
+	    log_local_time(today.tm_year + 1900, today.tm_mon + 1, today.tm_mday, hh, mm, ss);
 	tv->tv_usec = us;
 	if (!s->set->noted_tod) {
 		s->set->noted_tod = true;

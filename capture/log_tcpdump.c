@@ -44,6 +44,24 @@ static const char *next_word(const char *q)
 	return sp ? log_skip_ws(sp + 1) : q + strlen(q);
 }
 
+/* The length of the text after an opening quote, up to the closing one (0 without one). */
+static size_t quoted_len(const char *q)
+{
+	const char *e = strchr(q, '"');
+	return e ? (size_t)(e - q) : 0;
+}
+
+/* The client's MAC of a -v BOOTP packet: chaddr, and the frame's source (a request) or
+ * destination (a reply). */
+static void client_mac(struct log_dhcp_acc *a, const char *q)
+{
+	uint8_t mac[6];
+	if (!log_mac(&q, mac))
+		return;
+	memcpy(a->h.chaddr, mac, 6);
+	memcpy(a->h.op == 2 ? a->dst_mac : a->src_mac, mac, 6);
+}
+
 bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 {
 	const char *p = log_skip_ws(l->msg);
@@ -100,13 +118,8 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		}
 		if (((q = strstr(p, "VC:\"")) || (q = strstr(p, "Vendor-Class Option 60"))) &&
 		    (q = strchr(q, '"'))) {
-			q++;
-			const char *e = strchr(q, '"');
-			size_t n = e ? (size_t)(e - q) : 0;
-			if (n > sizeof(a->vclass))
-				n = sizeof(a->vclass);
-			memcpy(a->vclass, q, n);
-			a->vclass_len = (uint8_t)n;
+			a->vclass_len =
+			    log_field_set(a->vclass, sizeof(a->vclass), q + 1, quoted_len(q + 1));
 			return true;
 		}
 		if ((q = strstr(p, "Your IP: ")) || (q = strstr(p, "Your-IP "))) {
@@ -148,53 +161,17 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			return true;
 		}
 		if ((q = strstr(p, "Client Ethernet Address: "))) {
-			q += 25;
-			if (log_mac(&q, mac)) {
-				memcpy(a->h.chaddr, mac, 6);
-				if (a->h.op == 2)
-					memcpy(a->dst_mac, mac, 6);
-				else
-					memcpy(a->src_mac, mac, 6);
-			}
+			client_mac(a, q + 25);
 			return true;
 		}
-		if (false) {
-			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
-							"ACK", "NACK", "Release", "Inform"};
-			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
-				if (strncmp(q, t[i], strlen(t[i])) == 0)
-					a->h.msg_type = (uint8_t)i;
-			return true;
-		}
+		/* (Your-IP and Server-ID (54) lines were taken above) */
 		if ((q = strstr(p, "Vendor-Class (60)")) && (q = strchr(q, '"'))) {
-			q++;
-			const char *e = strchr(q, '"');
-			size_t n = e ? (size_t)(e - q) : 0;
-			if (n > sizeof(a->vclass))
-				n = sizeof(a->vclass);
-			memcpy(a->vclass, q, n);
-			a->vclass_len = (uint8_t)n;
-			return true;
-		}
-		if ((q = strstr(p, "Your-IP "))) {
-			q += 8;
-			log_ip(&q, &a->h.yiaddr);
-			return true;
-		}
-		if ((q = strstr(p, "Server-ID (54), length 4: "))) {
-			q += 26;
-			log_ip(&q, &a->h.server_id);
+			a->vclass_len =
+			    log_field_set(a->vclass, sizeof(a->vclass), q + 1, quoted_len(q + 1));
 			return true;
 		}
 		if ((q = strstr(p, "Client-Ethernet-Address "))) {
-			q += 24;
-			if (log_mac(&q, mac)) {
-				memcpy(a->h.chaddr, mac, 6);
-				if (a->h.op == 2)
-					memcpy(a->dst_mac, mac, 6);
-				else
-					memcpy(a->src_mac, mac, 6);
-			}
+			client_mac(a, q + 24);
 			return true;
 		}
 		if (strstr(p, "Vendor-Option (43)") || strstr(p, "Vendor-Option Option 43")) {
@@ -205,13 +182,8 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		if (((q = strstr(p, "TFTP (66)")) || (q = strstr(p, "TFTP Option 66")) ||
 		     (q = strstr(p, "TFTP:\""))) &&
 		    (q = strchr(q, '"'))) {
-			q++;
-			const char *e = strchr(q, '"');
-			size_t n = e ? (size_t)(e - q) : 0;
-			if (n > sizeof(a->opt66))
-				n = sizeof(a->opt66);
-			memcpy(a->opt66, q, n);
-			a->opt66_len = (uint8_t)n;
+			a->opt66_len =
+			    log_field_set(a->opt66, sizeof(a->opt66), q + 1, quoted_len(q + 1));
 			return true;
 		}
 		return strchr(p, ':') != NULL || strchr(p, '(') != NULL;

@@ -1,6 +1,7 @@
 /* cli_json — JSON strings, key/value pairs, problem lists and check lines for --json output. */
 #include "cli/cli_json.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "core/base/util.h"
@@ -55,16 +56,25 @@ void cli_json_kv(FILE *f, const char *key, const char *value)
 	cli_json_str(f, value);
 }
 
+void cli_json_kvs(FILE *f, const char *key, ...)
+{
+	va_list ap;
+	va_start(ap, key);
+	for (const char *k = key; k; k = va_arg(ap, const char *)) {
+		if (k != key)
+			fputc(',', f);
+		cli_json_kv(f, k, va_arg(ap, const char *));
+	}
+	va_end(ap);
+}
+
 void cli_json_icheck_lines(FILE *f, const struct iscsi_check *c)
 {
 	fputc('[', f);
 	for (size_t i = 0; c && i < c->n_lines; i++) {
 		fprintf(f, "%s{", i ? "," : "");
-		cli_json_kv(f, "step", icheck_step_names[c->lines[i].step]);
-		fputc(',', f);
-		cli_json_kv(f, "level", icheck_level_names[c->lines[i].level]);
-		fputc(',', f);
-		cli_json_kv(f, "text", c->lines[i].text);
+		cli_json_kvs(f, "step", icheck_step_names[c->lines[i].step], "level",
+			     icheck_level_names[c->lines[i].level], "text", c->lines[i].text, NULL);
 		fputc('}', f);
 	}
 	fputc(']', f);

@@ -19,6 +19,9 @@ void cli_json_problems(FILE *f, const struct problems *ps);
 
 /* Writes "key": and then the string value (or null). */
 void cli_json_kv(FILE *f, const char *key, const char *value);
+/* Writes "key":value pairs joined by commas: key, value, key, value, ..., then NULL after the last
+ * value (a value may be NULL: null). */
+void cli_json_kvs(FILE *f, const char *key, ...);
 /* [{"step":…,"level":…,"text":…}, …] — the lines of an iSCSI root check (c may be NULL: []). */
 void cli_json_icheck_lines(FILE *f, const struct iscsi_check *c);
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -47,14 +46,6 @@ const struct cli_cmd cmd_apply_spec = {
     "2 usage error, invalid profile, or a file could not be installed.\n",
     "file",
     NULL};
-
-static void stamp_now(char out[32])
-{
-	time_t t = time(NULL);
-	struct tm tm;
-	localtime_r(&t, &tm);
-	strftime(out, 32, "%Y%m%d%H%M%S", &tm);
-}
 
 static void report(const struct apply_plan *plan, bool dry)
 {
@@ -154,7 +145,7 @@ int cmd_apply(int argc, char **argv)
 	problems_init(&ps);
 	struct apply_plan plan;
 	char stamp[32];
-	stamp_now(stamp);
+	apply_stamp_now(stamp);
 	const char *base = strrchr(site, '/') ? strrchr(site, '/') + 1 : site;
 	bool planned = apply_plan(&rs, rootc, base, &plan, &ps) == 0;
 	bool ran = planned && (dry || apply_run(&plan, stamp, &ps) == 0);

@@ -60,7 +60,8 @@ static int run_diff(const char *work, const char *dir)
 	free(a);
 	if (rc != 0)
 		return 2;
-	char *argv[] = {"diff", "-ruN", "a", "b", NULL};
+	/* The export's own file list (export.h) is bookkeeping, not a file anyone installs. */
+	char *argv[] = {"diff", "-ruN", "-x", ".pinetboot-files", "a", "b", NULL};
 	rc = runcmd_inherit(argv, work);
 	if (rc == 127)
 		fprintf(stderr, "pinetboot export: cannot run diff: %s\n", strerror(errno));

@@ -16,6 +16,7 @@
 #include "core/disk/fatcard.h"
 #include "core/disk/drives.h"
 #include "core/base/fsutil.h"
+#include "core/base/place.h"
 #include "core/disk/flash.h"
 #include "core/disk/image.h"
 #include "core/site/profile.h"
@@ -201,6 +202,21 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 		cli_error("flash", "cannot read the public key %s: %s", fc->ssh_key, strerror(errno));
 		return EXIT_USAGE;
 	}
+	/* userconf.txt holds "user:hash" and config.txt one setting per line: a line break in
+	 * either would add a user or a setting of its own (L13) */
+	if (fc->user && !place_username_ok(fc->user)) {
+		cli_error("flash", "--user \"%s\" is not a user name (expected 1 to 32 of a-z, 0-9, "
+				   "'_' and '-', starting with a letter or '_')",
+			  fc->user);
+		return EXIT_USAGE;
+	}
+	for (size_t i = 0; i < fc->n_config; i++)
+		if (!place_line_ok(fc->config[i])) {
+			cli_error("flash", "--config \"%s\" holds a line break or a control character "
+					   "(expected one config.txt line per --config)",
+				  fc->config[i]);
+			return EXIT_USAGE;
+		}
 	if (fc->user) {
 		char *pw = fc->password_file ? read_first_line(fc->password_file) : NULL;
 		if (!pw) {

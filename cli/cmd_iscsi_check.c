@@ -97,29 +97,18 @@ static void print_json(const struct iscsi_check *c)
 	fprintf(f, "{\"ok\":%s,", c->ok ? "true" : "false");
 	cli_json_kv(f, "portal", c->o.host);
 	fprintf(f, ",\"port\":%d,", c->o.port);
-	cli_json_kv(f, "target", c->o.target);
-	fputc(',', f);
-	cli_json_kv(f, "initiator", c->o.initiator);
-	fputc(',', f);
-	cli_json_kv(f, "login_status", c->login_status >= 0 ? st : NULL);
+	cli_json_kvs(f, "target", c->o.target, "initiator", c->o.initiator, "login_status",
+		     c->login_status >= 0 ? st : NULL, NULL);
 	fprintf(f, ",\"lun\":%d,\"capacity\":%llu,", c->lun, (unsigned long long)c->capacity);
-	cli_json_kv(f, "failed_step", c->ok ? NULL : icheck_step_names[c->failed_step]);
-	fputc(',', f);
-	cli_json_kv(f, "cause", c->cause);
-	fputc(',', f);
-	cli_json_kv(f, "fix", c->fix);
+	cli_json_kvs(f, "failed_step", c->ok ? NULL : icheck_step_names[c->failed_step], "cause",
+		     c->cause, "fix", c->fix, NULL);
 	fputs(",\"partitions\":[", f);
 	for (int i = 0; c->have_disk && i < c->disk.n; i++) {
 		const struct disk_part *p = &c->disk.parts[i];
 		fprintf(f, "%s{\"number\":%d,\"start\":%llu,\"size\":%llu,", i ? "," : "",
 			p->number, (unsigned long long)p->start, (unsigned long long)p->size);
-		cli_json_kv(f, "type", p->fs.type);
-		fputc(',', f);
-		cli_json_kv(f, "uuid", p->fs.uuid);
-		fputc(',', f);
-		cli_json_kv(f, "label", p->fs.label);
-		fputc(',', f);
-		cli_json_kv(f, "partuuid", p->partuuid);
+		cli_json_kvs(f, "type", p->fs.type, "uuid", p->fs.uuid, "label", p->fs.label,
+			     "partuuid", p->partuuid, NULL);
 		fputc('}', f);
 	}
 	fputs("],\"steps\":", f);

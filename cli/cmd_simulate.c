@@ -118,29 +118,15 @@ static void json_pi(FILE *f, const struct vpi *v)
 	char mac[18];
 	mac_format(v->mac, ':', mac);
 	fputc('{', f);
-	cli_json_kv(f, "pi", v->name);
-	fputc(',', f);
-	cli_json_kv(f, "model", v->mi->name);
-	fputc(',', f);
-	cli_json_kv(f, "mac", mac);
+	cli_json_kvs(f, "pi", v->name, "model", v->mi->name, "mac", mac, NULL);
 	fprintf(f, ",\"reached\":%d,\"failed\":%d,", v->reached, v->failed);
-	cli_json_kv(f, "failed_stage", v->failed ? boot_stage_names[v->failed] : NULL);
-	fputc(',', f);
-	cli_json_kv(f, "rule", v->rule);
-	fputc(',', f);
-	cli_json_kv(f, "cause", v->cause);
-	fputc(',', f);
-	cli_json_kv(f, "fix", v->fix);
-	fputc(',', f);
-	cli_json_kv(f, "tftp_prefix", v->prefix_used);
+	cli_json_kvs(f, "failed_stage", v->failed ? boot_stage_names[v->failed] : NULL, "rule",
+		     v->rule, "cause", v->cause, "fix", v->fix, "tftp_prefix", v->prefix_used, NULL);
 	fputs(",\"stages\":[", f);
 	for (int s = 1; s < STAGE_COUNT; s++) {
 		fprintf(f, "%s{\"stage\":%d,", s > 1 ? "," : "", s);
-		cli_json_kv(f, "name", boot_stage_names[s]);
-		fputc(',', f);
-		cli_json_kv(f, "state", state_names[v->st[s].state]);
-		fputc(',', f);
-		cli_json_kv(f, "detail", v->st[s].detail);
+		cli_json_kvs(f, "name", boot_stage_names[s], "state", state_names[v->st[s].state],
+			     "detail", v->st[s].detail, NULL);
 		fputc('}', f);
 	}
 	fputs("],\"root_check\":", f);

@@ -65,6 +65,60 @@ wait_grep() {
   done
   return 1
 }
+# live_pair TAG — a live capture test's two sides (root and ip needed, else skip): namespaces
+# $nsm (the monitor's) and $nsp (the sender's) joined by netns_veth, $a the monitor's end and $b
+# the sender's. TAG (a letter or two) keeps the names of different tests apart.
+live_pair() {
+  need_root
+  need ip
+  nsm="pnb-$1m-$$" nsp="pnb-$1p-$$" a="pnb$1$$a" b="pnb$1$$b"
+  netns_veth "$nsm" "$a" "$nsp" "$b"
+}
+# live_replay_pi4 — pnb_replay sends the Pi 4 boot capture from $nsp into $b (what it printed
+# in $T/replay).
+live_replay_pi4() {
+  ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" \
+    >"$T/replay" || fail "replay: $(cat "$T/replay")"
+}
+# kea_conf FRAGMENT IFACE SUBNET POOL [ROUTER] — on stdout, a kea-dhcp4 configuration around the
+# exported FRAGMENT (its client classes and reservations) serving SUBNET from POOL on IFACE,
+# leases in $T/kea.leases, its log on stdout.
+kea_conf() {
+  jq -n --slurpfile f "$1" --arg ifc "$2" --arg subnet "$3" --arg pool "$4" --arg router "${5:-}" \
+    --arg leases "$T/kea.leases" '{Dhcp4: {
+    "interfaces-config": {interfaces: [$ifc]},
+    "lease-database": {type: "memfile", persist: true, name: $leases},
+    "client-classes": $f[0]."client-classes",
+    loggers: [{name: "kea-dhcp4", severity: "INFO", output_options: [{output: "stdout"}]}],
+    subnet4: [{id: 1, subnet: $subnet, pools: [{pool: $pool}], reservations: $f[0].reservations}
+              + if $router == "" then {} else {"option-data": [{name: "routers", data: $router}]} end]}}'
+}
+# kea_start NS CONF LOG — kea-dhcp4 -c CONF in namespace NS (lock and pid files in $T/kea-run),
+# its output in LOG; KEA_PID is the process.
+kea_start() {
+  mkdir -p "$T/kea-run"
+  KEA_LOCKFILE_DIR="$T/kea-run" KEA_PIDFILE_DIR="$T/kea-run" \
+    ip netns exec "$1" kea-dhcp4 -c "$2" >"$3" 2>&1 &
+  KEA_PID=$!
+}
+# sshd_config FILE ADDRESS PORT — the config of a test's own sshd: keys only (root too), its host
+# key ($T/hostkey), pid file and authorized_keys in $T, no PAM, quiet.
+sshd_config() {
+  cat >"$1" <<EOF
+Port $3
+ListenAddress $2
+HostKey $T/hostkey
+PidFile $T/sshd.pid
+AuthorizedKeysFile $T/authorized_keys
+StrictModes no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+LogLevel ERROR
+EOF
+}
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
 # namespace, so frames sent into it never reach the host. Skips when namespaces are refused.

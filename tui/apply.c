@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
@@ -117,10 +116,7 @@ int wiz_apply_run(const char *site_path, const char *root, const char *templates
 		return -1;
 	}
 	char stamp[32];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d%H%M%S", &tm);
+	apply_stamp_now(stamp);
 	struct problems ps;
 	problems_init(&ps);
 	int rc = apply_run(&plan, stamp, &ps);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/base/bgjob.h"
 #include "core/base/util.h"
@@ -40,13 +39,7 @@ static void job_run(void *arg)
 		return;
 	if (vpi_net_up(t->v, &t->err) == 0)
 		vpi_run(t->v);
-	if (t->v->raw >= 0) {
-		close(t->v->raw);
-		t->v->raw = -1;
-	}
-	iscsi_check_free(t->v->ic); /* the iSCSI logout needs the Pi's link */
-	t->v->ic = NULL;
-	vpi_local_down(t->v);
+	vpi_net_down(t->v);
 }
 
 /* Splits s into lines of at most width columns at spaces, prefix before the first. */

@@ -187,6 +187,18 @@ bool place_ifname_ok(const char *s)
 	return true;
 }
 
+bool place_username_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 32 || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
 void sbuf_add_sh(struct sbuf *b, const char *s)
 {
 	sbuf_addc(b, '\'');

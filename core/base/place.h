@@ -7,6 +7,7 @@
  *              generated file carries unquoted), place_path_system (never served or exported)
  *   one line   place_line_ok: no control characters, valid UTF-8 (comments, headers)
  *   interface  place_ifname_ok: what dnsmasq's interface= takes as one name (no lists, globs)
+ *   user name  place_username_ok: one field of a passwd-style line
  *   shell      sbuf_add_sh: a single-quoted word
  *   terminal   sbuf_add_term / place_term: control bytes and broken UTF-8 shown as \xHH
  *   JSON       sbuf_add_json (core/base/util.h) replaces broken UTF-8 with U+FFFD */
@@ -51,6 +52,10 @@ const char *place_path_system(const char *path, bool allow_dev);
 /* An interface name dnsmasq, tcpdump and ip take as exactly one interface: 1 to 15 of
  * [A-Za-z0-9_.@-], not "." or "..". */
 bool place_ifname_ok(const char *s);
+
+/* A Linux user name useradd(8) takes and /etc/passwd-style files (userconf.txt) carry as one
+ * field: [a-z_][a-z0-9_-]{0,31}. */
+bool place_username_ok(const char *s);
 
 /* Appends s as one single-quoted shell word ('\'' for each quote inside). */
 void sbuf_add_sh(struct sbuf *b, const char *s);

@@ -17,12 +17,14 @@
 
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/base/fsutil.h"
 #include "core/disk/customize.h"
 
 /* The bytes the files and directories under dir take, each rounded up by a 4 KiB cluster:
  * fts(3) walks without a callback, so the sum stays local; mcopy reports what it cannot read
- * below. Returns -1 when dir itself cannot be read. */
-static int64_t dir_bytes(const char *dir)
+ * below. Returns -1 when dir itself cannot be read, or when it holds something other than files
+ * and directories (*odd: its path, heap, caller frees). */
+static int64_t dir_bytes(const char *dir, char **odd)
 {
 	char *paths[] = {(char *)dir, NULL};
 	FTS *fts = fts_open(paths, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
@@ -38,6 +40,14 @@ static int64_t dir_bytes(const char *dir)
 				  e->fts_info == FTS_NS;
 		if (unreadable && e->fts_level == FTS_ROOTLEVEL) {
 			errno = e->fts_errno;
+			bad = true;
+			break;
+		}
+		/* a link would put its target on the card (mcopy follows it), a FIFO would hang
+		 * mcopy: only files and directories are copied (L16, L10) */
+		if (e->fts_info == FTS_SL || e->fts_info == FTS_SLNONE || e->fts_info == FTS_DEFAULT) {
+			*odd = xstrdup(e->fts_path);
+			errno = e->fts_info == FTS_DEFAULT ? FS_ENOTREG : ELOOP;
 			bad = true;
 			break;
 		}
@@ -107,9 +117,15 @@ static int copy_entries(const char *dir, const char *spec, char *err, size_t err
 
 int fatcard_build(const char *dir, const char *img, char *err, size_t errlen)
 {
-	int64_t bytes = dir_bytes(dir);
+	char *odd = NULL;
+	int64_t bytes = dir_bytes(dir, &odd);
 	if (bytes < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		if (odd)
+			snprintf(err, errlen, "%s: %s; only files and directories are put on the card",
+				 odd, fs_strerror(errno));
+		else
+			snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		free(odd);
 		return -1;
 	}
 	const uint64_t start = 4u << 20;

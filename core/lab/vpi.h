@@ -121,6 +121,11 @@ void vpi_free(struct vpi *v);
  * such interface). vpi_free undoes the local attachment (and returns the thread to the
  * namespace it came from). */
 int vpi_net_up(struct vpi *v, char **err);
+/* Takes the Pi off the network: closes its packet socket, logs out of its iSCSI root (which
+ * needs the Pi's link) and undoes the local attachment, leaving the report in v. For a thread
+ * that keeps v but must do this teardown itself (it runs tc and ip); vpi_free calls it too.
+ * Safe to call twice. */
+void vpi_net_down(struct vpi *v);
 
 int vpi_rom_dhcp(struct vpi *v);
 int vpi_tftp_boot(struct vpi *v);

@@ -74,15 +74,22 @@ struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 	return v;
 }
 
+void vpi_net_down(struct vpi *v)
+{
+	if (v->raw >= 0) {
+		close(v->raw);
+		v->raw = -1;
+	}
+	iscsi_check_free(v->ic); /* logs out while the Pi's link is still there */
+	v->ic = NULL;
+	vpi_local_down(v);
+}
+
 void vpi_free(struct vpi *v)
 {
 	if (!v)
 		return;
-	if (v->raw >= 0)
-		close(v->raw);
-	iscsi_check_free(v->ic); /* logs out while the Pi's link is still there */
-	v->ic = NULL;
-	vpi_local_down(v);
+	vpi_net_down(v);
 	for (int i = 0; i < STAGE_COUNT; i++)
 		free(v->st[i].detail);
 	for (size_t i = 0; i < v->n_log; i++)

@@ -36,11 +36,9 @@ void adopt_emit(struct adopt *a, enum adopt_event_kind k, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *t = NULL;
-	if (vasprintf(&t, fmt, ap) < 0)
-		t = NULL;
+	char *t = xvasprintf(fmt, ap);
 	va_end(ap);
-	struct adopt_event e = {k, a->cur, t ? t : "", 0, 0};
+	struct adopt_event e = {k, a->cur, t, 0, 0};
 	if (k == ADOPT_EV_SKIP)
 		a->skipped = true;
 	if (a->o->event)
@@ -643,13 +641,7 @@ static void sim_run(void *arg)
 		return;
 	if (vpi_net_up(x->v, &x->err) == 0)
 		vpi_run(x->v);
-	if (x->v->raw >= 0) {
-		close(x->v->raw);
-		x->v->raw = -1;
-	}
-	iscsi_check_free(x->v->ic); /* the iSCSI logout needs the Pi's link */
-	x->v->ic = NULL;
-	vpi_local_down(x->v);
+	vpi_net_down(x->v);
 }
 
 /* Where the server is this host (its interface holds an address here): a virtual Pi of this
@@ -935,8 +927,8 @@ int adopt_run(const struct adopt_opts *o)
 		"read the Pi's model, serial, MAC, bootloader and OS; check them against the profile",
 		"give the Pi's initramfs the iSCSI client (built into /var/tmp, /boot untouched)",
 		"copy the running root (tar over ssh) into the network root",
-		"copy the boot files into the Pi's TFTP directory; cmdline.txt, config.txt and fstab "
-		"for the new root",
+		("copy the boot files into the Pi's TFTP directory; cmdline.txt, config.txt and fstab "
+		 "for the new root"),
 		"check the new root the way the Pi will use it",
 		"let the Pi try the network first (the SD card stays after it); asks first"};
 	int (*const run[ADOPT_NSTEPS])(struct adopt *) = {step_readiness, step_client, adopt_step_root,

@@ -55,6 +55,9 @@ int apply_plan(const struct render_set *rs, const char *root, const char *site,
  * and only regular files are read or replaced. Returns 0 (every changed item done), or -1 with
  * problems after putting back everything it had done (no item done). */
 int apply_run(struct apply_plan *plan, const char *stamp, struct problems *ps);
+/* The STAMP for apply_run now: YYYYmmddHHMMSS in local time, as the admin reads the backups'
+ * names. */
+void apply_stamp_now(char out[32]);
 void apply_plan_done(struct apply_plan *plan);
 /* What applying it would do to it->target: `diff -u` of the installed file against the content
  * it will hold, or a one-line note for a new, unchanged or removed file. Heap text, caller

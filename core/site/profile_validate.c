@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "core/site/profile_priv.h"
+#include "core/site/tftp_dir.h"
 #include "core/base/util.h"
 
 static int line_or(int line, int fallback)
@@ -443,6 +444,45 @@ static void cross_iqn_check(const struct site *s, struct problems *ps)
 	free(by_target);
 }
 
+/* Two Pis may not share a TFTP directory (their cmdline.txt would overwrite each other): a
+ * string: prefix can equal another Pi's serial or MAC directory. Checked here, where lint and
+ * export both look (L3), with the names from core/site/tftp_dir; sorted, so 20,000 Pis stay
+ * fast. */
+struct dir_of {
+	char name[PI_TFTP_DIR_MAX];
+	size_t pi;
+};
+
+static int dir_of_cmp(const void *a, const void *b)
+{
+	const struct dir_of *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->pi > y->pi) - (x->pi < y->pi);
+}
+
+static void validate_tftp_dirs(const struct site *s, struct problems *ps)
+{
+	struct dir_of *d = xcalloc(s->n_pis ? s->n_pis : 1, sizeof(*d));
+	size_t n = 0;
+	for (size_t i = 0; i < s->n_pis; i++)
+		if (pi_tftp_dir_name(&s->pis[i], d[n].name))
+			d[n++].pi = i;
+	qsort(d, n, sizeof(*d), dir_of_cmp);
+	for (size_t k = 1; k < n; k++) {
+		if (strcmp(d[k].name, d[k - 1].name) != 0)
+			continue;
+		const struct pi *p = &s->pis[d[k].pi], *q = &s->pis[d[k - 1].pi];
+		char *label = profile_pi_label(p->name);
+		problems_add(ps, PROBLEM_ERROR, s->path,
+			     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label, "tftp_prefix",
+			     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi to have its "
+			     "own)",
+			     d[k].name, q->name);
+		free(label);
+	}
+	free(d);
+}
+
 void profile_validate(const struct site *s, struct problems *ps)
 {
 	validate_server(s, ps);
@@ -458,4 +498,5 @@ void profile_validate(const struct site *s, struct problems *ps)
 	for (size_t i = 0; i < PNB_ARRAY_LEN(dup_rules); i++)
 		dup_check(s, ps, &dup_rules[i]);
 	cross_iqn_check(s, ps);
+	validate_tftp_dirs(s, ps);
 }

@@ -46,17 +46,9 @@ if command -v dhcpd >/dev/null; then
 fi
 if command -v kea-dhcp4 >/dev/null; then
   kea="$T/exp/dhcp/kea-dhcp4-pinetboot.json"
-  jq -n --slurpfile f "$kea" --arg ifc "$vs" --arg leases "$T/kea.leases" '{Dhcp4: {
-    "interfaces-config": {interfaces: [$ifc]},
-    "lease-database": {type: "memfile", persist: true, name: $leases},
-    "client-classes": $f[0]."client-classes",
-    loggers: [{name: "kea-dhcp4", severity: "INFO", output_options: [{output: "stdout"}]}],
-    subnet4: [{id: 1, subnet: "192.168.20.0/24", pools: [{pool: "192.168.20.100 - 192.168.20.199"}],
-               reservations: $f[0].reservations}]}}' >"$T/kea.json"
-  mkdir -p "$T/kea-run"
-  KEA_LOCKFILE_DIR="$T/kea-run" KEA_PIDFILE_DIR="$T/kea-run" \
-    ip netns exec "$srv" kea-dhcp4 -c "$T/kea.json" >"$T/daemon.log" 2>&1 &
-  pid=$!
+  kea_conf "$kea" "$vs" 192.168.20.0/24 "192.168.20.100 - 192.168.20.199" >"$T/kea.json"
+  kea_start "$srv" "$T/kea.json" "$T/daemon.log"
+  pid=$KEA_PID
   on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
   wait_grep "DHCP4_STARTED" "$T/daemon.log" 20 "$pid" || { cat "$T/daemon.log"; fail "kea-dhcp4 did not start"; }
   check_offers "Kea"

@@ -53,20 +53,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
   ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port" || break
   port=$((port + 1))
 done
-cat >"$T/sshd_config" <<EOF2
-Port $port
-ListenAddress 127.0.0.1
-HostKey $T/hostkey
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-StrictModes no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-UsePAM no
-LogLevel ERROR
-EOF2
+sshd_config "$T/sshd_config" 127.0.0.1 "$port"
 "$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
 sshd_pid=$!
 on_exit "kill $sshd_pid 2>/dev/null; wait $sshd_pid 2>/dev/null"

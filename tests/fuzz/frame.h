@@ -123,4 +123,25 @@ static inline int fz_record(const uint8_t *data, size_t size, size_t *i, uint8_t
 	return 1;
 }
 
+/* The Pi and the server in the record-driven harnesses' frames: 192.168.20.101 and .1. */
+#define FZ_PI 0xc0a81465u
+#define FZ_SRV 0xc0a81401u
+
+/* What a record-driven harness does with one record: turn it into frames with fz_send. */
+typedef void (*fz_record_fn)(struct fz *f, uint8_t sel, const uint8_t *rec, size_t n, void *state);
+
+/* The body of a record-driven harness: a decoder with its printers, each record of data handed
+ * to fn (with the harness's state, e.g. TCP sequence numbers), then the decoder finished. */
+static inline void fz_run_records(const uint8_t *data, size_t size, fz_record_fn fn, void *state)
+{
+	struct fz f;
+	fz_init(&f);
+	size_t i = 0, n;
+	uint8_t sel;
+	const uint8_t *rec;
+	while (fz_record(data, size, &i, &sel, &rec, &n))
+		fn(&f, sel, rec, n, state);
+	fz_done(&f);
+}
+
 #endif

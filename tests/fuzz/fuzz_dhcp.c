@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz f;
 	fz_init(&f);
 	fz_send(&f, 17, 0, 68, 0xffffffffu, 67, 0, 0, data, size);
-	fz_send(&f, 17, 0xc0a81465u, 68, 0xc0a81401u, 4011, 0, 0, data, size);
+	fz_send(&f, 17, FZ_PI, 68, FZ_SRV, 4011, 0, 0, data, size);
 	fz_done(&f);
 	return 0;
 }

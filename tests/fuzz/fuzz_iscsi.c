@@ -6,33 +6,31 @@
 
 #include "frame.h"
 
+/* state: the TCP sequence numbers, Pi to server and back */
+static void iscsi_record(struct fz *f, uint8_t sel, const uint8_t *rec, size_t n, void *state)
+{
+	uint32_t *seq = state;
+	int dir = sel & 1;
+	uint8_t flags = 0x18;
+	if ((sel & 0x0e) == 0x02)
+		flags = 0x02;
+	else if ((sel & 0x0e) == 0x04)
+		flags = 0x04;
+	if (sel & 0x10)
+		seq[dir] += (uint32_t)(sel >> 5) * 100u; /* a gap */
+	if (sel & 0x20 && seq[dir] > 50)
+		seq[dir] -= 50; /* overlap: retransmitted bytes */
+	if (dir == 0)
+		fz_send(f, 6, FZ_PI, 40001, FZ_SRV, 3260, seq[0], flags, rec, n);
+	else
+		fz_send(f, 6, FZ_SRV, 3260, FZ_PI, 40001, seq[1], flags, rec, n);
+	seq[dir] += (uint32_t)n + (flags == 0x02 ? 1u : 0u);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fz f;
-	fz_init(&f);
-	const uint32_t pi = 0xc0a81465u, srv = 0xc0a81401u;
 	uint32_t seq[2] = {1000, 9000};
-	size_t fz_i = 0, n;
-	uint8_t sel;
-	const uint8_t *rec;
-	while (fz_record(data, size, &fz_i, &sel, &rec, &n)) {
-		int dir = sel & 1;
-		uint8_t flags = 0x18;
-		if ((sel & 0x0e) == 0x02)
-			flags = 0x02;
-		else if ((sel & 0x0e) == 0x04)
-			flags = 0x04;
-		if (sel & 0x10)
-			seq[dir] += (uint32_t)(sel >> 5) * 100u; /* a gap */
-		if (sel & 0x20 && seq[dir] > 50)
-			seq[dir] -= 50; /* overlap: retransmitted bytes */
-		if (dir == 0)
-			fz_send(&f, 6, pi, 40001, srv, 3260, seq[0], flags, rec, n);
-		else
-			fz_send(&f, 6, srv, 3260, pi, 40001, seq[1], flags, rec, n);
-		seq[dir] += (uint32_t)n + (flags == 0x02 ? 1u : 0u);
-	}
-	fz_done(&f);
+	fz_run_records(data, size, iscsi_record, seq);
 	return 0;
 }

@@ -105,7 +105,9 @@ for kind in "${kinds[@]}"; do
 	for what in lint export; do
 		args=("$PINETBOOT" "$what" "$T/c/site.conf")
 		[[ $what == export ]] && args+=(-o "$T/c/out")
-		"${args[@]}" >"$T/said" 2>&1 && { cat "$T/said"; fail "$kind: $what accepted it"; }
+		# stdout and stderr apart: interleaved, a summary line could split a message
+		"${args[@]}" >"$T/said" 2>"$T/said.err" && { cat "$T/said"; fail "$kind: $what accepted it"; }
+		cat "$T/said.err" >>"$T/said"
 		said=$(<"$T/said")
 		# no raw control byte reaches the terminal
 		LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$T/said" &&
@@ -139,8 +141,9 @@ for kind in "${kinds[@]}"; do
 			echo "model = 4B"; echo "serial = 511e57f${#key}"; echo "chap = yes"
 		done
 	} >"$T/c/site.conf"
-	"$PINETBOOT" export "$T/c/site.conf" -o "$T/c/out" >"$T/said" 2>&1 &&
+	"$PINETBOOT" export "$T/c/site.conf" -o "$T/c/out" >"$T/said" 2>"$T/said.err" &&
 		{ cat "$T/said"; fail "$kind: export accepted hostile secrets"; }
+	cat "$T/said.err" >>"$T/said"
 	said=$(<"$T/said")
 	grep -q abcdefghijkl12 "$T/said" && fail "$kind: the CHAP secret appears in a message"
 	for key in user secret; do

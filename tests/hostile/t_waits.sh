@@ -108,5 +108,10 @@ expect_exit 2 "$PINETBOOT" eeprom set "$T/in.bin" $'TFTP_PREFIX_STR=a\nBOOT_ORDE
 expect_grep "line break" "$T/err"; ok
 [[ ! -e $T/out.bin ]] || fail "a refused eeprom set wrote its output"
 
+# L3: lint refuses the string: prefix export would refuse (another Pi's serial directory)
+printf '[server]\ninterface = eth0\naddress = 192.168.20.1/24\n[pi "a"]\nmodel = 4B\nserial = 511e57f7\ntftp_prefix = string:511e57f8\n[pi "b"]\nmodel = 4B\nserial = 511e57f8\n' >"$T/l3.conf"
+expect_exit 1 "$PINETBOOT" lint "$T/l3.conf"
+expect_grep 'l3.conf:8: \[pi "b"\] tftp_prefix: TFTP directory "511e57f8" is also \[pi "a"\]' "$T/out"; ok
+
 sentinel_check "$T/sentinel"
 echo "$cases cases held"

@@ -58,5 +58,22 @@ expect_exit 1 "$PINETBOOT" flash "$T/pi.img" "$T/data.img"
 expect_grep "pass --yes to overwrite it" "$T/err"
 [[ $(cat "$T/data.img") == data ]] || fail "flash overwrote a file without --yes"; ok
 expect_exit 0 "$PINETBOOT" flash --yes "$T/pi.img" "$T/data.img"; ok
+# L13: --user and --config are one field and one line
+echo secret >"$T/pw"
+expect_exit 2 "$PINETBOOT" flash --yes "$T/pi.img" "$T/c.img" --user $'pi:$6$salt$hash\nroot' --password-file "$T/pw"
+expect_grep "is not a user name" "$T/err"; ok
+expect_exit 2 "$PINETBOOT" flash --yes "$T/pi.img" "$T/c.img" --config $'dtoverlay=x\nstart_file=evil.elf'
+expect_grep "holds a line break" "$T/err"; ok
+[[ -e $T/c.img ]] && fail "a refused flash wrote its target"
+# L16: flash DIR puts no link target (and no FIFO) on the card
+mkdir -p "$T/d" && echo hello >"$T/d/config.txt"
+ln -s "$T/sentinel/shadow" "$T/d/looks-innocent.txt"
+"$PINETBOOT" flash --yes "$T/d" "$T/card.img" >"$T/out" 2>&1 && fail "flash DIR took a symbolic link"
+expect_grep "looks-innocent.txt: a symbolic link is in the way" "$T/out"; ok
+rm "$T/d/looks-innocent.txt" && mkfifo "$T/d/fifo"
+timeout 20 "$PINETBOOT" flash --yes "$T/d" "$T/card.img" >"$T/out" 2>&1
+rc=$?
+[[ $rc -ne 0 && $rc -ne 124 ]] || fail "flash DIR with a FIFO hung or went through (exit $rc)"
+expect_grep "fifo: not a regular file" "$T/out"; ok
 sentinel_check "$T/sentinel"
 echo "$cases cases held"

@@ -24,7 +24,7 @@ ap_build_root() {
     mkdir -p "${cache%/*}"
     local b=$T/debootstrap
     debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod,sudo bookworm "$b" \
-      http://deb.debian.org/debian >"$T/debootstrap.log" 2>&1 ||
+      >"$T/debootstrap.log" 2>&1 ||
       { tail -5 "$T/debootstrap.log"; skip "debootstrap from the Debian mirror failed"; }
     # what a Pi image does not need for this: documentation, locales, apt's caches
     rm -rf "$b"/usr/share/doc/* "$b"/usr/share/locale/* "$b"/usr/share/man/* "$b"/var/cache/apt/* \
@@ -101,20 +101,7 @@ SH
   chmod +x "$T/pi-login"
   { printf 'command="%s root" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")"
     printf 'command="%s pi" %s\n' "$T/pi-login" "$(cat "$T/pikey-pi.pub")"; } >"$T/authorized_keys"
-  cat >"$T/sshd_config" <<EOF
-Port 22
-ListenAddress $addr
-HostKey $T/hostkey
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-StrictModes no
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-UsePAM no
-LogLevel ERROR
-EOF
+  sshd_config "$T/sshd_config" "$addr" 22
   # its own /run (privilege separation directory): other tests' sshds make and remove /run/sshd
   ip netns exec "$ns" unshare --mount --propagation private sh -c '
     mount -t tmpfs -o mode=0755 pnb-run /run && mkdir -m 0755 /run/sshd || exit 1

@@ -287,18 +287,10 @@ gp_dhcp_stop() {
 # configuration with the lab's subnet.
 gp_kea() {
   need kea-dhcp4 jq
-  jq -n --slurpfile f "$T/exp/dhcp/kea-dhcp4-pinetboot.json" --arg leases "$T/kea.leases" '{Dhcp4: {
-    "interfaces-config": {interfaces: ["eth0"]},
-    "lease-database": {type: "memfile", persist: true, name: $leases},
-    "client-classes": $f[0]."client-classes",
-    loggers: [{name: "kea-dhcp4", severity: "INFO", output_options: [{output: "stdout"}]}],
-    subnet4: [{id: 1, subnet: "10.77.0.0/24", pools: [{pool: "10.77.0.100 - 10.77.0.150"}],
-               "option-data": [{name: "routers", data: "10.77.0.254"}],
-               reservations: $f[0].reservations}]}}' >"$T/kea.json"
-  mkdir -p "$T/kea-run"
-  KEA_LOCKFILE_DIR="$T/kea-run" KEA_PIDFILE_DIR="$T/kea-run" \
-    ip netns exec "$SRV" kea-dhcp4 -c "$T/kea.json" >"$T/kea.log" 2>&1 &
-  GP_DHCP_PID=$!
+  kea_conf "$T/exp/dhcp/kea-dhcp4-pinetboot.json" eth0 10.77.0.0/24 "10.77.0.100 - 10.77.0.150" \
+    10.77.0.254 >"$T/kea.json"
+  kea_start "$SRV" "$T/kea.json" "$T/kea.log"
+  GP_DHCP_PID=$KEA_PID
   on_exit "gp_dhcp_stop"
   for _ in $(seq 100); do grep -q "DHCP4_STARTED" "$T/kea.log" && return 0; sleep 0.1; done
   cat "$T/kea.log"; fail "kea-dhcp4 did not start"

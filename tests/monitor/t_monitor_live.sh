@@ -5,19 +5,14 @@
 # drop counters on exit, that -w saved the packets, and that root was dropped before the save
 # file was opened (it belongs to nobody).
 . "$(dirname "$0")/../lib.sh"
-need_root
-need ip
-nsm="pnb-monm-$$" nsp="pnb-monp-$$"
-a="pnbm$$a" b="pnbm$$b"
-netns_veth "$nsm" "$a" "$nsp" "$b"
+live_pair m
 chmod 0711 "$T"
 mkdir -m 0777 "$T/save"
 ip netns exec "$nsm" "$PINETBOOT" monitor -i "$a" --duration 5 -w "$T/save/live.pcap" >"$T/out" 2>"$T/err" &
 mon=$!
 on_exit "kill $mon 2>/dev/null"
 wait_grep "^listening on $a" "$T/err" 20 "$mon" || { cat "$T/err"; fail "monitor -i did not start"; }
-ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" \
-  >"$T/replay" || fail "replay: $(cat "$T/replay")"
+live_replay_pi4
 wait $mon
 rc=$?
 cat "$T/replay"

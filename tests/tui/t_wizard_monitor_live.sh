@@ -6,21 +6,15 @@
 # that `pinetboot monitor -r` diagnoses the same way.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
-need_root
-need ip
-nsm="pnb-wmlm-$$" nsp="pnb-wmlp-$$"
-a="pnb-wl-$$a" b="pnb-wl-$$b"
-netns_veth "$nsm" "$a" "$nsp" "$b"
+live_pair wl
 demo_site "$T/site.conf"
 sed -i "s/^interface *=.*/interface = $a/" "$T/site.conf"
-pcap="$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap"
 
 PNB_WIZARD_IFACES="$a=192.168.20.1/24" tmux_start 80x24 ip netns exec "$nsm" "$PINETBOOT" wizard site.conf
 tmux_wait "1 Site"
 tmux_keys Tab Tab Tab Tab Tab Tab Tab
 tmux_wait "live on $a - 0 packets - 0 dropped (pcap_stats)"
-ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$pcap" >"$T/replay" ||
-  fail "replay: $(cat "$T/replay")"
+live_replay_pi4
 tmux_wait "+ + + + X . . .  FAILED at 5 TFTP kernel" 15 # the verdict needs the transfer's end
 tmux_wait "verdict: failed at stage 5 (TFTP kernel)"
 tmux_wait "live on $a - 75 packets - 0 dropped"

@@ -52,6 +52,16 @@ static inline struct pnb_event fx_ev(struct fx *f, enum pnb_event_kind k, double
 	return ev;
 }
 
+/* The same, sent from one MAC to another. */
+static inline struct pnb_event fx_ev_from(struct fx *f, enum pnb_event_kind k, double dt,
+					  const uint8_t from[6], const uint8_t to[6])
+{
+	struct pnb_event ev = fx_ev(f, k, dt);
+	memcpy(ev.src_mac, from, 6);
+	memcpy(ev.dst_mac, to, 6);
+	return ev;
+}
+
 static inline void fx_start(struct fx *f, const char *profile)
 {
 	memset(f, 0, sizeof(*f));
@@ -82,6 +92,13 @@ static inline const struct diag_pi *fx_pi(struct fx *f, const uint8_t mac[6])
 		if (memcmp(diag_pi_at(f->d, i)->mac, mac, 6) == 0)
 			return diag_pi_at(f->d, i);
 	return NULL;
+}
+
+/* The capture ends (diag_finish): the diagnosis of the Pi with that MAC. */
+static inline const struct diag_pi *fx_finish(struct fx *f, const uint8_t mac[6])
+{
+	diag_finish(f->d);
+	return fx_pi(f, mac);
 }
 
 static inline const struct diag_verdict *fx_verdict(const struct diag_pi *p, const char *rule)
@@ -140,21 +157,29 @@ static inline void expect(const struct diag_pi *p, const char *rule, int fail_st
 
 /* ---- DHCP ---- */
 
+/* A DHCP message from the Pi (op 1, its MAC as chaddr); the caller adds the rest. */
+static inline struct pnb_event fx_client_dhcp(struct fx *f, const uint8_t mac[6],
+					      uint8_t msg_type, double dt)
+{
+	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	memcpy(ev.src_mac, mac, 6);
+	ev.u.dhcp.op = 1;
+	ev.u.dhcp.msg_type = msg_type;
+	memcpy(ev.u.dhcp.chaddr, mac, 6);
+	return ev;
+}
+
 static inline void fx_discover(struct fx *f, const uint8_t mac[6], const char *fourcc, uint32_t rev,
 			       uint32_t serial, double dt)
 {
 	static uint8_t guid[17];
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 1, dt);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
 	memset(ev.dst_mac, 0xff, 6);
 	ev.dst_ip = 0xffffffff;
 	ev.sport = 68;
 	ev.dport = 67;
-	h->op = 1;
-	h->msg_type = 1;
 	h->xid = 0x26f30339;
-	memcpy(h->chaddr, mac, 6);
 	h->vendor_class.p = (const uint8_t *)"PXEClient:Arch:00000:UNDI:002001";
 	h->vendor_class.len = 32;
 	h->has_arch = true;
@@ -183,10 +208,8 @@ struct fx_offer {
 
 static inline void fx_reply(struct fx *f, const uint8_t mac[6], const struct fx_offer *o, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	struct pnb_event ev = fx_ev_from(f, EV_DHCP, dt, MAC_SRV, mac);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, MAC_SRV, 6);
-	memcpy(ev.dst_mac, mac, 6);
 	ev.src_ip = o->server;
 	ev.sport = 67;
 	ev.dport = 68;
@@ -224,12 +247,8 @@ static inline void fx_reply(struct fx *f, const uint8_t mac[6], const struct fx_
 
 static inline void fx_request(struct fx *f, const uint8_t mac[6], bool pxe, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 3, dt);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
-	h->op = 1;
-	h->msg_type = 3;
-	memcpy(h->chaddr, mac, 6);
 	h->requested_ip = PI_IP;
 	h->server_id = SRV;
 	if (pxe) {
@@ -242,12 +261,7 @@ static inline void fx_request(struct fx *f, const uint8_t mac[6], bool pxe, doub
 /* The kernel's own DISCOVER (no PXEClient class). */
 static inline void fx_kernel_dhcp(struct fx *f, const uint8_t mac[6], double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
-	struct ev_dhcp *h = &ev.u.dhcp;
-	memcpy(ev.src_mac, mac, 6);
-	h->op = 1;
-	h->msg_type = 1;
-	memcpy(h->chaddr, mac, 6);
+	struct pnb_event ev = fx_client_dhcp(f, mac, 1, dt);
 	diag_event(f->d, &ev);
 }
 
@@ -285,9 +299,7 @@ static inline void fx_arp(struct fx *f, const uint8_t mac[6], uint32_t spa, uint
 static inline void fx_rrq(struct fx *f, const uint8_t mac[6], uint32_t server, const char *name,
 			  double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_TFTP, dt);
-	memcpy(ev.src_mac, mac, 6);
-	memcpy(ev.dst_mac, MAC_SRV, 6);
+	struct pnb_event ev = fx_ev_from(f, EV_TFTP, dt, mac, MAC_SRV);
 	ev.src_ip = PI_IP;
 	ev.dst_ip = server;
 	ev.sport = 49152;
@@ -306,9 +318,7 @@ static inline void fx_rrq(struct fx *f, const uint8_t mac[6], uint32_t server, c
 static inline void fx_tftp_reply(struct fx *f, const uint8_t mac[6], uint16_t opcode,
 				 const char *file, uint16_t code, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_TFTP, dt);
-	memcpy(ev.src_mac, MAC_SRV, 6);
-	memcpy(ev.dst_mac, mac, 6);
+	struct pnb_event ev = fx_ev_from(f, EV_TFTP, dt, MAC_SRV, mac);
 	ev.src_ip = SRV;
 	ev.dst_ip = PI_IP;
 	ev.u.tftp.opcode = opcode;
@@ -391,9 +401,7 @@ static inline void fx_probe(struct fx *f, const uint8_t mac[6], const char *name
 static inline void fx_tcp(struct fx *f, const uint8_t from[6], const uint8_t to[6], uint16_t sport,
 			  uint16_t dport, bool syn, bool ack, bool rst, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_TCP, dt);
-	memcpy(ev.src_mac, from, 6);
-	memcpy(ev.dst_mac, to, 6);
+	struct pnb_event ev = fx_ev_from(f, EV_TCP, dt, from, to);
 	ev.sport = sport;
 	ev.dport = dport;
 	ev.u.tcp.syn = syn;
@@ -405,9 +413,7 @@ static inline void fx_tcp(struct fx *f, const uint8_t from[6], const uint8_t to[
 static inline void fx_login(struct fx *f, const uint8_t mac[6], const char *ini, const char *tgt,
 			    uint8_t cls, uint8_t det, double dt)
 {
-	struct pnb_event ev = fx_ev(f, EV_ISCSI, dt);
-	memcpy(ev.src_mac, mac, 6);
-	memcpy(ev.dst_mac, MAC_SRV, 6);
+	struct pnb_event ev = fx_ev_from(f, EV_ISCSI, dt, mac, MAC_SRV);
 	ev.dport = 3260;
 	ev.u.iscsi.opcode = 0x03;
 	ev.u.iscsi.transit = true;
@@ -420,9 +426,7 @@ static inline void fx_login(struct fx *f, const uint8_t mac[6], const char *ini,
 	ev.u.iscsi.session_type.p = (const uint8_t *)"Normal";
 	ev.u.iscsi.session_type.len = 6;
 	diag_event(f->d, &ev);
-	ev = fx_ev(f, EV_ISCSI, 0.01);
-	memcpy(ev.src_mac, MAC_SRV, 6);
-	memcpy(ev.dst_mac, mac, 6);
+	ev = fx_ev_from(f, EV_ISCSI, 0.01, MAC_SRV, mac);
 	ev.sport = 3260;
 	ev.u.iscsi.opcode = 0x23;
 	ev.u.iscsi.transit = cls == 0;
@@ -436,16 +440,12 @@ static inline void fx_login(struct fx *f, const uint8_t mac[6], const char *ini,
 static inline void fx_scsi(struct fx *f, const uint8_t mac[6], uint8_t cdb, int n, double dt)
 {
 	for (int i = 0; i < n; i++) {
-		struct pnb_event ev = fx_ev(f, EV_ISCSI, dt);
-		memcpy(ev.src_mac, mac, 6);
-		memcpy(ev.dst_mac, MAC_SRV, 6);
+		struct pnb_event ev = fx_ev_from(f, EV_ISCSI, dt, mac, MAC_SRV);
 		ev.dport = 3260;
 		ev.u.iscsi.opcode = 0x01;
 		ev.u.iscsi.cdb_opcode = cdb;
 		diag_event(f->d, &ev);
-		ev = fx_ev(f, EV_ISCSI, 0.001);
-		memcpy(ev.src_mac, MAC_SRV, 6);
-		memcpy(ev.dst_mac, mac, 6);
+		ev = fx_ev_from(f, EV_ISCSI, 0.001, MAC_SRV, mac);
 		ev.sport = 3260;
 		ev.u.iscsi.opcode = 0x25;
 		diag_event(f->d, &ev);
@@ -456,17 +456,13 @@ static inline void fx_rpc(struct fx *f, const uint8_t mac[6], uint32_t prog, uin
 			  uint32_t proc, int accept, int status, double dt)
 {
 	static uint32_t xid = 1000;
-	struct pnb_event ev = fx_ev(f, EV_RPC, dt);
-	memcpy(ev.src_mac, mac, 6);
-	memcpy(ev.dst_mac, MAC_SRV, 6);
+	struct pnb_event ev = fx_ev_from(f, EV_RPC, dt, mac, MAC_SRV);
 	ev.u.rpc.xid = ++xid;
 	ev.u.rpc.prog = prog;
 	ev.u.rpc.vers = vers;
 	ev.u.rpc.proc = proc;
 	diag_event(f->d, &ev);
-	ev = fx_ev(f, EV_RPC, 0.001);
-	memcpy(ev.src_mac, MAC_SRV, 6);
-	memcpy(ev.dst_mac, mac, 6);
+	ev = fx_ev_from(f, EV_RPC, 0.001, MAC_SRV, mac);
 	ev.u.rpc.xid = xid;
 	ev.u.rpc.reply = true;
 	ev.u.rpc.matched = true;

@@ -30,70 +30,69 @@ static struct iscsi_login_facts facts(int status, int kind)
 	return f;
 }
 
-static void expect_text(struct iscsi_login_facts *f, const char *want, const char *fix_part)
-{
-	const char *fix = NULL;
-	char *got = iscsi_login_explain(f, &fix);
-	if (!strstr(got, want))
-		fail_msg("explanation \"%s\" lacks \"%s\"", got, want);
-	if (fix_part && (!fix || !strstr(fix, fix_part)))
-		fail_msg("fix \"%s\" lacks \"%s\"", fix ? fix : "(none)", fix_part);
-	free(got);
-}
+/* One login failure: facts(status, kind) with the differences given, and what the explanation
+ * (and, when fix_part is set, its fix) must say. */
+struct explain_case {
+	int status, kind;
+	const char *chap_user, *target; /* NULL: none / the profile's target */
+	bool discovery_done, listed;    /* SendTargets ran; it listed the profile's target */
+	const char *want, *fix_part;
+};
 
-static void test_chap(void **state)
+static const char *const listed_targets[] = {TGT};
+
+static const struct explain_case explain_cases[] = {
+	{0x0201, TARGET_TGT, "kitchen", NULL, false, false,
+	 "CHAP failed: target " TGT " rejected user \"kitchen\"", "incominguser"},
+	{0x0201, TARGET_TGT, NULL, NULL, false, false, "the Pi sends no CHAP credentials",
+	 "iscsi_username="},
+	{0x0202, TARGET_LIO, NULL, NULL, false, false,
+	 "initiator IQN " INI " is not in the ACL of target " TGT
+	 " (login status 0x0202, authorization failure)",
+	 "tpg1/acls create"},
+	/* tgt: the profile's own name, hidden by SendTargets: ACL or a missing target, not
+	 * knowable */
+	{0x0203, TARGET_TGT, NULL, NULL, true, false,
+	 "not in the ACL of target " TGT ", or that target is not defined on the "
+	 "server: tgt answers both with login status 0x0203",
+	 "tgt-admin --show"},
+	{0x0203, TARGET_TGT, NULL, NULL, true, false,
+	 "SendTargets as this initiator does not list it", NULL},
+	/* listed by SendTargets: the target exists, so 0x0203 is the ACL */
+	{0x0203, TARGET_TGT, NULL, NULL, true, true,
+	 "initiator IQN " INI " is not in the ACL of target " TGT
+	 " (tgt reports this as target-not-found, login status 0x0203)",
+	 "initiator-name"},
+	{0x0203, TARGET_TGT, NULL, "iqn.2026-11.lan.example:root-kitchn", false, false,
+	 "target iqn.2026-11.lan.example:root-kitchn does not exist on 10.0.0.1:3260",
+	 "target name"},
+	{0x0203, TARGET_TGT, NULL, "iqn.2026-11.lan.example:root-kitchn", false, false,
+	 "did you mean " TGT, NULL},
+};
+
+static void test_explanations(void **state)
 {
 	(void)state;
-	struct iscsi_login_facts f = facts(0x0201, TARGET_TGT);
-	f.chap_user = "kitchen";
-	expect_text(&f, "CHAP failed: target " TGT " rejected user \"kitchen\"", "incominguser");
-	f.chap_user = NULL;
-	expect_text(&f, "the Pi sends no CHAP credentials", "iscsi_username=");
-}
-
-static void test_lio_acl(void **state)
-{
-	(void)state;
-	struct iscsi_login_facts f = facts(0x0202, TARGET_LIO);
-	expect_text(&f, "initiator IQN " INI " is not in the ACL of target " TGT
-			" (login status 0x0202, authorization failure)",
-		    "tpg1/acls create");
-}
-
-/* tgt: the profile's own name, hidden by SendTargets: ACL or a missing target, not knowable. */
-static void test_tgt_acl_or_missing(void **state)
-{
-	(void)state;
-	struct iscsi_login_facts f = facts(0x0203, TARGET_TGT);
-	f.discovery_done = true;
-	expect_text(&f, "not in the ACL of target " TGT ", or that target is not defined on the "
-			"server: tgt answers both with login status 0x0203",
-		    "tgt-admin --show");
-	expect_text(&f, "SendTargets as this initiator does not list it", NULL);
-}
-
-/* Listed by SendTargets: the target exists, so 0x0203 is the ACL. */
-static void test_tgt_acl_listed(void **state)
-{
-	(void)state;
-	const char *const listed[] = {TGT};
-	struct iscsi_login_facts f = facts(0x0203, TARGET_TGT);
-	f.targets = listed;
-	f.n_targets = 1;
-	f.discovery_done = true;
-	expect_text(&f, "initiator IQN " INI " is not in the ACL of target " TGT
-			" (tgt reports this as target-not-found, login status 0x0203)",
-		    "initiator-name");
-}
-
-static void test_tgt_typo(void **state)
-{
-	(void)state;
-	struct iscsi_login_facts f = facts(0x0203, TARGET_TGT);
-	f.target = "iqn.2026-11.lan.example:root-kitchn";
-	expect_text(&f, "target iqn.2026-11.lan.example:root-kitchn does not exist on 10.0.0.1:3260",
-		    "target name");
-	expect_text(&f, "did you mean " TGT, NULL);
+	for (size_t i = 0; i < sizeof(explain_cases) / sizeof(explain_cases[0]); i++) {
+		const struct explain_case *c = &explain_cases[i];
+		struct iscsi_login_facts f = facts(c->status, c->kind);
+		f.chap_user = c->chap_user;
+		if (c->target)
+			f.target = c->target;
+		f.discovery_done = c->discovery_done;
+		if (c->listed) {
+			f.targets = listed_targets;
+			f.n_targets = 1;
+		}
+		const char *fix = NULL;
+		char *got = iscsi_login_explain(&f, &fix);
+		if (!strstr(got, c->want))
+			fail_msg("case %zu: explanation \"%s\" lacks \"%s\"", i, got, c->want);
+		if (c->fix_part && (!fix || !strstr(fix, c->fix_part)))
+			fail_msg("case %zu: fix \"%s\" lacks \"%s\"", i, fix ? fix : "(none)",
+				 c->fix_part);
+		free(got);
+	}
 }
 
 /* The served cmdline.txt decides the login: no iscsi_username= there, no CHAP offered, even
@@ -142,9 +141,5 @@ static void test_opts_chap_from_cmdline(void **state)
 }
 
 UNIT_MAIN(
-	cmocka_unit_test(test_chap),
-	cmocka_unit_test(test_lio_acl),
-	cmocka_unit_test(test_tgt_acl_or_missing),
-	cmocka_unit_test(test_tgt_acl_listed),
-	cmocka_unit_test(test_tgt_typo),
+	cmocka_unit_test(test_explanations),
 	cmocka_unit_test(test_opts_chap_from_cmdline))
