@@ -374,6 +374,8 @@ static void client_msg(struct diag *d, const struct pnb_event *ev)
 		}
 		if (!ps->n_rrq)
 			ps->n_discover++;
+		if (!ps->n_rrq && !ps->n_request && ps->n_offers)
+			ps->n_disc_after_offer++;
 		ps->last_disc_frame = ev->frame;
 		ps->last_disc_ts = ev->ts;
 	} else if (h->msg_type == 3) {
@@ -652,6 +654,53 @@ static bool explain_pi3_loop(struct diag *d, struct pistate *ps)
 		  xstrdup("check the TFTP server is on the Pi's subnet and answers ARP; an SD card "
 			  "with only bootcode.bin works around ROM bugs"));
 	return true;
+}
+
+void offers_ignored(struct diag *d, struct pistate *ps)
+{
+	const struct pi_model_info *mi = model_info(ps->pub.model);
+	bool sure = ps->model_from_guid || (ps->prof && ps->prof->model != PI_MODEL_UNKNOWN);
+	const struct offer_rec *last = &ps->offers[ps->n_offers - 1], *a, *b;
+	struct sbuf e, c;
+	sbuf_init(&e);
+	sbuf_init(&c);
+	sbuf_printf(&e, "%u DISCOVER%s after offers, no REQUEST and no TFTP; ", ps->n_disc_after_offer,
+		    ps->n_disc_after_offer == 1 ? "" : "s");
+	offer_list(d, ps, &e, false);
+	/* What this model's ROM is known to reject, most specific first (spec
+	 * netboot-servers-and-failures.md §4): only the ones these offers show. */
+	unsigned k = 0;
+	bool relay = false, raw = false;
+	for (unsigned i = 0; i < ps->n_offers; i++) {
+		relay |= ps->offers[i].giaddr != 0;
+		raw |= ps->offers[i].raw43;
+	}
+	if (!find_offer(ps, o_spaces))
+		sbuf_printf(&c, "%u) the menu text lacks the three trailing spaces (\"Raspberry Pi "
+				"Boot   \") the Pi 3B ROM needs%s; ",
+			    ++k, mi->needs_menu_spaces ? "" : " (harmless to add)");
+	if (proxy_burst(ps, &a, &b))
+		sbuf_printf(&c, "%u) two offers within %.2f s (an address offer and a proxy boot "
+				"offer): the Pi 3 ROM loops; set a reply delay on the proxy; ",
+			    ++k, tv_diff(b->ts, a->ts));
+	if (relay)
+		sbuf_printf(&c, "%u) the offers came through a DHCP relay, which the Pi 3B ROM "
+				"rejects; ", ++k);
+	if (ps->mask && ps->pub.ip && last->tftp_ip &&
+	    (last->tftp_ip & ps->mask) != (ps->pub.ip & ps->mask))
+		sbuf_printf(&c, "%u) the TFTP server is on another subnet; ", ++k);
+	if (raw)
+		sbuf_printf(&c, "%u) option 43 is not a clean PXE sub-option list; ", ++k);
+	if (!k)
+		sbuf_printf(&c, "1) option 43's contents (menu entry and discovery control 3); 2) "
+				"a second DHCP server answering the same DISCOVER; ");
+	sbuf_printf(&c, "fix the first that applies, then capture again");
+	pi_report(ps, R_OFFERS_IGNORED, 0, last->frame,
+		  xasprintf("the Pi ignored %u offer%s and kept DISCOVERing: its boot ROM %s"
+			    "rejected them%s",
+			    ps->n_offers, ps->n_offers == 1 ? "" : "s", sure ? "" : "likely ",
+			    sure ? "" : " (the model is not known for sure: it comes from the MAC)"),
+		  sbuf_take(&e), sbuf_take(&c));
 }
 
 static bool explain_request(struct diag *d, struct pistate *ps)

@@ -48,6 +48,9 @@
 	X(R_NO_ACK, "no-ack", 3, true, false, "the Pi's DHCP REQUESTs were never ACKed")           \
 	X(R_PI3_IGNORED, "pi3-offer-ignored", 3, true, false,                                      \
 	  "a Pi 3 received a usable boot offer but never started TFTP")                            \
+	X(R_OFFERS_IGNORED, "offers-ignored", 3, true, false,                                    \
+	  "the Pi DISCOVERed again after each offer and never REQUESTed or asked for a file: "    \
+	  "its boot ROM rejected the offers (causes ranked by what the model rejects)")           \
 	X(R_TFTP_WRONG_SERVER, "tftp-wrong-server", 4, true, false,                                \
 	  "the Pi sends its TFTP requests to the DHCP server instead of the TFTP host")            \
 	X(R_ARP_GARBAGE, "arp-garbage-ip", 4, true, false,                                         \
@@ -131,6 +134,7 @@ enum diag_rule { DIAG_RULES(DIAG_RULE_ENUM) R_COUNT };
 /* Timeouts from the models' retry behaviour (spec/eeprom-otp.md §5). */
 #define T_PI3_DISCOVERS 5 /* Pi 3 ROM: 5 DISCOVERs, 5 s apart, then it sleeps */
 #define T_PI3_INTERVAL 5.0
+#define T_IGNORED 3        /* DISCOVERs after offers that make the offers "ignored" */
 #define T_DHCP 45.0	   /* Pi 4/5 DHCP_TIMEOUT */
 #define T_DHCP_REQ 4.0	   /* Pi 4/5 DHCP_REQ_TIMEOUT */
 #define T_TFTP_FILE 30.0   /* TFTP_FILE_TIMEOUT */
@@ -176,6 +180,7 @@ struct pistate {
 	struct timeval first_ts, last_ts;
 	/* DHCP, firmware phase */
 	unsigned n_discover;
+	unsigned n_disc_after_offer; /* DISCOVERs sent although an offer had come: ignored offers */
 	uint64_t first_disc_frame, last_disc_frame;
 	struct timeval first_disc_ts, last_disc_ts;
 	uint16_t first_disc_secs;
@@ -325,6 +330,9 @@ void tftp_unanswered(struct diag *d, struct pistate *ps, struct timeval now);
 char *root_explain(struct diag *d, struct pistate *ps, char **fix);
 /* Stage 2/3 failure cause from the offers seen (diagnose_dhcp.c); false: none specific. */
 bool dhcp_explain(struct diag *d, struct pistate *ps, bool at_end);
+/* The Pi DISCOVERed again after offers (n_disc_after_offer) with nothing specific wrong in
+ * them: offers-ignored with the likely causes ranked for its model (diagnose_dhcp.c). */
+void offers_ignored(struct diag *d, struct pistate *ps);
 /* Silence rules (diagnose_time.c). */
 void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool at_end);
 void diag_finish_site(struct diag *d);

@@ -76,9 +76,17 @@ static void check_dhcp(struct diag *d, struct pistate *ps, struct timeval now, b
 	/* At the end of a file, offers with a defect are evidence enough. */
 	bool evidence =
 	    at_end && ps->n_offers && tv_diff(now, ps->offers[ps->n_offers - 1].ts) >= 2.0;
-	if (!out && !evidence)
+	/* DISCOVERing again after offers, however soon the capture ends, is the ROM saying no. */
+	bool ignored = ps->n_disc_after_offer >= T_IGNORED && !ps->n_request && !ps->n_rrq;
+	if (!out && !evidence && !ignored)
 		return;
-	if (dhcp_explain(d, ps, at_end) || !out)
+	if (dhcp_explain(d, ps, at_end))
+		return;
+	if (ignored) {
+		offers_ignored(d, ps);
+		return;
+	}
+	if (!out)
 		return;
 	if (!ps->n_offers) {
 		no_offer(d, ps);

@@ -94,6 +94,13 @@ static inline const struct diag_pi *fx_pi(struct fx *f, const uint8_t mac[6])
 	return NULL;
 }
 
+/* The capture ends (diag_finish): the diagnosis of the Pi with that MAC. */
+static inline const struct diag_pi *fx_finish(struct fx *f, const uint8_t mac[6])
+{
+	diag_finish(f->d);
+	return fx_pi(f, mac);
+}
+
 static inline const struct diag_verdict *fx_verdict(const struct diag_pi *p, const char *rule)
 {
 	for (size_t i = 0; p && i < p->n_verdicts; i++)

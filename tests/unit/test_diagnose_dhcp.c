@@ -33,8 +33,7 @@ static void test_good_pi4_iscsi(void **state)
 	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.2026-11.lan.example:kitchen",
 		      "iqn.2026-11.lan.example:root-kitchen");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, NULL, 0);
 	assert_int_equal(p->reached, 8);
 	assert_int_equal(p->model, PI_4B);
@@ -161,8 +160,7 @@ static void test_good_pi5_nfs(void **state)
 	fx_rpc(&f, MAC_PI5, 100005, 3, 1, 0, 0, 0.01);
 	for (int i = 0; i < 10; i++)
 		fx_rpc(&f, MAC_PI5, 100003, 3, 6, 0, 0, 0.01);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI5);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI5);
 	expect(p, NULL, 0);
 	assert_int_equal(p->reached, 8);
 	assert_int_equal(p->model, PI_5);
@@ -181,8 +179,7 @@ static void test_no_discover(void **state)
 	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.2026-11.lan.example:kitchen",
 		      "iqn.2026-11.lan.example:root-kitchen");
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), NULL, 0);
+	expect(fx_finish(&f, MAC_PI4), NULL, 0);
 	const struct diag_pi *p = fx_pi(&f, MAC_PI3);
 	expect(p, "no-discover", 1);
 	assert_int_equal(p->reached, 0);
@@ -215,8 +212,7 @@ static void test_stp_late(void **state)
 	fx_pi4_dhcp(&f, MAC_PI4);
 	fx_pi4_files(&f, MAC_PI4, "");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.x:a", "iqn.x:b");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "stp-late-discover", 0);
 	assert_false(fx_verdict(p, "stp-late-discover")->failure);
 	assert_non_null(strstr(p->verdict, "warning"));
@@ -243,8 +239,7 @@ static void test_no_option_43(void **state)
 	fx_start(&f, NULL);
 	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
 	pi4_offers(&f, &a, NULL);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-option-43", 2);
+	expect(fx_finish(&f, MAC_PI4), "no-option-43", 2);
 	fx_end(&f);
 }
 
@@ -260,8 +255,7 @@ static void test_no_menu(void **state)
 			     .opt43_len = sizeof(OPT43_IPXE),
 			     .opt67 = "undionly.kpxe"};
 	pi4_offers(&f, &a, NULL);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-pi-boot-menu", 2);
+	expect(fx_finish(&f, MAC_PI4), "no-pi-boot-menu", 2);
 	fx_end(&f);
 }
 
@@ -273,8 +267,7 @@ static void test_no_tftp_server(void **state)
 	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
 	struct fx_offer b = {.server = 0, .opt43 = OPT43_PI, .opt43_len = sizeof(OPT43_PI)};
 	pi4_offers(&f, &a, &b);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-tftp-server", 2);
+	expect(fx_finish(&f, MAC_PI4), "no-tftp-server", 2);
 	fx_end(&f);
 }
 
@@ -284,8 +277,7 @@ static void test_no_offer(void **state)
 	struct fx f;
 	fx_start(&f, NULL);
 	pi4_offers(&f, NULL, NULL);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-offer", 2);
+	expect(fx_finish(&f, MAC_PI4), "no-offer", 2);
 	fx_end(&f);
 }
 
@@ -316,8 +308,7 @@ static void test_in_progress_at_end(void **state)
 	fx_start(&f, NULL);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 4.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, NULL, 0);
 	assert_int_equal(p->reached, 1);
 	assert_non_null(strstr(p->verdict, "capture ended in stage 2"));
@@ -341,8 +332,7 @@ static void test_rival_dhcp(void **state)
 	fx_request(&f, MAC_PI4, false, 0.5);
 	struct fx_offer nak = {.type = 6, .server = SRV};
 	fx_reply(&f, MAC_PI4, &nak, 0.01);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "dhcp-nak", 3);
 	assert_non_null(fx_verdict(p, "rival-dhcp"));
 	assert_non_null(fx_site_verdict(&f, "rival-dhcp-servers"));
@@ -365,8 +355,7 @@ static void test_no_ack(void **state)
 	fx_reply(&f, MAC_PI4, &a, 0.01);
 	for (int i = 0; i < 12; i++)
 		fx_request(&f, MAC_PI4, false, 4.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "no-ack", 3);
 	assert_non_null(strstr(fx_verdict(p, "no-ack")->evidence, "relay"));
 	fx_end(&f);
@@ -379,8 +368,7 @@ static void test_no_tftp_request(void **state)
 	fx_start(&f, NULL);
 	fx_pi4_dhcp(&f, MAC_PI4);
 	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 50.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-tftp-request", 4);
+	expect(fx_finish(&f, MAC_PI4), "no-tftp-request", 4);
 	fx_end(&f);
 }
 
@@ -425,8 +413,7 @@ static void test_pi3_offers(void **state)
 		struct fx f;
 		fx_start(&f, NULL);
 		pi3_rounds(&f, c->a.server ? &c->a : NULL, c->b.server ? &c->b : NULL, c->gap);
-		diag_finish(f.d);
-		const struct diag_pi *p = fx_pi(&f, MAC_PI3);
+		const struct diag_pi *p = fx_finish(&f, MAC_PI3);
 		print_message("case %s\n", c->rule);
 		expect(p, c->rule, c->stage);
 		assert_int_equal(p->model, PI_3B);
@@ -441,8 +428,7 @@ static void test_not_in_profile(void **state)
 	fx_start(&f, PROFILE);
 	fx_pi4_dhcp(&f, MAC_PI4);
 	fx_discover(&f, MAC_PI5, "RPi5", PI5_REV, 0x12345678, 1.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI5);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI5);
 	assert_non_null(fx_verdict(p, "not-in-profile"));
 	assert_false(fx_verdict(p, "not-in-profile")->failure);
 	fx_end(&f);

@@ -72,8 +72,7 @@ static void test_no_iscsi_syn(void **state)
 	struct fx f;
 	to_kernel_net(&f, PROFILE);
 	fx_bpdu(&f, 0, 65.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "no-iscsi-syn", 7);
 	assert_non_null(strstr(fx_verdict(p, "no-iscsi-syn")->fix, "iscsi.initramfs"));
 	fx_end(&f);
@@ -85,8 +84,7 @@ static void test_no_nfs_mount(void **state)
 	struct fx f;
 	to_kernel_net(&f, PROFILE_NFS);
 	fx_bpdu(&f, 0, 65.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "no-nfs-mount", 7);
+	expect(fx_finish(&f, MAC_PI4), "no-nfs-mount", 7);
 	fx_end(&f);
 }
 
@@ -99,8 +97,7 @@ static void test_iscsi_rst(void **state)
 		fx_tcp(&f, MAC_PI4, MAC_SRV, 40000, 3260, true, false, false, 1.0);
 		fx_tcp(&f, MAC_SRV, MAC_PI4, 3260, 40000, false, true, true, 0.001);
 	}
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "iscsi-rst", 7);
+	expect(fx_finish(&f, MAC_PI4), "iscsi-rst", 7);
 	fx_end(&f);
 }
 
@@ -137,8 +134,7 @@ static void test_iscsi_refused(void **state)
 		const struct login_case *c = &login_cases[i];
 		struct fx f;
 		to_login(&f, c->ini, c->tgt, c->cls, c->detail);
-		diag_finish(f.d);
-		const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+		const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 		print_message("case %zu: %s\n", i, c->rule);
 		expect(p, c->rule, 7);
 		const struct diag_verdict *v = fx_verdict(p, c->rule);
@@ -202,8 +198,7 @@ static void test_iscsi_login_other(void **state)
 	(void)state;
 	struct fx f;
 	to_login(&f, INI, TGT, 3, 1);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "iscsi-login-error", 7);
+	expect(fx_finish(&f, MAC_PI4), "iscsi-login-error", 7);
 	fx_end(&f);
 }
 
@@ -213,8 +208,7 @@ static void test_root_no_reads(void **state)
 	struct fx f;
 	to_login(&f, INI, TGT, 0, 0);
 	fx_bpdu(&f, 0, 40.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "root-no-reads", 8);
 	assert_int_equal(p->reached, 7);
 	assert_non_null(strstr(fx_verdict(p, "root-no-reads")->fix, "LUN 1"));
@@ -228,8 +222,7 @@ static void test_root_reads_stop(void **state)
 	to_login(&f, INI, TGT, 0, 0);
 	fx_scsi(&f, MAC_PI4, 0x28, 6, 0.01);
 	fx_bpdu(&f, 0, 40.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "root-reads-stop", 8);
+	expect(fx_finish(&f, MAC_PI4), "root-reads-stop", 8);
 	fx_end(&f);
 }
 
@@ -264,8 +257,7 @@ static void test_nfs_v2(void **state)
 	struct fx f;
 	to_kernel_net(&f, PROFILE_NFS);
 	fx_rpc(&f, MAC_PI4, 100003, 2, 0, 2, -1, 0.5);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "nfs-v2", 7);
 	assert_non_null(strstr(fx_verdict(p, "nfs-v2")->fix, "vers=3"));
 	fx_end(&f);
@@ -282,8 +274,7 @@ static void test_nfs_mount_refused(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fx f;
 		to_mount(&f, cases[i].status);
-		diag_finish(f.d);
-		expect(fx_pi(&f, MAC_PI4), cases[i].rule, 7);
+		expect(fx_finish(&f, MAC_PI4), cases[i].rule, 7);
 		fx_end(&f);
 	}
 }
@@ -296,8 +287,7 @@ static void test_nfs_access(void **state)
 	for (int i = 0; i < 10; i++)
 		fx_rpc(&f, MAC_PI4, 100003, 3, 6, 0, 0, 0.01);
 	fx_rpc(&f, MAC_PI4, 100003, 3, 7, 0, 30, 0.01);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "nfs-access", 8);
 	assert_non_null(strstr(fx_verdict(p, "nfs-access")->cause, "ROFS"));
 	fx_end(&f);
@@ -331,8 +321,7 @@ static void test_reboot_keeps_failure(void **state)
 	struct fx f;
 	to_login(&f, INI, TGT, 2, 1);
 	fx_pi4_dhcp(&f, MAC_PI4);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "iscsi-chap", 7);
 	assert_int_equal(p->boots, 2);
 	fx_end(&f);

@@ -51,8 +51,7 @@ static void test_noise_is_not_failure(void **state)
 	fx_get(&f, MAC_PI4, "511e57f7/bcm2711-rpi-4-b.dtb");
 	fx_get(&f, MAC_PI4, "511e57f7/cmdline.txt");
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, NULL, 0);
 	assert_int_equal(p->reached, 5);
 	assert_int_equal(p->n_verdicts, 0);
@@ -70,8 +69,7 @@ static void test_prefix_mismatch(void **state)
 	fx_get(&f, MAC_PI4, "config.txt");
 	fx_missing(&f, MAC_PI4, "start4.elf");
 	fx_missing(&f, MAC_PI4, "start.elf");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "tftp-prefix-mismatch", 4);
 	const struct diag_verdict *v = fx_verdict(p, "tftp-prefix-mismatch");
 	assert_non_null(
@@ -110,8 +108,7 @@ static void test_firmware_missing(void **state)
 		pi4_to_tftp(&f, c->profile);
 		for (size_t k = 0; k < 5 && c->missing[k]; k++)
 			fx_missing(&f, MAC_PI4, c->missing[k]);
-		diag_finish(f.d);
-		const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+		const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 		print_message("case %s\n", c->rule);
 		expect(p, c->rule, 4);
 		for (size_t k = 0; k < 2 && c->fix[k]; k++)
@@ -130,8 +127,7 @@ static void test_prefix_dropped(void **state)
 	fx_missing(&f, MAC_PI4, "511e57f7/start.elf");
 	fx_pi4_files(&f, MAC_PI4, "");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.x:a", "iqn.x:b");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "tftp-prefix-dropped", 0);
 	assert_int_equal(p->reached, 8);
 	fx_end(&f);
@@ -148,8 +144,7 @@ static void test_prefix_mismatch_recovered(void **state)
 	fx_pi4_files(&f, MAC_PI4, "");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.2026-11.lan.example:kitchen",
 		      "iqn.2026-11.lan.example:root-kitchen");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "tftp-prefix-mismatch", 0);
 	assert_false(fx_verdict(p, "tftp-prefix-mismatch")->failure);
 	assert_int_equal(p->reached, 8);
@@ -171,8 +166,7 @@ static void test_netconsole_evidence(void **state)
 	ev.u.netconsole.line.len = (uint16_t)strlen(line);
 	diag_event(f.d, &ev);
 	fx_missing(&f, MAC_PI4, "start4.elf");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "firmware-not-found", 4);
 	assert_non_null(strstr(fx_verdict(p, "firmware-not-found")->evidence, "bootloader log #"));
 	assert_non_null(strstr(fx_verdict(p, "firmware-not-found")->evidence, "TFTP_GET"));
@@ -190,8 +184,7 @@ static void test_static_ip_boot(void **state)
 	assert_null(fx_pi(&f, MAC_PI5));
 	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.x:a", "iqn.x:b");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, NULL, 0);
 	assert_int_equal(p->reached, 8);
 	assert_int_equal(p->state[STAGE_DISCOVER], STATE_DONE);
@@ -208,8 +201,7 @@ static void test_bootcode_missing(void **state)
 	fx_discover(&f, MAC_PI3, NULL, 0, 0, 1.0);
 	fx_proxy_offers(&f, MAC_PI3, OPT43_PI_SPACES, sizeof(OPT43_PI_SPACES), 1.2);
 	fx_missing(&f, MAC_PI3, "bootcode.bin");
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI3), "bootcode-missing", 4);
+	expect(fx_finish(&f, MAC_PI3), "bootcode-missing", 4);
 	fx_end(&f);
 }
 
@@ -220,8 +212,7 @@ static void test_access_violation(void **state)
 	pi4_to_tftp(&f, NULL);
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/start4.elf", 0.05);
 	fx_tftp_reply(&f, MAC_PI4, TFTP_ERROR, "511e57f7/start4.elf", 2, 0.01);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "tftp-access-violation", 4);
+	expect(fx_finish(&f, MAC_PI4), "tftp-access-violation", 4);
 	fx_end(&f);
 }
 
@@ -243,8 +234,7 @@ static void test_initramfs_missing(void **state)
 	pi4_to_kernel(&f);
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
 	fx_missing(&f, MAC_PI4, "511e57f7/initramfs8");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "initramfs-missing", 5);
 	assert_int_equal(p->reached, 4);
 	fx_end(&f);
@@ -256,8 +246,7 @@ static void test_kernel_missing(void **state)
 	struct fx f;
 	pi4_to_kernel(&f);
 	fx_missing(&f, MAC_PI4, "511e57f7/kernel8.img");
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "kernel-files-missing", 5);
+	expect(fx_finish(&f, MAC_PI4), "kernel-files-missing", 5);
 	fx_end(&f);
 }
 
@@ -275,8 +264,7 @@ static void test_file_timeout(void **state)
 			    .tsize = 90000000,
 			    .duration = 30.1};
 	fx_xfer(&f, MAC_PI4, "511e57f7/initramfs8", &x, 30.1);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "tftp-file-timeout", 5);
 	assert_non_null(strstr(fx_verdict(p, "tftp-file-timeout")->fix, "TFTP_FILE_TIMEOUT"));
 	fx_end(&f);
@@ -295,8 +283,7 @@ static void test_block_wrap(void **state)
 			    .blksize = 1024,
 			    .duration = 25};
 	fx_xfer(&f, MAC_PI4, "511e57f7/initramfs8", &x, 25);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "tftp-block-wrap", 5);
+	expect(fx_finish(&f, MAC_PI4), "tftp-block-wrap", 5);
 	fx_end(&f);
 }
 
@@ -308,8 +295,7 @@ static void test_tftp_stall(void **state)
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/kernel8.img", 0.05);
 	struct fx_xfer x = {.end = XFER_TIMEOUT, .blocks = 700, .duration = 12};
 	fx_xfer(&f, MAC_PI4, "511e57f7/kernel8.img", &x, 12);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "tftp-stall", 5);
+	expect(fx_finish(&f, MAC_PI4), "tftp-stall", 5);
 	fx_end(&f);
 }
 
@@ -323,8 +309,7 @@ static void test_retransmits_and_repeat(void **state)
 	fx_xfer(&f, MAC_PI4, "511e57f7/kernel8.img", &x, 1);
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
 	fx_get(&f, MAC_PI4, "511e57f7/kernel8.img");
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	expect(p, "tftp-retransmits", 0);
 	expect(p, "tftp-repeat", 0);
 	fx_end(&f);
@@ -340,8 +325,7 @@ static void test_tftp_wrong_server(void **state)
 	fx_proxy_offers(&f, MAC_PI3, OPT43_PI_SPACES, sizeof(OPT43_PI_SPACES), 1.2);
 	for (int i = 0; i < 3; i++)
 		fx_rrq(&f, MAC_PI3, RTR, "bootcode.bin", 1.0);
-	diag_finish(f.d);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI3);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI3);
 	expect(p, "tftp-wrong-server", 4);
 	assert_non_null(strstr(fx_verdict(p, "tftp-wrong-server")->cause, "DHCP server"));
 	fx_end(&f);
@@ -355,8 +339,7 @@ static void test_tftp_no_answer(void **state)
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/start4.elf", 1.0);
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/start4.elf", 4.0);
 	fx_rrq(&f, MAC_PI4, SRV, "511e57f7/start4.elf", 4.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "tftp-no-answer", 4);
+	expect(fx_finish(&f, MAC_PI4), "tftp-no-answer", 4);
 	fx_end(&f);
 }
 
@@ -377,8 +360,7 @@ static void test_arp_garbage(void **state)
 	fx_reply(&f, MAC_PI4, &o, 0.01);
 	for (int i = 0; i < 3; i++)
 		fx_arp(&f, MAC_PI4, PI_IP, IP(192, 168, 2, 214), 1.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "arp-garbage-ip", 4);
+	expect(fx_finish(&f, MAC_PI4), "arp-garbage-ip", 4);
 	fx_end(&f);
 }
 
@@ -395,8 +377,7 @@ static void test_tftp_offlink(void **state)
 			     .opt43_len = sizeof(OPT43_PI_SPACES)};
 	fx_reply(&f, MAC_PI3, &o, 0.01);
 	fx_arp(&f, MAC_PI3, PI_IP, IP(10, 0, 0, 5), 0.1);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI3), "tftp-offlink", 4);
+	expect(fx_finish(&f, MAC_PI3), "tftp-offlink", 4);
 	fx_end(&f);
 }
 
@@ -407,8 +388,7 @@ static void test_tftp_stage_timeout(void **state)
 	pi4_to_tftp(&f, NULL);
 	fx_get(&f, MAC_PI4, "511e57f7/config.txt");
 	fx_bpdu(&f, 0, 40.0);
-	diag_finish(f.d);
-	expect(fx_pi(&f, MAC_PI4), "stage-timeout", 4);
+	expect(fx_finish(&f, MAC_PI4), "stage-timeout", 4);
 	fx_end(&f);
 }
 
