@@ -18,6 +18,7 @@
 
 #include "core/disk/fsmap.h"
 #include "core/disk/image.h"
+#include "core/disk/parttable.h"
 #include "core/base/util.h"
 
 const char *const flash_phase_names[] = {"writing", "mapping", "filling", "syncing", "verifying", "done"};
@@ -741,6 +742,38 @@ static int open_target(struct flash *f)
 	return 0;
 }
 
+/* The held first MiB (where the partition table lives); zeros past it, -1 past the image. */
+static int head_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	struct flash *f = ctx;
+	if (off + len > f->produced)
+		return -1;
+	memset(buf, 0, len);
+	if (off < f->first_len)
+		memcpy(buf, f->first + off, f->first_len - off < len ? f->first_len - off : len);
+	return 0;
+}
+
+/* An image whose partition table names a partition ending past the image's own end was cut
+ * short (an incomplete download, head -c): the filesystems on it are not whole, so it is an
+ * error, not "verified" (L6). The table is then never written. */
+static int cut_short(struct flash *f)
+{
+	struct part_table pt;
+	if (part_table_read(head_read, f, f->produced, 512, &pt) < 0)
+		return 0; /* no table in the first MiB: nothing to judge by */
+	for (int i = 0; i < pt.n; i++)
+		if (pt.parts[i].past_end) {
+			f->state = ST_NO_TABLE;
+			return fail(f, "the image is cut short: partition %d ends at %llu MiB but the "
+				       "image holds %llu MiB (an incomplete download?)",
+				    pt.parts[i].number,
+				    (unsigned long long)((pt.parts[i].start + pt.parts[i].size) >> 20),
+				    (unsigned long long)(f->produced >> 20));
+		}
+	return 0;
+}
+
 static int finish(struct flash *f)
 {
 	if (f->want_sha) {
@@ -752,6 +785,8 @@ static int finish(struct flash *f)
 				    f->res->sha256_sidecar ? " by its .sha256 file" : "");
 		}
 	}
+	if (cut_short(f) < 0)
+		return -1;
 	if (!f->res->device && ftruncate(f->fd, (off_t)f->produced) < 0)
 		return fail(f, "cannot size %s: %s", f->o->target, write_errno_text(errno));
 	if (write_extent(f, f->first, f->first_len, 0) < 0)

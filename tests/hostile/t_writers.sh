@@ -58,6 +58,10 @@ expect_exit 1 "$PINETBOOT" flash "$T/pi.img" "$T/data.img"
 expect_grep "pass --yes to overwrite it" "$T/err"
 [[ $(cat "$T/data.img") == data ]] || fail "flash overwrote a file without --yes"; ok
 expect_exit 0 "$PINETBOOT" flash --yes "$T/pi.img" "$T/data.img"; ok
+# L6: a raw image cut short is an error, not "verified"
+head -c 100M "$T/pi.img" >"$T/cut.img"
+expect_exit 1 "$PINETBOOT" flash "$T/cut.img" "$T/cut-out.img"
+expect_grep "the image is cut short: partition 2 ends at 128 MiB but the image holds 100 MiB" "$T/err"; ok
 # L13: --user and --config are one field and one line
 echo secret >"$T/pw"
 expect_exit 2 "$PINETBOOT" flash --yes "$T/pi.img" "$T/c.img" --user $'pi:$6$salt$hash\nroot' --password-file "$T/pw"
