@@ -89,6 +89,26 @@ static int src_fill(struct image *im)
 	return 0;
 }
 
+/* True when every byte of the compressed input has been handed to the decoder. */
+static bool src_drained(const struct image *im)
+{
+	return im->in_off == im->in_len && im->in_eof;
+}
+
+/* Input for a decoder whose stream has not ended yet: 0, or -1 when reading failed or the file
+ * ended first (a truncated EXT). */
+static int src_more(struct image *im, const char *ext)
+{
+	if (src_fill(im) < 0)
+		return -1;
+	if (src_drained(im)) {
+		im_err(im, "truncated %s: %s ends before the end of its compressed data", ext,
+		       im->path);
+		return -1;
+	}
+	return 0;
+}
+
 static enum image_format detect(const unsigned char *m, size_t n)
 {
 	if (n >= 6 && !memcmp(m, "\xFD" "7zXZ\0", 6))
@@ -207,13 +227,8 @@ static ssize_t gz_read(struct image *im, void *buf, size_t len)
 	z->next_out = buf;
 	z->avail_out = (uInt)len;
 	while (z->avail_out > 0 && !im->done) {
-		if (src_fill(im) < 0)
+		if (src_more(im, ".gz") < 0)
 			return -1;
-		if (im->in_off == im->in_len && im->in_eof) {
-			im_err(im, "truncated .gz: %s ends before the end of its compressed data",
-			       im->path);
-			return -1;
-		}
 		z->next_in = im->in + im->in_off;
 		z->avail_in = (uInt)(im->in_len - im->in_off);
 		int r = inflate(z, Z_NO_FLUSH);
@@ -222,7 +237,7 @@ static ssize_t gz_read(struct image *im, void *buf, size_t len)
 			/* gzip files may hold several members; anything after is another member */
 			if (src_fill(im) < 0)
 				return -1;
-			if (im->in_off == im->in_len && im->in_eof)
+			if (src_drained(im))
 				im->done = true;
 			else
 				inflateReset(z);
@@ -266,7 +281,7 @@ static ssize_t zst_read(struct image *im, void *buf, size_t len)
 	while (out.pos < out.size) {
 		if (src_fill(im) < 0)
 			return -1;
-		if (im->in_off == im->in_len && im->in_eof) {
+		if (src_drained(im)) {
 			if (im->zst_last != 0) {
 				im_err(im, "truncated .zst: %s ends inside a frame", im->path);
 				return -1;
@@ -301,13 +316,8 @@ static ssize_t bz_read(struct image *im, void *buf, size_t len)
 	b->next_out = buf;
 	b->avail_out = (unsigned)len;
 	while (b->avail_out > 0 && !im->done) {
-		if (src_fill(im) < 0)
+		if (src_more(im, ".bz2") < 0)
 			return -1;
-		if (im->in_off == im->in_len && im->in_eof) {
-			im_err(im, "truncated .bz2: %s ends before the end of its compressed data",
-			       im->path);
-			return -1;
-		}
 		b->next_in = (char *)im->in + im->in_off;
 		b->avail_in = (unsigned)(im->in_len - im->in_off);
 		int r = BZ2_bzDecompress(b);
@@ -315,7 +325,7 @@ static ssize_t bz_read(struct image *im, void *buf, size_t len)
 		if (r == BZ_STREAM_END) {
 			if (src_fill(im) < 0)
 				return -1;
-			if (im->in_off == im->in_len && im->in_eof) {
+			if (src_drained(im)) {
 				im->done = true;
 			} else { /* pbzip2 writes several streams */
 				size_t produced = len - b->avail_out;

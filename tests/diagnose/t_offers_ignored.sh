@@ -6,18 +6,10 @@
 # likely because its model comes from the MAC only.
 source "$(dirname "$0")/../lib.sh"
 gen() { # MAC GUID(hex or -) OUT
-python3 - "$@" <<'PY' || fail "python"
+PYTHONPATH="$PNB_TOP/tests/tools" python3 - "$@" <<'PY' || fail "python"
 import struct, sys
+from udp_pcap import frame, write_pcap
 mac = bytes.fromhex(sys.argv[1].replace(':', '')); guid = sys.argv[2]; out = sys.argv[3]
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b)); s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
-def frame(smac, dmac, sip, dip, sport, dport, payload):
-    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, sip, dip)
-    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-    return dmac + smac + b'\x08\x00' + ip + udp
 def bootp(op, yi, si, opts):
     h = struct.pack('!BBBBIHHIIII', op, 1, 6, 0, 0x5150, 0, 0, 0, yi, si, 0) + mac + b'\0' * 10
     return h + b'\0' * 192 + b'\x63\x82\x53\x63' + opts + b'\xff'
@@ -35,10 +27,7 @@ for i in range(5):
     pkts.append((i * 1000000, frame(mac, b'\xff' * 6, b'\0' * 4, b'\xff' * 4, 68, 67, bootp(1, 0, 0, disc))))
     pkts.append((i * 1000000 + 2000, frame(srv, b'\xff' * 6, bytes([10, 0, 0, 1]), b'\xff' * 4, 67, 68,
                                         bootp(2, 0x0a000064, 0x0a000001, offer))))
-with open(out, 'wb') as f:
-    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for us, p in pkts:
-        f.write(struct.pack('<IIII', 1700000000 + us // 1000000, us % 1000000, len(p), len(p)) + p)
+write_pcap(out, pkts)
 PY
 }
 # Pi 3B+: its ROM sends a real GUID (not the 3B's 0x44 bytes)

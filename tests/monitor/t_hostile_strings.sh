@@ -4,18 +4,9 @@
 # table (escaped as \xNN, as tcpdump escapes them), and every JSON line is valid JSON in
 # valid UTF-8 whatever the bytes.
 source "$(dirname "$0")/../lib.sh"
-python3 - "$T/hostile.pcap" <<'PY' || fail "python"
+PYTHONPATH="$PNB_TOP/tests/tools" python3 - "$T/hostile.pcap" <<'PY' || fail "python"
 import struct, sys
-def csum(b):
-    if len(b) % 2: b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    s = (s >> 16) + (s & 0xffff); s += s >> 16
-    return (~s) & 0xffff
-def frame(smac, dmac, sip, dip, sport, dport, payload):
-    udp = struct.pack('!HHHH', sport, dport, 8 + len(payload), 0) + payload
-    ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, sip, dip)
-    ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
-    return dmac + smac + b'\x08\x00' + ip + udp
+from udp_pcap import frame, write_pcap
 pi = bytes.fromhex('dca632aabbcc'); srv = bytes.fromhex('020000000001'); bc = b'\xff' * 6
 bad = b'\x1b[2J\x1b[31mred\x07\xff\xfe\x00'
 opts = b'\x63\x82\x53\x63' + b'\x35\x01\x01' + bytes([60, 32]) + b'PXEClient:Arch:00000:UNDI:002001'
@@ -27,10 +18,7 @@ rrq = b'\x00\x01' + b'boot/\x1b]0;owned\x07' + bad[:-1] + b'.img\x00octet\x00'
 pkts.append(frame(pi, srv, bytes([10, 0, 0, 9]), bytes([10, 0, 0, 1]), 49152, 69, rrq))
 err = b'\x00\x05\x00\x01' + b'not \x1b[1mfound\xc3\x28\x00'
 pkts.append(frame(srv, pi, bytes([10, 0, 0, 1]), bytes([10, 0, 0, 9]), 40000, 49152, err))
-with open(sys.argv[1], 'wb') as f:
-    f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
-    for i, p in enumerate(pkts):
-        f.write(struct.pack('<IIII', 1700000000, i * 1000, len(p), len(p)) + p)
+write_pcap(sys.argv[1], [(i * 1000, p) for i, p in enumerate(pkts)])
 PY
 "$PINETBOOT" monitor -r "$T/hostile.pcap" >"$T/text" 2>&1
 "$PINETBOOT" monitor -r "$T/hostile.pcap" --json >"$T/json" 2>&1
