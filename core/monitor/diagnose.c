@@ -320,10 +320,17 @@ void st_done_at(struct pistate *ps, int s, uint64_t frame, struct timeval ts)
 				ps->pub.stage_time[e] = ts;
 			}
 		}
-	/* The Pi got past earlier failures: they were transient, keep them as warnings. */
-	for (size_t i = 0; i < ps->pub.n_verdicts; i++)
-		if (ps->pub.verdicts[i].failure && (int)ps->pub.verdicts[i].stage < s)
-			ps->pub.verdicts[i].failure = false;
+	/* The Pi got past earlier failures (at an earlier stage, or at this one in an earlier
+	 * attempt: a second login that reads, a reboot that boots): the last attempt decides,
+	 * the failures stay as history. */
+	for (size_t i = 0; i < ps->pub.n_verdicts; i++) {
+		struct diag_verdict *v = &ps->pub.verdicts[i];
+		if (v->failure && ((int)v->stage < s ||
+				   ((int)v->stage == s && v->frames[0] && v->frames[0] < frame))) {
+			v->failure = false;
+			ps->recovered = true;
+		}
+	}
 	pi_recount(ps);
 }
 
@@ -490,6 +497,17 @@ static void pi_summarise(struct diag *d, struct pistate *ps, bool at_end)
 			    boot_stage_names[p->reached],
 			    at_end ? "the capture ended in" : "now in", next,
 			    boot_stage_names[next]);
+	}
+	if (ps->recovered) {
+		/* the first failure the Pi got past, and when */
+		for (size_t i = 0; i < p->n_verdicts; i++) {
+			const struct diag_rule_info *ri = diag_rule_find(p->verdicts[i].rule);
+			if (p->verdicts[i].failure || !ri || !ri->failure)
+				continue;
+			sbuf_printf(&b, "; recovered after a failure at stage %d [%s]",
+				    p->verdicts[i].stage, p->verdicts[i].rule);
+			break;
+		}
 	}
 	if (warnings)
 		sbuf_printf(&b, " with %zu warning%s [%s]", warnings, warnings == 1 ? "" : "s",

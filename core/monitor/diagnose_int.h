@@ -175,6 +175,7 @@ struct pistate {
 	const struct diag *diag; /* its engine (how evidence names frames) */
 	const struct pi *prof;
 	bool model_from_guid, dirty;
+	bool recovered; /* a failure turned into history: a later attempt got past it */
 	int fired[R_COUNT]; /* verdict index + 1, 0 = not reported */
 	uint64_t first_frame, last_frame;
 	struct timeval first_ts, last_ts;
