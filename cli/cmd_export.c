@@ -49,8 +49,32 @@ const struct cli_cmd cmd_export_spec = {
     NULL};
 
 /* Runs `diff -ruN a b` in work, where a is DIR (or an empty directory) and b the new export,
- * so the paths read a/… and b/…. Returns diff's exit status (0 same, 1 different). */
-static int run_diff(const char *work, const char *dir)
+ * so the paths read a/… and b/…, and prints it with the secrets hidden. Returns diff's exit
+ * status (0 same, 1 different). */
+/* The diff as diff wrote it, with every CHAP secret of the site shown as <secret>: the
+ * secrets file, tgt.conf, the LIO script and cmdline.txt hold them, and a --diff is read on
+ * terminals and pasted into tickets. */
+static void print_redacted(const char *out, size_t len, const struct site *s)
+{
+	for (size_t i = 0; i < len;) {
+		size_t hit = 0;
+		for (size_t k = 0; k < s->n_pis && !hit; k++) {
+			const char *sec = s->pis[k].chap_secret;
+			size_t n = sec ? strlen(sec) : 0;
+			if (n && n <= len - i && memcmp(out + i, sec, n) == 0)
+				hit = n;
+		}
+		if (hit) {
+			fputs("<secret>", stdout);
+			i += hit;
+		} else {
+			putchar(out[i++]);
+		}
+	}
+	fflush(stdout);
+}
+
+static int run_diff(const char *work, const char *dir, const struct site *s)
 {
 	char *a = xasprintf("%s/a", work);
 	struct stat st;
@@ -62,13 +86,22 @@ static int run_diff(const char *work, const char *dir)
 		return 2;
 	/* The export's own file list (export.h) is bookkeeping, not a file anyone installs. */
 	char *argv[] = {"diff", "-ruN", "-x", ".pinetboot-files", "a", "b", NULL};
-	rc = runcmd_inherit(argv, work);
+	char *out;
+	size_t len;
+	rc = runcmd_capture(argv, work, 600, &out, &len);
 	if (rc == 127)
 		fprintf(stderr, "pinetboot export: cannot run diff: %s\n", strerror(errno));
-	return rc <= 1 ? rc : 2;
+	else
+		print_redacted(out, len, s);
+	if (len >= RUNCMD_CAPTURE_MAX)
+		fprintf(stderr, "pinetboot export: the diff is longer than %u bytes; only its start "
+				"was shown\n",
+			RUNCMD_CAPTURE_MAX);
+	free(out);
+	return rc == 0 || rc == 1 ? rc : 2;
 }
 
-static int do_diff(const struct render_set *rs, const char *dir)
+static int do_diff(const struct render_set *rs, const char *dir, const struct site *s)
 {
 	char *work = xasprintf("%s/pinetboot-diff-XXXXXX", fs_tmpdir());
 	if (!mkdtemp(work)) {
@@ -79,7 +112,7 @@ static int do_diff(const struct render_set *rs, const char *dir)
 	struct problems ps;
 	problems_init(&ps);
 	char *b = xasprintf("%s/b", work);
-	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir) : 2;
+	int rc = export_write_tree(rs, b, false, &ps) == 0 ? run_diff(work, dir, s) : 2;
 	cli_problems("export", &ps);
 	problems_done(&ps);
 	fs_remove_tree(work);
@@ -136,7 +169,7 @@ int cmd_export(int argc, char **argv)
 	if (rc != EXIT_OK)
 		return rc;
 	if (diff) {
-		rc = do_diff(&rs, out);
+		rc = do_diff(&rs, out, &s);
 	} else {
 		struct problems ps;
 		problems_init(&ps);

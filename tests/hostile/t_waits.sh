@@ -57,6 +57,11 @@ secret=$(awk '/^secret/{print $3}' "$T/site.secrets")
 "$PINETBOOT" lint "$T/site.conf" --json >"$T/out" 2>&1
 expect_no_grep "$secret" "$T/out"; ok
 
+# secrets never in --diff output (secrets file, tgt.conf, cmdline.txt all hold them)
+expect_exit 1 "$PINETBOOT" export "$T/site.conf" -o "$T/fresh" --diff
+expect_no_grep "$secret" "$T/out"
+expect_grep "<secret>" "$T/out"; ok
+
 # M9: export into a directory that holds the profile, its secrets or notes deletes nothing
 cp "$T/site.conf" "$T/e1/mysite.conf"
 echo notes >"$T/e1/NOTES.md"
