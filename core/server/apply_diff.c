@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
@@ -24,6 +25,11 @@ char *apply_item_diff(const struct apply_item *it)
 				 it->target);
 	case APPLY_CHANGED: break;
 	}
+	/* diff would wait on a FIFO or read a device without end */
+	struct stat st;
+	if (stat(it->target, &st) != 0 || !S_ISREG(st.st_mode))
+		return xasprintf("(%s is not a regular file: apply refuses to replace it)",
+				 it->target);
 	char *tmp = fs_temp_file("review", it->content, it->len);
 	if (!tmp)
 		return xasprintf("(cannot write a temporary file in %s: %s)", fs_tmpdir(),
