@@ -3,6 +3,7 @@
  * and end with the per-Pi stage table (or the JSON summary) — all through one monitor session
  * (core/monitor/session); this file keeps the options and the run loop. Exit status: 0 no Pi
  * failed, 1 one did, 2 bad input. */
+#include <ctype.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -102,13 +103,13 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		case 'w': m->save = optarg; break;
 		case 'c':
 			m->count = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || m->count == 0)
+			if (*end || !*optarg || !isdigit((unsigned char)*optarg) || m->count == 0)
 				return cli_usage_error(CMD, "--count wants a positive number, not '%s'",
 						       optarg);
 			break;
 		case 'd':
 			m->duration = strtod(optarg, &end);
-			if (*end || !*optarg || m->duration <= 0)
+			if (*end || !*optarg || !(m->duration > 0 && m->duration < 1e9))
 				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
 						       optarg);
 			break;

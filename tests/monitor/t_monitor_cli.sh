@@ -16,6 +16,7 @@ expect_exit 2 "$PINETBOOT" monitor --bogus
 expect_grep "unknown option" "$T/err"
 expect_exit 2 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" extra
 expect_exit 2 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" --count x
+expect_exit 2 "$PINETBOOT" monitor -r "$caps/pi4-boot.pcap" --count -1
 expect_exit 2 "$PINETBOOT" monitor -r /nonexistent.pcap
 expect_grep '/nonexistent.pcap' "$T/err"
 echo "not a capture" >"$T/bad.pcap"
