@@ -2,14 +2,20 @@
 #include "capture/pcap_source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/remote.h"
+#include "core/base/place.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 
 /* Live snaplen: jumbo frames fit. libpcap gives an immediate-mode handle fixed-size ring
@@ -30,6 +36,10 @@ struct source {
 	pcap_t *p;
 	pcap_dumper_t *dump;
 	bool live;
+	int child;         /* ssh:// captures: the ssh process, its pcap stream on fd, */
+	int fd;            /* its stderr in errfd (an unlinked file: readable after root is gone) */
+	int errfd;
+	char *spec;
 	int pending;     /* SOURCE_EOF / SOURCE_ERROR met after packets: reported next call */
 	bool held;       /* source_peek read the next packet; hh/hd stay valid until the next
 			    pcap_next_ex, which only source_dispatch calls after consuming it */
@@ -100,6 +110,99 @@ struct source *source_open_live(const char *iface, const char *filter, unsigned 
 	return s;
 }
 
+/* The line of the far side's stderr that says why it ended (not tcpdump's "listening on"),
+ * escaped for a terminal; "" when it said nothing. The caller frees it. */
+static char *remote_reason(int errfd)
+{
+	int fd = dup(errfd);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f && fd >= 0)
+		close(fd);
+	if (f)
+		rewind(f);
+	char line[512];
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (line[0] && !strstr(line, "listening on ") && strncmp(line, "Warning: ", 9) != 0) {
+			fclose(f);
+			return place_term(line);
+		}
+	}
+	if (f)
+		fclose(f);
+	return xstrdup("");
+}
+
+/* The ssh process ended (its stream did): SOURCE_EOF when it exited 0, else SOURCE_ERROR with
+ * its status and stderr line in s->err. */
+static int remote_ended(struct source *s)
+{
+	int st = runcmd_wait(s->child);
+	s->child = 0;
+	if (st == 0)
+		return SOURCE_EOF;
+	char *why = remote_reason(s->errfd);
+	snprintf(s->err, sizeof(s->err), "%s: the remote capture failed (ssh exit %d)%s%s", s->spec,
+		 st, *why ? ": " : "", why);
+	free(why);
+	return SOURCE_ERROR;
+}
+
+struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
+{
+	struct remote_addr ra;
+	if (!remote_parse(spec, &ra) || !remote_word_ok(ra.rest, strlen(ra.rest), "._-") ||
+	    strlen(ra.rest) > 15) {
+		snprintf(err, errlen,
+			 "%s: expected ssh://USER@HOST[:PORT]/IFACE (letters, digits and . _ -; IFACE "
+			 "an interface name)",
+			 spec);
+		return NULL;
+	}
+	char errpath[] = "/tmp/pinetboot-ssh-XXXXXX";
+	int ef = mkostemp(errpath, O_CLOEXEC);
+	if (ef < 0) {
+		snprintf(err, errlen, "%s: cannot make a temporary file: %s", spec, strerror(errno));
+		return NULL;
+	}
+	struct source *s = xcalloc(1, sizeof(*s));
+	s->errfd = ef;
+	/* The remote shell reads the command: the filter is one single-quoted word (it holds no
+	 * quote), every other word was checked above. Packet-buffered (-U): live. */
+	char filter[sizeof(source_live_filter) + 2], snap[8];
+	snprintf(filter, sizeof(filter), "'%s'", source_live_filter);
+	snprintf(snap, sizeof(snap), "%d", PNB_SNAPLEN);
+	char *argv[] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-p", ra.port, "--", ra.target,
+			"tcpdump", "-i", (char *)ra.rest, "-U", "-w", "-", "-s", snap, filter, NULL};
+	s->spec = xstrdup(spec);
+	s->fd = runcmd_spawn_reader(argv, NULL, errpath, &s->child);
+	unlink(errpath);
+	FILE *f = s->fd < 0 ? NULL : fdopen(s->fd, "r");
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	if (f) {
+		/* Unbuffered: poll on the pipe then tells the truth about what is left to read. */
+		setvbuf(f, NULL, _IONBF, 0);
+		s->p = pcap_fopen_offline(f, ebuf); /* waits for tcpdump's file header */
+	}
+	if (!s->p) {
+		if (f)
+			fclose(f);
+		else if (s->fd >= 0)
+			close(s->fd);
+		if (s->fd < 0)
+			snprintf(s->err, sizeof(s->err), "%s: cannot start %s", spec, argv[0]);
+		else if (remote_ended(s) == SOURCE_EOF)
+			snprintf(s->err, sizeof(s->err), "%s: no capture came back: %s", spec, ebuf);
+		snprintf(err, errlen, "%s", s->err);
+		close(s->errfd);
+		free(s->spec);
+		free(s);
+		return NULL;
+	}
+	s->live = true;
+	return s;
+}
+
 void source_close(struct source *s)
 {
 	if (!s)
@@ -108,7 +211,14 @@ void source_close(struct source *s)
 		pcap_dump_flush(s->dump);
 		pcap_dump_close(s->dump);
 	}
+	if (s->child > 0) {
+		kill(s->child, SIGTERM); /* tcpdump on the far side captures for ever */
+		runcmd_wait(s->child);
+	}
 	pcap_close(s->p);
+	if (s->spec)
+		close(s->errfd);
+	free(s->spec);
 	free(s);
 }
 
@@ -135,6 +245,8 @@ const char *source_datalink_name(const struct source *s)
 
 int source_fd(const struct source *s)
 {
+	if (s->spec)
+		return s->fd;
 	return s->live ? pcap_get_selectable_fd(s->p) : -1;
 }
 
@@ -151,7 +263,9 @@ static int next_packet(struct source *s, struct pcap_pkthdr **h, const u_char **
 	int rc = pcap_next_ex(s->p, h, data);
 	if (rc == 1 || rc == 0)
 		return rc;
-	if (rc == PCAP_ERROR_BREAK) {
+	if (s->child > 0) {
+		s->pending = remote_ended(s); /* the stream ended: why is ssh's exit status */
+	} else if (rc == PCAP_ERROR_BREAK) {
 		s->pending = SOURCE_EOF;
 	} else {
 		snprintf(s->err, sizeof(s->err), "%s", pcap_geterr(s->p));
@@ -182,6 +296,10 @@ int source_dispatch(struct source *s, struct pnb_decoder *d, int max)
 	while (n < max) {
 		struct pcap_pkthdr *h;
 		const u_char *data;
+		/* A pipe blocks where a live handle says "nothing ready": read only what is there. */
+		struct pollfd pfd = {s->fd, POLLIN, 0};
+		if (s->spec && s->child > 0 && !s->held && poll(&pfd, 1, 0) <= 0)
+			break;
 		int rc = next_packet(s, &h, &data);
 		if (rc == 0)
 			break; /* live: nothing ready */
@@ -205,7 +323,7 @@ const char *source_error(const struct source *s)
 bool source_stats(struct source *s, uint64_t *received, uint64_t *dropped)
 {
 	struct pcap_stat st;
-	if (!s->live || pcap_stats(s->p, &st) < 0)
+	if (!s->live || s->spec || pcap_stats(s->p, &st) < 0)
 		return false;
 	*received = st.ps_recv;
 	*dropped = (uint64_t)st.ps_drop + st.ps_ifdrop;

@@ -27,6 +27,11 @@ struct source *source_open_file(const char *path, char *err, size_t errlen);
  * buffer, the filter above (or filter when not NULL), non-blocking. */
 struct source *source_open_live(const char *iface, const char *filter, unsigned buffer_mb,
 				char *err, size_t errlen);
+/* Captures on the boot server: ssh://USER@HOST[:PORT]/IFACE runs tcpdump there (the filter
+ * above, pcap on stdout, as Wireshark's sshdump) through ssh (PINETBOOT_SSH, no local shell) and
+ * reads that stream as a live capture. Waits for tcpdump's file header; NULL with err (ssh's or
+ * tcpdump's own complaint, escaped) when ssh or tcpdump fails. */
+struct source *source_open_ssh(const char *spec, char *err, size_t errlen);
 void source_close(struct source *s);
 /* Starts saving every packet read from now on to path (pcap format). 0 or -1 with err. */
 int source_save(struct source *s, const char *path, char *err, size_t errlen);

@@ -30,6 +30,7 @@ static void on_signal(int sig)
 struct monitor {
 	const char *file, *iface, *site_path, *save;
 	bool json, quiet;
+	bool capture_failed; /* a live capture broke (ssh:// ended badly): exit 2 */
 	uint64_t count;
 	double duration;
 	struct site site;
@@ -43,7 +44,9 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)"},
     {"interface", 'i', "IF",
      "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
-     "nobody)"},
+     "nobody); ssh://USER@HOST[:PORT]/IFACE captures on the boot server instead (tcpdump there, "
+     "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself: "
+     "root is kept if given)"},
     {"site", 's', "SITE",
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
      "be given as the operand"},
@@ -81,6 +84,7 @@ const struct cli_cmd cmd_monitor_spec = {
     "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
     "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
     "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
+    "  pinetboot monitor -i ssh://root@bootserver/eth0 -q\n"
     "\n"
     "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
     "or damaged capture (a truncated file is still decoded up to the damage).\n",
@@ -176,7 +180,12 @@ static void run_live(struct monitor *m)
 			int rc = session_pump(m->ses, left < 1024 ? (int)left : 1024);
 			if (rc == SESSION_ERROR) {
 				cli_error(CMD, "%s: %s", m->iface, session_error(m->ses));
+				m->capture_failed = true;
 				stop_flag = 1;
+				break;
+			}
+			if (rc == SESSION_EOF && session_fd(m->ses) < 0) {
+				stop_flag = 1; /* a remote capture ended (tcpdump exited 0) */
 				break;
 			}
 			if (rc <= 0)
@@ -301,9 +310,9 @@ int cmd_monitor(int argc, char **argv)
 	else
 		session_print_table(m.ses, stdout);
 	fflush(stdout);
-	rc = session_any_failed(m.ses)	  ? EXIT_PROBLEMS
-	     : session_input_error(m.ses) ? EXIT_USAGE
-					  : EXIT_OK;
+	rc = session_any_failed(m.ses)					? EXIT_PROBLEMS
+	     : session_input_error(m.ses) || m.capture_failed ? EXIT_USAGE
+								: EXIT_OK;
 	session_free(m.ses);
 	if (m.has_site)
 		site_done(&m.site);

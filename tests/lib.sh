@@ -119,6 +119,29 @@ UsePAM no
 LogLevel ERROR
 EOF
 }
+# ssh_server NS ADDRESS PORT [CONFIG_LINE] — a test's own sshd in namespace NS on ADDRESS:PORT
+# (keys made in $T, CONFIG_LINE appended to sshd_config, ended on exit), and $T/ssh, a client
+# wrapper for PINETBOOT_SSH that logs in with the test's key.
+ssh_server() {
+  ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" || fail "host key"
+  ssh-keygen -q -t ed25519 -N '' -f "$T/id" || fail "client key"
+  cp "$T/id.pub" "$T/authorized_keys"
+  sshd_config "$T/sshd_config" "$2" "$3"
+  [[ -z ${4:-} ]] || printf '%s\n' "$4" >>"$T/sshd_config"
+  mkdir -p /run/sshd
+  ip netns exec "$1" /usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
+  local sshd=$! i
+  on_exit "kill $sshd 2>/dev/null; wait $sshd 2>/dev/null"
+  for ((i = 0; i < 100; i++)); do
+    ip netns exec "$1" ss -ltn 2>/dev/null | grep -q "$2:$3" && break
+    kill -0 "$sshd" 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
+    sleep 0.05
+  done
+  printf 'IdentityFile %s\nStrictHostKeyChecking no\nUserKnownHostsFile /dev/null\nLogLevel ERROR\nConnectTimeout 10\n' \
+    "$T/id" >"$T/ssh_config"
+  printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$T/ssh_config" >"$T/ssh"
+  chmod 755 "$T/ssh"
+}
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
 # namespace, so frames sent into it never reach the host. Skips when namespaces are refused.

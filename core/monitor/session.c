@@ -14,6 +14,7 @@
 #include "capture/log.h"
 #include "capture/pcap_source.h"
 #include "capture/print.h"
+#include "capture/remote.h"
 #include "core/base/util.h"
 
 struct extra {
@@ -187,11 +188,13 @@ int session_open_live(struct session *s, const char *iface, unsigned buffer_mb, 
 {
 	if (one_capture_only(s, err, errlen) < 0)
 		return -1;
-	struct source *src = source_open_live(iface, NULL, buffer_mb, err, errlen);
+	struct source *src = remote_is(iface) ? source_open_ssh(iface, err, errlen)
+					      : source_open_live(iface, NULL, buffer_mb, err, errlen);
 	if (!src)
 		return -1;
-	/* Root goes before a single packet is decoded: the decoders read hostile bytes. */
-	if (drop_root && source_drop_root(err, errlen) < 0) {
+	/* Root goes before a single packet is decoded: the decoders read hostile bytes. Not for
+	 * ssh://: it needs no root here, and a root ssh could no longer be ended (killed) after. */
+	if (drop_root && !remote_is(iface) && source_drop_root(err, errlen) < 0) {
 		source_close(src);
 		return -1;
 	}

@@ -96,7 +96,8 @@ void session_free(struct session *s);
 /* Opens a capture file (pcap/pcapng). 0; 1 opened, with a warning in err (e.g. a link type
  * that is not decoded); -1 with the reason in err. */
 int session_open_file(struct session *s, const char *path, char *err, size_t errlen);
-/* Opens iface for live capture (needs root or CAP_NET_RAW) with buffer_mb of kernel buffer.
+/* Opens iface for live capture (needs root or CAP_NET_RAW) with buffer_mb of kernel buffer;
+ * ssh://USER@HOST[:PORT]/IFACE captures on the boot server (source_open_ssh).
  * drop_root: switch to SUDO_UID or nobody once the handle is open. Returns as above. */
 int session_open_live(struct session *s, const char *iface, unsigned buffer_mb, bool drop_root,
 		      char *err, size_t errlen);

@@ -12,9 +12,6 @@ lab_ns SW sw; lab_bridge "$SW"
 lab_ns SRV srv; lab_plug "$SW" "$SRV" eth0 10.88.0.1/24
 lab_ns OP op; lab_plug "$SW" "$OP" eth0 10.88.0.2/24
 
-ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" || fail "host key"
-ssh-keygen -q -t ed25519 -N '' -f "$T/id" || fail "client key"
-cp "$T/id.pub" "$T/authorized_keys"
 cp "$PNB_TOP/tests/data/logs/tbt11-short-iso/journal.txt" "$T/journal.txt"
 cat >"$T/fake-journal.sh" <<SH
 #!/bin/sh
@@ -22,37 +19,7 @@ printf '%s\n' "\$SSH_ORIGINAL_COMMAND" >"$T/got"
 exec cat "$T/journal.txt"
 SH
 chmod 755 "$T/fake-journal.sh"
-cat >"$T/sshd_config" <<CONF
-Port 2222
-ListenAddress 10.88.0.1
-HostKey $T/hostkey
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-ForceCommand $T/fake-journal.sh
-CONF
-mkdir -p /run/sshd
-ip netns exec "$SRV" /usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
-SSHD=$!
-on_exit "kill $SSHD 2>/dev/null; wait $SSHD 2>/dev/null"
-for _ in $(seq 100); do
-  ip netns exec "$SRV" ss -ltn 2>/dev/null | grep -q '10.88.0.1:2222' && break
-  kill -0 "$SSHD" 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
-  sleep 0.05
-done
-cat >"$T/ssh_config" <<CONF
-IdentityFile $T/id
-StrictHostKeyChecking no
-UserKnownHostsFile /dev/null
-LogLevel ERROR
-ConnectTimeout 10
-CONF
-printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$T/ssh_config" >"$T/ssh"
-chmod 755 "$T/ssh"
+ssh_server "$SRV" 10.88.0.1 2222 "ForceCommand $T/fake-journal.sh"
 
 spec=ssh://root@10.88.0.1:2222/journal/dnsmasq
 expect_exit 1 ip netns exec "$OP" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monitor --log "$spec" --json -q
