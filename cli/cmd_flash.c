@@ -252,7 +252,7 @@ static int apply_customize(struct flash_cli *fc, struct site *site, struct custo
 				   "written and verified)", err);
 		return EXIT_PROBLEMS;
 	}
-	fprintf(stderr, "customised the boot partition of %s\n", fc->target);
+	fprintf(stderr, "customised the boot partition of %s (%s)\n", fc->target, c->note);
 	return EXIT_OK;
 }
 
