@@ -196,13 +196,12 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, b
 	v[P_MAC_DASH] = xstrdup(p->has_mac ? m : "");
 	v[P_IP] = ip_or_empty(p->ip);
 	v[P_TFTP_DIR] = tftp_dir(p);
-	v[P_TFTP_PATH] =
-	    *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR]) : xstrdup("");
-	const char *pk = p->prefix == TFTP_PREFIX_MAC	   ? "mac"
-			 : p->prefix == TFTP_PREFIX_STRING ? "string"
-							   : "serial";
-	v[P_TFTP_PREFIX] = xstrdup(pk);
-	v[P_BOOTCONF_PREFIX] = xasprintf("%d", (int)p->prefix);
+	v[P_TFTP_FLAT] = yes(p->prefix == TFTP_PREFIX_NONE);
+	v[P_TFTP_PATH] = *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR])
+			 : *v[P_TFTP_FLAT] ? xstrdup(site_tftp_root(s))
+					   : xstrdup("");
+	v[P_TFTP_PREFIX] = xstrdup(pi_tftp_prefix_word(p->prefix));
+	v[P_BOOTCONF_PREFIX] = xasprintf("%d", pi_tftp_prefix_setting(p->prefix));
 	v[P_PREFIX_STR] =
 	    xstrdup(p->prefix == TFTP_PREFIX_STRING && p->prefix_str ? p->prefix_str : "");
 	v[P_BOOT_ORDER] = xstrdup("0xf21");

@@ -52,6 +52,7 @@
 	X(P_IP, "pi.ip")                                                                          \
 	X(P_TFTP_DIR, "pi.tftp_dir")           /* directory under the TFTP root */               \
 	X(P_TFTP_PATH, "pi.tftp_path")                                                            \
+	X(P_TFTP_FLAT, "pi.tftp_flat") /* tftp_prefix = none: the files live in the TFTP root */ \
 	X(P_TFTP_PREFIX, "pi.tftp_prefix")     /* serial | mac | string */                       \
 	X(P_BOOTCONF_PREFIX, "pi.bootconf_prefix") /* TFTP_PREFIX value 0/1/2 */                 \
 	X(P_PREFIX_STR, "pi.prefix_str")                                                          \

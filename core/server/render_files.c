@@ -299,9 +299,11 @@ static int pi_files(struct files_state *f)
 			clashes++;
 			continue;
 		}
-		bool known = *pv[P_TFTP_DIR] != '\0';
-		char *dir =
-		    known ? xasprintf("tftp/%s", pv[P_TFTP_DIR]) : xasprintf("pis/%s", p->name);
+		/* a flat Pi's files sit in the TFTP root itself (tftp_path is the root) */
+		bool known = *pv[P_TFTP_PATH] != '\0';
+		char *dir = *pv[P_TFTP_FLAT] ? xstrdup("tftp")
+			    : known	     ? xasprintf("tftp/%s", pv[P_TFTP_DIR])
+					     : xasprintf("pis/%s", p->name);
 		char *cmd = known ? xasprintf("%s/cmdline.txt", pv[P_TFTP_PATH]) : NULL;
 		char *cfg = known ? xasprintf("%s/config.txt", pv[P_TFTP_PATH]) : NULL;
 		char *fst = s->root == ROOT_NFS ? xasprintf("%s/etc/fstab", pv[P_NFS_PATH]) : NULL;
