@@ -30,9 +30,7 @@ char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, si
 	if (!dir)
 		snprintf(err, errlen, "[pi \"%s\"] needs a %s for its TFTP directory (tftp_prefix)",
 			 p->name,
-			 p->prefix == TFTP_PREFIX_MAC	   ? "mac"
-			 : p->prefix == TFTP_PREFIX_STRING ? "string"
-							   : "serial");
+			 pi_tftp_prefix_word(p->prefix));
 	return dir;
 }
 

@@ -164,7 +164,22 @@ static char *ip_or_empty(uint32_t ip)
 	return xstrdup(b);
 }
 
-static void pi_values(const struct site *s, const struct pi *p, bool last_mac, char **v)
+/* The size LIO's fileio needs in bytes: the profile's, else that of a backing file already
+ * there (rtslib refuses a file without one); empty for a block device or an unknown size. */
+static char *size_bytes(const struct pi *p, bool block)
+{
+	struct stat st;
+	if (block)
+		return xstrdup("");
+	if (p->size)
+		return xasprintf("%llu", (unsigned long long)p->size);
+	if (p->backing && stat(p->backing, &st) == 0 && S_ISREG(st.st_mode))
+		return xasprintf("%lld", (long long)st.st_size);
+	return xstrdup("");
+}
+
+static void pi_values(const struct site *s, const struct pi *p, bool last_mac, bool last,
+		      char **v)
 {
 	const struct pi_model_info *mi = model_info(p->model);
 	char m[18], sz[24];
@@ -181,13 +196,12 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_MAC_DASH] = xstrdup(p->has_mac ? m : "");
 	v[P_IP] = ip_or_empty(p->ip);
 	v[P_TFTP_DIR] = tftp_dir(p);
-	v[P_TFTP_PATH] =
-	    *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR]) : xstrdup("");
-	const char *pk = p->prefix == TFTP_PREFIX_MAC	   ? "mac"
-			 : p->prefix == TFTP_PREFIX_STRING ? "string"
-							   : "serial";
-	v[P_TFTP_PREFIX] = xstrdup(pk);
-	v[P_BOOTCONF_PREFIX] = xasprintf("%d", (int)p->prefix);
+	v[P_TFTP_FLAT] = yes(p->prefix == TFTP_PREFIX_NONE);
+	v[P_TFTP_PATH] = *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR])
+			 : *v[P_TFTP_FLAT] ? xstrdup(site_tftp_root(s))
+					   : xstrdup("");
+	v[P_TFTP_PREFIX] = xstrdup(pi_tftp_prefix_word(p->prefix));
+	v[P_BOOTCONF_PREFIX] = xasprintf("%d", pi_tftp_prefix_setting(p->prefix));
 	v[P_PREFIX_STR] =
 	    xstrdup(p->prefix == TFTP_PREFIX_STRING && p->prefix_str ? p->prefix_str : "");
 	v[P_BOOT_ORDER] = xstrdup("0xf21");
@@ -225,6 +239,13 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	dhcp_option_lines(p, v);
 	v[P_ROOT_ARGS] = render_root_args(s, p);
 	v[P_JSON_SEP] = xstrdup(last_mac ? "" : ",");
+	v[P_SEP] = xstrdup(last ? "" : ",");
+	bool block = p->backing && str_startswith(p->backing, "/dev/");
+	v[P_SIZE_BYTES] = size_bytes(p, block);
+	v[P_LIO_PLUGIN] = xstrdup(block ? "block" : "fileio");
+	v[P_LIO_SO_PATH] = xasprintf("/backstores/%s/%s", block ? "block" : "fileio", p->name);
+	v[P_PORTAL_IP] = xstrdup(pa);
+	v[P_PORTAL_PORT] = xasprintf("%u", pport);
 }
 
 /* ---- site facts ---- */
@@ -332,7 +353,7 @@ int render_site(const struct site *s, const struct render_opts *o, struct render
 		if (s->pis[i].has_mac)
 			last_mac = i;
 	for (size_t i = 0; i < s->n_pis; i++)
-		pi_values(s, &s->pis[i], i == last_mac, &c.pis[i * P_COUNT]);
+		pi_values(s, &s->pis[i], i == last_mac, i + 1 == s->n_pis, &c.pis[i * P_COUNT]);
 	int rc = render_files(&c, out);
 	values_free(c.root, R_COUNT);
 	values_free(c.pis, s->n_pis * P_COUNT);

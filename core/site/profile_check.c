@@ -433,8 +433,12 @@ char *profile_parse_prefix(const char *v, enum tftp_prefix_kind *kind, const cha
 		*kind = TFTP_PREFIX_MAC;
 		return NULL;
 	}
+	if (!strcasecmp(v, "none")) {
+		*kind = TFTP_PREFIX_NONE;
+		return NULL;
+	}
 	if (strncasecmp(v, "string:", 7) != 0)
-		return xasprintf("\"%s\" is not accepted (expected serial, mac or string:NAME)", v);
+		return xasprintf("\"%s\" is not accepted (expected serial, mac, none or string:NAME)", v);
 	const char *s = v + 7;
 	size_t n = strlen(s);
 	if (n > 0 && s[n - 1] == '/')

@@ -191,7 +191,8 @@ static void validate_prefix(const struct site *s, const struct pi *p, const char
 			       : "; this model always looks for its serial directory");
 	if (p->prefix == TFTP_PREFIX_MAC && !p->key_line[PK_MAC] && p->has_serial)
 		PI_ERR(PK_TFTP_PREFIX, "is mac but the Pi has no mac (add mac = …)");
-	if (p->prefix != TFTP_PREFIX_SERIAL && p->model != PI_MODEL_UNKNOWN &&
+	if (p->prefix != TFTP_PREFIX_SERIAL && p->prefix != TFTP_PREFIX_NONE &&
+	    p->model != PI_MODEL_UNKNOWN &&
 	    !mi->tftp_prefix_settable)
 		PI_ERR(PK_TFTP_PREFIX, "the %s always looks for its serial directory (expected "
 				       "serial; only Pi 4/400/CM4/5/500/CM5 EEPROMs have "
@@ -473,11 +474,21 @@ static void validate_tftp_dirs(const struct site *s, struct problems *ps)
 			continue;
 		const struct pi *p = &s->pis[d[k].pi], *q = &s->pis[d[k - 1].pi];
 		char *label = profile_pi_label(p->name);
-		problems_add(ps, PROBLEM_ERROR, s->path,
-			     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label, "tftp_prefix",
-			     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi to have its "
-			     "own)",
-			     d[k].name, q->name);
+		if (!d[k].name[0]) /* two flat layouts: both Pis' files in the one TFTP root */
+			problems_add(ps, PROBLEM_ERROR, s->path,
+				     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label,
+				     "tftp_prefix",
+				     "\"none\" (the TFTP root) is also [pi \"%s\"]'s layout, so their "
+				     "cmdline.txt and config.txt would overwrite each other (expected at "
+				     "most one Pi per server with tftp_prefix = none)",
+				     q->name);
+		else
+			problems_add(ps, PROBLEM_ERROR, s->path,
+				     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label,
+				     "tftp_prefix",
+				     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi to "
+				     "have its own)",
+				     d[k].name, q->name);
 		free(label);
 	}
 	free(d);

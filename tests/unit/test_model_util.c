@@ -101,6 +101,9 @@ static void test_tftp_dir(void **state)
 	    {PI_4B, TFTP_PREFIX_MAC, NULL, true, false, NULL},
 	    {PI_5, TFTP_PREFIX_STRING, NULL, true, true, NULL},
 	    {PI_5, TFTP_PREFIX_STRING, "/", true, true, NULL},
+	    /* flat: the TFTP root itself, whatever the model or what the profile lacks */
+	    {PI_4B, TFTP_PREFIX_NONE, NULL, false, true, ""},
+	    {PI_3B, TFTP_PREFIX_NONE, NULL, true, true, ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pi p = {.model = cases[i].model,
@@ -126,6 +129,21 @@ static void test_tftp_dir(void **state)
 	path = pi_tftp_dir_path(&s, &p);
 	assert_string_equal(path, "/511e57f7");
 	free(path);
+	p.prefix = TFTP_PREFIX_NONE;
+	path = pi_tftp_dir_path(&s, &p);
+	assert_string_equal(path, "/");
+	free(path);
+	s.tftp_root = "/srv/tftp/";
+	path = pi_tftp_dir_path(&s, &p);
+	assert_string_equal(path, "/srv/tftp");
+	free(path);
+	assert_int_equal(pi_tftp_prefix_setting(TFTP_PREFIX_NONE), 1);
+	assert_int_equal(pi_tftp_prefix_setting(TFTP_PREFIX_MAC), 2);
+	char *str = pi_tftp_prefix_str_setting(&p, NULL);
+	assert_string_equal(str, "");
+	free(str);
+	p.prefix = TFTP_PREFIX_SERIAL;
+	assert_null(pi_tftp_prefix_str_setting(&p, NULL));
 }
 
 UNIT_MAIN(
