@@ -15,6 +15,7 @@
 #include "core/server/template.h"
 #include "core/server/templates.h"
 #include "core/base/util.h"
+#include "core/site/dhcp_option.h"
 #include "core/site/tftp_dir.h"
 
 const char render_pxe_menu[] = "Raspberry Pi Boot   ";
@@ -133,26 +134,37 @@ static char *yes(bool v)
 	return xstrdup(v ? "yes" : "");
 }
 
-/* The Pi's dhcp_option keys (validated "CODE,VALUE") as dnsmasq lines for its own tag and as
- * dhcpd host-block lines (code 17, root-path, the one ISC and Kea know by name; profile
- * validation refuses the others there). */
+/* The Pi's dhcp_option keys (validated "CODE,VALUE": no quote, backslash or control
+ * character) as dnsmasq lines for its own tag, dhcpd host-block lines and Kea reservation
+ * option-data (the text as hex bytes, csv-format false). ISC and Kea get only the codes
+ * dhcp_option_isc_name knows; profile validation refuses the others there. */
 static void dhcp_option_lines(const struct pi *p, char **v)
 {
-	struct sbuf d, i;
+	struct sbuf d, i, k;
 	sbuf_init(&d);
 	sbuf_init(&i);
-	for (int k = 0; k < p->n_dhcp_options; k++) {
-		const char *o = p->dhcp_option[k], *val = strchr(o, ',') + 1;
+	sbuf_init(&k);
+	for (int n = 0; n < p->n_dhcp_options; n++) {
+		const char *o = p->dhcp_option[n], *val = strchr(o, ',') + 1;
 		int code = atoi(o);
+		char isc[32];
 		sbuf_printf(&d, "dhcp-option-force=tag:pnb-%s,%d,\"%s\"\n", p->name, code, val);
-		if (code == 17)
-			sbuf_printf(&i, "    option root-path \"%s\";\n", val);
+		if (!dhcp_option_isc_name(code, isc, sizeof(isc)))
+			continue;
+		sbuf_printf(&i, "    option %s \"%s\";\n", isc, val);
+		sbuf_printf(&k, "%s{ \"code\": %d, \"csv-format\": false, \"data\": \"", k.len ? ", " : "",
+			    code);
+		for (const char *c = val; *c; c++)
+			sbuf_printf(&k, "%02X", (unsigned char)*c);
+		sbuf_add(&k, "\" }");
 	}
 	v[P_DHCP_OPTS] = yes(p->n_dhcp_options > 0);
 	v[P_DNSMASQ_OPTS] = d.len ? sbuf_take(&d) : xstrdup("");
 	v[P_DHCPD_OPTS] = i.len ? sbuf_take(&i) : xstrdup("");
+	v[P_KEA_OPTS] = k.len ? sbuf_take(&k) : xstrdup("");
 	sbuf_done(&d);
 	sbuf_done(&i);
+	sbuf_done(&k);
 }
 
 static char *ip_or_empty(uint32_t ip)

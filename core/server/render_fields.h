@@ -82,6 +82,7 @@
 	X(P_DHCP_OPTS, "pi.dhcp_opts")       /* "yes" when the Pi has dhcp_option keys */         \
 	X(P_DNSMASQ_OPTS, "pi.dnsmasq_opts") /* its dhcp-option-force lines */                    \
 	X(P_DHCPD_OPTS, "pi.dhcpd_opts")     /* its option lines inside the host block */        \
+	X(P_KEA_OPTS, "pi.kea_opts")         /* its reservation option-data entries (JSON) */    \
 	X(P_ROOT_ARGS, "pi.root_args")         /* cmdline words for the root */                  \
 	X(P_JSON_SEP, "pi.json_sep")           /* "," except after the last Pi with a MAC */   \
 	X(P_SEP, "pi.sep")                     /* "," except after the last Pi */               \

@@ -67,7 +67,8 @@
 				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
 				       "/boot)")                                                    \
 	X(PK_DHCP_OPTION, "dhcp_option", "CODE,VALUE: a DHCP option sent to this Pi (repeat the "  \
-					 "key for more; dnsmasq; ISC dhcpd and Kea: code 17 only)")  \
+					 "key for more; dnsmasq: any code; ISC dhcpd and Kea: 14, 17, "  \
+					 "18, 40, 47, 64 and 224-254)")  \
 	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
 					     "\"console=ttyAMA0 earlycon\"")                       \
 	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \

@@ -142,8 +142,8 @@ static char *check_cmdline_extra(const char *v)
 	return NULL;
 }
 
-/* "CODE,VALUE": the value goes into dnsmasq's dhcp-option-force and dhcpd's option root-path
- * as a quoted string, so no quote, backslash or control character; the codes pinetboot (or DHCP
+/* "CODE,VALUE": the value goes into dnsmasq's dhcp-option-force and dhcpd's option lines as a
+ * quoted string (Kea gets it as hex), so no quote, backslash or control character; the codes pinetboot (or DHCP
  * itself) sets are refused so the boot offer stays pinetboot's. */
 static char *check_dhcp_option(const char *v)
 {

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/site/dhcp_option.h"
 #include "core/site/profile_priv.h"
 #include "core/site/tftp_dir.h"
 #include "core/base/util.h"
@@ -271,12 +272,18 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 	} else if (p->lun == 0 && s->iscsi_target == TARGET_TGT) {
 		PI_ERR(PK_LUN, "is 0, which tgt keeps for its controller (expected 1 or more)");
 	}
-	for (int k = 0; k < p->n_dhcp_options; k++)
-		if ((s->dhcp == DHCP_ISC && atoi(p->dhcp_option[k]) != 17) || s->dhcp == DHCP_KEA ||
-		    s->dhcp == DHCP_NONE)
-			PI_ERR(PK_DHCP_OPTION, "\"%s\" cannot be sent with dhcp = %s (expected dnsmasq, "
-					       "dhcp = proxy or full; ISC dhcpd takes code 17 only)",
+	for (int k = 0; k < p->n_dhcp_options; k++) {
+		char isc[32];
+		bool carried = s->dhcp != DHCP_NONE &&
+			       ((s->dhcp != DHCP_ISC && s->dhcp != DHCP_KEA) ||
+				dhcp_option_isc_name(atoi(p->dhcp_option[k]), isc, sizeof(isc)));
+		if (!carried)
+			PI_ERR(PK_DHCP_OPTION, "\"%s\" cannot be sent with dhcp = %s (expected "
+					       "dnsmasq, dhcp = proxy or full; ISC dhcpd and Kea take "
+					       "the text options 14, 17, 18, 40, 47, 64 and the "
+					       "site-specific codes 224-254)",
 			       p->dhcp_option[k], dhcp_mode_names[s->dhcp]);
+	}
 	if (p->initiator && p->target && iqn_equal(p->initiator, p->target))
 		PI_ERR(PK_TARGET, "is the same name as the initiator (expected the target and the "
 				  "initiator to have names of their own)");
