@@ -28,7 +28,7 @@ const struct cli_cmd cmd_export_spec = {
     "export",
     "Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] [--diff]\n"
     "Renders the boot server's configuration for the site profile SITE into DIR:\n"
-    "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt and targetcli) or\n"
+    "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt, or LIO JSON) or\n"
     "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with a\n"
     "README.txt saying where each file goes. CHAP secrets are generated once into\n"
     "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"

@@ -47,8 +47,9 @@ static const struct cli_opt cmd_flash_opts[] = {
     {"no-verify", OPT_NO_VERIFY, NULL, "skip reading the target back"},
     {"sha256", OPT_SHA256, "HEX", "expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)"},
     {"customize", OPT_CUSTOMIZE, "SITE",
-     "edit the boot partition for a Pi of this site profile (with --pi): ssh on, host name, "
-     "cmdline.txt for the network root"},
+     "edit the boot partition for a Pi of this site profile (with --pi): ssh on, host name "
+     "(firstrun.sh at /boot or /boot/firmware, as the image's OS has it), cmdline.txt for the "
+     "network root"},
     {"site", 's', "SITE", "the same as --customize SITE"},
     {"pi", OPT_PI, "NAME", "the Pi of SITE"},
     {"ssh-key", OPT_SSH_KEY, "FILE",
@@ -252,7 +253,7 @@ static int apply_customize(struct flash_cli *fc, struct site *site, struct custo
 				   "written and verified)", err);
 		return EXIT_PROBLEMS;
 	}
-	fprintf(stderr, "customised the boot partition of %s\n", fc->target);
+	fprintf(stderr, "customised the boot partition of %s (%s)\n", fc->target, c->note);
 	return EXIT_OK;
 }
 

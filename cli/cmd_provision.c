@@ -28,7 +28,9 @@ const struct cli_cmd cmd_provision_spec = {
     "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
     "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
     "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
-    "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs.\n",
+    "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs;\n"
+    "  - root = nfs: the image's root tree copied into nfs_path, with the Pi's host name and\n"
+    "    without the image's ssh host keys (the Pi makes its own at first boot).\n",
     cmd_provision_opts,
     "\n"
     "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"

@@ -29,7 +29,7 @@ static const struct cli_opt cmd_simulate_opts[] = {
     {"dhcp-timeout", O_DHCP_TIMEOUT, "S",
      "how long the ROM keeps DISCOVERing (default: the model's rule, 25 s for a Pi 3, 45 s for a "
      "Pi 4/5)"},
-    {"tftp-prefix", O_PREFIX, "serial|mac|string:NAME",
+    {"tftp-prefix", O_PREFIX, "serial|mac|none|string:NAME",
      "the Pi's EEPROM TFTP_PREFIX when it is not the profile's tftp_prefix (Pi 4/5): what happens "
      "to a Pi whose EEPROM was never set"},
     {"verbose", 'v', NULL, "print every exchange (DHCP, TFTP, iSCSI) with its time"},
@@ -158,7 +158,7 @@ static int seconds(const char *opt, const char *val, int *out)
 	return 0;
 }
 
-/* --tftp-prefix: the profile's spellings (serial, mac, string:NAME). */
+/* --tftp-prefix: the profile's spellings (serial, mac, none, string:NAME). */
 static int tftp_prefix(const char *val, struct vpi_opts *o)
 {
 	o->prefix_set = true;
@@ -166,12 +166,14 @@ static int tftp_prefix(const char *val, struct vpi_opts *o)
 		o->prefix = TFTP_PREFIX_SERIAL;
 	} else if (!strcmp(val, "mac")) {
 		o->prefix = TFTP_PREFIX_MAC;
+	} else if (!strcmp(val, "none")) {
+		o->prefix = TFTP_PREFIX_NONE;
 	} else if (!strncmp(val, "string:", 7) && val[7] && val[7] != '/') {
 		o->prefix = TFTP_PREFIX_STRING;
 		o->prefix_str = val + 7;
 	} else {
-		return cli_usage_error("simulate", "--tftp-prefix %s: expected serial, mac or "
-						   "string:NAME",
+		return cli_usage_error("simulate", "--tftp-prefix %s: expected serial, mac, "
+						   "none or string:NAME",
 				       val);
 	}
 	return 0;

@@ -17,6 +17,8 @@
 #include "core/server/render.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/base/place.h"
+#include "core/disk/imageos.h"
 
 #define FILE_MAX (1u << 20)
 
@@ -204,46 +206,91 @@ char *customize_config_edit(const char *old, char *const *lines, size_t n)
 	return sbuf_take(&b);
 }
 
+/* A host name /etc/hostname and /etc/hosts take: an RFC 1123 label (1-63 of a-z, A-Z, 0-9
+ * and '-', not starting or ending with '-'), so it needs no quoting anywhere it lands. */
+bool customize_hostname_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* One OpenSSH public key line: a key type, base64 and an optional comment, printable text. */
+static bool key_ok(const char *s)
+{
+	return place_line_ok(s) && strlen(s) < 16384 &&
+	       (str_startswith(s, "ssh-") || str_startswith(s, "ecdsa-") || str_startswith(s, "sk-"));
+}
+
 /* Host name and key need the root filesystem: a one-shot script run by systemd at first boot
- * (rpi-imager's firstrun.sh mechanism), which removes itself and its cmdline.txt trigger. */
-static char *firstrun_script(const struct customize *c)
+ * (rpi-imager's firstrun.sh mechanism, on every release since Buster), which removes itself
+ * and its cmdline.txt trigger. The boot partition's mount point is the image OS's own (boot);
+ * every value is validated by the caller and single-quoted here. */
+static char *firstrun_script(const struct customize *c, const char *boot)
 {
 	struct sbuf b;
 	sbuf_init(&b);
-	sbuf_add(&b, "#!/bin/bash\n# written by pinetboot flash --customize; runs once\nset +e\n");
-	if (c->hostname)
-		sbuf_printf(&b, "NEW='%s'\nOLD=$(tr -d ' \\t\\n\\r' </etc/hostname)\n"
-				"echo \"$NEW\" >/etc/hostname\n"
-				"sed -i \"s/127.0.1.1.*$OLD/127.0.1.1\\t$NEW/g\" /etc/hosts\n"
-				"hostname \"$NEW\" 2>/dev/null\n",
-			    c->hostname);
-	if (c->authorized_key)
-		sbuf_printf(&b, "U=$(getent passwd 1000 | cut -d: -f1)\nH=$(getent passwd 1000 | cut -d: -f6)\n"
-				"if [ -n \"$U\" ]; then install -d -m 700 -o \"$U\" -g \"$U\" \"$H/.ssh\"\n"
-				"  echo '%s' >>\"$H/.ssh/authorized_keys\"\n"
-				"  chown \"$U:$U\" \"$H/.ssh/authorized_keys\"; chmod 600 \"$H/.ssh/authorized_keys\"\nfi\n"
-				"systemctl enable ssh 2>/dev/null\n",
-			    c->authorized_key);
-	sbuf_add(&b, "rm -f /boot/firmware/firstrun.sh /boot/firstrun.sh\n"
-		     "sed -i 's| systemd.run.*||g' /boot/firmware/cmdline.txt /boot/cmdline.txt 2>/dev/null\n"
+	sbuf_add(&b, "#!/bin/bash\n# written by pinetboot flash --customize; runs once\nset +e\nBOOT=");
+	sbuf_add_sh(&b, boot);
+	sbuf_add(&b, "\n");
+	if (c->hostname) {
+		sbuf_add(&b, "NEW=");
+		sbuf_add_sh(&b, c->hostname);
+		sbuf_add(&b, "\necho \"$NEW\" >/etc/hostname\n"
+			     "sed -i \"s/^127.0.1.1.*/127.0.1.1\\t$NEW/\" /etc/hosts\n"
+			     "hostname \"$NEW\" 2>/dev/null\n");
+	}
+	if (c->authorized_key) {
+		sbuf_add(&b, "KEY=");
+		sbuf_add_sh(&b, c->authorized_key);
+		sbuf_add(&b, "\nU=$(getent passwd 1000 | cut -d: -f1)\nH=$(getent passwd 1000 | cut -d: -f6)\n"
+			     "if [ -n \"$U\" ]; then install -d -m 700 -o \"$U\" -g \"$U\" \"$H/.ssh\"\n"
+			     "  printf '%s\\n' \"$KEY\" >>\"$H/.ssh/authorized_keys\"\n"
+			     "  chown \"$U:$U\" \"$H/.ssh/authorized_keys\"; chmod 600 \"$H/.ssh/authorized_keys\"\nfi\n"
+			     "systemctl enable ssh 2>/dev/null\n");
+	}
+	sbuf_add(&b, "rm -f \"$BOOT/firstrun.sh\"\n"
+		     "sed -i 's| systemd.run.*||g' \"$BOOT/cmdline.txt\"\n"
 		     "exit 0\n");
 	return sbuf_take(&b);
 }
 
-static bool safe_text(const char *s)
-{
-	return !s || !strpbrk(s, "'\n\r");
-}
-
-int customize_apply(const char *target, const struct customize *c, char *err, size_t errlen)
+int customize_apply(const char *target, struct customize *c, char *err, size_t errlen)
 {
 	uint64_t off;
 	if (customize_find_boot(target, &off, err, errlen) < 0)
 		return -1;
-	if (!safe_text(c->hostname) || !safe_text(c->authorized_key)) {
-		snprintf(err, errlen, "host name and key must not contain quotes or line breaks");
+	if (c->hostname && !customize_hostname_ok(c->hostname)) {
+		snprintf(err, errlen, "host name \"%s\" is not 1 to 63 of a-z, A-Z, 0-9 and '-'",
+			 c->hostname);
 		return -1;
 	}
+	if (c->authorized_key && !key_ok(c->authorized_key)) {
+		snprintf(err, errlen, "the public key is not one ssh-*/ecdsa-*/sk-* key line");
+		return -1;
+	}
+	/* userconf.txt is "user:hash" on one line: a ':' or line break would add a field or user */
+	if (c->user && (!place_username_ok(c->user) || !c->password_hash ||
+			strpbrk(c->password_hash, ":\n\r"))) {
+		snprintf(err, errlen, "the first-boot user or its password hash is malformed");
+		return -1;
+	}
+	struct imageos os;
+	imageos_probe(target, &os);
+	c->boot_dir = os.boot_dir;
+	if (os.known)
+		snprintf(c->note, sizeof(c->note), "%s: boot partition at %s", os.name, os.boot_dir);
+	else
+		snprintf(c->note, sizeof(c->note),
+			 "OS release unknown (no readable /etc/os-release): assuming %s", os.boot_dir);
+	if (c->user && os.known && !os.userconf)
+		snprintf(c->note + strlen(c->note), sizeof(c->note) - strlen(c->note),
+			 "; no userconf-pi in this image (before April 2022): userconf.txt is ignored");
 	if (c->ssh && write_str(target, off, "ssh", "", err, errlen) < 0)
 		return -1;
 	if (c->user) {
@@ -265,7 +312,7 @@ int customize_apply(const char *target, const struct customize *c, char *err, si
 	bool firstrun = c->hostname || c->authorized_key;
 	char *cmd = c->cmdline ? xstrdup(c->cmdline) : NULL;
 	if (firstrun) {
-		char *fr = firstrun_script(c);
+		char *fr = firstrun_script(c, os.boot_dir);
 		int r = write_str(target, off, "firstrun.sh", fr, err, errlen);
 		free(fr);
 		if (r < 0) {
@@ -277,9 +324,9 @@ int customize_apply(const char *target, const struct customize *c, char *err, si
 		if (!cmd)
 			cmd = xstrdup("console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 rootwait");
 		str_trim(cmd);
-		char *with = xasprintf("%s systemd.run=/boot/firmware/firstrun.sh "
+		char *with = xasprintf("%s systemd.run=%s/firstrun.sh "
 				       "systemd.run_success_action=reboot systemd.unit=kernel-command-line.target",
-				       cmd);
+				       cmd, os.boot_dir);
 		free(cmd);
 		cmd = with;
 	}

@@ -22,6 +22,9 @@ struct customize {
 	char **config_lines;   /* lines config.txt must contain (added under [all] when missing) */
 	size_t n_config;
 	char *cmdline;         /* the whole new cmdline.txt line, NULL = leave */
+	/* set by customize_apply: */
+	const char *boot_dir;  /* where the image's OS mounts the boot partition (static string) */
+	char note[320];        /* the OS found and what that means, for the operator */
 };
 
 void customize_init(struct customize *c);
@@ -43,8 +46,14 @@ char *customize_network_cmdline(const struct site *s, const struct pi *p, const 
  * or -1 with err set. */
 int customize_find_boot(const char *target, uint64_t *offset, char *err, size_t errlen);
 
-/* Applies c to the boot FAT of target. Returns 0, or -1 with err naming the step that failed. */
-int customize_apply(const char *target, const struct customize *c, char *err, size_t errlen);
+/* Applies c to the boot FAT of target, naming the boot partition as the OS in target's root
+ * filesystem mounts it (imageos: /boot before Bookworm, /boot/firmware since), and fills
+ * c->boot_dir and c->note. Host name, key and user are validated first. Returns 0, or -1 with
+ * err naming the step that failed. */
+int customize_apply(const char *target, struct customize *c, char *err, size_t errlen);
+
+/* An RFC 1123 host label (1 to 63 of a-z, A-Z, 0-9, '-', no '-' at either end). */
+bool customize_hostname_ok(const char *s);
 
 /* config.txt text with each of lines present: missing ones are appended, after an [all]
  * header when the file ends inside a conditional section. Heap string, caller frees. */

@@ -14,6 +14,7 @@
 
 #include "core/disk/customize.h"
 #include "core/disk/ext2tree.h"
+#include "core/disk/rootident.h"
 #include "core/disk/parttable.h"
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
@@ -29,9 +30,7 @@ char *provision_tftp_dir(const struct site *s, const struct pi *p, char *err, si
 	if (!dir)
 		snprintf(err, errlen, "[pi \"%s\"] needs a %s for its TFTP directory (tftp_prefix)",
 			 p->name,
-			 p->prefix == TFTP_PREFIX_MAC	   ? "mac"
-			 : p->prefix == TFTP_PREFIX_STRING ? "string"
-							   : "serial");
+			 pi_tftp_prefix_word(p->prefix));
 	return dir;
 }
 
@@ -290,6 +289,28 @@ static int fill_tftp(const struct site *s, const struct pi *p, const char *backi
 	return rc;
 }
 
+/* The copied tree becomes this Pi's: its host name, and no ssh host keys shared with every
+ * other Pi provisioned from the image. */
+static int ident_nfs_root(const struct pi *p, struct provision_result *r, char *err, size_t errlen)
+{
+	struct rootident_result ri;
+	const char *host = p->hostname ? p->hostname : p->name;
+	if (rootident_apply(p->nfs_path, host, &ri, err, errlen) != 0)
+		return -1;
+	size_t n = strlen(r->note);
+	if (ri.regen)
+		snprintf(r->note + n, sizeof(r->note) - n,
+			 "; host name %s; %d ssh host key file%s removed (regenerate_ssh_host_keys "
+			 "makes the Pi's own at first boot)",
+			 host, ri.keys_removed, ri.keys_removed == 1 ? "" : "s");
+	else
+		snprintf(r->note + n, sizeof(r->note) - n,
+			 "; host name %s; ssh host keys kept (no regenerate_ssh_host_keys service in "
+			 "the image: every Pi from it shares them)",
+			 host);
+	return 0;
+}
+
 /* root = nfs: the image is written to a sparse scratch file beside the Pi's NFS root, its ext
  * root filesystem copied into nfs_path with libext2fs (owners, modes, links, devices and
  * xattrs kept; nothing mounted), its boot partition into the TFTP directory; then the scratch
@@ -328,7 +349,9 @@ static int provision_nfs(const struct site *s, const struct pi *p, flash_progres
 				 p->nfs_path, (unsigned long long)st.files, (unsigned long long)st.dirs,
 				 (unsigned long long)st.links, (unsigned long long)st.specials,
 				 (unsigned long long)(st.bytes >> 20));
-			rc = fill_tftp(s, p, scratch, r->tftp_dir, r, err, errlen);
+			rc = ident_nfs_root(p, r, err, errlen);
+			if (rc == 0)
+				rc = fill_tftp(s, p, scratch, r->tftp_dir, r, err, errlen);
 		}
 	}
 	unlink(scratch);

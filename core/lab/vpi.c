@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/server/bootfiles.h"
+#include "core/site/tftp_dir.h"
 #include "core/base/util.h"
 
 /* ---- TFTP stages ---- */
@@ -94,13 +95,14 @@ static const char *prefix_lost(struct vpi *v, const char *probed, char *fix, siz
 	if (strcmp(v->prefix_dir, v->profile_dir) != 0) {
 		const char *kind = v->pi->prefix == TFTP_PREFIX_MAC      ? "MAC"
 				   : v->pi->prefix == TFTP_PREFIX_SERIAL ? "serial"
+				   : v->pi->prefix == TFTP_PREFIX_NONE   ? "a flat layout"
 									 : "name";
 		vpi_log(v, "the Pi asks under %s but the profile lays it out by %s under %s",
 			v->prefix_dir, kind, v->profile_dir);
 		snprintf(fix, len, "set TFTP_PREFIX=%d in the Pi's EEPROM (pinetboot eeprom "
 				   "bootstrap --site SITE --pi %s), or change tftp_prefix in the "
 				   "profile to the Pi's and export again",
-			 (int)v->pi->prefix, v->name);
+			 pi_tftp_prefix_setting(v->pi->prefix), v->name);
 		return "tftp-prefix-mismatch";
 	}
 	const char *kind = model_is_pi3_family(v->model) || v->pi->prefix == TFTP_PREFIX_SERIAL

@@ -27,7 +27,7 @@ static void prefix_dir(const struct pi *p, enum tftp_prefix_kind k, const char *
 		       size_t len)
 {
 	char d[PI_TFTP_DIR_MAX];
-	if (pi_tftp_dir_name_as(p, k, str ? str : p->name, d))
+	if (pi_tftp_dir_name_as(p, k, str ? str : p->name, d) && *d)
 		snprintf(out, len, "%s/", d);
 	else
 		snprintf(out, len, "%s", "");

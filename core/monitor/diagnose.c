@@ -458,6 +458,7 @@ bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **k
 	snprintf(out, len, "%s", dir);
 	*kind = model_is_pi3_family(p->model) || p->prefix == TFTP_PREFIX_SERIAL ? "serial"
 		: p->prefix == TFTP_PREFIX_MAC					 ? "MAC"
+		: p->prefix == TFTP_PREFIX_NONE					 ? "flat layout"
 										 : "name";
 	return true;
 }

@@ -226,7 +226,7 @@ static void login_failed(struct diag *d, struct pistate *ps, const struct pnb_ev
 			cause = xasprintf("target %s is not defined on the server although the "
 					  "profile has it (status 0x0203)",
 					  tgt);
-			fix = xstrdup("apply the target configuration (the targetcli script) and "
+			fix = xstrdup("apply the target configuration (targetctl restore of the LIO JSON) and "
 				      "check targetcli ls");
 		} else if (p) {
 			cause = not_found_tgt(ps, ini, tgt);

@@ -137,6 +137,9 @@ static void prefix_miss(struct diag *d, struct pistate *ps, const char *name, co
 		ps->prefix_miss_frame = ev->frame;
 		snprintf(ps->prefix_miss_file, sizeof(ps->prefix_miss_file), "%s", name);
 	}
+	if (ps->prof && ps->prof->prefix == TFTP_PREFIX_NONE)
+		return; /* flat layout: the Pi drops the missed prefix and finds its files in the
+			 * root, where the profile put them */
 	if (!prof_prefix(ps, exp, sizeof(exp), &kind))
 		return; /* without a profile, wait: the Pi drops the prefix and tries the root */
 	bool pi3 = model_is_pi3_family(ps->pub.model);

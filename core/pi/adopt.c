@@ -1,4 +1,5 @@
 /* adopt — the steps, their state, the remote side; root and boot files are in adopt_copy.c. */
+#include "core/site/tftp_dir.h"
 #include "core/pi/adopt.h"
 
 #include <ctype.h>
@@ -804,9 +805,11 @@ static int step_order(struct adopt *a)
 		char *assign[3];
 		int na = 0;
 		assign[na++] = xasprintf("BOOT_ORDER=0x%s", digits);
-		assign[na++] = xasprintf("TFTP_PREFIX=%d", (int)a->p->prefix);
-		if (a->p->prefix == TFTP_PREFIX_STRING)
-			assign[na++] = xasprintf("TFTP_PREFIX_STR=%s/", a->p->prefix_str ? a->p->prefix_str : a->p->name);
+		assign[na++] = xasprintf("TFTP_PREFIX=%d", pi_tftp_prefix_setting(a->p->prefix));
+		char *pstr = pi_tftp_prefix_str_setting(a->p, a->p->name);
+		if (pstr)
+			assign[na++] = xasprintf("TFTP_PREFIX_STR=%s", pstr);
+		free(pstr);
 		struct problems ps;
 		problems_init(&ps);
 		char *text = bootconf_edit(bc->text, bc->len, assign, (size_t)na, &ps);

@@ -11,13 +11,13 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
-#include "core/site/tftp_dir.h"
 #include "core/disk/customize.h"
 #include "core/disk/flash.h"
 #include "core/disk/provision.h"
 #include "core/disk/rootcopy.h"
 #include "core/pi/adopt_int.h"
 #include "core/server/render.h"
+#include "core/site/tftp_dir.h"
 
 /* Members the copy leaves out: what step 2 left in /var/tmp, swap. */
 #define TAR_EXCLUDES                                                                               \
@@ -51,9 +51,11 @@ static char *render_fstab(struct adopt *a)
 	problems_init(&ps);
 	char *r = NULL;
 	if (render_site(&a->s, &ro, &rs, &ps) == 0) {
-		char e[256];
-		char *dir = provision_tftp_dir(&a->s, a->p, e, sizeof(e));
-		char *want = xasprintf("tftp/%s/fstab", dir ? strrchr(dir, '/') + 1 : "");
+		char name[PI_TFTP_DIR_MAX];
+		/* a flat Pi's (tftp_prefix = none) files are rendered straight under tftp/ */
+		char *want = pi_tftp_dir_name(a->p, name)
+				 ? xasprintf("tftp/%s%sfstab", name, *name ? "/" : "")
+				 : xstrdup("");
 		char *alt = xasprintf("pis/%s/fstab", a->p->name);
 		const struct rendered_file *f = render_set_find(&rs, want);
 		if (!f)
@@ -62,7 +64,6 @@ static char *render_fstab(struct adopt *a)
 			r = xstrdup(f->content);
 		free(want);
 		free(alt);
-		free(dir);
 		render_set_done(&rs);
 	}
 	problems_done(&ps);

@@ -1,4 +1,5 @@
 /* bootstrap — write the files of a bootstrap SD card for one Pi. */
+#include "core/site/tftp_dir.h"
 #include "core/pi/bootstrap.h"
 
 #include <errno.h>
@@ -107,9 +108,11 @@ static size_t config_edits(const struct pi *p, char *edits[3])
 	edits[n++] = xstrdup("BOOT_ORDER=0xf21");
 	if (!p)
 		return n;
-	edits[n++] = xasprintf("TFTP_PREFIX=%d", (int)p->prefix);
-	if (p->prefix == TFTP_PREFIX_STRING)
-		edits[n++] = xasprintf("TFTP_PREFIX_STR=%s/", p->prefix_str ? p->prefix_str : "");
+	edits[n++] = xasprintf("TFTP_PREFIX=%d", pi_tftp_prefix_setting(p->prefix));
+	char *str = pi_tftp_prefix_str_setting(p, NULL);
+	if (str)
+		edits[n++] = xasprintf("TFTP_PREFIX_STR=%s", str);
+	free(str);
 	return n;
 }
 

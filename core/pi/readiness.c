@@ -1,4 +1,5 @@
 /* readiness — turn a Pi's own answers into "ready / not ready because … / do this". */
+#include "core/site/tftp_dir.h"
 #include "core/pi/readiness.h"
 
 #include <stdio.h>
@@ -234,19 +235,22 @@ static void judge_prefix(struct readiness *r, const struct site *s, const struct
 	const char *file = s->path;
 	int line = p->key_line[PK_TFTP_PREFIX] ? p->key_line[PK_TFTP_PREFIX] : p->line;
 	char *cmd = bootstrap_cmd(r, s, p), *sec = pi_section(p);
-	if (r->tftp_prefix != (int)p->prefix) {
+	int want_prefix = pi_tftp_prefix_setting(p->prefix);
+	if (r->tftp_prefix != want_prefix) {
 		problems_add(&r->ps, PROBLEM_ERROR, file, line, sec, "tftp_prefix",
 			     "the Pi asks for files under its %s (TFTP_PREFIX=%d) but the profile "
 			     "lays them out by %s (TFTP_PREFIX=%d)",
 			     prefix_kind_name(r->tftp_prefix), r->tftp_prefix,
-			     prefix_kind_name((int)p->prefix), (int)p->prefix);
+			     p->prefix == TFTP_PREFIX_NONE ? "an empty TFTP_PREFIX_STR (flat)"
+							   : prefix_kind_name((int)p->prefix),
+			     want_prefix);
 		not_ready(r, xasprintf("TFTP_PREFIX=%d does not match the server layout",
 				       r->tftp_prefix),
 			  xasprintf("%s (sets TFTP_PREFIX=%d), then start the Pi once from that "
 				    "SD card",
-				    cmd, (int)p->prefix));
-	} else if (p->prefix == TFTP_PREFIX_STRING) {
-		char *want = xasprintf("%s/", p->prefix_str ? p->prefix_str : "");
+				    cmd, want_prefix));
+	} else if (p->prefix == TFTP_PREFIX_STRING || p->prefix == TFTP_PREFIX_NONE) {
+		char *want = pi_tftp_prefix_str_setting(p, NULL);
 		if (strcmp(want, r->tftp_prefix_str) != 0) {
 			problems_add(&r->ps, PROBLEM_ERROR, file, line, sec, "tftp_prefix",
 				     "TFTP_PREFIX_STR is \"%s\" but the profile's directory is \"%s\"",

@@ -198,13 +198,15 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 			 struct problems *ps)
 {
 	const struct pi_model_info *mi = model_info(p->model);
+	if (model_is_pi3_family(p->model) && p->prefix == TFTP_PREFIX_NONE)
+		return true; /* flat: bootcode.bin finds no serial directory and reads the root */
 	if (model_is_pi3_family(p->model) && p->prefix != TFTP_PREFIX_SERIAL)
 		return false; /* bootcode.bin only ever probes the serial directory */
 	char name[PI_TFTP_DIR_MAX];
 	if (!pi_tftp_dir_name(p, name))
 		return false;
 	bool ready = true;
-	char *dir = xasprintf("%s/%s", top, name);
+	char *dir = xasprintf("%s%s%s", top, *name ? "/" : "", name);
 	char *section = xasprintf("[pi \"%s\"]", p->name);
 	struct pi_files f;
 	pi_files_init(&f, p, dir);
@@ -253,7 +255,7 @@ static void check_bootcode(const struct pi *p, const char *top, struct problems 
 		return;
 	char name[PI_TFTP_DIR_MAX];
 	bool named = pi_tftp_dir_name(p, name);
-	char *dir = xasprintf("%s/%s", top, name);
+	char *dir = xasprintf("%s%s%s", top, *name ? "/" : "", name);
 	problems_add(ps, PROBLEM_ERROR, top, 0, NULL, "bootcode.bin",
 		     "there is no bootcode.bin in the TFTP root, which the %s ROM ([pi \"%s\"]) asks "
 		     "for first, before its own directory (fix: copy %s from the boot partition to "
@@ -292,7 +294,7 @@ void lint_initramfs(const struct site *s, const char *root, struct problems *ps)
 		char name[PI_TFTP_DIR_MAX];
 		if (!pi_tftp_dir_name(p, name))
 			continue;
-		char *dir = xasprintf("%s/%s", top, name);
+		char *dir = xasprintf("%s%s%s", top, *name ? "/" : "", name);
 		char *section = xasprintf("[pi \"%s\"]", p->name);
 		struct pi_files f;
 		pi_files_init(&f, p, dir);

@@ -15,6 +15,7 @@
 #include "core/server/template.h"
 #include "core/server/templates.h"
 #include "core/base/util.h"
+#include "core/site/dhcp_option.h"
 #include "core/site/tftp_dir.h"
 
 const char render_pxe_menu[] = "Raspberry Pi Boot   ";
@@ -133,26 +134,37 @@ static char *yes(bool v)
 	return xstrdup(v ? "yes" : "");
 }
 
-/* The Pi's dhcp_option keys (validated "CODE,VALUE") as dnsmasq lines for its own tag and as
- * dhcpd host-block lines (code 17, root-path, the one ISC and Kea know by name; profile
- * validation refuses the others there). */
+/* The Pi's dhcp_option keys (validated "CODE,VALUE": no quote, backslash or control
+ * character) as dnsmasq lines for its own tag, dhcpd host-block lines and Kea reservation
+ * option-data (the text as hex bytes, csv-format false). ISC and Kea get only the codes
+ * dhcp_option_isc_name knows; profile validation refuses the others there. */
 static void dhcp_option_lines(const struct pi *p, char **v)
 {
-	struct sbuf d, i;
+	struct sbuf d, i, k;
 	sbuf_init(&d);
 	sbuf_init(&i);
-	for (int k = 0; k < p->n_dhcp_options; k++) {
-		const char *o = p->dhcp_option[k], *val = strchr(o, ',') + 1;
+	sbuf_init(&k);
+	for (int n = 0; n < p->n_dhcp_options; n++) {
+		const char *o = p->dhcp_option[n], *val = strchr(o, ',') + 1;
 		int code = atoi(o);
+		char isc[32];
 		sbuf_printf(&d, "dhcp-option-force=tag:pnb-%s,%d,\"%s\"\n", p->name, code, val);
-		if (code == 17)
-			sbuf_printf(&i, "    option root-path \"%s\";\n", val);
+		if (!dhcp_option_isc_name(code, isc, sizeof(isc)))
+			continue;
+		sbuf_printf(&i, "    option %s \"%s\";\n", isc, val);
+		sbuf_printf(&k, "%s{ \"code\": %d, \"csv-format\": false, \"data\": \"", k.len ? ", " : "",
+			    code);
+		for (const char *c = val; *c; c++)
+			sbuf_printf(&k, "%02X", (unsigned char)*c);
+		sbuf_add(&k, "\" }");
 	}
 	v[P_DHCP_OPTS] = yes(p->n_dhcp_options > 0);
 	v[P_DNSMASQ_OPTS] = d.len ? sbuf_take(&d) : xstrdup("");
 	v[P_DHCPD_OPTS] = i.len ? sbuf_take(&i) : xstrdup("");
+	v[P_KEA_OPTS] = k.len ? sbuf_take(&k) : xstrdup("");
 	sbuf_done(&d);
 	sbuf_done(&i);
+	sbuf_done(&k);
 }
 
 static char *ip_or_empty(uint32_t ip)
@@ -164,7 +176,22 @@ static char *ip_or_empty(uint32_t ip)
 	return xstrdup(b);
 }
 
-static void pi_values(const struct site *s, const struct pi *p, bool last_mac, char **v)
+/* The size LIO's fileio needs in bytes: the profile's, else that of a backing file already
+ * there (rtslib refuses a file without one); empty for a block device or an unknown size. */
+static char *size_bytes(const struct pi *p, bool block)
+{
+	struct stat st;
+	if (block)
+		return xstrdup("");
+	if (p->size)
+		return xasprintf("%llu", (unsigned long long)p->size);
+	if (p->backing && stat(p->backing, &st) == 0 && S_ISREG(st.st_mode))
+		return xasprintf("%lld", (long long)st.st_size);
+	return xstrdup("");
+}
+
+static void pi_values(const struct site *s, const struct pi *p, bool last_mac, bool last,
+		      char **v)
 {
 	const struct pi_model_info *mi = model_info(p->model);
 	char m[18], sz[24];
@@ -181,13 +208,12 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	v[P_MAC_DASH] = xstrdup(p->has_mac ? m : "");
 	v[P_IP] = ip_or_empty(p->ip);
 	v[P_TFTP_DIR] = tftp_dir(p);
-	v[P_TFTP_PATH] =
-	    *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR]) : xstrdup("");
-	const char *pk = p->prefix == TFTP_PREFIX_MAC	   ? "mac"
-			 : p->prefix == TFTP_PREFIX_STRING ? "string"
-							   : "serial";
-	v[P_TFTP_PREFIX] = xstrdup(pk);
-	v[P_BOOTCONF_PREFIX] = xasprintf("%d", (int)p->prefix);
+	v[P_TFTP_FLAT] = yes(p->prefix == TFTP_PREFIX_NONE);
+	v[P_TFTP_PATH] = *v[P_TFTP_DIR] ? xasprintf("%s/%s", s->tftp_root, v[P_TFTP_DIR])
+			 : *v[P_TFTP_FLAT] ? xstrdup(site_tftp_root(s))
+					   : xstrdup("");
+	v[P_TFTP_PREFIX] = xstrdup(pi_tftp_prefix_word(p->prefix));
+	v[P_BOOTCONF_PREFIX] = xasprintf("%d", pi_tftp_prefix_setting(p->prefix));
 	v[P_PREFIX_STR] =
 	    xstrdup(p->prefix == TFTP_PREFIX_STRING && p->prefix_str ? p->prefix_str : "");
 	v[P_BOOT_ORDER] = xstrdup("0xf21");
@@ -225,6 +251,13 @@ static void pi_values(const struct site *s, const struct pi *p, bool last_mac, c
 	dhcp_option_lines(p, v);
 	v[P_ROOT_ARGS] = render_root_args(s, p);
 	v[P_JSON_SEP] = xstrdup(last_mac ? "" : ",");
+	v[P_SEP] = xstrdup(last ? "" : ",");
+	bool block = p->backing && str_startswith(p->backing, "/dev/");
+	v[P_SIZE_BYTES] = size_bytes(p, block);
+	v[P_LIO_PLUGIN] = xstrdup(block ? "block" : "fileio");
+	v[P_LIO_SO_PATH] = xasprintf("/backstores/%s/%s", block ? "block" : "fileio", p->name);
+	v[P_PORTAL_IP] = xstrdup(pa);
+	v[P_PORTAL_PORT] = xasprintf("%u", pport);
 }
 
 /* ---- site facts ---- */
@@ -332,7 +365,7 @@ int render_site(const struct site *s, const struct render_opts *o, struct render
 		if (s->pis[i].has_mac)
 			last_mac = i;
 	for (size_t i = 0; i < s->n_pis; i++)
-		pi_values(s, &s->pis[i], i == last_mac, &c.pis[i * P_COUNT]);
+		pi_values(s, &s->pis[i], i == last_mac, i + 1 == s->n_pis, &c.pis[i * P_COUNT]);
 	int rc = render_files(&c, out);
 	values_free(c.root, R_COUNT);
 	values_free(c.pis, s->n_pis * P_COUNT);

@@ -1,5 +1,5 @@
 /* render — turns a site profile into the server-side files (dnsmasq / ISC dhcpd / Kea, tftpd-hpa,
- * tgt / targetcli, NFS exports, and per Pi cmdline.txt, config.txt, fstab, bootconf.txt), as an
+ * tgt / LIO JSON, NFS exports, and per Pi cmdline.txt, config.txt, fstab, bootconf.txt), as an
  * in-memory set that export writes atomically, apply installs, and the wizard shows. */
 #ifndef PNB_CORE_RENDER_H
 #define PNB_CORE_RENDER_H
@@ -50,6 +50,8 @@ const struct rendered_file *render_set_find(const struct render_set *rs, const c
 #define RENDER_DHCPD_FRAGMENT "/etc/dhcp/dhcpd-pinetboot.conf"
 #define RENDER_DHCPD_CONF "/etc/dhcp/dhcpd.conf"
 #define RENDER_DHCPD_INCLUDE "include \"" RENDER_DHCPD_FRAGMENT "\";"
+/* LIO: our own saveconfig-format file beside rtslib-fb's saveconfig.json (never that file) */
+#define RENDER_LIO_JSON "/etc/rtslib-fb-target/pinetboot.json"
 
 /* The command that makes a daemon pick up its changed files ("systemctl restart dnsmasq",
  * "tgt-admin --update ALL", "exportfs -ra", …), or NULL for an unknown name. */

@@ -52,6 +52,7 @@
 	X(P_IP, "pi.ip")                                                                          \
 	X(P_TFTP_DIR, "pi.tftp_dir")           /* directory under the TFTP root */               \
 	X(P_TFTP_PATH, "pi.tftp_path")                                                            \
+	X(P_TFTP_FLAT, "pi.tftp_flat") /* tftp_prefix = none: the files live in the TFTP root */ \
 	X(P_TFTP_PREFIX, "pi.tftp_prefix")     /* serial | mac | string */                       \
 	X(P_BOOTCONF_PREFIX, "pi.bootconf_prefix") /* TFTP_PREFIX value 0/1/2 */                 \
 	X(P_PREFIX_STR, "pi.prefix_str")                                                          \
@@ -81,8 +82,15 @@
 	X(P_DHCP_OPTS, "pi.dhcp_opts")       /* "yes" when the Pi has dhcp_option keys */         \
 	X(P_DNSMASQ_OPTS, "pi.dnsmasq_opts") /* its dhcp-option-force lines */                    \
 	X(P_DHCPD_OPTS, "pi.dhcpd_opts")     /* its option lines inside the host block */        \
+	X(P_KEA_OPTS, "pi.kea_opts")         /* its reservation option-data entries (JSON) */    \
 	X(P_ROOT_ARGS, "pi.root_args")         /* cmdline words for the root */                  \
-	X(P_JSON_SEP, "pi.json_sep")           /* "," except after the last Pi with a MAC */
+	X(P_JSON_SEP, "pi.json_sep")           /* "," except after the last Pi with a MAC */   \
+	X(P_SEP, "pi.sep")                     /* "," except after the last Pi */               \
+	X(P_SIZE_BYTES, "pi.size_bytes")       /* size, else the backing file's; may be empty */ \
+	X(P_LIO_PLUGIN, "pi.lio_plugin")       /* block for /dev/…, else fileio */              \
+	X(P_LIO_SO_PATH, "pi.lio_so_path")     /* /backstores/PLUGIN/NAME */                    \
+	X(P_PORTAL_IP, "pi.portal_ip")                                                            \
+	X(P_PORTAL_PORT, "pi.portal_port")
 
 #define RENDER_FILE_FIELDS(X)                                                                    \
 	X(F_PATH, "file.path")                                                                    \

@@ -39,7 +39,7 @@ enum tmpl_id {
 	T_KEA,
 	T_TFTPD,
 	T_TGT,
-	T_TARGETCLI,
+	T_LIO,
 	T_EXPORTS,
 	T_README,
 	T_INVENTORY,
@@ -59,7 +59,7 @@ static const struct {
     [T_KEA] = {"kea-dhcp4.json.tmpl", false},
     [T_TFTPD] = {"tftpd-hpa.tmpl", false},
     [T_TGT] = {"tgt.conf.tmpl", false},
-    [T_TARGETCLI] = {"targetcli.sh.tmpl", false},
+    [T_LIO] = {"lio.json.tmpl", false},
     [T_EXPORTS] = {"exports.tmpl", false},
     [T_README] = {"README.tmpl", false},
     [T_INVENTORY] = {"inventory.yml.tmpl", false},
@@ -234,8 +234,9 @@ static void server_files(struct files_state *f)
 		bool tgt = s->iscsi_target == TARGET_TGT;
 		render_site_file(f, T_TGT, "iscsi/tgt-pinetboot.conf", 0600,
 				 tgt ? "/etc/tgt/conf.d/pinetboot.conf" : NULL, "tgt");
-		render_site_file(f, T_TARGETCLI, "iscsi/targetcli-pinetboot.sh", 0700,
-				 tgt ? NULL : "/etc/pinetboot/targetcli-pinetboot.sh", "lio");
+		/* JSON for targetctl, not a script: no value the profile gives is ever run */
+		render_site_file(f, T_LIO, "iscsi/lio-pinetboot.json", 0600,
+				 tgt ? NULL : RENDER_LIO_JSON, "lio");
 	}
 	if (s->root == ROOT_NFS || s->boot_writeback) {
 		render_site_file(f, T_EXPORTS, "nfs/pinetboot.exports", 0644,
@@ -298,9 +299,11 @@ static int pi_files(struct files_state *f)
 			clashes++;
 			continue;
 		}
-		bool known = *pv[P_TFTP_DIR] != '\0';
-		char *dir =
-		    known ? xasprintf("tftp/%s", pv[P_TFTP_DIR]) : xasprintf("pis/%s", p->name);
+		/* a flat Pi's files sit in the TFTP root itself (tftp_path is the root) */
+		bool known = *pv[P_TFTP_PATH] != '\0';
+		char *dir = *pv[P_TFTP_FLAT] ? xstrdup("tftp")
+			    : known	     ? xasprintf("tftp/%s", pv[P_TFTP_DIR])
+					     : xasprintf("pis/%s", p->name);
 		char *cmd = known ? xasprintf("%s/cmdline.txt", pv[P_TFTP_PATH]) : NULL;
 		char *cfg = known ? xasprintf("%s/config.txt", pv[P_TFTP_PATH]) : NULL;
 		char *fst = s->root == ROOT_NFS ? xasprintf("%s/etc/fstab", pv[P_NFS_PATH]) : NULL;
@@ -325,7 +328,7 @@ static const struct {
     {"dnsmasq", "systemctl restart dnsmasq"},
     {"tftpd-hpa", "systemctl restart tftpd-hpa"},
     {"tgt", "tgt-admin --update ALL"},
-    {"lio", "/etc/pinetboot/targetcli-pinetboot.sh"},
+    {"lio", "targetctl restore " RENDER_LIO_JSON},
     {"nfs", "exportfs -ra"},
     {"isc-dhcp", "systemctl restart isc-dhcp-server"},
     {"kea", "systemctl restart kea-dhcp4-server"},
@@ -345,7 +348,7 @@ static const char *handler_of(const char *daemon)
 	    {"dnsmasq", "restart dnsmasq"},
 	    {"tftpd-hpa", "restart tftpd-hpa"},
 	    {"tgt", "reload tgt"},
-	    {"lio", "run targetcli script"},
+	    {"lio", "restore LIO"},
 	    {"nfs", "reexport nfs"},
 	    {"isc-dhcp", "restart isc-dhcp-server"},
 	    {"kea", "restart kea-dhcp4-server"},
@@ -368,7 +371,7 @@ static const char *note_of(const struct rendered_file *r)
 		return "the Kea alternative (dhcp = kea)";
 	if (strstr(r->path, "tgt"))
 		return "the tgt alternative (iscsi_target = tgt)";
-	if (strstr(r->path, "targetcli"))
+	if (strstr(r->path, "lio-"))
 		return "the LIO alternative (iscsi_target = lio)";
 	return "for reference";
 }

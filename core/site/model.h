@@ -37,6 +37,8 @@ enum tftp_prefix_kind {
 	TFTP_PREFIX_SERIAL = 0, /* EEPROM TFTP_PREFIX=0 / Pi 3 bootcode.bin serial probe */
 	TFTP_PREFIX_STRING = 1, /* TFTP_PREFIX=1 with TFTP_PREFIX_STR */
 	TFTP_PREFIX_MAC = 2,    /* TFTP_PREFIX=2, dc-a6-32-01-36-c2/ */
+	TFTP_PREFIX_NONE = 3,   /* flat: TFTP_PREFIX=1 with an empty TFTP_PREFIX_STR; a Pi 3 with
+	                         * no serial directory */
 };
 
 struct pi_model_info {

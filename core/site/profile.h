@@ -49,7 +49,7 @@
 	X(PK_MODEL, "model", "2B, 3B, 3B+, 3A+, CM3, CM3+, 4B, 400, CM4, 5, 500, CM5")             \
 	X(PK_SERIAL, "serial", "serial number: 8 or 16 hex digits (/proc/cpuinfo)")                 \
 	X(PK_MAC, "mac", "Ethernet MAC, e.g. dc:a6:32:1c:6a:2a")                                  \
-	X(PK_TFTP_PREFIX, "tftp_prefix", "serial | mac | string:NAME (the Pi's TFTP directory)")  \
+	X(PK_TFTP_PREFIX, "tftp_prefix", "serial | mac | none | string:NAME (the Pi's TFTP directory; none = flat, files in tftp_root)")  \
 	X(PK_IMAGE, "image", "OS image the Pi's root is made from (.img, .img.xz, …)")             \
 	X(PK_BACKING, "backing", "iSCSI backing file on the server, absolute path")               \
 	X(PK_SIZE, "size", "size of the Pi's root disk, e.g. 16G")                                \
@@ -67,7 +67,8 @@
 				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
 				       "/boot)")                                                    \
 	X(PK_DHCP_OPTION, "dhcp_option", "CODE,VALUE: a DHCP option sent to this Pi (repeat the "  \
-					 "key for more; dnsmasq; ISC dhcpd and Kea: code 17 only)")  \
+					 "key for more; dnsmasq: any code; ISC dhcpd and Kea: 14, 17, "  \
+					 "18, 40, 47, 64 and 224-254)")  \
 	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
 					     "\"console=ttyAMA0 earlycon\"")                       \
 	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \

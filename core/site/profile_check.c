@@ -142,8 +142,8 @@ static char *check_cmdline_extra(const char *v)
 	return NULL;
 }
 
-/* "CODE,VALUE": the value goes into dnsmasq's dhcp-option-force and dhcpd's option root-path
- * as a quoted string, so no quote, backslash or control character; the codes pinetboot (or DHCP
+/* "CODE,VALUE": the value goes into dnsmasq's dhcp-option-force and dhcpd's option lines as a
+ * quoted string (Kea gets it as hex), so no quote, backslash or control character; the codes pinetboot (or DHCP
  * itself) sets are refused so the boot offer stays pinetboot's. */
 static char *check_dhcp_option(const char *v)
 {
@@ -433,8 +433,12 @@ char *profile_parse_prefix(const char *v, enum tftp_prefix_kind *kind, const cha
 		*kind = TFTP_PREFIX_MAC;
 		return NULL;
 	}
+	if (!strcasecmp(v, "none")) {
+		*kind = TFTP_PREFIX_NONE;
+		return NULL;
+	}
 	if (strncasecmp(v, "string:", 7) != 0)
-		return xasprintf("\"%s\" is not accepted (expected serial, mac or string:NAME)", v);
+		return xasprintf("\"%s\" is not accepted (expected serial, mac, none or string:NAME)", v);
 	const char *s = v + 7;
 	size_t n = strlen(s);
 	if (n > 0 && s[n - 1] == '/')

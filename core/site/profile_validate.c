@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/site/dhcp_option.h"
 #include "core/site/profile_priv.h"
 #include "core/site/tftp_dir.h"
 #include "core/base/util.h"
@@ -191,7 +192,8 @@ static void validate_prefix(const struct site *s, const struct pi *p, const char
 			       : "; this model always looks for its serial directory");
 	if (p->prefix == TFTP_PREFIX_MAC && !p->key_line[PK_MAC] && p->has_serial)
 		PI_ERR(PK_TFTP_PREFIX, "is mac but the Pi has no mac (add mac = …)");
-	if (p->prefix != TFTP_PREFIX_SERIAL && p->model != PI_MODEL_UNKNOWN &&
+	if (p->prefix != TFTP_PREFIX_SERIAL && p->prefix != TFTP_PREFIX_NONE &&
+	    p->model != PI_MODEL_UNKNOWN &&
 	    !mi->tftp_prefix_settable)
 		PI_ERR(PK_TFTP_PREFIX, "the %s always looks for its serial directory (expected "
 				       "serial; only Pi 4/400/CM4/5/500/CM5 EEPROMs have "
@@ -270,12 +272,18 @@ static void validate_root(const struct site *s, const struct pi *p, const char *
 	} else if (p->lun == 0 && s->iscsi_target == TARGET_TGT) {
 		PI_ERR(PK_LUN, "is 0, which tgt keeps for its controller (expected 1 or more)");
 	}
-	for (int k = 0; k < p->n_dhcp_options; k++)
-		if ((s->dhcp == DHCP_ISC && atoi(p->dhcp_option[k]) != 17) || s->dhcp == DHCP_KEA ||
-		    s->dhcp == DHCP_NONE)
-			PI_ERR(PK_DHCP_OPTION, "\"%s\" cannot be sent with dhcp = %s (expected dnsmasq, "
-					       "dhcp = proxy or full; ISC dhcpd takes code 17 only)",
+	for (int k = 0; k < p->n_dhcp_options; k++) {
+		char isc[32];
+		bool carried = s->dhcp != DHCP_NONE &&
+			       ((s->dhcp != DHCP_ISC && s->dhcp != DHCP_KEA) ||
+				dhcp_option_isc_name(atoi(p->dhcp_option[k]), isc, sizeof(isc)));
+		if (!carried)
+			PI_ERR(PK_DHCP_OPTION, "\"%s\" cannot be sent with dhcp = %s (expected "
+					       "dnsmasq, dhcp = proxy or full; ISC dhcpd and Kea take "
+					       "the text options 14, 17, 18, 40, 47, 64 and the "
+					       "site-specific codes 224-254)",
 			       p->dhcp_option[k], dhcp_mode_names[s->dhcp]);
+	}
 	if (p->initiator && p->target && iqn_equal(p->initiator, p->target))
 		PI_ERR(PK_TARGET, "is the same name as the initiator (expected the target and the "
 				  "initiator to have names of their own)");
@@ -473,11 +481,21 @@ static void validate_tftp_dirs(const struct site *s, struct problems *ps)
 			continue;
 		const struct pi *p = &s->pis[d[k].pi], *q = &s->pis[d[k - 1].pi];
 		char *label = profile_pi_label(p->name);
-		problems_add(ps, PROBLEM_ERROR, s->path,
-			     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label, "tftp_prefix",
-			     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi to have its "
-			     "own)",
-			     d[k].name, q->name);
+		if (!d[k].name[0]) /* two flat layouts: both Pis' files in the one TFTP root */
+			problems_add(ps, PROBLEM_ERROR, s->path,
+				     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label,
+				     "tftp_prefix",
+				     "\"none\" (the TFTP root) is also [pi \"%s\"]'s layout, so their "
+				     "cmdline.txt and config.txt would overwrite each other (expected at "
+				     "most one Pi per server with tftp_prefix = none)",
+				     q->name);
+		else
+			problems_add(ps, PROBLEM_ERROR, s->path,
+				     line_or(p->key_line[PK_TFTP_PREFIX], p->line), label,
+				     "tftp_prefix",
+				     "TFTP directory \"%s\" is also [pi \"%s\"]'s (expected each Pi to "
+				     "have its own)",
+				     d[k].name, q->name);
 		free(label);
 	}
 	free(d);

@@ -243,9 +243,8 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 		mac_format(p->mac, ':', buf);
 		return xstrdup(buf);
 	case PK_TFTP_PREFIX:
-		return p->prefix == TFTP_PREFIX_MAC    ? xstrdup("mac")
-		       : p->prefix == TFTP_PREFIX_STRING ? xasprintf("string:%s", p->prefix_str)
-							 : xstrdup("serial");
+		return p->prefix == TFTP_PREFIX_STRING ? xasprintf("string:%s", p->prefix_str)
+						       : xstrdup(pi_tftp_prefix_word(p->prefix));
 	case PK_IMAGE: return p->image ? xstrdup(p->image) : NULL;
 	case PK_BACKING: return p->backing ? xstrdup(p->backing) : NULL;
 	case PK_SIZE:

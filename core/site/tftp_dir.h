@@ -26,10 +26,22 @@ const char *site_tftp_root(const struct site *s);
  * MAC, or no string). */
 bool pi_tftp_dir_name_as(const struct pi *p, enum tftp_prefix_kind kind, const char *str,
 			 char out[PI_TFTP_DIR_MAX]);
+/* TFTP_PREFIX_NONE (the flat layout) gives true with out = "" for every model: the files live
+ * in the TFTP root itself. */
 /* The same for the Pi's own tftp_prefix. */
 bool pi_tftp_dir_name(const struct pi *p, char out[PI_TFTP_DIR_MAX]);
 /* ROOT/NAME for the site's TFTP root (heap string, caller frees), or NULL when
  * pi_tftp_dir_name fails. */
 char *pi_tftp_dir_path(const struct site *s, const struct pi *p);
+
+/* The EEPROM TFTP_PREFIX value that makes a Pi 4/5 ask where kind lays it out (the flat layout
+ * is TFTP_PREFIX=1 with an empty TFTP_PREFIX_STR). */
+int pi_tftp_prefix_setting(enum tftp_prefix_kind kind);
+/* The TFTP_PREFIX_STR value for p's layout ("NAME/", or "" when flat; fallback names the
+ * directory when the profile has no string), or NULL when the layout needs no string.
+ * Heap string, caller frees. */
+char *pi_tftp_prefix_str_setting(const struct pi *p, const char *fallback);
+/* The profile spelling of kind: "serial", "mac", "string" or "none". */
+const char *pi_tftp_prefix_word(enum tftp_prefix_kind kind);
 
 #endif

@@ -1,6 +1,7 @@
 # Sourced by tests/flash/t_*.sh: builds a small Pi-OS-like disk image in $T.
-#   mkimg IMG      128 MiB: MBR, p1 FAT32 64 MiB (cmdline.txt, config.txt, kernel8.img),
-#                  p2 ext4 ~63 MiB made with mkfs.ext4 -d (random data, docs, a symlink), rest free
+#   mkimg IMG [HOOK]  128 MiB: MBR, p1 FAT32 64 MiB (cmdline.txt, config.txt, kernel8.img),
+#                  p2 ext4 ~63 MiB made with mkfs.ext4 -d (random data, docs, a symlink), rest free;
+#                  HOOK (a command) is run with the root tree's directory before mkfs.ext4
 #   compress_all IMG   IMG.xz (multi-block), .gz, .zst, .bz2, .zip
 # Offsets for tests: P1_OFF, P2_OFF (bytes).
 P1_OFF=$((2048 * 512))
@@ -18,6 +19,7 @@ mkimg() {
   head -c 2M /dev/urandom >"$d/root/data/random.bin"
   cp -r /usr/share/doc/bash "$d/root/data/doc"
   ln -s /etc/hostname "$d/root/data/link"
+  [[ -n "${2:-}" ]] && "$2" "$d/root"
   truncate -s 128M "$img"
   printf 'label: dos\nlabel-id: 0x5e3da3da\nstart=2048, size=131072, type=c\nstart=133120, size=129024, type=83\n' | sfdisk -q "$img"
   mkfs.vfat -F 32 -s 1 --offset 2048 -n BOOT "$img" 65536 >/dev/null 2>&1

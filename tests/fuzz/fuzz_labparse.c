@@ -57,9 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct config_board b = {PI_CM4, "511e57f7"};
 		config_txt_parse(text, &b, &ct);
 		const char *k[4];
-		size_t n = config_txt_kernels(&ct, b.model, k);
+		size_t nk = config_txt_kernels(&ct, b.model, k);
 		bool automatic;
-		free(config_txt_initramfs(&ct, k[n - 1], &automatic));
+		free(config_txt_initramfs(&ct, nk ? k[nk - 1] : "kernel8.img", &automatic));
 		size_t len;
 		free(config_txt_merge(text, strlen(text), "# c\nkernel=x\n", &len));
 		config_txt_done(&ct);

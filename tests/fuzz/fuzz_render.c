@@ -2,8 +2,8 @@
  * renders must keep each value in its place: valid UTF-8 with no control character but line
  * breaks and tabs, cmdline.txt one line, every dnsmasq line a comment or one key[=value] with
  * no blank in the value, every tgt.conf and exports line free of quotes and shell syntax, and
- * the LIO script's values single-quoted words. A violation aborts. (tests/hostile/
- * t_render_corpus.sh runs the seed corpus through the real dnsmasq --test and sh -n.) */
+ * every LIO JSON string closed on its line. A violation aborts. (tests/hostile/
+ * t_render_corpus.sh runs the seed corpus through the real dnsmasq --test and a JSON parser.) */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,18 +54,19 @@ static void plain_line(const char *l)
 		abort();
 }
 
-static void script_line(const char *l)
+static void json_line(const char *l)
 {
-	/* file_or_dev=, userid= and password= are each one single-quoted word */
-	static const char *const keys[] = {"file_or_dev='", "userid='", "password='"};
-	for (size_t k = 0; k < 3; k++) {
-		const char *p = strstr(l, keys[k]);
-		if (!p)
-			continue;
-		const char *end = strchr(p + strlen(keys[k]), '\'');
-		if (!end || (end[1] != '\0' && end[1] != ' '))
-			abort();
+	/* every JSON string of the LIO file opens and closes on its line: a value that broke out
+	 * of its quotes leaves an odd number of unescaped ones */
+	size_t quotes = 0;
+	for (const char *p = l; *p; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			quotes++;
 	}
+	if (quotes % 2)
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -95,8 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					each_line(f, dnsmasq_line);
 				if (strstr(f->path, "tgt-") || strstr(f->path, "exports"))
 					each_line(f, plain_line);
-				if (strstr(f->path, "targetcli"))
-					each_line(f, script_line);
+				if (strstr(f->path, "lio-"))
+					each_line(f, json_line);
 			}
 			render_set_done(&rs);
 		}

@@ -19,14 +19,19 @@ sentinel_check() {
 	_sentinel_snap "$1" | diff "$1.snapshot" - >&2 || fail "the sentinel tree $1 changed"
 }
 
-# stub_targetcli DIR — a targetcli stand-in in DIR that writes each argument it gets as <ARG>,
-# one per line, to $STUB_LOG, and says every object exists (so the script runs once through).
-stub_targetcli() {
-	mkdir -p "$1"
-	cat >"$1/targetcli" <<'EOS'
-#!/bin/sh
-[ "$1" = ls ] && exit 1
-for a in "$@"; do printf '<%s>\n' "$a"; done >>"$STUB_LOG"
-EOS
-	chmod +x "$1/targetcli"
+# lio_values JSON — the values of the LIO JSON that come from the profile, as a JSON parser
+# reads them, one <key=value> a line: dev= per backstore, userid=/password= per ACL.
+lio_values() {
+	python3 - "$1" <<'EOP'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for so in c["storage_objects"]:
+    print("<dev=%s>" % so["dev"])
+for t in c["targets"]:
+    for tpg in t["tpgs"]:
+        for acl in tpg["node_acls"]:
+            for k in ("chap_userid", "chap_password"):
+                if k in acl:
+                    print("<%s=%s>" % (k[5:], acl[k]))
+EOP
 }

@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
 # The deterministic half of tests/fuzz/fuzz_render.c: every profile of its seed corpus that
 # loads is exported, and the real consumers read what it rendered with each value one token:
-# dnsmasq --test takes the dnsmasq config, sh -n the LIO script, which run against a stand-in
-# targetcli gives file_or_dev/userid/password as single arguments; cmdline.txt is one line.
+# dnsmasq --test takes the dnsmasq config, a JSON parser the LIO file (each backing read back
+# whole as its storage object's dev); cmdline.txt is one line.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_hostile.sh"
-stub_targetcli "$T/bin"
 n=0
 for conf in "$PNB_TOP"/tests/fuzz/render/*.conf; do
 	name=$(basename "$conf")
@@ -20,14 +19,12 @@ for conf in "$PNB_TOP"/tests/fuzz/render/*.conf; do
 		[[ -z $root || $root == /* ]] || fail "$name: tftp-root is not one absolute path"
 		dnsmasq --test -C "$T/dnsmasq.conf" >"$T/dt" 2>&1 || { cat "$T/dt"; fail "$name: dnsmasq --test"; }
 	fi
-	s="$T/out/iscsi/targetcli-pinetboot.sh"
 	if grep -q '^iscsi_target = lio' "$conf"; then
-		sh -n "$s" || fail "$name: the LIO script does not parse"
-		: >"$T/args"
-		PATH="$T/bin:$PATH" STUB_LOG="$T/args" sh "$s" || fail "$name: the LIO script failed"
+		lio_values "$T/out/iscsi/lio-pinetboot.json" >"$T/args" ||
+			fail "$name: the LIO JSON does not parse"
 		while read -r b; do
 			norm=$(realpath -m "$b")
-			expect_grep "^<file_or_dev=$norm>$" "$T/args"
+			expect_grep "^<dev=$norm>$" "$T/args"
 		done < <(sed -n 's/^backing *= *//p' "$conf")
 	fi
 	for c in "$T"/out/tftp/*/cmdline.txt; do

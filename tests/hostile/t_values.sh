@@ -5,8 +5,8 @@
 # and a 4 KiB value. Each case must be refused by lint AND by export with FILE:LINE: [SECTION]
 # KEY (FILE:LINE where the value broke the line itself), export must write nothing, no injected
 # command may run, and a sentinel tree beside the profile must not change. Then values that are
-# accepted are checked in the generated artefacts: the LIO script run with a stand-in targetcli
-# that records its arguments, tgt.conf, the cmdline and dnsmasq --test.
+# accepted are checked in the generated artefacts: the LIO JSON read back by a JSON parser
+# (each value whole), tgt.conf, the cmdline and dnsmasq --test.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib_hostile.sh"
 
@@ -186,10 +186,8 @@ EOF
 printf '[pi "kitchen"]\nuser = iqn.2026-11.lan.example:kitchen\nsecret = abcdefghijkl12\n' >"$T/c/site.secrets"
 chmod 600 "$T/c/site.secrets"
 expect_exit 0 "$PINETBOOT" export "$T/c/site.conf" -o "$T/c/out"
-stub_targetcli "$T/bin"
-PATH="$T/bin:$PATH" STUB_LOG="$T/args" sh "$T/c/out/iscsi/targetcli-pinetboot.sh" ||
-	fail "the LIO script failed"
-expect_grep "^<file_or_dev=$T/c/iscsi/a+b@c.img>$" "$T/args"
+lio_values "$T/c/out/iscsi/lio-pinetboot.json" >"$T/args" || fail "the LIO JSON does not parse"
+expect_grep "^<dev=$T/c/iscsi/a+b@c.img>$" "$T/args"
 expect_grep "^<userid=iqn.2026-11.lan.example:kitchen>$" "$T/args"
 expect_grep "^<password=abcdefghijkl12>$" "$T/args"
 expect_grep "^tftp-root=$T/c/tftp$" "$T/c/out/dnsmasq.d/pinetboot.conf"

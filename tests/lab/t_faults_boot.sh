@@ -188,7 +188,7 @@ expect_grep "TFTP_PREFIX=0 does not match the server layout" "$T/out"
 
 # --tftp-prefix takes the profile's spellings only
 expect_exit 2 "$PINETBOOT" simulate --site "$T/site.conf" --pi porch -i eth0 --tftp-prefix 2
-expect_grep "expected serial, mac or string:NAME" "$T/err"
+expect_grep "expected serial, mac, none or string:NAME" "$T/err"
 
 echo "$ROWS faults in $((SECONDS - T0)) s"
 exit 0

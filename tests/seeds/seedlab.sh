@@ -17,7 +17,8 @@
 # is tgt's controller, so such a Pi gets root_uuid and any LUN).
 
 sl_profile() { sed "s#@T@#$T#g" "$PNB_TOP/tests/seeds/s$1.conf" >"$T/site.conf"; }
-sl_dir() { sed -n "s/^  $1: .*TFTP directory \(.*\)$/\1/p" "$T/exp/README.txt"; }
+# a flat Pi (tftp_prefix = none) lives in the TFTP root itself: "."
+sl_dir() { sed -n -e "s/^  $1: .*TFTP directory none (.*$/./p" -e "t" -e "s/^  $1: .*TFTP directory \(.*\)$/\1/p" "$T/exp/README.txt"; }
 sl_kv() { sed -n "/^\[pi \"$1\"\]/,/^\[/s/^$2 = //p" "$T/site.conf" | head -n 1; }
 sl_sv() { sed -n "/^\[server\]/,/^\[/s/^$1 = //p" "$T/site.conf" | head -n 1; }
 

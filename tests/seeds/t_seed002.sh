@@ -3,7 +3,8 @@
 # built in: initramfs = none) from a target on another host (iscsi_target = external, the NAS
 # namespace at 10.77.0.2); dnsmasq does full DHCP and TFTP. pinetboot writes no target file;
 # iscsi-check and simulate log in at the NAS as the Pi would. (The virtual Pi speaks the
-# initramfs-tools words pinetboot renders, not the shim's own iscsi.* words.)
+# initramfs-tools words pinetboot renders, not the shim's own iscsi.* words.) As the guide does,
+# the boot files sit flat in the TFTP root (tftp_prefix = none).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/trees.sh"
@@ -14,8 +15,8 @@ lab_boot_net
 sl_setup 002 shim
 [[ -e "$T/exp/iscsi" ]] && fail "an external target got a target file"
 expect_grep "target iqn.2024-01.local:pi4-root LUN 1 at 10.77.0.2:3260" "$T/exp/README.txt"
-expect_grep "console=ttyAMA0 earlycon" "$T/tftp/5b154510/cmdline.txt"
-expect_grep "^enable_uart=1$" "$T/tftp/5b154510/config.txt"
+expect_grep "console=ttyAMA0 earlycon" "$T/tftp/cmdline.txt"
+expect_grep "^enable_uart=1$" "$T/tftp/config.txt"
 sl_nas iqn.2024-01.local:pi4-root 1 "$T/iscsi/pi4.img"
 sl_boot pi4 dc:a6:32:2e:f8:ed Image.gz
 # dnsmasq sent the shim's own options to this Pi (its log-dhcp lines)

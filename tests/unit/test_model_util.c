@@ -101,6 +101,9 @@ static void test_tftp_dir(void **state)
 	    {PI_4B, TFTP_PREFIX_MAC, NULL, true, false, NULL},
 	    {PI_5, TFTP_PREFIX_STRING, NULL, true, true, NULL},
 	    {PI_5, TFTP_PREFIX_STRING, "/", true, true, NULL},
+	    /* flat: the TFTP root itself, whatever the model or what the profile lacks */
+	    {PI_4B, TFTP_PREFIX_NONE, NULL, false, true, ""},
+	    {PI_3B, TFTP_PREFIX_NONE, NULL, true, true, ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct pi p = {.model = cases[i].model,
@@ -117,15 +120,31 @@ static void test_tftp_dir(void **state)
 	}
 	struct site s = {.tftp_root = NULL};
 	assert_string_equal(site_tftp_root(&s), "/srv/tftp");
-	struct pi p = {.model = PI_4B, .prefix = TFTP_PREFIX_SERIAL, .has_serial = true,
-		       .serial = "511e57f7"};
-	char *path = pi_tftp_dir_path(&s, &p);
-	assert_string_equal(path, "/srv/tftp/511e57f7");
-	free(path);
-	s.tftp_root = "/";
-	path = pi_tftp_dir_path(&s, &p);
-	assert_string_equal(path, "/511e57f7");
-	free(path);
+	struct pi p = {.model = PI_4B, .has_serial = true, .serial = "511e57f7"};
+	static const struct {
+		const char *root;
+		enum tftp_prefix_kind kind;
+		const char *want;
+	} paths[] = {
+	    {NULL, TFTP_PREFIX_SERIAL, "/srv/tftp/511e57f7"},
+	    {"/", TFTP_PREFIX_SERIAL, "/511e57f7"},
+	    {"/", TFTP_PREFIX_NONE, "/"}, /* flat: the root itself */
+	    {"/srv/tftp/", TFTP_PREFIX_NONE, "/srv/tftp"},
+	};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		s.tftp_root = (char *)paths[i].root;
+		p.prefix = paths[i].kind;
+		char *path = pi_tftp_dir_path(&s, &p);
+		assert_string_equal(path, paths[i].want);
+		free(path);
+	}
+	assert_int_equal(pi_tftp_prefix_setting(TFTP_PREFIX_NONE), 1);
+	assert_int_equal(pi_tftp_prefix_setting(TFTP_PREFIX_MAC), 2);
+	char *str = pi_tftp_prefix_str_setting(&p, NULL);
+	assert_string_equal(str, "");
+	free(str);
+	p.prefix = TFTP_PREFIX_SERIAL;
+	assert_null(pi_tftp_prefix_str_setting(&p, NULL));
 }
 
 UNIT_MAIN(
