@@ -52,7 +52,8 @@ tmux_wait "showing all 1000 Pis"
 tmux_keys End
 tmux_wait "pi1000"
 screen=$(tmux_screen)
-grep -Eq 'pi1000 +4B +dc:a6:32:00:00:01 .*1 problem' <<<"$screen" || { echo "$screen"; fail "pi1000 not marked"; }
+# two problems: the MAC, and the TFTP directory named after it (tftp_prefix = mac)
+grep -Eq 'pi1000 +4B +dc:a6:32:00:00:01 .*2 problems' <<<"$screen" || { echo "$screen"; fail "pi1000 not marked"; }
 tmux_wait "mac: \"dc:a6:32:00:00:01\" is also used by"
 tmux_keys q
 tmux_wait "Unsaved changes to fleet.conf"
