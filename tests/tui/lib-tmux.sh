@@ -58,6 +58,9 @@ tmux_wait() {
   local text=$1 limit=${2:-$TMUX_TIMEOUT} i
   for ((i = 0; i < limit * 20; i++)); do
     tmux_screen | grep -qF -- "$text" && return 0
+    # TMUX_WAIT_OR: a second text that also ends the wait (a screen that moved on past the one
+    # waited for, e.g. a short job that finished before the first poll)
+    [[ -n ${TMUX_WAIT_OR:-} ]] && tmux_screen | grep -qF -- "$TMUX_WAIT_OR" && return 0
     sleep 0.05
   done
   echo "--- screen (waited ${limit}s for '$text'):"
