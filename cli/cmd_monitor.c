@@ -61,7 +61,8 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
      "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
-     "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
+     "initramfs console, pasted tcpdump text, tshark one-line and -V text (DHCP by MAC only "
+     "from -V); as syslog files or journalctl -o "
      "short/short-precise/short-iso/json; ssh://USER@HOST[:PORT]/journal/UNIT follows a unit's "
      "journal on the boot server. Evidence names lines FILE:LINE; other lines are counted and "
      "skipped"},
