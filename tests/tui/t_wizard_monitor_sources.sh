@@ -31,7 +31,7 @@ tmux_type "missing.log"
 tmux_keys Enter
 tmux_wait "cannot read the log missing.log"
 tmux_keys m
-tmux_wait "missing.log: No such file or directory (not added)"
+tmux_wait "missing.log: No such file or directory"
 tmux_keys Escape
 tmux_wait "Enter retries; a: other sources"
 # the fixture: its Pi and verdict, evidence FILE:LINE, the sources line
@@ -72,7 +72,7 @@ tmux_wait "tcpdump runs there"
 tmux_type 'ssh://root@h/eth0;id'
 tmux_keys Enter
 tmux_keys m
-tmux_wait "ssh://root@h/eth0;id: expected ssh://USER@HOST[:PORT]/IFACE"
+tmux_wait "ssh://root@h/eth0;id: expected ssh://USER@HOST"
 tmux_keys Escape
 tmux_keys a
 tmux_wait "2  Capture elsewhere: pnby$$  (now)"
