@@ -136,6 +136,8 @@ struct wiz {
 	char *card_dir;	    /* the bootstrap card Readiness wrote last (Flash offers it), or NULL */
 	const char *replay; /* --replay FILE: the Monitor step reads it instead of capturing */
 	double replay_speed;
+	const char *const *logs; /* --log LOG...: the Monitor step reads them too (argv strings) */
+	size_t n_logs;
 };
 
 /* Saves the profile to w->site_path when the model is valid; says what happened on the status
