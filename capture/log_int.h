@@ -189,8 +189,10 @@ const char *log_skip_ws(const char *p);
 bool log_word(const char **p, const char *w);          /* p starts with w: advance past it */
 bool log_mac(const char **p, uint8_t mac[6]);           /* aa:bb:cc:dd:ee:ff (or 1-digit) */
 bool log_ip(const char **p, uint32_t *ip);              /* dotted quad */
+bool log_ip_after(const char **p, const char *marker, uint32_t *ip); /* the quad after marker */
 bool log_uint(const char **p, uint64_t *v);
 const char *log_find(const char *hay, const char *needle);
+const char *log_after(const char *hay, const char *marker); /* past the first marker, or NULL */
 /* Copies the next token (up to space or one of stop) into out. */
 size_t log_token(const char **p, char *out, size_t n, const char *stop);
 /* Keeps n bytes of text (at most cap: the rest is cut) in a byte field of a packet being read
