@@ -7,11 +7,6 @@
 # journal and for the capture; the screen goes on (the logs only).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
-need_root
-need ssh ssh-keygen tcpdump
-[[ -x /usr/sbin/sshd ]] || skip "sshd not installed"
-live_pair ws
-ip -n "$nsm" link set lo up || fail "lo up"
 cp "$PNB_TOP/tests/data/logs/tbt11-short-iso/journal.txt" "$T/journal.txt"
 cat >"$T/fake-journal.sh" <<SH
 #!/bin/sh
@@ -21,7 +16,7 @@ journalctl*) printf '%s\n' "\$SSH_ORIGINAL_COMMAND" >"$T/got"; exec cat "$T/jour
 esac
 SH
 chmod 755 "$T/fake-journal.sh"
-ssh_server "$nsm" 127.0.0.1 2222 "ForceCommand $T/fake-journal.sh"
+ssh_live_pair ws "ForceCommand $T/fake-journal.sh"
 printf '[server]\ninterface = pnbx%s\naddress = 192.168.20.1/24\n' "$$" >"$T/site.conf"
 jd=6 # the sources list offers a local journal unit only where journalctl is installed
 command -v journalctl >/dev/null || jd=5
