@@ -57,11 +57,6 @@ bool mon_line_shown(const struct mon_step *st, const struct diag_pi *p, const st
 	return monfeed_line_is_pi(l, p);
 }
 
-size_t mon_fleet_top(size_t sel, int rows)
-{
-	return rows > 0 && sel >= (size_t)rows ? sel - (size_t)rows + 1 : 0;
-}
-
 size_t mon_pi_count(const struct mon_step *st)
 {
 	struct fleet fl;
@@ -152,7 +147,7 @@ static void draw_pis(const struct mon_step *st, const struct mon_layout *l)
 		 fl.count[FLEET_NOT_SEEN]);
 	draw_text(r.y, r.x, r.w, CP_OK, head);
 	int rows = r.h - 1;
-	size_t top = mon_fleet_top(si, rows);
+	size_t top = wiz_list_top(si, rows);
 	char buf[256];
 	for (int i = 0; i < rows && top + (size_t)i < fl.n; i++) {
 		const struct fleet_row *row = &fl.rows[top + (size_t)i];

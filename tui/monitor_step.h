@@ -36,8 +36,6 @@ struct mon_layout {
 struct mon_layout mon_layout_for(struct rect area, size_t n_pis);
 /* The fleet as shown now (search applied) and the selected row in it. fleet_done(fl) after. */
 size_t mon_fleet(const struct mon_step *st, struct fleet *fl);
-/* The first fleet row shown for the selected row sel in a table of rows rows. */
-size_t mon_fleet_top(size_t sel, int rows);
 /* The step's drawing area for the current terminal size (below the step title). */
 struct rect mon_area(void);
 size_t mon_pi_count(const struct mon_step *st);

@@ -404,9 +404,9 @@ static int monitor_click(struct wiz *w, void *p, int y, int x)
 	struct fleet fl;
 	size_t si = mon_fleet(st, &fl);
 	struct mon_layout l = mon_layout_for(mon_area(), fl.n);
-	int rows = l.pis.h - 1, i = y - (l.pis.y + 1);
-	size_t k = mon_fleet_top(si, rows) + (size_t)i;
-	bool hit = i >= 0 && i < rows && k < fl.n && x >= l.pis.x && x < l.pis.x + l.pis.w;
+	size_t k;
+	bool hit = wiz_list_hit(y, l.pis.y + 1, l.pis.h - 1, si, &k) && k < fl.n && x >= l.pis.x &&
+		   x < l.pis.x + l.pis.w;
 	fleet_done(&fl);
 	if (!hit)
 		return WIZ_HANDLED;

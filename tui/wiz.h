@@ -42,10 +42,17 @@ struct wiz;
 
 /* A wizard step. Every callback but name is optional. `st` is the step's own state, made by
  * init and released by done. draw paints from memory only (no I/O, no clock); key gets the
- * action for the key (ACT_NONE for a typed character) and the raw key. */
+ * action for the key (ACT_NONE for a typed character) and the raw key.
+ *
+ * A form step (form true) keeps a struct form (tui/form.h) first in its heap state (xcalloc'ed
+ * by init); where its key, draw, click or done is NULL the form's is used (keys and clicks go
+ * to the form, the form fills the step area, done releases the form and the state), and Enter
+ * is among its actions. The wizard calls the ops through tui/steps.h, which supplies these
+ * defaults. */
 struct wiz_step_ops {
 	const char *name;  /* "Site": the step list */
 	const char *title; /* one line at the top of the step area */
+	bool form;	   /* a form step: see above */
 	uint64_t actions;  /* WIZ_ACT_BIT()s shown in the help bar besides the global ones */
 	void *(*init)(struct wiz *w);
 	void (*done)(void *st);
@@ -133,9 +140,6 @@ int wiz_save(struct wiz *w);
 /* Builds the site from the model (out is initialised; caller site_done()s it). Returns 0 when
  * it is valid; otherwise puts the first problem on the status line. */
 int wiz_build_site(struct wiz *w, struct site *out);
-/* True when there are problems (errors) in section sect ("[server]"), about one of keys
- * (NULL-terminated) or, with keys NULL, about any key. */
-bool wiz_section_has_errors(const struct wiz *w, const char *sect, const char *const *keys);
 
 /* Status line message (printf-style). */
 void wiz_status(struct wiz *w, enum wiz_msg_kind kind, const char *fmt, ...)

@@ -44,7 +44,7 @@ ap_build_root() {
       chroot "$b" dpkg --purge open-iscsi >>"$T/debootstrap.log" 2>&1 ||
       { tail -5 "$T/debootstrap.log"; fail "the Pi root's local repository"; }
     rm -rf "$b"/var/cache/apt/*
-    tar -C "$b" --numeric-owner -cpf "$cache.tmp" . && mv "$cache.tmp" "$cache"
+    tar -C "$b" --numeric-owner -cpf "$cache.tmp.$$" . && mv "$cache.tmp.$$" "$cache"
     rm -rf "$b"
   fi
   mkdir -p "$d"
