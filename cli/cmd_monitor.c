@@ -40,23 +40,61 @@ struct monitor {
 	struct session *ses;
 };
 
+static int set_count(void *opts, const char *arg)
+{
+	struct monitor *m = opts;
+	char *end;
+	m->count = strtoull(arg, &end, 10);
+	if (*end || !*arg || !isdigit((unsigned char)*arg) || m->count == 0)
+		return cli_usage_error(CMD, "--count wants a positive number, not '%s'", arg);
+	return CLIOPT_DONE;
+}
+
+static int set_duration(void *opts, const char *arg)
+{
+	struct monitor *m = opts;
+	char *end;
+	m->duration = strtod(arg, &end);
+	if (*end || !*arg || !(m->duration > 0 && m->duration < 1e9))
+		return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'", arg);
+	return CLIOPT_DONE;
+}
+
+static int add_log(void *opts, const char *arg)
+{
+	struct monitor *m = opts;
+	if (m->n_logs == SESSION_MAX_LOGS)
+		return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
+	m->logs[m->n_logs++] = arg;
+	return CLIOPT_DONE;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct monitor, FIELD)
 static const struct cli_opt cmd_monitor_opts[] = {
-    {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)"},
+    {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)",
+     TO(STR, file)},
     {"interface", 'i', "IF",
      "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
      "nobody); ssh://USER@HOST[:PORT]/IFACE captures on the boot server instead (tcpdump there, "
      "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself: "
-     "root is kept if given)"},
+     "root is kept if given)",
+     TO(STR, iface)},
     {"site", 's', "SITE",
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
-     "be given as the operand"},
+     "be given as the operand",
+     TO(STR, site_path)},
     {"json", 'j', NULL,
      "JSON lines: one object per event, the last line is the summary {\"summary\": true, \"pis\": "
-     "[...]} (see pinetboot(1))"},
-    {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)"},
-    {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
-    {"count", 'c', "N", "stop after N packets"},
-    {"duration", 'd', "S", "live: stop after S seconds"},
+     "[...]} (see pinetboot(1))",
+     TO(SET, json)},
+    {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)",
+     TO(SET, quiet)},
+    {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)",
+     TO(STR, save)},
+    {"count", 'c', "N", "stop after N packets",
+     CLIOPT_TO_FN(set_count)},
+    {"duration", 'd', "S", "live: stop after S seconds",
+     CLIOPT_TO_FN(set_duration)},
     {"log", 'l', "LOG",
      "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
@@ -64,8 +102,10 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
      "short/short-precise/short-iso/json; ssh://USER@HOST[:PORT]/journal/UNIT follows a unit's "
      "journal on the boot server. Evidence names lines FILE:LINE; other lines are counted and "
-     "skipped"},
+     "skipped",
+     CLIOPT_TO_FN(add_log)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_monitor_spec = {
     "monitor",
@@ -93,39 +133,9 @@ const struct cli_cmd cmd_monitor_spec = {
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
-	int o;
-	char *end;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_monitor_spec, CMD, argc, argv);
-	while ((o = cliopt_next(&p)) > 0) {
-		switch (o) {
-		case 'r': m->file = optarg; break;
-		case 'i': m->iface = optarg; break;
-		case 's': m->site_path = optarg; break;
-		case 'j': m->json = true; break;
-		case 'q': m->quiet = true; break;
-		case 'w': m->save = optarg; break;
-		case 'c':
-			m->count = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || !isdigit((unsigned char)*optarg) || m->count == 0)
-				return cli_usage_error(CMD, "--count wants a positive number, not '%s'",
-						       optarg);
-			break;
-		case 'd':
-			m->duration = strtod(optarg, &end);
-			if (*end || !*optarg || !(m->duration > 0 && m->duration < 1e9))
-				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
-						       optarg);
-			break;
-		case 'l':
-			if (m->n_logs == SESSION_MAX_LOGS)
-				return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
-			m->logs[m->n_logs++] = optarg;
-			break;
-		}
-	}
-	if (o == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&cmd_monitor_spec, CMD, argc, argv, m);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	if (!m->site_path && optind < argc)
 		m->site_path =
 		    argv[optind++]; /* SITE as an operand, as the other commands take it */

@@ -24,21 +24,80 @@
 #define REDRAW_MIN_MS 100
 #define TICK_MS 1000
 
-enum { OPT_MONO = CLIOPT_LONG, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN, OPT_REPLAY, OPT_REPLAY_SPEED };
+struct wiz_opts {
+	const char *site;
+	const char *root, *output, *templates;
+	bool mono, clock;
+	const char *replay;
+	double replay_speed;
+};
 
+static int set_speed(void *opts, const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !(v >= 0 && v <= 1e6)) {
+		fprintf(stderr,
+			"pinetboot wizard: --replay-speed '%s' is not a factor (expected a number "
+			"from 0 to 1000000, 0 = as fast as possible)\n",
+			arg);
+		return 2;
+	}
+	((struct wiz_opts *)opts)->replay_speed = v;
+	return CLIOPT_DONE;
+}
+
+/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
+static void print_keys(bool man)
+{
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
+		if (!man) {
+			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
+			continue;
+		}
+		fputs(".TP\n.B ", stdout);
+		for (const char *c = ai->label; *c; c++) {
+			if (*c == '-')
+				putchar('\\');
+			putchar(*c);
+		}
+		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
+	}
+}
+
+/* --keys and --keys-man print the table and end the run (exit 0) */
+static int keys(void *opts, const char *arg)
+{
+	print_keys(false);
+	return 0;
+}
+
+static int keys_man(void *opts, const char *arg)
+{
+	print_keys(true);
+	return 0;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct wiz_opts, FIELD)
 static const struct cli_opt wizard_opts[] = {
-    {"root", 'r', "DIR", "look for installed files under DIR (default /)"},
-    {"output", 'o', "DIR", "export directory (default pinetboot-out)"},
-    {"templates", 't', "DIR", "template overrides, as for 'pinetboot export'"},
-    {"mono", OPT_MONO, NULL, "no colours (also when NO_COLOR is set)"},
-    {"clock", OPT_CLOCK, NULL, "show the time in the title bar"},
-    {"replay", OPT_REPLAY, "FILE", "open on the Monitor step, fed from the capture FILE"},
-    {"replay-speed", OPT_REPLAY_SPEED, "N",
+    {"root", 'r', "DIR", "look for installed files under DIR (default /)", TO(STR, root)},
+    {"output", 'o', "DIR", "export directory (default pinetboot-out)", TO(STR, output)},
+    {"templates", 't', "DIR", "template overrides, as for 'pinetboot export'",
+     TO(STR, templates)},
+    {"mono", 0, NULL, "no colours (also when NO_COLOR is set)", TO(SET, mono)},
+    {"clock", 0, NULL, "show the time in the title bar", TO(SET, clock)},
+    {"replay", 0, "FILE", "open on the Monitor step, fed from the capture FILE",
+     TO(STR, replay)},
+    {"replay-speed", 0, "N",
      "replay N times faster than captured (default 20; 0 = as fast as possible; waits over 2 s "
-     "are shortened)"},
-    {"keys", OPT_KEYS, NULL, "print the key bindings and exit"},
-    {"keys-man", OPT_KEYS_MAN, NULL, "print the key bindings as man(7) source and exit"},
+     "are shortened)",
+     CLIOPT_TO_FN(set_speed)},
+    {"keys", 0, NULL, "print the key bindings and exit", CLIOPT_TO_FN(keys)},
+    {"keys-man", 0, NULL, "print the key bindings as man(7) source and exit",
+     CLIOPT_TO_FN(keys_man)},
     {0}};
+#undef TO
 
 const struct cli_cmd wizard_spec = {
     "wizard",
@@ -62,93 +121,19 @@ const struct cli_cmd wizard_spec = {
     "file",
     NULL};
 
-/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
-static void print_keys(bool man)
-{
-	for (int a = 1; a < ACT_COUNT; a++) {
-		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
-		if (!man) {
-			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
-			continue;
-		}
-		fputs(".TP\n.B ", stdout);
-		for (const char *c = ai->label; *c; c++) {
-			if (*c == '-')
-				putchar('\\');
-			putchar(*c);
-		}
-		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
-	}
-}
-
-struct wiz_opts {
-	const char *site;
-	const char *root, *output, *templates;
-	bool mono, clock;
-	const char *replay;
-	double replay_speed;
-};
-
-static int parse_speed(const char *arg, double *out)
-{
-	char *end;
-	double v = strtod(arg, &end);
-	if (end == arg || *end || !(v >= 0 && v <= 1e6)) {
-		fprintf(stderr,
-			"pinetboot wizard: --replay-speed '%s' is not a factor (expected a number "
-			"from 0 to 1000000, 0 = as fast as possible)\n",
-			arg);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
 	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
-	struct cli_parse p;
-	cliopt_init(&p, &wizard_spec, strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL, argc, argv);
-	int c;
+	const char *who = strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL;
 	o->replay_speed = 20;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 'r':
-			o->root = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 't':
-			o->templates = optarg;
-			break;
-		case OPT_MONO:
-			o->mono = true;
-			break;
-		case OPT_CLOCK:
-			o->clock = true;
-			break;
-		case OPT_REPLAY:
-			o->replay = optarg;
-			break;
-		case OPT_REPLAY_SPEED:
-			if (parse_speed(optarg, &o->replay_speed) != 0)
-				return 2;
-			break;
-		case OPT_KEYS:
-		case OPT_KEYS_MAN:
-			print_keys(c == OPT_KEYS_MAN);
-			return 0;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	int rc = cliopt_parse(&wizard_spec, who, argc, argv, o);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (optind < argc)
 		o->site = argv[optind++];
 	if (optind < argc)
-		return cliopt_error(&p, "unexpected argument '%s' (one SITE at most)",
-				    argv[optind]);
+		return cliopt_usage(who, "unexpected argument '%s' (one SITE at most)", argv[optind]);
 	return -1;
 }
 
