@@ -80,6 +80,21 @@ live_replay_pi4() {
   ip netns exec "$nsp" "$PNB_BUILD/tools/pnb_replay" "$b" "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" \
     >"$T/replay" || fail "replay: $(cat "$T/replay")"
 }
+# live_monitor_replay SPEC CMD... — runs CMD (a `pinetboot monitor -i SPEC ...` with an end
+# set) in $nsm, its output in $T/out and $T/err; once it is listening on SPEC, the Pi 4 boot
+# capture is replayed into it (live_replay_pi4). Fails when it does not start or exits above 1.
+live_monitor_replay() {
+  local spec=$1 mon rc
+  shift
+  ip netns exec "$nsm" "$@" >"$T/out" 2>"$T/err" &
+  mon=$!
+  on_exit "kill $mon 2>/dev/null"
+  wait_grep "^listening on $spec" "$T/err" 20 "$mon" || { cat "$T/err"; fail "monitor -i $spec did not start"; }
+  live_replay_pi4
+  wait $mon
+  rc=$?
+  [[ $rc -le 1 ]] || { cat "$T/err"; fail "monitor -i $spec exit $rc"; }
+}
 # kea_conf FRAGMENT IFACE SUBNET POOL [ROUTER] — on stdout, a kea-dhcp4 configuration around the
 # exported FRAGMENT (its client classes and reservations) serving SUBNET from POOL on IFACE,
 # leases in $T/kea.leases, its log on stdout.

@@ -12,6 +12,7 @@
 
 #include "core/pi/bootstrap.h"
 #include "core/pi/readiness.h"
+#include "core/server/lint.h"
 #include "core/base/util.h"
 #include "core/base/fsutil.h"
 #include "tui/adopt_job.h"
@@ -24,6 +25,7 @@ struct ready_row {
 	char *ssh;    /* USER@HOST it was read through (pis/NAME/ssh), or NULL: no Adopt */
 	struct readiness r;
 	char *verdict, *action; /* what the step shows */
+	struct problems initramfs; /* the initramfs it will load, as Review looks into it */
 };
 
 struct ready_step {
@@ -42,6 +44,7 @@ static void rows_free(struct ready_step *st)
 		free(st->rows[i].action);
 		free(st->rows[i].ssh);
 		readiness_done(&st->rows[i].r);
+		problems_done(&st->rows[i].initramfs);
 	}
 	free(st->rows);
 	st->rows = NULL;
@@ -65,9 +68,19 @@ static void unchecked_text(const struct wiz *w, const struct pi *p, struct ready
 }
 
 static void evaluate_row(const struct wiz *w, const struct site *s, const struct pi *p,
-			 struct ready_row *row)
+			 const struct problems *initramfs, struct ready_row *row)
 {
 	row->name = xstrdup(p->name);
+	/* the server's side of the boot: Review's initramfs findings that name this Pi */
+	char *section = xasprintf("[pi \"%s\"]", p->name);
+	problems_init(&row->initramfs);
+	for (size_t i = 0; i < initramfs->n; i++) {
+		const struct problem *q = &initramfs->items[i];
+		if (q->section && !strcmp(q->section, section))
+			problems_add(&row->initramfs, q->severity, q->file, q->line, q->section,
+				     q->key, "%s", q->message);
+	}
+	free(section);
 	struct pi_facts f;
 	pi_facts_init(&f);
 	char *dir = pi_facts_default_dir(w->site_path, p->name);
@@ -106,10 +119,14 @@ static void reload_rows(struct wiz *w, struct ready_step *st, bool quiet)
 		st->site_ok = wiz_build_site(w, &s) == 0;
 	}
 	if (st->site_ok) {
+		struct problems initramfs;
+		problems_init(&initramfs);
+		lint_initramfs(&s, w->root_dir, &initramfs);
 		st->rows = xcalloc(s.n_pis ? s.n_pis : 1, sizeof(*st->rows));
 		for (size_t i = 0; i < s.n_pis; i++)
-			evaluate_row(w, &s, &s.pis[i], &st->rows[i]);
+			evaluate_row(w, &s, &s.pis[i], &initramfs, &st->rows[i]);
 		st->n = s.n_pis;
+		problems_done(&initramfs);
 	}
 	site_done(&s);
 	if (st->sel >= st->n)
@@ -351,6 +368,10 @@ static size_t details(const struct ready_row *row, struct wiz_para *out, size_t 
 		out[n++] = (struct wiz_para){rd->ps.items[i].severity == PROBLEM_ERROR ? CP_ERROR
 										       : CP_DIM,
 					     problem_format(&rd->ps.items[i])};
+	for (size_t i = 0; i < row->initramfs.n && n < max; i++)
+		out[n++] = (struct wiz_para){
+		    row->initramfs.items[i].severity == PROBLEM_ERROR ? CP_ERROR : CP_DIM,
+		    problem_format(&row->initramfs.items[i])};
 	return n;
 }
 

@@ -355,6 +355,13 @@ static void tgt_block_verdict(struct lint_ctx *c)
 			     "nothing else guards the root (fix: drop initiator-address and keep "
 			     "initiator-name %s)",
 			     p->name, c->tgt_addr, p->initiator);
+	else if (c->tgt_acl_ok && !c->tgt_chap)
+		/* name-only, as export writes it: the best tgt's OR can do without a secret */
+		problems_add(c->ps, PROBLEM_NOTE, c->tgt_file, c->tgt_line, NULL, "incominguser",
+			     "the target of [pi \"%s\"] refuses other initiator names, but a host "
+			     "that sends %s from another address logs in too (tgt admits a login "
+			     "whose address OR name is bound); only CHAP refuses it (chap = yes)",
+			     p->name, p->initiator);
 	if (!p->chap && c->tgt_chap)
 		problems_add(c->ps, PROBLEM_ERROR, c->tgt_file, c->tgt_line, NULL, "incominguser",
 			     "the target of [pi \"%s\"] requires CHAP but the profile says chap = "
@@ -403,9 +410,12 @@ static void tgt_line(struct lint_ctx *c, const char *file, int line, char *text)
 		c->tgt_acl_ok |= iqn_equal(str_trim(t + 14), c->tgt_pi->initiator);
 	} else if (!strncasecmp(t, "initiator-address", 17) && c->tgt_pi) {
 		c->tgt_any_addr = true;
-		/* 0.0.0.0/32 (what pinetboot writes) only keeps tgt-admin from binding ALL */
+		/* tgt matches no address against an IPv4 /32 entry (prefixes above 31 fail its
+		 * netmask test), so 0.0.0.0/32 (what pinetboot writes) or any A/32 only keeps
+		 * tgt-admin from binding ALL */
 		const char *a = str_trim(t + 17);
-		if (!c->tgt_addr[0] && strcmp(a, "0.0.0.0/32") != 0)
+		bool none = strchr(a, '.') && str_endswith(a, "/32");
+		if (!c->tgt_addr[0] && !none)
 			snprintf(c->tgt_addr, sizeof(c->tgt_addr), "%s", a);
 	} else if (!strncasecmp(t, "incominguser", 12)) {
 		c->tgt_chap = true;

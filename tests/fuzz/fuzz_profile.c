@@ -7,25 +7,21 @@
 
 #include "core/server/lint.h"
 #include "core/site/profile.h"
+#include "tests/fuzz/profile_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	memcpy(text, data, size);
-	text[size] = '\0';
-	struct site s;
-	struct problems ps;
-	problems_init(&ps);
-	int rc = profile_load_string("fuzz.conf", text, &s, &ps);
-	if (rc == 0) {
-		lint_site(&s, &ps);
-		char *merged = profile_render_text(&s, text);
+	struct fz_profile fp;
+	if (fz_profile_load(&fp, data, size) == 0) {
+		struct site *s = &fp.s;
+		lint_site(s, &fp.ps);
+		char *merged = profile_render_text(s, fp.text);
 		struct site t;
 		struct problems ps2;
 		problems_init(&ps2);
-		if (profile_load_string("merged.conf", merged, &t, &ps2) != 0 || t.n_pis != s.n_pis)
+		if (profile_load_string("merged.conf", merged, &t, &ps2) != 0 || t.n_pis != s->n_pis)
 			abort();
-		char *a = profile_render_text(&s, NULL), *b = profile_render_text(&t, NULL);
+		char *a = profile_render_text(s, NULL), *b = profile_render_text(&t, NULL);
 		if (strcmp(a, b) != 0)
 			abort();
 		free(a);
@@ -34,8 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		problems_done(&ps2);
 		free(merged);
 	}
-	site_done(&s);
-	problems_done(&ps);
-	free(text);
+	fz_profile_done(&fp);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include "core/base/place.h"
 #include "core/server/render.h"
 #include "core/site/profile.h"
+#include "tests/fuzz/profile_input.h"
 
 static void check_text(const struct rendered_file *f)
 {
@@ -71,21 +72,17 @@ static void json_line(const char *l)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *text = malloc(size + 1);
-	memcpy(text, data, size);
-	text[size] = '\0';
-	struct site s;
-	struct problems ps;
-	problems_init(&ps);
-	if (profile_load_string("fuzz.conf", text, &s, &ps) == 0) {
-		for (size_t i = 0; i < s.n_pis; i++)
-			if (s.pis[i].chap) {
-				s.pis[i].chap_user = strdup(s.pis[i].name);
-				s.pis[i].chap_secret = strdup("abcdefghijkl12");
+	struct fz_profile fp;
+	if (fz_profile_load(&fp, data, size) == 0) {
+		struct site *s = &fp.s;
+		for (size_t i = 0; i < s->n_pis; i++)
+			if (s->pis[i].chap) {
+				s->pis[i].chap_user = strdup(s->pis[i].name);
+				s->pis[i].chap_secret = strdup("abcdefghijkl12");
 			}
 		struct render_opts o = {.format = RENDER_FILES};
 		struct render_set rs;
-		if (render_site(&s, &o, &rs, &ps) == 0) {
+		if (render_site(s, &o, &rs, &fp.ps) == 0) {
 			for (size_t i = 0; i < rs.n; i++) {
 				const struct rendered_file *f = &rs.files[i];
 				check_text(f);
@@ -102,8 +99,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			render_set_done(&rs);
 		}
 	}
-	site_done(&s);
-	problems_done(&ps);
-	free(text);
+	fz_profile_done(&fp);
 	return 0;
 }

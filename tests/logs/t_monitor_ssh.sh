@@ -15,15 +15,8 @@ ssh_server "$nsm" 127.0.0.1 2222
 mkdir "$T/save"
 
 spec="ssh://root@127.0.0.1:2222/$a"
-ip netns exec "$nsm" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monitor -i "$spec" --duration 6 \
-  -w "$T/save/remote.pcap" >"$T/out" 2>"$T/err" &
-mon=$!
-on_exit "kill $mon 2>/dev/null"
-wait_grep "^listening on $spec" "$T/err" 20 "$mon" || { cat "$T/err"; fail "monitor -i ssh:// did not start"; }
-live_replay_pi4
-wait $mon
-rc=$?
-[[ $rc -le 1 ]] || { cat "$T/err"; fail "monitor -i ssh:// exit $rc"; }
+live_monitor_replay "$spec" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monitor -i "$spec" --duration 6 \
+  -w "$T/save/remote.pcap"
 expect_grep 'DHCP Discover xid 0xabcd0001' "$T/out"
 expect_grep 'TFTP transfer "5a000101/kernel8.img" to 192.168.20.101 complete' "$T/out"
 expect_grep '^dc:a6:32:10:00:01 4B    5a000101 + + + + X .*\[initramfs-missing\]' "$T/out"

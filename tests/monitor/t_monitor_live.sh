@@ -8,15 +8,8 @@
 live_pair m
 chmod 0711 "$T"
 mkdir -m 0777 "$T/save"
-ip netns exec "$nsm" "$PINETBOOT" monitor -i "$a" --duration 5 -w "$T/save/live.pcap" >"$T/out" 2>"$T/err" &
-mon=$!
-on_exit "kill $mon 2>/dev/null"
-wait_grep "^listening on $a" "$T/err" 20 "$mon" || { cat "$T/err"; fail "monitor -i did not start"; }
-live_replay_pi4
-wait $mon
-rc=$?
+live_monitor_replay "$a" "$PINETBOOT" monitor -i "$a" --duration 5 -w "$T/save/live.pcap"
 cat "$T/replay"
-[[ $rc -le 1 ]] || { cat "$T/err"; fail "monitor -i exit $rc"; }
 expect_grep 'DHCP Discover xid 0xabcd0001' "$T/out"
 expect_grep 'TFTP transfer "5a000101/kernel8.img" to 192.168.20.101 complete' "$T/out"
 expect_grep 'initramfs8' "$T/out"

@@ -110,6 +110,13 @@ printf '<target iqn.2026-11.lan.example:Root-Garage>\n    backing-store /srv/isc
 expect_exit 1 "$PINETBOOT" lint "$T/nochap.conf" --root "$R"
 expect_grep 'case.conf:1: target: names iqn.2026-11.lan.example:Root-Garage, and \[pi "garage"\] logs in as iqn.2026-11.lan.example:root-garage: the same iSCSI name once case is folded' "$T/out"
 rm "$R/etc/tgt/conf.d/case.conf"
+# the Pi's own /32 matches no address in tgt (as 0.0.0.0/32): the name decides, and without
+# CHAP the Pi's name from another address gets in (tgt admits address OR name)
+printf '<target iqn.2026-11.lan.example:root-garage>\n    backing-store /srv/iscsi/garage.img\n    initiator-address 10.77.0.50/32\n    initiator-name iqn.2026-11.lan.example:garage\n</target>\n' >"$R/etc/tgt/conf.d/own32.conf"
+"$PINETBOOT" lint "$T/nochap.conf" --root "$R" >"$T/out" 2>&1
+expect_grep 'own32.conf:1: incominguser: note: the target of \[pi "garage"\] refuses other initiator names, but a host that sends iqn.2026-11.lan.example:garage from another address logs in too.*only CHAP refuses it' "$T/out"
+expect_no_grep 'own32.conf.*admits every initiator from' "$T/out"
+rm "$R/etc/tgt/conf.d/own32.conf"
 # LIO numbers from 0: the same cmdline is right there
 rm -r "$R/etc/tgt/conf.d/pinetboot.conf" "$R/srv/tftp/2caf9c61/cmdline.txt"
 site "$T/lio.conf" "iscsi_target = lio"

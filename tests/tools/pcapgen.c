@@ -877,16 +877,10 @@ static int write_one(const char *dir, const struct scenario *s)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s.pcap", dir, s->name);
 	reset();
-	G.dead = pcap_open_dead(DLT_EN10MB, 262144);
-	G.d = pcap_dump_open(G.dead, path);
-	if (!G.d) {
-		fprintf(stderr, "pcapgen: %s: %s\n", path, pcap_geterr(G.dead));
-		pcap_close(G.dead);
+	if (wire_open(&G.out, "pcapgen", path, DLT_EN10MB, 262144) < 0)
 		return -1;
-	}
 	s->fn();
-	pcap_dump_close(G.d);
-	pcap_close(G.dead);
+	wire_close(&G.out);
 	return 0;
 }
 

@@ -13,14 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#include "tests/tools/wire.h"
 
 struct host {
 	uint8_t mac[6];
 	uint32_t ip;
 };
 
-static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static struct host SRV = {{0x52, 0x54, 0x00, 0xab, 0x00, 0x01}, IP(192, 168, 20, 1)};
 static struct host RTR = {{0x52, 0x54, 0x00, 0xab, 0x00, 0xfe}, IP(192, 168, 20, 254)};
 static struct host OTHER = {{0x52, 0x54, 0x00, 0xab, 0x00, 0x77}, IP(192, 168, 20, 77)};
@@ -58,8 +57,7 @@ static struct pi PI5 = {F_PI5,
 /* ---- output ---- */
 
 struct gen {
-	pcap_t *dead;
-	pcap_dumper_t *d;
+	struct wire_file out;
 	double t; /* seconds since the capture's start */
 	uint16_t ip_id, srv_port;
 	uint32_t xid;
@@ -68,45 +66,6 @@ struct gen {
 static struct gen G;
 static const struct host *ADDR_SRV = &SRV; /* who hands out addresses: router (proxy) or server */
 
-struct buf {
-	uint8_t b[9000];
-	size_t n;
-};
-
-static void b8(struct buf *b, uint8_t v)
-{
-	b->b[b->n++] = v;
-}
-static void b16(struct buf *b, uint16_t v)
-{
-	b8(b, (uint8_t)(v >> 8));
-	b8(b, (uint8_t)v);
-}
-static void b32(struct buf *b, uint32_t v)
-{
-	b16(b, (uint16_t)(v >> 16));
-	b16(b, (uint16_t)v);
-}
-static void bput(struct buf *b, const void *p, size_t n)
-{
-	memcpy(b->b + b->n, p, n);
-	b->n += n;
-}
-static void bzeros(struct buf *b, size_t n)
-{
-	memset(b->b + b->n, 0, n);
-	b->n += n;
-}
-static void bstr0(struct buf *b, const char *s)
-{
-	bput(b, s, strlen(s) + 1);
-}
-static void bpad4(struct buf *b)
-{
-	while (b->n & 3)
-		b8(b, 0);
-}
-
 static void wait_s(double s)
 {
 	G.t += s;
@@ -114,53 +73,25 @@ static void wait_s(double s)
 
 static void emit(const uint8_t *p, size_t n, size_t caplen)
 {
-	struct pcap_pkthdr h;
 	double t = 1764000000.0 + G.t;
-	h.ts.tv_sec = (time_t)t;
-	h.ts.tv_usec = (suseconds_t)((t - (double)h.ts.tv_sec) * 1e6 + 0.5);
-	if (h.ts.tv_usec >= 1000000) {
-		h.ts.tv_sec++;
-		h.ts.tv_usec -= 1000000;
+	struct timeval ts;
+	ts.tv_sec = (time_t)t;
+	ts.tv_usec = (suseconds_t)((t - (double)ts.tv_sec) * 1e6 + 0.5);
+	if (ts.tv_usec >= 1000000) {
+		ts.tv_sec++;
+		ts.tv_usec -= 1000000;
 	}
-	h.len = (bpf_u_int32)n;
-	h.caplen = (bpf_u_int32)(caplen < n ? caplen : n);
-	pcap_dump((u_char *)G.d, &h, p);
+	wire_dump(&G.out, ts, p, n, caplen);
 	G.t += 0.0005;
-}
-
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
 }
 
 /* Ethernet + IPv4 + UDP/TCP around payload; l4 is the UDP/TCP header already built. */
 static void send_ip(const uint8_t *smac, const uint8_t *dmac, uint32_t sip, uint32_t dip,
 		    uint8_t proto, const struct buf *l4)
 {
-	struct buf f = {.n = 0};
-	bput(&f, dmac, 6);
-	bput(&f, smac, 6);
-	b16(&f, 0x0800);
-	size_t ip = f.n;
-	b8(&f, 0x45);
-	b8(&f, 0);
-	b16(&f, (uint16_t)(20 + l4->n));
-	b16(&f, ++G.ip_id);
-	b16(&f, 0x4000);
-	b8(&f, 64);
-	b8(&f, proto);
-	b16(&f, 0);
-	b32(&f, sip);
-	b32(&f, dip);
-	uint16_t c = csum(f.b + ip, 20, 0);
-	f.b[ip + 10] = (uint8_t)(c >> 8);
-	f.b[ip + 11] = (uint8_t)c;
+	static struct buf f;
+	struct wire_ip a = {smac, dmac, sip, dip, 0, ++G.ip_id};
+	wire_eth_ip(&f, &a, proto, l4->n);
 	size_t l4off = f.n;
 	bput(&f, l4->b, l4->n);
 	/* transport checksum over the pseudo header */
@@ -172,8 +103,7 @@ static void send_ip(const uint8_t *smac, const uint8_t *dmac, uint32_t sip, uint
 		tc = 0xffff;
 	f.b[co] = (uint8_t)(tc >> 8);
 	f.b[co + 1] = (uint8_t)tc;
-	while (f.n < 60)
-		b8(&f, 0);
+	wire_pad60(&f);
 	emit(f.b, f.n, f.n);
 }
 
@@ -181,17 +111,12 @@ static void udp(const struct host *s, const uint8_t *dmac, uint32_t dip, uint16_
 		uint16_t dport, const struct buf *pl)
 {
 	struct buf u = {.n = 0};
-	b16(&u, sport);
-	b16(&u, dport);
-	b16(&u, (uint16_t)(8 + pl->n));
-	b16(&u, 0);
+	wire_udp_hdr(&u, sport, dport, pl->n);
 	bput(&u, pl->b, pl->n);
 	send_ip(s->mac, dmac, s->ip, dip, 17, &u);
 }
 
 /* ---- TCP: just enough of a conversation for the decoders ---- */
-
-enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
 
 struct conn {
 	const struct host *c, *s;
@@ -202,15 +127,8 @@ struct conn {
 static void tcp_seg(struct conn *k, bool from_c, uint8_t flags, const uint8_t *p, size_t n)
 {
 	struct buf t = {.n = 0};
-	b16(&t, from_c ? k->cport : k->sport);
-	b16(&t, from_c ? k->sport : k->cport);
-	b32(&t, from_c ? k->cseq : k->sseq);
-	b32(&t, (flags & ACK) ? (from_c ? k->sseq : k->cseq) : 0);
-	b8(&t, 0x50);
-	b8(&t, flags);
-	b16(&t, 64240);
-	b16(&t, 0);
-	b16(&t, 0);
+	wire_tcp_hdr(&t, from_c ? k->cport : k->sport, from_c ? k->sport : k->cport,
+		     from_c ? k->cseq : k->sseq, from_c ? k->sseq : k->cseq, flags, 64240);
 	if (n)
 		bput(&t, p, n);
 	const struct host *s = from_c ? k->c : k->s, *d = from_c ? k->s : k->c;
@@ -259,36 +177,11 @@ static const uint8_t OPT43_SPACES[] = {6,   1,	 3,   10,  4,	0,   'P', 'X', 'E',
 				       'P', 'i', ' ', 'B', 'o', 'o', 't', ' ', ' ', ' ', 255};
 static const uint8_t OPT43_IPXE[] = {6, 1, 8, 255}; /* pixiecore: discovery control only */
 
-static void opt(struct buf *b, uint8_t code, const void *v, size_t n)
-{
-	b8(b, code);
-	b8(b, (uint8_t)n);
-	bput(b, v, n);
-}
-
-static void opt_ip(struct buf *b, uint8_t code, uint32_t ip)
-{
-	uint8_t v[4] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip};
-	opt(b, code, v, 4);
-}
-
 static void bootp(struct buf *b, uint8_t op, uint32_t xid, uint16_t secs, uint32_t yiaddr,
 		  uint32_t siaddr, uint32_t giaddr, const uint8_t *chaddr)
 {
-	b8(b, op);
-	b8(b, 1);
-	b8(b, 6);
-	b8(b, giaddr ? 1 : 0);
-	b32(b, xid);
-	b16(b, secs);
-	b16(b, 0);
-	b32(b, 0);
-	b32(b, yiaddr);
-	b32(b, siaddr);
-	b32(b, giaddr);
-	bput(b, chaddr, 6);
-	bzeros(b, 10 + 64 + 128);
-	b32(b, 0x63825363);
+	struct wire_bootp h = {op, xid, secs, 0, yiaddr, siaddr, giaddr, chaddr};
+	wire_bootp(b, &h);
 }
 
 /* Option 97 the way each model sends it (spec/eeprom-otp.md §5.1, §5.5). */
@@ -432,51 +325,16 @@ static void kernel_dhcp(struct pi *pi, bool ack)
 
 static void arp_req(const struct host *s, uint32_t tpa)
 {
-	uint8_t f[60] = {0};
-	struct buf b = {.n = 0};
-	bput(&b, BCAST, 6);
-	bput(&b, s->mac, 6);
-	b16(&b, 0x0806);
-	b16(&b, 1);
-	b16(&b, 0x0800);
-	b8(&b, 6);
-	b8(&b, 4);
-	b16(&b, 1);
-	bput(&b, s->mac, 6);
-	b32(&b, s->ip);
-	bzeros(&b, 6);
-	b32(&b, tpa);
-	memcpy(f, b.b, b.n);
-	emit(f, 60, 60);
+	static struct buf f;
+	wire_arp_request(&f, s->mac, s->ip, tpa);
+	emit(f.b, f.n, f.n);
 }
 
 static void bpdu(uint8_t flags)
 {
-	static const uint8_t stp_mac[6] = {0x01, 0x80, 0xc2, 0x00, 0x00, 0x00};
-	struct buf b = {.n = 0};
-	bput(&b, stp_mac, 6);
-	bput(&b, RTR.mac, 6);
-	b16(&b, 38);
-	b8(&b, 0x42);
-	b8(&b, 0x42);
-	b8(&b, 0x03);
-	b16(&b, 0); /* protocol id */
-	b8(&b, 0);  /* version: STP */
-	b8(&b, 0);  /* config BPDU */
-	b8(&b, flags);
-	b16(&b, 0x8000);
-	bput(&b, RTR.mac, 6); /* root id */
-	b32(&b, 0);
-	b16(&b, 0x8000);
-	bput(&b, RTR.mac, 6); /* bridge id */
-	b16(&b, 0x8001);
-	b16(&b, 0);
-	b16(&b, 20 * 256);
-	b16(&b, 2 * 256);
-	b16(&b, 15 * 256);
-	while (b.n < 60)
-		b8(&b, 0);
-	emit(b.b, b.n, b.n);
+	static struct buf f;
+	wire_stp_bpdu(&f, RTR.mac, flags, RTR.mac);
+	emit(f.b, f.n, f.n);
 }
 
 /* Unrelated traffic that moves the clock (the server looking for another host). */
@@ -501,16 +359,8 @@ static void tftp_pkt(const struct pi *pi, bool from_pi, uint16_t pport, uint16_t
 
 static void tftp_rrq(struct pi *pi, uint32_t to, uint16_t pport, const char *name, bool opts)
 {
-	struct buf b = {.n = 0};
-	b16(&b, 1);
-	bstr0(&b, name);
-	bstr0(&b, "octet");
-	if (opts) {
-		bstr0(&b, "tsize");
-		bstr0(&b, "0");
-		bstr0(&b, "blksize");
-		bstr0(&b, "1024");
-	}
+	static struct buf b;
+	wire_tftp_rrq(&b, name, opts, opts ? 1024 : 0);
 	udp(&pi->h, to == SRV.ip ? SRV.mac : RTR.mac, to, pport, 69, &b);
 }
 
@@ -626,14 +476,6 @@ static void missing(struct pi *pi, const char *name)
 
 static const char INI[] = "iqn.2026-11.lan.example:kitchen";
 static const char TGT[] = "iqn.2026-11.lan.example:root-kitchen";
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
 
 static void bhs(struct buf *b, uint8_t op, uint8_t flags, uint32_t dlen)
 {
@@ -787,32 +629,12 @@ static uint32_t rpc_xid = 0x5a000000;
 
 static void rpc_call_hdr(struct buf *b, uint32_t prog, uint32_t vers, uint32_t proc)
 {
-	b32(b, ++rpc_xid);
-	b32(b, 0);
-	b32(b, 2);
-	b32(b, prog);
-	b32(b, vers);
-	b32(b, proc);
-	b32(b, 1); /* AUTH_UNIX */
-	b32(b, 24);
-	b32(b, 0); /* stamp */
-	b32(b, 2);
-	bput(b, "pi\0\0", 4); /* machine name "pi" */
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0); /* no extra gids */
-	b32(b, 0); /* verifier AUTH_NULL */
-	b32(b, 0);
+	wire_rpc_call(b, ++rpc_xid, prog, vers, proc, "pi");
 }
 
 static void rpc_reply_hdr(struct buf *b, uint32_t accept)
 {
-	b32(b, rpc_xid);
-	b32(b, 1);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, accept);
+	wire_rpc_reply(b, rpc_xid, accept);
 }
 
 static const uint8_t FH[32] = {1, 0, 7, 0, 2, 0, 0, 0, 0x55, 0x66};

@@ -62,12 +62,8 @@ static int open_out_dlt(struct gen *g, const char *path, int dlt)
 {
 	memset(g, 0, sizeof(*g));
 	g->dlt = dlt;
-	g->dead = pcap_open_dead(dlt, 65535);
-	g->d = pcap_dump_open(g->dead, path);
-	if (!g->d) {
-		fprintf(stderr, "pnb_gen: %s: %s\n", path, pcap_geterr(g->dead));
+	if (wire_open(&g->out, "pnb_gen", path, dlt, 65535) < 0)
 		return -1;
-	}
 	g->ts.tv_sec = 1795000000;
 	return 0;
 }
@@ -79,8 +75,7 @@ static int open_out(struct gen *g, const char *path)
 
 static void close_out(struct gen *g)
 {
-	pcap_dump_close(g->d);
-	pcap_close(g->dead);
+	wire_close(&g->out);
 }
 
 static int bench(const char *out, uint64_t target)
@@ -244,33 +239,13 @@ static void vec_pi3(struct gen *g)
 static void rpc_call(struct buf *b, uint32_t xid, uint32_t prog, uint32_t vers, uint32_t proc)
 {
 	b->n = 0;
-	b32(b, xid);
-	b32(b, 0);
-	b32(b, 2);
-	b32(b, prog);
-	b32(b, vers);
-	b32(b, proc);
-	b32(b, 1); /* AUTH_UNIX */
-	b32(b, 24);
-	b32(b, 0);
-	b32(b, 4);
-	bmem(b, "pi01", 4);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
+	wire_rpc_call(b, xid, prog, vers, proc, "pi01");
 }
 
 static void rpc_reply(struct buf *b, uint32_t xid)
 {
 	b->n = 0;
-	b32(b, xid);
-	b32(b, 1);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
-	b32(b, 0);
+	wire_rpc_reply(b, xid, 0);
 }
 
 static void vec_nfs(struct gen *g)
@@ -297,7 +272,7 @@ static void vec_nfs(struct gen *g)
 		const char *path = i ? "/srv/nfs/other" : "/srv/nfs/pi09";
 		rpc_call(&b, 0x200u + (uint32_t)i, 100005, 3, 1);
 		b32(&b, (uint32_t)strlen(path));
-		bmem(&b, path, strlen(path));
+		bput(&b, path, strlen(path));
 		while (b.n % 4)
 			b8(&b, 0);
 		udp(g, &c2s, b.b, b.n);
@@ -306,7 +281,7 @@ static void vec_nfs(struct gen *g)
 		b32(&b, i ? 13 : 0);
 		if (!i) {
 			b32(&b, 8);
-			bmem(&b, "\1\2\3\4\5\6\7\x08", 8);
+			bput(&b, "\1\2\3\4\5\6\7\x08", 8);
 			b32(&b, 1);
 			b32(&b, 1);
 		}
@@ -318,7 +293,7 @@ static void vec_nfs(struct gen *g)
 	conn_open_to(g, &c, &pi, 50802, 2049);
 	rpc_call(&b, 0x300, 100003, 3, 1);
 	b32(&b, 8);
-	bmem(&b, "\1\2\3\4\5\6\7\x08", 8);
+	bput(&b, "\1\2\3\4\5\6\7\x08", 8);
 	uint8_t rec[600];
 	put32(rec, 0x80000000u | (uint32_t)b.n);
 	memcpy(rec + 4, b.b, b.n);
@@ -346,22 +321,8 @@ static void vec_link(struct gen *g)
 	udp(g, &v, b.b, b.n);
 	tick(g, 1000);
 	/* STP config BPDU (802.3 + LLC) */
-	struct buf f;
-	f.n = 0;
-	bmem(&f, "\x01\x80\xc2\x00\x00\x00", 6);
-	bmem(&f, SRV_MAC, 6);
-	b16(&f, 38);
-	bmem(&f, "\x42\x42\x03", 3);
-	b16(&f, 0);
-	b8(&f, 0);
-	b8(&f, 0);
-	b8(&f, 0);
-	bzero_(&f, 8 + 4 + 8 + 2);
-	b16(&f, 0);
-	b16(&f, 20 * 256);
-	b16(&f, 2 * 256);
-	b16(&f, 15 * 256);
-	pad60(&f);
+	static struct buf f;
+	wire_stp_bpdu(&f, SRV_MAC, 0, NULL);
 	emit_raw(g, f.b, f.n, 65535);
 	tick(g, 1000);
 	const char *nc = "NET_BOOT: dc:a6:32:10:00:05 wait for link TFTP: 192.168.20.1\n"
@@ -370,20 +331,7 @@ static void vec_link(struct gen *g)
 	udp(g, &n, (const uint8_t *)nc, strlen(nc));
 	tick(g, 1000);
 	/* ARP who-has and reply */
-	f.n = 0;
-	bmem(&f, BCAST, 6);
-	bmem(&f, pi.mac, 6);
-	b16(&f, 0x0806);
-	b16(&f, 1);
-	b16(&f, 0x0800);
-	b8(&f, 6);
-	b8(&f, 4);
-	b16(&f, 1);
-	bmem(&f, pi.mac, 6);
-	b32(&f, pi.ip);
-	bzero_(&f, 6);
-	b32(&f, SRV_IP);
-	pad60(&f);
+	wire_arp_request(&f, pi.mac, pi.ip, SRV_IP);
 	emit_raw(g, f.b, f.n, 65535);
 	tick(g, 1000);
 	/* a non-first IPv4 fragment (offset 1480): counted, not decoded */
@@ -392,7 +340,7 @@ static void vec_link(struct gen *g)
 	eth_ip(&fr, &fa, 17, 200);
 	fr.b[20] = 0x00;
 	fr.b[21] = 185; /* fragment offset 185 * 8 = 1480 */
-	bzero_(&fr, 200);
+	bzeros(&fr, 200);
 	emit_raw(g, fr.b, fr.n, 65535);
 	tick(g, 1000);
 	/* DHCP cut by a 100-byte snaplen */
@@ -406,7 +354,7 @@ static void vec_link(struct gen *g)
 	b16(&t, 67);
 	b16(&t, (uint16_t)(8 + b.n));
 	b16(&t, 0);
-	bmem(&t, b.b, b.n);
+	bput(&t, b.b, b.n);
 	emit_raw(g, t.b, t.n, 100);
 	tick(g, 1000);
 	/* DHCP whose option 60 runs past the end */
@@ -414,7 +362,7 @@ static void vec_link(struct gen *g)
 	opt(&b, 53, "\x01", 1);
 	b8(&b, 60);
 	b8(&b, 40);
-	bmem(&b, "PXEClient", 9);
+	bput(&b, "PXEClient", 9);
 	udp(g, &u, b.b, b.n);
 	tick(g, 1000);
 	/* overloaded reply: options in file and sname */

@@ -11,25 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/tools/wire.h"
+
 struct gen {
 	int dlt;            /* DLT_EN10MB, or Linux cooked (frames rewritten in emit_raw) */
-	pcap_t *dead;
-	pcap_dumper_t *d;
+	struct wire_file out;
 	struct timeval ts;
 	uint64_t count;
 };
-
-struct buf {
-	uint8_t b[70000];
-	size_t n;
-};
-
-static void b8(struct buf *b, uint8_t v) { b->b[b->n++] = v; }
-static void b16(struct buf *b, uint16_t v) { b8(b, (uint8_t)(v >> 8)); b8(b, (uint8_t)v); }
-static void b32(struct buf *b, uint32_t v) { b16(b, (uint16_t)(v >> 16)); b16(b, (uint16_t)v); }
-static void bmem(struct buf *b, const void *p, size_t n) { memcpy(b->b + b->n, p, n); b->n += n; }
-static void bzero_(struct buf *b, size_t n) { memset(b->b + b->n, 0, n); b->n += n; }
-static void bstrz(struct buf *b, const char *s) { bmem(b, s, strlen(s) + 1); }
 
 static void tick(struct gen *g, long us)
 {
@@ -69,17 +58,11 @@ static void emit_raw(struct gen *g, const uint8_t *p, size_t n, size_t caplen)
 		if (caplen != 65535)
 			caplen = caplen - 14 + hl;
 	}
-	struct pcap_pkthdr h;
-	h.ts = g->ts;
-	h.len = (bpf_u_int32)n;
-	h.caplen = (bpf_u_int32)(caplen < n ? caplen : n);
-	pcap_dump((u_char *)g->d, &h, p);
+	wire_dump(&g->out, g->ts, p, n, caplen);
 	g->count++;
 }
 
-static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t SRV_MAC[6] = {0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
-#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 #define SRV_IP IP(192, 168, 20, 1)
 
 struct l4 {
@@ -91,73 +74,29 @@ struct l4 {
 
 static void eth_ip(struct buf *f, const struct l4 *a, uint8_t proto, size_t l4len)
 {
-	f->n = 0;
-	bmem(f, a->dmac, 6);
-	bmem(f, a->smac, 6);
-	if (a->vlan) {
-		b16(f, 0x8100);
-		b16(f, a->vlan);
-	}
-	b16(f, 0x0800);
-	size_t ip0 = f->n;
-	b8(f, 0x45);
-	b8(f, 0);
-	b16(f, (uint16_t)(20 + l4len));
-	b16(f, 0);
-	b16(f, 0x4000);
-	b8(f, 64);
-	b8(f, proto);
-	b16(f, 0);
-	b32(f, a->sip);
-	b32(f, a->dip);
-	uint32_t sum = 0;
-	for (size_t i = ip0; i < ip0 + 20; i += 2)
-		sum += (uint32_t)(f->b[i] << 8 | f->b[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	f->b[ip0 + 10] = (uint8_t)(~sum >> 8);
-	f->b[ip0 + 11] = (uint8_t)~sum;
-}
-
-static void pad60(struct buf *f)
-{
-	while (f->n < 60)
-		b8(f, 0);
+	struct wire_ip w = {a->smac, a->dmac, a->sip, a->dip, a->vlan, 0};
+	wire_eth_ip(f, &w, proto, l4len);
 }
 
 static void udp(struct gen *g, const struct l4 *a, const uint8_t *pl, size_t n)
 {
 	static struct buf f;
 	eth_ip(&f, a, 17, 8 + n);
-	b16(&f, a->sport);
-	b16(&f, a->dport);
-	b16(&f, (uint16_t)(8 + n));
-	b16(&f, 0);
-	bmem(&f, pl, n);
-	pad60(&f);
+	wire_udp_hdr(&f, a->sport, a->dport, n);
+	bput(&f, pl, n);
+	wire_pad60(&f);
 	emit_raw(g, f.b, f.n, 65535);
 }
-
-/* TCP flags */
-enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
 
 static void tcp(struct gen *g, const struct l4 *a, uint32_t seq, uint32_t ack, uint8_t flags,
 		const uint8_t *pl, size_t n)
 {
 	static struct buf f;
 	eth_ip(&f, a, 6, 20 + n);
-	b16(&f, a->sport);
-	b16(&f, a->dport);
-	b32(&f, seq);
-	b32(&f, ack);
-	b8(&f, 5 << 4);
-	b8(&f, flags);
-	b16(&f, 65535);
-	b16(&f, 0);
-	b16(&f, 0);
+	wire_tcp_hdr(&f, a->sport, a->dport, seq, ack, flags, 65535);
 	if (n)
-		bmem(&f, pl, n);
-	pad60(&f);
+		bput(&f, pl, n);
+	wire_pad60(&f);
 	emit_raw(g, f.b, f.n, 65535);
 }
 
@@ -168,19 +107,6 @@ struct pi {
 	uint32_t serial, rev, ip;
 	const char *fourcc; /* "RPi4" or NULL (Pi 3) */
 };
-
-static void opt(struct buf *b, uint8_t code, const void *v, size_t n)
-{
-	b8(b, code);
-	b8(b, (uint8_t)n);
-	bmem(b, v, n);
-}
-
-static void opt_ip(struct buf *b, uint8_t code, uint32_t ip)
-{
-	uint8_t v[4] = {(uint8_t)(ip >> 24), (uint8_t)(ip >> 16), (uint8_t)(ip >> 8), (uint8_t)ip};
-	opt(b, code, v, 4);
-}
 
 static void le32p(uint8_t *p, uint32_t v)
 {
@@ -193,21 +119,9 @@ static void le32p(uint8_t *p, uint32_t v)
 static void bootp_hdr(struct buf *b, uint8_t op, uint32_t xid, const struct pi *pi,
 		      uint32_t ciaddr, uint32_t yiaddr, uint32_t siaddr)
 {
+	struct wire_bootp h = {op, xid, 0, ciaddr, yiaddr, siaddr, 0, pi->mac};
 	b->n = 0;
-	b8(b, op);
-	b8(b, 1);
-	b8(b, 6);
-	b8(b, 0);
-	b32(b, xid);
-	b16(b, 0);
-	b16(b, 0);
-	b32(b, ciaddr);
-	b32(b, yiaddr);
-	b32(b, siaddr);
-	b32(b, 0);
-	bmem(b, pi->mac, 6);
-	bzero_(b, 10 + 64 + 128);
-	b32(b, 0x63825363);
+	wire_bootp(b, &h);
 }
 
 static void pi_client_opts(struct buf *b, const struct pi *pi, bool rom)
@@ -301,21 +215,8 @@ static void tftp_pkt(struct gen *g, const struct pi *pi, bool from_client, uint1
 static void tftp_rrq(struct gen *g, const struct pi *pi, uint16_t cport, const char *file,
 		     bool tsize, int blksize)
 {
-	struct buf b;
-	b.n = 0;
-	b16(&b, 1);
-	bstrz(&b, file);
-	bstrz(&b, "octet");
-	if (tsize) {
-		bstrz(&b, "tsize");
-		bstrz(&b, "0");
-	}
-	if (blksize) {
-		char s[16];
-		snprintf(s, sizeof(s), "%d", blksize);
-		bstrz(&b, "blksize");
-		bstrz(&b, s);
-	}
+	static struct buf b;
+	wire_tftp_rrq(&b, file, tsize, blksize);
 	tftp_pkt(g, pi, true, cport, 69, b.b, b.n);
 }
 
@@ -326,13 +227,13 @@ static void tftp_oack(struct gen *g, const struct pi *pi, uint16_t cport, uint16
 	char s[24];
 	b.n = 0;
 	b16(&b, 6);
-	bstrz(&b, "tsize");
+	bstr0(&b, "tsize");
 	snprintf(s, sizeof(s), "%u", size);
-	bstrz(&b, s);
+	bstr0(&b, s);
 	if (blksize) {
-		bstrz(&b, "blksize");
+		bstr0(&b, "blksize");
 		snprintf(s, sizeof(s), "%d", blksize);
-		bstrz(&b, s);
+		bstr0(&b, s);
 	}
 	tftp_pkt(g, pi, false, cport, sport, b.b, b.n);
 }
@@ -344,7 +245,7 @@ static void tftp_error(struct gen *g, const struct pi *pi, bool from_client, uin
 	b.n = 0;
 	b16(&b, 5);
 	b16(&b, code);
-	bstrz(&b, msg);
+	bstr0(&b, msg);
 	tftp_pkt(g, pi, from_client, cport, sport, b.b, b.n);
 }
 
@@ -482,14 +383,6 @@ static size_t add_text(uint8_t *p, const char *const *kv)
 	size_t padded = (n + 3) & ~(size_t)3;
 	memset(p + n, 0, padded - n);
 	return n;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 static void iscsi_login(struct gen *g, struct conn *c, const char *initiator,

@@ -3,7 +3,9 @@
 # outputs `pinetboot check --save` keeps in pis/NAME/; the one action; Enter asks where and writes
 # the bootstrap card (Pi 3: config.txt; Pi 4: recovery.bin + pieeprom.upd + pieeprom.sig) into
 # cards/NAME beside the profile by default, never inside the export directory, so an export
-# keeps it. The step's mark is right before a visit, and the details wrap at 80x24.
+# keeps it. The step's mark is right before a visit, and the details wrap at 80x24. The server's
+# side shows too: kitchen's TFTP directory (under --root) holds a stock initramfs that cannot log
+# in to iSCSI, and its details say so as Review does (one core check, lint_initramfs).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 P="$PNB_TOP/tests/data/pi"
@@ -17,7 +19,13 @@ echo dc:a6:32:2e:f8:ed >"$T/pis/kitchen/mac"
 cp "$P/cpuinfo-3b.txt" "$T/pis/garage/cpuinfo"
 cp "$P/otp-3b-factory.txt" "$T/pis/garage/otp_dump"
 
-tmux_start 80x24 env PINETBOOT_FIRMWARE_DIR="$D" "$PINETBOOT" wizard site.conf -o out
+K="$T/root/srv/tftp/dc-a6-32-2e-f8-ed"
+mkdir -p "$K"
+touch "$K/kernel8.img"
+printf '[all]\ninitramfs initramfs8 followkernel\n' >"$K/config.txt"
+python3 "$PNB_TOP/tests/lab/mkinitramfs.py" "$K/initramfs8" tools-stock gzip || fail "mkinitramfs"
+
+tmux_start 80x24 env PINETBOOT_FIRMWARE_DIR="$D" "$PINETBOOT" wizard site.conf -o out -r "$T/root"
 tmux_wait "1 Site"
 tmux_wait "6 Ready!"   # NOT READY facts: the mark is there before the step is visited
 tmux_keys Tab Tab Tab Tab Tab
@@ -30,6 +38,12 @@ for s in "kitchen    4B    5b154510 dc:a6:32:2e:f8:ed 2023-01-11 READY" \
          "READY: ready to network boot"; do
   tmux_wait "$s" 3
 done
+# kitchen's initramfs, in full with v (the line Review shows)
+tmux_keys v
+tmux_wait 'neither iscsistart' 3    # (short words: the path before them varies)
+tmux_wait 'stops at stage 7' 3
+tmux_keys Escape
+tmux_wait "Boot order: SD card"
 # hall: nothing read yet → the check to run
 tmux_keys Down
 tmux_wait "Action: pinetboot check --ssh USER@HOST --site site.conf --pi hall --save"
