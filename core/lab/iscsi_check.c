@@ -18,6 +18,7 @@
 
 #include "core/server/bootfiles.h"
 #include "core/disk/rootfs.h"
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 
 #define ICHECK_NAME(id, name) name,
@@ -46,11 +47,13 @@ struct iscsi_check *iscsi_check_new(const struct iscsi_check_opts *o)
 	if (c->o.port <= 0)
 		c->o.port = 3260;
 	if (c->o.timeout <= 0)
-		c->o.timeout = 10;
+		c->o.timeout = ICHECK_TIMEOUT_DEFAULT;
 	c->login_status = -1;
 	c->lun = -1;
 	return c;
 }
+
+static void logout(struct iscsi_check *c, struct iscsi_context *ctx);
 
 void iscsi_check_free(struct iscsi_check *c)
 {
@@ -58,7 +61,7 @@ void iscsi_check_free(struct iscsi_check *c)
 		return;
 	if (c->ctx) {
 		if (c->logged_in)
-			iscsi_logout_sync(c->ctx);
+			logout(c, c->ctx);
 		iscsi_destroy_context(c->ctx);
 	}
 	const char *owned[] = {c->o.host,      c->o.target,    c->o.initiator,
@@ -99,6 +102,8 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 	__attribute__((format(printf, 4, 5)));
 static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, const char *fmt, ...)
 {
+	if (c->timed_out)
+		return -1; /* the budget ran out: that stays the cause */
 	va_list ap;
 	va_start(ap, fmt);
 	char *cause = xvasprintf(fmt, ap);
@@ -113,10 +118,97 @@ static int stop(struct iscsi_check *c, enum icheck_step st, const char *fix, con
 	return -1;
 }
 
-/* A non-blocking connect with a deadline, so a dropped SYN (a firewall) is told apart from a
- * refused one and never waits for the kernel's two-minute TCP timeout. */
-static int tcp_probe(const char *host, int port, int timeout, char *why, size_t whylen)
+/* ---- every wait within the check's one budget (issue 13 rule 7) ----
+ * libiscsi's *_sync calls loop until an answer comes, however long that is; the check queues
+ * the same operations with the *_async / *_task calls and runs the connection itself, polling no
+ * longer than what is left of the deadline started once by iscsi_check_login. */
+
+/* Says which step and operation ran out of the budget, and after how long. */
+static int out_of_time(struct iscsi_check *c, enum icheck_step st, const char *what)
 {
+	if (c->timed_out)
+		return -1;
+	int64_t ms = deadline_spent_ms(&c->dl);
+	stop(c, st,
+		    "the target accepts the connection but does not answer: check the target's "
+		    "log and load (or raise --timeout)",
+		    "no answer to %s within the --timeout of %d s: step %s ran out after %lld.%01lld s "
+		    "of the check",
+		    what, c->o.timeout, icheck_step_names[st], (long long)(ms / 1000),
+		    (long long)(ms % 1000 / 100));
+	c->timed_out = true; /* after stop(): what fails from here on does not replace this cause */
+	return -1;
+}
+
+static void op_done(struct iscsi_context *ctx, int status, void *data, void *pd)
+{
+	(void)ctx;
+	(void)data; /* a SCSI task is the one c->task holds; other results are not used */
+	struct iscsi_check *c = pd;
+	c->wait_done = true;
+	c->wait_status = status;
+}
+
+/* Runs ctx's I/O until the operation just queued (c->wait_done cleared) is answered. Returns 0
+ * when it was (its status in c->wait_status), -1 when the connection failed (iscsi_get_error
+ * says why) or the budget ran out (c->timed_out, and the check is stopped naming step st and
+ * what; a NULL what, for a logout, only gives up). */
+static int await(struct iscsi_check *c, struct iscsi_context *ctx, enum icheck_step st,
+		 const char *what)
+{
+	while (!c->wait_done) {
+		int ms = deadline_poll_ms(&c->dl, 0);
+		if (ms == 0)
+			return what ? out_of_time(c, st, what) : -1;
+		struct pollfd p = {.fd = iscsi_get_fd(ctx), .events = (short)iscsi_which_events(ctx)};
+		int n = poll(&p, 1, ms);
+		if (n < 0 && errno != EINTR)
+			return -1; /* poll on one valid fd fails only without memory */
+		if (n > 0 && iscsi_service(ctx, p.revents) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* libiscsi's last error, or what an empty one means: the target hung up without a word. */
+static const char *lib_error(struct iscsi_context *ctx)
+{
+	const char *e = iscsi_get_error(ctx);
+	return e && *e ? e : "the target closed the connection without an answer";
+}
+
+/* Queues with start (an *_async call taking the callback) and waits; 0 when it succeeded. */
+#define AWAIT(c, ctx, st, what, call)                                                              \
+	((c)->wait_done = false,                                                                   \
+	 (call) != 0 ? -1 : await(c, ctx, st, what) < 0 ? -1 : (c)->wait_status != 0 ? -1 : 0)
+
+/* A SCSI command just queued, within the budget: the task (the caller frees it), or NULL
+ * when it failed, ran out of time (c->timed_out) or the session was already broken. A task
+ * that did not finish is cancelled and freed here (libiscsi cancels without freeing). */
+static struct scsi_task *scsi_wait(struct iscsi_check *c, enum icheck_step st, const char *what,
+				   struct scsi_task *task)
+{
+	if (!task)
+		return NULL;
+	c->wait_done = false;
+	if (c->timed_out || !c->logged_in || await(c, c->ctx, st, what) < 0) {
+		c->logged_in = false; /* the session is in an unknown state: no logout on it */
+		if (!c->wait_done)
+			iscsi_scsi_cancel_task(c->ctx, task);
+		scsi_free_scsi_task(task);
+		return NULL;
+	}
+	return task;
+}
+
+/* A non-blocking connect within the budget, so a dropped SYN (a firewall) is told apart from a
+ * refused one and never waits for the kernel's two-minute TCP timeout. The name is resolved
+ * once (by the system resolver, bounded by its own resolv.conf timeouts) and libiscsi is given
+ * the numeric address in c->addr. */
+static int tcp_probe(struct iscsi_check *c, char *why, size_t whylen)
+{
+	const char *host = c->o.host;
+	int port = c->o.port;
 	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;
 	char ports[8];
 	snprintf(ports, sizeof(ports), "%d", port);
@@ -125,15 +217,19 @@ static int tcp_probe(const char *host, int port, int timeout, char *why, size_t 
 		snprintf(why, whylen, "cannot resolve %s: %s", host, gai_strerror(rc));
 		return -1;
 	}
+	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, c->addr, sizeof(c->addr), NULL, 0,
+			NI_NUMERICHOST) != 0)
+		snprintf(c->addr, sizeof(c->addr), "%s", host);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	rc = fd < 0 ? -1 : connect(fd, ai->ai_addr, ai->ai_addrlen);
 	freeaddrinfo(ai);
 	if (rc < 0 && errno == EINPROGRESS) {
 		struct pollfd p = {.fd = fd, .events = POLLOUT};
-		int err = 0;
+		int err = 0, n;
 		socklen_t el = sizeof(err);
-		if (poll(&p, 1, timeout * 1000) == 1 &&
-		    getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0) {
+		while ((n = poll(&p, 1, deadline_poll_ms(&c->dl, 0))) < 0 && errno == EINTR)
+			;
+		if (n == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0) {
 			rc = err ? -1 : 0;
 			errno = err;
 		} else {
@@ -143,9 +239,9 @@ static int tcp_probe(const char *host, int port, int timeout, char *why, size_t 
 	if (rc < 0) {
 		if (errno == ETIMEDOUT)
 			snprintf(why, whylen,
-				 "no answer from %s:%d within %d s: TCP %d is dropped on the way "
-				 "(a firewall rule) or the host is down",
-				 host, port, timeout, port);
+				 "no answer from %s:%d within %d s: TCP %d is dropped on the way (a "
+				 "firewall rule) or the host is down",
+				 host, port, c->o.timeout, port);
 		else if (errno == ECONNREFUSED)
 			snprintf(why, whylen,
 				 "%s:%d refused the connection: no iSCSI target is listening there",
@@ -167,38 +263,67 @@ static void no_reconnect(struct iscsi_context *ctx)
 	iscsi_set_reconnect_max_retries(ctx, 0);
 }
 
-static struct iscsi_context *new_ctx(struct iscsi_check *c, enum iscsi_session_type type)
+static struct iscsi_context *new_ctx(const char *initiator, enum iscsi_session_type type)
 {
-	struct iscsi_context *ctx = iscsi_create_context(c->o.initiator);
+	struct iscsi_context *ctx = iscsi_create_context(initiator);
 	if (!ctx)
 		return NULL;
 	iscsi_set_session_type(ctx, type);
 	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
 	no_reconnect(ctx);
-	iscsi_set_timeout(ctx, c->o.timeout);
 	return ctx;
+}
+
+/* Connects and logs in ctx within the budget; 0 when the target let the login in. */
+static int connect_login(struct iscsi_check *c, struct iscsi_context *ctx, enum icheck_step st,
+			 const char *portal)
+{
+	if (AWAIT(c, ctx, st, "the connect", iscsi_connect_async(ctx, portal, op_done, c)) < 0)
+		return -1;
+	return AWAIT(c, ctx, st, "the Login Request", iscsi_login_async(ctx, op_done, c));
+}
+
+/* Logs out within the budget; a session whose budget is spent is just closed. */
+static void logout(struct iscsi_check *c, struct iscsi_context *ctx)
+{
+	if (!deadline_passed(&c->dl))
+		AWAIT(c, ctx, IC_LOGIN, NULL, iscsi_logout_async(ctx, op_done, c));
+}
+
+/* SendTargets answers live only during the callback: the names are copied there. */
+static void discovery_done(struct iscsi_context *ctx, int status, void *data, void *pd)
+{
+	struct iscsi_check *c = pd;
+	op_done(ctx, status, data, pd);
+	if (status != SCSI_STATUS_GOOD)
+		return;
+	c->discovery_ok = true; /* an empty answer comes back as NULL too */
+	for (struct iscsi_discovery_address *d = data; d; d = d->next) {
+		c->targets = xrealloc(c->targets, (c->n_targets + 1) * sizeof(char *));
+		c->targets[c->n_targets++] = xstrdup(d->target_name);
+	}
 }
 
 static void discovery(struct iscsi_check *c, const char *portal)
 {
-	struct iscsi_context *ctx = new_ctx(c, ISCSI_SESSION_DISCOVERY);
+	struct iscsi_context *ctx = new_ctx(c->o.initiator, ISCSI_SESSION_DISCOVERY);
 	if (!ctx)
 		return;
-	if (iscsi_connect_sync(ctx, portal) != 0 || iscsi_login_sync(ctx) != 0) {
-		line(c, IC_DISCOVERY, IC_WARN, "discovery login refused: %s", iscsi_get_error(ctx));
+	if (connect_login(c, ctx, IC_DISCOVERY, portal) < 0) {
+		if (!c->timed_out)
+			line(c, IC_DISCOVERY, IC_WARN, "discovery login refused: %s",
+			     lib_error(ctx));
 		iscsi_destroy_context(ctx);
 		return;
 	}
-	struct iscsi_discovery_address *da = iscsi_discovery_sync(ctx), *d;
-	c->discovery_ok = true; /* an empty answer comes back as NULL too */
-	for (d = da; d; d = d->next) {
-		c->targets = xrealloc(c->targets, (c->n_targets + 1) * sizeof(char *));
-		c->targets[c->n_targets++] = xstrdup(d->target_name);
-	}
-	if (da)
-		iscsi_free_discovery_data(ctx, da);
-	iscsi_logout_sync(ctx);
+	if (AWAIT(c, ctx, IC_DISCOVERY, "SendTargets",
+		  iscsi_discovery_async(ctx, discovery_done, c)) == 0)
+		logout(c, ctx);
+	else if (!c->timed_out)
+		line(c, IC_DISCOVERY, IC_WARN, "SendTargets failed: %s", lib_error(ctx));
 	iscsi_destroy_context(ctx);
+	if (c->timed_out || !c->discovery_ok)
+		return;
 	struct sbuf b;
 	sbuf_init(&b);
 	for (size_t i = 0; i < c->n_targets; i++)
@@ -235,17 +360,26 @@ static int explain_login(struct iscsi_check *c, const char *err)
 	return -1;
 }
 
+/* The portal libiscsi connects to: the address tcp_probe resolved. */
+static void lib_portal(const struct iscsi_check *c, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s:%d", c->addr[0] ? c->addr : c->o.host, c->o.port);
+}
+
 int iscsi_check_login(struct iscsi_check *c)
 {
 	char why[300], portal[300];
-	if (tcp_probe(c->o.host, c->o.port, c->o.timeout, why, sizeof(why)) < 0)
+	deadline_start(&c->dl, (int64_t)c->o.timeout * 1000);
+	if (tcp_probe(c, why, sizeof(why)) < 0)
 		return stop(c, IC_CONNECT, "start the target (tgtd) and allow TCP 3260 from the Pis",
 			    "%s", why);
 	c->reachable = true;
 	line(c, IC_CONNECT, IC_OK, "TCP %s:%d accepts connections", c->o.host, c->o.port);
-	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
+	lib_portal(c, portal, sizeof(portal));
 	discovery(c, portal);
-	struct iscsi_context *ctx = new_ctx(c, ISCSI_SESSION_NORMAL);
+	if (c->timed_out)
+		return -1;
+	struct iscsi_context *ctx = new_ctx(c->o.initiator, ISCSI_SESSION_NORMAL);
 	if (!ctx)
 		return stop(c, IC_LOGIN, NULL, "libiscsi could not create a context for %s",
 			    c->o.initiator);
@@ -254,11 +388,14 @@ int iscsi_check_login(struct iscsi_check *c)
 	if (c->o.chap_user)
 		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
 						 c->o.chap_secret ? c->o.chap_secret : "");
-	if (iscsi_connect_sync(ctx, portal) != 0)
-		return stop(c, IC_LOGIN, NULL, "connect to %s failed: %s", portal,
-			    iscsi_get_error(ctx));
-	if (iscsi_login_sync(ctx) != 0) {
-		char *err = xstrdup(iscsi_get_error(ctx));
+	if (AWAIT(c, ctx, IC_LOGIN, "the connect", iscsi_connect_async(ctx, portal, op_done, c)) < 0)
+		return c->timed_out ? -1
+				    : stop(c, IC_LOGIN, NULL, "connect to %s:%d failed: %s",
+					   c->o.host, c->o.port, lib_error(ctx));
+	if (AWAIT(c, ctx, IC_LOGIN, "the Login Request", iscsi_login_async(ctx, op_done, c)) < 0) {
+		if (c->timed_out)
+			return -1;
+		char *err = xstrdup(lib_error(ctx));
 		c->login_status = login_status_of(err);
 		explain_login(c, err);
 		free(err);
@@ -276,23 +413,19 @@ int iscsi_check_login(struct iscsi_check *c)
 static bool login_accepted(struct iscsi_check *c, const char *ini, bool chap)
 {
 	char portal[300];
-	snprintf(portal, sizeof(portal), "%s:%d", c->o.host, c->o.port);
-	struct iscsi_context *ctx = iscsi_create_context(ini);
+	lib_portal(c, portal, sizeof(portal));
+	struct iscsi_context *ctx = new_ctx(ini, ISCSI_SESSION_NORMAL);
 	if (!ctx)
 		return false;
-	iscsi_set_session_type(ctx, ISCSI_SESSION_NORMAL);
-	iscsi_set_header_digest(ctx, ISCSI_HEADER_DIGEST_NONE);
-	no_reconnect(ctx);
-	iscsi_set_timeout(ctx, c->o.timeout);
 	iscsi_set_targetname(ctx, c->o.target);
 	if (chap && c->o.chap_user)
 		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
 						 c->o.chap_secret ? c->o.chap_secret : "");
-	bool ok = iscsi_connect_sync(ctx, portal) == 0 && iscsi_login_sync(ctx) == 0;
+	bool ok = connect_login(c, ctx, IC_LOGIN, portal) == 0;
 	if (ok)
-		iscsi_logout_sync(ctx);
+		logout(c, ctx);
 	iscsi_destroy_context(ctx);
-	return ok;
+	return ok && !c->timed_out;
 }
 
 #define ICHECK_PROBE_IQN "iqn.2026-11.invalid.pinetboot:acl-probe"
@@ -307,7 +440,7 @@ static void open_doors(struct iscsi_check *c)
 		     "%s also lets %s in without CHAP: the target has no incominguser, so the "
 		     "Pi's CHAP secret protects nothing (add incominguser %s SECRET to the target)",
 		     c->o.target, c->o.initiator, c->o.chap_user);
-	if (!login_accepted(c, ICHECK_PROBE_IQN, true))
+	if (c->timed_out || !login_accepted(c, ICHECK_PROBE_IQN, true))
 		return;
 	line(c, IC_LOGIN, c->o.chap_user ? IC_INFO : IC_WARN,
 	     "%s also admits initiator %s: its ACL does not hold other initiator names out (tgt "
@@ -320,14 +453,18 @@ static void open_doors(struct iscsi_check *c)
 
 static int report_luns(struct iscsi_check *c)
 {
-	struct scsi_task *task = iscsi_reportluns_sync(c->ctx, 0, 1024);
+	struct scsi_task *task =
+		scsi_wait(c, IC_LUNS, "REPORT LUNS",
+			  iscsi_reportluns_task(c->ctx, 0, 1024, op_done, c));
+	if (c->timed_out)
+		return -1;
 	struct scsi_reportluns_list *l = NULL;
 	if (task && task->status == SCSI_STATUS_GOOD)
 		l = scsi_datain_unmarshall(task);
 	if (!l) {
 		if (task)
 			scsi_free_scsi_task(task);
-		return stop(c, IC_LUNS, NULL, "REPORT LUNS failed: %s", iscsi_get_error(c->ctx));
+		return stop(c, IC_LUNS, NULL, "REPORT LUNS failed: %s", lib_error(c->ctx));
 	}
 	struct sbuf b;
 	sbuf_init(&b);
@@ -347,7 +484,8 @@ static int report_luns(struct iscsi_check *c)
 static void clear_unit_attention(struct iscsi_check *c, int lun)
 {
 	for (int i = 0; i < 4; i++) {
-		struct scsi_task *t = iscsi_testunitready_sync(c->ctx, lun);
+		struct scsi_task *t = scsi_wait(c, IC_CAPACITY, "TEST UNIT READY",
+						iscsi_testunitready_task(c->ctx, lun, op_done, c));
 		bool ua = t && t->status == SCSI_STATUS_CHECK_CONDITION &&
 			  t->sense.key == SCSI_SENSE_UNIT_ATTENTION;
 		if (t)
@@ -361,7 +499,8 @@ static void clear_unit_attention(struct iscsi_check *c, int lun)
 static int capacity_of(struct iscsi_check *c, int lun, uint64_t *bytes, uint32_t *block)
 {
 	clear_unit_attention(c, lun);
-	struct scsi_task *task = iscsi_readcapacity16_sync(c->ctx, lun);
+	struct scsi_task *task = scsi_wait(c, IC_CAPACITY, "READ CAPACITY",
+					   iscsi_readcapacity16_task(c->ctx, lun, op_done, c));
 	struct scsi_readcapacity16 *rc16 = NULL;
 	if (task && task->status == SCSI_STATUS_GOOD)
 		rc16 = scsi_datain_unmarshall(task);
@@ -428,8 +567,9 @@ static int lun_read(void *ctx, uint64_t off, void *buf, size_t len)
 	if ((last + 1) * bs > c->capacity)
 		return -1;
 	uint32_t n = (uint32_t)(last - first + 1);
-	struct scsi_task *task =
-		iscsi_read16_sync(c->ctx, c->lun, first, n * bs, (int)bs, 0, 0, 0, 0, 0);
+	struct scsi_task *task = scsi_wait(
+		c, c->read_step, "a READ",
+		iscsi_read16_task(c->ctx, c->lun, first, n * bs, (int)bs, 0, 0, 0, 0, 0, op_done, c));
 	int rc = -1;
 	if (task && task->status == SCSI_STATUS_GOOD && task->datain.size >= (int)(n * bs)) {
 		memcpy(buf, task->datain.data + (off - first * bs), len);
@@ -472,6 +612,7 @@ int iscsi_check_disk(struct iscsi_check *c)
 					     "(pinetboot flash --backing) and restart the target",
 			     "LUN %d is %s, smaller than the profile's %s", c->lun, have, want);
 	}
+	c->read_step = IC_PARTITIONS;
 	if (part_table_read(lun_read, c, c->capacity, c->block_size, &c->disk) < 0)
 		return stop(c, IC_PARTITIONS, NULL, "reading LUN %d failed: %s", c->lun,
 			    c->disk.error);
@@ -633,8 +774,13 @@ int iscsi_check_fstab(struct iscsi_check *c)
 	if (!c->root_part || c->root_part->fs.kind != FS_EXT)
 		return 0;
 	char *err = NULL;
+	c->read_step = IC_FSTAB;
 	char *text = rootfs_read_file(lun_read, c, c->root_part->start, c->root_part->size,
 				      "/etc/fstab", 65536, &err);
+	if (!text && c->timed_out) {
+		free(err);
+		return -1;
+	}
 	if (!text) {
 		line(c, IC_FSTAB, IC_INFO, "no fstab checked (%s)", err);
 		free(err);
@@ -667,6 +813,7 @@ int iscsi_check_use_root(struct iscsi_check *c, int n)
 	if (!c->root_part)
 		return -1;
 	uint8_t buf[4096];
+	c->read_step = IC_ROOT_MATCH;
 	for (int i = 0; i < n; i++) {
 		uint64_t off = c->root_part->start + (uint64_t)i * sizeof(buf);
 		if (off + sizeof(buf) > c->root_part->start + c->root_part->size)
@@ -686,7 +833,7 @@ int iscsi_check_run(struct iscsi_check *c)
 			iscsi_check_fstab(c);
 	}
 	if (c->ctx && c->logged_in) {
-		iscsi_logout_sync(c->ctx);
+		logout(c, c->ctx);
 		c->logged_in = false;
 	}
 	return c->ok ? 0 : 1;

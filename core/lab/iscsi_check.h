@@ -6,8 +6,9 @@
  * answers an initiator outside its ACL with 0x0203 "not found", LIO with 0x0202).
  * Facts: shared/spec/netboot-servers-and-failures.md §4 rows 23–24 and §5, decoding.md §3.3.
  *
- * The check is a sequence of steps over one struct iscsi_check, each a plain function that does
- * blocking libiscsi calls with a timeout: the CLI runs them in a row, the virtual Pi calls the
+ * The check is a sequence of steps over one struct iscsi_check, each a plain function that waits
+ * for the target; every wait (connect, login, SendTargets, each SCSI command, logout) gets only
+ * what is left of one budget, o.timeout seconds from iscsi_check_login: the CLI runs them in a row, the virtual Pi calls the
  * same steps from its own thread, and the wizard runs iscsi_check_run under core/bgjob (a
  * thread whose end is a readable fd in its poll loop) and then reads the result, plain data. */
 #ifndef PNB_CORE_ISCSI_CHECK_H
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/base/deadline.h"
 #include "core/disk/parttable.h"
 #include "core/site/profile.h"
 
@@ -47,6 +49,8 @@ struct icheck_line {
 	char *text;
 };
 
+#define ICHECK_TIMEOUT_DEFAULT 30
+
 struct iscsi_check_opts {
 	const char *host;          /* portal address (IPv4 or name) */
 	int port;                  /* 0: 3260 */
@@ -61,7 +65,8 @@ struct iscsi_check_opts {
 	const char *profile_initiator; /* compared with initiator/target on failure; may be NULL */
 	const char *profile_target;
 	int target_kind;           /* enum iscsi_target_kind, or -1 unknown */
-	int timeout;               /* seconds per network step; 0: 10 */
+	int timeout;               /* seconds for the whole check, from iscsi_check_login on;
+				    * 0: ICHECK_TIMEOUT_DEFAULT */
 };
 
 struct iscsi_check {
@@ -90,6 +95,13 @@ struct iscsi_check {
 	char *cause;                   /* one sentence, NULL when ok */
 	char *fix;
 	void *ctx;                     /* libiscsi context while logged in */
+	/* the one budget (issue 13 rule 7) and the operation being waited for */
+	struct deadline dl;            /* started by iscsi_check_login */
+	bool timed_out;                /* the budget ran out; cause names the step */
+	bool wait_done;
+	int wait_status;
+	enum icheck_step read_step;    /* the step a READ of the LUN belongs to */
+	char addr[64];                 /* o.host resolved once, numeric, for libiscsi */
 };
 
 /* Creates a check with copies of o's strings. Owned by the caller: iscsi_check_free. */

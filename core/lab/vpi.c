@@ -3,6 +3,7 @@
  * together. Identity and stage bookkeeping live below, in vpi_core.c. */
 #include "core/lab/vpi.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,8 +364,8 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	o.profile_initiator = v->pi->initiator;
 	o.profile_target = v->pi->target;
 	o.target_kind = (int)v->site->iscsi_target;
-	long left = vpi_time_left_ms(v) / 1000;
-	o.timeout = left > 10 ? 10 : left < 1 ? 1 : (int)left;
+	long left = vpi_time_left_ms(v) / 1000; /* the check's whole budget: what is left of ours */
+	o.timeout = left < 1 ? 1 : left > INT_MAX ? INT_MAX : (int)left;
 	if (!bp->target)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-iscsi-target",
 				"add the target name to cmdline.txt", "cmdline.txt names no iSCSI target");

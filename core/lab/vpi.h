@@ -93,7 +93,7 @@ struct vpi {
 	uint32_t tftp_silent;    /* a TFTP server that never answered a request (0: none) */
 	bool tftp_answered;      /* the TFTP server answered something */
 	char tftp_silent_file[96]; /* the first request it left unanswered */
-	struct timeval start;
+	struct deadline clock;   /* the --timeout budget of the whole boot, from vpi_new */
 	/* boot progress */
 	struct vpi_stage st[STAGE_COUNT];
 	int reached, failed;

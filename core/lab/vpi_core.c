@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 #include "core/site/tftp_dir.h"
 
@@ -70,7 +71,7 @@ struct vpi *vpi_new(const struct site *s, const struct pi *p, const char *lower,
 		prefix_dir(p, o->prefix, o->prefix_str, v->prefix_dir, sizeof(v->prefix_dir));
 	else
 		memcpy(v->prefix_dir, v->profile_dir, sizeof(v->prefix_dir));
-	gettimeofday(&v->start, NULL);
+	deadline_start(&v->clock, (int64_t)v->o.timeout * 1000);
 	return v;
 }
 
@@ -108,9 +109,7 @@ void vpi_free(struct vpi *v)
 
 long vpi_elapsed_ms(const struct vpi *v)
 {
-	struct timeval now;
-	gettimeofday(&now, NULL);
-	return (now.tv_sec - v->start.tv_sec) * 1000 + (now.tv_usec - v->start.tv_usec) / 1000;
+	return (long)deadline_spent_ms(&v->clock);
 }
 
 bool vpi_cancelled(const struct vpi *v)
@@ -122,7 +121,7 @@ long vpi_time_left_ms(const struct vpi *v)
 {
 	if (vpi_cancelled(v))
 		return 0;
-	return (long)v->o.timeout * 1000 - vpi_elapsed_ms(v);
+	return (long)deadline_left_ms(&v->clock);
 }
 
 void vpi_log(struct vpi *v, const char *fmt, ...)

@@ -1,39 +1,89 @@
 #!/usr/bin/env python3
-"""A hostile iSCSI target: accepts every login (straight to full feature phase, with a long
-text segment), then closes the connection. Prints its port on stdout."""
+"""A hostile iSCSI target on 127.0.0.1. Prints its port on stdout. The mode (argv[1]):
+  close   accepts every login (straight to full feature phase, with a long text segment), then
+          closes the connection (M7);
+  silent  accepts TCP and never answers anything;
+  stall   a target that works (SendTargets, REPORT LUNS, TEST UNIT READY, READ CAPACITY and
+          logout are answered: one 1 GiB LUN 0) but never answers a READ."""
 import socket, struct, sys, threading
+
+MODE = sys.argv[1] if len(sys.argv) > 1 else "close"
+
+def recv_exact(conn, n):
+    b = b""
+    while len(b) < n:
+        d = conn.recv(n - len(b))
+        if not d:
+            raise EOFError
+        b += d
+    return b
+
+def read_pdu(conn):
+    bhs = recv_exact(conn, 48)
+    ahs = bhs[4] * 4
+    dlen = int.from_bytes(bhs[5:8], "big")
+    rest = recv_exact(conn, ahs + ((dlen + 3) & ~3))
+    return bhs, rest[ahs:ahs + dlen]
+
+class Conn:
+    def __init__(self, conn):
+        self.conn, self.statsn = conn, 1
+
+    def send(self, opcode, flags, req, data=b"", status=0, extra=None):
+        """A response to req: opcode, flags, ITT and the sequence numbers filled in."""
+        cmdsn = int.from_bytes(req[24:28], "big")
+        rsp = bytearray(48)
+        rsp[0], rsp[1], rsp[3] = opcode, flags, status
+        rsp[5:8] = len(data).to_bytes(3, "big")
+        rsp[8:16] = req[8:16]
+        rsp[16:20] = req[16:20]
+        rsp[20:24] = b"\xff\xff\xff\xff"
+        rsp[24:28] = struct.pack(">I", self.statsn)
+        rsp[28:32] = struct.pack(">I", cmdsn + 1)
+        rsp[32:36] = struct.pack(">I", cmdsn + 64)
+        if extra:
+            for off, b in extra.items():
+                rsp[off:off + len(b)] = b
+        self.statsn += 1
+        self.conn.sendall(bytes(rsp) + data + b"\0" * (((len(data) + 3) & ~3) - len(data)))
+
+def login_reply(c, req, text):
+    c.send(0x23, 0x87, req, text, extra={14: b"\x00\x01", 28: struct.pack(">I", 1)})
 
 def serve(conn):
     try:
-        conn.settimeout(10)
-        bhs = b""
-        while len(bhs) < 48:
-            d = conn.recv(48 - len(bhs))
-            if not d:
+        conn.settimeout(60)
+        c = Conn(conn)
+        if MODE == "silent":
+            while conn.recv(4096):
+                pass
+            return
+        bhs, _ = read_pdu(conn)
+        if MODE == "close":
+            login_reply(c, bhs, b"TargetPortalGroupTag=1\0HeaderDigest=None\0DataDigest=None\0"
+                        + b"X=" + b"y" * 4000 + b"\0")
+            return
+        login_reply(c, bhs, b"TargetPortalGroupTag=1\0HeaderDigest=None\0DataDigest=None\0"
+                    b"MaxRecvDataSegmentLength=262144\0")
+        while True:
+            bhs, data = read_pdu(conn)
+            op = bhs[0] & 0x3f
+            if op == 0x04:    # Text (SendTargets): one target
+                c.send(0x24, 0x80, bhs, b"TargetName=iqn.2026-11.a:b\0")
+            elif op == 0x06:  # Logout
+                c.send(0x26, 0x80, bhs)
                 return
-            bhs += d
-        dlen = int.from_bytes(bhs[5:8], "big")
-        pad = (dlen + 3) & ~3
-        got = 0
-        while got < pad:
-            d = conn.recv(pad - got)
-            if not d:
-                return
-            got += len(d)
-        text = b"TargetPortalGroupTag=1\0HeaderDigest=None\0DataDigest=None\0" + b"X=" + b"y" * 4000 + b"\0"
-        n = len(text)
-        rsp = bytearray(48)
-        rsp[0] = 0x23
-        rsp[1] = 0x87
-        rsp[5:8] = n.to_bytes(3, "big")
-        rsp[8:14] = bhs[8:14]
-        rsp[14:16] = b"\x00\x01"
-        rsp[16:20] = bhs[16:20]
-        rsp[24:28] = struct.pack(">I", 1)
-        rsp[28:32] = struct.pack(">I", 1)
-        rsp[32:36] = struct.pack(">I", 64)
-        conn.sendall(bytes(rsp) + text + b"\0" * (((n + 3) & ~3) - n))
-    except OSError:
+            elif op == 0x01:  # SCSI Command
+                cdb = bhs[32]
+                if cdb == 0xA0:    # REPORT LUNS: LUN 0
+                    c.send(0x25, 0x81, bhs, struct.pack(">I", 8) + b"\0" * 12)
+                elif cdb == 0x00:  # TEST UNIT READY
+                    c.send(0x21, 0x80, bhs)
+                elif cdb == 0x9E:  # READ CAPACITY(16): 1 GiB of 512-byte blocks
+                    c.send(0x25, 0x81, bhs, struct.pack(">QI", (1 << 21) - 1, 512) + b"\0" * 20)
+                else:              # READ and the rest: never answered
+                    pass
+    except (OSError, EOFError):
         pass
     finally:
         conn.close()

@@ -38,6 +38,7 @@ struct fx {
 	bool have_site;
 	uint64_t frame;
 	double t;
+	const void *arg; /* the running case's arg (struct fx_case), for its events */
 };
 
 static inline struct pnb_event fx_ev(struct fx *f, enum pnb_event_kind k, double dt)
@@ -158,8 +159,8 @@ static inline void expect(const struct diag_pi *p, const char *rule, int fail_st
 /* ---- DHCP ---- */
 
 /* A DHCP message from the Pi (op 1, its MAC as chaddr); the caller adds the rest. */
-static inline struct pnb_event fx_client_dhcp(struct fx *f, const uint8_t mac[6],
-					      uint8_t msg_type, double dt)
+static inline struct pnb_event fx_client_dhcp(struct fx *f, const uint8_t mac[6], uint8_t msg_type,
+					      double dt)
 {
 	struct pnb_event ev = fx_ev(f, EV_DHCP, dt);
 	memcpy(ev.src_mac, mac, 6);
@@ -258,6 +259,16 @@ static inline void fx_request(struct fx *f, const uint8_t mac[6], bool pxe, doub
 	diag_event(f->d, &ev);
 }
 
+/* Full DHCP from one server: offer o, the Pi's REQUEST (its PXEClient class sent again when
+ * pxe), and o once more as the ACK. */
+static inline void fx_full_dhcp(struct fx *f, const uint8_t mac[6], struct fx_offer o, bool pxe)
+{
+	fx_reply(f, mac, &o, 0.01);
+	fx_request(f, mac, pxe, 0.5);
+	o.type = 5;
+	fx_reply(f, mac, &o, 0.01);
+}
+
 /* The kernel's own DISCOVER (no PXEClient class). */
 static inline void fx_kernel_dhcp(struct fx *f, const uint8_t mac[6], double dt)
 {
@@ -330,34 +341,20 @@ static inline void fx_tftp_reply(struct fx *f, const uint8_t mac[6], uint16_t op
 	diag_event(f->d, &ev);
 }
 
-struct fx_xfer {
-	enum tftp_xfer_end end;
-	uint16_t code;
-	bool from_client, probe;
-	const char *msg;
-	uint32_t blocks, retrans;
-	int64_t tsize;
-	int32_t blksize;
-	double duration;
-};
-
+/* The tracker's summary of one transfer: x as given, with the Pi's and the server's addresses
+ * and defaults for what x leaves zero (10 blocks of 1024 bytes, tsize unknown, 0.2 s). */
 static inline void fx_xfer(struct fx *f, const uint8_t mac[6], const char *name,
-			   const struct fx_xfer *x, double dt)
+			   const struct ev_tftp_xfer *x, double dt)
 {
 	struct pnb_event ev = fx_ev(f, EV_TFTP_XFER, dt);
 	struct ev_tftp_xfer *e = &ev.u.xfer;
+	*e = *x;
 	memcpy(e->client_mac, mac, 6);
 	e->filename = name;
 	e->client_ip = PI_IP;
 	e->server_ip = SRV;
-	e->end = x->end;
-	e->error_code = x->code;
-	e->error_from_client = x->from_client;
-	e->error_msg = x->msg;
-	e->probe = x->probe;
 	e->blocks = x->blocks ? x->blocks : 10;
 	e->bytes = (uint64_t)e->blocks * 1024;
-	e->retransmissions = x->retrans;
 	e->blksize = x->blksize ? x->blksize : 1024;
 	e->tsize = x->tsize ? x->tsize : -1;
 	e->duration = x->duration ? x->duration : 0.2;
@@ -369,7 +366,7 @@ static inline void fx_get(struct fx *f, const uint8_t mac[6], const char *name)
 {
 	fx_rrq(f, mac, SRV, name, 0.05);
 	fx_tftp_reply(f, mac, TFTP_OACK, name, 0, 0.01);
-	struct fx_xfer x = {.end = XFER_COMPLETE};
+	struct ev_tftp_xfer x = {.end = XFER_COMPLETE};
 	fx_xfer(f, mac, name, &x, 0.2);
 }
 
@@ -378,7 +375,8 @@ static inline void fx_missing(struct fx *f, const uint8_t mac[6], const char *na
 {
 	fx_rrq(f, mac, SRV, name, 0.05);
 	fx_tftp_reply(f, mac, TFTP_ERROR, name, 1, 0.01);
-	struct fx_xfer x = {.end = XFER_ERROR, .code = 1, .msg = "File not found", .blocks = 1};
+	struct ev_tftp_xfer x = {
+	    .end = XFER_ERROR, .error_code = 1, .error_msg = "File not found", .blocks = 1};
 	fx_xfer(f, mac, name, &x, 0.0);
 }
 
@@ -387,13 +385,35 @@ static inline void fx_probe(struct fx *f, const uint8_t mac[6], const char *name
 {
 	fx_rrq(f, mac, SRV, name, 0.05);
 	fx_tftp_reply(f, mac, TFTP_OACK, name, 0, 0.01);
-	struct fx_xfer x = {.end = XFER_ERROR,
-			    .code = 0,
-			    .from_client = true,
-			    .probe = true,
-			    .msg = "Early terminate",
-			    .blocks = 1};
+	struct ev_tftp_xfer x = {.end = XFER_ERROR,
+				 .error_from_client = true,
+				 .probe = true,
+				 .error_msg = "Early terminate",
+				 .blocks = 1};
 	fx_xfer(f, mac, name, &x, 0.01);
+}
+
+/* The Pi's TFTP requests in order, each word of script one file under prefix: "+name" served
+ * whole (fx_get), "-name" not found (fx_missing), "?name" a tsize probe (fx_probe). */
+static inline void fx_files(struct fx *f, const uint8_t mac[6], const char *prefix,
+			    const char *script)
+{
+	char word[128], name[256];
+	for (const char *w = script; *w;) {
+		size_t n = strcspn(w, " ");
+		snprintf(word, sizeof(word), "%.*s", (int)n, w);
+		snprintf(name, sizeof(name), "%s%s", prefix, word + 1);
+		if (word[0] == '+')
+			fx_get(f, mac, name);
+		else if (word[0] == '-')
+			fx_missing(f, mac, name);
+		else if (word[0] == '?')
+			fx_probe(f, mac, name);
+		else
+			abort(); /* a typo in a test's script */
+		w += n;
+		w += strspn(w, " ");
+	}
 }
 
 /* ---- iSCSI / NFS ---- */
@@ -404,9 +424,7 @@ static inline void fx_tcp(struct fx *f, const uint8_t from[6], const uint8_t to[
 	struct pnb_event ev = fx_ev_from(f, EV_TCP, dt, from, to);
 	ev.sport = sport;
 	ev.dport = dport;
-	ev.u.tcp.syn = syn;
-	ev.u.tcp.ack = ack;
-	ev.u.tcp.rst = rst;
+	ev.u.tcp = (struct ev_tcp){.syn = syn, .ack = ack, .rst = rst};
 	diag_event(f->d, &ev);
 }
 
@@ -508,28 +526,10 @@ static inline void fx_pi4_dhcp(struct fx *f, const uint8_t mac[6])
 /* Pi 4 firmware and kernel files under prefix p ("" = root). */
 static inline void fx_pi4_files(struct fx *f, const uint8_t mac[6], const char *p)
 {
-	char n[128];
-#define FX_GET(name) (snprintf(n, sizeof(n), "%s%s", p, name), fx_get(f, mac, n))
-#define FX_PROBE(name) (snprintf(n, sizeof(n), "%s%s", p, name), fx_probe(f, mac, n))
-	FX_PROBE("start4.elf");
-	FX_GET("config.txt");
-	snprintf(n, sizeof(n), "%s%s", p, "pieeprom.sig");
-	fx_missing(f, mac, n);
-	snprintf(n, sizeof(n), "%s%s", p, "recover4.elf");
-	fx_missing(f, mac, n);
-	snprintf(n, sizeof(n), "%s%s", p, "recovery.elf");
-	fx_missing(f, mac, n);
-	FX_GET("start4.elf");
-	FX_GET("fixup4.dat");
-	FX_GET("config.txt");
-	snprintf(n, sizeof(n), "%s%s", p, "overlays/overlay_map.dtb");
-	fx_missing(f, mac, n);
-	FX_GET("bcm2711-rpi-4-b.dtb");
-	FX_GET("cmdline.txt");
-	FX_GET("kernel8.img");
-	FX_GET("initramfs8");
-#undef FX_GET
-#undef FX_PROBE
+	fx_files(f, mac, p,
+		 "?start4.elf +config.txt -pieeprom.sig -recover4.elf -recovery.elf +start4.elf "
+		 "+fixup4.dat +config.txt -overlays/overlay_map.dtb +bcm2711-rpi-4-b.dtb "
+		 "+cmdline.txt +kernel8.img +initramfs8");
 }
 
 static inline void fx_iscsi_root(struct fx *f, const uint8_t mac[6], const char *ini,
@@ -542,5 +542,114 @@ static inline void fx_iscsi_root(struct fx *f, const uint8_t mac[6], const char 
 	fx_login(f, mac, ini, tgt, 0, 0, 0.01);
 	fx_scsi(f, mac, 0x28, 40, 0.01);
 }
+
+/* ---- one scenario, one row ---- */
+
+/* Something more the verdict must hold: in 'c' its cause, 'f' its fix, 'e' its evidence hold
+ * text; 'v' the Pi's one-line summary holds text; 'r' the Pi's rule text fired too; 's' the
+ * site's rule text fired. */
+struct fx_want {
+	char in;
+	const char *text;
+};
+
+/* A capture and what the diagnosis must make of it. */
+struct fx_case {
+	const char *profile;	      /* the site profile, NULL: none */
+	void (*events)(struct fx *f); /* what the capture holds (NULL: nothing but files) */
+	const void *arg;	      /* what events finds in f->arg */
+	const char *files;	      /* then these TFTP requests (fx_files, no prefix), or NULL */
+	const char *rule;	      /* the rule that must fire, NULL: none needed */
+	int stage;		      /* the stage the Pi fails at, 0: it does not fail */
+	const uint8_t *mac;	      /* the Pi judged, NULL: MAC_PI4 */
+	int reached;		      /* its last stage reached, 0: not checked */
+	int done;		      /* a stage it must have done, 0: not checked */
+	enum pi_model model;	      /* its model, PI_MODEL_UNKNOWN: not checked */
+	const char *serial;	      /* its serial, NULL: not checked */
+	bool warning;		      /* the rule fired as a warning, not a failure */
+	bool live;		      /* judged before the capture ends (no diag_finish) */
+	bool quiet;		      /* no verdict at all, not even a warning */
+	struct fx_want want[6];
+};
+
+static inline const char *fx_want_in(struct fx *f, const struct diag_pi *p,
+				     const struct diag_verdict *v, const struct fx_want *w)
+{
+	switch (w->in) {
+	case 'c':
+		return v ? v->cause : NULL;
+	case 'f':
+		return v ? v->fix : NULL;
+	case 'e':
+		return v ? v->evidence : NULL;
+	case 'v':
+		return p->verdict;
+	case 'r':
+		return fx_verdict(p, w->text) ? w->text : NULL;
+	case 's':
+		return fx_site_verdict(f, w->text) ? w->text : NULL;
+	}
+	return NULL;
+}
+
+static inline void fx_run_case(const struct fx_case *c)
+{
+	struct fx f;
+	fx_start(&f, c->profile);
+	f.arg = c->arg;
+	const uint8_t *mac = c->mac ? c->mac : MAC_PI4;
+	if (c->events)
+		c->events(&f);
+	if (c->files)
+		fx_files(&f, mac, "", c->files);
+	const struct diag_pi *p = c->live ? fx_pi(&f, mac) : fx_finish(&f, mac);
+	expect(p, c->rule, c->stage);
+	if (c->reached)
+		assert_int_equal(p->reached, c->reached);
+	if (c->done)
+		assert_int_equal(p->state[c->done], STATE_DONE);
+	if (c->model)
+		assert_int_equal(p->model, c->model);
+	if (c->serial)
+		assert_string_equal(p->serial, c->serial);
+	if (c->quiet)
+		assert_int_equal(p->n_verdicts, 0);
+	const struct diag_verdict *v = c->rule ? fx_verdict(p, c->rule) : NULL;
+	if (c->warning)
+		assert_false(v->failure);
+	for (size_t k = 0; k < 6 && c->want[k].text; k++) {
+		const char *in = fx_want_in(&f, p, v, &c->want[k]);
+		if (!in || !strstr(in, c->want[k].text)) {
+			fprintf(stderr, "want '%c' %s\n", c->want[k].in, c->want[k].text);
+			fx_dump(p);
+			fail();
+		}
+	}
+	fx_end(&f);
+}
+
+/* A table of cases as one cmocka test, FX_TEST_CASES(table) in the list of tests, where table is
+ * a struct fx_cases (FX_CASES(the array, the profile of the cases that name none)). */
+struct fx_cases {
+	const struct fx_case *c;
+	size_t n;
+	const char *profile;
+};
+
+#define FX_CASES(cases, profile) {cases, sizeof(cases) / sizeof(cases[0]), profile}
+
+static inline void fx_test_cases(void **state)
+{
+	const struct fx_cases *t = *state;
+	for (size_t i = 0; i < t->n; i++) {
+		struct fx_case c = t->c[i];
+		if (!c.profile)
+			c.profile = t->profile;
+		print_message("case %zu: %s\n", i, c.rule ? c.rule : "(no rule)");
+		fx_run_case(&c);
+	}
+}
+
+#define FX_TEST_CASES(table) {#table, fx_test_cases, NULL, NULL, &table}
 
 #endif

@@ -1,5 +1,6 @@
 /* Unit tests: the diagnosis engine on synthetic events — good boots of each model family, the
- * stage 1–3 rules (DISCOVER, offers, binding) and the rule table itself. */
+ * stage 1–3 rules (DISCOVER, offers, binding) and the rule table itself. One row a capture
+ * (tests/unit/diag_fixture.h runs them); the captures that check more stand alone. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,217 @@
 #include "unit.h"
 
 #include "tests/unit/diag_fixture.h"
+
+/* A 4B the profile calls a 3B+, with another serial. */
+static void other_model(struct fx *f)
+{
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, 0x12345678, 1.0);
+}
+
+static void good_pi5_nfs(struct fx *f)
+{
+	fx_discover(f, MAC_PI5, "RPi5", PI5_REV, 0x9ffefdef, 1.0);
+	struct fx_offer o = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI),
+			     .opt66 = "192.168.20.1"};
+	fx_full_dhcp(f, MAC_PI5, o, true);
+	fx_files(f, MAC_PI5, "9ffefdef/",
+		 "+config.txt -pieeprom.sig +cmdline.txt +bcm2712-rpi-5-b.dtb "
+		 "-overlays/overlay_map.dtb +kernel_2712.img +initramfs_2712");
+	fx_kernel_dhcp(f, MAC_PI5, 4.0);
+	fx_kernel_ack(f, MAC_PI5, 0.01);
+	fx_rpc(f, MAC_PI5, 100000, 2, 3, 0, -1, 0.5);
+	fx_rpc(f, MAC_PI5, 100005, 3, 1, 0, 0, 0.01);
+	for (int i = 0; i < 10; i++)
+		fx_rpc(f, MAC_PI5, 100003, 3, 6, 0, 0, 0.01);
+}
+
+/* Half a minute of bridge BPDUs, the last one with topology change, then a good boot. */
+static void stp_late(struct fx *f)
+{
+	for (int i = 0; i < 15; i++)
+		fx_bpdu(f, i == 14 ? 0x01 : 0, 2.0);
+	fx_pi4_dhcp(f, MAC_PI4);
+	fx_pi4_files(f, MAC_PI4, "");
+	fx_iscsi_root(f, MAC_PI4, "iqn.x:a", "iqn.x:b");
+}
+
+/* The n offers each DISCOVER gets and, for the Pi 3B, the gap before the second. */
+struct offers {
+	int n;
+	struct fx_offer o[2];
+	double gap;
+};
+
+static void replies(struct fx *f, const uint8_t mac[6], const struct offers *o)
+{
+	for (int k = 0; k < o->n; k++)
+		fx_reply(f, mac, &o->o[k], k ? o->gap : 0.01);
+}
+
+/* Pi 4: DISCOVERs for 50 s, each answered with the offers in f->arg. */
+static void pi4_offers(struct fx *f)
+{
+	const struct offers *o = f->arg;
+	for (int i = 0; i < 6; i++) {
+		fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, i ? 9.0 : 1.0);
+		replies(f, MAC_PI4, o);
+	}
+}
+
+/* Pi 3B: five DISCOVERs, each answered with the offers in f->arg, no TFTP. */
+static void pi3_offers(struct fx *f)
+{
+	const struct offers *o = f->arg;
+	for (int i = 0; i < 5; i++) {
+		fx_discover(f, MAC_PI3, NULL, 0, 0, i ? 5.0 : 1.0);
+		replies(f, MAC_PI3, o);
+	}
+	fx_bpdu(f, 0, 8.0); /* something later in the capture */
+}
+
+
+/* File ends inside the retry window: in progress, not failed. */
+static void in_progress(struct fx *f)
+{
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 4.0);
+}
+
+/* The router and a second server both offer; the Pi requests the router's, the other NAKs. */
+static void rival_dhcp(struct fx *f)
+{
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
+	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
+	struct fx_offer b = {.server = SRV,
+			     .yiaddr = IP(192, 168, 20, 120),
+			     .siaddr = SRV,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI)};
+	fx_reply(f, MAC_PI4, &a, 0.01);
+	fx_reply(f, MAC_PI4, &b, 0.01);
+	fx_request(f, MAC_PI4, false, 0.5);
+	struct fx_offer nak = {.type = 6, .server = SRV};
+	fx_reply(f, MAC_PI4, &nak, 0.01);
+}
+
+/* A relayed offer, then REQUESTs nobody ACKs. */
+static void no_ack(struct fx *f)
+{
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
+	struct fx_offer a = {.server = SRV,
+			     .yiaddr = PI_IP,
+			     .siaddr = SRV,
+			     .giaddr = RTR,
+			     .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI)};
+	fx_reply(f, MAC_PI4, &a, 0.01);
+	for (int i = 0; i < 12; i++)
+		fx_request(f, MAC_PI4, false, 4.0);
+}
+
+/* Bound, then DISCOVERing again 50 s later without a TFTP request. */
+static void no_tftp_request(struct fx *f)
+{
+	fx_pi4_dhcp(f, MAC_PI4);
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 50.0);
+}
+
+/* A Pi 5 the profile does not know, beside the kitchen Pi. */
+static void not_in_profile(struct fx *f)
+{
+	fx_pi4_dhcp(f, MAC_PI4);
+	fx_discover(f, MAC_PI5, "RPi5", PI5_REV, 0x12345678, 1.0);
+}
+
+static const struct fx_case cases[] = {
+    {.profile = "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+		"[pi \"kitchen\"]\nmodel = 3B+\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n",
+     .events = other_model,
+     .rule = "profile-mismatch",
+     .model = PI_4B,
+     .serial = "12345678",
+     .warning = true,
+     .live = true,
+     .want = {{'c', "is a 3B+, but it reports a 4B"}}},
+    {.events = good_pi5_nfs,
+     .mac = MAC_PI5,
+     .reached = 8,
+     .model = PI_5,
+     .serial = "9ffefdef",
+     .quiet = true,
+     .want = {{'v', "NFS"}}},
+    {.events = stp_late,
+     .rule = "stp-late-discover",
+     .warning = true,
+     .want = {{'v', "warning"}, {'s', "stp-bpdu"}}},
+    {.events = in_progress, .reached = 1, .want = {{'v', "capture ended in stage 2"}}},
+    {.events = rival_dhcp,
+     .rule = "dhcp-nak",
+     .stage = 3,
+     .want = {{'r', "rival-dhcp"}, {'s', "rival-dhcp-servers"}, {'c', "another DHCP server"}}},
+    {.events = no_ack, .rule = "no-ack", .stage = 3, .want = {{'e', "relay"}}},
+    {.events = no_tftp_request, .rule = "no-tftp-request", .stage = 4},
+    {.profile = PROFILE,
+     .events = not_in_profile,
+     .rule = "not-in-profile",
+     .mac = MAC_PI5,
+     .warning = true},
+};
+
+static struct fx_cases captures = FX_CASES(cases, NULL);
+
+/* The router's address offer, a proxy's boot offer with option 43 o43 (server 0: it names no
+ * server), a full offer from the server (relayed when giaddr is set). */
+#define ROUTER_OFFER {.server = RTR, .yiaddr = PI_IP}
+#define BOOT_OFFER(srv, o43) {.server = srv, .opt43 = o43, .opt43_len = sizeof(o43)}
+#define FULL_OFFER(relay, o43)                                                                     \
+	{.server = SRV,                                                                            \
+	 .yiaddr = PI_IP,                                                                          \
+	 .siaddr = SRV,                                                                            \
+	 .giaddr = relay,                                                                          \
+	 .opt43 = o43,                                                                             \
+	 .opt43_len = sizeof(o43)}
+
+/* Offers the Pi cannot boot from, one row each: the Pi (a 4B, or a 3B whose ROM is pickier),
+ * the offers each of its DISCOVERs gets, the verdict and its stage. */
+static const struct offer_case {
+	const uint8_t *mac;
+	struct offers o;
+	const char *rule;
+	int stage;
+} offer_cases[] = {
+    {MAC_PI4, {1, {ROUTER_OFFER}, 0}, "no-option-43", 2},
+    {MAC_PI4, {1, {{.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .opt43 = OPT43_IPXE,
+		    .opt43_len = sizeof(OPT43_IPXE), .opt67 = "undionly.kpxe"}}, 0},
+     "no-pi-boot-menu", 2},
+    {MAC_PI4, {2, {ROUTER_OFFER, BOOT_OFFER(0, OPT43_PI)}, 0.01}, "no-tftp-server", 2},
+    {MAC_PI4, {0, {{0}}, 0}, "no-offer", 2},
+    {MAC_PI3, {2, {ROUTER_OFFER, BOOT_OFFER(SRV, OPT43_PI)}, 1.5}, "menu-no-spaces", 2},
+    {MAC_PI3, {2, {ROUTER_OFFER, BOOT_OFFER(SRV, OPT43_PI_SPACES)}, 0.01}, "proxy-no-delay", 3},
+    {MAC_PI3, {1, {FULL_OFFER(0, OPT43_PI_SPACES)}, 0}, "pi3-offer-ignored", 3},
+    {MAC_PI3, {1, {FULL_OFFER(RTR, OPT43_PI_SPACES)}, 0}, "dhcp-relay-3b", 2},
+};
+
+static void test_offers(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(offer_cases) / sizeof(offer_cases[0]); i++) {
+		const struct offer_case *oc = &offer_cases[i];
+		bool pi3 = oc->mac == MAC_PI3;
+		struct fx_case c = {.events = pi3 ? pi3_offers : pi4_offers,
+				    .arg = &oc->o,
+				    .rule = oc->rule,
+				    .stage = oc->stage,
+				    .mac = oc->mac,
+				    .model = pi3 ? PI_3B : PI_4B};
+		print_message("case %zu: %s\n", i, c.rule);
+		fx_run_case(&c);
+	}
+}
 
 static void test_rule_table(void **state)
 {
@@ -51,7 +263,6 @@ static void test_good_pi4_iscsi(void **state)
 	fx_end(&f);
 }
 
-/* Pi 3B: no REQUEST/ACK, bootcode.bin, bootsig.bin miss, its own DHCP, flat layout. */
 static void test_good_pi3_flat(void **state)
 {
 	(void)state;
@@ -88,7 +299,6 @@ static void test_good_pi3_flat(void **state)
 	fx_end(&f);
 }
 
-/* The 3B+ ROM (and DHCP_OPTION97=0) sends the serial four times: model and serial from it. */
 static void test_guid_serial_repeated(void **state)
 {
 	(void)state;
@@ -114,67 +324,12 @@ static void test_guid_serial_repeated(void **state)
 	fx_end(&f);
 }
 
-static void test_profile_mismatch(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
-		     "[pi \"kitchen\"]\nmodel = 3B+\nserial = 511e57f7\nmac = dc:a6:32:1c:6a:2a\n");
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, 0x12345678, 1.0);
-	const struct diag_pi *p = fx_pi(&f, MAC_PI4);
-	const struct diag_verdict *v = fx_verdict(p, "profile-mismatch");
-	assert_non_null(v);
-	assert_false(v->failure);
-	assert_non_null(strstr(v->cause, "is a 3B+, but it reports a 4B"));
-	assert_string_equal(p->serial, "12345678");
-	assert_int_equal(p->model, PI_4B);
-	fx_end(&f);
-}
-
-static void test_good_pi5_nfs(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	fx_discover(&f, MAC_PI5, "RPi5", PI5_REV, 0x9ffefdef, 1.0);
-	struct fx_offer o = {.server = SRV,
-			     .yiaddr = PI_IP,
-			     .siaddr = SRV,
-			     .opt43 = OPT43_PI,
-			     .opt43_len = sizeof(OPT43_PI),
-			     .opt66 = "192.168.20.1"};
-	fx_reply(&f, MAC_PI5, &o, 0.01);
-	fx_request(&f, MAC_PI5, true, 0.5);
-	o.type = 5;
-	fx_reply(&f, MAC_PI5, &o, 0.01);
-	fx_get(&f, MAC_PI5, "9ffefdef/config.txt");
-	fx_missing(&f, MAC_PI5, "9ffefdef/pieeprom.sig");
-	fx_get(&f, MAC_PI5, "9ffefdef/cmdline.txt");
-	fx_get(&f, MAC_PI5, "9ffefdef/bcm2712-rpi-5-b.dtb");
-	fx_missing(&f, MAC_PI5, "9ffefdef/overlays/overlay_map.dtb");
-	fx_get(&f, MAC_PI5, "9ffefdef/kernel_2712.img");
-	fx_get(&f, MAC_PI5, "9ffefdef/initramfs_2712");
-	fx_kernel_dhcp(&f, MAC_PI5, 4.0);
-	fx_kernel_ack(&f, MAC_PI5, 0.01);
-	fx_rpc(&f, MAC_PI5, 100000, 2, 3, 0, -1, 0.5);
-	fx_rpc(&f, MAC_PI5, 100005, 3, 1, 0, 0, 0.01);
-	for (int i = 0; i < 10; i++)
-		fx_rpc(&f, MAC_PI5, 100003, 3, 6, 0, 0, 0.01);
-	const struct diag_pi *p = fx_finish(&f, MAC_PI5);
-	expect(p, NULL, 0);
-	assert_int_equal(p->reached, 8);
-	assert_int_equal(p->model, PI_5);
-	assert_string_equal(p->serial, "9ffefdef");
-	assert_int_equal(p->n_verdicts, 0);
-	assert_non_null(strstr(p->verdict, "NFS"));
-	fx_end(&f);
-}
-
 static void test_no_discover(void **state)
 {
 	(void)state;
 	struct fx f;
-	fx_start(&f, PROFILE "[pi \"garage\"]\nmodel = 3B\nserial = 12af9c61\nmac = b8:27:eb:af:9c:61\n");
+	fx_start(&f, PROFILE
+		 "[pi \"garage\"]\nmodel = 3B\nserial = 12af9c61\nmac = b8:27:eb:af:9c:61\n");
 	fx_pi4_dhcp(&f, MAC_PI4);
 	fx_pi4_files(&f, MAC_PI4, "511e57f7/");
 	fx_iscsi_root(&f, MAC_PI4, "iqn.2026-11.lan.example:kitchen",
@@ -202,86 +357,6 @@ static void test_no_pi_seen(void **state)
 	fx_end(&f);
 }
 
-static void test_stp_late(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	for (int i = 0; i < 15; i++)
-		fx_bpdu(&f, i == 14 ? 0x01 : 0, 2.0);
-	fx_pi4_dhcp(&f, MAC_PI4);
-	fx_pi4_files(&f, MAC_PI4, "");
-	fx_iscsi_root(&f, MAC_PI4, "iqn.x:a", "iqn.x:b");
-	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
-	expect(p, "stp-late-discover", 0);
-	assert_false(fx_verdict(p, "stp-late-discover")->failure);
-	assert_non_null(strstr(p->verdict, "warning"));
-	assert_non_null(fx_site_verdict(&f, "stp-bpdu"));
-	fx_end(&f);
-}
-
-/* Pi 4 DISCOVERs for 50 s with the given replies after each. */
-static void pi4_offers(struct fx *f, const struct fx_offer *a, const struct fx_offer *b)
-{
-	for (int i = 0; i < 6; i++) {
-		fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, i ? 9.0 : 1.0);
-		if (a)
-			fx_reply(f, MAC_PI4, a, 0.01);
-		if (b)
-			fx_reply(f, MAC_PI4, b, 0.01);
-	}
-}
-
-static void test_no_option_43(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
-	pi4_offers(&f, &a, NULL);
-	expect(fx_finish(&f, MAC_PI4), "no-option-43", 2);
-	fx_end(&f);
-}
-
-static void test_no_menu(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	struct fx_offer a = {.server = SRV,
-			     .yiaddr = PI_IP,
-			     .siaddr = SRV,
-			     .opt43 = OPT43_IPXE,
-			     .opt43_len = sizeof(OPT43_IPXE),
-			     .opt67 = "undionly.kpxe"};
-	pi4_offers(&f, &a, NULL);
-	expect(fx_finish(&f, MAC_PI4), "no-pi-boot-menu", 2);
-	fx_end(&f);
-}
-
-static void test_no_tftp_server(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
-	struct fx_offer b = {.server = 0, .opt43 = OPT43_PI, .opt43_len = sizeof(OPT43_PI)};
-	pi4_offers(&f, &a, &b);
-	expect(fx_finish(&f, MAC_PI4), "no-tftp-server", 2);
-	fx_end(&f);
-}
-
-static void test_no_offer(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	pi4_offers(&f, NULL, NULL);
-	expect(fx_finish(&f, MAC_PI4), "no-offer", 2);
-	fx_end(&f);
-}
-
-/* Live: diag_tick turns silence into the verdict without further packets. */
 static void test_no_offer_live(void **state)
 {
 	(void)state;
@@ -297,140 +372,6 @@ static void test_no_offer_live(void **state)
 	now.tv_sec += 40;
 	diag_tick(f.d, now);
 	expect(p, "no-offer", 2);
-	fx_end(&f);
-}
-
-/* File ends inside the retry window: in progress, not failed. */
-static void test_in_progress_at_end(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 4.0);
-	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
-	expect(p, NULL, 0);
-	assert_int_equal(p->reached, 1);
-	assert_non_null(strstr(p->verdict, "capture ended in stage 2"));
-	fx_end(&f);
-}
-
-static void test_rival_dhcp(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
-	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
-	struct fx_offer b = {.server = SRV,
-			     .yiaddr = IP(192, 168, 20, 120),
-			     .siaddr = SRV,
-			     .opt43 = OPT43_PI,
-			     .opt43_len = sizeof(OPT43_PI)};
-	fx_reply(&f, MAC_PI4, &a, 0.01);
-	fx_reply(&f, MAC_PI4, &b, 0.01);
-	fx_request(&f, MAC_PI4, false, 0.5);
-	struct fx_offer nak = {.type = 6, .server = SRV};
-	fx_reply(&f, MAC_PI4, &nak, 0.01);
-	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
-	expect(p, "dhcp-nak", 3);
-	assert_non_null(fx_verdict(p, "rival-dhcp"));
-	assert_non_null(fx_site_verdict(&f, "rival-dhcp-servers"));
-	assert_non_null(strstr(fx_verdict(p, "dhcp-nak")->cause, "another DHCP server"));
-	fx_end(&f);
-}
-
-static void test_no_ack(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
-	struct fx_offer a = {.server = SRV,
-			     .yiaddr = PI_IP,
-			     .siaddr = SRV,
-			     .giaddr = RTR,
-			     .opt43 = OPT43_PI,
-			     .opt43_len = sizeof(OPT43_PI)};
-	fx_reply(&f, MAC_PI4, &a, 0.01);
-	for (int i = 0; i < 12; i++)
-		fx_request(&f, MAC_PI4, false, 4.0);
-	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
-	expect(p, "no-ack", 3);
-	assert_non_null(strstr(fx_verdict(p, "no-ack")->evidence, "relay"));
-	fx_end(&f);
-}
-
-static void test_no_tftp_request(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, NULL);
-	fx_pi4_dhcp(&f, MAC_PI4);
-	fx_discover(&f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 50.0);
-	expect(fx_finish(&f, MAC_PI4), "no-tftp-request", 4);
-	fx_end(&f);
-}
-
-/* Pi 3B: five DISCOVERs, each answered the given way, no TFTP. */
-static void pi3_rounds(struct fx *f, const struct fx_offer *a, const struct fx_offer *b, double gap)
-{
-	for (int i = 0; i < 5; i++) {
-		fx_discover(f, MAC_PI3, NULL, 0, 0, i ? 5.0 : 1.0);
-		if (a)
-			fx_reply(f, MAC_PI3, a, 0.01);
-		if (b)
-			fx_reply(f, MAC_PI3, b, gap);
-	}
-	fx_bpdu(f, 0, 8.0); /* something later in the capture */
-}
-
-/* Pi 3B cases, one row each: the offers each of its five DISCOVERs gets (a zero server: none),
- * the gap before the second, and the verdict that must follow. */
-static const struct pi3_case {
-	const char *rule;
-	int stage;
-	struct fx_offer a, b;
-	double gap;
-} pi3_cases[] = {
-    {"menu-no-spaces", 2, {.server = RTR, .yiaddr = PI_IP},
-     {.server = SRV, .opt43 = OPT43_PI, .opt43_len = sizeof(OPT43_PI)}, 1.5},
-    {"proxy-no-delay", 3, {.server = RTR, .yiaddr = PI_IP},
-     {.server = SRV, .opt43 = OPT43_PI_SPACES, .opt43_len = sizeof(OPT43_PI_SPACES)}, 0.01},
-    {"pi3-offer-ignored", 3,
-     {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .opt43 = OPT43_PI_SPACES,
-      .opt43_len = sizeof(OPT43_PI_SPACES)}, {0}, 0},
-    {"dhcp-relay-3b", 2,
-     {.server = SRV, .yiaddr = PI_IP, .siaddr = SRV, .giaddr = RTR, .opt43 = OPT43_PI_SPACES,
-      .opt43_len = sizeof(OPT43_PI_SPACES)}, {0}, 0},
-};
-
-static void test_pi3_offers(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < sizeof(pi3_cases) / sizeof(pi3_cases[0]); i++) {
-		const struct pi3_case *c = &pi3_cases[i];
-		struct fx f;
-		fx_start(&f, NULL);
-		pi3_rounds(&f, c->a.server ? &c->a : NULL, c->b.server ? &c->b : NULL, c->gap);
-		const struct diag_pi *p = fx_finish(&f, MAC_PI3);
-		print_message("case %s\n", c->rule);
-		expect(p, c->rule, c->stage);
-		assert_int_equal(p->model, PI_3B);
-		fx_end(&f);
-	}
-}
-
-static void test_not_in_profile(void **state)
-{
-	(void)state;
-	struct fx f;
-	fx_start(&f, PROFILE);
-	fx_pi4_dhcp(&f, MAC_PI4);
-	fx_discover(&f, MAC_PI5, "RPi5", PI5_REV, 0x12345678, 1.0);
-	const struct diag_pi *p = fx_finish(&f, MAC_PI5);
-	assert_non_null(fx_verdict(p, "not-in-profile"));
-	assert_false(fx_verdict(p, "not-in-profile")->failure);
 	fx_end(&f);
 }
 
@@ -454,23 +395,12 @@ static void test_malformed(void **state)
 
 UNIT_MAIN(
 	cmocka_unit_test(test_rule_table),
+	FX_TEST_CASES(captures),
+	cmocka_unit_test(test_offers),
 	cmocka_unit_test(test_good_pi4_iscsi),
 	cmocka_unit_test(test_good_pi3_flat),
 	cmocka_unit_test(test_guid_serial_repeated),
-	cmocka_unit_test(test_profile_mismatch),
-	cmocka_unit_test(test_good_pi5_nfs),
 	cmocka_unit_test(test_no_discover),
 	cmocka_unit_test(test_no_pi_seen),
-	cmocka_unit_test(test_stp_late),
-	cmocka_unit_test(test_no_option_43),
-	cmocka_unit_test(test_no_menu),
-	cmocka_unit_test(test_no_tftp_server),
-	cmocka_unit_test(test_no_offer),
 	cmocka_unit_test(test_no_offer_live),
-	cmocka_unit_test(test_in_progress_at_end),
-	cmocka_unit_test(test_rival_dhcp),
-	cmocka_unit_test(test_no_ack),
-	cmocka_unit_test(test_no_tftp_request),
-	cmocka_unit_test(test_pi3_offers),
-	cmocka_unit_test(test_not_in_profile),
 	cmocka_unit_test(test_malformed))
