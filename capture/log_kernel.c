@@ -188,15 +188,8 @@ static bool ipconfig(struct log_src *s, const char *p)
 {
 	uint32_t ip, srv;
 	const char *q;
-	if ((q = strstr(p, "Got DHCP answer from "))) {
-		q += 21;
-		if (!log_ip(&q, &srv))
-			return false;
-		const char *m = strstr(q, "my address is ");
-		if (!m)
-			return false;
-		m += 14;
-		if (!log_ip(&m, &ip))
+	if ((q = log_after(p, "Got DHCP answer from "))) {
+		if (!log_ip(&q, &srv) || !log_ip_after(&q, "my address is ", &ip))
 			return false;
 		if (!s->has_pi_mac) {
 			uint8_t mac[6];
@@ -227,8 +220,7 @@ static bool ipconfig(struct log_src *s, const char *p)
 		kdhcp(s, 0, 0);
 		return true;
 	}
-	if ((q = strstr(p, "complete (dhcp from "))) {
-		q += 20;
+	if ((q = log_after(p, "complete (dhcp from "))) {
 		log_ip(&q, &s->iscsi_ip); /* kept until the address line that follows */
 		return true;
 	}
@@ -248,8 +240,7 @@ static bool ipconfig(struct log_src *s, const char *p)
 static bool nfs(struct log_src *s, const char *p)
 {
 	const char *q;
-	if ((q = strstr(p, "Server returned error -"))) {
-		q += 23;
+	if ((q = log_after(p, "Server returned error -"))) {
 		uint64_t e;
 		if (!log_uint(&q, &e))
 			return false;
@@ -266,8 +257,7 @@ static bool nfs(struct log_src *s, const char *p)
 		}
 		return say(s, p);
 	}
-	if ((q = strstr(p, "server replied: "))) {
-		q += 16;
+	if ((q = log_after(p, "server replied: "))) {
 		uint32_t st = strncmp(q, "Permission denied", 17) == 0	   ? 13
 			      : strncmp(q, "No such file or directory", 25) == 0 ? 2
 			      : strncmp(q, "Operation not permitted", 23) == 0	   ? 1
@@ -299,8 +289,7 @@ static bool iscsi(struct log_src *s, const char *p)
 {
 	const char *q;
 	uint32_t ip = 0;
-	if ((q = strstr(p, "initiator reported error ("))) {
-		q += 26;
+	if ((q = log_after(p, "initiator reported error ("))) {
 		uint64_t e;
 		if (!log_uint(&q, &e))
 			return false;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/log.h"
 #include "cli/cli.h"
 #include "core/base/fsutil.h"
 #include "core/monitor/session.h"
@@ -30,13 +31,12 @@ static void on_signal(int sig)
 struct monitor {
 	const char *file, *iface, *site_path, *save;
 	bool json, quiet;
-	bool capture_failed; /* a live capture broke (ssh:// ended badly): exit 2 */
+	bool capture_failed; /* a live capture or a followed log broke (ssh ended badly): exit 2 */
 	uint64_t count;
 	double duration;
 	struct site site;
 	bool has_site;
-	const char *logs[SESSION_MAX_LOGS]; /* --log FILE|- */
-	size_t n_logs;
+	struct cliopt_list logs; /* --log FILE|- (logs.v is freed by cmd_monitor) */
 	struct session *ses;
 };
 
@@ -57,15 +57,6 @@ static int set_duration(void *opts, const char *arg)
 	m->duration = strtod(arg, &end);
 	if (*end || !*arg || !(m->duration > 0 && m->duration < 1e9))
 		return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'", arg);
-	return CLIOPT_DONE;
-}
-
-static int add_log(void *opts, const char *arg)
-{
-	struct monitor *m = opts;
-	if (m->n_logs == SESSION_MAX_LOGS)
-		return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
-	m->logs[m->n_logs++] = arg;
 	return CLIOPT_DONE;
 }
 
@@ -100,10 +91,11 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
      "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
      "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
-     "short/short-precise/short-iso/json; ssh://USER@HOST[:PORT]/journal/UNIT follows a unit's "
-     "journal on the boot server. Evidence names lines FILE:LINE; other lines are counted and "
+     "short/short-precise/short-iso/json; journal:UNIT follows a unit's journal here (journalctl "
+     "-f), ssh://USER@HOST[:PORT]/journal/UNIT on the boot server (ssh in batch mode: its host key "
+     "and your key must already work). Evidence names lines FILE:LINE; other lines are counted and "
      "skipped",
-     CLIOPT_TO_FN(add_log)},
+     CLIOPT_TO_LIST(struct monitor, logs, SESSION_MAX_LOGS, "at most %d --log sources")},
     {0}};
 #undef TO
 
@@ -123,6 +115,7 @@ const struct cli_cmd cmd_monitor_spec = {
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
     "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
     "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
+    "  pinetboot monitor --log journal:dnsmasq\n"
     "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
     "  pinetboot monitor -i ssh://root@bootserver/eth0 -q\n"
     "\n"
@@ -143,7 +136,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (m->file && m->iface)
 		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
-	if (!m->file && !m->iface && !m->n_logs)
+	if (!m->file && !m->iface && !m->logs.n)
 		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
 	if (m->save && !m->file && !m->iface)
 		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
@@ -268,37 +261,33 @@ static int load_site(struct monitor *m)
 	return 0;
 }
 
-int cmd_monitor(int argc, char **argv)
+/* After the options: the site, the session, the run. */
+static int monitor_run(struct monitor *m)
 {
-	struct monitor m;
-	memset(&m, 0, sizeof(m));
-	int rc = parse_args(&m, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (load_site(&m) < 0) {
-		site_done(&m.site);
+	if (load_site(m) < 0) {
+		site_done(&m->site);
 		return EXIT_USAGE;
 	}
 	struct session_opts so = {
-		.site = m.has_site ? &m.site : NULL,
-		.print = m.quiet ? SESSION_PRINT_NONE : m.json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
+		.site = m->has_site ? &m->site : NULL,
+		.print = m->quiet ? SESSION_PRINT_NONE : m->json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
 		.out = session_out_file(stdout),
 	};
-	m.ses = session_new(&so);
-	for (size_t i = 0; i < m.n_logs; i++) {
+	m->ses = session_new(&so);
+	for (size_t i = 0; i < m->logs.n; i++) {
 		char err[512];
-		if (session_add_log(m.ses, m.logs[i], err, sizeof(err)) < 0) {
+		if (session_add_log(m->ses, m->logs.v[i], err, sizeof(err)) < 0) {
 			cli_error(CMD, "%s", err);
-			session_free(m.ses);
-			if (m.has_site)
-				site_done(&m.site);
+			session_free(m->ses);
+			if (m->has_site)
+				site_done(&m->site);
 			return EXIT_USAGE;
 		}
 	}
-	if ((m.file || m.iface) && open_capture(&m) < 0) {
-		session_free(m.ses);
-		if (m.has_site)
-			site_done(&m.site);
+	if ((m->file || m->iface) && open_capture(m) < 0) {
+		session_free(m->ses);
+		if (m->has_site)
+			site_done(&m->site);
 		return EXIT_USAGE;
 	}
 	static char obuf[1 << 16];
@@ -308,23 +297,41 @@ int cmd_monitor(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (m.file)
-		run_file(&m);
-	else if (m.iface)
-		run_live(&m);
+	if (m->file)
+		run_file(m);
+	else if (m->iface)
+		run_live(m);
 	if (stop_flag)
-		session_stop(m.ses);
-	session_finish(m.ses);
-	if (m.json)
-		session_print_json_summary(m.ses, stdout);
+		session_stop(m->ses);
+	session_finish(m->ses);
+	/* A followed log that failed says why (after Ctrl-C its command's end is no failure). */
+	const struct log_set *ls = session_logs(m->ses);
+	for (size_t i = 0; !stop_flag && i < log_set_count(ls); i++)
+		if (log_set_error(ls, i)) {
+			cli_error(CMD, "%s", log_set_error(ls, i));
+			m->capture_failed = true;
+		}
+	if (m->json)
+		session_print_json_summary(m->ses, stdout);
 	else
-		session_print_table(m.ses, stdout);
+		session_print_table(m->ses, stdout);
 	fflush(stdout);
-	rc = session_any_failed(m.ses)					? EXIT_PROBLEMS
-	     : session_input_error(m.ses) || m.capture_failed ? EXIT_USAGE
+	int rc = session_any_failed(m->ses)				? EXIT_PROBLEMS
+	     : session_input_error(m->ses) || m->capture_failed ? EXIT_USAGE
 								: EXIT_OK;
-	session_free(m.ses);
-	if (m.has_site)
-		site_done(&m.site);
+	session_free(m->ses);
+	if (m->has_site)
+		site_done(&m->site);
 	return rc;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor m;
+	memset(&m, 0, sizeof(m));
+	int rc = parse_args(&m, argc, argv);
+	if (rc == 0)
+		rc = monitor_run(&m);
+	free(m.logs.v);
+	return rc < 0 ? EXIT_OK : rc;
 }

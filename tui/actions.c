@@ -55,3 +55,16 @@ bool wiz_list_move(enum wiz_action a, size_t n, size_t page, size_t *pos)
 	*pos = p < n ? p : n ? n - 1 : 0;
 	return true;
 }
+
+size_t wiz_list_top(size_t sel, int rows)
+{
+	return rows > 0 && sel >= (size_t)rows ? sel - (size_t)rows + 1 : 0;
+}
+
+bool wiz_list_hit(int y, int y0, int rows, size_t sel, size_t *pos)
+{
+	if (y < y0 || y >= y0 + rows)
+		return false;
+	*pos = wiz_list_top(sel, rows) + (size_t)(y - y0);
+	return true;
+}

@@ -25,7 +25,8 @@
 	X(ACT_ENTER, "enter", '\n', KEY_ENTER, "Enter", "edit",                                    \
 	  "edit or choose the selected item; accept an edit")                                      \
 	X(ACT_CANCEL, "cancel", 27, 0, "Esc", "cancel", "cancel an edit, close a list or go back") \
-	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
+	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add",                                                 \
+	  "add a Pi; monitor: choose the capture, add a log")                                      \
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
 	X(ACT_FILTER, "search", '/', 0, "/", "search",                                             \
@@ -74,5 +75,11 @@ enum wiz_action wiz_action_for_key(int ch, bool text_mode);
  * is 0) and Home/End, clamped to the rows (0 when there are none). Returns false, *pos
  * untouched, for any other action. The one cursor rule of every list and scrolled box. */
 bool wiz_list_move(enum wiz_action a, size_t n, size_t page, size_t *pos);
+/* The first row shown of a list rows rows high that keeps row sel on screen: the list scrolls
+ * only as far as the selection needs. The one scrolling rule of every list. */
+size_t wiz_list_top(size_t sel, int rows);
+/* A click at screen row y on such a list drawn from screen row y0: true, with *pos the list
+ * row under it (it may be past the list's end), when y is on one of its rows rows. */
+bool wiz_list_hit(int y, int y0, int rows, size_t sel, size_t *pos);
 
 #endif

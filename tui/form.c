@@ -48,6 +48,28 @@ char *form_check_pi(const void *ctx, int key, const char *v)
 	return profile_check_pi_value((enum profile_pi_key)key, v);
 }
 
+struct form_field form_server_text(struct wiz *w, enum profile_server_key k, const char *label,
+				   const char *placeholder)
+{
+	return (struct form_field){.label = label,
+				   .key_name = profile_server_key_names[k],
+				   .help = profile_server_key_help[k],
+				   .kind = FIELD_TEXT,
+				   .slot = &w->site.server[k],
+				   .placeholder = placeholder,
+				   .check = form_check_server,
+				   .key = k};
+}
+
+struct form_field form_server_choice(struct wiz *w, enum profile_server_key k, const char *label,
+				     const char *const *choices, const char *placeholder)
+{
+	struct form_field fd = form_server_text(w, k, label, placeholder);
+	fd.kind = FIELD_CHOICE;
+	fd.choices = choices;
+	return fd;
+}
+
 void form_reset(struct form *f, struct form_field *fields, unsigned n, const char *section)
 {
 	free(f->msg);
@@ -114,6 +136,14 @@ static int pick_choice(struct wiz *w, void *ctx, unsigned index)
 	return form_set_value(w, f, f->fields[f->sel].choices[index]);
 }
 
+static const char *choice_help(const struct form_field *fd, const char *choice)
+{
+	for (const struct form_choice_help *h = fd->choice_help; h->choice; h++)
+		if (!strcmp(h->choice, choice))
+			return h->help;
+	return "";
+}
+
 static int open_choices(struct wiz *w, struct form *f)
 {
 	const struct form_field *fd = &f->fields[f->sel];
@@ -130,7 +160,7 @@ static int open_choices(struct wiz *w, struct form *f)
 	/* "proxy   your router keeps…": what each choice means, as dialog/rpi-imager show it */
 	char **items = xcalloc(n, sizeof(char *));
 	for (unsigned i = 0; i < n; i++)
-		items[i] = xasprintf("%-16s %s", fd->choices[i], fd->choice_help[i]);
+		items[i] = xasprintf("%-16s %s", fd->choices[i], choice_help(fd, fd->choices[i]));
 	wiz_popup_open(w, fd->label, (const char *const *)items, n, sel, pick_choice, f);
 	for (unsigned i = 0; i < n; i++)
 		free(items[i]);
@@ -169,7 +199,8 @@ static const char *field_problem(const struct wiz *w, const struct form *f,
 bool form_shown(const struct wiz *w, const struct form *f, unsigned i)
 {
 	const struct form_field *fd = &f->fields[i];
-	return !fd->applies || fd->applies(w) || *fd->slot || field_problem(w, f, fd) || i == f->sel;
+	return !fd->applies || fd->applies(w) || (fd->slot && *fd->slot) ||
+	       field_problem(w, f, fd) || i == f->sel;
 }
 
 /* The shown fields' indexes in order; returns how many. */
@@ -211,7 +242,7 @@ int form_key(struct wiz *w, struct form *f, enum wiz_action a, int ch)
 		return WIZ_REDRAW;
 	}
 	case ACT_DELETE:
-		if (f->fields[f->sel].required)
+		if (f->fields[f->sel].required || f->fields[f->sel].kind == FIELD_BUTTON)
 			return WIZ_HANDLED;
 		wiz_status(w, MSG_INFO, "%s reset to its default", f->fields[f->sel].label);
 		return form_set_value(w, f, NULL);
@@ -231,6 +262,20 @@ static const char *field_problem(const struct wiz *w, const struct form *f,
 			return p->message;
 	}
 	return NULL;
+}
+
+bool form_has_problem(const struct wiz *w, const struct form *f, bool warnings)
+{
+	for (size_t i = 0; i < w->problems.n; i++) {
+		const struct problem *p = &w->problems.items[i];
+		if ((!warnings && p->severity != PROBLEM_ERROR) || !p->section || !p->key ||
+		    strcmp(p->section, f->section))
+			continue;
+		for (unsigned k = 0; k < f->n; k++)
+			if (!strcmp(p->key, f->fields[k].key_name))
+				return true;
+	}
+	return false;
 }
 
 /* A problem about the whole section (no key), e.g. a Pi with neither mac nor serial. */
@@ -265,7 +310,7 @@ static void draw_field(const struct wiz *w, const struct form *f, unsigned i, in
 		draw_edit(f, y, vx, vw);
 		return;
 	}
-	const char *v = *fd->slot;
+	const char *v = fd->kind == FIELD_BUTTON ? fd->placeholder : *fd->slot;
 	enum wiz_colour c = sel ? CP_SELECT : v ? CP_NORMAL : CP_DIM;
 	if (sel)
 		draw_fill(y, vx - 1, vw + 1, CP_SELECT);
@@ -276,19 +321,13 @@ static void draw_field(const struct wiz *w, const struct form *f, unsigned i, in
 		   fd->kind == FIELD_CHOICE && sel ? "  [Enter: choose]" : "");
 }
 
-/* The first shown row for the selection at position pos of n, with rows rows. */
-static int form_top(unsigned pos, int rows)
-{
-	return (int)pos >= rows ? (int)pos - rows + 1 : 0;
-}
-
 void form_draw(const struct wiz *w, const struct form *f, struct rect r)
 {
 	int rows = r.h - 4;
 	unsigned idx[64], n = shown_fields(w, f, idx);
 	if (rows < 1 || n == 0)
 		return;
-	int top = form_top(pos_of(idx, n, f->sel), rows);
+	int top = (int)wiz_list_top(pos_of(idx, n, f->sel), rows);
 	for (int i = 0; i < rows && top + i < (int)n; i++)
 		draw_field(w, f, idx[top + i], r.y + i, r);
 	if (top > 0)
@@ -317,33 +356,11 @@ int form_click(struct wiz *w, struct form *f, struct rect r, int y)
 	unsigned idx[64], n = shown_fields(w, f, idx);
 	if (f->editing || rows < 1 || !n)
 		return WIZ_HANDLED;
-	int top = form_top(pos_of(idx, n, f->sel), rows), k = top + y - r.y;
-	if (y < r.y || y >= r.y + rows || k >= (int)n)
+	size_t k;
+	if (!wiz_list_hit(y, r.y, rows, pos_of(idx, n, f->sel), &k) || k >= n)
 		return WIZ_HANDLED;
 	if (idx[k] == f->sel)
 		return form_key(w, f, ACT_ENTER, '\n');
 	f->sel = idx[k];
 	return WIZ_REDRAW;
-}
-
-int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch)
-{
-	return form_key(w, (struct form *)st, a, ch);
-}
-
-void form_step_draw(const struct wiz *w, const void *st, struct rect r)
-{
-	form_draw(w, (const struct form *)st, r);
-}
-
-int form_step_click(struct wiz *w, void *st, int y, int x)
-{
-	(void)x;
-	return form_click(w, (struct form *)st, screen_step_body(), y);
-}
-
-void form_step_done(void *st)
-{
-	form_done((struct form *)st);
-	free(st);
 }

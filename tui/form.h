@@ -6,9 +6,16 @@
 
 #include "tui/wiz.h"
 
-enum form_kind { FIELD_TEXT, FIELD_CHOICE };
+/* FIELD_BUTTON: Enter runs pick; it shows placeholder as its caption and holds no value
+ * (slot NULL), so d cannot reset it. */
+enum form_kind { FIELD_TEXT, FIELD_CHOICE, FIELD_BUTTON };
 
 struct form;
+
+/* What a choice means, shown beside it in the choice list; a table ends with {NULL}. */
+struct form_choice_help {
+	const char *choice, *help;
+};
 
 struct form_field {
 	const char *label;
@@ -16,7 +23,7 @@ struct form_field {
 	const char *help;     /* shown under the form when the field is selected */
 	enum form_kind kind;
 	const char *const *choices; /* FIELD_CHOICE: NULL-terminated */
-	const char *const *choice_help; /* optional: one line per choice, shown in the list */
+	const struct form_choice_help *choice_help; /* optional: looked up by choice */
 	char **slot;		    /* the model string; NULL value = key absent */
 	const char *placeholder;    /* shown when absent, e.g. "proxy (default)" */
 	char *(*check)(const void *ctx, int key, const char *v); /* heap message or NULL */
@@ -52,6 +59,14 @@ bool form_root_nfs(const struct wiz *w);
 bool form_dhcp_full(const struct wiz *w); /* full, isc or kea: the server hands out addresses */
 bool form_dhcp_proxy(const struct wiz *w);
 
+/* A field for [server] key k, with the profile's name and help for it, checked with the
+ * loader's check; placeholder shows while the key is absent. form_server_choice: picked from
+ * choices (NULL-terminated). */
+struct form_field form_server_text(struct wiz *w, enum profile_server_key k, const char *label,
+				   const char *placeholder);
+struct form_field form_server_choice(struct wiz *w, enum profile_server_key k, const char *label,
+				     const char *const *choices, const char *placeholder);
+
 /* Adapters from the profile checks to the field signature. */
 char *form_check_server(const void *ctx, int key, const char *v);
 char *form_check_pi(const void *ctx, int key, const char *v);
@@ -65,14 +80,11 @@ void form_draw(const struct wiz *w, const struct form *f, struct rect r);
 /* A click at screen row y on a form drawn in r: selects the field there; a click on the
  * selected field acts as Enter. */
 int form_click(struct wiz *w, struct form *f, struct rect r, int y);
+/* True when the loader reports an error (with warnings true: any problem) in the form's
+ * section about one of its fields, shown or not: the step's mark is '!'. */
+bool form_has_problem(const struct wiz *w, const struct form *f, bool warnings);
 /* True when field i is shown (see form_field.applies). */
 bool form_shown(const struct wiz *w, const struct form *f, unsigned i);
-/* Step ops for a step whose heap state (xcalloc'ed) begins with its struct form: keys go to
- * the form, the form fills the step area, done releases the form and the state. */
-int form_step_key(struct wiz *w, void *st, enum wiz_action a, int ch);
-void form_step_draw(const struct wiz *w, const void *st, struct rect r);
-int form_step_click(struct wiz *w, void *st, int y, int x);
-void form_step_done(void *st);
 /* Sets the selected field to v (NULL/"" = absent) and reports the change. */
 int form_set_value(struct wiz *w, struct form *f, const char *v);
 

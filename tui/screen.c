@@ -3,6 +3,7 @@
 
 #include "tui/overlay.h"
 #include "tui/screen.h"
+#include "tui/steps.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -167,9 +168,8 @@ int popup_click(struct wiz *w, int y, int x)
 		popup_close(w);
 		return WIZ_REDRAW;
 	}
-	int rows = r.h - 2, top = (int)p->sel >= rows ? (int)p->sel - rows + 1 : 0;
-	int k = top + y - r.y - 1;
-	if (y == r.y || y == r.y + r.h - 1 || k < 0 || k >= (int)p->n)
+	size_t k;
+	if (!wiz_list_hit(y, r.y + 1, r.h - 2, p->sel, &k) || k >= p->n)
 		return WIZ_HANDLED;
 	return popup_pick(w, (unsigned)k);
 }
@@ -220,7 +220,7 @@ static void draw_title(const struct wiz *w, const char *clock)
 static int step_label(const struct wiz *w, unsigned i, bool short_name, char *out, size_t n)
 {
 	const struct wiz_step_ops *s = wiz_steps[i];
-	char mark = s->mark ? s->mark(w, w->step_state[i]) : ' ';
+	char mark = wiz_step_mark(w, i);
 	snprintf(out, n, " %u %s%c", i + 1, short_name && s->short_name ? s->short_name : s->name,
 		 mark);
 	return (int)strlen(out);
@@ -333,8 +333,7 @@ static void draw_help_bar(const struct wiz *w)
 	static const uint64_t global = WIZ_ACT_BIT(ACT_NEXT_STEP) | WIZ_ACT_BIT(ACT_PREV_STEP) |
 				       WIZ_ACT_BIT(ACT_SAVE) | WIZ_ACT_BIT(ACT_HELP) |
 				       WIZ_ACT_BIT(ACT_QUIT);
-	const struct wiz_step_ops *s = wiz_steps[w->cur];
-	uint64_t shown = global | s->actions;
+	uint64_t shown = global | wiz_step_actions(w->cur);
 	if (w->text_mode)
 		shown = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_CANCEL);
 	draw_fill(LINES - 1, 0, COLS, CP_NORMAL);
@@ -350,11 +349,10 @@ static void draw_help_bar(const struct wiz *w)
 		const char *key = ai->label;
 		char k[16];
 		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key + 1, "/") + 1, key); /* "s/F2": s */
-		const char *word = ai->bar;
+		const char *own = w->text_mode ? NULL : wiz_step_bar_word(w, (enum wiz_action)a);
+		const char *word = own ? own : ai->bar;
 		if (w->text_mode && a == ACT_ENTER)
 			word = "accept";
-		else if (!w->text_mode && s->bar_word && s->bar_word(w, w->step_state[w->cur], a))
-			word = s->bar_word(w, w->step_state[w->cur], a);
 		int need = (int)strlen(k) + (int)strlen(word) + 2;
 		bool kept = a == ACT_HELP || a == ACT_QUIT;
 		if (x + need > COLS - (kept ? 0 : reserve))
@@ -423,7 +421,7 @@ static int help_layout(const struct wiz *w, int bw, struct help_row *rows)
 	rows[n++] = (struct help_row){0, heading, (int)strlen(heading), true};
 	if (s->help)
 		n = help_text_rows(rows, n, 0, s->help, bw - 4);
-	uint64_t mine = s->actions & ~WIZ_ACT_BIT(ACT_NONE);
+	uint64_t mine = wiz_step_actions(w->cur) & ~WIZ_ACT_BIT(ACT_NONE);
 	n = help_actions(rows, n, mine, width);
 	rows[n++] = (struct help_row){0, NULL, 0, false};
 	static const char every[] = "Every step";
@@ -514,9 +512,9 @@ static void draw_popup(struct wiz_popup *p)
 	    .y = (LINES - rows - 2) / 2, .x = (COLS - width) / 2, .h = rows + 2, .w = width};
 	draw_box(r, p->title);
 	p->at = r;
-	int top = (int)p->sel >= rows ? (int)p->sel - rows + 1 : 0;
+	size_t top = wiz_list_top(p->sel, rows);
 	for (int i = 0; i < rows; i++) {
-		unsigned k = (unsigned)(top + i);
+		size_t k = top + (size_t)i;
 		enum wiz_colour c = k == p->sel ? CP_SELECT : CP_NORMAL;
 		draw_fill(r.y + 1 + i, r.x + 1, r.w - 2, c);
 		draw_text(r.y + 1 + i, r.x + 2, r.w - 4, c, p->items[k]);
@@ -548,15 +546,13 @@ void screen_draw(const struct wiz *w, const char *clock)
 	struct rect area = screen_step_area();
 	draw_text(area.y, area.x, area.w, CP_OK, s->title);
 	struct rect body = screen_step_body();
-	char next[256] = "";
-	if (s->next)
-		s->next(w, w->step_state[w->cur], next, sizeof(next));
+	char next[256];
+	wiz_step_next(w, next, sizeof(next));
 	if (next[0]) {
 		draw_text(area.y + 1, area.x, 6, CP_DIM, "Next: ");
 		draw_text(area.y + 1, area.x + 6, area.w - 6, CP_NORMAL, next);
 	}
-	if (s->draw)
-		s->draw(w, w->step_state[w->cur], body);
+	wiz_step_draw(w, body);
 	draw_status(w);
 	draw_help_bar(w);
 	if (w->popup)

@@ -11,9 +11,8 @@
 #include "tui/steps.h"
 
 struct export_step {
-	struct form form; /* first: the form_step_* ops take the state as its form */
+	struct form form; /* first: a form step (struct wiz_step_ops) */
 	struct form_field fields[4];
-	char *button, *apply_button;
 };
 
 #define FIELD_EXPORT 2
@@ -99,8 +98,6 @@ static char *check_path(const void *ctx, int key, const char *v)
 static void *export_init(struct wiz *w)
 {
 	struct export_step *st = xcalloc(1, sizeof(*st));
-	st->button = xstrdup("Enter: save the profile and write the files");
-	st->apply_button = xstrdup("Enter: show what apply changes on this machine, then apply");
 	struct form_field fields[] = {
 	    {.label = "Profile",
 	     .key_name = "profile",
@@ -121,33 +118,20 @@ static void *export_init(struct wiz *w)
 	    {.label = "Export",
 	     .key_name = "export",
 	     .help = "saves the profile, then renders every file into the output directory",
-	     .kind = FIELD_TEXT,
-	     .slot = &st->button,
-	     .pick = do_export,
-	     .required = true,
-	     .local = true},
+	     .kind = FIELD_BUTTON,
+	     .placeholder = "Enter: save the profile and write the files",
+	     .pick = do_export},
 	    {.label = "Apply",
 	     .key_name = "apply",
 	     .help = "installs the files at their system paths, as sudo pinetboot apply SITE: "
 		     "the dry run with every diff comes first, y there installs",
-	     .kind = FIELD_TEXT,
-	     .slot = &st->apply_button,
-	     .pick = do_apply,
-	     .required = true,
-	     .local = true},
+	     .kind = FIELD_BUTTON,
+	     .placeholder = "Enter: show what apply changes on this machine, then apply",
+	     .pick = do_apply},
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");
 	return st;
-}
-
-static void export_done(void *p)
-{
-	struct export_step *st = p;
-	form_done(&st->form);
-	free(st->button);
-	free(st->apply_button);
-	free(st);
 }
 
 static void export_draw(const struct wiz *w, const void *p, struct rect r)
@@ -207,10 +191,8 @@ static const char *export_bar_word(const struct wiz *w, const void *p, enum wiz_
 const struct wiz_step_ops step_export = {
     .name = "Export",
     .title = "Export: save the profile and write the generated files",
-    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .form = true,
     .init = export_init,
-    .done = export_done,
-    .key = form_step_key,
     .draw = export_draw,
     .mark = export_mark,
     .help = "Saves the profile and writes the generated files into the output directory, as "
@@ -218,5 +200,4 @@ const struct wiz_step_ops step_export = {
 	    "pinetboot apply SITE: it shows the dry run (each file's diff and the reloads) first.",
     .next = export_next,
     .bar_word = export_bar_word,
-    .click = form_step_click,
 };

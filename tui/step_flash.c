@@ -372,10 +372,10 @@ static int list_rows(struct rect r)
 	return r.h - LIST_Y - 4;
 }
 
-static size_t list_top(const struct flash_step *st, int rows)
+/* The drive list's row of the selection (sel 0 is the source line above the list). */
+static size_t sel_row(const struct flash_step *st)
 {
-	size_t k = st->sel ? st->sel - 1 : 0;
-	return rows > 0 && k >= (size_t)rows ? k - (size_t)rows + 1 : 0;
+	return st->sel ? st->sel - 1 : 0;
 }
 
 static int flash_click(struct wiz *w, void *p, int y, int x)
@@ -389,9 +389,8 @@ static int flash_click(struct wiz *w, void *p, int y, int x)
 		st->sel = 0;
 		return open_sources(w, st);
 	}
-	int rows = list_rows(r), i = y - (r.y + LIST_Y);
-	size_t k = list_top(st, rows) + (size_t)i;
-	if (i < 0 || i >= rows || k >= st->n_shown)
+	size_t k;
+	if (!wiz_list_hit(y, r.y + LIST_Y, list_rows(r), sel_row(st), &k) || k >= st->n_shown)
 		return WIZ_HANDLED;
 	if (st->sel == k + 1)
 		return choose(w, st);
@@ -478,7 +477,7 @@ static void flash_draw(const struct wiz *w, const void *p, struct rect r)
 	int rows = list_rows(r);
 	if (!st->n_shown)
 		draw_text(y, r.x + 1, r.w - 2, CP_DIM, "No drives. Insert an SD card or a USB disk.");
-	size_t top = list_top(st, rows);
+	size_t top = wiz_list_top(sel_row(st), rows);
 	for (size_t i = top; i < st->n_shown && (int)(i - top) < rows; i++)
 		draw_drive(st, &st->drives.d[st->shown[i]], i + 1 == st->sel, y + (int)(i - top), r);
 	if (st->hidden)

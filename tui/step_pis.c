@@ -393,8 +393,7 @@ static void draw_list(const struct wiz *w, const struct pis_step *st, struct rec
 		draw_text(r.y + r.h - 3, r.x + 1, r.w - 2, CP_EDIT,
 			  "filter: _  (type part of a name, MAC or serial)");
 	}
-	size_t pos = shown_pos(w, st, st->sel);
-	size_t top = pos >= (size_t)rows ? pos - (size_t)rows + 1 : 0;
+	size_t top = wiz_list_top(shown_pos(w, st, st->sel), rows);
 	for (int i = 0; i < rows; i++) {
 		size_t k = shown_at(w, st, top + (size_t)i);
 		if (k == SIZE_MAX)
@@ -468,12 +467,10 @@ static int pis_click(struct wiz *w, void *p, int y, int x)
 	struct rect r = screen_step_body();
 	if (st->mode != PIS_LIST)
 		return st->mode == PIS_EDIT ? form_click(w, &st->form, r, y) : WIZ_HANDLED;
-	int rows = r.h - 4, i = y - (r.y + 1);
-	size_t pos = shown_pos(w, st, st->sel);
-	size_t top = pos >= (size_t)rows ? pos - (size_t)rows + 1 : 0;
-	if (i < 0 || i >= rows)
+	size_t at;
+	if (!wiz_list_hit(y, r.y + 1, r.h - 4, shown_pos(w, st, st->sel), &at))
 		return WIZ_HANDLED;
-	size_t k = shown_at(w, st, top + (size_t)i);
+	size_t k = shown_at(w, st, at);
 	if (k == SIZE_MAX)
 		return WIZ_HANDLED;
 	if (k == st->sel)

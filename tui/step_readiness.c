@@ -423,9 +423,10 @@ static void ready_draw(const struct wiz *w, const void *p, struct rect r)
 	draw_textf(y++, r.x + 1, r.w - 2, CP_DIM, "%-10s %-5s %-8s %-17s %-10s %s", "Pi", "Model",
 		   "Serial", "MAC", "Bootloader", "Verdict");
 	int list_h = list_height(st, r);
-	int top = (int)st->sel >= list_h ? (int)st->sel - list_h + 1 : 0;
+	size_t top = wiz_list_top(st->sel, list_h);
 	for (int i = 0; i < list_h; i++)
-		draw_row(w, &st->rows[top + i], y++, r.x + 1, r.w - 2, (size_t)(top + i) == st->sel);
+		draw_row(w, &st->rows[top + (size_t)i], y++, r.x + 1, r.w - 2,
+			 top + (size_t)i == st->sel);
 	y++;
 	const struct ready_row *row = &st->rows[st->sel];
 	if (row->ssh)
@@ -459,13 +460,12 @@ static int ready_click(struct wiz *w, void *p, int y, int x)
 	struct ready_step *st = p;
 	(void)x;
 	struct rect r = screen_step_body();
-	int list_h = list_height(st, r), i = y - (r.y + 1);
-	int top = (int)st->sel >= list_h ? (int)st->sel - list_h + 1 : 0;
-	if (!st->site_ok || i < 0 || i >= list_h)
+	size_t k;
+	if (!st->site_ok || !wiz_list_hit(y, r.y + 1, list_height(st, r), st->sel, &k))
 		return WIZ_HANDLED;
-	if ((size_t)(top + i) == st->sel)
+	if (k == st->sel)
 		return write_card(w, st);
-	st->sel = (size_t)(top + i);
+	st->sel = k;
 	return WIZ_REDRAW;
 }
 
@@ -492,13 +492,6 @@ static void ready_next(const struct wiz *w, const void *p, char *out, size_t n)
 		snprintf(out, n, "every Pi is ready: 8 (Monitor) watches them boot");
 }
 
-static const char *ready_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
-{
-	(void)w;
-	(void)p;
-	return a == ACT_ENTER ? "card" : a == ACT_TOGGLE ? "details" : NULL;
-}
-
 const struct wiz_step_ops step_readiness = {
     .name = "Readiness",
     .title = "Pi readiness: can each Pi boot from the network, and what fixes it",
@@ -518,6 +511,6 @@ const struct wiz_step_ops step_readiness = {
 	    "beside the profile, or where you say); 7 (Flash) writes it to a card. v shows all "
 	    "details.",
     .next = ready_next,
-    .bar_word = ready_bar_word,
+    .bar_words = {[ACT_ENTER] = "card", [ACT_TOGGLE] = "details"},
     .click = ready_click,
 };

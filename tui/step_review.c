@@ -327,9 +327,9 @@ static enum wiz_colour line_colour(const struct review_step *st, const char *l)
 static void draw_files(const struct wiz *w, const struct review_step *st, struct rect r, int rows)
 {
 	(void)w;
-	int top = (int)st->sel >= rows ? (int)st->sel - rows + 1 : 0;
+	size_t top = wiz_list_top(st->sel, rows);
 	for (int i = 0; i < rows; i++) {
-		size_t k = (size_t)(top + i);
+		size_t k = top + (size_t)i;
 		const struct entry *f = &st->e[k];
 		bool sel = k == st->sel;
 		enum file_state fs = f->state;
@@ -401,23 +401,13 @@ static int review_click(struct wiz *w, void *p, int y, int x)
 	(void)w;
 	(void)x;
 	struct rect r = screen_step_body();
-	if (!st->ok)
+	size_t k;
+	if (!st->ok || !wiz_list_hit(y, r.y, list_rows(st, r), st->sel, &k) || k >= st->n)
 		return WIZ_HANDLED;
-	int rows = list_rows(st, r), i = y - r.y;
-	int top = (int)st->sel >= rows ? (int)st->sel - rows + 1 : 0;
-	if (i < 0 || i >= rows || (size_t)(top + i) >= st->n)
-		return WIZ_HANDLED;
-	st->sel = (size_t)(top + i);
+	st->sel = k;
 	st->scroll = 0;
 	ensure_diff(st);
 	return WIZ_REDRAW;
-}
-
-static const char *review_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
-{
-	(void)w;
-	(void)p;
-	return a == ACT_ENTER ? "render" : NULL;
 }
 
 const struct wiz_step_ops step_review = {
@@ -435,6 +425,6 @@ const struct wiz_step_ops step_review = {
 	    "diff, W wraps long lines, t boots a virtual Pi against this server (root only: it "
 	    "attaches to the site's interface).",
     .next = review_next,
-    .bar_word = review_bar_word,
+    .bar_words = {[ACT_ENTER] = "render"},
     .click = review_click,
 };

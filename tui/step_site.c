@@ -11,7 +11,7 @@
 #include "tui/steps.h"
 
 struct site_step {
-	struct form form; /* first: the form_step_* ops take the state as its form */
+	struct form form; /* first: a form step (struct wiz_step_ops) */
 	struct form_field fields[5];
 };
 
@@ -50,32 +50,18 @@ static int open_iface_list(struct wiz *w, struct form *f)
 	return WIZ_REDRAW;
 }
 
-#define SITE_TEXT(l, k, dflt)                                                                      \
-	{                                                                                          \
-		.label = l, .key_name = profile_server_key_names[k],                               \
-		.help = profile_server_key_help[k], .kind = FIELD_TEXT,                            \
-		.slot = &w->site.server[k], .placeholder = dflt, .check = form_check_server,       \
-		.key = k                                                                           \
-	}
-
 static void *site_step_init(struct wiz *w)
 {
 	struct site_step *st = xcalloc(1, sizeof(*st));
 	struct form_field fields[] = {
-	    {.label = "Interface",
-	     .key_name = "interface",
-	     .help = "Enter: choose from the detected interfaces, or type one",
-	     .kind = FIELD_TEXT,
-	     .slot = &w->site.server[SK_INTERFACE],
-	     .placeholder = "(required)",
-	     .check = form_check_server,
-	     .key = SK_INTERFACE,
-	     .pick = open_iface_list},
-	    SITE_TEXT("Address", SK_ADDRESS, "(required)"),
-	    SITE_TEXT("IQN base", SK_IQN_BASE, "iqn.2026-11.lan.pinetboot (default)"),
-	    SITE_TEXT("TFTP root", SK_TFTP_ROOT, SITE_DEFAULT_TFTP_ROOT " (default)"),
-	    SITE_TEXT("NFS root", SK_NFS_ROOT, "/srv/nfs (default)"),
+	    form_server_text(w, SK_INTERFACE, "Interface", "(required)"),
+	    form_server_text(w, SK_ADDRESS, "Address", "(required)"),
+	    form_server_text(w, SK_IQN_BASE, "IQN base", "iqn.2026-11.lan.pinetboot (default)"),
+	    form_server_text(w, SK_TFTP_ROOT, "TFTP root", SITE_DEFAULT_TFTP_ROOT " (default)"),
+	    form_server_text(w, SK_NFS_ROOT, "NFS root", "/srv/nfs (default)"),
 	};
+	fields[0].help = "Enter: choose from the detected interfaces, or type one";
+	fields[0].pick = open_iface_list;
 	fields[2].applies = form_root_iscsi;
 	fields[4].applies = form_root_nfs;
 	memcpy(st->fields, fields, sizeof(fields));
@@ -124,23 +110,10 @@ static void site_draw(const struct wiz *w, const void *p, struct rect r)
 	draw_wrapped(y + 1, r.x + 1, r.w - 2, r.y + r.h - y - 1, CP_HUNK, note);
 }
 
-static bool server_has_problem(const struct wiz *w, const char *key)
-{
-	for (size_t i = 0; i < w->problems.n; i++) {
-		const struct problem *p = &w->problems.items[i];
-		if (p->severity == PROBLEM_ERROR && p->section && !strcmp(p->section, "[server]") &&
-		    (!key || (p->key && !strcmp(p->key, key))))
-			return true;
-	}
-	return false;
-}
-
 static char site_mark(const struct wiz *w, const void *p)
 {
-	const struct site_step *st = p;
-	for (unsigned i = 0; i < st->form.n; i++)
-		if (server_has_problem(w, st->fields[i].key_name))
-			return '!';
+	if (form_has_problem(w, p, false))
+		return '!';
 	return w->site.server[SK_INTERFACE] && w->site.server[SK_ADDRESS] ? '+' : ' ';
 }
 
@@ -160,15 +133,12 @@ static void site_next(const struct wiz *w, const void *p, char *out, size_t n)
 const struct wiz_step_ops step_site = {
     .name = "Site",
     .title = "Site: the boot server's interface and address",
-    .actions = WIZ_ACT_BIT(ACT_ENTER),
+    .form = true,
     .init = site_step_init,
-    .done = form_step_done,
-    .key = form_step_key,
     .draw = site_draw,
     .mark = site_mark,
     .help = "The boot server: the interface the Pis are cabled to, this server's address on "
 	    "it, and the directories every Pi shares. Enter edits the selected field; d resets "
 	    "it to its default.",
     .next = site_next,
-    .click = form_step_click,
 };

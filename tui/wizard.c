@@ -17,6 +17,7 @@
 #include "tui/loop.h"
 #include "tui/overlay.h"
 #include "tui/screen.h"
+#include "tui/steps.h"
 #include "tui/term.h"
 #include "tui/testboot.h"
 #include "tui/wiz.h"
@@ -24,12 +25,15 @@
 #define REDRAW_MIN_MS 100
 #define TICK_MS 1000
 
+#define WIZ_MAX_LOGS 16
+
 struct wiz_opts {
 	const char *site;
 	const char *root, *output, *templates;
 	bool mono, clock;
 	const char *replay;
 	double replay_speed;
+	struct cliopt_list logs; /* the caller frees logs.v */
 };
 
 static int set_speed(void *opts, const char *arg)
@@ -93,6 +97,10 @@ static const struct cli_opt wizard_opts[] = {
      "replay N times faster than captured (default 20; 0 = as fast as possible; waits over 2 s "
      "are shortened)",
      CLIOPT_TO_FN(set_speed)},
+    {"log", 0, "LOG",
+     "open on the Monitor step reading LOG too (repeatable): a file, journal:UNIT or "
+     "ssh://USER@HOST[:PORT]/journal/UNIT, as 'pinetboot monitor --log'",
+     CLIOPT_TO_LIST(struct wiz_opts, logs, WIZ_MAX_LOGS, "at most %d --log sources")},
     {"keys", 0, NULL, "print the key bindings and exit", CLIOPT_TO_FN(keys)},
     {"keys-man", 0, NULL, "print the key bindings as man(7) source and exit",
      CLIOPT_TO_FN(keys_man)},
@@ -175,21 +183,6 @@ int wiz_save(struct wiz *w)
 	return WIZ_SAVED | WIZ_REDRAW;
 }
 
-bool wiz_section_has_errors(const struct wiz *w, const char *sect, const char *const *keys)
-{
-	for (size_t i = 0; i < w->problems.n; i++) {
-		const struct problem *p = &w->problems.items[i];
-		if (p->severity != PROBLEM_ERROR || !p->section || strcmp(p->section, sect))
-			continue;
-		if (!keys)
-			return true;
-		for (size_t k = 0; keys[k] && p->key; k++)
-			if (!strcmp(p->key, keys[k]))
-				return true;
-	}
-	return false;
-}
-
 static void revalidate(struct wiz *w)
 {
 	problems_done(&w->problems);
@@ -200,16 +193,12 @@ static void revalidate(struct wiz *w)
 
 static void go_step(struct wiz *w, unsigned next)
 {
-	const struct wiz_step_ops *s = wiz_steps[w->cur];
-	if (s->leave)
-		s->leave(w, w->step_state[w->cur]);
+	wiz_step_leave(w);
 	w->text_mode = false;
 	if (w->status_seq == w->status_mark) /* an old message would read as one about the new */
 		w->status[0] = 0;		     /* step; one the key just set is news */
 	w->cur = next;
-	s = wiz_steps[w->cur];
-	if (s->enter)
-		s->enter(w, w->step_state[w->cur]);
+	wiz_step_enter(w);
 }
 
 static int quit_pick(struct wiz *w, void *ctx, unsigned index)
@@ -311,8 +300,7 @@ static int handle_action(struct wiz *w, enum wiz_action a, int ch)
 		return a == ACT_QUIT ? apply(w, WIZ_QUIT) : WIZ_HANDLED;
 	if (a == ACT_CANCEL && !w->text_mode && testboot_running(w)) /* Esc stops it anywhere */
 		return apply(w, testboot_cancel(w));
-	const struct wiz_step_ops *s = wiz_steps[w->cur];
-	int r = s->key ? s->key(w, w->step_state[w->cur], a, ch) : WIZ_IGNORED;
+	int r = wiz_step_key(w, a, ch);
 	if (r == WIZ_IGNORED && !w->text_mode)
 		r = global_key(w, a, ch);
 	return apply(w, r);
@@ -356,10 +344,9 @@ static int handle_mouse(struct wiz *w)
 	enum wiz_action a = screen_bar_at(ev.y, ev.x);
 	if (a != ACT_NONE)
 		return handle_action(w, a, wiz_action_info(a)->key);
-	const struct wiz_step_ops *s = wiz_steps[w->cur];
 	struct rect area = screen_step_area();
-	if (s->click && ev.y >= area.y + 2 && ev.y < area.y + area.h)
-		return apply(w, s->click(w, w->step_state[w->cur], ev.y, ev.x));
+	if (ev.y >= area.y + 2 && ev.y < area.y + area.h)
+		return apply(w, wiz_step_click(w, ev.y, ev.x));
 	return WIZ_HANDLED;
 }
 
@@ -432,9 +419,7 @@ static int run_loop(struct wiz *w)
 		now = loop_now_ms();
 		if (now - last_tick >= tick_ms(w)) {
 			last_tick = now;
-			const struct wiz_step_ops *s = wiz_steps[w->cur];
-			if (s->tick)
-				flags |= apply(w, s->tick(w, w->step_state[w->cur]));
+			flags |= apply(w, wiz_step_tick(w));
 			if (w->show_clock)
 				flags |= WIZ_REDRAW;
 		}
@@ -471,6 +456,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	w->n_ifaces = ifaces_detect(w->ifaces, PNB_ARRAY_LEN(w->ifaces));
 	w->replay = o->replay;
 	w->replay_speed = o->replay_speed;
+	w->logs = o->logs.v;
+	w->n_logs = o->logs.n;
 	struct stat st;
 	if (stat(w->site_path, &st) == 0) {
 		struct problems ps;
@@ -489,16 +476,17 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	} else {
 		draft_init(&w->site);
 		default_server(w);
-		w->dirty = !o->replay; /* a replay without a profile quits without asking */
+		/* a replay or logs read without a profile quit without asking */
+		w->dirty = !o->replay && !o->logs.n;
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	}
 	revalidate(w);
 	w->step_state = xcalloc(wiz_n_steps, sizeof(void *));
 	for (unsigned i = 0; i < wiz_n_steps; i++) {
-		w->step_state[i] = wiz_steps[i]->init ? wiz_steps[i]->init(w) : NULL;
-		if (w->replay && !strcmp(wiz_steps[i]->name, "Monitor"))
-			w->cur = i; /* --replay opens on the Monitor step */
+		w->step_state[i] = wiz_step_init(w, i);
+		if ((w->replay || w->n_logs) && !strcmp(wiz_steps[i]->name, "Monitor"))
+			w->cur = i; /* --replay and --log open on the Monitor step */
 	}
 	return 0;
 }
@@ -510,8 +498,7 @@ static void wiz_close(struct wiz *w)
 	for (unsigned i = 0; i < w->log_n; i++)
 		free(w->log[i]);
 	for (unsigned i = 0; w->step_state && i < wiz_n_steps; i++)
-		if (wiz_steps[i]->done)
-			wiz_steps[i]->done(w->step_state[i]);
+		wiz_step_done(w, i);
 	free(w->step_state);
 	popup_close(w);
 	loop_done(&w->loop);
@@ -524,14 +511,10 @@ static void wiz_close(struct wiz *w)
 	free(w->card_dir);
 }
 
-int wizard_main(int argc, char **argv)
+static int wizard_run(const struct wiz_opts *o)
 {
-	struct wiz_opts o = {0};
-	int rc = parse_opts(argc, argv, &o);
-	if (rc >= 0)
-		return rc;
 	struct wiz w;
-	if (wiz_open(&w, &o) != 0) {
+	if (wiz_open(&w, o) != 0) {
 		wiz_close(&w);
 		return 2;
 	}
@@ -541,13 +524,22 @@ int wizard_main(int argc, char **argv)
 		wiz_close(&w);
 		return 2;
 	}
-	if (wiz_steps[w.cur]->enter)
-		wiz_steps[w.cur]->enter(&w, w.step_state[w.cur]);
-	rc = run_loop(&w);
+	wiz_step_enter(&w);
+	int rc = run_loop(&w);
 	term_restore();
 	if (w.dirty)
 		fprintf(stderr, "pinetboot wizard: %s without saving %s\n",
 			rc ? "interrupted" : "quit", w.site_path);
 	wiz_close(&w);
+	return rc;
+}
+
+int wizard_main(int argc, char **argv)
+{
+	struct wiz_opts o = {0};
+	int rc = parse_opts(argc, argv, &o);
+	if (rc < 0)
+		rc = wizard_run(&o);
+	free(o.logs.v);
 	return rc;
 }

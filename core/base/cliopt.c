@@ -276,7 +276,7 @@ static int store(const struct cli_parse *p, const struct cli_opt *o, void *opts,
 	case CLIOPT_LIST: {
 		struct cliopt_list *l = (struct cliopt_list *)(void *)field;
 		if (o->max > 0 && l->n >= (size_t)o->max)
-			return cliopt_error(p, o->bad, arg);
+			return cliopt_error(p, o->bad, o->max);
 		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
 		l->v[l->n++] = arg;
 		return CLIOPT_DONE;

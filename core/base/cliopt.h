@@ -42,8 +42,9 @@ struct cli_opt {
 	enum cliopt_kind kind;
 	size_t off;	 /* offsetof the field in the options struct */
 	int min, max;	 /* CLIOPT_INT's range; CLIOPT_LIST's most entries (0: no limit) */
-	const char *bad; /* CLIOPT_INT/CHOICE/LIST: the usage error, a printf format whose one
-			    conversion is %s, the argument as typed */
+	const char *bad; /* CLIOPT_INT/CHOICE: the usage error, a printf format whose one
+			    conversion is %s, the argument as typed; CLIOPT_LIST: one past max,
+			    its one conversion (if any) %d, max */
 	/* CLIOPT_FN: returns CLIOPT_DONE to go on, or the exit status to stop with (after
 	   printing why) */
 	int (*fn)(void *opts, const char *arg);

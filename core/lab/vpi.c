@@ -344,7 +344,7 @@ int vpi_tftp_boot(struct vpi *v)
 
 /* ---- kernel stage: root ---- */
 
-static int root_iscsi(struct vpi *v, const struct boot_params *bp)
+int vpi_root_iscsi(struct vpi *v, const struct boot_params *bp, const char *from)
 {
 	struct iscsi_check_opts o = {0};
 	char addr[16];
@@ -360,7 +360,7 @@ static int root_iscsi(struct vpi *v, const struct boot_params *bp)
 	o.chap_user = bp->chap_user;
 	o.chap_secret = bp->chap_password;
 	o.root_spec = bp->root;
-	o.root_from = "cmdline.txt";
+	o.root_from = from;
 	o.profile_initiator = v->pi->initiator;
 	o.profile_target = v->pi->target;
 	o.target_kind = (int)v->site->iscsi_target;
@@ -442,8 +442,11 @@ int vpi_root(struct vpi *v)
 	int rc;
 	if (bootparams_parse(v->cmdline_txt ? v->cmdline_txt : "", &bp, &err) < 0) {
 		rc = vpi_fail(v, STAGE_ROOT_LOGIN, "cmdline-malformed", "fix cmdline.txt", "%s", err);
+	} else if (v->site->root == ROOT_ISCSI && v->pi->initramfs_none && !v->initramfs_name) {
+		/* its own initramfs, its own words: pinetboot's are not read there */
+		rc = vpi_root_shim(v);
 	} else if (bp.iscsi) {
-		rc = initramfs_iscsi(v) < 0 ? -1 : root_iscsi(v, &bp);
+		rc = initramfs_iscsi(v) < 0 ? -1 : vpi_root_iscsi(v, &bp, "cmdline.txt");
 	} else if (bp.nfsroot || (bp.root && !strcmp(bp.root, "/dev/nfs"))) {
 		if (!bp.nfsroot)
 			rc = vpi_fail(v, STAGE_ROOT_LOGIN, "no-nfsroot",

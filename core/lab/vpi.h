@@ -43,6 +43,8 @@ struct vpi_offer {
 	bool pxe_class;      /* option 60 PXEClient */
 	uint32_t tftp66;     /* option 66 as an IPv4 address, 0 if absent or not dotted */
 	char tftp66_text[64];
+	char root_path[256]; /* option 17 (printable), "" if absent */
+	char opt224[64];     /* option 224 (printable; seed 002's shim reads its mode there) */
 	struct timeval t;
 };
 
@@ -108,6 +110,8 @@ struct vpi {
 	char **log;              /* one line per exchange, "+0.123 DISCOVER sent …" */
 	size_t n_log;
 	struct iscsi_check *ic;  /* the root login, when there was one */
+	char dhcp_root_path[256]; /* options 17 and 224 of the kernel's DHCP ACK ("" absent) */
+	char dhcp_opt224[64];
 };
 
 /* Creates a virtual Pi for Pi p of site s on interface lower. Nothing is sent yet. Returns NULL
@@ -137,6 +141,12 @@ int vpi_root(struct vpi *v);
 int vpi_run(struct vpi *v);
 
 /* ---- shared by the vpi_*.c files ---- */
+struct boot_params;
+/* Logs in to the iSCSI root bp names and reads it (stages 7-8); from says where the words came
+ * from ("cmdline.txt"). Returns 0, or -1 with the boot stopped. */
+int vpi_root_iscsi(struct vpi *v, const struct boot_params *bp, const char *from);
+/* The root of a kernel that carries its own initramfs (core/lab/vpi_shim.c). */
+int vpi_root_shim(struct vpi *v);
 void vpi_log(struct vpi *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void vpi_stage_done(struct vpi *v, enum boot_stage s, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

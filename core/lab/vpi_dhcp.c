@@ -198,6 +198,10 @@ bool vpi_dhcp_parse(const struct vpi *v, const uint8_t *p, size_t len, uint8_t *
 			o->pxe_class = n >= 9 && memcmp(val, "PXEClient", 9) == 0;
 		else if (code == 43)
 			parse_43(v, val, n, o);
+		else if (code == 17)
+			printable(o->root_path, sizeof(o->root_path), val, n);
+		else if (code == 224)
+			printable(o->opt224, sizeof(o->opt224), val, n);
 		else if (code == 66) {
 			printable(o->tftp66_text, sizeof(o->tftp66_text), val, n);
 			if (!ipv4_parse(o->tftp66_text, &o->tftp66))
@@ -513,6 +517,9 @@ int vpi_kernel_dhcp(struct vpi *v)
 				"the kernel's REQUEST for %s got %s", yi, rc == -2 ? "a NAK" : "no ACK");
 	if (bind_address(v, &got, STAGE_KERNEL_NET) < 0)
 		return -1;
+	/* what an initramfs may take its root from (seed 002's shim: option 17, mode in 224) */
+	snprintf(v->dhcp_root_path, sizeof(v->dhcp_root_path), "%s", ack.root_path);
+	snprintf(v->dhcp_opt224, sizeof(v->dhcp_opt224), "%s", ack.opt224);
 	vpi_stage_done(v, STAGE_KERNEL_NET, "kernel DHCP: %s", yi);
 	return 0;
 }

@@ -114,6 +114,32 @@ static void missing_kernel(struct problems *ps, const char *dir, const char *sec
 	free(names);
 }
 
+/* A Pi 4 told neither kernel= nor arm_64bit= takes kernel8.img or a 32-bit kernel by the age
+ * of its start4.elf: firmware of 2019-2022 preferred the 32-bit kernel when present
+ * (raspberrypi/firmware#1193), firmware since early 2023 defaults arm_64bit to 1 on Pi 4s
+ * (raspberrypi/documentation#2881). pinetboot cannot date the firmware file, so it says both. */
+static void kernel_uncertain(struct problems *ps, const char *dir, const char *section,
+			     const struct pi *p, const struct pi_files *f)
+{
+	if (strcmp(model_info(p->model)->soc, "BCM2711") != 0 || f->ct.kernel ||
+	    f->ct.arm_64bit >= 0 || !has_file(dir, "kernel8.img"))
+		return;
+	const char *k32 = has_file(dir, "kernel7l.img") ? "kernel7l.img"
+			  : has_file(dir, "kernel7.img") ? "kernel7.img"
+							 : NULL;
+	if (!k32)
+		return;
+	problems_add(ps, PROBLEM_WARNING, dir, 0, section, "arm_64bit",
+		     "uncertain which kernel the Pi starts: config.txt has no arm_64bit= or "
+		     "kernel= line and the directory holds both kernel8.img and %s; a Pi 4's "
+		     "firmware (start4.elf) from before 2023 starts %s, later firmware "
+		     "kernel8.img%s; pinetboot checks kernel8.img (fix: arm_64bit=1 or "
+		     "arm_64bit=0 in config.txt)",
+		     k32, k32, f->auto_initramfs ? " (and auto_initramfs loads the initramfs "
+						   "named after the kernel it took)"
+						 : "");
+}
+
 static void missing(struct problems *ps, const char *dir, const char *section, const char *name,
 		    const char *who)
 {
@@ -240,6 +266,8 @@ static bool check_pi_dir(const struct site *s, const struct pi *p, const char *t
 			missing(ps, dir, section, "cmdline.txt", "the firmware");
 		if (!has_kernel(dir, &f))
 			missing_kernel(ps, dir, section, &f);
+		else
+			kernel_uncertain(ps, dir, section, p, &f);
 		check_initramfs(s, p, &f, dir, section, ps);
 	}
 	pi_files_done(&f);

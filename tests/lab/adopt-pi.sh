@@ -29,7 +29,7 @@ ap_build_root() {
     # what a Pi image does not need for this: documentation, locales, apt's caches
     rm -rf "$b"/usr/share/doc/* "$b"/usr/share/locale/* "$b"/usr/share/man/* "$b"/var/cache/apt/* \
       "$b"/var/lib/apt/lists/*
-    tar -C "$b" --numeric-owner -cpf "$cache.tmp" . && mv "$cache.tmp" "$cache"
+    tar -C "$b" --numeric-owner -cpf "$cache.tmp.$$" . && mv "$cache.tmp.$$" "$cache"
     rm -rf "$b"
   fi
   mkdir -p "$d"

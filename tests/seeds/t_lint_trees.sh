@@ -61,6 +61,17 @@ expect_grep 'initrd.img-4.19.57-v7+: \[pi "p"\] initramfs: the initramfs config.
 rm -rf "$R$TFTP/a1b2c3d4"; seed_tree raspbian2019 "$R$TFTP/a1b2c3d4"; echo arm_64bit=1 >>"$R$TFTP/a1b2c3d4/config.txt"
 expect_exit 1 "$PINETBOOT" lint "$T/s000.conf" --root "$R"
 expect_grep 'a1b2c3d4: \[pi "p"\] kernel: the Pi.s TFTP directory has no kernel8.img, the kernel arm_64bit=1 in config.txt names' "$T/out"
+# a Pi 4 tree holding kernel8.img beside kernel7l.img with no arm_64bit line (as 32-bit images
+# since 2020 ship): which one starts depends on the age of its start4.elf, so lint says both
+rm -rf "$R"; seed_tree buster-nfs "$R$TFTP/511e57f7"; seed_stub "$R$TFTP/511e57f7/kernel8.img"
+"$PINETBOOT" lint "$T/s004.conf" --root "$R" >"$T/out" 2>&1
+expect_grep '511e57f7: \[pi "p"\] arm_64bit: warning: uncertain which kernel the Pi starts: .*both kernel8.img and kernel7l.img; a Pi 4.s firmware (start4.elf) from before 2023 starts kernel7l.img, later firmware kernel8.img' "$T/out"
+for a in 0 1; do
+  printf 'arm_64bit=%s\n' "$a" >>"$R$TFTP/511e57f7/config.txt"
+  "$PINETBOOT" lint "$T/s004.conf" --root "$R" >"$T/out" 2>&1
+  expect_no_grep 'uncertain which kernel' "$T/out"
+  sed -i '$d' "$R$TFTP/511e57f7/config.txt"
+done
 # an iSCSI root with no initramfs at all (the shim tree without initramfs = none) is a warning
 site s002x iscsi $'model = 4B\nserial = 511e57f7\nkernel = Image.gz'
 rm -rf "$R"; seed_tree shim "$R$TFTP/511e57f7"

@@ -2,9 +2,11 @@
 # Seed 002 in the lab (s002.conf): a Pi 4 boots a shim kernel (kernel=Image.gz, its initramfs
 # built in: initramfs = none) from a target on another host (iscsi_target = external, the NAS
 # namespace at 10.77.0.2); dnsmasq does full DHCP and TFTP. pinetboot writes no target file;
-# iscsi-check and simulate log in at the NAS as the Pi would. (The virtual Pi speaks the
-# initramfs-tools words pinetboot renders, not the shim's own iscsi.* words.) As the guide does,
-# the boot files sit flat in the TFTP root (tftp_prefix = none).
+# iscsi-check and simulate log in at the NAS as the Pi would. The shim's initramfs is built into
+# its kernel and reads its own words (the guide's): iscsi.ip/target/port/mode on the command line
+# over DHCP option 17 (RFC 4173 root path) and 224; the virtual Pi reads those, not the
+# initramfs-tools words pinetboot also renders. As the guide does, the boot files sit flat in the
+# TFTP root (tftp_prefix = none).
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../lab/lab.sh"
 . "$(dirname "$0")/trees.sh"
@@ -24,4 +26,21 @@ grep -q "sent size: *[0-9]* option: 17 root-path  *iscsi:10.77.0.2:::1:iqn.2024-
   { grep option "$T/srv.log" | tail -20; fail "option 17 not sent"; }
 grep -q "sent size: *[0-9]* option:224 .*70:69:76:6f:74" "$T/srv.log" ||
   { grep option "$T/srv.log" | tail -20; fail "option 224 not sent"; }
+# the virtual Pi booted on the shim's words: the command line's, LUN from option 17
+expect_grep "shim words): DHCP option 17 iscsi:10.77.0.2:::1:iqn.2024-01.local:pi4-root; cmdline.txt iscsi.ip iscsi.target iscsi.port; target iqn.2024-01.local:pi4-root at 10.77.0.2:3260 LUN 1, mode pivot" "$T/sim"
+sim() { ip netns exec "$PI" "$PINETBOOT" simulate --site "$T/site.conf" --pi pi4 -i eth0 --timeout 30 -v >"$T/sim" 2>&1; }
+cp "$T/tftp/cmdline.txt" "$T/cmdline.orig"
+# without its command-line words the shim takes the root from option 17 alone
+sed -i 's/ iscsi\.[a-z]*=[^ ]*//g' "$T/tftp/cmdline.txt"
+expect_grep "iscsi_target_name=iqn.2024-01.local:pi4-root" "$T/tftp/cmdline.txt"
+sim || { cat "$T/sim"; fail "shim with option 17 only"; }
+expect_grep 'reached stage 8 "root in use"' "$T/sim"
+expect_grep "shim words): DHCP option 17 iscsi:10.77.0.2:::1:iqn.2024-01.local:pi4-root; target" "$T/sim"
+# its command line wins over option 17, and pinetboot's iscsi_* words are not its words: a
+# wrong iscsi.target stops the boot at stage 7 although both other sources name the right one
+sed 's/iscsi\.target=[^ ]*/iscsi.target=iqn.2024-01.local:elsewhere/' "$T/cmdline.orig" >"$T/tftp/cmdline.txt"
+if sim; then cat "$T/sim"; fail "the shim booted a target its command line does not name"; fi
+expect_grep "target iqn.2024-01.local:elsewhere at 10.77.0.2:3260" "$T/sim"
+expect_grep "7 root login *FAIL" "$T/sim"
+echo "shim words: cmdline over option 17; pinetboot's iscsi_* words not read"
 exit 0
