@@ -36,17 +36,28 @@ struct log_set;
  * The caller owns the set: free with log_set_free. */
 struct log_set *log_set_new(pnb_event_fn fn, void *user, const char *tftp_root);
 void log_set_free(struct log_set *s);
-/* Adds a log: a path, "-" for stdin, or ssh://USER@HOST[:PORT]/journal/UNIT (that unit's
- * journal on the boot server, followed over ssh; PINETBOOT_SSH names another ssh program).
- * Returns 0, or -1 with err filled. */
+/* Adds a log: a path, "-" for stdin, journal:UNIT (that unit's journal here, followed with
+ * journalctl -f) or ssh://USER@HOST[:PORT]/journal/UNIT (the same on the boot server, over ssh
+ * in batch mode; PINETBOOT_SSH names another ssh program). Returns 0, or -1 with err filled. */
 int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen);
 /* Adds an already open stream under a display name (tests, remote sources); the set closes
  * it when close_it. */
 int log_set_add_stream(struct log_set *s, FILE *f, const char *name, bool close_it);
 size_t log_set_count(const struct log_set *s);
+/* The prefix of a local journal log ("journal:dnsmasq"). */
+#define LOG_JOURNAL_PREFIX "journal:"
+/* True when journalctl can be run here (journal:UNIT logs need it). */
+bool log_journal_available(void);
+/* Why the i-th log failed (its command exited non-zero: ssh refused, an unknown host key, …;
+ * one line, escaped), or NULL. A failed log ends; the others go on. */
+const char *log_set_error(const struct log_set *s, size_t i);
 /* Delivers events of all logs in time order, up to and including time *until (NULL: to the
  * end of every log). Returns the number of events delivered. */
 uint64_t log_set_pump(struct log_set *s, const struct timeval *until);
+/* Live faces: delivers what the logs hold now, merged by time, without waiting for a followed
+ * log (their fds are made non-blocking), at most max events. *ended is set when every log is at
+ * its end. Returns the number of events delivered. */
+uint64_t log_set_pump_avail(struct log_set *s, uint64_t max, bool *ended);
 /* Live: reads what is available now from each log without blocking on the others (the fds
  * must be non-blocking or ready) and delivers it in arrival order. */
 uint64_t log_set_pump_ready(struct log_set *s);

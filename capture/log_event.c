@@ -289,6 +289,25 @@ const char *log_find(const char *hay, const char *needle)
 	return strstr(hay, needle);
 }
 
+const char *log_after(const char *hay, const char *marker)
+{
+	const char *m = strstr(hay, marker);
+	return m ? m + strlen(marker) : NULL;
+}
+
+/* Finds marker in *p and reads the dotted quad after it (blanks skipped); *p moves past it. */
+bool log_ip_after(const char **p, const char *marker, uint32_t *ip)
+{
+	const char *q = log_after(*p, marker);
+	if (!q)
+		return false;
+	q = log_skip_ws(q);
+	if (!log_ip(&q, ip))
+		return false;
+	*p = q;
+	return true;
+}
+
 size_t log_token(const char **p, char *out, size_t n, const char *stop)
 {
 	const char *q = *p;

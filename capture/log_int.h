@@ -55,7 +55,10 @@ struct log_dhcp_acc {
 struct log_src {
 	struct log_set *set;
 	unsigned idx;
-	int child;                /* ssh:// sources: the ssh process, ended on free */
+	int child;                /* journal sources: the ssh or journalctl process, ended on
+				     free; its stderr in errfd (an unlinked file) */
+	int errfd;
+	char *err;                /* why it failed (the command's exit and complaint), or NULL */
 	char *name;
 	FILE *f;
 	bool close_it, eof;
@@ -186,17 +189,21 @@ const char *log_skip_ws(const char *p);
 bool log_word(const char **p, const char *w);          /* p starts with w: advance past it */
 bool log_mac(const char **p, uint8_t mac[6]);           /* aa:bb:cc:dd:ee:ff (or 1-digit) */
 bool log_ip(const char **p, uint32_t *ip);              /* dotted quad */
+bool log_ip_after(const char **p, const char *marker, uint32_t *ip); /* the quad after marker */
 bool log_uint(const char **p, uint64_t *v);
 const char *log_find(const char *hay, const char *needle);
+const char *log_after(const char *hay, const char *marker); /* past the first marker, or NULL */
 /* Copies the next token (up to space or one of stop) into out. */
 size_t log_token(const char **p, char *out, size_t n, const char *stop);
 /* Keeps n bytes of text (at most cap: the rest is cut) in a byte field of a packet being read
  * (the vendor class, the TFTP server name); returns the length kept. cap is at most 255. */
 uint8_t log_field_set(uint8_t *field, size_t cap, const char *text, size_t n);
 
-/* log_remote.c: ssh://USER@HOST[:PORT]/journal/UNIT sources. */
+/* log_remote.c: journal:UNIT and ssh://USER@HOST[:PORT]/journal/UNIT sources. */
 bool log_remote_is(const char *spec);
 int log_remote_open(struct log_set *set, const char *spec, char *err, size_t errlen);
+/* The command's output ended: reaps it, and a non-zero exit becomes r->err. */
+void log_remote_ended(struct log_src *r);
 void log_remote_close(struct log_src *r);
 
 /* The parsers: true when the line was understood (it produced or fed an event). */

@@ -112,6 +112,11 @@ const char *log_set_name(const struct log_set *s, size_t i)
 	return s && i < s->n ? s->src[i]->name : NULL;
 }
 
+const char *log_set_error(const struct log_set *s, size_t i)
+{
+	return s && i < s->n ? s->src[i]->err : NULL;
+}
+
 const struct log_stats *log_set_source_stats(const struct log_set *s, size_t i)
 {
 	return s && i < s->n ? &s->src[i]->st : NULL;
@@ -242,6 +247,7 @@ static bool fill(struct log_src *s)
 				return false;
 			}
 			s->eof = true;
+			log_remote_ended(s);
 			s->frame = LOG_FRAME_BIT | (uint64_t)s->idx << 40 | s->lineno;
 			log_ev_dhcp_flush(s);
 			break;
@@ -349,12 +355,13 @@ static void anchor(struct log_set *s, const bool *have)
 	}
 }
 
-uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
+/* Merges the logs by time up to until (NULL: their ends), at most max events. */
+static uint64_t pump(struct log_set *s, const struct timeval *until, uint64_t max)
 {
 	uint64_t n = 0;
 	if (!s)
 		return 0;
-	for (;;) {
+	while (n < max) {
 		struct log_src *best = NULL;
 		bool have[LOG_MAX_SOURCES];
 		for (size_t i = 0; i < s->n; i++)
@@ -376,6 +383,33 @@ uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 			return n;
 		n += deliver_head(best);
 	}
+	return n;
+}
+
+uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
+{
+	return pump(s, until, UINT64_MAX);
+}
+
+static void nonblocking(struct log_src *r)
+{
+	int fd = fileno(r->f);
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
+uint64_t log_set_pump_avail(struct log_set *s, uint64_t max, bool *ended)
+{
+	*ended = true;
+	for (size_t i = 0; s && i < s->n; i++) {
+		if (!s->src[i]->map)
+			nonblocking(s->src[i]);
+	}
+	uint64_t n = pump(s, NULL, max);
+	for (size_t i = 0; s && i < s->n; i++)
+		*ended = *ended && s->src[i]->eof && s->src[i]->qhead >= s->src[i]->nq;
+	return n;
 }
 
 uint64_t log_set_pump_ready(struct log_set *s)
@@ -383,10 +417,7 @@ uint64_t log_set_pump_ready(struct log_set *s)
 	uint64_t n = 0;
 	for (size_t i = 0; s && i < s->n; i++) {
 		struct log_src *r = s->src[i];
-		int fd = fileno(r->f);
-		int fl = fcntl(fd, F_GETFL);
-		if (fl >= 0 && !(fl & O_NONBLOCK))
-			fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+		nonblocking(r);
 		for (int k = 0; k < 4096 && fill(r); k++)
 			n += deliver_head(r);
 	}

@@ -5,6 +5,7 @@
  * TFTP read requests ("RRQ "file" octet tsize 0") and ERRORs, ARP who-has. A host name in
  * place of an address is kept as unknown (0.0.0.0). */
 #include <string.h>
+#include <strings.h>
 
 #include "capture/log_int.h"
 #include "core/base/util.h"
@@ -37,11 +38,14 @@ static bool endpoint(const char **pp, uint32_t *ip, uint16_t *port)
 	return true;
 }
 
-/* Past the next word and the blanks after it (the end of the text when there is none). */
-static const char *next_word(const char *q)
+/* The DHCP message type named at q ("Offer" in 4.x, "OFFER" in 3.x), if it is one. */
+static void msg_type_named(struct log_dhcp_acc *a, const char *q)
 {
-	const char *sp = strchr(q, ' ');
-	return sp ? log_skip_ws(sp + 1) : q + strlen(q);
+	static const char *const t[] = {"",    "Discover", "Offer",   "Request", "Decline",
+					"ACK", "NACK",     "Release", "Inform"};
+	for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
+		if (strncasecmp(q, t[i], strlen(t[i])) == 0)
+			a->h.msg_type = (uint8_t)i;
 }
 
 /* The length of the text after an opening quote, up to the closing one (0 without one). */
@@ -81,21 +85,11 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 		 * length 1: Discover" (4.x), "DHCP:OFFER" (3.x). */
 		if ((q = strstr(p, "DHCP-Message (53), length 1: ")) ||
 		    (q = strstr(p, "DHCP-Message Option 53, length 1: "))) {
-			q = strstr(q, ": ") + 2;
-			static const char *const t[] = {"", "Discover", "Offer", "Request", "Decline",
-							"ACK", "NACK", "Release", "Inform"};
-			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
-				if (strncmp(q, t[i], strlen(t[i])) == 0)
-					a->h.msg_type = (uint8_t)i;
+			msg_type_named(a, strstr(q, ": ") + 2);
 			return true;
 		}
-		if ((q = strstr(p, "DHCP:"))) {
-			q += 5;
-			static const char *const t[] = {"", "DISCOVER", "OFFER", "REQUEST", "DECLINE",
-							"ACK", "NACK", "RELEASE", "INFORM"};
-			for (unsigned i = 1; i < PNB_ARRAY_LEN(t); i++)
-				if (strncmp(q, t[i], strlen(t[i])) == 0)
-					a->h.msg_type = (uint8_t)i;
+		if ((q = log_after(p, "DHCP:"))) {
+			msg_type_named(a, q);
 			return true;
 		}
 		if ((q = strstr(p, "VO:")) || (q = strstr(p, "Vendor-Option Option 43, length "))) {
@@ -122,29 +116,21 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 			    log_field_set(a->vclass, sizeof(a->vclass), q + 1, quoted_len(q + 1));
 			return true;
 		}
-		if ((q = strstr(p, "Your IP: ")) || (q = strstr(p, "Your-IP "))) {
-			q = next_word(q);
-			if (*q == 'I')
-				q = next_word(q);
-			log_ip(&q, &a->h.yiaddr);
-			return true;
+		/* the BOOTP header's addresses: "Your-IP 1.2.3.4" (4.x), "Your IP: …" (3.x) */
+		static const char *const addr_labels[][2] = {{"Your-IP ", "Your IP: "},
+							     {"Server-IP ", "Server IP: "},
+							     {"Gateway-IP ", "Gateway IP: "}};
+		uint32_t *addr[] = {&a->h.yiaddr, &a->h.siaddr, &a->h.giaddr};
+		for (size_t i = 0; i < PNB_ARRAY_LEN(addr); i++) {
+			const char *v4 = log_after(p, addr_labels[i][0]);
+			const char *v3 = log_after(p, addr_labels[i][1]);
+			if (v4 || v3) {
+				q = log_skip_ws(v3 ? v3 : v4);
+				log_ip(&q, addr[i]);
+				return true;
+			}
 		}
-		if ((q = strstr(p, "Server IP: ")) || (q = strstr(p, "Server-IP "))) {
-			q = next_word(q);
-			if (*q == 'I' || *q == ':')
-				q = next_word(q);
-			log_ip(&q, &a->h.siaddr);
-			return true;
-		}
-		if ((q = strstr(p, "Gateway IP: ")) || (q = strstr(p, "Gateway-IP "))) {
-			q = next_word(q);
-			if (*q == 'I' || *q == ':')
-				q = next_word(q);
-			log_ip(&q, &a->h.giaddr);
-			return true;
-		}
-		if ((q = strstr(p, "SID:"))) {
-			q += 4;
+		if ((q = log_after(p, "SID:"))) {
 			log_ip(&q, &a->h.server_id);
 			return true;
 		}
@@ -199,13 +185,7 @@ bool log_parse_tcpdump(struct log_src *s, struct log_line *l)
 	}
 	if (log_word(&p, "ARP, Request who-has ")) {
 		uint32_t tpa, spa;
-		if (!log_ip(&p, &tpa))
-			return false;
-		const char *t = strstr(p, " tell ");
-		if (!t)
-			return false;
-		t += 6;
-		if (!log_ip(&t, &spa))
+		if (!log_ip(&p, &tpa) || !log_ip_after(&p, " tell ", &spa))
 			return false;
 		if (!have_smac)
 			log_mac_later(s, spa, smac);

@@ -110,29 +110,6 @@ struct source *source_open_live(const char *iface, const char *filter, unsigned 
 	return s;
 }
 
-/* The line of the far side's stderr that says why it ended (not tcpdump's "listening on"),
- * escaped for a terminal; "" when it said nothing. The caller frees it. */
-static char *remote_reason(int errfd)
-{
-	int fd = dup(errfd);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
-	if (!f && fd >= 0)
-		close(fd);
-	if (f)
-		rewind(f);
-	char line[512];
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = 0;
-		if (line[0] && !strstr(line, "listening on ") && strncmp(line, "Warning: ", 9) != 0) {
-			fclose(f);
-			return place_term(line);
-		}
-	}
-	if (f)
-		fclose(f);
-	return xstrdup("");
-}
-
 /* The ssh process ended (its stream did): SOURCE_EOF when it exited 0, else SOURCE_ERROR with
  * its status and stderr line in s->err. */
 static int remote_ended(struct source *s)
@@ -141,43 +118,31 @@ static int remote_ended(struct source *s)
 	s->child = 0;
 	if (st == 0)
 		return SOURCE_EOF;
-	char *why = remote_reason(s->errfd);
-	snprintf(s->err, sizeof(s->err), "%s: the remote capture failed (ssh exit %d)%s%s", s->spec,
-		 st, *why ? ": " : "", why);
-	free(why);
+	remote_failure(s->spec, "the remote capture", st, s->errfd, s->err, sizeof(s->err));
 	return SOURCE_ERROR;
 }
 
 struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
 {
 	struct remote_addr ra;
-	if (!remote_parse(spec, &ra) || !remote_word_ok(ra.rest, strlen(ra.rest), "._-") ||
-	    strlen(ra.rest) > 15) {
-		snprintf(err, errlen,
-			 "%s: expected ssh://USER@HOST[:PORT]/IFACE (letters, digits and . _ -; IFACE "
-			 "an interface name)",
-			 spec);
+	if (!remote_parse_iface(spec, &ra, err, errlen))
 		return NULL;
-	}
-	char errpath[] = "/tmp/pinetboot-ssh-XXXXXX";
-	int ef = mkostemp(errpath, O_CLOEXEC);
-	if (ef < 0) {
-		snprintf(err, errlen, "%s: cannot make a temporary file: %s", spec, strerror(errno));
-		return NULL;
-	}
-	struct source *s = xcalloc(1, sizeof(*s));
-	s->errfd = ef;
 	/* The remote shell reads the command: the filter is one single-quoted word (it holds no
 	 * quote), every other word was checked above. Packet-buffered (-U): live. */
 	char filter[sizeof(source_live_filter) + 2], snap[8];
 	snprintf(filter, sizeof(filter), "'%s'", source_live_filter);
 	snprintf(snap, sizeof(snap), "%d", PNB_SNAPLEN);
-	char *argv[] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-p", ra.port, "--", ra.target,
-			"tcpdump", "-i", (char *)ra.rest, "-U", "-w", "-", "-s", snap, filter, NULL};
+	char *cmd[] = {"tcpdump", "-i", (char *)ra.rest, "-U", "-w", "-", "-s", snap, filter, NULL};
+	int child, errfd;
+	int fd = remote_spawn(&ra, spec, cmd, &child, &errfd, err, errlen);
+	if (fd < 0)
+		return NULL;
+	struct source *s = xcalloc(1, sizeof(*s));
+	s->errfd = errfd;
+	s->child = child;
+	s->fd = fd;
 	s->spec = xstrdup(spec);
-	s->fd = runcmd_spawn_reader(argv, NULL, errpath, &s->child);
-	unlink(errpath);
-	FILE *f = s->fd < 0 ? NULL : fdopen(s->fd, "r");
+	FILE *f = fdopen(s->fd, "r");
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	if (f) {
 		/* Unbuffered: poll on the pipe then tells the truth about what is left to read. */
@@ -187,11 +152,9 @@ struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
 	if (!s->p) {
 		if (f)
 			fclose(f);
-		else if (s->fd >= 0)
+		else
 			close(s->fd);
-		if (s->fd < 0)
-			snprintf(s->err, sizeof(s->err), "%s: cannot start %s", spec, argv[0]);
-		else if (remote_ended(s) == SOURCE_EOF)
+		if (remote_ended(s) == SOURCE_EOF)
 			snprintf(s->err, sizeof(s->err), "%s: no capture came back: %s", spec, ebuf);
 		snprintf(err, errlen, "%s", s->err);
 		close(s->errfd);

@@ -2,9 +2,20 @@
 #include "capture/remote.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "core/base/place.h"
+#include "core/base/runcmd.h"
+#include "core/base/util.h"
+
+/* Seconds ssh waits for the boot server to answer: an address that drops packets fails with a
+ * message instead of leaving the operator waiting for TCP's own minutes. */
+#define REMOTE_CONNECT_TIMEOUT "ConnectTimeout=10"
 
 bool remote_word_ok(const char *s, size_t n, const char *extra)
 {
@@ -52,4 +63,96 @@ const char *remote_ssh(void)
 {
 	const char *ssh = getenv("PINETBOOT_SSH");
 	return ssh && *ssh ? ssh : "ssh";
+}
+
+bool remote_parse_iface(const char *spec, struct remote_addr *a, char *err, size_t errlen)
+{
+	if (remote_parse(spec, a) && remote_word_ok(a->rest, strlen(a->rest), "._-") &&
+	    strlen(a->rest) <= 15)
+		return true;
+	snprintf(err, errlen,
+		 "%s: expected ssh://USER@HOST[:PORT]/IFACE (letters, digits and . _ -; IFACE an "
+		 "interface name)",
+		 spec);
+	return false;
+}
+
+bool remote_unit_ok(const char *unit)
+{
+	size_t n = strlen(unit);
+	return n < 128 && remote_word_ok(unit, n, "@._:-");
+}
+
+bool remote_parse_journal(const char *spec, struct remote_addr *a, char *unit, size_t unitlen,
+			  char *err, size_t errlen)
+{
+	if (remote_parse(spec, a) && strncmp(a->rest, "journal/", 8) == 0 &&
+	    remote_unit_ok(a->rest + 8) && strlen(a->rest + 8) < unitlen) {
+		snprintf(unit, unitlen, "%s", a->rest + 8);
+		return true;
+	}
+	snprintf(err, errlen,
+		 "%s: expected ssh://USER@HOST[:PORT]/journal/UNIT (letters, digits and . _ - @ :)",
+		 spec);
+	return false;
+}
+
+int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[], int *pid,
+		 int *errfd, char *err, size_t errlen)
+{
+	char *argv[48] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-o", REMOTE_CONNECT_TIMEOUT,
+			  "-p", (char *)a->port, "--", (char *)a->target};
+	size_t n = 9;
+	for (size_t i = 0; cmd[i] && n + 1 < PNB_ARRAY_LEN(argv); i++)
+		argv[n++] = cmd[i];
+	argv[n] = NULL;
+	char errpath[] = "/tmp/pinetboot-ssh-XXXXXX";
+	int ef = mkostemp(errpath, O_CLOEXEC);
+	if (ef < 0) {
+		snprintf(err, errlen, "%s: cannot make a temporary file: %s", spec, strerror(errno));
+		return -1;
+	}
+	int fd = runcmd_spawn_reader(argv, NULL, errpath, pid);
+	unlink(errpath);
+	if (fd < 0) {
+		close(ef);
+		snprintf(err, errlen, "%s: cannot start %s", spec, argv[0]);
+		return -1;
+	}
+	*errfd = ef;
+	return fd;
+}
+
+char *remote_stderr_line(int errfd)
+{
+	int fd = dup(errfd);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f && fd >= 0)
+		close(fd);
+	if (f)
+		rewind(f);
+	char line[512];
+	while (f && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\r\n")] = 0;
+		if (line[0] && !strstr(line, "listening on ") && strncmp(line, "Warning: ", 9) != 0) {
+			fclose(f);
+			return place_term(line);
+		}
+	}
+	if (f)
+		fclose(f);
+	return xstrdup("");
+}
+
+void remote_failure(const char *spec, const char *what, int status, int errfd, char *out,
+		    size_t n)
+{
+	char *why = remote_stderr_line(errfd);
+	snprintf(out, n, "%s: %s failed (ssh exit %d)%s%s%s", spec, what, status, *why ? ": " : "",
+		 why,
+		 status == 255 ? " - ssh runs in batch mode and never asks here: accept the "
+				 "server's host key first (ssh to it once in a terminal) and "
+				 "offer a key through ssh-agent (ssh-add) or PINETBOOT_SSH"
+			       : "");
+	free(why);
 }

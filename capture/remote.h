@@ -22,4 +22,29 @@ bool remote_word_ok(const char *s, size_t n, const char *extra);
 /* The ssh program: PINETBOOT_SSH (a wrapper with its own -F/-i, as GIT_SSH) or "ssh". */
 const char *remote_ssh(void);
 
+/* ssh://USER@HOST[:PORT]/IFACE (a capture): false with the expected form in err. */
+bool remote_parse_iface(const char *spec, struct remote_addr *a, char *err, size_t errlen);
+/* ssh://USER@HOST[:PORT]/journal/UNIT (a journal): false with the expected form in err. unit
+ * (unitlen bytes) gets UNIT, checked by remote_unit_ok. */
+bool remote_parse_journal(const char *spec, struct remote_addr *a, char *unit, size_t unitlen,
+			  char *err, size_t errlen);
+/* A systemd unit name as journalctl -u takes it: a plain word of letters, digits and @ . _ : -
+ * (it reaches a shell on the far side). */
+bool remote_unit_ok(const char *unit);
+
+/* Runs cmd (NULL-terminated, already checked) on a's host: ssh in batch mode (it never asks for
+ * a password or a host key on the terminal, which the wizard owns) with a connect timeout, no
+ * local shell. Its stdout is the returned pipe (the caller reads and closes it), its stderr an
+ * unlinked temporary file in *errfd (for remote_failure; the caller closes it). -1 with err. */
+int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[], int *pid,
+		 int *errfd, char *err, size_t errlen);
+/* The line of a child's stderr file (errfd) that says why it ended (not tcpdump's "listening
+ * on", not a "Warning:"), escaped for a terminal; "" when it said nothing. The caller frees it. */
+char *remote_stderr_line(int errfd);
+/* Why the far side ended with exit status `status`: "SPEC: WHAT failed (ssh exit N): its line"
+ * (escaped for a terminal), and for ssh's own failures (255) what to set up first (the host
+ * key, an agent or key). */
+void remote_failure(const char *spec, const char *what, int status, int errfd, char *out,
+		    size_t n);
+
 #endif

@@ -21,8 +21,8 @@ static const struct cli_opt cmd_apply_opts[] = {
      "only printed)"},
     {"dry-run", 'n', NULL, "print what would change and the reload commands; write nothing"},
     {"no-edit", 'E', NULL,
-     "install only pinetboot's own files: leave files it would add a line to (dhcpd.conf's "
-     "include) alone; lint then names the missing line"},
+     "install only pinetboot's own files: leave files it would add to (dhcpd.conf's include, "
+     "LIO's saveconfig.json) alone; lint then names the missing line"},
     {0}};
 
 const struct cli_cmd cmd_apply_spec = {
@@ -137,7 +137,7 @@ int cmd_apply(int argc, char **argv)
 	}
 	if (no_edit) /* the admin's own files stay as they are */
 		for (size_t i = 0; i < rs.n; i++)
-			if (rs.files[i].merge_include) {
+			if (rs.files[i].merge_include || rs.files[i].lio_iqn_base) {
 				free(rs.files[i].install_path);
 				rs.files[i].install_path = NULL;
 			}

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/log.h"
 #include "cli/cli.h"
 #include "core/base/fsutil.h"
 #include "core/monitor/session.h"
@@ -30,7 +31,7 @@ static void on_signal(int sig)
 struct monitor {
 	const char *file, *iface, *site_path, *save;
 	bool json, quiet;
-	bool capture_failed; /* a live capture broke (ssh:// ended badly): exit 2 */
+	bool capture_failed; /* a live capture or a followed log broke (ssh ended badly): exit 2 */
 	uint64_t count;
 	double duration;
 	struct site site;
@@ -62,8 +63,9 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
      "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
      "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
-     "short/short-precise/short-iso/json; ssh://USER@HOST[:PORT]/journal/UNIT follows a unit's "
-     "journal on the boot server. Evidence names lines FILE:LINE; other lines are counted and "
+     "short/short-precise/short-iso/json; journal:UNIT follows a unit's journal here (journalctl "
+     "-f), ssh://USER@HOST[:PORT]/journal/UNIT on the boot server (ssh in batch mode: its host key "
+     "and your key must already work). Evidence names lines FILE:LINE; other lines are counted and "
      "skipped"},
     {0}};
 
@@ -83,6 +85,7 @@ const struct cli_cmd cmd_monitor_spec = {
     "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
     "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
     "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
+    "  pinetboot monitor --log journal:dnsmasq\n"
     "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
     "  pinetboot monitor -i ssh://root@bootserver/eth0 -q\n"
     "\n"
@@ -305,6 +308,13 @@ int cmd_monitor(int argc, char **argv)
 	if (stop_flag)
 		session_stop(m.ses);
 	session_finish(m.ses);
+	/* A followed log that failed says why (after Ctrl-C its command's end is no failure). */
+	const struct log_set *ls = session_logs(m.ses);
+	for (size_t i = 0; !stop_flag && i < log_set_count(ls); i++)
+		if (log_set_error(ls, i)) {
+			cli_error(CMD, "%s", log_set_error(ls, i));
+			m.capture_failed = true;
+		}
 	if (m.json)
 		session_print_json_summary(m.ses, stdout);
 	else

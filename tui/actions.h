@@ -25,7 +25,8 @@
 	X(ACT_ENTER, "enter", '\n', KEY_ENTER, "Enter", "edit",                                    \
 	  "edit or choose the selected item; accept an edit")                                      \
 	X(ACT_CANCEL, "cancel", 27, 0, "Esc", "cancel", "cancel an edit, close a list or go back") \
-	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add", "add a Pi")                                     \
+	X(ACT_ADD, "add", 'a', KEY_IC, "a", "add",                                                 \
+	  "add a Pi; monitor: choose the capture, add a log")                                      \
 	X(ACT_DELETE, "delete", 'd', KEY_DC, "d", "remove",                                        \
 	  "remove the selected Pi; in a form, reset the field to its default")                     \
 	X(ACT_FILTER, "search", '/', 0, "/", "search",                                             \

@@ -11,11 +11,16 @@
 
 #define LEGEND "[+]done [~]running [X]failed"
 
-struct mon_layout mon_layout_for(struct rect a, size_t n_pis)
+struct mon_layout mon_layout_for(struct rect a, size_t n_pis, bool logs)
 {
 	struct mon_layout l;
 	l.wide = a.w >= 110 && a.h >= 26;
 	l.head = (struct rect){a.y, a.x, 1, a.w};
+	l.src = (struct rect){a.y + 1, a.x, l.wide || logs ? 1 : 0, a.w};
+	if (!l.wide && logs) { /* the sources line takes a row from the timeline */
+		a.y++;
+		a.h--;
+	}
 	if (!l.wide) {
 		/* head 1, fleet (header + 3 rows, whose stage marks are the checklist), the
 		 * diagnosis 7, the timeline the rest; taller screens give the fleet more rows */
@@ -42,6 +47,11 @@ struct mon_layout mon_layout_for(struct rect a, size_t n_pis)
 struct rect mon_area(void)
 {
 	return screen_step_body();
+}
+
+struct mon_layout mon_layout(const struct mon_step *st)
+{
+	return mon_layout_for(mon_area(), mon_pi_count(st), st->n_logs || (st->feed && st->feed->logs_only));
 }
 
 size_t mon_fleet(const struct mon_step *st, struct fleet *fl)
@@ -84,11 +94,16 @@ static void draw_head(const struct mon_step *st, struct rect r)
 	else if (f->state == MONFEED_ENDED)
 		snprintf(state, sizeof(state), " - finished");
 	else if (f->state == MONFEED_FAILED)
-		snprintf(state, sizeof(state), " - stopped: damaged file");
+		snprintf(state, sizeof(state), " - stopped: %s",
+			 f->live ? "the capture failed" : "damaged file");
 	char speed[32] = "as fast as possible";
 	if (f->speed > 0)
 		snprintf(speed, sizeof(speed), "at %gx", f->speed);
-	if (f->live)
+	if (f->logs_only && st->cap != MON_CAP_NONE && st->err[0]) /* the capture did not start */
+		draw_textf(r.y, r.x, r.w, CP_NORMAL, "the logs only%s (%s)", state, st->err);
+	else if (f->logs_only)
+		draw_textf(r.y, r.x, r.w, CP_NORMAL, "no capture: the logs only%s", state);
+	else if (f->live)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL,
 			   "live on %s - %llu packets - %llu dropped (pcap_stats)%s", f->what,
 			   (unsigned long long)f->packets, (unsigned long long)f->dropped, state);
@@ -177,8 +192,9 @@ static void stage_cell(const struct mon_step *st, const struct diag_pi *p, int s
 		return;
 	struct timeval t = p->stage_time[s], t0 = st->feed->first_ts;
 	double rel = (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_usec - t0.tv_usec) / 1e6;
-	draw_textf(y, x + 24, w - 24, CP_DIM, "#%llu %.3fs", (unsigned long long)p->stage_frame[s],
-		   rel);
+	char ref[300];
+	monfeed_frame_ref(st->feed, p->stage_frame[s], ref, sizeof(ref));
+	draw_textf(y, x + 24, w - 24, CP_DIM, "%s %.3fs", ref, rel);
 }
 
 static void draw_checklist(const struct mon_step *st, const struct mon_layout *l)
@@ -287,7 +303,7 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 	if (!st->wrap) {
 		for (int i = 0; i < n; i++) /* the evidence packets stand out */
 			draw_text(r.y + n - i, r.x, r.w,
-				  p && fleet_is_evidence(p, shown[i]->text) ? CP_HUNK : CP_NORMAL,
+				  p && fleet_is_evidence(st->feed, p, shown[i]->text) ? CP_HUNK : CP_NORMAL,
 				  shown[i]->text);
 		return;
 	}
@@ -297,7 +313,7 @@ static void draw_timeline(const struct mon_step *st, const struct mon_layout *l)
 		need += draw_wrapped_count(r.w, shown[k++]->text);
 	int y = r.y + 1 + (need < rows && k == n ? 0 : rows - need);
 	for (int i = k; i-- > 0;)
-		y += draw_wrapped(y, r.x, r.w, rows, p && fleet_is_evidence(p, shown[i]->text)
+		y += draw_wrapped(y, r.x, r.w, rows, p && fleet_is_evidence(st->feed, p, shown[i]->text)
 							  ? CP_HUNK
 							  : CP_NORMAL,
 				  shown[i]->text);
@@ -312,15 +328,16 @@ static void draw_no_feed(const struct wiz *w, const struct mon_step *st, struct 
 	int y = a.y;
 	y += draw_wrapped(y, a.x, a.w, 3, CP_ERROR, st->err);
 	y++;
-	if (w->replay) {
+	if (st->cap == MON_CAP_REPLAY) {
 		draw_wrapped(y, a.x, a.w, 2, CP_NORMAL,
 			     "--replay reads pcap and pcapng files (tcpdump -w, tshark -w).");
 		return;
 	}
-	y += draw_wrapped(y, a.x, a.w, 4, CP_NORMAL,
+	y += draw_wrapped(y, a.x, a.w, 5, CP_NORMAL,
 			  "Live capture needs root or CAP_NET_RAW (sudo pinetboot, or setcap "
 			  "cap_net_raw+ep on the binary) and the site's interface (Site step). "
-			  "Enter tries again. To watch a saved capture instead: "
+			  "Enter tries again; a chooses another capture (an interface, a boot "
+			  "server over ssh) or adds a log to read instead. To watch a saved capture: "
 			  "pinetboot wizard --replay FILE.pcap [SITE].");
 }
 
@@ -331,8 +348,14 @@ void mon_draw(const struct wiz *w, const void *p, struct rect area)
 		draw_no_feed(w, st, area);
 		return;
 	}
-	struct mon_layout l = mon_layout_for(area, mon_pi_count(st));
+	struct mon_layout l = mon_layout_for(area, mon_pi_count(st),
+					     st->n_logs || st->feed->logs_only);
 	draw_head(st, l.head);
+	if (l.src.h) {
+		char src[512];
+		monfeed_sources(st->feed, src, sizeof(src));
+		draw_text(l.src.y, l.src.x, l.src.w, CP_DIM, src);
+	}
 	draw_pis(st, &l);
 	draw_checklist(st, &l);
 	draw_diagnosis(st, &l);

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/log.h"
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
 
@@ -65,6 +66,8 @@ static void on_text(const char *s, size_t n, void *user)
 static void on_event(const struct pnb_event *ev, void *user)
 {
 	struct monfeed *f = user;
+	if (f->logs_only && !f->first_ts.tv_sec && !f->first_ts.tv_usec)
+		f->first_ts = ev->ts; /* the stage times count from the first log event */
 	if (ev->kind == EV_DHCP)
 		cur_add_mac(&f->cur, ev->u.dhcp.chaddr);
 	if (ev->kind == EV_TFTP_XFER) {
@@ -153,6 +156,53 @@ struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *er
 	return f;
 }
 
+struct monfeed *monfeed_open_logs(struct site *site)
+{
+	struct monfeed *f = feed_new(false, "no capture", site);
+	f->logs_only = true;
+	return f;
+}
+
+int monfeed_add_log(struct monfeed *f, const char *spec, char *err, size_t errlen)
+{
+	return session_add_log(f->ses, spec, err, errlen);
+}
+
+void monfeed_sources(const struct monfeed *f, char *out, size_t n)
+{
+	const struct log_set *ls = session_logs(f->ses);
+	size_t len = (size_t)snprintf(out, n, "sources: %s", f->logs_only ? "no capture" : f->what);
+	for (size_t i = 0; i < log_set_count(ls) && len < n; i++) {
+		const char *name = log_set_name(ls, i), *slash = strrchr(name, '/');
+		if (slash && slash[1] && !strstr(name, "://"))
+			name = slash + 1; /* the file's name; FILE:LINE in the evidence keeps the path */
+		const struct log_stats *ps = log_set_source_stats(ls, i);
+		if (log_set_error(ls, i))
+			len += (size_t)snprintf(out + len, n - len, ", %s (failed: m shows why)", name);
+		else
+			len += (size_t)snprintf(out + len, n - len,
+						", %s (%llu lines, %llu not understood)", name,
+						(unsigned long long)ps->lines,
+						(unsigned long long)ps->skipped);
+	}
+}
+
+void monfeed_frame_ref(const struct monfeed *f, uint64_t frame, char *out, size_t n)
+{
+	session_frame_ref(f->ses, frame, out, n);
+}
+
+const char *monfeed_log_failure(struct monfeed *f)
+{
+	const struct log_set *ls = session_logs(f->ses);
+	for (size_t i = 0; i < log_set_count(ls) && i < 64; i++)
+		if (log_set_error(ls, i) && !(f->log_failures_said & (UINT64_C(1) << i))) {
+			f->log_failures_said |= UINT64_C(1) << i;
+			return log_set_error(ls, i);
+		}
+	return NULL;
+}
+
 void monfeed_free(struct monfeed *f)
 {
 	if (!f)
@@ -180,12 +230,20 @@ int monfeed_fd(const struct monfeed *f)
 static void feed_finish(struct monfeed *f, int rc)
 {
 	memset(&f->cur, 0, sizeof(f->cur));
+	session_stop(f->ses); /* a followed journal beside a replay never ends: not waited for */
 	session_finish(f->ses);
 	if (rc == SESSION_ERROR) {
 		f->state = MONFEED_FAILED;
 		snprintf(f->message, sizeof(f->message),
 			 "%s: %s (the %llu packets before it are shown)", f->what,
 			 session_error(f->ses), (unsigned long long)f->packets);
+	} else if (f->logs_only) {
+		struct log_stats ls;
+		log_set_stats(session_logs(f->ses), &ls);
+		f->state = MONFEED_ENDED;
+		snprintf(f->message, sizeof(f->message),
+			 "the logs are read: %llu lines, %llu not understood", (unsigned long long)ls.lines,
+			 (unsigned long long)ls.skipped);
 	} else {
 		f->state = MONFEED_ENDED;
 		snprintf(f->message, sizeof(f->message), "replay of %s finished: %llu packets",
@@ -237,6 +295,8 @@ int monfeed_pump(struct monfeed *f, int64_t now_ms, int max)
 {
 	if (f->state != MONFEED_RUNNING || f->paused)
 		return 0;
+	if (f->logs_only)
+		return monfeed_pump_logs(f, max);
 	if (f->live || f->speed <= 0)
 		return pump_one(f, max);
 	int n = 0;
@@ -251,6 +311,16 @@ int monfeed_pump(struct monfeed *f, int64_t now_ms, int max)
 			break;
 	}
 	return n;
+}
+
+int monfeed_pump_logs(struct monfeed *f, int max)
+{
+	if (f->state != MONFEED_RUNNING || f->paused || (!f->live && !f->logs_only))
+		return 0; /* a replay's logs come with its packets, merged by time */
+	int rc = session_pump_logs(f->ses, max);
+	if (rc == SESSION_EOF && f->logs_only)
+		feed_finish(f, rc);
+	return rc < 0 ? 0 : rc;
 }
 
 int monfeed_due_in(const struct monfeed *f, int64_t now_ms)

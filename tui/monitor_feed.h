@@ -33,7 +33,8 @@ enum monfeed_state { MONFEED_RUNNING, MONFEED_ENDED, MONFEED_FAILED };
 
 struct monfeed {
 	bool live;
-	char *what;   /* "eth0" or the file name */
+	bool logs_only; /* no capture: the logs feed it alone */
+	char *what;   /* "eth0", the file name, or "no capture" */
 	double speed; /* replay: 0 = as fast as possible */
 	enum monfeed_state state;
 	char message[512]; /* why it ended or failed */
@@ -58,6 +59,7 @@ struct monfeed {
 	bool paused;
 	int64_t paused_at;
 	char *tmp_save; /* live: every packet is saved here so `w` can copy the whole capture */
+	uint64_t log_failures_said; /* bit i: log i's failure went to the status line */
 };
 
 /* Opens a replay of path (pcap/pcapng). site may be NULL (no cross-checks); otherwise its
@@ -67,6 +69,22 @@ struct monfeed *monfeed_open_replay(const char *path, double speed, struct site 
 				    size_t errlen);
 /* Opens iface for live capture (needs root or CAP_NET_RAW); as above. */
 struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen);
+/* A feed with no capture: only the logs added with monfeed_add_log feed it (their lines merged
+ * by time); it ends when every log has. site as above. Never NULL. */
+struct monfeed *monfeed_open_logs(struct site *site);
+/* Adds a log (a path, journal:UNIT, ssh://USER@HOST[:PORT]/journal/UNIT), opened and checked by
+ * the session (core/monitor/session, capture/log). 0, or -1 with the reason in err. */
+int monfeed_add_log(struct monfeed *f, const char *spec, char *err, size_t errlen);
+/* Live and log-only feeds: delivers what the logs hold now (never waits for a followed one);
+ * a log-only feed whose logs all ended is finished. Returns the events delivered. */
+int monfeed_pump_logs(struct monfeed *f, int max);
+/* "sources: eth0, dnsmasq.log (1204 lines, 3 not understood)": what feeds f, with each log's
+ * counts ("failed" for a log that did). */
+void monfeed_sources(const struct monfeed *f, char *out, size_t n);
+/* How the diagnosis names frame: "#N" for a packet, "FILE:LINE" for a log line. */
+void monfeed_frame_ref(const struct monfeed *f, uint64_t frame, char *out, size_t n);
+/* The failure of a log not said yet (then marked said), or NULL. */
+const char *monfeed_log_failure(struct monfeed *f);
 void monfeed_free(struct monfeed *f);
 /* The descriptor to poll (live), or -1. */
 int monfeed_fd(const struct monfeed *f);

@@ -188,15 +188,16 @@ static void add_verdict(struct sbuf *b, const struct diag_verdict *v)
 	add(b, "  fix: ", v->fix);
 }
 
-bool fleet_is_evidence(const struct diag_pi *p, const char *line)
+bool fleet_is_evidence(const struct monfeed *f, const struct diag_pi *p, const char *line)
 {
 	for (size_t i = 0; i < p->n_verdicts; i++)
 		for (size_t k = 0; k < PNB_ARRAY_LEN(p->verdicts[i].frames); k++) {
 			uint64_t fr = p->verdicts[i].frames[k];
 			if (!fr)
 				continue;
-			char tag[32];
-			snprintf(tag, sizeof(tag), " #%llu ", (unsigned long long)fr);
+			char ref[300], tag[304];
+			monfeed_frame_ref(f, fr, ref, sizeof(ref));
+			snprintf(tag, sizeof(tag), " %s ", ref);
 			if (strstr(line, tag))
 				return true;
 		}
@@ -237,7 +238,9 @@ char *fleet_diagnosis(const struct monfeed *f, const struct fleet_row *r)
 			struct timeval t = p->stage_time[s], t0 = f->first_ts;
 			double rel = (double)(t.tv_sec - t0.tv_sec) +
 				     (double)(t.tv_usec - t0.tv_usec) / 1e6;
-			sbuf_printf(&b, " (#%llu, %.3f s)", (unsigned long long)p->stage_frame[s], rel);
+			char ref[300];
+			monfeed_frame_ref(f, p->stage_frame[s], ref, sizeof(ref));
+			sbuf_printf(&b, " (%s, %.3f s)", ref, rel);
 		}
 		sbuf_add(&b, "\n");
 	}
@@ -251,7 +254,7 @@ char *fleet_diagnosis(const struct monfeed *f, const struct fleet_row *r)
 	for (size_t i = 0; i < f->n_lines; i++) {
 		const struct mon_line *l = monfeed_line(f, i);
 		if (monfeed_line_is_pi(l, p))
-			sbuf_printf(&b, "%c %s\n", fleet_is_evidence(p, l->text) ? '>' : ' ',
+			sbuf_printf(&b, "%c %s\n", fleet_is_evidence(f, p, l->text) ? '>' : ' ',
 				    l->text);
 	}
 	return sbuf_take(&b);

@@ -41,8 +41,9 @@ void fleet_short(const struct fleet_row *r, char *out, size_t n);
 const char *fleet_name(const struct fleet_row *r);
 void fleet_mac(const struct fleet_row *r, char out[18]);
 void fleet_ip(const struct fleet_row *r, char out[16]);
-/* True when the timeline line names a packet one of p's findings gives as evidence. */
-bool fleet_is_evidence(const struct diag_pi *p, const char *line);
+/* True when the timeline line names a packet (or a log line) one of p's findings gives as
+ * evidence. */
+bool fleet_is_evidence(const struct monfeed *f, const struct diag_pi *p, const char *line);
 /* Everything about r: verdict, every finding with evidence and fix, the stages with packet
  * numbers, the site's findings and r's packets (evidence packets marked ">"). Heap text. */
 char *fleet_diagnosis(const struct monfeed *f, const struct fleet_row *r);

@@ -349,11 +349,10 @@ static void draw_help_bar(const struct wiz *w)
 		const char *key = ai->label;
 		char k[16];
 		snprintf(k, sizeof(k), "%.*s", (int)strcspn(key + 1, "/") + 1, key); /* "s/F2": s */
-		const char *word = ai->bar;
+		const char *own = w->text_mode ? NULL : wiz_step_bar_word(w, (enum wiz_action)a);
+		const char *word = own ? own : ai->bar;
 		if (w->text_mode && a == ACT_ENTER)
 			word = "accept";
-		else if (!w->text_mode && wiz_step_bar_word(w, (enum wiz_action)a))
-			word = wiz_step_bar_word(w, (enum wiz_action)a);
 		int need = (int)strlen(k) + (int)strlen(word) + 2;
 		bool kept = a == ACT_HELP || a == ACT_QUIT;
 		if (x + need > COLS - (kept ? 0 : reserve))

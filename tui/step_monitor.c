@@ -19,6 +19,7 @@
 #define LIVE_BATCH 1024	   /* packets per wake-up of the pcap fd: the terminal stays responsive */
 #define REPLAY_BATCH 1000  /* packets per pump of a replay */
 #define REPLAY_SLICE_MS 30 /* at most this long per tick reading a replay */
+#define LOG_BATCH 2000	   /* log events per tick beside a live capture */
 
 static bool monitor_shown(const struct wiz *w)
 {
@@ -68,23 +69,45 @@ static struct site *valid_site(struct wiz *w, struct site *out)
 	return NULL;
 }
 
-static void open_feed(struct wiz *w, struct mon_step *st)
+void mon_open_feed(struct wiz *w, struct mon_step *st)
 {
 	struct site site;
 	st->tried = true;
+	st->reopen = false;
 	st->err[0] = 0;
-	if (w->replay) {
+	watch_fd(st, false);
+	monfeed_free(st->feed);
+	st->feed = NULL;
+	st->sel_key[0] = 0;
+	st->scroll = 0;
+	const char *iface = NULL;
+	switch (st->cap) {
+	case MON_CAP_REPLAY:
 		st->feed = monfeed_open_replay(w->replay, w->replay_speed, valid_site(w, &site),
 					       st->err, sizeof(st->err));
-		return;
+		break;
+	case MON_CAP_NONE:
+		st->feed = monfeed_open_logs(valid_site(w, &site));
+		break;
+	case MON_CAP_SITE:
+		iface = w->site.server[SK_INTERFACE];
+		if (!iface)
+			snprintf(st->err, sizeof(st->err),
+				 "no capture interface: set the interface in the Site step");
+		break;
+	case MON_CAP_IFACE:
+		iface = st->cap_iface;
+		break;
 	}
-	const char *iface = w->site.server[SK_INTERFACE];
-	if (!iface) {
-		snprintf(st->err, sizeof(st->err),
-			 "no capture interface: set the interface in the Site step");
-		return;
+	if (iface)
+		st->feed = monfeed_open_live(iface, valid_site(w, &site), st->err, sizeof(st->err));
+	if (!st->feed && st->n_logs) {
+		wiz_status(w, MSG_ERROR, "%s - reading the logs only (a: sources)", st->err);
+		st->feed = monfeed_open_logs(valid_site(w, &site));
 	}
-	st->feed = monfeed_open_live(iface, valid_site(w, &site), st->err, sizeof(st->err));
+	if (!st->feed)
+		return;
+	mon_sources_add_all(w, st);
 	watch_fd(st, true);
 }
 
@@ -95,6 +118,7 @@ static void *monitor_init(struct wiz *w)
 	struct mon_step *st = xcalloc(1, sizeof(*st));
 	st->w = w;
 	st->fd = -1;
+	mon_sources_init(w, st);
 	return st;
 }
 
@@ -103,6 +127,7 @@ static void monitor_done(void *p)
 	struct mon_step *st = p;
 	watch_fd(st, false);
 	monfeed_free(st->feed);
+	mon_sources_done(st);
 	free(st->find);
 	free(st);
 }
@@ -112,7 +137,7 @@ static void monitor_enter(struct wiz *w, void *p)
 {
 	struct mon_step *st = p;
 	if (!st->tried)
-		open_feed(w, st);
+		mon_open_feed(w, st);
 }
 
 /* Selects the Pi of a new test boot (tui/testboot.c) once the capture has seen it. */
@@ -139,13 +164,22 @@ static int follow_test_boot(struct wiz *w, struct mon_step *st)
 static int monitor_tick(struct wiz *w, void *p)
 {
 	struct mon_step *st = p;
+	if (st->reopen) { /* a source was chosen: the screen has said what comes */
+		mon_open_feed(w, st);
+		return WIZ_REDRAW;
+	}
 	if (!st->feed)
 		return WIZ_IGNORED;
 	int followed = follow_test_boot(w, st);
 	int64_t now = loop_now_ms();
 	if (st->feed->live) {
+		/* the logs beside a live capture: what they hold now, never waiting */
+		int n = monfeed_pump_logs(st->feed, LOG_BATCH);
+		const char *why = monfeed_log_failure(st->feed);
+		if (why)
+			wiz_status(w, MSG_ERROR, "%s", why);
 		if (now - st->last_stats < 1000)
-			return followed;
+			return n || why ? WIZ_REDRAW : followed;
 		st->last_stats = now;
 		monfeed_tick(st->feed);
 		return WIZ_REDRAW;
@@ -156,10 +190,13 @@ static int monitor_tick(struct wiz *w, void *p)
 	do
 		n += got = monfeed_pump(st->feed, now, REPLAY_BATCH);
 	while (got == REPLAY_BATCH && loop_now_ms() - now < REPLAY_SLICE_MS);
-	if (st->feed->state != before)
+	const char *why = monfeed_log_failure(st->feed);
+	if (why)
+		wiz_status(w, MSG_ERROR, "%s", why);
+	else if (st->feed->state != before)
 		wiz_status(w, st->feed->state == MONFEED_FAILED ? MSG_ERROR : MSG_OK, "%s",
 			   st->feed->message);
-	return n || st->feed->state != before ? WIZ_REDRAW : followed;
+	return n || why || st->feed->state != before ? WIZ_REDRAW : followed;
 }
 
 /* pinetboot-capture-YYYYMMDD-HHMMSS.pcap in the current directory, not overwriting. */
@@ -292,7 +329,7 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 {
 	(void)ch;
 	struct mon_step *st = p;
-	int page = mon_layout_for(mon_area(), mon_pi_count(st)).timeline.h - 1;
+	int page = mon_layout(st).timeline.h - 1;
 	if (page < 1)
 		page = 1;
 	switch (a) {
@@ -338,10 +375,12 @@ static int monitor_key(struct wiz *w, void *p, enum wiz_action a, int ch)
 		return toggle_pause(w, st);
 	case ACT_WRITE:
 		return save_capture(w, st);
+	case ACT_ADD:
+		return mon_sources_open(w, st);
 	case ACT_ENTER:
 		if (st->feed)
 			return show_diagnosis(w, st);
-		open_feed(w, st); /* retry, e.g. after fixing the interface or permissions */
+		mon_open_feed(w, st); /* retry, e.g. after fixing the interface or permissions */
 		return WIZ_REDRAW;
 	default:
 		return WIZ_IGNORED;
@@ -372,7 +411,7 @@ static void monitor_next(const struct wiz *w, const void *p, char *out, size_t n
 	struct fleet fl;
 	fleet_build(st->feed, NULL, &fl);
 	if (!st->feed)
-		snprintf(out, n, "fix what stops the capture (below), then Enter tries again");
+		snprintf(out, n, "fix what stops the capture (below), Enter retries; a: other sources");
 	else if (fl.count[FLEET_FAILED])
 		snprintf(out, n, "%zu Pi%s failed (listed first): Enter shows the diagnosis and the fix",
 			 fl.count[FLEET_FAILED], fl.count[FLEET_FAILED] == 1 ? "" : "s");
@@ -391,6 +430,8 @@ static const char *monitor_bar_word(const struct wiz *w, const void *p, enum wiz
 		return st->feed ? "diagnosis" : "retry";
 	if (a == ACT_TOGGLE)
 		return st->all ? "this Pi" : "all pkts";
+	if (a == ACT_ADD)
+		return "sources";
 	return NULL;
 }
 
@@ -403,7 +444,7 @@ static int monitor_click(struct wiz *w, void *p, int y, int x)
 		return WIZ_HANDLED;
 	struct fleet fl;
 	size_t si = mon_fleet(st, &fl);
-	struct mon_layout l = mon_layout_for(mon_area(), fl.n);
+	struct mon_layout l = mon_layout(st);
 	size_t k;
 	bool hit = wiz_list_hit(y, l.pis.y + 1, l.pis.h - 1, si, &k) && k < fl.n && x >= l.pis.x &&
 		   x < l.pis.x + l.pis.w;
@@ -418,8 +459,9 @@ static int monitor_click(struct wiz *w, void *p, int y, int x)
 const struct wiz_step_ops step_monitor = {
     .name = "Monitor",
     .title = "Monitor: watch the Pis boot, stage by stage",
-    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_PAUSE) | WIZ_ACT_BIT(ACT_FILTER) |
-	       WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE) | WIZ_ACT_BIT(ACT_WRAP),
+    .actions = WIZ_ACT_BIT(ACT_ENTER) | WIZ_ACT_BIT(ACT_ADD) | WIZ_ACT_BIT(ACT_PAUSE) |
+	       WIZ_ACT_BIT(ACT_FILTER) | WIZ_ACT_BIT(ACT_TOGGLE) | WIZ_ACT_BIT(ACT_WRITE) |
+	       WIZ_ACT_BIT(ACT_WRAP),
     .init = monitor_init,
     .done = monitor_done,
     .enter = monitor_enter,
@@ -431,10 +473,9 @@ const struct wiz_step_ops step_monitor = {
 	    "table has a row per Pi, failures first, then Pis booting, booted, and the profile's "
 	    "Pis not seen yet (grey: no failure while a Pi is off), with its eight stages "
 	    "(+ done, ~ running, X failed, . not seen). Enter shows the selected Pi's whole "
-	    "diagnosis: the verdict, every finding with its evidence and fix, and its packets. / "
-	    "finds Pis by name, MAC, serial or IP (Esc shows all), v switches the timeline "
-	    "between this Pi and every packet, W wraps the packet lines, p pauses, w saves the "
-	    "capture as a pcap file.",
+	    "diagnosis. / finds Pis (Esc shows all), v switches the timeline between this Pi and "
+	    "every packet, W wraps, p pauses, w saves a pcap file, a picks the sources (another "
+	    "interface, ssh://USER@HOST/IFACE, logs to add: a file, a journal unit, ssh).",
     .next = monitor_next,
     .bar_word = monitor_bar_word,
     .click = monitor_click,

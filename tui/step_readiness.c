@@ -492,13 +492,6 @@ static void ready_next(const struct wiz *w, const void *p, char *out, size_t n)
 		snprintf(out, n, "every Pi is ready: 8 (Monitor) watches them boot");
 }
 
-static const char *ready_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
-{
-	(void)w;
-	(void)p;
-	return a == ACT_ENTER ? "card" : a == ACT_TOGGLE ? "details" : NULL;
-}
-
 const struct wiz_step_ops step_readiness = {
     .name = "Readiness",
     .title = "Pi readiness: can each Pi boot from the network, and what fixes it",
@@ -518,6 +511,6 @@ const struct wiz_step_ops step_readiness = {
 	    "beside the profile, or where you say); 7 (Flash) writes it to a card. v shows all "
 	    "details.",
     .next = ready_next,
-    .bar_word = ready_bar_word,
+    .bar_words = {[ACT_ENTER] = "card", [ACT_TOGGLE] = "details"},
     .click = ready_click,
 };

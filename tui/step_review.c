@@ -410,13 +410,6 @@ static int review_click(struct wiz *w, void *p, int y, int x)
 	return WIZ_REDRAW;
 }
 
-static const char *review_bar_word(const struct wiz *w, const void *p, enum wiz_action a)
-{
-	(void)w;
-	(void)p;
-	return a == ACT_ENTER ? "render" : NULL;
-}
-
 const struct wiz_step_ops step_review = {
     .name = "Review",
     .title = "Review: the generated files (Enter renders again, t test-boots a Pi)",
@@ -432,6 +425,6 @@ const struct wiz_step_ops step_review = {
 	    "diff, W wraps long lines, t boots a virtual Pi against this server (root only: it "
 	    "attaches to the site's interface).",
     .next = review_next,
-    .bar_word = review_bar_word,
+    .bar_words = {[ACT_ENTER] = "render"},
     .click = review_click,
 };

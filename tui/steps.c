@@ -93,9 +93,10 @@ void wiz_step_next(const struct wiz *w, char *out, size_t n)
 
 const char *wiz_step_bar_word(const struct wiz *w, enum wiz_action a)
 {
-	if (!cur_ops(w)->bar_word)
-		return NULL;
-	return cur_ops(w)->bar_word(w, w->step_state[w->cur], a);
+	const char *word = NULL;
+	if (cur_ops(w)->bar_word)
+		word = cur_ops(w)->bar_word(w, w->step_state[w->cur], a);
+	return word ? word : cur_ops(w)->bar_words[a];
 }
 
 uint64_t wiz_step_actions(unsigned i)
@@ -105,5 +106,10 @@ uint64_t wiz_step_actions(unsigned i)
 
 char wiz_step_mark(const struct wiz *w, unsigned i)
 {
-	return wiz_steps[i]->mark ? wiz_steps[i]->mark(w, w->step_state[i]) : ' ';
+	const struct form *f = step_form(w, i);
+	if (wiz_steps[i]->mark)
+		return wiz_steps[i]->mark(w, w->step_state[i]);
+	if (f) /* warnings too: a value the other choices make the loader ignore */
+		return form_has_problem(w, f, true) ? '!' : '+';
+	return ' ';
 }

@@ -11,6 +11,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "core/base/sigflag.h"
+#include "core/base/util.h"
 #include "tui/wiz.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -18,28 +20,11 @@ static volatile sig_atomic_t resized;
 static bool started;
 static SCREEN *screen;
 
-static void on_stop(int sig)
-{
-	stop_signal = sig;
-}
-
-static void on_winch(int sig)
-{
-	(void)sig;
-	resized = 1;
-}
-
 static void install_signals(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop; /* no SA_RESTART: poll() must return so the loop sees the flag */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sa.sa_handler = on_winch;
-	sigaction(SIGWINCH, &sa, NULL);
+	static const int stop[] = {SIGINT, SIGTERM, SIGHUP}, winch[] = {SIGWINCH};
+	sigflag_catch(&stop_signal, stop, PNB_ARRAY_LEN(stop));
+	sigflag_catch(&resized, winch, PNB_ARRAY_LEN(winch));
 }
 
 int term_start(bool mono, char err[256])

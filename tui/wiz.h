@@ -46,8 +46,9 @@ struct wiz;
  *
  * A form step (form true) keeps a struct form (tui/form.h) first in its heap state (xcalloc'ed
  * by init); where its key, draw, click or done is NULL the form's is used (keys and clicks go
- * to the form, the form fills the step area, done releases the form and the state), and Enter
- * is among its actions. The wizard calls the ops through tui/steps.h, which supplies these
+ * to the form, the form fills the step area, done releases the form and the state), its mark
+ * without one is '!' while a field has a problem (warnings included) and '+' otherwise, and
+ * Enter is among its actions. The wizard calls the ops through tui/steps.h, which supplies these
  * defaults. */
 struct wiz_step_ops {
 	const char *name;  /* "Site": the step list */
@@ -67,11 +68,14 @@ struct wiz_step_ops {
 	/* Guidance. short_name: the step bar's label when the full names do not fit ("Ready").
 	 * help: what the step is for, first in the `?` box. next: the "Next:" line under the
 	 * title (what to do now, and why), written into out. bar_word: the help bar's word for
-	 * action a on this step ("write" for Enter on Flash), or NULL for the table's. */
+	 * action a on this step when it depends on the state ("write" or "choose" for Enter on
+	 * Flash), or NULL; bar_words[a]: the word when it does not ("card" for Enter on
+	 * Readiness), or NULL for the action table's. */
 	const char *short_name;
 	const char *help;
 	void (*next)(const struct wiz *w, const void *st, char *out, size_t n);
 	const char *(*bar_word)(const struct wiz *w, const void *st, enum wiz_action a);
+	const char *bar_words[ACT_COUNT];
 	/* A mouse click (button 1) at screen row y, column x inside the step area; returns
 	 * result flags like key. Clicking a selected row usually acts as Enter on it. */
 	int (*click)(struct wiz *w, void *st, int y, int x);
@@ -132,6 +136,8 @@ struct wiz {
 	char *card_dir;	    /* the bootstrap card Readiness wrote last (Flash offers it), or NULL */
 	const char *replay; /* --replay FILE: the Monitor step reads it instead of capturing */
 	double replay_speed;
+	const char *const *logs; /* --log LOG...: the Monitor step reads them too (argv strings) */
+	size_t n_logs;
 };
 
 /* Saves the profile to w->site_path when the model is valid; says what happened on the status

@@ -25,7 +25,17 @@
 #define REDRAW_MIN_MS 100
 #define TICK_MS 1000
 
-enum { OPT_MONO = CLIOPT_LONG, OPT_CLOCK, OPT_KEYS, OPT_KEYS_MAN, OPT_REPLAY, OPT_REPLAY_SPEED };
+enum {
+	OPT_MONO = CLIOPT_LONG,
+	OPT_CLOCK,
+	OPT_KEYS,
+	OPT_KEYS_MAN,
+	OPT_REPLAY,
+	OPT_REPLAY_SPEED,
+	OPT_LOG
+};
+
+#define WIZ_MAX_LOGS 16
 
 static const struct cli_opt wizard_opts[] = {
     {"root", 'r', "DIR", "look for installed files under DIR (default /)"},
@@ -37,6 +47,9 @@ static const struct cli_opt wizard_opts[] = {
     {"replay-speed", OPT_REPLAY_SPEED, "N",
      "replay N times faster than captured (default 20; 0 = as fast as possible; waits over 2 s "
      "are shortened)"},
+    {"log", OPT_LOG, "LOG",
+     "open on the Monitor step reading LOG too (repeatable): a file, journal:UNIT or "
+     "ssh://USER@HOST[:PORT]/journal/UNIT, as 'pinetboot monitor --log'"},
     {"keys", OPT_KEYS, NULL, "print the key bindings and exit"},
     {"keys-man", OPT_KEYS_MAN, NULL, "print the key bindings as man(7) source and exit"},
     {0}};
@@ -88,6 +101,8 @@ struct wiz_opts {
 	bool mono, clock;
 	const char *replay;
 	double replay_speed;
+	const char *logs[WIZ_MAX_LOGS];
+	size_t n_logs;
 };
 
 static int parse_speed(const char *arg, double *out)
@@ -136,6 +151,11 @@ static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 		case OPT_REPLAY_SPEED:
 			if (parse_speed(optarg, &o->replay_speed) != 0)
 				return 2;
+			break;
+		case OPT_LOG:
+			if (o->n_logs == WIZ_MAX_LOGS)
+				return cliopt_error(&p, "at most %d --log sources", WIZ_MAX_LOGS);
+			o->logs[o->n_logs++] = optarg;
 			break;
 		case OPT_KEYS:
 		case OPT_KEYS_MAN:
@@ -464,6 +484,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	w->n_ifaces = ifaces_detect(w->ifaces, PNB_ARRAY_LEN(w->ifaces));
 	w->replay = o->replay;
 	w->replay_speed = o->replay_speed;
+	w->logs = o->logs;
+	w->n_logs = o->n_logs;
 	struct stat st;
 	if (stat(w->site_path, &st) == 0) {
 		struct problems ps;
@@ -482,7 +504,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	} else {
 		draft_init(&w->site);
 		default_server(w);
-		w->dirty = !o->replay; /* a replay without a profile quits without asking */
+		/* a replay or logs read without a profile quit without asking */
+		w->dirty = !o->replay && !o->n_logs;
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	}
@@ -490,8 +513,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	w->step_state = xcalloc(wiz_n_steps, sizeof(void *));
 	for (unsigned i = 0; i < wiz_n_steps; i++) {
 		w->step_state[i] = wiz_step_init(w, i);
-		if (w->replay && !strcmp(wiz_steps[i]->name, "Monitor"))
-			w->cur = i; /* --replay opens on the Monitor step */
+		if ((w->replay || w->n_logs) && !strcmp(wiz_steps[i]->name, "Monitor"))
+			w->cur = i; /* --replay and --log open on the Monitor step */
 	}
 	return 0;
 }

@@ -215,3 +215,23 @@ int runcmd_wait(int pid)
 {
 	return reap((pid_t)pid);
 }
+
+bool runcmd_available(const char *prog)
+{
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		char full[4096];
+		if (n && n + strlen(prog) + 2 < sizeof(full)) {
+			snprintf(full, sizeof(full), "%.*s/%s", (int)n, p, prog);
+			if (access(full, X_OK) == 0)
+				return true;
+		}
+		p += n + (p[n] == ':');
+	}
+	return false;
+}

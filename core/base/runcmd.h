@@ -5,6 +5,7 @@
 #ifndef PNB_CORE_RUNCMD_H
 #define PNB_CORE_RUNCMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* The most runcmd_capture keeps of a child's output. */
@@ -38,6 +39,8 @@ int runcmd_inherit(char *const argv[], const char *cwd);
  * end (close-on-exec, the caller reads and closes it). *pid is for runcmd_wait. Returns -1 when it
  * cannot be started. For streams too big to capture (a root filesystem over ssh). */
 int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid);
+/* True when prog can be run: found executable in PATH (or the path it names, with a /). */
+bool runcmd_available(const char *prog);
 /* Waits for a child of runcmd_spawn_reader: its exit status, 128+N when killed by signal N. */
 int runcmd_wait(int pid);
 

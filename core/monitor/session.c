@@ -279,8 +279,11 @@ void session_event(struct session *s, const struct pnb_event *ev)
 {
 	note_time(s, &ev->ts);
 	take_event(s, ev);
-	if (!s->jp && !s->tp)
+	if (!s->jp && !s->tp) {
+		if (s->o.packet_printed)
+			s->o.packet_printed(s->o.user);
 		return; /* -q: nothing printed, no FILE:LINE to format */
+	}
 	char ref[300];
 	const char *origin = s->cur_origin;
 	if (s->ls && log_frame_ref(s->ls, ev->frame, ref, sizeof(ref)))
@@ -292,6 +295,8 @@ void session_event(struct session *s, const struct pnb_event *ev)
 	} else if (s->tp) {
 		text_printer_event_line(s->tp, ev, origin);
 	}
+	if (s->o.packet_printed)
+		s->o.packet_printed(s->o.user); /* the event's line is out, as a packet's */
 }
 
 static void on_log_event(const struct pnb_event *ev, void *user)
@@ -317,9 +322,22 @@ int session_add_log(struct session *s, const char *path, char *err, size_t errle
 	return log_set_add(s->ls, path, err, errlen);
 }
 
+void session_frame_ref(const struct session *s, uint64_t frame, char *out, size_t n)
+{
+	if (!log_frame_ref(s->ls, frame, out, n))
+		snprintf(out, n, "#%llu", (unsigned long long)frame);
+}
+
 void session_stop(struct session *s)
 {
 	s->stopped = true;
+}
+
+int session_pump_logs(struct session *s, int max)
+{
+	bool ended = true;
+	uint64_t n = s->ls ? log_set_pump_avail(s->ls, max > 0 ? (uint64_t)max : 1, &ended) : 0;
+	return n ? (int)n : ended ? SESSION_EOF : 0;
 }
 
 static void emit_extra(const struct pnb_event *ev, void *ctx)
@@ -479,9 +497,13 @@ void session_finish(struct session *s)
 {
 	nothing_decodable(s);
 	/* What the logs hold after the last packet (or all of it, when there are only logs);
-	 * a live run the user stopped does not wait for a followed log to end. */
-	if (s->ls && !(s->live && s->stopped)) {
-		log_set_pump(s->ls, NULL);
+	 * a run the user stopped does not wait for a followed log to end. */
+	if (s->ls) {
+		bool ended;
+		if (s->stopped)
+			log_set_pump_avail(s->ls, UINT64_MAX, &ended);
+		else
+			log_set_pump(s->ls, NULL);
 		log_set_finish(s->ls);
 		/* Lines after a Pi's last event show it was quiet until then (or, after a panic,
 		 * for good): the silence rules see that time pass. */

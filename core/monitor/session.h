@@ -48,8 +48,9 @@ struct session_opts {
 	struct pnb_out out;         /* where printed lines go (pnb_out_file(stdout), a pane…) */
 	/* Optional hooks, called in this order for each packet: event (once per event, after
 	 * the diagnosis saw it, before it is printed), packet (before the packet's line is
-	 * printed), packet_printed (after). Lines printed outside a packet (transfer ends found
-	 * by session_tick / session_finish) come with no hook call. */
+	 * printed), packet_printed (after; also after the line of an event from a log or an
+	 * added source). Lines printed outside a packet (transfer ends found by session_tick /
+	 * session_finish) come with no hook call. */
 	void (*event)(const struct pnb_event *ev, void *user);
 	void (*packet)(const struct session_packet *pkt, void *user);
 	void (*packet_printed)(void *user);
@@ -117,8 +118,15 @@ int session_save(struct session *s, const char *path, char *err, size_t errlen);
 int session_add_log(struct session *s, const char *path, char *err, size_t errlen);
 /* The logs added so far (counts, notes, FILE:LINE names), or NULL when none. */
 const struct log_set *session_logs(const struct session *s);
-/* The user stopped a live run: session_finish does not wait for followed logs to end. */
+/* How evidence names frame: "FILE:LINE" for a log line, "#N" for packet N. */
+void session_frame_ref(const struct session *s, uint64_t frame, char *out, size_t n);
+/* The user stopped a run: session_finish takes what the logs hold now and does not wait for a
+ * followed log (a journal) to end. */
 void session_stop(struct session *s);
+/* Live faces (and runs with logs only): delivers what the logs hold now, merged by time among
+ * them, without waiting for a followed log, at most max events. Returns the events delivered,
+ * or SESSION_EOF once every log has ended (also when there are none). */
+int session_pump_logs(struct session *s, int max);
 
 /* Adds an event source; the session takes ownership of src (ops->close frees it). */
 void session_add_source(struct session *s, const struct session_source_ops *ops, void *src);

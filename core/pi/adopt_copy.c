@@ -19,10 +19,52 @@
 #include "core/server/render.h"
 #include "core/site/tftp_dir.h"
 
-/* Members the copy leaves out: what step 2 left in /var/tmp, swap. */
-#define TAR_EXCLUDES                                                                               \
-	"--exclude=./var/tmp/pinetboot-initrd.img --exclude=./var/tmp/pinetboot-bootconf.txt "      \
-	"--exclude=./var/swap --exclude=./swapfile"
+/* How the root is read (tar, and the manifest of adopt_verify.c, leave out the same: swap).
+ * Exit 1 of GNU tar is "a file changed as it was read" (a live root's logs): the verify after
+ * the copy tells those from real differences. */
+#define TAR_ROOT                                                                                   \
+	"tar --one-file-system --numeric-owner --xattrs --xattrs-include=\"*\" --acls "             \
+	"--exclude=./var/swap --exclude=./swapfile -cpf - . || [ $? -eq 1 ]"
+
+/* The script that streams the Pi's root: for an iSCSI root through the overlay of step 2 (the
+ * Pi's root with open-iscsi and the marker added), else the root itself; either way the Pi's
+ * clock at the start goes to ADOPT_PI_DIR/copy-start for the verify. Heap string. */
+char *adopt_root_script(const struct adopt *a, const char *what)
+{
+	if (a->s.root == ROOT_ISCSI)
+		return xasprintf("%sunshare -m --propagation unchanged sh -ec '" ADOPT_OVL_PRIVATE
+				 ADOPT_OVL_MOUNT "cd $D/merged; %s'",
+				 adopt_sudo(a), what);
+	return xasprintf("%ssh -ec 'D=" ADOPT_PI_DIR "; cd /; %s'", adopt_sudo(a), what);
+}
+
+static char *tar_root_script(const struct adopt *a)
+{
+	return adopt_root_script(a, "mkdir -p -m 0700 $D; date +%s >$D/copy-start; " TAR_ROOT);
+}
+
+/* Whether the overlay of step 2 is still on the Pi (a reboot empties /run): 1 yes, 0 no, -1
+ * ssh failed. */
+static int overlay_present(struct adopt *a)
+{
+	char *t = xasprintf("%ssh -c '[ -d " ADOPT_PI_DIR "/upper ] && echo yes || echo no'",
+			    adopt_sudo(a));
+	char *out = NULL;
+	int rc = adopt_remote(a, t, NULL, &out);
+	int r = rc != 0 ? -1 : a->o->dry_run || (out && !strncmp(out, "yes", 3)) ? 1 : 0;
+	free(out);
+	free(t);
+	return r;
+}
+
+/* The copy is whole: what step 2 and 3 kept in the Pi's RAM goes (a failure only said). */
+static void pi_cleanup(struct adopt *a)
+{
+	char *t = xasprintf("%srm -rf " ADOPT_PI_DIR, adopt_sudo(a));
+	if (adopt_remote(a, t, NULL, NULL) != 0)
+		adopt_emit(a, ADOPT_EV_INFO, "%s stays on the Pi until it restarts", ADOPT_PI_DIR);
+	free(t);
+}
 
 static bool dir_empty(const char *path)
 {
@@ -141,8 +183,7 @@ static int copy_iscsi(struct adopt *a)
 	char err[1024] = "";
 	int rc = 2;
 	const char *S = adopt_sudo(a);
-	char *tar_root = xasprintf("%star -C / --one-file-system --numeric-owner --xattrs "
-				   "--xattrs-include='*' --acls " TAR_EXCLUDES " -cpf - .", S);
+	char *tar_root = tar_root_script(a);
 	char *tar_boot = xasprintf("%star -C %s -cf - .", S, a->bootdir);
 	if (a->staged && !a->o->dry_run) {
 		/* an earlier run copied it all and was stopped later: build from that copy */
@@ -151,6 +192,17 @@ static int copy_iscsi(struct adopt *a)
 		if (!a->o->dry_run) {
 			fs_remove_tree(root);
 			fs_remove_tree(boot);
+		}
+		/* the overlay of step 2 lives in the Pi's RAM: after a reboot, step 2 again */
+		int ov = overlay_present(a);
+		if (ov == 0) {
+			adopt_emit(a, ADOPT_EV_INFO, "the overlay of step 2 is gone from the Pi (it restarted?): "
+						     "step 2 again");
+			ov = adopt_step_client(a) == 0 ? 1 : -1;
+		}
+		if (ov < 0) {
+			adopt_emit(a, ADOPT_EV_FAIL, "the Pi's root with the iSCSI client cannot be read");
+			goto out;
 		}
 		if (adopt_remote_untar(a, tar_root, root, false, err, sizeof(err)) < 0 ||
 		    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
@@ -213,6 +265,7 @@ static int copy_iscsi(struct adopt *a)
 	unlink(img);
 	fs_remove_tree(root);
 	a->staged = false;
+	pi_cleanup(a);
 	rc = 0;
 out:
 	free(tar_root);
@@ -245,8 +298,7 @@ static int copy_nfs(struct adopt *a)
 	}
 	char err[1024] = "";
 	const char *S = adopt_sudo(a);
-	char *tar_root = xasprintf("%star -C / --one-file-system --numeric-owner --xattrs "
-				   "--xattrs-include='*' --acls " TAR_EXCLUDES " -cpf - .", S);
+	char *tar_root = tar_root_script(a);
 	char *tar_boot = xasprintf("%star -C %s -cf - .", S, a->bootdir);
 	char *boot = xasprintf("%s/boot", a->dir);
 	int rc = 0;
@@ -259,6 +311,8 @@ static int copy_nfs(struct adopt *a)
 	} else if (!a->o->dry_run) {
 		adopt_test_kill("root-copied");
 		rc = edit_tree(a, dst) < 0 ? 2 : 0;
+		if (rc == 0)
+			pi_cleanup(a);
 	}
 	free(tar_root);
 	free(tar_boot);

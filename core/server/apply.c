@@ -13,6 +13,7 @@
 #include "core/base/fsutil.h"
 #include "core/base/place.h"
 #include "core/server/bootfiles.h"
+#include "core/server/lio_merge.h"
 #include "core/base/util.h"
 
 /* Daemons in the order they are reloaded: storage first, DHCP last, so no Pi is sent to a
@@ -105,17 +106,34 @@ static void io_problem(struct problems *ps, const char *target, const char *what
 	problems_add(ps, PROBLEM_ERROR, target, 0, NULL, NULL, "%s: %s", what, fs_strerror(e));
 }
 
+/* A file pinetboot adds to rather than owns: kept out of the manifest, never taken away. */
+static bool merged(const struct rendered_file *f)
+{
+	return f->merge_lines || f->merge_include || f->lio_iqn_base;
+}
+
 static int plan_item(struct apply_item *it, const char *root, struct problems *ps)
 {
 	const struct rendered_file *f = it->f;
 	size_t old_len = 0;
 	/* beneath the root, no link followed, only a regular file read (M3, M4) */
-	char *old = fs_read_beneath(root, it->rel, APPLY_READ_MAX, &old_len);
+	char *old = fs_read_beneath(root, it->rel, f->lio_iqn_base ? LIO_SAVECONFIG_MAX : APPLY_READ_MAX,
+				    &old_len);
 	if (!old && errno != ENOENT) {
 		io_problem(ps, it->target, "cannot be read", errno);
 		return -1;
 	}
-	if (f->merge_include) {
+	if (f->lio_iqn_base) {
+		char *err;
+		it->content = lio_merge(old, old_len, f->content, f->len, f->lio_iqn_base, &it->len,
+					&err);
+		if (!it->content) {
+			problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL, "%s", err);
+			free(err);
+			free(old);
+			return -1;
+		}
+	} else if (f->merge_include) {
 		it->content = include_merge(old, old_len, f->content, &it->len);
 	} else if (f->merge_lines) {
 		it->content = config_txt_merge(old ? old : "", old_len, f->content, &it->len);
@@ -131,7 +149,7 @@ static int plan_item(struct apply_item *it, const char *root, struct problems *p
 		it->change = APPLY_NEW;
 	else if (old_len != it->len || memcmp(old, it->content, it->len) != 0)
 		it->change = APPLY_CHANGED;
-	else if (!f->merge_lines && !f->merge_include && fs_lstat_beneath(root, it->rel, &st) == 0 &&
+	else if (!merged(f) && fs_lstat_beneath(root, it->rel, &st) == 0 &&
 		 (st.st_mode & 07777) != f->mode)
 		it->change = APPLY_CHANGED;
 	else
@@ -227,7 +245,7 @@ static char *manifest_text(const struct render_set *rs)
 	sbuf_init(&b);
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct rendered_file *f = &rs->files[i];
-		if (f->install_path && !f->merge_lines && !f->merge_include)
+		if (f->install_path && !merged(f))
 			sbuf_printf(&b, "%s\t%s\n", f->install_path, f->daemon ? f->daemon : "");
 	}
 	return sbuf_take(&b);

@@ -381,6 +381,7 @@ void render_set_done(struct render_set *rs)
 		free(rs->files[i].path);
 		free(rs->files[i].content);
 		free(rs->files[i].install_path);
+		free(rs->files[i].lio_iqn_base);
 	}
 	free(rs->files);
 	memset(rs, 0, sizeof(*rs));

@@ -30,6 +30,9 @@ struct rendered_file {
 			     * additions): install adds the missing ones and keeps the rest */
 	bool merge_include; /* content is one line the file at install_path must hold (dhcpd.conf's
 			     * include of the fragment): added once at its end, never a new file */
+	char *lio_iqn_base; /* LIO: content is this site's storage objects and targets, merged into
+			     * rtslib's saveconfig.json at install_path (core/server/lio_merge);
+			     * the site's iqn_base tells its targets apart. NULL otherwise. */
 };
 
 struct render_set {
@@ -50,7 +53,9 @@ const struct rendered_file *render_set_find(const struct render_set *rs, const c
 #define RENDER_DHCPD_FRAGMENT "/etc/dhcp/dhcpd-pinetboot.conf"
 #define RENDER_DHCPD_CONF "/etc/dhcp/dhcpd.conf"
 #define RENDER_DHCPD_INCLUDE "include \"" RENDER_DHCPD_FRAGMENT "\";"
-/* LIO: our own saveconfig-format file beside rtslib-fb's saveconfig.json (never that file) */
+/* LIO, Ansible: the playbook cannot merge, so it installs pinetboot's own file beside rtslib's
+ * saveconfig.json and restores that (which clears the running configuration: README says so).
+ * apply merges into saveconfig.json instead (core/server/lio_merge). */
 #define RENDER_LIO_JSON "/etc/rtslib-fb-target/pinetboot.json"
 
 /* The command that makes a daemon pick up its changed files ("systemctl restart dnsmasq",

@@ -98,6 +98,7 @@
 	X(F_DAEMON, "file.daemon")                                                                \
 	X(F_MODE, "file.mode")                                                                    \
 	X(F_LINES, "file.lines")                                                                  \
+	X(F_MERGED, "file.merged")     /* LIO's saveconfig.json: merged, others' targets kept */  \
 	X(F_RELOAD, "file.reload")                                                                \
 	X(F_HANDLER, "file.handler")                                                              \
 	X(F_NOTE, "file.note")

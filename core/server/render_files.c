@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "core/base/fsutil.h"
+#include "core/server/lio_merge.h"
 #include "core/server/render_fields.h"
 #include "core/site/secrets.h"
 #include "core/server/template.h"
@@ -234,9 +235,14 @@ static void server_files(struct files_state *f)
 		bool tgt = s->iscsi_target == TARGET_TGT;
 		render_site_file(f, T_TGT, "iscsi/tgt-pinetboot.conf", 0600,
 				 tgt ? "/etc/tgt/conf.d/pinetboot.conf" : NULL, "tgt");
-		/* JSON for targetctl, not a script: no value the profile gives is ever run */
+		/* JSON for targetctl, not a script: no value the profile gives is ever run. apply
+		 * merges it into saveconfig.json, the file targetctl restores (clearing what runs)
+		 * and rtslib restores at boot, keeping the admin's own targets there */
+		bool ansible = f->c->o->format == RENDER_ANSIBLE;
 		render_site_file(f, T_LIO, "iscsi/lio-pinetboot.json", 0600,
-				 tgt ? NULL : RENDER_LIO_JSON, "lio");
+				 tgt ? NULL : ansible ? RENDER_LIO_JSON : LIO_SAVECONFIG, "lio");
+		if (!tgt && !ansible)
+			f->out->files[f->out->n - 1].lio_iqn_base = xstrdup(s->iqn_base);
 	}
 	if (s->root == ROOT_NFS || s->boot_writeback) {
 		render_site_file(f, T_EXPORTS, "nfs/pinetboot.exports", 0644,
@@ -328,7 +334,7 @@ static const struct {
     {"dnsmasq", "systemctl restart dnsmasq"},
     {"tftpd-hpa", "systemctl restart tftpd-hpa"},
     {"tgt", "tgt-admin --update ALL"},
-    {"lio", "targetctl restore " RENDER_LIO_JSON},
+    {"lio", "targetctl restore " LIO_SAVECONFIG},
     {"nfs", "exportfs -ra"},
     {"isc-dhcp", "systemctl restart isc-dhcp-server"},
     {"kea", "systemctl restart kea-dhcp4-server"},
@@ -391,7 +397,11 @@ static void files_list(struct files_state *f, char ***strs, size_t *n_strs)
 		row[F_DAEMON] = r->daemon ? r->daemon : "";
 		row[F_MODE] = own[i * 2] = xasprintf("0%o", (unsigned)r->mode);
 		row[F_LINES] = r->merge_lines || r->merge_include ? "yes" : "";
-		const char *reload = render_daemon_reload(r->daemon);
+		row[F_MERGED] = r->lio_iqn_base ? "yes" : "";
+		/* the Ansible LIO file is pinetboot's own, restored by its handler */
+		const char *reload = r->daemon && !strcmp(r->daemon, "lio") && !r->lio_iqn_base
+					     ? "targetctl restore " RENDER_LIO_JSON
+					     : render_daemon_reload(r->daemon);
 		row[F_RELOAD] = reload ? reload : "";
 		row[F_HANDLER] = handler_of(r->daemon);
 		row[F_NOTE] = note_of(r);

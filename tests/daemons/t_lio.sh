@@ -4,8 +4,9 @@
 # in bytes, one target, LUN 0, exactly one ACL (the Pi's initiator), CHAP on the ACL with
 # authentication=1, generate_node_acls=0; no shell anywhere. Where python3-rtslib-fb is
 # installed, rtslib's own classes check the keys (its restore() needs configfs, so only the
-# constructor and ACL attribute names are checked, not a real load). README.txt and the
-# Ansible playbook load it with targetctl restore.
+# constructor and ACL attribute names are checked, not a real load: lio_rtslib_keys.py). apply
+# merges it into saveconfig.json and runs targetctl restore; the Ansible playbook restores its
+# own copy.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/mksite.sh"
 command -v python3 >/dev/null || skip "python3 is needed to parse the JSON"
@@ -41,28 +42,15 @@ for t in c["targets"]:
     if chap:
         assert acl["chap_userid"] == name and len(acl["chap_password"]) == 16, acl
 EOP
-rpy=
-for py in python3 /usr/bin/python3; do # Debian's rtslib is in the system Python's path
-  "$py" -c 'import rtslib_fb' 2>/dev/null && { rpy=$py; break; }
+# rtslib's own classes (Debian's rtslib is in the system Python's path)
+rc=77
+for py in python3 /usr/bin/python3; do
+  "$py" "$(dirname "$0")/lio_rtslib_keys.py" "$j"
+  rc=$?
+  [[ $rc -eq 77 ]] || break
 done
-if [[ $rpy ]]; then
-  "$rpy" - "$j" <<'EOP' || fail "rtslib does not accept the LIO JSON's keys"
-import inspect, json, sys
-from rtslib_fb.root import so_mapping
-from rtslib_fb.target import NodeACL
-c = json.load(open(sys.argv[1]))
-for so in c["storage_objects"]:
-    kw = {k: v for k, v in so.items() if k not in ("exists", "attributes", "plugin")}
-    inspect.signature(so_mapping[so["plugin"]].__init__).bind(None, **kw)  # restore()'s call
-for t in c["targets"]:
-    for acl in t["tpgs"][0]["node_acls"]:
-        for k in acl:
-            if k not in ("attributes", "mapped_luns", "node_wwn"):
-                assert isinstance(getattr(NodeACL, k), property), k  # restore() setattr()s it
-EOP
-else
-  echo "python3-rtslib-fb not installed: structural check only"
-fi
+[[ $rc -eq 77 ]] && echo "python3-rtslib-fb not installed: structural check only"
+[[ $rc -eq 0 || $rc -eq 77 ]] || fail "rtslib does not accept the LIO JSON's keys"
 # a block device backing is a block backstore with no size
 sed '0,/^backing = .*/s##backing = /dev/sdz#' "$T/site.conf" >"$T/blk.conf"
 expect_exit 0 "$PINETBOOT" export "$T/blk.conf" -o "$T/blk"
@@ -73,8 +61,9 @@ assert c["storage_objects"][0] == {"name": "kitchen", "plugin": "block", "dev": 
 assert c["targets"][0]["tpgs"][0]["luns"][0]["storage_object"] == "/backstores/block/kitchen"
 EOP
 expect_grep "lun-0-part2" "$T/exp/tftp/dc-a6-32-1c-6a-2a/cmdline.txt"
-expect_grep "targetctl restore /etc/rtslib-fb-target/pinetboot.json" "$T/exp/README.txt"
-expect_grep "REPLACES the" "$T/exp/README.txt"
+# apply merges it into rtslib's saveconfig.json (tests/hostile/t_lio_merge.sh); README says so
+expect_grep "^      -> /etc/rtslib-fb-target/saveconfig.json (merged by apply: .*); then: targetctl restore /etc/rtslib-fb-target/saveconfig.json$" "$T/exp/README.txt"
+expect_grep "would REPLACE the running configuration" "$T/exp/README.txt"
 # Ansible: the same JSON is copied there and its handler runs targetctl, no script
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/ans" --format ansible
 cmp -s "$j" "$T/ans/files/iscsi/lio-pinetboot.json" || fail "Ansible LIO JSON differs"

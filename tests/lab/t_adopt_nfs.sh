@@ -67,9 +67,9 @@ import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 steps = {e["name"] for e in ev if e["event"] in ("done", "skip")}
 assert steps == {"readiness", "client", "root", "boot", "check", "order"}, steps
-assert any(e["event"] == "command" and "tar -C / --one-file-system" in e["text"] for e in ev)
+assert any(e["event"] == "command" and "tar --one-file-system" in e["text"] for e in ev)
 assert any(e["event"] == "skip" and e["name"] == "order" for e in ev)  # the EEPROM already tries the network
-assert any(e["event"] == "command" and "sudo -S -p '' tar -C /" in e["text"] for e in ev)
+assert any(e["event"] == "command" and "sudo -S -p '' sh -ec" in e["text"] for e in ev)
 assert not any("raspberry" in json.dumps(e) for e in ev)
 PY
 r=$T/nfs/kitchen/srv/keep

@@ -29,6 +29,20 @@ tail -n 1 "$T/out" >"$T/sum"
 expect_grep '"mac":"b8:27:eb:81:0b:bc".*"failed":4,.*\[bootcode-missing\]' "$T/sum"
 expect_grep "\"refs\":\[\"$spec:[0-9]*\"" "$T/sum"
 
+# ssh failing is said, with what to set up (batch mode never asks): nobody listening, and a host
+# key not known yet; exit 2
+expect_exit 2 ip netns exec "$OP" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monitor -q \
+  --log ssh://root@10.88.0.1:2223/journal/dnsmasq
+expect_grep 'journal/dnsmasq: the remote journal failed (ssh exit 255): .*10.88.0.1.*host key' "$T/err"
+printf '#!/bin/sh\nexec ssh -F %s -o StrictHostKeyChecking=yes -o UserKnownHostsFile=%s "$@"\n' \
+  "$T/ssh_config" "$T/known_hosts" >"$T/ssh-strict"
+chmod 755 "$T/ssh-strict"
+expect_exit 2 ip netns exec "$OP" env PINETBOOT_SSH="$T/ssh-strict" "$PINETBOOT" monitor -q --log "$spec"
+expect_grep 'host key is known.*accept the server.s host key first' "$T/err"
+# a local unit's journal: its name is checked the same way
+expect_exit 2 "$PINETBOOT" monitor --log 'journal:-x' -q
+expect_grep 'expected journal:UNIT' "$T/err"
+
 # what reaches the remote shell is checked here: no option, no shell words
 for bad in 'ssh://root@10.88.0.1/journal/dnsmasq;id' 'ssh://-oProxyCommand=id@h/journal/x' \
            'ssh://root@h:99999/journal/x' 'ssh://root@h/file/etc/passwd' 'ssh://root@h/journal/-x'; do

@@ -22,6 +22,7 @@ struct rec {
 	long sec;
 	bool partial, menu;
 	uint32_t ip;           /* yiaddr / server / status */
+	uint32_t yiaddr, siaddr; /* DHCP */
 };
 
 static struct rec recs[64];
@@ -44,6 +45,8 @@ static void on_ev(const struct pnb_event *ev, void *user)
 		r->partial = ev->u.dhcp.log_partial;
 		r->menu = ev->u.dhcp.has_pxe_menu;
 		r->ip = ev->u.dhcp.op == 2 ? ev->u.dhcp.server_id : 0;
+		r->yiaddr = ev->u.dhcp.yiaddr;
+		r->siaddr = ev->u.dhcp.siaddr;
 		if (ev->u.dhcp.has_pxe_menu)
 			snprintf(r->text, sizeof(r->text), "%.*s", ev->u.dhcp.pxe_menu_text.len,
 				 (const char *)ev->u.dhcp.pxe_menu_text.p);
@@ -292,6 +295,34 @@ static void test_other_daemons_and_tcpdump(void **state)
 	log_set_free(s);
 }
 
+/* tcpdump -v's BOOTP reply as 4.x prints it and as 3.x did: the same message type and
+ * addresses. */
+static void test_tcpdump_v_versions(void **state)
+{
+	(void)state;
+	static const char *const forms[] = {
+	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 380: "
+	    "IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, xid 0x26f30339\n"
+	    "\t  Your-IP 192.168.10.150\n\t  Server-IP 192.168.10.100\n\t  Gateway-IP 192.168.10.254\n"
+	    "\t  Client-Ethernet-Address b8:27:eb:0f:69:01\n"
+	    "\t    DHCP-Message Option 53, length 1: Offer\n",
+	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 380: "
+	    "IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, xid 0x26f30339\n"
+	    "\t  Your IP: 192.168.10.150\n\t  Server IP: 192.168.10.100\n\t  Gateway IP: 192.168.10.254\n"
+	    "\t  Client Ethernet Address: b8:27:eb:0f:69:01\n"
+	    "\t  DHCP:OFFER\n",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct log_set *s = run("tcpdump.txt", forms[i], NULL);
+		const struct rec *o = find(EV_DHCP, 0);
+		assert_non_null(o);
+		assert_int_equal(o->type, 2);
+		assert_int_equal(o->yiaddr, 0xc0a80a96);
+		assert_int_equal(o->siaddr, 0xc0a80a64);
+		log_set_free(s);
+	}
+}
+
 /* Two logs are merged by time, whatever order they were given in. */
 static void test_merge(void **state)
 {
@@ -348,5 +379,6 @@ UNIT_MAIN(
 	cmocka_unit_test(test_pi4_uart),
 	cmocka_unit_test(test_pi3_uart_and_kernel),
 	cmocka_unit_test(test_other_daemons_and_tcpdump),
+	cmocka_unit_test(test_tcpdump_v_versions),
 	cmocka_unit_test(test_merge),
 	cmocka_unit_test(test_mac_from_another_log))

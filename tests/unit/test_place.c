@@ -64,22 +64,26 @@ static void test_path_check_and_system(void **state)
 	assert_null(place_path_system("/srv/tftp", false));
 }
 
+static const struct unit_verdict ifnames[] = {
+    {"eth0", true}, {"enp1s0.20", true}, {"eth0,lo", false},
+    {"eth*", false}, {"..", false},      {"0123456789abcdef", false},
+};
+
+static const struct unit_verdict lines[] = {
+    {"site café.conf", true},
+    {"a\ntouch pwn", false},
+    {"a\x1b]0;x\x07", false},
+    {"a\xc2\x9b", false},    /* C1 CSI */
+    {"caf\xe9", false},      /* Latin-1 */
+    {"\xed\xa0\x80", false}, /* a surrogate */
+    {"\xc0\xaf", false},     /* overlong '/' */
+};
+
 static void test_text_places(void **state)
 {
 	(void)state;
-	assert_true(place_ifname_ok("eth0"));
-	assert_true(place_ifname_ok("enp1s0.20"));
-	assert_false(place_ifname_ok("eth0,lo"));
-	assert_false(place_ifname_ok("eth*"));
-	assert_false(place_ifname_ok(".."));
-	assert_false(place_ifname_ok("0123456789abcdef"));
-	assert_true(place_line_ok("site café.conf"));
-	assert_false(place_line_ok("a\ntouch pwn"));
-	assert_false(place_line_ok("a\x1b]0;x\x07"));
-	assert_false(place_line_ok("a\xc2\x9b"));   /* C1 CSI */
-	assert_false(place_line_ok("caf\xe9"));     /* Latin-1 */
-	assert_false(place_line_ok("\xed\xa0\x80")); /* a surrogate */
-	assert_false(place_line_ok("\xc0\xaf"));     /* overlong '/' */
+	UNIT_VERDICTS(place_ifname_ok, ifnames);
+	UNIT_VERDICTS(place_line_ok, lines);
 	char *t = place_term("a\x1b[31mb\xff");
 	assert_string_equal(t, "a\\x1b[31mb\\xff");
 	free(t);

@@ -88,25 +88,29 @@ static void test_model(void **state)
 	bad_pi(PK_MODEL, "zero", "not a Raspberry Pi model");
 }
 
+static const struct unit_verdict iqns[] = {
+    {"iqn.2026-11.lan.example:kitchen", true},
+    {"iqn.2001-04.com.example", true},
+    {"iqn.2001-04.com.example:storage:disk2.sys1.xyz", true},
+    {"iqn.2026-13.lan.example:k", false},
+    {"iqn.2026-00.lan.example:k", false},
+    {"iqn.26-11.lan.example:k", false},
+    {"iqn.2000-01.com.synology:BlackSyno.PiTarget", true}, /* a NAS's spelling */
+    {"iqn.2026-11.lan.ex_ample:k", false},
+    {"iqn.2026-11.lan.example:", false},
+    {"iqn.2026-11..example:k", false},
+    {"iqn.2026-11.lan.example:my disk", false},
+    {"eui.02004567A425678D", false},
+};
+
 static void test_iqn(void **state)
 {
 	(void)state;
-	assert_true(iqn_valid("iqn.2026-11.lan.example:kitchen"));
-	assert_true(iqn_valid("iqn.2001-04.com.example"));
-	assert_true(iqn_valid("iqn.2001-04.com.example:storage:disk2.sys1.xyz"));
-	assert_false(iqn_valid("iqn.2026-13.lan.example:k"));
-	assert_false(iqn_valid("iqn.2026-00.lan.example:k"));
-	assert_false(iqn_valid("iqn.26-11.lan.example:k"));
+	UNIT_VERDICTS(iqn_valid, iqns);
 	/* a NAS's spelling (RFC 3722 folds case: the same name) */
-	assert_true(iqn_valid("iqn.2000-01.com.synology:BlackSyno.PiTarget"));
 	assert_true(iqn_equal("iqn.2000-01.com.synology:BlackSyno.PiTarget",
 			      "iqn.2000-01.com.synology:blacksyno.pitarget"));
 	assert_false(iqn_equal("iqn.2026-11.lan.example:a", "iqn.2026-11.lan.example:b"));
-	assert_false(iqn_valid("iqn.2026-11.lan.ex_ample:k"));
-	assert_false(iqn_valid("iqn.2026-11.lan.example:"));
-	assert_false(iqn_valid("iqn.2026-11..example:k"));
-	assert_false(iqn_valid("iqn.2026-11.lan.example:my disk"));
-	assert_false(iqn_valid("eui.02004567A425678D"));
 	char big[300];
 	memset(big, 'a', sizeof(big));
 	memcpy(big, "iqn.2026-11.x:", 14);

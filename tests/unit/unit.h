@@ -3,6 +3,7 @@
 #ifndef PNB_TESTS_UNIT_H
 #define PNB_TESTS_UNIT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,5 +26,24 @@ static inline void unit_path(char *buf, size_t size, const char *dir, const char
 	const char *top = getenv("PNB_TOP");
 	snprintf(buf, size, "%s/%s%s", top ? top : ".", dir, name);
 }
+
+/* One input of a yes/no check and the answer it must give. */
+struct unit_verdict {
+	const char *text;
+	bool ok;
+};
+
+/* Asks check (called name in a failure) about each of the n inputs. */
+static inline void unit_verdicts(const char *name, bool (*check)(const char *),
+				 const struct unit_verdict *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (check(v[i].text) != v[i].ok)
+			fail_msg("%s(\"%s\") is not %s", name, v[i].text, v[i].ok ? "true" : "false");
+}
+
+/* UNIT_VERDICTS(check, table): unit_verdicts over a whole array. */
+#define UNIT_VERDICTS(check, table)                                                                \
+	unit_verdicts(#check, check, table, sizeof(table) / sizeof(table[0]))
 
 #endif

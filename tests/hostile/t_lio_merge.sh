@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# LIO, rule 4 (nothing destroyed that pinetboot did not create): apply merges the Pis' targets
+# into rtslib's saveconfig.json under --root (no kernel LIO here: the file is checked, not
+# loaded). The admin's backstores, targets and fabric settings stay byte for byte as JSON values,
+# pinetboot's of an earlier apply are replaced (a Pi that left the profile loses its target),
+# applying twice changes nothing, rtslib's classes accept the keys; a name clash, a file that
+# does not parse, one past the size limit, a FIFO or a link there are refused with the file left
+# as it was; --no-edit leaves it alone.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib_hostile.sh"
+need python3
+T=$(cd "$T" && pwd -P)
+sentinel_make "$T/sentinel"
+cases=0
+ok() { cases=$((cases + 1)); }
+BASE=iqn.2026-11.lan.example
+site() { # FILE [PI...] — an LIO site with those of kitchen, garage
+	site_server "$1" address=192.168.20.1/24 root=iscsi iscsi_target=lio iqn_base=$BASE
+	local f=$1 p; shift
+	for p in "$@"; do
+		case $p in
+		kitchen) site_pi "$f" $PI_KITCHEN backing=/srv/iscsi/kitchen.img size=64M chap=yes ;;
+		garage) site_pi "$f" $PI_GARAGE backing=/dev/sdz ;;
+		custom) site_pi "$f" $PI_KITCHEN backing=/srv/iscsi/kitchen.img size=64M \
+			target=iqn.2003-01.org.admin:nas ;;
+		esac
+	done
+}
+site "$T/site.conf" kitchen garage
+S=/etc/rtslib-fb-target/saveconfig.json
+A=(timeout 30 "$PINETBOOT" apply "$T/site.conf")
+# the admin's configuration, as targetctl save writes it
+admin_conf() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1" <<'EOJ'
+{
+  "fabric_modules": [{"discovery_enable_auth": false, "name": "iscsi"}],
+  "storage_objects": [
+    {"attributes": {"block_size": 512, "emulate_tpu": 0}, "dev": "/srv/nas.img", "name": "nas",
+     "plugin": "fileio", "size": 2147483648, "write_back": true, "wwn": "5ab2c1d0"}
+  ],
+  "targets": [
+    {"fabric": "iscsi", "wwn": "iqn.2003-01.org.admin:nas",
+     "tpgs": [{"tag": 1, "enable": true, "attributes": {"authentication": 1},
+               "parameters": {"AuthMethod": "CHAP"},
+               "luns": [{"index": 0, "storage_object": "/backstores/fileio/nas"}],
+               "node_acls": [{"node_wwn": "iqn.2003-01.org.admin:client", "chap_userid": "c",
+                              "chap_password": "adminsecret12", "mapped_luns": []}],
+               "portals": [{"ip_address": "0.0.0.0", "port": 3260}]}]}
+  ]
+}
+EOJ
+}
+# check_merged FILE ADMIN PIS... — FILE holds ADMIN's objects unchanged and exactly the Pis'
+check_merged() {
+	python3 - "$@" <<'EOP' || fail "merged saveconfig.json: $*"
+import json, sys
+got, admin, pis = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3:]
+assert got["fabric_modules"] == admin["fabric_modules"], got
+assert got["storage_objects"][0] == admin["storage_objects"][0], got["storage_objects"]
+assert got["targets"][0] == admin["targets"][0], got["targets"]
+ours = [t["wwn"] for t in got["targets"][1:]]
+assert ours == ["iqn.2026-11.lan.example:root-" + p for p in pis], ours
+assert [s["name"] for s in got["storage_objects"][1:]] == pis, got["storage_objects"]
+EOP
+}
+rtslib_keys() {
+	local py rc=77
+	for py in python3 /usr/bin/python3; do
+		"$py" "$PNB_TOP/tests/daemons/lio_rtslib_keys.py" "$1"
+		rc=$?
+		[[ $rc -eq 77 ]] || break
+	done
+	[[ $rc -eq 0 || $rc -eq 77 ]] || fail "rtslib does not accept the keys of $1"
+}
+
+# a root holding the admin's saveconfig.json: merged, admin's kept, mode 0600, keys rtslib's
+r="$T/r1"; admin_conf "$r$S"; cp "$r$S" "$T/admin.json"
+expect_exit 0 "${A[@]}" --root "$r"
+expect_grep "^changed  $r$S (old file kept as " "$T/out"
+expect_grep "targetctl restore $S$" "$T/out"
+check_merged "$r$S" "$T/admin.json" kitchen garage
+[[ $(stat -c %a "$r$S") == 600 ]] || fail "saveconfig.json is not 0600"
+rtslib_keys "$r$S"
+cmp -s "$T/admin.json" "$(ls "$r$S".pinetboot-*)" || fail "the backup is not the admin's file"; ok
+# twice: nothing changes, no restore
+expect_exit 0 "${A[@]}" --root "$r"
+expect_grep "^0 file(s) changed" "$T/out"
+expect_no_grep "targetctl" "$T/out"; ok
+# a Pi leaves the profile: its target and backstore go, the admin's stay
+site "$T/one.conf" kitchen
+expect_exit 0 timeout 30 "$PINETBOOT" apply "$T/one.conf" --root "$r"
+check_merged "$r$S" "$T/admin.json" kitchen; ok
+# no saveconfig.json yet: made with only the Pis' objects
+mkdir "$T/r0"
+expect_exit 0 "${A[@]}" --root "$T/r0"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert [t["wwn"] for t in c["targets"]] == ["iqn.2026-11.lan.example:root-kitchen", "iqn.2026-11.lan.example:root-garage"], c' "$T/r0$S" ||
+	fail "a fresh saveconfig.json"; ok
+
+# refused: the file is left exactly as it was, nothing else installed
+refused() { # NAME MESSAGE [apply args] — with $r$S prepared
+	local name=$1 msg=$2; shift 2
+	local before; before=$(cd "$r" && find . -printf '%p %y %m %s\n' | sort; find . -type f -exec sha256sum {} + | sort)
+	expect_exit 2 timeout 30 "$PINETBOOT" apply "$@" --root "$r"
+	expect_grep "$msg" "$T/err"
+	expect_grep "nothing was changed" "$T/err"
+	[[ $(cd "$r" && find . -printf '%p %y %m %s\n' | sort; find . -type f -exec sha256sum {} + | sort) == "$before" ]] ||
+		fail "$name: the root changed although apply refused"
+	expect_no_grep "adminsecret12" "$T/err"
+	ok
+}
+# an admin target with the IQN the profile gives a Pi (outside iqn_base)
+site "$T/custom.conf" custom
+r="$T/r2"; admin_conf "$r$S"
+refused "IQN clash" "$S: target iqn.2003-01.org.admin:nas is already there and is not pinetboot's" "$T/custom.conf"
+# an admin backstore named as a Pi's, used by the admin's target
+r="$T/r3"; admin_conf "$r$S"; sed -i 's#"name": "nas"#"name": "kitchen"#; s#fileio/nas#fileio/kitchen#' "$r$S"
+refused "backstore clash" "backstore /backstores/fileio/kitchen is already there and is not pinetboot's" "$T/site.conf"
+# hostile files where saveconfig.json is expected
+r="$T/r4"; mkdir -p "$r$(dirname $S)"
+for bad in 'targetcli saveconfig' '{"targets": [], "targets": []}' '[1, 2]' '{"targets": {"a": 1}}' \
+	"$(printf '{"targets": [{"wwn": "\xff"}]}')" "$(head -c 100000 /dev/zero | tr '\0' '[')"; do
+	printf '%s' "$bad" >"$r$S"
+	refused "malformed" "$S: .*\(does not parse as JSON\|is not a JSON object\|is not a list\)" "$T/site.conf"
+done
+head -c $((9 << 20)) /dev/zero | tr '\0' ' ' >"$r$S"
+refused "9 MiB" "$S: cannot be read: File too large" "$T/site.conf"
+rm "$r$S"; mkfifo "$r$S"
+refused "FIFO" "$S: cannot be read: not a regular file" "$T/site.conf"
+rm "$r$S"; admin_conf "$T/elsewhere.json"; ln -s "$T/elsewhere.json" "$r$S"
+refused "link" "$S: cannot be read" "$T/site.conf"
+# --no-edit: the admin's file stays as it is and nothing is installed for LIO
+r="$T/r5"; admin_conf "$r$S"; cp "$r$S" "$T/r5.json"
+expect_exit 0 "${A[@]}" --root "$r" --no-edit
+cmp -s "$r$S" "$T/r5.json" || fail "--no-edit changed saveconfig.json"
+expect_no_grep "targetctl" "$T/out"; ok
+
+sentinel_check "$T/sentinel"
+echo "$cases cases held"
