@@ -61,6 +61,11 @@ void ipv4_decode(struct dctx *c, const uint8_t *p, size_t len);
 void udp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void tcp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len);
+/* Option 43 as PXE sub-options (menu, discovery control, prompt) and option 97 the Pi way,
+ * from the bytes d->vendor_opts / d->client_guid point at (also for a message read from a
+ * text that shows them: tshark -V). */
+void dhcp_pxe_decode(struct ev_dhcp *d);
+void dhcp_pi_guid_decode(struct ev_dhcp *d);
 void tftp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len);
 void rpc_decode(struct dctx *c, const uint8_t *p, size_t len);      /* one RPC message (UDP) */
