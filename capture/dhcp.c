@@ -36,7 +36,7 @@ static struct pnb_bytes fixed_string(const uint8_t *p, size_t n)
 
 /* Option 97 the Pi way: type 0, then either FourCC "RPi4"/"RPi5", board revision (LE), the
  * MAC's low 4 bytes, serial (LE); or (DHCP_OPTION97=0, 3B+) the serial repeated four times. */
-static void pi_guid_decode(struct ev_dhcp *d)
+void dhcp_pi_guid_decode(struct ev_dhcp *d)
 {
 	const uint8_t *g = d->client_guid.p;
 	if (d->client_guid.len != 17 || g[0] != 0)
@@ -56,7 +56,7 @@ static void pi_guid_decode(struct ev_dhcp *d)
 }
 
 /* PXE sub-options inside option 43 (PXE 2.1): TLVs bounded by the option's own length. */
-static void pxe_decode(struct ev_dhcp *d)
+void dhcp_pxe_decode(struct ev_dhcp *d)
 {
 	struct cur k = cur_make(d->vendor_opts.p, d->vendor_opts.len);
 	d->pxe_valid = true;
@@ -192,8 +192,8 @@ void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 		d->sname = fixed_string(sname, 64);
 	if (d->vendor_opts.len && d->vendor_class.len >= 9 &&
 	    !memcmp(d->vendor_class.p, "PXEClient", 9))
-		pxe_decode(d);
-	pi_guid_decode(d);
+		dhcp_pxe_decode(d);
+	dhcp_pi_guid_decode(d);
 	dec_emit(c, &ev);
 	if (w.why)
 		dec_truncated(c, w.why);

@@ -2,14 +2,13 @@
 #include "tui/adopt_job.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/base/bgjob.h"
+#include "core/base/doorbell.h"
 #include "core/base/util.h"
 #include "core/pi/adopt.h"
 
@@ -25,7 +24,7 @@ struct job_step {
 struct adopt_job {
 	char *pi, *dest, *site_path;
 	struct bgjob *job; /* non-NULL while the thread runs */
-	int wake[2];
+	struct doorbell bell; /* rung on every event */
 	pthread_mutex_t mu; /* guards s[] and rc between the thread and the drawing */
 	struct job_step s[ADOPT_NSTEPS];
 	int rc;
@@ -50,8 +49,7 @@ static void on_event(const struct adopt_event *e, void *ud)
 	if (e->kind != ADOPT_EV_PROGRESS && e->kind != ADOPT_EV_DONE)
 		snprintf(s->text, sizeof(s->text), "%s", e->text);
 	pthread_mutex_unlock(&j->mu);
-	ssize_t n = write(j->wake[1], "x", 1); /* a full pipe already wakes the loop */
-	(void)n;
+	doorbell_ring(&j->bell);
 }
 
 static void run(void *arg)
@@ -67,10 +65,9 @@ static void run(void *arg)
 
 static int on_wake(struct wiz *w, int fd, short revents, void *ctx)
 {
-	(void)w, (void)revents, (void)ctx;
-	char buf[256];
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
+	struct adopt_job *j = ctx;
+	(void)w, (void)fd, (void)revents;
+	doorbell_drain(&j->bell);
 	return WIZ_REDRAW;
 }
 
@@ -79,7 +76,7 @@ static int on_done(struct wiz *w, int fd, short revents, void *ctx)
 	(void)revents;
 	struct adopt_job *j = ctx;
 	loop_remove(&w->loop, fd);
-	loop_remove(&w->loop, j->wake[0]);
+	loop_remove(&w->loop, j->bell.fd[0]);
 	bgjob_join(j->job);
 	j->job = NULL;
 	wiz_status(w, j->rc == 0 ? MSG_OK : MSG_ERROR, "adopt %s: %s", j->pi,
@@ -96,7 +93,7 @@ struct adopt_job *adopt_job_start(struct wiz *w, const char *pi, const char *des
 		return NULL;
 	}
 	struct adopt_job *j = xcalloc(1, sizeof(*j));
-	if (pipe2(j->wake, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (doorbell_open(&j->bell) < 0) {
 		wiz_status(w, MSG_ERROR, "adopt: %s", strerror(errno));
 		free(j);
 		return NULL;
@@ -111,7 +108,7 @@ struct adopt_job *adopt_job_start(struct wiz *w, const char *pi, const char *des
 		adopt_job_free(w, j);
 		return NULL;
 	}
-	loop_add(&w->loop, j->wake[0], POLLIN, on_wake, j);
+	loop_add(&w->loop, j->bell.fd[0], POLLIN, on_wake, j);
 	loop_add(&w->loop, bgjob_fd(j->job), POLLIN, on_done, j);
 	wiz_status(w, MSG_INFO, "adopting %s over ssh to %s", pi, dest);
 	return j;
@@ -155,12 +152,11 @@ void adopt_job_free(struct wiz *w, struct adopt_job *j)
 	if (j->job) {
 		if (w) {
 			loop_remove(&w->loop, bgjob_fd(j->job));
-			loop_remove(&w->loop, j->wake[0]);
+			loop_remove(&w->loop, j->bell.fd[0]);
 		}
 		bgjob_join(j->job);
 	}
-	close(j->wake[0]);
-	close(j->wake[1]);
+	doorbell_close(&j->bell);
 	pthread_mutex_destroy(&j->mu);
 	free(j->pi);
 	free(j->dest);

@@ -103,6 +103,9 @@ static void draw_head(const struct mon_step *st, struct rect r)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL, "the logs only%s (%s)", state, st->err);
 	else if (f->logs_only)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL, "no capture: the logs only%s", state);
+	else if (f->connecting)
+		draw_textf(r.y, r.x, r.w, CP_NORMAL,
+			   "connecting to %s (ssh in batch mode, at most 10 s)...", f->what);
 	else if (f->live)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL,
 			   "live on %s - %llu packets - %llu dropped (pcap_stats)%s", f->what,

@@ -106,5 +106,10 @@ uint64_t wiz_step_actions(unsigned i)
 
 char wiz_step_mark(const struct wiz *w, unsigned i)
 {
-	return wiz_steps[i]->mark ? wiz_steps[i]->mark(w, w->step_state[i]) : ' ';
+	const struct form *f = step_form(w, i);
+	if (wiz_steps[i]->mark)
+		return wiz_steps[i]->mark(w, w->step_state[i]);
+	if (f) /* warnings too: a value the other choices make the loader ignore */
+		return form_has_problem(w, f, true) ? '!' : '+';
+	return ' ';
 }

@@ -4,7 +4,8 @@
 # other end replays a Pi 4 boot) fills the fleet table, and the boot server's journal added as
 # ssh://…/journal/dnsmasq (sshd's ForceCommand stands in for journalctl) adds its Pi beside it.
 # ssh refused (nothing on the port) is said, with what to set up since ssh never asks here, for a
-# journal and for the capture; the screen goes on (the logs only).
+# journal and for the capture; the screen goes on (the logs only). While ssh connects, the screen
+# answers keys.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 cp "$PNB_TOP/tests/data/logs/tbt11-short-iso/journal.txt" "$T/journal.txt"
@@ -34,7 +35,11 @@ wait_words() {
 }
 journal=ssh://root@127.0.0.1:2222/journal/dnsmasq
 
-tmux_start 80x24 env PINETBOOT_SSH="$T/ssh" ip netns exec "$nsm" "$PINETBOOT" wizard site.conf
+# ssh that takes its time while $T/slow exists: the screen must answer keys meanwhile
+printf '#!/bin/sh\n[ -e %s/slow ] && sleep 3\nexec %s/ssh "$@"\n' "$T" "$T" >"$T/slowssh"
+chmod 755 "$T/slowssh"
+touch "$T/slow"
+tmux_start 80x24 env PINETBOOT_SSH="$T/slowssh" ip netns exec "$nsm" "$PINETBOOT" wizard site.conf
 tmux_wait "1 Site"
 tmux_keys 8
 tmux_wait "Enter retries; a: other sources"
@@ -42,6 +47,13 @@ tmux_keys a 2 t
 wait_words "ssh runs in batch mode and never asks here"
 tmux_type "$cap"
 tmux_keys Enter
+tmux_wait "connecting to $cap (ssh in batch mode"
+tmux_keys m
+tmux_wait "Messages, newest first"
+tmux_keys Escape
+tmux_wait_gone "Messages, newest first"
+tmux_wait "connecting to $cap (ssh in batch mode"
+rm "$T/slow"
 tmux_wait "live on $cap - 0 packets" 20
 live_replay_pi4
 tmux_wait "dc:a6:32:10:00:01 + + + + X . . .  FAILED at 5 TFTP kernel" 20
