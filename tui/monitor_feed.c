@@ -297,7 +297,7 @@ static int pump_one(struct monfeed *f, int max)
 /* ssh answered (its pipe is readable): the capture opens, or the feed fails with its reason. */
 static int connect_step(struct monfeed *f)
 {
-	char err[768] = "";
+	char err[sizeof(f->message)] = "";
 	int rc = session_live_ready(f->ses, err, sizeof(err));
 	if (rc == 0)
 		return 0;
@@ -307,7 +307,7 @@ static int connect_step(struct monfeed *f)
 		session_stop(f->ses);
 		session_finish(f->ses);
 		f->state = MONFEED_FAILED;
-		snprintf(f->message, sizeof(f->message), "%s", err);
+		memcpy(f->message, err, sizeof(f->message));
 		return 0;
 	}
 	live_start_tmp_save(f);

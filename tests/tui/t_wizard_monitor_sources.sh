@@ -92,6 +92,28 @@ tmux_keys q
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 tm kill-server
 
+# a replay with a log added: the replay starts again with it, both Pis in the table; stdin (the
+# terminal the wizard reads its keys on) is refused as a log
+cp "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" "$T/pi4.pcap"
+rm -f "$T/wizard.rc"
+tmux_start 80x24 "$PINETBOOT" wizard site.conf --replay pi4.pcap --replay-speed 0 --log -
+tmux_wait "replay pi4.pcap as fast as possible - 75 packets - finished"
+tmux_keys m
+tmux_wait "- cannot be a log here"
+tmux_keys Escape
+tmux_keys a
+tmux_wait "2  Replay pi4.pcap  (now)"
+tmux_keys 5
+tmux_wait "Add a log file"
+tmux_type "dnsmasq-journal.txt"
+tmux_keys Enter
+tmux_wait "Pi 1/2: 2 failed"
+tmux_wait "sources: pi4.pcap, dnsmasq-journal.txt (13 lines, 0 not understood)"
+tmux_wait "replay pi4.pcap as fast as possible - 75 packets - finished"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
+tm kill-server
+
 # a journal unit here: offered where journalctl is (a stand-in on PATH gives the lines), not
 # where it is not
 mkdir "$T/bin" "$T/nobin"
