@@ -35,7 +35,9 @@ static const struct cli_opt adopt_opts[] = {
     {"yes", OPT_YES, NULL, "confirm the EEPROM boot order change without asking (not OTP)"},
     {"restart", OPT_RESTART, NULL,
      "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
-    {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"timeout", OPT_TIMEOUT, "N",
+     "ssh connect timeout in seconds (default 10); a Pi that stops answering ends a step "
+     "within a minute (ssh keepalive)"},
     {"sudo-password-file", OPT_SUDO_PASSWORD_FILE, "FILE",
      "the remote user's sudo password, first line of FILE (else it is asked at the terminal, "
      "once, when sudo wants one)"},

@@ -47,7 +47,8 @@ static const struct cli_opt check_opts[] = {
      "also check against the profile (or give it as the operand): model, serial, MAC, TFTP_PREFIX "
      "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi"},
     {"pi", OPT_PI, "NAME", "the Pi of --site"},
-    {"timeout", OPT_TIMEOUT, "N", "ssh connect timeout in seconds (default 10)"},
+    {"timeout", OPT_TIMEOUT, "N",
+     "ssh connect timeout in seconds (default 10); the whole ssh run is stopped after N + 30 s"},
     {"json", 'j', NULL, "one JSON object"},
     {"save", OPT_SAVE, "[DIR]",
      "keep what the Pi said in DIR (default: pis/NAME/ next to the profile, where the wizard's Pi "
