@@ -33,6 +33,21 @@ void dec_event_init(struct dctx *c, struct pnb_event *ev, enum pnb_event_kind ki
 	ev->why = NULL;
 }
 
+void *dec_flow_add(struct dctx *c, struct flow_table *t, const struct flow_key *k)
+{
+	bool evicted = false;
+	void *e = flow_add(t, k, &evicted);
+	if (evicted)
+		c->stats->flows_evicted++;
+	return e;
+}
+
+void *dec_flow(struct dctx *c, struct flow_table *t, const struct flow_key *k)
+{
+	void *e = flow_get(t, k);
+	return e ? e : dec_flow_add(c, t, k);
+}
+
 void dec_emit(struct dctx *c, struct pnb_event *ev)
 {
 	c->pkt.n_events++;

@@ -11,6 +11,7 @@
 #include "capture/bytes.h"
 #include "capture/decode.h"
 #include "capture/event.h"
+#include "capture/flow.h"
 
 /* Per-packet bump allocator: reset after every packet, so nothing per packet reaches malloc. */
 #define DEC_ARENA_SIZE 65536
@@ -41,6 +42,11 @@ struct dctx {
 /* Fills an event's common header (frame, time, addresses, ports) from the packet so far. */
 void dec_event_init(struct dctx *c, struct pnb_event *ev, enum pnb_event_kind kind);
 void dec_emit(struct dctx *c, struct pnb_event *ev);
+/* A new zeroed entry for k in t (k must not be there); when t is full its least recently used
+ * entry makes room, counted in the decoder's flows_evicted. */
+void *dec_flow_add(struct dctx *c, struct flow_table *t, const struct flow_key *k);
+/* The entry for k in t, added (zeroed) by dec_flow_add when there is none. */
+void *dec_flow(struct dctx *c, struct flow_table *t, const struct flow_key *k);
 /* Marks the packet truncated / malformed and emits EV_TRUNCATED once per packet. */
 void dec_truncated(struct dctx *c, const char *why);
 
@@ -55,6 +61,11 @@ void ipv4_decode(struct dctx *c, const uint8_t *p, size_t len);
 void udp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void tcp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void dhcp_decode(struct dctx *c, const uint8_t *p, size_t len);
+/* Option 43 as PXE sub-options (menu, discovery control, prompt) and option 97 the Pi way,
+ * from the bytes d->vendor_opts / d->client_guid point at (also for a message read from a
+ * text that shows them: tshark -V). */
+void dhcp_pxe_decode(struct ev_dhcp *d);
+void dhcp_pi_guid_decode(struct ev_dhcp *d);
 void tftp_decode(struct dctx *c, const uint8_t *p, size_t len);
 void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len);
 void rpc_decode(struct dctx *c, const uint8_t *p, size_t len);      /* one RPC message (UDP) */

@@ -430,12 +430,8 @@ void iscsi_decode(struct dctx *c, const uint8_t *p, size_t len)
 		}
 		return;
 	}
-	if (!s) {
-		bool ev = false;
-		s = flow_add(c->iscsi->t, &k, &ev);
-		if (ev)
-			c->stats->flows_evicted++;
-	}
+	if (!s)
+		s = dec_flow_add(c, c->iscsi->t, &k);
 	uint32_t seq = pk->tcp_seq;
 	if (pk->tcp_flags & 0x02) { /* SYN: a new connection, framed from its first byte */
 		free(s->buf);

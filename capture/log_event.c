@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture/dec.h"
 #include "capture/log_int.h"
 #include "core/base/util.h"
 
@@ -133,6 +134,21 @@ void log_ev_dhcp_flush(struct log_src *s)
 		h->log_opt43 = false; /* shown in full */
 	if (h->log_opt43)
 		h->pxe_valid = true; /* dnsmasq's PXE replies carry PXE sub-options */
+	if (a->detail) {
+		/* tshark -V: the options the decoder would have read, decoded the same way */
+		if (a->guid_len)
+			h->client_guid = log_keep(s, a->guid, a->guid_len);
+		if (a->n_params)
+			h->param_list = log_keep(s, a->params, a->n_params);
+		if (a->bootfile[0])
+			h->bootfile = log_keep(s, a->bootfile, strlen(a->bootfile));
+		h->has_pxe_menu = false;
+		h->pxe_menu_text = (struct pnb_bytes){NULL, 0};
+		if (h->vendor_opts.len && h->vendor_class.len >= 9 &&
+		    !memcmp(h->vendor_class.p, "PXEClient", 9))
+			dhcp_pxe_decode(h);
+		dhcp_pi_guid_decode(h);
+	}
 	if (h->op == 2 && h->yiaddr)
 		log_ip_learn(s->set, h->yiaddr, h->chaddr);
 	if (h->op == 1 && a->src_ip && a->src_ip != 0xffffffffu)
@@ -287,6 +303,17 @@ bool log_uint(const char **p, uint64_t *v)
 const char *log_find(const char *hay, const char *needle)
 {
 	return strstr(hay, needle);
+}
+
+uint32_t *log_dhcp_addr(struct ev_dhcp *h, unsigned code)
+{
+	switch (code) {
+	case 50: return &h->requested_ip;
+	case 54: return &h->server_id;
+	case 1: return &h->subnet_mask;
+	case 3: return &h->router;
+	default: return NULL;
+	}
 }
 
 const char *log_after(const char *hay, const char *marker)

@@ -50,6 +50,87 @@ struct log_dhcp_acc {
 	uint8_t opt43_cut;     /* dnsmasq: option 43 shown shortened ("...") */
 	bool sent_seen;        /* dnsmasq: the reply's send time is known */
 	bool dump43, in43;     /* dhcpdump: a block is open / option 43's hex goes on */
+	/* tshark -V: every field is shown, so the message is whole (not log_partial) */
+	bool detail;
+	uint8_t guid[17];      /* option 97 as sent (type byte first) */
+	uint8_t guid_len;
+	uint8_t params[64];    /* option 55 */
+	uint8_t n_params;
+	char bootfile[128];    /* option 67 */
+};
+
+/* One packet as tshark shows it (a summary line or a -V block): what log_tshark.c turns into
+ * the decoders' events. Ports and MACs are 0 where the text does not show them. */
+struct log_tpkt {
+	uint64_t frame;
+	struct timeval ts;
+	uint8_t src_mac[6], dst_mac[6];
+	uint32_t src_ip, dst_ip;
+	uint16_t sport, dport;
+	uint32_t len;          /* the frame's length (summary: DATA payload from it) */
+	enum { TP_NONE, TP_TFTP, TP_ARP, TP_TCP } proto;
+	/* TFTP */
+	uint16_t opcode, block, code;
+	bool last;             /* the summary's "(last)" */
+	int32_t data_len;      /* -1: not shown */
+	int32_t blksize;
+	int64_t tsize;
+	char file[256], msg[64];
+	/* ARP */
+	uint16_t arp_op;
+	uint32_t spa, tpa;
+	/* TCP */
+	bool syn, ack, rst, fin;
+	uint32_t seq;
+};
+
+/* One iSCSI PDU of a tshark packet. */
+struct log_tpdu {
+	uint8_t op, cdb;
+	bool transit, has_status;
+	uint8_t csg, nsg;
+	uint16_t status;
+	uint64_t lun;
+	char ini[224], tgt[224], auth[32], stype[16];
+};
+
+#define LOG_TXFERS 16
+/* A TFTP transfer followed through tshark's packets (the decoder's tracker sees the bytes;
+ * here the lines say the same things). */
+struct log_txfer {
+	bool used, ended, oack, any_data;
+	uint32_t cip, sip;
+	uint16_t cport;        /* 0: the text shows no ports */
+	uint8_t mac[6];
+	struct timeval start, last;
+	int32_t blksize;
+	int64_t tsize;
+	uint64_t bytes;
+	uint32_t blocks, retrans;
+	uint16_t last_block;
+	char file[256];
+};
+
+/* What the tshark parsers keep between the lines of one log. */
+struct log_tshark {
+	struct log_txfer xf[LOG_TXFERS];
+	/* -V: the frame being read */
+	bool in_frame, frame_dhcp;
+	bool blank;            /* the line before was blank */
+	int sect;
+	struct log_tpkt pkt;
+	struct log_tpdu pdu;
+	bool pdu_open;
+	uint8_t opt;           /* the DHCP option whose lines follow */
+	uint8_t sub, sub_len;  /* the option 43 sub-option whose value follows */
+	bool sub_done;
+	/* a summary line under Wireshark's column header: its details may follow (an export
+	   "as plain text" with both), and then they are the packet */
+	bool after_header, have_held;
+	struct log_tpkt held;
+	struct log_tpdu held_pdu[4];
+	unsigned n_held_pdu;
+	bool noted_nomac;
 };
 
 struct log_src {
@@ -113,6 +194,7 @@ struct log_src {
 	struct timeval anchor;    /* added to its times once placed among the others */
 	bool kernel_dhcp_sent;
 	uint32_t iscsi_ip;
+	struct log_tshark *tsk;   /* tshark text: allocated on its first line, NULL otherwise */
 };
 
 struct log_ipmap {
@@ -158,6 +240,8 @@ bool log_resolve(struct log_src *s, struct pnb_event *ev, uint32_t ip);
 /* A DHCP request whose vendor class the log does not show: the boot ROM's (PXEClient) until
  * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
 void log_guess_class(struct log_src *s, struct ev_dhcp *h);
+/* Where the address of DHCP option code goes in h (50, 54, 1, 3), or NULL for other options. */
+uint32_t *log_dhcp_addr(struct ev_dhcp *h, unsigned code);
 void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file);
 /* An offer the log shows without its options (said once in the notes). */
 void log_note_undumped(struct log_src *s);
@@ -180,6 +264,8 @@ struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac
 void log_split(struct log_src *s, char *line, struct log_line *l, char *msgbuf, size_t mlen);
 bool log_rel_time(char **pp, struct timeval *tv);
 bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv);
+/* ".123456" (or ",123") after seconds: microseconds (0 without); advances *p past it. */
+long log_frac_us(const char **p);
 /* A date and time of day read from a log without a zone, as this host's local time (its
  * daylight saving time as mktime finds it). */
 time_t log_local_time(int year, int mon, int day, int hour, int min, int sec);
@@ -217,5 +303,15 @@ bool log_parse_uart(struct log_src *s, struct log_line *l);
 bool log_parse_kernel(struct log_src *s, struct log_line *l);
 bool log_parse_tcpdump(struct log_src *s, struct log_line *l);
 bool log_parse_dhcpdump(struct log_src *s, struct log_line *l);
+bool log_parse_tshark(struct log_src *s, struct log_line *l);   /* summary lines */
+bool log_parse_tshark_v(struct log_src *s, struct log_line *l); /* -V detail */
+
+/* log_tshark.c: a tshark packet into events (TFTP transfers followed, MACs from the text or,
+ * when it shows none, from another log by address); the end of the text. */
+struct log_tshark *log_tshark_state(struct log_src *s);
+void log_tshark_packet(struct log_src *s, const struct log_tpkt *p);
+void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct log_tpdu *u);
+void log_tshark_finish(struct log_src *s);
+void log_tshark_v_end(struct log_src *s); /* log_tshark_v.c: the open -V frame ends */
 
 #endif

@@ -52,68 +52,76 @@ static void kdhcp(struct log_src *s, uint32_t ip, uint32_t server)
 	}
 }
 
-static void mount_reply(struct log_src *s, uint32_t status, const char *path)
+/* An event between the Pi and a server, the Pi's MAC on its side: NULL until the Pi's MAC is
+ * known, or when the event queue is full. */
+static struct pnb_event *pi_ev(struct log_src *s, enum pnb_event_kind kind, bool from_pi)
 {
 	if (!s->has_pi_mac)
-		return;
-	struct pnb_event *ev = log_ev(s, EV_RPC);
+		return NULL;
+	struct pnb_event *ev = log_ev(s, kind);
+	if (ev)
+		memcpy(from_pi ? ev->src_mac : ev->dst_mac, s->pi_mac, 6);
+	return ev;
+}
+
+/* MOUNT MNT (v3) of path from the Pi, or the server's reply with its status. */
+static struct pnb_event *mount_ev(struct log_src *s, bool from_pi, const char *path)
+{
+	struct pnb_event *ev = pi_ev(s, EV_RPC, from_pi);
 	if (!ev)
-		return;
-	memcpy(ev->dst_mac, s->pi_mac, 6);
-	ev->dst_ip = s->pi_ip;
-	ev->u.rpc.reply = true;
-	ev->u.rpc.matched = true;
+		return NULL;
+	*(from_pi ? &ev->src_ip : &ev->dst_ip) = s->pi_ip;
 	ev->u.rpc.prog = PROG_MOUNT_;
 	ev->u.rpc.vers = 3;
 	ev->u.rpc.proc = 1;
-	ev->u.rpc.has_status = true;
-	ev->u.rpc.status = status;
 	if (path && *path)
 		ev->u.rpc.path = log_keep(s, path, strlen(path));
+	return ev;
+}
+
+static void mount_reply(struct log_src *s, uint32_t status, const char *path)
+{
+	struct pnb_event *ev = mount_ev(s, false, path);
+	if (!ev)
+		return;
+	ev->u.rpc.reply = true;
+	ev->u.rpc.matched = true;
+	ev->u.rpc.has_status = true;
+	ev->u.rpc.status = status;
 }
 
 static void mount_call(struct log_src *s, const char *path)
 {
-	if (!s->has_pi_mac)
-		return;
-	struct pnb_event *ev = log_ev(s, EV_RPC);
-	if (!ev)
-		return;
-	memcpy(ev->src_mac, s->pi_mac, 6);
-	ev->src_ip = s->pi_ip;
-	ev->u.rpc.prog = PROG_MOUNT_;
-	ev->u.rpc.vers = 3;
-	ev->u.rpc.proc = 1;
-	if (path && *path)
-		ev->u.rpc.path = log_keep(s, path, strlen(path));
+	mount_ev(s, true, path);
 }
 
 /* The Pi's connection to the target: SYN, then what came back. */
 static void iscsi_tcp(struct log_src *s, uint32_t ip, bool syn, bool rst)
 {
-	if (!s->has_pi_mac)
-		return;
-	if (ip)
+	if (s->has_pi_mac && ip)
 		s->iscsi_ip = ip;
-	struct pnb_event *ev = log_ev(s, EV_TCP);
+	struct pnb_event *ev = pi_ev(s, EV_TCP, syn);
 	if (!ev)
 		return;
-	if (syn) {
-		memcpy(ev->src_mac, s->pi_mac, 6);
-		ev->src_ip = s->pi_ip;
-		ev->dst_ip = s->iscsi_ip;
-		ev->sport = 40000;
-		ev->dport = 3260;
-		ev->u.tcp.syn = true;
-	} else {
-		memcpy(ev->dst_mac, s->pi_mac, 6);
-		ev->src_ip = s->iscsi_ip;
-		ev->dst_ip = s->pi_ip;
-		ev->sport = 3260;
-		ev->dport = 40000;
-		ev->u.tcp.rst = rst;
-		ev->u.tcp.ack = true;
-	}
+	ev->src_ip = syn ? s->pi_ip : s->iscsi_ip;
+	ev->dst_ip = syn ? s->iscsi_ip : s->pi_ip;
+	ev->sport = syn ? 40000 : 3260;
+	ev->dport = syn ? 3260 : 40000;
+	ev->u.tcp.syn = syn;
+	ev->u.tcp.rst = !syn && rst;
+	ev->u.tcp.ack = !syn;
+}
+
+/* An iSCSI PDU from the Pi to the target's port, or back. */
+static struct pnb_event *iscsi_pdu(struct log_src *s, bool from_pi, uint8_t opcode, bool final)
+{
+	struct pnb_event *ev = pi_ev(s, EV_ISCSI, from_pi);
+	if (!ev)
+		return NULL;
+	*(from_pi ? &ev->dport : &ev->sport) = 3260;
+	ev->u.iscsi.opcode = opcode;
+	ev->u.iscsi.final = final;
+	return ev;
 }
 
 static void iscsi_login(struct log_src *s, uint8_t cls, uint8_t detail)
@@ -121,22 +129,15 @@ static void iscsi_login(struct log_src *s, uint8_t cls, uint8_t detail)
 	if (!s->has_pi_mac)
 		return;
 	iscsi_tcp(s, 0, true, false);
-	struct pnb_event *ev = log_ev(s, EV_ISCSI);
+	struct pnb_event *ev = iscsi_pdu(s, true, 0x03, false);
 	if (!ev)
 		return;
-	memcpy(ev->src_mac, s->pi_mac, 6);
-	ev->dport = 3260;
-	ev->u.iscsi.opcode = 0x03;
 	ev->u.iscsi.transit = true;
 	ev->u.iscsi.csg = 1;
 	ev->u.iscsi.nsg = 3;
-	if (!(ev = log_ev(s, EV_ISCSI)))
+	if (!(ev = iscsi_pdu(s, false, 0x23, true)))
 		return;
-	memcpy(ev->dst_mac, s->pi_mac, 6);
-	ev->sport = 3260;
 	ev->src_ip = s->iscsi_ip;
-	ev->u.iscsi.opcode = 0x23;
-	ev->u.iscsi.final = true;
 	ev->u.iscsi.status_class = cls;
 	ev->u.iscsi.status_detail = detail;
 	ev->u.iscsi.log_class_only = cls == 2 && detail == 0;
@@ -148,24 +149,13 @@ static void iscsi_login(struct log_src *s, uint8_t cls, uint8_t detail)
 /* The disk answered: a READ(10) and its good status, as the first root I/O. */
 static void iscsi_read(struct log_src *s)
 {
-	if (!s->has_pi_mac)
-		return;
-	struct pnb_event *ev = log_ev(s, EV_ISCSI);
+	struct pnb_event *ev = iscsi_pdu(s, true, 0x01, true);
 	if (!ev)
 		return;
-	memcpy(ev->src_mac, s->pi_mac, 6);
-	ev->dport = 3260;
-	ev->u.iscsi.opcode = 0x01;
-	ev->u.iscsi.final = true;
 	ev->u.iscsi.cdb_opcode = 0x28;
 	ev->u.iscsi.blocks = 8;
 	ev->u.iscsi.expected_len = 4096;
-	if (!(ev = log_ev(s, EV_ISCSI)))
-		return;
-	memcpy(ev->dst_mac, s->pi_mac, 6);
-	ev->sport = 3260;
-	ev->u.iscsi.opcode = 0x21;
-	ev->u.iscsi.final = true;
+	iscsi_pdu(s, false, 0x21, true);
 }
 
 static bool say(struct log_src *s, const char *p)
@@ -173,11 +163,8 @@ static bool say(struct log_src *s, const char *p)
 	/* The boot stops at these (the initramfs retries the NFS mount forever). */
 	s->terminal = strstr(p, "Kernel panic") || strstr(p, "Dropping to a shell") ||
 		      strstr(p, "Gave up waiting for root") || strstr(p, "Retrying nfs mount");
-	if (!s->has_pi_mac)
-		return true;
-	struct pnb_event *ev = log_ev(s, EV_NETCONSOLE);
+	struct pnb_event *ev = pi_ev(s, EV_NETCONSOLE, true);
 	if (ev) {
-		memcpy(ev->src_mac, s->pi_mac, 6);
 		size_t n = strlen(p);
 		ev->u.netconsole.line = log_keep(s, p, n > 200 ? 200 : n);
 	}

@@ -32,8 +32,7 @@ static int digits(const char *p, int n)
 	return v;
 }
 
-/* ".123456" after seconds: microseconds; advances *p. */
-static long frac_us(const char **p)
+long log_frac_us(const char **p)
 {
 	const char *q = *p;
 	if (*q != '.' && *q != ',')
@@ -115,7 +114,7 @@ static bool syslog_time(struct log_src *s, const char **pp, struct timeval *tv)
 	    ss > 60)
 		return false;
 	p += 8;
-	long us = frac_us(&p);
+	long us = log_frac_us(&p);
 	if (*p != ' ')
 		return false;
 	if (!s->year) {
@@ -159,7 +158,7 @@ static bool iso_time(struct log_src *s, const char **pp, struct timeval *tv)
 	    p[16] != ':')
 		return false;
 	p += 19;
-	long us = frac_us(&p);
+	long us = log_frac_us(&p);
 	int64_t off = 0;
 	bool zone = false;
 	if (*p == 'Z') {
@@ -314,7 +313,7 @@ bool log_rel_time(char **pp, struct timeval *tv)
 		uint64_t sec;
 		if (!log_uint(&q, &sec) || *q != '.')
 			return false;
-		long us = frac_us(&q);
+		long us = log_frac_us(&q);
 		if (*q != ']')
 			return false;
 		tv->tv_sec = (time_t)sec;
@@ -327,7 +326,7 @@ bool log_rel_time(char **pp, struct timeval *tv)
 		if (h < 0 || m < 0 || sec < 0)
 			return false;
 		const char *q = p + 13;
-		long us = frac_us(&q);
+		long us = log_frac_us(&q);
 		if (*q == ':')
 			q++;
 		while (*q >= '0' && *q <= '9')
@@ -361,7 +360,7 @@ bool log_tod_time(struct log_src *s, char **pp, struct timeval *tv)
 	if (hh < 0 || mm < 0 || ss < 0 || p[2] != ':' || p[5] != ':' || p[8] != '.')
 		return false;
 	const char *q = p + 8;
-	long us = frac_us(&q);
+	long us = log_frac_us(&q);
 	if (*q != ' ')
 		return false;
 	time_t now = time(NULL);

@@ -39,6 +39,7 @@ void log_set_free(struct log_set *s)
 		if (r->close_it && r->f)
 			fclose(r->f);
 		log_remote_close(r);
+		free(r->tsk);
 		if (r->map)
 			munmap((void *)r->map, r->map_len);
 		free(r->buf);
@@ -190,6 +191,8 @@ static bool dispatch(struct log_src *s, struct log_line *l)
 			return log_parse_kernel(s, l);
 		/* A journal of a tool we do not parse; its message may still be ours (a pasted
 		 * bootloader log with a serial console's own prefix, …). */
+	} else if (log_parse_tshark_v(s, l) || log_parse_tshark(s, l)) {
+		return true; /* tshark's text: no syslog prefix, its own layout */
 	}
 	if (log_parse_dnsmasq(s, l))
 		return true;
@@ -249,6 +252,7 @@ static bool fill(struct log_src *s)
 			s->eof = true;
 			log_remote_ended(s);
 			s->frame = LOG_FRAME_BIT | (uint64_t)s->idx << 40 | s->lineno;
+			log_tshark_finish(s);
 			log_ev_dhcp_flush(s);
 			break;
 		}
@@ -391,24 +395,30 @@ uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 	return pump(s, until, UINT64_MAX);
 }
 
-static void nonblocking(struct log_src *r)
+/* Makes r's fd non-blocking; returns the flags to restore (a stream not ours, stdin, shares its
+ * file description with the shell), or -1. */
+static int nonblocking(struct log_src *r)
 {
 	int fd = fileno(r->f);
 	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return -1;
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return r->close_it ? -1 : fl;
 }
 
 uint64_t log_set_pump_avail(struct log_set *s, uint64_t max, bool *ended)
 {
+	int restore[LOG_MAX_SOURCES];
 	*ended = true;
-	for (size_t i = 0; s && i < s->n; i++) {
-		if (!s->src[i]->map)
-			nonblocking(s->src[i]);
-	}
-	uint64_t n = pump(s, NULL, max);
 	for (size_t i = 0; s && i < s->n; i++)
+		restore[i] = s->src[i]->map ? -1 : nonblocking(s->src[i]);
+	uint64_t n = pump(s, NULL, max);
+	for (size_t i = 0; s && i < s->n; i++) {
 		*ended = *ended && s->src[i]->eof && s->src[i]->qhead >= s->src[i]->nq;
+		if (restore[i] >= 0)
+			fcntl(fileno(s->src[i]->f), F_SETFL, restore[i]);
+	}
 	return n;
 }
 
@@ -449,6 +459,7 @@ void log_set_finish(struct log_set *s)
 {
 	for (size_t i = 0; s && i < s->n; i++) {
 		struct log_src *r = s->src[i];
+		log_tshark_finish(r);
 		log_ev_dhcp_flush(r);
 		deliver_head(r);
 	}

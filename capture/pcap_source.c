@@ -122,7 +122,7 @@ static int remote_ended(struct source *s)
 	return SOURCE_ERROR;
 }
 
-struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
+struct source *source_start_ssh(const char *spec, char *err, size_t errlen)
 {
 	struct remote_addr ra;
 	if (!remote_parse_iface(spec, &ra, err, errlen))
@@ -142,27 +142,54 @@ struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
 	s->child = child;
 	s->fd = fd;
 	s->spec = xstrdup(spec);
+	return s;
+}
+
+int source_ssh_ready(struct source *s, char *err, size_t errlen)
+{
+	if (s->p)
+		return 1;
+	if (s->fd < 0) { /* it failed before */
+		snprintf(err, errlen, "%s", s->err);
+		return -1;
+	}
+	struct pollfd pfd = {s->fd, POLLIN, 0};
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0; /* ssh is still connecting: nothing (not even its end) on the pipe */
 	FILE *f = fdopen(s->fd, "r");
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	if (f) {
 		/* Unbuffered: poll on the pipe then tells the truth about what is left to read. */
 		setvbuf(f, NULL, _IONBF, 0);
-		s->p = pcap_fopen_offline(f, ebuf); /* waits for tcpdump's file header */
+		s->p = pcap_fopen_offline(f, ebuf); /* tcpdump writes its file header at once */
 	}
 	if (!s->p) {
 		if (f)
 			fclose(f);
 		else
 			close(s->fd);
+		s->fd = -1;
 		if (remote_ended(s) == SOURCE_EOF)
-			snprintf(s->err, sizeof(s->err), "%s: no capture came back: %s", spec, ebuf);
+			snprintf(s->err, sizeof(s->err), "%s: no capture came back: %s", s->spec, ebuf);
 		snprintf(err, errlen, "%s", s->err);
-		close(s->errfd);
-		free(s->spec);
-		free(s);
-		return NULL;
+		return -1;
 	}
 	s->live = true;
+	return 1;
+}
+
+struct source *source_open_ssh(const char *spec, char *err, size_t errlen)
+{
+	struct source *s = source_start_ssh(spec, err, errlen);
+	int rc = s ? 0 : -1;
+	while (rc == 0 && (rc = source_ssh_ready(s, err, errlen)) == 0) {
+		struct pollfd pfd = {s->fd, POLLIN, 0};
+		poll(&pfd, 1, -1);
+	}
+	if (rc < 0) {
+		source_close(s);
+		return NULL;
+	}
 	return s;
 }
 
@@ -178,7 +205,10 @@ void source_close(struct source *s)
 		kill(s->child, SIGTERM); /* tcpdump on the far side captures for ever */
 		runcmd_wait(s->child);
 	}
-	pcap_close(s->p);
+	if (s->p)
+		pcap_close(s->p); /* an ssh:// capture's pipe with it */
+	else if (s->spec && s->fd >= 0)
+		close(s->fd); /* still connecting */
 	if (s->spec)
 		close(s->errfd);
 	free(s->spec);

@@ -32,6 +32,12 @@ struct source *source_open_live(const char *iface, const char *filter, unsigned 
  * reads that stream as a live capture. Waits for tcpdump's file header; NULL with err (ssh's or
  * tcpdump's own complaint, escaped) when ssh or tcpdump fails. */
 struct source *source_open_ssh(const char *spec, char *err, size_t errlen);
+/* source_open_ssh in two halves, for a face that must not wait (the wizard): start runs ssh and
+ * returns at once (NULL with err for a bad address); source_fd is the pipe to poll, and
+ * source_ssh_ready says 1 the capture is open (a live source like any other), 0 not yet, -1 it
+ * failed (err). Until it is open, only source_fd, source_ssh_ready and source_close apply. */
+struct source *source_start_ssh(const char *spec, char *err, size_t errlen);
+int source_ssh_ready(struct source *s, char *err, size_t errlen);
 void source_close(struct source *s);
 /* Starts saving every packet read from now on to path (pcap format). 0 or -1 with err. */
 int source_save(struct source *s, const char *path, char *err, size_t errlen);

@@ -120,13 +120,7 @@ static struct call *call_remember(struct dctx *c, const struct ev_rpc *r)
 {
 	struct rpc_state *s = state(c);
 	struct flow_key key = call_key(r->xid, c->pkt.src_ip, c->pkt.sport);
-	struct call *slot = flow_get(s->calls, &key);
-	if (!slot) {
-		bool evicted = false;
-		slot = flow_add(s->calls, &key, &evicted);
-		if (evicted)
-			c->stats->flows_evicted++;
-	}
+	struct call *slot = dec_flow(c, s->calls, &key);
 	struct call cl = {r->prog, r->vers, r->proc, 0};
 	*slot = cl;
 	return slot;
@@ -294,13 +288,7 @@ void rpc_tcp_decode(struct dctx *c, const uint8_t *p, size_t len)
 	struct rpc_state *st = state(c);
 	const struct pnb_packet *pk = &c->pkt;
 	struct flow_key k = {pk->src_ip, pk->dst_ip, pk->sport, pk->dport, 2049};
-	struct rstream *s = flow_get(st->streams, &k);
-	if (!s) {
-		bool ev = false;
-		s = flow_add(st->streams, &k, &ev);
-		if (ev)
-			c->stats->flows_evicted++;
-	}
+	struct rstream *s = dec_flow(c, st->streams, &k);
 	uint32_t seq = pk->tcp_seq;
 	if (pk->tcp_flags & 0x02) {
 		memset(s, 0, sizeof(*s));

@@ -239,10 +239,7 @@ static struct xfer *xfer_start(struct dctx *c, const struct ev_tftp *t)
 		xfer_close_idle(c, x);
 		flow_del(s->t, x);
 	}
-	bool ev = false;
-	x = flow_add(s->t, &k, &ev);
-	if (ev)
-		c->stats->flows_evicted++;
+	x = dec_flow_add(c, s->t, &k);
 	x->cip = p->src_ip;
 	x->sip = p->dst_ip;
 	x->cport = p->sport;

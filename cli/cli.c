@@ -25,9 +25,8 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vreport(cmd, fmt, ap);
+	cliopt_vusage(cmd, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'pinetboot%s%s --help'.\n", cmd ? " " : "", cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 

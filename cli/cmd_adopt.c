@@ -12,40 +12,50 @@
 #include "core/base/util.h"
 #include "core/pi/adopt.h"
 
-enum {
-	OPT_SSH = CLIOPT_LONG,
-	OPT_SSH_CONFIG,
-	OPT_PI,
-	OPT_DRY_RUN,
-	OPT_YES,
-	OPT_RESTART,
-	OPT_TIMEOUT,
-	OPT_NO_SIMULATE,
-	OPT_SUDO_PASSWORD_FILE
+struct face {
+	bool json;
+	int last_pct;
+	const char *password_file;
 };
 
+/* what the options fill: the run's own options and how this face shows it */
+struct adopt_cli {
+	struct adopt_opts o;
+	struct face f;
+};
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct adopt_cli, FIELD)
 static const struct cli_opt adopt_opts[] = {
-    {"ssh", OPT_SSH, "USER@HOST", "the Pi"},
-    {"ssh-config", OPT_SSH_CONFIG, "FILE", "passed to ssh as -F FILE"},
-    {"site", 's', "SITE", "the site profile (or give it as the operand)"},
-    {"pi", OPT_PI, "NAME",
+    {"ssh", 0, "USER@HOST", "the Pi", TO(STR, o.dest)},
+    {"ssh-config", 0, "FILE", "passed to ssh as -F FILE", TO(STR, o.ssh_config)},
+    {"site", 's', "SITE", "the site profile (or give it as the operand)", TO(STR, o.site_path)},
+    {"pi", 0, "NAME",
      "its [pi NAME]; when the profile has none, step 1 adds it with the model, serial and MAC "
-     "the Pi reports"},
-    {"dry-run", OPT_DRY_RUN, NULL, "show every step and every remote command; change nothing"},
-    {"yes", OPT_YES, NULL, "confirm the EEPROM boot order change without asking (not OTP)"},
-    {"restart", OPT_RESTART, NULL,
-     "forget what an earlier run did and start at step 1 (the root UUID is kept)"},
-    {"timeout", OPT_TIMEOUT, "N",
+     "the Pi reports",
+     TO(STR, o.pi_name)},
+    {"dry-run", 0, NULL, "show every step and every remote command; change nothing",
+     TO(SET, o.dry_run)},
+    {"yes", 0, NULL, "confirm the EEPROM boot order change without asking (not OTP)",
+     TO(SET, o.yes)},
+    {"restart", 0, NULL,
+     "forget what an earlier run did and start at step 1 (the root UUID is kept)",
+     TO(SET, o.restart)},
+    {"timeout", 0, "N",
      "ssh connect timeout in seconds (default 10); a Pi that stops answering ends a step "
-     "within a minute (ssh keepalive)"},
-    {"sudo-password-file", OPT_SUDO_PASSWORD_FILE, "FILE",
+     "within a minute (ssh keepalive)",
+     CLIOPT_TO_INT(struct adopt_cli, o.timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
+    {"sudo-password-file", 0, "FILE",
      "the remote user's sudo password, first line of FILE (else it is asked at the terminal, "
-     "once, when sudo wants one)"},
-    {"no-simulate", OPT_NO_SIMULATE, NULL,
-     "skip the virtual Pi of step 5 (it boots where the site's interface is on this host)"},
+     "once, when sudo wants one)",
+     TO(STR, f.password_file)},
+    {"no-simulate", 0, NULL,
+     "skip the virtual Pi of step 5 (it boots where the site's interface is on this host)",
+     TO(SET, o.no_simulate)},
     {"json", 'j', NULL,
-     "one JSON object a line per event (step, command, info, progress, done, skip, fail)"},
+     "one JSON object a line per event (step, command, info, progress, done, skip, fail)",
+     TO(SET, f.json)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_adopt_spec = {
     "adopt",
@@ -56,11 +66,16 @@ const struct cli_cmd cmd_adopt_spec = {
     "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
     "                    free space; checked against [pi NAME], or [pi NAME] added from them\n"
     "                    (the facts go to pis/NAME/)\n"
-    "  2 network client  iSCSI root: open-iscsi on the Pi and an initramfs with it, built into\n"
-    "                    /var/tmp (mkinitramfs, or dracut --add iscsi); /boot is not touched\n"
+    "  2 network client  iSCSI root: in an overlay of the Pi's root kept in /run (RAM), open-iscsi\n"
+    "                    installed, /etc/iscsi/iscsi.initramfs and an initramfs built with them\n"
+    "                    (mkinitramfs, or dracut --add iscsi); the SD card is not written\n"
     "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
-    "                    xattrs): into a disk image (boot FAT + ext4, new UUID) written to the\n"
+    "                    xattrs; iSCSI: through the overlay of step 2, so the copy has\n"
+    "                    open-iscsi): into a disk image (boot FAT + ext4, new UUID) written to the\n"
     "                    backing by the flash engine with its verify, or into the NFS root;\n"
+    "                    first the room there is checked (the root's used space + a margin),\n"
+    "                    after it every file is compared with a list the Pi makes (type, mode,\n"
+    "                    owner, size, SHA-256): a difference stops before step 4;\n"
     "                    in the copy only, the network manager leaves eth0 (the root's link)\n"
     "                    alone and /etc/fstab is the one `export` renders\n"
     "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
@@ -71,11 +86,12 @@ const struct cli_cmd cmd_adopt_spec = {
     "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
     "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
     "                    time, --yes does not cover it)\n"
-    "Nothing that decides how the SD card boots changes before step 5 passed. Steps done are\n"
-    "kept in SITE.adopt/NAME/state: run the same command again after an interruption and it\n"
-    "resumes. Remote commands run through the system ssh (BatchMode: keys, known hosts as ssh\n"
-    "checks them); as root, else through sudo (its password, when it wants one, is asked once\n"
-    "and given to sudo on stdin, never on a command line).\n",
+    "The check comes before the boot order on purpose. Nothing on the SD card is written before\n"
+    "step 5 passed. Steps done are kept in SITE.adopt/NAME/state: run the same command again\n"
+    "after an interruption and it resumes. Remote commands run through the system ssh\n"
+    "(BatchMode: keys, known hosts as ssh checks them); as root, else through sudo (its\n"
+    "password, when it wants one, is asked once and given to sudo on stdin, never on a command\n"
+    "line).\n",
     adopt_opts,
     "\nExamples:\n"
     "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
@@ -86,12 +102,6 @@ const struct cli_cmd cmd_adopt_spec = {
     NULL};
 
 static const char *const kind_names[] = {"step", "command", "info", "progress", "done", "skip", "fail"};
-
-struct face {
-	bool json;
-	int last_pct;
-	const char *password_file;
-};
 
 static void event(const struct adopt_event *e, void *ud)
 {
@@ -193,34 +203,12 @@ static char *password(const char *prompt, void *ud)
 
 int cmd_adopt(int argc, char **argv)
 {
-	struct adopt_opts o;
-	memset(&o, 0, sizeof(o));
-	struct face f = {false, -1, NULL};
-	o.timeout = 10;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_adopt_spec, "adopt", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case OPT_SSH: o.dest = optarg; break;
-		case OPT_SSH_CONFIG: o.ssh_config = optarg; break;
-		case 's': o.site_path = optarg; break;
-		case OPT_PI: o.pi_name = optarg; break;
-		case OPT_DRY_RUN: o.dry_run = true; break;
-		case OPT_YES: o.yes = true; break;
-		case OPT_RESTART: o.restart = true; break;
-		case OPT_NO_SIMULATE: o.no_simulate = true; break;
-		case OPT_SUDO_PASSWORD_FILE: f.password_file = optarg; break;
-		case 'j': f.json = true; break;
-		case OPT_TIMEOUT:
-			o.timeout = atoi(optarg);
-			if (o.timeout < 1 || o.timeout > 600)
-				return cli_usage_error("adopt", "--timeout %s: give 1 to 600 seconds", optarg);
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	struct adopt_cli a = {.o = {.timeout = 10}, .f = {false, -1, NULL}};
+	int rc = cliopt_parse(&cmd_adopt_spec, "adopt", argc, argv, &a);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	struct adopt_opts o = a.o;
+	struct face f = a.f;
 	if (!o.site_path && optind < argc)
 		o.site_path = argv[optind++];
 	if (optind != argc)

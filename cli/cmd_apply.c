@@ -14,15 +14,24 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 
+struct apply_opts {
+	const char *site, *root;
+	bool dry, no_edit;
+};
+
 static const struct cli_opt cmd_apply_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)",
+     CLIOPT_TO(STR, struct apply_opts, site)},
     {"root", 'r', "DIR",
      "install under DIR instead of / (daemons are then never reloaded; the reload commands are "
-     "only printed)"},
-    {"dry-run", 'n', NULL, "print what would change and the reload commands; write nothing"},
+     "only printed)",
+     CLIOPT_TO(STR, struct apply_opts, root)},
+    {"dry-run", 'n', NULL, "print what would change and the reload commands; write nothing",
+     CLIOPT_TO(SET, struct apply_opts, dry)},
     {"no-edit", 'E', NULL,
      "install only pinetboot's own files: leave files it would add to (dhcpd.conf's include, "
-     "LIO's saveconfig.json) alone; lint then names the missing line"},
+     "LIO's saveconfig.json) alone; lint then names the missing line",
+     CLIOPT_TO(SET, struct apply_opts, no_edit)},
     {0}};
 
 const struct cli_cmd cmd_apply_spec = {
@@ -100,30 +109,12 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 
 int cmd_apply(int argc, char **argv)
 {
-	const char *root = "/", *site = NULL;
-	bool dry = false, no_edit = false;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_apply_spec, "apply", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 's':
-			site = optarg;
-			break;
-		case 'r':
-			root = optarg;
-			break;
-		case 'n':
-			dry = true;
-			break;
-		case 'E':
-			no_edit = true;
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
-	site = cli_site_arg("apply", site, argc, argv);
+	struct apply_opts o = {.root = "/"};
+	int rc = cliopt_parse(&cmd_apply_spec, "apply", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	const char *root = o.root, *site = cli_site_arg("apply", o.site, argc, argv);
+	bool dry = o.dry;
 	if (!site)
 		return EXIT_USAGE;
 	struct stat st;
@@ -134,12 +125,12 @@ int cmd_apply(int argc, char **argv)
 	struct render_opts ro = {.format = RENDER_FILES};
 	struct site s;
 	struct render_set rs;
-	int rc = cli_render_site("apply", site, &ro, !dry, &s, &rs);
+	rc = cli_render_site("apply", site, &ro, !dry, &s, &rs);
 	if (rc != EXIT_OK) {
 		free(rootc);
 		return rc;
 	}
-	if (no_edit) /* the admin's own files stay as they are */
+	if (o.no_edit) /* the admin's own files stay as they are */
 		for (size_t i = 0; i < rs.n; i++)
 			if (rs.files[i].merge_include || rs.files[i].lio_iqn_base) {
 				free(rs.files[i].install_path);

@@ -10,50 +10,61 @@
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
 
-enum {
-	OPT_SSH = CLIOPT_LONG,
-	OPT_SSH_CONFIG,
-	OPT_PI,
-	OPT_OTP,
-	OPT_CPUINFO,
-	OPT_BOOTCONF,
-	OPT_BLVERSION,
-	OPT_MAC,
-	OPT_TIMEOUT,
-	OPT_SAVE,
-	OPT_FACTS
+struct check_opts {
+	const char *ssh, *ssh_config, *site, *pi, *mac, *save, *facts;
+	bool save_default;
+	const char *file[FACT_COUNT];
+	int timeout;
+	bool json;
 };
 
+/* --save with or without DIR (without: pis/NAME/ next to the profile) */
+static int set_save(void *opts, const char *dir)
+{
+	struct check_opts *o = opts;
+	o->save = dir;
+	o->save_default = !dir;
+	return CLIOPT_DONE;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct check_opts, FIELD)
 static const struct cli_opt check_opts[] = {
-    {NULL, 0, NULL,
-     "Where the facts come from (no option: this machine's /proc/cpuinfo, eth0 MAC, "
-     "'vcgencmd otp_dump', 'vcgencmd bootloader_version' and "
-     "'vcgencmd bootloader_config'):"},
-    {"ssh", OPT_SSH, "USER@HOST",
+    CLIOPT_HEADING("Where the facts come from (no option: this machine's /proc/cpuinfo, eth0 MAC, "
+		   "'vcgencmd otp_dump', 'vcgencmd bootloader_version' and "
+		   "'vcgencmd bootloader_config'):"),
+    {"ssh", 0, "USER@HOST",
      "the same on a Pi, through the system ssh client (BatchMode=yes, key authentication only, "
-     "--timeout seconds to connect)"},
-    {"ssh-config", OPT_SSH_CONFIG, "FILE",
-     "passed to ssh as -F FILE (port, identity, known hosts)"},
-    {"otp", OPT_OTP, "FILE",
+     "--timeout seconds to connect)",
+     TO(STR, ssh)},
+    {"ssh-config", 0, "FILE", "passed to ssh as -F FILE (port, identity, known hosts)",
+     TO(STR, ssh_config)},
+    {"otp", 0, "FILE",
      "saved 'vcgencmd otp_dump' output instead (offline: nothing is run; with --ssh it replaces "
-     "what the Pi would say)"},
-    {"cpuinfo", OPT_CPUINFO, "FILE", "saved /proc/cpuinfo"},
-    {"bootconf", OPT_BOOTCONF, "FILE", "saved 'vcgencmd bootloader_config' output"},
-    {"bootloader-version", OPT_BLVERSION, "FILE", "saved 'vcgencmd bootloader_version' output"},
-    {"mac", OPT_MAC, "MAC", "the Pi's eth0 MAC"},
-    {"facts", OPT_FACTS, "DIR", "saved outputs from a directory written by --save"},
-    {NULL, 0, NULL, "Other options:"},
+     "what the Pi would say)",
+     TO(STR, file[FACT_OTP])},
+    {"cpuinfo", 0, "FILE", "saved /proc/cpuinfo", TO(STR, file[FACT_CPUINFO])},
+    {"bootconf", 0, "FILE", "saved 'vcgencmd bootloader_config' output",
+     TO(STR, file[FACT_BOOTCONF])},
+    {"bootloader-version", 0, "FILE", "saved 'vcgencmd bootloader_version' output",
+     TO(STR, file[FACT_BLVERSION])},
+    {"mac", 0, "MAC", "the Pi's eth0 MAC", TO(STR, mac)},
+    {"facts", 0, "DIR", "saved outputs from a directory written by --save", TO(STR, facts)},
+    CLIOPT_HEADING("Other options:"),
     {"site", 's', "SITE",
      "also check against the profile (or give it as the operand): model, serial, MAC, TFTP_PREFIX "
-     "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi"},
-    {"pi", OPT_PI, "NAME", "the Pi of --site"},
-    {"timeout", OPT_TIMEOUT, "N",
-     "ssh connect timeout in seconds (default 10); the whole ssh run is stopped after N + 30 s"},
-    {"json", 'j', NULL, "one JSON object"},
-    {"save", OPT_SAVE, "[DIR]",
+     "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi",
+     TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi of --site", TO(STR, pi)},
+    {"timeout", 0, "N",
+     "ssh connect timeout in seconds (default 10); the whole ssh run is stopped after N + 30 s",
+     CLIOPT_TO_INT(struct check_opts, timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
+    {"json", 'j', NULL, "one JSON object", TO(SET, json)},
+    {"save", 0, "[DIR]",
      "keep what the Pi said in DIR (default: pis/NAME/ next to the profile, where the wizard's Pi "
-     "readiness step reads it)"},
+     "readiness step reads it)",
+     CLIOPT_TO_FN(set_save)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_check_spec = {
     "check",
@@ -73,67 +84,12 @@ const struct cli_cmd cmd_check_spec = {
     "file",
     NULL};
 
-struct check_opts {
-	const char *ssh, *ssh_config, *site, *pi, *mac, *save, *facts;
-	bool save_default;
-	const char *file[FACT_COUNT];
-	int timeout;
-	bool json;
-};
-
 static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_check_spec, "check", argc, argv);
-	int c;
 	o->timeout = 10;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case OPT_SSH:
-			o->ssh = optarg;
-			break;
-		case OPT_SSH_CONFIG:
-			o->ssh_config = optarg;
-			break;
-		case 's':
-			o->site = optarg;
-			break;
-		case OPT_PI:
-			o->pi = optarg;
-			break;
-		case OPT_OTP:
-			o->file[FACT_OTP] = optarg;
-			break;
-		case OPT_CPUINFO:
-			o->file[FACT_CPUINFO] = optarg;
-			break;
-		case OPT_BOOTCONF:
-			o->file[FACT_BOOTCONF] = optarg;
-			break;
-		case OPT_BLVERSION:
-			o->file[FACT_BLVERSION] = optarg;
-			break;
-		case OPT_MAC:
-			o->mac = optarg;
-			break;
-		case 'j': o->json = true; break;
-		case OPT_FACTS:
-			o->facts = optarg;
-			break;
-		case OPT_SAVE:
-			o->save = optarg;
-			o->save_default = !optarg;
-			break;
-		case OPT_TIMEOUT:
-			o->timeout = atoi(optarg);
-			if (o->timeout < 1 || o->timeout > 600)
-				return cli_usage_error("check", "--timeout %s: give 1 to 600 seconds",
-						       optarg);
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&cmd_check_spec, "check", argc, argv, o);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	if (!o->site && optind < argc)
 		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind != argc)

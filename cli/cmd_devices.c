@@ -1,4 +1,5 @@
 /* devices — the drive list with each drive's class (safe / system / mounted / read-only). */
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <time.h>
@@ -11,15 +12,25 @@
 #include "core/site/profile.h"
 #include "core/base/util.h"
 
-enum { OPT_ALL = CLIOPT_LONG, OPT_WATCH, OPT_SECONDS };
+struct devices_opts {
+	bool json, all, watch;
+	int seconds;
+};
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct devices_opts, FIELD)
 static const struct cli_opt cmd_devices_opts[] = {
-    {"json", 'j', NULL, "one JSON object per drive, one per line"},
-    {"all", OPT_ALL, NULL, "also list system disks and loop devices (hidden by default)"},
-    {"watch", OPT_WATCH, NULL,
+    {"json", 'j', NULL, "one JSON object per drive, one per line", TO(SET, json)},
+    {"all", 0, NULL, "also list system disks and loop devices (hidden by default)",
+     TO(SET, all)},
+    {"watch", 0, NULL,
      "keep running: print a line for every drive that appears (+), goes (-) or changes (*), from "
-     "the udev monitor"},
-    {"seconds", OPT_SECONDS, "N", "with --watch: stop after N seconds"},
+     "the udev monitor",
+     TO(SET, watch)},
+    {"seconds", 0, "N", "with --watch: stop after N seconds",
+     CLIOPT_TO_INT(struct devices_opts, seconds, 1, INT_MAX,
+		   "--seconds wants a positive number, got '%s'")},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_devices_spec = {
     "devices",
@@ -162,29 +173,11 @@ static int watch(struct drive_list *l, bool all, bool json, int seconds)
 
 int cmd_devices(int argc, char **argv)
 {
-	bool json = false, all = false, watching = false;
-	int c, seconds = 0;
-	char *end;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_devices_spec, "devices", argc, argv);
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 'j': json = true; break;
-		case OPT_ALL:
-			all = true;
-			break;
-		case OPT_WATCH:
-			watching = true;
-			break;
-		case OPT_SECONDS:
-			seconds = (int)strtol(optarg, &end, 10);
-			if (*end || seconds <= 0)
-				return cli_usage_error("devices", "--seconds wants a positive number, got '%s'", optarg);
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	struct devices_opts o = {0};
+	int rc = cliopt_parse(&cmd_devices_spec, "devices", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	bool json = o.json, all = o.all;
 	if (optind < argc)
 		return cli_usage_error("devices", "unexpected argument '%s'", argv[optind]);
 	struct drive_list l;
@@ -206,7 +199,7 @@ int cmd_devices(int argc, char **argv)
 	if (!json && shown == 0)
 		printf("(no drives; insert an SD card or USB disk, or use --all)\n");
 	fflush(stdout);
-	int rc = watching ? watch(&l, all, json, seconds) : EXIT_OK;
+	rc = o.watch ? watch(&l, all, json, o.seconds) : EXIT_OK;
 	drive_list_done(&l);
 	return rc;
 }

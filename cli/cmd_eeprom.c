@@ -20,11 +20,14 @@
 	"network\n"                                                                                \
 	"boot; 2 bad usage, an unreadable or invalid image, config or value.\n"
 
-enum { OPT_CONFIG = CLIOPT_LONG, OPT_TIMESTAMP, OPT_SIG, OPT_FORCE };
+struct show_opts {
+	bool only_conf, json;
+};
 
 static const struct cli_opt show_opts[] = {
-    {"config", OPT_CONFIG, NULL, "print only bootconf.txt (like rpi-eeprom-config IMAGE)"},
-    {"json", 'j', NULL, "one JSON object"},
+    {"config", 0, NULL, "print only bootconf.txt (like rpi-eeprom-config IMAGE)",
+     CLIOPT_TO(SET, struct show_opts, only_conf)},
+    {"json", 'j', NULL, "one JSON object", CLIOPT_TO(SET, struct show_opts, json)},
     {0}};
 
 static const struct cli_cmd show_spec = {
@@ -37,14 +40,30 @@ static const struct cli_cmd show_spec = {
     "file",
     NULL};
 
+struct set_opts {
+	const char *out, *config, *sig;
+	long long timestamp;
+	bool force;
+};
+
+static int set_timestamp(void *opts, const char *arg)
+{
+	if (eeprom_parse_timestamp(arg, &((struct set_opts *)opts)->timestamp) < 0)
+		return cli_usage_error("eeprom",
+				       "--timestamp \"%s\" is not unix seconds (0 to 4294967294)", arg);
+	return CLIOPT_DONE;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct set_opts, FIELD)
 static const struct cli_opt set_opts[] = {
-    {"out", 'o', "OUT", "the new image, written atomically (required)"},
-    {"config", OPT_CONFIG, "FILE", "the new config, replacing the image's own whole"},
-    {"timestamp", OPT_TIMESTAMP, "N",
-     "set the update timestamp (unix seconds) as rpi-eeprom-config does"},
-    {"sig", OPT_SIG, "FILE", "also write FILE: sha256, 'ts: N' and 'target-soc:' lines"},
-    {"force", OPT_FORCE, NULL, "write even when the config has errors"},
+    {"out", 'o', "OUT", "the new image, written atomically (required)", TO(STR, out)},
+    {"config", 0, "FILE", "the new config, replacing the image's own whole", TO(STR, config)},
+    {"timestamp", 0, "N", "set the update timestamp (unix seconds) as rpi-eeprom-config does",
+     CLIOPT_TO_FN(set_timestamp)},
+    {"sig", 0, "FILE", "also write FILE: sha256, 'ts: N' and 'target-soc:' lines", TO(STR, sig)},
+    {"force", 0, NULL, "write even when the config has errors", TO(SET, force)},
     {0}};
+#undef TO
 
 static const struct cli_cmd set_spec = {
     "eeprom set",
@@ -198,18 +217,10 @@ static int load_image(const char *cmd, const char *path, struct eeprom_image *im
 
 static int eeprom_show(int argc, char **argv)
 {
-	bool only_conf = false, json = false;
-	struct cli_parse p;
-	cliopt_init(&p, &show_spec, "eeprom show", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		if (c == OPT_CONFIG)
-			only_conf = true;
-		else if (c == 'j')
-			json = true;
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	struct show_opts o = {0};
+	int rc = cliopt_parse(&show_spec, "eeprom show", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (argc - optind != 1)
 		return cli_usage_error("eeprom", "show takes one IMAGE");
 	struct eeprom_image img;
@@ -219,21 +230,15 @@ static int eeprom_show(int argc, char **argv)
 		eeprom_done(&img);
 		return EXIT_USAGE;
 	}
-	if (only_conf)
+	if (o.only_conf)
 		fwrite(conf, 1, conf_len, stdout);
-	else if (json)
+	else if (o.json)
 		show_json(&img, conf, conf_len);
 	else
 		show_text(&img, argv[optind], conf, conf_len);
 	eeprom_done(&img);
 	return EXIT_OK;
 }
-
-struct set_opts {
-	const char *out, *config, *sig;
-	long long timestamp;
-	bool force;
-};
 
 /* The new config text: the --config file, or the image's config with KEY=VALUE edits. */
 static char *new_config(const struct set_opts *o, const uint8_t *conf, size_t conf_len,
@@ -295,31 +300,9 @@ static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
 static int eeprom_set(int argc, char **argv)
 {
 	struct set_opts o = {.timestamp = -1};
-	struct cli_parse p;
-	cliopt_init(&p, &set_spec, "eeprom set", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 'o': o.out = optarg; break;
-		case OPT_CONFIG:
-			o.config = optarg;
-			break;
-		case OPT_SIG:
-			o.sig = optarg;
-			break;
-		case OPT_FORCE:
-			o.force = true;
-			break;
-		case OPT_TIMESTAMP:
-			if (eeprom_parse_timestamp(optarg, &o.timestamp) < 0)
-				return cli_usage_error("eeprom", "--timestamp \"%s\" is not unix "
-								 "seconds (0 to 4294967294)",
-						       optarg);
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	int rc = cliopt_parse(&set_spec, "eeprom set", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (optind >= argc)
 		return cli_usage_error("eeprom", "set needs an IMAGE");
 	if (!o.out)
@@ -337,7 +320,7 @@ static int eeprom_set(int argc, char **argv)
 	struct eeprom_image img;
 	const uint8_t *conf;
 	size_t conf_len, len;
-	int rc = EXIT_USAGE;
+	rc = EXIT_USAGE;
 	if (load_image("eeprom", path, &img, &conf, &conf_len) == 0) {
 		char *text = new_config(&o, conf, conf_len, argv + optind, n_assign, &len);
 		if (text && eeprom_replace_file(&img, "bootconf.txt", (const uint8_t *)text, len) < 0) {

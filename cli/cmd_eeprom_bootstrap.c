@@ -19,20 +19,31 @@ struct bs_opts {
 	long long timestamp;
 };
 
-enum { OPT_MODEL = CLIOPT_LONG, OPT_PI, OPT_EEPROM, OPT_TIMESTAMP };
+static int set_timestamp(void *opts, const char *arg)
+{
+	if (eeprom_parse_timestamp(arg, &((struct bs_opts *)opts)->timestamp) < 0)
+		return cli_usage_error(CMD, "--timestamp \"%s\" is not unix seconds", arg);
+	return CLIOPT_DONE;
+}
 
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct bs_opts, FIELD)
 static const struct cli_opt bootstrap_opts[] = {
-    {"model", OPT_MODEL, "M", "the Pi's model (4B, 5, 3B...; taken from the profile with --site)"},
+    {"model", 0, "M", "the Pi's model (4B, 5, 3B...; taken from the profile with --site)",
+     TO(STR, model)},
     {"site", 's', "SITE",
-     "the site profile (or give it as the operand): the Pi's model and TFTP_PREFIX"},
-    {"pi", OPT_PI, "NAME", "the Pi of --site"},
-    {"eeprom", OPT_EEPROM, "IMAGE",
+     "the site profile (or give it as the operand): the Pi's model and TFTP_PREFIX",
+     TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi of --site", TO(STR, pi)},
+    {"eeprom", 0, "IMAGE",
      "the bootloader image to start from (default: the newest under "
-     "/lib/firmware/raspberrypi/bootloader-2711|2712/ or $PINETBOOT_FIRMWARE_DIR)"},
-    {"timestamp", OPT_TIMESTAMP, "N",
-     "the update timestamp (unix seconds; default $SOURCE_DATE_EPOCH, else now)"},
-    {"out", 'o', "DIR", "where to write the card's files (required)"},
+     "/lib/firmware/raspberrypi/bootloader-2711|2712/ or $PINETBOOT_FIRMWARE_DIR)",
+     TO(STR, eeprom)},
+    {"timestamp", 0, "N",
+     "the update timestamp (unix seconds; default $SOURCE_DATE_EPOCH, else now)",
+     CLIOPT_TO_FN(set_timestamp)},
+    {"out", 'o', "DIR", "where to write the card's files (required)", TO(STR, out)},
     {0}};
+#undef TO
 
 const struct cli_cmd eeprom_bootstrap_spec = {
     "eeprom bootstrap",
@@ -49,31 +60,9 @@ const struct cli_cmd eeprom_bootstrap_spec = {
 
 static int parse_opts(int argc, char **argv, struct bs_opts *o)
 {
-	struct cli_parse p;
-	cliopt_init(&p, &eeprom_bootstrap_spec, CMD, argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case OPT_MODEL:
-			o->model = optarg;
-			break;
-		case 's': o->site = optarg; break;
-		case OPT_PI:
-			o->pi = optarg;
-			break;
-		case OPT_EEPROM:
-			o->eeprom = optarg;
-			break;
-		case 'o': o->out = optarg; break;
-		case OPT_TIMESTAMP:
-			if (eeprom_parse_timestamp(optarg, &o->timestamp) < 0)
-				return cli_usage_error(CMD, "--timestamp \"%s\" is not unix seconds",
-						       optarg);
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&eeprom_bootstrap_spec, CMD, argc, argv, o);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	if (!o->site && optind < argc)
 		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind != argc)

@@ -15,14 +15,25 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 
+struct export_opts {
+	const char *site, *out;
+	struct render_opts ro;
+	bool diff;
+};
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct export_opts, FIELD)
 static const struct cli_opt cmd_export_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
-    {"output", 'o', "DIR", "where to write (required)"},
-    {"format", 'f', "files|ansible",
-     "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)"},
-    {"templates", 't', "DIR", "use DIR/NAME.tmpl instead of the built-in template NAME"},
-    {"diff", 'd', NULL, "print a unified diff against DIR and write nothing"},
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)", TO(STR, site)},
+    {"output", 'o', "DIR", "where to write (required)", TO(STR, out)},
+    {"format", 'f', "files|ansible", /* in enum render_format's order */
+     "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)",
+     CLIOPT_TO_CHOICE(struct export_opts, ro.format,
+		      "--format %s is not a format (expected files or ansible)")},
+    {"templates", 't', "DIR", "use DIR/NAME.tmpl instead of the built-in template NAME",
+     TO(STR, ro.templates_dir)},
+    {"diff", 'd', NULL, "print a unified diff against DIR and write nothing", TO(SET, diff)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_export_spec = {
     "export",
@@ -123,49 +134,19 @@ static int do_diff(const struct render_set *rs, const char *dir, const struct si
 
 int cmd_export(int argc, char **argv)
 {
-	struct render_opts ro = {.format = RENDER_FILES, .templates_dir = NULL};
-	const char *out = NULL, *site = NULL;
-	bool diff = false;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_export_spec, "export", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 's':
-			site = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'f':
-			if (strcmp(optarg, "files") == 0)
-				ro.format = RENDER_FILES;
-			else if (strcmp(optarg, "ansible") == 0)
-				ro.format = RENDER_ANSIBLE;
-			else
-				return cli_usage_error("export",
-						       "--format %s is not a format "
-						       "(expected files or ansible)",
-						       optarg);
-			break;
-		case 't':
-			ro.templates_dir = optarg;
-			break;
-		case 'd':
-			diff = true;
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
-	site = cli_site_arg("export", site, argc, argv);
+	struct export_opts o = {.ro = {.format = RENDER_FILES}};
+	int rc = cliopt_parse(&cmd_export_spec, "export", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	const char *site = cli_site_arg("export", o.site, argc, argv), *out = o.out;
 	if (!site)
 		return EXIT_USAGE;
 	if (!out)
 		return cli_usage_error("export", "where to? (expected -o DIR)");
+	bool diff = o.diff;
 	struct site s;
 	struct render_set rs;
-	int rc = cli_render_site("export", site, &ro, !diff, &s, &rs);
+	rc = cli_render_site("export", site, &o.ro, !diff, &s, &rs);
 	if (rc != EXIT_OK)
 		return rc;
 	if (diff) {

@@ -30,36 +30,39 @@ static void on_signal(int sig)
 	atomic_store(&cancel_flag, true);
 }
 
-enum {
-	OPT_YES = 'y',
-	OPT_NO_VERIFY = CLIOPT_LONG,
-	OPT_SHA256,
-	OPT_CUSTOMIZE,
-	OPT_PI,
-	OPT_FORCE,
-	OPT_SSH_KEY,
-	OPT_USER,
-	OPT_PASSWORD_FILE,
-	OPT_CONFIG
+struct flash_cli {
+	const char *image, *target, *sha256, *site, *pi, *ssh_key, *user, *password_file;
+	struct cliopt_list config; /* --config lines */
+	bool yes, verify, force;
+	struct cli_progress prog;
 };
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct flash_cli, FIELD)
 static const struct cli_opt cmd_flash_opts[] = {
-    {"yes", 'y', NULL, "do not ask before overwriting a disk"},
-    {"no-verify", OPT_NO_VERIFY, NULL, "skip reading the target back"},
-    {"sha256", OPT_SHA256, "HEX", "expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)"},
-    {"customize", OPT_CUSTOMIZE, "SITE",
+    {"yes", 'y', NULL, "do not ask before overwriting a disk", TO(SET, yes)},
+    {"no-verify", 0, NULL, "skip reading the target back", TO(CLEAR, verify)},
+    {"sha256", 0, "HEX", "expected SHA-256 of IMAGE (default: IMAGE.sha256 when present)",
+     TO(STR, sha256)},
+    {"customize", 0, "SITE",
      "edit the boot partition for a Pi of this site profile (with --pi): ssh on, host name "
      "(firstrun.sh at /boot or /boot/firmware, as the image's OS has it), cmdline.txt for the "
-     "network root"},
-    {"site", 's', "SITE", "the same as --customize SITE"},
-    {"pi", OPT_PI, "NAME", "the Pi of SITE"},
-    {"ssh-key", OPT_SSH_KEY, "FILE",
-     "authorized public key to install (with or without --customize)"},
-    {"user", OPT_USER, "NAME", "first-boot user (userconf.txt); password from --password-file"},
-    {"password-file", OPT_PASSWORD_FILE, "FILE", "file whose first line is the user's password"},
-    {"config", OPT_CONFIG, "LINE",
-     "a line config.txt must contain (repeatable), e.g. --config program_usb_boot_mode=1"},
-    {"force", OPT_FORCE, NULL, "write even to a disk that is a system disk, mounted or read-only"},
+     "network root",
+     TO(STR, site)},
+    {"site", 's', "SITE", "the same as --customize SITE", TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi of SITE", TO(STR, pi)},
+    {"ssh-key", 0, "FILE", "authorized public key to install (with or without --customize)",
+     TO(STR, ssh_key)},
+    {"user", 0, "NAME", "first-boot user (userconf.txt); password from --password-file",
+     TO(STR, user)},
+    {"password-file", 0, "FILE", "file whose first line is the user's password",
+     TO(STR, password_file)},
+    {"config", 0, "LINE",
+     "a line config.txt must contain (repeatable), e.g. --config program_usb_boot_mode=1",
+     CLIOPT_TO_LIST(struct flash_cli, config, 64, "too many --config lines")},
+    {"force", 0, NULL, "write even to a disk that is a system disk, mounted or read-only",
+     TO(SET, force)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_flash_spec = {
     "flash",
@@ -83,14 +86,6 @@ const struct cli_cmd cmd_flash_spec = {
     "message says what state the target is in); 2 usage or input error.\n",
     "file",
     NULL};
-
-struct flash_cli {
-	const char *image, *target, *sha256, *site, *pi, *ssh_key, *user, *password_file;
-	char **config;
-	size_t n_config;
-	bool yes, verify, force;
-	struct cli_progress prog;
-};
 
 static bool confirm(const struct drive *d, const char *target)
 {
@@ -184,7 +179,7 @@ static char *read_first_line(const char *path)
 /* Builds the customisation from the options and the site profile; 0 when there is none. */
 static int build_customize(struct flash_cli *fc, struct site *site, struct customize *c, bool *any)
 {
-	*any = fc->site || fc->ssh_key || fc->user || fc->n_config;
+	*any = fc->site || fc->ssh_key || fc->user || fc->config.n;
 	if (fc->site) {
 		site_done(site); /* cli_load_site initialises it again */
 		if (cli_load_site("flash", fc->site, site) != EXIT_OK) {
@@ -211,11 +206,11 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 			  fc->user);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < fc->n_config; i++)
-		if (!place_line_ok(fc->config[i])) {
+	for (size_t i = 0; i < fc->config.n; i++)
+		if (!place_line_ok(fc->config.v[i])) {
 			cli_error("flash", "--config \"%s\" holds a line break or a control character "
 					   "(expected one config.txt line per --config)",
-				  fc->config[i]);
+				  fc->config.v[i]);
 			return EXIT_USAGE;
 		}
 	if (fc->user) {
@@ -231,8 +226,8 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 			return EXIT_USAGE;
 		}
 	}
-	for (size_t i = 0; i < fc->n_config; i++)
-		customize_add_config(c, fc->config[i]);
+	for (size_t i = 0; i < fc->config.n; i++)
+		customize_add_config(c, fc->config.v[i]);
 	return EXIT_OK;
 }
 
@@ -351,62 +346,29 @@ static int flash_dir(struct flash_cli *fc)
 	return rc;
 }
 
-int cmd_flash(int argc, char **argv)
+/* IMAGE and TARGET, then the flash itself. */
+static int flash_operands(struct flash_cli *fc, int argc, char **argv)
 {
-	struct flash_cli fc = {.verify = true};
-	char *config[64];
-	fc.config = config;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_flash_spec, "flash", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case OPT_YES:
-			fc.yes = true;
-			break;
-		case OPT_NO_VERIFY:
-			fc.verify = false;
-			break;
-		case OPT_SHA256:
-			fc.sha256 = optarg;
-			break;
-		case 's':
-		case OPT_CUSTOMIZE:
-			fc.site = optarg;
-			break;
-		case OPT_PI:
-			fc.pi = optarg;
-			break;
-		case OPT_FORCE:
-			fc.force = true;
-			break;
-		case OPT_SSH_KEY:
-			fc.ssh_key = optarg;
-			break;
-		case OPT_USER:
-			fc.user = optarg;
-			break;
-		case OPT_PASSWORD_FILE:
-			fc.password_file = optarg;
-			break;
-		case OPT_CONFIG:
-			if (fc.n_config == PNB_ARRAY_LEN(config))
-				return cli_usage_error("flash", "too many --config lines");
-			config[fc.n_config++] = optarg;
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
 	if (argc - optind != 2)
 		return cli_usage_error("flash", "expected IMAGE and TARGET, got %d argument%s",
 				       argc - optind, argc - optind == 1 ? "" : "s");
-	fc.image = argv[optind];
-	fc.target = argv[optind + 1];
-	if (!fc.site != !fc.pi)
+	fc->image = argv[optind];
+	fc->target = argv[optind + 1];
+	if (!fc->site != !fc->pi)
 		return cli_usage_error("flash", "--customize SITE and --pi NAME go together");
 	struct stat st;
-	if (stat(fc.image, &st) == 0 && S_ISDIR(st.st_mode))
-		return flash_dir(&fc);
-	return run_flash(&fc);
+	if (stat(fc->image, &st) == 0 && S_ISDIR(st.st_mode))
+		return flash_dir(fc);
+	return run_flash(fc);
 }
+
+int cmd_flash(int argc, char **argv)
+{
+	struct flash_cli fc = {.verify = true};
+	int rc = cliopt_parse(&cmd_flash_spec, "flash", argc, argv, &fc);
+	if (rc == CLIOPT_DONE)
+		rc = flash_operands(&fc, argc, argv);
+	free(fc.config.v);
+	return rc;
+}
+

@@ -10,33 +10,35 @@
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
 
-enum {
-	O_PI = CLIOPT_LONG,
-	O_INITIATOR,
-	O_CHAP_USER,
-	O_CHAP_FILE,
-	O_SIZE,
-	O_ROOT,
-	O_KIND,
-	O_TIMEOUT
+struct args {
+	const char *site, *pi, *initiator, *chap_user, *chap_file, *size, *root, *kind, *url;
+	int timeout;
+	bool json;
 };
 
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct args, FIELD)
 static const struct cli_opt cmd_iscsi_check_opts[] = {
     {"site", 's', "SITE",
      "site profile (or give it as the operand); with --pi, every parameter comes from it and from "
-     "the Pi's served cmdline.txt under tftp_root"},
-    {"pi", O_PI, "NAME", "the Pi of the site to check as"},
-    {"initiator", O_INITIATOR, "IQN", "the initiator name to log in with (URL form: required)"},
-    {"chap-user", O_CHAP_USER, "USER", "CHAP user name"},
-    {"chap-secret-file", O_CHAP_FILE, "FILE", "file whose first line is the CHAP secret"},
-    {"size", O_SIZE, "SIZE", "expected LUN size, e.g. 16G"},
-    {"root", O_ROOT, "SPEC", "the root= the Pi gets, e.g. UUID=... or PARTUUID=..."},
-    {"target-kind", O_KIND, "tgt|lio", "which target software answers (explains login statuses)"},
-    {"timeout", O_TIMEOUT, "S",
+     "the Pi's served cmdline.txt under tftp_root",
+     TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi of the site to check as", TO(STR, pi)},
+    {"initiator", 0, "IQN", "the initiator name to log in with (URL form: required)",
+     TO(STR, initiator)},
+    {"chap-user", 0, "USER", "CHAP user name", TO(STR, chap_user)},
+    {"chap-secret-file", 0, "FILE", "file whose first line is the CHAP secret",
+     TO(STR, chap_file)},
+    {"size", 0, "SIZE", "expected LUN size, e.g. 16G", TO(STR, size)},
+    {"root", 0, "SPEC", "the root= the Pi gets, e.g. UUID=... or PARTUUID=...", TO(STR, root)},
+    {"target-kind", 0, "tgt|lio", "which target software answers (explains login statuses)",
+     TO(STR, kind)},
+    {"timeout", 0, "S",
      "seconds for the whole check (default 30): every connect, login and SCSI command gets "
-     "what is left, and a target that stops answering ends the check naming the step"},
-    {"json", 'j', NULL, "one JSON object instead of text"},
+     "what is left, and a target that stops answering ends the check naming the step",
+     CLIOPT_TO_INT(struct args, timeout, 1, 3600, "--timeout %s: expected seconds, 1 to 3600")},
+    {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_iscsi_check_spec = {
     "iscsi-check",
@@ -60,12 +62,6 @@ const struct cli_cmd cmd_iscsi_check_spec = {
     "2 bad input.\n",
     "file",
     NULL};
-
-struct args {
-	const char *site, *pi, *initiator, *chap_user, *chap_file, *size, *root, *kind, *url;
-	int timeout;
-	bool json;
-};
 
 static void print_text(const struct iscsi_check *c)
 {
@@ -119,34 +115,9 @@ static void print_json(const struct iscsi_check *c)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int ch;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_iscsi_check_spec, "iscsi-check", argc, argv);
-	while ((ch = cliopt_next(&p)) > 0) {
-		switch (ch) {
-		case 's':
-			a->site = optarg;
-			break;
-		case O_PI: a->pi = optarg; break;
-		case O_INITIATOR: a->initiator = optarg; break;
-		case O_CHAP_USER: a->chap_user = optarg; break;
-		case O_CHAP_FILE: a->chap_file = optarg; break;
-		case O_SIZE: a->size = optarg; break;
-		case O_ROOT: a->root = optarg; break;
-		case O_KIND: a->kind = optarg; break;
-		case O_TIMEOUT:
-			a->timeout = atoi(optarg);
-			if (a->timeout <= 0 || a->timeout > 3600)
-				return cli_usage_error("iscsi-check", "--timeout %s: expected seconds, "
-								      "1 to 3600", optarg);
-			break;
-		case 'j':
-			a->json = true;
-			break;
-		}
-	}
-	if (ch == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&cmd_iscsi_check_spec, "iscsi-check", argc, argv, a);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	/* the operand is the URL form, or the site profile as the other commands take it */
 	if (!a->site && optind < argc && !strstr(argv[optind], "://"))
 		a->site = argv[optind++];

@@ -15,11 +15,19 @@
 #include "core/site/profile.h"
 #include "core/site/secrets.h"
 
+struct lint_opts {
+	const char *site, *root;
+	bool json;
+};
+
 static const struct cli_opt lint_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)"},
-    {"root", 'r', "DIR", "where the installed files are (default /)"},
+    {"site", 's', "SITE", "the site profile (or give it as the first operand)",
+     CLIOPT_TO(STR, struct lint_opts, site)},
+    {"root", 'r', "DIR", "where the installed files are (default /)",
+     CLIOPT_TO(STR, struct lint_opts, root)},
     {"json", 'j', NULL,
-     "one JSON object per problem and line: file, line, severity, section, key, message"},
+     "one JSON object per problem and line: file, line, severity, section, key, message",
+     CLIOPT_TO(SET, struct lint_opts, json)},
     {0}};
 
 const struct cli_cmd cmd_lint_spec = {
@@ -57,25 +65,11 @@ static void print_json(const struct problems *ps, FILE *f)
 
 int cmd_lint(int argc, char **argv)
 {
-	const char *root = "/", *site = NULL;
-	bool json = false;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_lint_spec, "lint", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 's':
-			site = optarg;
-			break;
-		case 'r': root = optarg; break;
-		case 'j':
-			json = true;
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
-	const char *path = cli_site_arg("lint", site, argc, argv);
+	struct lint_opts o = {.root = "/"};
+	int rc = cliopt_parse(&cmd_lint_spec, "lint", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	const char *path = cli_site_arg("lint", o.site, argc, argv);
 	if (!path)
 		return EXIT_USAGE;
 	struct stat st;
@@ -90,7 +84,7 @@ int cmd_lint(int argc, char **argv)
 	struct site s;
 	struct problems ps;
 	problems_init(&ps);
-	int rc = profile_load(path, &s, &ps);
+	rc = profile_load(path, &s, &ps);
 	/* the secrets file beside it is read (never written) with the same checks export makes:
 	 * lint and export judge the same input the same way */
 	char *spath = secrets_path_for(path);
@@ -99,14 +93,14 @@ int cmd_lint(int argc, char **argv)
 	free(spath);
 	if (rc == 0) {
 		lint_site(&s, &ps);
-		lint_installed(&s, root, &ps);
+		lint_installed(&s, o.root, &ps);
 	}
-	if (json)
+	if (o.json)
 		print_json(&ps, stdout);
 	else
 		problems_print(&ps, stdout);
 	int status = problems_has_errors(&ps) ? EXIT_PROBLEMS : EXIT_OK;
-	if (!json && status == EXIT_PROBLEMS)
+	if (!o.json && status == EXIT_PROBLEMS)
 		fprintf(stderr, "pinetboot lint: %zu error(s), %zu warning(s) in %s\n",
 			problems_count(&ps, PROBLEM_ERROR), problems_count(&ps, PROBLEM_WARNING), path);
 	site_done(&s);

@@ -37,38 +37,69 @@ struct monitor {
 	double duration;
 	struct site site;
 	bool has_site;
-	const char *logs[SESSION_MAX_LOGS]; /* --log FILE|- */
-	size_t n_logs;
+	struct cliopt_list logs; /* --log FILE|- (logs.v is freed by cmd_monitor) */
 	struct session *ses;
 };
 
+static int set_count(void *opts, const char *arg)
+{
+	struct monitor *m = opts;
+	char *end;
+	m->count = strtoull(arg, &end, 10);
+	if (*end || !*arg || !isdigit((unsigned char)*arg) || m->count == 0)
+		return cli_usage_error(CMD, "--count wants a positive number, not '%s'", arg);
+	return CLIOPT_DONE;
+}
+
+static int set_duration(void *opts, const char *arg)
+{
+	struct monitor *m = opts;
+	char *end;
+	m->duration = strtod(arg, &end);
+	if (*end || !*arg || !(m->duration > 0 && m->duration < 1e9))
+		return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'", arg);
+	return CLIOPT_DONE;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct monitor, FIELD)
 static const struct cli_opt cmd_monitor_opts[] = {
-    {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)"},
+    {"read", 'r', "FILE", "read a capture file (pcap or pcapng, from tcpdump/tshark)",
+     TO(STR, file)},
     {"interface", 'i', "IF",
      "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
      "nobody); ssh://USER@HOST[:PORT]/IFACE captures on the boot server instead (tcpdump there, "
      "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself: "
-     "root is kept if given)"},
+     "root is kept if given)",
+     TO(STR, iface)},
     {"site", 's', "SITE",
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
-     "be given as the operand"},
+     "be given as the operand",
+     TO(STR, site_path)},
     {"json", 'j', NULL,
      "JSON lines: one object per event, the last line is the summary {\"summary\": true, \"pis\": "
-     "[...]} (see pinetboot(1))"},
-    {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)"},
-    {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)"},
-    {"count", 'c', "N", "stop after N packets"},
-    {"duration", 'd', "S", "live: stop after S seconds"},
+     "[...]} (see pinetboot(1))",
+     TO(SET, json)},
+    {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)",
+     TO(SET, quiet)},
+    {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)",
+     TO(STR, save)},
+    {"count", 'c', "N", "stop after N packets",
+     CLIOPT_TO_FN(set_count)},
+    {"duration", 'd', "S", "live: stop after S seconds",
+     CLIOPT_TO_FN(set_duration)},
     {"log", 'l', "LOG",
      "read a log instead of (or beside) packets; repeatable, - is stdin, merged by time. Understood: "
      "dnsmasq (with or without log-dhcp), isc-dhcpd, Kea, tftpd-hpa, rpc.mountd, the Pi's "
      "bootloader UART/HDMI/NETCONSOLE text (Pi 3 bootcode.bin, Pi 4/5, start.elf), the kernel and "
-     "initramfs console, pasted tcpdump text; as syslog files or journalctl -o "
+     "initramfs console, pasted tcpdump text, tshark one-line and -V text (DHCP by MAC only "
+     "from -V); as syslog files or journalctl -o "
      "short/short-precise/short-iso/json; journal:UNIT follows a unit's journal here (journalctl "
      "-f), ssh://USER@HOST[:PORT]/journal/UNIT on the boot server (ssh in batch mode: its host key "
      "and your key must already work). Evidence names lines FILE:LINE; other lines are counted and "
-     "skipped"},
+     "skipped",
+     CLIOPT_TO_LIST(struct monitor, logs, SESSION_MAX_LOGS, "at most %d --log sources")},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_monitor_spec = {
     "monitor",
@@ -97,39 +128,9 @@ const struct cli_cmd cmd_monitor_spec = {
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
-	int o;
-	char *end;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_monitor_spec, CMD, argc, argv);
-	while ((o = cliopt_next(&p)) > 0) {
-		switch (o) {
-		case 'r': m->file = optarg; break;
-		case 'i': m->iface = optarg; break;
-		case 's': m->site_path = optarg; break;
-		case 'j': m->json = true; break;
-		case 'q': m->quiet = true; break;
-		case 'w': m->save = optarg; break;
-		case 'c':
-			m->count = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || !isdigit((unsigned char)*optarg) || m->count == 0)
-				return cli_usage_error(CMD, "--count wants a positive number, not '%s'",
-						       optarg);
-			break;
-		case 'd':
-			m->duration = strtod(optarg, &end);
-			if (*end || !*optarg || !(m->duration > 0 && m->duration < 1e9))
-				return cli_usage_error(CMD, "--duration wants seconds > 0, not '%s'",
-						       optarg);
-			break;
-		case 'l':
-			if (m->n_logs == SESSION_MAX_LOGS)
-				return cli_usage_error(CMD, "at most %d --log sources", SESSION_MAX_LOGS);
-			m->logs[m->n_logs++] = optarg;
-			break;
-		}
-	}
-	if (o == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&cmd_monitor_spec, CMD, argc, argv, m);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	if (!m->site_path && optind < argc)
 		m->site_path =
 		    argv[optind++]; /* SITE as an operand, as the other commands take it */
@@ -137,7 +138,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (m->file && m->iface)
 		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
-	if (!m->file && !m->iface && !m->n_logs)
+	if (!m->file && !m->iface && !m->logs.n)
 		return cli_usage_error(CMD, "give -r FILE, -i IFACE or --log LOG");
 	if (m->save && !m->file && !m->iface)
 		return cli_usage_error(CMD, "-w saves packets: it needs -r or -i");
@@ -260,37 +261,33 @@ static int load_site(struct monitor *m)
 	return 0;
 }
 
-int cmd_monitor(int argc, char **argv)
+/* After the options: the site, the session, the run. */
+static int monitor_run(struct monitor *m)
 {
-	struct monitor m;
-	memset(&m, 0, sizeof(m));
-	int rc = parse_args(&m, argc, argv);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
-	if (load_site(&m) < 0) {
-		site_done(&m.site);
+	if (load_site(m) < 0) {
+		site_done(&m->site);
 		return EXIT_USAGE;
 	}
 	struct session_opts so = {
-		.site = m.has_site ? &m.site : NULL,
-		.print = m.quiet ? SESSION_PRINT_NONE : m.json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
+		.site = m->has_site ? &m->site : NULL,
+		.print = m->quiet ? SESSION_PRINT_NONE : m->json ? SESSION_PRINT_JSON : SESSION_PRINT_TEXT,
 		.out = session_out_file(stdout),
 	};
-	m.ses = session_new(&so);
-	for (size_t i = 0; i < m.n_logs; i++) {
+	m->ses = session_new(&so);
+	for (size_t i = 0; i < m->logs.n; i++) {
 		char err[512];
-		if (session_add_log(m.ses, m.logs[i], err, sizeof(err)) < 0) {
+		if (session_add_log(m->ses, m->logs.v[i], err, sizeof(err)) < 0) {
 			cli_error(CMD, "%s", err);
-			session_free(m.ses);
-			if (m.has_site)
-				site_done(&m.site);
+			session_free(m->ses);
+			if (m->has_site)
+				site_done(&m->site);
 			return EXIT_USAGE;
 		}
 	}
-	if ((m.file || m.iface) && open_capture(&m) < 0) {
-		session_free(m.ses);
-		if (m.has_site)
-			site_done(&m.site);
+	if ((m->file || m->iface) && open_capture(m) < 0) {
+		session_free(m->ses);
+		if (m->has_site)
+			site_done(&m->site);
 		return EXIT_USAGE;
 	}
 	static char obuf[1 << 16];
@@ -300,30 +297,41 @@ int cmd_monitor(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (m.file)
-		run_file(&m);
-	else if (m.iface)
-		run_live(&m);
+	if (m->file)
+		run_file(m);
+	else if (m->iface)
+		run_live(m);
 	if (stop_flag)
-		session_stop(m.ses);
-	session_finish(m.ses);
+		session_stop(m->ses);
+	session_finish(m->ses);
 	/* A followed log that failed says why (after Ctrl-C its command's end is no failure). */
-	const struct log_set *ls = session_logs(m.ses);
+	const struct log_set *ls = session_logs(m->ses);
 	for (size_t i = 0; !stop_flag && i < log_set_count(ls); i++)
 		if (log_set_error(ls, i)) {
 			cli_error(CMD, "%s", log_set_error(ls, i));
-			m.capture_failed = true;
+			m->capture_failed = true;
 		}
-	if (m.json)
-		session_print_json_summary(m.ses, stdout);
+	if (m->json)
+		session_print_json_summary(m->ses, stdout);
 	else
-		session_print_table(m.ses, stdout);
+		session_print_table(m->ses, stdout);
 	fflush(stdout);
-	rc = session_any_failed(m.ses)					? EXIT_PROBLEMS
-	     : session_input_error(m.ses) || m.capture_failed ? EXIT_USAGE
+	int rc = session_any_failed(m->ses)				? EXIT_PROBLEMS
+	     : session_input_error(m->ses) || m->capture_failed ? EXIT_USAGE
 								: EXIT_OK;
-	session_free(m.ses);
-	if (m.has_site)
-		site_done(&m.site);
+	session_free(m->ses);
+	if (m->has_site)
+		site_done(&m->site);
 	return rc;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor m;
+	memset(&m, 0, sizeof(m));
+	int rc = parse_args(&m, argc, argv);
+	if (rc == 0)
+		rc = monitor_run(&m);
+	free(m.logs.v);
+	return rc < 0 ? EXIT_OK : rc;
 }

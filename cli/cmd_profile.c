@@ -9,10 +9,15 @@
 #include "core/site/profile.h"
 #include "core/site/profile_csv.h"
 
+struct import_opts {
+	const char *site;
+};
+
 static const struct cli_opt import_opts[] = {
     {"site", 's', "SITE",
      "check the rows against this profile too (duplicate names, MACs, serials, IQNs, backing "
-     "files; addresses against its subnet)"},
+     "files; addresses against its subnet)",
+     CLIOPT_TO(STR, struct import_opts, site)},
     {0}};
 
 static const struct cli_cmd import_spec = {
@@ -41,9 +46,13 @@ static const struct cli_cmd import_spec = {
     "file",
     NULL};
 
-enum { OPT_MAN = CLIOPT_LONG };
+struct keys_opts {
+	bool man;
+};
+
 static const struct cli_opt keys_opts[] = {
-    {"man", OPT_MAN, NULL, "print them as pinetboot(1) source"}, {0}};
+    {"man", 0, NULL, "print them as pinetboot(1) source", CLIOPT_TO(SET, struct keys_opts, man)},
+    {0}};
 
 static const struct cli_cmd keys_spec = {
     "profile keys",
@@ -71,22 +80,17 @@ const struct cli_cmd cmd_profile_spec = {
 
 static int import_csv(int argc, char **argv)
 {
-	const char *site = NULL;
-	struct cli_parse p;
-	cliopt_init(&p, &import_spec, "profile import-csv", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0)
-		if (c == 's')
-			site = optarg;
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	struct import_opts o = {0};
+	int rc = cliopt_parse(&import_spec, "profile import-csv", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage_error("profile import-csv", "expected one CSV inventory");
 	struct problems ps;
 	problems_init(&ps);
-	char *text = profile_csv_import(argv[optind], site, &ps);
+	char *text = profile_csv_import(argv[optind], o.site, &ps);
 	cli_problems("profile import-csv", &ps);
-	int rc = text ? EXIT_OK : EXIT_USAGE;
+	rc = text ? EXIT_OK : EXIT_USAGE;
 	if (text)
 		fputs(text, stdout);
 	free(text);
@@ -97,14 +101,11 @@ static int import_csv(int argc, char **argv)
 /* The key tables of core/site/profile.h, as text or as man-page source (one source of truth). */
 static int list_keys(int argc, char **argv)
 {
-	bool man = false;
-	struct cli_parse p;
-	cliopt_init(&p, &keys_spec, "profile keys", argc, argv);
-	int c;
-	while ((c = cliopt_next(&p)) > 0)
-		man = c == OPT_MAN;
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	struct keys_opts o = {0};
+	int rc = cliopt_parse(&keys_spec, "profile keys", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	bool man = o.man;
 	if (optind < argc)
 		return cli_usage_error("profile keys", "expected no argument or --man");
 	for (int sect = 0; sect < 2; sect++) {

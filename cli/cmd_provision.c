@@ -9,16 +9,23 @@
 #include "core/site/profile.h"
 #include "core/disk/provision.h"
 
-enum { OPT_PI = CLIOPT_LONG, OPT_TFTP_ROOT, OPT_FORCE };
+struct provision_opts {
+	const char *site, *pi, *tftp_root;
+	bool force;
+};
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct provision_opts, FIELD)
 static const struct cli_opt cmd_provision_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the operand)"},
-    {"pi", OPT_PI, "NAME", "the Pi (required)"},
-    {"tftp-root", OPT_TFTP_ROOT, "DIR",
-     "write the TFTP directory under DIR instead of the profile's tftp_root"},
-    {"force", OPT_FORCE, NULL,
+    {"site", 's', "SITE", "the site profile (or give it as the operand)", TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi (required)", TO(STR, pi)},
+    {"tftp-root", 0, "DIR", "write the TFTP directory under DIR instead of the profile's tftp_root",
+     TO(STR, tftp_root)},
+    {"force", 0, NULL,
      "overwrite a backing that holds data (an earlier root, a disk) or is unsafe (a system or "
-     "mounted disk, a link, a hard-linked file)"},
+     "mounted disk, a link, a hard-linked file)",
+     TO(SET, force)},
     {0}};
+#undef TO
 
 const struct cli_cmd cmd_provision_spec = {
     "provision",
@@ -40,30 +47,11 @@ const struct cli_cmd cmd_provision_spec = {
 
 int cmd_provision(int argc, char **argv)
 {
-	const char *name = NULL, *tftp_root = NULL, *site = NULL;
-	bool force = false;
-	struct cli_parse op;
-	cliopt_init(&op, &cmd_provision_spec, "provision", argc, argv);
-	int c;
-	while ((c = cliopt_next(&op)) > 0) {
-		switch (c) {
-		case 's':
-			site = optarg;
-			break;
-		case OPT_PI:
-			name = optarg;
-			break;
-		case OPT_TFTP_ROOT:
-			tftp_root = optarg;
-			break;
-		case OPT_FORCE:
-			force = true;
-			break;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return op.status;
-	site = cli_site_arg("provision", site, argc, argv);
+	struct provision_opts o = {0};
+	int rc = cliopt_parse(&cmd_provision_spec, "provision", argc, argv, &o);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	const char *site = cli_site_arg("provision", o.site, argc, argv), *name = o.pi;
 	if (!site)
 		return EXIT_USAGE;
 	if (!name)
@@ -81,8 +69,8 @@ int cmd_provision(int argc, char **argv)
 	cli_progress_init(&cp);
 	struct provision_result pr;
 	char err[640];
-	int rc = EXIT_OK;
-	if (provision_pi(&s, p, tftp_root, force, cli_progress_cb, &cp, &pr, err, sizeof(err)) < 0) {
+	rc = EXIT_OK;
+	if (provision_pi(&s, p, o.tftp_root, o.force, cli_progress_cb, &cp, &pr, err, sizeof(err)) < 0) {
 		if (cp.tty)
 			fputc('\n', stderr);
 		cli_error("provision", "%s", err);

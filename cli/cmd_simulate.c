@@ -16,25 +16,62 @@
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
 
-enum { O_PI = CLIOPT_LONG, O_TIMEOUT, O_DHCP_TIMEOUT, O_ATTACH, O_PREFIX };
+struct args {
+	const char *site, *iface;
+	struct cliopt_list pis; /* --pi values, names or globs */
+	struct vpi_opts o;
+	bool json, verbose, all;
+};
 
+/* --tftp-prefix: the profile's spellings (serial, mac, none, string:NAME). */
+static int tftp_prefix(void *opts, const char *val)
+{
+	struct vpi_opts *o = &((struct args *)opts)->o;
+	o->prefix_set = true;
+	if (!strcmp(val, "serial")) {
+		o->prefix = TFTP_PREFIX_SERIAL;
+	} else if (!strcmp(val, "mac")) {
+		o->prefix = TFTP_PREFIX_MAC;
+	} else if (!strcmp(val, "none")) {
+		o->prefix = TFTP_PREFIX_NONE;
+	} else if (!strncmp(val, "string:", 7) && val[7] && val[7] != '/') {
+		o->prefix = TFTP_PREFIX_STRING;
+		o->prefix_str = val + 7;
+	} else {
+		return cli_usage_error("simulate", "--tftp-prefix %s: expected serial, mac, "
+						   "none or string:NAME",
+				       val);
+	}
+	return CLIOPT_DONE;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct args, FIELD)
+#define SECONDS(FIELD, NAME)                                                                       \
+	CLIOPT_TO_INT(struct args, FIELD, 1, 3600, NAME " %s: expected seconds, 1 to 3600")
 static const struct cli_opt cmd_simulate_opts[] = {
-    {"site", 's', "SITE", "site profile (or give it as the operand)"},
-    {"pi", O_PI, "NAME", "the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet"},
-    {"all", 'a', NULL, "every Pi of the profile at once"},
-    {"interface", 'i', "IFACE", "the interface the Pis are on"},
-    {"timeout", O_TIMEOUT, "S", "give up after S seconds (default 90)"},
-    {"attach", O_ATTACH, "auto|macvlan|local",
-     "how the virtual Pi is attached to IFACE (see above; default auto)"},
-    {"dhcp-timeout", O_DHCP_TIMEOUT, "S",
+    {"site", 's', "SITE", "site profile (or give it as the operand)", TO(STR, site)},
+    {"pi", 0, "NAME", "the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet",
+     CLIOPT_TO_LIST(struct args, pis, 0, NULL)},
+    {"all", 'a', NULL, "every Pi of the profile at once", TO(SET, all)},
+    {"interface", 'i', "IFACE", "the interface the Pis are on", TO(STR, iface)},
+    {"timeout", 0, "S", "give up after S seconds (default 90)", SECONDS(o.timeout, "--timeout")},
+    {"attach", 0, "auto|macvlan|local", /* in enum vpi_attach's order */
+     "how the virtual Pi is attached to IFACE (see above; default auto)",
+     CLIOPT_TO_CHOICE(struct args, o.attach, "--attach %s: expected auto, macvlan or local")},
+    {"dhcp-timeout", 0, "S",
      "how long the ROM keeps DISCOVERing (default: the model's rule, 25 s for a Pi 3, 45 s for a "
-     "Pi 4/5)"},
-    {"tftp-prefix", O_PREFIX, "serial|mac|none|string:NAME",
+     "Pi 4/5)",
+     SECONDS(o.dhcp_timeout, "--dhcp-timeout")},
+    {"tftp-prefix", 0, "serial|mac|none|string:NAME",
      "the Pi's EEPROM TFTP_PREFIX when it is not the profile's tftp_prefix (Pi 4/5): what happens "
-     "to a Pi whose EEPROM was never set"},
-    {"verbose", 'v', NULL, "print every exchange (DHCP, TFTP, iSCSI) with its time"},
-    {"json", 'j', NULL, "one JSON object instead of text"},
+     "to a Pi whose EEPROM was never set",
+     CLIOPT_TO_FN(tftp_prefix)},
+    {"verbose", 'v', NULL, "print every exchange (DHCP, TFTP, iSCSI) with its time",
+     TO(SET, verbose)},
+    {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
     {0}};
+#undef SECONDS
+#undef TO
 
 const struct cli_cmd cmd_simulate_spec = {
     "simulate",
@@ -140,92 +177,18 @@ static void json_pi(FILE *f, const struct vpi *v)
 	fputs("]}", f);
 }
 
-struct args {
-	const char *site, *iface;
-	const char **pis; /* --pi values, names or globs */
-	size_t n_pis;
-	struct vpi_opts o;
-	bool json, verbose, all;
-};
-
-static int seconds(const char *opt, const char *val, int *out)
-{
-	char *end;
-	long n = strtol(val, &end, 10);
-	if (*end || n <= 0 || n > 3600)
-		return cli_usage_error("simulate", "%s %s: expected seconds, 1 to 3600", opt, val);
-	*out = (int)n;
-	return 0;
-}
-
-/* --tftp-prefix: the profile's spellings (serial, mac, none, string:NAME). */
-static int tftp_prefix(const char *val, struct vpi_opts *o)
-{
-	o->prefix_set = true;
-	if (!strcmp(val, "serial")) {
-		o->prefix = TFTP_PREFIX_SERIAL;
-	} else if (!strcmp(val, "mac")) {
-		o->prefix = TFTP_PREFIX_MAC;
-	} else if (!strcmp(val, "none")) {
-		o->prefix = TFTP_PREFIX_NONE;
-	} else if (!strncmp(val, "string:", 7) && val[7] && val[7] != '/') {
-		o->prefix = TFTP_PREFIX_STRING;
-		o->prefix_str = val + 7;
-	} else {
-		return cli_usage_error("simulate", "--tftp-prefix %s: expected serial, mac, "
-						   "none or string:NAME",
-				       val);
-	}
-	return 0;
-}
-
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int ch;
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_simulate_spec, "simulate", argc, argv);
-	while ((ch = cliopt_next(&p)) > 0) {
-		int rc = 0;
-		switch (ch) {
-		case 's':
-			a->site = optarg;
-			break;
-		case O_PI:
-			a->pis = xrealloc(a->pis, (a->n_pis + 1) * sizeof(*a->pis));
-			a->pis[a->n_pis++] = optarg;
-			break;
-		case 'a': a->all = true; break;
-		case 'i': a->iface = optarg; break;
-		case O_TIMEOUT: rc = seconds("--timeout", optarg, &a->o.timeout); break;
-		case O_DHCP_TIMEOUT: rc = seconds("--dhcp-timeout", optarg, &a->o.dhcp_timeout); break;
-		case O_ATTACH:
-			if (!strcmp(optarg, "auto") || !strcmp(optarg, "macvlan") ||
-			    !strcmp(optarg, "local"))
-				a->o.attach = optarg[0] == 'a'	 ? VPI_ATTACH_AUTO
-					      : optarg[0] == 'm' ? VPI_ATTACH_MACVLAN
-								 : VPI_ATTACH_LOCAL;
-			else
-				rc = cli_usage_error("simulate", "--attach %s: expected auto, "
-								 "macvlan or local", optarg);
-			break;
-		case O_PREFIX: rc = tftp_prefix(optarg, &a->o); break;
-		case 'v': a->verbose = true; break;
-		case 'j':
-			a->json = true;
-			break;
-		}
-		if (rc)
-			return rc;
-	}
-	if (ch == CLIOPT_EXIT)
-		return p.status ? p.status : -1;
+	int rc = cliopt_parse(&cmd_simulate_spec, "simulate", argc, argv, a);
+	if (rc != CLIOPT_DONE)
+		return rc ? rc : -1;
 	if (!a->site && optind < argc)
 		a->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
 	if (optind < argc)
 		return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-	if (a->all && a->n_pis)
+	if (a->all && a->pis.n)
 		return cli_usage_error("simulate", "--all and --pi exclude each other");
-	if (!a->site || !(a->n_pis || a->all) || !a->iface)
+	if (!a->site || !(a->pis.n || a->all) || !a->iface)
 		return cli_usage_error("simulate", "SITE (or --site SITE), --pi NAME (or --all) and -i IFACE "
 						   "are all needed");
 	return 0;
@@ -334,13 +297,13 @@ static int fleet_select(struct fleet *fl)
 	const struct args *a = fl->a;
 	bool *take = xcalloc(s->n_pis ? s->n_pis : 1, sizeof(bool));
 	int rc = 0;
-	for (size_t k = 0; k < a->n_pis && rc == 0; k++) {
+	for (size_t k = 0; k < a->pis.n && rc == 0; k++) {
 		bool any = false;
 		for (size_t i = 0; i < s->n_pis; i++)
-			if (!fnmatch(a->pis[k], s->pis[i].name, 0))
+			if (!fnmatch(a->pis.v[k], s->pis[i].name, 0))
 				any = take[i] = true;
 		if (!any) {
-			cli_error("simulate", "no Pi of %s is called \"%s\"", a->site, a->pis[k]);
+			cli_error("simulate", "no Pi of %s is called \"%s\"", a->site, a->pis.v[k]);
 			rc = EXIT_USAGE;
 		}
 	}
@@ -470,14 +433,14 @@ int cmd_simulate(int argc, char **argv)
 	struct args a = {0};
 	int rc = parse_args(argc, argv, &a);
 	if (rc != 0) {
-		free(a.pis);
+		free(a.pis.v);
 		return rc < 0 ? EXIT_OK : rc;
 	}
 	struct site s;
 	a.o.cancel = &cancel_flag;
 	catch_stop_signals();
-	if (!a.all && a.n_pis == 1 && !is_glob(a.pis[0])) {
-		const struct pi *p = cli_load_site_pi("simulate", a.site, a.pis[0], &s);
+	if (!a.all && a.pis.n == 1 && !is_glob(a.pis.v[0])) {
+		const struct pi *p = cli_load_site_pi("simulate", a.site, a.pis.v[0], &s);
 		if (!p)
 			rc = EXIT_USAGE;
 		else {
@@ -490,6 +453,6 @@ int cmd_simulate(int argc, char **argv)
 		rc = fleet_run(&s, &a);
 		site_done(&s);
 	}
-	free(a.pis);
+	free(a.pis.v);
 	return rc;
 }

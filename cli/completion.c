@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/base/roff.h"
 
 /* What an option's argument completes to, from its metavar: a word list ("files|ansible"),
  * directories, interfaces, the Pis of the site profile on the line (--pi NAME), files, or
@@ -325,34 +326,19 @@ static void zsh(const struct cli_cmd *const *specs)
 	puts("\tesac\n}\n_pinetboot \"$@\"");
 }
 
-/* Man page text: "-" is a hyphen-minus only as "\-", a backslash is "\e". */
-static void man_text(const char *t)
-{
-	if (*t == '.' || *t == '\'')
-		fputs("\\&", stdout); /* not a request at the start of a line */
-	for (; *t; t++) {
-		if (*t == '-')
-			fputs("\\-", stdout);
-		else if (*t == '\\')
-			fputs("\\e", stdout);
-		else
-			putchar(*t);
-	}
-}
-
 static void man_one(const struct cli_cmd *c, const struct cli_cmd *parent, void *u)
 {
 	(void)parent;
 	(void)u;
 	fputs(".SS ", stdout);
-	man_text(c->name);
+	roff_text(stdout, c->name);
 	putchar('\n');
 	bool any = false;
 	FOR_OPTS(o, c)
 	{
 		if (!o->name) {
 			fputs(".PP\n", stdout);
-			man_text(o->help);
+			roff_text(stdout, o->help);
 			putchar('\n');
 			continue;
 		}
@@ -361,18 +347,18 @@ static void man_one(const struct cli_cmd *c, const struct cli_cmd *parent, void 
 		if (o->key > ' ' && o->key < 127)
 			printf("\\-%c\\fR,\\fB ", o->key);
 		fputs("\\-\\-", stdout);
-		man_text(o->name);
+		roff_text(stdout, o->name);
 		if (o->arg && o->arg[0] == '[') {
 			fputs("\\fR[=\\fI", stdout);
-			man_text(o->arg + 1);
+			roff_text(stdout, o->arg + 1);
 			fputs("\\fR", stdout);
 		} else if (o->arg) {
 			fputs(" \\fI", stdout);
-			man_text(o->arg);
+			roff_text(stdout, o->arg);
 			fputs("\\fR", stdout);
 		}
 		putchar('\n');
-		man_text(o->help);
+		roff_text(stdout, o->help);
 		putchar('\n');
 	}
 	if (!any)

@@ -43,11 +43,9 @@ const struct cli_cmd cmd_version_spec = {
 
 int cmd_version(int argc, char **argv)
 {
-	struct cli_parse p;
-	cliopt_init(&p, &cmd_version_spec, "version", argc, argv);
-	int c = cliopt_next(&p);
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	int rc = cliopt_parse(&cmd_version_spec, "version", argc, argv, NULL);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (optind < argc)
 		return cli_usage_error("version", "unexpected argument '%s'", argv[optind]);
 	printf("pinetboot %s\n", PNB_VERSION);

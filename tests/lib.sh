@@ -157,6 +157,17 @@ ssh_server() {
   printf '#!/bin/sh\nexec ssh -F %s "$@"\n' "$T/ssh_config" >"$T/ssh"
   chmod 755 "$T/ssh"
 }
+# ssh_live_pair TAG [CONFIG_LINE] — live_pair TAG whose monitor namespace $nsm also runs the
+# test's sshd on 127.0.0.1:2222 (ssh_server; $T/ssh logs in), for captures over ssh:// (skips
+# without root, ssh, tcpdump or sshd).
+ssh_live_pair() {
+  need_root
+  need ssh ssh-keygen tcpdump
+  [[ -x /usr/sbin/sshd ]] || skip "sshd not installed"
+  live_pair "$1"
+  ip -n "$nsm" link set lo up || fail "lo up"
+  ssh_server "$nsm" 127.0.0.1 2222 "${2:-}"
+}
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
 # namespace, so frames sent into it never reach the host. Skips when namespaces are refused.

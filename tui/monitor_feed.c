@@ -150,9 +150,12 @@ static void live_start_tmp_save(struct monfeed *f)
 struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen)
 {
 	struct monfeed *f = feed_new(true, iface, site);
-	if (session_open_live(f->ses, iface, LIVE_BUFFER_MB, false, err, errlen) < 0)
+	int rc = session_start_live(f->ses, iface, LIVE_BUFFER_MB, err, errlen);
+	if (rc < 0)
 		return feed_failed(f);
-	live_start_tmp_save(f);
+	f->connecting = rc == 2;
+	if (!f->connecting)
+		live_start_tmp_save(f);
 	return f;
 }
 
@@ -291,12 +294,34 @@ static int pump_one(struct monfeed *f, int max)
 	return rc < 0 ? 0 : rc;
 }
 
+/* ssh answered (its pipe is readable): the capture opens, or the feed fails with its reason. */
+static int connect_step(struct monfeed *f)
+{
+	char err[sizeof(f->message)] = "";
+	int rc = session_live_ready(f->ses, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	f->connecting = false;
+	if (rc < 0) {
+		f->connect_failed = true;
+		session_stop(f->ses);
+		session_finish(f->ses);
+		f->state = MONFEED_FAILED;
+		memcpy(f->message, err, sizeof(f->message));
+		return 0;
+	}
+	live_start_tmp_save(f);
+	return 0;
+}
+
 int monfeed_pump(struct monfeed *f, int64_t now_ms, int max)
 {
 	if (f->state != MONFEED_RUNNING || f->paused)
 		return 0;
 	if (f->logs_only)
 		return monfeed_pump_logs(f, max);
+	if (f->connecting)
+		return connect_step(f);
 	if (f->live || f->speed <= 0)
 		return pump_one(f, max);
 	int n = 0;

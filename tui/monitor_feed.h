@@ -34,6 +34,8 @@ enum monfeed_state { MONFEED_RUNNING, MONFEED_ENDED, MONFEED_FAILED };
 struct monfeed {
 	bool live;
 	bool logs_only; /* no capture: the logs feed it alone */
+	bool connecting; /* live over ssh://: ssh is still connecting (the fd says when) */
+	bool connect_failed; /* ... and then failed: no capture came (message says why) */
 	char *what;   /* "eth0", the file name, or "no capture" */
 	double speed; /* replay: 0 = as fast as possible */
 	enum monfeed_state state;
@@ -67,7 +69,9 @@ struct monfeed {
  * Returns NULL with a message in err. The caller owns the result (monfeed_free). */
 struct monfeed *monfeed_open_replay(const char *path, double speed, struct site *site, char *err,
 				    size_t errlen);
-/* Opens iface for live capture (needs root or CAP_NET_RAW); as above. */
+/* Opens iface for live capture (needs root or CAP_NET_RAW); as above. An ssh:// capture
+ * connects without waiting: the feed is `connecting` until its fd turns readable, and then
+ * monfeed_pump opens it (or fails: state FAILED, the reason in message, no packets). */
 struct monfeed *monfeed_open_live(const char *iface, struct site *site, char *err, size_t errlen);
 /* A feed with no capture: only the logs added with monfeed_add_log feed it (their lines merged
  * by time); it ends when every log has. site as above. Never NULL. */

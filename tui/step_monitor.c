@@ -29,6 +29,7 @@ static bool monitor_shown(const struct wiz *w)
 /* ---- the feed in the loop ---- */
 
 static void watch_fd(struct mon_step *st, bool on);
+static void no_capture(struct wiz *w, struct mon_step *st);
 
 static int on_pcap(struct wiz *w, int fd, short revents, void *ctx)
 {
@@ -36,6 +37,11 @@ static int on_pcap(struct wiz *w, int fd, short revents, void *ctx)
 	(void)revents;
 	struct mon_step *st = ctx;
 	int n = monfeed_pump(st->feed, loop_now_ms(), LIVE_BATCH);
+	if (st->feed->connect_failed) { /* ssh:// did not connect: as a capture that cannot open */
+		snprintf(st->err, sizeof(st->err), "%s", st->feed->message);
+		no_capture(w, st);
+		return WIZ_REDRAW;
+	}
 	if (st->feed->state != MONFEED_RUNNING) { /* the interface went away */
 		watch_fd(st, false);
 		wiz_status(w, MSG_ERROR, "capture stopped: %s", st->feed->message);
@@ -101,14 +107,26 @@ void mon_open_feed(struct wiz *w, struct mon_step *st)
 	}
 	if (iface)
 		st->feed = monfeed_open_live(iface, valid_site(w, &site), st->err, sizeof(st->err));
-	if (!st->feed && st->n_logs) {
-		wiz_status(w, MSG_ERROR, "%s - reading the logs only (a: sources)", st->err);
-		st->feed = monfeed_open_logs(valid_site(w, &site));
-	}
-	if (!st->feed)
+	if (!st->feed) {
+		no_capture(w, st);
 		return;
+	}
 	mon_sources_add_all(w, st);
 	watch_fd(st, true);
+}
+
+/* The capture could not start (st->err says why): the logs alone when there are some. */
+static void no_capture(struct wiz *w, struct mon_step *st)
+{
+	struct site site;
+	watch_fd(st, false);
+	monfeed_free(st->feed);
+	st->feed = NULL;
+	if (!st->n_logs)
+		return;
+	wiz_status(w, MSG_ERROR, "%s - reading the logs only (a: sources)", st->err);
+	st->feed = monfeed_open_logs(valid_site(w, &site));
+	mon_sources_add_all(w, st);
 }
 
 /* ---- ops ---- */

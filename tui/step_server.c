@@ -80,18 +80,11 @@ static void *server_init(struct wiz *w)
 	return st;
 }
 
-/* Warnings count too: a value the server's other choices make it ignore. */
-static char server_mark(const struct wiz *w, const void *p)
-{
-	return form_has_problem(w, p, true) ? '!' : '+';
-}
-
 static void server_next(const struct wiz *w, const void *p, char *out, size_t n)
 {
-	if (server_mark(w, p) == '!')
-		snprintf(out, n, "fix the field marked ! (its message shows under the form)");
-	else
-		snprintf(out, n, "Tab or 4: review the files this profile generates");
+	(void)w;
+	(void)p;
+	snprintf(out, n, "Tab or 4: review the files this profile generates");
 }
 
 const struct wiz_step_ops step_server = {
@@ -99,7 +92,6 @@ const struct wiz_step_ops step_server = {
     .title = "Server: DHCP, TFTP, root file system, iSCSI target, initramfs",
     .form = true,
     .init = server_init,
-    .mark = server_mark,
     .help = "How the server answers the Pis. DHCP mode: proxy (your router keeps handing out "
 	    "addresses; pinetboot only adds the boot menu - the usual choice), full (pinetboot's "
 	    "dnsmasq hands out addresses too: only when no other DHCP server is on the segment), "

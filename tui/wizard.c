@@ -25,34 +25,87 @@
 #define REDRAW_MIN_MS 100
 #define TICK_MS 1000
 
-enum {
-	OPT_MONO = CLIOPT_LONG,
-	OPT_CLOCK,
-	OPT_KEYS,
-	OPT_KEYS_MAN,
-	OPT_REPLAY,
-	OPT_REPLAY_SPEED,
-	OPT_LOG
-};
-
 #define WIZ_MAX_LOGS 16
 
+struct wiz_opts {
+	const char *site;
+	const char *root, *output, *templates;
+	bool mono, clock;
+	const char *replay;
+	double replay_speed;
+	struct cliopt_list logs; /* the caller frees logs.v */
+};
+
+static int set_speed(void *opts, const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+	if (end == arg || *end || !(v >= 0 && v <= 1e6)) {
+		fprintf(stderr,
+			"pinetboot wizard: --replay-speed '%s' is not a factor (expected a number "
+			"from 0 to 1000000, 0 = as fast as possible)\n",
+			arg);
+		return 2;
+	}
+	((struct wiz_opts *)opts)->replay_speed = v;
+	return CLIOPT_DONE;
+}
+
+/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
+static void print_keys(bool man)
+{
+	for (int a = 1; a < ACT_COUNT; a++) {
+		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
+		if (!man) {
+			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
+			continue;
+		}
+		fputs(".TP\n.B ", stdout);
+		for (const char *c = ai->label; *c; c++) {
+			if (*c == '-')
+				putchar('\\');
+			putchar(*c);
+		}
+		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
+	}
+}
+
+/* --keys and --keys-man print the table and end the run (exit 0) */
+static int keys(void *opts, const char *arg)
+{
+	print_keys(false);
+	return 0;
+}
+
+static int keys_man(void *opts, const char *arg)
+{
+	print_keys(true);
+	return 0;
+}
+
+#define TO(KIND, FIELD) CLIOPT_TO(KIND, struct wiz_opts, FIELD)
 static const struct cli_opt wizard_opts[] = {
-    {"root", 'r', "DIR", "look for installed files under DIR (default /)"},
-    {"output", 'o', "DIR", "export directory (default pinetboot-out)"},
-    {"templates", 't', "DIR", "template overrides, as for 'pinetboot export'"},
-    {"mono", OPT_MONO, NULL, "no colours (also when NO_COLOR is set)"},
-    {"clock", OPT_CLOCK, NULL, "show the time in the title bar"},
-    {"replay", OPT_REPLAY, "FILE", "open on the Monitor step, fed from the capture FILE"},
-    {"replay-speed", OPT_REPLAY_SPEED, "N",
+    {"root", 'r', "DIR", "look for installed files under DIR (default /)", TO(STR, root)},
+    {"output", 'o', "DIR", "export directory (default pinetboot-out)", TO(STR, output)},
+    {"templates", 't', "DIR", "template overrides, as for 'pinetboot export'",
+     TO(STR, templates)},
+    {"mono", 0, NULL, "no colours (also when NO_COLOR is set)", TO(SET, mono)},
+    {"clock", 0, NULL, "show the time in the title bar", TO(SET, clock)},
+    {"replay", 0, "FILE", "open on the Monitor step, fed from the capture FILE",
+     TO(STR, replay)},
+    {"replay-speed", 0, "N",
      "replay N times faster than captured (default 20; 0 = as fast as possible; waits over 2 s "
-     "are shortened)"},
-    {"log", OPT_LOG, "LOG",
+     "are shortened)",
+     CLIOPT_TO_FN(set_speed)},
+    {"log", 0, "LOG",
      "open on the Monitor step reading LOG too (repeatable): a file, journal:UNIT or "
-     "ssh://USER@HOST[:PORT]/journal/UNIT, as 'pinetboot monitor --log'"},
-    {"keys", OPT_KEYS, NULL, "print the key bindings and exit"},
-    {"keys-man", OPT_KEYS_MAN, NULL, "print the key bindings as man(7) source and exit"},
+     "ssh://USER@HOST[:PORT]/journal/UNIT, as 'pinetboot monitor --log'",
+     CLIOPT_TO_LIST(struct wiz_opts, logs, WIZ_MAX_LOGS, "at most %d --log sources")},
+    {"keys", 0, NULL, "print the key bindings and exit", CLIOPT_TO_FN(keys)},
+    {"keys-man", 0, NULL, "print the key bindings as man(7) source and exit",
+     CLIOPT_TO_FN(keys_man)},
     {0}};
+#undef TO
 
 const struct cli_cmd wizard_spec = {
     "wizard",
@@ -76,100 +129,19 @@ const struct cli_cmd wizard_spec = {
     "file",
     NULL};
 
-/* The key table as text, or as the man page's fragment (man/pinetboot.1 holds its output). */
-static void print_keys(bool man)
-{
-	for (int a = 1; a < ACT_COUNT; a++) {
-		const struct wiz_action_info *ai = wiz_action_info((enum wiz_action)a);
-		if (!man) {
-			printf("%-12s %-12s %s\n", ai->label, ai->name, ai->help);
-			continue;
-		}
-		fputs(".TP\n.B ", stdout);
-		for (const char *c = ai->label; *c; c++) {
-			if (*c == '-')
-				putchar('\\');
-			putchar(*c);
-		}
-		printf("\n\\fI%s\\fR: %s\n", ai->name, ai->help);
-	}
-}
-
-struct wiz_opts {
-	const char *site;
-	const char *root, *output, *templates;
-	bool mono, clock;
-	const char *replay;
-	double replay_speed;
-	const char *logs[WIZ_MAX_LOGS];
-	size_t n_logs;
-};
-
-static int parse_speed(const char *arg, double *out)
-{
-	char *end;
-	double v = strtod(arg, &end);
-	if (end == arg || *end || !(v >= 0 && v <= 1e6)) {
-		fprintf(stderr,
-			"pinetboot wizard: --replay-speed '%s' is not a factor (expected a number "
-			"from 0 to 1000000, 0 = as fast as possible)\n",
-			arg);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
 	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
-	struct cli_parse p;
-	cliopt_init(&p, &wizard_spec, strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL, argc, argv);
-	int c;
+	const char *who = strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL;
 	o->replay_speed = 20;
-	while ((c = cliopt_next(&p)) > 0) {
-		switch (c) {
-		case 'r':
-			o->root = optarg;
-			break;
-		case 'o':
-			o->output = optarg;
-			break;
-		case 't':
-			o->templates = optarg;
-			break;
-		case OPT_MONO:
-			o->mono = true;
-			break;
-		case OPT_CLOCK:
-			o->clock = true;
-			break;
-		case OPT_REPLAY:
-			o->replay = optarg;
-			break;
-		case OPT_REPLAY_SPEED:
-			if (parse_speed(optarg, &o->replay_speed) != 0)
-				return 2;
-			break;
-		case OPT_LOG:
-			if (o->n_logs == WIZ_MAX_LOGS)
-				return cliopt_error(&p, "at most %d --log sources", WIZ_MAX_LOGS);
-			o->logs[o->n_logs++] = optarg;
-			break;
-		case OPT_KEYS:
-		case OPT_KEYS_MAN:
-			print_keys(c == OPT_KEYS_MAN);
-			return 0;
-		}
-	}
-	if (c == CLIOPT_EXIT)
-		return p.status;
+	int rc = cliopt_parse(&wizard_spec, who, argc, argv, o);
+	if (rc != CLIOPT_DONE)
+		return rc;
 	if (optind < argc)
 		o->site = argv[optind++];
 	if (optind < argc)
-		return cliopt_error(&p, "unexpected argument '%s' (one SITE at most)",
-				    argv[optind]);
+		return cliopt_usage(who, "unexpected argument '%s' (one SITE at most)", argv[optind]);
 	return -1;
 }
 
@@ -484,8 +456,8 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 	w->n_ifaces = ifaces_detect(w->ifaces, PNB_ARRAY_LEN(w->ifaces));
 	w->replay = o->replay;
 	w->replay_speed = o->replay_speed;
-	w->logs = o->logs;
-	w->n_logs = o->n_logs;
+	w->logs = o->logs.v;
+	w->n_logs = o->logs.n;
 	struct stat st;
 	if (stat(w->site_path, &st) == 0) {
 		struct problems ps;
@@ -505,7 +477,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 		draft_init(&w->site);
 		default_server(w);
 		/* a replay or logs read without a profile quit without asking */
-		w->dirty = !o->replay && !o->n_logs;
+		w->dirty = !o->replay && !o->logs.n;
 		wiz_status(w, MSG_INFO, "new site %s - Tab moves between steps, ? shows every key",
 			   w->site_path);
 	}
@@ -539,14 +511,10 @@ static void wiz_close(struct wiz *w)
 	free(w->card_dir);
 }
 
-int wizard_main(int argc, char **argv)
+static int wizard_run(const struct wiz_opts *o)
 {
-	struct wiz_opts o = {0};
-	int rc = parse_opts(argc, argv, &o);
-	if (rc >= 0)
-		return rc;
 	struct wiz w;
-	if (wiz_open(&w, &o) != 0) {
+	if (wiz_open(&w, o) != 0) {
 		wiz_close(&w);
 		return 2;
 	}
@@ -557,11 +525,21 @@ int wizard_main(int argc, char **argv)
 		return 2;
 	}
 	wiz_step_enter(&w);
-	rc = run_loop(&w);
+	int rc = run_loop(&w);
 	term_restore();
 	if (w.dirty)
 		fprintf(stderr, "pinetboot wizard: %s without saving %s\n",
 			rc ? "interrupted" : "quit", w.site_path);
 	wiz_close(&w);
+	return rc;
+}
+
+int wizard_main(int argc, char **argv)
+{
+	struct wiz_opts o = {0};
+	int rc = parse_opts(argc, argv, &o);
+	if (rc < 0)
+		rc = wizard_run(&o);
+	free(o.logs.v);
 	return rc;
 }

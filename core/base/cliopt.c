@@ -2,14 +2,19 @@
 #include "core/base/cliopt.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/base/place.h"
+#include "core/base/util.h"
 
 #define HELP_WIDTH 79
 #define HELP_COL_MAX 26 /* a left column wider than this puts the text on the next line */
 
-static const struct cli_opt help_opt = {"help", 'h', NULL, "this help"};
+static const struct cli_opt help_opt = {"help", 'h', NULL, "this help", .kind = CLIOPT_KEY};
 
 static bool is_short(int key)
 {
@@ -19,6 +24,12 @@ static bool is_short(int key)
 static bool arg_optional(const struct cli_opt *o)
 {
 	return o->arg && o->arg[0] == '[';
+}
+
+/* A long-only option may leave key 0: it is then CLIOPT_LONG + its index in the table. */
+static int key_of(const struct cli_opt *opts, const struct cli_opt *o)
+{
+	return o->key ? o->key : CLIOPT_LONG + (int)(o - opts);
 }
 
 static bool has_help(const struct cli_opt *opts)
@@ -54,7 +65,7 @@ void cliopt_init(struct cli_parse *p, const struct cli_cmd *cmd, const char *who
 					 : arg_optional(o) ? optional_argument
 							   : required_argument;
 		p->longopts[n].flag = NULL;
-		p->longopts[n].val = o->key;
+		p->longopts[n].val = key_of(cmd->opts, o);
 		n++;
 		if (is_short(o->key)) {
 			p->shortopts[s++] = (char)o->key;
@@ -71,29 +82,49 @@ void cliopt_init(struct cli_parse *p, const struct cli_cmd *cmd, const char *who
 	optind = 1;
 }
 
-static void who(const struct cli_parse *p, FILE *f)
+static void who(const char *who_cmd, FILE *f)
 {
-	fprintf(f, "pinetboot%s%s", p->who ? " " : "", p->who ? p->who : "");
+	fprintf(f, "pinetboot%s%s", who_cmd ? " " : "", who_cmd ? who_cmd : "");
+}
+
+int cliopt_vusage(const char *who_cmd, const char *fmt, va_list ap)
+{
+	who(who_cmd, stderr);
+	fputs(": ", stderr);
+	char *msg = xvasprintf(fmt, ap);
+	/* messages quote what was typed: no control byte reaches the terminal */
+	char *shown = place_term(msg);
+	fputs(shown, stderr);
+	free(shown);
+	free(msg);
+	fputs("\nTry '", stderr);
+	who(who_cmd, stderr);
+	fputs(" --help'.\n", stderr);
+	return 2;
+}
+
+int cliopt_usage(const char *who_cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cliopt_vusage(who_cmd, fmt, ap);
+	va_end(ap);
+	return 2;
 }
 
 int cliopt_error(const struct cli_parse *p, const char *fmt, ...)
 {
 	va_list ap;
-	who(p, stderr);
-	fputs(": ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cliopt_vusage(p->who, fmt, ap);
 	va_end(ap);
-	fputs("\nTry '", stderr);
-	who(p, stderr);
-	fputs(" --help'.\n", stderr);
 	return 2;
 }
 
 static const struct cli_opt *find_key(const struct cli_opt *opts, int key)
 {
 	for (const struct cli_opt *o = opts; o->name || o->help; o++)
-		if (o->name && o->key == key)
+		if (o->name && key_of(opts, o) == key)
 			return o;
 	return key == 'h' ? &help_opt : NULL;
 }
@@ -198,6 +229,79 @@ int cliopt_next(struct cli_parse *p)
 	}
 	p->status = 0;
 	return c;
+}
+
+/* Which of the words "a|b|c" arg is, or -1. */
+static int choice_index(const char *words, const char *arg)
+{
+	size_t len = strlen(arg);
+	int i = 0;
+	for (const char *w = words; w; i++) {
+		const char *bar = strchr(w, '|');
+		size_t wl = bar ? (size_t)(bar - w) : strlen(w);
+		if (wl == len && strncmp(w, arg, len) == 0)
+			return i;
+		w = bar ? bar + 1 : NULL;
+	}
+	return -1;
+}
+
+/* Stores arg where o says; returns CLIOPT_DONE, or the exit status after a usage error. */
+static int store(const struct cli_parse *p, const struct cli_opt *o, void *opts, const char *arg)
+{
+	char *field = (char *)opts + o->off;
+	char *end;
+	long v;
+	switch (o->kind) {
+	case CLIOPT_STR:
+		*(const char **)field = arg;
+		return CLIOPT_DONE;
+	case CLIOPT_SET:
+	case CLIOPT_CLEAR:
+		*(bool *)field = o->kind == CLIOPT_SET;
+		return CLIOPT_DONE;
+	case CLIOPT_INT:
+		errno = 0;
+		v = strtol(arg, &end, 10);
+		if (end == arg || *end || errno || v < o->min || v > o->max)
+			return cliopt_error(p, o->bad, arg);
+		*(int *)field = (int)v;
+		return CLIOPT_DONE;
+	case CLIOPT_CHOICE:
+		v = choice_index(o->arg, arg);
+		if (v < 0)
+			return cliopt_error(p, o->bad, arg);
+		*(int *)field = (int)v;
+		return CLIOPT_DONE;
+	case CLIOPT_LIST: {
+		struct cliopt_list *l = (struct cliopt_list *)(void *)field;
+		if (o->max > 0 && l->n >= (size_t)o->max)
+			return cliopt_error(p, o->bad, o->max);
+		l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+		l->v[l->n++] = arg;
+		return CLIOPT_DONE;
+	}
+	case CLIOPT_FN:
+		return o->fn(opts, arg);
+	case CLIOPT_KEY:
+		break;
+	}
+	assert(!"cliopt_parse: an option without a destination");
+	return 2;
+}
+
+int cliopt_parse(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
+		 void *opts)
+{
+	struct cli_parse p;
+	cliopt_init(&p, cmd, who_cmd, argc, argv);
+	int c;
+	while ((c = cliopt_next(&p)) > 0) {
+		int rc = store(&p, find_key(cmd->opts, c), opts, optarg);
+		if (rc != CLIOPT_DONE)
+			return rc;
+	}
+	return c == CLIOPT_EXIT ? p.status : CLIOPT_DONE;
 }
 
 /* "-r, --read FILE" / "    --save[=DIR]" into buf. */

@@ -5,18 +5,61 @@
 #define PNB_BASE_CLIOPT_H
 
 #include <getopt.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 
 /* Keys from CLIOPT_LONG up name options that have no short letter (getopt's convention). */
 #define CLIOPT_LONG 256
+
+/* Where cliopt_parse puts an option's value: a field of the command's options struct. */
+enum cliopt_kind {
+	CLIOPT_KEY,    /* nowhere: cliopt_next hands the key to the caller's own loop */
+	CLIOPT_STR,    /* const char *: the argument (NULL: an optional one not given) */
+	CLIOPT_SET,   /* bool: set */
+	CLIOPT_CLEAR,  /* bool: cleared (--no-verify) */
+	CLIOPT_INT,    /* int: a whole decimal number from min to max, else the usage error `bad` */
+	CLIOPT_CHOICE, /* int (or an enum): which of arg's words "a|b|c" was given, else `bad` */
+	CLIOPT_LIST,   /* struct cliopt_list: appended; at most max when max > 0, else `bad` */
+	CLIOPT_FN,     /* fn(options struct, argument): values with a grammar of their own */
+};
+
+/* A repeatable option's arguments, in order; v is heap memory the command free()s. */
+struct cliopt_list {
+	const char **v;
+	size_t n;
+};
+
 /* One option; a table ends with {0}. */
 struct cli_opt {
 	const char *name; /* long name without "--"; NULL with help set: a heading in --help */
-	int key;	  /* a letter (also the short option -KEY), or CLIOPT_LONG+n */
+	int key;	  /* a letter (also the short option -KEY), CLIOPT_LONG+n, or 0: long only,
+			     CLIOPT_LONG + the entry's index (for tables cliopt_parse reads) */
 	const char *arg;  /* NULL: takes no argument; "FILE": needs one; "[DIR]": optional
 			     (given as --name=DIR) */
 	const char *help; /* one sentence, wrapped by the help printer */
+	/* the value's destination, for cliopt_parse (CLIOPT_TO and friends fill these) */
+	enum cliopt_kind kind;
+	size_t off;	 /* offsetof the field in the options struct */
+	int min, max;	 /* CLIOPT_INT's range; CLIOPT_LIST's most entries (0: no limit) */
+	const char *bad; /* CLIOPT_INT/CHOICE: the usage error, a printf format whose one
+			    conversion is %s, the argument as typed; CLIOPT_LIST: one past max,
+			    its one conversion (if any) %d, max */
+	/* CLIOPT_FN: returns CLIOPT_DONE to go on, or the exit status to stop with (after
+	   printing why) */
+	int (*fn)(void *opts, const char *arg);
 };
+
+/* A heading line in --help: CLIOPT_HEADING("Other options:"). */
+#define CLIOPT_HEADING(TEXT) {NULL, 0, NULL, (TEXT), .kind = CLIOPT_KEY}
+/* The tail of a table entry: {"pi", OPT_PI, "NAME", "the Pi", CLIOPT_TO(STR, struct o, pi)}. */
+#define CLIOPT_TO(KIND, TYPE, FIELD) .kind = CLIOPT_##KIND, .off = offsetof(TYPE, FIELD)
+#define CLIOPT_TO_INT(TYPE, FIELD, MIN, MAX, BAD)                                                  \
+	CLIOPT_TO(INT, TYPE, FIELD), .min = (MIN), .max = (MAX), .bad = (BAD)
+#define CLIOPT_TO_CHOICE(TYPE, FIELD, BAD) CLIOPT_TO(CHOICE, TYPE, FIELD), .bad = (BAD)
+#define CLIOPT_TO_LIST(TYPE, FIELD, MAX, BAD)                                                      \
+	CLIOPT_TO(LIST, TYPE, FIELD), .max = (MAX), .bad = (BAD)
+#define CLIOPT_TO_FN(FN) .kind = CLIOPT_FN, .fn = (FN)
 
 /* One command's interface. -h/--help is added to every command by the parser. */
 struct cli_cmd {
@@ -54,9 +97,21 @@ void cliopt_init(struct cli_parse *p, const struct cli_cmd *cmd, const char *who
  * error naming what was wrong (status 2): an unknown option (with the nearest one), a missing
  * argument (with its name), an argument given to an option that takes none. */
 int cliopt_next(struct cli_parse *p);
-/* Prints a usage error: "WHO: MESSAGE" and "Try 'WHO --help'." on stderr; returns 2. */
+/* The whole option parse of a command whose table says where every value goes: stores each
+ * option into the struct opts points at (its fields named by the table's offsets). Returns
+ * CLIOPT_DONE with the operands left from optind on, or the exit status to return now: 0 after
+ * --help, 2 after a usage error (printed, as cliopt_next does), or what an fn returned. who_cmd
+ * as for cliopt_init. */
+int cliopt_parse(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
+		 void *opts);
+/* Prints a usage error: "WHO: MESSAGE" and "Try 'WHO --help'." on stderr (WHO: "pinetboot"
+ * and p's command), control bytes of the message shown as \xHH; returns 2. */
 int cliopt_error(const struct cli_parse *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same for the command who_cmd ("eeprom set"; NULL: pinetboot alone). */
+int cliopt_usage(const char *who_cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cliopt_vusage(const char *who_cmd, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 /* The whole --help text: usage, the Options block (wrapped at 79 columns), after. */
 void cliopt_help(const struct cli_cmd *cmd, FILE *f);

@@ -1,20 +1,19 @@
-/* flash_job — one thread per flash, a pipe as doorbell. */
+/* flash_job — one thread per flash, a doorbell for its news. */
 #include "core/disk/flash_job.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "core/base/doorbell.h"
 #include "core/base/util.h"
 
 struct flash_job {
 	char *image, *target, *sha256;
 	bool verify;
 	pthread_t th;
-	int pipe[2];
+	struct doorbell bell;
 	pthread_mutex_t mu;
 	struct flash_progress snap;
 	atomic_bool cancel;
@@ -23,20 +22,13 @@ struct flash_job {
 	struct flash_result res;
 };
 
-static void ring(struct flash_job *j)
-{
-	char c = 1;
-	if (write(j->pipe[1], &c, 1) < 0) { /* full pipe: a wake-up is already pending */
-	}
-}
-
 static void on_progress(const struct flash_progress *p, void *ud)
 {
 	struct flash_job *j = ud;
 	pthread_mutex_lock(&j->mu);
 	j->snap = *p;
 	pthread_mutex_unlock(&j->mu);
-	ring(j);
+	doorbell_ring(&j->bell);
 }
 
 static void *worker(void *arg)
@@ -45,7 +37,7 @@ static void *worker(void *arg)
 	struct flash_opts o = {j->image, j->target, j->verify, j->sha256, on_progress, j, &j->cancel};
 	j->rc = flash_run(&o, &j->res);
 	atomic_store(&j->ended, true);
-	ring(j);
+	doorbell_ring(&j->bell);
 	return NULL;
 }
 
@@ -58,7 +50,9 @@ struct flash_job *flash_job_start(const char *image, const char *target, bool ve
 	j->sha256 = sha256 ? xstrdup(sha256) : NULL;
 	j->verify = verify;
 	pthread_mutex_init(&j->mu, NULL);
-	if (pipe2(j->pipe, O_CLOEXEC | O_NONBLOCK) < 0 || pthread_create(&j->th, NULL, worker, j) != 0) {
+	if (doorbell_open(&j->bell) < 0 || pthread_create(&j->th, NULL, worker, j) != 0) {
+		doorbell_close(&j->bell);
+		pthread_mutex_destroy(&j->mu);
 		free(j->image);
 		free(j->target);
 		free(j->sha256);
@@ -68,13 +62,11 @@ struct flash_job *flash_job_start(const char *image, const char *target, bool ve
 	return j;
 }
 
-int flash_job_fd(const struct flash_job *j) { return j->pipe[0]; }
+int flash_job_fd(const struct flash_job *j) { return j->bell.fd[0]; }
 
 bool flash_job_poll(struct flash_job *j, struct flash_progress *p)
 {
-	char buf[256];
-	while (read(j->pipe[0], buf, sizeof(buf)) > 0)
-		;
+	doorbell_drain(&j->bell);
 	pthread_mutex_lock(&j->mu);
 	*p = j->snap;
 	pthread_mutex_unlock(&j->mu);
@@ -96,8 +88,7 @@ void flash_job_free(struct flash_job *j)
 		return;
 	atomic_store(&j->cancel, true);
 	pthread_join(j->th, NULL);
-	close(j->pipe[0]);
-	close(j->pipe[1]);
+	doorbell_close(&j->bell);
 	pthread_mutex_destroy(&j->mu);
 	free(j->image);
 	free(j->target);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/server/bootfiles.h"
+#include "core/server/shim_words.h"
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
 #include "core/site/tftp_dir.h"
@@ -53,9 +54,55 @@ static void from_cmdline(const struct boot_params *bp, struct iscsi_check_opts *
 	}
 }
 
+/* The text of the Pi's dhcp_option CODE, or NULL. */
+static const char *dhcp_option_value(const struct pi *p, int code)
+{
+	for (int i = 0; i < p->n_dhcp_options; i++) {
+		const char *comma = strchr(p->dhcp_option[i], ',');
+		if (comma && atoi(p->dhcp_option[i]) == code)
+			return comma + 1;
+	}
+	return NULL;
+}
+
+/* A kernel that carries its own initramfs (initramfs = none) logs in with its own words, not
+ * pinetboot's: seed 002's shim's (core/server/shim_words.h), the served command line's iscsi.*
+ * over what the profile's dhcp_option 17 and 224 send. It offers no documented CHAP and mounts
+ * the root partition it finds rather than root=. */
+static int from_shim(const struct pi *p, const char *path, const char *cmdline,
+		     struct iscsi_check_opts *o, char *hold[ICHECK_HOLD], char **err)
+{
+	struct shim_root r;
+	char *perr = NULL;
+	int rc = shim_root_parse(cmdline, dhcp_option_value(p, 17), dhcp_option_value(p, 224), &r,
+				 &perr);
+	if (rc < 0) {
+		*err = xasprintf("%s: %s", path, perr);
+		free(perr);
+	} else if (!r.target || !r.portal) {
+		*err = xasprintf("[pi \"%s\"] has initramfs = none: its kernel's own initramfs reads "
+				 "iscsi.ip=/iscsi.target= (%s) or DHCP option 17 (dhcp_option), as "
+				 "seed 002's shim does, and neither names its root; pinetboot's "
+				 "iscsi_* words are not its words",
+				 p->name, path);
+		rc = -1;
+	} else {
+		if (r.portal)
+			o->host = keep(hold, xstrdup(r.portal));
+		if (r.target)
+			o->target = keep(hold, xstrdup(r.target));
+		o->port = r.port;
+		if (r.lun >= 0)
+			o->lun = r.lun;
+		o->chap_user = o->chap_secret = NULL;
+	}
+	shim_root_done(&r);
+	return rc;
+}
+
 /* Reads the served cmdline.txt when there is one; fills root= and the login parameters. */
-static int read_served_cmdline(const char *path, struct iscsi_check_opts *o,
-			       char *hold[ICHECK_HOLD], char **err)
+static int read_served_cmdline(const struct site *s, const struct pi *p, const char *path,
+			       struct iscsi_check_opts *o, char *hold[ICHECK_HOLD], char **err)
 {
 	char *text = slurp(path, 4096);
 	if (!text) {
@@ -67,6 +114,11 @@ static int read_served_cmdline(const char *path, struct iscsi_check_opts *o,
 	struct boot_params bp;
 	char *perr = NULL;
 	int rc = 0;
+	if (s->root == ROOT_ISCSI && p->initramfs_none) {
+		rc = from_shim(p, path, text, o, hold, err);
+		free(text);
+		return rc;
+	}
 	if (bootparams_parse(text, &bp, &perr) < 0) {
 		*err = xasprintf("%s: %s", path, perr);
 		free(perr);
@@ -115,7 +167,7 @@ int iscsi_check_opts_from_site(const struct site *s, const struct pi *p,
 	int rc = 0;
 	if (dir) {
 		char *path = xasprintf("%s/cmdline.txt", dir);
-		rc = read_served_cmdline(path, o, hold, err);
+		rc = read_served_cmdline(s, p, path, o, hold, err);
 		free(path);
 		free(dir);
 	}

@@ -125,20 +125,35 @@ struct pistate *diag_pi_get(struct diag *d, const uint8_t mac[6])
 	return NULL;
 }
 
-/* The model a Pi's OUI suggests before option 97 says more. */
+/* Raspberry Pi Ltd's MAC prefixes (the one table), with the model each suggests before option
+ * 97 says more. IEEE MA-L: b8:27:eb (Raspberry Pi Foundation), dc:a6:32, e4:5f:01, 28:cd:c1,
+ * d8:3a:dd (Raspberry Pi Trading Ltd), 2c:cf:67 (Raspberry Pi (Trading) Ltd), as listed in the
+ * IEEE registry copies of Debian's ieee-data and Wireshark's manuf. 88:a2:9e is not in those
+ * copies; public reports show it on Pi 5 and late Pi 4 boards: kept, without a model. */
+static const struct {
+	uint8_t oui[3];
+	enum pi_model m;
+} pi_ouis[] = {{{0xb8, 0x27, 0xeb}, PI_3B},
+	       {{0xdc, 0xa6, 0x32}, PI_4B},
+	       {{0xe4, 0x5f, 0x01}, PI_4B},
+	       {{0x28, 0xcd, 0xc1}, PI_MODEL_UNKNOWN},
+	       {{0xd8, 0x3a, 0xdd}, PI_MODEL_UNKNOWN},
+	       {{0x2c, 0xcf, 0x67}, PI_5},
+	       {{0x88, 0xa2, 0x9e}, PI_MODEL_UNKNOWN}};
+
+/* The entry of mac's prefix, or NULL. */
+static const enum pi_model *pi_oui(const uint8_t mac[6])
+{
+	for (size_t i = 0; i < PNB_ARRAY_LEN(pi_ouis); i++)
+		if (memcmp(mac, pi_ouis[i].oui, 3) == 0)
+			return &pi_ouis[i].m;
+	return NULL;
+}
+
 static enum pi_model model_from_oui(const uint8_t mac[6])
 {
-	static const struct {
-		uint8_t oui[3];
-		enum pi_model m;
-	} ouis[] = {{{0xb8, 0x27, 0xeb}, PI_3B},
-		    {{0xdc, 0xa6, 0x32}, PI_4B},
-		    {{0xe4, 0x5f, 0x01}, PI_4B},
-		    {{0x2c, 0xcf, 0x67}, PI_5}};
-	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
-		if (memcmp(mac, ouis[i].oui, 3) == 0)
-			return ouis[i].m;
-	return PI_MODEL_UNKNOWN;
+	const enum pi_model *m = pi_oui(mac);
+	return m ? *m : PI_MODEL_UNKNOWN;
 }
 
 static const struct pi *profile_by_mac(const struct site *s, const uint8_t mac[6])
@@ -165,15 +180,9 @@ static void pi_bind_profile(struct pistate *ps, const struct pi *p)
 
 bool diag_mac_is_pi(const struct site *site, const uint8_t mac[6])
 {
-	static const uint8_t ouis[][3] = {
-	    {0xb8, 0x27, 0xeb}, {0xdc, 0xa6, 0x32}, {0xe4, 0x5f, 0x01}, {0x28, 0xcd, 0xc1},
-	    {0xd8, 0x3a, 0xdd}, {0x2c, 0xcf, 0x67}, {0x88, 0xa2, 0x9e}};
 	if (site)
 		return profile_by_mac(site, mac) != NULL;
-	for (size_t i = 0; i < PNB_ARRAY_LEN(ouis); i++)
-		if (memcmp(mac, ouis[i], 3) == 0)
-			return true;
-	return false;
+	return pi_oui(mac) != NULL;
 }
 
 struct pistate *diag_pi_late(struct diag *d, const uint8_t mac[6], const struct pnb_event *ev,

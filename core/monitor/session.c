@@ -26,6 +26,8 @@ struct extra {
 struct session {
 	struct session_opts o;
 	struct source *cap;          /* the capture, or NULL */
+	struct source *connecting;   /* an ssh:// capture whose ssh is still connecting */
+	char *connecting_name;
 	char *cap_name;              /* file path or interface */
 	bool live;
 	bool cap_done;               /* end of the capture (or its failure) was met */
@@ -136,6 +138,8 @@ void session_free(struct session *s)
 	if (!s)
 		return;
 	source_close(s->cap);
+	source_close(s->connecting);
+	free(s->connecting_name);
 	for (size_t i = 0; i < s->n_extras; i++)
 		if (s->extras[i].ops->close)
 			s->extras[i].ops->close(s->extras[i].src);
@@ -169,9 +173,10 @@ static int opened(struct session *s, struct source *src, const char *name, bool 
 
 static int one_capture_only(struct session *s, char *err, size_t errlen)
 {
-	if (!s->cap)
+	if (!s->cap && !s->connecting)
 		return 0;
-	snprintf(err, errlen, "a monitor session reads one capture (%s is open)", s->cap_name);
+	snprintf(err, errlen, "a monitor session reads one capture (%s is open)",
+		 s->cap ? s->cap_name : s->connecting_name);
 	return -1;
 }
 
@@ -199,6 +204,46 @@ int session_open_live(struct session *s, const char *iface, unsigned buffer_mb, 
 		return -1;
 	}
 	return opened(s, src, iface, true, err, errlen);
+}
+
+int session_start_live(struct session *s, const char *iface, unsigned buffer_mb, char *err,
+		       size_t errlen)
+{
+	if (!remote_is(iface))
+		return session_open_live(s, iface, buffer_mb, false, err, errlen);
+	if (one_capture_only(s, err, errlen) < 0)
+		return -1;
+	s->connecting = source_start_ssh(iface, err, errlen);
+	if (!s->connecting)
+		return -1;
+	s->connecting_name = xstrdup(iface);
+	return 2;
+}
+
+int session_live_ready(struct session *s, char *err, size_t errlen)
+{
+	if (!s->connecting)
+		return s->cap ? 1 : -1;
+	int rc = source_ssh_ready(s->connecting, err, errlen);
+	if (rc == 0)
+		return 0;
+	struct source *src = s->connecting;
+	char *name = s->connecting_name;
+	s->connecting = NULL;
+	s->connecting_name = NULL;
+	if (rc < 0) {
+		source_close(src);
+		free(name);
+		return -1;
+	}
+	rc = opened(s, src, name, true, err, errlen) + 1;
+	free(name);
+	return rc;
+}
+
+bool session_connecting(const struct session *s)
+{
+	return s->connecting != NULL;
 }
 
 int session_save_as(struct session *s, const char *path, char *err, size_t errlen)
@@ -347,6 +392,8 @@ static void emit_extra(const struct pnb_event *ev, void *ctx)
 
 int session_fd(const struct session *s)
 {
+	if (s->connecting)
+		return source_fd(s->connecting);
 	return s->cap && s->live && !s->cap_done ? source_fd(s->cap) : -1;
 }
 

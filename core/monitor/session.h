@@ -102,6 +102,15 @@ int session_open_file(struct session *s, const char *path, char *err, size_t err
  * drop_root: switch to SUDO_UID or nobody once the handle is open. Returns as above. */
 int session_open_live(struct session *s, const char *iface, unsigned buffer_mb, bool drop_root,
 		      char *err, size_t errlen);
+/* session_open_live for a face that must not wait: an ssh:// capture is started and 2 returned
+ * while ssh connects (session_connecting is true, session_fd is its pipe to poll; logs, ticks
+ * and pumping the logs work meanwhile); session_live_ready then says 0 not yet, 1 open (2 with
+ * a warning in err), -1 failed (err; the session has no capture then). Other interfaces open
+ * at once, as with session_open_live. */
+int session_start_live(struct session *s, const char *iface, unsigned buffer_mb, char *err,
+		       size_t errlen);
+int session_live_ready(struct session *s, char *err, size_t errlen);
+bool session_connecting(const struct session *s);
 /* Saves every packet read from now on to path (pcap), and remembers path for session_save.
  * 0, or -1 with err. */
 int session_save_as(struct session *s, const char *path, char *err, size_t errlen);

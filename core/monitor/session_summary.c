@@ -40,6 +40,16 @@ static void put_text(FILE *f, const char *s)
 	}
 }
 
+/* "label text" and a line break; nothing when there is no text. */
+static void put_line(FILE *f, const char *label, const char *text)
+{
+	if (!text)
+		return;
+	fputs(label, f);
+	put_text(f, text);
+	fputc('\n', f);
+}
+
 static char stage_mark(enum stage_state s)
 {
 	switch (s) {
@@ -76,32 +86,17 @@ void session_print_table(const struct session *s, FILE *f)
 		for (size_t v = 0; v < pi->n_verdicts; v++) {
 			const struct diag_verdict *dv = &pi->verdicts[v];
 			fprintf(f, "    stage %d %s: ", dv->stage, dv->failure ? "FAILED" : "warning");
-			put_text(f, dv->cause);
-			fputc('\n', f);
-			if (dv->evidence) {
-				fputs("      evidence: ", f);
-				put_text(f, dv->evidence);
-				fputc('\n', f);
-			}
-			if (dv->fix) {
-				fputs("      fix: ", f);
-				put_text(f, dv->fix);
-				fputc('\n', f);
-			}
+			put_line(f, "", dv->cause ? dv->cause : "");
+			put_line(f, "      evidence: ", dv->evidence);
+			put_line(f, "      fix: ", dv->fix);
 		}
 	}
 	if (!n)
 		fprintf(f, "(no Raspberry Pi seen)\n");
 	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
 		const struct diag_verdict *dv = diag_site_verdict_at(d, i);
-		fputs("site: ", f);
-		put_text(f, dv->cause);
-		fputc('\n', f);
-		if (dv->fix) {
-			fputs("  fix: ", f);
-			put_text(f, dv->fix);
-			fputc('\n', f);
-		}
+		put_line(f, "site: ", dv->cause ? dv->cause : "");
+		put_line(f, "  fix: ", dv->fix);
 	}
 	const struct log_set *ls = session_logs(s);
 	if (ls) {

@@ -570,32 +570,48 @@ static int step_readiness(struct adopt *a)
 
 /* ---- step 2: the initramfs's iSCSI client ---- */
 
-static int step_client(struct adopt *a)
+int adopt_step_client(struct adopt *a)
 {
 	if (a->s.root != ROOT_ISCSI) {
 		adopt_emit(a, ADOPT_EV_SKIP, "an NFS root needs no initramfs client: the kernel mounts it");
 		return 0;
 	}
-	const char *S = adopt_sudo(a);
-	/* The initramfs is built into /var/tmp, not /boot: the SD card's boot stays as it is. */
+	/* Everything happens in an overlay of the Pi's root whose upper layer is in /run (RAM):
+	 * open-iscsi installed there (its services kept from starting: policy-rc.d; the package's
+	 * trigger kept from rebuilding /boot's initramfs), the iSCSI marker, and the initramfs
+	 * built from that view into /run. The SD card is not written; step 3 copies the root
+	 * through the same overlay, so the new root has the package and the marker. */
 	char *script = xasprintf(
-		"set -e; if ! command -v iscsistart >/dev/null 2>&1; then "
-		"%sapt-get install -y open-iscsi; fi; "
-		"if command -v mkinitramfs >/dev/null 2>&1; then %smkdir -p /etc/iscsi; "
-		"[ -e /etc/iscsi/iscsi.initramfs ] || %stouch /etc/iscsi/iscsi.initramfs; "
-		"%smkinitramfs -o /var/tmp/pinetboot-initrd.img \"$(uname -r)\"; "
-		"else %sdracut --force --add iscsi /var/tmp/pinetboot-initrd.img \"$(uname -r)\"; fi; "
-		"%schmod 0644 /var/tmp/pinetboot-initrd.img",
-		S, S, S, S, S, S);
+		"%sunshare -m --propagation unchanged sh -ec '" ADOPT_OVL_PRIVATE
+		"M=$D/merged; K=$(uname -r); rm -rf $D; mkdir -m 0700 $D; "
+		"mkdir $D/upper $D/work $M $D/out; " ADOPT_OVL_MOUNT
+		"mount -t proc proc $M/proc; mount --rbind /sys $M/sys; mount --rbind /dev $M/dev; "
+		"mount -t tmpfs -o mode=0755 pinetboot-run $M/run; mkdir $M/run/pinetboot-out; "
+		"mount --bind $D/out $M/run/pinetboot-out; P=; "
+		"if ! chroot $M sh -c \"command -v iscsistart\" >/dev/null; then "
+		"[ -e $M/usr/sbin/policy-rc.d ] || { printf \"#!/bin/sh\\nexit 101\\n\" "
+		">$M/usr/sbin/policy-rc.d; chmod 0755 $M/usr/sbin/policy-rc.d; P=1; }; "
+		"C=$M/etc/initramfs-tools/update-initramfs.conf; "
+		"[ ! -f $C ] || { cp -p $C $D/uic; echo update_initramfs=no >>$C; }; "
+		"chroot $M env DEBIAN_FRONTEND=noninteractive apt-get install -y open-iscsi; "
+		"[ ! -f $D/uic ] || cp -p $D/uic $C; [ -z \"$P\" ] || rm -f $M/usr/sbin/policy-rc.d; fi; "
+		"if chroot $M sh -c \"command -v mkinitramfs\" >/dev/null; then mkdir -p $M/etc/iscsi; "
+		"touch $M/etc/iscsi/iscsi.initramfs; chroot $M mkinitramfs -o /run/pinetboot-out/initrd.img $K; "
+		"else chroot $M dracut --force --add iscsi /run/pinetboot-out/initrd.img $K; fi; "
+		"chmod 0644 $D/out/initrd.img'",
+		adopt_sudo(a));
 	int rc = adopt_remote(a, script, NULL, NULL);
 	free(script);
 	if (rc != 0) {
-		adopt_emit(a, ADOPT_EV_FAIL, "building the initramfs with iSCSI on the Pi failed (exit %d)", rc);
+		adopt_emit(a, ADOPT_EV_FAIL, "building the initramfs with iSCSI in an overlay on the Pi "
+					     "failed (exit %d)", rc);
 		return 2;
 	}
 	adopt_test_kill("client");
 	char *local = xasprintf("%s/initrd.img", a->dir);
-	rc = adopt_remote(a, "cat /var/tmp/pinetboot-initrd.img", local, NULL);
+	char *cat = xasprintf("%scat " ADOPT_PI_DIR "/out/initrd.img", adopt_sudo(a));
+	rc = adopt_remote(a, cat, local, NULL);
+	free(cat);
 	if (rc != 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "cannot fetch the initramfs from the Pi");
 		rc = 2;
@@ -820,7 +836,8 @@ static int step_order(struct adopt *a)
 		} else {
 			char *q = shell_quote(text);
 			char *script = xasprintf("printf '%%s' %s >/var/tmp/pinetboot-bootconf.txt && "
-						 "%srpi-eeprom-config --apply /var/tmp/pinetboot-bootconf.txt",
+						 "%srpi-eeprom-config --apply /var/tmp/pinetboot-bootconf.txt; "
+						 "r=$?; rm -f /var/tmp/pinetboot-bootconf.txt; exit $r",
 						 q, adopt_sudo(a));
 			adopt_emit(a, ADOPT_EV_INFO, "the EEPROM gets BOOT_ORDER=0x%s (network first, then "
 						     "as before) and %s; the SD card still boots if the network "
@@ -928,13 +945,14 @@ int adopt_run(const struct adopt_opts *o)
 	}
 	static const char *const what[ADOPT_NSTEPS] = {
 		"read the Pi's model, serial, MAC, bootloader and OS; check them against the profile",
-		"give the Pi's initramfs the iSCSI client (built into /var/tmp, /boot untouched)",
+		("give the Pi's initramfs the iSCSI client (open-iscsi and the initramfs in an overlay in "
+		 "/run: the SD card is not written)"),
 		"copy the running root (tar over ssh) into the network root",
 		("copy the boot files into the Pi's TFTP directory; cmdline.txt, config.txt and fstab "
 		 "for the new root"),
 		"check the new root the way the Pi will use it",
 		"let the Pi try the network first (the SD card stays after it); asks first"};
-	int (*const run[ADOPT_NSTEPS])(struct adopt *) = {step_readiness, step_client, adopt_step_root,
+	int (*const run[ADOPT_NSTEPS])(struct adopt *) = {step_readiness, adopt_step_client, adopt_step_root,
 							   adopt_step_boot, step_check, step_order};
 	int rc = 0;
 	for (int i = 0; i < ADOPT_NSTEPS && rc == 0; i++) {

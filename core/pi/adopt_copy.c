@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
@@ -16,13 +17,178 @@
 #include "core/disk/provision.h"
 #include "core/disk/rootcopy.h"
 #include "core/pi/adopt_int.h"
+#include "core/pi/adopt_verify.h"
 #include "core/server/render.h"
 #include "core/site/tftp_dir.h"
 
-/* Members the copy leaves out: what step 2 left in /var/tmp, swap. */
-#define TAR_EXCLUDES                                                                               \
-	"--exclude=./var/tmp/pinetboot-initrd.img --exclude=./var/tmp/pinetboot-bootconf.txt "      \
-	"--exclude=./var/swap --exclude=./swapfile"
+/* How the root is read (tar, and the manifest of adopt_verify.c, leave out the same: swap).
+ * Exit 1 of GNU tar is "a file changed as it was read" (a live root's logs): the verify after
+ * the copy tells those from real differences. */
+#define TAR_ROOT                                                                                   \
+	"tar --one-file-system --numeric-owner --xattrs --xattrs-include=\"*\" --acls "             \
+	"--exclude=./var/swap --exclude=./swapfile -cpf - . || [ $? -eq 1 ]"
+
+/* The script that streams the Pi's root: for an iSCSI root through the overlay of step 2 (the
+ * Pi's root with open-iscsi and the marker added), else the root itself; either way the Pi's
+ * clock at the start goes to ADOPT_PI_DIR/copy-start for the verify. Heap string. */
+char *adopt_root_script(const struct adopt *a, const char *what)
+{
+	if (a->s.root == ROOT_ISCSI)
+		return xasprintf("%sunshare -m --propagation unchanged sh -ec '" ADOPT_OVL_PRIVATE
+				 ADOPT_OVL_MOUNT "cd $D/merged; %s'",
+				 adopt_sudo(a), what);
+	return xasprintf("%ssh -ec 'D=" ADOPT_PI_DIR "; cd /; %s'", adopt_sudo(a), what);
+}
+
+static char *tar_root_script(const struct adopt *a)
+{
+	return adopt_root_script(a, "mkdir -p -m 0700 $D; date +%s >$D/copy-start; " TAR_ROOT);
+}
+
+/* Whether the overlay of step 2 is still on the Pi (a reboot empties /run): 1 yes, 0 no, -1
+ * ssh failed. */
+static int overlay_present(struct adopt *a)
+{
+	char *t = xasprintf("%ssh -c '[ -d " ADOPT_PI_DIR "/upper ] && echo yes || echo no'",
+			    adopt_sudo(a));
+	char *out = NULL;
+	int rc = adopt_remote(a, t, NULL, &out);
+	int r = rc != 0 ? -1 : a->o->dry_run || (out && !strncmp(out, "yes", 3)) ? 1 : 0;
+	free(out);
+	free(t);
+	return r;
+}
+
+/* ---- room on the server, before the copy ---- */
+
+/* statvfs of path or of its nearest parent that exists (the backing, the NFS root or adopt's
+ * own directory may not be there yet). 0, or -1. */
+static int place_of(const char *path, struct adopt_place *pl)
+{
+	char *p = xstrdup(path);
+	struct statvfs sv;
+	struct stat st;
+	int rc = -1;
+	for (;;) {
+		if (statvfs(p, &sv) == 0 && stat(p, &st) == 0) {
+			pl->dev = (uint64_t)st.st_dev;
+			pl->avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+			rc = 0;
+			break;
+		}
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return rc;
+}
+
+/* The Pi's root (what df said it uses) has room where it goes: iSCSI, the staged tree and the
+ * disk image in adopt's directory and the backing; NFS, the NFS root. 0, or 2 (said why). */
+static int room_for_copy(struct adopt *a)
+{
+	struct adopt_place pl[2];
+	size_t n = 0;
+	if (a->s.root == ROOT_ISCSI) {
+		pl[n++] = (struct adopt_place){"the backing's", a->p->backing, 0, 0, 1};
+		pl[n++] = (struct adopt_place){"adopt's staging", a->dir, 0, 0, 2};
+	} else
+		pl[n++] = (struct adopt_place){"the NFS root's", a->p->nfs_path, 0, 0, 1};
+	for (size_t i = 0; i < n; i++)
+		if (place_of(pl[i].path, &pl[i]) < 0) {
+			adopt_emit(a, ADOPT_EV_FAIL, "%s file system (%s) cannot be measured", pl[i].what,
+				   pl[i].path);
+			return 2;
+		}
+	if (!a->root_used) {
+		adopt_emit(a, ADOPT_EV_INFO, "the Pi did not say how much its root uses: the room for "
+					     "the copy is not checked");
+		return 0;
+	}
+	char *why = adopt_space_check(a->root_used, pl, n);
+	if (why) {
+		adopt_emit(a, ADOPT_EV_FAIL, "%s", why);
+		free(why);
+		return 2;
+	}
+	char used[24];
+	adopt_space_format(a->root_used, used);
+	for (size_t i = 0; i < n; i++) {
+		char fr[24], nd[24];
+		adopt_space_format(pl[i].avail, fr);
+		adopt_space_format(adopt_space_one(a->root_used) * pl[i].copies, nd);
+		adopt_emit(a, ADOPT_EV_INFO, "room: %s file system (%s) has %s free, the copy needs %s "
+					     "(the Pi's root uses %s)",
+			   pl[i].what, pl[i].path, fr, nd, used);
+	}
+	return 0;
+}
+
+/* ---- the copy compared with the Pi, after it ---- */
+
+#define FIND_PRUNE "find . -xdev \\( -path ./var/swap -o -path ./swapfile \\) -prune -o "
+
+/* The Pi lists the tree step 3 copied (the same view, the same members left out) with each
+ * file's SHA-256, and the copy under root is compared with it. 0 matched, 2 it did not or the
+ * manifest could not be made (said why). */
+static int verify_copy(struct adopt *a, const char *root)
+{
+	char *script = adopt_root_script(
+		a, "cat $D/copy-start; " FIND_PRUNE "\\( -type f -o -type d -o -type l \\) "
+		   "-printf \"%y %m %U %G %s %C@ %p\\0%l\\0\"; printf \"@@pnb sha256\\0\"; " FIND_PRUNE
+		   "-type f -print0 | xargs -0 -r sha256sum -z");
+	char *path = xasprintf("%s/manifest", a->dir);
+	int rc = adopt_remote(a, script, path, NULL);
+	free(script);
+	if (a->o->dry_run) {
+		adopt_emit(a, ADOPT_EV_INFO, "would compare every file, directory and link of the copy "
+					     "with that list (type, mode, owner, size, SHA-256)");
+		free(path);
+		return 0;
+	}
+	size_t len = 0;
+	char *m = rc == 0 ? fs_read_file_max(path, (size_t)1 << 31, &len) : NULL;
+	unlink(path);
+	free(path);
+	if (!m) {
+		adopt_emit(a, ADOPT_EV_FAIL, "the Pi could not list its root to compare the copy with");
+		return 2;
+	}
+	struct adopt_verify v;
+	char err[256];
+	rc = adopt_verify_tree(m, len, root, &v, err, sizeof(err));
+	free(m);
+	if (rc < 0) {
+		adopt_emit(a, ADOPT_EV_FAIL, "%s", err);
+		return 2;
+	}
+	if (v.live)
+		adopt_emit(a, ADOPT_EV_INFO, "%zu file%s changed on the Pi while it was copied (the copy "
+					     "has them as they were read):\n%s",
+			   v.live, v.live == 1 ? "" : "s", v.live_text);
+	if (v.bad)
+		adopt_emit(a, ADOPT_EV_FAIL, "the copy differs from the Pi in %zu place%s (nothing is "
+					     "written for the boot; run adopt again):\n%s",
+			   v.bad, v.bad == 1 ? "" : "s", v.bad_text);
+	else
+		adopt_emit(a, ADOPT_EV_INFO, "the copy matches the Pi: %zu files (%llu MiB, SHA-256), "
+					     "%zu directories, %zu links",
+			   v.files, (unsigned long long)(v.bytes >> 20), v.dirs, v.links);
+	rc = v.bad ? 2 : 0;
+	adopt_verify_done(&v);
+	return rc;
+}
+
+/* The copy is whole: what step 2 and 3 kept in the Pi's RAM goes (a failure only said). */
+static void pi_cleanup(struct adopt *a)
+{
+	char *t = xasprintf("%srm -rf " ADOPT_PI_DIR, adopt_sudo(a));
+	if (adopt_remote(a, t, NULL, NULL) != 0)
+		adopt_emit(a, ADOPT_EV_INFO, "%s stays on the Pi until it restarts", ADOPT_PI_DIR);
+	free(t);
+}
 
 static bool dir_empty(const char *path)
 {
@@ -141,8 +307,7 @@ static int copy_iscsi(struct adopt *a)
 	char err[1024] = "";
 	int rc = 2;
 	const char *S = adopt_sudo(a);
-	char *tar_root = xasprintf("%star -C / --one-file-system --numeric-owner --xattrs "
-				   "--xattrs-include='*' --acls " TAR_EXCLUDES " -cpf - .", S);
+	char *tar_root = tar_root_script(a);
 	char *tar_boot = xasprintf("%star -C %s -cf - .", S, a->bootdir);
 	if (a->staged && !a->o->dry_run) {
 		/* an earlier run copied it all and was stopped later: build from that copy */
@@ -152,11 +317,26 @@ static int copy_iscsi(struct adopt *a)
 			fs_remove_tree(root);
 			fs_remove_tree(boot);
 		}
+		if (room_for_copy(a) != 0)
+			goto out;
+		/* the overlay of step 2 lives in the Pi's RAM: after a reboot, step 2 again */
+		int ov = overlay_present(a);
+		if (ov == 0) {
+			adopt_emit(a, ADOPT_EV_INFO, "the overlay of step 2 is gone from the Pi (it restarted?): "
+						     "step 2 again");
+			ov = adopt_step_client(a) == 0 ? 1 : -1;
+		}
+		if (ov < 0) {
+			adopt_emit(a, ADOPT_EV_FAIL, "the Pi's root with the iSCSI client cannot be read");
+			goto out;
+		}
 		if (adopt_remote_untar(a, tar_root, root, false, err, sizeof(err)) < 0 ||
 		    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
 			adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 			goto out;
 		}
+		if (verify_copy(a, root) != 0)
+			goto out;
 		if (!a->o->dry_run) {
 			a->staged = true;
 			if (adopt_state_save(a) < 0)
@@ -213,6 +393,7 @@ static int copy_iscsi(struct adopt *a)
 	unlink(img);
 	fs_remove_tree(root);
 	a->staged = false;
+	pi_cleanup(a);
 	rc = 0;
 out:
 	free(tar_root);
@@ -243,10 +424,11 @@ static int copy_nfs(struct adopt *a)
 		if (adopt_state_save(a) < 0)
 			return 2;
 	}
+	if (room_for_copy(a) != 0)
+		return 2;
 	char err[1024] = "";
 	const char *S = adopt_sudo(a);
-	char *tar_root = xasprintf("%star -C / --one-file-system --numeric-owner --xattrs "
-				   "--xattrs-include='*' --acls " TAR_EXCLUDES " -cpf - .", S);
+	char *tar_root = tar_root_script(a);
 	char *tar_boot = xasprintf("%star -C %s -cf - .", S, a->bootdir);
 	char *boot = xasprintf("%s/boot", a->dir);
 	int rc = 0;
@@ -256,9 +438,13 @@ static int copy_nfs(struct adopt *a)
 	    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 		rc = 2;
-	} else if (!a->o->dry_run) {
+	} else if (verify_copy(a, dst) != 0)
+		rc = 2;
+	else if (!a->o->dry_run) {
 		adopt_test_kill("root-copied");
 		rc = edit_tree(a, dst) < 0 ? 2 : 0;
+		if (rc == 0)
+			pi_cleanup(a);
 	}
 	free(tar_root);
 	free(tar_boot);

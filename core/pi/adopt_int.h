@@ -52,6 +52,21 @@ int adopt_remote_untar(struct adopt *a, const char *script, const char *dir, boo
  * interrupted run), so a test can show the next run resumes. */
 void adopt_test_kill(const char *key);
 
+/* Where adopt keeps its things on the Pi: /run, RAM, not the SD card (gone at a reboot). */
+#define ADOPT_PI_DIR "/run/pinetboot-adopt"
+/* The start of a script run as `unshare -m --propagation unchanged sh -ec '...'`: its mounts
+ * private (a chroot's / is no mount point: then /run, where they are made), $D set. */
+#define ADOPT_OVL_PRIVATE                                                                          \
+	"D=" ADOPT_PI_DIR "; { mount --make-rprivate / 2>/dev/null || mount --make-rprivate /run; }; "
+/* The overlay of step 2 on $D/merged: the Pi's root below, step 2's changes above. */
+#define ADOPT_OVL_MOUNT                                                                            \
+	"mount -t overlay pinetboot-adopt -o lowerdir=/,upperdir=$D/upper,workdir=$D/work $D/merged; "
+
+/* A script that runs `what` (no single quote in it) as root in the Pi's root as step 3 copies
+ * it (iSCSI: the overlay of step 2), cwd its top, $D = ADOPT_PI_DIR. Heap string. */
+char *adopt_root_script(const struct adopt *a, const char *what);
+/* Step 2 (adopt.c): open-iscsi, the marker and the initramfs in an overlay of the Pi's root. */
+int adopt_step_client(struct adopt *a);
 /* Steps 3 and 4 (adopt_copy.c). Return 0 done, 1 stopped, 2 failed. */
 int adopt_step_root(struct adopt *a);
 int adopt_step_boot(struct adopt *a);

@@ -76,15 +76,21 @@ static int lookup(const char *const *names, int n, const char *key)
 	return -1;
 }
 
+/* A known key's first value goes to its slot; unknown keys and repeats stay as extra lines. */
+static void keep_value(char **slot, char **extra, const char *key, const char *value)
+{
+	if (slot && !*slot)
+		*slot = xstrdup(value);
+	else
+		add_extra(extra, key, value);
+}
+
 static int on_pair(void *user, const char *section, const char *key, const char *value)
 {
 	struct site_draft *ws = user;
 	if (!strcmp(section, "server")) {
 		int k = lookup(profile_server_key_names, SK_COUNT, key);
-		if (k >= 0 && !ws->server[k])
-			ws->server[k] = xstrdup(value);
-		else
-			add_extra(&ws->extra, key, value);
+		keep_value(k >= 0 ? &ws->server[k] : NULL, &ws->extra, key, value);
 		return 1;
 	}
 	char *name = profile_pi_section_name(section);
@@ -98,10 +104,7 @@ static int on_pair(void *user, const char *section, const char *key, const char 
 		p = draft_add_pi(ws, name);
 	free(name);
 	int k = lookup(profile_pi_key_names, PK_COUNT, key);
-	if (k >= 0 && !p->val[k])
-		p->val[k] = xstrdup(value);
-	else
-		add_extra(&p->extra, key, value);
+	keep_value(k >= 0 ? &p->val[k] : NULL, &p->extra, key, value);
 	return 1;
 }
 

@@ -11,24 +11,39 @@
 ap_root_cache() {
   local key
   key=$( (apt-cache policy initramfs-tools open-iscsi klibc-utils 2>/dev/null | grep Candidate
-          echo v2 sudo) | sha256sum | cut -c1-16)
+          echo v3 sudo local-repo) | sha256sum | cut -c1-16)
   echo "$PNB_TOP/build/adopt-cache/pi-root-$key.tar"
 }
 
 # ap_build_root DIR — the Pi's root in DIR (from the cache, else debootstrap into the cache).
+# open-iscsi is not installed: its package waits in a local apt repository of the root
+# (/var/local/pnb-debs, in sources.list, lists fetched), so `apt-get install open-iscsi` on the
+# Pi works with no network, as it would from the Pi's own mirror; its dependencies are installed.
 ap_build_root() {
   local d=$1 cache
   cache=$(ap_root_cache)
   if [[ ! -s $cache ]]; then
-    need debootstrap
+    need debootstrap dpkg-deb
     mkdir -p "${cache%/*}"
-    local b=$T/debootstrap
+    local b=$T/debootstrap deb r=/var/local/pnb-debs
     debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod,sudo bookworm "$b" \
       >"$T/debootstrap.log" 2>&1 ||
       { tail -5 "$T/debootstrap.log"; skip "debootstrap from the Debian mirror failed"; }
+    mkdir -p "$b$r"
+    mv "$b"/var/cache/apt/archives/open-iscsi_*.deb "$b$r/" || fail "no open-iscsi package in the debootstrap"
+    for deb in "$b$r"/*.deb; do
+      dpkg-deb -f "$deb"
+      printf 'Filename: ./%s\nSize: %s\nSHA256: %s\n\n' "${deb##*/}" "$(stat -c %s "$deb")" \
+        "$(sha256sum <"$deb" | cut -d' ' -f1)"
+    done >"$b$r/Packages"
+    echo "deb [trusted=yes] file:$r ./" >"$b/etc/apt/sources.list.d/pnb-local.list"
     # what a Pi image does not need for this: documentation, locales, apt's caches
     rm -rf "$b"/usr/share/doc/* "$b"/usr/share/locale/* "$b"/usr/share/man/* "$b"/var/cache/apt/* \
-      "$b"/var/lib/apt/lists/*
+      "$b"/var/lib/apt/lists/* "$b"/etc/apt/sources.list
+    chroot "$b" apt-get -o Acquire::Languages=none update >>"$T/debootstrap.log" 2>&1 &&
+      chroot "$b" dpkg --purge open-iscsi >>"$T/debootstrap.log" 2>&1 ||
+      { tail -5 "$T/debootstrap.log"; fail "the Pi root's local repository"; }
+    rm -rf "$b"/var/cache/apt/*
     tar -C "$b" --numeric-owner -cpf "$cache.tmp.$$" . && mv "$cache.tmp.$$" "$cache"
     rm -rf "$b"
   fi
@@ -58,7 +73,17 @@ SH
 [ "$1" = --apply ] && [ -f "$2" ] || { echo "usage: rpi-eeprom-config --apply FILE" >&2; exit 1; }
 cp "$2" /usr/share/pnb-pi/bootloader_config && echo "EEPROM update pending: reboot to apply"
 SH
-  chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config"
+  # a Pi's root is a file system of its own: `df /` says what this root holds, not the host's
+  cat >"$r/usr/local/bin/df" <<'SH'
+#!/bin/sh
+case "$*" in
+  *" /") k=$(du -skx / 2>/dev/null | cut -f1)
+         echo "Filesystem 1024-blocks Used Available Capacity Mounted on"
+         echo "/dev/mmcblk0p2 $((k * 4)) $k $((k * 3)) 25% /" ;;
+  *) exec /bin/df "$@" ;;
+esac
+SH
+  chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config" "$r/usr/local/bin/df"
   # the user "pi", whose sudo wants its password (raspberry), as on a Raspberry Pi OS that asks
   chroot "$r" useradd -m -u 1000 -U -s /bin/sh pi || fail "useradd pi"
   echo pi:raspberry | chroot "$r" chpasswd || fail "chpasswd"
@@ -76,8 +101,8 @@ SH
     >"$r/boot/firmware/cmdline.txt"
 }
 
-# ap_sshd NS ADDR ROOT — sshd in NS on ADDR:22, every login chrooted into ROOT as described
-# above: as root with the key $T/pikey ($T/ssh_config), as the user pi with $T/pikey-pi
+# ap_sshd NS ADDR ROOT — sshd in NS on ADDR:22, every login chrooted into ROOT (its /run a
+# tmpfs kept from login to login) as described above: as root with the key $T/pikey ($T/ssh_config), as the user pi with $T/pikey-pi
 # ($T/ssh_config_pi). known_hosts holds the host key: checked as ssh checks it.
 ap_sshd() {
   local ns=$1 addr=$2 r=$3
@@ -102,10 +127,12 @@ SH
   { printf 'command="%s root" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")"
     printf 'command="%s pi" %s\n' "$T/pi-login" "$(cat "$T/pikey-pi.pub")"; } >"$T/authorized_keys"
   sshd_config "$T/sshd_config" "$addr" 22
-  # its own /run (privilege separation directory): other tests' sshds make and remove /run/sshd
+  # its own /run (privilege separation directory): other tests' sshds make and remove /run/sshd;
+  # and the Pi's /run a tmpfs that lives as long as the Pi (sshd), as on a Pi (RAM, not the card)
   ip netns exec "$ns" unshare --mount --propagation private sh -c '
     mount -t tmpfs -o mode=0755 pnb-run /run && mkdir -m 0755 /run/sshd || exit 1
-    exec /usr/sbin/sshd -D -e -f "$1"' sh "$T/sshd_config" 2>"$T/sshd.log" &
+    mount -t tmpfs -o mode=0755 pnb-pirun "$2/run" || exit 1
+    exec /usr/sbin/sshd -D -e -f "$1"' sh "$T/sshd_config" "$r" 2>"$T/sshd.log" &
   AP_SSHD=$!
   on_exit "kill $AP_SSHD 2>/dev/null; wait $AP_SSHD 2>/dev/null"
   printf '%s %s\n' "$addr" "$(cut -d' ' -f1,2 "$T/hostkey.pub")" >"$T/known_hosts"
@@ -124,6 +151,14 @@ EOF
     sleep 0.1
   done
   cat "$T/sshd.log"; fail "sshd did not start"
+}
+
+# ap_state — what adopt must not change on the Pi's card before the new root is checked: every
+# entry of the root (type, mode, owner, size, times) and the content of its package database,
+# /etc/iscsi and the boot files.
+ap_state() {
+  (cd "$T/pi" && find . -xdev -printf '%y %m %U %G %s %T@ %C@ %p\n' | LC_ALL=C sort &&
+     find var/lib/dpkg/status etc/iscsi boot -type f -exec sha256sum {} + 2>/dev/null | LC_ALL=C sort)
 }
 
 # ap_lab — the boot lab (lab_boot_net) with the Pi's sshd on 10.77.0.60 in a namespace of its own

@@ -8,7 +8,7 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lab.sh"
 . "$(dirname "$0")/adopt-pi.sh"
-need ssh ssh-keygen dnsmasq tgt-admin unshare chroot mkfs.vfat mcopy
+need ssh ssh-keygen dnsmasq tgt-admin unshare chroot mkfs.vfat mcopy debugfs
 [[ -x /usr/sbin/sshd ]] || skip "openssh-server not installed"
 t0=$SECONDS
 
@@ -47,18 +47,27 @@ lab_tgt_exported
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 
 # --dry-run: every step and remote command shown, nothing changed
-sha_pi=$(cd "$T/pi" && find . -xdev -newer "$T/site.conf" -type f | sort | sha256sum)
+ap_state >"$T/pi.before"
 expect_exit 0 adopt --dry-run
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
 for s in readiness "network client" "root filesystem" "boot files" check "boot order"; do
   expect_grep "] $s: " "$T/out"
 done
-expect_grep "mkinitramfs -o /var/tmp/pinetboot-initrd.img" "$T/out"
-expect_grep "tar -C / --one-file-system --numeric-owner --xattrs" "$T/out"
+expect_grep "apt-get install -y open-iscsi" "$T/out"
+expect_grep "mkinitramfs -o /run/pinetboot-out/initrd.img" "$T/out"
+expect_grep "tar --one-file-system --numeric-owner --xattrs" "$T/out"
 expect_grep "rpi-eeprom-config --apply" "$T/out"
 [[ ! -e "$T/site.conf.adopt" && -z "$(ls -A "$T/tftp")" ]] || fail "--dry-run changed something"
-[[ "$(cd "$T/pi" && find . -xdev -newer "$T/site.conf" -type f | sort | sha256sum)" == "$sha_pi" ]] ||
-  fail "--dry-run changed the Pi"
+ap_state | cmp -s - "$T/pi.before" || fail "--dry-run changed the Pi"
+expect_grep "room: the backing's file system ($T/iscsi/kitchen.img) has .* free, the copy needs" "$T/out"
+# a backing whose file system has no room for the Pi's root is refused before the copy, both
+# numbers named (here a 32 MiB tmpfs of this command's own mount namespace)
+mkdir "$T/small"
+sed "s|^backing = .*|backing = $T/small/kitchen.img|" "$T/site.conf" >"$T/small.conf"
+expect_exit 2 ip netns exec "$SRV" unshare -m --propagation private sh -c \
+  'mount -t tmpfs -o size=32m pnb-small "$0" && exec "$@"' "$T/small" "$PINETBOOT" adopt \
+  --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" --site "$T/small.conf" --pi kitchen --dry-run
+expect_grep "the backing's file system ($T/small/kitchen.img) has 32 MiB free; the copy needs .* (the Pi's root uses" "$T/out"
 
 # interrupted at each step in turn (SIGKILL: no cleanup of its own), then run again
 for k in readiness client root-stream root-copied boot order; do
@@ -67,6 +76,10 @@ for k in readiness client root-stream root-copied boot order; do
   echo "TIME kill at $k: $((SECONDS - s0)) s"; [[ $rc -eq 137 ]] || { cat "$T/kill.$k"; fail "adopt was not killed at $k (exit $rc)"; }
 done
 grep -q "skipped, done by an earlier run" "$T/kill.order" || { cat "$T/kill.order"; fail "no step resumed"; }
+# up to the boot order (the last kill) the Pi's card is as it was: open-iscsi, the iSCSI marker
+# and the initramfs went into an overlay in the Pi's RAM, and from there into the copy
+ap_state | diff "$T/pi.before" - >"$T/pi.diff" || { head -20 "$T/pi.diff"; fail "the adoption changed the Pi's card before its new root was checked"; }
+! grep -q "^Package: open-iscsi$" "$T/pi/var/lib/dpkg/status" || fail "open-iscsi installed on the Pi's card"
 expect_exit 0 adopt --yes
 [[ -z "${PNB_SHOW:-}" ]] || cat "$T/out"
 cp "$T/out" "$T/adopt1.out"
@@ -74,6 +87,8 @@ cat "$T"/kill.* >"$T/all.out"
 expect_grep "the initramfs carries iscsistart" "$T/all.out"
 expect_grep "the new boot order takes effect at the next reboot" "$T/out"
 expect_grep 'a virtual Raspberry Pi 4 Model B reached stage 8 "root in use"' "$T/out"
+# the copy was compared with the Pi, file by file
+expect_grep "the copy matches the Pi: [0-9]* files ([0-9]* MiB, SHA-256), [0-9]* directories" "$T/all.out"
 expect_grep "adopted: reboot the Pi" "$T/out"
 # the Pi: its SD card's boot files unchanged, the new boot order applied through rpi-eeprom-config
 grep -q "root=PARTUUID=5eed1234-02" "$T/pi/boot/firmware/cmdline.txt" || fail "the SD card's cmdline.txt changed"
@@ -91,6 +106,15 @@ snap() { (cd "$d" && ls; cat cmdline.txt config.txt) >"$1"
          ip netns exec "$RTR" "$PINETBOOT" iscsi-check --timeout 10 --site "$T/site.conf" --pi kitchen >>"$1" 2>&1 ||
            { cat "$1"; fail "iscsi-check of the adopted root"; }; }
 snap "$T/result1"
+# the new root has the package, the marker, and its network manager keeps off eth0
+off=$(sed -n 's/^root_off=//p' "$T/site.conf.adopt/kitchen/state")
+nr() { debugfs -R "cat $1" "$T/iscsi/kitchen.img?offset=$off" 2>/dev/null; }
+nr /var/lib/dpkg/status | grep -A1 "^Package: open-iscsi$" | grep -q "^Status: install ok installed" ||
+  fail "open-iscsi is not installed in the new root"
+debugfs -R "stat /etc/iscsi/iscsi.initramfs" "$T/iscsi/kitchen.img?offset=$off" 2>/dev/null | grep -q "Type: regular" ||
+  fail "no /etc/iscsi/iscsi.initramfs in the new root"
+nr /etc/NetworkManager/conf.d/90-pinetboot-netroot.conf | grep -q "unmanaged-devices=interface-name:eth0" ||
+  fail "NetworkManager of the new root manages eth0"
 expect_grep "would find its root" "$T/result1"
 expect_grep "/etc/fstab UUID=$uuid / is partition 2" "$T/result1"
 

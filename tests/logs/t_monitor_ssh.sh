@@ -5,12 +5,7 @@
 # Also: ssh or tcpdump failing on the far side is exit 2 with its complaint, a hostile spec is
 # refused before anything runs.
 . "$(dirname "$0")/../lib.sh"
-need_root
-need ssh ssh-keygen tcpdump
-[[ -x /usr/sbin/sshd ]] || skip "sshd not installed"
-live_pair ms
-ip -n "$nsm" link set lo up || fail "lo up"
-ssh_server "$nsm" 127.0.0.1 2222
+ssh_live_pair ms
 
 mkdir "$T/save"
 

@@ -90,4 +90,58 @@ tmux_wait "$row"
 tmux_wait "the logs only - finished ($nope: "
 tmux_keys q
 [[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
+tm kill-server
+
+# a replay with a log added: the replay starts again with it, both Pis in the table; stdin (the
+# terminal the wizard reads its keys on) is refused as a log
+cp "$PNB_TOP/tests/monitor/pcaps/pi4-boot.pcap" "$T/pi4.pcap"
+rm -f "$T/wizard.rc"
+tmux_start 80x24 "$PINETBOOT" wizard site.conf --replay pi4.pcap --replay-speed 0 --log -
+tmux_wait "replay pi4.pcap as fast as possible - 75 packets - finished"
+tmux_keys m
+tmux_wait "- cannot be a log here"
+tmux_keys Escape
+tmux_keys a
+tmux_wait "2  Replay pi4.pcap  (now)"
+tmux_keys 5
+tmux_wait "Add a log file"
+tmux_type "dnsmasq-journal.txt"
+tmux_keys Enter
+tmux_wait "Pi 1/2: 2 failed"
+tmux_wait "sources: pi4.pcap, dnsmasq-journal.txt (13 lines, 0 not understood)"
+tmux_wait "replay pi4.pcap as fast as possible - 75 packets - finished"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
+tm kill-server
+
+# a journal unit here: offered where journalctl is (a stand-in on PATH gives the lines), not
+# where it is not
+mkdir "$T/bin" "$T/nobin"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >%s/got\nexec /bin/cat %s/dnsmasq-journal.txt\n' "$T" "$T" \
+  >"$T/bin/journalctl"
+chmod 755 "$T/bin/journalctl"
+rm -f "$T/wizard.rc"
+tmux_start 80x24 env PATH="$T/bin" "$PINETBOOT" wizard site.conf
+tmux_keys 8
+tmux_wait "Enter retries; a: other sources"
+tmux_keys a
+tmux_wait "5  Add a journal unit here (journalctl -u UNIT)..."
+tmux_keys 5
+tmux_wait "Add a journal unit"
+tmux_keys Enter                             # the prompt offers dnsmasq
+tmux_wait "sources: no capture, journal:dnsmasq (13 lines, 0 not understood)"
+tmux_wait "$row"
+[[ $(cat "$T/got") == "--no-pager -n 2000 -f -o short-iso -u dnsmasq" ]] || fail "journalctl got: $(cat "$T/got")"
+tmux_keys q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
+tm kill-server
+rm -f "$T/wizard.rc"
+tmux_start 80x24 env PATH="$T/nobin" "$PINETBOOT" wizard site.conf
+tmux_keys 8
+tmux_wait "Enter retries; a: other sources"
+tmux_keys a
+tmux_wait "5  Add the boot server's journal"
+tmux_expect_no "journal unit here"
+tmux_keys Escape q
+[[ $(tmux_wait_exit) == 0 ]] || fail "wizard exit status $(cat "$T/wizard.rc")"
 exit 0

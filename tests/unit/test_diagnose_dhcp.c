@@ -357,6 +357,51 @@ static void test_no_pi_seen(void **state)
 	fx_end(&f);
 }
 
+/* A PXE DISCOVER without option 97: the prefix alone says whether and which Pi. */
+static void pxe_discover_no_guid(struct fx *f, const uint8_t mac[6])
+{
+	struct pnb_event ev = fx_client_dhcp(f, mac, 1, 0);
+	memset(ev.dst_mac, 0xff, 6);
+	ev.dst_ip = 0xffffffff;
+	ev.sport = 68;
+	ev.dport = 67;
+	ev.u.dhcp.vendor_class.p = (const uint8_t *)"PXEClient:Arch:00000:UNDI:002001";
+	ev.u.dhcp.vendor_class.len = 32;
+	diag_event(f->d, &ev);
+}
+
+/* Every Raspberry Pi Ltd prefix is a Pi: a PXE DISCOVER from each is followed, with the model
+ * its prefix suggests where it suggests one. */
+static void test_pi_ouis(void **state)
+{
+	(void)state;
+	static const struct {
+		uint8_t mac[6];
+		int m;
+	} t[] = {{{0xb8, 0x27, 0xeb, 1, 2, 3}, PI_3B},
+		 {{0xdc, 0xa6, 0x32, 1, 2, 3}, PI_4B},
+		 {{0xe4, 0x5f, 0x01, 1, 2, 3}, PI_4B},
+		 {{0x28, 0xcd, 0xc1, 1, 2, 3}, PI_MODEL_UNKNOWN},
+		 {{0xd8, 0x3a, 0xdd, 1, 2, 3}, PI_MODEL_UNKNOWN},
+		 {{0x2c, 0xcf, 0x67, 1, 2, 3}, PI_5},
+		 {{0x88, 0xa2, 0x9e, 1, 2, 3}, PI_MODEL_UNKNOWN}};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct fx f;
+		fx_start(&f, NULL);
+		pxe_discover_no_guid(&f, t[i].mac);
+		const struct diag_pi *p = fx_pi(&f, t[i].mac);
+		assert_non_null(p);
+		assert_int_equal(p->model, t[i].m);
+		fx_end(&f);
+	}
+	static const uint8_t other[6] = {0xb8, 0x27, 0xec, 1, 2, 3};
+	struct fx f;
+	fx_start(&f, NULL);
+	pxe_discover_no_guid(&f, other);
+	assert_null(fx_pi(&f, other));
+	fx_end(&f);
+}
+
 static void test_no_offer_live(void **state)
 {
 	(void)state;
@@ -394,6 +439,7 @@ static void test_malformed(void **state)
 }
 
 UNIT_MAIN(
+	cmocka_unit_test(test_pi_ouis),
 	cmocka_unit_test(test_rule_table),
 	FX_TEST_CASES(captures),
 	cmocka_unit_test(test_offers),

@@ -34,6 +34,42 @@ static void load(const char *name, struct eeprom_image *img, uint8_t **orig)
 	assert_int_equal(eeprom_load_buffer(img, *orig, len), 0);
 }
 
+/* A release image loaded for one test by its cmocka setup (the test finds it in *state); the
+ * teardown releases it. */
+struct loaded {
+	struct eeprom_image img;
+	uint8_t *orig; /* the file's bytes, untouched */
+};
+
+static int setup_image(void **state, const char *name)
+{
+	struct loaded *l = calloc(1, sizeof(*l));
+	*state = l;
+	load(name, &l->img, &l->orig);
+	return 0;
+}
+
+static int setup_2711(void **state)
+{
+	return setup_image(state, IMG_2711);
+}
+
+static int setup_2712(void **state)
+{
+	return setup_image(state, IMG_2712);
+}
+
+static int teardown_image(void **state)
+{
+	struct loaded *l = *state;
+	if (l) {
+		eeprom_done(&l->img);
+		free(l->orig);
+		free(l);
+	}
+	return 0;
+}
+
 static const char *conf(const struct eeprom_image *img, size_t *len)
 {
 	const struct eeprom_section *s = eeprom_find_file(img, "bootconf.txt");
@@ -45,51 +81,43 @@ static const char *conf(const struct eeprom_image *img, size_t *len)
 
 static void test_walk_2711(void **state)
 {
-	(void)state;
-	struct eeprom_image img;
-	uint8_t *orig;
-	load(IMG_2711, &img, &orig);
-	assert_string_equal(eeprom_family(&img), "2711");
-	assert_false(img.ab);
-	const struct eeprom_section *s = eeprom_find_file(&img, "bootconf.txt");
+	struct loaded *l = *state;
+	struct eeprom_image *img = &l->img;
+	assert_string_equal(eeprom_family(img), "2711");
+	assert_false(img->ab);
+	const struct eeprom_section *s = eeprom_find_file(img, "bootconf.txt");
 	assert_int_equal(s->offset, 0x72e00);
 	assert_int_equal(s->length, 95);
-	assert_ptr_equal(s, &img.sections[img.n_sections - 1]); /* the last section */
-	assert_int_equal(eeprom_find_file(&img, "updatetime")->offset, 0x71c78);
-	assert_int_equal(img.sections[0].magic, EEPROM_MAGIC);
-	assert_int_equal(img.sections[0].length, 73120);
+	assert_ptr_equal(s, &img->sections[img->n_sections - 1]); /* the last section */
+	assert_int_equal(eeprom_find_file(img, "updatetime")->offset, 0x71c78);
+	assert_int_equal(img->sections[0].magic, EEPROM_MAGIC);
+	assert_int_equal(img->sections[0].length, 73120);
 	size_t n;
-	const char *c = conf(&img, &n);
+	const char *c = conf(img, &n);
 	assert_int_equal(n, 79);
 	assert_memory_equal(c, "[all]\nBOOT_UART=0\nWAKE_ON_GPIO=1\n", 32);
 	struct eeprom_version v;
-	eeprom_get_version(&img, &v);
+	eeprom_get_version(img, &v);
 	assert_int_equal(v.build_timestamp, 1779045198);
 	assert_string_equal(v.version, "224877da");
 	assert_int_equal(v.mfg_ver, 1);
 	uint32_t ts;
-	assert_false(eeprom_get_timestamp(&img, &ts)); /* unset in release images */
-	eeprom_done(&img);
-	free(orig);
+	assert_false(eeprom_get_timestamp(img, &ts)); /* unset in release images */
 }
 
 static void test_walk_2712(void **state)
 {
-	(void)state;
-	struct eeprom_image img;
-	uint8_t *orig;
-	load(IMG_2712, &img, &orig);
-	assert_string_equal(eeprom_family(&img), "2712");
-	assert_true(img.ab);
-	assert_int_equal(eeprom_find_file(&img, "bootsys")->offset, 0x10000);
+	struct loaded *l = *state;
+	struct eeprom_image *img = &l->img;
+	assert_string_equal(eeprom_family(img), "2712");
+	assert_true(img->ab);
+	assert_int_equal(eeprom_find_file(img, "bootsys")->offset, 0x10000);
 	/* the RO-area updatetime is outside the edit window; partition A's is found */
-	assert_int_equal(eeprom_find_file(&img, "updatetime")->offset, 0xa1d10);
+	assert_int_equal(eeprom_find_file(img, "updatetime")->offset, 0xa1d10);
 	size_t n;
-	const char *c = conf(&img, &n);
+	const char *c = conf(img, &n);
 	assert_int_equal(n, 62);
 	assert_memory_equal(c, "[all]\nBOOT_UART=1\nBOOT_ORDER=0xf461\nNET_INSTALL_AT_POWER_ON=1\n", 62);
-	eeprom_done(&img);
-	free(orig);
 }
 
 /* Bytes that differ between a and b outside [from, to). */
@@ -147,43 +175,35 @@ static void test_round_trip_2712(void **state)
 
 static void test_pad_section_2712(void **state)
 {
-	(void)state;
-	struct eeprom_image img;
-	uint8_t *orig;
-	load(IMG_2712, &img, &orig);
+	struct loaded *l = *state;
+	struct eeprom_image *img = &l->img;
 	const char *nc = "[all]\nBOOT_ORDER=0xf21\n";
-	assert_int_equal(eeprom_replace_file(&img, "bootconf.txt", (const uint8_t *)nc, strlen(nc)),
+	assert_int_equal(eeprom_replace_file(img, "bootconf.txt", (const uint8_t *)nc, strlen(nc)),
 			 0);
 	size_t pad = (0xa3000 + 24 + strlen(nc) + 7) & ~(size_t)7;
-	const uint8_t *p = img.data + pad;
+	const uint8_t *p = img->data + pad;
 	assert_int_equal(p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3], EEPROM_PAD_MAGIC);
 	uint32_t len = (uint32_t)(p[4] << 24 | p[5] << 16 | p[6] << 8 | p[7]);
 	assert_int_equal(pad + 8 + len, 0x107000); /* ends at partition A's end */
 	for (size_t i = pad + 8; i < 0x107000; i++)
-		assert_int_equal(img.data[i], 0xff);
-	eeprom_done(&img);
-	free(orig);
+		assert_int_equal(img->data[i], 0xff);
 }
 
 static void test_limits(void **state)
 {
-	(void)state;
-	struct eeprom_image img;
-	uint8_t *orig;
-	load(IMG_2711, &img, &orig);
+	struct loaded *l = *state;
+	struct eeprom_image *img = &l->img;
 	char *big = malloc(4077);
 	memset(big, '#', 4077);
-	assert_int_equal(eeprom_replace_file(&img, "bootconf.txt", (uint8_t *)big, 4077), -1);
-	assert_non_null(strstr(img.err, "4076"));
-	assert_memory_equal(img.data, orig, img.size); /* unchanged */
-	assert_int_equal(eeprom_replace_file(&img, "bootconf.txt", (uint8_t *)big, 4076), 0);
-	assert_int_equal(eeprom_replace_file(&img, "nosuch.txt", (uint8_t *)big, 4), -1);
+	assert_int_equal(eeprom_replace_file(img, "bootconf.txt", (uint8_t *)big, 4077), -1);
+	assert_non_null(strstr(img->err, "4076"));
+	assert_memory_equal(img->data, l->orig, img->size); /* unchanged */
+	assert_int_equal(eeprom_replace_file(img, "bootconf.txt", (uint8_t *)big, 4076), 0);
+	assert_int_equal(eeprom_replace_file(img, "nosuch.txt", (uint8_t *)big, 4), -1);
 	/* pubkey.bin is followed by a non-PAD section 0x2e8 bytes on: no room for 1000 bytes */
-	assert_int_equal(eeprom_replace_file(&img, "pubkey.bin", (uint8_t *)big, 1000), -1);
-	assert_non_null(strstr(img.err, "larger than its section"));
+	assert_int_equal(eeprom_replace_file(img, "pubkey.bin", (uint8_t *)big, 1000), -1);
+	assert_non_null(strstr(img->err, "larger than its section"));
 	free(big);
-	eeprom_done(&img);
-	free(orig);
 }
 
 static void test_damaged(void **state)
@@ -243,11 +263,11 @@ static void test_timestamp_and_sig(void **state)
 }
 
 UNIT_MAIN(
-	cmocka_unit_test(test_walk_2711),
-	cmocka_unit_test(test_walk_2712),
+	cmocka_unit_test_setup_teardown(test_walk_2711, setup_2711, teardown_image),
+	cmocka_unit_test_setup_teardown(test_walk_2712, setup_2712, teardown_image),
 	cmocka_unit_test(test_round_trip_2711),
 	cmocka_unit_test(test_round_trip_2712),
-	cmocka_unit_test(test_pad_section_2712),
-	cmocka_unit_test(test_limits),
+	cmocka_unit_test_setup_teardown(test_pad_section_2712, setup_2712, teardown_image),
+	cmocka_unit_test_setup_teardown(test_limits, setup_2711, teardown_image),
 	cmocka_unit_test(test_damaged),
 	cmocka_unit_test(test_timestamp_and_sig))

@@ -1,5 +1,5 @@
 /* Unit tests: the virtual Pi's and iscsi-check's parsers — kernel command lines in the three
- * iSCSI flavours, config.txt, the option-43 menu rule per model (partition tables:
+ * iSCSI flavours and seed 002's shim words, config.txt, the option-43 menu rule per model (partition tables:
  * test_parttable), and a DHCP DISCOVER/OFFER round trip. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 
 #include "core/base/bgjob.h"
 #include "core/server/bootfiles.h"
+#include "core/server/shim_words.h"
 #include "core/lab/iscsi_check.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
@@ -166,9 +167,71 @@ static void test_dhcp_roundtrip(void **state)
 	v.mi = model_info(PI_3B);
 	assert_true(vpi_dhcp_parse(&v, pkt, o + sizeof(offer), &type, &off));
 	assert_false(off.menu_ok);
+	/* options 17 and 224 (what seed 002's shim reads) are kept as text */
+	static const uint8_t opts[] = {53, 1, 5, 17, 9, 'i', 's', 'c', 's', 'i', ':', 'a', ':', 'b',
+				       224, 5, 'p', 'i', 'v', 'o', 't', 255};
+	uint8_t ack[600];
+	memcpy(ack, pkt, 240);
+	memcpy(ack + 240, opts, sizeof(opts));
+	assert_true(vpi_dhcp_parse(&v, ack, 240 + sizeof(opts), &type, &off));
+	assert_string_equal(off.root_path, "iscsi:a:b");
+	assert_string_equal(off.opt224, "pivot");
 	/* truncated: never read past the end */
 	assert_true(vpi_dhcp_parse(&v, pkt, o + 30, &type, &off));
 	assert_false(off.menu_found);
+}
+
+/* seed 002's shim: the command line's iscsi.* words over option 17 (RFC 4173) and 224 */
+static void test_shim_words(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *cmdline, *o17, *o224;
+		int rc;
+		const char *portal, *target;
+		int port, lun;
+		const char *mode, *from; /* from: the error's start when rc < 0 */
+	} cases[] = {
+	    {"console=ttyAMA0 iscsi_target_name=iqn.2024-01.local:x", "iscsi:10.0.0.2:::1:iqn.2024-01.local:r",
+	     "usb", 0, "10.0.0.2", "iqn.2024-01.local:r", 3260, 1, "usb", "DHCP option 17"},
+	    {"iscsi.ip=10.0.0.9 iscsi.target=iqn.2024-01.local:c iscsi.port=3261 iscsi.mode=pivot",
+	     "iscsi:10.0.0.2:::1:iqn.2024-01.local:r", "kexec", 0, "10.0.0.9", "iqn.2024-01.local:c",
+	     3261, 1, "pivot", "DHCP option 17; cmdline.txt iscsi.ip iscsi.target iscsi.port"},
+	    {"iscsi.ip=10.0.0.9 iscsi.target=iqn.2024-01.local:c", NULL, NULL, 0, "10.0.0.9",
+	     "iqn.2024-01.local:c", 3260, -1, "pivot", "cmdline.txt iscsi.ip iscsi.target"},
+	    {"root=/dev/sda2 iscsi_target_ip=10.0.0.2", "", "", 0, NULL, NULL, 3260, -1, "pivot", ""},
+	    {"iscsi.ip=10.0.0.999", NULL, NULL, -1, NULL, NULL, 0, 0, NULL, "iscsi.ip=10.0.0.999"},
+	    {"iscsi.port=0", NULL, NULL, -1, NULL, NULL, 0, 0, NULL, "iscsi.port=0"},
+	    {"iscsi.target=disk1", NULL, NULL, -1, NULL, NULL, 0, 0, NULL, "iscsi.target=disk1"},
+	    {"", "10.0.0.2:::1:iqn.2024-01.local:r", NULL, -1, NULL, NULL, 0, 0, NULL,
+	     "DHCP option 17"},
+	};
+	for (size_t i = 0; i < PNB_ARRAY_LEN(cases); i++) {
+		struct shim_root r;
+		char *err = NULL;
+		int rc = shim_root_parse(cases[i].cmdline, cases[i].o17, cases[i].o224, &r, &err);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc < 0) {
+			assert_non_null(err);
+			assert_true(!strncmp(err, cases[i].from, strlen(cases[i].from)));
+		} else {
+			assert_null(err);
+			if (cases[i].portal)
+				assert_string_equal(r.portal, cases[i].portal);
+			else
+				assert_null(r.portal);
+			if (cases[i].target)
+				assert_string_equal(r.target, cases[i].target);
+			else
+				assert_null(r.target);
+			assert_int_equal(r.port, cases[i].port);
+			assert_int_equal(r.lun, cases[i].lun);
+			assert_string_equal(r.mode, cases[i].mode);
+			assert_string_equal(r.from, cases[i].from);
+		}
+		free(err);
+		shim_root_done(&r);
+	}
 }
 
 static void test_login_explain(void **state)
@@ -242,5 +305,6 @@ UNIT_MAIN(
 	cmocka_unit_test(test_config_txt),
 	cmocka_unit_test(test_menu_rule),
 	cmocka_unit_test(test_dhcp_roundtrip),
+	cmocka_unit_test(test_shim_words),
 	cmocka_unit_test(test_login_explain),
 	cmocka_unit_test(test_check_in_background))

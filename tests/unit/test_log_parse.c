@@ -373,7 +373,78 @@ static void test_mac_from_another_log(void **state)
 	log_set_free(s);
 }
 
+/* tshark text: summary lines (every time form, "->" or "→") and a -V block. */
+static void test_tshark(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	const char *t =
+	    "2025-11-24T16:00:00+0000 srv dnsmasq-dhcp[1]: DHCPACK(eth0) 192.168.20.64 "
+	    "dc:a6:32:1c:6a:2a\n"
+	    "    1 2025-11-24 16:00:00.702000 192.168.20.64 -> 192.168.20.1 TFTP 91 Read Request, "
+	    "File: 511e57f7/start4.elf, Transfer type: octet, tsize=0, blksize=1024\n"
+	    "    2 2025-11-24 16:00:00.703500 192.168.20.1 \xe2\x86\x92 192.168.20.64 TFTP 68 Option "
+	    "Acknowledgement, tsize=4096, blksize=1024\n"
+	    "    3 2025-11-24 16:00:00.704000 192.168.20.64 \xe2\x86\x92 192.168.20.1 TFTP 62 Error "
+	    "Code, Code: Not defined, Message: Early terminate\n"
+	    "    4 16:00:01.000000 192.168.20.64 \xe2\x86\x92 192.168.20.1 TFTP 92 Read Request, "
+	    "File: 511e57f7/cmdline.txt\\000, Transfer type: octet\\000\n"
+	    "    5 16:00:01.000100 192.168.20.1 \xe2\x86\x92 192.168.20.64 TFTP 166 Data Packet, "
+	    "Block: 1 (last)\n"
+	    "    6 16:00:01.000200 192.168.20.1 \xe2\x86\x92 192.168.20.64 iSCSI 102 Login Response "
+	    "(Authorisation failure)\n"
+	    "    7 0.000000 0.0.0.0 \xe2\x86\x92 255.255.255.255 DHCP 364 DHCP Discover - Transaction "
+	    "ID 0x36f30363\n";
+	struct log_set *s = run("tshark.txt", t, NULL);
+	assert_string_equal(find(EV_TFTP, 0)->text, "511e57f7/start4.elf");
+	assert_memory_equal(find(EV_TFTP, 0)->mac, pi4, 6); /* by address, from dnsmasq */
+	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_ABORTED);
+	assert_string_equal(find(EV_TFTP, 3)->text, "511e57f7/cmdline.txt");
+	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_COMPLETE);
+	assert_int_equal(find(EV_ISCSI, 0)->ip, 0x0202);
+	assert_null(find(EV_DHCP, 1)); /* the summary's DHCP names no MAC: only dnsmasq's */
+	assert_int_equal(skipped(s), 0);
+	log_set_free(s);
+
+	const char *v = "Frame 2: 388 bytes on wire (3104 bits), 388 bytes captured (3104 bits)\n"
+			"    Epoch Time: 1764000000.000500000 seconds\n"
+			"Ethernet II, Src: RealtekU_ab:00:01 (52:54:00:ab:00:01), Dst: "
+			"Raspberr_1c:6a:2a (dc:a6:32:1c:6a:2a)\n"
+			"Internet Protocol Version 4, Src: 192.168.20.1, Dst: 192.168.20.64\n"
+			"User Datagram Protocol, Src Port: 67, Dst Port: 68\n"
+			"Dynamic Host Configuration Protocol (Offer)\n"
+			"    Message type: Boot Reply (2)\n"
+			"    Transaction ID: 0x36f30363\n"
+			"    Your (client) IP address: 192.168.20.64\n"
+			"    Client MAC address: Raspberr_1c:6a:2a (dc:a6:32:1c:6a:2a)\n"
+			"    Option: (53) DHCP Message Type (Offer)\n"
+			"        Length: 1\n"
+			"        DHCP: Offer (2)\n"
+			"    Option: (60) Vendor class identifier\n"
+			"        Vendor class identifier: PXEClient\n"
+			"    Option: (43) Vendor-Specific Information (PXEClient)\n"
+			"        Length: 24\n"
+			"        Option 43 Suboption: (9) PXE boot menu\n"
+			"            Length: 20\n"
+			"            boot menu: 00001152617370626572727920506920426f6f74\n"
+			"                Description: Raspberry Pi Boot\n"
+			"        PXE Client End: 255\n"
+			"\n";
+	s = run("v.txt", v, NULL);
+	const struct rec *r = find(EV_DHCP, 0);
+	assert_non_null(r);
+	assert_int_equal(r->type, 2);
+	assert_memory_equal(r->mac, pi4, 6);
+	assert_true(r->menu);
+	assert_string_equal(r->text, "Raspberry Pi Boot");
+	assert_false(r->partial);
+	assert_int_equal(r->sec, 1764000000);
+	assert_int_equal(skipped(s), 0);
+	log_set_free(s);
+}
+
 UNIT_MAIN(
+	cmocka_unit_test(test_tshark),
 	cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
 	cmocka_unit_test(test_prefix_variants),
 	cmocka_unit_test(test_pi4_uart),

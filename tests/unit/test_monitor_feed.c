@@ -107,7 +107,37 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "/nonexistent/boot.pcap"));
 }
 
+/* No capture, a log only: its Pi's verdict, FILE:LINE names, the sources line; a log that
+ * cannot be read is refused by the session's opener. */
+static void test_logs_only(void **state)
+{
+	(void)state;
+	char log[512], err[512] = "";
+	unit_path(log, sizeof(log), "tests/data/logs/tbt11-short-iso/", "journal.txt");
+	struct monfeed *f = monfeed_open_logs(NULL);
+	assert_int_equal(monfeed_add_log(f, "/nonexistent/x.log", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/x.log"));
+	assert_int_equal(monfeed_add_log(f, log, err, sizeof(err)), 0);
+	for (int i = 0; i < 100 && f->state == MONFEED_RUNNING; i++)
+		monfeed_pump(f, 1000, 4);
+	assert_int_equal(f->state, MONFEED_ENDED);
+	assert_int_equal(diag_pi_count(f->diag), 1);
+	const struct diag_pi *p = diag_pi_at(f->diag, 0);
+	assert_int_equal(p->failed, 4);
+	char ref[600], want[600], src[600];
+	monfeed_frame_ref(f, p->stage_frame[1], ref, sizeof(ref));
+	snprintf(want, sizeof(want), "%s:3", log);
+	assert_string_equal(ref, want);
+	monfeed_sources(f, src, sizeof(src));
+	assert_string_equal(src, "sources: no capture, journal.txt (13 lines, 0 not understood)");
+	assert_null(monfeed_log_failure(f));
+	assert_true(f->n_lines >= 5);
+	assert_true(monfeed_line_is_pi(monfeed_line(f, 0), p));
+	monfeed_free(f);
+}
+
 UNIT_MAIN_SETUP(find_pcap,
+	cmocka_unit_test(test_logs_only),
 	cmocka_unit_test(test_fast_replay),
 	cmocka_unit_test(test_paced_replay),
 	cmocka_unit_test(test_save_so_far),

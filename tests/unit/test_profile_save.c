@@ -128,56 +128,73 @@ static void test_crlf_kept(void **state)
 	reload_matches(&s, text);
 }
 
-static void test_edit_in_place_keeps_comments(void **state)
+/* Edits to the hand-written profile, one row each: what is changed, what the saved text must
+ * then hold (the edit in place, comments and layout kept) and what it must no longer hold. */
+static void edit_in_place(struct site *s)
 {
-	(void)state;
-	struct site s;
-	load(hand_written, &s);
-	struct pi *k = site_find_pi(&s, "kitchen");
+	struct pi *k = site_find_pi(s, "kitchen");
 	k->mac[5] = 0x2b;
 	k->size = 32ull << 30;
-	char *text = profile_render_text(&s, hand_written);
-	assert_non_null(strstr(text, "mac = dc:a6:32:1c:6a:2b   ; from the sticker\n"));
-	assert_non_null(strstr(text, "size = 32G\n"));
-	assert_non_null(strstr(text, "; the kitchen Pi, bought 2025\n[pi \"kitchen\"]\n  model = 4b\n"));
-	assert_non_null(strstr(text, "serial = 10000000511E57F7\n"));
-	reload_matches(&s, text);
 }
 
-static void test_new_key_at_end_of_section(void **state)
+static void new_keys(struct site *s)
 {
-	(void)state;
-	struct site s;
-	load(hand_written, &s);
-	s.dhcp = DHCP_FULL;
-	s.router = 0xc0a81401 + 1; /* 192.168.20.2 */
-	site_find_pi(&s, "garage")->has_mac = true;
-	memcpy(site_find_pi(&s, "garage")->mac, "\xb8\x27\xeb\xaf\x9c\x61", 6);
-	char *text = profile_render_text(&s, hand_written);
-	assert_non_null(strstr(text, "dhcp = full            ; proxy | full | isc | kea | none\n"
-				     "iqn_base = iqn.2026-11.lan.example\nrouter = 192.168.20.2\n\n"));
-	assert_non_null(strstr(text, "serial = 2caf9c61\nmac = b8:27:eb:af:9c:61\n# no mac yet\n"));
-	reload_matches(&s, text);
+	s->dhcp = DHCP_FULL;
+	s->router = 0xc0a81401 + 1; /* 192.168.20.2 */
+	struct pi *g = site_find_pi(s, "garage");
+	g->has_mac = true;
+	memcpy(g->mac, "\xb8\x27\xeb\xaf\x9c\x61", 6);
 }
 
-static void test_remove_and_add_pis(void **state)
+static void remove_and_add_pis(struct site *s)
 {
-	(void)state;
-	struct site s;
-	load(hand_written, &s);
-	site_remove_pi(&s, 0); /* kitchen */
-	struct pi *p = site_add_pi(&s, "hall");
+	site_remove_pi(s, 0); /* kitchen */
+	struct pi *p = site_add_pi(s, "hall");
 	p->model = PI_5;
 	p->has_mac = true;
 	memcpy(p->mac, "\x2c\xcf\x67\x00\x00\x01", 6);
 	p->prefix = TFTP_PREFIX_MAC;
-	site_apply_defaults(&s);
-	char *text = profile_render_text(&s, hand_written);
-	assert_null(strstr(text, "kitchen\"]"));
-	assert_null(strstr(text, "from the sticker"));
-	assert_non_null(strstr(text, "# no mac yet\n\n[pi \"hall\"]\nmodel = 5\nmac = 2c:cf:67:00:00:01\n"
-				     "tftp_prefix = mac\n"));
-	reload_matches(&s, text);
+	site_apply_defaults(s);
+}
+
+static const struct edit_case {
+	void (*edit)(struct site *s);
+	const char *want[4];
+	const char *gone[2];
+} edit_cases[] = {
+    {edit_in_place,
+     {"mac = dc:a6:32:1c:6a:2b   ; from the sticker\n", "size = 32G\n",
+      "; the kitchen Pi, bought 2025\n[pi \"kitchen\"]\n  model = 4b\n",
+      "serial = 10000000511E57F7\n"},
+     {NULL}},
+    /* a new key goes at the end of its section */
+    {new_keys,
+     {"dhcp = full            ; proxy | full | isc | kea | none\n"
+      "iqn_base = iqn.2026-11.lan.example\nrouter = 192.168.20.2\n\n",
+      "serial = 2caf9c61\nmac = b8:27:eb:af:9c:61\n# no mac yet\n"},
+     {NULL}},
+    {remove_and_add_pis,
+     {"# no mac yet\n\n[pi \"hall\"]\nmodel = 5\nmac = 2c:cf:67:00:00:01\ntftp_prefix = mac\n"},
+     {"kitchen\"]", "from the sticker"}},
+};
+
+static void test_edits(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(edit_cases) / sizeof(edit_cases[0]); i++) {
+		const struct edit_case *c = &edit_cases[i];
+		struct site s;
+		load(hand_written, &s);
+		c->edit(&s);
+		char *text = profile_render_text(&s, hand_written);
+		for (size_t k = 0; k < 4 && c->want[k]; k++)
+			if (!strstr(text, c->want[k]))
+				fail_msg("case %zu: no \"%s\" in\n%s", i, c->want[k], text);
+		for (size_t k = 0; k < 2 && c->gone[k]; k++)
+			if (strstr(text, c->gone[k]))
+				fail_msg("case %zu: \"%s\" still in\n%s", i, c->gone[k], text);
+		reload_matches(&s, text);
+	}
 }
 
 static void test_fresh_file_round_trip(void **state)
@@ -242,8 +259,6 @@ UNIT_MAIN(
 	cmocka_unit_test(test_unchanged_is_byte_identical),
 	cmocka_unit_test(test_repeated_dhcp_option),
 	cmocka_unit_test(test_crlf_kept),
-	cmocka_unit_test(test_edit_in_place_keeps_comments),
-	cmocka_unit_test(test_new_key_at_end_of_section),
-	cmocka_unit_test(test_remove_and_add_pis),
+	cmocka_unit_test(test_edits),
 	cmocka_unit_test(test_fresh_file_round_trip),
 	cmocka_unit_test(test_save_atomic))
