@@ -32,6 +32,10 @@ bool remote_parse_journal(const char *spec, struct remote_addr *a, char *unit, s
  * (it reaches a shell on the far side). */
 bool remote_unit_ok(const char *unit);
 
+/* Seconds ssh waits for the boot server to answer: an address that drops packets fails with a
+ * message instead of leaving the operator waiting for TCP's own minutes. */
+#define REMOTE_CONNECT_SECONDS 10
+
 /* Runs cmd (NULL-terminated, already checked) on a's host: ssh in batch mode (it never asks for
  * a password or a host key on the terminal, which the wizard owns) with a connect timeout, no
  * local shell. Its stdout is the returned pipe (the caller reads and closes it), its stderr an
