@@ -55,23 +55,36 @@ void dhcp_pi_guid_decode(struct ev_dhcp *d)
 	}
 }
 
+/* The next option of an area laid out as DHCP options are (RFC 2132 §2; PXE sub-options too):
+ * code 0 is padding, 255 ends the area, any other code has a length byte and that many bytes.
+ * Returns 1 with *code and the value in *v, 0 at the end, -1 when an option runs past the area. */
+static int option_next(struct cur *k, uint8_t *code, struct cur *v)
+{
+	while (cur_left(k) > 0) {
+		uint8_t c = cur_u8(k);
+		if (c == 0)
+			continue;
+		if (c == 255)
+			return 0;
+		uint8_t n = cur_u8(k);
+		if (k->trunc || !cur_has(k, n))
+			return -1;
+		*code = c;
+		*v = cur_sub(k, n);
+		return 1;
+	}
+	return 0;
+}
+
 /* PXE sub-options inside option 43 (PXE 2.1): TLVs bounded by the option's own length. */
 void dhcp_pxe_decode(struct ev_dhcp *d)
 {
-	struct cur k = cur_make(d->vendor_opts.p, d->vendor_opts.len);
+	struct cur k = cur_make(d->vendor_opts.p, d->vendor_opts.len), v;
+	uint8_t code;
+	int more;
 	d->pxe_valid = true;
-	while (cur_left(&k) > 0) {
-		uint8_t code = cur_u8(&k);
-		if (code == 0)
-			continue;
-		if (code == 255)
-			return;
-		uint8_t n = cur_u8(&k);
-		if (k.trunc || !cur_has(&k, n)) {
-			d->pxe_valid = false;
-			return;
-		}
-		struct cur v = cur_sub(&k, n);
+	while ((more = option_next(&k, &code, &v)) > 0) {
+		size_t n = cur_left(&v);
 		if (code == 6 && n >= 1) {
 			d->has_pxe_discovery = true;
 			d->pxe_discovery = v.p[0];
@@ -85,9 +98,11 @@ void dhcp_pxe_decode(struct ev_dhcp *d)
 			d->has_pxe_menu = true;
 			d->pxe_menu_text = bytes_of(v.p, dl);
 		} else if (code == 10 && n >= 1) {
-			d->pxe_prompt = bytes_of(v.p + 1, n - 1u);
+			d->pxe_prompt = bytes_of(v.p + 1, (uint16_t)(n - 1));
 		}
 	}
+	if (more < 0)
+		d->pxe_valid = false;
 }
 
 static void option_store(struct ev_dhcp *d, uint8_t code, const uint8_t *v, uint8_t n)
@@ -131,25 +146,17 @@ static void option_store(struct ev_dhcp *d, uint8_t code, const uint8_t *v, uint
 /* Walks one option area. Returns the option 52 value seen in it (0 = none). */
 static uint8_t options_walk(struct dhcp_walk *w, const uint8_t *p, size_t len)
 {
-	struct cur k = cur_make(p, len);
-	uint8_t overload = 0;
-	while (cur_left(&k) > 0) {
-		uint8_t code = cur_u8(&k);
-		if (code == 0)
-			continue;
-		if (code == 255)
-			break;
-		uint8_t n = cur_u8(&k);
-		if (k.trunc || !cur_has(&k, n)) {
-			if (!w->why)
-				w->why = "DHCP option runs past the end of the packet";
-			break;
-		}
+	struct cur k = cur_make(p, len), v;
+	uint8_t code, overload = 0;
+	int more;
+	while ((more = option_next(&k, &code, &v)) > 0) {
+		uint8_t n = (uint8_t)cur_left(&v);
 		if (code == 52 && n >= 1)
-			overload = k.p[0];
-		option_store(&w->ev->u.dhcp, code, k.p, n);
-		k.p += n;
+			overload = v.p[0];
+		option_store(&w->ev->u.dhcp, code, v.p, n);
 	}
+	if (more < 0 && !w->why)
+		w->why = "DHCP option runs past the end of the packet";
 	return overload;
 }
 

@@ -117,6 +117,9 @@ bool log_parse_dhcpdump(struct log_src *s, struct log_line *l)
 			val = log_skip_ws(gap);
 		const char *q = val;
 		a->h.n_options++;
+		uint32_t *addr = v < 256 ? log_dhcp_addr(&a->h, (unsigned)v) : NULL;
+		if (addr)
+			log_ip(&q, addr);
 		switch (v) {
 		case 53: {
 			uint64_t t;
@@ -124,14 +127,6 @@ bool log_parse_dhcpdump(struct log_src *s, struct log_line *l)
 				a->h.msg_type = (uint8_t)t;
 			break;
 		}
-		case 54:
-			if (log_ip(&q, &ip))
-				a->h.server_id = ip;
-			break;
-		case 1:
-			if (log_ip(&q, &ip))
-				a->h.subnet_mask = ip;
-			break;
 		case 60:
 			a->vclass_len =
 			    log_field_set(a->vclass, sizeof(a->vclass), val, strcspn(val, " "));

@@ -84,24 +84,12 @@ static void reply_option(struct log_src *s, const char *p)
 	while (*p && *p != ' ')
 		p++; /* the option's name */
 	p = log_skip_ws(p);
-	uint32_t ip;
 	const char *q = p;
+	uint32_t *addr = log_dhcp_addr(&a->h, (unsigned)code);
+	if (addr && log_ip(&q, addr) && code == 54)
+		a->src_ip = *addr; /* the reply leaves from the server it names */
 	bool cut;
 	switch (code) {
-	case 54:
-		if (log_ip(&q, &ip)) {
-			a->h.server_id = ip;
-			a->src_ip = ip;
-		}
-		break;
-	case 1:
-		if (log_ip(&q, &ip))
-			a->h.subnet_mask = ip;
-		break;
-	case 3:
-		if (log_ip(&q, &ip))
-			a->h.router = ip;
-		break;
 	case 43:
 		a->opt43_len = (uint8_t)hexbytes(p, a->opt43, sizeof(a->opt43), &cut);
 		if (cut || a->opt43_len < size) {

@@ -305,6 +305,17 @@ const char *log_find(const char *hay, const char *needle)
 	return strstr(hay, needle);
 }
 
+uint32_t *log_dhcp_addr(struct ev_dhcp *h, unsigned code)
+{
+	switch (code) {
+	case 50: return &h->requested_ip;
+	case 54: return &h->server_id;
+	case 1: return &h->subnet_mask;
+	case 3: return &h->router;
+	default: return NULL;
+	}
+}
+
 const char *log_after(const char *hay, const char *marker)
 {
 	const char *m = strstr(hay, marker);

@@ -240,6 +240,8 @@ bool log_resolve(struct log_src *s, struct pnb_event *ev, uint32_t ip);
 /* A DHCP request whose vendor class the log does not show: the boot ROM's (PXEClient) until
  * the Pi's kernel was sent, Linux's after. Fills h->vendor_class. */
 void log_guess_class(struct log_src *s, struct ev_dhcp *h);
+/* Where the address of DHCP option code goes in h (50, 54, 1, 3), or NULL for other options. */
+uint32_t *log_dhcp_addr(struct ev_dhcp *h, unsigned code);
 void log_kernel_sent(struct log_set *set, const uint8_t mac[6], const char *file);
 /* An offer the log shows without its options (said once in the notes). */
 void log_note_undumped(struct log_src *s);

@@ -84,6 +84,12 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	struct stat ds;
+	if (fstat(fileno(f), &ds) == 0 && S_ISDIR(ds.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: is a directory (expected a log file)", path);
+		return -1;
+	}
 	setvbuf(f, NULL, _IOFBF, 1 << 18); /* big reads: a journal is read once, front to back */
 	if (log_set_add_stream(s, f, path, true) < 0) {
 		snprintf(err, errlen, "%s: too many logs", path);
@@ -395,24 +401,30 @@ uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 	return pump(s, until, UINT64_MAX);
 }
 
-static void nonblocking(struct log_src *r)
+/* Makes r's fd non-blocking; returns the flags to restore (a stream not ours, stdin, shares its
+ * file description with the shell), or -1. */
+static int nonblocking(struct log_src *r)
 {
 	int fd = fileno(r->f);
 	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0 && !(fl & O_NONBLOCK))
-		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return -1;
+	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+	return r->close_it ? -1 : fl;
 }
 
 uint64_t log_set_pump_avail(struct log_set *s, uint64_t max, bool *ended)
 {
+	int restore[LOG_MAX_SOURCES];
 	*ended = true;
-	for (size_t i = 0; s && i < s->n; i++) {
-		if (!s->src[i]->map)
-			nonblocking(s->src[i]);
-	}
-	uint64_t n = pump(s, NULL, max);
 	for (size_t i = 0; s && i < s->n; i++)
+		restore[i] = s->src[i]->map ? -1 : nonblocking(s->src[i]);
+	uint64_t n = pump(s, NULL, max);
+	for (size_t i = 0; s && i < s->n; i++) {
 		*ended = *ended && s->src[i]->eof && s->src[i]->qhead >= s->src[i]->nq;
+		if (restore[i] >= 0)
+			fcntl(fileno(s->src[i]->f), F_SETFL, restore[i]);
+	}
 	return n;
 }
 

@@ -144,15 +144,16 @@ char *remote_stderr_line(int errfd)
 	return xstrdup("");
 }
 
+const char remote_batch_hint[] =
+	"ssh runs in batch mode and never asks here: accept the server's host key first (ssh to it "
+	"once in a terminal) and offer a key through ssh-agent (ssh-add) or PINETBOOT_SSH";
+
 void remote_failure(const char *spec, const char *what, int status, int errfd, char *out,
 		    size_t n)
 {
 	char *why = remote_stderr_line(errfd);
-	snprintf(out, n, "%s: %s failed (ssh exit %d)%s%s%s", spec, what, status, *why ? ": " : "",
-		 why,
-		 status == 255 ? " - ssh runs in batch mode and never asks here: accept the "
-				 "server's host key first (ssh to it once in a terminal) and "
-				 "offer a key through ssh-agent (ssh-add) or PINETBOOT_SSH"
-			       : "");
+	snprintf(out, n, "%s: %s failed (ssh exit %d)%s%s%s%s", spec, what, status,
+		 *why ? ": " : "", why, status == 255 ? " - " : "",
+		 status == 255 ? remote_batch_hint : "");
 	free(why);
 }

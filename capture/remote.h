@@ -41,6 +41,9 @@ int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[
 /* The line of a child's stderr file (errfd) that says why it ended (not tcpdump's "listening
  * on", not a "Warning:"), escaped for a terminal; "" when it said nothing. The caller frees it. */
 char *remote_stderr_line(int errfd);
+/* What to set up before ssh can work here, since it never asks (said with every ssh failure and
+ * wherever ssh is offered). */
+extern const char remote_batch_hint[];
 /* Why the far side ended with exit status `status`: "SPEC: WHAT failed (ssh exit N): its line"
  * (escaped for a terminal), and for ssh's own failures (255) what to set up first (the host
  * key, an agent or key). */

@@ -15,19 +15,15 @@
 #include "cli/cli.h"
 #include "cli/site_arg.h"
 #include "core/base/fsutil.h"
+#include "core/base/sigflag.h"
+#include "core/base/util.h"
 #include "core/monitor/session.h"
 #include "core/site/profile.h"
 
 #define CMD "monitor"
 #define LIVE_TABLE_EVERY 60 /* seconds between stage tables in a live text capture */
 
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-}
+static volatile sig_atomic_t stop_flag; /* SIGINT, SIGTERM, or a remote capture that ended */
 
 struct monitor {
 	const char *file, *iface, *site_path, *save;
@@ -290,11 +286,8 @@ static int monitor_run(struct monitor *m)
 	}
 	static char obuf[1 << 16];
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	static const int stop[] = {SIGINT, SIGTERM};
+	sigflag_catch(&stop_flag, stop, PNB_ARRAY_LEN(stop));
 	if (m->file)
 		run_file(m);
 	else if (m->iface)

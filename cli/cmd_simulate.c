@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/cli_json.h"
 #include "cli/site_arg.h"
+#include "core/base/sigflag.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
 
@@ -192,23 +193,6 @@ static int parse_args(int argc, char **argv, struct args *a)
 }
 
 static volatile sig_atomic_t cancel_flag;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	cancel_flag = 1;
-}
-
-/* Ctrl-C / SIGTERM stop the boot at its next wait, so the local attachment is undone. */
-static void catch_stop_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 static bool is_glob(const char *pat)
 {
@@ -435,7 +419,9 @@ int cmd_simulate(int argc, char **argv)
 	}
 	struct site s;
 	a.o.cancel = &cancel_flag;
-	catch_stop_signals();
+	/* Ctrl-C / SIGTERM stop the boot at its next wait, so the local attachment is undone. */
+	static const int stop[] = {SIGINT, SIGTERM};
+	sigflag_catch(&cancel_flag, stop, PNB_ARRAY_LEN(stop));
 	if (!a.all && a.pis.n == 1 && !is_glob(a.pis.v[0])) {
 		const struct pi *p = cli_load_site_pi("simulate", a.site, a.pis.v[0], &s);
 		if (!p)

@@ -1,7 +1,8 @@
 /* adopt_job — the Readiness step's "Adopt": `pinetboot adopt` of one Pi (core/pi/adopt) on a
  * thread of its own (core/bgjob), its events kept per step for a progress bar each; a pipe
- * wakes the wizard's poll loop on every event. The boot order step asks, and a thread cannot:
- * it stops there with the command shown (`pinetboot adopt ... --yes` does it). */
+ * wakes the wizard's poll loop on every event. The boot order step's question (after the new
+ * root checked out) opens a box over the screen, y/N, OTP said to be permanent; the thread
+ * waits for the answer. */
 #ifndef PNB_TUI_ADOPT_JOB_H
 #define PNB_TUI_ADOPT_JOB_H
 

@@ -49,9 +49,15 @@ struct rect mon_area(void)
 	return screen_step_body();
 }
 
+/* Logs feed the step: the stacked layout gives the sources line a row. */
+static bool has_logs(const struct mon_step *st)
+{
+	return st->n_logs || (st->feed && st->feed->logs_only);
+}
+
 struct mon_layout mon_layout(const struct mon_step *st)
 {
-	return mon_layout_for(mon_area(), mon_pi_count(st), st->n_logs || (st->feed && st->feed->logs_only));
+	return mon_layout_for(mon_area(), mon_pi_count(st), has_logs(st));
 }
 
 size_t mon_fleet(const struct mon_step *st, struct fleet *fl)
@@ -351,8 +357,7 @@ void mon_draw(const struct wiz *w, const void *p, struct rect area)
 		draw_no_feed(w, st, area);
 		return;
 	}
-	struct mon_layout l = mon_layout_for(area, mon_pi_count(st),
-					     st->n_logs || st->feed->logs_only);
+	struct mon_layout l = mon_layout_for(area, mon_pi_count(st), has_logs(st));
 	draw_head(st, l.head);
 	if (l.src.h) {
 		char src[512];

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture/log.h"
 #include "capture/remote.h"
@@ -24,17 +25,38 @@ enum src_item {
 	SRC_COUNT
 };
 
-/* Said wherever ssh is offered: it cannot ask on the terminal the wizard owns. */
-#define SSH_BATCH_NOTE                                                                             \
-	"ssh runs in batch mode and never asks here: accept the server's host key first (ssh to " \
-	"it once in a terminal) and offer your key through ssh-agent (ssh-add), or name a "       \
-	"wrapper in PINETBOOT_SSH."
+/* A question where ssh is offered: it says what ssh needs, since it cannot ask here. */
+static void ssh_prompt(struct wiz *w, const char *title, const char *explain, const char *text,
+		       wiz_accept_fn fn, struct mon_step *st)
+{
+	char *full = xasprintf("%s %s.", explain, remote_batch_hint);
+	wiz_prompt_open(w, title, full, text, fn, st);
+	free(full);
+}
+
+/* What would stop the screen: stdin is the terminal the wizard reads its keys on, and opening
+ * a FIFO waits for something to write to it. Never a log here. */
+static bool stdin_refused(struct wiz *w, const char *spec)
+{
+	struct stat sb;
+	bool fifo = stat(spec, &sb) == 0 && S_ISFIFO(sb.st_mode);
+	if (strcmp(spec, "-") != 0 && !fifo)
+		return false;
+	wiz_status(w, MSG_ERROR,
+		   "%s cannot be a log here (%s): give a file, or journal:UNIT for a journal (not "
+		   "added)",
+		   spec,
+		   fifo ? "a FIFO waits for a writer, and the screen would wait with it"
+			: "the wizard reads its keys on stdin");
+	return true;
+}
 
 void mon_sources_init(struct wiz *w, struct mon_step *st)
 {
 	st->cap = w->replay ? MON_CAP_REPLAY : MON_CAP_SITE;
 	for (size_t i = 0; i < w->n_logs && st->n_logs < MON_MAX_LOGS; i++)
-		st->logs[st->n_logs++] = xstrdup(w->logs[i]);
+		if (!stdin_refused(w, w->logs[i]))
+			st->logs[st->n_logs++] = xstrdup(w->logs[i]);
 }
 
 void mon_sources_done(struct mon_step *st)
@@ -107,11 +129,11 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned i)
 	struct mon_step *st = ctx;
 	if (i < w->n_ifaces)
 		return recapture(w, st, MON_CAP_IFACE, w->ifaces[i].name);
-	wiz_prompt_open(w, "Capture on",
-			"An interface here (eth1), or ssh://USER@HOST[:PORT]/IFACE to capture on "
-			"the boot server: tcpdump runs there and its pcap comes back over ssh, "
-			"as with 'pinetboot monitor -i'. " SSH_BATCH_NOTE,
-			remote_is(st->cap_iface) ? st->cap_iface : "", typed_capture, st);
+	ssh_prompt(w, "Capture on",
+		   "An interface here (eth1), or ssh://USER@HOST[:PORT]/IFACE to capture on the boot "
+		   "server: tcpdump runs there and its pcap comes back over ssh, as with 'pinetboot "
+		   "monitor -i'.",
+		   remote_is(st->cap_iface) ? st->cap_iface : "", typed_capture, st);
 	return WIZ_REDRAW;
 }
 
@@ -134,7 +156,7 @@ static int other_capture(struct wiz *w, struct mon_step *st)
  * (a replay from its start, the logs read again). The session's opener judges it. */
 static int add_log(struct wiz *w, struct mon_step *st, const char *spec)
 {
-	if (!*spec)
+	if (!*spec || stdin_refused(w, spec))
 		return WIZ_REDRAW;
 	if (st->n_logs == MON_MAX_LOGS) {
 		wiz_status(w, MSG_ERROR, "at most %d logs", MON_MAX_LOGS);
@@ -216,11 +238,10 @@ static int pick_source(struct wiz *w, void *ctx, unsigned i)
 				"dnsmasq", typed_unit, st);
 		return WIZ_REDRAW;
 	case SRC_SSH_JOURNAL:
-		wiz_prompt_open(w, "Add the boot server's journal",
-				"ssh://USER@HOST[:PORT]/journal/UNIT: that unit's journal on the boot "
-				"server, its last 2000 lines, then followed (journalctl -f over "
-				"ssh). " SSH_BATCH_NOTE,
-				"ssh://", typed_file, st);
+		ssh_prompt(w, "Add the boot server's journal",
+			   "ssh://USER@HOST[:PORT]/journal/UNIT: that unit's journal on the boot "
+			   "server, its last 2000 lines, then followed (journalctl -f over ssh).",
+			   "ssh://", typed_file, st);
 		return WIZ_REDRAW;
 	default:
 		return WIZ_REDRAW;

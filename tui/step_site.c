@@ -119,9 +119,8 @@ static char site_mark(const struct wiz *w, const void *p)
 
 static void site_next(const struct wiz *w, const void *p, char *out, size_t n)
 {
-	if (site_mark(w, p) == '!')
-		snprintf(out, n, "fix the field marked ! (its message shows under the form)");
-	else if (!w->site.server[SK_INTERFACE])
+	(void)p;
+	if (!w->site.server[SK_INTERFACE])
 		snprintf(out, n, "Enter on Interface: choose the interface the Pis are on");
 	else if (!w->site.server[SK_ADDRESS])
 		snprintf(out, n, "set the server's address on %s, with its prefix (/24)",

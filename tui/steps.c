@@ -2,6 +2,7 @@
  * is one row here and one file. */
 #include "tui/steps.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "tui/form.h"
@@ -86,8 +87,11 @@ void wiz_step_draw(const struct wiz *w, struct rect body)
 
 void wiz_step_next(const struct wiz *w, char *out, size_t n)
 {
+	const struct form *f = step_form(w, w->cur);
 	out[0] = '\0';
-	if (cur_ops(w)->next)
+	if (f && wiz_step_mark(w, w->cur) == '!' && form_has_problem(w, f, true))
+		snprintf(out, n, "fix the field marked ! (its message shows under the form)");
+	else if (cur_ops(w)->next)
 		cur_ops(w)->next(w, w->step_state[w->cur], out, n);
 }
 

@@ -47,8 +47,9 @@ struct wiz;
  * A form step (form true) keeps a struct form (tui/form.h) first in its heap state (xcalloc'ed
  * by init); where its key, draw, click or done is NULL the form's is used (keys and clicks go
  * to the form, the form fills the step area, done releases the form and the state), its mark
- * without one is '!' while a field has a problem (warnings included) and '+' otherwise, and
- * Enter is among its actions. The wizard calls the ops through tui/steps.h, which supplies these
+ * without one is '!' while a field has a problem (warnings included) and '+' otherwise, its
+ * Next line says to fix the field marked ! while the mark is '!' because of a field, and Enter
+ * is among its actions. The wizard calls the ops through tui/steps.h, which supplies these
  * defaults. */
 struct wiz_step_ops {
 	const char *name;  /* "Site": the step list */

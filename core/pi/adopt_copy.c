@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
@@ -16,6 +17,7 @@
 #include "core/disk/provision.h"
 #include "core/disk/rootcopy.h"
 #include "core/pi/adopt_int.h"
+#include "core/pi/adopt_verify.h"
 #include "core/server/render.h"
 #include "core/site/tftp_dir.h"
 
@@ -55,6 +57,128 @@ static int overlay_present(struct adopt *a)
 	free(out);
 	free(t);
 	return r;
+}
+
+/* ---- room on the server, before the copy ---- */
+
+/* statvfs of path or of its nearest parent that exists (the backing, the NFS root or adopt's
+ * own directory may not be there yet). 0, or -1. */
+static int place_of(const char *path, struct adopt_place *pl)
+{
+	char *p = xstrdup(path);
+	struct statvfs sv;
+	struct stat st;
+	int rc = -1;
+	for (;;) {
+		if (statvfs(p, &sv) == 0 && stat(p, &st) == 0) {
+			pl->dev = (uint64_t)st.st_dev;
+			pl->avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+			rc = 0;
+			break;
+		}
+		char *slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+	free(p);
+	return rc;
+}
+
+/* The Pi's root (what df said it uses) has room where it goes: iSCSI, the staged tree and the
+ * disk image in adopt's directory and the backing; NFS, the NFS root. 0, or 2 (said why). */
+static int room_for_copy(struct adopt *a)
+{
+	struct adopt_place pl[2];
+	size_t n = 0;
+	if (a->s.root == ROOT_ISCSI) {
+		pl[n++] = (struct adopt_place){"the backing's", a->p->backing, 0, 0, 1};
+		pl[n++] = (struct adopt_place){"adopt's staging", a->dir, 0, 0, 2};
+	} else
+		pl[n++] = (struct adopt_place){"the NFS root's", a->p->nfs_path, 0, 0, 1};
+	for (size_t i = 0; i < n; i++)
+		if (place_of(pl[i].path, &pl[i]) < 0) {
+			adopt_emit(a, ADOPT_EV_FAIL, "%s file system (%s) cannot be measured", pl[i].what,
+				   pl[i].path);
+			return 2;
+		}
+	if (!a->root_used) {
+		adopt_emit(a, ADOPT_EV_INFO, "the Pi did not say how much its root uses: the room for "
+					     "the copy is not checked");
+		return 0;
+	}
+	char *why = adopt_space_check(a->root_used, pl, n);
+	if (why) {
+		adopt_emit(a, ADOPT_EV_FAIL, "%s", why);
+		free(why);
+		return 2;
+	}
+	char used[24];
+	adopt_space_format(a->root_used, used);
+	for (size_t i = 0; i < n; i++) {
+		char fr[24], nd[24];
+		adopt_space_format(pl[i].avail, fr);
+		adopt_space_format(adopt_space_one(a->root_used) * pl[i].copies, nd);
+		adopt_emit(a, ADOPT_EV_INFO, "room: %s file system (%s) has %s free, the copy needs %s "
+					     "(the Pi's root uses %s)",
+			   pl[i].what, pl[i].path, fr, nd, used);
+	}
+	return 0;
+}
+
+/* ---- the copy compared with the Pi, after it ---- */
+
+#define FIND_PRUNE "find . -xdev \\( -path ./var/swap -o -path ./swapfile \\) -prune -o "
+
+/* The Pi lists the tree step 3 copied (the same view, the same members left out) with each
+ * file's SHA-256, and the copy under root is compared with it. 0 matched, 2 it did not or the
+ * manifest could not be made (said why). */
+static int verify_copy(struct adopt *a, const char *root)
+{
+	char *script = adopt_root_script(
+		a, "cat $D/copy-start; " FIND_PRUNE "\\( -type f -o -type d -o -type l \\) "
+		   "-printf \"%y %m %U %G %s %C@ %p\\0%l\\0\"; printf \"@@pnb sha256\\0\"; " FIND_PRUNE
+		   "-type f -print0 | xargs -0 -r sha256sum -z");
+	char *path = xasprintf("%s/manifest", a->dir);
+	int rc = adopt_remote(a, script, path, NULL);
+	free(script);
+	if (a->o->dry_run) {
+		adopt_emit(a, ADOPT_EV_INFO, "would compare every file, directory and link of the copy "
+					     "with that list (type, mode, owner, size, SHA-256)");
+		free(path);
+		return 0;
+	}
+	size_t len = 0;
+	char *m = rc == 0 ? fs_read_file_max(path, (size_t)1 << 31, &len) : NULL;
+	unlink(path);
+	free(path);
+	if (!m) {
+		adopt_emit(a, ADOPT_EV_FAIL, "the Pi could not list its root to compare the copy with");
+		return 2;
+	}
+	struct adopt_verify v;
+	char err[256];
+	rc = adopt_verify_tree(m, len, root, &v, err, sizeof(err));
+	free(m);
+	if (rc < 0) {
+		adopt_emit(a, ADOPT_EV_FAIL, "%s", err);
+		return 2;
+	}
+	if (v.live)
+		adopt_emit(a, ADOPT_EV_INFO, "%zu file%s changed on the Pi while it was copied (the copy "
+					     "has them as they were read):\n%s",
+			   v.live, v.live == 1 ? "" : "s", v.live_text);
+	if (v.bad)
+		adopt_emit(a, ADOPT_EV_FAIL, "the copy differs from the Pi in %zu place%s (nothing is "
+					     "written for the boot; run adopt again):\n%s",
+			   v.bad, v.bad == 1 ? "" : "s", v.bad_text);
+	else
+		adopt_emit(a, ADOPT_EV_INFO, "the copy matches the Pi: %zu files (%llu MiB, SHA-256), "
+					     "%zu directories, %zu links",
+			   v.files, (unsigned long long)(v.bytes >> 20), v.dirs, v.links);
+	rc = v.bad ? 2 : 0;
+	adopt_verify_done(&v);
+	return rc;
 }
 
 /* The copy is whole: what step 2 and 3 kept in the Pi's RAM goes (a failure only said). */
@@ -193,6 +317,8 @@ static int copy_iscsi(struct adopt *a)
 			fs_remove_tree(root);
 			fs_remove_tree(boot);
 		}
+		if (room_for_copy(a) != 0)
+			goto out;
 		/* the overlay of step 2 lives in the Pi's RAM: after a reboot, step 2 again */
 		int ov = overlay_present(a);
 		if (ov == 0) {
@@ -209,6 +335,8 @@ static int copy_iscsi(struct adopt *a)
 			adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 			goto out;
 		}
+		if (verify_copy(a, root) != 0)
+			goto out;
 		if (!a->o->dry_run) {
 			a->staged = true;
 			if (adopt_state_save(a) < 0)
@@ -296,6 +424,8 @@ static int copy_nfs(struct adopt *a)
 		if (adopt_state_save(a) < 0)
 			return 2;
 	}
+	if (room_for_copy(a) != 0)
+		return 2;
 	char err[1024] = "";
 	const char *S = adopt_sudo(a);
 	char *tar_root = tar_root_script(a);
@@ -308,7 +438,9 @@ static int copy_nfs(struct adopt *a)
 	    adopt_remote_untar(a, tar_boot, boot, true, err, sizeof(err)) < 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "copying from the Pi: %s", err);
 		rc = 2;
-	} else if (!a->o->dry_run) {
+	} else if (verify_copy(a, dst) != 0)
+		rc = 2;
+	else if (!a->o->dry_run) {
 		adopt_test_kill("root-copied");
 		rc = edit_tree(a, dst) < 0 ? 2 : 0;
 		if (rc == 0)

@@ -1,7 +1,6 @@
 /* secrets — CHAP credentials beside the profile (INI, parsed with inih). */
 #include "core/site/secrets.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <stdio.h>
@@ -14,7 +13,8 @@
 #include "core/base/fsutil.h"
 #include "core/base/util.h"
 
-static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+#define ALPHANUM "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+static const char alphabet[] = ALPHANUM;
 
 char *secrets_path_for(const char *profile_path)
 {
@@ -79,15 +79,16 @@ static char *reader(char *str, int num, void *stream)
 	return str;
 }
 
-static bool secret_ok(const char *v)
+/* v is min to max characters, each one of set. */
+static bool made_of(const char *v, size_t min, size_t max, const char *set)
 {
 	size_t n = strlen(v);
-	if (n < 12 || n > 16)
-		return false;
-	for (; *v; v++)
-		if (!strchr(alphabet, *v))
-			return false;
-	return true;
+	return n >= min && n <= max && strspn(v, set) == n;
+}
+
+static bool secret_ok(const char *v)
+{
+	return made_of(v, 12, 16, alphabet);
 }
 
 /* The CHAP name (RFC 7143 §12.1.3 leaves its form open): it lands unquoted in tgt's
@@ -95,13 +96,7 @@ static bool secret_ok(const char *v)
  * must stay one token in all three: 1 to 64 letters, digits, '.', '_', ':' or '-' (an IQN fits). */
 static bool user_ok(const char *v)
 {
-	size_t n = strlen(v);
-	if (n < 1 || n > 64)
-		return false;
-	for (; *v; v++)
-		if (!isalnum((unsigned char)*v) && !strchr("._:-", *v))
-			return false;
-	return true;
+	return made_of(v, 1, 64, ALPHANUM "._:-");
 }
 
 static int on_key(void *user, const char *section, const char *name, const char *value)

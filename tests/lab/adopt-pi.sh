@@ -73,7 +73,17 @@ SH
 [ "$1" = --apply ] && [ -f "$2" ] || { echo "usage: rpi-eeprom-config --apply FILE" >&2; exit 1; }
 cp "$2" /usr/share/pnb-pi/bootloader_config && echo "EEPROM update pending: reboot to apply"
 SH
-  chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config"
+  # a Pi's root is a file system of its own: `df /` says what this root holds, not the host's
+  cat >"$r/usr/local/bin/df" <<'SH'
+#!/bin/sh
+case "$*" in
+  *" /") k=$(du -skx / 2>/dev/null | cut -f1)
+         echo "Filesystem 1024-blocks Used Available Capacity Mounted on"
+         echo "/dev/mmcblk0p2 $((k * 4)) $k $((k * 3)) 25% /" ;;
+  *) exec /bin/df "$@" ;;
+esac
+SH
+  chmod +x "$r/usr/local/bin/vcgencmd" "$r/usr/local/bin/rpi-eeprom-config" "$r/usr/local/bin/df"
   # the user "pi", whose sudo wants its password (raspberry), as on a Raspberry Pi OS that asks
   chroot "$r" useradd -m -u 1000 -U -s /bin/sh pi || fail "useradd pi"
   echo pi:raspberry | chroot "$r" chpasswd || fail "chpasswd"

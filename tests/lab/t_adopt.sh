@@ -59,6 +59,15 @@ expect_grep "tar --one-file-system --numeric-owner --xattrs" "$T/out"
 expect_grep "rpi-eeprom-config --apply" "$T/out"
 [[ ! -e "$T/site.conf.adopt" && -z "$(ls -A "$T/tftp")" ]] || fail "--dry-run changed something"
 ap_state | cmp -s - "$T/pi.before" || fail "--dry-run changed the Pi"
+expect_grep "room: the backing's file system ($T/iscsi/kitchen.img) has .* free, the copy needs" "$T/out"
+# a backing whose file system has no room for the Pi's root is refused before the copy, both
+# numbers named (here a 32 MiB tmpfs of this command's own mount namespace)
+mkdir "$T/small"
+sed "s|^backing = .*|backing = $T/small/kitchen.img|" "$T/site.conf" >"$T/small.conf"
+expect_exit 2 ip netns exec "$SRV" unshare -m --propagation private sh -c \
+  'mount -t tmpfs -o size=32m pnb-small "$0" && exec "$@"' "$T/small" "$PINETBOOT" adopt \
+  --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" --site "$T/small.conf" --pi kitchen --dry-run
+expect_grep "the backing's file system ($T/small/kitchen.img) has 32 MiB free; the copy needs .* (the Pi's root uses" "$T/out"
 
 # interrupted at each step in turn (SIGKILL: no cleanup of its own), then run again
 for k in readiness client root-stream root-copied boot order; do
@@ -78,6 +87,8 @@ cat "$T"/kill.* >"$T/all.out"
 expect_grep "the initramfs carries iscsistart" "$T/all.out"
 expect_grep "the new boot order takes effect at the next reboot" "$T/out"
 expect_grep 'a virtual Raspberry Pi 4 Model B reached stage 8 "root in use"' "$T/out"
+# the copy was compared with the Pi, file by file
+expect_grep "the copy matches the Pi: [0-9]* files ([0-9]* MiB, SHA-256), [0-9]* directories" "$T/all.out"
 expect_grep "adopted: reboot the Pi" "$T/out"
 # the Pi: its SD card's boot files unchanged, the new boot order applied through rpi-eeprom-config
 grep -q "root=PARTUUID=5eed1234-02" "$T/pi/boot/firmware/cmdline.txt" || fail "the SD card's cmdline.txt changed"

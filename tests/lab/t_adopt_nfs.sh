@@ -71,6 +71,8 @@ assert any(e["event"] == "command" and "tar --one-file-system" in e["text"] for 
 assert any(e["event"] == "skip" and e["name"] == "order" for e in ev)  # the EEPROM already tries the network
 assert any(e["event"] == "command" and "sudo -S -p '' sh -ec" in e["text"] for e in ev)
 assert not any("raspberry" in json.dumps(e) for e in ev)
+assert any(e["event"] == "info" and e["text"].startswith("room: the NFS root's file system") for e in ev)
+assert any(e["event"] == "info" and e["text"].startswith("the copy matches the Pi: ") for e in ev)
 PY
 r=$T/nfs/kitchen/srv/keep
 [[ $(stat -c '%u:%g %a %h' "$r/file") == "1234:5678 4750 2" ]] || fail "owner/mode/links: $(stat -c '%u:%g %a %h' "$r/file")"
