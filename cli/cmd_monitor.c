@@ -64,8 +64,8 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"interface", 'i', "IF",
      "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
      "nobody); ssh://USER@HOST[:PORT]/IFACE captures on the boot server instead (tcpdump there, "
-     "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself: "
-     "root is kept if given)",
+     "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself; "
+     "through sudo, ssh runs as the sudo user with their keys and root is dropped to that user)",
      TO(STR, iface)},
     {"site", 's', "SITE",
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
