@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture/log.h"
 #include "capture/remote.h"
@@ -33,13 +34,20 @@ static void ssh_prompt(struct wiz *w, const char *title, const char *explain, co
 	free(full);
 }
 
-/* stdin is the terminal the wizard draws on: never a log here. */
+/* What would stop the screen: stdin is the terminal the wizard reads its keys on, and opening
+ * a FIFO waits for something to write to it. Never a log here. */
 static bool stdin_refused(struct wiz *w, const char *spec)
 {
-	if (strcmp(spec, "-") != 0)
+	struct stat sb;
+	bool fifo = stat(spec, &sb) == 0 && S_ISFIFO(sb.st_mode);
+	if (strcmp(spec, "-") != 0 && !fifo)
 		return false;
-	wiz_status(w, MSG_ERROR, "the wizard reads its keys on stdin, so - cannot be a log here: "
-				 "give a file, or journal:UNIT for a journal (not added)");
+	wiz_status(w, MSG_ERROR,
+		   "%s cannot be a log here (%s): give a file, or journal:UNIT for a journal (not "
+		   "added)",
+		   spec,
+		   fifo ? "a FIFO waits for a writer, and the screen would wait with it"
+			: "the wizard reads its keys on stdin");
 	return true;
 }
 
