@@ -6,6 +6,7 @@
 #define PNB_CORE_RUNCMD_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 #include <stddef.h>
 
 /* The most runcmd_capture keeps of a child's output. */
@@ -39,6 +40,12 @@ int runcmd_inherit(char *const argv[], const char *cwd);
  * end (close-on-exec, the caller reads and closes it). *pid is for runcmd_wait. Returns -1 when it
  * cannot be started. For streams too big to capture (a root filesystem over ssh). */
 int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid);
+/* As runcmd_spawn_reader (stdin /dev/null), for a child that must not outlive this process nor
+ * hold more rights than needed: it gets SIGTERM when this process dies (PR_SET_PDEATHSIG), and
+ * when uid is not (uid_t)-1 it runs as uid:gid with that user's supplementary groups and HOME,
+ * USER and LOGNAME (so its own keys and known_hosts are used), which needs root here. */
+int runcmd_spawn_reader_as(char *const argv[], const char *errpath, uid_t uid, gid_t gid,
+			   int *pid);
 /* True when prog can be run: found executable in PATH (or the path it names, with a /). */
 bool runcmd_available(const char *prog);
 /* Waits for a child of runcmd_spawn_reader: its exit status, 128+N when killed by signal N. */
