@@ -13,9 +13,6 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 
-/* Seconds ssh waits for the boot server to answer: an address that drops packets fails with a
- * message instead of leaving the operator waiting for TCP's own minutes. */
-#define REMOTE_CONNECT_TIMEOUT "ConnectTimeout=10"
 
 bool remote_word_ok(const char *s, size_t n, const char *extra)
 {
@@ -114,7 +111,9 @@ bool remote_sudo_user(uid_t *uid, gid_t *gid)
 int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[], int *pid,
 		 int *errfd, char *err, size_t errlen)
 {
-	char *argv[48] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-o", REMOTE_CONNECT_TIMEOUT,
+	char timeout[32];
+	snprintf(timeout, sizeof(timeout), "ConnectTimeout=%d", REMOTE_CONNECT_SECONDS);
+	char *argv[48] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-o", timeout,
 			  "-p", (char *)a->port, "--", (char *)a->target};
 	size_t n = 9;
 	for (size_t i = 0; cmd[i] && n + 1 < PNB_ARRAY_LEN(argv); i++)

@@ -41,7 +41,9 @@ static const struct cli_opt adopt_opts[] = {
     {"restart", 0, NULL,
      "forget what an earlier run did and start at step 1 (the root UUID is kept)",
      TO(SET, o.restart)},
-    {"timeout", 0, "N", "ssh connect timeout in seconds (default 10)",
+    {"timeout", 0, "N",
+     "ssh connect timeout in seconds (default 10); a Pi that stops answering ends a step "
+     "within a minute (ssh keepalive)",
      CLIOPT_TO_INT(struct adopt_cli, o.timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
     {"sudo-password-file", 0, "FILE",
      "the remote user's sudo password, first line of FILE (else it is asked at the terminal, "

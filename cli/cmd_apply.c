@@ -92,11 +92,15 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 		}
 		printf("reload %s: %s\n", plan->daemons[i], cmd);
 		char **argv = apply_reload_argv(plan->daemons[i]);
-		int st = runcmd_inherit(argv, NULL);
+		int st = runcmd_inherit(argv, NULL, APPLY_RELOAD_TIMEOUT);
 		if (st == 127)
 			cli_error("apply", "cannot run %s: %s", argv[0], strerror(errno));
 		apply_argv_free(argv);
-		if (st != 0) {
+		if (st == -1) {
+			cli_error("apply", "'%s' did not finish within %d s: it was stopped", cmd,
+				  APPLY_RELOAD_TIMEOUT);
+			rc = EXIT_PROBLEMS;
+		} else if (st != 0) {
 			cli_error("apply", "'%s' failed (exit %d)", cmd, st);
 			rc = EXIT_PROBLEMS;
 		}

@@ -14,6 +14,7 @@
 #include "capture/log.h"
 #include "cli/cli.h"
 #include "cli/site_arg.h"
+#include "core/base/deadline.h"
 #include "core/base/fsutil.h"
 #include "core/base/sigflag.h"
 #include "core/base/util.h"
@@ -142,9 +143,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)deadline_now_ms() / 1000.0;
 }
 
 static void run_file(struct monitor *m)

@@ -36,7 +36,7 @@ static void ssh_prompt(struct wiz *w, const char *title, const char *explain, co
 
 /* What would stop the screen: stdin is the terminal the wizard reads its keys on, and opening
  * a FIFO waits for something to write to it. Never a log here. */
-static bool stdin_refused(struct wiz *w, const char *spec)
+static bool refused_here(struct wiz *w, const char *spec)
 {
 	struct stat sb;
 	bool fifo = stat(spec, &sb) == 0 && S_ISFIFO(sb.st_mode);
@@ -55,7 +55,7 @@ void mon_sources_init(struct wiz *w, struct mon_step *st)
 {
 	st->cap = w->replay ? MON_CAP_REPLAY : MON_CAP_SITE;
 	for (size_t i = 0; i < w->n_logs && st->n_logs < MON_MAX_LOGS; i++)
-		if (!stdin_refused(w, w->logs[i]))
+		if (!refused_here(w, w->logs[i]))
 			st->logs[st->n_logs++] = xstrdup(w->logs[i]);
 }
 
@@ -98,11 +98,13 @@ static int recapture(struct wiz *w, struct mon_step *st, enum mon_cap cap, const
 		wiz_status(w, MSG_INFO, "no capture: reading the logs only%s",
 			   st->n_logs ? "" : " (a adds one)");
 	else if (cap == MON_CAP_IFACE && remote_is(iface))
-		wiz_status(w, MSG_INFO, "connecting to %s (ssh in batch mode, at most 10 s)...",
-			   iface);
+		wiz_status(w, MSG_INFO, "connecting to %s (ssh in batch mode, at most %d s)...",
+			   iface, REMOTE_CONNECT_SECONDS);
 	else
 		wiz_status(w, MSG_INFO, "starting the capture on %s...",
-			   cap == MON_CAP_SITE	 ? w->site.server[SK_INTERFACE]
+			   cap == MON_CAP_SITE	   ? (w->site.server[SK_INTERFACE]
+							      ? w->site.server[SK_INTERFACE]
+							      : "the site's interface")
 			   : cap == MON_CAP_REPLAY ? w->replay
 						   : iface);
 	return WIZ_REDRAW;
@@ -139,16 +141,10 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned i)
 
 static int other_capture(struct wiz *w, struct mon_step *st)
 {
-	const char *items[17];
-	char text[16][64];
-	unsigned n = 0;
-	for (; n < w->n_ifaces && n < 16; n++) {
-		snprintf(text[n], sizeof(text[n]), "%-12s %s", w->ifaces[n].name,
-			 w->ifaces[n].addr[0] ? w->ifaces[n].addr : "(no IPv4 address)");
-		items[n] = text[n];
-	}
-	items[n] = "type a name, or ssh://USER@HOST[:PORT]/IFACE...";
-	wiz_popup_open(w, "Capture on", items, n + 1, 0, pick_iface, st);
+	struct iface_list l;
+	iface_list_make(&l, w->ifaces, w->n_ifaces);
+	l.items[l.n] = "type a name, or ssh://USER@HOST[:PORT]/IFACE...";
+	wiz_popup_open(w, "Capture on", l.items, l.n + 1, 0, pick_iface, st);
 	return WIZ_REDRAW;
 }
 
@@ -156,7 +152,7 @@ static int other_capture(struct wiz *w, struct mon_step *st)
  * (a replay from its start, the logs read again). The session's opener judges it. */
 static int add_log(struct wiz *w, struct mon_step *st, const char *spec)
 {
-	if (!*spec || stdin_refused(w, spec))
+	if (!*spec || refused_here(w, spec))
 		return WIZ_REDRAW;
 	if (st->n_logs == MON_MAX_LOGS) {
 		wiz_status(w, MSG_ERROR, "at most %d logs", MON_MAX_LOGS);
@@ -174,10 +170,7 @@ static int add_log(struct wiz *w, struct mon_step *st, const char *spec)
 		return WIZ_REDRAW;
 	}
 	/* The feed starts again: the log is judged first, so a bad one changes nothing. */
-	struct monfeed *probe = monfeed_open_logs(NULL);
-	int rc = monfeed_add_log(probe, spec, err, sizeof(err));
-	monfeed_free(probe);
-	if (rc != 0) {
+	if (log_check(spec, err, sizeof(err)) != 0) {
 		wiz_status(w, MSG_ERROR, "cannot read the log %s (not added)", err);
 		return WIZ_REDRAW;
 	}

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 
 extern char **environ;
@@ -53,6 +54,30 @@ static int reap(pid_t pid)
 		if (errno != EINTR)
 			return 127;
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+/* reap within a budget (NULL: none): a child still running at the deadline is killed
+ * (SIGKILL) and reaped, and *timed_out set. A child that closed its output but goes on running
+ * ends here too, not in a waitpid without end. */
+static int reap_by(pid_t pid, const struct deadline *dl, bool *timed_out)
+{
+	if (!dl)
+		return reap(pid);
+	int st = 0;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		if (r < 0 && errno != EINTR)
+			return 127;
+		int ms = deadline_poll_ms(dl, 20);
+		if (ms == 0) {
+			*timed_out = true;
+			kill(pid, SIGKILL);
+			return reap(pid);
+		}
+		poll(NULL, 0, ms); /* a 20 ms nap: a child that ends is seen soon enough */
+	}
 }
 
 /* Appends n bytes of tmp to dst (capacity cap, NUL-terminated, *len used), dropping the rest. */
@@ -155,16 +180,14 @@ int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **ou
 		errno = saved;
 		return 127;
 	}
-	time_t deadline = time(NULL) + timeout_s;
+	struct deadline dl;
+	deadline_start(&dl, (int64_t)timeout_s * 1000);
 	bool timed_out = false;
 	for (;;) {
 		struct pollfd p = {pfd[0], POLLIN, 0};
-		int wait_ms = -1;
-		if (timeout_s > 0) {
-			time_t left = deadline - time(NULL);
-			wait_ms = left > 0 ? (int)left * 1000 : 0;
-		}
-		int pr = poll(&p, 1, wait_ms);
+		int wait_ms = timeout_s > 0 ? deadline_poll_ms(&dl, 0) : -1;
+		/* checked before reading too: endless output must not outrun the deadline */
+		int pr = wait_ms == 0 ? 0 : poll(&p, 1, wait_ms);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr == 0) {
@@ -182,18 +205,24 @@ int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **ou
 			sbuf_addn(&b, buf, (size_t)r);
 	}
 	close(pfd[0]);
-	int rc = reap(pid);
+	int rc = reap_by(pid, timeout_s > 0 ? &dl : NULL, &timed_out);
 	*len = b.len;
 	*out = sbuf_take(&b);
 	return timed_out ? -1 : rc;
 }
 
-int runcmd_inherit(char *const argv[], const char *cwd)
+int runcmd_inherit(char *const argv[], const char *cwd, int timeout_s)
 {
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = spawn(argv, "-", cwd, -1, -1);
-	return pid < 0 ? 127 : reap(pid);
+	if (pid < 0)
+		return 127;
+	struct deadline dl;
+	deadline_start(&dl, (int64_t)timeout_s * 1000);
+	bool timed_out = false;
+	int rc = reap_by(pid, timeout_s > 0 ? &dl : NULL, &timed_out);
+	return timed_out ? -1 : rc;
 }
 
 int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid)

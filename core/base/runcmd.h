@@ -26,14 +26,16 @@ int runcmd_split(char *const argv[], char *out, size_t outlen, char *err, size_t
 
 /* Runs argv in the directory cwd (NULL: the current one), stdin from /dev/null, stdout+stderr
  * into *out: a heap string the caller frees (never NULL; at most RUNCMD_CAPTURE_MAX bytes are
- * kept), its length in *len. With timeout_s > 0 the child is killed after that many seconds.
+ * kept), its length in *len. With timeout_s > 0 the child is killed after that many seconds,
+ * however much it writes and whether or not it closed its output.
  * Returns the exit status (0–255), 127 when it cannot be started (errno says why), 128+N when
  * killed by signal N, -1 on timeout. */
 int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **out, size_t *len);
 
 /* Runs argv in cwd (NULL: the current one) on this process's stdin, stdout and stderr (stdout
- * is flushed first) and waits. Returns as runcmd_capture, without the timeout. */
-int runcmd_inherit(char *const argv[], const char *cwd);
+ * is flushed first) and waits; with timeout_s > 0 the child is killed after that many seconds.
+ * Returns as runcmd_capture. */
+int runcmd_inherit(char *const argv[], const char *cwd, int timeout_s);
 
 /* Starts argv[0] (looked up in PATH) with stdin from the file `in` (or /dev/null) and stderr into
  * the file errpath (created 0600, or /dev/null when NULL); its stdout is the returned pipe's read
