@@ -55,6 +55,16 @@ static void get(struct log_src *s, const char *name)
 	log_ev_rrq(s, s->pi_mac, s->pi_ip, s->tftp_ip, name);
 }
 
+/* "  N len:  M" after an option's "op:" word: the code, *p left at the length. */
+static bool op_code(const char **p, uint64_t *code)
+{
+	*p = log_skip_ws(*p);
+	if (!log_uint(p, code) || !log_word(p, " len:"))
+		return false;
+	*p = log_skip_ws(*p);
+	return true;
+}
+
 /* The option dump of the offer being read. */
 static bool offer_line(struct log_src *s, const char *p)
 {
@@ -76,11 +86,7 @@ static bool offer_line(struct log_src *s, const char *p)
 	if (log_word(&p, "OPTIONS:-"))
 		return true;
 	if (log_word(&p, "PXE op:")) {
-		p = log_skip_ws(p);
-		if (!log_uint(&p, &code) || !log_word(&p, " len:"))
-			return false;
-		p = log_skip_ws(p);
-		if (!log_uint(&p, &len))
+		if (!op_code(&p, &code) || !log_uint(&p, &len))
 			return false;
 		if (a->open && code == 9) {
 			a->hex_sub = 9;
@@ -91,10 +97,8 @@ static bool offer_line(struct log_src *s, const char *p)
 		return true;
 	}
 	if (log_word(&p, "op:")) {
-		p = log_skip_ws(p);
-		if (!log_uint(&p, &code) || !log_word(&p, " len:"))
+		if (!op_code(&p, &code))
 			return false;
-		p = log_skip_ws(p);
 		if (!log_uint(&p, &len) || !a->open)
 			return true;
 		p = log_skip_ws(p);

@@ -171,9 +171,24 @@ int monfeed_add_log(struct monfeed *f, const char *spec, char *err, size_t errle
 	return session_add_log(f->ses, spec, err, errlen);
 }
 
+/* 1204 as "1,204": counts of big logs read at a glance. */
+static const char *grouped(uint64_t v, char out[32])
+{
+	char digits[24];
+	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), o = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	out[o] = 0;
+	return out;
+}
+
 void monfeed_sources(const struct monfeed *f, char *out, size_t n)
 {
 	const struct log_set *ls = session_logs(f->ses);
+	char lines[32], skipped[32];
 	size_t len = (size_t)snprintf(out, n, "sources: %s", f->logs_only ? "no capture" : f->what);
 	for (size_t i = 0; i < log_set_count(ls) && len < n; i++) {
 		const char *name = log_set_name(ls, i), *slash = strrchr(name, '/');
@@ -183,10 +198,9 @@ void monfeed_sources(const struct monfeed *f, char *out, size_t n)
 		if (log_set_error(ls, i))
 			len += (size_t)snprintf(out + len, n - len, ", %s (failed: m shows why)", name);
 		else
-			len += (size_t)snprintf(out + len, n - len,
-						", %s (%llu lines, %llu not understood)", name,
-						(unsigned long long)ps->lines,
-						(unsigned long long)ps->skipped);
+			len += (size_t)snprintf(out + len, n - len, ", %s (%s lines, %s not understood)",
+						name, grouped(ps->lines, lines),
+						grouped(ps->skipped, skipped));
 	}
 }
 

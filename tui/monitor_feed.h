@@ -82,7 +82,7 @@ int monfeed_add_log(struct monfeed *f, const char *spec, char *err, size_t errle
 /* Live and log-only feeds: delivers what the logs hold now (never waits for a followed one);
  * a log-only feed whose logs all ended is finished. Returns the events delivered. */
 int monfeed_pump_logs(struct monfeed *f, int max);
-/* "sources: eth0, dnsmasq.log (1204 lines, 3 not understood)": what feeds f, with each log's
+/* "sources: eth0, dnsmasq.log (1,204 lines, 3 not understood)": what feeds f, with each log's
  * counts ("failed" for a log that did). */
 void monfeed_sources(const struct monfeed *f, char *out, size_t n);
 /* How the diagnosis names frame: "#N" for a packet, "FILE:LINE" for a log line. */

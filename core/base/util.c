@@ -61,6 +61,12 @@ char *xvasprintf(const char *fmt, va_list ap)
 	return sbuf_take(&b);
 }
 
+void array_erase(void *base, size_t n, size_t size, size_t i)
+{
+	if (i + 1 < n)
+		memmove((char *)base + i * size, (char *)base + (i + 1) * size, (n - i - 1) * size);
+}
+
 char *xasprintf(const char *fmt, ...)
 {
 	va_list ap;

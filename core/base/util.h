@@ -47,6 +47,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
+/* Removes element i of the n elements (each size bytes) at base by moving the later ones down;
+ * the caller releases what element i owned before and lowers its count after. */
+void array_erase(void *base, size_t n, size_t size, size_t i);
+
 /* A growable NUL-terminated byte buffer. sbuf_init on an embedded struct, sbuf_done to
  * release; sbuf_take hands the heap string to the caller (who frees it) and resets the buffer. */
 struct sbuf {

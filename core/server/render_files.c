@@ -367,18 +367,19 @@ static const char *handler_of(const char *daemon)
 
 static const char *note_of(const struct rendered_file *r)
 {
+	/* the first whose name is in the file's path */
+	static const char *const notes[][2] = {
+	    {"dhcpd.conf-include", "the line dhcp = isc adds to /etc/dhcp/dhcpd.conf"},
+	    {"dhcpd", "the ISC dhcpd alternative (dhcp = isc)"},
+	    {"kea", "the Kea alternative (dhcp = kea)"},
+	    {"tgt", "the tgt alternative (iscsi_target = tgt)"},
+	    {"lio-", "the LIO alternative (iscsi_target = lio)"},
+	};
 	if (str_endswith(r->path, ".secrets"))
 		return "the CHAP credentials, a copy of the site's secrets file";
-	if (strstr(r->path, "dhcpd.conf-include"))
-		return "the line dhcp = isc adds to /etc/dhcp/dhcpd.conf";
-	if (strstr(r->path, "dhcpd"))
-		return "the ISC dhcpd alternative (dhcp = isc)";
-	if (strstr(r->path, "kea"))
-		return "the Kea alternative (dhcp = kea)";
-	if (strstr(r->path, "tgt"))
-		return "the tgt alternative (iscsi_target = tgt)";
-	if (strstr(r->path, "lio-"))
-		return "the LIO alternative (iscsi_target = lio)";
+	for (size_t i = 0; i < PNB_ARRAY_LEN(notes); i++)
+		if (strstr(r->path, notes[i][0]))
+			return notes[i][1];
 	return "for reference";
 }
 

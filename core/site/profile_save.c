@@ -181,44 +181,33 @@ static bool str_eq(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-/* The written value of old, normalised the way the loader would store it (heap or NULL when
- * old is not a valid value). Comparing that with the site's value tells "unchanged" apart
- * from "written differently" (DC-A6-… vs dc:a6:…). */
-static char *canonical_server(enum profile_server_key k, const char *old)
-{
-	char *err = profile_check_server_value(k, old);
-	if (err) {
-		free(err);
-		return NULL;
-	}
-	struct site d;
-	site_init(&d);
-	profile_store_server(&d, k, old);
-	char *v = profile_server_value(&d, k);
-	site_done(&d);
-	return v;
-}
-
-static char *canonical_pi(enum profile_pi_key k, const char *old)
-{
-	char *err = profile_check_pi_value(k, old);
-	if (err) {
-		free(err);
-		return NULL;
-	}
-	struct site d;
-	site_init(&d);
-	struct pi *p = site_add_pi(&d, "x");
-	profile_store_pi(p, k, old);
-	char *v = profile_pi_value(p, k);
-	site_done(&d);
-	return v;
-}
-
 static char *value_of(const struct site *s, const struct pi *p, int k)
 {
 	return p ? profile_pi_value(p, (enum profile_pi_key)k)
 		 : profile_server_value(s, (enum profile_server_key)k);
+}
+
+/* The written value old of key k (a [pi] key when pi), normalised the way the loader would
+ * store it (heap or NULL when old is not a valid value). Comparing that with the site's value
+ * tells "unchanged" apart from "written differently" (DC-A6-… vs dc:a6:…). */
+static char *canonical(bool pi, int k, const char *old)
+{
+	char *err = pi ? profile_check_pi_value((enum profile_pi_key)k, old)
+		       : profile_check_server_value((enum profile_server_key)k, old);
+	if (err) {
+		free(err);
+		return NULL;
+	}
+	struct site d;
+	site_init(&d);
+	struct pi *p = pi ? site_add_pi(&d, "x") : NULL;
+	if (p)
+		profile_store_pi(p, (enum profile_pi_key)k, old);
+	else
+		profile_store_server(&d, (enum profile_server_key)k, old);
+	char *v = value_of(&d, p, k);
+	site_done(&d);
+	return v;
 }
 
 /* Keys a fresh file always spells out, even at their default, so a reader sees the choices. */
@@ -280,8 +269,7 @@ static void emit_existing_key(struct sbuf *out, const struct site *s, const stru
 		return; /* a repeated key: the first one carries the value */
 	done[k] = true;
 	char *now = value_of(s, p, k);
-	char *old = p ? canonical_pi((enum profile_pi_key)k, l->value)
-		      : canonical_server((enum profile_server_key)k, l->value);
+	char *old = canonical(p != NULL, k, l->value);
 	if (str_eq(now, old)) {
 		emit_raw(out, l);
 	} else if (now) {

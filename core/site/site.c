@@ -99,8 +99,7 @@ void site_remove_pi(struct site *s, size_t index)
 	if (index >= s->n_pis)
 		return;
 	pi_done(&s->pis[index]);
-	memmove(&s->pis[index], &s->pis[index + 1], (s->n_pis - index - 1) * sizeof(*s->pis));
-	s->n_pis--;
+	array_erase(s->pis, s->n_pis--, sizeof(*s->pis), index);
 }
 
 struct pi *site_find_pi(const struct site *s, const char *name)

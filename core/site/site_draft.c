@@ -57,8 +57,7 @@ void draft_remove_pi(struct site_draft *ws, size_t index)
 	if (index >= ws->n_pis)
 		return;
 	pi_done(&ws->pis[index]);
-	memmove(&ws->pis[index], &ws->pis[index + 1], (ws->n_pis - index - 1) * sizeof(*ws->pis));
-	ws->n_pis--;
+	array_erase(ws->pis, ws->n_pis--, sizeof(*ws->pis), index);
 }
 
 static void add_extra(char **extra, const char *key, const char *value)

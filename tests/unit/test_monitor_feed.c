@@ -136,8 +136,33 @@ static void test_logs_only(void **state)
 	monfeed_free(f);
 }
 
+/* The sources line counts a big log's lines in groups of three digits. */
+static void test_sources_counts(void **state)
+{
+	(void)state;
+	char path[64], err[512] = "", src[600];
+	snprintf(path, sizeof(path), "/tmp/pnb-monfeed-%d.log", (int)getpid());
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	for (int i = 0; i < 1204; i++)
+		fprintf(fp, "Dec  7 10:00:00 host cron[1]: line %d\n", i);
+	fclose(fp);
+	struct monfeed *f = monfeed_open_logs(NULL);
+	assert_int_equal(monfeed_add_log(f, path, err, sizeof(err)), 0);
+	for (int i = 0; i < 100 && f->state == MONFEED_RUNNING; i++)
+		monfeed_pump(f, 1000, 1000);
+	monfeed_sources(f, src, sizeof(src));
+	char want[128];
+	snprintf(want, sizeof(want), "sources: no capture, %s (1,204 lines, 1,204 not understood)",
+		 strrchr(path, '/') + 1);
+	assert_string_equal(src, want);
+	monfeed_free(f);
+	unlink(path);
+}
+
 UNIT_MAIN_SETUP(find_pcap,
 	cmocka_unit_test(test_logs_only),
+	cmocka_unit_test(test_sources_counts),
 	cmocka_unit_test(test_fast_replay),
 	cmocka_unit_test(test_paced_replay),
 	cmocka_unit_test(test_save_so_far),
