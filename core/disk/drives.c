@@ -40,13 +40,6 @@ static void strv_add(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s);
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* mountinfo escapes blanks as \040 etc. */
 static void unescape(char *s)
 {
