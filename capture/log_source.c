@@ -84,6 +84,12 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	struct stat ds;
+	if (fstat(fileno(f), &ds) == 0 && S_ISDIR(ds.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: is a directory (expected a log file)", path);
+		return -1;
+	}
 	setvbuf(f, NULL, _IOFBF, 1 << 18); /* big reads: a journal is read once, front to back */
 	if (log_set_add_stream(s, f, path, true) < 0) {
 		snprintf(err, errlen, "%s: too many logs", path);

@@ -13,9 +13,6 @@
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
 
-/* Seconds ssh waits for the boot server to answer: an address that drops packets fails with a
- * message instead of leaving the operator waiting for TCP's own minutes. */
-#define REMOTE_CONNECT_TIMEOUT "ConnectTimeout=10"
 
 bool remote_word_ok(const char *s, size_t n, const char *extra)
 {
@@ -97,10 +94,26 @@ bool remote_parse_journal(const char *spec, struct remote_addr *a, char *unit, s
 	return false;
 }
 
+bool remote_sudo_user(uid_t *uid, gid_t *gid)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	char *e1 = NULL, *e2 = NULL;
+	if (geteuid() != 0 || !su || !sg || !*su || !*sg)
+		return false;
+	unsigned long u = strtoul(su, &e1, 10), g = strtoul(sg, &e2, 10);
+	if (*e1 || *e2 || u == 0 || u >= 0xffffffffUL || g >= 0xffffffffUL)
+		return false;
+	*uid = (uid_t)u;
+	*gid = (gid_t)g;
+	return true;
+}
+
 int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[], int *pid,
 		 int *errfd, char *err, size_t errlen)
 {
-	char *argv[48] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-o", REMOTE_CONNECT_TIMEOUT,
+	char timeout[32];
+	snprintf(timeout, sizeof(timeout), "ConnectTimeout=%d", REMOTE_CONNECT_SECONDS);
+	char *argv[48] = {(char *)remote_ssh(), "-o", "BatchMode=yes", "-o", timeout,
 			  "-p", (char *)a->port, "--", (char *)a->target};
 	size_t n = 9;
 	for (size_t i = 0; cmd[i] && n + 1 < PNB_ARRAY_LEN(argv); i++)
@@ -112,7 +125,10 @@ int remote_spawn(const struct remote_addr *a, const char *spec, char *const cmd[
 		snprintf(err, errlen, "%s: cannot make a temporary file: %s", spec, strerror(errno));
 		return -1;
 	}
-	int fd = runcmd_spawn_reader(argv, NULL, errpath, pid);
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	remote_sudo_user(&uid, &gid);
+	int fd = runcmd_spawn_reader_as(argv, errpath, uid, gid, pid);
 	unlink(errpath);
 	if (fd < 0) {
 		close(ef);

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct remote_addr {
 	char user[64], host[256], port[8];
@@ -32,6 +33,13 @@ bool remote_parse_journal(const char *spec, struct remote_addr *a, char *unit, s
  * (it reaches a shell on the far side). */
 bool remote_unit_ok(const char *unit);
 
+/* Seconds ssh waits for the boot server to answer: an address that drops packets fails with a
+ * message instead of leaving the operator waiting for TCP's own minutes. */
+#define REMOTE_CONNECT_SECONDS 10
+
+/* Run as root through sudo: the user who ran sudo (SUDO_UID, SUDO_GID), whom ssh runs as and
+ * root can be dropped to. False when not root or not through sudo. */
+bool remote_sudo_user(uid_t *uid, gid_t *gid);
 /* Runs cmd (NULL-terminated, already checked) on a's host: ssh in batch mode (it never asks for
  * a password or a host key on the terminal, which the wizard owns) with a connect timeout, no
  * local shell. Its stdout is the returned pipe (the caller reads and closes it), its stderr an

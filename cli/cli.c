@@ -39,6 +39,30 @@ void cli_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+int cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		cliopt_help(cmd, stdout);
+		return EXIT_OK;
+	}
+	size_t skip = strlen(cmd->name) + 1; /* "eeprom set" is set */
+	struct sbuf names;
+	sbuf_init(&names);
+	for (size_t i = 0; cmd->subs[i]; i++) {
+		if (argc >= 2 && !strcmp(cmd->subs[i]->name + skip, argv[1])) {
+			sbuf_done(&names);
+			return cmd->subs[i]->run(argc - 1, argv + 1);
+		}
+		sbuf_printf(&names, "%s%s", !i ? "" : cmd->subs[i + 1] ? ", " : " or ",
+			    cmd->subs[i]->name + skip);
+	}
+	int rc = argc < 2 ? cli_usage_error(cmd->name, "expected a subcommand (%s)", names.buf)
+			  : cli_usage_error(cmd->name, "'%s' is not a subcommand of %s (expected %s)",
+					    argv[1], cmd->name, names.buf);
+	sbuf_done(&names);
+	return rc;
+}
+
 int cli_wants_help(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {

@@ -22,35 +22,25 @@ struct problems;
 /* Prints the problems to stderr: those with a FILE:LINE as they are (the compilers' and lint's
  * convention), every other one as "pinetboot CMD: MESSAGE", like the command's own errors. */
 void cli_problems(const char *cmd, const struct problems *ps);
+/* A command made of subcommands (cmd->subs, each with its run): -h/--help prints cmd's help, a
+ * subcommand's word runs it with argv from that word on, anything else is a usage error naming
+ * the subcommands there are. */
+int cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv);
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 
-/* X(name, function, one-line summary) — every headless subcommand; each lives in
- * cli/cmd_NAME.c. The wizard is started by main.c itself (cli/ does not include tui/).
- * Order = the order a user meets them (`pinetboot --help` lists them so): check, eeprom,
- * devices, flash, provision, adopt, export, apply, lint, profile, monitor, iscsi-check, simulate,
- * version. Keep it when adding or merging a command. */
+/* X(NAME): every headless subcommand, in the order a user meets them (`pinetboot --help` lists
+ * them so; keep it when adding or merging a command). Each lives in cli/cmd_NAME.c with its
+ * entry cmd_NAME and its spec cmd_NAME_spec (core/base/cliopt.h), which holds its name, its line
+ * in `pinetboot --help` and its options: --help, the completions and the man page test are made
+ * from it. The wizard is started by main.c itself (cli/ does not include tui/). */
 #define PNB_COMMANDS(X)                                                                            \
-	X("check", cmd_check, "is this Pi ready to network boot? (local, --ssh, or saved outputs)") \
-	X("eeprom", cmd_eeprom, "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card")   \
-	X("devices", cmd_devices, "list drives that can be flashed, and which are unsafe")         \
-	X("flash", cmd_flash, "write an image (or a directory) to an SD card, USB disk or file")   \
-	X("provision", cmd_provision, "make one Pi's iSCSI backing file and TFTP directory")       \
-	X("adopt", cmd_adopt, "move a running Pi (over ssh) to a network root, step by step")      \
-	X("export", cmd_export, "render the boot server's files for a site profile")           \
-	X("apply", cmd_apply, "install the rendered files and reload the changed daemons")     \
-	X("lint", cmd_lint, "validate a site profile and the installed server files")              \
-	X("profile", cmd_profile, "site profile tools: import-csv (fleet inventory to [pi] sections)") \
-	X("monitor", cmd_monitor, "decode netboot traffic (live or from a pcap), per-Pi boot stages")     \
-	X("iscsi-check", cmd_iscsi_check, "check a Pi's iSCSI root target as the Pi will use it")  \
-	X("simulate", cmd_simulate, "boot a virtual Pi of a profile's Pi against the real server")  \
-	X("version", cmd_version, "print the version")
+	X(check) X(eeprom) X(devices) X(flash) X(provision) X(adopt) X(export) X(apply) X(lint)    \
+	X(profile) X(monitor) X(iscsi_check) X(simulate) X(version)
 
-/* Each command also defines its option table, fn##_spec (core/base/cliopt.h): --help, the
- * completions and the man page test are made from it. */
-#define PNB_CMD_DECL(name, fn, summary)                                                            \
-	int fn(int argc, char **argv);                                                             \
-	extern const struct cli_cmd fn##_spec;
+#define PNB_CMD_DECL(name)                                                                         \
+	int cmd_##name(int argc, char **argv);                                                     \
+	extern const struct cli_cmd cmd_##name##_spec;
 PNB_COMMANDS(PNB_CMD_DECL)
 #undef PNB_CMD_DECL
 

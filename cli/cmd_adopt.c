@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/site_arg.h"
 #include "cli/cli_json.h"
 #include "core/base/cliopt.h"
 #include "core/base/util.h"
@@ -40,7 +41,9 @@ static const struct cli_opt adopt_opts[] = {
     {"restart", 0, NULL,
      "forget what an earlier run did and start at step 1 (the root UUID is kept)",
      TO(SET, o.restart)},
-    {"timeout", 0, "N", "ssh connect timeout in seconds (default 10)",
+    {"timeout", 0, "N",
+     "ssh connect timeout in seconds (default 10); a Pi that stops answering ends a step "
+     "within a minute (ssh keepalive)",
      CLIOPT_TO_INT(struct adopt_cli, o.timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
     {"sudo-password-file", 0, "FILE",
      "the remote user's sudo password, first line of FILE (else it is asked at the terminal, "
@@ -53,51 +56,52 @@ static const struct cli_opt adopt_opts[] = {
      "one JSON object a line per event (step, command, info, progress, done, skip, fail)",
      TO(SET, f.json)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_adopt_spec = {
-    "adopt",
-    "Usage: pinetboot adopt --ssh USER@HOST --site SITE --pi NAME [--ssh-config FILE]\n"
-    "                       [--dry-run] [--yes] [--restart] [--timeout N] [--json]\n"
-    "Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
-    "ssh, in six steps, each shown before it runs:\n"
-    "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
-    "                    free space; checked against [pi NAME], or [pi NAME] added from them\n"
-    "                    (the facts go to pis/NAME/)\n"
-    "  2 network client  iSCSI root: in an overlay of the Pi's root kept in /run (RAM), open-iscsi\n"
-    "                    installed, /etc/iscsi/iscsi.initramfs and an initramfs built with them\n"
-    "                    (mkinitramfs, or dracut --add iscsi); the SD card is not written\n"
-    "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
-    "                    xattrs; iSCSI: through the overlay of step 2, so the copy has\n"
-    "                    open-iscsi): into a disk image (boot FAT + ext4, new UUID) written to the\n"
-    "                    backing by the flash engine with its verify, or into the NFS root;\n"
-    "                    first the room there is checked (the root's used space + a margin),\n"
-    "                    after it every file is compared with a list the Pi makes (type, mode,\n"
-    "                    owner, size, SHA-256): a difference stops before step 4;\n"
-    "                    in the copy only, the network manager leaves eth0 (the root's link)\n"
-    "                    alone and /etc/fstab is the one `export` renders\n"
-    "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
-    "                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
-    "                    read back from the backing)\n"
-    "  5 check           iscsi-check of the new root (NFS: the copied tree); where the site's\n"
-    "                    interface is on this host, a virtual Pi boots it (as simulate)\n"
-    "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
-    "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
-    "                    time, --yes does not cover it)\n"
-    "The check comes before the boot order on purpose. Nothing on the SD card is written before\n"
-    "step 5 passed. Steps done are kept in SITE.adopt/NAME/state: run the same command again\n"
-    "after an interruption and it resumes. Remote commands run through the system ssh\n"
-    "(BatchMode: keys, known hosts as ssh checks them); as root, else through sudo (its\n"
-    "password, when it wants one, is asked once and given to sudo on stdin, never on a command\n"
-    "line).\n",
-    adopt_opts,
-    "\nExamples:\n"
-    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
-    "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n\n"
-    "Exit status: 0 adopted (reboot the Pi); 1 stopped (not confirmed, or the new root did not\n"
-    "check out: run again once fixed); 2 bad usage, ssh or a step failed.\n",
-    "file",
-    NULL};
+    .name = "adopt",
+    .summary = "move a running Pi (over ssh) to a network root, step by step",
+    .run = cmd_adopt,
+    .usage = "Usage: pinetboot adopt --ssh USER@HOST --site SITE --pi NAME [--ssh-config FILE]\n"
+        "                       [--dry-run] [--yes] [--restart] [--timeout N] [--json]\n"
+        "Moves a Raspberry Pi that boots from its SD card today to the site's network root, over\n"
+        "ssh, in six steps, each shown before it runs:\n"
+        "  1 readiness       model, serial, MAC, OTP/EEPROM, OS, /boot or /boot/firmware, kernel,\n"
+        "                    free space; checked against [pi NAME], or [pi NAME] added from them\n"
+        "                    (the facts go to pis/NAME/)\n"
+        "  2 network client  iSCSI root: in an overlay of the Pi's root kept in /run (RAM), open-iscsi\n"
+        "                    installed, /etc/iscsi/iscsi.initramfs and an initramfs built with them\n"
+        "                    (mkinitramfs, or dracut --add iscsi); the SD card is not written\n"
+        "  3 root            the running root copied with tar over ssh (owners, modes, links, ACLs,\n"
+        "                    xattrs; iSCSI: through the overlay of step 2, so the copy has\n"
+        "                    open-iscsi): into a disk image (boot FAT + ext4, new UUID) written to the\n"
+        "                    backing by the flash engine with its verify, or into the NFS root;\n"
+        "                    first the room there is checked (the root's used space + a margin),\n"
+        "                    after it every file is compared with a list the Pi makes (type, mode,\n"
+        "                    owner, size, SHA-256): a difference stops before step 4;\n"
+        "                    in the copy only, the network manager leaves eth0 (the root's link)\n"
+        "                    alone and /etc/fstab is the one `export` renders\n"
+        "  4 boot files      the Pi's boot files into its TFTP directory, the initramfs of step 2\n"
+        "                    under the name config.txt loads, cmdline.txt for the new root (UUID\n"
+        "                    read back from the backing)\n"
+        "  5 check           iscsi-check of the new root (NFS: the copied tree); where the site's\n"
+        "                    interface is on this host, a virtual Pi boots it (as simulate)\n"
+        "  6 boot order      last, and only after the check: Pi 4/5 EEPROM BOOT_ORDER network first,\n"
+        "                    the SD card after it (asked first); Pi 3 OTP (PERMANENT, asked every\n"
+        "                    time, --yes does not cover it)\n"
+        "The check comes before the boot order on purpose. Nothing on the SD card is written before\n"
+        "step 5 passed. Steps done are kept in SITE.adopt/NAME/state: run the same command again\n"
+        "after an interruption and it resumes. Remote commands run through the system ssh\n"
+        "(BatchMode: keys, known hosts as ssh checks them); as root, else through sudo (its\n"
+        "password, when it wants one, is asked once and given to sudo on stdin, never on a command\n"
+        "line).\n",
+    .opts = adopt_opts,
+    .after = "\nExamples:\n"
+        "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen --dry-run\n"
+        "  pinetboot adopt --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n\n"
+        "Exit status: 0 adopted (reboot the Pi); 1 stopped (not confirmed, or the new root did not\n"
+        "check out: run again once fixed); 2 bad usage, ssh or a step failed.\n",
+    .operand = "file",
+};
 
 static const char *const kind_names[] = {"step", "command", "info", "progress", "done", "skip", "fail"};
 
@@ -202,15 +206,11 @@ static char *password(const char *prompt, void *ud)
 int cmd_adopt(int argc, char **argv)
 {
 	struct adopt_cli a = {.o = {.timeout = 10}, .f = {false, -1, NULL}};
-	int rc = cliopt_parse(&cmd_adopt_spec, "adopt", argc, argv, &a);
+	int rc = cli_parse_opt_site(&cmd_adopt_spec, argc, argv, &a, &a.o.site_path);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	struct adopt_opts o = a.o;
 	struct face f = a.f;
-	if (!o.site_path && optind < argc)
-		o.site_path = argv[optind++];
-	if (optind != argc)
-		return cli_usage_error("adopt", "unexpected argument \"%s\"", argv[optind]);
 	if (!o.dest || !o.site_path || !o.pi_name)
 		return cli_usage_error("adopt", "--ssh, --site and --pi are all needed");
 	if (o.dest[0] == '-' || !*o.dest)

@@ -35,26 +35,28 @@ static const struct cli_opt cmd_apply_opts[] = {
     {0}};
 
 const struct cli_cmd cmd_apply_spec = {
-    "apply",
-    "Usage: pinetboot apply SITE [--root DIR] [--dry-run] [--no-edit]\n"
-    "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
-    "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
-    "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
-    "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
-    "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
-    "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
-    "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n",
-    cmd_apply_opts,
-    "\n"
-    "Examples:\n"
-    "  sudo pinetboot apply site.conf\n"
-    "  pinetboot apply site.conf --dry-run\n"
-    "  pinetboot apply site.conf --root /tmp/staging\n"
-    "\n"
-    "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
-    "2 usage error, invalid profile, or a file could not be installed.\n",
-    "file",
-    NULL};
+    .name = "apply",
+    .summary = "install the rendered files and reload the changed daemons",
+    .run = cmd_apply,
+    .usage = "Usage: pinetboot apply SITE [--root DIR] [--dry-run] [--no-edit]\n"
+        "Installs the files `pinetboot export SITE` renders at their system paths (dnsmasq,\n"
+        "DHCP, TFTP, iSCSI target or NFS exports, the Pis' cmdline.txt and config.txt lines),\n"
+        "keeps every file it replaces as FILE.pinetboot-YYYYmmddHHMMSS, prints what changed,\n"
+        "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
+        "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
+        "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
+        "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n",
+    .opts = cmd_apply_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  sudo pinetboot apply site.conf\n"
+        "  pinetboot apply site.conf --dry-run\n"
+        "  pinetboot apply site.conf --root /tmp/staging\n"
+        "\n"
+        "Exit status: 0 installed (or nothing to do), 1 a reload command failed,\n"
+        "2 usage error, invalid profile, or a file could not be installed.\n",
+    .operand = "file",
+};
 
 static void report(const struct apply_plan *plan, bool dry)
 {
@@ -91,11 +93,15 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 		}
 		printf("reload %s: %s\n", plan->daemons[i], cmd);
 		char **argv = apply_reload_argv(plan->daemons[i]);
-		int st = runcmd_inherit(argv, NULL);
+		int st = runcmd_inherit(argv, NULL, APPLY_RELOAD_TIMEOUT);
 		if (st == 127)
 			cli_error("apply", "cannot run %s: %s", argv[0], strerror(errno));
 		apply_argv_free(argv);
-		if (st != 0) {
+		if (st == -1) {
+			cli_error("apply", "'%s' did not finish within %d s: it was stopped", cmd,
+				  APPLY_RELOAD_TIMEOUT);
+			rc = EXIT_PROBLEMS;
+		} else if (st != 0) {
 			cli_error("apply", "'%s' failed (exit %d)", cmd, st);
 			rc = EXIT_PROBLEMS;
 		}
@@ -106,13 +112,12 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = {.root = "/"};
-	int rc = cliopt_parse(&cmd_apply_spec, "apply", argc, argv, &o);
-	if (rc != CLIOPT_DONE)
-		return rc;
-	const char *root = o.root, *site = cli_site_arg("apply", o.site, argc, argv);
-	bool dry = o.dry;
+	int rc;
+	const char *site = cli_parse_site(&cmd_apply_spec, argc, argv, &o, &o.site, &rc);
 	if (!site)
-		return EXIT_USAGE;
+		return rc;
+	const char *root = o.root;
+	bool dry = o.dry;
 	struct stat st;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))
 		return cli_usage_error("apply", "--root %s is not a directory", root);

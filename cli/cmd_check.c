@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_json.h"
+#include "cli/site_arg.h"
 #include "core/base/fsutil.h"
 #include "core/pi/readiness.h"
 #include "core/base/util.h"
@@ -55,7 +56,8 @@ static const struct cli_opt check_opts[] = {
      "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi",
      TO(STR, site)},
     {"pi", 0, "NAME", "the Pi of --site", TO(STR, pi)},
-    {"timeout", 0, "N", "ssh connect timeout in seconds (default 10)",
+    {"timeout", 0, "N",
+     "ssh connect timeout in seconds (default 10); the whole ssh run is stopped after N + 30 s",
      CLIOPT_TO_INT(struct check_opts, timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
     {"json", 'j', NULL, "one JSON object", TO(SET, json)},
     {"save", 0, "[DIR]",
@@ -63,36 +65,32 @@ static const struct cli_opt check_opts[] = {
      "readiness step reads it)",
      CLIOPT_TO_FN(set_save)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_check_spec = {
-    "check",
-    "Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"
-    "                       [--json]\n"
-    "       pinetboot check --otp FILE --cpuinfo FILE --bootconf FILE\n"
-    "                       [--bootloader-version FILE] [--mac MAC] [--site SITE --pi NAME]\n"
-    "Tells whether a Raspberry Pi is ready to boot from the network, and if not, why and the\n"
-    "one action that fixes it.\n",
-    check_opts,
-    "\nExamples:\n"
-    "  pinetboot check\n"
-    "  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
-    "  pinetboot check --otp otp.txt --cpuinfo cpuinfo.txt --bootconf bootconf.txt\n\n"
-    "Exit status: 0 ready to network boot; 1 not ready (the reason and the fix are printed);\n"
-    "2 bad usage or input (unreadable file, garbage output, ssh failed).\n",
-    "file",
-    NULL};
+    .name = "check",
+    .summary = "is this Pi ready to network boot? (local, --ssh, or saved outputs)",
+    .run = cmd_check,
+    .usage = "Usage: pinetboot check [--ssh USER@HOST [--ssh-config FILE]] [--site SITE --pi NAME]\n"
+        "                       [--json]\n"
+        "       pinetboot check --otp FILE --cpuinfo FILE --bootconf FILE\n"
+        "                       [--bootloader-version FILE] [--mac MAC] [--site SITE --pi NAME]\n"
+        "Tells whether a Raspberry Pi is ready to boot from the network, and if not, why and the\n"
+        "one action that fixes it.\n",
+    .opts = check_opts,
+    .after = "\nExamples:\n"
+        "  pinetboot check\n"
+        "  pinetboot check --ssh pi@10.0.0.7 --site site.conf --pi kitchen\n"
+        "  pinetboot check --otp otp.txt --cpuinfo cpuinfo.txt --bootconf bootconf.txt\n\n"
+        "Exit status: 0 ready to network boot; 1 not ready (the reason and the fix are printed);\n"
+        "2 bad usage or input (unreadable file, garbage output, ssh failed).\n",
+    .operand = "file",
+};
 
 static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
-	o->timeout = 10;
-	int rc = cliopt_parse(&cmd_check_spec, "check", argc, argv, o);
+	int rc = cli_parse_opt_site(&cmd_check_spec, argc, argv, o, &o->site);
 	if (rc != CLIOPT_DONE)
 		return rc ? rc : -1;
-	if (!o->site && optind < argc)
-		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
-	if (optind != argc)
-		return cli_usage_error("check", "unexpected argument \"%s\"", argv[optind]);
 	if (!!o->site != !!o->pi)
 		return cli_usage_error("check", "--site and --pi go together");
 	if (o->save_default && !o->site)
@@ -234,27 +232,15 @@ static int gather(const struct check_opts *o, struct pi_facts *f)
 
 int cmd_check(int argc, char **argv)
 {
-	struct check_opts o;
-	memset(&o, 0, sizeof(o));
+	struct check_opts o = {.timeout = 10};
 	int rc = parse_opts(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	struct site site;
-	struct problems ps;
-	problems_init(&ps);
 	const struct pi *p = NULL;
-	bool have_site = false;
-	if (o.site) {
-		have_site = true;
-		if (profile_load(o.site, &site, &ps) < 0 || !(p = site_find_pi(&site, o.pi))) {
-			cli_problems("check", &ps);
-			if (!p)
-				cli_error("check", "%s has no valid [pi \"%s\"]", o.site, o.pi);
-			site_done(&site);
-			problems_done(&ps);
-			return EXIT_USAGE;
-		}
-	}
+	bool have_site = o.site != NULL;
+	if (have_site && !(p = cli_profile_pi("check", o.site, o.pi, &site)))
+		return EXIT_USAGE;
 	struct pi_facts f;
 	pi_facts_init(&f);
 	rc = EXIT_USAGE;
@@ -275,6 +261,5 @@ int cmd_check(int argc, char **argv)
 	pi_facts_done(&f);
 	if (have_site)
 		site_done(&site);
-	problems_done(&ps);
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/site_arg.h"
 #include "cli/cli_json.h"
 #include "core/disk/drives.h"
 #include "core/site/profile.h"
@@ -30,22 +31,23 @@ static const struct cli_opt cmd_devices_opts[] = {
      CLIOPT_TO_INT(struct devices_opts, seconds, 1, INT_MAX,
 		   "--seconds wants a positive number, got '%s'")},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_devices_spec = {
-    "devices",
-    "Usage: pinetboot devices [--json] [--all] [--watch [--seconds N]]\n"
-    "Lists whole disks that an image could be written to: device, size, bus, model, and\n"
-    "whether it is safe to flash or why not (system disk, mounted, read-only).\n",
-    cmd_devices_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot devices\n"
-    "  pinetboot devices --json | jq 'select(.class==\"safe\")'\n"
-    "\n"
-    "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.\n",
-    "none",
-    NULL};
+    .name = "devices",
+    .summary = "list drives that can be flashed, and which are unsafe",
+    .run = cmd_devices,
+    .usage = "Usage: pinetboot devices [--json] [--all] [--watch [--seconds N]]\n"
+        "Lists whole disks that an image could be written to: device, size, bus, model, and\n"
+        "whether it is safe to flash or why not (system disk, mounted, read-only).\n",
+    .opts = cmd_devices_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot devices\n"
+        "  pinetboot devices --json | jq 'select(.class==\"safe\")'\n"
+        "\n"
+        "Exit status: 0 listed (even when empty), 2 usage error or udev unavailable.\n",
+    .operand = "none",
+};
 
 /* Absent udev properties print as "" (not null): scripts filter on them as strings. */
 static void json_str(FILE *f, const char *s)
@@ -174,12 +176,10 @@ static int watch(struct drive_list *l, bool all, bool json, int seconds)
 int cmd_devices(int argc, char **argv)
 {
 	struct devices_opts o = {0};
-	int rc = cliopt_parse(&cmd_devices_spec, "devices", argc, argv, &o);
+	int rc = cli_parse_opt_site(&cmd_devices_spec, argc, argv, &o, NULL);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	bool json = o.json, all = o.all;
-	if (optind < argc)
-		return cli_usage_error("devices", "unexpected argument '%s'", argv[optind]);
 	struct drive_list l;
 	char err[256];
 	if (drives_scan(&l, err, sizeof(err)) < 0) {

@@ -30,15 +30,19 @@ static const struct cli_opt show_opts[] = {
     {"json", 'j', NULL, "one JSON object", CLIOPT_TO(SET, struct show_opts, json)},
     {0}};
 
+static int eeprom_show(int argc, char **argv);
+static int eeprom_set(int argc, char **argv);
+
 static const struct cli_cmd show_spec = {
-    "eeprom show",
-    "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
-    "Shows a Pi 4/5 bootloader image: version, build date, update timestamp, sections and\n"
-    "bootconf.txt.\n",
-    show_opts,
-    "\nExample:\n  pinetboot eeprom show pieeprom.bin\n" EEPROM_EXIT,
-    "file",
-    NULL};
+    .name = "eeprom show",
+    .run = eeprom_show,
+    .usage = "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
+        "Shows a Pi 4/5 bootloader image: version, build date, update timestamp, sections and\n"
+        "bootconf.txt.\n",
+    .opts = show_opts,
+    .after = "\nExample:\n  pinetboot eeprom show pieeprom.bin\n" EEPROM_EXIT,
+    .operand = "file",
+};
 
 struct set_opts {
 	const char *out, *config, *sig;
@@ -63,52 +67,55 @@ static const struct cli_opt set_opts[] = {
     {"sig", 0, "FILE", "also write FILE: sha256, 'ts: N' and 'target-soc:' lines", TO(STR, sig)},
     {"force", 0, NULL, "write even when the config has errors", TO(SET, force)},
     {0}};
-#undef TO
 
 static const struct cli_cmd set_spec = {
-    "eeprom set",
-    "Usage: pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
-    "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
-    "Replaces bootconf.txt in a Pi 4/5 bootloader image exactly as rpi-eeprom-config\n"
-    "--config/--out does (same bytes for the same inputs). KEY=VALUE pairs edit the image's\n"
-    "own config; --config FILE replaces it whole. Values are checked first.\n",
-    set_opts,
-    "\nExamples:\n"
-    "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
-    "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o "
-    "new.bin\n" EEPROM_EXIT,
-    "file",
-    NULL};
+    .name = "eeprom set",
+    .run = eeprom_set,
+    .usage = "Usage: pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
+        "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
+        "Replaces bootconf.txt in a Pi 4/5 bootloader image exactly as rpi-eeprom-config\n"
+        "--config/--out does (same bytes for the same inputs). KEY=VALUE pairs edit the image's\n"
+        "own config; --config FILE replaces it whole. Values are checked first.\n",
+    .opts = set_opts,
+    .after = "\nExamples:\n"
+        "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
+        "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o "
+        "new.bin\n" EEPROM_EXIT,
+    .operand = "file",
+};
 
 static const struct cli_cmd *const eeprom_subs[] = {&show_spec, &set_spec, &eeprom_bootstrap_spec,
 						    NULL};
 static const struct cli_opt eeprom_opts[] = {{0}};
 
 const struct cli_cmd cmd_eeprom_spec = {
-    "eeprom",
-    "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
-    "       pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
-    "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
-    "       pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
-    "                                  [--timestamp N] -o DIR\n"
-    "Reads and edits the Raspberry Pi 4/5 bootloader EEPROM image (pieeprom.bin).\n\n"
-    "  show       version, build date, update timestamp, sections and bootconf.txt;\n"
-    "             --config prints only bootconf.txt (like rpi-eeprom-config IMAGE)\n"
-    "  set        replaces bootconf.txt in place exactly as rpi-eeprom-config --config/--out\n"
-    "             does (same bytes for the same inputs). KEY=VALUE pairs edit the image's own\n"
-    "             config; --config FILE replaces it whole. Values are checked first.\n"
-    "  bootstrap  the files of an SD card that switches a Pi to network boot:\n"
-    "             Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt\n"
-    "             Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt\n"
-    "'pinetboot eeprom show|set|bootstrap --help' lists each one's options.\n",
-    eeprom_opts,
-    "\nExamples:\n"
-    "  pinetboot eeprom show pieeprom.bin\n"
-    "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
-    "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o new.bin\n"
-    "  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n" EEPROM_EXIT,
-    "none",
-    eeprom_subs};
+    .name = "eeprom",
+    .summary = "show/edit a Pi 4/5 bootloader image; make a bootstrap SD card",
+    .run = cmd_eeprom,
+    .usage = "Usage: pinetboot eeprom show IMAGE [--config] [--json]\n"
+        "       pinetboot eeprom set IMAGE KEY=VALUE... -o OUT [--timestamp N] [--sig FILE]\n"
+        "       pinetboot eeprom set IMAGE --config FILE -o OUT [--timestamp N] [--sig FILE]\n"
+        "       pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
+        "                                  [--timestamp N] -o DIR\n"
+        "Reads and edits the Raspberry Pi 4/5 bootloader EEPROM image (pieeprom.bin).\n\n"
+        "  show       version, build date, update timestamp, sections and bootconf.txt;\n"
+        "             --config prints only bootconf.txt (like rpi-eeprom-config IMAGE)\n"
+        "  set        replaces bootconf.txt in place exactly as rpi-eeprom-config --config/--out\n"
+        "             does (same bytes for the same inputs). KEY=VALUE pairs edit the image's own\n"
+        "             config; --config FILE replaces it whole. Values are checked first.\n"
+        "  bootstrap  the files of an SD card that switches a Pi to network boot:\n"
+        "             Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt\n"
+        "             Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt\n"
+        "'pinetboot eeprom show|set|bootstrap --help' lists each one's options.\n",
+    .opts = eeprom_opts,
+    .after = "\nExamples:\n"
+        "  pinetboot eeprom show pieeprom.bin\n"
+        "  pinetboot eeprom set pieeprom.bin BOOT_ORDER=0xf21 TFTP_PREFIX=2 -o new.bin\n"
+        "  pinetboot eeprom set pieeprom.bin --config bootconf.txt --timestamp 1700000000 -o new.bin\n"
+        "  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n" EEPROM_EXIT,
+    .operand = "none",
+    .subs = eeprom_subs,
+};
 
 /* The unfiltered BOOT_ORDER in words, and what the validator says about the config. */
 static void show_config_summary(const uint8_t *conf, size_t conf_len)
@@ -218,7 +225,7 @@ static int load_image(const char *cmd, const char *path, struct eeprom_image *im
 static int eeprom_show(int argc, char **argv)
 {
 	struct show_opts o = {0};
-	int rc = cliopt_parse(&show_spec, "eeprom show", argc, argv, &o);
+	int rc = cliopt_parse(&show_spec, argc, argv, &o);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (argc - optind != 1)
@@ -300,7 +307,7 @@ static int write_outputs(struct eeprom_image *img, const struct set_opts *o)
 static int eeprom_set(int argc, char **argv)
 {
 	struct set_opts o = {.timestamp = -1};
-	int rc = cliopt_parse(&set_spec, "eeprom set", argc, argv, &o);
+	int rc = cliopt_parse(&set_spec, argc, argv, &o);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (optind >= argc)
@@ -340,15 +347,5 @@ static int eeprom_set(int argc, char **argv)
 
 int cmd_eeprom(int argc, char **argv)
 {
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		cliopt_help(&cmd_eeprom_spec, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	if (!strcmp(argv[1], "show"))
-		return eeprom_show(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "set"))
-		return eeprom_set(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "bootstrap"))
-		return eeprom_bootstrap_main(argc - 1, argv + 1);
-	return cli_usage_error("eeprom", "\"%s\" is not show, set or bootstrap", argv[1]);
+	return cli_subcommand(&cmd_eeprom_spec, argc, argv);
 }

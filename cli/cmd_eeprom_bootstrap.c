@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "cli/cmd_eeprom.h"
+#include "cli/site_arg.h"
 #include "core/pi/bootstrap.h"
 #include "core/pi/eeprom.h"
 #include "core/site/profile.h"
@@ -43,30 +44,26 @@ static const struct cli_opt bootstrap_opts[] = {
      CLIOPT_TO_FN(set_timestamp)},
     {"out", 'o', "DIR", "where to write the card's files (required)", TO(STR, out)},
     {0}};
-#undef TO
 
 const struct cli_cmd eeprom_bootstrap_spec = {
-    "eeprom bootstrap",
-    "Usage: pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
-    "                                  [--timestamp N] -o DIR\n"
-    "Writes the files of an SD card that switches a Pi to network boot:\n"
-    "Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt;\n"
-    "Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt.\n",
-    bootstrap_opts,
-    "\nExample:\n  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n"
-    "\nExit status: 0 written; 1 the Pi cannot network boot; 2 bad usage or input.\n",
-    "file",
-    NULL};
+    .name = "eeprom bootstrap",
+    .run = eeprom_bootstrap_main,
+    .usage = "Usage: pinetboot eeprom bootstrap --model M [--site SITE --pi NAME] [--eeprom IMAGE]\n"
+        "                                  [--timestamp N] -o DIR\n"
+        "Writes the files of an SD card that switches a Pi to network boot:\n"
+        "Pi 4/400/CM4, 5/500/CM5: recovery.bin, pieeprom.upd, pieeprom.sig, README.txt;\n"
+        "Pi 3B/2B/CM3/CM3+: config.txt with program_usb_boot_mode=1, README.txt.\n",
+    .opts = bootstrap_opts,
+    .after = "\nExample:\n  pinetboot eeprom bootstrap --model 4B --site site.conf --pi kitchen -o card/\n"
+        "\nExit status: 0 written; 1 the Pi cannot network boot; 2 bad usage or input.\n",
+    .operand = "file",
+};
 
 static int parse_opts(int argc, char **argv, struct bs_opts *o)
 {
-	int rc = cliopt_parse(&eeprom_bootstrap_spec, CMD, argc, argv, o);
+	int rc = cli_parse_opt_site(&eeprom_bootstrap_spec, argc, argv, o, &o->site);
 	if (rc != CLIOPT_DONE)
 		return rc ? rc : -1;
-	if (!o->site && optind < argc)
-		o->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
-	if (optind != argc)
-		return cli_usage_error(CMD, "unexpected argument \"%s\"", argv[optind]);
 	if (!o->out)
 		return cli_usage_error(CMD, "needs -o DIR");
 	if (!o->model && !o->pi)
@@ -112,26 +109,11 @@ int eeprom_bootstrap_main(int argc, char **argv)
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
 	struct site site;
-	struct problems ps;
-	problems_init(&ps);
 	const struct pi *p = NULL;
-	if (o.site) {
-		if (profile_load(o.site, &site, &ps) < 0) {
-			cli_problems(CMD, &ps);
-			site_done(&site);
-			problems_done(&ps);
-			return EXIT_USAGE;
-		}
-		if (!(p = site_find_pi(&site, o.pi))) {
-			cli_error(CMD, "%s has no [pi \"%s\"]", o.site, o.pi);
-			site_done(&site);
-			problems_done(&ps);
-			return EXIT_USAGE;
-		}
-	}
+	if (o.site && !(p = cli_profile_pi(CMD, o.site, o.pi, &site)))
+		return EXIT_USAGE;
 	rc = run(&o, p);
 	if (o.site)
 		site_done(&site);
-	problems_done(&ps);
 	return rc;
 }

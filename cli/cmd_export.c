@@ -33,31 +33,32 @@ static const struct cli_opt cmd_export_opts[] = {
      TO(STR, ro.templates_dir)},
     {"diff", 'd', NULL, "print a unified diff against DIR and write nothing", TO(SET, diff)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_export_spec = {
-    "export",
-    "Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] [--diff]\n"
-    "Renders the boot server's configuration for the site profile SITE into DIR:\n"
-    "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt, or LIO JSON) or\n"
-    "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with a\n"
-    "README.txt saying where each file goes. CHAP secrets are generated once into\n"
-    "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
-    "an unchanged profile exports byte-identical files.\n"
-    "\n"
-    "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR or\n"
-    "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n",
-    cmd_export_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot export site.conf -o out/\n"
-    "  pinetboot export site.conf -o fleet/ --format ansible\n"
-    "  pinetboot export site.conf -o out/ --diff\n"
-    "\n"
-    "Exit status: 0 written (or --diff: no differences), 1 --diff found differences,\n"
-    "2 usage error, invalid profile or template, or DIR cannot be written.\n",
-    "file",
-    NULL};
+    .name = "export",
+    .summary = "render the boot server's files for a site profile",
+    .run = cmd_export,
+    .usage = "Usage: pinetboot export SITE -o DIR [--format files|ansible] [--templates DIR] [--diff]\n"
+        "Renders the boot server's configuration for the site profile SITE into DIR:\n"
+        "dnsmasq, ISC dhcpd and Kea DHCP, tftpd-hpa, the iSCSI target (tgt, or LIO JSON) or\n"
+        "NFS exports, and per Pi cmdline.txt, config.txt lines, fstab and bootconf.txt, with a\n"
+        "README.txt saying where each file goes. CHAP secrets are generated once into\n"
+        "SITE.secrets (site.conf -> site.secrets, mode 0600) and reused on every export, so\n"
+        "an unchanged profile exports byte-identical files.\n"
+        "\n"
+        "DIR is replaced atomically (rendered beside it, synced, renamed); only an empty DIR or\n"
+        "an earlier pinetboot export is replaced. An invalid profile writes nothing.\n",
+    .opts = cmd_export_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot export site.conf -o out/\n"
+        "  pinetboot export site.conf -o fleet/ --format ansible\n"
+        "  pinetboot export site.conf -o out/ --diff\n"
+        "\n"
+        "Exit status: 0 written (or --diff: no differences), 1 --diff found differences,\n"
+        "2 usage error, invalid profile or template, or DIR cannot be written.\n",
+    .operand = "file",
+};
 
 /* Runs `diff -ruN a b` in work, where a is DIR (or an empty directory) and b the new export,
  * so the paths read a/… and b/…, and prints it with the secrets hidden. Returns diff's exit
@@ -135,12 +136,11 @@ static int do_diff(const struct render_set *rs, const char *dir, const struct si
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = {.ro = {.format = RENDER_FILES}};
-	int rc = cliopt_parse(&cmd_export_spec, "export", argc, argv, &o);
-	if (rc != CLIOPT_DONE)
-		return rc;
-	const char *site = cli_site_arg("export", o.site, argc, argv), *out = o.out;
+	int rc;
+	const char *site = cli_parse_site(&cmd_export_spec, argc, argv, &o, &o.site, &rc);
 	if (!site)
-		return EXIT_USAGE;
+		return rc;
+	const char *out = o.out;
 	if (!out)
 		return cli_usage_error("export", "where to? (expected -o DIR)");
 	bool diff = o.diff;

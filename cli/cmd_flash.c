@@ -62,30 +62,31 @@ static const struct cli_opt cmd_flash_opts[] = {
     {"force", 0, NULL, "write even to a disk that is a system disk, mounted or read-only",
      TO(SET, force)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_flash_spec = {
-    "flash",
-    "Usage: pinetboot flash IMAGE TARGET [OPTIONS]\n"
-    "       pinetboot flash DIR TARGET [OPTIONS]\n"
-    "Writes IMAGE (.img, .img.xz, .img.gz, .img.zst, .img.bz2, or a .zip holding an .img) to\n"
-    "TARGET: a whole disk (/dev/sdX, /dev/mmcblkN, a loop device) or a regular file (an iSCSI\n"
-    "backing store, written sparse). Only the blocks the image's filesystems use are written\n"
-    "to a disk; the partition table goes last; everything written is read back and checked.\n"
-    "With a directory DIR, TARGET becomes a FAT32 card holding exactly DIR's files.\n",
-    cmd_flash_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot devices\n"
-    "  pinetboot flash raspios-lite.img.xz /dev/sdb\n"
-    "  pinetboot flash raspios-lite.img.xz /srv/iscsi/kitchen.img --customize site.conf --pi "
-    "kitchen\n"
-    "  pinetboot flash bootstrap-card/ /dev/mmcblk0 --yes\n"
-    "\n"
-    "Exit status: 0 written and verified; 1 refused, failed or verification mismatch (the\n"
-    "message says what state the target is in); 2 usage or input error.\n",
-    "file",
-    NULL};
+    .name = "flash",
+    .summary = "write an image (or a directory) to an SD card, USB disk or file",
+    .run = cmd_flash,
+    .usage = "Usage: pinetboot flash IMAGE TARGET [OPTIONS]\n"
+        "       pinetboot flash DIR TARGET [OPTIONS]\n"
+        "Writes IMAGE (.img, .img.xz, .img.gz, .img.zst, .img.bz2, or a .zip holding an .img) to\n"
+        "TARGET: a whole disk (/dev/sdX, /dev/mmcblkN, a loop device) or a regular file (an iSCSI\n"
+        "backing store, written sparse). Only the blocks the image's filesystems use are written\n"
+        "to a disk; the partition table goes last; everything written is read back and checked.\n"
+        "With a directory DIR, TARGET becomes a FAT32 card holding exactly DIR's files.\n",
+    .opts = cmd_flash_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot devices\n"
+        "  pinetboot flash raspios-lite.img.xz /dev/sdb\n"
+        "  pinetboot flash raspios-lite.img.xz /srv/iscsi/kitchen.img --customize site.conf --pi "
+        "kitchen\n"
+        "  pinetboot flash bootstrap-card/ /dev/mmcblk0 --yes\n"
+        "\n"
+        "Exit status: 0 written and verified; 1 refused, failed or verification mismatch (the\n"
+        "message says what state the target is in); 2 usage or input error.\n",
+    .operand = "file",
+};
 
 static bool confirm(const struct drive *d, const char *target)
 {
@@ -186,11 +187,9 @@ static int build_customize(struct flash_cli *fc, struct site *site, struct custo
 			site_init(site);
 			return EXIT_USAGE;
 		}
-		const struct pi *p = site_find_pi(site, fc->pi);
-		if (!p) {
-			cli_error("flash", "%s has no [pi \"%s\"]", fc->site, fc->pi);
+		const struct pi *p = cli_site_pi("flash", fc->site, site, fc->pi);
+		if (!p)
 			return EXIT_USAGE;
-		}
 		c->ssh = true;
 		c->hostname = xstrdup(p->hostname ? p->hostname : p->name);
 	}
@@ -365,7 +364,7 @@ static int flash_operands(struct flash_cli *fc, int argc, char **argv)
 int cmd_flash(int argc, char **argv)
 {
 	struct flash_cli fc = {.verify = true};
-	int rc = cliopt_parse(&cmd_flash_spec, "flash", argc, argv, &fc);
+	int rc = cliopt_parse(&cmd_flash_spec, argc, argv, &fc);
 	if (rc == CLIOPT_DONE)
 		rc = flash_operands(&fc, argc, argv);
 	free(fc.config.v);

@@ -38,30 +38,31 @@ static const struct cli_opt cmd_iscsi_check_opts[] = {
      CLIOPT_TO_INT(struct args, timeout, 1, 3600, "--timeout %s: expected seconds, 1 to 3600")},
     {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_iscsi_check_spec = {
-    "iscsi-check",
-    "Usage: pinetboot iscsi-check [--site] SITE --pi NAME [OPTIONS]\n"
-    "       pinetboot iscsi-check iscsi://HOST[:PORT]/TARGET-IQN/LUN --initiator IQN [OPTIONS]\n"
-    "Checks an iSCSI root target as the Pi's initramfs will use it: TCP 3260, discovery\n"
-    "(SendTargets) with the Pi's initiator name, login (CHAP when configured), REPORT LUNS,\n"
-    "READ CAPACITY against the profile size, the partition table (MBR or GPT), partition 1's\n"
-    "FAT volume and partition 2's root filesystem, and whether the root= the Pi gets (its served\n"
-    "cmdline.txt, or the profile's root_uuid) names what is really on the LUN.\n"
-    "Login refusals are explained in the target's terms: tgt answers an initiator outside its\n"
-    "ACL with 0x0203 (target not found), LIO with 0x0202; CHAP failures are 0x0201.\n",
-    cmd_iscsi_check_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot iscsi-check --site site.conf --pi kitchen\n"
-    "  pinetboot iscsi-check iscsi://10.0.0.1/iqn.2026-11.lan.example:root-kitchen/1 \\\n"
-    "      --initiator iqn.2026-11.lan.example:kitchen --chap-user kitchen --chap-secret-file s\n"
-    "\n"
-    "Exit status: 0 the Pi would find its root, 1 it would not (the output says why),\n"
-    "2 bad input.\n",
-    "file",
-    NULL};
+    .name = "iscsi-check",
+    .summary = "check a Pi's iSCSI root target as the Pi will use it",
+    .run = cmd_iscsi_check,
+    .usage = "Usage: pinetboot iscsi-check [--site] SITE --pi NAME [OPTIONS]\n"
+        "       pinetboot iscsi-check iscsi://HOST[:PORT]/TARGET-IQN/LUN --initiator IQN [OPTIONS]\n"
+        "Checks an iSCSI root target as the Pi's initramfs will use it: TCP 3260, discovery\n"
+        "(SendTargets) with the Pi's initiator name, login (CHAP when configured), REPORT LUNS,\n"
+        "READ CAPACITY against the profile size, the partition table (MBR or GPT), partition 1's\n"
+        "FAT volume and partition 2's root filesystem, and whether the root= the Pi gets (its served\n"
+        "cmdline.txt, or the profile's root_uuid) names what is really on the LUN.\n"
+        "Login refusals are explained in the target's terms: tgt answers an initiator outside its\n"
+        "ACL with 0x0203 (target not found), LIO with 0x0202; CHAP failures are 0x0201.\n",
+    .opts = cmd_iscsi_check_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot iscsi-check --site site.conf --pi kitchen\n"
+        "  pinetboot iscsi-check iscsi://10.0.0.1/iqn.2026-11.lan.example:root-kitchen/1 \\\n"
+        "      --initiator iqn.2026-11.lan.example:kitchen --chap-user kitchen --chap-secret-file s\n"
+        "\n"
+        "Exit status: 0 the Pi would find its root, 1 it would not (the output says why),\n"
+        "2 bad input.\n",
+    .operand = "file",
+};
 
 static void print_text(const struct iscsi_check *c)
 {
@@ -115,7 +116,7 @@ static void print_json(const struct iscsi_check *c)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int rc = cliopt_parse(&cmd_iscsi_check_spec, "iscsi-check", argc, argv, a);
+	int rc = cliopt_parse(&cmd_iscsi_check_spec, argc, argv, a);
 	if (rc != CLIOPT_DONE)
 		return rc ? rc : -1;
 	/* the operand is the URL form, or the site profile as the other commands take it */

@@ -31,28 +31,30 @@ static const struct cli_opt lint_opts[] = {
     {0}};
 
 const struct cli_cmd cmd_lint_spec = {
-    "lint",
-    "Usage: pinetboot lint SITE [--root DIR] [--json]\n"
-    "Validates the site profile SITE and lists every problem as FILE:LINE: [section] key:\n"
-    "what is wrong (what is accepted, or the fix). Then applies the rules of the trade:\n"
-    "proxy DHCP with a Pi 3 and no reply delay, a Pi 3B whose TFTP server may be off its\n"
-    "subnet, Pi 5 serial collisions, NFS root needs; and checks the server files installed\n"
-    "under DIR: dnsmasq and dhcpd (\"Raspberry Pi Boot   \" text, dhcp-reply-delay, option 67,\n"
-    "enable-tftp, tftp-root), /etc/exports (root_squash, '*'), tgt (LUN 0), tftpd-hpa, each\n"
-    "Pi's cmdline.txt (nfsroot vers=3, iSCSI LUN, SD-card root) and NFS-root fstab, and the\n"
-    "TFTP tree (each Pi's directory with its model's firmware, device tree, kernel,\n"
-    "cmdline.txt and initramfs; bootcode.bin for a Pi 3). Files that are not there are\n"
-    "skipped. When the profile itself has errors, lint lists them and stops there.\n",
-    lint_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot lint site.conf\n"
-    "  pinetboot lint site.conf --root /mnt/server --json\n"
-    "\n"
-    "Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
-    "or the installed files), 2 usage error or SITE cannot be read.\n",
-    "file",
-    NULL};
+    .name = "lint",
+    .summary = "validate a site profile and the installed server files",
+    .run = cmd_lint,
+    .usage = "Usage: pinetboot lint SITE [--root DIR] [--json]\n"
+        "Validates the site profile SITE and lists every problem as FILE:LINE: [section] key:\n"
+        "what is wrong (what is accepted, or the fix). Then applies the rules of the trade:\n"
+        "proxy DHCP with a Pi 3 and no reply delay, a Pi 3B whose TFTP server may be off its\n"
+        "subnet, Pi 5 serial collisions, NFS root needs; and checks the server files installed\n"
+        "under DIR: dnsmasq and dhcpd (\"Raspberry Pi Boot   \" text, dhcp-reply-delay, option 67,\n"
+        "enable-tftp, tftp-root), /etc/exports (root_squash, '*'), tgt (LUN 0), tftpd-hpa, each\n"
+        "Pi's cmdline.txt (nfsroot vers=3, iSCSI LUN, SD-card root) and NFS-root fstab, and the\n"
+        "TFTP tree (each Pi's directory with its model's firmware, device tree, kernel,\n"
+        "cmdline.txt and initramfs; bootcode.bin for a Pi 3). Files that are not there are\n"
+        "skipped. When the profile itself has errors, lint lists them and stops there.\n",
+    .opts = lint_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot lint site.conf\n"
+        "  pinetboot lint site.conf --root /mnt/server --json\n"
+        "\n"
+        "Exit status: 0 no errors (warnings and notes allowed), 1 errors found (in the profile\n"
+        "or the installed files), 2 usage error or SITE cannot be read.\n",
+    .operand = "file",
+};
 
 /* One problem object per line (the other commands' --json put them in an array). */
 static void print_json(const struct problems *ps, FILE *f)
@@ -66,12 +68,10 @@ static void print_json(const struct problems *ps, FILE *f)
 int cmd_lint(int argc, char **argv)
 {
 	struct lint_opts o = {.root = "/"};
-	int rc = cliopt_parse(&cmd_lint_spec, "lint", argc, argv, &o);
-	if (rc != CLIOPT_DONE)
-		return rc;
-	const char *path = cli_site_arg("lint", o.site, argc, argv);
+	int rc;
+	const char *path = cli_parse_site(&cmd_lint_spec, argc, argv, &o, &o.site, &rc);
 	if (!path)
-		return EXIT_USAGE;
+		return rc;
 	struct stat st;
 	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));

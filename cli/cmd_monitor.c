@@ -13,6 +13,8 @@
 
 #include "capture/log.h"
 #include "cli/cli.h"
+#include "cli/site_arg.h"
+#include "core/base/deadline.h"
 #include "core/base/fsutil.h"
 #include "core/base/sigflag.h"
 #include "core/base/util.h"
@@ -63,8 +65,8 @@ static const struct cli_opt cmd_monitor_opts[] = {
     {"interface", 'i', "IF",
      "capture live on IF (needs root or cap_net_raw; root is dropped after opening, to SUDO_UID or "
      "nobody); ssh://USER@HOST[:PORT]/IFACE captures on the boot server instead (tcpdump there, "
-     "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself: "
-     "root is kept if given)",
+     "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself; "
+     "through sudo, ssh runs as the sudo user with their keys and root is dropped to that user)",
      TO(STR, iface)},
     {"site", 's', "SITE",
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
@@ -94,43 +96,39 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "skipped",
      CLIOPT_TO_LIST(struct monitor, logs, SESSION_MAX_LOGS, "at most %d --log sources")},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_monitor_spec = {
-    "monitor",
-    "Usage: pinetboot monitor (-r FILE | -i IFACE | --log LOG...) [[--site] SITE] [--json] [-q]\n"
-    "                         [-w SAVE] [--count N] [--duration S]\n"
-    "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
-    "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
-    "failed, why, and what to change.\n",
-    cmd_monitor_opts,
-    "\n"
-    "Examples:\n"
-    "  sudo pinetboot monitor -i eth0 --site site.conf\n"
-    "  pinetboot monitor -r boot.pcap -q\n"
-    "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
-    "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
-    "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
-    "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
-    "  pinetboot monitor --log journal:dnsmasq\n"
-    "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
-    "  pinetboot monitor -i ssh://root@bootserver/eth0 -q\n"
-    "\n"
-    "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
-    "or damaged capture (a truncated file is still decoded up to the damage).\n",
-    "file",
-    NULL};
+    .name = "monitor",
+    .summary = "decode netboot traffic (live or from a pcap), per-Pi boot stages",
+    .run = cmd_monitor,
+    .usage = "Usage: pinetboot monitor (-r FILE | -i IFACE | --log LOG...) [[--site] SITE] [--json] [-q]\n"
+        "                         [-w SAVE] [--count N] [--duration S]\n"
+        "Decodes Raspberry Pi network boot traffic (DHCP/PXE, TFTP, iSCSI, NFS/MOUNT, ARP,\n"
+        "NETCONSOLE, STP), follows each Pi through the boot stages and says which stage\n"
+        "failed, why, and what to change.\n",
+    .opts = cmd_monitor_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  sudo pinetboot monitor -i eth0 --site site.conf\n"
+        "  pinetboot monitor -r boot.pcap -q\n"
+        "  pinetboot monitor -r boot.pcap --json | jq 'select(.summary)'\n"
+        "  sudo pinetboot monitor -i eth0 -w boot.pcap --duration 120\n"
+        "  pinetboot monitor --log /var/log/syslog --log uart.txt -q\n"
+        "  journalctl -f -u dnsmasq | pinetboot monitor --log -\n"
+        "  pinetboot monitor --log journal:dnsmasq\n"
+        "  pinetboot monitor --log ssh://pi@bootserver/journal/dnsmasq\n"
+        "  pinetboot monitor -i ssh://root@bootserver/eth0 -q\n"
+        "\n"
+        "Exit status: 0 no Pi failed, 1 a Pi failed a boot stage, 2 usage error or an unreadable\n"
+        "or damaged capture (a truncated file is still decoded up to the damage).\n",
+    .operand = "file",
+};
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
-	int rc = cliopt_parse(&cmd_monitor_spec, CMD, argc, argv, m);
+	int rc = cli_parse_opt_site(&cmd_monitor_spec, argc, argv, m, &m->site_path);
 	if (rc != CLIOPT_DONE)
 		return rc ? rc : -1;
-	if (!m->site_path && optind < argc)
-		m->site_path =
-		    argv[optind++]; /* SITE as an operand, as the other commands take it */
-	if (optind < argc)
-		return cli_usage_error(CMD, "unexpected argument '%s'", argv[optind]);
 	if (m->file && m->iface)
 		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
 	if (!m->file && !m->iface && !m->logs.n)
@@ -145,9 +143,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 
 static double now_s(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)deadline_now_ms() / 1000.0;
 }
 
 static void run_file(struct monitor *m)

@@ -20,31 +20,35 @@ static const struct cli_opt import_opts[] = {
      CLIOPT_TO(STR, struct import_opts, site)},
     {0}};
 
+static int import_csv(int argc, char **argv);
+static int list_keys(int argc, char **argv);
+
 static const struct cli_cmd import_spec = {
-    "profile import-csv",
-    "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
-    "Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
-    "  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
-    "adds them to a profile. The first row names the columns: name (required) and any\n"
-    "[pi] key: model, serial, mac, tftp_prefix, image, backing, size, chap, ip, initiator,\n"
-    "target, root_uuid, nfs_path, hostname. Empty fields take the default. Fields holding\n"
-    "commas or quotes are written in double quotes, with \"\" for a quote. Headers ignore\n"
-    "case and take ' ' or '-' for '_' (\"MAC Address\", \"Serial Number\" work); a UTF-8\n"
-    "byte order mark and ';' separators (spreadsheet exports) are accepted.\n"
-    "Every row is validated with the profile's own checks; problems read\n"
-    "INVENTORY.csv:LINE: column KEY: what is wrong (what is accepted). When any row is\n"
-    "invalid nothing is printed on stdout. (The operand is the inventory, so the profile is\n"
-    "always --site here.)\n",
-    import_opts,
-    "\n"
-    "Example inventory:\n"
-    "  name,model,serial,mac,tftp_prefix,size\n"
-    "  kitchen,4B,10000000511e57f7,DC-A6-32-1C-6A-2A,mac,16G\n"
-    "  garage,3B,2caf9c61,b8:27:eb:af:9c:61,,8G\n"
-    "\n"
-    "Exit status: 0 sections printed, 2 usage error, unreadable file or an invalid row.\n",
-    "file",
-    NULL};
+    .name = "profile import-csv",
+    .run = import_csv,
+    .usage = "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+        "Turns a fleet inventory into [pi \"NAME\"] sections printed on stdout, so that\n"
+        "  pinetboot profile import-csv inventory.csv --site site.conf >> site.conf\n"
+        "adds them to a profile. The first row names the columns: name (required) and any\n"
+        "[pi] key: model, serial, mac, tftp_prefix, image, backing, size, chap, ip, initiator,\n"
+        "target, root_uuid, nfs_path, hostname. Empty fields take the default. Fields holding\n"
+        "commas or quotes are written in double quotes, with \"\" for a quote. Headers ignore\n"
+        "case and take ' ' or '-' for '_' (\"MAC Address\", \"Serial Number\" work); a UTF-8\n"
+        "byte order mark and ';' separators (spreadsheet exports) are accepted.\n"
+        "Every row is validated with the profile's own checks; problems read\n"
+        "INVENTORY.csv:LINE: column KEY: what is wrong (what is accepted). When any row is\n"
+        "invalid nothing is printed on stdout. (The operand is the inventory, so the profile is\n"
+        "always --site here.)\n",
+    .opts = import_opts,
+    .after = "\n"
+        "Example inventory:\n"
+        "  name,model,serial,mac,tftp_prefix,size\n"
+        "  kitchen,4B,10000000511e57f7,DC-A6-32-1C-6A-2A,mac,16G\n"
+        "  garage,3B,2caf9c61,b8:27:eb:af:9c:61,,8G\n"
+        "\n"
+        "Exit status: 0 sections printed, 2 usage error, unreadable file or an invalid row.\n",
+    .operand = "file",
+};
 
 struct keys_opts {
 	bool man;
@@ -55,33 +59,37 @@ static const struct cli_opt keys_opts[] = {
     {0}};
 
 static const struct cli_cmd keys_spec = {
-    "profile keys",
-    "Usage: pinetboot profile keys [--man]\n"
-    "Lists every key of [server] and [pi \"NAME\"] with what it accepts.\n",
-    keys_opts,
-    "\nExit status: 0 listed, 2 usage error.\n",
-    "none",
-    NULL};
+    .name = "profile keys",
+    .run = list_keys,
+    .usage = "Usage: pinetboot profile keys [--man]\n"
+        "Lists every key of [server] and [pi \"NAME\"] with what it accepts.\n",
+    .opts = keys_opts,
+    .after = "\nExit status: 0 listed, 2 usage error.\n",
+    .operand = "none",
+};
 
 static const struct cli_cmd *const profile_subs[] = {&import_spec, &keys_spec, NULL};
 static const struct cli_opt profile_opts[] = {{0}};
 
 const struct cli_cmd cmd_profile_spec = {
-    "profile",
-    "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
-    "       pinetboot profile keys [--man]\n"
-    "Site profile tools. import-csv turns a fleet inventory (CSV) into [pi \"NAME\"]\n"
-    "sections on stdout; keys lists every key of [server] and [pi \"NAME\"] with what it\n"
-    "accepts. 'pinetboot profile import-csv|keys --help' lists each one's options.\n",
-    profile_opts,
-    "\nExit status: 0 done, 2 usage error, unreadable file or an invalid row.\n",
-    "none",
-    profile_subs};
+    .name = "profile",
+    .summary = "site profile tools: import-csv (fleet inventory to [pi] sections)",
+    .run = cmd_profile,
+    .usage = "Usage: pinetboot profile import-csv INVENTORY.csv [--site SITE]\n"
+        "       pinetboot profile keys [--man]\n"
+        "Site profile tools. import-csv turns a fleet inventory (CSV) into [pi \"NAME\"]\n"
+        "sections on stdout; keys lists every key of [server] and [pi \"NAME\"] with what it\n"
+        "accepts. 'pinetboot profile import-csv|keys --help' lists each one's options.\n",
+    .opts = profile_opts,
+    .after = "\nExit status: 0 done, 2 usage error, unreadable file or an invalid row.\n",
+    .operand = "none",
+    .subs = profile_subs,
+};
 
 static int import_csv(int argc, char **argv)
 {
 	struct import_opts o = {0};
-	int rc = cliopt_parse(&import_spec, "profile import-csv", argc, argv, &o);
+	int rc = cliopt_parse(&import_spec, argc, argv, &o);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (optind != argc - 1)
@@ -102,7 +110,7 @@ static int import_csv(int argc, char **argv)
 static int list_keys(int argc, char **argv)
 {
 	struct keys_opts o = {0};
-	int rc = cliopt_parse(&keys_spec, "profile keys", argc, argv, &o);
+	int rc = cliopt_parse(&keys_spec, argc, argv, &o);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	bool man = o.man;
@@ -129,16 +137,5 @@ static int list_keys(int argc, char **argv)
 
 int cmd_profile(int argc, char **argv)
 {
-	if (argc < 2)
-		return cli_usage_error("profile", "expected a subcommand (import-csv or keys)");
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		cliopt_help(&cmd_profile_spec, stdout);
-		return EXIT_OK;
-	}
-	if (!strcmp(argv[1], "import-csv"))
-		return import_csv(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "keys"))
-		return list_keys(argc - 1, argv + 1);
-	return cli_usage_error("profile", "'%s' is not a profile subcommand (expected import-csv or keys)",
-			       argv[1]);
+	return cli_subcommand(&cmd_profile_spec, argc, argv);
 }

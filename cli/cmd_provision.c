@@ -25,43 +25,42 @@ static const struct cli_opt cmd_provision_opts[] = {
      "mounted disk, a link, a hard-linked file)",
      TO(SET, force)},
     {0}};
-#undef TO
 
 const struct cli_cmd cmd_provision_spec = {
-    "provision",
-    "Usage: pinetboot provision [--site] SITE --pi NAME [--tftp-root DIR] [--force]\n"
-    "Makes the server side of one Pi from the image named in its [pi] section:\n"
-    "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
-    "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
-    "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
-    "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
-    "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs;\n"
-    "  - root = nfs: the image's root tree copied into nfs_path, with the Pi's host name and\n"
-    "    without the image's ssh host keys (the Pi makes its own at first boot).\n",
-    cmd_provision_opts,
-    "\n"
-    "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"
-    "2 usage error or invalid profile.\n",
-    "file",
-    NULL};
+    .name = "provision",
+    .summary = "make one Pi's iSCSI backing file and TFTP directory",
+    .run = cmd_provision,
+    .usage = "Usage: pinetboot provision [--site] SITE --pi NAME [--tftp-root DIR] [--force]\n"
+        "Makes the server side of one Pi from the image named in its [pi] section:\n"
+        "  - the iSCSI backing file (backing =), written sparse, grown to size = with the last\n"
+        "    partition and its ext4 grown to fill it (the filesystem UUID is kept);\n"
+        "  - the Pi's TFTP directory (tftp_root/<serial|mac|prefix>/) filled from the image's\n"
+        "    boot partition without mounting, with cmdline.txt pointing at the network root\n"
+        "    (root=UUID=… and the iSCSI or NFS parameters) and config.txt loading the initramfs;\n"
+        "  - root = nfs: the image's root tree copied into nfs_path, with the Pi's host name and\n"
+        "    without the image's ssh host keys (the Pi makes its own at first boot).\n",
+    .opts = cmd_provision_opts,
+    .after = "\n"
+        "Exit status: 0 done, 1 a step failed (the message says what was left behind),\n"
+        "2 usage error or invalid profile.\n",
+    .operand = "file",
+};
 
 int cmd_provision(int argc, char **argv)
 {
 	struct provision_opts o = {0};
-	int rc = cliopt_parse(&cmd_provision_spec, "provision", argc, argv, &o);
-	if (rc != CLIOPT_DONE)
-		return rc;
-	const char *site = cli_site_arg("provision", o.site, argc, argv), *name = o.pi;
+	int rc;
+	const char *site = cli_parse_site(&cmd_provision_spec, argc, argv, &o, &o.site, &rc);
 	if (!site)
-		return EXIT_USAGE;
+		return rc;
+	const char *name = o.pi;
 	if (!name)
 		return cli_usage_error("provision", "--pi NAME is required");
 	struct site s;
 	if (cli_load_site("provision", site, &s) != EXIT_OK)
 		return EXIT_USAGE;
-	const struct pi *p = site_find_pi(&s, name);
+	const struct pi *p = cli_site_pi("provision", site, &s, name);
 	if (!p) {
-		cli_error("provision", "%s has no [pi \"%s\"]", site, name);
 		site_done(&s);
 		return EXIT_USAGE;
 	}

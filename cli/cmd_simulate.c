@@ -72,54 +72,55 @@ static const struct cli_opt cmd_simulate_opts[] = {
     {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
     {0}};
 #undef SECONDS
-#undef TO
 
 const struct cli_cmd cmd_simulate_spec = {
-    "simulate",
-    "Usage: pinetboot simulate [--site] SITE --pi NAME -i IFACE [OPTIONS]\n"
-    "       pinetboot simulate [--site] SITE (--all | --pi PATTERN...) -i IFACE [OPTIONS]\n"
-    "Boots a virtual Pi of that Pi's model (its MAC, serial and TFTP prefix from the profile)\n"
-    "on IFACE against the real boot server, the way the model's boot ROM / EEPROM bootloader,\n"
-    "firmware and initramfs do: the PXE DHCP DISCOVER with the model's options; its rules for\n"
-    "accepting an offer (Pi 3B: the menu text needs three trailing spaces; an address offer\n"
-    "and a boot offer less than 0.75 s apart trip the Pi 3 ROM's firmware bug; the Pi 3 ROM\n"
-    "never REQUESTs); the TFTP requests in the model's order with its prefix rule; config.txt\n"
-    "and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
-    "cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
-    "MOUNT v3, NFS v3 GETATTR of the root, READs of its /etc/fstab).\n"
-    "The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
-    "the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
-    "  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"
-    "           talk to IFACE's own host, so this is for testing a server elsewhere.\n"
-    "  local    for the boot server itself (IFACE holds an address of this host): a veth pair\n"
-    "           spliced onto IFACE with tc (clsact, u32, mirred; needs ip and tc): frames from\n"
-    "           the Pi go into this host's stack and out on the wire, frames to the Pi's MAC\n"
-    "           and broadcasts come back, so the local dnsmasq/tgtd, the site's router and a\n"
-    "           capture on IFACE (pinetboot monitor -i IFACE) see it as if it were plugged in.\n"
-    "           An existing clsact qdisc and its filters are left as they are; the filters\n"
-    "           (preferences 0x7100-0x71ff) and the veth are removed when simulate ends, also\n"
-    "           on Ctrl-C or SIGTERM.\n"
-    "  auto     (default) local when IFACE holds an IPv4 address here, macvlan otherwise.\n"
-    "\n"
-    "A fleet: --all, several --pi, or a --pi glob (quote it: --pi 'rack1-*') boots all those\n"
-    "Pis at the same moment, as a power cut coming back does, each in a thread and namespace\n"
-    "of its own. It prints one line per Pi as it finishes (the stage it reached, its time, and\n"
-    "for a Pi that stopped the cause and the fix) and a summary line with the wall time;\n"
-    "--json gives one object with every Pi's full report and the summary.\n",
-    cmd_simulate_opts,
-    "\n"
-    "Examples:\n"
-    "  pinetboot simulate --site site.conf --pi kitchen -i eth0\n"
-    "      on the boot server: a virtual kitchen boots from this host's own daemons\n"
-    "  pinetboot simulate --site site.conf --all -i eth0\n"
-    "  pinetboot simulate --site site.conf --pi 'rack1-*' --pi kitchen -i eth0 --json\n"
-    "  pinetboot simulate --site site.conf --pi kitchen -i eth0 --tftp-prefix serial\n"
-    "\n"
-    "Exit status: 0 the Pi (every Pi of a fleet) reached stage 8 \"root in use\" (it read its\n"
-    "root filesystem's superblock), 1 a Pi stopped earlier (the output names the stage and the\n"
-    "cause), 2 bad input (no such Pi or interface, a Pi without mac or serial).\n",
-    "file",
-    NULL};
+    .name = "simulate",
+    .summary = "boot a virtual Pi of a profile's Pi against the real server",
+    .run = cmd_simulate,
+    .usage = "Usage: pinetboot simulate [--site] SITE --pi NAME -i IFACE [OPTIONS]\n"
+        "       pinetboot simulate [--site] SITE (--all | --pi PATTERN...) -i IFACE [OPTIONS]\n"
+        "Boots a virtual Pi of that Pi's model (its MAC, serial and TFTP prefix from the profile)\n"
+        "on IFACE against the real boot server, the way the model's boot ROM / EEPROM bootloader,\n"
+        "firmware and initramfs do: the PXE DHCP DISCOVER with the model's options; its rules for\n"
+        "accepting an offer (Pi 3B: the menu text needs three trailing spaces; an address offer\n"
+        "and a boot offer less than 0.75 s apart trip the Pi 3 ROM's firmware bug; the Pi 3 ROM\n"
+        "never REQUESTs); the TFTP requests in the model's order with its prefix rule; config.txt\n"
+        "and cmdline.txt; then the kernel's DHCP (or a static ip=), the iSCSI login with\n"
+        "cmdline.txt's parameters and the root filesystem on the LUN, or the NFS MOUNT (portmap,\n"
+        "MOUNT v3, NFS v3 GETATTR of the root, READs of its /etc/fstab).\n"
+        "The virtual Pi runs in a network namespace of its own with an eth0 carrying the Pi's MAC:\n"
+        "the host's addresses and routes are not touched. Needs root. How it is attached to IFACE:\n"
+        "  macvlan  a macvlan of IFACE: the Pi is one more station on that wire. A macvlan cannot\n"
+        "           talk to IFACE's own host, so this is for testing a server elsewhere.\n"
+        "  local    for the boot server itself (IFACE holds an address of this host): a veth pair\n"
+        "           spliced onto IFACE with tc (clsact, u32, mirred; needs ip and tc): frames from\n"
+        "           the Pi go into this host's stack and out on the wire, frames to the Pi's MAC\n"
+        "           and broadcasts come back, so the local dnsmasq/tgtd, the site's router and a\n"
+        "           capture on IFACE (pinetboot monitor -i IFACE) see it as if it were plugged in.\n"
+        "           An existing clsact qdisc and its filters are left as they are; the filters\n"
+        "           (preferences 0x7100-0x71ff) and the veth are removed when simulate ends, also\n"
+        "           on Ctrl-C or SIGTERM.\n"
+        "  auto     (default) local when IFACE holds an IPv4 address here, macvlan otherwise.\n"
+        "\n"
+        "A fleet: --all, several --pi, or a --pi glob (quote it: --pi 'rack1-*') boots all those\n"
+        "Pis at the same moment, as a power cut coming back does, each in a thread and namespace\n"
+        "of its own. It prints one line per Pi as it finishes (the stage it reached, its time, and\n"
+        "for a Pi that stopped the cause and the fix) and a summary line with the wall time;\n"
+        "--json gives one object with every Pi's full report and the summary.\n",
+    .opts = cmd_simulate_opts,
+    .after = "\n"
+        "Examples:\n"
+        "  pinetboot simulate --site site.conf --pi kitchen -i eth0\n"
+        "      on the boot server: a virtual kitchen boots from this host's own daemons\n"
+        "  pinetboot simulate --site site.conf --all -i eth0\n"
+        "  pinetboot simulate --site site.conf --pi 'rack1-*' --pi kitchen -i eth0 --json\n"
+        "  pinetboot simulate --site site.conf --pi kitchen -i eth0 --tftp-prefix serial\n"
+        "\n"
+        "Exit status: 0 the Pi (every Pi of a fleet) reached stage 8 \"root in use\" (it read its\n"
+        "root filesystem's superblock), 1 a Pi stopped earlier (the output names the stage and the\n"
+        "cause), 2 bad input (no such Pi or interface, a Pi without mac or serial).\n",
+    .operand = "file",
+};
 
 static const char *const state_names[] = {"-", "running", "ok", "FAILED"};
 
@@ -180,13 +181,9 @@ static void json_pi(FILE *f, const struct vpi *v)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int rc = cliopt_parse(&cmd_simulate_spec, "simulate", argc, argv, a);
+	int rc = cli_parse_opt_site(&cmd_simulate_spec, argc, argv, a, &a->site);
 	if (rc != CLIOPT_DONE)
 		return rc ? rc : -1;
-	if (!a->site && optind < argc)
-		a->site = argv[optind++]; /* SITE as an operand, as the other commands take it */
-	if (optind < argc)
-		return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
 	if (a->all && a->pis.n)
 		return cli_usage_error("simulate", "--all and --pi exclude each other");
 	if (!a->site || !(a->pis.n || a->all) || !a->iface)

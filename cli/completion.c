@@ -37,35 +37,52 @@ static enum arg_kind arg_kind(const struct cli_opt *o)
 	return ARG_NONE;
 }
 
+/* What an argument of each kind completes to: bash's COMPREPLY (or a helper function of the
+ * script), zsh's _arguments action. A word list is spelled out by put_words. */
+static const struct {
+	const char *bash, *zsh;
+} arg_action[] = {
+    [ARG_NONE] = {"COMPREPLY=()", " "},
+    [ARG_WORDS] = {NULL, NULL},
+    [ARG_DIR] = {"COMPREPLY=($(compgen -d -- \"$cur\"))", "_files -/"},
+    [ARG_IFACE] = {"_pinetboot_ifaces", "_net_interfaces"},
+    [ARG_PI] = {"_pinetboot_pis", "_pinetboot_pis"},
+    [ARG_FILE] = {"COMPREPLY=($(compgen -f -- \"$cur\"))", "_files"},
+};
+
+/* The words of "a|b|c" (or "[a|b]"), space-separated. */
+static void put_words(const char *arg)
+{
+	for (const char *p = arg[0] == '[' ? arg + 1 : arg; *p && *p != ']'; p++)
+		putchar(*p == '|' ? ' ' : *p);
+}
+
 /* The sed program that prints the NAME of each [pi "NAME"] line of a profile (single-quoted). */
 #define PI_SED "'s/^[[:space:]]*\\[pi[[:space:]]*\"\\([^\"]*\\)\".*/\\1/p'"
 
 #define FOR_OPTS(o, spec) for (const struct cli_opt *o = (spec)->opts; o->name || o->help; o++)
+/* the options themselves, without the headings between them */
+#define FOR_NAMED_OPTS(o, spec) FOR_OPTS(o, spec) if (o->name)
 
 /* The command word(s) as the shell sees them: "eeprom set" → "eeprom set". */
 static void each_spec(const struct cli_cmd *const *specs,
-		      void (*fn)(const struct cli_cmd *c, const struct cli_cmd *parent, void *u),
-		      void *u)
+		      void (*fn)(const struct cli_cmd *c))
 {
 	for (size_t i = 0; specs[i]; i++) {
 		if (!specs[i]->subs) {
-			fn(specs[i], NULL, u);
+			fn(specs[i]);
 			continue;
 		}
 		for (size_t k = 0; specs[i]->subs[k]; k++)
-			fn(specs[i]->subs[k], specs[i], u);
+			fn(specs[i]->subs[k]);
 	}
 }
 
 /* options: "CMD\t-S\t--LONG\tARG" per option, "-" for none (tests/sh/t_man_options.sh). */
-static void list_one(const struct cli_cmd *c, const struct cli_cmd *parent, void *u)
+static void list_one(const struct cli_cmd *c)
 {
-	(void)parent;
-	(void)u;
-	FOR_OPTS(o, c)
+	FOR_NAMED_OPTS(o, c)
 	{
-		if (!o->name)
-			continue;
 		char s[3] = "-";
 		if (o->key > ' ' && o->key < 127)
 			s[1] = (char)o->key;
@@ -74,51 +91,30 @@ static void list_one(const struct cli_cmd *c, const struct cli_cmd *parent, void
 }
 
 /* bash: one case arm per command word(s). */
-static void bash_one(const struct cli_cmd *c, const struct cli_cmd *parent, void *u)
+static void bash_one(const struct cli_cmd *c)
 {
-	(void)parent;
-	(void)u;
 	printf("\t\"%s\")\n\t\topts=\"", c->name);
-	FOR_OPTS(o, c)
+	FOR_NAMED_OPTS(o, c)
 	{
-		if (!o->name)
-			continue;
 		if (o->key > ' ' && o->key < 127)
 			printf("-%c ", o->key);
 		printf("--%s%s ", o->name, o->arg && o->arg[0] == '[' ? "=" : "");
 	}
 	printf("--help\"\n\t\tcase $prev in\n");
-	FOR_OPTS(o, c)
+	FOR_NAMED_OPTS(o, c)
 	{
-		if (!o->name || !o->arg || o->arg[0] == '[')
+		if (!o->arg || o->arg[0] == '[')
 			continue;
 		char s[8] = "";
 		if (o->key > ' ' && o->key < 127)
 			snprintf(s, sizeof(s), "-%c|", o->key);
 		printf("\t\t%s--%s) ", s, o->name);
-		switch (arg_kind(o)) {
-		case ARG_WORDS: {
+		if (arg_kind(o) == ARG_WORDS) {
 			printf("COMPREPLY=($(compgen -W \"");
-			for (const char *p = o->arg; *p; p++)
-				putchar(*p == '|' ? ' ' : *p);
+			put_words(o->arg);
 			printf("\" -- \"$cur\"))");
-			break;
-		}
-		case ARG_DIR:
-			printf("COMPREPLY=($(compgen -d -- \"$cur\"))");
-			break;
-		case ARG_IFACE:
-			printf("_pinetboot_ifaces");
-			break;
-		case ARG_PI:
-			printf("_pinetboot_pis");
-			break;
-		case ARG_FILE:
-			printf("COMPREPLY=($(compgen -f -- \"$cur\"))");
-			break;
-		case ARG_NONE:
-			printf("COMPREPLY=()");
-			break;
+		} else {
+			fputs(arg_action[arg_kind(o)].bash, stdout);
 		}
 		printf("; return ;;\n");
 	}
@@ -182,7 +178,7 @@ static void bash(const struct cli_cmd *const *specs)
 		puts("\" -- \"$cur\")); return; fi");
 	}
 	puts("\tcase $cmd in");
-	each_spec(specs, bash_one, NULL);
+	each_spec(specs, bash_one);
 	puts("\t*) return ;;\n\tesac\n"
 	     "\tif [[ $cur == -* ]]; then COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
 	     "\t\t[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null\n"
@@ -215,41 +211,20 @@ static void zsh_desc(const char *help)
 
 static void zsh_action(const struct cli_opt *o)
 {
-	const char *arg = o->arg;
-	switch (arg_kind(o)) {
-	case ARG_WORDS:
+	if (arg_kind(o) == ARG_WORDS) {
 		fputs("(", stdout);
-		for (const char *p = arg[0] == '[' ? arg + 1 : arg; *p && *p != ']'; p++)
-			putchar(*p == '|' ? ' ' : *p);
+		put_words(o->arg);
 		fputs(")", stdout);
-		break;
-	case ARG_DIR:
-		fputs("_files -/", stdout);
-		break;
-	case ARG_IFACE:
-		fputs("_net_interfaces", stdout);
-		break;
-	case ARG_PI:
-		fputs("_pinetboot_pis", stdout);
-		break;
-	case ARG_FILE:
-		fputs("_files", stdout);
-		break;
-	case ARG_NONE:
-		fputs(" ", stdout);
-		break;
+	} else {
+		fputs(arg_action[arg_kind(o)].zsh, stdout);
 	}
 }
 
-static void zsh_one(const struct cli_cmd *c, const struct cli_cmd *parent, void *u)
+static void zsh_one(const struct cli_cmd *c)
 {
-	(void)parent;
-	(void)u;
 	printf("\t\"%s\")\n\t\t_arguments -s -S", c->name);
-	FOR_OPTS(o, c)
+	FOR_NAMED_OPTS(o, c)
 	{
-		if (!o->name)
-			continue;
 		bool sh = o->key > ' ' && o->key < 127;
 		bool opt = o->arg && o->arg[0] == '[';
 		fputs(" \\\n\t\t\t", stdout);
@@ -322,14 +297,12 @@ static void zsh(const struct cli_cmd *const *specs)
 		     "\t\t(( CURRENT-- ))\n\tfi");
 	}
 	puts("\tcase $cmd in");
-	each_spec(specs, zsh_one, NULL);
+	each_spec(specs, zsh_one);
 	puts("\tesac\n}\n_pinetboot \"$@\"");
 }
 
-static void man_one(const struct cli_cmd *c, const struct cli_cmd *parent, void *u)
+static void man_one(const struct cli_cmd *c)
 {
-	(void)parent;
-	(void)u;
 	fputs(".SS ", stdout);
 	roff_text(stdout, c->name);
 	putchar('\n');
@@ -375,7 +348,7 @@ static void man(const struct cli_cmd *const *specs)
 	    "lists them; every command also takes\n"
 	    ".BR \\-h \", \" \\-\\-help .\n"
 	    "Options before any command are the wizard's.");
-	each_spec(specs, man_one, NULL);
+	each_spec(specs, man_one);
 	puts(".\\\" END generated by `pinetboot completion man`");
 }
 
@@ -387,7 +360,7 @@ int cli_completion(int argc, char **argv, const struct cli_cmd *const *specs)
 	else if (!strcmp(what, "zsh"))
 		zsh(specs);
 	else if (!strcmp(what, "options"))
-		each_spec(specs, list_one, NULL);
+		each_spec(specs, list_one);
 	else if (!strcmp(what, "man"))
 		man(specs);
 	else

@@ -4,18 +4,12 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/site_arg.h"
 #include "cli/completion.h"
 #include "tui/wizard.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const struct cli_cmd *spec;
-};
-
-#define PNB_CMD_ENTRY(name, fn, summary) {name, fn, summary, &fn##_spec},
-static const struct command commands[] = {PNB_COMMANDS(PNB_CMD_ENTRY)};
+#define PNB_CMD_ENTRY(name) &cmd_##name##_spec,
+static const struct cli_cmd *const commands[] = {PNB_COMMANDS(PNB_CMD_ENTRY)};
 #undef PNB_CMD_ENTRY
 
 static void usage(FILE *f)
@@ -26,7 +20,7 @@ static void usage(FILE *f)
 	      f);
 	fprintf(f, "  %-13s %s\n", "wizard", "the interactive setup and monitoring wizard (the default)");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+		fprintf(f, "  %-13s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\nOptions:\n"
 	      "  -h, --help     this help; 'pinetboot COMMAND --help' for a command's options\n"
 	      "  -V, --version  print the version\n\n"
@@ -37,17 +31,19 @@ static void usage(FILE *f)
 
 static const struct cli_opt cmd_version_opts[] = {{0}};
 const struct cli_cmd cmd_version_spec = {
-    "version",	      "Usage: pinetboot version\nPrints the version of pinetboot.\n",
-    cmd_version_opts, NULL,
-    "none",	      NULL};
+    .name = "version",
+    .summary = "print the version",
+    .run = cmd_version,
+    .usage = "Usage: pinetboot version\nPrints the version of pinetboot.\n",
+    .opts = cmd_version_opts,
+    .operand = "none",
+};
 
 int cmd_version(int argc, char **argv)
 {
-	int rc = cliopt_parse(&cmd_version_spec, "version", argc, argv, NULL);
+	int rc = cli_parse_opt_site(&cmd_version_spec, argc, argv, NULL, NULL);
 	if (rc != CLIOPT_DONE)
 		return rc;
-	if (optind < argc)
-		return cli_usage_error("version", "unexpected argument '%s'", argv[optind]);
 	printf("pinetboot %s\n", PNB_VERSION);
 	return EXIT_OK;
 }
@@ -60,15 +56,15 @@ static int not_a_command(const char *cmd)
 	fprintf(stderr, "pinetboot: '%s' is not a command.", cmd);
 	int best = 3;
 	for (size_t i = 0; i < N_COMMANDS; i++) {
-		int d = cliopt_distance(cmd, commands[i].name);
+		int d = cliopt_distance(cmd, commands[i]->name);
 		if (d < best)
 			best = d;
 	}
 	if (best < 3 && (size_t)best < strlen(cmd)) {
 		fputs(" The most similar:", stderr);
 		for (size_t i = 0; i < N_COMMANDS; i++)
-			if (cliopt_distance(cmd, commands[i].name) == best)
-				fprintf(stderr, " %s", commands[i].name);
+			if (cliopt_distance(cmd, commands[i]->name) == best)
+				fprintf(stderr, " %s", commands[i]->name);
 		fputc('.', stderr);
 	}
 	fputs("\nTry 'pinetboot --help'.\n", stderr);
@@ -83,7 +79,7 @@ static int completion(int argc, char **argv)
 	size_t n = 0;
 	specs[n++] = &wizard_spec;
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		specs[n++] = commands[i].spec;
+		specs[n++] = commands[i];
 	specs[n] = NULL;
 	return cli_completion(argc, argv, specs);
 }
@@ -99,8 +95,8 @@ int main(int argc, char **argv)
 			if (!strcmp(argv[2], "wizard"))
 				return wizard_main(2, sub);
 			for (size_t i = 0; i < N_COMMANDS; i++)
-				if (!strcmp(commands[i].name, argv[2]))
-					return commands[i].fn(2, sub);
+				if (!strcmp(commands[i]->name, argv[2]))
+					return commands[i]->run(2, sub);
 			return not_a_command(argv[2]);
 		}
 		usage(stdout);
@@ -113,8 +109,8 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version"))
 		return cmd_version(argc - 1, argv + 1);
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(commands[i].name, cmd))
-			return commands[i].fn(argc - 1, argv + 1);
+		if (!strcmp(commands[i]->name, cmd))
+			return commands[i]->run(argc - 1, argv + 1);
 	if (cmd[0] == '-') {
 		/* options before a command belong to the wizard (e.g. --replay); its errors then
 		 * name "pinetboot" alone, as the user never typed "wizard" */

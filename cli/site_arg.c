@@ -3,6 +3,7 @@
 #include "cli/site_arg.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +32,46 @@ const char *cli_site_arg(const char *cmd, const char *site_opt, int argc, char *
 	return site;
 }
 
+int cli_parse_opt_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
+		       const char **site)
+{
+	int rc = cliopt_parse(cmd, argc, argv, opts);
+	if (rc != CLIOPT_DONE)
+		return rc;
+	if (site && !*site && optind < argc)
+		*site = argv[optind++]; /* SITE as an operand, as the other commands take it */
+	if (optind < argc)
+		return cli_usage_error(cmd->name, "unexpected argument '%s'", argv[optind]);
+	return CLIOPT_DONE;
+}
+
+/* The profile, then its CHAP secrets: created when create is set, else read when there. Returns
+ * 0, -1 (the profile is invalid) or -2 (the secrets are); the problems are in ps. */
+static int profile_and_secrets(const char *path, struct site *s, bool create, struct problems *ps)
+{
+	if (profile_load(path, s, ps) < 0)
+		return -1;
+	char *sp = secrets_path_for(path);
+	int r = create ? secrets_ensure(s, sp, true, ps) : secrets_load(s, sp, ps);
+	free(sp);
+	return r < 0 ? -2 : 0;
+}
+
+const char *cli_parse_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
+			   const char *const *site_opt, int *rc)
+{
+	*rc = cliopt_parse(cmd, argc, argv, opts);
+	if (*rc != CLIOPT_DONE)
+		return NULL;
+	*rc = EXIT_USAGE;
+	return cli_site_arg(cmd->name, *site_opt, argc, argv);
+}
+
 int cli_load_site(const char *cmd, const char *profile, struct site *s)
 {
 	struct problems ps;
 	problems_init(&ps);
-	int r = profile_load(profile, s, &ps);
-	if (r == 0) {
-		char *sp = secrets_path_for(profile);
-		r = secrets_ensure(s, sp, true, &ps);
-		free(sp);
-	}
+	int r = profile_and_secrets(profile, s, true, &ps);
 	cli_problems(cmd, &ps);
 	problems_done(&ps);
 	if (r < 0) {
@@ -55,34 +86,23 @@ int cli_site_read(const char *cmd, const char *path, struct site *s)
 {
 	struct problems ps;
 	problems_init(&ps);
-	int rc = profile_load(path, s, &ps);
-	if (rc < 0) {
+	int r = profile_and_secrets(path, s, false, &ps);
+	if (r < 0) {
 		cli_problems(cmd, &ps);
-		cli_error(cmd, "%s is not a valid site profile (see above)", path);
-		problems_done(&ps);
+		/* the Pis' CHAP credentials live in SITE.secrets beside the profile (export) */
+		cli_error(cmd,
+			  r == -1 ? "%s is not a valid site profile (see above)"
+				  : "the secrets file beside %s cannot be used (see above)",
+			  path);
 		site_done(s);
-		return -1;
-	}
-	/* the Pis' CHAP credentials live in SITE.secrets beside the profile (pinetboot export) */
-	char *sec = secrets_path_for(path);
-	rc = secrets_load(s, sec, &ps);
-	free(sec);
-	if (rc < 0) {
-		cli_problems(cmd, &ps);
-		cli_error(cmd, "the secrets file beside %s cannot be used (see above)", path);
-		problems_done(&ps);
-		site_done(s);
-		return -1;
 	}
 	problems_done(&ps);
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
-const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
-				  struct site *s)
+const struct pi *cli_site_pi(const char *cmd, const char *path, const struct site *s,
+			     const char *name)
 {
-	if (cli_site_read(cmd, path, s) < 0)
-		return NULL;
 	const struct pi *p = site_find_pi(s, name);
 	if (p)
 		return p;
@@ -90,11 +110,37 @@ const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char 
 	sbuf_init(&b);
 	for (size_t i = 0; i < s->n_pis; i++)
 		sbuf_printf(&b, "%s%s", i ? ", " : "", s->pis[i].name);
-	cli_error(cmd, "%s has no Pi called \"%s\" (it has: %s)", path, name,
+	cli_error(cmd, "%s has no [pi \"%s\"] (it has: %s)", path, name,
 		  b.buf ? b.buf : "none");
 	sbuf_done(&b);
-	site_done(s);
 	return NULL;
+}
+
+const struct pi *cli_load_site_pi(const char *cmd, const char *path, const char *name,
+				  struct site *s)
+{
+	if (cli_site_read(cmd, path, s) < 0)
+		return NULL;
+	const struct pi *p = cli_site_pi(cmd, path, s, name);
+	if (!p)
+		site_done(s);
+	return p;
+}
+
+const struct pi *cli_profile_pi(const char *cmd, const char *path, const char *name,
+				struct site *s)
+{
+	struct problems ps;
+	problems_init(&ps);
+	const struct pi *p = NULL;
+	if (profile_load(path, s, &ps) < 0)
+		cli_problems(cmd, &ps);
+	else
+		p = cli_site_pi(cmd, path, s, name);
+	problems_done(&ps);
+	if (!p)
+		site_done(s);
+	return p;
 }
 
 char *cli_read_secret(const char *cmd, const char *path)

@@ -138,6 +138,8 @@ EOF
 # (keys made in $T, CONFIG_LINE appended to sshd_config, ended on exit), and $T/ssh, a client
 # wrapper for PINETBOOT_SSH that logs in with the test's key.
 ssh_server() {
+  # the keys below are root's: run through sudo, pinetboot would hand ssh to the sudo user
+  unset SUDO_UID SUDO_GID SUDO_USER
   ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey" || fail "host key"
   ssh-keygen -q -t ed25519 -N '' -f "$T/id" || fail "client key"
   cp "$T/id.pub" "$T/authorized_keys"

@@ -140,8 +140,10 @@ int wiz_apply_run(const char *site_path, const char *root, const char *templates
 				continue;
 			}
 			char **argv = apply_reload_argv(plan.daemons[i]);
-			char out[256];
-			int st = runcmd(argv, NULL, out, sizeof(out));
+			char *out = NULL;
+			size_t len;
+			int st = runcmd_capture(argv, NULL, APPLY_RELOAD_TIMEOUT, &out, &len);
+			free(out);
 			apply_argv_free(argv);
 			snprintf(msg + l, msglen - l, "; %s %s", cmd,
 				 st == 0 ? "ok" : "FAILED (see its journal)");

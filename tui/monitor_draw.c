@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "capture/remote.h"
 #include "core/base/util.h"
 #include "tui/monitor_step.h"
 #include "tui/screen.h"
@@ -111,7 +112,8 @@ static void draw_head(const struct mon_step *st, struct rect r)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL, "no capture: the logs only%s", state);
 	else if (f->connecting)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL,
-			   "connecting to %s (ssh in batch mode, at most 10 s)...", f->what);
+			   "connecting to %s (ssh in batch mode, at most %d s)...", f->what,
+			   REMOTE_CONNECT_SECONDS);
 	else if (f->live)
 		draw_textf(r.y, r.x, r.w, CP_NORMAL,
 			   "live on %s - %llu packets - %llu dropped (pcap_stats)%s", f->what,

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "capture/log.h"
 #include "capture/remote.h"
@@ -33,13 +34,20 @@ static void ssh_prompt(struct wiz *w, const char *title, const char *explain, co
 	free(full);
 }
 
-/* stdin is the terminal the wizard draws on: never a log here. */
-static bool stdin_refused(struct wiz *w, const char *spec)
+/* What would stop the screen: stdin is the terminal the wizard reads its keys on, and opening
+ * a FIFO waits for something to write to it. Never a log here. */
+static bool refused_here(struct wiz *w, const char *spec)
 {
-	if (strcmp(spec, "-") != 0)
+	struct stat sb;
+	bool fifo = stat(spec, &sb) == 0 && S_ISFIFO(sb.st_mode);
+	if (strcmp(spec, "-") != 0 && !fifo)
 		return false;
-	wiz_status(w, MSG_ERROR, "the wizard reads its keys on stdin, so - cannot be a log here: "
-				 "give a file, or journal:UNIT for a journal (not added)");
+	wiz_status(w, MSG_ERROR,
+		   "%s cannot be a log here (%s): give a file, or journal:UNIT for a journal (not "
+		   "added)",
+		   spec,
+		   fifo ? "a FIFO waits for a writer, and the screen would wait with it"
+			: "the wizard reads its keys on stdin");
 	return true;
 }
 
@@ -47,7 +55,7 @@ void mon_sources_init(struct wiz *w, struct mon_step *st)
 {
 	st->cap = w->replay ? MON_CAP_REPLAY : MON_CAP_SITE;
 	for (size_t i = 0; i < w->n_logs && st->n_logs < MON_MAX_LOGS; i++)
-		if (!stdin_refused(w, w->logs[i]))
+		if (!refused_here(w, w->logs[i]))
 			st->logs[st->n_logs++] = xstrdup(w->logs[i]);
 }
 
@@ -90,11 +98,13 @@ static int recapture(struct wiz *w, struct mon_step *st, enum mon_cap cap, const
 		wiz_status(w, MSG_INFO, "no capture: reading the logs only%s",
 			   st->n_logs ? "" : " (a adds one)");
 	else if (cap == MON_CAP_IFACE && remote_is(iface))
-		wiz_status(w, MSG_INFO, "connecting to %s (ssh in batch mode, at most 10 s)...",
-			   iface);
+		wiz_status(w, MSG_INFO, "connecting to %s (ssh in batch mode, at most %d s)...",
+			   iface, REMOTE_CONNECT_SECONDS);
 	else
 		wiz_status(w, MSG_INFO, "starting the capture on %s...",
-			   cap == MON_CAP_SITE	 ? w->site.server[SK_INTERFACE]
+			   cap == MON_CAP_SITE	   ? (w->site.server[SK_INTERFACE]
+							      ? w->site.server[SK_INTERFACE]
+							      : "the site's interface")
 			   : cap == MON_CAP_REPLAY ? w->replay
 						   : iface);
 	return WIZ_REDRAW;
@@ -148,7 +158,7 @@ static int other_capture(struct wiz *w, struct mon_step *st)
  * (a replay from its start, the logs read again). The session's opener judges it. */
 static int add_log(struct wiz *w, struct mon_step *st, const char *spec)
 {
-	if (!*spec || stdin_refused(w, spec))
+	if (!*spec || refused_here(w, spec))
 		return WIZ_REDRAW;
 	if (st->n_logs == MON_MAX_LOGS) {
 		wiz_status(w, MSG_ERROR, "at most %d logs", MON_MAX_LOGS);

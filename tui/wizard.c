@@ -105,37 +105,35 @@ static const struct cli_opt wizard_opts[] = {
     {"keys-man", 0, NULL, "print the key bindings as man(7) source and exit",
      CLIOPT_TO_FN(keys_man)},
     {0}};
-#undef TO
 
 const struct cli_cmd wizard_spec = {
-    "wizard",
-    "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
-    "       pinetboot [OPTIONS]\n"
-    "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
-    "missing), its Pis and server choices, review the generated files with a diff\n"
-    "against what is installed, export and apply them, write bootstrap cards and flash\n"
-    "drives, and watch a fleet of Pis boot. Each step says what to do next; Tab or the\n"
-    "digits 1-8 move between steps, ? shows the step's help and every key, m the last\n"
-    "messages, and the mouse selects steps, rows and keys.\n",
-    wizard_opts,
-    "\n"
-    "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,...\" replaces interface\n"
-    "detection (tests, demos); see ENVIRONMENT in pinetboot(1).\n\n"
-    "Examples:\n"
-    "  pinetboot                          open site.conf in the current directory\n"
-    "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
-    "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
-    "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
-    "file",
-    NULL};
+    .name = "wizard",
+    .usage = "Usage: pinetboot wizard [SITE] [OPTIONS]\n"
+        "       pinetboot [OPTIONS]\n"
+        "The interactive wizard: edit the site profile SITE (default site.conf; created when\n"
+        "missing), its Pis and server choices, review the generated files with a diff\n"
+        "against what is installed, export and apply them, write bootstrap cards and flash\n"
+        "drives, and watch a fleet of Pis boot. Each step says what to do next; Tab or the\n"
+        "digits 1-8 move between steps, ? shows the step's help and every key, m the last\n"
+        "messages, and the mouse selects steps, rows and keys.\n",
+    .opts = wizard_opts,
+    .after = "\n"
+        "Environment: PNB_WIZARD_IFACES=\"eth0=192.168.20.1/24,...\" replaces interface\n"
+        "detection (tests, demos); see ENVIRONMENT in pinetboot(1).\n\n"
+        "Examples:\n"
+        "  pinetboot                          open site.conf in the current directory\n"
+        "  pinetboot wizard lab.conf -o out   edit lab.conf, export into out/\n\n"
+        "Exit status: 0 quit normally, 2 usage error or no usable terminal, 130/143 when\n"
+        "interrupted by SIGINT/SIGTERM (the terminal is restored).\n",
+    .operand = "file",
+};
 
 /* Returns -1 to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
 	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
 	const char *who = strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL;
-	o->replay_speed = 20;
-	int rc = cliopt_parse(&wizard_spec, who, argc, argv, o);
+	int rc = cliopt_parse_as(&wizard_spec, who, argc, argv, o);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (optind < argc)
@@ -536,7 +534,7 @@ static int wizard_run(const struct wiz_opts *o)
 
 int wizard_main(int argc, char **argv)
 {
-	struct wiz_opts o = {0};
+	struct wiz_opts o = {.replay_speed = 20};
 	int rc = parse_opts(argc, argv, &o);
 	if (rc < 0)
 		rc = wizard_run(&o);

@@ -271,8 +271,13 @@ static int store(const struct cli_parse *p, const struct cli_opt *o, void *opts,
 	return 2;
 }
 
-int cliopt_parse(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
-		 void *opts)
+int cliopt_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts)
+{
+	return cliopt_parse_as(cmd, cmd->name, argc, argv, opts);
+}
+
+int cliopt_parse_as(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
+		    void *opts)
 {
 	struct cli_parse p;
 	cliopt_init(&p, cmd, who_cmd, argc, argv);

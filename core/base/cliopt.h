@@ -63,7 +63,9 @@ struct cli_opt {
 
 /* One command's interface. -h/--help is added to every command by the parser. */
 struct cli_cmd {
-	const char *name;  /* "monitor", "eeprom set", "wizard" */
+	const char *name;    /* "monitor", "eeprom set", "wizard" */
+	const char *summary; /* a top-level command's line in `pinetboot --help` (else NULL) */
+	int (*run)(int argc, char **argv); /* a top-level command's entry (argv[0] is its name) */
 	const char *usage; /* the Usage lines and what the command does, ending in "\n" */
 	const struct cli_opt *opts;
 	const char *after;   /* examples and exit status after the Options block ("" or "\n..."),
@@ -100,10 +102,12 @@ int cliopt_next(struct cli_parse *p);
 /* The whole option parse of a command whose table says where every value goes: stores each
  * option into the struct opts points at (its fields named by the table's offsets). Returns
  * CLIOPT_DONE with the operands left from optind on, or the exit status to return now: 0 after
- * --help, 2 after a usage error (printed, as cliopt_next does), or what an fn returned. who_cmd
- * as for cliopt_init. */
-int cliopt_parse(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
-		 void *opts);
+ * --help, 2 after a usage error (printed, as cliopt_next does, naming cmd), or what an fn
+ * returned. */
+int cliopt_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts);
+/* The same, naming who_cmd in errors instead (as for cliopt_init). */
+int cliopt_parse_as(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
+		    void *opts);
 /* Prints a usage error: "WHO: MESSAGE" and "Try 'WHO --help'." on stderr (WHO: "pinetboot"
  * and p's command), control bytes of the message shown as \xHH; returns 2. */
 int cliopt_error(const struct cli_parse *p, const char *fmt, ...)

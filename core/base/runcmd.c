@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 
 extern char **environ;
@@ -50,6 +54,30 @@ static int reap(pid_t pid)
 		if (errno != EINTR)
 			return 127;
 	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+/* reap within a budget (NULL: none): a child still running at the deadline is killed
+ * (SIGKILL) and reaped, and *timed_out set. A child that closed its output but goes on running
+ * ends here too, not in a waitpid without end. */
+static int reap_by(pid_t pid, const struct deadline *dl, bool *timed_out)
+{
+	if (!dl)
+		return reap(pid);
+	int st = 0;
+	for (;;) {
+		pid_t r = waitpid(pid, &st, WNOHANG);
+		if (r == pid)
+			return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
+		if (r < 0 && errno != EINTR)
+			return 127;
+		int ms = deadline_poll_ms(dl, 20);
+		if (ms == 0) {
+			*timed_out = true;
+			kill(pid, SIGKILL);
+			return reap(pid);
+		}
+		poll(NULL, 0, ms); /* a 20 ms nap: a child that ends is seen soon enough */
+	}
 }
 
 /* Appends n bytes of tmp to dst (capacity cap, NUL-terminated, *len used), dropping the rest. */
@@ -152,16 +180,14 @@ int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **ou
 		errno = saved;
 		return 127;
 	}
-	time_t deadline = time(NULL) + timeout_s;
+	struct deadline dl;
+	deadline_start(&dl, (int64_t)timeout_s * 1000);
 	bool timed_out = false;
 	for (;;) {
 		struct pollfd p = {pfd[0], POLLIN, 0};
-		int wait_ms = -1;
-		if (timeout_s > 0) {
-			time_t left = deadline - time(NULL);
-			wait_ms = left > 0 ? (int)left * 1000 : 0;
-		}
-		int pr = poll(&p, 1, wait_ms);
+		int wait_ms = timeout_s > 0 ? deadline_poll_ms(&dl, 0) : -1;
+		/* checked before reading too: endless output must not outrun the deadline */
+		int pr = wait_ms == 0 ? 0 : poll(&p, 1, wait_ms);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr == 0) {
@@ -179,18 +205,24 @@ int runcmd_capture(char *const argv[], const char *cwd, int timeout_s, char **ou
 			sbuf_addn(&b, buf, (size_t)r);
 	}
 	close(pfd[0]);
-	int rc = reap(pid);
+	int rc = reap_by(pid, timeout_s > 0 ? &dl : NULL, &timed_out);
 	*len = b.len;
 	*out = sbuf_take(&b);
 	return timed_out ? -1 : rc;
 }
 
-int runcmd_inherit(char *const argv[], const char *cwd)
+int runcmd_inherit(char *const argv[], const char *cwd, int timeout_s)
 {
 	fflush(stdout);
 	fflush(stderr);
 	pid_t pid = spawn(argv, "-", cwd, -1, -1);
-	return pid < 0 ? 127 : reap(pid);
+	if (pid < 0)
+		return 127;
+	struct deadline dl;
+	deadline_start(&dl, (int64_t)timeout_s * 1000);
+	bool timed_out = false;
+	int rc = reap_by(pid, timeout_s > 0 ? &dl : NULL, &timed_out);
+	return timed_out ? -1 : rc;
 }
 
 int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath, int *pid)
@@ -203,6 +235,87 @@ int runcmd_spawn_reader(char *const argv[], const char *in, const char *errpath,
 	if (ef >= 0)
 		close(ef);
 	close(po[1]);
+	if (c < 0) {
+		close(po[0]);
+		return -1;
+	}
+	*pid = (int)c;
+	return po[0];
+}
+
+/* The environment of a child run as pw: this one's, with HOME, USER and LOGNAME its. The
+ * strings are allocated here (before fork: the child only calls what is safe after it); the
+ * caller frees with env_free. */
+static char **env_for(const struct passwd *pw)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **e = xcalloc(n + 4, sizeof(*e));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "HOME=", 5) && strncmp(environ[i], "USER=", 5) &&
+		    strncmp(environ[i], "LOGNAME=", 8))
+			e[k++] = xstrdup(environ[i]);
+	e[k++] = xasprintf("HOME=%s", pw->pw_dir);
+	e[k++] = xasprintf("USER=%s", pw->pw_name);
+	e[k++] = xasprintf("LOGNAME=%s", pw->pw_name);
+	return e;
+}
+
+static void env_free(char **e)
+{
+	for (size_t i = 0; e && e[i]; i++)
+		free(e[i]);
+	free(e);
+}
+
+int runcmd_spawn_reader_as(char *const argv[], const char *errpath, uid_t uid, gid_t gid,
+			   int *pid)
+{
+	char **env = NULL;
+	gid_t groups[256];
+	int ngroups = 0;
+	if (uid != (uid_t)-1) {
+		struct passwd *pw = getpwuid(uid);
+		if (!pw)
+			return -1; /* no such user: no name, no home to run as */
+		ngroups = (int)PNB_ARRAY_LEN(groups);
+		if (getgrouplist(pw->pw_name, gid, groups, &ngroups) < 0)
+			ngroups = 0; /* more than 256: only its primary group */
+		env = env_for(pw);
+	}
+	int po[2];
+	if (pipe2(po, O_CLOEXEC) < 0) {
+		env_free(env);
+		return -1;
+	}
+	int ef = open(errpath ? errpath : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	pid_t parent = getpid();
+	pid_t c = ef < 0 || in < 0 ? -1 : fork();
+	if (c == 0) {
+		if (dup2(in, STDIN_FILENO) < 0 || dup2(po[1], STDOUT_FILENO) < 0 ||
+		    dup2(ef, STDERR_FILENO) < 0)
+			_exit(127);
+		if (env && (setgroups((size_t)ngroups, groups) < 0 || setresgid(gid, gid, gid) < 0 ||
+			    setresuid(uid, uid, uid) < 0))
+			_exit(126);
+		/* After the switch: a change of credentials clears the death signal. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(127); /* the parent is already gone */
+		if (env)
+			execvpe(argv[0], argv, env);
+		else
+			execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (ef >= 0)
+		close(ef);
+	if (in >= 0)
+		close(in);
+	close(po[1]);
+	env_free(env);
 	if (c < 0) {
 		close(po[0]);
 		return -1;

@@ -197,22 +197,41 @@ static CLIENT *udp_client(uint32_t server, u_short port, u_long prog, u_long ver
 }
 
 /* portmap v2 GETPORT, the way klibc's nfsmount and the kernel's nfsroot find mountd. */
-static u_short getport(struct vpi *v, uint32_t server, u_long prog, u_long vers)
+static enum clnt_stat call(struct vpi *v, uint32_t server, u_short port, u_long prog,
+			   u_long vers, u_long proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+			   void *res);
+
+/* The port of prog/vers, 0 when none; *answered (may be NULL) says whether portmap answered. */
+static u_short getport(struct vpi *v, uint32_t server, u_long prog, u_long vers, bool *answered)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(server)};
-	u_short port = pmap_getport(&a, prog, vers, IPPROTO_UDP);
+	/* the GETPORT call pmap_getport makes, but within simulate's --timeout */
+	struct pmap want = {.pm_prog = prog, .pm_vers = vers, .pm_prot = IPPROTO_UDP};
+	u_short port = 0;
+	bool ok = call(v, server, PMAPPORT, PMAPPROG, PMAPVERS, PMAPPROC_GETPORT,
+		       (xdrproc_t)xdr_pmap, &want, (xdrproc_t)xdr_u_short, &port) == RPC_SUCCESS;
+	if (!ok)
+		port = 0;
+	if (answered)
+		*answered = ok;
 	vpi_log(v, "portmap GETPORT prog %lu v%lu udp: %u", prog, vers, port);
 	return port;
 }
 
-/* One UDP call to prog/vers at server:port; the client is made and destroyed around it. */
-static enum clnt_stat call(uint32_t server, u_short port, u_long prog, u_long vers, u_long proc,
-			   xdrproc_t xargs, void *args, xdrproc_t xres, void *res)
+/* One UDP call to prog/vers at server:port; the client is made and destroyed around it. It
+ * waits 10 s at most, and never past simulate's --timeout. */
+static enum clnt_stat call(struct vpi *v, uint32_t server, u_short port, u_long prog,
+			   u_long vers, u_long proc, xdrproc_t xargs, void *args, xdrproc_t xres,
+			   void *res)
 {
+	long left = vpi_time_left_ms(v);
+	if (left <= 0)
+		return RPC_TIMEDOUT;
 	CLIENT *c = udp_client(server, port, prog, vers);
 	if (!c)
 		return RPC_SYSTEMERROR;
-	struct timeval tmo = {10, 0};
+	if (left > 10000)
+		left = 10000;
+	struct timeval tmo = {left / 1000, (left % 1000) * 1000};
 	enum clnt_stat cs = clnt_call(c, proc, xargs, (caddr_t)args, xres, (caddr_t)res, tmo);
 	clnt_destroy(c);
 	return cs;
@@ -222,16 +241,16 @@ static enum clnt_stat call(uint32_t server, u_short port, u_long prog, u_long ve
 static int mount_root(struct vpi *v, uint32_t server, const char *srv, char *path,
 		      struct mnt3res *res)
 {
-	u_short mport = getport(v, server, MOUNT_PROG, MOUNT_V3);
+	bool answered;
+	u_short mport = getport(v, server, MOUNT_PROG, MOUNT_V3, &answered);
 	if (!mport)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "no-mountd",
 				"start the NFS server (and rpcbind) on the server, with MOUNT v3",
 				"portmap on %s %s", srv,
-				rpc_createerr.cf_stat == RPC_PROGNOTREGISTERED
-					? "answers, but no MOUNT v3 (mountd) is registered"
+				answered ? "answers, but no MOUNT v3 (mountd) is registered"
 					: "does not answer (no rpcbind / portmapper on port 111)");
 	memset(res, 0, sizeof(*res));
-	enum clnt_stat cs = call(server, mport, MOUNT_PROG, MOUNT_V3, MOUNTPROC3_MNT,
+	enum clnt_stat cs = call(v, server, mport, MOUNT_PROG, MOUNT_V3, MOUNTPROC3_MNT,
 				 (xdrproc_t)xdr_path, &path, (xdrproc_t)xdr_mnt3res, res);
 	if (cs != RPC_SUCCESS)
 		return vpi_fail(v, STAGE_ROOT_LOGIN, "mount-rpc", NULL, "MOUNT %s:%s: %s", srv, path,
@@ -248,13 +267,13 @@ static int mount_root(struct vpi *v, uint32_t server, const char *srv, char *pat
 }
 
 /* LOOKUP of name in dir (a handle); 0 with *l filled, or -1. */
-static int lookup(uint32_t server, u_short port, const struct fh3 *dir, const char *name,
-		  struct lookup3 *l)
+static int lookup(struct vpi *v, uint32_t server, u_short port, const struct fh3 *dir,
+		  const char *name, struct lookup3 *l)
 {
 	memset(l, 0, sizeof(*l));
 	l->dir = *dir;
 	l->name = (char *)name;
-	enum clnt_stat cs = call(server, port, NFS_PROG, NFS_V3, NFSPROC3_LOOKUP,
+	enum clnt_stat cs = call(v, server, port, NFS_PROG, NFS_V3, NFSPROC3_LOOKUP,
 				 (xdrproc_t)xdr_lookup3_args, l, (xdrproc_t)xdr_lookup3_res, l);
 	return cs == RPC_SUCCESS && l->status == 0 ? 0 : -1;
 }
@@ -266,7 +285,8 @@ static char *read_fstab(struct vpi *v, uint32_t server, u_short port, const stru
 {
 	struct lookup3 etc, tab;
 	*reads = 0;
-	if (lookup(server, port, root, "etc", &etc) < 0 || lookup(server, port, &etc.fh, "fstab", &tab) < 0)
+	if (lookup(v, server, port, root, "etc", &etc) < 0 ||
+	    lookup(v, server, port, &etc.fh, "fstab", &tab) < 0)
 		return NULL;
 	uint64_t size = tab.size < FSTAB_MAX ? tab.size : FSTAB_MAX;
 	u_int chunk = size >= 8 ? (u_int)((size + 7) / 8) : 1;
@@ -278,7 +298,7 @@ static char *read_fstab(struct vpi *v, uint32_t server, u_short port, const stru
 		r.buf = text + len;
 		r.got = 0;
 		r.eof = FALSE;
-		enum clnt_stat cs = call(server, port, NFS_PROG, NFS_V3, NFSPROC3_READ,
+		enum clnt_stat cs = call(v, server, port, NFS_PROG, NFS_V3, NFSPROC3_READ,
 					 (xdrproc_t)xdr_read3_args, &r, (xdrproc_t)xdr_read3_res, &r);
 		++*reads;
 		if (cs != RPC_SUCCESS || r.status != 0)
@@ -317,9 +337,9 @@ int vpi_root_nfs(struct vpi *v, const char *nfsroot)
 	if (mount_root(v, server, srv, path, &res) < 0)
 		return -1;
 	/* Stage 8: the first NFS call on the handle, as the kernel's first read of its root. */
-	u_short nport = getport(v, server, NFS_PROG, NFS_V3);
+	u_short nport = getport(v, server, NFS_PROG, NFS_V3, NULL);
 	u_int st[2] = {99, 0};
-	enum clnt_stat cs = call(server, nport ? nport : 2049, NFS_PROG, NFS_V3, NFSPROC3_GETATTR,
+	enum clnt_stat cs = call(v, server, nport ? nport : 2049, NFS_PROG, NFS_V3, NFSPROC3_GETATTR,
 				 (xdrproc_t)xdr_fh3_arg, &res.fh, (xdrproc_t)xdr_getattr_head, st);
 	if (cs != RPC_SUCCESS || st[0] != 0)
 		return vpi_fail(v, STAGE_ROOT_IN_USE, "nfs-getattr",

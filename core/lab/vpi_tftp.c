@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 #include "core/lab/vpi.h"
 
@@ -99,11 +100,15 @@ struct xfer {
 	bool keeping;
 };
 
-static int wait_packet(struct xfer *x, uint8_t *buf, size_t cap)
+/* The next packet of this transfer within wait_ms (packets from elsewhere do not extend it). */
+static int wait_packet(struct xfer *x, uint8_t *buf, size_t cap, long wait_ms)
 {
 	struct pollfd p = {.fd = x->fd, .events = POLLIN};
+	struct deadline dl;
+	deadline_start(&dl, wait_ms < TFTP_WAIT_MS ? wait_ms : TFTP_WAIT_MS);
 	for (;;) {
-		if (poll(&p, 1, TFTP_WAIT_MS) <= 0)
+		int ms = deadline_poll_ms(&dl, 0);
+		if (ms == 0 || poll(&p, 1, ms) <= 0)
 			return -1;
 		struct sockaddr_in from;
 		socklen_t fl = sizeof(from);
@@ -126,7 +131,14 @@ static int transfer(struct vpi *v, struct xfer *x, const char *file, enum vpi_tf
 	int tries = 0;
 	send_to(x->fd, x->server, 69, rrq, rrq_len);
 	for (;;) {
-		int n = wait_packet(x, buf, sizeof(buf));
+		/* the whole transfer within simulate's --timeout: a server that trickles a file
+		 * without end (block numbers wrap) is stopped too */
+		long left = vpi_time_left_ms(v);
+		if (left <= 0) {
+			r->timeout = true;
+			return -1;
+		}
+		int n = wait_packet(x, buf, sizeof(buf), left);
 		if (n < 0) {
 			if (++tries >= TFTP_TRIES) {
 				r->timeout = true;

@@ -197,9 +197,13 @@ int session_open_live(struct session *s, const char *iface, unsigned buffer_mb, 
 					      : source_open_live(iface, NULL, buffer_mb, err, errlen);
 	if (!src)
 		return -1;
-	/* Root goes before a single packet is decoded: the decoders read hostile bytes. Not for
-	 * ssh://: it needs no root here, and a root ssh could no longer be ended (killed) after. */
-	if (drop_root && !remote_is(iface) && source_drop_root(err, errlen) < 0) {
+	/* Root goes before a single packet is decoded: the decoders read hostile bytes. For
+	 * ssh:// too when run through sudo: ssh runs as that user, whom root is dropped to, so it
+	 * can still be ended (killed); run as root otherwise, ssh is root's and so stays this. */
+	uid_t su;
+	gid_t sg;
+	if (drop_root && (!remote_is(iface) || remote_sudo_user(&su, &sg)) &&
+	    source_drop_root(err, errlen) < 0) {
 		source_close(src);
 		return -1;
 	}

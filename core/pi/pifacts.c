@@ -309,6 +309,12 @@ void pi_ssh_argv(char *argv[16], char cto[32], const char *dest, const char *ssh
 	argv[n++] = "BatchMode=yes";
 	argv[n++] = "-o";
 	argv[n++] = cto;
+	/* a Pi that stops answering mid-run (a long root copy included) ends the run within a
+	 * minute instead of leaving it waiting on a dead connection */
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveInterval=15";
+	argv[n++] = "-o";
+	argv[n++] = "ServerAliveCountMax=4";
 	argv[n++] = "-T";
 	argv[n++] = "--";
 	argv[n++] = (char *)dest;

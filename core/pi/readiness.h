@@ -44,8 +44,9 @@ void pi_facts_collect_local(struct pi_facts *f);
 int pi_facts_collect_ssh(struct pi_facts *f, const char *dest, const char *ssh_config,
 			 int timeout_s, char **err);
 
-/* argv for `ssh [-F ssh_config] -o BatchMode=yes -o ConnectTimeout=N -T -- dest script`, the one
- * way pinetboot reaches a Pi; cto holds the timeout option's text. */
+/* argv for `ssh [-F ssh_config] -o BatchMode=yes -o ConnectTimeout=N -o ServerAliveInterval=15
+ * -o ServerAliveCountMax=4 -T -- dest script`, the one way pinetboot reaches a Pi (a Pi that
+ * stops answering ends it within a minute); cto holds the timeout option's text. */
 void pi_ssh_argv(char *argv[16], char cto[32], const char *dest, const char *ssh_config,
 		 int timeout_s, const char *script);
 /* The fixed script pi_facts_collect_ssh runs on the Pi (shown to the user before it runs). */

@@ -63,6 +63,10 @@ void apply_plan_done(struct apply_plan *plan);
  * it will hold, or a one-line note for a new, unchanged or removed file. Heap text, caller
  * frees. */
 char *apply_item_diff(const struct apply_item *it);
+/* The most a daemon's reload command may take (seconds) before apply kills it and reports it
+ * failed: above systemd's own 90 s start timeout, so a restart that systemd gives up on is
+ * reported as systemd says, and a tgt-admin or exportfs that hangs still ends. */
+#define APPLY_RELOAD_TIMEOUT 120
 /* The reload command of a daemon split into argv (heap, NULL-terminated; free with
  * apply_argv_free), or NULL. */
 char **apply_reload_argv(const char *daemon);

@@ -26,6 +26,42 @@ expect_exit 2 ip netns exec "$nsm" env PINETBOOT_SSH="$T/ssh" "$PINETBOOT" monit
   ssh://root@127.0.0.1:2223/eth0 -q --duration 5
 expect_grep 'ssh exit 255).*127.0.0.1' "$T/err"
 
+# run as root through sudo: ssh runs as the sudo user (its HOME, so its own keys and
+# known_hosts), pinetboot drops root to that user once the stream is open (as -i IF does), and
+# ssh ends with pinetboot even when pinetboot is killed (it could not be signalled otherwise).
+nb_uid=$(id -u nobody) nb_gid=$(id -g nobody) nb_home=$(getent passwd nobody | cut -d: -f6)
+[[ -n "$nb_uid" && -n "$nb_home" ]] || fail "no user nobody"
+chmod o+x "$T"
+mkdir -m 755 "$T/pub" && mkdir -m 777 "$T/pub/w"
+cat >"$T/pub/fake-ssh" <<'SH'
+#!/bin/sh
+d=$(dirname "$0")/w
+echo $$ >"$d/pid"
+echo "$(id -u) $(id -g) $HOME" >"$d/who"
+printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000'
+exec sleep 60
+SH
+chmod 755 "$T/pub/fake-ssh"
+SUDO_UID=$nb_uid SUDO_GID=$nb_gid PINETBOOT_SSH="$T/pub/fake-ssh" "$PINETBOOT" monitor \
+  -i ssh://root@127.0.0.1:2222/eth0 -q >"$T/sudo.out" 2>&1 &
+mon=$!
+on_exit "kill -9 $mon 2>/dev/null"
+for ((i = 0; i < 200; i++)); do
+  [[ $(awk '/^Uid:/ {print $2}' /proc/$mon/status 2>/dev/null) == "$nb_uid" ]] && break
+  kill -0 $mon 2>/dev/null || { cat "$T/sudo.out"; fail "monitor ended"; }
+  sleep 0.05
+done
+[[ $(awk '/^Uid:/ {print $2 $3 $4 $5}' /proc/$mon/status) == "$nb_uid$nb_uid$nb_uid$nb_uid" ]] ||
+  fail "pinetboot kept root: $(grep ^Uid: /proc/$mon/status)"
+[[ "$(cat "$T/pub/w/who")" == "$nb_uid $nb_gid $nb_home" ]] ||
+  fail "ssh ran as [$(cat "$T/pub/w/who")], not the sudo user [$nb_uid $nb_gid $nb_home]"
+sshpid=$(cat "$T/pub/w/pid")
+kill -0 "$sshpid" || fail "ssh ended early"
+kill -9 $mon
+wait $mon 2>/dev/null
+for ((i = 0; i < 200; i++)); do kill -0 "$sshpid" 2>/dev/null || break; sleep 0.05; done
+! kill -0 "$sshpid" 2>/dev/null || { kill "$sshpid"; fail "ssh outlived pinetboot"; }
+
 # what reaches the remote shell is checked here: no option, no shell words
 for bad in 'ssh://root@h/eth0;id' 'ssh://-oProxyCommand=id@h/eth0' 'ssh://root@h:99999/eth0' \
            'ssh://root@h/-x' 'ssh://root@h/eth0 x' 'ssh://root@h/waytoolonginterface0'; do

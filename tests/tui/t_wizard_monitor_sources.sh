@@ -2,9 +2,10 @@
 # The Monitor step's sources (a): where the site's interface cannot be captured, a log file added
 # from the sources list feeds the fleet table — the Pi's verdict, its evidence as FILE:LINE, the
 # line that says what feeds the table — at 80x24 and after a resize to 120x40. A path that cannot
-# be read is said and changes nothing; --log preloads a log; another capture is chosen from the
-# list (a typed interface, an ssh:// address judged by monitor -i's parser); "no capture" reads
-# the logs only.
+# be read (missing, a directory, a FIFO, stdin) is said and changes nothing; --log preloads a log;
+# another capture is chosen from the list (a typed interface, an ssh:// address judged by monitor
+# -i's parser); "no capture" reads the logs only; a replay starts again with a log added; a
+# journal unit is offered where journalctl is.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib-tmux.sh"
 cp "$PNB_TOP/tests/data/logs/tbt11-short-iso/journal.txt" "$T/dnsmasq-journal.txt"
@@ -33,6 +34,19 @@ tmux_wait "cannot read the log missing.log"
 tmux_keys m
 tmux_wait "missing.log: No such file or directory"
 tmux_keys Escape
+tmux_wait "Enter retries; a: other sources"
+# a FIFO (opening it would wait for a writer, and the screen with it) and a directory
+mkfifo "$T/pipe"
+tmux_keys a 4
+tmux_wait "Add a log file"
+tmux_type "pipe"
+tmux_keys Enter
+tmux_wait "pipe cannot be a log here (a FIFO waits for a writer"
+tmux_keys a 4
+tmux_wait "Add a log file"
+tmux_type "."
+tmux_keys Enter
+tmux_wait "cannot read the log .: is a directory"
 tmux_wait "Enter retries; a: other sources"
 # the fixture: its Pi and verdict, evidence FILE:LINE, the sources line
 tmux_keys a 4
@@ -99,7 +113,7 @@ rm -f "$T/wizard.rc"
 tmux_start 80x24 "$PINETBOOT" wizard site.conf --replay pi4.pcap --replay-speed 0 --log -
 tmux_wait "replay pi4.pcap as fast as possible - 75 packets - finished"
 tmux_keys m
-tmux_wait "- cannot be a log here"
+tmux_wait "- cannot be a log here (the wizard reads its keys"
 tmux_keys Escape
 tmux_keys a
 tmux_wait "2  Replay pi4.pcap  (now)"

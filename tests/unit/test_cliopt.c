@@ -25,7 +25,12 @@ static const struct cli_opt opts[] = {
 	{"save", OPT_SAVE, "[DIR]", "keep it", .kind = CLIOPT_KEY},
 	{0}};
 
-static const struct cli_cmd cmd = {"demo", "Usage: pinetboot demo\n", opts, NULL, "none", NULL};
+static const struct cli_cmd cmd = {
+    .name = "demo",
+    .usage = "Usage: pinetboot demo\n",
+    .opts = opts,
+    .operand = "none",
+};
 
 /* Parses argv (NULL-ended) and returns the keys seen, as text: "r=x j A S=- ." */
 static char *run(char **argv, int *status)
@@ -136,8 +141,12 @@ static const struct cli_opt to_opts[] = {
 	{0}};
 #undef TO
 
-static const struct cli_cmd to_cmd = {"demo", "Usage: pinetboot demo\n", to_opts, NULL, "none",
-				      NULL};
+static const struct cli_cmd to_cmd = {
+    .name = "demo",
+    .usage = "Usage: pinetboot demo\n",
+    .opts = to_opts,
+    .operand = "none",
+};
 
 /* Parses argv (NULL-ended) into d; returns what cliopt_parse returned. */
 static int parse_into(struct demo *d, char **argv)
@@ -150,7 +159,7 @@ static int parse_into(struct demo *d, char **argv)
 	FILE *saved = stderr, *saved_out = stdout;
 	stderr = fopen("/dev/null", "w");
 	stdout = fopen("/dev/null", "w");
-	int rc = cliopt_parse(&to_cmd, "demo", argc, argv, d);
+	int rc = cliopt_parse(&to_cmd, argc, argv, d);
 	fclose(stderr);
 	fclose(stdout);
 	stderr = saved;

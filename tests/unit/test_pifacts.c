@@ -10,51 +10,82 @@
 
 #include "core/pi/readiness.h"
 
-static void test_remote_sections(void **state)
+/* What the ssh script's output must give one fact: its text ('t', '~' when holding want), the
+ * reason it is missing ('m') or the name of where it came from ('n'); want NULL: no text. */
+struct fact_want {
+	enum pi_fact k;
+	char what;
+	const char *want;
+};
+
+/* The script's output, split into facts, and what each must then hold. */
+static const struct remote_case {
+	const char *out;
+	struct fact_want want[8];
+	const char *ready_order; /* readiness then judges the Pi ready, with this BOOT_ORDER */
+} remote_cases[] = {
+    /* every section present; vcgencmd failing on one; junk after the end marker */
+    {"Welcome to the Pi\n@@pnb cpuinfo\nRevision\t: c03114\nSerial\t\t: 100000005b154510\n"
+     "@@pnb mac\ndc:a6:32:2e:f8:ed\n@@pnb otp_dump\n17:1020000a\n@@pnb-rc 0\n"
+     "@@pnb bootloader_version\nerror=1\n@@pnb-rc 255\n"
+     "@@pnb bootloader_config\n[all]\nBOOT_ORDER=0xf21\n@@pnb-rc 0\n"
+     "@@pnb end\ntrailing junk\n@@pnb mac\n00:00:00:00:00:00\n",
+     {{FACT_CPUINFO, '~', "c03114"},
+      {FACT_MAC, 't', "dc:a6:32:2e:f8:ed\n"},
+      {FACT_OTP, 't', "17:1020000a\n"},
+      {FACT_BLVERSION, 't', NULL},
+      {FACT_BLVERSION, 'm', "vcgencmd failed on the Pi"},
+      {FACT_BOOTCONF, 't', "[all]\nBOOT_ORDER=0xf21\n"},
+      {FACT_BOOTCONF, 'n', "vcgencmd bootloader_config on pi@x"}},
+     NULL},
+    /* no vcgencmd: the blconfig nvmem device and the device tree's build time stand in */
+    {"@@pnb cpuinfo\nRevision\t: c03114\n@@pnb mac\n"
+     "@@pnb blconfig\n[all]\nBOOT_ORDER=0xf21\n\n"
+     "@@pnb otp_dump\n@@pnb-missing\n@@pnb bootloader_version\n@@pnb-missing\n"
+     "@@pnb bootloader_config\n@@pnb-missing\n"
+     "@@pnb dt_build_ts\n 63 be e8 a4\n@@pnb end\n",
+     {{FACT_MAC, 't', NULL}, /* empty section */
+      {FACT_OTP, 'm', "vcgencmd is not installed on the Pi"},
+      {FACT_BOOTCONF, 't', "[all]\nBOOT_ORDER=0xf21\n\n"},
+      {FACT_BOOTCONF, 'n', "the blconfig nvmem device on pi@x"},
+      {FACT_BLVERSION, 't', "timestamp 1673455780\n"}},
+     "0xf21"},
+};
+
+static void check_fact(const struct pi_facts *f, const struct fact_want *w)
 {
-	(void)state;
-	const char out[] = "Welcome to the Pi\n@@pnb cpuinfo\nRevision\t: c03114\nSerial\t\t: "
-			   "100000005b154510\n@@pnb mac\ndc:a6:32:2e:f8:ed\n"
-			   "@@pnb otp_dump\n17:1020000a\n@@pnb-rc 0\n"
-			   "@@pnb bootloader_version\nerror=1\n@@pnb-rc 255\n"
-			   "@@pnb bootloader_config\n[all]\nBOOT_ORDER=0xf21\n@@pnb-rc 0\n"
-			   "@@pnb end\ntrailing junk\n@@pnb mac\n00:00:00:00:00:00\n";
-	struct pi_facts f;
-	pi_facts_init(&f);
-	pi_facts_parse_remote(&f, "pi@x", out, sizeof(out) - 1);
-	assert_non_null(f.t[FACT_CPUINFO].text);
-	assert_non_null(strstr(f.t[FACT_CPUINFO].text, "c03114"));
-	assert_string_equal(f.t[FACT_MAC].text, "dc:a6:32:2e:f8:ed\n");
-	assert_string_equal(f.t[FACT_OTP].text, "17:1020000a\n");
-	assert_null(f.t[FACT_BLVERSION].text);
-	assert_string_equal(f.t[FACT_BLVERSION].missing, "vcgencmd failed on the Pi");
-	assert_string_equal(f.t[FACT_BOOTCONF].text, "[all]\nBOOT_ORDER=0xf21\n");
-	assert_string_equal(f.t[FACT_BOOTCONF].name, "vcgencmd bootloader_config on pi@x");
-	pi_facts_done(&f);
+	const struct pi_text *t = &f->t[w->k];
+	const char *got = w->what == 'm' ? t->missing : w->what == 'n' ? t->name : t->text;
+	if (!w->want) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	if (w->what == '~')
+		assert_non_null(strstr(got, w->want));
+	else
+		assert_string_equal(got, w->want);
 }
 
-static void test_remote_fallbacks(void **state)
+static void test_remote(void **state)
 {
 	(void)state;
-	const char out[] = "@@pnb cpuinfo\nRevision\t: c03114\n@@pnb mac\n"
-			   "@@pnb blconfig\n[all]\nBOOT_ORDER=0xf21\n\n"
-			   "@@pnb otp_dump\n@@pnb-missing\n@@pnb bootloader_version\n@@pnb-missing\n"
-			   "@@pnb bootloader_config\n@@pnb-missing\n"
-			   "@@pnb dt_build_ts\n 63 be e8 a4\n@@pnb end\n";
-	struct pi_facts f;
-	pi_facts_init(&f);
-	pi_facts_parse_remote(&f, "pi@x", out, sizeof(out) - 1);
-	assert_null(f.t[FACT_MAC].text); /* empty section */
-	assert_string_equal(f.t[FACT_OTP].missing, "vcgencmd is not installed on the Pi");
-	assert_string_equal(f.t[FACT_BOOTCONF].text, "[all]\nBOOT_ORDER=0xf21\n\n");
-	assert_string_equal(f.t[FACT_BOOTCONF].name, "the blconfig nvmem device on pi@x");
-	assert_string_equal(f.t[FACT_BLVERSION].text, "timestamp 1673455780\n");
-	struct readiness r;
-	assert_int_equal(readiness_evaluate(&f, NULL, NULL, &r), 0);
-	assert_true(r.ready);
-	assert_string_equal(r.boot_order, "0xf21");
-	readiness_done(&r);
-	pi_facts_done(&f);
+	for (size_t i = 0; i < sizeof(remote_cases) / sizeof(remote_cases[0]); i++) {
+		const struct remote_case *c = &remote_cases[i];
+		struct pi_facts f;
+		pi_facts_init(&f);
+		pi_facts_parse_remote(&f, "pi@x", c->out, strlen(c->out));
+		for (size_t k = 0; k < 8 && c->want[k].what; k++)
+			check_fact(&f, &c->want[k]);
+		if (c->ready_order) {
+			struct readiness r;
+			assert_int_equal(readiness_evaluate(&f, NULL, NULL, &r), 0);
+			assert_true(r.ready);
+			assert_string_equal(r.boot_order, c->ready_order);
+			readiness_done(&r);
+		}
+		pi_facts_done(&f);
+	}
 }
 
 static void test_cpuinfo(void **state)
@@ -77,6 +108,5 @@ static void test_cpuinfo(void **state)
 }
 
 UNIT_MAIN(
-	cmocka_unit_test(test_remote_sections),
-	cmocka_unit_test(test_remote_fallbacks),
+	cmocka_unit_test(test_remote),
 	cmocka_unit_test(test_cpuinfo))

@@ -10,8 +10,9 @@
 #include <string.h>
 
 #include "core/site/profile.h"
+#include "tests/unit/profile_fixture.h"
 
-static const char *good =
+static const char good_text[] =
 	"[server]\n"
 	"interface = eth0\n"
 	"address = 192.168.20.1/24\n"
@@ -25,43 +26,39 @@ static const char *good =
 	"tftp_prefix = mac\n"
 	"size = 16G\n";
 
-static void test_good(void **state)
+static void good(const struct site *s, const struct problems *ps)
 {
-	(void)state;
-	struct site s;
-	struct problems ps;
-	problems_init(&ps);
-	assert_int_equal(profile_load_string("site.conf", good, &s, &ps), 0);
-	assert_int_equal(ps.n, 0);
-	assert_int_equal(s.n_pis, 1);
-	assert_string_equal(s.pis[0].serial, "511e57f7");
-	assert_int_equal(s.pis[0].model, PI_4B);
-	assert_int_equal(s.pis[0].prefix, TFTP_PREFIX_MAC);
-	assert_int_equal(s.pis[0].size, 16ull << 30);
-	assert_string_equal(s.pis[0].initiator, "iqn.2026-11.lan.example:kitchen");
-	assert_int_equal(s.pis[0].key_line[PK_MAC], 10);
-	site_done(&s);
-	problems_done(&ps);
+	(void)ps;
+	assert_int_equal(s->n_pis, 1);
+	assert_string_equal(s->pis[0].serial, "511e57f7");
+	assert_int_equal(s->pis[0].model, PI_4B);
+	assert_int_equal(s->pis[0].prefix, TFTP_PREFIX_MAC);
+	assert_int_equal(s->pis[0].size, 16ull << 30);
+	assert_string_equal(s->pis[0].initiator, "iqn.2026-11.lan.example:kitchen");
+	assert_int_equal(s->pis[0].key_line[PK_MAC], 10);
 }
 
-static void test_bad_mac_line(void **state)
+static void bad_mac_line(const struct site *s, const struct problems *ps)
 {
-	(void)state;
-	struct site s;
-	struct problems ps;
-	problems_init(&ps);
-	const char *bad = "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
-			  "[pi \"kitchen\"]\nmodel = 4B\nmac = dc:a6:32:1c:6a\n";
-	assert_int_equal(profile_load_string("site.conf", bad, &s, &ps), -1);
-	assert_true(ps.n >= 1);
-	char *msg = problem_format(&ps.items[0]);
+	(void)s;
+	assert_true(ps->n >= 1);
+	char *msg = problem_format(&ps->items[0]);
 	assert_string_equal(msg, "site.conf:6: [pi \"kitchen\"] mac: \"dc:a6:32:1c:6a\" is not a MAC "
 				 "address (expected 6 hex pairs, e.g. dc:a6:32:1c:6a:2a)");
 	free(msg);
-	site_done(&s);
-	problems_done(&ps);
 }
 
-UNIT_MAIN(
-	cmocka_unit_test(test_good),
-	cmocka_unit_test(test_bad_mac_line))
+static const struct load_case profiles[] = {
+    {good_text, 0, 0, good},
+    {"[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+     "[pi \"kitchen\"]\nmodel = 4B\nmac = dc:a6:32:1c:6a\n",
+     -1, -1, bad_mac_line},
+};
+
+static void test_profiles(void **state)
+{
+	(void)state;
+	LOAD_CASES(profiles);
+}
+
+UNIT_MAIN(cmocka_unit_test(test_profiles))

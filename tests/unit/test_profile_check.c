@@ -11,6 +11,7 @@
 
 #include "core/site/profile.h"
 #include "core/base/util.h"
+#include "tests/unit/profile_fixture.h"
 
 /* One value's check: a [pi] key (server false) or a [server] key; fragment NULL means the value
  * is accepted, else it is refused with a message holding fragment. */
@@ -205,70 +206,56 @@ static void test_values(void **state)
 		check_value(&value_cases[i]);
 }
 
-static int load(const char *text, struct site *s, struct problems *ps)
+static void errors_in_order(const struct site *s, const struct problems *ps)
 {
-	problems_init(ps);
-	return profile_load_string("site.conf", text, s, ps);
+	(void)s;
+	for (size_t i = 0; i < ps->n; i++)
+		assert_int_equal(ps->items[i].line, (int)(i == 0 ? 3 : i + 4));
 }
 
-static void test_all_errors_in_order(void **state)
+static void indented_and_quoted(const struct site *s, const struct problems *ps)
 {
-	(void)state;
-	struct site s;
-	struct problems ps;
-	const char *text = "[server]\ninterface = eth0\naddress = 192.168.20.1\n"
-			   "[pi \"a\"]\nmodel = 9\nmac = zz\nserial = 1\nsize = big\n";
-	assert_int_equal(load(text, &s, &ps), -1);
-	assert_int_equal(ps.n, 5);
-	for (size_t i = 0; i < ps.n; i++)
-		assert_int_equal(ps.items[i].line, (int)(i == 0 ? 3 : i + 4));
-	site_done(&s);
-	problems_done(&ps);
+	(void)ps;
+	assert_string_equal(s->pis[0].image, "/srv/a.img");
+	assert_int_equal(s->pis[0].key_line[PK_SERIAL], 6);
 }
 
-static void test_indented_and_quoted(void **state)
+static void mismatch_warns(const struct site *s, const struct problems *ps)
 {
-	(void)state;
-	struct site s;
-	struct problems ps;
-	const char *text = "\xef\xbb\xbf[server]\n  interface = eth0\n\taddress = 192.168.20.1/24\n"
-			   "[pi \"a\"]\n  model = 4B ; inline\n  serial = 511e57f7\n"
-			   "  image = \"/srv/a.img\"\n";
-	assert_int_equal(load(text, &s, &ps), 0);
-	assert_int_equal(ps.n, 0);
-	assert_string_equal(s.pis[0].image, "/srv/a.img");
-	assert_int_equal(s.pis[0].key_line[PK_SERIAL], 6);
-	site_done(&s);
-	problems_done(&ps);
+	(void)s;
+	assert_int_equal(ps->items[0].severity, PROBLEM_WARNING);
+	assert_non_null(strstr(ps->items[0].message, "mistyped"));
 }
 
-static void test_pi3_mac_serial_mismatch_warns(void **state)
+static void default_iqn_lowercase(const struct site *s, const struct problems *ps)
 {
-	(void)state;
-	struct site s;
-	struct problems ps;
-	const char *text = "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
-			   "[pi \"g\"]\nmodel = 3B\nserial = 2caf9c61\nmac = b8:27:eb:af:9c:62\n";
-	assert_int_equal(load(text, &s, &ps), 0);
-	assert_int_equal(ps.n, 1);
-	assert_int_equal(ps.items[0].severity, PROBLEM_WARNING);
-	assert_non_null(strstr(ps.items[0].message, "mistyped"));
-	site_done(&s);
-	problems_done(&ps);
+	(void)ps;
+	assert_string_equal(s->pis[0].initiator, "iqn.2026-11.lan.pinetboot:kitchen");
+	assert_true(iqn_valid(s->pis[0].target));
 }
 
-static void test_default_iqn_lowercase(void **state)
+/* Whole profiles: every error reported, in line order; indented keys, a BOM and quotes; a
+ * Pi 3 whose MAC does not end in its serial (a typo, only warned); a default IQN from a name
+ * with capitals. */
+static const struct load_case profiles[] = {
+    {"[server]\ninterface = eth0\naddress = 192.168.20.1\n"
+     "[pi \"a\"]\nmodel = 9\nmac = zz\nserial = 1\nsize = big\n",
+     -1, 5, errors_in_order},
+    {"\xef\xbb\xbf[server]\n  interface = eth0\n\taddress = 192.168.20.1/24\n"
+     "[pi \"a\"]\n  model = 4B ; inline\n  serial = 511e57f7\n  image = \"/srv/a.img\"\n",
+     0, 0, indented_and_quoted},
+    {"[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+     "[pi \"g\"]\nmodel = 3B\nserial = 2caf9c61\nmac = b8:27:eb:af:9c:62\n",
+     0, 1, mismatch_warns},
+    {"[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
+     "[pi \"Kitchen\"]\nmodel = 4B\nserial = 511e57f7\n",
+     0, -1, default_iqn_lowercase},
+};
+
+static void test_profiles(void **state)
 {
 	(void)state;
-	struct site s;
-	struct problems ps;
-	const char *text = "[server]\ninterface = eth0\naddress = 192.168.20.1/24\n"
-			   "[pi \"Kitchen\"]\nmodel = 4B\nserial = 511e57f7\n";
-	assert_int_equal(load(text, &s, &ps), 0);
-	assert_string_equal(s.pis[0].initiator, "iqn.2026-11.lan.pinetboot:kitchen");
-	assert_true(iqn_valid(s.pis[0].target));
-	site_done(&s);
-	problems_done(&ps);
+	LOAD_CASES(profiles);
 }
 
 UNIT_MAIN(
@@ -278,7 +265,4 @@ UNIT_MAIN(
 	cmocka_unit_test(test_iqn),
 	cmocka_unit_test(test_size),
 	cmocka_unit_test(test_values),
-	cmocka_unit_test(test_all_errors_in_order),
-	cmocka_unit_test(test_indented_and_quoted),
-	cmocka_unit_test(test_pi3_mac_serial_mismatch_warns),
-	cmocka_unit_test(test_default_iqn_lowercase))
+	cmocka_unit_test(test_profiles))

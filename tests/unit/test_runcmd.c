@@ -44,7 +44,7 @@ static void test_cannot_start(void **state)
 	assert_non_null(out);
 	assert_int_equal(len, 0);
 	free(out);
-	assert_int_equal(runcmd_inherit(argv, NULL), 127);
+	assert_int_equal(runcmd_inherit(argv, NULL, 0), 127);
 }
 
 static void test_timeout_and_cwd(void **state)
@@ -62,10 +62,32 @@ static void test_timeout_and_cwd(void **state)
 	assert_string_equal(out, "/\n");
 	free(out);
 	char *sig[] = {"sh", "-c", "kill -TERM $$", NULL};
-	assert_int_equal(runcmd_inherit(sig, "/"), 128 + 15);
+	assert_int_equal(runcmd_inherit(sig, "/", 10), 128 + 15);
+}
+
+/* Every wait has an end (issue 13 rule 7): endless output, a child that closed its output and
+ * went on running, and a child on our own terminal are all stopped at the deadline. */
+static void test_timeout_whatever_the_child_does(void **state)
+{
+	(void)state;
+	char *children[][4] = {{"sh", "-c", "yes", NULL},
+			       {"sh", "-c", "exec >&- 2>&-; sleep 30", NULL},
+			       {"sleep", "30", NULL, NULL}};
+	for (size_t i = 0; i < 3; i++) {
+		char *out;
+		size_t len;
+		time_t t0 = time(NULL);
+		assert_int_equal(runcmd_capture(children[i], NULL, 1, &out, &len), -1);
+		assert_true(time(NULL) - t0 < 10);
+		free(out);
+	}
+	time_t t0 = time(NULL);
+	assert_int_equal(runcmd_inherit(children[2], NULL, 1), -1);
+	assert_true(time(NULL) - t0 < 10);
 }
 
 UNIT_MAIN(
 	cmocka_unit_test(test_capture_status),
 	cmocka_unit_test(test_cannot_start),
-	cmocka_unit_test(test_timeout_and_cwd))
+	cmocka_unit_test(test_timeout_and_cwd),
+	cmocka_unit_test(test_timeout_whatever_the_child_does))
