@@ -40,6 +40,10 @@ void log_set_free(struct log_set *s);
  * journalctl -f) or ssh://USER@HOST[:PORT]/journal/UNIT (the same on the boot server, over ssh
  * in batch mode; PINETBOOT_SSH names another ssh program). Returns 0, or -1 with err filled. */
 int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen);
+/* Judges a log as log_set_add would, starting nothing: a file is opened and closed, a journal's
+ * name and an ssh:// address are checked (whether ssh gets in shows once it runs). 0, or -1
+ * with err filled. */
+int log_check(const char *spec, char *err, size_t errlen);
 /* Adds an already open stream under a display name (tests, remote sources); the set closes
  * it when close_it. */
 int log_set_add_stream(struct log_set *s, FILE *f, const char *name, bool close_it);

@@ -288,6 +288,8 @@ uint8_t log_field_set(uint8_t *field, size_t cap, const char *text, size_t n);
 /* log_remote.c: journal:UNIT and ssh://USER@HOST[:PORT]/journal/UNIT sources. */
 bool log_remote_is(const char *spec);
 int log_remote_open(struct log_set *set, const char *spec, char *err, size_t errlen);
+/* Its name checked as log_remote_open would, nothing started. 0, or -1 with err. */
+int log_remote_check(const char *spec, char *err, size_t errlen);
 /* The command's output ended: reaps it, and a non-zero exit becomes r->err. */
 void log_remote_ended(struct log_src *r);
 void log_remote_close(struct log_src *r);

@@ -47,10 +47,14 @@ static int add_child(struct log_set *set, const char *spec, int fd, int pid, int
 	return 0;
 }
 
-static int open_local(struct log_set *set, const char *spec, char *err, size_t errlen)
+int log_remote_check(const char *spec, char *err, size_t errlen)
 {
-	const char *unit = spec + strlen(LOG_JOURNAL_PREFIX);
-	if (!remote_unit_ok(unit)) {
+	if (remote_is(spec)) {
+		struct remote_addr ra;
+		char unit[128];
+		return remote_parse_journal(spec, &ra, unit, sizeof(unit), err, errlen) ? 0 : -1;
+	}
+	if (!remote_unit_ok(spec + strlen(LOG_JOURNAL_PREFIX))) {
 		snprintf(err, errlen,
 			 "%s: expected journal:UNIT, a systemd unit (letters, digits and . _ - @ :)",
 			 spec);
@@ -61,6 +65,14 @@ static int open_local(struct log_set *set, const char *spec, char *err, size_t e
 			 spec);
 		return -1;
 	}
+	return 0;
+}
+
+static int open_local(struct log_set *set, const char *spec, char *err, size_t errlen)
+{
+	const char *unit = spec + strlen(LOG_JOURNAL_PREFIX);
+	if (log_remote_check(spec, err, errlen) < 0)
+		return -1;
 	char errpath[] = "/tmp/pinetboot-journal-XXXXXX";
 	int errfd = mkostemp(errpath, O_CLOEXEC);
 	if (errfd < 0) {

@@ -69,6 +69,35 @@ int log_set_add_stream(struct log_set *s, FILE *f, const char *name, bool close_
 	return 0;
 }
 
+/* A log file opened for reading, or NULL with err (a directory is no log). */
+static FILE *open_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat ds;
+	if (fstat(fileno(f), &ds) == 0 && S_ISDIR(ds.st_mode)) {
+		fclose(f);
+		snprintf(err, errlen, "%s: is a directory (expected a log file)", path);
+		return NULL;
+	}
+	return f;
+}
+
+int log_check(const char *spec, char *err, size_t errlen)
+{
+	if (strcmp(spec, "-") == 0)
+		return 0;
+	if (log_remote_is(spec))
+		return log_remote_check(spec, err, errlen);
+	FILE *f = open_file(spec, err, errlen);
+	if (f)
+		fclose(f);
+	return f ? 0 : -1;
+}
+
 int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 {
 	if (s->n == LOG_MAX_SOURCES) {
@@ -79,17 +108,9 @@ int log_set_add(struct log_set *s, const char *path, char *err, size_t errlen)
 		return log_set_add_stream(s, stdin, "stdin", false);
 	if (log_remote_is(path))
 		return log_remote_open(s, path, err, errlen);
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	FILE *f = open_file(path, err, errlen);
+	if (!f)
 		return -1;
-	}
-	struct stat ds;
-	if (fstat(fileno(f), &ds) == 0 && S_ISDIR(ds.st_mode)) {
-		fclose(f);
-		snprintf(err, errlen, "%s: is a directory (expected a log file)", path);
-		return -1;
-	}
 	setvbuf(f, NULL, _IOFBF, 1 << 18); /* big reads: a journal is read once, front to back */
 	if (log_set_add_stream(s, f, path, true) < 0) {
 		snprintf(err, errlen, "%s: too many logs", path);

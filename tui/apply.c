@@ -23,8 +23,7 @@ static int plan_for(const char *site_path, const char *root, const char *templat
 	struct problems eps;
 	problems_init(&eps);
 	if (export_site(site_path, &o, true, NULL, s, rs, &eps) != 0) {
-		const struct problem *e = problems_first_error(&eps);
-		char *m = e ? problem_format(e) : xstrdup("cannot render the profile");
+		char *m = problems_first_text(&eps, "cannot render the profile");
 		snprintf(err, errlen, "%s", m);
 		free(m);
 		problems_done(&eps);
@@ -43,7 +42,7 @@ static int plan_for(const char *site_path, const char *root, const char *templat
 	const char *base = strrchr(site_path, '/') ? strrchr(site_path, '/') + 1 : site_path;
 	int rc = apply_plan(rs, rootc, base, plan, &ps);
 	if (rc != 0) {
-		char *m = ps.n ? problem_format(&ps.items[0]) : xstrdup("cannot plan the install");
+		char *m = problems_first_text(&ps, "cannot plan the install");
 		snprintf(err, errlen, "%s", m);
 		free(m);
 	}
@@ -124,7 +123,7 @@ int wiz_apply_run(const char *site_path, const char *root, const char *templates
 	for (size_t i = 0; i < plan.n; i++)
 		changed += plan.items[i].change != APPLY_SAME;
 	if (rc != 0) {
-		char *m = ps.n ? problem_format(&ps.items[0]) : xstrdup("the install failed");
+		char *m = problems_first_text(&ps, "the install failed");
 		snprintf(msg, msglen, "apply: %s", m);
 		free(m);
 	} else {

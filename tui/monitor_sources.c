@@ -176,10 +176,7 @@ static int add_log(struct wiz *w, struct mon_step *st, const char *spec)
 		return WIZ_REDRAW;
 	}
 	/* The feed starts again: the log is judged first, so a bad one changes nothing. */
-	struct monfeed *probe = monfeed_open_logs(NULL);
-	int rc = monfeed_add_log(probe, spec, err, sizeof(err));
-	monfeed_free(probe);
-	if (rc != 0) {
+	if (log_check(spec, err, sizeof(err)) != 0) {
 		wiz_status(w, MSG_ERROR, "cannot read the log %s (not added)", err);
 		return WIZ_REDRAW;
 	}

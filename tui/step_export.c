@@ -37,8 +37,7 @@ static int do_export(struct wiz *w, struct form *f)
 		w->exported_at = w->changes;
 		f->sel = FIELD_APPLY; /* what comes next: the Next line says so */
 	} else {
-		const struct problem *e = problems_first_error(&ps);
-		char *m = e ? problem_format(e) : xstrdup("unknown error");
+		char *m = problems_first_text(&ps, "unknown error");
 		wiz_status(w, MSG_ERROR, "export failed: %s", m);
 		free(m);
 	}

@@ -243,7 +243,7 @@ static int card_to(struct wiz *w, void *ctx, const char *dir)
 	problems_init(&ps);
 	enum bootstrap_status bs = bootstrap_card(&o, &res, &ps);
 	if (bs == BOOTSTRAP_FAILED) {
-		char *m = ps.n ? problem_format(&ps.items[0]) : xstrdup("failed");
+		char *m = problems_first_text(&ps, "failed");
 		wiz_status(w, MSG_ERROR, "bootstrap card for %s: %s", p->name, m);
 		free(m);
 		rmdir(dir); /* only when the failure left it empty */

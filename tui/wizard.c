@@ -150,12 +150,8 @@ int wiz_build_site(struct wiz *w, struct site *out)
 	int rc = draft_build(&w->site, w->site_path, out, &ps);
 	if (rc != 0) {
 		size_t n = problems_count(&ps, PROBLEM_ERROR);
-		char *first = NULL;
-		for (size_t i = 0; i < ps.n && !first; i++)
-			if (ps.items[i].severity == PROBLEM_ERROR)
-				first = problem_format(&ps.items[i]);
-		wiz_status(w, MSG_ERROR, "%zu problem%s: %s", n, n == 1 ? "" : "s",
-			   first ? first : "");
+		char *first = problems_first_text(&ps, "");
+		wiz_status(w, MSG_ERROR, "%zu problem%s: %s", n, n == 1 ? "" : "s", first);
 		free(first);
 	}
 	problems_done(&ps);
@@ -462,7 +458,7 @@ static int wiz_open(struct wiz *w, const struct wiz_opts *o)
 		problems_init(&ps);
 		int rc = draft_load(&w->site, w->site_path, &ps);
 		if (rc != 0) {
-			char *m = problem_format(&ps.items[0]);
+			char *m = problems_first_text(&ps, "cannot read the profile");
 			fprintf(stderr, "pinetboot wizard: %s\n", m);
 			free(m);
 		}

@@ -71,6 +71,14 @@ const struct problem *problems_first_error(const struct problems *ps)
 	return NULL;
 }
 
+char *problems_first_text(const struct problems *ps, const char *fallback)
+{
+	const struct problem *p = problems_first_error(ps);
+	if (!p && ps->n)
+		p = &ps->items[0];
+	return p ? problem_format(p) : xstrdup(fallback);
+}
+
 static int cmp_problem(const struct problem *x, const struct problem *y)
 {
 	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");

@@ -36,6 +36,10 @@ size_t problems_count(const struct problems *ps, enum problem_severity sev);
 bool problems_has_errors(const struct problems *ps);
 /* The first error, or NULL. */
 const struct problem *problems_first_error(const struct problems *ps);
+/* The one line a status bar or an error message shows for a failure: the first error
+ * formatted as problem_format does, else the first problem, else a copy of fallback. Returns a
+ * heap string the caller frees. */
+char *problems_first_text(const struct problems *ps, const char *fallback);
 /* Sorts by file then line (stable), so output follows the file. */
 void problems_sort(struct problems *ps);
 /* Formats one as `site.conf:14: [pi "kitchen"] mac: <message>` (with "warning: " before the

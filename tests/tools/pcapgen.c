@@ -568,10 +568,6 @@ static void pi4_fault(enum fault f)
 		idle(40);
 }
 
-static void access_violation(void)
-{
-	pi4_fault(F_ACCESS);
-}
 
 static void pi4_boot_with(enum fault f)
 {
@@ -580,14 +576,6 @@ static void pi4_boot_with(enum fault f)
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
 
-static void tftp_repeat(void)
-{
-	pi4_boot_with(F_REPEAT);
-}
-static void tftp_retransmits(void)
-{
-	pi4_boot_with(F_DUP);
-}
 
 /* Booted, rebooted (sudo reboot), booted again: the stages start over and end at 8. */
 static void reboot_twice(void)
@@ -621,26 +609,6 @@ static void root_lost(void)
 	kernel_dhcp(&PI4, true);
 	idle(40);
 }
-static void initramfs_missing(void)
-{
-	pi4_fault(F_INITRAMFS);
-}
-static void kernel_missing(void)
-{
-	pi4_fault(F_KERNEL);
-}
-static void file_timeout(void)
-{
-	pi4_fault(F_GIVE_UP);
-}
-static void tftp_stall(void)
-{
-	pi4_fault(F_STALL);
-}
-static void block_wrap(void)
-{
-	pi4_fault(F_WRAP);
-}
 
 static void pi4_root(enum rootfault f, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
 {
@@ -649,62 +617,10 @@ static void pi4_root(enum rootfault f, const char *ini, const char *tgt, uint8_t
 		iscsi_root(&PI4, ini, tgt, f, cls, det);
 }
 
-static void no_kernel_dhcp(void)
-{
-	pi4_root(RF_NO_DHCP, INI, TGT, 0, 0);
-}
-static void no_iscsi_syn(void)
-{
-	pi4_root(RF_NO_SYN, INI, TGT, 0, 0);
-}
-static void iscsi_rst(void)
-{
-	pi4_root(RF_RST, INI, TGT, 0, 0);
-}
-static void iscsi_chap(void)
-{
-	pi4_root(RF_LOGIN, INI, TGT, 2, 1);
-}
-static void iscsi_acl(void)
-{
-	pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 2);
-}
-static void iscsi_nf_ini(void)
-{
-	pi4_root(RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", TGT, 2, 3);
-}
-static void iscsi_nf_tgt(void)
-{
-	pi4_root(RF_LOGIN, INI, "iqn.2026-11.lan.example:root-kitchn", 2, 3);
-}
 static void iscsi_chap_wrong(void)
 {
 	login_chap = true;
 	pi4_root(RF_LOGIN, INI, TGT, 2, 1);
-}
-static void iscsi_acl_or_name(void)
-{
-	pi4_root(RF_LOGIN, INI, TGT, 2, 3);
-}
-static void iscsi_dropped(void)
-{
-	pi4_root(RF_DROPPED, INI, TGT, 0, 0);
-}
-static void root_lun0(void)
-{
-	pi4_root(RF_LUN0, INI, TGT, 0, 0);
-}
-static void iscsi_login_error(void)
-{
-	pi4_root(RF_LOGIN, INI, TGT, 3, 0);
-}
-static void root_no_reads(void)
-{
-	pi4_root(RF_NO_READS, INI, TGT, 0, 0);
-}
-static void root_reads_stop(void)
-{
-	pi4_root(RF_FEW_READS, INI, TGT, 0, 0);
 }
 
 static void pi5_nfs(enum nfsfault f)
@@ -714,26 +630,6 @@ static void pi5_nfs(enum nfsfault f)
 		nfs_root(&PI5, f);
 }
 
-static void nfs_v2(void)
-{
-	pi5_nfs(N_V2);
-}
-static void nfs_noent(void)
-{
-	pi5_nfs(N_NOENT);
-}
-static void nfs_denied(void)
-{
-	pi5_nfs(N_DENIED);
-}
-static void nfs_rofs(void)
-{
-	pi5_nfs(N_ROFS);
-}
-static void no_nfs_mount(void)
-{
-	pi5_nfs(N_NO_MOUNT);
-}
 
 /* A good Pi 4 boot interleaved with damaged packets of every layer. */
 static void malformed(void)
@@ -774,89 +670,150 @@ static void malformed(void)
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
 
+/* What a family runner (run_root, run_fault, …) needs: its fault and, for a login, the names
+ * the Pi sends (NULL: the profile's) and the status the target answers (class, detail). */
+struct scenario_args {
+	int fault;
+	const char *ini, *tgt;
+	uint8_t cls, det;
+};
+
 struct scenario {
 	const char *name, *site, *mac, *reached, *failed, *rule;
 	void (*fn)(void);
 	const char *words; /* must appear in a verdict's cause or fix (no spaces), or NULL */
+	struct scenario_args args;
 };
+
+/* The scenario being written: the runners below take their case from it. */
+static const struct scenario *cur;
+
+/* A boot that goes wrong in one place, named by the scenario's args. */
+static void run_fault(void)
+{
+	pi4_fault((enum fault)cur->args.fault);
+}
+
+static void run_boot_with(void)
+{
+	pi4_boot_with((enum fault)cur->args.fault);
+}
+
+static void run_root(void)
+{
+	const struct scenario_args *a = &cur->args;
+	pi4_root((enum rootfault)a->fault, a->ini ? a->ini : INI, a->tgt ? a->tgt : TGT, a->cls,
+		 a->det);
+}
+
+static void run_nfs(void)
+{
+	pi5_nfs((enum nfsfault)cur->args.fault);
+}
+
 
 #define M4 "dc:a6:32:1c:6a:2a"
 #define M3 "b8:27:eb:af:9c:61"
 #define M3P "b8:27:eb:12:34:56"
 #define M5 "2c:cf:67:01:02:03"
 
-/* RULE "-" = no verdict at all; "~rule" = a warning the Pi got past. */
+/* RULE "-" = no verdict at all; "~rule" = a warning the Pi got past. OWN: a scenario function
+ * of its own, no args. */
+#define OWN {0, NULL, NULL, 0, 0}
 static const struct scenario scenarios[] = {
-    {"good-pi3b-proxy", "-", M3, "8", "null", "-", good_pi3b_proxy, NULL},
-    {"good-pi3bplus-full", "-", M3P, "8", "null", "-", good_pi3bplus_full, NULL},
-    {"good-pi4-proxy-iscsi", "-", M4, "8", "null", "-", good_pi4_proxy, NULL},
-    {"good-pi4-full-iscsi", "kitchen.conf", M4, "8", "null", "-", good_pi4_full, NULL},
-    {"good-pi5-nfs", "-", M5, "8", "null", "-", good_pi5_nfs, NULL},
-    {"no-pi-seen", "-", "-", "-", "-", "no-pi-seen", no_pi_seen, NULL},
-    {"no-discover", "kitchen-garage.conf", M3, "0", "1", "no-discover", good_pi4_proxy, "otp_dump"},
-    {"stp-late-discover", "-", M4, "8", "null", "~stp-late-discover", stp_late, NULL},
-    {"no-option-43", "-", M4, "1", "2", "no-option-43", no_option_43, NULL},
-    {"no-pi-boot-menu", "-", M4, "1", "2", "no-pi-boot-menu", no_menu, NULL},
-    {"no-tftp-server", "-", M4, "1", "2", "no-tftp-server", no_tftp_server, NULL},
-    {"no-offer", "-", M4, "1", "2", "no-offer", no_offer, NULL},
-    {"menu-no-spaces", "-", M3, "1", "2", "menu-no-spaces", menu_no_spaces, "three"},
-    {"dhcp-relay-3b", "-", M3, "1", "2", "dhcp-relay-3b", relay_3b, NULL},
-    {"rival-dhcp-nak", "-", M4, "2", "3", "dhcp-nak", rival_nak, NULL},
-    {"proxy-no-delay", "-", M3, "2", "3", "proxy-no-delay", proxy_no_delay, "dhcp-reply-delay"},
-    {"pi3-offer-ignored", "-", M3, "2", "3", "pi3-offer-ignored", pi3_offer_ignored, NULL},
-    {"no-ack", "-", M4, "2", "3", "no-ack", no_ack, NULL},
-    {"tftp-wrong-server", "-", M3, "3", "4", "tftp-wrong-server", tftp_wrong_server, NULL},
-    {"tftp-no-answer", "-", M4, "3", "4", "tftp-no-answer", tftp_no_answer, NULL},
-    {"arp-garbage-ip", "-", M4, "3", "4", "arp-garbage-ip", arp_garbage, NULL},
-    {"tftp-offlink", "-", M3, "2", "4", "tftp-offlink", tftp_offlink, NULL},
-    {"bootcode-missing", "-", M3, "3", "4", "bootcode-missing", bootcode_missing, NULL},
+    {"good-pi3b-proxy", "-", M3, "8", "null", "-", good_pi3b_proxy, NULL, OWN},
+    {"good-pi3bplus-full", "-", M3P, "8", "null", "-", good_pi3bplus_full, NULL, OWN},
+    {"good-pi4-proxy-iscsi", "-", M4, "8", "null", "-", good_pi4_proxy, NULL, OWN},
+    {"good-pi4-full-iscsi", "kitchen.conf", M4, "8", "null", "-", good_pi4_full, NULL, OWN},
+    {"good-pi5-nfs", "-", M5, "8", "null", "-", good_pi5_nfs, NULL, OWN},
+    {"no-pi-seen", "-", "-", "-", "-", "no-pi-seen", no_pi_seen, NULL, OWN},
+    {"no-discover", "kitchen-garage.conf", M3, "0", "1", "no-discover", good_pi4_proxy,
+     "otp_dump", OWN},
+    {"stp-late-discover", "-", M4, "8", "null", "~stp-late-discover", stp_late, NULL, OWN},
+    {"no-option-43", "-", M4, "1", "2", "no-option-43", no_option_43, NULL, OWN},
+    {"no-pi-boot-menu", "-", M4, "1", "2", "no-pi-boot-menu", no_menu, NULL, OWN},
+    {"no-tftp-server", "-", M4, "1", "2", "no-tftp-server", no_tftp_server, NULL, OWN},
+    {"no-offer", "-", M4, "1", "2", "no-offer", no_offer, NULL, OWN},
+    {"menu-no-spaces", "-", M3, "1", "2", "menu-no-spaces", menu_no_spaces, "three", OWN},
+    {"dhcp-relay-3b", "-", M3, "1", "2", "dhcp-relay-3b", relay_3b, NULL, OWN},
+    {"rival-dhcp-nak", "-", M4, "2", "3", "dhcp-nak", rival_nak, NULL, OWN},
+    {"proxy-no-delay", "-", M3, "2", "3", "proxy-no-delay", proxy_no_delay,
+     "dhcp-reply-delay", OWN},
+    {"pi3-offer-ignored", "-", M3, "2", "3", "pi3-offer-ignored", pi3_offer_ignored, NULL, OWN},
+    {"no-ack", "-", M4, "2", "3", "no-ack", no_ack, NULL, OWN},
+    {"tftp-wrong-server", "-", M3, "3", "4", "tftp-wrong-server", tftp_wrong_server, NULL, OWN},
+    {"tftp-no-answer", "-", M4, "3", "4", "tftp-no-answer", tftp_no_answer, NULL, OWN},
+    {"arp-garbage-ip", "-", M4, "3", "4", "arp-garbage-ip", arp_garbage, NULL, OWN},
+    {"tftp-offlink", "-", M3, "2", "4", "tftp-offlink", tftp_offlink, NULL, OWN},
+    {"bootcode-missing", "-", M3, "3", "4", "bootcode-missing", bootcode_missing, NULL, OWN},
     {"tftp-prefix-mismatch", "kitchen.conf", M4, "3", "4", "tftp-prefix-mismatch", prefix_mismatch,
-     "TFTP_PREFIX=0"},
+     "TFTP_PREFIX=0", OWN},
     {"tftp-prefix-dir-missing", "kitchen.conf", M4, "3", "4", "tftp-prefix-dir-missing",
-     prefix_dir_missing, NULL},
-    {"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped, NULL},
+     prefix_dir_missing, NULL,
+     OWN},
+    {"tftp-prefix-dropped", "-", M4, "8", "null", "~tftp-prefix-dropped", prefix_dropped,
+     NULL, OWN},
     {"firmware-not-found", "-", M4, "3", "4", "firmware-not-found", firmware_not_found,
-     "start4.elf"},
-    {"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", access_violation, NULL},
-    {"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", initramfs_missing, NULL},
-    {"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", kernel_missing, NULL},
-    {"tftp-file-timeout", "-", M4, "4", "5", "tftp-file-timeout", file_timeout,
-     "TFTP_FILE_TIMEOUT"},
-    {"tftp-stall", "-", M4, "4", "5", "tftp-stall", tftp_stall, NULL},
-    {"tftp-block-wrap", "-", M4, "4", "5", "tftp-block-wrap", block_wrap, NULL},
-    {"no-kernel-dhcp", "-", M4, "5", "6", "no-kernel-dhcp", no_kernel_dhcp, NULL},
-    {"no-iscsi-syn", "kitchen.conf", M4, "6", "7", "no-iscsi-syn", no_iscsi_syn, NULL},
-    {"iscsi-rst", "-", M4, "6", "7", "iscsi-rst", iscsi_rst, NULL},
-    {"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", iscsi_chap, "AuthMethod=CHAP"},
-    {"iscsi-acl", "kitchen.conf", M4, "6", "7", "iscsi-acl", iscsi_acl,
-     "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen"},
-    {"iscsi-not-found-initiator", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_ini,
-     "ACL"},
-    {"iscsi-not-found-target", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_nf_tgt,
-     "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen"},
-    {"iscsi-login-error", "-", M4, "6", "7", "iscsi-login-error", iscsi_login_error, NULL},
-    {"iscsi-chap-wrong", "-", M4, "6", "7", "iscsi-chap", iscsi_chap_wrong, "incominguser"},
-    {"iscsi-acl-or-name", "kitchen.conf", M4, "6", "7", "iscsi-not-found", iscsi_acl_or_name,
-     "initiator-name"},
-    {"iscsi-dropped", "-", M4, "6", "7", "iscsi-dropped", iscsi_dropped, "firewall"},
-    {"root-lun0-logout", "-", M4, "7", "8", "root-no-reads", root_lun0, "controller"},
-    {"root-no-reads", "-", M4, "7", "8", "root-no-reads", root_no_reads, "LUN"},
-    {"root-reads-stop", "-", M4, "7", "8", "root-reads-stop", root_reads_stop, NULL},
-    {"no-nfs-mount", "pi5-nfs.conf", M5, "6", "7", "no-nfs-mount", no_nfs_mount, "nfsroot="},
-    {"nfs-v2", "-", M5, "6", "7", "nfs-v2", nfs_v2, "vers=3"},
-    {"nfs-mount-noent", "-", M5, "6", "7", "nfs-mount-noent", nfs_noent, NULL},
-    {"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", nfs_denied, NULL},
-    {"nfs-access", "-", M5, "7", "8", "nfs-access", nfs_rofs, NULL},
-    {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL},
-    {"reboot-twice", "-", M4, "8", "null", "-", reboot_twice, NULL},
+     "start4.elf", OWN},
+    {"tftp-access-violation", "-", M4, "3", "4", "tftp-access-violation", run_fault,
+     NULL, {F_ACCESS, NULL, NULL, 0, 0}},
+    {"initramfs-missing", "-", M4, "4", "5", "initramfs-missing", run_fault,
+     NULL, {F_INITRAMFS, NULL, NULL, 0, 0}},
+    {"kernel-files-missing", "-", M4, "4", "5", "kernel-files-missing", run_fault,
+     NULL, {F_KERNEL, NULL, NULL, 0, 0}},
+    {"tftp-file-timeout", "-", M4, "4", "5", "tftp-file-timeout", run_fault,
+     "TFTP_FILE_TIMEOUT", {F_GIVE_UP, NULL, NULL, 0, 0}},
+    {"tftp-stall", "-", M4, "4", "5", "tftp-stall", run_fault, NULL, {F_STALL, NULL, NULL, 0, 0}},
+    {"tftp-block-wrap", "-", M4, "4", "5", "tftp-block-wrap", run_fault,
+     NULL, {F_WRAP, NULL, NULL, 0, 0}},
+    {"no-kernel-dhcp", "-", M4, "5", "6", "no-kernel-dhcp", run_root,
+     NULL, {RF_NO_DHCP, NULL, NULL, 0, 0}},
+    {"no-iscsi-syn", "kitchen.conf", M4, "6", "7", "no-iscsi-syn", run_root,
+     NULL, {RF_NO_SYN, NULL, NULL, 0, 0}},
+    {"iscsi-rst", "-", M4, "6", "7", "iscsi-rst", run_root, NULL, {RF_RST, NULL, NULL, 0, 0}},
+    {"iscsi-chap", "kitchen.conf", M4, "6", "7", "iscsi-chap", run_root,
+     "AuthMethod=CHAP", {RF_LOGIN, NULL, NULL, 2, 1}},
+    {"iscsi-acl", "kitchen.conf", M4, "6", "7", "iscsi-acl",
+     run_root, "ISCSI_INITIATOR=iqn.2026-11.lan.example:kitchen",
+     {RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", NULL, 2, 2}},
+    {"iscsi-not-found-initiator", "kitchen.conf", M4, "6", "7", "iscsi-not-found", run_root,
+     "ACL", {RF_LOGIN, "iqn.1993-08.org.debian:01:5e1f3a", NULL, 2, 3}},
+    {"iscsi-not-found-target", "kitchen.conf", M4, "6", "7", "iscsi-not-found",
+     run_root, "ISCSI_TARGET_NAME=iqn.2026-11.lan.example:root-kitchen",
+     {RF_LOGIN, NULL, "iqn.2026-11.lan.example:root-kitchn", 2, 3}},
+    {"iscsi-login-error", "-", M4, "6", "7", "iscsi-login-error", run_root,
+     NULL, {RF_LOGIN, NULL, NULL, 3, 0}},
+    {"iscsi-chap-wrong", "-", M4, "6", "7", "iscsi-chap", iscsi_chap_wrong, "incominguser", OWN},
+    {"iscsi-acl-or-name", "kitchen.conf", M4, "6", "7", "iscsi-not-found", run_root,
+     "initiator-name", {RF_LOGIN, NULL, NULL, 2, 3}},
+    {"iscsi-dropped", "-", M4, "6", "7", "iscsi-dropped", run_root,
+     "firewall", {RF_DROPPED, NULL, NULL, 0, 0}},
+    {"root-lun0-logout", "-", M4, "7", "8", "root-no-reads", run_root,
+     "controller", {RF_LUN0, NULL, NULL, 0, 0}},
+    {"root-no-reads", "-", M4, "7", "8", "root-no-reads", run_root,
+     "LUN", {RF_NO_READS, NULL, NULL, 0, 0}},
+    {"root-reads-stop", "-", M4, "7", "8", "root-reads-stop", run_root,
+     NULL, {RF_FEW_READS, NULL, NULL, 0, 0}},
+    {"no-nfs-mount", "pi5-nfs.conf", M5, "6", "7", "no-nfs-mount", run_nfs,
+     "nfsroot=", {N_NO_MOUNT, NULL, NULL, 0, 0}},
+    {"nfs-v2", "-", M5, "6", "7", "nfs-v2", run_nfs, "vers=3", {N_V2, NULL, NULL, 0, 0}},
+    {"nfs-mount-noent", "-", M5, "6", "7", "nfs-mount-noent", run_nfs,
+     NULL, {N_NOENT, NULL, NULL, 0, 0}},
+    {"nfs-mount-denied", "-", M5, "6", "7", "nfs-mount-denied", run_nfs,
+     NULL, {N_DENIED, NULL, NULL, 0, 0}},
+    {"nfs-access", "-", M5, "7", "8", "nfs-access", run_nfs, NULL, {N_ROFS, NULL, NULL, 0, 0}},
+    {"malformed-packets", "-", M4, "8", "null", "-", malformed, NULL, OWN},
+    {"reboot-twice", "-", M4, "8", "null", "-", reboot_twice, NULL, OWN},
     {"profile-mismatch", "kitchen-typo.conf", M4, "8", "null", "~profile-mismatch", good_pi4_proxy,
-     "511e57f8"},
-    {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL},
-    {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL},
-    {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", tftp_repeat, NULL},
-    {"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", tftp_retransmits, NULL},
-    {"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL},
-    {"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL},
+     "511e57f8", OWN},
+    {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL, OWN},
+    {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL, OWN},
+    {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", run_boot_with,
+     NULL, {F_REPEAT, NULL, NULL, 0, 0}},
+    {"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", run_boot_with,
+     NULL, {F_DUP, NULL, NULL, 0, 0}},
+    {"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL, OWN},
+    {"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL, OWN},
 };
 
 static void reset(void)
@@ -877,6 +834,7 @@ static int write_one(const char *dir, const struct scenario *s)
 	char path[4096];
 	snprintf(path, sizeof(path), "%s/%s.pcap", dir, s->name);
 	reset();
+	cur = s;
 	if (wire_open(&G.out, "pcapgen", path, DLT_EN10MB, 262144) < 0)
 		return -1;
 	s->fn();

@@ -78,19 +78,37 @@ static void close_out(struct gen *g)
 	wire_close(&g->out);
 }
 
-static int bench(const char *out, uint64_t target)
+/* Writes boots to out until it holds target packets: one(g, n) for n = 0, 1, … */
+static int stream(const char *out, uint64_t target, void (*one)(struct gen *g, unsigned n))
 {
 	struct gen g;
 	if (open_out(&g, out) < 0)
 		return 1;
-	for (unsigned n = 0; g.count < target; n++) {
-		struct pi pi;
-		pi_make(&pi, n % 100, true);
-		boot_pi4(&g, &pi, n, 40);
-	}
+	for (unsigned n = 0; g.count < target; n++)
+		one(&g, n);
 	close_out(&g);
 	printf("%llu packets\n", (unsigned long long)g.count);
 	return 0;
+}
+
+/* The benchmark: 100 Pi 4s booting to their root disks, again and again. */
+static void bench_boot(struct gen *g, unsigned n)
+{
+	struct pi pi;
+	pi_make(&pi, n % 100, true);
+	boot_pi4(g, &pi, n, 40);
+}
+
+/* An iSCSI Text PDU: a Request (0x44) from the initiator or a Response (0x24) back, with the
+ * keys kv (NULL: none), flags, and the target transfer tag ttt. */
+static void text_pdu(struct gen *g, struct conn *c, bool from_init, uint8_t flags, uint32_t itt,
+		     uint32_t ttt, const char *const *kv)
+{
+	static uint8_t tx[256];
+	size_t tl = kv ? add_text(tx + 48, kv) : 0;
+	bhs(tx, from_init ? 0x44 : 0x24, flags, (uint32_t)tl, itt);
+	put32(tx + 20, ttt);
+	send_stream(g, c, from_init, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
 }
 
 /* Vector: iSCSI framing edge cases — a PDU split over segments, two PDUs coalesced in one
@@ -133,36 +151,19 @@ static void vec_iscsi(struct gen *g)
 	rc[62] = 0x3a;
 	send_stream(g, &c, false, rc, sizeof(rc), 1448);
 	/* Text: SendTargets=All and its answer */
-	static uint8_t tx[256];
 	const char *q[] = {"SendTargets=All", NULL};
-	size_t tl = add_text(tx + 48, q);
-	bhs(tx, 0x44, 0x80, (uint32_t)tl, c.itt);
-	put32(tx + 20, 0xffffffffu);
-	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
 	const char *a[] = {"TargetName=iqn.2026-11.lan.example:root-kitchen",
 			   "TargetAddress=192.168.20.1:3260,1", NULL};
-	tl = add_text(tx + 48, a);
-	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
-	put32(tx + 20, 0xffffffffu);
-	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	text_pdu(g, &c, true, 0x80, c.itt, 0xffffffffu, q);
+	text_pdu(g, &c, false, 0x80, c.itt++, 0xffffffffu, a);
 	/* SendTargets answered in two Text Responses joined by the C bit */
-	tl = add_text(tx + 48, q);
-	bhs(tx, 0x44, 0x80, (uint32_t)tl, c.itt);
-	put32(tx + 20, 0xffffffffu);
-	send_stream(g, &c, true, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
 	const char *a1[] = {"TargetName=iqn.2026-11.lan.example:root-garage",
 			    "TargetAddress=192.168.20.1:3260,1", NULL};
-	tl = add_text(tx + 48, a1);
-	bhs(tx, 0x24, 0x40, (uint32_t)tl, c.itt);
-	put32(tx + 20, 0x1234u);
-	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
-	bhs(tx, 0x44, 0x80, 0, c.itt);
-	put32(tx + 20, 0x1234u);
-	send_stream(g, &c, true, tx, 48, 1448);
-	tl = add_text(tx + 48, a);
-	bhs(tx, 0x24, 0x80, (uint32_t)tl, c.itt++);
-	put32(tx + 20, 0xffffffffu);
-	send_stream(g, &c, false, tx, 48 + ((tl + 3) & ~(size_t)3), 1448);
+	text_pdu(g, &c, true, 0x80, c.itt, 0xffffffffu, q);
+	text_pdu(g, &c, false, 0x40, c.itt, 0x1234u, a1);
+	text_pdu(g, &c, true, 0x80, c.itt, 0x1234u, NULL);
+	text_pdu(g, &c, false, 0x80, c.itt++, 0xffffffffu, a);
+	static uint8_t tx[48];
 	/* Logout (close the session) */
 	bhs(tx, 0x46, 0x80, 0, c.itt);
 	send_stream(g, &c, true, tx, 48, 1448);
@@ -419,19 +420,11 @@ static int vectors(const char *dir)
 }
 
 /* DHCP-heavy traffic: 100 Pis doing ROM DORA exchanges (proxy and full offers) over and over. */
-static int dhcp_storm(const char *out, uint64_t target)
+static void dhcp_round(struct gen *g, unsigned n)
 {
-	struct gen g;
-	if (open_out(&g, out) < 0)
-		return 1;
-	for (unsigned n = 0; g.count < target; n++) {
-		struct pi pi;
-		pi_make(&pi, n % 100, n % 3 != 0);
-		dhcp_rom(&g, &pi, 0x7000000u + n, n % 2 == 0);
-	}
-	close_out(&g);
-	printf("%llu packets\n", (unsigned long long)g.count);
-	return 0;
+	struct pi pi;
+	pi_make(&pi, n % 100, n % 3 != 0);
+	dhcp_rom(g, &pi, 0x7000000u + n, n % 2 == 0);
 }
 
 /* A transfer of more than 65535 blocks (the block number wraps) with a retransmission. */
@@ -453,11 +446,11 @@ int main(int argc, char **argv)
 	if (argc >= 3 && !strcmp(argv[1], "wrap"))
 		return wrap(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "dhcp"))
-		return dhcp_storm(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 200000);
+		return stream(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 200000, dhcp_round);
 	if (argc >= 3 && !strcmp(argv[1], "vectors"))
 		return vectors(argv[2]);
 	if (argc >= 3 && !strcmp(argv[1], "bench"))
-		return bench(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000000);
+		return stream(argv[2], argc > 3 ? strtoull(argv[3], NULL, 10) : 1000000, bench_boot);
 	fprintf(stderr, "usage: pnb_gen vectors DIR | bench OUT [PACKETS] | dhcp OUT [PACKETS] | wrap OUT\n");
 	return 2;
 }

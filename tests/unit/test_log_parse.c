@@ -196,104 +196,140 @@ static void test_prefix_variants(void **state)
 	}
 }
 
-static void test_pi4_uart(void **state)
+/* What the nth event of a kind must be: present ('p'), of type num ('t': DHCP message type,
+ * TFTP opcode, transfer end, RPC reply), with text ('s': file name, vendor class or menu), with
+ * ip num ('i': server, error code or status) or a PXE menu ('m'). */
+struct want_ev {
+	enum pnb_event_kind kind;
+	int nth;
+	char what;
+	long num;
+	const char *text;
+};
+
+/* One log each, what its lines become, and how many of its lines were not understood. */
+static const struct log_case {
+	const char *name, *text;
+	struct want_ev want[12];
+	int skipped;
+} log_cases[] = {
+    /* the Pi 4 bootloader's UART: DHCP, the menu from the hex dump, TFTP, NETCONSOLE lines */
+    {"uart.txt",
+     "Boot mode: NETWORK (02) order f21\n"
+     "NET_BOOT: dc:a6:32:1c:6a:2a wait for link TFTP: 0.0.0.0\n"
+     "LINK STATUS: speed: 1000 full duplex\n"
+     "Link ready\n"
+     "DHCP src: 00:15:5d:01:02:06 192.168.1.3\n"
+     "OPTIONS:-\n"
+     "\top: 53 len:   1 DHCP recv OFFER (2) expect OFFER\n"
+     "\top: 54 len:   4 192.168.1.3\n"
+     "\top: 43 len:  32 \n"
+     "\t\tPXE op:  6 len:   1 \n"
+     "\t\tPXE op:  9 len:  20 \n"
+     "00000000  52 61 73 70 62 65 72 72  79 20 50 69 20 42 6f 6f |Raspberry Pi Boo|\n"
+     "00000010  74 ff ff 1b                                      |t...            |\n"
+     "NET 192.168.1.17 255.255.255.0 gw 0.0.0.0 tftp 192.168.1.3\n"
+     "TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 511e57f7/start4.elf\n"
+     "TFTP 1: File not found\n"
+     "TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 start4.elf\n"
+     "TFTP 1: file /srv/tftp/start4.elf not found\n"
+     "Firmware not found\n",
+     {{EV_DHCP, 0, 't', 1, NULL},
+      {EV_DHCP, 1, 't', 2, NULL},
+      {EV_DHCP, 1, 'm', 0, NULL},
+      {EV_DHCP, 1, 's', 0, "Raspberry Pi Boot"},
+      {EV_TFTP, 0, 's', 0, "511e57f7/start4.elf"},
+      {EV_TFTP_XFER, 0, 't', XFER_ERROR, NULL},
+      {EV_TFTP_XFER, 1, 't', XFER_ERROR, NULL},
+      {EV_NETCONSOLE, 2, 'p', 0, NULL}},
+     0},
+    /* the Pi 3's bootcode.bin UART, then the kernel's console: ipconfig, iSCSI, NFS */
+    {"console.txt",
+     "Raspberry Pi Bootcode\n"
+     "Initialise ethernet with MAC b8:27:eb:77:df:95\n"
+     "Sending DHCP request\n"
+     "Waiting for dhcp_reply\n"
+     "ARP request: my IP addr 192.168.2.196 my eth_addr b8:27:eb:77:df:95 ARP for addr "
+     "192.168.2.1\n"
+     "Read File: config.txt, 1784 (bytes)\n"
+     "MESS:00:00:19.050536:0: brfs: File read: /mfs/sd/kernel7.img\n"
+     "[    3.101234] IP-Config: Got DHCP answer from 192.168.2.1, my address is 192.168.2.196\n"
+     "[    3.200000] iscsistart: initiator reported error (24 - iSCSI login failed due to "
+     "authorization failure)\n"
+     "[    4.000000] Root-NFS: Server returned error -13 while mounting /srv/nfs/pi\n",
+     {{EV_DHCP, 0, 't', 1, NULL},
+      {EV_ARP, 0, 'p', 0, NULL},
+      {EV_TFTP, 0, 's', 0, "config.txt"},
+      {EV_TFTP, 1, 's', 0, "kernel7.img"},
+      {EV_DHCP, 1, 's', 0, "Linux ipconfig"},
+      {EV_DHCP, 2, 't', 5, NULL},
+      {EV_ISCSI, 1, 'i', 0x0200, NULL},
+      {EV_RPC, 1, 't', 1, NULL},
+      {EV_RPC, 1, 'i', 13, NULL}},
+     -1},
+    /* ISC dhcpd, tftpd-hpa, Kea and tcpdump in one file */
+    {"mixed.log",
+     "Dec  7 12:00:01 srv dhcpd[99]: DHCPDISCOVER from dc:a6:32:1c:6a:2a via eth0\n"
+     "Dec  7 12:00:01 srv dhcpd[99]: DHCPOFFER on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
+     "Dec  7 12:00:02 srv dhcpd[99]: DHCPREQUEST for 10.0.0.5 (10.0.0.1) from "
+     "dc:a6:32:1c:6a:2a via eth0\n"
+     "Dec  7 12:00:02 srv dhcpd[99]: DHCPACK on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
+     "Dec  7 12:00:03 srv in.tftpd[100]: RRQ from 10.0.0.5 filename start4.elf\n"
+     "Dec  7 12:00:03 srv in.tftpd[101]: RRQ from 10.0.0.5 filename fixup4.dat\n"
+     "Dec  7 12:00:03 srv in.tftpd[101]: sending NAK (1, File not found) to 10.0.0.5\n"
+     "2026-12-07 12:00:04.123 INFO  [kea-dhcp4.packets/7.1] DHCP4_PACKET_SEND [hwtype=1 "
+     "dc:a6:32:1c:6a:2a], cid=[no info], tid=0x1: trying to send packet DHCPOFFER (type 2) "
+     "from 10.0.0.1:67 to 10.0.0.5:68 on interface eth0\n"
+     "12:00:05.000001 IP 10.0.0.5.49152 > 10.0.0.1.69:  48 RRQ \"cmdline.txt\" octet tsize 0\n"
+     "this line is not a log line at all\n",
+     {{EV_DHCP, 1, 't', 2, NULL},
+      {EV_DHCP, 3, 't', 5, NULL},
+      {EV_TFTP, 0, 's', 0, "start4.elf"},
+      {EV_TFTP_XFER, 0, 't', XFER_COMPLETE, NULL},
+      {EV_TFTP_XFER, 1, 's', 0, "fixup4.dat"},
+      {EV_TFTP_XFER, 1, 't', XFER_ERROR, NULL},
+      {EV_DHCP, 4, 't', 2, NULL}, /* Kea */
+      {EV_TFTP, 2, 's', 0, "cmdline.txt"}},
+     1},
+};
+
+static void check_ev(const struct want_ev *w)
 {
-	(void)state;
-	const char *t = "Boot mode: NETWORK (02) order f21\n"
-			"NET_BOOT: dc:a6:32:1c:6a:2a wait for link TFTP: 0.0.0.0\n"
-			"LINK STATUS: speed: 1000 full duplex\n"
-			"Link ready\n"
-			"DHCP src: 00:15:5d:01:02:06 192.168.1.3\n"
-			"OPTIONS:-\n"
-			"\top: 53 len:   1 DHCP recv OFFER (2) expect OFFER\n"
-			"\top: 54 len:   4 192.168.1.3\n"
-			"\top: 43 len:  32 \n"
-			"\t\tPXE op:  6 len:   1 \n"
-			"\t\tPXE op:  9 len:  20 \n"
-			"00000000  52 61 73 70 62 65 72 72  79 20 50 69 20 42 6f 6f |Raspberry Pi Boo|\n"
-			"00000010  74 ff ff 1b                                      |t...            |\n"
-			"NET 192.168.1.17 255.255.255.0 gw 0.0.0.0 tftp 192.168.1.3\n"
-			"TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 511e57f7/start4.elf\n"
-			"TFTP 1: File not found\n"
-			"TFTP_GET: 00:15:5d:01:02:06 192.168.1.3 start4.elf\n"
-			"TFTP 1: file /srv/tftp/start4.elf not found\n"
-			"Firmware not found\n";
-	struct log_set *s = run("uart.txt", t, NULL);
-	assert_int_equal(find(EV_DHCP, 0)->type, 1);
-	const struct rec *o = find(EV_DHCP, 1);
-	assert_non_null(o);
-	assert_int_equal(o->type, 2);
-	assert_true(o->menu);
-	assert_string_equal(o->text, "Raspberry Pi Boot");
-	assert_string_equal(find(EV_TFTP, 0)->text, "511e57f7/start4.elf");
-	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_ERROR);
-	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_ERROR);
-	const struct rec *n = find(EV_NETCONSOLE, 2);
-	assert_non_null(n);
-	assert_int_equal(skipped(s), 0);
-	log_set_free(s);
+	const struct rec *r = find(w->kind, w->nth);
+	if (!r)
+		fail_msg("no event %d #%d", w->kind, w->nth);
+	switch (w->what) {
+	case 't':
+		assert_int_equal(r->type, w->num);
+		break;
+	case 'i':
+		assert_int_equal(r->ip, w->num);
+		break;
+	case 's':
+		assert_string_equal(r->text, w->text);
+		break;
+	case 'm':
+		assert_true(r->menu);
+		break;
+	}
 }
 
-static void test_pi3_uart_and_kernel(void **state)
+static void test_logs(void **state)
 {
 	(void)state;
-	const char *t =
-	    "Raspberry Pi Bootcode\n"
-	    "Initialise ethernet with MAC b8:27:eb:77:df:95\n"
-	    "Sending DHCP request\n"
-	    "Waiting for dhcp_reply\n"
-	    "ARP request: my IP addr 192.168.2.196 my eth_addr b8:27:eb:77:df:95 ARP for addr "
-	    "192.168.2.1\n"
-	    "Read File: config.txt, 1784 (bytes)\n"
-	    "MESS:00:00:19.050536:0: brfs: File read: /mfs/sd/kernel7.img\n"
-	    "[    3.101234] IP-Config: Got DHCP answer from 192.168.2.1, my address is 192.168.2.196\n"
-	    "[    3.200000] iscsistart: initiator reported error (24 - iSCSI login failed due to "
-	    "authorization failure)\n"
-	    "[    4.000000] Root-NFS: Server returned error -13 while mounting /srv/nfs/pi\n";
-	struct log_set *s = run("console.txt", t, NULL);
-	assert_int_equal(find(EV_DHCP, 0)->type, 1);
-	assert_non_null(find(EV_ARP, 0));
-	assert_string_equal(find(EV_TFTP, 0)->text, "config.txt");
-	assert_string_equal(find(EV_TFTP, 1)->text, "kernel7.img");
-	const struct rec *k = find(EV_DHCP, 1);
-	assert_string_equal(k->text, "Linux ipconfig");
-	assert_int_equal(find(EV_DHCP, 2)->type, 5);
-	assert_int_equal(find(EV_ISCSI, 1)->ip, 0x0200);
-	const struct rec *m = find(EV_RPC, 1);
-	assert_int_equal(m->type, 1);
-	assert_int_equal(m->ip, 13);
-	log_set_free(s);
+	for (size_t i = 0; i < sizeof(log_cases) / sizeof(log_cases[0]); i++) {
+		const struct log_case *c = &log_cases[i];
+		struct log_set *s = run(c->name, c->text, NULL);
+		for (size_t k = 0; k < 12 && c->want[k].what; k++)
+			check_ev(&c->want[k]);
+		if (c->skipped >= 0)
+			assert_int_equal(skipped(s), c->skipped);
+		log_set_free(s);
+	}
 }
 
-static void test_other_daemons_and_tcpdump(void **state)
-{
-	(void)state;
-	const char *t =
-	    "Dec  7 12:00:01 srv dhcpd[99]: DHCPDISCOVER from dc:a6:32:1c:6a:2a via eth0\n"
-	    "Dec  7 12:00:01 srv dhcpd[99]: DHCPOFFER on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
-	    "Dec  7 12:00:02 srv dhcpd[99]: DHCPREQUEST for 10.0.0.5 (10.0.0.1) from "
-	    "dc:a6:32:1c:6a:2a via eth0\n"
-	    "Dec  7 12:00:02 srv dhcpd[99]: DHCPACK on 10.0.0.5 to dc:a6:32:1c:6a:2a via eth0\n"
-	    "Dec  7 12:00:03 srv in.tftpd[100]: RRQ from 10.0.0.5 filename start4.elf\n"
-	    "Dec  7 12:00:03 srv in.tftpd[101]: RRQ from 10.0.0.5 filename fixup4.dat\n"
-	    "Dec  7 12:00:03 srv in.tftpd[101]: sending NAK (1, File not found) to 10.0.0.5\n"
-	    "2026-12-07 12:00:04.123 INFO  [kea-dhcp4.packets/7.1] DHCP4_PACKET_SEND [hwtype=1 "
-	    "dc:a6:32:1c:6a:2a], cid=[no info], tid=0x1: trying to send packet DHCPOFFER (type 2) "
-	    "from 10.0.0.1:67 to 10.0.0.5:68 on interface eth0\n"
-	    "12:00:05.000001 IP 10.0.0.5.49152 > 10.0.0.1.69:  48 RRQ \"cmdline.txt\" octet tsize 0\n"
-	    "this line is not a log line at all\n";
-	struct log_set *s = run("mixed.log", t, NULL);
-	assert_int_equal(find(EV_DHCP, 1)->type, 2);
-	assert_int_equal(find(EV_DHCP, 3)->type, 5);
-	assert_string_equal(find(EV_TFTP, 0)->text, "start4.elf");
-	assert_int_equal(find(EV_TFTP_XFER, 0)->type, XFER_COMPLETE);
-	assert_string_equal(find(EV_TFTP_XFER, 1)->text, "fixup4.dat");
-	assert_int_equal(find(EV_TFTP_XFER, 1)->type, XFER_ERROR);
-	assert_int_equal(find(EV_DHCP, 4)->type, 2); /* Kea */
-	assert_string_equal(find(EV_TFTP, 2)->text, "cmdline.txt");
-	assert_int_equal(skipped(s), 1);
-	log_set_free(s);
-}
+
+
 
 /* tcpdump -v's BOOTP reply as 4.x prints it and as 3.x did: the same message type and
  * addresses. */
@@ -301,14 +337,18 @@ static void test_tcpdump_v_versions(void **state)
 {
 	(void)state;
 	static const char *const forms[] = {
-	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 380: "
-	    "IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, xid 0x26f30339\n"
-	    "\t  Your-IP 192.168.10.150\n\t  Server-IP 192.168.10.100\n\t  Gateway-IP 192.168.10.254\n"
+	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), "
+	    "length 380: IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, "
+	    "xid 0x26f30339\n"
+	    "\t  Your-IP 192.168.10.150\n\t  Server-IP 192.168.10.100\n"
+	    "\t  Gateway-IP 192.168.10.254\n"
 	    "\t  Client-Ethernet-Address b8:27:eb:0f:69:01\n"
 	    "\t    DHCP-Message Option 53, length 1: Offer\n",
-	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), length 380: "
-	    "IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, xid 0x26f30339\n"
-	    "\t  Your IP: 192.168.10.150\n\t  Server IP: 192.168.10.100\n\t  Gateway IP: 192.168.10.254\n"
+	    "00:44:52.300101 c0:56:27:10:10:01 > ff:ff:ff:ff:ff:ff, ethertype IPv4 (0x0800), "
+	    "length 380: IP 192.168.10.1.67 > 255.255.255.255.68: BOOTP/DHCP, Reply, length 338, "
+	    "xid 0x26f30339\n"
+	    "\t  Your IP: 192.168.10.150\n\t  Server IP: 192.168.10.100\n"
+	    "\t  Gateway IP: 192.168.10.254\n"
 	    "\t  Client Ethernet Address: b8:27:eb:0f:69:01\n"
 	    "\t  DHCP:OFFER\n",
 	};
@@ -447,9 +487,7 @@ UNIT_MAIN(
 	cmocka_unit_test(test_tshark),
 	cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
 	cmocka_unit_test(test_prefix_variants),
-	cmocka_unit_test(test_pi4_uart),
-	cmocka_unit_test(test_pi3_uart_and_kernel),
-	cmocka_unit_test(test_other_daemons_and_tcpdump),
+	cmocka_unit_test(test_logs),
 	cmocka_unit_test(test_tcpdump_v_versions),
 	cmocka_unit_test(test_merge),
 	cmocka_unit_test(test_mac_from_another_log))

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "capture/log.h"
 #include "tui/monitor_feed.h"
 
 static char pcap[512];
@@ -114,6 +115,13 @@ static void test_logs_only(void **state)
 	(void)state;
 	char log[512], err[512] = "";
 	unit_path(log, sizeof(log), "tests/data/logs/tbt11-short-iso/", "journal.txt");
+	/* judged before anything starts, as the session's opener judges them */
+	assert_int_equal(log_check(log, err, sizeof(err)), 0);
+	assert_int_equal(log_check("ssh://root@h:22/journal/dnsmasq", err, sizeof(err)), 0);
+	assert_int_equal(log_check("/", err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "is a directory"));
+	assert_int_equal(log_check("journal:-x", err, sizeof(err)), -1);
+	assert_int_equal(log_check("ssh://root@h/journal/a;b", err, sizeof(err)), -1);
 	struct monfeed *f = monfeed_open_logs(NULL);
 	assert_int_equal(monfeed_add_log(f, "/nonexistent/x.log", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "/nonexistent/x.log"));
