@@ -274,11 +274,14 @@ static struct iscsi_context *new_ctx(const char *initiator, enum iscsi_session_t
 
 /* Connects and logs in ctx within the budget; 0 when the target let the login in. */
 static int connect_login(struct iscsi_check *c, struct iscsi_context *ctx, enum icheck_step st,
-			 const char *portal)
+			 const char *portal, const char *session)
 {
-	if (AWAIT(c, ctx, st, "the connect", iscsi_connect_async(ctx, portal, op_done, c)) < 0)
+	char what[2][96];
+	snprintf(what[0], sizeof(what[0]), "the connect of %s", session);
+	snprintf(what[1], sizeof(what[1]), "the Login Request of %s", session);
+	if (AWAIT(c, ctx, st, what[0], iscsi_connect_async(ctx, portal, op_done, c)) < 0)
 		return -1;
-	return AWAIT(c, ctx, st, "the Login Request", iscsi_login_async(ctx, op_done, c));
+	return AWAIT(c, ctx, st, what[1], iscsi_login_async(ctx, op_done, c));
 }
 
 /* Logs out within the budget; a session whose budget is spent is just closed. */
@@ -307,7 +310,7 @@ static void discovery(struct iscsi_check *c, const char *portal)
 	struct iscsi_context *ctx = new_ctx(c->o.initiator, ISCSI_SESSION_DISCOVERY);
 	if (!ctx)
 		return;
-	if (connect_login(c, ctx, IC_DISCOVERY, portal) < 0) {
+	if (connect_login(c, ctx, IC_DISCOVERY, portal, "the discovery session") < 0) {
 		if (!c->timed_out)
 			line(c, IC_DISCOVERY, IC_WARN, "discovery login refused: %s",
 			     lib_error(ctx));
@@ -386,11 +389,13 @@ int iscsi_check_login(struct iscsi_check *c)
 	if (c->o.chap_user)
 		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
 						 c->o.chap_secret ? c->o.chap_secret : "");
-	if (AWAIT(c, ctx, IC_LOGIN, "the connect", iscsi_connect_async(ctx, portal, op_done, c)) < 0)
+	if (AWAIT(c, ctx, IC_LOGIN, "the connect of the Pi's session",
+		  iscsi_connect_async(ctx, portal, op_done, c)) < 0)
 		return c->timed_out ? -1
 				    : stop(c, IC_LOGIN, NULL, "connect to %s:%d failed: %s",
 					   c->o.host, c->o.port, lib_error(ctx));
-	if (AWAIT(c, ctx, IC_LOGIN, "the Login Request", iscsi_login_async(ctx, op_done, c)) < 0) {
+	if (AWAIT(c, ctx, IC_LOGIN, "the Login Request of the Pi's session",
+		  iscsi_login_async(ctx, op_done, c)) < 0) {
 		if (c->timed_out)
 			return -1;
 		char *err = xstrdup(lib_error(ctx));
@@ -419,7 +424,9 @@ static bool login_accepted(struct iscsi_check *c, const char *ini, bool chap)
 	if (chap && c->o.chap_user)
 		iscsi_set_initiator_username_pwd(ctx, c->o.chap_user,
 						 c->o.chap_secret ? c->o.chap_secret : "");
-	bool ok = connect_login(c, ctx, IC_LOGIN, portal) == 0;
+	bool ok = connect_login(c, ctx, IC_LOGIN, portal,
+				chap ? "the check's login as another initiator"
+				     : "the check's login without CHAP") == 0;
 	if (ok)
 		logout(c, ctx);
 	iscsi_destroy_context(ctx);

@@ -4,8 +4,10 @@
           closes the connection (M7);
   silent  accepts TCP and never answers anything;
   stall   a target that works (SendTargets, REPORT LUNS, TEST UNIT READY, READ CAPACITY and
-          logout are answered: one 1 GiB LUN 0) but never answers a READ."""
-import socket, struct, sys, threading
+          logout are answered: one 1 GiB LUN 0) but never answers a READ;
+  slow    the same target, READs answered with zeros, but every answer 0.5 s late: no single
+          wait is long, the whole check is."""
+import socket, struct, sys, threading, time
 
 MODE = sys.argv[1] if len(sys.argv) > 1 else "close"
 
@@ -31,6 +33,8 @@ class Conn:
 
     def send(self, opcode, flags, req, data=b"", status=0, extra=None):
         """A response to req: opcode, flags, ITT and the sequence numbers filled in."""
+        if MODE == "slow":
+            time.sleep(0.5)
         cmdsn = int.from_bytes(req[24:28], "big")
         rsp = bytearray(48)
         rsp[0], rsp[1], rsp[3] = opcode, flags, status
@@ -81,7 +85,10 @@ def serve(conn):
                     c.send(0x21, 0x80, bhs)
                 elif cdb == 0x9E:  # READ CAPACITY(16): 1 GiB of 512-byte blocks
                     c.send(0x25, 0x81, bhs, struct.pack(">QI", (1 << 21) - 1, 512) + b"\0" * 20)
-                else:              # READ and the rest: never answered
+                elif cdb == 0x88 and MODE == "slow":  # READ(16): zeros
+                    n = int.from_bytes(bhs[42:46], "big") * 512
+                    c.send(0x25, 0x81, bhs, b"\0" * min(n, 262144))
+                else:              # READ (stall) and the rest: never answered
                     pass
     except (OSError, EOFError):
         pass
