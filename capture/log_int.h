@@ -158,6 +158,9 @@ struct log_src {
 	bool close_it, eof;
 	char *buf;
 	size_t cap;
+	size_t part;              /* bytes of a stream's line read so far (kept across EAGAIN) */
+	bool part_over;           /* ... and it ran past LOG_LINE_MAX */
+	bool overlong;            /* the line just read ran past LOG_LINE_MAX: skip it */
 	const char *map;          /* a regular file, mapped: lines are copied out of it (no read
 				     syscalls or stdio buffer copies on a journal of millions) */
 	size_t map_len, map_pos;

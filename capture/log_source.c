@@ -243,6 +243,19 @@ static bool dispatch(struct log_src *s, struct log_line *l)
 	return log_parse_kea(s, l);
 }
 
+/* At most this much of a line is kept: no format pinetboot reads has longer lines, and a log
+ * may come from someone else (a device, a file or a stream without newlines): an endless line
+ * costs reading time, never memory. A longer line is counted as not understood. */
+#define LOG_LINE_MAX 65536
+
+static void line_room(struct log_src *s)
+{
+	if (s->cap < LOG_LINE_MAX + 2) {
+		s->cap = LOG_LINE_MAX + 2;
+		s->buf = xrealloc(s->buf, s->cap);
+	}
+}
+
 /* The next line of a mapped file into s->buf (with its newline, like getline); -1 at the end. */
 static ssize_t map_line(struct log_src *s)
 {
@@ -252,13 +265,41 @@ static ssize_t map_line(struct log_src *s)
 	size_t left = s->map_len - s->map_pos;
 	const char *nl = memchr(p, '\n', left);
 	size_t n = nl ? (size_t)(nl - p) + 1 : left;
+	s->map_pos += n;
+	s->overlong = n > LOG_LINE_MAX;
+	if (s->overlong)
+		n = LOG_LINE_MAX;
 	if (n + 1 > s->cap) {
 		s->cap = n + 1 > 256 ? n + 1 : 256;
 		s->buf = xrealloc(s->buf, s->cap);
 	}
 	memcpy(s->buf, p, n);
 	s->buf[n] = '\0';
-	s->map_pos += n;
+	return (ssize_t)n;
+}
+
+/* The next line of a stream into s->buf, like getline but keeping at most LOG_LINE_MAX bytes of
+ * it; -1 at the end, or with ferror() and EAGAIN when a non-blocking stream has no more yet (the
+ * part read so far stays in s->buf and the next call goes on with it). */
+static ssize_t stream_line(struct log_src *s)
+{
+	line_room(s);
+	int c;
+	while ((c = getc(s->f)) != EOF) {
+		if (s->part < LOG_LINE_MAX)
+			s->buf[s->part++] = (char)c;
+		else
+			s->part_over = true;
+		if (c == '\n')
+			break;
+	}
+	if (c == EOF && (ferror(s->f) || s->part == 0))
+		return -1;
+	size_t n = s->part;
+	s->buf[n] = '\0';
+	s->overlong = s->part_over;
+	s->part = 0;
+	s->part_over = false;
 	return (ssize_t)n;
 }
 
@@ -270,7 +311,7 @@ static bool fill(struct log_src *s)
 		s->nq = s->qhead = 0;
 		s->scratch_used = 0;
 		s->defer_ip = 0;
-		ssize_t n = s->map ? map_line(s) : getline(&s->buf, &s->cap, s->f);
+		ssize_t n = s->map ? map_line(s) : stream_line(s);
 		if (n < 0) {
 			if (ferror(s->f) && errno == EAGAIN) {
 				clearerr(s->f);
@@ -291,7 +332,7 @@ static bool fill(struct log_src *s)
 			s->buf[--n] = '\0';
 		s->lineno++;
 		s->st.lines++;
-		if (memchr(s->buf, '\0', (size_t)n)) /* binary junk: not a log line */
+		if (s->overlong || memchr(s->buf, '\0', (size_t)n)) /* binary junk: not a log line */
 		{
 			s->st.skipped++;
 			continue;
