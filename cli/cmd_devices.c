@@ -20,7 +20,7 @@ struct devices_opts {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct devices_opts, FIELD)
 static const struct cli_opt cmd_devices_opts[] = {
-    {"json", 'j', NULL, "one JSON object per drive, one per line", TO(SET, json)},
+    CLI_OPT_JSON("one JSON object per drive, one per line", TO(SET, json)),
     {"all", 0, NULL, "also list system disks and loop devices (hidden by default)",
      TO(SET, all)},
     {"watch", 0, NULL,
@@ -176,7 +176,7 @@ static int watch(struct drive_list *l, bool all, bool json, int seconds)
 int cmd_devices(int argc, char **argv)
 {
 	struct devices_opts o = {0};
-	int rc = cli_parse_opt_site(&cmd_devices_spec, argc, argv, &o, NULL);
+	int rc = cli_parse(&cmd_devices_spec, argc, argv, &o, NULL, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	bool json = o.json, all = o.all;

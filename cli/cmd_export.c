@@ -23,7 +23,7 @@ struct export_opts {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct export_opts, FIELD)
 static const struct cli_opt cmd_export_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)", TO(STR, site)},
+    CLI_OPT_SITE(CLI_SITE_FIRST, TO(STR, site)),
     {"output", 'o', "DIR", "where to write (required)", TO(STR, out)},
     {"format", 'f', "files|ansible", /* in enum render_format's order */
      "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)",
@@ -136,11 +136,10 @@ static int do_diff(const struct render_set *rs, const char *dir, const struct si
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = {.ro = {.format = RENDER_FILES}};
-	int rc;
-	const char *site = cli_parse_site(&cmd_export_spec, argc, argv, &o, &o.site, &rc);
-	if (!site)
+	int rc = cli_parse(&cmd_export_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
-	const char *out = o.out;
+	const char *site = o.site, *out = o.out;
 	if (!out)
 		return cli_usage_error("export", "where to? (expected -o DIR)");
 	bool diff = o.diff;

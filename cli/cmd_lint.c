@@ -21,13 +21,11 @@ struct lint_opts {
 };
 
 static const struct cli_opt lint_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)",
-     CLIOPT_TO(STR, struct lint_opts, site)},
+    CLI_OPT_SITE(CLI_SITE_FIRST, CLIOPT_TO(STR, struct lint_opts, site)),
     {"root", 'r', "DIR", "where the installed files are (default /)",
      CLIOPT_TO(STR, struct lint_opts, root)},
-    {"json", 'j', NULL,
-     "one JSON object per problem and line: file, line, severity, section, key, message",
-     CLIOPT_TO(SET, struct lint_opts, json)},
+    CLI_OPT_JSON("one JSON object per problem and line: file, line, severity, section, key, message",
+		 CLIOPT_TO(SET, struct lint_opts, json)),
     {0}};
 
 const struct cli_cmd cmd_lint_spec = {
@@ -68,10 +66,10 @@ static void print_json(const struct problems *ps, FILE *f)
 int cmd_lint(int argc, char **argv)
 {
 	struct lint_opts o = {.root = "/"};
-	int rc;
-	const char *path = cli_parse_site(&cmd_lint_spec, argc, argv, &o, &o.site, &rc);
-	if (!path)
+	int rc = cli_parse(&cmd_lint_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
+	const char *path = o.site;
 	struct stat st;
 	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));

@@ -83,3 +83,19 @@ size_t ifaces_detect(struct iface *out, size_t max)
 	freeifaddrs(ifa);
 	return n;
 }
+
+const char *iface_addr_text(const struct iface *ifc)
+{
+	return ifc->addr[0] ? ifc->addr : "(no IPv4 address)";
+}
+
+void iface_list_make(struct iface_list *l, const struct iface *ifs, size_t n)
+{
+	for (l->n = 0; l->n < n && l->n < IFACES_LIST_MAX; l->n++) {
+		const struct iface *ifc = &ifs[l->n];
+		snprintf(l->text[l->n], sizeof(l->text[l->n]), "%-12s %s", ifc->name,
+			 iface_addr_text(ifc));
+		l->items[l->n] = l->text[l->n];
+	}
+	l->items[l->n] = NULL;
+}

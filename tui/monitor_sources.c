@@ -141,16 +141,10 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned i)
 
 static int other_capture(struct wiz *w, struct mon_step *st)
 {
-	const char *items[17];
-	char text[16][64];
-	unsigned n = 0;
-	for (; n < w->n_ifaces && n < 16; n++) {
-		snprintf(text[n], sizeof(text[n]), "%-12s %s", w->ifaces[n].name,
-			 w->ifaces[n].addr[0] ? w->ifaces[n].addr : "(no IPv4 address)");
-		items[n] = text[n];
-	}
-	items[n] = "type a name, or ssh://USER@HOST[:PORT]/IFACE...";
-	wiz_popup_open(w, "Capture on", items, n + 1, 0, pick_iface, st);
+	struct iface_list l;
+	iface_list_make(&l, w->ifaces, w->n_ifaces);
+	l.items[l.n] = "type a name, or ssh://USER@HOST[:PORT]/IFACE...";
+	wiz_popup_open(w, "Capture on", l.items, l.n + 1, 0, pick_iface, st);
 	return WIZ_REDRAW;
 }
 

@@ -34,19 +34,15 @@ static int pick_iface(struct wiz *w, void *ctx, unsigned index)
 
 static int open_iface_list(struct wiz *w, struct form *f)
 {
-	const char *items[17];
-	char text[16][64];
-	unsigned n = 0, sel = 0;
+	struct iface_list l;
+	unsigned sel = 0;
 	const char *cur = w->site.server[SK_INTERFACE];
-	for (; n < w->n_ifaces && n < 16; n++) {
-		snprintf(text[n], sizeof(text[n]), "%-12s %s", w->ifaces[n].name,
-			 w->ifaces[n].addr[0] ? w->ifaces[n].addr : "(no IPv4 address)");
-		items[n] = text[n];
-		if (cur && !strcmp(cur, w->ifaces[n].name))
-			sel = n;
-	}
-	items[n] = "other: type a name...";
-	wiz_popup_open(w, "Interface the Pis are on", items, n + 1, sel, pick_iface, f);
+	iface_list_make(&l, w->ifaces, w->n_ifaces);
+	for (unsigned i = 0; i < l.n; i++)
+		if (cur && !strcmp(cur, w->ifaces[i].name))
+			sel = i;
+	l.items[l.n] = "other: type a name...";
+	wiz_popup_open(w, "Interface the Pis are on", l.items, l.n + 1, sel, pick_iface, f);
 	return WIZ_REDRAW;
 }
 
@@ -102,7 +98,7 @@ static void site_draw(const struct wiz *w, const void *p, struct rect r)
 	for (size_t i = 0; i < w->n_ifaces && y < r.y + r.h - 1; i++, y++)
 		draw_textf(y, r.x + 1, r.w - 2, CP_NORMAL, "%c %-12s %s",
 			   cur && !strcmp(cur, w->ifaces[i].name) ? '*' : ' ', w->ifaces[i].name,
-			   w->ifaces[i].addr[0] ? w->ifaces[i].addr : "(no IPv4 address)");
+			   iface_addr_text(&w->ifaces[i]));
 	if (w->n_ifaces == 0)
 		draw_text(y++, r.x + 3, r.w - 4, CP_NORMAL, "(none found; type the name)");
 	char note[160];
