@@ -29,6 +29,16 @@ int cli_subcommand(const struct cli_cmd *cmd, int argc, char **argv);
 /* True when argv holds -h or --help before any "--". */
 int cli_wants_help(int argc, char **argv);
 
+/* The options many commands take, spelled once: {name, key, argument} and the most used helps.
+ * DEST is where the value goes, CLIOPT_TO(STR, ...) (SET for --json). */
+#define CLI_OPT_SITE(HELP, DEST) {"site", 's', "SITE", HELP, DEST}
+#define CLI_OPT_PI(HELP, DEST) {"pi", 0, "NAME", HELP, DEST}
+#define CLI_OPT_JSON(HELP, DEST) {"json", 'j', NULL, HELP, DEST}
+#define CLI_SITE_FIRST "the site profile (or give it as the first operand)"
+#define CLI_SITE_OPERAND "the site profile (or give it as the operand)"
+#define CLI_PI_OF_SITE "the Pi of --site"
+#define CLI_JSON_OBJECT "one JSON object instead of text"
+
 /* X(NAME): every headless subcommand, in the order a user meets them (`pinetboot --help` lists
  * them so; keep it when adding or merging a command). Each lives in cli/cmd_NAME.c with its
  * entry cmd_NAME and its spec cmd_NAME_spec (core/base/cliopt.h), which holds its name, its line

@@ -29,11 +29,11 @@ struct adopt_cli {
 static const struct cli_opt adopt_opts[] = {
     {"ssh", 0, "USER@HOST", "the Pi", TO(STR, o.dest)},
     {"ssh-config", 0, "FILE", "passed to ssh as -F FILE", TO(STR, o.ssh_config)},
-    {"site", 's', "SITE", "the site profile (or give it as the operand)", TO(STR, o.site_path)},
-    {"pi", 0, "NAME",
+    CLI_OPT_SITE(CLI_SITE_OPERAND, TO(STR, o.site_path)),
+    CLI_OPT_PI(
      "its [pi NAME]; when the profile has none, step 1 adds it with the model, serial and MAC "
      "the Pi reports",
-     TO(STR, o.pi_name)},
+     TO(STR, o.pi_name)),
     {"dry-run", 0, NULL, "show every step and every remote command; change nothing",
      TO(SET, o.dry_run)},
     {"yes", 0, NULL, "confirm the EEPROM boot order change without asking (not OTP)",
@@ -52,9 +52,9 @@ static const struct cli_opt adopt_opts[] = {
     {"no-simulate", 0, NULL,
      "skip the virtual Pi of step 5 (it boots where the site's interface is on this host)",
      TO(SET, o.no_simulate)},
-    {"json", 'j', NULL,
-     "one JSON object a line per event (step, command, info, progress, done, skip, fail)",
-     TO(SET, f.json)},
+    CLI_OPT_JSON(
+	"one JSON object a line per event (step, command, info, progress, done, skip, fail)",
+	TO(SET, f.json)),
     {0}};
 
 const struct cli_cmd cmd_adopt_spec = {

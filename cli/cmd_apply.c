@@ -20,8 +20,7 @@ struct apply_opts {
 };
 
 static const struct cli_opt cmd_apply_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)",
-     CLIOPT_TO(STR, struct apply_opts, site)},
+    CLI_OPT_SITE(CLI_SITE_FIRST, CLIOPT_TO(STR, struct apply_opts, site)),
     {"root", 'r', "DIR",
      "install under DIR instead of / (daemons are then never reloaded; the reload commands are "
      "only printed)",

@@ -51,15 +51,15 @@ static const struct cli_opt check_opts[] = {
     {"mac", 0, "MAC", "the Pi's eth0 MAC", TO(STR, mac)},
     {"facts", 0, "DIR", "saved outputs from a directory written by --save", TO(STR, facts)},
     CLIOPT_HEADING("Other options:"),
-    {"site", 's', "SITE",
+    CLI_OPT_SITE(
      "also check against the profile (or give it as the operand): model, serial, MAC, TFTP_PREFIX "
      "vs the Pi's tftp_prefix, TFTP_IP vs the server address; needs --pi",
-     TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi of --site", TO(STR, pi)},
+     TO(STR, site)),
+    CLI_OPT_PI(CLI_PI_OF_SITE, TO(STR, pi)),
     {"timeout", 0, "N",
      "ssh connect timeout in seconds (default 10); the whole ssh run is stopped after N + 30 s",
      CLIOPT_TO_INT(struct check_opts, timeout, 1, 600, "--timeout %s: give 1 to 600 seconds")},
-    {"json", 'j', NULL, "one JSON object", TO(SET, json)},
+    CLI_OPT_JSON("one JSON object", TO(SET, json)),
     {"save", 0, "[DIR]",
      "keep what the Pi said in DIR (default: pis/NAME/ next to the profile, where the wizard's Pi "
      "readiness step reads it)",
@@ -90,7 +90,7 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
 	int rc = cli_parse_opt_site(&cmd_check_spec, argc, argv, o, &o->site);
 	if (rc != CLIOPT_DONE)
-		return rc ? rc : -1;
+		return rc;
 	if (!!o->site != !!o->pi)
 		return cli_usage_error("check", "--site and --pi go together");
 	if (o->save_default && !o->site)
@@ -98,7 +98,7 @@ static int parse_opts(int argc, char **argv, struct check_opts *o)
 						"next to the profile, in pis/NAME/)");
 	if (o->ssh && (o->ssh[0] == '-' || !*o->ssh))
 		return cli_usage_error("check", "--ssh \"%s\" is not USER@HOST", o->ssh);
-	return 0;
+	return CLIOPT_DONE;
 }
 
 /* Reads the given files into f. Returns -1 (after printing) when one cannot be read. */
@@ -234,8 +234,8 @@ int cmd_check(int argc, char **argv)
 {
 	struct check_opts o = {.timeout = 10};
 	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLIOPT_DONE)
+		return rc;
 	struct site site;
 	const struct pi *p = NULL;
 	bool have_site = o.site != NULL;

@@ -20,7 +20,7 @@ struct devices_opts {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct devices_opts, FIELD)
 static const struct cli_opt cmd_devices_opts[] = {
-    {"json", 'j', NULL, "one JSON object per drive, one per line", TO(SET, json)},
+    CLI_OPT_JSON("one JSON object per drive, one per line", TO(SET, json)),
     {"all", 0, NULL, "also list system disks and loop devices (hidden by default)",
      TO(SET, all)},
     {"watch", 0, NULL,

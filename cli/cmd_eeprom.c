@@ -27,7 +27,7 @@ struct show_opts {
 static const struct cli_opt show_opts[] = {
     {"config", 0, NULL, "print only bootconf.txt (like rpi-eeprom-config IMAGE)",
      CLIOPT_TO(SET, struct show_opts, only_conf)},
-    {"json", 'j', NULL, "one JSON object", CLIOPT_TO(SET, struct show_opts, json)},
+    CLI_OPT_JSON("one JSON object", CLIOPT_TO(SET, struct show_opts, json)),
     {0}};
 
 static int eeprom_show(int argc, char **argv);

@@ -31,10 +31,8 @@ static int set_timestamp(void *opts, const char *arg)
 static const struct cli_opt bootstrap_opts[] = {
     {"model", 0, "M", "the Pi's model (4B, 5, 3B...; taken from the profile with --site)",
      TO(STR, model)},
-    {"site", 's', "SITE",
-     "the site profile (or give it as the operand): the Pi's model and TFTP_PREFIX",
-     TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi of --site", TO(STR, pi)},
+    CLI_OPT_SITE(CLI_SITE_OPERAND ": the Pi's model and TFTP_PREFIX", TO(STR, site)),
+    CLI_OPT_PI(CLI_PI_OF_SITE, TO(STR, pi)),
     {"eeprom", 0, "IMAGE",
      "the bootloader image to start from (default: the newest under "
      "/lib/firmware/raspberrypi/bootloader-2711|2712/ or $PINETBOOT_FIRMWARE_DIR)",
@@ -63,7 +61,7 @@ static int parse_opts(int argc, char **argv, struct bs_opts *o)
 {
 	int rc = cli_parse_opt_site(&eeprom_bootstrap_spec, argc, argv, o, &o->site);
 	if (rc != CLIOPT_DONE)
-		return rc ? rc : -1;
+		return rc;
 	if (!o->out)
 		return cli_usage_error(CMD, "needs -o DIR");
 	if (!o->model && !o->pi)
@@ -71,7 +69,7 @@ static int parse_opts(int argc, char **argv, struct bs_opts *o)
 				       model_names_list());
 	if (!!o->site != !!o->pi)
 		return cli_usage_error(CMD, "--site and --pi go together");
-	return 0;
+	return CLIOPT_DONE;
 }
 
 static int run(const struct bs_opts *o, const struct pi *p)
@@ -106,8 +104,8 @@ int eeprom_bootstrap_main(int argc, char **argv)
 {
 	struct bs_opts o = {.timestamp = -1};
 	int rc = parse_opts(argc, argv, &o);
-	if (rc)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLIOPT_DONE)
+		return rc;
 	struct site site;
 	const struct pi *p = NULL;
 	if (o.site && !(p = cli_profile_pi(CMD, o.site, o.pi, &site)))

@@ -23,7 +23,7 @@ struct export_opts {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct export_opts, FIELD)
 static const struct cli_opt cmd_export_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)", TO(STR, site)},
+    CLI_OPT_SITE(CLI_SITE_FIRST, TO(STR, site)),
     {"output", 'o', "DIR", "where to write (required)", TO(STR, out)},
     {"format", 'f', "files|ansible", /* in enum render_format's order */
      "files (default) or ansible (inventory.yml, playbook.yml, and the files under files/)",

@@ -48,8 +48,8 @@ static const struct cli_opt cmd_flash_opts[] = {
      "(firstrun.sh at /boot or /boot/firmware, as the image's OS has it), cmdline.txt for the "
      "network root",
      TO(STR, site)},
-    {"site", 's', "SITE", "the same as --customize SITE", TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi of SITE", TO(STR, pi)},
+    CLI_OPT_SITE("the same as --customize SITE", TO(STR, site)),
+    CLI_OPT_PI("the Pi of SITE", TO(STR, pi)),
     {"ssh-key", 0, "FILE", "authorized public key to install (with or without --customize)",
      TO(STR, ssh_key)},
     {"user", 0, "NAME", "first-boot user (userconf.txt); password from --password-file",

@@ -18,11 +18,11 @@ struct args {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct args, FIELD)
 static const struct cli_opt cmd_iscsi_check_opts[] = {
-    {"site", 's', "SITE",
+    CLI_OPT_SITE(
      "site profile (or give it as the operand); with --pi, every parameter comes from it and from "
      "the Pi's served cmdline.txt under tftp_root",
-     TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi of the site to check as", TO(STR, pi)},
+     TO(STR, site)),
+    CLI_OPT_PI("the Pi of the site to check as", TO(STR, pi)),
     {"initiator", 0, "IQN", "the initiator name to log in with (URL form: required)",
      TO(STR, initiator)},
     {"chap-user", 0, "USER", "CHAP user name", TO(STR, chap_user)},
@@ -36,7 +36,7 @@ static const struct cli_opt cmd_iscsi_check_opts[] = {
      "seconds for the whole check (default 30): every connect, login and SCSI command gets "
      "what is left, and a target that stops answering ends the check naming the step",
      CLIOPT_TO_INT(struct args, timeout, 1, 3600, "--timeout %s: expected seconds, 1 to 3600")},
-    {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
+    CLI_OPT_JSON(CLI_JSON_OBJECT, TO(SET, json)),
     {0}};
 
 const struct cli_cmd cmd_iscsi_check_spec = {
@@ -118,7 +118,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	int rc = cliopt_parse(&cmd_iscsi_check_spec, argc, argv, a);
 	if (rc != CLIOPT_DONE)
-		return rc ? rc : -1;
+		return rc;
 	/* the operand is the URL form, or the site profile as the other commands take it */
 	if (!a->site && optind < argc && !strstr(argv[optind], "://"))
 		a->site = argv[optind++];
@@ -141,7 +141,7 @@ static int parse_args(int argc, char **argv, struct args *a)
 	if (a->kind && strcmp(a->kind, "tgt") && strcmp(a->kind, "lio"))
 		return cli_usage_error("iscsi-check", "--target-kind %s: expected tgt or lio",
 				       a->kind);
-	return 0;
+	return CLIOPT_DONE;
 }
 
 /* Options common to both forms; returns EXIT_OK or EXIT_USAGE. secret is owned by the caller. */
@@ -189,8 +189,8 @@ int cmd_iscsi_check(int argc, char **argv)
 {
 	struct args a = {0};
 	int rc = parse_args(argc, argv, &a);
-	if (rc != 0)
-		return rc < 0 ? EXIT_OK : rc;
+	if (rc != CLIOPT_DONE)
+		return rc;
 	struct iscsi_check_opts o = {.target_kind = -1, .lun = -1};
 	char *secret = NULL, *host = NULL, *target = NULL, *err = NULL;
 	char *hold[ICHECK_HOLD] = {0};

@@ -21,13 +21,11 @@ struct lint_opts {
 };
 
 static const struct cli_opt lint_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the first operand)",
-     CLIOPT_TO(STR, struct lint_opts, site)},
+    CLI_OPT_SITE(CLI_SITE_FIRST, CLIOPT_TO(STR, struct lint_opts, site)),
     {"root", 'r', "DIR", "where the installed files are (default /)",
      CLIOPT_TO(STR, struct lint_opts, root)},
-    {"json", 'j', NULL,
-     "one JSON object per problem and line: file, line, severity, section, key, message",
-     CLIOPT_TO(SET, struct lint_opts, json)},
+    CLI_OPT_JSON("one JSON object per problem and line: file, line, severity, section, key, message",
+		 CLIOPT_TO(SET, struct lint_opts, json)),
     {0}};
 
 const struct cli_cmd cmd_lint_spec = {

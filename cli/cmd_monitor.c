@@ -68,14 +68,14 @@ static const struct cli_opt cmd_monitor_opts[] = {
      "pcap over ssh; PINETBOOT_SSH names another ssh; needs no root here, run it as yourself; "
      "through sudo, ssh runs as the sudo user with their keys and root is dropped to that user)",
      TO(STR, iface)},
-    {"site", 's', "SITE",
+    CLI_OPT_SITE(
      "cross-check against the site profile (names, MACs, serials, TFTP layout, IQNs); it may also "
      "be given as the operand",
-     TO(STR, site_path)},
-    {"json", 'j', NULL,
+     TO(STR, site_path)),
+    CLI_OPT_JSON(
      "JSON lines: one object per event, the last line is the summary {\"summary\": true, \"pis\": "
      "[...]} (see pinetboot(1))",
-     TO(SET, json)},
+     TO(SET, json)),
     {"quiet", 'q', NULL, "no packet lines: only the per-Pi stage table (or the summary)",
      TO(SET, quiet)},
     {"write", 'w', "SAVE", "also save every packet read to SAVE (pcap)",
@@ -128,7 +128,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 {
 	int rc = cli_parse_opt_site(&cmd_monitor_spec, argc, argv, m, &m->site_path);
 	if (rc != CLIOPT_DONE)
-		return rc ? rc : -1;
+		return rc;
 	if (m->file && m->iface)
 		return cli_usage_error(CMD, "give -r FILE or -i IFACE, not both");
 	if (!m->file && !m->iface && !m->logs.n)
@@ -138,7 +138,7 @@ static int parse_args(struct monitor *m, int argc, char **argv)
 	if (m->save && m->file && fs_same_file(m->save, m->file))
 		return cli_usage_error(CMD, "-w %s is the capture being read (expected another file)",
 				       m->save);
-	return 0;
+	return CLIOPT_DONE;
 }
 
 static double now_s(void)
@@ -320,8 +320,8 @@ int cmd_monitor(int argc, char **argv)
 	struct monitor m;
 	memset(&m, 0, sizeof(m));
 	int rc = parse_args(&m, argc, argv);
-	if (rc == 0)
+	if (rc == CLIOPT_DONE)
 		rc = monitor_run(&m);
 	free(m.logs.v);
-	return rc < 0 ? EXIT_OK : rc;
+	return rc;
 }

@@ -14,10 +14,10 @@ struct import_opts {
 };
 
 static const struct cli_opt import_opts[] = {
-    {"site", 's', "SITE",
+    CLI_OPT_SITE(
      "check the rows against this profile too (duplicate names, MACs, serials, IQNs, backing "
      "files; addresses against its subnet)",
-     CLIOPT_TO(STR, struct import_opts, site)},
+     CLIOPT_TO(STR, struct import_opts, site)),
     {0}};
 
 static int import_csv(int argc, char **argv);

@@ -16,8 +16,8 @@ struct provision_opts {
 
 #define TO(KIND, FIELD) CLIOPT_TO(KIND, struct provision_opts, FIELD)
 static const struct cli_opt cmd_provision_opts[] = {
-    {"site", 's', "SITE", "the site profile (or give it as the operand)", TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi (required)", TO(STR, pi)},
+    CLI_OPT_SITE(CLI_SITE_OPERAND, TO(STR, site)),
+    CLI_OPT_PI("the Pi (required)", TO(STR, pi)),
     {"tftp-root", 0, "DIR", "write the TFTP directory under DIR instead of the profile's tftp_root",
      TO(STR, tftp_root)},
     {"force", 0, NULL,

@@ -50,9 +50,9 @@ static int tftp_prefix(void *opts, const char *val)
 #define SECONDS(FIELD, NAME)                                                                       \
 	CLIOPT_TO_INT(struct args, FIELD, 1, 3600, NAME " %s: expected seconds, 1 to 3600")
 static const struct cli_opt cmd_simulate_opts[] = {
-    {"site", 's', "SITE", "site profile (or give it as the operand)", TO(STR, site)},
-    {"pi", 0, "NAME", "the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet",
-     CLIOPT_TO_LIST(struct args, pis, 0, NULL)},
+    CLI_OPT_SITE("site profile (or give it as the operand)", TO(STR, site)),
+    CLI_OPT_PI("the Pi to be; repeat it, or give a glob (*, ?, [..]), for a fleet",
+	       CLIOPT_TO_LIST(struct args, pis, 0, NULL)),
     {"all", 'a', NULL, "every Pi of the profile at once", TO(SET, all)},
     {"interface", 'i', "IFACE", "the interface the Pis are on", TO(STR, iface)},
     {"timeout", 0, "S", "give up after S seconds (default 90)", SECONDS(o.timeout, "--timeout")},
@@ -69,7 +69,7 @@ static const struct cli_opt cmd_simulate_opts[] = {
      CLIOPT_TO_FN(tftp_prefix)},
     {"verbose", 'v', NULL, "print every exchange (DHCP, TFTP, iSCSI) with its time",
      TO(SET, verbose)},
-    {"json", 'j', NULL, "one JSON object instead of text", TO(SET, json)},
+    CLI_OPT_JSON(CLI_JSON_OBJECT, TO(SET, json)),
     {0}};
 #undef SECONDS
 
@@ -183,13 +183,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 {
 	int rc = cli_parse_opt_site(&cmd_simulate_spec, argc, argv, a, &a->site);
 	if (rc != CLIOPT_DONE)
-		return rc ? rc : -1;
+		return rc;
 	if (a->all && a->pis.n)
 		return cli_usage_error("simulate", "--all and --pi exclude each other");
 	if (!a->site || !(a->pis.n || a->all) || !a->iface)
 		return cli_usage_error("simulate", "SITE (or --site SITE), --pi NAME (or --all) and -i IFACE "
 						   "are all needed");
-	return 0;
+	return CLIOPT_DONE;
 }
 
 static volatile sig_atomic_t cancel_flag;
@@ -413,9 +413,9 @@ int cmd_simulate(int argc, char **argv)
 {
 	struct args a = {0};
 	int rc = parse_args(argc, argv, &a);
-	if (rc != 0) {
+	if (rc != CLIOPT_DONE) {
 		free(a.pis.v);
-		return rc < 0 ? EXIT_OK : rc;
+		return rc;
 	}
 	struct site s;
 	a.o.cancel = &cancel_flag;

@@ -128,7 +128,7 @@ const struct cli_cmd wizard_spec = {
     .operand = "file",
 };
 
-/* Returns -1 to go on, or an exit status. */
+/* Returns CLIOPT_DONE to go on, or an exit status. */
 static int parse_opts(int argc, char **argv, struct wiz_opts *o)
 {
 	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
@@ -532,7 +532,7 @@ int wizard_main(int argc, char **argv)
 {
 	struct wiz_opts o = {.replay_speed = 20};
 	int rc = parse_opts(argc, argv, &o);
-	if (rc < 0)
+	if (rc == CLIOPT_DONE)
 		rc = wizard_run(&o);
 	free(o.logs.v);
 	return rc;

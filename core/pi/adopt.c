@@ -355,8 +355,10 @@ static const char os_script[] =
 	"echo '@@pnb bootfiles'; for d in /boot/firmware /boot; do "
 	"if [ -f $d/config.txt ]; then ls -1 $d; break; fi; done; "
 	"echo '@@pnb rootdf'; df -Pk / | tail -n 1; "
+	"echo '@@pnb rundf'; df -Pk /run | tail -n 1; "
 	"echo '@@pnb tools'; for t in mkinitramfs dracut iscsistart tar rpi-eeprom-config "
-	"NetworkManager dhcpcd systemd-networkd; do command -v $t >/dev/null 2>&1 && echo $t; done; "
+	"NetworkManager dhcpcd systemd-networkd unshare sha256sum; do "
+	"command -v $t >/dev/null 2>&1 && echo $t; done; "
 	"echo '@@pnb sudo'; if [ \"$(id -u)\" = 0 ]; then echo root; "
 	"elif sudo -n true 2>/dev/null; then echo nopasswd; else echo password; fi; "
 	"echo '@@pnb end'";
@@ -486,6 +488,7 @@ static int step_readiness(struct adopt *a)
 	}
 	char *kver = section(out, "kver"), *arch = section(out, "arch"), *bd = section(out, "bootdir");
 	char *files = section(out, "bootfiles"), *df = section(out, "rootdf");
+	char *rundf = section(out, "rundf");
 	char *tools = section(out, "tools"), *sudo = section(out, "sudo"), *os = section(out, "os");
 	str_trim(kver), str_trim(arch), str_trim(bd), str_trim(sudo);
 	const char *pretty = strstr(os, "PRETTY_NAME=");
@@ -529,6 +532,23 @@ static int step_readiness(struct adopt *a)
 		adopt_emit(a, ADOPT_EV_FAIL, "tar is not installed on the Pi (the root is copied with it)");
 		bad++;
 	}
+	if (!has_line(tools, "sha256sum")) {
+		adopt_emit(a, ADOPT_EV_FAIL, "sha256sum is not on the Pi (the copy is compared with "
+					     "its list of the root's files and their SHA-256)");
+		bad++;
+	}
+	if (a->s.root == ROOT_ISCSI && !has_line(tools, "unshare")) {
+		adopt_emit(a, ADOPT_EV_FAIL, "unshare (util-linux) is not on the Pi: step 2 adds the "
+					     "iSCSI client in an overlay of its own mount namespace");
+		bad++;
+	}
+	unsigned long long run_avail_k = 0;
+	if (a->s.root == ROOT_ISCSI && sscanf(rundf, "%*s %*s %*s %llu", &run_avail_k) == 1 &&
+	    run_avail_k < 128 * 1024)
+		adopt_emit(a, ADOPT_EV_INFO, "warning: /run on the Pi has %llu MiB free; step 2 keeps "
+					     "open-iscsi and the initramfs it builds there (RAM) and may "
+					     "run out",
+			   run_avail_k / 1024);
 	if (a->s.root == ROOT_ISCSI && !has_line(tools, "mkinitramfs") && !has_line(tools, "dracut")) {
 		adopt_emit(a, ADOPT_EV_FAIL, "neither initramfs-tools nor dracut is on the Pi: it cannot "
 					     "build the initramfs that logs in to iSCSI");
@@ -564,6 +584,7 @@ static int step_readiness(struct adopt *a)
 	pi_facts_done(&a->facts);
 	a->facts = f; /* the step that changes the boot order decides from it */
 	free(kver), free(arch), free(bd), free(files), free(df), free(tools), free(sudo), free(os);
+	free(rundf);
 	free(out);
 	return rc;
 }
