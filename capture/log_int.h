@@ -68,7 +68,7 @@ struct log_tpkt {
 	uint32_t src_ip, dst_ip;
 	uint16_t sport, dport;
 	uint32_t len;          /* the frame's length (summary: DATA payload from it) */
-	enum { TP_NONE, TP_TFTP, TP_ARP, TP_TCP } proto;
+	enum { TP_NONE, TP_TFTP, TP_ARP, TP_TCP, TP_STP } proto;
 	/* TFTP */
 	uint16_t opcode, block, code;
 	bool last;             /* the summary's "(last)" */
@@ -82,6 +82,17 @@ struct log_tpkt {
 	/* TCP */
 	bool syn, ack, rst, fin;
 	uint32_t seq;
+	/* STP */
+	uint8_t stp_version, bpdu_type, bpdu_flags;
+	uint16_t forward_delay;
+};
+
+/* One ONC RPC message of a tshark packet (portmap, MOUNT, NFS). */
+struct log_trpc {
+	uint32_t xid, prog, vers, proc;
+	bool reply, has_status;
+	uint32_t reply_stat, accept_stat, low_vers, high_vers, status;
+	char path[256];
 };
 
 /* One iSCSI PDU of a tshark packet. */
@@ -121,6 +132,8 @@ struct log_tshark {
 	struct log_tpkt pkt;
 	struct log_tpdu pdu;
 	bool pdu_open;
+	struct log_trpc rpc;
+	bool rpc_open;
 	uint8_t opt;           /* the DHCP option whose lines follow */
 	uint8_t sub, sub_len;  /* the option 43 sub-option whose value follows */
 	bool sub_done;
@@ -313,6 +326,7 @@ bool log_parse_tshark_v(struct log_src *s, struct log_line *l); /* -V detail */
 struct log_tshark *log_tshark_state(struct log_src *s);
 void log_tshark_packet(struct log_src *s, const struct log_tpkt *p);
 void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct log_tpdu *u);
+void log_tshark_rpc(struct log_src *s, const struct log_tpkt *p, const struct log_trpc *r);
 void log_tshark_finish(struct log_src *s);
 void log_tshark_v_end(struct log_src *s); /* log_tshark_v.c: the open -V frame ends */
 

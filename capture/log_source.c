@@ -281,6 +281,10 @@ static bool fill(struct log_src *s)
 			s->frame = LOG_FRAME_BIT | (uint64_t)s->idx << 40 | s->lineno;
 			log_tshark_finish(s);
 			log_ev_dhcp_flush(s);
+			if (!s->decided && s->nq) { /* the text's only events come at its end */
+				s->decided = true;
+				s->relative = !s->have_abs;
+			}
 			break;
 		}
 		while (n > 0 && (s->buf[n - 1] == '\n' || s->buf[n - 1] == '\r'))

@@ -282,6 +282,19 @@ static void tcp_packet(struct log_src *s, const struct log_tpkt *p)
 	ev->u.tcp.seq = p->seq;
 }
 
+static void stp_packet(struct log_src *s, const struct log_tpkt *p)
+{
+	struct pnb_event *ev = log_ev(s, EV_STP);
+	if (!ev)
+		return;
+	memcpy(ev->src_mac, p->src_mac, 6);
+	memcpy(ev->dst_mac, p->dst_mac, 6);
+	ev->u.stp.version = p->stp_version;
+	ev->u.stp.bpdu_type = p->bpdu_type;
+	ev->u.stp.flags = p->bpdu_flags;
+	ev->u.stp.forward_delay = p->forward_delay;
+}
+
 void log_tshark_packet(struct log_src *s, const struct log_tpkt *p)
 {
 	uint64_t f = s->frame;
@@ -298,11 +311,28 @@ void log_tshark_packet(struct log_src *s, const struct log_tpkt *p)
 	case TP_TCP:
 		tcp_packet(s, p);
 		break;
+	case TP_STP:
+		stp_packet(s, p);
+		break;
 	case TP_NONE:
 		break;
 	}
 	s->frame = f;
 	s->ts = t;
+}
+
+/* An event of packet p (its frame and time, not the line's being read). */
+static struct pnb_event *pkt_ev(struct log_src *s, const struct log_tpkt *p,
+				enum pnb_event_kind kind)
+{
+	uint64_t f = s->frame;
+	struct timeval t = s->ts;
+	s->frame = p->frame;
+	s->ts = p->ts;
+	struct pnb_event *ev = log_ev(s, kind);
+	s->frame = f;
+	s->ts = t;
+	return ev;
 }
 
 static struct pnb_bytes keep_text(struct log_src *s, const char *t)
@@ -312,16 +342,10 @@ static struct pnb_bytes keep_text(struct log_src *s, const char *t)
 
 void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct log_tpdu *u)
 {
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = p->frame;
-	s->ts = p->ts;
 	bool resp = u->op & 0x20;
 	uint8_t mac[6];
 	pi_mac(s, resp ? p->dst_mac : p->src_mac, resp ? p->dst_ip : p->src_ip, mac);
-	struct pnb_event *ev = log_ev(s, EV_ISCSI);
-	s->frame = f;
-	s->ts = t;
+	struct pnb_event *ev = pkt_ev(s, p, EV_ISCSI);
 	if (!ev)
 		return;
 	memcpy(resp ? ev->dst_mac : ev->src_mac, mac, 6);
@@ -344,6 +368,35 @@ void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct 
 	e->target_name = keep_text(s, u->tgt);
 	e->auth_method = keep_text(s, u->auth);
 	e->session_type = keep_text(s, u->stype);
+}
+
+void log_tshark_rpc(struct log_src *s, const struct log_tpkt *p, const struct log_trpc *r)
+{
+	uint8_t mac[6];
+	pi_mac(s, r->reply ? p->dst_mac : p->src_mac, r->reply ? p->dst_ip : p->src_ip, mac);
+	struct pnb_event *ev = pkt_ev(s, p, EV_RPC);
+	if (!ev)
+		return;
+	memcpy(r->reply ? ev->dst_mac : ev->src_mac, mac, 6);
+	memcpy(r->reply ? ev->src_mac : ev->dst_mac, r->reply ? p->src_mac : p->dst_mac, 6);
+	ev->src_ip = p->src_ip;
+	ev->dst_ip = p->dst_ip;
+	ev->sport = p->sport;
+	ev->dport = p->dport;
+	struct ev_rpc *e = &ev->u.rpc;
+	e->xid = r->xid;
+	e->reply = r->reply;
+	e->matched = r->reply; /* tshark shows a reply's call ("[Program: …]") */
+	e->prog = r->prog;
+	e->vers = r->vers;
+	e->proc = r->proc;
+	e->reply_stat = r->reply_stat;
+	e->accept_stat = r->accept_stat;
+	e->low_vers = r->low_vers;
+	e->high_vers = r->high_vers;
+	e->has_status = r->has_status;
+	e->status = r->status;
+	e->path = keep_text(s, r->path);
 }
 
 void log_tshark_finish(struct log_src *s)

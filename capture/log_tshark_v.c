@@ -13,8 +13,9 @@
  *                 boot menu: 00001152617370626572727920506920426f6f74
  * Every field the diagnosis reads is shown, so a DHCP message is whole: option 43 is rebuilt
  * from its sub-options' values, option 97 from the UUID tshark prints. TFTP (Opcode, Source
- * File, Block, Data length, Error code), ARP, TCP flags and iSCSI (login stages, status, the
- * names, SCSI READ/WRITE) likewise. A frame ends at the next frame, the next summary line or
+ * File, Block, Data length, Error code), ARP, TCP flags, iSCSI (login stages, status, the
+ * names, SCSI READ/WRITE), ONC RPC (portmap, MOUNT path and status, NFS status, version
+ * mismatch) and spanning tree likewise. A frame ends at the next frame, the next summary line or
  * column header, or the end of the text (a blank line does not end it: the hex of a data block
  * follows one). */
 #include <stdio.h>
@@ -25,7 +26,21 @@
 #include "capture/log_int.h"
 #include "core/base/util.h"
 
-enum { S_NONE, S_FRAME, S_ETH, S_IP, S_UDP, S_TCP, S_ARP, S_DHCP, S_TFTP, S_ISCSI, S_OTHER };
+enum {
+	S_NONE,
+	S_FRAME,
+	S_ETH,
+	S_IP,
+	S_UDP,
+	S_TCP,
+	S_ARP,
+	S_DHCP,
+	S_TFTP,
+	S_ISCSI,
+	S_RPC,
+	S_STP,
+	S_OTHER
+};
 
 /* The text after "Name: " on a field line, or NULL. */
 static const char *field(const char *p, const char *name)
@@ -121,6 +136,9 @@ static void pdu_flush(struct log_src *s, struct log_tshark *t)
 	if (t->pdu_open)
 		log_tshark_iscsi(s, &t->pkt, &t->pdu);
 	t->pdu_open = false;
+	if (t->rpc_open)
+		log_tshark_rpc(s, &t->pkt, &t->rpc);
+	t->rpc_open = false;
 }
 
 void log_tshark_v_end(struct log_src *s)
@@ -340,6 +358,64 @@ static void tftp_line(struct log_tshark *t, const char *p)
 	}
 }
 
+static void rpc_line(struct log_tshark *t, const char *p)
+{
+	struct log_trpc *r = &t->rpc;
+	const char *v;
+	uint64_t n;
+	if (*p == '[') /* a reply shows its call's program, version and procedure in brackets */
+		p++;
+	if ((v = field(p, "Message Type: "))) {
+		r->reply = strncmp(v, "Reply", 5) == 0;
+	} else if ((v = field(p, "Program: "))) {
+		if (last_paren_num(v, &n) && n < 0xffffffffu)
+			r->prog = (uint32_t)n;
+	} else if ((v = field(p, "Program Version: "))) {
+		if (!r->vers && log_uint(&v, &n) && n < 0xffffffffu)
+			r->vers = (uint32_t)n;
+	} else if ((v = field(p, "Procedure: "))) {
+		if (last_paren_num(v, &n) && n < 0xffffffffu)
+			r->proc = (uint32_t)n;
+	} else if ((v = field(p, "Reply State: "))) {
+		if (last_paren_num(v, &n) && n < 0xffffffffu)
+			r->reply_stat = (uint32_t)n;
+	} else if ((v = field(p, "Accept State: "))) {
+		if (last_paren_num(v, &n) && n < 0xffffffffu)
+			r->accept_stat = (uint32_t)n;
+	} else if ((v = field(p, "Program Version (Minimum): "))) {
+		if (log_uint(&v, &n) && n < 0xffffffffu)
+			r->low_vers = (uint32_t)n;
+	} else if ((v = field(p, "Program Version (Maximum): "))) {
+		if (log_uint(&v, &n) && n < 0xffffffffu)
+			r->high_vers = (uint32_t)n;
+	} else if ((v = field(p, "Status: "))) {
+		if (last_paren_num(v, &n) && n < 0xffffffffu) {
+			r->status = (uint32_t)n;
+			r->has_status = true;
+		}
+	} else if ((v = field(p, "Path: "))) {
+		copy_text(r->path, sizeof(r->path), v);
+	}
+}
+
+static void stp_line(struct log_tshark *t, const char *p)
+{
+	const char *v;
+	uint64_t n;
+	if ((v = field(p, "Protocol Version Identifier: "))) {
+		if (last_paren_num(v, &n) && n < 256)
+			t->pkt.stp_version = (uint8_t)n;
+	} else if ((v = field(p, "BPDU Type: "))) {
+		if (last_paren_num(v, &n) && n < 256)
+			t->pkt.bpdu_type = (uint8_t)n;
+	} else if ((v = field(p, "BPDU flags: 0x"))) {
+		t->pkt.bpdu_flags = (uint8_t)strtoul(v, NULL, 16);
+	} else if ((v = field(p, "Forward Delay: "))) {
+		if (log_uint(&v, &n) && n < 65536)
+			t->pkt.forward_delay = (uint16_t)n;
+	}
+}
+
 static void iscsi_line(struct log_tshark *t, const char *p)
 {
 	struct log_tpdu *u = &t->pdu;
@@ -429,6 +505,20 @@ static void section(struct log_src *s, struct log_tshark *t, const char *p)
 		memset(&t->pdu, 0, sizeof(t->pdu));
 		t->pdu_open = true;
 		t->sect = S_ISCSI;
+	} else if ((v = field(p, "Remote Procedure Call"))) {
+		pdu_flush(s, t);
+		memset(&t->rpc, 0, sizeof(t->rpc));
+		t->rpc_open = true;
+		t->sect = S_RPC;
+		const char *x = strstr(v, "XID:0x");
+		if (x)
+			t->rpc.xid = (uint32_t)strtoul(x + 6, NULL, 16);
+	} else if (t->rpc_open &&
+		   (!strncmp(p, "Mount Service", 13) || !strncmp(p, "Network File System", 19))) {
+		t->sect = S_RPC; /* the program's own fields, same message */
+	} else if (!strncmp(p, "Spanning Tree Protocol", 22)) {
+		t->sect = S_STP;
+		k->proto = TP_STP;
 	} else if (!strncmp(p, "SCSI CDB ", 9) && t->sect == S_ISCSI) {
 		/* the command's CDB, still the same PDU */
 	} else if ((v = field(p, "Data (")) && t->sect == S_TFTP) {
@@ -537,6 +627,12 @@ bool log_parse_tshark_v(struct log_src *s, struct log_line *l)
 		break;
 	case S_ISCSI:
 		iscsi_line(t, p);
+		break;
+	case S_RPC:
+		rpc_line(t, p);
+		break;
+	case S_STP:
+		stp_line(t, p);
 		break;
 	default:
 		break;

@@ -131,27 +131,8 @@ static const struct cli_opt *find_key(const struct cli_opt *opts, int key)
 
 int cliopt_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 30 || lb > 30)
-		return 9;
-	int row[32];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= la; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= lb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb] > 9 ? 9 : row[lb];
+	size_t d = str_distance(a, b, false);
+	return d > 9 ? 9 : (int)d;
 }
 
 /* An unknown long option: say which one was typed, and the nearest real one. */

@@ -286,6 +286,39 @@ bool str_endswith(const char *s, const char *suffix)
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
 }
 
+size_t str_distance(const char *a, const char *b, bool fold_case)
+{
+	size_t la = strlen(a), lb = strlen(b), row[256];
+	if (la > 255 || lb > 255)
+		return 99;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned char ca = (unsigned char)a[i - 1], cb = (unsigned char)b[j - 1];
+			if (fold_case)
+				ca = (unsigned char)tolower(ca), cb = (unsigned char)tolower(cb);
+			size_t up = row[j], best = diag + (ca != cb);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[lb];
+}
+
+void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 bool size_parse(const char *s, uint64_t *bytes)
 {
 	char *end;

@@ -87,6 +87,11 @@ uint32_t ipv4_netmask(unsigned prefix);
 char *str_trim(char *s);
 bool str_startswith(const char *s, const char *prefix);
 bool str_endswith(const char *s, const char *suffix);
+/* Levenshtein distance between a and b, ASCII case folded when fold_case: enough to tell a typo
+ * from another name for every "did you mean". A string longer than 255 bytes counts as 99 away. */
+size_t str_distance(const char *a, const char *b, bool fold_case);
+/* Frees the n strings of v, then v (either may be NULL when n is 0). */
+void strv_free(char **v, size_t n);
 
 /* Parses "16G", "512M", "1T", "1048576" (bytes). */
 bool size_parse(const char *s, uint64_t *bytes);

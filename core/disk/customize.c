@@ -30,9 +30,7 @@ void customize_done(struct customize *c)
 	free(c->user);
 	free(c->password_hash);
 	free(c->authorized_key);
-	for (size_t i = 0; i < c->n_config; i++)
-		free(c->config_lines[i]);
-	free(c->config_lines);
+	strv_free(c->config_lines, c->n_config);
 	free(c->cmdline);
 	memset(c, 0, sizeof(*c));
 }

@@ -40,13 +40,6 @@ static void strv_add(char ***v, size_t *n, const char *s)
 	(*v)[(*n)++] = xstrdup(s);
 }
 
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* mountinfo escapes blanks as \040 etc. */
 static void unescape(char *s)
 {
@@ -227,29 +220,53 @@ static void check_member(struct drive *dr, const struct sysinfo *si, const char 
 	}
 }
 
+/* Calls fn on each block device of DEVTYPE devtype ("disk", "partition"), only those below
+ * parent when it is not NULL; fn borrows the device for the call. */
+static void each_block_device(struct udev *udev, struct udev_device *parent, const char *devtype,
+			      void (*fn)(struct udev_device *dev, void *ctx), void *ctx)
+{
+	struct udev_enumerate *en = udev_enumerate_new(udev);
+	if (!en)
+		return;
+	if (parent)
+		udev_enumerate_add_match_parent(en, parent);
+	udev_enumerate_add_match_subsystem(en, "block");
+	udev_enumerate_add_match_property(en, "DEVTYPE", devtype);
+	udev_enumerate_scan_devices(en);
+	struct udev_list_entry *e;
+	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
+	{
+		struct udev_device *d = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
+		if (!d)
+			continue;
+		fn(d, ctx);
+		udev_device_unref(d);
+	}
+	udev_enumerate_unref(en);
+}
+
+struct part_visit {
+	struct drive *dr;
+	const struct sysinfo *si;
+};
+
+/* A partition of the drive: listed, and its mounts and holders count as the drive's. */
+static void add_part(struct udev_device *p, void *ctx)
+{
+	struct part_visit *v = ctx;
+	const char *pname = udev_device_get_sysname(p);
+	strv_add(&v->dr->parts, &v->dr->n_parts, pname);
+	check_member(v->dr, v->si, pname, udev_device_get_devnum(p));
+	add_holders(v->dr, udev_device_get_syspath(p), 0);
+}
+
 static void analyse(struct drive *dr, struct udev *udev, struct udev_device *dev, const struct sysinfo *si)
 {
 	const char *sys = udev_device_get_syspath(dev);
 	check_member(dr, si, dr->name, dr->devnum);
 	add_holders(dr, sys, 0);
-	struct udev_enumerate *en = udev_enumerate_new(udev);
-	udev_enumerate_add_match_parent(en, dev);
-	udev_enumerate_add_match_subsystem(en, "block");
-	udev_enumerate_add_match_property(en, "DEVTYPE", "partition");
-	udev_enumerate_scan_devices(en);
-	struct udev_list_entry *e;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
-	{
-		struct udev_device *p = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
-		if (!p)
-			continue;
-		const char *pname = udev_device_get_sysname(p);
-		strv_add(&dr->parts, &dr->n_parts, pname);
-		check_member(dr, si, pname, udev_device_get_devnum(p));
-		add_holders(dr, udev_device_get_syspath(p), 0);
-		udev_device_unref(p);
-	}
-	udev_enumerate_unref(en);
+	struct part_visit v = {dr, si};
+	each_block_device(udev, dev, "partition", add_part, &v);
 	for (size_t i = 0; i < dr->n_holders; i++) {
 		char *sysdir = xasprintf("/sys/class/block/%s", dr->holders[i]);
 		check_member(dr, si, dr->holders[i], devnum_of_sysdir(sysdir));
@@ -332,6 +349,21 @@ static void merge_loops(struct drive_list *l)
 	}
 }
 
+struct disk_visit {
+	struct drive_list *out;
+	struct udev *udev;
+	const struct sysinfo *si;
+};
+
+static void add_disk(struct udev_device *dev, void *ctx)
+{
+	struct disk_visit *v = ctx;
+	struct drive_list *out = v->out;
+	out->d = xrealloc(out->d, (out->n + 1) * sizeof(*out->d));
+	if (drive_fill(&out->d[out->n], v->udev, dev, v->si))
+		out->n++;
+}
+
 int drives_scan(struct drive_list *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
@@ -342,22 +374,8 @@ int drives_scan(struct drive_list *out, char *err, size_t errlen)
 	}
 	struct sysinfo si;
 	sysinfo_load(&si);
-	struct udev_enumerate *en = udev_enumerate_new(udev);
-	udev_enumerate_add_match_subsystem(en, "block");
-	udev_enumerate_add_match_property(en, "DEVTYPE", "disk");
-	udev_enumerate_scan_devices(en);
-	struct udev_list_entry *e;
-	udev_list_entry_foreach(e, udev_enumerate_get_list_entry(en))
-	{
-		struct udev_device *dev = udev_device_new_from_syspath(udev, udev_list_entry_get_name(e));
-		if (!dev)
-			continue;
-		out->d = xrealloc(out->d, (out->n + 1) * sizeof(*out->d));
-		if (drive_fill(&out->d[out->n], udev, dev, &si))
-			out->n++;
-		udev_device_unref(dev);
-	}
-	udev_enumerate_unref(en);
+	struct disk_visit v = {out, udev, &si};
+	each_block_device(udev, NULL, "disk", add_disk, &v);
 	udev_unref(udev);
 	sysinfo_done(&si);
 	merge_loops(out);

@@ -41,6 +41,17 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* What a job owns besides its thread: released once the worker is joined, or never ran. */
+static void job_release(struct flash_job *j)
+{
+	doorbell_close(&j->bell);
+	pthread_mutex_destroy(&j->mu);
+	free(j->image);
+	free(j->target);
+	free(j->sha256);
+	free(j);
+}
+
 struct flash_job *flash_job_start(const char *image, const char *target, bool verify,
 				  const char *sha256)
 {
@@ -51,12 +62,7 @@ struct flash_job *flash_job_start(const char *image, const char *target, bool ve
 	j->verify = verify;
 	pthread_mutex_init(&j->mu, NULL);
 	if (doorbell_open(&j->bell) < 0 || pthread_create(&j->th, NULL, worker, j) != 0) {
-		doorbell_close(&j->bell);
-		pthread_mutex_destroy(&j->mu);
-		free(j->image);
-		free(j->target);
-		free(j->sha256);
-		free(j);
+		job_release(j);
 		return NULL;
 	}
 	return j;
@@ -88,10 +94,5 @@ void flash_job_free(struct flash_job *j)
 		return;
 	atomic_store(&j->cancel, true);
 	pthread_join(j->th, NULL);
-	doorbell_close(&j->bell);
-	pthread_mutex_destroy(&j->mu);
-	free(j->image);
-	free(j->target);
-	free(j->sha256);
-	free(j);
+	job_release(j);
 }

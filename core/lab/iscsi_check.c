@@ -72,9 +72,7 @@ void iscsi_check_free(struct iscsi_check *c)
 	for (size_t i = 0; i < c->n_lines; i++)
 		free(c->lines[i].text);
 	free(c->lines);
-	for (size_t i = 0; i < c->n_targets; i++)
-		free(c->targets[i]);
-	free(c->targets);
+	strv_free(c->targets, c->n_targets);
 	free(c->cause);
 	free(c->fix);
 	free(c);

@@ -84,37 +84,13 @@ static char *explain_chap(const struct iscsi_login_facts *f, const char **fix)
 			 f->target, f->chap_user);
 }
 
-/* Edit distance, capped: enough to tell a typo from a different name. */
-static size_t distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[256];
-	if (la > 255 || lb > 255)
-		return 99;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[lb];
-}
-
 /* A listed or profile name within a few edits of the one asked for: a typo. */
 static const char *near_name(const struct iscsi_login_facts *f)
 {
 	for (size_t i = 0; i < f->n_targets; i++)
-		if (f->targets[i] && distance(f->targets[i], f->target) <= 3)
+		if (f->targets[i] && str_distance(f->targets[i], f->target, false) <= 3)
 			return f->targets[i];
-	if (f->profile_target && distance(f->profile_target, f->target) <= 3)
+	if (f->profile_target && str_distance(f->profile_target, f->target, false) <= 3)
 		return f->profile_target;
 	return NULL;
 }

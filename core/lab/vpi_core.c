@@ -93,9 +93,7 @@ void vpi_free(struct vpi *v)
 	vpi_net_down(v);
 	for (int i = 0; i < STAGE_COUNT; i++)
 		free(v->st[i].detail);
-	for (size_t i = 0; i < v->n_log; i++)
-		free(v->log[i]);
-	free(v->log);
+	strv_free(v->log, v->n_log);
 	free(v->name);
 	free(v->rule);
 	free(v->cause);

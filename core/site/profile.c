@@ -210,33 +210,6 @@ int profile_pi_key_find(const char *name)
 	return key_find(profile_pi_key_names, PK_COUNT, name);
 }
 
-/* Levenshtein distance, capped: enough to suggest "serial" for "seriel". */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 30 || lb > 30)
-		return 99;
-	size_t d[32];
-	for (size_t j = 0; j <= lb; j++)
-		d[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t prev = d[0];
-		d[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t t = d[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t m = prev + cost;
-			if (d[j] + 1 < m)
-				m = d[j] + 1;
-			if (d[j - 1] + 1 < m)
-				m = d[j - 1] + 1;
-			d[j] = m;
-			prev = t;
-		}
-	}
-	return d[lb];
-}
-
 char *profile_unknown_key_message(const char *name, bool server)
 {
 	const char *const *names = server ? profile_server_key_names : profile_pi_key_names;
@@ -246,7 +219,7 @@ char *profile_unknown_key_message(const char *name, bool server)
 	struct sbuf b;
 	sbuf_init(&b);
 	for (int i = 0; i < n; i++) {
-		size_t d = edit_distance(name, names[i]);
+		size_t d = str_distance(name, names[i], true);
 		if (d < best_d) {
 			best_d = d;
 			best = names[i];

@@ -21,11 +21,11 @@ for p in s["pis"]:
     out.append("%s failed=%s reached=%s rule=%s" % (p["mac"], p["failed"], p["reached"], rule))
 print("; ".join(out) or "none")' "$1"
 }
-# One of each way a boot fails or succeeds over DHCP, TFTP and iSCSI.
-# (of the 60 in tests/data/pcaps, the NFS and spanning-tree ones are not compared: the -V
-# reader skips RPC and STP; tshark -V takes a while on each)
+# One of each way a boot fails or succeeds over DHCP, TFTP, iSCSI and NFS, and a spanning-tree
+# switch (all 60 of tests/data/pcaps agree; tshark -V takes a while on each).
 for n in good-pi4-full-iscsi menu-no-spaces no-option-43 tftp-offlink bootcode-missing \
-         truncated-file iscsi-acl root-no-reads pi3-offer-ignored; do
+         truncated-file iscsi-acl root-no-reads pi3-offer-ignored nfs-mount-denied nfs-v2 \
+         stp-late-discover; do
   tshark -r "$P/$n.pcap" -V >"$T/$n.V.txt" 2>/dev/null # (non-zero on a cut pcap)
   "$PINETBOOT" monitor -r "$P/$n.pcap" --json -q >"$T/pcap.json" 2>/dev/null
   "$PINETBOOT" monitor --log "$T/$n.V.txt" --json -q >"$T/v.json" 2>"$T/err"

@@ -81,6 +81,26 @@ static void test_sbuf(void **state)
 	sbuf_done(&b);
 }
 
+/* The one edit distance behind every "did you mean": case folded only when asked, and a
+ * string too long to compare is far from everything. */
+static void test_str_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(str_distance("serial", "seriel", false), 1);
+	assert_int_equal(str_distance("", "mac", false), 3);
+	assert_int_equal(str_distance("kitten", "sitting", false), 3);
+	assert_int_equal(str_distance("SERIAL", "serial", false), 6);
+	assert_int_equal(str_distance("SERIAL", "serial", true), 0);
+	char longer[300];
+	memset(longer, 'a', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	assert_int_equal(str_distance(longer, "a", false), 99);
+	char **v = xcalloc(2, sizeof(*v));
+	v[0] = xstrdup("x"), v[1] = xstrdup("y");
+	strv_free(v, 2);
+	strv_free(NULL, 0);
+}
+
 /* The one TFTP directory rule, edge cases included: the Pi 3 family always asks under its
  * serial; a prefix whose value the profile lacks gives no directory. */
 static void test_tftp_dir(void **state)
@@ -153,4 +173,5 @@ UNIT_MAIN(
 	cmocka_unit_test(test_mac),
 	cmocka_unit_test(test_ipv4),
 	cmocka_unit_test(test_sbuf),
+	cmocka_unit_test(test_str_distance),
 	cmocka_unit_test(test_tftp_dir))
