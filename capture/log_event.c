@@ -78,19 +78,26 @@ struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac
 	return ev;
 }
 
+struct pnb_event *log_ev_at(struct log_src *s, enum pnb_event_kind kind, uint64_t frame,
+			    struct timeval ts)
+{
+	uint64_t f = s->frame;
+	struct timeval t = s->ts;
+	s->frame = frame;
+	s->ts = ts;
+	struct pnb_event *ev = log_ev(s, kind);
+	s->frame = f;
+	s->ts = t;
+	return ev;
+}
+
 void log_ev_dhcp_flush(struct log_src *s)
 {
 	struct log_dhcp_acc *a = &s->acc;
 	if (!a->open)
 		return;
 	a->open = false;
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = a->frame;
-	s->ts = a->ts;
-	struct pnb_event *ev = log_ev(s, EV_DHCP);
-	s->frame = f;
-	s->ts = t;
+	struct pnb_event *ev = log_ev_at(s, EV_DHCP, a->frame, a->ts);
 	if (!ev)
 		return;
 	ev->u.dhcp = a->h;

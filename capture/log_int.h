@@ -240,6 +240,10 @@ struct log_set {
 
 /* A fresh event of the current line, queued in order (NULL when the queue is full). */
 struct pnb_event *log_ev(struct log_src *s, enum pnb_event_kind kind);
+/* The same, stamped with frame and ts (a message gathered over lines, or one packet of many,
+ * keeps the frame and time of its start rather than the line being read). */
+struct pnb_event *log_ev_at(struct log_src *s, enum pnb_event_kind kind, uint64_t frame,
+			    struct timeval ts);
 /* Copies n bytes into the line's scratch (NULL range when full). */
 struct pnb_bytes log_keep(struct log_src *s, const void *p, size_t n);
 void log_note(struct log_set *set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -325,14 +325,7 @@ void log_tshark_packet(struct log_src *s, const struct log_tpkt *p)
 static struct pnb_event *pkt_ev(struct log_src *s, const struct log_tpkt *p,
 				enum pnb_event_kind kind)
 {
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = p->frame;
-	s->ts = p->ts;
-	struct pnb_event *ev = log_ev(s, kind);
-	s->frame = f;
-	s->ts = t;
-	return ev;
+	return log_ev_at(s, kind, p->frame, p->ts);
 }
 
 static struct pnb_bytes keep_text(struct log_src *s, const char *t)

@@ -206,7 +206,7 @@ static char *password(const char *prompt, void *ud)
 int cmd_adopt(int argc, char **argv)
 {
 	struct adopt_cli a = {.o = {.timeout = 10}, .f = {false, -1, NULL}};
-	int rc = cli_parse_opt_site(&cmd_adopt_spec, argc, argv, &a, &a.o.site_path);
+	int rc = cli_parse(&cmd_adopt_spec, argc, argv, &a, &a.o.site_path, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	struct adopt_opts o = a.o;

@@ -111,11 +111,10 @@ static int reload(const struct apply_plan *plan, bool dry, bool real_root)
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_opts o = {.root = "/"};
-	int rc;
-	const char *site = cli_parse_site(&cmd_apply_spec, argc, argv, &o, &o.site, &rc);
-	if (!site)
+	int rc = cli_parse(&cmd_apply_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
-	const char *root = o.root;
+	const char *root = o.root, *site = o.site;
 	bool dry = o.dry;
 	struct stat st;
 	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode))

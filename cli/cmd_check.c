@@ -88,7 +88,7 @@ const struct cli_cmd cmd_check_spec = {
 
 static int parse_opts(int argc, char **argv, struct check_opts *o)
 {
-	int rc = cli_parse_opt_site(&cmd_check_spec, argc, argv, o, &o->site);
+	int rc = cli_parse(&cmd_check_spec, argc, argv, o, &o->site, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (!!o->site != !!o->pi)

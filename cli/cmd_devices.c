@@ -176,7 +176,7 @@ static int watch(struct drive_list *l, bool all, bool json, int seconds)
 int cmd_devices(int argc, char **argv)
 {
 	struct devices_opts o = {0};
-	int rc = cli_parse_opt_site(&cmd_devices_spec, argc, argv, &o, NULL);
+	int rc = cli_parse(&cmd_devices_spec, argc, argv, &o, NULL, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	bool json = o.json, all = o.all;

@@ -59,7 +59,7 @@ const struct cli_cmd eeprom_bootstrap_spec = {
 
 static int parse_opts(int argc, char **argv, struct bs_opts *o)
 {
-	int rc = cli_parse_opt_site(&eeprom_bootstrap_spec, argc, argv, o, &o->site);
+	int rc = cli_parse(&eeprom_bootstrap_spec, argc, argv, o, &o->site, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (!o->out)

@@ -136,11 +136,10 @@ static int do_diff(const struct render_set *rs, const char *dir, const struct si
 int cmd_export(int argc, char **argv)
 {
 	struct export_opts o = {.ro = {.format = RENDER_FILES}};
-	int rc;
-	const char *site = cli_parse_site(&cmd_export_spec, argc, argv, &o, &o.site, &rc);
-	if (!site)
+	int rc = cli_parse(&cmd_export_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
-	const char *out = o.out;
+	const char *site = o.site, *out = o.out;
 	if (!out)
 		return cli_usage_error("export", "where to? (expected -o DIR)");
 	bool diff = o.diff;

@@ -66,10 +66,10 @@ static void print_json(const struct problems *ps, FILE *f)
 int cmd_lint(int argc, char **argv)
 {
 	struct lint_opts o = {.root = "/"};
-	int rc;
-	const char *path = cli_parse_site(&cmd_lint_spec, argc, argv, &o, &o.site, &rc);
-	if (!path)
+	int rc = cli_parse(&cmd_lint_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
+	const char *path = o.site;
 	struct stat st;
 	if (access(path, R_OK) != 0 || stat(path, &st) != 0) {
 		cli_error("lint", "%s: cannot be read: %s", path, strerror(errno));

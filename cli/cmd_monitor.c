@@ -126,7 +126,7 @@ const struct cli_cmd cmd_monitor_spec = {
 
 static int parse_args(struct monitor *m, int argc, char **argv)
 {
-	int rc = cli_parse_opt_site(&cmd_monitor_spec, argc, argv, m, &m->site_path);
+	int rc = cli_parse(&cmd_monitor_spec, argc, argv, m, &m->site_path, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (m->file && m->iface)

@@ -49,11 +49,10 @@ const struct cli_cmd cmd_provision_spec = {
 int cmd_provision(int argc, char **argv)
 {
 	struct provision_opts o = {0};
-	int rc;
-	const char *site = cli_parse_site(&cmd_provision_spec, argc, argv, &o, &o.site, &rc);
-	if (!site)
+	int rc = cli_parse(&cmd_provision_spec, argc, argv, &o, &o.site, true);
+	if (rc != CLIOPT_DONE)
 		return rc;
-	const char *name = o.pi;
+	const char *site = o.site, *name = o.pi;
 	if (!name)
 		return cli_usage_error("provision", "--pi NAME is required");
 	struct site s;

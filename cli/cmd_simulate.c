@@ -181,7 +181,7 @@ static void json_pi(FILE *f, const struct vpi *v)
 
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	int rc = cli_parse_opt_site(&cmd_simulate_spec, argc, argv, a, &a->site);
+	int rc = cli_parse(&cmd_simulate_spec, argc, argv, a, &a->site, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	if (a->all && a->pis.n)

@@ -41,7 +41,7 @@ const struct cli_cmd cmd_version_spec = {
 
 int cmd_version(int argc, char **argv)
 {
-	int rc = cli_parse_opt_site(&cmd_version_spec, argc, argv, NULL, NULL);
+	int rc = cli_parse(&cmd_version_spec, argc, argv, NULL, NULL, false);
 	if (rc != CLIOPT_DONE)
 		return rc;
 	printf("pinetboot %s\n", PNB_VERSION);

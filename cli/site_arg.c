@@ -14,34 +14,21 @@
 #include "core/site/secrets.h"
 #include "core/base/util.h"
 
-const char *cli_site_arg(const char *cmd, const char *site_opt, int argc, char **argv)
-{
-	const char *site = site_opt;
-	if (!site && optind < argc)
-		site = argv[optind++];
-	if (!site) {
-		cli_usage_error(cmd, "which site profile? (expected SITE or --site SITE, e.g. "
-				     "site.conf)");
-		return NULL;
-	}
-	if (optind < argc) {
-		cli_usage_error(cmd, "unexpected argument '%s'%s", argv[optind],
-				site_opt ? " (the site profile is --site's)" : "");
-		return NULL;
-	}
-	return site;
-}
-
-int cli_parse_opt_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
-		       const char **site)
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts, const char **site,
+	      bool site_required)
 {
 	int rc = cliopt_parse(cmd, argc, argv, opts);
 	if (rc != CLIOPT_DONE)
 		return rc;
+	bool from_opt = site && *site;
 	if (site && !*site && optind < argc)
-		*site = argv[optind++]; /* SITE as an operand, as the other commands take it */
+		*site = argv[optind++]; /* SITE as an operand, as every command takes it */
+	if (site_required && !*site)
+		return cli_usage_error(cmd->name, "which site profile? (expected SITE or --site SITE, "
+						  "e.g. site.conf)");
 	if (optind < argc)
-		return cli_usage_error(cmd->name, "unexpected argument '%s'", argv[optind]);
+		return cli_usage_error(cmd->name, "unexpected argument '%s'%s", argv[optind],
+				       from_opt ? " (the site profile is --site's)" : "");
 	return CLIOPT_DONE;
 }
 
@@ -55,16 +42,6 @@ static int profile_and_secrets(const char *path, struct site *s, bool create, st
 	int r = create ? secrets_ensure(s, sp, true, ps) : secrets_load(s, sp, ps);
 	free(sp);
 	return r < 0 ? -2 : 0;
-}
-
-const char *cli_parse_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
-			   const char *const *site_opt, int *rc)
-{
-	*rc = cliopt_parse(cmd, argc, argv, opts);
-	if (*rc != CLIOPT_DONE)
-		return NULL;
-	*rc = EXIT_USAGE;
-	return cli_site_arg(cmd->name, *site_opt, argc, argv);
 }
 
 int cli_load_site(const char *cmd, const char *profile, struct site *s)

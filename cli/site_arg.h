@@ -4,24 +4,17 @@
 #ifndef PNB_CLI_SITE_ARG_H
 #define PNB_CLI_SITE_ARG_H
 
+#include <stdbool.h>
+
 #include "core/base/cliopt.h"
 #include "core/site/profile.h"
 
-/* The site profile: site_opt (--site) or else the next operand (argv[optind], consumed). Prints
- * a usage error and returns NULL when there is none, or when operands are left over. */
-const char *cli_site_arg(const char *cmd, const char *site_opt, int argc, char **argv);
-
-/* A command's options (cliopt_parse into opts), then its site profile as cli_site_arg takes it,
- * *site_opt being the --site field of opts. Returns the profile, or NULL with *rc the exit
- * status (0 after --help; a usage error is printed). */
-const char *cli_parse_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
-			   const char *const *site_opt, int *rc);
-
-/* A command's options (cliopt_parse into opts), then at most one operand: the site profile when
- * --site did not give it (*site, the --site field of opts; NULL: the command takes no operand).
- * Returns CLIOPT_DONE, or the exit status (0 after --help; a usage error is printed). */
-int cli_parse_opt_site(const struct cli_cmd *cmd, int argc, char **argv, void *opts,
-		       const char **site);
+/* A command's options (cliopt_parse into opts), then its operands: none when site is NULL, else
+ * the site profile when --site did not give it (*site is opts' --site field; site_required: one
+ * of the two must). Returns CLIOPT_DONE, or the exit status (0 after --help; a usage error is
+ * printed). */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts, const char **site,
+	      bool site_required);
 
 /* Loads and validates profile into s (initialised here; the caller site_done()s it) and its
  * CHAP secrets (created beside it, as `pinetboot export` does, when a Pi with chap = yes has

@@ -249,7 +249,10 @@ void adopt_job_free(struct wiz *w, struct adopt_job *j)
 		if (w) {
 			loop_remove(&w->loop, bgjob_fd(j->job));
 			loop_remove(&w->loop, j->bell.fd[0]);
-			if (j->ask == ASK_SHOWN && (const void *)w->viewer == j->viewer)
+			pthread_mutex_lock(&j->mu);
+			bool asking = j->ask == ASK_SHOWN && (const void *)w->viewer == j->viewer;
+			pthread_mutex_unlock(&j->mu);
+			if (asking)
 				overlay_close(w); /* its y would answer a job that is gone */
 		}
 		answer(j, false); /* a question nobody will see now is a no */

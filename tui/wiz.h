@@ -4,7 +4,8 @@
  *
  * Adding a step (EEPROM, Flash, Monitor …): write tui/step_NAME.c ending with its
  * `const struct wiz_step_ops step_NAME`, declare it in tui/steps.h and add a row to the table
- * in tui/steps.c. Keys arrive as actions (tui/actions.h; add an action there and it appears in
+ * in tui/steps.c. A step that is a list of fields (tui/form.h) sets .form and needs little more
+ * than its init: the wizard supplies the rest (struct wiz_step_ops). Keys arrive as actions (tui/actions.h; add an action there and it appears in
  * the help bar, the `?` screen, --keys and the man page). Drawing reads state only; do I/O in
  * enter/key/tick or in a loop callback. */
 #ifndef PNB_TUI_WIZ_H

@@ -16,7 +16,7 @@
 enum cliopt_kind {
 	CLIOPT_KEY,    /* nowhere: cliopt_next hands the key to the caller's own loop */
 	CLIOPT_STR,    /* const char *: the argument (NULL: an optional one not given) */
-	CLIOPT_SET,   /* bool: set */
+	CLIOPT_SET,    /* bool: set */
 	CLIOPT_CLEAR,  /* bool: cleared (--no-verify) */
 	CLIOPT_INT,    /* int: a whole decimal number from min to max, else the usage error `bad` */
 	CLIOPT_CHOICE, /* int (or an enum): which of arg's words "a|b|c" was given, else `bad` */
@@ -52,7 +52,7 @@ struct cli_opt {
 
 /* A heading line in --help: CLIOPT_HEADING("Other options:"). */
 #define CLIOPT_HEADING(TEXT) {NULL, 0, NULL, (TEXT), .kind = CLIOPT_KEY}
-/* The tail of a table entry: {"pi", OPT_PI, "NAME", "the Pi", CLIOPT_TO(STR, struct o, pi)}. */
+/* The tail of a table entry: {"pi", 0, "NAME", "the Pi", CLIOPT_TO(STR, struct o, pi)}. */
 #define CLIOPT_TO(KIND, TYPE, FIELD) .kind = CLIOPT_##KIND, .off = offsetof(TYPE, FIELD)
 #define CLIOPT_TO_INT(TYPE, FIELD, MIN, MAX, BAD)                                                  \
 	CLIOPT_TO(INT, TYPE, FIELD), .min = (MIN), .max = (MAX), .bad = (BAD)
@@ -65,7 +65,7 @@ struct cli_opt {
 struct cli_cmd {
 	const char *name;    /* "monitor", "eeprom set", "wizard" */
 	const char *summary; /* a top-level command's line in `pinetboot --help` (else NULL) */
-	int (*run)(int argc, char **argv); /* a top-level command's entry (argv[0] is its name) */
+	int (*run)(int argc, char **argv); /* its entry, argv[0] being its (last) word */
 	const char *usage; /* the Usage lines and what the command does, ending in "\n" */
 	const struct cli_opt *opts;
 	const char *after;   /* examples and exit status after the Options block ("" or "\n..."),

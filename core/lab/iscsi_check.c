@@ -199,20 +199,82 @@ static struct scsi_task *scsi_wait(struct iscsi_check *c, enum icheck_step st, c
 	return task;
 }
 
+/* A lookup getaddrinfo_a runs on its own thread: on the heap, as the thread may still hold it
+ * when the budget runs out and it cannot be cancelled. */
+struct lookup {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char *host, *port;
+};
+
+static void lookup_free(struct lookup *l)
+{
+	free(l->host);
+	free(l->port);
+	free(l);
+}
+
+/* host:port resolved to IPv4 addresses within the budget (*ai: freeaddrinfo). A numeric address
+ * needs no lookup; a name is looked up by the system resolver on its own thread, waited for only
+ * as long as the budget lasts. Returns 0, a getaddrinfo error, or EAI_AGAIN with *late set
+ * when the budget ran out first. */
+static int resolve(struct iscsi_check *c, const char *port, struct addrinfo **ai, bool *late)
+{
+	*late = false;
+	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICHOST};
+	if (getaddrinfo(c->o.host, port, &hints, ai) == 0)
+		return 0;
+	struct lookup *l = xcalloc(1, sizeof(*l));
+	l->host = xstrdup(c->o.host);
+	l->port = xstrdup(port);
+	l->hints = (struct addrinfo){.ai_family = AF_INET, .ai_socktype = SOCK_STREAM};
+	l->cb = (struct gaicb){.ar_name = l->host, .ar_service = l->port, .ar_request = &l->hints};
+	struct gaicb *list[1] = {&l->cb};
+	int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (rc != 0) {
+		lookup_free(l);
+		return rc;
+	}
+	while ((rc = gai_error(&l->cb)) == EAI_INPROGRESS) {
+		int64_t ms = deadline_left_ms(&c->dl);
+		if (ms == 0) {
+			int cr = gai_cancel(&l->cb);
+			if (cr == EAI_ALLDONE)
+				continue; /* it finished after all */
+			if (cr == EAI_CANCELED)
+				lookup_free(l);
+			/* else the resolver's thread still uses l: it is left to it */
+			*late = true;
+			return EAI_AGAIN;
+		}
+		struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = ms % 1000 * 1000000};
+		gai_suspend((const struct gaicb *const *)list, 1, &ts);
+	}
+	*ai = rc == 0 ? l->cb.ar_result : NULL;
+	lookup_free(l);
+	return rc;
+}
+
 /* A non-blocking connect within the budget, so a dropped SYN (a firewall) is told apart from a
  * refused one and never waits for the kernel's two-minute TCP timeout. The name is resolved
- * once (by the system resolver, bounded by its own resolv.conf timeouts) and libiscsi is given
- * the numeric address in c->addr. */
+ * once, within the budget too, and libiscsi is given the numeric address in c->addr. */
 static int tcp_probe(struct iscsi_check *c, char *why, size_t whylen)
 {
 	const char *host = c->o.host;
 	int port = c->o.port;
-	struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *ai;
+	struct addrinfo *ai;
 	char ports[8];
+	bool late;
 	snprintf(ports, sizeof(ports), "%d", port);
-	int rc = getaddrinfo(host, ports, &hints, &ai);
-	if (rc != 0) {
-		snprintf(why, whylen, "cannot resolve %s: %s", host, gai_strerror(rc));
+	int rc = resolve(c, ports, &ai, &late);
+	if (rc != 0 || !ai) {
+		if (late)
+			snprintf(why, whylen, "cannot resolve %s: no answer from the name server within "
+					      "%d s", host, c->o.timeout);
+		else
+			snprintf(why, whylen, "cannot resolve %s: %s", host,
+				 rc ? gai_strerror(rc) : "no IPv4 address");
 		return -1;
 	}
 	if (getnameinfo(ai->ai_addr, ai->ai_addrlen, c->addr, sizeof(c->addr), NULL, 0,

@@ -1,7 +1,9 @@
 /* adopt_copy — steps 3 and 4: the root copied to the backing (through a disk image and the flash
  * engine with its verify) or into the NFS root, and the boot files into the TFTP directory with
  * the cmdline.txt, config.txt and fstab the export's renderer writes for the new root. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,24 +238,35 @@ static char *render_fstab(struct adopt *a)
 	return r;
 }
 
+/* Writes text as rel beneath root (the copy: a link from the Pi anywhere on the way is not
+ * followed), after what rel holds with append. 0, or -1 with errno. */
 static int write_in(const char *root, const char *rel, const char *text, bool append)
 {
-	char *path = xasprintf("%s/%s", root, rel);
-	int rc;
-	if (append) {
-		FILE *f = fopen(path, "ae");
-		rc = f && fputs(text, f) >= 0 ? 0 : -1;
-		if (f && fclose(f) != 0)
-			rc = -1;
-	} else {
-		char *d = xstrdup(path);
-		char *slash = strrchr(d, '/');
-		*slash = '\0';
-		rc = fs_mkdir_p(d, 0755) == 0 ? fs_write_atomic(path, text, strlen(text), 0644) : -1;
-		free(d);
-	}
-	free(path);
+	size_t len = 0;
+	char *old = append ? fs_read_beneath(root, rel, 1 << 20, &len) : NULL;
+	if (append && !old)
+		return -1;
+	char *data = xasprintf("%s%s", old ? old : "", text);
+	char *tmp = fs_stage_beneath(root, rel, data, strlen(data), 0644);
+	int rc = tmp && fs_rename_beneath(root, tmp, rel) == 0 ? 0 : -1;
+	if (tmp && rc < 0)
+		fs_unlink_beneath(root, tmp);
+	free(tmp);
+	free(data);
+	free(old);
 	return rc;
+}
+
+/* rel beneath root through adopt_ifupdown_manual; true when it was changed. */
+static bool ifupdown_file(const char *root, const char *rel)
+{
+	size_t len;
+	char *t = fs_read_beneath(root, rel, 1 << 20, &len);
+	char *n = t ? adopt_ifupdown_manual(t) : NULL;
+	bool done = n && write_in(root, rel, n, false) == 0;
+	free(t);
+	free(n);
+	return done;
 }
 
 /* Edits in the copy only (the SD card keeps its own): the OS's network manager leaves eth0,
@@ -261,25 +274,40 @@ static int write_in(const char *root, const char *rel, const char *text, bool ap
  * rendered one. */
 static int edit_tree(struct adopt *a, const char *root)
 {
-	char *p = xasprintf("%s/etc/NetworkManager", root);
 	struct stat st;
-	if (stat(p, &st) == 0) {
-		write_in(root, "etc/NetworkManager/conf.d/90-pinetboot-netroot.conf",
-			 "# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
-			 "# take the link down to configure it again (the root would hang).\n"
-			 "[keyfile]\nunmanaged-devices=interface-name:eth0\n", false);
-		adopt_emit(a, ADOPT_EV_INFO, "NetworkManager in the copy leaves eth0 alone");
+	if (fs_lstat_beneath(root, "etc/NetworkManager", &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (write_in(root, "etc/NetworkManager/conf.d/90-pinetboot-netroot.conf",
+			     "# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
+			     "# take the link down to configure it again (the root would hang).\n"
+			     "[keyfile]\nunmanaged-devices=interface-name:eth0\n", false) == 0)
+			adopt_emit(a, ADOPT_EV_INFO, "NetworkManager in the copy leaves eth0 alone");
 	}
-	free(p);
-	p = xasprintf("%s/etc/dhcpcd.conf", root);
 	size_t len;
-	char *t = fs_read_file(p, &len);
-	if (t && !strstr(t, "\ndenyinterfaces eth0")) {
-		write_in(root, "etc/dhcpcd.conf", "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", true);
+	char *t = fs_read_beneath(root, "etc/dhcpcd.conf", 1 << 20, &len);
+	if (t && !strstr(t, "\ndenyinterfaces eth0") &&
+	    write_in(root, "etc/dhcpcd.conf", "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", true) == 0)
 		adopt_emit(a, ADOPT_EV_INFO, "dhcpcd in the copy leaves eth0 alone");
-	}
 	free(t);
-	free(p);
+	/* ifupdown: /etc/network/interfaces and the files of interfaces.d */
+	int nif = ifupdown_file(root, "etc/network/interfaces");
+	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = rootfd < 0 ? -1 : fs_open_dir_beneath(rootfd, "etc/network/interfaces.d", false, 0);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d && dfd >= 0)
+		close(dfd);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *rel = xasprintf("etc/network/interfaces.d/%s", e->d_name);
+		nif += ifupdown_file(root, rel);
+		free(rel);
+	}
+	if (d)
+		closedir(d);
+	if (rootfd >= 0)
+		close(rootfd);
+	if (nif)
+		adopt_emit(a, ADOPT_EV_INFO, "ifupdown in the copy leaves eth0 alone (iface eth0 inet manual)");
 	char *fstab = render_fstab(a);
 	if (!fstab) {
 		adopt_emit(a, ADOPT_EV_FAIL, "the export's fstab for [pi \"%s\"] could not be rendered", a->p->name);

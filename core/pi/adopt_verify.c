@@ -317,3 +317,49 @@ void adopt_verify_done(struct adopt_verify *v)
 	free(v->live_text);
 	v->bad_text = v->live_text = NULL;
 }
+
+/* ---- the copy's own network configuration ---- */
+
+/* ifupdown's text with every `iface eth0 inet METHOD` made manual and its option lines
+ * commented out (the initramfs configured eth0, the root runs over it: ifupdown must not take
+ * it down or configure it again). Heap string, or NULL when nothing changes. */
+char *adopt_ifupdown_manual(const char *text)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	bool changed = false, in_eth0 = false;
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		char *line = xstrndup(l, n);
+		char w1[32] = "", w2[32] = "", w3[32] = "", w4[32] = "";
+		int k = sscanf(line, "%31s %31s %31s %31s", w1, w2, w3, w4);
+		bool stanza = k >= 1 && (!strcmp(w1, "iface") || !strcmp(w1, "auto") ||
+					 !strncmp(w1, "allow-", 6) || !strcmp(w1, "mapping") ||
+					 !strncmp(w1, "source", 6));
+		if (stanza)
+			in_eth0 = false;
+		if (k == 4 && !strcmp(w1, "iface") && !strcmp(w2, "eth0") && !strcmp(w3, "inet") &&
+		    strcmp(w4, "manual")) {
+			sbuf_printf(&b, "# pinetboot adopt: was \"%s\"; eth0 carries the root\n"
+					"iface eth0 inet manual",
+				    line);
+			in_eth0 = changed = true;
+		} else if (in_eth0 && k >= 1 && w1[0] != '#')
+			sbuf_printf(&b, "#pinetboot# %s", line);
+		else
+			sbuf_add(&b, line);
+		free(line);
+		l += n;
+		if (*l == '\n') {
+			sbuf_addc(&b, '\n');
+			l++;
+		}
+	}
+	if (!changed) {
+		sbuf_done(&b);
+		return NULL;
+	}
+	char *r = sbuf_take(&b);
+	sbuf_done(&b);
+	return r;
+}

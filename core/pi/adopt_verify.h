@@ -1,6 +1,7 @@
 /* adopt_verify — the rules adopt's root copy is held to: room for it on the server before it
  * starts, and after it, the copy compared file by file with a manifest the Pi made of the same
- * tree (type, mode, owner, size, SHA-256 of the content, link target). */
+ * tree (type, mode, owner, size, SHA-256 of the content, link target); and the edit of the
+ * copy's ifupdown configuration (eth0 carries the root). */
 #ifndef PNB_CORE_ADOPT_VERIFY_H
 #define PNB_CORE_ADOPT_VERIFY_H
 
@@ -49,5 +50,10 @@ struct adopt_verify {
 int adopt_verify_tree(const char *manifest, size_t len, const char *root, struct adopt_verify *v,
 		      char *err, size_t errlen);
 void adopt_verify_done(struct adopt_verify *v);
+
+/* ifupdown's interfaces text with `iface eth0 inet METHOD` made manual and its options
+ * commented out (the root runs over eth0, which the initramfs configured). Heap string, or NULL
+ * when no eth0 stanza needs it. */
+char *adopt_ifupdown_manual(const char *text);
 
 #endif

@@ -11,6 +11,7 @@
 #include "core/base/fsutil.h"
 #include "core/base/runcmd.h"
 #include "core/base/util.h"
+#include "core/server/lio_merge.h"
 
 char *apply_item_diff(const struct apply_item *it)
 {
@@ -52,6 +53,11 @@ char *apply_item_diff(const struct apply_item *it)
 	if (rc == 127) {
 		free(out);
 		return xasprintf("(cannot run diff: %s)", strerror(saved));
+	}
+	if (it->f && it->f->lio_iqn_base) { /* the admin's CHAP secrets too: never shown */
+		char *r = lio_redact(out, len);
+		free(out);
+		out = r;
 	}
 	return out;
 }

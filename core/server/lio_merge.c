@@ -189,6 +189,41 @@ static int sort_sos(json_t *sos, const struct ours *o, json_t *dropped_paths, js
 	return 0;
 }
 
+char *lio_redact(const char *text, size_t len)
+{
+	static const char *const keys[] = {"\"chap_password\"", "\"chap_mutual_password\""};
+	struct sbuf b;
+	sbuf_init(&b);
+	for (size_t i = 0; i < len;) {
+		size_t k = 0, klen = 0;
+		for (; k < PNB_ARRAY_LEN(keys); k++) {
+			klen = strlen(keys[k]);
+			if (klen <= len - i && memcmp(text + i, keys[k], klen) == 0)
+				break;
+		}
+		if (k == PNB_ARRAY_LEN(keys)) {
+			sbuf_addc(&b, text[i++]);
+			continue;
+		}
+		/* the key, blanks and the colon, then the string value up to its closing quote */
+		size_t j = i + klen;
+		while (j < len && (text[j] == ' ' || text[j] == ':'))
+			j++;
+		if (j >= len || text[j] != '"') {
+			sbuf_addn(&b, text + i, j - i);
+			i = j;
+			continue;
+		}
+		size_t e = j + 1;
+		while (e < len && text[e] != '"' && text[e] != '\n')
+			e += text[e] == '\\' && e + 1 < len ? 2 : 1;
+		sbuf_addn(&b, text + i, j + 1 - i);
+		sbuf_add(&b, "<secret>");
+		i = e; /* the closing quote (or the line's end) is copied on */
+	}
+	return sbuf_take(&b);
+}
+
 char *lio_merge(const char *old, size_t old_len, const char *ours_text, size_t ours_len,
 		const char *iqn_base, size_t *out_len, char **err)
 {

@@ -31,4 +31,9 @@
 char *lio_merge(const char *old, size_t old_len, const char *ours, size_t ours_len,
 		const char *iqn_base, size_t *out_len, char **err);
 
+/* text with the value of every "chap_password" and "chap_mutual_password" key (the admin's
+ * and pinetboot's CHAP secrets) replaced by <secret>, for a diff shown before apply. Heap,
+ * caller frees. */
+char *lio_redact(const char *text, size_t len);
+
 #endif

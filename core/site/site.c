@@ -43,23 +43,38 @@ void site_init(struct site *s)
 	s->boot_writeback = true;
 }
 
+/* The field that holds a key's value as the profile text says it (NULL: the key is absent), or
+ * NULL for a key kept in another form: one list for the value text and for pi_done. */
+static char *const *pi_text_field(const struct pi *p, enum profile_pi_key key)
+{
+	switch (key) {
+	case PK_IMAGE: return &p->image;
+	case PK_BACKING: return &p->backing;
+	case PK_INITIATOR: return &p->initiator;
+	case PK_TARGET: return &p->target;
+	case PK_ROOT_UUID: return &p->root_uuid;
+	case PK_NFS_PATH: return &p->nfs_path;
+	case PK_HOSTNAME: return &p->hostname;
+	case PK_CMDLINE_EXTRA: return &p->cmdline_extra;
+	case PK_CONFIG_EXTRA: return &p->config_extra;
+	case PK_KERNEL: return &p->kernel;
+	default: return NULL;
+	}
+}
+
 static void pi_done(struct pi *p)
 {
-	free(p->name);
-	free(p->prefix_str);
-	free(p->image);
-	free(p->backing);
-	free(p->initiator);
-	free(p->target);
-	free(p->root_uuid);
-	free(p->kernel);
-	free(p->initramfs);
-	free(p->cmdline_extra);
+	for (int k = 0; k < PK_COUNT; k++) {
+		char *const *field = pi_text_field(p, (enum profile_pi_key)k);
+		if (field)
+			free(*field);
+	}
 	for (int i = 0; i < p->n_dhcp_options; i++)
 		free(p->dhcp_option[i]);
-	free(p->config_extra);
-	free(p->nfs_path);
-	free(p->hostname);
+	/* the fields no key holds as text */
+	free(p->name);
+	free(p->prefix_str);
+	free(p->initramfs);
 	free(p->chap_user);
 	free(p->chap_secret);
 	memset(p, 0, sizeof(*p));
@@ -232,6 +247,9 @@ char *profile_server_value(const struct site *s, enum profile_server_key key)
 
 char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 {
+	char *const *text = pi_text_field(p, key);
+	if (text)
+		return *text ? xstrdup(*text) : NULL;
 	char buf[24];
 	switch (key) {
 	case PK_MODEL: return p->model ? xstrdup(model_info(p->model)->name) : NULL;
@@ -244,8 +262,6 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 	case PK_TFTP_PREFIX:
 		return p->prefix == TFTP_PREFIX_STRING ? xasprintf("string:%s", p->prefix_str)
 						       : xstrdup(pi_tftp_prefix_word(p->prefix));
-	case PK_IMAGE: return p->image ? xstrdup(p->image) : NULL;
-	case PK_BACKING: return p->backing ? xstrdup(p->backing) : NULL;
 	case PK_SIZE:
 		if (!p->size)
 			return NULL;
@@ -257,11 +273,6 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 			return NULL;
 		ipv4_format(p->ip, buf);
 		return xstrdup(buf);
-	case PK_INITIATOR: return p->initiator ? xstrdup(p->initiator) : NULL;
-	case PK_TARGET: return p->target ? xstrdup(p->target) : NULL;
-	case PK_ROOT_UUID: return p->root_uuid ? xstrdup(p->root_uuid) : NULL;
-	case PK_NFS_PATH: return p->nfs_path ? xstrdup(p->nfs_path) : NULL;
-	case PK_HOSTNAME: return p->hostname ? xstrdup(p->hostname) : NULL;
 	case PK_ISCSI_PORTAL: return portal_text(p->portal_ip, p->portal_port);
 	case PK_LUN: return p->lun >= 0 ? xasprintf("%d", p->lun) : NULL;
 	case PK_DHCP_OPTION: {
@@ -275,12 +286,12 @@ char *profile_pi_value(const struct pi *p, enum profile_pi_key key)
 			sbuf_printf(&b, "%s%s", i ? "\ndhcp_option = " : "", p->dhcp_option[i]);
 		return sbuf_take(&b);
 	}
-	case PK_CMDLINE_EXTRA: return p->cmdline_extra ? xstrdup(p->cmdline_extra) : NULL;
-	case PK_CONFIG_EXTRA: return p->config_extra ? xstrdup(p->config_extra) : NULL;
 	case PK_BOOT_MOUNT: return xstrdup(p->boot_mount_old ? "/boot" : "/boot/firmware");
-	case PK_KERNEL: return p->kernel ? xstrdup(p->kernel) : NULL;
 	case PK_INITRAMFS:
 		return p->initramfs_none ? xstrdup("none") : p->initramfs ? xstrdup(p->initramfs) : NULL;
+	case PK_IMAGE: case PK_BACKING: case PK_INITIATOR: case PK_TARGET: case PK_ROOT_UUID:
+	case PK_NFS_PATH: case PK_HOSTNAME: case PK_CMDLINE_EXTRA: case PK_CONFIG_EXTRA:
+	case PK_KERNEL: /* pi_text_field's, answered above */
 	case PK_COUNT: break;
 	}
 	return NULL;

@@ -1,7 +1,11 @@
 /* fuzz_log — the log parsers (capture/log_*.c): the input is split at NUL bytes into up to
  * four logs (so the time merge and the IP→MAC sharing between logs are fuzzed too), each read
  * line by line through every prefix form and parser; every event goes to the diagnosis and
- * to both printers, so whatever a parser builds is consumed the way the monitor consumes it. */
+ * to both printers, so whatever a parser builds is consumed the way the monitor consumes it.
+ * The logs are pumped in two steps (up to a time the input's second byte picks, then the
+ * rest), as a live monitor does: state a parser keeps between lines (a tshark -V frame, a
+ * summary line held under its column header, a dnsmasq xid block) must survive the pause.
+ * Seeds: tests/fuzz/log/ (the corpus cases, tshark summary and -V text of the test pcaps). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			log_set_add_stream(ls, fp, "fuzz.log", true);
 		start = end + 1;
 	}
+	struct timeval until = {size > 1 ? (time_t)data[1] * 7 : 0, 0};
+	log_set_pump(ls, &until);
 	log_set_pump(ls, NULL);
 	log_set_finish(ls);
 	struct timeval end;

@@ -44,6 +44,28 @@ iscsi_hostile slow 2
 expect_grep "ok       login       logged in to iqn.2026-11.a:b" "$T/out"
 expect_grep "FAIL .* no answer to .* within the --timeout of 2 s: step [a-z-]* ran out after 2\.[0-9] s" "$T/out"; ok
 
+# the name lookup is within the budget too: a name server (in a namespace of this test) that
+# never answers, asked with a resolver timeout of 30 s
+if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null; then
+	ns=pnb-dns$$
+	ip netns add "$ns" && on_exit "ip netns del $ns 2>/dev/null"
+	ip -n "$ns" link set lo up
+	mkdir -p "/etc/netns/$ns" && on_exit "rm -rf /etc/netns/$ns"
+	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' >"/etc/netns/$ns/resolv.conf"
+	ip netns exec "$ns" python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 53))
+print("up", flush=True); time.sleep(60)' >"$T/dns.up" &
+	dpid=$!
+	on_exit "kill $dpid 2>/dev/null"
+	for _ in $(seq 100); do [[ -s $T/dns.up ]] && break; sleep 0.1; done
+	start=$SECONDS
+	expect_exit 1 "${tmo[@]}" ip netns exec "$ns" "$PINETBOOT" iscsi-check \
+		"iscsi://pi-root.example/iqn.2026-11.a:b/0" --initiator iqn.2026-11.a:c --timeout 2
+	[[ $((SECONDS - start)) -le 10 ]] || fail "the name lookup took $((SECONDS - start)) s with --timeout 2"
+	expect_grep "cannot resolve pi-root.example: no answer from the name server within 2 s" "$T/out"; ok
+	kill "$dpid" 2>/dev/null
+fi
+
 # L10: FIFOs where a file is expected never hang
 mkfifo "$T/fifo"
 printf '[server]\ninterface = eth0\naddress = 192.168.20.1/24\n[pi "a"]\nmodel = 4B\nserial = 511e57f7\nchap = yes\n' >"$T/site.conf"

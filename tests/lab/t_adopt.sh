@@ -74,7 +74,12 @@ for k in readiness client root-stream root-copied boot order; do
   s0=$SECONDS; PNB_TEST_ADOPT_KILL=$k adopt --yes --no-simulate >"$T/kill.$k" 2>&1
   rc=$?
   echo "TIME kill at $k: $((SECONDS - s0)) s"; [[ $rc -eq 137 ]] || { cat "$T/kill.$k"; fail "adopt was not killed at $k (exit $rc)"; }
+  # the Pi restarts while its root is being copied: its /run (RAM) is empty again
+  [[ $k != root-stream ]] || ip netns exec "$SRV" ssh -F "$T/ssh_config" root@10.77.0.60 \
+    "rm -rf /run/pinetboot-adopt" || fail "emptying the Pi's /run"
 done
+grep -q "the overlay of step 2 is gone from the Pi (it restarted?): step 2 again" "$T/kill.root-copied" ||
+  { cat "$T/kill.root-copied"; fail "step 3 after a restart of the Pi did not redo step 2"; }
 grep -q "skipped, done by an earlier run" "$T/kill.order" || { cat "$T/kill.order"; fail "no step resumed"; }
 # up to the boot order (the last kill) the Pi's card is as it was: open-iscsi, the iSCSI marker
 # and the initramfs went into an overlay in the Pi's RAM, and from there into the copy

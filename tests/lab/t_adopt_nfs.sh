@@ -20,6 +20,12 @@ ln "$T/pi/srv/keep/file" "$T/pi/srv/keep/hard"
 ln -s ../keep/file "$T/pi/srv/keep/sym"
 python3 -c 'import os,sys; os.setxattr(sys.argv[1], "user.pnb", b"kept")' "$T/pi/srv/keep/file" ||
   skip "no user xattrs on $T"
+# ifupdown configures eth0 (as on Debian's Pi images): the copy's must leave it alone, the
+# card's stays; and a dhcpcd.conf that is a link out of the root is not written through
+mkdir -p "$T/pi/etc/network/interfaces.d"
+printf 'auto eth0\niface eth0 inet dhcp\n' >"$T/pi/etc/network/interfaces.d/eth0"
+echo outside >"$T/outside"
+ln -s "$T/outside" "$T/pi/etc/dhcpcd.conf"
 
 ap_lab
 
@@ -81,6 +87,9 @@ r=$T/nfs/kitchen/srv/keep
 [[ $(python3 -c 'import os,sys; print(os.getxattr(sys.argv[1], "user.pnb").decode())' "$r/file") == kept ]] ||
   fail "xattr not kept"
 cmp "$T/nfs/kitchen/etc/fstab" "$T/exp/tftp/dc-a6-32-2e-f8-ed/fstab" || fail "fstab is not the export's"
+grep -q "^iface eth0 inet manual$" "$T/nfs/kitchen/etc/network/interfaces.d/eth0" || fail "ifupdown of the copy configures eth0"
+grep -q "^iface eth0 inet dhcp$" "$T/pi/etc/network/interfaces.d/eth0" || fail "the card's ifupdown changed"
+[[ $(cat "$T/outside") == outside ]] || fail "adopt wrote through a link of the Pi's root"
 grep -q "root=/dev/nfs nfsroot=10.77.0.1:$T/nfs/kitchen" "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt" ||
   fail "cmdline.txt: $(cat "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt")"
 

@@ -251,10 +251,29 @@ static void test_hostile_paths(void **state)
 	free(dir);
 }
 
+/* ifupdown in the copy: eth0's stanza manual, its options commented, the rest as it was. */
+static void test_ifupdown(void **state)
+{
+	(void)state;
+	const char *in = "auto lo\niface lo inet loopback\n\nauto eth0\niface eth0 inet static\n"
+			 "  address 10.0.0.7/24\n  gateway 10.0.0.1\n\niface wlan0 inet dhcp\n  wpa-conf x\n";
+	char *out = adopt_ifupdown_manual(in);
+	assert_non_null(out);
+	assert_string_equal(out, "auto lo\niface lo inet loopback\n\nauto eth0\n"
+				 "# pinetboot adopt: was \"iface eth0 inet static\"; eth0 carries the root\n"
+				 "iface eth0 inet manual\n#pinetboot#   address 10.0.0.7/24\n"
+				 "#pinetboot#   gateway 10.0.0.1\n\niface wlan0 inet dhcp\n  wpa-conf x\n");
+	/* already manual, or no eth0: nothing to change */
+	assert_null(adopt_ifupdown_manual(out));
+	assert_null(adopt_ifupdown_manual("auto wlan0\niface wlan0 inet dhcp"));
+	free(out);
+}
+
 UNIT_MAIN_SETUP(setup,
 	cmocka_unit_test(test_space_one),
 	cmocka_unit_test(test_space_format),
 	cmocka_unit_test(test_space_check),
 	cmocka_unit_test(test_matches),
 	cmocka_unit_test(test_differences),
-	cmocka_unit_test(test_hostile_paths))
+	cmocka_unit_test(test_hostile_paths),
+	cmocka_unit_test(test_ifupdown))

@@ -174,7 +174,23 @@ static void test_deep_nesting(void **state)
 	free(deep);
 }
 
+static void test_redact(void **state)
+{
+	(void)state;
+	static const char diff[] = "-  \"chap_password\": \"adminSecret99\",\n"
+				   "+  \"chap_password\": \"we\\\"ird\",\n"
+				   "   \"chap_mutual_password\":\"x\", \"chap_userid\": \"u\"\n"
+				   "   \"chap_password\": 7\n";
+	char *r = lio_redact(diff, strlen(diff));
+	assert_string_equal(r, "-  \"chap_password\": \"<secret>\",\n"
+			       "+  \"chap_password\": \"<secret>\",\n"
+			       "   \"chap_mutual_password\":\"<secret>\", \"chap_userid\": \"u\"\n"
+			       "   \"chap_password\": 7\n");
+	free(r);
+}
+
 UNIT_MAIN(
+	cmocka_unit_test(test_redact),
 	cmocka_unit_test(test_no_file_yet),
 	cmocka_unit_test(test_admin_objects_kept),
 	cmocka_unit_test(test_custom_iqn_replaced),
