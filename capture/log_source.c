@@ -303,11 +303,20 @@ static ssize_t stream_line(struct log_src *s)
 	return (ssize_t)n;
 }
 
-/* Reads lines until one produced events (or the end). */
-static bool fill(struct log_src *s)
+/* Lines one non-blocking call reads without finding an event before it hands control back:
+ * an endless stream of lines nothing understands (/dev/zero, binary junk) must not keep a
+ * live monitor from its signals, its screen and its other sources. */
+#define LOG_IDLE_LINES 4096
+
+/* Reads lines until one produced events (or the end); with bounded, gives up (false, not at the
+ * end) after LOG_IDLE_LINES lines without one. */
+static bool fill(struct log_src *s, bool bounded)
 {
 	static char msgbuf[65536];
+	unsigned idle = 0;
 	while (s->qhead >= s->nq && !s->eof) {
+		if (bounded && idle++ >= LOG_IDLE_LINES)
+			return false;
 		s->nq = s->qhead = 0;
 		s->scratch_used = 0;
 		s->defer_ip = 0;
@@ -432,7 +441,7 @@ static void anchor(struct log_set *s, const bool *have)
 }
 
 /* Merges the logs by time up to until (NULL: their ends), at most max events. */
-static uint64_t pump(struct log_set *s, const struct timeval *until, uint64_t max)
+static uint64_t pump(struct log_set *s, const struct timeval *until, uint64_t max, bool bounded)
 {
 	uint64_t n = 0;
 	if (!s)
@@ -441,7 +450,7 @@ static uint64_t pump(struct log_set *s, const struct timeval *until, uint64_t ma
 		struct log_src *best = NULL;
 		bool have[LOG_MAX_SOURCES];
 		for (size_t i = 0; i < s->n; i++)
-			have[i] = fill(s->src[i]);
+			have[i] = fill(s->src[i], bounded);
 		anchor(s, have);
 		bool others = false;
 		for (size_t i = 0; i < s->n; i++)
@@ -464,7 +473,7 @@ static uint64_t pump(struct log_set *s, const struct timeval *until, uint64_t ma
 
 uint64_t log_set_pump(struct log_set *s, const struct timeval *until)
 {
-	return pump(s, until, UINT64_MAX);
+	return pump(s, until, UINT64_MAX, false);
 }
 
 /* Makes r's fd non-blocking; returns the flags to restore (a stream not ours, stdin, shares its
@@ -485,7 +494,7 @@ uint64_t log_set_pump_avail(struct log_set *s, uint64_t max, bool *ended)
 	*ended = true;
 	for (size_t i = 0; s && i < s->n; i++)
 		restore[i] = s->src[i]->map ? -1 : nonblocking(s->src[i]);
-	uint64_t n = pump(s, NULL, max);
+	uint64_t n = pump(s, NULL, max, true);
 	for (size_t i = 0; s && i < s->n; i++) {
 		*ended = *ended && s->src[i]->eof && s->src[i]->qhead >= s->src[i]->nq;
 		if (restore[i] >= 0)
@@ -500,7 +509,7 @@ uint64_t log_set_pump_ready(struct log_set *s)
 	for (size_t i = 0; s && i < s->n; i++) {
 		struct log_src *r = s->src[i];
 		nonblocking(r);
-		for (int k = 0; k < 4096 && fill(r); k++)
+		for (int k = 0; k < 4096 && fill(r, true); k++)
 			n += deliver_head(r);
 	}
 	return n;
