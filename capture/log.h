@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/time.h>
@@ -58,6 +59,10 @@ const char *log_set_error(const struct log_set *s, size_t i);
 /* Delivers events of all logs in time order, up to and including time *until (NULL: to the
  * end of every log). Returns the number of events delivered. */
 uint64_t log_set_pump(struct log_set *s, const struct timeval *until);
+/* From now on a read to the end (log_set_pump) gives up once *flag is set (a static the
+ * caller's SIGINT/SIGTERM handler sets; signals are the process's, so this is too): a log that
+ * never ends and never blocks (a device such as /dev/zero) must not outlive Ctrl-C. */
+void log_stop_on(const volatile sig_atomic_t *flag);
 /* Live faces: delivers what the logs hold now, merged by time, without waiting for a followed
  * log (their fds are made non-blocking), at most max events. *ended is set when every log is at
  * its end. Returns the number of events delivered. */

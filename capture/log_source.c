@@ -278,18 +278,41 @@ static ssize_t map_line(struct log_src *s)
 	return (ssize_t)n;
 }
 
+/* Lines one non-blocking call reads without finding an event before it hands control back:
+ * an endless stream of lines nothing understands (/dev/zero, binary junk) must not keep a
+ * live monitor from its signals, its screen and its other sources. */
+#define LOG_IDLE_LINES 4096
+
+static const volatile sig_atomic_t *log_stop; /* log_stop_on */
+
+void log_stop_on(const volatile sig_atomic_t *flag)
+{
+	log_stop = flag;
+}
+
 /* The next line of a stream into s->buf, like getline but keeping at most LOG_LINE_MAX bytes of
  * it; -1 at the end, or with ferror() and EAGAIN when a non-blocking stream has no more yet (the
- * part read so far stays in s->buf and the next call goes on with it). */
-static ssize_t stream_line(struct log_src *s)
+ * part read so far stays in s->buf and the next call goes on with it). A line without end (a
+ * device such as /dev/zero) hands control back every MiB dropped: -2 (come back later) when
+ * bounded, -1 (the end) once the user stopped the run. */
+static ssize_t stream_line(struct log_src *s, bool bounded)
 {
 	line_room(s);
 	int c;
+	size_t dropped = 0;
 	while ((c = getc(s->f)) != EOF) {
-		if (s->part < LOG_LINE_MAX)
+		if (s->part < LOG_LINE_MAX) {
 			s->buf[s->part++] = (char)c;
-		else
+		} else {
 			s->part_over = true;
+			if (++dropped >= (1u << 20)) {
+				if (bounded)
+					return -2;
+				if (log_stop && *log_stop)
+					return -1;
+				dropped = 0;
+			}
+		}
 		if (c == '\n')
 			break;
 	}
@@ -303,11 +326,6 @@ static ssize_t stream_line(struct log_src *s)
 	return (ssize_t)n;
 }
 
-/* Lines one non-blocking call reads without finding an event before it hands control back:
- * an endless stream of lines nothing understands (/dev/zero, binary junk) must not keep a
- * live monitor from its signals, its screen and its other sources. */
-#define LOG_IDLE_LINES 4096
-
 /* Reads lines until one produced events (or the end); with bounded, gives up (false, not at the
  * end) after LOG_IDLE_LINES lines without one. */
 static bool fill(struct log_src *s, bool bounded)
@@ -315,12 +333,17 @@ static bool fill(struct log_src *s, bool bounded)
 	static char msgbuf[65536];
 	unsigned idle = 0;
 	while (s->qhead >= s->nq && !s->eof) {
-		if (bounded && idle++ >= LOG_IDLE_LINES)
-			return false;
+		if (idle++ >= LOG_IDLE_LINES) {
+			if (bounded || (log_stop && *log_stop))
+				return false;
+			idle = 0;
+		}
 		s->nq = s->qhead = 0;
 		s->scratch_used = 0;
 		s->defer_ip = 0;
-		ssize_t n = s->map ? map_line(s) : stream_line(s);
+		ssize_t n = s->map ? map_line(s) : stream_line(s, bounded);
+		if (n == -2)
+			return false;
 		if (n < 0) {
 			if (ferror(s->f) && errno == EAGAIN) {
 				clearerr(s->f);

@@ -287,6 +287,7 @@ static int monitor_run(struct monitor *m)
 	setvbuf(stdout, obuf, _IOFBF, sizeof(obuf));
 	static const int stop[] = {SIGINT, SIGTERM};
 	sigflag_catch(&stop_flag, stop, PNB_ARRAY_LEN(stop));
+	session_stop_on(&stop_flag);
 	if (m->file)
 		run_file(m);
 	else if (m->iface)

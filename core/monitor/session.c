@@ -382,6 +382,11 @@ void session_stop(struct session *s)
 	s->stopped = true;
 }
 
+void session_stop_on(const volatile sig_atomic_t *flag)
+{
+	log_stop_on(flag);
+}
+
 int session_pump_logs(struct session *s, int max)
 {
 	bool ended = true;

@@ -15,6 +15,7 @@
 #ifndef PNB_CORE_MONITOR_SESSION_H
 #define PNB_CORE_MONITOR_SESSION_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,6 +133,9 @@ void session_frame_ref(const struct session *s, uint64_t frame, char *out, size_
 /* The user stopped a run: session_finish takes what the logs hold now and does not wait for a
  * followed log (a journal) to end. */
 void session_stop(struct session *s);
+/* From now on reading the logs to their end gives up once *flag is set (the face's SIGINT and
+ * SIGTERM flag): see log_stop_on. */
+void session_stop_on(const volatile sig_atomic_t *flag);
 /* Live faces (and runs with logs only): delivers what the logs hold now, merged by time among
  * them, without waiting for a followed log, at most max events. Returns the events delivered,
  * or SESSION_EOF once every log has ended (also when there are none). */
