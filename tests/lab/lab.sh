@@ -38,9 +38,12 @@ lab_bridge() {
 
 # lab_plug SWITCH_NS NS IFNAME [ADDR/PREFIX] — a veth from NS (named IFNAME there) to the bridge
 # in SWITCH_NS; the address, if any, exists only inside NS.
+_lab_ports=0
 lab_plug() {
-  local sw=$1 ns=$2 ifn=$3 addr=${4:-} peer="pv${RANDOM}"
-  ip link add "$peer" netns "$sw" type veth peer name "$ifn" netns "$ns" || fail "veth $ns"
+  # made inside SWITCH_NS (never looked up in the host's namespace) under a name counted per
+  # test: a random name once collided with an earlier port of the same switch in CI
+  local sw=$1 ns=$2 ifn=$3 addr=${4:-} peer="pv$(( ++_lab_ports ))"
+  ip -n "$sw" link add "$peer" type veth peer name "$ifn" netns "$ns" || fail "veth $ns"
   ip -n "$sw" link set "$peer" master br0 up
   ip -n "$ns" link set "$ifn" up
   [[ -n "$addr" ]] && ip -n "$ns" addr add "$addr" dev "$ifn"
