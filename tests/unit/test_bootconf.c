@@ -44,34 +44,30 @@ static void test_valid(void **state)
 
 /* Every key with a type or range, given a value outside it: each line of
  * tests/data/bootconf/bad-values.txt alone under [all] must be an error on that key. */
+static void check_bad_line(char *line, void *user)
+{
+	(void)user;
+	char key[64];
+	assert_int_equal(sscanf(line, "%63[A-Z0-9_]=", key), 1);
+	char text[300];
+	snprintf(text, sizeof(text), "[all]\n%s\n", line);
+	struct bootconf bc;
+	struct problems ps;
+	problems_init(&ps);
+	if (parse(text, &bc, &ps) != -1)
+		fail_msg("%s was accepted", line);
+	assert_int_equal(ps.items[0].line, 2);
+	assert_string_equal(ps.items[0].key, key);
+	assert_string_equal(ps.items[0].section, "[all]");
+	bootconf_done(&bc);
+	problems_done(&ps);
+}
+
 static void test_every_key_out_of_range(void **state)
 {
 	(void)state;
-	char path[4096], line[256];
-	unit_path(path, sizeof(path), "tests/data/bootconf/", "bad-values.txt");
-	FILE *f = fopen(path, "r");
-	assert_non_null(f);
-	int n = 0;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		char key[64];
-		assert_int_equal(sscanf(line, "%63[A-Z0-9_]=", key), 1);
-		char text[300];
-		snprintf(text, sizeof(text), "[all]\n%s\n", line);
-		struct bootconf bc;
-		struct problems ps;
-		problems_init(&ps);
-		if (parse(text, &bc, &ps) != -1)
-			fail_msg("%s was accepted", line);
-		assert_int_equal(ps.items[0].line, 2);
-		assert_string_equal(ps.items[0].key, key);
-		assert_string_equal(ps.items[0].section, "[all]");
-		bootconf_done(&bc);
-		problems_done(&ps);
-		n++;
-	}
-	fclose(f);
-	assert_int_equal(n, 59); /* every line was read */
+	assert_int_equal(unit_each_line("tests/data/bootconf/", "bad-values.txt", check_bad_line, NULL),
+			 59);
 }
 
 static void test_unknown_keys(void **state)
