@@ -49,7 +49,7 @@ expect_grep "FAIL .* no answer to .* within the --timeout of 2 s: step [a-z-]* r
 # never answers, asked with a resolver timeout of 30 s
 if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null; then
 	ns=pnb-dns$$
-	ip netns add "$ns" && on_exit "ip netns del $ns 2>/dev/null"
+	netns_add "$ns"
 	ip -n "$ns" link set lo up
 	mkdir -p "/etc/netns/$ns" && on_exit "rm -rf /etc/netns/$ns"
 	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' >"/etc/netns/$ns/resolv.conf"

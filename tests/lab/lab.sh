@@ -3,6 +3,7 @@
 # lives only inside the namespaces, and is removed by on_exit cleanups even when a test fails.
 need_root
 need ip tgtd tgtadm sfdisk mkfs.vfat mkfs.ext4
+ip netns del "pnb-probe-$$" 2>/dev/null # (left by a killed test that had this PID)
 ip netns add "pnb-probe-$$" 2>/dev/null || skip "cannot create network namespaces here"
 ip netns del "pnb-probe-$$"
 
@@ -23,8 +24,7 @@ on_exit _lab_final
 # (Not used as $(lab_ns …): a subshell would lose the cleanup registered here.)
 lab_ns() {
   local ns="pnb-$2-$$"
-  ip netns add "$ns" || fail "ip netns add $ns"
-  on_exit "ip netns del $ns 2>/dev/null"
+  netns_add "$ns" || fail "ip netns add $ns"
   ip -n "$ns" link set lo up
   printf -v "$1" '%s' "$ns"
 }
