@@ -149,9 +149,10 @@ ssh_server() {
   ip netns exec "$1" /usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
   local sshd=$! i
   on_exit "kill $sshd 2>/dev/null; wait $sshd 2>/dev/null"
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; ; i++)); do
     ip netns exec "$1" ss -ltn 2>/dev/null | grep -q "$2:$3" && break
     kill -0 "$sshd" 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
+    ((i < 400)) || { cat "$T/sshd.log"; fail "sshd not listening on $2:$3 in $1 after 20 s"; }
     sleep 0.05
   done
   printf 'IdentityFile %s\nStrictHostKeyChecking no\nUserKnownHostsFile /dev/null\nLogLevel ERROR\nConnectTimeout 10\n' \
@@ -169,6 +170,26 @@ ssh_live_pair() {
   live_pair "$1"
   ip -n "$nsm" link set lo up || fail "lo up"
   ssh_server "$nsm" 127.0.0.1 2222 "${2:-}"
+}
+# tgt_port VAR — a tgtd control port (tgtd -C / tgtadm -C) in VAR that no other tgtd on the
+# machine uses. The control socket /var/run/tgtd/socket.N is shared by every namespace and N is
+# only 0-32767, so no PID-derived number is collision-free (pid_max may be 4194304). N
+# (30000-32767) is held by an flock on /run/pnb-tgt-ports/N through an fd left open: tgtd
+# inherits it, so N stays taken while this test or a tgtd it left behind lives; an N some
+# other tgtd answers on is passed over.
+tgt_port() {
+  local n i fd
+  mkdir -p /run/pnb-tgt-ports || fail "mkdir /run/pnb-tgt-ports"
+  for ((i = 0; i < 2768; i++)); do
+    n=$(( 30000 + ($$ + i) % 2768 ))
+    exec {fd}>"/run/pnb-tgt-ports/$n" || continue
+    if flock -n "$fd" && ! tgtadm -C "$n" --lld iscsi --op show --mode target >/dev/null 2>&1; then
+      printf -v "$1" '%s' "$n"
+      return 0
+    fi
+    exec {fd}>&-
+  done
+  fail "no free tgtd control port in 30000-32767"
 }
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own

@@ -50,15 +50,17 @@ lab_plug() {
   return 0
 }
 
-# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT), and
-# returns once it is ready: its control socket answers AND the iSCSI portal listens on 3260 in
-# NS (a Pi that logs in earlier gets a TCP reset: seen once under ASan on a loaded machine).
-TGT_PORT=$(( ($$ % 20000) + 1000 ))
+# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT, from
+# tgt_port), and returns once it is ready: its control socket answers AND the iSCSI portal
+# listens on 3260 in NS (a Pi that logs in earlier gets a TCP reset: seen once under ASan on a
+# loaded machine).
+TGT_PORT=
 lab_tgtd() {
+  [[ -n $TGT_PORT ]] || tgt_port TGT_PORT
   ip netns exec "$1" tgtd -C "$TGT_PORT" -f >"$T/tgtd.log" 2>&1 &
   TGT_PID=$!
   on_exit "lab_tgtd_stop"
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     kill -0 "$TGT_PID" 2>/dev/null || break
     if tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target >/dev/null 2>&1 &&
        [[ -n $(ip netns exec "$1" ss -ltnH 'sport = :3260' 2>/dev/null) ]]; then

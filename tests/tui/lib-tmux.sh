@@ -1,17 +1,18 @@
 # Helpers for wizard tests driven through tmux: source after tests/lib.sh.
-# Each test gets its own tmux server (-L pnb-PID-N), a pinned environment and a fixed window
-# size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
+# Each test gets its own tmux server (socket $T/tmux-N), a pinned environment and a fixed
+# window size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
 need tmux
-# Every tmux_start gets a fresh server (pnb-PID-N): restarting on one socket races with the
-# old server's shutdown.
+# Every tmux_start gets a fresh server ($T/tmux-N): restarting on one socket races with the
+# old server's shutdown. The socket is in the test's own directory, not tmux's shared
+# /tmp/tmux-UID: a server left by a killed test of the same PID is never reused.
 _tmux_n=0
-TMUX_SOCK="pnb-$$-0"
+TMUX_SOCK="$T/tmux-0"
 TMUX_TIMEOUT=${TMUX_TIMEOUT:-10}
 unset TMUX
-tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
 _tmux_kill_all() {
   local i
-  for ((i = 1; i <= _tmux_n; i++)); do tmux -L "pnb-$$-$i" kill-server 2>/dev/null; done
+  for ((i = 1; i <= _tmux_n; i++)); do tmux -S "$T/tmux-$i" kill-server 2>/dev/null; done
   return 0
 }
 on_exit _tmux_kill_all
@@ -28,7 +29,7 @@ tmux_start() {
   local size=$1; shift
   [[ $_tmux_n -gt 0 ]] && tm kill-server 2>/dev/null
   _tmux_n=$((_tmux_n + 1))
-  TMUX_SOCK="pnb-$$-$_tmux_n"
+  TMUX_SOCK="$T/tmux-$_tmux_n"
   local cols=${size%x*} rows=${size#*x}
   printf '%q ' "$@" >"$T/cmd.sh"
   tm new-session -d -s w -x "$cols" -y "$rows" -c "$T" \
