@@ -10,7 +10,8 @@
 # (isc-dhcp-client), systemd-networkd (systemd). Every interface lives in namespaces made here
 # (pnb-rc*-PID), removed on exit; dhcpcd and dhclient get /etc/netns/NS/resolv.conf so nothing
 # outside changes; the daemons (networkd) also get a mount and UTS namespace (isolated below).
-# With NAMEs, only those captures are made (e.g. networkd-renew-pi4).
+# With NAMEs, only those captures are made (e.g. networkd-renew-pi4); PNB_RC_LOGS=DIR keeps
+# the last capture's logs (dnsmasq, client) there.
 # renew-65s waits 70 s on purpose (a lease renewed after the monitor's 60 s timeouts).
 set -eu
 out=${1:?usage: capture-real-clients.sh OUTDIR [NAME...]}
@@ -26,6 +27,7 @@ cleanup() {
   for p in "$T"/*.pid; do [[ -f $p ]] && kill "$(cat "$p")" 2>/dev/null || true; done
   ip netns del "$ns_s" 2>/dev/null || true
   ip netns del "$ns_c" 2>/dev/null || true
+  [[ -z ${PNB_RC_LOGS:-} ]] || cp "$T"/*.log "$PNB_RC_LOGS"/ 2>/dev/null || true
   rm -rf "/etc/netns/$ns_c" "$T"
 }
 trap cleanup EXIT
@@ -222,4 +224,88 @@ NET
   kill "$(cat "$T/networkd.pid")" 2>/dev/null || true
   wait "$(cat "$T/networkd.pid")" 2>/dev/null || true; rm -f "$T/networkd.pid"
   finish networkd-renew-pi4
+fi
+
+# 10. An SD-booted Pi 4 whose network is NetworkManager's (Raspberry Pi OS bookworm) with its
+#     internal DHCP client (dhcp=internal, the default), host name "raspberrypi"; the lease is
+#     renewed at T1. NetworkManager wants the system D-Bus: a private dbus-daemon listens on
+#     the private /run, and its state and connection profile live under $T (a tmpfs over
+#     /var/lib in its mount namespace catches what it writes there). NetworkManager from the
+#     package, or unpacked with `dpkg -x` of network-manager, libndp0, libteamdctl0 and
+#     libmm-glib0 into PNB_NM_ROOT (no install needed).
+if want nm-renew-pi4; then
+  nm_root=${PNB_NM_ROOT:-}
+  [[ -x $nm_root/usr/sbin/NetworkManager ]] || { echo "nm-renew-pi4: no NetworkManager" >&2; exit 1; }
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:0a
+  rm -rf "$T/bind" "$T/nm"
+  mkdir -p "$T/bind" "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/connections"
+  cat >"$T/nm/NetworkManager.conf" <<NMCONF
+[main]
+plugins=keyfile
+dhcp=internal
+dns=none
+rc-manager=unmanaged
+systemd-resolved=false
+auth-polkit=false
+hostname-mode=none
+
+[keyfile]
+path=$T/nm/connections
+
+[connectivity]
+enabled=false
+NMCONF
+  cat >"$T/nm/connections/cli0.nmconnection" <<'NMCONN'
+[connection]
+id=cli0
+uuid=5e1fc0de-0000-4000-8000-00000000000a
+type=ethernet
+interface-name=cli0
+autoconnect=true
+
+[ethernet]
+
+[ipv4]
+method=auto
+dhcp-hostname=raspberrypi
+
+[ipv6]
+method=disabled
+NMCONN
+  chmod 600 "$T/nm/connections/cli0.nmconnection"
+  cat >"$T/nm/dbus.conf" <<'DBUS'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+DBUS
+  cat >"$T/nm/run.sh" <<'RUN'
+set -e
+mount -t tmpfs -o mode=0755 pnb-varlib /var/lib
+mkdir -p /run/dbus /var/lib/NetworkManager /run/NetworkManager
+dbus-daemon --nofork --nosyslog --config-file="$T/nm/dbus.conf" & echo $! >"$T/nmbus.pid"
+for _ in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+export LD_LIBRARY_PATH="$NM_ROOT/usr/lib/x86_64-linux-gnu"
+exec "$NM_ROOT/usr/sbin/NetworkManager" --debug --log-level=INFO \
+  --config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d" \
+  --system-config-dir="$T/nm/system.d" --intern-config="$T/nm/intern.conf" \
+  --state-file="$T/nm/state" --pid-file=/run/NetworkManager/NetworkManager.pid
+RUN
+  isolated nm env NM_ROOT="$nm_root" T="$T" sh "$T/nm/run.sh"
+  for _ in $(seq 300); do grep -q DHCPACK "$T/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 900); do [[ $(grep -c DHCPACK "$T/dnsmasq.log") -ge 2 ]] && break; sleep 0.1; done
+  sleep 1
+  kill "$(cat "$T/nm.pid")" 2>/dev/null || true
+  wait "$(cat "$T/nm.pid")" 2>/dev/null || true; rm -f "$T/nm.pid"
+  kill "$(cat "$T/nmbus.pid")" 2>/dev/null || true; rm -f "$T/nmbus.pid"
+  finish nm-renew-pi4
 fi
