@@ -191,14 +191,23 @@ tgt_port() {
   done
   fail "no free tgtd control port in 30000-32767"
 }
+# netns_add NAME — `ip netns add NAME`, deleted on exit. NAME holds this test's PID: one that
+# exists already, and that this test did not make, was left by a killed test that had this PID
+# before, and is deleted first.
+_pnb_netns=" "
+netns_add() {
+  [[ $_pnb_netns != *" $1 "* ]] || { echo "netns $1: made twice by this test" >&2; return 1; }
+  ip netns del "$1" 2>/dev/null
+  ip netns add "$1" || return 1
+  _pnb_netns+="$1 "
+  on_exit "ip netns del $1 2>/dev/null"
+}
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
 # namespace, so frames sent into it never reach the host. Skips when namespaces are refused.
 netns_veth() {
-  ip netns add "$1" || skip "cannot create network namespaces"
-  on_exit "ip netns del $1 2>/dev/null"
-  ip netns add "$3" || fail "netns $3"
-  on_exit "ip netns del $3 2>/dev/null"
+  netns_add "$1" || skip "cannot create network namespaces"
+  netns_add "$3" || fail "netns $3"
   ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || fail "veth $2/$4"
   ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || fail "veth up"
 }

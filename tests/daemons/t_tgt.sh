@@ -14,8 +14,7 @@ for p in kitchen garage studio; do truncate -s 64M "$T/iscsi/$p.img"; done
 
 ns="pnb-tgt-$$"
 tgt_port port
-ip netns add "$ns" || skip "cannot create a network namespace"
-on_exit "ip netns del $ns"
+netns_add "$ns" || skip "cannot create a network namespace"
 on_exit "rm -f /var/run/tgtd/socket.$port /var/run/tgtd/socket.$port.lock"
 ip netns exec "$ns" ip link set lo up
 ip netns exec "$ns" tgtd -f -C "$port" --iscsi portal=127.0.0.1:3260 >"$T/tgtd.log" 2>&1 &

@@ -16,8 +16,7 @@ mkdir -p -m 0755 /run/sshd
 # sshd listens in a network namespace of this test (its own loopback), and every check runs
 # there: a port on the host's loopback could be taken by anything else on the machine.
 ns="pnb-eck-$$"
-ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces here"
-on_exit "ip netns del $ns 2>/dev/null"
+netns_add "$ns" 2>/dev/null || skip "cannot create network namespaces here"
 ip -n "$ns" link set lo up || fail "lo up in $ns"
 pnb() { ip netns exec "$ns" "$PINETBOOT" "$@"; }
 

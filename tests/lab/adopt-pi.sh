@@ -150,7 +150,7 @@ Host *
   LogLevel ERROR
 EOF
   sed "s|IdentityFile .*|IdentityFile $T/pikey-pi|" "$T/ssh_config" >"$T/ssh_config_pi"
-  for _ in $(seq 50); do
+  for _ in $(seq 200); do
     ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q "$addr:22" && return 0
     kill -0 "$AP_SSHD" 2>/dev/null || break
     sleep 0.1

@@ -97,7 +97,7 @@ sl_setup() {
         eth0 >"$T/dhcpd.log" 2>&1 &
       SL_DHCPD=$!
       on_exit 'kill $SL_DHCPD 2>/dev/null; wait $SL_DHCPD 2>/dev/null'
-      for _ in $(seq 50); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
+      for _ in $(seq 200); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
       grep -q "^Sending on .*eth0" "$T/dhcpd.log" || { cat "$T/dhcpd.log"; fail "dhcpd did not start"; }
       lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf" ;;  # TFTP only
   esac
