@@ -114,9 +114,11 @@ static int keep_dhcpcd(const char *root, adopt_net_say fn, void *ud)
 	size_t len;
 	char *t = fs_read_beneath(root, "etc/dhcpcd.conf", NET_FILE_MAX, &len);
 	int r = 0;
-	if (t && !strstr(t, "\ndenyinterfaces eth0") &&
-	    adopt_write_in(root, "etc/dhcpcd.conf", "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n",
-			   true, 0644) == 0) {
+	if (t && strstr(t, "\ndenyinterfaces eth0"))
+		r = 1; /* an earlier run's */
+	else if (t && adopt_write_in(root, "etc/dhcpcd.conf",
+				     "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", true,
+				     0644) == 0) {
 		say(fn, ud, false, "dhcpcd in the copy leaves eth0 alone");
 		r = 1;
 	}
@@ -124,16 +126,21 @@ static int keep_dhcpcd(const char *root, adopt_net_say fn, void *ud)
 	return r;
 }
 
-/* rel beneath root through adopt_ifupdown_manual; true when it was changed. */
-static bool ifupdown_file(const char *root, const char *rel)
+/* rel beneath root through adopt_ifupdown_manual: 1 when it was changed, 2 when an earlier
+ * run did, else 0. */
+static int ifupdown_file(const char *root, const char *rel)
 {
 	size_t len;
 	char *t = fs_read_beneath(root, rel, NET_FILE_MAX, &len);
 	char *n = t ? adopt_ifupdown_manual(t) : NULL;
-	bool done = n && adopt_write_in(root, rel, n, false, 0644) == 0;
+	int r = 0;
+	if (n)
+		r = adopt_write_in(root, rel, n, false, 0644) == 0 ? 1 : 0;
+	else if (t && strstr(t, "# pinetboot adopt: was \"iface eth0"))
+		r = 2;
 	free(t);
 	free(n);
-	return done;
+	return r;
 }
 
 static int keep_ifupdown(const char *root, adopt_net_say fn, void *ud)
@@ -143,11 +150,11 @@ static int keep_ifupdown(const char *root, adopt_net_say fn, void *ud)
 	char **v = list_dir(root, "etc/network/interfaces.d", "", &n);
 	for (size_t i = 0; i < n; i++) {
 		char *rel = xasprintf("etc/network/interfaces.d/%s", v[i]);
-		nif += ifupdown_file(root, rel);
+		nif |= ifupdown_file(root, rel);
 		free(rel);
 	}
 	strv_free(v, n);
-	if (nif)
+	if (nif & 1)
 		say(fn, ud, false, "ifupdown in the copy leaves eth0 alone (iface eth0 inet manual)");
 	return nif ? 1 : 0;
 }

@@ -23,7 +23,9 @@
 /* What was done (or, warn, what could not be): one sentence per manager. */
 typedef void (*adopt_net_say)(void *ud, bool warn, const char *text);
 
-/* The edits above in the tree at root. Returns how many managers were handled. */
+/* The edits above in the tree at root. Returns how many managers keep eth0 there now (changed
+ * by this call or by an earlier one: a second call writes the same files again or leaves
+ * them). */
 int adopt_net_keep_eth0(const char *root, adopt_net_say say, void *ud);
 
 /* What adopt_net_keep_eth0 changes for manager ("NetworkManager", "dhcpcd", "ifupdown",

@@ -255,6 +255,28 @@ static void test_links(void **state)
 	free(o_yaml);
 }
 
+/* Raspberry Pi OS: NetworkManager (bookworm), dhcpcd (bullseye) and ifupdown files. */
+static void test_raspios(void **state)
+{
+	(void)state;
+	fresh();
+	put("etc/NetworkManager/NetworkManager.conf", "[main]\nplugins=ifupdown,keyfile\n");
+	put("etc/dhcpcd.conf", "hostname\nclientid\n");
+	put("etc/network/interfaces.d/eth0", "auto eth0\niface eth0 inet dhcp\n");
+	const char *files[] = {ADOPT_NET_NM_FILE, "etc/dhcpcd.conf", "etc/network/interfaces.d/eth0"};
+	assert_int_equal(keep_twice(files, 3), 3);
+	char *t = get(ADOPT_NET_NM_FILE);
+	assert_non_null(strstr(t, "[keyfile]\nunmanaged-devices=interface-name:eth0\n"));
+	free(t);
+	t = get("etc/dhcpcd.conf");
+	assert_string_equal(t, "hostname\nclientid\n\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n");
+	free(t);
+	t = get("etc/network/interfaces.d/eth0");
+	assert_non_null(strstr(t, "\niface eth0 inet manual\n"));
+	free(t);
+	assert_false(exists(ADOPT_NET_NETPLAN_FILE));
+}
+
 static void test_change(void **state)
 {
 	(void)state;
@@ -285,7 +307,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ubuntu_netplan), cmocka_unit_test(test_netplan_ids),
 		cmocka_unit_test(test_plain_networkd), cmocka_unit_test(test_old_systemd),
-		cmocka_unit_test(test_links),          cmocka_unit_test(test_change),
+		cmocka_unit_test(test_links),          cmocka_unit_test(test_raspios),
+		cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
