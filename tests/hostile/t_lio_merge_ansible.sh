@@ -201,7 +201,7 @@ grep -q '"failed": true' "$T/main.json" && grep -q "$S: target iqn.2003-01.org.a
 # through Ansible: check mode changes nothing, a run merges as apply does, a second is unchanged
 need ansible-playbook jq
 export ANSIBLE_LOCAL_TEMP="$T/ansible-tmp" ANSIBLE_HOME="$T/ansible-home" ANSIBLE_NOCOLOR=1 \
-	ANSIBLE_LIBRARY="$T/site.conf.ans/library" ANSIBLE_STDOUT_CALLBACK=json
+	ANSIBLE_LIBRARY="$T/site.conf.ans/library" ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_REMOTE_TMP="$T/ansible-remote"
 rm -rf "$T/pb"; mkdir "$T/pb"; admin "$T/pb"
 cat >"$T/merge.yml" <<EOY
 - hosts: localhost
