@@ -14,7 +14,7 @@ SAN      ?=
 WERROR   ?= 1
 
 PKGS      := ncursesw libpcap libudev libiscsi inih liblzma zlib libzstd libarchive libcrypto \
-             libxxhash ext2fs com_err libtirpc jansson
+             libxxhash ext2fs com_err libtirpc jansson yaml-0.1
 TEST_PKGS := cmocka umockdev-1.0
 
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)

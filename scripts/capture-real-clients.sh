@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
-# capture-real-clients.sh OUTDIR — captures of REAL DHCP clients that carry Raspberry Pi MAC
+# capture-real-clients.sh OUTDIR [NAME...] — captures of REAL DHCP clients that carry Raspberry Pi MAC
 # addresses but are not network booting (an SD-booted Pi running dhcpcd, udhcpc or dhclient, a
 # lease renewal, a NAK for a stale address, the boot server itself on a Pi), each answered by
 # a real dnsmasq configured as a Pi netboot server (PXE menu "Raspberry Pi Boot", TFTP on).
 # tests/monitor/t_real_clients.sh reads the results (tests/data/pcaps/real-clients/): no such
 # host may be called a failing netboot.
 #
-# Needs root, ip netns, dnsmasq, tcpdump, dhcpcd (dhcpcd-base), udhcpc, dhclient
-# (isc-dhcp-client). Every interface lives in namespaces made here (pnb-rc*-PID), removed on
-# exit; dhcpcd and dhclient get /etc/netns/NS/resolv.conf so nothing outside changes.
+# Needs root, ip netns, unshare, dnsmasq, tcpdump, dhcpcd (dhcpcd-base), udhcpc, dhclient
+# (isc-dhcp-client), systemd-networkd (systemd). Every interface lives in namespaces made here
+# (pnb-rc*-PID), removed on exit; dhcpcd and dhclient get /etc/netns/NS/resolv.conf so nothing
+# outside changes; the daemons (networkd) also get a mount and UTS namespace (isolated below).
+# With NAMEs, only those captures are made (e.g. networkd-renew-pi4); PNB_RC_LOGS=DIR keeps
+# the last capture's logs (dnsmasq, client) there.
 # renew-65s waits 70 s on purpose (a lease renewed after the monitor's 60 s timeouts).
 set -eu
-out=${1:?usage: capture-real-clients.sh OUTDIR}
+out=${1:?usage: capture-real-clients.sh OUTDIR [NAME...]}
+shift
+only=" $* "
+# want NAME: whether this run makes capture NAME (all of them when no NAME was given).
+want() { [[ $only == "  " || $only == *" $1 "* ]]; }
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 T=$(mktemp -d /tmp/pnb-rc.XXXXXX)
@@ -20,6 +27,7 @@ cleanup() {
   for p in "$T"/*.pid; do [[ -f $p ]] && kill "$(cat "$p")" 2>/dev/null || true; done
   ip netns del "$ns_s" 2>/dev/null || true
   ip netns del "$ns_c" 2>/dev/null || true
+  [[ -z ${PNB_RC_LOGS:-} ]] || cp "$T"/*.log "$PNB_RC_LOGS"/ 2>/dev/null || true
   rm -rf "/etc/netns/$ns_c" "$T"
 }
 trap cleanup EXIT
@@ -78,54 +86,69 @@ chmod +x "$T/udhcpc.sh"
 
 # 1. An SD-booted Pi 4 running dhcpcd (Raspberry Pi OS up to bullseye): DORA, hostname,
 #    vendor class dhcpcd-….
-setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:01
-C dhcpcd -4 -1 -B -t 20 -c /bin/true -h raspberrypi cli0 >"$T/c.log" 2>&1 || true
-finish dhcpcd-pi4
+if want dhcpcd-pi4; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:01
+  C dhcpcd -4 -1 -B -t 20 -c /bin/true -h raspberrypi cli0 >"$T/c.log" 2>&1 || true
+  finish dhcpcd-pi4
+fi
 
 # 2. A Pi 3 running busybox udhcpc (vendor class "udhcp 1.35.0", no hostname).
-setup 02:00:0a:4d:00:01 b8:27:eb:aa:00:02
-C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
-finish udhcpc-pi3
+if want udhcpc-pi3; then
+  setup 02:00:0a:4d:00:01 b8:27:eb:aa:00:02
+  C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
+  finish udhcpc-pi3
+fi
 
 # 3. A Pi 5 running udhcpc with a hostname, its lease renewed twice by unicast.
-setup 02:00:0a:4d:00:01 2c:cf:67:aa:00:03
-ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" -x hostname:pi5 >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
-for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
-sleep 1; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 1
-kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
-finish udhcpc-renew-pi5
+if want udhcpc-renew-pi5; then
+  setup 02:00:0a:4d:00:01 2c:cf:67:aa:00:03
+  ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" -x hostname:pi5 >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
+  for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+  sleep 1; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 1
+  kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
+  finish udhcpc-renew-pi5
+fi
 
 # 4. dhclient on a Pi 4 MAC (no vendor class, ISC parameter list).
-setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:04
-ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" -pf "$T/dhclient.pidfile" cli0 \
-  >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
-for _ in $(seq 100); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
-kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
-finish dhclient-pi4
+if want dhclient-pi4; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:04
+  ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" -pf "$T/dhclient.pidfile" cli0 \
+    >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
+  for _ in $(seq 100); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+  kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
+  finish dhclient-pi4
+fi
 
 # 5. A Pi that asks for its old address from another network (INIT-REBOOT): dnsmasq NAKs it,
 #    and the client starts over with a DISCOVER.
-setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:05
-C dhcpcd -4 -1 -B -t 20 -c /bin/true -r 192.168.1.57 cli0 >"$T/c.log" 2>&1 || true
-finish dhcpcd-nak-pi4
+if want dhcpcd-nak-pi4; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:05
+  C dhcpcd -4 -1 -B -t 20 -c /bin/true -r 192.168.1.57 cli0 >"$T/c.log" 2>&1 || true
+  finish dhcpcd-nak-pi4
+fi
 
 # 6. The boot server is itself a Pi (its MAC answers); the client is an ordinary PC.
-setup dc:a6:32:00:00:99 52:54:00:aa:00:06
-C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
-finish server-is-pi
+if want server-is-pi; then
+  setup dc:a6:32:00:00:99 52:54:00:aa:00:06
+  C udhcpc -i cli0 -f -q -n -t 5 -s /bin/true >"$T/c.log" 2>&1 || true
+  finish server-is-pi
+fi
 
 # 7. A renewal after more than 60 s (the monitor's timeouts run out in between).
-setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:07
-ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
-for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
-sleep 70; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2
-kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
-finish udhcpc-renew-65s
+if want udhcpc-renew-65s; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:07
+  ip netns exec "$ns_c" udhcpc -i cli0 -f -t 5 -s "$T/udhcpc.sh" >"$T/c.log" 2>&1 & echo $! >"$T/udhcpc.pid"
+  for _ in $(seq 50); do grep -q 'lease of' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+  sleep 70; kill -USR1 "$(cat "$T/udhcpc.pid")"; sleep 2
+  kill "$(cat "$T/udhcpc.pid")"; rm -f "$T/udhcpc.pid"
+  finish udhcpc-renew-65s
+fi
 
 # 8. dhclient on a Pi 4 MAC with a lease it still holds from another network: INIT-REBOOT
 #    REQUEST for it, dnsmasq (authoritative) NAKs, the client starts over.
-setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:08
-cat >"$T/dhclient.lease" <<LEASE
+if want dhclient-nak-pi4; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:08
+  cat >"$T/dhclient.lease" <<LEASE
 lease {
   interface "cli0";
   fixed-address 192.168.1.57;
@@ -136,8 +159,153 @@ lease {
   expire 4 2037/01/01 00:00:00;
 }
 LEASE
-ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" \
-  -pf "$T/dhclient.pidfile" cli0 >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
-for _ in $(seq 150); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
-kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
-finish dhclient-nak-pi4
+  ip netns exec "$ns_c" dhclient -4 -1 -d -sf /bin/true -lf "$T/dhclient.lease" \
+    -pf "$T/dhclient.pidfile" cli0 >"$T/c.log" 2>&1 & echo $! >"$T/dhclient.pid"
+  for _ in $(seq 150); do grep -q 'bound to' "$T/c.log" 2>/dev/null && break; sleep 0.1; done
+  kill "$(cat "$T/dhclient.pid")" 2>/dev/null || true; rm -f "$T/dhclient.pid"
+  finish dhclient-nak-pi4
+fi
+
+# isolated NAME CMD... — runs CMD in the client namespace AND in a mount and UTS namespace of
+# its own (its PID is written to $T/NAME.pid): /run is a private tmpfs, /sys is read-only there
+# (so systemd and NetworkManager do not wait for a udev that does not run), /etc/machine-id is a
+# made-up one (the DUID in option 61 derives from it, not from this host's), the host name is
+# "raspberrypi", and every path in $T/bind is bound over the same path under / (a client's
+# config directory), so the client writes nothing to the host's /etc, /run or resolv.conf.
+# `ip netns exec` alone would share them.
+isolated() { # name cmd...
+  local name=$1; shift
+  printf '5e1fc0de5e1fc0de5e1fc0de5e1fc0de\n' >"$T/machine-id"
+  ip netns exec "$ns_c" unshare -m -u --propagation private \
+    env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin T="$T" sh -c '
+      set -e
+      mount -t tmpfs -o mode=0755 pnb-run /run
+      mount -o remount,bind,ro /sys
+      mount --bind "$T/machine-id" /etc/machine-id
+      cd "$T/bind"
+      for d in $(find . -mindepth 1 -type d -links 2 | sort); do
+        mkdir -p "/${d#./}" 2>/dev/null || true
+        mount --bind "$d" "/${d#./}"
+      done
+      cd /
+      hostname raspberrypi
+      exec "$@"' sh "$@" >"$T/$name.log" 2>&1 &
+  echo $! >"$T/$name.pid"
+}
+
+# 9. An SD-booted Pi 4 whose network is systemd-networkd's (DHCP=ipv4, as netplan writes it
+#    on Ubuntu): client identifier = DUID (option 61, type 255), host name, its own parameter
+#    list, no vendor class; the lease (2 min) is renewed at T1 by unicast, and the client
+#    RELEASEs it when networkd stops.
+if want networkd-renew-pi4; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:09
+  rm -rf "$T/bind"
+  mkdir -p "$T/bind/etc/systemd/network"
+  cat >"$T/bind/etc/systemd/network/10-cli0.network" <<'NET'
+[Match]
+Name=cli0
+
+[Network]
+DHCP=ipv4
+LinkLocalAddressing=no
+IPv6AcceptRA=no
+
+[DHCPv4]
+UseDNS=no
+UseNTP=no
+UseHostname=no
+UseDomains=no
+NET
+  isolated networkd /lib/systemd/systemd-networkd
+  for _ in $(seq 150); do grep -q DHCPACK "$T/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+  # T1 is 60 s (half the lease): wait for the second ACK, the renewal.
+  for _ in $(seq 900); do [[ $(grep -c DHCPACK "$T/dnsmasq.log") -ge 2 ]] && break; sleep 0.1; done
+  sleep 1
+  kill "$(cat "$T/networkd.pid")" 2>/dev/null || true
+  wait "$(cat "$T/networkd.pid")" 2>/dev/null || true; rm -f "$T/networkd.pid"
+  finish networkd-renew-pi4
+fi
+
+# 10. An SD-booted Pi 4 whose network is NetworkManager's (Raspberry Pi OS bookworm) with its
+#     internal DHCP client (dhcp=internal, the default), host name "raspberrypi"; the lease is
+#     renewed at T1. NetworkManager wants the system D-Bus: a private dbus-daemon listens on
+#     the private /run, and its state and connection profile live under $T (a tmpfs over
+#     /var/lib in its mount namespace catches what it writes there). NetworkManager from the
+#     package, or unpacked with `dpkg -x` of network-manager, libndp0, libteamdctl0 and
+#     libmm-glib0 into PNB_NM_ROOT (no install needed).
+if want nm-renew-pi4; then
+  nm_root=${PNB_NM_ROOT:-}
+  [[ -x $nm_root/usr/sbin/NetworkManager ]] || { echo "nm-renew-pi4: no NetworkManager" >&2; exit 1; }
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:0a
+  rm -rf "$T/bind" "$T/nm"
+  mkdir -p "$T/bind" "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/connections"
+  cat >"$T/nm/NetworkManager.conf" <<NMCONF
+[main]
+plugins=keyfile
+dhcp=internal
+dns=none
+rc-manager=unmanaged
+systemd-resolved=false
+auth-polkit=false
+hostname-mode=none
+
+[keyfile]
+path=$T/nm/connections
+
+[connectivity]
+enabled=false
+NMCONF
+  cat >"$T/nm/connections/cli0.nmconnection" <<'NMCONN'
+[connection]
+id=cli0
+uuid=5e1fc0de-0000-4000-8000-00000000000a
+type=ethernet
+interface-name=cli0
+autoconnect=true
+
+[ethernet]
+
+[ipv4]
+method=auto
+dhcp-hostname=raspberrypi
+
+[ipv6]
+method=disabled
+NMCONN
+  chmod 600 "$T/nm/connections/cli0.nmconnection"
+  cat >"$T/nm/dbus.conf" <<'DBUS'
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>unix:path=/run/dbus/system_bus_socket</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*"/>
+    <allow receive_sender="*"/>
+  </policy>
+</busconfig>
+DBUS
+  cat >"$T/nm/run.sh" <<'RUN'
+set -e
+mount -t tmpfs -o mode=0755 pnb-varlib /var/lib
+mkdir -p /run/dbus /var/lib/NetworkManager /run/NetworkManager
+dbus-daemon --nofork --nosyslog --config-file="$T/nm/dbus.conf" & echo $! >"$T/nmbus.pid"
+for _ in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
+export LD_LIBRARY_PATH="$NM_ROOT/usr/lib/x86_64-linux-gnu"
+exec "$NM_ROOT/usr/sbin/NetworkManager" --debug --log-level=INFO \
+  --config="$T/nm/NetworkManager.conf" --config-dir="$T/nm/conf.d" \
+  --system-config-dir="$T/nm/system.d" --intern-config="$T/nm/intern.conf" \
+  --state-file="$T/nm/state" --pid-file=/run/NetworkManager/NetworkManager.pid
+RUN
+  isolated nm env NM_ROOT="$nm_root" T="$T" sh "$T/nm/run.sh"
+  for _ in $(seq 300); do grep -q DHCPACK "$T/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 900); do [[ $(grep -c DHCPACK "$T/dnsmasq.log") -ge 2 ]] && break; sleep 0.1; done
+  sleep 1
+  kill "$(cat "$T/nm.pid")" 2>/dev/null || true
+  wait "$(cat "$T/nm.pid")" 2>/dev/null || true; rm -f "$T/nm.pid"
+  kill "$(cat "$T/nmbus.pid")" 2>/dev/null || true; rm -f "$T/nmbus.pid"
+  finish nm-renew-pi4
+fi

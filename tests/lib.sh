@@ -149,9 +149,10 @@ ssh_server() {
   ip netns exec "$1" /usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
   local sshd=$! i
   on_exit "kill $sshd 2>/dev/null; wait $sshd 2>/dev/null"
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; ; i++)); do
     ip netns exec "$1" ss -ltn 2>/dev/null | grep -q "$2:$3" && break
     kill -0 "$sshd" 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
+    ((i < 400)) || { cat "$T/sshd.log"; fail "sshd not listening on $2:$3 in $1 after 20 s"; }
     sleep 0.05
   done
   printf 'IdentityFile %s\nStrictHostKeyChecking no\nUserKnownHostsFile /dev/null\nLogLevel ERROR\nConnectTimeout 10\n' \
@@ -170,14 +171,43 @@ ssh_live_pair() {
   ip -n "$nsm" link set lo up || fail "lo up"
   ssh_server "$nsm" 127.0.0.1 2222 "${2:-}"
 }
+# tgt_port VAR — a tgtd control port (tgtd -C / tgtadm -C) in VAR that no other tgtd on the
+# machine uses. The control socket /var/run/tgtd/socket.N is shared by every namespace and N is
+# only 0-32767, so no PID-derived number is collision-free (pid_max may be 4194304). N
+# (30000-32767) is held by an flock on /run/pnb-tgt-ports/N through an fd left open: tgtd
+# inherits it, so N stays taken while this test or a tgtd it left behind lives; an N some
+# other tgtd answers on is passed over.
+tgt_port() {
+  local n i fd
+  mkdir -p /run/pnb-tgt-ports || fail "mkdir /run/pnb-tgt-ports"
+  for ((i = 0; i < 2768; i++)); do
+    n=$(( 30000 + ($$ + i) % 2768 ))
+    exec {fd}>"/run/pnb-tgt-ports/$n" || continue
+    if flock -n "$fd" && ! tgtadm -C "$n" --lld iscsi --op show --mode target >/dev/null 2>&1; then
+      printf -v "$1" '%s' "$n"
+      return 0
+    fi
+    exec {fd}>&-
+  done
+  fail "no free tgtd control port in 30000-32767"
+}
+# netns_add NAME — `ip netns add NAME`, deleted on exit. NAME holds this test's PID: one that
+# exists already, and that this test did not make, was left by a killed test that had this PID
+# before, and is deleted first.
+_pnb_netns=" "
+netns_add() {
+  [[ $_pnb_netns != *" $1 "* ]] || { echo "netns $1: made twice by this test" >&2; return 1; }
+  ip netns del "$1" 2>/dev/null
+  ip netns add "$1" || return 1
+  _pnb_netns+="$1 "
+  on_exit "ip netns del $1 2>/dev/null"
+}
 # netns_veth NS_A IF_A NS_B IF_B — two network namespaces made here (deleted on exit) joined
 # by a veth pair, IF_A in NS_A and IF_B in NS_B, both up: nothing of it in the host's own
 # namespace, so frames sent into it never reach the host. Skips when namespaces are refused.
 netns_veth() {
-  ip netns add "$1" || skip "cannot create network namespaces"
-  on_exit "ip netns del $1 2>/dev/null"
-  ip netns add "$3" || fail "netns $3"
-  on_exit "ip netns del $3 2>/dev/null"
+  netns_add "$1" || skip "cannot create network namespaces"
+  netns_add "$3" || fail "netns $3"
   ip -n "$1" link add "$2" type veth peer name "$4" netns "$3" || fail "veth $2/$4"
   ip -n "$1" link set "$2" up && ip -n "$3" link set "$4" up || fail "veth up"
 }

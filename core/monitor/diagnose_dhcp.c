@@ -287,8 +287,11 @@ static bool has_option(const struct ev_dhcp *h, uint8_t code)
  * no client identifier and no hostname unless ip= names one, never renews and never asks for
  * an address it had; every OS client does at least one of those (dhcpcd-…, "udhcp …", MSFT,
  * android-dhcp classes; dhclient's hostname; NetworkManager's and systemd-networkd's client
- * identifier). A parameter list asking for the root path (17) is the kernel's. Returns true
- * for an OS client, with what told it in what. */
+ * identifier). A parameter list asking for the root path (17) is the kernel's — unless the
+ * message also carries a maximum message size (57), which neither the kernel's ipconfig nor
+ * klibc's sends and NetworkManager's internal client (which asks for 17 too) always does
+ * (tests/data/pcaps/real-clients/nm-renew-pi4). Returns true for an OS client, with what
+ * told it in what. */
 static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 {
 	struct pnb_bytes vc = h->vendor_class;
@@ -303,6 +306,7 @@ static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 	bool root_path = false;
 	for (unsigned i = 0; h->param_list.p && i < h->param_list.len; i++)
 		root_path |= h->param_list.p[i] == 17;
+	root_path &= !has_option(h, 57);
 	char ip[16];
 	if (h->msg_type == 3 && h->ciaddr)
 		snprintf(what, n, "renews its lease of %s (ciaddr)", ip_str(h->ciaddr, ip));

@@ -523,6 +523,26 @@ void tftp_unanswered(struct diag *d, struct pistate *ps, struct timeval now)
 			    "ignores siaddr), or set TFTP_IP in the Pi 4/5 EEPROM"));
 		return;
 	}
+	/* The Pi went where the boot offer's siaddr (next-server) sent it, and that host is not
+	 * the one that made the offer: the Pi did as told (Pi 3 ROM and Pi 4/5 EEPROM alike go to
+	 * siaddr, option 66 or option 54), so the RRQs are not at the wrong server — the offer
+	 * names a host without TFTP. Said so, since the TFTP server is usually on the offering
+	 * host and next-server is a stale or mistyped setting. */
+	const struct offer_rec *bo = ps->boot_offer >= 0 ? &ps->offers[ps->boot_offer] : NULL;
+	if (bo && bo->siaddr == ps->rrq_dst && bo->server && bo->server != bo->siaddr) {
+		sbuf_printf(&e, "; %s is the next-server (siaddr) of the boot offer from %s", dst,
+			    ip_str(bo->server, exp));
+		pi_report(ps, R_TFTP_NO_ANSWER, 0, ps->first_rrq_frame,
+			  xasprintf("nothing answers TFTP on %s, the next-server (siaddr) the boot "
+				    "offer named",
+				    dst),
+			  sbuf_take(&e),
+			  xasprintf("start TFTP on %s, or point next-server (dnsmasq: dhcp-boot's "
+				    "server address; ISC dhcpd: next-server) at the TFTP host (%s "
+				    "if TFTP runs there)",
+				    dst, exp));
+		return;
+	}
 	pi_report(ps, R_TFTP_NO_ANSWER, 0, ps->first_rrq_frame,
 		  xasprintf("nothing answers TFTP on %s", dst), sbuf_take(&e),
 		  xstrdup("start the TFTP server (enable-tftp in dnsmasq, or tftpd-hpa) and open "

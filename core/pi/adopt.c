@@ -359,6 +359,11 @@ static const char os_script[] =
 	"echo '@@pnb tools'; for t in mkinitramfs dracut iscsistart tar rpi-eeprom-config "
 	"NetworkManager dhcpcd systemd-networkd unshare sha256sum; do "
 	"command -v $t >/dev/null 2>&1 && echo $t; done; "
+	"echo '@@pnb netcfg'; [ -d /etc/NetworkManager ] && echo NetworkManager; "
+	"[ -f /etc/dhcpcd.conf ] && echo dhcpcd; "
+	"{ [ -f /etc/network/interfaces ] || [ -d /etc/network/interfaces.d ]; } && echo ifupdown; "
+	"ls /etc/netplan/*.yaml >/dev/null 2>&1 && echo netplan; "
+	"ls /etc/systemd/network/*.network >/dev/null 2>&1 && echo systemd-networkd; "
 	"echo '@@pnb sudo'; if [ \"$(id -u)\" = 0 ]; then echo root; "
 	"elif sudo -n true 2>/dev/null; then echo nopasswd; else echo password; fi; "
 	"echo '@@pnb end'";
@@ -374,6 +379,25 @@ static bool has_line(const char *text, const char *word)
 			l++;
 	}
 	return false;
+}
+
+/* The network managers configured on the Pi (of the ones adopt_net knows), kept for the
+ * dry run's word on step 3 and said now. */
+static void net_config(struct adopt *a, const char *out)
+{
+	static const char *const known[] = {"NetworkManager", "dhcpcd", "ifupdown", "netplan",
+					    "systemd-networkd"};
+	char *t = section(out, "netcfg");
+	a->netcfg[0] = '\0';
+	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+		if (has_line(t, known[i]))
+			snprintf(a->netcfg + strlen(a->netcfg), sizeof(a->netcfg) - strlen(a->netcfg), "%s%s",
+				 *a->netcfg ? ", " : "", known[i]);
+	free(t);
+	if (*a->netcfg)
+		adopt_emit(a, ADOPT_EV_INFO, "network configuration on the Pi: %s (in the copy, each "
+					     "keeps eth0 as the initramfs set it up)",
+			   a->netcfg);
 }
 
 /* The profile has no [pi NAME]: it gets one with the model, serial and MAC the Pi reported (the
@@ -508,6 +532,7 @@ static int step_readiness(struct adopt *a)
 	snprintf(a->bootdir, sizeof(a->bootdir), "%s", bd);
 	snprintf(a->arch, sizeof(a->arch), "%s", word_ok(arch, "_") ? arch : "");
 	a->dracut = !has_line(tools, "mkinitramfs") && has_line(tools, "dracut");
+	net_config(a, out);
 	if (!strcmp(sudo, "password")) {
 		if (!a->password && a->o->password) {
 			char *prompt = xasprintf("sudo password for %s: ", a->o->dest);

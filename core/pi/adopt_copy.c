@@ -1,9 +1,7 @@
 /* adopt_copy — steps 3 and 4: the root copied to the backing (through a disk image and the flash
  * engine with its verify) or into the NFS root, and the boot files into the TFTP directory with
  * the cmdline.txt, config.txt and fstab the export's renderer writes for the new root. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 #include "core/disk/provision.h"
 #include "core/disk/rootcopy.h"
 #include "core/pi/adopt_int.h"
+#include "core/pi/adopt_net.h"
 #include "core/pi/adopt_verify.h"
 #include "core/server/render.h"
 #include "core/site/tftp_dir.h"
@@ -238,82 +237,40 @@ static char *render_fstab(struct adopt *a)
 	return r;
 }
 
-/* Writes text as rel beneath root (the copy: a link from the Pi anywhere on the way is not
- * followed), after what rel holds with append. 0, or -1 with errno. */
-static int write_in(const char *root, const char *rel, const char *text, bool append)
+/* Under dry_run: what edit_tree would change for the network managers step 1 found. */
+static void net_plan(struct adopt *a)
 {
-	size_t len = 0;
-	char *old = append ? fs_read_beneath(root, rel, 1 << 20, &len) : NULL;
-	if (append && !old)
-		return -1;
-	char *data = xasprintf("%s%s", old ? old : "", text);
-	char *tmp = fs_stage_beneath(root, rel, data, strlen(data), 0644);
-	int rc = tmp && fs_rename_beneath(root, tmp, rel) == 0 ? 0 : -1;
-	if (tmp && rc < 0)
-		fs_unlink_beneath(root, tmp);
-	free(tmp);
-	free(data);
-	free(old);
-	return rc;
+	struct sbuf b;
+	sbuf_init(&b);
+	char *list = xstrdup(a->netcfg), *save = NULL;
+	for (char *m = strtok_r(list, ", ", &save); m; m = strtok_r(NULL, ", ", &save)) {
+		const char *c = adopt_net_change(m);
+		if (c)
+			sbuf_printf(&b, "%s%s: %s", b.len ? "; " : "", m, c);
+	}
+	free(list);
+	if (b.len)
+		adopt_emit(a, ADOPT_EV_INFO, "would make the copy keep eth0 (the Pi's own files stay): %s", b.buf);
+	sbuf_done(&b);
 }
 
-/* rel beneath root through adopt_ifupdown_manual; true when it was changed. */
-static bool ifupdown_file(const char *root, const char *rel)
+static void net_say(void *ud, bool warn, const char *text)
 {
-	size_t len;
-	char *t = fs_read_beneath(root, rel, 1 << 20, &len);
-	char *n = t ? adopt_ifupdown_manual(t) : NULL;
-	bool done = n && write_in(root, rel, n, false) == 0;
-	free(t);
-	free(n);
-	return done;
+	adopt_emit(ud, ADOPT_EV_INFO, "%s%s", warn ? "warning: " : "", text);
 }
 
-/* Edits in the copy only (the SD card keeps its own): the OS's network manager leaves eth0,
- * which the initramfs configured and the root's connection runs over, alone; fstab is the
- * rendered one. */
+/* Edits in the copy only (the SD card keeps its own): the OS's network managers keep eth0,
+ * which the initramfs configured and the root's connection runs over (adopt_net); fstab is
+ * the rendered one. */
 static int edit_tree(struct adopt *a, const char *root)
 {
-	struct stat st;
-	if (fs_lstat_beneath(root, "etc/NetworkManager", &st) == 0 && S_ISDIR(st.st_mode)) {
-		if (write_in(root, "etc/NetworkManager/conf.d/90-pinetboot-netroot.conf",
-			     "# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
-			     "# take the link down to configure it again (the root would hang).\n"
-			     "[keyfile]\nunmanaged-devices=interface-name:eth0\n", false) == 0)
-			adopt_emit(a, ADOPT_EV_INFO, "NetworkManager in the copy leaves eth0 alone");
-	}
-	size_t len;
-	char *t = fs_read_beneath(root, "etc/dhcpcd.conf", 1 << 20, &len);
-	if (t && !strstr(t, "\ndenyinterfaces eth0") &&
-	    write_in(root, "etc/dhcpcd.conf", "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", true) == 0)
-		adopt_emit(a, ADOPT_EV_INFO, "dhcpcd in the copy leaves eth0 alone");
-	free(t);
-	/* ifupdown: /etc/network/interfaces and the files of interfaces.d */
-	int nif = ifupdown_file(root, "etc/network/interfaces");
-	int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int dfd = rootfd < 0 ? -1 : fs_open_dir_beneath(rootfd, "etc/network/interfaces.d", false, 0);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d && dfd >= 0)
-		close(dfd);
-	for (struct dirent *e; d && (e = readdir(d));) {
-		if (e->d_name[0] == '.')
-			continue;
-		char *rel = xasprintf("etc/network/interfaces.d/%s", e->d_name);
-		nif += ifupdown_file(root, rel);
-		free(rel);
-	}
-	if (d)
-		closedir(d);
-	if (rootfd >= 0)
-		close(rootfd);
-	if (nif)
-		adopt_emit(a, ADOPT_EV_INFO, "ifupdown in the copy leaves eth0 alone (iface eth0 inet manual)");
+	adopt_net_keep_eth0(root, net_say, a);
 	char *fstab = render_fstab(a);
 	if (!fstab) {
 		adopt_emit(a, ADOPT_EV_FAIL, "the export's fstab for [pi \"%s\"] could not be rendered", a->p->name);
 		return -1;
 	}
-	int rc = write_in(root, "etc/fstab", fstab, false);
+	int rc = adopt_write_in(root, "etc/fstab", fstab, false, 0644);
 	free(fstab);
 	if (rc < 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "cannot write %s/etc/fstab: %s", root, strerror(errno));
@@ -372,6 +329,7 @@ static int copy_iscsi(struct adopt *a)
 		}
 	}
 	if (a->o->dry_run) {
+		net_plan(a);
 		adopt_emit(a, ADOPT_EV_INFO, "would build a disk image (boot FAT + ext4 root, UUID %s) "
 					     "and write it to %s with the flash engine's verify",
 			   a->p->root_uuid ? a->p->root_uuid : "new", a->p->backing);
@@ -468,7 +426,9 @@ static int copy_nfs(struct adopt *a)
 		rc = 2;
 	} else if (verify_copy(a, dst) != 0)
 		rc = 2;
-	else if (!a->o->dry_run) {
+	else if (a->o->dry_run)
+		net_plan(a);
+	else {
 		adopt_test_kill("root-copied");
 		rc = edit_tree(a, dst) < 0 ? 2 : 0;
 		if (rc == 0)

@@ -29,6 +29,7 @@ struct adopt {
 	bool nfs_owned;   /* the NFS root directory was made by adopt */
 	bool staged;      /* step 3 has the whole root and boot files here (iSCSI) */
 	char root_off[24];/* byte offset of the root partition in the backing */
+	char netcfg[96];  /* step 1: the network managers configured on the Pi, ", "-separated */
 	struct pi_facts facts; /* what the Pi said in step 1 of this run */
 	unsigned long long root_used; /* bytes df said the Pi's root uses (the copy's progress total) */
 };

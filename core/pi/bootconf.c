@@ -15,7 +15,7 @@
 
 enum bc_type {
 	BT_BOOL, BT_INT, BT_HEX32, BT_ORDER, BT_IPV4, BT_MAC, BT_STR, BT_OTPPAIR, BT_HOST,
-	BT_SHA256, BT_NETCONSOLE,
+	BT_SHA256, BT_NETCONSOLE, BT_COUNT
 };
 
 struct bc_key {
@@ -25,69 +25,78 @@ struct bc_key {
 };
 
 #define NOMAX LONG_MAX
+/* A row names only the bounds its type reads (check_value): K for a type without bounds, K_INT
+ * for a number's range, K_LEN for the longest value of a string. */
+#define K(name, type) {name, type, 0, 0}
+#define K_INT(name, min, max) {name, BT_INT, min, max}
+#define K_LEN(name, type, len) {name, type, 0, len}
+
 /* Network keys from §2.3 first, then the other documented keys, then keys found in the 2026
  * binaries (§2.3 "present in the binaries") so real configs do not draw warnings. */
 static const struct bc_key keys[] = {
-	{"BOOT_ORDER", BT_ORDER, 0, 0},
-	{"TFTP_PREFIX", BT_INT, 0, 2},
-	{"TFTP_PREFIX_STR", BT_STR, 0, 32},
-	{"TFTP_IP", BT_IPV4, 0, 0},
-	{"TFTP_FILE_TIMEOUT", BT_INT, 5000, NOMAX},
-	{"DHCP_TIMEOUT", BT_INT, 5000, NOMAX},
-	{"DHCP_REQ_TIMEOUT", BT_INT, 500, NOMAX},
-	{"NET_BOOT_MAX_RETRIES", BT_INT, -1, NOMAX},
-	{"SD_BOOT_MAX_RETRIES", BT_INT, -1, NOMAX},
-	{"CLIENT_IP", BT_IPV4, 0, 0},
-	{"SUBNET", BT_IPV4, 0, 0},
-	{"GATEWAY", BT_IPV4, 0, 0},
-	{"MAC_ADDRESS", BT_MAC, 0, 0},
-	{"MAC_ADDRESS_OTP", BT_OTPPAIR, 0, 0},
-	{"PXE_OPTION43", BT_STR, 0, 0},
-	{"DHCP_OPTION97", BT_HEX32, 0, 0},
-	{"USE_IPV6", BT_BOOL, 0, 1},
-	{"NETCONSOLE", BT_NETCONSOLE, 0, 32},
-	{"NET_INSTALL_ENABLED", BT_BOOL, 0, 1},
-	{"NET_INSTALL_AT_POWER_ON", BT_BOOL, 0, 1},
-	{"NET_INSTALL_KEYBOARD_WAIT", BT_INT, 0, NOMAX},
-	{"HTTP_HOST", BT_HOST, 0, 0},
-	{"HTTP_PORT", BT_INT, 1, 65535},
-	{"HTTP_PATH", BT_STR, 0, 0},
-	{"HTTP_CACERT_HASH", BT_SHA256, 0, 0},
-	{"IMAGER_REPO_URL", BT_STR, 0, 0},
-	{"BOOT_UART", BT_BOOL, 0, 1},
-	{"UART_BAUD", BT_INT, 9600, 921600},
-	{"ENABLE_SELF_UPDATE", BT_BOOL, 0, 1},
-	{"FREEZE_VERSION", BT_BOOL, 0, 1},
-	{"DISABLE_HDMI", BT_BOOL, 0, 1},
-	{"HDMI_DELAY", BT_INT, 0, NOMAX},
-	{"MAX_RESTARTS", BT_INT, -1, NOMAX},
-	{"PARTITION", BT_INT, 0, NOMAX},
-	{"PARTITION_WALK", BT_BOOL, 0, 1},
-	{"BOOT_WATCHDOG_TIMEOUT", BT_INT, 0, NOMAX},
-	{"BOOT_WATCHDOG_PARTITION", BT_INT, 0, NOMAX},
-	{"BOOTVAR0", BT_HEX32, 0, 0},
-	{"WAKE_ON_GPIO", BT_BOOL, 0, 1},
-	{"POWER_OFF_ON_HALT", BT_BOOL, 0, 1},
-	{"USB_MSD_DISCOVER_TIMEOUT", BT_INT, 0, NOMAX},
-	{"USB_MSD_LUN_TIMEOUT", BT_INT, 0, NOMAX},
-	{"USB_MSD_PWR_OFF_TIME", BT_INT, 0, NOMAX},
-	{"USB_MSD_STARTUP_DELAY", BT_INT, 0, NOMAX},
-	{"USB_MSD_BOOT_MAX_RETRIES", BT_INT, -1, NOMAX},
-	{"USB_MSD_EXCLUDE_VID_PID", BT_STR, 0, 0},
-	{"VL805", BT_BOOL, 0, 1},
-	{"XHCI_DEBUG", BT_HEX32, 0, 0},
-	{"SD_QUIRKS", BT_HEX32, 0, 0},
-	{"PSU_MAX_CURRENT", BT_INT, 0, NOMAX},
-	{"PCIE_PROBE", BT_BOOL, 0, 1},
-	{"DNS_IP", BT_IPV4, 0, 0},
-	{"BOOT_MENU_OPTIONS", BT_STR, 0, 0},
-	{"BOOT_MENU_ENABLED", BT_BOOL, 0, 1},
-	{"ETHERNET_PHY", BT_STR, 0, 0},
-	{"NETWORK_CONTROL", BT_STR, 0, 0},
-	{"USB_DEV_BOOT_MAX_RETRIES", BT_INT, -1, NOMAX},
-	{"REBOOT_ON_FATAL_ERROR", BT_BOOL, 0, 1},
-	{"SIGNED_BOOT", BT_BOOL, 0, 1},
+	K("BOOT_ORDER", BT_ORDER),
+	K_INT("TFTP_PREFIX", 0, 2),
+	K_LEN("TFTP_PREFIX_STR", BT_STR, 32),
+	K("TFTP_IP", BT_IPV4),
+	K_INT("TFTP_FILE_TIMEOUT", 5000, NOMAX),
+	K_INT("DHCP_TIMEOUT", 5000, NOMAX),
+	K_INT("DHCP_REQ_TIMEOUT", 500, NOMAX),
+	K_INT("NET_BOOT_MAX_RETRIES", -1, NOMAX),
+	K_INT("SD_BOOT_MAX_RETRIES", -1, NOMAX),
+	K("CLIENT_IP", BT_IPV4),
+	K("SUBNET", BT_IPV4),
+	K("GATEWAY", BT_IPV4),
+	K("MAC_ADDRESS", BT_MAC),
+	K("MAC_ADDRESS_OTP", BT_OTPPAIR),
+	K("PXE_OPTION43", BT_STR),
+	K("DHCP_OPTION97", BT_HEX32),
+	K("USE_IPV6", BT_BOOL),
+	K_LEN("NETCONSOLE", BT_NETCONSOLE, 32),
+	K("NET_INSTALL_ENABLED", BT_BOOL),
+	K("NET_INSTALL_AT_POWER_ON", BT_BOOL),
+	K_INT("NET_INSTALL_KEYBOARD_WAIT", 0, NOMAX),
+	K("HTTP_HOST", BT_HOST),
+	K_INT("HTTP_PORT", 1, 65535),
+	K("HTTP_PATH", BT_STR),
+	K("HTTP_CACERT_HASH", BT_SHA256),
+	K("IMAGER_REPO_URL", BT_STR),
+	K("BOOT_UART", BT_BOOL),
+	K_INT("UART_BAUD", 9600, 921600),
+	K("ENABLE_SELF_UPDATE", BT_BOOL),
+	K("FREEZE_VERSION", BT_BOOL),
+	K("DISABLE_HDMI", BT_BOOL),
+	K_INT("HDMI_DELAY", 0, NOMAX),
+	K_INT("MAX_RESTARTS", -1, NOMAX),
+	K_INT("PARTITION", 0, NOMAX),
+	K("PARTITION_WALK", BT_BOOL),
+	K_INT("BOOT_WATCHDOG_TIMEOUT", 0, NOMAX),
+	K_INT("BOOT_WATCHDOG_PARTITION", 0, NOMAX),
+	K("BOOTVAR0", BT_HEX32),
+	K("WAKE_ON_GPIO", BT_BOOL),
+	K("POWER_OFF_ON_HALT", BT_BOOL),
+	K_INT("USB_MSD_DISCOVER_TIMEOUT", 0, NOMAX),
+	K_INT("USB_MSD_LUN_TIMEOUT", 0, NOMAX),
+	K_INT("USB_MSD_PWR_OFF_TIME", 0, NOMAX),
+	K_INT("USB_MSD_STARTUP_DELAY", 0, NOMAX),
+	K_INT("USB_MSD_BOOT_MAX_RETRIES", -1, NOMAX),
+	K("USB_MSD_EXCLUDE_VID_PID", BT_STR),
+	K("VL805", BT_BOOL),
+	K("XHCI_DEBUG", BT_HEX32),
+	K("SD_QUIRKS", BT_HEX32),
+	K_INT("PSU_MAX_CURRENT", 0, NOMAX),
+	K("PCIE_PROBE", BT_BOOL),
+	K("DNS_IP", BT_IPV4),
+	K("BOOT_MENU_OPTIONS", BT_STR),
+	K("BOOT_MENU_ENABLED", BT_BOOL),
+	K("ETHERNET_PHY", BT_STR),
+	K("NETWORK_CONTROL", BT_STR),
+	K_INT("USB_DEV_BOOT_MAX_RETRIES", -1, NOMAX),
+	K("REBOOT_ON_FATAL_ERROR", BT_BOOL),
+	K("SIGNED_BOOT", BT_BOOL),
 };
+#undef K
+#undef K_INT
+#undef K_LEN
 
 /* Keys people write that the bootloader does not have (§2.3, rpi-eeprom issue #826). */
 static const char *const bogus_keys[] = {"ENABLE_NETWORK_INSTALL", "NET_WAIT", "NETWORK_TIMEOUT",
@@ -217,13 +226,60 @@ static bool netconsole_ok(const char *v)
 	       at1 + 1 < sl1; /* src_ip is required */
 }
 
+static bool order_ok(const char *v)
+{
+	struct boot_order bo;
+	return boot_order_parse(v, &bo);
+}
+
+static bool ipv4_ok(const char *v)
+{
+	uint32_t ip;
+	return ipv4_parse(v, &ip);
+}
+
+static bool mac_ok(const char *v)
+{
+	uint8_t mac[6];
+	return mac_parse(v, mac);
+}
+
+static bool sha256_ok(const char *v)
+{
+	return hex_ok(v, 64);
+}
+
+/* The types whose empty value leaves the bootloader's default (BOOT_ORDER's is 0xf41) and whose
+ * other values must pass ok; what completes "\"VALUE\" is not …". */
+static const struct {
+	bool (*ok)(const char *v);
+	const char *what;
+} syntax[BT_COUNT] = {
+	[BT_ORDER] = {order_ok, "a boot order: 0x followed by 1 to 8 hex digits, one mode each, "
+				"tried right to left (e.g. 0xf21)"},
+	[BT_IPV4] = {ipv4_ok, "an IPv4 address (e.g. 192.168.20.1)"},
+	[BT_MAC] = {mac_ok, "a MAC address (e.g. dc:a6:32:01:36:c2)"},
+	[BT_OTPPAIR] = {otppair_ok, "two different customer OTP rows 0-7 as A,B (e.g. 0,1)"},
+	[BT_HOST] = {host_ok, "a host name: lowercase letters, digits, '-' and '.' only, no scheme "
+			      "or '/'"},
+	[BT_SHA256] = {sha256_ok, "a SHA-256 (64 hex digits)"},
+	[BT_NETCONSOLE] = {netconsole_ok, "src_port@src_ip/dev,dst_port@dst_ip/dst_mac (e.g. "
+					  "6665@169.254.1.1/,6666@/)"},
+};
+
 /* Returns NULL when value suits k, else a heap message saying what is accepted. */
 static char *check_value(const struct bc_key *k, const char *v)
 {
 	long x;
-	uint32_t ip;
-	uint8_t mac[6];
-	struct boot_order bo;
+	/* K_LEN rows (strings; 0 = any length): the one length rule before each type's syntax */
+	if ((k->type == BT_STR || k->type == BT_NETCONSOLE) && k->max &&
+	    strlen(v) > (size_t)k->max)
+		return xasprintf("is %zu characters long; at most %ld are allowed", strlen(v), k->max);
+	if (syntax[k->type].ok) {
+		if (*v && !syntax[k->type].ok(v))
+			return xasprintf("\"%s\" is not %s", v, syntax[k->type].what);
+		return NULL;
+	}
 	switch (k->type) {
 	case BT_BOOL:
 		if (strcmp(v, "0") && strcmp(v, "1"))
@@ -242,54 +298,9 @@ static char *check_value(const struct bc_key *k, const char *v)
 		if (!parse_long(v, &x) || x < 0 || x > (long)UINT32_MAX)
 			return xasprintf("\"%s\" is not a 32-bit number (e.g. 0x34695052)", v);
 		return NULL;
-	case BT_ORDER:
-		if (!*v)
-			return NULL; /* empty = the default 0xf41 */
-		if (!boot_order_parse(v, &bo))
-			return xasprintf("\"%s\" is not a boot order: 0x followed by 1 to 8 hex digits, "
-					 "one mode each, tried right to left (e.g. 0xf21)",
-					 v);
-		return NULL;
-	case BT_IPV4:
-		if (*v && !ipv4_parse(v, &ip))
-			return xasprintf("\"%s\" is not an IPv4 address (e.g. 192.168.20.1)", v);
-		return NULL;
-	case BT_MAC:
-		if (*v && !mac_parse(v, mac))
-			return xasprintf("\"%s\" is not a MAC address (e.g. dc:a6:32:01:36:c2)", v);
-		return NULL;
-	case BT_STR:
-		if (k->max && strlen(v) > (size_t)k->max)
-			return xasprintf("is %zu characters long; at most %ld are allowed", strlen(v),
-					 k->max);
-		return NULL;
-	case BT_OTPPAIR:
-		if (*v && !otppair_ok(v))
-			return xasprintf("\"%s\" is not two different customer OTP rows 0-7 as A,B "
-					 "(e.g. 0,1)",
-					 v);
-		return NULL;
-	case BT_HOST:
-		if (*v && !host_ok(v))
-			return xasprintf("\"%s\" is not a host name: lowercase letters, digits, '-' and "
-					 "'.' only, no scheme or '/'",
-					 v);
-		return NULL;
-	case BT_SHA256:
-		if (*v && !hex_ok(v, 64))
-			return xasprintf("\"%s\" is not a SHA-256 (64 hex digits)", v);
-		return NULL;
-	case BT_NETCONSOLE:
-		if (strlen(v) > (size_t)k->max)
-			return xasprintf("is %zu characters long; at most %ld are allowed", strlen(v),
-					 k->max);
-		if (*v && !netconsole_ok(v))
-			return xasprintf("\"%s\" is not src_port@src_ip/dev,dst_port@dst_ip/dst_mac "
-					 "(e.g. 6665@169.254.1.1/,6666@/)",
-					 v);
-		return NULL;
+	default:
+		return NULL; /* BT_STR: any text, within its K_LEN above */
 	}
-	return NULL;
 }
 
 static void check_boot_order_modes(const char *file, int line, const char *sec, const char *v,

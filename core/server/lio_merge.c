@@ -84,8 +84,8 @@ static json_t *parse(const char *text, size_t len, const char *what, char **err)
 
 static bool blank(const char *s, size_t len)
 {
-	for (size_t i = 0; s && i < len; i++)
-		if (!strchr(" \t\r\n", s[i]))
+	for (size_t i = 0; s && i < len; i++) /* a NUL byte is not blank: strchr finds the end */
+		if (s[i] == '\0' || !strchr(" \t\r\n", s[i]))
 			return false;
 	return true;
 }

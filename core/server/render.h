@@ -53,10 +53,6 @@ const struct rendered_file *render_set_find(const struct render_set *rs, const c
 #define RENDER_DHCPD_FRAGMENT "/etc/dhcp/dhcpd-pinetboot.conf"
 #define RENDER_DHCPD_CONF "/etc/dhcp/dhcpd.conf"
 #define RENDER_DHCPD_INCLUDE "include \"" RENDER_DHCPD_FRAGMENT "\";"
-/* LIO, Ansible: the playbook cannot merge, so it installs pinetboot's own file beside rtslib's
- * saveconfig.json and restores that (which clears the running configuration: README says so).
- * apply merges into saveconfig.json instead (core/server/lio_merge). */
-#define RENDER_LIO_JSON "/etc/rtslib-fb-target/pinetboot.json"
 
 /* The command that makes a daemon pick up its changed files ("systemctl restart dnsmasq",
  * "tgt-admin --update ALL", "exportfs -ra", …), or NULL for an unknown name. */

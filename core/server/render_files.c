@@ -45,6 +45,7 @@ enum tmpl_id {
 	T_README,
 	T_INVENTORY,
 	T_PLAYBOOK,
+	T_LIO_MODULE,
 	T_CMDLINE,
 	T_CONFIG,
 	T_FSTAB,
@@ -65,6 +66,7 @@ static const struct {
     [T_README] = {"README.tmpl", false},
     [T_INVENTORY] = {"inventory.yml.tmpl", false},
     [T_PLAYBOOK] = {"playbook.yml.tmpl", false},
+    [T_LIO_MODULE] = {"pinetboot_lio_merge.py.tmpl", false},
     [T_CMDLINE] = {"cmdline.txt.tmpl", true},
     [T_CONFIG] = {"config.txt.tmpl", true},
     [T_FSTAB] = {"fstab.tmpl", true},
@@ -236,12 +238,12 @@ static void server_files(struct files_state *f)
 		render_site_file(f, T_TGT, "iscsi/tgt-pinetboot.conf", 0600,
 				 tgt ? "/etc/tgt/conf.d/pinetboot.conf" : NULL, "tgt");
 		/* JSON for targetctl, not a script: no value the profile gives is ever run. apply
-		 * merges it into saveconfig.json, the file targetctl restores (clearing what runs)
-		 * and rtslib restores at boot, keeping the admin's own targets there */
-		bool ansible = f->c->o->format == RENDER_ANSIBLE;
+		 * (and the playbook's pinetboot_lio_merge) merges it into saveconfig.json, the file
+		 * targetctl restores (clearing what runs) and rtslib restores at boot, keeping the
+		 * admin's own targets there */
 		render_site_file(f, T_LIO, "iscsi/lio-pinetboot.json", 0600,
-				 tgt ? NULL : ansible ? RENDER_LIO_JSON : LIO_SAVECONFIG, "lio");
-		if (!tgt && !ansible)
+				 tgt ? NULL : LIO_SAVECONFIG, "lio");
+		if (!tgt)
 			f->out->files[f->out->n - 1].lio_iqn_base = xstrdup(s->iqn_base);
 	}
 	if (s->root == ROOT_NFS || s->boot_writeback) {
@@ -399,10 +401,7 @@ static void files_list(struct files_state *f, char ***strs, size_t *n_strs)
 		row[F_MODE] = own[i * 2] = xasprintf("0%o", (unsigned)r->mode);
 		row[F_LINES] = r->merge_lines || r->merge_include ? "yes" : "";
 		row[F_MERGED] = r->lio_iqn_base ? "yes" : "";
-		/* the Ansible LIO file is pinetboot's own, restored by its handler */
-		const char *reload = r->daemon && !strcmp(r->daemon, "lio") && !r->lio_iqn_base
-					     ? "targetctl restore " RENDER_LIO_JSON
-					     : render_daemon_reload(r->daemon);
+		const char *reload = render_daemon_reload(r->daemon);
 		row[F_RELOAD] = reload ? reload : "";
 		row[F_HANDLER] = handler_of(r->daemon);
 		row[F_NOTE] = note_of(r);
@@ -437,6 +436,10 @@ int render_files(struct render_ctx *c, struct render_set *out)
 		if (c->o->format == RENDER_ANSIBLE) {
 			render_site_file(&f, T_INVENTORY, "inventory.yml", 0644, NULL, NULL);
 			render_site_file(&f, T_PLAYBOOK, "playbook.yml", 0644, NULL, NULL);
+			/* the playbook's LIO merge: Ansible loads modules from library/ beside it */
+			if (c->s->root == ROOT_ISCSI && c->s->iscsi_target == TARGET_LIO)
+				render_site_file(&f, T_LIO_MODULE, "library/pinetboot_lio_merge.py",
+						 0644, NULL, NULL);
 		}
 		f.prefix = saved;
 		for (size_t i = 0; i < n_own; i++)

@@ -19,10 +19,8 @@ mksite() {
 wire_pair() {
   srv="pnb-${1}s-$$" cli="pnb-${1}c-$$"
   vs="pnb-${1}s-$$" vc="pnb-${1}c-$$" # links: at most 15 characters
-  ip netns add "$srv" || skip "cannot create a network namespace"
-  on_exit "ip netns del $srv"
-  ip netns add "$cli"
-  on_exit "ip netns del $cli"
+  netns_add "$srv" || skip "cannot create a network namespace"
+  netns_add "$cli" || fail "netns $cli"
   # made inside the namespaces: no end ever exists in the host's own namespace
   ip -n "$srv" link add "$vs" type veth peer name "$vc" netns "$cli"
   ip -n "$srv" addr add 192.168.20.1/24 dev "$vs"

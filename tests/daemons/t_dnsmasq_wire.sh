@@ -21,7 +21,7 @@ start_dnsmasq() {
     --log-facility=- >"$T/dnsmasq.log" 2>&1 &
   dnsmasq_pid=$!
   on_exit "kill $dnsmasq_pid 2>/dev/null; wait $dnsmasq_pid 2>/dev/null"
-  for _ in $(seq 50); do
+  for _ in $(seq 200); do
     ip netns exec "$srv" ss -uln 2>/dev/null | grep -q ':67 ' && break
     sleep 0.1
   done
@@ -34,7 +34,7 @@ if command -v tshark >/dev/null; then
     >"$T/tshark.log" 2>&1 &
   tshark_pid=$!
   on_exit "kill $tshark_pid 2>/dev/null; wait $tshark_pid 2>/dev/null"
-  for _ in $(seq 50); do grep -q Capturing "$T/tshark.log" && break; sleep 0.1; done
+  for _ in $(seq 200); do grep -q Capturing "$T/tshark.log" && break; sleep 0.1; done
 fi
 
 probe="$(dirname "$0")/dhcp_probe.py"

@@ -62,12 +62,28 @@ assert c["targets"][0]["tpgs"][0]["luns"][0]["storage_object"] == "/backstores/b
 EOP
 expect_grep "lun-0-part2" "$T/exp/tftp/dc-a6-32-1c-6a-2a/cmdline.txt"
 # apply merges it into rtslib's saveconfig.json (tests/hostile/t_lio_merge.sh); README says so
-expect_grep "^      -> /etc/rtslib-fb-target/saveconfig.json (merged by apply: .*); then: targetctl restore /etc/rtslib-fb-target/saveconfig.json$" "$T/exp/README.txt"
+expect_grep "^      -> /etc/rtslib-fb-target/saveconfig.json (merged: .*); then: targetctl restore /etc/rtslib-fb-target/saveconfig.json$" "$T/exp/README.txt"
 expect_grep "would REPLACE the running configuration" "$T/exp/README.txt"
-# Ansible: the same JSON is copied there and its handler runs targetctl, no script
+# Ansible: the same JSON, staged and merged by the exported module (its rule is apply's:
+# tests/hostile/t_lio_merge_ansible.sh), then targetctl restores saveconfig.json; no script
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/ans" --format ansible
 cmp -s "$j" "$T/ans/files/iscsi/lio-pinetboot.json" || fail "Ansible LIO JSON differs"
-expect_grep "^      ansible.builtin.command: targetctl restore /etc/rtslib-fb-target/pinetboot.json$" "$T/ans/playbook.yml"
+expect_grep "^      ansible.builtin.command: targetctl restore /etc/rtslib-fb-target/saveconfig.json$" "$T/ans/playbook.yml"
+expect_grep "^      pinetboot_lio_merge:$" "$T/ans/playbook.yml"
+expect_grep "^        dest: '/etc/rtslib-fb-target/saveconfig.json'$" "$T/ans/playbook.yml"
+expect_grep "^        iqn_base: 'iqn.2026-11.lan.example'$" "$T/ans/playbook.yml"
 expect_grep "notify: restore LIO" "$T/ans/playbook.yml"
-expect_no_grep "targetcli" "$T/ans/playbook.yml"
+expect_no_grep "targetcli\|restore /etc/rtslib-fb-target/pinetboot.json" "$T/ans/playbook.yml"
+cmp -s "$PNB_TOP/templates/pinetboot_lio_merge.py.tmpl" "$T/ans/library/pinetboot_lio_merge.py" ||
+	fail "the exported LIO module differs from its template"
+expect_grep "The playbook merges the same way" "$T/ans/README.txt"
+if command -v ansible-playbook >/dev/null; then # the module is found beside the playbook
+	(cd "$T/ans" && ANSIBLE_LOCAL_TEMP="$T/at" ANSIBLE_HOME="$T/ah" ansible-playbook -i inventory.yml --syntax-check playbook.yml) >"$T/syntax" 2>&1 ||
+		{ cat "$T/syntax"; fail "ansible-playbook --syntax-check"; }
+fi
+# tgt: no module, no merge task
+mksite "$T/tgt.conf"
+expect_exit 0 "$PINETBOOT" export "$T/tgt.conf" -o "$T/ans-tgt" --format ansible
+[[ ! -e $T/ans-tgt/library ]] || fail "a tgt site's export has the LIO module"
+expect_no_grep "pinetboot_lio_merge" "$T/ans-tgt/playbook.yml"
 exit 0

@@ -13,17 +13,17 @@ conf="$T/exp/iscsi/tgt-pinetboot.conf"
 for p in kitchen garage studio; do truncate -s 64M "$T/iscsi/$p.img"; done
 
 ns="pnb-tgt-$$"
-port=$((20000 + $$ % 10000))
-ip netns add "$ns" || skip "cannot create a network namespace"
-on_exit "ip netns del $ns"
+tgt_port port
+netns_add "$ns" || skip "cannot create a network namespace"
 on_exit "rm -f /var/run/tgtd/socket.$port /var/run/tgtd/socket.$port.lock"
 ip netns exec "$ns" ip link set lo up
 ip netns exec "$ns" tgtd -f -C "$port" --iscsi portal=127.0.0.1:3260 >"$T/tgtd.log" 2>&1 &
 tgtd_pid=$!
 on_exit "kill $tgtd_pid 2>/dev/null; sleep 0.2; kill -9 $tgtd_pid 2>/dev/null; wait $tgtd_pid 2>/dev/null"
 on_exit "tgt-admin -C $port --delete ALL --force >/dev/null 2>&1"
-for _ in $(seq 50); do
+for _ in $(seq 300); do
   tgtadm -C "$port" --lld iscsi --mode target --op show >/dev/null 2>&1 && break
+  kill -0 "$tgtd_pid" 2>/dev/null || { cat "$T/tgtd.log"; fail "tgtd exited (control port $port)"; }
   sleep 0.1
 done
 tgt-admin -C "$port" --conf "$conf" --execute >"$T/admin.out" 2>&1 ||

@@ -10,8 +10,15 @@ need_root
 P="$PNB_TOP/tests/data/pi"
 S="$PNB_TOP/tests/eeprom/site.conf"
 
-# sshd as root needs its privilege separation directory; make it only if missing.
-if [[ ! -d /run/sshd ]]; then mkdir -m 0755 /run/sshd; on_exit "rmdir /run/sshd"; fi
+# sshd as root needs its privilege separation directory. Made if missing and left in place:
+# other tests' sshds running beside this one need it too (removing it broke their logins).
+mkdir -p -m 0755 /run/sshd
+# sshd listens in a network namespace of this test (its own loopback), and every check runs
+# there: a port on the host's loopback could be taken by anything else on the machine.
+ns="pnb-eck-$$"
+netns_add "$ns" 2>/dev/null || skip "cannot create network namespaces here"
+ip -n "$ns" link set lo up || fail "lo up in $ns"
+pnb() { ip netns exec "$ns" "$PINETBOOT" "$@"; }
 
 mkdir -p "$T/bin" "$T/plain" "$T/data"
 cp "$P/cpuinfo-4b.txt" "$T/data/cpuinfo"
@@ -48,20 +55,18 @@ ssh-keygen -q -t ed25519 -N '' -f "$T/key2"
   printf 'command="PATH=%s:/usr/bin:/bin exec /bin/sh -c \\"$SSH_ORIGINAL_COMMAND\\"" %s\n' "$T/plain" "$(cat "$T/key2.pub")"
 } >"$T/authorized_keys"
 
-port=$((20000 + $$ % 20000))
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-  ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port" || break
-  port=$((port + 1))
-done
+port=2222
 sshd_config "$T/sshd_config" 127.0.0.1 "$port"
-"$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
+ip netns exec "$ns" "$SSHD" -D -e -f "$T/sshd_config" 2>"$T/sshd.log" &
 sshd_pid=$!
 on_exit "kill $sshd_pid 2>/dev/null; wait $sshd_pid 2>/dev/null"
-for _ in $(seq 50); do
-  ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port" && break
+for _ in $(seq 200); do
+  ip netns exec "$ns" ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port" && break
   kill -0 $sshd_pid 2>/dev/null || { cat "$T/sshd.log"; fail "sshd did not start"; }
   sleep 0.1
 done
+ip netns exec "$ns" ss -ltn "( sport = :$port )" 2>/dev/null | grep -q ":$port" ||
+  { cat "$T/sshd.log"; fail "sshd is not listening on 127.0.0.1:$port in $ns"; }
 
 client_config() {
   cat >"$T/ssh_config.$1" <<EOF2
@@ -80,34 +85,34 @@ client_config novc "$T/key2"
 me=$(id -un)
 
 # A Pi 4 set up for network boot, matching the profile.
-expect_exit 0 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$S" --pi kitchen
+expect_exit 0 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$S" --pi kitchen
 expect_grep "Raspberry Pi 4 Model B rev 1.4" "$T/out"
 expect_grep "MAC:         dc:a6:32:2e:f8:ed" "$T/out"
 expect_grep "bootloader:  2023-01-11 (8ba17717), network boot capable" "$T/out"
 expect_grep "READY" "$T/out"
 # --save keeps what the Pi said; --facts checks it again offline
 cp "$S" "$T/site.conf"
-expect_exit 0 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$T/site.conf" --pi kitchen --save
+expect_exit 0 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$T/site.conf" --pi kitchen --save
 for f in cpuinfo mac otp_dump bootloader_version bootloader_config; do [[ -s "$T/pis/kitchen/$f" ]] || fail "--save wrote no $f"; done
 cmp "$T/pis/kitchen/bootloader_config" "$P/bootconf-net-mac.txt" || fail "saved bootloader_config differs"
 expect_exit 0 "$PINETBOOT" check --facts "$T/pis/kitchen" --site "$S" --pi kitchen
 expect_exit 2 "$PINETBOOT" check --facts "$T/nothing"
-expect_exit 1 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$S" --pi hall --json
+expect_exit 1 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.pi" --site "$S" --pi hall --json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mac"]=="dc:a6:32:2e:f8:ed" and not d["ready"], d' "$T/out" || fail "JSON"
 
 # No vcgencmd on that Pi: said so, and the rest is still checked.
-expect_exit 1 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.novc"
+expect_exit 1 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.novc"
 expect_grep "vcgencmd is not installed on the Pi" "$T/out"
 expect_grep "serial:      5b154510" "$T/out"
 expect_grep "the bootloader config was not read" "$T/out"
 # ...and a saved bootloader_config fills the gap
-expect_exit 0 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.novc" --bootconf "$P/bootconf-net-mac.txt"
+expect_exit 0 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.novc" --bootconf "$P/bootconf-net-mac.txt"
 
 # Nothing listening: exit 2 with ssh's reason; no options smuggled in through the host.
 client_config dead "$T/key"
 sed -i "s/Port $port/Port 1/" "$T/ssh_config.dead"
-expect_exit 2 "$PINETBOOT" check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.dead" --timeout 3
+expect_exit 2 pnb check --ssh "$me@127.0.0.1" --ssh-config "$T/ssh_config.dead" --timeout 3
 expect_grep "ssh to $me@127.0.0.1 failed" "$T/err"
-expect_exit 2 "$PINETBOOT" check --ssh "-oProxyCommand=touch $T/pwned" --ssh-config "$T/ssh_config.pi"
+expect_exit 2 pnb check --ssh "-oProxyCommand=touch $T/pwned" --ssh-config "$T/ssh_config.pi"
 [[ ! -e "$T/pwned" ]] || fail "an ssh option got through --ssh"
 exit 0

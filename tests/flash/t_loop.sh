@@ -108,13 +108,16 @@ expect_grep "^program_usb_boot_mode=1$" "$T/cfg"
 
 # 10. devices --watch: a loop device set up and taken down shows as + and -
 truncate -s 16M "$T/hot.img"
-"$PINETBOOT" devices --all --watch --seconds 4 >"$T/watch.out" 2>&1 &
+# (each step waits for the one before: under ASan on a loaded machine the watcher may start late)
+"$PINETBOOT" devices --all --watch --seconds 120 >"$T/watch.out" 2>&1 &
 wpid=$!
 on_exit "kill $wpid 2>/dev/null"
-sleep 1
+wait_grep "^DEVICE " "$T/watch.out" 30 "$wpid" || { cat "$T/watch.out"; fail "devices --watch did not start"; }
+sleep 0.5 # its udev monitor opens just after the list is printed
 newloop H "$T/hot.img"
-sleep 0.5
+wait_grep "^+ $H " "$T/watch.out" 30 "$wpid"
 losetup -d "$H"
-wait $wpid
+wait_grep "^- $H$" "$T/watch.out" 30 "$wpid"
+kill $wpid 2>/dev/null; wait $wpid
 expect_grep "^+ $H .*loop .*safe" "$T/watch.out"
 expect_grep "^- $H$" "$T/watch.out"

@@ -13,44 +13,12 @@ T=$(cd "$T" && pwd -P)
 sentinel_make "$T/sentinel"
 cases=0
 ok() { cases=$((cases + 1)); }
-BASE=iqn.2026-11.lan.example
-site() { # FILE [PI...] — an LIO site with those of kitchen, garage
-	site_server "$1" address=192.168.20.1/24 root=iscsi iscsi_target=lio iqn_base=$BASE
-	local f=$1 p; shift
-	for p in "$@"; do
-		case $p in
-		kitchen) site_pi "$f" $PI_KITCHEN backing=/srv/iscsi/kitchen.img size=64M chap=yes ;;
-		garage) site_pi "$f" $PI_GARAGE backing=/dev/sdz ;;
-		custom) site_pi "$f" $PI_KITCHEN backing=/srv/iscsi/kitchen.img size=64M \
-			target=iqn.2003-01.org.admin:nas ;;
-		esac
-	done
-}
+BASE=$LIO_BASE
+site() { lio_site "$@"; }
+admin_conf() { lio_admin_conf "$@"; }
 site "$T/site.conf" kitchen garage
 S=/etc/rtslib-fb-target/saveconfig.json
 A=(timeout 30 "$PINETBOOT" apply "$T/site.conf")
-# the admin's configuration, as targetctl save writes it
-admin_conf() {
-	mkdir -p "$(dirname "$1")"
-	cat >"$1" <<'EOJ'
-{
-  "fabric_modules": [{"discovery_enable_auth": false, "name": "iscsi"}],
-  "storage_objects": [
-    {"attributes": {"block_size": 512, "emulate_tpu": 0}, "dev": "/srv/nas.img", "name": "nas",
-     "plugin": "fileio", "size": 2147483648, "write_back": true, "wwn": "5ab2c1d0"}
-  ],
-  "targets": [
-    {"fabric": "iscsi", "wwn": "iqn.2003-01.org.admin:nas",
-     "tpgs": [{"tag": 1, "enable": true, "attributes": {"authentication": 1},
-               "parameters": {"AuthMethod": "CHAP"},
-               "luns": [{"index": 0, "storage_object": "/backstores/fileio/nas"}],
-               "node_acls": [{"node_wwn": "iqn.2003-01.org.admin:client", "chap_userid": "c",
-                              "chap_password": "adminsecret12", "mapped_luns": []}],
-               "portals": [{"ip_address": "0.0.0.0", "port": 3260}]}]}
-  ]
-}
-EOJ
-}
 # check_merged FILE ADMIN PIS... — FILE holds ADMIN's objects unchanged and exactly the Pis'
 check_merged() {
 	python3 - "$@" <<'EOP' || fail "merged saveconfig.json: $*"

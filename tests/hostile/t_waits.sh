@@ -17,12 +17,13 @@ tmo=(timeout 30)
 # M7 and rule 7: --timeout is iscsi-check's whole-run budget. Against a target that logs in and
 # then closes, a portal that accepts TCP and never answers, a target that answers everything
 # but READs, and one that answers everything 0.5 s late (each wait short, the sum long), the
-# check ends within the budget (slack for a loaded machine) naming the step that ran out.
+# check ends within the budget (slack for a loaded machine) naming the step that ran out (after
+# at least the budget: a loaded machine may wake it a second or two late).
 iscsi_hostile() { # MODE BUDGET — runs iscsi-check against fake_iscsi_target.py MODE
 	python3 "$(dirname "$0")/fake_iscsi_target.py" "$1" >"$T/port.$1" &
 	local tpid=$! port
 	on_exit "kill $tpid 2>/dev/null"
-	for _ in $(seq 100); do [[ -s $T/port.$1 ]] && break; sleep 0.1; done
+	for _ in $(seq 300); do [[ -s $T/port.$1 ]] && break; sleep 0.1; done
 	port=$(cat "$T/port.$1")
 	local start=$SECONDS
 	expect_exit 1 "${tmo[@]}" "$PINETBOOT" iscsi-check "iscsi://127.0.0.1:$port/iqn.2026-11.a:b/0" \
@@ -34,21 +35,21 @@ iscsi_hostile() { # MODE BUDGET — runs iscsi-check against fake_iscsi_target.p
 iscsi_hostile close 2
 expect_grep "FAIL.*REPORT LUNS failed: the target closed the connection" "$T/out"; ok
 iscsi_hostile silent 2
-expect_grep "FAIL     discovery   no answer to the Login Request of the discovery session within the --timeout of 2 s: step discovery ran out after 2\.[0-9] s" "$T/out"; ok
+expect_grep "FAIL     discovery   no answer to the Login Request of the discovery session within the --timeout of 2 s: step discovery ran out after [2-4]\.[0-9] s" "$T/out"; ok
 iscsi_hostile stall 2
 expect_grep "ok       capacity    LUN 0: 1G" "$T/out"
-expect_grep "FAIL     partitions  no answer to a READ within the --timeout of 2 s: step partitions ran out after 2\.[0-9] s" "$T/out"
+expect_grep "FAIL     partitions  no answer to a READ within the --timeout of 2 s: step partitions ran out after [2-4]\.[0-9] s" "$T/out"
 expect_grep "^Fix: the target accepts the connection but does not answer" "$T/out"; ok
 # every answer 0.5 s late: no one wait is long, but the whole check is past its budget
 iscsi_hostile slow 2
 expect_grep "ok       login       logged in to iqn.2026-11.a:b" "$T/out"
-expect_grep "FAIL .* no answer to .* within the --timeout of 2 s: step [a-z-]* ran out after 2\.[0-9] s" "$T/out"; ok
+expect_grep "FAIL .* no answer to .* within the --timeout of 2 s: step [a-z-]* ran out after [2-4]\.[0-9] s" "$T/out"; ok
 
 # the name lookup is within the budget too: a name server (in a namespace of this test) that
 # never answers, asked with a resolver timeout of 30 s
 if [[ $(id -u) -eq 0 ]] && command -v ip >/dev/null; then
 	ns=pnb-dns$$
-	ip netns add "$ns" && on_exit "ip netns del $ns 2>/dev/null"
+	netns_add "$ns"
 	ip -n "$ns" link set lo up
 	mkdir -p "/etc/netns/$ns" && on_exit "rm -rf /etc/netns/$ns"
 	printf 'nameserver 127.0.0.1\noptions timeout:30 attempts:1\n' >"/etc/netns/$ns/resolv.conf"
@@ -57,7 +58,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 53))
 print("up", flush=True); time.sleep(60)' >"$T/dns.up" &
 	dpid=$!
 	on_exit "kill $dpid 2>/dev/null"
-	for _ in $(seq 100); do [[ -s $T/dns.up ]] && break; sleep 0.1; done
+	for _ in $(seq 300); do [[ -s $T/dns.up ]] && break; sleep 0.1; done
 	start=$SECONDS
 	expect_exit 1 "${tmo[@]}" ip netns exec "$ns" "$PINETBOOT" iscsi-check \
 		"iscsi://pi-root.example/iqn.2026-11.a:b/0" --initiator iqn.2026-11.a:c --timeout 2

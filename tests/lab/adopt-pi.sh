@@ -20,11 +20,15 @@ ap_root_cache() {
 # (/var/local/pnb-debs, in sources.list, lists fetched), so `apt-get install open-iscsi` on the
 # Pi works with no network, as it would from the Pi's own mirror; its dependencies are installed.
 ap_build_root() {
-  local d=$1 cache
+  local d=$1 cache lk
   cache=$(ap_root_cache)
+  # one builder at a time: the adopt tests start side by side on a fresh checkout, and a second
+  # debootstrap beside the first would only double the wait on a loaded machine
+  mkdir -p "${cache%/*}"
+  exec {lk}>"${cache%/*}/.lock"
+  flock "$lk"
   if [[ ! -s $cache ]]; then
     need debootstrap dpkg-deb
-    mkdir -p "${cache%/*}"
     local b=$T/debootstrap deb r=/var/local/pnb-debs
     debootstrap --variant=minbase --include=initramfs-tools,open-iscsi,kmod,sudo bookworm "$b" \
       >"$T/debootstrap.log" 2>&1 ||
@@ -47,6 +51,7 @@ ap_build_root() {
     tar -C "$b" --numeric-owner -cpf "$cache.tmp.$$" . && mv "$cache.tmp.$$" "$cache"
     rm -rf "$b"
   fi
+  exec {lk}>&-
   mkdir -p "$d"
   tar -C "$d" --numeric-owner -xpf "$cache" || fail "unpacking the cached Pi root"
 }
@@ -145,7 +150,7 @@ Host *
   LogLevel ERROR
 EOF
   sed "s|IdentityFile .*|IdentityFile $T/pikey-pi|" "$T/ssh_config" >"$T/ssh_config_pi"
-  for _ in $(seq 50); do
+  for _ in $(seq 200); do
     ip netns exec "$ns" ss -ltn 2>/dev/null | grep -q "$addr:22" && return 0
     kill -0 "$AP_SSHD" 2>/dev/null || break
     sleep 0.1

@@ -275,7 +275,7 @@ EOC
     eth0 >"$T/dhcpd.log" 2>&1 &
   GP_DHCP_PID=$!
   on_exit "gp_dhcp_stop"
-  for _ in $(seq 50); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && return 0; sleep 0.1; done
+  for _ in $(seq 200); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && return 0; sleep 0.1; done
   cat "$T/dhcpd.log"; fail "dhcpd did not start"
 }
 gp_dhcp_stop() {
@@ -292,6 +292,6 @@ gp_kea() {
   kea_start "$SRV" "$T/kea.json" "$T/kea.log"
   GP_DHCP_PID=$KEA_PID
   on_exit "gp_dhcp_stop"
-  for _ in $(seq 100); do grep -q "DHCP4_STARTED" "$T/kea.log" && return 0; sleep 0.1; done
+  for _ in $(seq 300); do grep -q "DHCP4_STARTED" "$T/kea.log" && return 0; sleep 0.1; done
   cat "$T/kea.log"; fail "kea-dhcp4 did not start"
 }

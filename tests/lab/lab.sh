@@ -3,6 +3,7 @@
 # lives only inside the namespaces, and is removed by on_exit cleanups even when a test fails.
 need_root
 need ip tgtd tgtadm sfdisk mkfs.vfat mkfs.ext4
+ip netns del "pnb-probe-$$" 2>/dev/null # (left by a killed test that had this PID)
 ip netns add "pnb-probe-$$" 2>/dev/null || skip "cannot create network namespaces here"
 ip netns del "pnb-probe-$$"
 
@@ -23,8 +24,7 @@ on_exit _lab_final
 # (Not used as $(lab_ns …): a subshell would lose the cleanup registered here.)
 lab_ns() {
   local ns="pnb-$2-$$"
-  ip netns add "$ns" || fail "ip netns add $ns"
-  on_exit "ip netns del $ns 2>/dev/null"
+  netns_add "$ns" || fail "ip netns add $ns"
   ip -n "$ns" link set lo up
   printf -v "$1" '%s' "$ns"
 }
@@ -50,15 +50,17 @@ lab_plug() {
   return 0
 }
 
-# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT), and
-# returns once it is ready: its control socket answers AND the iSCSI portal listens on 3260 in
-# NS (a Pi that logs in earlier gets a TCP reset: seen once under ASan on a loaded machine).
-TGT_PORT=$(( ($$ % 20000) + 1000 ))
+# lab_tgtd NS — starts a tgtd of this test inside NS on its own control port ($TGT_PORT, from
+# tgt_port), and returns once it is ready: its control socket answers AND the iSCSI portal
+# listens on 3260 in NS (a Pi that logs in earlier gets a TCP reset: seen once under ASan on a
+# loaded machine).
+TGT_PORT=
 lab_tgtd() {
+  [[ -n $TGT_PORT ]] || tgt_port TGT_PORT
   ip netns exec "$1" tgtd -C "$TGT_PORT" -f >"$T/tgtd.log" 2>&1 &
   TGT_PID=$!
   on_exit "lab_tgtd_stop"
-  for _ in $(seq 200); do
+  for _ in $(seq 600); do
     kill -0 "$TGT_PID" 2>/dev/null || break
     if tgtadm -C "$TGT_PORT" --lld iscsi --op show --mode target >/dev/null 2>&1 &&
        [[ -n $(ip netns exec "$1" ss -ltnH 'sport = :3260' 2>/dev/null) ]]; then
@@ -133,7 +135,9 @@ lab_dnsmasq_stop() {
   [[ -f "$T/$1.pid" ]] || return 0
   local pid; pid=$(cat "$T/$1.pid")
   kill "$pid" 2>/dev/null
-  for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  # gone before a new one binds the same ports (a loaded machine may take more than 2 s)
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null
   rm -f "$T/$1.pid"
 }
 
@@ -199,11 +203,11 @@ lab_nfsd() {
   ip netns exec "$SRV" unshare --mount --propagation private sh -c '
     mount -t tmpfs -o mode=0755 pnb-run /run || exit 1
     rpcbind -f >"$1/rpcbind.log" 2>&1 & echo $! >"$1/rpcbind.pid"
-    for i in $(seq 50); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
+    for i in $(seq 200); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done
     exec ganesha.nfsd -F -f "$1/g.conf" -L "$1/log" -p "$1/pid"' sh "$T/ganesha" &
   local gp=$!
   on_exit "lab_nfsd_stop $gp"
-  for _ in $(seq 50); do
+  for _ in $(seq 150); do
     ip netns exec "$SRV" rpcinfo -p 127.0.0.1 2>/dev/null | grep -q mountd && return 0
     sleep 0.2
   done
@@ -225,7 +229,7 @@ lab_monitor_start() {
   ip netns exec "$SW" "$PINETBOOT" monitor -i br0 --json "$@" >"$T/mon.json" 2>"$T/mon.err" &
   MON_PID=$!
   on_exit "lab_monitor_kill"
-  for _ in $(seq 100); do
+  for _ in $(seq 400); do
     grep -q "^listening on br0" "$T/mon.err" && return 0
     kill -0 "$MON_PID" 2>/dev/null || break
     sleep 0.05

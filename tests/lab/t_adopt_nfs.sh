@@ -26,6 +26,11 @@ mkdir -p "$T/pi/etc/network/interfaces.d"
 printf 'auto eth0\niface eth0 inet dhcp\n' >"$T/pi/etc/network/interfaces.d/eth0"
 echo outside >"$T/outside"
 ln -s "$T/outside" "$T/pi/etc/dhcpcd.conf"
+# netplan (Ubuntu's cloud-init file) and systemd-networkd configure eth0 too: the copy keeps its
+# address (critical: true, KeepConfiguration=yes), the card's files stay as they are
+mkdir -p "$T/pi/etc/netplan" "$T/pi/etc/systemd/network"
+printf 'network:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: true\n' >"$T/pi/etc/netplan/50-cloud-init.yaml"
+printf '[Match]\nName=eth0\n\n[Network]\nDHCP=ipv4\n' >"$T/pi/etc/systemd/network/10-eth0.network"
 
 ap_lab
 
@@ -43,6 +48,7 @@ cp "$T/bare.conf" "$T/bare.orig"
 bare() { ip netns exec "$SRV" "$PINETBOOT" adopt --ssh root@10.77.0.60 --ssh-config "$T/ssh_config" \
            --site "$T/bare.conf" --pi kitchen "$@"; }
 expect_exit 0 bare --dry-run
+expect_grep "would make the copy keep eth0 .*netplan: critical: true on eth0; systemd-networkd: KeepConfiguration=yes" "$T/out"
 expect_grep 'would add \[pi "kitchen"\] to .*bare.conf: model = 4B, serial = 5b154510, mac = dc:a6:32:2e:f8:ed' "$T/out"
 cmp -s "$T/bare.conf" "$T/bare.orig" || fail "--dry-run changed the profile"
 PNB_TEST_ADOPT_KILL=readiness bare >"$T/out" 2>&1
@@ -89,6 +95,12 @@ r=$T/nfs/kitchen/srv/keep
 cmp "$T/nfs/kitchen/etc/fstab" "$T/exp/tftp/dc-a6-32-2e-f8-ed/fstab" || fail "fstab is not the export's"
 grep -q "^iface eth0 inet manual$" "$T/nfs/kitchen/etc/network/interfaces.d/eth0" || fail "ifupdown of the copy configures eth0"
 grep -q "^iface eth0 inet dhcp$" "$T/pi/etc/network/interfaces.d/eth0" || fail "the card's ifupdown changed"
+grep -q "^      critical: true$" "$T/nfs/kitchen/etc/netplan/90-pinetboot-netroot.yaml" ||
+  fail "netplan of the copy does not keep eth0"
+grep -q "^KeepConfiguration=yes$" "$T/nfs/kitchen/etc/systemd/network/10-eth0.network.d/90-pinetboot-netroot.conf" ||
+  fail "systemd-networkd of the copy does not keep eth0"
+[[ ! -e $T/pi/etc/netplan/90-pinetboot-netroot.yaml && ! -e $T/pi/etc/systemd/network/10-eth0.network.d ]] ||
+  fail "adopt changed the card's network configuration"
 [[ $(cat "$T/outside") == outside ]] || fail "adopt wrote through a link of the Pi's root"
 grep -q "root=/dev/nfs nfsroot=10.77.0.1:$T/nfs/kitchen" "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt" ||
   fail "cmdline.txt: $(cat "$T/tftp/dc-a6-32-2e-f8-ed/cmdline.txt")"

@@ -24,7 +24,8 @@ before=$(tcs filter show dev eth0 ingress; tcs filter show dev eth0 egress)
 ip netns exec "$SRV" "$PINETBOOT" monitor -i eth0 --json --site "$T/site.conf" >"$T/mon.json" 2>"$T/mon.err" &
 MON_PID=$!
 on_exit "kill -9 $MON_PID 2>/dev/null"
-for _ in $(seq 100); do grep -q "^listening on eth0" "$T/mon.err" && break; sleep 0.05; done
+for _ in $(seq 400); do grep -q "^listening on eth0" "$T/mon.err" && break; sleep 0.05; done
+grep -q "^listening on eth0" "$T/mon.err" || { cat "$T/mon.err"; fail "the monitor did not start on eth0"; }
 
 expect_exit 0 sim --pi kitchen -v; show
 expect_grep "on eth0 (local attachment)" "$T/out"
@@ -32,7 +33,7 @@ expect_grep 'reached stage 8 "root in use"' "$T/out"
 expect_grep "iSCSI login to iqn.2026-11.lan.example:root-kitchen as iqn.2026-11.lan.example:kitchen accepted" "$T/out"
 expect_grep "REQUEST/ACK for 10.77.0.1[0-9][0-9]" "$T/out"   # the router's address, over the wire
 
-kill -INT $MON_PID; for _ in $(seq 100); do kill -0 $MON_PID 2>/dev/null || break; sleep 0.05; done
+kill -INT $MON_PID; wait $MON_PID  # the summary is written as it ends (slowly under ASan)
 tail -n 1 "$T/mon.json" >"$T/mon.summary"
 python3 - "$T/mon.summary" <<'PY' || fail "the monitor on the server's eth0 did not follow kitchen to stage 8: $(cat "$T/mon.summary")"
 import json, sys
@@ -63,7 +64,7 @@ lab_dnsmasq_stop srv
 tcs qdisc del dev eth0 clsact
 ip netns exec "$SRV" "$PINETBOOT" simulate --site "$T/site.conf" -i eth0 --pi kitchen --timeout 60 >"$T/int.out" 2>&1 &
 pid=$!
-for _ in $(seq 100); do tcs filter show dev eth0 ingress | grep -q mirred && break; sleep 0.05; done
+for _ in $(seq 400); do tcs filter show dev eth0 ingress | grep -q mirred && break; sleep 0.05; done
 tcs filter show dev eth0 ingress | grep -q mirred || fail "no splice filter seen while simulate ran"
 kill -INT $pid; wait $pid
 expect_grep "cancelled by the user" "$T/int.out"

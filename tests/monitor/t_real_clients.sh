@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # t_real_clients — captures of REAL DHCP clients with Raspberry Pi MAC addresses that are not
-# network booting (dhcpcd, udhcpc, dhclient, lease renewals, an INIT-REBOOT NAK, a renewal
-# after 65 s, the boot server itself on a Pi MAC), answered by a real dnsmasq configured as a
+# network booting (dhcpcd, udhcpc, dhclient, systemd-networkd, NetworkManager's internal client,
+# lease renewals, an INIT-REBOOT NAK, a renewal after 65 s, the boot server itself on a Pi MAC), answered by a real dnsmasq configured as a
 # netboot server (tests/data/pcaps/real-clients/, made by scripts/capture-real-clients.sh):
 # none of them may fail a boot stage; each Pi-MAC client is listed as not network booting.
 source "$(dirname "$0")/../lib.sh"
@@ -21,9 +21,17 @@ for cap in "$dir"/*.pcap; do
   [[ $pis -eq $os ]] || fail "$name: $pis Pis listed, $os as not network booting: $sum"
   n=$((n + 1))
 done
-[[ $n -ge 7 ]] || fail "only $n captures in $dir"
+[[ $n -ge 10 ]] || fail "only $n captures in $dir"
 # What told them apart is said in the table.
 "$PINETBOOT" monitor -r "$dir/udhcpc-pi3.pcap" -q >"$T/table" || fail "udhcpc-pi3 table"
 expect_grep 'not network booting: .*vendor class "udhcp 1.35.0"' "$T/table"
 "$PINETBOOT" monitor -r "$dir/udhcpc-renew-65s.pcap" -q >"$T/table" || fail "renew-65s table"
 expect_grep 'dc:a6:32:aa:00:07 .* not network booting' "$T/table"
+# systemd-networkd (DUID client identifier, renewal at T1, RELEASE): the client identifier
+# tells, and the table says so.
+"$PINETBOOT" monitor -r "$dir/networkd-renew-pi4.pcap" -q >"$T/table" || fail "networkd table"
+expect_grep 'dc:a6:32:aa:00:09 .* not network booting: .*client identifier (option 61)' "$T/table"
+# NetworkManager's internal client asks for the root path (17) as the kernel does; it was
+# taken for a netbooting Pi's kernel (stages 1-6 "done" without one TFTP packet).
+"$PINETBOOT" monitor -r "$dir/nm-renew-pi4.pcap" -q >"$T/table" || fail "nm table"
+expect_grep 'dc:a6:32:aa:00:0a .* not network booting: .*client identifier (option 61)' "$T/table"

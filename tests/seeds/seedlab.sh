@@ -23,14 +23,20 @@ sl_kv() { sed -n "/^\[pi \"$1\"\]/,/^\[/s/^$2 = //p" "$T/site.conf" | head -n 1;
 sl_sv() { sed -n "/^\[server\]/,/^\[/s/^$1 = //p" "$T/site.conf" | head -n 1; }
 
 sl_nas() {
-  local iqn=$1 lun=$2 img=$3 port=$((TGT_PORT + 1))
+  local iqn=$1 lun=$2 img=$3 port
   [[ -n "${NAS:-}" ]] || { lab_ns NAS nas; lab_plug "$SW" "$NAS" eth0 10.77.0.2/24; }
+  tgt_port port
   ip netns exec "$NAS" tgtd -C "$port" -f >"$T/nas.log" 2>&1 &
   NAS_PID=$!
   on_exit "sl_nas_stop $port"
-  for _ in $(seq 50); do
-    tgtadm -C "$port" --lld iscsi --op show --mode target >/dev/null 2>&1 && break; sleep 0.1
+  # ready: the control socket answers and the portal listens (as lab_tgtd waits)
+  for _ in $(seq 300); do
+    kill -0 "$NAS_PID" 2>/dev/null || break
+    tgtadm -C "$port" --lld iscsi --op show --mode target >/dev/null 2>&1 &&
+      [[ -n $(ip netns exec "$NAS" ss -ltnH 'sport = :3260' 2>/dev/null) ]] && break
+    sleep 0.1
   done
+  kill -0 "$NAS_PID" 2>/dev/null || { cat "$T/nas.log"; fail "the NAS's tgtd exited (control port $port)"; }
   tgtadm -C "$port" --lld iscsi --op new --mode target --tid 1 -T "$iqn" || fail "NAS target"
   tgtadm -C "$port" --lld iscsi --op new --mode logicalunit --tid 1 --lun "$lun" -b "$img" || fail "NAS LUN"
   tgtadm -C "$port" --lld iscsi --op bind --mode target --tid 1 -I ALL
@@ -91,7 +97,7 @@ sl_setup() {
         eth0 >"$T/dhcpd.log" 2>&1 &
       SL_DHCPD=$!
       on_exit 'kill $SL_DHCPD 2>/dev/null; wait $SL_DHCPD 2>/dev/null'
-      for _ in $(seq 50); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
+      for _ in $(seq 200); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
       grep -q "^Sending on .*eth0" "$T/dhcpd.log" || { cat "$T/dhcpd.log"; fail "dhcpd did not start"; }
       lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf" ;;  # TFTP only
   esac

@@ -54,7 +54,8 @@ lint_root; expect_grep "dhcpd.conf: include: it does not include /etc/dhcp/dhcpd
 touch "$T/dhcpd.leases"
 ip netns exec "$SRV" dhcpd -f -4 -cf "$T/sys/etc/dhcp/dhcpd.conf" -lf "$T/dhcpd.leases" -pf "$T/dhcpd.pid" eth0 >"$T/dhcpd.log" 2>&1 &
 DPID=$!; on_exit 'kill $DPID 2>/dev/null; wait $DPID 2>/dev/null'
-for _ in $(seq 50); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
+for _ in $(seq 200); do grep -q "^Sending on .*eth0" "$T/dhcpd.log" && break; sleep 0.1; done
+grep -q "^Sending on .*eth0" "$T/dhcpd.log" || { cat "$T/dhcpd.log"; fail "dhcpd did not start"; }
 lab_dnsmasq srv "$SRV" "$T/exp/dnsmasq.d/pinetboot.conf"
 lab_monitor_start --site "$T/site.conf"
 expect_exit 1 sim --pi rpi-blog --dhcp-timeout 6

@@ -50,8 +50,10 @@ if command -v zsh >/dev/null 2>&1; then
   zsh -n "$T/zsh" || fail "the zsh completion is not valid zsh"
   head -n 1 "$T/zsh" | grep -q '^#compdef pinetboot' || fail "no #compdef line"
 fi
-# make install puts both where the shells look (from the build the tests run)
-make -s -C "$PNB_TOP" install BUILD="$PNB_BUILD" DESTDIR="$T/root" PREFIX=/usr >"$T/make" 2>&1 ||
+# make install puts both where the shells look (from the build the tests run; -o: never rebuilt
+# here, where other tests run that binary at the same time)
+make -s -C "$PNB_TOP" install BUILD="$PNB_BUILD" DESTDIR="$T/root" PREFIX=/usr -o "$PNB_BUILD/pinetboot" \
+  -o "$PNB_BUILD/completion/pinetboot" -o "$PNB_BUILD/completion/_pinetboot" >"$T/make" 2>&1 ||
   { cat "$T/make"; fail "make install"; }
 cmp "$T/bash" "$T/root/usr/share/bash-completion/completions/pinetboot" || fail "bash completion not installed"
 cmp "$T/zsh" "$T/root/usr/share/zsh/site-functions/_pinetboot" || fail "zsh completion not installed"

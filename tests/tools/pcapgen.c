@@ -14,6 +14,15 @@
 
 /* ---- boots, stage by stage ---- */
 
+/* The Pi's REQUEST 0.5 s after the offers, and the ACK of offer o. */
+static void request_ack(struct pi *pi, struct offer o)
+{
+	wait_s(0.5);
+	pi_discover(pi, 3, 0);
+	o.type = 5;
+	server_reply(pi, &o);
+}
+
 /* Pi 4/5 EEPROM, dnsmasq proxy beside a router: router offer, proxy offer, REQUEST, ACK. */
 static void dhcp_proxy(struct pi *pi, const uint8_t *o43, size_t len)
 {
@@ -23,24 +32,25 @@ static void dhcp_proxy(struct pi *pi, const uint8_t *o43, size_t len)
 	struct offer a = addr_offer(pi), b = proxy_offer(o43, len);
 	server_reply(pi, &a);
 	server_reply(pi, &b);
-	wait_s(0.5);
-	pi_discover(pi, 3, 0);
-	a.type = 5;
-	server_reply(pi, &a);
+	request_ack(pi, a);
 	wait_s(0.2);
 }
 
-/* Pi 4/5, full DHCP from the boot server (options 43, 66 and siaddr). */
-static void dhcp_full(struct pi *pi, const uint8_t *o43, size_t len)
+/* The DISCOVER (under the xid set) and the boot server's full offer: options 43, 66 and
+ * siaddr. Returns the offer. */
+static struct offer full_round(struct pi *pi, const uint8_t *o43, size_t len)
 {
-	G.xid = 0x36f30339u + pi->h.mac[5];
 	pi_discover(pi, 1, 0);
 	struct offer o = full_offer(pi, o43, len);
 	server_reply(pi, &o);
-	wait_s(0.5);
-	pi_discover(pi, 3, 0);
-	o.type = 5;
-	server_reply(pi, &o);
+	return o;
+}
+
+/* Pi 4/5, full DHCP from the boot server: DISCOVER, OFFER, REQUEST, ACK. */
+static void dhcp_full(struct pi *pi, const uint8_t *o43, size_t len)
+{
+	G.xid = 0x36f30339u + pi->h.mac[5];
+	request_ack(pi, full_round(pi, o43, len));
 	wait_s(0.2);
 }
 
@@ -138,9 +148,7 @@ static bool pi3_files(struct pi *pi, bool serial_dir, enum fault f)
 	if (ADDR_SRV == &RTR) { /* bootcode.bin's own DHCP, the same way as the ROM's */
 		pi3_dhcp_round(pi, OPT43_SPACES, sizeof(OPT43_SPACES), 1.2);
 	} else {
-		pi_discover(pi, 1, 0);
-		struct offer o = full_offer(pi, OPT43_SPACES, sizeof(OPT43_SPACES));
-		server_reply(pi, &o);
+		full_round(pi, OPT43_SPACES, sizeof(OPT43_SPACES));
 		wait_s(0.3);
 	}
 	char p[16] = "";
@@ -275,6 +283,47 @@ static void nfs_root(struct pi *pi, enum nfsfault f)
 		nfs_call(pi, 7, 30);
 }
 
+/* The Pi 4 boot most scenarios bend in one place: proxy DHCP, its files from the serial
+ * directory with file fault f (a fault that stops the files: the Pi idles), then its iSCSI
+ * root with root fault rf, logging in as ini to tgt and answered with status cls/det. */
+static void pi4_boot(enum fault f, enum rootfault rf, const char *ini, const char *tgt,
+		     uint8_t cls, uint8_t det)
+{
+	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
+	if (pi4_files(&PI4, "511e57f7/", f))
+		iscsi_root(&PI4, ini, tgt, rf, cls, det);
+	else
+		idle(40);
+}
+
+/* The same boot with file fault f and a good root. */
+static void pi4_boot_with(enum fault f)
+{
+	pi4_boot(f, RF_OK, INI, TGT, 0, 0);
+}
+
+/* The Pi 4 bootloader finds no firmware in directory p ("" = tftp_root): start4.elf, then
+ * start.elf. */
+static void pi4_no_firmware(const char *p)
+{
+	char n[128];
+	snprintf(n, sizeof(n), "%sstart4.elf", p);
+	missing(&PI4, n);
+	snprintf(n, sizeof(n), "%sstart.elf", p);
+	missing(&PI4, n);
+}
+
+/* The Pi ARPs once a second, n times, for an address nobody answers for, then is quiet for
+ * quiet_s seconds. */
+static void arp_unanswered(struct pi *pi, uint32_t ip, int n, double quiet_s)
+{
+	for (int i = 0; i < n; i++) {
+		wait_s(1.0);
+		arp_req(&pi->h, ip);
+	}
+	idle(quiet_s);
+}
+
 /* ---- the scenarios ---- */
 
 static void good_pi3b_proxy(void)
@@ -289,9 +338,7 @@ static void good_pi3b_proxy(void)
 static void good_pi3bplus_full(void)
 {
 	G.xid = 0x56f30339u;
-	pi_discover(&PI3BP, 1, 0);
-	struct offer o = full_offer(&PI3BP, OPT43_PI, sizeof(OPT43_PI));
-	server_reply(&PI3BP, &o);
+	full_round(&PI3BP, OPT43_PI, sizeof(OPT43_PI));
 	wait_s(0.3);
 	if (pi3_files(&PI3BP, true, OK))
 		iscsi_root(&PI3BP, INI, TGT, RF_OK, 0, 0);
@@ -299,9 +346,7 @@ static void good_pi3bplus_full(void)
 
 static void good_pi4_proxy(void)
 {
-	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	if (pi4_files(&PI4, "511e57f7/", OK))
-		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
+	pi4_boot_with(OK);
 }
 
 static void good_pi4_full(void)
@@ -331,9 +376,7 @@ static void stp_late(void)
 	}
 	G.xid = 0x66f30339u;
 	pi_discover(&PI4, 1, 30);
-	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	if (pi4_files(&PI4, "511e57f7/", OK))
-		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
+	pi4_boot_with(OK);
 }
 
 /* Pi 4 DISCOVERs for ~50 s, each answered with the given replies (NULL: none). */
@@ -477,18 +520,8 @@ static void tftp_no_answer(void)
 static void arp_garbage(void)
 {
 	G.xid = 0xb6f30339u;
-	pi_discover(&PI4, 1, 0);
-	struct offer o = full_offer(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	server_reply(&PI4, &o);
-	wait_s(0.5);
-	pi_discover(&PI4, 3, 0);
-	o.type = 5;
-	server_reply(&PI4, &o);
-	for (int i = 0; i < 4; i++) {
-		wait_s(1.0);
-		arp_req(&PI4.h, IP(192, 168, 2, 214));
-	}
-	idle(50);
+	request_ack(&PI4, full_round(&PI4, OPT43_PI, sizeof(OPT43_PI)));
+	arp_unanswered(&PI4, IP(192, 168, 2, 214), 4, 50);
 }
 
 static void tftp_offlink(void)
@@ -500,11 +533,7 @@ static void tftp_offlink(void)
 	o.o66 = NULL;
 	o.from = &RTR;
 	server_reply(&PI3B, &o);
-	for (int i = 0; i < 3; i++) {
-		wait_s(1.0);
-		arp_req(&PI3B.h, IP(10, 0, 0, 5));
-	}
-	idle(30);
+	arp_unanswered(&PI3B, IP(10, 0, 0, 5), 3, 30);
 }
 
 static void bootcode_missing(void)
@@ -518,30 +547,25 @@ static void bootcode_missing(void)
 static void prefix_mismatch(void)
 {
 	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	missing(&PI4, "dc-a6-32-1c-6a-2a/start4.elf");
-	missing(&PI4, "dc-a6-32-1c-6a-2a/start.elf");
+	pi4_no_firmware("dc-a6-32-1c-6a-2a/");
 	get(&PI4, "config.txt", 120);
 	missing(&PI4, "recover4.elf");
-	missing(&PI4, "start4.elf");
-	missing(&PI4, "start.elf");
+	pi4_no_firmware("");
 	idle(40);
 }
 
 static void prefix_dir_missing(void)
 {
 	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	missing(&PI4, "511e57f7/start4.elf");
-	missing(&PI4, "511e57f7/start.elf");
-	missing(&PI4, "start4.elf");
-	missing(&PI4, "start.elf");
+	pi4_no_firmware("511e57f7/");
+	pi4_no_firmware("");
 	idle(40);
 }
 
 static void prefix_dropped(void)
 {
 	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	missing(&PI4, "511e57f7/start4.elf");
-	missing(&PI4, "511e57f7/start.elf");
+	pi4_no_firmware("511e57f7/");
 	if (pi4_files(&PI4, "", OK))
 		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
 }
@@ -550,32 +574,14 @@ static void prefix_dropped(void)
 static void firmware_not_found(void)
 {
 	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	missing(&PI4, "511e57f7/start4.elf");
-	missing(&PI4, "511e57f7/start.elf");
+	pi4_no_firmware("511e57f7/");
 	struct buf b = {.n = 0};
 	static const char line[] = "TFTP_GET: dc:a6:32:1c:6a:2a 192.168.20.1 start4.elf\n";
 	bput(&b, line, sizeof(line) - 1);
 	udp(&PI4.h, BCAST, 0xffffffff, 6665, 6666, &b);
-	missing(&PI4, "start4.elf");
-	missing(&PI4, "start.elf");
+	pi4_no_firmware("");
 	idle(40);
 }
-
-static void pi4_fault(enum fault f)
-{
-	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	if (!pi4_files(&PI4, "511e57f7/", f))
-		idle(40);
-}
-
-
-static void pi4_boot_with(enum fault f)
-{
-	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	if (pi4_files(&PI4, "511e57f7/", f))
-		iscsi_root(&PI4, INI, TGT, RF_OK, 0, 0);
-}
-
 
 /* Booted, rebooted (sudo reboot), booted again: the stages start over and end at 8. */
 static void reboot_twice(void)
@@ -610,17 +616,10 @@ static void root_lost(void)
 	idle(40);
 }
 
-static void pi4_root(enum rootfault f, const char *ini, const char *tgt, uint8_t cls, uint8_t det)
-{
-	dhcp_proxy(&PI4, OPT43_PI, sizeof(OPT43_PI));
-	if (pi4_files(&PI4, "511e57f7/", OK))
-		iscsi_root(&PI4, ini, tgt, f, cls, det);
-}
-
 static void iscsi_chap_wrong(void)
 {
 	login_chap = true;
-	pi4_root(RF_LOGIN, INI, TGT, 2, 1);
+	pi4_boot(OK, RF_LOGIN, INI, TGT, 2, 1);
 }
 
 static void pi5_nfs(enum nfsfault f)
@@ -688,13 +687,8 @@ struct scenario {
 /* The scenario being written: the runners below take their case from it. */
 static const struct scenario *cur;
 
-/* A boot that goes wrong in one place, named by the scenario's args. */
+/* A boot that goes wrong in one place, or gets past a fault, named by the scenario's args. */
 static void run_fault(void)
-{
-	pi4_fault((enum fault)cur->args.fault);
-}
-
-static void run_boot_with(void)
 {
 	pi4_boot_with((enum fault)cur->args.fault);
 }
@@ -702,8 +696,8 @@ static void run_boot_with(void)
 static void run_root(void)
 {
 	const struct scenario_args *a = &cur->args;
-	pi4_root((enum rootfault)a->fault, a->ini ? a->ini : INI, a->tgt ? a->tgt : TGT, a->cls,
-		 a->det);
+	pi4_boot(OK, (enum rootfault)a->fault, a->ini ? a->ini : INI, a->tgt ? a->tgt : TGT,
+		 a->cls, a->det);
 }
 
 static void run_nfs(void)
@@ -808,9 +802,9 @@ static const struct scenario scenarios[] = {
      "511e57f8", OWN},
     {"no-tftp-request", "-", M4, "3", "4", "no-tftp-request", no_tftp_request, NULL, OWN},
     {"stage-timeout-tftp", "-", M4, "3", "4", "stage-timeout", tftp_silence, NULL, OWN},
-    {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", run_boot_with,
+    {"tftp-repeat", "-", M4, "8", "null", "~tftp-repeat", run_fault,
      NULL, {F_REPEAT, NULL, NULL, 0, 0}},
-    {"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", run_boot_with,
+    {"tftp-retransmits", "-", M4, "8", "null", "~tftp-retransmits", run_fault,
      NULL, {F_DUP, NULL, NULL, 0, 0}},
     {"root-lost-after-dhcp", "-", M4, "8", "null", "~root-lost-after-dhcp", root_lost, NULL, OWN},
     {"not-in-profile", "kitchen.conf", M5, "8", "null", "~not-in-profile", good_pi5_nfs, NULL, OWN},

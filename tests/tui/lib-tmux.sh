@@ -1,24 +1,30 @@
 # Helpers for wizard tests driven through tmux: source after tests/lib.sh.
-# Each test gets its own tmux server (-L pnb-PID-N), a pinned environment and a fixed window
-# size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
+# Each test gets its own tmux server (socket $T/tmux-N), a pinned environment and a fixed
+# window size; the server is killed on exit. Screens are dumped to $T/screen-N.txt on failure.
 need tmux
-# Every tmux_start gets a fresh server (pnb-PID-N): restarting on one socket races with the
-# old server's shutdown.
+# Every tmux_start gets a fresh server ($T/tmux-N): restarting on one socket races with the
+# old server's shutdown. The socket is in the test's own directory, not tmux's shared
+# /tmp/tmux-UID: a server left by a killed test of the same PID is never reused.
 _tmux_n=0
-TMUX_SOCK="pnb-$$-0"
-TMUX_TIMEOUT=${TMUX_TIMEOUT:-10}
+TMUX_SOCK="$T/tmux-0"
+# The least time any tmux_wait allows (a shorter SECONDS is raised to it): under ASan on a loaded
+# 2-core machine a redraw can take seconds; only a failing wait ever waits this long.
+TMUX_TIMEOUT=${TMUX_TIMEOUT:-30}
 unset TMUX
-tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+tm() { tmux -S "$TMUX_SOCK" -f /dev/null "$@"; }
 _tmux_kill_all() {
   local i
-  for ((i = 1; i <= _tmux_n; i++)); do tmux -L "pnb-$$-$i" kill-server 2>/dev/null; done
+  for ((i = 1; i <= _tmux_n; i++)); do tmux -S "$T/tmux-$i" kill-server 2>/dev/null; done
   return 0
 }
 on_exit _tmux_kill_all
-# Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long.
+# Watchdog: a test that hangs is stopped (and cleaned up by lib.sh's trap) after this long:
+# well under run.sh's 600 s, well over a slow test under ASan on a loaded 2-core machine (a
+# tmux_wait alone may allow 120 s, and t_wizard_adopt may first wait for the adopt cache).
+TMUX_WATCHDOG=${TMUX_WATCHDOG:-360}
 ( trap 'kill $sp 2>/dev/null; exit 0' TERM
-  sleep "${TMUX_WATCHDOG:-120}" & sp=$!
-  wait $sp && { echo "watchdog: no result after ${TMUX_WATCHDOG:-120}s" >&2; kill -TERM $$; } ) &
+  sleep "$TMUX_WATCHDOG" & sp=$!
+  wait $sp && { echo "watchdog: no result after ${TMUX_WATCHDOG}s" >&2; kill -TERM $$; } ) &
 _tmux_watchdog=$!
 on_exit "kill $_tmux_watchdog 2>/dev/null"
 
@@ -28,7 +34,7 @@ tmux_start() {
   local size=$1; shift
   [[ $_tmux_n -gt 0 ]] && tm kill-server 2>/dev/null
   _tmux_n=$((_tmux_n + 1))
-  TMUX_SOCK="pnb-$$-$_tmux_n"
+  TMUX_SOCK="$T/tmux-$_tmux_n"
   local cols=${size%x*} rows=${size#*x}
   printf '%q ' "$@" >"$T/cmd.sh"
   tm new-session -d -s w -x "$cols" -y "$rows" -c "$T" \
@@ -56,6 +62,7 @@ tmux_screen() { tm capture-pane -p -t w; }
 # prints the screen and fails.
 tmux_wait() {
   local text=$1 limit=${2:-$TMUX_TIMEOUT} i
+  ((limit >= TMUX_TIMEOUT)) || limit=$TMUX_TIMEOUT
   for ((i = 0; i < limit * 20; i++)); do
     tmux_screen | grep -qF -- "$text" && return 0
     # TMUX_WAIT_OR: a second text that also ends the wait (a screen that moved on past the one
@@ -67,6 +74,19 @@ tmux_wait() {
   tmux_dump
   [[ -s $T/wizard.err ]] && { echo "--- stderr:"; cat "$T/wizard.err"; }
   fail "timed out waiting for '$text'"
+}
+# tmux_key_moved KEY — sends KEY and waits (at most 5 s) for the screen to change; returns 1
+# when it did not (the end of a list): a loop of key presses then never runs ahead of a slow
+# redraw, and stops at the end.
+tmux_key_moved() {
+  local before i
+  before=$(tmux_screen)
+  tmux_keys "$1"
+  for ((i = 0; i < 100; i++)); do
+    [[ $(tmux_screen) != "$before" ]] && return 0
+    sleep 0.05
+  done
+  return 1
 }
 # tmux_wait_gone TEXT — waits until TEXT is no longer on the screen.
 tmux_wait_gone() {

@@ -16,7 +16,7 @@ to_flash_step() {
   tmux_wait "1 Site"
   for ((i = 0; i < 8; i++)); do
     tmux_screen | grep -qF "Flash: write an image or a bootstrap card" && break
-    tmux_keys Tab; sleep 0.2
+    tmux_key_moved Tab
   done
   tmux_wait "Flash: write an image or a bootstrap card"
 }
@@ -24,7 +24,7 @@ to_flash_step() {
 select_drive() {
   for ((i = 0; i < 40; i++)); do
     tmux_screen | grep -q "> $1 " && return 0
-    tmux_keys Down; sleep 0.1
+    tmux_key_moved Down || break
   done
   tmux_dump; fail "cannot select $1"
 }
@@ -57,7 +57,7 @@ cmp "$T/card.img" "$T/pi.img" || fail "card differs from the image"
 # an unsafe drive (the system disk) needs the override; Esc leaves it untouched
 for ((i = 0; i < 40; i++)); do
   tmux_screen | grep -q "> .*system disk" && break
-  tmux_keys Up; sleep 0.1
+  tmux_key_moved Up || break
 done
 if tmux_screen | grep -q "> .*system disk"; then
   tmux_keys Enter

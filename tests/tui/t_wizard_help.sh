@@ -32,7 +32,7 @@ collect_pages() {
     tmux_screen | grep -qF "(arrows scroll, other keys close)" || { tmux_dump; fail "box closed"; }
     local title; title=$(tmux_screen | grep -oE 'Keys [0-9]+-[0-9]+ of [0-9]+')
     tmux_keys PageDown
-    for ((j = 0; j < 100; j++)); do
+    for ((j = 0; j < 400; j++)); do
       [[ $(tmux_screen | grep -oE 'Keys [0-9]+-[0-9]+ of [0-9]+') != "$title" ]] && break
       sleep 0.05
     done

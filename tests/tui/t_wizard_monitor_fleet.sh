@@ -66,7 +66,7 @@ for size in 80x24 120x40; do
   tmux_wait "Diagnosis of kitchen"
   tmux_wait "FAILED at stage 7 (iscsi-chap)"
   tmux_keys End
-  for ((i = 0; i < 100; i++)); do tmux_screen | grep -qE '> [0-9:.]+ #95 ' && break; sleep 0.05; done
+  for ((i = 0; i < 400; i++)); do tmux_screen | grep -qE '> [0-9:.]+ #95 ' && break; sleep 0.05; done
   tmux_screen | grep -qE '> [0-9:.]+ #95 ' || { tmux_dump; fail "the evidence packet #95 is not marked"; }
   tmux_keys Escape
   tmux_wait_gone "Diagnosis of kitchen"

@@ -25,7 +25,7 @@ cap="ssh://root@127.0.0.1:2222/$a"
 # wait_words TEXT — the box on the screen holds TEXT once its wrapped lines are joined.
 wait_words() {
   local i
-  for ((i = 0; i < 200; i++)); do
+  for ((i = 0; i < 600; i++)); do
     tmux_screen | sed -n 's/^[^│]*│\(.*\)│[^│]*$/\1/p' | tr -s ' \n' '  ' | grep -qF -- "$1" &&
       return 0
     sleep 0.05

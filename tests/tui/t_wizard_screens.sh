@@ -46,7 +46,7 @@ tmux_wait_gone "(arrows scroll, other keys close)"
 before=$(tmux_screen)
 tmux_resize 120x40
 tmux_wait "1 Site"
-for ((i = 0; i < 40; i++)); do
+for ((i = 0; i < 400; i++)); do
   [[ $(tmux_screen | tail -n 1) == *"q quit"* ]] && break
   sleep 0.05
 done
@@ -57,7 +57,7 @@ big=$(tmux_screen)
 
 # back to 80x24: the same screen as before
 tmux_resize 80x24
-for ((i = 0; i < 40; i++)); do
+for ((i = 0; i < 400; i++)); do
   [[ "$(tmux_screen)" == "$before" ]] && break
   sleep 0.05
 done

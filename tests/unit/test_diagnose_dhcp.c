@@ -438,6 +438,49 @@ static void test_malformed(void **state)
 	fx_end(&f);
 }
 
+/* A DISCOVER without PXEClient with a client identifier and a parameter list asking for the
+ * root path (17): NetworkManager's internal client (real-clients/nm-renew-pi4: it also sends a
+ * maximum message size, 57) is an OS client; without 57 it is the kernel's ipconfig (ip=dhcp
+ * with a client id), which never sends 57. */
+static void os_or_kernel_discover(struct fx *f, bool msz)
+{
+	static const uint8_t prl[] = {1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17};
+	static const uint8_t cid[] = {1, 0xdc, 0xa6, 0x32, 0x1c, 0x6a, 0x2a};
+	static const uint8_t size[] = {0x02, 0x40};
+	struct pnb_event ev = fx_client_dhcp(f, MAC_PI4, 1, 1.0);
+	struct ev_dhcp *h = &ev.u.dhcp;
+	h->param_list = (struct pnb_bytes){prl, sizeof(prl)};
+	h->opts[0].code = 61;
+	h->opts[0].val = (struct pnb_bytes){cid, sizeof(cid)};
+	h->opts[1].code = 55;
+	h->opts[1].val = h->param_list;
+	h->opts[2].code = 57;
+	h->opts[2].val = (struct pnb_bytes){size, sizeof(size)};
+	h->n_opts_stored = msz ? 3 : 2;
+	diag_event(f->d, &ev);
+}
+
+static void test_os_client_root_path(void **state)
+{
+	(void)state;
+	for (int msz = 0; msz < 2; msz++) {
+		struct fx f;
+		fx_start(&f, NULL);
+		os_or_kernel_discover(&f, msz);
+		fx_kernel_ack(&f, MAC_PI4, 0.01);
+		fx_arp(&f, MAC_SRV, SRV, PI_IP, 90.0); /* past every timeout: an OS client never fails */
+		const struct diag_pi *p = fx_finish(&f, MAC_PI4);
+		assert_non_null(p);
+		assert_int_equal(p->os_dhcp, msz);
+		if (msz) {
+			assert_int_equal(p->failed, 0);
+			assert_int_equal(p->reached, 0);
+			assert_non_null(strstr(p->dhcp_client, "option 61"));
+		}
+		fx_end(&f);
+	}
+}
+
 UNIT_MAIN(
 	cmocka_unit_test(test_pi_ouis),
 	cmocka_unit_test(test_rule_table),
@@ -449,4 +492,5 @@ UNIT_MAIN(
 	cmocka_unit_test(test_no_discover),
 	cmocka_unit_test(test_no_pi_seen),
 	cmocka_unit_test(test_no_offer_live),
-	cmocka_unit_test(test_malformed))
+	cmocka_unit_test(test_malformed),
+	cmocka_unit_test(test_os_client_root_path))

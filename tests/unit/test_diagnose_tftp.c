@@ -167,6 +167,28 @@ static void no_answer(struct fx *f)
 	fx_rrq(f, MAC_PI4, SRV, "511e57f7/start4.elf", 4.0);
 }
 
+/* A proxy boot offer (PXEClient, the Pi menu) whose siaddr (next-server) names another host
+ * than the proxy; the Pi's RRQs go to f->arg's address and nothing answers. To siaddr: the
+ * Pi did as the offer said, so nothing answers there (no-answer, naming next-server); to the
+ * proxy (option 54, where FW#801 and nobodd say the Pi goes): wrong-server. */
+#define NEXT_SERVER IP(192, 168, 20, 9)
+static const uint32_t to_next_server = NEXT_SERVER, to_proxy = SRV;
+static void next_server_elsewhere(struct fx *f)
+{
+	const uint32_t *dst = f->arg;
+	fx_discover(f, MAC_PI4, "RPi4", PI4_REV, PI4_SERIAL, 1.0);
+	struct fx_offer a = {.server = RTR, .yiaddr = PI_IP};
+	struct fx_offer b = {.server = SRV, .siaddr = NEXT_SERVER, .opt43 = OPT43_PI,
+			     .opt43_len = sizeof(OPT43_PI)};
+	fx_reply(f, MAC_PI4, &a, 0.01);
+	fx_reply(f, MAC_PI4, &b, 0.01);
+	fx_request(f, MAC_PI4, false, 0.5);
+	struct fx_offer ack = {.type = 5, .server = RTR, .yiaddr = PI_IP};
+	fx_reply(f, MAC_PI4, &ack, 0.01);
+	for (int i = 0; i < 3; i++)
+		fx_rrq(f, MAC_PI4, *dst, "511e57f7/start4.elf", 2.0);
+}
+
 /* Full DHCP whose address the Pi then ARPs for on a network it is not on. */
 static void arp_garbage(struct fx *f)
 {
@@ -271,6 +293,18 @@ static const struct fx_case cases[] = {
      .mac = MAC_PI3,
      .want = {{'c', "DHCP server"}}},
     {.events = no_answer, .rule = "tftp-no-answer", .stage = 4},
+    {.events = next_server_elsewhere,
+     .arg = &to_next_server,
+     .rule = "tftp-no-answer",
+     .stage = 4,
+     .want = {{'c', "on 192.168.20.9, the next-server (siaddr)"},
+	      {'e', "boot offer from 192.168.20.1"},
+	      {'f', "point next-server"}}},
+    {.events = next_server_elsewhere,
+     .arg = &to_proxy,
+     .rule = "tftp-wrong-server",
+     .stage = 4,
+     .want = {{'c', "to 192.168.20.1, not to the TFTP host 192.168.20.9"}}},
     {.events = arp_garbage, .rule = "arp-garbage-ip", .stage = 4},
     {.events = offlink, .rule = "tftp-offlink", .stage = 4, .mac = MAC_PI3},
     {.events = stage_timeout, .rule = "stage-timeout", .stage = 4},

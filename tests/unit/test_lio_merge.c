@@ -174,6 +174,20 @@ static void test_deep_nesting(void **state)
 	free(deep);
 }
 
+/* A file of NUL bytes is not an empty one: it is refused, not replaced by pinetboot's objects
+ * (strchr finds the terminator, so the blank test once took NUL for a blank). */
+static void test_nul_bytes_not_blank(void **state)
+{
+	(void)state;
+	char *err = NULL;
+	size_t len;
+	assert_null(lio_merge("\0\0\0\0", 4, ours, strlen(ours), BASE, &len, &err));
+	assert_non_null(strstr(err, "does not parse as JSON"));
+	free(err);
+	assert_null(lio_merge(" \n\0", 3, ours, strlen(ours), BASE, &len, &err));
+	free(err);
+}
+
 static void test_redact(void **state)
 {
 	(void)state;
@@ -195,4 +209,5 @@ UNIT_MAIN(
 	cmocka_unit_test(test_admin_objects_kept),
 	cmocka_unit_test(test_custom_iqn_replaced),
 	cmocka_unit_test(test_refused),
-	cmocka_unit_test(test_deep_nesting))
+	cmocka_unit_test(test_deep_nesting),
+	cmocka_unit_test(test_nul_bytes_not_blank))

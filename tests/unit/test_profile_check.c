@@ -143,67 +143,40 @@ static void test_size(void **state)
 	bad_pi(PK_SIZE, "100T", "larger than 64T");
 }
 
-/* Paths, names and the server's values: one row a value, in the order the keys are read. */
-static const struct value_case value_cases[] = {
-	{false, PK_IMAGE, "/srv/images/raspios-lite.img.xz", NULL},
-	{false, PK_IMAGE, "/srv/images/a.zip", NULL},
-	{false, PK_IMAGE, "/srv/images/a.iso", "OS image name"},
-	{false, PK_BACKING, "srv/x.img", "absolute path"},
-	/* judged after lexical normalisation (//, ., ..) */
-	{false, PK_BACKING, "/srv/../etc/x.img", "inside /etc"},
-	{false, PK_BACKING, "/srv/a b.img", "cannot carry safely"},
-	{false, PK_BACKING, "/srv/x.img|/tmp/evil", "holds '|'"},
-	{false, PK_BACKING, "/srv/x.img>/etc/passwd", "holds '>'"},
-	{false, PK_BACKING, "/srv/caf\xc3\xa9.img", "\\xc3"},
-	{false, PK_BACKING, "/dev/disk/by-id/usb-x", NULL},
-	{false, PK_BACKING, "/srv//iscsi/./a.img", NULL},
-	{false, PK_NFS_PATH, "/", "whole file system"},
-	{false, PK_NFS_PATH, "//", "whole file system"},
-	{false, PK_NFS_PATH, "/srv/nfs/..", "system directory /srv"},
-	{true, SK_TFTP_ROOT, "/", "whole file system"},
-	{true, SK_TFTP_ROOT, "//", "whole file system"},
-	{true, SK_TFTP_ROOT, "///", "whole file system"},
-	{true, SK_TFTP_ROOT, "/etc/x", "inside /etc"},
-	{true, SK_NFS_ROOT, "/home", "system directory /home"},
-	{true, SK_TFTP_ROOT, "/var/lib/tftpboot", NULL},
-	{false, PK_HOSTNAME, "kitchen-pi", NULL},
-	{false, PK_HOSTNAME, "-kitchen", "start or end"},
-	{false, PK_ROOT_UUID, "3b1c7e36-9d2f-4a5e-8a41-6c0d2f7b9e10", NULL},
-	{false, PK_ROOT_UUID, "1A2B-3C4D", NULL},
-	{false, PK_ROOT_UUID, "3b1c7e369d2f4a5e8a416c0d2f7b9e10abcd", "filesystem UUID"},
-	{false, PK_TFTP_PREFIX, "string:pis/", NULL},
-	{false, PK_TFTP_PREFIX, "string:", "no usable directory name"},
-	{false, PK_TFTP_PREFIX, "string:.hidden", "may not start with '.'"},
-	{false, PK_CHAP, "Yes", NULL},
-	{false, PK_CHAP, "off", NULL},
-	{false, PK_CHAP, "maybe", "yes or no"},
-	{true, SK_INTERFACE, "eth0", NULL},
-	{true, SK_INTERFACE, "enp1s0.20", NULL},
-	{true, SK_INTERFACE, "eth0:1", "interface name"},
-	{true, SK_INTERFACE, "eth0,lo", "no lists"},
-	{true, SK_INTERFACE, "eth*", "no lists"},
-	{true, SK_INTERFACE, "$(reboot)", "interface name"},
-	{true, SK_INTERFACE, "0123456789abcdefg", "1 to 15"},
-	{true, SK_ADDRESS, "10.1.2.3/8", NULL},
-	{true, SK_ADDRESS, "192.168.20.255/24", "broadcast"},
-	{true, SK_ADDRESS, "127.0.0.1/8", "unicast"},
-	{true, SK_ADDRESS, "192.168.20.1/33", "prefix length"},
-	{true, SK_ADDRESS, "192.168.020.1/24x", "prefix length"},
-	{true, SK_DHCP, "Full", NULL},
-	{true, SK_DHCP, "dnsmasq", "expected proxy, full, isc, kea or none"},
-	{true, SK_RANGE, "192.168.20.100 - 192.168.20.199", NULL},
-	{true, SK_RANGE, "192.168.20.100", "first-last"},
-	{true, SK_REPLY_DELAY, "auto", NULL},
-	{true, SK_REPLY_DELAY, "2", NULL},
-	{true, SK_REPLY_DELAY, "-1", "0 to 5"},
-	{true, SK_ROUTER, "224.0.0.1", "unicast"},
-};
+/* Paths, names and the server's values: one row a value of
+ * tests/data/profile-values/values.tsv (its head says the columns). */
+static int key_index(const char *const *names, int n, const char *name)
+{
+	for (int k = 0; k < n; k++)
+		if (strcmp(names[k], name) == 0)
+			return k;
+	fail_msg("no key %s", name);
+	return -1;
+}
+
+static void check_value_line(char *line, void *user)
+{
+	(void)user;
+	char *save, *section = strtok_r(line, "\t", &save), *key = strtok_r(NULL, "\t", &save);
+	char *value = strtok_r(NULL, "\t", &save), *verdict = strtok_r(NULL, "\t", &save);
+	if (!verdict || strtok_r(NULL, "\t", &save))
+		fail_msg("values.tsv: a line without four fields");
+	bool ok = strcmp(verdict, "ok") == 0;
+	if (!ok && strncmp(verdict, "refused: ", 9) != 0)
+		fail_msg("values.tsv: verdict %s is neither ok nor refused: TEXT", verdict);
+	bool server = strcmp(section, "server") == 0;
+	struct value_case c = {server,
+			       server ? key_index(profile_server_key_names, SK_COUNT, key)
+				      : key_index(profile_pi_key_names, PK_COUNT, key),
+			       value, ok ? NULL : verdict + 9};
+	check_value(&c);
+}
 
 static void test_values(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(value_cases) / sizeof(value_cases[0]); i++)
-		check_value(&value_cases[i]);
+	assert_int_equal(
+	    unit_each_line("tests/data/profile-values/", "values.tsv", check_value_line, NULL), 51);
 }
 
 static void errors_in_order(const struct site *s, const struct problems *ps)

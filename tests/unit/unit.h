@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* main() for a binary whose cases need nothing prepared: list the cases, run them as one group. */
 #define UNIT_MAIN(...) UNIT_MAIN_SETUP(NULL, __VA_ARGS__)
@@ -25,6 +26,28 @@ static inline void unit_path(char *buf, size_t size, const char *dir, const char
 {
 	const char *top = getenv("PNB_TOP");
 	snprintf(buf, size, "%s/%s%s", top ? top : ".", dir, name);
+}
+
+/* Calls each(line, user) for every line of the fixture DIR NAME (as unit_path finds it) but
+ * blank lines and # comments, its newline cut off; returns how many lines each saw. */
+static inline int unit_each_line(const char *dir, const char *name,
+				 void (*each)(char *line, void *user), void *user)
+{
+	char path[4096], line[1024];
+	unit_path(path, sizeof(path), dir, name);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot open %s", path);
+	int n = 0;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		each(line, user);
+		n++;
+	}
+	fclose(f);
+	return n;
 }
 
 /* One input of a yes/no check and the answer it must give. */
