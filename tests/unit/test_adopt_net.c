@@ -256,34 +256,32 @@ static void test_links(void **state)
 	free(o_yaml);
 }
 
+/* rel: head, open n times, close n times, tail. */
+static void put_repeated(const char *rel, const char *head, const char *open, const char *close, size_t n,
+			 const char *tail)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, head);
+	for (size_t i = 0; i < n; i++)
+		sbuf_add(&b, open);
+	for (size_t i = 0; i < n; i++)
+		sbuf_add(&b, close);
+	sbuf_add(&b, tail);
+	put(rel, b.buf);
+	sbuf_done(&b);
+}
+
 /* Hostile YAML and globs end quickly: half a million nested brackets (libyaml scans them in
  * quadratic time), a match name of 800,000 wildcards, a .network Name= of as many. */
 static void test_hostile(void **state)
 {
 	(void)state;
 	fresh();
-	size_t n = 500000;
-	struct sbuf b;
-	sbuf_init(&b);
-	sbuf_add(&b, "network:\n  ethernets:\n    eth0: ");
-	for (size_t i = 0; i < n; i++)
-		sbuf_addc(&b, '[');
-	for (size_t i = 0; i < n; i++)
-		sbuf_addc(&b, ']');
-	put("etc/netplan/10-deep.yaml", b.buf);
-	sbuf_reset(&b);
-	sbuf_add(&b, "network:\n  ethernets:\n    lan:\n      match:\n        name: \"");
-	for (size_t i = 0; i < 400000; i++)
-		sbuf_add(&b, "*?");
-	sbuf_add(&b, "x\"\n");
-	put("etc/netplan/20-glob.yaml", b.buf);
-	sbuf_reset(&b);
-	sbuf_add(&b, "[Match]\nName=");
-	for (size_t i = 0; i < 400000; i++)
-		sbuf_add(&b, "*?");
-	sbuf_add(&b, "x\n");
-	put("etc/systemd/network/10-glob.network", b.buf);
-	sbuf_done(&b);
+	put_repeated("etc/netplan/10-deep.yaml", "network:\n  ethernets:\n    eth0: ", "[", "]", 500000, "\n");
+	put_repeated("etc/netplan/20-glob.yaml", "network:\n  ethernets:\n    lan:\n      match:\n        name: \"",
+		     "*?", "", 400000, "x\"\n");
+	put_repeated("etc/systemd/network/10-glob.network", "[Match]\nName=", "*?", "", 400000, "x\n");
 	time_t t0 = time(NULL);
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 0);
 	assert_true(time(NULL) - t0 < 10);
