@@ -78,6 +78,7 @@ const struct decoder_stats *decoder_stats(const struct pnb_decoder *d);
 bool decoder_dlt_supported(int dlt);
 
 /* Names for printers. */
+#define TFTP_ERROR_CODES 9 /* named codes: RFC 1350's 0-7 and RFC 2347's 8 */
 const char *tftp_error_name(uint16_t code);      /* "File not found" … */
 const char *iscsi_opcode_name(uint8_t opcode);   /* "Login Request" … */
 const char *iscsi_login_status_name(uint8_t cls, uint8_t detail);

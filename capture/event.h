@@ -10,6 +10,12 @@
 #include <stdint.h>
 #include <sys/time.h>
 
+/* Seconds from b to a (negative when a is earlier): event times are struct timeval. */
+static inline double pnb_tv_sub(struct timeval a, struct timeval b)
+{
+	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
+}
+
 /* A byte range inside the packet (not NUL-terminated). len 0 with p NULL = absent. */
 struct pnb_bytes {
 	const uint8_t *p;

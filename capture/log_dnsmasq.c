@@ -172,10 +172,8 @@ static bool tftp_line(struct log_src *s, const char *p)
 			 * probe at once; one broken off long after the client's previous file
 			 * was a transfer under way (TFTP_FILE_TIMEOUT): the time between is the
 			 * longest it can have run, and it had sent more than one block. */
-			double since = s->prev_tftp_ip == ip
-					   ? (double)(s->ts.tv_sec - s->prev_tftp_ts.tv_sec) +
-						 (double)(s->ts.tv_usec - s->prev_tftp_ts.tv_usec) / 1e6
-					   : 0;
+			double since =
+			    s->prev_tftp_ip == ip ? pnb_tv_sub(s->ts, s->prev_tftp_ts) : 0;
 			struct pnb_event *x = &s->q[s->nq - 1];
 			if (since >= 5 && x->kind == EV_TFTP_XFER) {
 				x->u.xfer.probe = false;

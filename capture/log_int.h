@@ -13,6 +13,7 @@
 
 #include "capture/event.h"
 #include "capture/log.h"
+#include "capture/tftp_count.h"
 
 #define LOG_QMAX 16
 #define LOG_SCRATCH 8192
@@ -87,11 +88,10 @@ struct log_tpkt {
 	uint16_t forward_delay;
 };
 
-/* One ONC RPC message of a tshark packet (portmap, MOUNT, NFS). */
+/* One ONC RPC message of a tshark packet (portmap, MOUNT, NFS): the fields are gathered
+ * straight into the event it becomes (its path, which the event points at, waits in path[]). */
 struct log_trpc {
-	uint32_t xid, prog, vers, proc;
-	bool reply, has_status;
-	uint32_t reply_stat, accept_stat, low_vers, high_vers, status;
+	struct ev_rpc e;
 	char path[256];
 };
 
@@ -109,16 +109,11 @@ struct log_tpdu {
 /* A TFTP transfer followed through tshark's packets (the decoder's tracker sees the bytes;
  * here the lines say the same things). */
 struct log_txfer {
-	bool used, ended, oack, any_data;
+	bool used, ended;
 	uint32_t cip, sip;
 	uint16_t cport;        /* 0: the text shows no ports */
 	uint8_t mac[6];
-	struct timeval start, last;
-	int32_t blksize;
-	int64_t tsize;
-	uint64_t bytes;
-	uint32_t blocks, retrans;
-	uint16_t last_block;
+	struct tftp_count cnt;
 	char file[256];
 };
 

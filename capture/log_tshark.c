@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture/decode.h"
 #include "capture/log_int.h"
 #include "core/base/util.h"
 
@@ -28,11 +29,6 @@ struct log_tshark *log_tshark_state(struct log_src *s)
 }
 
 /* ---- events ---- */
-
-static double tv_sub(struct timeval a, struct timeval b)
-{
-	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
-}
 
 /* The Pi's MAC: the one the text shows, else the address's as another log named it. */
 static void pi_mac(struct log_src *s, const uint8_t shown[6], uint32_t ip, uint8_t out[6])
@@ -69,24 +65,15 @@ static void xfer_end(struct log_src *s, struct log_txfer *x, enum tftp_xfer_end 
 	memcpy(e->client_mac, mac, 6);
 	e->client_ip = x->cip;
 	e->server_ip = x->sip;
-	e->end = end;
-	e->error_code = code;
-	e->error_from_client = from_client;
-	e->bytes = x->bytes;
-	e->blocks = x->blocks;
-	e->retransmissions = x->retrans;
-	e->blksize = x->blksize;
-	e->tsize = x->tsize;
-	e->probe = x->oack && !x->any_data && end == XFER_ABORTED;
-	e->duration = tv_sub(x->last, x->start) > 0 ? tv_sub(x->last, x->start) : 0;
+	tftp_count_end(&x->cnt, e, end, code, from_client);
 }
 
 /* An open transfer with no more packets: a probe the client walked away from, or timed out. */
 static void xfer_idle(struct log_src *s, struct log_txfer *x)
 {
 	if (!x->ended)
-		xfer_end(s, x, x->oack && !x->any_data ? XFER_ABORTED : XFER_TIMEOUT, 0, true,
-			 NULL);
+		xfer_end(s, x, x->cnt.oack && !x->cnt.any_data ? XFER_ABORTED : XFER_TIMEOUT, 0,
+			 true, NULL);
 	x->used = false;
 }
 
@@ -105,7 +92,7 @@ static struct log_txfer *xfer_find(struct log_tshark *t, const struct log_tpkt *
 			continue;
 		/* the open one first, then the latest */
 		if (!best || (best->ended && !x->ended) ||
-		    (best->ended == x->ended && tv_sub(x->start, best->start) > 0)) {
+		    (best->ended == x->ended && pnb_tv_sub(x->cnt.start, best->cnt.start) > 0)) {
 			best = x;
 			*client = c;
 		}
@@ -122,21 +109,22 @@ static void xfer_start(struct log_src *s, struct log_tshark *t, const struct log
 		if (!x->used)
 			continue;
 		/* the same client asking again: its probe (OACK, no data) is over */
-		if (!x->ended && x->cip == p->src_ip && x->oack && !x->any_data &&
+		if (!x->ended && x->cip == p->src_ip && x->cnt.oack && !x->cnt.any_data &&
 		    !strcmp(x->file, p->file))
 			xfer_end(s, x, XFER_ABORTED, 0, true, NULL);
 		/* a transfer that went quiet long ago has ended */
-		if (tv_sub(p->ts, x->last) > (x->ended ? 5 : TFTP_IDLE_OPEN))
+		if (pnb_tv_sub(p->ts, x->cnt.last) > (x->ended ? 5 : TFTP_IDLE_OPEN))
 			xfer_idle(s, x);
 		/* one transfer per client and port: the earlier one is over */
 		else if (x->cip == p->src_ip && x->sip == p->dst_ip && x->cport == p->sport &&
-			 !(!x->ended && x->blocks == 0 && !x->oack && !strcmp(x->file, p->file)))
+			 !(!x->ended && x->cnt.blocks == 0 && !x->cnt.oack &&
+			   !strcmp(x->file, p->file)))
 			xfer_idle(s, x);
 	}
 	for (unsigned i = 0; i < LOG_TXFERS; i++) {
 		struct log_txfer *x = &t->xf[i];
 		if (x->used && !x->ended && x->cip == p->src_ip && x->cport == p->sport &&
-		    !x->oack && !x->blocks && !strcmp(x->file, p->file))
+		    !x->cnt.oack && !x->cnt.blocks && !strcmp(x->file, p->file))
 			return; /* the client repeating its request */
 		if (!x->used && !slot)
 			slot = x;
@@ -144,7 +132,7 @@ static void xfer_start(struct log_src *s, struct log_tshark *t, const struct log
 	if (!slot) { /* full: the oldest goes */
 		slot = &t->xf[0];
 		for (unsigned i = 1; i < LOG_TXFERS; i++)
-			if (tv_sub(t->xf[i].last, slot->last) < 0)
+			if (pnb_tv_sub(t->xf[i].cnt.last, slot->cnt.last) < 0)
 				slot = &t->xf[i];
 		xfer_idle(s, slot);
 	}
@@ -154,9 +142,7 @@ static void xfer_start(struct log_src *s, struct log_tshark *t, const struct log
 	slot->sip = p->dst_ip;
 	slot->cport = p->sport;
 	memcpy(slot->mac, mac, 6);
-	slot->start = slot->last = p->ts;
-	slot->blksize = 512;
-	slot->tsize = -1;
+	tftp_count_start(&slot->cnt, p->ts);
 	snprintf(slot->file, sizeof(slot->file), "%s", p->file);
 }
 
@@ -201,20 +187,17 @@ static void tftp_packet(struct log_src *s, struct log_tshark *t, const struct lo
 	}
 	if (!x)
 		return;
-	x->last = p->ts;
+	x->cnt.last = p->ts;
 	switch (p->opcode) {
 	case TFTP_OACK:
-		x->oack = true;
-		if (p->blksize > 0)
-			x->blksize = p->blksize;
-		if (p->tsize >= 0)
-			x->tsize = p->tsize;
+		tftp_count_oack(&x->cnt, p->blksize, p->tsize);
 		break;
 	case TFTP_DATA: {
 		if (x->ended)
 			break;
-		if (x->any_data && p->block <= x->last_block && !(x->last_block == 65535)) {
-			x->retrans++;
+		if (x->cnt.any_data && p->block <= x->cnt.last_block &&
+		    !(x->cnt.last_block == 65535)) {
+			x->cnt.retrans++;
 			if (ev)
 				ev->u.tftp.retransmission = true;
 			break;
@@ -222,18 +205,18 @@ static void tftp_packet(struct log_src *s, struct log_tshark *t, const struct lo
 		int32_t n = p->data_len >= 0 ? p->data_len : 0;
 		if (ev)
 			ev->u.tftp.data_len = (uint16_t)n;
-		x->any_data = true;
-		x->last_block = p->block;
-		x->blocks++;
-		x->bytes += (uint64_t)n;
-		if (p->last || (p->data_len >= 0 && p->data_len < x->blksize))
+		x->cnt.any_data = true;
+		x->cnt.last_block = p->block;
+		x->cnt.blocks++;
+		x->cnt.bytes += (uint64_t)n;
+		if (p->last || (p->data_len >= 0 && p->data_len < x->cnt.blksize))
 			xfer_end(s, x, XFER_COMPLETE, 0, false, NULL);
 		break;
 	}
 	case TFTP_ERROR:
 		if (x->ended)
 			break;
-		if (client && x->oack && !x->any_data)
+		if (client && x->cnt.oack && !x->cnt.any_data)
 			xfer_end(s, x, XFER_ABORTED, p->code, true, p->msg[0] ? p->msg : NULL);
 		else
 			xfer_end(s, x, XFER_ERROR, p->code, client, p->msg[0] ? p->msg : NULL);
@@ -258,23 +241,36 @@ static void arp_packet(struct log_src *s, const struct log_tpkt *p)
 	ev->u.arp.tpa = p->tpa;
 }
 
+/* An event of packet p (its frame and time, not the line's being read) between a Pi and a
+ * server: pi_is_dst says which end the Pi is. The Pi's MAC is the one its address was seen
+ * with when the text shows none (pi_mac); the server's is as shown. TCP, iSCSI and RPC packets
+ * all start so. */
+static struct pnb_event *pi_end_ev(struct log_src *s, const struct log_tpkt *p,
+				   enum pnb_event_kind kind, bool pi_is_dst)
+{
+	uint8_t mac[6];
+	pi_mac(s, pi_is_dst ? p->dst_mac : p->src_mac, pi_is_dst ? p->dst_ip : p->src_ip, mac);
+	struct pnb_event *ev = log_ev_at(s, kind, p->frame, p->ts);
+	if (!ev)
+		return NULL;
+	memcpy(pi_is_dst ? ev->dst_mac : ev->src_mac, mac, 6);
+	memcpy(pi_is_dst ? ev->src_mac : ev->dst_mac, pi_is_dst ? p->src_mac : p->dst_mac, 6);
+	ev->src_ip = p->src_ip;
+	ev->dst_ip = p->dst_ip;
+	ev->sport = p->sport;
+	ev->dport = p->dport;
+	return ev;
+}
+
 /* SYN, RST and FIN only, as the decoder (the diagnosis follows connections, not data). */
 static void tcp_packet(struct log_src *s, const struct log_tpkt *p)
 {
 	if (!p->syn && !p->rst && !p->fin)
 		return;
-	uint8_t mac[6];
 	bool to_pi = p->sport == 3260 || p->sport == 2049 || p->sport == 111;
-	pi_mac(s, to_pi ? p->dst_mac : p->src_mac, to_pi ? p->dst_ip : p->src_ip, mac);
-	struct pnb_event *ev = log_ev(s, EV_TCP);
+	struct pnb_event *ev = pi_end_ev(s, p, EV_TCP, to_pi);
 	if (!ev)
 		return;
-	memcpy(to_pi ? ev->dst_mac : ev->src_mac, mac, 6);
-	memcpy(to_pi ? ev->src_mac : ev->dst_mac, to_pi ? p->src_mac : p->dst_mac, 6);
-	ev->src_ip = p->src_ip;
-	ev->dst_ip = p->dst_ip;
-	ev->sport = p->sport;
-	ev->dport = p->dport;
 	ev->u.tcp.syn = p->syn;
 	ev->u.tcp.ack = p->ack;
 	ev->u.tcp.rst = p->rst;
@@ -321,13 +317,6 @@ void log_tshark_packet(struct log_src *s, const struct log_tpkt *p)
 	s->ts = t;
 }
 
-/* An event of packet p (its frame and time, not the line's being read). */
-static struct pnb_event *pkt_ev(struct log_src *s, const struct log_tpkt *p,
-				enum pnb_event_kind kind)
-{
-	return log_ev_at(s, kind, p->frame, p->ts);
-}
-
 static struct pnb_bytes keep_text(struct log_src *s, const char *t)
 {
 	return t[0] ? log_keep(s, t, strlen(t)) : (struct pnb_bytes){NULL, 0};
@@ -336,15 +325,10 @@ static struct pnb_bytes keep_text(struct log_src *s, const char *t)
 void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct log_tpdu *u)
 {
 	bool resp = u->op & 0x20;
-	uint8_t mac[6];
-	pi_mac(s, resp ? p->dst_mac : p->src_mac, resp ? p->dst_ip : p->src_ip, mac);
-	struct pnb_event *ev = pkt_ev(s, p, EV_ISCSI);
+	struct pnb_event *ev = pi_end_ev(s, p, EV_ISCSI, resp);
 	if (!ev)
 		return;
-	memcpy(resp ? ev->dst_mac : ev->src_mac, mac, 6);
-	memcpy(resp ? ev->src_mac : ev->dst_mac, resp ? p->src_mac : p->dst_mac, 6);
-	ev->src_ip = p->src_ip;
-	ev->dst_ip = p->dst_ip;
+	/* ports the text does not show: the target's is iSCSI's own (3260) */
 	ev->sport = p->sport ? p->sport : resp ? 3260 : 0;
 	ev->dport = p->dport ? p->dport : resp ? 0 : 3260;
 	struct ev_iscsi *e = &ev->u.iscsi;
@@ -365,30 +349,12 @@ void log_tshark_iscsi(struct log_src *s, const struct log_tpkt *p, const struct 
 
 void log_tshark_rpc(struct log_src *s, const struct log_tpkt *p, const struct log_trpc *r)
 {
-	uint8_t mac[6];
-	pi_mac(s, r->reply ? p->dst_mac : p->src_mac, r->reply ? p->dst_ip : p->src_ip, mac);
-	struct pnb_event *ev = pkt_ev(s, p, EV_RPC);
+	struct pnb_event *ev = pi_end_ev(s, p, EV_RPC, r->e.reply);
 	if (!ev)
 		return;
-	memcpy(r->reply ? ev->dst_mac : ev->src_mac, mac, 6);
-	memcpy(r->reply ? ev->src_mac : ev->dst_mac, r->reply ? p->src_mac : p->dst_mac, 6);
-	ev->src_ip = p->src_ip;
-	ev->dst_ip = p->dst_ip;
-	ev->sport = p->sport;
-	ev->dport = p->dport;
 	struct ev_rpc *e = &ev->u.rpc;
-	e->xid = r->xid;
-	e->reply = r->reply;
-	e->matched = r->reply; /* tshark shows a reply's call ("[Program: …]") */
-	e->prog = r->prog;
-	e->vers = r->vers;
-	e->proc = r->proc;
-	e->reply_stat = r->reply_stat;
-	e->accept_stat = r->accept_stat;
-	e->low_vers = r->low_vers;
-	e->high_vers = r->high_vers;
-	e->has_status = r->has_status;
-	e->status = r->status;
+	*e = r->e;
+	e->matched = r->e.reply; /* tshark shows a reply's call ("[Program: …]") */
 	e->path = keep_text(s, r->path);
 }
 
@@ -500,16 +466,6 @@ static int64_t opt_num(const char *info, const char *name)
 	return log_uint(&q, &v) && v < ((uint64_t)1 << 40) ? (int64_t)v : -1;
 }
 
-static const char *const tftp_errs[] = {"Not defined",
-					"File not found",
-					"Access violation",
-					"Disk full or allocation exceeded",
-					"Illegal TFTP Operation",
-					"Unknown transfer ID",
-					"File already exists",
-					"No such user",
-					"Option negotiation failed"};
-
 static bool tftp_info(struct log_tpkt *p, const char *info)
 {
 	const char *q;
@@ -539,9 +495,10 @@ static bool tftp_info(struct log_tpkt *p, const char *info)
 			p->data_len = (int32_t)(p->len - 46);
 	} else if (log_word(&info, "Error Code, Code: ")) {
 		p->opcode = TFTP_ERROR;
-		for (unsigned i = 0; i < PNB_ARRAY_LEN(tftp_errs); i++)
-			if (!strncmp(info, tftp_errs[i], strlen(tftp_errs[i])))
-				p->code = (uint16_t)i;
+		/* tshark names the code as the decoder does */
+		for (uint16_t i = 0; i < TFTP_ERROR_CODES; i++)
+			if (!strncmp(info, tftp_error_name(i), strlen(tftp_error_name(i))))
+				p->code = i;
 		if ((q = strstr(info, ", Message: ")))
 			text_until(q + 11, NULL, p->msg, sizeof(p->msg));
 	} else {

@@ -361,37 +361,38 @@ static void tftp_line(struct log_tshark *t, const char *p)
 static void rpc_line(struct log_tshark *t, const char *p)
 {
 	struct log_trpc *r = &t->rpc;
+	struct ev_rpc *e = &r->e;
 	const char *v;
 	uint64_t n;
 	if (*p == '[') /* a reply shows its call's program, version and procedure in brackets */
 		p++;
 	if ((v = field(p, "Message Type: "))) {
-		r->reply = strncmp(v, "Reply", 5) == 0;
+		e->reply = strncmp(v, "Reply", 5) == 0;
 	} else if ((v = field(p, "Program: "))) {
 		if (last_paren_num(v, &n) && n < 0xffffffffu)
-			r->prog = (uint32_t)n;
+			e->prog = (uint32_t)n;
 	} else if ((v = field(p, "Program Version: "))) {
-		if (!r->vers && log_uint(&v, &n) && n < 0xffffffffu)
-			r->vers = (uint32_t)n;
+		if (!e->vers && log_uint(&v, &n) && n < 0xffffffffu)
+			e->vers = (uint32_t)n;
 	} else if ((v = field(p, "Procedure: "))) {
 		if (last_paren_num(v, &n) && n < 0xffffffffu)
-			r->proc = (uint32_t)n;
+			e->proc = (uint32_t)n;
 	} else if ((v = field(p, "Reply State: "))) {
 		if (last_paren_num(v, &n) && n < 0xffffffffu)
-			r->reply_stat = (uint32_t)n;
+			e->reply_stat = (uint32_t)n;
 	} else if ((v = field(p, "Accept State: "))) {
 		if (last_paren_num(v, &n) && n < 0xffffffffu)
-			r->accept_stat = (uint32_t)n;
+			e->accept_stat = (uint32_t)n;
 	} else if ((v = field(p, "Program Version (Minimum): "))) {
 		if (log_uint(&v, &n) && n < 0xffffffffu)
-			r->low_vers = (uint32_t)n;
+			e->low_vers = (uint32_t)n;
 	} else if ((v = field(p, "Program Version (Maximum): "))) {
 		if (log_uint(&v, &n) && n < 0xffffffffu)
-			r->high_vers = (uint32_t)n;
+			e->high_vers = (uint32_t)n;
 	} else if ((v = field(p, "Status: "))) {
 		if (last_paren_num(v, &n) && n < 0xffffffffu) {
-			r->status = (uint32_t)n;
-			r->has_status = true;
+			e->status = (uint32_t)n;
+			e->has_status = true;
 		}
 	} else if ((v = field(p, "Path: "))) {
 		copy_text(r->path, sizeof(r->path), v);
@@ -512,7 +513,7 @@ static void section(struct log_src *s, struct log_tshark *t, const char *p)
 		t->sect = S_RPC;
 		const char *x = strstr(v, "XID:0x");
 		if (x)
-			t->rpc.xid = (uint32_t)strtoul(x + 6, NULL, 16);
+			t->rpc.e.xid = (uint32_t)strtoul(x + 6, NULL, 16);
 	} else if (t->rpc_open &&
 		   (!strncmp(p, "Mount Service", 13) || !strncmp(p, "Network File System", 19))) {
 		t->sect = S_RPC; /* the program's own fields, same message */

@@ -297,6 +297,32 @@ static void rpc_json(struct line *l, const struct ev_rpc *r)
 	kbytes(l, "path", r->path);
 }
 
+static void arp_json(struct line *l, const struct ev_arp *a)
+{
+	kstr(l, "op", a->op == 1 ? "request" : a->op == 2 ? "reply" : "other");
+	kmac(l, "sha", a->sha);
+	kip(l, "spa", a->spa);
+	kmac(l, "tha", a->tha);
+	kip(l, "tpa", a->tpa);
+}
+
+static void tcp_json(struct line *l, const struct ev_tcp *t)
+{
+	kbool(l, "syn", t->syn);
+	kbool(l, "ack", t->ack);
+	kbool(l, "rst", t->rst);
+	kbool(l, "fin", t->fin);
+}
+
+static void stp_json(struct line *l, const struct ev_stp *b)
+{
+	kint(l, "version", b->version);
+	kint(l, "bpdu_type", b->bpdu_type);
+	kint(l, "flags", b->flags);
+	kint(l, "forward_delay", b->forward_delay);
+}
+
+/* One writer per kind, each taking its own part of the union: the switch only picks. */
 static void event_body(struct line *l, const struct pnb_event *ev)
 {
 	switch (ev->kind) {
@@ -304,11 +330,7 @@ static void event_body(struct line *l, const struct pnb_event *ev)
 		dhcp_json(l, &ev->u.dhcp);
 		break;
 	case EV_ARP:
-		kstr(l, "op", ev->u.arp.op == 1 ? "request" : ev->u.arp.op == 2 ? "reply" : "other");
-		kmac(l, "sha", ev->u.arp.sha);
-		kip(l, "spa", ev->u.arp.spa);
-		kmac(l, "tha", ev->u.arp.tha);
-		kip(l, "tpa", ev->u.arp.tpa);
+		arp_json(l, &ev->u.arp);
 		break;
 	case EV_TFTP:
 		tftp_json(l, &ev->u.tftp);
@@ -317,10 +339,7 @@ static void event_body(struct line *l, const struct pnb_event *ev)
 		xfer_json(l, &ev->u.xfer);
 		break;
 	case EV_TCP:
-		kbool(l, "syn", ev->u.tcp.syn);
-		kbool(l, "ack", ev->u.tcp.ack);
-		kbool(l, "rst", ev->u.tcp.rst);
-		kbool(l, "fin", ev->u.tcp.fin);
+		tcp_json(l, &ev->u.tcp);
 		break;
 	case EV_ISCSI:
 		iscsi_json(l, &ev->u.iscsi);
@@ -332,10 +351,7 @@ static void event_body(struct line *l, const struct pnb_event *ev)
 		kbytes(l, "line", ev->u.netconsole.line);
 		break;
 	case EV_STP:
-		kint(l, "version", ev->u.stp.version);
-		kint(l, "bpdu_type", ev->u.stp.bpdu_type);
-		kint(l, "flags", ev->u.stp.flags);
-		kint(l, "forward_delay", ev->u.stp.forward_delay);
+		stp_json(l, &ev->u.stp);
 		break;
 	case EV_TRUNCATED:
 		kstr(l, "why", ev->why ? ev->why : "truncated");

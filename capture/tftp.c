@@ -14,6 +14,7 @@
 
 #include "capture/dec.h"
 #include "capture/flow.h"
+#include "capture/tftp_count.h"
 #include "core/base/util.h"
 
 #define TFTP_FLOWS 1024
@@ -25,13 +26,9 @@ struct xfer {
 	uint16_t cport, sport;     /* sport = server TID, 0 until the server answers */
 	uint8_t cmac[6];
 	uint16_t op;
-	bool ended, oack, any_data;
-	struct timeval start, last;
-	int32_t blksize;
-	int64_t tsize;
-	uint64_t bytes;
-	uint32_t blocks, retrans, epoch;
-	uint16_t last_block;
+	bool ended;
+	struct tftp_count cnt;
+	uint32_t epoch;            /* how often the block number wrapped */
 	char file[256];
 };
 
@@ -72,11 +69,6 @@ static struct flow_key xkey(uint32_t cip, uint16_t cport, uint32_t sip)
 	return k;
 }
 
-static double tv_diff(const struct timeval *a, const struct timeval *b)
-{
-	return (double)(a->tv_sec - b->tv_sec) + (double)(a->tv_usec - b->tv_usec) / 1e6;
-}
-
 bool tftp_claims(struct dctx *c)
 {
 	if (!c->tftp)
@@ -107,22 +99,11 @@ static void xfer_end(struct dctx *c, struct xfer *x, enum tftp_xfer_end end, uin
 	ev.dport = x->sport;
 	memcpy(ev.src_mac, x->cmac, 6);
 	e->filename = x->file;
+	e->error_msg = msg;
 	memcpy(e->client_mac, x->cmac, 6);
 	e->client_ip = x->cip;
 	e->server_ip = x->sip;
-	e->end = end;
-	e->error_code = code;
-	e->error_from_client = from_client;
-	e->error_msg = msg;
-	e->bytes = x->bytes;
-	e->blocks = x->blocks;
-	e->retransmissions = x->retrans;
-	e->blksize = x->blksize;
-	e->tsize = x->tsize;
-	e->probe = x->oack && !x->any_data && (end == XFER_ABORTED);
-	e->duration = tv_diff(&x->last, &x->start);
-	if (e->duration < 0)
-		e->duration = 0;
+	tftp_count_end(&x->cnt, e, end, code, from_client);
 	x->ended = true;
 	dec_emit(c, &ev);
 }
@@ -132,7 +113,7 @@ static void xfer_close_idle(struct dctx *c, struct xfer *x)
 {
 	if (x->ended)
 		return;
-	if (x->oack && !x->any_data)
+	if (x->cnt.oack && !x->cnt.any_data)
 		xfer_end(c, x, XFER_ABORTED, 0, true, NULL);
 	else
 		xfer_end(c, x, XFER_TIMEOUT, 0, false, NULL);
@@ -144,7 +125,7 @@ void tftp_expire(struct dctx *c, const struct timeval *now, bool all)
 		return;
 	struct xfer *x;
 	while ((x = flow_oldest(c->tftp->t))) {
-		double idle = tv_diff(now, &x->last);
+		double idle = pnb_tv_sub(*now, x->cnt.last);
 		if (!all && idle < (x->ended ? TFTP_IDLE_ENDED : TFTP_IDLE_OPEN))
 			break;
 		xfer_close_idle(c, x);
@@ -228,7 +209,7 @@ static struct xfer *xfer_start(struct dctx *c, const struct ev_tftp *t)
 	size_t it = 0;
 	struct xfer *o;
 	while ((o = flow_next(s->t, &it)))
-		if (!o->ended && o->cip == p->src_ip && o->oack && !o->any_data &&
+		if (!o->ended && o->cip == p->src_ip && o->cnt.oack && !o->cnt.any_data &&
 		    !strcmp(o->file, file))
 			xfer_end(c, o, XFER_ABORTED, 0, true, NULL);
 	struct flow_key k = xkey(p->src_ip, p->sport, p->dst_ip);
@@ -245,9 +226,9 @@ static struct xfer *xfer_start(struct dctx *c, const struct ev_tftp *t)
 	x->cport = p->sport;
 	memcpy(x->cmac, p->src_mac, 6);
 	x->op = t->opcode;
-	x->start = x->last = p->ts;
-	x->blksize = 512;
-	x->tsize = t->opcode == TFTP_WRQ ? t->tsize : -1; /* an RRQ's tsize=0 asks, it does not tell */
+	tftp_count_start(&x->cnt, p->ts);
+	if (t->opcode == TFTP_WRQ)
+		x->cnt.tsize = t->tsize; /* an RRQ's tsize=0 asks, it does not tell */
 	memcpy(x->file, file, n + 1);
 	return x;
 }
@@ -266,21 +247,21 @@ static void data_track(struct dctx *c, struct xfer *x, struct ev_tftp *t)
 		t->block_full = x->epoch * 65536u + t->block;
 		return;
 	}
-	uint32_t last = x->epoch * 65536u + x->last_block;
-	if (x->any_data && x->last_block == 65535 && t->block <= 1)
+	uint32_t last = x->epoch * 65536u + x->cnt.last_block;
+	if (x->cnt.any_data && x->cnt.last_block == 65535 && t->block <= 1)
 		x->epoch++; /* the block number wrapped (to 0 or 1, servers differ) */
 	uint32_t full = x->epoch * 65536u + t->block;
 	t->block_full = full;
-	if (x->any_data && full <= last) {
+	if (x->cnt.any_data && full <= last) {
 		t->retransmission = true;
-		x->retrans++;
+		x->cnt.retrans++;
 		return;
 	}
-	x->any_data = true;
-	x->last_block = t->block;
-	x->blocks++;
-	x->bytes += t->data_len;
-	if (t->data_len < (uint32_t)x->blksize)
+	x->cnt.any_data = true;
+	x->cnt.last_block = t->block;
+	x->cnt.blocks++;
+	x->cnt.bytes += t->data_len;
+	if (t->data_len < (uint32_t)x->cnt.blksize)
 		end_later(c, x, XFER_COMPLETE, 0, false);
 }
 
@@ -291,29 +272,25 @@ static void packet_track(struct dctx *c, struct xfer *x, struct ev_tftp *t)
 	t->to_server = from_client;
 	if (!from_client && !x->sport && p->sport != 69)
 		x->sport = p->sport;
-	x->last = p->ts;
+	x->cnt.last = p->ts;
 	t->transfer_file = x->file;
 	switch (t->opcode) {
 	case TFTP_DATA:
 		data_track(c, x, t);
 		break;
-	case TFTP_ACK:
-		t->block_full = (x->any_data && t->block < 2 && x->last_block > 65000 ? x->epoch + 1
-										       : x->epoch) *
-					65536u +
-				t->block;
+	case TFTP_ACK: {
+		/* an ACK just past a wrap belongs to the next epoch already */
+		bool wrapped = x->cnt.any_data && t->block < 2 && x->cnt.last_block > 65000;
+		t->block_full = (wrapped ? x->epoch + 1 : x->epoch) * 65536u + t->block;
 		break;
+	}
 	case TFTP_OACK:
-		x->oack = true;
-		if (t->blksize > 0)
-			x->blksize = t->blksize;
-		if (t->tsize >= 0)
-			x->tsize = t->tsize;
+		tftp_count_oack(&x->cnt, t->blksize, t->tsize);
 		break;
 	case TFTP_ERROR:
 		if (x->ended)
 			break;
-		if (from_client && x->oack && !x->any_data)
+		if (from_client && x->cnt.oack && !x->cnt.any_data)
 			end_later(c, x, XFER_ABORTED, t->error_code, true);
 		else
 			end_later(c, x, XFER_ERROR, t->error_code, from_client);
@@ -406,14 +383,14 @@ void tftp_decode(struct dctx *c, const uint8_t *p, size_t len)
 
 const char *tftp_error_name(uint16_t code)
 {
-	static const char *const names[] = {"Not defined",
-					    "File not found",
-					    "Access violation",
-					    "Disk full or allocation exceeded",
-					    "Illegal TFTP Operation",
-					    "Unknown transfer ID",
-					    "File already exists",
-					    "No such user",
-					    "Option negotiation failed"};
+	static const char *const names[TFTP_ERROR_CODES] = {"Not defined",
+							    "File not found",
+							    "Access violation",
+							    "Disk full or allocation exceeded",
+							    "Illegal TFTP Operation",
+							    "Unknown transfer ID",
+							    "File already exists",
+							    "No such user",
+							    "Option negotiation failed"};
 	return code < PNB_ARRAY_LEN(names) ? names[code] : "Unknown error";
 }

@@ -106,11 +106,8 @@ void session_print_table(const struct session *s, FILE *f)
 			   "in a format not read)\n",
 			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
 			(unsigned long long)lst.skipped);
-		for (size_t i = 0; i < log_set_note_count(ls); i++) {
-			fputs("log: ", f);
-			put_text(f, log_set_note(ls, i));
-			fputc('\n', f);
-		}
+		for (size_t i = 0; i < log_set_note_count(ls); i++)
+			put_line(f, "log: ", log_set_note(ls, i));
 	}
 	fprintf(f, "stages: 1 ROM DHCP discover, 2 boot offer, 3 address bound, 4 TFTP firmware, "
 		   "5 TFTP kernel, 6 kernel network, 7 root login, 8 root in use "
@@ -198,6 +195,36 @@ static void json_pi(struct line *l, const struct diag_pi *pi, const struct log_s
 	put_str(l, "]}");
 }
 
+/* Writes what l holds to f, after ", " unless it is a list's first item, and empties l: the
+ * summary goes out a part at a time, as a fleet's is bigger than one line. */
+static void part_out(FILE *f, struct line *l, bool first)
+{
+	fprintf(f, "%s%.*s", first ? "" : ", ", (int)l->n, l->b);
+	line_reset(l);
+}
+
+/* "log": {counts, "notes": [...]}, built with the same writer as the Pis' parts. */
+static void json_logs(FILE *f, struct line *l, const struct log_set *ls)
+{
+	struct log_stats lst;
+	log_set_stats(ls, &lst);
+	put_str(l, "\"log\": {\"lines\": ");
+	put_u64(l, lst.lines);
+	put_str(l, ", \"understood\": ");
+	put_u64(l, lst.understood);
+	put_str(l, ", \"skipped\": ");
+	put_u64(l, lst.skipped);
+	put_str(l, ", \"events\": ");
+	put_u64(l, lst.events);
+	put_str(l, ", \"notes\": [");
+	part_out(f, l, true);
+	for (size_t i = 0; i < log_set_note_count(ls); i++) {
+		put_json_cstr(l, log_set_note(ls, i));
+		part_out(f, l, i == 0);
+	}
+	fputs("]}, ", f);
+}
+
 /* Built one Pi at a time in a heap line buffer: a fleet summary is bigger than one line. */
 void session_print_json_summary(struct session *s, FILE *f)
 {
@@ -213,37 +240,25 @@ void session_print_json_summary(struct session *s, FILE *f)
 		fprintf(f, "\"received\": %llu, \"dropped\": %llu, ", (unsigned long long)recv,
 			(unsigned long long)drop);
 	struct line *l = xmalloc(sizeof(*l));
+	line_reset(l);
 	const struct log_set *ls = session_logs(s);
-	if (ls) {
-		struct log_stats lst;
-		log_set_stats(ls, &lst);
-		fprintf(f, "\"log\": {\"lines\": %llu, \"understood\": %llu, \"skipped\": %llu, "
-			   "\"events\": %llu, \"notes\": [",
-			(unsigned long long)lst.lines, (unsigned long long)lst.understood,
-			(unsigned long long)lst.skipped, (unsigned long long)lst.events);
-		for (size_t i = 0; i < log_set_note_count(ls); i++) {
-			line_reset(l);
-			put_json_cstr(l, log_set_note(ls, i));
-			fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
-		}
-		fputs("]}, ", f);
-	}
+	if (ls)
+		json_logs(f, l, ls);
 	if (session_input_error(s)) {
-		line_reset(l);
+		put_str(l, "\"input_error\": ");
 		put_json_cstr(l, session_input_error(s));
-		fprintf(f, "\"input_error\": %.*s, ", (int)l->n, l->b);
+		put_str(l, ", ");
+		part_out(f, l, true);
 	}
 	fputs("\"pis\": [", f);
 	for (size_t i = 0; i < diag_pi_count(d); i++) {
-		line_reset(l);
 		json_pi(l, diag_pi_at(d, i), ls);
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+		part_out(f, l, i == 0);
 	}
 	fputs("], \"site\": [", f);
 	for (size_t i = 0; i < diag_site_verdict_count(d); i++) {
-		line_reset(l);
 		json_verdict(l, diag_site_verdict_at(d, i), ls);
-		fprintf(f, "%s%.*s", i ? ", " : "", (int)l->n, l->b);
+		part_out(f, l, i == 0);
 	}
 	fputs("]}\n", f);
 	free(l);
