@@ -73,6 +73,7 @@ expect_grep "^      pinetboot_lio_merge:$" "$T/ans/playbook.yml"
 expect_grep "^        dest: '/etc/rtslib-fb-target/saveconfig.json'$" "$T/ans/playbook.yml"
 expect_grep "^        iqn_base: 'iqn.2026-11.lan.example'$" "$T/ans/playbook.yml"
 expect_grep "notify: restore LIO" "$T/ans/playbook.yml"
+expect_grep "^        staged_changed: \"{{ pinetboot_lio_staged.changed }}\"$" "$T/ans/playbook.yml"
 expect_no_grep "targetcli\|restore /etc/rtslib-fb-target/pinetboot.json" "$T/ans/playbook.yml"
 cmp -s "$PNB_TOP/templates/pinetboot_lio_merge.py.tmpl" "$T/ans/library/pinetboot_lio_merge.py" ||
 	fail "the exported LIO module differs from its template"

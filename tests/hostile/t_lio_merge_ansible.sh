@@ -5,7 +5,7 @@
 # as Ansible runs it, with root=) on the other. Both must merge to the same bytes (hence the
 # same objects kept, in the same order; mode 0600; the old file kept as a backup) or both
 # refuse with the same message, leaving the root as it was. Then the module runs from a
-# playbook (check mode, real, again: unchanged). No kernel LIO here: files are compared, never
+# playbook (check mode, real, again: unchanged; check mode when the staged JSON changed). No kernel LIO here: files are compared, never
 # loaded.
 . "$(dirname "$0")/../lib.sh"
 need python3
@@ -201,7 +201,7 @@ grep -q '"failed": true' "$T/main.json" && grep -q "$S: target iqn.2003-01.org.a
 # through Ansible: check mode changes nothing, a run merges as apply does, a second is unchanged
 need ansible-playbook jq
 export ANSIBLE_LOCAL_TEMP="$T/ansible-tmp" ANSIBLE_HOME="$T/ansible-home" ANSIBLE_NOCOLOR=1 \
-	ANSIBLE_LIBRARY="$T/site.conf.ans/library" ANSIBLE_STDOUT_CALLBACK=json
+	ANSIBLE_LIBRARY="$T/site.conf.ans/library" ANSIBLE_STDOUT_CALLBACK=json ANSIBLE_REMOTE_TMP="$T/ansible-remote"
 rm -rf "$T/pb"; mkdir "$T/pb"; admin "$T/pb"
 cat >"$T/merge.yml" <<EOY
 - hosts: localhost
@@ -212,6 +212,7 @@ cat >"$T/merge.yml" <<EOY
         src: "$T/site.conf.ans/files/iscsi/lio-pinetboot.json"
         iqn_base: "$BASE"
         root: "$T/pb"
+        staged_changed: "{{ restage | default(false) }}"
 EOY
 playbook() { # MODE CHANGED — one run; its task's "changed" must be CHANGED
 	local before; before=$(snap "$T/pb")
@@ -227,4 +228,6 @@ playbook --check true
 playbook "" true
 cmp -s "$T/c1.root$S" "$T/pb$S" || fail "the playbook's merge differs from apply's"
 playbook "" false
+# check mode after the staging changed pinetboot's JSON (the staged copy is the last run's)
+playbook "--check -e restage=true" true
 echo "$cases cases held"

@@ -132,7 +132,7 @@ SH
   { printf 'command="%s root" %s\n' "$T/pi-login" "$(cat "$T/pikey.pub")"
     printf 'command="%s pi" %s\n' "$T/pi-login" "$(cat "$T/pikey-pi.pub")"; } >"$T/authorized_keys"
   sshd_config "$T/sshd_config" "$addr" 22
-  # its own /run (privilege separation directory): other tests' sshds make and remove /run/sshd;
+  # its own /run (privilege separation directory): not the /run/sshd other tests' sshds share;
   # and the Pi's /run a tmpfs that lives as long as the Pi (sshd), as on a Pi (RAM, not the card)
   ip netns exec "$ns" unshare --mount --propagation private sh -c '
     mount -t tmpfs -o mode=0755 pnb-run /run && mkdir -m 0755 /run/sshd || exit 1
