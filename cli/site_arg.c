@@ -21,15 +21,13 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts, cons
 	if (rc != CLIOPT_DONE)
 		return rc;
 	bool from_opt = site && *site;
-	if (site && !*site && optind < argc)
-		*site = argv[optind++]; /* SITE as an operand, as every command takes it */
-	if (site_required && !*site)
+	/* SITE as an operand, as every command takes it */
+	rc = cliopt_operand(cmd->name, argc, argv, site,
+			    from_opt ? " (the site profile is --site's)" : NULL);
+	if (rc == CLIOPT_DONE && site_required && !*site)
 		return cli_usage_error(cmd->name, "which site profile? (expected SITE or --site SITE, "
 						  "e.g. site.conf)");
-	if (optind < argc)
-		return cli_usage_error(cmd->name, "unexpected argument '%s'%s", argv[optind],
-				       from_opt ? " (the site profile is --site's)" : "");
-	return CLIOPT_DONE;
+	return rc;
 }
 
 /* The profile, then its CHAP secrets: created when create is set, else read when there. Returns

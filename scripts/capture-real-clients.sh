@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# capture-real-clients.sh OUTDIR [NAME...] — captures of REAL DHCP clients that carry Raspberry Pi MAC
-# addresses but are not network booting (an SD-booted Pi running dhcpcd, udhcpc or dhclient, a
-# lease renewal, a NAK for a stale address, the boot server itself on a Pi), each answered by
+# capture-real-clients.sh OUTDIR [NAME...] — captures of REAL DHCP clients that carry Raspberry
+# Pi MAC addresses but are not network booting (an SD-booted Pi running dhcpcd, udhcpc,
+# dhclient, systemd-networkd or NetworkManager, a lease renewal, a NAK for a stale address, a
+# reboot, the boot server itself on a Pi), each answered by
 # a real dnsmasq configured as a Pi netboot server (PXE menu "Raspberry Pi Boot", TFTP on).
 # tests/monitor/t_real_clients.sh reads the results (tests/data/pcaps/real-clients/): no such
 # host may be called a failing netboot.
@@ -9,9 +10,11 @@
 # Needs root, ip netns, unshare, dnsmasq, tcpdump, dhcpcd (dhcpcd-base), udhcpc, dhclient
 # (isc-dhcp-client), systemd-networkd (systemd). Every interface lives in namespaces made here
 # (pnb-rc*-PID), removed on exit; dhcpcd and dhclient get /etc/netns/NS/resolv.conf so nothing
-# outside changes; the daemons (networkd) also get a mount and UTS namespace (isolated below).
+# outside changes; the daemons (networkd, NetworkManager) also get a mount and UTS namespace
+# (isolated below). NetworkManager's captures are skipped unless it is installed or unpacked
+# in PNB_NM_ROOT (see nm_prepare).
 # With NAMEs, only those captures are made (e.g. networkd-renew-pi4); PNB_RC_LOGS=DIR keeps
-# the last capture's logs (dnsmasq, client) there.
+# the last capture's logs there (dnsmasq's with log-dhcp, and the daemon's).
 # renew-65s waits 70 s on purpose (a lease renewed after the monitor's 60 s timeouts).
 set -eu
 out=${1:?usage: capture-real-clients.sh OUTDIR [NAME...]}
@@ -53,14 +56,14 @@ setup() { # server_mac client_mac
   ip -n "$ns_c" link set cli0 up
   ip -n "$ns_c" link set lo up
   mkdir -p "$T/tftp"
-  rm -f "$T/leases"
+  rm -f "$T/leases" "$T/dnsmasq.log" # a scenario waits for its own ACKs
   ip netns exec "$ns_s" tcpdump -U -i srv0 -w "$T/cap.pcap" -s 1500 udp port 67 or udp port 68 or arp \
     2>"$T/tcpdump.err" & echo $! >"$T/tcpdump.pid"
   ip netns exec "$ns_s" dnsmasq --no-daemon --conf-file=/dev/null --port=0 --interface=srv0 --bind-interfaces \
     --dhcp-range=10.77.0.100,10.77.0.200,255.255.255.0,2m --dhcp-authoritative \
     --dhcp-leasefile="$T/leases" --pid-file="$T/dnsmasq.pidfile" \
     --pxe-service=0,"Raspberry Pi Boot" --enable-tftp --tftp-root="$T/tftp" \
-    --log-facility="$T/dnsmasq.log" & echo $! >"$T/dnsmasq.pid"
+    --log-dhcp --log-facility="$T/dnsmasq.log" & echo $! >"$T/dnsmasq.pid"
   for _ in $(seq 50); do grep -q 'listening on' "$T/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
   sleep 0.5
 }
@@ -226,19 +229,21 @@ NET
   finish networkd-renew-pi4
 fi
 
-# 10. An SD-booted Pi 4 whose network is NetworkManager's (Raspberry Pi OS bookworm) with its
-#     internal DHCP client (dhcp=internal, the default), host name "raspberrypi"; the lease is
-#     renewed at T1. NetworkManager wants the system D-Bus: a private dbus-daemon listens on
-#     the private /run, and its state and connection profile live under $T (a tmpfs over
-#     /var/lib in its mount namespace catches what it writes there). NetworkManager from the
-#     package, or unpacked with `dpkg -x` of network-manager, libndp0, libteamdctl0 and
-#     libmm-glib0 into PNB_NM_ROOT (no install needed).
-if want nm-renew-pi4; then
+# NetworkManager with its internal DHCP client (dhcp=internal, the default; Raspberry Pi OS
+# bookworm), host name "raspberrypi". It wants the system D-Bus: a private dbus-daemon listens
+# on the private /run; its config, state and keyfile profile live under $T/nm, and $T/nm/varlib
+# is bound over /var/lib in its mount namespace (its lease file survives a restart, as on a
+# reboot). NetworkManager from the package, or unpacked with `dpkg -x` of network-manager,
+# libndp0, libteamdctl0 and libmm-glib0 into PNB_NM_ROOT (no install needed).
+have_nm() {
   nm_root=${PNB_NM_ROOT:-}
-  [[ -x $nm_root/usr/sbin/NetworkManager ]] || { echo "nm-renew-pi4: no NetworkManager" >&2; exit 1; }
-  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:0a
+  [[ -x $nm_root/usr/sbin/NetworkManager ]] && return 0
+  echo "skipped: no NetworkManager (install it or set PNB_NM_ROOT)" >&2
+  return 1
+}
+nm_prepare() { # the last byte of the profile's uuid
   rm -rf "$T/bind" "$T/nm"
-  mkdir -p "$T/bind" "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/connections"
+  mkdir -p "$T/bind" "$T/nm/conf.d" "$T/nm/system.d" "$T/nm/connections" "$T/nm/varlib"
   cat >"$T/nm/NetworkManager.conf" <<NMCONF
 [main]
 plugins=keyfile
@@ -255,10 +260,10 @@ path=$T/nm/connections
 [connectivity]
 enabled=false
 NMCONF
-  cat >"$T/nm/connections/cli0.nmconnection" <<'NMCONN'
+  cat >"$T/nm/connections/cli0.nmconnection" <<NMCONN
 [connection]
 id=cli0
-uuid=5e1fc0de-0000-4000-8000-00000000000a
+uuid=5e1fc0de-0000-4000-8000-0000000000$1
 type=ethernet
 interface-name=cli0
 autoconnect=true
@@ -290,7 +295,7 @@ NMCONN
 DBUS
   cat >"$T/nm/run.sh" <<'RUN'
 set -e
-mount -t tmpfs -o mode=0755 pnb-varlib /var/lib
+mount --bind "$T/nm/varlib" /var/lib
 mkdir -p /run/dbus /var/lib/NetworkManager /run/NetworkManager
 dbus-daemon --nofork --nosyslog --config-file="$T/nm/dbus.conf" & echo $! >"$T/nmbus.pid"
 for _ in $(seq 50); do [ -S /run/dbus/system_bus_socket ] && break; sleep 0.1; done
@@ -300,12 +305,48 @@ exec "$NM_ROOT/usr/sbin/NetworkManager" --debug --log-level=INFO \
   --system-config-dir="$T/nm/system.d" --intern-config="$T/nm/intern.conf" \
   --state-file="$T/nm/state" --pid-file=/run/NetworkManager/NetworkManager.pid
 RUN
-  isolated nm env NM_ROOT="$nm_root" T="$T" sh "$T/nm/run.sh"
-  for _ in $(seq 300); do grep -q DHCPACK "$T/dnsmasq.log" 2>/dev/null && break; sleep 0.1; done
-  for _ in $(seq 900); do [[ $(grep -c DHCPACK "$T/dnsmasq.log") -ge 2 ]] && break; sleep 0.1; done
-  sleep 1
+}
+nm_start() { isolated nm env NM_ROOT="$nm_root" T="$T" sh "$T/nm/run.sh"; }
+nm_stop() {
   kill "$(cat "$T/nm.pid")" 2>/dev/null || true
   wait "$(cat "$T/nm.pid")" 2>/dev/null || true; rm -f "$T/nm.pid"
   kill "$(cat "$T/nmbus.pid")" 2>/dev/null || true; rm -f "$T/nmbus.pid"
+}
+# acks N: waits (up to SECONDS, default 90) until dnsmasq has sent N ACKs.
+acks() {
+  for _ in $(seq $((${2:-90} * 10))); do
+    [[ $(grep -c DHCPACK "$T/dnsmasq.log" 2>/dev/null) -ge $1 ]] && return 0; sleep 0.1
+  done
+  return 1
+}
+
+# 10. An SD-booted Pi 4 whose network is NetworkManager's: DORA, the lease renewed at T1.
+if want nm-renew-pi4 && have_nm; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:0a
+  nm_prepare 0a
+  nm_start
+  acks 1 30 && acks 2 || true
+  sleep 1
+  nm_stop
   finish nm-renew-pi4
+fi
+
+# 11. The same Pi rebooted: NetworkManager starts again with the lease it kept (the link went
+#     down and up in between, as on a reboot) and asks for that address again.
+if want nm-reboot-pi4 && have_nm; then
+  setup 02:00:0a:4d:00:01 dc:a6:32:aa:00:0b
+  nm_prepare 0b
+  nm_start
+  acks 1 30 || true
+  sleep 1
+  nm_stop
+  ip -n "$ns_c" addr flush dev cli0
+  ip -n "$ns_c" link set cli0 down
+  sleep 1
+  ip -n "$ns_c" link set cli0 up
+  nm_start
+  acks 2 30 || true
+  sleep 1
+  nm_stop
+  finish nm-reboot-pi4
 fi

@@ -48,17 +48,26 @@ char *form_check_pi(const void *ctx, int key, const char *v)
 	return profile_check_pi_value((enum profile_pi_key)key, v);
 }
 
+struct form_field form_text(const char *label, const char *key_name, const char *help, char **slot,
+			    char *(*check)(const void *ctx, int key, const char *v))
+{
+	return (struct form_field){.label = label,
+				   .key_name = key_name,
+				   .help = help,
+				   .kind = FIELD_TEXT,
+				   .slot = slot,
+				   .check = check};
+}
+
 struct form_field form_server_text(struct wiz *w, enum profile_server_key k, const char *label,
 				   const char *placeholder)
 {
-	return (struct form_field){.label = label,
-				   .key_name = profile_server_key_names[k],
-				   .help = profile_server_key_help[k],
-				   .kind = FIELD_TEXT,
-				   .slot = &w->site.server[k],
-				   .placeholder = placeholder,
-				   .check = form_check_server,
-				   .key = k};
+	struct form_field fd =
+	    form_text(label, profile_server_key_names[k], profile_server_key_help[k],
+		      &w->site.server[k], form_check_server);
+	fd.placeholder = placeholder;
+	fd.key = k;
+	return fd;
 }
 
 struct form_field form_server_choice(struct wiz *w, enum profile_server_key k, const char *label,

@@ -59,6 +59,10 @@ bool form_root_nfs(const struct wiz *w);
 bool form_dhcp_full(const struct wiz *w); /* full, isc or kea: the server hands out addresses */
 bool form_dhcp_proxy(const struct wiz *w);
 
+/* A text field editing *slot (a NULL value: the key is absent), checked by check (its key and
+ * check_ctx are 0 and NULL: set them where check needs them). Every text field starts here. */
+struct form_field form_text(const char *label, const char *key_name, const char *help, char **slot,
+			    char *(*check)(const void *ctx, int key, const char *v));
 /* A field for [server] key k, with the profile's name and help for it, checked with the
  * loader's check; placeholder shows while the key is absent. form_server_choice: picked from
  * choices (NULL-terminated). */

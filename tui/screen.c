@@ -125,9 +125,7 @@ void popup_close(struct wiz *w)
 	struct wiz_popup *p = w->popup;
 	if (!p)
 		return;
-	for (unsigned i = 0; i < p->n; i++)
-		free(p->items[i]);
-	free(p->items);
+	strv_free(p->items, p->n);
 	free(p->title);
 	free(p);
 	w->popup = NULL;

@@ -94,39 +94,46 @@ static char *check_path(const void *ctx, int key, const char *v)
 	return NULL;
 }
 
+/* Where the profile and the export go: wizard settings (not in the profile), required, checked
+ * as paths. */
+static struct form_field path_field(const char *label, const char *key_name, const char *help,
+				    char **slot)
+{
+	struct form_field fd = form_text(label, key_name, help, slot, check_path);
+	fd.required = true;
+	fd.local = true;
+	return fd;
+}
+
+/* A button: Enter runs pick; placeholder says what it does. */
+static struct form_field button_field(const char *label, const char *key_name, const char *help,
+				      const char *placeholder,
+				      int (*pick)(struct wiz *, struct form *))
+{
+	return (struct form_field){.label = label,
+				   .key_name = key_name,
+				   .help = help,
+				   .kind = FIELD_BUTTON,
+				   .placeholder = placeholder,
+				   .pick = pick};
+}
+
 static void *export_init(struct wiz *w)
 {
 	struct export_step *st = xcalloc(1, sizeof(*st));
 	struct form_field fields[] = {
-	    {.label = "Profile",
-	     .key_name = "profile",
-	     .help = "the site profile is saved here (comments and key order are kept)",
-	     .kind = FIELD_TEXT,
-	     .slot = &w->site_path,
-	     .check = check_path,
-	     .required = true,
-	     .local = true},
-	    {.label = "Output dir",
-	     .key_name = "output",
-	     .help = "the generated files go here, as with pinetboot export -o DIR",
-	     .kind = FIELD_TEXT,
-	     .slot = &w->out_dir,
-	     .check = check_path,
-	     .required = true,
-	     .local = true},
-	    {.label = "Export",
-	     .key_name = "export",
-	     .help = "saves the profile, then renders every file into the output directory",
-	     .kind = FIELD_BUTTON,
-	     .placeholder = "Enter: save the profile and write the files",
-	     .pick = do_export},
-	    {.label = "Apply",
-	     .key_name = "apply",
-	     .help = "installs the files at their system paths, as sudo pinetboot apply SITE: "
-		     "the dry run with every diff comes first, y there installs",
-	     .kind = FIELD_BUTTON,
-	     .placeholder = "Enter: show what apply changes on this machine, then apply",
-	     .pick = do_apply},
+	    path_field("Profile", "profile",
+		       "the site profile is saved here (comments and key order are kept)",
+		       &w->site_path),
+	    path_field("Output dir", "output",
+		       "the generated files go here, as with pinetboot export -o DIR", &w->out_dir),
+	    button_field("Export", "export",
+			 "saves the profile, then renders every file into the output directory",
+			 "Enter: save the profile and write the files", do_export),
+	    button_field("Apply", "apply",
+			 "installs the files at their system paths, as sudo pinetboot apply SITE: "
+			 "the dry run with every diff comes first, y there installs",
+			 "Enter: show what apply changes on this machine, then apply", do_apply),
 	};
 	memcpy(st->fields, fields, sizeof(fields));
 	form_reset(&st->form, st->fields, PNB_ARRAY_LEN(st->fields), "[export]");

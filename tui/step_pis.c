@@ -36,6 +36,17 @@ static char *check_name(const void *ctx, int key, const char *v)
 	return draft_check_pi_name(&st->w->site, v, self);
 }
 
+/* The name field, the same when a Pi is edited and when a new one is named: required and
+ * checked against the other Pis' names (check_name knows which mode it is in). */
+static struct form_field name_field(struct pis_step *st, const char *label, const char *help,
+				    char **slot)
+{
+	struct form_field fd = form_text(label, "name", help, slot, check_name);
+	fd.check_ctx = st;
+	fd.required = true;
+	return fd;
+}
+
 static void set_section(struct form *f, const char *name)
 {
 	snprintf(f->section, sizeof(f->section), "[pi \"%s\"]", name);
@@ -88,24 +99,13 @@ static void bind_form(struct wiz *w, struct pis_step *st, size_t i)
 {
 	struct draft_pi *p = &w->site.pis[i];
 	struct form_field *fd = st->fields;
-	fd[0] = (struct form_field){.label = "Name",
-				    .key_name = "name",
-				    .help = "the Pi's name: letters, digits and '-'",
-				    .kind = FIELD_TEXT,
-				    .slot = &p->name,
-				    .check = check_name,
-				    .check_ctx = st,
-				    .required = true};
+	fd[0] = name_field(st, "Name", "the Pi's name: letters, digits and '-'", &p->name);
 	for (int k = 0; k < PK_COUNT; k++) {
 		struct form_field *x = &fd[1 + k];
-		*x = (struct form_field){.label = profile_pi_key_names[k],
-					 .key_name = profile_pi_key_names[k],
-					 .help = profile_pi_key_help[k],
-					 .kind = FIELD_TEXT,
-					 .slot = &p->val[k],
-					 .placeholder = "",
-					 .check = form_check_pi,
-					 .key = k};
+		*x = form_text(profile_pi_key_names[k], profile_pi_key_names[k],
+			       profile_pi_key_help[k], &p->val[k], form_check_pi);
+		x->placeholder = "";
+		x->key = k;
 	}
 	fd[1 + PK_MODEL].kind = FIELD_CHOICE;
 	fd[1 + PK_MODEL].choices = st->model_choices;
@@ -181,14 +181,7 @@ static int start_add(struct wiz *w, struct pis_step *st)
 			break;
 	}
 	draft_set(&st->new_name, NULL);
-	st->fields[0] = (struct form_field){.label = "New Pi's name",
-					    .key_name = "name",
-					    .help = "letters, digits and '-'",
-					    .kind = FIELD_TEXT,
-					    .slot = &st->new_name,
-					    .check = check_name,
-					    .check_ctx = st,
-					    .required = true};
+	st->fields[0] = name_field(st, "New Pi's name", "letters, digits and '-'", &st->new_name);
 	form_reset(&st->form, st->fields, 1, "[pi]");
 	st->form.changed = add_named;
 	st->form.ctx = st;

@@ -79,13 +79,18 @@ static void view_done(struct view_text *v)
 	memset(v, 0, sizeof(*v));
 }
 
+/* What one row owns: its path and the two texts (item points into the plan). */
+static void entry_done(struct entry *e)
+{
+	free(e->path);
+	view_done(&e->body);
+	view_done(&e->diff);
+}
+
 static void review_clear(struct review_step *st)
 {
-	for (size_t i = 0; i < st->n; i++) {
-		free(st->e[i].path);
-		view_done(&st->e[i].body);
-		view_done(&st->e[i].diff);
-	}
+	for (size_t i = 0; i < st->n; i++)
+		entry_done(&st->e[i]);
 	free(st->e);
 	st->e = NULL;
 	st->n = 0;

@@ -128,21 +128,6 @@ const struct cli_cmd wizard_spec = {
     .operand = "file",
 };
 
-/* Returns CLIOPT_DONE to go on, or an exit status. */
-static int parse_opts(int argc, char **argv, struct wiz_opts *o)
-{
-	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
-	const char *who = strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL;
-	int rc = cliopt_parse_as(&wizard_spec, who, argc, argv, o);
-	if (rc != CLIOPT_DONE)
-		return rc;
-	if (optind < argc)
-		o->site = argv[optind++];
-	if (optind < argc)
-		return cliopt_usage(who, "unexpected argument '%s' (one SITE at most)", argv[optind]);
-	return -1;
-}
-
 int wiz_build_site(struct wiz *w, struct site *out)
 {
 	struct problems ps;
@@ -531,7 +516,11 @@ static int wizard_run(const struct wiz_opts *o)
 int wizard_main(int argc, char **argv)
 {
 	struct wiz_opts o = {.replay_speed = 20};
-	int rc = parse_opts(argc, argv, &o);
+	/* argv[0] is "wizard" when the user typed it; else these are top-level options */
+	const char *who = strcmp(argv[0], "wizard") == 0 ? "wizard" : NULL;
+	int rc = cliopt_parse_as(&wizard_spec, who, argc, argv, &o);
+	if (rc == CLIOPT_DONE)
+		rc = cliopt_operand(who, argc, argv, &o.site, " (one SITE at most)");
 	if (rc == CLIOPT_DONE)
 		rc = wizard_run(&o);
 	free(o.logs.v);

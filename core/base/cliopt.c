@@ -290,6 +290,17 @@ int cliopt_parse_as(const struct cli_cmd *cmd, const char *who_cmd, int argc, ch
 	return c == CLIOPT_EXIT ? p.status : CLIOPT_DONE;
 }
 
+int cliopt_operand(const char *who_cmd, int argc, char **argv, const char **operand,
+		   const char *hint)
+{
+	if (operand && !*operand && optind < argc)
+		*operand = argv[optind++];
+	if (optind < argc)
+		return cliopt_usage(who_cmd, "unexpected argument '%s'%s", argv[optind],
+				    hint ? hint : "");
+	return CLIOPT_DONE;
+}
+
 /* "-r, --read FILE" / "    --save[=DIR]" into buf. */
 static int left_column(const struct cli_opt *o, char *buf, size_t size)
 {

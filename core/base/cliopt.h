@@ -108,6 +108,12 @@ int cliopt_parse(const struct cli_cmd *cmd, int argc, char **argv, void *opts);
 /* The same, naming who_cmd in errors instead (as for cliopt_init). */
 int cliopt_parse_as(const struct cli_cmd *cmd, const char *who_cmd, int argc, char **argv,
 		    void *opts);
+/* After the options: the one operand a command takes (optional) goes into *operand unless an
+ * option set it already; operand NULL: the command takes none. Any operand left over is a usage
+ * error naming who_cmd, "unexpected argument 'X'" followed by hint (NULL: nothing). Returns
+ * CLIOPT_DONE or 2. Both faces' commands end their parse here. */
+int cliopt_operand(const char *who_cmd, int argc, char **argv, const char **operand,
+		   const char *hint);
 /* Prints a usage error: "WHO: MESSAGE" and "Try 'WHO --help'." on stderr (WHO: "pinetboot"
  * and p's command), control bytes of the message shown as \xHH; returns 2. */
 int cliopt_error(const struct cli_parse *p, const char *fmt, ...)

@@ -288,8 +288,9 @@ static bool has_option(const struct ev_dhcp *h, uint8_t code)
  * an address it had; every OS client does at least one of those (dhcpcd-…, "udhcp …", MSFT,
  * android-dhcp classes; dhclient's hostname; NetworkManager's and systemd-networkd's client
  * identifier). A parameter list asking for the root path (17) is the kernel's — unless the
- * message also carries a maximum message size (57), which neither the kernel's ipconfig nor
- * klibc's sends and NetworkManager's internal client (which asks for 17 too) always does
+ * message also carries a maximum message size (57), which neither the kernel's ipconfig in
+ * DHCP mode (ic_dhcp_init_options: 53, 54/50, 55, 12, 60, 61 only) nor klibc's sends and
+ * NetworkManager's internal client (which asks for 17 too) always does
  * (tests/data/pcaps/real-clients/nm-renew-pi4). Returns true for an OS client, with what
  * told it in what. */
 static bool os_client(const struct ev_dhcp *h, char *what, size_t n)

@@ -21,7 +21,7 @@ for cap in "$dir"/*.pcap; do
   [[ $pis -eq $os ]] || fail "$name: $pis Pis listed, $os as not network booting: $sum"
   n=$((n + 1))
 done
-[[ $n -ge 10 ]] || fail "only $n captures in $dir"
+[[ $n -ge 11 ]] || fail "only $n captures in $dir"
 # What told them apart is said in the table.
 "$PINETBOOT" monitor -r "$dir/udhcpc-pi3.pcap" -q >"$T/table" || fail "udhcpc-pi3 table"
 expect_grep 'not network booting: .*vendor class "udhcp 1.35.0"' "$T/table"
@@ -35,3 +35,5 @@ expect_grep 'dc:a6:32:aa:00:09 .* not network booting: .*client identifier (opti
 # taken for a netbooting Pi's kernel (stages 1-6 "done" without one TFTP packet).
 "$PINETBOOT" monitor -r "$dir/nm-renew-pi4.pcap" -q >"$T/table" || fail "nm table"
 expect_grep 'dc:a6:32:aa:00:0a .* not network booting: .*client identifier (option 61)' "$T/table"
+"$PINETBOOT" monitor -r "$dir/nm-reboot-pi4.pcap" -q >"$T/table" || fail "nm reboot table"
+expect_grep 'dc:a6:32:aa:00:0b .* not network booting' "$T/table"

@@ -209,8 +209,38 @@ static void test_parse_into(void **state)
 	assert_int_equal(parse_into(&d, a5), 0);
 }
 
+/* The one optional operand: taken unless an option gave it; one more is a usage error (2). */
+static void test_operand(void **state)
+{
+	(void)state;
+	char *argv[] = {"demo", "a.conf", "b.conf", NULL};
+	FILE *saved = stderr;
+	stderr = fopen("/dev/null", "w");
+	const char *site = NULL;
+	optind = 1;
+	assert_int_equal(cliopt_operand("demo", 2, argv, &site, NULL), CLIOPT_DONE);
+	assert_string_equal(site, "a.conf");
+	optind = 1;
+	site = NULL;
+	assert_int_equal(cliopt_operand("demo", 3, argv, &site, " (one SITE at most)"), 2);
+	assert_string_equal(site, "a.conf");
+	optind = 1;
+	site = "given.conf"; /* by an option: the operand is one too many */
+	assert_int_equal(cliopt_operand("demo", 2, argv, &site, NULL), 2);
+	assert_string_equal(site, "given.conf");
+	optind = 1;
+	assert_int_equal(cliopt_operand("demo", 2, argv, NULL, NULL), 2); /* takes none */
+	optind = 3;
+	site = NULL;
+	assert_int_equal(cliopt_operand("demo", 3, argv, &site, NULL), CLIOPT_DONE);
+	assert_null(site);
+	fclose(stderr);
+	stderr = saved;
+}
+
 UNIT_MAIN(
 	cmocka_unit_test(test_parse),
+	cmocka_unit_test(test_operand),
 	cmocka_unit_test(test_parse_into),
 	cmocka_unit_test(test_help),
 	cmocka_unit_test(test_distance))
