@@ -14,7 +14,7 @@
 # (isolated below). NetworkManager's captures are skipped unless it is installed or unpacked
 # in PNB_NM_ROOT (see nm_prepare).
 # With NAMEs, only those captures are made (e.g. networkd-renew-pi4); PNB_RC_LOGS=DIR keeps
-# the last capture's logs (dnsmasq, client) there.
+# the last capture's logs there (dnsmasq's with log-dhcp, and the daemon's).
 # renew-65s waits 70 s on purpose (a lease renewed after the monitor's 60 s timeouts).
 set -eu
 out=${1:?usage: capture-real-clients.sh OUTDIR [NAME...]}
@@ -63,7 +63,7 @@ setup() { # server_mac client_mac
     --dhcp-range=10.77.0.100,10.77.0.200,255.255.255.0,2m --dhcp-authoritative \
     --dhcp-leasefile="$T/leases" --pid-file="$T/dnsmasq.pidfile" \
     --pxe-service=0,"Raspberry Pi Boot" --enable-tftp --tftp-root="$T/tftp" \
-    --log-facility="$T/dnsmasq.log" & echo $! >"$T/dnsmasq.pid"
+    --log-dhcp --log-facility="$T/dnsmasq.log" & echo $! >"$T/dnsmasq.pid"
   for _ in $(seq 50); do grep -q 'listening on' "$T/tcpdump.err" 2>/dev/null && break; sleep 0.1; done
   sleep 0.5
 }
