@@ -55,42 +55,38 @@ static inline uint8_t cur_u8(struct cur *c)
 	return *c->p++;
 }
 
+/* The next n (1 to 8) bytes as one unsigned number, big- or little-endian: every fixed-size
+ * field below is this with its size, so the bounds check lives in one place. Inline with a
+ * constant n, the compiler unrolls it. */
+static inline uint64_t cur_uint(struct cur *c, unsigned n, bool big_endian)
+{
+	if (!cur_need(c, n))
+		return 0;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)c->p[i] << 8 * (big_endian ? n - 1 - i : i);
+	c->p += n;
+	return v;
+}
+
 static inline uint16_t cur_be16(struct cur *c)
 {
-	if (!cur_need(c, 2))
-		return 0;
-	uint16_t v = (uint16_t)(c->p[0] << 8 | c->p[1]);
-	c->p += 2;
-	return v;
+	return (uint16_t)cur_uint(c, 2, true);
 }
 
 static inline uint32_t cur_be24(struct cur *c)
 {
-	if (!cur_need(c, 3))
-		return 0;
-	uint32_t v = (uint32_t)c->p[0] << 16 | (uint32_t)c->p[1] << 8 | c->p[2];
-	c->p += 3;
-	return v;
+	return (uint32_t)cur_uint(c, 3, true);
 }
 
 static inline uint32_t cur_be32(struct cur *c)
 {
-	if (!cur_need(c, 4))
-		return 0;
-	uint32_t v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 |
-		     c->p[3];
-	c->p += 4;
-	return v;
+	return (uint32_t)cur_uint(c, 4, true);
 }
 
 static inline uint32_t cur_le32(struct cur *c)
 {
-	if (!cur_need(c, 4))
-		return 0;
-	uint32_t v = (uint32_t)c->p[3] << 24 | (uint32_t)c->p[2] << 16 | (uint32_t)c->p[1] << 8 |
-		     c->p[0];
-	c->p += 4;
-	return v;
+	return (uint32_t)cur_uint(c, 4, false);
 }
 
 static inline uint64_t cur_be64(struct cur *c)

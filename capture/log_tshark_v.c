@@ -48,24 +48,26 @@ static const char *field(const char *p, const char *name)
 	return log_word(&p, name) ? p : NULL;
 }
 
+/* tshark shows an address bare or after a resolved name, "NAME (ADDRESS)": where the
+ * address in parentheses starts, or NULL. */
+static const char *in_parens(const char *p)
+{
+	const char *q = strchr(p, '(');
+	return q ? q + 1 : NULL;
+}
+
 /* "NAME (aa:bb:cc:dd:ee:ff)" or "aa:bb:cc:dd:ee:ff" */
 static bool mac_in(const char *p, uint8_t mac[6])
 {
-	const char *q = p;
-	if (log_mac(&q, mac))
-		return true;
-	q = strchr(p, '(');
-	return q && (q++, log_mac(&q, mac));
+	const char *q = p, *r = in_parens(p);
+	return log_mac(&q, mac) || (r && log_mac(&r, mac));
 }
 
 /* "192.168.20.1" or "host (192.168.20.1)" */
 static bool ip_in(const char *p, uint32_t *ip)
 {
-	const char *q = p;
-	if (log_ip(&q, ip))
-		return true;
-	q = strchr(p, '(');
-	return q && (q++, log_ip(&q, ip));
+	const char *q = p, *r = in_parens(p);
+	return log_ip(&q, ip) || (r && log_ip(&r, ip));
 }
 
 /* The number in the last "(…)" of a line: "DHCP: Offer (2)", "IA x86 PC (0)", "(0x0201)". */

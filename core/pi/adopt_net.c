@@ -90,6 +90,13 @@ static bool in_list(char **v, size_t n, const char *s)
 	return false;
 }
 
+/* fnmatch of an interface-name pattern: one longer than 64 is no name's (and many stars in a
+ * long pattern would make fnmatch backtrack for ages). */
+static bool glob_fits(const char *pattern, const char *s)
+{
+	return strlen(pattern) <= 64 && fnmatch(pattern, s, 0) == 0;
+}
+
 /* ---- NetworkManager, dhcpcd, ifupdown ---- */
 
 static int keep_nm(const char *root, adopt_net_say fn, void *ud)
@@ -190,14 +197,47 @@ static bool plain_id(const char *s)
 	return n > 0 && n <= 64 && !s[n] && s[0] != '-' && s[0] != '.';
 }
 
+/* Whether text is YAML no deeper than 32 collections in at most 100,000 events. libyaml scans a
+ * flow collection nested n deep in time n squared (half a million brackets: half an hour), so
+ * a hostile file is read event by event first and dropped at the 33rd level; a netplan file
+ * has about five. */
+static bool yaml_shallow(const char *text, size_t len)
+{
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p))
+		return false;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	int depth = 0;
+	bool ok = false;
+	for (long n = 0; n < 100000; n++) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev))
+			break;
+		yaml_event_type_t t = ev.type;
+		yaml_event_delete(&ev);
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > 32)
+			break;
+		if (t == YAML_STREAM_END_EVENT) {
+			ok = true;
+			break;
+		}
+	}
+	yaml_parser_delete(&p);
+	return ok;
+}
+
 /* The ids of text's network.ethernets entries that are eth0: the id itself (without a match
  * that names something else), set-name: eth0, or a match name that eth0 fits. Added to *ids
- * (heap, strv_free) once each. -1 when text is no YAML libyaml reads. */
+ * (heap, strv_free) once each. -1 when text is no YAML libyaml reads (or too deep). */
 static int netplan_ids(const char *text, size_t len, char ***ids, size_t *n)
 {
 	yaml_parser_t p;
 	yaml_document_t doc;
-	if (!yaml_parser_initialize(&p))
+	if (!yaml_shallow(text, len) || !yaml_parser_initialize(&p))
 		return -1;
 	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
 	int rc = yaml_parser_load(&p, &doc) ? 0 : -1;
@@ -212,9 +252,10 @@ static int netplan_ids(const char *text, size_t len, char ***ids, size_t *n)
 		yaml_node_t *def = yaml_document_get_node(&doc, e->value);
 		char *set_name = scalar(map_get(&doc, def, "set-name"));
 		char *mname = scalar(map_get(&doc, map_get(&doc, def, "match"), "name"));
-		bool is = id && ((set_name && !strcmp(set_name, "eth0")) ||
-				 (mname && fnmatch(mname, "eth0", 0) == 0) ||
-				 (!mname && !set_name && !strcmp(id, "eth0")));
+		bool is = id && def && def->type == YAML_MAPPING_NODE &&
+			  ((set_name && !strcmp(set_name, "eth0")) ||
+			   (mname && glob_fits(mname, "eth0")) ||
+			   (!mname && !set_name && !strcmp(id, "eth0")));
 		if (is && plain_id(id) && !in_list(*ids, *n, id)) {
 			*ids = xrealloc(*ids, (*n + 1) * sizeof(**ids));
 			(*ids)[(*n)++] = id; /* now *ids' */
@@ -294,7 +335,7 @@ static bool list_admits(const char *value, const char *s)
 	char *v = xstrdup(value + inv), *save = NULL;
 	bool hit = false;
 	for (char *w = strtok_r(v, " \t", &save); w && !hit; w = strtok_r(NULL, " \t", &save))
-		hit = fnmatch(w, s, 0) == 0;
+		hit = glob_fits(w, s);
 	free(v);
 	return inv ? !hit : hit;
 }

@@ -46,7 +46,7 @@ SUDO_UID=$nb_uid SUDO_GID=$nb_gid PINETBOOT_SSH="$T/pub/fake-ssh" "$PINETBOOT" m
   -i ssh://root@127.0.0.1:2222/eth0 -q >"$T/sudo.out" 2>&1 &
 mon=$!
 on_exit "kill -9 $mon 2>/dev/null"
-for ((i = 0; i < 200; i++)); do
+for ((i = 0; i < 600; i++)); do
   [[ $(awk '/^Uid:/ {print $2}' /proc/$mon/status 2>/dev/null) == "$nb_uid" ]] && break
   kill -0 $mon 2>/dev/null || { cat "$T/sudo.out"; fail "monitor ended"; }
   sleep 0.05
@@ -59,7 +59,7 @@ sshpid=$(cat "$T/pub/w/pid")
 kill -0 "$sshpid" || fail "ssh ended early"
 kill -9 $mon
 wait $mon 2>/dev/null
-for ((i = 0; i < 200; i++)); do kill -0 "$sshpid" 2>/dev/null || break; sleep 0.05; done
+for ((i = 0; i < 600; i++)); do kill -0 "$sshpid" 2>/dev/null || break; sleep 0.05; done
 ! kill -0 "$sshpid" 2>/dev/null || { kill "$sshpid"; fail "ssh outlived pinetboot"; }
 
 # what reaches the remote shell is checked here: no option, no shell words

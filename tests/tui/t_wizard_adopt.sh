@@ -6,7 +6,7 @@
 # card only: after the check, the boot order step asks in a box over the screen (y/N): n
 # leaves the Pi's boot order as it was and the adoption stops; A again resumes and asks again,
 # and y applies it.
-# The watchdog of lib-tmux.sh guards the wizard only: it is sourced once the Pi's root (a
+# The watchdog of lib-tmux.sh (360 s) guards the wizard only: it is sourced once the Pi's root (a
 # debootstrap when its cache is cold) and sshd are up, and every wait below polls the screen.
 . "$(dirname "$0")/../lib.sh"
 . "$PNB_TOP/tests/lab/adopt-pi.sh"
@@ -31,7 +31,6 @@ expect_exit 1 ip netns exec "$ns" env PATH="$T/bin:$PATH" "$PINETBOOT" check --s
   --site "$T/site.conf" --pi kitchen --save
 [[ $(cat "$T/pis/kitchen/ssh") == root@127.0.0.1 ]] || fail "check --save kept no ssh destination"
 
-TMUX_WATCHDOG=${TMUX_WATCHDOG:-360}
 . "$(dirname "$0")/lib-tmux.sh"
 # adopt_wait TEXT — waits for TEXT while the adoption moves on: each poll that finds the screen
 # changed (a bar, a step, a line) restarts the patience of 90 s; a loaded machine makes the

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
@@ -255,6 +256,40 @@ static void test_links(void **state)
 	free(o_yaml);
 }
 
+/* rel: head, open n times, close n times, tail. */
+static void put_repeated(const char *rel, const char *head, const char *open, const char *close, size_t n,
+			 const char *tail)
+{
+	struct sbuf b;
+	sbuf_init(&b);
+	sbuf_add(&b, head);
+	for (size_t i = 0; i < n; i++)
+		sbuf_add(&b, open);
+	for (size_t i = 0; i < n; i++)
+		sbuf_add(&b, close);
+	sbuf_add(&b, tail);
+	put(rel, b.buf);
+	sbuf_done(&b);
+}
+
+/* Hostile YAML and globs end quickly: half a million nested brackets (libyaml scans them in
+ * quadratic time), a match name of 800,000 wildcards, a .network Name= of as many. */
+static void test_hostile(void **state)
+{
+	(void)state;
+	fresh();
+	put_repeated("etc/netplan/10-deep.yaml", "network:\n  ethernets:\n    eth0: ", "[", "]", 500000, "\n");
+	put_repeated("etc/netplan/20-glob.yaml", "network:\n  ethernets:\n    lan:\n      match:\n        name: \"",
+		     "*?", "", 400000, "x\"\n");
+	put_repeated("etc/systemd/network/10-glob.network", "[Match]\nName=", "*?", "", 400000, "x\n");
+	time_t t0 = time(NULL);
+	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 0);
+	assert_true(time(NULL) - t0 < 10);
+	assert_non_null(strstr(said.buf, "warning: netplan: /etc/netplan/10-deep.yaml in the copy could not be read"));
+	assert_false(exists(ADOPT_NET_NETPLAN_FILE));
+	assert_false(exists("etc/systemd/network/10-glob.network.d"));
+}
+
 /* Raspberry Pi OS: NetworkManager (bookworm), dhcpcd (bullseye) and ifupdown files. */
 static void test_raspios(void **state)
 {
@@ -307,7 +342,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ubuntu_netplan), cmocka_unit_test(test_netplan_ids),
 		cmocka_unit_test(test_plain_networkd), cmocka_unit_test(test_old_systemd),
-		cmocka_unit_test(test_links),          cmocka_unit_test(test_raspios),
+		cmocka_unit_test(test_links),          cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_raspios),
 		cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
