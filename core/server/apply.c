@@ -117,7 +117,8 @@ static bool merged(const struct rendered_file *f)
  * --root count as it, with a stub targetctl first on PATH (there is no kernel LIO to test on). */
 static bool lio_live(const char *root)
 {
-	return strcmp(root, "/") == 0 || getenv("PNB_TEST_LIO_LIVE");
+	const char *test = getenv("PNB_TEST_LIO_LIVE");
+	return strcmp(root, "/") == 0 || (test && *test);
 }
 
 static int plan_item(struct apply_item *it, const char *root, struct problems *ps)
