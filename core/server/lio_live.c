@@ -20,13 +20,26 @@
 /* An integer key (tag, index, port) as text; "?" for anything else (hostile JSON). */
 static char *num(json_t *v)
 {
-	return json_is_integer(v) ? xasprintf("%lld", (long long)json_integer_value(v)) : xstrdup("?");
+	return json_is_integer(v) ? xasprintf("%lld", (long long)json_integer_value(v))
+				  : xstrdup("?");
 }
 
 static const char *str(json_t *obj, const char *key)
 {
 	const char *s = json_string_value(json_object_get(obj, key));
 	return s ? s : "?";
+}
+
+/* A WWN as rtslib keeps it: it lower-cases every WWN it is given (utils._cleanse_wwn), so the
+ * running configuration shows a target the file names iqn.…:Pi as iqn.…:pi. ASCII only (as
+ * the module does); heap. */
+static char *wwn(json_t *obj, const char *key)
+{
+	char *w = xstrdup(str(obj, key));
+	for (char *c = w; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return w;
 }
 
 static void add_name(json_t *names, char *name)
@@ -44,28 +57,31 @@ static void object_names(json_t *conf, json_t *names)
 		add_name(names, xasprintf("backstore /backstores/%s/%s", str(so, "plugin"),
 					  str(so, "name")));
 	json_array_foreach(json_object_get(conf, "targets"), i, t) {
-		const char *wwn = str(t, "wwn");
-		add_name(names, xasprintf("target %s", wwn));
+		char *tw = wwn(t, "wwn");
+		add_name(names, xasprintf("target %s", tw));
 		json_array_foreach(json_object_get(t, "tpgs"), j, tpg) {
 			char *tag = num(json_object_get(tpg, "tag"));
-			add_name(names, xasprintf("TPG %s of target %s", tag, wwn));
+			add_name(names, xasprintf("TPG %s of target %s", tag, tw));
 			json_array_foreach(json_object_get(tpg, "luns"), k, o) {
 				char *idx = num(json_object_get(o, "index"));
 				add_name(names, xasprintf("LUN %s (%s) of target %s TPG %s", idx,
-							  str(o, "storage_object"), wwn, tag));
+							  str(o, "storage_object"), tw, tag));
 				free(idx);
 			}
-			json_array_foreach(json_object_get(tpg, "node_acls"), k, o)
-				add_name(names, xasprintf("ACL %s of target %s TPG %s",
-							  str(o, "node_wwn"), wwn, tag));
+			json_array_foreach(json_object_get(tpg, "node_acls"), k, o) {
+				char *nw = wwn(o, "node_wwn");
+				add_name(names, xasprintf("ACL %s of target %s TPG %s", nw, tw, tag));
+				free(nw);
+			}
 			json_array_foreach(json_object_get(tpg, "portals"), k, o) {
 				char *port = num(json_object_get(o, "port"));
 				add_name(names, xasprintf("portal %s:%s of target %s TPG %s",
-							  str(o, "ip_address"), port, wwn, tag));
+							  str(o, "ip_address"), port, tw, tag));
 				free(port);
 			}
 			free(tag);
 		}
+		free(tw);
 	}
 }
 

@@ -10,7 +10,7 @@
  * directory) holds it and the saved file, as it was before pinetboot's merge, does not. Objects
  * are compared by identity, not by value: a backstore by plugin and name, a target by WWN, and
  * within a target's TPG (by tag) its LUNs by index and backstore, its ACLs by initiator name and
- * its portals by address and port. Values are not compared: the kernel fills in attributes the
+ * its portals by address and port; WWNs lower-cased, as rtslib keeps them. Values are not compared: the kernel fills in attributes the
  * saved file leaves out (pinetboot's own objects carry only what it sets), so by value every
  * object pinetboot restored would read as changed. An attribute changed with targetcli and not
  * saved is therefore not seen (the restore puts the saved value back). */

@@ -219,6 +219,8 @@ same "running: an unsaved target" "$T/site.conf" admin
 running 'c["storage_objects"].append({"plugin": "block", "name": "scratch", "dev": "/dev/sdq"})'
 same "running: an unsaved backstore" "$T/site.conf" admin
 running pass; same "running: nothing saved yet" "$T/site.conf" none
+upper() { edit "$1" 'c["targets"][0]["wwn"] = "iqn.2003-01.org.Admin:NAS"'; } # rtslib lower-cases
+running pass; same "running: a WWN lower-cased" "$T/site.conf" upper
 LIVE=down same "running: LIO not loaded" "$T/site.conf" admin
 unset LIVE
 
@@ -229,7 +231,7 @@ for f in "$T"/run*.json.argv; do
 	[[ $(grep -c "^save /.*/pinetboot-lio\.[A-Za-z0-9_]*/running\.json$" "$f") == 2 ]] ||
 		{ cat "$f"; fail "targetctl was not run as 'save TMPFILE' by both: $f"; }
 done
-[[ $(ls "$T"/run*.json.argv | wc -l) == 5 ]] || fail "not every live case ran targetctl"
+[[ $(ls "$T"/run*.json.argv | wc -l) == 6 ]] || fail "not every live case ran targetctl"
 grep -q "(target iqn.2003-01.org.admin:new, TPG 1 of target iqn.2003-01.org.admin:new, portal 0.0.0.0:3260 of target iqn.2003-01.org.admin:new TPG 1): .targetctl restore. would destroy them; save them with .targetcli saveconfig., or remove them, then apply again; nothing was changed" "$T"/p*.json ||
 	fail "the module does not name the unsaved target"
 

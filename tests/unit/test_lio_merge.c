@@ -223,6 +223,12 @@ static void test_unsaved(void **state)
 			    "{\"storage_objects\":[{\"plugin\":\"fileio\",\"name\":\"kitchen\","
 			    "\"attributes\":{\"block_size\":512}}]}",
 			    &err));
+	/* rtslib lower-cases WWNs: the running iqn.…:pi is the file's iqn.…:Pi */
+	assert_null(unsaved("{\"targets\":[{\"wwn\":\"iqn.2026-11.X:Pi\",\"tpgs\":[{\"tag\":1,"
+			    "\"node_acls\":[{\"node_wwn\":\"iqn.2026-11.X:Init\"}]}]}]}",
+			    "{\"targets\":[{\"wwn\":\"iqn.2026-11.x:pi\",\"tpgs\":[{\"tag\":1,"
+			    "\"node_acls\":[{\"node_wwn\":\"iqn.2026-11.x:init\"}]}]}]}",
+			    &err));
 	/* nothing saved yet: everything running is unsaved, named in order */
 	n = unsaved(NULL, "{\"storage_objects\":[" ADMIN_SO "],\"targets\":[" ADMIN_T "]}", &err);
 	assert_string_equal(n, "backstore /backstores/fileio/nas, target iqn.2003-01.org.admin:nas, "
