@@ -168,11 +168,18 @@ static int await(struct iscsi_check *c, struct iscsi_context *ctx, enum icheck_s
 	return 0;
 }
 
-/* libiscsi's last error, or what an empty one means: the target hung up without a word. */
+/* libiscsi's last error, or what an empty one means: the target hung up without a word. A
+ * target that hangs up with our request still unread sends a reset instead of a close, and
+ * libiscsi then says "socket error Connection reset by peer(104)": the same event for the user,
+ * so the same words (which of the two arrives depends on timing only). */
 static const char *lib_error(struct iscsi_context *ctx)
 {
 	const char *e = iscsi_get_error(ctx);
-	return e && *e ? e : "the target closed the connection without an answer";
+	if (!e || !*e)
+		return "the target closed the connection without an answer";
+	if (strstr(e, "Connection reset by peer"))
+		return "the target closed the connection (reset) without an answer";
+	return e;
 }
 
 /* Queues with start (an *_async call taking the callback) and waits; 0 when it succeeded. */

@@ -44,7 +44,7 @@ const char *diag_state_name(enum stage_state s)
 
 double tv_diff(struct timeval a, struct timeval b)
 {
-	return (double)(a.tv_sec - b.tv_sec) + (double)(a.tv_usec - b.tv_usec) / 1e6;
+	return pnb_tv_sub(a, b); /* the events' own time arithmetic (capture/event.h) */
 }
 
 const char *frame_name(const struct diag *d, uint64_t frame, char out[160])

@@ -295,6 +295,11 @@ static bool has_option(const struct ev_dhcp *h, uint8_t code)
  * told it in what. */
 static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 {
+	/* Plain BOOTP (no option 53) is the kernel's ip=bootp: its options 12 (32 zero bytes),
+	 * 17 and 57 are placeholders for the answer (ipconfig.c ic_bootp_init_ext), and every OS
+	 * client speaks DHCP. */
+	if (!h->msg_type)
+		return false;
 	struct pnb_bytes vc = h->vendor_class;
 	if (vc.p && vc.len) {
 		if (bytes_prefix(vc, "PXEClient") || bytes_prefix(vc, "Linux ipconfig"))

@@ -18,69 +18,55 @@
 #include "core/site/model.h"
 #include "core/base/problems.h"
 
-/* X(id, name, help) — every key of [server]. The table drives parsing, validation messages,
- * the wizard's fields and the man page. */
-#define PROFILE_SERVER_KEYS(X)                                                                   \
-	X(SK_INTERFACE, "interface", "network interface the Pis are on, e.g. eth0")               \
-	X(SK_ADDRESS, "address", "the server's IPv4 address with prefix, e.g. 192.168.20.1/24")   \
-	X(SK_DHCP, "dhcp", "proxy | full | isc | kea | none")                                     \
-	X(SK_TFTP, "tftp", "dnsmasq | tftpd-hpa")                                                 \
-	X(SK_TFTP_ROOT, "tftp_root", "absolute directory served over TFTP, e.g. /srv/tftp")       \
-	X(SK_ROOT, "root", "iscsi | nfs")                                                         \
-	X(SK_ISCSI_TARGET, "iscsi_target", "tgt | lio | external (a NAS or another host: "        \
-					   "pinetboot writes no target config)")                   \
-	X(SK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] where the Pis log in (default: this "     \
-					   "server's address, port 3260)")                         \
-	X(SK_IQN_BASE, "iqn_base", "RFC 3720 name prefix, e.g. iqn.2026-11.lan.example")          \
-	X(SK_INITRAMFS, "initramfs", "initramfs-tools | dracut | rfc4173 (how the Pi's initramfs " \
-				     "finds its iSCSI root)")                                     \
-	X(SK_NFS_ROOT, "nfs_root", "absolute directory holding one NFS root per Pi")              \
-	X(SK_BOOT_WRITEBACK, "boot_writeback", "nfs | none: each Pi's TFTP directory exported "  \
-					       "over NFS and mounted at its boot mount, so kernel "  \
-					       "upgrades on the Pi reach TFTP (default nfs)")        \
-	X(SK_RANGE, "range", "full DHCP: first-last address, e.g. 192.168.20.100-192.168.20.199") \
-	X(SK_ROUTER, "router", "full DHCP: default gateway handed to the Pis")                    \
-	X(SK_DNS, "dns", "full DHCP: DNS server handed to the Pis")                               \
-	X(SK_REPLY_DELAY, "reply_delay", "seconds dnsmasq waits before a proxy reply (Pi 3); "    \
-					 "auto picks 1 when a Pi 3 is in proxy mode")
-
-/* X(id, name, help) — every key of [pi "NAME"]. */
-#define PROFILE_PI_KEYS(X)                                                                       \
-	X(PK_MODEL, "model", "2B, 3B, 3B+, 3A+, CM3, CM3+, 4B, 400, CM4, 5, 500, CM5")             \
-	X(PK_SERIAL, "serial", "serial number: 8 or 16 hex digits (/proc/cpuinfo)")                 \
-	X(PK_MAC, "mac", "Ethernet MAC, e.g. dc:a6:32:1c:6a:2a")                                  \
-	X(PK_TFTP_PREFIX, "tftp_prefix", "serial | mac | none | string:NAME (the Pi's TFTP directory; none = flat, files in tftp_root)")  \
-	X(PK_IMAGE, "image", "OS image the Pi's root is made from (.img, .img.xz, …)")             \
-	X(PK_BACKING, "backing", "iSCSI backing file on the server, absolute path")               \
-	X(PK_SIZE, "size", "size of the Pi's root disk, e.g. 16G")                                \
-	X(PK_CHAP, "chap", "yes | no: CHAP authentication on the iSCSI login")                    \
-	X(PK_IP, "ip", "full DHCP: fixed address for this Pi")                                    \
-	X(PK_INITIATOR, "initiator", "the Pi's iSCSI initiator IQN (default IQN_BASE:NAME)")      \
-	X(PK_TARGET, "target", "the Pi's iSCSI target IQN (default IQN_BASE:root-NAME)")          \
-	X(PK_ROOT_UUID, "root_uuid", "filesystem UUID of the Pi's root partition, when known")    \
-	X(PK_NFS_PATH, "nfs_path", "NFS root directory of this Pi (default NFS_ROOT/NAME)")       \
-	X(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)")                           \
-	X(PK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] of this Pi's target (default: the "        \
-					   "server's iscsi_portal)")                               \
-	X(PK_LUN, "lun", "the LUN of this Pi's root disk (default: tgt 1, lio 0, external 0)")     \
-	X(PK_BOOT_MOUNT, "boot_mount", "/boot/firmware | /boot: where the Pi's OS keeps its boot "   \
-				       "files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: " \
-				       "/boot)")                                                    \
-	X(PK_DHCP_OPTION, "dhcp_option", "CODE,VALUE: a DHCP option sent to this Pi (repeat the "  \
-					 "key for more; dnsmasq: any code; ISC dhcpd and Kea: 14, 17, "  \
-					 "18, 40, 47, 64 and 224-254)")  \
-	X(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. "          \
-					     "\"console=ttyAMA0 earlycon\"")                       \
-	X(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt "    \
-					   "under [all], e.g. enable_uart=1")                       \
-	X(PK_KERNEL, "kernel", "auto | FILE: the kernel config.txt loads (auto: the OS's own "    \
-			       "choice)")                                                          \
-	X(PK_INITRAMFS, "initramfs", "auto | none | FILE: the initramfs config.txt loads "        \
-				     "(auto: the OS's own line or auto_initramfs)")
+/* Every key of the site profile, one row each: S(id, name, help) for [server], then
+ * P(id, name, help) for [pi "NAME"]. The table drives parsing, validation messages, the wizard's
+ * fields and the man page. One row a line: a row is read (and diffed) as a whole. */
+// clang-format off
+#define PROFILE_KEYS(S, P) \
+	S(SK_INTERFACE, "interface", "network interface the Pis are on, e.g. eth0") \
+	S(SK_ADDRESS, "address", "the server's IPv4 address with prefix, e.g. 192.168.20.1/24") \
+	S(SK_DHCP, "dhcp", "proxy | full | isc | kea | none") \
+	S(SK_TFTP, "tftp", "dnsmasq | tftpd-hpa") \
+	S(SK_TFTP_ROOT, "tftp_root", "absolute directory served over TFTP, e.g. /srv/tftp") \
+	S(SK_ROOT, "root", "iscsi | nfs") \
+	S(SK_ISCSI_TARGET, "iscsi_target", "tgt | lio | external (a NAS or another host: pinetboot writes no target config)") \
+	S(SK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] where the Pis log in (default: this server's address, port 3260)") \
+	S(SK_IQN_BASE, "iqn_base", "RFC 3720 name prefix, e.g. iqn.2026-11.lan.example") \
+	S(SK_INITRAMFS, "initramfs", "initramfs-tools | dracut | rfc4173 (how the Pi's initramfs finds its iSCSI root)") \
+	S(SK_NFS_ROOT, "nfs_root", "absolute directory holding one NFS root per Pi") \
+	S(SK_BOOT_WRITEBACK, "boot_writeback", "nfs | none: each Pi's TFTP directory exported over NFS and mounted at its boot mount, so kernel upgrades on the Pi reach TFTP (default nfs)") \
+	S(SK_RANGE, "range", "full DHCP: first-last address, e.g. 192.168.20.100-192.168.20.199") \
+	S(SK_ROUTER, "router", "full DHCP: default gateway handed to the Pis") \
+	S(SK_DNS, "dns", "full DHCP: DNS server handed to the Pis") \
+	S(SK_REPLY_DELAY, "reply_delay", "seconds dnsmasq waits before a proxy reply (Pi 3); auto picks 1 when a Pi 3 is in proxy mode") \
+	P(PK_MODEL, "model", "2B, 3B, 3B+, 3A+, CM3, CM3+, 4B, 400, CM4, 5, 500, CM5") \
+	P(PK_SERIAL, "serial", "serial number: 8 or 16 hex digits (/proc/cpuinfo)") \
+	P(PK_MAC, "mac", "Ethernet MAC, e.g. dc:a6:32:1c:6a:2a") \
+	P(PK_TFTP_PREFIX, "tftp_prefix", "serial | mac | none | string:NAME (the Pi's TFTP directory; none = flat, files in tftp_root)") \
+	P(PK_IMAGE, "image", "OS image the Pi's root is made from (.img, .img.xz, …)") \
+	P(PK_BACKING, "backing", "iSCSI backing file on the server, absolute path") \
+	P(PK_SIZE, "size", "size of the Pi's root disk, e.g. 16G") \
+	P(PK_CHAP, "chap", "yes | no: CHAP authentication on the iSCSI login") \
+	P(PK_IP, "ip", "full DHCP: fixed address for this Pi") \
+	P(PK_INITIATOR, "initiator", "the Pi's iSCSI initiator IQN (default IQN_BASE:NAME)") \
+	P(PK_TARGET, "target", "the Pi's iSCSI target IQN (default IQN_BASE:root-NAME)") \
+	P(PK_ROOT_UUID, "root_uuid", "filesystem UUID of the Pi's root partition, when known") \
+	P(PK_NFS_PATH, "nfs_path", "NFS root directory of this Pi (default NFS_ROOT/NAME)") \
+	P(PK_HOSTNAME, "hostname", "the Pi's host name (default NAME)") \
+	P(PK_ISCSI_PORTAL, "iscsi_portal", "IPV4[:PORT] of this Pi's target (default: the server's iscsi_portal)") \
+	P(PK_LUN, "lun", "the LUN of this Pi's root disk (default: tgt 1, lio 0, external 0)") \
+	P(PK_BOOT_MOUNT, "boot_mount", "/boot/firmware | /boot: where the Pi's OS keeps its boot files (Bookworm and Ubuntu: /boot/firmware, older Raspbian: /boot)") \
+	P(PK_DHCP_OPTION, "dhcp_option", "CODE,VALUE: a DHCP option sent to this Pi (repeat the key for more; dnsmasq: any code; ISC dhcpd and Kea: 14, 17, 18, 40, 47, 64 and 224-254)") \
+	P(PK_CMDLINE_EXTRA, "cmdline_extra", "words added to the Pi's cmdline.txt, e.g. \"console=ttyAMA0 earlycon\"") \
+	P(PK_CONFIG_EXTRA, "config_extra", "one KEY=VALUE line added to the Pi's config.txt under [all], e.g. enable_uart=1") \
+	P(PK_KERNEL, "kernel", "auto | FILE: the kernel config.txt loads (auto: the OS's own choice)") \
+	P(PK_INITRAMFS, "initramfs", "auto | none | FILE: the initramfs config.txt loads (auto: the OS's own line or auto_initramfs)")
+// clang-format on
 
 #define PROFILE_KEY_ENUM(id, name, help) id,
-enum profile_server_key { PROFILE_SERVER_KEYS(PROFILE_KEY_ENUM) SK_COUNT };
-enum profile_pi_key { PROFILE_PI_KEYS(PROFILE_KEY_ENUM) PK_COUNT };
+#define PROFILE_KEY_SKIP(id, name, help)
+enum profile_server_key { PROFILE_KEYS(PROFILE_KEY_ENUM, PROFILE_KEY_SKIP) SK_COUNT };
+enum profile_pi_key { PROFILE_KEYS(PROFILE_KEY_SKIP, PROFILE_KEY_ENUM) PK_COUNT };
 #undef PROFILE_KEY_ENUM
 
 extern const char *const profile_server_key_names[SK_COUNT];

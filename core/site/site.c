@@ -14,10 +14,10 @@
 
 #define KEY_NAME(id, name, help) name,
 #define KEY_HELP(id, name, help) help,
-const char *const profile_server_key_names[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_NAME)};
-const char *const profile_server_key_help[SK_COUNT] = {PROFILE_SERVER_KEYS(KEY_HELP)};
-const char *const profile_pi_key_names[PK_COUNT] = {PROFILE_PI_KEYS(KEY_NAME)};
-const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_PI_KEYS(KEY_HELP)};
+const char *const profile_server_key_names[SK_COUNT] = {PROFILE_KEYS(KEY_NAME, PROFILE_KEY_SKIP)};
+const char *const profile_server_key_help[SK_COUNT] = {PROFILE_KEYS(KEY_HELP, PROFILE_KEY_SKIP)};
+const char *const profile_pi_key_names[PK_COUNT] = {PROFILE_KEYS(PROFILE_KEY_SKIP, KEY_NAME)};
+const char *const profile_pi_key_help[PK_COUNT] = {PROFILE_KEYS(PROFILE_KEY_SKIP, KEY_HELP)};
 #undef KEY_NAME
 #undef KEY_HELP
 

@@ -460,6 +460,24 @@ static void os_or_kernel_discover(struct fx *f, bool msz)
 	diag_event(f->d, &ev);
 }
 
+/* The kernel's ip=bootp request: no option 53, placeholders for 12 (32 zero bytes), 17 and 57
+ * (ipconfig.c ic_bootp_init_ext). Not an OS client although it carries a host name option. */
+static void kernel_bootp(struct fx *f)
+{
+	static const uint8_t zeros[40];
+	static const uint8_t size[] = {0x01, 0x96};
+	struct pnb_event ev = fx_client_dhcp(f, MAC_PI4, 0, 1.0);
+	struct ev_dhcp *h = &ev.u.dhcp;
+	h->opts[0].code = 12;
+	h->opts[0].val = (struct pnb_bytes){zeros, 32};
+	h->opts[1].code = 17;
+	h->opts[1].val = (struct pnb_bytes){zeros, 40};
+	h->opts[2].code = 57;
+	h->opts[2].val = (struct pnb_bytes){size, sizeof(size)};
+	h->n_opts_stored = 3;
+	diag_event(f->d, &ev);
+}
+
 static void test_os_client_root_path(void **state)
 {
 	(void)state;
@@ -479,6 +497,13 @@ static void test_os_client_root_path(void **state)
 		}
 		fx_end(&f);
 	}
+	struct fx f;
+	fx_start(&f, NULL);
+	kernel_bootp(&f);
+	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
+	assert_non_null(p);
+	assert_false(p->os_dhcp);
+	fx_end(&f);
 }
 
 UNIT_MAIN(
