@@ -11,7 +11,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "capture/log.h"
 #include "cli/cli.h"
 #include "cli/site_arg.h"
 #include "core/base/deadline.h"
@@ -296,10 +295,9 @@ static int monitor_run(struct monitor *m)
 		session_stop(m->ses);
 	session_finish(m->ses);
 	/* A followed log that failed says why (after Ctrl-C its command's end is no failure). */
-	const struct log_set *ls = session_logs(m->ses);
-	for (size_t i = 0; !stop_flag && i < log_set_count(ls); i++)
-		if (log_set_error(ls, i)) {
-			cli_error(CMD, "%s", log_set_error(ls, i));
+	for (size_t i = 0; !stop_flag && i < session_log_count(m->ses); i++)
+		if (session_log_error(m->ses, i)) {
+			cli_error(CMD, "%s", session_log_error(m->ses, i));
 			m->capture_failed = true;
 		}
 	if (m->json)

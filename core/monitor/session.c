@@ -609,6 +609,16 @@ const struct log_set *session_logs(const struct session *s)
 	return s->ls;
 }
 
+size_t session_log_count(const struct session *s)
+{
+	return log_set_count(s->ls);
+}
+
+const char *session_log_error(const struct session *s, size_t i)
+{
+	return log_set_error(s->ls, i);
+}
+
 bool session_any_failed(const struct session *s)
 {
 	for (size_t i = 0; i < diag_pi_count(s->diag); i++)

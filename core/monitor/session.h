@@ -128,6 +128,10 @@ int session_save(struct session *s, const char *path, char *err, size_t errlen);
 int session_add_log(struct session *s, const char *path, char *err, size_t errlen);
 /* The logs added so far (counts, notes, FILE:LINE names), or NULL when none. */
 const struct log_set *session_logs(const struct session *s);
+/* How many logs were added, and why the I-th one failed (a followed command that ended badly)
+ * or NULL: what a face reports without reading capture/log.h (the session's, not owned). */
+size_t session_log_count(const struct session *s);
+const char *session_log_error(const struct session *s, size_t i);
 /* How evidence names frame: "FILE:LINE" for a log line, "#N" for packet N. */
 void session_frame_ref(const struct session *s, uint64_t frame, char *out, size_t n);
 /* The user stopped a run: session_finish takes what the logs hold now and does not wait for a

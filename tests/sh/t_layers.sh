@@ -17,7 +17,8 @@ allowed() {
     core/lab)     echo "core/disk core/server core/site core/base" ;;
     core/monitor) echo "core/lab core/disk core/server core/site core/base capture" ;;
     tui)          echo "core/monitor core/lab core/disk core/pi core/server core/site core/base capture" ;;
-    cli)          echo "core/monitor core/lab core/disk core/pi core/server core/site core/base capture" ;;
+    # cli drives the monitor through core/monitor/session.h only: no capture/ header at all
+    cli)          echo "core/monitor core/lab core/disk core/pi core/server core/site core/base" ;;
     *)            echo "?" ;;
   esac
 }
