@@ -40,7 +40,7 @@ int adopt_write_in(const char *root, const char *rel, const char *text, bool app
 }
 
 static void say(adopt_net_say fn, void *ud, bool warn, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static void say(adopt_net_say fn, void *ud, bool warn, const char *fmt, ...)
 {
 	va_list ap;
@@ -104,12 +104,14 @@ static int keep_nm(const char *root, adopt_net_say fn, void *ud)
 	struct stat st;
 	if (fs_lstat_beneath(root, "etc/NetworkManager", &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	if (adopt_write_in(root, ADOPT_NET_NM_FILE,
-			   "# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
-			   "# take the link down to configure it again (the root would hang).\n"
-			   "[keyfile]\nunmanaged-devices=interface-name:eth0\n",
-			   false, 0644) < 0) {
-		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NM_FILE, strerror(errno));
+	if (adopt_write_in(
+		root, ADOPT_NET_NM_FILE,
+		"# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
+		"# take the link down to configure it again (the root would hang).\n"
+		"[keyfile]\nunmanaged-devices=interface-name:eth0\n",
+		false, 0644) < 0) {
+		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NM_FILE,
+		    strerror(errno));
 		return 0;
 	}
 	say(fn, ud, false, "NetworkManager in the copy leaves eth0 alone");
@@ -123,9 +125,10 @@ static int keep_dhcpcd(const char *root, adopt_net_say fn, void *ud)
 	int r = 0;
 	if (t && strstr(t, "\ndenyinterfaces eth0"))
 		r = 1; /* an earlier run's */
-	else if (t && adopt_write_in(root, "etc/dhcpcd.conf",
-				     "\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", true,
-				     0644) == 0) {
+	else if (t &&
+		 adopt_write_in(root, "etc/dhcpcd.conf",
+				"\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n",
+				true, 0644) == 0) {
 		say(fn, ud, false, "dhcpcd in the copy leaves eth0 alone");
 		r = 1;
 	}
@@ -162,7 +165,8 @@ static int keep_ifupdown(const char *root, adopt_net_say fn, void *ud)
 	}
 	strv_free(v, n);
 	if (nif & 1)
-		say(fn, ud, false, "ifupdown in the copy leaves eth0 alone (iface eth0 inet manual)");
+		say(fn, ud, false,
+		    "ifupdown in the copy leaves eth0 alone (iface eth0 inet manual)");
 	return nif ? 1 : 0;
 }
 
@@ -172,7 +176,8 @@ static yaml_node_t *map_get(yaml_document_t *doc, yaml_node_t *map, const char *
 {
 	if (!map || map->type != YAML_MAPPING_NODE)
 		return NULL;
-	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(doc, p->key);
 		if (k && k->type == YAML_SCALAR_NODE && k->data.scalar.length == strlen(key) &&
 		    !memcmp(k->data.scalar.value, key, k->data.scalar.length))
@@ -244,9 +249,10 @@ static int netplan_ids(const char *text, size_t len, char ***ids, size_t *n)
 	yaml_parser_delete(&p);
 	if (rc < 0)
 		return -1;
-	yaml_node_t *eths = map_get(&doc, map_get(&doc, yaml_document_get_root_node(&doc), "network"),
-				    "ethernets");
-	for (yaml_node_pair_t *e = eths && eths->type == YAML_MAPPING_NODE ? eths->data.mapping.pairs.start : NULL;
+	yaml_node_t *eths =
+	    map_get(&doc, map_get(&doc, yaml_document_get_root_node(&doc), "network"), "ethernets");
+	for (yaml_node_pair_t *e =
+		 eths && eths->type == YAML_MAPPING_NODE ? eths->data.mapping.pairs.start : NULL;
 	     e && e < eths->data.mapping.pairs.top; e++) {
 		char *id = scalar(yaml_document_get_node(&doc, e->key));
 		yaml_node_t *def = yaml_document_get_node(&doc, e->value);
@@ -286,7 +292,10 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 			char *t = fs_read_beneath(root, rel, NET_FILE_MAX, &len);
 			nfiles++;
 			if (!t || netplan_ids(t, len, &ids, &nids) < 0)
-				say(fn, ud, true, "netplan: /%s in the copy could not be read as YAML: left as it is", rel);
+				say(fn, ud, true,
+				    "netplan: /%s in the copy could not be read as YAML: left as "
+				    "it is",
+				    rel);
 			free(t);
 			free(rel);
 		}
@@ -295,24 +304,29 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 	if (!nfiles)
 		return 0;
 	if (!nids) {
-		say(fn, ud, true, "netplan in the copy has no ethernets entry for eth0: nothing marked critical "
-				  "(if networkd manages eth0 some other way it may drop the root's address)");
+		say(fn, ud, true,
+		    "netplan in the copy has no ethernets entry for eth0: nothing marked critical "
+		    "(if networkd manages eth0 some other way it may drop the root's address)");
 		return 0;
 	}
 	struct sbuf b;
 	sbuf_init(&b);
-	sbuf_add(&b, "# pinetboot adopt: the root is on the network over eth0. critical: networkd keeps the\n"
-		     "# address and routes the initramfs gave eth0 (KeepConfiguration=); without it, a\n"
-		     "# restart or an expired lease drops them and the root hangs.\n"
-		     "network:\n  version: 2\n  ethernets:\n");
+	sbuf_add(
+	    &b, "# pinetboot adopt: the root is on the network over eth0. critical: networkd keeps "
+		"the\n"
+		"# address and routes the initramfs gave eth0 (KeepConfiguration=); without it, a\n"
+		"# restart or an expired lease drops them and the root hangs.\n"
+		"network:\n  version: 2\n  ethernets:\n");
 	for (size_t i = 0; i < nids; i++)
 		sbuf_printf(&b, "    %s:\n      critical: true\n", ids[i]);
 	/* 0600: netplan warns about configuration others can read */
 	int rc = adopt_write_in(root, ADOPT_NET_NETPLAN_FILE, b.buf, false, 0600);
 	if (rc < 0)
-		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NETPLAN_FILE, strerror(errno));
+		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NETPLAN_FILE,
+		    strerror(errno));
 	else
-		say(fn, ud, false, "netplan in the copy keeps eth0's address (critical: true for %s%s)", ids[0],
+		say(fn, ud, false,
+		    "netplan in the copy keeps eth0's address (critical: true for %s%s)", ids[0],
 		    nids > 1 ? " and more" : "");
 	sbuf_done(&b);
 	strv_free(ids, nids);
@@ -323,9 +337,9 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 
 /* Whether a .network file's [Match] can pick eth0, a wired link with no kind. */
 struct match {
-	bool out;        /* a condition rules eth0 out */
-	bool name_pos;   /* Name= lists patterns ... */
-	bool name_hit;   /* ... and eth0 fits one */
+	bool out;      /* a condition rules eth0 out */
+	bool name_pos; /* Name= lists patterns ... */
+	bool name_hit; /* ... and eth0 fits one */
 };
 
 /* Whether the value (a space-separated list of globs, "!" before it inverts) admits s. */
@@ -354,8 +368,8 @@ static int match_cb(void *user, const char *section, const char *name, const cha
 		}
 	} else if (!strcmp(name, "Type"))
 		m->out |= !list_admits(value, "ether");
-	else if (!strcmp(name, "Kind") || !strcmp(name, "WLANInterfaceType") || !strcmp(name, "SSID") ||
-		 !strcmp(name, "BSSID"))
+	else if (!strcmp(name, "Kind") || !strcmp(name, "WLANInterfaceType") ||
+		 !strcmp(name, "SSID") || !strcmp(name, "BSSID"))
 		/* eth0 has no kind and is no wireless link: only a negated list admits it */
 		m->out |= value[0] != '!';
 	/* MACAddress=, Driver=, Path=, Host=, Virtualization=...: cannot be told here, may match */
@@ -373,8 +387,8 @@ static int systemd_version(const char *root)
 		for (size_t i = 0; i < n; i++) {
 			int ver;
 			char tail[4];
-			if (sscanf(v[i], "libsystemd-shared-%d%3s", &ver, tail) == 2 && !strcmp(tail, ".so") &&
-			    ver > best && ver < 10000)
+			if (sscanf(v[i], "libsystemd-shared-%d%3s", &ver, tail) == 2 &&
+			    !strcmp(tail, ".so") && ver > best && ver < 10000)
 				best = ver;
 		}
 		strv_free(v, n);
@@ -385,7 +399,8 @@ static int systemd_version(const char *root)
 static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 {
 	/* lexical order across the directories, the same name in /etc replacing the others */
-	static const char *const dirs[] = {"etc/systemd/network", "usr/lib/systemd/network", "lib/systemd/network"};
+	static const char *const dirs[] = {"etc/systemd/network", "usr/lib/systemd/network",
+					   "lib/systemd/network"};
 	char **seen = NULL, **hits = NULL;
 	size_t nseen = 0, nhits = 0;
 	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
@@ -418,12 +433,12 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 		return 0;
 	int ver = systemd_version(root);
 	/* KeepConfiguration= came in systemd 243; before, [DHCP] CriticalConnection= */
-	const char *body = ver > 0 && ver < 243
-				   ? "[DHCP]\nCriticalConnection=yes\n"
-				   : "[Network]\nKeepConfiguration=yes\n";
-	char *text = xasprintf("# pinetboot adopt: the root is on the network over eth0; systemd-networkd must keep\n"
-			       "# the address and routes the initramfs gave it (dropping them hangs the root).\n%s",
-			       body);
+	const char *body = ver > 0 && ver < 243 ? "[DHCP]\nCriticalConnection=yes\n"
+						: "[Network]\nKeepConfiguration=yes\n";
+	char *text = xasprintf(
+	    "# pinetboot adopt: the root is on the network over eth0; systemd-networkd must keep\n"
+	    "# the address and routes the initramfs gave it (dropping them hangs the root).\n%s",
+	    body);
 	int done = 0;
 	for (size_t i = 0; i < nhits; i++) {
 		char *rel = xasprintf("etc/systemd/network/%s.d/%s", hits[i], ADOPT_NET_DROPIN);
@@ -434,9 +449,10 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 		free(rel);
 	}
 	if (done)
-		say(fn, ud, false, "systemd-networkd in the copy keeps eth0's address (%s in a drop-in for %s%s)",
-		    ver > 0 && ver < 243 ? "CriticalConnection=yes" : "KeepConfiguration=yes", hits[0],
-		    nhits > 1 ? " and the other .network files that can match eth0" : "");
+		say(fn, ud, false,
+		    "systemd-networkd in the copy keeps eth0's address (%s in a drop-in for %s%s)",
+		    ver > 0 && ver < 243 ? "CriticalConnection=yes" : "KeepConfiguration=yes",
+		    hits[0], nhits > 1 ? " and the other .network files that can match eth0" : "");
 	free(text);
 	strv_free(hits, nhits);
 	return done ? 1 : 0;
@@ -445,11 +461,11 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 const char *adopt_net_change(const char *manager)
 {
 	static const char *const change[][2] = {
-		{"NetworkManager", "eth0 unmanaged (conf.d)"},
-		{"dhcpcd", "denyinterfaces eth0"},
-		{"ifupdown", "iface eth0 inet manual"},
-		{"netplan", "critical: true on eth0"},
-		{"systemd-networkd", "KeepConfiguration=yes drop-ins for eth0's .network"},
+	    {"NetworkManager", "eth0 unmanaged (conf.d)"},
+	    {"dhcpcd", "denyinterfaces eth0"},
+	    {"ifupdown", "iface eth0 inet manual"},
+	    {"netplan", "critical: true on eth0"},
+	    {"systemd-networkd", "KeepConfiguration=yes drop-ins for eth0's .network"},
 	};
 	for (size_t i = 0; i < sizeof(change) / sizeof(*change); i++)
 		if (!strcmp(change[i][0], manager))

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/base/fsutil.h"
+#include "core/base/runcmd.h"
 #include "core/base/util.h"
 #include "core/pi/adopt_net.h"
 
@@ -86,7 +87,8 @@ static int keep_twice(const char *const *files, size_t n)
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), r);
 	for (size_t i = 0; i < n; i++) {
 		char *again = get(files[i]);
-		assert_true((!first[i] && !again) || (first[i] && again && !strcmp(first[i], again)));
+		assert_true((!first[i] && !again) ||
+			    (first[i] && again && !strcmp(first[i], again)));
 		free(again);
 		free(first[i]);
 	}
@@ -95,8 +97,8 @@ static int keep_twice(const char *const *files, size_t n)
 }
 
 #define KEEP_DROPIN                                                                                \
-	"# pinetboot adopt: the root is on the network over eth0; systemd-networkd must keep\n"     \
-	"# the address and routes the initramfs gave it (dropping them hangs the root).\n"          \
+	"# pinetboot adopt: the root is on the network over eth0; systemd-networkd must keep\n"    \
+	"# the address and routes the initramfs gave it (dropping them hangs the root).\n"         \
 	"[Network]\nKeepConfiguration=yes\n"
 
 /* Ubuntu for the Pi: cloud-init's netplan (eth0 dhcp4) rendered for networkd; systemd's own
@@ -109,9 +111,11 @@ static void test_ubuntu_netplan(void **state)
 			    "            dhcp4: true\n            optional: true\n    version: 2\n"
 			    "    wifis:\n        wlan0:\n            dhcp4: true\n";
 	put("etc/netplan/50-cloud-init.yaml", cloud);
-	put("usr/lib/systemd/network/80-container-host0.network", "[Match]\nVirtualization=container\nName=host0\n\n"
-								  "[Network]\nDHCP=yes\n");
-	put("usr/lib/systemd/network/80-wifi-station.network", "[Match]\nType=wlan\nWLANInterfaceType=station\n");
+	put("usr/lib/systemd/network/80-container-host0.network",
+	    "[Match]\nVirtualization=container\nName=host0\n\n"
+	    "[Network]\nDHCP=yes\n");
+	put("usr/lib/systemd/network/80-wifi-station.network",
+	    "[Match]\nType=wlan\nWLANInterfaceType=station\n");
 	put("usr/lib/systemd/libsystemd-shared-255.so", "");
 	link_at("etc/systemd/system/multi-user.target.wants/systemd-networkd.service",
 		"/usr/lib/systemd/system/systemd-networkd.service");
@@ -119,7 +123,8 @@ static void test_ubuntu_netplan(void **state)
 	assert_int_equal(keep_twice(files, 2), 1);
 	char *t = get(ADOPT_NET_NETPLAN_FILE);
 	assert_non_null(t);
-	assert_non_null(strstr(t, "\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      critical: true\n"));
+	assert_non_null(
+	    strstr(t, "\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      critical: true\n"));
 	assert_null(strstr(t, "wlan0"));
 	free(t);
 	/* netplan wants its files unreadable to others */
@@ -133,7 +138,41 @@ static void test_ubuntu_netplan(void **state)
 	free(t);
 	/* no drop-in for systemd's own files (host0, wifi) */
 	assert_false(exists("etc/systemd/network"));
-	assert_non_null(strstr(said.buf, "netplan in the copy keeps eth0's address (critical: true for eth0)"));
+	assert_non_null(
+	    strstr(said.buf, "netplan in the copy keeps eth0's address (critical: true for eth0)"));
+}
+
+/* The real netplan generator (netplan.io, when installed) merges the drop-in into cloud-init's
+ * eth0: the .network it renders for networkd still asks for DHCP and now keeps the address
+ * (CriticalConnection=true from netplan 0.106, KeepConfiguration= from later ones). */
+static void test_netplan_generate(void **state)
+{
+	(void)state;
+	const char *gen = "/usr/libexec/netplan/generate";
+	if (access(gen, X_OK) != 0) {
+		printf("(skipped: %s not installed)\n", gen);
+		return;
+	}
+	fresh();
+	put("etc/netplan/50-cloud-init.yaml",
+	    "network:\n    ethernets:\n        eth0:\n            dhcp4: true\n"
+	    "            optional: true\n    version: 2\n");
+	char *p = xasprintf("%s/etc/netplan/50-cloud-init.yaml", dir);
+	assert_int_equal(chmod(p, 0600), 0);
+	free(p);
+	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 1);
+	char out[4096];
+	char *argv[] = {(char *)gen, "--root-dir", dir, NULL};
+	assert_int_equal(runcmd(argv, NULL, out, sizeof(out)), 0);
+	/* the drop-in was read without a complaint about it */
+	assert_null(strstr(out, "90-pinetboot"));
+	char *t = get("run/systemd/network/10-netplan-eth0.network");
+	assert_non_null(t);
+	assert_non_null(strstr(t, "Name=eth0\n"));
+	assert_non_null(strstr(t, "DHCP=ipv4\n"));
+	assert_true(strstr(t, "CriticalConnection=true\n") ||
+		    strstr(t, "KeepConfiguration=true\n") || strstr(t, "KeepConfiguration=yes\n"));
+	free(t);
 }
 
 /* netplan entries that are eth0 under another id: by set-name or by a match on the name. */
@@ -141,25 +180,30 @@ static void test_netplan_ids(void **state)
 {
 	(void)state;
 	fresh();
-	put("etc/netplan/01-lan.yaml", "network:\n  version: 2\n  renderer: networkd\n  ethernets:\n"
-				       "    lan:\n      match:\n        name: eth*\n      dhcp4: true\n"
-				       "    wired:\n      match:\n        macaddress: dc:a6:32:2e:f8:ed\n"
-				       "      set-name: eth0\n"
-				       "    usb:\n      match:\n        name: enx*\n      dhcp4: true\n");
+	put("etc/netplan/01-lan.yaml",
+	    "network:\n  version: 2\n  renderer: networkd\n  ethernets:\n"
+	    "    lan:\n      match:\n        name: eth*\n      dhcp4: true\n"
+	    "    wired:\n      match:\n        macaddress: dc:a6:32:2e:f8:ed\n"
+	    "      set-name: eth0\n"
+	    "    usb:\n      match:\n        name: enx*\n      dhcp4: true\n");
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 1);
 	char *t = get(ADOPT_NET_NETPLAN_FILE);
 	assert_non_null(t);
-	assert_non_null(strstr(t, "    lan:\n      critical: true\n    wired:\n      critical: true\n"));
+	assert_non_null(
+	    strstr(t, "    lan:\n      critical: true\n    wired:\n      critical: true\n"));
 	assert_null(strstr(t, "usb"));
 	free(t);
 	/* no entry for eth0: nothing written, and said */
 	fresh();
-	put("etc/netplan/01-usb.yaml", "network:\n  ethernets:\n    usb:\n      match:\n        name: enx*\n");
+	put("etc/netplan/01-usb.yaml",
+	    "network:\n  ethernets:\n    usb:\n      match:\n        name: enx*\n");
 	put("etc/netplan/02-bad.yaml", "network: [unclosed\n");
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 0);
 	assert_false(exists(ADOPT_NET_NETPLAN_FILE));
-	assert_non_null(strstr(said.buf, "warning: netplan: /etc/netplan/02-bad.yaml in the copy could not be read"));
-	assert_non_null(strstr(said.buf, "warning: netplan in the copy has no ethernets entry for eth0"));
+	assert_non_null(strstr(
+	    said.buf, "warning: netplan: /etc/netplan/02-bad.yaml in the copy could not be read"));
+	assert_non_null(
+	    strstr(said.buf, "warning: netplan in the copy has no ethernets entry for eth0"));
 }
 
 /* Plain systemd-networkd (DietPi, Arch, Debian with networkd): drop-ins for every .network
@@ -172,7 +216,8 @@ static void test_plain_networkd(void **state)
 	const char *eth = "[Match]\nName=eth* en*\n\n[Network]\nDHCP=ipv4\n";
 	put("etc/systemd/network/10-eth.network", eth);
 	put("etc/systemd/network/20-wlan.network", "[Match]\nName=wlan0\n[Network]\nDHCP=yes\n");
-	put("etc/systemd/network/25-wired.network", "# any wired link\n[Match]\nType=ether\n[Network]\nDHCP=yes\n");
+	put("etc/systemd/network/25-wired.network",
+	    "# any wired link\n[Match]\nType=ether\n[Network]\nDHCP=yes\n");
 	put("etc/systemd/network/30-vlan.network", "[Match]\nKind=vlan\n");
 	put("etc/systemd/network/40-not-eth0.network", "[Match]\nName=!eth0\n");
 	put("etc/systemd/network/50-mac.network", "[Match]\nMACAddress=dc:a6:32:2e:f8:ed\n");
@@ -203,8 +248,9 @@ static void test_plain_networkd(void **state)
 		free(d);
 	}
 	assert_false(exists("etc/netplan"));
-	assert_non_null(strstr(said.buf, "systemd-networkd in the copy keeps eth0's address "
-					 "(KeepConfiguration=yes in a drop-in for 10-eth.network and the other"));
+	assert_non_null(strstr(
+	    said.buf, "systemd-networkd in the copy keeps eth0's address "
+		      "(KeepConfiguration=yes in a drop-in for 10-eth.network and the other"));
 }
 
 /* systemd before 243 (Debian buster, Ubuntu 18.04) has no KeepConfiguration=. */
@@ -230,11 +276,13 @@ static void test_links(void **state)
 	char *outside = xasprintf("%s.outside", dir);
 	fs_remove_tree(outside);
 	assert_int_equal(mkdir(outside, 0755), 0);
-	char *o_net = xasprintf("%s/eth0.network", outside), *o_yaml = xasprintf("%s/x.yaml", outside);
+	char *o_net = xasprintf("%s/eth0.network", outside),
+	     *o_yaml = xasprintf("%s/x.yaml", outside);
 	assert_int_equal(fs_write_file(o_net, "[Match]\nName=eth0\n", 18, 0644), 0);
 	assert_int_equal(fs_write_file(o_yaml, "kept\n", 5, 0644), 0);
 	link_at("etc/systemd/network", outside);
-	put("etc/netplan/50-cloud-init.yaml", "network:\n  ethernets:\n    eth0:\n      dhcp4: true\n");
+	put("etc/netplan/50-cloud-init.yaml",
+	    "network:\n  ethernets:\n    eth0:\n      dhcp4: true\n");
 	/* a planted link where the netplan file goes is replaced, not written through */
 	link_at(ADOPT_NET_NETPLAN_FILE, o_yaml);
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 1);
@@ -257,8 +305,8 @@ static void test_links(void **state)
 }
 
 /* rel: head, open n times, close n times, tail. */
-static void put_repeated(const char *rel, const char *head, const char *open, const char *close, size_t n,
-			 const char *tail)
+static void put_repeated(const char *rel, const char *head, const char *open, const char *close,
+			 size_t n, const char *tail)
 {
 	struct sbuf b;
 	sbuf_init(&b);
@@ -278,14 +326,18 @@ static void test_hostile(void **state)
 {
 	(void)state;
 	fresh();
-	put_repeated("etc/netplan/10-deep.yaml", "network:\n  ethernets:\n    eth0: ", "[", "]", 500000, "\n");
-	put_repeated("etc/netplan/20-glob.yaml", "network:\n  ethernets:\n    lan:\n      match:\n        name: \"",
-		     "*?", "", 400000, "x\"\n");
-	put_repeated("etc/systemd/network/10-glob.network", "[Match]\nName=", "*?", "", 400000, "x\n");
+	put_repeated("etc/netplan/10-deep.yaml", "network:\n  ethernets:\n    eth0: ", "[", "]",
+		     500000, "\n");
+	put_repeated("etc/netplan/20-glob.yaml",
+		     "network:\n  ethernets:\n    lan:\n      match:\n        name: \"", "*?", "",
+		     400000, "x\"\n");
+	put_repeated("etc/systemd/network/10-glob.network", "[Match]\nName=", "*?", "", 400000,
+		     "x\n");
 	time_t t0 = time(NULL);
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 0);
 	assert_true(time(NULL) - t0 < 10);
-	assert_non_null(strstr(said.buf, "warning: netplan: /etc/netplan/10-deep.yaml in the copy could not be read"));
+	assert_non_null(strstr(
+	    said.buf, "warning: netplan: /etc/netplan/10-deep.yaml in the copy could not be read"));
 	assert_false(exists(ADOPT_NET_NETPLAN_FILE));
 	assert_false(exists("etc/systemd/network/10-glob.network.d"));
 }
@@ -298,13 +350,15 @@ static void test_raspios(void **state)
 	put("etc/NetworkManager/NetworkManager.conf", "[main]\nplugins=ifupdown,keyfile\n");
 	put("etc/dhcpcd.conf", "hostname\nclientid\n");
 	put("etc/network/interfaces.d/eth0", "auto eth0\niface eth0 inet dhcp\n");
-	const char *files[] = {ADOPT_NET_NM_FILE, "etc/dhcpcd.conf", "etc/network/interfaces.d/eth0"};
+	const char *files[] = {ADOPT_NET_NM_FILE, "etc/dhcpcd.conf",
+			       "etc/network/interfaces.d/eth0"};
 	assert_int_equal(keep_twice(files, 3), 3);
 	char *t = get(ADOPT_NET_NM_FILE);
 	assert_non_null(strstr(t, "[keyfile]\nunmanaged-devices=interface-name:eth0\n"));
 	free(t);
 	t = get("etc/dhcpcd.conf");
-	assert_string_equal(t, "hostname\nclientid\n\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n");
+	assert_string_equal(t, "hostname\nclientid\n\n# pinetboot adopt: eth0 carries the "
+			       "root\ndenyinterfaces eth0\n");
 	free(t);
 	t = get("etc/network/interfaces.d/eth0");
 	assert_non_null(strstr(t, "\niface eth0 inet manual\n"));
@@ -340,11 +394,11 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ubuntu_netplan), cmocka_unit_test(test_netplan_ids),
-		cmocka_unit_test(test_plain_networkd), cmocka_unit_test(test_old_systemd),
-		cmocka_unit_test(test_links),          cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_raspios),
-		cmocka_unit_test(test_change),
+	    cmocka_unit_test(test_ubuntu_netplan), cmocka_unit_test(test_netplan_ids),
+	    cmocka_unit_test(test_plain_networkd), cmocka_unit_test(test_old_systemd),
+	    cmocka_unit_test(test_links),	   cmocka_unit_test(test_hostile),
+	    cmocka_unit_test(test_raspios),	   cmocka_unit_test(test_netplan_generate),
+	    cmocka_unit_test(test_change),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
