@@ -6,14 +6,15 @@
  * but not saved (made with targetcli, never `targetcli saveconfig`) would be lost: they refuse
  * instead (issue 13 rule 4). The rule, kept in step with templates/pinetboot_lio_merge.py.tmpl:
  *
- * an object is unsaved when the running configuration (`targetctl save` into a private
- * directory) holds it and the saved file, as it was before pinetboot's merge, does not. Objects
- * are compared by identity, not by value: a backstore by plugin and name, a target by WWN, and
- * within a target's TPG (by tag) its LUNs by index and backstore, its ACLs by initiator name and
- * its portals by address and port; WWNs lower-cased, as rtslib keeps them. Values are not compared: the kernel fills in attributes the
- * saved file leaves out (pinetboot's own objects carry only what it sets), so by value every
- * object pinetboot restored would read as changed. An attribute changed with targetcli and not
- * saved is therefore not seen (the restore puts the saved value back). */
+ * an object is unsaved when the running configuration (`targetctl save` into a private directory)
+ * holds it and the saved file, as it was before pinetboot's merge, does not. Objects are compared
+ * by identity, not by value: a backstore by plugin and name, a target by WWN, and within a
+ * target's TPG (by tag) its LUNs by index and backstore, its ACLs by initiator name and its
+ * portals by address and port; WWNs lower-cased, as rtslib keeps them. Values are not compared:
+ * the kernel fills in attributes the saved file leaves out (pinetboot's own objects carry only
+ * what it sets), so by value every object pinetboot restored would read as changed. An attribute
+ * changed with targetcli and not saved is therefore not seen (the restore puts the saved value
+ * back). */
 #ifndef PNB_CORE_LIO_LIVE_H
 #define PNB_CORE_LIO_LIVE_H
 
