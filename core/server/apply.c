@@ -113,12 +113,15 @@ static bool merged(const struct rendered_file *f)
 	return f->merge_lines || f->merge_include || f->lio_iqn_base;
 }
 
-/* Is root where `targetctl restore` runs (the host's own /)? PNB_TEST_LIO_LIVE makes a test's
- * --root count as it, with a stub targetctl first on PATH (there is no kernel LIO to test on). */
-static bool lio_live(const char *root)
+/* Where LIO's configfs tree is when root is where `targetctl restore` runs (the host's own /),
+ * else NULL. PNB_TEST_LIO_LIVE=DIR makes a test's --root count as it, DIR standing for the
+ * configfs tree, with a stub targetctl first on PATH (there is no kernel LIO to test on). */
+static const char *lio_configfs(const char *root)
 {
 	const char *test = getenv("PNB_TEST_LIO_LIVE");
-	return strcmp(root, "/") == 0 || (test && *test);
+	if (test && *test)
+		return test;
+	return strcmp(root, "/") == 0 ? LIO_CONFIGFS : NULL;
 }
 
 static int plan_item(struct apply_item *it, const char *root, struct problems *ps)
@@ -165,8 +168,9 @@ static int plan_item(struct apply_item *it, const char *root, struct problems *p
 		it->change = APPLY_SAME;
 	/* the restore that follows a change clears the running LIO configuration: checked now,
 	 * before anything is staged, so a refusal leaves every file as it was */
-	char *refusal = f->lio_iqn_base && it->change != APPLY_SAME && lio_live(root)
-				? lio_live_refusal(old, old_len)
+	const char *configfs = lio_configfs(root);
+	char *refusal = f->lio_iqn_base && it->change != APPLY_SAME && configfs
+				? lio_live_refusal(old, old_len, configfs)
 				: NULL;
 	free(old);
 	if (refusal) {

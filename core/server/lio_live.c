@@ -143,11 +143,14 @@ char *lio_unsaved(const char *saved, size_t saved_len, const char *running, size
 	return sbuf_take(&b);
 }
 
-/* The running configuration as `targetctl save` writes it (heap), or NULL with errno 0 when
+/* The running configuration as `targetctl save` writes it (heap), or NULL with *why NULL when
  * LIO is not loaded, or NULL with a heap *why. */
-static char *running_config(size_t *len, char **why)
+static char *running_config(const char *configfs, size_t *len, char **why)
 {
 	*why = NULL;
+	struct stat cfs;
+	if (stat(configfs, &cfs) != 0 && (errno == ENOENT || errno == ENOTDIR))
+		return NULL;
 	char *dir = xasprintf("%s/pinetboot-lio.XXXXXX", fs_tmpdir());
 	if (!mkdtemp(dir)) {
 		*why = xasprintf("no private directory for `targetctl save`: %s", fs_strerror(errno));
@@ -160,16 +163,14 @@ static char *running_config(size_t *len, char **why)
 	char *out = NULL, *text = NULL;
 	size_t out_len;
 	int st = runcmd_capture(argv, NULL, LIO_SAVE_TIMEOUT, &out, &out_len), e = errno;
-	struct stat cfs;
+	out[strcspn(out, "\n")] = '\0';
 	if (st == 0) {
 		text = fs_read_file_max(file, LIO_SAVECONFIG_MAX, len);
 		if (!text)
 			*why = xasprintf("`targetctl save` wrote nothing readable: %s",
 					 fs_strerror(errno));
-	} else if (stat(LIO_CONFIGFS, &cfs) == 0) {
-		/* loaded, yet unreadable: what runs is unknown, so it cannot be kept */
-		out[strcspn(out, "\n")] = '\0';
-		*why = st == 127 ? xasprintf("`targetctl` cannot be run: %s", fs_strerror(e))
+	} else {
+		*why = st == 127  ? xasprintf("`targetctl` cannot be run: %s", fs_strerror(e))
 		       : st == -1 ? xasprintf("`targetctl save` did not finish within %d s",
 					      LIO_SAVE_TIMEOUT)
 				  : xasprintf("`targetctl save` failed (exit %d): %s", st, out);
@@ -181,11 +182,11 @@ static char *running_config(size_t *len, char **why)
 	return text;
 }
 
-char *lio_live_refusal(const char *saved, size_t saved_len)
+char *lio_live_refusal(const char *saved, size_t saved_len, const char *configfs)
 {
 	size_t len = 0;
 	char *why, *err, *msg = NULL;
-	char *running = running_config(&len, &why);
+	char *running = running_config(configfs, &len, &why);
 	if (why) {
 		msg = xasprintf("the running LIO configuration cannot be read (%s): `targetctl "
 				"restore` would replace it unseen, so it is not run",

@@ -33,9 +33,12 @@ char *lio_unsaved(const char *saved, size_t saved_len, const char *running, size
 
 /* Refuses a restore that would destroy unsaved objects: NULL when the restore loses nothing,
  * else a heap message (caller frees) naming them and the fix, or saying why the running
- * configuration cannot be read. Runs `targetctl save` (from PATH, no shell) into a private
- * temporary directory; when it fails and LIO_CONFIGFS does not exist, LIO is not loaded and
- * nothing runs that could be lost. saved is the file as it was before the merge. */
-char *lio_live_refusal(const char *saved, size_t saved_len);
+ * configuration cannot be read. configfs is LIO_CONFIGFS (a test's directory in tests): when
+ * it does not exist LIO is not loaded, nothing runs that could be lost, and targetctl is not
+ * run (rtslib would load target_core_mod just to dump an empty configuration). Else `targetctl
+ * save` (from PATH, no shell) writes the running configuration into a private temporary
+ * directory; when it fails, what runs is unknown and that is the refusal. saved is the file
+ * as it was before the merge. */
+char *lio_live_refusal(const char *saved, size_t saved_len, const char *configfs);
 
 #endif

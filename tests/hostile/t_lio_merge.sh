@@ -104,9 +104,9 @@ cmp -s "$r$S" "$T/r5.json" || fail "--no-edit changed saveconfig.json"
 expect_no_grep "targetctl" "$T/out"; ok
 
 # the running configuration (issue 13 rule 4: the restore clears it): a stub targetctl first on
-# PATH writes $T/running.json as `targetctl save FILE` would (or fails, as with LIO not loaded)
-# and records its argv; PNB_TEST_LIO_LIVE makes --root count as the host's /
-mkdir -p "$T/bin" "$T/tmp"
+# PATH writes $T/running.json as `targetctl save FILE` would (or fails without it) and records
+# its argv; PNB_TEST_LIO_LIVE=DIR makes --root count as the host's /, DIR as LIO's configfs tree
+mkdir -p "$T/bin" "$T/tmp" "$T/configfs"
 cat >"$T/bin/targetctl" <<EOS
 #!/bin/sh
 printf '%s\n' "\$*" >>"$T/targetctl.argv"
@@ -114,7 +114,8 @@ printf '%s\n' "\$*" >>"$T/targetctl.argv"
 cp "$T/running.json" "\$2"
 EOS
 chmod +x "$T/bin/targetctl"
-live() { PNB_TEST_LIO_LIVE=1 PATH="$T/bin:$PATH" TMPDIR="$T/tmp" "$@"; }
+CFS=$T/configfs
+live() { PNB_TEST_LIO_LIVE=$CFS PATH="$T/bin:$PATH" TMPDIR="$T/tmp" "$@"; }
 running() { # PYTHON — the admin's configuration changed by PYTHON (c) as what runs
 	lio_admin_conf "$T/running.json"
 	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); exec(sys.argv[2]); json.dump(c, open(sys.argv[1], "w"))' "$T/running.json" "$1"
@@ -135,11 +136,17 @@ python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); [s.setdefault("attr
 site "$T/one.conf" kitchen
 live expect_exit 0 timeout 30 "$PINETBOOT" apply "$T/one.conf" --root "$r"
 check_merged "$r$S" "$T/admin.json" kitchen; argv_ok; ok
-# LIO not loaded (targetctl save fails, no configfs target directory): nothing to lose
+# LIO not loaded (no configfs target directory): nothing to lose, targetctl not even run (rtslib
+# would load target_core_mod)
+r="$T/r7"; admin_conf "$r$S"; running pass
+CFS=$T/no-configfs live expect_exit 0 "${A[@]}" --root "$r"
+check_merged "$r$S" "$T/admin.json" kitchen garage
+[[ ! -e $T/targetctl.argv ]] || fail "targetctl ran although LIO is not loaded"; ok
+# LIO loaded but targetctl save fails: what runs is unknown, refused
 rm -f "$T/running.json"
-r="$T/r7"; admin_conf "$r$S"
-live expect_exit 0 "${A[@]}" --root "$r"
-check_merged "$r$S" "$T/admin.json" kitchen garage; argv_ok; ok
+r="$T/r9"; admin_conf "$r$S"
+live refused "save fails" "$S: the running LIO configuration cannot be read (\`targetctl save\` failed (exit 255): No such file or directory: '/sys/kernel/config/target'): \`targetctl restore\` would replace it unseen, so it is not run" "$T/site.conf"
+argv_ok
 # unsaved objects: refused, named, nothing written (not even the merged file)
 unsaved() { # NAME PYTHON NAMED
 	r="$T/r-$1"; admin_conf "$r$S"; running "$2"

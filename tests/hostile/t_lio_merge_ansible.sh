@@ -47,16 +47,16 @@ same() {
 	cp -a "$T/c" "$T/p$n"
 	snap "$T/p$n" >"$T/p$n.before"
 	snap "$T/c" | grep rtslib >"$T/c$n.before"
-	local run=
+	local run= cfs=
 	if [[ -n ${LIVE-} ]]; then # the running configuration: a file, or "down" (LIO not loaded)
-		run=$T/run$n.json
-		[[ $LIVE == down ]] || cp "$LIVE" "$run"
+		run=$T/run$n.json cfs=$T/configfs
+		if [[ $LIVE == down ]]; then cfs=$T/no-configfs; elif [[ -f $LIVE ]]; then cp "$LIVE" "$run"; fi
 	fi
-	LIO_RUNNING=$run PNB_TEST_LIO_LIVE=$run PATH="$T/bin:$PATH" \
+	LIO_RUNNING=$run PNB_TEST_LIO_LIVE=$cfs PATH="$T/bin:$PATH" \
 		timeout 60 "$PINETBOOT" apply "$site" --root "$T/c" >"$T/c$n.out" 2>"$T/c$n.err"
 	echo $? >"$T/c$n.rc"
 	cp -a "$T/c/." "$T/c$n.root"
-	printf '%s\t%s\t%s\t%s\n' "$n" "$site" "$name" "$run" >>"$T/cases"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$n" "$site" "$name" "$run" "$cfs" >>"$T/cases"
 }
 go_on() { cp -a "$T/c$((n - 1)).root/." "$1/"; } # PREP: the root the last case left
 # the module's run() for each case, as its main() reports it (the one-line JSON Ansible gets)
@@ -70,12 +70,12 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * m.MAX_DEPTH + 200))
 t, dest, base = sys.argv[2:5]
 path = os.environ["PATH"]
 for line in open(t + "/cases"):
-    n, site, _, run = line.rstrip("\n").split("\t")
+    n, site, _, run, cfs = line.rstrip("\n").split("\t")
     os.environ["LIO_RUNNING"] = run  # the stub targetctl's running configuration
     os.environ["PATH"] = t + "/bin:" + path
     try:
         changed, backup, msg = m.run(site + ".ans/files/iscsi/lio-pinetboot.json", dest, base,
-                                     "%s/p%s" % (t, n), False, live=bool(run))
+                                     "%s/p%s" % (t, n), False, live=bool(run), configfs=cfs)
         r = {"changed": changed, "msg": msg}
     except m.Refused as e:
         r = {"failed": True, "changed": False, "msg": "%s; nothing was changed" % e}
@@ -198,9 +198,10 @@ order() { edit "$1" 'c = {"targets": c["targets"], "zzz": {"b": 1, "a": [True, 1
 same "the admin's key order and values" "$T/site.conf" order
 
 # the running configuration (the restore clears it): a stub targetctl first on PATH writes
-# $LIO_RUNNING as `targetctl save FILE` would, or fails as with LIO not loaded (no configfs
-# target directory here); apply (PNB_TEST_LIO_LIVE) and the module (live=True) refuse the same
-mkdir -p "$T/bin"
+# $LIO_RUNNING as `targetctl save FILE` would (or fails without it); $T/configfs stands for
+# LIO's configfs tree (absent: LIO not loaded); apply (PNB_TEST_LIO_LIVE) and the module
+# (live=True) refuse the same
+mkdir -p "$T/bin" "$T/configfs"
 cat >"$T/bin/targetctl" <<'EOS'
 #!/bin/sh
 printf '%s\n' "$*" >>"${LIO_RUNNING}.argv"
@@ -222,16 +223,18 @@ running pass; same "running: nothing saved yet" "$T/site.conf" none
 upper() { edit "$1" 'c["targets"][0]["wwn"] = "iqn.2003-01.org.Admin:NAS"'; } # rtslib lower-cases
 running pass; same "running: a WWN lower-cased" "$T/site.conf" upper
 LIVE=down same "running: LIO not loaded" "$T/site.conf" admin
+LIVE=$T/absent same "running: targetctl save fails" "$T/site.conf" admin
 unset LIVE
 
 run_module
 check_all
-# the live cases ran targetctl as `save TMPFILE` (twice: apply and the module), and refused
+# the live cases ran targetctl as `save TMPFILE` (twice: apply and the module), but not with
+# LIO not loaded, and refused
 for f in "$T"/run*.json.argv; do
 	[[ $(grep -c "^save /.*/pinetboot-lio\.[A-Za-z0-9_]*/running\.json$" "$f") == 2 ]] ||
 		{ cat "$f"; fail "targetctl was not run as 'save TMPFILE' by both: $f"; }
 done
-[[ $(ls "$T"/run*.json.argv | wc -l) == 6 ]] || fail "not every live case ran targetctl"
+[[ $(ls "$T"/run*.json.argv | wc -l) == 6 ]] || fail "targetctl ran in other cases than the 6 with LIO loaded"
 grep -q "(target iqn.2003-01.org.admin:new, TPG 1 of target iqn.2003-01.org.admin:new, portal 0.0.0.0:3260 of target iqn.2003-01.org.admin:new TPG 1): .targetctl restore. would destroy them; save them with .targetcli saveconfig., or remove them, then apply again; nothing was changed" "$T"/p*.json ||
 	fail "the module does not name the unsaved target"
 
