@@ -44,7 +44,10 @@ const struct cli_cmd cmd_apply_spec = {
         "and reloads only the daemons whose files changed (tgt/LIO, exportfs, tftpd-hpa,\n"
         "dnsmasq, isc-dhcp-server, kea-dhcp4-server). Applying an unchanged profile again\n"
         "changes nothing. Files it installed for a Pi that has left the profile are moved\n"
-        "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n",
+        "aside the same way (the list is /var/lib/pinetboot/SITE.installed under the root).\n"
+        "LIO: before `targetctl restore` (which clears what runs) the running configuration\n"
+        "is read; a target or backstore that runs but is not in saveconfig.json stops apply\n"
+        "before anything is written (save it with `targetcli saveconfig`, or remove it).\n",
     .opts = cmd_apply_opts,
     .after = "\n"
         "Examples:\n"

@@ -13,6 +13,7 @@
 #include "core/base/fsutil.h"
 #include "core/base/place.h"
 #include "core/server/bootfiles.h"
+#include "core/server/lio_live.h"
 #include "core/server/lio_merge.h"
 #include "core/base/util.h"
 
@@ -112,6 +113,14 @@ static bool merged(const struct rendered_file *f)
 	return f->merge_lines || f->merge_include || f->lio_iqn_base;
 }
 
+/* Is root where `targetctl restore` runs (the host's own /)? PNB_TEST_LIO_LIVE makes a test's
+ * --root count as it, with a stub targetctl first on PATH (there is no kernel LIO to test on). */
+static bool lio_live(const char *root)
+{
+	const char *test = getenv("PNB_TEST_LIO_LIVE");
+	return strcmp(root, "/") == 0 || (test && *test);
+}
+
 static int plan_item(struct apply_item *it, const char *root, struct problems *ps)
 {
 	const struct rendered_file *f = it->f;
@@ -154,7 +163,17 @@ static int plan_item(struct apply_item *it, const char *root, struct problems *p
 		it->change = APPLY_CHANGED;
 	else
 		it->change = APPLY_SAME;
+	/* the restore that follows a change clears the running LIO configuration: checked now,
+	 * before anything is staged, so a refusal leaves every file as it was */
+	char *refusal = f->lio_iqn_base && it->change != APPLY_SAME && lio_live(root)
+				? lio_live_refusal(old, old_len)
+				: NULL;
 	free(old);
+	if (refusal) {
+		problems_add(ps, PROBLEM_ERROR, it->target, 0, NULL, NULL, "%s", refusal);
+		free(refusal);
+		return -1;
+	}
 	return 0;
 }
 

@@ -64,6 +64,8 @@ expect_grep "lun-0-part2" "$T/exp/tftp/dc-a6-32-1c-6a-2a/cmdline.txt"
 # apply merges it into rtslib's saveconfig.json (tests/hostile/t_lio_merge.sh); README says so
 expect_grep "^      -> /etc/rtslib-fb-target/saveconfig.json (merged: .*); then: targetctl restore /etc/rtslib-fb-target/saveconfig.json$" "$T/exp/README.txt"
 expect_grep "would REPLACE the running configuration" "$T/exp/README.txt"
+expect_grep "apply reads the running configuration" "$T/exp/README.txt"
+expect_grep "save it with \`targetcli saveconfig\`, or remove it" "$T/exp/README.txt"
 # Ansible: the same JSON, staged and merged by the exported module (its rule is apply's:
 # tests/hostile/t_lio_merge_ansible.sh), then targetctl restores saveconfig.json; no script
 expect_exit 0 "$PINETBOOT" export "$T/site.conf" -o "$T/ans" --format ansible

@@ -103,5 +103,61 @@ expect_exit 0 "${A[@]}" --root "$r" --no-edit
 cmp -s "$r$S" "$T/r5.json" || fail "--no-edit changed saveconfig.json"
 expect_no_grep "targetctl" "$T/out"; ok
 
+# the running configuration (issue 13 rule 4: the restore clears it): a stub targetctl first on
+# PATH writes $T/running.json as `targetctl save FILE` would (or fails, as with LIO not loaded)
+# and records its argv; PNB_TEST_LIO_LIVE makes --root count as the host's /
+mkdir -p "$T/bin" "$T/tmp"
+cat >"$T/bin/targetctl" <<EOS
+#!/bin/sh
+printf '%s\n' "\$*" >>"$T/targetctl.argv"
+[ -f "$T/running.json" ] || { echo "No such file or directory: '/sys/kernel/config/target'" >&2; exit 255; }
+cp "$T/running.json" "\$2"
+EOS
+chmod +x "$T/bin/targetctl"
+live() { PNB_TEST_LIO_LIVE=1 PATH="$T/bin:$PATH" TMPDIR="$T/tmp" "$@"; }
+running() { # PYTHON — the admin's configuration changed by PYTHON (c) as what runs
+	lio_admin_conf "$T/running.json"
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); exec(sys.argv[2]); json.dump(c, open(sys.argv[1], "w"))' "$T/running.json" "$1"
+}
+argv_ok() {
+	grep -qx "save $T/tmp/pinetboot-lio\.[A-Za-z0-9]*/running\.json" "$T/targetctl.argv" ||
+		{ cat "$T/targetctl.argv"; fail "targetctl was not run as 'save TMPFILE'"; }
+	[[ -z $(ls -A "$T/tmp") ]] || fail "the private directory of targetctl save was left behind"
+	rm -f "$T/targetctl.argv"
+}
+# running == saved: merged
+r="$T/r6"; admin_conf "$r$S"; running 'pass'
+live expect_exit 0 "${A[@]}" --root "$r"
+check_merged "$r$S" "$T/admin.json" kitchen garage; argv_ok; ok
+# the Pis' objects as the kernel dumps them (attributes the file leaves out): not unsaved
+cp "$r$S" "$T/running.json"
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); [s.setdefault("attributes", {}).update(block_size=512) for s in c["storage_objects"]]; json.dump(c, open(sys.argv[1], "w"))' "$T/running.json"
+site "$T/one.conf" kitchen
+live expect_exit 0 timeout 30 "$PINETBOOT" apply "$T/one.conf" --root "$r"
+check_merged "$r$S" "$T/admin.json" kitchen; argv_ok; ok
+# LIO not loaded (targetctl save fails, no configfs target directory): nothing to lose
+rm -f "$T/running.json"
+r="$T/r7"; admin_conf "$r$S"
+live expect_exit 0 "${A[@]}" --root "$r"
+check_merged "$r$S" "$T/admin.json" kitchen garage; argv_ok; ok
+# unsaved objects: refused, named, nothing written (not even the merged file)
+unsaved() { # NAME PYTHON NAMED
+	r="$T/r-$1"; admin_conf "$r$S"; running "$2"
+	live refused "$1" "$S: the running LIO configuration holds what this file does not ($3): \`targetctl restore\` would destroy them; save them with \`targetcli saveconfig\`, or remove them, then apply again" "$T/site.conf"
+	expect_no_grep "targetctl restore $S$" "$T/out"
+	argv_ok
+}
+unsaved target 'c["targets"].append({"fabric": "iscsi", "wwn": "iqn.2003-01.org.admin:new", "tpgs": []})' \
+	"target iqn.2003-01.org.admin:new"
+unsaved backstore 'c["storage_objects"].append({"plugin": "block", "name": "scratch", "dev": "/dev/sdq"})' \
+	"backstore /backstores/block/scratch"
+unsaved acl 'c["targets"][0]["tpgs"][0]["node_acls"].append({"node_wwn": "iqn.2003-01.org.admin:laptop", "mapped_luns": []})' \
+	"ACL iqn.2003-01.org.admin:laptop of target iqn.2003-01.org.admin:nas TPG 1"
+# --dry-run says so too; no saveconfig.json yet: everything running is unsaved
+r="$T/r8"; mkdir "$r"; running 'pass'
+live expect_exit 2 "${A[@]}" --root "$r" --dry-run
+expect_grep "(backstore /backstores/fileio/nas, target iqn.2003-01.org.admin:nas, TPG 1 of target" "$T/err"
+[[ -z $(ls -A "$r") ]] || fail "a refused dry run wrote"; argv_ok; ok
+
 sentinel_check "$T/sentinel"
 echo "$cases cases held"

@@ -47,26 +47,35 @@ same() {
 	cp -a "$T/c" "$T/p$n"
 	snap "$T/p$n" >"$T/p$n.before"
 	snap "$T/c" | grep rtslib >"$T/c$n.before"
-	timeout 60 "$PINETBOOT" apply "$site" --root "$T/c" >"$T/c$n.out" 2>"$T/c$n.err"
+	local run=
+	if [[ -n ${LIVE-} ]]; then # the running configuration: a file, or "down" (LIO not loaded)
+		run=$T/run$n.json
+		[[ $LIVE == down ]] || cp "$LIVE" "$run"
+	fi
+	LIO_RUNNING=$run PNB_TEST_LIO_LIVE=$run PATH="$T/bin:$PATH" \
+		timeout 60 "$PINETBOOT" apply "$site" --root "$T/c" >"$T/c$n.out" 2>"$T/c$n.err"
 	echo $? >"$T/c$n.rc"
 	cp -a "$T/c/." "$T/c$n.root"
-	printf '%s\t%s\t%s\n' "$n" "$site" "$name" >>"$T/cases"
+	printf '%s\t%s\t%s\t%s\n' "$n" "$site" "$name" "$run" >>"$T/cases"
 }
 go_on() { cp -a "$T/c$((n - 1)).root/." "$1/"; } # PREP: the root the last case left
 # the module's run() for each case, as its main() reports it (the one-line JSON Ansible gets)
 run_module() {
 	"$PY" - "$MODULE" "$T" "$S" "$BASE" <"$T/cases" <<'EOP'
-import importlib.util, json, sys
+import importlib.util, json, os, sys
 spec = importlib.util.spec_from_file_location("m", sys.argv[1])
 m = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(m)
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 4 * m.MAX_DEPTH + 200))
 t, dest, base = sys.argv[2:5]
+path = os.environ["PATH"]
 for line in open(t + "/cases"):
-    n, site = line.split("\t")[:2]
+    n, site, _, run = line.rstrip("\n").split("\t")
+    os.environ["LIO_RUNNING"] = run  # the stub targetctl's running configuration
+    os.environ["PATH"] = t + "/bin:" + path
     try:
         changed, backup, msg = m.run(site + ".ans/files/iscsi/lio-pinetboot.json", dest, base,
-                                     "%s/p%s" % (t, n), False)
+                                     "%s/p%s" % (t, n), False, live=bool(run))
         r = {"changed": changed, "msg": msg}
     except m.Refused as e:
         r = {"failed": True, "changed": False, "msg": "%s; nothing was changed" % e}
@@ -85,7 +94,7 @@ py() { # changed|failed|msg of case $i
 }
 check_all() {
 	local i site name rc failed
-	while IFS=$'\t' read -r i site name; do
+	while IFS=$'\t' read -r i site name _; do
 		rc=$(cat "$T/c$i.rc"); failed=$(py failed)
 		local c=$T/c$i.root p=$T/p$i
 		case $rc:$failed in
@@ -107,7 +116,7 @@ check_all() {
 			mc=$(grep -o "$S: .*" "$T/c$i.err" | head -1 | sed "s#^$S: ##")
 			mp=$(py msg | sed "s#^$S: ##; s#; nothing was changed\$##")
 			# a clash or a file refused before the merge: the same text; JSON refused: its kind
-			if [[ $mc == *"is already there"* || $mc == "cannot be read"* ]]; then
+			if [[ $mc == *"is already there"* || $mc == "cannot be read"* || $mc == "the running LIO"* ]]; then
 				[[ $mc == "$mp" ]] || fail "$name: apply says <$mc>, the module <$mp>"
 			else
 				local kind='does not parse as JSON|is not a JSON object|is not a list'
@@ -188,8 +197,43 @@ same "a backstore both use" "$T/site.conf" shared
 order() { edit "$1" 'c = {"targets": c["targets"], "zzz": {"b": 1, "a": [True, 1, 1.5, None, "é"]}, "storage_objects": c["storage_objects"]}'; }
 same "the admin's key order and values" "$T/site.conf" order
 
+# the running configuration (the restore clears it): a stub targetctl first on PATH writes
+# $LIO_RUNNING as `targetctl save FILE` would, or fails as with LIO not loaded (no configfs
+# target directory here); apply (PNB_TEST_LIO_LIVE) and the module (live=True) refuse the same
+mkdir -p "$T/bin"
+cat >"$T/bin/targetctl" <<'EOS'
+#!/bin/sh
+printf '%s\n' "$*" >>"${LIO_RUNNING}.argv"
+[ -f "$LIO_RUNNING" ] || { echo "No such file or directory: '/sys/kernel/config/target'" >&2; exit 255; }
+cp "$LIO_RUNNING" "$2"
+EOS
+chmod +x "$T/bin/targetctl"
+running() { # PYTHON — the admin's configuration changed by PYTHON (c), into $T/running.json
+	lio_admin_conf "$T/running.json"
+	python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); exec(sys.argv[2]); json.dump(c, open(sys.argv[1], "w"))' "$T/running.json" "$1"
+}
+LIVE=$T/running.json
+running pass; same "running: as saved" "$T/site.conf" admin
+running 'c["targets"].append({"fabric": "iscsi", "wwn": "iqn.2003-01.org.admin:new", "tpgs": [{"tag": 1, "portals": [{"ip_address": "0.0.0.0", "port": 3260}]}]})'
+same "running: an unsaved target" "$T/site.conf" admin
+running 'c["storage_objects"].append({"plugin": "block", "name": "scratch", "dev": "/dev/sdq"})'
+same "running: an unsaved backstore" "$T/site.conf" admin
+running pass; same "running: nothing saved yet" "$T/site.conf" none
+upper() { edit "$1" 'c["targets"][0]["wwn"] = "iqn.2003-01.org.Admin:NAS"'; } # rtslib lower-cases
+running pass; same "running: a WWN lower-cased" "$T/site.conf" upper
+LIVE=down same "running: LIO not loaded" "$T/site.conf" admin
+unset LIVE
+
 run_module
 check_all
+# the live cases ran targetctl as `save TMPFILE` (twice: apply and the module), and refused
+for f in "$T"/run*.json.argv; do
+	[[ $(grep -c "^save /.*/pinetboot-lio\.[A-Za-z0-9_]*/running\.json$" "$f") == 2 ]] ||
+		{ cat "$f"; fail "targetctl was not run as 'save TMPFILE' by both: $f"; }
+done
+[[ $(ls "$T"/run*.json.argv | wc -l) == 6 ]] || fail "not every live case ran targetctl"
+grep -q "(target iqn.2003-01.org.admin:new, TPG 1 of target iqn.2003-01.org.admin:new, portal 0.0.0.0:3260 of target iqn.2003-01.org.admin:new TPG 1): .targetctl restore. would destroy them; save them with .targetcli saveconfig., or remove them, then apply again; nothing was changed" "$T"/p*.json ||
+	fail "the module does not name the unsaved target"
 
 # main(), as Ansible runs it: a refusal fails the task with the message
 "$PY" -c 'import json,sys; json.dump({"ANSIBLE_MODULE_ARGS": {"src": sys.argv[1], "iqn_base": sys.argv[2], "root": sys.argv[3]}}, open(sys.argv[4], "w"))' \

@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "core/server/lio_live.h"
 #include "core/server/lio_merge.h"
 
 #define BASE "iqn.2026-11.lan.example"
@@ -203,7 +204,58 @@ static void test_redact(void **state)
 	free(r);
 }
 
+/* lio_unsaved: the running objects the saved file lacks, by identity (lio_live.h). */
+static char *unsaved(const char *saved, const char *running, char **err)
+{
+	return lio_unsaved(saved, saved ? strlen(saved) : 0, running, strlen(running), err);
+}
+
+static void test_unsaved(void **state)
+{
+	(void)state;
+	char *err, *n;
+	static const char saved[] = "{" FABRIC ",\"storage_objects\":[" ADMIN_SO "],\"targets\":["
+				    ADMIN_T "]}";
+	assert_null(unsaved(saved, saved, &err));
+	assert_null(err);
+	/* values are not compared: the kernel's dump fills in what the file leaves out */
+	assert_null(unsaved("{\"storage_objects\":[" OURS_SO("kitchen", "/srv/kitchen.img") "]}",
+			    "{\"storage_objects\":[{\"plugin\":\"fileio\",\"name\":\"kitchen\","
+			    "\"attributes\":{\"block_size\":512}}]}",
+			    &err));
+	/* rtslib lower-cases WWNs: the running iqn.…:pi is the file's iqn.…:Pi */
+	assert_null(unsaved("{\"targets\":[{\"wwn\":\"iqn.2026-11.X:Pi\",\"tpgs\":[{\"tag\":1,"
+			    "\"node_acls\":[{\"node_wwn\":\"iqn.2026-11.X:Init\"}]}]}]}",
+			    "{\"targets\":[{\"wwn\":\"iqn.2026-11.x:pi\",\"tpgs\":[{\"tag\":1,"
+			    "\"node_acls\":[{\"node_wwn\":\"iqn.2026-11.x:init\"}]}]}]}",
+			    &err));
+	/* nothing saved yet: everything running is unsaved, named in order */
+	n = unsaved(NULL, "{\"storage_objects\":[" ADMIN_SO "],\"targets\":[" ADMIN_T "]}", &err);
+	assert_string_equal(n, "backstore /backstores/fileio/nas, target iqn.2003-01.org.admin:nas, "
+			       "TPG 1 of target iqn.2003-01.org.admin:nas, LUN 0 "
+			       "(/backstores/fileio/nas) of target iqn.2003-01.org.admin:nas TPG 1, "
+			       "ACL iqn.2003-01.org.admin:client of target "
+			       "iqn.2003-01.org.admin:nas TPG 1");
+	free(n);
+	/* a saved object missing from what runs is no loss */
+	assert_null(unsaved(saved, "{}", &err));
+	/* past eight names: "and N more"; a hostile tag is "?" */
+	n = unsaved("", "{\"targets\":[{\"wwn\":\"a\",\"tpgs\":[{\"tag\":\"x\",\"portals\":[{},{},"
+			"{},{},{},{},{},{},{}]}]}]}",
+		    &err);
+	assert_non_null(strstr(n, "TPG ? of target a, portal ?:? of target a TPG ?"));
+	assert_non_null(strstr(n, " and 3 more"));
+	free(n);
+	assert_null(unsaved(saved, "[1]", &err));
+	assert_non_null(strstr(err, "the running configuration is not saveconfig JSON"));
+	free(err);
+	assert_null(unsaved("{\"a\":1,\"a\":2}", "{}", &err));
+	assert_non_null(strstr(err, "the saved configuration is not saveconfig JSON"));
+	free(err);
+}
+
 UNIT_MAIN(
+	cmocka_unit_test(test_unsaved),
 	cmocka_unit_test(test_redact),
 	cmocka_unit_test(test_no_file_yet),
 	cmocka_unit_test(test_admin_objects_kept),
