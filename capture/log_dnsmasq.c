@@ -3,13 +3,16 @@
  *   PXE(eth0) [IP] MAC proxy|FILE           a proxy (or port 4011) boot reply to a DISCOVER
  * With log-dhcp every line of a transaction starts with its xid and the reply's options are
  * dumped one per line ("sent size: 35 option: 43 vendor-encap  06:01:03:…") — shortened to
- * the first bytes with "..." — after the client's ("vendor class: PXEClient…"). TFTP:
+ * the first bytes with "..." — after the client's ("vendor class: PXEClient…", "client provides
+ * name: …" before the request's line, "requested options: 1:netmask, …" after the reply's): a
+ * request is held until those end (struct log_dhcp_req). TFTP:
  *   sent PATH to IP | file PATH not found [for IP] | error N TEXT received from IP |
  *   failed sending PATH to IP | cannot access PATH: REASON | TFTP root is PATH */
 #include <stdlib.h>
 #include <string.h>
 
 #include "capture/log_int.h"
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 
 static const struct {
@@ -49,10 +52,68 @@ static size_t hexbytes(const char *p, uint8_t *out, size_t n, bool *cut)
 	return k;
 }
 
+void log_dnsmasq_req_flush(struct log_src *s)
+{
+	struct log_dhcp_req *r = &s->req;
+	if (!r->open)
+		return;
+	r->open = false;
+	uint64_t f = s->frame;
+	struct timeval t = s->ts;
+	s->frame = r->frame;
+	s->ts = r->ts;
+	struct pnb_event *ev = log_ev_dhcp(s, r->type, r->mac, 0, 0);
+	s->frame = f;
+	s->ts = t;
+	if (!ev)
+		return;
+	struct ev_dhcp *h = &ev->u.dhcp;
+	h->xid = r->xid;
+	h->requested_ip = r->ip;
+	/* log-dhcp names the vendor class whenever one was sent: none shown is none sent */
+	if (r->vclass_len)
+		h->vendor_class = log_keep(s, r->vclass, r->vclass_len);
+	if (r->host_len) {
+		h->opts[h->n_opts_stored].code = 12;
+		h->opts[h->n_opts_stored++].val = log_keep(s, r->host, r->host_len);
+		h->n_options++;
+	}
+	if (r->n_params) {
+		h->param_list = log_keep(s, r->params, r->n_params);
+		h->opts[h->n_opts_stored].code = 55;
+		h->opts[h->n_opts_stored++].val = h->param_list;
+		h->n_options++;
+	}
+	/* The client identifier (61) and maximum message size (57) are never logged. */
+	h->log_partial = true;
+}
+
+/* "requested options: 1:netmask, 121:classless-static-route, 3:router, " — one of the lines the
+ * parameter list is split over; codes without a name in dnsmasq's table come bare ("249, "). */
+static void req_params(struct log_dhcp_req *r, const char *p)
+{
+	while (*p && r->n_params < sizeof(r->params)) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		uint64_t code;
+		if (!log_uint(&p, &code) || code > 255)
+			return;
+		r->params[r->n_params++] = (uint8_t)code;
+		while (*p && *p != ',')
+			p++; /* ":name" */
+	}
+}
+
 static void open_reply(struct log_src *s, uint8_t type, const uint8_t mac[6], uint32_t yiaddr,
 		       uint32_t xid, bool dump)
 {
-	log_ev_dhcp_flush(s);
+	struct log_dhcp_req *r = &s->req;
+	if (dump && r->open && r->xid == xid && !memcmp(r->mac, mac, 6)) {
+		log_ev_reply_flush(s); /* the request stays held for the lines after this one */
+		r->replied = true;
+	} else {
+		log_ev_dhcp_flush(s);
+	}
 	struct log_dhcp_acc *a = &s->acc;
 	memset(a, 0, sizeof(*a));
 	a->open = true;
@@ -284,6 +345,31 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 	}
 	if (type == 1 || type == 3 || type == 4 || type == 7 || type == 8 || type == 0) {
 		log_ev_dhcp_flush(s);
+		if (dump) {
+			/* held until the reply's dump (if any) shows the parameter list */
+			struct log_dhcp_req *r = &s->req;
+			memset(r, 0, sizeof(*r));
+			r->open = true;
+			r->frame = s->frame;
+			r->ts = s->ts;
+			r->xid = xid;
+			r->ip = ip;
+			r->type = (uint8_t)type;
+			memcpy(r->mac, mac, 6);
+			if (s->client_xid == xid && s->client_vclass_len) {
+				memcpy(r->vclass, s->client_vclass, s->client_vclass_len);
+				r->vclass_len = s->client_vclass_len;
+			}
+			if (s->host_xid == xid && s->client_host_len) {
+				memcpy(r->host, s->client_host, s->client_host_len);
+				r->host_len = s->client_host_len;
+			}
+			s->client_host_len = 0; /* each message logs its own */
+			s->held_ms = deadline_now_ms();
+			if (ip && (type == 3 || type == 8))
+				log_ip_learn(s->set, ip, mac);
+			return true;
+		}
 		/* "DHCPDISCOVER(eth0) MAC ignored" / "no address available": no reply follows. */
 		struct pnb_event *ev = log_ev_dhcp(s, (uint8_t)type, mac, 0, 0);
 		if (ev) {
@@ -291,11 +377,7 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 			ev->u.dhcp.requested_ip = ip;
 			if (type == 3 || type == 8)
 				ev->u.dhcp.ciaddr = 0;
-			if (dump && s->client_xid == xid && s->client_vclass_len)
-				ev->u.dhcp.vendor_class =
-				    log_keep(s, s->client_vclass, s->client_vclass_len);
-			else if (!dump)
-				log_guess_class(s, &ev->u.dhcp);
+			log_guess_class(s, &ev->u.dhcp);
 			ev->u.dhcp.log_partial = true;
 		}
 		if (ip && (type == 3 || type == 8))
@@ -346,6 +428,15 @@ bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 		dump = true;
 	}
 	uint32_t xid = (uint32_t)xid64;
+	struct log_dhcp_req *r = &s->req;
+	if (r->open && dump && r->xid == xid && r->replied && log_word(&p, "requested options: ")) {
+		req_params(r, p);
+		return true;
+	}
+	/* Any other line after the reply's, or of another transaction, ends the held request's
+	 * dump. */
+	if (r->open && (!dump || r->xid != xid || r->replied))
+		log_dnsmasq_req_flush(s);
 	struct log_dhcp_acc *a = &s->acc;
 	bool same = a->open && dump && a->xid == xid;
 	if (log_word(&p, "sent size:")) {
@@ -370,10 +461,25 @@ bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 			a->h.siaddr = ip;
 		return dump;
 	}
+	if (log_word(&p, "client provides name: ")) {
+		/* before the request line of this xid: a new message of the client */
+		log_ev_dhcp_flush(s);
+		size_t n = strlen(p);
+		while (n && p[n - 1] == ' ')
+			n--;
+		if (n > sizeof(s->client_host))
+			n = sizeof(s->client_host);
+		memcpy(s->client_host, p, n);
+		s->client_host_len = (uint8_t)n;
+		s->host_xid = xid;
+		return dump;
+	}
+	if (log_word(&p, "available DHCP ") || log_word(&p, "user class: ")) {
+		log_ev_dhcp_flush(s); /* the first lines of the client's next message */
+		return dump;
+	}
 	if (log_word(&p, "tags: ") || log_word(&p, "bootfile name: ") ||
-	    log_word(&p, "server name: ") || log_word(&p, "requested options: ") ||
-	    log_word(&p, "client provides name: ") || log_word(&p, "available DHCP ") ||
-	    log_word(&p, "user class: "))
+	    log_word(&p, "server name: ") || log_word(&p, "requested options: "))
 		return dump;
 	if (log_word(&p, "vendor class: ")) {
 		log_ev_dhcp_flush(s);

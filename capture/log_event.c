@@ -93,6 +93,12 @@ struct pnb_event *log_ev_at(struct log_src *s, enum pnb_event_kind kind, uint64_
 
 void log_ev_dhcp_flush(struct log_src *s)
 {
+	log_dnsmasq_req_flush(s); /* the request goes before the reply to it */
+	log_ev_reply_flush(s);
+}
+
+void log_ev_reply_flush(struct log_src *s)
+{
 	struct log_dhcp_acc *a = &s->acc;
 	if (!a->open)
 		return;

@@ -60,6 +60,29 @@ struct log_dhcp_acc {
 	char bootfile[128];    /* option 67 */
 };
 
+/* dnsmasq log-dhcp: a client's request, held until the dump that belongs to it ends. dnsmasq
+ * logs the client's vendor class and host name before the request line, but the parameter list
+ * it asked for ("requested options:") only after the reply's line, so the request is sent once
+ * those lines (same xid) are over, with all three filled in, and before the reply. One at a time:
+ * any line of another transaction, the end of the input, or a followed log that stays quiet for
+ * LOG_HOLD_MS sends it. */
+struct log_dhcp_req {
+	bool open;
+	bool replied;          /* the reply's line came: its "requested options:" follow */
+	uint64_t frame;
+	struct timeval ts;
+	uint32_t xid, ip;
+	uint8_t type;
+	uint8_t mac[6];
+	uint8_t vclass[64];
+	uint8_t vclass_len;
+	uint8_t host[64];      /* option 12 ("client provides name:") */
+	uint8_t host_len;
+	uint8_t params[64];    /* option 55 ("requested options:") */
+	uint8_t n_params;
+};
+#define LOG_HOLD_MS 1000
+
 /* One packet as tshark shows it (a summary line or a -V block): what log_tshark.c turns into
  * the decoders' events. Ports and MACs are 0 where the text does not show them. */
 struct log_tpkt {
@@ -181,6 +204,11 @@ struct log_src {
 	uint32_t client_xid;      /* dnsmasq: xid of the client facts gathered below */
 	uint8_t client_vclass[64];
 	uint8_t client_vclass_len;
+	uint32_t host_xid;        /* dnsmasq: xid of "client provides name:" below */
+	uint8_t client_host[64];
+	uint8_t client_host_len;
+	struct log_dhcp_req req;  /* dnsmasq: the request held for its dump */
+	int64_t held_ms;          /* monotonic time a DHCP message was last held (req or acc) */
 	uint32_t err_ip;          /* dnsmasq-tftp: "error N … received from IP" waiting for its
 				     file */
 	struct timeval prev_tftp_ts; /* dnsmasq-tftp: the client's previous file ended then */
@@ -264,7 +292,10 @@ void log_note_undumped(struct log_src *s);
 const char *log_tftp_rel(struct log_set *set, const char *path);
 
 /* Events in the decoders' shape. */
-void log_ev_dhcp_flush(struct log_src *s);  /* the gathered DHCP message, if any */
+/* The gathered DHCP messages, if any: a held dnsmasq request, then the reply being gathered. */
+void log_ev_dhcp_flush(struct log_src *s);
+void log_ev_reply_flush(struct log_src *s); /* only the reply (log_ev_dhcp_flush's second half) */
+void log_dnsmasq_req_flush(struct log_src *s); /* only the held request (log_dnsmasq.c) */
 void log_ev_rrq(struct log_src *s, const uint8_t mac[6], uint32_t cip, uint32_t sip,
 		const char *file);
 void log_ev_xfer(struct log_src *s, const uint8_t mac[6], uint32_t cip, uint32_t sip,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "capture/log_int.h"
+#include "core/base/deadline.h"
 #include "core/base/util.h"
 
 /* ---- the set ---- */
@@ -347,6 +348,12 @@ static bool fill(struct log_src *s, bool bounded)
 		if (n < 0) {
 			if (ferror(s->f) && errno == EAGAIN) {
 				clearerr(s->f);
+				/* A followed log gone quiet: a request held for its dump lines
+				 * (dnsmasq writes a dump at once) is sent as it is. */
+				if (s->req.open && deadline_now_ms() - s->held_ms >= LOG_HOLD_MS) {
+					log_ev_dhcp_flush(s);
+					return s->qhead < s->nq;
+				}
 				return false;
 			}
 			s->eof = true;

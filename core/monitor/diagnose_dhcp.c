@@ -291,7 +291,7 @@ static bool has_option(const struct ev_dhcp *h, uint8_t code)
  * message also carries a maximum message size (57), which neither the kernel's ipconfig in
  * DHCP mode (ic_dhcp_init_options: 53, 54/50, 55, 12, 60, 61 only) nor klibc's sends and
  * NetworkManager's internal client (which asks for 17 too) always does
- * (tests/data/pcaps/real-clients/nm-renew-pi4). Returns true for an OS client, with what
+ * (tests/data/pcaps/real-clients/nm-renew-pi4), or a list with codes the kernel never asks for. Returns true for an OS client, with what
  * told it in what. */
 static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 {
@@ -309,10 +309,16 @@ static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 		snprintf(what, n, "vendor class \"%s\"", cls);
 		return true;
 	}
-	bool root_path = false;
-	for (unsigned i = 0; h->param_list.p && i < h->param_list.len; i++)
+	/* The kernel's list is fixed (ic_req_params: 1 3 6 12 15 17 26 40, and 42 since the NTP
+	 * servers were added); one asking for anything else is not the kernel's. A dnsmasq log
+	 * shows the list but never option 57 (tests/data/logs/real-clients). */
+	static const uint8_t kernel_params[] = {1, 3, 6, 12, 15, 17, 26, 40, 42};
+	bool root_path = false, kernel_list = true;
+	for (unsigned i = 0; h->param_list.p && i < h->param_list.len; i++) {
 		root_path |= h->param_list.p[i] == 17;
-	root_path &= !has_option(h, 57);
+		kernel_list &= memchr(kernel_params, h->param_list.p[i], sizeof(kernel_params)) != NULL;
+	}
+	root_path &= !has_option(h, 57) && kernel_list;
 	char ip[16];
 	if (h->msg_type == 3 && h->ciaddr)
 		snprintf(what, n, "renews its lease of %s (ciaddr)", ip_str(h->ciaddr, ip));

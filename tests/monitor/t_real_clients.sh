@@ -37,3 +37,33 @@ expect_grep 'dc:a6:32:aa:00:09 .* not network booting: .*client identifier (opti
 expect_grep 'dc:a6:32:aa:00:0a .* not network booting: .*client identifier (option 61)' "$T/table"
 "$PINETBOOT" monitor -r "$dir/nm-reboot-pi4.pcap" -q >"$T/table" || fail "nm reboot table"
 expect_grep 'dc:a6:32:aa:00:0b .* not network booting' "$T/table"
+# The same exchanges as dnsmasq logged them with log-dhcp (tests/data/logs/real-clients/, kept
+# by the capture script with PNB_RC_LOGS): the log alone must give the capture's verdict —
+# exit 0, no failed stage, every Pi listed as not network booting (NetworkManager's client
+# was read as a netbooting Pi's kernel, stages 1-6 done, when the host name and parameter
+# list dnsmasq logs after the reply were skipped).
+ldir="$PNB_TOP/tests/data/logs/real-clients"
+nl=0
+for log in "$ldir"/*.dnsmasq.log; do
+  name=$(basename "$log" .dnsmasq.log)
+  [[ -f $dir/$name.pcap ]] || fail "$name: no capture beside the log"
+  for fmt in --json -q; do
+    "$PINETBOOT" monitor --log "$log" $fmt >"$T/$name.log.out" 2>"$T/$name.log.err"
+    rc=$?
+    [[ $rc -eq 0 ]] || fail "$name log $fmt: exit $rc: $(tail -n 3 "$T/$name.log.out")"
+  done
+  "$PINETBOOT" monitor --log "$log" --json >"$T/$name.log.json" 2>/dev/null
+  sum=$(tail -n 1 "$T/$name.log.json")
+  grep -q '"failed":[0-9]' <<<"$sum" && fail "$name log: a Pi failed: $sum"
+  pis=$(grep -o '"mac":"[0-9a-f:]*"' <<<"$sum" | sort -u | wc -l)
+  os=$(grep -o '"netboot":false' <<<"$sum" | wc -l)
+  [[ $pis -ge 1 && $pis -eq $os ]] || fail "$name log: $pis Pis listed, $os as not network booting: $sum"
+  # the same Pis as the capture's verdict
+  cap=$(tail -n 1 "$T/$name.json" | grep -o '"mac":"[0-9a-f:]*"' | sort -u)
+  got=$(grep -o '"mac":"[0-9a-f:]*"' <<<"$sum" | sort -u)
+  [[ $cap == "$got" ]] || fail "$name: the log lists $got, the capture $cap"
+  nl=$((nl + 1))
+done
+[[ $nl -ge 5 ]] || fail "only $nl dnsmasq logs in $ldir"
+"$PINETBOOT" monitor --log "$ldir/nm-renew-pi4.dnsmasq.log" -q >"$T/table" || fail "nm log table"
+expect_grep 'dc:a6:32:aa:00:0a .* not network booting: .*host name' "$T/table"

@@ -440,16 +440,18 @@ static void test_malformed(void **state)
 
 /* A DISCOVER without PXEClient with a client identifier and a parameter list asking for the
  * root path (17): NetworkManager's internal client (real-clients/nm-renew-pi4: it also sends a
- * maximum message size, 57) is an OS client; without 57 it is the kernel's ipconfig (ip=dhcp
- * with a client id), which never sends 57. */
+ * maximum message size, 57) is an OS client; without 57, and with the kernel's own list
+ * (ipconfig.c ic_req_params), it is the kernel's ipconfig (ip=dhcp with a client id), which
+ * never sends 57. */
 static void os_or_kernel_discover(struct fx *f, bool msz)
 {
 	static const uint8_t prl[] = {1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17};
+	static const uint8_t kprl[] = {1, 3, 6, 12, 15, 17, 26, 40, 42};
 	static const uint8_t cid[] = {1, 0xdc, 0xa6, 0x32, 0x1c, 0x6a, 0x2a};
 	static const uint8_t size[] = {0x02, 0x40};
 	struct pnb_event ev = fx_client_dhcp(f, MAC_PI4, 1, 1.0);
 	struct ev_dhcp *h = &ev.u.dhcp;
-	h->param_list = (struct pnb_bytes){prl, sizeof(prl)};
+	h->param_list = msz ? (struct pnb_bytes){prl, sizeof(prl)} : (struct pnb_bytes){kprl, sizeof(kprl)};
 	h->opts[0].code = 61;
 	h->opts[0].val = (struct pnb_bytes){cid, sizeof(cid)};
 	h->opts[1].code = 55;
@@ -503,6 +505,25 @@ static void test_os_client_root_path(void **state)
 	const struct diag_pi *p = fx_finish(&f, MAC_PI4);
 	assert_non_null(p);
 	assert_false(p->os_dhcp);
+	fx_end(&f);
+	/* NetworkManager as a dnsmasq log shows it: host name and parameter list, never 57 or 61
+	 * (tests/data/logs/real-clients/nm-renew-pi4): a list the kernel never sends. */
+	static const uint8_t prl[] = {1, 2, 6, 12, 15, 26, 28, 121, 3, 33, 40, 41, 42, 119, 249, 252, 17};
+	static const uint8_t host[] = "raspberrypi";
+	fx_start(&f, NULL);
+	struct pnb_event ev = fx_client_dhcp(&f, MAC_PI4, 1, 1.0);
+	ev.u.dhcp.param_list = (struct pnb_bytes){prl, sizeof(prl)};
+	ev.u.dhcp.opts[0].code = 12;
+	ev.u.dhcp.opts[0].val = (struct pnb_bytes){host, sizeof(host) - 1};
+	ev.u.dhcp.n_opts_stored = 1;
+	ev.u.dhcp.log_partial = true;
+	diag_event(f.d, &ev);
+	fx_arp(&f, MAC_SRV, SRV, PI_IP, 90.0);
+	p = fx_finish(&f, MAC_PI4);
+	assert_non_null(p);
+	assert_true(p->os_dhcp);
+	assert_int_equal(p->failed, 0);
+	assert_non_null(strstr(p->dhcp_client, "host name"));
 	fx_end(&f);
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "capture/log.h"
 
@@ -23,6 +24,9 @@ struct rec {
 	bool partial, menu;
 	uint32_t ip;           /* yiaddr / server / status */
 	uint32_t yiaddr, siaddr; /* DHCP */
+	uint8_t params[32];    /* DHCP: option 55 */
+	size_t n_params;
+	char host[32];         /* DHCP: option 12 */
 };
 
 static struct rec recs[64];
@@ -47,6 +51,13 @@ static void on_ev(const struct pnb_event *ev, void *user)
 		r->ip = ev->u.dhcp.op == 2 ? ev->u.dhcp.server_id : 0;
 		r->yiaddr = ev->u.dhcp.yiaddr;
 		r->siaddr = ev->u.dhcp.siaddr;
+		r->n_params = ev->u.dhcp.param_list.len < 32 ? ev->u.dhcp.param_list.len : 32;
+		if (r->n_params)
+			memcpy(r->params, ev->u.dhcp.param_list.p, r->n_params);
+		for (unsigned i = 0; i < ev->u.dhcp.n_opts_stored; i++)
+			if (ev->u.dhcp.opts[i].code == 12)
+				snprintf(r->host, sizeof(r->host), "%.*s", ev->u.dhcp.opts[i].val.len,
+					 (const char *)ev->u.dhcp.opts[i].val.p);
 		if (ev->u.dhcp.has_pxe_menu)
 			snprintf(r->text, sizeof(r->text), "%.*s", ev->u.dhcp.pxe_menu_text.len,
 				 (const char *)ev->u.dhcp.pxe_menu_text.p);
@@ -170,6 +181,73 @@ static void test_dnsmasq_log_dhcp_proxy(void **state)
 	assert_int_equal(st.lines, 13);
 	assert_int_equal(st.skipped, 1); /* the DNS query */
 	assert_true(log_set_note_count(s) >= 2); /* no year; the IP's MAC guessed */
+	log_set_free(s);
+}
+
+/* log-dhcp names the client's host name before its request and the parameter list it asked for
+ * after the reply's line (tests/data/logs/real-clients): the request waits for both and still
+ * comes first; a request no reply follows is sent at the end of the input. */
+static void test_dnsmasq_held_request(void **state)
+{
+	(void)state;
+	const char *t =
+	    "Dec  7 19:08:54 dnsmasq-dhcp[1]: 42 available DHCP range: 10.77.0.100 -- 10.77.0.200\n"
+	    "Dec  7 19:08:54 dnsmasq-dhcp[1]: 42 client provides name: raspberrypi\n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 DHCPDISCOVER(srv0) dc:a6:32:1c:6a:2a \n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 tags: srv0\n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 DHCPOFFER(srv0) 10.77.0.119 dc:a6:32:1c:6a:2a \n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 requested options: 1:netmask, 2:time-offset, \n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 requested options: 249, 252, 17:root-path\n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 next server: 10.77.0.1\n"
+	    "Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 sent size:  1 option: 53 message-type  2\n"
+	    "Dec  7 19:09:00 dnsmasq-dhcp[1]: 43 available DHCP range: 10.77.0.100 -- 10.77.0.200\n"
+	    "Dec  7 19:09:00 dnsmasq-dhcp[1]: 43 vendor class: udhcp 1.35.0\n"
+	    "Dec  7 19:09:00 dnsmasq-dhcp[1]: 43 DHCPDISCOVER(srv0) dc:a6:32:1c:6a:2b ignored\n";
+	struct log_set *s = run("dnsmasq.log", t, NULL);
+	assert_int_equal(n_recs, 3);
+	const struct rec *d = &recs[0], *o = &recs[1], *i = &recs[2];
+	assert_int_equal(d->type, 1);
+	assert_string_equal(d->host, "raspberrypi");
+	assert_int_equal(d->n_params, 5);
+	static const uint8_t want[] = {1, 2, 249, 252, 17};
+	assert_memory_equal(d->params, want, 5);
+	assert_string_equal(d->text, ""); /* log-dhcp shows no vendor class: none was sent */
+	char ref[64];
+	assert_true(log_frame_ref(s, d->frame, ref, sizeof(ref)));
+	assert_string_equal(ref, "dnsmasq.log:3");
+	assert_int_equal(o->type, 2);
+	assert_int_equal(i->type, 1);
+	assert_string_equal(i->text, "udhcp 1.35.0");
+	assert_string_equal(i->host, ""); /* the name was the other transaction's */
+	assert_int_equal(skipped(s), 0);
+	log_set_free(s);
+}
+
+/* A followed log that goes quiet after a request: the request is not held for ever, it goes
+ * out once the log stayed quiet for a while (LOG_HOLD_MS, 1 s). */
+static void test_dnsmasq_held_request_quiet(void **state)
+{
+	(void)state;
+	int fd[2];
+	assert_int_equal(pipe(fd), 0);
+	FILE *f = fdopen(fd[0], "r");
+	n_recs = 0;
+	struct log_set *s = log_set_new(on_ev, NULL, NULL);
+	assert_int_equal(log_set_add_stream(s, f, "journal", true), 0);
+	const char *t = "Dec  7 19:08:54 dnsmasq-dhcp[1]: 42 client provides name: pi\n"
+			"Dec  7 19:08:57 dnsmasq-dhcp[1]: 42 DHCPDISCOVER(srv0) dc:a6:32:1c:6a:2a \n";
+	assert_int_equal(write(fd[1], t, strlen(t)), (ssize_t)strlen(t));
+	bool ended;
+	log_set_pump_avail(s, 100, &ended);
+	assert_false(ended);
+	assert_int_equal(n_recs, 0); /* its dump may go on */
+	for (int i = 0; i < 40 && !n_recs; i++) {
+		usleep(100 * 1000);
+		log_set_pump_avail(s, 100, &ended);
+	}
+	assert_int_equal(n_recs, 1);
+	assert_string_equal(recs[0].host, "pi");
+	close(fd[1]);
 	log_set_free(s);
 }
 
@@ -450,6 +528,8 @@ static void test_tshark(void **state)
 UNIT_MAIN(
 	cmocka_unit_test(test_tshark),
 	cmocka_unit_test(test_dnsmasq_log_dhcp_proxy),
+	cmocka_unit_test(test_dnsmasq_held_request),
+	cmocka_unit_test(test_dnsmasq_held_request_quiet),
 	cmocka_unit_test(test_prefix_variants),
 	cmocka_unit_test(test_logs),
 	cmocka_unit_test(test_tcpdump_v_versions),
