@@ -291,8 +291,8 @@ static bool has_option(const struct ev_dhcp *h, uint8_t code)
  * message also carries a maximum message size (57), which neither the kernel's ipconfig in
  * DHCP mode (ic_dhcp_init_options: 53, 54/50, 55, 12, 60, 61 only) nor klibc's sends and
  * NetworkManager's internal client (which asks for 17 too) always does
- * (tests/data/pcaps/real-clients/nm-renew-pi4), or a list with codes the kernel never asks for. Returns true for an OS client, with what
- * told it in what. */
+ * (tests/data/pcaps/real-clients/nm-renew-pi4), or a list with codes the kernel never asks
+ * for. Returns true for an OS client, with what told it in what. */
 static bool os_client(const struct ev_dhcp *h, char *what, size_t n)
 {
 	/* Plain BOOTP (no option 53) is the kernel's ip=bootp: its options 12 (32 zero bytes),
