@@ -5,6 +5,7 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/site_arg.h"
@@ -145,14 +146,22 @@ static void print_changes(const struct drive_list *old, const struct drive_list 
 	fflush(stdout);
 }
 
-static int watch(struct drive_list *l, bool all, bool json, int seconds)
+/* PNB_TEST_WATCH_GATE=FILE: the test suite's hold between the printed list and the first
+ * look at events (waits until FILE exists, at most a minute), so that a drive can come at
+ * exactly that moment and must still be reported. */
+static void test_watch_gate(void)
+{
+	const char *gate = getenv("PNB_TEST_WATCH_GATE");
+	for (int i = 0; gate && *gate && i < 3000 && access(gate, F_OK) != 0; i++)
+		nanosleep(&(struct timespec){0, 20 * 1000000}, NULL);
+}
+
+/* m was listening before l was scanned (drive_watch_start): each event batch rescans and
+ * prints only the differences from the list shown last, so a drive both in l and in an early
+ * event is not reported again. */
+static int watch(struct drive_monitor *m, struct drive_list *l, bool all, bool json, int seconds)
 {
 	char err[256];
-	struct drive_monitor *m = drive_monitor_new(err, sizeof(err));
-	if (!m) {
-		cli_error("devices", "%s", err);
-		return EXIT_USAGE;
-	}
 	time_t end = seconds > 0 ? time(NULL) + seconds : 0;
 	struct pollfd p = {drive_monitor_fd(m), POLLIN, 0};
 	while (!end || time(NULL) < end) {
@@ -181,8 +190,10 @@ int cmd_devices(int argc, char **argv)
 		return rc;
 	bool json = o.json, all = o.all;
 	struct drive_list l;
+	struct drive_monitor *m = NULL;
 	char err[256];
-	if (drives_scan(&l, err, sizeof(err)) < 0) {
+	if (o.watch ? !(m = drive_watch_start(&l, err, sizeof(err)))
+		    : drives_scan(&l, err, sizeof(err)) < 0) {
 		cli_error("devices", "%s", err);
 		return EXIT_USAGE;
 	}
@@ -199,7 +210,9 @@ int cmd_devices(int argc, char **argv)
 	if (!json && shown == 0)
 		printf("(no drives; insert an SD card or USB disk, or use --all)\n");
 	fflush(stdout);
-	rc = o.watch ? watch(&l, all, json, o.seconds) : EXIT_OK;
+	if (m)
+		test_watch_gate();
+	rc = m ? watch(m, &l, all, json, o.seconds) : EXIT_OK;
 	drive_list_done(&l);
 	return rc;
 }

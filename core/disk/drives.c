@@ -540,3 +540,16 @@ int drive_monitor_next(struct drive_monitor *m, struct drive_event *ev)
 	udev_device_unref(d);
 	return 1;
 }
+
+struct drive_monitor *drive_watch_start(struct drive_list *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	struct drive_monitor *m = drive_monitor_new(err, errlen);
+	if (!m)
+		return NULL;
+	if (drives_scan(out, err, errlen) < 0) {
+		drive_monitor_free(m);
+		return NULL;
+	}
+	return m;
+}

@@ -102,4 +102,12 @@ int drive_monitor_fd(const struct drive_monitor *m);
 /* Takes one pending whole-disk event; returns 1 with ev filled, 0 when none is pending. */
 int drive_monitor_next(struct drive_monitor *m, struct drive_event *ev);
 
+/* The drive list and a monitor of its changes, in the order that loses no drive: the monitor
+ * listens before the drives are enumerated, so a drive that comes or goes meanwhile leaves an
+ * event waiting. The same drive may then be both in out and in an early event: callers rescan
+ * on events and compare the new list with the last one, which reports it neither twice nor as
+ * removed. Returns the monitor (caller frees it with drive_monitor_free, and out with
+ * drive_list_done), or NULL with err set and out empty. */
+struct drive_monitor *drive_watch_start(struct drive_list *out, char *err, size_t errlen);
+
 #endif

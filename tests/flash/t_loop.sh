@@ -112,8 +112,8 @@ truncate -s 16M "$T/hot.img"
 "$PINETBOOT" devices --all --watch --seconds 120 >"$T/watch.out" 2>&1 &
 wpid=$!
 on_exit "kill $wpid 2>/dev/null"
+# (the udev monitor listens before the list is made: no pause is needed once it is printed)
 wait_grep "^DEVICE " "$T/watch.out" 30 "$wpid" || { cat "$T/watch.out"; fail "devices --watch did not start"; }
-sleep 0.5 # its udev monitor opens just after the list is printed
 newloop H "$T/hot.img"
 wait_grep "^+ $H " "$T/watch.out" 30 "$wpid"
 losetup -d "$H"
@@ -121,3 +121,20 @@ wait_grep "^- $H$" "$T/watch.out" 30 "$wpid"
 kill $wpid 2>/dev/null; wait $wpid
 expect_grep "^+ $H .*loop .*safe" "$T/watch.out"
 expect_grep "^- $H$" "$T/watch.out"
+
+# 11. devices --watch: a drive that comes right after the list is printed is reported once
+# (the test gate holds the watcher there until the loop device exists; it used to open its
+# udev monitor only then and never saw the drive)
+PNB_TEST_WATCH_GATE="$T/gate" "$PINETBOOT" devices --all --watch --seconds 120 >"$T/race.out" 2>&1 &
+wpid=$!
+on_exit "kill $wpid 2>/dev/null"
+wait_grep "^DEVICE " "$T/race.out" 30 "$wpid" || { cat "$T/race.out"; fail "devices --watch did not start"; }
+newloop R "$T/hot.img"
+touch "$T/gate"
+wait_grep "^+ $R " "$T/race.out" 30 "$wpid" || { cat "$T/race.out"; fail "$R set up after the list was never reported"; }
+losetup -d "$R"
+wait_grep "^- $R$" "$T/race.out" 30 "$wpid" || { cat "$T/race.out"; fail "$R taken down was not reported"; }
+kill $wpid 2>/dev/null; wait $wpid
+# its first two +/- lines: added once, then gone (later ones may be another test reusing it)
+seq=$(grep -E "^[-+] $R( |$)" "$T/race.out" | head -2 | cut -c1 | tr -d '\n')
+[[ $seq == "+-" ]] || { cat "$T/race.out"; fail "$R reported as '$seq', not once added then gone"; }
