@@ -19,7 +19,8 @@
 
 static const uint8_t params_pi3[] = {43, 60, 67, 128, 129, 130, 131, 132, 133, 134, 135, 66};
 static const uint8_t params_pi4[] = {1, 3, 43, 60, 66, 67, 128, 129, 130, 131, 132, 133, 134, 135};
-static const uint8_t params_kernel[] = {1, 3, 6, 12, 15, 17, 26, 28, 42};
+/* The kernel's ipconfig (ip=dhcp): net/ipv4/ipconfig.c ic_req_params, 42 since NTP servers. */
+static const uint8_t params_kernel[] = {1, 3, 6, 12, 15, 17, 26, 40, 42};
 
 struct opt_writer {
 	uint8_t *p;
