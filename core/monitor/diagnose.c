@@ -472,58 +472,107 @@ bool prof_prefix(const struct pistate *ps, char *out, size_t len, const char **k
 	return true;
 }
 
-/* The one sentence: what the Pi reached, and why it stopped. */
+/* diag_pi_main_verdict without looking each rule up by name: fired[] maps each rule to the
+ * Pi's one verdict of it, and the first rule in table order wins. */
+static const struct diag_verdict *pi_main_verdict(const struct pistate *ps)
+{
+	const struct diag_pi *p = &ps->pub;
+	for (size_t r = 0; p->failed && r < R_COUNT; r++) {
+		if (!ps->fired[r])
+			continue;
+		const struct diag_verdict *v = &p->verdicts[ps->fired[r] - 1];
+		if (v->failure && (int)v->stage == p->failed)
+			return v;
+	}
+	return NULL;
+}
+
+/* A small count in decimal (a stage number, a count of warnings). */
+static void add_num(struct sbuf *b, size_t n)
+{
+	char d[24];
+	size_t k = sizeof(d);
+	do
+		d[--k] = (char)('0' + n % 10);
+	while ((n /= 10) && k);
+	sbuf_addn(b, d + k, sizeof(d) - k);
+}
+
+/* "stage N (name)" */
+static void add_stage(struct sbuf *b, int s)
+{
+	sbuf_add(b, "stage ");
+	add_num(b, (size_t)s);
+	sbuf_add(b, " (");
+	sbuf_add(b, boot_stage_names[s]);
+	sbuf_addc(b, ')');
+}
+
+/* The one sentence: what the Pi reached, and why it stopped. It is rebuilt after every event
+ * that changed the Pi, so it is put together with plain appends (no printf) in d's scratch
+ * buffer, and pub.verdict is replaced only when the text differs. */
 static void pi_summarise(struct diag *d, struct pistate *ps, bool at_end)
 {
 	struct diag_pi *p = &ps->pub;
-	free(p->verdict);
+	struct sbuf *b = &d->sentence;
+	sbuf_reset(b);
+	const struct diag_verdict *v = p->os_dhcp ? NULL : pi_main_verdict(ps);
 	if (p->os_dhcp) {
-		p->verdict = xasprintf("not network booting: an operating system's DHCP client (%s)",
-				       p->dhcp_client);
-		return;
-	}
-	const struct diag_verdict *v = diag_pi_main_verdict(p);
-	if (v) {
-		p->verdict = xasprintf("failed at stage %d (%s): %s [%s]", p->failed,
-				       boot_stage_names[p->failed], v->cause, v->rule);
-		return;
-	}
-	size_t warnings = 0;
-	const char *first_warning = NULL;
-	for (size_t i = 0; i < p->n_verdicts; i++)
-		if (!p->verdicts[i].failure) {
-			if (!first_warning)
-				first_warning = p->verdicts[i].rule;
-			warnings++;
-		}
-	struct sbuf b;
-	sbuf_init(&b);
-	if (p->reached == STAGE_ROOT_IN_USE) {
-		sbuf_printf(&b, "booted: root in use (stage 8, %s)",
-			    ps->nfs_seen ? "NFS reads flowing" : "iSCSI reads flowing");
+		sbuf_add(b, "not network booting: an operating system's DHCP client (");
+		sbuf_add(b, p->dhcp_client);
+		sbuf_addc(b, ')');
+	} else if (v) {
+		sbuf_add(b, "failed at ");
+		add_stage(b, p->failed);
+		sbuf_add(b, ": ");
+		sbuf_add(b, v->cause);
+		sbuf_add(b, " [");
+		sbuf_add(b, v->rule);
+		sbuf_addc(b, ']');
 	} else {
-		int next = p->reached + 1;
-		sbuf_printf(&b, "reached stage %d (%s); %s stage %d (%s)", p->reached,
-			    boot_stage_names[p->reached],
-			    at_end ? "the capture ended in" : "now in", next,
-			    boot_stage_names[next]);
-	}
-	if (ps->recovered) {
-		/* the first failure the Pi got past, and when */
-		for (size_t i = 0; i < p->n_verdicts; i++) {
-			const struct diag_rule_info *ri = diag_rule_find(p->verdicts[i].rule);
-			if (p->verdicts[i].failure || !ri || !ri->failure)
-				continue;
-			sbuf_printf(&b, "; recovered after a failure at stage %d [%s]",
-				    p->verdicts[i].stage, p->verdicts[i].rule);
-			break;
+		size_t warnings = 0;
+		const char *first_warning = NULL;
+		for (size_t i = 0; i < p->n_verdicts; i++)
+			if (!p->verdicts[i].failure) {
+				if (!first_warning)
+					first_warning = p->verdicts[i].rule;
+				warnings++;
+			}
+		if (p->reached == STAGE_ROOT_IN_USE) {
+			sbuf_add(b, ps->nfs_seen ? "booted: root in use (stage 8, NFS reads flowing)"
+						 : "booted: root in use (stage 8, iSCSI reads flowing)");
+		} else {
+			sbuf_add(b, "reached ");
+			add_stage(b, p->reached);
+			sbuf_add(b, at_end ? "; the capture ended in " : "; now in ");
+			add_stage(b, p->reached + 1);
+		}
+		if (ps->recovered) {
+			/* the first failure the Pi got past, and when */
+			for (size_t i = 0; i < p->n_verdicts; i++) {
+				const struct diag_rule_info *ri = diag_rule_find(p->verdicts[i].rule);
+				if (p->verdicts[i].failure || !ri || !ri->failure)
+					continue;
+				sbuf_add(b, "; recovered after a failure at stage ");
+				add_num(b, (size_t)p->verdicts[i].stage);
+				sbuf_add(b, " [");
+				sbuf_add(b, p->verdicts[i].rule);
+				sbuf_addc(b, ']');
+				break;
+			}
+		}
+		if (warnings) {
+			sbuf_add(b, " with ");
+			add_num(b, warnings);
+			sbuf_add(b, warnings == 1 ? " warning [" : " warnings [");
+			sbuf_add(b, first_warning);
+			sbuf_addc(b, ']');
 		}
 	}
-	if (warnings)
-		sbuf_printf(&b, " with %zu warning%s [%s]", warnings, warnings == 1 ? "" : "s",
-			    first_warning);
-	(void)d;
-	p->verdict = sbuf_take(&b);
+	if (p->verdict && strcmp(p->verdict, b->buf) == 0)
+		return;
+	free(p->verdict);
+	p->verdict = xstrdup(b->buf);
 }
 
 /* ---- the public engine ---- */
@@ -561,6 +610,7 @@ void diag_free(struct diag *d)
 	for (size_t i = 0; i < d->n_site_v; i++)
 		verdict_done(&d->site_v[i]);
 	free(d->site_v);
+	sbuf_done(&d->sentence);
 	free(d);
 }
 

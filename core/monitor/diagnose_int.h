@@ -265,6 +265,7 @@ struct diag {
 	uint64_t n_malformed, malformed_frame;
 	const char *malformed_why;
 	struct pistate *touched; /* the Pi the current event was about */
+	struct sbuf sentence;    /* pi_summarise's scratch (owned, freed by diag_free) */
 	bool finished;
 	diag_frame_namer namer;  /* NULL: frames are "#N" */
 	const void *namer_user;
