@@ -61,6 +61,17 @@ static char *get(const char *rel)
 	return t;
 }
 
+/* The file REL below the copy holds HAS and, when LACKS is given, not LACKS. */
+static void expect_file(const char *rel, const char *has, const char *lacks)
+{
+	char *t = get(rel);
+	assert_non_null(t);
+	assert_non_null(strstr(t, has));
+	if (lacks)
+		assert_null(strstr(t, lacks));
+	free(t);
+}
+
 static bool exists(const char *rel)
 {
 	char *p = xasprintf("%s/%s", dir, rel);
@@ -121,19 +132,15 @@ static void test_ubuntu_netplan(void **state)
 		"/usr/lib/systemd/system/systemd-networkd.service");
 	const char *files[] = {ADOPT_NET_NETPLAN_FILE, "etc/netplan/50-cloud-init.yaml"};
 	assert_int_equal(keep_twice(files, 2), 1);
-	char *t = get(ADOPT_NET_NETPLAN_FILE);
-	assert_non_null(t);
-	assert_non_null(
-	    strstr(t, "\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      critical: true\n"));
-	assert_null(strstr(t, "wlan0"));
-	free(t);
+	expect_file(ADOPT_NET_NETPLAN_FILE,
+		    "\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      critical: true\n", "wlan0");
 	/* netplan wants its files unreadable to others */
 	char *p = xasprintf("%s/%s", dir, ADOPT_NET_NETPLAN_FILE);
 	struct stat st;
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
 	free(p);
-	t = get("etc/netplan/50-cloud-init.yaml");
+	char *t = get("etc/netplan/50-cloud-init.yaml");
 	assert_string_equal(t, cloud);
 	free(t);
 	/* no drop-in for systemd's own files (host0, wifi) */
@@ -187,12 +194,8 @@ static void test_netplan_ids(void **state)
 	    "      set-name: eth0\n"
 	    "    usb:\n      match:\n        name: enx*\n      dhcp4: true\n");
 	assert_int_equal(adopt_net_keep_eth0(dir, say, NULL), 1);
-	char *t = get(ADOPT_NET_NETPLAN_FILE);
-	assert_non_null(t);
-	assert_non_null(
-	    strstr(t, "    lan:\n      critical: true\n    wired:\n      critical: true\n"));
-	assert_null(strstr(t, "usb"));
-	free(t);
+	expect_file(ADOPT_NET_NETPLAN_FILE,
+		    "    lan:\n      critical: true\n    wired:\n      critical: true\n", "usb");
 	/* no entry for eth0: nothing written, and said */
 	fresh();
 	put("etc/netplan/01-usb.yaml",
