@@ -177,6 +177,16 @@ static void reply_option(struct log_src *s, const char *p)
 	a->h.n_options++;
 }
 
+/* The n bytes at p (no NUL among them) as a string in out[size], cut to fit: what
+ * snprintf "%.*s" does, without formatting on every TFTP line. */
+static void copy_cut(char *out, size_t size, const char *p, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
 static bool tftp_line(struct log_src *s, const char *p)
 {
 	char path[512];
@@ -206,7 +216,7 @@ static bool tftp_line(struct log_src *s, const char *p)
 		size_t n = (size_t)(from - p);
 		while (n && *p == ' ')
 			p++, n--;
-		snprintf(s->err_msg, sizeof(s->err_msg), "%.*s", (int)n, p);
+		copy_cut(s->err_msg, sizeof(s->err_msg), p, n);
 		s->err_ip = ip;
 		s->err_code = (uint16_t)code;
 		return true;
@@ -219,7 +229,7 @@ static bool tftp_line(struct log_src *s, const char *p)
 		const char *q = to + 4;
 		if (!log_ip(&q, &ip) || (size_t)(to - p) >= sizeof(path))
 			return false;
-		snprintf(path, sizeof(path), "%.*s", (int)(to - p), p);
+		copy_cut(path, sizeof(path), p, (size_t)(to - p));
 		rel = log_tftp_rel(s->set, path);
 		log_mac_later(s, ip, mac);
 		bool client_err = s->err_ip == ip;
@@ -255,7 +265,7 @@ static bool tftp_line(struct log_src *s, const char *p)
 		const char *nf = strstr(p, " not found");
 		if (!nf || (size_t)(nf - p) >= sizeof(path))
 			return false;
-		snprintf(path, sizeof(path), "%.*s", (int)(nf - p), p);
+		copy_cut(path, sizeof(path), p, (size_t)(nf - p));
 		const char *q = nf + 10;
 		if (log_word(&q, " for ") && !log_ip(&q, &ip))
 			return false;
@@ -277,7 +287,7 @@ static bool tftp_line(struct log_src *s, const char *p)
 		if (!c || (size_t)(c - p) >= sizeof(path) || !s->pi_ip)
 			return c != NULL;
 		log_mac_later(s, s->pi_ip, mac);
-		snprintf(path, sizeof(path), "%.*s", (int)(c - p), p);
+		copy_cut(path, sizeof(path), p, (size_t)(c - p));
 		rel = log_tftp_rel(s->set, path);
 		log_ev_rrq(s, mac, s->pi_ip, 0, rel);
 		log_ev_xfer(s, mac, s->pi_ip, 0, rel, XFER_ERROR, 2, c + 2, false, 0);
@@ -395,11 +405,12 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 /* dnsmasq's DNS lines, most of a busy journal: nothing about a boot. */
 static bool dns_line(const char *p)
 {
+	const char *q = p;
 	switch (p[0]) {
-	case 'q': return strncmp(p, "query[", 6) == 0;
-	case 'f': return strncmp(p, "forwarded ", 10) == 0;
-	case 'r': return strncmp(p, "reply ", 6) == 0;
-	case 'c': return strncmp(p, "cached ", 7) == 0 || strncmp(p, "config ", 7) == 0;
+	case 'q': return log_word(&q, "query[");
+	case 'f': return log_word(&q, "forwarded ");
+	case 'r': return log_word(&q, "reply ");
+	case 'c': return log_word(&q, "cached ") || log_word(&q, "config ");
 	default: return false;
 	}
 }
@@ -409,8 +420,9 @@ bool log_parse_dnsmasq(struct log_src *s, struct log_line *l)
 	const char *p = l->msg;
 	if (l->prog[0] && dns_line(p))
 		return false;
-	bool tftp = strncmp(l->prog, "dnsmasq-tftp", 12) == 0;
-	if (tftp || !l->prog[0] || strcmp(l->prog, "dnsmasq") == 0) {
+	/* prog is a zero-filled char[32]: fixed-size compares (the second with its NUL) */
+	bool tftp = memcmp(l->prog, "dnsmasq-tftp", 12) == 0;
+	if (tftp || !l->prog[0] || memcmp(l->prog, "dnsmasq", 8) == 0) {
 		const char *q = p;
 		if (tftp)
 			log_ev_dhcp_flush(s); /* the reply went out before this file was asked for */

@@ -222,17 +222,6 @@ const char *log_skip_ws(const char *p)
 	return p;
 }
 
-bool log_word(const char **p, const char *w)
-{
-	if (**p != *w) /* most tries fail on the first byte: skip strlen and strncmp */
-		return false;
-	size_t n = strlen(w);
-	if (strncmp(*p, w, n) != 0)
-		return false;
-	*p += n;
-	return true;
-}
-
 static int hexv(char c)
 {
 	if (c >= '0' && c <= '9')

@@ -318,7 +318,18 @@ time_t log_local_time(int year, int mon, int day, int hour, int min, int sec);
 
 /* Small scanners over NUL-terminated text. */
 const char *log_skip_ws(const char *p);
-bool log_word(const char **p, const char *w);          /* p starts with w: advance past it */
+/* p starts with w: advance past it. Inline, and a byte loop: every parser tries a row of
+ * words on each line, most fail on the first byte, and the words are short. */
+static inline bool log_word(const char **p, const char *w)
+{
+	const char *q = *p;
+	while (*w && *q == *w)
+		q++, w++;
+	if (*w)
+		return false;
+	*p = q;
+	return true;
+}
 bool log_mac(const char **p, uint8_t mac[6]);           /* aa:bb:cc:dd:ee:ff (or 1-digit) */
 bool log_ip(const char **p, uint32_t *ip);              /* dotted quad */
 bool log_ip_after(const char **p, const char *marker, uint32_t *ip); /* the quad after marker */

@@ -55,14 +55,28 @@ long log_frac_us(const char **p)
 
 static int month_of(const char *p)
 {
-	static const char m[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	if (p[0] < 'A' || p[0] > 'S')
-		return 0;
-	/* Every syslog line starts with one: compare three bytes, no strncmp per month. */
-	for (int i = 0; i < 12; i++)
-		if (p[0] == m[i * 3] && p[1] == m[i * 3 + 1] && p[2] == m[i * 3 + 2])
-			return i + 1;
-	return 0;
+	/* Every syslog line starts with one: a switch on the first letter, then two bytes. */
+	switch (p[0]) {
+	case 'J':
+		return p[1] == 'a' && p[2] == 'n'   ? 1
+		       : p[1] == 'u' && p[2] == 'n' ? 6
+		       : p[1] == 'u' && p[2] == 'l' ? 7
+						    : 0;
+	case 'F': return p[1] == 'e' && p[2] == 'b' ? 2 : 0;
+	case 'M':
+		return p[1] == 'a' && p[2] == 'r'   ? 3
+		       : p[1] == 'a' && p[2] == 'y' ? 5
+						    : 0;
+	case 'A':
+		return p[1] == 'p' && p[2] == 'r'   ? 4
+		       : p[1] == 'u' && p[2] == 'g' ? 8
+						    : 0;
+	case 'S': return p[1] == 'e' && p[2] == 'p' ? 9 : 0;
+	case 'O': return p[1] == 'c' && p[2] == 't' ? 10 : 0;
+	case 'N': return p[1] == 'o' && p[2] == 'v' ? 11 : 0;
+	case 'D': return p[1] == 'e' && p[2] == 'c' ? 12 : 0;
+	default: return 0;
+	}
 }
 
 static void note_year(struct log_src *s)
@@ -187,12 +201,18 @@ static bool iso_time(struct log_src *s, const char **pp, struct timeval *tv)
 	return true;
 }
 
-/* "prog[pid]: " or "prog: " (a tag is one word ending in a colon). */
-static bool tag(const char **pp, char prog[32])
+/* The bytes that end a tag's name: NUL, space, ':' and '['. A table, because every line's
+ * tag (and host name) is scanned with it. */
+static const bool tag_end[256] = {['\0'] = true, [' '] = true, [':'] = true, ['['] = true};
+
+/* "prog[pid]: " or "prog: " (a tag is one word ending in a colon). *stop: where its name
+ * ended (a host name's space, when it was not a tag). */
+static bool tag(const char **pp, char prog[32], const char **stop)
 {
 	const char *p = *pp, *q = p;
-	while (*q && *q != ' ' && *q != ':' && *q != '[')
+	while (!tag_end[(unsigned char)*q])
 		q++;
+	*stop = q;
 	if (q == p || q - p >= 32)
 		return false;
 	size_t n = (size_t)(q - p);
@@ -213,17 +233,17 @@ static bool tag(const char **pp, char prog[32])
 /* After a syslog/ISO time: [host] tag message. */
 static void host_tag(const char **pp, struct log_line *l)
 {
-	const char *p = *pp;
-	if (tag(&p, l->prog)) {
+	const char *p = *pp, *h;
+	if (tag(&p, l->prog, &h)) {
 		*pp = p;
 		return;
 	}
-	const char *h = p;
-	while (*h && *h != ' ')
+	while (*h && *h != ' ') /* no space before where tag stopped */
 		h++;
 	if (*h == ' ') {
 		h++;
-		if (tag(&h, l->prog)) {
+		const char *stop;
+		if (tag(&h, l->prog, &stop)) {
 			*pp = h;
 			return;
 		}

@@ -297,11 +297,6 @@ static void pi_recount(struct pistate *ps)
 	ps->dirty = true;
 }
 
-bool st_is_done(const struct pistate *ps, int s)
-{
-	return ps->pub.state[s] == STATE_DONE;
-}
-
 void st_progress(struct pistate *ps, int s, const struct pnb_event *ev)
 {
 	if (ps->pub.state[s] != STATE_NOT_SEEN)
@@ -418,16 +413,6 @@ void site_report(struct diag *d, enum diag_rule r, uint64_t frame, char *cause, 
 		d->site_fired[r] = (int)d->n_site_v;
 	}
 	verdict_fill(v, r, 0, frame, cause, evidence, fix);
-}
-
-bool pi_fired(const struct pistate *ps, enum diag_rule r)
-{
-	return ps->fired[r] != 0;
-}
-
-bool pi_has_failure(const struct pistate *ps)
-{
-	return ps->pub.failed != 0;
 }
 
 const struct diag_verdict *diag_pi_main_verdict(const struct diag_pi *p)

@@ -293,7 +293,12 @@ void st_progress(struct pistate *ps, int s, const struct pnb_event *ev);
  * turns earlier failures into warnings: the Pi got past them. */
 void st_done(struct pistate *ps, int s, const struct pnb_event *ev);
 void st_done_at(struct pistate *ps, int s, uint64_t frame, struct timeval ts);
-bool st_is_done(const struct pistate *ps, int s);
+/* Inline, like pi_has_failure and pi_fired: the silence rules ask them of every Pi each
+ * second of capture time. */
+static inline bool st_is_done(const struct pistate *ps, int s)
+{
+	return ps->pub.state[s] == STATE_DONE;
+}
 /* Reports rule r for a Pi. cause, evidence and fix are heap strings the verdict takes over;
  * stage 0 = the rule's stage. A rule fires once per Pi: later reports replace its texts. */
 void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, char *cause,
@@ -301,8 +306,14 @@ void pi_report(struct pistate *ps, enum diag_rule r, int stage, uint64_t frame, 
 /* Same for a site verdict. */
 void site_report(struct diag *d, enum diag_rule r, uint64_t frame, char *cause, char *evidence,
 		 char *fix);
-bool pi_has_failure(const struct pistate *ps);
-bool pi_fired(const struct pistate *ps, enum diag_rule r);
+static inline bool pi_has_failure(const struct pistate *ps)
+{
+	return ps->pub.failed != 0;
+}
+static inline bool pi_fired(const struct pistate *ps, enum diag_rule r)
+{
+	return ps->fired[r] != 0;
+}
 /* Seconds between two times; and "#12 (3.512 s)" for evidence. */
 double tv_diff(struct timeval a, struct timeval b);
 void ev_ref(const struct diag *d, struct sbuf *b, uint64_t frame, struct timeval ts);

@@ -36,7 +36,7 @@ static enum file_kind file_kind(const char *path)
 	    "dt-blob.bin",  "autoboot.txt", "bootcfg.txt",  "usercfg.txt",  "syscfg.txt"};
 	const char *b = base_name(path);
 	for (size_t i = 0; i < PNB_ARRAY_LEN(noise); i++)
-		if (strcmp(b, noise[i]) == 0)
+		if (b[0] == noise[i][0] && strcmp(b, noise[i]) == 0) /* first byte: most differ */
 			return FK_NOISE;
 	if (str_startswith(b, "armstub") || str_endswith(b, ".dtbo"))
 		return FK_NOISE;
