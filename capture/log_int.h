@@ -190,6 +190,11 @@ struct log_src {
 	int year;                 /* syslog lines without a year */
 	int c_mon, c_day, c_hour, c_min; /* cache of the last syslog minute */
 	time_t c_base;
+	/* host_tag's last answer: a journal repeats "host prog[pid]: " line after line.
+	 * tag_len 0: none kept. */
+	char tag_text[96];
+	size_t tag_len;
+	char tag_prog[32];
 	/* the events of the current line, delivered before the next line is read */
 	struct pnb_event q[LOG_QMAX];
 	uint32_t q_ip[LOG_QMAX];  /* the client address whose MAC an event still needs */

@@ -250,6 +250,28 @@ static void host_tag(const char **pp, struct log_line *l)
 	}
 }
 
+/* host_tag, remembering its answer: what host_tag makes of a line depends only on the bytes
+ * it consumes when they end in ": " (it looks no further), so a line that starts with the same
+ * bytes as the one before gets the same program without a scan. */
+static void host_tag_again(struct log_src *s, const char **pp, struct log_line *l)
+{
+	const char *p = *pp;
+	size_t n = s->tag_len;
+	if (n && strncmp(p, s->tag_text, n) == 0) {
+		memcpy(l->prog, s->tag_prog, sizeof(l->prog));
+		*pp = p + n;
+		return;
+	}
+	host_tag(pp, l);
+	n = (size_t)(*pp - p);
+	s->tag_len = 0;
+	if (l->prog[0] && n >= 2 && n <= sizeof(s->tag_text) && p[n - 2] == ':' && p[n - 1] == ' ') {
+		memcpy(s->tag_text, p, n);
+		memcpy(s->tag_prog, l->prog, sizeof(s->tag_prog));
+		s->tag_len = n;
+	}
+}
+
 /* JSON string value of key in a journal export object, unescaped into out. */
 static bool json_field(const char *line, const char *key, char *out, size_t n)
 {
@@ -315,7 +337,7 @@ void log_split(struct log_src *s, char *line, struct log_line *l, char *msgbuf, 
 		if (p[-1] == ' ' && (p - line) >= 19 && line[10] == ' ' && line[4] == '-') {
 			/* tcpdump -tttt: no host, no tag */
 		} else {
-			host_tag(&p, l);
+			host_tag_again(s, &p, l);
 		}
 	}
 	l->msg = (char *)p;

@@ -280,6 +280,38 @@ static void test_prefix_variants(void **state)
 	}
 }
 
+/* Lines that repeat the "host prog[pid]: " of the line before (log_split keeps its answer)
+ * and lines that change it, or end right after the tag: each line gets its own program. */
+static void test_prefix_repeated(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	struct log_set *s =
+	    run("x",
+		"Dec  7 12:00:05 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a\n"
+		"Dec  7 12:00:06 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a\n"
+		"Dec  7 12:00:07 boot dnsmasq-tftp[812]: sent /srv/tftp/start4.elf to 10.0.0.5\n"
+		"Dec  7 12:00:08 boot dnsmasq-tftp[812]:\n"
+		"Dec  7 12:00:09 boot dnsmasq-tftp[812]: sent /srv/tftp/fixup4.dat to 10.0.0.5\n"
+		"Dec  7 12:00:10 boot dnsmasq-dhcp[812]: DHCPACK(eth0) 10.0.0.5 dc:a6:32:1c:6a:2a\n",
+		"/srv/tftp");
+	static const long dhcp_at[] = {5, 6, 10};
+	for (int i = 0; i < 3; i++) {
+		const struct rec *a = find(EV_DHCP, i);
+		assert_non_null(a);
+		assert_int_equal(a->type, 5);
+		assert_int_equal(a->sec % 86400, 12 * 3600 + dhcp_at[i]);
+	}
+	assert_null(find(EV_DHCP, 3));
+	/* a TFTP line read as dnsmasq-dhcp's would give no TFTP event */
+	const struct rec *t = find(EV_TFTP, 0), *u = find(EV_TFTP, 1);
+	assert_non_null(t);
+	assert_non_null(u);
+	assert_string_equal(t->text, "start4.elf");
+	assert_string_equal(u->text, "fixup4.dat");
+	log_set_free(s);
+}
+
 /* What the nth event of a kind must be: present ('p'), of type num ('t': DHCP message type,
  * TFTP opcode, transfer end, RPC reply), with text ('s': file name, vendor class or menu), with
  * ip num ('i': server, error code or status) or a PXE menu ('m'). */
@@ -531,6 +563,7 @@ UNIT_MAIN(
 	cmocka_unit_test(test_dnsmasq_held_request),
 	cmocka_unit_test(test_dnsmasq_held_request_quiet),
 	cmocka_unit_test(test_prefix_variants),
+	cmocka_unit_test(test_prefix_repeated),
 	cmocka_unit_test(test_logs),
 	cmocka_unit_test(test_tcpdump_v_versions),
 	cmocka_unit_test(test_merge),
