@@ -15,12 +15,12 @@
 #include "core/base/deadline.h"
 #include "core/base/util.h"
 
+/* The DHCP message names after "DHCP" (compared once), and their types. */
 static const struct {
 	const char *name;
 	uint8_t type;
-} msgs[] = {{"DHCPDISCOVER", 1}, {"DHCPOFFER", 2},   {"DHCPREQUEST", 3}, {"DHCPDECLINE", 4},
-	    {"DHCPACK", 5},      {"DHCPNAK", 6},     {"DHCPRELEASE", 7}, {"DHCPINFORM", 8},
-	    {"BOOTP", 0}};
+} msgs[] = {{"DISCOVER", 1}, {"OFFER", 2}, {"REQUEST", 3}, {"DECLINE", 4},
+	    {"ACK", 5},      {"NAK", 6},   {"RELEASE", 7}, {"INFORM", 8}};
 
 /* "aa:bb:cc..." → bytes; cut set when dnsmasq shortened it. Returns the count. */
 static size_t hexbytes(const char *p, uint8_t *out, size_t n, bool *cut)
@@ -301,17 +301,19 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 {
 	int type = -1;
 	bool pxe = false;
-	if (p[0] != 'D' && p[0] != 'P' && p[0] != 'B')
-		return false;
-	for (size_t i = 0; i < PNB_ARRAY_LEN(msgs); i++)
-		if (log_word(&p, msgs[i].name)) {
-			type = msgs[i].type;
-			break;
-		}
-	if (type < 0 && log_word(&p, "PXE"))
+	if (log_word(&p, "DHCP")) {
+		for (size_t i = 0; type < 0 && i < PNB_ARRAY_LEN(msgs); i++)
+			if (log_word(&p, msgs[i].name))
+				type = msgs[i].type;
+		if (type < 0)
+			return false;
+	} else if (log_word(&p, "BOOTP")) {
+		type = 0;
+	} else if (log_word(&p, "PXE")) {
 		pxe = true;
-	else if (type < 0)
+	} else {
 		return false;
+	}
 	if (*p == '(') {
 		const char *e = strchr(p, ')');
 		if (!e)

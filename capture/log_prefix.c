@@ -25,9 +25,10 @@ static int digits(const char *p, int n)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
+		unsigned d = (unsigned)((unsigned char)p[i] - '0'); /* one compare: below '0' wraps */
+		if (d > 9)
 			return -1;
-		v = v * 10 + (p[i] - '0');
+		v = v * 10 + (int)d;
 	}
 	return v;
 }
