@@ -25,23 +25,25 @@ struct diag_verdict {
 };
 
 struct diag_pi {
+	/* First what the silence rules look at for every Pi each second of capture time, so it
+	 * shares a cache line: os_dhcp, failed and the stage states. */
 	uint8_t mac[6];
-	char *name;                     /* from the profile, or NULL */
-	enum pi_model model;            /* learned from option 97, the profile or the OUI */
-	bool has_serial;
-	char serial[9];
-	uint32_t ip;                    /* last address offered/bound */
-	enum stage_state state[STAGE_COUNT];
-	uint64_t stage_frame[STAGE_COUNT]; /* packet that moved the stage */
-	struct timeval stage_time[STAGE_COUNT];
-	int reached;                    /* highest stage completed, 0–8 */
-	int failed;                     /* stage that failed, 0 = none */
-	struct diag_verdict *verdicts;
-	size_t n_verdicts;
-	char *verdict;                  /* one sentence summary */
 	bool os_dhcp;                   /* seen only as an operating system's own DHCP client
 					   (booted from SD/USB, a lease renewal, a server): not
 					   network booting, so no stage applies and it never fails */
+	bool has_serial;
+	int reached;                    /* highest stage completed, 0–8 */
+	int failed;                     /* stage that failed, 0 = none */
+	enum stage_state state[STAGE_COUNT];
+	char *name;                     /* from the profile, or NULL */
+	enum pi_model model;            /* learned from option 97, the profile or the OUI */
+	char serial[9];
+	uint32_t ip;                    /* last address offered/bound */
+	uint64_t stage_frame[STAGE_COUNT]; /* packet that moved the stage */
+	struct timeval stage_time[STAGE_COUNT];
+	struct diag_verdict *verdicts;
+	size_t n_verdicts;
+	char *verdict;                  /* one sentence summary */
 	char dhcp_client[64];           /* os_dhcp: what told (vendor class, or how it asked) */
 	unsigned boots;                 /* boot attempts: a PXE DISCOVER after Linux ran is a new
 					   one (stages start over; earlier failures stay until the

@@ -171,10 +171,11 @@ enum pi_phase { PH_FIRMWARE, PH_KERNEL };
 
 /* Everything the engine keeps per Pi: the public part first. */
 struct pistate {
+	bool dirty; /* before pub's first fields: the sweep reads them together for every Pi */
 	struct diag_pi pub;
 	const struct diag *diag; /* its engine (how evidence names frames) */
 	const struct pi *prof;
-	bool model_from_guid, dirty;
+	bool model_from_guid;
 	bool recovered; /* a failure turned into history: a later attempt got past it */
 	int fired[R_COUNT]; /* verdict index + 1, 0 = not reported */
 	uint64_t first_frame, last_frame;
