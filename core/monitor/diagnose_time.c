@@ -195,12 +195,11 @@ static void check_root_lost(struct diag *d, struct pistate *ps, struct timeval n
 			  "eth0 / nolink; NetworkManager: unmanaged)"));
 }
 
-void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool at_end)
+/* pi_check_time for a Pi that is network booting and has no active failure. Not inlined:
+ * its long body's register saves would then be paid by every Pi of every sweep. */
+__attribute__((noinline)) static void check_booting(struct diag *d, struct pistate *ps,
+						  struct timeval now, bool at_end)
 {
-	if (ps->pub.os_dhcp)
-		return; /* not network booting: no stage can time out */
-	if (pi_has_failure(ps))
-		return; /* an active failure already says why the Pi stopped */
 	if (st_is_done(ps, STAGE_ROOT_IN_USE)) {
 		check_root_lost(d, ps, now);
 		return;
@@ -261,6 +260,16 @@ void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool 
 		return;
 	}
 	check_root(d, ps, now);
+}
+
+void pi_check_time(struct diag *d, struct pistate *ps, struct timeval now, bool at_end)
+{
+	/* The sweep asks this of every Pi each second of capture time; most return here. */
+	if (ps->pub.os_dhcp)
+		return; /* not network booting: no stage can time out */
+	if (pi_has_failure(ps))
+		return; /* an active failure already says why the Pi stopped */
+	check_booting(d, ps, now, at_end);
 }
 
 /* ---- end of capture ---- */
