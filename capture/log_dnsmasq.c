@@ -58,15 +58,11 @@ void log_dnsmasq_req_flush(struct log_src *s)
 	if (!r->open)
 		return;
 	r->open = false;
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = r->frame;
-	s->ts = r->ts;
 	struct pnb_event *ev = log_ev_dhcp(s, r->type, r->mac, 0, 0);
-	s->frame = f;
-	s->ts = t;
 	if (!ev)
 		return;
+	ev->frame = r->frame; /* the request line's, as log_ev_at stamps */
+	ev->ts = r->ts;
 	struct ev_dhcp *h = &ev->u.dhcp;
 	h->xid = r->xid;
 	h->requested_ip = r->ip;
