@@ -87,10 +87,7 @@ static void object_names(json_t *conf, json_t *names)
 
 static json_t *load(const char *text, size_t len, const char *what, char **err)
 {
-	bool blank = true;
-	for (size_t i = 0; text && i < len && blank; i++)
-		blank = text[i] != '\0' && strchr(" \t\r\n", text[i]);
-	if (blank)
+	if (lio_blank(text, len))
 		return json_object();
 	json_error_t je;
 	json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
