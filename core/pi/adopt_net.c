@@ -20,21 +20,14 @@
 /* Config files this big are not a Pi's: left alone. */
 #define NET_FILE_MAX (1u << 20)
 
-int adopt_write_in(const char *root, const char *rel, const char *text, bool append, mode_t mode)
+int adopt_write_in(const char *root, const char *rel, const char *text, mode_t mode)
 {
-	size_t len = 0;
-	char *old = append ? fs_read_beneath(root, rel, NET_FILE_MAX, &len) : NULL;
-	if (append && !old)
-		return -1;
-	char *data = xasprintf("%s%s", old ? old : "", text);
-	char *tmp = fs_stage_beneath(root, rel, data, strlen(data), mode);
+	char *tmp = fs_stage_beneath(root, rel, text, strlen(text), mode);
 	int rc = tmp && fs_rename_beneath(root, tmp, rel) == 0 ? 0 : -1;
 	int saved = errno;
 	if (tmp && rc < 0)
 		fs_unlink_beneath(root, tmp);
 	free(tmp);
-	free(data);
-	free(old);
 	errno = saved;
 	return rc;
 }
@@ -109,7 +102,7 @@ static int keep_nm(const char *root, adopt_net_say fn, void *ud)
 		"# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
 		"# take the link down to configure it again (the root would hang).\n"
 		"[keyfile]\nunmanaged-devices=interface-name:eth0\n",
-		false, 0644) < 0) {
+		0644) < 0) {
 		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NM_FILE,
 		    strerror(errno));
 		return 0;
@@ -122,15 +115,17 @@ static int keep_dhcpcd(const char *root, adopt_net_say fn, void *ud)
 {
 	size_t len;
 	char *t = fs_read_beneath(root, "etc/dhcpcd.conf", NET_FILE_MAX, &len);
-	int r = 0;
-	if (t && strstr(t, "\ndenyinterfaces eth0"))
-		r = 1; /* an earlier run's */
-	else if (t &&
-		 adopt_write_in(root, "etc/dhcpcd.conf",
-				"\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n",
-				true, 0644) == 0) {
-		say(fn, ud, false, "dhcpcd in the copy leaves eth0 alone");
-		r = 1;
+	if (!t)
+		return 0;
+	int r = 1;
+	if (!strstr(t, "\ndenyinterfaces eth0")) { /* else an earlier run's */
+		/* appended to the text read above (not read again) */
+		char *data = xasprintf(
+		    "%s\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", t);
+		r = adopt_write_in(root, "etc/dhcpcd.conf", data, 0644) == 0;
+		if (r)
+			say(fn, ud, false, "dhcpcd in the copy leaves eth0 alone");
+		free(data);
 	}
 	free(t);
 	return r;
@@ -145,7 +140,7 @@ static int ifupdown_file(const char *root, const char *rel)
 	char *n = t ? adopt_ifupdown_manual(t) : NULL;
 	int r = 0;
 	if (n)
-		r = adopt_write_in(root, rel, n, false, 0644) == 0 ? 1 : 0;
+		r = adopt_write_in(root, rel, n, 0644) == 0 ? 1 : 0;
 	else if (t && strstr(t, "# pinetboot adopt: was \"iface eth0"))
 		r = 2;
 	free(t);
@@ -320,7 +315,7 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 	for (size_t i = 0; i < nids; i++)
 		sbuf_printf(&b, "    %s:\n      critical: true\n", ids[i]);
 	/* 0600: netplan warns about configuration others can read */
-	int rc = adopt_write_in(root, ADOPT_NET_NETPLAN_FILE, b.buf, false, 0600);
+	int rc = adopt_write_in(root, ADOPT_NET_NETPLAN_FILE, b.buf, 0600);
 	if (rc < 0)
 		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NETPLAN_FILE,
 		    strerror(errno));
@@ -442,7 +437,7 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 	int done = 0;
 	for (size_t i = 0; i < nhits; i++) {
 		char *rel = xasprintf("etc/systemd/network/%s.d/%s", hits[i], ADOPT_NET_DROPIN);
-		if (adopt_write_in(root, rel, text, false, 0644) == 0)
+		if (adopt_write_in(root, rel, text, 0644) == 0)
 			done++;
 		else
 			say(fn, ud, true, "cannot write /%s in the copy: %s", rel, strerror(errno));

@@ -82,7 +82,7 @@ static json_t *parse(const char *text, size_t len, const char *what, char **err)
 	return j;
 }
 
-static bool blank(const char *s, size_t len)
+bool lio_blank(const char *s, size_t len)
 {
 	for (size_t i = 0; s && i < len; i++) /* a NUL byte is not blank: strchr finds the end */
 		if (s[i] == '\0' || !strchr(" \t\r\n", s[i]))
@@ -234,7 +234,7 @@ char *lio_merge(const char *old, size_t old_len, const char *ours_text, size_t o
 	json_t *dropped = json_array(), *admin = json_array();
 	if (!mine)
 		goto done;
-	have = blank(old, old_len) ? json_object() : parse(old, old_len, "", err);
+	have = lio_blank(old, old_len) ? json_object() : parse(old, old_len, "", err);
 	if (!have)
 		goto done;
 	o.sos = array_at(mine, "storage_objects", "the rendered LIO JSON: ", err);

@@ -16,6 +16,7 @@
 #ifndef PNB_CORE_LIO_MERGE_H
 #define PNB_CORE_LIO_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Where rtslib-fb keeps the configuration it restores at boot. */
@@ -30,6 +31,10 @@
  * the file). */
 char *lio_merge(const char *old, size_t old_len, const char *ours, size_t ours_len,
 		const char *iqn_base, size_t *out_len, char **err);
+
+/* True when s (len bytes) is NULL or only blanks (space, tab, CR, LF; a NUL byte is not one): a
+ * saveconfig.json that holds no configuration. */
+bool lio_blank(const char *s, size_t len);
 
 /* text with the value of every "chap_password" and "chap_mutual_password" key (the admin's
  * and pinetboot's CHAP secrets) replaced by <secret>, for a diff shown before apply. Heap,

@@ -14,8 +14,7 @@ need_root
 need ssh ssh-keygen unshare chroot tmux
 [[ -x /usr/sbin/sshd ]] || skip "openssh-server not installed"
 ns=pnb-wad-$$
-ip netns add "$ns" 2>/dev/null || skip "cannot create network namespaces here"
-on_exit "ip netns del $ns"
+netns_add "$ns" 2>/dev/null || skip "cannot create network namespaces here"
 ip -n "$ns" link set lo up
 
 ap_build_root "$T/pi"
