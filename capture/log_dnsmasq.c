@@ -123,7 +123,7 @@ static void hold_request(struct log_src *s, uint8_t type, const uint8_t mac[6], 
 		r->host_len = s->client_host_len;
 	}
 	s->client_host_len = 0; /* each message logs its own */
-	s->held_ms = deadline_now_ms();
+	r->held_ms = deadline_now_ms();
 }
 
 static void open_reply(struct log_src *s, uint8_t type, const uint8_t mac[6], uint32_t yiaddr,

@@ -80,6 +80,7 @@ struct log_dhcp_req {
 	uint8_t host_len;
 	uint8_t params[64];    /* option 55 ("requested options:") */
 	uint8_t n_params;
+	int64_t held_ms;       /* monotonic time it was held (LOG_HOLD_MS) */
 };
 #define LOG_HOLD_MS 1000
 
@@ -213,7 +214,6 @@ struct log_src {
 	uint8_t client_host[64];
 	uint8_t client_host_len;
 	struct log_dhcp_req req;  /* dnsmasq: the request held for its dump */
-	int64_t held_ms;          /* monotonic time a DHCP message was last held (req or acc) */
 	uint32_t err_ip;          /* dnsmasq-tftp: "error N … received from IP" waiting for its
 				     file */
 	struct timeval prev_tftp_ts; /* dnsmasq-tftp: the client's previous file ended then */

@@ -350,7 +350,7 @@ static bool fill(struct log_src *s, bool bounded)
 				clearerr(s->f);
 				/* A followed log gone quiet: a request held for its dump lines
 				 * (dnsmasq writes a dump at once) is sent as it is. */
-				if (s->req.open && deadline_now_ms() - s->held_ms >= LOG_HOLD_MS) {
+				if (s->req.open && deadline_now_ms() - s->req.held_ms >= LOG_HOLD_MS) {
 					log_ev_dhcp_flush(s);
 					return s->qhead < s->nq;
 				}
