@@ -58,15 +58,11 @@ void log_dnsmasq_req_flush(struct log_src *s)
 	if (!r->open)
 		return;
 	r->open = false;
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = r->frame;
-	s->ts = r->ts;
 	struct pnb_event *ev = log_ev_dhcp(s, r->type, r->mac, 0, 0);
-	s->frame = f;
-	s->ts = t;
 	if (!ev)
 		return;
+	ev->frame = r->frame; /* the request line's, as log_ev_at stamps */
+	ev->ts = r->ts;
 	struct ev_dhcp *h = &ev->u.dhcp;
 	h->xid = r->xid;
 	h->requested_ip = r->ip;
@@ -102,6 +98,32 @@ static void req_params(struct log_dhcp_req *r, const char *p)
 		while (*p && *p != ',')
 			p++; /* ":name" */
 	}
+}
+
+/* A request line with log-dhcp: held until the reply's dump (if any) shows the parameter list
+ * (struct log_dhcp_req), with the client's facts logged before it. */
+static void hold_request(struct log_src *s, uint8_t type, const uint8_t mac[6], uint32_t ip,
+			 uint32_t xid)
+{
+	struct log_dhcp_req *r = &s->req;
+	memset(r, 0, sizeof(*r));
+	r->open = true;
+	r->frame = s->frame;
+	r->ts = s->ts;
+	r->xid = xid;
+	r->ip = ip;
+	r->type = type;
+	memcpy(r->mac, mac, 6);
+	if (s->client_xid == xid && s->client_vclass_len) {
+		memcpy(r->vclass, s->client_vclass, s->client_vclass_len);
+		r->vclass_len = s->client_vclass_len;
+	}
+	if (s->host_xid == xid && s->client_host_len) {
+		memcpy(r->host, s->client_host, s->client_host_len);
+		r->host_len = s->client_host_len;
+	}
+	s->client_host_len = 0; /* each message logs its own */
+	s->held_ms = deadline_now_ms();
 }
 
 static void open_reply(struct log_src *s, uint8_t type, const uint8_t mac[6], uint32_t yiaddr,
@@ -358,39 +380,19 @@ static bool message_line(struct log_src *s, const char *p, uint32_t xid, bool du
 	if (type == 1 || type == 3 || type == 4 || type == 7 || type == 8 || type == 0) {
 		log_ev_dhcp_flush(s);
 		if (dump) {
-			/* held until the reply's dump (if any) shows the parameter list */
-			struct log_dhcp_req *r = &s->req;
-			memset(r, 0, sizeof(*r));
-			r->open = true;
-			r->frame = s->frame;
-			r->ts = s->ts;
-			r->xid = xid;
-			r->ip = ip;
-			r->type = (uint8_t)type;
-			memcpy(r->mac, mac, 6);
-			if (s->client_xid == xid && s->client_vclass_len) {
-				memcpy(r->vclass, s->client_vclass, s->client_vclass_len);
-				r->vclass_len = s->client_vclass_len;
+			hold_request(s, (uint8_t)type, mac, ip, xid);
+		} else {
+			/* "DHCPDISCOVER(eth0) MAC ignored" / "no address available": no reply
+			 * follows. */
+			struct pnb_event *ev = log_ev_dhcp(s, (uint8_t)type, mac, 0, 0);
+			if (ev) {
+				ev->u.dhcp.xid = xid;
+				ev->u.dhcp.requested_ip = ip;
+				if (type == 3 || type == 8)
+					ev->u.dhcp.ciaddr = 0;
+				log_guess_class(s, &ev->u.dhcp);
+				ev->u.dhcp.log_partial = true;
 			}
-			if (s->host_xid == xid && s->client_host_len) {
-				memcpy(r->host, s->client_host, s->client_host_len);
-				r->host_len = s->client_host_len;
-			}
-			s->client_host_len = 0; /* each message logs its own */
-			s->held_ms = deadline_now_ms();
-			if (ip && (type == 3 || type == 8))
-				log_ip_learn(s->set, ip, mac);
-			return true;
-		}
-		/* "DHCPDISCOVER(eth0) MAC ignored" / "no address available": no reply follows. */
-		struct pnb_event *ev = log_ev_dhcp(s, (uint8_t)type, mac, 0, 0);
-		if (ev) {
-			ev->u.dhcp.xid = xid;
-			ev->u.dhcp.requested_ip = ip;
-			if (type == 3 || type == 8)
-				ev->u.dhcp.ciaddr = 0;
-			log_guess_class(s, &ev->u.dhcp);
-			ev->u.dhcp.log_partial = true;
 		}
 		if (ip && (type == 3 || type == 8))
 			log_ip_learn(s->set, ip, mac);

@@ -81,13 +81,11 @@ struct pnb_event *log_ev_dhcp(struct log_src *s, uint8_t type, const uint8_t mac
 struct pnb_event *log_ev_at(struct log_src *s, enum pnb_event_kind kind, uint64_t frame,
 			    struct timeval ts)
 {
-	uint64_t f = s->frame;
-	struct timeval t = s->ts;
-	s->frame = frame;
-	s->ts = ts;
 	struct pnb_event *ev = log_ev(s, kind);
-	s->frame = f;
-	s->ts = t;
+	if (ev) {
+		ev->frame = frame;
+		ev->ts = ts;
+	}
 	return ev;
 }
 

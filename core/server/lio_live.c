@@ -2,7 +2,6 @@
 #include "core/server/lio_live.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,9 +41,13 @@ static char *wwn(json_t *obj, const char *key)
 	return w;
 }
 
+/* names is an array (every name, in order) or an object (a set: the name as a key). */
 static void add_name(json_t *names, char *name)
 {
-	json_array_append_new(names, json_string(name));
+	if (json_is_object(names))
+		json_object_set_new(names, name, json_true());
+	else
+		json_array_append_new(names, json_string(name));
 	free(name);
 }
 
@@ -110,18 +113,15 @@ char *lio_unsaved(const char *saved, size_t saved_len, const char *running, size
 		json_decref(s);
 		return NULL;
 	}
-	json_t *have = json_array(), *run = json_array();
+	json_t *have = json_object(), *run = json_array();
 	object_names(s, have);
 	object_names(r, run);
 	struct sbuf b;
 	sbuf_init(&b);
-	size_t n = 0, i, j;
-	json_t *v, *w;
+	size_t n = 0, i;
+	json_t *v;
 	json_array_foreach(run, i, v) {
-		bool found = false;
-		json_array_foreach(have, j, w)
-			found = found || json_equal(v, w);
-		if (found)
+		if (json_object_get(have, json_string_value(v)))
 			continue;
 		if (n < LIO_UNSAVED_NAMED)
 			sbuf_printf(&b, "%s%s", n ? ", " : "", json_string_value(v));
