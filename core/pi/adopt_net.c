@@ -263,7 +263,7 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 	const char *mine = strrchr(ADOPT_NET_NETPLAN_FILE, '/') + 1;
 	char **ids = NULL;
 	size_t nids = 0, nfiles = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".yaml", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -363,7 +363,7 @@ static int systemd_version(const char *root)
 {
 	static const char *const dirs[] = {"usr/lib/systemd", "lib/systemd"};
 	int best = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".so", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -385,7 +385,7 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 					   "lib/systemd/network"};
 	char **seen = NULL, **hits = NULL;
 	size_t nseen = 0, nhits = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".network", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -449,7 +449,7 @@ const char *adopt_net_change(const char *manager)
 	    {"netplan", "critical: true on eth0"},
 	    {"systemd-networkd", "KeepConfiguration=yes drop-ins for eth0's .network"},
 	};
-	for (size_t i = 0; i < sizeof(change) / sizeof(*change); i++)
+	for (size_t i = 0; i < PNB_ARRAY_LEN(change); i++)
 		if (!strcmp(change[i][0], manager))
 			return change[i][1];
 	return NULL;
