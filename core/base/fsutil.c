@@ -428,6 +428,19 @@ char *fs_stage_beneath(const char *root, const char *path, const void *data, siz
 	return out;
 }
 
+int fs_write_beneath(const char *root, const char *path, const void *data, size_t len,
+		     mode_t mode)
+{
+	char *tmp = fs_stage_beneath(root, path, data, len, mode);
+	int rc = tmp && fs_rename_beneath(root, tmp, path) == 0 ? 0 : -1;
+	int saved = errno;
+	if (tmp && rc < 0)
+		fs_unlink_beneath(root, tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
+}
+
 /* Runs op on the directory holding both paths (they must share it). */
 static int same_dir_op(const char *root, const char *a, const char *b, int op)
 {

@@ -73,6 +73,11 @@ char *fs_stage_beneath(const char *root, const char *path, const void *data, siz
 int fs_rename_beneath(const char *root, const char *from, const char *to);
 int fs_link_beneath(const char *root, const char *from, const char *to);
 int fs_unlink_beneath(const char *root, const char *path);
+/* fs_stage_beneath then fs_rename_beneath: path replaced atomically by data (mode), the
+ * temporary file removed when the rename fails. 0, or -1 with errno (the stage's or the
+ * rename's). */
+int fs_write_beneath(const char *root, const char *path, const void *data, size_t len,
+		     mode_t mode);
 
 /* Moves every entry of the directory from into the directory to (same file system): a file
  * replaces what is there by rename, so a symbolic link planted in to is replaced, never written

@@ -24,15 +24,10 @@ static int put_file(const char *root, const char *path, const char *text, char *
 	struct stat st;
 	mode_t mode = fs_lstat_beneath(root, path, &st) == 0 && S_ISREG(st.st_mode) ? st.st_mode & 07777
 										     : 0644;
-	char *stage = fs_stage_beneath(root, path, text, strlen(text), mode);
-	if (!stage || fs_rename_beneath(root, stage, path) != 0) {
+	if (fs_write_beneath(root, path, text, strlen(text), mode) != 0) {
 		snprintf(err, errlen, "cannot write %s/%s: %s", root, path, fs_strerror(errno));
-		if (stage)
-			fs_unlink_beneath(root, stage);
-		free(stage);
 		return -1;
 	}
-	free(stage);
 	return 0;
 }
 

@@ -389,7 +389,7 @@ static void net_config(struct adopt *a, const char *out)
 					    "systemd-networkd"};
 	char *t = section(out, "netcfg");
 	a->netcfg[0] = '\0';
-	for (size_t i = 0; i < sizeof(known) / sizeof(*known); i++)
+	for (size_t i = 0; i < PNB_ARRAY_LEN(known); i++)
 		if (has_line(t, known[i]))
 			snprintf(a->netcfg + strlen(a->netcfg), sizeof(a->netcfg) - strlen(a->netcfg), "%s%s",
 				 *a->netcfg ? ", " : "", known[i]);

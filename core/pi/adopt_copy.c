@@ -270,7 +270,7 @@ static int edit_tree(struct adopt *a, const char *root)
 		adopt_emit(a, ADOPT_EV_FAIL, "the export's fstab for [pi \"%s\"] could not be rendered", a->p->name);
 		return -1;
 	}
-	int rc = adopt_write_in(root, "etc/fstab", fstab, 0644);
+	int rc = fs_write_beneath(root, "etc/fstab", fstab, strlen(fstab), 0644);
 	free(fstab);
 	if (rc < 0) {
 		adopt_emit(a, ADOPT_EV_FAIL, "cannot write %s/etc/fstab: %s", root, strerror(errno));

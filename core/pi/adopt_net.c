@@ -20,18 +20,6 @@
 /* Config files this big are not a Pi's: left alone. */
 #define NET_FILE_MAX (1u << 20)
 
-int adopt_write_in(const char *root, const char *rel, const char *text, mode_t mode)
-{
-	char *tmp = fs_stage_beneath(root, rel, text, strlen(text), mode);
-	int rc = tmp && fs_rename_beneath(root, tmp, rel) == 0 ? 0 : -1;
-	int saved = errno;
-	if (tmp && rc < 0)
-		fs_unlink_beneath(root, tmp);
-	free(tmp);
-	errno = saved;
-	return rc;
-}
-
 static void say(adopt_net_say fn, void *ud, bool warn, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static void say(adopt_net_say fn, void *ud, bool warn, const char *fmt, ...)
@@ -97,12 +85,11 @@ static int keep_nm(const char *root, adopt_net_say fn, void *ud)
 	struct stat st;
 	if (fs_lstat_beneath(root, "etc/NetworkManager", &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
-	if (adopt_write_in(
-		root, ADOPT_NET_NM_FILE,
-		"# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
-		"# take the link down to configure it again (the root would hang).\n"
-		"[keyfile]\nunmanaged-devices=interface-name:eth0\n",
-		0644) < 0) {
+	static const char conf[] =
+	    "# pinetboot adopt: the root is on the network over eth0; NetworkManager must not\n"
+	    "# take the link down to configure it again (the root would hang).\n"
+	    "[keyfile]\nunmanaged-devices=interface-name:eth0\n";
+	if (fs_write_beneath(root, ADOPT_NET_NM_FILE, conf, strlen(conf), 0644) < 0) {
 		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NM_FILE,
 		    strerror(errno));
 		return 0;
@@ -122,7 +109,7 @@ static int keep_dhcpcd(const char *root, adopt_net_say fn, void *ud)
 		/* appended to the text read above (not read again) */
 		char *data = xasprintf(
 		    "%s\n# pinetboot adopt: eth0 carries the root\ndenyinterfaces eth0\n", t);
-		r = adopt_write_in(root, "etc/dhcpcd.conf", data, 0644) == 0;
+		r = fs_write_beneath(root, "etc/dhcpcd.conf", data, strlen(data), 0644) == 0;
 		if (r)
 			say(fn, ud, false, "dhcpcd in the copy leaves eth0 alone");
 		free(data);
@@ -140,7 +127,7 @@ static int ifupdown_file(const char *root, const char *rel)
 	char *n = t ? adopt_ifupdown_manual(t) : NULL;
 	int r = 0;
 	if (n)
-		r = adopt_write_in(root, rel, n, 0644) == 0 ? 1 : 0;
+		r = fs_write_beneath(root, rel, n, strlen(n), 0644) == 0 ? 1 : 0;
 	else if (t && strstr(t, "# pinetboot adopt: was \"iface eth0"))
 		r = 2;
 	free(t);
@@ -276,7 +263,7 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 	const char *mine = strrchr(ADOPT_NET_NETPLAN_FILE, '/') + 1;
 	char **ids = NULL;
 	size_t nids = 0, nfiles = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".yaml", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -315,7 +302,7 @@ static int keep_netplan(const char *root, adopt_net_say fn, void *ud)
 	for (size_t i = 0; i < nids; i++)
 		sbuf_printf(&b, "    %s:\n      critical: true\n", ids[i]);
 	/* 0600: netplan warns about configuration others can read */
-	int rc = adopt_write_in(root, ADOPT_NET_NETPLAN_FILE, b.buf, 0600);
+	int rc = fs_write_beneath(root, ADOPT_NET_NETPLAN_FILE, b.buf, b.len, 0600);
 	if (rc < 0)
 		say(fn, ud, true, "cannot write /%s in the copy: %s", ADOPT_NET_NETPLAN_FILE,
 		    strerror(errno));
@@ -376,7 +363,7 @@ static int systemd_version(const char *root)
 {
 	static const char *const dirs[] = {"usr/lib/systemd", "lib/systemd"};
 	int best = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".so", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -398,7 +385,7 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 					   "lib/systemd/network"};
 	char **seen = NULL, **hits = NULL;
 	size_t nseen = 0, nhits = 0;
-	for (size_t d = 0; d < sizeof(dirs) / sizeof(*dirs); d++) {
+	for (size_t d = 0; d < PNB_ARRAY_LEN(dirs); d++) {
 		size_t n;
 		char **v = list_dir(root, dirs[d], ".network", &n);
 		for (size_t i = 0; i < n; i++) {
@@ -437,7 +424,7 @@ static int keep_networkd(const char *root, adopt_net_say fn, void *ud)
 	int done = 0;
 	for (size_t i = 0; i < nhits; i++) {
 		char *rel = xasprintf("etc/systemd/network/%s.d/%s", hits[i], ADOPT_NET_DROPIN);
-		if (adopt_write_in(root, rel, text, 0644) == 0)
+		if (fs_write_beneath(root, rel, text, strlen(text), 0644) == 0)
 			done++;
 		else
 			say(fn, ud, true, "cannot write /%s in the copy: %s", rel, strerror(errno));
@@ -462,7 +449,7 @@ const char *adopt_net_change(const char *manager)
 	    {"netplan", "critical: true on eth0"},
 	    {"systemd-networkd", "KeepConfiguration=yes drop-ins for eth0's .network"},
 	};
-	for (size_t i = 0; i < sizeof(change) / sizeof(*change); i++)
+	for (size_t i = 0; i < PNB_ARRAY_LEN(change); i++)
 		if (!strcmp(change[i][0], manager))
 			return change[i][1];
 	return NULL;

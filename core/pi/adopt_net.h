@@ -32,10 +32,6 @@ int adopt_net_keep_eth0(const char *root, adopt_net_say say, void *ud);
  * "netplan", "systemd-networkd"), for a dry run to say; NULL for another name. */
 const char *adopt_net_change(const char *manager);
 
-/* Writes text as rel beneath root (replacing it atomically; mode for the new file). 0, or -1
- * with errno. */
-int adopt_write_in(const char *root, const char *rel, const char *text, mode_t mode);
-
 /* Names of the files adopt_net writes (the tests look for them). */
 #define ADOPT_NET_NM_FILE "etc/NetworkManager/conf.d/90-pinetboot-netroot.conf"
 #define ADOPT_NET_NETPLAN_FILE "etc/netplan/90-pinetboot-netroot.yaml"
