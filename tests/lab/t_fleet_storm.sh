@@ -120,7 +120,7 @@ expect_grep "^$N Pis: $N reached root in use, 0 failed, wall [0-9.]* s$" "$T/out
 lab_monitor_stop
 show "$T/mon.summary"
 python3 - "$T/mon.summary" "$N" "${MAC[@]}" <<'PY' || fail "the monitor did not follow the storm"
-import json, sys
+import json, os, sys
 s = json.load(open(sys.argv[1]))
 n, macs = int(sys.argv[2]), set(sys.argv[3:])
 pis = {p["mac"]: p for p in s["pis"]}
@@ -131,7 +131,11 @@ print("monitor: %d Pis seen, %d of %d at stage 8 without failure; received %s, d
 for m in missing[:5]: print("  not seen:", m)
 for m in bad[:5]: print("  ", json.dumps(pis[m])[:400])
 assert not missing and not bad
-assert s.get("dropped") == 0, "pcap dropped %s packets" % s.get("dropped")
+# Keeping up with the storm packet for packet is a property of the optimised build: under ASan
+# (2-3x slower, beside another test on 2 cores) the kernel's ring may overflow, which is shown
+# above and by the summary; every Pi must still be followed to stage 8 without a failure.
+if not os.environ.get("PNB_ASAN"):
+    assert s.get("dropped") == 0, "pcap dropped %s packets" % s.get("dropped")
 assert s.get("received", 0) > 0
 PY
 n3=$(grep -c '^  pi[0-9]* 3B' "$T/out")
